@@ -1,0 +1,8 @@
+//! Counting methods for Charter elections and ballots.
+//!
+//! This crate depends on nothing else in the workspace: it takes an [`Election`]
+//! (candidates, seats, grouped ballots) and produces a [`Report`] with every round.
+
+pub mod model;
+
+pub use model::{Ballot, Candidate, CandidateId, Election};
