@@ -4,5 +4,7 @@
 //! (candidates, seats, grouped ballots) and produces a [`Report`] with every round.
 
 pub mod model;
+pub mod report;
 
 pub use model::{Ballot, Candidate, CandidateId, Election};
+pub use report::{Action, Decimal, Report, Round, TieBreak};

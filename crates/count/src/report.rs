@@ -1,0 +1,93 @@
+//! The result of a count: what every method returns and every renderer (text, JSON, HTML) reads.
+
+use crate::model::CandidateId;
+
+/// An exact decimal value: `units / 10^scale`. Methods convert their own arithmetic
+/// (fixed point, integers, rationals) into this for reporting; nothing here is a float.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Decimal {
+    pub units: i128,
+    pub scale: u32,
+}
+
+impl Decimal {
+    pub const fn whole(n: i128) -> Self {
+        Decimal { units: n, scale: 0 }
+    }
+}
+
+impl std::fmt::Display for Decimal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.scale == 0 {
+            return write!(f, "{}", self.units);
+        }
+        let pow = 10i128.pow(self.scale);
+        let sign = if self.units < 0 { "-" } else { "" };
+        let abs = self.units.unsigned_abs();
+        let pow = pow as u128;
+        write!(
+            f,
+            "{sign}{}.{:0width$}",
+            abs / pow,
+            abs % pow,
+            width = self.scale as usize
+        )
+    }
+}
+
+/// What happened in a round.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// First-preference totals, before any election or exclusion.
+    FirstPreferences,
+    Elected(Vec<CandidateId>),
+    /// A surplus of an elected candidate was transferred.
+    SurplusTransferred(CandidateId),
+    Excluded(Vec<CandidateId>),
+    /// Remaining seats filled by the remaining candidates (or the count otherwise finished).
+    Finished,
+    /// Methods without rounds (plurality, approval, Schulze, yes/no) report one round of this.
+    Decided,
+}
+
+/// A tie and how it was broken, so every tie-break appears in the output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TieBreak {
+    pub round: u32,
+    pub tied: Vec<CandidateId>,
+    pub chosen: CandidateId,
+    /// The rule that decided it, e.g. "earlier round 2 totals" or "lot, seed 42".
+    pub rule: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Round {
+    pub number: u32,
+    /// Every candidate's total at the end of this round, indexed by candidate.
+    pub totals: Vec<Decimal>,
+    /// Change in each candidate's total during this round (transfers in/out).
+    pub transfers: Vec<Decimal>,
+    pub exhausted: Decimal,
+    /// Votes lost to rounding, where the method's arithmetic loses any.
+    pub residual: Option<Decimal>,
+    pub quota: Option<Decimal>,
+    pub action: Action,
+    /// Why this action was taken, in words a returning officer can read.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// Method name as given on the command line, e.g. "scottish-stv".
+    pub method: String,
+    pub title: String,
+    pub seats: u32,
+    pub candidate_names: Vec<String>,
+    pub quota: Option<Decimal>,
+    /// In order of election.
+    pub elected: Vec<CandidateId>,
+    pub rounds: Vec<Round>,
+    pub tie_breaks: Vec<TieBreak>,
+    /// Any further notes (e.g. the Condorcet winner, thresholds met), one per line.
+    pub notes: Vec<String>,
+}
