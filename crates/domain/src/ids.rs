@@ -1,0 +1,36 @@
+//! Identifiers. Distinct types so a member id can never be passed where a unit id belongs.
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub i64);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}", self.0)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A person in the register.
+    MemberId
+);
+id_type!(
+    /// A node of the organisation's tree: national, region or branch.
+    UnitId
+);
+id_type!(
+    /// A group that meets and decides.
+    BodyId
+);
+id_type!(
+    /// An office (chair, secretary…) of a unit.
+    OfficeId
+);
+id_type!(
+    /// A governance event's position in the append-only log.
+    EventId
+);

@@ -1,0 +1,20 @@
+//! Charter's domain: the register, the organisation's structure and the powers offices carry.
+//!
+//! Deliberately absent: I/O, async, SQL, HTTP and serialisation. Values that cross the edge
+//! are built with `parse`, so an invalid email, postcode or amount cannot exist in here.
+
+pub mod dues;
+pub mod ids;
+pub mod member;
+pub mod powers;
+pub mod status;
+pub mod structure;
+pub mod values;
+
+pub use dues::{DuesPlan, Payment, is_paid_up, paid_up_until};
+pub use ids::{BodyId, EventId, MemberId, OfficeId, UnitId};
+pub use member::{FieldErrors, MemberChanges, NewMember, RawMemberChanges, RawNewMember};
+pub use powers::{Actor, HeldOffice, OfficeKind, Power};
+pub use status::{MemberStatus, StatusError};
+pub use structure::{UnitKind, UnitTree};
+pub use values::{Email, Money, PersonName, Phone, Postcode, ValueError, parse_date};
