@@ -3,8 +3,13 @@
 //! This crate depends on nothing else in the workspace: it takes an [`Election`]
 //! (candidates, seats, grouped ballots) and produces a [`Report`] with every round.
 
+pub mod blt;
+pub mod error;
+pub mod irish;
+pub mod merge;
 pub mod model;
 pub mod report;
 
+pub use error::ParseError;
 pub use model::{Ballot, Candidate, CandidateId, Election};
 pub use report::{Action, Decimal, Report, Round, TieBreak};
