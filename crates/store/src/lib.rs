@@ -1,0 +1,232 @@
+//! The persistence boundary. The application owns this trait; each SQL dialect implements it
+//! in its own crate (`charter-store-sqlite`, `charter-store-postgres`) and both must pass the
+//! one conformance suite in [`conformance`].
+//!
+//! Every mutating method takes the governance event that describes it and writes both in one
+//! transaction: nothing changes governance state without its event. Every method that returns
+//! a member's personal data to someone else takes the access record and writes it in the
+//! same transaction as the read.
+
+pub mod records;
+
+pub use records::*;
+
+use async_trait::async_trait;
+use charter_domain::{
+    MemberChanges, MemberId, MemberStatus, NewMember, OfficeId, OfficeKind, Payment, UnitId,
+    UnitKind,
+};
+use chrono::NaiveDate;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness rule was broken; `field` names the input at fault (e.g. "email").
+    #[error("{message}")]
+    Conflict { field: String, message: String },
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The record changed since it was read (e.g. its status is no longer what the caller saw).
+    #[error("{0}")]
+    Stale(String),
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("database error: {0}")]
+    Database(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Which backend this is ("sqlite" or "postgres"), for logs and /readyz.
+    fn backend(&self) -> &'static str;
+
+    /// Brings the schema up to date.
+    async fn migrate(&self) -> StoreResult<()>;
+
+    /// Cheap round trip, for readiness checks.
+    async fn ping(&self) -> StoreResult<()>;
+
+    // ---- structure ----
+
+    async fn create_unit(
+        &self,
+        parent: Option<UnitId>,
+        kind: UnitKind,
+        name: &str,
+        slug: &str,
+        event: &NewEvent,
+    ) -> StoreResult<UnitId>;
+
+    async fn units(&self) -> StoreResult<Vec<UnitRecord>>;
+
+    /// Member counts per branch (status breakdown and paid-up count as of `paid_up_cutoff`:
+    /// paid up means `paid_up_until >= paid_up_cutoff`).
+    async fn branch_stats(&self, paid_up_cutoff: NaiveDate) -> StoreResult<Vec<BranchStats>>;
+
+    async fn create_office(
+        &self,
+        unit: UnitId,
+        kind: OfficeKind,
+        event: &NewEvent,
+    ) -> StoreResult<OfficeId>;
+
+    /// Puts `member` in `office` for a term; the previous holder's open term ends the day before.
+    async fn appoint(
+        &self,
+        office: OfficeId,
+        member: MemberId,
+        term: Term,
+        event: &NewEvent,
+    ) -> StoreResult<()>;
+
+    /// Offices (with their holder on `on`, if any), optionally only those of one unit.
+    async fn offices(&self, unit: Option<UnitId>, on: NaiveDate) -> StoreResult<Vec<OfficeRecord>>;
+
+    /// Offices `member` holds on `on`: the source of every power they have.
+    async fn offices_held(&self, member: MemberId, on: NaiveDate)
+    -> StoreResult<Vec<OfficeRecord>>;
+
+    async fn create_body(
+        &self,
+        body: &NewBody,
+        event: &NewEvent,
+    ) -> StoreResult<charter_domain::BodyId>;
+
+    async fn fill_seat(
+        &self,
+        body: charter_domain::BodyId,
+        member: MemberId,
+        term: Term,
+        how: &str,
+        event: &NewEvent,
+    ) -> StoreResult<()>;
+
+    /// Bodies with their current seat holders on `on`, optionally only those of one unit.
+    async fn bodies(&self, unit: Option<UnitId>, on: NaiveDate) -> StoreResult<Vec<BodyRecord>>;
+
+    // ---- register ----
+
+    async fn add_member(
+        &self,
+        member: &NewMember,
+        password_hash: Option<&str>,
+        event: &NewEvent,
+    ) -> StoreResult<MemberId>;
+
+    /// Loads many members with their histories in one transaction (demo organisation, bulk
+    /// seeding). One event describes the whole batch.
+    async fn seed_members(
+        &self,
+        members: &[SeedMember],
+        event: &NewEvent,
+    ) -> StoreResult<Vec<MemberId>>;
+
+    /// Inserts or updates (matched by email) each row; returns per-row outcomes in input order.
+    /// One transaction for the batch; one event per row that changed something.
+    async fn import_members(
+        &self,
+        rows: &[NewMember],
+        actor: &EventActor,
+        source: &str,
+    ) -> StoreResult<Vec<ImportOutcome>>;
+
+    /// The home branch of a member (to decide authority before reading anything personal).
+    async fn member_branch(&self, member: MemberId) -> StoreResult<Option<UnitId>>;
+
+    /// A member with all their history. `access` is written in the same transaction when given.
+    async fn member(
+        &self,
+        member: MemberId,
+        access: Option<&AccessContext>,
+    ) -> StoreResult<Option<MemberDetail>>;
+
+    /// One page of the directory. Each member returned is logged as read under `access`.
+    async fn search_members(
+        &self,
+        query: &MemberQuery,
+        access: Option<&AccessContext>,
+    ) -> StoreResult<Page<MemberSummary>>;
+
+    async fn update_member(
+        &self,
+        member: MemberId,
+        changes: &MemberChanges,
+        event: &NewEvent,
+    ) -> StoreResult<()>;
+
+    /// Moves a member from `expected` to `to`. Fails with `Stale` if the status is no longer
+    /// `expected`, so two officers acting at once cannot skip the state machine.
+    async fn change_status(
+        &self,
+        member: MemberId,
+        expected: MemberStatus,
+        change: &StatusChangeInput,
+        event: &NewEvent,
+    ) -> StoreResult<()>;
+
+    /// Records a payment and recomputes paid-up-until; returns the new paid-up-until.
+    async fn record_payment(
+        &self,
+        member: MemberId,
+        payment: &Payment,
+        recorded_by: Option<MemberId>,
+        event: &NewEvent,
+    ) -> StoreResult<Option<NaiveDate>>;
+
+    async fn add_affiliation(
+        &self,
+        member: MemberId,
+        organisation: &str,
+        since: Option<NaiveDate>,
+        event: &NewEvent,
+    ) -> StoreResult<i64>;
+
+    async fn verify_affiliation(
+        &self,
+        member: MemberId,
+        affiliation: i64,
+        verified_by: MemberId,
+        on: NaiveDate,
+        event: &NewEvent,
+    ) -> StoreResult<()>;
+
+    async fn transfer_member(
+        &self,
+        member: MemberId,
+        move_: &BranchMoveInput,
+        event: &NewEvent,
+    ) -> StoreResult<()>;
+
+    /// Every member in scope, for export. `access` is logged per member exported.
+    async fn export_members(
+        &self,
+        scope: &MemberScope,
+        access: &AccessContext,
+    ) -> StoreResult<Vec<MemberRecord>>;
+
+    // ---- sign-in and sessions ----
+
+    async fn credentials(&self, email: &str) -> StoreResult<Option<Credentials>>;
+
+    async fn set_password(&self, member: MemberId, password_hash: &str) -> StoreResult<()>;
+
+    async fn create_session(&self, session: &SessionRecord) -> StoreResult<()>;
+
+    async fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>>;
+
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+
+    // ---- logs ----
+
+    /// Governance events in order, after `after` (exclusive), at most `limit`.
+    async fn events(&self, after: i64, limit: u32) -> StoreResult<Vec<EventRecord>>;
+
+    /// Who read this member's data, newest first.
+    async fn access_log(
+        &self,
+        subject: MemberId,
+        page: u32,
+        per_page: u32,
+    ) -> StoreResult<Page<AccessEntry>>;
+}

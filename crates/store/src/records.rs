@@ -1,0 +1,331 @@
+//! Plain records crossing the store boundary. Values were validated before they were
+//! written, so reads come back as plain strings and numbers rather than re-parsed newtypes.
+
+use charter_domain::{
+    BodyId, DuesPlan, MemberId, MemberStatus, OfficeId, OfficeKind, Payment, UnitId, UnitKind,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// Who did something and under which authority; recorded with every event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventActor {
+    /// None for the system itself (founding, scheduled jobs) or the CLI run by the operator.
+    pub member: Option<MemberId>,
+    /// The office acted under, in words ("secretary, Southwark branch"), if any.
+    pub office: Option<String>,
+}
+
+/// A governance event to append in the same transaction as the change it describes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEvent {
+    pub at: DateTime<Utc>,
+    pub actor: EventActor,
+    /// Dotted kind, e.g. "member.status_changed".
+    pub kind: String,
+    /// What it is about, e.g. "member:123" or "unit:4".
+    pub subject: String,
+    /// JSON text with the details (the app serialises; the store only keeps it).
+    pub payload: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRecord {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub actor_member: Option<MemberId>,
+    pub actor_office: Option<String>,
+    pub kind: String,
+    pub subject: String,
+    pub payload: String,
+    pub reason: String,
+}
+
+/// The reader and purpose of a read of personal data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessContext {
+    pub reader: MemberId,
+    pub office: Option<String>,
+    /// What was looked at and why, e.g. "member page", "directory search", "export".
+    pub purpose: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessEntry {
+    pub at: DateTime<Utc>,
+    pub reader: MemberId,
+    pub reader_name: String,
+    pub office: Option<String>,
+    pub purpose: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitRecord {
+    pub id: UnitId,
+    pub parent: Option<UnitId>,
+    pub kind: UnitKind,
+    pub name: String,
+    pub slug: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BranchStats {
+    pub branch: Option<UnitId>,
+    pub applicant: u64,
+    pub active: u64,
+    pub lapsed: u64,
+    pub suspended: u64,
+    pub expelled: u64,
+    pub resigned: u64,
+    /// Members (active, lapsed or suspended) whose dues cover reaches the cutoff.
+    pub paid_up: u64,
+}
+
+impl BranchStats {
+    /// People who count as members (active, lapsed, suspended).
+    pub fn members(&self) -> u64 {
+        self.active + self.lapsed + self.suspended
+    }
+
+    pub fn add(&mut self, other: &BranchStats) {
+        self.applicant += other.applicant;
+        self.active += other.active;
+        self.lapsed += other.lapsed;
+        self.suspended += other.suspended;
+        self.expelled += other.expelled;
+        self.resigned += other.resigned;
+        self.paid_up += other.paid_up;
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Term {
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfficeRecord {
+    pub id: OfficeId,
+    pub unit: UnitId,
+    pub unit_name: String,
+    pub unit_kind: UnitKind,
+    pub kind: OfficeKind,
+    pub holder: Option<MemberId>,
+    pub holder_name: Option<String>,
+    pub term: Option<Term>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewBody {
+    pub unit: UnitId,
+    pub name: String,
+    /// e.g. "committee", "all-members meeting", "conference".
+    pub kind: String,
+    pub seats: u32,
+    /// How seats are filled, in words ("elected by conference for two years").
+    pub filled_by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeatHolder {
+    pub member: MemberId,
+    pub name: String,
+    pub term: Term,
+    pub how: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyRecord {
+    pub id: BodyId,
+    pub unit: UnitId,
+    pub name: String,
+    pub kind: String,
+    pub seats: u32,
+    pub filled_by: String,
+    pub holders: Vec<SeatHolder>,
+}
+
+/// A member with their history, for bulk seeding (demo organisation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedMember {
+    pub member: charter_domain::NewMember,
+    pub password_hash: Option<String>,
+    /// Status changes in date order; the last one's `to` must equal `member.status`.
+    pub history: Vec<StatusChangeInput>,
+    pub payments: Vec<Payment>,
+    pub affiliations: Vec<SeedAffiliation>,
+    /// Earlier branches in date order; the member's current branch is `member.branch`.
+    pub moves: Vec<BranchMoveInput>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedAffiliation {
+    pub organisation: String,
+    pub since: Option<NaiveDate>,
+    /// Verified by this member (by index into the same seed batch is not possible; so an id).
+    pub verified: Option<(MemberId, NaiveDate)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusChangeInput {
+    pub from: Option<MemberStatus>,
+    pub to: MemberStatus,
+    pub effective_on: NaiveDate,
+    pub reason: String,
+    pub changed_by: Option<MemberId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BranchMoveInput {
+    pub from: UnitId,
+    pub to: UnitId,
+    pub effective_on: NaiveDate,
+    pub reason: String,
+    pub moved_by: Option<MemberId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportOutcome {
+    Created(MemberId),
+    Updated(MemberId),
+    Unchanged(MemberId),
+}
+
+/// Which members a query may return. Built by the app from the actor's offices; the store
+/// applies it as a filter so an out-of-scope row can never be returned by mistake.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MemberScope {
+    All,
+    Branches(Vec<UnitId>),
+    Only(MemberId),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MemberSort {
+    #[default]
+    Name,
+    NameDesc,
+    Joined,
+    JoinedDesc,
+    PaidUpUntil,
+    PaidUpUntilDesc,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberQuery {
+    pub scope: MemberScope,
+    /// Matches any part of name, email or postcode, case-insensitively.
+    pub text: Option<String>,
+    pub branch: Option<UnitId>,
+    pub status: Option<MemberStatus>,
+    /// Some((true, cutoff)) = paid up to at least cutoff; Some((false, cutoff)) = not.
+    pub paid_up: Option<(bool, NaiveDate)>,
+    pub sort: MemberSort,
+    /// 1-based.
+    pub page: u32,
+    pub per_page: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberSummary {
+    pub id: MemberId,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub postcode: String,
+    pub branch: UnitId,
+    pub branch_name: String,
+    pub status: MemberStatus,
+    pub joined_on: NaiveDate,
+    pub paid_up_until: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberRecord {
+    pub id: MemberId,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub postcode: String,
+    pub branch: UnitId,
+    pub branch_name: String,
+    pub status: MemberStatus,
+    pub joined_on: NaiveDate,
+    pub dues_plan: DuesPlan,
+    pub paid_up_until: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusChangeRecord {
+    pub from: Option<MemberStatus>,
+    pub to: MemberStatus,
+    pub effective_on: NaiveDate,
+    pub reason: String,
+    pub changed_by: Option<MemberId>,
+    pub changed_by_name: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentRecord {
+    pub paid_on: NaiveDate,
+    pub amount_pence: i64,
+    pub months: u32,
+    pub recorded_by_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AffiliationRecord {
+    pub id: i64,
+    pub organisation: String,
+    pub since: Option<NaiveDate>,
+    pub verified_by: Option<MemberId>,
+    pub verified_by_name: Option<String>,
+    pub verified_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BranchMoveRecord {
+    pub from: UnitId,
+    pub from_name: String,
+    pub to: UnitId,
+    pub to_name: String,
+    pub effective_on: NaiveDate,
+    pub reason: String,
+    pub moved_by_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberDetail {
+    pub record: MemberRecord,
+    pub status_history: Vec<StatusChangeRecord>,
+    pub payments: Vec<PaymentRecord>,
+    pub affiliations: Vec<AffiliationRecord>,
+    pub branch_history: Vec<BranchMoveRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub member: MemberId,
+    pub password_hash: Option<String>,
+    pub status: MemberStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// SHA-256 of the cookie token, hex: a stolen database cannot be replayed as cookies.
+    pub token_hash: String,
+    pub member: MemberId,
+    pub csrf_token: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
