@@ -44,7 +44,8 @@ pub struct EventRecord {
 /// The reader and purpose of a read of personal data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccessContext {
-    pub reader: MemberId,
+    /// None when the operator reads through the command line (logged as such, never hidden).
+    pub reader: Option<MemberId>,
     pub office: Option<String>,
     /// What was looked at and why, e.g. "member page", "directory search", "export".
     pub purpose: String,
@@ -54,8 +55,9 @@ pub struct AccessContext {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccessEntry {
     pub at: DateTime<Utc>,
-    pub reader: MemberId,
-    pub reader_name: String,
+    pub reader: Option<MemberId>,
+    /// None when the reader was the operator.
+    pub reader_name: Option<String>,
     pub office: Option<String>,
     pub purpose: String,
 }
