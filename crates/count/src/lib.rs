@@ -6,8 +6,11 @@
 pub mod blt;
 pub mod error;
 pub mod irish;
+pub mod lot;
 pub mod merge;
+pub mod methods;
 pub mod model;
+pub mod render;
 pub mod report;
 
 pub use error::ParseError;
