@@ -1,0 +1,525 @@
+//! A real SMTP server on loopback that accepts every message and keeps it for the test.
+//!
+//! Mail code is tested through a real SMTP conversation rather than a mock transport, so the
+//! production transport, its encoding and its error handling are what the tests exercise.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use base64::Engine as _;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+const GREETING_NAME: &str = "charter-test-sink";
+/// Refuse lines past this so a confused client cannot make a test eat all memory.
+const MAX_LINE: usize = 1 << 20;
+
+/// One message as delivered: the SMTP envelope and the raw message data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceivedMail {
+    /// The `MAIL FROM` address, without angle brackets (empty for a null sender).
+    pub from: String,
+    /// The `RCPT TO` addresses, without angle brackets, in the order given.
+    pub to: Vec<String>,
+    /// The message (headers and body) after dot-unstuffing, with its CRLF line endings.
+    pub data: Vec<u8>,
+}
+
+impl ReceivedMail {
+    /// The raw message as text (invalid UTF-8 replaced).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.data).into_owned()
+    }
+
+    /// The first header called `name` (case-insensitive), unfolded, or `None`.
+    pub fn header(&self, name: &str) -> Option<String> {
+        let text = self.text();
+        let (head, _) = split_head_body(&text);
+        let mut found: Option<String> = None;
+        for line in head.split("\r\n").flat_map(|l| l.split('\n')) {
+            if let Some(value) = found.as_mut() {
+                if line.starts_with([' ', '\t']) {
+                    value.push(' ');
+                    value.push_str(line.trim());
+                    continue;
+                }
+                break;
+            }
+            if let Some((key, value)) = line.split_once(':')
+                && key.trim().eq_ignore_ascii_case(name)
+            {
+                found = Some(value.trim().to_owned());
+            }
+        }
+        found
+    }
+
+    /// The body of a single-part message, decoded from quoted-printable or base64 when the
+    /// `Content-Transfer-Encoding` header says so. Multipart bodies are returned undecoded.
+    pub fn body(&self) -> String {
+        let text = self.text();
+        let (_, body) = split_head_body(&text);
+        let encoding = self
+            .header("Content-Transfer-Encoding")
+            .map(|e| e.to_ascii_lowercase());
+        match encoding.as_deref() {
+            Some("base64") => {
+                let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+                match base64::engine::general_purpose::STANDARD.decode(compact) {
+                    Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                    Err(_) => body.to_owned(),
+                }
+            }
+            Some("quoted-printable") => decode_quoted_printable(body),
+            _ => body.to_owned(),
+        }
+    }
+}
+
+fn split_head_body(text: &str) -> (&str, &str) {
+    text.split_once("\r\n\r\n")
+        .or_else(|| text.split_once("\n\n"))
+        .unwrap_or((text, ""))
+}
+
+fn decode_quoted_printable(body: &str) -> String {
+    let mut out = Vec::with_capacity(body.len());
+    let bytes = body.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'=' if bytes[i + 1..].starts_with(b"\r\n") => i += 3,
+            b'=' if bytes[i + 1..].starts_with(b"\n") => i += 2,
+            b'=' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(hi), Some(lo)) => {
+                    out.push(hi << 4 | lo);
+                    i += 3;
+                }
+                _ => {
+                    out.push(b'=');
+                    i += 1;
+                }
+            },
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).and_then(|d| u8::try_from(d).ok())
+}
+
+/// Fewer messages than awaited arrived in time.
+#[derive(Debug, thiserror::Error)]
+#[error("waited {waited:?} for {wanted} message(s) at the SMTP sink, received {received}")]
+pub struct WaitTimeout {
+    pub wanted: usize,
+    pub received: usize,
+    pub waited: Duration,
+}
+
+/// An SMTP server on `127.0.0.1:<random port>` that stores what it receives. No TLS, no auth:
+/// connect with lettre's `AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(sink.host())
+/// .port(sink.port())`. The server stops when the sink is dropped.
+#[derive(Debug)]
+pub struct SmtpSink {
+    addr: SocketAddr,
+    mail: watch::Receiver<Vec<ReceivedMail>>,
+    rejecting: Arc<AtomicBool>,
+    server: JoinHandle<()>,
+}
+
+impl SmtpSink {
+    /// Starts the sink on a free loopback port, on the current Tokio runtime.
+    ///
+    /// Panics if no loopback port can be bound: the test environment is broken then.
+    pub async fn start() -> SmtpSink {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("SMTP sink cannot bind a port on 127.0.0.1");
+        let addr = listener
+            .local_addr()
+            .expect("bound listener has an address");
+        let (store, mail) = watch::channel(Vec::new());
+        let store = Arc::new(store);
+        let rejecting = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&rejecting);
+        let server = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let store = Arc::clone(&store);
+                let flag = Arc::clone(&flag);
+                tokio::spawn(async move {
+                    // A client that hangs up mid-conversation is its own test's concern.
+                    let _ = serve(stream, &store, &flag).await;
+                });
+            }
+        });
+        SmtpSink {
+            addr,
+            mail,
+            rejecting,
+            server,
+        }
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Always `"127.0.0.1"`.
+    pub fn host(&self) -> &'static str {
+        "127.0.0.1"
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// Every message received so far, in delivery order.
+    pub fn messages(&self) -> Vec<ReceivedMail> {
+        self.mail.borrow().clone()
+    }
+
+    /// While set, every `RCPT TO` is refused with a permanent `550`, to test delivery failures.
+    pub fn set_rejecting(&self, rejecting: bool) {
+        self.rejecting.store(rejecting, Ordering::SeqCst);
+    }
+
+    /// Waits until at least `n` messages have arrived and returns all received so far.
+    pub async fn wait_for(
+        &self,
+        n: usize,
+        timeout: Duration,
+    ) -> Result<Vec<ReceivedMail>, WaitTimeout> {
+        let mut rx = self.mail.clone();
+        match tokio::time::timeout(timeout, rx.wait_for(|m| m.len() >= n)).await {
+            Ok(Ok(mail)) => Ok(mail.clone()),
+            _ => Err(WaitTimeout {
+                wanted: n,
+                received: self.mail.borrow().len(),
+                waited: timeout,
+            }),
+        }
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+#[derive(Default)]
+struct Transaction {
+    from: Option<String>,
+    to: Vec<String>,
+}
+
+async fn serve(
+    stream: TcpStream,
+    store: &watch::Sender<Vec<ReceivedMail>>,
+    rejecting: &AtomicBool,
+) -> std::io::Result<()> {
+    let (read, mut write) = stream.into_split();
+    let mut read = BufReader::new(read);
+    write
+        .write_all(format!("220 {GREETING_NAME} ESMTP ready\r\n").as_bytes())
+        .await?;
+    let mut tx = Transaction::default();
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if read_line(&mut read, &mut line).await? == 0 {
+            return Ok(());
+        }
+        let text = String::from_utf8_lossy(&line);
+        let command = text.trim_end_matches(['\r', '\n']);
+        let verb = command
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_uppercase();
+        let reply: String = match verb.as_str() {
+            "EHLO" => {
+                tx = Transaction::default();
+                format!(
+                    "250-{GREETING_NAME}\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250 SIZE 52428800\r\n"
+                )
+            }
+            "HELO" => {
+                tx = Transaction::default();
+                format!("250 {GREETING_NAME}\r\n")
+            }
+            "MAIL" => match path_after(command, "FROM:") {
+                Some(from) => {
+                    tx = Transaction {
+                        from: Some(from),
+                        to: Vec::new(),
+                    };
+                    "250 2.1.0 OK\r\n".into()
+                }
+                None => "501 5.5.4 syntax: MAIL FROM:<address>\r\n".into(),
+            },
+            "RCPT" => match (&tx.from, path_after(command, "TO:")) {
+                (None, _) => "503 5.5.1 MAIL first\r\n".into(),
+                (_, None) => "501 5.5.4 syntax: RCPT TO:<address>\r\n".into(),
+                (Some(_), Some(_)) if rejecting.load(Ordering::SeqCst) => {
+                    "550 5.1.1 mailbox unavailable (test sink is rejecting)\r\n".into()
+                }
+                (Some(_), Some(to)) => {
+                    tx.to.push(to);
+                    "250 2.1.5 OK\r\n".into()
+                }
+            },
+            "DATA" if tx.from.is_none() || tx.to.is_empty() => {
+                "503 5.5.1 MAIL and RCPT first\r\n".into()
+            }
+            "DATA" => {
+                write
+                    .write_all(b"354 end data with <CR><LF>.<CR><LF>\r\n")
+                    .await?;
+                let data = read_data(&mut read).await?;
+                let finished = std::mem::take(&mut tx);
+                store.send_modify(|mail| {
+                    mail.push(ReceivedMail {
+                        from: finished.from.unwrap_or_default(),
+                        to: finished.to,
+                        data,
+                    })
+                });
+                "250 2.0.0 OK queued\r\n".into()
+            }
+            "RSET" => {
+                tx = Transaction::default();
+                "250 2.0.0 OK\r\n".into()
+            }
+            "NOOP" => "250 2.0.0 OK\r\n".into(),
+            "VRFY" => "252 2.5.0 cannot verify\r\n".into(),
+            "QUIT" => {
+                write.write_all(b"221 2.0.0 bye\r\n").await?;
+                return write.shutdown().await;
+            }
+            _ => "502 5.5.2 command not implemented\r\n".into(),
+        };
+        write.write_all(reply.as_bytes()).await?;
+    }
+}
+
+/// Reads one line including its terminator; errors on a line longer than `MAX_LINE`.
+async fn read_line<R: AsyncBufReadExt + Unpin>(
+    read: &mut R,
+    line: &mut Vec<u8>,
+) -> std::io::Result<usize> {
+    let n = (&mut *read)
+        .take(MAX_LINE as u64)
+        .read_until(b'\n', line)
+        .await?;
+    if n == MAX_LINE && !line.ends_with(b"\n") {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "SMTP line too long",
+        ));
+    }
+    Ok(n)
+}
+
+/// Reads message data up to the lone-dot line, undoing the sender's dot-stuffing (RFC 5321 4.5.2).
+async fn read_data<R: AsyncBufReadExt + Unpin>(read: &mut R) -> std::io::Result<Vec<u8>> {
+    let mut data = Vec::new();
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if read_line(read, &mut line).await? == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        if line == b".\r\n" || line == b".\n" {
+            return Ok(data);
+        }
+        let unstuffed = line.strip_prefix(b".").unwrap_or(&line);
+        data.extend_from_slice(unstuffed);
+    }
+}
+
+/// The address inside `<…>` after `keyword` (e.g. `FROM:`), ignoring ESMTP parameters.
+fn path_after(command: &str, keyword: &str) -> Option<String> {
+    let (_, rest) = command.split_once(' ')?;
+    let rest = rest.trim_start();
+    if !rest.get(..keyword.len())?.eq_ignore_ascii_case(keyword) {
+        return None;
+    }
+    let rest = rest[keyword.len()..].trim_start();
+    let path = rest.strip_prefix('<')?;
+    let end = path.find('>')?;
+    Some(path[..end].to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lettre::message::{Mailbox, header::ContentType};
+    use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+    fn transport(sink: &SmtpSink) -> AsyncSmtpTransport<Tokio1Executor> {
+        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(sink.host())
+            .port(sink.port())
+            .build()
+    }
+
+    fn mailbox(s: &str) -> Mailbox {
+        s.parse().unwrap()
+    }
+
+    #[tokio::test]
+    async fn lettre_delivers_to_the_sink() {
+        let sink = SmtpSink::start().await;
+        let body =
+            "Dear member,\r\n.a line that starts with a dot\r\n..two dots\r\n.\r\nThe end ü\r\n";
+        let message = Message::builder()
+            .from(mailbox("Secretary <secretary@branch.example>"))
+            .to(mailbox("one@example.org"))
+            .cc(mailbox("two@example.org"))
+            .subject("Notice of meeting")
+            .header(ContentType::TEXT_PLAIN)
+            .body(body.to_owned())
+            .unwrap();
+        transport(&sink).send(message).await.unwrap();
+
+        let mail = sink.wait_for(1, Duration::from_secs(5)).await.unwrap();
+        assert_eq!(mail.len(), 1);
+        let mail = &mail[0];
+        assert_eq!(mail.from, "secretary@branch.example");
+        assert_eq!(mail.to, ["one@example.org", "two@example.org"]);
+        assert_eq!(mail.header("subject").as_deref(), Some("Notice of meeting"));
+        // lettre ends the data with its own CRLF, which belongs to the message (RFC 5321 4.1.1.4).
+        assert_eq!(mail.body(), format!("{body}\r\n"));
+    }
+
+    #[tokio::test]
+    async fn several_messages_over_one_connection_are_kept_in_order() {
+        let sink = SmtpSink::start().await;
+        let transport = transport(&sink);
+        for i in 0..3 {
+            let message = Message::builder()
+                .from(mailbox("a@example.org"))
+                .to(mailbox("b@example.org"))
+                .subject(format!("message {i}"))
+                .body(format!("body {i}"))
+                .unwrap();
+            transport.send(message).await.unwrap();
+        }
+        let mail = sink.wait_for(3, Duration::from_secs(5)).await.unwrap();
+        let subjects: Vec<_> = mail.iter().filter_map(|m| m.header("Subject")).collect();
+        assert_eq!(subjects, ["message 0", "message 1", "message 2"]);
+    }
+
+    #[tokio::test]
+    async fn rejecting_sink_makes_delivery_fail() {
+        let sink = SmtpSink::start().await;
+        sink.set_rejecting(true);
+        let message = Message::builder()
+            .from(mailbox("a@example.org"))
+            .to(mailbox("b@example.org"))
+            .subject("refused")
+            .body(String::from("x"))
+            .unwrap();
+        let err = transport(&sink).send(message).await.unwrap_err();
+        assert!(err.is_permanent(), "{err}");
+        assert!(sink.messages().is_empty());
+    }
+
+    #[tokio::test]
+    async fn wait_for_times_out_with_counts() {
+        let sink = SmtpSink::start().await;
+        let err = sink
+            .wait_for(1, Duration::from_millis(50))
+            .await
+            .unwrap_err();
+        assert_eq!((err.wanted, err.received), (1, 0));
+    }
+
+    /// Commands lettre never sends in the happy path, spoken by hand.
+    #[tokio::test]
+    async fn raw_conversation_with_rset_noop_and_helo() {
+        let sink = SmtpSink::start().await;
+        let stream = TcpStream::connect(sink.addr()).await.unwrap();
+        let (read, mut write) = stream.into_split();
+        let mut read = BufReader::new(read);
+        let mut reply = String::new();
+        let mut say = async |line: &str| -> String {
+            if !line.is_empty() {
+                write.write_all(line.as_bytes()).await.unwrap();
+            }
+            reply.clear();
+            read.read_line(&mut reply).await.unwrap();
+            reply.clone()
+        };
+        assert!(say("").await.starts_with("220 "));
+        assert!(say("HELO me\r\n").await.starts_with("250 "));
+        assert!(say("DATA\r\n").await.starts_with("503 "));
+        assert!(say("RCPT TO:<x@example.org>\r\n").await.starts_with("503 "));
+        assert!(
+            say("MAIL FROM:<dropped@example.org>\r\n")
+                .await
+                .starts_with("250 ")
+        );
+        assert!(say("RSET\r\n").await.starts_with("250 "));
+        assert!(say("NOOP\r\n").await.starts_with("250 "));
+        assert!(say("MAIL FROM: <>\r\n").await.starts_with("250 "));
+        assert!(
+            say("rcpt to:<x@example.org> NOTIFY=NEVER\r\n")
+                .await
+                .starts_with("250 ")
+        );
+        assert!(say("MAIL FROM bad\r\n").await.starts_with("501 "));
+        assert!(
+            say("MAIL FROM:<a@example.org> BODY=8BITMIME\r\n")
+                .await
+                .starts_with("250 ")
+        );
+        assert!(say("RCPT TO:<x@example.org>\r\n").await.starts_with("250 "));
+        assert!(say("DATA\r\n").await.starts_with("354 "));
+        assert!(
+            say("Subject: hi\r\n\r\n..stuffed\r\n.\r\n")
+                .await
+                .starts_with("250 ")
+        );
+        assert!(say("STARTTLS\r\n").await.starts_with("502 "));
+        assert!(say("QUIT\r\n").await.starts_with("221 "));
+
+        let mail = sink.wait_for(1, Duration::from_secs(5)).await.unwrap();
+        assert_eq!(mail[0].from, "a@example.org");
+        assert_eq!(mail[0].to, ["x@example.org"]);
+        assert_eq!(mail[0].data, b"Subject: hi\r\n\r\n.stuffed\r\n");
+    }
+
+    #[test]
+    fn quoted_printable_decoding() {
+        assert_eq!(
+            decode_quoted_printable("caf=C3=A9 =\r\nsoft=3D"),
+            "café soft="
+        );
+        assert_eq!(decode_quoted_printable("trailing ="), "trailing =");
+        assert_eq!(decode_quoted_printable("=ZZ"), "=ZZ");
+    }
+
+    #[test]
+    fn folded_headers_are_unfolded() {
+        let mail = ReceivedMail {
+            from: String::new(),
+            to: vec![],
+            data: b"Subject: a long\r\n  subject\r\nX-Other: y\r\n\r\nbody".to_vec(),
+        };
+        assert_eq!(mail.header("SUBJECT").as_deref(), Some("a long subject"));
+        assert_eq!(mail.header("x-other").as_deref(), Some("y"));
+        assert_eq!(mail.header("missing"), None);
+        assert_eq!(mail.body(), "body");
+    }
+}
