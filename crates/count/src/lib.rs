@@ -12,6 +12,7 @@ pub mod methods;
 pub mod model;
 pub mod render;
 pub mod report;
+pub mod stv;
 
 pub use error::ParseError;
 pub use model::{Ballot, Candidate, CandidateId, Election};
