@@ -1,0 +1,143 @@
+//! Charter's use cases. Every call names its actor; every power it uses comes from an office
+//! the actor holds today, checked here (deny by default) before the store is touched.
+//! Governance events and access-log rows are handed to the store with the change or read
+//! they describe, so they commit or fail together.
+
+pub mod auth;
+pub mod clock;
+pub mod error;
+pub mod register;
+pub mod structure;
+
+use std::sync::Arc;
+
+use charter_domain::{Actor, HeldOffice, MemberId, UnitTree};
+use charter_store::{EventActor, NewEvent, Store};
+use tokio::sync::RwLock;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::AppError;
+
+/// Settings that later come from the constitution in force; defaults until then.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Days after dues cover ends during which a member still counts as paid up.
+    pub grace_days: u32,
+    /// How long a sign-in lasts.
+    pub session_hours: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            grace_days: 31,
+            session_hours: 12,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct App {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub settings: Settings,
+    tree: Arc<RwLock<Option<Arc<UnitTree>>>>,
+}
+
+impl App {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, settings: Settings) -> Self {
+        App {
+            store,
+            clock,
+            settings,
+            tree: Arc::new(RwLock::new(None)),
+        }
+    }
+
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.now().date_naive()
+    }
+
+    /// The unit tree, cached: units change rarely and every scope check needs it.
+    pub async fn tree(&self) -> Result<Arc<UnitTree>, AppError> {
+        if let Some(t) = self.tree.read().await.as_ref() {
+            return Ok(t.clone());
+        }
+        let units = self.store.units().await?;
+        let tree = Arc::new(UnitTree::new(
+            units.iter().map(|u| (u.id, u.parent, u.kind)),
+        ));
+        *self.tree.write().await = Some(tree.clone());
+        Ok(tree)
+    }
+
+    /// Forgets the cached tree after the structure changes.
+    pub async fn structure_changed(&self) {
+        *self.tree.write().await = None;
+    }
+
+    /// Builds the actor for a member from the offices they hold today.
+    pub async fn actor(&self, member: MemberId) -> Result<Actor, AppError> {
+        let home_branch = self
+            .store
+            .member_branch(member)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let offices = self.store.offices_held(member, self.today()).await?;
+        Ok(Actor {
+            member,
+            home_branch,
+            offices: offices
+                .into_iter()
+                .map(|o| HeldOffice {
+                    kind: o.kind,
+                    unit: o.unit,
+                    unit_name: o.unit_name,
+                })
+                .collect(),
+        })
+    }
+
+    pub(crate) fn event(
+        &self,
+        actor: EventActor,
+        kind: &str,
+        subject: String,
+        payload: serde_json::Value,
+        reason: &str,
+    ) -> NewEvent {
+        NewEvent {
+            at: self.clock.now(),
+            actor,
+            kind: kind.to_string(),
+            subject,
+            payload: payload.to_string(),
+            reason: reason.to_string(),
+        }
+    }
+}
+
+/// How an office is named in events and access logs: "secretary, Southwark".
+pub fn office_label(office: &HeldOffice) -> String {
+    format!(
+        "{}, {}",
+        office.kind.title().to_lowercase(),
+        office.unit_name
+    )
+}
+
+/// The event actor for something done by `actor` under `office`.
+pub fn event_actor(actor: &Actor, office: Option<&HeldOffice>) -> EventActor {
+    EventActor {
+        member: Some(actor.member),
+        office: office.map(office_label),
+    }
+}
+
+/// The event actor for the operator's command line: recorded as such, with no office.
+pub fn operator_actor() -> EventActor {
+    EventActor {
+        member: None,
+        office: Some("operator (command line)".to_string()),
+    }
+}

@@ -1,0 +1,748 @@
+//! The membership register: who may see and change what, and the events that record it.
+
+use charter_domain::{
+    Actor, DuesPlan, FieldErrors, HeldOffice, MemberChanges, MemberId, MemberStatus, Money,
+    NewMember, Payment, Power, RawMemberChanges, UnitId, UnitKind, is_paid_up, parse_date,
+};
+use charter_store::{
+    AccessContext, AccessEntry, BranchMoveInput, ImportOutcome, MemberDetail, MemberQuery,
+    MemberRecord, MemberScope, MemberSort, MemberSummary, Page, StatusChangeInput,
+};
+use chrono::NaiveDate;
+use serde_json::json;
+
+use crate::{App, AppError, event_actor, office_label, operator_actor};
+
+pub const MAX_PER_PAGE: u32 = 200;
+pub const DEFAULT_PER_PAGE: u32 = 50;
+
+/// Directory filters as they arrive from a form or query string, before validation.
+#[derive(Debug, Clone, Default)]
+pub struct DirectoryQuery {
+    pub q: Option<String>,
+    pub branch: Option<String>,
+    pub status: Option<String>,
+    pub paid_up: Option<String>,
+    pub sort: Option<String>,
+    pub page: Option<String>,
+    pub per_page: Option<String>,
+}
+
+pub const SORTS: [(&str, MemberSort); 6] = [
+    ("name", MemberSort::Name),
+    ("-name", MemberSort::NameDesc),
+    ("joined", MemberSort::Joined),
+    ("-joined", MemberSort::JoinedDesc),
+    ("paid_up_until", MemberSort::PaidUpUntil),
+    ("-paid_up_until", MemberSort::PaidUpUntilDesc),
+];
+
+fn blank(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// What a member looks like to someone allowed to see them, with what the viewer may do.
+#[derive(Debug, Clone)]
+pub struct MemberView {
+    pub detail: MemberDetail,
+    pub paid_up: bool,
+    pub is_self: bool,
+    pub may_edit: bool,
+    pub may_change_status: bool,
+    pub may_record_dues: bool,
+    pub may_verify_affiliations: bool,
+    pub may_transfer: bool,
+    pub next_statuses: Vec<MemberStatus>,
+}
+
+/// A member's view of their own membership, including who has read their data.
+#[derive(Debug, Clone)]
+pub struct MyMembership {
+    pub view: MemberView,
+    pub offices: Vec<HeldOffice>,
+    pub access_log: Page<AccessEntry>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StatusChangeRequest {
+    pub to: String,
+    pub effective_on: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct PaymentRequest {
+    pub paid_on: String,
+    pub amount: String,
+    pub months: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct TransferRequest {
+    pub to_branch: String,
+    pub effective_on: String,
+    pub reason: String,
+}
+
+fn reason_required(errs: &mut FieldErrors, reason: &str) -> String {
+    let r = reason.trim();
+    if r.is_empty() {
+        errs.add(
+            "reason",
+            "reason is required: it goes in the member's history",
+        );
+    } else if r.chars().count() > 500 {
+        errs.add("reason", "reason is longer than 500 characters");
+    }
+    r.to_string()
+}
+
+impl App {
+    pub fn paid_up_cutoff(&self) -> NaiveDate {
+        self.today() - chrono::Days::new(u64::from(self.settings.grace_days))
+    }
+
+    /// The members `actor` may see, as a filter the store always applies.
+    pub async fn member_scope(&self, actor: &Actor) -> Result<MemberScope, AppError> {
+        let tree = self.tree().await?;
+        let roots = actor.scope_roots(Power::ViewMembers);
+        if roots
+            .iter()
+            .any(|u| tree.kind(*u) == Some(UnitKind::National))
+        {
+            return Ok(MemberScope::All);
+        }
+        if roots.is_empty() {
+            return Ok(MemberScope::Only(actor.member));
+        }
+        let mut branches: Vec<UnitId> = roots
+            .iter()
+            .flat_map(|r| tree.branches_within(*r))
+            .collect();
+        branches.sort();
+        branches.dedup();
+        Ok(MemberScope::Branches(branches))
+    }
+
+    fn access(&self, actor: &Actor, office: Option<&HeldOffice>, purpose: &str) -> AccessContext {
+        AccessContext {
+            reader: Some(actor.member),
+            office: office.map(office_label),
+            purpose: purpose.to_string(),
+            at: self.clock.now(),
+        }
+    }
+
+    /// Validates directory filters into a store query, refusing branches outside the scope.
+    pub async fn directory_query(
+        &self,
+        actor: &Actor,
+        raw: &DirectoryQuery,
+    ) -> Result<MemberQuery, AppError> {
+        let mut errs = FieldErrors::default();
+        let text = blank(&raw.q).map(str::to_string);
+        if text.as_ref().is_some_and(|t| t.chars().count() > 100) {
+            errs.add("q", "search text is longer than 100 characters");
+        }
+        let tree = self.tree().await?;
+        let branch = match blank(&raw.branch) {
+            None => None,
+            Some(b) => match b.parse::<i64>().ok().map(UnitId) {
+                Some(id) if tree.kind(id) == Some(UnitKind::Branch) => Some(id),
+                _ => {
+                    errs.add(
+                        "branch",
+                        format!("branch '{b}' is not a branch of this organisation"),
+                    );
+                    None
+                }
+            },
+        };
+        let status = match blank(&raw.status) {
+            None => None,
+            Some(s) => match MemberStatus::parse(s) {
+                Ok(st) => Some(st),
+                Err(e) => {
+                    errs.add("status", e);
+                    None
+                }
+            },
+        };
+        let paid_up = match blank(&raw.paid_up).map(str::to_lowercase).as_deref() {
+            None | Some("any") => None,
+            Some("true" | "yes" | "1") => Some((true, self.paid_up_cutoff())),
+            Some("false" | "no" | "0") => Some((false, self.paid_up_cutoff())),
+            Some(other) => {
+                errs.add(
+                    "paid_up",
+                    format!("paid_up '{other}' must be true or false"),
+                );
+                None
+            }
+        };
+        let sort = match blank(&raw.sort) {
+            None => MemberSort::Name,
+            Some(s) => match SORTS.iter().find(|(k, _)| *k == s) {
+                Some((_, v)) => *v,
+                None => {
+                    errs.add("sort", format!("sort '{s}' must be one of name, -name, joined, -joined, paid_up_until, -paid_up_until"));
+                    MemberSort::Name
+                }
+            },
+        };
+        let page = parse_positive(&mut errs, "page", blank(&raw.page), 1, 1_000_000);
+        let per_page = parse_positive(
+            &mut errs,
+            "per_page",
+            blank(&raw.per_page),
+            DEFAULT_PER_PAGE,
+            MAX_PER_PAGE,
+        );
+        if !errs.is_empty() {
+            return Err(AppError::Invalid(errs));
+        }
+        let scope = self.member_scope(actor).await?;
+        if let (Some(b), MemberScope::Branches(allowed)) = (branch, &scope)
+            && !allowed.contains(&b)
+        {
+            return Err(AppError::Forbidden(
+                "you may not see members of that branch: no office of yours covers it".into(),
+            ));
+        }
+        Ok(MemberQuery {
+            scope,
+            text,
+            branch,
+            status,
+            paid_up,
+            sort,
+            page,
+            per_page,
+        })
+    }
+
+    /// One page of the member directory, every row logged as a read by the actor.
+    pub async fn directory(
+        &self,
+        actor: &Actor,
+        raw: &DirectoryQuery,
+    ) -> Result<(MemberQuery, Page<MemberSummary>), AppError> {
+        let query = self.directory_query(actor, raw).await?;
+        let office = actor
+            .offices
+            .iter()
+            .find(|o| o.kind.powers().contains(&Power::ViewMembers));
+        let access = self.access(actor, office, "directory");
+        let page = self.store.search_members(&query, Some(&access)).await?;
+        Ok((query, page))
+    }
+
+    /// The office that lets `actor` use `power` on `member`, or a refusal naming what is missing.
+    async fn authority_over(
+        &self,
+        actor: &Actor,
+        member: MemberId,
+        power: Power,
+    ) -> Result<(UnitId, Option<HeldOffice>), AppError> {
+        let branch = self
+            .store
+            .member_branch(member)
+            .await?
+            .ok_or(AppError::NotFound("member"))?;
+        let tree = self.tree().await?;
+        match actor.authority(power, branch, &tree) {
+            Some(o) => Ok((branch, Some(o.clone()))),
+            None => Err(AppError::Forbidden(match power {
+                Power::ViewMembers => "you may not see this member: no office of yours covers their branch".into(),
+                _ => "you may not do this: no office of yours gives that power over this member's branch".into(),
+            })),
+        }
+    }
+
+    pub async fn member_view(
+        &self,
+        actor: &Actor,
+        member: MemberId,
+    ) -> Result<MemberView, AppError> {
+        let is_self = actor.member == member;
+        let (branch, office) = if is_self {
+            let b = self
+                .store
+                .member_branch(member)
+                .await?
+                .ok_or(AppError::NotFound("member"))?;
+            (b, None)
+        } else {
+            self.authority_over(actor, member, Power::ViewMembers)
+                .await?
+        };
+        let access = office
+            .as_ref()
+            .map(|o| self.access(actor, Some(o), "member page"));
+        let detail = self
+            .store
+            .member(member, access.as_ref())
+            .await?
+            .ok_or(AppError::NotFound("member"))?;
+        let tree = self.tree().await?;
+        let may = |p| actor.may(p, branch, &tree);
+        let status = detail.record.status;
+        Ok(MemberView {
+            paid_up: is_paid_up(
+                detail.record.paid_up_until,
+                self.today(),
+                self.settings.grace_days,
+            ),
+            is_self,
+            may_edit: is_self || may(Power::EditMembers),
+            may_change_status: may(Power::ChangeStatus),
+            may_record_dues: may(Power::RecordDues),
+            may_verify_affiliations: may(Power::VerifyAffiliations),
+            may_transfer: may(Power::EditMembers),
+            next_statuses: status.next_statuses(),
+            detail,
+        })
+    }
+
+    pub async fn my_membership(
+        &self,
+        actor: &Actor,
+        log_page: u32,
+    ) -> Result<MyMembership, AppError> {
+        let view = self.member_view(actor, actor.member).await?;
+        let access_log = self
+            .store
+            .access_log(actor.member, log_page.max(1), 50)
+            .await?;
+        Ok(MyMembership {
+            view,
+            offices: actor.offices.clone(),
+            access_log,
+        })
+    }
+
+    /// Contact details: the member themselves, or an officer with the power to edit.
+    pub async fn update_member(
+        &self,
+        actor: &Actor,
+        member: MemberId,
+        raw: &RawMemberChanges,
+    ) -> Result<(), AppError> {
+        let office = if actor.member == member {
+            None
+        } else {
+            self.authority_over(actor, member, Power::EditMembers)
+                .await?
+                .1
+        };
+        let changes = MemberChanges::parse(raw)?;
+        if changes.is_empty() {
+            return Err(AppError::invalid(
+                "fields",
+                "nothing to change: give at least one field",
+            ));
+        }
+        let payload = json!({
+            "member": member.0,
+            "fields": changed_fields(&changes),
+        });
+        let event = self.event(
+            event_actor(actor, office.as_ref()),
+            "member.updated",
+            format!("member:{}", member.0),
+            payload,
+            if office.is_some() {
+                "details changed by an officer"
+            } else {
+                "details changed by the member"
+            },
+        );
+        self.store.update_member(member, &changes, &event).await?;
+        Ok(())
+    }
+
+    pub async fn change_status(
+        &self,
+        actor: &Actor,
+        member: MemberId,
+        req: &StatusChangeRequest,
+    ) -> Result<MemberStatus, AppError> {
+        let (_, office) = self
+            .authority_over(actor, member, Power::ChangeStatus)
+            .await?;
+        let mut errs = FieldErrors::default();
+        let to = match MemberStatus::parse(&req.to) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                errs.add("status", e);
+                None
+            }
+        };
+        let effective_on = if req.effective_on.trim().is_empty() {
+            Some(self.today())
+        } else {
+            errs.check(
+                "effective_on",
+                parse_date("effective date", &req.effective_on),
+            )
+        };
+        let reason = reason_required(&mut errs, &req.reason);
+        let current = self
+            .store
+            .member(member, None)
+            .await?
+            .ok_or(AppError::NotFound("member"))?
+            .record;
+        if let Some(eff) = effective_on {
+            if eff < current.joined_on {
+                errs.add("effective_on", "effective date is before the member joined");
+            }
+            if eff > self.today() + chrono::Days::new(366) {
+                errs.add("effective_on", "effective date is more than a year ahead");
+            }
+        }
+        if let Some(to) = to
+            && let Err(e) = current.status.transition(to)
+        {
+            errs.add("status", e);
+        }
+        let (Some(to), Some(effective_on)) = (to, effective_on) else {
+            return Err(AppError::Invalid(errs));
+        };
+        if !errs.is_empty() {
+            return Err(AppError::Invalid(errs));
+        }
+        let change = StatusChangeInput {
+            from: Some(current.status),
+            to,
+            effective_on,
+            reason: reason.clone(),
+            changed_by: Some(actor.member),
+        };
+        let event = self.event(
+            event_actor(actor, office.as_ref()),
+            "member.status_changed",
+            format!("member:{}", member.0),
+            json!({"member": member.0, "from": current.status.as_str(), "to": to.as_str(), "effective_on": effective_on.to_string()}),
+            &reason,
+        );
+        self.store
+            .change_status(member, current.status, &change, &event)
+            .await?;
+        Ok(to)
+    }
+
+    pub async fn record_payment(
+        &self,
+        actor: &Actor,
+        member: MemberId,
+        req: &PaymentRequest,
+    ) -> Result<Option<NaiveDate>, AppError> {
+        let (_, office) = self
+            .authority_over(actor, member, Power::RecordDues)
+            .await?;
+        let mut errs = FieldErrors::default();
+        let paid_on = errs.check("paid_on", parse_date("payment date", &req.paid_on));
+        if paid_on.is_some_and(|d| d > self.today()) {
+            errs.add("paid_on", "payment date is in the future");
+        }
+        let amount = errs.check("amount", Money::parse("amount", &req.amount));
+        if amount.is_some_and(|a| a.pence() == 0) {
+            errs.add("amount", "amount must be more than zero");
+        }
+        let months = match req.months.trim().parse::<u32>() {
+            Ok(m) if (1..=24).contains(&m) => Some(m),
+            _ => {
+                errs.add(
+                    "months",
+                    format!(
+                        "months '{}' must be a whole number from 1 to 24",
+                        req.months.trim()
+                    ),
+                );
+                None
+            }
+        };
+        let (Some(paid_on), Some(amount), Some(months)) = (paid_on, amount, months) else {
+            return Err(AppError::Invalid(errs));
+        };
+        if !errs.is_empty() {
+            return Err(AppError::Invalid(errs));
+        }
+        let payment = Payment {
+            paid_on,
+            amount,
+            months,
+        };
+        let event = self.event(
+            event_actor(actor, office.as_ref()),
+            "member.payment_recorded",
+            format!("member:{}", member.0),
+            json!({"member": member.0, "paid_on": paid_on.to_string(), "amount_pence": amount.pence(), "months": months}),
+            "dues payment recorded",
+        );
+        Ok(self
+            .store
+            .record_payment(member, &payment, Some(actor.member), &event)
+            .await?)
+    }
+
+    pub async fn add_affiliation(
+        &self,
+        actor: &Actor,
+        member: MemberId,
+        organisation: &str,
+        since: &str,
+    ) -> Result<i64, AppError> {
+        let office = if actor.member == member {
+            None
+        } else {
+            self.authority_over(actor, member, Power::VerifyAffiliations)
+                .await?
+                .1
+        };
+        let mut errs = FieldErrors::default();
+        let org = organisation
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if org.is_empty() {
+            errs.add("organisation", "organisation is required");
+        } else if org.chars().count() > 200 {
+            errs.add("organisation", "organisation is longer than 200 characters");
+        }
+        let since = if since.trim().is_empty() {
+            None
+        } else {
+            errs.check("since", parse_date("since", since))
+        };
+        if !errs.is_empty() {
+            return Err(AppError::Invalid(errs));
+        }
+        let event = self.event(
+            event_actor(actor, office.as_ref()),
+            "member.affiliation_added",
+            format!("member:{}", member.0),
+            json!({"member": member.0, "organisation": org, "since": since.map(|d| d.to_string())}),
+            "affiliation declared",
+        );
+        Ok(self
+            .store
+            .add_affiliation(member, &org, since, &event)
+            .await?)
+    }
+
+    pub async fn verify_affiliation(
+        &self,
+        actor: &Actor,
+        member: MemberId,
+        affiliation: i64,
+    ) -> Result<(), AppError> {
+        let (_, office) = self
+            .authority_over(actor, member, Power::VerifyAffiliations)
+            .await?;
+        let today = self.today();
+        let event = self.event(
+            event_actor(actor, office.as_ref()),
+            "member.affiliation_verified",
+            format!("member:{}", member.0),
+            json!({"member": member.0, "affiliation": affiliation, "verified_on": today.to_string()}),
+            "affiliation verified",
+        );
+        self.store
+            .verify_affiliation(member, affiliation, actor.member, today, &event)
+            .await?;
+        Ok(())
+    }
+
+    /// Moves a member to another branch. The officer needs the power over both branches,
+    /// so nobody can push members out of, or pull them into, a branch they do not serve.
+    pub async fn transfer(
+        &self,
+        actor: &Actor,
+        member: MemberId,
+        req: &TransferRequest,
+    ) -> Result<(), AppError> {
+        let (from, office) = self
+            .authority_over(actor, member, Power::EditMembers)
+            .await?;
+        let tree = self.tree().await?;
+        let mut errs = FieldErrors::default();
+        let to = match req.to_branch.trim().parse::<i64>().ok().map(UnitId) {
+            Some(id) if tree.kind(id) == Some(UnitKind::Branch) => Some(id),
+            _ => {
+                errs.add("to_branch", "choose a branch to move the member to");
+                None
+            }
+        };
+        if to == Some(from) {
+            errs.add("to_branch", "the member is already in that branch");
+        }
+        let effective_on = if req.effective_on.trim().is_empty() {
+            Some(self.today())
+        } else {
+            errs.check(
+                "effective_on",
+                parse_date("effective date", &req.effective_on),
+            )
+        };
+        let reason = reason_required(&mut errs, &req.reason);
+        let (Some(to), Some(effective_on)) = (to, effective_on) else {
+            return Err(AppError::Invalid(errs));
+        };
+        if !errs.is_empty() {
+            return Err(AppError::Invalid(errs));
+        }
+        if !actor.may(Power::EditMembers, to, &tree) {
+            return Err(AppError::Forbidden(
+                "you may not move members into that branch: no office of yours covers it".into(),
+            ));
+        }
+        let mv = BranchMoveInput {
+            from,
+            to,
+            effective_on,
+            reason: reason.clone(),
+            moved_by: Some(actor.member),
+        };
+        let event = self.event(
+            event_actor(actor, office.as_ref()),
+            "member.transferred",
+            format!("member:{}", member.0),
+            json!({"member": member.0, "from": from.0, "to": to.0, "effective_on": effective_on.to_string()}),
+            &reason,
+        );
+        self.store.transfer_member(member, &mv, &event).await?;
+        Ok(())
+    }
+
+    /// Members for export by an officer with the export power over `branch` (or everything).
+    pub async fn export_members(
+        &self,
+        actor: &Actor,
+        branch: Option<UnitId>,
+    ) -> Result<Vec<MemberRecord>, AppError> {
+        let tree = self.tree().await?;
+        let target = match branch {
+            Some(b) => b,
+            None => self
+                .store
+                .units()
+                .await?
+                .into_iter()
+                .find(|u| u.kind == UnitKind::National)
+                .map(|u| u.id)
+                .ok_or(AppError::NotFound("national unit"))?,
+        };
+        let office = actor
+            .authority(Power::ExportMembers, target, &tree)
+            .cloned()
+            .ok_or_else(|| {
+                AppError::Forbidden(
+                    "you may not export members: no office of yours gives that power here".into(),
+                )
+            })?;
+        let scope = if tree.kind(target) == Some(UnitKind::National) {
+            MemberScope::All
+        } else {
+            MemberScope::Branches(tree.branches_within(target))
+        };
+        let access = self.access(actor, Some(&office), "export");
+        Ok(self.store.export_members(&scope, &access).await?)
+    }
+
+    /// Operator export from the command line: logged as the operator, with the reason given.
+    pub async fn operator_export(
+        &self,
+        branch: Option<UnitId>,
+        reason: &str,
+    ) -> Result<Vec<MemberRecord>, AppError> {
+        let tree = self.tree().await?;
+        let scope = match branch {
+            Some(b) if tree.kind(b) == Some(UnitKind::Branch) => MemberScope::Branches(vec![b]),
+            Some(_) => return Err(AppError::invalid("branch", "that is not a branch")),
+            None => MemberScope::All,
+        };
+        let access = AccessContext {
+            reader: None,
+            office: Some("operator (command line)".to_string()),
+            purpose: format!("export: {reason}"),
+            at: self.clock.now(),
+        };
+        Ok(self.store.export_members(&scope, &access).await?)
+    }
+
+    /// Operator import from the command line; each row is created or updated by email.
+    pub async fn import_members(
+        &self,
+        rows: &[NewMember],
+        source: &str,
+    ) -> Result<Vec<ImportOutcome>, AppError> {
+        Ok(self
+            .store
+            .import_members(rows, &operator_actor(), source)
+            .await?)
+    }
+
+    /// Resolves a branch named in an import file: by id, slug or name (case-insensitive).
+    pub async fn find_branch(&self, name: &str) -> Result<Option<UnitId>, AppError> {
+        let n = name.trim().to_lowercase();
+        Ok(self
+            .store
+            .units()
+            .await?
+            .into_iter()
+            .filter(|u| u.kind == UnitKind::Branch)
+            .find(|u| u.slug == n || u.name.to_lowercase() == n || u.id.0.to_string() == n)
+            .map(|u| u.id))
+    }
+
+    pub fn dues_plan_months(plan: DuesPlan) -> u32 {
+        plan.months()
+    }
+}
+
+fn parse_positive(
+    errs: &mut FieldErrors,
+    field: &str,
+    raw: Option<&str>,
+    default: u32,
+    max: u32,
+) -> u32 {
+    match raw {
+        None => default,
+        Some(s) => match s.parse::<u32>() {
+            Ok(n) if (1..=max).contains(&n) => n,
+            _ => {
+                errs.add(
+                    field,
+                    format!("{field} '{s}' must be a whole number from 1 to {max}"),
+                );
+                default
+            }
+        },
+    }
+}
+
+fn changed_fields(c: &MemberChanges) -> Vec<&'static str> {
+    let mut f = Vec::new();
+    if c.first_name.is_some() {
+        f.push("first_name");
+    }
+    if c.last_name.is_some() {
+        f.push("last_name");
+    }
+    if c.email.is_some() {
+        f.push("email");
+    }
+    if c.phone.is_some() {
+        f.push("phone");
+    }
+    if c.postcode.is_some() {
+        f.push("postcode");
+    }
+    if c.dues_plan.is_some() {
+        f.push("dues_plan");
+    }
+    f
+}

@@ -1,0 +1,118 @@
+//! The organisation's structure as members see it: units, their officers, bodies and counts.
+//! Counts and office holders are visible to every signed-in member, so members can see who
+//! holds power over them and how the organisation is made up.
+
+use std::collections::HashMap;
+
+use charter_domain::{Actor, UnitId, UnitKind};
+use charter_store::{BodyRecord, BranchStats, OfficeRecord, UnitRecord};
+
+use crate::{App, AppError};
+
+#[derive(Debug, Clone)]
+pub struct UnitSummary {
+    pub unit: UnitRecord,
+    pub stats: BranchStats,
+}
+
+impl UnitSummary {
+    /// Paid-up members as a share of members, in whole per cent.
+    pub fn paid_up_percent(&self) -> u64 {
+        let m = self.stats.members();
+        (self.stats.paid_up * 100 + m / 2).checked_div(m).unwrap_or(0)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct UnitPage {
+    pub summary: UnitSummary,
+    /// From the national unit down to the parent.
+    pub ancestors: Vec<UnitRecord>,
+    pub children: Vec<UnitSummary>,
+    pub offices: Vec<OfficeRecord>,
+    pub bodies: Vec<BodyRecord>,
+    /// Whether the viewer may open the member directory for this unit.
+    pub may_view_members: bool,
+}
+
+impl App {
+    /// Every unit with its member counts, branches summed up into regions and national.
+    pub async fn unit_summaries(&self) -> Result<Vec<UnitSummary>, AppError> {
+        let units = self.store.units().await?;
+        let stats = self.store.branch_stats(self.paid_up_cutoff()).await?;
+        let tree = self.tree().await?;
+        let mut totals: HashMap<UnitId, BranchStats> = HashMap::new();
+        for s in &stats {
+            let Some(branch) = s.branch else { continue };
+            let mut cur = Some(branch);
+            while let Some(u) = cur {
+                totals.entry(u).or_default().add(s);
+                cur = tree.parent(u);
+            }
+        }
+        Ok(units
+            .into_iter()
+            .map(|u| {
+                let stats = totals.get(&u.id).cloned().unwrap_or_default();
+                UnitSummary { unit: u, stats }
+            })
+            .collect())
+    }
+
+    pub async fn unit_page(&self, actor: &Actor, unit: UnitId) -> Result<UnitPage, AppError> {
+        let summaries = self.unit_summaries().await?;
+        let by_id: HashMap<UnitId, &UnitSummary> =
+            summaries.iter().map(|s| (s.unit.id, s)).collect();
+        let summary = (*by_id.get(&unit).ok_or(AppError::NotFound("unit"))?).clone();
+        let mut ancestors = Vec::new();
+        let mut cur = summary.unit.parent;
+        while let Some(p) = cur {
+            let Some(s) = by_id.get(&p) else { break };
+            ancestors.push(s.unit.clone());
+            cur = s.unit.parent;
+        }
+        ancestors.reverse();
+        let mut children: Vec<UnitSummary> = summaries
+            .iter()
+            .filter(|s| s.unit.parent == Some(unit))
+            .cloned()
+            .collect();
+        children.sort_by(|a, b| a.unit.name.cmp(&b.unit.name));
+        let today = self.today();
+        let offices = self.store.offices(Some(unit), today).await?;
+        let bodies = self.store.bodies(Some(unit), today).await?;
+        let tree = self.tree().await?;
+        let may_view_members = actor.may(charter_domain::Power::ViewMembers, unit, &tree);
+        Ok(UnitPage {
+            summary,
+            ancestors,
+            children,
+            offices,
+            bodies,
+            may_view_members,
+        })
+    }
+
+    /// The national unit (the root of the tree).
+    pub async fn national_unit(&self) -> Result<UnitRecord, AppError> {
+        self.store
+            .units()
+            .await?
+            .into_iter()
+            .find(|u| u.kind == UnitKind::National)
+            .ok_or(AppError::NotFound("national unit"))
+    }
+
+    /// Branches in name order, for pickers (filters, transfers, import).
+    pub async fn branches(&self) -> Result<Vec<UnitRecord>, AppError> {
+        let mut b: Vec<UnitRecord> = self
+            .store
+            .units()
+            .await?
+            .into_iter()
+            .filter(|u| u.kind == UnitKind::Branch)
+            .collect();
+        b.sort_by(|a, c| a.name.cmp(&c.name));
+        Ok(b)
+    }
+}
