@@ -43,6 +43,9 @@ pub enum BrowserError {
         attempts: usize,
         log: String,
     },
+    /// An earlier test in this binary failed to start chromedriver; this is its reason.
+    #[error("{0}")]
+    Earlier(String),
     #[error("chromedriver refused a new Chromium session ({source}); see {log}")]
     Session {
         #[source]
@@ -94,7 +97,7 @@ pub async fn try_browser() -> Result<fantoccini::Client, BrowserError> {
         Ok(driver) => driver,
         Err(reason) => {
             // The first failure is cached so later tests fail fast with the same reason.
-            return Err(BrowserError::Spawn(io::Error::other(reason.clone())));
+            return Err(BrowserError::Earlier(reason.clone()));
         }
     };
     let profile = driver
