@@ -4,12 +4,16 @@
 //! (candidates, seats, grouped ballots) and produces a [`Report`] with every round.
 
 pub mod blt;
+pub mod cli;
 pub mod error;
+pub mod input;
 pub mod irish;
+pub mod json_ballots;
 pub mod lot;
 pub mod merge;
 pub mod methods;
 pub mod model;
+pub mod preflib;
 pub mod render;
 pub mod report;
 pub mod stv;
