@@ -389,9 +389,26 @@ pub fn generate(opts: DemoOptions) -> DemoOrg {
     let (southwark, havering) = (find("Southwark"), find("Havering"));
     let london = find("London");
 
-    // ---- sizes: a shuffled Zipf ranking, with the story's branches pinned ----
-    let mut ranks: Vec<usize> = (0..branches.len()).collect();
-    rng.shuffle(&mut ranks);
+    // ---- sizes: a Zipf ranking, with the story's branches pinned ----
+    // Each region lists its city branches first; a jittered sort keeps them near the top
+    // without making every region's order the same.
+    let mut order: Vec<(u64, usize)> = branches
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| {
+            let region = units[b].parent.expect("a branch has a region");
+            let within = branches[..i]
+                .iter()
+                .filter(|&&o| units[o].parent == Some(region))
+                .count() as u64;
+            (within * 1000 + rng.below(3000), i)
+        })
+        .collect();
+    order.sort_unstable();
+    let mut ranks = vec![0usize; branches.len()];
+    for (rank, &(_, i)) in order.iter().enumerate() {
+        ranks[i] = rank;
+    }
     for (branch, want) in [(southwark, 0usize), (havering, 6)] {
         let pos = branches.iter().position(|&b| b == branch).expect("branch");
         let holder = ranks.iter().position(|&r| r == want).expect("rank");

@@ -75,12 +75,4 @@ impl Rand {
     pub fn fill(&mut self, out: &mut [u8]) {
         self.0.fill_bytes(out);
     }
-
-    /// Shuffles in place (Fisher–Yates).
-    pub fn shuffle<T>(&mut self, xs: &mut [T]) {
-        for i in (1..xs.len()).rev() {
-            let j = self.below(i as u64 + 1) as usize;
-            xs.swap(i, j);
-        }
-    }
 }
