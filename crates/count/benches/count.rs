@@ -87,7 +87,7 @@ pub fn synthetic(voters: u32, candidates: u32, seats: u32) -> Election {
                 i += 1;
             }
             ranks.push(vec![CandidateId(left.swap_remove(i))]);
-            if left.is_empty() || rng.next() % 5 == 0 {
+            if left.is_empty() || rng.next().is_multiple_of(5) {
                 break;
             }
         }

@@ -199,3 +199,6 @@ fn validate(election: &Election, method: StvMethod) -> Result<(), CountError> {
         None => Err(CountError::TooManyVotes { total: u64::MAX }),
     }
 }
+
+#[cfg(test)]
+mod tests;
