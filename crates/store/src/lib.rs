@@ -7,7 +7,10 @@
 //! a member's personal data to someone else takes the access record and writes it in the
 //! same transaction as the read.
 
+#[cfg(feature = "conformance")]
+pub mod conformance;
 pub mod records;
+pub mod text;
 
 pub use records::*;
 

@@ -1,0 +1,2008 @@
+//! The one conformance suite every [`Store`] backend must pass (feature `conformance`).
+//!
+//! Each `pub async fn` here is one test over a freshly migrated, empty store. A backend's test
+//! file runs every one of them with [`conformance_tests!`](crate::conformance_tests), which
+//! lists them all; a unit test of this crate checks that the list and this file agree.
+//!
+//! Assertions panic with a message naming the contract that broke: this module is test code.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use charter_domain::{
+    DuesPlan, MemberChanges, MemberId, MemberStatus, Money, NewMember, OfficeKind, Payment,
+    RawMemberChanges, RawNewMember, UnitId, UnitKind,
+};
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+
+use crate::*;
+
+// ---------------------------------------------------------------- helpers
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")
+}
+
+fn t(secs: i64) -> DateTime<Utc> {
+    Utc.timestamp_opt(1_730_000_000 + secs, 0)
+        .single()
+        .expect("valid test instant")
+}
+
+/// An event by the system at a fixed instant.
+pub fn event(kind: &str, subject: &str) -> NewEvent {
+    NewEvent {
+        at: t(0),
+        actor: EventActor {
+            member: None,
+            office: None,
+        },
+        kind: kind.to_string(),
+        subject: subject.to_string(),
+        payload: "{}".to_string(),
+        reason: format!("test: {kind}"),
+    }
+}
+
+fn by(member: MemberId, kind: &str, subject: &str) -> NewEvent {
+    NewEvent {
+        actor: EventActor {
+            member: Some(member),
+            office: Some("secretary, test branch".into()),
+        },
+        ..event(kind, subject)
+    }
+}
+
+/// A valid new member.
+pub fn new_member(
+    first: &str,
+    last: &str,
+    email: &str,
+    postcode: &str,
+    branch: UnitId,
+) -> NewMember {
+    NewMember::parse(
+        &RawNewMember {
+            first_name: first.into(),
+            last_name: last.into(),
+            email: email.into(),
+            phone: String::new(),
+            postcode: postcode.into(),
+            joined_on: "2024-01-15".into(),
+            status: "active".into(),
+            dues_plan: "monthly".into(),
+        },
+        branch,
+    )
+    .expect("valid test member")
+}
+
+fn payment(on: NaiveDate, months: u32) -> Payment {
+    Payment {
+        paid_on: on,
+        amount: Money(500),
+        months,
+    }
+}
+
+/// A small organisation: national, two regions, three branches (two in the north).
+pub struct Org {
+    pub national: UnitId,
+    pub north: UnitId,
+    pub south: UnitId,
+    pub leeds: UnitId,
+    pub york: UnitId,
+    pub brixton: UnitId,
+}
+
+pub async fn org(store: &dyn Store) -> Org {
+    let u = |parent, kind, name: &'static str, slug: &'static str| async move {
+        store
+            .create_unit(parent, kind, name, slug, &event("unit.created", slug))
+            .await
+            .expect("create unit")
+    };
+    let national = u(None, UnitKind::National, "National", "national").await;
+    let north = u(Some(national), UnitKind::Region, "North", "north").await;
+    let south = u(Some(national), UnitKind::Region, "South", "south").await;
+    let leeds = u(Some(north), UnitKind::Branch, "Leeds", "leeds").await;
+    let york = u(Some(north), UnitKind::Branch, "York", "york").await;
+    let brixton = u(Some(south), UnitKind::Branch, "Brixton", "brixton").await;
+    Org {
+        national,
+        north,
+        south,
+        leeds,
+        york,
+        brixton,
+    }
+}
+
+async fn add(store: &dyn Store, m: &NewMember) -> MemberId {
+    store
+        .add_member(m, None, &event("member.added", m.email.as_str()))
+        .await
+        .expect("add member")
+}
+
+async fn all_events(store: &dyn Store) -> Vec<EventRecord> {
+    store.events(0, 100_000).await.expect("events")
+}
+
+async fn event_count(store: &dyn Store) -> usize {
+    all_events(store).await.len()
+}
+
+fn query(scope: MemberScope) -> MemberQuery {
+    MemberQuery {
+        scope,
+        text: None,
+        branch: None,
+        status: None,
+        paid_up: None,
+        sort: MemberSort::Name,
+        page: 1,
+        per_page: 50,
+    }
+}
+
+fn text_query(text: &str) -> MemberQuery {
+    MemberQuery {
+        text: Some(text.to_string()),
+        ..query(MemberScope::All)
+    }
+}
+
+fn reader(member: MemberId, purpose: &str, at: DateTime<Utc>) -> AccessContext {
+    AccessContext {
+        reader: Some(member),
+        office: Some("secretary, Leeds".into()),
+        purpose: purpose.into(),
+        at,
+    }
+}
+
+fn emails(page: &Page<MemberSummary>) -> Vec<String> {
+    page.items.iter().map(|m| m.email.clone()).collect()
+}
+
+// ---------------------------------------------------------------- schema and structure
+
+pub async fn migrate_twice_and_ping(store: &dyn Store) {
+    store.migrate().await.expect("a second migrate is a no-op");
+    store.ping().await.expect("ping");
+    assert!(matches!(store.backend(), "sqlite" | "postgres"));
+}
+
+pub async fn units_form_a_tree_and_slugs_are_unique(store: &dyn Store) {
+    let o = org(store).await;
+    let units = store.units().await.unwrap();
+    assert_eq!(units.len(), 6);
+    let leeds = units.iter().find(|u| u.id == o.leeds).unwrap();
+    assert_eq!(leeds.parent, Some(o.north));
+    assert_eq!(leeds.kind, UnitKind::Branch);
+    assert_eq!(leeds.name, "Leeds");
+    assert_eq!(leeds.slug, "leeds");
+    let national = units.iter().find(|u| u.id == o.national).unwrap();
+    assert_eq!(national.parent, None);
+
+    let before = event_count(store).await;
+    assert_eq!(before, 6, "one event per unit created");
+    let err = store
+        .create_unit(
+            Some(o.north),
+            UnitKind::Branch,
+            "Leeds again",
+            "leeds",
+            &event("unit.created", "x"),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Conflict { field, .. } if field == "slug"),
+        "duplicate slug: {err:?}"
+    );
+    let err = store
+        .create_unit(
+            Some(UnitId(999_999)),
+            UnitKind::Branch,
+            "Nowhere",
+            "nowhere",
+            &event("unit.created", "x"),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
+    assert_eq!(
+        event_count(store).await,
+        before,
+        "no event for a failed change"
+    );
+    assert_eq!(store.units().await.unwrap().len(), 6);
+}
+
+// ---------------------------------------------------------------- register
+
+pub async fn added_member_reads_back_with_history(store: &dyn Store) {
+    let o = org(store).await;
+    let mut m = new_member("Ann", "Okafor", "Ann@Example.org", "se17pb", o.leeds);
+    m.phone = Some(charter_domain::Phone::parse("07700 900123").unwrap());
+    m.dues_plan = DuesPlan::Annual;
+    let id = store
+        .add_member(&m, Some("hash"), &event("member.added", "member:new"))
+        .await
+        .unwrap();
+    assert_eq!(store.member_branch(id).await.unwrap(), Some(o.leeds));
+    assert_eq!(store.member_branch(MemberId(987_654)).await.unwrap(), None);
+
+    let detail = store
+        .member(id, None)
+        .await
+        .unwrap()
+        .expect("member exists");
+    let r = &detail.record;
+    assert_eq!(r.id, id);
+    assert_eq!(r.first_name, "Ann");
+    assert_eq!(r.last_name, "Okafor");
+    assert_eq!(r.email, "ann@example.org");
+    assert_eq!(r.phone.as_deref(), Some("07700900123"));
+    assert_eq!(r.postcode, "SE1 7PB");
+    assert_eq!(r.branch, o.leeds);
+    assert_eq!(r.branch_name, "Leeds");
+    assert_eq!(r.status, MemberStatus::Active);
+    assert_eq!(r.joined_on, d(2024, 1, 15));
+    assert_eq!(r.dues_plan, DuesPlan::Annual);
+    assert_eq!(r.paid_up_until, None);
+    assert_eq!(
+        detail.status_history.len(),
+        1,
+        "joining is the first status change"
+    );
+    assert_eq!(detail.status_history[0].from, None);
+    assert_eq!(detail.status_history[0].to, MemberStatus::Active);
+    assert_eq!(detail.status_history[0].effective_on, d(2024, 1, 15));
+    assert!(detail.payments.is_empty());
+    assert!(detail.affiliations.is_empty());
+    assert!(detail.branch_history.is_empty());
+    assert!(
+        store
+            .member(MemberId(987_654), None)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    let creds = store
+        .credentials(" ANN@example.org ")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(creds.member, id);
+    assert_eq!(creds.password_hash.as_deref(), Some("hash"));
+    assert_eq!(creds.status, MemberStatus::Active);
+
+    let last = all_events(store).await.pop().unwrap();
+    assert_eq!(last.kind, "member.added");
+    assert_eq!(last.subject, "member:new");
+}
+
+pub async fn duplicate_email_writes_nothing(store: &dyn Store) {
+    let o = org(store).await;
+    add(
+        store,
+        &new_member("Ann", "Okafor", "ann@example.org", "SE1 7PB", o.leeds),
+    )
+    .await;
+    let events = event_count(store).await;
+    let dup = new_member("Other", "Person", "ANN@example.org", "LS1 1AA", o.york);
+    let err = store
+        .add_member(&dup, None, &event("member.added", "dup"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Conflict { field, .. } if field == "email"),
+        "duplicate email must be a conflict on email: {err:?}"
+    );
+    assert_eq!(
+        event_count(store).await,
+        events,
+        "no event for a failed add"
+    );
+    let page = store
+        .search_members(&query(MemberScope::All), None)
+        .await
+        .unwrap();
+    assert_eq!(page.total, 1, "no partial member row");
+    let york = store
+        .search_members(&query(MemberScope::Branches(vec![o.york])), None)
+        .await
+        .unwrap();
+    assert_eq!(york.total, 0);
+
+    let err = store
+        .add_member(
+            &new_member(
+                "No",
+                "Branch",
+                "nobranch@example.org",
+                "SE1 7PB",
+                UnitId(424_242),
+            ),
+            None,
+            &event("member.added", "x"),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
+    assert_eq!(event_count(store).await, events);
+}
+
+pub async fn events_are_ordered_one_per_change(store: &dyn Store) {
+    let o = org(store).await;
+    let a = add(
+        store,
+        &new_member("Ann", "Okafor", "ann@example.org", "SE1 7PB", o.leeds),
+    )
+    .await;
+    let change = StatusChangeInput {
+        from: Some(MemberStatus::Active),
+        to: MemberStatus::Lapsed,
+        effective_on: d(2024, 6, 1),
+        reason: "dues unpaid".into(),
+        changed_by: None,
+    };
+    store
+        .change_status(
+            a,
+            MemberStatus::Active,
+            &change,
+            &by(a, "member.status_changed", "member:a"),
+        )
+        .await
+        .unwrap();
+    // A failed change adds nothing.
+    assert!(
+        store
+            .change_status(
+                a,
+                MemberStatus::Active,
+                &change,
+                &event("member.status_changed", "x")
+            )
+            .await
+            .is_err()
+    );
+    let events = all_events(store).await;
+    assert_eq!(events.len(), 8, "6 units, 1 member, 1 status change");
+    for w in events.windows(2) {
+        assert!(w[0].seq < w[1].seq, "seq strictly increasing");
+        assert_eq!(w[1].seq, w[0].seq + 1, "no gaps between committed events");
+    }
+    let last = events.last().unwrap();
+    assert_eq!(last.kind, "member.status_changed");
+    assert_eq!(last.actor_member, Some(a));
+    assert_eq!(last.actor_office.as_deref(), Some("secretary, test branch"));
+    assert_eq!(last.at, t(0));
+    assert_eq!(last.payload, "{}");
+    assert_eq!(last.reason, "test: member.status_changed");
+
+    let first_three = store.events(0, 3).await.unwrap();
+    assert_eq!(first_three.len(), 3);
+    let rest = store.events(first_three[2].seq, 100).await.unwrap();
+    assert_eq!(rest.len(), 5);
+    assert_eq!(rest[0].seq, first_three[2].seq + 1);
+    assert!(store.events(last.seq, 10).await.unwrap().is_empty());
+}
+
+pub async fn status_changes_follow_expected_and_go_stale(store: &dyn Store) {
+    let o = org(store).await;
+    let a = add(
+        store,
+        &new_member("Ann", "Okafor", "ann@example.org", "SE1 7PB", o.leeds),
+    )
+    .await;
+    let officer = add(
+        store,
+        &new_member("Sec", "Retary", "sec@example.org", "LS1 1AA", o.leeds),
+    )
+    .await;
+    let suspend = StatusChangeInput {
+        from: Some(MemberStatus::Active),
+        to: MemberStatus::Suspended,
+        effective_on: d(2024, 7, 1),
+        reason: "pending a hearing".into(),
+        changed_by: Some(officer),
+    };
+    store
+        .change_status(
+            a,
+            MemberStatus::Active,
+            &suspend,
+            &by(officer, "member.status_changed", "m"),
+        )
+        .await
+        .unwrap();
+    let before = event_count(store).await;
+    let err = store
+        .change_status(
+            a,
+            MemberStatus::Active,
+            &suspend,
+            &event("member.status_changed", "m"),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Stale(_)),
+        "expected Stale, got {err:?}"
+    );
+    let err = store
+        .change_status(
+            MemberId(555_555),
+            MemberStatus::Active,
+            &suspend,
+            &event("x", "m"),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
+    assert_eq!(
+        event_count(store).await,
+        before,
+        "no event for a stale change"
+    );
+
+    let detail = store.member(a, None).await.unwrap().unwrap();
+    assert_eq!(detail.record.status, MemberStatus::Suspended);
+    assert_eq!(detail.status_history.len(), 2);
+    let h = &detail.status_history[1];
+    assert_eq!(h.from, Some(MemberStatus::Active));
+    assert_eq!(h.to, MemberStatus::Suspended);
+    assert_eq!(h.effective_on, d(2024, 7, 1));
+    assert_eq!(h.reason, "pending a hearing");
+    assert_eq!(h.changed_by, Some(officer));
+    assert_eq!(h.changed_by_name.as_deref(), Some("Sec Retary"));
+    assert_eq!(h.recorded_at, t(0));
+}
+
+pub async fn concurrent_status_changes_let_exactly_one_win(store: &dyn Store) {
+    let o = org(store).await;
+    let a = add(
+        store,
+        &new_member("Ann", "Okafor", "ann@example.org", "SE1 7PB", o.leeds),
+    )
+    .await;
+    let to = |s| StatusChangeInput {
+        from: Some(MemberStatus::Active),
+        to: s,
+        effective_on: d(2024, 7, 1),
+        reason: "race".into(),
+        changed_by: None,
+    };
+    let (lapse, expel) = (to(MemberStatus::Lapsed), to(MemberStatus::Expelled));
+    let (e1, e2) = (
+        event("member.status_changed", "a"),
+        event("member.status_changed", "b"),
+    );
+    let (r1, r2) = tokio::join!(
+        store.change_status(a, MemberStatus::Active, &lapse, &e1),
+        store.change_status(a, MemberStatus::Active, &expel, &e2),
+    );
+    assert!(r1.is_ok() != r2.is_ok(), "exactly one wins: {r1:?} {r2:?}");
+    let loser = if r1.is_ok() { r2 } else { r1 };
+    assert!(matches!(loser, Err(StoreError::Stale(_))), "{loser:?}");
+    let detail = store.member(a, None).await.unwrap().unwrap();
+    assert_eq!(detail.status_history.len(), 2);
+    assert_eq!(event_count(store).await, 8);
+}
+
+pub async fn payments_recompute_paid_up_until(store: &dyn Store) {
+    let o = org(store).await;
+    let a = add(
+        store,
+        &new_member("Ann", "Okafor", "ann@example.org", "SE1 7PB", o.leeds),
+    )
+    .await;
+    let treasurer = add(
+        store,
+        &new_member("Tre", "Asurer", "t@example.org", "LS1 1AA", o.leeds),
+    )
+    .await;
+    let until = store
+        .record_payment(
+            a,
+            &payment(d(2024, 2, 10), 1),
+            Some(treasurer),
+            &event("dues.paid", "a"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(until, Some(d(2024, 3, 9)));
+    // An earlier payment recorded later is folded in by date, as the domain rule says.
+    let until = store
+        .record_payment(
+            a,
+            &payment(d(2024, 1, 15), 1),
+            None,
+            &event("dues.paid", "a"),
+        )
+        .await
+        .unwrap();
+    let expected =
+        charter_domain::paid_up_until(&[payment(d(2024, 2, 10), 1), payment(d(2024, 1, 15), 1)]);
+    assert_eq!(until, expected);
+    assert_eq!(until, Some(d(2024, 3, 14)));
+    let detail = store.member(a, None).await.unwrap().unwrap();
+    assert_eq!(
+        detail.record.paid_up_until, until,
+        "stored on the member row"
+    );
+    assert_eq!(detail.payments.len(), 2);
+    assert_eq!(
+        detail.payments[0].paid_on,
+        d(2024, 1, 15),
+        "payments in date order"
+    );
+    assert_eq!(detail.payments[1].amount_pence, 500);
+    assert_eq!(detail.payments[1].months, 1);
+    assert_eq!(
+        detail.payments[1].recorded_by_name.as_deref(),
+        Some("Tre Asurer")
+    );
+
+    let before = event_count(store).await;
+    let err = store
+        .record_payment(
+            MemberId(777_777),
+            &payment(d(2024, 1, 1), 1),
+            None,
+            &event("dues.paid", "x"),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
+    assert_eq!(event_count(store).await, before);
+
+    // The paid-up filter uses the stored date.
+    let mut q = query(MemberScope::All);
+    q.paid_up = Some((true, d(2024, 3, 14)));
+    assert_eq!(store.search_members(&q, None).await.unwrap().total, 1);
+    q.paid_up = Some((true, d(2024, 3, 15)));
+    assert_eq!(store.search_members(&q, None).await.unwrap().total, 0);
+    q.paid_up = Some((false, d(2024, 3, 15)));
+    assert_eq!(
+        store.search_members(&q, None).await.unwrap().total,
+        2,
+        "never paid counts as not paid up"
+    );
+}
+
+pub async fn affiliations_are_added_and_verified(store: &dyn Store) {
+    let o = org(store).await;
+    let a = add(
+        store,
+        &new_member("Ann", "Okafor", "ann@example.org", "SE1 7PB", o.leeds),
+    )
+    .await;
+    let b = add(
+        store,
+        &new_member("Ben", "Adams", "ben@example.org", "SE1 7PB", o.leeds),
+    )
+    .await;
+    let sec = add(
+        store,
+        &new_member("Sec", "Retary", "sec@example.org", "LS1 1AA", o.leeds),
+    )
+    .await;
+    let aff = store
+        .add_affiliation(
+            a,
+            "Another Party",
+            Some(d(2020, 5, 1)),
+            &event("affiliation.added", "a"),
+        )
+        .await
+        .unwrap();
+    let before = event_count(store).await;
+    let err = store
+        .verify_affiliation(
+            b,
+            aff,
+            sec,
+            d(2024, 8, 1),
+            &event("affiliation.verified", "b"),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::NotFound(_)),
+        "another member's affiliation: {err:?}"
+    );
+    assert_eq!(event_count(store).await, before);
+    store
+        .verify_affiliation(
+            a,
+            aff,
+            sec,
+            d(2024, 8, 1),
+            &event("affiliation.verified", "a"),
+        )
+        .await
+        .unwrap();
+    let detail = store.member(a, None).await.unwrap().unwrap();
+    assert_eq!(detail.affiliations.len(), 1);
+    let r = &detail.affiliations[0];
+    assert_eq!(r.id, aff);
+    assert_eq!(r.organisation, "Another Party");
+    assert_eq!(r.since, Some(d(2020, 5, 1)));
+    assert_eq!(r.verified_by, Some(sec));
+    assert_eq!(r.verified_by_name.as_deref(), Some("Sec Retary"));
+    assert_eq!(r.verified_on, Some(d(2024, 8, 1)));
+    assert!(
+        store
+            .member(b, None)
+            .await
+            .unwrap()
+            .unwrap()
+            .affiliations
+            .is_empty()
+    );
+}
+
+pub async fn transfers_move_the_member_and_keep_history(store: &dyn Store) {
+    let o = org(store).await;
+    let a = add(
+        store,
+        &new_member("Ann", "Okafor", "ann@example.org", "SE1 7PB", o.leeds),
+    )
+    .await;
+    let mv = |from, to, on| BranchMoveInput {
+        from,
+        to,
+        effective_on: on,
+        reason: "moved house".into(),
+        moved_by: None,
+    };
+    store
+        .transfer_member(
+            a,
+            &mv(o.leeds, o.york, d(2024, 3, 1)),
+            &event("member.transferred", "a"),
+        )
+        .await
+        .unwrap();
+    store
+        .transfer_member(
+            a,
+            &mv(o.york, o.brixton, d(2024, 9, 1)),
+            &event("member.transferred", "a"),
+        )
+        .await
+        .unwrap();
+    let before = event_count(store).await;
+    let err = store
+        .transfer_member(
+            a,
+            &mv(o.leeds, o.york, d(2024, 10, 1)),
+            &event("member.transferred", "a"),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Stale(_)),
+        "moving from a branch they left: {err:?}"
+    );
+    let err = store
+        .transfer_member(
+            a,
+            &mv(o.brixton, UnitId(31_337), d(2024, 10, 1)),
+            &event("x", "a"),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
+    assert_eq!(event_count(store).await, before);
+
+    assert_eq!(store.member_branch(a).await.unwrap(), Some(o.brixton));
+    let detail = store.member(a, None).await.unwrap().unwrap();
+    assert_eq!(detail.record.branch_name, "Brixton");
+    let h: Vec<(UnitId, UnitId, &str, &str)> = detail
+        .branch_history
+        .iter()
+        .map(|m| (m.from, m.to, m.from_name.as_str(), m.to_name.as_str()))
+        .collect();
+    assert_eq!(
+        h,
+        vec![
+            (o.leeds, o.york, "Leeds", "York"),
+            (o.york, o.brixton, "York", "Brixton")
+        ]
+    );
+    assert_eq!(detail.branch_history[0].effective_on, d(2024, 3, 1));
+    assert_eq!(detail.branch_history[0].reason, "moved house");
+    let leeds = store
+        .search_members(&query(MemberScope::Branches(vec![o.leeds])), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        leeds.total, 0,
+        "a transferred member leaves the old branch's scope"
+    );
+}
+
+pub async fn updates_change_fields_and_search(store: &dyn Store) {
+    let o = org(store).await;
+    let a = add(
+        store,
+        &new_member("Ann", "Okafor", "ann@example.org", "SE1 7PB", o.leeds),
+    )
+    .await;
+    add(
+        store,
+        &new_member("Ben", "Adams", "ben@example.org", "SE1 7PB", o.leeds),
+    )
+    .await;
+    let changes = MemberChanges::parse(&RawMemberChanges {
+        last_name: Some("Okafor-Smith".into()),
+        email: Some("ann.smith@example.org".into()),
+        phone: Some("+44 7700 900000".into()),
+        postcode: Some("m1 1ae".into()),
+        dues_plan: Some("annual".into()),
+        ..Default::default()
+    })
+    .unwrap();
+    store
+        .update_member(a, &changes, &event("member.updated", "a"))
+        .await
+        .unwrap();
+    let r = store.member(a, None).await.unwrap().unwrap().record;
+    assert_eq!(r.first_name, "Ann", "untouched field kept");
+    assert_eq!(r.last_name, "Okafor-Smith");
+    assert_eq!(r.email, "ann.smith@example.org");
+    assert_eq!(r.phone.as_deref(), Some("+447700900000"));
+    assert_eq!(r.postcode, "M1 1AE");
+    assert_eq!(r.dues_plan, DuesPlan::Annual);
+    assert_eq!(
+        emails(
+            &store
+                .search_members(&text_query("smith"), None)
+                .await
+                .unwrap()
+        ),
+        vec!["ann.smith@example.org"]
+    );
+    assert_eq!(
+        store
+            .search_members(&text_query("m11a"), None)
+            .await
+            .unwrap()
+            .total,
+        1,
+        "search text follows the new postcode"
+    );
+    assert_eq!(
+        store
+            .search_members(&text_query("se17"), None)
+            .await
+            .unwrap()
+            .total,
+        1,
+        "old postcode no longer matches Ann"
+    );
+    assert!(
+        store
+            .credentials("ann@example.org")
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    let clear = MemberChanges {
+        phone: Some(None),
+        ..Default::default()
+    };
+    store
+        .update_member(a, &clear, &event("member.updated", "a"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.member(a, None).await.unwrap().unwrap().record.phone,
+        None
+    );
+
+    let before = event_count(store).await;
+    let clash = MemberChanges {
+        email: Some(charter_domain::Email::parse("ben@example.org").unwrap()),
+        last_name: Some(charter_domain::PersonName::parse("last name", "Changed").unwrap()),
+        ..Default::default()
+    };
+    let err = store
+        .update_member(a, &clash, &event("member.updated", "a"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Conflict { field, .. } if field == "email"),
+        "{err:?}"
+    );
+    assert_eq!(
+        store
+            .member(a, None)
+            .await
+            .unwrap()
+            .unwrap()
+            .record
+            .last_name,
+        "Okafor-Smith",
+        "nothing partially written"
+    );
+    let err = store
+        .update_member(MemberId(88_888), &clear, &event("member.updated", "x"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
+    assert_eq!(event_count(store).await, before);
+}
+
+// ---------------------------------------------------------------- directory
+
+async fn directory(store: &dyn Store) -> (Org, Vec<MemberId>) {
+    let o = org(store).await;
+    let people = [
+        (
+            "Ann",
+            "Okafor",
+            "ann.okafor@example.org",
+            "SE1 7PB",
+            o.brixton,
+        ),
+        ("Ben", "Adams", "ben@example.net", "LS1 1AA", o.leeds),
+        ("Chloé", "Dubois", "chloe@example.org", "YO1 7HH", o.york),
+        ("dan", "adams", "dan.adams@example.com", "LS6 2QT", o.leeds),
+        ("Eve", "Zephyr", "eve@zephyr.example", "M1 1AE", o.leeds),
+        (
+            "Fay",
+            "Smith",
+            "fay.smith@example.org",
+            "SE15 4QS",
+            o.brixton,
+        ),
+        ("Gus", "Smithers", "gus@example.org", "YO10 5DD", o.york),
+    ];
+    let mut ids = Vec::new();
+    for (i, (f, l, e, p, b)) in people.into_iter().enumerate() {
+        let mut m = new_member(f, l, e, p, b);
+        m.joined_on = d(2023, 1, 1) + Duration::days(i64::try_from(i).unwrap() * 30);
+        ids.push(add(store, &m).await);
+    }
+    (o, ids)
+}
+
+pub async fn search_matches_any_part_of_name_email_or_postcode(store: &dyn Store) {
+    let (_, ids) = directory(store).await;
+    let find = |q: &'static str| async move {
+        let mut e = emails(&store.search_members(&text_query(q), None).await.unwrap());
+        e.sort();
+        e
+    };
+    assert_eq!(
+        find("okaf").await,
+        vec!["ann.okafor@example.org"],
+        "part of a last name"
+    );
+    assert_eq!(
+        find("KAFO").await,
+        vec!["ann.okafor@example.org"],
+        "case-insensitive, inside a word"
+    );
+    assert_eq!(
+        find("smith").await,
+        vec!["fay.smith@example.org", "gus@example.org"]
+    );
+    assert_eq!(
+        find("zephyr.exa").await,
+        vec!["eve@zephyr.example"],
+        "part of an email"
+    );
+    assert_eq!(find("@example.net").await, vec!["ben@example.net"]);
+    assert_eq!(
+        find("ls1 1").await,
+        vec!["ben@example.net"],
+        "postcode with its space"
+    );
+    assert_eq!(
+        find("ls11").await,
+        vec!["ben@example.net"],
+        "postcode without its space"
+    );
+    assert_eq!(find("se15 4qs").await, vec!["fay.smith@example.org"]);
+    assert_eq!(
+        find("chloé").await,
+        vec!["chloe@example.org"],
+        "accented names"
+    );
+    assert_eq!(
+        find("ann okafor").await,
+        vec!["ann.okafor@example.org"],
+        "first and last name"
+    );
+    assert!(find("nobody-like-this").await.is_empty());
+    assert_eq!(
+        find("100%").await,
+        Vec::<String>::new(),
+        "wildcards are literal"
+    );
+    assert_eq!(
+        find("\"quoted\"").await,
+        Vec::<String>::new(),
+        "quotes are literal"
+    );
+    // One or two characters match the start of a first or last name.
+    assert_eq!(
+        find("ad").await,
+        vec!["ben@example.net", "dan.adams@example.com"]
+    );
+    assert_eq!(find("E").await, vec!["eve@zephyr.example"]);
+    // Blank text is no filter.
+    assert_eq!(
+        store
+            .search_members(&text_query("   "), None)
+            .await
+            .unwrap()
+            .total,
+        ids.len() as u64
+    );
+}
+
+pub async fn search_sorts_and_pages(store: &dyn Store) {
+    let (_, ids) = directory(store).await;
+    let names = |p: &Page<MemberSummary>| -> Vec<String> {
+        p.items
+            .iter()
+            .map(|m| format!("{} {}", m.first_name, m.last_name))
+            .collect()
+    };
+    let mut q = query(MemberScope::All);
+    let all = store.search_members(&q, None).await.unwrap();
+    assert_eq!(all.total, 7);
+    assert_eq!(
+        names(&all),
+        vec![
+            "Ben Adams",
+            "dan adams",
+            "Chloé Dubois",
+            "Ann Okafor",
+            "Fay Smith",
+            "Gus Smithers",
+            "Eve Zephyr"
+        ],
+        "by last name, then first name, ignoring case"
+    );
+    q.sort = MemberSort::NameDesc;
+    let desc = store.search_members(&q, None).await.unwrap();
+    let mut rev = names(&all);
+    rev.reverse();
+    assert_eq!(names(&desc), rev);
+    q.sort = MemberSort::Joined;
+    let joined: Vec<MemberId> = store
+        .search_members(&q, None)
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(joined, ids, "joined order");
+    q.sort = MemberSort::JoinedDesc;
+    let mut joined_desc: Vec<MemberId> = store
+        .search_members(&q, None)
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .map(|m| m.id)
+        .collect();
+    joined_desc.reverse();
+    assert_eq!(joined_desc, ids);
+
+    // Paid-up order: never paid first ascending, last descending, on both backends.
+    store
+        .record_payment(
+            ids[3],
+            &payment(d(2024, 5, 1), 12),
+            None,
+            &event("dues.paid", "x"),
+        )
+        .await
+        .unwrap();
+    store
+        .record_payment(
+            ids[5],
+            &payment(d(2024, 1, 1), 1),
+            None,
+            &event("dues.paid", "x"),
+        )
+        .await
+        .unwrap();
+    q.sort = MemberSort::PaidUpUntil;
+    let asc = store.search_members(&q, None).await.unwrap();
+    let tail: Vec<MemberId> = asc.items[5..].iter().map(|m| m.id).collect();
+    assert_eq!(tail, vec![ids[5], ids[3]]);
+    assert!(asc.items[..5].iter().all(|m| m.paid_up_until.is_none()));
+    q.sort = MemberSort::PaidUpUntilDesc;
+    let desc = store.search_members(&q, None).await.unwrap();
+    let head: Vec<MemberId> = desc.items[..2].iter().map(|m| m.id).collect();
+    assert_eq!(head, vec![ids[3], ids[5]]);
+
+    // Pages are slices of the same order, with the same total.
+    q.sort = MemberSort::Name;
+    q.per_page = 3;
+    let mut seen = Vec::new();
+    for page in 1..=3 {
+        q.page = page;
+        let p = store.search_members(&q, None).await.unwrap();
+        assert_eq!(p.total, 7);
+        seen.extend(names(&p));
+    }
+    assert_eq!(seen, names(&all));
+    q.page = 4;
+    assert!(
+        store
+            .search_members(&q, None)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    q.page = 0;
+    assert_eq!(
+        store.search_members(&q, None).await.unwrap().items.len(),
+        3,
+        "page 0 is read as page 1"
+    );
+}
+
+pub async fn search_filters_combine(store: &dyn Store) {
+    let (o, ids) = directory(store).await;
+    store
+        .change_status(
+            ids[1],
+            MemberStatus::Active,
+            &StatusChangeInput {
+                from: Some(MemberStatus::Active),
+                to: MemberStatus::Lapsed,
+                effective_on: d(2024, 1, 1),
+                reason: "unpaid".into(),
+                changed_by: None,
+            },
+            &event("member.status_changed", "x"),
+        )
+        .await
+        .unwrap();
+    store
+        .record_payment(
+            ids[3],
+            &payment(d(2024, 5, 1), 12),
+            None,
+            &event("dues.paid", "x"),
+        )
+        .await
+        .unwrap();
+    let mut q = query(MemberScope::All);
+    q.branch = Some(o.leeds);
+    assert_eq!(store.search_members(&q, None).await.unwrap().total, 3);
+    q.status = Some(MemberStatus::Active);
+    let p = store.search_members(&q, None).await.unwrap();
+    assert_eq!(
+        emails(&p),
+        vec!["dan.adams@example.com", "eve@zephyr.example"]
+    );
+    assert!(p.items.iter().all(|m| m.branch == o.leeds
+        && m.branch_name == "Leeds"
+        && m.status == MemberStatus::Active));
+    q.paid_up = Some((true, d(2024, 6, 1)));
+    assert_eq!(
+        emails(&store.search_members(&q, None).await.unwrap()),
+        vec!["dan.adams@example.com"]
+    );
+    q.text = Some("adams".into());
+    assert_eq!(store.search_members(&q, None).await.unwrap().total, 1);
+    q.paid_up = Some((false, d(2024, 6, 1)));
+    assert_eq!(store.search_members(&q, None).await.unwrap().total, 0);
+    let mut q = query(MemberScope::All);
+    q.status = Some(MemberStatus::Lapsed);
+    assert_eq!(
+        emails(&store.search_members(&q, None).await.unwrap()),
+        vec!["ben@example.net"]
+    );
+}
+
+/// Random members in random branches, random scopes and filters: a scoped query never
+/// returns a member outside its scope, and returns every member inside it.
+pub async fn scope_never_leaks(store: &dyn Store) {
+    use proptest::prelude::*;
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+
+    let o = org(store).await;
+    let branches = [o.leeds, o.york, o.brixton];
+    let mut runner = TestRunner::deterministic();
+    let homes = proptest::collection::vec(0usize..3, 30)
+        .new_tree(&mut runner)
+        .unwrap()
+        .current();
+    let mut members: Vec<(MemberId, UnitId)> = Vec::new();
+    for (i, h) in homes.iter().enumerate() {
+        let m = new_member(
+            "Sam",
+            &format!("Member{i}"),
+            &format!("sam{i}@example.org"),
+            "SE1 7PB",
+            branches[*h],
+        );
+        members.push((add(store, &m).await, branches[*h]));
+    }
+    let scope_strategy = prop_oneof![
+        Just(None),
+        proptest::collection::vec(0usize..3, 0..3).prop_map(Some),
+    ];
+    let case = (
+        scope_strategy,
+        0usize..30,
+        proptest::option::of(0usize..3),
+        proptest::option::of("[a-z0-9 ]{1,6}"),
+        1u32..4,
+        1u32..12,
+    );
+    for _ in 0..48 {
+        let (scope, only, branch_filter, text, page, per_page) =
+            case.new_tree(&mut runner).unwrap().current();
+        let (scope, allowed): (MemberScope, Vec<MemberId>) = match scope {
+            None => (MemberScope::Only(members[only].0), vec![members[only].0]),
+            Some(bs) => {
+                let units: Vec<UnitId> = bs.iter().map(|b| branches[*b]).collect();
+                let allowed = members
+                    .iter()
+                    .filter(|(_, b)| units.contains(b))
+                    .map(|(m, _)| *m)
+                    .collect();
+                (MemberScope::Branches(units), allowed)
+            }
+        };
+        let mut q = query(scope.clone());
+        q.branch = branch_filter.map(|b| branches[b]);
+        q.text = text.clone();
+        q.page = page;
+        q.per_page = per_page;
+        let p = store.search_members(&q, None).await.unwrap();
+        for m in &p.items {
+            assert!(
+                allowed.contains(&m.id),
+                "{:?} returned {:?} outside scope {scope:?}",
+                q,
+                m.id
+            );
+            if let Some(b) = q.branch {
+                assert_eq!(m.branch, b);
+            }
+        }
+        if text.is_none() {
+            let expected = members
+                .iter()
+                .filter(|(m, b)| allowed.contains(m) && q.branch.is_none_or(|f| f == *b))
+                .count();
+            assert_eq!(p.total, expected as u64, "total for {q:?}");
+        }
+        let access = AccessContext {
+            reader: None,
+            office: None,
+            purpose: "export".into(),
+            at: t(1),
+        };
+        let exported = store.export_members(&scope, &access).await.unwrap();
+        let mut got: Vec<MemberId> = exported.iter().map(|m| m.id).collect();
+        got.sort();
+        let mut want = allowed.clone();
+        want.sort();
+        assert_eq!(got, want, "export honours scope {scope:?}");
+        for m in &allowed {
+            assert!(store.member(*m, None).await.unwrap().is_some());
+        }
+    }
+}
+
+// ---------------------------------------------------------------- access log
+
+pub async fn reads_are_logged_for_each_member_returned(store: &dyn Store) {
+    let (o, ids) = directory(store).await;
+    let sec = ids[1];
+    // A page read: one row per member returned, none for members not on the page.
+    let mut q = query(MemberScope::Branches(vec![o.leeds]));
+    q.per_page = 2;
+    let p = store
+        .search_members(&q, Some(&reader(sec, "directory search", t(10))))
+        .await
+        .unwrap();
+    assert_eq!(p.items.len(), 2);
+    for m in &p.items {
+        let log = store.access_log(m.id, 1, 10).await.unwrap();
+        assert_eq!(log.total, 1, "one row for {:?}", m.id);
+        assert_eq!(log.items[0].reader, Some(sec));
+        assert_eq!(log.items[0].reader_name.as_deref(), Some("Ben Adams"));
+        assert_eq!(log.items[0].purpose, "directory search");
+        assert_eq!(log.items[0].office.as_deref(), Some("secretary, Leeds"));
+        assert_eq!(log.items[0].at, t(10));
+    }
+    let not_returned = store.access_log(ids[0], 1, 10).await.unwrap();
+    assert_eq!(
+        not_returned.total, 0,
+        "a member in another branch was not read"
+    );
+    // Unlogged reads write nothing.
+    store
+        .search_members(&query(MemberScope::All), None)
+        .await
+        .unwrap();
+    store.member(ids[0], None).await.unwrap();
+    assert_eq!(store.access_log(ids[0], 1, 10).await.unwrap().total, 0);
+
+    // Member pages and exports are logged too; newest first, paged.
+    store
+        .member(ids[0], Some(&reader(sec, "member page", t(20))))
+        .await
+        .unwrap();
+    store
+        .member(ids[0], Some(&reader(ids[4], "member page", t(30))))
+        .await
+        .unwrap();
+    let operator = AccessContext {
+        reader: None,
+        office: None,
+        purpose: "export".into(),
+        at: t(40),
+    };
+    let exported = store
+        .export_members(&MemberScope::Branches(vec![o.brixton]), &operator)
+        .await
+        .unwrap();
+    assert_eq!(exported.len(), 2);
+    let log = store.access_log(ids[0], 1, 2).await.unwrap();
+    assert_eq!(log.total, 3);
+    assert_eq!(log.items.len(), 2);
+    assert_eq!(log.items[0].reader, None, "the operator's export, newest");
+    assert_eq!(log.items[0].reader_name, None);
+    assert_eq!(log.items[0].purpose, "export");
+    assert_eq!(log.items[1].reader, Some(ids[4]));
+    let older = store.access_log(ids[0], 2, 2).await.unwrap();
+    assert_eq!(older.items.len(), 1);
+    assert_eq!(older.items[0].at, t(20));
+    // Reading a member that does not exist logs nothing and fails nothing.
+    assert!(
+        store
+            .member(MemberId(123_456), Some(&reader(sec, "member page", t(50))))
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+// ---------------------------------------------------------------- offices and bodies
+
+pub async fn appointments_close_the_previous_term(store: &dyn Store) {
+    let o = org(store).await;
+    let a = add(
+        store,
+        &new_member("Ann", "Okafor", "ann@example.org", "SE1 7PB", o.leeds),
+    )
+    .await;
+    let b = add(
+        store,
+        &new_member("Ben", "Adams", "ben@example.org", "LS1 1AA", o.leeds),
+    )
+    .await;
+    let sec = store
+        .create_office(
+            o.leeds,
+            OfficeKind::Secretary,
+            &event("office.created", "x"),
+        )
+        .await
+        .unwrap();
+    let chair = store
+        .create_office(o.leeds, OfficeKind::Chair, &event("office.created", "x"))
+        .await
+        .unwrap();
+    let before = event_count(store).await;
+    let err = store
+        .create_office(
+            o.leeds,
+            OfficeKind::Secretary,
+            &event("office.created", "x"),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict { .. }),
+        "one secretary office per unit: {err:?}"
+    );
+    assert_eq!(event_count(store).await, before);
+
+    let term = |y, m, day| Term {
+        starts_on: d(y, m, day),
+        ends_on: None,
+    };
+    store
+        .appoint(sec, a, term(2024, 1, 1), &event("office.appointed", "x"))
+        .await
+        .unwrap();
+    store
+        .appoint(sec, b, term(2024, 6, 1), &event("office.appointed", "x"))
+        .await
+        .unwrap();
+
+    let on = |y, m, day| d(y, m, day);
+    let leeds = store.offices(Some(o.leeds), on(2024, 3, 1)).await.unwrap();
+    assert_eq!(leeds.len(), 2);
+    let s = leeds.iter().find(|r| r.id == sec).unwrap();
+    assert_eq!(s.kind, OfficeKind::Secretary);
+    assert_eq!(s.unit, o.leeds);
+    assert_eq!(s.unit_name, "Leeds");
+    assert_eq!(s.unit_kind, UnitKind::Branch);
+    assert_eq!(s.holder, Some(a));
+    assert_eq!(s.holder_name.as_deref(), Some("Ann Okafor"));
+    assert_eq!(
+        s.term,
+        Some(Term {
+            starts_on: d(2024, 1, 1),
+            ends_on: Some(d(2024, 5, 31))
+        }),
+        "closed the day before"
+    );
+    let c = leeds.iter().find(|r| r.id == chair).unwrap();
+    assert_eq!((c.holder, c.term), (None, None), "vacant office");
+
+    let later = store.offices(Some(o.leeds), on(2024, 7, 1)).await.unwrap();
+    assert_eq!(later.iter().find(|r| r.id == sec).unwrap().holder, Some(b));
+    assert_eq!(store.offices(None, on(2024, 7, 1)).await.unwrap().len(), 2);
+    assert!(
+        store
+            .offices(Some(o.york), on(2024, 7, 1))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    assert_eq!(
+        store
+            .offices_held(a, on(2024, 3, 1))
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.id)
+            .collect::<Vec<_>>(),
+        vec![sec]
+    );
+    assert!(
+        store
+            .offices_held(a, on(2024, 7, 1))
+            .await
+            .unwrap()
+            .is_empty(),
+        "powers end with the term"
+    );
+    assert!(
+        store
+            .offices_held(b, on(2024, 5, 31))
+            .await
+            .unwrap()
+            .is_empty(),
+        "and start with it"
+    );
+    assert_eq!(
+        store.offices_held(b, on(2030, 1, 1)).await.unwrap().len(),
+        1
+    );
+
+    let before = event_count(store).await;
+    let err = store
+        .appoint(sec, MemberId(99_999), term(2024, 8, 1), &event("x", "x"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
+    assert_eq!(
+        store.offices_held(b, on(2030, 1, 1)).await.unwrap().len(),
+        1,
+        "failed appointment closed nothing"
+    );
+    assert_eq!(event_count(store).await, before);
+}
+
+pub async fn bodies_have_seats_and_holders(store: &dyn Store) {
+    let o = org(store).await;
+    let a = add(
+        store,
+        &new_member("Ann", "Okafor", "ann@example.org", "SE1 7PB", o.leeds),
+    )
+    .await;
+    let b = add(
+        store,
+        &new_member("Ben", "Adams", "ben@example.org", "LS1 1AA", o.york),
+    )
+    .await;
+    let c = add(
+        store,
+        &new_member("Cat", "Jones", "cat@example.org", "LS1 1AA", o.york),
+    )
+    .await;
+    let body = store
+        .create_body(
+            &NewBody {
+                unit: o.north,
+                name: "North regional committee".into(),
+                kind: "committee".into(),
+                seats: 2,
+                filled_by: "elected by the regional meeting for two years".into(),
+            },
+            &event("body.created", "x"),
+        )
+        .await
+        .unwrap();
+    let term = Term {
+        starts_on: d(2024, 1, 1),
+        ends_on: Some(d(2025, 12, 31)),
+    };
+    store
+        .fill_seat(body, a, term, "elected", &event("seat.filled", "x"))
+        .await
+        .unwrap();
+    store
+        .fill_seat(body, b, term, "elected", &event("seat.filled", "x"))
+        .await
+        .unwrap();
+    let before = event_count(store).await;
+    let err = store
+        .fill_seat(body, c, term, "appointed", &event("seat.filled", "x"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict { .. }),
+        "no third holder of two seats: {err:?}"
+    );
+    let err = store
+        .fill_seat(body, a, term, "elected", &event("seat.filled", "x"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
+    assert_eq!(event_count(store).await, before);
+
+    let bodies = store.bodies(Some(o.north), d(2024, 6, 1)).await.unwrap();
+    assert_eq!(bodies.len(), 1);
+    let r = &bodies[0];
+    assert_eq!((r.id, r.unit, r.seats), (body, o.north, 2));
+    assert_eq!(r.name, "North regional committee");
+    assert_eq!(r.kind, "committee");
+    assert_eq!(r.filled_by, "elected by the regional meeting for two years");
+    let holders: Vec<(MemberId, &str, &str)> = r
+        .holders
+        .iter()
+        .map(|h| (h.member, h.name.as_str(), h.how.as_str()))
+        .collect();
+    assert_eq!(
+        holders,
+        vec![(a, "Ann Okafor", "elected"), (b, "Ben Adams", "elected")]
+    );
+    assert_eq!(r.holders[0].term, term);
+    assert!(
+        store.bodies(Some(o.north), d(2026, 1, 1)).await.unwrap()[0]
+            .holders
+            .is_empty(),
+        "terms end"
+    );
+    assert!(
+        store
+            .bodies(Some(o.south), d(2024, 6, 1))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(store.bodies(None, d(2024, 6, 1)).await.unwrap().len(), 1);
+    // After the terms end a seat can be filled again.
+    let next = Term {
+        starts_on: d(2026, 1, 1),
+        ends_on: None,
+    };
+    store
+        .fill_seat(body, c, next, "co-opted", &event("seat.filled", "x"))
+        .await
+        .unwrap();
+}
+
+// ---------------------------------------------------------------- sign-in
+
+pub async fn sessions_and_passwords(store: &dyn Store) {
+    let o = org(store).await;
+    let a = add(
+        store,
+        &new_member("Ann", "Okafor", "ann@example.org", "SE1 7PB", o.leeds),
+    )
+    .await;
+    assert_eq!(
+        store
+            .credentials("ann@example.org")
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash,
+        None
+    );
+    assert!(
+        store
+            .credentials("nobody@example.org")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    store.set_password(a, "$argon2id$v=19$test").await.unwrap();
+    assert_eq!(
+        store
+            .credentials("ann@example.org")
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash
+            .as_deref(),
+        Some("$argon2id$v=19$test")
+    );
+    assert!(matches!(
+        store.set_password(MemberId(4040), "x").await,
+        Err(StoreError::NotFound(_))
+    ));
+
+    let s = SessionRecord {
+        token_hash: "ab".repeat(32),
+        member: a,
+        csrf_token: "csrf".into(),
+        created_at: t(100),
+        expires_at: t(100) + Duration::hours(12),
+    };
+    store.create_session(&s).await.unwrap();
+    assert_eq!(store.session(&s.token_hash).await.unwrap(), Some(s.clone()));
+    assert!(matches!(
+        store.create_session(&s).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert_eq!(store.session("unknown").await.unwrap(), None);
+    store.delete_session(&s.token_hash).await.unwrap();
+    assert_eq!(store.session(&s.token_hash).await.unwrap(), None);
+    store
+        .delete_session(&s.token_hash)
+        .await
+        .expect("deleting twice is fine");
+    let orphan = SessionRecord {
+        member: MemberId(5050),
+        token_hash: "cd".repeat(32),
+        ..s
+    };
+    assert!(
+        store.create_session(&orphan).await.is_err(),
+        "a session needs a member"
+    );
+}
+
+// ---------------------------------------------------------------- bulk
+
+pub async fn branch_stats_count_statuses_and_paid_up(store: &dyn Store) {
+    let (o, ids) = directory(store).await;
+    let lapse = StatusChangeInput {
+        from: Some(MemberStatus::Active),
+        to: MemberStatus::Lapsed,
+        effective_on: d(2024, 1, 1),
+        reason: "unpaid".into(),
+        changed_by: None,
+    };
+    store
+        .change_status(ids[1], MemberStatus::Active, &lapse, &event("x", "x"))
+        .await
+        .unwrap();
+    let expel = StatusChangeInput {
+        to: MemberStatus::Expelled,
+        ..lapse.clone()
+    };
+    store
+        .change_status(ids[4], MemberStatus::Active, &expel, &event("x", "x"))
+        .await
+        .unwrap();
+    store
+        .record_payment(
+            ids[3],
+            &payment(d(2024, 5, 1), 12),
+            None,
+            &event("dues.paid", "x"),
+        )
+        .await
+        .unwrap();
+    store
+        .record_payment(
+            ids[4],
+            &payment(d(2024, 5, 1), 12),
+            None,
+            &event("dues.paid", "x"),
+        )
+        .await
+        .unwrap();
+    store
+        .record_payment(
+            ids[0],
+            &payment(d(2023, 1, 1), 1),
+            None,
+            &event("dues.paid", "x"),
+        )
+        .await
+        .unwrap();
+    let stats = store.branch_stats(d(2024, 6, 1)).await.unwrap();
+    let get = |u: UnitId| {
+        stats
+            .iter()
+            .find(|s| s.branch == Some(u))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let leeds = get(o.leeds);
+    assert_eq!(
+        (leeds.active, leeds.lapsed, leeds.expelled, leeds.applicant),
+        (1, 1, 1, 0)
+    );
+    assert_eq!(
+        leeds.paid_up, 1,
+        "an expelled payer is not a paid-up member"
+    );
+    assert_eq!(leeds.members(), 2);
+    let brixton = get(o.brixton);
+    assert_eq!((brixton.active, brixton.paid_up), (2, 0));
+    let mut total = BranchStats::default();
+    for s in &stats {
+        total.add(s);
+    }
+    assert_eq!(total.active + total.lapsed + total.expelled, 7);
+    assert!(
+        stats.iter().all(|s| s.branch != Some(o.north)),
+        "regions are not branches"
+    );
+}
+
+pub async fn seeding_loads_members_with_histories(store: &dyn Store) {
+    let o = org(store).await;
+    let officer = add(
+        store,
+        &new_member("Sec", "Retary", "sec@example.org", "LS1 1AA", o.leeds),
+    )
+    .await;
+    let before = event_count(store).await;
+    let branches = [o.leeds, o.york, o.brixton];
+    let seeds: Vec<SeedMember> = (0..2500)
+        .map(|i| {
+            let branch = branches[i % 3];
+            let mut m = new_member(
+                "Seed",
+                &format!("Person{i:05}"),
+                &format!("seed{i}@example.org"),
+                "SE1 7PB",
+                branch,
+            );
+            m.status = if i % 10 == 0 {
+                MemberStatus::Lapsed
+            } else {
+                MemberStatus::Active
+            };
+            let mut history = vec![StatusChangeInput {
+                from: None,
+                to: MemberStatus::Active,
+                effective_on: d(2023, 1, 1),
+                reason: "joined".into(),
+                changed_by: None,
+            }];
+            if i % 10 == 0 {
+                history.push(StatusChangeInput {
+                    from: Some(MemberStatus::Active),
+                    to: MemberStatus::Lapsed,
+                    effective_on: d(2024, 1, 1),
+                    reason: "unpaid".into(),
+                    changed_by: Some(officer),
+                });
+            }
+            let payments = (0..(i % 4) as u32)
+                .map(|k| payment(d(2024, 1 + k, 1), 1))
+                .collect();
+            let affiliations = if i % 2 == 0 {
+                vec![SeedAffiliation {
+                    organisation: "Another Party".into(),
+                    since: Some(d(2019, 1, 1)),
+                    verified: (i % 4 == 0).then_some((officer, d(2024, 2, 1))),
+                }]
+            } else {
+                vec![]
+            };
+            let moves = if i % 7 == 0 {
+                vec![BranchMoveInput {
+                    from: o.york,
+                    to: branch,
+                    effective_on: d(2023, 6, 1),
+                    reason: "moved".into(),
+                    moved_by: None,
+                }]
+            } else {
+                vec![]
+            };
+            SeedMember {
+                member: m,
+                password_hash: (i == 1).then(|| "h".to_string()),
+                history,
+                payments,
+                affiliations,
+                moves,
+            }
+        })
+        .collect();
+    let ids = store
+        .seed_members(&seeds, &event("register.seeded", "register"))
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 2500);
+    assert_eq!(
+        event_count(store).await,
+        before + 1,
+        "one event for the batch"
+    );
+    let mut sorted = ids.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), 2500, "distinct ids");
+    assert!(!ids.contains(&officer));
+
+    for i in [0usize, 1, 3, 7, 2499] {
+        let detail = store.member(ids[i], None).await.unwrap().unwrap();
+        assert_eq!(
+            detail.record.email,
+            format!("seed{i}@example.org"),
+            "ids are in input order"
+        );
+        assert_eq!(detail.record.status, seeds[i].member.status);
+        assert_eq!(detail.status_history.len(), seeds[i].history.len());
+        assert_eq!(detail.payments.len(), seeds[i].payments.len());
+        assert_eq!(
+            detail.record.paid_up_until,
+            charter_domain::paid_up_until(&seeds[i].payments)
+        );
+        assert_eq!(detail.affiliations.len(), seeds[i].affiliations.len());
+        assert_eq!(detail.branch_history.len(), seeds[i].moves.len());
+    }
+    let detail = store.member(ids[0], None).await.unwrap().unwrap();
+    assert_eq!(
+        detail.status_history[1].changed_by_name.as_deref(),
+        Some("Sec Retary")
+    );
+    assert_eq!(detail.affiliations[0].verified_by, Some(officer));
+    assert_eq!(
+        store
+            .credentials("seed1@example.org")
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash
+            .as_deref(),
+        Some("h")
+    );
+    assert_eq!(
+        store
+            .search_members(&text_query("person00123"), None)
+            .await
+            .unwrap()
+            .total,
+        1,
+        "seeded members are searchable"
+    );
+    let mut q = query(MemberScope::Branches(vec![o.york]));
+    q.status = Some(MemberStatus::Lapsed);
+    assert_eq!(
+        store.search_members(&q, None).await.unwrap().total,
+        seeds
+            .iter()
+            .filter(|s| s.member.branch == o.york && s.member.status == MemberStatus::Lapsed)
+            .count() as u64
+    );
+    // A member added afterwards gets a fresh id.
+    let later = add(
+        store,
+        &new_member("Late", "Comer", "late@example.org", "SE1 7PB", o.leeds),
+    )
+    .await;
+    assert!(!ids.contains(&later));
+
+    // A batch that breaks a rule writes nothing.
+    let before = event_count(store).await;
+    let mut bad = seeds[..2].to_vec();
+    bad[0].member.email = charter_domain::Email::parse("fresh@example.org").unwrap();
+    let err = store
+        .seed_members(&bad, &event("register.seeded", "register"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Conflict { field, .. } if field == "email"),
+        "{err:?}"
+    );
+    assert!(
+        store
+            .credentials("fresh@example.org")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(event_count(store).await, before);
+}
+
+pub async fn imports_upsert_by_email(store: &dyn Store) {
+    let o = org(store).await;
+    let existing = add(
+        store,
+        &new_member("Ann", "Okafor", "ann@example.org", "SE1 7PB", o.leeds),
+    )
+    .await;
+    let same = add(
+        store,
+        &new_member("Ben", "Adams", "ben@example.org", "LS1 1AA", o.leeds),
+    )
+    .await;
+    let before = event_count(store).await;
+    let actor = EventActor {
+        member: Some(same),
+        office: Some("membership officer, national".into()),
+    };
+    let rows = vec![
+        new_member("Ann", "Okafor-Jones", "ANN@example.org", "SE1 7PB", o.york),
+        new_member("Ben", "Adams", "ben@example.org", "LS1 1AA", o.leeds),
+        new_member("Cat", "New", "cat@example.org", "M1 1AE", o.brixton),
+    ];
+    let out = store
+        .import_members(&rows, &actor, "crm.csv")
+        .await
+        .unwrap();
+    assert_eq!(out[0], ImportOutcome::Updated(existing));
+    assert_eq!(out[1], ImportOutcome::Unchanged(same));
+    let ImportOutcome::Created(cat) = out[2] else {
+        panic!("third row is new: {:?}", out[2])
+    };
+    let events = all_events(store).await;
+    assert_eq!(events.len(), before + 2, "one event per row that changed");
+    assert!(
+        events[before..]
+            .iter()
+            .all(|e| e.actor_member == Some(same))
+    );
+    assert!(events[before].subject.contains(&existing.to_string()));
+
+    let ann = store.member(existing, None).await.unwrap().unwrap();
+    assert_eq!(ann.record.last_name, "Okafor-Jones");
+    assert_eq!(ann.record.branch, o.york);
+    assert_eq!(
+        ann.branch_history.len(),
+        1,
+        "a branch change by import is a recorded transfer"
+    );
+    let cat_detail = store.member(cat, None).await.unwrap().unwrap();
+    assert_eq!(cat_detail.record.branch, o.brixton);
+    assert_eq!(cat_detail.status_history.len(), 1);
+
+    // Idempotent: the same file again changes nothing and writes no events.
+    let again = store
+        .import_members(&rows, &actor, "crm.csv")
+        .await
+        .unwrap();
+    assert_eq!(
+        again,
+        vec![
+            ImportOutcome::Unchanged(existing),
+            ImportOutcome::Unchanged(same),
+            ImportOutcome::Unchanged(cat)
+        ]
+    );
+    assert_eq!(event_count(store).await, before + 2);
+    assert_eq!(
+        store
+            .search_members(&query(MemberScope::All), None)
+            .await
+            .unwrap()
+            .total,
+        3
+    );
+
+    // A batch with a bad row writes nothing at all.
+    let bad = vec![
+        new_member("Dan", "Fresh", "dan@example.org", "M1 1AE", o.leeds),
+        new_member(
+            "Eve",
+            "Nowhere",
+            "eve@example.org",
+            "M1 1AE",
+            UnitId(676_767),
+        ),
+    ];
+    assert!(store.import_members(&bad, &actor, "bad.csv").await.is_err());
+    assert!(
+        store
+            .credentials("dan@example.org")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(event_count(store).await, before + 2);
+}
+
+/// Every test above, by name: the backends' test files expand this list with
+/// [`conformance_tests!`](crate::conformance_tests).
+#[macro_export]
+macro_rules! conformance_tests {
+    ($make:path) => {
+        $crate::conformance_tests!(@each $make;
+            migrate_twice_and_ping,
+            units_form_a_tree_and_slugs_are_unique,
+            added_member_reads_back_with_history,
+            duplicate_email_writes_nothing,
+            events_are_ordered_one_per_change,
+            status_changes_follow_expected_and_go_stale,
+            concurrent_status_changes_let_exactly_one_win,
+            payments_recompute_paid_up_until,
+            affiliations_are_added_and_verified,
+            transfers_move_the_member_and_keep_history,
+            updates_change_fields_and_search,
+            search_matches_any_part_of_name_email_or_postcode,
+            search_sorts_and_pages,
+            search_filters_combine,
+            scope_never_leaks,
+            reads_are_logged_for_each_member_returned,
+            appointments_close_the_previous_term,
+            bodies_have_seats_and_holders,
+            sessions_and_passwords,
+            branch_stats_count_statuses_and_paid_up,
+            seeding_loads_members_with_histories,
+            imports_upsert_by_email
+        );
+    };
+    (@each $make:path; $($name:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                // `$make` returns None when the backend cannot run here (it says why).
+                let Some((store, _guard)) = $make().await else { return };
+                $crate::conformance::$name(&store).await;
+            }
+        )*
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    /// The macro's list and this file's `pub async fn`s must agree, or a test silently
+    /// never runs against a backend.
+    #[test]
+    fn macro_lists_every_suite_function() {
+        let src = include_str!("conformance.rs");
+        let (suite, rest) = src.split_once("#[macro_export]").unwrap();
+        let defined: Vec<&str> = suite
+            .lines()
+            .filter_map(|l| l.strip_prefix("pub async fn "))
+            .filter_map(|l| l.split('(').next())
+            .filter(|name| *name != "org")
+            .collect();
+        let list = rest
+            .split_once("@each $make;")
+            .unwrap()
+            .1
+            .split_once(");")
+            .unwrap()
+            .0;
+        let listed: Vec<&str> = list
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        assert_eq!(defined, listed);
+    }
+}
