@@ -109,6 +109,19 @@ fn linn_2017_unquoted_names_text_and_html() {
     ] {
         assert!(text.contains(name), "{name}");
     }
+    // Elected during an exclusion stage: the status column still names the stage.
+    let status = |who: &str| {
+        text.lines()
+            .find(|l| l.starts_with(who))
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        status("Glenn ELDER").contains("elected 1st (round 6)"),
+        "{}",
+        status("Glenn ELDER")
+    );
+    assert!(status("Euan BLOCKLEY").contains("(round 11)"));
     let html = output(&args(&file, Method::ScottishStv, Format::Html)).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("<svg") && !html.contains("<script"));

@@ -126,7 +126,8 @@ main{max-width:72rem}
 table{border-collapse:collapse;margin:1rem 0}
 th,td{border:1px solid #999;padding:.25rem .5rem}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
-th[scope=row]{text-align:left;font-weight:normal}
+th[scope=row]{text-align:left;font-weight:normal;white-space:nowrap}
+td.status{white-space:nowrap}
 caption{text-align:left;font-weight:bold;padding:.25rem 0}
 .table-wrap{overflow-x:auto}
 svg{max-width:100%;height:auto}
@@ -145,7 +146,7 @@ fn table(report: &Report, o: &mut String) {
     for (i, n) in report.candidate_names.iter().enumerate() {
         let _ = write!(
             o,
-            "<tr><th scope=\"row\">{}</th><td>{}</td>",
+            "<tr><th scope=\"row\">{}</th><td class=\"status\">{}</td>",
             e(n),
             e(&fate_text(fates[i]))
         );

@@ -52,12 +52,26 @@ pub(crate) fn fates(report: &Report) -> Vec<Fate> {
             }
         }
     }
-    // Election order comes from `elected`; the round is the first that announced it, if any.
+    // Election order comes from `elected`. The round is the one whose action announced it;
+    // methods that elect during another action (an STV stage that excludes someone and so
+    // lifts another over the quota) are read by the first round at or over the quota, and
+    // anyone else (elected as the last remaining) by the last round.
     for (order, id) in report.elected.iter().enumerate() {
+        let reached_quota = |r: &&crate::report::Round| {
+            let quota = r.quota.or(report.quota);
+            match (quota, r.totals.get(id.index())) {
+                (Some(q), Some(&t)) => {
+                    let scale = q.scale.max(t.scale);
+                    at_scale(t, scale) >= at_scale(q, scale)
+                }
+                _ => false,
+            }
+        };
         let round = report
             .rounds
             .iter()
             .find(|r| matches!(&r.action, Action::Elected(ids) if ids.contains(id)))
+            .or_else(|| report.rounds.iter().find(reached_quota))
             .or(report.rounds.last())
             .map_or(0, |r| r.number);
         if let Some(f) = fates.get_mut(id.index()) {
