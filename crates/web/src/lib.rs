@@ -1,0 +1,131 @@
+//! Charter's web server: server-rendered pages under `/`, the JSON API under `/api/v1/`,
+//! its OpenAPI document at `/api/openapi.json`, and health checks.
+//!
+//! Only this crate knows HTTP, HTML and JSON. Handlers stay thin: they parse the request,
+//! call one use case of [`charter_app::App`] and render the answer.
+
+pub mod api;
+pub mod error;
+pub mod pages;
+pub mod session;
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use charter_app::App;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Largest request body accepted: forms and JSON edits are small; anything bigger is refused.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark cookies `Secure`: set when served over HTTPS (behind a TLS proxy).
+    pub secure_cookies: bool,
+    /// Sign-in attempts allowed per minute per client address and per email.
+    pub sign_ins_per_minute: u32,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            secure_cookies: false,
+            sign_ins_per_minute: 10,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub config: Arc<WebConfig>,
+    pub sign_in_by_ip: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    pub sign_in_by_email: Arc<DefaultKeyedRateLimiter<String>>,
+}
+
+impl AppState {
+    pub fn new(app: App, config: WebConfig) -> Self {
+        let per_minute =
+            NonZeroU32::new(config.sign_ins_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        let quota = Quota::per_minute(per_minute);
+        AppState {
+            app,
+            config: Arc::new(config),
+            sign_in_by_ip: Arc::new(RateLimiter::keyed(quota)),
+            sign_in_by_email: Arc::new(RateLimiter::keyed(quota)),
+        }
+    }
+}
+
+/// The whole application as a router, so tests can call it without a socket.
+pub fn app(state: AppState) -> Router {
+    let security_headers = [
+        (
+            "content-security-policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ),
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "same-origin"),
+    ];
+    let mut router = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .merge(api::router())
+        .merge(pages::router())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session::resolve_session,
+        ))
+        .with_state(state);
+    for (name, value) in security_headers {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        ));
+    }
+    let request_id = HeaderName::from_static("x-request-id");
+    router
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(30),
+        ))
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(TraceLayer::new_for_http())
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+async fn healthz() -> impl IntoResponse {
+    (StatusCode::OK, "ok\n")
+}
+
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.app.store.ping().await {
+        Ok(()) => (
+            StatusCode::OK,
+            format!("ready ({})\n", state.app.store.backend()),
+        ),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database unreachable\n".to_string(),
+            )
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! Sessions: an opaque random token in an HttpOnly, SameSite=Lax cookie; the database keeps
+//! only its hash. Forms carry the session's CSRF token; API writes must be JSON (which a
+//! cross-site form cannot send) and, when the browser says where it came from, same-origin.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use charter_domain::Actor;
+use charter_store::SessionRecord;
+use cookie::{Cookie, SameSite};
+
+use crate::AppState;
+use crate::error::WebError;
+
+pub const COOKIE_NAME: &str = "charter_session";
+
+/// The signed-in member for this request, resolved once by [`resolve_session`].
+#[derive(Clone)]
+pub struct CurrentSession {
+    pub token: String,
+    pub record: SessionRecord,
+    pub actor: Actor,
+}
+
+#[derive(Clone, Default)]
+pub struct MaybeSession(pub Option<CurrentSession>);
+
+fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| Cookie::split_parse(v.to_string()).filter_map(Result::ok))
+        .find(|c| c.name() == COOKIE_NAME)
+        .map(|c| c.value().to_string())
+        .filter(|v| !v.is_empty() && v.len() <= 128)
+}
+
+/// Looks up the session cookie once per request and leaves the result in the extensions.
+pub async fn resolve_session(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let mut found = MaybeSession::default();
+    if let Some(token) = session_token(req.headers()) {
+        match state.app.session(&token).await {
+            Ok(Some((record, actor))) => {
+                found = MaybeSession(Some(CurrentSession {
+                    token,
+                    record,
+                    actor,
+                }))
+            }
+            Ok(None) => {}
+            Err(e) => return WebError::App(e).into_response(),
+        }
+    }
+    req.extensions_mut().insert(found);
+    next.run(req).await
+}
+
+/// The cookie that carries a new session.
+pub fn session_cookie(token: &str, secure: bool, max_age_hours: i64) -> String {
+    Cookie::build((COOKIE_NAME, token.to_string()))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .max_age(cookie::time::Duration::hours(max_age_hours))
+        .build()
+        .to_string()
+}
+
+/// The cookie that clears the session.
+pub fn clear_cookie(secure: bool) -> String {
+    Cookie::build((COOKIE_NAME, ""))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .max_age(cookie::time::Duration::ZERO)
+        .build()
+        .to_string()
+}
+
+/// A signed-in member for API routes; otherwise a 401 in the API's error shape.
+pub struct ApiUser(pub CurrentSession);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiUser {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let session = parts
+            .extensions
+            .get::<MaybeSession>()
+            .and_then(|m| m.0.clone())
+            .ok_or(WebError::App(charter_app::AppError::Unauthenticated))?;
+        if is_write(&parts.method) && !same_origin(&parts.headers) {
+            return Err(WebError::Csrf);
+        }
+        Ok(ApiUser(session))
+    }
+}
+
+/// A signed-in member for pages; otherwise a redirect to the sign-in page and back.
+pub struct PageUser(pub CurrentSession);
+
+impl<S: Send + Sync> FromRequestParts<S> for PageUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        match parts
+            .extensions
+            .get::<MaybeSession>()
+            .and_then(|m| m.0.clone())
+        {
+            Some(s) => Ok(PageUser(s)),
+            None => {
+                let next = parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.as_str().to_string())
+                    .unwrap_or_else(|| "/".into());
+                let target = format!("/sign-in?next={}", url_encode(&next));
+                Err(Redirect::to(&target).into_response())
+            }
+        }
+    }
+}
+
+/// The optional session, for pages that look different when signed in.
+pub struct OptionalUser(pub Option<CurrentSession>);
+
+impl<S: Send + Sync> FromRequestParts<S> for OptionalUser {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(OptionalUser(
+            parts
+                .extensions
+                .get::<MaybeSession>()
+                .and_then(|m| m.0.clone()),
+        ))
+    }
+}
+
+fn is_write(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// True unless the browser says the request came from another origin.
+pub fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let origin_host = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"))
+        .unwrap_or("");
+    origin_host == host
+}
+
+/// Checks a form's CSRF token against the session's, in constant time.
+pub fn check_csrf(
+    session: &CurrentSession,
+    submitted: &str,
+    headers: &HeaderMap,
+) -> Result<(), Response> {
+    let expected = session.record.csrf_token.as_bytes();
+    let given = submitted.as_bytes();
+    let mut diff = expected.len() ^ given.len();
+    for (a, b) in expected.iter().zip(given.iter()) {
+        diff |= usize::from(a ^ b);
+    }
+    if diff == 0 && same_origin(headers) {
+        Ok(())
+    } else {
+        Err(WebError::Csrf)
+    }
+}
+
+/// The client's address for rate limiting; falls back to unspecified when unknown (tests).
+pub fn client_ip(parts_ext: &axum::http::Extensions) -> IpAddr {
+    parts_ext
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+}
+
+/// Allows a sign-in attempt only within both the per-address and per-email budgets.
+pub fn sign_in_allowed(state: &AppState, ip: IpAddr, email: &str) -> Result<(), WebError> {
+    let key = email.trim().to_lowercase();
+    if state.sign_in_by_ip.check_key(&ip).is_err()
+        || state.sign_in_by_email.check_key(&key).is_err()
+    {
+        return Err(WebError::RateLimited);
+    }
+    Ok(())
+}
+
+/// Percent-encodes a path for a query parameter.
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Only local paths are followed after sign-in, so `next` cannot send people elsewhere.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_is_local_only() {
+        assert_eq!(safe_next(Some("/members?q=a")), "/members?q=a");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn cookies_are_http_only_and_same_site() {
+        let c = session_cookie("abc", false, 12);
+        assert!(c.contains("HttpOnly"), "{c}");
+        assert!(c.contains("SameSite=Lax"), "{c}");
+        assert!(!c.contains("Secure"), "{c}");
+        assert!(session_cookie("abc", true, 12).contains("Secure"));
+    }
+
+    #[test]
+    fn cross_origin_writes_are_refused() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, "127.0.0.1:8080".parse().unwrap());
+        assert!(same_origin(&h));
+        h.insert(header::ORIGIN, "http://127.0.0.1:8080".parse().unwrap());
+        assert!(same_origin(&h));
+        h.insert(header::ORIGIN, "http://evil.example".parse().unwrap());
+        assert!(!same_origin(&h));
+    }
+}
