@@ -173,7 +173,7 @@ pub fn check_csrf(
     session: &CurrentSession,
     submitted: &str,
     headers: &HeaderMap,
-) -> Result<(), Response> {
+) -> Result<(), WebError> {
     let expected = session.record.csrf_token.as_bytes();
     let given = submitted.as_bytes();
     let mut diff = expected.len() ^ given.len();
