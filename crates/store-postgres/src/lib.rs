@@ -1,0 +1,1205 @@
+//! Charter's production store: [`charter_store::Store`] over PostgreSQL.
+//!
+//! Writes run in READ COMMITTED transactions; rows a change depends on are locked (`FOR
+//! UPDATE`) or changed with a guarded `UPDATE … WHERE status = expected`, so two officers
+//! acting at once cannot both win. Governance events take a transaction-level advisory lock
+//! and the next `seq`, so seqs are gapless and in commit order, exactly as in SQLite.
+//!
+//! Directory search uses a GIN trigram index (`pg_trgm`) over `members.search_text` for
+//! substring `LIKE`, and byte-order (`COLLATE "C"`) indexes for one- or two-character prefixes.
+
+mod rows;
+mod search;
+mod seed;
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use charter_domain::{
+    BodyId, MemberChanges, MemberId, MemberStatus, NewMember, OfficeId, OfficeKind, Payment,
+    UnitId, UnitKind,
+};
+use charter_store::text::{conflict_for, search_text, sort_key};
+use charter_store::*;
+use chrono::{NaiveDate, Utc};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+
+use rows::*;
+
+/// The store over one PostgreSQL database.
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+pub(crate) type Tx = Transaction<'static, Postgres>;
+
+/// The advisory lock key that orders governance events ("charter" in ASCII).
+const EVENT_LOCK: i64 = 0x0063_6861_7274_6572;
+
+/// Maps a driver error to the store's vocabulary: uniqueness → `Conflict` naming the field,
+/// a missing referenced row → `NotFound`, no connection or server going away → `Unavailable`.
+pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_) => StoreError::Unavailable(e.to_string()),
+        sqlx::Error::Database(d) => {
+            let code = d.code().map(|c| c.to_string()).unwrap_or_default();
+            if d.is_unique_violation() {
+                conflict_for(d.constraint().unwrap_or_else(|| d.message()))
+            } else if d.is_foreign_key_violation() {
+                StoreError::NotFound("referenced record")
+            } else if code.starts_with("08")
+                || code.starts_with("57P")
+                || code == "53300"
+                || code == "40001"
+                || code == "40P01"
+            {
+                // Connection failures, shutdowns, too many connections, and conflicts a retry
+                // resolves (serialization failure, deadlock).
+                StoreError::Unavailable(d.message().to_string())
+            } else {
+                StoreError::Database(d.message().to_string())
+            }
+        }
+        _ => StoreError::Database(e.to_string()),
+    }
+}
+
+impl PgStore {
+    /// Connects to `postgres://…`. Call [`Store::migrate`] before use.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("cannot connect to PostgreSQL: {e}")))?;
+        Ok(PgStore { pool })
+    }
+
+    /// The underlying pool, for tests and benchmarks that inspect the database directly.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Refreshes the planner's statistics and visibility map (after a bulk load).
+    pub async fn analyze(&self) -> StoreResult<()> {
+        sqlx::query("VACUUM ANALYZE")
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    pub(crate) async fn write_tx(&self) -> StoreResult<Tx> {
+        self.pool.begin().await.map_err(db_err)
+    }
+}
+
+pub(crate) async fn commit(tx: Tx) -> StoreResult<()> {
+    tx.commit().await.map_err(db_err)
+}
+
+/// Appends a governance event. The advisory lock, held to commit, makes `seq` the next
+/// number in commit order with no gaps; callers append last so the lock is held briefly.
+pub(crate) async fn append_event(conn: &mut PgConnection, e: &NewEvent) -> StoreResult<i64> {
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(EVENT_LOCK)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    sqlx::query_scalar::<_, i64>(
+        "INSERT INTO governance_events (seq, at, actor_member, actor_office, kind, subject, payload, reason)
+         SELECT COALESCE(MAX(seq), 0) + 1, $1, $2, $3, $4, $5, $6, $7 FROM governance_events
+         RETURNING seq",
+    )
+    .bind(e.at)
+    .bind(e.actor.member.map(|m| m.0))
+    .bind(e.actor.office.as_deref())
+    .bind(&e.kind)
+    .bind(&e.subject)
+    .bind(&e.payload)
+    .bind(&e.reason)
+    .fetch_one(conn)
+    .await
+    .map_err(db_err)
+}
+
+pub(crate) async fn log_access(
+    conn: &mut PgConnection,
+    subjects: &[i64],
+    access: &AccessContext,
+) -> StoreResult<()> {
+    // 5 values a row keeps each statement below PostgreSQL's 65,535 bound values.
+    for chunk in subjects.chunks(5000) {
+        let mut qb = sqlx::QueryBuilder::<Postgres>::new(
+            "INSERT INTO access_log (subject_id, reader_id, office, purpose, at) ",
+        );
+        qb.push_values(chunk, |mut b, id| {
+            b.push_bind(*id)
+                .push_bind(access.reader.map(|r| r.0))
+                .push_bind(access.office.clone())
+                .push_bind(access.purpose.clone())
+                .push_bind(access.at);
+        });
+        qb.build().execute(&mut *conn).await.map_err(db_err)?;
+    }
+    Ok(())
+}
+
+async fn unit_kind(conn: &mut PgConnection, unit: UnitId) -> StoreResult<Option<UnitKind>> {
+    let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM units WHERE id = $1")
+        .bind(unit.0)
+        .fetch_optional(conn)
+        .await
+        .map_err(db_err)?;
+    kind.map(|k| charter_store::text::decode_unit_kind(&k))
+        .transpose()
+}
+
+/// Whether the member exists, locking their row until the transaction ends (so payments and
+/// other changes to one member are applied one at a time).
+async fn member_exists(conn: &mut PgConnection, member: MemberId) -> StoreResult<bool> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM members WHERE id = $1 FOR UPDATE")
+        .bind(member.0)
+        .fetch_optional(conn)
+        .await
+        .map_err(db_err)?;
+    Ok(found.is_some())
+}
+
+pub(crate) async fn insert_member(
+    conn: &mut PgConnection,
+    m: &NewMember,
+    password_hash: Option<&str>,
+) -> StoreResult<MemberId> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO members (first_name, last_name, email, phone, postcode, branch_id, status,
+                              joined_on, dues_plan, paid_up_until, password_hash, search_text, sort_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10, $11, $12) RETURNING id",
+    )
+    .bind(m.first_name.as_str())
+    .bind(m.last_name.as_str())
+    .bind(m.email.as_str())
+    .bind(m.phone.as_ref().map(|p| p.as_str()))
+    .bind(m.postcode.as_str())
+    .bind(m.branch.0)
+    .bind(m.status.as_str())
+    .bind(m.joined_on)
+    .bind(m.dues_plan.as_str())
+    .bind(password_hash)
+    .bind(search_text(
+        m.first_name.as_str(),
+        m.last_name.as_str(),
+        m.email.as_str(),
+        m.postcode.as_str(),
+    ))
+    .bind(sort_key(m.first_name.as_str(), m.last_name.as_str()))
+    .fetch_one(conn)
+    .await
+    .map_err(db_err)?;
+    Ok(MemberId(id))
+}
+
+async fn insert_status_change(
+    conn: &mut PgConnection,
+    member: MemberId,
+    c: &StatusChangeInput,
+    at: chrono::DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO status_changes (member_id, from_status, to_status, effective_on, reason, changed_by, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(member.0)
+    .bind(c.from.map(|s| s.as_str()))
+    .bind(c.to.as_str())
+    .bind(c.effective_on)
+    .bind(&c.reason)
+    .bind(c.changed_by.map(|m| m.0))
+    .bind(at)
+    .execute(conn)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+async fn fetch_member_row(
+    conn: &mut PgConnection,
+    member: MemberId,
+) -> StoreResult<Option<MemberRow>> {
+    sqlx::query_as::<_, MemberRow>(
+        "SELECT m.id, m.first_name, m.last_name, m.email, m.phone, m.postcode, m.branch_id,
+                u.name AS branch_name, m.status, m.joined_on, m.dues_plan, m.paid_up_until
+         FROM members m JOIN units u ON u.id = m.branch_id WHERE m.id = $1",
+    )
+    .bind(member.0)
+    .fetch_optional(conn)
+    .await
+    .map_err(db_err)
+}
+
+fn terms_on_date<T>(rows: Vec<(i64, Option<T>, Option<NaiveDate>)>) -> Vec<(i64, Option<T>)> {
+    // Several terms may overlap a date after a data fix; the latest start wins.
+    let mut out: Vec<(i64, Option<T>, Option<NaiveDate>)> = Vec::new();
+    for (key, value, start) in rows {
+        match out.iter_mut().find(|(k, _, _)| *k == key) {
+            Some(existing) if start > existing.2 => *existing = (key, value, start),
+            Some(_) => {}
+            None => out.push((key, value, start)),
+        }
+    }
+    out.into_iter().map(|(k, v, _)| (k, v)).collect()
+}
+
+const OFFICE_SELECT: &str = "SELECT o.id, o.unit_id, u.name AS unit_name, u.kind AS unit_kind, o.kind,
+        t.member_id AS holder_id, CASE WHEN h.id IS NULL THEN NULL ELSE h.first_name || ' ' || h.last_name END AS holder_name,
+        t.starts_on, t.ends_on
+    FROM offices o
+    JOIN units u ON u.id = o.unit_id
+    LEFT JOIN office_terms t ON t.office_id = o.id AND t.starts_on <= $1 AND (t.ends_on IS NULL OR t.ends_on >= $1)
+    LEFT JOIN members h ON h.id = t.member_id";
+
+fn offices_from_rows(rows: Vec<OfficeRow>) -> StoreResult<Vec<OfficeRecord>> {
+    let keyed: Vec<(i64, Option<OfficeRow>, Option<NaiveDate>)> = rows
+        .into_iter()
+        .map(|r| (r.id, r.starts_on, r))
+        .map(|(id, start, r)| (id, Some(r), start))
+        .collect();
+    terms_on_date(keyed)
+        .into_iter()
+        .filter_map(|(_, r)| r)
+        .map(OfficeRow::into_record)
+        .collect()
+}
+
+#[async_trait]
+impl Store for PgStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn migrate(&self) -> StoreResult<()> {
+        sqlx::migrate!("./migrations")
+            .run(&self.pool)
+            .await
+            .map_err(|e| match e {
+                sqlx::migrate::MigrateError::Execute(e) => db_err(e),
+                other => StoreError::Database(other.to_string()),
+            })
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn create_unit(
+        &self,
+        parent: Option<UnitId>,
+        kind: UnitKind,
+        name: &str,
+        slug: &str,
+        event: &NewEvent,
+    ) -> StoreResult<UnitId> {
+        let mut tx = self.write_tx().await?;
+        if let Some(p) = parent
+            && unit_kind(&mut tx, p).await?.is_none()
+        {
+            return Err(StoreError::NotFound("parent unit"));
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO units (parent_id, kind, name, slug) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(parent.map(|p| p.0))
+        .bind(kind.as_str())
+        .bind(name)
+        .bind(slug)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        append_event(&mut tx, event).await?;
+        commit(tx).await?;
+        Ok(UnitId(id))
+    }
+
+    async fn units(&self) -> StoreResult<Vec<UnitRecord>> {
+        let rows = sqlx::query_as::<_, UnitRow>(
+            "SELECT id, parent_id, kind, name, slug FROM units ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.into_iter().map(UnitRow::into_record).collect()
+    }
+
+    async fn branch_stats(&self, paid_up_cutoff: NaiveDate) -> StoreResult<Vec<BranchStats>> {
+        let rows = sqlx::query_as::<_, StatsRow>(
+            "SELECT branch_id, status, COUNT(*) AS n,
+                    SUM(CASE WHEN paid_up_until >= $1 THEN 1 ELSE 0 END)::BIGINT AS paid
+             FROM members GROUP BY branch_id, status",
+        )
+        .bind(paid_up_cutoff)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        let branches: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM units WHERE kind = 'branch' ORDER BY id")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?;
+        stats_from_rows(branches, rows)
+    }
+
+    async fn create_office(
+        &self,
+        unit: UnitId,
+        kind: OfficeKind,
+        event: &NewEvent,
+    ) -> StoreResult<OfficeId> {
+        let mut tx = self.write_tx().await?;
+        if unit_kind(&mut tx, unit).await?.is_none() {
+            return Err(StoreError::NotFound("unit"));
+        }
+        let id: i64 =
+            sqlx::query_scalar("INSERT INTO offices (unit_id, kind) VALUES ($1, $2) RETURNING id")
+                .bind(unit.0)
+                .bind(kind.as_str())
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        append_event(&mut tx, event).await?;
+        commit(tx).await?;
+        Ok(OfficeId(id))
+    }
+
+    async fn appoint(
+        &self,
+        office: OfficeId,
+        member: MemberId,
+        term: Term,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        let mut tx = self.write_tx().await?;
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM offices WHERE id = $1 FOR UPDATE")
+                .bind(office.0)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        if found.is_none() {
+            return Err(StoreError::NotFound("office"));
+        }
+        if !member_exists(&mut tx, member).await? {
+            return Err(StoreError::NotFound("member"));
+        }
+        let day_before = term.starts_on.pred_opt().unwrap_or(term.starts_on);
+        sqlx::query(
+            "UPDATE office_terms SET ends_on = $1
+             WHERE office_id = $2 AND starts_on < $3 AND (ends_on IS NULL OR ends_on >= $3)",
+        )
+        .bind(day_before)
+        .bind(office.0)
+        .bind(term.starts_on)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        sqlx::query(
+            "INSERT INTO office_terms (office_id, member_id, starts_on, ends_on) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(office.0)
+        .bind(member.0)
+        .bind(term.starts_on)
+        .bind(term.ends_on)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        append_event(&mut tx, event).await?;
+        commit(tx).await
+    }
+
+    async fn offices(&self, unit: Option<UnitId>, on: NaiveDate) -> StoreResult<Vec<OfficeRecord>> {
+        let sql = format!(
+            "{OFFICE_SELECT} WHERE ($2::BIGINT IS NULL OR o.unit_id = $2) ORDER BY o.unit_id, o.id, t.starts_on"
+        );
+        let rows = sqlx::query_as::<_, OfficeRow>(sqlx::AssertSqlSafe(sql))
+            .bind(on)
+            .bind(unit.map(|u| u.0))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        offices_from_rows(rows)
+    }
+
+    async fn offices_held(
+        &self,
+        member: MemberId,
+        on: NaiveDate,
+    ) -> StoreResult<Vec<OfficeRecord>> {
+        let sql =
+            format!("{OFFICE_SELECT} WHERE t.member_id = $2 ORDER BY o.unit_id, o.id, t.starts_on");
+        let rows = sqlx::query_as::<_, OfficeRow>(sqlx::AssertSqlSafe(sql))
+            .bind(on)
+            .bind(member.0)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        offices_from_rows(rows)
+    }
+
+    async fn create_body(&self, body: &NewBody, event: &NewEvent) -> StoreResult<BodyId> {
+        let mut tx = self.write_tx().await?;
+        if unit_kind(&mut tx, body.unit).await?.is_none() {
+            return Err(StoreError::NotFound("unit"));
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO bodies (unit_id, name, kind, seats, filled_by) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(body.unit.0)
+        .bind(&body.name)
+        .bind(&body.kind)
+        .bind(i64::from(body.seats))
+        .bind(&body.filled_by)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        append_event(&mut tx, event).await?;
+        commit(tx).await?;
+        Ok(BodyId(id))
+    }
+
+    async fn fill_seat(
+        &self,
+        body: BodyId,
+        member: MemberId,
+        term: Term,
+        how: &str,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        let mut tx = self.write_tx().await?;
+        let seats: Option<i64> =
+            sqlx::query_scalar("SELECT seats FROM bodies WHERE id = $1 FOR UPDATE")
+                .bind(body.0)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        let Some(seats) = seats else {
+            return Err(StoreError::NotFound("body"));
+        };
+        if !member_exists(&mut tx, member).await? {
+            return Err(StoreError::NotFound("member"));
+        }
+        let holders: Vec<i64> = sqlx::query_scalar(
+            "SELECT member_id FROM seats WHERE body_id = $1 AND starts_on <= $2 AND (ends_on IS NULL OR ends_on >= $2)",
+        )
+        .bind(body.0)
+        .bind(term.starts_on)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        check_seat(&holders, seats, member)?;
+        sqlx::query(
+            "INSERT INTO seats (body_id, member_id, starts_on, ends_on, how) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(body.0)
+        .bind(member.0)
+        .bind(term.starts_on)
+        .bind(term.ends_on)
+        .bind(how)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        append_event(&mut tx, event).await?;
+        commit(tx).await
+    }
+
+    async fn bodies(&self, unit: Option<UnitId>, on: NaiveDate) -> StoreResult<Vec<BodyRecord>> {
+        let bodies = sqlx::query_as::<_, BodyRow>(
+            "SELECT id, unit_id, name, kind, seats, filled_by FROM bodies
+             WHERE ($1::BIGINT IS NULL OR unit_id = $1) ORDER BY unit_id, id",
+        )
+        .bind(unit.map(|u| u.0))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        let holders = sqlx::query_as::<_, SeatRow>(
+            "SELECT s.body_id, s.member_id, m.first_name || ' ' || m.last_name AS name,
+                    s.starts_on, s.ends_on, s.how
+             FROM seats s JOIN members m ON m.id = s.member_id JOIN bodies b ON b.id = s.body_id
+             WHERE ($1::BIGINT IS NULL OR b.unit_id = $1)
+               AND s.starts_on <= $2 AND (s.ends_on IS NULL OR s.ends_on >= $2)
+             ORDER BY s.body_id, s.starts_on, s.id",
+        )
+        .bind(unit.map(|u| u.0))
+        .bind(on)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        bodies_from_rows(bodies, holders)
+    }
+
+    async fn add_member(
+        &self,
+        member: &NewMember,
+        password_hash: Option<&str>,
+        event: &NewEvent,
+    ) -> StoreResult<MemberId> {
+        let mut tx = self.write_tx().await?;
+        if unit_kind(&mut tx, member.branch).await?.is_none() {
+            return Err(StoreError::NotFound("branch"));
+        }
+        let id = insert_member(&mut tx, member, password_hash).await?;
+        let first = StatusChangeInput {
+            from: None,
+            to: member.status,
+            effective_on: member.joined_on,
+            reason: event.reason.clone(),
+            changed_by: event.actor.member,
+        };
+        insert_status_change(&mut tx, id, &first, event.at).await?;
+        append_event(&mut tx, event).await?;
+        commit(tx).await?;
+        Ok(id)
+    }
+
+    async fn seed_members(
+        &self,
+        members: &[SeedMember],
+        event: &NewEvent,
+    ) -> StoreResult<Vec<MemberId>> {
+        let mut tx = self.write_tx().await?;
+        let ids = seed::seed(&mut tx, members, event.at).await?;
+        append_event(&mut tx, event).await?;
+        commit(tx).await?;
+        Ok(ids)
+    }
+
+    async fn import_members(
+        &self,
+        rows: &[NewMember],
+        actor: &EventActor,
+        source: &str,
+    ) -> StoreResult<Vec<ImportOutcome>> {
+        let mut tx = self.write_tx().await?;
+        let mut out = Vec::with_capacity(rows.len());
+        let at = Utc::now();
+        for row in rows {
+            let existing: Option<ImportRow> = sqlx::query_as::<_, ImportRow>(
+                "SELECT id, first_name, last_name, phone, postcode, branch_id, dues_plan
+                 FROM members WHERE email = $1",
+            )
+            .bind(row.email.as_str())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            match existing {
+                None => {
+                    if unit_kind(&mut tx, row.branch).await?.is_none() {
+                        return Err(StoreError::NotFound("branch"));
+                    }
+                    let id = insert_member(&mut tx, row, None).await?;
+                    let first = StatusChangeInput {
+                        from: None,
+                        to: row.status,
+                        effective_on: row.joined_on,
+                        reason: format!("imported from {source}"),
+                        changed_by: actor.member,
+                    };
+                    insert_status_change(&mut tx, id, &first, at).await?;
+                    append_event(&mut tx, &import_event(actor, at, id, source, None)).await?;
+                    out.push(ImportOutcome::Created(id));
+                }
+                Some(cur) => {
+                    let id = MemberId(cur.id);
+                    let changed = cur.changed_fields(row);
+                    if changed.is_empty() {
+                        out.push(ImportOutcome::Unchanged(id));
+                        continue;
+                    }
+                    if cur.branch_id != row.branch.0 {
+                        if unit_kind(&mut tx, row.branch).await?.is_none() {
+                            return Err(StoreError::NotFound("branch"));
+                        }
+                        insert_move(
+                            &mut tx,
+                            id,
+                            &BranchMoveInput {
+                                from: UnitId(cur.branch_id),
+                                to: row.branch,
+                                effective_on: at.date_naive(),
+                                reason: format!("imported from {source}"),
+                                moved_by: actor.member,
+                            },
+                            at,
+                        )
+                        .await?;
+                    }
+                    sqlx::query(
+                        "UPDATE members SET first_name = $1, last_name = $2, phone = $3, postcode = $4,
+                                branch_id = $5, dues_plan = $6, search_text = $7, sort_key = $8
+                         WHERE id = $9",
+                    )
+                    .bind(row.first_name.as_str())
+                    .bind(row.last_name.as_str())
+                    .bind(row.phone.as_ref().map(|p| p.as_str()))
+                    .bind(row.postcode.as_str())
+                    .bind(row.branch.0)
+                    .bind(row.dues_plan.as_str())
+                    .bind(search_text(
+                        row.first_name.as_str(),
+                        row.last_name.as_str(),
+                        row.email.as_str(),
+                        row.postcode.as_str(),
+                    ))
+                    .bind(sort_key(row.first_name.as_str(), row.last_name.as_str()))
+                    .bind(id.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                    append_event(
+                        &mut tx,
+                        &import_event(actor, at, id, source, Some(&changed)),
+                    )
+                    .await?;
+                    out.push(ImportOutcome::Updated(id));
+                }
+            }
+        }
+        commit(tx).await?;
+        Ok(out)
+    }
+
+    async fn member_branch(&self, member: MemberId) -> StoreResult<Option<UnitId>> {
+        let b: Option<i64> = sqlx::query_scalar("SELECT branch_id FROM members WHERE id = $1")
+            .bind(member.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(b.map(UnitId))
+    }
+
+    async fn member(
+        &self,
+        member: MemberId,
+        access: Option<&AccessContext>,
+    ) -> StoreResult<Option<MemberDetail>> {
+        let mut tx = self.write_tx().await?;
+        let Some(row) = fetch_member_row(&mut tx, member).await? else {
+            return Ok(None);
+        };
+        let status_history = sqlx::query_as::<_, StatusRow>(
+            "SELECT s.from_status, s.to_status, s.effective_on, s.reason, s.changed_by,
+                    CASE WHEN c.id IS NULL THEN NULL ELSE c.first_name || ' ' || c.last_name END AS changed_by_name,
+                    s.recorded_at
+             FROM status_changes s LEFT JOIN members c ON c.id = s.changed_by
+             WHERE s.member_id = $1 ORDER BY s.effective_on, s.id",
+        )
+        .bind(member.0)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let payments = sqlx::query_as::<_, PaymentRow>(
+            "SELECT p.paid_on, p.amount_pence, p.months,
+                    CASE WHEN r.id IS NULL THEN NULL ELSE r.first_name || ' ' || r.last_name END AS recorded_by_name
+             FROM payments p LEFT JOIN members r ON r.id = p.recorded_by
+             WHERE p.member_id = $1 ORDER BY p.paid_on, p.id",
+        )
+        .bind(member.0)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let affiliations = sqlx::query_as::<_, AffiliationRow>(
+            "SELECT a.id, a.organisation, a.since, a.verified_by,
+                    CASE WHEN v.id IS NULL THEN NULL ELSE v.first_name || ' ' || v.last_name END AS verified_by_name,
+                    a.verified_on
+             FROM affiliations a LEFT JOIN members v ON v.id = a.verified_by
+             WHERE a.member_id = $1 ORDER BY a.id",
+        )
+        .bind(member.0)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let moves = sqlx::query_as::<_, MoveRow>(
+            "SELECT b.from_unit, f.name AS from_name, b.to_unit, t.name AS to_name, b.effective_on, b.reason,
+                    CASE WHEN w.id IS NULL THEN NULL ELSE w.first_name || ' ' || w.last_name END AS moved_by_name
+             FROM branch_moves b JOIN units f ON f.id = b.from_unit JOIN units t ON t.id = b.to_unit
+             LEFT JOIN members w ON w.id = b.moved_by
+             WHERE b.member_id = $1 ORDER BY b.effective_on, b.id",
+        )
+        .bind(member.0)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        if let Some(access) = access {
+            log_access(&mut tx, &[member.0], access).await?;
+        }
+        commit(tx).await?;
+        Ok(Some(MemberDetail {
+            record: row.into_record()?,
+            status_history: status_history
+                .into_iter()
+                .map(StatusRow::into_record)
+                .collect::<StoreResult<_>>()?,
+            payments: payments
+                .into_iter()
+                .map(PaymentRow::into_record)
+                .collect::<StoreResult<_>>()?,
+            affiliations: affiliations
+                .into_iter()
+                .map(AffiliationRow::into_record)
+                .collect(),
+            branch_history: moves.into_iter().map(MoveRow::into_record).collect(),
+        }))
+    }
+
+    async fn search_members(
+        &self,
+        query: &MemberQuery,
+        access: Option<&AccessContext>,
+    ) -> StoreResult<Page<MemberSummary>> {
+        let mut tx = self.write_tx().await?;
+        let page = search::search(&mut tx, query).await?;
+        if let Some(access) = access {
+            let ids: Vec<i64> = page.items.iter().map(|m| m.id.0).collect();
+            log_access(&mut tx, &ids, access).await?;
+        }
+        commit(tx).await?;
+        Ok(page)
+    }
+
+    async fn update_member(
+        &self,
+        member: MemberId,
+        changes: &MemberChanges,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        let mut tx = self.write_tx().await?;
+        let Some(cur) = fetch_member_row(&mut tx, member).await? else {
+            return Err(StoreError::NotFound("member"));
+        };
+        let first = changes
+            .first_name
+            .as_ref()
+            .map_or(cur.first_name.as_str(), |v| v.as_str());
+        let last = changes
+            .last_name
+            .as_ref()
+            .map_or(cur.last_name.as_str(), |v| v.as_str());
+        let email = changes
+            .email
+            .as_ref()
+            .map_or(cur.email.as_str(), |v| v.as_str());
+        let postcode = changes
+            .postcode
+            .as_ref()
+            .map_or(cur.postcode.as_str(), |v| v.as_str());
+        let phone: Option<&str> = match &changes.phone {
+            Some(p) => p.as_ref().map(|p| p.as_str()),
+            None => cur.phone.as_deref(),
+        };
+        let plan = changes
+            .dues_plan
+            .map_or(cur.dues_plan.as_str(), |p| p.as_str());
+        sqlx::query(
+            "UPDATE members SET first_name = $1, last_name = $2, email = $3, phone = $4, postcode = $5,
+                    dues_plan = $6, search_text = $7, sort_key = $8 WHERE id = $9",
+        )
+        .bind(first)
+        .bind(last)
+        .bind(email)
+        .bind(phone)
+        .bind(postcode)
+        .bind(plan)
+        .bind(search_text(first, last, email, postcode))
+        .bind(sort_key(first, last))
+        .bind(member.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        append_event(&mut tx, event).await?;
+        commit(tx).await
+    }
+
+    async fn change_status(
+        &self,
+        member: MemberId,
+        expected: MemberStatus,
+        change: &StatusChangeInput,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        let mut tx = self.write_tx().await?;
+        let done = sqlx::query("UPDATE members SET status = $1 WHERE id = $2 AND status = $3")
+            .bind(change.to.as_str())
+            .bind(member.0)
+            .bind(expected.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        if done.rows_affected() == 0 {
+            let current: Option<String> =
+                sqlx::query_scalar("SELECT status FROM members WHERE id = $1")
+                    .bind(member.0)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+            return Err(match current {
+                None => StoreError::NotFound("member"),
+                Some(s) => StoreError::Stale(format!(
+                    "the member is now {s}, not {expected}; reload and try again"
+                )),
+            });
+        }
+        let recorded = StatusChangeInput {
+            from: Some(expected),
+            ..change.clone()
+        };
+        insert_status_change(&mut tx, member, &recorded, event.at).await?;
+        append_event(&mut tx, event).await?;
+        commit(tx).await
+    }
+
+    async fn record_payment(
+        &self,
+        member: MemberId,
+        payment: &Payment,
+        recorded_by: Option<MemberId>,
+        event: &NewEvent,
+    ) -> StoreResult<Option<NaiveDate>> {
+        let mut tx = self.write_tx().await?;
+        if !member_exists(&mut tx, member).await? {
+            return Err(StoreError::NotFound("member"));
+        }
+        sqlx::query(
+            "INSERT INTO payments (member_id, paid_on, amount_pence, months, recorded_by, recorded_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(member.0)
+        .bind(payment.paid_on)
+        .bind(payment.amount.pence())
+        .bind(i64::from(payment.months))
+        .bind(recorded_by.map(|m| m.0))
+        .bind(event.at)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let all = sqlx::query_as::<_, PaymentRow>(
+            "SELECT paid_on, amount_pence, months, NULL::TEXT AS recorded_by_name FROM payments WHERE member_id = $1",
+        )
+        .bind(member.0)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let payments: Vec<Payment> = all
+            .into_iter()
+            .map(PaymentRow::into_payment)
+            .collect::<StoreResult<_>>()?;
+        let until = charter_domain::paid_up_until(&payments);
+        sqlx::query("UPDATE members SET paid_up_until = $1 WHERE id = $2")
+            .bind(until)
+            .bind(member.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        append_event(&mut tx, event).await?;
+        commit(tx).await?;
+        Ok(until)
+    }
+
+    async fn add_affiliation(
+        &self,
+        member: MemberId,
+        organisation: &str,
+        since: Option<NaiveDate>,
+        event: &NewEvent,
+    ) -> StoreResult<i64> {
+        let mut tx = self.write_tx().await?;
+        if !member_exists(&mut tx, member).await? {
+            return Err(StoreError::NotFound("member"));
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO affiliations (member_id, organisation, since) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(member.0)
+        .bind(organisation)
+        .bind(since)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        append_event(&mut tx, event).await?;
+        commit(tx).await?;
+        Ok(id)
+    }
+
+    async fn verify_affiliation(
+        &self,
+        member: MemberId,
+        affiliation: i64,
+        verified_by: MemberId,
+        on: NaiveDate,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        let mut tx = self.write_tx().await?;
+        if !member_exists(&mut tx, verified_by).await? {
+            return Err(StoreError::NotFound("verifying member"));
+        }
+        let done = sqlx::query(
+            "UPDATE affiliations SET verified_by = $1, verified_on = $2 WHERE id = $3 AND member_id = $4",
+        )
+        .bind(verified_by.0)
+        .bind(on)
+        .bind(affiliation)
+        .bind(member.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("affiliation"));
+        }
+        append_event(&mut tx, event).await?;
+        commit(tx).await
+    }
+
+    async fn transfer_member(
+        &self,
+        member: MemberId,
+        move_: &BranchMoveInput,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        let mut tx = self.write_tx().await?;
+        let current: Option<i64> =
+            sqlx::query_scalar("SELECT branch_id FROM members WHERE id = $1")
+                .bind(member.0)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        let Some(current) = current else {
+            return Err(StoreError::NotFound("member"));
+        };
+        if current != move_.from.0 {
+            return Err(StoreError::Stale(format!(
+                "the member is no longer in branch {}; reload and try again",
+                move_.from
+            )));
+        }
+        if unit_kind(&mut tx, move_.to).await?.is_none() {
+            return Err(StoreError::NotFound("branch"));
+        }
+        insert_move(&mut tx, member, move_, event.at).await?;
+        sqlx::query("UPDATE members SET branch_id = $1 WHERE id = $2")
+            .bind(move_.to.0)
+            .bind(member.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        append_event(&mut tx, event).await?;
+        commit(tx).await
+    }
+
+    async fn export_members(
+        &self,
+        scope: &MemberScope,
+        access: &AccessContext,
+    ) -> StoreResult<Vec<MemberRecord>> {
+        let mut tx = self.write_tx().await?;
+        let mut qb = sqlx::QueryBuilder::<Postgres>::new(
+            "SELECT m.id, m.first_name, m.last_name, m.email, m.phone, m.postcode, m.branch_id,
+                    u.name AS branch_name, m.status, m.joined_on, m.dues_plan, m.paid_up_until
+             FROM members m JOIN units u ON u.id = m.branch_id WHERE 1 = 1",
+        );
+        search::push_scope(&mut qb, scope);
+        qb.push(" ORDER BY m.id");
+        let rows = qb
+            .build_query_as::<MemberRow>()
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        log_access(&mut tx, &ids, access).await?;
+        commit(tx).await?;
+        rows.into_iter().map(MemberRow::into_record).collect()
+    }
+
+    async fn credentials(&self, email: &str) -> StoreResult<Option<Credentials>> {
+        let row = sqlx::query_as::<_, CredentialsRow>(
+            "SELECT id, password_hash, status FROM members WHERE email = $1",
+        )
+        .bind(email.trim().to_lowercase())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        row.map(CredentialsRow::into_record).transpose()
+    }
+
+    async fn set_password(&self, member: MemberId, password_hash: &str) -> StoreResult<()> {
+        let done = sqlx::query("UPDATE members SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(member.0)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("member"));
+        }
+        Ok(())
+    }
+
+    async fn create_session(&self, session: &SessionRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, member_id, csrf_token, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&session.token_hash)
+        .bind(session.member.0)
+        .bind(&session.csrf_token)
+        .bind(session.created_at)
+        .bind(session.expires_at)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>> {
+        let row = sqlx::query_as::<_, SessionRow>(
+            "SELECT token_hash, member_id, csrf_token, created_at, expires_at FROM sessions WHERE token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(row.map(SessionRow::into_record))
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn events(&self, after: i64, limit: u32) -> StoreResult<Vec<EventRecord>> {
+        let rows = sqlx::query_as::<_, EventRow>(
+            "SELECT seq, at, actor_member, actor_office, kind, subject, payload, reason
+             FROM governance_events WHERE seq > $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(rows.into_iter().map(EventRow::into_record).collect())
+    }
+
+    async fn access_log(
+        &self,
+        subject: MemberId,
+        page: u32,
+        per_page: u32,
+    ) -> StoreResult<Page<AccessEntry>> {
+        let per_page = per_page.clamp(1, 1000);
+        let offset = i64::from(page.max(1) - 1) * i64::from(per_page);
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let total: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM access_log WHERE subject_id = $1")
+                .bind(subject.0)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        let rows = sqlx::query_as::<_, AccessRow>(
+            "SELECT a.at, a.reader_id,
+                    CASE WHEN r.id IS NULL THEN NULL ELSE r.first_name || ' ' || r.last_name END AS reader_name,
+                    a.office, a.purpose
+             FROM access_log a LEFT JOIN members r ON r.id = a.reader_id
+             WHERE a.subject_id = $1 ORDER BY a.at DESC, a.id DESC LIMIT $2 OFFSET $3",
+        )
+        .bind(subject.0)
+        .bind(i64::from(per_page))
+        .bind(offset)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        commit(tx).await?;
+        Ok(Page {
+            items: rows.into_iter().map(AccessRow::into_record).collect(),
+            total: charter_store::text::decode_u64("count", total)?,
+        })
+    }
+}
+
+async fn insert_move(
+    conn: &mut PgConnection,
+    member: MemberId,
+    m: &BranchMoveInput,
+    at: chrono::DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO branch_moves (member_id, from_unit, to_unit, effective_on, reason, moved_by, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(member.0)
+    .bind(m.from.0)
+    .bind(m.to.0)
+    .bind(m.effective_on)
+    .bind(&m.reason)
+    .bind(m.moved_by.map(|x| x.0))
+    .bind(at)
+    .execute(conn)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+fn import_event(
+    actor: &EventActor,
+    at: chrono::DateTime<Utc>,
+    id: MemberId,
+    source: &str,
+    changed: Option<&[&'static str]>,
+) -> NewEvent {
+    let (kind, payload, reason) = match changed {
+        None => (
+            "member.imported",
+            serde_json::json!({ "source": source }),
+            format!("imported from {source}"),
+        ),
+        Some(fields) => (
+            "member.import_updated",
+            serde_json::json!({ "source": source, "fields": fields }),
+            format!("updated by import from {source}"),
+        ),
+    };
+    NewEvent {
+        at,
+        actor: actor.clone(),
+        kind: kind.to_string(),
+        subject: format!("member:{id}"),
+        payload: payload.to_string(),
+        reason,
+    }
+}
+
+fn check_seat(holders: &[i64], seats: i64, member: MemberId) -> StoreResult<()> {
+    if holders.contains(&member.0) {
+        return Err(StoreError::Conflict {
+            field: "member".into(),
+            message: "this member already holds a seat on the body".into(),
+        });
+    }
+    if i64::try_from(holders.len()).unwrap_or(i64::MAX) >= seats {
+        return Err(StoreError::Conflict {
+            field: "seats".into(),
+            message: format!("all {seats} seats of the body are filled on that date"),
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,119 @@
+//! The member directory: one filtered, sorted page plus the total under the same filter.
+//! The scope is always part of the SQL, so an out-of-scope row can never come back.
+
+use charter_store::text::{decode_u64, escape_like, normalise_query, prefix_upper_bound};
+use charter_store::{MemberQuery, MemberScope, MemberSort, MemberSummary, Page, StoreResult};
+use sqlx::{PgConnection, Postgres, QueryBuilder};
+
+use crate::db_err;
+use crate::rows::SummaryRow;
+
+/// Largest page a caller can ask for.
+pub(crate) const MAX_PER_PAGE: u32 = 500;
+
+pub(crate) fn push_scope(qb: &mut QueryBuilder<Postgres>, scope: &MemberScope) {
+    match scope {
+        MemberScope::All => {}
+        MemberScope::Branches(branches) => {
+            let ids: Vec<i64> = branches.iter().map(|b| b.0).collect();
+            qb.push(" AND m.branch_id = ANY(").push_bind(ids).push(")");
+        }
+        MemberScope::Only(member) => {
+            qb.push(" AND m.id = ").push_bind(member.0);
+        }
+    }
+}
+
+fn push_filters(qb: &mut QueryBuilder<Postgres>, q: &MemberQuery) {
+    qb.push(" WHERE 1 = 1");
+    push_scope(qb, &q.scope);
+    if let Some(branch) = q.branch {
+        qb.push(" AND m.branch_id = ").push_bind(branch.0);
+    }
+    if let Some(status) = q.status {
+        qb.push(" AND m.status = ").push_bind(status.as_str());
+    }
+    match q.paid_up {
+        Some((true, cutoff)) => {
+            qb.push(" AND m.paid_up_until >= ").push_bind(cutoff);
+        }
+        Some((false, cutoff)) => {
+            qb.push(" AND (m.paid_up_until IS NULL OR m.paid_up_until < ")
+                .push_bind(cutoff)
+                .push(")");
+        }
+        None => {}
+    }
+    if let Some(text) = q.text.as_deref().and_then(normalise_query) {
+        if text.chars().count() >= 3 {
+            // Substring match served by the GIN trigram index; the text is stored lower-cased.
+            let pattern = format!("%{}%", escape_like(&text));
+            qb.push(" AND m.search_text LIKE ").push_bind(pattern);
+        } else {
+            // Too short for trigrams: the start of the first name (search_text begins with
+            // it) or of the last name (sort_key begins with it), both by index range.
+            let upper = prefix_upper_bound(&text);
+            qb.push(" AND ((m.search_text >= ")
+                .push_bind(text.clone())
+                .push(" AND m.search_text < ")
+                .push_bind(upper.clone())
+                .push(") OR (m.sort_key >= ")
+                .push_bind(text)
+                .push(" AND m.sort_key < ")
+                .push_bind(upper)
+                .push("))");
+        }
+    }
+}
+
+fn order_by(sort: MemberSort) -> &'static str {
+    match sort {
+        MemberSort::Name => " ORDER BY m.sort_key, m.id",
+        MemberSort::NameDesc => " ORDER BY m.sort_key DESC, m.id DESC",
+        MemberSort::Joined => " ORDER BY m.joined_on, m.id",
+        MemberSort::JoinedDesc => " ORDER BY m.joined_on DESC, m.id DESC",
+        // Never-paid first ascending and last descending, as SQLite orders NULLs.
+        MemberSort::PaidUpUntil => " ORDER BY m.paid_up_until ASC NULLS FIRST, m.id",
+        MemberSort::PaidUpUntilDesc => " ORDER BY m.paid_up_until DESC NULLS LAST, m.id DESC",
+    }
+}
+
+pub(crate) async fn search(
+    conn: &mut PgConnection,
+    q: &MemberQuery,
+) -> StoreResult<Page<MemberSummary>> {
+    let per_page = q.per_page.clamp(1, MAX_PER_PAGE);
+    let offset = i64::from(q.page.max(1) - 1) * i64::from(per_page);
+
+    let mut count = QueryBuilder::<Postgres>::new("SELECT COUNT(*) FROM members m");
+    push_filters(&mut count, q);
+    let total: i64 = count
+        .build_query_scalar()
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db_err)?;
+
+    let mut page = QueryBuilder::<Postgres>::new(
+        "SELECT m.id, m.first_name, m.last_name, m.email, m.postcode, m.branch_id,
+                u.name AS branch_name, m.status, m.joined_on, m.paid_up_until
+         FROM members m JOIN units u ON u.id = m.branch_id",
+    );
+    push_filters(&mut page, q);
+    page.push(order_by(q.sort));
+    page.push(" LIMIT ")
+        .push_bind(i64::from(per_page))
+        .push(" OFFSET ")
+        .push_bind(offset);
+    let rows = page
+        .build_query_as::<SummaryRow>()
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    Ok(Page {
+        items: rows
+            .into_iter()
+            .map(SummaryRow::into_record)
+            .collect::<StoreResult<_>>()?,
+        total: decode_u64("count", total)?,
+    })
+}

@@ -1,0 +1,45 @@
+//! The Store conformance suite against PostgreSQL, each test in a fresh database from
+//! `charter_test_support` (skipped loudly without a server; a failure when PostgreSQL is required).
+
+use charter_store::Store;
+use charter_store_postgres::PgStore;
+use charter_test_support::postgres::{PgTestDb, fresh_database};
+
+async fn fresh() -> Option<(PgStore, PgTestDb)> {
+    let db = fresh_database().await?;
+    let store = PgStore::connect(db.url())
+        .await
+        .expect("connect to test database");
+    store.migrate().await.expect("migrate");
+    Some((store, db))
+}
+
+charter_store::conformance_tests!(fresh);
+
+#[tokio::test]
+async fn governance_events_cannot_be_changed_or_deleted() {
+    let Some((store, _db)) = fresh().await else {
+        return;
+    };
+    charter_store::conformance::org(&store).await;
+    for sql in [
+        "UPDATE governance_events SET reason = 'rewritten'",
+        "DELETE FROM governance_events",
+        "TRUNCATE governance_events",
+    ] {
+        let r = sqlx::query(sql).execute(store.pool()).await;
+        assert!(r.is_err(), "{sql} must be refused");
+    }
+    assert_eq!(store.events(0, 100).await.unwrap().len(), 6);
+}
+
+#[tokio::test]
+async fn unreachable_server_is_unavailable() {
+    let err = PgStore::connect("postgres://nobody@127.0.0.1:1/none")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, charter_store::StoreError::Unavailable(_)),
+        "{err:?}"
+    );
+}
