@@ -356,3 +356,30 @@ fn meath_2002_meek_matches_transcript() {
     let theirs = read(&dir.join("irish-2002/Meath2002.meek-fixed9-transcript.txt"));
     assert_same_transcript("Meath 2002", &transcript.render(), &theirs);
 }
+
+/// Big-rational Meek must elect the same people as the published fixed-point counts.
+#[test]
+fn meek_with_rationals_elects_the_same() {
+    let Some(dir) = data_dir() else { return };
+    let exact = StvOptions {
+        meek_arithmetic: stv::MeekArithmetic::Exact,
+        ..StvOptions::default()
+    };
+    let mut elections: Vec<(String, Election)> = ["Calton-2007", "Linn-2007", "Govan-2007"]
+        .iter()
+        .map(|w| {
+            let path = dir.join(format!("glasgow-2007/{w}.blt"));
+            (w.to_string(), blt::parse(&read(&path)).unwrap())
+        })
+        .collect();
+    elections.push(("Meath 2002".into(), irish(&dir, "Meath2002.json")));
+    for (label, election) in elections {
+        let fixed = stv::count(&election, StvMethod::Meek, &StvOptions::default()).unwrap();
+        let rational = stv::count(&election, StvMethod::Meek, &exact).unwrap();
+        let mut a = names_elected(&fixed);
+        let mut b = names_elected(&rational);
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "{label}");
+    }
+}

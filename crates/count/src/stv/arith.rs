@@ -56,6 +56,9 @@ pub trait Number:
     /// order's transfer value (surplus × value ÷ total) is computed.
     fn muldiv_down(&self, b: &Self, c: &Self) -> Self;
 
+    /// Rounds up to `digits` decimal places; fixed point with no more places is unchanged.
+    fn ceil_to_places(&self, digits: u32) -> Self;
+
     fn is_zero(&self) -> bool {
         *self == Self::zero()
     }
@@ -179,6 +182,14 @@ impl<const P: u32> Number for Fixed<P> {
     fn muldiv_down(&self, b: &Self, c: &Self) -> Self {
         Fixed(floor_div(self.0 as i128 * b.0 as i128, c.0 as i128) as i64)
     }
+    fn ceil_to_places(&self, digits: u32) -> Self {
+        if digits >= P {
+            *self
+        } else {
+            let unit = 10i64.pow(P - digits);
+            Fixed(ceil_div(self.0 as i128, unit as i128) as i64 * unit)
+        }
+    }
     fn to_decimal(&self) -> Decimal {
         Decimal {
             units: self.0 as i128,
@@ -271,6 +282,12 @@ impl Number for Exact {
     fn muldiv_down(&self, b: &Self, c: &Self) -> Self {
         Exact(&self.0 * &b.0 / &c.0)
     }
+    fn ceil_to_places(&self, digits: u32) -> Self {
+        let scale = num_traits::pow(BigInt::from(10), digits as usize);
+        let scaled = self.0.numer() * &scale;
+        let q = scaled.div_ceil(self.0.denom());
+        Exact(BigRational::new(q, scale))
+    }
     fn is_zero(&self) -> bool {
         self.0.is_zero()
     }
@@ -327,6 +344,16 @@ mod tests {
         assert_eq!(third.mul_int(3), Exact::one());
         assert_eq!(third.to_decimal().to_string(), "0.333333333");
         const { assert!(Exact::EXACT) };
+    }
+
+    #[test]
+    fn rounding_up_to_places() {
+        assert_eq!(Fixed::<9>(1_000_000_001).ceil_to_places(3).0, 1_001_000_000);
+        let third = Exact::one().div_down(&Exact::from_u64(3));
+        assert_eq!(
+            third.ceil_to_places(2),
+            Exact::from_u64(34).div_down(&Exact::from_u64(100))
+        );
     }
 
     #[test]

@@ -35,6 +35,13 @@ use super::ties::{Want, break_tie};
 use crate::model::{CandidateId, Election};
 use crate::report::{Action, Decimal, Report, Round, TieBreak};
 
+/// Keep factors are rounded up to this many places. Fixed point (9 places) is unaffected;
+/// with rationals, an unrounded keep factor's numerator and denominator grow with every
+/// iteration until a count of a few thousand ballots takes hours, while 18 places keep every
+/// ballot weight and vote exact and move a keep factor by less than 10^-18 (rounding up, as
+/// the NZ rules do, so a candidate never keeps less than the quota asks).
+pub const KEEP_FACTOR_PLACES: u32 = 18;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     Hopeful,
@@ -587,7 +594,10 @@ impl<N: Number> Meek<'_, N> {
             last = self.surplus.clone();
             for c in self.of_state(State::Elected) {
                 let c = c as usize;
-                self.kf[c] = self.kf[c].mul_up(&self.quota).div_up(&self.votes[c]);
+                self.kf[c] = self.kf[c]
+                    .mul_up(&self.quota)
+                    .div_up(&self.votes[c])
+                    .ceil_to_places(KEEP_FACTOR_PLACES);
             }
         }
     }

@@ -8,7 +8,7 @@
 //! | method | rule | arithmetic |
 //! |---|---|---|
 //! | [`StvMethod::ScottishStv`] | Scottish Local Government Elections Order 2007/2011 | fixed point, 5 places, truncated |
-//! | [`StvMethod::Meek`] | Hill–Wichmann–Woodall Algorithm 123 / NZ | fixed point, 9 places (default) or exact rationals |
+//! | [`StvMethod::Meek`] | Hill–Wichmann–Woodall Algorithm 123 / NZ | fixed point, 9 places (default) or big rationals |
 //! | [`StvMethod::Wigm`] | weighted inclusive Gregory | fixed point, 9 places, truncated |
 //! | [`StvMethod::Ers97`] | Electoral Reform Society 1997 | fixed point, 2 places, truncated |
 //! | [`StvMethod::Irv`] | instant runoff, one seat | whole votes |
@@ -66,7 +66,9 @@ pub enum MeekArithmetic {
     /// Fixed point with nine decimal places: the convention of published Meek counts.
     #[default]
     Fixed9,
-    /// Exact rationals (big integers): no rounding at all, slower.
+    /// Rational arithmetic on big integers: every vote, weight and quota exact; only keep
+    /// factors are rounded (up, to [`meek::KEEP_FACTOR_PLACES`] places) so that the count
+    /// finishes. Slower than fixed point.
     Exact,
 }
 
