@@ -1,6 +1,6 @@
 //! A plain-text transcript a returning officer can read aloud, print, or diff against another
 //! counter's output: a header, who was elected, a table of totals by round (in blocks of
-//! [`ROUNDS_PER_BLOCK`] rounds so it fits a page), then each round's action and reason.
+//! eight rounds so it fits a page), then each round's action and reason.
 
 use std::fmt::Write;
 
