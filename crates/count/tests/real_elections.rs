@@ -383,3 +383,80 @@ fn meek_with_rationals_elects_the_same() {
         assert_eq!(a, b, "{label}");
     }
 }
+
+#[test]
+fn minneapolis_2013_park_board_matches_rctab_rounds() {
+    use charter_count::stv::minneapolis::{CvrRules, WRITE_IN_NAME, read_cvr_xlsx};
+    let Some(dir) = data_dir() else { return };
+    let dir = dir.join("minneapolis-2013-park");
+    let config: Value =
+        serde_json::from_str(&read(&dir.join("2013_minneapolis_park_config.json"))).unwrap();
+    let names: Vec<&str> = config["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    let bytes = std::fs::read(dir.join("2013_minneapolis_park_cvr.xlsx")).unwrap();
+    let cvr = read_cvr_xlsx(&bytes, &names, 3, &CvrRules::default()).expect("workbook");
+    let expected: Value = serde_json::from_str(&read(
+        &dir.join("2013_minneapolis_park_expected_detailed_report.json"),
+    ))
+    .unwrap();
+    assert_eq!(
+        cvr.undervotes,
+        expected["summary"]["undervotes"].as_u64().unwrap()
+    );
+    assert_eq!(
+        cvr.election.total_votes() + cvr.undervotes,
+        expected["summary"]["totalNumBallots"]
+            .as_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+    );
+    let report = stv::count(
+        &cvr.election,
+        StvMethod::Minneapolis,
+        &StvOptions::default(),
+    )
+    .expect("count");
+    assert_eq!(report.quota.unwrap().to_string(), "14866.0000");
+    let units = |s: &str| -> i128 {
+        let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
+        whole.parse::<i128>().unwrap() * 10_000 + format!("{frac:0<4}").parse::<i128>().unwrap()
+    };
+    let rounds = expected["results"].as_array().unwrap();
+    // RCTab's last round hands the final winner's surplus to nobody after every seat is
+    // filled; the count here stops when the seats are filled, so it has one round fewer.
+    assert_eq!(report.rounds.len(), rounds.len() - 1);
+    for (ours, theirs) in report.rounds.iter().zip(rounds) {
+        for (name, value) in theirs["tally"].as_object().unwrap() {
+            let c = report
+                .candidate_names
+                .iter()
+                .position(|n| n == name)
+                .unwrap_or_else(|| panic!("{name}"));
+            assert_eq!(
+                ours.totals[c].units,
+                units(value.as_str().unwrap()),
+                "round {}, {name}",
+                ours.number
+            );
+        }
+        let exhausted = theirs["inactiveBallots"]["exhaustedChoices"]
+            .as_str()
+            .unwrap();
+        assert_eq!(
+            ours.exhausted.units,
+            units(exhausted),
+            "round {}",
+            ours.number
+        );
+    }
+    assert_eq!(
+        names_elected(&report),
+        ["JOHN ERWIN", "ANNIE YOUNG", "MEG FORNEY"]
+    );
+    assert_eq!(report.candidate_names.last().unwrap(), WRITE_IN_NAME);
+}

@@ -35,6 +35,8 @@ pub enum Rule {
     Scottish,
     Wigm,
     Irv,
+    /// Minneapolis multi-winner rules (see [`super::minneapolis`]).
+    Minneapolis,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,8 +90,9 @@ pub fn count<N: Number>(
     let quota = match rule {
         Rule::Scottish => N::from_u64(p.total / (seats as u64 + 1) + 1),
         Rule::Wigm => N::from_u64(p.total).div_int_down(seats as u64 + 1) + N::epsilon(),
-        // Instant runoff recomputes its threshold every stage from the continuing votes.
-        Rule::Irv => N::from_u64(p.total / 2 + 1),
+        // Instant runoff recomputes its threshold every stage from the continuing votes;
+        // Minneapolis fixes its threshold once the first round is counted.
+        Rule::Irv | Rule::Minneapolis => N::from_u64(p.total / 2 + 1),
     };
     let mut c = Count {
         rule,
@@ -180,6 +183,7 @@ impl<N: Number> Count<'_, N> {
 
     fn first_preferences(&mut self) {
         let one = N::one();
+        let mut unranked = 0u64;
         for i in 0..self.p.len() {
             self.pos[i] = 0;
             let w = self.p.weights[i];
@@ -188,10 +192,16 @@ impl<N: Number> Count<'_, N> {
                     self.buckets[c as usize].push(i as u32);
                     self.bucket_counts[c as usize] += w;
                 }
-                None => self.exhausted += one.mul_int(w),
+                None => unranked += w,
             }
         }
+        self.exhausted += one.mul_int(unranked);
         self.flush_buckets(&one);
+        if self.rule == Rule::Minneapolis {
+            // ⌊V ÷ (seats + 1)⌋ + 1 on the ballots that rank anyone.
+            let active = self.p.total - unranked;
+            self.quota = N::from_u64(active / (self.seats as u64 + 1) + 1);
+        }
         self.record(
             Action::FirstPreferences,
             "first preferences counted".to_string(),
@@ -291,7 +301,13 @@ impl<N: Number> Count<'_, N> {
             }
             self.state[c as usize] = State::Elected;
             self.elected.push(c);
-            if self.votes[c as usize] > self.quota && self.rule != Rule::Irv {
+            let surplus = match self.rule {
+                Rule::Irv => false,
+                // The city transfers every winner's surplus in a round, zero or not.
+                Rule::Minneapolis => true,
+                _ => self.votes[c as usize] > self.quota,
+            };
+            if surplus {
                 self.pending.push(c);
             }
             let text = match self.rule {

@@ -12,11 +12,13 @@
 //! | [`StvMethod::Wigm`] | weighted inclusive Gregory | fixed point, 9 places, truncated |
 //! | [`StvMethod::Ers97`] | Electoral Reform Society 1997 | fixed point, 2 places, truncated |
 //! | [`StvMethod::Irv`] | instant runoff, one seat | whole votes |
+//! | [`StvMethod::Minneapolis`] | Minneapolis multi-winner ranked choice | fixed point, 4 places |
 
 pub mod arith;
 pub mod ers97;
 pub mod gregory;
 pub mod meek;
+pub mod minneapolis;
 pub mod prepare;
 pub mod ties;
 
@@ -34,6 +36,8 @@ pub enum StvMethod {
     Wigm,
     Ers97,
     Irv,
+    /// Minneapolis multi-winner rules (2013 Park Board), see [`minneapolis`].
+    Minneapolis,
 }
 
 impl StvMethod {
@@ -45,6 +49,7 @@ impl StvMethod {
             StvMethod::Wigm => "wigm",
             StvMethod::Ers97 => "ers97",
             StvMethod::Irv => "irv",
+            StvMethod::Minneapolis => "minneapolis",
         }
     }
 
@@ -55,6 +60,7 @@ impl StvMethod {
             "wigm" => StvMethod::Wigm,
             "ers97" => StvMethod::Ers97,
             "irv" => StvMethod::Irv,
+            "minneapolis" => StvMethod::Minneapolis,
             _ => return None,
         })
     }
@@ -128,6 +134,10 @@ pub fn count(
         StvMethod::Irv => {
             let p = Prepared::new(election, EqualRanks::Stop);
             gregory::count::<Fixed<0>>(election, &p, gregory::Rule::Irv, name, seed)
+        }
+        StvMethod::Minneapolis => {
+            let p = Prepared::new(election, EqualRanks::Stop);
+            gregory::count::<Fixed<4>>(election, &p, gregory::Rule::Minneapolis, name, seed)
         }
         StvMethod::Ers97 => {
             let p = Prepared::new(election, EqualRanks::Stop);
