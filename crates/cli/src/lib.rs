@@ -1,0 +1,6 @@
+//! The `charter` command's parts, as a library so they can be tested without a process.
+//! Only this crate reads arguments and the environment.
+
+pub mod backend;
+pub mod members_csv;
+pub mod serve;
