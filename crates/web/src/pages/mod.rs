@@ -1,9 +1,223 @@
 //! Server-rendered pages. They work without JavaScript, on a phone and by keyboard.
+//!
+//! Handlers stay thin: parse the request, call one use case of [`charter_app::App`], turn the
+//! answer into a small view model of display strings and render a template. Every error is an
+//! HTML page with the app's own message; bad input never becomes a 500.
 
+mod assets;
+mod auth;
+mod forms;
+mod me;
+mod members;
+mod units;
+mod view;
+
+use askama::Template;
 use axum::Router;
+use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use charter_app::AppError;
+use serde::de::DeserializeOwned;
 
 use crate::AppState;
+use crate::error::{WebError, html_error};
+use crate::session::{CurrentSession, MaybeSession};
+
+pub use assets::CSS_PATH;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/", get(auth::home))
+        .route("/sign-in", get(auth::sign_in_form).post(auth::sign_in))
+        .route("/sign-out", post(auth::sign_out))
+        .route("/me", get(me::my_membership))
+        .route("/members", get(members::directory))
+        .route("/members/{id}", get(members::member_page))
+        .route(
+            "/members/{id}/edit",
+            get(members::edit_form).post(members::edit),
+        )
+        .route("/members/{id}/status", post(members::change_status))
+        .route("/members/{id}/payments", post(members::record_payment))
+        .route("/members/{id}/affiliations", post(members::add_affiliation))
+        .route(
+            "/members/{id}/affiliations/{affiliation}/verify",
+            post(members::verify_affiliation),
+        )
+        .route("/members/{id}/transfer", post(members::transfer))
+        .route("/units", get(units::national))
+        .route("/units/{id}", get(units::unit))
+        .route(CSS_PATH, get(assets::css))
+}
+
+/// What every page's frame needs: the title, whether someone is signed in (for the nav), the
+/// CSRF token for the sign-out form, and which nav section is current.
+pub struct Layout {
+    pub title: String,
+    pub signed_in: bool,
+    pub csrf: String,
+    pub section: &'static str,
+    pub css: &'static str,
+}
+
+impl Layout {
+    pub fn new(
+        title: impl Into<String>,
+        session: Option<&CurrentSession>,
+        section: &'static str,
+    ) -> Self {
+        Layout {
+            title: title.into(),
+            signed_in: session.is_some(),
+            csrf: session
+                .map(|s| s.record.csrf_token.clone())
+                .unwrap_or_default(),
+            section,
+            css: assets::css_href(),
+        }
+    }
+}
+
+/// Renders a template with a status; a template that fails to render is logged once.
+pub fn render<T: Template>(status: StatusCode, page: &T) -> Response {
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => html_error(&WebError::App(AppError::Internal(format!(
+            "template failed to render: {e}"
+        )))),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    layout: Layout,
+    status: u16,
+    heading: &'static str,
+    message: String,
+}
+
+fn heading_for(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "The request could not be understood",
+        401 => "Please sign in",
+        403 => "You may not do this",
+        404 => "Not found",
+        409 => "That clashes with the register",
+        413 => "Too much was sent",
+        415 => "Unsupported form",
+        422 => "Please check what you entered",
+        429 => "Too many attempts",
+        503 => "Please try again shortly",
+        _ => "Something went wrong",
+    }
+}
+
+/// An HTML error page with the app's message in words, and the status it deserves.
+pub fn error_page(session: Option<&CurrentSession>, err: WebError) -> Response {
+    let (status, _) = err.status_and_code();
+    let message = err.public_message();
+    let heading = heading_for(status);
+    let page = ErrorPage {
+        layout: Layout::new(heading, session, ""),
+        status: status.as_u16(),
+        heading,
+        message,
+    };
+    let mut resp = render(status, &page);
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        resp.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+    }
+    resp
+}
+
+/// An error page for an app error, seen by a signed-in member.
+pub fn app_error(session: &CurrentSession, err: AppError) -> Response {
+    error_page(Some(session), WebError::App(err))
+}
+
+/// A 404 page for a member, unit or anything else that does not exist.
+pub fn not_found(session: Option<&CurrentSession>, what: &'static str) -> Response {
+    error_page(session, WebError::App(AppError::NotFound(what)))
+}
+
+fn session_of(ext: &axum::http::Extensions) -> Option<CurrentSession> {
+    ext.get::<MaybeSession>().and_then(|m| m.0.clone())
+}
+
+/// `Query<T>` whose rejection is an HTML 400 page instead of plain text.
+pub struct PageQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for PageQuery<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(PageQuery(v)),
+            Err(rej) => Err(error_page(
+                session_of(&parts.extensions).as_ref(),
+                WebError::BadRequest(query_message(&rej)),
+            )),
+        }
+    }
+}
+
+fn query_message(rej: &QueryRejection) -> String {
+    format!("the address does not fit this page: {}", rej.body_text())
+}
+
+/// Path segments as text: handlers parse ids themselves so a non-number is a 404, not a 400.
+pub struct PagePath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PagePath<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(PagePath(v)),
+            Err(rej) => Err(error_page(
+                session_of(&parts.extensions).as_ref(),
+                WebError::BadRequest(path_message(&rej)),
+            )),
+        }
+    }
+}
+
+fn path_message(rej: &PathRejection) -> String {
+    format!("the address does not fit this page: {}", rej.body_text())
+}
+
+/// `Form<T>` whose rejection (wrong content type, too large, malformed) is an HTML page.
+pub struct PageForm<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PageForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let session = session_of(req.extensions());
+        match axum::extract::Form::<T>::from_request(req, state).await {
+            Ok(axum::extract::Form(v)) => Ok(PageForm(v)),
+            Err(rej) => Err(error_page(session.as_ref(), form_error(rej))),
+        }
+    }
+}
+
+fn form_error(rej: FormRejection) -> WebError {
+    match rej {
+        FormRejection::InvalidFormContentType(_) => WebError::UnsupportedMediaType(
+            "send the form as application/x-www-form-urlencoded".into(),
+        ),
+        FormRejection::BytesRejection(_) => WebError::TooLarge,
+        other => WebError::BadRequest(format!("the form does not fit: {}", other.body_text())),
+    }
+}
+
+/// Parses an id from the address; anything that is not a positive whole number names nothing.
+pub fn parse_id(raw: &str) -> Option<i64> {
+    raw.parse::<i64>().ok().filter(|n| *n > 0)
 }

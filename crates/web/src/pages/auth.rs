@@ -1,0 +1,172 @@
+//! The start page, signing in and signing out.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{Extensions, HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use charter_app::AppError;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+use super::forms::CsrfOnly;
+use super::{Layout, PageForm, PageQuery, error_page, render};
+use crate::AppState;
+use crate::error::WebError;
+use crate::session::{
+    OptionalUser, PageUser, check_csrf, clear_cookie, client_ip, safe_next, same_origin,
+    session_cookie, sign_in_allowed,
+};
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    layout: Layout,
+}
+
+/// Signed-in members go straight to their membership; everyone else gets a short welcome.
+pub async fn home(OptionalUser(session): OptionalUser) -> Response {
+    if session.is_some() {
+        return Redirect::to("/me").into_response();
+    }
+    render(
+        StatusCode::OK,
+        &HomePage {
+            layout: Layout::new("Welcome", None, "home"),
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+struct SignInPage {
+    layout: Layout,
+    email: String,
+    next: String,
+    error: Option<String>,
+}
+
+fn sign_in_page(status: StatusCode, email: &str, next: &str, error: Option<String>) -> Response {
+    render(
+        status,
+        &SignInPage {
+            layout: Layout::new("Sign in", None, "sign-in"),
+            email: email.to_string(),
+            next: next.to_string(),
+            error,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+pub async fn sign_in_form(
+    OptionalUser(session): OptionalUser,
+    PageQuery(q): PageQuery<NextQuery>,
+) -> Response {
+    let next = safe_next(q.next.as_deref());
+    if session.is_some() {
+        return Redirect::to(&landing(&next)).into_response();
+    }
+    sign_in_page(StatusCode::OK, "", &next, None)
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+/// Where to go after signing in: the page that sent the member here, else their membership.
+fn landing(next: &str) -> String {
+    if next == "/" {
+        "/me".to_string()
+    } else {
+        next.to_string()
+    }
+}
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    ext: Extensions,
+    headers: HeaderMap,
+    PageForm(form): PageForm<SignInForm>,
+) -> Response {
+    let next = safe_next(form.next.as_deref());
+    // A sign-in form posted from another site would sign the victim in as the attacker.
+    if !same_origin(&headers) {
+        return error_page(None, WebError::Csrf);
+    }
+    if let Err(e) = sign_in_allowed(&state, client_ip(&ext), &form.email) {
+        let mut resp = sign_in_page(
+            StatusCode::TOO_MANY_REQUESTS,
+            &form.email,
+            &next,
+            Some(e.to_string()),
+        );
+        resp.headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("60"));
+        return resp;
+    }
+    let password = SecretString::from(form.password);
+    match state.app.sign_in(&form.email, password).await {
+        Ok((token, _record)) => {
+            let cookie = session_cookie(
+                token.0.expose_secret(),
+                state.config.secure_cookies,
+                state.app.settings.session_hours,
+            );
+            (
+                [(header::SET_COOKIE, cookie)],
+                Redirect::to(&landing(&next)),
+            )
+                .into_response()
+        }
+        Err(AppError::BadCredentials) => sign_in_page(
+            StatusCode::UNAUTHORIZED,
+            &form.email,
+            &next,
+            Some(AppError::BadCredentials.to_string()),
+        ),
+        Err(AppError::Invalid(fields)) => {
+            let msg = fields.0.values().cloned().collect::<Vec<_>>().join("; ");
+            sign_in_page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &form.email,
+                &next,
+                Some(msg),
+            )
+        }
+        Err(AppError::Forbidden(msg)) => {
+            sign_in_page(StatusCode::FORBIDDEN, &form.email, &next, Some(msg))
+        }
+        Err(e) => error_page(None, WebError::App(e)),
+    }
+}
+
+pub async fn sign_out(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    headers: HeaderMap,
+    PageForm(form): PageForm<CsrfOnly>,
+) -> Response {
+    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
+        return error_page(Some(&session), e);
+    }
+    if let Err(e) = state.app.sign_out(&session.token).await {
+        return error_page(Some(&session), WebError::App(e));
+    }
+    (
+        [(
+            header::SET_COOKIE,
+            clear_cookie(state.config.secure_cookies),
+        )],
+        Redirect::to("/"),
+    )
+        .into_response()
+}
