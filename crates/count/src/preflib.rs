@@ -19,6 +19,8 @@
 //! PrefLib records no number of seats, so elections read from it have one seat unless the
 //! caller (e.g. `--seats`) says otherwise. Identical orders are merged.
 
+use std::collections::BTreeMap;
+
 use crate::error::ParseError;
 use crate::merge::BallotMerger;
 use crate::model::{Candidate, CandidateId, Election};
@@ -45,7 +47,7 @@ fn col(line: &str, offset: usize) -> usize {
 fn parse_modern(lines: &[(usize, &str)]) -> Result<Election, ParseError> {
     let mut title = String::new();
     let mut ncand: Option<u32> = None;
-    let mut names: Vec<Option<String>> = Vec::new();
+    let mut names: BTreeMap<CandidateId, String> = BTreeMap::new();
     let mut merger = BallotMerger::new();
     for &(n, line) in lines {
         if let Some(meta) = line.strip_prefix('#') {
@@ -81,10 +83,7 @@ fn parse_modern(lines: &[(usize, &str)]) -> Result<Election, ParseError> {
                     ));
                 };
                 let i = candidate_number(num.trim(), k).map_err(|m| ParseError::new(n, 1, m))?;
-                if names.len() < k as usize {
-                    names.resize(k as usize, None);
-                }
-                names[i.index()] = Some(value.to_string());
+                names.insert(i, value.to_string());
             }
             continue;
         }
@@ -109,16 +108,15 @@ fn parse_modern(lines: &[(usize, &str)]) -> Result<Election, ParseError> {
             .add(ranks, count)
             .map_err(|_| ParseError::new(n, 1, "the total number of voters is too large"))?;
     }
+    let last = lines.last().map_or(1, |l| l.0);
     let Some(k) = ncand else {
-        let last = lines.last().map_or(1, |l| l.0);
         return Err(ParseError::new(
             last,
             1,
             "missing `# NUMBER ALTERNATIVES:` line",
         ));
     };
-    names.resize(k as usize, None);
-    Ok(election(title, names, merger))
+    election(title, k, names, merger).map_err(|m| ParseError::new(last, 1, m))
 }
 
 fn parse_old(lines: &[(usize, &str)]) -> Result<Election, ParseError> {
@@ -147,7 +145,7 @@ fn parse_old(lines: &[(usize, &str)]) -> Result<Election, ParseError> {
             "an election needs at least one alternative",
         ));
     }
-    let mut names: Vec<Option<String>> = Vec::new();
+    let mut names: BTreeMap<CandidateId, String> = BTreeMap::new();
     for _ in 0..k {
         let Some(&(n, line)) = it.next() else {
             let last = lines.last().map_or(1, |l| l.0);
@@ -161,10 +159,13 @@ fn parse_old(lines: &[(usize, &str)]) -> Result<Election, ParseError> {
             return Err(ParseError::new(n, 1, "expected `number,name`"));
         };
         let i = candidate_number(num.trim(), k).map_err(|m| ParseError::new(n, 1, m))?;
-        if names.len() < k as usize {
-            names.resize(k as usize, None);
+        if names.insert(i, name.trim().to_string()).is_some() {
+            return Err(ParseError::new(
+                n,
+                1,
+                format!("alternative {} is named twice", i.0 + 1),
+            ));
         }
-        names[i.index()] = Some(name.trim().to_string());
     }
     // The summary line (voters, sum of counts, distinct orders) is informative only.
     if it.next().is_none() {
@@ -188,24 +189,38 @@ fn parse_old(lines: &[(usize, &str)]) -> Result<Election, ParseError> {
             .add(ranks, count)
             .map_err(|_| ParseError::new(n, 1, "the total number of voters is too large"))?;
     }
-    Ok(election(String::new(), names, merger))
+    let last = lines.last().map_or(1, |l| l.0);
+    election(String::new(), k, names, merger).map_err(|m| ParseError::new(last, 1, m))
 }
 
-fn election(title: String, names: Vec<Option<String>>, merger: BallotMerger) -> Election {
-    Election {
+/// Every alternative must be named: besides being what PrefLib files do, it bounds the
+/// candidate list by the size of the file, whatever number the header claims.
+fn election(
+    title: String,
+    k: u32,
+    names: BTreeMap<CandidateId, String>,
+    merger: BallotMerger,
+) -> Result<Election, String> {
+    if names.len() != k as usize {
+        let missing = (0..k)
+            .map(CandidateId)
+            .find(|c| !names.contains_key(c))
+            .map_or(0, |c| c.0 + 1);
+        return Err(format!("alternative {missing} of {k} has no name"));
+    }
+    Ok(Election {
         title,
         seats: 1,
         candidates: names
-            .into_iter()
-            .enumerate()
-            .map(|(i, n)| Candidate {
-                name: n.unwrap_or_else(|| format!("Alternative {}", i + 1)),
+            .into_values()
+            .map(|name| Candidate {
+                name,
                 nick: None,
                 withdrawn: false,
             })
             .collect(),
         ballots: merger.finish(),
-    }
+    })
 }
 
 fn candidate_number(s: &str, k: u32) -> Result<CandidateId, String> {
@@ -312,6 +327,15 @@ mod tests {
         let e = parse("# NUMBER ALTERNATIVES: 2\nx: 1\n").unwrap_err();
         assert_eq!((e.line, e.column), (2, 1));
         assert!(parse("1: 1\n# NUMBER ALTERNATIVES: 2\n").is_err());
+        // A header claiming millions of alternatives must not allocate for them.
+        let e = parse("888888888\n4,1\n4,1,2\no3b").unwrap_err();
+        assert!(e.message.contains("alternative 4 is named twice"), "{e}");
+        let e = parse("# NUMBER ALTERNATIVES: 4000000000\n# ALTERNATIVE NAME 1: A\n").unwrap_err();
+        assert!(
+            e.message
+                .contains("alternative 2 of 4000000000 has no name"),
+            "{e}"
+        );
         assert!(parse("# NUMBER ALTERNATIVES: 2\n1: 1,,2\n").is_err());
     }
 }
