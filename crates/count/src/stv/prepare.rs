@@ -15,7 +15,12 @@
 //!   voter's next preference cannot be determined, which is how a paper with the same number
 //!   against two names is treated under the Scottish order.
 
+use super::CountError;
 use crate::model::Election;
+
+/// Fixed point keeps votes in `i64` units: at nine places that leaves room for 9.2 billion
+/// votes; the limit is set a little lower.
+pub const MAX_VOTES: u64 = 9_000_000_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EqualRanks {
@@ -38,7 +43,9 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    pub fn new(election: &Election, equal: EqualRanks) -> Prepared {
+    /// Fails on a ranking naming a candidate the election does not have, or on more votes
+    /// than the arithmetic can hold; checked here, in the one pass over the ballots.
+    pub fn new(election: &Election, equal: EqualRanks) -> Result<Prepared, CountError> {
         let n = election.candidates.len();
         let withdrawn: Vec<bool> = election.candidates.iter().map(|c| c.withdrawn).collect();
         let mut out = Prepared {
@@ -56,13 +63,46 @@ impl Prepared {
             if ballot.weight == 0 {
                 continue;
             }
-            out.total += ballot.weight;
+            out.total = out
+                .total
+                .checked_add(ballot.weight)
+                .filter(|&t| t <= MAX_VOTES)
+                .ok_or_else(|| CountError::TooManyVotes {
+                    total: election
+                        .ballots
+                        .iter()
+                        .fold(0u64, |t, b| t.saturating_add(b.weight)),
+                })?;
+            if let Some(c) = ballot.ranks.iter().flatten().find(|c| c.index() >= n) {
+                return Err(CountError::UnknownCandidate {
+                    candidate: c.0,
+                    count: n,
+                });
+            }
+            // Most rankings have one candidate per rank: copy them straight into the flat
+            // array without building groups (a million ballots would otherwise cost millions
+            // of small allocations).
+            if ballot.ranks.iter().all(|r| r.len() <= 1) {
+                let start = out.prefs.len();
+                for c in ballot.ranks.iter().flatten().map(|c| c.0) {
+                    if !withdrawn[c as usize] && !seen[c as usize] {
+                        seen[c as usize] = true;
+                        out.prefs.push(c);
+                    }
+                }
+                for &c in &out.prefs[start..] {
+                    seen[c as usize] = false;
+                }
+                out.starts.push(out.prefs.len() as u32);
+                out.weights.push(ballot.weight);
+                continue;
+            }
             groups.clear();
             for rank in &ballot.ranks {
                 let g: Vec<u32> = rank
                     .iter()
                     .map(|c| c.0)
-                    .filter(|&c| (c as usize) < n && !withdrawn[c as usize])
+                    .filter(|&c| !withdrawn[c as usize])
                     .filter(|&c| !std::mem::replace(&mut seen[c as usize], true))
                     .collect();
                 if !g.is_empty() {
@@ -87,7 +127,7 @@ impl Prepared {
             out.starts.push(out.prefs.len() as u32);
             out.weights.push(ballot.weight);
         }
-        out
+        Ok(out)
     }
 
     pub fn len(&self) -> usize {
@@ -136,6 +176,18 @@ mod tests {
     }
 
     #[test]
+    fn rejects_unknown_candidates() {
+        let e = election(&[false], vec![(1, vec![vec![0], vec![3]])]);
+        assert_eq!(
+            Prepared::new(&e, EqualRanks::Stop).unwrap_err(),
+            CountError::UnknownCandidate {
+                candidate: 3,
+                count: 1
+            }
+        );
+    }
+
+    #[test]
     fn cleans_rankings() {
         let e = election(
             &[false, true, false, false],
@@ -144,11 +196,11 @@ mod tests {
                 (1, vec![vec![3], vec![0, 2], vec![1]]),
             ],
         );
-        let p = Prepared::new(&e, EqualRanks::Stop);
+        let p = Prepared::new(&e, EqualRanks::Stop).unwrap();
         assert_eq!(p.total, 3);
         assert_eq!(p.ranking(0), &[0, 2]);
         assert_eq!(p.ranking(1), &[3]);
-        let p = Prepared::new(&e, EqualRanks::Split);
+        let p = Prepared::new(&e, EqualRanks::Split).unwrap();
         assert_eq!(p.len(), 1);
         assert_eq!(p.grouped, vec![(1, vec![vec![3], vec![0, 2]])]);
     }
