@@ -1,9 +1,209 @@
-//! The JSON API under `/api/v1/`.
+//! The JSON API under `/api/v1/`, described by the OpenAPI document at `/api/openapi.json`.
+//!
+//! Handlers are thin: extract (through [`ApiJson`](crate::error::ApiJson),
+//! [`ApiQuery`](crate::error::ApiQuery) and [`ApiPath`], so bad input is reported in the API's
+//! error shape), call one use case of [`charter_app::App`], convert to a wire type in [`wire`].
+//! Authorisation lives in the app, never here.
 
-use axum::Router;
+mod events;
+mod members;
+mod session;
+mod units;
+pub mod wire;
+
+use std::net::IpAddr;
+use std::sync::OnceLock;
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{FromRequestParts, Path, Request};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use charter_app::AppError;
+use serde::de::DeserializeOwned;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::error::{ErrorBody, ErrorDetail, WebError};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Charter API",
+        description = "The register and structure of a member-run organisation. Sign in with \
+            POST /api/v1/session; the session cookie authenticates every other call. Errors \
+            are {\"error\":{\"code\",\"message\",\"fields\"}} with a 4xx status. Every read of \
+            another member's personal data is logged where that member can see it.",
+        license(name = "AGPL-3.0-or-later"),
+    ),
+    modifiers(&SessionCookie),
+    components(schemas(ErrorBody)),
+    tags(
+        (name = "session", description = "Signing in and out"),
+        (name = "members", description = "The membership register"),
+        (name = "units", description = "The organisation's structure"),
+        (name = "events", description = "The governance record"),
+    )
+)]
+struct ApiDoc;
+
+struct SessionCookie;
+
+impl utoipa::Modify for SessionCookie {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::session::COOKIE_NAME,
+            ))),
+        );
+    }
+}
+
+fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(session::sign_in, session::sign_out))
+        .routes(routes!(members::me))
+        .routes(routes!(members::list))
+        .routes(routes!(members::get, members::update))
+        .routes(routes!(members::change_status))
+        .routes(routes!(members::record_payment))
+        .routes(routes!(members::add_affiliation))
+        .routes(routes!(members::verify_affiliation))
+        .routes(routes!(members::transfer))
+        .routes(routes!(units::list))
+        .routes(routes!(units::get))
+        .routes(routes!(events::list))
+}
+
+/// The OpenAPI document, built once.
+pub fn openapi() -> &'static utoipa::openapi::OpenApi {
+    static DOC: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
+    DOC.get_or_init(|| api_router().split_for_parts().1)
+}
 
 pub fn router() -> Router<AppState> {
-    Router::new()
+    let (router, _) = api_router().split_for_parts();
+    router
+        .route("/api/openapi.json", get(openapi_json))
+        // Anything else under /api/ is a JSON 404, not a page.
+        .route("/api", axum::routing::any(not_found))
+        .route("/api/", axum::routing::any(not_found))
+        .route("/api/{*rest}", axum::routing::any(not_found))
+}
+
+async fn openapi_json() -> Response {
+    Json(openapi()).into_response()
+}
+
+async fn not_found() -> Response {
+    api_error(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "no such API route; see /api/openapi.json",
+    )
+}
+
+/// An error in the API's shape for statuses that have no [`WebError`] of their own.
+fn api_error(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = ErrorBody {
+        error: ErrorDetail {
+            code: code.to_string(),
+            message: message.to_string(),
+            fields: Default::default(),
+        },
+    };
+    (status, Json(body)).into_response()
+}
+
+/// Errors produced outside the API's handlers (the body-size limit, method not allowed, a
+/// timeout) come back in the API's error shape too, so clients parse one format.
+pub async fn json_errors(req: Request, next: Next) -> Response {
+    let is_api = req.uri().path() == "/api" || req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    if !is_api || !(res.status().is_client_error() || res.status().is_server_error()) {
+        return res;
+    }
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json {
+        return res;
+    }
+    let status = res.status();
+    let mut out = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => WebError::TooLarge.into_response(),
+        StatusCode::METHOD_NOT_ALLOWED => api_error(
+            status,
+            "method_not_allowed",
+            "this API route does not take that method; see /api/openapi.json",
+        ),
+        StatusCode::NOT_FOUND => api_error(
+            status,
+            "not_found",
+            "no such API route; see /api/openapi.json",
+        ),
+        StatusCode::SERVICE_UNAVAILABLE | StatusCode::REQUEST_TIMEOUT => {
+            WebError::App(AppError::Unavailable).into_response()
+        }
+        s if s.is_server_error() => WebError::App(AppError::Internal(format!(
+            "a {s} response without a body reached the API"
+        )))
+        .into_response(),
+        s => WebError::BadRequest(
+            s.canonical_reason()
+                .unwrap_or("the request was refused")
+                .to_lowercase(),
+        )
+        .into_response(),
+    };
+    // Keep the status the layer chose (e.g. 405 with its Allow header).
+    *out.status_mut() = status;
+    if let Some(allow) = res.headers().get(header::ALLOW) {
+        out.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    out
+}
+
+/// `Path<T>` whose rejections (e.g. `/api/v1/members/abc`) come back in the API's error shape.
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(v)) => Ok(ApiPath(v)),
+            Err(rej) => Err(path_rejection(&rej)),
+        }
+    }
+}
+
+fn path_rejection(rej: &PathRejection) -> WebError {
+    match rej {
+        PathRejection::FailedToDeserializePathParams(_) => WebError::BadRequest(
+            "ids in the path are whole numbers, e.g. /api/v1/members/42".into(),
+        ),
+        other => WebError::BadRequest(other.body_text()),
+    }
+}
+
+/// The client's address, for sign-in rate limits (unspecified when served without one).
+pub struct ClientIp(pub IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(crate::session::client_ip(&parts.extensions)))
+    }
 }

@@ -1,0 +1,86 @@
+//! Signing in and out. Sign-in is rate-limited per client address and per email; an unknown
+//! email and a wrong password give the same answer after the same work (the app verifies a
+//! dummy hash), so the API does not reveal who is a member.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use secrecy::SecretString;
+
+use super::ClientIp;
+use super::wire::{SessionInfo, SignInRequest};
+use crate::AppState;
+use crate::error::{ApiJson, ApiResult, ErrorBody};
+use crate::session::{ApiUser, clear_cookie, session_cookie, sign_in_allowed};
+
+/// Sign in: sets the session cookie (HttpOnly, SameSite=Lax).
+#[utoipa::path(
+    post,
+    path = "/api/v1/session",
+    operation_id = "sign_in",
+    tag = "session",
+    request_body = SignInRequest,
+    responses(
+        (status = 200, description = "Signed in; the session cookie is set", body = SessionInfo,
+            headers(("set-cookie" = String, description = "The session cookie"))),
+        (status = 400, description = "Malformed JSON or unknown fields", body = ErrorBody),
+        (status = 401, description = "Email or password is wrong", body = ErrorBody),
+        (status = 403, description = "The membership is closed (expelled or resigned)", body = ErrorBody),
+        (status = 422, description = "Email or password missing or malformed", body = ErrorBody),
+        (status = 429, description = "Too many attempts; see Retry-After", body = ErrorBody,
+            headers(("retry-after" = String, description = "Seconds to wait"))),
+    )
+)]
+pub async fn sign_in(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(req): ApiJson<SignInRequest>,
+) -> ApiResult<Response> {
+    sign_in_allowed(&state, ip, &req.email)?;
+    let (token, record) = state
+        .app
+        .sign_in(&req.email, SecretString::from(req.password))
+        .await?;
+    let cookie = {
+        use secrecy::ExposeSecret;
+        session_cookie(
+            token.0.expose_secret(),
+            state.config.secure_cookies,
+            state.app.settings.session_hours,
+        )
+    };
+    let body = SessionInfo {
+        member_id: record.member.0,
+        csrf_token: record.csrf_token,
+        expires_at: record.expires_at,
+    };
+    Ok(([(header::SET_COOKIE, cookie)], Json(body)).into_response())
+}
+
+/// Sign out: ends the session and clears the cookie.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/session",
+    operation_id = "sign_out",
+    tag = "session",
+    security(("session" = [])),
+    responses(
+        (status = 204, description = "Signed out; the cookie is cleared"),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+    )
+)]
+pub async fn sign_out(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> ApiResult<Response> {
+    state.app.sign_out(&user.token).await?;
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(
+            header::SET_COOKIE,
+            clear_cookie(state.config.secure_cookies),
+        )],
+    )
+        .into_response())
+}

@@ -1,0 +1,625 @@
+//! The API's wire formats. Types below the API boundary are not `Serialize` by design: these
+//! are the explicit, documented shapes clients rely on, converted from the app's records.
+//! Request types refuse unknown fields so a misspelt field is an error, never silently ignored.
+
+use charter_app::register::{MemberView, MyMembership};
+use charter_app::structure::{UnitPage, UnitSummary};
+use charter_store::{
+    AccessEntry, AffiliationRecord, BodyRecord, BranchMoveRecord, MemberDetail, MemberSummary,
+    OfficeRecord, PaymentRecord, StatusChangeRecord, UnitRecord,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+// ---------------------------------------------------------------- session
+
+/// Credentials for signing in. Not `Debug`, so the password cannot end up in a log line.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignInRequest {
+    #[schema(example = "southwark.member@example.org")]
+    pub email: String,
+    #[schema(format = Password)]
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SessionInfo {
+    pub member_id: i64,
+    /// Send back in forms (`csrf_token` field) when using the pages with this session.
+    pub csrf_token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+// ---------------------------------------------------------------- members
+
+/// Directory filters. Every value is validated by the register; a bad one is a 422 naming it.
+#[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct MemberListQuery {
+    /// Part of a name, email or postcode.
+    pub q: Option<String>,
+    /// Branch (unit) id.
+    pub branch: Option<String>,
+    /// applicant, active, lapsed, suspended, expelled or resigned.
+    pub status: Option<String>,
+    /// true or false.
+    pub paid_up: Option<String>,
+    /// 1-based page number.
+    pub page: Option<String>,
+    /// 1 to 200, default 50.
+    pub per_page: Option<String>,
+    /// name, -name, joined, -joined, paid_up_until or -paid_up_until.
+    pub sort: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MemberListItem {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub postcode: String,
+    pub branch_id: i64,
+    pub branch_name: String,
+    pub status: String,
+    pub joined_on: NaiveDate,
+    pub paid_up_until: Option<NaiveDate>,
+}
+
+impl From<MemberSummary> for MemberListItem {
+    fn from(m: MemberSummary) -> Self {
+        MemberListItem {
+            id: m.id.0,
+            first_name: m.first_name,
+            last_name: m.last_name,
+            email: m.email,
+            postcode: m.postcode,
+            branch_id: m.branch.0,
+            branch_name: m.branch_name,
+            status: m.status.as_str().to_string(),
+            joined_on: m.joined_on,
+            paid_up_until: m.paid_up_until,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MemberList {
+    pub items: Vec<MemberListItem>,
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StatusChange {
+    pub from: Option<String>,
+    pub to: String,
+    pub effective_on: NaiveDate,
+    pub reason: String,
+    pub changed_by_id: Option<i64>,
+    pub changed_by_name: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl From<StatusChangeRecord> for StatusChange {
+    fn from(s: StatusChangeRecord) -> Self {
+        StatusChange {
+            from: s.from.map(|f| f.as_str().to_string()),
+            to: s.to.as_str().to_string(),
+            effective_on: s.effective_on,
+            reason: s.reason,
+            changed_by_id: s.changed_by.map(|m| m.0),
+            changed_by_name: s.changed_by_name,
+            recorded_at: s.recorded_at,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DuesPayment {
+    pub paid_on: NaiveDate,
+    /// Whole pence: money is never a float.
+    pub amount_pence: i64,
+    pub months: u32,
+    pub recorded_by_name: Option<String>,
+}
+
+impl From<PaymentRecord> for DuesPayment {
+    fn from(p: PaymentRecord) -> Self {
+        DuesPayment {
+            paid_on: p.paid_on,
+            amount_pence: p.amount_pence,
+            months: p.months,
+            recorded_by_name: p.recorded_by_name,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Affiliation {
+    pub id: i64,
+    pub organisation: String,
+    pub since: Option<NaiveDate>,
+    pub verified_by_id: Option<i64>,
+    pub verified_by_name: Option<String>,
+    pub verified_on: Option<NaiveDate>,
+}
+
+impl From<AffiliationRecord> for Affiliation {
+    fn from(a: AffiliationRecord) -> Self {
+        Affiliation {
+            id: a.id,
+            organisation: a.organisation,
+            since: a.since,
+            verified_by_id: a.verified_by.map(|m| m.0),
+            verified_by_name: a.verified_by_name,
+            verified_on: a.verified_on,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BranchMove {
+    pub from_id: i64,
+    pub from_name: String,
+    pub to_id: i64,
+    pub to_name: String,
+    pub effective_on: NaiveDate,
+    pub reason: String,
+    pub moved_by_name: Option<String>,
+}
+
+impl From<BranchMoveRecord> for BranchMove {
+    fn from(m: BranchMoveRecord) -> Self {
+        BranchMove {
+            from_id: m.from.0,
+            from_name: m.from_name,
+            to_id: m.to.0,
+            to_name: m.to_name,
+            effective_on: m.effective_on,
+            reason: m.reason,
+            moved_by_name: m.moved_by_name,
+        }
+    }
+}
+
+/// What the viewer may do to this member, from the offices they hold today.
+#[derive(Serialize, ToSchema)]
+pub struct MemberPermissions {
+    pub is_self: bool,
+    pub may_edit: bool,
+    pub may_change_status: bool,
+    pub may_record_dues: bool,
+    pub may_verify_affiliations: bool,
+    pub may_transfer: bool,
+    /// Statuses the register allows next.
+    pub next_statuses: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Member {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub postcode: String,
+    pub branch_id: i64,
+    pub branch_name: String,
+    pub status: String,
+    pub joined_on: NaiveDate,
+    pub dues_plan: String,
+    pub paid_up_until: Option<NaiveDate>,
+    /// Paid up today, counting the grace period.
+    pub paid_up: bool,
+    pub status_history: Vec<StatusChange>,
+    pub payments: Vec<DuesPayment>,
+    pub affiliations: Vec<Affiliation>,
+    pub branch_history: Vec<BranchMove>,
+    pub permissions: MemberPermissions,
+}
+
+impl From<MemberView> for Member {
+    fn from(v: MemberView) -> Self {
+        let MemberDetail {
+            record: r,
+            status_history,
+            payments,
+            affiliations,
+            branch_history,
+        } = v.detail;
+        Member {
+            id: r.id.0,
+            first_name: r.first_name,
+            last_name: r.last_name,
+            email: r.email,
+            phone: r.phone,
+            postcode: r.postcode,
+            branch_id: r.branch.0,
+            branch_name: r.branch_name,
+            status: r.status.as_str().to_string(),
+            joined_on: r.joined_on,
+            dues_plan: r.dues_plan.as_str().to_string(),
+            paid_up_until: r.paid_up_until,
+            paid_up: v.paid_up,
+            status_history: status_history.into_iter().map(Into::into).collect(),
+            payments: payments.into_iter().map(Into::into).collect(),
+            affiliations: affiliations.into_iter().map(Into::into).collect(),
+            branch_history: branch_history.into_iter().map(Into::into).collect(),
+            permissions: MemberPermissions {
+                is_self: v.is_self,
+                may_edit: v.may_edit,
+                may_change_status: v.may_change_status,
+                may_record_dues: v.may_record_dues,
+                may_verify_affiliations: v.may_verify_affiliations,
+                may_transfer: v.may_transfer,
+                next_statuses: v
+                    .next_statuses
+                    .iter()
+                    .map(|s| s.as_str().to_string())
+                    .collect(),
+            },
+        }
+    }
+}
+
+/// Contact details to change; absent fields stay as they are. An empty `phone` clears it.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct MemberPatch {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub postcode: Option<String>,
+    /// monthly or annual.
+    pub dues_plan: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusChangeRequest {
+    /// The new status.
+    pub status: String,
+    /// YYYY-MM-DD; today when absent.
+    pub effective_on: Option<String>,
+    /// Why: it goes in the member's history.
+    pub reason: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StatusChanged {
+    pub member_id: i64,
+    pub status: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentRequest {
+    /// YYYY-MM-DD, not in the future.
+    pub paid_on: String,
+    /// Pounds as text, e.g. "12.50": never a float.
+    #[schema(example = "12.50")]
+    pub amount: String,
+    /// Months of membership bought, 1 to 24.
+    pub months: u32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PaymentRecorded {
+    pub member_id: i64,
+    pub paid_up_until: Option<NaiveDate>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AffiliationRequest {
+    pub organisation: String,
+    /// YYYY-MM-DD, optional.
+    pub since: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AffiliationAdded {
+    pub member_id: i64,
+    pub affiliation_id: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AffiliationVerified {
+    pub member_id: i64,
+    pub affiliation_id: i64,
+    pub verified_on: NaiveDate,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferRequest {
+    /// The branch (unit id) to move the member to.
+    pub to_branch: i64,
+    /// YYYY-MM-DD; today when absent.
+    pub effective_on: Option<String>,
+    pub reason: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Transferred {
+    pub member_id: i64,
+    pub branch_id: i64,
+}
+
+// ---------------------------------------------------------------- me
+
+#[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct MeQuery {
+    /// Page of the access log, 1-based (50 entries a page).
+    pub log_page: Option<u32>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Office {
+    /// chair, secretary, treasurer, membership-officer or data-protection-officer.
+    pub kind: String,
+    pub title: String,
+    pub unit_id: i64,
+    pub unit_name: String,
+}
+
+/// One read of my personal data by someone else.
+#[derive(Serialize, ToSchema)]
+pub struct AccessLogEntry {
+    pub at: DateTime<Utc>,
+    /// None when the operator read it through the command line.
+    pub reader_id: Option<i64>,
+    pub reader_name: Option<String>,
+    pub office: Option<String>,
+    pub purpose: String,
+}
+
+impl From<AccessEntry> for AccessLogEntry {
+    fn from(a: AccessEntry) -> Self {
+        AccessLogEntry {
+            at: a.at,
+            reader_id: a.reader.map(|m| m.0),
+            reader_name: a.reader_name,
+            office: a.office,
+            purpose: a.purpose,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AccessLog {
+    pub items: Vec<AccessLogEntry>,
+    pub total: u64,
+    pub page: u32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    pub member: Member,
+    pub offices: Vec<Office>,
+    pub access_log: AccessLog,
+}
+
+impl Me {
+    pub fn new(m: MyMembership, log_page: u32) -> Self {
+        Me {
+            member: m.view.into(),
+            offices: m
+                .offices
+                .into_iter()
+                .map(|o| Office {
+                    kind: o.kind.as_str().to_string(),
+                    title: o.kind.title().to_string(),
+                    unit_id: o.unit.0,
+                    unit_name: o.unit_name,
+                })
+                .collect(),
+            access_log: AccessLog {
+                items: m.access_log.items.into_iter().map(Into::into).collect(),
+                total: m.access_log.total,
+                page: log_page,
+            },
+        }
+    }
+}
+
+// ---------------------------------------------------------------- units
+
+#[derive(Serialize, ToSchema)]
+pub struct Unit {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    /// national, region or branch.
+    pub kind: String,
+    pub name: String,
+    pub slug: String,
+    /// Active, lapsed and suspended members.
+    pub members: u64,
+    pub applicants: u64,
+    pub active: u64,
+    pub lapsed: u64,
+    pub suspended: u64,
+    pub expelled: u64,
+    pub resigned: u64,
+    pub paid_up: u64,
+    /// Paid-up members as a share of members, in whole per cent.
+    pub paid_up_percent: u64,
+}
+
+impl From<UnitSummary> for Unit {
+    fn from(s: UnitSummary) -> Self {
+        let percent = s.paid_up_percent();
+        let UnitSummary { unit, stats } = s;
+        Unit {
+            id: unit.id.0,
+            parent_id: unit.parent.map(|p| p.0),
+            kind: unit.kind.as_str().to_string(),
+            name: unit.name,
+            slug: unit.slug,
+            members: stats.members(),
+            applicants: stats.applicant,
+            active: stats.active,
+            lapsed: stats.lapsed,
+            suspended: stats.suspended,
+            expelled: stats.expelled,
+            resigned: stats.resigned,
+            paid_up: stats.paid_up,
+            paid_up_percent: percent,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UnitRef {
+    pub id: i64,
+    pub kind: String,
+    pub name: String,
+    pub slug: String,
+}
+
+impl From<UnitRecord> for UnitRef {
+    fn from(u: UnitRecord) -> Self {
+        UnitRef {
+            id: u.id.0,
+            kind: u.kind.as_str().to_string(),
+            name: u.name,
+            slug: u.slug,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Officer {
+    pub office_id: i64,
+    pub kind: String,
+    pub title: String,
+    pub holder_id: Option<i64>,
+    pub holder_name: Option<String>,
+    pub term_starts_on: Option<NaiveDate>,
+    pub term_ends_on: Option<NaiveDate>,
+}
+
+impl From<OfficeRecord> for Officer {
+    fn from(o: OfficeRecord) -> Self {
+        Officer {
+            office_id: o.id.0,
+            kind: o.kind.as_str().to_string(),
+            title: o.kind.title().to_string(),
+            holder_id: o.holder.map(|m| m.0),
+            holder_name: o.holder_name,
+            term_starts_on: o.term.map(|t| t.starts_on),
+            term_ends_on: o.term.and_then(|t| t.ends_on),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SeatHolder {
+    pub member_id: i64,
+    pub name: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    pub how: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Body {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub seats: u32,
+    pub filled_by: String,
+    pub holders: Vec<SeatHolder>,
+}
+
+impl From<BodyRecord> for Body {
+    fn from(b: BodyRecord) -> Self {
+        Body {
+            id: b.id.0,
+            name: b.name,
+            kind: b.kind,
+            seats: b.seats,
+            filled_by: b.filled_by,
+            holders: b
+                .holders
+                .into_iter()
+                .map(|h| SeatHolder {
+                    member_id: h.member.0,
+                    name: h.name,
+                    starts_on: h.term.starts_on,
+                    ends_on: h.term.ends_on,
+                    how: h.how,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UnitDetail {
+    pub unit: Unit,
+    /// From the national unit down to the parent.
+    pub ancestors: Vec<UnitRef>,
+    pub children: Vec<Unit>,
+    pub officers: Vec<Officer>,
+    pub bodies: Vec<Body>,
+    /// Whether the viewer may list this unit's members.
+    pub may_view_members: bool,
+}
+
+impl From<UnitPage> for UnitDetail {
+    fn from(p: UnitPage) -> Self {
+        UnitDetail {
+            unit: p.summary.into(),
+            ancestors: p.ancestors.into_iter().map(Into::into).collect(),
+            children: p.children.into_iter().map(Into::into).collect(),
+            officers: p.offices.into_iter().map(Into::into).collect(),
+            bodies: p.bodies.into_iter().map(Into::into).collect(),
+            may_view_members: p.may_view_members,
+        }
+    }
+}
+
+// ---------------------------------------------------------------- events
+
+#[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct EventsQuery {
+    /// Return events after this sequence number (exclusive); 0 for the start.
+    pub after: Option<i64>,
+    /// At most this many events, 1 to 500 (default 100).
+    pub limit: Option<u32>,
+}
+
+/// A governance event as the organisation's public record shows it.
+#[derive(Serialize, ToSchema)]
+pub struct Event {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<i64>,
+    /// The office acted under, e.g. "secretary, Southwark".
+    pub actor_office: Option<String>,
+    pub kind: String,
+    pub subject: String,
+    /// Details; for changes to a member only ids, statuses, dates and field names.
+    #[schema(value_type = Object)]
+    pub payload: serde_json::Value,
+    /// Why; withheld (null) for changes to a member, which may name personal matters.
+    pub reason: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EventList {
+    pub items: Vec<Event>,
+    /// Pass as `after` to read on; null when there are no more events yet.
+    pub next_after: Option<i64>,
+}
