@@ -216,6 +216,71 @@ fn ers97_exclusive_gregory_transfers_the_last_parcel_only() {
 }
 
 #[test]
+fn ers97_defers_a_surplus_that_cannot_matter() {
+    // Quota 33.34; A's surplus 1.66 can neither lift D (9) past E (11) nor bring C (25) to
+    // the quota, so D is excluded first.
+    let e = election(
+        &["A", "B", "C", "D", "E"],
+        2,
+        &[
+            (35, &[0, 1]),
+            (20, &[1]),
+            (25, &[2]),
+            (9, &[3, 2]),
+            (11, &[4]),
+        ],
+    );
+    let r = count(&e, StvMethod::Ers97, &StvOptions::default()).unwrap();
+    assert!(
+        r.rounds[0].reason.contains("deferred"),
+        "{}",
+        r.rounds[0].reason
+    );
+    assert_eq!(r.rounds[1].action, Action::Excluded(vec![CandidateId(3)]));
+    assert_eq!(totals(&r, 1), ["35.00", "20.00", "34.00", "0.00", "11.00"]);
+}
+
+#[test]
+fn meek_exact_tie_is_drawn_and_recorded() {
+    let e = election(&["A", "B", "C"], 1, &[(3, &[0]), (3, &[1]), (5, &[2])]);
+    let r = count(&e, StvMethod::Meek, &StvOptions::default()).unwrap();
+    assert_eq!(r.tie_breaks.len(), 1);
+    let t = &r.tie_breaks[0];
+    assert_eq!(t.tied, [CandidateId(0), CandidateId(1)]);
+    assert!(t.rule.contains("lot, seed 0"), "{}", t.rule);
+    let excluded = r
+        .rounds
+        .iter()
+        .find_map(|r| match &r.action {
+            Action::Excluded(c) => Some(c[0]),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(excluded, t.chosen);
+}
+
+#[test]
+fn scottish_equal_preferences_end_the_ballot() {
+    // A paper with "2" against both B and C cannot show a next preference (rule 48: no
+    // next available preference), so A's surplus on it is non-transferable.
+    let mut e = election(&["A", "B", "C"], 1, &[(3, &[1]), (2, &[2])]);
+    e.ballots.push(Ballot {
+        weight: 6,
+        ranks: vec![vec![CandidateId(0)], vec![CandidateId(1), CandidateId(2)]],
+    });
+    let r = count(&e, StvMethod::ScottishStv, &StvOptions::default()).unwrap();
+    assert_eq!(elected(&r), [0]);
+    let e2 = {
+        let mut e2 = e.clone();
+        e2.seats = 2;
+        e2
+    };
+    let r = count(&e2, StvMethod::ScottishStv, &StvOptions::default()).unwrap();
+    // Quota 4: A's surplus of 2 (6 papers at 0.33333) has nowhere to go.
+    assert_eq!(r.rounds[1].exhausted.to_string(), "1.99998");
+}
+
+#[test]
 fn irv_needs_one_seat() {
     let e = election(&["A", "B"], 2, &[(1, &[0])]);
     assert!(matches!(
