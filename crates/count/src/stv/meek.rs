@@ -594,6 +594,11 @@ impl<N: Number> Meek<'_, N> {
             last = self.surplus.clone();
             for c in self.of_state(State::Elected) {
                 let c = c as usize;
+                if !self.votes[c].is_positive() {
+                    // Cannot happen with real ballots (a winner keeps part of every ballot
+                    // that reaches them); guarded so a malformed profile cannot divide by 0.
+                    continue;
+                }
                 self.kf[c] = self.kf[c]
                     .mul_up(&self.quota)
                     .div_up(&self.votes[c])

@@ -406,4 +406,43 @@ proptest! {
             prop_assert_eq!(r.elected.len(), (e.seats as usize).min(hopefuls));
         }
     }
+
+    #[test]
+    fn any_profile_counts_without_panicking(
+        n in 1usize..6,
+        seats in 1u32..4,
+        withdrawn in proptest::collection::vec(any::<bool>(), 6),
+        ballots in proptest::collection::vec(
+            (0u64..5, proptest::collection::vec(proptest::collection::vec(0u32..6, 0..3), 0..6)),
+            0..12,
+        ),
+    ) {
+        let e = Election {
+            title: "any".into(),
+            seats,
+            candidates: (0..n)
+                .map(|i| Candidate { name: format!("c{i}"), nick: None, withdrawn: withdrawn[i] })
+                .collect(),
+            ballots: ballots
+                .into_iter()
+                .map(|(weight, ranks)| Ballot {
+                    weight,
+                    ranks: ranks
+                        .into_iter()
+                        .map(|g| g.into_iter().filter(|&c| (c as usize) < n).map(CandidateId).collect())
+                        .collect(),
+                })
+                .collect(),
+        };
+        for m in ALL.into_iter().chain([StvMethod::Irv, StvMethod::Minneapolis]) {
+            let mut e = e.clone();
+            if m == StvMethod::Irv {
+                e.seats = 1;
+            }
+            let r = count(&e, m, &StvOptions::default()).unwrap();
+            let eligible = e.candidates.iter().filter(|c| !c.withdrawn).count();
+            prop_assert_eq!(r.elected.len(), (e.seats as usize).min(eligible), "{:?}", m);
+            prop_assert!(r.elected.iter().all(|c| !e.candidates[c.index()].withdrawn));
+        }
+    }
 }
