@@ -1,0 +1,721 @@
+//! A constitution version: numbered clauses of text, the machine rules attached to them, an
+//! effective date and the decision that adopted it. Built only through [`Constitution::new`]
+//! (or the file reader), which checks the rules fit together, so the evaluator never meets a
+//! committee that does not exist or two clauses setting the same notice period.
+
+use std::collections::HashSet;
+
+use charter_domain::UnitKind;
+use chrono::NaiveDate;
+
+use crate::error::{ConstitutionError, Location};
+use crate::expr::{Atom, Expr};
+use crate::words::{
+    ClauseRef, Context, ContextPattern, DecisionKind, Duration, Fraction, Key, Quorum, Right,
+    Threshold,
+};
+
+/// The decision that adopted a version: free text as the minutes put it, and, where known,
+/// the body and date, so the app can link it to the recorded decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdoptedBy {
+    pub text: String,
+    pub body: Option<Key>,
+    pub on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Effect {
+    /// Gives the rights to members who meet the condition.
+    Grant,
+    /// Takes the rights away from members who do not meet the condition, whatever any grant
+    /// says.
+    Restrict,
+}
+
+/// Who may do what, where. For a grant the condition says who receives the rights; for a
+/// restriction it says who keeps them ("unless").
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RightRule {
+    pub effect: Effect,
+    pub rights: Vec<Right>,
+    pub contexts: Vec<ContextPattern>,
+    pub condition: Expr,
+    /// The rule in the authors' own words, used in explanations instead of generated ones.
+    pub says: Option<String>,
+}
+
+impl RightRule {
+    pub fn applies_to(&self, right: Right, context: &Context) -> bool {
+        self.rights.contains(&right) && self.contexts.iter().any(|p| p.matches(context))
+    }
+
+    pub fn rights_words(&self) -> String {
+        join_words(
+            &self
+                .rights
+                .iter()
+                .map(|r| r.verb().to_string())
+                .collect::<Vec<_>>(),
+            "and",
+        )
+    }
+
+    pub fn contexts_words(&self) -> String {
+        join_words(
+            &self
+                .contexts
+                .iter()
+                .map(ContextPattern::words)
+                .collect::<Vec<_>>(),
+            "and",
+        )
+    }
+
+    pub fn describe(&self) -> String {
+        if let Some(s) = &self.says {
+            return s.clone();
+        }
+        match self.effect {
+            Effect::Grant => format!(
+                "members who are {} may {} in {}",
+                self.condition.words(),
+                self.rights_words(),
+                self.contexts_words()
+            ),
+            Effect::Restrict => format!(
+                "only members who are {} may {} in {}",
+                self.condition.words(),
+                join_words(
+                    &self
+                        .rights
+                        .iter()
+                        .map(|r| r.verb().to_string())
+                        .collect::<Vec<_>>(),
+                    "or"
+                ),
+                self.contexts_words()
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NoticeRule {
+    pub meeting: Key,
+    pub clear_days: u32,
+}
+
+impl NoticeRule {
+    pub fn describe(&self) -> String {
+        format!(
+            "a {} needs {} clear days' notice",
+            self.meeting.words(),
+            self.clear_days
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct QuorumRule {
+    pub meeting: Key,
+    /// A quorum for one body's meetings, overriding the meeting kind's general quorum.
+    pub body: Option<Key>,
+    pub quorum: Quorum,
+}
+
+impl QuorumRule {
+    pub fn describe(&self) -> String {
+        match &self.body {
+            Some(b) => format!(
+                "the quorum of a {} of the {} is {}",
+                self.meeting.words(),
+                b.words(),
+                self.quorum.words()
+            ),
+            None => format!(
+                "the quorum of a {} is {}",
+                self.meeting.words(),
+                self.quorum.words()
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ThresholdRule {
+    pub decision: DecisionKind,
+    /// The bodies (or `member-ballot`) that may take this kind of decision.
+    pub by: Vec<Key>,
+    pub threshold: Threshold,
+}
+
+impl ThresholdRule {
+    pub fn describe(&self) -> String {
+        format!(
+            "{} may be decided by {}, and needs {}",
+            capitalise(self.decision.words()),
+            join_words(&self.by.iter().map(by_words).collect::<Vec<_>>(), "or"),
+            self.threshold.words()
+        )
+    }
+}
+
+/// How a body's seats are filled.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Filling {
+    /// Every member of the unit sits (a branch's all-members meeting, an open conference).
+    AllMembers,
+    /// Elected by a body or by member ballot.
+    ElectedBy(Key),
+    AppointedBy(Key),
+    /// Each unit of this level sends delegates (branches to conference).
+    DelegatedBy(UnitKind),
+}
+
+impl Filling {
+    pub fn words(&self) -> String {
+        match self {
+            Filling::AllMembers => "open to all members".into(),
+            Filling::ElectedBy(k) => format!("elected by {}", by_words(k)),
+            Filling::AppointedBy(k) => format!("appointed by the {}", k.words()),
+            Filling::DelegatedBy(u) => format!("made up of delegates from each {}", u.as_str()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Body {
+    pub key: Key,
+    pub name: String,
+    /// National bodies exist once; regional and branch bodies once per unit of that level.
+    pub level: UnitKind,
+    /// `None` when the body is all its members rather than a number of seats.
+    pub seats: Option<u32>,
+    pub filled: Filling,
+    pub term: Option<Duration>,
+}
+
+impl Body {
+    /// A committee is a body with seats; rights in it are `committee:<key>`.
+    pub fn is_committee(&self) -> bool {
+        self.seats.is_some()
+    }
+
+    pub fn describe(&self) -> String {
+        let mut s = format!(
+            "the {} ({}, {} level",
+            self.name,
+            self.key,
+            self.level.as_str()
+        );
+        if let Some(n) = self.seats {
+            s.push_str(&format!(", {n} seats"));
+        }
+        s.push_str(&format!(") is {}", self.filled.words()));
+        if let Some(t) = self.term {
+            s.push_str(&format!(" for a term of {t}"));
+        }
+        s
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TermRule {
+    /// An office (`chair`) or a body (`steering-committee`).
+    pub of: Key,
+    pub length: Duration,
+}
+
+impl TermRule {
+    pub fn describe(&self) -> String {
+        format!("a term as {} lasts {}", self.of.words(), self.length)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DeadlineRule {
+    /// The step that must happen in time: `appeal`, `appeal-hearing`, `charge-response`…
+    pub step: Key,
+    pub within: Duration,
+}
+
+impl DeadlineRule {
+    pub fn describe(&self) -> String {
+        format!(
+            "the {} must happen within {}",
+            self.step.words(),
+            self.within
+        )
+    }
+}
+
+/// How many members or branches can force a meeting of this kind.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RequisitionRule {
+    pub meeting: Key,
+    pub members: Option<Fraction>,
+    pub branches: Option<u32>,
+}
+
+impl RequisitionRule {
+    pub fn describe(&self) -> String {
+        let mut who = Vec::new();
+        if let Some(f) = self.members {
+            who.push(format!("{} of the members", f.words()));
+        }
+        if let Some(b) = self.branches {
+            who.push(format!("{b} branches"));
+        }
+        format!(
+            "{} can require a {}",
+            join_words(&who, "or"),
+            self.meeting.words()
+        )
+    }
+}
+
+/// How this version may be changed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AmendmentRule {
+    pub by: Vec<Key>,
+    pub notice_clear_days: u32,
+    pub threshold: Threshold,
+}
+
+impl AmendmentRule {
+    pub fn describe(&self) -> String {
+        format!(
+            "the constitution may be amended by {}, with {} clear days' notice of the amendment, by {}",
+            join_words(&self.by.iter().map(by_words).collect::<Vec<_>>(), "or"),
+            self.notice_clear_days,
+            self.threshold.words()
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clause {
+    pub number: ClauseRef,
+    pub title: String,
+    pub text: String,
+    pub rights: Vec<RightRule>,
+    pub notices: Vec<NoticeRule>,
+    pub quorums: Vec<QuorumRule>,
+    pub thresholds: Vec<ThresholdRule>,
+    pub bodies: Vec<Body>,
+    pub terms: Vec<TermRule>,
+    pub dues_grace_days: Option<u32>,
+    pub deadlines: Vec<DeadlineRule>,
+    pub requisitions: Vec<RequisitionRule>,
+    pub amendment: Option<AmendmentRule>,
+}
+
+impl Clause {
+    /// A clause of text with no machine rules yet.
+    pub fn new(number: ClauseRef, title: impl Into<String>, text: impl Into<String>) -> Self {
+        Clause {
+            number,
+            title: title.into(),
+            text: text.into(),
+            rights: Vec::new(),
+            notices: Vec::new(),
+            quorums: Vec::new(),
+            thresholds: Vec::new(),
+            bodies: Vec::new(),
+            terms: Vec::new(),
+            dues_grace_days: None,
+            deadlines: Vec::new(),
+            requisitions: Vec::new(),
+            amendment: None,
+        }
+    }
+
+    pub fn number(&self) -> &ClauseRef {
+        &self.number
+    }
+
+    /// Each machine rule in words, in a fixed order, for the UI and for diffs.
+    pub fn rules_in_words(&self) -> Vec<String> {
+        let mut v: Vec<String> = Vec::new();
+        v.extend(self.rights.iter().map(RightRule::describe));
+        v.extend(self.notices.iter().map(NoticeRule::describe));
+        v.extend(self.quorums.iter().map(QuorumRule::describe));
+        v.extend(self.thresholds.iter().map(ThresholdRule::describe));
+        v.extend(self.bodies.iter().map(Body::describe));
+        v.extend(self.terms.iter().map(TermRule::describe));
+        if let Some(d) = self.dues_grace_days {
+            v.push(format!(
+                "a member stays paid up for {d} days after their dues run out"
+            ));
+        }
+        v.extend(self.deadlines.iter().map(DeadlineRule::describe));
+        v.extend(self.requisitions.iter().map(RequisitionRule::describe));
+        v.extend(self.amendment.iter().map(AmendmentRule::describe));
+        v
+    }
+}
+
+/// One version of the constitution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Constitution {
+    name: String,
+    version: String,
+    effective: NaiveDate,
+    adopted_by: AdoptedBy,
+    clauses: Vec<Clause>,
+    /// Copied out of its clause at build time because every rights question needs it.
+    grace_days: u32,
+}
+
+/// The body key used for decisions taken by a ballot of all members rather than a meeting.
+pub const MEMBER_BALLOT: &str = "member-ballot";
+
+impl Constitution {
+    pub fn new(
+        name: impl Into<String>,
+        version: impl Into<String>,
+        effective: NaiveDate,
+        adopted_by: AdoptedBy,
+        clauses: Vec<Clause>,
+    ) -> Result<Self, ConstitutionError> {
+        let name = name.into();
+        let version = version.into();
+        if name.trim().is_empty() {
+            return Err(ConstitutionError::at(
+                Location::File,
+                "the constitution has no name",
+            ));
+        }
+        if version.trim().is_empty() {
+            return Err(ConstitutionError::at(
+                Location::File,
+                "the version has no label",
+            ));
+        }
+        validate(&clauses)?;
+        let grace_days = clauses.iter().find_map(|c| c.dues_grace_days).unwrap_or(0);
+        Ok(Constitution {
+            name,
+            version,
+            effective,
+            adopted_by,
+            clauses,
+            grace_days,
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    pub fn effective(&self) -> NaiveDate {
+        self.effective
+    }
+
+    pub fn adopted_by(&self) -> &AdoptedBy {
+        &self.adopted_by
+    }
+
+    pub fn clauses(&self) -> &[Clause] {
+        &self.clauses
+    }
+
+    pub fn clause(&self, number: &ClauseRef) -> Option<&Clause> {
+        self.clauses.iter().find(|c| c.number() == number)
+    }
+
+    /// Days a member stays paid up after their dues run out; 0 when no clause says.
+    pub fn grace_days(&self) -> u32 {
+        self.grace_days
+    }
+
+    pub fn grace_clause(&self) -> Option<&ClauseRef> {
+        self.clauses
+            .iter()
+            .find(|c| c.dues_grace_days.is_some())
+            .map(Clause::number)
+    }
+
+    pub fn right_rules(&self) -> impl Iterator<Item = (&ClauseRef, &RightRule)> {
+        self.clauses
+            .iter()
+            .flat_map(|c| c.rights.iter().map(move |r| (c.number(), r)))
+    }
+
+    pub fn notice_for(&self, meeting: &Key) -> Option<(&ClauseRef, &NoticeRule)> {
+        self.items(|c| &c.notices)
+            .find(|(_, n)| &n.meeting == meeting)
+    }
+
+    /// The quorum for a meeting of `body`: a body-specific rule wins over the meeting kind's.
+    pub fn quorum_for(&self, meeting: &Key, body: &Key) -> Option<(&ClauseRef, &QuorumRule)> {
+        let mut general = None;
+        for (c, q) in self.items(|c| &c.quorums) {
+            if &q.meeting != meeting {
+                continue;
+            }
+            match &q.body {
+                Some(b) if b == body => return Some((c, q)),
+                Some(_) => {}
+                None => general = general.or(Some((c, q))),
+            }
+        }
+        general
+    }
+
+    pub fn threshold_for(&self, decision: DecisionKind) -> Option<(&ClauseRef, &ThresholdRule)> {
+        self.items(|c| &c.thresholds)
+            .find(|(_, t)| t.decision == decision)
+    }
+
+    pub fn bodies(&self) -> impl Iterator<Item = (&ClauseRef, &Body)> {
+        self.items(|c| &c.bodies)
+    }
+
+    pub fn body(&self, key: &Key) -> Option<(&ClauseRef, &Body)> {
+        self.bodies().find(|(_, b)| &b.key == key)
+    }
+
+    pub fn term_of(&self, of: &Key) -> Option<(&ClauseRef, Duration)> {
+        if let Some((c, t)) = self.items(|c| &c.terms).find(|(_, t)| &t.of == of) {
+            return Some((c, t.length));
+        }
+        self.body(of).and_then(|(c, b)| b.term.map(|t| (c, t)))
+    }
+
+    /// The last day on which `step` may happen, counted from `from`, and the clause that says so.
+    pub fn deadline(&self, step: &Key, from: NaiveDate) -> Option<(&ClauseRef, NaiveDate)> {
+        self.items(|c| &c.deadlines)
+            .find(|(_, d)| &d.step == step)
+            .and_then(|(c, d)| d.within.after(from).map(|date| (c, date)))
+    }
+
+    pub fn requisition_for(&self, meeting: &Key) -> Option<(&ClauseRef, &RequisitionRule)> {
+        self.items(|c| &c.requisitions)
+            .find(|(_, r)| &r.meeting == meeting)
+    }
+
+    pub fn amendment_procedure(&self) -> Option<(&ClauseRef, &AmendmentRule)> {
+        self.clauses
+            .iter()
+            .find_map(|c| c.amendment.as_ref().map(|a| (c.number(), a)))
+    }
+
+    /// Every concrete context this version speaks of, for a member's "what may I do" page
+    /// and for impact previews: the standard ones and one per committee.
+    pub fn contexts(&self) -> Vec<Context> {
+        let mut v = vec![
+            Context::BranchMeeting,
+            Context::RegionalMeeting,
+            Context::Conference,
+            Context::MemberBallot,
+        ];
+        for (_, b) in self.bodies() {
+            if b.is_committee() {
+                v.push(Context::Committee(b.key.clone()));
+            }
+        }
+        for (_, r) in self.right_rules() {
+            for p in &r.contexts {
+                if let ContextPattern::Exactly(c) = p
+                    && !v.contains(c)
+                {
+                    v.push(c.clone());
+                }
+            }
+        }
+        v
+    }
+
+    fn items<'a, T: 'a>(
+        &'a self,
+        pick: impl Fn(&'a Clause) -> &'a Vec<T> + 'a,
+    ) -> impl Iterator<Item = (&'a ClauseRef, &'a T)> + 'a {
+        self.clauses
+            .iter()
+            .flat_map(move |c| pick(c).iter().map(move |x| (c.number(), x)))
+    }
+}
+
+fn validate(clauses: &[Clause]) -> Result<(), ConstitutionError> {
+    let mut numbers = HashSet::new();
+    for c in clauses {
+        let n = &c.number;
+        if !numbers.insert(n.clone()) {
+            return Err(ConstitutionError::at(
+                Location::Clause(n.to_string()),
+                "this clause number is used twice",
+            ));
+        }
+    }
+    let bodies: Vec<&Body> = clauses.iter().flat_map(|c| &c.bodies).collect();
+    let is_body = |k: &Key| bodies.iter().any(|b| &b.key == k);
+    let is_decider = |k: &Key| k.as_str() == MEMBER_BALLOT || is_body(k);
+
+    let mut once: HashSet<String> = HashSet::new();
+    let mut only_once = |c: &Clause, what: String| {
+        if once.insert(what.clone()) {
+            Ok(())
+        } else {
+            Err(ConstitutionError::at(
+                Location::Clause(c.number().to_string()),
+                format!("{what} is already set by another clause"),
+            ))
+        }
+    };
+    for c in clauses {
+        let here = || Location::Clause(c.number().to_string());
+        for (i, r) in c.rights.iter().enumerate() {
+            let at = || Location::ClauseItem {
+                clause: c.number().to_string(),
+                item: "rule",
+                index: i + 1,
+            };
+            if r.rights.is_empty() {
+                return Err(ConstitutionError::at(at(), "the rule names no rights"));
+            }
+            if r.contexts.is_empty() {
+                return Err(ConstitutionError::at(
+                    at(),
+                    "the rule names no contexts ('in')",
+                ));
+            }
+            for p in &r.contexts {
+                if let ContextPattern::Exactly(Context::Committee(k)) = p
+                    && !bodies.iter().any(|b| &b.key == k && b.is_committee())
+                {
+                    return Err(ConstitutionError::at(
+                        at(),
+                        format!("context 'committee:{k}' names no committee of this constitution"),
+                    ));
+                }
+            }
+            for a in r.condition.atoms() {
+                if let Atom::HoldsSeat(Some(k)) = a
+                    && !is_body(k)
+                {
+                    return Err(ConstitutionError::at(
+                        at(),
+                        format!("the condition names '{k}', which is no body of this constitution"),
+                    ));
+                }
+            }
+        }
+        for n in &c.notices {
+            only_once(c, format!("the notice for a {}", n.meeting.words()))?;
+        }
+        for q in &c.quorums {
+            let what = match &q.body {
+                Some(b) => format!("the quorum of a {} of the {}", q.meeting.words(), b.words()),
+                None => format!("the quorum of a {}", q.meeting.words()),
+            };
+            only_once(c, what)?;
+            if let Some(b) = &q.body
+                && !is_body(b)
+            {
+                return Err(ConstitutionError::at(
+                    here(),
+                    format!("the quorum names '{b}', which is no body of this constitution"),
+                ));
+            }
+        }
+        for t in &c.thresholds {
+            only_once(c, format!("the threshold for {}", t.decision.words()))?;
+            if t.by.is_empty() {
+                return Err(ConstitutionError::at(
+                    here(),
+                    format!("no body is named to decide {}", t.decision.words()),
+                ));
+            }
+            if let Some(k) = t.by.iter().find(|k| !is_decider(k)) {
+                return Err(ConstitutionError::at(
+                    here(),
+                    format!("'{k}' is no body of this constitution, nor member-ballot"),
+                ));
+            }
+        }
+        for b in &c.bodies {
+            only_once(c, format!("the body '{}'", b.key))?;
+            let named = match &b.filled {
+                Filling::ElectedBy(k) => Some(k),
+                Filling::AppointedBy(k) => Some(k),
+                _ => None,
+            };
+            if let Some(k) = named
+                && !is_decider(k)
+            {
+                return Err(ConstitutionError::at(
+                    here(),
+                    format!(
+                        "the {} is filled by '{k}', which is no body of this constitution",
+                        b.name
+                    ),
+                ));
+            }
+        }
+        for t in &c.terms {
+            only_once(c, format!("the term of {}", t.of.words()))?;
+        }
+        if c.dues_grace_days.is_some() {
+            only_once(c, "the dues grace period".into())?;
+        }
+        for d in &c.deadlines {
+            only_once(c, format!("the deadline for {}", d.step.words()))?;
+        }
+        for r in &c.requisitions {
+            only_once(c, format!("the requisition of a {}", r.meeting.words()))?;
+            if r.members.is_none() && r.branches.is_none() {
+                return Err(ConstitutionError::at(
+                    here(),
+                    "a requisition needs a share of members, a number of branches, or both",
+                ));
+            }
+        }
+        if let Some(a) = &c.amendment {
+            only_once(c, "the amendment procedure".into())?;
+            if let Some(k) = a.by.iter().find(|k| !is_decider(k)) {
+                return Err(ConstitutionError::at(
+                    here(),
+                    format!("'{k}' is no body of this constitution, nor member-ballot"),
+                ));
+            }
+            if a.by.is_empty() {
+                return Err(ConstitutionError::at(
+                    here(),
+                    "no body is named to adopt amendments",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn by_words(k: &Key) -> String {
+    if k.as_str() == MEMBER_BALLOT {
+        "a ballot of all members".into()
+    } else {
+        format!("the {}", k.words())
+    }
+}
+
+/// "a, b and c".
+pub(crate) fn join_words(items: &[String], conj: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} {conj} {last}", init.join(", ")),
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}

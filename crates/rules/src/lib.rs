@@ -1,0 +1,43 @@
+//! Charter's constitution engine.
+//!
+//! A constitution is versioned text of numbered clauses that carry machine rules: rights
+//! (who may attend, speak, vote, stand, nominate, propose, where), procedure (notice, quorum,
+//! thresholds, terms, grace, deadlines, requisitions) and structure (bodies and how their
+//! seats are filled). This crate reads and writes the authored file, answers "may this
+//! member do this, and why not?" with the clause that decided, checks whether a recorded
+//! decision or amendment binds, compares versions and previews an amendment's impact.
+//!
+//! Deliberately absent: I/O beyond parsing strings, async, SQL and HTTP. Time is an
+//! argument. The engine's types are not `Serialize`; serde appears only in the file format.
+
+mod constitution;
+mod diff;
+mod error;
+mod expr;
+mod facts;
+mod file;
+mod history;
+mod impact;
+mod procedure;
+mod rights;
+mod words;
+
+pub use constitution::{
+    AdoptedBy, AmendmentRule, Body, Clause, Constitution, DeadlineRule, Effect, Filling,
+    MEMBER_BALLOT, NoticeRule, QuorumRule, RequisitionRule, RightRule, TermRule, ThresholdRule,
+};
+pub use diff::{ClauseChange, VersionDiff, WordDiff, Words, diff};
+pub use error::{ConstitutionError, ExprError, HistoryError, Location, ValueError};
+pub use expr::{Atom, Cmp, Expr};
+pub use facts::{Affiliation, Env, MemberFacts};
+pub use history::History;
+pub use impact::{Counts, Impact, RightImpact, impact_preview};
+pub use procedure::{
+    Adoption, Binding, Check, DecisionRecord, Failure, NotBinding, check_amendment_adoption,
+    check_decision, check_requisition,
+};
+pub use rights::RightDecision;
+pub use words::{
+    Base, ClauseRef, Comparison, Context, ContextPattern, DecisionKind, Duration, Forum, Fraction,
+    Key, Quorum, Right, Threshold, TimeUnit, clear_days,
+};
