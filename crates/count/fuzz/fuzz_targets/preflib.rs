@@ -1,0 +1,10 @@
+//! PrefLib .soi/.toc: never panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        let _ = charter_count::preflib::parse(text);
+    }
+});
