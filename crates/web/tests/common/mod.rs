@@ -185,13 +185,12 @@ async fn store(
             Some((Arc::new(store), None))
         }
         Backend::Postgres => {
-            // The PostgreSQL store lands separately; until the web crate depends on it these
-            // tests say loudly that they did not run.
-            charter_test_support::require_or_skip(
-                charter_test_support::Requirement::Postgres,
-                "the web tests are not wired to the PostgreSQL store yet",
-            );
-            None
+            // Skips loudly (or fails on CI) when no PostgreSQL server is configured.
+            let db = charter_test_support::fresh_database().await?;
+            let store = charter_store_postgres::PgStore::connect(db.url())
+                .await
+                .expect("the test database accepts connections");
+            Some((Arc::new(store), Some(Box::new(db))))
         }
     }
 }
