@@ -523,7 +523,9 @@ impl App {
             event_actor(actor, office.as_ref()),
             "member.affiliation_added",
             format!("member:{}", member.0),
-            json!({"member": member.0, "organisation": org, "since": since.map(|d| d.to_string())}),
+            // The organisation's name stays out of the event: political affiliation is
+            // special-category data and the governance log is readable by every member.
+            json!({"member": member.0, "since": since.map(|d| d.to_string())}),
             "affiliation declared",
         );
         Ok(self

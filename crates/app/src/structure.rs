@@ -19,7 +19,9 @@ impl UnitSummary {
     /// Paid-up members as a share of members, in whole per cent.
     pub fn paid_up_percent(&self) -> u64 {
         let m = self.stats.members();
-        (self.stats.paid_up * 100 + m / 2).checked_div(m).unwrap_or(0)
+        (self.stats.paid_up * 100 + m / 2)
+            .checked_div(m)
+            .unwrap_or(0)
     }
 }
 
