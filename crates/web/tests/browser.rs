@@ -1,0 +1,299 @@
+//! The pages in real headless Chromium: signing in, searching the directory, opening a
+//! member, an officer's edit with a validation error and then success, a refusal across
+//! branches, and the keyboard's first stop. Skips loudly without a browser (fails on CI).
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use charter_domain::{MemberId, MemberStatus, UnitId};
+use charter_store::{MemberQuery, MemberScope, MemberSort};
+use charter_test_support::browser;
+use common::{BRANCH_SECRETARY, Backend, MEMBER, NATIONAL, TREASURER, TestApp};
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
+use fantoccini::{Client, Locator};
+
+const WAIT: Duration = Duration::from_secs(10);
+
+/// A browser and a fresh app, or `None` when the browser is unavailable (already reported).
+async fn setup() -> Option<(Client, TestApp)> {
+    let client = browser().await?;
+    let app = TestApp::spawn(Backend::Sqlite)
+        .await
+        .expect("SQLite always runs");
+    Some((client, app))
+}
+
+async fn wait_for_path(c: &Client, path: &str) {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let url = c.current_url().await.expect("current url");
+        if url.path() == path {
+            return;
+        }
+        assert!(Instant::now() < deadline, "never reached {path}; at {url}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The text of the first element matching `css`, once it contains `needle`.
+async fn wait_for_text(c: &Client, css: &str, needle: &str) -> String {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if let Ok(el) = c.find(Locator::Css(css)).await
+            && let Ok(text) = el.text().await
+            && text.contains(needle)
+        {
+            return text;
+        }
+        if Instant::now() >= deadline {
+            let source = c.source().await.unwrap_or_default();
+            panic!("{needle:?} never appeared in {css}: {source}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn fill(c: &Client, id: &str, value: &str) {
+    let el = c.find(Locator::Id(id)).await.expect(id);
+    el.clear().await.expect("clear");
+    el.send_keys(value).await.expect("type");
+}
+
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .expect(css)
+        .click()
+        .await
+        .expect("click");
+}
+
+async fn sign_in(c: &Client, app: &TestApp, role: &str) {
+    let acct = app.account(role).clone();
+    c.goto(&format!("{}/sign-in", app.base_url))
+        .await
+        .expect("open sign-in");
+    fill(c, "email", &acct.email).await;
+    fill(c, "password", &acct.password).await;
+    click(c, "main form button[type=submit]").await;
+    wait_for_path(c, "/me").await;
+}
+
+async fn member_of(app: &TestApp, role: &str) -> (MemberId, String, String) {
+    let branch: UnitId = app
+        .app()
+        .actor(app.account(role).member)
+        .await
+        .expect("actor")
+        .home_branch;
+    let accounts: Vec<MemberId> = app.accounts.iter().map(|a| a.member).collect();
+    let page = app
+        .store()
+        .search_members(
+            &MemberQuery {
+                scope: MemberScope::Branches(vec![branch]),
+                text: None,
+                branch: None,
+                status: Some(MemberStatus::Active),
+                paid_up: None,
+                sort: MemberSort::Name,
+                page: 1,
+                per_page: 50,
+            },
+            None,
+        )
+        .await
+        .expect("search");
+    let m = page
+        .items
+        .into_iter()
+        .find(|m| !accounts.contains(&m.id))
+        .expect("an ordinary member");
+    (m.id, m.first_name, m.last_name)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_in_refuses_a_wrong_password_then_lands_on_my_membership() {
+    let Some((c, app)) = setup().await else {
+        return;
+    };
+    let acct = app.account(MEMBER).clone();
+    c.goto(&format!("{}/me", app.base_url)).await.unwrap();
+    wait_for_path(&c, "/sign-in").await;
+    fill(&c, "email", &acct.email).await;
+    fill(&c, "password", "not my password").await;
+    click(&c, "main form button[type=submit]").await;
+    wait_for_text(&c, "[role=alert]", "email or password is wrong").await;
+    let email = c.find(Locator::Id("email")).await.unwrap();
+    assert_eq!(
+        email.prop("value").await.unwrap().as_deref(),
+        Some(acct.email.as_str())
+    );
+    assert_eq!(
+        email.attr("aria-invalid").await.unwrap().as_deref(),
+        Some("true")
+    );
+
+    fill(&c, "password", &acct.password).await;
+    click(&c, "main form button[type=submit]").await;
+    // Back to the page that asked for a sign-in.
+    wait_for_path(&c, "/me").await;
+    wait_for_text(&c, "h1", "My membership").await;
+    wait_for_text(&c, "#access-log", "Who has read my data").await;
+
+    click(&c, ".site-nav button[type=submit]").await;
+    wait_for_text(&c, "h1", "Welcome to Charter").await;
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_searches_filters_and_opens_a_member() {
+    let Some((c, app)) = setup().await else {
+        return;
+    };
+    let (id, first, last) = member_of(&app, BRANCH_SECRETARY).await;
+    sign_in(&c, &app, NATIONAL).await;
+    click(&c, ".site-nav a[href='/members']").await;
+    wait_for_path(&c, "/members").await;
+    fill(&c, "f-q", &last).await;
+    click(&c, "#f-form button[type=submit]").await;
+    wait_for_text(&c, "#result-count", "found").await;
+    let link = c
+        .find(Locator::Css(&format!(
+            "#directory a[href='/members/{}']",
+            id.0
+        )))
+        .await
+        .expect("the member is listed");
+    assert!(link.text().await.unwrap().contains(&first));
+
+    // Filter by status: every row shown has it, and the choice stays selected.
+    fill(&c, "f-q", "").await;
+    c.find(Locator::Id("f-status"))
+        .await
+        .unwrap()
+        .select_by_value("lapsed")
+        .await
+        .unwrap();
+    click(&c, "#f-form button[type=submit]").await;
+    wait_for_text(&c, "caption", "Members sorted by").await;
+    let statuses = c
+        .find_all(Locator::Css("#directory tbody td:nth-of-type(2)"))
+        .await
+        .unwrap();
+    assert!(!statuses.is_empty());
+    for s in statuses {
+        assert_eq!(s.text().await.unwrap(), "lapsed");
+    }
+    let url = c.current_url().await.unwrap();
+    assert!(url.query().unwrap_or("").contains("status=lapsed"), "{url}");
+
+    // Open the member found by the search.
+    c.goto(&format!(
+        "{}/members?q={}",
+        app.base_url,
+        last.replace(' ', "+")
+    ))
+    .await
+    .unwrap();
+    click(&c, &format!("#directory a[href='/members/{}']", id.0)).await;
+    wait_for_path(&c, &format!("/members/{}", id.0)).await;
+    wait_for_text(&c, "h1", &last).await;
+    wait_for_text(&c, "#status-history", "Status history").await;
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_fixes_a_bad_postcode_and_saves() {
+    let Some((c, app)) = setup().await else {
+        return;
+    };
+    let (id, _, _) = member_of(&app, BRANCH_SECRETARY).await;
+    sign_in(&c, &app, BRANCH_SECRETARY).await;
+    c.goto(&format!("{}/members/{}", app.base_url, id.0))
+        .await
+        .unwrap();
+    click(&c, &format!("a[href='/members/{}/edit']", id.0)).await;
+    wait_for_path(&c, &format!("/members/{}/edit", id.0)).await;
+
+    fill(&c, "postcode", "NOT A POSTCODE").await;
+    click(&c, "#form button[type=submit]").await;
+    let msg = wait_for_text(&c, "#postcode-error", "not a UK postcode").await;
+    assert!(msg.contains("SE1 7PB"), "{msg}");
+    let input = c.find(Locator::Id("postcode")).await.unwrap();
+    assert_eq!(
+        input.prop("value").await.unwrap().as_deref(),
+        Some("NOT A POSTCODE")
+    );
+    let described = input
+        .attr("aria-describedby")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(described.contains("postcode-error"), "{described}");
+    wait_for_text(&c, "[role=alert]", "not a UK postcode").await;
+
+    fill(&c, "postcode", "se1 7pb").await;
+    click(&c, "#form button[type=submit]").await;
+    wait_for_path(&c, &format!("/members/{}", id.0)).await;
+    wait_for_text(&c, "[role=status]", "Contact details saved.").await;
+    wait_for_text(&c, "dl.details", "SE1 7PB").await;
+    let rec = app.store().member(id, None).await.unwrap().unwrap().record;
+    assert_eq!(rec.postcode, "SE1 7PB");
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_branch_secretary_is_refused_another_branchs_member() {
+    let Some((c, app)) = setup().await else {
+        return;
+    };
+    let (other, _, _) = member_of(&app, TREASURER).await;
+    sign_in(&c, &app, BRANCH_SECRETARY).await;
+    c.goto(&format!("{}/members/{}", app.base_url, other.0))
+        .await
+        .unwrap();
+    wait_for_text(&c, "h1", "You may not do this").await;
+    wait_for_text(&c, "[role=alert]", "no office of yours covers their branch").await;
+    c.close().await.unwrap();
+}
+
+async fn press_tab(c: &Client) {
+    let tab: char = Key::Tab.into();
+    let keys = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: tab })
+        .then(KeyAction::Up { value: tab });
+    c.perform_actions(keys).await.expect("tab");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_skip_link_is_the_first_tab_stop() {
+    let Some((c, app)) = setup().await else {
+        return;
+    };
+    for path in ["/sign-in", "/"] {
+        c.goto(&format!("{}{path}", app.base_url)).await.unwrap();
+        press_tab(&c).await;
+        let active = c.active_element().await.unwrap();
+        assert_eq!(
+            active.attr("href").await.unwrap().as_deref(),
+            Some("#main"),
+            "{path}"
+        );
+        assert_eq!(active.text().await.unwrap(), "Skip to main content");
+    }
+    sign_in(&c, &app, MEMBER).await;
+    press_tab(&c).await;
+    let active = c.active_element().await.unwrap();
+    assert_eq!(
+        active.attr("class").await.unwrap().as_deref(),
+        Some("skip-link")
+    );
+    // Following it moves focus into the main content.
+    active.click().await.unwrap();
+    let focused = c.active_element().await.unwrap();
+    assert_eq!(focused.attr("id").await.unwrap().as_deref(), Some("main"));
+    c.close().await.unwrap();
+}
