@@ -55,8 +55,22 @@ struct Node {
     children: Vec<(u32, u32)>,
     /// (hopeful candidate, ballots whose next continuing preference it is, their weight)
     piles: Vec<(u32, Vec<u32>, u64)>,
+    /// For each candidate, 1 + its index in `piles` and in `children` (0: none), so that
+    /// filing a ballot is one lookup rather than a scan.
+    pile_slot: Vec<u32>,
+    child_slot: Vec<u32>,
     exhausted: u64,
     subtree: u64,
+}
+
+impl Node {
+    fn new(candidates: usize) -> Node {
+        Node {
+            pile_slot: vec![0; candidates],
+            child_slot: vec![0; candidates],
+            ..Node::default()
+        }
+    }
 }
 
 /// What one line of a Droop-style transcript records.
@@ -262,7 +276,7 @@ pub fn count<N: Number>(
         total_votes: N::from_u64(p.total),
         surplus: N::zero(),
         omega: N::pow10_inv(omega_exp),
-        nodes: vec![Node::default()],
+        nodes: vec![Node::new(n)],
         pos: vec![0; p.len()],
         elected: Vec::new(),
         history: Vec::new(),
@@ -340,12 +354,15 @@ impl<N: Number> Meek<'_, N> {
     // ----- the tree of elected prefixes -----
 
     fn child(&mut self, node: usize, c: u32) -> usize {
-        if let Some(&(_, i)) = self.nodes[node].children.iter().find(|(k, _)| *k == c) {
-            return i as usize;
+        let slot = self.nodes[node].child_slot[c as usize];
+        if slot > 0 {
+            return self.nodes[node].children[slot as usize - 1].1 as usize;
         }
         let i = self.nodes.len();
-        self.nodes.push(Node::default());
-        self.nodes[node].children.push((c, i as u32));
+        self.nodes.push(Node::new(self.state.len()));
+        let parent = &mut self.nodes[node];
+        parent.children.push((c, i as u32));
+        parent.child_slot[c as usize] = parent.children.len() as u32;
         i
     }
 
@@ -362,13 +379,17 @@ impl<N: Number> Meek<'_, N> {
             match self.state[c as usize] {
                 State::Hopeful => {
                     self.pos[b as usize] = k as u32;
-                    let piles = &mut self.nodes[node].piles;
-                    match piles.iter_mut().find(|(h, _, _)| *h == c) {
-                        Some(pile) => {
+                    let n = &mut self.nodes[node];
+                    match n.pile_slot[c as usize] {
+                        0 => {
+                            n.piles.push((c, vec![b], w));
+                            n.pile_slot[c as usize] = n.piles.len() as u32;
+                        }
+                        slot => {
+                            let pile = &mut n.piles[slot as usize - 1];
                             pile.1.push(b);
                             pile.2 += w;
                         }
-                        None => piles.push((c, vec![b], w)),
                     }
                     return;
                 }
@@ -390,10 +411,15 @@ impl<N: Number> Meek<'_, N> {
     fn refile(&mut self, c: u32) {
         let elected = self.state[c as usize] == State::Elected;
         for node in 0..self.nodes.len() {
-            let Some(i) = self.nodes[node].piles.iter().position(|(h, _, _)| *h == c) else {
+            let n = &mut self.nodes[node];
+            let slot = std::mem::take(&mut n.pile_slot[c as usize]);
+            if slot == 0 {
                 continue;
-            };
-            let (_, ballots, _) = self.nodes[node].piles.swap_remove(i);
+            }
+            let (_, ballots, _) = n.piles.swap_remove(slot as usize - 1);
+            if let Some(&(moved, _, _)) = n.piles.get(slot as usize - 1) {
+                n.pile_slot[moved as usize] = slot;
+            }
             let target = if elected { self.child(node, c) } else { node };
             for b in ballots {
                 let k = self.pos[b as usize] as usize + 1;
