@@ -547,6 +547,12 @@ both_backends!(
             let res = c.get(path).await;
             assert_page(&res, 404, "not found");
         }
+        assert_page(&c.get("/no/such/page").await, 404, "page not found");
+        assert_page(
+            &app.client().get("/nothing-here").await,
+            404,
+            "page not found",
+        );
         let res = c.post_form("/members/abc/status", &[("csrf", &csrf)]).await;
         assert_eq!(res.status, 404);
         let res = c

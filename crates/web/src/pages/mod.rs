@@ -52,6 +52,14 @@ pub fn router() -> Router<AppState> {
         .route("/units", get(units::national))
         .route("/units/{id}", get(units::unit))
         .route(CSS_PATH, get(assets::css))
+        .fallback(no_such_page)
+}
+
+/// Any address no route answers: an HTML 404 (API addresses answer in JSON themselves).
+async fn no_such_page(
+    crate::session::OptionalUser(session): crate::session::OptionalUser,
+) -> Response {
+    not_found(session.as_ref(), "page")
 }
 
 /// What every page's frame needs: the title, whether someone is signed in (for the nav), the
