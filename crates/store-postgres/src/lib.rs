@@ -579,6 +579,13 @@ impl Store for PgStore {
         let ids = seed::seed(&mut tx, members, event.at).await?;
         append_event(&mut tx, event).await?;
         commit(tx).await?;
+        if members.len() >= 1000 {
+            // A bulk load changes the shape of the data: refresh the planner's statistics.
+            sqlx::query("ANALYZE members")
+                .execute(&self.pool)
+                .await
+                .map_err(db_err)?;
+        }
         Ok(ids)
     }
 

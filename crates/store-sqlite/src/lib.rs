@@ -51,7 +51,7 @@ pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
                 conflict_for(d.constraint().unwrap_or_else(|| d.message()))
             } else if d.is_foreign_key_violation() {
                 StoreError::NotFound("referenced record")
-            } else if matches!(d.code().as_deref(), Some("5" | "6" | "261" | "517")) {
+            } else if matches!(d.code().as_deref(), Some("5" | "6" | "261" | "262" | "517")) {
                 // SQLITE_BUSY / SQLITE_LOCKED and their extended codes, after the busy timeout.
                 StoreError::Unavailable(d.message().to_string())
             } else {
@@ -588,6 +588,15 @@ impl Store for SqliteStore {
         let ids = seed::seed(&mut tx, members, event.at).await?;
         append_event(&mut tx, event).await?;
         commit(tx).await?;
+        if members.len() >= 1000 {
+            // A bulk load changes the shape of the data: refresh the planner's statistics
+            // (sampled, so this stays cheap at a million rows).
+            sqlx::query("PRAGMA analysis_limit = 1000")
+                .execute(&self.pool)
+                .await
+                .map_err(db_err)?;
+            self.analyze().await?;
+        }
         Ok(ids)
     }
 

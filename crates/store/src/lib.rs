@@ -127,6 +127,10 @@ pub trait Store: Send + Sync + 'static {
 
     /// Inserts or updates (matched by email) each row; returns per-row outcomes in input order.
     /// One transaction for the batch; one event per row that changed something.
+    ///
+    /// An update changes names, phone, postcode, dues plan and home branch (a branch change is
+    /// recorded as a transfer); status and join date are taken only when the member is created,
+    /// since status changes go through the state machine with their own history.
     async fn import_members(
         &self,
         rows: &[NewMember],

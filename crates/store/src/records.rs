@@ -218,7 +218,8 @@ pub enum MemberSort {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberQuery {
     pub scope: MemberScope,
-    /// Matches any part of name, email or postcode, case-insensitively.
+    /// Matches any part of name, email or postcode, case-insensitively, from three characters;
+    /// one or two characters match the start of the first or last name (kept index-backed).
     pub text: Option<String>,
     pub branch: Option<UnitId>,
     pub status: Option<MemberStatus>,
