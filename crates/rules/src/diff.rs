@@ -50,6 +50,10 @@ fn word_diff(old: &str, new: &str) -> WordDiff {
     WordDiff(out)
 }
 
+fn normalise(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClauseChange {
     Added {
@@ -132,8 +136,9 @@ pub fn diff(from: &Constitution, to: &Constitution) -> VersionDiff {
                 let rules_added: Vec<String> =
                     rb.iter().filter(|r| !ra.contains(r)).cloned().collect();
                 let title = (a.title != b.title).then(|| (a.title.clone(), b.title.clone()));
-                let text = (a.text.trim() != b.text.trim())
-                    .then(|| word_diff(a.text.trim(), b.text.trim()));
+                // Line breaks in the file are layout, not wording: compare the words.
+                let (ta, tb) = (normalise(&a.text), normalise(&b.text));
+                let text = (ta != tb).then(|| word_diff(&ta, &tb));
                 if title.is_some()
                     || text.is_some()
                     || !rules_removed.is_empty()

@@ -142,16 +142,19 @@ impl Impact {
     pub fn summary(&self) -> Vec<String> {
         let mut lines: Vec<(u32, String)> = Vec::new();
         for r in &self.rights {
-            let what = format!("the right to {} in {}", r.right.verb(), r.context.words());
+            let what = format!("the right to {}", r.right.phrase(&r.context));
             for (k, verb) in [(r.total.lose, "lose"), (r.total.gain, "gain")] {
                 if k > 0 {
                     lines.push((
                         k,
                         format!(
-                            "{} member{} ({}%) would {verb} {what}",
+                            "{} member{} ({}) would {verb} {what}",
                             thousands(u64::from(k)),
                             if k == 1 { "" } else { "s" },
-                            percent(k, self.members)
+                            match percent(k, self.members) {
+                                0 => "under 1%".to_string(),
+                                p => format!("{p}%"),
+                            }
                         ),
                     ));
                 }

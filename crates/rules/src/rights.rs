@@ -61,7 +61,7 @@ impl Constitution {
                 }
             }
         }
-        let what = format!("{} in {}", right.verb(), forum.context.words());
+        let what = right.phrase(&forum.context);
 
         if !restrictions.is_empty() {
             let reason = restrictions
@@ -81,12 +81,21 @@ impl Constitution {
                 .iter()
                 .flat_map(|(_, r)| r.condition.unmet(facts, &env))
                 .collect::<Vec<_>>();
+            let mut reason = with_why(reason, &why);
+            let mut clauses: Vec<&ClauseRef> = restrictions.iter().map(|(c, _)| *c).collect();
+            // A member who also fails every grant should learn that too: meeting the
+            // restriction alone would not give them the right.
+            if met.is_empty() && !grants.is_empty() {
+                reason.push_str("; and ");
+                reason.push_str(&unmet_grants(&grants, facts, &env));
+                clauses.extend(grants.iter().map(|(c, _)| *c));
+            }
             return RightDecision {
                 context: forum.context.clone(),
                 right,
                 allowed: false,
-                clauses: sorted(restrictions.iter().map(|(c, _)| *c)),
-                reason: with_why(reason, &why),
+                clauses: sorted(clauses.into_iter()),
+                reason,
             };
         }
         if grants.is_empty() {
@@ -99,25 +108,12 @@ impl Constitution {
             };
         }
         if met.is_empty() {
-            let cited = grants
-                .iter()
-                .map(|(c, r)| {
-                    format!(
-                        "clause {c} gives it only to members who are {}",
-                        r.condition.words()
-                    )
-                })
-                .collect::<Vec<_>>();
-            let why = grants
-                .iter()
-                .flat_map(|(_, r)| r.condition.unmet(facts, &env))
-                .collect::<Vec<_>>();
             return RightDecision {
                 context: forum.context.clone(),
                 right,
                 allowed: false,
                 clauses: sorted(grants.iter().map(|(c, _)| *c)),
-                reason: with_why(format!("you may not {what}: {}", cited.join("; ")), &why),
+                reason: format!("you may not {what}: {}", unmet_grants(&grants, facts, &env)),
             };
         }
         let by: Vec<String> = grants
@@ -189,6 +185,23 @@ impl Constitution {
     }
 }
 
+fn unmet_grants(grants: &[(&ClauseRef, &RightRule)], facts: &MemberFacts, env: &Env<'_>) -> String {
+    let cited = grants
+        .iter()
+        .map(|(c, r)| {
+            format!(
+                "clause {c} gives it only to members who are {}",
+                r.condition.words()
+            )
+        })
+        .collect::<Vec<_>>();
+    let why = grants
+        .iter()
+        .flat_map(|(_, r)| r.condition.unmet(facts, env))
+        .collect::<Vec<_>>();
+    with_why(cited.join("; "), &why)
+}
+
 fn sorted<'a>(it: impl Iterator<Item = &'a ClauseRef>) -> Vec<ClauseRef> {
     let mut v: Vec<ClauseRef> = it.cloned().collect();
     v.sort();
@@ -196,9 +209,13 @@ fn sorted<'a>(it: impl Iterator<Item = &'a ClauseRef>) -> Vec<ClauseRef> {
     v
 }
 
-fn with_why(reason: String, why: &[String]) -> String {
-    let mut why: Vec<String> = why.to_vec();
-    why.dedup();
+fn with_why(reason: String, why_in: &[String]) -> String {
+    let mut why: Vec<String> = Vec::new();
+    for w in why_in {
+        if !why.contains(w) {
+            why.push(w.clone());
+        }
+    }
     if why.is_empty() {
         reason
     } else {

@@ -174,6 +174,21 @@ impl Right {
     }
 }
 
+impl Right {
+    /// The right exercised in a context, as a phrase: "attend branch meetings", "vote at
+    /// conference", "stand for election to the national committee".
+    pub fn phrase(self, context: &Context) -> String {
+        match (self, context) {
+            (Right::Attend, Context::MemberBallot) => "take part in member ballots".into(),
+            (Right::Attend, c) => format!("attend {}", c.words()),
+            (Right::Stand, Context::Committee(_)) => {
+                format!("stand for election to {}", context.words())
+            }
+            (r, c) => format!("{} {}", r.verb(), c.with_preposition()),
+        }
+    }
+}
+
 impl fmt::Display for Right {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -216,6 +231,14 @@ impl Context {
             Context::Conference => "conference".into(),
             Context::MemberBallot => "member ballots".into(),
             Context::Committee(k) => format!("the {}", k.words()),
+        }
+    }
+
+    /// The context after a verb: "in branch meetings", "at conference".
+    pub fn with_preposition(&self) -> String {
+        match self {
+            Context::Conference => "at conference".into(),
+            other => format!("in {}", other.words()),
         }
     }
 

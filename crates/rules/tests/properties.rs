@@ -1,0 +1,234 @@
+//! Properties of the engine over generated members, conditions and constitutions.
+
+mod common;
+
+use charter_domain::{MemberId, MemberStatus, OfficeKind, UnitId};
+use charter_rules::{
+    Affiliation, Clause, ClauseRef, Constitution, Context, ContextPattern, Effect, Expr, Forum,
+    History, Key, MemberFacts, Right, RightRule, impact_preview,
+};
+use common::*;
+use proptest::prelude::*;
+
+fn any_status() -> impl Strategy<Value = MemberStatus> {
+    proptest::sample::select(MemberStatus::ALL.to_vec())
+}
+
+fn any_member() -> impl Strategy<Value = MemberFacts> {
+    (
+        any_status(),
+        proptest::option::of(0u64..900),
+        0u64..900,
+        proptest::collection::vec((prop::bool::ANY, prop::bool::ANY), 0..3),
+        0i64..6,
+        proptest::collection::vec(proptest::sample::select(OfficeKind::ALL.to_vec()), 0..2),
+        proptest::collection::vec(
+            proptest::sample::select(vec![
+                "national-committee",
+                "steering-committee",
+                "national-council",
+            ]),
+            0..2,
+        ),
+    )
+        .prop_map(
+            |(status, paid, joined, affs, branch, offices, seats)| MemberFacts {
+                member: MemberId(1),
+                status,
+                paid_up_until: paid.map(|p| d(2016, 1, 1) + chrono::Days::new(p)),
+                joined_on: d(2016, 1, 1) + chrono::Days::new(joined),
+                affiliations: affs
+                    .into_iter()
+                    .map(|(ours, verified)| Affiliation {
+                        organisation: if ours {
+                            PARTY.into()
+                        } else {
+                            "Green Club".into()
+                        },
+                        verified,
+                    })
+                    .collect(),
+                home_branch: UnitId(10 + branch),
+                home_region: Some(UnitId(branch / 3)),
+                offices,
+                seats: seats.into_iter().map(|s| Key::parse(s).unwrap()).collect(),
+            },
+        )
+}
+
+fn any_date() -> impl Strategy<Value = chrono::NaiveDate> {
+    (0u64..1200).prop_map(|n| d(2015, 6, 1) + chrono::Days::new(n))
+}
+
+fn any_atom() -> impl Strategy<Value = String> {
+    proptest::sample::select(vec![
+        "paid_up".to_string(),
+        "status is active".into(),
+        "status is not suspended".into(),
+        "lapsed".into(),
+        "member_for >= 90 days".into(),
+        "member_for < 1 year".into(),
+        "member_for = 6 months".into(),
+        "affiliated".into(),
+        "affiliated(\"Socialist Alliance Party\")".into(),
+        "affiliated(\"socialist  alliance party\", verified)".into(),
+        "holds office".into(),
+        "holds office(chair)".into(),
+        "holds seat".into(),
+        "home unit within context".into(),
+        "true".into(),
+        "false".into(),
+    ])
+}
+
+/// Conditions built from the grammar, so the round-trip and evaluation properties see
+/// nesting, negation and both operators.
+fn any_condition() -> impl Strategy<Value = String> {
+    any_atom().prop_recursive(4, 24, 2, |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a} and {b}")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a}) or {b}")),
+            inner.clone().prop_map(|a| format!("not ({a})")),
+        ]
+    })
+}
+
+fn any_forum() -> impl Strategy<Value = Forum> {
+    prop_oneof![
+        (0i64..6).prop_map(|b| Forum::new(Context::BranchMeeting, Some(UnitId(10 + b)))),
+        Just(Forum::national(Context::Conference)),
+        Just(Forum::national(Context::MemberBallot)),
+        Just(Forum::national(Context::Committee(
+            Key::parse("steering-committee").unwrap()
+        ))),
+    ]
+}
+
+fn with_restriction(
+    base: &Constitution,
+    rights: Vec<Right>,
+    pattern: ContextPattern,
+    cond: Expr,
+) -> Constitution {
+    let mut clauses = base.clauses().to_vec();
+    let mut c = Clause::new(ClauseRef::parse("99.1").unwrap(), "Added restriction", "");
+    c.rights.push(RightRule {
+        effect: Effect::Restrict,
+        rights,
+        contexts: vec![pattern],
+        condition: cond,
+        says: None,
+    });
+    clauses.push(c);
+    Constitution::new(
+        base.name(),
+        "with restriction",
+        base.effective(),
+        base.adopted_by().clone(),
+        clauses,
+    )
+    .unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_parser_never_panics_on_any_text(s in "\\PC{0,200}") {
+        let _ = Expr::parse(&s);
+    }
+
+    #[test]
+    fn the_parser_never_panics_on_near_misses(s in "[a-z_ ()\",=<>!0-9]{0,120}") {
+        if let Err(e) = Expr::parse(&s) {
+            prop_assert!(e.column >= 1 && e.column <= s.chars().count() + 1, "{e} for {s:?}");
+        }
+    }
+
+    #[test]
+    fn conditions_print_back_to_the_same_tree(src in any_condition()) {
+        let e = Expr::parse(&src).unwrap();
+        let printed = e.to_string();
+        prop_assert_eq!(Expr::parse(&printed).unwrap(), e, "{}", printed);
+    }
+
+    #[test]
+    fn adding_a_restriction_never_grants_a_right(
+        m in any_member(), forum in any_forum(), on in any_date(), cond in any_condition(),
+        rights in proptest::collection::vec(proptest::sample::select(Right::ALL.to_vec()), 1..4),
+        any in prop::bool::ANY,
+    ) {
+        for base in [founding(), amendment()] {
+            let pattern = if any { ContextPattern::Any } else { ContextPattern::Exactly(forum.context.clone()) };
+            let restricted = with_restriction(&base, rights.clone(), pattern, Expr::parse(&cond).unwrap());
+            for r in Right::ALL {
+                let after = restricted.decide(&m, r, &forum, on);
+                if after.allowed {
+                    prop_assert!(base.allows(&m, r, &forum, on));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn evaluation_is_deterministic_and_the_fast_path_agrees(m in any_member(), forum in any_forum(), on in any_date()) {
+        for c in [founding(), amendment()] {
+            for r in Right::ALL {
+                let a = c.decide(&m, r, &forum, on);
+                let b = c.decide(&m, r, &forum, on);
+                prop_assert_eq!(&a, &b);
+                prop_assert_eq!(a.allowed, c.allows(&m, r, &forum, on));
+                // Every refusal names a clause, or says that none gives the right.
+                if !a.allowed {
+                    prop_assert!(!a.clauses.is_empty() || a.reason.starts_with("no clause gives"), "{}", a.reason);
+                }
+                for cl in &a.clauses {
+                    prop_assert!(a.reason.contains(&format!("clause {cl}")), "{}", a.reason);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_version_never_applies_before_its_effective_date(on in any_date(), shift in 0u64..800) {
+        let founding = founding();
+        let later = Constitution::new(
+            "later", "later", d(2016, 3, 13) + chrono::Days::new(shift),
+            founding.adopted_by().clone(), founding.clauses().to_vec(),
+        ).unwrap();
+        let h = History::new(vec![later.clone(), founding.clone()]).unwrap();
+        match h.in_force(on) {
+            None => prop_assert!(on < founding.effective()),
+            Some(v) => {
+                prop_assert!(v.effective() <= on);
+                if later.effective() <= on { prop_assert_eq!(v.version(), "later"); }
+            }
+        }
+    }
+
+    #[test]
+    fn impact_counts_equal_a_direct_count(seed in 0u64..1000, n in 0usize..300, on in any_date()) {
+        let members = generate(n, seed);
+        let (old, new) = (founding(), amendment());
+        let impact = impact_preview(&old, &new, &members, on);
+        prop_assert_eq!(impact.members as usize, n);
+        for ri in &impact.rights {
+            let forum_of = |m: &MemberFacts| Forum::new(ri.context.clone(), ri.context.home_unit(m.home_branch, m.home_region));
+            let before = members.iter().filter(|m| old.decide(m, ri.right, &forum_of(m), on).allowed).count();
+            let lose = members.iter().filter(|m| {
+                let f = forum_of(m);
+                old.decide(m, ri.right, &f, on).allowed && !new.decide(m, ri.right, &f, on).allowed
+            }).count();
+            let gain = members.iter().filter(|m| {
+                let f = forum_of(m);
+                !old.decide(m, ri.right, &f, on).allowed && new.decide(m, ri.right, &f, on).allowed
+            }).count();
+            prop_assert_eq!(ri.total.before as usize, before);
+            prop_assert_eq!(ri.total.lose as usize, lose);
+            prop_assert_eq!(ri.total.gain as usize, gain);
+            prop_assert_eq!(ri.total.after + ri.total.lose, ri.total.before + ri.total.gain);
+            prop_assert_eq!(ri.by_branch.values().map(|c| c.lose).sum::<u32>(), ri.total.lose);
+            prop_assert_eq!(ri.by_branch.values().map(|c| c.members).sum::<u32>(), n as u32);
+        }
+    }
+}
