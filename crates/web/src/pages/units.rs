@@ -59,6 +59,7 @@ struct UnitTemplate {
     id: i64,
     name: String,
     kind: &'static str,
+    description: String,
     child_kind: &'static str,
     crumbs: Vec<Crumb>,
     members: u64,
@@ -102,6 +103,13 @@ fn unit_response(session: &CurrentSession, page: UnitPage) -> Response {
         id: s.unit.id.0,
         name: s.unit.name.clone(),
         kind: kind.as_str(),
+        description: match (kind, page.ancestors.last()) {
+            (UnitKind::National, _) | (_, None) => {
+                "The whole organisation, with every region and branch.".to_string()
+            }
+            (UnitKind::Region, Some(p)) => format!("A region of {}.", p.name),
+            (UnitKind::Branch, Some(p)) => format!("A branch in {}.", p.name),
+        },
         child_kind: match kind.child_kind() {
             Some(UnitKind::Region) => "Regions",
             Some(_) => "Branches",
@@ -170,7 +178,10 @@ fn unit_response(session: &CurrentSession, page: UnitPage) -> Response {
                     .iter()
                     .map(|h| SeatView {
                         name: h.name.clone(),
-                        term: term_text(Some(h.term)),
+                        term: match h.term.ends_on {
+                            Some(end) => format!("until {}", date(end)),
+                            None => String::new(),
+                        },
                         how: h.how.clone(),
                     })
                     .collect(),

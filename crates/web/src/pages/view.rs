@@ -18,7 +18,7 @@ pub fn time(t: DateTime<Utc>) -> String {
 }
 
 pub fn by(name: &Option<String>) -> String {
-    name.clone().unwrap_or_else(|| "the system".to_string())
+    name.clone().unwrap_or_else(|| "not recorded".to_string())
 }
 
 pub struct HistoryRow {
