@@ -579,8 +579,9 @@ impl Store for PgStore {
         let ids = seed::seed(&mut tx, members, event.at).await?;
         append_event(&mut tx, event).await?;
         commit(tx).await?;
-        if members.len() >= 1000 {
-            // A bulk load changes the shape of the data: refresh the planner's statistics.
+        if crosses_power_of_two(&ids) {
+            // A bulk load changes the shape of the data: refresh the planner's statistics
+            // each time the register doubles in size.
             sqlx::query("ANALYZE members")
                 .execute(&self.pool)
                 .await
@@ -1209,4 +1210,15 @@ fn check_seat(holders: &[i64], seats: i64, member: MemberId) -> StoreResult<()> 
         });
     }
     Ok(())
+}
+
+/// Whether a batch of new ids took the register past a power of two (from 1,024 up), the
+/// points at which a bulk load has changed the data enough to refresh statistics.
+fn crosses_power_of_two(ids: &[MemberId]) -> bool {
+    match (ids.first(), ids.last()) {
+        (Some(first), Some(last)) if last.0 >= 1024 => {
+            first.0.max(1).ilog2() != last.0.max(1).ilog2() || ids.len() >= 100_000
+        }
+        _ => false,
+    }
 }

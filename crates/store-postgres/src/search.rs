@@ -35,12 +35,12 @@ fn push_filters(qb: &mut QueryBuilder<Postgres>, q: &MemberQuery) {
     }
     match q.paid_up {
         Some((true, cutoff)) => {
-            qb.push(" AND m.paid_up_until >= ").push_bind(cutoff);
+            qb.push(" AND COALESCE(m.paid_up_until, '-infinity'::date) >= ")
+                .push_bind(cutoff);
         }
         Some((false, cutoff)) => {
-            qb.push(" AND (m.paid_up_until IS NULL OR m.paid_up_until < ")
-                .push_bind(cutoff)
-                .push(")");
+            qb.push(" AND COALESCE(m.paid_up_until, '-infinity'::date) < ")
+                .push_bind(cutoff);
         }
         None => {}
     }
@@ -72,9 +72,12 @@ fn order_by(sort: MemberSort) -> &'static str {
         MemberSort::NameDesc => " ORDER BY m.sort_key DESC, m.id DESC",
         MemberSort::Joined => " ORDER BY m.joined_on, m.id",
         MemberSort::JoinedDesc => " ORDER BY m.joined_on DESC, m.id DESC",
-        // Never-paid first ascending and last descending, as SQLite orders NULLs.
-        MemberSort::PaidUpUntil => " ORDER BY m.paid_up_until ASC NULLS FIRST, m.id",
-        MemberSort::PaidUpUntilDesc => " ORDER BY m.paid_up_until DESC NULLS LAST, m.id DESC",
+        // Never-paid first ascending and last descending, the same on both backends, along
+        // the members_paid_key index.
+        MemberSort::PaidUpUntil => " ORDER BY COALESCE(m.paid_up_until, '-infinity'::date), m.id",
+        MemberSort::PaidUpUntilDesc => {
+            " ORDER BY COALESCE(m.paid_up_until, '-infinity'::date) DESC, m.id DESC"
+        }
     }
 }
 

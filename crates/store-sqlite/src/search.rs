@@ -42,12 +42,12 @@ fn push_filters(qb: &mut QueryBuilder<Sqlite>, q: &MemberQuery) {
     }
     match q.paid_up {
         Some((true, cutoff)) => {
-            qb.push(" AND m.paid_up_until >= ").push_bind(cutoff);
+            qb.push(" AND COALESCE(m.paid_up_until, '') >= ")
+                .push_bind(cutoff);
         }
         Some((false, cutoff)) => {
-            qb.push(" AND (m.paid_up_until IS NULL OR m.paid_up_until < ")
-                .push_bind(cutoff)
-                .push(")");
+            qb.push(" AND COALESCE(m.paid_up_until, '') < ")
+                .push_bind(cutoff);
         }
         None => {}
     }
@@ -81,9 +81,10 @@ fn order_by(sort: MemberSort) -> &'static str {
         MemberSort::NameDesc => " ORDER BY m.sort_key DESC, m.id DESC",
         MemberSort::Joined => " ORDER BY m.joined_on, m.id",
         MemberSort::JoinedDesc => " ORDER BY m.joined_on DESC, m.id DESC",
-        // SQLite puts NULLs first ascending and last descending, as PostgreSQL is told to.
-        MemberSort::PaidUpUntil => " ORDER BY m.paid_up_until, m.id",
-        MemberSort::PaidUpUntilDesc => " ORDER BY m.paid_up_until DESC, m.id DESC",
+        // Never-paid first ascending and last descending, the same on both backends, along
+        // the members_paid_key index.
+        MemberSort::PaidUpUntil => " ORDER BY COALESCE(m.paid_up_until, ''), m.id",
+        MemberSort::PaidUpUntilDesc => " ORDER BY COALESCE(m.paid_up_until, '') DESC, m.id DESC",
     }
 }
 
