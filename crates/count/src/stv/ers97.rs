@@ -3,8 +3,8 @@
 //!
 //! What distinguishes them from the Scottish order, and how each point is done here:
 //! - values are kept to two decimal places, fractions dropped;
-//! - quota = total votes ÷ (seats + 1), to two decimal places, rounded up; a candidate with
-//!   the quota is elected;
+//! - quota = total votes ÷ (seats + 1) truncated to two decimal places, plus 0.01 (so it
+//!   always exceeds the exact share); a candidate with the quota is elected;
 //! - **exclusive** Gregory: a surplus is transferred from the parcel that gave the candidate
 //!   the quota (all first preferences for a first-stage winner) only; only its transferable
 //!   papers take part, each at surplus ÷ transferable papers, truncated, and never more than
@@ -65,12 +65,10 @@ pub fn count(election: &Election, p: &Prepared, method: &str, seed: u64) -> Repo
     let n = election.candidates.len();
     let seats = election.seats as usize;
     let total = N::from_u64(p.total);
-    let q = total.div_int_down(seats as u64 + 1);
-    let quota = if q.mul_int(seats as u64 + 1) == total {
-        q
-    } else {
-        q + N::epsilon()
-    };
+    // Always a hundredth above the truncated share, so that no more candidates than seats
+    // can reach it even when the division is exact (4 of 8 votes for one seat would let two
+    // candidates tie at the quota).
+    let quota = total.div_int_down(seats as u64 + 1) + N::epsilon();
     let mut e = Ers {
         election,
         p,

@@ -685,7 +685,9 @@ impl<N: Number> Meek<'_, N> {
                 .map(|&c| self.votes[c as usize].clone())
                 .min()
                 .expect("count not complete, so a hopeful candidate remains");
-            let limit = low.clone() + self.surplus.clone();
+            // The surplus can be negative once a winner's vote falls below a quota that
+            // shrank under them; the lowest candidate is always among the tied.
+            let limit = low.clone() + self.surplus.clone().max(N::zero());
             let tied: Vec<u32> = hopeful
                 .iter()
                 .copied()
