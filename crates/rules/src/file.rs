@@ -326,14 +326,7 @@ fn keys(raw: &[String]) -> Result<Vec<Key>, ValueError> {
 
 fn clause_from_raw(index: usize, raw: RawClause) -> Result<Clause, ConstitutionError> {
     let number = ClauseRef::parse(&raw.number).map_err(|e| {
-        ConstitutionError::at(
-            Location::ClauseItem {
-                clause: format!("#{}", index + 1),
-                item: "number",
-                index: 1,
-            },
-            e.0,
-        )
+        ConstitutionError::at(Location::Clause(format!("#{} in the file", index + 1)), e.0)
     })?;
     let n = number.to_string();
     let at = |item: &'static str, i: usize| Location::ClauseItem {

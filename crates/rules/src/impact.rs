@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use charter_domain::UnitId;
 use chrono::NaiveDate;
 
-use crate::constitution::{Body, Constitution, join_words};
-use crate::facts::MemberFacts;
+use crate::constitution::{Body, Constitution, Effect, join_words};
+use crate::expr::Expr;
+use crate::facts::{Env, MemberFacts};
 use crate::words::{Context, Forum, Right, thousands};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -62,28 +63,31 @@ pub fn impact_preview<'a>(
         .iter()
         .flat_map(|c| Right::ALL.into_iter().map(move |r| (c.clone(), r)))
         .collect();
+    // Which rules apply to each (context, right) does not depend on the member: pick them
+    // once, so the pass over the register only evaluates conditions.
+    let from_rules: Vec<Vec<(Effect, &Expr)>> =
+        pairs.iter().map(|(c, r)| applicable(from, *r, c)).collect();
+    let to_rules: Vec<Vec<(Effect, &Expr)>> =
+        pairs.iter().map(|(c, r)| applicable(to, *r, c)).collect();
+    let mut forums: Vec<Forum> = contexts
+        .iter()
+        .map(|c| Forum::national(c.clone()))
+        .collect();
     let mut totals = vec![Counts::default(); pairs.len()];
     let mut branches: BTreeMap<UnitId, Vec<Counts>> = BTreeMap::new();
     let mut n = 0u32;
     for m in members {
         n += 1;
+        for (f, c) in forums.iter_mut().zip(&contexts) {
+            f.unit = c.home_unit(m.home_branch, m.home_region);
+        }
         let per_branch = branches
             .entry(m.home_branch)
             .or_insert_with(|| vec![Counts::default(); pairs.len()]);
-        let mut forum_for: Option<(usize, Forum)> = None;
-        for (i, (c, r)) in pairs.iter().enumerate() {
-            let ci = i / Right::ALL.len();
-            if forum_for.as_ref().is_none_or(|(k, _)| *k != ci) {
-                forum_for = Some((
-                    ci,
-                    Forum::new(c.clone(), c.home_unit(m.home_branch, m.home_region)),
-                ));
-            }
-            let Some((_, forum)) = forum_for.as_ref() else {
-                continue;
-            };
-            let a = from.allows(m, *r, forum, on);
-            let b = to.allows(m, *r, forum, on);
+        for i in 0..pairs.len() {
+            let forum = &forums[i / Right::ALL.len()];
+            let a = allowed(&from_rules[i], m, on, from.grace_days(), forum);
+            let b = allowed(&to_rules[i], m, on, to.grace_days(), forum);
             for counts in [&mut totals[i], &mut per_branch[i]] {
                 counts.members += 1;
                 counts.before += u32::from(a);
@@ -129,6 +133,38 @@ pub fn impact_preview<'a>(
     }
 }
 
+fn applicable<'c>(c: &'c Constitution, right: Right, context: &Context) -> Vec<(Effect, &'c Expr)> {
+    c.right_rules()
+        .filter(|(_, r)| r.applies_to(right, context))
+        .map(|(_, r)| (r.effect, &r.condition))
+        .collect()
+}
+
+/// The same decision as [`Constitution::allows`], over rules already picked for the pair.
+fn allowed(
+    rules: &[(Effect, &Expr)],
+    m: &MemberFacts,
+    on: NaiveDate,
+    grace_days: u32,
+    forum: &Forum,
+) -> bool {
+    let env = Env {
+        on,
+        grace_days,
+        forum,
+    };
+    let mut granted = false;
+    for (effect, cond) in rules {
+        let holds = cond.holds(m, &env);
+        match effect {
+            Effect::Grant => granted |= holds,
+            Effect::Restrict if !holds => return false,
+            Effect::Restrict => {}
+        }
+    }
+    granted
+}
+
 fn percent(part: u32, whole: u32) -> u64 {
     if whole == 0 {
         0
@@ -142,6 +178,14 @@ impl Impact {
     pub fn summary(&self) -> Vec<String> {
         let mut lines: Vec<(u32, String)> = Vec::new();
         for r in &self.rights {
+            // A committee one version lacks is reported as dissolved or created below;
+            // counting every member as losing its seats' rights would only repeat that.
+            if let Context::Committee(k) = &r.context
+                && (self.bodies_dissolved.iter().any(|b| &b.key == k)
+                    || self.bodies_created.iter().any(|b| &b.key == k))
+            {
+                continue;
+            }
             let what = format!("the right to {}", r.right.phrase(&r.context));
             for (k, verb) in [(r.total.lose, "lose"), (r.total.gain, "gain")] {
                 if k > 0 {
@@ -160,7 +204,7 @@ impl Impact {
                 }
             }
         }
-        lines.sort_by(|a, b| b.0.cmp(&a.0));
+        lines.sort_by_key(|l| std::cmp::Reverse(l.0));
         let mut out: Vec<String> = lines.into_iter().map(|(_, s)| s).collect();
         let names = |bs: &[Body]| -> String {
             join_words(

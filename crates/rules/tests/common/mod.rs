@@ -5,6 +5,7 @@
 use charter_domain::{MemberId, MemberStatus, OfficeKind, UnitId};
 use charter_rules::{Affiliation, Constitution, History, Key, MemberFacts};
 use chrono::NaiveDate;
+use std::sync::OnceLock;
 
 pub const FOUNDING: &str = include_str!("../../fixtures/founding-2016.toml");
 pub const AMENDMENT: &str = include_str!("../../fixtures/amendment-2017.toml");
@@ -14,12 +15,24 @@ pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("a real date")
 }
 
+// Read once per test binary: property tests ask for the fixtures thousands of times.
+static PARSED: OnceLock<(Constitution, Constitution)> = OnceLock::new();
+
+fn parsed() -> &'static (Constitution, Constitution) {
+    PARSED.get_or_init(|| {
+        (
+            Constitution::from_toml(FOUNDING).expect("the founding fixture reads"),
+            Constitution::from_toml(AMENDMENT).expect("the amendment fixture reads"),
+        )
+    })
+}
+
 pub fn founding() -> Constitution {
-    Constitution::from_toml(FOUNDING).expect("the founding fixture reads")
+    parsed().0.clone()
 }
 
 pub fn amendment() -> Constitution {
-    Constitution::from_toml(AMENDMENT).expect("the amendment fixture reads")
+    parsed().1.clone()
 }
 
 pub fn history() -> History {
