@@ -31,7 +31,7 @@ use crate::words::{Context, Key, TimeUnit};
 /// Deep enough for any condition a person writes, shallow enough that a hostile one cannot
 /// exhaust the stack of the recursive parser or evaluator.
 const MAX_DEPTH: usize = 48;
-const MAX_LEN: usize = 4096;
+const MAX_LEN: usize = 16 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Expr {

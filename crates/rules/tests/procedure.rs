@@ -1,0 +1,116 @@
+//! Procedure beyond the story: requisitions, deadlines, terms, and records that cannot bind.
+
+mod common;
+
+use charter_rules::{DecisionKind, DecisionRecord, Key, check_decision, check_requisition};
+use common::*;
+
+fn key(s: &str) -> Key {
+    Key::parse(s).unwrap()
+}
+
+fn general_meeting() -> DecisionRecord {
+    DecisionRecord {
+        body: key("branch-meeting"),
+        meeting_kind: key("general-meeting"),
+        notice_sent_on: Some(d(2017, 3, 1)),
+        meeting_on: d(2017, 3, 16),
+        members_entitled: 260,
+        present: 30,
+        votes_for: 20,
+        votes_against: 8,
+        abstentions: 2,
+    }
+}
+
+#[test]
+fn ten_branches_or_five_percent_can_force_a_special_conference() {
+    let c = founding();
+    let sc = key("special-conference");
+    assert!(check_requisition(&c, &sc, 0, 21_000, 10).is_ok());
+    assert!(check_requisition(&c, &sc, 1_050, 21_000, 0).is_ok());
+    let refused = check_requisition(&c, &sc, 1_049, 21_000, 9).unwrap_err();
+    assert_eq!(refused.clause.unwrap().as_str(), "6.4");
+    assert!(
+        refused
+            .reason
+            .contains("1,050 members needed, 1,049 signed"),
+        "{}",
+        refused.reason
+    );
+    assert!(check_requisition(&c, &key("annual-conference"), 21_000, 21_000, 80).is_err());
+}
+
+#[test]
+fn appeal_deadlines_and_terms_come_from_their_clauses() {
+    let c = founding();
+    let (clause, due) = c.deadline(&key("appeal"), d(2017, 8, 1)).unwrap();
+    assert_eq!((clause.as_str(), due), ("8.1", d(2017, 8, 29)));
+    let (clause, term) = c.term_of(&key("steering-committee")).unwrap();
+    assert_eq!(
+        (clause.as_str(), term.to_string().as_str()),
+        ("5.5", "1 year")
+    );
+    assert_eq!(c.term_of(&key("chair")).unwrap().0.as_str(), "5.6");
+    assert_eq!(c.grace_days(), 31);
+    assert_eq!(c.grace_clause().unwrap().as_str(), "3.2");
+}
+
+#[test]
+fn a_quorate_majority_at_a_properly_called_meeting_binds() {
+    let b = check_decision(
+        &founding(),
+        DecisionKind::OrdinaryMotion,
+        &general_meeting(),
+    )
+    .unwrap();
+    let found: Vec<String> = b.checks.iter().map(|c| c.finding.clone()).collect();
+    insta::assert_snapshot!(found.join("\n"));
+}
+
+#[test]
+fn every_failing_step_is_reported_not_only_the_first() {
+    let r = DecisionRecord {
+        notice_sent_on: None,
+        present: 20,
+        votes_for: 10,
+        votes_against: 10,
+        abstentions: 0,
+        ..general_meeting()
+    };
+    let err = check_decision(&founding(), DecisionKind::OrdinaryMotion, &r).unwrap_err();
+    assert_eq!(err.failures.len(), 3, "{err}");
+    insta::assert_snapshot!(err.to_string());
+}
+
+#[test]
+fn inconsistent_records_and_unknown_meetings_never_bind() {
+    let too_many = DecisionRecord {
+        votes_for: 40,
+        ..general_meeting()
+    };
+    assert!(check_decision(&founding(), DecisionKind::OrdinaryMotion, &too_many).is_err());
+    let unknown = DecisionRecord {
+        meeting_kind: key("pub-quiz"),
+        ..general_meeting()
+    };
+    let err = check_decision(&founding(), DecisionKind::OrdinaryMotion, &unknown).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("no clause says what notice a pub quiz needs"),
+        "{err}"
+    );
+    let before = DecisionRecord {
+        meeting_on: d(2016, 1, 5),
+        notice_sent_on: Some(d(2015, 12, 1)),
+        ..general_meeting()
+    };
+    assert!(check_decision(&founding(), DecisionKind::OrdinaryMotion, &before).is_err());
+    let no_votes = DecisionRecord {
+        votes_for: 0,
+        votes_against: 0,
+        abstentions: 0,
+        ..general_meeting()
+    };
+    assert!(check_decision(&founding(), DecisionKind::OrdinaryMotion, &no_votes).is_err());
+}
