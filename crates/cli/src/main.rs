@@ -257,7 +257,14 @@ async fn demo(
             })?)
         };
     let started = Instant::now();
-    let app = open_app(&format!("sqlite://{}", db_path.display())).await?;
+    // The demo database is recreated on every start, so it need not wait for the disk.
+    let store = charter_store_sqlite::SqliteStore::connect_throwaway(&format!(
+        "sqlite://{}",
+        db_path.display()
+    ))
+    .await?;
+    store.migrate().await.context("migration failed")?;
+    let app = App::new(Arc::new(store), Arc::new(SystemClock), Settings::default());
     let mut opts = charter_demo::DemoOptions::new(app.today());
     opts.members = members;
     let org = charter_demo::generate(opts);

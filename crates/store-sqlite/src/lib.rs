@@ -66,12 +66,22 @@ impl SqliteStore {
     /// Opens (creating if missing) the database at `sqlite://PATH`, or a private in-memory
     /// database for `sqlite::memory:`. Call [`Store::migrate`] before use.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        Self::open(url, SqliteSynchronous::Full).await
+    }
+
+    /// Opens a throwaway database (the demo's, recreated on every start) without waiting for
+    /// the disk on each commit. Never use it for a register that must survive a power cut.
+    pub async fn connect_throwaway(url: &str) -> Result<Self, StoreError> {
+        Self::open(url, SqliteSynchronous::Off).await
+    }
+
+    async fn open(url: &str, synchronous: SqliteSynchronous) -> Result<Self, StoreError> {
         let memory = url.contains(":memory:") || url.contains("mode=memory");
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|e| StoreError::Unavailable(format!("database url '{url}': {e}")))?
             .create_if_missing(true)
             .foreign_keys(true)
-            .synchronous(SqliteSynchronous::Full)
+            .synchronous(synchronous)
             .busy_timeout(Duration::from_secs(10))
             .pragma("temp_store", "memory")
             .pragma("cache_size", "-65536");
