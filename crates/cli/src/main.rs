@@ -11,7 +11,7 @@ use charter_app::{App, Settings, SystemClock};
 use charter_cli::backend::{DEFAULT_DATABASE_URL, open_store};
 use charter_cli::members_csv::{BranchLookup, parse_members, write_members};
 use charter_cli::serve::serve;
-use charter_store::ImportOutcome;
+use charter_store::{ImportOutcome, Store};
 use charter_web::{AppState, WebConfig};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
