@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod clock;
+pub mod constitution;
 pub mod error;
 pub mod register;
 pub mod structure;
@@ -18,7 +19,8 @@ use tokio::sync::RwLock;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::AppError;
 
-/// Settings that later come from the constitution in force; defaults until then.
+/// Settings. `grace_days` is the default for an organisation with no constitution yet:
+/// once one is adopted, the version in force decides (`App::grace_days`).
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// Days after dues cover ends during which a member still counts as paid up.
@@ -42,6 +44,8 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub settings: Settings,
     tree: Arc<RwLock<Option<Arc<UnitTree>>>>,
+    /// Adopted constitution versions, parsed; cleared when a version is recorded.
+    versions: Arc<RwLock<Option<constitution::Versions>>>,
 }
 
 impl App {
@@ -51,6 +55,7 @@ impl App {
             clock,
             settings,
             tree: Arc::new(RwLock::new(None)),
+            versions: Arc::new(RwLock::new(None)),
         }
     }
 

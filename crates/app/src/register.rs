@@ -98,8 +98,10 @@ fn reason_required(errs: &mut FieldErrors, reason: &str) -> String {
 }
 
 impl App {
-    pub fn paid_up_cutoff(&self) -> NaiveDate {
-        self.today() - chrono::Days::new(u64::from(self.settings.grace_days))
+    /// The earliest paid-up-until date that still counts as paid up today, under the grace
+    /// period of the constitution in force.
+    pub async fn paid_up_cutoff(&self) -> Result<NaiveDate, AppError> {
+        Ok(self.today() - chrono::Days::new(u64::from(self.grace_days().await?)))
     }
 
     /// The members `actor` may see, as a filter the store always applies.
@@ -124,7 +126,12 @@ impl App {
         Ok(MemberScope::Branches(branches))
     }
 
-    fn access(&self, actor: &Actor, office: Option<&HeldOffice>, purpose: &str) -> AccessContext {
+    pub(crate) fn access(
+        &self,
+        actor: &Actor,
+        office: Option<&HeldOffice>,
+        purpose: &str,
+    ) -> AccessContext {
         AccessContext {
             reader: Some(actor.member),
             office: office.map(office_label),
@@ -170,8 +177,8 @@ impl App {
         };
         let paid_up = match blank(&raw.paid_up).map(str::to_lowercase).as_deref() {
             None | Some("any") => None,
-            Some("true" | "yes" | "1") => Some((true, self.paid_up_cutoff())),
-            Some("false" | "no" | "0") => Some((false, self.paid_up_cutoff())),
+            Some("true" | "yes" | "1") => Some((true, self.paid_up_cutoff().await?)),
+            Some("false" | "no" | "0") => Some((false, self.paid_up_cutoff().await?)),
             Some(other) => {
                 errs.add(
                     "paid_up",
@@ -238,7 +245,7 @@ impl App {
     }
 
     /// The office that lets `actor` use `power` on `member`, or a refusal naming what is missing.
-    async fn authority_over(
+    pub(crate) async fn authority_over(
         &self,
         actor: &Actor,
         member: MemberId,
@@ -291,7 +298,7 @@ impl App {
             paid_up: is_paid_up(
                 detail.record.paid_up_until,
                 self.today(),
-                self.settings.grace_days,
+                self.grace_days().await?,
             ),
             is_self,
             may_edit: is_self || may(Power::EditMembers),

@@ -41,7 +41,10 @@ impl App {
     /// Every unit with its member counts, branches summed up into regions and national.
     pub async fn unit_summaries(&self) -> Result<Vec<UnitSummary>, AppError> {
         let units = self.store.units().await?;
-        let stats = self.store.branch_stats(self.paid_up_cutoff()).await?;
+        let stats = self
+            .store
+            .branch_stats(self.paid_up_cutoff().await?)
+            .await?;
         let tree = self.tree().await?;
         let mut totals: HashMap<UnitId, BranchStats> = HashMap::new();
         for s in &stats {

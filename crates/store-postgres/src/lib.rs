@@ -8,6 +8,7 @@
 //! Directory search uses a GIN trigram index (`pg_trgm`) over `members.search_text` for
 //! substring `LIKE`, and byte-order (`COLLATE "C"`) indexes for one- or two-character prefixes.
 
+mod constitution;
 mod rows;
 mod search;
 mod seed;
@@ -1093,6 +1094,71 @@ impl Store for PgStore {
             .await
             .map_err(db_err)?;
         Ok(())
+    }
+
+    async fn found_constitution(
+        &self,
+        version: &NewConstitutionVersion,
+        event: &NewEvent,
+    ) -> StoreResult<i64> {
+        constitution::found(self, version, event).await
+    }
+
+    async fn constitution_versions(&self) -> StoreResult<Vec<ConstitutionVersionRecord>> {
+        constitution::versions(self).await
+    }
+
+    async fn constitution_version(
+        &self,
+        id: i64,
+    ) -> StoreResult<Option<ConstitutionVersionRecord>> {
+        constitution::version(self, id).await
+    }
+
+    async fn propose_amendment(
+        &self,
+        amendment: &NewAmendment,
+        event: &NewEvent,
+    ) -> StoreResult<i64> {
+        constitution::propose(self, amendment, event).await
+    }
+
+    async fn amendments(&self) -> StoreResult<Vec<AmendmentRecord>> {
+        constitution::amendments(self).await
+    }
+
+    async fn amendment(&self, id: i64) -> StoreResult<Option<AmendmentRecord>> {
+        constitution::amendment(self, id).await
+    }
+
+    async fn amendment_attempts(
+        &self,
+        amendment: Option<i64>,
+    ) -> StoreResult<Vec<AmendmentAttemptRecord>> {
+        constitution::attempts(self, amendment).await
+    }
+
+    async fn record_amendment_attempt(
+        &self,
+        amendment: i64,
+        attempt: &NewAmendmentAttempt,
+        adopted: Option<&NewConstitutionVersion>,
+        event: &NewEvent,
+    ) -> StoreResult<i64> {
+        constitution::record_attempt(self, amendment, attempt, adopted, event).await
+    }
+
+    async fn member_facts(&self, on: NaiveDate) -> StoreResult<Vec<MemberFactsRecord>> {
+        constitution::member_facts(self, on).await
+    }
+
+    async fn member_facts_of(
+        &self,
+        member: MemberId,
+        on: NaiveDate,
+        access: Option<&AccessContext>,
+    ) -> StoreResult<Option<MemberFactsRecord>> {
+        constitution::member_facts_of(self, member, on, access).await
     }
 
     async fn events(&self, after: i64, limit: u32) -> StoreResult<Vec<EventRecord>> {

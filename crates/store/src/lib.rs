@@ -236,4 +236,60 @@ pub trait Store: Send + Sync + 'static {
         page: u32,
         per_page: u32,
     ) -> StoreResult<Page<AccessEntry>>;
+
+    // ---- constitution ----
+
+    /// Records the founding version. Refused with `Conflict` if any version exists: after
+    /// the founding, versions come only from adopted amendments.
+    async fn found_constitution(
+        &self,
+        version: &NewConstitutionVersion,
+        event: &NewEvent,
+    ) -> StoreResult<i64>;
+
+    /// Every adopted version, oldest effective date first.
+    async fn constitution_versions(&self) -> StoreResult<Vec<ConstitutionVersionRecord>>;
+
+    async fn constitution_version(&self, id: i64)
+    -> StoreResult<Option<ConstitutionVersionRecord>>;
+
+    async fn propose_amendment(
+        &self,
+        amendment: &NewAmendment,
+        event: &NewEvent,
+    ) -> StoreResult<i64>;
+
+    /// Every amendment, oldest first.
+    async fn amendments(&self) -> StoreResult<Vec<AmendmentRecord>>;
+
+    async fn amendment(&self, id: i64) -> StoreResult<Option<AmendmentRecord>>;
+
+    /// Attempts to adopt amendments, oldest first; only those of `amendment` when given.
+    async fn amendment_attempts(
+        &self,
+        amendment: Option<i64>,
+    ) -> StoreResult<Vec<AmendmentAttemptRecord>>;
+
+    /// Records an attempt to adopt `amendment`. When `adopted` is given the attempt bound:
+    /// the amendment becomes "adopted" and the new version is recorded, all in one
+    /// transaction with `event`; otherwise the amendment becomes "refused". Fails with
+    /// `Stale` if the amendment was already adopted. Returns the attempt's id.
+    async fn record_amendment_attempt(
+        &self,
+        amendment: i64,
+        attempt: &NewAmendmentAttempt,
+        adopted: Option<&NewConstitutionVersion>,
+        event: &NewEvent,
+    ) -> StoreResult<i64>;
+
+    /// The facts the constitution engine needs about every member on `on`, in member order.
+    async fn member_facts(&self, on: NaiveDate) -> StoreResult<Vec<MemberFactsRecord>>;
+
+    /// The same for one member; `access` is written in the same transaction when given.
+    async fn member_facts_of(
+        &self,
+        member: MemberId,
+        on: NaiveDate,
+        access: Option<&AccessContext>,
+    ) -> StoreResult<Option<MemberFactsRecord>>;
 }

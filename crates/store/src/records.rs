@@ -332,3 +332,101 @@ pub struct SessionRecord {
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
 }
+
+// ---- constitution ----
+
+/// A constitution version to record: the authored TOML as adopted, with the fields the
+/// lists show so they need not parse every version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewConstitutionVersion {
+    pub toml: String,
+    pub version: String,
+    pub name: String,
+    pub effective: NaiveDate,
+    pub adopted_by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConstitutionVersionRecord {
+    pub id: i64,
+    pub toml: String,
+    pub version: String,
+    pub name: String,
+    pub effective: NaiveDate,
+    pub adopted_by: String,
+    /// The amendment that adopted it; `None` for the founding version.
+    pub amendment: Option<i64>,
+    pub recorded_at: DateTime<Utc>,
+    /// The governance event that recorded it.
+    pub event_seq: i64,
+}
+
+/// A proposed amendment: the whole text of the version it would make.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAmendment {
+    pub title: String,
+    pub toml: String,
+    pub proposed_version: String,
+    pub effective: NaiveDate,
+    pub proposed_by: Option<MemberId>,
+}
+
+/// Where an amendment stands: "proposed", "refused" (its latest attempt failed; it may be
+/// tried again) or "adopted".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AmendmentRecord {
+    pub id: i64,
+    pub title: String,
+    pub toml: String,
+    pub proposed_version: String,
+    pub effective: NaiveDate,
+    pub proposed_by: Option<MemberId>,
+    pub state: String,
+    pub proposed_at: DateTime<Utc>,
+    pub event_seq: i64,
+}
+
+/// One attempt to adopt an amendment, as judged against the version in force.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAmendmentAttempt {
+    pub decided_on: NaiveDate,
+    /// The body that decided (`conference`, `member-ballot`).
+    pub body: String,
+    /// The decision record as JSON text (the app serialises; the store only keeps it).
+    pub record_json: String,
+    pub adopted: bool,
+    /// `[[clause, reason], …]` as JSON text; `[]` when adopted.
+    pub failures_json: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AmendmentAttemptRecord {
+    pub id: i64,
+    pub amendment: i64,
+    pub decided_on: NaiveDate,
+    pub body: String,
+    pub record_json: String,
+    pub adopted: bool,
+    pub failures_json: String,
+    pub recorded_at: DateTime<Utc>,
+    pub event_seq: i64,
+}
+
+/// What the constitution engine needs to know about one member on a date, read from the
+/// register in a few set-based queries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberFactsRecord {
+    pub member: MemberId,
+    pub status: MemberStatus,
+    pub paid_up_until: Option<NaiveDate>,
+    pub joined_on: NaiveDate,
+    pub branch: UnitId,
+    /// The region above the home branch, if the branch sits in one.
+    pub region: Option<UnitId>,
+    /// (organisation, verified on or before the date), for affiliations begun by the date.
+    pub affiliations: Vec<(String, bool)>,
+    /// Offices held on the date.
+    pub offices: Vec<OfficeKind>,
+    /// The kinds of the bodies on which the member holds a seat on the date.
+    pub seats: Vec<String>,
+}

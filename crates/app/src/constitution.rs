@@ -1,0 +1,623 @@
+//! The constitution as the members see it: adopted versions, the version in force on a date,
+//! a member's rights with the clauses that decide them, amendments with every attempt to
+//! adopt them, diffs and impact previews. Anyone signed in may read the constitution; a
+//! member's rights are read by the member or by an officer who may see them (logged).
+//!
+//! After the founding there is no path to a new version except an amendment whose adoption
+//! passes the amendment procedure of the version in force; refused attempts are kept too.
+
+use std::collections::HashMap;
+
+use charter_domain::{Actor, MemberId, OfficeKind, Power, UnitKind};
+use charter_rules::{
+    Affiliation, Constitution, DecisionRecord, Forum, History, Impact, Key, MemberFacts,
+    RightDecision, VersionDiff, check_amendment_adoption, diff, impact_preview,
+};
+use charter_store::{
+    AmendmentAttemptRecord, AmendmentRecord, ConstitutionVersionRecord, EventActor,
+    MemberFactsRecord, NewAmendment, NewAmendmentAttempt, NewConstitutionVersion,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::json;
+
+use crate::{App, AppError, event_actor};
+
+/// Adopted versions with their parsed text, oldest effective date first.
+pub(crate) type Versions = std::sync::Arc<Vec<(ConstitutionVersionRecord, Constitution)>>;
+
+/// One adopted version, as listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionInfo {
+    pub id: i64,
+    pub version: String,
+    pub name: String,
+    pub effective: NaiveDate,
+    pub adopted_by: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AmendmentState {
+    /// Proposed and not yet decided.
+    Proposed,
+    /// Its latest attempt at adoption was refused; it may be tried again.
+    Refused,
+    Adopted,
+}
+
+impl AmendmentState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AmendmentState::Proposed => "proposed",
+            AmendmentState::Refused => "refused",
+            AmendmentState::Adopted => "adopted",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AmendmentInfo {
+    pub id: i64,
+    pub title: String,
+    pub proposed_version: String,
+    pub effective: NaiveDate,
+    pub state: AmendmentState,
+    pub proposed_by: Option<MemberId>,
+    pub proposed_at: DateTime<Utc>,
+    /// Every attempt to adopt it, oldest first.
+    pub attempts: Vec<AttemptInfo>,
+}
+
+/// One attempt to adopt an amendment, as judged against the version then in force.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttemptInfo {
+    pub decided_on: NaiveDate,
+    pub body: String,
+    pub adopted: bool,
+    /// (clause, reason) for each failing step; the clause is empty when none covers it.
+    pub failures: Vec<(String, String)>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> AppError {
+    AppError::Internal(format!("stored {what} does not read: {e}"))
+}
+
+fn parse_stored(toml: &str, what: &str) -> Result<Constitution, AppError> {
+    Constitution::from_toml(toml).map_err(|e| corrupt(what, e))
+}
+
+fn version_info(r: &ConstitutionVersionRecord) -> VersionInfo {
+    VersionInfo {
+        id: r.id,
+        version: r.version.clone(),
+        name: r.name.clone(),
+        effective: r.effective,
+        adopted_by: r.adopted_by.clone(),
+        recorded_at: r.recorded_at,
+    }
+}
+
+fn attempt_info(r: &AmendmentAttemptRecord) -> Result<AttemptInfo, AppError> {
+    let failures: Vec<(String, String)> =
+        serde_json::from_str(&r.failures_json).map_err(|e| corrupt("attempt failures", e))?;
+    Ok(AttemptInfo {
+        decided_on: r.decided_on,
+        body: r.body.clone(),
+        adopted: r.adopted,
+        failures,
+        recorded_at: r.recorded_at,
+    })
+}
+
+fn amendment_info(
+    r: &AmendmentRecord,
+    attempts: &[&AmendmentAttemptRecord],
+) -> Result<AmendmentInfo, AppError> {
+    let state = match r.state.as_str() {
+        "proposed" => AmendmentState::Proposed,
+        "refused" => AmendmentState::Refused,
+        "adopted" => AmendmentState::Adopted,
+        other => return Err(corrupt("amendment state", other)),
+    };
+    Ok(AmendmentInfo {
+        id: r.id,
+        title: r.title.clone(),
+        proposed_version: r.proposed_version.clone(),
+        effective: r.effective,
+        state,
+        proposed_by: r.proposed_by,
+        proposed_at: r.proposed_at,
+        attempts: attempts
+            .iter()
+            .map(|a| attempt_info(a))
+            .collect::<Result<_, _>>()?,
+    })
+}
+
+/// The engine's view of a member from the store's plain record.
+pub fn member_facts(r: MemberFactsRecord) -> MemberFacts {
+    MemberFacts {
+        member: r.member,
+        status: r.status,
+        paid_up_until: r.paid_up_until,
+        joined_on: r.joined_on,
+        affiliations: r
+            .affiliations
+            .into_iter()
+            .map(|(organisation, verified)| Affiliation {
+                organisation,
+                verified,
+            })
+            .collect(),
+        home_branch: r.branch,
+        home_region: r.region,
+        offices: r.offices,
+        // A body kind that is not a key cannot be named by a rule, so it cannot matter.
+        seats: r.seats.iter().filter_map(|s| Key::parse(s).ok()).collect(),
+    }
+}
+
+fn record_json(r: &DecisionRecord) -> serde_json::Value {
+    json!({
+        "body": r.body.as_str(),
+        "meeting_kind": r.meeting_kind.as_str(),
+        "notice_sent_on": r.notice_sent_on,
+        "meeting_on": r.meeting_on,
+        "members_entitled": r.members_entitled,
+        "present": r.present,
+        "votes_for": r.votes_for,
+        "votes_against": r.votes_against,
+        "abstentions": r.abstentions,
+    })
+}
+
+fn cite(d: &RightDecision) -> String {
+    if d.clauses.is_empty() || d.reason.contains("clause") {
+        d.reason.clone()
+    } else {
+        let c: Vec<&str> = d.clauses.iter().map(|c| c.as_str()).collect();
+        format!("{} (clause {})", d.reason, c.join(", "))
+    }
+}
+
+impl App {
+    /// Adopted versions with their parsed text, oldest effective date first.
+    /// Cached: versions change only through this module, which clears the cache.
+    async fn versions_parsed(
+        &self,
+    ) -> Result<Vec<(ConstitutionVersionRecord, Constitution)>, AppError> {
+        if let Some(v) = self.versions.read().await.as_ref() {
+            return Ok(v.as_ref().clone());
+        }
+        let parsed: Vec<(ConstitutionVersionRecord, Constitution)> = self
+            .store
+            .constitution_versions()
+            .await?
+            .into_iter()
+            .map(|r| {
+                let c = parse_stored(&r.toml, "constitution version")?;
+                Ok((r, c))
+            })
+            .collect::<Result<_, AppError>>()?;
+        *self.versions.write().await = Some(std::sync::Arc::new(parsed.clone()));
+        Ok(parsed)
+    }
+
+    /// Forgets the cached versions (after a version is recorded, here or by another process).
+    pub async fn constitution_changed(&self) {
+        *self.versions.write().await = None;
+    }
+
+    /// The version in force on `on` among `versions` (sorted by effective date).
+    fn pick(
+        versions: Vec<(ConstitutionVersionRecord, Constitution)>,
+        on: NaiveDate,
+    ) -> Option<(ConstitutionVersionRecord, Constitution)> {
+        versions.into_iter().rev().find(|(r, _)| r.effective <= on)
+    }
+
+    /// Dues grace period in days: the constitution in force today where there is one,
+    /// otherwise the configured default.
+    pub async fn grace_days(&self) -> Result<u32, AppError> {
+        let versions = self.versions_parsed().await?;
+        Ok(Self::pick(versions, self.today())
+            .map(|(_, c)| c.grace_days())
+            .unwrap_or(self.settings.grace_days))
+    }
+
+    /// Records the founding version (`charter init`, the demo). Refused once any version
+    /// exists: after the founding, only an adopted amendment makes a new version.
+    pub async fn found_constitution(&self, by: EventActor, toml: &str) -> Result<i64, AppError> {
+        let c = Constitution::from_toml(toml).map_err(|e| AppError::invalid("toml", e))?;
+        let v = NewConstitutionVersion {
+            toml: toml.to_string(),
+            version: c.version().to_string(),
+            name: c.name().to_string(),
+            effective: c.effective(),
+            adopted_by: c.adopted_by().text.clone(),
+        };
+        let event = self.event(
+            by,
+            "constitution.founded",
+            "constitution".into(),
+            json!({ "version": v.version, "name": v.name, "effective": v.effective }),
+            &v.adopted_by,
+        );
+        let id = self.store.found_constitution(&v, &event).await;
+        self.constitution_changed().await;
+        Ok(id?)
+    }
+
+    pub async fn constitution_versions(&self) -> Result<Vec<VersionInfo>, AppError> {
+        Ok(self
+            .store
+            .constitution_versions()
+            .await?
+            .iter()
+            .map(version_info)
+            .collect())
+    }
+
+    pub async fn constitution_version(
+        &self,
+        id: i64,
+    ) -> Result<(VersionInfo, Constitution), AppError> {
+        let r = self
+            .store
+            .constitution_version(id)
+            .await?
+            .ok_or(AppError::NotFound("constitution version"))?;
+        let c = parse_stored(&r.toml, "constitution version")?;
+        Ok((version_info(&r), c))
+    }
+
+    /// The version in force on `on`; `NotFound("constitution")` before the founding.
+    pub async fn constitution_in_force(
+        &self,
+        on: NaiveDate,
+    ) -> Result<(VersionInfo, Constitution), AppError> {
+        let versions = self.versions_parsed().await?;
+        let (r, c) = Self::pick(versions, on).ok_or(AppError::NotFound("constitution"))?;
+        Ok((version_info(&r), c))
+    }
+
+    /// "What may this member do, and why not?" on `on`, by the version in force that day.
+    /// The member may ask about themselves; an officer who may see the member may ask too,
+    /// and that read is logged like a look at their page.
+    pub async fn member_rights(
+        &self,
+        actor: &Actor,
+        member: MemberId,
+        on: NaiveDate,
+    ) -> Result<Vec<RightDecision>, AppError> {
+        let access = if actor.member == member {
+            None
+        } else {
+            let (_, office) = self
+                .authority_over(actor, member, Power::ViewMembers)
+                .await?;
+            Some(self.access(actor, office.as_ref(), "member rights"))
+        };
+        let (_, c) = self.constitution_in_force(on).await?;
+        let facts = self
+            .store
+            .member_facts_of(member, on, access.as_ref())
+            .await?
+            .ok_or(AppError::NotFound("member"))?;
+        Ok(c.rights_of(&member_facts(facts), on))
+    }
+
+    pub async fn constitution_diff(
+        &self,
+        from_version_id: i64,
+        to_version_id: i64,
+    ) -> Result<VersionDiff, AppError> {
+        let (_, from) = self.constitution_version(from_version_id).await?;
+        let (_, to) = self.constitution_version(to_version_id).await?;
+        Ok(diff(&from, &to))
+    }
+
+    pub async fn amendments(&self) -> Result<Vec<AmendmentInfo>, AppError> {
+        let amendments = self.store.amendments().await?;
+        let attempts = self.store.amendment_attempts(None).await?;
+        let mut by: HashMap<i64, Vec<&AmendmentAttemptRecord>> = HashMap::new();
+        for a in &attempts {
+            by.entry(a.amendment).or_default().push(a);
+        }
+        amendments
+            .iter()
+            .map(|a| amendment_info(a, by.get(&a.id).map_or(&[][..], |v| v.as_slice())))
+            .collect()
+    }
+
+    /// One amendment with its attempts and the text of the version it would make.
+    pub async fn amendment(&self, id: i64) -> Result<(AmendmentInfo, Constitution), AppError> {
+        let (r, c) = self.amendment_parsed(id).await?;
+        let attempts = self.store.amendment_attempts(Some(id)).await?;
+        let refs: Vec<&AmendmentAttemptRecord> = attempts.iter().collect();
+        Ok((amendment_info(&r, &refs)?, c))
+    }
+
+    async fn amendment_parsed(&self, id: i64) -> Result<(AmendmentRecord, Constitution), AppError> {
+        let r = self
+            .store
+            .amendment(id)
+            .await?
+            .ok_or(AppError::NotFound("amendment"))?;
+        let c = parse_stored(&r.toml, "amendment")?;
+        Ok((r, c))
+    }
+
+    /// The version an amendment changes: for one not yet adopted, the version in force
+    /// today; for an adopted one, the version it replaced (today it may be in force itself).
+    async fn amendment_base(
+        &self,
+        id: i64,
+        amendment: &AmendmentRecord,
+    ) -> Result<Constitution, AppError> {
+        let versions: Vec<_> = self
+            .versions_parsed()
+            .await?
+            .into_iter()
+            .filter(|(r, _)| r.amendment != Some(id))
+            .collect();
+        let on = if amendment.state == "adopted" {
+            amendment
+                .effective
+                .pred_opt()
+                .unwrap_or(amendment.effective)
+        } else {
+            self.today()
+        };
+        Self::pick(versions, on)
+            .map(|(_, c)| c)
+            .ok_or(AppError::NotFound("constitution"))
+    }
+
+    /// What the amendment changes, clause by clause, against the version in force today
+    /// (for an adopted amendment, against the version it replaced).
+    pub async fn amendment_diff(&self, id: i64) -> Result<VersionDiff, AppError> {
+        let (r, c) = self.amendment_parsed(id).await?;
+        let base = self.amendment_base(id, &r).await?;
+        Ok(diff(&base, &c))
+    }
+
+    /// Who would gain or lose which right, over the whole register as it stands on the
+    /// amendment's effective date, and which bodies it dissolves, creates or changes.
+    pub async fn amendment_impact(&self, id: i64) -> Result<Impact, AppError> {
+        let (r, c) = self.amendment_parsed(id).await?;
+        let base = self.amendment_base(id, &r).await?;
+        let on = c.effective();
+        let facts: Vec<MemberFacts> = self
+            .store
+            .member_facts(on)
+            .await?
+            .into_iter()
+            .map(member_facts)
+            .collect();
+        Ok(impact_preview(&base, &c, &facts, on))
+    }
+
+    /// Proposes an amendment: the whole text of the version it would make. The proposer
+    /// needs the right to propose where the version in force lets amendments be decided.
+    pub async fn propose_amendment(
+        &self,
+        actor: &Actor,
+        title: &str,
+        toml: &str,
+    ) -> Result<i64, AppError> {
+        let title = title.trim();
+        if title.is_empty() {
+            return Err(AppError::invalid("title", "give the amendment a title"));
+        }
+        if title.chars().count() > 200 {
+            return Err(AppError::invalid(
+                "title",
+                "title is longer than 200 characters",
+            ));
+        }
+        let proposed = Constitution::from_toml(toml).map_err(|e| AppError::invalid("toml", e))?;
+        let today = self.today();
+        let (_, in_force) = self.constitution_in_force(today).await?;
+        let Some((clause, procedure)) = in_force.amendment_procedure() else {
+            return Err(AppError::Forbidden(format!(
+                "the constitution in force ('{}') has no amendment procedure, so it cannot be amended",
+                in_force.version()
+            )));
+        };
+        let facts = self
+            .store
+            .member_facts_of(actor.member, today, None)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let facts = member_facts(facts);
+        let mut refusals = Vec::new();
+        let mut allowed = false;
+        for body in &procedure.by {
+            let Ok(context) = charter_rules::Context::parse(body.as_str()) else {
+                continue;
+            };
+            let forum = Forum::new(
+                context.clone(),
+                context.home_unit(facts.home_branch, facts.home_region),
+            );
+            let d = in_force.decide(&facts, charter_rules::Right::Propose, &forum, today);
+            if d.allowed {
+                allowed = true;
+                break;
+            }
+            refusals.push(cite(&d));
+        }
+        if !allowed {
+            let why = if refusals.is_empty() {
+                format!(
+                    "clause {clause}: amendments are decided by a body in which no member may propose"
+                )
+            } else {
+                refusals.join("; ")
+            };
+            return Err(AppError::Forbidden(format!(
+                "you may not propose an amendment: {why}"
+            )));
+        }
+        let a = NewAmendment {
+            title: title.to_string(),
+            toml: toml.to_string(),
+            proposed_version: proposed.version().to_string(),
+            effective: proposed.effective(),
+            proposed_by: Some(actor.member),
+        };
+        let event = self.event(
+            event_actor(actor, None),
+            "constitution.amendment_proposed",
+            "constitution".into(),
+            json!({ "title": a.title, "version": a.proposed_version, "effective": a.effective }),
+            title,
+        );
+        Ok(self.store.propose_amendment(&a, &event).await?)
+    }
+
+    /// Records the outcome of a meeting or ballot that decided on an amendment. The national
+    /// secretary or chair records it; the version in force on the meeting's date judges it.
+    /// Refused attempts are recorded with every failing clause; an adoption adds the new
+    /// version in the same transaction. Returns the date it takes effect, or the failures.
+    pub async fn record_amendment_decision(
+        &self,
+        actor: &Actor,
+        id: i64,
+        record: &DecisionRecord,
+    ) -> Result<Result<NaiveDate, Vec<(String, String)>>, AppError> {
+        let tree = self.tree().await?;
+        let office = actor
+            .offices
+            .iter()
+            .find(|o| {
+                matches!(o.kind, OfficeKind::Secretary | OfficeKind::Chair)
+                    && tree.kind(o.unit) == Some(UnitKind::National)
+            })
+            .ok_or_else(|| {
+                AppError::Forbidden(
+                    "only the national secretary or chair records the decisions of conference and ballots".into(),
+                )
+            })?
+            .clone();
+        self.record_amendment_decision_by(event_actor(actor, Some(&office)), id, record)
+            .await
+    }
+
+    /// As [`App::record_amendment_decision`], for a caller already authorised (the demo
+    /// loader, the operator's command line).
+    pub async fn record_amendment_decision_by(
+        &self,
+        by: EventActor,
+        id: i64,
+        record: &DecisionRecord,
+    ) -> Result<Result<NaiveDate, Vec<(String, String)>>, AppError> {
+        let (r, amendment) = self.amendment_parsed(id).await?;
+        if r.state == "adopted" {
+            return Err(AppError::Conflict {
+                field: "amendment".into(),
+                message: "this amendment has already been adopted".into(),
+            });
+        }
+        let versions = self.versions_parsed().await?;
+        let history = History::new(versions.iter().map(|(_, c)| c.clone()).collect())
+            .map_err(|_| AppError::NotFound("constitution"))?;
+        let in_force = history
+            .in_force(record.meeting_on)
+            .ok_or(AppError::NotFound("constitution"))?;
+        let outcome = check_amendment_adoption(in_force, &amendment, record);
+        let mut failures: Vec<(String, String)> = match &outcome {
+            Ok(_) => Vec::new(),
+            Err(nb) => nb
+                .failures
+                .iter()
+                .map(|f| {
+                    (
+                        f.clause
+                            .as_ref()
+                            .map(|c| c.as_str().to_string())
+                            .unwrap_or_default(),
+                        f.reason.clone(),
+                    )
+                })
+                .collect(),
+        };
+        // A later version already adopted would make this one retroactive in effect.
+        if failures.is_empty() {
+            let mut h = history.clone();
+            if let Err(e) = h.push(amendment.clone()) {
+                failures.push((String::new(), e.to_string()));
+            }
+        }
+        let adopted = failures.is_empty();
+        let attempt = NewAmendmentAttempt {
+            decided_on: record.meeting_on,
+            body: record.body.as_str().to_string(),
+            record_json: record_json(record).to_string(),
+            adopted,
+            failures_json: json!(failures).to_string(),
+        };
+        let version = adopted.then(|| NewConstitutionVersion {
+            toml: r.toml.clone(),
+            version: amendment.version().to_string(),
+            name: amendment.name().to_string(),
+            effective: amendment.effective(),
+            adopted_by: amendment.adopted_by().text.clone(),
+        });
+        let (kind, reason) = if adopted {
+            (
+                "constitution.amended",
+                format!(
+                    "'{}' adopted on {}; takes effect on {}",
+                    r.title,
+                    record.meeting_on,
+                    amendment.effective()
+                ),
+            )
+        } else {
+            (
+                "constitution.amendment_refused",
+                format!(
+                    "'{}' not adopted on {}: {}",
+                    r.title,
+                    record.meeting_on,
+                    failures
+                        .iter()
+                        .map(|(c, why)| if c.is_empty() {
+                            why.clone()
+                        } else {
+                            format!("clause {c}: {why}")
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+            )
+        };
+        let event = self.event(
+            by,
+            kind,
+            format!("amendment:{id}"),
+            json!({
+                "amendment": id,
+                "version": amendment.version(),
+                "decision": record_json(record),
+                "adopted": adopted,
+                "failures": failures,
+            }),
+            &reason,
+        );
+        let written = self
+            .store
+            .record_amendment_attempt(id, &attempt, version.as_ref(), &event)
+            .await;
+        self.constitution_changed().await;
+        written?;
+        Ok(if adopted {
+            Ok(amendment.effective())
+        } else {
+            Err(failures)
+        })
+    }
+}

@@ -1,0 +1,410 @@
+//! The constitution's tables: adopted versions, amendments and their attempts, and the
+//! member facts the engine decides rights from.
+
+use std::collections::HashMap;
+
+use charter_domain::{MemberId, UnitId};
+use charter_store::text::{decode_office_kind, decode_status};
+use charter_store::*;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::Row;
+
+use crate::{PgStore as StoreImpl, append_event, commit, db_err, log_access};
+
+type Db = sqlx::Postgres;
+type DbConn = sqlx::PgConnection;
+/// Row lock for the compare-and-set on an amendment's state.
+const LOCK: &str = " FOR UPDATE";
+
+const VERSION_SELECT: &str =
+    "SELECT id, toml, version, name, effective, adopted_by, amendment_id, recorded_at, event_seq
+     FROM constitution_versions";
+const AMENDMENT_SELECT: &str = "SELECT id, title, toml, proposed_version, effective, proposed_by, state, proposed_at, event_seq
+     FROM amendments";
+const ATTEMPT_SELECT: &str = "SELECT id, amendment_id, decided_on, body, record_json, adopted, failures_json, recorded_at, event_seq
+     FROM amendment_attempts";
+
+type DbRow = <Db as sqlx::Database>::Row;
+
+fn version_from(r: &DbRow) -> Result<ConstitutionVersionRecord, sqlx::Error> {
+    Ok(ConstitutionVersionRecord {
+        id: r.try_get("id")?,
+        toml: r.try_get("toml")?,
+        version: r.try_get("version")?,
+        name: r.try_get("name")?,
+        effective: r.try_get("effective")?,
+        adopted_by: r.try_get("adopted_by")?,
+        amendment: r.try_get("amendment_id")?,
+        recorded_at: r.try_get::<DateTime<Utc>, _>("recorded_at")?,
+        event_seq: r.try_get("event_seq")?,
+    })
+}
+
+fn amendment_from(r: &DbRow) -> Result<AmendmentRecord, sqlx::Error> {
+    Ok(AmendmentRecord {
+        id: r.try_get("id")?,
+        title: r.try_get("title")?,
+        toml: r.try_get("toml")?,
+        proposed_version: r.try_get("proposed_version")?,
+        effective: r.try_get("effective")?,
+        proposed_by: r.try_get::<Option<i64>, _>("proposed_by")?.map(MemberId),
+        state: r.try_get("state")?,
+        proposed_at: r.try_get::<DateTime<Utc>, _>("proposed_at")?,
+        event_seq: r.try_get("event_seq")?,
+    })
+}
+
+fn attempt_from(r: &DbRow) -> Result<AmendmentAttemptRecord, sqlx::Error> {
+    Ok(AmendmentAttemptRecord {
+        id: r.try_get("id")?,
+        amendment: r.try_get("amendment_id")?,
+        decided_on: r.try_get("decided_on")?,
+        body: r.try_get("body")?,
+        record_json: r.try_get("record_json")?,
+        adopted: r.try_get("adopted")?,
+        failures_json: r.try_get("failures_json")?,
+        recorded_at: r.try_get::<DateTime<Utc>, _>("recorded_at")?,
+        event_seq: r.try_get("event_seq")?,
+    })
+}
+
+async fn insert_version(
+    conn: &mut DbConn,
+    v: &NewConstitutionVersion,
+    amendment: Option<i64>,
+    at: DateTime<Utc>,
+    seq: i64,
+) -> StoreResult<i64> {
+    sqlx::query_scalar::<_, i64>(
+        "INSERT INTO constitution_versions (toml, version, name, effective, adopted_by, amendment_id, recorded_at, event_seq)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(&v.toml)
+    .bind(&v.version)
+    .bind(&v.name)
+    .bind(v.effective)
+    .bind(&v.adopted_by)
+    .bind(amendment)
+    .bind(at)
+    .bind(seq)
+    .fetch_one(conn)
+    .await
+    .map_err(db_err)
+}
+
+pub(crate) async fn found(
+    s: &StoreImpl,
+    v: &NewConstitutionVersion,
+    event: &NewEvent,
+) -> StoreResult<i64> {
+    let mut tx = s.write_tx().await?;
+    // The event first: its lock orders concurrent founders, so only one finds no version.
+    let seq = append_event(&mut tx, event).await?;
+    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM constitution_versions")
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    if existing > 0 {
+        return Err(StoreError::Conflict {
+            field: "constitution".into(),
+            message: "the organisation already has a constitution; change it by amendment".into(),
+        });
+    }
+    let id = insert_version(&mut tx, v, None, event.at, seq).await?;
+    commit(tx).await?;
+    Ok(id)
+}
+
+pub(crate) async fn versions(s: &StoreImpl) -> StoreResult<Vec<ConstitutionVersionRecord>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{VERSION_SELECT} ORDER BY effective, id"
+    )))
+    .fetch_all(&s.pool)
+    .await
+    .map_err(db_err)?;
+    rows.iter()
+        .map(version_from)
+        .collect::<Result<_, _>>()
+        .map_err(db_err)
+}
+
+pub(crate) async fn version(
+    s: &StoreImpl,
+    id: i64,
+) -> StoreResult<Option<ConstitutionVersionRecord>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{VERSION_SELECT} WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&s.pool)
+    .await
+    .map_err(db_err)?;
+    row.as_ref().map(version_from).transpose().map_err(db_err)
+}
+
+pub(crate) async fn propose(s: &StoreImpl, a: &NewAmendment, event: &NewEvent) -> StoreResult<i64> {
+    let mut tx = s.write_tx().await?;
+    let seq = append_event(&mut tx, event).await?;
+    let id = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO amendments (title, toml, proposed_version, effective, proposed_by, state, proposed_at, event_seq)
+         VALUES ($1, $2, $3, $4, $5, 'proposed', $6, $7) RETURNING id",
+    )
+    .bind(&a.title)
+    .bind(&a.toml)
+    .bind(&a.proposed_version)
+    .bind(a.effective)
+    .bind(a.proposed_by.map(|m| m.0))
+    .bind(event.at)
+    .bind(seq)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    commit(tx).await?;
+    Ok(id)
+}
+
+pub(crate) async fn amendments(s: &StoreImpl) -> StoreResult<Vec<AmendmentRecord>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{AMENDMENT_SELECT} ORDER BY id"
+    )))
+    .fetch_all(&s.pool)
+    .await
+    .map_err(db_err)?;
+    rows.iter()
+        .map(amendment_from)
+        .collect::<Result<_, _>>()
+        .map_err(db_err)
+}
+
+pub(crate) async fn amendment(s: &StoreImpl, id: i64) -> StoreResult<Option<AmendmentRecord>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{AMENDMENT_SELECT} WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&s.pool)
+    .await
+    .map_err(db_err)?;
+    row.as_ref().map(amendment_from).transpose().map_err(db_err)
+}
+
+pub(crate) async fn attempts(
+    s: &StoreImpl,
+    amendment: Option<i64>,
+) -> StoreResult<Vec<AmendmentAttemptRecord>> {
+    let rows = match amendment {
+        Some(a) => {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "{ATTEMPT_SELECT} WHERE amendment_id = $1 ORDER BY id"
+            )))
+            .bind(a)
+            .fetch_all(&s.pool)
+            .await
+        }
+        None => {
+            sqlx::query(sqlx::AssertSqlSafe(format!("{ATTEMPT_SELECT} ORDER BY id")))
+                .fetch_all(&s.pool)
+                .await
+        }
+    }
+    .map_err(db_err)?;
+    rows.iter()
+        .map(attempt_from)
+        .collect::<Result<_, _>>()
+        .map_err(db_err)
+}
+
+pub(crate) async fn record_attempt(
+    s: &StoreImpl,
+    amendment: i64,
+    attempt: &NewAmendmentAttempt,
+    adopted: Option<&NewConstitutionVersion>,
+    event: &NewEvent,
+) -> StoreResult<i64> {
+    let mut tx = s.write_tx().await?;
+    let state: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT state FROM amendments WHERE id = $1{LOCK}"
+    )))
+    .bind(amendment)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    match state.as_deref() {
+        None => return Err(StoreError::NotFound("amendment")),
+        Some("adopted") => {
+            return Err(StoreError::Stale(
+                "this amendment has already been adopted".into(),
+            ));
+        }
+        Some(_) => {}
+    }
+    let seq = append_event(&mut tx, event).await?;
+    let id = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO amendment_attempts (amendment_id, decided_on, body, record_json, adopted, failures_json, recorded_at, event_seq)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(amendment)
+    .bind(attempt.decided_on)
+    .bind(&attempt.body)
+    .bind(&attempt.record_json)
+    .bind(adopted.is_some())
+    .bind(&attempt.failures_json)
+    .bind(event.at)
+    .bind(seq)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    let new_state = if adopted.is_some() {
+        "adopted"
+    } else {
+        "refused"
+    };
+    sqlx::query("UPDATE amendments SET state = $1 WHERE id = $2")
+        .bind(new_state)
+        .bind(amendment)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    if let Some(v) = adopted {
+        insert_version(&mut tx, v, Some(amendment), event.at, seq).await?;
+    }
+    commit(tx).await?;
+    Ok(id)
+}
+
+/// Reads facts for every member (`member` = None) or one, in four set-based queries that
+/// each walk an index once, then joins them in memory by member id.
+async fn facts(
+    conn: &mut DbConn,
+    on: NaiveDate,
+    member: Option<MemberId>,
+) -> StoreResult<Vec<MemberFactsRecord>> {
+    // The members query takes only the member; the others take the date as $1 and the
+    // member as $2. Each binds exactly the parameters it names.
+    let (m_filter, filter) = match member {
+        Some(_) => ("WHERE m.id = $1", " AND x.member_id = $2"),
+        None => ("", ""),
+    };
+    let bind = |q: sqlx::query::Query<'static, Db, <Db as sqlx::Database>::Arguments>| match member
+    {
+        Some(m) => q.bind(on).bind(m.0),
+        None => q.bind(on),
+    };
+    let sql = format!(
+        "SELECT m.id, m.status, m.paid_up_until, m.joined_on, m.branch_id,
+                CASE WHEN p.kind = 'region' THEN p.id END AS region_id
+         FROM members m JOIN units b ON b.id = m.branch_id LEFT JOIN units p ON p.id = b.parent_id
+         {m_filter} ORDER BY m.id"
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    if let Some(m) = member {
+        q = q.bind(m.0);
+    }
+    let rows = q.fetch_all(&mut *conn).await.map_err(db_err)?;
+    let mut out = Vec::with_capacity(rows.len());
+    let mut index: HashMap<i64, usize> = HashMap::with_capacity(rows.len());
+    for r in &rows {
+        let id: i64 = r.try_get("id").map_err(db_err)?;
+        let status: String = r.try_get("status").map_err(db_err)?;
+        index.insert(id, out.len());
+        out.push(MemberFactsRecord {
+            member: MemberId(id),
+            status: decode_status(&status)?,
+            paid_up_until: r.try_get("paid_up_until").map_err(db_err)?,
+            joined_on: r.try_get("joined_on").map_err(db_err)?,
+            branch: UnitId(r.try_get("branch_id").map_err(db_err)?),
+            region: r
+                .try_get::<Option<i64>, _>("region_id")
+                .map_err(db_err)?
+                .map(UnitId),
+            affiliations: Vec::new(),
+            offices: Vec::new(),
+            seats: Vec::new(),
+        });
+    }
+    drop(rows);
+    if out.is_empty() {
+        return Ok(out);
+    }
+    let affs = bind(sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT x.member_id, x.organisation,
+                CASE WHEN x.verified_on IS NOT NULL AND x.verified_on <= $1 THEN 1 ELSE 0 END AS verified
+         FROM affiliations x WHERE (x.since IS NULL OR x.since <= $1){filter} ORDER BY x.member_id, x.id"
+    ))))
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    for r in &affs {
+        let id: i64 = r.try_get("member_id").map_err(db_err)?;
+        let verified: i32 = r.try_get("verified").map_err(db_err)?;
+        if let Some(&i) = index.get(&id) {
+            out[i]
+                .affiliations
+                .push((r.try_get("organisation").map_err(db_err)?, verified == 1));
+        }
+    }
+    let offices = bind(sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT x.member_id, o.kind FROM office_terms x JOIN offices o ON o.id = x.office_id
+         WHERE x.starts_on <= $1 AND (x.ends_on IS NULL OR x.ends_on >= $1){filter}
+         ORDER BY x.member_id, o.id"
+    ))))
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    for r in &offices {
+        let id: i64 = r.try_get("member_id").map_err(db_err)?;
+        let kind: String = r.try_get("kind").map_err(db_err)?;
+        if let Some(&i) = index.get(&id) {
+            let kind = decode_office_kind(&kind)?;
+            if !out[i].offices.contains(&kind) {
+                out[i].offices.push(kind);
+            }
+        }
+    }
+    let seats = bind(sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT x.member_id, b.kind FROM seats x JOIN bodies b ON b.id = x.body_id
+         WHERE x.starts_on <= $1 AND (x.ends_on IS NULL OR x.ends_on >= $1){filter}
+         ORDER BY x.member_id, b.id"
+    ))))
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    for r in &seats {
+        let id: i64 = r.try_get("member_id").map_err(db_err)?;
+        let kind: String = r.try_get("kind").map_err(db_err)?;
+        if let Some(&i) = index.get(&id)
+            && !out[i].seats.contains(&kind)
+        {
+            out[i].seats.push(kind);
+        }
+    }
+    Ok(out)
+}
+
+pub(crate) async fn member_facts(
+    s: &StoreImpl,
+    on: NaiveDate,
+) -> StoreResult<Vec<MemberFactsRecord>> {
+    let mut tx = s.pool.begin().await.map_err(db_err)?;
+    let out = facts(&mut tx, on, None).await?;
+    commit(tx).await?;
+    Ok(out)
+}
+
+pub(crate) async fn member_facts_of(
+    s: &StoreImpl,
+    member: MemberId,
+    on: NaiveDate,
+    access: Option<&AccessContext>,
+) -> StoreResult<Option<MemberFactsRecord>> {
+    let mut tx = if access.is_some() {
+        s.write_tx().await?
+    } else {
+        s.pool.begin().await.map_err(db_err)?
+    };
+    let found = facts(&mut tx, on, Some(member)).await?.into_iter().next();
+    if let (Some(_), Some(a)) = (&found, access) {
+        log_access(&mut tx, &[member.0], a).await?;
+    }
+    commit(tx).await?;
+    Ok(found)
+}
