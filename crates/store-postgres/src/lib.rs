@@ -1206,6 +1206,7 @@ impl Store for PgStore {
         Ok(Page {
             items: rows.into_iter().map(AccessRow::into_record).collect(),
             total: charter_store::text::decode_u64("count", total)?,
+            total_capped: false,
         })
     }
 }

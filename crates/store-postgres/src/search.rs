@@ -1,7 +1,9 @@
 //! The member directory: one filtered, sorted page plus the total under the same filter.
 //! The scope is always part of the SQL, so an out-of-scope row can never come back.
 
-use charter_store::text::{decode_u64, escape_like, normalise_query, prefix_upper_bound};
+use charter_store::text::{
+    COUNT_CAP, decode_u64, email_query, escape_like, normalise_query, prefix_upper_bound,
+};
 use charter_store::{MemberQuery, MemberScope, MemberSort, MemberSummary, Page, StoreResult};
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 
@@ -45,7 +47,16 @@ fn push_filters(qb: &mut QueryBuilder<Postgres>, q: &MemberQuery) {
         None => {}
     }
     if let Some(text) = q.text.as_deref().and_then(normalise_query) {
-        if text.chars().count() >= 3 {
+        if let Some((head, whole)) = email_query(&text) {
+            // Part of an email address (stored lower-cased): the address must contain it; the
+            // trigram index narrows on the end of the local part when that is long enough.
+            if let Some(head) = head {
+                qb.push(" AND m.search_text LIKE ")
+                    .push_bind(format!("%{}%", escape_like(head)));
+            }
+            qb.push(" AND m.email LIKE ")
+                .push_bind(format!("%{}%", escape_like(whole)));
+        } else if text.chars().count() >= 3 {
             // Substring match served by the GIN trigram index; the text is stored lower-cased.
             let pattern = format!("%{}%", escape_like(&text));
             qb.push(" AND m.search_text LIKE ").push_bind(pattern);
@@ -88,14 +99,6 @@ pub(crate) async fn search(
     let per_page = q.per_page.clamp(1, MAX_PER_PAGE);
     let offset = i64::from(q.page.max(1) - 1) * i64::from(per_page);
 
-    let mut count = QueryBuilder::<Postgres>::new("SELECT COUNT(*) FROM members m");
-    push_filters(&mut count, q);
-    let total: i64 = count
-        .build_query_scalar()
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(db_err)?;
-
     let mut page = QueryBuilder::<Postgres>::new(
         "SELECT m.id, m.first_name, m.last_name, m.email, m.postcode, m.branch_id,
                 u.name AS branch_name, m.status, m.joined_on, m.paid_up_until
@@ -112,11 +115,36 @@ pub(crate) async fn search(
         .fetch_all(&mut *conn)
         .await
         .map_err(db_err)?;
+
+    // A short page that is not past the end gives the total without counting; otherwise
+    // count, but stop past COUNT_CAP (or past this page, when it lies beyond the cap).
+    let got = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+    let (total, total_capped) = if got < i64::from(per_page) && (got > 0 || offset == 0) {
+        (offset + got, false)
+    } else {
+        let limit = i64::try_from(COUNT_CAP)
+            .unwrap_or(i64::MAX)
+            .max(offset + i64::from(per_page));
+        let mut count =
+            QueryBuilder::<Postgres>::new("SELECT COUNT(*) FROM (SELECT 1 FROM members m");
+        push_filters(&mut count, q);
+        count
+            .push(" LIMIT ")
+            .push_bind(limit + 1)
+            .push(") AS capped");
+        let n: i64 = count
+            .build_query_scalar()
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(db_err)?;
+        if n > limit { (limit, true) } else { (n, false) }
+    };
     Ok(Page {
         items: rows
             .into_iter()
             .map(SummaryRow::into_record)
             .collect::<StoreResult<_>>()?,
         total: decode_u64("count", total)?,
+        total_capped,
     })
 }

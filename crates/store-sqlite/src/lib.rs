@@ -1238,6 +1238,7 @@ impl Store for SqliteStore {
         Ok(Page {
             items: rows.into_iter().map(AccessRow::into_record).collect(),
             total: charter_store::text::decode_u64("count", total)?,
+            total_capped: false,
         })
     }
 }

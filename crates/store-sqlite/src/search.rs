@@ -1,7 +1,9 @@
 //! The member directory: one filtered, sorted page plus the total under the same filter.
 //! The scope is always part of the SQL, so an out-of-scope row can never come back.
 
-use charter_store::text::{decode_u64, normalise_query, prefix_upper_bound};
+use charter_store::text::{
+    COUNT_CAP, decode_u64, email_query, escape_like, normalise_query, prefix_upper_bound,
+};
 use charter_store::{MemberQuery, MemberScope, MemberSort, MemberSummary, Page, StoreResult};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
@@ -52,12 +54,17 @@ fn push_filters(qb: &mut QueryBuilder<Sqlite>, q: &MemberQuery) {
         None => {}
     }
     if let Some(text) = q.text.as_deref().and_then(normalise_query) {
-        if text.chars().count() >= 3 {
-            // A quoted FTS5 phrase: with the trigram tokenizer it matches any substring.
-            let phrase = format!("\"{}\"", text.replace('"', "\"\""));
-            qb.push(" AND m.id IN (SELECT rowid FROM member_search WHERE member_search MATCH ")
-                .push_bind(phrase)
-                .push(")");
+        if let Some((head, whole)) = email_query(&text) {
+            // Part of an email address: the address must contain it; the index narrows on
+            // the end of the local part when that is long enough for trigrams.
+            if let Some(head) = head {
+                push_match(qb, head);
+            }
+            qb.push(" AND m.email LIKE ")
+                .push_bind(format!("%{}%", escape_like(whole)))
+                .push(" ESCAPE '\\'");
+        } else if text.chars().count() >= 3 {
+            push_match(qb, &text);
         } else {
             // Too short for trigrams: the start of the first name (search_text begins with
             // it) or of the last name (sort_key begins with it), both by index range.
@@ -73,6 +80,14 @@ fn push_filters(qb: &mut QueryBuilder<Sqlite>, q: &MemberQuery) {
                 .push("))");
         }
     }
+}
+
+/// A quoted FTS5 phrase: with the trigram tokenizer it matches any substring.
+fn push_match(qb: &mut QueryBuilder<Sqlite>, text: &str) {
+    let phrase = format!("\"{}\"", text.replace('"', "\"\""));
+    qb.push(" AND m.id IN (SELECT rowid FROM member_search WHERE member_search MATCH ")
+        .push_bind(phrase)
+        .push(")");
 }
 
 fn order_by(sort: MemberSort) -> &'static str {
@@ -95,14 +110,6 @@ pub(crate) async fn search(
     let per_page = q.per_page.clamp(1, MAX_PER_PAGE);
     let offset = i64::from(q.page.max(1) - 1) * i64::from(per_page);
 
-    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM members m");
-    push_filters(&mut count, q);
-    let total: i64 = count
-        .build_query_scalar()
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(db_err)?;
-
     let mut page = QueryBuilder::<Sqlite>::new(
         "SELECT m.id, m.first_name, m.last_name, m.email, m.postcode, m.branch_id,
                 u.name AS branch_name, m.status, m.joined_on, m.paid_up_until
@@ -119,11 +126,33 @@ pub(crate) async fn search(
         .fetch_all(&mut *conn)
         .await
         .map_err(db_err)?;
+
+    // A short page that is not past the end gives the total without counting; otherwise
+    // count, but stop past COUNT_CAP (or past this page, when it lies beyond the cap).
+    let got = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+    let (total, total_capped) = if got < i64::from(per_page) && (got > 0 || offset == 0) {
+        (offset + got, false)
+    } else {
+        let limit = i64::try_from(COUNT_CAP)
+            .unwrap_or(i64::MAX)
+            .max(offset + i64::from(per_page));
+        let mut count =
+            QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM (SELECT 1 FROM members m");
+        push_filters(&mut count, q);
+        count.push(" LIMIT ").push_bind(limit + 1).push(")");
+        let n: i64 = count
+            .build_query_scalar()
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(db_err)?;
+        if n > limit { (limit, true) } else { (n, false) }
+    };
     Ok(Page {
         items: rows
             .into_iter()
             .map(SummaryRow::into_record)
             .collect::<StoreResult<_>>()?,
         total: decode_u64("count", total)?,
+        total_capped,
     })
 }

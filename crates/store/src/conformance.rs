@@ -898,11 +898,19 @@ pub async fn search_matches_any_part_of_name_email_or_postcode(store: &dyn Store
         vec!["fay.smith@example.org", "gus@example.org"]
     );
     assert_eq!(
-        find("zephyr.exa").await,
+        find("eve@zephyr.exa").await,
         vec!["eve@zephyr.example"],
         "part of an email"
     );
     assert_eq!(find("@example.net").await, vec!["ben@example.net"]);
+    assert_eq!(find("okafor@").await, vec!["ann.okafor@example.org"]);
+    // Without an '@' the email's domain is not searched: a domain most members share would
+    // otherwise make every search walk the whole index.
+    assert!(find("zephyr.exa").await.is_empty(), "domain alone");
+    assert!(
+        find("smith ann@").await.is_empty(),
+        "'@' queries match the address only"
+    );
     assert_eq!(
         find("ls1 1").await,
         vec!["ben@example.net"],

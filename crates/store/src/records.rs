@@ -234,7 +234,10 @@ pub struct MemberQuery {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page<T> {
     pub items: Vec<T>,
+    /// How many rows match. Exact unless `total_capped`.
     pub total: u64,
+    /// The count stopped early (`text::COUNT_CAP`): at least `total` rows match, maybe more.
+    pub total_capped: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,12 +5,36 @@ use charter_domain::{DuesPlan, MemberStatus, OfficeKind, UnitKind};
 
 use crate::{StoreError, StoreResult};
 
-/// The lower-cased text the directory searches: "first last email postcode-without-spaces
-/// postcode", so "se17", "SE1 7" and "ann@" all match as substrings.
+/// The lower-cased text the directory's trigram index holds: "first last local@
+/// postcode-without-spaces postcode", so "se17", "SE1 7" and "ann@" all match as substrings.
+///
+/// The email's domain is left out on purpose: a domain shared by most members (an
+/// organisation's own, or a big provider's) puts the same trigrams in nearly every row, and
+/// every search containing one would walk the whole index. A query containing `@` is
+/// matched against the email address itself instead (see [`email_query`]).
 pub fn search_text(first: &str, last: &str, email: &str, postcode: &str) -> String {
     let compact: String = postcode.chars().filter(|c| !c.is_whitespace()).collect();
-    format!("{first} {last} {email} {compact} {postcode}").to_lowercase()
+    let local = match email.find('@') {
+        Some(at) => &email[..=at],
+        None => email,
+    };
+    format!("{first} {last} {local} {compact} {postcode}").to_lowercase()
 }
+
+/// How a normalised query containing `@` is matched: the email address must contain the
+/// whole query, and the part up to and including the `@` (the end of the local part) is what
+/// the trigram index can narrow on — `None` when that part is too short for trigrams.
+pub fn email_query(normalised: &str) -> Option<(Option<&str>, &str)> {
+    let at = normalised.find('@')?;
+    let head = &normalised[..=at];
+    // The local part is the last word before the '@' (names come before it in search_text).
+    let head = head.rsplit(' ').next().unwrap_or(head);
+    Some(((head.chars().count() >= 3).then_some(head), normalised))
+}
+
+/// Counts stop here: past it a directory reports "at least this many" (`Page::total_capped`),
+/// so a broad filter over a million members costs a page, not a full count.
+pub const COUNT_CAP: u64 = 10_000;
 
 /// The key the directory sorts by name on: "last first", lower-cased.
 pub fn sort_key(first: &str, last: &str) -> String {
@@ -102,8 +126,18 @@ mod tests {
     fn search_text_holds_both_postcode_forms() {
         assert_eq!(
             search_text("Ann", "Okafor", "ann@example.org", "SE1 7PB"),
-            "ann okafor ann@example.org se17pb se1 7pb"
+            "ann okafor ann@ se17pb se1 7pb"
         );
+        assert_eq!(
+            email_query("ann.okafor@exa"),
+            Some((Some("ann.okafor@"), "ann.okafor@exa"))
+        );
+        assert_eq!(
+            email_query("okafor ann@"),
+            Some((Some("ann@"), "okafor ann@"))
+        );
+        assert_eq!(email_query("@example.net"), Some((None, "@example.net")));
+        assert_eq!(email_query("okafor"), None);
         assert_eq!(sort_key("Ann", "Okafor"), "okafor ann");
     }
 
