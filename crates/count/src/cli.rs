@@ -26,6 +26,9 @@ pub enum Method {
     Schulze,
     /// The Condorcet winner and loser, with every pairwise contest.
     Condorcet,
+    /// A yes/no question: options named Yes, No and (optionally) Abstain, decided by
+    /// `--threshold` over `--base`.
+    YesNo,
 }
 
 impl Method {
@@ -40,6 +43,7 @@ impl Method {
             Method::Ers97 => "ers97",
             Method::Schulze => "schulze",
             Method::Condorcet => "condorcet",
+            Method::YesNo => "yes-no",
         }
     }
 
@@ -74,6 +78,37 @@ pub struct CountArgs {
     /// Meek only, text only: print the transcript in the layout of Droop and stv-rs
     #[arg(long)]
     pub meek_transcript: bool,
+    /// yes-no only: the share of the base the yes votes must reach
+    #[arg(long, value_enum, default_value = "simple")]
+    pub threshold: ThresholdArg,
+    /// yes-no only: what the share is taken of (every ballot in the file counts as present)
+    #[arg(long, value_enum, default_value = "cast")]
+    pub base: BaseArg,
+    /// yes-no only: everyone entitled to vote, needed for `--base electorate`
+    #[arg(long)]
+    pub electorate: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ThresholdArg {
+    /// More yes than no
+    Simple,
+    /// Yes is more than half of the base
+    Absolute,
+    /// Yes is at least two thirds of the base
+    TwoThirds,
+    /// Yes is at least three quarters of the base
+    ThreeQuarters,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BaseArg {
+    /// Yes and no votes
+    Cast,
+    /// Everyone who returned a ballot, abstentions included
+    Present,
+    /// Everyone entitled to vote (`--electorate N`)
+    Electorate,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -94,6 +129,8 @@ pub enum CountError {
     },
     #[error("cannot write the result: {0}")]
     Write(#[from] std::io::Error),
+    #[error("yes-no count of {file}: {reason}")]
+    YesNo { file: String, reason: String },
 }
 
 /// Shows what the count is doing on an interactive terminal; silent otherwise, so pipes,
@@ -132,7 +169,7 @@ pub fn run(args: &CountArgs, out: &mut dyn Write) -> Result<(), CountError> {
     if args.seats == Some(0) {
         return Err(CountError::NoSeats);
     }
-    let single = matches!(args.method, Method::Irv | Method::Condorcet);
+    let single = matches!(args.method, Method::Irv | Method::Condorcet | Method::YesNo);
     if single && let Some(seats) = args.seats.filter(|&s| s != 1) {
         return Err(CountError::SingleSeat {
             method: args.method.name(),
@@ -181,6 +218,7 @@ pub fn run(args: &CountArgs, out: &mut dyn Write) -> Result<(), CountError> {
         Method::Approval => methods::approval::count(&election, args.seed),
         Method::Schulze => methods::schulze::count(&election, args.seed),
         Method::Condorcet => methods::condorcet::count(&election),
+        Method::YesNo => yes_no(&election, args)?,
         m => {
             // Every remaining method is in the STV family.
             let method = m.stv().unwrap_or(StvMethod::Irv);
@@ -191,6 +229,62 @@ pub fn run(args: &CountArgs, out: &mut dyn Write) -> Result<(), CountError> {
     drop(progress);
     render::render(&report, args.format, out)?;
     Ok(())
+}
+
+/// Counts first preferences for options named yes, no and abstain (for/against also
+/// accepted); a ballot with no first preference counts as an abstention.
+fn yes_no(election: &crate::Election, args: &CountArgs) -> Result<Report, CountError> {
+    use methods::yes_no::{Base, Counts, Threshold, report};
+    let fail = |reason: String| CountError::YesNo {
+        file: args.file.display().to_string(),
+        reason,
+    };
+    let find = |names: &[&str]| {
+        election
+            .candidates
+            .iter()
+            .position(|c| names.contains(&c.name.trim().to_lowercase().as_str()))
+    };
+    let yes =
+        find(&["yes", "for"]).ok_or_else(|| fail("no option is named yes (or for)".into()))?;
+    let no = find(&["no", "against"])
+        .ok_or_else(|| fail("no option is named no (or against)".into()))?;
+    let abstain = find(&["abstain", "abstention"]);
+    if election.candidates.len() > 2 + usize::from(abstain.is_some()) {
+        return Err(fail(
+            "a yes-no question has only the options yes, no and abstain".into(),
+        ));
+    }
+    let (mut y, mut n, mut a) = (0u64, 0u64, 0u64);
+    for b in &election.ballots {
+        let first = b.ranks.iter().find(|r| !r.is_empty());
+        match first.map(|r| r.as_slice()) {
+            Some([c]) if c.index() == yes => y += b.weight,
+            Some([c]) if c.index() == no => n += b.weight,
+            // Abstentions, blank ballots and equal first preferences are counted as abstaining.
+            _ => a += b.weight,
+        }
+    }
+    let present = y + n + a;
+    let threshold = match args.threshold {
+        ThresholdArg::Simple => Threshold::SimpleMajority,
+        ThresholdArg::Absolute => Threshold::AbsoluteMajority,
+        ThresholdArg::TwoThirds => Threshold::TwoThirds,
+        ThresholdArg::ThreeQuarters => Threshold::ThreeQuarters,
+    };
+    let base = match args.base {
+        BaseArg::Cast => Base::VotesCast,
+        BaseArg::Present => Base::Present,
+        BaseArg::Electorate => Base::Electorate,
+    };
+    let counts = Counts {
+        yes: y,
+        no: n,
+        abstain: a,
+        present: Some(present),
+        electorate: args.electorate,
+    };
+    report(&election.title, counts, threshold, base).map_err(|e| fail(e.to_string()))
 }
 
 #[cfg(test)]
@@ -209,5 +303,61 @@ mod tests {
             );
             assert_eq!(m.stv().is_some(), is_stv, "{}", m.name());
         }
+    }
+
+    fn yes_no_args(file: PathBuf, threshold: ThresholdArg, base: BaseArg) -> CountArgs {
+        CountArgs {
+            file,
+            method: Method::YesNo,
+            seats: None,
+            format: Format::Json,
+            seed: 0,
+            input_format: None,
+            exact: false,
+            meek_transcript: false,
+            threshold,
+            base,
+            electorate: None,
+        }
+    }
+
+    #[test]
+    fn a_yes_no_question_is_decided_by_its_threshold_and_base() {
+        // 60 yes, 35 no, 5 abstain: carried by simple majority; lost at two thirds of
+        // those present (67 needed) and at two thirds of the 95 votes cast (64 needed).
+        let path = std::env::temp_dir().join(format!("charter-yes-no-{}.blt", std::process::id()));
+        std::fs::write(
+            &path,
+            "3 1\n60 1 0\n35 2 0\n5 3 0\n0\n\"Yes\"\n\"No\"\n\"Abstain\"\n\"Motion 4\"\n",
+        )
+        .unwrap();
+        let run_json = |t, b| {
+            let mut out = Vec::new();
+            run(&yes_no_args(path.clone(), t, b), &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let simple = run_json(ThresholdArg::Simple, BaseArg::Cast);
+        assert!(
+            simple.contains(r#""elected": ["Yes"]"#) || simple.contains(r#""elected":["Yes"]"#),
+            "{simple}"
+        );
+        let present = run_json(ThresholdArg::TwoThirds, BaseArg::Present);
+        assert!(
+            present.contains(r#""elected": ["No"]"#) || present.contains(r#""elected":["No"]"#),
+            "{present}"
+        );
+        let cast = run_json(ThresholdArg::TwoThirds, BaseArg::Cast);
+        assert!(
+            cast.contains(r#""elected": ["No"]"#) || cast.contains(r#""elected":["No"]"#),
+            "{cast}"
+        );
+        let err = run(
+            &yes_no_args(path.clone(), ThresholdArg::Simple, BaseArg::Electorate),
+            &mut Vec::new(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("electorate"), "{err}");
+        std::fs::remove_file(&path).ok();
     }
 }

@@ -30,6 +30,9 @@ fn args(file: &Path, method: Method, format: Format) -> CountArgs {
         input_format: None,
         exact: false,
         meek_transcript: false,
+        threshold: charter_count::cli::ThresholdArg::Simple,
+        base: charter_count::cli::BaseArg::Cast,
+        electorate: None,
     }
 }
 
