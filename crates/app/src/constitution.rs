@@ -153,9 +153,27 @@ pub fn member_facts(r: MemberFactsRecord) -> MemberFacts {
         home_branch: r.branch,
         home_region: r.region,
         offices: r.offices,
-        // A body kind that is not a key cannot be named by a rule, so it cannot matter.
-        seats: r.seats.iter().filter_map(|s| Key::parse(s).ok()).collect(),
+        // A register body is named as members know it ("Steering Committee"); the rules name
+        // it by key ("steering-committee"). A name that makes no key cannot be named by a rule.
+        seats: r
+            .seats
+            .iter()
+            .filter_map(|s| Key::parse(&slug(s)).ok())
+            .collect(),
     }
+}
+
+/// "Steering Committee" → "steering-committee".
+fn slug(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
 }
 
 fn record_json(r: &DecisionRecord) -> serde_json::Value {

@@ -361,7 +361,7 @@ async fn facts(
         }
     }
     let seats = bind(sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT x.member_id, b.kind FROM seats x JOIN bodies b ON b.id = x.body_id
+        "SELECT x.member_id, b.name FROM seats x JOIN bodies b ON b.id = x.body_id
          WHERE x.starts_on <= $1 AND (x.ends_on IS NULL OR x.ends_on >= $1){filter}
          ORDER BY x.member_id, b.id"
     ))))
@@ -370,11 +370,11 @@ async fn facts(
     .map_err(db_err)?;
     for r in &seats {
         let id: i64 = r.try_get("member_id").map_err(db_err)?;
-        let kind: String = r.try_get("kind").map_err(db_err)?;
+        let name: String = r.try_get("name").map_err(db_err)?;
         if let Some(&i) = index.get(&id)
-            && !out[i].seats.contains(&kind)
+            && !out[i].seats.contains(&name)
         {
-            out[i].seats.push(kind);
+            out[i].seats.push(name);
         }
     }
     Ok(out)

@@ -430,6 +430,6 @@ pub struct MemberFactsRecord {
     pub affiliations: Vec<(String, bool)>,
     /// Offices held on the date.
     pub offices: Vec<OfficeKind>,
-    /// The kinds of the bodies on which the member holds a seat on the date.
+    /// The names of the bodies on which the member holds a seat on the date.
     pub seats: Vec<String>,
 }
