@@ -275,6 +275,9 @@ async fn demo(
     })
     .await
     .context("could not load the demo organisation")?;
+    charter_demo::load_constitution(&app, opts.today)
+        .await
+        .context("could not load the demo constitution")?;
     bar.finish_and_clear();
     eprintln!(
         "demo organisation loaded: {members} members in {:.1} s, database {}",

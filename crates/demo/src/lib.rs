@@ -14,6 +14,7 @@
 //! generated on demand from its own ChaCha stream ([`DemoOrg::member`]), so a million members
 //! never have to be held in memory at once and any batch size gives the same people.
 
+mod constitution;
 mod load;
 mod member;
 mod names;
@@ -28,6 +29,7 @@ use charter_domain::{
 use charter_store::Term;
 use chrono::{Days, Months, NaiveDate};
 
+pub use constitution::{ConstitutionStoryError, StoryDates, load_constitution};
 pub use load::{DemoError, DemoSignIn, DemoSignIns, load};
 
 use places::REGIONS;

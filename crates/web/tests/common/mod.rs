@@ -108,6 +108,9 @@ impl TestApp {
             .await
             .expect("demo organisation loads");
         let app = App::new(store, Arc::new(FixedClock(now())), Settings::default());
+        charter_demo::load_constitution(&app, app.today())
+            .await
+            .expect("demo constitution loads");
         let state = AppState::new(app, config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

@@ -1,0 +1,231 @@
+//! The demo's constitutional history, dated relative to the demo's `today`: the founding
+//! constitution adopted at the founding (about three years and two months ago), then the
+//! amendment that keeps votes and offices for verified members of the Socialist Alliance
+//! Party, proposed, refused once at a special conference called with two days' notice, and
+//! adopted by the full procedure to take effect about a year ago. Everything goes through
+//! the app's use cases, so the engine judges each attempt exactly as it would a real one.
+
+use std::sync::Arc;
+
+use charter_app::{App, AppError, FixedClock};
+use charter_domain::{MemberId, OfficeKind, UnitKind};
+use charter_rules::{DecisionRecord, Key};
+use charter_store::EventActor;
+use chrono::{Datelike, Days, Months, NaiveDate, TimeZone, Utc};
+
+use crate::ORGANISATION;
+
+const FOUNDING: &str = include_str!("../../rules/fixtures/founding-2016.toml");
+const AMENDMENT: &str = include_str!("../../rules/fixtures/amendment-2017.toml");
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConstitutionStoryError {
+    #[error("loading the demo constitution failed while {step}: {source}")]
+    App {
+        step: &'static str,
+        #[source]
+        source: AppError,
+    },
+    #[error("the demo organisation has no national secretary to record its decisions")]
+    NoSecretary,
+    #[error("the demo amendment was not adopted: {0}")]
+    NotAdopted(String),
+}
+
+/// The dates of the story, all before `today`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoryDates {
+    pub founded: NaiveDate,
+    pub proposed: NaiveDate,
+    pub hasty_notice: NaiveDate,
+    pub hasty_meeting: NaiveDate,
+    pub notice: NaiveDate,
+    pub meeting: NaiveDate,
+    pub effective: NaiveDate,
+}
+
+impl StoryDates {
+    pub fn before(today: NaiveDate) -> StoryDates {
+        let back = |months: u32, days: u64| {
+            today
+                .checked_sub_months(Months::new(months))
+                .and_then(|d| d.checked_sub_days(Days::new(days)))
+                .unwrap_or(today)
+        };
+        // The amendment takes effect on the first of the month about a year ago.
+        let year_ago = back(12, 0);
+        let effective = year_ago.with_day(1).unwrap_or(year_ago);
+        let minus = |d: NaiveDate, n: u64| d.checked_sub_days(Days::new(n)).unwrap_or(d);
+        StoryDates {
+            founded: back(38, 0),
+            proposed: minus(effective, 60),
+            hasty_notice: minus(effective, 45),
+            hasty_meeting: minus(effective, 42),
+            notice: minus(effective, 42),
+            meeting: minus(effective, 21),
+            effective,
+        }
+    }
+}
+
+fn words(d: NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
+}
+
+/// A fixture with its dates and name rewritten for the demo.
+fn redate(src: &str, effective: NaiveDate, adopted_by: &str, adopted_on: NaiveDate) -> String {
+    src.lines()
+        .map(|l| {
+            if l.starts_with("effective = ") {
+                format!("effective = {effective}")
+            } else if l.starts_with("adopted_by = ") {
+                format!(
+                    "adopted_by = {{ text = \"{adopted_by}\", body = \"conference\", on = {adopted_on} }}"
+                )
+            } else {
+                l.replace("Charter Campaign Network", ORGANISATION)
+                    .replace("From 1 July 2017", &format!("From {}", words(effective)))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn app_at(app: &App, on: NaiveDate) -> App {
+    let at = on
+        .and_hms_opt(19, 0, 0)
+        .map(|t| Utc.from_utc_datetime(&t))
+        .unwrap_or_else(|| app.clock.now());
+    App::new(
+        app.store.clone(),
+        Arc::new(FixedClock(at)),
+        app.settings.clone(),
+    )
+}
+
+fn conference(notice: NaiveDate, on: NaiveDate, entitled: u32) -> DecisionRecord {
+    // A well-attended special conference: a tenth of the members (at least the 100 that
+    // clause 6.2 asks for), about 70% for.
+    let present = (entitled / 10).max(100).min(entitled);
+    let votes_for = present * 7 / 10;
+    let votes_against = present / 4;
+    DecisionRecord {
+        body: Key::parse("conference").unwrap_or_else(|_| unreachable_key()),
+        meeting_kind: Key::parse("special-conference").unwrap_or_else(|_| unreachable_key()),
+        notice_sent_on: Some(notice),
+        meeting_on: on,
+        members_entitled: entitled,
+        present,
+        votes_for,
+        votes_against,
+        abstentions: present - votes_for - votes_against,
+    }
+}
+
+#[allow(clippy::panic)]
+fn unreachable_key() -> Key {
+    panic!("a fixed key literal parses")
+}
+
+/// Adopts the founding constitution and records the amendment's story. Call once, after
+/// [`crate::load`], with the demo's `today`.
+pub async fn load_constitution(
+    app: &App,
+    today: NaiveDate,
+) -> Result<StoryDates, ConstitutionStoryError> {
+    let err = |step| move |source| ConstitutionStoryError::App { step, source };
+    let dates = StoryDates::before(today);
+    let founding = redate(
+        FOUNDING,
+        dates.founded,
+        &format!("founding conference, {}", words(dates.founded)),
+        dates.founded,
+    );
+    let amendment = redate(
+        AMENDMENT,
+        dates.effective,
+        &format!(
+            "special conference, {}, on notice sent {}",
+            words(dates.meeting),
+            words(dates.notice)
+        ),
+        dates.meeting,
+    );
+    let at_founding = app_at(app, dates.founded);
+    at_founding
+        .found_constitution(
+            EventActor {
+                member: None,
+                office: Some("founding conference".into()),
+            },
+            &founding,
+        )
+        .await
+        .map_err(err("adopting the founding constitution"))?;
+
+    // The national secretary proposes the amendment and records the conference decisions.
+    let offices = app
+        .store
+        .offices(None, today)
+        .await
+        .map_err(|e| err("finding the national secretary")(e.into()))?;
+    let tree = app.tree().await.map_err(err("reading the units"))?;
+    let secretary: MemberId = offices
+        .iter()
+        .find(|o| o.kind == OfficeKind::Secretary && tree.kind(o.unit) == Some(UnitKind::National))
+        .and_then(|o| o.holder)
+        .ok_or(ConstitutionStoryError::NoSecretary)?;
+    let at_proposal = app_at(app, dates.proposed);
+    let proposer = at_proposal
+        .actor(secretary)
+        .await
+        .map_err(err("reading the secretary"))?;
+    let id = at_proposal
+        .propose_amendment(
+            &proposer,
+            "Votes and offices for verified members of the Socialist Alliance Party",
+            &amendment,
+        )
+        .await
+        .map_err(err("proposing the amendment"))?;
+    let by = EventActor {
+        member: Some(secretary),
+        office: Some("secretary, National".into()),
+    };
+    let entitled = app
+        .store
+        .member_facts(dates.meeting)
+        .await
+        .map_err(|e| err("counting the members")(e.into()))?
+        .len();
+    let entitled = u32::try_from(entitled).unwrap_or(u32::MAX);
+    // The hasty attempt: two clear days' notice where fourteen are required. Refused.
+    let hasty = app_at(app, dates.hasty_meeting)
+        .record_amendment_decision_by(
+            by.clone(),
+            id,
+            &conference(dates.hasty_notice, dates.hasty_meeting, entitled),
+        )
+        .await
+        .map_err(err("recording the hasty attempt"))?;
+    if hasty.is_ok() {
+        return Err(ConstitutionStoryError::NotAdopted(
+            "the hasty attempt was adopted, which the story does not expect".into(),
+        ));
+    }
+    // The full procedure.
+    app_at(app, dates.meeting)
+        .record_amendment_decision_by(by, id, &conference(dates.notice, dates.meeting, entitled))
+        .await
+        .map_err(err("recording the adoption"))?
+        .map_err(|f| {
+            ConstitutionStoryError::NotAdopted(
+                f.iter()
+                    .map(|(c, r)| format!("clause {c}: {r}"))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        })?;
+    app.constitution_changed().await;
+    Ok(dates)
+}

@@ -1,0 +1,67 @@
+//! The demo's constitutional story: both versions, the refused hasty attempt with its
+//! clause, the adoption, and members who lost the vote.
+
+use std::sync::Arc;
+
+use charter_app::constitution::AmendmentState;
+use charter_app::{App, FixedClock, Settings};
+use charter_demo::{DemoOptions, StoryDates, generate, load, load_constitution};
+use charter_rules::{Context, Right};
+use charter_store::Store;
+use charter_store_sqlite::SqliteStore;
+use chrono::{TimeZone, Utc};
+
+#[tokio::test]
+async fn the_demo_tells_the_amendment_story() {
+    let store = SqliteStore::connect("sqlite::memory:").await.unwrap();
+    store.migrate().await.unwrap();
+    let opts = DemoOptions {
+        members: 400,
+        ..DemoOptions::default()
+    };
+    let org = generate(opts);
+    load(&store, &org, &|_, _| {}).await.unwrap();
+    let now = Utc.from_utc_datetime(&opts.today.and_hms_opt(10, 0, 0).unwrap());
+    let app = App::new(
+        Arc::new(store),
+        Arc::new(FixedClock(now)),
+        Settings::default(),
+    );
+    let dates = load_constitution(&app, opts.today).await.unwrap();
+    assert_eq!(dates, StoryDates::before(opts.today));
+    assert!(dates.founded < dates.proposed && dates.meeting < dates.effective);
+    assert!(dates.effective < opts.today);
+
+    let versions = app.constitution_versions().await.unwrap();
+    assert_eq!(versions.len(), 2);
+    assert_eq!(versions[0].effective, dates.founded);
+    assert_eq!(versions[1].effective, dates.effective);
+    let (v, c) = app.constitution_in_force(opts.today).await.unwrap();
+    assert_eq!(v.id, versions[1].id);
+    assert!(c.name().contains("Common Ground"));
+
+    let amendments = app.amendments().await.unwrap();
+    assert_eq!(amendments.len(), 1);
+    let a = &amendments[0];
+    assert_eq!(a.state, AmendmentState::Adopted);
+    assert_eq!(a.attempts.len(), 2);
+    assert!(!a.attempts[0].adopted);
+    assert!(
+        a.attempts[0].failures.iter().any(|(c, _)| c == "7.1"),
+        "{:?}",
+        a.attempts[0].failures
+    );
+    assert!(a.attempts[1].adopted);
+
+    let diff = app.amendment_diff(a.id).await.unwrap();
+    assert_eq!(diff.from, versions[0].version);
+    let impact = app.amendment_impact(a.id).await.unwrap();
+    let vote = impact
+        .rights
+        .iter()
+        .find(|r| r.context == Context::BranchMeeting && r.right == Right::Vote)
+        .unwrap();
+    assert!(vote.total.lose > 0, "{:?}", vote.total);
+    // Most verifications come later, so on the day few if any keep the vote.
+    assert!(vote.total.after < vote.total.before, "{:?}", vote.total);
+}
