@@ -1943,8 +1943,6 @@ pub async fn imports_upsert_by_email(store: &dyn Store) {
     assert_eq!(event_count(store).await, before + 2);
 }
 
-/// Every test above, by name: the backends' test files expand this list with
-/// [`conformance_tests!`](crate::conformance_tests).
 // ---------------------------------------------------------------- constitution
 
 fn version(label: &str, effective: NaiveDate) -> NewConstitutionVersion {
@@ -2304,6 +2302,8 @@ pub async fn member_facts_reflect_the_register_on_a_date(store: &dyn Store) {
     assert_eq!(store.access_log(ann, 1, 50).await.unwrap().total, 1);
 }
 
+/// Every test above, by name: the backends' test files expand this list with
+/// [`conformance_tests!`](crate::conformance_tests).
 #[macro_export]
 macro_rules! conformance_tests {
     ($make:path) => {
