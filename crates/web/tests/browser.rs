@@ -297,3 +297,54 @@ async fn the_skip_link_is_the_first_tab_stop() {
     assert_eq!(focused.attr("id").await.unwrap().as_deref(), Some("main"));
     c.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_sees_why_a_right_is_refused_with_its_clause() {
+    let Some((c, app)) = setup().await else {
+        return;
+    };
+    sign_in(&c, &app, MEMBER).await;
+    click(&c, "main a[href='/me/rights']").await;
+    wait_for_path(&c, "/me/rights").await;
+    wait_for_text(&c, "main h1", "What may I do, and why not?").await;
+    // The date picker is a labelled field of the form.
+    let on = c.find(Locator::Id("on")).await.expect("date field");
+    assert_eq!(on.attr("type").await.unwrap().as_deref(), Some("date"));
+    let refused = wait_for_text(&c, "table.rights tr.refused", "no").await;
+    assert!(refused.contains(' '), "a reason in words: {refused}");
+    let link = c
+        .find(Locator::Css("table.rights tr.refused td a"))
+        .await
+        .expect("the refusal names its clause");
+    let clause = link.text().await.unwrap();
+    link.click().await.unwrap();
+    let url = c.current_url().await.unwrap();
+    assert!(url.path().starts_with("/constitution/versions/"), "{url}");
+    assert_eq!(url.fragment(), Some(format!("clause-{clause}").as_str()));
+    wait_for_text(&c, &format!("[id='clause-{clause}']"), &clause).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_amendment_page_shows_its_diff_and_impact_preview() {
+    let Some((c, app)) = setup().await else {
+        return;
+    };
+    sign_in(&c, &app, MEMBER).await;
+    click(&c, "nav.site-nav a[href='/constitution']").await;
+    wait_for_path(&c, "/constitution").await;
+    wait_for_text(&c, "main h1", "The constitution").await;
+    c.goto(&format!("{}/amendments", app.base_url))
+        .await
+        .unwrap();
+    click(&c, "main table tbody th a").await;
+    wait_for_text(&c, "#attempts", "Attempts").await;
+    wait_for_text(&c, "ol.attempts", "refused").await;
+    wait_for_text(&c, ".diff-clause ins.diff", "").await;
+    wait_for_text(&c, ".impact-summary", "would lose").await;
+    let bars = c
+        .find_all(Locator::Css("table.impact svg"))
+        .await
+        .expect("bars");
+    assert!(!bars.is_empty(), "the impact table has bars");
+    wait_for_text(&c, "table.impact-branches caption", "by home branch").await;
+}

@@ -25,6 +25,14 @@ fn every_api_route_is_documented() {
         "/api/v1/units",
         "/api/v1/units/{id}",
         "/api/v1/events",
+        "/api/v1/members/{id}/rights",
+        "/api/v1/constitution",
+        "/api/v1/constitution/versions",
+        "/api/v1/constitution/versions/{id}",
+        "/api/v1/amendments",
+        "/api/v1/amendments/{id}",
+        "/api/v1/amendments/{id}/impact",
+        "/api/v1/amendments/{id}/decisions",
     ] {
         assert!(paths.contains(&p), "{p} is not documented: {paths:?}");
     }

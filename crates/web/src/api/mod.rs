@@ -5,6 +5,7 @@
 //! error shape), call one use case of [`charter_app::App`], convert to a wire type in [`wire`].
 //! Authorisation lives in the app, never here.
 
+mod constitution;
 mod events;
 mod members;
 mod session;
@@ -49,6 +50,7 @@ use crate::error::{ErrorBody, ErrorDetail, WebError};
         (name = "members", description = "The membership register"),
         (name = "units", description = "The organisation's structure"),
         (name = "events", description = "The governance record"),
+        (name = "constitution", description = "The constitution, members' rights and amendments"),
     )
 )]
 struct ApiDoc;
@@ -81,6 +83,14 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(units::list))
         .routes(routes!(units::get))
         .routes(routes!(events::list))
+        .routes(routes!(constitution::rights))
+        .routes(routes!(constitution::in_force))
+        .routes(routes!(constitution::versions))
+        .routes(routes!(constitution::version))
+        .routes(routes!(constitution::amendments, constitution::propose))
+        .routes(routes!(constitution::amendment))
+        .routes(routes!(constitution::impact))
+        .routes(routes!(constitution::record_decision))
 }
 
 /// The OpenAPI document, built once.

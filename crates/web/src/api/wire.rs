@@ -623,3 +623,313 @@ pub struct EventList {
     /// Pass as `after` to read on; null when there are no more events yet.
     pub next_after: Option<i64>,
 }
+
+// ---------------------------------------------------------------- constitution
+
+/// The day to answer for; today when absent.
+#[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct RightsQuery {
+    /// A date, YYYY-MM-DD; rights follow the version of the constitution in force that day.
+    #[param(example = "2017-07-01")]
+    pub on: Option<String>,
+}
+
+/// One answer to "may this member do this here?", with the clauses that decided it.
+#[derive(Serialize, ToSchema)]
+pub struct RightAnswer {
+    /// branch-meeting, regional-meeting, conference, member-ballot or committee:<body>.
+    #[schema(example = "branch-meeting")]
+    pub context: String,
+    /// attend, speak, vote, stand, nominate or propose.
+    #[schema(example = "vote")]
+    pub right: String,
+    pub allowed: bool,
+    /// Clause numbers, e.g. ["4.1", "4.3"]; empty when no clause speaks of the right.
+    pub clauses: Vec<String>,
+    /// Why, in words, citing the clauses.
+    pub reason: String,
+}
+
+impl From<&charter_rules::RightDecision> for RightAnswer {
+    fn from(d: &charter_rules::RightDecision) -> Self {
+        RightAnswer {
+            context: d.context.to_string(),
+            right: d.right.as_str().to_string(),
+            allowed: d.allowed,
+            clauses: d.clauses.iter().map(ToString::to_string).collect(),
+            reason: d.reason.clone(),
+        }
+    }
+}
+
+/// A clause as members read it, with its machine rules in words.
+#[derive(Serialize, ToSchema)]
+pub struct ConstitutionClause {
+    #[schema(example = "4.3")]
+    pub number: String,
+    pub title: String,
+    pub text: String,
+    pub rules: Vec<String>,
+}
+
+/// One version of the constitution, as recorded.
+#[derive(Serialize, ToSchema)]
+pub struct ConstitutionVersion {
+    pub id: i64,
+    #[schema(example = "2017 amendment")]
+    pub version: String,
+    pub name: String,
+    /// Applies from this day, never before.
+    pub effective: NaiveDate,
+    /// The decision that adopted it, in words.
+    pub adopted_by: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl From<&charter_app::constitution::VersionInfo> for ConstitutionVersion {
+    fn from(v: &charter_app::constitution::VersionInfo) -> Self {
+        ConstitutionVersion {
+            id: v.id,
+            version: v.version.clone(),
+            name: v.name.clone(),
+            effective: v.effective,
+            adopted_by: v.adopted_by.clone(),
+            recorded_at: v.recorded_at,
+        }
+    }
+}
+
+/// A version in full: its clauses with rules in words, and the authored TOML file.
+#[derive(Serialize, ToSchema)]
+pub struct ConstitutionText {
+    #[serde(flatten)]
+    pub version: ConstitutionVersion,
+    pub clauses: Vec<ConstitutionClause>,
+    /// The version as its authored file, which imports back unchanged.
+    pub toml: String,
+}
+
+impl ConstitutionText {
+    pub fn new(
+        info: &charter_app::constitution::VersionInfo,
+        c: &charter_rules::Constitution,
+    ) -> Self {
+        ConstitutionText {
+            version: info.into(),
+            clauses: c
+                .clauses()
+                .iter()
+                .map(|cl| ConstitutionClause {
+                    number: cl.number.to_string(),
+                    title: cl.title.clone(),
+                    text: cl.text.clone(),
+                    rules: cl.rules_in_words(),
+                })
+                .collect(),
+            toml: c.to_toml(),
+        }
+    }
+}
+
+/// A procedural step an attempt failed, with the clause it broke (none when no clause covers it).
+#[derive(Serialize, ToSchema)]
+pub struct AttemptFailure {
+    pub clause: Option<String>,
+    pub reason: String,
+}
+
+/// One recorded attempt to adopt an amendment, refused or not. Visible to every member.
+#[derive(Serialize, ToSchema)]
+pub struct AmendmentAttempt {
+    pub decided_on: NaiveDate,
+    /// The body that decided, e.g. `conference` or `member-ballot`.
+    pub body: String,
+    pub adopted: bool,
+    pub failures: Vec<AttemptFailure>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// An amendment with every attempt to adopt it.
+#[derive(Serialize, ToSchema)]
+pub struct Amendment {
+    pub id: i64,
+    pub title: String,
+    pub proposed_version: String,
+    pub effective: NaiveDate,
+    /// proposed, refused or adopted.
+    #[schema(example = "adopted")]
+    pub state: String,
+    pub proposed_by: Option<i64>,
+    pub proposed_at: DateTime<Utc>,
+    pub attempts: Vec<AmendmentAttempt>,
+}
+
+impl From<&charter_app::constitution::AmendmentInfo> for Amendment {
+    fn from(a: &charter_app::constitution::AmendmentInfo) -> Self {
+        use charter_app::constitution::AmendmentState;
+        Amendment {
+            id: a.id,
+            title: a.title.clone(),
+            proposed_version: a.proposed_version.clone(),
+            effective: a.effective,
+            state: match a.state {
+                AmendmentState::Proposed => "proposed",
+                AmendmentState::Refused => "refused",
+                AmendmentState::Adopted => "adopted",
+            }
+            .to_string(),
+            proposed_by: a.proposed_by.map(|m| m.0),
+            proposed_at: a.proposed_at,
+            attempts: a
+                .attempts
+                .iter()
+                .map(|t| AmendmentAttempt {
+                    decided_on: t.decided_on,
+                    body: t.body.clone(),
+                    adopted: t.adopted,
+                    failures: t
+                        .failures
+                        .iter()
+                        .map(|(c, r)| AttemptFailure {
+                            clause: (!c.trim().is_empty()).then(|| c.clone()),
+                            reason: r.clone(),
+                        })
+                        .collect(),
+                    recorded_at: t.recorded_at,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// An amendment with its proposed text.
+#[derive(Serialize, ToSchema)]
+pub struct AmendmentDetail {
+    #[serde(flatten)]
+    pub amendment: Amendment,
+    pub proposed: ConstitutionText,
+}
+
+/// How many members hold a right, before and after.
+#[derive(Serialize, ToSchema)]
+pub struct ImpactCounts {
+    pub members: u32,
+    pub before: u32,
+    pub after: u32,
+    pub lose: u32,
+    pub gain: u32,
+}
+
+impl From<&charter_rules::Counts> for ImpactCounts {
+    fn from(c: &charter_rules::Counts) -> Self {
+        ImpactCounts {
+            members: c.members,
+            before: c.before,
+            after: c.after,
+            lose: c.lose,
+            gain: c.gain,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BranchImpact {
+    pub branch_id: i64,
+    #[serde(flatten)]
+    pub counts: ImpactCounts,
+}
+
+/// One right in one context, over all members and per home branch.
+#[derive(Serialize, ToSchema)]
+pub struct RightImpact {
+    pub context: String,
+    pub right: String,
+    pub total: ImpactCounts,
+    pub by_branch: Vec<BranchImpact>,
+}
+
+/// What an amendment would change, before anyone votes on it.
+#[derive(Serialize, ToSchema)]
+pub struct AmendmentImpact {
+    pub from: String,
+    pub to: String,
+    pub on: NaiveDate,
+    pub members: u32,
+    /// The preview in sentences, largest losses first.
+    pub summary: Vec<String>,
+    pub rights: Vec<RightImpact>,
+    pub bodies_dissolved: Vec<String>,
+    pub bodies_created: Vec<String>,
+}
+
+impl From<&charter_rules::Impact> for AmendmentImpact {
+    fn from(i: &charter_rules::Impact) -> Self {
+        AmendmentImpact {
+            from: i.from.clone(),
+            to: i.to.clone(),
+            on: i.on,
+            members: i.members,
+            summary: i.summary(),
+            rights: i
+                .rights
+                .iter()
+                .map(|r| RightImpact {
+                    context: r.context.to_string(),
+                    right: r.right.as_str().to_string(),
+                    total: (&r.total).into(),
+                    by_branch: r
+                        .by_branch
+                        .iter()
+                        .map(|(id, c)| BranchImpact {
+                            branch_id: id.0,
+                            counts: c.into(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            bodies_dissolved: i.bodies_dissolved.iter().map(|b| b.name.clone()).collect(),
+            bodies_created: i.bodies_created.iter().map(|b| b.name.clone()).collect(),
+        }
+    }
+}
+
+/// A proposed amendment: the whole new version as its authored TOML file.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AmendmentRequest {
+    pub title: String,
+    pub toml: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AmendmentProposed {
+    pub id: i64,
+}
+
+/// What a meeting or ballot recorded about its decision on an amendment.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionRequest {
+    /// The body that decided, e.g. `conference`, or `member-ballot`.
+    #[schema(example = "conference")]
+    pub body: String,
+    /// The kind of sitting, which sets notice and quorum, e.g. `special-conference`.
+    #[schema(example = "special-conference")]
+    pub meeting_kind: String,
+    pub notice_sent_on: Option<NaiveDate>,
+    pub meeting_on: NaiveDate,
+    pub members_entitled: u32,
+    pub present: u32,
+    pub votes_for: u32,
+    pub votes_against: u32,
+    pub abstentions: u32,
+}
+
+/// The amendment binds and takes effect on its date.
+#[derive(Serialize, ToSchema)]
+pub struct DecisionAdopted {
+    pub adopted: bool,
+    pub takes_effect: NaiveDate,
+}

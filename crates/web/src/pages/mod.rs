@@ -6,9 +6,11 @@
 
 mod assets;
 mod auth;
+mod constitution;
 mod forms;
 mod me;
 mod members;
+mod rules_view;
 mod units;
 mod view;
 
@@ -28,6 +30,7 @@ use crate::error::{WebError, html_error};
 use crate::session::{CurrentSession, MaybeSession};
 
 pub use assets::CSS_PATH;
+pub use constitution::parse_day;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -35,12 +38,19 @@ pub fn router() -> Router<AppState> {
         .route("/sign-in", get(auth::sign_in_form).post(auth::sign_in))
         .route("/sign-out", post(auth::sign_out))
         .route("/me", get(me::my_membership))
+        .route("/me/rights", get(constitution::my_rights))
         .route("/members", get(members::directory))
         .route("/members/{id}", get(members::member_page))
         .route(
             "/members/{id}/edit",
             get(members::edit_form).post(members::edit),
         )
+        .route("/members/{id}/rights", get(constitution::member_rights))
+        .route("/constitution", get(constitution::in_force))
+        .route("/constitution/versions/{id}", get(constitution::version))
+        .route("/constitution/diff", get(constitution::diff))
+        .route("/amendments", get(constitution::amendments))
+        .route("/amendments/{id}", get(constitution::amendment))
         .route("/members/{id}/status", post(members::change_status))
         .route("/members/{id}/payments", post(members::record_payment))
         .route("/members/{id}/affiliations", post(members::add_affiliation))

@@ -1,0 +1,320 @@
+//! The constitution: versions, a member's rights with the clause behind each answer, and
+//! amendments with every attempt to adopt them and their impact. Readable by every signed-in
+//! member; who may see another member's rights, propose or record is decided by the app.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use charter_app::AppError;
+use charter_domain::MemberId;
+use charter_rules::{DecisionRecord, Key};
+
+use super::ApiPath;
+use super::wire::{
+    Amendment, AmendmentDetail, AmendmentImpact, AmendmentProposed, AmendmentRequest,
+    ConstitutionText, ConstitutionVersion, DecisionAdopted, DecisionRequest, RightAnswer,
+    RightsQuery,
+};
+use crate::AppState;
+use crate::error::{ApiJson, ApiQuery, ApiResult, ErrorBody, ErrorDetail};
+use crate::pages::parse_day;
+use crate::session::ApiUser;
+
+/// What a member may do on a day, in every context, with the clauses that decided and why.
+#[utoipa::path(
+    get,
+    path = "/api/v1/members/{id}/rights",
+    operation_id = "get_member_rights",
+    tag = "constitution",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "Member id"), RightsQuery),
+    responses(
+        (status = 200, body = Vec<RightAnswer>),
+        (status = 400, description = "The id is not a number or the query does not fit", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not the caller, and no office of the caller covers this member", body = ErrorBody),
+        (status = 404, description = "No such member, or no version in force that day", body = ErrorBody),
+        (status = 422, description = "`on` is not a date (YYYY-MM-DD)", body = ErrorBody),
+    )
+)]
+pub async fn rights(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<RightsQuery>,
+) -> ApiResult<Json<Vec<RightAnswer>>> {
+    let on = match q.on.as_deref() {
+        Some(raw) => parse_day(raw).map_err(|m| AppError::invalid("on", m))?,
+        None => state.app.today(),
+    };
+    let decisions = state
+        .app
+        .member_rights(&user.actor, MemberId(id), on)
+        .await?;
+    Ok(Json(decisions.iter().map(RightAnswer::from).collect()))
+}
+
+/// The version in force today: its clauses with their rules in words and its TOML file.
+#[utoipa::path(
+    get,
+    path = "/api/v1/constitution",
+    operation_id = "get_constitution",
+    tag = "constitution",
+    security(("session" = [])),
+    responses(
+        (status = 200, body = ConstitutionText),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "No version is in force yet", body = ErrorBody),
+    )
+)]
+pub async fn in_force(
+    State(state): State<AppState>,
+    _user: ApiUser,
+) -> ApiResult<Json<ConstitutionText>> {
+    let (info, c) = state.app.constitution_in_force(state.app.today()).await?;
+    Ok(Json(ConstitutionText::new(&info, &c)))
+}
+
+/// Every version, oldest first, with its effective date and how it was adopted.
+#[utoipa::path(
+    get,
+    path = "/api/v1/constitution/versions",
+    operation_id = "list_constitution_versions",
+    tag = "constitution",
+    security(("session" = [])),
+    responses(
+        (status = 200, body = Vec<ConstitutionVersion>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+    )
+)]
+pub async fn versions(
+    State(state): State<AppState>,
+    _user: ApiUser,
+) -> ApiResult<Json<Vec<ConstitutionVersion>>> {
+    let vs = state.app.constitution_versions().await?;
+    Ok(Json(vs.iter().map(ConstitutionVersion::from).collect()))
+}
+
+/// One version in full.
+#[utoipa::path(
+    get,
+    path = "/api/v1/constitution/versions/{id}",
+    operation_id = "get_constitution_version",
+    tag = "constitution",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "Version id")),
+    responses(
+        (status = 200, body = ConstitutionText),
+        (status = 400, description = "The id is not a number", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "No such version", body = ErrorBody),
+    )
+)]
+pub async fn version(
+    State(state): State<AppState>,
+    _user: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<ConstitutionText>> {
+    let (info, c) = state.app.constitution_version(id).await?;
+    Ok(Json(ConstitutionText::new(&info, &c)))
+}
+
+/// Every amendment with its state and every attempt to adopt it, refused ones included.
+#[utoipa::path(
+    get,
+    path = "/api/v1/amendments",
+    operation_id = "list_amendments",
+    tag = "constitution",
+    security(("session" = [])),
+    responses(
+        (status = 200, body = Vec<Amendment>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+    )
+)]
+pub async fn amendments(
+    State(state): State<AppState>,
+    _user: ApiUser,
+) -> ApiResult<Json<Vec<Amendment>>> {
+    let list = state.app.amendments().await?;
+    Ok(Json(list.iter().map(Amendment::from).collect()))
+}
+
+/// Propose an amendment: the whole new version as its TOML file. A file that does not parse
+/// is a 422 naming the clause, rule and column.
+#[utoipa::path(
+    post,
+    path = "/api/v1/amendments",
+    operation_id = "propose_amendment",
+    tag = "constitution",
+    security(("session" = [])),
+    request_body = AmendmentRequest,
+    responses(
+        (status = 201, body = AmendmentProposed),
+        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "The caller may not propose amendments", body = ErrorBody),
+        (status = 422, description = "The title or the file is invalid; `fields` names it", body = ErrorBody),
+    )
+)]
+pub async fn propose(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiJson(req): ApiJson<AmendmentRequest>,
+) -> ApiResult<(StatusCode, Json<AmendmentProposed>)> {
+    let id = state
+        .app
+        .propose_amendment(&user.actor, &req.title, &req.toml)
+        .await?;
+    Ok((StatusCode::CREATED, Json(AmendmentProposed { id })))
+}
+
+/// One amendment with its attempts and proposed text.
+#[utoipa::path(
+    get,
+    path = "/api/v1/amendments/{id}",
+    operation_id = "get_amendment",
+    tag = "constitution",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "Amendment id")),
+    responses(
+        (status = 200, body = AmendmentDetail),
+        (status = 400, description = "The id is not a number", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "No such amendment", body = ErrorBody),
+    )
+)]
+pub async fn amendment(
+    State(state): State<AppState>,
+    _user: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<AmendmentDetail>> {
+    let (info, c) = state.app.amendment(id).await?;
+    let proposed = ConstitutionText::new(
+        &charter_app::constitution::VersionInfo {
+            id: 0,
+            version: c.version().to_string(),
+            name: c.name().to_string(),
+            effective: c.effective(),
+            adopted_by: c.adopted_by().text.clone(),
+            recorded_at: info.proposed_at,
+        },
+        &c,
+    );
+    Ok(Json(AmendmentDetail {
+        amendment: (&info).into(),
+        proposed,
+    }))
+}
+
+/// What the amendment would change for the members, against the version in force.
+#[utoipa::path(
+    get,
+    path = "/api/v1/amendments/{id}/impact",
+    operation_id = "get_amendment_impact",
+    tag = "constitution",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "Amendment id")),
+    responses(
+        (status = 200, body = AmendmentImpact),
+        (status = 400, description = "The id is not a number", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "The caller may not see this preview", body = ErrorBody),
+        (status = 404, description = "No such amendment", body = ErrorBody),
+    )
+)]
+pub async fn impact(
+    State(state): State<AppState>,
+    _user: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<AmendmentImpact>> {
+    let i = state.app.amendment_impact(id).await?;
+    Ok(Json((&i).into()))
+}
+
+/// Record a meeting's or ballot's decision on an amendment. The procedure of the version in
+/// force decides whether it binds; a refused attempt is recorded too, and the 422 names every
+/// failing clause in `fields` (`clause 12`: reason) and in the message.
+#[utoipa::path(
+    post,
+    path = "/api/v1/amendments/{id}/decisions",
+    operation_id = "record_amendment_decision",
+    tag = "constitution",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "Amendment id")),
+    request_body = DecisionRequest,
+    responses(
+        (status = 200, description = "The amendment is adopted", body = DecisionAdopted),
+        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "The caller may not record decisions", body = ErrorBody),
+        (status = 404, description = "No such amendment", body = ErrorBody),
+        (status = 409, description = "The amendment was already decided", body = ErrorBody),
+        (status = 422, description = "Refused (code `not_adopted`): `fields` maps each failing clause to its reason; or a field is invalid (code `invalid`)", body = ErrorBody),
+    )
+)]
+pub async fn record_decision(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<DecisionRequest>,
+) -> ApiResult<Response> {
+    let key = |field: &str, raw: &str| Key::parse(raw).map_err(|e| AppError::invalid(field, e));
+    let record = DecisionRecord {
+        body: key("body", &req.body)?,
+        meeting_kind: key("meeting_kind", &req.meeting_kind)?,
+        notice_sent_on: req.notice_sent_on,
+        meeting_on: req.meeting_on,
+        members_entitled: req.members_entitled,
+        present: req.present,
+        votes_for: req.votes_for,
+        votes_against: req.votes_against,
+        abstentions: req.abstentions,
+    };
+    match state
+        .app
+        .record_amendment_decision(&user.actor, id, &record)
+        .await?
+    {
+        Ok(takes_effect) => Ok(Json(DecisionAdopted {
+            adopted: true,
+            takes_effect,
+        })
+        .into_response()),
+        Err(failures) => Ok(refused(&failures)),
+    }
+}
+
+/// A refused adoption in the API's error shape: every failure in the message and in `fields`.
+fn refused(failures: &[(String, String)]) -> Response {
+    let mut fields: BTreeMap<String, String> = BTreeMap::new();
+    let mut said: Vec<String> = Vec::with_capacity(failures.len());
+    for (clause, reason) in failures {
+        let key = if clause.trim().is_empty() {
+            "procedure".to_string()
+        } else {
+            format!("clause {clause}")
+        };
+        said.push(format!("{key}: {reason}"));
+        fields
+            .entry(key)
+            .and_modify(|r| {
+                r.push_str("; ");
+                r.push_str(reason);
+            })
+            .or_insert_with(|| reason.clone());
+    }
+    let body = ErrorBody {
+        error: ErrorDetail {
+            code: "not_adopted".to_string(),
+            message: format!(
+                "the decision does not adopt the amendment; the attempt is recorded: {}",
+                said.join("; ")
+            ),
+            fields,
+        },
+    };
+    (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+}

@@ -1,0 +1,345 @@
+//! The constitution over HTTP on both backends: its pages (version in force, versions, the
+//! diff, amendments with refused attempts and the impact preview, "what may I do, and why
+//! not?") and its API (rights, versions, amendments, impact, proposing and recording a
+//! decision), with the role checks and bad input the rest of the API has.
+
+mod common;
+
+use charter_domain::{MemberId, MemberStatus, UnitId, UnitKind};
+use charter_store::{MemberQuery, MemberScope, MemberSort};
+use common::{BRANCH_SECRETARY, MEMBER, NATIONAL, TestApp};
+use serde_json::{Value, json};
+
+/// A branch in another region than the branch secretary's (Southwark), and an active member
+/// there who holds no demo account.
+async fn member_elsewhere(app: &TestApp) -> MemberId {
+    let units = app.store().units().await.unwrap();
+    let southwark = units.iter().find(|u| u.slug == "southwark").unwrap();
+    let accounts: Vec<MemberId> = app.accounts.iter().map(|a| a.member).collect();
+    let branches: Vec<UnitId> = units
+        .iter()
+        .filter(|u| u.kind == UnitKind::Branch && u.parent != southwark.parent)
+        .map(|u| u.id)
+        .collect();
+    for b in branches {
+        let page = app
+            .store()
+            .search_members(
+                &MemberQuery {
+                    scope: MemberScope::All,
+                    text: None,
+                    branch: Some(b),
+                    status: Some(MemberStatus::Active),
+                    paid_up: None,
+                    sort: MemberSort::Name,
+                    page: 1,
+                    per_page: 20,
+                },
+                None,
+            )
+            .await
+            .unwrap();
+        if let Some(m) = page.items.iter().find(|m| !accounts.contains(&m.id)) {
+            return m.id;
+        }
+    }
+    panic!("no active member outside Southwark's region");
+}
+
+/// The effective days of the recorded versions, oldest first: the demo's story is dated
+/// relative to its `today`, so tests read its days rather than fixing them.
+async fn version_days(c: &common::TestClient) -> Vec<String> {
+    let res = c.get("/api/v1/constitution/versions").await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let mut days: Vec<String> = res
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["effective"].as_str().unwrap().to_string())
+        .collect();
+    days.sort();
+    assert!(days.len() >= 2, "the founding and the amendment: {days:?}");
+    days
+}
+
+fn me(app: &TestApp, role: &str) -> i64 {
+    app.account(role).member.0
+}
+
+/// The demo's amendment: the one with a refused attempt and an adoption.
+async fn story_amendment(c: &common::TestClient) -> Value {
+    let res = c.get("/api/v1/amendments").await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let list = res.json();
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|a| {
+            let attempts = a["attempts"].as_array().unwrap();
+            attempts.iter().any(|t| t["adopted"] == false)
+                && attempts.iter().any(|t| t["adopted"] == true)
+        })
+        .cloned()
+        .unwrap_or_else(|| panic!("no amendment with a refused and an adopted attempt: {list}"))
+}
+
+both_backends!(constitution_pages_need_sign_in, |app| async move {
+    for path in [
+        "/constitution",
+        "/amendments",
+        "/me/rights",
+        "/constitution/diff?from=1&to=2",
+    ] {
+        let res = app.client().get(path).await;
+        assert_eq!(res.status, 303, "{path}");
+    }
+    let res = app.client().get("/api/v1/constitution").await;
+    assert_eq!(res.status, 401);
+    assert_eq!(res.error_code(), "unauthenticated");
+});
+
+both_backends!(
+    the_constitution_page_shows_clauses_rules_and_versions,
+    |app| async move {
+        let c = app.sign_in(MEMBER).await;
+        let res = c.get("/constitution").await;
+        assert_eq!(res.status, 200, "{}", res.text());
+        let html = res.text();
+        assert!(html.contains("What this rule means"), "{html}");
+        assert!(html.contains("id=\"clause-"), "clauses carry anchors");
+        assert!(html.contains("href=\"/constitution\" aria-current=\"page\""));
+        assert!(html.contains("in force"));
+        let versions = c.get("/api/v1/constitution/versions").await.json();
+        let vs = versions.as_array().unwrap();
+        assert!(vs.len() >= 2, "founding and amended versions: {versions}");
+        for v in vs {
+            let res = c.get(&format!("/constitution/versions/{}", v["id"])).await;
+            assert_eq!(res.status, 200);
+            assert!(res.text().contains(v["version"].as_str().unwrap()));
+        }
+        let (a, b) = (&vs[0]["id"], &vs[1]["id"]);
+        let res = c.get(&format!("/constitution/diff?from={a}&to={b}")).await;
+        assert_eq!(res.status, 200, "{}", res.text());
+        let html = res.text();
+        assert!(html.contains("<ins class=\"diff\"><span class=\"diff-label\">added</span>"));
+        assert!(html.contains("<del class=\"diff\"><span class=\"diff-label\">removed</span>"));
+        assert!(html.contains("diff-cols"));
+        // Bad addresses are pages, not crashes.
+        assert_eq!(c.get("/constitution/versions/999999").await.status, 404);
+        assert_eq!(c.get("/constitution/versions/abc").await.status, 404);
+        assert_eq!(
+            c.get(&format!("/constitution/diff?from=x&to={b}"))
+                .await
+                .status,
+            400
+        );
+    }
+);
+
+both_backends!(
+    amendment_pages_show_attempts_diff_and_impact,
+    |app| async move {
+        let c = app.sign_in(MEMBER).await;
+        let a = story_amendment(&c).await;
+        let list = c.get("/amendments").await;
+        assert_eq!(list.status, 200);
+        assert!(list.text().contains(&format!("/amendments/{}", a["id"])));
+        let res = c.get(&format!("/amendments/{}", a["id"])).await;
+        assert_eq!(res.status, 200, "{}", res.text());
+        let html = res.text();
+        assert!(html.contains("refused"), "the refused attempt is visible");
+        assert!(html.contains("#clause-"), "its failures cite clauses");
+        assert!(html.contains("<ins class=\"diff\">"), "the diff");
+        assert!(html.contains("Impact preview"));
+        assert!(html.contains("would lose"), "summary sentences: {html}");
+        assert!(html.contains("<svg"), "bars");
+        assert!(html.contains("By branch"));
+        assert_eq!(c.get("/amendments/999999").await.status, 404);
+    }
+);
+
+both_backends!(my_rights_page_answers_why_not, |app| async move {
+    let c = app.sign_in(MEMBER).await;
+    let res = c.get("/me/rights").await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let html = res.text();
+    assert!(html.contains("What may I do, and why not?"));
+    assert!(html.contains("type=\"date\""));
+    assert!(
+        html.contains("/constitution/versions/"),
+        "clauses link to their version"
+    );
+    let founded = version_days(&c).await[0].clone();
+    let res = c.get(&format!("/me/rights?on={founded}")).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert!(res.text().contains(&format!("value=\"{founded}\"")));
+    let res = c.get("/me/rights?on=banana").await;
+    assert_eq!(res.status, 400);
+    assert!(res.text().contains("YYYY-MM-DD"));
+    let own = c
+        .get(&format!("/members/{}/rights", me(&app, MEMBER)))
+        .await;
+    assert_eq!(own.status, 200);
+});
+
+both_backends!(rights_are_scoped_like_the_register, |app| async move {
+    let other = member_elsewhere(&app).await;
+    let sec = app.sign_in(BRANCH_SECRETARY).await;
+    let res = sec
+        .get(&format!("/api/v1/members/{}/rights", other.0))
+        .await;
+    assert_eq!(res.status, 403, "{}", res.text());
+    assert_eq!(res.error_code(), "forbidden");
+    let page = sec.get(&format!("/members/{}/rights", other.0)).await;
+    assert_eq!(page.status, 403);
+    let member = app.sign_in(MEMBER).await;
+    let res = member
+        .get(&format!("/api/v1/members/{}/rights", other.0))
+        .await;
+    assert_eq!(res.status, 403);
+    let national = app.sign_in(NATIONAL).await;
+    let res = national
+        .get(&format!("/api/v1/members/{}/rights", other.0))
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let page = national.get(&format!("/members/{}/rights", other.0)).await;
+    assert_eq!(page.status, 200);
+});
+
+both_backends!(
+    rights_api_answers_with_clauses_and_reasons,
+    |app| async move {
+        let c = app.sign_in(MEMBER).await;
+        let id = me(&app, MEMBER);
+        let days = version_days(&c).await;
+        let amended = days.last().unwrap();
+        let res = c
+            .get(&format!("/api/v1/members/{id}/rights?on={amended}"))
+            .await;
+        assert_eq!(res.status, 200, "{}", res.text());
+        let v = res.json();
+        let rows = v.as_array().unwrap();
+        assert!(!rows.is_empty());
+        for r in rows {
+            assert!(r["context"].is_string() && r["right"].is_string());
+            assert!(r["allowed"].is_boolean());
+            assert!(r["clauses"].is_array());
+            assert!(!r["reason"].as_str().unwrap().is_empty());
+        }
+        let today = c.get(&format!("/api/v1/members/{id}/rights")).await;
+        assert_eq!(today.status, 200);
+        for bad in ["banana", "2017-13-01", "01/07/2017"] {
+            let res = c
+                .get(&format!("/api/v1/members/{id}/rights?on={bad}"))
+                .await;
+            assert!(res.status.is_client_error(), "{bad}: {}", res.status);
+            assert_eq!(res.error_code(), "invalid");
+        }
+        let res = c.get(&format!("/api/v1/members/{id}/rights?when=x")).await;
+        assert_eq!(res.status, 400);
+        assert_eq!(res.error_code(), "bad_request");
+        assert_eq!(c.get("/api/v1/members/abc/rights").await.status, 400);
+    }
+);
+
+both_backends!(constitution_api_reads, |app| async move {
+    let c = app.sign_in(MEMBER).await;
+    let res = c.get("/api/v1/constitution").await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let v = res.json();
+    for k in [
+        "id",
+        "version",
+        "name",
+        "effective",
+        "adopted_by",
+        "clauses",
+        "toml",
+    ] {
+        assert!(!v[k].is_null(), "{k} missing: {v}");
+    }
+    let clause = &v["clauses"][0];
+    assert!(clause["number"].is_string() && clause["rules"].is_array());
+    assert!(v["toml"].as_str().unwrap().contains("[[clause]]"));
+    let one = c
+        .get(&format!("/api/v1/constitution/versions/{}", v["id"]))
+        .await;
+    assert_eq!(one.status, 200);
+    assert_eq!(one.json()["version"], v["version"]);
+    let missing = c.get("/api/v1/constitution/versions/999999").await;
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.error_code(), "not_found");
+
+    let a = story_amendment(&c).await;
+    let refused = a["attempts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["adopted"] == false)
+        .unwrap();
+    assert!(
+        refused["failures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["clause"].is_string()),
+        "the refusal cites a clause: {refused}"
+    );
+    let detail = c.get(&format!("/api/v1/amendments/{}", a["id"])).await;
+    assert_eq!(detail.status, 200, "{}", detail.text());
+    assert!(detail.json()["proposed"]["clauses"].is_array());
+    let impact = c
+        .get(&format!("/api/v1/amendments/{}/impact", a["id"]))
+        .await;
+    assert_eq!(impact.status, 200, "{}", impact.text());
+    let i = impact.json();
+    assert!(!i["summary"].as_array().unwrap().is_empty());
+    let rights = i["rights"].as_array().unwrap();
+    assert!(rights.iter().any(|r| r["total"]["lose"].as_u64() > Some(0)));
+    let sum: u64 = rights[0]["by_branch"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["members"].as_u64().unwrap())
+        .sum();
+    assert_eq!(sum, rights[0]["total"]["members"].as_u64().unwrap());
+});
+
+both_backends!(amendment_writes_are_checked, |app| async move {
+    let c = app.sign_in(NATIONAL).await;
+    let bad = c
+        .post_json(
+            "/api/v1/amendments",
+            &json!({"title": "Broken", "toml": "name = "}),
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.text());
+    let unknown = c
+        .post_json(
+            "/api/v1/amendments",
+            &json!({"title": "x", "toml": "", "extra": 1}),
+        )
+        .await;
+    assert_eq!(unknown.status, 400);
+    let wrong = c
+        .post_json(
+            "/api/v1/amendments/1/decisions",
+            &json!({"body": "conference", "meeting_kind": "special-conference",
+                    "meeting_on": "banana", "members_entitled": 1, "present": 1,
+                    "votes_for": 1, "votes_against": 0, "abstentions": 0}),
+        )
+        .await;
+    assert_eq!(wrong.status, 400);
+    assert_eq!(wrong.error_code(), "bad_request");
+    let bad_key = c
+        .post_json(
+            "/api/v1/amendments/1/decisions",
+            &json!({"body": "Con Ference!", "meeting_kind": "special-conference",
+                    "meeting_on": "2017-06-10", "members_entitled": 1, "present": 1,
+                    "votes_for": 1, "votes_against": 0, "abstentions": 0}),
+        )
+        .await;
+    assert_eq!(bad_key.status, 422, "{}", bad_key.text());
+    assert!(bad_key.json()["error"]["fields"]["body"].is_string());
+});
