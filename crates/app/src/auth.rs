@@ -155,6 +155,19 @@ mod tests {
     }
 
     #[test]
+    fn the_dummy_hash_costs_what_a_real_one_does() {
+        // Unknown emails verify against this hash, so its algorithm and parameters must match
+        // a real member's or sign-in timing would tell who has an account.
+        let real = hash_password("correct horse battery").unwrap();
+        let params = |h: &str| {
+            let parsed = PasswordHash::new(h).unwrap();
+            (parsed.algorithm.to_string(), parsed.params.to_string())
+        };
+        assert_eq!(params(dummy_hash()), params(&real));
+        assert!(!verify_password("anything", dummy_hash()));
+    }
+
+    #[test]
     fn short_passwords_are_refused() {
         assert!(validate_new_password("short").is_err());
         assert!(validate_new_password("long enough password").is_ok());

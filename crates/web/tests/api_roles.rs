@@ -187,28 +187,21 @@ both_backends!(
         let account = app.account(MEMBER).clone();
         let c = app.client();
         let mut answers = Vec::new();
-        let mut times = Vec::new();
         for email in [account.email.as_str(), "nobody.at.all@example.org"] {
-            let start = std::time::Instant::now();
             let res = c
                 .post_json(
                     "/api/v1/session",
                     &json!({"email": email, "password": "not the password at all"}),
                 )
                 .await;
-            times.push(start.elapsed());
             assert_eq!(res.status, 401, "{}", res.text());
             assert!(res.header("set-cookie").is_none());
             answers.push(res.json());
         }
         assert_eq!(answers[0], answers[1], "the answers must not differ");
         assert_eq!(answers[0]["error"]["code"], "bad_credentials");
-        // Both verify an argon2 hash: neither is an order of magnitude quicker.
-        let (known, unknown) = (times[0].as_secs_f64(), times[1].as_secs_f64());
-        assert!(
-            unknown > known / 5.0 && known > unknown / 5.0,
-            "timings differ too much: known {known:.3}s, unknown {unknown:.3}s"
-        );
+        // That both paths verify an argon2id hash of the same cost is checked in charter-app
+        // (`the_dummy_hash_costs_what_a_real_one_does`); tests never assert wall-clock time.
     }
 );
 
