@@ -235,9 +235,16 @@ pub async fn directory(
     let (rows, pager, searched) = match &result {
         Some((query, page)) => (
             page.items.iter().map(DirectoryRow::from).collect(),
-            Pager::new(query.page, query.per_page, page.total, |p| {
-                params.href(Some(sort_key), Some(p))
-            }),
+            {
+                let href = |p| params.href(Some(sort_key), Some(p));
+                let pager = Pager::new(query.page, query.per_page, page.total, href);
+                if page.total_capped {
+                    let full = page.items.len() >= query.per_page as usize;
+                    pager.capped(full, href)
+                } else {
+                    pager
+                }
+            },
             true,
         ),
         None => (Vec::new(), Pager::new(1, 1, 0, |_| String::new()), false),

@@ -199,6 +199,8 @@ pub struct Pager {
     pub page: u32,
     pub pages: u32,
     pub total: u64,
+    /// The count stopped early: at least `total` match ("10000+"), and pages go on.
+    pub capped: bool,
     pub prev: Option<String>,
     pub next: Option<String>,
     /// `None` marks a gap ("…").
@@ -206,6 +208,15 @@ pub struct Pager {
 }
 
 impl Pager {
+    /// Marks the total as a lower bound; a full page then always has a next page link.
+    pub fn capped(mut self, full_page: bool, href: impl Fn(u32) -> String) -> Self {
+        self.capped = true;
+        if full_page && self.next.is_none() {
+            self.next = Some(href(self.page.saturating_add(1)));
+        }
+        self
+    }
+
     pub fn new(page: u32, per_page: u32, total: u64, href: impl Fn(u32) -> String) -> Self {
         let per = u64::from(per_page.max(1));
         let pages = u32::try_from(total.div_ceil(per))
@@ -229,6 +240,7 @@ impl Pager {
             page,
             pages,
             total,
+            capped: false,
             prev: (page > 1).then(|| href(page - 1)),
             next: (page < pages).then(|| href(page + 1)),
             links,
