@@ -76,6 +76,7 @@ pub async fn list(
     Ok(Json(MemberList {
         items: page.items.into_iter().map(Into::into).collect(),
         total: page.total,
+        total_capped: page.total_capped,
         page: query.page,
         per_page: query.per_page,
     }))

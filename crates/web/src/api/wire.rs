@@ -89,7 +89,11 @@ impl From<MemberSummary> for MemberListItem {
 #[derive(Serialize, ToSchema)]
 pub struct MemberList {
     pub items: Vec<MemberListItem>,
+    /// Members matching the query; exact unless `total_capped` is true.
     pub total: u64,
+    /// True when more members match than were counted: `total` is then a lower bound
+    /// (counting stops past 10,000 so large searches stay fast).
+    pub total_capped: bool,
     pub page: u32,
     pub per_page: u32,
 }
