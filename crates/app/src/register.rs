@@ -1,8 +1,8 @@
 //! The membership register: who may see and change what, and the events that record it.
 
 use charter_domain::{
-    Actor, DuesPlan, FieldErrors, HeldOffice, MemberChanges, MemberId, MemberStatus, Money,
-    NewMember, Payment, Power, RawMemberChanges, UnitId, UnitKind, is_paid_up, parse_date,
+    Actor, FieldErrors, HeldOffice, MemberChanges, MemberId, MemberStatus, Money, NewMember,
+    Payment, Power, RawMemberChanges, UnitId, UnitKind, is_paid_up, parse_date,
 };
 use charter_store::{
     AccessContext, AccessEntry, BranchMoveInput, ImportOutcome, MemberDetail, MemberQuery,
@@ -634,14 +634,7 @@ impl App {
         let tree = self.tree().await?;
         let target = match branch {
             Some(b) => b,
-            None => self
-                .store
-                .units()
-                .await?
-                .into_iter()
-                .find(|u| u.kind == UnitKind::National)
-                .map(|u| u.id)
-                .ok_or(AppError::NotFound("national unit"))?,
+            None => self.national_unit().await?.id,
         };
         let office = actor
             .authority(Power::ExportMembers, target, &tree)
@@ -691,23 +684,6 @@ impl App {
             .store
             .import_members(rows, &operator_actor(), source)
             .await?)
-    }
-
-    /// Resolves a branch named in an import file: by id, slug or name (case-insensitive).
-    pub async fn find_branch(&self, name: &str) -> Result<Option<UnitId>, AppError> {
-        let n = name.trim().to_lowercase();
-        Ok(self
-            .store
-            .units()
-            .await?
-            .into_iter()
-            .filter(|u| u.kind == UnitKind::Branch)
-            .find(|u| u.slug == n || u.name.to_lowercase() == n || u.id.0.to_string() == n)
-            .map(|u| u.id))
-    }
-
-    pub fn dues_plan_months(plan: DuesPlan) -> u32 {
-        plan.months()
     }
 }
 

@@ -308,14 +308,7 @@ async fn import_members(
     let app = open_app(url).await?;
     let units = app.store.units().await?;
     let lookup = BranchLookup::new(&units);
-    let default_branch = match branch {
-        Some(b) => Some(
-            lookup
-                .find(b)
-                .with_context(|| format!("there is no branch called '{b}'"))?,
-        ),
-        None => None,
-    };
+    let default_branch = find_branch(&lookup, branch)?;
     let name = file.display().to_string();
     let reader = std::fs::File::open(file).with_context(|| format!("could not open {name}"))?;
     let parsed = parse_members(&name, reader, &lookup, default_branch, app.today())?;
@@ -374,14 +367,8 @@ async fn export_members(
     reason: &str,
 ) -> Result<()> {
     let app = open_app(url).await?;
-    let branch = match branch {
-        Some(b) => Some(
-            app.find_branch(b)
-                .await?
-                .with_context(|| format!("there is no branch called '{b}'"))?,
-        ),
-        None => None,
-    };
+    let lookup = BranchLookup::new(&app.store.units().await?);
+    let branch = find_branch(&lookup, branch)?;
     let members = app.operator_export(branch, reason).await?;
     if file.as_os_str() == "-" {
         write_members(std::io::stdout().lock(), &members)?;
@@ -402,4 +389,17 @@ struct Summary {
     created: u64,
     updated: u64,
     unchanged: u64,
+}
+
+/// The branch named on the command line (name, slug or id), if one was.
+fn find_branch(
+    lookup: &BranchLookup,
+    name: Option<&str>,
+) -> Result<Option<charter_domain::UnitId>> {
+    name.map(|b| {
+        lookup
+            .find(b)
+            .with_context(|| format!("there is no branch called '{b}'"))
+    })
+    .transpose()
 }

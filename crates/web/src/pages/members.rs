@@ -382,7 +382,7 @@ async fn member_page_response(
         status_form: StatusForm::default(),
         status_errors: Errors::none("st-", STATUS_FIELDS),
         payment_form: PaymentForm {
-            months: charter_app::App::dues_plan_months(view.detail.record.dues_plan).to_string(),
+            months: view.detail.record.dues_plan.months().to_string(),
             ..PaymentForm::default()
         },
         payment_errors: Errors::none("pay-", PAYMENT_FIELDS),
