@@ -20,6 +20,7 @@ mod history;
 mod impact;
 mod procedure;
 mod rights;
+mod roll;
 mod words;
 
 pub use constitution::{
@@ -37,6 +38,9 @@ pub use procedure::{
     check_decision, check_requisition,
 };
 pub use rights::RightDecision;
+pub use roll::{
+    Exclusion, Roll, RollLine, RollSpec, build_roll, chain_hash, roll_hash, roll_header,
+};
 pub use words::{
     Base, ClauseRef, Comparison, Context, ContextPattern, DecisionKind, Duration, Forum, Fraction,
     Key, Quorum, Right, Threshold, TimeUnit, clear_days,

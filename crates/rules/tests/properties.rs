@@ -5,7 +5,7 @@ mod common;
 use charter_domain::{MemberId, MemberStatus, OfficeKind, UnitId};
 use charter_rules::{
     Affiliation, Clause, ClauseRef, Constitution, Context, ContextPattern, Effect, Expr, Forum,
-    History, Key, MemberFacts, Right, RightRule, impact_preview,
+    History, Key, MemberFacts, Right, RightRule, RollSpec, build_roll, impact_preview, roll_hash,
 };
 use common::*;
 use proptest::prelude::*;
@@ -235,6 +235,48 @@ proptest! {
             prop_assert_eq!(ri.total.after + ri.total.lose, ri.total.before + ri.total.gain);
             prop_assert_eq!(ri.by_branch.values().map(|c| c.lose).sum::<u32>(), ri.total.lose);
             prop_assert_eq!(ri.by_branch.values().map(|c| c.members).sum::<u32>(), n as u32);
+        }
+    }
+
+    #[test]
+    fn a_roll_lists_everyone_in_scope_once_and_agrees_with_the_engine(
+        seed in 0u64..1000, n in 0usize..200, on in any_date(), branch_meeting in prop::bool::ANY,
+    ) {
+        let members = generate(n, seed);
+        let c = amendment();
+        let forum = if branch_meeting {
+            Forum::new(Context::BranchMeeting, Some(members.first().map_or(UnitId(100), |m| m.home_branch)))
+        } else {
+            Forum::national(Context::Conference)
+        };
+        let spec = RollSpec { forum: forum.clone(), right: Right::Vote, cutoff: on };
+        let roll = build_roll(&c, &spec, &members);
+        let in_scope: Vec<&MemberFacts> = members.iter().filter(|m| spec.in_scope(m)).collect();
+        prop_assert_eq!(roll.lines.len(), in_scope.len());
+        prop_assert!(roll.lines.windows(2).all(|w| w[0].member < w[1].member));
+        for m in in_scope {
+            let line = roll.lines.iter().find(|l| l.member == m.member).unwrap();
+            let d = c.decide(m, Right::Vote, &forum, on);
+            prop_assert_eq!(line.eligible, d.allowed);
+            match line.why {
+                None => prop_assert!(line.eligible),
+                Some(i) => prop_assert_eq!(&roll.reasons[i].reason, &d.reason),
+            }
+        }
+        // The hash does not depend on the order the register came in.
+        let mut reversed = members.clone();
+        reversed.reverse();
+        prop_assert_eq!(&build_roll(&c, &spec, &reversed).hash, &roll.hash);
+        prop_assert_eq!(
+            &roll_hash(c.version(), &spec, roll.lines.iter().map(|l| (l.member, l.branch, l.eligible))),
+            &roll.hash
+        );
+        // Flipping any one member's line changes it.
+        if let Some(first) = roll.lines.first() {
+            let flipped = roll_hash(c.version(), &spec, roll.lines.iter().map(|l| {
+                (l.member, l.branch, if l.member == first.member { !l.eligible } else { l.eligible })
+            }));
+            prop_assert_ne!(flipped, roll.hash);
         }
     }
 }

@@ -5,8 +5,8 @@
 mod common;
 
 use charter_rules::{
-    Context, DecisionKind, DecisionRecord, Forum, Key, Right, check_amendment_adoption,
-    check_decision, diff, impact_preview,
+    Context, DecisionKind, DecisionRecord, Forum, Key, Right, RollSpec, build_roll,
+    check_amendment_adoption, check_decision, diff, impact_preview,
 };
 use common::*;
 
@@ -269,4 +269,41 @@ fn the_fixtures_round_trip_through_the_file_format() {
         let again = charter_rules::Constitution::from_toml(&c.to_toml()).unwrap();
         assert_eq!(again, c);
     }
+}
+
+#[test]
+fn the_conference_roll_on_the_cut_off_excludes_the_unaffiliated_member_citing_the_new_clause() {
+    let h = history();
+    let members = vec![member(), {
+        let mut m = affiliated(member(), true);
+        m.member = charter_domain::MemberId(2);
+        m
+    }];
+    let spec = |on| RollSpec {
+        forum: Forum::national(Context::Conference),
+        right: Right::Vote,
+        cutoff: on,
+    };
+    let before = build_roll(
+        h.in_force(d(2017, 6, 30)).unwrap(),
+        &spec(d(2017, 6, 30)),
+        &members,
+    );
+    assert_eq!(before.eligible(), 2);
+    let after = build_roll(
+        h.in_force(d(2017, 7, 1)).unwrap(),
+        &spec(d(2017, 7, 1)),
+        &members,
+    );
+    assert_eq!(after.eligible(), 1);
+    let off = &after.lines[0];
+    assert!(!off.eligible);
+    let why = &after.reasons[off.why.unwrap()];
+    assert_eq!(why.clauses, ["4.3"]);
+    assert!(
+        why.reason.contains("Socialist Alliance Party"),
+        "{}",
+        why.reason
+    );
+    assert_ne!(before.hash, after.hash);
 }
