@@ -43,3 +43,20 @@ async fn unreachable_server_is_unavailable() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn frozen_roll_lines_cannot_be_changed_or_deleted() {
+    let Some((store, _db)) = fresh().await else {
+        return;
+    };
+    charter_store::conformance::rolls_freeze_count_and_take_challenges(&store).await;
+    for sql in [
+        "UPDATE roll_entries SET frozen_eligible = NOT frozen_eligible",
+        "UPDATE roll_entries SET branch_id = branch_id + 1",
+        "DELETE FROM roll_entries",
+        "DELETE FROM rolls",
+    ] {
+        let r = sqlx::query(sql).execute(store.pool()).await;
+        assert!(r.is_err(), "{sql} must be refused");
+    }
+}

@@ -11,6 +11,14 @@
 
 mod constitution;
 mod rows;
+/// Rolls and challenges: the shared portable SQL in `charter-store/sql/rolls.rs`.
+mod rolls {
+    type Db = sqlx::Sqlite;
+    /// Row lock for compare-and-set reads (BEGIN IMMEDIATE already holds SQLite's write lock).
+    const LOCK: &str = "";
+    use crate::{SqliteStore as StoreImpl, append_event, commit, db_err, log_access};
+    include!("../../store/sql/rolls.rs");
+}
 mod search;
 mod seed;
 
@@ -1191,6 +1199,75 @@ impl Store for SqliteStore {
         access: Option<&AccessContext>,
     ) -> StoreResult<Option<MemberFactsRecord>> {
         constitution::member_facts_of(self, member, on, access).await
+    }
+
+    async fn freeze_roll(
+        &self,
+        roll: &NewRoll,
+        reasons: &[RollReason],
+        entries: &[NewRollEntry],
+        event: &NewEvent,
+    ) -> StoreResult<i64> {
+        rolls::freeze(self, roll, reasons, entries, event).await
+    }
+
+    async fn rolls(&self) -> StoreResult<Vec<RollRecord>> {
+        rolls::rolls(self).await
+    }
+
+    async fn roll(&self, id: i64) -> StoreResult<Option<RollRecord>> {
+        rolls::roll(self, id).await
+    }
+
+    async fn roll_counts(&self, roll: i64) -> StoreResult<Vec<RollBranchCount>> {
+        rolls::counts(self, roll).await
+    }
+
+    async fn roll_entry(
+        &self,
+        roll: i64,
+        member: MemberId,
+        access: Option<&AccessContext>,
+    ) -> StoreResult<Option<RollEntryRecord>> {
+        rolls::entry(self, roll, member, access).await
+    }
+
+    async fn roll_names(
+        &self,
+        roll: i64,
+        query: &RollQuery,
+        access: &AccessContext,
+    ) -> StoreResult<Page<RollNameRecord>> {
+        rolls::names(self, roll, query, access).await
+    }
+
+    async fn roll_frozen_lines(&self, roll: i64) -> StoreResult<Vec<(MemberId, UnitId, bool)>> {
+        rolls::frozen_lines(self, roll).await
+    }
+
+    async fn lodge_challenge(
+        &self,
+        challenge: &NewChallenge,
+        event: &NewEvent,
+    ) -> StoreResult<i64> {
+        rolls::lodge(self, challenge, event).await
+    }
+
+    async fn challenges(&self, roll: i64) -> StoreResult<Vec<ChallengeRecord>> {
+        rolls::challenges(self, roll).await
+    }
+
+    async fn challenge(&self, id: i64) -> StoreResult<Option<ChallengeRecord>> {
+        rolls::challenge(self, id).await
+    }
+
+    async fn decide_challenge(
+        &self,
+        id: i64,
+        decision: &ChallengeDecision,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        rolls::decide(self, id, decision, event).await
     }
 
     async fn events(&self, after: i64, limit: u32) -> StoreResult<Vec<EventRecord>> {

@@ -89,3 +89,18 @@ async fn bad_urls_are_unavailable_not_panics() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn frozen_roll_lines_cannot_be_changed_or_deleted() {
+    let (store, ()) = memory().await.unwrap();
+    charter_store::conformance::rolls_freeze_count_and_take_challenges(&store).await;
+    for sql in [
+        "UPDATE roll_entries SET frozen_eligible = 1 - frozen_eligible",
+        "UPDATE roll_entries SET branch_id = branch_id + 1",
+        "DELETE FROM roll_entries",
+        "DELETE FROM rolls",
+    ] {
+        let r = sqlx::query(sql).execute(store.pool()).await;
+        assert!(r.is_err(), "{sql} must be refused");
+    }
+}

@@ -2302,6 +2302,322 @@ pub async fn member_facts_reflect_the_register_on_a_date(store: &dyn Store) {
     assert_eq!(store.access_log(ann, 1, 50).await.unwrap().total, 1);
 }
 
+pub async fn rolls_freeze_count_and_take_challenges(store: &dyn Store) {
+    let o = org(store).await;
+    let ann = add(
+        store,
+        &new_member("Ann", "Okafor", "ann@example.org", "SE1 7PB", o.leeds),
+    )
+    .await;
+    let ben = add(
+        store,
+        &new_member("Ben", "Adams", "ben@example.org", "SE1 7PB", o.brixton),
+    )
+    .await;
+    let cat = add(
+        store,
+        &new_member("Cat", "Ng", "cat@example.org", "SE1 7PB", o.brixton),
+    )
+    .await;
+    let version_id = store
+        .found_constitution(
+            &version("founding", d(2016, 3, 12)),
+            &event("constitution.founded", "constitution"),
+        )
+        .await
+        .unwrap();
+    let roll = NewRoll {
+        title: "Conference 2024".into(),
+        context: "conference".into(),
+        unit: None,
+        right: "vote".into(),
+        cutoff: d(2024, 5, 1),
+        version_id,
+        challenge_closes_on: d(2024, 5, 15),
+        hash: "a".repeat(64),
+        frozen_by: Some(ann),
+    };
+    let reasons = [RollReason {
+        clauses: "4.3".into(),
+        reason: "clause 4.3: only verified members of another party may vote".into(),
+    }];
+    let entries = [
+        NewRollEntry {
+            member: cat,
+            branch: o.brixton,
+            eligible: false,
+            reason: Some(0),
+        },
+        NewRollEntry {
+            member: ann,
+            branch: o.leeds,
+            eligible: true,
+            reason: None,
+        },
+        NewRollEntry {
+            member: ben,
+            branch: o.brixton,
+            eligible: false,
+            reason: Some(0),
+        },
+    ];
+    let events = event_count(store).await;
+    let id = store
+        .freeze_roll(&roll, &reasons, &entries, &event("roll.frozen", "roll"))
+        .await
+        .unwrap();
+    assert_eq!(event_count(store).await, events + 1);
+    let r = store.roll(id).await.unwrap().unwrap();
+    assert_eq!((r.eligible, r.excluded), (1, 2));
+    assert_eq!(r.frozen_hash, r.current_hash);
+    assert_eq!(r.cutoff, d(2024, 5, 1));
+    assert_eq!(r.unit, None);
+    assert_eq!(r.frozen_by, Some(ann));
+    assert_eq!(store.rolls().await.unwrap(), [r.clone()]);
+    assert!(store.roll(id + 100).await.unwrap().is_none());
+    let counts = store.roll_counts(id).await.unwrap();
+    let of = |b: UnitId| {
+        counts
+            .iter()
+            .find(|c| c.branch == b)
+            .map(|c| (c.eligible, c.excluded))
+    };
+    assert_eq!(of(o.leeds), Some((1, 0)));
+    assert_eq!(of(o.brixton), Some((0, 2)));
+    assert_eq!(
+        store.roll_frozen_lines(id).await.unwrap(),
+        [
+            (ann, o.leeds, true),
+            (ben, o.brixton, false),
+            (cat, o.brixton, false)
+        ]
+    );
+
+    // A member reads their own line without a log; an officer's read is logged.
+    let line = store.roll_entry(id, ben, None).await.unwrap().unwrap();
+    assert!(!line.eligible && !line.frozen_eligible);
+    assert_eq!(line.clauses, "4.3");
+    assert!(line.reason.starts_with("clause 4.3"));
+    assert_eq!(store.access_log(ben, 1, 50).await.unwrap().total, 0);
+    store
+        .roll_entry(id, ben, Some(&reader(ann, "roll", t(3))))
+        .await
+        .unwrap();
+    assert_eq!(store.access_log(ben, 1, 50).await.unwrap().total, 1);
+    assert!(
+        store
+            .roll_entry(id, MemberId(ann.0 + 999), None)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Names within the scope only, each logged.
+    let names = store
+        .roll_names(
+            id,
+            &RollQuery {
+                scope: MemberScope::Branches(vec![o.brixton]),
+                branch: None,
+                eligible: None,
+                page: 1,
+                per_page: 1,
+            },
+            &reader(ann, "roll names", t(4)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(names.total, 2);
+    assert_eq!(names.items.len(), 1);
+    assert_eq!(names.items[0].entry.member, ben);
+    assert_eq!(names.items[0].last_name, "Adams");
+    assert_eq!(store.access_log(ben, 1, 50).await.unwrap().total, 2);
+    assert_eq!(store.access_log(cat, 1, 50).await.unwrap().total, 0);
+    let none = store
+        .roll_names(
+            id,
+            &RollQuery {
+                scope: MemberScope::Branches(vec![]),
+                branch: None,
+                eligible: None,
+                page: 1,
+                per_page: 25,
+            },
+            &reader(ann, "roll names", t(4)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(none.total, 0);
+    let eligible_only = store
+        .roll_names(
+            id,
+            &RollQuery {
+                scope: MemberScope::All,
+                branch: None,
+                eligible: Some(true),
+                page: 1,
+                per_page: 25,
+            },
+            &reader(ann, "roll names", t(4)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        eligible_only
+            .items
+            .iter()
+            .map(|n| n.entry.member)
+            .collect::<Vec<_>>(),
+        [ann]
+    );
+
+    // Challenges: only an exclusion, one open at a time, decided once against the hash.
+    let challenge = |m: MemberId| NewChallenge {
+        roll: id,
+        member: m,
+        grounds: "I am a verified member".into(),
+        lodged_by: Some(m),
+    };
+    let on_roll = store
+        .lodge_challenge(&challenge(ann), &event("roll.challenged", "roll"))
+        .await;
+    assert!(
+        matches!(on_roll, Err(StoreError::Conflict { .. })),
+        "{on_roll:?}"
+    );
+    let not_listed = store
+        .lodge_challenge(
+            &challenge(MemberId(ann.0 + 999)),
+            &event("roll.challenged", "roll"),
+        )
+        .await;
+    assert!(
+        matches!(not_listed, Err(StoreError::NotFound(_))),
+        "{not_listed:?}"
+    );
+    let c1 = store
+        .lodge_challenge(&challenge(ben), &event("roll.challenged", "roll"))
+        .await
+        .unwrap();
+    let twice = store
+        .lodge_challenge(&challenge(ben), &event("roll.challenged", "roll"))
+        .await;
+    assert!(
+        matches!(twice, Err(StoreError::Conflict { .. })),
+        "{twice:?}"
+    );
+    let c2 = store
+        .lodge_challenge(&challenge(cat), &event("roll.challenged", "roll"))
+        .await
+        .unwrap();
+    let open = store.challenges(id).await.unwrap();
+    assert_eq!(open.iter().map(|c| c.id).collect::<Vec<_>>(), [c1, c2]);
+    assert!(
+        open.iter()
+            .all(|c| c.state == "open" && c.decided_at.is_none())
+    );
+
+    let events = event_count(store).await;
+    let wrong_hash = store
+        .decide_challenge(
+            c1,
+            &ChallengeDecision {
+                upheld: true,
+                reason: "verified on 1 May".into(),
+                decided_by: Some(ann),
+                expected_hash: "b".repeat(64),
+                new_hash: "c".repeat(64),
+            },
+            &event("roll.challenge_decided", "roll"),
+        )
+        .await;
+    assert!(
+        matches!(wrong_hash, Err(StoreError::Stale(_))),
+        "{wrong_hash:?}"
+    );
+    assert_eq!(event_count(store).await, events);
+    store
+        .decide_challenge(
+            c1,
+            &ChallengeDecision {
+                upheld: true,
+                reason: "verified on 1 May".into(),
+                decided_by: Some(ann),
+                expected_hash: "a".repeat(64),
+                new_hash: "c".repeat(64),
+            },
+            &event("roll.challenge_decided", "roll"),
+        )
+        .await
+        .unwrap();
+    store
+        .decide_challenge(
+            c2,
+            &ChallengeDecision {
+                upheld: false,
+                reason: "no affiliation recorded".into(),
+                decided_by: Some(ann),
+                expected_hash: "c".repeat(64),
+                new_hash: "d".repeat(64),
+            },
+            &event("roll.challenge_decided", "roll"),
+        )
+        .await
+        .unwrap();
+    let again = store
+        .decide_challenge(
+            c2,
+            &ChallengeDecision {
+                upheld: true,
+                reason: "changed my mind".into(),
+                decided_by: Some(ann),
+                expected_hash: "d".repeat(64),
+                new_hash: "e".repeat(64),
+            },
+            &event("roll.challenge_decided", "roll"),
+        )
+        .await;
+    assert!(matches!(again, Err(StoreError::Stale(_))), "{again:?}");
+    assert_eq!(event_count(store).await, events + 2);
+    let r = store.roll(id).await.unwrap().unwrap();
+    assert_eq!((r.eligible, r.excluded), (2, 1));
+    assert_eq!(r.frozen_hash, "a".repeat(64));
+    assert_eq!(r.current_hash, "d".repeat(64));
+    let counts = store.roll_counts(id).await.unwrap();
+    assert_eq!(
+        counts
+            .iter()
+            .find(|c| c.branch == o.brixton)
+            .map(|c| (c.eligible, c.excluded)),
+        Some((1, 1))
+    );
+    let ben_line = store.roll_entry(id, ben, None).await.unwrap().unwrap();
+    assert!(ben_line.eligible && !ben_line.frozen_eligible);
+    assert_eq!(ben_line.challenge, Some(c1));
+    // The frozen list is unchanged, so its hash can still be checked.
+    assert_eq!(
+        store.roll_frozen_lines(id).await.unwrap(),
+        [
+            (ann, o.leeds, true),
+            (ben, o.brixton, false),
+            (cat, o.brixton, false)
+        ]
+    );
+    let decided = store.challenge(c2).await.unwrap().unwrap();
+    assert_eq!(decided.state, "rejected");
+    assert_eq!(
+        decided.decision_reason.as_deref(),
+        Some("no affiliation recorded")
+    );
+    assert_eq!(decided.decided_by, Some(ann));
+    assert!(decided.decided_at.is_some());
+    // Cat may lodge again now that the first is decided.
+    store
+        .lodge_challenge(&challenge(cat), &event("roll.challenged", "roll"))
+        .await
+        .unwrap();
+}
+
 /// Every test above, by name: the backends' test files expand this list with
 /// [`conformance_tests!`](crate::conformance_tests).
 #[macro_export]
@@ -2331,7 +2647,8 @@ macro_rules! conformance_tests {
             seeding_loads_members_with_histories,
             imports_upsert_by_email,
             constitution_changes_only_by_amendment_with_events,
-            member_facts_reflect_the_register_on_a_date
+            member_facts_reflect_the_register_on_a_date,
+            rolls_freeze_count_and_take_challenges
         );
     };
     (@each $make:path; $($name:ident),* $(,)?) => {

@@ -433,3 +433,138 @@ pub struct MemberFactsRecord {
     /// The names of the bodies on which the member holds a seat on the date.
     pub seats: Vec<String>,
 }
+
+/// A roll to freeze: what it is of, and the hash of its canonical text (computed by the
+/// caller with `charter_rules::build_roll`; the store keeps it, never recomputes it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRoll {
+    pub title: String,
+    /// A rules context: "conference", "branch-meeting", "committee:<body>", …
+    pub context: String,
+    /// The branch or region whose meeting it is; `None` when organisation-wide.
+    pub unit: Option<UnitId>,
+    /// The right it lists ("vote").
+    pub right: String,
+    pub cutoff: NaiveDate,
+    /// The constitution version that decided it.
+    pub version_id: i64,
+    pub challenge_closes_on: NaiveDate,
+    pub hash: String,
+    pub frozen_by: Option<MemberId>,
+}
+
+/// One member's line on a roll being frozen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewRollEntry {
+    pub member: MemberId,
+    pub branch: UnitId,
+    pub eligible: bool,
+    /// Index into the reasons given with the roll, for an excluded member.
+    pub reason: Option<u32>,
+}
+
+/// Why members are off a roll: the deciding clauses (comma-separated) and the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RollReason {
+    pub clauses: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RollRecord {
+    pub id: i64,
+    pub title: String,
+    pub context: String,
+    pub unit: Option<UnitId>,
+    pub right: String,
+    pub cutoff: NaiveDate,
+    pub version_id: i64,
+    pub challenge_closes_on: NaiveDate,
+    /// The hash of the list as frozen.
+    pub frozen_hash: String,
+    /// The frozen hash extended by each decided challenge, in order.
+    pub current_hash: String,
+    /// Current counts (after upheld challenges).
+    pub eligible: i64,
+    pub excluded: i64,
+    pub frozen_at: DateTime<Utc>,
+    pub frozen_by: Option<MemberId>,
+    pub event_seq: i64,
+}
+
+/// One member's line on a roll as it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RollEntryRecord {
+    pub member: MemberId,
+    pub branch: UnitId,
+    pub frozen_eligible: bool,
+    pub eligible: bool,
+    /// For a line frozen as excluded: the clauses and reason; empty otherwise.
+    pub clauses: String,
+    pub reason: String,
+    /// The upheld challenge that put the member on the roll.
+    pub challenge: Option<i64>,
+}
+
+/// A line on a roll with the member's name, for officers who may see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RollNameRecord {
+    pub entry: RollEntryRecord,
+    pub first_name: String,
+    pub last_name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RollBranchCount {
+    pub branch: UnitId,
+    pub eligible: i64,
+    pub excluded: i64,
+}
+
+/// Which lines of a roll to list, and which page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RollQuery {
+    pub scope: MemberScope,
+    pub branch: Option<UnitId>,
+    /// Only those on (true) or off (false) the roll as it stands.
+    pub eligible: Option<bool>,
+    /// 1-based.
+    pub page: u32,
+    pub per_page: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewChallenge {
+    pub roll: i64,
+    pub member: MemberId,
+    pub grounds: String,
+    /// Who lodged it (the member, or an officer for them); `None` for the operator.
+    pub lodged_by: Option<MemberId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChallengeRecord {
+    pub id: i64,
+    pub roll: i64,
+    pub member: MemberId,
+    pub grounds: String,
+    pub lodged_at: DateTime<Utc>,
+    pub lodged_by: Option<MemberId>,
+    /// "open", "upheld" or "rejected".
+    pub state: String,
+    pub decision_reason: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decided_by: Option<MemberId>,
+}
+
+/// The outcome of a challenge, with the roll's hash before and after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChallengeDecision {
+    pub upheld: bool,
+    pub reason: String,
+    pub decided_by: Option<MemberId>,
+    /// The roll's current hash the decision was made against; a different one means
+    /// another decision came first (`Stale`).
+    pub expected_hash: String,
+    pub new_hash: String,
+}

@@ -107,6 +107,11 @@ pub fn conflict_for(constraint_or_message: &str) -> StoreError {
         ("slug", "a unit with this short name already exists")
     } else if s.contains("offices") {
         ("kind", "this unit already has that office")
+    } else if s.contains("roll_challenges") {
+        (
+            "member",
+            "this member already has an open challenge on this roll; wait for its outcome",
+        )
     } else if s.contains("token") || s.contains("session") {
         ("token_hash", "this session already exists")
     } else {
