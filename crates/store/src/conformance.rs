@@ -2373,7 +2373,7 @@ pub async fn rolls_freeze_count_and_take_challenges(store: &dyn Store) {
     assert_eq!(r.cutoff, d(2024, 5, 1));
     assert_eq!(r.unit, None);
     assert_eq!(r.frozen_by, Some(ann));
-    assert_eq!(store.rolls().await.unwrap(), [r.clone()]);
+    assert_eq!(store.rolls().await.unwrap(), std::slice::from_ref(&r));
     assert!(store.roll(id + 100).await.unwrap().is_none());
     let counts = store.roll_counts(id).await.unwrap();
     let of = |b: UnitId| {
