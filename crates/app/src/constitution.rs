@@ -202,7 +202,7 @@ fn cite(d: &RightDecision) -> String {
 impl App {
     /// Adopted versions with their parsed text, oldest effective date first.
     /// Cached: versions change only through this module, which clears the cache.
-    async fn versions_parsed(
+    pub(crate) async fn versions_parsed(
         &self,
     ) -> Result<Vec<(ConstitutionVersionRecord, Constitution)>, AppError> {
         if let Some(v) = self.versions.read().await.as_ref() {

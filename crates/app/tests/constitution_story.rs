@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use charter_app::constitution::AmendmentState;
+use charter_app::rolls::RollRequest;
 use charter_app::{App, AppError, FixedClock, Settings, operator_actor};
 use charter_domain::{
     Actor, DuesPlan, Email, MemberId, MemberStatus, Money, NewMember, OfficeKind, Payment,
@@ -459,4 +460,191 @@ async fn the_story_through_the_app() {
     let amendments = june.amendments().await.unwrap();
     assert_eq!(amendments.len(), 1);
     assert_eq!(amendments[0].attempts.len(), 2);
+}
+
+/// Founds the organisation and adopts the 2017 amendment by the full procedure.
+async fn amended(w: &World) {
+    let may = app_on(&w.store, d(2017, 5, 19));
+    may.found_constitution(operator_actor(), FOUNDING)
+        .await
+        .unwrap();
+    let secretary = actor(&may, w.secretary).await;
+    let id = may
+        .propose_amendment(&secretary, "Votes for party members", AMENDMENT)
+        .await
+        .unwrap();
+    let june = app_on(&w.store, d(2017, 6, 12));
+    let secretary = actor(&june, w.secretary).await;
+    june.record_amendment_decision(&secretary, id, &conference(d(2017, 5, 20), d(2017, 6, 10)))
+        .await
+        .unwrap()
+        .unwrap();
+}
+
+fn conference_roll(cutoff: NaiveDate) -> RollRequest {
+    RollRequest {
+        title: "Special conference".into(),
+        context: "conference".into(),
+        cutoff: Some(cutoff),
+        ..RollRequest::default()
+    }
+}
+
+#[tokio::test]
+async fn a_roll_frozen_on_the_cut_off_follows_the_version_in_force_and_takes_challenges() {
+    let w = world().await;
+    amended(&w).await;
+    let july = app_on(&w.store, d(2017, 7, 3));
+    let secretary = actor(&july, w.secretary).await;
+    let ann = actor(&july, w.ann).await;
+
+    // Only an officer with the power freezes; bad input is named field by field.
+    assert!(matches!(
+        july.freeze_roll(&ann, &conference_roll(d(2017, 7, 1)))
+            .await,
+        Err(AppError::Forbidden(_))
+    ));
+    match july
+        .freeze_roll(
+            &secretary,
+            &RollRequest {
+                title: " ".into(),
+                context: "tea-party".into(),
+                cutoff: Some(d(2017, 8, 1)),
+                ..RollRequest::default()
+            },
+        )
+        .await
+    {
+        Err(AppError::Invalid(e)) => {
+            let text = format!("{e:?}");
+            assert!(text.contains("title") && text.contains("context"), "{text}");
+        }
+        other => panic!("expected invalid input, got {other:?}"),
+    }
+    match july
+        .freeze_roll(
+            &secretary,
+            &RollRequest {
+                context: "branch-meeting".into(),
+                ..conference_roll(d(2017, 7, 1))
+            },
+        )
+        .await
+    {
+        Err(AppError::Invalid(e)) => assert!(format!("{e:?}").contains("unit")),
+        other => panic!("a branch meeting needs its branch, got {other:?}"),
+    }
+
+    // Before the cut-off, every active paid-up member is on; after, only verified party members.
+    let june_roll = july
+        .freeze_roll(&secretary, &conference_roll(d(2017, 6, 30)))
+        .await
+        .unwrap();
+    let id = july
+        .freeze_roll(&secretary, &conference_roll(d(2017, 7, 1)))
+        .await
+        .unwrap();
+    let could = w.members.iter().filter(|m| m.active && m.paid).count();
+    let keep = w
+        .members
+        .iter()
+        .filter(|m| m.active && m.paid && m.verified)
+        .count();
+    let before = july.roll_view(&ann, june_roll).await.unwrap();
+    assert_eq!(before.roll.eligible as usize, could);
+    assert!(before.mine.as_ref().unwrap().eligible);
+    let view = july.roll_view(&ann, id).await.unwrap();
+    assert_eq!(view.roll.eligible as usize, keep);
+    assert_eq!(
+        (view.roll.eligible + view.roll.excluded) as usize,
+        w.members.len()
+    );
+    assert_eq!(view.version, "2017 amendment");
+    assert_eq!(
+        view.counts.iter().map(|c| c.2).sum::<i64>(),
+        view.roll.eligible
+    );
+    let mine = view.mine.clone().unwrap();
+    assert!(!mine.eligible);
+    assert_eq!(mine.clauses, "4.3");
+    assert!(mine.reason.contains("clause 4.3"), "{}", mine.reason);
+    assert!(!view.may_see_names);
+    assert!(july.check_roll(id).await.unwrap().frozen_hash_matches);
+
+    // Names are for officers; each name shown is logged.
+    assert!(matches!(
+        july.roll_names(&ann, id, None, None, 1, 25).await,
+        Err(AppError::Forbidden(_))
+    ));
+    let names = july
+        .roll_names(&secretary, id, None, Some(false), 1, 500)
+        .await
+        .unwrap();
+    assert_eq!(names.total as usize, w.members.len() - keep);
+    let log = w.store.access_log(w.ann, 1, 50).await.unwrap();
+    assert!(log.items.iter().any(|e| e.purpose == "roll names"));
+
+    // Ann challenges; she cannot decide her own; the secretary upholds it with reasons.
+    match july.lodge_challenge(&ann, id, "  ").await {
+        Err(AppError::Invalid(e)) => assert!(format!("{e:?}").contains("grounds")),
+        other => panic!("empty grounds must be refused, got {other:?}"),
+    }
+    let c = july
+        .lodge_challenge(&ann, id, "I joined the party in May; my card is attached")
+        .await
+        .unwrap();
+    assert!(matches!(
+        july.lodge_challenge(&ann, id, "again").await,
+        Err(AppError::Conflict { .. })
+    ));
+    assert!(matches!(
+        july.decide_challenge(&ann, c, true, "mine").await,
+        Err(AppError::Forbidden(_))
+    ));
+    july.decide_challenge(&secretary, c, true, "membership card checked on 3 July")
+        .await
+        .unwrap();
+    assert!(matches!(
+        july.decide_challenge(&secretary, c, false, "again").await,
+        Err(AppError::Conflict { .. })
+    ));
+    let view = july.roll_view(&ann, id).await.unwrap();
+    assert_eq!(view.roll.eligible as usize, keep + 1);
+    assert!(view.mine.as_ref().unwrap().eligible);
+    assert_eq!(view.challenges.len(), 1);
+    assert_eq!(view.challenges[0].state, "upheld");
+    assert_ne!(view.roll.current_hash, view.roll.frozen_hash);
+    let check = july.check_roll(id).await.unwrap();
+    assert!(
+        check.frozen_hash_matches && check.current_hash_matches,
+        "{check:?}"
+    );
+    assert_eq!(check.lines, w.members.len());
+
+    // After the window closes, no more challenges.
+    let later = app_on(&w.store, d(2017, 8, 1));
+    let lapsed = actor(&later, w.lapsed).await;
+    match later.lodge_challenge(&lapsed, id, "I paid").await {
+        Err(AppError::Conflict { message, .. }) => assert!(message.contains("closed"), "{message}"),
+        other => panic!("expected the window to be closed, got {other:?}"),
+    }
+    let kinds: Vec<String> = w
+        .store
+        .events(0, 10_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .filter(|k| k.starts_with("roll."))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "roll.frozen",
+            "roll.frozen",
+            "roll.challenged",
+            "roll.challenge_decided"
+        ]
+    );
 }

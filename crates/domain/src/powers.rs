@@ -29,6 +29,8 @@ pub enum Power {
     ViewAccessLog,
     /// Export the register in bulk.
     ExportMembers,
+    /// Freeze rolls for meetings and ballots, and decide challenges to them.
+    ManageRolls,
 }
 
 impl OfficeKind {
@@ -70,7 +72,13 @@ impl OfficeKind {
         use Power::*;
         match self {
             OfficeKind::Chair => &[],
-            OfficeKind::Secretary => &[ViewMembers, EditMembers, ChangeStatus, VerifyAffiliations],
+            OfficeKind::Secretary => &[
+                ViewMembers,
+                EditMembers,
+                ChangeStatus,
+                VerifyAffiliations,
+                ManageRolls,
+            ],
             OfficeKind::Treasurer => &[ViewMembers, RecordDues],
             OfficeKind::MembershipOfficer => &[
                 ViewMembers,
@@ -78,6 +86,7 @@ impl OfficeKind {
                 ChangeStatus,
                 RecordDues,
                 VerifyAffiliations,
+                ManageRolls,
             ],
             OfficeKind::DataProtectionOfficer => &[ViewMembers, ViewAccessLog, ExportMembers],
         }

@@ -20,9 +20,10 @@ const MAX_ROLL_PAGE: u32 = 500;
 const ROLL_SELECT: &str = "SELECT id, title, context, unit_id, right_kind, cutoff, version_id, challenge_closes_on,
         frozen_hash, current_hash, eligible, excluded, frozen_at, frozen_by, event_seq
      FROM rolls";
-const CHALLENGE_SELECT: &str = "SELECT id, roll_id, member_id, grounds, lodged_at, lodged_by, state, decision_reason,
-        decided_at, decided_by
-     FROM roll_challenges";
+const CHALLENGE_SELECT: &str = "SELECT c.id, c.roll_id, c.member_id, e.branch_id, c.grounds, c.lodged_at, c.lodged_by,
+        c.state, c.decision_reason, c.decided_at, c.decided_by, c.decided_event_seq
+     FROM roll_challenges c
+     JOIN roll_entries e ON e.roll_id = c.roll_id AND e.member_id = c.member_id";
 const ENTRY_SELECT: &str = "SELECT e.member_id, e.branch_id, e.frozen_eligible, e.eligible, e.challenge_id,
         COALESCE(r.clauses, '') AS clauses, COALESCE(r.reason, '') AS reason";
 const ENTRY_FROM: &str = "FROM roll_entries e
@@ -53,6 +54,7 @@ fn challenge_from(r: &DbRow) -> Result<ChallengeRecord, sqlx::Error> {
         id: r.try_get("id")?,
         roll: r.try_get("roll_id")?,
         member: MemberId(r.try_get("member_id")?),
+        branch: UnitId(r.try_get("branch_id")?),
         grounds: r.try_get("grounds")?,
         lodged_at: r.try_get::<DateTime<Utc>, _>("lodged_at")?,
         lodged_by: r.try_get::<Option<i64>, _>("lodged_by")?.map(MemberId),
@@ -60,6 +62,7 @@ fn challenge_from(r: &DbRow) -> Result<ChallengeRecord, sqlx::Error> {
         decision_reason: r.try_get("decision_reason")?,
         decided_at: r.try_get::<Option<DateTime<Utc>>, _>("decided_at")?,
         decided_by: r.try_get::<Option<i64>, _>("decided_by")?.map(MemberId),
+        decided_seq: r.try_get("decided_event_seq")?,
     })
 }
 
@@ -355,7 +358,7 @@ pub(crate) async fn lodge(
 
 pub(crate) async fn challenges(s: &StoreImpl, roll: i64) -> StoreResult<Vec<ChallengeRecord>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{CHALLENGE_SELECT} WHERE roll_id = $1 ORDER BY id"
+        "{CHALLENGE_SELECT} WHERE c.roll_id = $1 ORDER BY c.id"
     )))
     .bind(roll)
     .fetch_all(&s.pool)
@@ -365,7 +368,7 @@ pub(crate) async fn challenges(s: &StoreImpl, roll: i64) -> StoreResult<Vec<Chal
 }
 
 pub(crate) async fn challenge(s: &StoreImpl, id: i64) -> StoreResult<Option<ChallengeRecord>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{CHALLENGE_SELECT} WHERE id = $1")))
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{CHALLENGE_SELECT} WHERE c.id = $1")))
         .bind(id)
         .fetch_optional(&s.pool)
         .await

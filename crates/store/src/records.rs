@@ -547,6 +547,8 @@ pub struct ChallengeRecord {
     pub id: i64,
     pub roll: i64,
     pub member: MemberId,
+    /// The challenger's branch as listed on the roll.
+    pub branch: UnitId,
     pub grounds: String,
     pub lodged_at: DateTime<Utc>,
     pub lodged_by: Option<MemberId>,
@@ -555,6 +557,8 @@ pub struct ChallengeRecord {
     pub decision_reason: Option<String>,
     pub decided_at: Option<DateTime<Utc>>,
     pub decided_by: Option<MemberId>,
+    /// The governance event of the decision: decisions chain the roll's hash in this order.
+    pub decided_seq: Option<i64>,
 }
 
 /// The outcome of a challenge, with the roll's hash before and after it.
