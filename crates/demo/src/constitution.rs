@@ -4,9 +4,11 @@
 //! Party, proposed, refused once at a special conference called with two days' notice, and
 //! adopted by the full procedure to take effect about a year ago. Everything goes through
 //! the app's use cases, so the engine judges each attempt exactly as it would a real one.
+//! Two conference rolls follow: one frozen when the amendment took effect, one current.
 
 use std::sync::Arc;
 
+use charter_app::rolls::RollRequest;
 use charter_app::{App, AppError, FixedClock};
 use charter_domain::{MemberId, OfficeKind, UnitKind};
 use charter_rules::{DecisionRecord, Key};
@@ -227,5 +229,35 @@ pub async fn load_constitution(
             )
         })?;
     app.constitution_changed().await;
+
+    // Two conference rolls frozen today by the national secretary: one with its cut-off on
+    // the day the amendment took effect, and the annual conference's, a week ago. A newcomer
+    // sees who lost the vote, why, and can challenge an exclusion.
+    let minus = |d: NaiveDate, n: u64| d.checked_sub_days(Days::new(n)).unwrap_or(d);
+    let officer = app
+        .actor(secretary)
+        .await
+        .map_err(err("reading the secretary"))?;
+    for (title, cutoff) in [
+        (
+            "Special conference roll (cut-off: the day the amendment took effect)",
+            dates.effective,
+        ),
+        ("Annual conference roll", minus(today, 7)),
+    ] {
+        app_at(app, today)
+            .freeze_roll(
+                &officer,
+                &RollRequest {
+                    title: title.into(),
+                    context: "conference".into(),
+                    cutoff: Some(cutoff),
+                    challenge_closes_on: today.checked_add_days(Days::new(14)),
+                    ..RollRequest::default()
+                },
+            )
+            .await
+            .map_err(err("freezing a conference roll"))?;
+    }
     Ok(dates)
 }

@@ -64,4 +64,17 @@ async fn the_demo_tells_the_amendment_story() {
     assert!(vote.total.lose > 0, "{:?}", vote.total);
     // Most verifications come later, so on the day few if any keep the vote.
     assert!(vote.total.after < vote.total.before, "{:?}", vote.total);
+
+    // Two conference rolls, both by the amended constitution, both checkable.
+    let rolls = app.rolls().await.unwrap();
+    assert_eq!(rolls.len(), 2);
+    for r in &rolls {
+        assert_eq!(r.version_id, versions[1].id);
+        assert!(r.excluded > 0, "{r:?}");
+        let check = app.check_roll(r.id).await.unwrap();
+        assert!(check.frozen_hash_matches && check.current_hash_matches);
+        assert!(r.challenge_closes_on > opts.today);
+    }
+    // On the day it took effect few were verified yet; a week ago, some are.
+    assert!(rolls[0].eligible > rolls[1].eligible, "{rolls:?}");
 }

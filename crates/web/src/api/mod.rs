@@ -8,6 +8,7 @@
 mod constitution;
 mod events;
 mod members;
+mod rolls;
 mod session;
 mod units;
 pub mod wire;
@@ -51,6 +52,7 @@ use crate::error::{ErrorBody, ErrorDetail, WebError};
         (name = "units", description = "The organisation's structure"),
         (name = "events", description = "The governance record"),
         (name = "constitution", description = "The constitution, members' rights and amendments"),
+        (name = "rolls", description = "Frozen rolls for meetings and ballots, and challenges to them"),
     )
 )]
 struct ApiDoc;
@@ -91,6 +93,12 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(constitution::amendment))
         .routes(routes!(constitution::impact))
         .routes(routes!(constitution::record_decision))
+        .routes(routes!(rolls::list, rolls::freeze))
+        .routes(routes!(rolls::get))
+        .routes(routes!(rolls::entries))
+        .routes(routes!(rolls::verify))
+        .routes(routes!(rolls::challenge))
+        .routes(routes!(rolls::decide))
 }
 
 /// The OpenAPI document, built once.
