@@ -290,6 +290,17 @@ impl App {
         Ok((version_info(&r), c))
     }
 
+    /// A version's text exactly as it was adopted, for export: the file as its authors wrote
+    /// it, comments and layout included, not a rendering of the parsed rules.
+    pub async fn constitution_text(&self, id: i64) -> Result<(VersionInfo, String), AppError> {
+        let r = self
+            .store
+            .constitution_version(id)
+            .await?
+            .ok_or(AppError::NotFound("constitution version"))?;
+        Ok((version_info(&r), r.toml))
+    }
+
     /// The version in force on `on`; `NotFound("constitution")` before the founding.
     pub async fn constitution_in_force(
         &self,
@@ -324,6 +335,24 @@ impl App {
             .await?
             .ok_or(AppError::NotFound("member"))?;
         Ok(c.rights_of(&member_facts(facts), on))
+    }
+
+    /// A member's rights on `on`, read by the operator's command line. The read is logged in
+    /// the member's access log as the operator's, with `reason`, like an operator export.
+    pub async fn operator_member_rights(
+        &self,
+        member: MemberId,
+        on: NaiveDate,
+        reason: &str,
+    ) -> Result<(VersionInfo, Vec<RightDecision>), AppError> {
+        let (info, c) = self.constitution_in_force(on).await?;
+        let access = self.operator_access(&format!("member rights: {reason}"));
+        let facts = self
+            .store
+            .member_facts_of(member, on, Some(&access))
+            .await?
+            .ok_or(AppError::NotFound("member"))?;
+        Ok((info, c.rights_of(&member_facts(facts), on)))
     }
 
     pub async fn constitution_diff(

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod clock;
 pub mod constitution;
 pub mod error;
+pub mod founding;
 pub mod register;
 pub mod rolls;
 pub mod structure;
@@ -17,6 +18,7 @@ use charter_domain::{Actor, HeldOffice, MemberId, UnitTree};
 use charter_store::{EventActor, NewEvent, Store};
 use tokio::sync::RwLock;
 
+pub use auth::validate_new_password;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::AppError;
 
@@ -140,10 +142,13 @@ pub fn event_actor(actor: &Actor, office: Option<&HeldOffice>) -> EventActor {
     }
 }
 
+/// How the operator's command line is named in events and access logs.
+pub const OPERATOR: &str = "operator (command line)";
+
 /// The event actor for the operator's command line: recorded as such, with no office.
 pub fn operator_actor() -> EventActor {
     EventActor {
         member: None,
-        office: Some("operator (command line)".to_string()),
+        office: Some(OPERATOR.to_string()),
     }
 }

@@ -11,7 +11,7 @@ use charter_store::{
 use chrono::NaiveDate;
 use serde_json::json;
 
-use crate::{App, AppError, event_actor, office_label, operator_actor};
+use crate::{App, AppError, OPERATOR, event_actor, office_label, operator_actor};
 
 pub const MAX_PER_PAGE: u32 = 200;
 pub const DEFAULT_PER_PAGE: u32 = 50;
@@ -135,6 +135,16 @@ impl App {
         AccessContext {
             reader: Some(actor.member),
             office: office.map(office_label),
+            purpose: purpose.to_string(),
+            at: self.clock.now(),
+        }
+    }
+
+    /// A read by the operator's command line: logged under no member, as the operator.
+    pub(crate) fn operator_access(&self, purpose: &str) -> AccessContext {
+        AccessContext {
+            reader: None,
+            office: Some(OPERATOR.to_string()),
             purpose: purpose.to_string(),
             at: self.clock.now(),
         }
@@ -665,12 +675,7 @@ impl App {
             Some(_) => return Err(AppError::invalid("branch", "that is not a branch")),
             None => MemberScope::All,
         };
-        let access = AccessContext {
-            reader: None,
-            office: Some("operator (command line)".to_string()),
-            purpose: format!("export: {reason}"),
-            at: self.clock.now(),
-        };
+        let access = self.operator_access(&format!("export: {reason}"));
         Ok(self.store.export_members(&scope, &access).await?)
     }
 

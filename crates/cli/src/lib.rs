@@ -2,5 +2,7 @@
 //! Only this crate reads arguments and the environment.
 
 pub mod backend;
+pub mod constitution_text;
 pub mod members_csv;
+pub mod password;
 pub mod serve;

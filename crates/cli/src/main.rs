@@ -7,12 +7,19 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use charter_app::{App, Settings, SystemClock};
+use charter_app::founding::{Founding, FoundingError};
+use charter_app::{App, AppError, Settings, SystemClock};
 use charter_cli::backend::{DEFAULT_DATABASE_URL, open_store};
+use charter_cli::constitution_text::{
+    check_summary, diff_text, parse_day, rights_text, show, versions_table,
+};
 use charter_cli::members_csv::{BranchLookup, parse_members, write_members};
+use charter_cli::password::{PASSWORD_ENV, founding_password};
 use charter_cli::serve::serve;
+use charter_domain::MemberId;
 use charter_store::{ImportOutcome, Store};
 use charter_web::{AppState, WebConfig};
+use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use tokio::net::TcpListener;
@@ -67,6 +74,15 @@ enum Command {
         #[command(flatten)]
         db: DatabaseArg,
     },
+    /// Found a new organisation on an empty database: its national unit, founding
+    /// constitution and national secretary. The secretary's password comes from
+    /// CHARTER_INIT_PASSWORD or is asked for on the terminal
+    Init(InitArgs),
+    /// Read the constitution: its versions, the text in force, a member's rights
+    Constitution {
+        #[command(subcommand)]
+        what: ConstitutionCommand,
+    },
     /// Import data from a file
     Import {
         #[command(subcommand)]
@@ -79,6 +95,80 @@ enum Command {
     },
     /// Count an election from a ballot file (BLT, JSON, PrefLib, Irish 2002 JSON)
     Count(charter_count::cli::CountArgs),
+}
+
+#[derive(clap::Args)]
+struct InitArgs {
+    /// The organisation's name, given to its national unit
+    #[arg(long)]
+    name: String,
+    /// The founding constitution (`charter constitution check` tries a file without a database)
+    #[arg(long, value_name = "FILE.toml")]
+    constitution: PathBuf,
+    /// The national secretary's email, their sign-in name
+    #[arg(long, value_name = "EMAIL")]
+    secretary_email: String,
+    /// The national secretary's name: first name, then last name
+    #[arg(long, value_name = "NAME")]
+    secretary_name: String,
+    /// The national secretary's postcode (the register requires one for every member)
+    #[arg(long, value_name = "POSTCODE")]
+    secretary_postcode: String,
+    #[command(flatten)]
+    db: DatabaseArg,
+}
+
+#[derive(Subcommand)]
+enum ConstitutionCommand {
+    /// List the adopted versions, oldest first
+    Versions {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Print the version in force on a date, clause by clause, with its rules in words
+    Show {
+        /// The day asked about (default: today)
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+        on: Option<NaiveDate>,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Write a version's file exactly as adopted ("-" for standard output)
+    Export {
+        file: PathBuf,
+        /// The version's id, as `versions` lists it (default: the version in force today)
+        #[arg(long = "version", value_name = "ID")]
+        version_id: Option<i64>,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Check that a constitution file reads, without touching any database
+    Check {
+        #[arg(value_name = "FILE.toml")]
+        file: PathBuf,
+    },
+    /// What changed between two versions, clause by clause
+    Diff {
+        #[arg(value_name = "FROM_ID")]
+        from: i64,
+        #[arg(value_name = "TO_ID")]
+        to: i64,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// A member's rights with the clauses that decide them; logged in the member's access log
+    Rights {
+        #[arg(value_name = "MEMBER_ID")]
+        member: i64,
+        /// The day asked about (default: today)
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+        on: Option<NaiveDate>,
+        /// Why the rights are read; recorded in the member's access log
+        #[arg(long, default_value = "command-line rights check")]
+        reason: String,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
 }
 
 #[derive(Subcommand)]
@@ -172,6 +262,8 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             store.migrate().await.context("migration failed")?;
             println!("database is up to date ({})", store.backend());
         }
+        Command::Init(args) => return init(args).await,
+        Command::Constitution { what } => return constitution(what).await,
         Command::Import {
             what:
                 ImportWhat::Members {
@@ -349,6 +441,199 @@ async fn import_members(
         bad_lines.len()
     );
     Ok(exit_for(bad_lines.is_empty()))
+}
+
+/// A refusal: the input was not acceptable and nothing was written. Exit status 2 tells
+/// scripts apart from failures to run at all (status 1).
+fn refuse(message: impl std::fmt::Display) -> std::process::ExitCode {
+    eprintln!("error: {message}");
+    std::process::ExitCode::from(2)
+}
+
+async fn init(args: InitArgs) -> Result<std::process::ExitCode> {
+    let file = args.constitution.display().to_string();
+    let toml = std::fs::read_to_string(&args.constitution)
+        .with_context(|| format!("could not read {file}"))?;
+    // Everything given is checked before the database is opened, so a typo creates nothing.
+    let founding = match Founding::parse(
+        &args.name,
+        &toml,
+        &args.secretary_name,
+        &args.secretary_email,
+        &args.secretary_postcode,
+    ) {
+        Ok(f) => f,
+        Err(FoundingError::Constitution(e)) => return Ok(refuse(format!("{file}: {e}"))),
+        Err(FoundingError::Invalid(fields)) => {
+            // Each problem named by the option that gave it.
+            let problems: Vec<String> = fields
+                .0
+                .iter()
+                .map(|(k, v)| format!("--{k}: {v}"))
+                .collect();
+            return Ok(refuse(problems.join("; ")));
+        }
+        Err(e) => return Ok(refuse(e)),
+    };
+    let app = open_app(&args.db.database).await?;
+    // Checked before the password is asked for, so nobody types one for nothing.
+    match app.ensure_unfounded().await {
+        Ok(()) => {}
+        Err(e) if e.is_refusal() => return Ok(refuse(e)),
+        Err(e) => return Err(e.into()),
+    }
+    let password = match founding_password(
+        std::env::var_os(PASSWORD_ENV),
+        &mut |prompt| rpassword::prompt_password(prompt),
+        &mut std::io::stderr(),
+    ) {
+        Ok(p) => p,
+        Err(e) if e.is_refusal() => return Ok(refuse(e)),
+        Err(e) => return Err(e.into()),
+    };
+    let founded = match app.found_organisation(&founding, &password).await {
+        Ok(f) => f,
+        Err(e) if e.is_refusal() => return Ok(refuse(e)),
+        Err(e) => return Err(e.into()),
+    };
+    let c = founding.constitution();
+    let s = founding.secretary();
+    println!(
+        "national unit: {} (unit {})",
+        founding.organisation(),
+        founded.national
+    );
+    println!(
+        "constitution: '{}', effective {} (version {})",
+        c.version(),
+        c.effective(),
+        founded.constitution_version
+    );
+    if c.effective() > founded.on {
+        println!(
+            "note: no constitution is in force until {}, when this one takes effect",
+            c.effective()
+        );
+    }
+    println!(
+        "national secretary: {} {} <{}> (member {}), from {}",
+        s.first_name, s.last_name, s.email, founded.secretary, founded.on
+    );
+    println!(
+        "charter: founded {}; sign in as {}",
+        founding.organisation(),
+        s.email
+    );
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// The constitution in force on `on`, or an error that says there is none that day.
+async fn in_force(
+    app: &App,
+    on: NaiveDate,
+) -> Result<(
+    charter_app::constitution::VersionInfo,
+    charter_rules::Constitution,
+)> {
+    match app.constitution_in_force(on).await {
+        Err(AppError::NotFound("constitution")) => {
+            bail!("no version of the constitution is in force on {on}")
+        }
+        other => Ok(other?),
+    }
+}
+
+async fn constitution(what: ConstitutionCommand) -> Result<std::process::ExitCode> {
+    let text = match what {
+        ConstitutionCommand::Versions { db } => {
+            let app = open_app(&db.database).await?;
+            versions_table(&app.constitution_versions().await?)
+        }
+        ConstitutionCommand::Show { on, db } => {
+            let app = open_app(&db.database).await?;
+            let on = on.unwrap_or_else(|| app.today());
+            let (info, c) = in_force(&app, on).await?;
+            show(&info, &c, on)
+        }
+        ConstitutionCommand::Export {
+            file,
+            version_id,
+            db,
+        } => {
+            let app = open_app(&db.database).await?;
+            let id = match version_id {
+                Some(id) => id,
+                None => in_force(&app, app.today()).await?.0.id,
+            };
+            let (info, toml) = match app.constitution_text(id).await {
+                Err(AppError::NotFound(_)) => bail!("there is no constitution version {id}"),
+                other => other?,
+            };
+            if file.as_os_str() == "-" {
+                toml
+            } else {
+                let tmp = file.with_extension("toml.partial");
+                std::fs::write(&tmp, &toml)
+                    .with_context(|| format!("could not write {}", tmp.display()))?;
+                std::fs::rename(&tmp, &file)
+                    .with_context(|| format!("could not write {}", file.display()))?;
+                eprintln!(
+                    "exported '{}' (version {}) to {}",
+                    info.version,
+                    info.id,
+                    file.display()
+                );
+                String::new()
+            }
+        }
+        ConstitutionCommand::Check { file } => {
+            let name = file.display().to_string();
+            let toml =
+                std::fs::read_to_string(&file).with_context(|| format!("could not read {name}"))?;
+            match charter_rules::Constitution::from_toml(&toml) {
+                Ok(c) => format!("{}\n", check_summary(&c)),
+                Err(e) => {
+                    eprintln!("error: {name}: {e}");
+                    return Ok(std::process::ExitCode::FAILURE);
+                }
+            }
+        }
+        ConstitutionCommand::Diff { from, to, db } => {
+            let app = open_app(&db.database).await?;
+            let known: Vec<i64> = app
+                .constitution_versions()
+                .await?
+                .iter()
+                .map(|v| v.id)
+                .collect();
+            if let Some(missing) = [from, to].into_iter().find(|id| !known.contains(id)) {
+                bail!("there is no constitution version {missing}");
+            }
+            diff_text(&app.constitution_diff(from, to).await?)
+        }
+        ConstitutionCommand::Rights {
+            member,
+            on,
+            reason,
+            db,
+        } => {
+            let app = open_app(&db.database).await?;
+            let on = on.unwrap_or_else(|| app.today());
+            let member = MemberId(member);
+            let (info, decisions) = match app.operator_member_rights(member, on, &reason).await {
+                Err(AppError::NotFound("constitution")) => {
+                    bail!("no version of the constitution is in force on {on}")
+                }
+                Err(AppError::NotFound("member")) => bail!("there is no member {member}"),
+                other => other?,
+            };
+            rights_text(member, on, &info, &decisions)
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(std::process::ExitCode::SUCCESS)
 }
 
 fn exit_for(clean: bool) -> std::process::ExitCode {
