@@ -437,14 +437,14 @@ impl App {
     }
 
     /// An officer with the power over the challenger's branch upholds or rejects a challenge,
-    /// with reasons. Upheld puts the member on the roll.
+    /// with reasons. Upheld puts the member on the roll. Returns the roll's id.
     pub async fn decide_challenge(
         &self,
         actor: &Actor,
         challenge_id: i64,
         upheld: bool,
         reason: &str,
-    ) -> Result<(), AppError> {
+    ) -> Result<i64, AppError> {
         let c = self
             .store
             .challenge(challenge_id)
@@ -505,7 +505,7 @@ impl App {
                 &event,
             )
             .await?;
-        Ok(())
+        Ok(c.roll)
     }
 
     /// Recomputes the frozen hash from the stored lines and the chain from the decided

@@ -243,3 +243,123 @@ both_backends!(
         assert_eq!(other["challenges"].as_array().unwrap().len(), 1);
     }
 );
+
+fn assert_page(res: &common::TestResponse, status: u16, needle: &str) {
+    let body = res.text();
+    assert_eq!(res.status.as_u16(), status, "{body}");
+    assert!(body.contains(needle), "{needle:?} not in: {body}");
+}
+
+both_backends!(
+    the_roll_pages_freeze_challenge_and_decide,
+    |app| async move {
+        let national = app.sign_in(NATIONAL).await;
+        let csrf = national.csrf_token().unwrap();
+        assert_page(&national.get("/rolls").await, 200, "Freeze a roll");
+        // Bad input is shown against its fields, and nothing is frozen.
+        let before = app.store().rolls().await.unwrap().len();
+        let res = national
+            .post_form(
+                "/rolls",
+                &[
+                    ("csrf", &csrf),
+                    ("title", ""),
+                    ("context", "conference"),
+                    ("cutoff", "someday"),
+                ],
+            )
+            .await;
+        assert_page(&res, 422, "is not a date");
+        assert_eq!(app.store().rolls().await.unwrap().len(), before);
+        let res = national
+            .post_form(
+                "/rolls",
+                &[
+                    ("csrf", &csrf),
+                    ("title", "Steering committee roll"),
+                    ("context", "committee:steering-committee"),
+                    ("right", "vote"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 303, "{}", res.text());
+        let location = res.header("location").unwrap().to_string();
+        assert!(location.starts_with("/rolls/"), "{location}");
+        let path = location.split('?').next().unwrap().to_string();
+
+        // The member is off it, is told why, and challenges on the page.
+        let member = app.sign_in(MEMBER).await;
+        let mcsrf = member.csrf_token().unwrap();
+        assert_page(&member.get("/rolls").await, 200, "Steering committee roll");
+        assert_page(&member.get(&path).await, 200, "You are not on this roll");
+        assert_page(
+            &member.get(&format!("{path}/names")).await,
+            403,
+            "only officers",
+        );
+        let res = member
+            .post_form(
+                &format!("{path}/challenges"),
+                &[("csrf", &mcsrf), ("grounds", "")],
+            )
+            .await;
+        assert_page(&res, 422, "say why you should be on the roll");
+        let res = member
+            .post_form(
+                &format!("{path}/challenges"),
+                &[("csrf", &mcsrf), ("grounds", "I was elected in March")],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 303, "{}", res.text());
+        assert_page(&member.get(&path).await, 200, "waiting for a decision");
+        let roll_id: i64 = path.trim_start_matches("/rolls/").parse().unwrap();
+        let challenge = app.store().challenges(roll_id).await.unwrap()[0].id;
+
+        // The branch secretary over the member's branch decides it, with a reason.
+        let secretary = app.sign_in(BRANCH_SECRETARY).await;
+        let scsrf = secretary.csrf_token().unwrap();
+        assert_page(&secretary.get(&path).await, 200, "Record decision");
+        let decision = format!("/challenges/{challenge}/decision");
+        let roll_field = roll_id.to_string();
+        let res = secretary
+            .post_form(
+                &decision,
+                &[
+                    ("csrf", &scsrf),
+                    ("roll", &roll_field),
+                    ("outcome", "upheld"),
+                    ("reason", ""),
+                ],
+            )
+            .await;
+        assert_page(&res, 422, "give the reason");
+        let res = secretary
+            .post_form(
+                &decision,
+                &[
+                    ("csrf", &scsrf),
+                    ("roll", &roll_field),
+                    ("outcome", "upheld"),
+                    ("reason", "minutes of the March conference checked"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 303, "{}", res.text());
+        assert_page(
+            &member.get(&path).await,
+            200,
+            "You were added when your challenge was upheld",
+        );
+        assert_page(
+            &secretary.get(&format!("{path}/names?eligible=yes")).await,
+            200,
+            "challenge upheld",
+        );
+        // Without the CSRF token nothing is written.
+        let res = member
+            .post_form(&format!("{path}/challenges"), &[("grounds", "again")])
+            .await;
+        assert_eq!(res.status.as_u16(), 403);
+        assert_eq!(app.store().challenges(roll_id).await.unwrap().len(), 1);
+    }
+);

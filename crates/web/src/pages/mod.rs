@@ -10,6 +10,7 @@ mod constitution;
 mod forms;
 mod me;
 mod members;
+mod rolls;
 mod rules_view;
 mod units;
 mod view;
@@ -59,6 +60,11 @@ pub fn router() -> Router<AppState> {
             post(members::verify_affiliation),
         )
         .route("/members/{id}/transfer", post(members::transfer))
+        .route("/rolls", get(rolls::rolls).post(rolls::freeze))
+        .route("/rolls/{id}", get(rolls::roll))
+        .route("/rolls/{id}/names", get(rolls::names))
+        .route("/rolls/{id}/challenges", post(rolls::lodge))
+        .route("/challenges/{id}/decision", post(rolls::decide))
         .route("/units", get(units::national))
         .route("/units/{id}", get(units::unit))
         .route(CSS_PATH, get(assets::css))
