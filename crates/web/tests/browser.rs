@@ -355,3 +355,27 @@ async fn the_amendment_page_shows_its_diff_and_impact_preview() {
     assert!(!bars.is_empty(), "the impact table has bars");
     wait_for_text(&c, "table.impact-branches caption", "by home branch").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_left_off_a_roll_sees_why_and_challenges_it() {
+    let Some((c, app)) = setup().await else {
+        return;
+    };
+    sign_in(&c, &app, MEMBER).await;
+    click(&c, "nav.site-nav a[href='/rolls']").await;
+    wait_for_path(&c, "/rolls").await;
+    // On the day the amendment took effect nobody was yet verified, so no one kept the vote.
+    let link = c
+        .find(Locator::LinkText(
+            "Special conference roll (cut-off: the day the amendment took effect)",
+        ))
+        .await
+        .expect("the demo's roll is listed");
+    link.click().await.unwrap();
+    let why = wait_for_text(&c, "#mine + .notice", "You are not on this roll").await;
+    assert!(why.contains("clause"), "the reason cites its clause: {why}");
+    fill(&c, "ch-grounds", "My party card was issued before the cut-off").await;
+    click(&c, "#ch-form button[type='submit']").await;
+    wait_for_text(&c, ".notice[role='status']", "Your challenge is lodged").await;
+    wait_for_text(&c, "#challenges + .cards", "My party card was issued").await;
+}
