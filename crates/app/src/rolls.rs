@@ -508,9 +508,8 @@ impl App {
         Ok(c.roll)
     }
 
-    /// Recomputes the frozen hash from the stored lines and the chain from the decided
-    /// challenges, and says whether both match what was published.
-    pub async fn check_roll(&self, id: i64) -> Result<RollCheck, AppError> {
+    /// A stored roll with the label of the version that decided it and what it is of.
+    async fn roll_spec(&self, id: i64) -> Result<(RollRecord, String, RollSpec), AppError> {
         let roll = self.roll_record(id).await?;
         let version = self
             .store
@@ -528,8 +527,15 @@ impl App {
             right,
             cutoff: roll.cutoff,
         };
-        let lines = self.store.roll_frozen_lines(id).await?;
-        let frozen = roll_hash(&version.version, &spec, lines.iter().copied());
+        Ok((roll, version.version, spec))
+    }
+
+    /// Recomputes the frozen hash from the stored lines and the chain from the decided
+    /// challenges, and says whether both match what was published.
+    pub async fn check_roll(&self, id: i64) -> Result<RollCheck, AppError> {
+        let (roll, version, spec) = self.roll_spec(id).await?;
+        let lines = self.store.roll_frozen_lines(id, None).await?;
+        let frozen = roll_hash(&version, &spec, lines.iter().copied());
         let mut decided: Vec<ChallengeRecord> = self
             .store
             .challenges(id)
@@ -574,5 +580,20 @@ impl App {
             .await?;
         let access = self.access(actor, office.as_ref(), "roll line");
         Ok(self.store.roll_entry(id, member, Some(&access)).await?)
+    }
+
+    /// The roll's canonical text as frozen (see `charter_rules::roll`), whose SHA-256 is the
+    /// published frozen hash: for the operator's command line, so anyone given the file can
+    /// check it with any SHA-256 tool. Every member listed is logged as read.
+    pub async fn operator_roll_text(&self, id: i64, reason: &str) -> Result<String, AppError> {
+        let (roll, version, spec) = self.roll_spec(id).await?;
+        let access = self.operator_access(&format!("roll export: {reason}"));
+        let lines = self.store.roll_frozen_lines(roll.id, Some(&access)).await?;
+        let mut text = charter_rules::roll_header(&version, &spec);
+        text.reserve(lines.len() * 16);
+        for (m, b, yes) in lines {
+            text.push_str(&format!("{} {} {}\n", m.0, b.0, if yes { 'Y' } else { 'N' }));
+        }
+        Ok(text)
     }
 }

@@ -5,4 +5,5 @@ pub mod backend;
 pub mod constitution_text;
 pub mod members_csv;
 pub mod password;
+pub mod roll_text;
 pub mod serve;

@@ -15,6 +15,7 @@ use charter_cli::constitution_text::{
 };
 use charter_cli::members_csv::{BranchLookup, parse_members, write_members};
 use charter_cli::password::{PASSWORD_ENV, founding_password};
+use charter_cli::roll_text::{check_text, roll_summary, rolls_table};
 use charter_cli::serve::serve;
 use charter_domain::MemberId;
 use charter_store::{ImportOutcome, Store};
@@ -82,6 +83,12 @@ enum Command {
     Constitution {
         #[command(subcommand)]
         what: ConstitutionCommand,
+    },
+    /// Frozen rolls: list them, show one's counts, re-check its hashes, export its
+    /// canonical text (whose SHA-256 is the published hash)
+    Roll {
+        #[command(subcommand)]
+        what: RollCommand,
     },
     /// Import data from a file
     Import {
@@ -165,6 +172,41 @@ enum ConstitutionCommand {
         on: Option<NaiveDate>,
         /// Why the rights are read; recorded in the member's access log
         #[arg(long, default_value = "command-line rights check")]
+        reason: String,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum RollCommand {
+    /// Every roll, newest first
+    List {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// One roll: what it is of, counts per branch, hashes
+    Show {
+        #[arg(value_name = "ROLL_ID")]
+        id: i64,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Recompute the roll's hashes from the stored list; exits 1 if either differs
+    Verify {
+        #[arg(value_name = "ROLL_ID")]
+        id: i64,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Write the roll's canonical text as frozen ("-" for standard output); every member
+    /// listed is logged
+    Export {
+        #[arg(value_name = "ROLL_ID")]
+        id: i64,
+        file: PathBuf,
+        /// Why the roll is exported; recorded in each listed member's access log
+        #[arg(long, default_value = "command-line roll export")]
         reason: String,
         #[command(flatten)]
         db: DatabaseArg,
@@ -264,6 +306,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         }
         Command::Init(args) => return init(args).await,
         Command::Constitution { what } => return constitution(what).await,
+        Command::Roll { what } => return roll(what).await,
         Command::Import {
             what:
                 ImportWhat::Members {
@@ -634,6 +677,70 @@ async fn constitution(what: ConstitutionCommand) -> Result<std::process::ExitCod
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(std::process::ExitCode::SUCCESS)
+}
+
+async fn roll(what: RollCommand) -> Result<std::process::ExitCode> {
+    let missing = |id: i64| {
+        move |e: AppError| match e {
+            AppError::NotFound("roll") => anyhow::anyhow!("there is no roll {id}"),
+            other => other.into(),
+        }
+    };
+    let (text, ok) = match what {
+        RollCommand::List { db } => {
+            let app = open_app(&db.database).await?;
+            (rolls_table(&app.rolls().await?), true)
+        }
+        RollCommand::Show { id, db } => {
+            let app = open_app(&db.database).await?;
+            // The operator has no member record; an actor with no offices sees the counts,
+            // hashes and challenges no one in particular may see: none.
+            let nobody = charter_domain::Actor {
+                member: MemberId(0),
+                home_branch: charter_domain::UnitId(0),
+                offices: Vec::new(),
+            };
+            let view = app.roll_view(&nobody, id).await.map_err(missing(id))?;
+            (roll_summary(&view), true)
+        }
+        RollCommand::Verify { id, db } => {
+            let app = open_app(&db.database).await?;
+            let check = app.check_roll(id).await.map_err(missing(id))?;
+            let ok = check.frozen_hash_matches && check.current_hash_matches;
+            (check_text(id, &check), ok)
+        }
+        RollCommand::Export {
+            id,
+            file,
+            reason,
+            db,
+        } => {
+            let app = open_app(&db.database).await?;
+            let text = app
+                .operator_roll_text(id, &reason)
+                .await
+                .map_err(missing(id))?;
+            if file.as_os_str() == "-" {
+                (text, true)
+            } else {
+                let tmp = file.with_extension("partial");
+                std::fs::write(&tmp, &text)
+                    .with_context(|| format!("could not write {}", tmp.display()))?;
+                std::fs::rename(&tmp, &file)
+                    .with_context(|| format!("could not write {}", file.display()))?;
+                eprintln!("exported roll {id} to {}", file.display());
+                (String::new(), true)
+            }
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(if ok {
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::FAILURE
+    })
 }
 
 fn exit_for(clean: bool) -> std::process::ExitCode {

@@ -35,6 +35,66 @@ impl Constitution {
         forum: &Forum,
         on: NaiveDate,
     ) -> RightDecision {
+        self.decide_explained(facts, right, forum, on, true)
+    }
+
+    /// The same decision with the clauses' words only, leaving out the member's particulars
+    /// ("you joined on …"), so members refused for the same reason share one text: what a
+    /// roll keeps for each exclusion.
+    pub fn decide_general(
+        &self,
+        facts: &MemberFacts,
+        right: Right,
+        forum: &Forum,
+        on: NaiveDate,
+    ) -> RightDecision {
+        self.decide_explained(facts, right, forum, on, false)
+    }
+
+    /// Which rules withhold the right, without building any words: `None` when the member
+    /// has it, else the indices (in [`Constitution::right_rules`] order) of the restrictions
+    /// they fail and whether any grant holds. Members with the same answer share the same
+    /// [`Constitution::decide_general`] reason.
+    pub fn withheld_by(
+        &self,
+        facts: &MemberFacts,
+        right: Right,
+        forum: &Forum,
+        on: NaiveDate,
+    ) -> Option<(Vec<usize>, bool)> {
+        let env = Env {
+            on,
+            grace_days: self.grace_days(),
+            forum,
+        };
+        let mut failed = Vec::new();
+        let mut granted = false;
+        for (i, (_, r)) in self.right_rules().enumerate() {
+            if !r.applies_to(right, &forum.context) {
+                continue;
+            }
+            let holds = r.condition.holds(facts, &env);
+            match r.effect {
+                Effect::Grant => granted |= holds,
+                Effect::Restrict if !holds => failed.push(i),
+                Effect::Restrict => {}
+            }
+        }
+        if granted && failed.is_empty() {
+            None
+        } else {
+            Some((failed, granted))
+        }
+    }
+
+    fn decide_explained(
+        &self,
+        facts: &MemberFacts,
+        right: Right,
+        forum: &Forum,
+        on: NaiveDate,
+        particulars: bool,
+    ) -> RightDecision {
         let env = Env {
             on,
             grace_days: self.grace_days(),
@@ -77,17 +137,21 @@ impl Constitution {
                 })
                 .collect::<Vec<_>>()
                 .join("; ");
-            let why = restrictions
-                .iter()
-                .flat_map(|(_, r)| r.condition.unmet(facts, &env))
-                .collect::<Vec<_>>();
+            let why = if particulars {
+                restrictions
+                    .iter()
+                    .flat_map(|(_, r)| r.condition.unmet(facts, &env))
+                    .collect::<Vec<_>>()
+            } else {
+                Vec::new()
+            };
             let mut reason = with_why(reason, &why);
             let mut clauses: Vec<&ClauseRef> = restrictions.iter().map(|(c, _)| *c).collect();
             // A member who also fails every grant should learn that too: meeting the
             // restriction alone would not give them the right.
             if met.is_empty() && !grants.is_empty() {
                 reason.push_str("; and ");
-                reason.push_str(&unmet_grants(&grants, facts, &env));
+                reason.push_str(&unmet_grants(&grants, facts, &env, particulars));
                 clauses.extend(grants.iter().map(|(c, _)| *c));
             }
             return RightDecision {
@@ -113,7 +177,10 @@ impl Constitution {
                 right,
                 allowed: false,
                 clauses: sorted(grants.iter().map(|(c, _)| *c)),
-                reason: format!("you may not {what}: {}", unmet_grants(&grants, facts, &env)),
+                reason: format!(
+                    "you may not {what}: {}",
+                    unmet_grants(&grants, facts, &env, particulars)
+                ),
             };
         }
         let by: Vec<String> = grants
@@ -185,7 +252,12 @@ impl Constitution {
     }
 }
 
-fn unmet_grants(grants: &[(&ClauseRef, &RightRule)], facts: &MemberFacts, env: &Env<'_>) -> String {
+fn unmet_grants(
+    grants: &[(&ClauseRef, &RightRule)],
+    facts: &MemberFacts,
+    env: &Env<'_>,
+    particulars: bool,
+) -> String {
     let cited = grants
         .iter()
         .map(|(c, r)| {
@@ -195,6 +267,9 @@ fn unmet_grants(grants: &[(&ClauseRef, &RightRule)], facts: &MemberFacts, env: &
             )
         })
         .collect::<Vec<_>>();
+    if !particulars {
+        return cited.join("; ");
+    }
     let why = grants
         .iter()
         .flat_map(|(_, r)| r.condition.unmet(facts, env))

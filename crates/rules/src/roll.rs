@@ -66,7 +66,8 @@ pub struct RollLine {
     pub why: Option<usize>,
 }
 
-/// Why someone is off the roll: the clauses that decided and the reason in words.
+/// Why someone is off the roll: the clauses that decided and the rule in words (without the
+/// member's particulars, which their own "why not?" page gives).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Exclusion {
     pub clauses: Vec<String>,
@@ -94,23 +95,21 @@ impl Roll {
 pub fn build_roll(constitution: &Constitution, spec: &RollSpec, members: &[MemberFacts]) -> Roll {
     let mut lines = Vec::with_capacity(members.len());
     let mut reasons: Vec<Exclusion> = Vec::new();
-    let mut reason_index: HashMap<Exclusion, usize> = HashMap::new();
+    // Members withheld by the same rules share one reason, worded once.
+    let mut reason_index: HashMap<(Vec<usize>, bool), usize> = HashMap::new();
     for m in members.iter().filter(|m| spec.in_scope(m)) {
-        let eligible = constitution.allows(m, spec.right, &spec.forum, spec.cutoff);
-        let why = if eligible {
-            None
-        } else {
-            // Only exclusions need words; the quick `allows` settled everyone else.
-            let d = constitution.decide(m, spec.right, &spec.forum, spec.cutoff);
-            let e = Exclusion {
-                clauses: d.clauses.iter().map(|c| c.as_str().to_string()).collect(),
-                reason: d.reason,
-            };
-            Some(*reason_index.entry(e.clone()).or_insert_with(|| {
-                reasons.push(e);
+        let withheld = constitution.withheld_by(m, spec.right, &spec.forum, spec.cutoff);
+        let eligible = withheld.is_none();
+        let why = withheld.map(|key| {
+            *reason_index.entry(key).or_insert_with(|| {
+                let d = constitution.decide_general(m, spec.right, &spec.forum, spec.cutoff);
+                reasons.push(Exclusion {
+                    clauses: d.clauses.iter().map(|c| c.as_str().to_string()).collect(),
+                    reason: d.reason,
+                });
                 reasons.len() - 1
-            }))
-        };
+            })
+        });
         lines.push(RollLine {
             member: m.member,
             branch: m.home_branch,

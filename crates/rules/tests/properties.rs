@@ -256,11 +256,16 @@ proptest! {
         prop_assert!(roll.lines.windows(2).all(|w| w[0].member < w[1].member));
         for m in in_scope {
             let line = roll.lines.iter().find(|l| l.member == m.member).unwrap();
-            let d = c.decide(m, Right::Vote, &forum, on);
+            let d = c.decide_general(m, Right::Vote, &forum, on);
             prop_assert_eq!(line.eligible, d.allowed);
+            prop_assert_eq!(d.allowed, c.decide(m, Right::Vote, &forum, on).allowed);
             match line.why {
                 None => prop_assert!(line.eligible),
-                Some(i) => prop_assert_eq!(&roll.reasons[i].reason, &d.reason),
+                Some(i) => {
+                    prop_assert_eq!(&roll.reasons[i].reason, &d.reason);
+                    let cited: Vec<String> = d.clauses.iter().map(|c| c.as_str().to_string()).collect();
+                    prop_assert_eq!(&roll.reasons[i].clauses, &cited);
+                }
             }
         }
         // The hash does not depend on the order the register came in.

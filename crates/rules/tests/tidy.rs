@@ -52,7 +52,9 @@ fn the_manifest_keeps_to_its_dependencies() {
             "chrono",
             "serde",
             "toml",
-            "similar"
+            "similar",
+            "sha2",
+            "hex"
         ]
     );
 }

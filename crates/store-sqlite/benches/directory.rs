@@ -1,8 +1,10 @@
-//! Directory latency at scale, on both backends: `cargo bench -p charter-store-sqlite`.
+//! The register at scale, on both backends: `cargo bench -p charter-store-sqlite`.
 //!
 //! Seeds a deterministic organisation (80 branches in 10 regions) through `seed_members`,
 //! then times the directory queries the web UI makes — with access logging, as the app does —
-//! and prints p50/p95/max per query kind. Sizes come from `CHARTER_BENCH_MEMBERS`
+//! and prints p50/p95/max per query kind; then founds the 2016 constitution and times
+//! freezing a conference roll over every member through the app (facts read, decided, hashed
+//! and written) and re-checking its hash. `CHARTER_BENCH_SKIP_DIRECTORY=1` times rolls only. Sizes come from `CHARTER_BENCH_MEMBERS`
 //! (comma-separated, default `21000`); PostgreSQL runs when `CHARTER_BENCH_POSTGRES_URL` or
 //! `CHARTER_TEST_POSTGRES_URL` names a server where a scratch database may be created.
 //!
@@ -12,10 +14,15 @@
 
 use std::time::{Duration, Instant};
 
+use std::sync::Arc;
+
+use charter_app::rolls::RollRequest;
+use charter_app::{App, FixedClock, Settings};
 use charter_domain::{
-    DuesPlan, Email, MemberId, MemberStatus, Money, NewMember, Payment, PersonName, Postcode,
-    UnitId, UnitKind,
+    Actor, DuesPlan, Email, HeldOffice, MemberId, MemberStatus, Money, NewMember, OfficeKind,
+    Payment, PersonName, Postcode, UnitId, UnitKind,
 };
+use charter_rules::{Context, Forum, Right, RollSpec, build_roll};
 use charter_store::*;
 use charter_store_postgres::PgStore;
 use charter_store_sqlite::SqliteStore;
@@ -273,7 +280,8 @@ fn base(scope: MemberScope) -> MemberQuery {
     }
 }
 
-async fn run(backend: &str, store: &dyn Store, members: usize) {
+async fn run(backend: &str, shared: Arc<dyn Store>, members: usize) {
+    let store = shared.as_ref();
     store.migrate().await.unwrap();
     let (regions, took) = seed(store, members).await;
     println!(
@@ -281,6 +289,102 @@ async fn run(backend: &str, store: &dyn Store, members: usize) {
         took.as_secs_f64(),
         members as f64 / took.as_secs_f64()
     );
+    if std::env::var("CHARTER_BENCH_SKIP_DIRECTORY").is_err() {
+        directory(backend, store, members, &regions).await;
+    }
+    rolls(backend, shared, members).await;
+}
+
+/// Freezes a conference roll over the whole register through the app, three times (three
+/// rolls), and re-checks the last one's hash; prints each phase.
+async fn rolls(backend: &str, store: Arc<dyn Store>, members: usize) {
+    let at = today().and_hms_opt(12, 0, 0).unwrap().and_utc();
+    let app = App::new(store.clone(), Arc::new(FixedClock(at)), Settings::default());
+    app.found_constitution(
+        EventActor {
+            member: None,
+            office: Some("bench".into()),
+        },
+        include_str!("../../rules/fixtures/founding-2016.toml"),
+    )
+    .await
+    .unwrap();
+    let national = store
+        .units()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.kind == UnitKind::National)
+        .unwrap();
+    let officer = Actor {
+        member: MemberId(1),
+        home_branch: national.id,
+        offices: vec![HeldOffice {
+            kind: OfficeKind::Secretary,
+            unit: national.id,
+            unit_name: national.name.clone(),
+        }],
+    };
+    let started = Instant::now();
+    let facts = store.member_facts(today()).await.unwrap();
+    let read = started.elapsed();
+    let facts: Vec<_> = facts
+        .into_iter()
+        .map(charter_app::constitution::member_facts)
+        .collect();
+    let (_, constitution) = app.constitution_in_force(today()).await.unwrap();
+    let started = Instant::now();
+    let spec = RollSpec {
+        forum: Forum::national(Context::Conference),
+        right: Right::Vote,
+        cutoff: today(),
+    };
+    let built = build_roll(&constitution, &spec, &facts);
+    let decided = started.elapsed();
+    drop(facts);
+    println!(
+        "  {backend}, {members} members: roll phases: facts read {}, decided and hashed {} ({} on, {} off)",
+        ms(read),
+        ms(decided),
+        built.eligible(),
+        built.lines.len() - built.eligible()
+    );
+    let mut times = Vec::new();
+    let mut last = 0;
+    for k in 0..3 {
+        let started = Instant::now();
+        last = app
+            .freeze_roll(
+                &officer,
+                &RollRequest {
+                    title: format!("Conference roll {k}"),
+                    context: "conference".into(),
+                    ..RollRequest::default()
+                },
+            )
+            .await
+            .unwrap();
+        times.push(started.elapsed());
+    }
+    times.sort();
+    let started = Instant::now();
+    let check = app.check_roll(last).await.unwrap();
+    let checked = started.elapsed();
+    assert!(check.frozen_hash_matches && check.lines == built.lines.len());
+    println!(
+        "  {backend}, {members} members: frozen roll (read + decide + hash + write) median {} max {} — {}; hash re-check {}",
+        ms(times[1]),
+        ms(times[2]),
+        if times[2] < Duration::from_secs(2) {
+            "within 2 s"
+        } else {
+            "OVER 2 s"
+        },
+        ms(checked)
+    );
+}
+
+async fn directory(backend: &str, store: &dyn Store, members: usize, regions: &[Vec<UnitId>]) {
     let reader = MemberId(1);
     let mut rng = Rng(42);
     let all: Vec<UnitId> = regions.iter().flatten().copied().collect();
@@ -425,9 +529,9 @@ fn main() {
                 let path = std::env::temp_dir()
                     .join(format!("charter-bench-{}-{members}.db", std::process::id()));
                 let url = format!("sqlite://{}", path.display());
-                let store = SqliteStore::connect(&url).await.unwrap();
+                let store = Arc::new(SqliteStore::connect(&url).await.unwrap());
                 store.migrate().await.unwrap();
-                run("sqlite", &store, members).await;
+                run("sqlite", store.clone(), members).await;
                 store.pool().close().await;
                 let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
                 println!("  sqlite file: {:.0} MB", size as f64 / 1e6);
@@ -449,9 +553,9 @@ fn main() {
                     Some((server, _)) => format!("{server}/{name}"),
                     None => panic!("postgres url has no database part"),
                 };
-                let store = PgStore::connect(&url).await.unwrap();
+                let store = Arc::new(PgStore::connect(&url).await.unwrap());
                 store.migrate().await.unwrap();
-                run("postgres", &store, members).await;
+                run("postgres", store.clone(), members).await;
                 store.pool().close().await;
                 conn.execute(sqlx::AssertSqlSafe(format!(
                     "DROP DATABASE {name} WITH (FORCE)"

@@ -1241,8 +1241,12 @@ impl Store for SqliteStore {
         rolls::names(self, roll, query, access).await
     }
 
-    async fn roll_frozen_lines(&self, roll: i64) -> StoreResult<Vec<(MemberId, UnitId, bool)>> {
-        rolls::frozen_lines(self, roll).await
+    async fn roll_frozen_lines(
+        &self,
+        roll: i64,
+        access: Option<&AccessContext>,
+    ) -> StoreResult<Vec<(MemberId, UnitId, bool)>> {
+        rolls::frozen_lines(self, roll, access).await
     }
 
     async fn lodge_challenge(

@@ -12,8 +12,9 @@ use sqlx::Row;
 
 type DbRow = <Db as sqlx::Database>::Row;
 
-/// Rows per multi-row INSERT: 5 values a row stays under SQLite's 32,766 bound values.
-const ENTRY_CHUNK: usize = 6_000;
+/// Rows per multi-row INSERT: 6 values a row must stay under SQLite's 32,766 bound values.
+const ENTRY_CHUNK: usize = 5_000;
+const _: () = assert!(ENTRY_CHUNK * 6 <= 32_766);
 /// Largest page of names a caller can ask for.
 const MAX_ROLL_PAGE: u32 = 500;
 
@@ -297,21 +298,33 @@ pub(crate) async fn names(
 pub(crate) async fn frozen_lines(
     s: &StoreImpl,
     roll: i64,
+    access: Option<&AccessContext>,
 ) -> StoreResult<Vec<(MemberId, UnitId, bool)>> {
+    let mut tx = if access.is_some() {
+        s.write_tx().await?
+    } else {
+        s.pool.begin().await.map_err(db_err)?
+    };
     let rows = sqlx::query(
         "SELECT member_id, branch_id, frozen_eligible FROM roll_entries WHERE roll_id = $1 ORDER BY member_id",
     )
     .bind(roll)
-    .fetch_all(&s.pool)
+    .fetch_all(&mut *tx)
     .await
     .map_err(db_err)?;
-    all(&rows, |r| {
+    let lines = all(&rows, |r| {
         Ok((
             MemberId(r.try_get("member_id")?),
             UnitId(r.try_get("branch_id")?),
             r.try_get("frozen_eligible")?,
         ))
-    })
+    })?;
+    if let Some(a) = access {
+        let ids: Vec<i64> = lines.iter().map(|l| l.0.0).collect();
+        log_access(&mut tx, &ids, a).await?;
+    }
+    commit(tx).await?;
+    Ok(lines)
 }
 
 pub(crate) async fn lodge(

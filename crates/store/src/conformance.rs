@@ -2385,7 +2385,7 @@ pub async fn rolls_freeze_count_and_take_challenges(store: &dyn Store) {
     assert_eq!(of(o.leeds), Some((1, 0)));
     assert_eq!(of(o.brixton), Some((0, 2)));
     assert_eq!(
-        store.roll_frozen_lines(id).await.unwrap(),
+        store.roll_frozen_lines(id, None).await.unwrap(),
         [
             (ann, o.leeds, true),
             (ben, o.brixton, false),
@@ -2596,7 +2596,7 @@ pub async fn rolls_freeze_count_and_take_challenges(store: &dyn Store) {
     assert_eq!(ben_line.challenge, Some(c1));
     // The frozen list is unchanged, so its hash can still be checked.
     assert_eq!(
-        store.roll_frozen_lines(id).await.unwrap(),
+        store.roll_frozen_lines(id, None).await.unwrap(),
         [
             (ann, o.leeds, true),
             (ben, o.brixton, false),

@@ -332,8 +332,13 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Page<RollNameRecord>>;
 
     /// The frozen lines in canonical order (member id, branch, eligible as frozen), to
-    /// recompute the frozen hash.
-    async fn roll_frozen_lines(&self, roll: i64) -> StoreResult<Vec<(MemberId, UnitId, bool)>>;
+    /// recompute the frozen hash. When the lines leave the system (`access` given), every
+    /// member listed is logged in the same transaction.
+    async fn roll_frozen_lines(
+        &self,
+        roll: i64,
+        access: Option<&AccessContext>,
+    ) -> StoreResult<Vec<(MemberId, UnitId, bool)>>;
 
     /// Lodges a challenge to a member's exclusion. `Conflict` if the member is on the roll
     /// or already has an open challenge on it; `NotFound` if they are not listed at all.
