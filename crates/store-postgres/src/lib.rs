@@ -8,7 +8,16 @@
 //! Directory search uses a GIN trigram index (`pg_trgm`) over `members.search_text` for
 //! substring `LIKE`, and byte-order (`COLLATE "C"`) indexes for one- or two-character prefixes.
 
-mod constitution;
+/// The constitution's tables: the shared portable SQL in `charter-store/sql/constitution.rs`.
+mod constitution {
+    type Db = sqlx::Postgres;
+    type DbConn = sqlx::PgConnection;
+    /// Row lock for the compare-and-set on an amendment's state.
+    const LOCK: &str = " FOR UPDATE";
+    use crate::{PgStore as StoreImpl, append_event, commit, db_err, log_access};
+    include!("../../store/sql/constitution.rs");
+}
+mod bulk;
 mod rows;
 /// Rolls and challenges: the shared portable SQL in `charter-store/sql/rolls.rs`.
 mod rolls {
@@ -1209,8 +1218,12 @@ impl Store for PgStore {
         rolls::names(self, roll, query, access).await
     }
 
-    async fn roll_frozen_lines(&self, roll: i64) -> StoreResult<Vec<(MemberId, UnitId, bool)>> {
-        rolls::frozen_lines(self, roll).await
+    async fn roll_frozen_lines(
+        &self,
+        roll: i64,
+        access: Option<&AccessContext>,
+    ) -> StoreResult<Vec<(MemberId, UnitId, bool)>> {
+        rolls::frozen_lines(self, roll, access).await
     }
 
     async fn lodge_challenge(

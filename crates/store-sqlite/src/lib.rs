@@ -9,7 +9,16 @@
 //! Directory search uses an FTS5 trigram index over `members.search_text` (substring match for
 //! three characters or more) and a prefix range on the name for one or two characters.
 
-mod constitution;
+/// The constitution's tables: the shared portable SQL in `charter-store/sql/constitution.rs`.
+mod constitution {
+    type Db = sqlx::Sqlite;
+    type DbConn = sqlx::SqliteConnection;
+    /// Row lock for the compare-and-set on an amendment's state (`BEGIN IMMEDIATE` already holds SQLite's write lock).
+    const LOCK: &str = "";
+    use crate::{SqliteStore as StoreImpl, append_event, commit, db_err, log_access};
+    include!("../../store/sql/constitution.rs");
+}
+mod bulk;
 mod rows;
 /// Rolls and challenges: the shared portable SQL in `charter-store/sql/rolls.rs`.
 mod rolls {

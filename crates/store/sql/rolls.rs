@@ -1,7 +1,8 @@
 // Rolls and challenges, written once for both SQL dialects: each store crate includes this
-// file in a module that first defines `Db`, `DbConn`, `LOCK` (its row-lock clause) and
-// `StoreImpl`, and imports `append_event`, `commit`, `db_err` and `log_access`. The SQL here
-// is the portable subset both PostgreSQL and SQLite accept, with every value bound.
+// file in a module that first defines `Db`, `LOCK` (its row-lock clause) and `StoreImpl`,
+// and imports `append_event`, `commit`, `db_err` and `log_access`. The SQL here is the
+// portable subset PostgreSQL and SQLite both accept, with every value bound; the one bulk
+// insert whose fast form differs by dialect is in each crate's `bulk` module.
 
 use std::collections::BTreeMap;
 
@@ -12,9 +13,6 @@ use sqlx::Row;
 
 type DbRow = <Db as sqlx::Database>::Row;
 
-/// Rows per multi-row INSERT: 6 values a row must stay under SQLite's 32,766 bound values.
-const ENTRY_CHUNK: usize = 5_000;
-const _: () = assert!(ENTRY_CHUNK * 6 <= 32_766);
 /// Largest page of names a caller can ask for.
 const MAX_ROLL_PAGE: u32 = 500;
 
@@ -138,20 +136,7 @@ pub(crate) async fn freeze(
         });
         qb.build().execute(&mut *tx).await.map_err(db_err)?;
     }
-    for chunk in entries.chunks(ENTRY_CHUNK) {
-        let mut qb = sqlx::QueryBuilder::<Db>::new(
-            "INSERT INTO roll_entries (roll_id, member_id, branch_id, frozen_eligible, eligible, reason_idx) ",
-        );
-        qb.push_values(chunk, |mut b, e| {
-            b.push_bind(id)
-                .push_bind(e.member.0)
-                .push_bind(e.branch.0)
-                .push_bind(e.eligible)
-                .push_bind(e.eligible)
-                .push_bind(e.reason.map(i64::from));
-        });
-        qb.build().execute(&mut *tx).await.map_err(db_err)?;
-    }
+    crate::bulk::insert_roll_entries(&mut tx, id, entries).await?;
     if !per_branch.is_empty() {
         let mut qb = sqlx::QueryBuilder::<Db>::new(
             "INSERT INTO roll_branch_counts (roll_id, branch_id, eligible, excluded) ",

@@ -1,5 +1,7 @@
-//! The constitution's tables: adopted versions, amendments and their attempts, and the
-//! member facts the engine decides rights from.
+// The constitution's tables, written once for both SQL dialects: adopted versions,
+// amendments and their attempts, and the member facts the engine decides rights from. Each
+// store crate includes this file in a module that first defines `Db`, `DbConn`, `LOCK` and
+// `StoreImpl` and imports `append_event`, `commit`, `db_err` and `log_access`.
 
 use std::collections::HashMap;
 
@@ -8,13 +10,6 @@ use charter_store::text::{decode_office_kind, decode_status};
 use charter_store::*;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
-
-use crate::{PgStore as StoreImpl, append_event, commit, db_err, log_access};
-
-type Db = sqlx::Postgres;
-type DbConn = sqlx::PgConnection;
-/// Row lock for the compare-and-set on an amendment's state.
-const LOCK: &str = " FOR UPDATE";
 
 const VERSION_SELECT: &str =
     "SELECT id, toml, version, name, effective, adopted_by, amendment_id, recorded_at, event_seq
@@ -271,6 +266,11 @@ pub(crate) async fn record_attempt(
     Ok(id)
 }
 
+/// Where member `id` is in `facts`, which are in member id order.
+fn position(facts: &[MemberFactsRecord], id: i64) -> Option<usize> {
+    facts.binary_search_by_key(&id, |f| f.member.0).ok()
+}
+
 /// Reads facts for every member (`member` = None) or one, in four set-based queries that
 /// each walk an index once, then joins them in memory by member id.
 async fn facts(
@@ -289,11 +289,28 @@ async fn facts(
         Some(m) => q.bind(on).bind(m.0),
         None => q.bind(on),
     };
+    // The region above each branch, from the small units table, rather than a join per member.
+    let units = sqlx::query("SELECT id, parent_id, kind FROM units")
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    let mut kind_of: HashMap<i64, (Option<i64>, bool)> = HashMap::with_capacity(units.len());
+    for u in &units {
+        let id: i64 = u.try_get(0).map_err(db_err)?;
+        let parent: Option<i64> = u.try_get(1).map_err(db_err)?;
+        let kind: &str = u.try_get(2).map_err(db_err)?;
+        kind_of.insert(id, (parent, kind == "region"));
+    }
+    let region_of = |branch: i64| {
+        kind_of
+            .get(&branch)
+            .and_then(|(parent, _)| *parent)
+            .filter(|p| kind_of.get(p).is_some_and(|(_, is_region)| *is_region))
+            .map(UnitId)
+    };
+    // Columns by position: this reads every member, so per-row name lookups add up.
     let sql = format!(
-        "SELECT m.id, m.status, m.paid_up_until, m.joined_on, m.branch_id,
-                CASE WHEN p.kind = 'region' THEN p.id END AS region_id
-         FROM members m JOIN units b ON b.id = m.branch_id LEFT JOIN units p ON p.id = b.parent_id
-         {m_filter} ORDER BY m.id"
+        "SELECT m.id, m.status, m.paid_up_until, m.joined_on, m.branch_id FROM members m {m_filter} ORDER BY m.id"
     );
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
     if let Some(m) = member {
@@ -301,21 +318,17 @@ async fn facts(
     }
     let rows = q.fetch_all(&mut *conn).await.map_err(db_err)?;
     let mut out = Vec::with_capacity(rows.len());
-    let mut index: HashMap<i64, usize> = HashMap::with_capacity(rows.len());
     for r in &rows {
-        let id: i64 = r.try_get("id").map_err(db_err)?;
-        let status: String = r.try_get("status").map_err(db_err)?;
-        index.insert(id, out.len());
+        let id: i64 = r.try_get(0).map_err(db_err)?;
+        let status: &str = r.try_get(1).map_err(db_err)?;
+        let branch: i64 = r.try_get(4).map_err(db_err)?;
         out.push(MemberFactsRecord {
             member: MemberId(id),
-            status: decode_status(&status)?,
-            paid_up_until: r.try_get("paid_up_until").map_err(db_err)?,
-            joined_on: r.try_get("joined_on").map_err(db_err)?,
-            branch: UnitId(r.try_get("branch_id").map_err(db_err)?),
-            region: r
-                .try_get::<Option<i64>, _>("region_id")
-                .map_err(db_err)?
-                .map(UnitId),
+            status: decode_status(status)?,
+            paid_up_until: r.try_get(2).map_err(db_err)?,
+            joined_on: r.try_get(3).map_err(db_err)?,
+            branch: UnitId(branch),
+            region: region_of(branch),
             affiliations: Vec::new(),
             offices: Vec::new(),
             seats: Vec::new(),
@@ -336,7 +349,7 @@ async fn facts(
     for r in &affs {
         let id: i64 = r.try_get("member_id").map_err(db_err)?;
         let verified: i32 = r.try_get("verified").map_err(db_err)?;
-        if let Some(&i) = index.get(&id) {
+        if let Some(i) = position(&out, id) {
             out[i]
                 .affiliations
                 .push((r.try_get("organisation").map_err(db_err)?, verified == 1));
@@ -353,7 +366,7 @@ async fn facts(
     for r in &offices {
         let id: i64 = r.try_get("member_id").map_err(db_err)?;
         let kind: String = r.try_get("kind").map_err(db_err)?;
-        if let Some(&i) = index.get(&id) {
+        if let Some(i) = position(&out, id) {
             let kind = decode_office_kind(&kind)?;
             if !out[i].offices.contains(&kind) {
                 out[i].offices.push(kind);
@@ -371,7 +384,7 @@ async fn facts(
     for r in &seats {
         let id: i64 = r.try_get("member_id").map_err(db_err)?;
         let name: String = r.try_get("name").map_err(db_err)?;
-        if let Some(&i) = index.get(&id)
+        if let Some(i) = position(&out, id)
             && !out[i].seats.contains(&name)
         {
             out[i].seats.push(name);
