@@ -153,14 +153,22 @@ pub fn member_facts(r: MemberFactsRecord) -> MemberFacts {
         home_branch: r.branch,
         home_region: r.region,
         offices: r.offices,
-        // A register body is named as members know it ("Steering Committee"); the rules name
-        // it by key ("steering-committee"). A name that makes no key cannot be named by a rule.
-        seats: r
-            .seats
-            .iter()
-            .filter_map(|s| Key::parse(&slug(s)).ok())
-            .collect(),
+        // A register body is named as members know it ("London Regional Committee"); the
+        // rules name it by key ("regional-committee"). A name that makes no key cannot be
+        // named by a rule.
+        seats: r.seats.iter().flat_map(|s| body_keys(s)).collect(),
     }
+}
+
+/// The keys a register body's name may go by in the rules: its slug, and the slug without
+/// leading words naming its unit ("London Regional Committee" → "london-regional-committee",
+/// "regional-committee"), down to two words.
+pub(crate) fn body_keys(name: &str) -> Vec<Key> {
+    let slug = slug(name);
+    let parts: Vec<&str> = slug.split('-').collect();
+    (0..parts.len().saturating_sub(1).max(1))
+        .filter_map(|i| Key::parse(&parts[i..].join("-")).ok())
+        .collect()
 }
 
 /// "Steering Committee" → "steering-committee".
@@ -666,5 +674,27 @@ impl App {
         } else {
             Err(failures)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::body_keys;
+
+    #[test]
+    fn a_body_goes_by_its_slug_and_by_its_name_without_the_unit() {
+        let keys = |n: &str| -> Vec<String> {
+            body_keys(n)
+                .iter()
+                .map(|k| k.as_str().to_string())
+                .collect()
+        };
+        assert_eq!(keys("Steering Committee"), ["steering-committee"]);
+        assert_eq!(
+            keys("London Regional Committee"),
+            ["london-regional-committee", "regional-committee"]
+        );
+        assert_eq!(keys("Conference"), ["conference"]);
+        assert!(keys("  ").is_empty());
     }
 }

@@ -592,7 +592,12 @@ impl App {
         let mut text = charter_rules::roll_header(&version, &spec);
         text.reserve(lines.len() * 16);
         for (m, b, yes) in lines {
-            text.push_str(&format!("{} {} {}\n", m.0, b.0, if yes { 'Y' } else { 'N' }));
+            text.push_str(&format!(
+                "{} {} {}\n",
+                m.0,
+                b.0,
+                if yes { 'Y' } else { 'N' }
+            ));
         }
         Ok(text)
     }

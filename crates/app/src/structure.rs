@@ -33,6 +33,10 @@ pub struct UnitPage {
     pub children: Vec<UnitSummary>,
     pub offices: Vec<OfficeRecord>,
     pub bodies: Vec<BodyRecord>,
+    /// For each body in `bodies` that the constitution in force does not establish, why it
+    /// no longer stands (same order; `None` for a body that stands). Structure changes only
+    /// by the constitution, so a dissolved body stays in the register, marked, not deleted.
+    pub dissolved: Vec<Option<String>>,
     /// Whether the viewer may open the member directory for this unit.
     pub may_view_members: bool,
 }
@@ -88,12 +92,31 @@ impl App {
         let bodies = self.store.bodies(Some(unit), today).await?;
         let tree = self.tree().await?;
         let may_view_members = actor.may(charter_domain::Power::ViewMembers, unit, &tree);
+        let dissolved = match self.constitution_in_force(today).await {
+            Ok((info, c)) => bodies
+                .iter()
+                .map(|b| {
+                    let stands = crate::constitution::body_keys(&b.name)
+                        .iter()
+                        .any(|k| c.body(k).is_some());
+                    (!stands).then(|| {
+                        format!(
+                            "dissolved: the constitution in force ('{}', since {}) does not establish it, so its seats carry no rights",
+                            info.version, info.effective
+                        )
+                    })
+                })
+                .collect(),
+            Err(AppError::NotFound(_)) => vec![None; bodies.len()],
+            Err(e) => return Err(e),
+        };
         Ok(UnitPage {
             summary,
             ancestors,
             children,
             offices,
             bodies,
+            dissolved,
             may_view_members,
         })
     }

@@ -374,7 +374,12 @@ async fn a_member_left_off_a_roll_sees_why_and_challenges_it() {
     link.click().await.unwrap();
     let why = wait_for_text(&c, "#mine + .notice", "You are not on this roll").await;
     assert!(why.contains("clause"), "the reason cites its clause: {why}");
-    fill(&c, "ch-grounds", "My party card was issued before the cut-off").await;
+    fill(
+        &c,
+        "ch-grounds",
+        "My party card was issued before the cut-off",
+    )
+    .await;
     click(&c, "#ch-form button[type='submit']").await;
     wait_for_text(&c, ".notice[role='status']", "Your challenge is lodged").await;
     wait_for_text(&c, "#challenges + .cards", "My party card was issued").await;

@@ -343,3 +343,25 @@ both_backends!(amendment_writes_are_checked, |app| async move {
     assert_eq!(bad_key.status, 422, "{}", bad_key.text());
     assert!(bad_key.json()["error"]["fields"]["body"].is_string());
 });
+
+both_backends!(
+    bodies_the_amendment_dissolved_are_marked_on_their_units,
+    |app| async move {
+        let units = app.store().units().await.unwrap();
+        let national = units.iter().find(|u| u.kind == UnitKind::National).unwrap();
+        let c = app.sign_in(MEMBER).await;
+        let page = c.get(&format!("/units/{}", national.id.0)).await;
+        assert_eq!(page.status, 200);
+        let body = page.text();
+        // The 2017 amendment replaces the National Committee; the Steering Committee stands.
+        let committee = body.split("<h3>National Committee").nth(1).expect("listed");
+        assert!(
+            committee
+                .trim_start()
+                .starts_with("<span class=\"tag no\">dissolved</span>"),
+            "{body}"
+        );
+        let steering = body.split("<h3>Steering Committee").nth(1).expect("listed");
+        assert!(steering.trim_start().starts_with("</h3>"), "{body}");
+    }
+);

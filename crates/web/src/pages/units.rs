@@ -44,6 +44,8 @@ pub struct BodyView {
     pub filled_by: String,
     pub holders: Vec<SeatView>,
     pub vacant: u32,
+    /// Why the body no longer stands, when the constitution in force dissolved it.
+    pub dissolved: Option<String>,
 }
 
 pub struct SeatView {
@@ -165,7 +167,9 @@ fn unit_response(session: &CurrentSession, page: UnitPage) -> Response {
         bodies: page
             .bodies
             .iter()
-            .map(|b| BodyView {
+            .zip(page.dissolved.iter())
+            .map(|(b, dissolved)| BodyView {
+                dissolved: dissolved.clone(),
                 name: b.name.clone(),
                 kind: b.kind.clone(),
                 seats: b.seats,
