@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use charter_domain::{Actor, MemberId, OfficeKind, Power, UnitKind};
+use charter_domain::{Actor, HeldOffice, MemberId, OfficeKind, Power, UnitKind};
 use charter_rules::{
     Affiliation, Constitution, DecisionRecord, Forum, History, Impact, Key, MemberFacts,
     RightDecision, VersionDiff, check_amendment_adoption, diff, impact_preview,
@@ -543,22 +543,27 @@ impl App {
         id: i64,
         record: &DecisionRecord,
     ) -> Result<Result<NaiveDate, Vec<(String, String)>>, AppError> {
+        let office = self.decision_recorder(actor).await?.ok_or_else(|| {
+            AppError::Forbidden(
+                "only the national secretary or chair records the decisions of conference and ballots".into(),
+            )
+        })?;
+        self.record_amendment_decision_by(event_actor(actor, Some(&office)), id, record)
+            .await
+    }
+
+    /// The office under which `actor` may record conference and ballot decisions: national
+    /// secretary or chair. `None` when they hold neither.
+    pub async fn decision_recorder(&self, actor: &Actor) -> Result<Option<HeldOffice>, AppError> {
         let tree = self.tree().await?;
-        let office = actor
+        Ok(actor
             .offices
             .iter()
             .find(|o| {
                 matches!(o.kind, OfficeKind::Secretary | OfficeKind::Chair)
                     && tree.kind(o.unit) == Some(UnitKind::National)
             })
-            .ok_or_else(|| {
-                AppError::Forbidden(
-                    "only the national secretary or chair records the decisions of conference and ballots".into(),
-                )
-            })?
-            .clone();
-        self.record_amendment_decision_by(event_actor(actor, Some(&office)), id, record)
-            .await
+            .cloned())
     }
 
     /// As [`App::record_amendment_decision`], for a caller already authorised (the demo

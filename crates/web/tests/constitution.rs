@@ -365,3 +365,114 @@ both_backends!(
         assert!(steering.trim_start().starts_with("</h3>"), "{body}");
     }
 );
+
+both_backends!(
+    amendments_are_proposed_and_decided_through_the_pages,
+    |app| async move {
+        let national = app.sign_in(NATIONAL).await;
+        let csrf = national.csrf_token().unwrap();
+        let list = national.get("/amendments").await;
+        assert_eq!(list.status, 200);
+        let body = list.text();
+        assert!(body.contains("Propose an amendment"), "{body}");
+        assert!(
+            body.contains("[[clause"),
+            "the form starts from the version in force"
+        );
+
+        let bad = national
+            .post_form(
+                "/amendments",
+                &[("csrf", &csrf), ("title", "Broken"), ("toml", "name = ")],
+            )
+            .await;
+        assert_eq!(bad.status, 422, "{}", bad.text());
+        assert!(bad.text().contains("The amendment was not proposed"));
+
+        let (info, _) = app
+            .app()
+            .constitution_in_force(common::today())
+            .await
+            .unwrap();
+        let (_, toml) = app.app().constitution_text(info.id).await.unwrap();
+        let effective = common::today() + chrono::Days::new(90);
+        let proposed: String = toml
+            .lines()
+            .map(|l| {
+                if l.starts_with("version = ") {
+                    "version = \"tidy-up\"".to_string()
+                } else if l.starts_with("effective = ") {
+                    format!("effective = {effective}")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let res = national
+            .post_form(
+                "/amendments",
+                &[("csrf", &csrf), ("title", "Tidy-up"), ("toml", &proposed)],
+            )
+            .await;
+        assert_eq!(res.status, 303, "{}", res.text());
+        let location = res.header("location").unwrap().to_string();
+        let path = location.split('?').next().unwrap().to_string();
+        let page = national.get(&location).await.text();
+        assert!(page.contains("The amendment is proposed"), "{page}");
+        assert!(page.contains("Record the decision"), "{page}");
+        let member = app.sign_in(MEMBER).await;
+        assert!(
+            !member
+                .get(&path)
+                .await
+                .text()
+                .contains("Record the decision")
+        );
+
+        // Two days' notice where fourteen are required: recorded, refused, with the clause.
+        let meeting = common::today() - chrono::Days::new(1);
+        let notice = meeting - chrono::Days::new(2);
+        let (meeting, notice) = (meeting.to_string(), notice.to_string());
+        let fields = |entitled: &'static str| {
+            vec![
+                ("csrf", csrf.clone()),
+                ("body", "conference".to_string()),
+                ("meeting_kind", "special-conference".to_string()),
+                ("notice_sent_on", notice.clone()),
+                ("meeting_on", meeting.clone()),
+                ("members_entitled", entitled.to_string()),
+                ("present", "200".to_string()),
+                ("votes_for", "150".to_string()),
+                ("votes_against", "40".to_string()),
+                ("abstentions", "10".to_string()),
+            ]
+        };
+        let as_refs = |v: &Vec<(&'static str, String)>| {
+            v.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>()
+        };
+        let bad = as_refs(&fields("lots"));
+        let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let res = national.post_form(&format!("{path}/decisions"), &bad).await;
+        assert_eq!(res.status, 422, "{}", res.text());
+        assert!(res.text().contains("is not a whole number"));
+        let good = as_refs(&fields("400"));
+        let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let res = national
+            .post_form(&format!("{path}/decisions"), &good)
+            .await;
+        assert_eq!(res.status, 303, "{}", res.text());
+        assert!(res.header("location").unwrap().contains("saved=refused"));
+        let page = national.get(&path).await.text();
+        assert!(page.contains("clear days"), "{page}");
+        // A member may not record decisions.
+        let mcsrf = member.csrf_token().unwrap();
+        let mut as_member = good.clone();
+        as_member[0] = ("csrf", mcsrf.as_str());
+        let res = member
+            .post_form(&format!("{path}/decisions"), &as_member)
+            .await;
+        assert_eq!(res.status, 403, "{}", res.text());
+        assert!(res.text().contains("only the national secretary or chair"));
+    }
+);

@@ -2,28 +2,31 @@
 //! every version and the differences between any two, the amendments with every attempt to
 //! adopt them (refused ones too) and their impact preview, and "what may I do, and why not?".
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
 use charter_app::AppError;
 use charter_app::constitution::{AmendmentInfo, AmendmentState, AttemptInfo, VersionInfo};
 use charter_domain::{MemberId, UnitId};
-use charter_rules::Constitution;
+use charter_rules::{Constitution, DecisionRecord, Key};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::forms::Errors;
 use super::rules_view::{
     ClauseLink, ClauseView, DiffView, ImpactView, RightRow, clause_link, clauses, diff_view,
     impact_view, right_rows,
 };
 use super::view::{date, time};
-use super::{Layout, PagePath, PageQuery, app_error, error_page, not_found, parse_id, render};
+use super::{
+    Layout, PageForm, PagePath, PageQuery, app_error, error_page, not_found, parse_id, render,
+};
 use crate::AppState;
 use crate::error::WebError;
-use crate::session::{CurrentSession, PageUser};
+use crate::session::{CurrentSession, PageUser, check_csrf};
 
 /// A date from the address (`on=2017-07-01`), or a message saying how to write one.
 pub fn parse_day(raw: &str) -> Result<NaiveDate, String> {
@@ -216,26 +219,107 @@ fn amendment_row(a: &AmendmentInfo) -> AmendmentRow {
     }
 }
 
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct ProposeForm {
+    pub csrf: String,
+    pub title: String,
+    pub toml: String,
+}
+
 #[derive(Template)]
 #[template(path = "amendments.html")]
 struct AmendmentsPage {
     layout: Layout,
     rows: Vec<AmendmentRow>,
+    form: ProposeForm,
+    errors: Errors,
 }
 
-/// `/amendments`: every amendment with its state.
-pub async fn amendments(State(state): State<AppState>, PageUser(session): PageUser) -> Response {
+const PROPOSE_FIELDS: &[&str] = &["title", "toml"];
+
+async fn amendments_page(
+    state: &AppState,
+    session: &CurrentSession,
+    mut form: ProposeForm,
+    errors: Errors,
+) -> Response {
     let list = match state.app.amendments().await {
         Ok(l) => l,
-        Err(e) => return app_error(&session, e),
+        Err(e) => return app_error(session, e),
     };
     let mut rows: Vec<AmendmentRow> = list.iter().map(amendment_row).collect();
     rows.sort_by_key(|a| std::cmp::Reverse(a.id));
-    let page = AmendmentsPage {
-        layout: Layout::new("Amendments", Some(&session), "constitution"),
-        rows,
+    // An amendment is the whole text of the new version: start from the one in force.
+    if form.toml.is_empty()
+        && let Ok((info, _)) = state.app.constitution_in_force(state.app.today()).await
+        && let Ok((_, toml)) = state.app.constitution_text(info.id).await
+    {
+        form.toml = toml;
+    }
+    let status = if errors.any() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
     };
-    render(StatusCode::OK, &page)
+    let page = AmendmentsPage {
+        layout: Layout::new("Amendments", Some(session), "constitution"),
+        rows,
+        form,
+        errors,
+    };
+    render(status, &page)
+}
+
+/// `/amendments`: every amendment with its state, and the form to propose one.
+pub async fn amendments(State(state): State<AppState>, PageUser(session): PageUser) -> Response {
+    amendments_page(
+        &state,
+        &session,
+        ProposeForm::default(),
+        Errors::none("pr-", PROPOSE_FIELDS),
+    )
+    .await
+}
+
+/// A refusal or a field error shown against the form rather than as a separate page.
+fn form_errors(err: AppError, forbidden_field: &str) -> Result<BTreeMap<String, String>, AppError> {
+    match err {
+        AppError::Invalid(f) => Ok(f.0),
+        AppError::Conflict { field, message } => Ok(BTreeMap::from([(field, message)])),
+        AppError::Forbidden(why) => Ok(BTreeMap::from([(forbidden_field.to_string(), why)])),
+        other => Err(other),
+    }
+}
+
+pub async fn propose(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    headers: HeaderMap,
+    PageForm(form): PageForm<ProposeForm>,
+) -> Response {
+    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
+        return error_page(Some(&session), e);
+    }
+    match state
+        .app
+        .propose_amendment(&session.actor, &form.title, &form.toml)
+        .await
+    {
+        Ok(id) => Redirect::to(&format!("/amendments/{id}?saved=proposed")).into_response(),
+        Err(e) => match form_errors(e, "title") {
+            Ok(errs) => {
+                amendments_page(
+                    &state,
+                    &session,
+                    form,
+                    Errors::new("pr-", PROPOSE_FIELDS, errs),
+                )
+                .await
+            }
+            Err(e) => app_error(&session, e),
+        },
+    }
 }
 
 pub struct FailureView {
@@ -268,6 +352,33 @@ fn attempt_view(t: &AttemptInfo, version_href: &str) -> AttemptView {
     }
 }
 
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct DecisionForm {
+    pub csrf: String,
+    pub body: String,
+    pub meeting_kind: String,
+    pub notice_sent_on: String,
+    pub meeting_on: String,
+    pub members_entitled: String,
+    pub present: String,
+    pub votes_for: String,
+    pub votes_against: String,
+    pub abstentions: String,
+}
+
+const DECISION_FIELDS: &[&str] = &[
+    "body",
+    "meeting_kind",
+    "notice_sent_on",
+    "meeting_on",
+    "members_entitled",
+    "present",
+    "votes_for",
+    "votes_against",
+    "abstentions",
+];
+
 #[derive(Template)]
 #[template(path = "amendment.html")]
 struct AmendmentPage {
@@ -277,6 +388,16 @@ struct AmendmentPage {
     diff: DiffView,
     impact: Option<ImpactView>,
     impact_note: String,
+    notice: Option<&'static str>,
+    may_record: bool,
+    form: DecisionForm,
+    errors: Errors,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SavedQuery {
+    pub saved: String,
 }
 
 /// `/amendments/{id}`: state, every attempt with its failures, the diff and the impact.
@@ -284,14 +405,46 @@ pub async fn amendment(
     State(state): State<AppState>,
     PageUser(session): PageUser,
     PagePath(raw): PagePath<String>,
+    PageQuery(q): PageQuery<SavedQuery>,
 ) -> Response {
     let Some(id) = parse_id(&raw) else {
         return not_found(Some(&session), "amendment");
     };
+    let notice = match q.saved.as_str() {
+        "proposed" => Some(
+            "The amendment is proposed. Its diff and impact are below for every member to read.",
+        ),
+        "adopted" => {
+            Some("The decision is recorded: the amendment is adopted and takes effect on its date.")
+        }
+        "refused" => Some(
+            "The decision is recorded, but it does not adopt the amendment: see why under the attempts.",
+        ),
+        _ => None,
+    };
+    amendment_page(
+        &state,
+        &session,
+        id,
+        notice,
+        DecisionForm::default(),
+        Errors::none("dn-", DECISION_FIELDS),
+    )
+    .await
+}
+
+async fn amendment_page(
+    state: &AppState,
+    session: &CurrentSession,
+    id: i64,
+    notice: Option<&'static str>,
+    form: DecisionForm,
+    errors: Errors,
+) -> Response {
     let app = &state.app;
     let (info, _) = match app.amendment(id).await {
         Ok(a) => a,
-        Err(e) => return app_error(&session, e),
+        Err(e) => return app_error(session, e),
     };
     // The clauses an attempt failed are those of the version in force when it was decided.
     let mut attempts = Vec::with_capacity(info.attempts.len());
@@ -304,7 +457,7 @@ pub async fn amendment(
     }
     let (d, names) = match (app.amendment_diff(id).await, app.unit_summaries().await) {
         (Ok(d), Ok(u)) => (d, u),
-        (Err(e), _) | (_, Err(e)) => return app_error(&session, e),
+        (Err(e), _) | (_, Err(e)) => return app_error(session, e),
     };
     let names: HashMap<UnitId, String> = names
         .into_iter()
@@ -314,17 +467,144 @@ pub async fn amendment(
     let (impact, impact_note) = match app.amendment_impact(id).await {
         Ok(i) => (Some(impact_view(&i, &names)), String::new()),
         Err(AppError::Forbidden(why)) => (None, why),
-        Err(e) => return app_error(&session, e),
+        Err(e) => return app_error(session, e),
+    };
+    let may_record = info.state != AmendmentState::Adopted
+        && matches!(app.decision_recorder(&session.actor).await, Ok(Some(_)));
+    let status = if errors.any() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
     };
     let page = AmendmentPage {
-        layout: Layout::new(info.title.clone(), Some(&session), "constitution"),
+        layout: Layout::new(info.title.clone(), Some(session), "constitution"),
         a: amendment_row(&info),
         attempts,
         diff: diff_view(&d),
         impact,
         impact_note,
+        notice,
+        may_record,
+        form,
+        errors,
     };
-    render(StatusCode::OK, &page)
+    render(status, &page)
+}
+
+/// Parses the decision form into a record, naming each field that does not read.
+fn decision_record(f: &DecisionForm) -> Result<DecisionRecord, BTreeMap<String, String>> {
+    let mut errs = BTreeMap::new();
+    let mut key = |field: &str, raw: &str| match Key::parse(raw) {
+        Ok(k) => Some(k),
+        Err(e) => {
+            errs.insert(field.to_string(), e.to_string());
+            None
+        }
+    };
+    let body = key("body", &f.body);
+    let kind = key("meeting_kind", &f.meeting_kind);
+    let mut day = |field: &str, raw: &str, required: bool| {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            if required {
+                errs.insert(field.to_string(), "give the date".into());
+            }
+            return None;
+        }
+        parse_day(raw)
+            .map_err(|m| errs.insert(field.to_string(), m))
+            .ok()
+    };
+    let notice = day("notice_sent_on", &f.notice_sent_on, false);
+    let meeting = day("meeting_on", &f.meeting_on, true);
+    let mut count = |field: &str, raw: &str| match raw.trim().parse::<u32>() {
+        Ok(n) => Some(n),
+        Err(_) => {
+            errs.insert(
+                field.to_string(),
+                format!("'{raw}' is not a whole number of people or votes"),
+            );
+            None
+        }
+    };
+    let entitled = count("members_entitled", &f.members_entitled);
+    let present = count("present", &f.present);
+    let votes_for = count("votes_for", &f.votes_for);
+    let against = count("votes_against", &f.votes_against);
+    let abstentions = count("abstentions", &f.abstentions);
+    match (
+        body,
+        kind,
+        meeting,
+        entitled,
+        present,
+        votes_for,
+        against,
+        abstentions,
+    ) {
+        (
+            Some(body),
+            Some(meeting_kind),
+            Some(meeting_on),
+            Some(e),
+            Some(p),
+            Some(vf),
+            Some(va),
+            Some(ab),
+        ) if errs.is_empty() => Ok(DecisionRecord {
+            body,
+            meeting_kind,
+            notice_sent_on: notice,
+            meeting_on,
+            members_entitled: e,
+            present: p,
+            votes_for: vf,
+            votes_against: va,
+            abstentions: ab,
+        }),
+        _ => Err(errs),
+    }
+}
+
+pub async fn record_decision(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    headers: HeaderMap,
+    PagePath(raw): PagePath<String>,
+    PageForm(form): PageForm<DecisionForm>,
+) -> Response {
+    let Some(id) = parse_id(&raw) else {
+        return not_found(Some(&session), "amendment");
+    };
+    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
+        return error_page(Some(&session), e);
+    }
+    let record = match decision_record(&form) {
+        Ok(r) => r,
+        Err(errs) => {
+            let errors = Errors::new("dn-", DECISION_FIELDS, errs);
+            return amendment_page(&state, &session, id, None, form, errors).await;
+        }
+    };
+    match state
+        .app
+        .record_amendment_decision(&session.actor, id, &record)
+        .await
+    {
+        Ok(Ok(_)) => Redirect::to(&format!("/amendments/{id}?saved=adopted")).into_response(),
+        Ok(Err(_)) => {
+            Redirect::to(&format!("/amendments/{id}?saved=refused#attempts")).into_response()
+        }
+        // Someone without the office gets the refusal as a page: there is no form to show.
+        Err(AppError::Forbidden(why)) => app_error(&session, AppError::Forbidden(why)),
+        Err(e) => match form_errors(e, "body") {
+            Ok(errs) => {
+                let errors = Errors::new("dn-", DECISION_FIELDS, errs);
+                amendment_page(&state, &session, id, None, form, errors).await
+            }
+            Err(e) => app_error(&session, e),
+        },
+    }
 }
 
 // ---------------------------------------------------------------- rights

@@ -50,8 +50,15 @@ pub fn router() -> Router<AppState> {
         .route("/constitution", get(constitution::in_force))
         .route("/constitution/versions/{id}", get(constitution::version))
         .route("/constitution/diff", get(constitution::diff))
-        .route("/amendments", get(constitution::amendments))
+        .route(
+            "/amendments",
+            get(constitution::amendments).post(constitution::propose),
+        )
         .route("/amendments/{id}", get(constitution::amendment))
+        .route(
+            "/amendments/{id}/decisions",
+            post(constitution::record_decision),
+        )
         .route("/members/{id}/status", post(members::change_status))
         .route("/members/{id}/payments", post(members::record_payment))
         .route("/members/{id}/affiliations", post(members::add_affiliation))
