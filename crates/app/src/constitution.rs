@@ -337,11 +337,7 @@ impl App {
             Some(self.access(actor, office.as_ref(), "member rights"))
         };
         let (_, c) = self.constitution_in_force(on).await?;
-        let facts = self
-            .store
-            .member_facts_of(member, on, access.as_ref())
-            .await?
-            .ok_or(AppError::NotFound("member"))?;
+        let facts = self.facts_on(member, on, access.as_ref()).await?;
         Ok(c.rights_of(&member_facts(facts), on))
     }
 
@@ -355,12 +351,26 @@ impl App {
     ) -> Result<(VersionInfo, Vec<RightDecision>), AppError> {
         let (info, c) = self.constitution_in_force(on).await?;
         let access = self.operator_access(&format!("member rights: {reason}"));
-        let facts = self
-            .store
-            .member_facts_of(member, on, Some(&access))
-            .await?
-            .ok_or(AppError::NotFound("member"))?;
+        let facts = self.facts_on(member, on, Some(&access)).await?;
         Ok((info, c.rights_of(&member_facts(facts), on)))
+    }
+
+    /// A member's facts on a day; asking about a day before they joined is a question about
+    /// the date, not a missing member.
+    async fn facts_on(
+        &self,
+        member: MemberId,
+        on: NaiveDate,
+        access: Option<&charter_store::AccessContext>,
+    ) -> Result<MemberFactsRecord, AppError> {
+        match self.store.member_facts_of(member, on, access).await? {
+            Some(f) => Ok(f),
+            None if self.store.member_branch(member).await?.is_some() => Err(AppError::invalid(
+                "on",
+                format!("they were not yet a member on {on}; choose a later date"),
+            )),
+            None => Err(AppError::NotFound("member")),
+        }
     }
 
     pub async fn constitution_diff(

@@ -292,7 +292,14 @@ impl Builder<'_> {
 
     fn reserve(&mut self, unit: usize, term_start: NaiveDate, email: Option<&'static str>) -> u32 {
         let branch = self.branch_within(unit);
-        let joined_by = term_start - Days::new(60);
+        // Officers are long-standing members: each joined before the amendment was proposed
+        // (StoryDates::proposed, about fourteen months ago), so the story's dated decisions
+        // find them in the register on those days.
+        let story = self
+            .today
+            .checked_sub_months(chrono::Months::new(15))
+            .unwrap_or(self.today);
+        let joined_by = (term_start - Days::new(60)).min(story);
         let affiliated = self.rng.chance(500);
         self.reserved.push(Reserved {
             branch,
@@ -587,11 +594,12 @@ pub fn generate(opts: DemoOptions) -> DemoOrg {
         filled: Vec::new(),
     });
 
-    // A plain member of Southwark for the "member" sign-in: affiliated, no office.
+    // A plain member of Southwark for the "member" sign-in: affiliated, no office, and a
+    // member since before the amendment took effect, so they saw the change.
     let plain = b.reserved.len() as u32;
     b.reserved.push(Reserved {
         branch: southwark,
-        joined_by: today - Days::new(200),
+        joined_by: today - Days::new(430),
         email: Some(SIGN_IN_MEMBER.1),
         affiliated: true,
     });

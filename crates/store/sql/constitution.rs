@@ -351,6 +351,58 @@ async fn facts(
     if out.is_empty() {
         return Ok(out);
     }
+    // The register as it stood on the date: a later status change or transfer says what
+    // the member's status or branch was before it; someone not yet a member is left out.
+    let later_status = bind(sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT x.member_id, x.from_status FROM status_changes x
+         WHERE x.effective_on > $1{filter} ORDER BY x.member_id, x.effective_on, x.id"
+    ))))
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    let mut not_yet = vec![false; out.len()];
+    let mut last: Option<i64> = None;
+    for r in &later_status {
+        let id: i64 = r.try_get("member_id").map_err(db_err)?;
+        if last == Some(id) {
+            continue; // only the earliest change after the date tells the status on it
+        }
+        last = Some(id);
+        if let Some(i) = position(&out, id) {
+            match r.try_get::<Option<&str>, _>("from_status").map_err(db_err)? {
+                Some(st) => out[i].status = decode_status(st)?,
+                None => not_yet[i] = true,
+            }
+        }
+    }
+    drop(later_status);
+    let later_moves = bind(sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT x.member_id, x.from_unit FROM branch_moves x
+         WHERE x.effective_on > $1{filter} ORDER BY x.member_id, x.effective_on, x.id"
+    ))))
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    let mut last: Option<i64> = None;
+    for r in &later_moves {
+        let id: i64 = r.try_get("member_id").map_err(db_err)?;
+        if last == Some(id) {
+            continue;
+        }
+        last = Some(id);
+        if let Some(i) = position(&out, id) {
+            let branch: i64 = r.try_get("from_unit").map_err(db_err)?;
+            out[i].branch = UnitId(branch);
+            out[i].region = region_of(branch);
+        }
+    }
+    drop(later_moves);
+    let mut index = 0;
+    out.retain(|f| {
+        let keep = f.joined_on <= on && !not_yet[index];
+        index += 1;
+        keep
+    });
     let affs = bind(sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT x.member_id, x.organisation,
                 CASE WHEN x.verified_on IS NOT NULL AND x.verified_on <= $1 THEN 1 ELSE 0 END AS verified

@@ -2171,7 +2171,8 @@ pub async fn member_facts_reflect_the_register_on_a_date(store: &dyn Store) {
         &new_member("Ben", "Adams", "ben@example.org", "SE1 7PB", o.brixton),
     )
     .await;
-    assert!(store.member_facts(d(2024, 1, 1)).await.unwrap().len() == 2);
+    // Before anyone joined there is no one to decide for.
+    assert!(store.member_facts(d(2024, 1, 1)).await.unwrap().is_empty());
     store
         .record_payment(ann, &payment(d(2024, 1, 15), 12), None, &event("dues", "x"))
         .await
@@ -2274,6 +2275,51 @@ pub async fn member_facts_reflect_the_register_on_a_date(store: &dyn Store) {
     );
     assert!(a.offices.is_empty(), "the term ended on 30 June");
     assert_eq!(a.seats, ["Steering Committee"]);
+
+    // Later changes are undone for an earlier date: Ben moves to Leeds on 1 August and is
+    // suspended on 1 September; on 1 July he is still an active member of Brixton.
+    store
+        .transfer_member(
+            ben,
+            &BranchMoveInput {
+                from: o.brixton,
+                to: o.leeds,
+                effective_on: d(2024, 8, 1),
+                reason: "moved house".into(),
+                moved_by: None,
+            },
+            &event("member.transferred", "ben"),
+        )
+        .await
+        .unwrap();
+    store
+        .change_status(
+            ben,
+            MemberStatus::Active,
+            &StatusChangeInput {
+                from: Some(MemberStatus::Active),
+                to: MemberStatus::Suspended,
+                effective_on: d(2024, 9, 1),
+                reason: "pending a hearing".into(),
+                changed_by: None,
+            },
+            &event("member.status_changed", "ben"),
+        )
+        .await
+        .unwrap();
+    let july = store.member_facts(d(2024, 7, 1)).await.unwrap();
+    assert_eq!(july[1].member, ben);
+    assert_eq!(
+        (july[1].status, july[1].branch),
+        (MemberStatus::Active, o.brixton)
+    );
+    assert_eq!(july[1].region, Some(o.south));
+    let october = store.member_facts(d(2024, 10, 1)).await.unwrap();
+    assert_eq!(
+        (october[1].status, october[1].branch),
+        (MemberStatus::Suspended, o.leeds)
+    );
+    assert_eq!(october[1].region, Some(o.north));
 
     // One member: the same facts; a read by someone else is logged with it.
     let one = store

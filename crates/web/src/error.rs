@@ -85,7 +85,12 @@ impl WebError {
                 tracing::error!(error = %detail, "internal error");
                 "something went wrong on our side; it has been logged".to_string()
             }
-            WebError::App(AppError::Invalid(_)) => "some fields need attention".to_string(),
+            // Said in full, so a page without the form (a link with a bad date) still tells
+            // the person what to change.
+            WebError::App(AppError::Invalid(f)) => {
+                let said: Vec<&str> = f.0.values().map(String::as_str).collect();
+                format!("some fields need attention: {}", said.join("; "))
+            }
             other => other.to_string(),
         }
     }

@@ -170,10 +170,15 @@ both_backends!(my_rights_page_answers_why_not, |app| async move {
         html.contains("/constitution/versions/"),
         "clauses link to their version"
     );
-    let founded = version_days(&c).await[0].clone();
-    let res = c.get(&format!("/me/rights?on={founded}")).await;
+    let days = version_days(&c).await;
+    let amended = days[1].clone();
+    let res = c.get(&format!("/me/rights?on={amended}")).await;
     assert_eq!(res.status, 200, "{}", res.text());
-    assert!(res.text().contains(&format!("value=\"{founded}\"")));
+    assert!(res.text().contains(&format!("value=\"{amended}\"")));
+    // The member joined after the founding: asking about that day says so.
+    let res = c.get(&format!("/me/rights?on={}", days[0])).await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    assert!(res.text().contains("not yet a member"), "{}", res.text());
     let res = c.get("/me/rights?on=banana").await;
     assert_eq!(res.status, 400);
     assert!(res.text().contains("YYYY-MM-DD"));
