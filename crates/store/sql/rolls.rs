@@ -290,20 +290,29 @@ pub(crate) async fn frozen_lines(
     } else {
         s.pool.begin().await.map_err(db_err)?
     };
-    let rows = sqlx::query(
-        "SELECT member_id, branch_id, frozen_eligible FROM roll_entries WHERE roll_id = $1 ORDER BY member_id",
+    // One aggregated text value rather than a driver row per line: rolls run to millions.
+    let text: Option<String> = sqlx::query_scalar(
+        "SELECT string_agg(
+             CAST(member_id AS TEXT) || ' ' || CAST(branch_id AS TEXT) || ' '
+             || CASE WHEN frozen_eligible THEN 'Y' ELSE 'N' END,
+             ';' ORDER BY member_id)
+         FROM roll_entries WHERE roll_id = $1",
     )
     .bind(roll)
-    .fetch_all(&mut *tx)
+    .fetch_one(&mut *tx)
     .await
     .map_err(db_err)?;
-    let lines = all(&rows, |r| {
-        Ok((
-            MemberId(r.try_get("member_id")?),
-            UnitId(r.try_get("branch_id")?),
-            r.try_get("frozen_eligible")?,
-        ))
-    })?;
+    let text = text.unwrap_or_default();
+    let mut lines = Vec::with_capacity(text.bytes().filter(|b| *b == b';').count() + 1);
+    for line in text.split(';').filter(|l| !l.is_empty()) {
+        let bad = || StoreError::Database(format!("a roll line does not read: {line:?}"));
+        let mut f = line.split(' ');
+        let mut next = || f.next().ok_or_else(bad);
+        let member: i64 = next()?.parse().map_err(|_| bad())?;
+        let branch: i64 = next()?.parse().map_err(|_| bad())?;
+        let eligible = next()? == "Y";
+        lines.push((MemberId(member), UnitId(branch), eligible));
+    }
     if let Some(a) = access {
         let ids: Vec<i64> = lines.iter().map(|l| l.0.0).collect();
         log_access(&mut tx, &ids, a).await?;
