@@ -29,11 +29,12 @@ CREATE TABLE roll_reasons (
     PRIMARY KEY (roll_id, idx)
 );
 
--- member_id has no foreign key: the ids come from the register as read for the freeze,
--- members are never deleted (only their status changes), and a per-row referential check
--- was most of the cost of freezing a large roll.
+-- No foreign keys on the lines: they are written in the transaction that creates their roll,
+-- from member ids just read from the register; Charter never deletes a member (a status
+-- changes instead) and a trigger refuses deleting a roll; per-row referential checks were
+-- most of the cost of freezing a large roll.
 CREATE TABLE roll_entries (
-    roll_id         BIGINT NOT NULL REFERENCES rolls(id),
+    roll_id         BIGINT NOT NULL,
     member_id       BIGINT NOT NULL,
     branch_id       BIGINT NOT NULL,
     frozen_eligible BOOLEAN NOT NULL,

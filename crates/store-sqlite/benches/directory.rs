@@ -342,10 +342,52 @@ async fn rolls(backend: &str, store: Arc<dyn Store>, members: usize) {
     let built = build_roll(&constitution, &spec, &facts);
     let decided = started.elapsed();
     drop(facts);
+    // The store's part alone: the same lines written as one more roll.
+    let version_id = store.constitution_versions().await.unwrap()[0].id;
+    let reasons: Vec<RollReason> = built
+        .reasons
+        .iter()
+        .map(|e| RollReason {
+            clauses: e.clauses.join(", "),
+            reason: e.reason.clone(),
+        })
+        .collect();
+    let entries: Vec<NewRollEntry> = built
+        .lines
+        .iter()
+        .map(|l| NewRollEntry {
+            member: l.member,
+            branch: l.branch,
+            eligible: l.eligible,
+            reason: l.why.map(|i| i as u32),
+        })
+        .collect();
+    let started = Instant::now();
+    store
+        .freeze_roll(
+            &NewRoll {
+                title: "written directly".into(),
+                context: "conference".into(),
+                unit: None,
+                right: "vote".into(),
+                cutoff: today(),
+                version_id,
+                challenge_closes_on: today(),
+                hash: built.hash.clone(),
+                frozen_by: None,
+            },
+            &reasons,
+            &entries,
+            &ev("roll.frozen"),
+        )
+        .await
+        .unwrap();
+    let written = started.elapsed();
     println!(
-        "  {backend}, {members} members: roll phases: facts read {}, decided and hashed {} ({} on, {} off)",
+        "  {backend}, {members} members: roll phases: facts read {}, decided and hashed {}, written {} ({} on, {} off)",
         ms(read),
         ms(decided),
+        ms(written),
         built.eligible(),
         built.lines.len() - built.eligible()
     );

@@ -29,9 +29,13 @@ CREATE TABLE roll_reasons (
     PRIMARY KEY (roll_id, idx)
 ) WITHOUT ROWID;
 
+-- No foreign keys on the lines: they are written in the transaction that creates their roll,
+-- from member ids just read from the register; Charter never deletes a member (a status
+-- changes instead) and a trigger refuses deleting a roll; per-row referential checks were
+-- most of the cost of freezing a large roll.
 CREATE TABLE roll_entries (
-    roll_id         INTEGER NOT NULL REFERENCES rolls(id),
-    member_id       INTEGER NOT NULL REFERENCES members(id),
+    roll_id         INTEGER NOT NULL,
+    member_id       INTEGER NOT NULL,
     branch_id       INTEGER NOT NULL,
     frozen_eligible INTEGER NOT NULL CHECK (frozen_eligible IN (0, 1)),
     eligible        INTEGER NOT NULL CHECK (eligible IN (0, 1)),

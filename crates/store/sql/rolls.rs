@@ -295,7 +295,7 @@ pub(crate) async fn frozen_lines(
         "SELECT string_agg(
              CAST(member_id AS TEXT) || ' ' || CAST(branch_id AS TEXT) || ' '
              || CASE WHEN frozen_eligible THEN 'Y' ELSE 'N' END,
-             ';' ORDER BY member_id)
+             ';')
          FROM roll_entries WHERE roll_id = $1",
     )
     .bind(roll)
@@ -313,6 +313,7 @@ pub(crate) async fn frozen_lines(
         let eligible = next()? == "Y";
         lines.push((MemberId(member), UnitId(branch), eligible));
     }
+    lines.sort_unstable_by_key(|l| l.0);
     if let Some(a) = access {
         let ids: Vec<i64> = lines.iter().map(|l| l.0.0).collect();
         log_access(&mut tx, &ids, a).await?;
