@@ -19,6 +19,14 @@ mod constitution {
     include!("../../store/sql/constitution.rs");
 }
 mod bulk;
+/// Meetings, notices, attendance and motions: the shared SQL in `charter-store/sql/meetings.rs`.
+mod meetings {
+    type Db = sqlx::Sqlite;
+    /// How a sender claims queued messages no other sender holds (SQLite's write lock already serialises senders).
+    const SKIP_LOCKED: &str = "";
+    use crate::{SqliteStore as StoreImpl, append_event, commit, db_err};
+    include!("../../store/sql/meetings.rs");
+}
 mod rows;
 /// Rolls and challenges: the shared portable SQL in `charter-store/sql/rolls.rs`.
 mod rolls {
@@ -1208,6 +1216,97 @@ impl Store for SqliteStore {
         access: Option<&AccessContext>,
     ) -> StoreResult<Option<MemberFactsRecord>> {
         constitution::member_facts_of(self, member, on, access).await
+    }
+
+    async fn call_meeting(
+        &self,
+        meeting: &NewMeeting,
+        invitees: &[NewInvitee],
+        notice: &NoticeText,
+        event: &NewEvent,
+    ) -> StoreResult<i64> {
+        meetings::call(self, meeting, invitees, notice, event).await
+    }
+
+    async fn meeting(&self, id: i64) -> StoreResult<Option<MeetingRecord>> {
+        meetings::meeting(self, id).await
+    }
+
+    async fn meetings(
+        &self,
+        unit: Option<UnitId>,
+        from: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> StoreResult<Vec<MeetingRecord>> {
+        meetings::meetings(self, unit, from).await
+    }
+
+    async fn invitee(&self, meeting: i64, member: MemberId) -> StoreResult<Option<bool>> {
+        meetings::invitee(self, meeting, member).await
+    }
+
+    async fn notice_progress(&self, meeting: i64) -> StoreResult<NoticeProgress> {
+        meetings::progress(self, meeting).await
+    }
+
+    async fn claim_outbox(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+        lease_until: chrono::DateTime<chrono::Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxMessage>> {
+        meetings::claim(self, now, lease_until, limit).await
+    }
+
+    async fn record_delivery(
+        &self,
+        message: i64,
+        delivery: &Delivery,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<()> {
+        meetings::record_delivery(self, message, delivery, at).await
+    }
+
+    async fn check_in(
+        &self,
+        meeting: i64,
+        member: MemberId,
+        recorded_by: Option<MemberId>,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        meetings::check_in(self, meeting, member, recorded_by, event).await
+    }
+
+    async fn attendance(&self, meeting: i64) -> StoreResult<(i64, i64)> {
+        meetings::attendance(self, meeting).await
+    }
+
+    async fn propose_motion(&self, motion: &NewMotion, event: &NewEvent) -> StoreResult<i64> {
+        meetings::propose(self, motion, event).await
+    }
+
+    async fn motions(&self, meeting: i64) -> StoreResult<Vec<MotionRecord>> {
+        meetings::motions(self, meeting).await
+    }
+
+    async fn motion(&self, id: i64) -> StoreResult<Option<MotionRecord>> {
+        meetings::motion(self, id).await
+    }
+
+    async fn decide_motion(
+        &self,
+        id: i64,
+        outcome: &MotionOutcome,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        meetings::decide(self, id, outcome, event).await
+    }
+
+    async fn publish_motion(&self, id: i64, event: &NewEvent) -> StoreResult<()> {
+        meetings::publish(self, id, event).await
+    }
+
+    async fn published_motions(&self, matter: Option<&str>) -> StoreResult<Vec<PublishedMotion>> {
+        meetings::published(self, matter).await
     }
 
     async fn freeze_roll(

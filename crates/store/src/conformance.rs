@@ -2664,6 +2664,276 @@ pub async fn rolls_freeze_count_and_take_challenges(store: &dyn Store) {
         .unwrap();
 }
 
+pub async fn meetings_notices_attendance_and_motions(store: &dyn Store) {
+    let o = org(store).await;
+    let ann = add(
+        store,
+        &new_member("Ann", "Okafor", "ann@example.org", "SE1 7PB", o.brixton),
+    )
+    .await;
+    let ben = add(
+        store,
+        &new_member("Ben", "Adams", "ben@example.org", "SE1 7PB", o.brixton),
+    )
+    .await;
+    let cat = add(
+        store,
+        &new_member("Cat", "Ng", "cat@example.org", "LS1 1AA", o.leeds),
+    )
+    .await;
+    let meeting = NewMeeting {
+        body: "branch-meeting".into(),
+        unit: Some(o.brixton),
+        kind: "general-meeting".into(),
+        title: "Brixton general meeting".into(),
+        starts_at: t(86_400 * 20),
+        ends_at: t(86_400 * 20 + 7_200),
+        mode: "hybrid".into(),
+        place: Some("Library".into()),
+        online_url: Some("https://meet.example.org/brixton".into()),
+        agenda: "1. The new constitution".into(),
+        notice_clause: Some("8.1".into()),
+        notice_days: Some(14),
+        called_by: Some(ann),
+    };
+    let invitees = [
+        NewInvitee {
+            member: ann,
+            may_vote: true,
+            address: "ann@example.org".into(),
+        },
+        NewInvitee {
+            member: ben,
+            may_vote: false,
+            address: "ben@example.org".into(),
+        },
+    ];
+    let notice = NoticeText {
+        subject: "Notice".into(),
+        body: "Come".into(),
+    };
+    let events = event_count(store).await;
+    let id = store
+        .call_meeting(
+            &meeting,
+            &invitees,
+            &notice,
+            &event("meeting.called", "meeting"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(event_count(store).await, events + 1);
+    let m = store.meeting(id).await.unwrap().unwrap();
+    assert_eq!((m.entitled, m.state.as_str()), (2, "called"));
+    assert_eq!(m.notice_days, Some(14));
+    assert!(m.notice_complete_at.is_none());
+    assert_eq!(
+        store.meetings(Some(o.brixton), None).await.unwrap().len(),
+        1
+    );
+    assert!(
+        store
+            .meetings(Some(o.leeds), None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .meetings(None, Some(t(86_400 * 30)))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(store.invitee(id, ann).await.unwrap(), Some(true));
+    assert_eq!(store.invitee(id, ben).await.unwrap(), Some(false));
+    assert_eq!(store.invitee(id, cat).await.unwrap(), None);
+    assert_eq!(
+        store.notice_progress(id).await.unwrap(),
+        NoticeProgress {
+            queued: 2,
+            sent: 0,
+            failed: 0
+        }
+    );
+
+    // The outbox: nothing is due before its time; a claim leases; deliveries settle notice.
+    assert!(
+        store
+            .claim_outbox(t(-1), t(60), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let claimed = store.claim_outbox(t(5), t(65), 10).await.unwrap();
+    assert_eq!(claimed.len(), 2);
+    assert_eq!(claimed[0].address, "ann@example.org");
+    assert!(
+        store
+            .claim_outbox(t(6), t(66), 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "leased"
+    );
+    store
+        .record_delivery(claimed[0].id, &Delivery::Sent, t(7))
+        .await
+        .unwrap();
+    store
+        .record_delivery(
+            claimed[1].id,
+            &Delivery::Retry {
+                at: t(100),
+                error: "451 try later".into(),
+            },
+            t(7),
+        )
+        .await
+        .unwrap();
+    assert!(
+        store
+            .meeting(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .notice_complete_at
+            .is_none()
+    );
+    let again = store.claim_outbox(t(101), t(160), 10).await.unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].attempts, 1);
+    store
+        .record_delivery(again[0].id, &Delivery::Sent, t(102))
+        .await
+        .unwrap();
+    let twice = store
+        .record_delivery(again[0].id, &Delivery::Sent, t(103))
+        .await;
+    assert!(matches!(twice, Err(StoreError::Stale(_))), "{twice:?}");
+    assert_eq!(
+        store.meeting(id).await.unwrap().unwrap().notice_complete_at,
+        Some(t(102))
+    );
+    assert_eq!(
+        store.notice_progress(id).await.unwrap(),
+        NoticeProgress {
+            queued: 0,
+            sent: 2,
+            failed: 0
+        }
+    );
+
+    // Attendance: invitees only, once each.
+    store
+        .check_in(id, ann, None, &event("meeting.checked_in", "m"))
+        .await
+        .unwrap();
+    let dup = store
+        .check_in(id, ann, None, &event("meeting.checked_in", "m"))
+        .await;
+    assert!(matches!(dup, Err(StoreError::Conflict { .. })), "{dup:?}");
+    let stranger = store
+        .check_in(id, cat, None, &event("meeting.checked_in", "m"))
+        .await;
+    assert!(
+        matches!(stranger, Err(StoreError::NotFound(_))),
+        "{stranger:?}"
+    );
+    store
+        .check_in(id, ben, Some(ann), &event("meeting.checked_in", "m"))
+        .await
+        .unwrap();
+    assert_eq!(store.attendance(id).await.unwrap(), (2, 1));
+
+    // Motions: numbered in order, decided once, published only when adopted.
+    let motion = |title: &str| NewMotion {
+        meeting: id,
+        kind: "ordinary-motion".into(),
+        title: title.into(),
+        text: "This branch opposes the new constitution.".into(),
+        matter: Some("constitution-2017".into()),
+        position: Some("oppose".into()),
+        proposed_by: Some(ann),
+        seconded_by: Some(ben),
+    };
+    let m1 = store
+        .propose_motion(&motion("Oppose"), &event("motion.proposed", "m"))
+        .await
+        .unwrap();
+    let m2 = store
+        .propose_motion(&motion("Second"), &event("motion.proposed", "m"))
+        .await
+        .unwrap();
+    let listed = store.motions(id).await.unwrap();
+    assert_eq!(listed.iter().map(|m| m.number).collect::<Vec<_>>(), [1, 2]);
+    let early = store
+        .publish_motion(m1, &event("motion.published", "m"))
+        .await;
+    assert!(matches!(early, Err(StoreError::Stale(_))), "{early:?}");
+    let adopted = MotionOutcome {
+        state: "adopted".into(),
+        votes_for: 1,
+        votes_against: 0,
+        abstentions: 0,
+        present: 2,
+        failures_json: "[]".into(),
+    };
+    store
+        .decide_motion(m1, &adopted, &event("motion.decided", "m"))
+        .await
+        .unwrap();
+    let again = store
+        .decide_motion(m1, &adopted, &event("motion.decided", "m"))
+        .await;
+    assert!(matches!(again, Err(StoreError::Stale(_))), "{again:?}");
+    store
+        .decide_motion(
+            m2,
+            &MotionOutcome {
+                state: "not-binding".into(),
+                failures_json: "[[\"8.1\",\"too little notice\"]]".into(),
+                ..adopted.clone()
+            },
+            &event("motion.decided", "m"),
+        )
+        .await
+        .unwrap();
+    let d1 = store.motion(m1).await.unwrap().unwrap();
+    assert_eq!(
+        (d1.state.as_str(), d1.votes_for, d1.present),
+        ("adopted", Some(1), Some(2))
+    );
+    assert!(d1.decided_at.is_some() && !d1.published);
+    store
+        .publish_motion(m1, &event("motion.published", "m"))
+        .await
+        .unwrap();
+    let not_adopted = store
+        .publish_motion(m2, &event("motion.published", "m"))
+        .await;
+    assert!(
+        matches!(not_adopted, Err(StoreError::Stale(_))),
+        "{not_adopted:?}"
+    );
+    let published = store
+        .published_motions(Some("constitution-2017"))
+        .await
+        .unwrap();
+    assert_eq!(published.len(), 1);
+    assert_eq!(published[0].motion.id, m1);
+    assert_eq!(published[0].unit, Some(o.brixton));
+    assert_eq!(published[0].meeting_title, "Brixton general meeting");
+    assert!(
+        store
+            .published_motions(Some("other"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(store.motion(m1 + 100).await.unwrap().is_none());
+}
+
 /// Every test above, by name: the backends' test files expand this list with
 /// [`conformance_tests!`](crate::conformance_tests).
 #[macro_export]
@@ -2694,7 +2964,8 @@ macro_rules! conformance_tests {
             imports_upsert_by_email,
             constitution_changes_only_by_amendment_with_events,
             member_facts_reflect_the_register_on_a_date,
-            rolls_freeze_count_and_take_challenges
+            rolls_freeze_count_and_take_challenges,
+            meetings_notices_attendance_and_motions
         );
     };
     (@each $make:path; $($name:ident),* $(,)?) => {

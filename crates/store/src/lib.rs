@@ -19,7 +19,7 @@ use charter_domain::{
     MemberChanges, MemberId, MemberStatus, NewMember, OfficeId, OfficeKind, Payment, UnitId,
     UnitKind,
 };
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -292,6 +292,83 @@ pub trait Store: Send + Sync + 'static {
         on: NaiveDate,
         access: Option<&AccessContext>,
     ) -> StoreResult<Option<MemberFactsRecord>>;
+
+    // ---- meetings ----
+
+    /// Calls a meeting: the meeting, its invitees (the roll) and one queued notice per
+    /// invitee, in one transaction with `event`. Returns the meeting's id.
+    async fn call_meeting(
+        &self,
+        meeting: &NewMeeting,
+        invitees: &[NewInvitee],
+        notice: &NoticeText,
+        event: &NewEvent,
+    ) -> StoreResult<i64>;
+
+    async fn meeting(&self, id: i64) -> StoreResult<Option<MeetingRecord>>;
+
+    /// Meetings starting from `from` (all when `None`), of `unit` when given, soonest first.
+    async fn meetings(
+        &self,
+        unit: Option<UnitId>,
+        from: Option<DateTime<Utc>>,
+    ) -> StoreResult<Vec<MeetingRecord>>;
+
+    /// Whether the member is invited, and whether they may vote.
+    async fn invitee(&self, meeting: i64, member: MemberId) -> StoreResult<Option<bool>>;
+
+    async fn notice_progress(&self, meeting: i64) -> StoreResult<NoticeProgress>;
+
+    /// Claims up to `limit` queued messages due by `now` for delivery, oldest first. A claimed
+    /// message is not handed out again until `lease_until`, so two senders never send it twice.
+    async fn claim_outbox(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxMessage>>;
+
+    /// Records one delivery attempt. When a meeting's last queued notice is settled, its
+    /// notice becomes complete at `at`.
+    async fn record_delivery(
+        &self,
+        message: i64,
+        delivery: &Delivery,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+
+    /// Records a member's attendance; `Conflict` if already recorded, `NotFound` if they are
+    /// not invited.
+    async fn check_in(
+        &self,
+        meeting: i64,
+        member: MemberId,
+        recorded_by: Option<MemberId>,
+        event: &NewEvent,
+    ) -> StoreResult<()>;
+
+    /// (present, of whom may vote).
+    async fn attendance(&self, meeting: i64) -> StoreResult<(i64, i64)>;
+
+    async fn propose_motion(&self, motion: &NewMotion, event: &NewEvent) -> StoreResult<i64>;
+
+    async fn motions(&self, meeting: i64) -> StoreResult<Vec<MotionRecord>>;
+
+    async fn motion(&self, id: i64) -> StoreResult<Option<MotionRecord>>;
+
+    /// Records the vote and outcome of a proposed motion; `Stale` if it was already decided.
+    async fn decide_motion(
+        &self,
+        id: i64,
+        outcome: &MotionOutcome,
+        event: &NewEvent,
+    ) -> StoreResult<()>;
+
+    /// Publishes an adopted motion (`Stale` unless it is adopted).
+    async fn publish_motion(&self, id: i64, event: &NewEvent) -> StoreResult<()>;
+
+    /// Published motions, on `matter` when given, newest first.
+    async fn published_motions(&self, matter: Option<&str>) -> StoreResult<Vec<PublishedMotion>>;
 
     // ---- rolls ----
 

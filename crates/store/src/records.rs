@@ -572,3 +572,162 @@ pub struct ChallengeDecision {
     pub expected_hash: String,
     pub new_hash: String,
 }
+
+/// A meeting being called, with who is entitled to attend it (and of them, who may vote),
+/// decided by the constitution when it is called.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMeeting {
+    /// The rules' key of the body meeting: `branch-meeting`, `conference`, `steering-committee`…
+    pub body: String,
+    /// The branch or region whose meeting it is; `None` for national bodies.
+    pub unit: Option<UnitId>,
+    /// The rules' key of the kind of sitting: `general-meeting`, `special-conference`…
+    pub kind: String,
+    pub title: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// physical, online or hybrid.
+    pub mode: String,
+    pub place: Option<String>,
+    pub online_url: Option<String>,
+    pub agenda: String,
+    /// The clause and clear days of notice the constitution requires, when it sets any.
+    pub notice_clause: Option<String>,
+    pub notice_days: Option<u32>,
+    pub called_by: Option<MemberId>,
+}
+
+/// One member entitled to attend a meeting: their notice and their place on its roll.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewInvitee {
+    pub member: MemberId,
+    pub may_vote: bool,
+    /// Where the notice goes.
+    pub address: String,
+}
+
+/// A notice's text, the same for every invitee of one meeting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeText {
+    pub subject: String,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingRecord {
+    pub id: i64,
+    pub body: String,
+    pub unit: Option<UnitId>,
+    pub kind: String,
+    pub title: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub mode: String,
+    pub place: Option<String>,
+    pub online_url: Option<String>,
+    pub agenda: String,
+    pub notice_clause: Option<String>,
+    pub notice_days: Option<u32>,
+    pub called_by: Option<MemberId>,
+    pub called_at: DateTime<Utc>,
+    /// When the last notice was delivered: notice is complete from then.
+    pub notice_complete_at: Option<DateTime<Utc>>,
+    /// Members entitled to attend.
+    pub entitled: i64,
+    /// called or cancelled.
+    pub state: String,
+}
+
+/// Delivery of a meeting's notices so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct NoticeProgress {
+    pub queued: i64,
+    pub sent: i64,
+    pub failed: i64,
+}
+
+/// A message waiting in the outbox, claimed for delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxMessage {
+    pub id: i64,
+    pub meeting: Option<i64>,
+    pub member: Option<MemberId>,
+    pub address: String,
+    pub subject: String,
+    pub body: String,
+    pub attempts: i64,
+}
+
+/// What happened to one delivery attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    Sent,
+    /// Try again at the given time.
+    Retry {
+        at: DateTime<Utc>,
+        error: String,
+    },
+    /// Give up: the address refuses, or attempts ran out.
+    Failed {
+        error: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMotion {
+    pub meeting: i64,
+    /// The rules' decision kind: `ordinary-motion`, `dissolve-body`…
+    pub kind: String,
+    pub title: String,
+    pub text: String,
+    /// A national matter the motion speaks to, so branches' motions on it add up.
+    pub matter: Option<String>,
+    /// support or oppose, on `matter`.
+    pub position: Option<String>,
+    pub proposed_by: Option<MemberId>,
+    pub seconded_by: Option<MemberId>,
+}
+
+/// The votes on a motion and the outcome the constitution in force gave them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MotionOutcome {
+    /// adopted, rejected or not-binding.
+    pub state: String,
+    pub votes_for: u32,
+    pub votes_against: u32,
+    pub abstentions: u32,
+    pub present: u32,
+    /// (clause, reason) pairs for a decision that does not bind, as JSON.
+    pub failures_json: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MotionRecord {
+    pub id: i64,
+    pub meeting: i64,
+    pub number: i64,
+    pub kind: String,
+    pub title: String,
+    pub text: String,
+    pub matter: Option<String>,
+    pub position: Option<String>,
+    pub proposed_by: Option<MemberId>,
+    pub seconded_by: Option<MemberId>,
+    pub state: String,
+    pub votes_for: Option<i64>,
+    pub votes_against: Option<i64>,
+    pub abstentions: Option<i64>,
+    pub present: Option<i64>,
+    pub failures_json: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub published: bool,
+}
+
+/// A published motion on a national matter, with the unit whose meeting adopted it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedMotion {
+    pub motion: MotionRecord,
+    pub unit: Option<UnitId>,
+    pub meeting_title: String,
+    pub meeting_on: DateTime<Utc>,
+}

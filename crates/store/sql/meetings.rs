@@ -1,0 +1,513 @@
+// Meetings, their notices (an outbox the app's sender drains), attendance and motions,
+// written once for both SQL dialects: each store crate includes this file in a module that
+// first defines `Db`, `SKIP_LOCKED` (its clause for claiming rows no other sender holds) and
+// `StoreImpl`, and imports `append_event`, `commit` and `db_err`.
+
+use charter_domain::{MemberId, UnitId};
+use charter_store::*;
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+type DbRow = <Db as sqlx::Database>::Row;
+
+/// Rows per multi-row INSERT: 6 values a row stays far under either dialect's limit.
+const CHUNK: usize = 4_000;
+
+const MEETING_SELECT: &str = "SELECT id, body, unit_id, kind, title, starts_at, ends_at, mode, place, online_url,
+        agenda, notice_clause, notice_days, called_by, called_at, notice_complete_at, entitled, state
+     FROM meetings";
+const MOTION_SELECT: &str = "SELECT id, meeting_id, number, kind, title, text, matter, position, proposed_by,
+        seconded_by, state, votes_for, votes_against, abstentions, present, failures_json,
+        decided_at, published
+     FROM motions";
+
+fn meeting_from(r: &DbRow) -> Result<MeetingRecord, sqlx::Error> {
+    Ok(MeetingRecord {
+        id: r.try_get("id")?,
+        body: r.try_get("body")?,
+        unit: r.try_get::<Option<i64>, _>("unit_id")?.map(UnitId),
+        kind: r.try_get("kind")?,
+        title: r.try_get("title")?,
+        starts_at: r.try_get("starts_at")?,
+        ends_at: r.try_get("ends_at")?,
+        mode: r.try_get("mode")?,
+        place: r.try_get("place")?,
+        online_url: r.try_get("online_url")?,
+        agenda: r.try_get("agenda")?,
+        notice_clause: r.try_get("notice_clause")?,
+        notice_days: r
+            .try_get::<Option<i64>, _>("notice_days")?
+            .and_then(|d| u32::try_from(d).ok()),
+        called_by: r.try_get::<Option<i64>, _>("called_by")?.map(MemberId),
+        called_at: r.try_get("called_at")?,
+        notice_complete_at: r.try_get("notice_complete_at")?,
+        entitled: r.try_get("entitled")?,
+        state: r.try_get("state")?,
+    })
+}
+
+fn motion_from(r: &DbRow) -> Result<MotionRecord, sqlx::Error> {
+    Ok(MotionRecord {
+        id: r.try_get("id")?,
+        meeting: r.try_get("meeting_id")?,
+        number: r.try_get("number")?,
+        kind: r.try_get("kind")?,
+        title: r.try_get("title")?,
+        text: r.try_get("text")?,
+        matter: r.try_get("matter")?,
+        position: r.try_get("position")?,
+        proposed_by: r.try_get::<Option<i64>, _>("proposed_by")?.map(MemberId),
+        seconded_by: r.try_get::<Option<i64>, _>("seconded_by")?.map(MemberId),
+        state: r.try_get("state")?,
+        votes_for: r.try_get("votes_for")?,
+        votes_against: r.try_get("votes_against")?,
+        abstentions: r.try_get("abstentions")?,
+        present: r.try_get("present")?,
+        failures_json: r.try_get("failures_json")?,
+        decided_at: r.try_get("decided_at")?,
+        published: r.try_get("published")?,
+    })
+}
+
+fn all<T>(rows: &[DbRow], f: impl Fn(&DbRow) -> Result<T, sqlx::Error>) -> StoreResult<Vec<T>> {
+    rows.iter().map(f).collect::<Result<_, _>>().map_err(db_err)
+}
+
+pub(crate) async fn call(
+    s: &StoreImpl,
+    m: &NewMeeting,
+    invitees: &[NewInvitee],
+    notice: &NoticeText,
+    event: &NewEvent,
+) -> StoreResult<i64> {
+    let mut tx = s.write_tx().await?;
+    let seq = append_event(&mut tx, event).await?;
+    let id = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO meetings (body, unit_id, kind, title, starts_at, ends_at, mode, place, online_url, agenda,
+             notice_clause, notice_days, called_by, called_at, entitled, state, event_seq)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'called', $16)
+         RETURNING id",
+    )
+    .bind(&m.body)
+    .bind(m.unit.map(|u| u.0))
+    .bind(&m.kind)
+    .bind(&m.title)
+    .bind(m.starts_at)
+    .bind(m.ends_at)
+    .bind(&m.mode)
+    .bind(m.place.as_deref())
+    .bind(m.online_url.as_deref())
+    .bind(&m.agenda)
+    .bind(m.notice_clause.as_deref())
+    .bind(m.notice_days.map(i64::from))
+    .bind(m.called_by.map(|c| c.0))
+    .bind(event.at)
+    .bind(invitees.len() as i64)
+    .bind(seq)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    for chunk in invitees.chunks(CHUNK) {
+        let mut qb = sqlx::QueryBuilder::<Db>::new(
+            "INSERT INTO meeting_invitees (meeting_id, member_id, may_vote) ",
+        );
+        qb.push_values(chunk, |mut b, i| {
+            b.push_bind(id).push_bind(i.member.0).push_bind(i.may_vote);
+        });
+        qb.build().execute(&mut *tx).await.map_err(db_err)?;
+        let mut qb = sqlx::QueryBuilder::<Db>::new(
+            "INSERT INTO outbox (meeting_id, member_id, address, subject, body, state, next_attempt_at, created_at) ",
+        );
+        qb.push_values(chunk, |mut b, i| {
+            b.push_bind(id)
+                .push_bind(i.member.0)
+                .push_bind(i.address.clone())
+                .push_bind(notice.subject.clone())
+                .push_bind(notice.body.clone())
+                .push_bind("queued")
+                .push_bind(event.at)
+                .push_bind(event.at);
+        });
+        qb.build().execute(&mut *tx).await.map_err(db_err)?;
+    }
+    if invitees.is_empty() {
+        // Nobody to tell: notice is complete as soon as the meeting is called.
+        sqlx::query("UPDATE meetings SET notice_complete_at = $1 WHERE id = $2")
+            .bind(event.at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+    }
+    commit(tx).await?;
+    Ok(id)
+}
+
+pub(crate) async fn meeting(s: &StoreImpl, id: i64) -> StoreResult<Option<MeetingRecord>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{MEETING_SELECT} WHERE id = $1")))
+        .bind(id)
+        .fetch_optional(&s.pool)
+        .await
+        .map_err(db_err)?;
+    row.as_ref().map(meeting_from).transpose().map_err(db_err)
+}
+
+pub(crate) async fn meetings(
+    s: &StoreImpl,
+    unit: Option<UnitId>,
+    from: Option<DateTime<Utc>>,
+) -> StoreResult<Vec<MeetingRecord>> {
+    let mut qb = sqlx::QueryBuilder::<Db>::new(format!("{MEETING_SELECT} WHERE 1 = 1"));
+    if let Some(u) = unit {
+        qb.push(" AND unit_id = ").push_bind(u.0);
+    }
+    if let Some(f) = from {
+        qb.push(" AND starts_at >= ").push_bind(f);
+    }
+    qb.push(" ORDER BY starts_at, id");
+    let rows = qb.build().fetch_all(&s.pool).await.map_err(db_err)?;
+    all(&rows, meeting_from)
+}
+
+pub(crate) async fn invitee(
+    s: &StoreImpl,
+    meeting: i64,
+    member: MemberId,
+) -> StoreResult<Option<bool>> {
+    sqlx::query_scalar::<_, bool>(
+        "SELECT may_vote FROM meeting_invitees WHERE meeting_id = $1 AND member_id = $2",
+    )
+    .bind(meeting)
+    .bind(member.0)
+    .fetch_optional(&s.pool)
+    .await
+    .map_err(db_err)
+}
+
+pub(crate) async fn progress(s: &StoreImpl, meeting: i64) -> StoreResult<NoticeProgress> {
+    let rows = sqlx::query(
+        "SELECT state, COUNT(*) AS n FROM outbox WHERE meeting_id = $1 GROUP BY state",
+    )
+    .bind(meeting)
+    .fetch_all(&s.pool)
+    .await
+    .map_err(db_err)?;
+    let mut p = NoticeProgress::default();
+    for r in &rows {
+        let state: String = r.try_get("state").map_err(db_err)?;
+        let n: i64 = r.try_get("n").map_err(db_err)?;
+        match state.as_str() {
+            "queued" => p.queued = n,
+            "sent" => p.sent = n,
+            _ => p.failed = n,
+        }
+    }
+    Ok(p)
+}
+
+pub(crate) async fn claim(
+    s: &StoreImpl,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: u32,
+) -> StoreResult<Vec<OutboxMessage>> {
+    let mut tx = s.write_tx().await?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT id, meeting_id, member_id, address, subject, body, attempts FROM outbox
+         WHERE state = 'queued' AND next_attempt_at <= $1 ORDER BY id LIMIT $2{SKIP_LOCKED}"
+    )))
+    .bind(now)
+    .bind(i64::from(limit))
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    let claimed = all(&rows, |r| {
+        Ok(OutboxMessage {
+            id: r.try_get("id")?,
+            meeting: r.try_get("meeting_id")?,
+            member: r.try_get::<Option<i64>, _>("member_id")?.map(MemberId),
+            address: r.try_get("address")?,
+            subject: r.try_get("subject")?,
+            body: r.try_get("body")?,
+            attempts: r.try_get("attempts")?,
+        })
+    })?;
+    if !claimed.is_empty() {
+        let mut qb = sqlx::QueryBuilder::<Db>::new("UPDATE outbox SET next_attempt_at = ");
+        qb.push_bind(lease_until).push(" WHERE id IN (");
+        let mut ids = qb.separated(", ");
+        for m in &claimed {
+            ids.push_bind(m.id);
+        }
+        qb.push(")");
+        qb.build().execute(&mut *tx).await.map_err(db_err)?;
+    }
+    commit(tx).await?;
+    Ok(claimed)
+}
+
+pub(crate) async fn record_delivery(
+    s: &StoreImpl,
+    message: i64,
+    d: &Delivery,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    let mut tx = s.write_tx().await?;
+    let (state, next, error, sent): (&str, DateTime<Utc>, Option<&str>, Option<DateTime<Utc>>) =
+        match d {
+            Delivery::Sent => ("sent", at, None, Some(at)),
+            Delivery::Retry { at: when, error } => ("queued", *when, Some(error.as_str()), None),
+            Delivery::Failed { error } => ("failed", at, Some(error.as_str()), None),
+        };
+    let meeting: Option<Option<i64>> = sqlx::query_scalar(
+        "UPDATE outbox SET state = $1, next_attempt_at = $2, last_error = $3, sent_at = $4,
+             attempts = attempts + 1
+         WHERE id = $5 AND state = 'queued' RETURNING meeting_id",
+    )
+    .bind(state)
+    .bind(next)
+    .bind(error)
+    .bind(sent)
+    .bind(message)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    let Some(meeting) = meeting else {
+        return Err(StoreError::Stale(
+            "this message was already delivered or given up".into(),
+        ));
+    };
+    if let Some(m) = meeting
+        && state != "queued"
+    {
+        // Notice is complete when no notice of the meeting is still waiting.
+        sqlx::query(
+            "UPDATE meetings SET notice_complete_at = $1
+             WHERE id = $2 AND notice_complete_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM outbox WHERE meeting_id = $2 AND state = 'queued')",
+        )
+        .bind(at)
+        .bind(m)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    }
+    commit(tx).await?;
+    Ok(())
+}
+
+pub(crate) async fn check_in(
+    s: &StoreImpl,
+    meeting: i64,
+    member: MemberId,
+    recorded_by: Option<MemberId>,
+    event: &NewEvent,
+) -> StoreResult<()> {
+    let mut tx = s.write_tx().await?;
+    let invited: Option<bool> = sqlx::query_scalar(
+        "SELECT may_vote FROM meeting_invitees WHERE meeting_id = $1 AND member_id = $2",
+    )
+    .bind(meeting)
+    .bind(member.0)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    if invited.is_none() {
+        return Err(StoreError::NotFound("invitation to this meeting"));
+    }
+    let already: Option<i64> = sqlx::query_scalar(
+        "SELECT member_id FROM attendance WHERE meeting_id = $1 AND member_id = $2",
+    )
+    .bind(meeting)
+    .bind(member.0)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    if already.is_some() {
+        return Err(StoreError::Conflict {
+            field: "member".into(),
+            message: "already checked in".into(),
+        });
+    }
+    append_event(&mut tx, event).await?;
+    sqlx::query(
+        "INSERT INTO attendance (meeting_id, member_id, checked_in_at, recorded_by) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(meeting)
+    .bind(member.0)
+    .bind(event.at)
+    .bind(recorded_by.map(|m| m.0))
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    commit(tx).await?;
+    Ok(())
+}
+
+pub(crate) async fn attendance(s: &StoreImpl, meeting: i64) -> StoreResult<(i64, i64)> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS present,
+                COALESCE(SUM(CASE WHEN i.may_vote THEN 1 ELSE 0 END), 0) AS voting
+         FROM attendance a JOIN meeting_invitees i
+           ON i.meeting_id = a.meeting_id AND i.member_id = a.member_id
+         WHERE a.meeting_id = $1",
+    )
+    .bind(meeting)
+    .fetch_one(&s.pool)
+    .await
+    .map_err(db_err)?;
+    Ok((
+        row.try_get("present").map_err(db_err)?,
+        row.try_get("voting").map_err(db_err)?,
+    ))
+}
+
+pub(crate) async fn propose(s: &StoreImpl, m: &NewMotion, event: &NewEvent) -> StoreResult<i64> {
+    let mut tx = s.write_tx().await?;
+    let seq = append_event(&mut tx, event).await?;
+    let number: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(number), 0) + 1 FROM motions WHERE meeting_id = $1",
+    )
+    .bind(m.meeting)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    let id = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO motions (meeting_id, number, kind, title, text, matter, position, proposed_by, seconded_by,
+             state, published, event_seq)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'proposed', $10, $11) RETURNING id",
+    )
+    .bind(m.meeting)
+    .bind(number)
+    .bind(&m.kind)
+    .bind(&m.title)
+    .bind(&m.text)
+    .bind(m.matter.as_deref())
+    .bind(m.position.as_deref())
+    .bind(m.proposed_by.map(|p| p.0))
+    .bind(m.seconded_by.map(|p| p.0))
+    .bind(false)
+    .bind(seq)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    commit(tx).await?;
+    Ok(id)
+}
+
+pub(crate) async fn motions(s: &StoreImpl, meeting: i64) -> StoreResult<Vec<MotionRecord>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{MOTION_SELECT} WHERE meeting_id = $1 ORDER BY number"
+    )))
+    .bind(meeting)
+    .fetch_all(&s.pool)
+    .await
+    .map_err(db_err)?;
+    all(&rows, motion_from)
+}
+
+pub(crate) async fn motion(s: &StoreImpl, id: i64) -> StoreResult<Option<MotionRecord>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{MOTION_SELECT} WHERE id = $1")))
+        .bind(id)
+        .fetch_optional(&s.pool)
+        .await
+        .map_err(db_err)?;
+    row.as_ref().map(motion_from).transpose().map_err(db_err)
+}
+
+pub(crate) async fn decide(
+    s: &StoreImpl,
+    id: i64,
+    o: &MotionOutcome,
+    event: &NewEvent,
+) -> StoreResult<()> {
+    let mut tx = s.write_tx().await?;
+    let state: Option<String> = sqlx::query_scalar("SELECT state FROM motions WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    match state.as_deref() {
+        None => return Err(StoreError::NotFound("motion")),
+        Some("proposed") => {}
+        Some(other) => {
+            return Err(StoreError::Stale(format!("this motion was already {other}")));
+        }
+    }
+    append_event(&mut tx, event).await?;
+    sqlx::query(
+        "UPDATE motions SET state = $1, votes_for = $2, votes_against = $3, abstentions = $4,
+             present = $5, failures_json = $6, decided_at = $7
+         WHERE id = $8 AND state = 'proposed'",
+    )
+    .bind(&o.state)
+    .bind(i64::from(o.votes_for))
+    .bind(i64::from(o.votes_against))
+    .bind(i64::from(o.abstentions))
+    .bind(i64::from(o.present))
+    .bind(&o.failures_json)
+    .bind(event.at)
+    .bind(id)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    commit(tx).await?;
+    Ok(())
+}
+
+pub(crate) async fn publish(s: &StoreImpl, id: i64, event: &NewEvent) -> StoreResult<()> {
+    let mut tx = s.write_tx().await?;
+    let row = sqlx::query("SELECT state, published FROM motions WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?
+        .ok_or(StoreError::NotFound("motion"))?;
+    let state: String = row.try_get("state").map_err(db_err)?;
+    let published: bool = row.try_get("published").map_err(db_err)?;
+    if state != "adopted" {
+        return Err(StoreError::Stale(format!(
+            "only an adopted motion can be published; this one is {state}"
+        )));
+    }
+    if published {
+        return Err(StoreError::Stale("this motion is already published".into()));
+    }
+    append_event(&mut tx, event).await?;
+    sqlx::query("UPDATE motions SET published = $1 WHERE id = $2")
+        .bind(true)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    commit(tx).await?;
+    Ok(())
+}
+
+pub(crate) async fn published(
+    s: &StoreImpl,
+    matter: Option<&str>,
+) -> StoreResult<Vec<PublishedMotion>> {
+    let mut qb = sqlx::QueryBuilder::<Db>::new(
+        "SELECT m.id, m.meeting_id, m.number, m.kind, m.title, m.text, m.matter, m.position,
+                m.proposed_by, m.seconded_by, m.state, m.votes_for, m.votes_against, m.abstentions,
+                m.present, m.failures_json, m.decided_at, m.published,
+                g.unit_id AS meeting_unit, g.title AS meeting_title, g.starts_at AS meeting_on
+         FROM motions m JOIN meetings g ON g.id = m.meeting_id
+         WHERE m.published = ",
+    );
+    qb.push_bind(true);
+    if let Some(matter) = matter {
+        qb.push(" AND m.matter = ").push_bind(matter.to_string());
+    }
+    qb.push(" ORDER BY m.decided_at DESC, m.id DESC");
+    let rows = qb.build().fetch_all(&s.pool).await.map_err(db_err)?;
+    all(&rows, |r| {
+        Ok(PublishedMotion {
+            motion: motion_from(r)?,
+            unit: r.try_get::<Option<i64>, _>("meeting_unit")?.map(UnitId),
+            meeting_title: r.try_get("meeting_title")?,
+            meeting_on: r.try_get("meeting_on")?,
+        })
+    })
+}
