@@ -34,8 +34,8 @@ pub use facts::{Affiliation, Env, MemberFacts};
 pub use history::History;
 pub use impact::{Counts, Impact, RightImpact, impact_preview};
 pub use procedure::{
-    Adoption, Binding, Check, DecisionRecord, Failure, NotBinding, check_amendment_adoption,
-    check_decision, check_requisition,
+    Adoption, Binding, Check, DecisionRecord, Failure, MotionResult, NotBinding,
+    check_amendment_adoption, check_decision, check_requisition, motion_result,
 };
 pub use rights::RightDecision;
 pub use roll::{

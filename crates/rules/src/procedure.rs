@@ -289,6 +289,43 @@ pub fn check_decision(
     }
 }
 
+/// What a vote on a motion came to: carried and binding, lost by a properly held meeting,
+/// or not binding at all because the meeting or body could not take the decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MotionResult {
+    Adopted(Binding),
+    /// The meeting could decide, and the motion fell short of its threshold.
+    Rejected(Failure),
+    NotBinding(NotBinding),
+}
+
+/// The outcome of a vote on a motion of `kind`: every procedural step (body, notice,
+/// quorum, a consistent record) must hold for the vote to decide anything; then the
+/// threshold decides between adopted and rejected.
+pub fn motion_result(
+    in_force: &Constitution,
+    kind: DecisionKind,
+    record: &DecisionRecord,
+) -> MotionResult {
+    match check_decision(in_force, kind, record) {
+        Ok(b) => MotionResult::Adopted(b),
+        Err(nb) => {
+            let threshold = in_force.threshold_for(kind).map(|(c, _)| c);
+            // The threshold check is the last and the only one that depends on the votes for;
+            // if it alone failed, the meeting decided, and decided no.
+            let only_threshold = nb.failures.len() == 1
+                && threshold.is_some()
+                && nb.failures[0].clause.as_ref() == threshold
+                && nb.failures[0].reason.starts_with("it needs ");
+            if only_threshold {
+                MotionResult::Rejected(nb.failures[0].clone())
+            } else {
+                MotionResult::NotBinding(nb)
+            }
+        }
+    }
+}
+
 /// Whether `amendment` was adopted under the amendment procedure of `in_force` (the version
 /// in force on the meeting's date). On success it takes effect on its own effective date,
 /// which must not be before the adoption: no change is retroactive.

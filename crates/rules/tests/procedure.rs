@@ -2,7 +2,10 @@
 
 mod common;
 
-use charter_rules::{DecisionKind, DecisionRecord, Key, check_decision, check_requisition};
+use charter_rules::{
+    DecisionKind, DecisionRecord, Key, MotionResult, check_decision, check_requisition,
+    motion_result,
+};
 use common::*;
 
 fn key(s: &str) -> Key {
@@ -113,4 +116,45 @@ fn inconsistent_records_and_unknown_meetings_never_bind() {
         ..general_meeting()
     };
     assert!(check_decision(&founding(), DecisionKind::OrdinaryMotion, &no_votes).is_err());
+}
+
+#[test]
+fn a_vote_is_adopted_rejected_or_not_binding() {
+    let c = founding();
+    let adopted = motion_result(&c, DecisionKind::OrdinaryMotion, &general_meeting());
+    assert!(matches!(adopted, MotionResult::Adopted(_)), "{adopted:?}");
+    // A properly held meeting that votes it down decided: rejected, citing the threshold.
+    let lost = DecisionRecord {
+        votes_for: 8,
+        votes_against: 20,
+        ..general_meeting()
+    };
+    match motion_result(&c, DecisionKind::OrdinaryMotion, &lost) {
+        MotionResult::Rejected(f) => assert!(f.reason.starts_with("it needs"), "{f}"),
+        other => panic!("expected rejected, got {other:?}"),
+    }
+    // The story: a committee called on 2 days' notice "dissolves" bodies it cannot dissolve.
+    let hasty = DecisionRecord {
+        body: key("steering-committee"),
+        meeting_kind: key("committee-meeting"),
+        notice_sent_on: Some(d(2017, 8, 13)),
+        meeting_on: d(2017, 8, 16),
+        members_entitled: 7,
+        present: 6,
+        votes_for: 6,
+        votes_against: 0,
+        abstentions: 0,
+    };
+    match motion_result(&amendment(), DecisionKind::DissolveBody, &hasty) {
+        MotionResult::NotBinding(nb) => {
+            let text = nb.to_string();
+            assert_eq!(nb.failures.len(), 2, "{text}");
+            assert!(text.contains("7 clear days"), "{text}");
+            assert!(
+                text.contains("conference"),
+                "only conference may dissolve a body: {text}"
+            );
+        }
+        other => panic!("expected not binding, got {other:?}"),
+    }
 }
