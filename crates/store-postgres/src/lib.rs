@@ -1200,6 +1200,13 @@ impl Store for PgStore {
         meetings::meeting(self, id).await
     }
 
+    async fn member_contacts(
+        &self,
+        members: &[MemberId],
+    ) -> StoreResult<Vec<(MemberId, String, String)>> {
+        meetings::contacts(self, members).await
+    }
+
     async fn meetings(
         &self,
         unit: Option<UnitId>,

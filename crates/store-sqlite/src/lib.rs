@@ -1232,6 +1232,13 @@ impl Store for SqliteStore {
         meetings::meeting(self, id).await
     }
 
+    async fn member_contacts(
+        &self,
+        members: &[MemberId],
+    ) -> StoreResult<Vec<(MemberId, String, String)>> {
+        meetings::contacts(self, members).await
+    }
+
     async fn meetings(
         &self,
         unit: Option<UnitId>,

@@ -152,6 +152,32 @@ pub(crate) async fn meeting(s: &StoreImpl, id: i64) -> StoreResult<Option<Meetin
     row.as_ref().map(meeting_from).transpose().map_err(db_err)
 }
 
+pub(crate) async fn contacts(
+    s: &StoreImpl,
+    members: &[MemberId],
+) -> StoreResult<Vec<(MemberId, String, String)>> {
+    let mut out = Vec::with_capacity(members.len());
+    for chunk in members.chunks(CHUNK) {
+        let mut qb = sqlx::QueryBuilder::<Db>::new(
+            "SELECT id, first_name, email FROM members WHERE id IN (",
+        );
+        let mut ids = qb.separated(", ");
+        for m in chunk {
+            ids.push_bind(m.0);
+        }
+        qb.push(") ORDER BY id");
+        let rows = qb.build().fetch_all(&s.pool).await.map_err(db_err)?;
+        out.extend(all(&rows, |r| {
+            Ok((
+                MemberId(r.try_get("id")?),
+                r.try_get("first_name")?,
+                r.try_get("email")?,
+            ))
+        })?);
+    }
+    Ok(out)
+}
+
 pub(crate) async fn meetings(
     s: &StoreImpl,
     unit: Option<UnitId>,

@@ -2748,6 +2748,14 @@ pub async fn meetings_notices_attendance_and_motions(store: &dyn Store) {
     assert_eq!(store.invitee(id, ann).await.unwrap(), Some(true));
     assert_eq!(store.invitee(id, ben).await.unwrap(), Some(false));
     assert_eq!(store.invitee(id, cat).await.unwrap(), None);
+    let contacts = store.member_contacts(&[ben, ann]).await.unwrap();
+    assert_eq!(
+        contacts,
+        [
+            (ann, "Ann".to_string(), "ann@example.org".to_string()),
+            (ben, "Ben".to_string(), "ben@example.org".to_string())
+        ]
+    );
     assert_eq!(
         store.notice_progress(id).await.unwrap(),
         NoticeProgress {

@@ -307,6 +307,13 @@ pub trait Store: Send + Sync + 'static {
 
     async fn meeting(&self, id: i64) -> StoreResult<Option<MeetingRecord>>;
 
+    /// (member, first name, email) for sending members their own notices: the system
+    /// writing to a member, not a person reading about them, so no access is logged.
+    async fn member_contacts(
+        &self,
+        members: &[MemberId],
+    ) -> StoreResult<Vec<(MemberId, String, String)>>;
+
     /// Meetings starting from `from` (all when `None`), of `unit` when given, soonest first.
     async fn meetings(
         &self,
