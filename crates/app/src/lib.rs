@@ -8,6 +8,7 @@ pub mod clock;
 pub mod constitution;
 pub mod error;
 pub mod founding;
+pub mod meetings;
 pub mod register;
 pub mod rolls;
 pub mod structure;

@@ -31,6 +31,8 @@ pub enum Power {
     ExportMembers,
     /// Freeze rolls for meetings and ballots, and decide challenges to them.
     ManageRolls,
+    /// Call meetings of the unit's bodies, record attendance and votes, publish decisions.
+    CallMeetings,
 }
 
 impl OfficeKind {
@@ -66,18 +68,20 @@ impl OfficeKind {
         Self::ALL.into_iter().find(|k| k.as_str() == raw)
     }
 
-    /// What each office may do within its unit. The chair presides but does not run the
-    /// register, so a chair alone cannot read members' personal data.
+    /// What each office may do within its unit. The chair presides (calls meetings, records
+    /// their votes) but does not run the register, so a chair alone cannot read members'
+    /// personal data.
     pub fn powers(self) -> &'static [Power] {
         use Power::*;
         match self {
-            OfficeKind::Chair => &[],
+            OfficeKind::Chair => &[CallMeetings],
             OfficeKind::Secretary => &[
                 ViewMembers,
                 EditMembers,
                 ChangeStatus,
                 VerifyAffiliations,
                 ManageRolls,
+                CallMeetings,
             ],
             OfficeKind::Treasurer => &[ViewMembers, RecordDues],
             OfficeKind::MembershipOfficer => &[

@@ -1255,6 +1255,18 @@ impl Store for PgStore {
         meetings::attendance(self, meeting).await
     }
 
+    async fn attended(&self, meeting: i64, member: MemberId) -> StoreResult<bool> {
+        meetings::attended(self, meeting, member).await
+    }
+
+    async fn voters(&self, meeting: i64) -> StoreResult<i64> {
+        meetings::voters(self, meeting).await
+    }
+
+    async fn meeting_voters(&self, meeting: i64) -> StoreResult<Vec<MemberId>> {
+        meetings::meeting_voters(self, meeting).await
+    }
+
     async fn propose_motion(&self, motion: &NewMotion, event: &NewEvent) -> StoreResult<i64> {
         meetings::propose(self, motion, event).await
     }

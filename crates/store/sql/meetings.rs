@@ -388,6 +388,39 @@ pub(crate) async fn attendance(s: &StoreImpl, meeting: i64) -> StoreResult<(i64,
     ))
 }
 
+pub(crate) async fn attended(s: &StoreImpl, meeting: i64, member: MemberId) -> StoreResult<bool> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT member_id FROM attendance WHERE meeting_id = $1 AND member_id = $2",
+    )
+    .bind(meeting)
+    .bind(member.0)
+    .fetch_optional(&s.pool)
+    .await
+    .map_err(db_err)?;
+    Ok(found.is_some())
+}
+
+pub(crate) async fn voters(s: &StoreImpl, meeting: i64) -> StoreResult<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM meeting_invitees WHERE meeting_id = $1 AND may_vote = $2")
+        .bind(meeting)
+        .bind(true)
+        .fetch_one(&s.pool)
+        .await
+        .map_err(db_err)
+}
+
+pub(crate) async fn meeting_voters(s: &StoreImpl, meeting: i64) -> StoreResult<Vec<MemberId>> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT member_id FROM meeting_invitees WHERE meeting_id = $1 AND may_vote = $2 ORDER BY member_id",
+    )
+    .bind(meeting)
+    .bind(true)
+    .fetch_all(&s.pool)
+    .await
+    .map_err(db_err)?;
+    Ok(ids.into_iter().map(MemberId).collect())
+}
+
 pub(crate) async fn propose(s: &StoreImpl, m: &NewMotion, event: &NewEvent) -> StoreResult<i64> {
     let mut tx = s.write_tx().await?;
     let seq = append_event(&mut tx, event).await?;

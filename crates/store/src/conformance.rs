@@ -2853,6 +2853,10 @@ pub async fn meetings_notices_attendance_and_motions(store: &dyn Store) {
         .await
         .unwrap();
     assert_eq!(store.attendance(id).await.unwrap(), (2, 1));
+    assert!(store.attended(id, ben).await.unwrap());
+    assert!(!store.attended(id, cat).await.unwrap());
+    assert_eq!(store.voters(id).await.unwrap(), 1);
+    assert_eq!(store.meeting_voters(id).await.unwrap(), [ann]);
 
     // Motions: numbered in order, decided once, published only when adopted.
     let motion = |title: &str| NewMotion {

@@ -357,6 +357,14 @@ pub trait Store: Send + Sync + 'static {
     /// (present, of whom may vote).
     async fn attendance(&self, meeting: i64) -> StoreResult<(i64, i64)>;
 
+    async fn attended(&self, meeting: i64, member: MemberId) -> StoreResult<bool>;
+
+    /// Invitees who may vote: the meeting's roll, fixed when it was called.
+    async fn voters(&self, meeting: i64) -> StoreResult<i64>;
+
+    /// The invitees who may vote, in member id order.
+    async fn meeting_voters(&self, meeting: i64) -> StoreResult<Vec<MemberId>>;
+
     async fn propose_motion(&self, motion: &NewMotion, event: &NewEvent) -> StoreResult<i64>;
 
     async fn motions(&self, meeting: i64) -> StoreResult<Vec<MotionRecord>>;

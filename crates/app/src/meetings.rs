@@ -1,0 +1,889 @@
+//! Meetings of bodies and what they decide. A meeting is called by an officer with the power
+//! over its unit; the constitution in force says who is entitled to attend and vote (the
+//! roll, fixed when it is called), how many clear days' notice it needs and what quorum. The
+//! notices go into the outbox with the meeting, in one transaction; the sender delivers them
+//! and notice is complete when the last is settled. A vote on a motion is judged by the
+//! version in force on the meeting's day: adopted, rejected, or not binding with every
+//! failing clause — so a meeting called on short notice cannot take a binding decision.
+
+use std::collections::BTreeMap;
+
+use charter_domain::{Actor, HeldOffice, MemberId, Power, UnitId, UnitKind};
+use charter_rules::{
+    Constitution, Context, DecisionKind, DecisionRecord, Forum, Key, MotionResult, Right, RollSpec,
+    clear_days, motion_result,
+};
+use charter_store::{
+    MeetingRecord, MotionOutcome, MotionRecord, NewInvitee, NewMeeting, NewMotion, NoticeProgress,
+    NoticeText, PublishedMotion,
+};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde_json::json;
+
+use crate::constitution::member_facts;
+use crate::{App, AppError, event_actor};
+
+const MAX_TITLE: usize = 200;
+const MAX_AGENDA: usize = 20_000;
+const MAX_MOTION: usize = 20_000;
+
+/// What an officer asks for when calling a meeting.
+#[derive(Debug, Clone, Default)]
+pub struct MeetingRequest {
+    /// The rules' key of the body: `branch-meeting`, `conference`, `steering-committee`…
+    pub body: String,
+    /// The branch or region whose meeting it is, for branch and regional meetings.
+    pub unit: Option<UnitId>,
+    /// The rules' key of the kind of sitting: `general-meeting`, `committee-meeting`…
+    pub kind: String,
+    pub title: String,
+    pub starts_at: Option<DateTime<Utc>>,
+    /// Defaults to two hours after the start.
+    pub ends_at: Option<DateTime<Utc>>,
+    /// physical, online or hybrid.
+    pub mode: String,
+    pub place: Option<String>,
+    pub online_url: Option<String>,
+    pub agenda: String,
+}
+
+/// A meeting just called, with a warning when its notice falls short of the constitution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Called {
+    pub id: i64,
+    pub invited: usize,
+    pub short_notice: Option<String>,
+}
+
+/// Whether a meeting was properly convened, and why, as every member may see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Convening {
+    /// `None` while notices are still being delivered.
+    pub properly_convened: Option<bool>,
+    /// The clause that sets the notice, when one does.
+    pub clause: Option<String>,
+    pub explanation: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct MeetingView {
+    pub meeting: MeetingRecord,
+    pub unit_name: Option<String>,
+    pub body_name: String,
+    pub convening: Convening,
+    pub notices: NoticeProgress,
+    /// Present, and of them how many may vote.
+    pub present: i64,
+    pub present_voting: i64,
+    /// Members entitled to vote (the roll).
+    pub entitled_to_vote: i64,
+    /// The quorum the constitution sets, with its clause, when it sets one.
+    pub quorum: Option<(String, u32)>,
+    pub motions: Vec<MotionRecord>,
+    /// The reader's own place: `None` if not invited, else whether they may vote.
+    pub mine: Option<bool>,
+    pub checked_in: bool,
+    /// Whether the reader may record attendance and votes here.
+    pub may_run: bool,
+}
+
+/// How many units' published motions support or oppose a matter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatterTally {
+    pub matter: String,
+    pub branches: usize,
+    pub oppose: usize,
+    pub support: usize,
+    /// Per region: (region, name, oppose, support).
+    pub by_region: Vec<(Option<UnitId>, String, usize, usize)>,
+    pub motions: Vec<PublishedMotion>,
+}
+
+fn context_of(body: &Key, c: &Constitution) -> Result<Context, String> {
+    match body.as_str() {
+        "branch-meeting" => Ok(Context::BranchMeeting),
+        "regional-meeting" => Ok(Context::RegionalMeeting),
+        "conference" => Ok(Context::Conference),
+        _ => match c.body(body) {
+            Some((_, b)) if b.is_committee() => Ok(Context::Committee(body.clone())),
+            Some(_) => Err(format!(
+                "the {} does not meet as a committee, conference or general meeting",
+                body.words()
+            )),
+            None => Err(format!(
+                "the constitution in force ('{}') establishes no body '{body}'",
+                c.version()
+            )),
+        },
+    }
+}
+
+fn too_long(s: &str, max: usize) -> bool {
+    s.chars().count() > max
+}
+
+fn day(t: DateTime<Utc>) -> NaiveDate {
+    t.date_naive()
+}
+
+/// Whether the notice given meets the notice required, in words.
+fn convening(m: &MeetingRecord) -> Convening {
+    let Some(required) = m.notice_days else {
+        return Convening {
+            properly_convened: Some(false),
+            clause: None,
+            explanation: format!(
+                "no clause says what notice a {} needs, so it cannot take binding decisions",
+                m.kind.replace('-', " ")
+            ),
+        };
+    };
+    let clause = m.notice_clause.clone();
+    let cite = clause
+        .as_deref()
+        .map(|c| format!("clause {c}: "))
+        .unwrap_or_default();
+    match m.notice_complete_at {
+        None => Convening {
+            properly_convened: None,
+            clause,
+            explanation: format!(
+                "{cite}it needs {required} clear days' notice; the notices are still being delivered"
+            ),
+        },
+        Some(done) => {
+            let given = clear_days(day(done), day(m.starts_at)).max(0);
+            let ok = given >= i64::from(required);
+            Convening {
+                properly_convened: Some(ok),
+                clause,
+                explanation: format!(
+                    "{cite}it needs {required} clear days' notice; notice was complete on {} for {}, giving {given}{}",
+                    day(done),
+                    day(m.starts_at),
+                    if ok {
+                        ""
+                    } else {
+                        ", so it cannot take binding decisions"
+                    }
+                ),
+            }
+        }
+    }
+}
+
+impl App {
+    /// The office that lets `actor` run meetings of `unit` (national bodies: `None`).
+    async fn meeting_authority(
+        &self,
+        actor: &Actor,
+        unit: Option<UnitId>,
+    ) -> Result<Option<HeldOffice>, AppError> {
+        let tree = self.tree().await?;
+        Ok(match unit {
+            Some(u) => actor.authority(Power::CallMeetings, u, &tree).cloned(),
+            None => actor
+                .offices
+                .iter()
+                .find(|o| {
+                    o.kind.powers().contains(&Power::CallMeetings)
+                        && tree.kind(o.unit) == Some(UnitKind::National)
+                })
+                .cloned(),
+        })
+    }
+
+    /// Calls a meeting and queues its notices. Calling on short notice is allowed — the
+    /// meeting is then shown as not properly convened and its votes do not bind — and the
+    /// caller is warned.
+    pub async fn call_meeting(
+        &self,
+        actor: &Actor,
+        req: &MeetingRequest,
+    ) -> Result<Called, AppError> {
+        let now = self.clock.now();
+        let today = self.today();
+        let (_, c) = self.constitution_in_force(today).await?;
+        let tree = self.tree().await?;
+        let mut errs = charter_domain::FieldErrors::default();
+        let title = req.title.trim();
+        if title.is_empty() {
+            errs.add(
+                "title",
+                "give the meeting a title, e.g. 'Branch general meeting, March'",
+            );
+        } else if too_long(title, MAX_TITLE) {
+            errs.add("title", "title is longer than 200 characters");
+        }
+        if too_long(&req.agenda, MAX_AGENDA) {
+            errs.add("agenda", "the agenda is longer than 20,000 characters");
+        }
+        let body = Key::parse(&req.body)
+            .map_err(|e| e.to_string())
+            .and_then(|k| context_of(&k, &c).map(|ctx| (k, ctx)));
+        let (body, context) = match body {
+            Ok(b) => (Some(b.0), Some(b.1)),
+            Err(e) => {
+                errs.add("body", e);
+                (None, None)
+            }
+        };
+        let needs = match &context {
+            Some(Context::BranchMeeting) => Some(UnitKind::Branch),
+            Some(Context::RegionalMeeting) => Some(UnitKind::Region),
+            _ => None,
+        };
+        match (needs, req.unit) {
+            (Some(k), Some(u)) if tree.kind(u) == Some(k) => {}
+            (Some(k), _) => errs.add(
+                "unit",
+                format!("choose the {} whose meeting this is", k.as_str()),
+            ),
+            (None, Some(_)) if context.is_some() => errs.add(
+                "unit",
+                "this body meets for the whole organisation; leave the unit empty",
+            ),
+            _ => {}
+        }
+        let kind = match Key::parse(&req.kind) {
+            Ok(k) if c.notice_for(&k).is_some() => Some(k),
+            Ok(_) | Err(_) => {
+                let known: Vec<String> = [
+                    "general-meeting",
+                    "committee-meeting",
+                    "special-conference",
+                    "annual-conference",
+                ]
+                .iter()
+                .filter(|k| Key::parse(k).is_ok_and(|k| c.notice_for(&k).is_some()))
+                .map(|k| k.to_string())
+                .collect();
+                errs.add(
+                    "kind",
+                    format!(
+                        "the constitution sets no notice for a '{}'; use one of {}",
+                        req.kind.trim(),
+                        known.join(", ")
+                    ),
+                );
+                None
+            }
+        };
+        let starts = match req.starts_at {
+            None => {
+                errs.add("starts_at", "give the date and time the meeting starts");
+                None
+            }
+            Some(s) if s <= now => {
+                errs.add("starts_at", "the meeting must start in the future");
+                None
+            }
+            Some(s) => Some(s),
+        };
+        let ends = match (starts, req.ends_at) {
+            (Some(s), None) => Some(s + Duration::hours(2)),
+            (Some(s), Some(e)) if e <= s => {
+                errs.add("ends_at", "the meeting must end after it starts");
+                None
+            }
+            (_, e) => e,
+        };
+        let mode = req.mode.trim();
+        let place = req
+            .place
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty());
+        let url = req
+            .online_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty());
+        match mode {
+            "physical" | "online" | "hybrid" => {}
+            _ => errs.add("mode", "choose physical, online or hybrid"),
+        }
+        if matches!(mode, "physical" | "hybrid") && place.is_none() {
+            errs.add("place", "say where the meeting is held");
+        }
+        if matches!(mode, "online" | "hybrid") {
+            match url {
+                None => errs.add("online_url", "give the link to join online"),
+                Some(u)
+                    if !(u.starts_with("https://") || u.starts_with("http://"))
+                        || u.contains(char::is_whitespace) =>
+                {
+                    errs.add(
+                        "online_url",
+                        "the link must be a web address starting https://",
+                    )
+                }
+                Some(_) => {}
+            }
+        }
+        let (Some(body), Some(context), Some(kind), Some(starts), Some(ends)) =
+            (body, context, kind, starts, ends)
+        else {
+            return Err(AppError::Invalid(errs));
+        };
+        if !errs.is_empty() {
+            return Err(AppError::Invalid(errs));
+        }
+        let office = self
+            .meeting_authority(actor, req.unit)
+            .await?
+            .ok_or_else(|| {
+                AppError::Forbidden(
+                    "you may not call this meeting: no office of yours gives that power over its unit".into(),
+                )
+            })?;
+        let (notice_clause, notice) = c
+            .notice_for(&kind)
+            .map(|(cl, n)| (cl.as_str().to_string(), n.clear_days))
+            .ok_or_else(|| AppError::Internal("notice rule vanished".into()))?;
+
+        // The roll: who may attend, and of them who may vote, by the version in force today.
+        let forum = Forum::new(context, req.unit);
+        let spec = RollSpec {
+            forum: forum.clone(),
+            right: Right::Attend,
+            cutoff: today,
+        };
+        let facts: Vec<_> = self
+            .store
+            .member_facts(today)
+            .await?
+            .into_iter()
+            .map(member_facts)
+            .filter(|f| spec.in_scope(f) && c.allows(f, Right::Attend, &forum, today))
+            .collect();
+        let ids: Vec<MemberId> = facts.iter().map(|f| f.member).collect();
+        let contacts = self.store.member_contacts(&ids).await?;
+        let votes: BTreeMap<MemberId, bool> = facts
+            .iter()
+            .map(|f| (f.member, c.allows(f, Right::Vote, &forum, today)))
+            .collect();
+        let invitees: Vec<NewInvitee> = contacts
+            .into_iter()
+            .map(|(m, _, email)| NewInvitee {
+                member: m,
+                may_vote: votes.get(&m).copied().unwrap_or(false),
+                address: email,
+            })
+            .collect();
+        let given = clear_days(today, day(starts));
+        let short_notice = (given < i64::from(notice)).then(|| {
+            format!(
+                "clause {notice_clause}: a {} needs {notice} clear days' notice and this gives at most {}; it will not be properly convened and its votes will not bind",
+                kind.words(),
+                given.max(0)
+            )
+        });
+        let meeting = NewMeeting {
+            body: body.as_str().to_string(),
+            unit: req.unit,
+            kind: kind.as_str().to_string(),
+            title: title.to_string(),
+            starts_at: starts,
+            ends_at: ends,
+            mode: mode.to_string(),
+            place: place.map(str::to_string),
+            online_url: url.map(str::to_string),
+            agenda: req.agenda.trim().to_string(),
+            notice_clause: Some(notice_clause.clone()),
+            notice_days: Some(notice),
+            called_by: Some(actor.member),
+        };
+        let text = NoticeText {
+            subject: format!("Notice of meeting: {title}"),
+            body: notice_body(&meeting),
+        };
+        let event = self.event(
+            event_actor(actor, Some(&office)),
+            "meeting.called",
+            "meeting".into(),
+            json!({
+                "title": title,
+                "body": meeting.body,
+                "kind": meeting.kind,
+                "unit": req.unit.map(|u| u.0),
+                "starts_at": starts,
+                "invited": invitees.len(),
+                "notice_days": notice,
+                "short_notice": short_notice.is_some(),
+            }),
+            title,
+        );
+        let invited = invitees.len();
+        let id = self
+            .store
+            .call_meeting(&meeting, &invitees, &text, &event)
+            .await?;
+        Ok(Called {
+            id,
+            invited,
+            short_notice,
+        })
+    }
+
+    async fn meeting_record(&self, id: i64) -> Result<MeetingRecord, AppError> {
+        self.store
+            .meeting(id)
+            .await?
+            .ok_or(AppError::NotFound("meeting"))
+    }
+
+    /// Meetings from `from` on (all when `None`), soonest first. Every member may see them.
+    pub async fn meetings(
+        &self,
+        unit: Option<UnitId>,
+        from: Option<DateTime<Utc>>,
+    ) -> Result<Vec<MeetingRecord>, AppError> {
+        Ok(self.store.meetings(unit, from).await?)
+    }
+
+    /// A meeting as `actor` sees it: properly convened or not and why, quorum, motions.
+    pub async fn meeting_view(&self, actor: &Actor, id: i64) -> Result<MeetingView, AppError> {
+        let m = self.meeting_record(id).await?;
+        let on = day(m.starts_at);
+        let c = self.constitution_in_force(on).await.ok().map(|(_, c)| c);
+        let convening = convening(&m);
+        let notices = self.store.notice_progress(id).await?;
+        let (present, present_voting) = self.store.attendance(id).await?;
+        let entitled_to_vote = self.store.voters(id).await?;
+        let quorum = c.as_ref().and_then(|c| {
+            let kind = Key::parse(&m.kind).ok()?;
+            let body = Key::parse(&m.body).ok()?;
+            c.quorum_for(&kind, &body).map(|(cl, q)| {
+                (
+                    cl.as_str().to_string(),
+                    q.quorum
+                        .required(u32::try_from(entitled_to_vote).unwrap_or(u32::MAX)),
+                )
+            })
+        });
+        let body_name = c
+            .as_ref()
+            .and_then(|c| {
+                Key::parse(&m.body)
+                    .ok()
+                    .and_then(|k| c.body(&k).map(|(_, b)| b.name.clone()))
+            })
+            .unwrap_or_else(|| m.body.replace('-', " "));
+        let unit_name = match m.unit {
+            Some(u) => self
+                .store
+                .units()
+                .await?
+                .into_iter()
+                .find(|x| x.id == u)
+                .map(|x| x.name),
+            None => None,
+        };
+        let mine = self.store.invitee(id, actor.member).await?;
+        let checked_in = mine.is_some() && self.store.attended(id, actor.member).await?;
+        let may_run = self.meeting_authority(actor, m.unit).await?.is_some();
+        Ok(MeetingView {
+            motions: self.store.motions(id).await?,
+            meeting: m,
+            unit_name,
+            body_name,
+            convening,
+            notices,
+            present,
+            present_voting,
+            entitled_to_vote,
+            quorum,
+            mine,
+            checked_in,
+            may_run,
+        })
+    }
+
+    /// Checks in the actor (self check-in) or, for an officer running the meeting, another
+    /// invited member. Only while the meeting is on: from an hour before it starts until it ends.
+    pub async fn check_in(
+        &self,
+        actor: &Actor,
+        id: i64,
+        member: Option<MemberId>,
+    ) -> Result<(), AppError> {
+        let m = self.meeting_record(id).await?;
+        let now = self.clock.now();
+        if m.state != "called" {
+            return Err(AppError::Conflict {
+                field: "meeting".into(),
+                message: "this meeting was cancelled".into(),
+            });
+        }
+        if now < m.starts_at - Duration::hours(1) || now > m.ends_at {
+            return Err(AppError::Conflict {
+                field: "meeting".into(),
+                message: format!(
+                    "check-in is open from an hour before the meeting until it ends ({} to {})",
+                    m.starts_at - Duration::hours(1),
+                    m.ends_at
+                ),
+            });
+        }
+        let who = member.unwrap_or(actor.member);
+        let office = if who == actor.member {
+            None
+        } else {
+            Some(
+                self.meeting_authority(actor, m.unit)
+                    .await?
+                    .ok_or_else(|| {
+                        AppError::Forbidden(
+                            "only the officers running this meeting may check in someone else"
+                                .into(),
+                        )
+                    })?,
+            )
+        };
+        let event = self.event(
+            event_actor(actor, office.as_ref()),
+            "meeting.checked_in",
+            format!("meeting:{id}"),
+            json!({ "meeting": id, "member": who.0 }),
+            "attendance",
+        );
+        self.store
+            .check_in(id, who, office.map(|_| actor.member), &event)
+            .await
+            .map_err(|e| match e {
+                charter_store::StoreError::NotFound(_) => AppError::Forbidden(
+                    "not on this meeting's roll: the constitution does not entitle this member to attend".into(),
+                ),
+                other => other.into(),
+            })
+    }
+
+    /// A member entitled to propose motions at this body puts one before a meeting that has
+    /// not started.
+    pub async fn propose_motion(
+        &self,
+        actor: &Actor,
+        id: i64,
+        motion: &NewMotion,
+    ) -> Result<i64, AppError> {
+        let m = self.meeting_record(id).await?;
+        let now = self.clock.now();
+        let mut errs = charter_domain::FieldErrors::default();
+        let title = motion.title.trim();
+        if title.is_empty() {
+            errs.add("title", "give the motion a title");
+        } else if too_long(title, MAX_TITLE) {
+            errs.add("title", "title is longer than 200 characters");
+        }
+        if motion.text.trim().is_empty() {
+            errs.add(
+                "text",
+                "write the motion's text: what the meeting would decide",
+            );
+        } else if too_long(&motion.text, MAX_MOTION) {
+            errs.add("text", "the motion is longer than 20,000 characters");
+        }
+        let kind = DecisionKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == motion.kind.trim());
+        match kind {
+            None => errs.add(
+                "kind",
+                "choose ordinary-motion, dissolve-body, create-body or suspend-standing-orders",
+            ),
+            Some(DecisionKind::ConstitutionalAmendment) => errs.add(
+                "kind",
+                "a constitutional amendment is proposed on the amendments page, where its procedure applies",
+            ),
+            Some(_) => {}
+        }
+        match (motion.matter.as_deref(), motion.position.as_deref()) {
+            (None, None) => {}
+            (Some(mt), Some("support" | "oppose")) if Key::parse(mt).is_ok() => {}
+            (Some(_), Some("support" | "oppose")) => errs.add(
+                "matter",
+                "name the matter in lower-case words joined by hyphens, e.g. constitution-2017",
+            ),
+            _ => errs.add(
+                "position",
+                "a motion on a national matter says whether it supports or opposes it",
+            ),
+        }
+        if !errs.is_empty() {
+            return Err(AppError::Invalid(errs));
+        }
+        if now >= m.starts_at {
+            return Err(AppError::Conflict {
+                field: "meeting".into(),
+                message: "the meeting has started: motions are proposed before it".into(),
+            });
+        }
+        // The proposer needs the right to propose in this body, by the version in force.
+        let (_, c) = self.constitution_in_force(self.today()).await?;
+        let body = Key::parse(&m.body).map_err(|e| AppError::Internal(e.to_string()))?;
+        let context = context_of(&body, &c).map_err(AppError::Forbidden)?;
+        let facts = self
+            .store
+            .member_facts_of(actor.member, self.today(), None)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let facts = member_facts(facts);
+        let forum = Forum::new(context, m.unit);
+        if self.store.invitee(id, actor.member).await?.is_none() {
+            return Err(AppError::Forbidden(
+                "you are not on this meeting's roll, so you may not propose motions to it".into(),
+            ));
+        }
+        let d = c.decide(&facts, Right::Propose, &forum, self.today());
+        if !d.allowed {
+            return Err(AppError::Forbidden(format!(
+                "you may not propose motions here: {}",
+                d.reason
+            )));
+        }
+        let new = NewMotion {
+            meeting: id,
+            title: title.to_string(),
+            text: motion.text.trim().to_string(),
+            proposed_by: Some(actor.member),
+            ..motion.clone()
+        };
+        let event = self.event(
+            event_actor(actor, None),
+            "motion.proposed",
+            format!("meeting:{id}"),
+            json!({ "meeting": id, "title": new.title, "kind": new.kind, "matter": new.matter }),
+            title,
+        );
+        Ok(self.store.propose_motion(&new, &event).await?)
+    }
+
+    /// Records the tellers' count on a motion and decides what it came to under the version
+    /// in force on the meeting's day. `present` defaults to the voting members checked in.
+    pub async fn record_vote(
+        &self,
+        actor: &Actor,
+        motion_id: i64,
+        votes_for: u32,
+        votes_against: u32,
+        abstentions: u32,
+        present: Option<u32>,
+    ) -> Result<MotionResult, AppError> {
+        let motion = self
+            .store
+            .motion(motion_id)
+            .await?
+            .ok_or(AppError::NotFound("motion"))?;
+        let m = self.meeting_record(motion.meeting).await?;
+        let office = self
+            .meeting_authority(actor, m.unit)
+            .await?
+            .ok_or_else(|| {
+                AppError::Forbidden(
+                    "only the officers running this meeting record its votes".into(),
+                )
+            })?;
+        if self.clock.now() < m.starts_at {
+            return Err(AppError::Conflict {
+                field: "meeting".into(),
+                message: "the meeting has not started: votes are recorded when they are taken"
+                    .into(),
+            });
+        }
+        let on = day(m.starts_at);
+        let (_, c) = self.constitution_in_force(on).await?;
+        let kind = DecisionKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == motion.kind)
+            .ok_or_else(|| AppError::Internal("stored motion kind".into()))?;
+        let (_, voting_present) = self.store.attendance(m.id).await?;
+        let entitled = self.store.voters(m.id).await?;
+        let present = present.unwrap_or(u32::try_from(voting_present).unwrap_or(u32::MAX));
+        let record = DecisionRecord {
+            body: Key::parse(&m.body).map_err(|e| AppError::Internal(e.to_string()))?,
+            meeting_kind: Key::parse(&m.kind).map_err(|e| AppError::Internal(e.to_string()))?,
+            notice_sent_on: m.notice_complete_at.map(day),
+            meeting_on: on,
+            members_entitled: u32::try_from(entitled).unwrap_or(u32::MAX),
+            present,
+            votes_for,
+            votes_against,
+            abstentions,
+        };
+        let result = motion_result(&c, kind, &record);
+        let (state, failures): (&str, Vec<(String, String)>) = match &result {
+            MotionResult::Adopted(_) => ("adopted", Vec::new()),
+            MotionResult::Rejected(f) => (
+                "rejected",
+                vec![(
+                    f.clause
+                        .as_ref()
+                        .map(|c| c.as_str().to_string())
+                        .unwrap_or_default(),
+                    f.reason.clone(),
+                )],
+            ),
+            MotionResult::NotBinding(nb) => (
+                "not-binding",
+                nb.failures
+                    .iter()
+                    .map(|f| {
+                        (
+                            f.clause
+                                .as_ref()
+                                .map(|c| c.as_str().to_string())
+                                .unwrap_or_default(),
+                            f.reason.clone(),
+                        )
+                    })
+                    .collect(),
+            ),
+        };
+        let outcome = MotionOutcome {
+            state: state.to_string(),
+            votes_for,
+            votes_against,
+            abstentions,
+            present,
+            failures_json: json!(failures).to_string(),
+        };
+        let reason = match &result {
+            MotionResult::Adopted(_) => format!("'{}' adopted", motion.title),
+            MotionResult::Rejected(f) => format!("'{}' rejected: {f}", motion.title),
+            MotionResult::NotBinding(nb) => format!("'{}' not binding: {nb}", motion.title),
+        };
+        let event = self.event(
+            event_actor(actor, Some(&office)),
+            "motion.decided",
+            format!("meeting:{}", m.id),
+            json!({
+                "motion": motion_id,
+                "state": state,
+                "votes_for": votes_for,
+                "votes_against": votes_against,
+                "abstentions": abstentions,
+                "present": present,
+                "failures": failures,
+            }),
+            &reason,
+        );
+        self.store
+            .decide_motion(motion_id, &outcome, &event)
+            .await?;
+        Ok(result)
+    }
+
+    /// Publishes an adopted motion as the body's public statement.
+    pub async fn publish_motion(&self, actor: &Actor, motion_id: i64) -> Result<(), AppError> {
+        let motion = self
+            .store
+            .motion(motion_id)
+            .await?
+            .ok_or(AppError::NotFound("motion"))?;
+        let m = self.meeting_record(motion.meeting).await?;
+        let office = self
+            .meeting_authority(actor, m.unit)
+            .await?
+            .ok_or_else(|| {
+                AppError::Forbidden(
+                    "only the officers of the meeting's unit publish its decisions".into(),
+                )
+            })?;
+        let event = self.event(
+            event_actor(actor, Some(&office)),
+            "motion.published",
+            format!("meeting:{}", m.id),
+            json!({ "motion": motion_id }),
+            &motion.title,
+        );
+        Ok(self.store.publish_motion(motion_id, &event).await?)
+    }
+
+    /// Published motions of one unit's meetings: its public statements, for anyone.
+    pub async fn statements_of(&self, unit: UnitId) -> Result<Vec<PublishedMotion>, AppError> {
+        Ok(self
+            .store
+            .published_motions(None)
+            .await?
+            .into_iter()
+            .filter(|p| p.unit == Some(unit))
+            .collect())
+    }
+
+    /// Branches' published motions on a national matter, added up nationally and by region.
+    /// A branch counts once, by its latest published motion on the matter.
+    pub async fn matter_tally(&self, matter: &str) -> Result<MatterTally, AppError> {
+        let key = Key::parse(matter).map_err(|e| AppError::invalid("matter", e))?;
+        let motions = self.store.published_motions(Some(key.as_str())).await?;
+        let units = self.store.units().await?;
+        let tree = self.tree().await?;
+        let name = |u: UnitId| {
+            units
+                .iter()
+                .find(|x| x.id == u)
+                .map(|x| x.name.clone())
+                .unwrap_or_default()
+        };
+        let branches = units.iter().filter(|u| u.kind == UnitKind::Branch).count();
+        // Newest first: the first seen for a branch is its current position.
+        let mut position: BTreeMap<UnitId, bool> = BTreeMap::new();
+        for p in &motions {
+            if let Some(u) = p.unit
+                && tree.kind(u) == Some(UnitKind::Branch)
+            {
+                position
+                    .entry(u)
+                    .or_insert(p.motion.position.as_deref() == Some("oppose"));
+            }
+        }
+        let mut regions: BTreeMap<Option<UnitId>, (usize, usize)> = BTreeMap::new();
+        for (b, oppose) in &position {
+            let r = tree
+                .parent(*b)
+                .filter(|p| tree.kind(*p) == Some(UnitKind::Region));
+            let e = regions.entry(r).or_default();
+            if *oppose {
+                e.0 += 1;
+            } else {
+                e.1 += 1;
+            }
+        }
+        let mut by_region: Vec<(Option<UnitId>, String, usize, usize)> = regions
+            .into_iter()
+            .map(|(r, (o, s))| (r, r.map(name).unwrap_or_else(|| "No region".into()), o, s))
+            .collect();
+        by_region.sort_by(|a, b| a.1.cmp(&b.1));
+        Ok(MatterTally {
+            matter: key.as_str().to_string(),
+            branches,
+            oppose: position.values().filter(|o| **o).count(),
+            support: position.values().filter(|o| !**o).count(),
+            by_region,
+            motions,
+        })
+    }
+}
+
+/// The notice's text: what, when, where, the agenda; the same for every invitee.
+fn notice_body(m: &NewMeeting) -> String {
+    let mut s = format!(
+        "You are invited to {}.\n\nWhen: {} to {} (UTC)\n",
+        m.title,
+        m.starts_at.format("%A %-d %B %Y, %H:%M"),
+        m.ends_at.format("%H:%M")
+    );
+    if let Some(p) = &m.place {
+        s.push_str(&format!("Where: {p}\n"));
+    }
+    if let Some(u) = &m.online_url {
+        s.push_str(&format!("Online: {u}\n"));
+    }
+    if !m.agenda.is_empty() {
+        s.push_str(&format!("\nAgenda:\n{}\n", m.agenda));
+    }
+    s.push_str(
+        "\nSign in to Charter to see the meeting, whether you may vote, and the motions before it.\n",
+    );
+    s
+}

@@ -1,0 +1,291 @@
+//! Shared by the app's story tests: a small register on SQLite with fixed dates (national,
+//! London, Southwark and Havering; a national secretary; members across every combination
+//! of status, dues and affiliation), the story's fixtures and the full amendment procedure.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use charter_app::{App, FixedClock, Settings, operator_actor};
+use charter_domain::{
+    Actor, DuesPlan, Email, MemberId, MemberStatus, Money, NewMember, OfficeKind, Payment,
+    PersonName, Postcode, UnitId, UnitKind,
+};
+use charter_rules::{DecisionRecord, Key};
+use charter_store::{EventActor, NewEvent, Store, Term};
+use charter_store_sqlite::SqliteStore;
+use chrono::{NaiveDate, TimeZone, Utc};
+
+pub const FOUNDING: &str = include_str!("../../../rules/fixtures/founding-2016.toml");
+pub const AMENDMENT: &str = include_str!("../../../rules/fixtures/amendment-2017.toml");
+pub const PARTY: &str = "Socialist Alliance Party";
+
+pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).expect("a real date")
+}
+
+pub fn event(kind: &str) -> NewEvent {
+    NewEvent {
+        at: Utc.with_ymd_and_hms(2016, 3, 12, 12, 0, 0).unwrap(),
+        actor: EventActor {
+            member: None,
+            office: Some("test".into()),
+        },
+        kind: kind.into(),
+        subject: "test".into(),
+        payload: "{}".into(),
+        reason: "test".into(),
+    }
+}
+
+pub fn app_on(store: &Arc<SqliteStore>, on: NaiveDate) -> App {
+    let at = Utc.from_utc_datetime(&on.and_hms_opt(12, 0, 0).unwrap());
+    App::new(store.clone(), Arc::new(FixedClock(at)), Settings::default())
+}
+
+/// One member as the test sets them up, so counts can be made without the engine.
+pub struct Seeded {
+    pub branch: UnitId,
+    pub active: bool,
+    pub paid: bool,
+    pub verified: bool,
+}
+
+pub struct World {
+    pub store: Arc<SqliteStore>,
+    pub national: UnitId,
+    pub southwark: UnitId,
+    pub havering: UnitId,
+    pub secretary: MemberId,
+    pub ann: MemberId,
+    pub lapsed: MemberId,
+    pub members: Vec<Seeded>,
+}
+
+pub async fn add(
+    store: &SqliteStore,
+    n: usize,
+    branch: UnitId,
+    status: MemberStatus,
+    paid: bool,
+    affiliation: Option<bool>,
+    verifier: Option<MemberId>,
+) -> MemberId {
+    let m = NewMember {
+        first_name: PersonName::parse("first_name", "Sam").unwrap(),
+        last_name: PersonName::parse("last_name", &format!("Member{}", n_to_letters(n))).unwrap(),
+        email: Email::parse(&format!("m{n}@example.org")).unwrap(),
+        phone: None,
+        postcode: Postcode::parse("SE1 7AA").unwrap(),
+        branch,
+        joined_on: d(2016, 4, 1),
+        status,
+        dues_plan: DuesPlan::Annual,
+    };
+    let id = store
+        .add_member(&m, None, &event("member.added"))
+        .await
+        .unwrap();
+    if paid {
+        let p = Payment {
+            paid_on: d(2016, 4, 1),
+            amount: Money::parse("amount", "24").unwrap(),
+            months: 36,
+        };
+        store
+            .record_payment(id, &p, None, &event("dues.recorded"))
+            .await
+            .unwrap();
+    }
+    if let Some(verified) = affiliation {
+        let a = store
+            .add_affiliation(id, PARTY, Some(d(2016, 1, 1)), &event("affiliation.added"))
+            .await
+            .unwrap();
+        if verified {
+            store
+                .verify_affiliation(
+                    id,
+                    a,
+                    verifier.unwrap_or(id),
+                    d(2017, 5, 1),
+                    &event("affiliation.verified"),
+                )
+                .await
+                .unwrap();
+        }
+    }
+    id
+}
+
+pub fn n_to_letters(mut n: usize) -> String {
+    let mut s = String::new();
+    loop {
+        s.push((b'a' + (n % 26) as u8) as char);
+        n /= 26;
+        if n == 0 {
+            return s;
+        }
+    }
+}
+
+pub async fn world() -> World {
+    let store = Arc::new(SqliteStore::connect("sqlite::memory:").await.unwrap());
+    store.migrate().await.unwrap();
+    let nat = store
+        .create_unit(
+            None,
+            UnitKind::National,
+            "National",
+            "national",
+            &event("unit"),
+        )
+        .await
+        .unwrap();
+    let region = store
+        .create_unit(
+            Some(nat),
+            UnitKind::Region,
+            "London",
+            "london",
+            &event("unit"),
+        )
+        .await
+        .unwrap();
+    let southwark = store
+        .create_unit(
+            Some(region),
+            UnitKind::Branch,
+            "Southwark",
+            "southwark",
+            &event("unit"),
+        )
+        .await
+        .unwrap();
+    let havering = store
+        .create_unit(
+            Some(region),
+            UnitKind::Branch,
+            "Havering",
+            "havering",
+            &event("unit"),
+        )
+        .await
+        .unwrap();
+    let mut members = Vec::new();
+    let secretary = add(
+        &store,
+        0,
+        southwark,
+        MemberStatus::Active,
+        true,
+        Some(true),
+        None,
+    )
+    .await;
+    members.push(Seeded {
+        branch: southwark,
+        active: true,
+        paid: true,
+        verified: true,
+    });
+    let office = store
+        .create_office(nat, OfficeKind::Secretary, &event("office"))
+        .await
+        .unwrap();
+    store
+        .appoint(
+            office,
+            secretary,
+            Term {
+                starts_on: d(2016, 3, 12),
+                ends_on: None,
+            },
+            &event("appoint"),
+        )
+        .await
+        .unwrap();
+    let ann = add(&store, 1, southwark, MemberStatus::Active, true, None, None).await;
+    members.push(Seeded {
+        branch: southwark,
+        active: true,
+        paid: true,
+        verified: false,
+    });
+    let lapsed = add(&store, 2, havering, MemberStatus::Lapsed, false, None, None).await;
+    members.push(Seeded {
+        branch: havering,
+        active: false,
+        paid: false,
+        verified: false,
+    });
+    // A spread of members: every combination of status, dues and affiliation, two branches.
+    for n in 3..43 {
+        let branch = if n % 2 == 0 { southwark } else { havering };
+        let active = n % 5 != 0;
+        let paid = n % 3 != 0;
+        let aff = match n % 4 {
+            0 => Some(true),
+            1 => Some(false),
+            _ => None,
+        };
+        let status = if active {
+            MemberStatus::Active
+        } else {
+            MemberStatus::Suspended
+        };
+        add(&store, n, branch, status, paid, aff, Some(secretary)).await;
+        members.push(Seeded {
+            branch,
+            active,
+            paid,
+            verified: aff == Some(true),
+        });
+    }
+    World {
+        store,
+        national: nat,
+        southwark,
+        havering,
+        secretary,
+        ann,
+        lapsed,
+        members,
+    }
+}
+
+pub async fn actor(app: &App, m: MemberId) -> Actor {
+    app.actor(m).await.unwrap()
+}
+
+pub fn conference(notice: NaiveDate, on: NaiveDate) -> DecisionRecord {
+    DecisionRecord {
+        body: Key::parse("conference").unwrap(),
+        meeting_kind: Key::parse("special-conference").unwrap(),
+        notice_sent_on: Some(notice),
+        meeting_on: on,
+        members_entitled: 21_000,
+        present: 900,
+        votes_for: 610,
+        votes_against: 250,
+        abstentions: 40,
+    }
+}
+
+/// Founds the organisation and adopts the 2017 amendment by the full procedure.
+pub async fn amended(w: &World) {
+    let may = app_on(&w.store, d(2017, 5, 19));
+    may.found_constitution(operator_actor(), FOUNDING)
+        .await
+        .unwrap();
+    let secretary = actor(&may, w.secretary).await;
+    let id = may
+        .propose_amendment(&secretary, "Votes for party members", AMENDMENT)
+        .await
+        .unwrap();
+    let june = app_on(&w.store, d(2017, 6, 12));
+    let secretary = actor(&june, w.secretary).await;
+    june.record_amendment_decision(&secretary, id, &conference(d(2017, 5, 20), d(2017, 6, 10)))
+        .await
+        .unwrap()
+        .unwrap();
+}

@@ -1,0 +1,340 @@
+//! The meetings story (S1, S4) through the app on SQLite with fixed dates, under the 2017
+//! amendment: the steering committee, called on 2 days' notice where 7 are required,
+//! "dissolves" the elected committees — recorded as not binding, citing the clauses, and the
+//! committees still exist; Southwark and Havering, properly called, adopt motions opposing
+//! the new constitution, publish them, and the national tally counts them.
+
+mod common;
+
+use charter_app::meetings::MeetingRequest;
+use charter_app::{App, AppError};
+use charter_domain::{MemberId, MemberStatus, UnitId};
+use charter_rules::MotionResult;
+use charter_store::{Delivery, NewBody, NewMotion, Store, Term};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use common::*;
+
+fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap()
+}
+
+fn app_at(w: &World, t: DateTime<Utc>) -> App {
+    App::new(
+        w.store.clone(),
+        std::sync::Arc::new(charter_app::FixedClock(t)),
+        charter_app::Settings::default(),
+    )
+}
+
+/// Stands in for the notice sender: every queued notice delivered at `t`.
+async fn deliver_all(w: &World, t: DateTime<Utc>) -> usize {
+    let mut n = 0;
+    loop {
+        let batch = w
+            .store
+            .claim_outbox(t, t + chrono::Duration::minutes(5), 500)
+            .await
+            .unwrap();
+        if batch.is_empty() {
+            return n;
+        }
+        for m in batch {
+            w.store
+                .record_delivery(m.id, &Delivery::Sent, t)
+                .await
+                .unwrap();
+            n += 1;
+        }
+    }
+}
+
+fn general_meeting(branch: UnitId, title: &str) -> MeetingRequest {
+    MeetingRequest {
+        body: "branch-meeting".into(),
+        unit: Some(branch),
+        kind: "general-meeting".into(),
+        title: title.into(),
+        starts_at: Some(at(2017, 8, 20, 18)),
+        ends_at: None,
+        mode: "physical".into(),
+        place: Some("Community hall".into()),
+        online_url: None,
+        agenda: "1. The new constitution".into(),
+    }
+}
+
+fn oppose(title: &str) -> NewMotion {
+    NewMotion {
+        meeting: 0,
+        kind: "ordinary-motion".into(),
+        title: title.into(),
+        text: "This branch opposes the constitution imposed in June and calls for its repeal."
+            .into(),
+        matter: Some("constitution-2017".into()),
+        position: Some("oppose".into()),
+        proposed_by: None,
+        seconded_by: None,
+    }
+}
+
+#[tokio::test]
+async fn short_notice_cannot_bind_and_branch_motions_add_up() {
+    let w = world().await;
+    amended(&w).await;
+    // Verified party members in Havering, who may vote there and sit on the steering committee.
+    let mut havering = Vec::new();
+    for n in 100..106 {
+        havering.push(
+            add(
+                &w.store,
+                n,
+                w.havering,
+                MemberStatus::Active,
+                true,
+                Some(true),
+                Some(w.secretary),
+            )
+            .await,
+        );
+    }
+    let ev = |k: &str| charter_store::NewEvent {
+        at: at(2017, 7, 2, 9),
+        actor: charter_store::EventActor {
+            member: None,
+            office: Some("test".into()),
+        },
+        kind: k.into(),
+        subject: "test".into(),
+        payload: "{}".into(),
+        reason: "test".into(),
+    };
+    let term = Term {
+        starts_on: NaiveDate::from_ymd_opt(2017, 7, 1).unwrap(),
+        ends_on: None,
+    };
+    let mut bodies = Vec::new();
+    for (name, seats) in [("Steering Committee", 7), ("National Committee", 12)] {
+        bodies.push(
+            w.store
+                .create_body(
+                    &NewBody {
+                        unit: w.national,
+                        name: name.into(),
+                        kind: "committee".into(),
+                        seats,
+                        filled_by: "elected by conference".into(),
+                    },
+                    &ev("body.created"),
+                )
+                .await
+                .unwrap(),
+        );
+    }
+    for m in std::iter::once(w.secretary).chain(havering.iter().copied()) {
+        w.store
+            .fill_seat(bodies[0], m, term, "elected", &ev("seat.filled"))
+            .await
+            .unwrap();
+    }
+
+    // 14 August: the steering committee is called for the 17th — 2 clear days, 7 required.
+    let aug14 = app_at(&w, at(2017, 8, 14, 10));
+    let secretary = aug14.actor(w.secretary).await.unwrap();
+    let member = aug14.actor(w.ann).await.unwrap();
+    let hasty = MeetingRequest {
+        body: "steering-committee".into(),
+        unit: None,
+        kind: "committee-meeting".into(),
+        title: "Steering committee".into(),
+        starts_at: Some(at(2017, 8, 17, 18)),
+        ends_at: None,
+        mode: "online".into(),
+        place: None,
+        online_url: Some("https://meet.example.org/steering".into()),
+        agenda: "Reorganisation".into(),
+    };
+    assert!(matches!(
+        aug14.call_meeting(&member, &hasty).await,
+        Err(AppError::Forbidden(_))
+    ));
+    match aug14
+        .call_meeting(
+            &secretary,
+            &MeetingRequest {
+                kind: "tea-party".into(),
+                starts_at: Some(at(2017, 8, 1, 18)),
+                online_url: Some("not a link".into()),
+                ..hasty.clone()
+            },
+        )
+        .await
+    {
+        Err(AppError::Invalid(e)) => {
+            let text = format!("{e:?}");
+            for f in ["kind", "starts_at", "online_url"] {
+                assert!(text.contains(f), "{f} in {text}");
+            }
+        }
+        other => panic!("expected invalid input, got {other:?}"),
+    }
+    let called = aug14.call_meeting(&secretary, &hasty).await.unwrap();
+    assert_eq!(called.invited, 7, "the committee's seat holders");
+    let warning = called.short_notice.expect("warned");
+    assert!(
+        warning.contains("clause 6.1") && warning.contains("7 clear days"),
+        "{warning}"
+    );
+    assert_eq!(deliver_all(&w, at(2017, 8, 14, 11)).await, 7);
+    let motion = aug14
+        .propose_motion(
+            &secretary,
+            called.id,
+            &NewMotion {
+                kind: "dissolve-body".into(),
+                title: "Dissolve the national and regional committees".into(),
+                text: "The national committee and the regional committees are dissolved.".into(),
+                matter: None,
+                position: None,
+                ..oppose("")
+            },
+        )
+        .await
+        .unwrap();
+
+    let evening = app_at(&w, at(2017, 8, 17, 18));
+    let secretary = evening.actor(w.secretary).await.unwrap();
+    for m in std::iter::once(w.secretary).chain(havering.iter().copied().take(5)) {
+        let who = (m != w.secretary).then_some(m);
+        evening.check_in(&secretary, called.id, who).await.unwrap();
+    }
+    let view = evening.meeting_view(&secretary, called.id).await.unwrap();
+    assert_eq!(view.convening.properly_convened, Some(false));
+    assert!(
+        view.convening.explanation.contains("clause 6.1"),
+        "{}",
+        view.convening.explanation
+    );
+    assert_eq!((view.present, view.entitled_to_vote), (6, 7));
+    match evening
+        .record_vote(&secretary, motion, 6, 0, 0, None)
+        .await
+        .unwrap()
+    {
+        MotionResult::NotBinding(nb) => {
+            let clauses: Vec<&str> = nb.clauses().into_iter().map(|c| c.as_str()).collect();
+            assert!(clauses.contains(&"6.1"), "notice: {nb}");
+            assert!(
+                clauses.contains(&"6.3"),
+                "only conference dissolves a body: {nb}"
+            );
+        }
+        other => panic!("expected not binding, got {other:?}"),
+    }
+    let recorded = w.store.motion(motion).await.unwrap().unwrap();
+    assert_eq!(recorded.state, "not-binding");
+    assert!(recorded.failures_json.unwrap().contains("6.1"));
+    let still: Vec<String> = w
+        .store
+        .bodies(
+            Some(w.national),
+            NaiveDate::from_ymd_opt(2017, 8, 18).unwrap(),
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|b| b.name)
+        .collect();
+    assert!(
+        still.contains(&"National Committee".to_string()),
+        "{still:?}"
+    );
+    assert!(matches!(
+        evening.publish_motion(&secretary, motion).await,
+        Err(AppError::Conflict { .. })
+    ));
+
+    // 1 August: both branches called with 18 clear days' notice; motions proposed in time.
+    let aug1 = app_at(&w, at(2017, 8, 1, 10));
+    let secretary = aug1.actor(w.secretary).await.unwrap();
+    let mut branch_motions = Vec::new();
+    for (branch, name, proposer) in [
+        (w.southwark, "Southwark general meeting", w.secretary),
+        (w.havering, "Havering general meeting", havering[0]),
+    ] {
+        let called = aug1
+            .call_meeting(&secretary, &general_meeting(branch, name))
+            .await
+            .unwrap();
+        assert!(called.short_notice.is_none(), "{:?}", called.short_notice);
+        let proposer = aug1.actor(proposer).await.unwrap();
+        let id = aug1
+            .propose_motion(
+                &proposer,
+                called.id,
+                &NewMotion {
+                    meeting: called.id,
+                    ..oppose("Oppose the new constitution")
+                },
+            )
+            .await
+            .unwrap();
+        branch_motions.push((called.id, id));
+    }
+    // A member of neither roll may not propose; an empty motion is refused.
+    let outsider: MemberId = w.lapsed;
+    let outsider = aug1.actor(outsider).await.unwrap();
+    assert!(matches!(
+        aug1.propose_motion(&outsider, branch_motions[0].0, &oppose("Mine"))
+            .await,
+        Err(AppError::Forbidden(_))
+    ));
+    deliver_all(&w, at(2017, 8, 1, 12)).await;
+
+    let meeting_day = app_at(&w, at(2017, 8, 20, 18));
+    let secretary = meeting_day.actor(w.secretary).await.unwrap();
+    for (meeting, motion) in &branch_motions {
+        let view = meeting_day
+            .meeting_view(&secretary, *meeting)
+            .await
+            .unwrap();
+        assert_eq!(
+            view.convening.properly_convened,
+            Some(true),
+            "{}",
+            view.convening.explanation
+        );
+        // Everyone entitled to vote is there.
+        let voters = w.store.meeting_voters(*meeting).await.unwrap();
+        for m in &voters {
+            meeting_day
+                .check_in(&secretary, *meeting, Some(*m))
+                .await
+                .unwrap();
+        }
+        let n = u32::try_from(voters.len()).unwrap();
+        let result = meeting_day
+            .record_vote(&secretary, *motion, n - 1, 1, 0, None)
+            .await
+            .unwrap();
+        assert!(matches!(result, MotionResult::Adopted(_)), "{result:?}");
+        meeting_day
+            .publish_motion(&secretary, *motion)
+            .await
+            .unwrap();
+    }
+    // A second vote on a decided motion is refused and changes nothing.
+    assert!(matches!(
+        meeting_day
+            .record_vote(&secretary, branch_motions[0].1, 0, 9, 0, None)
+            .await,
+        Err(AppError::Conflict { .. })
+    ));
+    let tally = meeting_day.matter_tally("constitution-2017").await.unwrap();
+    assert_eq!((tally.oppose, tally.support, tally.branches), (2, 0, 2));
+    assert_eq!(tally.by_region.len(), 1);
+    assert_eq!(tally.by_region[0].1, "London");
+    assert_eq!(tally.by_region[0].2, 2);
+    let statements = meeting_day.statements_of(w.southwark).await.unwrap();
+    assert_eq!(statements.len(), 1);
+    assert_eq!(statements[0].motion.title, "Oppose the new constitution");
+}
