@@ -7,6 +7,7 @@
 
 mod constitution;
 mod events;
+mod meetings;
 mod members;
 mod rolls;
 mod session;
@@ -52,6 +53,7 @@ use crate::error::{ErrorBody, ErrorDetail, WebError};
         (name = "units", description = "The organisation's structure"),
         (name = "events", description = "The governance record"),
         (name = "constitution", description = "The constitution, members' rights and amendments"),
+        (name = "meetings", description = "Meetings, notice, attendance, motions and their outcomes; published statements"),
         (name = "rolls", description = "Frozen rolls for meetings and ballots, and challenges to them"),
     )
 )]
@@ -93,6 +95,14 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(constitution::amendment))
         .routes(routes!(constitution::impact))
         .routes(routes!(constitution::record_decision))
+        .routes(routes!(meetings::list, meetings::call))
+        .routes(routes!(meetings::get))
+        .routes(routes!(meetings::check_in))
+        .routes(routes!(meetings::propose))
+        .routes(routes!(meetings::vote))
+        .routes(routes!(meetings::publish))
+        .routes(routes!(meetings::statements))
+        .routes(routes!(meetings::matter))
         .routes(routes!(rolls::list, rolls::freeze))
         .routes(routes!(rolls::get))
         .routes(routes!(rolls::entries))

@@ -1,0 +1,331 @@
+//! Meetings and what they decide: calling a meeting (the constitution sets its notice, quorum
+//! and roll), its page data (properly convened or not, and why), check-in, motions, the
+//! tellers' count with the outcome the constitution gives it, and publication. Published
+//! statements and the national tally on a matter are public: no sign-in needed.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use charter_app::meetings::MeetingRequest;
+use charter_domain::{MemberId, UnitId};
+use charter_rules::MotionResult;
+use charter_store::NewMotion;
+
+use super::ApiPath;
+use super::wire::{
+    CheckInRequest, ClauseReason, MatterTallyBody, Meeting, MeetingCalled, MeetingDetail,
+    MeetingRequestBody, MeetingsQuery, MotionProposed, MotionRequest, RegionTally, Statement,
+    VoteOutcome, VoteRequest,
+};
+use crate::AppState;
+use crate::error::{ApiJson, ApiQuery, ApiResult, ErrorBody};
+use crate::session::ApiUser;
+
+/// Meetings, soonest first; every signed-in member may see them.
+#[utoipa::path(
+    get,
+    path = "/api/v1/meetings",
+    operation_id = "list_meetings",
+    tag = "meetings",
+    security(("session" = [])),
+    params(MeetingsQuery),
+    responses(
+        (status = 200, body = Vec<Meeting>),
+        (status = 400, description = "A query parameter does not fit", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    _user: ApiUser,
+    ApiQuery(q): ApiQuery<MeetingsQuery>,
+) -> ApiResult<Json<Vec<Meeting>>> {
+    let from = q.upcoming.unwrap_or(false).then(|| state.app.clock.now());
+    let list = state.app.meetings(q.unit.map(UnitId), from).await?;
+    Ok(Json(list.iter().map(Meeting::from).collect()))
+}
+
+/// Call a meeting. Notices go to everyone the constitution entitles to attend. Calling on
+/// less notice than the constitution requires is allowed but answered with `short_notice`:
+/// the meeting will not be properly convened and its votes will not bind.
+#[utoipa::path(
+    post,
+    path = "/api/v1/meetings",
+    operation_id = "call_meeting",
+    tag = "meetings",
+    security(("session" = [])),
+    request_body = MeetingRequestBody,
+    responses(
+        (status = 201, body = MeetingCalled),
+        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "No office of the caller may call this body's meetings", body = ErrorBody),
+        (status = 422, description = "A field is invalid; `fields` names each", body = ErrorBody),
+    )
+)]
+pub async fn call(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiJson(req): ApiJson<MeetingRequestBody>,
+) -> ApiResult<(StatusCode, Json<MeetingCalled>)> {
+    let called = state
+        .app
+        .call_meeting(
+            &user.actor,
+            &MeetingRequest {
+                body: req.body,
+                unit: req.unit_id.map(UnitId),
+                kind: req.kind,
+                title: req.title,
+                starts_at: Some(req.starts_at),
+                ends_at: req.ends_at,
+                mode: req.mode,
+                place: req.place,
+                online_url: req.online_url,
+                agenda: req.agenda,
+            },
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(MeetingCalled {
+            id: called.id,
+            invited: called.invited,
+            short_notice: called.short_notice,
+        }),
+    ))
+}
+
+/// One meeting: properly convened or not (with the clause), quorum, attendance, motions and
+/// the caller's place on its roll.
+#[utoipa::path(
+    get,
+    path = "/api/v1/meetings/{id}",
+    operation_id = "get_meeting",
+    tag = "meetings",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "Meeting id")),
+    responses(
+        (status = 200, body = MeetingDetail),
+        (status = 400, description = "The id is not a number", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "No such meeting", body = ErrorBody),
+    )
+)]
+pub async fn get(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<MeetingDetail>> {
+    let v = state.app.meeting_view(&user.actor, id).await?;
+    Ok(Json((&v).into()))
+}
+
+/// Check in: yourself, or (officers running the meeting) a member on its roll. Open from an
+/// hour before the start until the end.
+#[utoipa::path(
+    post,
+    path = "/api/v1/meetings/{id}/attendance",
+    operation_id = "check_in",
+    tag = "meetings",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "Meeting id")),
+    request_body = CheckInRequest,
+    responses(
+        (status = 204, description = "Checked in"),
+        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not on the roll, or not an officer of the meeting", body = ErrorBody),
+        (status = 404, description = "No such meeting", body = ErrorBody),
+        (status = 409, description = "Already checked in, or check-in is not open", body = ErrorBody),
+    )
+)]
+pub async fn check_in(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<CheckInRequest>,
+) -> ApiResult<StatusCode> {
+    state
+        .app
+        .check_in(&user.actor, id, req.member_id.map(MemberId))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Propose a motion to a meeting that has not started (members with the right to propose).
+#[utoipa::path(
+    post,
+    path = "/api/v1/meetings/{id}/motions",
+    operation_id = "propose_motion",
+    tag = "meetings",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "Meeting id")),
+    request_body = MotionRequest,
+    responses(
+        (status = 201, body = MotionProposed),
+        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "The caller may not propose here; the message cites the clause", body = ErrorBody),
+        (status = 404, description = "No such meeting", body = ErrorBody),
+        (status = 409, description = "The meeting has started", body = ErrorBody),
+        (status = 422, description = "A field is invalid", body = ErrorBody),
+    )
+)]
+pub async fn propose(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<MotionRequest>,
+) -> ApiResult<(StatusCode, Json<MotionProposed>)> {
+    let motion = NewMotion {
+        meeting: id,
+        kind: req.kind,
+        title: req.title,
+        text: req.text,
+        matter: req.matter,
+        position: req.position,
+        proposed_by: None,
+        seconded_by: req.seconded_by_id.map(MemberId),
+    };
+    let id = state.app.propose_motion(&user.actor, id, &motion).await?;
+    Ok((StatusCode::CREATED, Json(MotionProposed { id })))
+}
+
+/// Record the tellers' count on a motion. The constitution in force on the meeting's day
+/// decides: adopted, rejected, or not binding with every failing clause.
+#[utoipa::path(
+    post,
+    path = "/api/v1/motions/{id}/vote",
+    operation_id = "record_vote",
+    tag = "meetings",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "Motion id")),
+    request_body = VoteRequest,
+    responses(
+        (status = 200, body = VoteOutcome),
+        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an officer running the meeting", body = ErrorBody),
+        (status = 404, description = "No such motion", body = ErrorBody),
+        (status = 409, description = "Already decided, or the meeting has not started", body = ErrorBody),
+    )
+)]
+pub async fn vote(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<VoteRequest>,
+) -> ApiResult<Json<VoteOutcome>> {
+    let result = state
+        .app
+        .record_vote(
+            &user.actor,
+            id,
+            req.votes_for,
+            req.votes_against,
+            req.abstentions,
+            req.present,
+        )
+        .await?;
+    let reason = |f: &charter_rules::Failure| ClauseReason {
+        clause: f.clause.as_ref().map(|c| c.as_str().to_string()),
+        reason: f.reason.clone(),
+    };
+    Ok(Json(match &result {
+        MotionResult::Adopted(_) => VoteOutcome {
+            outcome: "adopted".into(),
+            reasons: Vec::new(),
+        },
+        MotionResult::Rejected(f) => VoteOutcome {
+            outcome: "rejected".into(),
+            reasons: vec![reason(f)],
+        },
+        MotionResult::NotBinding(nb) => VoteOutcome {
+            outcome: "not-binding".into(),
+            reasons: nb.failures.iter().map(reason).collect(),
+        },
+    }))
+}
+
+/// Publish an adopted motion as its unit's public statement.
+#[utoipa::path(
+    post,
+    path = "/api/v1/motions/{id}/publication",
+    operation_id = "publish_motion",
+    tag = "meetings",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "Motion id")),
+    responses(
+        (status = 204, description = "Published"),
+        (status = 400, description = "The id is not a number", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an officer of the meeting's unit", body = ErrorBody),
+        (status = 404, description = "No such motion", body = ErrorBody),
+        (status = 409, description = "Not adopted, or already published", body = ErrorBody),
+    )
+)]
+pub async fn publish(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<StatusCode> {
+    state.app.publish_motion(&user.actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A unit's published statements, newest first. Public.
+#[utoipa::path(
+    get,
+    path = "/api/v1/units/{id}/statements",
+    operation_id = "list_statements",
+    tag = "meetings",
+    params(("id" = i64, Path, description = "Unit id")),
+    responses(
+        (status = 200, body = Vec<Statement>),
+        (status = 400, description = "The id is not a number", body = ErrorBody),
+    )
+)]
+pub async fn statements(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Vec<Statement>>> {
+    let list = state.app.statements_of(UnitId(id)).await?;
+    Ok(Json(list.iter().map(Statement::from).collect()))
+}
+
+/// Branches' published motions on a national matter, added up nationally and by region. Public.
+#[utoipa::path(
+    get,
+    path = "/api/v1/matters/{matter}",
+    operation_id = "get_matter_tally",
+    tag = "meetings",
+    params(("matter" = String, Path, description = "Matter key, e.g. constitution-2017")),
+    responses(
+        (status = 200, body = MatterTallyBody),
+        (status = 422, description = "Not a matter key", body = ErrorBody),
+    )
+)]
+pub async fn matter(
+    State(state): State<AppState>,
+    ApiPath(matter): ApiPath<String>,
+) -> ApiResult<Json<MatterTallyBody>> {
+    let t = state.app.matter_tally(&matter).await?;
+    Ok(Json(MatterTallyBody {
+        matter: t.matter,
+        branches: t.branches,
+        oppose: t.oppose,
+        support: t.support,
+        by_region: t
+            .by_region
+            .iter()
+            .map(|(id, name, o, s)| RegionTally {
+                region_id: id.map(|u| u.0),
+                region: name.clone(),
+                oppose: *o,
+                support: *s,
+            })
+            .collect(),
+        statements: t.motions.iter().map(Statement::from).collect(),
+    }))
+}

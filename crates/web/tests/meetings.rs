@@ -1,0 +1,187 @@
+//! Meetings over HTTP on both backends: officers call meetings of their own units only; the
+//! constitution sets the notice and says when a meeting falls short; members propose motions
+//! to meetings of their branch; bad input is a 4xx that changes nothing; published
+//! statements and the national tally need no sign-in.
+
+mod common;
+
+use charter_domain::UnitId;
+use common::{BRANCH_SECRETARY, MEMBER, NATIONAL, TREASURER, TestApp};
+use serde_json::json;
+
+async fn unit_id(app: &TestApp, slug: &str) -> UnitId {
+    let units = app.store().units().await.unwrap();
+    units.iter().find(|u| u.slug == slug).unwrap().id
+}
+
+fn in_days(days: i64) -> String {
+    (common::now() + chrono::Duration::days(days)).to_rfc3339()
+}
+
+both_backends!(officers_call_meetings_of_their_units, |app| async move {
+    let southwark = unit_id(&app, "southwark").await;
+    let havering = unit_id(&app, "havering").await;
+    let body = |unit: UnitId, days: i64| {
+        json!({
+            "body": "branch-meeting",
+            "unit_id": unit.0,
+            "kind": "general-meeting",
+            "title": "General meeting",
+            "starts_at": in_days(days),
+            "mode": "physical",
+            "place": "Community hall",
+            "agenda": "1. Branch business",
+        })
+    };
+    let secretary = app.sign_in(BRANCH_SECRETARY).await;
+    let events = app.store().events(0, 100_000).await.unwrap().len();
+    assert_eq!(
+        secretary
+            .post_json("/api/v1/meetings", &body(havering, 20))
+            .await
+            .status,
+        403
+    );
+    let member = app.sign_in(MEMBER).await;
+    assert_eq!(
+        member
+            .post_json("/api/v1/meetings", &body(southwark, 20))
+            .await
+            .status,
+        403
+    );
+    let treasurer = app.sign_in(TREASURER).await;
+    assert_eq!(
+        treasurer
+            .post_json("/api/v1/meetings", &body(havering, 20))
+            .await
+            .status,
+        403,
+        "a treasurer does not call meetings"
+    );
+    let bad = secretary
+        .post_json(
+            "/api/v1/meetings",
+            &json!({
+                "body": "branch-meeting",
+                "unit_id": southwark.0,
+                "kind": "picnic",
+                "title": "",
+                "starts_at": in_days(-1),
+                "mode": "online",
+                "online_url": "ftp://x",
+            }),
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.text());
+    let fields = bad.json()["error"]["fields"].clone();
+    for f in ["kind", "title", "starts_at", "online_url"] {
+        assert!(fields.get(f).is_some(), "{f} missing from {fields}");
+    }
+    let unknown = secretary
+        .post_json("/api/v1/meetings", &json!({"title": "x", "colour": "red"}))
+        .await;
+    assert_eq!(unknown.status, 400);
+    assert_eq!(
+        app.store().events(0, 100_000).await.unwrap().len(),
+        events,
+        "refused and invalid calls write nothing"
+    );
+
+    let ok = secretary
+        .post_json("/api/v1/meetings", &body(southwark, 20))
+        .await;
+    assert_eq!(ok.status, 201, "{}", ok.text());
+    let called = ok.json();
+    assert!(called["invited"].as_u64().unwrap() > 0);
+    assert!(called["short_notice"].is_null());
+    let id = called["id"].as_i64().unwrap();
+    let short = secretary
+        .post_json("/api/v1/meetings", &body(southwark, 3))
+        .await;
+    assert_eq!(short.status, 201, "{}", short.text());
+    let warning = short.json()["short_notice"].as_str().unwrap().to_string();
+    assert!(warning.contains("clear days"), "{warning}");
+
+    // Every member sees it, and their own place on the roll.
+    let detail = member.get(&format!("/api/v1/meetings/{id}")).await;
+    assert_eq!(detail.status, 200, "{}", detail.text());
+    let d = detail.json();
+    assert_eq!(d["meeting"]["title"], json!("General meeting"));
+    assert!(
+        d["properly_convened"].is_null(),
+        "notices not yet delivered"
+    );
+    assert!(d["convening"].as_str().unwrap().contains("clause"), "{d}");
+    assert!(
+        !d["may_vote"].is_null(),
+        "the member is on their branch's roll"
+    );
+    let list = member.get("/api/v1/meetings?upcoming=true").await;
+    assert_eq!(list.status, 200);
+    assert!(list.json().as_array().unwrap().len() >= 2);
+    assert_eq!(member.get("/api/v1/meetings/999999").await.status, 404);
+
+    // The member proposes a motion; an empty one is refused; check-in is not open yet.
+    let motion = json!({
+        "kind": "ordinary-motion",
+        "title": "Oppose the new constitution",
+        "text": "This branch opposes the constitution and calls for its repeal.",
+        "matter": "constitution-2017",
+        "position": "oppose",
+    });
+    let proposed = member
+        .post_json(&format!("/api/v1/meetings/{id}/motions"), &motion)
+        .await;
+    assert_eq!(proposed.status, 201, "{}", proposed.text());
+    let empty = member
+        .post_json(
+            &format!("/api/v1/meetings/{id}/motions"),
+            &json!({"kind": "ordinary-motion", "title": "", "text": ""}),
+        )
+        .await;
+    assert_eq!(empty.status, 422);
+    let early = member
+        .post_json(&format!("/api/v1/meetings/{id}/attendance"), &json!({}))
+        .await;
+    assert_eq!(early.status, 409, "{}", early.text());
+    let motion_id = proposed.json()["id"].as_i64().unwrap();
+    let vote = secretary
+        .post_json(
+            &format!("/api/v1/motions/{motion_id}/vote"),
+            &json!({"votes_for": 10, "votes_against": 2}),
+        )
+        .await;
+    assert_eq!(
+        vote.status,
+        409,
+        "the meeting has not started: {}",
+        vote.text()
+    );
+    assert_eq!(
+        member
+            .post_json(
+                &format!("/api/v1/motions/{motion_id}/vote"),
+                &json!({"votes_for": 10, "votes_against": 2}),
+            )
+            .await
+            .status,
+        403
+    );
+
+    // Public: statements and the tally, without signing in.
+    let anonymous = app.client();
+    let tally = anonymous.get("/api/v1/matters/constitution-2017").await;
+    assert_eq!(tally.status, 200, "{}", tally.text());
+    assert!(tally.json()["branches"].as_u64().unwrap() > 0);
+    let statements = anonymous
+        .get(&format!("/api/v1/units/{}/statements", southwark.0))
+        .await;
+    assert_eq!(statements.status, 200);
+    assert_eq!(anonymous.get("/api/v1/meetings").await.status, 401);
+    let national = app.sign_in(NATIONAL).await;
+    assert_eq!(
+        national.get(&format!("/api/v1/meetings/{id}")).await.status,
+        200
+    );
+});
