@@ -185,3 +185,91 @@ both_backends!(officers_call_meetings_of_their_units, |app| async move {
         200
     );
 });
+
+both_backends!(the_meeting_pages_call_show_and_publish, |app| async move {
+    let southwark = unit_id(&app, "southwark").await;
+    let secretary = app.sign_in(BRANCH_SECRETARY).await;
+    let csrf = secretary.csrf_token().unwrap();
+    let page = secretary.get("/meetings").await;
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("Call a meeting"));
+    let start = (common::now() + chrono::Duration::days(20))
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let unit = southwark.0.to_string();
+    let fields = |starts: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("body", "branch-meeting".to_string()),
+            ("unit", unit.clone()),
+            ("kind", "general-meeting".to_string()),
+            ("title", "Southwark general meeting".to_string()),
+            ("starts_at", starts.to_string()),
+            ("mode", "physical".to_string()),
+            ("place", "Library".to_string()),
+        ]
+    };
+    let as_refs = |v: &[(&'static str, String)]| -> Vec<(&'static str, String)> { v.to_vec() };
+    let bad = as_refs(&fields("next tuesday"));
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = secretary.post_form("/meetings", &bad).await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    assert!(res.text().contains("is not a date and time"));
+    let good = as_refs(&fields(&start));
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = secretary.post_form("/meetings", &good).await;
+    assert_eq!(res.status, 303, "{}", res.text());
+    let location = res.header("location").unwrap().to_string();
+    assert!(location.contains("saved=called"), "{location}");
+    let page = secretary.get(&location).await.text();
+    assert!(page.contains("Properly convened"), "{page}");
+    assert!(page.contains("not yet known"), "{page}");
+    let path = location.split('?').next().unwrap().to_string();
+
+    let member = app.sign_in(MEMBER).await;
+    let page = member.get(&path).await.text();
+    assert!(page.contains("On the roll"), "{page}");
+    assert!(page.contains("Propose a motion"), "{page}");
+    let mcsrf = member.csrf_token().unwrap();
+    let res = member
+        .post_form(
+            &format!("{path}/motions"),
+            &[
+                ("csrf", &mcsrf),
+                ("kind", "ordinary-motion"),
+                ("title", ""),
+                ("text", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    assert!(res.text().contains("The motion was not proposed"));
+    let res = member
+        .post_form(
+            &format!("{path}/motions"),
+            &[
+                ("csrf", &mcsrf),
+                ("kind", "ordinary-motion"),
+                ("title", "Oppose the new constitution"),
+                ("text", "This branch opposes it."),
+                ("matter", "constitution-2017"),
+                ("position", "oppose"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.text());
+    let page = member.get(&path).await.text();
+    assert!(page.contains("1. Oppose the new constitution"), "{page}");
+
+    // The public pages need no sign-in.
+    let anonymous = app.client();
+    let tally = anonymous.get("/matters/constitution-2017").await;
+    assert_eq!(tally.status, 200, "{}", tally.text());
+    assert!(tally.text().contains("branches oppose"));
+    let statements = anonymous
+        .get(&format!("/units/{}/statements", southwark.0))
+        .await;
+    assert_eq!(statements.status, 200);
+    assert_eq!(anonymous.get("/units/999999/statements").await.status, 404);
+    assert_eq!(anonymous.get("/matters/Not%20A%20Key").await.status, 422);
+});

@@ -9,6 +9,7 @@ mod auth;
 mod constitution;
 mod forms;
 mod me;
+mod meetings;
 mod members;
 mod rolls;
 mod rules_view;
@@ -67,6 +68,14 @@ pub fn router() -> Router<AppState> {
             post(members::verify_affiliation),
         )
         .route("/members/{id}/transfer", post(members::transfer))
+        .route("/meetings", get(meetings::meetings).post(meetings::call))
+        .route("/meetings/{id}", get(meetings::meeting))
+        .route("/meetings/{id}/attendance", post(meetings::check_in))
+        .route("/meetings/{id}/motions", post(meetings::propose))
+        .route("/motions/{id}/vote", post(meetings::vote))
+        .route("/motions/{id}/publication", post(meetings::publish))
+        .route("/units/{id}/statements", get(meetings::statements))
+        .route("/matters/{matter}", get(meetings::matter))
         .route("/rolls", get(rolls::rolls).post(rolls::freeze))
         .route("/rolls/{id}", get(rolls::roll))
         .route("/rolls/{id}/names", get(rolls::names))

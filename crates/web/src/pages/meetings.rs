@@ -1,0 +1,771 @@
+//! Meeting pages: the list with a form to call one, a meeting with "properly convened: yes or
+//! no, and why", notices, quorum, check-in, motions with their outcomes and the officers'
+//! forms; and the public pages — a unit's statements and the national tally on a matter —
+//! that need no sign-in.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use charter_app::AppError;
+use charter_app::meetings::{MeetingRequest, MeetingView};
+use charter_domain::{MemberId, Power, UnitId, UnitKind};
+use charter_store::{MeetingRecord, NewMotion};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::Deserialize;
+
+use super::forms::Errors;
+use super::view::time;
+use super::{
+    Layout, PageForm, PagePath, PageQuery, app_error, error_page, not_found, parse_id, render,
+};
+use crate::AppState;
+use crate::session::{CurrentSession, OptionalUser, PageUser, check_csrf};
+
+const CALL_FIELDS: &[&str] = &[
+    "body",
+    "unit",
+    "kind",
+    "title",
+    "starts_at",
+    "ends_at",
+    "mode",
+    "place",
+    "online_url",
+    "agenda",
+];
+const MOTION_FIELDS: &[&str] = &["kind", "title", "text", "matter", "position"];
+const VOTE_FIELDS: &[&str] = &["votes_for", "votes_against", "abstentions", "present"];
+
+fn field_errors(err: AppError) -> Result<BTreeMap<String, String>, AppError> {
+    match err {
+        AppError::Invalid(f) => Ok(f.0),
+        AppError::Conflict { field, message } => Ok(BTreeMap::from([(field, message)])),
+        other => Err(other),
+    }
+}
+
+fn status_for(errors: &[&Errors]) -> StatusCode {
+    if errors.iter().any(|e| e.any()) {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    }
+}
+
+/// A `datetime-local` value (taken as UTC, which the form says) or a message.
+fn parse_local(raw: &str) -> Result<Option<DateTime<Utc>>, String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S"))
+        .map(|t| Some(t.and_utc()))
+        .map_err(|_| format!("'{raw}' is not a date and time; write it as 2027-03-14T19:00"))
+}
+
+pub struct MeetingRow {
+    pub id: i64,
+    pub title: String,
+    pub when: String,
+    pub body: String,
+    pub upcoming: bool,
+}
+
+fn meeting_row(m: &MeetingRecord, now: DateTime<Utc>) -> MeetingRow {
+    MeetingRow {
+        id: m.id,
+        title: m.title.clone(),
+        when: time(m.starts_at),
+        body: m.body.replace('-', " "),
+        upcoming: m.starts_at > now,
+    }
+}
+
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct CallForm {
+    pub csrf: String,
+    pub body: String,
+    pub unit: String,
+    pub kind: String,
+    pub title: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub mode: String,
+    pub place: String,
+    pub online_url: String,
+    pub agenda: String,
+}
+
+#[derive(Template)]
+#[template(path = "meetings.html")]
+struct MeetingsPage {
+    layout: Layout,
+    upcoming: Vec<MeetingRow>,
+    past: Vec<MeetingRow>,
+    may_call: bool,
+    bodies: Vec<Choice>,
+    kinds: Vec<Choice>,
+    units: Vec<Choice>,
+    form: CallForm,
+    errors: Errors,
+}
+
+async fn meetings_page(
+    state: &AppState,
+    session: &CurrentSession,
+    form: CallForm,
+    errors: Errors,
+) -> Response {
+    let app = &state.app;
+    let now = app.clock.now();
+    let all = match app.meetings(None, None).await {
+        Ok(m) => m,
+        Err(e) => return app_error(session, e),
+    };
+    let (mut upcoming, mut past): (Vec<MeetingRow>, Vec<MeetingRow>) = all
+        .iter()
+        .map(|m| meeting_row(m, now))
+        .partition(|r| r.upcoming);
+    past.reverse();
+    upcoming.truncate(200);
+    past.truncate(200);
+    let may_call = !session.actor.scope_roots(Power::CallMeetings).is_empty();
+    let mut bodies = Vec::new();
+    let mut kinds = Vec::new();
+    let mut units = Vec::new();
+    if may_call {
+        let choice = |value: &str, label: String, current: &str| Choice {
+            value: value.to_string(),
+            label,
+            selected: current == value,
+        };
+        for (v, l) in [
+            ("branch-meeting", "Branch general meeting"),
+            ("regional-meeting", "Regional meeting"),
+            ("conference", "Conference"),
+        ] {
+            bodies.push(choice(v, l.to_string(), &form.body));
+        }
+        if let Ok((_, c)) = app.constitution_in_force(app.today()).await {
+            for (_, b) in c.bodies().filter(|(_, b)| b.is_committee()) {
+                bodies.push(choice(b.key.as_str(), b.name.clone(), &form.body));
+            }
+            for k in [
+                "general-meeting",
+                "committee-meeting",
+                "special-conference",
+                "annual-conference",
+            ] {
+                if let Ok(key) = charter_rules::Key::parse(k)
+                    && let Some((clause, n)) = c.notice_for(&key)
+                {
+                    kinds.push(choice(
+                        k,
+                        format!(
+                            "{} ({} clear days' notice, clause {clause})",
+                            key.words(),
+                            n.clear_days
+                        ),
+                        &form.kind,
+                    ));
+                }
+            }
+        }
+        if let (Ok(tree), Ok(all)) = (app.tree().await, app.store.units().await) {
+            let mut list: Vec<Choice> = all
+                .iter()
+                .filter(|u| matches!(u.kind, UnitKind::Branch | UnitKind::Region))
+                .filter(|u| session.actor.may(Power::CallMeetings, u.id, &tree))
+                .map(|u| {
+                    choice(
+                        &u.id.0.to_string(),
+                        format!("{} ({})", u.name, u.kind.as_str()),
+                        &form.unit,
+                    )
+                })
+                .collect();
+            list.sort_by(|a, b| a.label.cmp(&b.label));
+            units = list;
+        }
+    }
+    render(
+        status_for(&[&errors]),
+        &MeetingsPage {
+            layout: Layout::new("Meetings", Some(session), "meetings"),
+            upcoming,
+            past,
+            may_call,
+            bodies,
+            kinds,
+            units,
+            form,
+            errors,
+        },
+    )
+}
+
+pub async fn meetings(State(state): State<AppState>, PageUser(session): PageUser) -> Response {
+    meetings_page(
+        &state,
+        &session,
+        CallForm::default(),
+        Errors::none("cm-", CALL_FIELDS),
+    )
+    .await
+}
+
+pub async fn call(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    headers: HeaderMap,
+    PageForm(form): PageForm<CallForm>,
+) -> Response {
+    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
+        return error_page(Some(&session), e);
+    }
+    let mut errs = BTreeMap::new();
+    let starts = parse_local(&form.starts_at).unwrap_or_else(|m| {
+        errs.insert("starts_at".to_string(), m);
+        None
+    });
+    let ends = parse_local(&form.ends_at).unwrap_or_else(|m| {
+        errs.insert("ends_at".to_string(), m);
+        None
+    });
+    let unit = match form.unit.trim() {
+        "" => None,
+        raw => match raw.parse::<i64>() {
+            Ok(id) => Some(UnitId(id)),
+            Err(_) => {
+                errs.insert("unit".into(), "choose a unit from the list".into());
+                None
+            }
+        },
+    };
+    if !errs.is_empty() {
+        return meetings_page(
+            &state,
+            &session,
+            form,
+            Errors::new("cm-", CALL_FIELDS, errs),
+        )
+        .await;
+    }
+    let blank = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+    let req = MeetingRequest {
+        body: form.body.clone(),
+        unit,
+        kind: form.kind.clone(),
+        title: form.title.clone(),
+        starts_at: starts,
+        ends_at: ends,
+        mode: form.mode.clone(),
+        place: blank(&form.place),
+        online_url: blank(&form.online_url),
+        agenda: form.agenda.clone(),
+    };
+    match state.app.call_meeting(&session.actor, &req).await {
+        Ok(c) => {
+            let flag = if c.short_notice.is_some() {
+                "short"
+            } else {
+                "called"
+            };
+            Redirect::to(&format!("/meetings/{}?saved={flag}", c.id)).into_response()
+        }
+        Err(e) => match field_errors(e) {
+            Ok(errs) => {
+                meetings_page(
+                    &state,
+                    &session,
+                    form,
+                    Errors::new("cm-", CALL_FIELDS, errs),
+                )
+                .await
+            }
+            Err(e) => app_error(&session, e),
+        },
+    }
+}
+
+pub struct MotionView {
+    pub id: i64,
+    pub number: i64,
+    pub title: String,
+    pub text: String,
+    pub kind: String,
+    pub state: String,
+    pub state_class: &'static str,
+    pub votes: String,
+    pub reasons: Vec<(String, String)>,
+    pub published: bool,
+    pub matter: String,
+}
+
+fn motion_view(m: &charter_store::MotionRecord) -> MotionView {
+    let reasons: Vec<(String, String)> = m
+        .failures_json
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok())
+        .unwrap_or_default();
+    MotionView {
+        id: m.id,
+        number: m.number,
+        title: m.title.clone(),
+        text: m.text.clone(),
+        kind: m.kind.replace('-', " "),
+        state: m.state.replace('-', " "),
+        state_class: match m.state.as_str() {
+            "adopted" => "yes",
+            "rejected" | "not-binding" => "no",
+            _ => "",
+        },
+        votes: match (m.votes_for, m.votes_against, m.abstentions) {
+            (Some(f), Some(a), Some(ab)) => format!("{f} for, {a} against, {ab} abstaining"),
+            _ => String::new(),
+        },
+        reasons,
+        published: m.published,
+        matter: match (&m.matter, &m.position) {
+            (Some(mt), Some(p)) => format!("{p}s {mt}"),
+            _ => String::new(),
+        },
+    }
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct MotionForm {
+    pub csrf: String,
+    pub kind: String,
+    pub title: String,
+    pub text: String,
+    pub matter: String,
+    pub position: String,
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct VoteForm {
+    pub csrf: String,
+    pub meeting: String,
+    pub votes_for: String,
+    pub votes_against: String,
+    pub abstentions: String,
+    pub present: String,
+}
+
+#[derive(Template)]
+#[template(path = "meeting.html")]
+struct MeetingPage {
+    layout: Layout,
+    v: MeetingView,
+    when: String,
+    ends: String,
+    convened_class: &'static str,
+    convened_word: &'static str,
+    quorate: Option<bool>,
+    notice_total: i64,
+    motions: Vec<MotionView>,
+    check_in_open: bool,
+    started: bool,
+    notice: Option<String>,
+    motion_form: MotionForm,
+    motion_errors: Errors,
+    vote_errors: Errors,
+    vote_for: i64,
+}
+
+struct Input {
+    notice: Option<String>,
+    motion_form: MotionForm,
+    motion_errors: Errors,
+    vote_errors: Errors,
+    vote_for: i64,
+}
+
+impl Input {
+    fn plain(notice: Option<String>) -> Self {
+        Input {
+            notice,
+            motion_form: MotionForm::default(),
+            motion_errors: Errors::none("mo-", MOTION_FIELDS),
+            vote_errors: Errors::none("vo-", VOTE_FIELDS),
+            vote_for: 0,
+        }
+    }
+}
+
+async fn meeting_page(
+    state: &AppState,
+    session: &CurrentSession,
+    id: i64,
+    input: Input,
+) -> Response {
+    let v = match state.app.meeting_view(&session.actor, id).await {
+        Ok(v) => v,
+        Err(AppError::NotFound(_)) => return not_found(Some(session), "meeting"),
+        Err(e) => return app_error(session, e),
+    };
+    let now = state.app.clock.now();
+    let m = &v.meeting;
+    let (convened_class, convened_word) = match v.convening.properly_convened {
+        Some(true) => ("yes", "yes"),
+        Some(false) => ("no", "no"),
+        None => ("", "not yet known"),
+    };
+    let quorate = v
+        .quorum
+        .as_ref()
+        .map(|q| v.present_voting >= i64::from(q.1));
+    let page = MeetingPage {
+        layout: Layout::new(m.title.clone(), Some(session), "meetings"),
+        when: time(m.starts_at),
+        ends: time(m.ends_at),
+        convened_class,
+        convened_word,
+        quorate,
+        notice_total: v.notices.queued + v.notices.sent + v.notices.failed,
+        motions: v.motions.iter().map(motion_view).collect(),
+        check_in_open: now >= m.starts_at - chrono::Duration::hours(1) && now <= m.ends_at,
+        started: now >= m.starts_at,
+        notice: input.notice,
+        motion_form: input.motion_form,
+        vote_errors: input.vote_errors,
+        vote_for: input.vote_for,
+        v,
+        motion_errors: input.motion_errors,
+    };
+    let status = status_for(&[&page.motion_errors, &page.vote_errors]);
+    render(status, &page)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SavedQuery {
+    pub saved: String,
+}
+
+pub async fn meeting(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    PagePath(raw): PagePath<String>,
+    PageQuery(q): PageQuery<SavedQuery>,
+) -> Response {
+    let Some(id) = parse_id(&raw) else {
+        return not_found(Some(&session), "meeting");
+    };
+    let notice = match q.saved.as_str() {
+        "called" => Some("The meeting is called and its notices are being sent.".to_string()),
+        "short" => Some(
+            "The meeting is called, but on less notice than the constitution requires: it will not be properly convened and its votes will not bind."
+                .to_string(),
+        ),
+        "checked-in" => Some("Checked in.".to_string()),
+        "proposed" => Some("Your motion is on the agenda.".to_string()),
+        "voted" => Some("The vote is recorded with its outcome.".to_string()),
+        "published" => Some("The decision is published on the unit's public page.".to_string()),
+        _ => None,
+    };
+    meeting_page(&state, &session, id, Input::plain(notice)).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CheckInForm {
+    pub csrf: String,
+    pub member: String,
+}
+
+pub async fn check_in(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    headers: HeaderMap,
+    PagePath(raw): PagePath<String>,
+    PageForm(form): PageForm<CheckInForm>,
+) -> Response {
+    let Some(id) = parse_id(&raw) else {
+        return not_found(Some(&session), "meeting");
+    };
+    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
+        return error_page(Some(&session), e);
+    }
+    let member = parse_id(&form.member).map(MemberId);
+    match state.app.check_in(&session.actor, id, member).await {
+        Ok(()) => Redirect::to(&format!("/meetings/{id}?saved=checked-in")).into_response(),
+        Err(e) => app_error(&session, e),
+    }
+}
+
+pub async fn propose(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    headers: HeaderMap,
+    PagePath(raw): PagePath<String>,
+    PageForm(form): PageForm<MotionForm>,
+) -> Response {
+    let Some(id) = parse_id(&raw) else {
+        return not_found(Some(&session), "meeting");
+    };
+    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
+        return error_page(Some(&session), e);
+    }
+    let blank = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+    let motion = NewMotion {
+        meeting: id,
+        kind: form.kind.clone(),
+        title: form.title.clone(),
+        text: form.text.clone(),
+        matter: blank(&form.matter),
+        position: blank(&form.position),
+        proposed_by: None,
+        seconded_by: None,
+    };
+    match state.app.propose_motion(&session.actor, id, &motion).await {
+        Ok(_) => Redirect::to(&format!("/meetings/{id}?saved=proposed")).into_response(),
+        Err(AppError::NotFound(w)) => not_found(Some(&session), w),
+        Err(AppError::Forbidden(why)) => app_error(&session, AppError::Forbidden(why)),
+        Err(e) => match field_errors(e) {
+            Ok(errs) => {
+                let input = Input {
+                    motion_form: form,
+                    motion_errors: Errors::new("mo-", MOTION_FIELDS, errs),
+                    ..Input::plain(None)
+                };
+                meeting_page(&state, &session, id, input).await
+            }
+            Err(e) => app_error(&session, e),
+        },
+    }
+}
+
+pub async fn vote(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    headers: HeaderMap,
+    PagePath(raw): PagePath<String>,
+    PageForm(form): PageForm<VoteForm>,
+) -> Response {
+    let Some(motion) = parse_id(&raw) else {
+        return not_found(Some(&session), "motion");
+    };
+    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
+        return error_page(Some(&session), e);
+    }
+    let Some(meeting) = parse_id(&form.meeting) else {
+        return not_found(Some(&session), "meeting");
+    };
+    let mut errs = BTreeMap::new();
+    let mut count = |field: &str, raw: &str, required: bool| -> Option<u32> {
+        let raw = raw.trim();
+        if raw.is_empty() && !required {
+            return None;
+        }
+        match raw.parse::<u32>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                errs.insert(
+                    field.to_string(),
+                    format!("'{raw}' is not a whole number of votes"),
+                );
+                None
+            }
+        }
+    };
+    let f = count("votes_for", &form.votes_for, true);
+    let a = count("votes_against", &form.votes_against, true);
+    let ab = count("abstentions", &form.abstentions, false).unwrap_or(0);
+    let present = count("present", &form.present, false);
+    let result = match (f, a) {
+        (Some(f), Some(a)) if errs.is_empty() => state
+            .app
+            .record_vote(&session.actor, motion, f, a, ab, present)
+            .await
+            .map(|_| ()),
+        _ => Err(AppError::Invalid(charter_domain::FieldErrors(errs))),
+    };
+    match result {
+        Ok(()) => Redirect::to(&format!("/meetings/{meeting}?saved=voted")).into_response(),
+        Err(AppError::Forbidden(why)) => app_error(&session, AppError::Forbidden(why)),
+        Err(AppError::NotFound(w)) => not_found(Some(&session), w),
+        Err(e) => match field_errors(e) {
+            Ok(errs) => {
+                let input = Input {
+                    vote_errors: Errors::new("vo-", VOTE_FIELDS, errs),
+                    vote_for: motion,
+                    ..Input::plain(None)
+                };
+                meeting_page(&state, &session, meeting, input).await
+            }
+            Err(e) => app_error(&session, e),
+        },
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PublishForm {
+    pub csrf: String,
+    pub meeting: String,
+}
+
+pub async fn publish(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    headers: HeaderMap,
+    PagePath(raw): PagePath<String>,
+    PageForm(form): PageForm<PublishForm>,
+) -> Response {
+    let Some(motion) = parse_id(&raw) else {
+        return not_found(Some(&session), "motion");
+    };
+    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
+        return error_page(Some(&session), e);
+    }
+    match state.app.publish_motion(&session.actor, motion).await {
+        Ok(()) => match parse_id(&form.meeting) {
+            Some(m) => Redirect::to(&format!("/meetings/{m}?saved=published")).into_response(),
+            None => Redirect::to("/meetings").into_response(),
+        },
+        Err(e) => app_error(&session, e),
+    }
+}
+
+pub struct StatementView {
+    pub title: String,
+    pub text: String,
+    pub meeting: String,
+    pub on: String,
+    pub votes: String,
+}
+
+#[derive(Template)]
+#[template(path = "statements.html")]
+struct StatementsPage {
+    layout: Layout,
+    unit: String,
+    statements: Vec<StatementView>,
+}
+
+fn statement_view(p: &charter_store::PublishedMotion) -> StatementView {
+    StatementView {
+        title: p.motion.title.clone(),
+        text: p.motion.text.clone(),
+        meeting: p.meeting_title.clone(),
+        on: time(p.meeting_on),
+        votes: match (p.motion.votes_for, p.motion.votes_against) {
+            (Some(f), Some(a)) => format!("{f} for, {a} against"),
+            _ => String::new(),
+        },
+    }
+}
+
+/// `/units/{id}/statements`: a unit's published decisions, for anyone.
+pub async fn statements(
+    State(state): State<AppState>,
+    OptionalUser(session): OptionalUser,
+    PagePath(raw): PagePath<String>,
+) -> Response {
+    let Some(id) = parse_id(&raw).map(UnitId) else {
+        return not_found(session.as_ref(), "unit");
+    };
+    let unit = match state.app.store.units().await {
+        Ok(units) => units.into_iter().find(|u| u.id == id),
+        Err(e) => return error_page(session.as_ref(), AppError::from(e).into()),
+    };
+    let Some(unit) = unit else {
+        return not_found(session.as_ref(), "unit");
+    };
+    match state.app.statements_of(id).await {
+        Ok(list) => render(
+            StatusCode::OK,
+            &StatementsPage {
+                layout: Layout::new(
+                    format!("Statements of {}", unit.name),
+                    session.as_ref(),
+                    "statements",
+                ),
+                unit: unit.name,
+                statements: list.iter().map(statement_view).collect(),
+            },
+        ),
+        Err(e) => error_page(session.as_ref(), e.into()),
+    }
+}
+
+pub struct RegionBar {
+    pub name: String,
+    pub oppose: usize,
+    pub support: usize,
+    pub oppose_width: usize,
+    pub support_width: usize,
+}
+
+#[derive(Template)]
+#[template(path = "matter.html")]
+struct MatterPage {
+    layout: Layout,
+    matter: String,
+    branches: usize,
+    oppose: usize,
+    support: usize,
+    regions: Vec<RegionBar>,
+    statements: Vec<StatementView>,
+}
+
+/// `/matters/{matter}`: how many branches oppose or support a national matter, by region.
+pub async fn matter(
+    State(state): State<AppState>,
+    OptionalUser(session): OptionalUser,
+    PagePath(raw): PagePath<String>,
+) -> Response {
+    let t = match state.app.matter_tally(&raw).await {
+        Ok(t) => t,
+        Err(e) => return error_page(session.as_ref(), e.into()),
+    };
+    let most = t
+        .by_region
+        .iter()
+        .map(|r| r.2 + r.3)
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let regions = t
+        .by_region
+        .iter()
+        .map(|(_, name, o, s)| RegionBar {
+            name: name.clone(),
+            oppose: *o,
+            support: *s,
+            oppose_width: o * 100 / most,
+            support_width: s * 100 / most,
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        &MatterPage {
+            layout: Layout::new(
+                format!("Branches on {}", t.matter),
+                session.as_ref(),
+                "statements",
+            ),
+            matter: t.matter.clone(),
+            branches: t.branches,
+            oppose: t.oppose,
+            support: t.support,
+            regions,
+            statements: t.motions.iter().map(statement_view).collect(),
+        },
+    )
+}
