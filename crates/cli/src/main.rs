@@ -413,6 +413,9 @@ async fn demo(
     charter_demo::load_constitution(&app, opts.today)
         .await
         .context("could not load the demo constitution")?;
+    charter_demo::load_meetings(&app, opts.today)
+        .await
+        .context("could not load the demo meetings")?;
     bar.finish_and_clear();
     eprintln!(
         "demo organisation loaded: {members} members in {:.1} s, database {}",

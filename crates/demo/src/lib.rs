@@ -16,6 +16,7 @@
 
 mod constitution;
 mod load;
+mod meetings;
 mod member;
 mod names;
 mod places;
@@ -31,6 +32,7 @@ use chrono::{Days, Months, NaiveDate};
 
 pub use constitution::{ConstitutionStoryError, StoryDates, load_constitution};
 pub use load::{DemoError, DemoSignIn, DemoSignIns, load};
+pub use meetings::{MeetingsStoryError, load_meetings};
 
 use places::REGIONS;
 use rng::Rand;

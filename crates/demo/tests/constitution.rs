@@ -77,4 +77,26 @@ async fn the_demo_tells_the_amendment_story() {
     }
     // On the day it took effect few were verified yet; a week ago, some are.
     assert!(rolls[0].eligible > rolls[1].eligible, "{rolls:?}");
+
+    // The meetings: the hasty steering committee could not dissolve anything.
+    charter_demo::load_meetings(&app, opts.today).await.unwrap();
+    let meetings = app.meetings(None, None).await.unwrap();
+    let hasty = meetings
+        .iter()
+        .find(|m| m.body == "steering-committee")
+        .expect("the steering committee met");
+    let motions = app.store.motions(hasty.id).await.unwrap();
+    assert_eq!(motions.len(), 1);
+    assert_eq!(motions[0].state, "not-binding");
+    assert!(motions[0].failures_json.as_deref().unwrap().contains("6.1"));
+    let branch_meetings: Vec<_> = meetings
+        .iter()
+        .filter(|m| m.body == "branch-meeting")
+        .collect();
+    assert_eq!(branch_meetings.len(), 2);
+    for m in branch_meetings {
+        let decided = app.store.motions(m.id).await.unwrap();
+        assert_eq!(decided.len(), 1);
+        assert_ne!(decided[0].state, "proposed", "every vote was recorded");
+    }
 }

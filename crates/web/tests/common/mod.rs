@@ -111,6 +111,9 @@ impl TestApp {
         charter_demo::load_constitution(&app, app.today())
             .await
             .expect("demo constitution loads");
+        charter_demo::load_meetings(&app, app.today())
+            .await
+            .expect("demo meetings load");
         let state = AppState::new(app, config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

@@ -1,0 +1,252 @@
+//! The demo's meetings, dated relative to `today`, after the constitutional story: the
+//! steering committee, called on two days' notice where seven are required, "dissolves" the
+//! elected committees — recorded as not binding, citing the clauses — and Southwark and
+//! Havering, properly called, vote on motions opposing the new constitution, published when
+//! adopted so the national tally counts them. Everything goes through the app's use cases;
+//! only the delivery of notices is simulated (the demo sends no mail): each is recorded as
+//! delivered a few minutes after the meeting was called.
+
+use std::sync::Arc;
+
+use charter_app::meetings::MeetingRequest;
+use charter_app::{App, AppError, FixedClock};
+use charter_domain::{MemberId, OfficeKind, UnitKind};
+use charter_store::{Delivery, NewMotion};
+use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
+
+#[derive(Debug, thiserror::Error)]
+pub enum MeetingsStoryError {
+    #[error("loading the demo meetings failed while {step}: {source}")]
+    App {
+        step: &'static str,
+        #[source]
+        source: AppError,
+    },
+    #[error("the demo organisation lacks {0}")]
+    Missing(&'static str),
+}
+
+fn app_at(app: &App, at: DateTime<Utc>) -> App {
+    App::new(
+        app.store.clone(),
+        Arc::new(FixedClock(at)),
+        app.settings.clone(),
+    )
+}
+
+fn evening(d: NaiveDate) -> DateTime<Utc> {
+    d.and_hms_opt(18, 30, 0).unwrap_or_default().and_utc()
+}
+
+fn morning(d: NaiveDate) -> DateTime<Utc> {
+    d.and_hms_opt(10, 0, 0).unwrap_or_default().and_utc()
+}
+
+/// Records every queued notice as delivered at `at`.
+async fn delivered(app: &App, at: DateTime<Utc>) -> Result<(), MeetingsStoryError> {
+    let err = |source: AppError| MeetingsStoryError::App {
+        step: "recording the notices' delivery",
+        source,
+    };
+    loop {
+        let batch = app
+            .store
+            .claim_outbox(at, at + Duration::minutes(5), 1_000)
+            .await
+            .map_err(|e| err(e.into()))?;
+        if batch.is_empty() {
+            return Ok(());
+        }
+        for m in batch {
+            app.store
+                .record_delivery(m.id, &Delivery::Sent, at)
+                .await
+                .map_err(|e| err(e.into()))?;
+        }
+    }
+}
+
+/// Loads the meetings story. Call after [`crate::load_constitution`].
+pub async fn load_meetings(app: &App, today: NaiveDate) -> Result<(), MeetingsStoryError> {
+    let err = |step| move |source| MeetingsStoryError::App { step, source };
+    let day = |n: u64| today.checked_sub_days(Days::new(n)).unwrap_or(today);
+    let units = app
+        .store
+        .units()
+        .await
+        .map_err(|e| err("reading the units")(e.into()))?;
+    let offices = app
+        .store
+        .offices(None, today)
+        .await
+        .map_err(|e| err("reading the offices")(e.into()))?;
+    let secretary_of = |unit| {
+        offices
+            .iter()
+            .find(|o| o.kind == OfficeKind::Secretary && o.unit == unit)
+            .and_then(|o| o.holder)
+    };
+    let national = units
+        .iter()
+        .find(|u| u.kind == UnitKind::National)
+        .ok_or(MeetingsStoryError::Missing("a national unit"))?;
+    let national_secretary =
+        secretary_of(national.id).ok_or(MeetingsStoryError::Missing("a national secretary"))?;
+    let steering: Vec<MemberId> = app
+        .store
+        .bodies(Some(national.id), day(40))
+        .await
+        .map_err(|e| err("reading the bodies")(e.into()))?
+        .into_iter()
+        .find(|b| b.name == "Steering Committee")
+        .map(|b| b.holders.iter().map(|h| h.member).collect())
+        .unwrap_or_default();
+    let Some(&proposer) = steering.first() else {
+        return Err(MeetingsStoryError::Missing("steering committee members"));
+    };
+
+    // The hasty meeting: called 40 days ago for 37 days ago, 2 clear days where 7 are needed.
+    let called_at = app_at(app, morning(day(40)));
+    let officer = called_at
+        .actor(national_secretary)
+        .await
+        .map_err(err("reading the national secretary"))?;
+    let hasty = called_at
+        .call_meeting(
+            &officer,
+            &MeetingRequest {
+                body: "steering-committee".into(),
+                unit: None,
+                kind: "committee-meeting".into(),
+                title: "Steering committee: reorganisation".into(),
+                starts_at: Some(evening(day(37))),
+                ends_at: None,
+                mode: "online".into(),
+                place: None,
+                online_url: Some("https://meet.example.org/steering".into()),
+                agenda: "1. Reorganisation of the national and regional committees".into(),
+            },
+        )
+        .await
+        .map_err(err("calling the steering committee"))?;
+    delivered(app, morning(day(40)) + Duration::minutes(5)).await?;
+    let proposer_actor = called_at
+        .actor(proposer)
+        .await
+        .map_err(err("reading a committee member"))?;
+    let motion = called_at
+        .propose_motion(
+            &proposer_actor,
+            hasty.id,
+            &NewMotion {
+                meeting: hasty.id,
+                kind: "dissolve-body".into(),
+                title: "Dissolve the national and regional committees".into(),
+                text: "The National Committee and the regional committees are dissolved with immediate effect.".into(),
+                matter: None,
+                position: None,
+                proposed_by: None,
+                seconded_by: None,
+            },
+        )
+        .await
+        .map_err(err("proposing the dissolution"))?;
+    let at_meeting = app_at(app, evening(day(37)));
+    let officer = at_meeting
+        .actor(national_secretary)
+        .await
+        .map_err(err("reading the national secretary"))?;
+    for m in steering.iter().take(6) {
+        at_meeting
+            .check_in(&officer, hasty.id, Some(*m))
+            .await
+            .map_err(err("checking in the committee"))?;
+    }
+    at_meeting
+        .record_vote(&officer, motion, 6, 0, 0, None)
+        .await
+        .map_err(err("recording the committee's vote"))?;
+
+    // Southwark and Havering: called 35 days ago for 14 days ago; all their voters attend.
+    for slug in ["southwark", "havering"] {
+        let Some(branch) = units.iter().find(|u| u.slug == slug) else {
+            continue;
+        };
+        let Some(secretary) = secretary_of(branch.id) else {
+            continue;
+        };
+        let called_at = app_at(app, morning(day(35)));
+        let officer = called_at
+            .actor(secretary)
+            .await
+            .map_err(err("reading a branch secretary"))?;
+        let meeting = called_at
+            .call_meeting(
+                &officer,
+                &MeetingRequest {
+                    body: "branch-meeting".into(),
+                    unit: Some(branch.id),
+                    kind: "general-meeting".into(),
+                    title: format!("{} general meeting", branch.name),
+                    starts_at: Some(evening(day(14))),
+                    ends_at: None,
+                    mode: "hybrid".into(),
+                    place: Some(format!("{} community hall", branch.name)),
+                    online_url: Some(format!("https://meet.example.org/{slug}")),
+                    agenda: "1. The constitution imposed by the steering committee".into(),
+                },
+            )
+            .await
+            .map_err(err("calling a branch meeting"))?;
+        delivered(app, morning(day(35)) + Duration::minutes(5)).await?;
+        let motion = called_at
+            .propose_motion(
+                &officer,
+                meeting.id,
+                &NewMotion {
+                    meeting: meeting.id,
+                    kind: "ordinary-motion".into(),
+                    title: "Oppose the new constitution".into(),
+                    text: format!(
+                        "{} branch condemns the imposition of the new constitution and the dissolution of the elected committees, and calls for a special conference to restore them.",
+                        branch.name
+                    ),
+                    matter: Some("constitution-2017".into()),
+                    position: Some("oppose".into()),
+                    proposed_by: None,
+                    seconded_by: None,
+                },
+            )
+            .await
+            .map_err(err("proposing a branch motion"))?;
+        let at_meeting = app_at(app, evening(day(14)));
+        let officer = at_meeting
+            .actor(secretary)
+            .await
+            .map_err(err("reading a branch secretary"))?;
+        let voters = app
+            .store
+            .meeting_voters(meeting.id)
+            .await
+            .map_err(|e| err("reading the roll")(e.into()))?;
+        for m in &voters {
+            at_meeting
+                .check_in(&officer, meeting.id, Some(*m))
+                .await
+                .map_err(err("checking in a branch"))?;
+        }
+        let n = u32::try_from(voters.len()).unwrap_or(u32::MAX);
+        let against = n / 10;
+        let result = at_meeting
+            .record_vote(&officer, motion, n - against, against, 0, None)
+            .await
+            .map_err(err("recording a branch vote"))?;
+        if matches!(result, charter_rules::MotionResult::Adopted(_)) {
+            at_meeting
+                .publish_motion(&officer, motion)
+                .await
+                .map_err(err("publishing a branch motion"))?;
+        }
+    }
+    Ok(())
+}
