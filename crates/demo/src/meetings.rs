@@ -104,6 +104,42 @@ pub async fn load_meetings(app: &App, today: NaiveDate) -> Result<(), MeetingsSt
     let Some(&proposer) = steering.first() else {
         return Err(MeetingsStoryError::Missing("steering committee members"));
     };
+    // The steering committee is the leadership's own: verified members of the party the new
+    // constitution favours, checked by the national secretary two months ago.
+    let verified_on = day(60);
+    let event = |kind: &str, member: MemberId| charter_store::NewEvent {
+        at: morning(verified_on),
+        actor: charter_store::EventActor {
+            member: Some(national_secretary),
+            office: Some("secretary, National".into()),
+        },
+        kind: kind.into(),
+        subject: format!("member:{}", member.0),
+        payload: "{}".into(),
+        reason: "demo organisation: membership card seen".into(),
+    };
+    for &m in &steering {
+        let id = app
+            .store
+            .add_affiliation(
+                m,
+                crate::names::PARTIES[0].0,
+                Some(day(400)),
+                &event("affiliation.added", m),
+            )
+            .await
+            .map_err(|e| err("recording a committee member's party")(e.into()))?;
+        app.store
+            .verify_affiliation(
+                m,
+                id,
+                national_secretary,
+                verified_on,
+                &event("affiliation.verified", m),
+            )
+            .await
+            .map_err(|e| err("verifying a committee member's party")(e.into()))?;
+    }
 
     // The hasty meeting: called 40 days ago for 37 days ago, 2 clear days where 7 are needed.
     let called_at = app_at(app, morning(day(40)));
