@@ -384,3 +384,27 @@ async fn a_member_left_off_a_roll_sees_why_and_challenges_it() {
     wait_for_text(&c, ".notice[role='status']", "Your challenge is lodged").await;
     wait_for_text(&c, "#challenges + .cards", "My party card was issued").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_sees_why_the_hasty_meeting_decided_nothing() {
+    let Some((c, app)) = setup().await else {
+        return;
+    };
+    sign_in(&c, &app, MEMBER).await;
+    click(&c, "nav.site-nav a[href='/meetings']").await;
+    wait_for_path(&c, "/meetings").await;
+    let link = c
+        .find(Locator::LinkText("Steering committee: reorganisation"))
+        .await
+        .expect("the demo's hasty meeting is listed");
+    link.click().await.unwrap();
+    let convened = wait_for_text(&c, "#convened", "no").await;
+    assert!(convened.contains("clause 6.1"), "{convened}");
+    let motion = wait_for_text(&c, "ol.motions", "not binding").await;
+    assert!(motion.contains("clause 6.3"), "only conference dissolves a body: {motion}");
+    // The branches' answer is public: the tally needs no sign-in.
+    c.goto(&format!("{}/matters/constitution-2017", app.base_url))
+        .await
+        .unwrap();
+    wait_for_text(&c, "main .lead", "branches oppose").await;
+}
