@@ -712,33 +712,19 @@ impl App {
             abstentions,
         };
         let result = motion_result(&c, kind, &record);
+        let pair = |f: &charter_rules::Failure| {
+            (
+                f.clause
+                    .as_ref()
+                    .map(|c| c.as_str().to_string())
+                    .unwrap_or_default(),
+                f.reason.clone(),
+            )
+        };
         let (state, failures): (&str, Vec<(String, String)>) = match &result {
             MotionResult::Adopted(_) => ("adopted", Vec::new()),
-            MotionResult::Rejected(f) => (
-                "rejected",
-                vec![(
-                    f.clause
-                        .as_ref()
-                        .map(|c| c.as_str().to_string())
-                        .unwrap_or_default(),
-                    f.reason.clone(),
-                )],
-            ),
-            MotionResult::NotBinding(nb) => (
-                "not-binding",
-                nb.failures
-                    .iter()
-                    .map(|f| {
-                        (
-                            f.clause
-                                .as_ref()
-                                .map(|c| c.as_str().to_string())
-                                .unwrap_or_default(),
-                            f.reason.clone(),
-                        )
-                    })
-                    .collect(),
-            ),
+            MotionResult::Rejected(f) => ("rejected", vec![pair(f)]),
+            MotionResult::NotBinding(nb) => ("not-binding", nb.failures.iter().map(pair).collect()),
         };
         let outcome = MotionOutcome {
             state: state.to_string(),

@@ -90,7 +90,10 @@ async fn the_demo_tells_the_amendment_story() {
     assert_eq!(motions[0].state, "not-binding");
     let why = motions[0].failures_json.as_deref().unwrap();
     assert!(why.contains("6.1") && why.contains("6.3"), "{why}");
-    assert!(!why.contains("inconsistent"), "the committee's members may vote: {why}");
+    assert!(
+        !why.contains("inconsistent"),
+        "the committee's members may vote: {why}"
+    );
     let branch_meetings: Vec<_> = meetings
         .iter()
         .filter(|m| m.body == "branch-meeting")

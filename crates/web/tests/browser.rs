@@ -401,7 +401,10 @@ async fn a_member_sees_why_the_hasty_meeting_decided_nothing() {
     let convened = wait_for_text(&c, "#convened", "no").await;
     assert!(convened.contains("clause 6.1"), "{convened}");
     let motion = wait_for_text(&c, "ol.motions", "not binding").await;
-    assert!(motion.contains("clause 6.3"), "only conference dissolves a body: {motion}");
+    assert!(
+        motion.contains("clause 6.3"),
+        "only conference dissolves a body: {motion}"
+    );
     // The branches' answer is public: the tally needs no sign-in.
     c.goto(&format!("{}/matters/constitution-2017", app.base_url))
         .await

@@ -285,10 +285,8 @@ pub async fn amendments(State(state): State<AppState>, PageUser(session): PageUs
 /// A refusal or a field error shown against the form rather than as a separate page.
 fn form_errors(err: AppError, forbidden_field: &str) -> Result<BTreeMap<String, String>, AppError> {
     match err {
-        AppError::Invalid(f) => Ok(f.0),
-        AppError::Conflict { field, message } => Ok(BTreeMap::from([(field, message)])),
         AppError::Forbidden(why) => Ok(BTreeMap::from([(forbidden_field.to_string(), why)])),
-        other => Err(other),
+        other => super::forms::field_errors(other),
     }
 }
 

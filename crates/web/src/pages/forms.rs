@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use charter_app::AppError;
+
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -120,5 +122,15 @@ impl Errors {
         } else {
             format!("{}form", self.prefix)
         }
+    }
+}
+
+/// The messages an app error puts against a form's fields: invalid input by field, and a
+/// conflict against the field it names. Anything else is not about the form.
+pub fn field_errors(err: AppError) -> Result<BTreeMap<String, String>, AppError> {
+    match err {
+        AppError::Invalid(f) => Ok(f.0),
+        AppError::Conflict { field, message } => Ok(BTreeMap::from([(field, message)])),
+        other => Err(other),
     }
 }

@@ -16,7 +16,7 @@ use charter_store::{MeetingRecord, NewMotion};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Deserialize;
 
-use super::forms::Errors;
+use super::forms::{Errors, field_errors};
 use super::view::time;
 use super::{
     Layout, PageForm, PagePath, PageQuery, app_error, error_page, not_found, parse_id, render,
@@ -38,14 +38,6 @@ const CALL_FIELDS: &[&str] = &[
 ];
 const MOTION_FIELDS: &[&str] = &["kind", "title", "text", "matter", "position"];
 const VOTE_FIELDS: &[&str] = &["votes_for", "votes_against", "abstentions", "present"];
-
-fn field_errors(err: AppError) -> Result<BTreeMap<String, String>, AppError> {
-    match err {
-        AppError::Invalid(f) => Ok(f.0),
-        AppError::Conflict { field, message } => Ok(BTreeMap::from([(field, message)])),
-        other => Err(other),
-    }
-}
 
 fn status_for(errors: &[&Errors]) -> StatusCode {
     if errors.iter().any(|e| e.any()) {

@@ -17,6 +17,7 @@ use serde::Deserialize;
 
 use super::forms::{
     AffiliationForm, CsrfOnly, EditForm, Errors, PaymentForm, StatusForm, TransferForm,
+    field_errors,
 };
 use super::view::{DirectoryRow, MemberDisplay, Pager};
 use super::{
@@ -449,15 +450,6 @@ pub async fn member_page(
         notice(q.saved.as_deref()),
     )
     .await
-}
-
-/// Field messages of a failed form, or the error page when the failure is not about fields.
-fn field_errors(err: AppError) -> Result<BTreeMap<String, String>, AppError> {
-    match err {
-        AppError::Invalid(f) => Ok(f.0),
-        AppError::Conflict { field, message } => Ok(BTreeMap::from([(field, message)])),
-        other => Err(other),
-    }
 }
 
 fn saved(id: MemberId, what: &str) -> Response {

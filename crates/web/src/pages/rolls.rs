@@ -15,7 +15,7 @@ use charter_rules::Context;
 use charter_store::{ChallengeRecord, RollRecord};
 use serde::Deserialize;
 
-use super::forms::Errors;
+use super::forms::{Errors, field_errors};
 use super::view::{Pager, date, time};
 use super::{
     Layout, PageForm, PagePath, PageQuery, app_error, error_page, not_found, parse_id, render,
@@ -38,14 +38,6 @@ const NAMES_PER_PAGE: u32 = 50;
 
 fn context_words(raw: &str) -> String {
     Context::parse(raw).map_or_else(|_| raw.to_string(), |c| c.words())
-}
-
-fn field_errors(err: AppError) -> Result<BTreeMap<String, String>, AppError> {
-    match err {
-        AppError::Invalid(f) => Ok(f.0),
-        AppError::Conflict { field, message } => Ok(BTreeMap::from([(field, message)])),
-        other => Err(other),
-    }
 }
 
 fn percent(part: i64, whole: i64) -> i64 {
