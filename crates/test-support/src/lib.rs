@@ -23,4 +23,4 @@ pub mod smtp;
 pub use browser::browser;
 pub use postgres::{PgTestDb, fresh_database};
 pub use skip::{Requirement, is_required, require_or_skip};
-pub use smtp::{ReceivedMail, SmtpSink, WaitTimeout};
+pub use smtp::{MailPart, ReceivedMail, Refusal, SmtpSink, WaitTimeout};

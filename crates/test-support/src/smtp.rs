@@ -1,11 +1,13 @@
-//! A real SMTP server on loopback that accepts every message and keeps it for the test.
+//! A real SMTP server on loopback that accepts every message (unless told to refuse chosen
+//! recipients) and keeps it for the test.
 //!
 //! Mail code is tested through a real SMTP conversation rather than a mock transport, so the
 //! production transport, its encoding and its error handling are what the tests exercise.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -39,45 +41,193 @@ impl ReceivedMail {
     pub fn header(&self, name: &str) -> Option<String> {
         let text = self.text();
         let (head, _) = split_head_body(&text);
-        let mut found: Option<String> = None;
-        for line in head.split("\r\n").flat_map(|l| l.split('\n')) {
-            if let Some(value) = found.as_mut() {
-                if line.starts_with([' ', '\t']) {
-                    value.push(' ');
-                    value.push_str(line.trim());
-                    continue;
-                }
-                break;
-            }
-            if let Some((key, value)) = line.split_once(':')
-                && key.trim().eq_ignore_ascii_case(name)
-            {
-                found = Some(value.trim().to_owned());
-            }
-        }
-        found
+        find_header(head, name)
+    }
+
+    /// As [`ReceivedMail::header`], with RFC 2047 encoded words (`=?utf-8?b?…?=`, `=?…?q?…?=`)
+    /// decoded, as a mail client would show a non-ASCII subject or name.
+    pub fn decoded_header(&self, name: &str) -> Option<String> {
+        self.header(name).map(|value| decode_encoded_words(&value))
     }
 
     /// The body of a single-part message, decoded from quoted-printable or base64 when the
     /// `Content-Transfer-Encoding` header says so. Multipart bodies are returned undecoded.
     pub fn body(&self) -> String {
         let text = self.text();
-        let (_, body) = split_head_body(&text);
-        let encoding = self
-            .header("Content-Transfer-Encoding")
-            .map(|e| e.to_ascii_lowercase());
-        match encoding.as_deref() {
-            Some("base64") => {
-                let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
-                match base64::engine::general_purpose::STANDARD.decode(compact) {
-                    Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-                    Err(_) => body.to_owned(),
-                }
+        let (head, body) = split_head_body(&text);
+        decode_body(head, body)
+    }
+
+    /// The leaf parts of a MIME message, depth first, each with its headers and its decoded
+    /// body; a single-part message is its own one part.
+    pub fn parts(&self) -> Vec<MailPart> {
+        let text = self.text();
+        let (head, body) = split_head_body(&text);
+        let mut parts = Vec::new();
+        collect_parts(head, body, &mut parts);
+        parts
+    }
+}
+
+/// One leaf of a MIME message, as returned by [`ReceivedMail::parts`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailPart {
+    head: String,
+    /// The body after undoing its `Content-Transfer-Encoding` (read as UTF-8).
+    pub body: String,
+}
+
+impl MailPart {
+    /// The first header of this part called `name` (case-insensitive), unfolded.
+    pub fn header(&self, name: &str) -> Option<String> {
+        find_header(&self.head, name)
+    }
+
+    /// The media type without parameters, lower-cased (`text/plain` when absent, per RFC 2045).
+    pub fn media_type(&self) -> String {
+        self.header("Content-Type")
+            .and_then(|t| t.split(';').next().map(|t| t.trim().to_ascii_lowercase()))
+            .unwrap_or_else(|| "text/plain".to_owned())
+    }
+
+    /// A parameter of the `Content-Type` header (e.g. `method`, `charset`), unquoted.
+    pub fn content_type_param(&self, name: &str) -> Option<String> {
+        header_param(&self.header("Content-Type")?, name)
+    }
+}
+
+fn find_header(head: &str, name: &str) -> Option<String> {
+    let mut found: Option<String> = None;
+    for line in head.split("\r\n").flat_map(|l| l.split('\n')) {
+        if let Some(value) = found.as_mut() {
+            if line.starts_with([' ', '\t']) {
+                value.push(' ');
+                value.push_str(line.trim());
+                continue;
             }
-            Some("quoted-printable") => decode_quoted_printable(body),
-            _ => body.to_owned(),
+            break;
+        }
+        if let Some((key, value)) = line.split_once(':')
+            && key.trim().eq_ignore_ascii_case(name)
+        {
+            found = Some(value.trim().to_owned());
         }
     }
+    found
+}
+
+/// `name=value` or `name="value"` among the `;`-separated parameters of a header value.
+fn header_param(value: &str, name: &str) -> Option<String> {
+    value.split(';').skip(1).find_map(|param| {
+        let (key, val) = param.split_once('=')?;
+        key.trim()
+            .eq_ignore_ascii_case(name)
+            .then(|| val.trim().trim_matches('"').to_owned())
+    })
+}
+
+fn decode_body(head: &str, body: &str) -> String {
+    let encoding = find_header(head, "Content-Transfer-Encoding").map(|e| e.to_ascii_lowercase());
+    match encoding.as_deref() {
+        Some("base64") => {
+            let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+            match base64::engine::general_purpose::STANDARD.decode(compact) {
+                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                Err(_) => body.to_owned(),
+            }
+        }
+        Some("quoted-printable") => decode_quoted_printable(body),
+        _ => body.to_owned(),
+    }
+}
+
+fn collect_parts(head: &str, body: &str, parts: &mut Vec<MailPart>) {
+    let content_type = find_header(head, "Content-Type").unwrap_or_default();
+    let boundary = content_type
+        .to_ascii_lowercase()
+        .starts_with("multipart/")
+        .then(|| header_param(&content_type, "boundary"))
+        .flatten();
+    let Some(boundary) = boundary else {
+        parts.push(MailPart {
+            head: head.to_owned(),
+            body: decode_body(head, body),
+        });
+        return;
+    };
+    let delimiter = format!("--{boundary}");
+    let close = format!("{delimiter}--");
+    let mut current: Option<String> = None;
+    for line in body.split("\r\n") {
+        let trimmed = line.trim_end();
+        if trimmed == delimiter || trimmed == close {
+            if let Some(part) = current.take() {
+                // The CRLF before a delimiter belongs to the delimiter (RFC 2046 5.1.1).
+                let part = part.strip_suffix("\r\n").unwrap_or(&part);
+                let (part_head, part_body) = match part.strip_prefix("\r\n") {
+                    Some(body) => ("", body),
+                    None => split_head_body(part),
+                };
+                collect_parts(part_head, part_body, parts);
+            }
+            if trimmed == close {
+                return;
+            }
+            current = Some(String::new());
+        } else if let Some(part) = current.as_mut() {
+            part.push_str(line);
+            part.push_str("\r\n");
+        }
+    }
+}
+
+/// Decodes RFC 2047 encoded words; the whitespace between two adjacent words is dropped, and
+/// their bytes are joined before UTF-8 decoding in case an encoder split a character.
+fn decode_encoded_words(value: &str) -> String {
+    let mut out = String::new();
+    let mut pending: Vec<u8> = Vec::new();
+    let mut rest = value;
+    while let Some(start) = rest.find("=?") {
+        let (before, candidate) = rest.split_at(start);
+        match encoded_word(candidate) {
+            Some((bytes, len)) => {
+                if pending.is_empty() || !before.trim().is_empty() {
+                    out.push_str(&String::from_utf8_lossy(&std::mem::take(&mut pending)));
+                    out.push_str(before);
+                }
+                pending.extend(bytes);
+                rest = &candidate[len..];
+            }
+            None => {
+                out.push_str(&String::from_utf8_lossy(&std::mem::take(&mut pending)));
+                out.push_str(&rest[..start + 2]);
+                rest = &rest[start + 2..];
+            }
+        }
+    }
+    out.push_str(&String::from_utf8_lossy(&pending));
+    out.push_str(rest);
+    out
+}
+
+/// The bytes of the encoded word at the start of `s` and its length in `s`.
+fn encoded_word(s: &str) -> Option<(Vec<u8>, usize)> {
+    let inner = s.strip_prefix("=?")?;
+    let (charset, rest) = inner.split_once('?')?;
+    let (encoding, rest) = rest.split_once('?')?;
+    let end = rest.find("?=")?;
+    let text = &rest[..end];
+    if charset.contains([' ', '=']) || text.contains(' ') {
+        return None;
+    }
+    let bytes = match encoding {
+        "B" | "b" => base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .ok()?,
+        "Q" | "q" => quoted_printable_bytes(&text.replace('_', " ")),
+        _ => return None,
+    };
+    Some((bytes, 2 + charset.len() + 1 + encoding.len() + 1 + end + 2))
 }
 
 fn split_head_body(text: &str) -> (&str, &str) {
@@ -87,6 +237,10 @@ fn split_head_body(text: &str) -> (&str, &str) {
 }
 
 fn decode_quoted_printable(body: &str) -> String {
+    String::from_utf8_lossy(&quoted_printable_bytes(body)).into_owned()
+}
+
+fn quoted_printable_bytes(body: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(body.len());
     let bytes = body.as_bytes();
     let mut i = 0;
@@ -110,7 +264,7 @@ fn decode_quoted_printable(body: &str) -> String {
             }
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    out
 }
 
 fn hex(b: u8) -> Option<u8> {
@@ -126,6 +280,36 @@ pub struct WaitTimeout {
     pub waited: Duration,
 }
 
+/// How the sink answers `RCPT TO` for an address given to [`SmtpSink::refuse`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// `550 5.1.1`: the mailbox does not exist, so the sender should give up.
+    Permanent,
+    /// `451 4.3.0`: try again later, as a greylisting or overloaded server answers.
+    Transient,
+}
+
+/// What the sink refuses, shared between the test and every connection.
+#[derive(Debug, Default)]
+struct Policy {
+    rejecting_all: AtomicBool,
+    /// Keyed by lower-cased address.
+    refused: Mutex<HashMap<String, Refusal>>,
+}
+
+impl Policy {
+    fn refusal(&self, address: &str) -> Option<Refusal> {
+        if self.rejecting_all.load(Ordering::SeqCst) {
+            return Some(Refusal::Permanent);
+        }
+        self.refused
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&address.to_ascii_lowercase())
+            .copied()
+    }
+}
+
 /// An SMTP server on `127.0.0.1:<random port>` that stores what it receives. No TLS, no auth:
 /// connect with lettre's `AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(sink.host())
 /// .port(sink.port())`. The server stops when the sink is dropped.
@@ -133,7 +317,7 @@ pub struct WaitTimeout {
 pub struct SmtpSink {
     addr: SocketAddr,
     mail: watch::Receiver<Vec<ReceivedMail>>,
-    rejecting: Arc<AtomicBool>,
+    policy: Arc<Policy>,
     server: JoinHandle<()>,
 }
 
@@ -150,22 +334,22 @@ impl SmtpSink {
             .expect("bound listener has an address");
         let (store, mail) = watch::channel(Vec::new());
         let store = Arc::new(store);
-        let rejecting = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&rejecting);
+        let policy = Arc::new(Policy::default());
+        let shared = Arc::clone(&policy);
         let server = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
                 let store = Arc::clone(&store);
-                let flag = Arc::clone(&flag);
+                let policy = Arc::clone(&shared);
                 tokio::spawn(async move {
                     // A client that hangs up mid-conversation is its own test's concern.
-                    let _ = serve(stream, &store, &flag).await;
+                    let _ = serve(stream, &store, &policy).await;
                 });
             }
         });
         SmtpSink {
             addr,
             mail,
-            rejecting,
+            policy,
             server,
         }
     }
@@ -190,7 +374,17 @@ impl SmtpSink {
 
     /// While set, every `RCPT TO` is refused with a permanent `550`, to test delivery failures.
     pub fn set_rejecting(&self, rejecting: bool) {
-        self.rejecting.store(rejecting, Ordering::SeqCst);
+        self.policy.rejecting_all.store(rejecting, Ordering::SeqCst);
+    }
+
+    /// From now on, `RCPT TO` for `address` (case-insensitive) is answered as `refusal` says;
+    /// other addresses are still accepted.
+    pub fn refuse(&self, address: &str, refusal: Refusal) {
+        self.policy
+            .refused
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(address.to_ascii_lowercase(), refusal);
     }
 
     /// Waits until at least `n` messages have arrived and returns all received so far.
@@ -226,7 +420,7 @@ struct Transaction {
 async fn serve(
     stream: TcpStream,
     store: &watch::Sender<Vec<ReceivedMail>>,
-    rejecting: &AtomicBool,
+    policy: &Policy,
 ) -> std::io::Result<()> {
     let (read, mut write) = stream.into_split();
     let mut read = BufReader::new(read);
@@ -271,13 +465,18 @@ async fn serve(
             "RCPT" => match (&tx.from, path_after(command, "TO:")) {
                 (None, _) => "503 5.5.1 MAIL first\r\n".into(),
                 (_, None) => "501 5.5.4 syntax: RCPT TO:<address>\r\n".into(),
-                (Some(_), Some(_)) if rejecting.load(Ordering::SeqCst) => {
-                    "550 5.1.1 mailbox unavailable (test sink is rejecting)\r\n".into()
-                }
-                (Some(_), Some(to)) => {
-                    tx.to.push(to);
-                    "250 2.1.5 OK\r\n".into()
-                }
+                (Some(_), Some(to)) => match policy.refusal(&to) {
+                    Some(Refusal::Permanent) => {
+                        "550 5.1.1 mailbox unavailable (test sink is rejecting)\r\n".into()
+                    }
+                    Some(Refusal::Transient) => {
+                        "451 4.3.0 try again later (test sink is deferring)\r\n".into()
+                    }
+                    None => {
+                        tx.to.push(to);
+                        "250 2.1.5 OK\r\n".into()
+                    }
+                },
             },
             "DATA" if tx.from.is_none() || tx.to.is_empty() => {
                 "503 5.5.1 MAIL and RCPT first\r\n".into()
@@ -433,6 +632,109 @@ mod tests {
         let err = transport(&sink).send(message).await.unwrap_err();
         assert!(err.is_permanent(), "{err}");
         assert!(sink.messages().is_empty());
+    }
+
+    #[tokio::test]
+    async fn chosen_recipients_are_refused_permanently_or_for_now() {
+        let sink = SmtpSink::start().await;
+        sink.refuse("Gone@Example.org", Refusal::Permanent);
+        sink.refuse("busy@example.org", Refusal::Transient);
+        let send = async |to: &str| {
+            let message = Message::builder()
+                .from(mailbox("a@example.org"))
+                .to(mailbox(to))
+                .subject(to)
+                .body(String::from("x"))
+                .unwrap();
+            transport(&sink).send(message).await
+        };
+        let gone = send("gone@example.org").await.unwrap_err();
+        assert!(gone.is_permanent(), "{gone}");
+        assert_eq!(gone.status().map(|c| c.to_string()).as_deref(), Some("550"));
+        let busy = send("busy@example.org").await.unwrap_err();
+        assert!(busy.is_transient(), "{busy}");
+        assert_eq!(busy.status().map(|c| c.to_string()).as_deref(), Some("451"));
+        send("other@example.org").await.unwrap();
+
+        let mail = sink.wait_for(1, Duration::from_secs(5)).await.unwrap();
+        assert_eq!(mail.len(), 1);
+        assert_eq!(mail[0].to, ["other@example.org"]);
+    }
+
+    #[tokio::test]
+    async fn multipart_parts_and_encoded_headers_are_decoded() {
+        use lettre::message::{Attachment, MultiPart, SinglePart};
+        let sink = SmtpSink::start().await;
+        let message = Message::builder()
+            .from(mailbox("a@example.org"))
+            .to("Zoë Ñandú <zoe@example.org>".parse().unwrap())
+            .subject(
+                "Réunion générale annuelle — ordre du jour très détaillé pour tous les membres",
+            )
+            .multipart(
+                MultiPart::mixed()
+                    .multipart(MultiPart::alternative_plain_html(
+                        String::from("plain café"),
+                        String::from("<p>html</p>"),
+                    ))
+                    .singlepart(Attachment::new("a.ics".into()).body(
+                        String::from("BEGIN:VCALENDAR\r\n"),
+                        "application/ics".parse().unwrap(),
+                    ))
+                    .singlepart(SinglePart::plain(String::from("last"))),
+            )
+            .unwrap();
+        transport(&sink).send(message).await.unwrap();
+        let mail = sink.wait_for(1, Duration::from_secs(5)).await.unwrap();
+        let mail = &mail[0];
+        assert_eq!(
+            mail.decoded_header("Subject").as_deref(),
+            Some("Réunion générale annuelle — ordre du jour très détaillé pour tous les membres")
+        );
+        assert_eq!(
+            mail.decoded_header("To").as_deref(),
+            Some("Zoë Ñandú <zoe@example.org>")
+        );
+        let parts = mail.parts();
+        let types: Vec<_> = parts.iter().map(MailPart::media_type).collect();
+        assert_eq!(
+            types,
+            ["text/plain", "text/html", "application/ics", "text/plain"]
+        );
+        assert_eq!(parts[0].body, "plain café");
+        assert_eq!(
+            parts[0].content_type_param("charset").as_deref(),
+            Some("utf-8")
+        );
+        assert_eq!(parts[2].body, "BEGIN:VCALENDAR\r\n");
+        assert!(
+            parts[2]
+                .header("Content-Disposition")
+                .unwrap()
+                .contains("a.ics")
+        );
+        assert_eq!(parts[3].body, "last");
+    }
+
+    #[test]
+    fn encoded_words_decode_and_join() {
+        assert_eq!(
+            decode_encoded_words("=?utf-8?b?Wm/Dqw==?= <z@x>"),
+            "Zoë <z@x>"
+        );
+        assert_eq!(
+            decode_encoded_words("=?UTF-8?Q?caf=C3=A9_au?= =?utf-8?q?_lait?= done"),
+            "café au lait done"
+        );
+        // A character split across two words is joined before decoding.
+        assert_eq!(
+            decode_encoded_words("=?utf-8?b?ww==?= =?utf-8?q?=A9?="),
+            "é"
+        );
+        assert_eq!(
+            decode_encoded_words("plain =? not a word"),
+            "plain =? not a word"
+        );
     }
 
     #[tokio::test]
