@@ -9,6 +9,7 @@ pub mod constitution;
 pub mod error;
 pub mod founding;
 pub mod meetings;
+pub mod notices;
 pub mod register;
 pub mod rolls;
 pub mod structure;

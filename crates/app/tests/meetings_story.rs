@@ -338,3 +338,110 @@ async fn short_notice_cannot_bind_and_branch_motions_add_up() {
     assert_eq!(statements.len(), 1);
     assert_eq!(statements[0].motion.title, "Oppose the new constitution");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notices_go_out_over_smtp_and_complete_when_the_last_is_settled() {
+    use charter_mail::{Mailer, SmtpConfig};
+    use charter_test_support::{Refusal, SmtpSink};
+
+    let w = world().await;
+    amended(&w).await;
+    let sink = SmtpSink::start().await;
+    // Ann's server refuses her for good; the secretary's is busy and says try later.
+    sink.refuse("m1@example.org", Refusal::Permanent);
+    sink.refuse("m0@example.org", Refusal::Transient);
+    let config = SmtpConfig::from_url(&format!(
+        "smtp://127.0.0.1:{}?from=Charter%20%3Cnotices%40example.org%3E",
+        sink.port()
+    ))
+    .unwrap();
+    let mailer = std::sync::Arc::new(Mailer::new(&config).unwrap());
+
+    let aug1 = app_at(&w, at(2017, 8, 1, 10));
+    let secretary = aug1.actor(w.secretary).await.unwrap();
+    let called = aug1
+        .call_meeting(
+            &secretary,
+            &general_meeting(w.southwark, "Southwark general meeting"),
+        )
+        .await
+        .unwrap();
+    assert!(called.invited > 2);
+    let round = app_at(&w, at(2017, 8, 1, 10))
+        .deliver_due(&mailer, 500, 4)
+        .await
+        .unwrap();
+    assert_eq!(round.sent, called.invited - 2, "{round:?}");
+    assert_eq!((round.failed, round.retried), (1, 1), "{round:?}");
+    let mail = sink.messages();
+    assert_eq!(mail.len(), called.invited - 2);
+    let one = &mail[0];
+    assert_eq!(
+        one.header("Subject").as_deref(),
+        Some("Notice of meeting: Southwark general meeting")
+    );
+    let calendar = one
+        .parts()
+        .into_iter()
+        .find(|p| p.media_type() == "text/calendar")
+        .expect("a calendar invitation");
+    assert!(
+        calendar.body.contains("METHOD:REQUEST"),
+        "{}",
+        calendar.body
+    );
+    assert!(
+        calendar
+            .body
+            .contains(&format!("UID:meeting-{}@charter", called.id)),
+        "{}",
+        calendar.body
+    );
+    assert!(
+        calendar.body.contains("DTSTART:20170820T180000Z"),
+        "{}",
+        calendar.body
+    );
+
+    // One notice is still waiting, so notice is not complete; it is retried with a delay.
+    let progress = w.store.notice_progress(called.id).await.unwrap();
+    assert_eq!((progress.queued, progress.failed), (1, 1));
+    assert!(
+        w.store
+            .meeting(called.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .notice_complete_at
+            .is_none()
+    );
+    let soon = app_at(&w, at(2017, 8, 1, 10))
+        .deliver_due(&mailer, 500, 4)
+        .await
+        .unwrap();
+    assert_eq!(soon.settled(), 0, "not due again before its delay");
+    // It keeps being refused; after the last attempt it is given up and notice is complete.
+    let mut hour = 11;
+    loop {
+        let r = app_at(&w, at(2017, 8, 1, hour))
+            .deliver_due(&mailer, 500, 4)
+            .await
+            .unwrap();
+        if r.failed == 1 {
+            break;
+        }
+        assert_eq!(r.retried, 1, "{r:?}");
+        hour += 2;
+        assert!(hour < 24, "given up within the day");
+    }
+    let m = w.store.meeting(called.id).await.unwrap().unwrap();
+    assert_eq!(m.notice_complete_at, Some(at(2017, 8, 1, hour)));
+    assert_eq!(
+        w.store.notice_progress(called.id).await.unwrap(),
+        charter_store::NoticeProgress {
+            queued: 0,
+            sent: (called.invited - 2) as i64,
+            failed: 2
+        }
+    );
+}

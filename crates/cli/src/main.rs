@@ -55,6 +55,10 @@ enum Command {
         /// Mark cookies Secure (set this when served over HTTPS)
         #[arg(long)]
         secure_cookies: bool,
+        /// Relay for meeting notices: smtp://host:port?from=…, smtp+starttls://user:pass@host:587?from=…
+        /// or smtps://…; without it notices wait in the outbox
+        #[arg(long, env = "CHARTER_SMTP_URL", hide_env_values = true)]
+        smtp: Option<String>,
     },
     /// Serve a fresh embedded database holding the deterministic demo organisation
     Demo {
@@ -279,8 +283,22 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             db,
             addr,
             secure_cookies,
+            smtp,
         } => {
             let app = open_app(&db.database).await?;
+            match smtp {
+                Some(url) => {
+                    // The URL may hold a password: errors name the part, never echo the URL.
+                    let config = charter_mail::SmtpConfig::from_url(&url)
+                        .context("the --smtp relay URL does not read")?;
+                    let mailer = charter_mail::Mailer::new(&config)
+                        .context("could not set up the SMTP relay")?;
+                    let concurrency = config.pool_size() as usize;
+                    eprintln!("sending notices through {config}");
+                    tokio::spawn(app.clone().run_sender(mailer, concurrency));
+                }
+                None => eprintln!("no --smtp relay: meeting notices are queued but not sent"),
+            }
             let listener = TcpListener::bind(addr)
                 .await
                 .with_context(|| format!("could not listen on {addr}"))?;

@@ -1,0 +1,180 @@
+//! The sender that drains the outbox: claims due messages under a lease, sends them
+//! concurrently over one pooled SMTP connection set, and records each outcome — delivered,
+//! retried later with a growing delay, or given up (a refusing address, or attempts spent).
+//! A meeting's notice is complete once its last message is settled. Mass notices never slow
+//! the site: calling a meeting only queues them, and this runs beside the server.
+
+use std::time::Duration as StdDuration;
+
+use charter_mail::{Invite, Letter, Mailer, Method, SendError};
+use charter_store::{Delivery, MeetingRecord, OutboxMessage};
+use chrono::Duration;
+use tokio::task::JoinSet;
+
+use crate::{App, AppError};
+
+/// Attempts before a transiently failing message is given up.
+pub const MAX_ATTEMPTS: i64 = 8;
+/// How long a claim lasts: a sender that dies mid-send leaves the message to be retried after.
+const LEASE_SECONDS: i64 = 300;
+
+/// What one round of delivery did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Round {
+    pub sent: usize,
+    pub retried: usize,
+    pub failed: usize,
+}
+
+impl Round {
+    pub fn settled(&self) -> usize {
+        self.sent + self.retried + self.failed
+    }
+}
+
+/// The delay before attempt `n + 1`: a minute, doubling, at most an hour.
+fn backoff(attempts: i64) -> Duration {
+    let minutes = 1_i64 << attempts.clamp(0, 6);
+    Duration::minutes(minutes.min(60))
+}
+
+/// The calendar invitation for a meeting's notice: the same UID and stamp on every retry.
+pub fn invite_for(m: &MeetingRecord) -> Invite {
+    let cancelled = m.state == "cancelled";
+    Invite {
+        uid: format!("meeting-{}@charter", m.id),
+        sequence: u32::from(cancelled),
+        method: if cancelled {
+            Method::Cancel
+        } else {
+            Method::Request
+        },
+        stamp: m.called_at,
+        starts: m.starts_at,
+        ends: m.ends_at,
+        summary: m.title.clone(),
+        location: m.place.clone().or_else(|| m.online_url.clone()),
+        description: (!m.agenda.is_empty()).then(|| m.agenda.clone()),
+        url: m.online_url.clone(),
+        organizer: None,
+    }
+}
+
+impl App {
+    /// Delivers up to `batch` due messages, `concurrency` at a time, and records each.
+    pub async fn deliver_due(
+        &self,
+        mailer: &std::sync::Arc<Mailer>,
+        batch: u32,
+        concurrency: usize,
+    ) -> Result<Round, AppError> {
+        let now = self.clock.now();
+        let claimed = self
+            .store
+            .claim_outbox(now, now + Duration::seconds(LEASE_SECONDS), batch)
+            .await?;
+        let mut round = Round::default();
+        let mut invites = std::collections::HashMap::<i64, Option<Invite>>::new();
+        let mut jobs: JoinSet<(OutboxMessage, Result<(), SendError>)> = JoinSet::new();
+        for msg in claimed {
+            let invite = match msg.meeting {
+                Some(id) => match invites.get(&id) {
+                    Some(i) => i.clone(),
+                    None => {
+                        let i = self.store.meeting(id).await?.map(|m| invite_for(&m));
+                        invites.insert(id, i.clone());
+                        i
+                    }
+                },
+                None => None,
+            };
+            let letter = Letter {
+                to_name: None,
+                to: msg.address.clone(),
+                subject: msg.subject.clone(),
+                text: msg.body.clone(),
+                html: None,
+                invite,
+            };
+            let mailer = mailer.clone();
+            while jobs.len() >= concurrency.max(1) {
+                if let Some(done) = jobs.join_next().await {
+                    self.settle(done, &mut round).await?;
+                }
+            }
+            jobs.spawn(async move {
+                let id = format!("outbox-{}@charter", msg.id);
+                let r = mailer.send(&letter, &id).await;
+                (msg, r)
+            });
+        }
+        while let Some(done) = jobs.join_next().await {
+            self.settle(done, &mut round).await?;
+        }
+        Ok(round)
+    }
+
+    async fn settle(
+        &self,
+        done: Result<(OutboxMessage, Result<(), SendError>), tokio::task::JoinError>,
+        round: &mut Round,
+    ) -> Result<(), AppError> {
+        // A send task that panicked leaves its message leased; it is retried when the lease ends.
+        let Ok((msg, result)) = done else {
+            return Ok(());
+        };
+        let now = self.clock.now();
+        let delivery = match result {
+            Ok(()) => {
+                round.sent += 1;
+                Delivery::Sent
+            }
+            Err(e) if e.is_permanent() || msg.attempts + 1 >= MAX_ATTEMPTS => {
+                round.failed += 1;
+                tracing::warn!(message = msg.id, error = %e, "notice not delivered");
+                Delivery::Failed {
+                    error: e.to_string(),
+                }
+            }
+            Err(e) => {
+                round.retried += 1;
+                Delivery::Retry {
+                    at: now + backoff(msg.attempts),
+                    error: e.to_string(),
+                }
+            }
+        };
+        match self.store.record_delivery(msg.id, &delivery, now).await {
+            // Another sender settled it after our lease ran out: nothing to record.
+            Err(charter_store::StoreError::Stale(_)) => Ok(()),
+            other => Ok(other?),
+        }
+    }
+
+    /// Runs the sender until the process ends: a round, then a short pause when idle.
+    pub async fn run_sender(self, mailer: Mailer, concurrency: usize) {
+        let mailer = std::sync::Arc::new(mailer);
+        loop {
+            match self.deliver_due(&mailer, 500, concurrency).await {
+                Ok(r) if r.settled() > 0 => continue,
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "the notice sender could not run a round"),
+            }
+            tokio::time::sleep(StdDuration::from_secs(2)).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_to_an_hour() {
+        assert_eq!(backoff(0), Duration::minutes(1));
+        assert_eq!(backoff(1), Duration::minutes(2));
+        assert_eq!(backoff(5), Duration::minutes(32));
+        assert_eq!(backoff(6), Duration::minutes(60));
+        assert_eq!(backoff(40), Duration::minutes(60));
+    }
+}
