@@ -292,7 +292,61 @@ async fn run(backend: &str, shared: Arc<dyn Store>, members: usize) {
     if std::env::var("CHARTER_BENCH_SKIP_DIRECTORY").is_err() {
         directory(backend, store, members, &regions).await;
     }
-    rolls(backend, shared, members).await;
+    rolls(backend, shared.clone(), members).await;
+    notices(backend, shared, members).await;
+}
+
+/// Calls a conference for every member (the notices queued in the same transaction as the
+/// meeting) and times it; the constitution was founded by the roll phase.
+async fn notices(backend: &str, store: Arc<dyn Store>, members: usize) {
+    let at = today().and_hms_opt(12, 0, 0).unwrap().and_utc();
+    let app = App::new(store.clone(), Arc::new(FixedClock(at)), Settings::default());
+    let national = store
+        .units()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.kind == UnitKind::National)
+        .unwrap();
+    let officer = Actor {
+        member: MemberId(1),
+        home_branch: national.id,
+        offices: vec![HeldOffice {
+            kind: OfficeKind::Secretary,
+            unit: national.id,
+            unit_name: national.name.clone(),
+        }],
+    };
+    let started = Instant::now();
+    let called = app
+        .call_meeting(
+            &officer,
+            &charter_app::meetings::MeetingRequest {
+                body: "conference".into(),
+                unit: None,
+                kind: "annual-conference".into(),
+                title: "Annual conference".into(),
+                starts_at: Some(at + chrono::Duration::days(60)),
+                ends_at: None,
+                mode: "physical".into(),
+                place: Some("Conference centre".into()),
+                online_url: None,
+                agenda: "Reports; elections; motions".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let took = started.elapsed();
+    println!(
+        "  {backend}, {members} members: conference called with {} notices queued in {} — {}",
+        called.invited,
+        ms(took),
+        if took < Duration::from_secs(1) {
+            "within 1 s"
+        } else {
+            "over 1 s"
+        }
+    );
 }
 
 /// Freezes a conference roll over the whole register through the app, three times (three
