@@ -1328,6 +1328,45 @@ impl Store for SqliteStore {
         meetings::published(self, matter).await
     }
 
+    async fn open_requisition(&self, r: &NewRequisition, event: &NewEvent) -> StoreResult<i64> {
+        meetings::open_requisition(self, r, event).await
+    }
+
+    async fn requisitions(&self) -> StoreResult<Vec<RequisitionRecord>> {
+        meetings::requisitions(self).await
+    }
+
+    async fn requisition(&self, id: i64) -> StoreResult<Option<RequisitionRecord>> {
+        meetings::requisition(self, id).await
+    }
+
+    async fn has_signed(&self, id: i64, member: MemberId) -> StoreResult<bool> {
+        meetings::has_signed(self, id, member).await
+    }
+
+    async fn sign_requisition(
+        &self,
+        id: i64,
+        member: MemberId,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        meetings::sign(self, id, member, event).await
+    }
+
+    async fn requisition_reached(
+        &self,
+        id: i64,
+        clause: &str,
+        call_by: NaiveDate,
+        event: &NewEvent,
+    ) -> StoreResult<bool> {
+        meetings::reached(self, id, clause, call_by, event).await
+    }
+
+    async fn answer_requisition(&self, id: i64, meeting: i64, event: &NewEvent) -> StoreResult<()> {
+        meetings::answer(self, id, meeting, event).await
+    }
+
     async fn freeze_roll(
         &self,
         roll: &NewRoll,

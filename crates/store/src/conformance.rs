@@ -2946,6 +2946,114 @@ pub async fn meetings_notices_attendance_and_motions(store: &dyn Store) {
     assert!(store.motion(m1 + 100).await.unwrap().is_none());
 }
 
+pub async fn requisitions_collect_signatures_and_are_answered(store: &dyn Store) {
+    let o = org(store).await;
+    let ann = add(
+        store,
+        &new_member("Ann", "Okafor", "ann@example.org", "SE1 7PB", o.brixton),
+    )
+    .await;
+    let ben = add(
+        store,
+        &new_member("Ben", "Adams", "ben@example.org", "SE1 7PB", o.brixton),
+    )
+    .await;
+    let id = store
+        .open_requisition(
+            &NewRequisition {
+                kind: "special-conference".into(),
+                title: "Restore the elected committees".into(),
+                purpose: "To reverse the dissolution".into(),
+                matter: Some("constitution-2017".into()),
+                opened_by: Some(ann),
+            },
+            &event("requisition.opened", "r"),
+        )
+        .await
+        .unwrap();
+    let r = store.requisition(id).await.unwrap().unwrap();
+    assert_eq!((r.signatures, r.reached_at, r.meeting), (1, None, None));
+    assert!(store.has_signed(id, ann).await.unwrap());
+    let twice = store
+        .sign_requisition(id, ann, &event("requisition.signed", "r"))
+        .await;
+    assert!(
+        matches!(twice, Err(StoreError::Conflict { .. })),
+        "{twice:?}"
+    );
+    store
+        .sign_requisition(id, ben, &event("requisition.signed", "r"))
+        .await
+        .unwrap();
+    assert_eq!(store.requisitions().await.unwrap()[0].signatures, 2);
+    let early = store
+        .answer_requisition(id, 1, &event("requisition.answered", "r"))
+        .await;
+    assert!(matches!(early, Err(StoreError::Stale(_))), "{early:?}");
+    let events = event_count(store).await;
+    assert!(
+        store
+            .requisition_reached(id, "6.4", d(2024, 3, 1), &event("requisition.reached", "r"))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .requisition_reached(id, "6.4", d(2024, 4, 1), &event("requisition.reached", "r"))
+            .await
+            .unwrap()
+    );
+    assert_eq!(event_count(store).await, events + 1, "reached once");
+    let r = store.requisition(id).await.unwrap().unwrap();
+    assert_eq!(
+        (r.reached_clause.as_deref(), r.call_by),
+        (Some("6.4"), Some(d(2024, 3, 1)))
+    );
+    let meeting = store
+        .call_meeting(
+            &NewMeeting {
+                body: "conference".into(),
+                unit: None,
+                kind: "special-conference".into(),
+                title: "Special conference".into(),
+                starts_at: t(86_400 * 30),
+                ends_at: t(86_400 * 30 + 3_600),
+                mode: "physical".into(),
+                place: Some("Hall".into()),
+                online_url: None,
+                agenda: String::new(),
+                notice_clause: None,
+                notice_days: None,
+                called_by: None,
+            },
+            &[],
+            &NoticeText {
+                subject: "s".into(),
+                body: "b".into(),
+            },
+            &event("meeting.called", "m"),
+        )
+        .await
+        .unwrap();
+    store
+        .answer_requisition(id, meeting, &event("requisition.answered", "r"))
+        .await
+        .unwrap();
+    let again = store
+        .answer_requisition(id, meeting, &event("requisition.answered", "r"))
+        .await;
+    assert!(matches!(again, Err(StoreError::Stale(_))), "{again:?}");
+    assert_eq!(
+        store.requisition(id).await.unwrap().unwrap().meeting,
+        Some(meeting)
+    );
+    let late = store
+        .sign_requisition(id, ben, &event("requisition.signed", "r"))
+        .await;
+    assert!(matches!(late, Err(StoreError::Stale(_))), "{late:?}");
+    assert!(store.requisition(id + 99).await.unwrap().is_none());
+}
+
 /// Every test above, by name: the backends' test files expand this list with
 /// [`conformance_tests!`](crate::conformance_tests).
 #[macro_export]
@@ -2977,7 +3085,8 @@ macro_rules! conformance_tests {
             constitution_changes_only_by_amendment_with_events,
             member_facts_reflect_the_register_on_a_date,
             rolls_freeze_count_and_take_challenges,
-            meetings_notices_attendance_and_motions
+            meetings_notices_attendance_and_motions,
+            requisitions_collect_signatures_and_are_answered
         );
     };
     (@each $make:path; $($name:ident),* $(,)?) => {

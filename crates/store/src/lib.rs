@@ -385,6 +385,38 @@ pub trait Store: Send + Sync + 'static {
     /// Published motions, on `matter` when given, newest first.
     async fn published_motions(&self, matter: Option<&str>) -> StoreResult<Vec<PublishedMotion>>;
 
+    // ---- requisitions ----
+
+    /// Opens a requisition, signed by its opener when given.
+    async fn open_requisition(&self, r: &NewRequisition, event: &NewEvent) -> StoreResult<i64>;
+
+    /// Every requisition, newest first, with its signature count.
+    async fn requisitions(&self) -> StoreResult<Vec<RequisitionRecord>>;
+
+    async fn requisition(&self, id: i64) -> StoreResult<Option<RequisitionRecord>>;
+
+    async fn has_signed(&self, id: i64, member: MemberId) -> StoreResult<bool>;
+
+    /// Adds a signature; `Conflict` if already signed, `Stale` once a meeting answers it.
+    async fn sign_requisition(
+        &self,
+        id: i64,
+        member: MemberId,
+        event: &NewEvent,
+    ) -> StoreResult<()>;
+
+    /// Records that the threshold was reached (once; later calls change nothing and return false).
+    async fn requisition_reached(
+        &self,
+        id: i64,
+        clause: &str,
+        call_by: NaiveDate,
+        event: &NewEvent,
+    ) -> StoreResult<bool>;
+
+    /// Links the meeting called in answer; `Stale` unless reached and not yet answered.
+    async fn answer_requisition(&self, id: i64, meeting: i64, event: &NewEvent) -> StoreResult<()>;
+
     // ---- rolls ----
 
     /// Freezes a roll: its lines (in any order, one per member), the reasons they index,

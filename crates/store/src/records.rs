@@ -731,3 +731,33 @@ pub struct PublishedMotion {
     pub meeting_title: String,
     pub meeting_on: DateTime<Utc>,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRequisition {
+    /// The rules' key of the meeting required, e.g. `special-conference`.
+    pub kind: String,
+    pub title: String,
+    pub purpose: String,
+    /// A national matter: branches' published motions supporting it count towards it.
+    pub matter: Option<String>,
+    pub opened_by: Option<MemberId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequisitionRecord {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub purpose: String,
+    pub matter: Option<String>,
+    pub opened_by: Option<MemberId>,
+    pub opened_at: DateTime<Utc>,
+    /// When the constitution's threshold was reached, and the clause that set it.
+    pub reached_at: Option<DateTime<Utc>>,
+    pub reached_clause: Option<String>,
+    /// The last day the officers may call the meeting.
+    pub call_by: Option<NaiveDate>,
+    /// The meeting called in answer.
+    pub meeting: Option<i64>,
+    pub signatures: i64,
+}
