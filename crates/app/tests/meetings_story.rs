@@ -337,6 +337,86 @@ async fn short_notice_cannot_bind_and_branch_motions_add_up() {
     let statements = meeting_day.statements_of(w.southwark).await.unwrap();
     assert_eq!(statements.len(), 1);
     assert_eq!(statements[0].motion.title, "Oppose the new constitution");
+
+    // Members require a special conference: 5% of the active members must sign (clause 6.4).
+    let aug21 = app_at(&w, at(2017, 8, 21, 10));
+    let opener = aug21.actor(w.secretary).await.unwrap();
+    let id = aug21
+        .open_requisition(
+            &opener,
+            "special-conference",
+            "Restore the elected committees",
+            "To reverse the steering committee's decisions",
+            Some("special-conference-2017"),
+        )
+        .await
+        .unwrap();
+    let lapsed = aug21.actor(w.lapsed).await.unwrap();
+    assert!(matches!(
+        aug21.sign_requisition(&lapsed, id).await,
+        Err(AppError::Forbidden(_))
+    ));
+    let mut signers = vec![w.ann];
+    signers.extend(havering.iter().copied());
+    let mut state = charter_app::meetings::RequisitionState::Collecting;
+    for m in signers {
+        let a = aug21.actor(m).await.unwrap();
+        aug21.sign_requisition(&a, id).await.unwrap();
+        let views = aug21.requisitions(&a).await.unwrap();
+        state = views[0].state;
+        assert!(views[0].signed);
+        if state != charter_app::meetings::RequisitionState::Collecting {
+            assert!(
+                views[0].threshold.contains("clause 6.4"),
+                "{}",
+                views[0].threshold
+            );
+            break;
+        }
+    }
+    assert_eq!(state, charter_app::meetings::RequisitionState::Reached);
+    let r = w.store.requisition(id).await.unwrap().unwrap();
+    assert_eq!(
+        r.call_by,
+        Some(NaiveDate::from_ymd_opt(2017, 9, 18).unwrap())
+    );
+    // Ignored past its date, it shows as overdue to every member.
+    let late = app_at(&w, at(2017, 9, 25, 10));
+    let member = late.actor(w.ann).await.unwrap();
+    assert_eq!(
+        late.requisitions(&member).await.unwrap()[0].state,
+        charter_app::meetings::RequisitionState::Overdue
+    );
+    let secretary = late.actor(w.secretary).await.unwrap();
+    let conference = late
+        .call_meeting(
+            &secretary,
+            &MeetingRequest {
+                body: "conference".into(),
+                unit: None,
+                kind: "special-conference".into(),
+                title: "Special conference".into(),
+                starts_at: Some(at(2017, 10, 20, 10)),
+                ends_at: None,
+                mode: "physical".into(),
+                place: Some("Conway Hall".into()),
+                online_url: None,
+                agenda: "Restore the elected committees".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        late.answer_requisition(&member, id, conference.id).await,
+        Err(AppError::Forbidden(_))
+    ));
+    late.answer_requisition(&secretary, id, conference.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        late.requisitions(&member).await.unwrap()[0].state,
+        charter_app::meetings::RequisitionState::Answered
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
