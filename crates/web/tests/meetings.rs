@@ -273,3 +273,51 @@ both_backends!(the_meeting_pages_call_show_and_publish, |app| async move {
     assert_eq!(anonymous.get("/units/999999/statements").await.status, 404);
     assert_eq!(anonymous.get("/matters/Not%20A%20Key").await.status, 422);
 });
+
+both_backends!(members_require_a_special_conference, |app| async move {
+    let member = app.sign_in(MEMBER).await;
+    let bad = member
+        .post_json(
+            "/api/v1/requisitions",
+            &json!({"kind": "picnic", "title": ""}),
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.text());
+    let opened = member
+        .post_json(
+            "/api/v1/requisitions",
+            &json!({
+                "kind": "special-conference",
+                "title": "Restore the elected committees",
+                "purpose": "Reverse the steering committee's decisions",
+                "matter": "special-conference-2017",
+            }),
+        )
+        .await;
+    assert_eq!(opened.status, 201, "{}", opened.text());
+    let id = opened.json()["id"].as_i64().unwrap();
+    let again = member
+        .post_json(&format!("/api/v1/requisitions/{id}/signatures"), &json!({}))
+        .await;
+    assert_eq!(
+        again.status,
+        409,
+        "already signed by opening it: {}",
+        again.text()
+    );
+    let secretary = app.sign_in(BRANCH_SECRETARY).await;
+    let signed = secretary
+        .post_json(&format!("/api/v1/requisitions/{id}/signatures"), &json!({}))
+        .await;
+    assert_eq!(signed.status, 204, "{}", signed.text());
+    let list = member.get("/api/v1/requisitions").await.json();
+    let r = &list.as_array().unwrap()[0];
+    assert_eq!(r["signatures"], json!(2));
+    assert_eq!(r["state"], json!("collecting"), "{r}");
+    assert!(r["threshold"].as_str().unwrap().contains("clause"), "{r}");
+    assert!(r["signed"].as_bool().unwrap());
+    let page = member.get("/requisitions").await;
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("Restore the elected committees"));
+    assert_eq!(app.client().get("/api/v1/requisitions").await.status, 401);
+});

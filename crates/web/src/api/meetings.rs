@@ -13,9 +13,9 @@ use charter_store::NewMotion;
 
 use super::ApiPath;
 use super::wire::{
-    CheckInRequest, ClauseReason, MatterTallyBody, Meeting, MeetingCalled, MeetingDetail,
-    MeetingRequestBody, MeetingsQuery, MotionProposed, MotionRequest, RegionTally, Statement,
-    VoteOutcome, VoteRequest,
+    AnswerRequest, CheckInRequest, ClauseReason, MatterTallyBody, Meeting, MeetingCalled,
+    MeetingDetail, MeetingRequestBody, MeetingsQuery, MotionProposed, MotionRequest, RegionTally,
+    Requisition, RequisitionOpened, RequisitionRequest, Statement, VoteOutcome, VoteRequest,
 };
 use crate::AppState;
 use crate::error::{ApiJson, ApiQuery, ApiResult, ErrorBody};
@@ -328,4 +328,117 @@ pub async fn matter(
             .collect(),
         statements: t.motions.iter().map(Statement::from).collect(),
     }))
+}
+
+/// Requisitions with where each stands: collecting, reached (with the date the meeting must be
+/// called by), overdue, or answered.
+#[utoipa::path(
+    get,
+    path = "/api/v1/requisitions",
+    operation_id = "list_requisitions",
+    tag = "meetings",
+    security(("session" = [])),
+    responses(
+        (status = 200, body = Vec<Requisition>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+    )
+)]
+pub async fn requisitions(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> ApiResult<Json<Vec<Requisition>>> {
+    let list = state.app.requisitions(&user.actor).await?;
+    Ok(Json(list.iter().map(Requisition::from).collect()))
+}
+
+/// Open a requisition (signed by the caller) for a meeting the constitution lets members require.
+#[utoipa::path(
+    post,
+    path = "/api/v1/requisitions",
+    operation_id = "open_requisition",
+    tag = "meetings",
+    security(("session" = [])),
+    request_body = RequisitionRequest,
+    responses(
+        (status = 201, body = RequisitionOpened),
+        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "The caller may not require it; the message cites the clause", body = ErrorBody),
+        (status = 422, description = "A field is invalid", body = ErrorBody),
+    )
+)]
+pub async fn open_requisition(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiJson(req): ApiJson<RequisitionRequest>,
+) -> ApiResult<(StatusCode, Json<RequisitionOpened>)> {
+    let id = state
+        .app
+        .open_requisition(
+            &user.actor,
+            &req.kind,
+            &req.title,
+            &req.purpose,
+            req.matter.as_deref(),
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(RequisitionOpened { id })))
+}
+
+/// Sign a requisition.
+#[utoipa::path(
+    post,
+    path = "/api/v1/requisitions/{id}/signatures",
+    operation_id = "sign_requisition",
+    tag = "meetings",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "Requisition id")),
+    responses(
+        (status = 204, description = "Signed"),
+        (status = 400, description = "The id is not a number", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "The caller may not sign it", body = ErrorBody),
+        (status = 404, description = "No such requisition", body = ErrorBody),
+        (status = 409, description = "Already signed, or already answered", body = ErrorBody),
+    )
+)]
+pub async fn sign_requisition(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<StatusCode> {
+    state.app.sign_requisition(&user.actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Record the meeting called in answer to a reached requisition.
+#[utoipa::path(
+    post,
+    path = "/api/v1/requisitions/{id}/answer",
+    operation_id = "answer_requisition",
+    tag = "meetings",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "Requisition id")),
+    request_body = AnswerRequest,
+    responses(
+        (status = 204, description = "Answered"),
+        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an officer who calls that meeting", body = ErrorBody),
+        (status = 404, description = "No such requisition or meeting", body = ErrorBody),
+        (status = 409, description = "Not reached yet, or already answered", body = ErrorBody),
+        (status = 422, description = "The meeting is not of the kind required", body = ErrorBody),
+    )
+)]
+pub async fn answer_requisition(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<AnswerRequest>,
+) -> ApiResult<StatusCode> {
+    state
+        .app
+        .answer_requisition(&user.actor, id, req.meeting_id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -74,6 +74,14 @@ pub fn router() -> Router<AppState> {
         .route("/meetings/{id}/motions", post(meetings::propose))
         .route("/motions/{id}/vote", post(meetings::vote))
         .route("/motions/{id}/publication", post(meetings::publish))
+        .route(
+            "/requisitions",
+            get(meetings::requisitions).post(meetings::open_requisition),
+        )
+        .route(
+            "/requisitions/{id}/signatures",
+            post(meetings::sign_requisition),
+        )
         .route("/units/{id}/statements", get(meetings::statements))
         .route("/matters/{matter}", get(meetings::matter))
         .route("/rolls", get(rolls::rolls).post(rolls::freeze))
