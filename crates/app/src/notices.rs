@@ -61,6 +61,34 @@ pub fn invite_for(m: &MeetingRecord) -> Invite {
 }
 
 impl App {
+    /// The calendar (iCalendar text) of every meeting `actor` is on the roll of.
+    pub async fn my_calendar(&self, actor: &crate::Actor) -> Result<String, AppError> {
+        let meetings = self.store.meetings_for(actor.member).await?;
+        let invites: Vec<Invite> = meetings.iter().map(invite_for).collect();
+        Ok(charter_mail::feed("My meetings", &invites))
+    }
+
+    /// The calendar of one body's meetings (of `unit` for branch and regional bodies).
+    pub async fn body_calendar(
+        &self,
+        body: &str,
+        unit: Option<charter_domain::UnitId>,
+    ) -> Result<String, AppError> {
+        let key = charter_rules::Key::parse(body).map_err(|e| AppError::invalid("body", e))?;
+        let meetings: Vec<MeetingRecord> = self
+            .store
+            .meetings(unit, None)
+            .await?
+            .into_iter()
+            .filter(|m| m.body == key.as_str() && (unit.is_none() || m.unit == unit))
+            .collect();
+        let invites: Vec<Invite> = meetings.iter().map(invite_for).collect();
+        Ok(charter_mail::feed(
+            &format!("Meetings: {}", key.words()),
+            &invites,
+        ))
+    }
+
     /// Delivers up to `batch` due messages, `concurrency` at a time, and records each.
     pub async fn deliver_due(
         &self,

@@ -1215,6 +1215,10 @@ impl Store for PgStore {
         meetings::meetings(self, unit, from).await
     }
 
+    async fn meetings_for(&self, member: MemberId) -> StoreResult<Vec<MeetingRecord>> {
+        meetings::meetings_for(self, member).await
+    }
+
     async fn invitee(&self, meeting: i64, member: MemberId) -> StoreResult<Option<bool>> {
         meetings::invitee(self, meeting, member).await
     }

@@ -195,6 +195,18 @@ pub(crate) async fn meetings(
     all(&rows, meeting_from)
 }
 
+pub(crate) async fn meetings_for(s: &StoreImpl, member: MemberId) -> StoreResult<Vec<MeetingRecord>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{MEETING_SELECT} WHERE id IN (SELECT meeting_id FROM meeting_invitees WHERE member_id = $1)
+         ORDER BY starts_at, id"
+    )))
+    .bind(member.0)
+    .fetch_all(&s.pool)
+    .await
+    .map_err(db_err)?;
+    all(&rows, meeting_from)
+}
+
 pub(crate) async fn invitee(
     s: &StoreImpl,
     meeting: i64,

@@ -2748,6 +2748,17 @@ pub async fn meetings_notices_attendance_and_motions(store: &dyn Store) {
     assert_eq!(store.invitee(id, ann).await.unwrap(), Some(true));
     assert_eq!(store.invitee(id, ben).await.unwrap(), Some(false));
     assert_eq!(store.invitee(id, cat).await.unwrap(), None);
+    assert_eq!(
+        store
+            .meetings_for(ben)
+            .await
+            .unwrap()
+            .iter()
+            .map(|m| m.id)
+            .collect::<Vec<_>>(),
+        [id]
+    );
+    assert!(store.meetings_for(cat).await.unwrap().is_empty());
     let contacts = store.member_contacts(&[ben, ann]).await.unwrap();
     assert_eq!(
         contacts,

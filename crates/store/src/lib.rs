@@ -321,6 +321,9 @@ pub trait Store: Send + Sync + 'static {
         from: Option<DateTime<Utc>>,
     ) -> StoreResult<Vec<MeetingRecord>>;
 
+    /// Meetings the member is on the roll of, soonest first.
+    async fn meetings_for(&self, member: MemberId) -> StoreResult<Vec<MeetingRecord>>;
+
     /// Whether the member is invited, and whether they may vote.
     async fn invitee(&self, meeting: i64, member: MemberId) -> StoreResult<Option<bool>>;
 

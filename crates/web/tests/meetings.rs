@@ -321,3 +321,36 @@ both_backends!(members_require_a_special_conference, |app| async move {
     assert!(page.text().contains("Restore the elected committees"));
     assert_eq!(app.client().get("/api/v1/requisitions").await.status, 401);
 });
+
+both_backends!(calendars_of_a_member_and_of_a_body, |app| async move {
+    let member = app.sign_in(MEMBER).await;
+    let mine = member.get("/me/calendar.ics").await;
+    assert_eq!(mine.status, 200, "{}", mine.text());
+    assert!(
+        mine.header("content-type")
+            .is_some_and(|c| c.starts_with("text/calendar")),
+        "{:?}",
+        mine.header("content-type")
+    );
+    let text = mine.text();
+    assert!(text.starts_with("BEGIN:VCALENDAR\r\n"), "{text}");
+    assert!(text.contains("METHOD:PUBLISH"));
+    assert!(text.contains("SUMMARY:Southwark general meeting"), "{text}");
+    let body = member
+        .get("/meetings/calendar.ics?body=steering-committee")
+        .await;
+    assert_eq!(body.status, 200);
+    assert!(
+        body.text()
+            .contains("SUMMARY:Steering committee: reorganisation")
+    );
+    assert!(!body.text().contains("Southwark general meeting"));
+    assert_eq!(
+        member
+            .get("/meetings/calendar.ics?body=Not%20a%20key")
+            .await
+            .status,
+        422
+    );
+    assert_eq!(app.client().get("/me/calendar.ics").await.status, 303);
+});

@@ -921,3 +921,48 @@ pub async fn sign_requisition(
         Err(e) => app_error(&session, e),
     }
 }
+
+fn calendar_response(text: String, file: &str) -> Response {
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        text,
+    )
+        .into_response()
+}
+
+/// `/me/calendar.ics`: every meeting the member is on the roll of.
+pub async fn my_calendar(State(state): State<AppState>, PageUser(session): PageUser) -> Response {
+    match state.app.my_calendar(&session.actor).await {
+        Ok(text) => calendar_response(text, "my-meetings.ics"),
+        Err(e) => app_error(&session, e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CalendarQuery {
+    pub body: String,
+    pub unit: String,
+}
+
+/// `/meetings/calendar.ics?body=…&unit=…`: one body's meetings.
+pub async fn body_calendar(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    PageQuery(q): PageQuery<CalendarQuery>,
+) -> Response {
+    let unit = parse_id(&q.unit).map(UnitId);
+    match state.app.body_calendar(&q.body, unit).await {
+        Ok(text) => calendar_response(text, &format!("{}.ics", q.body.trim())),
+        Err(e) => app_error(&session, e),
+    }
+}

@@ -69,6 +69,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/members/{id}/transfer", post(members::transfer))
         .route("/meetings", get(meetings::meetings).post(meetings::call))
+        .route("/meetings/calendar.ics", get(meetings::body_calendar))
+        .route("/me/calendar.ics", get(meetings::my_calendar))
         .route("/meetings/{id}", get(meetings::meeting))
         .route("/meetings/{id}/attendance", post(meetings::check_in))
         .route("/meetings/{id}/motions", post(meetings::propose))
