@@ -1062,13 +1062,15 @@ impl App {
         let today = self.today();
         let (_, c) = self.constitution_in_force(today).await?;
         let kind = Key::parse(&r.kind).map_err(|e| AppError::Internal(e.to_string()))?;
-        let members = self
+        // The per-branch status counts the unit pages use; reading every member's facts just
+        // to count the active ones would cost seconds on a large register at every signature.
+        let members: u64 = self
             .store
-            .member_facts(today)
+            .branch_stats(today)
             .await?
             .iter()
-            .filter(|f| f.status == charter_domain::MemberStatus::Active)
-            .count();
+            .map(|b| b.active)
+            .sum();
         let branches = match &r.matter {
             Some(m) => self
                 .store

@@ -54,8 +54,6 @@ pub struct RollView {
     pub mine: Option<RollEntryRecord>,
     /// Whether the reader may list names (some or all branches).
     pub may_see_names: bool,
-    /// Whether the reader may decide challenges for some branch.
-    pub may_decide: bool,
     /// Challenges the reader may see: their own, and those over members in their scope.
     pub challenges: Vec<ChallengeRecord>,
 }
@@ -304,7 +302,6 @@ impl App {
         let mine = self.store.roll_entry(id, actor.member, None).await?;
         let scope = self.member_scope(actor).await?;
         let may_see_names = !matches!(scope, MemberScope::Only(_));
-        let may_decide = !actor.scope_roots(Power::ManageRolls).is_empty();
         let challenges = self
             .store
             .challenges(id)
@@ -326,7 +323,6 @@ impl App {
             counts,
             mine,
             may_see_names,
-            may_decide,
             challenges,
         })
     }
