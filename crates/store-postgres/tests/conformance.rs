@@ -51,9 +51,12 @@ async fn frozen_roll_lines_cannot_be_changed_or_deleted() {
     };
     charter_store::conformance::rolls_freeze_count_and_take_challenges(&store).await;
     for sql in [
-        "UPDATE roll_entries SET frozen_eligible = NOT frozen_eligible",
-        "UPDATE roll_entries SET branch_id = branch_id + 1",
-        "DELETE FROM roll_entries",
+        "UPDATE roll_member_index SET body = body || ',9 9 Y'",
+        "UPDATE roll_blocks SET eligible = eligible + 1",
+        "DELETE FROM roll_member_index",
+        "DELETE FROM roll_blocks",
+        "UPDATE roll_overrides SET eligible = FALSE",
+        "DELETE FROM roll_overrides",
         "DELETE FROM rolls",
     ] {
         let r = sqlx::query(sql).execute(store.pool()).await;

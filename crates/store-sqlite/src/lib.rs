@@ -16,9 +16,12 @@ mod constitution {
     /// Row lock for the compare-and-set on an amendment's state (`BEGIN IMMEDIATE` already holds SQLite's write lock).
     const LOCK: &str = "";
     use crate::{SqliteStore as StoreImpl, append_event, commit, db_err, log_access};
+    /// One member's line in a bulk read of facts: dates as stored (ISO text).
+    const FACT_LINE: &str =
+        "CAST(m.id AS TEXT) || ' ' || m.status || ' ' || COALESCE(m.paid_up_until, '-')
+        || ' ' || m.joined_on || ' ' || CAST(m.branch_id AS TEXT)";
     include!("../../store/sql/constitution.rs");
 }
-mod bulk;
 /// Meetings, notices, attendance and motions: the shared SQL in `charter-store/sql/meetings.rs`.
 mod meetings {
     type Db = sqlx::Sqlite;

@@ -95,12 +95,104 @@ async fn frozen_roll_lines_cannot_be_changed_or_deleted() {
     let (store, ()) = memory().await.unwrap();
     charter_store::conformance::rolls_freeze_count_and_take_challenges(&store).await;
     for sql in [
-        "UPDATE roll_entries SET frozen_eligible = 1 - frozen_eligible",
-        "UPDATE roll_entries SET branch_id = branch_id + 1",
-        "DELETE FROM roll_entries",
+        "UPDATE roll_member_index SET body = body || ',9 9 Y'",
+        "UPDATE roll_blocks SET eligible = eligible + 1",
+        "DELETE FROM roll_member_index",
+        "DELETE FROM roll_blocks",
+        "UPDATE roll_overrides SET eligible = 0",
+        "DELETE FROM roll_overrides",
         "DELETE FROM rolls",
     ] {
         let r = sqlx::query(sql).execute(store.pool()).await;
         assert!(r.is_err(), "{sql} must be refused");
     }
+}
+
+/// Rolls frozen before lines were stored in blocks move over line for line: the migration's
+/// SQL runs on a database migrated as it was before it, holding a roll with a challenge.
+#[tokio::test]
+async fn rolls_frozen_as_rows_move_into_blocks() {
+    use sqlx::Connection;
+    let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:")
+        .await
+        .unwrap();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|f| f.unwrap().path())
+        .collect();
+    files.sort();
+    let run = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    for f in files
+        .iter()
+        .filter(|f| f.file_name().unwrap().to_str().unwrap() < "0008")
+    {
+        let sql = std::fs::read_to_string(f).unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+    // Foreign keys off: only the rows the migration reads matter here.
+    sqlx::raw_sql(
+        "PRAGMA foreign_keys = OFF;
+         INSERT INTO rolls (id, title, context, right_kind, cutoff, version_id, challenge_closes_on,
+             frozen_hash, current_hash, eligible, excluded, frozen_at, event_seq)
+         VALUES (7, 'Old', 'conference', 'vote', '2024-05-01', 1, '2024-05-15', 'a', 'b', 1, 2,
+             '2024-05-01T12:00:00Z', 1);
+         INSERT INTO roll_entries (roll_id, member_id, branch_id, frozen_eligible, eligible, reason_idx, challenge_id)
+         VALUES (7, 30, 5, 0, 0, 0, NULL), (7, 10, 4, 1, 1, NULL, NULL), (7, 20, 5, 0, 1, 1, 3);
+         INSERT INTO roll_challenges (id, roll_id, member_id, grounds, lodged_at, state, event_seq)
+         VALUES (3, 7, 20, 'verified', '2024-05-02T12:00:00Z', 'upheld', 2);",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(run("0008_roll_blocks.sql")))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let sorted = |body: String| {
+        let mut lines: Vec<String> = body.split(',').map(str::to_string).collect();
+        lines.sort();
+        lines
+    };
+    let index: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT first_member, last_member, body FROM roll_member_index WHERE roll_id = 7",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(index.len(), 1);
+    assert_eq!((index[0].0, index[0].1), (10, 30));
+    assert_eq!(sorted(index[0].2.clone()), ["10 4 Y", "20 5 N1", "30 5 N0"]);
+    let blocks: Vec<(i64, i64, i64, i64, String)> = sqlx::query_as(
+        "SELECT branch_id, first_member, lines, eligible, body FROM roll_blocks
+         WHERE roll_id = 7 ORDER BY branch_id",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(blocks.len(), 2);
+    assert_eq!(
+        (blocks[0].0, blocks[0].1, blocks[0].2, blocks[0].3),
+        (4, 10, 1, 1)
+    );
+    assert_eq!(
+        (blocks[1].0, blocks[1].1, blocks[1].2, blocks[1].3),
+        (5, 20, 2, 0)
+    );
+    assert_eq!(sorted(blocks[1].4.clone()), ["20 5 N1", "30 5 N0"]);
+    let overrides: Vec<(i64, i64, bool, i64)> = sqlx::query_as(
+        "SELECT member_id, branch_id, eligible, challenge_id FROM roll_overrides WHERE roll_id = 7",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(overrides, [(20, 5, true, 3)]);
+    let branch: i64 = sqlx::query_scalar("SELECT branch_id FROM roll_challenges WHERE id = 3")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(branch, 5);
 }

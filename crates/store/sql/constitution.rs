@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use charter_domain::{MemberId, UnitId};
-use charter_store::text::{decode_office_kind, decode_status};
+use charter_store::text::{decode_fact_date, decode_office_kind, decode_status};
 use charter_store::*;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
@@ -309,15 +309,11 @@ async fn facts(
             .map(UnitId)
     };
     // Every member in one text value ("id status paid_up_until|- joined_on branch" records,
-    // separated by ';'; sorted here, which is cheaper than asking the aggregate to sort), built by the database and split here: a roll or impact preview reads the
-    // whole register, and this costs a fraction of decoding a million driver rows.
-    let sql = format!(
-        "SELECT string_agg(
-             CAST(m.id AS TEXT) || ' ' || m.status || ' ' || COALESCE(CAST(m.paid_up_until AS TEXT), '-')
-             || ' ' || CAST(m.joined_on AS TEXT) || ' ' || CAST(m.branch_id AS TEXT),
-             ';')
-         FROM members m {m_filter}"
-    );
+    // separated by ';'; dates as each dialect's `FACT_LINE` gives them, see
+    // `decode_fact_date`), built by the database and split here: a roll or impact preview
+    // reads the whole register, and this costs a fraction of decoding a million driver rows.
+    // Sorted here, which is cheaper than asking the aggregate to sort.
+    let sql = format!("SELECT string_agg({FACT_LINE}, ';') FROM members m {m_filter}");
     let mut q = sqlx::query_scalar::<_, Option<String>>(sqlx::AssertSqlSafe(sql));
     if let Some(m) = member {
         q = q.bind(m.0);
@@ -332,9 +328,9 @@ async fn facts(
         let status = decode_status(next()?)?;
         let paid_up_until = match next()? {
             "-" => None,
-            d => Some(d.parse::<NaiveDate>().map_err(|_| bad())?),
+            d => Some(decode_fact_date(d)?),
         };
-        let joined_on: NaiveDate = next()?.parse().map_err(|_| bad())?;
+        let joined_on = decode_fact_date(next()?)?;
         let branch: i64 = next()?.parse().map_err(|_| bad())?;
         out.push(MemberFactsRecord {
             member: MemberId(id),

@@ -2348,6 +2348,232 @@ pub async fn member_facts_reflect_the_register_on_a_date(store: &dyn Store) {
     assert_eq!(store.access_log(ann, 1, 50).await.unwrap().total, 1);
 }
 
+/// A roll of thousands: its lines span several stored blocks per branch, and one member's
+/// line, the frozen lines, counts and every page of names (filtered, with a challenge
+/// upheld) read the same as a straightforward list would give.
+pub async fn large_rolls_read_back_line_for_line(store: &dyn Store) {
+    let o = org(store).await;
+    let branches = [o.leeds, o.york, o.brixton];
+    let seeds: Vec<SeedMember> = (0..2600)
+        .map(|i| SeedMember {
+            member: new_member(
+                "Roll",
+                &format!("Person{i:05}"),
+                &format!("roll{i}@example.org"),
+                "SE1 7PB",
+                branches[if i < 2200 { 0 } else { 1 + i % 2 }],
+            ),
+            password_hash: None,
+            history: vec![],
+            payments: vec![],
+            affiliations: vec![],
+            moves: vec![],
+        })
+        .collect();
+    let ids = store
+        .seed_members(&seeds, &event("register.seeded", "register"))
+        .await
+        .unwrap();
+    let version_id = store
+        .found_constitution(
+            &version("founding", d(2016, 3, 12)),
+            &event("constitution.founded", "constitution"),
+        )
+        .await
+        .unwrap();
+    // Written in reverse: a store may not rely on the order it is given lines in.
+    let entries: Vec<NewRollEntry> = ids
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, m)| NewRollEntry {
+            member: *m,
+            branch: branches[if i < 2200 { 0 } else { 1 + i % 2 }],
+            eligible: i % 3 != 0,
+            reason: (i % 3 == 0).then_some(u32::from(i % 2 == 0)),
+        })
+        .collect();
+    let reasons = [
+        RollReason {
+            clauses: "4.1".into(),
+            reason: "not paid up".into(),
+        },
+        RollReason {
+            clauses: "4.3".into(),
+            reason: "not a member of another party".into(),
+        },
+    ];
+    let hash = "d".repeat(64);
+    let id = store
+        .freeze_roll(
+            &NewRoll {
+                title: "Large".into(),
+                context: "conference".into(),
+                unit: None,
+                right: "vote".into(),
+                cutoff: d(2024, 5, 1),
+                version_id,
+                challenge_closes_on: d(2024, 5, 15),
+                hash: hash.clone(),
+                frozen_by: None,
+            },
+            &reasons,
+            &entries,
+            &event("roll.frozen", "roll"),
+        )
+        .await
+        .unwrap();
+    let mut expected: Vec<NewRollEntry> = entries.clone();
+    expected.sort_by_key(|e| e.member);
+    assert_eq!(
+        store.roll_frozen_lines(id, None).await.unwrap(),
+        expected
+            .iter()
+            .map(|e| (e.member, e.branch, e.eligible))
+            .collect::<Vec<_>>()
+    );
+    // Lines at and around every block edge, and one member not on it.
+    for k in [0, 1, 1023, 1024, 1025, 2047, 2048, 2199, 2200, 2201, 2599] {
+        let e = &expected[k];
+        let line = store.roll_entry(id, e.member, None).await.unwrap().unwrap();
+        assert_eq!(
+            (
+                line.member,
+                line.branch,
+                line.eligible,
+                line.frozen_eligible
+            ),
+            (e.member, e.branch, e.eligible, e.eligible),
+            "line {k}"
+        );
+        let want = e.reason.map(|r| reasons[r as usize].clauses.clone());
+        assert_eq!(line.clauses, want.unwrap_or_default(), "line {k}");
+    }
+    let stranger = add(
+        store,
+        &new_member("Not", "Listed", "notlisted@example.org", "SE1 7PB", o.york),
+    )
+    .await;
+    assert!(
+        store
+            .roll_entry(id, stranger, None)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // A challenge upheld for an excluded Leeds member in the second block.
+    let moved = expected
+        .iter()
+        .filter(|e| e.branch == o.leeds && !e.eligible)
+        .nth(400)
+        .unwrap()
+        .member;
+    let c = store
+        .lodge_challenge(
+            &NewChallenge {
+                roll: id,
+                member: moved,
+                grounds: "paid on time".into(),
+                lodged_by: Some(moved),
+            },
+            &event("roll.challenged", "roll"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.challenge(c).await.unwrap().unwrap().branch, o.leeds);
+    store
+        .decide_challenge(
+            c,
+            &ChallengeDecision {
+                upheld: true,
+                reason: "receipt shown".into(),
+                decided_by: None,
+                expected_hash: hash.clone(),
+                new_hash: "e".repeat(64),
+            },
+            &event("roll.challenge_decided", "roll"),
+        )
+        .await
+        .unwrap();
+    let now = |e: &NewRollEntry| e.eligible || e.member == moved;
+    let line = store.roll_entry(id, moved, None).await.unwrap().unwrap();
+    assert!(line.eligible && !line.frozen_eligible && line.challenge == Some(c));
+
+    // Every page, in branch then member order, for several filters.
+    let mut in_order = expected.clone();
+    in_order.sort_by_key(|e| (e.branch, e.member));
+    for (scope, branch, eligible, per_page) in [
+        (MemberScope::All, None, None, 500),
+        (MemberScope::All, None, Some(true), 333),
+        (MemberScope::All, Some(o.leeds), Some(false), 97),
+        (
+            MemberScope::Branches(vec![o.york, o.brixton]),
+            None,
+            None,
+            150,
+        ),
+        (MemberScope::Branches(vec![o.leeds]), Some(o.york), None, 50),
+    ] {
+        let want: Vec<MemberId> = in_order
+            .iter()
+            .filter(|e| match &scope {
+                MemberScope::Branches(bs) => bs.contains(&e.branch),
+                _ => true,
+            })
+            .filter(|e| branch.is_none_or(|b| b == e.branch))
+            .filter(|e| eligible.is_none_or(|y| y == now(e)))
+            .map(|e| e.member)
+            .collect();
+        let mut got = Vec::new();
+        let mut page = 1;
+        loop {
+            let p = store
+                .roll_names(
+                    id,
+                    &RollQuery {
+                        scope: scope.clone(),
+                        branch,
+                        eligible,
+                        page,
+                        per_page,
+                    },
+                    &reader(ids[0], "roll names", t(5)),
+                )
+                .await
+                .unwrap();
+            assert_eq!(
+                p.total,
+                want.len() as u64,
+                "{scope:?} {branch:?} {eligible:?}"
+            );
+            if p.items.is_empty() {
+                break;
+            }
+            assert!(p.items.iter().all(|n| n.last_name.starts_with("Person")));
+            got.extend(p.items.iter().map(|n| n.entry.member));
+            page += 1;
+        }
+        assert_eq!(got, want, "{scope:?} {branch:?} {eligible:?}");
+    }
+    let only = store
+        .roll_names(
+            id,
+            &RollQuery {
+                scope: MemberScope::Only(moved),
+                branch: None,
+                eligible: Some(true),
+                page: 1,
+                per_page: 10,
+            },
+            &reader(moved, "my line", t(5)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(only.total, 1);
+    assert_eq!(only.items[0].entry.challenge, Some(c));
+}
+
 pub async fn rolls_freeze_count_and_take_challenges(store: &dyn Store) {
     let o = org(store).await;
     let ann = add(
@@ -3095,6 +3321,7 @@ macro_rules! conformance_tests {
             imports_upsert_by_email,
             constitution_changes_only_by_amendment_with_events,
             member_facts_reflect_the_register_on_a_date,
+            large_rolls_read_back_line_for_line,
             rolls_freeze_count_and_take_challenges,
             meetings_notices_attendance_and_motions,
             requisitions_collect_signatures_and_are_answered
