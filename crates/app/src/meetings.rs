@@ -14,8 +14,8 @@ use charter_rules::{
     clear_days, motion_result,
 };
 use charter_store::{
-    MeetingRecord, MotionOutcome, MotionRecord, NewInvitee, NewMeeting, NewMotion, NoticeProgress,
-    NoticeText, PublishedMotion,
+    MeetingRecord, MotionOutcome, MotionRecord, NewInvitee, NewMeeting, NewMotion, NewVote,
+    NoticeProgress, NoticeText, PollRecord, PublishedMotion, StoreError, VoteReceipt,
 };
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::json;
@@ -85,7 +85,31 @@ pub struct MeetingView {
     pub checked_in: bool,
     /// Whether the reader may record attendance and votes here.
     pub may_run: bool,
+    /// Electronic votes by motion id, with the reader's own vote in each.
+    pub polls: BTreeMap<i64, PollView>,
 }
+
+/// An electronic vote on a motion as one member sees it. The counts are shown once it closes.
+#[derive(Debug, Clone)]
+pub struct PollView {
+    pub poll: PollRecord,
+    /// The reader's submission, and their choice in a named vote.
+    pub mine: Option<(String, Option<String>)>,
+}
+
+impl PollView {
+    pub fn open(&self) -> bool {
+        self.poll.closed_at.is_none()
+    }
+}
+
+/// A fresh key for one vote form: the same form sent twice is one vote.
+pub fn vote_key() -> String {
+    crate::auth::random_token()
+}
+
+/// The choices in an electronic vote.
+pub const CHOICES: [&str; 3] = ["for", "against", "abstain"];
 
 /// How many units' published motions support or oppose a matter.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -483,8 +507,17 @@ impl App {
         let mine = self.store.invitee(id, actor.member).await?;
         let checked_in = mine.is_some() && self.store.attended(id, actor.member).await?;
         let may_run = self.meeting_authority(actor, m.unit).await?.is_some();
+        let motions = self.store.motions(id).await?;
+        let mut polls = BTreeMap::new();
+        for mo in &motions {
+            if let Some(poll) = self.store.poll(mo.id).await? {
+                let mine = self.store.my_vote(mo.id, actor.member).await?;
+                polls.insert(mo.id, PollView { poll, mine });
+            }
+        }
         Ok(MeetingView {
-            motions: self.store.motions(id).await?,
+            motions,
+            polls,
             meeting: m,
             unit_name,
             body_name,
@@ -670,6 +703,30 @@ impl App {
         abstentions: u32,
         present: Option<u32>,
     ) -> Result<MotionResult, AppError> {
+        let (motion, m, office) = self.motion_to_run(actor, motion_id).await?;
+        if self.store.poll(motion_id).await?.is_some() {
+            return Err(AppError::Conflict {
+                field: "motion".into(),
+                message: "this motion is being decided by electronic vote: close the vote to record its result".into(),
+            });
+        }
+        self.decide(
+            actor,
+            &office,
+            &motion,
+            &m,
+            (votes_for, votes_against, abstentions),
+            present,
+        )
+        .await
+    }
+
+    /// The motion, its meeting and the actor's office running it, once the meeting has begun.
+    async fn motion_to_run(
+        &self,
+        actor: &Actor,
+        motion_id: i64,
+    ) -> Result<(MotionRecord, MeetingRecord, HeldOffice), AppError> {
         let motion = self
             .store
             .motion(motion_id)
@@ -691,6 +748,20 @@ impl App {
                     .into(),
             });
         }
+        Ok((motion, m, office))
+    }
+
+    /// Decides a motion from its count under the version in force on the meeting's day.
+    async fn decide(
+        &self,
+        actor: &Actor,
+        office: &HeldOffice,
+        motion: &MotionRecord,
+        m: &MeetingRecord,
+        (votes_for, votes_against, abstentions): (u32, u32, u32),
+        present: Option<u32>,
+    ) -> Result<MotionResult, AppError> {
+        let motion_id = motion.id;
         let on = day(m.starts_at);
         let (_, c) = self.constitution_in_force(on).await?;
         let kind = DecisionKind::ALL
@@ -740,7 +811,7 @@ impl App {
             MotionResult::NotBinding(nb) => format!("'{}' not binding: {nb}", motion.title),
         };
         let event = self.event(
-            event_actor(actor, Some(&office)),
+            event_actor(actor, Some(office)),
             "motion.decided",
             format!("meeting:{}", m.id),
             json!({
@@ -758,6 +829,177 @@ impl App {
             .decide_motion(motion_id, &outcome, &event)
             .await?;
         Ok(result)
+    }
+
+    /// An electronic vote on a motion, with the reader's own vote. Any signed-in member may
+    /// see it; the count is the caller's to withhold until it closes.
+    pub async fn poll_view(&self, actor: &Actor, motion_id: i64) -> Result<PollView, AppError> {
+        self.store
+            .motion(motion_id)
+            .await?
+            .ok_or(AppError::NotFound("motion"))?;
+        let poll = self
+            .store
+            .poll(motion_id)
+            .await?
+            .ok_or(AppError::NotFound("vote on this motion"))?;
+        let mine = self.store.my_vote(motion_id, actor.member).await?;
+        Ok(PollView { poll, mine })
+    }
+
+    /// Opens an electronic vote on a proposed motion: named (each voter's choice on the
+    /// record) or secret (only who voted is kept). Officers running the meeting, while it is on.
+    pub async fn open_voting(
+        &self,
+        actor: &Actor,
+        motion_id: i64,
+        mode: &str,
+    ) -> Result<(), AppError> {
+        let mode = mode.trim();
+        if mode != "named" && mode != "secret" {
+            return Err(AppError::invalid(
+                "mode",
+                "choose a named vote (each member's choice recorded) or a secret vote",
+            ));
+        }
+        let (motion, m, office) = self.motion_to_run(actor, motion_id).await?;
+        if self.clock.now() > m.ends_at {
+            return Err(AppError::Conflict {
+                field: "meeting".into(),
+                message: "the meeting has ended: a vote cannot be opened after it".into(),
+            });
+        }
+        let event = self.event(
+            event_actor(actor, Some(&office)),
+            "motion.poll_opened",
+            format!("meeting:{}", m.id),
+            json!({ "motion": motion_id, "mode": mode }),
+            &format!("{mode} vote opened on '{}'", motion.title),
+        );
+        self.store
+            .open_poll(motion_id, mode, Some(actor.member), &event)
+            .await
+            .map_err(|e| match e {
+                StoreError::Stale(message) => AppError::Conflict {
+                    field: "motion".into(),
+                    message,
+                },
+                other => other.into(),
+            })
+    }
+
+    /// A member checked in with a vote casts it. `submission` is a key the member's page or
+    /// client makes once per vote: sending it again (a double tap, a retry) changes nothing.
+    pub async fn cast_vote(
+        &self,
+        actor: &Actor,
+        motion_id: i64,
+        choice: &str,
+        submission: &str,
+    ) -> Result<VoteReceipt, AppError> {
+        let mut errs = charter_domain::FieldErrors::default();
+        let choice = choice.trim();
+        if !CHOICES.contains(&choice) {
+            errs.add("choice", "vote for, against or abstain");
+        }
+        let submission = submission.trim();
+        if submission.len() < 8
+            || submission.len() > 64
+            || !submission
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            errs.add(
+                "submission",
+                "the vote's key must be 8 to 64 letters, digits, '-' or '_'; reload the page and vote again",
+            );
+        }
+        if !errs.is_empty() {
+            return Err(AppError::Invalid(errs));
+        }
+        let vote = NewVote {
+            motion: motion_id,
+            member: actor.member,
+            choice: choice.to_string(),
+            submission: submission.to_string(),
+        };
+        self.store
+            .cast_vote(&vote, self.clock.now())
+            .await
+            .map_err(|e| match e {
+                StoreError::NotFound(_) => AppError::Conflict {
+                    field: "motion".into(),
+                    message: "voting on this motion has not been opened".into(),
+                },
+                StoreError::Stale(message) => AppError::Conflict {
+                    field: "motion".into(),
+                    message,
+                },
+                other => other.into(),
+            })
+    }
+
+    /// Closes an electronic vote and decides the motion from its count. Closing again after
+    /// an interruption decides from the same count.
+    pub async fn close_voting(
+        &self,
+        actor: &Actor,
+        motion_id: i64,
+    ) -> Result<MotionResult, AppError> {
+        let (motion, m, office) = self.motion_to_run(actor, motion_id).await?;
+        let poll = self
+            .store
+            .poll(motion_id)
+            .await?
+            .ok_or_else(|| AppError::Conflict {
+                field: "motion".into(),
+                message: "voting on this motion has not been opened".into(),
+            })?;
+        if motion.state != "proposed" {
+            return Err(AppError::Conflict {
+                field: "motion".into(),
+                message: format!("this motion was already {}", motion.state),
+            });
+        }
+        let poll = if poll.closed_at.is_none() {
+            let event = self.event(
+                event_actor(actor, Some(&office)),
+                "motion.poll_closed",
+                format!("meeting:{}", m.id),
+                json!({
+                    "motion": motion_id,
+                    "mode": poll.mode,
+                    "voted": poll.voted,
+                }),
+                &format!("vote closed on '{}'", motion.title),
+            );
+            match self.store.close_poll(motion_id, &event).await {
+                Ok(p) => p,
+                // Closed by another officer meanwhile: decide from the final count.
+                Err(StoreError::Stale(_)) => self
+                    .store
+                    .poll(motion_id)
+                    .await?
+                    .ok_or(AppError::NotFound("vote"))?,
+                Err(e) => return Err(e.into()),
+            }
+        } else {
+            poll
+        };
+        let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+        self.decide(
+            actor,
+            &office,
+            &motion,
+            &m,
+            (
+                count(poll.votes_for),
+                count(poll.votes_against),
+                count(poll.abstentions),
+            ),
+            None,
+        )
+        .await
     }
 
     /// Publishes an adopted motion as the body's public statement.

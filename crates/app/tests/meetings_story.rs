@@ -10,7 +10,7 @@ use charter_app::meetings::MeetingRequest;
 use charter_app::{App, AppError};
 use charter_domain::{MemberId, MemberStatus, UnitId};
 use charter_rules::MotionResult;
-use charter_store::{Delivery, NewBody, NewMotion, Store, Term};
+use charter_store::{Delivery, NewBody, NewMotion, Store, Term, VoteReceipt};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use common::*;
 
@@ -75,6 +75,77 @@ fn oppose(title: &str) -> NewMotion {
         proposed_by: None,
         seconded_by: None,
     }
+}
+
+/// Havering decides by secret electronic vote: every voter present votes once (all for but
+/// the last), a resent vote counts nothing, a second vote and one before voting opens are
+/// refused, the tellers' form is closed to it, and closing decides from the count.
+async fn secret_vote(
+    app: &App,
+    secretary: &charter_domain::Actor,
+    motion: i64,
+    voters: &[MemberId],
+) -> MotionResult {
+    assert!(matches!(
+        app.cast_vote(secretary, motion, "for", "early-key-1").await,
+        Err(AppError::Conflict { .. })
+    ));
+    assert!(matches!(
+        app.open_voting(secretary, motion, "by show of hands").await,
+        Err(AppError::Invalid(_))
+    ));
+    app.open_voting(secretary, motion, "secret").await.unwrap();
+    assert!(matches!(
+        app.record_vote(secretary, motion, 9, 0, 0, None).await,
+        Err(AppError::Conflict { .. })
+    ));
+    for (k, m) in voters.iter().enumerate() {
+        let voter = app.actor(*m).await.unwrap();
+        let choice = if k + 1 == voters.len() {
+            "against"
+        } else {
+            "for"
+        };
+        let key = format!("key-{k:04}-abcdef");
+        assert_eq!(
+            app.cast_vote(&voter, motion, choice, &key).await.unwrap(),
+            VoteReceipt::Recorded
+        );
+        if k == 0 {
+            assert_eq!(
+                app.cast_vote(&voter, motion, choice, &key).await.unwrap(),
+                VoteReceipt::AlreadyRecorded
+            );
+            assert!(matches!(
+                app.cast_vote(&voter, motion, "against", "another-key-0")
+                    .await,
+                Err(AppError::Conflict { .. })
+            ));
+            assert!(matches!(
+                app.cast_vote(&voter, motion, "maybe", "another-key-1")
+                    .await,
+                Err(AppError::Invalid(_))
+            ));
+            let seen = app.poll_view(&voter, motion).await.unwrap();
+            assert!(seen.open() && seen.mine.as_ref().is_some_and(|(_, c)| c.is_none()));
+        }
+    }
+    let result = app.close_voting(secretary, motion).await.unwrap();
+    let closed = app.poll_view(secretary, motion).await.unwrap();
+    let n = i64::try_from(voters.len()).unwrap();
+    assert_eq!(
+        (
+            closed.poll.voted,
+            closed.poll.votes_for,
+            closed.poll.votes_against
+        ),
+        (n, n - 1, 1)
+    );
+    assert!(matches!(
+        app.close_voting(secretary, motion).await,
+        Err(AppError::Conflict { .. })
+    ));
+    result
 }
 
 #[tokio::test]
@@ -312,10 +383,14 @@ async fn short_notice_cannot_bind_and_branch_motions_add_up() {
                 .unwrap();
         }
         let n = u32::try_from(voters.len()).unwrap();
-        let result = meeting_day
-            .record_vote(&secretary, *motion, n - 1, 1, 0, None)
-            .await
-            .unwrap();
+        let result = if *meeting == branch_motions[0].0 {
+            meeting_day
+                .record_vote(&secretary, *motion, n - 1, 1, 0, None)
+                .await
+                .unwrap()
+        } else {
+            secret_vote(&meeting_day, &secretary, *motion, &voters).await
+        };
         assert!(matches!(result, MotionResult::Adopted(_)), "{result:?}");
         meeting_day
             .publish_motion(&secretary, *motion)

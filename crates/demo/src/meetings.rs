@@ -2,7 +2,9 @@
 //! steering committee, called on two days' notice where seven are required, "dissolves" the
 //! elected committees — recorded as not binding, citing the clauses — and Southwark and
 //! Havering, properly called, vote on motions opposing the new constitution, published when
-//! adopted so the national tally counts them. Everything goes through the app's use cases;
+//! adopted so the national tally counts them. And Southwark's members' meeting is under way
+//! as the demo loads, with a secret vote open on its first motion that half its voters have
+//! cast. Everything goes through the app's use cases;
 //! only the delivery of notices is simulated (the demo sends no mail): each is recorded as
 //! delivered a few minutes after the meeting was called.
 
@@ -283,6 +285,123 @@ pub async fn load_meetings(app: &App, today: NaiveDate) -> Result<(), MeetingsSt
                 .await
                 .map_err(err("publishing a branch motion"))?;
         }
+    }
+    if let Some(branch) = units.iter().find(|u| u.slug == "southwark")
+        && let Some(secretary) = secretary_of(branch.id)
+    {
+        meeting_under_way(app, branch.id, secretary).await?;
+    }
+    Ok(())
+}
+
+/// Southwark's members' meeting, called three weeks before the demo's clock and under way
+/// since an hour before it: a secret vote is open on sending delegates to the special
+/// conference, cast by most of the half of the branch's voters already checked in; a second
+/// motion waits for its vote.
+async fn meeting_under_way(
+    app: &App,
+    branch: charter_domain::UnitId,
+    secretary: MemberId,
+) -> Result<(), MeetingsStoryError> {
+    let err = |step| move |source| MeetingsStoryError::App { step, source };
+    let now = app.clock.now();
+    let called_at = app_at(app, now - Duration::days(21));
+    let officer = called_at
+        .actor(secretary)
+        .await
+        .map_err(err("reading the Southwark secretary"))?;
+    let meeting = called_at
+        .call_meeting(
+            &officer,
+            &MeetingRequest {
+                body: "branch-meeting".into(),
+                unit: Some(branch),
+                kind: "general-meeting".into(),
+                title: "Southwark members' meeting: the special conference".into(),
+                starts_at: Some(now - Duration::hours(1)),
+                ends_at: Some(now + Duration::hours(5)),
+                mode: "online".into(),
+                place: None,
+                online_url: Some("https://meet.example.org/southwark-members".into()),
+                agenda: "1. Delegates to the special conference\n2. A fund for expelled members' appeals"
+                    .into(),
+            },
+        )
+        .await
+        .map_err(err("calling the meeting under way"))?;
+    delivered(app, now - Duration::days(21) + Duration::minutes(5)).await?;
+    let mut motions = Vec::new();
+    for (title, text) in [
+        (
+            "Send delegates to the special conference",
+            "Southwark branch sends its full delegation to the special conference and mandates it to vote to restore the elected committees.",
+        ),
+        (
+            "A fund for expelled members' appeals",
+            "Southwark branch sets up a fund, open to every branch, to pay for expelled members' appeals.",
+        ),
+    ] {
+        motions.push(
+            called_at
+                .propose_motion(
+                    &officer,
+                    meeting.id,
+                    &NewMotion {
+                        meeting: meeting.id,
+                        kind: "ordinary-motion".into(),
+                        title: title.into(),
+                        text: text.into(),
+                        matter: None,
+                        position: None,
+                        proposed_by: None,
+                        seconded_by: None,
+                    },
+                )
+                .await
+                .map_err(err("proposing a motion to the meeting under way"))?,
+        );
+    }
+    let during = app_at(app, now - Duration::minutes(30));
+    let officer = during
+        .actor(secretary)
+        .await
+        .map_err(err("reading the Southwark secretary"))?;
+    let voters = app
+        .store
+        .meeting_voters(meeting.id)
+        .await
+        .map_err(|e| err("reading the roll")(e.into()))?;
+    let present: Vec<MemberId> = voters
+        .iter()
+        .copied()
+        .filter(|m| *m != secretary)
+        .take(voters.len() / 2)
+        .collect();
+    for m in &present {
+        during
+            .check_in(&officer, meeting.id, Some(*m))
+            .await
+            .map_err(err("checking in at the meeting under way"))?;
+    }
+    during
+        .open_voting(&officer, motions[0], "secret")
+        .await
+        .map_err(err("opening the secret vote"))?;
+    // All but a few of those present have voted, most for.
+    let waiting = (present.len() / 5).max(usize::from(present.len() > 1));
+    let voting = present.len() - waiting;
+    for (k, m) in present.iter().take(voting).enumerate() {
+        let voter = during.actor(*m).await.map_err(err("reading a voter"))?;
+        let choice = if k % 7 == 3 { "against" } else { "for" };
+        during
+            .cast_vote(
+                &voter,
+                motions[0],
+                choice,
+                &charter_app::meetings::vote_key(),
+            )
+            .await
+            .map_err(err("casting a demo vote"))?;
     }
     Ok(())
 }

@@ -94,14 +94,31 @@ async fn the_demo_tells_the_amendment_story() {
         !why.contains("inconsistent"),
         "the committee's members may vote: {why}"
     );
-    let branch_meetings: Vec<_> = meetings
+    let (under_way, held): (Vec<_>, Vec<_>) = meetings
         .iter()
         .filter(|m| m.body == "branch-meeting")
-        .collect();
-    assert_eq!(branch_meetings.len(), 2);
-    for m in branch_meetings {
+        .partition(|m| m.ends_at > app.clock.now());
+    assert_eq!(held.len(), 2);
+    for m in held {
         let decided = app.store.motions(m.id).await.unwrap();
         assert_eq!(decided.len(), 1);
         assert_ne!(decided[0].state, "proposed", "every vote was recorded");
     }
+    // Southwark's meeting is under way: a secret vote open on its first motion, cast by most
+    // of those checked in, none of whom holds a vote they may not.
+    assert_eq!(under_way.len(), 1);
+    let m = under_way[0];
+    assert!(m.starts_at < app.clock.now());
+    let motions = app.store.motions(m.id).await.unwrap();
+    assert_eq!(motions.len(), 2);
+    assert!(motions.iter().all(|mo| mo.state == "proposed"));
+    let poll = app.store.poll(motions[0].id).await.unwrap().unwrap();
+    assert_eq!((poll.mode.as_str(), poll.closed_at), ("secret", None));
+    let (_, present_voting) = app.store.attendance(m.id).await.unwrap();
+    assert!(poll.voted > 0 && poll.voted <= present_voting, "{poll:?}");
+    assert!(
+        poll.voted < present_voting || present_voting == 1,
+        "{poll:?}"
+    );
+    assert!(app.store.poll(motions[1].id).await.unwrap().is_none());
 }

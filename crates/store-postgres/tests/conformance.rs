@@ -63,3 +63,24 @@ async fn frozen_roll_lines_cannot_be_changed_or_deleted() {
         assert!(r.is_err(), "{sql} must be refused");
     }
 }
+
+#[tokio::test]
+async fn cast_votes_cannot_be_changed_removed_or_tied_to_a_secret_choice() {
+    let Some((store, _db)) = fresh().await else {
+        return;
+    };
+    charter_store::conformance::polls_count_each_present_voter_once(&store).await;
+    for sql in [
+        "UPDATE poll_voters SET choice = 'against' WHERE choice IS NOT NULL",
+        "DELETE FROM poll_voters",
+        "UPDATE poll_tallies SET votes = votes + 1",
+        "INSERT INTO poll_voters (motion_id, member_id, submission, choice, cast_at)
+         SELECT p.motion_id, m.id, 'k', 'for', now() FROM motion_polls p, members m
+         WHERE p.mode = 'secret' AND m.email = 'dan@example.org'",
+    ] {
+        let r = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(store.pool())
+            .await;
+        assert!(r.is_err(), "{sql} must be refused");
+    }
+}

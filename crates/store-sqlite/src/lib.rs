@@ -27,7 +27,10 @@ mod meetings {
     type Db = sqlx::Sqlite;
     /// How a sender claims queued messages no other sender holds (SQLite's write lock already serialises senders).
     const SKIP_LOCKED: &str = "";
-    use crate::{SqliteStore as StoreImpl, append_event, commit, db_err};
+    use crate::{SqliteStore as StoreImpl, append_event, commit, db_err, log_access};
+    /// Row locks for a poll: votes share it, closing takes it (BEGIN IMMEDIATE already serialises SQLite's writers).
+    const SHARE_LOCK: &str = "";
+    const UPDATE_LOCK: &str = "";
     include!("../../store/sql/meetings.rs");
 }
 mod rows;
@@ -52,7 +55,7 @@ use charter_domain::{
 };
 use charter_store::text::{conflict_for, search_text, sort_key};
 use charter_store::*;
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
 
@@ -1325,6 +1328,44 @@ impl Store for SqliteStore {
         event: &NewEvent,
     ) -> StoreResult<()> {
         meetings::decide(self, id, outcome, event).await
+    }
+
+    async fn open_poll(
+        &self,
+        motion: i64,
+        mode: &str,
+        opened_by: Option<MemberId>,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        meetings::open_poll(self, motion, mode, opened_by, event).await
+    }
+
+    async fn poll(&self, motion: i64) -> StoreResult<Option<PollRecord>> {
+        meetings::poll(self, motion).await
+    }
+
+    async fn cast_vote(&self, vote: &NewVote, at: DateTime<Utc>) -> StoreResult<VoteReceipt> {
+        meetings::cast_vote(self, vote, at).await
+    }
+
+    async fn my_vote(
+        &self,
+        motion: i64,
+        member: MemberId,
+    ) -> StoreResult<Option<(String, Option<String>)>> {
+        meetings::my_vote(self, motion, member).await
+    }
+
+    async fn named_votes(
+        &self,
+        motion: i64,
+        access: &AccessContext,
+    ) -> StoreResult<Vec<(MemberId, String, String, String)>> {
+        meetings::named_votes(self, motion, access).await
+    }
+
+    async fn close_poll(&self, motion: i64, event: &NewEvent) -> StoreResult<PollRecord> {
+        meetings::close_poll(self, motion, event).await
     }
 
     async fn publish_motion(&self, id: i64, event: &NewEvent) -> StoreResult<()> {

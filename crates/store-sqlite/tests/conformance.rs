@@ -196,3 +196,22 @@ async fn rolls_frozen_as_rows_move_into_blocks() {
         .unwrap();
     assert_eq!(branch, 5);
 }
+
+#[tokio::test]
+async fn cast_votes_cannot_be_changed_removed_or_tied_to_a_secret_choice() {
+    let (store, ()) = memory().await.unwrap();
+    charter_store::conformance::polls_count_each_present_voter_once(&store).await;
+    for sql in [
+        "UPDATE poll_voters SET choice = 'against' WHERE choice IS NOT NULL",
+        "DELETE FROM poll_voters",
+        "UPDATE poll_tallies SET votes = votes + 1",
+        "INSERT INTO poll_voters (motion_id, member_id, submission, choice, cast_at)
+         SELECT p.motion_id, m.id, 'k', 'for', '2024-01-01T00:00:00Z' FROM motion_polls p, members m
+         WHERE p.mode = 'secret' AND m.email = 'dan@example.org'",
+    ] {
+        let r = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(store.pool())
+            .await;
+        assert!(r.is_err(), "{sql} must be refused");
+    }
+}

@@ -1,7 +1,8 @@
 // Meetings, their notices (an outbox the app's sender drains), attendance and motions,
 // written once for both SQL dialects: each store crate includes this file in a module that
-// first defines `Db`, `SKIP_LOCKED` (its clause for claiming rows no other sender holds) and
-// `StoreImpl`, and imports `append_event`, `commit` and `db_err`.
+// first defines `Db`, `SKIP_LOCKED` (its clause for claiming rows no other sender holds),
+// `SHARE_LOCK` and `UPDATE_LOCK` (its row-lock clauses) and `StoreImpl`, and imports
+// `append_event`, `commit`, `db_err` and `log_access`.
 
 use charter_domain::{MemberId, UnitId};
 use charter_store::*;
@@ -788,4 +789,260 @@ pub(crate) async fn answer(
         .map_err(db_err)?;
     commit(tx).await?;
     Ok(())
+}
+
+const POLL_SELECT: &str = "SELECT p.motion_id, p.mode, p.opened_at, p.opened_by, p.closed_at,
+        (SELECT COUNT(*) FROM poll_voters v WHERE v.motion_id = p.motion_id) AS voted,
+        COALESCE((SELECT t.votes FROM poll_tallies t WHERE t.motion_id = p.motion_id AND t.choice = 'for'), 0) AS votes_for,
+        COALESCE((SELECT t.votes FROM poll_tallies t WHERE t.motion_id = p.motion_id AND t.choice = 'against'), 0) AS votes_against,
+        COALESCE((SELECT t.votes FROM poll_tallies t WHERE t.motion_id = p.motion_id AND t.choice = 'abstain'), 0) AS abstentions
+     FROM motion_polls p";
+
+fn poll_from(r: &DbRow) -> Result<PollRecord, sqlx::Error> {
+    Ok(PollRecord {
+        motion: r.try_get("motion_id")?,
+        mode: r.try_get("mode")?,
+        opened_at: r.try_get("opened_at")?,
+        opened_by: r.try_get::<Option<i64>, _>("opened_by")?.map(MemberId),
+        closed_at: r.try_get("closed_at")?,
+        voted: r.try_get("voted")?,
+        votes_for: r.try_get("votes_for")?,
+        votes_against: r.try_get("votes_against")?,
+        abstentions: r.try_get("abstentions")?,
+    })
+}
+
+async fn poll_in(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    motion: i64,
+) -> StoreResult<Option<PollRecord>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{POLL_SELECT} WHERE p.motion_id = $1"
+    )))
+    .bind(motion)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    row.as_ref().map(poll_from).transpose().map_err(db_err)
+}
+
+pub(crate) async fn open_poll(
+    s: &StoreImpl,
+    motion: i64,
+    mode: &str,
+    opened_by: Option<MemberId>,
+    event: &NewEvent,
+) -> StoreResult<()> {
+    let mut tx = s.write_tx().await?;
+    let state: Option<String> = sqlx::query_scalar("SELECT state FROM motions WHERE id = $1")
+        .bind(motion)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    match state.as_deref() {
+        None => return Err(StoreError::NotFound("motion")),
+        Some("proposed") => {}
+        Some(other) => {
+            return Err(StoreError::Stale(format!("this motion was already {other}")));
+        }
+    }
+    if poll_in(&mut tx, motion).await?.is_some() {
+        return Err(StoreError::Conflict {
+            field: "motion".into(),
+            message: "voting on this motion was already opened".into(),
+        });
+    }
+    let seq = append_event(&mut tx, event).await?;
+    sqlx::query(
+        "INSERT INTO motion_polls (motion_id, mode, opened_at, opened_by, event_seq)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(motion)
+    .bind(mode)
+    .bind(event.at)
+    .bind(opened_by.map(|m| m.0))
+    .bind(seq)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    commit(tx).await?;
+    Ok(())
+}
+
+pub(crate) async fn poll(s: &StoreImpl, motion: i64) -> StoreResult<Option<PollRecord>> {
+    let mut conn = s.pool.acquire().await.map_err(db_err)?;
+    poll_in(&mut conn, motion).await
+}
+
+pub(crate) async fn cast_vote(
+    s: &StoreImpl,
+    v: &NewVote,
+    at: DateTime<Utc>,
+) -> StoreResult<VoteReceipt> {
+    let mut tx = s.write_tx().await?;
+    // Shared row lock: votes in flight finish before a close can take the poll's row.
+    let poll = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT mode, closed_at FROM motion_polls WHERE motion_id = $1{SHARE_LOCK}"
+    )))
+    .bind(v.motion)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_err)?
+    .ok_or(StoreError::NotFound("vote on this motion"))?;
+    let mode: String = poll.try_get("mode").map_err(db_err)?;
+    let closed: Option<DateTime<Utc>> = poll.try_get("closed_at").map_err(db_err)?;
+    if closed.is_some() {
+        return Err(StoreError::Stale("voting on this motion has closed".into()));
+    }
+    let may_vote: Option<bool> = sqlx::query_scalar(
+        "SELECT i.may_vote FROM motions mo
+         JOIN attendance a ON a.meeting_id = mo.meeting_id
+         JOIN meeting_invitees i ON i.meeting_id = a.meeting_id AND i.member_id = a.member_id
+         WHERE mo.id = $1 AND a.member_id = $2",
+    )
+    .bind(v.motion)
+    .bind(v.member.0)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    match may_vote {
+        Some(true) => {}
+        Some(false) => {
+            return Err(StoreError::Conflict {
+                field: "member".into(),
+                message: "you are present but not on this meeting's roll of voters".into(),
+            });
+        }
+        None => {
+            return Err(StoreError::Conflict {
+                field: "member".into(),
+                message: "only members checked in at the meeting vote; check in first".into(),
+            });
+        }
+    }
+    let named = mode == "named";
+    let inserted = sqlx::query(
+        "INSERT INTO poll_voters (motion_id, member_id, submission, choice, cast_at)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (motion_id, member_id) DO NOTHING",
+    )
+    .bind(v.motion)
+    .bind(v.member.0)
+    .bind(&v.submission)
+    .bind(named.then_some(v.choice.as_str()))
+    .bind(at)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?
+    .rows_affected();
+    if inserted == 0 {
+        let earlier: String = sqlx::query_scalar(
+            "SELECT submission FROM poll_voters WHERE motion_id = $1 AND member_id = $2",
+        )
+        .bind(v.motion)
+        .bind(v.member.0)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        commit(tx).await?;
+        return if earlier == v.submission {
+            Ok(VoteReceipt::AlreadyRecorded)
+        } else {
+            Err(StoreError::Conflict {
+                field: "member".into(),
+                message: "you have already voted on this motion; a vote once cast stands".into(),
+            })
+        };
+    }
+    sqlx::query(
+        "INSERT INTO poll_tallies (motion_id, choice, votes) VALUES ($1, $2, 1)
+         ON CONFLICT (motion_id, choice) DO UPDATE SET votes = poll_tallies.votes + 1",
+    )
+    .bind(v.motion)
+    .bind(&v.choice)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    commit(tx).await?;
+    Ok(VoteReceipt::Recorded)
+}
+
+pub(crate) async fn my_vote(
+    s: &StoreImpl,
+    motion: i64,
+    member: MemberId,
+) -> StoreResult<Option<(String, Option<String>)>> {
+    let row = sqlx::query(
+        "SELECT submission, choice FROM poll_voters WHERE motion_id = $1 AND member_id = $2",
+    )
+    .bind(motion)
+    .bind(member.0)
+    .fetch_optional(&s.pool)
+    .await
+    .map_err(db_err)?;
+    row.map(|r| -> Result<_, sqlx::Error> { Ok((r.try_get("submission")?, r.try_get("choice")?)) })
+        .transpose()
+        .map_err(db_err)
+}
+
+pub(crate) async fn named_votes(
+    s: &StoreImpl,
+    motion: i64,
+    access: &AccessContext,
+) -> StoreResult<Vec<(MemberId, String, String, String)>> {
+    let mut tx = s.write_tx().await?;
+    let rows = sqlx::query(
+        "SELECT v.member_id, m.first_name, m.last_name, v.choice
+         FROM poll_voters v JOIN members m ON m.id = v.member_id
+         WHERE v.motion_id = $1 AND v.choice IS NOT NULL
+         ORDER BY m.last_name, m.first_name, v.member_id",
+    )
+    .bind(motion)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        out.push((
+            MemberId(r.try_get("member_id").map_err(db_err)?),
+            r.try_get("first_name").map_err(db_err)?,
+            r.try_get("last_name").map_err(db_err)?,
+            r.try_get("choice").map_err(db_err)?,
+        ));
+    }
+    let ids: Vec<i64> = out.iter().map(|v| v.0.0).collect();
+    log_access(&mut tx, &ids, access).await?;
+    commit(tx).await?;
+    Ok(out)
+}
+
+pub(crate) async fn close_poll(
+    s: &StoreImpl,
+    motion: i64,
+    event: &NewEvent,
+) -> StoreResult<PollRecord> {
+    let mut tx = s.write_tx().await?;
+    let closed: Option<Option<DateTime<Utc>>> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT closed_at FROM motion_polls WHERE motion_id = $1{UPDATE_LOCK}"
+    )))
+    .bind(motion)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    match closed {
+        None => return Err(StoreError::NotFound("vote on this motion")),
+        Some(Some(_)) => return Err(StoreError::Stale("voting on this motion has closed".into())),
+        Some(None) => {}
+    }
+    append_event(&mut tx, event).await?;
+    sqlx::query("UPDATE motion_polls SET closed_at = $1 WHERE motion_id = $2 AND closed_at IS NULL")
+        .bind(event.at)
+        .bind(motion)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    let poll = poll_in(&mut tx, motion)
+        .await?
+        .ok_or(StoreError::NotFound("vote on this motion"))?;
+    commit(tx).await?;
+    Ok(poll)
 }

@@ -2890,6 +2890,271 @@ pub async fn rolls_freeze_count_and_take_challenges(store: &dyn Store) {
         .unwrap();
 }
 
+/// Electronic votes: only members checked in with a vote cast one, once; the same submission
+/// again changes nothing; a secret vote keeps no choice with its voter; a closed poll
+/// takes no more.
+pub async fn polls_count_each_present_voter_once(store: &dyn Store) {
+    let o = org(store).await;
+    let mut members = Vec::new();
+    for (first, email) in [
+        ("Ann", "ann@example.org"),
+        ("Ben", "ben@example.org"),
+        ("Cat", "cat@example.org"),
+        ("Dan", "dan@example.org"),
+        ("Eve", "eve@example.org"),
+    ] {
+        members.push(
+            add(
+                store,
+                &new_member(first, "Voter", email, "SE1 7PB", o.brixton),
+            )
+            .await,
+        );
+    }
+    let [ann, ben, cat, dan, eve] = members[..] else {
+        unreachable!()
+    };
+    let invitees: Vec<NewInvitee> = members
+        .iter()
+        .map(|m| NewInvitee {
+            member: *m,
+            may_vote: *m != cat,
+            address: format!("{}@example.org", m.0),
+        })
+        .collect();
+    let id = store
+        .call_meeting(
+            &NewMeeting {
+                body: "branch-meeting".into(),
+                unit: Some(o.brixton),
+                kind: "general-meeting".into(),
+                title: "Brixton general meeting".into(),
+                starts_at: t(0),
+                ends_at: t(7_200),
+                mode: "physical".into(),
+                place: Some("Library".into()),
+                online_url: None,
+                agenda: "1. Motions".into(),
+                notice_clause: None,
+                notice_days: None,
+                called_by: Some(ann),
+            },
+            &invitees,
+            &NoticeText {
+                subject: "Notice".into(),
+                body: "Come".into(),
+            },
+            &event("meeting.called", "meeting"),
+        )
+        .await
+        .unwrap();
+    for m in [ann, ben, cat, eve] {
+        store
+            .check_in(id, m, None, &event("meeting.checked_in", "m"))
+            .await
+            .unwrap();
+    }
+    let motion = |title: &str| NewMotion {
+        meeting: id,
+        kind: "ordinary-motion".into(),
+        title: title.into(),
+        text: "This branch opposes the new constitution.".into(),
+        matter: None,
+        position: None,
+        proposed_by: Some(ann),
+        seconded_by: None,
+    };
+    let named = store
+        .propose_motion(&motion("Named"), &event("motion.proposed", "m"))
+        .await
+        .unwrap();
+    let secret = store
+        .propose_motion(&motion("Secret"), &event("motion.proposed", "m"))
+        .await
+        .unwrap();
+    let vote = |motion: i64, member: MemberId, choice: &str, submission: &str| NewVote {
+        motion,
+        member,
+        choice: choice.into(),
+        submission: submission.into(),
+    };
+    assert!(matches!(
+        store.cast_vote(&vote(named, ann, "for", "a1"), t(60)).await,
+        Err(StoreError::NotFound(_))
+    ));
+    let events = event_count(store).await;
+    store
+        .open_poll(named, "named", Some(ann), &event("motion.poll_opened", "m"))
+        .await
+        .unwrap();
+    assert_eq!(event_count(store).await, events + 1);
+    assert!(matches!(
+        store
+            .open_poll(
+                named,
+                "secret",
+                Some(ann),
+                &event("motion.poll_opened", "m")
+            )
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    let p = store.poll(named).await.unwrap().unwrap();
+    assert_eq!((p.mode.as_str(), p.voted, p.closed_at), ("named", 0, None));
+
+    // Eight sends of one vote at once (a double tap, a retry): counted once.
+    let same = vote(named, ann, "for", "a1");
+    let (r1, r2, r3, r4, r5, r6, r7, r8) = tokio::join!(
+        store.cast_vote(&same, t(60)),
+        store.cast_vote(&same, t(60)),
+        store.cast_vote(&same, t(60)),
+        store.cast_vote(&same, t(60)),
+        store.cast_vote(&same, t(60)),
+        store.cast_vote(&same, t(60)),
+        store.cast_vote(&same, t(60)),
+        store.cast_vote(&same, t(60)),
+    );
+    let receipts = [r1, r2, r3, r4, r5, r6, r7, r8].map(Result::unwrap);
+    assert_eq!(
+        receipts
+            .iter()
+            .filter(|r| **r == VoteReceipt::Recorded)
+            .count(),
+        1,
+        "{receipts:?}"
+    );
+    let changed_mind = store
+        .cast_vote(&vote(named, ann, "against", "a2"), t(61))
+        .await;
+    assert!(
+        matches!(changed_mind, Err(StoreError::Conflict { .. })),
+        "{changed_mind:?}"
+    );
+    for (who, why) in [(cat, "not a voter"), (dan, "not checked in")] {
+        let r = store.cast_vote(&vote(named, who, "for", "x"), t(62)).await;
+        assert!(
+            matches!(r, Err(StoreError::Conflict { .. })),
+            "{why}: {r:?}"
+        );
+    }
+    assert_eq!(
+        store
+            .cast_vote(&vote(named, ben, "against", "b1"), t(63))
+            .await
+            .unwrap(),
+        VoteReceipt::Recorded
+    );
+    assert_eq!(
+        store.my_vote(named, ann).await.unwrap(),
+        Some(("a1".to_string(), Some("for".to_string())))
+    );
+    assert_eq!(store.my_vote(named, eve).await.unwrap(), None);
+    let logged = store.access_log(ben, 1, 50).await.unwrap().total;
+    let names = store
+        .named_votes(named, &reader(ann, "named vote", t(64)))
+        .await
+        .unwrap();
+    assert_eq!(
+        names
+            .iter()
+            .map(|(m, _, _, c)| (*m, c.as_str()))
+            .collect::<Vec<_>>(),
+        [(ann, "for"), (ben, "against")]
+    );
+    assert_eq!(
+        store.access_log(ben, 1, 50).await.unwrap().total,
+        logged + 1
+    );
+    let closed = store
+        .close_poll(named, &event("motion.poll_closed", "m"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            closed.voted,
+            closed.votes_for,
+            closed.votes_against,
+            closed.abstentions
+        ),
+        (2, 1, 1, 0)
+    );
+    assert!(closed.closed_at.is_some());
+    assert!(matches!(
+        store.cast_vote(&vote(named, eve, "for", "e1"), t(65)).await,
+        Err(StoreError::Stale(_))
+    ));
+    assert!(matches!(
+        store
+            .close_poll(named, &event("motion.poll_closed", "m"))
+            .await,
+        Err(StoreError::Stale(_))
+    ));
+
+    // A secret poll: the voters are known, their choices only counted.
+    store
+        .open_poll(
+            secret,
+            "secret",
+            Some(ann),
+            &event("motion.poll_opened", "m"),
+        )
+        .await
+        .unwrap();
+    for (who, choice, sub) in [
+        (ann, "for", "s1"),
+        (ben, "for", "s2"),
+        (eve, "abstain", "s3"),
+    ] {
+        store
+            .cast_vote(&vote(secret, who, choice, sub), t(70))
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        store.my_vote(secret, eve).await.unwrap(),
+        Some(("s3".to_string(), None))
+    );
+    assert!(
+        store
+            .named_votes(secret, &reader(ann, "named vote", t(71)))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let p = store.poll(secret).await.unwrap().unwrap();
+    assert_eq!((p.voted, p.votes_for, p.abstentions), (3, 2, 1));
+    store
+        .close_poll(secret, &event("motion.poll_closed", "m"))
+        .await
+        .unwrap();
+    store
+        .decide_motion(
+            secret,
+            &MotionOutcome {
+                state: "adopted".into(),
+                votes_for: 2,
+                votes_against: 0,
+                abstentions: 1,
+                present: 3,
+                failures_json: "[]".into(),
+            },
+            &event("motion.decided", "m"),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .open_poll(
+                secret,
+                "named",
+                Some(ann),
+                &event("motion.poll_opened", "m")
+            )
+            .await,
+        Err(StoreError::Stale(_))
+    ));
+}
+
 pub async fn meetings_notices_attendance_and_motions(store: &dyn Store) {
     let o = org(store).await;
     let ann = add(
@@ -3323,6 +3588,7 @@ macro_rules! conformance_tests {
             member_facts_reflect_the_register_on_a_date,
             large_rolls_read_back_line_for_line,
             rolls_freeze_count_and_take_challenges,
+            polls_count_each_present_voter_once,
             meetings_notices_attendance_and_motions,
             requisitions_collect_signatures_and_are_answered
         );

@@ -382,6 +382,42 @@ pub trait Store: Send + Sync + 'static {
         event: &NewEvent,
     ) -> StoreResult<()>;
 
+    /// Opens an electronic vote on a proposed motion (`Stale` unless proposed, `Conflict` if
+    /// one was already opened).
+    async fn open_poll(
+        &self,
+        motion: i64,
+        mode: &str,
+        opened_by: Option<MemberId>,
+        event: &NewEvent,
+    ) -> StoreResult<()>;
+
+    async fn poll(&self, motion: i64) -> StoreResult<Option<PollRecord>>;
+
+    /// Casts a vote in an open poll by a member checked in who may vote. A secret vote's
+    /// choice is only added to the count. The same submission again is `AlreadyRecorded`;
+    /// another from the same member is `Conflict`; a closed poll is `Stale`; a member not
+    /// present with a vote is `Conflict` on `member`.
+    async fn cast_vote(&self, vote: &NewVote, at: DateTime<Utc>) -> StoreResult<VoteReceipt>;
+
+    /// The member's vote in the poll: their submission, and their choice in a named poll.
+    async fn my_vote(
+        &self,
+        motion: i64,
+        member: MemberId,
+    ) -> StoreResult<Option<(String, Option<String>)>>;
+
+    /// How each member voted in a named poll, with names, in name order; every member
+    /// listed is logged as read under `access`.
+    async fn named_votes(
+        &self,
+        motion: i64,
+        access: &AccessContext,
+    ) -> StoreResult<Vec<(MemberId, String, String, String)>>;
+
+    /// Closes an open poll and returns its final count (`Stale` if already closed).
+    async fn close_poll(&self, motion: i64, event: &NewEvent) -> StoreResult<PollRecord>;
+
     /// Publishes an adopted motion (`Stale` unless it is adopted).
     async fn publish_motion(&self, id: i64, event: &NewEvent) -> StoreResult<()>;
 

@@ -701,6 +701,41 @@ pub struct MotionOutcome {
     pub failures_json: String,
 }
 
+/// An electronic vote on a motion by the members present: named (each voter's choice kept)
+/// or secret (who voted kept, the choice only counted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PollRecord {
+    pub motion: i64,
+    /// named or secret.
+    pub mode: String,
+    pub opened_at: DateTime<Utc>,
+    pub opened_by: Option<MemberId>,
+    pub closed_at: Option<DateTime<Utc>>,
+    /// How many have voted.
+    pub voted: i64,
+    pub votes_for: i64,
+    pub votes_against: i64,
+    pub abstentions: i64,
+}
+
+/// One member's electronic vote. `submission` is the voter's idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewVote {
+    pub motion: i64,
+    pub member: MemberId,
+    /// for, against or abstain.
+    pub choice: String,
+    pub submission: String,
+}
+
+/// What casting a vote did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VoteReceipt {
+    Recorded,
+    /// The same submission was already counted; nothing changed.
+    AlreadyRecorded,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MotionRecord {
     pub id: i64,

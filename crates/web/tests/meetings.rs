@@ -354,3 +354,177 @@ both_backends!(calendars_of_a_member_and_of_a_body, |app| async move {
     );
     assert_eq!(app.client().get("/me/calendar.ics").await.status, 303);
 });
+
+/// The demo's Southwark meeting under way, its first motion (secret vote open) and second.
+async fn meeting_under_way(app: &TestApp) -> (i64, i64, i64) {
+    let m = app
+        .store()
+        .meetings(None, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.title.starts_with("Southwark members' meeting"))
+        .expect("the demo has a meeting under way");
+    let motions = app.store().motions(m.id).await.unwrap();
+    (m.id, motions[0].id, motions[1].id)
+}
+
+both_backends!(members_present_vote_electronically, |app| async move {
+    let (meeting, first, second) = meeting_under_way(&app).await;
+    let store = app.store();
+    let poll = |id: i64| format!("/api/v1/motions/{id}/poll");
+    let ballots = |id: i64| format!("/api/v1/motions/{id}/ballots");
+
+    // The demo member may attend but, under the amended constitution, not vote.
+    let member = app.sign_in(MEMBER).await;
+    let seen = member.get(&poll(first)).await;
+    assert_eq!(seen.status, 200, "{}", seen.text());
+    let seen = seen.json();
+    assert_eq!(seen["mode"], "secret");
+    assert_eq!(seen["open"], true);
+    assert!(seen["count"].is_null(), "no count while open: {seen}");
+    assert!(seen["voted"].as_i64().unwrap() > 0);
+    let before = seen["voted"].as_i64().unwrap();
+    let res = member
+        .post_json(
+            &ballots(first),
+            &json!({"choice": "for", "submission": "member-key-1"}),
+        )
+        .await;
+    assert_eq!(res.status, 409, "{}", res.text());
+    assert_eq!(member.get(&poll(second)).await.status, 404);
+
+    // A voter not yet checked in: refused until they check in; then one vote, kept once.
+    let mut absent = Vec::new();
+    for v in store.meeting_voters(meeting).await.unwrap() {
+        let holds_office = !app.state.app.actor(v).await.unwrap().offices.is_empty();
+        if !holds_office && !store.attended(meeting, v).await.unwrap() {
+            absent.push(v);
+        }
+    }
+    let voter = app.sign_in_member(absent[0]).await;
+    let vote = json!({"choice": "against", "submission": "voter-key-0001"});
+    let res = voter.post_json(&ballots(first), &vote).await;
+    assert_eq!(res.status, 409, "{}", res.text());
+    assert!(res.text().contains("check in"), "{}", res.text());
+    let res = voter
+        .post_json(
+            &format!("/api/v1/meetings/{meeting}/attendance"),
+            &json!({}),
+        )
+        .await;
+    assert!(res.status.is_success(), "{}", res.text());
+    for (body, status) in [
+        (
+            json!({"choice": "maybe", "submission": "voter-key-0001"}),
+            422,
+        ),
+        (json!({"choice": "for", "submission": "short"}), 422),
+        (json!({"choice": "for"}), 400),
+        (
+            json!({"choice": "for", "submission": "voter-key-0001", "extra": 1}),
+            400,
+        ),
+    ] {
+        let res = voter.post_json(&ballots(first), &body).await;
+        assert_eq!(res.status, status, "{body}: {}", res.text());
+    }
+    let res = voter.post_json(&ballots(first), &vote).await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    assert_eq!(res.json()["status"], "recorded");
+    let again = voter.post_json(&ballots(first), &vote).await;
+    assert_eq!(again.status, 200, "{}", again.text());
+    assert_eq!(again.json()["status"], "already-recorded");
+    let other = voter
+        .post_json(
+            &ballots(first),
+            &json!({"choice": "for", "submission": "voter-key-0002"}),
+        )
+        .await;
+    assert_eq!(other.status, 409, "{}", other.text());
+    let mine = voter.get(&poll(first)).await.json();
+    assert_eq!(mine["voted"].as_i64().unwrap(), before + 1);
+    assert_eq!(mine["my_vote"]["submission"], "voter-key-0001");
+    assert!(
+        mine["my_vote"]["choice"].is_null(),
+        "a secret vote keeps no choice"
+    );
+
+    // Only the officers running the meeting open and close votes.
+    let res = voter
+        .post_json(&poll(second), &json!({"mode": "named"}))
+        .await;
+    assert_eq!(res.status, 403, "{}", res.text());
+    assert_eq!(
+        voter
+            .post_json(&format!("{}/close", poll(first)), &json!({}))
+            .await
+            .status,
+        403
+    );
+    let secretary = app.sign_in(BRANCH_SECRETARY).await;
+    let res = secretary
+        .post_json(&poll(second), &json!({"mode": "by acclamation"}))
+        .await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    let res = secretary
+        .post_json(&poll(second), &json!({"mode": "named"}))
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    assert_eq!(res.json()["mode"], "named");
+    let res = secretary
+        .post_json(&poll(second), &json!({"mode": "named"}))
+        .await;
+    assert_eq!(res.status, 409, "{}", res.text());
+    let res = voter
+        .post_json(
+            &ballots(second),
+            &json!({"choice": "for", "submission": "voter-key-0003"}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    assert_eq!(
+        voter.get(&poll(second)).await.json()["my_vote"]["choice"],
+        "for"
+    );
+    let res = secretary
+        .post_json(
+            &format!("/api/v1/motions/{first}/vote"),
+            &json!({"votes_for": 5, "votes_against": 0}),
+        )
+        .await;
+    assert_eq!(
+        res.status, 409,
+        "tellers' count refused while voting is electronic"
+    );
+
+    let closed = secretary
+        .post_json(&format!("{}/close", poll(first)), &json!({}))
+        .await;
+    assert_eq!(closed.status, 200, "{}", closed.text());
+    let outcome = closed.json()["outcome"].as_str().unwrap().to_string();
+    let after = member.get(&poll(first)).await.json();
+    assert_eq!(after["open"], false);
+    let count = &after["count"];
+    let total = count["for"].as_i64().unwrap()
+        + count["against"].as_i64().unwrap()
+        + count["abstain"].as_i64().unwrap();
+    assert_eq!(total, before + 1);
+    let decided = store.motion(first).await.unwrap().unwrap();
+    assert_eq!(decided.state, outcome);
+    assert_eq!(decided.votes_for, Some(count["for"].as_i64().unwrap()));
+    let late = voter
+        .post_json(
+            &ballots(first),
+            &json!({"choice": "for", "submission": "voter-key-0004"}),
+        )
+        .await;
+    assert_eq!(late.status, 409, "{}", late.text());
+    assert_eq!(
+        secretary
+            .post_json(&format!("{}/close", poll(first)), &json!({}))
+            .await
+            .status,
+        409
+    );
+});

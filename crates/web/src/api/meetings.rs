@@ -6,16 +6,17 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use charter_app::meetings::MeetingRequest;
+use charter_app::meetings::{MeetingRequest, PollView};
 use charter_domain::{MemberId, UnitId};
 use charter_rules::MotionResult;
-use charter_store::NewMotion;
+use charter_store::{NewMotion, VoteReceipt};
 
 use super::ApiPath;
 use super::wire::{
-    AnswerRequest, CheckInRequest, ClauseReason, MatterTallyBody, Meeting, MeetingCalled,
-    MeetingDetail, MeetingRequestBody, MeetingsQuery, MotionProposed, MotionRequest, RegionTally,
-    Requisition, RequisitionOpened, RequisitionRequest, Statement, VoteOutcome, VoteRequest,
+    AnswerRequest, BallotReceipt, BallotRequest, CheckInRequest, ClauseReason, MatterTallyBody,
+    Meeting, MeetingCalled, MeetingDetail, MeetingRequestBody, MeetingsQuery, MotionProposed,
+    MotionRequest, MyVote, PollBody, PollCount, PollRequest, RegionTally, Requisition,
+    RequisitionOpened, RequisitionRequest, Statement, VoteOutcome, VoteRequest,
 };
 use crate::AppState;
 use crate::error::{ApiJson, ApiQuery, ApiResult, ErrorBody};
@@ -228,11 +229,15 @@ pub async fn vote(
             req.present,
         )
         .await?;
+    Ok(Json(outcome_of(&result)))
+}
+
+fn outcome_of(result: &MotionResult) -> VoteOutcome {
     let reason = |f: &charter_rules::Failure| ClauseReason {
         clause: f.clause.as_ref().map(|c| c.as_str().to_string()),
         reason: f.reason.clone(),
     };
-    Ok(Json(match &result {
+    match result {
         MotionResult::Adopted(_) => VoteOutcome {
             outcome: "adopted".into(),
             reasons: Vec::new(),
@@ -245,7 +250,154 @@ pub async fn vote(
             outcome: "not-binding".into(),
             reasons: nb.failures.iter().map(reason).collect(),
         },
-    }))
+    }
+}
+
+fn poll_body(p: &PollView) -> PollBody {
+    PollBody {
+        motion_id: p.poll.motion,
+        mode: p.poll.mode.clone(),
+        open: p.open(),
+        opened_at: p.poll.opened_at,
+        closed_at: p.poll.closed_at,
+        voted: p.poll.voted,
+        count: (!p.open()).then_some(PollCount {
+            votes_for: p.poll.votes_for,
+            against: p.poll.votes_against,
+            abstain: p.poll.abstentions,
+        }),
+        my_vote: p.mine.as_ref().map(|(submission, choice)| MyVote {
+            submission: submission.clone(),
+            choice: choice.clone(),
+        }),
+    }
+}
+
+/// Open an electronic vote on a proposed motion, named or secret. Only members checked in
+/// with a vote may cast one; the count is given when the vote closes.
+#[utoipa::path(
+    post,
+    path = "/api/v1/motions/{id}/poll",
+    operation_id = "open_poll",
+    tag = "meetings",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "Motion id")),
+    request_body = PollRequest,
+    responses(
+        (status = 201, body = PollBody),
+        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an officer running the meeting", body = ErrorBody),
+        (status = 404, description = "No such motion", body = ErrorBody),
+        (status = 409, description = "Already opened or decided, or the meeting is not on", body = ErrorBody),
+        (status = 422, description = "The mode is neither named nor secret", body = ErrorBody),
+    )
+)]
+pub async fn open_poll(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<PollRequest>,
+) -> ApiResult<(StatusCode, Json<PollBody>)> {
+    state.app.open_voting(&user.actor, id, &req.mode).await?;
+    let p = state.app.poll_view(&user.actor, id).await?;
+    Ok((StatusCode::CREATED, Json(poll_body(&p))))
+}
+
+/// An electronic vote: how many have voted, the caller's own vote, and the count once closed.
+#[utoipa::path(
+    get,
+    path = "/api/v1/motions/{id}/poll",
+    operation_id = "get_poll",
+    tag = "meetings",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "Motion id")),
+    responses(
+        (status = 200, body = PollBody),
+        (status = 400, description = "The id is not a number", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "No such motion, or no vote opened on it", body = ErrorBody),
+    )
+)]
+pub async fn get_poll(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<PollBody>> {
+    let p = state.app.poll_view(&user.actor, id).await?;
+    Ok(Json(poll_body(&p)))
+}
+
+/// Cast the caller's vote. Sending the same `submission` again is answered 200
+/// `already-recorded` and counts nothing; a second, different vote is refused.
+#[utoipa::path(
+    post,
+    path = "/api/v1/motions/{id}/ballots",
+    operation_id = "cast_vote",
+    tag = "meetings",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "Motion id")),
+    request_body = BallotRequest,
+    responses(
+        (status = 201, body = BallotReceipt, description = "Recorded"),
+        (status = 200, body = BallotReceipt, description = "This submission was already recorded"),
+        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 409, description = "Not checked in with a vote, already voted, or voting not open", body = ErrorBody),
+        (status = 422, description = "The choice or submission key is invalid", body = ErrorBody),
+    )
+)]
+pub async fn cast(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<BallotRequest>,
+) -> ApiResult<(StatusCode, Json<BallotReceipt>)> {
+    let receipt = state
+        .app
+        .cast_vote(&user.actor, id, &req.choice, &req.submission)
+        .await?;
+    Ok(match receipt {
+        VoteReceipt::Recorded => (
+            StatusCode::CREATED,
+            Json(BallotReceipt {
+                status: "recorded".into(),
+            }),
+        ),
+        VoteReceipt::AlreadyRecorded => (
+            StatusCode::OK,
+            Json(BallotReceipt {
+                status: "already-recorded".into(),
+            }),
+        ),
+    })
+}
+
+/// Close an electronic vote and decide the motion from its count, as the tellers' count
+/// would be: adopted, rejected, or not binding with every failing clause.
+#[utoipa::path(
+    post,
+    path = "/api/v1/motions/{id}/poll/close",
+    operation_id = "close_poll",
+    tag = "meetings",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "Motion id")),
+    responses(
+        (status = 200, body = VoteOutcome),
+        (status = 400, description = "The id is not a number", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an officer running the meeting", body = ErrorBody),
+        (status = 404, description = "No such motion", body = ErrorBody),
+        (status = 409, description = "No vote opened, or the motion was already decided", body = ErrorBody),
+    )
+)]
+pub async fn close_poll(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<VoteOutcome>> {
+    let result = state.app.close_voting(&user.actor, id).await?;
+    Ok(Json(outcome_of(&result)))
 }
 
 /// Publish an adopted motion as its unit's public statement.

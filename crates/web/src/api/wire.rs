@@ -1432,6 +1432,68 @@ pub struct VoteOutcome {
     pub reasons: Vec<ClauseReason>,
 }
 
+/// How an electronic vote is taken.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PollRequest {
+    /// named (each member's choice recorded) or secret (only who voted is kept).
+    #[schema(example = "secret")]
+    pub mode: String,
+}
+
+/// The count of an electronic vote, given once it has closed.
+#[derive(Serialize, ToSchema)]
+pub struct PollCount {
+    #[serde(rename = "for")]
+    pub votes_for: i64,
+    pub against: i64,
+    pub abstain: i64,
+}
+
+/// The caller's own vote.
+#[derive(Serialize, ToSchema)]
+pub struct MyVote {
+    pub submission: String,
+    /// Their choice, in a named vote; never kept in a secret one.
+    pub choice: Option<String>,
+}
+
+/// An electronic vote on a motion.
+#[derive(Serialize, ToSchema)]
+pub struct PollBody {
+    pub motion_id: i64,
+    /// named or secret.
+    pub mode: String,
+    pub open: bool,
+    pub opened_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    /// How many have voted so far.
+    pub voted: i64,
+    /// Kept back while the vote is open.
+    pub count: Option<PollCount>,
+    pub my_vote: Option<MyVote>,
+}
+
+/// One member's electronic vote.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BallotRequest {
+    /// for, against or abstain.
+    #[schema(example = "for")]
+    pub choice: String,
+    /// A key the client makes once per vote (8 to 64 letters, digits, '-' or '_'): sending
+    /// the same vote again with it changes nothing.
+    #[schema(example = "b3f1c2d4e5f60718")]
+    pub submission: String,
+}
+
+/// What casting a vote did.
+#[derive(Serialize, ToSchema)]
+pub struct BallotReceipt {
+    /// recorded, or already-recorded for the same submission sent again.
+    pub status: String,
+}
+
 /// Branches' published motions on a national matter, added up.
 #[derive(Serialize, ToSchema)]
 pub struct MatterTallyBody {

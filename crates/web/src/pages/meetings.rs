@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use charter_app::AppError;
-use charter_app::meetings::{MeetingRequest, MeetingView};
+use charter_app::meetings::{MeetingRequest, MeetingView, PollView};
 use charter_domain::{MemberId, Power, UnitId, UnitKind};
 use charter_store::{MeetingRecord, NewMotion};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -303,9 +303,47 @@ pub struct MotionView {
     pub reasons: Vec<(String, String)>,
     pub published: bool,
     pub matter: String,
+    pub poll: Option<PollLine>,
+    /// The key this page's ballot form carries (see `App::cast_vote`).
+    pub submission: String,
 }
 
-fn motion_view(m: &charter_store::MotionRecord) -> MotionView {
+/// An electronic vote on a motion, in words.
+pub struct PollLine {
+    pub open: bool,
+    pub describe: String,
+    /// "Your vote is recorded…" once the reader has voted.
+    pub mine: Option<String>,
+}
+
+fn poll_line(p: &PollView) -> PollLine {
+    let kind = if p.poll.mode == "secret" {
+        "Secret vote"
+    } else {
+        "Named vote"
+    };
+    let voted = match p.poll.voted {
+        1 => "1 member has voted".to_string(),
+        n => format!("{n} members have voted"),
+    };
+    PollLine {
+        open: p.open(),
+        describe: if p.open() {
+            format!("{kind} open: {voted}. The count is shown when it closes.")
+        } else {
+            format!(
+                "{kind} closed: {} for, {} against, {} abstaining ({voted}).",
+                p.poll.votes_for, p.poll.votes_against, p.poll.abstentions
+            )
+        },
+        mine: p.mine.as_ref().map(|(_, choice)| match choice {
+            Some(c) => format!("Your vote ({c}) is recorded."),
+            None => "Your secret vote is recorded; how you voted is not kept.".to_string(),
+        }),
+    }
+}
+
+fn motion_view(m: &charter_store::MotionRecord, poll: Option<&PollView>) -> MotionView {
     let reasons: Vec<(String, String)> = m
         .failures_json
         .as_deref()
@@ -333,6 +371,8 @@ fn motion_view(m: &charter_store::MotionRecord) -> MotionView {
             (Some(mt), Some(p)) => format!("{p}s {mt}"),
             _ => String::new(),
         },
+        poll: poll.map(poll_line),
+        submission: charter_app::meetings::vote_key(),
     }
 }
 
@@ -370,6 +410,10 @@ struct MeetingPage {
     quorate: Option<bool>,
     notice_total: i64,
     motions: Vec<MotionView>,
+    /// Checked in with a vote: may cast electronic votes.
+    may_vote_here: bool,
+    /// Why the last action was refused, shown at the top.
+    alert: Option<String>,
     check_in_open: bool,
     started: bool,
     notice: Option<String>,
@@ -381,6 +425,7 @@ struct MeetingPage {
 
 struct Input {
     notice: Option<String>,
+    alert: Option<String>,
     motion_form: MotionForm,
     motion_errors: Errors,
     vote_errors: Errors,
@@ -391,6 +436,7 @@ impl Input {
     fn plain(notice: Option<String>) -> Self {
         Input {
             notice,
+            alert: None,
             motion_form: MotionForm::default(),
             motion_errors: Errors::none("mo-", MOTION_FIELDS),
             vote_errors: Errors::none("vo-", VOTE_FIELDS),
@@ -429,7 +475,13 @@ async fn meeting_page(
         convened_word,
         quorate,
         notice_total: v.notices.queued + v.notices.sent + v.notices.failed,
-        motions: v.motions.iter().map(motion_view).collect(),
+        motions: v
+            .motions
+            .iter()
+            .map(|mo| motion_view(mo, v.polls.get(&mo.id)))
+            .collect(),
+        may_vote_here: v.checked_in && v.mine == Some(true),
+        alert: input.alert,
         check_in_open: now >= m.starts_at - chrono::Duration::hours(1) && now <= m.ends_at,
         started: now >= m.starts_at,
         notice: input.notice,
@@ -467,6 +519,8 @@ pub async fn meeting(
         "checked-in" => Some("Checked in.".to_string()),
         "proposed" => Some("Your motion is on the agenda.".to_string()),
         "voted" => Some("The vote is recorded with its outcome.".to_string()),
+        "poll-opened" => Some("Voting is open to members checked in with a vote.".to_string()),
+        "ballot" => Some("Your vote is recorded.".to_string()),
         "published" => Some("The decision is published on the unit's public page.".to_string()),
         _ => None,
     };
@@ -603,6 +657,119 @@ pub async fn vote(
             Err(e) => app_error(&session, e),
         },
     }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PollForm {
+    pub csrf: String,
+    pub meeting: String,
+    pub mode: String,
+    pub choice: String,
+    pub submission: String,
+}
+
+/// What a poll form asked for.
+enum PollAction {
+    Open,
+    Cast,
+    Close,
+}
+
+/// Opening, casting in and closing an electronic vote from the meeting page. A refusal
+/// (not checked in, already voted, closed) is shown on the page, which is re-read as it stands.
+async fn poll_form(
+    state: &AppState,
+    session: &CurrentSession,
+    headers: &HeaderMap,
+    raw: &str,
+    form: &PollForm,
+    action: PollAction,
+) -> Response {
+    let Some(motion) = parse_id(raw) else {
+        return not_found(Some(session), "motion");
+    };
+    if let Err(e) = check_csrf(session, &form.csrf, headers) {
+        return error_page(Some(session), e);
+    }
+    let Some(meeting) = parse_id(&form.meeting) else {
+        return not_found(Some(session), "meeting");
+    };
+    let actor = &session.actor;
+    let result = match action {
+        PollAction::Open => state
+            .app
+            .open_voting(actor, motion, &form.mode)
+            .await
+            .map(|()| "poll-opened"),
+        PollAction::Cast => state
+            .app
+            .cast_vote(actor, motion, &form.choice, &form.submission)
+            .await
+            .map(|_| "ballot"),
+        PollAction::Close => state.app.close_voting(actor, motion).await.map(|_| "voted"),
+    };
+    let refused = |why: String| Input {
+        alert: Some(why),
+        ..Input::plain(None)
+    };
+    match result {
+        Ok(saved) => Redirect::to(&format!(
+            "/meetings/{meeting}?saved={saved}#motion-{motion}"
+        ))
+        .into_response(),
+        Err(AppError::NotFound(w)) => not_found(Some(session), w),
+        Err(AppError::Conflict { message, .. }) => with_status(
+            StatusCode::CONFLICT,
+            meeting_page(state, session, meeting, refused(message)).await,
+        ),
+        Err(AppError::Invalid(errs)) => {
+            let why = errs.0.into_values().collect::<Vec<_>>().join("; ");
+            with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                meeting_page(state, session, meeting, refused(why)).await,
+            )
+        }
+        Err(e) => app_error(session, e),
+    }
+}
+
+/// Keeps a rendered page but answers with `status` (unless the page itself is an error).
+fn with_status(status: StatusCode, mut page: Response) -> Response {
+    if page.status().is_success() {
+        *page.status_mut() = status;
+    }
+    page
+}
+
+pub async fn open_poll(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    headers: HeaderMap,
+    PagePath(raw): PagePath<String>,
+    PageForm(form): PageForm<PollForm>,
+) -> Response {
+    poll_form(&state, &session, &headers, &raw, &form, PollAction::Open).await
+}
+
+pub async fn cast(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    headers: HeaderMap,
+    PagePath(raw): PagePath<String>,
+    PageForm(form): PageForm<PollForm>,
+) -> Response {
+    poll_form(&state, &session, &headers, &raw, &form, PollAction::Cast).await
+}
+
+pub async fn close_poll(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    headers: HeaderMap,
+    PagePath(raw): PagePath<String>,
+    PageForm(form): PageForm<PollForm>,
+) -> Response {
+    poll_form(&state, &session, &headers, &raw, &form, PollAction::Close).await
 }
 
 #[derive(Deserialize, Default)]

@@ -75,6 +75,9 @@ pub fn router() -> Router<AppState> {
         .route("/meetings/{id}/attendance", post(meetings::check_in))
         .route("/meetings/{id}/motions", post(meetings::propose))
         .route("/motions/{id}/vote", post(meetings::vote))
+        .route("/motions/{id}/poll", post(meetings::open_poll))
+        .route("/motions/{id}/poll/close", post(meetings::close_poll))
+        .route("/motions/{id}/ballots", post(meetings::cast))
         .route("/motions/{id}/publication", post(meetings::publish))
         .route(
             "/requisitions",

@@ -178,6 +178,35 @@ impl TestApp {
         *client.csrf.lock().expect("csrf lock") = Some(record.csrf_token);
         client
     }
+
+    /// A client signed in as any member: gives them a password first (test setup, through
+    /// the store), then opens a session through the application as `sign_in` does.
+    pub async fn sign_in_member(&self, member: charter_domain::MemberId) -> TestClient {
+        let store = self.store();
+        let contacts = store.member_contacts(&[member]).await.unwrap();
+        let email = contacts
+            .first()
+            .map(|c| c.2.clone())
+            .unwrap_or_else(|| panic!("member {} has no email", member.0));
+        let password = "a test password for this member";
+        store
+            .set_password(member, &charter_app::auth::hash_password(password).unwrap())
+            .await
+            .unwrap();
+        let (token, record) = self
+            .state
+            .app
+            .sign_in(&email, password.to_string().into())
+            .await
+            .unwrap_or_else(|e| panic!("sign-in for member {} fails: {e}", member.0));
+        let client = self.client();
+        {
+            use secrecy::ExposeSecret;
+            client.set_cookie(charter_web::session::COOKIE_NAME, token.0.expose_secret());
+        }
+        *client.csrf.lock().expect("csrf lock") = Some(record.csrf_token);
+        client
+    }
 }
 
 async fn store(
