@@ -447,3 +447,77 @@ async fn a_secretary_calls_a_meeting_on_short_notice_and_checks_in() {
     wait_for_text(&c, ".notice[role='status']", "Checked in").await;
     wait_for_text(&c, "main dl.details", "You are checked in").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_checks_in_and_votes_in_secret_then_the_secretary_closes_the_vote() {
+    let Some((c, app)) = setup().await else {
+        return;
+    };
+    let store = app.store();
+    let meeting = store
+        .meetings(None, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.title.starts_with("Southwark members' meeting"))
+        .expect("the demo meeting under way");
+    let motion = store.motions(meeting.id).await.unwrap()[0].id;
+    let mut voter = None;
+    for v in store.meeting_voters(meeting.id).await.unwrap() {
+        if app.app().actor(v).await.unwrap().offices.is_empty()
+            && !store.attended(meeting.id, v).await.unwrap()
+        {
+            voter = Some(v);
+            break;
+        }
+    }
+    let (email, password) = app
+        .give_password(voter.expect("a voter not yet there"))
+        .await;
+    let before = store.poll(motion).await.unwrap().unwrap().voted;
+
+    c.goto(&format!("{}/sign-in", app.base_url)).await.unwrap();
+    fill(&c, "email", &email).await;
+    fill(&c, "password", &password).await;
+    click(&c, "main form button[type=submit]").await;
+    wait_for_path(&c, "/me").await;
+    c.goto(&format!("{}/meetings/{}", app.base_url, meeting.id))
+        .await
+        .unwrap();
+    let card = format!("#motion-{motion}");
+    wait_for_text(&c, &card, "Secret vote open").await;
+    // Not checked in yet: no ballot, only the check-in button.
+    assert!(
+        c.find(Locator::Css(&format!("{card} form.ballot")))
+            .await
+            .is_err()
+    );
+    click(&c, "main form[action$='/attendance'] button").await;
+    wait_for_text(&c, ".notice[role='status']", "Checked in").await;
+    click(&c, &format!("{card} form.ballot button[value='against']")).await;
+    wait_for_text(&c, ".notice[role='status']", "Your vote is recorded").await;
+    wait_for_text(&c, &card, "Your secret vote is recorded").await;
+    assert!(
+        c.find(Locator::Css(&format!("{card} form.ballot")))
+            .await
+            .is_err(),
+        "one vote only"
+    );
+    assert_eq!(store.poll(motion).await.unwrap().unwrap().voted, before + 1);
+
+    c.delete_all_cookies().await.unwrap();
+    sign_in(&c, &app, BRANCH_SECRETARY).await;
+    c.goto(&format!("{}/meetings/{}", app.base_url, meeting.id))
+        .await
+        .unwrap();
+    click(&c, &format!("{card} form[action$='/poll/close'] button")).await;
+    wait_for_text(&c, ".notice[role='status']", "recorded with its outcome").await;
+    let text = wait_for_text(&c, &card, "Secret vote closed").await;
+    let decided = store.motion(motion).await.unwrap().unwrap();
+    assert_ne!(decided.state, "proposed");
+    assert!(text.contains(&decided.state.replace('-', " ")), "{text}");
+    assert!(
+        text.contains(&format!("{} against", decided.votes_against.unwrap())),
+        "{text}"
+    );
+}

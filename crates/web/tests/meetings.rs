@@ -528,3 +528,85 @@ both_backends!(members_present_vote_electronically, |app| async move {
         409
     );
 });
+
+both_backends!(vote_forms_open_refuse_and_close, |app| async move {
+    let (meeting, _, second) = meeting_under_way(&app).await;
+    let path = format!("/meetings/{meeting}");
+    let secretary = app.sign_in(BRANCH_SECRETARY).await;
+    let csrf = secretary.csrf_token().unwrap();
+    let page = secretary.get(&path).await.text();
+    assert!(page.contains("Open a secret vote"), "{page}");
+    let m = meeting.to_string();
+    let bad = secretary
+        .post_form(
+            &format!("/motions/{second}/poll"),
+            &[
+                ("csrf", csrf.as_str()),
+                ("meeting", m.as_str()),
+                ("mode", "hands"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.text());
+    assert!(bad.text().contains("role=\"alert\""), "{}", bad.text());
+    let res = secretary
+        .post_form(
+            &format!("/motions/{second}/poll"),
+            &[
+                ("csrf", csrf.as_str()),
+                ("meeting", m.as_str()),
+                ("mode", "secret"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.text());
+    let location = res.header("location").unwrap().to_string();
+    assert!(location.contains("saved=poll-opened"), "{location}");
+
+    // The demo member may attend but not vote: refused on the page, nothing counted.
+    let member = app.sign_in(MEMBER).await;
+    let mcsrf = member.csrf_token().unwrap();
+    let page = member.get(&path).await.text();
+    assert!(
+        !page.contains("class=\"ballot\""),
+        "no ballot for a non-voter"
+    );
+    let res = member
+        .post_form(
+            &format!("/motions/{second}/ballots"),
+            &[
+                ("csrf", mcsrf.as_str()),
+                ("meeting", m.as_str()),
+                ("choice", "for"),
+                ("submission", "member-form-key-1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 409, "{}", res.text());
+    assert!(res.text().contains("check in first"), "{}", res.text());
+    assert_eq!(app.store().poll(second).await.unwrap().unwrap().voted, 0);
+    let forged = member
+        .post_form(
+            &format!("/motions/{second}/ballots"),
+            &[
+                ("csrf", "not-the-token"),
+                ("meeting", m.as_str()),
+                ("choice", "for"),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+
+    let res = secretary
+        .post_form(
+            &format!("/motions/{second}/poll/close"),
+            &[("csrf", csrf.as_str()), ("meeting", m.as_str())],
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.text());
+    let page = secretary.get(&path).await.text();
+    assert!(
+        page.contains("Secret vote closed: 0 for, 0 against"),
+        "{page}"
+    );
+});

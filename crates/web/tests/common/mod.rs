@@ -179,24 +179,33 @@ impl TestApp {
         client
     }
 
-    /// A client signed in as any member: gives them a password first (test setup, through
-    /// the store), then opens a session through the application as `sign_in` does.
-    pub async fn sign_in_member(&self, member: charter_domain::MemberId) -> TestClient {
+    /// Gives any member a password (test setup, through the store) and returns their
+    /// (email, password) for signing in.
+    pub async fn give_password(&self, member: charter_domain::MemberId) -> (String, String) {
         let store = self.store();
         let contacts = store.member_contacts(&[member]).await.unwrap();
         let email = contacts
             .first()
             .map(|c| c.2.clone())
             .unwrap_or_else(|| panic!("member {} has no email", member.0));
-        let password = "a test password for this member";
+        let password = "a test password for this member".to_string();
         store
-            .set_password(member, &charter_app::auth::hash_password(password).unwrap())
+            .set_password(
+                member,
+                &charter_app::auth::hash_password(&password).unwrap(),
+            )
             .await
             .unwrap();
+        (email, password)
+    }
+
+    /// A client signed in as any member, through the application as `sign_in` does.
+    pub async fn sign_in_member(&self, member: charter_domain::MemberId) -> TestClient {
+        let (email, password) = self.give_password(member).await;
         let (token, record) = self
             .state
             .app
-            .sign_in(&email, password.to_string().into())
+            .sign_in(&email, password.into())
             .await
             .unwrap_or_else(|e| panic!("sign-in for member {} fails: {e}", member.0));
         let client = self.client();
