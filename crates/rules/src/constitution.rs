@@ -250,6 +250,61 @@ impl DeadlineRule {
     }
 }
 
+/// How business comes before a kind of meeting: when motions and amendments to them are due,
+/// whether a motion needs a seconder, and how deep amendments may go.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct BusinessRule {
+    pub meeting: Key,
+    /// Clear days before the meeting by which motions are due.
+    pub motions_clear_days: u32,
+    /// Clear days before the meeting by which amendments to motions are due.
+    pub amendments_clear_days: u32,
+    /// A motion is put only once another member entitled to propose has seconded it.
+    pub seconder: bool,
+    /// 0: no amendments; 1: amendments; 2: amendments to amendments too; and so on.
+    pub amendment_depth: u32,
+}
+
+impl BusinessRule {
+    /// The last day a motion may be proposed for a meeting on `meeting_on`: the given clear
+    /// days lie wholly between that day and the meeting's.
+    pub fn motions_due(&self, meeting_on: NaiveDate) -> NaiveDate {
+        last_day_before(meeting_on, self.motions_clear_days)
+    }
+
+    /// The last day an amendment may be proposed for a meeting on `meeting_on`.
+    pub fn amendments_due(&self, meeting_on: NaiveDate) -> NaiveDate {
+        last_day_before(meeting_on, self.amendments_clear_days)
+    }
+
+    pub fn describe(&self) -> String {
+        let depth = match self.amendment_depth {
+            0 => "motions may not be amended".to_string(),
+            1 => "motions may be amended, amendments may not".to_string(),
+            2 => "amendments may themselves be amended once".to_string(),
+            n => format!("amendments may be amended to {n} levels"),
+        };
+        format!(
+            "at a {}, motions are due {} clear days before it and amendments {} clear days before it; {}; {}",
+            self.meeting.words(),
+            self.motions_clear_days,
+            self.amendments_clear_days,
+            if self.seconder {
+                "a motion is put only when seconded"
+            } else {
+                "a motion needs no seconder"
+            },
+            depth
+        )
+    }
+}
+
+fn last_day_before(meeting_on: NaiveDate, clear_days: u32) -> NaiveDate {
+    meeting_on
+        .checked_sub_days(chrono::Days::new(u64::from(clear_days) + 1))
+        .unwrap_or(NaiveDate::MIN)
+}
+
 /// How many members or branches can force a meeting of this kind.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RequisitionRule {
@@ -308,6 +363,7 @@ pub struct Clause {
     pub dues_grace_days: Option<u32>,
     pub deadlines: Vec<DeadlineRule>,
     pub requisitions: Vec<RequisitionRule>,
+    pub business: Vec<BusinessRule>,
     pub amendment: Option<AmendmentRule>,
 }
 
@@ -327,6 +383,7 @@ impl Clause {
             dues_grace_days: None,
             deadlines: Vec::new(),
             requisitions: Vec::new(),
+            business: Vec::new(),
             amendment: None,
         }
     }
@@ -351,6 +408,7 @@ impl Clause {
         }
         v.extend(self.deadlines.iter().map(DeadlineRule::describe));
         v.extend(self.requisitions.iter().map(RequisitionRule::describe));
+        v.extend(self.business.iter().map(BusinessRule::describe));
         v.extend(self.amendment.iter().map(AmendmentRule::describe));
         v
     }
@@ -498,6 +556,12 @@ impl Constitution {
     pub fn requisition_for(&self, meeting: &Key) -> Option<(&ClauseRef, &RequisitionRule)> {
         self.items(|c| &c.requisitions)
             .find(|(_, r)| &r.meeting == meeting)
+    }
+
+    /// How motions come before a meeting of this kind, and the clause that says so.
+    pub fn business_for(&self, meeting: &Key) -> Option<(&ClauseRef, &BusinessRule)> {
+        self.items(|c| &c.business)
+            .find(|(_, b)| &b.meeting == meeting)
     }
 
     pub fn amendment_procedure(&self) -> Option<(&ClauseRef, &AmendmentRule)> {
@@ -675,6 +739,9 @@ fn validate(clauses: &[Clause]) -> Result<(), ConstitutionError> {
                     "a requisition needs a share of members, a number of branches, or both",
                 ));
             }
+        }
+        for b in &c.business {
+            only_once(c, format!("the business of a {}", b.meeting.words()))?;
         }
         if let Some(a) = &c.amendment {
             only_once(c, "the amendment procedure".into())?;

@@ -29,8 +29,8 @@ use serde::{Deserialize, Serialize};
 use toml::value::{Date as TomlDate, Datetime};
 
 use crate::constitution::{
-    AdoptedBy, AmendmentRule, Body, Clause, Constitution, DeadlineRule, Effect, Filling,
-    NoticeRule, QuorumRule, RequisitionRule, RightRule, TermRule, ThresholdRule,
+    AdoptedBy, AmendmentRule, Body, BusinessRule, Clause, Constitution, DeadlineRule, Effect,
+    Filling, NoticeRule, QuorumRule, RequisitionRule, RightRule, TermRule, ThresholdRule,
 };
 use crate::error::{ConstitutionError, Location, ValueError};
 use crate::expr::Expr;
@@ -88,6 +88,8 @@ struct RawClause {
     deadlines: Vec<RawDeadline>,
     #[serde(default, rename = "requisition", skip_serializing_if = "Vec::is_empty")]
     requisitions: Vec<RawRequisition>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    business: Vec<RawBusiness>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     amendment: Option<RawAmendment>,
 }
@@ -183,6 +185,19 @@ struct RawRequisition {
     members: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     branches: Option<u32>,
+}
+
+/// Standing orders for the business of a kind of meeting.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBusiness {
+    meeting: String,
+    motions_clear_days: u32,
+    amendments_clear_days: u32,
+    #[serde(default)]
+    seconder: bool,
+    #[serde(default)]
+    amendment_depth: u32,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -506,6 +521,16 @@ fn clause_from_raw(index: usize, raw: RawClause) -> Result<Clause, ConstitutionE
             branches: r.branches,
         });
     }
+    for (i, r) in raw.business.into_iter().enumerate() {
+        let e = wrap("business", i);
+        c.business.push(BusinessRule {
+            meeting: Key::parse(&r.meeting).map_err(&e)?,
+            motions_clear_days: r.motions_clear_days,
+            amendments_clear_days: r.amendments_clear_days,
+            seconder: r.seconder,
+            amendment_depth: r.amendment_depth,
+        });
+    }
     if let Some(a) = raw.amendment {
         let e = wrap("amendment", 0);
         c.amendment = Some(AmendmentRule {
@@ -628,6 +653,17 @@ fn clause_to_raw(c: &Clause) -> RawClause {
                 meeting: r.meeting.to_string(),
                 members: r.members.map(|f| f.to_string()),
                 branches: r.branches,
+            })
+            .collect(),
+        business: c
+            .business
+            .iter()
+            .map(|b| RawBusiness {
+                meeting: b.meeting.to_string(),
+                motions_clear_days: b.motions_clear_days,
+                amendments_clear_days: b.amendments_clear_days,
+                seconder: b.seconder,
+                amendment_depth: b.amendment_depth,
             })
             .collect(),
         amendment: c.amendment.as_ref().map(|a| {

@@ -24,8 +24,9 @@ mod roll;
 mod words;
 
 pub use constitution::{
-    AdoptedBy, AmendmentRule, Body, Clause, Constitution, DeadlineRule, Effect, Filling,
-    MEMBER_BALLOT, NoticeRule, QuorumRule, RequisitionRule, RightRule, TermRule, ThresholdRule,
+    AdoptedBy, AmendmentRule, Body, BusinessRule, Clause, Constitution, DeadlineRule, Effect,
+    Filling, MEMBER_BALLOT, NoticeRule, QuorumRule, RequisitionRule, RightRule, TermRule,
+    ThresholdRule,
 };
 pub use diff::{ClauseChange, VersionDiff, WordDiff, Words, diff};
 pub use error::{ConstitutionError, ExprError, HistoryError, Location, ValueError};

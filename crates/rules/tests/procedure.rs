@@ -158,3 +158,37 @@ fn a_vote_is_adopted_rejected_or_not_binding() {
         other => panic!("expected not binding, got {other:?}"),
     }
 }
+
+#[test]
+fn motions_and_amendments_are_due_clear_days_before_the_meeting() {
+    let c = founding();
+    let (clause, b) = c.business_for(&key("general-meeting")).unwrap();
+    assert_eq!(clause.as_str(), "6.5");
+    assert!(b.seconder);
+    assert_eq!(b.amendment_depth, 2);
+    // 14 clear days before the 16th: the 1st is the last day a motion may come in.
+    assert_eq!(b.motions_due(d(2017, 3, 16)), d(2017, 3, 1));
+    assert_eq!(b.amendments_due(d(2017, 3, 16)), d(2017, 3, 8));
+    assert_eq!(
+        charter_rules::clear_days(b.motions_due(d(2017, 3, 16)), d(2017, 3, 16)),
+        14
+    );
+    let committee = c.business_for(&key("committee-meeting")).unwrap().1;
+    assert_eq!(committee.motions_due(d(2017, 8, 17)), d(2017, 8, 14));
+    assert!(c.business_for(&key("tea-party")).is_none());
+    assert!(b.describe().contains("14 clear days"), "{}", b.describe());
+    assert!(b.describe().contains("seconded"), "{}", b.describe());
+}
+
+#[test]
+fn business_for_a_meeting_is_set_once() {
+    let twice = format!(
+        "{}\n[[clause]]\nnumber = \"9.9\"\ntext = \"Again.\"\n[[clause.business]]\nmeeting = \"general-meeting\"\nmotions_clear_days = 1\namendments_clear_days = 1\n",
+        include_str!("../fixtures/founding-2016.toml")
+    );
+    let err = charter_rules::Constitution::from_toml(&twice).unwrap_err();
+    assert!(
+        err.to_string().contains("business of a general meeting"),
+        "{err}"
+    );
+}
