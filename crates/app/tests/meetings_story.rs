@@ -74,6 +74,7 @@ fn oppose(title: &str) -> NewMotion {
         position: Some("oppose".into()),
         proposed_by: None,
         seconded_by: None,
+        parent: None,
     }
 }
 

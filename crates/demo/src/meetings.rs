@@ -185,6 +185,7 @@ pub async fn load_meetings(app: &App, today: NaiveDate) -> Result<(), MeetingsSt
                 position: None,
                 proposed_by: None,
                 seconded_by: None,
+                parent: None,
             },
         )
         .await
@@ -253,6 +254,7 @@ pub async fn load_meetings(app: &App, today: NaiveDate) -> Result<(), MeetingsSt
                     position: Some("oppose".into()),
                     proposed_by: None,
                     seconded_by: None,
+                    parent: None,
                 },
             )
             .await
@@ -355,6 +357,7 @@ async fn meeting_under_way(
                         position: None,
                         proposed_by: None,
                         seconded_by: None,
+                        parent: None,
                     },
                 )
                 .await

@@ -73,6 +73,8 @@ async fn cast_votes_cannot_be_changed_removed_or_tied_to_a_secret_choice() {
     for sql in [
         "UPDATE poll_voters SET choice = 'against' WHERE choice IS NOT NULL",
         "DELETE FROM poll_voters",
+        "UPDATE motion_versions SET text = 'rewritten'",
+        "DELETE FROM motion_versions",
         "UPDATE poll_tallies SET votes = votes + 1",
         "INSERT INTO poll_voters (motion_id, member_id, submission, choice, cast_at)
          SELECT p.motion_id, m.id, 'k', 'for', now() FROM motion_polls p, members m

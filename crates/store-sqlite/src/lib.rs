@@ -1330,6 +1330,23 @@ impl Store for SqliteStore {
         meetings::decide(self, id, outcome, event).await
     }
 
+    async fn second_motion(
+        &self,
+        id: i64,
+        seconder: MemberId,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        meetings::second(self, id, seconder, event).await
+    }
+
+    async fn withdraw_motion(&self, id: i64, event: &NewEvent) -> StoreResult<Vec<i64>> {
+        meetings::withdraw(self, id, event).await
+    }
+
+    async fn motion_versions(&self, motion: i64) -> StoreResult<Vec<MotionVersion>> {
+        meetings::versions(self, motion).await
+    }
+
     async fn open_poll(
         &self,
         motion: i64,

@@ -17,8 +17,8 @@ const CHUNK: usize = 4_000;
 const MEETING_SELECT: &str = "SELECT id, body, unit_id, kind, title, starts_at, ends_at, mode, place, online_url,
         agenda, notice_clause, notice_days, called_by, called_at, notice_complete_at, entitled, state
      FROM meetings";
-const MOTION_SELECT: &str = "SELECT id, meeting_id, number, kind, title, text, matter, position, proposed_by,
-        seconded_by, state, votes_for, votes_against, abstentions, present, failures_json,
+const MOTION_SELECT: &str = "SELECT id, meeting_id, parent_id, proposed_at, number, kind, title, text, matter,
+        position, proposed_by, seconded_by, state, votes_for, votes_against, abstentions, present, failures_json,
         decided_at, published
      FROM motions";
 
@@ -51,6 +51,8 @@ fn motion_from(r: &DbRow) -> Result<MotionRecord, sqlx::Error> {
     Ok(MotionRecord {
         id: r.try_get("id")?,
         meeting: r.try_get("meeting_id")?,
+        parent: r.try_get("parent_id")?,
+        proposed_at: r.try_get("proposed_at")?,
         number: r.try_get("number")?,
         kind: r.try_get("kind")?,
         title: r.try_get("title")?,
@@ -436,6 +438,25 @@ pub(crate) async fn meeting_voters(s: &StoreImpl, meeting: i64) -> StoreResult<V
 
 pub(crate) async fn propose(s: &StoreImpl, m: &NewMotion, event: &NewEvent) -> StoreResult<i64> {
     let mut tx = s.write_tx().await?;
+    if let Some(parent) = m.parent {
+        let state: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT state FROM motions WHERE id = $1 AND meeting_id = $2{UPDATE_LOCK}"
+        )))
+        .bind(parent)
+        .bind(m.meeting)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        match state.as_deref() {
+            None => return Err(StoreError::NotFound("motion to amend")),
+            Some("proposed") => {}
+            Some(other) => {
+                return Err(StoreError::Stale(format!(
+                    "the motion to amend was already {other}"
+                )));
+            }
+        }
+    }
     let seq = append_event(&mut tx, event).await?;
     let number: i64 = sqlx::query_scalar(
         "SELECT COALESCE(MAX(number), 0) + 1 FROM motions WHERE meeting_id = $1",
@@ -445,11 +466,13 @@ pub(crate) async fn propose(s: &StoreImpl, m: &NewMotion, event: &NewEvent) -> S
     .await
     .map_err(db_err)?;
     let id = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO motions (meeting_id, number, kind, title, text, matter, position, proposed_by, seconded_by,
-             state, published, event_seq)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'proposed', $10, $11) RETURNING id",
+        "INSERT INTO motions (meeting_id, parent_id, proposed_at, number, kind, title, text, matter, position,
+             proposed_by, seconded_by, state, published, event_seq)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'proposed', $12, $13) RETURNING id",
     )
     .bind(m.meeting)
+    .bind(m.parent)
+    .bind(event.at)
     .bind(number)
     .bind(&m.kind)
     .bind(&m.title)
@@ -463,8 +486,144 @@ pub(crate) async fn propose(s: &StoreImpl, m: &NewMotion, event: &NewEvent) -> S
     .fetch_one(&mut *tx)
     .await
     .map_err(db_err)?;
+    sqlx::query(
+        "INSERT INTO motion_versions (motion_id, version, text, amendment_id, at) VALUES ($1, 1, $2, NULL, $3)",
+    )
+    .bind(id)
+    .bind(&m.text)
+    .bind(event.at)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
     commit(tx).await?;
     Ok(id)
+}
+
+pub(crate) async fn second(
+    s: &StoreImpl,
+    id: i64,
+    seconder: MemberId,
+    event: &NewEvent,
+) -> StoreResult<()> {
+    let mut tx = s.write_tx().await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT state, proposed_by, seconded_by FROM motions WHERE id = $1{UPDATE_LOCK}"
+    )))
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_err)?
+    .ok_or(StoreError::NotFound("motion"))?;
+    let state: String = row.try_get("state").map_err(db_err)?;
+    let proposer: Option<i64> = row.try_get("proposed_by").map_err(db_err)?;
+    let seconded: Option<i64> = row.try_get("seconded_by").map_err(db_err)?;
+    if state != "proposed" {
+        return Err(StoreError::Stale(format!("this motion was already {state}")));
+    }
+    if seconded.is_some() {
+        return Err(StoreError::Stale("this motion is already seconded".into()));
+    }
+    if proposer == Some(seconder.0) {
+        return Err(StoreError::Conflict {
+            field: "member".into(),
+            message: "the proposer cannot second their own motion".into(),
+        });
+    }
+    append_event(&mut tx, event).await?;
+    sqlx::query("UPDATE motions SET seconded_by = $1, seconded_at = $2 WHERE id = $3")
+        .bind(seconder.0)
+        .bind(event.at)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    commit(tx).await?;
+    Ok(())
+}
+
+/// Withdraws a proposed motion not yet put to a vote, and with it every undecided amendment
+/// to it (they fall with it).
+pub(crate) async fn withdraw(s: &StoreImpl, id: i64, event: &NewEvent) -> StoreResult<Vec<i64>> {
+    let mut tx = s.write_tx().await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT m.state, m.meeting_id,
+                (SELECT COUNT(*) FROM motion_polls p WHERE p.motion_id = m.id) AS polls
+         FROM motions m WHERE m.id = $1{UPDATE_LOCK}"
+    )))
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_err)?
+    .ok_or(StoreError::NotFound("motion"))?;
+    let state: String = row.try_get("state").map_err(db_err)?;
+    let meeting: i64 = row.try_get("meeting_id").map_err(db_err)?;
+    let polls: i64 = row.try_get("polls").map_err(db_err)?;
+    if state != "proposed" {
+        return Err(StoreError::Stale(format!("this motion was already {state}")));
+    }
+    if polls > 0 {
+        return Err(StoreError::Stale(
+            "this motion is being voted on; it can no longer be withdrawn".into(),
+        ));
+    }
+    // Everything below it in the meeting's tree of amendments, found level by level.
+    let rows = sqlx::query("SELECT id, parent_id, state FROM motions WHERE meeting_id = $1")
+        .bind(meeting)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    let mut tree: Vec<(i64, Option<i64>, String)> = Vec::with_capacity(rows.len());
+    for r in &rows {
+        tree.push((
+            r.try_get("id").map_err(db_err)?,
+            r.try_get("parent_id").map_err(db_err)?,
+            r.try_get("state").map_err(db_err)?,
+        ));
+    }
+    let mut fallen = vec![id];
+    let mut i = 0;
+    while i < fallen.len() {
+        let at = fallen[i];
+        for (child, parent, state) in &tree {
+            if *parent == Some(at) && state == "proposed" && !fallen.contains(child) {
+                fallen.push(*child);
+            }
+        }
+        i += 1;
+    }
+    append_event(&mut tx, event).await?;
+    for m in &fallen {
+        sqlx::query(
+            "UPDATE motions SET state = 'withdrawn', decided_at = $1 WHERE id = $2 AND state = 'proposed'",
+        )
+        .bind(event.at)
+        .bind(*m)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    }
+    commit(tx).await?;
+    Ok(fallen)
+}
+
+pub(crate) async fn versions(s: &StoreImpl, motion: i64) -> StoreResult<Vec<MotionVersion>> {
+    let rows = sqlx::query(
+        "SELECT motion_id, version, text, amendment_id, at FROM motion_versions
+         WHERE motion_id = $1 ORDER BY version",
+    )
+    .bind(motion)
+    .fetch_all(&s.pool)
+    .await
+    .map_err(db_err)?;
+    all(&rows, |r| {
+        Ok(MotionVersion {
+            motion: r.try_get("motion_id")?,
+            version: r.try_get("version")?,
+            text: r.try_get("text")?,
+            amendment: r.try_get("amendment_id")?,
+            at: r.try_get("at")?,
+        })
+    })
 }
 
 pub(crate) async fn motions(s: &StoreImpl, meeting: i64) -> StoreResult<Vec<MotionRecord>> {
@@ -523,6 +682,43 @@ pub(crate) async fn decide(
     .execute(&mut *tx)
     .await
     .map_err(db_err)?;
+    if o.state == "adopted" {
+        // An amendment adopted: the motion it amends takes its wording, as a new version.
+        let row = sqlx::query("SELECT parent_id, text FROM motions WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        let parent: Option<i64> = row.try_get("parent_id").map_err(db_err)?;
+        let text: String = row.try_get("text").map_err(db_err)?;
+        if let Some(parent) = parent {
+            let changed = sqlx::query(
+                "UPDATE motions SET text = $1 WHERE id = $2 AND state = 'proposed'",
+            )
+            .bind(&text)
+            .bind(parent)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
+            if changed == 0 {
+                return Err(StoreError::Stale(
+                    "the motion this amends was already decided".into(),
+                ));
+            }
+            sqlx::query(
+                "INSERT INTO motion_versions (motion_id, version, text, amendment_id, at)
+                 SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3, $4 FROM motion_versions WHERE motion_id = $1",
+            )
+            .bind(parent)
+            .bind(&text)
+            .bind(id)
+            .bind(event.at)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+    }
     commit(tx).await?;
     Ok(())
 }
@@ -561,7 +757,7 @@ pub(crate) async fn published(
     matter: Option<&str>,
 ) -> StoreResult<Vec<PublishedMotion>> {
     let mut qb = sqlx::QueryBuilder::<Db>::new(
-        "SELECT m.id, m.meeting_id, m.number, m.kind, m.title, m.text, m.matter, m.position,
+        "SELECT m.id, m.meeting_id, m.parent_id, m.proposed_at, m.number, m.kind, m.title, m.text, m.matter, m.position,
                 m.proposed_by, m.seconded_by, m.state, m.votes_for, m.votes_against, m.abstentions,
                 m.present, m.failures_json, m.decided_at, m.published,
                 g.unit_id AS meeting_unit, g.title AS meeting_title, g.starts_at AS meeting_on

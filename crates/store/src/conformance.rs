@@ -2890,6 +2890,195 @@ pub async fn rolls_freeze_count_and_take_challenges(store: &dyn Store) {
         .unwrap();
 }
 
+/// Motions are seconded once and not by their proposer; an amendment names its motion and,
+/// adopted, gives it a new wording kept beside the old; withdrawing a motion takes its
+/// undecided amendments with it; wordings cannot be rewritten.
+pub async fn motions_are_seconded_amended_and_withdrawn(store: &dyn Store) {
+    let o = org(store).await;
+    let ann = add(
+        store,
+        &new_member("Ann", "Okafor", "ann@example.org", "SE1 7PB", o.brixton),
+    )
+    .await;
+    let ben = add(
+        store,
+        &new_member("Ben", "Adams", "ben@example.org", "SE1 7PB", o.brixton),
+    )
+    .await;
+    let id = store
+        .call_meeting(
+            &NewMeeting {
+                body: "branch-meeting".into(),
+                unit: Some(o.brixton),
+                kind: "general-meeting".into(),
+                title: "Brixton general meeting".into(),
+                starts_at: t(86_400 * 20),
+                ends_at: t(86_400 * 20 + 7_200),
+                mode: "physical".into(),
+                place: Some("Library".into()),
+                online_url: None,
+                agenda: "1. Motions".into(),
+                notice_clause: None,
+                notice_days: None,
+                called_by: Some(ann),
+            },
+            &[],
+            &NoticeText {
+                subject: "Notice".into(),
+                body: "Come".into(),
+            },
+            &event("meeting.called", "meeting"),
+        )
+        .await
+        .unwrap();
+    let motion = |title: &str, text: &str, parent: Option<i64>| NewMotion {
+        meeting: id,
+        kind: "ordinary-motion".into(),
+        title: title.into(),
+        text: text.into(),
+        matter: None,
+        position: None,
+        proposed_by: Some(ann),
+        seconded_by: None,
+        parent,
+    };
+    let m1 = store
+        .propose_motion(
+            &motion("Delegates", "Send two delegates.", None),
+            &event("motion.proposed", "m"),
+        )
+        .await
+        .unwrap();
+    let first = store.motion(m1).await.unwrap().unwrap();
+    assert_eq!((first.parent, first.proposed_at), (None, t(0)));
+    assert!(matches!(
+        store
+            .second_motion(m1, ann, &event("motion.seconded", "m"))
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    store
+        .second_motion(m1, ben, &event("motion.seconded", "m"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.motion(m1).await.unwrap().unwrap().seconded_by,
+        Some(ben)
+    );
+    assert!(matches!(
+        store
+            .second_motion(m1, ben, &event("motion.seconded", "m"))
+            .await,
+        Err(StoreError::Stale(_))
+    ));
+    assert!(matches!(
+        store
+            .propose_motion(
+                &motion("Stray", "Amends nothing here.", Some(m1 + 1_000)),
+                &event("motion.proposed", "m"),
+            )
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    let a1 = store
+        .propose_motion(
+            &motion("Three delegates", "Send three delegates.", Some(m1)),
+            &event("motion.proposed", "m"),
+        )
+        .await
+        .unwrap();
+    let a2 = store
+        .propose_motion(
+            &motion("Four delegates", "Send four delegates.", Some(a1)),
+            &event("motion.proposed", "m"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.motion(a2).await.unwrap().unwrap().parent, Some(a1));
+    let outcome = |state: &str| MotionOutcome {
+        state: state.into(),
+        votes_for: 5,
+        votes_against: 1,
+        abstentions: 0,
+        present: 6,
+        failures_json: "[]".into(),
+    };
+    store
+        .decide_motion(a2, &outcome("rejected"), &event("motion.decided", "m"))
+        .await
+        .unwrap();
+    store
+        .decide_motion(a1, &outcome("adopted"), &event("motion.decided", "m"))
+        .await
+        .unwrap();
+    let amended = store.motion(m1).await.unwrap().unwrap();
+    assert_eq!(
+        (amended.text.as_str(), amended.state.as_str()),
+        ("Send three delegates.", "proposed")
+    );
+    let versions = store.motion_versions(m1).await.unwrap();
+    assert_eq!(
+        versions
+            .iter()
+            .map(|v| (v.version, v.text.as_str(), v.amendment))
+            .collect::<Vec<_>>(),
+        [
+            (1, "Send two delegates.", None),
+            (2, "Send three delegates.", Some(a1))
+        ]
+    );
+    assert_eq!(store.motion_versions(a2).await.unwrap().len(), 1);
+
+    // A second motion, amended but withdrawn before its vote: the amendment falls with it.
+    let m2 = store
+        .propose_motion(
+            &motion("Fund", "Set up a fund.", None),
+            &event("motion.proposed", "m"),
+        )
+        .await
+        .unwrap();
+    let a3 = store
+        .propose_motion(
+            &motion("Bigger fund", "Set up a bigger fund.", Some(m2)),
+            &event("motion.proposed", "m"),
+        )
+        .await
+        .unwrap();
+    let mut fallen = store
+        .withdraw_motion(m2, &event("motion.withdrawn", "m"))
+        .await
+        .unwrap();
+    fallen.sort_unstable();
+    assert_eq!(fallen, [m2, a3]);
+    assert_eq!(store.motion(a3).await.unwrap().unwrap().state, "withdrawn");
+    assert!(matches!(
+        store
+            .withdraw_motion(m2, &event("motion.withdrawn", "m"))
+            .await,
+        Err(StoreError::Stale(_))
+    ));
+    assert!(matches!(
+        store
+            .propose_motion(
+                &motion("Late", "Amend the withdrawn.", Some(m2)),
+                &event("motion.proposed", "m"),
+            )
+            .await,
+        Err(StoreError::Stale(_))
+    ));
+    // Once voting opens, the motion is the meeting's: it can no longer be withdrawn.
+    store
+        .open_poll(m1, "named", Some(ann), &event("motion.poll_opened", "m"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .withdraw_motion(m1, &event("motion.withdrawn", "m"))
+            .await,
+        Err(StoreError::Stale(_))
+    ));
+}
+
 /// Electronic votes: only members checked in with a vote cast one, once; the same submission
 /// again changes nothing; a secret vote keeps no choice with its voter; a closed poll
 /// takes no more.
@@ -2963,6 +3152,7 @@ pub async fn polls_count_each_present_voter_once(store: &dyn Store) {
         position: None,
         proposed_by: Some(ann),
         seconded_by: None,
+        parent: None,
     };
     let named = store
         .propose_motion(&motion("Named"), &event("motion.proposed", "m"))
@@ -3370,6 +3560,7 @@ pub async fn meetings_notices_attendance_and_motions(store: &dyn Store) {
         position: Some("oppose".into()),
         proposed_by: Some(ann),
         seconded_by: Some(ben),
+        parent: None,
     };
     let m1 = store
         .propose_motion(&motion("Oppose"), &event("motion.proposed", "m"))
@@ -3588,6 +3779,7 @@ macro_rules! conformance_tests {
             member_facts_reflect_the_register_on_a_date,
             large_rolls_read_back_line_for_line,
             rolls_freeze_count_and_take_challenges,
+            motions_are_seconded_amended_and_withdrawn,
             polls_count_each_present_voter_once,
             meetings_notices_attendance_and_motions,
             requisitions_collect_signatures_and_are_answered

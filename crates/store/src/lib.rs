@@ -375,12 +375,25 @@ pub trait Store: Send + Sync + 'static {
     async fn motion(&self, id: i64) -> StoreResult<Option<MotionRecord>>;
 
     /// Records the vote and outcome of a proposed motion; `Stale` if it was already decided.
+    /// An amendment adopted gives the motion it amends its wording, as a new version.
     async fn decide_motion(
         &self,
         id: i64,
         outcome: &MotionOutcome,
         event: &NewEvent,
     ) -> StoreResult<()>;
+
+    /// Records the seconder of a proposed motion (`Stale` once seconded or decided,
+    /// `Conflict` for its own proposer).
+    async fn second_motion(&self, id: i64, seconder: MemberId, event: &NewEvent)
+    -> StoreResult<()>;
+
+    /// Withdraws a proposed motion not yet put to a vote, with every undecided amendment to
+    /// it; returns the motions withdrawn (`Stale` once voting opened or it was decided).
+    async fn withdraw_motion(&self, id: i64, event: &NewEvent) -> StoreResult<Vec<i64>>;
+
+    /// Every wording the motion has had, oldest first.
+    async fn motion_versions(&self, motion: i64) -> StoreResult<Vec<MotionVersion>>;
 
     /// Opens an electronic vote on a proposed motion (`Stale` unless proposed, `Conflict` if
     /// one was already opened).

@@ -686,6 +686,19 @@ pub struct NewMotion {
     pub position: Option<String>,
     pub proposed_by: Option<MemberId>,
     pub seconded_by: Option<MemberId>,
+    /// The motion (or amendment) this amends: its text is the whole wording proposed instead.
+    pub parent: Option<i64>,
+}
+
+/// One wording of a motion: as proposed (version 1), then after each amendment adopted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MotionVersion {
+    pub motion: i64,
+    pub version: i64,
+    pub text: String,
+    /// The adopted amendment that gave this wording; `None` for the wording proposed.
+    pub amendment: Option<i64>,
+    pub at: DateTime<Utc>,
 }
 
 /// The votes on a motion and the outcome the constitution in force gave them.
@@ -740,6 +753,9 @@ pub enum VoteReceipt {
 pub struct MotionRecord {
     pub id: i64,
     pub meeting: i64,
+    /// For an amendment, the motion (or amendment) it amends.
+    pub parent: Option<i64>,
+    pub proposed_at: DateTime<Utc>,
     pub number: i64,
     pub kind: String,
     pub title: String,

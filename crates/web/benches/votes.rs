@@ -185,6 +185,7 @@ async fn setup(store: &Arc<dyn Store>, attendees: usize) -> (i64, Vec<String>) {
                 position: None,
                 proposed_by: Some(members[0]),
                 seconded_by: None,
+                parent: None,
             },
             &ev("motion.proposed"),
         )

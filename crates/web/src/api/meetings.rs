@@ -188,6 +188,7 @@ pub async fn propose(
         position: req.position,
         proposed_by: None,
         seconded_by: req.seconded_by_id.map(MemberId),
+        parent: None,
     };
     let id = state.app.propose_motion(&user.actor, id, &motion).await?;
     Ok((StatusCode::CREATED, Json(MotionProposed { id })))

@@ -577,6 +577,7 @@ pub async fn propose(
         position: blank(&form.position),
         proposed_by: None,
         seconded_by: None,
+        parent: None,
     };
     match state.app.propose_motion(&session.actor, id, &motion).await {
         Ok(_) => Redirect::to(&format!("/meetings/{id}?saved=proposed")).into_response(),
