@@ -11,11 +11,11 @@ use std::collections::BTreeMap;
 use charter_domain::{Actor, HeldOffice, MemberId, Power, UnitId, UnitKind};
 use charter_rules::{
     Constitution, Context, DecisionKind, DecisionRecord, Forum, Key, MotionResult, Right, RollSpec,
-    clear_days, motion_result,
+    WordDiff, clear_days, motion_result, word_diff,
 };
 use charter_store::{
-    MeetingRecord, MotionOutcome, MotionRecord, NewInvitee, NewMeeting, NewMotion, NewVote,
-    NoticeProgress, NoticeText, PollRecord, PublishedMotion, StoreError, VoteReceipt,
+    MeetingRecord, MotionOutcome, MotionRecord, MotionVersion, NewInvitee, NewMeeting, NewMotion,
+    NewVote, NoticeProgress, NoticeText, PollRecord, PublishedMotion, StoreError, VoteReceipt,
 };
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::json;
@@ -139,6 +139,32 @@ fn context_of(body: &Key, c: &Constitution) -> Result<Context, String> {
                 c.version()
             )),
         },
+    }
+}
+
+/// When business for meeting `m` is due under `c` (amendments or motions), with the clause.
+fn business_due(
+    c: &Constitution,
+    m: &MeetingRecord,
+    amendment: bool,
+) -> Option<(String, NaiveDate)> {
+    let kind = Key::parse(&m.kind).ok()?;
+    let (clause, b) = c.business_for(&kind)?;
+    let due = if amendment {
+        b.amendments_due(day(m.starts_at))
+    } else {
+        b.motions_due(day(m.starts_at))
+    };
+    Some((clause.as_str().to_string(), due))
+}
+
+fn stale_is_conflict(e: StoreError) -> AppError {
+    match e {
+        StoreError::Stale(message) => AppError::Conflict {
+            field: "motion".into(),
+            message,
+        },
+        other => other.into(),
     }
 }
 
@@ -652,34 +678,26 @@ impl App {
                 message: "the meeting has started: motions are proposed before it".into(),
             });
         }
-        // The proposer needs the right to propose in this body, by the version in force.
         let (_, c) = self.constitution_in_force(self.today()).await?;
-        let body = Key::parse(&m.body).map_err(|e| AppError::Internal(e.to_string()))?;
-        let context = context_of(&body, &c).map_err(AppError::Forbidden)?;
-        let facts = self
-            .store
-            .member_facts_of(actor.member, self.today(), None)
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
-        let facts = member_facts(facts);
-        let forum = Forum::new(context, m.unit);
-        if self.store.invitee(id, actor.member).await?.is_none() {
-            return Err(AppError::Forbidden(
-                "you are not on this meeting's roll, so you may not propose motions to it".into(),
-            ));
+        if let Some((clause, due)) = business_due(&c, &m, false)
+            && self.today() > due
+        {
+            return Err(AppError::Conflict {
+                field: "meeting".into(),
+                message: format!(
+                    "motions for this meeting were due by {due} (clause {clause}); it is too late to propose one"
+                ),
+            });
         }
-        let d = c.decide(&facts, Right::Propose, &forum, self.today());
-        if !d.allowed {
-            return Err(AppError::Forbidden(format!(
-                "you may not propose motions here: {}",
-                d.reason
-            )));
-        }
+        self.may_propose(actor, &m, &c).await?;
+        // A seconder seconds for themselves (`second_motion`); a motion is never amended here.
         let new = NewMotion {
             meeting: id,
             title: title.to_string(),
             text: motion.text.trim().to_string(),
             proposed_by: Some(actor.member),
+            seconded_by: None,
+            parent: None,
             ..motion.clone()
         };
         let event = self.event(
@@ -690,6 +708,282 @@ impl App {
             title,
         );
         Ok(self.store.propose_motion(&new, &event).await?)
+    }
+
+    /// Whether `actor` may propose (or second, or amend) business at meeting `m`: on its
+    /// roll, with the right to propose in its body by the version in force.
+    async fn may_propose(
+        &self,
+        actor: &Actor,
+        m: &MeetingRecord,
+        c: &Constitution,
+    ) -> Result<(), AppError> {
+        let body = Key::parse(&m.body).map_err(|e| AppError::Internal(e.to_string()))?;
+        let context = context_of(&body, c).map_err(AppError::Forbidden)?;
+        if self.store.invitee(m.id, actor.member).await?.is_none() {
+            return Err(AppError::Forbidden(
+                "you are not on this meeting's roll, so you may not propose, second or amend motions to it"
+                    .into(),
+            ));
+        }
+        let facts = self
+            .store
+            .member_facts_of(actor.member, self.today(), None)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let d = c.decide(
+            &member_facts(facts),
+            Right::Propose,
+            &Forum::new(context, m.unit),
+            self.today(),
+        );
+        if !d.allowed {
+            return Err(AppError::Forbidden(format!(
+                "you may not propose, second or amend motions here: {}",
+                d.reason
+            )));
+        }
+        Ok(())
+    }
+
+    /// Proposes an amendment to a motion (or, as far as the constitution allows, to an
+    /// amendment): `text` is the whole wording proposed instead of the motion's current one.
+    pub async fn amend_motion(
+        &self,
+        actor: &Actor,
+        motion_id: i64,
+        text: &str,
+    ) -> Result<i64, AppError> {
+        let parent = self
+            .store
+            .motion(motion_id)
+            .await?
+            .ok_or(AppError::NotFound("motion"))?;
+        let m = self.meeting_record(parent.meeting).await?;
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(AppError::invalid(
+                "text",
+                "write the motion as it would read once amended",
+            ));
+        }
+        if too_long(text, MAX_MOTION) {
+            return Err(AppError::invalid(
+                "text",
+                "the amendment is longer than 20,000 characters",
+            ));
+        }
+        if text == parent.text.trim() {
+            return Err(AppError::invalid(
+                "text",
+                "the amendment changes nothing: edit the wording you want instead",
+            ));
+        }
+        if parent.state != "proposed" {
+            return Err(AppError::Conflict {
+                field: "motion".into(),
+                message: format!("this motion was already {}", parent.state),
+            });
+        }
+        if self.clock.now() >= m.starts_at {
+            return Err(AppError::Conflict {
+                field: "meeting".into(),
+                message: "the meeting has started: amendments are proposed before it".into(),
+            });
+        }
+        let (_, c) = self.constitution_in_force(self.today()).await?;
+        let rule = Key::parse(&m.kind)
+            .ok()
+            .and_then(|k| c.business_for(&k).map(|(cl, b)| (cl.clone(), b.clone())));
+        let depth = self.amendment_depth(&parent).await? + 1;
+        let allowed = rule.as_ref().map_or(1, |(_, b)| b.amendment_depth);
+        if depth > allowed {
+            let cite = rule
+                .as_ref()
+                .map(|(cl, _)| format!(" (clause {cl})"))
+                .unwrap_or_default();
+            return Err(AppError::Conflict {
+                field: "motion".into(),
+                message: match allowed {
+                    0 => format!("motions at this meeting may not be amended{cite}"),
+                    1 => format!("an amendment may not itself be amended here{cite}"),
+                    n => format!("amendments may go only {n} levels deep here{cite}"),
+                },
+            });
+        }
+        if let Some((clause, due)) = business_due(&c, &m, true)
+            && self.today() > due
+        {
+            return Err(AppError::Conflict {
+                field: "meeting".into(),
+                message: format!(
+                    "amendments for this meeting were due by {due} (clause {clause}); it is too late to propose one"
+                ),
+            });
+        }
+        self.may_propose(actor, &m, &c).await?;
+        let what = if parent.parent.is_some() {
+            "amendment"
+        } else {
+            "motion"
+        };
+        let new = NewMotion {
+            meeting: m.id,
+            kind: DecisionKind::OrdinaryMotion.as_str().to_string(),
+            title: format!("Amendment to {what} {}", parent.number),
+            text: text.to_string(),
+            matter: None,
+            position: None,
+            proposed_by: Some(actor.member),
+            seconded_by: None,
+            parent: Some(parent.id),
+        };
+        let event = self.event(
+            event_actor(actor, None),
+            "motion.amendment_proposed",
+            format!("meeting:{}", m.id),
+            json!({ "meeting": m.id, "amends": parent.id }),
+            &new.title,
+        );
+        self.store
+            .propose_motion(&new, &event)
+            .await
+            .map_err(|e| match e {
+                StoreError::Stale(message) => AppError::Conflict {
+                    field: "motion".into(),
+                    message,
+                },
+                other => other.into(),
+            })
+    }
+
+    /// How many amendments deep `motion` is: 0 for a motion, 1 for an amendment to it.
+    async fn amendment_depth(&self, motion: &MotionRecord) -> Result<u32, AppError> {
+        let mut depth = 0;
+        let mut at = motion.parent;
+        while let Some(p) = at {
+            depth += 1;
+            at = self.store.motion(p).await?.and_then(|m| m.parent);
+            if depth > 64 {
+                return Err(AppError::Internal("amendments nest in a loop".into()));
+            }
+        }
+        Ok(depth)
+    }
+
+    /// A member entitled to propose seconds another's motion or amendment before it is put.
+    pub async fn second_motion(&self, actor: &Actor, motion_id: i64) -> Result<(), AppError> {
+        let motion = self
+            .store
+            .motion(motion_id)
+            .await?
+            .ok_or(AppError::NotFound("motion"))?;
+        let m = self.meeting_record(motion.meeting).await?;
+        if motion.proposed_by == Some(actor.member) {
+            return Err(AppError::Conflict {
+                field: "motion".into(),
+                message: "a motion is seconded by someone other than its proposer".into(),
+            });
+        }
+        let (_, c) = self.constitution_in_force(self.today()).await?;
+        self.may_propose(actor, &m, &c).await?;
+        let event = self.event(
+            event_actor(actor, None),
+            "motion.seconded",
+            format!("meeting:{}", m.id),
+            json!({ "motion": motion_id }),
+            &motion.title,
+        );
+        self.store
+            .second_motion(motion_id, actor.member, &event)
+            .await
+            .map_err(stale_is_conflict)
+    }
+
+    /// The proposer, or an officer running the meeting, withdraws a motion before it is put
+    /// to the vote; its undecided amendments fall with it. Returns the motions withdrawn.
+    pub async fn withdraw_motion(
+        &self,
+        actor: &Actor,
+        motion_id: i64,
+    ) -> Result<Vec<i64>, AppError> {
+        let motion = self
+            .store
+            .motion(motion_id)
+            .await?
+            .ok_or(AppError::NotFound("motion"))?;
+        let m = self.meeting_record(motion.meeting).await?;
+        let office = self.meeting_authority(actor, m.unit).await?;
+        if motion.proposed_by != Some(actor.member) && office.is_none() {
+            return Err(AppError::Forbidden(
+                "only the motion's proposer or the officers running the meeting may withdraw it"
+                    .into(),
+            ));
+        }
+        let event = self.event(
+            event_actor(actor, office.as_ref()),
+            "motion.withdrawn",
+            format!("meeting:{}", m.id),
+            json!({ "motion": motion_id }),
+            &motion.title,
+        );
+        self.store
+            .withdraw_motion(motion_id, &event)
+            .await
+            .map_err(stale_is_conflict)
+    }
+
+    /// Every wording of a motion, oldest first, each with its word diff from the one before.
+    pub async fn motion_history(
+        &self,
+        motion_id: i64,
+    ) -> Result<Vec<(MotionVersion, Option<WordDiff>)>, AppError> {
+        let versions = self.store.motion_versions(motion_id).await?;
+        let mut out = Vec::with_capacity(versions.len());
+        let mut before: Option<String> = None;
+        for v in versions {
+            let diff = before.as_deref().map(|b| word_diff(b, &v.text));
+            before = Some(v.text.clone());
+            out.push((v, diff));
+        }
+        Ok(out)
+    }
+
+    /// Whether a motion may now be put to the vote: seconded where the constitution wants it,
+    /// and with every amendment to it decided first.
+    async fn ready_for_vote(
+        &self,
+        motion: &MotionRecord,
+        m: &MeetingRecord,
+    ) -> Result<(), AppError> {
+        let (_, c) = self.constitution_in_force(day(m.starts_at)).await?;
+        if let Some((clause, b)) = Key::parse(&m.kind).ok().and_then(|k| c.business_for(&k))
+            && b.seconder
+            && motion.seconded_by.is_none()
+        {
+            return Err(AppError::Conflict {
+                field: "motion".into(),
+                message: format!(
+                    "this motion has no seconder, and clause {clause} puts a motion only when seconded"
+                ),
+            });
+        }
+        if let Some(a) = self
+            .store
+            .motions(m.id)
+            .await?
+            .into_iter()
+            .find(|a| a.parent == Some(motion.id) && a.state == "proposed")
+        {
+            return Err(AppError::Conflict {
+                field: "motion".into(),
+                message: format!(
+                    "amendments are decided first: {} (number {}) is still undecided",
+                    a.title, a.number
+                ),
+            });
+        }
+        Ok(())
     }
 
     /// Records the tellers' count on a motion and decides what it came to under the version
@@ -704,6 +998,7 @@ impl App {
         present: Option<u32>,
     ) -> Result<MotionResult, AppError> {
         let (motion, m, office) = self.motion_to_run(actor, motion_id).await?;
+        self.ready_for_vote(&motion, &m).await?;
         if self.store.poll(motion_id).await?.is_some() {
             return Err(AppError::Conflict {
                 field: "motion".into(),
@@ -863,6 +1158,7 @@ impl App {
             ));
         }
         let (motion, m, office) = self.motion_to_run(actor, motion_id).await?;
+        self.ready_for_vote(&motion, &m).await?;
         if self.clock.now() > m.ends_at {
             return Err(AppError::Conflict {
                 field: "meeting".into(),

@@ -287,6 +287,19 @@ async fn short_notice_cannot_bind_and_branch_motions_add_up() {
         view.convening.explanation
     );
     assert_eq!((view.present, view.entitled_to_vote), (6, 7));
+    // Put only when seconded (clause 6.5), and never by its own proposer.
+    match evening.record_vote(&secretary, motion, 6, 0, 0, None).await {
+        Err(AppError::Conflict { message, .. }) => {
+            assert!(message.contains("clause 6.5"), "{message}")
+        }
+        other => panic!("an unseconded motion was put: {other:?}"),
+    }
+    assert!(matches!(
+        evening.second_motion(&secretary, motion).await,
+        Err(AppError::Conflict { .. })
+    ));
+    let seconder = evening.actor(havering[0]).await.unwrap();
+    evening.second_motion(&seconder, motion).await.unwrap();
     match evening
         .record_vote(&secretary, motion, 6, 0, 0, None)
         .await
@@ -383,6 +396,14 @@ async fn short_notice_cannot_bind_and_branch_motions_add_up() {
                 .await
                 .unwrap();
         }
+        let proposer = w.store.motion(*motion).await.unwrap().unwrap().proposed_by;
+        let seconder = voters
+            .iter()
+            .find(|v| Some(**v) != proposer)
+            .copied()
+            .unwrap();
+        let seconder = meeting_day.actor(seconder).await.unwrap();
+        meeting_day.second_motion(&seconder, *motion).await.unwrap();
         let n = u32::try_from(voters.len()).unwrap();
         let result = if *meeting == branch_motions[0].0 {
             meeting_day
@@ -600,4 +621,175 @@ async fn notices_go_out_over_smtp_and_complete_when_the_last_is_settled() {
             failed: 2
         }
     );
+}
+
+/// Clause 6.5 of the story's constitution: motions are due 14 clear days before a general
+/// meeting and amendments 7; amendments may be amended once more; motions are put seconded
+/// and after their amendments; an adopted amendment rewords the motion, kept as a version
+/// with its diff; a proposer withdraws before the vote.
+#[tokio::test]
+async fn motions_come_in_time_are_amended_in_order_and_may_be_withdrawn() {
+    let w = world().await;
+    amended(&w).await;
+    // Enough verified party members in Southwark to vote and make the meeting quorate.
+    for n in 200..206 {
+        add(
+            &w.store,
+            n,
+            w.southwark,
+            MemberStatus::Active,
+            true,
+            Some(true),
+            Some(w.secretary),
+        )
+        .await;
+    }
+    let aug1 = app_at(&w, at(2017, 8, 1, 10));
+    let secretary = aug1.actor(w.secretary).await.unwrap();
+    let called = aug1
+        .call_meeting(
+            &secretary,
+            &general_meeting(w.southwark, "Southwark general meeting"),
+        )
+        .await
+        .unwrap();
+    deliver_all(&w, at(2017, 8, 1, 12)).await;
+    let voters = w.store.meeting_voters(called.id).await.unwrap();
+    let others: Vec<MemberId> = voters
+        .iter()
+        .copied()
+        .filter(|v| *v != w.secretary)
+        .collect();
+    assert!(others.len() >= 3, "the world has voters in Southwark");
+    let motion = |title: &str, text: &str| NewMotion {
+        meeting: called.id,
+        text: text.into(),
+        matter: None,
+        position: None,
+        ..oppose(title)
+    };
+    let main = aug1
+        .propose_motion(
+            &secretary,
+            called.id,
+            &motion("Delegates", "Send two delegates."),
+        )
+        .await
+        .unwrap();
+    let spare = aug1
+        .propose_motion(
+            &secretary,
+            called.id,
+            &motion("Spare", "A motion to withdraw."),
+        )
+        .await
+        .unwrap();
+
+    // 6 August: motions were due by the 5th; amendments by the 12th.
+    let aug6 = app_at(&w, at(2017, 8, 6, 10));
+    let secretary = aug6.actor(w.secretary).await.unwrap();
+    match aug6
+        .propose_motion(&secretary, called.id, &motion("Late", "Too late."))
+        .await
+    {
+        Err(AppError::Conflict { message, .. }) => {
+            assert!(
+                message.contains("2017-08-05") && message.contains("6.5"),
+                "{message}"
+            )
+        }
+        other => panic!("a late motion was taken: {other:?}"),
+    }
+    let a = aug6.actor(others[0]).await.unwrap();
+    let b = aug6.actor(others[1]).await.unwrap();
+    assert!(matches!(
+        aug6.amend_motion(&a, main, "Send two delegates.").await,
+        Err(AppError::Invalid(_))
+    ));
+    let a1 = aug6
+        .amend_motion(&a, main, "Send three delegates.")
+        .await
+        .unwrap();
+    let a2 = aug6
+        .amend_motion(&b, a1, "Send four delegates.")
+        .await
+        .unwrap();
+    match aug6.amend_motion(&a, a2, "Send five delegates.").await {
+        Err(AppError::Conflict { message, .. }) => {
+            assert!(message.contains("6.5"), "{message}")
+        }
+        other => panic!("a third level of amendment was taken: {other:?}"),
+    }
+    let aug13 = app_at(&w, at(2017, 8, 13, 10));
+    let late = aug13.actor(others[0]).await.unwrap();
+    match aug13.amend_motion(&late, main, "Send no delegates.").await {
+        Err(AppError::Conflict { message, .. }) => {
+            assert!(message.contains("2017-08-12"), "{message}")
+        }
+        other => panic!("a late amendment was taken: {other:?}"),
+    }
+    // Only the proposer (or an officer) withdraws; the spare motion goes.
+    let stranger = aug6.actor(others[2]).await.unwrap();
+    assert!(matches!(
+        aug6.withdraw_motion(&stranger, spare).await,
+        Err(AppError::Forbidden(_))
+    ));
+    assert_eq!(
+        aug6.withdraw_motion(&secretary, spare).await.unwrap(),
+        [spare]
+    );
+
+    // At the meeting: everyone checks in; business is seconded, amendments go first.
+    let day = app_at(&w, at(2017, 8, 20, 18));
+    let secretary = day.actor(w.secretary).await.unwrap();
+    for v in &voters {
+        day.check_in(&secretary, called.id, Some(*v)).await.unwrap();
+    }
+    let c = day.actor(others[2]).await.unwrap();
+    for m in [main, a1, a2] {
+        day.second_motion(&c, m).await.unwrap();
+    }
+    let n = u32::try_from(voters.len()).unwrap();
+    for (m, undecided) in [(main, a1), (a1, a2)] {
+        match day.record_vote(&secretary, m, n, 0, 0, None).await {
+            Err(AppError::Conflict { message, .. }) => {
+                let number = w.store.motion(undecided).await.unwrap().unwrap().number;
+                assert!(
+                    message.contains("amendments are decided first")
+                        && message.contains(&format!("number {number}")),
+                    "{message}"
+                )
+            }
+            other => panic!("a motion was put before its amendments: {other:?}"),
+        }
+    }
+    let r = day
+        .record_vote(&secretary, a2, 1, n - 1, 0, None)
+        .await
+        .unwrap();
+    assert!(matches!(r, MotionResult::Rejected(_)), "{r:?}");
+    assert!(matches!(
+        day.record_vote(&secretary, a1, n, 0, 0, None)
+            .await
+            .unwrap(),
+        MotionResult::Adopted(_)
+    ));
+    let reworded = w.store.motion(main).await.unwrap().unwrap();
+    assert_eq!(reworded.text, "Send three delegates.");
+    let history = day.motion_history(main).await.unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[1].0.amendment, Some(a1));
+    let diff = history[1].1.as_ref().unwrap().to_string();
+    assert_eq!(diff, "Send [-two-]{+three+} delegates.");
+    assert!(matches!(
+        day.record_vote(&secretary, main, n, 0, 0, None)
+            .await
+            .unwrap(),
+        MotionResult::Adopted(_)
+    ));
+    // Decided business cannot be withdrawn or amended.
+    assert!(matches!(
+        day.withdraw_motion(&secretary, main).await,
+        Err(AppError::Conflict { .. })
+    ));
 }

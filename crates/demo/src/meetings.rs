@@ -190,6 +190,16 @@ pub async fn load_meetings(app: &App, today: NaiveDate) -> Result<(), MeetingsSt
         )
         .await
         .map_err(err("proposing the dissolution"))?;
+    if let Some(&seconder) = steering.get(1) {
+        let seconder = called_at
+            .actor(seconder)
+            .await
+            .map_err(err("reading a committee member"))?;
+        called_at
+            .second_motion(&seconder, motion)
+            .await
+            .map_err(err("seconding the dissolution"))?;
+    }
     let at_meeting = app_at(app, evening(day(37)));
     let officer = at_meeting
         .actor(national_secretary)
@@ -275,6 +285,7 @@ pub async fn load_meetings(app: &App, today: NaiveDate) -> Result<(), MeetingsSt
                 .await
                 .map_err(err("checking in a branch"))?;
         }
+        second_by_a_voter(&at_meeting, motion, secretary, &voters).await?;
         let n = u32::try_from(voters.len()).unwrap_or(u32::MAX);
         let against = n / 10;
         let result = at_meeting
@@ -294,6 +305,58 @@ pub async fn load_meetings(app: &App, today: NaiveDate) -> Result<(), MeetingsSt
         meeting_under_way(app, branch.id, secretary).await?;
     }
     Ok(())
+}
+
+/// Someone other than the proposer seconds the motion: the first voter on the roll who may,
+/// else the first of the branch's members who may (in a small branch the only voter may be
+/// the proposer).
+async fn second_by_a_voter(
+    app: &App,
+    motion: i64,
+    proposer: MemberId,
+    voters: &[MemberId],
+) -> Result<(), MeetingsStoryError> {
+    let err = |step| move |source| MeetingsStoryError::App { step, source };
+    let mut candidates: Vec<MemberId> = voters.to_vec();
+    let unit = match app.store.motion(motion).await {
+        Ok(Some(mo)) => app
+            .store
+            .meeting(mo.meeting)
+            .await
+            .ok()
+            .flatten()
+            .and_then(|m| m.unit),
+        _ => None,
+    };
+    if let Some(unit) = unit {
+        let page = app
+            .store
+            .search_members(
+                &charter_store::MemberQuery {
+                    scope: charter_store::MemberScope::Branches(vec![unit]),
+                    text: None,
+                    branch: None,
+                    status: Some(charter_domain::MemberStatus::Active),
+                    paid_up: None,
+                    sort: charter_store::MemberSort::Name,
+                    page: 1,
+                    per_page: 100,
+                },
+                None,
+            )
+            .await
+            .map_err(|e| err("reading a branch's members")(e.into()))?;
+        candidates.extend(page.items.iter().map(|m| m.id));
+    }
+    for c in candidates.into_iter().filter(|c| *c != proposer) {
+        let seconder = app.actor(c).await.map_err(err("reading a seconder"))?;
+        match app.second_motion(&seconder, motion).await {
+            Ok(()) => return Ok(()),
+            Err(AppError::Forbidden(_)) => continue,
+            Err(e) => return Err(err("seconding a motion")(e)),
+        }
+    }
+    Err(MeetingsStoryError::Missing("a member to second a motion"))
 }
 
 /// Southwark's members' meeting, called three weeks before the demo's clock and under way
@@ -385,6 +448,9 @@ async fn meeting_under_way(
             .check_in(&officer, meeting.id, Some(*m))
             .await
             .map_err(err("checking in at the meeting under way"))?;
+    }
+    for motion in &motions {
+        second_by_a_voter(&during, *motion, secretary, &voters).await?;
     }
     during
         .open_voting(&officer, motions[0], "secret")

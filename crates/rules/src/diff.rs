@@ -33,7 +33,8 @@ impl fmt::Display for WordDiff {
     }
 }
 
-fn word_diff(old: &str, new: &str) -> WordDiff {
+/// The words of `new` against `old`: what an amendment would change, or what it did.
+pub fn word_diff(old: &str, new: &str) -> WordDiff {
     let d = TextDiff::from_words(old, new);
     let mut out: Vec<Words> = Vec::new();
     for ch in d.iter_all_changes() {

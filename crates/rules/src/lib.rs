@@ -28,7 +28,7 @@ pub use constitution::{
     Filling, MEMBER_BALLOT, NoticeRule, QuorumRule, RequisitionRule, RightRule, TermRule,
     ThresholdRule,
 };
-pub use diff::{ClauseChange, VersionDiff, WordDiff, Words, diff};
+pub use diff::{ClauseChange, VersionDiff, WordDiff, Words, diff, word_diff};
 pub use error::{ConstitutionError, ExprError, HistoryError, Location, ValueError};
 pub use expr::{Atom, Cmp, Expr};
 pub use facts::{Affiliation, Env, MemberFacts};
