@@ -610,3 +610,150 @@ both_backends!(vote_forms_open_refuse_and_close, |app| async move {
         "{page}"
     );
 });
+
+both_backends!(
+    motions_are_seconded_amended_and_withdrawn,
+    |app| async move {
+        let southwark = unit_id(&app, "southwark").await;
+        let secretary = app.sign_in(BRANCH_SECRETARY).await;
+        let called = secretary
+            .post_json(
+                "/api/v1/meetings",
+                &json!({
+                    "body": "branch-meeting",
+                    "unit_id": southwark.0,
+                    "kind": "general-meeting",
+                    "title": "General meeting",
+                    "starts_at": in_days(20),
+                    "mode": "physical",
+                    "place": "Community hall",
+                    "agenda": "1. Delegates",
+                }),
+            )
+            .await;
+        assert_eq!(called.status, 201, "{}", called.text());
+        let meeting = called.json()["id"].as_i64().unwrap();
+        let member = app.sign_in(MEMBER).await;
+        let res = member
+        .post_json(
+            &format!("/api/v1/meetings/{meeting}/motions"),
+            &json!({"kind": "ordinary-motion", "title": "Delegates", "text": "Send two delegates."}),
+        )
+        .await;
+        assert_eq!(res.status, 201, "{}", res.text());
+        let m = res.json()["id"].as_i64().unwrap();
+        let seconder = |id: i64| format!("/api/v1/motions/{id}/seconder");
+        let amendments = |id: i64| format!("/api/v1/motions/{id}/amendments");
+        assert_eq!(member.post_json(&seconder(m), &json!({})).await.status, 409);
+        assert_eq!(
+            secretary.post_json(&seconder(m), &json!({})).await.status,
+            204
+        );
+        assert_eq!(
+            secretary.post_json(&seconder(m), &json!({})).await.status,
+            409
+        );
+        for (body, status) in [
+            (json!({"text": "Send two delegates."}), 422),
+            (json!({"text": "  "}), 422),
+            (json!({"text": "Send three.", "extra": 1}), 400),
+            (json!({}), 400),
+        ] {
+            let res = secretary.post_json(&amendments(m), &body).await;
+            assert_eq!(res.status, status, "{body}: {}", res.text());
+        }
+        let res = secretary
+            .post_json(&amendments(m), &json!({"text": "Send three delegates."}))
+            .await;
+        assert_eq!(res.status, 201, "{}", res.text());
+        let a1 = res.json()["id"].as_i64().unwrap();
+        let res = member
+            .post_json(&amendments(a1), &json!({"text": "Send four delegates."}))
+            .await;
+        assert_eq!(res.status, 201, "{}", res.text());
+        let a2 = res.json()["id"].as_i64().unwrap();
+        let too_deep = member
+            .post_json(&amendments(a2), &json!({"text": "Send five delegates."}))
+            .await;
+        assert_eq!(too_deep.status, 409, "{}", too_deep.text());
+        assert!(too_deep.text().contains("6.5"), "{}", too_deep.text());
+        assert_eq!(
+            member
+                .post_json(&amendments(m + 10_000), &json!({"text": "x"}))
+                .await
+                .status,
+            404
+        );
+
+        let detail = member
+            .get(&format!("/api/v1/meetings/{meeting}"))
+            .await
+            .json();
+        let motions = detail["motions"].as_array().unwrap();
+        let amends: Vec<(i64, Option<i64>, bool)> = motions
+            .iter()
+            .map(|x| {
+                (
+                    x["id"].as_i64().unwrap(),
+                    x["amends_id"].as_i64(),
+                    x["seconded_by_id"].is_i64(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            amends,
+            [(m, None, true), (a1, Some(m), false), (a2, Some(a1), false)]
+        );
+        let versions = member.get(&format!("/api/v1/motions/{m}/versions")).await;
+        assert_eq!(versions.status, 200, "{}", versions.text());
+        let versions = versions.json();
+        assert_eq!(versions.as_array().unwrap().len(), 1);
+        assert_eq!(versions[0]["text"], "Send two delegates.");
+        assert!(versions[0]["diff"].is_null());
+        assert_eq!(
+            member.get("/api/v1/motions/999999/versions").await.status,
+            404
+        );
+
+        // The page shows what each amendment would change and offers the forms.
+        let page = member.get(&format!("/meetings/{meeting}")).await.text();
+        assert!(page.contains("Amends number 1"), "{page}");
+        assert!(
+            page.contains(
+                "<del class=\"diff\"><span class=\"diff-label\">removed</span> two</del>"
+            ),
+            "{page}"
+        );
+        assert!(page.contains("Propose an amendment to number 1"), "{page}");
+        assert!(page.contains("Withdraw number 1"), "{page}");
+
+        // Only the proposer or an officer withdraws; the amendments fall with the motion.
+        let treasurer = app.sign_in(TREASURER).await;
+        assert_eq!(
+            treasurer
+                .post_json(&format!("/api/v1/motions/{m}/withdrawal"), &json!({}))
+                .await
+                .status,
+            403
+        );
+        let res = member
+            .post_json(&format!("/api/v1/motions/{m}/withdrawal"), &json!({}))
+            .await;
+        assert_eq!(res.status, 200, "{}", res.text());
+        let mut gone: Vec<i64> = res.json()["withdrawn"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_i64().unwrap())
+            .collect();
+        gone.sort_unstable();
+        assert_eq!(gone, [m, a1, a2]);
+        assert_eq!(
+            member
+                .post_json(&format!("/api/v1/motions/{m}/withdrawal"), &json!({}))
+                .await
+                .status,
+            409
+        );
+    }
+);

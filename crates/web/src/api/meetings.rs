@@ -14,9 +14,10 @@ use charter_store::{NewMotion, VoteReceipt};
 use super::ApiPath;
 use super::wire::{
     AnswerRequest, BallotReceipt, BallotRequest, CheckInRequest, ClauseReason, MatterTallyBody,
-    Meeting, MeetingCalled, MeetingDetail, MeetingRequestBody, MeetingsQuery, MotionProposed,
-    MotionRequest, MyVote, PollBody, PollCount, PollRequest, RegionTally, Requisition,
-    RequisitionOpened, RequisitionRequest, Statement, VoteOutcome, VoteRequest,
+    Meeting, MeetingCalled, MeetingDetail, MeetingRequestBody, MeetingsQuery,
+    MotionAmendmentRequest, MotionProposed, MotionRequest, MotionVersionBody, MyVote, PollBody,
+    PollCount, PollRequest, RegionTally, Requisition, RequisitionOpened, RequisitionRequest,
+    Statement, VoteOutcome, VoteRequest, Withdrawn,
 };
 use crate::AppState;
 use crate::error::{ApiJson, ApiQuery, ApiResult, ErrorBody};
@@ -187,7 +188,7 @@ pub async fn propose(
         matter: req.matter,
         position: req.position,
         proposed_by: None,
-        seconded_by: req.seconded_by_id.map(MemberId),
+        seconded_by: None,
         parent: None,
     };
     let id = state.app.propose_motion(&user.actor, id, &motion).await?;
@@ -399,6 +400,128 @@ pub async fn close_poll(
 ) -> ApiResult<Json<VoteOutcome>> {
     let result = state.app.close_voting(&user.actor, id).await?;
     Ok(Json(outcome_of(&result)))
+}
+
+/// Second a motion or amendment: someone other than its proposer, entitled to propose at
+/// the meeting. Where the constitution wants a seconder, a motion is put only once seconded.
+#[utoipa::path(
+    post,
+    path = "/api/v1/motions/{id}/seconder",
+    operation_id = "second_motion",
+    tag = "meetings",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "Motion id")),
+    responses(
+        (status = 204, description = "Seconded"),
+        (status = 400, description = "The id is not a number", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not entitled to propose at this meeting", body = ErrorBody),
+        (status = 404, description = "No such motion", body = ErrorBody),
+        (status = 409, description = "Already seconded or decided, or the caller proposed it", body = ErrorBody),
+    )
+)]
+pub async fn second(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<StatusCode> {
+    state.app.second_motion(&user.actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Withdraw a motion before it is put to the vote (its proposer, or an officer running the
+/// meeting); its undecided amendments fall with it.
+#[utoipa::path(
+    post,
+    path = "/api/v1/motions/{id}/withdrawal",
+    operation_id = "withdraw_motion",
+    tag = "meetings",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "Motion id")),
+    responses(
+        (status = 200, body = Withdrawn),
+        (status = 400, description = "The id is not a number", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Neither its proposer nor an officer running the meeting", body = ErrorBody),
+        (status = 404, description = "No such motion", body = ErrorBody),
+        (status = 409, description = "Already decided, or voting on it has opened", body = ErrorBody),
+    )
+)]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Withdrawn>> {
+    let withdrawn = state.app.withdraw_motion(&user.actor, id).await?;
+    Ok(Json(Withdrawn { withdrawn }))
+}
+
+/// Propose an amendment: the motion's whole wording as it would read once amended. Due by
+/// the constitution's amendment deadline for the meeting, and only as deep as it allows.
+#[utoipa::path(
+    post,
+    path = "/api/v1/motions/{id}/amendments",
+    operation_id = "amend_motion",
+    tag = "meetings",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "The motion (or amendment) to amend")),
+    request_body = MotionAmendmentRequest,
+    responses(
+        (status = 201, body = MotionProposed),
+        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not entitled to propose at this meeting", body = ErrorBody),
+        (status = 404, description = "No such motion", body = ErrorBody),
+        (status = 409, description = "Past the deadline, too deep, or the motion was decided", body = ErrorBody),
+        (status = 422, description = "The wording is empty, too long or unchanged", body = ErrorBody),
+    )
+)]
+pub async fn amend(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<MotionAmendmentRequest>,
+) -> ApiResult<(StatusCode, Json<MotionProposed>)> {
+    let id = state.app.amend_motion(&user.actor, id, &req.text).await?;
+    Ok((StatusCode::CREATED, Json(MotionProposed { id })))
+}
+
+/// Every wording a motion has had, oldest first, each with what changed from the one before.
+#[utoipa::path(
+    get,
+    path = "/api/v1/motions/{id}/versions",
+    operation_id = "motion_versions",
+    tag = "meetings",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "Motion id")),
+    responses(
+        (status = 200, body = Vec<MotionVersionBody>),
+        (status = 400, description = "The id is not a number", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "No such motion", body = ErrorBody),
+    )
+)]
+pub async fn versions(
+    State(state): State<AppState>,
+    _user: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Vec<MotionVersionBody>>> {
+    let history = state.app.motion_history(id).await?;
+    if history.is_empty() {
+        return Err(charter_app::AppError::NotFound("motion").into());
+    }
+    Ok(Json(
+        history
+            .into_iter()
+            .map(|(v, diff)| MotionVersionBody {
+                version: v.version,
+                text: v.text,
+                amendment_id: v.amendment,
+                at: v.at,
+                diff: diff.map(|d| d.to_string()),
+            })
+            .collect(),
+    ))
 }
 
 /// Publish an adopted motion as its unit's public statement.

@@ -1270,6 +1270,12 @@ pub struct Motion {
     pub matter: Option<String>,
     pub position: Option<String>,
     pub proposed_by_id: Option<i64>,
+    /// Who seconded it, once someone has (`POST /api/v1/motions/{id}/seconder`).
+    pub seconded_by_id: Option<i64>,
+    /// For an amendment: the motion (or amendment) it amends. Its `text` is the whole
+    /// wording proposed instead.
+    pub amends_id: Option<i64>,
+    pub proposed_at: DateTime<Utc>,
     /// proposed, adopted, rejected, not-binding or withdrawn.
     pub state: String,
     pub votes_for: Option<i64>,
@@ -1304,6 +1310,9 @@ impl From<&charter_store::MotionRecord> for Motion {
             matter: m.matter.clone(),
             position: m.position.clone(),
             proposed_by_id: m.proposed_by.map(|p| p.0),
+            seconded_by_id: m.seconded_by.map(|p| p.0),
+            amends_id: m.parent,
+            proposed_at: m.proposed_at,
             state: m.state.clone(),
             votes_for: m.votes_for,
             votes_against: m.votes_against,
@@ -1405,7 +1414,6 @@ pub struct MotionRequest {
     pub matter: Option<String>,
     /// support or oppose (with `matter`).
     pub position: Option<String>,
-    pub seconded_by_id: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -1430,6 +1438,31 @@ pub struct VoteOutcome {
     /// adopted, rejected or not-binding.
     pub outcome: String,
     pub reasons: Vec<ClauseReason>,
+}
+
+/// An amendment: the motion's whole wording as it would read once amended.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MotionAmendmentRequest {
+    pub text: String,
+}
+
+/// The motions a withdrawal took off the agenda: the motion and its undecided amendments.
+#[derive(Serialize, ToSchema)]
+pub struct Withdrawn {
+    pub withdrawn: Vec<i64>,
+}
+
+/// One wording of a motion.
+#[derive(Serialize, ToSchema)]
+pub struct MotionVersionBody {
+    pub version: i64,
+    pub text: String,
+    /// The adopted amendment that gave this wording; absent for the wording proposed.
+    pub amendment_id: Option<i64>,
+    pub at: DateTime<Utc>,
+    /// What changed from the wording before, `[-removed-]{+added+}` inline.
+    pub diff: Option<String>,
 }
 
 /// How an electronic vote is taken.

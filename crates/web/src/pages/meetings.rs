@@ -306,6 +306,26 @@ pub struct MotionView {
     pub poll: Option<PollLine>,
     /// The key this page's ballot form carries (see `App::cast_vote`).
     pub submission: String,
+    pub proposed: bool,
+    pub seconded: bool,
+    /// Proposed by the reader.
+    pub mine: bool,
+    /// For an amendment: the number of the motion it amends, and what it would change.
+    pub amends: Option<i64>,
+    pub change: Vec<(&'static str, String)>,
+    /// Each rewording by an adopted amendment: the amendment's number and what it changed.
+    pub rewordings: Vec<(i64, Vec<(&'static str, String)>)>,
+}
+
+/// A word diff as (kind, text) runs for the template: `same`, `ins` or `del`.
+fn runs(d: &charter_rules::WordDiff) -> Vec<(&'static str, String)> {
+    d.0.iter()
+        .map(|w| match w {
+            charter_rules::Words::Same(t) => ("same", t.clone()),
+            charter_rules::Words::Added(t) => ("ins", t.clone()),
+            charter_rules::Words::Removed(t) => ("del", t.clone()),
+        })
+        .collect()
 }
 
 /// An electronic vote on a motion, in words.
@@ -343,7 +363,26 @@ fn poll_line(p: &PollView) -> PollLine {
     }
 }
 
-fn motion_view(m: &charter_store::MotionRecord, poll: Option<&PollView>) -> MotionView {
+/// What the motion card needs beyond the motion: its meeting's motions and the reader.
+struct MotionContext<'a> {
+    motions: &'a [charter_store::MotionRecord],
+    reader: MemberId,
+    history: &'a BTreeMap<
+        i64,
+        Vec<(
+            charter_store::MotionVersion,
+            Option<charter_rules::WordDiff>,
+        )>,
+    >,
+}
+
+fn motion_view(
+    m: &charter_store::MotionRecord,
+    poll: Option<&PollView>,
+    cx: &MotionContext<'_>,
+) -> MotionView {
+    let parent = m.parent.and_then(|p| cx.motions.iter().find(|x| x.id == p));
+    let number_of = |id: i64| cx.motions.iter().find(|x| x.id == id).map(|x| x.number);
     let reasons: Vec<(String, String)> = m
         .failures_json
         .as_deref()
@@ -373,6 +412,26 @@ fn motion_view(m: &charter_store::MotionRecord, poll: Option<&PollView>) -> Moti
         },
         poll: poll.map(poll_line),
         submission: charter_app::meetings::vote_key(),
+        proposed: m.state == "proposed",
+        seconded: m.seconded_by.is_some(),
+        mine: m.proposed_by == Some(cx.reader),
+        amends: parent.map(|p| p.number),
+        change: match parent {
+            Some(p) if m.state == "proposed" => runs(&charter_rules::word_diff(&p.text, &m.text)),
+            _ => Vec::new(),
+        },
+        rewordings: cx
+            .history
+            .get(&m.id)
+            .map(|h| {
+                h.iter()
+                    .filter_map(|(v, d)| {
+                        let by = v.amendment.and_then(number_of)?;
+                        Some((by, d.as_ref().map(runs).unwrap_or_default()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
     }
 }
 
@@ -457,6 +516,17 @@ async fn meeting_page(
         Err(e) => return app_error(session, e),
     };
     let now = state.app.clock.now();
+    // The wordings of motions an amendment has changed (every motion has its first).
+    let mut history = BTreeMap::new();
+    for mo in v.motions.iter().filter(|mo| mo.parent.is_none()) {
+        match state.app.motion_history(mo.id).await {
+            Ok(h) if h.len() > 1 => {
+                history.insert(mo.id, h);
+            }
+            Ok(_) => {}
+            Err(e) => return app_error(session, e),
+        }
+    }
     let m = &v.meeting;
     let (convened_class, convened_word) = match v.convening.properly_convened {
         Some(true) => ("yes", "yes"),
@@ -475,11 +545,17 @@ async fn meeting_page(
         convened_word,
         quorate,
         notice_total: v.notices.queued + v.notices.sent + v.notices.failed,
-        motions: v
-            .motions
-            .iter()
-            .map(|mo| motion_view(mo, v.polls.get(&mo.id)))
-            .collect(),
+        motions: {
+            let cx = MotionContext {
+                motions: &v.motions,
+                reader: session.actor.member,
+                history: &history,
+            };
+            v.motions
+                .iter()
+                .map(|mo| motion_view(mo, v.polls.get(&mo.id), &cx))
+                .collect()
+        },
         may_vote_here: v.checked_in && v.mine == Some(true),
         alert: input.alert,
         check_in_open: now >= m.starts_at - chrono::Duration::hours(1) && now <= m.ends_at,
@@ -521,6 +597,9 @@ pub async fn meeting(
         "voted" => Some("The vote is recorded with its outcome.".to_string()),
         "poll-opened" => Some("Voting is open to members checked in with a vote.".to_string()),
         "ballot" => Some("Your vote is recorded.".to_string()),
+        "seconded" => Some("You seconded the motion.".to_string()),
+        "withdrawn" => Some("The motion is withdrawn, with any amendments to it.".to_string()),
+        "amended" => Some("Your amendment is on the agenda.".to_string()),
         "published" => Some("The decision is published on the unit's public page.".to_string()),
         _ => None,
     };
@@ -662,30 +741,35 @@ pub async fn vote(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct PollForm {
+pub struct MotionActionForm {
     pub csrf: String,
     pub meeting: String,
     pub mode: String,
     pub choice: String,
     pub submission: String,
+    pub text: String,
 }
 
-/// What a poll form asked for.
-enum PollAction {
-    Open,
+/// What a form on a motion asked for.
+enum MotionAction {
+    OpenVote,
     Cast,
-    Close,
+    CloseVote,
+    Second,
+    Withdraw,
+    Amend,
 }
 
-/// Opening, casting in and closing an electronic vote from the meeting page. A refusal
-/// (not checked in, already voted, closed) is shown on the page, which is re-read as it stands.
-async fn poll_form(
+/// The forms on a motion: opening, casting in and closing an electronic vote, seconding,
+/// withdrawing and amending. A refusal (not checked in, already voted, past the deadline)
+/// is shown on the meeting page, re-read as it stands.
+async fn motion_form(
     state: &AppState,
     session: &CurrentSession,
     headers: &HeaderMap,
     raw: &str,
-    form: &PollForm,
-    action: PollAction,
+    form: &MotionActionForm,
+    action: MotionAction,
 ) -> Response {
     let Some(motion) = parse_id(raw) else {
         return not_found(Some(session), "motion");
@@ -697,18 +781,26 @@ async fn poll_form(
         return not_found(Some(session), "meeting");
     };
     let actor = &session.actor;
+    let app = &state.app;
     let result = match action {
-        PollAction::Open => state
-            .app
+        MotionAction::OpenVote => app
             .open_voting(actor, motion, &form.mode)
             .await
             .map(|()| "poll-opened"),
-        PollAction::Cast => state
-            .app
+        MotionAction::Cast => app
             .cast_vote(actor, motion, &form.choice, &form.submission)
             .await
             .map(|_| "ballot"),
-        PollAction::Close => state.app.close_voting(actor, motion).await.map(|_| "voted"),
+        MotionAction::CloseVote => app.close_voting(actor, motion).await.map(|_| "voted"),
+        MotionAction::Second => app.second_motion(actor, motion).await.map(|()| "seconded"),
+        MotionAction::Withdraw => app
+            .withdraw_motion(actor, motion)
+            .await
+            .map(|_| "withdrawn"),
+        MotionAction::Amend => app
+            .amend_motion(actor, motion, &form.text)
+            .await
+            .map(|_| "amended"),
     };
     let refused = |why: String| Input {
         alert: Some(why),
@@ -748,9 +840,17 @@ pub async fn open_poll(
     PageUser(session): PageUser,
     headers: HeaderMap,
     PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<PollForm>,
+    PageForm(form): PageForm<MotionActionForm>,
 ) -> Response {
-    poll_form(&state, &session, &headers, &raw, &form, PollAction::Open).await
+    motion_form(
+        &state,
+        &session,
+        &headers,
+        &raw,
+        &form,
+        MotionAction::OpenVote,
+    )
+    .await
 }
 
 pub async fn cast(
@@ -758,9 +858,9 @@ pub async fn cast(
     PageUser(session): PageUser,
     headers: HeaderMap,
     PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<PollForm>,
+    PageForm(form): PageForm<MotionActionForm>,
 ) -> Response {
-    poll_form(&state, &session, &headers, &raw, &form, PollAction::Cast).await
+    motion_form(&state, &session, &headers, &raw, &form, MotionAction::Cast).await
 }
 
 pub async fn close_poll(
@@ -768,9 +868,63 @@ pub async fn close_poll(
     PageUser(session): PageUser,
     headers: HeaderMap,
     PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<PollForm>,
+    PageForm(form): PageForm<MotionActionForm>,
 ) -> Response {
-    poll_form(&state, &session, &headers, &raw, &form, PollAction::Close).await
+    motion_form(
+        &state,
+        &session,
+        &headers,
+        &raw,
+        &form,
+        MotionAction::CloseVote,
+    )
+    .await
+}
+
+pub async fn second(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    headers: HeaderMap,
+    PagePath(raw): PagePath<String>,
+    PageForm(form): PageForm<MotionActionForm>,
+) -> Response {
+    motion_form(
+        &state,
+        &session,
+        &headers,
+        &raw,
+        &form,
+        MotionAction::Second,
+    )
+    .await
+}
+
+pub async fn withdraw(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    headers: HeaderMap,
+    PagePath(raw): PagePath<String>,
+    PageForm(form): PageForm<MotionActionForm>,
+) -> Response {
+    motion_form(
+        &state,
+        &session,
+        &headers,
+        &raw,
+        &form,
+        MotionAction::Withdraw,
+    )
+    .await
+}
+
+pub async fn amend(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    headers: HeaderMap,
+    PagePath(raw): PagePath<String>,
+    PageForm(form): PageForm<MotionActionForm>,
+) -> Response {
+    motion_form(&state, &session, &headers, &raw, &form, MotionAction::Amend).await
 }
 
 #[derive(Deserialize, Default)]

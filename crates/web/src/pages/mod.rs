@@ -78,6 +78,9 @@ pub fn router() -> Router<AppState> {
         .route("/motions/{id}/poll", post(meetings::open_poll))
         .route("/motions/{id}/poll/close", post(meetings::close_poll))
         .route("/motions/{id}/ballots", post(meetings::cast))
+        .route("/motions/{id}/seconder", post(meetings::second))
+        .route("/motions/{id}/withdrawal", post(meetings::withdraw))
+        .route("/motions/{id}/amendments", post(meetings::amend))
         .route("/motions/{id}/publication", post(meetings::publish))
         .route(
             "/requisitions",
