@@ -337,15 +337,43 @@ pub enum DecisionKind {
     DissolveBody,
     CreateBody,
     SuspendStandingOrders,
+    /// Undoing an earlier decision of the same body.
+    Rescind,
+    /// Letting late business (an emergency motion) be taken.
+    AdmitEmergencyMotion,
+    /// "That the question be now put": debate ends and the motion is voted on.
+    Closure,
+    /// The meeting moves on, leaving the motion undecided.
+    NextBusiness,
+    /// The motion goes back to those who brought it.
+    ReferBack,
+    /// The meeting ends here.
+    Adjourn,
 }
 
 impl DecisionKind {
-    pub const ALL: [DecisionKind; 5] = [
+    pub const ALL: [DecisionKind; 11] = [
         DecisionKind::OrdinaryMotion,
         DecisionKind::ConstitutionalAmendment,
         DecisionKind::DissolveBody,
         DecisionKind::CreateBody,
         DecisionKind::SuspendStandingOrders,
+        DecisionKind::Rescind,
+        DecisionKind::AdmitEmergencyMotion,
+        DecisionKind::Closure,
+        DecisionKind::NextBusiness,
+        DecisionKind::ReferBack,
+        DecisionKind::Adjourn,
+    ];
+
+    /// Motions moved during a meeting about its own business, without notice.
+    pub const PROCEDURAL: [DecisionKind; 6] = [
+        DecisionKind::SuspendStandingOrders,
+        DecisionKind::AdmitEmergencyMotion,
+        DecisionKind::Closure,
+        DecisionKind::NextBusiness,
+        DecisionKind::ReferBack,
+        DecisionKind::Adjourn,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -355,6 +383,12 @@ impl DecisionKind {
             DecisionKind::DissolveBody => "dissolve-body",
             DecisionKind::CreateBody => "create-body",
             DecisionKind::SuspendStandingOrders => "suspend-standing-orders",
+            DecisionKind::Rescind => "rescind",
+            DecisionKind::AdmitEmergencyMotion => "admit-emergency-motion",
+            DecisionKind::Closure => "closure",
+            DecisionKind::NextBusiness => "next-business",
+            DecisionKind::ReferBack => "refer-back",
+            DecisionKind::Adjourn => "adjourn",
         }
     }
 
@@ -365,16 +399,43 @@ impl DecisionKind {
             DecisionKind::DissolveBody => "dissolving a body",
             DecisionKind::CreateBody => "creating a body",
             DecisionKind::SuspendStandingOrders => "suspending standing orders",
+            DecisionKind::Rescind => "rescinding an earlier decision",
+            DecisionKind::AdmitEmergencyMotion => "admitting an emergency motion",
+            DecisionKind::Closure => "that the question be now put",
+            DecisionKind::NextBusiness => "moving to next business",
+            DecisionKind::ReferBack => "referring a motion back",
+            DecisionKind::Adjourn => "adjourning the meeting",
         }
+    }
+
+    /// Whether this kind is moved during the meeting about its own business.
+    pub fn is_procedural(self) -> bool {
+        Self::PROCEDURAL.contains(&self)
+    }
+
+    /// Whether it acts on another motion (which it names).
+    pub fn needs_target(self) -> bool {
+        matches!(
+            self,
+            DecisionKind::Rescind
+                | DecisionKind::AdmitEmergencyMotion
+                | DecisionKind::Closure
+                | DecisionKind::NextBusiness
+                | DecisionKind::ReferBack
+        )
     }
 
     pub fn parse(raw: &str) -> Result<Self, ValueError> {
         let s = raw.trim();
-        Self::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| {
-            ValueError(format!(
-                "'{s}' is not a decision kind; use ordinary-motion, constitutional-amendment, dissolve-body, create-body or suspend-standing-orders"
-            ))
-        })
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| {
+                ValueError(format!(
+                    "'{s}' is not a decision kind; use one of {}",
+                    Self::ALL.map(DecisionKind::as_str).join(", ")
+                ))
+            })
     }
 }
 

@@ -192,3 +192,47 @@ fn business_for_a_meeting_is_set_once() {
         "{err}"
     );
 }
+
+#[test]
+fn procedural_motions_carry_by_their_own_thresholds() {
+    let c = founding();
+    let record = |f: u32, a: u32| DecisionRecord {
+        votes_for: f,
+        votes_against: a,
+        abstentions: 0,
+        ..general_meeting()
+    };
+    // The closure needs two thirds; next business a simple majority (clause 6.6).
+    assert!(matches!(
+        motion_result(&c, DecisionKind::Closure, &record(19, 10)),
+        MotionResult::Rejected(f) if f.clause.as_ref().unwrap().as_str() == "6.6"
+    ));
+    assert!(matches!(
+        motion_result(&c, DecisionKind::Closure, &record(20, 10)),
+        MotionResult::Adopted(_)
+    ));
+    assert!(matches!(
+        motion_result(&c, DecisionKind::NextBusiness, &record(16, 14)),
+        MotionResult::Adopted(_)
+    ));
+    assert!(matches!(
+        motion_result(&c, DecisionKind::AdmitEmergencyMotion, &record(16, 14)),
+        MotionResult::Rejected(_)
+    ));
+    for k in DecisionKind::PROCEDURAL {
+        assert!(k.is_procedural());
+        assert!(c.threshold_for(k).is_some(), "{k} has a threshold");
+    }
+    assert!(DecisionKind::Rescind.needs_target() && !DecisionKind::Rescind.is_procedural());
+    assert!(!DecisionKind::Adjourn.needs_target());
+    assert_eq!(
+        DecisionKind::parse("refer-back").unwrap(),
+        DecisionKind::ReferBack
+    );
+    assert!(
+        DecisionKind::parse("filibuster")
+            .unwrap_err()
+            .to_string()
+            .contains("next-business")
+    );
+}
