@@ -698,6 +698,8 @@ impl App {
             proposed_by: Some(actor.member),
             seconded_by: None,
             parent: None,
+            target: None,
+            emergency: false,
             ..motion.clone()
         };
         let event = self.event(
@@ -837,6 +839,8 @@ impl App {
             proposed_by: Some(actor.member),
             seconded_by: None,
             parent: Some(parent.id),
+            target: None,
+            emergency: false,
         };
         let event = self.event(
             event_actor(actor, None),

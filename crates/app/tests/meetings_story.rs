@@ -75,6 +75,8 @@ fn oppose(title: &str) -> NewMotion {
         proposed_by: None,
         seconded_by: None,
         parent: None,
+        target: None,
+        emergency: false,
     }
 }
 

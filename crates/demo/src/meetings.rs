@@ -186,6 +186,8 @@ pub async fn load_meetings(app: &App, today: NaiveDate) -> Result<(), MeetingsSt
                 proposed_by: None,
                 seconded_by: None,
                 parent: None,
+                target: None,
+                emergency: false,
             },
         )
         .await
@@ -265,6 +267,8 @@ pub async fn load_meetings(app: &App, today: NaiveDate) -> Result<(), MeetingsSt
                     proposed_by: None,
                     seconded_by: None,
                     parent: None,
+                    target: None,
+                    emergency: false,
                 },
             )
             .await
@@ -421,6 +425,8 @@ async fn meeting_under_way(
                         proposed_by: None,
                         seconded_by: None,
                         parent: None,
+                        target: None,
+                        emergency: false,
                     },
                 )
                 .await

@@ -15,9 +15,11 @@ type DbRow = <Db as sqlx::Database>::Row;
 const CHUNK: usize = 4_000;
 
 const MEETING_SELECT: &str = "SELECT id, body, unit_id, kind, title, starts_at, ends_at, mode, place, online_url,
-        agenda, notice_clause, notice_days, called_by, called_at, notice_complete_at, entitled, state
+        agenda, notice_clause, notice_days, called_by, called_at, notice_complete_at, entitled, state,
+        adjourned_by
      FROM meetings";
-const MOTION_SELECT: &str = "SELECT id, meeting_id, parent_id, proposed_at, number, kind, title, text, matter,
+const MOTION_SELECT: &str = "SELECT id, meeting_id, parent_id, target_id, emergency, admitted_by, set_aside_by,
+        proposed_at, number, kind, title, text, matter,
         position, proposed_by, seconded_by, state, votes_for, votes_against, abstentions, present, failures_json,
         decided_at, published
      FROM motions";
@@ -44,6 +46,7 @@ fn meeting_from(r: &DbRow) -> Result<MeetingRecord, sqlx::Error> {
         notice_complete_at: r.try_get("notice_complete_at")?,
         entitled: r.try_get("entitled")?,
         state: r.try_get("state")?,
+        adjourned_by: r.try_get("adjourned_by")?,
     })
 }
 
@@ -52,6 +55,10 @@ fn motion_from(r: &DbRow) -> Result<MotionRecord, sqlx::Error> {
         id: r.try_get("id")?,
         meeting: r.try_get("meeting_id")?,
         parent: r.try_get("parent_id")?,
+        target: r.try_get("target_id")?,
+        emergency: r.try_get("emergency")?,
+        admitted_by: r.try_get("admitted_by")?,
+        set_aside_by: r.try_get("set_aside_by")?,
         proposed_at: r.try_get("proposed_at")?,
         number: r.try_get("number")?,
         kind: r.try_get("kind")?,
@@ -466,9 +473,9 @@ pub(crate) async fn propose(s: &StoreImpl, m: &NewMotion, event: &NewEvent) -> S
     .await
     .map_err(db_err)?;
     let id = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO motions (meeting_id, parent_id, proposed_at, number, kind, title, text, matter, position,
-             proposed_by, seconded_by, state, published, event_seq)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'proposed', $12, $13) RETURNING id",
+        "INSERT INTO motions (meeting_id, parent_id, target_id, emergency, proposed_at, number, kind, title, text,
+             matter, position, proposed_by, seconded_by, state, published, event_seq)
+         VALUES ($1, $2, $14, $15, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'proposed', $12, $13) RETURNING id",
     )
     .bind(m.meeting)
     .bind(m.parent)
@@ -483,6 +490,8 @@ pub(crate) async fn propose(s: &StoreImpl, m: &NewMotion, event: &NewEvent) -> S
     .bind(m.seconded_by.map(|p| p.0))
     .bind(false)
     .bind(seq)
+    .bind(m.target)
+    .bind(m.emergency)
     .fetch_one(&mut *tx)
     .await
     .map_err(db_err)?;
@@ -683,6 +692,9 @@ pub(crate) async fn decide(
     .await
     .map_err(db_err)?;
     if o.state == "adopted" {
+        apply_effect(&mut tx, id, event.at).await?;
+    }
+    if o.state == "adopted" {
         // An amendment adopted: the motion it amends takes its wording, as a new version.
         let row = sqlx::query("SELECT parent_id, text FROM motions WHERE id = $1")
             .bind(id)
@@ -723,6 +735,63 @@ pub(crate) async fn decide(
     Ok(())
 }
 
+/// What an adopted procedural motion or rescission does: sets its target aside, admits it,
+/// or adjourns the meeting. `Stale` if the target can no longer take that effect.
+async fn apply_effect(
+    tx: &mut <Db as sqlx::Database>::Connection,
+    id: i64,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    let row = sqlx::query("SELECT kind, target_id, meeting_id FROM motions WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    let kind: String = row.try_get("kind").map_err(db_err)?;
+    let target: Option<i64> = row.try_get("target_id").map_err(db_err)?;
+    let meeting: i64 = row.try_get("meeting_id").map_err(db_err)?;
+    let q = match (kind.as_str(), target) {
+        ("next-business" | "refer-back", Some(t)) => sqlx::query(
+            "UPDATE motions SET set_aside_by = $1, decided_at = $2
+             WHERE id = $3 AND state = 'proposed' AND set_aside_by IS NULL",
+        )
+        .bind(id)
+        .bind(at)
+        .bind(t),
+        ("rescind", Some(t)) => sqlx::query(
+            "UPDATE motions SET set_aside_by = $1
+             WHERE id = $2 AND state = 'adopted' AND set_aside_by IS NULL",
+        )
+        .bind(id)
+        .bind(t),
+        ("admit-emergency-motion", Some(t)) => sqlx::query(
+            "UPDATE motions SET admitted_by = $1
+             WHERE id = $2 AND state = 'proposed' AND emergency = $3 AND admitted_by IS NULL",
+        )
+        .bind(id)
+        .bind(t)
+        .bind(true),
+        ("adjourn", _) => {
+            sqlx::query("UPDATE meetings SET adjourned_by = $1 WHERE id = $2 AND adjourned_by IS NULL")
+                .bind(id)
+                .bind(meeting)
+        }
+        _ => return Ok(()),
+    };
+    let changed = q
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?
+        .rows_affected();
+    if changed == 0 {
+        return Err(StoreError::Stale(format!(
+            "the {} can no longer take effect: what it acts on has changed",
+            kind.replace('-', " ")
+        )));
+    }
+    Ok(())
+}
+
 pub(crate) async fn publish(s: &StoreImpl, id: i64, event: &NewEvent) -> StoreResult<()> {
     let mut tx = s.write_tx().await?;
     let row = sqlx::query("SELECT state, published FROM motions WHERE id = $1")
@@ -757,7 +826,8 @@ pub(crate) async fn published(
     matter: Option<&str>,
 ) -> StoreResult<Vec<PublishedMotion>> {
     let mut qb = sqlx::QueryBuilder::<Db>::new(
-        "SELECT m.id, m.meeting_id, m.parent_id, m.proposed_at, m.number, m.kind, m.title, m.text, m.matter, m.position,
+        "SELECT m.id, m.meeting_id, m.parent_id, m.target_id, m.emergency, m.admitted_by, m.set_aside_by,
+                m.proposed_at, m.number, m.kind, m.title, m.text, m.matter, m.position,
                 m.proposed_by, m.seconded_by, m.state, m.votes_for, m.votes_against, m.abstentions,
                 m.present, m.failures_json, m.decided_at, m.published,
                 g.unit_id AS meeting_unit, g.title AS meeting_title, g.starts_at AS meeting_on

@@ -2941,6 +2941,8 @@ pub async fn motions_are_seconded_amended_and_withdrawn(store: &dyn Store) {
         proposed_by: Some(ann),
         seconded_by: None,
         parent,
+        target: None,
+        emergency: false,
     };
     let m1 = store
         .propose_motion(
@@ -3079,6 +3081,129 @@ pub async fn motions_are_seconded_amended_and_withdrawn(store: &dyn Store) {
     ));
 }
 
+/// An adopted procedural motion or rescission has its effect in the same transaction: an
+/// emergency motion admitted, a motion set aside, a decision rescinded, the meeting
+/// adjourned; one whose target can no longer take it changes nothing.
+pub async fn procedural_motions_take_effect_when_adopted(store: &dyn Store) {
+    let o = org(store).await;
+    let ann = add(
+        store,
+        &new_member("Ann", "Okafor", "ann@example.org", "SE1 7PB", o.brixton),
+    )
+    .await;
+    let id = store
+        .call_meeting(
+            &NewMeeting {
+                body: "branch-meeting".into(),
+                unit: Some(o.brixton),
+                kind: "general-meeting".into(),
+                title: "Brixton general meeting".into(),
+                starts_at: t(0),
+                ends_at: t(7_200),
+                mode: "physical".into(),
+                place: Some("Library".into()),
+                online_url: None,
+                agenda: "1. Motions".into(),
+                notice_clause: None,
+                notice_days: None,
+                called_by: Some(ann),
+            },
+            &[],
+            &NoticeText {
+                subject: "Notice".into(),
+                body: "Come".into(),
+            },
+            &event("meeting.called", "meeting"),
+        )
+        .await
+        .unwrap();
+    let propose = |kind: &str, target: Option<i64>, emergency: bool| {
+        let m = NewMotion {
+            meeting: id,
+            kind: kind.into(),
+            title: kind.into(),
+            text: format!("That {kind}."),
+            matter: None,
+            position: None,
+            proposed_by: Some(ann),
+            seconded_by: None,
+            parent: None,
+            target,
+            emergency,
+        };
+        async move {
+            store
+                .propose_motion(&m, &event("motion.proposed", "m"))
+                .await
+                .unwrap()
+        }
+    };
+    let decide = |motion: i64, state: &'static str| async move {
+        store
+            .decide_motion(
+                motion,
+                &MotionOutcome {
+                    state: state.into(),
+                    votes_for: 5,
+                    votes_against: 1,
+                    abstentions: 0,
+                    present: 6,
+                    failures_json: "[]".into(),
+                },
+                &event("motion.decided", "m"),
+            )
+            .await
+    };
+    let late = propose("ordinary-motion", None, true).await;
+    let got = store.motion(late).await.unwrap().unwrap();
+    assert!(got.emergency && got.admitted_by.is_none() && got.target.is_none());
+    let admit = propose("admit-emergency-motion", Some(late), false).await;
+    assert_eq!(
+        store.motion(admit).await.unwrap().unwrap().target,
+        Some(late)
+    );
+    decide(admit, "adopted").await.unwrap();
+    assert_eq!(
+        store.motion(late).await.unwrap().unwrap().admitted_by,
+        Some(admit)
+    );
+    let skip = propose("next-business", Some(late), false).await;
+    decide(skip, "adopted").await.unwrap();
+    let set_aside = store.motion(late).await.unwrap().unwrap();
+    assert_eq!(
+        (set_aside.set_aside_by, set_aside.state.as_str()),
+        (Some(skip), "proposed")
+    );
+    // Referring back what is already set aside takes no effect: nothing changes.
+    let again = propose("refer-back", Some(late), false).await;
+    assert!(matches!(
+        decide(again, "adopted").await,
+        Err(StoreError::Stale(_))
+    ));
+    assert_eq!(
+        store.motion(again).await.unwrap().unwrap().state,
+        "proposed"
+    );
+    // A rejected procedural motion has no effect.
+    let decided = propose("ordinary-motion", None, false).await;
+    decide(decided, "adopted").await.unwrap();
+    let undo = propose("rescind", Some(decided), false).await;
+    decide(undo, "adopted").await.unwrap();
+    assert_eq!(
+        store.motion(decided).await.unwrap().unwrap().set_aside_by,
+        Some(undo)
+    );
+    let stop = propose("adjourn", None, false).await;
+    decide(stop, "rejected").await.unwrap();
+    assert_eq!(store.meeting(id).await.unwrap().unwrap().adjourned_by, None);
+    let stop = propose("adjourn", None, false).await;
+    decide(stop, "adopted").await.unwrap();
+    assert_eq!(
+        store.meeting(id).await.unwrap().unwrap().adjourned_by,
+        Some(stop)
+    );
+}
+
 /// Electronic votes: only members checked in with a vote cast one, once; the same submission
 /// again changes nothing; a secret vote keeps no choice with its voter; a closed poll
 /// takes no more.
@@ -3153,6 +3278,8 @@ pub async fn polls_count_each_present_voter_once(store: &dyn Store) {
         proposed_by: Some(ann),
         seconded_by: None,
         parent: None,
+        target: None,
+        emergency: false,
     };
     let named = store
         .propose_motion(&motion("Named"), &event("motion.proposed", "m"))
@@ -3561,6 +3688,8 @@ pub async fn meetings_notices_attendance_and_motions(store: &dyn Store) {
         proposed_by: Some(ann),
         seconded_by: Some(ben),
         parent: None,
+        target: None,
+        emergency: false,
     };
     let m1 = store
         .propose_motion(&motion("Oppose"), &event("motion.proposed", "m"))
@@ -3780,6 +3909,7 @@ macro_rules! conformance_tests {
             large_rolls_read_back_line_for_line,
             rolls_freeze_count_and_take_challenges,
             motions_are_seconded_amended_and_withdrawn,
+            procedural_motions_take_effect_when_adopted,
             polls_count_each_present_voter_once,
             meetings_notices_attendance_and_motions,
             requisitions_collect_signatures_and_are_answered

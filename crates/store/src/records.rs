@@ -636,6 +636,8 @@ pub struct MeetingRecord {
     pub entitled: i64,
     /// called or cancelled.
     pub state: String,
+    /// The adopted motion that adjourned it: no business after that.
+    pub adjourned_by: Option<i64>,
 }
 
 /// Delivery of a meeting's notices so far.
@@ -688,6 +690,10 @@ pub struct NewMotion {
     pub seconded_by: Option<MemberId>,
     /// The motion (or amendment) this amends: its text is the whole wording proposed instead.
     pub parent: Option<i64>,
+    /// The motion a procedural motion or a rescission acts on.
+    pub target: Option<i64>,
+    /// Late business, taken only once the meeting admits it.
+    pub emergency: bool,
 }
 
 /// One wording of a motion: as proposed (version 1), then after each amendment adopted.
@@ -755,6 +761,13 @@ pub struct MotionRecord {
     pub meeting: i64,
     /// For an amendment, the motion (or amendment) it amends.
     pub parent: Option<i64>,
+    /// For a procedural motion or a rescission, the motion it acts on.
+    pub target: Option<i64>,
+    pub emergency: bool,
+    /// The adopted motion that admitted this emergency motion.
+    pub admitted_by: Option<i64>,
+    /// The adopted motion that set this aside: next business, referred back, or rescinded.
+    pub set_aside_by: Option<i64>,
     pub proposed_at: DateTime<Utc>,
     pub number: i64,
     pub kind: String,

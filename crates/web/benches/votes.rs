@@ -186,6 +186,8 @@ async fn setup(store: &Arc<dyn Store>, attendees: usize) -> (i64, Vec<String>) {
                 proposed_by: Some(members[0]),
                 seconded_by: None,
                 parent: None,
+                target: None,
+                emergency: false,
             },
             &ev("motion.proposed"),
         )

@@ -190,6 +190,8 @@ pub async fn propose(
         proposed_by: None,
         seconded_by: None,
         parent: None,
+        target: None,
+        emergency: false,
     };
     let id = state.app.propose_motion(&user.actor, id, &motion).await?;
     Ok((StatusCode::CREATED, Json(MotionProposed { id })))

@@ -657,6 +657,8 @@ pub async fn propose(
         proposed_by: None,
         seconded_by: None,
         parent: None,
+        target: None,
+        emergency: false,
     };
     match state.app.propose_motion(&session.actor, id, &motion).await {
         Ok(_) => Redirect::to(&format!("/meetings/{id}?saved=proposed")).into_response(),
