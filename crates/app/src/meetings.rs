@@ -158,6 +158,19 @@ fn business_due(
     Some((clause.as_str().to_string(), due))
 }
 
+/// The refusal for business after an adjournment.
+fn adjourned(by: &Option<MotionRecord>) -> AppError {
+    AppError::Conflict {
+        field: "meeting".into(),
+        message: format!(
+            "the meeting was adjourned{}: it takes no further business",
+            by.as_ref()
+                .map(|b| format!(" by number {}", b.number))
+                .unwrap_or_default()
+        ),
+    }
+}
+
 fn stale_is_conflict(e: StoreError) -> AppError {
     match e {
         StoreError::Stale(message) => AppError::Conflict {
@@ -649,11 +662,19 @@ impl App {
         match kind {
             None => errs.add(
                 "kind",
-                "choose ordinary-motion, dissolve-body, create-body or suspend-standing-orders",
+                "choose ordinary-motion, dissolve-body, create-body, suspend-standing-orders or rescind",
             ),
             Some(DecisionKind::ConstitutionalAmendment) => errs.add(
                 "kind",
                 "a constitutional amendment is proposed on the amendments page, where its procedure applies",
+            ),
+            Some(k) if k.is_procedural() && k != DecisionKind::SuspendStandingOrders => errs.add(
+                "kind",
+                "a procedural motion is moved at the meeting, by a member present",
+            ),
+            Some(DecisionKind::Rescind) if motion.target.is_none() => errs.add(
+                "target",
+                "say which decision the motion would rescind",
             ),
             Some(_) => {}
         }
@@ -672,20 +693,36 @@ impl App {
         if !errs.is_empty() {
             return Err(AppError::Invalid(errs));
         }
-        if now >= m.starts_at {
+        let rescinds = kind == Some(DecisionKind::Rescind);
+        if rescinds {
+            self.check_rescindable(&m, motion.target).await?;
+        }
+        if let Some(by) = m.adjourned_by {
+            return Err(adjourned(&self.store.motion(by).await?));
+        }
+        // Late business comes only as an emergency motion, which the meeting must admit.
+        if motion.emergency {
+            if now > m.ends_at {
+                return Err(AppError::Conflict {
+                    field: "meeting".into(),
+                    message: "the meeting has ended".into(),
+                });
+            }
+        } else if now >= m.starts_at {
             return Err(AppError::Conflict {
                 field: "meeting".into(),
-                message: "the meeting has started: motions are proposed before it".into(),
+                message: "the meeting has started: motions are proposed before it, or as an emergency motion the meeting admits".into(),
             });
         }
         let (_, c) = self.constitution_in_force(self.today()).await?;
-        if let Some((clause, due)) = business_due(&c, &m, false)
+        if !motion.emergency
+            && let Some((clause, due)) = business_due(&c, &m, false)
             && self.today() > due
         {
             return Err(AppError::Conflict {
                 field: "meeting".into(),
                 message: format!(
-                    "motions for this meeting were due by {due} (clause {clause}); it is too late to propose one"
+                    "motions for this meeting were due by {due} (clause {clause}); late business comes only as an emergency motion, taken if the meeting admits it"
                 ),
             });
         }
@@ -698,8 +735,7 @@ impl App {
             proposed_by: Some(actor.member),
             seconded_by: None,
             parent: None,
-            target: None,
-            emergency: false,
+            target: if rescinds { motion.target } else { None },
             ..motion.clone()
         };
         let event = self.event(
@@ -746,6 +782,159 @@ impl App {
             )));
         }
         Ok(())
+    }
+
+    /// A rescission's target: a decision adopted at an earlier meeting of the same body and
+    /// unit, not already set aside.
+    async fn check_rescindable(
+        &self,
+        m: &MeetingRecord,
+        target: Option<i64>,
+    ) -> Result<(), AppError> {
+        let bad = |why: &str| AppError::invalid("target", why);
+        let Some(t) = target else {
+            return Err(bad("say which decision the motion would rescind"));
+        };
+        let Some(decision) = self.store.motion(t).await? else {
+            return Err(bad("there is no such decision to rescind"));
+        };
+        let held = self.meeting_record(decision.meeting).await?;
+        if held.body != m.body || held.unit != m.unit || held.id == m.id {
+            return Err(bad(
+                "only a decision of an earlier meeting of the same body can be rescinded",
+            ));
+        }
+        if decision.state != "adopted" || decision.set_aside_by.is_some() {
+            return Err(bad(
+                "only a decision adopted and still standing can be rescinded",
+            ));
+        }
+        Ok(())
+    }
+
+    /// A member present moves a procedural motion during the meeting: that the question be
+    /// now put, next business, refer back, admit an emergency motion (each on a motion of
+    /// this meeting), adjourn, or suspend standing orders. Each carries by its own threshold.
+    pub async fn move_procedural(
+        &self,
+        actor: &Actor,
+        meeting_id: i64,
+        kind: &str,
+        target: Option<i64>,
+    ) -> Result<i64, AppError> {
+        let m = self.meeting_record(meeting_id).await?;
+        let Some(kind) = DecisionKind::PROCEDURAL
+            .into_iter()
+            .find(|k| k.as_str() == kind.trim())
+        else {
+            return Err(AppError::invalid(
+                "kind",
+                "choose closure, next-business, refer-back, adjourn, admit-emergency-motion or suspend-standing-orders",
+            ));
+        };
+        let target = match (kind.needs_target(), target) {
+            (false, _) => None,
+            (true, None) => {
+                return Err(AppError::invalid(
+                    "target",
+                    "say which motion this procedural motion is about",
+                ));
+            }
+            (true, Some(t)) => {
+                let Some(tm) = self.store.motion(t).await?.filter(|x| x.meeting == m.id) else {
+                    return Err(AppError::invalid(
+                        "target",
+                        "that is no motion of this meeting",
+                    ));
+                };
+                if tm.state != "proposed" || tm.set_aside_by.is_some() {
+                    return Err(AppError::Conflict {
+                        field: "target".into(),
+                        message: format!("number {} is no longer before the meeting", tm.number),
+                    });
+                }
+                if kind == DecisionKind::AdmitEmergencyMotion
+                    && (!tm.emergency || tm.admitted_by.is_some())
+                {
+                    return Err(AppError::Conflict {
+                        field: "target".into(),
+                        message: format!(
+                            "number {} is not late business waiting to be admitted",
+                            tm.number
+                        ),
+                    });
+                }
+                Some(tm)
+            }
+        };
+        let now = self.clock.now();
+        if now < m.starts_at || now > m.ends_at {
+            return Err(AppError::Conflict {
+                field: "meeting".into(),
+                message: "procedural motions are moved while the meeting is on".into(),
+            });
+        }
+        if let Some(by) = m.adjourned_by {
+            return Err(adjourned(&self.store.motion(by).await?));
+        }
+        if !self.store.attended(m.id, actor.member).await? {
+            return Err(AppError::Conflict {
+                field: "member".into(),
+                message: "only a member present moves a procedural motion; check in first".into(),
+            });
+        }
+        let (_, c) = self.constitution_in_force(self.today()).await?;
+        self.may_propose(actor, &m, &c).await?;
+        let on = |t: &Option<MotionRecord>| t.as_ref().map(|t| t.number).unwrap_or_default();
+        let (title, text) = match kind {
+            DecisionKind::Closure => (
+                format!("That number {} be now put", on(&target)),
+                "That the question be now put: debate ends and the meeting votes.".to_string(),
+            ),
+            DecisionKind::NextBusiness => (
+                format!("Next business on number {}", on(&target)),
+                "That the meeting proceed to the next business, leaving the motion undecided."
+                    .to_string(),
+            ),
+            DecisionKind::ReferBack => (
+                format!("Refer number {} back", on(&target)),
+                "That the motion be referred back to those who brought it.".to_string(),
+            ),
+            DecisionKind::AdmitEmergencyMotion => (
+                format!("Admit number {} as emergency business", on(&target)),
+                "That the emergency motion be admitted as late business.".to_string(),
+            ),
+            DecisionKind::Adjourn => (
+                "That the meeting adjourn".to_string(),
+                "That the meeting adjourn now; no further business is taken.".to_string(),
+            ),
+            _ => (
+                "Suspend standing orders".to_string(),
+                "That standing orders be suspended for the business before the meeting."
+                    .to_string(),
+            ),
+        };
+        let new = NewMotion {
+            meeting: m.id,
+            kind: kind.as_str().to_string(),
+            title,
+            text,
+            matter: None,
+            position: None,
+            proposed_by: Some(actor.member),
+            seconded_by: None,
+            parent: None,
+            target: target.as_ref().map(|t| t.id),
+            emergency: false,
+        };
+        let event = self.event(
+            event_actor(actor, None),
+            "motion.procedural_moved",
+            format!("meeting:{}", m.id),
+            json!({ "meeting": m.id, "kind": kind.as_str(), "target": new.target }),
+            &new.title,
+        );
+        Ok(self.store.propose_motion(&new, &event).await?)
     }
 
     /// Proposes an amendment to a motion (or, as far as the constitution allows, to an
@@ -961,6 +1150,33 @@ impl App {
         m: &MeetingRecord,
     ) -> Result<(), AppError> {
         let (_, c) = self.constitution_in_force(day(m.starts_at)).await?;
+        if let Some(by) = m.adjourned_by {
+            return Err(adjourned(&self.store.motion(by).await?));
+        }
+        if let Some(by) = motion.set_aside_by {
+            let number = self
+                .store
+                .motion(by)
+                .await?
+                .map(|x| x.number)
+                .unwrap_or_default();
+            return Err(AppError::Conflict {
+                field: "motion".into(),
+                message: format!("this motion was set aside by number {number}"),
+            });
+        }
+        if motion.emergency && motion.admitted_by.is_none() {
+            let cite = c
+                .threshold_for(DecisionKind::AdmitEmergencyMotion)
+                .map(|(cl, _)| format!(" (clause {cl})"))
+                .unwrap_or_default();
+            return Err(AppError::Conflict {
+                field: "motion".into(),
+                message: format!(
+                    "an emergency motion is taken only once the meeting votes to admit it{cite}"
+                ),
+            });
+        }
         if let Some((clause, b)) = Key::parse(&m.kind).ok().and_then(|k| c.business_for(&k))
             && b.seconder
             && motion.seconded_by.is_none()

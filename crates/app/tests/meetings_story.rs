@@ -686,6 +686,14 @@ async fn motions_come_in_time_are_amended_in_order_and_may_be_withdrawn() {
         )
         .await
         .unwrap();
+    let parked = aug1
+        .propose_motion(
+            &secretary,
+            called.id,
+            &motion("Parked", "A motion set aside."),
+        )
+        .await
+        .unwrap();
 
     // 6 August: motions were due by the 5th; amendments by the 12th.
     let aug6 = app_at(&w, at(2017, 8, 6, 10));
@@ -794,4 +802,121 @@ async fn motions_come_in_time_are_amended_in_order_and_may_be_withdrawn() {
         day.withdraw_motion(&secretary, main).await,
         Err(AppError::Conflict { .. })
     ));
+
+    // Late business: an emergency motion, taken only once two thirds admit it (clause 6.6).
+    assert!(matches!(
+        day.propose_motion(&secretary, called.id, &motion("Late", "Not an emergency."))
+            .await,
+        Err(AppError::Conflict { .. })
+    ));
+    let emergency = day
+        .propose_motion(
+            &secretary,
+            called.id,
+            &NewMotion {
+                emergency: true,
+                ..motion("Strike fund", "Support the strikers.")
+            },
+        )
+        .await
+        .unwrap();
+    day.second_motion(&c, emergency).await.unwrap();
+    match day.record_vote(&secretary, emergency, n, 0, 0, None).await {
+        Err(AppError::Conflict { message, .. }) => {
+            assert!(
+                message.contains("admit") && message.contains("6.6"),
+                "{message}"
+            )
+        }
+        other => panic!("an emergency motion was put unadmitted: {other:?}"),
+    }
+    assert!(matches!(
+        day.move_procedural(&c, called.id, "filibuster", None).await,
+        Err(AppError::Invalid(_))
+    ));
+    assert!(matches!(
+        day.move_procedural(&c, called.id, "next-business", None)
+            .await,
+        Err(AppError::Invalid(_))
+    ));
+    let admit = day
+        .move_procedural(&c, called.id, "admit-emergency-motion", Some(emergency))
+        .await
+        .unwrap();
+    day.second_motion(&secretary, admit).await.unwrap();
+    let r = day
+        .record_vote(&secretary, admit, n - 2, 2, 0, None)
+        .await
+        .unwrap();
+    assert!(matches!(r, MotionResult::Adopted(_)), "{r:?}");
+    let r = day
+        .record_vote(&secretary, emergency, n, 0, 0, None)
+        .await
+        .unwrap();
+    assert!(matches!(r, MotionResult::Adopted(_)), "{r:?}");
+
+    // Next business sets a motion aside undecided; adjourning ends the business.
+    let skip = day
+        .move_procedural(&c, called.id, "next-business", Some(parked))
+        .await
+        .unwrap();
+    day.second_motion(&secretary, skip).await.unwrap();
+    day.second_motion(&c, parked).await.unwrap();
+    day.record_vote(&secretary, skip, n - 1, 1, 0, None)
+        .await
+        .unwrap();
+    match day.record_vote(&secretary, parked, n, 0, 0, None).await {
+        Err(AppError::Conflict { message, .. }) => {
+            assert!(message.contains("set aside"), "{message}")
+        }
+        other => panic!("a motion set aside was put: {other:?}"),
+    }
+    let stop = day
+        .move_procedural(&c, called.id, "adjourn", None)
+        .await
+        .unwrap();
+    day.second_motion(&secretary, stop).await.unwrap();
+    day.record_vote(&secretary, stop, n - 1, 1, 0, None)
+        .await
+        .unwrap();
+    match day.move_procedural(&c, called.id, "adjourn", None).await {
+        Err(AppError::Conflict { message, .. }) => {
+            assert!(message.contains("adjourned"), "{message}")
+        }
+        other => panic!("business after the adjournment: {other:?}"),
+    }
+
+    // The next meeting may rescind what this one decided, but not what it rejected.
+    let aug21 = app_at(&w, at(2017, 8, 21, 10));
+    let secretary = aug21.actor(w.secretary).await.unwrap();
+    let next = aug21
+        .call_meeting(
+            &secretary,
+            &MeetingRequest {
+                starts_at: Some(at(2017, 9, 30, 18)),
+                ..general_meeting(w.southwark, "Southwark general meeting (September)")
+            },
+        )
+        .await
+        .unwrap();
+    let rescind = |target: i64| NewMotion {
+        meeting: next.id,
+        kind: "rescind".into(),
+        target: Some(target),
+        ..motion("Rescind", "That the decision be rescinded.")
+    };
+    assert!(matches!(
+        aug21
+            .propose_motion(&secretary, next.id, &rescind(a2))
+            .await,
+        Err(AppError::Invalid(_))
+    ));
+    let undo = aug21
+        .propose_motion(&secretary, next.id, &rescind(main))
+        .await
+        .unwrap();
+    assert_eq!(
+        w.store.motion(undo).await.unwrap().unwrap().target,
+        Some(main)
+    );
 }
