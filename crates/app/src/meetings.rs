@@ -158,6 +158,14 @@ fn business_due(
     Some((clause.as_str().to_string(), due))
 }
 
+/// Whether a motion is about the meeting's own business (procedural) or an amendment.
+pub fn is_procedure(m: &MotionRecord) -> bool {
+    m.parent.is_some()
+        || DecisionKind::ALL
+            .into_iter()
+            .any(|k| k.as_str() == m.kind && k.is_procedural())
+}
+
 /// The refusal for business after an adjournment.
 fn adjourned(by: &Option<MotionRecord>) -> AppError {
     AppError::Conflict {
@@ -810,6 +818,24 @@ impl App {
             ));
         }
         Ok(())
+    }
+
+    /// Decisions a rescission at meeting `id` could name: adopted and still standing, taken
+    /// at earlier meetings of the same body and unit; (motion, its meeting's title).
+    pub async fn rescindable(&self, id: i64) -> Result<Vec<(MotionRecord, String)>, AppError> {
+        let m = self.meeting_record(id).await?;
+        let mut out = Vec::new();
+        for held in self.store.meetings(m.unit, None).await? {
+            if held.id == m.id || held.body != m.body || held.unit != m.unit {
+                continue;
+            }
+            for mo in self.store.motions(held.id).await? {
+                if mo.state == "adopted" && mo.set_aside_by.is_none() && !is_procedure(&mo) {
+                    out.push((mo, held.title.clone()));
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// A member present moves a procedural motion during the meeting: that the question be

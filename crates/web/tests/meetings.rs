@@ -757,3 +757,126 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    procedural_and_emergency_motions_at_the_meeting,
+    |app| async move {
+        let (meeting, _, second) = meeting_under_way(&app).await;
+        let member = app.sign_in(MEMBER).await;
+        let moved = |body: serde_json::Value| {
+            let member = member.clone();
+            async move {
+                member
+                    .post_json(
+                        &format!("/api/v1/meetings/{meeting}/procedural-motions"),
+                        &body,
+                    )
+                    .await
+            }
+        };
+        let res = moved(json!({"kind": "adjourn"})).await;
+        assert_eq!(res.status, 409, "not present yet: {}", res.text());
+        assert!(res.text().contains("check in"), "{}", res.text());
+        let res = member
+            .post_json(
+                &format!("/api/v1/meetings/{meeting}/attendance"),
+                &json!({}),
+            )
+            .await;
+        assert!(res.status.is_success(), "{}", res.text());
+        for (body, status) in [
+            (json!({"kind": "filibuster"}), 422),
+            (json!({"kind": "next-business"}), 422),
+            (json!({"kind": "next-business", "target_id": 999_999}), 422),
+            (
+                json!({"kind": "closure", "target_id": second, "extra": true}),
+                400,
+            ),
+        ] {
+            let res = moved(body.clone()).await;
+            assert_eq!(res.status, status, "{body}: {}", res.text());
+        }
+        let res = moved(json!({"kind": "next-business", "target_id": second})).await;
+        assert_eq!(res.status, 201, "{}", res.text());
+
+        // The same from the page's form.
+        let page = member.get(&format!("/meetings/{meeting}")).await.text();
+        assert!(page.contains("Move a procedural motion"), "{page}");
+        let csrf = member.csrf_token().unwrap();
+        let target = second.to_string();
+        let res = member
+            .post_form(
+                &format!("/meetings/{meeting}/procedural-motions"),
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("kind", "closure"),
+                    ("target", target.as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, 303, "{}", res.text());
+        let res = member
+            .post_form(
+                &format!("/meetings/{meeting}/procedural-motions"),
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("kind", "refer-back"),
+                    ("target", ""),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, 422, "{}", res.text());
+        assert!(res.text().contains("role=\"alert\""));
+
+        // Late business is an emergency motion, put only once the meeting admits it.
+        let motion = |emergency: bool| {
+            json!({
+                "kind": "ordinary-motion",
+                "title": "Strike fund",
+                "text": "The branch gives to the strike fund.",
+                "emergency": emergency,
+            })
+        };
+        let path = format!("/api/v1/meetings/{meeting}/motions");
+        let res = member.post_json(&path, &motion(false)).await;
+        assert_eq!(res.status, 409, "{}", res.text());
+        let res = member.post_json(&path, &motion(true)).await;
+        assert_eq!(res.status, 201, "{}", res.text());
+        let late = res.json()["id"].as_i64().unwrap();
+        let detail = member
+            .get(&format!("/api/v1/meetings/{meeting}"))
+            .await
+            .json();
+        let found = detail["motions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["id"].as_i64() == Some(late))
+            .unwrap()
+            .clone();
+        assert_eq!(found["emergency"], true);
+        assert!(found["admitted_by_id"].is_null());
+        let kinds: Vec<String> = detail["motions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["target_id"].as_i64() == Some(second))
+            .map(|m| m["kind"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(kinds, ["next-business", "closure"]);
+        let page = member.get(&format!("/meetings/{meeting}")).await.text();
+        assert!(
+            page.contains("Emergency business: taken only once"),
+            "{page}"
+        );
+        let secretary = app.sign_in(BRANCH_SECRETARY).await;
+        let res = secretary
+            .post_json(
+                &format!("/api/v1/motions/{late}/poll"),
+                &json!({"mode": "named"}),
+            )
+            .await;
+        assert_eq!(res.status, 409, "not admitted: {}", res.text());
+        assert!(res.text().contains("admit"), "{}", res.text());
+    }
+);

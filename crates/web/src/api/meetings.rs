@@ -16,8 +16,8 @@ use super::wire::{
     AnswerRequest, BallotReceipt, BallotRequest, CheckInRequest, ClauseReason, MatterTallyBody,
     Meeting, MeetingCalled, MeetingDetail, MeetingRequestBody, MeetingsQuery,
     MotionAmendmentRequest, MotionProposed, MotionRequest, MotionVersionBody, MyVote, PollBody,
-    PollCount, PollRequest, RegionTally, Requisition, RequisitionOpened, RequisitionRequest,
-    Statement, VoteOutcome, VoteRequest, Withdrawn,
+    PollCount, PollRequest, ProceduralRequest, RegionTally, Requisition, RequisitionOpened,
+    RequisitionRequest, Statement, VoteOutcome, VoteRequest, Withdrawn,
 };
 use crate::AppState;
 use crate::error::{ApiJson, ApiQuery, ApiResult, ErrorBody};
@@ -190,8 +190,8 @@ pub async fn propose(
         proposed_by: None,
         seconded_by: None,
         parent: None,
-        target: None,
-        emergency: false,
+        target: req.rescinds_id,
+        emergency: req.emergency,
     };
     let id = state.app.propose_motion(&user.actor, id, &motion).await?;
     Ok((StatusCode::CREATED, Json(MotionProposed { id })))
@@ -402,6 +402,40 @@ pub async fn close_poll(
 ) -> ApiResult<Json<VoteOutcome>> {
     let result = state.app.close_voting(&user.actor, id).await?;
     Ok(Json(outcome_of(&result)))
+}
+
+/// Move a procedural motion at the meeting: a member present and entitled to propose.
+/// Each kind carries by the threshold the constitution gives it; adopted, it takes effect
+/// (admits the emergency motion, sets the motion aside, or adjourns the meeting).
+#[utoipa::path(
+    post,
+    path = "/api/v1/meetings/{id}/procedural-motions",
+    operation_id = "move_procedural_motion",
+    tag = "meetings",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "Meeting id")),
+    request_body = ProceduralRequest,
+    responses(
+        (status = 201, body = MotionProposed),
+        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not entitled to propose at this meeting", body = ErrorBody),
+        (status = 404, description = "No such meeting", body = ErrorBody),
+        (status = 409, description = "The meeting is not on or was adjourned, the caller is not present, or the motion is no longer before it", body = ErrorBody),
+        (status = 422, description = "Unknown kind, or no motion of this meeting named", body = ErrorBody),
+    )
+)]
+pub async fn procedural(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<ProceduralRequest>,
+) -> ApiResult<(StatusCode, Json<MotionProposed>)> {
+    let id = state
+        .app
+        .move_procedural(&user.actor, id, &req.kind, req.target_id)
+        .await?;
+    Ok((StatusCode::CREATED, Json(MotionProposed { id })))
 }
 
 /// Second a motion or amendment: someone other than its proposer, entitled to propose at

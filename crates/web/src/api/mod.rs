@@ -101,6 +101,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(meetings::propose))
         .routes(routes!(meetings::vote))
         .routes(routes!(meetings::second))
+        .routes(routes!(meetings::procedural))
         .routes(routes!(meetings::withdraw))
         .routes(routes!(meetings::amend))
         .routes(routes!(meetings::versions))

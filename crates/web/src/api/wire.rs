@@ -1234,6 +1234,8 @@ pub struct Meeting {
     /// Members entitled to attend.
     pub entitled: i64,
     pub state: String,
+    /// The adopted motion that adjourned it; no business is taken after.
+    pub adjourned_by_id: Option<i64>,
 }
 
 impl From<&charter_store::MeetingRecord> for Meeting {
@@ -1255,6 +1257,7 @@ impl From<&charter_store::MeetingRecord> for Meeting {
             notice_complete_at: m.notice_complete_at,
             entitled: m.entitled,
             state: m.state.clone(),
+            adjourned_by_id: m.adjourned_by,
         }
     }
 }
@@ -1275,6 +1278,13 @@ pub struct Motion {
     /// For an amendment: the motion (or amendment) it amends. Its `text` is the whole
     /// wording proposed instead.
     pub amends_id: Option<i64>,
+    /// For a procedural motion or a rescission: the motion it acts on.
+    pub target_id: Option<i64>,
+    /// Late business, put only once admitted (`admitted_by_id`).
+    pub emergency: bool,
+    pub admitted_by_id: Option<i64>,
+    /// The adopted motion that set this aside: next business, referred back or rescinded.
+    pub set_aside_by_id: Option<i64>,
     pub proposed_at: DateTime<Utc>,
     /// proposed, adopted, rejected, not-binding or withdrawn.
     pub state: String,
@@ -1312,6 +1322,10 @@ impl From<&charter_store::MotionRecord> for Motion {
             proposed_by_id: m.proposed_by.map(|p| p.0),
             seconded_by_id: m.seconded_by.map(|p| p.0),
             amends_id: m.parent,
+            target_id: m.target,
+            emergency: m.emergency,
+            admitted_by_id: m.admitted_by,
+            set_aside_by_id: m.set_aside_by,
             proposed_at: m.proposed_at,
             state: m.state.clone(),
             votes_for: m.votes_for,
@@ -1405,7 +1419,7 @@ pub struct CheckInRequest {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MotionRequest {
-    /// ordinary-motion, dissolve-body, create-body or suspend-standing-orders.
+    /// ordinary-motion, dissolve-body, create-body, suspend-standing-orders or rescind.
     #[schema(example = "ordinary-motion")]
     pub kind: String,
     pub title: String,
@@ -1414,6 +1428,24 @@ pub struct MotionRequest {
     pub matter: Option<String>,
     /// support or oppose (with `matter`).
     pub position: Option<String>,
+    /// Late business, after the deadline or at the meeting: taken only once admitted by a
+    /// vote (`admit-emergency-motion`).
+    #[serde(default)]
+    pub emergency: bool,
+    /// For `rescind`: the standing decision of an earlier meeting of the same body.
+    pub rescinds_id: Option<i64>,
+}
+
+/// A procedural motion moved at the meeting by a member present.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProceduralRequest {
+    /// closure, next-business, refer-back, adjourn, admit-emergency-motion or
+    /// suspend-standing-orders.
+    #[schema(example = "closure")]
+    pub kind: String,
+    /// The motion of this meeting it is about (all but adjourn and suspend-standing-orders).
+    pub target_id: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]

@@ -36,7 +36,7 @@ const CALL_FIELDS: &[&str] = &[
     "online_url",
     "agenda",
 ];
-const MOTION_FIELDS: &[&str] = &["kind", "title", "text", "matter", "position"];
+const MOTION_FIELDS: &[&str] = &["kind", "title", "text", "matter", "position", "target"];
 const VOTE_FIELDS: &[&str] = &["votes_for", "votes_against", "abstentions", "present"];
 
 fn status_for(errors: &[&Errors]) -> StatusCode {
@@ -315,6 +315,8 @@ pub struct MotionView {
     pub change: Vec<(&'static str, String)>,
     /// Each rewording by an adopted amendment: the amendment's number and what it changed.
     pub rewordings: Vec<(i64, Vec<(&'static str, String)>)>,
+    /// Where it stands beyond its state: late business, admitted, set aside, its target.
+    pub notes: Vec<String>,
 }
 
 /// A word diff as (kind, text) runs for the template: `same`, `ins` or `del`.
@@ -420,6 +422,26 @@ fn motion_view(
             Some(p) if m.state == "proposed" => runs(&charter_rules::word_diff(&p.text, &m.text)),
             _ => Vec::new(),
         },
+        notes: {
+            let mut notes = Vec::new();
+            if let Some(t) = m.target.and_then(number_of) {
+                notes.push(format!("On number {t}"));
+            }
+            if m.emergency {
+                notes.push(match m.admitted_by.and_then(number_of) {
+                    Some(by) => format!("Emergency business, admitted by number {by}"),
+                    None => "Emergency business: taken only once the meeting votes to admit it"
+                        .to_string(),
+                });
+            }
+            if let Some(by) = m.set_aside_by {
+                notes.push(match number_of(by) {
+                    Some(n) => format!("Set aside by number {n}"),
+                    None => "Rescinded at a later meeting".to_string(),
+                });
+            }
+            notes
+        },
         rewordings: cx
             .history
             .get(&m.id)
@@ -444,6 +466,10 @@ pub struct MotionForm {
     pub text: String,
     pub matter: String,
     pub position: String,
+    /// "yes" for late business.
+    pub emergency: String,
+    /// For a rescission: the decision it would rescind.
+    pub rescinds: String,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -471,6 +497,13 @@ struct MeetingPage {
     motions: Vec<MotionView>,
     /// Checked in with a vote: may cast electronic votes.
     may_vote_here: bool,
+    /// The meeting is on (started, not ended, not adjourned).
+    in_progress: bool,
+    /// Motions before the meeting a procedural motion may name: (id, number, title).
+    open_business: Vec<(i64, i64, String)>,
+    /// Standing decisions of earlier meetings a rescission may name: (id, label).
+    rescindable: Vec<(i64, String)>,
+    adjourned_by: Option<i64>,
     /// Why the last action was refused, shown at the top.
     alert: Option<String>,
     check_in_open: bool,
@@ -527,6 +560,13 @@ async fn meeting_page(
             Err(e) => return app_error(session, e),
         }
     }
+    let rescindable = match state.app.rescindable(id).await {
+        Ok(list) => list
+            .into_iter()
+            .map(|(mo, held)| (mo.id, format!("{} ({held})", mo.title)))
+            .collect(),
+        Err(e) => return app_error(session, e),
+    };
     let m = &v.meeting;
     let (convened_class, convened_word) = match v.convening.properly_convened {
         Some(true) => ("yes", "yes"),
@@ -557,6 +597,18 @@ async fn meeting_page(
                 .collect()
         },
         may_vote_here: v.checked_in && v.mine == Some(true),
+        in_progress: now >= m.starts_at && now <= m.ends_at && m.adjourned_by.is_none(),
+        open_business: v
+            .motions
+            .iter()
+            .filter(|mo| mo.state == "proposed" && mo.set_aside_by.is_none())
+            .map(|mo| (mo.id, mo.number, mo.title.clone()))
+            .collect(),
+        rescindable,
+        adjourned_by: m
+            .adjourned_by
+            .and_then(|by| v.motions.iter().find(|x| x.id == by))
+            .map(|x| x.number),
         alert: input.alert,
         check_in_open: now >= m.starts_at - chrono::Duration::hours(1) && now <= m.ends_at,
         started: now >= m.starts_at,
@@ -600,6 +652,7 @@ pub async fn meeting(
         "seconded" => Some("You seconded the motion.".to_string()),
         "withdrawn" => Some("The motion is withdrawn, with any amendments to it.".to_string()),
         "amended" => Some("Your amendment is on the agenda.".to_string()),
+        "procedural" => Some("Your procedural motion is before the meeting.".to_string()),
         "published" => Some("The decision is published on the unit's public page.".to_string()),
         _ => None,
     };
@@ -657,8 +710,8 @@ pub async fn propose(
         proposed_by: None,
         seconded_by: None,
         parent: None,
-        target: None,
-        emergency: false,
+        target: parse_id(&form.rescinds),
+        emergency: form.emergency == "yes",
     };
     match state.app.propose_motion(&session.actor, id, &motion).await {
         Ok(_) => Redirect::to(&format!("/meetings/{id}?saved=proposed")).into_response(),
@@ -881,6 +934,54 @@ pub async fn close_poll(
         MotionAction::CloseVote,
     )
     .await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ProceduralForm {
+    pub csrf: String,
+    pub kind: String,
+    pub target: String,
+}
+
+pub async fn procedural(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    headers: HeaderMap,
+    PagePath(raw): PagePath<String>,
+    PageForm(form): PageForm<ProceduralForm>,
+) -> Response {
+    let Some(id) = parse_id(&raw) else {
+        return not_found(Some(&session), "meeting");
+    };
+    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
+        return error_page(Some(&session), e);
+    }
+    let refused = |why: String| Input {
+        alert: Some(why),
+        ..Input::plain(None)
+    };
+    match state
+        .app
+        .move_procedural(&session.actor, id, &form.kind, parse_id(&form.target))
+        .await
+    {
+        Ok(motion) => Redirect::to(&format!("/meetings/{id}?saved=procedural#motion-{motion}"))
+            .into_response(),
+        Err(AppError::NotFound(w)) => not_found(Some(&session), w),
+        Err(AppError::Conflict { message, .. }) => with_status(
+            StatusCode::CONFLICT,
+            meeting_page(&state, &session, id, refused(message)).await,
+        ),
+        Err(AppError::Invalid(errs)) => {
+            let why = errs.0.into_values().collect::<Vec<_>>().join("; ");
+            with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                meeting_page(&state, &session, id, refused(why)).await,
+            )
+        }
+        Err(e) => app_error(&session, e),
+    }
 }
 
 pub async fn second(

@@ -74,6 +74,10 @@ pub fn router() -> Router<AppState> {
         .route("/meetings/{id}", get(meetings::meeting))
         .route("/meetings/{id}/attendance", post(meetings::check_in))
         .route("/meetings/{id}/motions", post(meetings::propose))
+        .route(
+            "/meetings/{id}/procedural-motions",
+            post(meetings::procedural),
+        )
         .route("/motions/{id}/vote", post(meetings::vote))
         .route("/motions/{id}/poll", post(meetings::open_poll))
         .route("/motions/{id}/poll/close", post(meetings::close_poll))
