@@ -86,3 +86,18 @@ async fn cast_votes_cannot_be_changed_removed_or_tied_to_a_secret_choice() {
         assert!(r.is_err(), "{sql} must be refused");
     }
 }
+
+#[tokio::test]
+async fn approved_minutes_cannot_be_changed_or_removed() {
+    let Some((store, _db)) = fresh().await else {
+        return;
+    };
+    charter_store::conformance::minutes_are_final_once_approved(&store).await;
+    for sql in [
+        "UPDATE minutes SET text = 'rewritten'",
+        "DELETE FROM minutes",
+    ] {
+        let r = sqlx::query(sql).execute(store.pool()).await;
+        assert!(r.is_err(), "{sql} must be refused");
+    }
+}

@@ -1347,6 +1347,29 @@ impl Store for SqliteStore {
         meetings::versions(self, motion).await
     }
 
+    async fn save_minutes(
+        &self,
+        meeting: i64,
+        text: &str,
+        by: Option<MemberId>,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        meetings::save_minutes(self, meeting, text, by, event).await
+    }
+
+    async fn minutes(&self, meeting: i64) -> StoreResult<Option<MinutesRecord>> {
+        meetings::minutes(self, meeting).await
+    }
+
+    async fn put_minutes_for_approval(
+        &self,
+        of_meeting: i64,
+        motion: &NewMotion,
+        event: &NewEvent,
+    ) -> StoreResult<i64> {
+        meetings::put_minutes_for_approval(self, of_meeting, motion, event).await
+    }
+
     async fn open_poll(
         &self,
         motion: i64,

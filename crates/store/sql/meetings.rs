@@ -445,6 +445,17 @@ pub(crate) async fn meeting_voters(s: &StoreImpl, meeting: i64) -> StoreResult<V
 
 pub(crate) async fn propose(s: &StoreImpl, m: &NewMotion, event: &NewEvent) -> StoreResult<i64> {
     let mut tx = s.write_tx().await?;
+    let id = insert_motion(&mut tx, m, event).await?;
+    commit(tx).await?;
+    Ok(id)
+}
+
+/// Adds a motion (checking the motion it amends is still proposed) with its first wording.
+async fn insert_motion(
+    tx: &mut <Db as sqlx::Database>::Connection,
+    m: &NewMotion,
+    event: &NewEvent,
+) -> StoreResult<i64> {
     if let Some(parent) = m.parent {
         let state: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
             "SELECT state FROM motions WHERE id = $1 AND meeting_id = $2{UPDATE_LOCK}"
@@ -464,7 +475,7 @@ pub(crate) async fn propose(s: &StoreImpl, m: &NewMotion, event: &NewEvent) -> S
             }
         }
     }
-    let seq = append_event(&mut tx, event).await?;
+    let seq = append_event(&mut *tx, event).await?;
     let number: i64 = sqlx::query_scalar(
         "SELECT COALESCE(MAX(number), 0) + 1 FROM motions WHERE meeting_id = $1",
     )
@@ -504,7 +515,6 @@ pub(crate) async fn propose(s: &StoreImpl, m: &NewMotion, event: &NewEvent) -> S
     .execute(&mut *tx)
     .await
     .map_err(db_err)?;
-    commit(tx).await?;
     Ok(id)
 }
 
@@ -693,6 +703,15 @@ pub(crate) async fn decide(
     .map_err(db_err)?;
     if o.state == "adopted" {
         apply_effect(&mut tx, id, event.at).await?;
+        sqlx::query(
+            "UPDATE minutes SET state = 'approved', approved_at = $1
+             WHERE approval_motion = $2 AND state = 'draft'",
+        )
+        .bind(event.at)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
     }
     if o.state == "adopted" {
         // An amendment adopted: the motion it amends takes its wording, as a new version.
@@ -1311,4 +1330,126 @@ pub(crate) async fn close_poll(
         .ok_or(StoreError::NotFound("vote on this motion"))?;
     commit(tx).await?;
     Ok(poll)
+}
+
+fn minutes_from(r: &DbRow) -> Result<MinutesRecord, sqlx::Error> {
+    Ok(MinutesRecord {
+        meeting: r.try_get("meeting_id")?,
+        text: r.try_get("text")?,
+        state: r.try_get("state")?,
+        drafted_at: r.try_get("drafted_at")?,
+        drafted_by: r.try_get::<Option<i64>, _>("drafted_by")?.map(MemberId),
+        approval_motion: r.try_get("approval_motion")?,
+        approved_at: r.try_get("approved_at")?,
+    })
+}
+
+async fn minutes_in(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    meeting: i64,
+) -> StoreResult<Option<MinutesRecord>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT meeting_id, text, state, drafted_at, drafted_by, approval_motion, approved_at
+         FROM minutes WHERE meeting_id = $1{UPDATE_LOCK}"
+    )))
+    .bind(meeting)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    row.as_ref().map(minutes_from).transpose().map_err(db_err)
+}
+
+pub(crate) async fn save_minutes(
+    s: &StoreImpl,
+    meeting: i64,
+    text: &str,
+    by: Option<MemberId>,
+    event: &NewEvent,
+) -> StoreResult<()> {
+    let mut tx = s.write_tx().await?;
+    match minutes_in(&mut tx, meeting).await? {
+        Some(m) if m.state == "approved" => {
+            return Err(StoreError::Stale(
+                "these minutes are approved and can no longer change".into(),
+            ));
+        }
+        Some(_) => {
+            append_event(&mut tx, event).await?;
+            sqlx::query(
+                "UPDATE minutes SET text = $1, drafted_at = $2, drafted_by = $3 WHERE meeting_id = $4",
+            )
+            .bind(text)
+            .bind(event.at)
+            .bind(by.map(|m| m.0))
+            .bind(meeting)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        None => {
+            append_event(&mut tx, event).await?;
+            sqlx::query(
+                "INSERT INTO minutes (meeting_id, text, state, drafted_at, drafted_by)
+                 VALUES ($1, $2, 'draft', $3, $4)",
+            )
+            .bind(meeting)
+            .bind(text)
+            .bind(event.at)
+            .bind(by.map(|m| m.0))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+    }
+    commit(tx).await?;
+    Ok(())
+}
+
+pub(crate) async fn minutes(s: &StoreImpl, meeting: i64) -> StoreResult<Option<MinutesRecord>> {
+    let mut conn = s.pool.acquire().await.map_err(db_err)?;
+    let row = sqlx::query(
+        "SELECT meeting_id, text, state, drafted_at, drafted_by, approval_motion, approved_at
+         FROM minutes WHERE meeting_id = $1",
+    )
+    .bind(meeting)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    row.as_ref().map(minutes_from).transpose().map_err(db_err)
+}
+
+pub(crate) async fn put_minutes_for_approval(
+    s: &StoreImpl,
+    of_meeting: i64,
+    motion: &NewMotion,
+    event: &NewEvent,
+) -> StoreResult<i64> {
+    let mut tx = s.write_tx().await?;
+    let Some(draft) = minutes_in(&mut tx, of_meeting).await? else {
+        return Err(StoreError::NotFound("draft minutes"));
+    };
+    if draft.state == "approved" {
+        return Err(StoreError::Stale("these minutes are already approved".into()));
+    }
+    if let Some(pending) = draft.approval_motion {
+        let state: Option<String> = sqlx::query_scalar("SELECT state FROM motions WHERE id = $1")
+            .bind(pending)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        if state.as_deref() == Some("proposed") {
+            return Err(StoreError::Stale(
+                "a motion to approve these minutes is already before a meeting".into(),
+            ));
+        }
+    }
+    let id = insert_motion(&mut tx, motion, event).await?;
+    sqlx::query("UPDATE minutes SET approval_motion = $1 WHERE meeting_id = $2")
+        .bind(id)
+        .bind(of_meeting)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    commit(tx).await?;
+    Ok(id)
 }

@@ -3204,6 +3204,139 @@ pub async fn procedural_motions_take_effect_when_adopted(store: &dyn Store) {
     );
 }
 
+/// Minutes are a draft until a later meeting adopts the motion approving them; then they
+/// are final.
+pub async fn minutes_are_final_once_approved(store: &dyn Store) {
+    let o = org(store).await;
+    let ann = add(
+        store,
+        &new_member("Ann", "Okafor", "ann@example.org", "SE1 7PB", o.brixton),
+    )
+    .await;
+    let mut ids = Vec::new();
+    for (title, start) in [("March", 0), ("April", 86_400 * 30)] {
+        ids.push(
+            store
+                .call_meeting(
+                    &NewMeeting {
+                        body: "branch-meeting".into(),
+                        unit: Some(o.brixton),
+                        kind: "general-meeting".into(),
+                        title: title.into(),
+                        starts_at: t(start),
+                        ends_at: t(start + 7_200),
+                        mode: "physical".into(),
+                        place: Some("Library".into()),
+                        online_url: None,
+                        agenda: "1. Minutes".into(),
+                        notice_clause: None,
+                        notice_days: None,
+                        called_by: Some(ann),
+                    },
+                    &[],
+                    &NoticeText {
+                        subject: "Notice".into(),
+                        body: "Come".into(),
+                    },
+                    &event("meeting.called", "meeting"),
+                )
+                .await
+                .unwrap(),
+        );
+    }
+    let (march, april) = (ids[0], ids[1]);
+    assert!(store.minutes(march).await.unwrap().is_none());
+    let approve = NewMotion {
+        meeting: april,
+        kind: "ordinary-motion".into(),
+        title: "Minutes of March".into(),
+        text: "That the minutes of March be approved.".into(),
+        matter: None,
+        position: None,
+        proposed_by: Some(ann),
+        seconded_by: None,
+        parent: None,
+        target: None,
+        emergency: false,
+    };
+    assert!(matches!(
+        store
+            .put_minutes_for_approval(march, &approve, &event("minutes.put", "m"))
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    store
+        .save_minutes(
+            march,
+            "Draft one.",
+            Some(ann),
+            &event("minutes.drafted", "m"),
+        )
+        .await
+        .unwrap();
+    store
+        .save_minutes(
+            march,
+            "Draft two.",
+            Some(ann),
+            &event("minutes.drafted", "m"),
+        )
+        .await
+        .unwrap();
+    let draft = store.minutes(march).await.unwrap().unwrap();
+    assert_eq!(
+        (draft.text.as_str(), draft.state.as_str()),
+        ("Draft two.", "draft")
+    );
+    let motion = store
+        .put_minutes_for_approval(march, &approve, &event("minutes.put", "m"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.minutes(march).await.unwrap().unwrap().approval_motion,
+        Some(motion)
+    );
+    assert!(matches!(
+        store
+            .put_minutes_for_approval(march, &approve, &event("minutes.put", "m"))
+            .await,
+        Err(StoreError::Stale(_))
+    ));
+    store
+        .decide_motion(
+            motion,
+            &MotionOutcome {
+                state: "adopted".into(),
+                votes_for: 5,
+                votes_against: 0,
+                abstentions: 0,
+                present: 5,
+                failures_json: "[]".into(),
+            },
+            &event("motion.decided", "m"),
+        )
+        .await
+        .unwrap();
+    let approved = store.minutes(march).await.unwrap().unwrap();
+    assert_eq!(approved.state, "approved");
+    assert_eq!(approved.approved_at, Some(t(0)));
+    assert!(matches!(
+        store
+            .save_minutes(
+                march,
+                "Rewritten.",
+                Some(ann),
+                &event("minutes.drafted", "m")
+            )
+            .await,
+        Err(StoreError::Stale(_))
+    ));
+    assert_eq!(
+        store.minutes(march).await.unwrap().unwrap().text,
+        "Draft two."
+    );
+}
+
 /// Electronic votes: only members checked in with a vote cast one, once; the same submission
 /// again changes nothing; a secret vote keeps no choice with its voter; a closed poll
 /// takes no more.
@@ -3910,6 +4043,7 @@ macro_rules! conformance_tests {
             rolls_freeze_count_and_take_challenges,
             motions_are_seconded_amended_and_withdrawn,
             procedural_motions_take_effect_when_adopted,
+            minutes_are_final_once_approved,
             polls_count_each_present_voter_once,
             meetings_notices_attendance_and_motions,
             requisitions_collect_signatures_and_are_answered

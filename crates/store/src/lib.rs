@@ -395,6 +395,27 @@ pub trait Store: Send + Sync + 'static {
     /// Every wording the motion has had, oldest first.
     async fn motion_versions(&self, motion: i64) -> StoreResult<Vec<MotionVersion>>;
 
+    /// Saves a meeting's draft minutes (`Stale` once approved).
+    async fn save_minutes(
+        &self,
+        meeting: i64,
+        text: &str,
+        by: Option<MemberId>,
+        event: &NewEvent,
+    ) -> StoreResult<()>;
+
+    async fn minutes(&self, meeting: i64) -> StoreResult<Option<MinutesRecord>>;
+
+    /// Proposes `motion` (at a later meeting) to approve the draft minutes of `of_meeting`,
+    /// in one transaction; adopting it approves them. `NotFound` without a draft, `Stale`
+    /// once approved or while another approval motion is undecided.
+    async fn put_minutes_for_approval(
+        &self,
+        of_meeting: i64,
+        motion: &NewMotion,
+        event: &NewEvent,
+    ) -> StoreResult<i64>;
+
     /// Opens an electronic vote on a proposed motion (`Stale` unless proposed, `Conflict` if
     /// one was already opened).
     async fn open_poll(

@@ -696,6 +696,20 @@ pub struct NewMotion {
     pub emergency: bool,
 }
 
+/// A meeting's minutes: a draft the officers keep, final once a later meeting approves them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MinutesRecord {
+    pub meeting: i64,
+    pub text: String,
+    /// draft or approved.
+    pub state: String,
+    pub drafted_at: DateTime<Utc>,
+    pub drafted_by: Option<MemberId>,
+    /// The motion, at a later meeting, that would approve them.
+    pub approval_motion: Option<i64>,
+    pub approved_at: Option<DateTime<Utc>>,
+}
+
 /// One wording of a motion: as proposed (version 1), then after each amendment adopted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MotionVersion {
