@@ -919,4 +919,61 @@ async fn motions_come_in_time_are_amended_in_order_and_may_be_withdrawn() {
         w.store.motion(undo).await.unwrap().unwrap().target,
         Some(main)
     );
+
+    // August's minutes, drafted from the record and kept by the secretary, approved in
+    // September: final from then on.
+    let after = app_at(&w, at(2017, 8, 20, 21));
+    let secretary = after.actor(w.secretary).await.unwrap();
+    let draft = after.draft_minutes(&secretary, called.id).await.unwrap();
+    insta::assert_snapshot!("august_minutes", draft);
+    let member = after.actor(others[0]).await.unwrap();
+    assert!(matches!(
+        after.save_minutes(&member, called.id, &draft).await,
+        Err(AppError::Forbidden(_))
+    ));
+    assert!(matches!(
+        after.save_minutes(&secretary, called.id, "  ").await,
+        Err(AppError::Invalid(_))
+    ));
+    after
+        .save_minutes(&secretary, called.id, &draft)
+        .await
+        .unwrap();
+    let secretary = aug21.actor(w.secretary).await.unwrap();
+    assert!(matches!(
+        aug21
+            .put_minutes_for_approval(&secretary, called.id, next.id)
+            .await,
+        Err(AppError::Invalid(_))
+    ));
+    let approval = aug21
+        .put_minutes_for_approval(&secretary, next.id, called.id)
+        .await
+        .unwrap();
+    deliver_all(&w, at(2017, 8, 21, 12)).await;
+    let september = app_at(&w, at(2017, 9, 30, 18));
+    let secretary = september.actor(w.secretary).await.unwrap();
+    let voters = w.store.meeting_voters(next.id).await.unwrap();
+    for v in &voters {
+        september
+            .check_in(&secretary, next.id, Some(*v))
+            .await
+            .unwrap();
+    }
+    let c = september.actor(others[2]).await.unwrap();
+    september.second_motion(&c, approval).await.unwrap();
+    let n = u32::try_from(voters.len()).unwrap();
+    let r = september
+        .record_vote(&secretary, approval, n, 0, 0, None)
+        .await
+        .unwrap();
+    assert!(matches!(r, MotionResult::Adopted(_)), "{r:?}");
+    let minutes = september.minutes(called.id).await.unwrap().unwrap();
+    assert_eq!(minutes.state, "approved");
+    assert!(matches!(
+        september
+            .save_minutes(&secretary, called.id, "Rewritten.")
+            .await,
+        Err(AppError::Conflict { .. })
+    ));
 }

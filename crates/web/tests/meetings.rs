@@ -880,3 +880,96 @@ both_backends!(
         assert!(res.text().contains("admit"), "{}", res.text());
     }
 );
+
+both_backends!(
+    minutes_are_drafted_kept_and_put_for_approval,
+    |app| async move {
+        let (meeting, _, _) = meeting_under_way(&app).await;
+        let southwark = unit_id(&app, "southwark").await;
+        let minutes = format!("/api/v1/meetings/{meeting}/minutes");
+        let secretary = app.sign_in(BRANCH_SECRETARY).await;
+        let member = app.sign_in(MEMBER).await;
+        assert_eq!(member.get(&minutes).await.status, 404);
+        let draft = secretary.get(&format!("{minutes}/draft")).await;
+        assert_eq!(draft.status, 200, "{}", draft.text());
+        let text = draft.json()["text"].as_str().unwrap().to_string();
+        assert!(
+            text.starts_with("Minutes of Southwark members' meeting"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Send delegates to the special conference"),
+            "{text}"
+        );
+        let put = |who: &common::TestClient, body: serde_json::Value| {
+            let who = who.clone();
+            let path = minutes.clone();
+            async move { who.json(http::Method::PUT, &path, &body).await }
+        };
+        assert_eq!(put(&member, json!({"text": "Mine."})).await.status, 403);
+        assert_eq!(put(&secretary, json!({"text": " "})).await.status, 422);
+        assert_eq!(put(&secretary, json!({"words": "x"})).await.status, 400);
+        let res = put(&secretary, json!({"text": text})).await;
+        assert_eq!(res.status, 204, "{}", res.text());
+        let saved = member.get(&minutes).await.json();
+        assert_eq!(saved["state"], "draft");
+        assert!(saved["approval_motion_id"].is_null());
+
+        // The page shows them and lets the secretary edit them.
+        let page = secretary.get(&format!("/meetings/{meeting}")).await.text();
+        assert!(page.contains("Save the draft minutes"), "{page}");
+        let csrf = secretary.csrf_token().unwrap();
+        let res = secretary
+            .post_form(
+                &format!("/meetings/{meeting}/minutes"),
+                &[("csrf", csrf.as_str()), ("text", "Minutes, corrected.")],
+            )
+            .await;
+        assert_eq!(res.status, 303, "{}", res.text());
+        assert_eq!(
+            member.get(&minutes).await.json()["text"],
+            "Minutes, corrected."
+        );
+
+        // A later meeting of the branch puts them for approval, once.
+        let later = secretary
+            .post_json(
+                "/api/v1/meetings",
+                &json!({
+                    "body": "branch-meeting",
+                    "unit_id": southwark.0,
+                    "kind": "general-meeting",
+                    "title": "Next general meeting",
+                    "starts_at": in_days(20),
+                    "mode": "online",
+                    "online_url": "https://meet.example.org/next",
+                    "agenda": "1. Minutes",
+                }),
+            )
+            .await;
+        assert_eq!(later.status, 201, "{}", later.text());
+        let later = later.json()["id"].as_i64().unwrap();
+        let approvals = format!("/api/v1/meetings/{later}/minutes-approvals");
+        let res = secretary
+            .post_json(&approvals, &json!({"of_meeting_id": later}))
+            .await;
+        assert_eq!(res.status, 422, "{}", res.text());
+        let res = member
+            .post_json(&approvals, &json!({"of_meeting_id": meeting}))
+            .await;
+        assert_eq!(res.status, 403, "{}", res.text());
+        let res = secretary
+            .post_json(&approvals, &json!({"of_meeting_id": meeting}))
+            .await;
+        assert_eq!(res.status, 201, "{}", res.text());
+        let motion = res.json()["id"].as_i64().unwrap();
+        assert_eq!(
+            member.get(&minutes).await.json()["approval_motion_id"],
+            motion
+        );
+        let again = secretary
+            .post_json(&approvals, &json!({"of_meeting_id": meeting}))
+            .await;
+        assert_eq!(again.status, 409, "{}", again.text());
+    }
+);

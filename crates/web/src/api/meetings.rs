@@ -15,9 +15,10 @@ use super::ApiPath;
 use super::wire::{
     AnswerRequest, BallotReceipt, BallotRequest, CheckInRequest, ClauseReason, MatterTallyBody,
     Meeting, MeetingCalled, MeetingDetail, MeetingRequestBody, MeetingsQuery,
-    MotionAmendmentRequest, MotionProposed, MotionRequest, MotionVersionBody, MyVote, PollBody,
-    PollCount, PollRequest, ProceduralRequest, RegionTally, Requisition, RequisitionOpened,
-    RequisitionRequest, Statement, VoteOutcome, VoteRequest, Withdrawn,
+    MinutesApprovalRequest, MinutesBody, MinutesDraft, MinutesRequest, MotionAmendmentRequest,
+    MotionProposed, MotionRequest, MotionVersionBody, MyVote, PollBody, PollCount, PollRequest,
+    ProceduralRequest, RegionTally, Requisition, RequisitionOpened, RequisitionRequest, Statement,
+    VoteOutcome, VoteRequest, Withdrawn,
 };
 use crate::AppState;
 use crate::error::{ApiJson, ApiQuery, ApiResult, ErrorBody};
@@ -434,6 +435,129 @@ pub async fn procedural(
     let id = state
         .app
         .move_procedural(&user.actor, id, &req.kind, req.target_id)
+        .await?;
+    Ok((StatusCode::CREATED, Json(MotionProposed { id })))
+}
+
+/// A meeting's minutes: a draft kept by its officers, or approved by a later meeting.
+#[utoipa::path(
+    get,
+    path = "/api/v1/meetings/{id}/minutes",
+    operation_id = "get_minutes",
+    tag = "meetings",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "Meeting id")),
+    responses(
+        (status = 200, body = MinutesBody),
+        (status = 400, description = "The id is not a number", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "No such meeting, or no minutes yet", body = ErrorBody),
+    )
+)]
+pub async fn get_minutes(
+    State(state): State<AppState>,
+    _user: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<MinutesBody>> {
+    let m = state
+        .app
+        .minutes(id)
+        .await?
+        .ok_or(charter_app::AppError::NotFound("minutes"))?;
+    Ok(Json(MinutesBody {
+        meeting_id: m.meeting,
+        state: m.state,
+        text: m.text,
+        drafted_at: m.drafted_at,
+        approval_motion_id: m.approval_motion,
+        approved_at: m.approved_at,
+    }))
+}
+
+/// Save the meeting's draft minutes (the officers running it, once it has begun). Approved
+/// minutes cannot change.
+#[utoipa::path(
+    put,
+    path = "/api/v1/meetings/{id}/minutes",
+    operation_id = "save_minutes",
+    tag = "meetings",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "Meeting id")),
+    request_body = MinutesRequest,
+    responses(
+        (status = 204, description = "Saved"),
+        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an officer running the meeting", body = ErrorBody),
+        (status = 404, description = "No such meeting", body = ErrorBody),
+        (status = 409, description = "The meeting has not begun, or the minutes are approved", body = ErrorBody),
+        (status = 422, description = "Empty or too long", body = ErrorBody),
+    )
+)]
+pub async fn save_minutes(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<MinutesRequest>,
+) -> ApiResult<StatusCode> {
+    state.app.save_minutes(&user.actor, id, &req.text).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The minutes as written from the record: convening, attendance, quorum and each motion
+/// with its outcome. A starting point for the officers' draft.
+#[utoipa::path(
+    get,
+    path = "/api/v1/meetings/{id}/minutes/draft",
+    operation_id = "draft_minutes",
+    tag = "meetings",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "Meeting id")),
+    responses(
+        (status = 200, body = MinutesDraft),
+        (status = 400, description = "The id is not a number", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "No such meeting", body = ErrorBody),
+    )
+)]
+pub async fn draft_minutes(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<MinutesDraft>> {
+    let text = state.app.draft_minutes(&user.actor, id).await?;
+    Ok(Json(MinutesDraft { text }))
+}
+
+/// Put an earlier meeting's draft minutes before this one as a motion to approve them;
+/// adopted, they are final.
+#[utoipa::path(
+    post,
+    path = "/api/v1/meetings/{id}/minutes-approvals",
+    operation_id = "put_minutes_for_approval",
+    tag = "meetings",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "The meeting to approve them")),
+    request_body = MinutesApprovalRequest,
+    responses(
+        (status = 201, body = MotionProposed),
+        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an officer running the meeting", body = ErrorBody),
+        (status = 404, description = "No such meeting", body = ErrorBody),
+        (status = 409, description = "No draft, already approved or before a meeting, or this meeting has ended", body = ErrorBody),
+        (status = 422, description = "Not an earlier meeting of the same body", body = ErrorBody),
+    )
+)]
+pub async fn minutes_approval(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<MinutesApprovalRequest>,
+) -> ApiResult<(StatusCode, Json<MotionProposed>)> {
+    let id = state
+        .app
+        .put_minutes_for_approval(&user.actor, id, req.of_meeting_id)
         .await?;
     Ok((StatusCode::CREATED, Json(MotionProposed { id })))
 }

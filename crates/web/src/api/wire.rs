@@ -1497,6 +1497,38 @@ pub struct MotionVersionBody {
     pub diff: Option<String>,
 }
 
+/// A meeting's minutes.
+#[derive(Serialize, ToSchema)]
+pub struct MinutesBody {
+    pub meeting_id: i64,
+    /// draft, or approved by a later meeting.
+    pub state: String,
+    pub text: String,
+    pub drafted_at: DateTime<Utc>,
+    /// The motion, at a later meeting, that would approve them.
+    pub approval_motion_id: Option<i64>,
+    pub approved_at: Option<DateTime<Utc>>,
+}
+
+/// The minutes as written from the record, for an officer to start from.
+#[derive(Serialize, ToSchema)]
+pub struct MinutesDraft {
+    pub text: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MinutesRequest {
+    pub text: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MinutesApprovalRequest {
+    /// The earlier meeting of the same body whose draft minutes this meeting is to approve.
+    pub of_meeting_id: i64,
+}
+
 /// How an electronic vote is taken.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -503,6 +503,13 @@ struct MeetingPage {
     open_business: Vec<(i64, i64, String)>,
     /// Standing decisions of earlier meetings a rescission may name: (id, label).
     rescindable: Vec<(i64, String)>,
+    minutes: Option<charter_store::MinutesRecord>,
+    /// Approved: no more editing.
+    minutes_final: bool,
+    /// What the officers' minutes form starts from: the saved draft, or one from the record.
+    minutes_text: String,
+    /// Earlier meetings of the body whose draft minutes this one could approve.
+    drafts_to_approve: Vec<(i64, String)>,
     adjourned_by: Option<i64>,
     /// Why the last action was refused, shown at the top.
     alert: Option<String>,
@@ -560,6 +567,18 @@ async fn meeting_page(
             Err(e) => return app_error(session, e),
         }
     }
+    let minutes = match state.app.minutes(id).await {
+        Ok(m) => m,
+        Err(e) => return app_error(session, e),
+    };
+    let drafts_to_approve = if v.may_run {
+        match state.app.drafts_to_approve(id).await {
+            Ok(list) => list,
+            Err(e) => return app_error(session, e),
+        }
+    } else {
+        Vec::new()
+    };
     let rescindable = match state.app.rescindable(id).await {
         Ok(list) => list
             .into_iter()
@@ -605,6 +624,18 @@ async fn meeting_page(
             .map(|mo| (mo.id, mo.number, mo.title.clone()))
             .collect(),
         rescindable,
+        minutes_text: match (&minutes, v.may_run && now >= m.starts_at) {
+            (Some(saved), _) => saved.text.clone(),
+            (None, true) => state
+                .app
+                .draft_minutes(&session.actor, id)
+                .await
+                .unwrap_or_default(),
+            (None, false) => String::new(),
+        },
+        minutes_final: minutes.as_ref().is_some_and(|mn| mn.state == "approved"),
+        minutes,
+        drafts_to_approve,
         adjourned_by: m
             .adjourned_by
             .and_then(|by| v.motions.iter().find(|x| x.id == by))
@@ -653,6 +684,10 @@ pub async fn meeting(
         "withdrawn" => Some("The motion is withdrawn, with any amendments to it.".to_string()),
         "amended" => Some("Your amendment is on the agenda.".to_string()),
         "procedural" => Some("Your procedural motion is before the meeting.".to_string()),
+        "minutes" => Some("The draft minutes are saved.".to_string()),
+        "minutes-put" => Some(
+            "The motion to approve those minutes is before this meeting.".to_string(),
+        ),
         "published" => Some("The decision is published on the unit's public page.".to_string()),
         _ => None,
     };
@@ -982,6 +1017,91 @@ pub async fn procedural(
         }
         Err(e) => app_error(&session, e),
     }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MinutesForm {
+    pub csrf: String,
+    pub text: String,
+    pub of_meeting: String,
+}
+
+/// Saving the draft minutes, or putting an earlier meeting's for approval; a refusal is
+/// shown on the meeting page.
+async fn minutes_form(
+    state: &AppState,
+    session: &CurrentSession,
+    headers: &HeaderMap,
+    raw: &str,
+    form: &MinutesForm,
+    approve: bool,
+) -> Response {
+    let Some(id) = parse_id(raw) else {
+        return not_found(Some(session), "meeting");
+    };
+    if let Err(e) = check_csrf(session, &form.csrf, headers) {
+        return error_page(Some(session), e);
+    }
+    let result = if approve {
+        match parse_id(&form.of_meeting) {
+            Some(of) => state
+                .app
+                .put_minutes_for_approval(&session.actor, id, of)
+                .await
+                .map(|_| "minutes-put"),
+            None => Err(AppError::invalid(
+                "of_meeting",
+                "choose the meeting whose minutes are to be approved",
+            )),
+        }
+    } else {
+        state
+            .app
+            .save_minutes(&session.actor, id, &form.text)
+            .await
+            .map(|()| "minutes")
+    };
+    let refused = |why: String| Input {
+        alert: Some(why),
+        ..Input::plain(None)
+    };
+    match result {
+        Ok(saved) => Redirect::to(&format!("/meetings/{id}?saved={saved}#minutes")).into_response(),
+        Err(AppError::NotFound(w)) => not_found(Some(session), w),
+        Err(AppError::Conflict { message, .. }) => with_status(
+            StatusCode::CONFLICT,
+            meeting_page(state, session, id, refused(message)).await,
+        ),
+        Err(AppError::Invalid(errs)) => {
+            let why = errs.0.into_values().collect::<Vec<_>>().join("; ");
+            with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                meeting_page(state, session, id, refused(why)).await,
+            )
+        }
+        Err(e) => app_error(session, e),
+    }
+}
+
+pub async fn save_minutes(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    headers: HeaderMap,
+    PagePath(raw): PagePath<String>,
+    PageForm(form): PageForm<MinutesForm>,
+) -> Response {
+    minutes_form(&state, &session, &headers, &raw, &form, false).await
+}
+
+pub async fn approve_minutes(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    headers: HeaderMap,
+    PagePath(raw): PagePath<String>,
+    PageForm(form): PageForm<MinutesForm>,
+) -> Response {
+    minutes_form(&state, &session, &headers, &raw, &form, true).await
 }
 
 pub async fn second(

@@ -74,6 +74,11 @@ pub fn router() -> Router<AppState> {
         .route("/meetings/{id}", get(meetings::meeting))
         .route("/meetings/{id}/attendance", post(meetings::check_in))
         .route("/meetings/{id}/motions", post(meetings::propose))
+        .route("/meetings/{id}/minutes", post(meetings::save_minutes))
+        .route(
+            "/meetings/{id}/minutes-approvals",
+            post(meetings::approve_minutes),
+        )
         .route(
             "/meetings/{id}/procedural-motions",
             post(meetings::procedural),
