@@ -68,6 +68,40 @@ impl App {
         Ok(charter_mail::feed("My meetings", &invites))
     }
 
+    /// A new link for subscribing to the member's calendar from a calendar app, which cannot
+    /// sign in: the token is random and shown once; only its hash is kept, and a new link
+    /// stops the old one working.
+    pub async fn new_calendar_link(&self, actor: &crate::Actor) -> Result<String, AppError> {
+        let token = crate::auth::random_token();
+        self.store
+            .set_calendar_feed(
+                actor.member,
+                &crate::auth::token_hash(&token),
+                self.clock.now(),
+            )
+            .await?;
+        Ok(token)
+    }
+
+    /// The calendar a subscription token opens, while its member may still sign in.
+    pub async fn calendar_for_link(&self, token: &str) -> Result<Option<String>, AppError> {
+        if token.is_empty() || token.len() > 128 {
+            return Ok(None);
+        }
+        let Some(member) = self
+            .store
+            .calendar_feed_member(&crate::auth::token_hash(token))
+            .await?
+        else {
+            return Ok(None);
+        };
+        match self.actor(member).await {
+            Ok(actor) => self.my_calendar(&actor).await.map(Some),
+            Err(AppError::Unauthenticated) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// The calendar of one body's meetings (of `unit` for branch and regional bodies).
     pub async fn body_calendar(
         &self,

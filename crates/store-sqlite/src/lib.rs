@@ -1370,6 +1370,19 @@ impl Store for SqliteStore {
         meetings::put_minutes_for_approval(self, of_meeting, motion, event).await
     }
 
+    async fn set_calendar_feed(
+        &self,
+        member: MemberId,
+        token_hash: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        meetings::set_calendar_feed(self, member, token_hash, at).await
+    }
+
+    async fn calendar_feed_member(&self, token_hash: &str) -> StoreResult<Option<MemberId>> {
+        meetings::calendar_feed_member(self, token_hash).await
+    }
+
     async fn open_poll(
         &self,
         motion: i64,

@@ -1453,3 +1453,35 @@ pub(crate) async fn put_minutes_for_approval(
     commit(tx).await?;
     Ok(id)
 }
+
+pub(crate) async fn set_calendar_feed(
+    s: &StoreImpl,
+    member: MemberId,
+    token_hash: &str,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO calendar_feeds (member_id, token_hash, created_at) VALUES ($1, $2, $3)
+         ON CONFLICT (member_id) DO UPDATE SET token_hash = $2, created_at = $3",
+    )
+    .bind(member.0)
+    .bind(token_hash)
+    .bind(at)
+    .execute(&s.pool)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+pub(crate) async fn calendar_feed_member(
+    s: &StoreImpl,
+    token_hash: &str,
+) -> StoreResult<Option<MemberId>> {
+    let id: Option<i64> =
+        sqlx::query_scalar("SELECT member_id FROM calendar_feeds WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(&s.pool)
+            .await
+            .map_err(db_err)?;
+    Ok(id.map(MemberId))
+}

@@ -416,6 +416,17 @@ pub trait Store: Send + Sync + 'static {
         event: &NewEvent,
     ) -> StoreResult<i64>;
 
+    /// Sets the member's calendar subscription token (by its hash), replacing any other.
+    async fn set_calendar_feed(
+        &self,
+        member: MemberId,
+        token_hash: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+
+    /// Whose calendar subscription the token (by its hash) opens.
+    async fn calendar_feed_member(&self, token_hash: &str) -> StoreResult<Option<MemberId>>;
+
     /// Opens an electronic vote on a proposed motion (`Stale` unless proposed, `Conflict` if
     /// one was already opened).
     async fn open_poll(

@@ -973,3 +973,49 @@ both_backends!(
         assert_eq!(again.status, 409, "{}", again.text());
     }
 );
+
+both_backends!(
+    calendar_subscription_links_work_without_a_session,
+    |app| async move {
+        let member = app.sign_in(MEMBER).await;
+        let csrf = member.csrf_token().unwrap();
+        assert_eq!(
+            member
+                .post_form("/me/calendar-link", &[("csrf", "wrong")])
+                .await
+                .status,
+            403
+        );
+        let link = |page: &str| -> String {
+            let start = page.find("/calendar/").expect("the link is shown");
+            let rest = &page[start..];
+            rest[..rest.find('"').unwrap()].to_string()
+        };
+        let res = member
+            .post_form("/me/calendar-link", &[("csrf", csrf.as_str())])
+            .await;
+        assert_eq!(res.status, 200, "{}", res.text());
+        let first = link(&res.text());
+        assert!(first.ends_with(".ics"), "{first}");
+        let anonymous = app.client();
+        let feed = anonymous.get(&first).await;
+        assert_eq!(feed.status, 200, "{}", feed.text());
+        assert!(
+            feed.header("content-type")
+                .unwrap()
+                .starts_with("text/calendar")
+        );
+        let text = feed.text();
+        assert!(text.contains("BEGIN:VCALENDAR"), "{text}");
+        assert!(text.contains("Southwark members' meeting"), "{text}");
+        // A new link replaces the old; made-up links open nothing.
+        let res = member
+            .post_form("/me/calendar-link", &[("csrf", csrf.as_str())])
+            .await;
+        let second = link(&res.text());
+        assert_ne!(first, second);
+        assert_eq!(anonymous.get(&first).await.status, 404);
+        assert_eq!(anonymous.get(&second).await.status, 200);
+        assert_eq!(anonymous.get("/calendar/made-up.ics").await.status, 404);
+    }
+);

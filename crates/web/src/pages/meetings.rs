@@ -22,6 +22,7 @@ use super::{
     Layout, PageForm, PagePath, PageQuery, app_error, error_page, not_found, parse_id, render,
 };
 use crate::AppState;
+use crate::error::WebError;
 use crate::session::{CurrentSession, OptionalUser, PageUser, check_csrf};
 
 const CALL_FIELDS: &[&str] = &[
@@ -111,6 +112,8 @@ struct MeetingsPage {
     units: Vec<Choice>,
     form: CallForm,
     errors: Errors,
+    /// A calendar subscription link just made: shown this once.
+    feed_url: Option<String>,
 }
 
 async fn meetings_page(
@@ -118,6 +121,16 @@ async fn meetings_page(
     session: &CurrentSession,
     form: CallForm,
     errors: Errors,
+) -> Response {
+    meetings_page_with(state, session, form, errors, None).await
+}
+
+async fn meetings_page_with(
+    state: &AppState,
+    session: &CurrentSession,
+    form: CallForm,
+    errors: Errors,
+    feed_url: Option<String>,
 ) -> Response {
     let app = &state.app;
     let now = app.clock.now();
@@ -203,6 +216,7 @@ async fn meetings_page(
             units,
             form,
             errors,
+            feed_url,
         },
     )
 }
@@ -1497,6 +1511,59 @@ pub async fn my_calendar(State(state): State<AppState>, PageUser(session): PageU
 pub struct CalendarQuery {
     pub body: String,
     pub unit: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CalendarLinkForm {
+    pub csrf: String,
+}
+
+/// Makes the member a new calendar subscription link and shows it once.
+pub async fn new_calendar_link(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    headers: HeaderMap,
+    PageForm(form): PageForm<CalendarLinkForm>,
+) -> Response {
+    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
+        return error_page(Some(&session), e);
+    }
+    let token = match state.app.new_calendar_link(&session.actor).await {
+        Ok(t) => t,
+        Err(e) => return app_error(&session, e),
+    };
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = if state.config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    let url = format!("{scheme}://{host}/calendar/{token}.ics");
+    meetings_page_with(
+        &state,
+        &session,
+        CallForm::default(),
+        Errors::none("cm-", CALL_FIELDS),
+        Some(url),
+    )
+    .await
+}
+
+/// `/calendar/{token}.ics`: the subscription a calendar app fetches, without a session.
+pub async fn calendar_by_link(
+    State(state): State<AppState>,
+    PagePath(raw): PagePath<String>,
+) -> Response {
+    let token = raw.strip_suffix(".ics").unwrap_or(&raw);
+    match state.app.calendar_for_link(token).await {
+        Ok(Some(text)) => calendar_response(text, "my-meetings.ics"),
+        Ok(None) => error_page(None, WebError::App(AppError::NotFound("calendar"))),
+        Err(e) => error_page(None, WebError::App(e)),
+    }
 }
 
 /// `/meetings/calendar.ics?body=…&unit=…`: one body's meetings.

@@ -71,6 +71,8 @@ pub fn router() -> Router<AppState> {
         .route("/meetings", get(meetings::meetings).post(meetings::call))
         .route("/meetings/calendar.ics", get(meetings::body_calendar))
         .route("/me/calendar.ics", get(meetings::my_calendar))
+        .route("/me/calendar-link", post(meetings::new_calendar_link))
+        .route("/calendar/{token}", get(meetings::calendar_by_link))
         .route("/meetings/{id}", get(meetings::meeting))
         .route("/meetings/{id}/attendance", post(meetings::check_in))
         .route("/meetings/{id}/motions", post(meetings::propose))
