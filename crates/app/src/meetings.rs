@@ -1475,13 +1475,9 @@ impl App {
                 ),
             });
         }
-        if let Some(a) = self
-            .store
-            .motions(m.id)
-            .await?
-            .into_iter()
-            .find(|a| a.parent == Some(motion.id) && a.state == "proposed")
-        {
+        if let Some(a) = self.store.motions(m.id).await?.into_iter().find(|a| {
+            a.parent == Some(motion.id) && a.state == "proposed" && a.set_aside_by.is_none()
+        }) {
             return Err(AppError::Conflict {
                 field: "motion".into(),
                 message: format!(

@@ -250,7 +250,11 @@ fn run(backend: &str, store: Arc<dyn Store>, members: usize) {
     ))
     .unwrap();
     let concurrency = config.pool_size() as usize;
-    let mailer = Mailer::new(&config).unwrap();
+    // The mailer's connection pool spawns its tasks on the runtime it is made in.
+    let mailer = {
+        let _inside = server.enter();
+        Mailer::new(&config).unwrap()
+    };
     let state = AppState::new(app.clone(), WebConfig::default());
     let listener = server
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
