@@ -266,6 +266,18 @@ impl App {
         })
     }
 
+    /// The office by which `actor` runs meetings of `unit`, or a refusal saying `why` not.
+    async fn officer_running(
+        &self,
+        actor: &Actor,
+        unit: Option<UnitId>,
+        why: &str,
+    ) -> Result<HeldOffice, AppError> {
+        self.meeting_authority(actor, unit)
+            .await?
+            .ok_or_else(|| AppError::Forbidden(why.into()))
+    }
+
     /// Calls a meeting and queues its notices. Calling on short notice is allowed — the
     /// meeting is then shown as not properly convened and its votes do not bind — and the
     /// caller is warned.
@@ -613,14 +625,12 @@ impl App {
             None
         } else {
             Some(
-                self.meeting_authority(actor, m.unit)
-                    .await?
-                    .ok_or_else(|| {
-                        AppError::Forbidden(
-                            "only the officers running this meeting may check in someone else"
-                                .into(),
-                        )
-                    })?,
+                self.officer_running(
+                    actor,
+                    m.unit,
+                    "only the officers running this meeting may check in someone else",
+                )
+                .await?,
             )
         };
         let event = self.event(
@@ -957,13 +967,12 @@ impl App {
     pub async fn save_minutes(&self, actor: &Actor, id: i64, text: &str) -> Result<(), AppError> {
         let m = self.meeting_record(id).await?;
         let office = self
-            .meeting_authority(actor, m.unit)
-            .await?
-            .ok_or_else(|| {
-                AppError::Forbidden(
-                    "only the officers running this meeting keep its minutes".into(),
-                )
-            })?;
+            .officer_running(
+                actor,
+                m.unit,
+                "only the officers running this meeting keep its minutes",
+            )
+            .await?;
         if self.clock.now() < m.starts_at {
             return Err(AppError::Conflict {
                 field: "meeting".into(),
@@ -1026,13 +1035,12 @@ impl App {
         let m = self.meeting_record(id).await?;
         let earlier = self.meeting_record(of_meeting).await?;
         let office = self
-            .meeting_authority(actor, m.unit)
-            .await?
-            .ok_or_else(|| {
-                AppError::Forbidden(
-                    "only the officers running this meeting put business before it".into(),
-                )
-            })?;
+            .officer_running(
+                actor,
+                m.unit,
+                "only the officers running this meeting put business before it",
+            )
+            .await?;
         if earlier.body != m.body || earlier.unit != m.unit || earlier.starts_at >= m.starts_at {
             return Err(AppError::invalid(
                 "of_meeting",
@@ -1532,13 +1540,12 @@ impl App {
             .ok_or(AppError::NotFound("motion"))?;
         let m = self.meeting_record(motion.meeting).await?;
         let office = self
-            .meeting_authority(actor, m.unit)
-            .await?
-            .ok_or_else(|| {
-                AppError::Forbidden(
-                    "only the officers running this meeting record its votes".into(),
-                )
-            })?;
+            .officer_running(
+                actor,
+                m.unit,
+                "only the officers running this meeting record its votes",
+            )
+            .await?;
         if self.clock.now() < m.starts_at {
             return Err(AppError::Conflict {
                 field: "meeting".into(),
@@ -1810,13 +1817,12 @@ impl App {
             .ok_or(AppError::NotFound("motion"))?;
         let m = self.meeting_record(motion.meeting).await?;
         let office = self
-            .meeting_authority(actor, m.unit)
-            .await?
-            .ok_or_else(|| {
-                AppError::Forbidden(
-                    "only the officers of the meeting's unit publish its decisions".into(),
-                )
-            })?;
+            .officer_running(
+                actor,
+                m.unit,
+                "only the officers of the meeting's unit publish its decisions",
+            )
+            .await?;
         let event = self.event(
             event_actor(actor, Some(&office)),
             "motion.published",
@@ -2219,11 +2225,12 @@ impl App {
             ));
         }
         let office = self
-            .meeting_authority(actor, m.unit)
-            .await?
-            .ok_or_else(|| {
-                AppError::Forbidden("only the officers who call this meeting may answer it".into())
-            })?;
+            .officer_running(
+                actor,
+                m.unit,
+                "only the officers who call this meeting may answer it",
+            )
+            .await?;
         let event = self.event(
             event_actor(actor, Some(&office)),
             "requisition.answered",

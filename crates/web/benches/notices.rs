@@ -11,142 +11,28 @@
 //! scratch database may be created.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use charter_app::auth::token_hash;
 use charter_app::meetings::MeetingRequest;
 use charter_app::{App, Settings, SystemClock};
-use charter_domain::{
-    Actor, DuesPlan, Email, HeldOffice, MemberId, MemberStatus, Money, NewMember, OfficeKind,
-    Payment, PersonName, Postcode, UnitKind,
-};
+use charter_domain::{Actor, HeldOffice, MemberId, OfficeKind};
 use charter_mail::{Mailer, SmtpConfig};
 use charter_store::*;
 use charter_store_postgres::PgStore;
 use charter_store_sqlite::SqliteStore;
 use charter_test_support::SmtpSink;
 use charter_web::{AppState, WebConfig};
-use chrono::{Days, Utc};
+use chrono::Utc;
+use common::{branch_of, ms, pct, session_for};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
-
-fn ev(kind: &str) -> NewEvent {
-    NewEvent {
-        at: Utc::now(),
-        actor: EventActor {
-            member: None,
-            office: Some("bench".into()),
-        },
-        kind: kind.into(),
-        subject: "bench".into(),
-        payload: "{}".into(),
-        reason: "bench".into(),
-    }
-}
-
-/// Seeds the register and returns the national unit, with one member's session token.
-async fn seed(store: &Arc<dyn Store>, members: usize) -> (charter_domain::UnitId, String) {
-    store.migrate().await.unwrap();
-    let national = store
-        .create_unit(
-            None,
-            UnitKind::National,
-            "National",
-            "national",
-            &ev("unit"),
-        )
-        .await
-        .unwrap();
-    let region = store
-        .create_unit(
-            Some(national),
-            UnitKind::Region,
-            "London",
-            "london",
-            &ev("unit"),
-        )
-        .await
-        .unwrap();
-    let branch = store
-        .create_unit(
-            Some(region),
-            UnitKind::Branch,
-            "Southwark",
-            "southwark",
-            &ev("unit"),
-        )
-        .await
-        .unwrap();
-    let joined = Utc::now().date_naive() - Days::new(400);
-    let mut first = None;
-    for start in (0..members).step_by(5_000) {
-        let seeds: Vec<SeedMember> = (start..members.min(start + 5_000))
-            .map(|i| SeedMember {
-                member: NewMember {
-                    first_name: PersonName::parse("first name", "Member").unwrap(),
-                    last_name: PersonName::parse("last name", &format!("Number{i}")).unwrap(),
-                    email: Email::parse(&format!("member{i}@example.org")).unwrap(),
-                    phone: None,
-                    postcode: Postcode::parse("SE1 7PB").unwrap(),
-                    branch,
-                    joined_on: joined,
-                    status: MemberStatus::Active,
-                    dues_plan: DuesPlan::Monthly,
-                },
-                password_hash: None,
-                history: vec![StatusChangeInput {
-                    from: None,
-                    to: MemberStatus::Active,
-                    effective_on: joined,
-                    reason: "joined".into(),
-                    changed_by: None,
-                }],
-                payments: vec![Payment {
-                    paid_on: Utc::now().date_naive() - Days::new(10),
-                    amount: Money(6_000),
-                    months: 12,
-                }],
-                affiliations: vec![],
-                moves: vec![],
-            })
-            .collect();
-        let ids = store
-            .seed_members(&seeds, &ev("register.seeded"))
-            .await
-            .unwrap();
-        first = first.or(ids.first().copied());
-    }
-    let member: MemberId = first.unwrap();
-    let token = format!(
-        "bench-session-{}",
-        Utc::now().timestamp_nanos_opt().unwrap_or(0)
-    );
-    store
-        .create_session(&SessionRecord {
-            token_hash: token_hash(&token),
-            member,
-            csrf_token: "csrf".into(),
-            created_at: Utc::now(),
-            expires_at: Utc::now() + chrono::Duration::hours(2),
-        })
-        .await
-        .unwrap();
-    (national, token)
-}
-
-fn pct(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1e3)
-}
 
 /// Loads `path` with the session, `clients` at a time, until `stop`; returns the latencies.
 fn load_pages(
@@ -203,7 +89,8 @@ fn run(backend: &str, store: Arc<dyn Store>, members: usize) {
         .enable_all()
         .build()
         .unwrap();
-    let (national, token) = server.block_on(seed(&store, members));
+    let (national, _, ids) = server.block_on(branch_of(&store, members));
+    let token = server.block_on(session_for(&store, ids[0]));
     let app = App::new(store.clone(), Arc::new(SystemClock), Settings::default());
     server
         .block_on(app.found_constitution(

@@ -13,39 +13,24 @@
 //! under concurrency rather than the mean of one repeated call.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use charter_app::auth::token_hash;
 use charter_app::{App, Settings, SystemClock};
-use charter_domain::{
-    DuesPlan, Email, MemberId, MemberStatus, NewMember, PersonName, Postcode, UnitKind,
-};
 use charter_store::*;
 use charter_store_postgres::PgStore;
 use charter_store_sqlite::SqliteStore;
 use charter_web::{AppState, WebConfig};
-use chrono::{Days, Utc};
+use chrono::Utc;
+use common::{branch_of, ev, ms, pct, session_for};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
-
-fn ev(kind: &str) -> NewEvent {
-    NewEvent {
-        at: Utc::now(),
-        actor: EventActor {
-            member: None,
-            office: Some("bench".into()),
-        },
-        kind: kind.into(),
-        subject: "bench".into(),
-        payload: "{}".into(),
-        reason: "bench".into(),
-    }
-}
 
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -56,68 +41,7 @@ fn env_usize(name: &str, default: usize) -> usize {
 
 /// The meeting, its attendees' session tokens and the motion with a secret vote open.
 async fn setup(store: &Arc<dyn Store>, attendees: usize) -> (i64, Vec<String>) {
-    store.migrate().await.unwrap();
-    let national = store
-        .create_unit(
-            None,
-            UnitKind::National,
-            "National",
-            "national",
-            &ev("unit"),
-        )
-        .await
-        .unwrap();
-    let region = store
-        .create_unit(
-            Some(national),
-            UnitKind::Region,
-            "London",
-            "london",
-            &ev("unit"),
-        )
-        .await
-        .unwrap();
-    let branch = store
-        .create_unit(
-            Some(region),
-            UnitKind::Branch,
-            "Southwark",
-            "southwark",
-            &ev("unit"),
-        )
-        .await
-        .unwrap();
-    let joined = Utc::now().date_naive() - Days::new(400);
-    let seeds: Vec<SeedMember> = (0..attendees)
-        .map(|i| SeedMember {
-            member: NewMember {
-                first_name: PersonName::parse("first name", "Voter").unwrap(),
-                last_name: PersonName::parse("last name", &format!("Number{i}")).unwrap(),
-                email: Email::parse(&format!("voter{i}@example.org")).unwrap(),
-                phone: None,
-                postcode: Postcode::parse("SE1 7PB").unwrap(),
-                branch,
-                joined_on: joined,
-                status: MemberStatus::Active,
-                dues_plan: DuesPlan::Monthly,
-            },
-            password_hash: None,
-            history: vec![StatusChangeInput {
-                from: None,
-                to: MemberStatus::Active,
-                effective_on: joined,
-                reason: "joined".into(),
-                changed_by: None,
-            }],
-            payments: vec![],
-            affiliations: vec![],
-            moves: vec![],
-        })
-        .collect();
-    let members: Vec<MemberId> = store
-        .seed_members(&seeds, &ev("register.seeded"))
-        .await
-        .unwrap();
+    let (_, branch, members) = branch_of(store, attendees).await;
     let now = Utc::now();
     let meeting = store
         .call_meeting(
@@ -153,26 +77,12 @@ async fn setup(store: &Arc<dyn Store>, attendees: usize) -> (i64, Vec<String>) {
         .await
         .unwrap();
     let mut tokens = Vec::with_capacity(attendees);
-    for (i, m) in members.iter().enumerate() {
+    for m in &members {
         store
             .check_in(meeting, *m, None, &ev("meeting.checked_in"))
             .await
             .unwrap();
-        let token = format!(
-            "bench-session-{i:06}-{}",
-            now.timestamp_nanos_opt().unwrap_or(0)
-        );
-        store
-            .create_session(&SessionRecord {
-                token_hash: token_hash(&token),
-                member: *m,
-                csrf_token: format!("csrf-{i}"),
-                created_at: now,
-                expires_at: now + chrono::Duration::hours(3),
-            })
-            .await
-            .unwrap();
-        tokens.push(token);
+        tokens.push(session_for(store, *m).await);
     }
     let motion = store
         .propose_motion(
@@ -264,14 +174,6 @@ fn load(addr: SocketAddr, motion: i64, votes: Vec<(String, String)>, connections
     })
 }
 
-fn pct(sorted: &[Duration], p: f64) -> String {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    format!(
-        "{:.1} ms",
-        sorted[i.min(sorted.len() - 1)].as_secs_f64() * 1e3
-    )
-}
-
 fn run(backend: &str, store: Arc<dyn Store>, attendees: usize, connections: usize) {
     let server = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -315,10 +217,10 @@ fn run(backend: &str, store: Arc<dyn Store>, attendees: usize, connections: usiz
         "  {backend}: {attendees} attendees voted over {connections} connections in {:.2} s ({:.0} votes/s; latency p50 {} p95 {} p99 {} max {}) — {}",
         first.took.as_secs_f64(),
         attendees as f64 / first.took.as_secs_f64(),
-        pct(&first.latencies, 0.5),
-        pct(&first.latencies, 0.95),
-        pct(&first.latencies, 0.99),
-        pct(&first.latencies, 1.0),
+        ms(pct(&first.latencies, 0.5)),
+        ms(pct(&first.latencies, 0.95)),
+        ms(pct(&first.latencies, 0.99)),
+        ms(pct(&first.latencies, 1.0)),
         if first.took < Duration::from_secs(60) {
             "within 60 s"
         } else {

@@ -906,15 +906,26 @@ async fn motion_form(
             .await
             .map(|_| "amended"),
     };
+    let anchored = result.map(|saved| (saved, format!("motion-{motion}")));
+    after_meeting_form(state, session, meeting, anchored).await
+}
+
+/// The answer to a form on a meeting: on success, back to the meeting page at `anchor`; a
+/// refusal (conflict or invalid input) shown at the top of the page as it stands now.
+async fn after_meeting_form(
+    state: &AppState,
+    session: &CurrentSession,
+    meeting: i64,
+    result: Result<(&str, String), AppError>,
+) -> Response {
     let refused = |why: String| Input {
         alert: Some(why),
         ..Input::plain(None)
     };
     match result {
-        Ok(saved) => Redirect::to(&format!(
-            "/meetings/{meeting}?saved={saved}#motion-{motion}"
-        ))
-        .into_response(),
+        Ok((saved, anchor)) => {
+            Redirect::to(&format!("/meetings/{meeting}?saved={saved}#{anchor}")).into_response()
+        }
         Err(AppError::NotFound(w)) => not_found(Some(session), w),
         Err(AppError::Conflict { message, .. }) => with_status(
             StatusCode::CONFLICT,
@@ -1006,31 +1017,12 @@ pub async fn procedural(
     if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
         return error_page(Some(&session), e);
     }
-    let refused = |why: String| Input {
-        alert: Some(why),
-        ..Input::plain(None)
-    };
-    match state
+    let result = state
         .app
         .move_procedural(&session.actor, id, &form.kind, parse_id(&form.target))
         .await
-    {
-        Ok(motion) => Redirect::to(&format!("/meetings/{id}?saved=procedural#motion-{motion}"))
-            .into_response(),
-        Err(AppError::NotFound(w)) => not_found(Some(&session), w),
-        Err(AppError::Conflict { message, .. }) => with_status(
-            StatusCode::CONFLICT,
-            meeting_page(&state, &session, id, refused(message)).await,
-        ),
-        Err(AppError::Invalid(errs)) => {
-            let why = errs.0.into_values().collect::<Vec<_>>().join("; ");
-            with_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                meeting_page(&state, &session, id, refused(why)).await,
-            )
-        }
-        Err(e) => app_error(&session, e),
-    }
+        .map(|motion| ("procedural", format!("motion-{motion}")));
+    after_meeting_form(&state, &session, id, result).await
 }
 
 #[derive(Deserialize, Default)]
@@ -1076,26 +1068,8 @@ async fn minutes_form(
             .await
             .map(|()| "minutes")
     };
-    let refused = |why: String| Input {
-        alert: Some(why),
-        ..Input::plain(None)
-    };
-    match result {
-        Ok(saved) => Redirect::to(&format!("/meetings/{id}?saved={saved}#minutes")).into_response(),
-        Err(AppError::NotFound(w)) => not_found(Some(session), w),
-        Err(AppError::Conflict { message, .. }) => with_status(
-            StatusCode::CONFLICT,
-            meeting_page(state, session, id, refused(message)).await,
-        ),
-        Err(AppError::Invalid(errs)) => {
-            let why = errs.0.into_values().collect::<Vec<_>>().join("; ");
-            with_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                meeting_page(state, session, id, refused(why)).await,
-            )
-        }
-        Err(e) => app_error(session, e),
-    }
+    let anchored = result.map(|saved| (saved, "minutes".to_string()));
+    after_meeting_form(state, session, id, anchored).await
 }
 
 pub async fn save_minutes(
