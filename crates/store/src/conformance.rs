@@ -2890,6 +2890,42 @@ pub async fn rolls_freeze_count_and_take_challenges(store: &dyn Store) {
         .unwrap();
 }
 
+/// A two-hour general meeting of Brixton starting at `starts`, called by `ann`.
+async fn brixton_meeting(
+    store: &dyn Store,
+    brixton: UnitId,
+    ann: MemberId,
+    starts: DateTime<Utc>,
+    invitees: &[NewInvitee],
+) -> i64 {
+    store
+        .call_meeting(
+            &NewMeeting {
+                body: "branch-meeting".into(),
+                unit: Some(brixton),
+                kind: "general-meeting".into(),
+                title: "Brixton general meeting".into(),
+                starts_at: starts,
+                ends_at: starts + chrono::Duration::hours(2),
+                mode: "physical".into(),
+                place: Some("Library".into()),
+                online_url: None,
+                agenda: "1. Motions".into(),
+                notice_clause: None,
+                notice_days: None,
+                called_by: Some(ann),
+            },
+            invitees,
+            &NoticeText {
+                subject: "Notice".into(),
+                body: "Come".into(),
+            },
+            &event("meeting.called", "meeting"),
+        )
+        .await
+        .unwrap()
+}
+
 /// Motions are seconded once and not by their proposer; an amendment names its motion and,
 /// adopted, gives it a new wording kept beside the old; withdrawing a motion takes its
 /// undecided amendments with it; wordings cannot be rewritten.
@@ -2905,32 +2941,7 @@ pub async fn motions_are_seconded_amended_and_withdrawn(store: &dyn Store) {
         &new_member("Ben", "Adams", "ben@example.org", "SE1 7PB", o.brixton),
     )
     .await;
-    let id = store
-        .call_meeting(
-            &NewMeeting {
-                body: "branch-meeting".into(),
-                unit: Some(o.brixton),
-                kind: "general-meeting".into(),
-                title: "Brixton general meeting".into(),
-                starts_at: t(86_400 * 20),
-                ends_at: t(86_400 * 20 + 7_200),
-                mode: "physical".into(),
-                place: Some("Library".into()),
-                online_url: None,
-                agenda: "1. Motions".into(),
-                notice_clause: None,
-                notice_days: None,
-                called_by: Some(ann),
-            },
-            &[],
-            &NoticeText {
-                subject: "Notice".into(),
-                body: "Come".into(),
-            },
-            &event("meeting.called", "meeting"),
-        )
-        .await
-        .unwrap();
+    let id = brixton_meeting(store, o.brixton, ann, t(86_400 * 20), &[]).await;
     let motion = |title: &str, text: &str, parent: Option<i64>| NewMotion {
         meeting: id,
         kind: "ordinary-motion".into(),
@@ -3091,32 +3102,7 @@ pub async fn procedural_motions_take_effect_when_adopted(store: &dyn Store) {
         &new_member("Ann", "Okafor", "ann@example.org", "SE1 7PB", o.brixton),
     )
     .await;
-    let id = store
-        .call_meeting(
-            &NewMeeting {
-                body: "branch-meeting".into(),
-                unit: Some(o.brixton),
-                kind: "general-meeting".into(),
-                title: "Brixton general meeting".into(),
-                starts_at: t(0),
-                ends_at: t(7_200),
-                mode: "physical".into(),
-                place: Some("Library".into()),
-                online_url: None,
-                agenda: "1. Motions".into(),
-                notice_clause: None,
-                notice_days: None,
-                called_by: Some(ann),
-            },
-            &[],
-            &NoticeText {
-                subject: "Notice".into(),
-                body: "Come".into(),
-            },
-            &event("meeting.called", "meeting"),
-        )
-        .await
-        .unwrap();
+    let id = brixton_meeting(store, o.brixton, ann, t(0), &[]).await;
     let propose = |kind: &str, target: Option<i64>, emergency: bool| {
         let m = NewMotion {
             meeting: id,
@@ -3214,35 +3200,8 @@ pub async fn minutes_are_final_once_approved(store: &dyn Store) {
     )
     .await;
     let mut ids = Vec::new();
-    for (title, start) in [("March", 0), ("April", 86_400 * 30)] {
-        ids.push(
-            store
-                .call_meeting(
-                    &NewMeeting {
-                        body: "branch-meeting".into(),
-                        unit: Some(o.brixton),
-                        kind: "general-meeting".into(),
-                        title: title.into(),
-                        starts_at: t(start),
-                        ends_at: t(start + 7_200),
-                        mode: "physical".into(),
-                        place: Some("Library".into()),
-                        online_url: None,
-                        agenda: "1. Minutes".into(),
-                        notice_clause: None,
-                        notice_days: None,
-                        called_by: Some(ann),
-                    },
-                    &[],
-                    &NoticeText {
-                        subject: "Notice".into(),
-                        body: "Come".into(),
-                    },
-                    &event("meeting.called", "meeting"),
-                )
-                .await
-                .unwrap(),
-        );
+    for start in [0, 86_400 * 30] {
+        ids.push(brixton_meeting(store, o.brixton, ann, t(start), &[]).await);
     }
     let (march, april) = (ids[0], ids[1]);
     assert!(store.minutes(march).await.unwrap().is_none());
@@ -3369,32 +3328,7 @@ pub async fn polls_count_each_present_voter_once(store: &dyn Store) {
             address: format!("{}@example.org", m.0),
         })
         .collect();
-    let id = store
-        .call_meeting(
-            &NewMeeting {
-                body: "branch-meeting".into(),
-                unit: Some(o.brixton),
-                kind: "general-meeting".into(),
-                title: "Brixton general meeting".into(),
-                starts_at: t(0),
-                ends_at: t(7_200),
-                mode: "physical".into(),
-                place: Some("Library".into()),
-                online_url: None,
-                agenda: "1. Motions".into(),
-                notice_clause: None,
-                notice_days: None,
-                called_by: Some(ann),
-            },
-            &invitees,
-            &NoticeText {
-                subject: "Notice".into(),
-                body: "Come".into(),
-            },
-            &event("meeting.called", "meeting"),
-        )
-        .await
-        .unwrap();
+    let id = brixton_meeting(store, o.brixton, ann, t(0), &invitees).await;
     for m in [ann, ben, cat, eve] {
         store
             .check_in(id, m, None, &event("meeting.checked_in", "m"))
