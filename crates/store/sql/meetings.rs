@@ -665,6 +665,23 @@ pub(crate) async fn motion(s: &StoreImpl, id: i64) -> StoreResult<Option<MotionR
     row.as_ref().map(motion_from).transpose().map_err(db_err)
 }
 
+/// `NotFound` for no such motion, `Stale` once it is no longer proposed.
+async fn still_proposed(
+    tx: &mut <Db as sqlx::Database>::Connection,
+    id: i64,
+) -> StoreResult<()> {
+    let state: Option<String> = sqlx::query_scalar("SELECT state FROM motions WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    match state.as_deref() {
+        None => Err(StoreError::NotFound("motion")),
+        Some("proposed") => Ok(()),
+        Some(other) => Err(StoreError::Stale(format!("this motion was already {other}"))),
+    }
+}
+
 pub(crate) async fn decide(
     s: &StoreImpl,
     id: i64,
@@ -672,18 +689,7 @@ pub(crate) async fn decide(
     event: &NewEvent,
 ) -> StoreResult<()> {
     let mut tx = s.write_tx().await?;
-    let state: Option<String> = sqlx::query_scalar("SELECT state FROM motions WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    match state.as_deref() {
-        None => return Err(StoreError::NotFound("motion")),
-        Some("proposed") => {}
-        Some(other) => {
-            return Err(StoreError::Stale(format!("this motion was already {other}")));
-        }
-    }
+    still_proposed(&mut tx, id).await?;
     append_event(&mut tx, event).await?;
     sqlx::query(
         "UPDATE motions SET state = $1, votes_for = $2, votes_against = $3, abstentions = $4,
@@ -1119,18 +1125,7 @@ pub(crate) async fn open_poll(
     event: &NewEvent,
 ) -> StoreResult<()> {
     let mut tx = s.write_tx().await?;
-    let state: Option<String> = sqlx::query_scalar("SELECT state FROM motions WHERE id = $1")
-        .bind(motion)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    match state.as_deref() {
-        None => return Err(StoreError::NotFound("motion")),
-        Some("proposed") => {}
-        Some(other) => {
-            return Err(StoreError::Stale(format!("this motion was already {other}")));
-        }
-    }
+    still_proposed(&mut tx, motion).await?;
     if poll_in(&mut tx, motion).await?.is_some() {
         return Err(StoreError::Conflict {
             field: "motion".into(),
