@@ -48,17 +48,28 @@ pub struct Payment {
 ///
 /// Cover runs continuously: a payment made while covered extends the existing cover; one
 /// made after a gap starts new cover on its payment date, so arrears are never back-filled.
+/// Payments made on the same day count as one buying all their months together: adding
+/// months one payment at a time would clamp at month ends (31 January + 1 month is 28
+/// February) differently in different orders.
 pub fn paid_up_until(payments: &[Payment]) -> Option<NaiveDate> {
-    let mut sorted: Vec<&Payment> = payments.iter().collect();
-    sorted.sort_by_key(|p| p.paid_on);
+    let mut by_day: Vec<(NaiveDate, u32)> =
+        payments.iter().map(|p| (p.paid_on, p.months)).collect();
+    by_day.sort_unstable();
     let mut cover_end: Option<NaiveDate> = None;
-    for p in sorted {
+    let mut i = 0;
+    while i < by_day.len() {
+        let day = by_day[i].0;
+        let mut months = 0u32;
+        while i < by_day.len() && by_day[i].0 == day {
+            months = months.saturating_add(by_day[i].1);
+            i += 1;
+        }
         let start = match cover_end {
-            Some(end) if end >= p.paid_on => end.succ_opt().unwrap_or(end),
-            _ => p.paid_on,
+            Some(end) if end >= day => end.succ_opt().unwrap_or(end),
+            _ => day,
         };
         let end = start
-            .checked_add_months(Months::new(p.months))
+            .checked_add_months(Months::new(months))
             .and_then(|d| d.pred_opt())
             .unwrap_or(start);
         cover_end = Some(end);
@@ -101,6 +112,17 @@ mod tests {
     fn a_gap_restarts_cover_from_the_payment() {
         let p = [pay(d(2024, 1, 1), 1), pay(d(2024, 6, 1), 12)];
         assert_eq!(paid_up_until(&p), Some(d(2025, 5, 31)));
+    }
+
+    #[test]
+    fn payments_on_one_day_buy_their_months_together() {
+        // From 31 January: 6 then 2 months would clamp at 31 July → 30 September differently
+        // from 2 then 6; together they buy 8 months.
+        let base = d(2023, 1, 31);
+        let a = [pay(base, 6), pay(base, 2)];
+        let b = [pay(base, 2), pay(base, 6)];
+        assert_eq!(paid_up_until(&a), paid_up_until(&b));
+        assert_eq!(paid_up_until(&a), Some(d(2023, 9, 29)));
     }
 
     #[test]
