@@ -835,134 +835,141 @@ impl App {
     /// A draft of the minutes written from what was recorded: whether the meeting was
     /// properly convened, attendance and quorum, and each motion with its outcome.
     pub async fn draft_minutes(&self, actor: &Actor, id: i64) -> Result<String, AppError> {
-        let v = self.meeting_view(actor, id).await?;
-        let m = &v.meeting;
-        let mut out = String::new();
-        let line = |out: &mut String, s: String| {
-            out.push_str(&s);
-            out.push('\n');
+        Ok(minutes_from_record(&self.meeting_view(actor, id).await?))
+    }
+}
+
+/// Minutes written from a meeting's record as `meeting_view` gives it (see
+/// `App::draft_minutes`); the meeting page passes the view it already has.
+pub fn minutes_from_record(v: &MeetingView) -> String {
+    let m = &v.meeting;
+    let mut out = String::new();
+    let line = |out: &mut String, s: String| {
+        out.push_str(&s);
+        out.push('\n');
+    };
+    line(&mut out, format!("Minutes of {}", m.title));
+    line(
+        &mut out,
+        format!(
+            "{}{}: {} to {} UTC, {}{}.",
+            v.body_name,
+            v.unit_name
+                .as_ref()
+                .map(|u| format!(", {u}"))
+                .unwrap_or_default(),
+            m.starts_at.format("%-d %B %Y %H:%M"),
+            m.ends_at.format("%H:%M"),
+            m.mode,
+            m.place
+                .as_ref()
+                .map(|p| format!(" at {p}"))
+                .unwrap_or_default()
+        ),
+    );
+    line(
+        &mut out,
+        format!(
+            "Properly convened: {}. {}",
+            match v.convening.properly_convened {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "not known",
+            },
+            v.convening.explanation
+        ),
+    );
+    let quorum = match &v.quorum {
+        Some((clause, q)) => format!(
+            " The quorum is {q} (clause {clause}): {}.",
+            if v.present_voting >= i64::from(*q) {
+                "quorate"
+            } else {
+                "not quorate"
+            }
+        ),
+        None => String::new(),
+    };
+    line(
+        &mut out,
+        format!(
+            "Present: {}, of whom {} entitled to vote, of {} on the roll.{quorum}",
+            v.present, v.present_voting, v.entitled_to_vote
+        ),
+    );
+    line(&mut out, String::new());
+    line(&mut out, "Business".to_string());
+    if v.motions.is_empty() {
+        line(&mut out, "No motions were before the meeting.".to_string());
+    }
+    let number = |id: i64| v.motions.iter().find(|x| x.id == id).map(|x| x.number);
+    for mo in &v.motions {
+        let mut about = Vec::new();
+        if let Some(n) = mo.parent.and_then(number) {
+            about.push(format!("amendment to number {n}"));
+        }
+        if let Some(n) = mo.target.and_then(number) {
+            about.push(format!("on number {n}"));
+        }
+        if mo.emergency {
+            about.push("emergency business".to_string());
+        }
+        let outcome = match (mo.state.as_str(), mo.votes_for, mo.votes_against) {
+            ("proposed", _, _) => match mo.set_aside_by.and_then(number) {
+                Some(n) => format!("set aside by number {n}"),
+                None => "not decided".to_string(),
+            },
+            (state, Some(f), Some(a)) => format!(
+                "{}: {f} for, {a} against, {} abstaining",
+                state.replace('-', " "),
+                mo.abstentions.unwrap_or(0)
+            ),
+            (state, _, _) => state.replace('-', " "),
         };
-        line(&mut out, format!("Minutes of {}", m.title));
         line(
             &mut out,
             format!(
-                "{}{}: {} to {} UTC, {}{}.",
-                v.body_name,
-                v.unit_name
-                    .as_ref()
-                    .map(|u| format!(", {u}"))
-                    .unwrap_or_default(),
-                m.starts_at.format("%-d %B %Y %H:%M"),
-                m.ends_at.format("%H:%M"),
-                m.mode,
-                m.place
-                    .as_ref()
-                    .map(|p| format!(" at {p}"))
-                    .unwrap_or_default()
-            ),
-        );
-        line(
-            &mut out,
-            format!(
-                "Properly convened: {}. {}",
-                match v.convening.properly_convened {
-                    Some(true) => "yes",
-                    Some(false) => "no",
-                    None => "not known",
-                },
-                v.convening.explanation
-            ),
-        );
-        let quorum = match &v.quorum {
-            Some((clause, q)) => format!(
-                " The quorum is {q} (clause {clause}): {}.",
-                if v.present_voting >= i64::from(*q) {
-                    "quorate"
+                "{}. {}{}: {outcome}.",
+                mo.number,
+                mo.title,
+                if about.is_empty() {
+                    String::new()
                 } else {
-                    "not quorate"
+                    format!(" ({})", about.join(", "))
                 }
             ),
-            None => String::new(),
-        };
-        line(
-            &mut out,
-            format!(
-                "Present: {}, of whom {} entitled to vote, of {} on the roll.{quorum}",
-                v.present, v.present_voting, v.entitled_to_vote
-            ),
         );
-        line(&mut out, String::new());
-        line(&mut out, "Business".to_string());
-        if v.motions.is_empty() {
-            line(&mut out, "No motions were before the meeting.".to_string());
-        }
-        let number = |id: i64| v.motions.iter().find(|x| x.id == id).map(|x| x.number);
-        for mo in &v.motions {
-            let mut about = Vec::new();
-            if let Some(n) = mo.parent.and_then(number) {
-                about.push(format!("amendment to number {n}"));
-            }
-            if let Some(n) = mo.target.and_then(number) {
-                about.push(format!("on number {n}"));
-            }
-            if mo.emergency {
-                about.push("emergency business".to_string());
-            }
-            let outcome = match (mo.state.as_str(), mo.votes_for, mo.votes_against) {
-                ("proposed", _, _) => match mo.set_aside_by.and_then(number) {
-                    Some(n) => format!("set aside by number {n}"),
-                    None => "not decided".to_string(),
-                },
-                (state, Some(f), Some(a)) => format!(
-                    "{}: {f} for, {a} against, {} abstaining",
-                    state.replace('-', " "),
-                    mo.abstentions.unwrap_or(0)
-                ),
-                (state, _, _) => state.replace('-', " "),
-            };
+        let reasons: Vec<(String, String)> = mo
+            .failures_json
+            .as_deref()
+            .and_then(|j| serde_json::from_str(j).ok())
+            .unwrap_or_default();
+        for (clause, why) in reasons {
             line(
                 &mut out,
                 format!(
-                    "{}. {}{}: {outcome}.",
-                    mo.number,
-                    mo.title,
-                    if about.is_empty() {
+                    "   {}{why}",
+                    if clause.is_empty() {
                         String::new()
                     } else {
-                        format!(" ({})", about.join(", "))
+                        format!("clause {clause}: ")
                     }
                 ),
             );
-            let reasons: Vec<(String, String)> = mo
-                .failures_json
-                .as_deref()
-                .and_then(|j| serde_json::from_str(j).ok())
-                .unwrap_or_default();
-            for (clause, why) in reasons {
-                line(
-                    &mut out,
-                    format!(
-                        "   {}{why}",
-                        if clause.is_empty() {
-                            String::new()
-                        } else {
-                            format!("clause {clause}: ")
-                        }
-                    ),
-                );
-            }
-            line(&mut out, format!("   \"{}\"", mo.text.trim()));
         }
-        if let Some(n) = m.adjourned_by.and_then(number) {
-            line(&mut out, String::new());
-            line(
-                &mut out,
-                format!("The meeting was adjourned by number {n}."),
-            );
-        }
-        Ok(out)
+        line(&mut out, format!("   \"{}\"", mo.text.trim()));
     }
+    if let Some(n) = m.adjourned_by.and_then(number) {
+        line(&mut out, String::new());
+        line(
+            &mut out,
+            format!("The meeting was adjourned by number {n}."),
+        );
+    }
+    out
+}
 
+impl App {
     /// Saves a meeting's draft minutes: the officers running it, once it has begun.
     pub async fn save_minutes(&self, actor: &Actor, id: i64, text: &str) -> Result<(), AppError> {
         let m = self.meeting_record(id).await?;

@@ -1327,6 +1327,9 @@ pub(crate) async fn close_poll(
     Ok(poll)
 }
 
+const MINUTES_SELECT: &str = "SELECT meeting_id, text, state, drafted_at, drafted_by, approval_motion, approved_at
+     FROM minutes";
+
 fn minutes_from(r: &DbRow) -> Result<MinutesRecord, sqlx::Error> {
     Ok(MinutesRecord {
         meeting: r.try_get("meeting_id")?,
@@ -1344,8 +1347,7 @@ async fn minutes_in(
     meeting: i64,
 ) -> StoreResult<Option<MinutesRecord>> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT meeting_id, text, state, drafted_at, drafted_by, approval_motion, approved_at
-         FROM minutes WHERE meeting_id = $1{UPDATE_LOCK}"
+        "{MINUTES_SELECT} WHERE meeting_id = $1{UPDATE_LOCK}"
     )))
     .bind(meeting)
     .fetch_optional(&mut *conn)
@@ -1402,10 +1404,9 @@ pub(crate) async fn save_minutes(
 
 pub(crate) async fn minutes(s: &StoreImpl, meeting: i64) -> StoreResult<Option<MinutesRecord>> {
     let mut conn = s.pool.acquire().await.map_err(db_err)?;
-    let row = sqlx::query(
-        "SELECT meeting_id, text, state, drafted_at, drafted_by, approval_motion, approved_at
-         FROM minutes WHERE meeting_id = $1",
-    )
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{MINUTES_SELECT} WHERE meeting_id = $1"
+    )))
     .bind(meeting)
     .fetch_optional(&mut *conn)
     .await

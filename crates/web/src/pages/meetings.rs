@@ -593,12 +593,19 @@ async fn meeting_page(
     } else {
         Vec::new()
     };
-    let rescindable = match state.app.rescindable(id).await {
-        Ok(list) => list
-            .into_iter()
-            .map(|(mo, held)| (mo.id, format!("{} ({held})", mo.title)))
-            .collect(),
-        Err(e) => return app_error(session, e),
+    // Only when the motion form shows: it reads every earlier meeting of the body.
+    let proposing =
+        v.mine.is_some() && now <= v.meeting.ends_at && v.meeting.adjourned_by.is_none();
+    let rescindable = if proposing {
+        match state.app.rescindable(id).await {
+            Ok(list) => list
+                .into_iter()
+                .map(|(mo, held)| (mo.id, format!("{} ({held})", mo.title)))
+                .collect(),
+            Err(e) => return app_error(session, e),
+        }
+    } else {
+        Vec::new()
     };
     let m = &v.meeting;
     let (convened_class, convened_word) = match v.convening.properly_convened {
@@ -640,11 +647,7 @@ async fn meeting_page(
         rescindable,
         minutes_text: match (&minutes, v.may_run && now >= m.starts_at) {
             (Some(saved), _) => saved.text.clone(),
-            (None, true) => state
-                .app
-                .draft_minutes(&session.actor, id)
-                .await
-                .unwrap_or_default(),
+            (None, true) => charter_app::meetings::minutes_from_record(&v),
             (None, false) => String::new(),
         },
         minutes_final: minutes.as_ref().is_some_and(|mn| mn.state == "approved"),
