@@ -215,21 +215,44 @@ fn check_threshold(
     t: &crate::words::Threshold,
     r: &DecisionRecord,
 ) {
-    let base = match t.base {
-        crate::words::Base::VotesCast => r.votes_for.saturating_add(r.votes_against),
-        crate::words::Base::Present => r.present,
-        crate::words::Base::WholeMembership => r.members_entitled,
+    use charter_count::methods::yes_no;
+    let (numerator, denominator) = (u64::from(t.fraction.num()), u64::from(t.fraction.den()));
+    let threshold = match t.comparison {
+        crate::words::Comparison::AtLeast => yes_no::Threshold::AtLeast {
+            numerator,
+            denominator,
+        },
+        crate::words::Comparison::MoreThan => yes_no::Threshold::MoreThan {
+            numerator,
+            denominator,
+        },
     };
-    f.check(
-        t.met(r.votes_for, base),
-        Some(clause),
-        format!(
-            "it needs {}: {} for out of {}",
-            t.words(),
-            thousands(u64::from(r.votes_for)),
-            thousands(u64::from(base))
+    let base = match t.base {
+        crate::words::Base::VotesCast => yes_no::Base::VotesCast,
+        crate::words::Base::Present => yes_no::Base::Present,
+        crate::words::Base::WholeMembership => yes_no::Base::Electorate,
+    };
+    let counts = yes_no::Counts {
+        yes: u64::from(r.votes_for),
+        no: u64::from(r.votes_against),
+        abstain: u64::from(r.abstentions),
+        present: Some(u64::from(r.present)),
+        electorate: Some(u64::from(r.members_entitled)),
+    };
+    match yes_no::decide(counts, threshold, base) {
+        Ok(d) => f.check(
+            d.carried,
+            Some(clause),
+            format!(
+                "it needs {}: {} for out of {}",
+                t.words(),
+                thousands(u64::from(r.votes_for)),
+                thousands(d.base)
+            ),
         ),
-    );
+        // An inconsistent record is already a failure of its own (`check_record`).
+        Err(e) => f.fail(Some(clause), format!("the count cannot be decided: {e}")),
+    }
 }
 
 fn check_body(f: &mut Findings, clause: &ClauseRef, by: &[Key], what: &str, r: &DecisionRecord) {
@@ -445,5 +468,75 @@ pub fn check_requisition(
             clause: Some(clause.clone()),
             reason: finding,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::words::{Base, Comparison, Fraction, Threshold};
+    use proptest::prelude::*;
+
+    fn record(votes: (u32, u32, u32), present: u32, entitled: u32) -> DecisionRecord {
+        DecisionRecord {
+            body: Key::parse("conference").unwrap(),
+            meeting_kind: Key::parse("special-conference").unwrap(),
+            notice_sent_on: None,
+            meeting_on: NaiveDate::from_ymd_opt(2017, 7, 1).unwrap(),
+            members_entitled: entitled,
+            present,
+            votes_for: votes.0,
+            votes_against: votes.1,
+            abstentions: votes.2,
+        }
+    }
+
+    proptest! {
+        /// The count decides every threshold exactly as the rule is worded.
+        #[test]
+        fn the_count_meets_thresholds_as_worded(
+            (num, den) in (1u32..=100).prop_flat_map(|d| (0..=d, Just(d))),
+            more_than in any::<bool>(),
+            base in prop_oneof![Just(Base::VotesCast), Just(Base::Present), Just(Base::WholeMembership)],
+            yes in 0u32..2_000, no in 0u32..2_000, abstain in 0u32..500,
+            absent in 0u32..500, not_attending in 0u32..5_000,
+        ) {
+            let t = Threshold {
+                comparison: if more_than { Comparison::MoreThan } else { Comparison::AtLeast },
+                fraction: Fraction::new(num, den).unwrap(),
+                base,
+            };
+            let present = yes + no + abstain + absent;
+            let entitled = present + not_attending;
+            let r = record((yes, no, abstain), present, entitled);
+            let base_n = match base {
+                Base::VotesCast => yes + no,
+                Base::Present => present,
+                Base::WholeMembership => entitled,
+            };
+            let mut f = Findings::default();
+            let clause = ClauseRef::parse("6.1").unwrap();
+            check_threshold(&mut f, &clause, &t, &r);
+            prop_assert_eq!(f.failed.is_empty(), t.met(yes, base_n));
+            prop_assert_eq!(f.failed.len() + f.passed.len(), 1);
+        }
+    }
+
+    #[test]
+    fn an_inconsistent_count_is_a_failure_not_a_decision() {
+        let t = Threshold {
+            comparison: Comparison::MoreThan,
+            fraction: Fraction::new(1, 2).unwrap(),
+            base: Base::Present,
+        };
+        let mut f = Findings::default();
+        check_threshold(
+            &mut f,
+            &ClauseRef::parse("6.1").unwrap(),
+            &t,
+            &record((10, 2, 0), 5, 40),
+        );
+        assert_eq!(f.failed.len(), 1);
+        assert!(f.failed[0].reason.contains("fewer than the votes recorded"));
     }
 }

@@ -602,7 +602,10 @@ pub struct Threshold {
 
 impl Threshold {
     /// Whether `votes_for` out of `base` meets the threshold. Exact integer comparison;
-    /// no votes in favour never carries anything, even against a base of nothing.
+    /// no votes in favour never carries anything, even against a base of nothing. Decisions
+    /// are counted by `charter_count`; this independent statement of the rule is the oracle
+    /// its property test checks them against.
+    #[cfg(test)]
     pub fn met(&self, votes_for: u32, base: u32) -> bool {
         if votes_for == 0 {
             return false;

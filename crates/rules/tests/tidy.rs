@@ -48,6 +48,7 @@ fn the_manifest_keeps_to_its_dependencies() {
         names,
         [
             "charter-domain",
+            "charter-count",
             "thiserror",
             "chrono",
             "serde",

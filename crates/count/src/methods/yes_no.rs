@@ -12,6 +12,8 @@
 //!
 //! The base is the votes cast (yes + no), those present (so abstaining counts against), or
 //! the whole electorate (so not voting counts against).
+//!
+//! Nothing carries without at least one yes, even against an empty base.
 
 use crate::model::CandidateId;
 use crate::report::{Action, Decimal, Report, Round};
@@ -149,6 +151,8 @@ pub fn decide(counts: Counts, threshold: Threshold, base: Base) -> Result<Decisi
             denominator,
         } => fraction(numerator, denominator, true)?,
     };
+    // "At least two thirds of nobody" is zero; a question nobody supported still fails.
+    let needed = needed.max(1);
     let carried = yes >= needed;
     let explanation = if threshold == Threshold::SimpleMajority {
         format!(
@@ -299,6 +303,27 @@ mod tests {
             denominator: 2,
         };
         assert!(decide(counts(1, 0, 0), bad, Base::VotesCast).is_err());
+    }
+
+    #[test]
+    fn nothing_carries_without_a_yes() {
+        let d = decide(counts(0, 0, 3), Threshold::TwoThirds, Base::VotesCast).unwrap();
+        assert!(!d.carried);
+        assert_eq!(d.yes_needed, 1);
+        let any_share = Threshold::AtLeast {
+            numerator: 0,
+            denominator: 1,
+        };
+        assert!(
+            !decide(counts(0, 5, 0), any_share, Base::VotesCast)
+                .unwrap()
+                .carried
+        );
+        assert!(
+            decide(counts(1, 5, 0), any_share, Base::VotesCast)
+                .unwrap()
+                .carried
+        );
     }
 
     #[test]
