@@ -1838,12 +1838,72 @@ impl App {
             &motion.title,
         );
         self.store.publish_motion(motion_id, &event).await?;
-        // A branch's motion on a requisition's matter may bring it to its threshold.
         if let Some(matter) = &motion.matter {
-            for r in self.store.requisitions().await? {
-                if r.matter.as_deref() == Some(matter.as_str()) && r.reached_at.is_none() {
-                    self.refresh_requisition(r.id).await?;
+            self.requisition_by_branches(&motion, &m, matter).await?;
+        }
+        Ok(())
+    }
+
+    /// A branch's published motion on a matter counts towards the open requisition on that
+    /// matter. A matter named after a meeting the constitution lets branches require
+    /// (`special-conference`, `special-conference-2017`) opens that requisition, in the
+    /// constitution's name, at the first branch motion supporting it; it reaches its
+    /// threshold by itself when enough branches have.
+    async fn requisition_by_branches(
+        &self,
+        motion: &MotionRecord,
+        m: &MeetingRecord,
+        matter: &str,
+    ) -> Result<(), AppError> {
+        let open = |all: Vec<charter_store::RequisitionRecord>| -> Vec<_> {
+            all.into_iter()
+                .filter(|r| r.matter.as_deref() == Some(matter) && r.meeting.is_none())
+                .collect()
+        };
+        let mut pending = open(self.store.requisitions().await?);
+        let by_branch = match m.unit {
+            Some(u) => self.tree().await?.kind(u) == Some(UnitKind::Branch),
+            None => false,
+        };
+        if pending.is_empty() && by_branch && motion.position.as_deref() == Some("support") {
+            let (_, c) = self.constitution_in_force(self.today()).await?;
+            if let Some(kind) = meeting_branches_may_require(&c, matter) {
+                let title = format!("Branches require a {}: {}", kind.words(), motion.title);
+                let title: String = title.chars().take(MAX_TITLE).collect();
+                let event = self.event(
+                    charter_store::EventActor {
+                        member: None,
+                        office: Some("the constitution".into()),
+                    },
+                    "requisition.opened",
+                    "requisition".into(),
+                    json!({ "kind": kind.as_str(), "title": title, "matter": matter, "motion": motion.id }),
+                    &title,
+                );
+                let opened = self
+                    .store
+                    .open_requisition(
+                        &charter_store::NewRequisition {
+                            kind: kind.as_str().to_string(),
+                            title: title.clone(),
+                            purpose: motion.text.clone(),
+                            matter: Some(matter.to_string()),
+                            opened_by: None,
+                        },
+                        &event,
+                    )
+                    .await;
+                match opened {
+                    // Another branch's motion opened it a moment ago: count towards that one.
+                    Ok(_) | Err(StoreError::Conflict { .. }) => {}
+                    Err(e) => return Err(e.into()),
                 }
+                pending = open(self.store.requisitions().await?);
+            }
+        }
+        for r in pending {
+            if r.reached_at.is_none() {
+                self.refresh_requisition(r.id).await?;
             }
         }
         Ok(())
@@ -1935,6 +1995,25 @@ fn notice_body(m: &NewMeeting) -> String {
         "\nSign in to Charter to see the meeting, whether you may vote, and the motions before it.\n",
     );
     s
+}
+
+/// The meeting a matter names (`special-conference-2017` names `special-conference`) when
+/// the constitution lets branches require it by their motions.
+fn meeting_branches_may_require(c: &Constitution, matter: &str) -> Option<Key> {
+    let mut prefix = String::new();
+    for word in matter.split('-') {
+        if !prefix.is_empty() {
+            prefix.push('-');
+        }
+        prefix.push_str(word);
+        if let Ok(k) = Key::parse(&prefix)
+            && c.requisition_for(&k)
+                .is_some_and(|(_, r)| r.branches.is_some())
+        {
+            return Some(k);
+        }
+    }
+    None
 }
 
 /// Where a requisition stands, as every member sees it.
@@ -2125,16 +2204,20 @@ impl App {
             .iter()
             .map(|b| b.active)
             .sum();
+        // Branches count by their general meetings' motions, not a region's or conference's.
         let branches = match &r.matter {
-            Some(m) => self
-                .store
-                .published_motions(Some(m))
-                .await?
-                .iter()
-                .filter(|p| p.motion.position.as_deref() == Some("support"))
-                .filter_map(|p| p.unit)
-                .collect::<std::collections::BTreeSet<_>>()
-                .len(),
+            Some(m) => {
+                let tree = self.tree().await?;
+                self.store
+                    .published_motions(Some(m))
+                    .await?
+                    .iter()
+                    .filter(|p| p.motion.position.as_deref() == Some("support"))
+                    .filter_map(|p| p.unit)
+                    .filter(|u| tree.kind(*u) == Some(UnitKind::Branch))
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .len()
+            }
             None => 0,
         };
         let branches = u32::try_from(branches).unwrap_or(u32::MAX);

@@ -977,3 +977,169 @@ async fn motions_come_in_time_are_amended_in_order_and_may_be_withdrawn() {
         Err(AppError::Conflict { .. })
     ));
 }
+
+/// Clause 6.4: ten branches, by motions of their general meetings, require a special
+/// conference. The first branch's published motion on `special-conference-2017` opens the
+/// requisition in the constitution's name; the tenth brings it to its threshold, and the
+/// officers must call the conference by the date the constitution sets.
+#[tokio::test]
+async fn ten_branches_motions_open_and_reach_a_special_conference_requisition() {
+    use charter_app::meetings::RequisitionState;
+    use charter_domain::UnitKind;
+
+    let w = world().await;
+    amended(&w).await;
+    let london = w
+        .store
+        .units()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.kind == UnitKind::Region)
+        .unwrap()
+        .id;
+    let mut branches = vec![w.southwark, w.havering];
+    for b in 0..8 {
+        let name = format!("Branch {b}");
+        let unit = w
+            .store
+            .create_unit(
+                Some(london),
+                UnitKind::Branch,
+                &name,
+                &format!("branch-{b}"),
+                &event("unit"),
+            )
+            .await
+            .unwrap();
+        for k in 0..5 {
+            add(
+                &w.store,
+                200 + b * 10 + k,
+                unit,
+                MemberStatus::Active,
+                true,
+                Some(true),
+                Some(w.secretary),
+            )
+            .await;
+        }
+        branches.push(unit);
+    }
+    // Havering's verified party members, so its meeting is quorate under the amendment.
+    for n in 100..106 {
+        add(
+            &w.store,
+            n,
+            w.havering,
+            MemberStatus::Active,
+            true,
+            Some(true),
+            Some(w.secretary),
+        )
+        .await;
+    }
+
+    let aug1 = app_at(&w, at(2017, 8, 1, 10));
+    let secretary = aug1.actor(w.secretary).await.unwrap();
+    let mut motions = Vec::new();
+    for (k, branch) in branches.iter().enumerate() {
+        let called = aug1
+            .call_meeting(
+                &secretary,
+                &general_meeting(*branch, &format!("General meeting {k}")),
+            )
+            .await
+            .unwrap();
+        let voters = w.store.meeting_voters(called.id).await.unwrap();
+        assert!(voters.len() >= 5, "branch {k} has {} voters", voters.len());
+        let proposer = aug1.actor(voters[0]).await.unwrap();
+        let motion = aug1
+            .propose_motion(
+                &proposer,
+                called.id,
+                &NewMotion {
+                    meeting: called.id,
+                    title: "Require a special conference".into(),
+                    text: "This branch requires a special conference to restore the elected committees."
+                        .into(),
+                    matter: Some("special-conference-2017".into()),
+                    position: Some("support".into()),
+                    ..oppose("")
+                },
+            )
+            .await
+            .unwrap();
+        motions.push((called.id, motion, voters));
+    }
+    deliver_all(&w, at(2017, 8, 1, 12)).await;
+
+    let day = app_at(&w, at(2017, 8, 20, 18));
+    let secretary = day.actor(w.secretary).await.unwrap();
+    let member = day.actor(w.ann).await.unwrap();
+    assert!(day.requisitions(&member).await.unwrap().is_empty());
+    for (k, (meeting, motion, voters)) in motions.iter().enumerate() {
+        for v in voters {
+            day.check_in(&secretary, *meeting, Some(*v)).await.unwrap();
+        }
+        let seconder = day.actor(voters[1]).await.unwrap();
+        day.second_motion(&seconder, *motion).await.unwrap();
+        let n = u32::try_from(voters.len()).unwrap();
+        let result = day
+            .record_vote(&secretary, *motion, n, 0, 0, None)
+            .await
+            .unwrap();
+        assert!(matches!(result, MotionResult::Adopted(_)), "{result:?}");
+        day.publish_motion(&secretary, *motion).await.unwrap();
+
+        let views = day.requisitions(&member).await.unwrap();
+        assert_eq!(views.len(), 1, "one requisition, however many branches");
+        let r = &views[0];
+        assert_eq!(r.record.opened_by, None, "opened by the constitution");
+        assert_eq!(r.record.kind, "special-conference");
+        assert!(
+            r.record
+                .title
+                .starts_with("Branches require a special conference"),
+            "{}",
+            r.record.title
+        );
+        assert_eq!(r.branches_supporting, u32::try_from(k + 1).unwrap());
+        assert!(
+            r.threshold
+                .contains(&format!("10 branches needed, {} supported", k + 1)),
+            "{}",
+            r.threshold
+        );
+        if k < 9 {
+            assert_eq!(
+                r.state,
+                RequisitionState::Collecting,
+                "after {} branches",
+                k + 1
+            );
+            // Members sign the same requisition; they cannot open a second on its matter.
+            if k == 0 {
+                assert!(matches!(
+                    day.open_requisition(
+                        &member,
+                        "special-conference",
+                        "Another one",
+                        "",
+                        Some("special-conference-2017"),
+                    )
+                    .await,
+                    Err(AppError::Conflict { .. })
+                ));
+            }
+        } else {
+            assert_eq!(r.state, RequisitionState::Reached);
+            assert!(r.threshold.contains("clause 6.4"), "{}", r.threshold);
+            assert_eq!(r.record.reached_clause.as_deref(), Some("6.4"));
+            assert_eq!(
+                r.record.call_by,
+                Some(NaiveDate::from_ymd_opt(2017, 9, 17).unwrap())
+            );
+        }
+    }
+}

@@ -3863,6 +3863,24 @@ pub async fn requisitions_collect_signatures_and_are_answered(store: &dyn Store)
     let r = store.requisition(id).await.unwrap().unwrap();
     assert_eq!((r.signatures, r.reached_at, r.meeting), (1, None, None));
     assert!(store.has_signed(id, ann).await.unwrap());
+    let second = |by: Option<MemberId>| NewRequisition {
+        kind: "special-conference".into(),
+        title: "The same again".into(),
+        purpose: String::new(),
+        matter: Some("constitution-2017".into()),
+        opened_by: by,
+    };
+    // One open requisition per matter, however it is opened; nothing of the second is kept.
+    let events = event_count(store).await;
+    let dup = store
+        .open_requisition(&second(None), &event("requisition.opened", "r"))
+        .await;
+    assert!(
+        matches!(&dup, Err(StoreError::Conflict { field, .. }) if field == "matter"),
+        "{dup:?}"
+    );
+    assert_eq!(event_count(store).await, events);
+    assert_eq!(store.requisitions().await.unwrap().len(), 1);
     let twice = store
         .sign_requisition(id, ann, &event("requisition.signed", "r"))
         .await;
@@ -3936,6 +3954,11 @@ pub async fn requisitions_collect_signatures_and_are_answered(store: &dyn Store)
         store.requisition(id).await.unwrap().unwrap().meeting,
         Some(meeting)
     );
+    // Once answered, the matter may be required again.
+    store
+        .open_requisition(&second(Some(ben)), &event("requisition.opened", "r"))
+        .await
+        .unwrap();
     let late = store
         .sign_requisition(id, ben, &event("requisition.signed", "r"))
         .await;

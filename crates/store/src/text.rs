@@ -144,6 +144,11 @@ pub fn conflict_for(constraint_or_message: &str) -> StoreError {
             "member",
             "this member already has an open challenge on this roll; wait for its outcome",
         )
+    } else if s.contains("requisitions_open_matter") || s.contains("requisitions.matter") {
+        (
+            "matter",
+            "a requisition on this matter is still open: sign that one instead",
+        )
     } else if s.contains("token") || s.contains("session") {
         ("token_hash", "this session already exists")
     } else {
