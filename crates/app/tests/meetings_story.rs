@@ -279,7 +279,10 @@ async fn short_notice_cannot_bind_and_branch_motions_add_up() {
     let secretary = evening.actor(w.secretary).await.unwrap();
     for m in std::iter::once(w.secretary).chain(havering.iter().copied().take(5)) {
         let who = (m != w.secretary).then_some(m);
-        evening.check_in(&secretary, called.id, who).await.unwrap();
+        evening
+            .check_in(&secretary, called.id, who, None)
+            .await
+            .unwrap();
     }
     let view = evening.meeting_view(&secretary, called.id).await.unwrap();
     assert_eq!(view.convening.properly_convened, Some(false));
@@ -390,11 +393,37 @@ async fn short_notice_cannot_bind_and_branch_motions_add_up() {
             "{}",
             view.convening.explanation
         );
-        // Everyone entitled to vote is there.
+        // Everyone entitled to vote is there: one voter checks in with the code the chair
+        // reads out; the secretary checks in the rest.
         let voters = w.store.meeting_voters(*meeting).await.unwrap();
-        for m in &voters {
+        let code = meeting_day
+            .check_in_code(&secretary, *meeting)
+            .await
+            .unwrap()
+            .expect("called with a code");
+        let own = voters.iter().copied().find(|v| *v != w.secretary);
+        {
+            let voter = own.expect("a voter who is not the secretary");
+            let voter = meeting_day.actor(voter).await.unwrap();
+            assert!(matches!(
+                meeting_day.check_in_code(&voter, *meeting).await,
+                Err(AppError::Forbidden(_))
+            ));
+            for wrong in [None, Some(""), Some("ZZZZZZ")] {
+                assert!(matches!(
+                    meeting_day.check_in(&voter, *meeting, None, wrong).await,
+                    Err(AppError::Invalid(_))
+                ));
+            }
+            let typed = format!(" {}-{} ", &code[..3], code[3..].to_lowercase());
             meeting_day
-                .check_in(&secretary, *meeting, Some(*m))
+                .check_in(&voter, *meeting, None, Some(&typed))
+                .await
+                .unwrap();
+        }
+        for m in voters.iter().filter(|v| Some(**v) != own) {
+            meeting_day
+                .check_in(&secretary, *meeting, Some(*m), None)
                 .await
                 .unwrap();
         }
@@ -753,7 +782,9 @@ async fn motions_come_in_time_are_amended_in_order_and_may_be_withdrawn() {
     let day = app_at(&w, at(2017, 8, 20, 18));
     let secretary = day.actor(w.secretary).await.unwrap();
     for v in &voters {
-        day.check_in(&secretary, called.id, Some(*v)).await.unwrap();
+        day.check_in(&secretary, called.id, Some(*v), None)
+            .await
+            .unwrap();
     }
     let c = day.actor(others[2]).await.unwrap();
     for m in [main, a1, a2] {
@@ -956,7 +987,7 @@ async fn motions_come_in_time_are_amended_in_order_and_may_be_withdrawn() {
     let voters = w.store.meeting_voters(next.id).await.unwrap();
     for v in &voters {
         september
-            .check_in(&secretary, next.id, Some(*v))
+            .check_in(&secretary, next.id, Some(*v), None)
             .await
             .unwrap();
     }
@@ -1080,7 +1111,9 @@ async fn ten_branches_motions_open_and_reach_a_special_conference_requisition() 
     assert!(day.requisitions(&member).await.unwrap().is_empty());
     for (k, (meeting, motion, voters)) in motions.iter().enumerate() {
         for v in voters {
-            day.check_in(&secretary, *meeting, Some(*v)).await.unwrap();
+            day.check_in(&secretary, *meeting, Some(*v), None)
+                .await
+                .unwrap();
         }
         let seconder = day.actor(voters[1]).await.unwrap();
         day.second_motion(&seconder, *motion).await.unwrap();

@@ -209,7 +209,7 @@ pub async fn load_meetings(app: &App, today: NaiveDate) -> Result<(), MeetingsSt
         .map_err(err("reading the national secretary"))?;
     for m in steering.iter().take(6) {
         at_meeting
-            .check_in(&officer, hasty.id, Some(*m))
+            .check_in(&officer, hasty.id, Some(*m), None)
             .await
             .map_err(err("checking in the committee"))?;
     }
@@ -285,7 +285,7 @@ pub async fn load_meetings(app: &App, today: NaiveDate) -> Result<(), MeetingsSt
             .map_err(|e| err("reading the roll")(e.into()))?;
         for m in &voters {
             at_meeting
-                .check_in(&officer, meeting.id, Some(*m))
+                .check_in(&officer, meeting.id, Some(*m), None)
                 .await
                 .map_err(err("checking in a branch"))?;
         }
@@ -451,7 +451,7 @@ async fn meeting_under_way(
         .collect();
     for m in &present {
         during
-            .check_in(&officer, meeting.id, Some(*m))
+            .check_in(&officer, meeting.id, Some(*m), None)
             .await
             .map_err(err("checking in at the meeting under way"))?;
     }

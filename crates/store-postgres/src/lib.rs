@@ -1262,6 +1262,19 @@ impl Store for PgStore {
         meetings::check_in(self, meeting, member, recorded_by, event).await
     }
 
+    async fn check_in_code(&self, meeting: i64) -> StoreResult<Option<String>> {
+        meetings::check_in_code(self, meeting).await
+    }
+
+    async fn replace_check_in_code(
+        &self,
+        meeting: i64,
+        code: &str,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        meetings::replace_check_in_code(self, meeting, code, event).await
+    }
+
     async fn attendance(&self, meeting: i64) -> StoreResult<(i64, i64)> {
         meetings::attendance(self, meeting).await
     }

@@ -94,8 +94,8 @@ pub(crate) async fn call(
     let seq = append_event(&mut tx, event).await?;
     let id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO meetings (body, unit_id, kind, title, starts_at, ends_at, mode, place, online_url, agenda,
-             notice_clause, notice_days, called_by, called_at, entitled, state, event_seq)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'called', $16)
+             notice_clause, notice_days, called_by, called_at, entitled, state, event_seq, check_in_code)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'called', $16, $17)
          RETURNING id",
     )
     .bind(&m.body)
@@ -114,6 +114,7 @@ pub(crate) async fn call(
     .bind(event.at)
     .bind(invitees.len() as i64)
     .bind(seq)
+    .bind(&m.check_in_code)
     .fetch_one(&mut *tx)
     .await
     .map_err(db_err)?;
@@ -1480,4 +1481,37 @@ pub(crate) async fn calendar_feed_member(
             .await
             .map_err(db_err)?;
     Ok(id.map(MemberId))
+}
+
+pub(crate) async fn check_in_code(s: &StoreImpl, meeting: i64) -> StoreResult<Option<String>> {
+    let row: Option<Option<String>> =
+        sqlx::query_scalar("SELECT check_in_code FROM meetings WHERE id = $1")
+            .bind(meeting)
+            .fetch_optional(&s.pool)
+            .await
+            .map_err(db_err)?;
+    match row {
+        None => Err(StoreError::NotFound("meeting")),
+        Some(code) => Ok(code),
+    }
+}
+
+pub(crate) async fn replace_check_in_code(
+    s: &StoreImpl,
+    meeting: i64,
+    code: &str,
+    event: &NewEvent,
+) -> StoreResult<()> {
+    let mut tx = s.write_tx().await?;
+    append_event(&mut tx, event).await?;
+    let done = sqlx::query("UPDATE meetings SET check_in_code = $1 WHERE id = $2")
+        .bind(code)
+        .bind(meeting)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound("meeting"));
+    }
+    commit(tx).await
 }

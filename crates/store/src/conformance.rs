@@ -2914,6 +2914,7 @@ async fn brixton_meeting(
                 notice_clause: None,
                 notice_days: None,
                 called_by: Some(ann),
+                check_in_code: "ABC234".into(),
             },
             invitees,
             &NoticeText {
@@ -3570,6 +3571,7 @@ pub async fn meetings_notices_attendance_and_motions(store: &dyn Store) {
         notice_clause: Some("8.1".into()),
         notice_days: Some(14),
         called_by: Some(ann),
+        check_in_code: "ABC234".into(),
     };
     let invitees = [
         NewInvitee {
@@ -3619,6 +3621,36 @@ pub async fn meetings_notices_attendance_and_motions(store: &dyn Store) {
             .await
             .unwrap()
             .is_empty()
+    );
+    // The check-in code is kept with the meeting and replaced as one change.
+    assert_eq!(
+        store.check_in_code(id).await.unwrap().as_deref(),
+        Some("ABC234")
+    );
+    let events = event_count(store).await;
+    store
+        .replace_check_in_code(id, "XYZ789", &event("meeting.check_in_code", "meeting"))
+        .await
+        .unwrap();
+    assert_eq!(event_count(store).await, events + 1);
+    assert_eq!(
+        store.check_in_code(id).await.unwrap().as_deref(),
+        Some("XYZ789")
+    );
+    assert!(matches!(
+        store.check_in_code(id + 99).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store
+            .replace_check_in_code(id + 99, "XYZ789", &event("meeting.check_in_code", "m"))
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(
+        event_count(store).await,
+        events + 1,
+        "nothing kept of a failure"
     );
     assert_eq!(store.invitee(id, ann).await.unwrap(), Some(true));
     assert_eq!(store.invitee(id, ben).await.unwrap(), Some(false));
@@ -3932,6 +3964,7 @@ pub async fn requisitions_collect_signatures_and_are_answered(store: &dyn Store)
                 notice_clause: None,
                 notice_days: None,
                 called_by: None,
+                check_in_code: "ABC234".into(),
             },
             &[],
             &NoticeText {

@@ -357,6 +357,18 @@ pub trait Store: Send + Sync + 'static {
         event: &NewEvent,
     ) -> StoreResult<()>;
 
+    /// The code members give to check themselves in; `None` for a meeting called before codes
+    /// were kept, until an officer makes one.
+    async fn check_in_code(&self, meeting: i64) -> StoreResult<Option<String>>;
+
+    /// Replaces the meeting's check-in code (the old one and its link stop working).
+    async fn replace_check_in_code(
+        &self,
+        meeting: i64,
+        code: &str,
+        event: &NewEvent,
+    ) -> StoreResult<()>;
+
     /// (present, of whom may vote).
     async fn attendance(&self, meeting: i64) -> StoreResult<(i64, i64)>;
 

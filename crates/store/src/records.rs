@@ -595,6 +595,8 @@ pub struct NewMeeting {
     pub notice_clause: Option<String>,
     pub notice_days: Option<u32>,
     pub called_by: Option<MemberId>,
+    /// The code members give to check themselves in (see `Store::check_in_code`).
+    pub check_in_code: String,
 }
 
 /// One member entitled to attend a meeting: their notice and their place on its roll.

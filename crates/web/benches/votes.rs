@@ -59,6 +59,7 @@ async fn setup(store: &Arc<dyn Store>, attendees: usize) -> (i64, Vec<String>) {
                 notice_clause: None,
                 notice_days: None,
                 called_by: None,
+                check_in_code: "ABC234".into(),
             },
             &members
                 .iter()

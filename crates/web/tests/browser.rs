@@ -486,13 +486,36 @@ async fn a_member_checks_in_and_votes_in_secret_then_the_secretary_closes_the_vo
         .unwrap();
     let card = format!("#motion-{motion}");
     wait_for_text(&c, &card, "Secret vote open").await;
-    // Not checked in yet: no ballot, only the check-in button.
+    // Not checked in yet: no ballot, only the check-in form. A wrong code is refused on the
+    // page; the meeting's link fills in the right one.
     assert!(
         c.find(Locator::Css(&format!("{card} form.ballot")))
             .await
             .is_err()
     );
-    click(&c, "main form[action$='/attendance'] button").await;
+    fill(&c, "ci-code", "WRONG1").await;
+    click(&c, "#check-in button").await;
+    wait_for_text(&c, "#alert", "not this meeting's check-in code").await;
+    let code = store
+        .check_in_code(meeting.id)
+        .await
+        .unwrap()
+        .expect("the demo meeting has a code");
+    c.goto(&format!(
+        "{}/meetings/{}/check-in/{code}",
+        app.base_url, meeting.id
+    ))
+    .await
+    .unwrap();
+    let filled = c
+        .find(Locator::Css("#ci-code"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(filled.as_deref(), Some(code.as_str()));
+    click(&c, "#check-in button").await;
     wait_for_text(&c, ".notice[role='status']", "Checked in").await;
     click(&c, &format!("{card} form.ballot button[value='against']")).await;
     wait_for_text(&c, ".notice[role='status']", "Your vote is recorded").await;

@@ -407,12 +407,49 @@ both_backends!(members_present_vote_electronically, |app| async move {
     let res = voter.post_json(&ballots(first), &vote).await;
     assert_eq!(res.status, 409, "{}", res.text());
     assert!(res.text().contains("check in"), "{}", res.text());
-    let res = voter
-        .post_json(
-            &format!("/api/v1/meetings/{meeting}/attendance"),
-            &json!({}),
-        )
+    // Checking yourself in takes the code the chair reads out; only the officers see it.
+    let attend = format!("/api/v1/meetings/{meeting}/attendance");
+    for body in [json!({}), json!({"code": "ZZZZZZ"})] {
+        let res = voter.post_json(&attend, &body).await;
+        assert_eq!(res.status, 422, "{}", res.text());
+        assert!(
+            res.json()["error"]["fields"]["code"].is_string(),
+            "{}",
+            res.text()
+        );
+    }
+    let code_url = format!("/api/v1/meetings/{meeting}/check-in-code");
+    assert_eq!(voter.get(&code_url).await.status, 403);
+    assert_eq!(voter.post_json(&code_url, &json!({})).await.status, 403);
+    let secretary = app.sign_in(BRANCH_SECRETARY).await;
+    let shown = secretary.get(&code_url).await;
+    assert_eq!(shown.status, 200, "{}", shown.text());
+    let code = shown.json()["code"].as_str().unwrap().to_string();
+    assert_eq!(
+        shown.json()["link"],
+        json!(format!("/meetings/{meeting}/check-in/{code}"))
+    );
+    // A new code stops the old one.
+    let replaced = secretary.post_json(&code_url, &json!({})).await;
+    assert_eq!(replaced.status, 201, "{}", replaced.text());
+    let new_code = replaced.json()["code"].as_str().unwrap().to_string();
+    assert_ne!(new_code, code);
+    let res = voter.post_json(&attend, &json!({"code": code})).await;
+    assert_eq!(res.status, 422, "the old code: {}", res.text());
+    // The link fills in the code on the meeting page.
+    let link = voter
+        .get(&format!("/meetings/{meeting}/check-in/{new_code}"))
         .await;
+    assert!(link.status.is_redirection(), "{}", link.status);
+    let page = voter
+        .get(&format!("/meetings/{meeting}?code={new_code}"))
+        .await;
+    assert!(
+        page.text().contains(&format!("value=\"{new_code}\"")),
+        "the check-in form is filled in"
+    );
+    let typed = format!("{}-{}", &new_code[..3], new_code[3..].to_lowercase());
+    let res = voter.post_json(&attend, &json!({"code": typed})).await;
     assert!(res.status.is_success(), "{}", res.text());
     for (body, status) in [
         (
@@ -777,10 +814,11 @@ both_backends!(
         let res = moved(json!({"kind": "adjourn"})).await;
         assert_eq!(res.status, 409, "not present yet: {}", res.text());
         assert!(res.text().contains("check in"), "{}", res.text());
+        let code = app.store().check_in_code(meeting).await.unwrap().unwrap();
         let res = member
             .post_json(
                 &format!("/api/v1/meetings/{meeting}/attendance"),
-                &json!({}),
+                &json!({ "code": code }),
             )
             .await;
         assert!(res.status.is_success(), "{}", res.text());

@@ -6,6 +6,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use charter_app::AppError;
 use charter_app::meetings::{MeetingRequest, PollView};
 use charter_domain::{MemberId, UnitId};
 use charter_rules::MotionResult;
@@ -13,8 +14,8 @@ use charter_store::{NewMotion, VoteReceipt};
 
 use super::ApiPath;
 use super::wire::{
-    AnswerRequest, BallotReceipt, BallotRequest, CheckInRequest, ClauseReason, MatterTallyBody,
-    Meeting, MeetingCalled, MeetingDetail, MeetingRequestBody, MeetingsQuery,
+    AnswerRequest, BallotReceipt, BallotRequest, CheckInCode, CheckInRequest, ClauseReason,
+    MatterTallyBody, Meeting, MeetingCalled, MeetingDetail, MeetingRequestBody, MeetingsQuery,
     MinutesApprovalRequest, MinutesBody, MinutesDraft, MinutesRequest, MotionAmendmentRequest,
     MotionProposed, MotionRequest, MotionVersionBody, MyVote, PollBody, PollCount, PollRequest,
     ProceduralRequest, RegionTally, Requisition, RequisitionOpened, RequisitionRequest, Statement,
@@ -141,6 +142,7 @@ pub async fn get(
         (status = 403, description = "Not on the roll, or not an officer of the meeting", body = ErrorBody),
         (status = 404, description = "No such meeting", body = ErrorBody),
         (status = 409, description = "Already checked in, or check-in is not open", body = ErrorBody),
+        (status = 422, description = "No check-in code, or not this meeting's", body = ErrorBody),
     )
 )]
 pub async fn check_in(
@@ -151,9 +153,66 @@ pub async fn check_in(
 ) -> ApiResult<StatusCode> {
     state
         .app
-        .check_in(&user.actor, id, req.member_id.map(MemberId))
+        .check_in(
+            &user.actor,
+            id,
+            req.member_id.map(MemberId),
+            req.code.as_deref(),
+        )
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The meeting's check-in code and link, for the officers running it to read out or show.
+#[utoipa::path(
+    get,
+    path = "/api/v1/meetings/{id}/check-in-code",
+    operation_id = "check_in_code",
+    tag = "meetings",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "Meeting id")),
+    responses(
+        (status = 200, body = CheckInCode),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an officer running the meeting", body = ErrorBody),
+        (status = 404, description = "No such meeting, or it has no code yet (POST makes one)", body = ErrorBody),
+    )
+)]
+pub async fn check_in_code(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<CheckInCode>> {
+    let code = state
+        .app
+        .check_in_code(&user.actor, id)
+        .await?
+        .ok_or(AppError::NotFound("check-in code"))?;
+    Ok(Json(CheckInCode::new(id, code)))
+}
+
+/// A new check-in code for the meeting; the old code and its link stop working.
+#[utoipa::path(
+    post,
+    path = "/api/v1/meetings/{id}/check-in-code",
+    operation_id = "new_check_in_code",
+    tag = "meetings",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "Meeting id")),
+    responses(
+        (status = 201, body = CheckInCode),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an officer running the meeting", body = ErrorBody),
+        (status = 404, description = "No such meeting", body = ErrorBody),
+    )
+)]
+pub async fn new_check_in_code(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<(StatusCode, Json<CheckInCode>)> {
+    let code = state.app.new_check_in_code(&user.actor, id).await?;
+    Ok((StatusCode::CREATED, Json(CheckInCode::new(id, code))))
 }
 
 /// Propose a motion to a meeting that has not started (members with the right to propose).

@@ -98,6 +98,10 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(meetings::list, meetings::call))
         .routes(routes!(meetings::get))
         .routes(routes!(meetings::check_in))
+        .routes(routes!(
+            meetings::check_in_code,
+            meetings::new_check_in_code
+        ))
         .routes(routes!(meetings::propose))
         .routes(routes!(meetings::vote))
         .routes(routes!(meetings::second))

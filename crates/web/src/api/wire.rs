@@ -1414,6 +1414,27 @@ pub struct MeetingsQuery {
 pub struct CheckInRequest {
     /// Someone else to check in (officers running the meeting); omit to check yourself in.
     pub member_id: Option<i64>,
+    /// The meeting's check-in code, read out at the meeting or carried in its link; needed to
+    /// check yourself in unless you run the meeting. Case, spaces and hyphens do not matter.
+    pub code: Option<String>,
+}
+
+/// A meeting's check-in code and the link that carries it, for the officers running it.
+#[derive(Serialize, ToSchema)]
+pub struct CheckInCode {
+    /// Six letters and digits, without I, O, 0 or 1.
+    pub code: String,
+    /// The page a member opens to check in with the code filled in (a path on this site).
+    pub link: String,
+}
+
+impl CheckInCode {
+    pub fn new(meeting: i64, code: String) -> Self {
+        CheckInCode {
+            link: format!("/meetings/{meeting}/check-in/{code}"),
+            code,
+        }
+    }
 }
 
 #[derive(Deserialize, ToSchema)]

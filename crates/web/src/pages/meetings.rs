@@ -16,7 +16,7 @@ use charter_store::{MeetingRecord, NewMotion};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Deserialize;
 
-use super::forms::{Errors, field_errors};
+use super::forms::{CsrfOnly, Errors, field_errors};
 use super::view::time;
 use super::{
     Layout, PageForm, PagePath, PageQuery, app_error, error_page, not_found, parse_id, render,
@@ -528,6 +528,10 @@ struct MeetingPage {
     /// Why the last action was refused, shown at the top.
     alert: Option<String>,
     check_in_open: bool,
+    /// For the officers running the meeting: its check-in code, when it has one.
+    check_in_code: Option<String>,
+    /// The code to fill in the member's check-in form.
+    code: String,
     started: bool,
     notice: Option<String>,
     motion_form: MotionForm,
@@ -539,6 +543,8 @@ struct MeetingPage {
 struct Input {
     notice: Option<String>,
     alert: Option<String>,
+    /// The check-in code a check-in link filled in.
+    code: String,
     motion_form: MotionForm,
     motion_errors: Errors,
     vote_errors: Errors,
@@ -550,6 +556,7 @@ impl Input {
         Input {
             notice,
             alert: None,
+            code: String::new(),
             motion_form: MotionForm::default(),
             motion_errors: Errors::none("mo-", MOTION_FIELDS),
             vote_errors: Errors::none("vo-", VOTE_FIELDS),
@@ -592,6 +599,14 @@ async fn meeting_page(
         }
     } else {
         Vec::new()
+    };
+    let check_in_code = if v.may_run {
+        match state.app.check_in_code(&session.actor, id).await {
+            Ok(c) => c,
+            Err(e) => return app_error(session, e),
+        }
+    } else {
+        None
     };
     // Only when the motion form shows: it reads every earlier meeting of the body.
     let proposing =
@@ -659,6 +674,8 @@ async fn meeting_page(
             .map(|x| x.number),
         alert: input.alert,
         check_in_open: now >= m.starts_at - chrono::Duration::hours(1) && now <= m.ends_at,
+        check_in_code,
+        code: input.code,
         started: now >= m.starts_at,
         notice: input.notice,
         motion_form: input.motion_form,
@@ -675,6 +692,8 @@ async fn meeting_page(
 #[serde(default)]
 pub struct SavedQuery {
     pub saved: String,
+    /// Filled in by a check-in link.
+    pub code: String,
 }
 
 pub async fn meeting(
@@ -693,6 +712,9 @@ pub async fn meeting(
                 .to_string(),
         ),
         "checked-in" => Some("Checked in.".to_string()),
+        "code" => Some(
+            "A new check-in code is made: the old code and its link no longer work.".to_string(),
+        ),
         "proposed" => Some("Your motion is on the agenda.".to_string()),
         "voted" => Some("The vote is recorded with its outcome.".to_string()),
         "poll-opened" => Some("Voting is open to members checked in with a vote.".to_string()),
@@ -708,7 +730,33 @@ pub async fn meeting(
         "published" => Some("The decision is published on the unit's public page.".to_string()),
         _ => None,
     };
-    meeting_page(&state, &session, id, Input::plain(notice)).await
+    let input = Input {
+        code: q
+            .code
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(12)
+            .collect(),
+        ..Input::plain(notice)
+    };
+    meeting_page(&state, &session, id, input).await
+}
+
+/// `/meetings/{id}/check-in/{code}`: the link an officer shares; it opens the meeting with the
+/// code filled in (signing in first if need be), and the member confirms with one button.
+pub async fn check_in_link(
+    PageUser(session): PageUser,
+    PagePath((raw, code)): PagePath<(String, String)>,
+) -> Response {
+    let code: String = code
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(12)
+        .collect();
+    match parse_id(&raw) {
+        Some(id) => Redirect::to(&format!("/meetings/{id}?code={code}#check-in")).into_response(),
+        None => not_found(Some(&session), "meeting"),
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -716,6 +764,29 @@ pub async fn meeting(
 pub struct CheckInForm {
     pub csrf: String,
     pub member: String,
+    pub code: String,
+}
+
+/// A new check-in code, for the officers running the meeting.
+pub async fn new_check_in_code(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    headers: HeaderMap,
+    PagePath(raw): PagePath<String>,
+    PageForm(form): PageForm<CsrfOnly>,
+) -> Response {
+    let Some(id) = parse_id(&raw) else {
+        return not_found(Some(&session), "meeting");
+    };
+    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
+        return error_page(Some(&session), e);
+    }
+    let result = state
+        .app
+        .new_check_in_code(&session.actor, id)
+        .await
+        .map(|_| ("code", "check-in-code".to_string()));
+    after_meeting_form(&state, &session, id, result).await
 }
 
 pub async fn check_in(
@@ -732,10 +803,12 @@ pub async fn check_in(
         return error_page(Some(&session), e);
     }
     let member = parse_id(&form.member).map(MemberId);
-    match state.app.check_in(&session.actor, id, member).await {
-        Ok(()) => Redirect::to(&format!("/meetings/{id}?saved=checked-in")).into_response(),
-        Err(e) => app_error(&session, e),
-    }
+    let result = state
+        .app
+        .check_in(&session.actor, id, member, Some(&form.code))
+        .await
+        .map(|()| ("checked-in", "main".to_string()));
+    after_meeting_form(&state, &session, id, result).await
 }
 
 pub async fn propose(

@@ -75,6 +75,14 @@ pub fn router() -> Router<AppState> {
         .route("/calendar/{token}", get(meetings::calendar_by_link))
         .route("/meetings/{id}", get(meetings::meeting))
         .route("/meetings/{id}/attendance", post(meetings::check_in))
+        .route(
+            "/meetings/{id}/check-in/{code}",
+            get(meetings::check_in_link),
+        )
+        .route(
+            "/meetings/{id}/check-in-code",
+            post(meetings::new_check_in_code),
+        )
         .route("/meetings/{id}/motions", post(meetings::propose))
         .route("/meetings/{id}/minutes", post(meetings::save_minutes))
         .route(
