@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod clock;
+pub mod composites;
 pub mod constitution;
 pub mod error;
 pub mod founding;

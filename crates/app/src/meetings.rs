@@ -24,9 +24,9 @@ use serde_json::json;
 use crate::constitution::member_facts;
 use crate::{App, AppError, event_actor};
 
-const MAX_TITLE: usize = 200;
-const MAX_AGENDA: usize = 20_000;
-const MAX_MOTION: usize = 20_000;
+pub(crate) const MAX_TITLE: usize = 200;
+pub(crate) const MAX_AGENDA: usize = 20_000;
+pub(crate) const MAX_MOTION: usize = 20_000;
 const MAX_MINUTES: usize = 100_000;
 
 /// What an officer asks for when calling a meeting.
@@ -89,6 +89,21 @@ pub struct MeetingView {
     pub may_run: bool,
     /// Electronic votes by motion id, with the reader's own vote in each.
     pub polls: BTreeMap<i64, PollView>,
+    /// Composites proposed at this meeting, with their movers' consents.
+    pub composites: Vec<charter_store::CompositeRecord>,
+}
+
+impl MeetingView {
+    /// The composite a motion was merged into, when it was.
+    pub fn composited_into(
+        &self,
+        motion: &MotionRecord,
+    ) -> Option<&charter_store::CompositeRecord> {
+        let by = motion.set_aside_by?;
+        self.composites
+            .iter()
+            .find(|c| c.motion == Some(by) && c.parts.iter().any(|p| p.motion == motion.id))
+    }
 }
 
 /// An electronic vote on a motion as one member sees it. The counts are shown once it closes.
@@ -213,7 +228,7 @@ fn stale_is_conflict(e: StoreError) -> AppError {
     }
 }
 
-fn too_long(s: &str, max: usize) -> bool {
+pub(crate) fn too_long(s: &str, max: usize) -> bool {
     s.chars().count() > max
 }
 
@@ -289,7 +304,7 @@ impl App {
     }
 
     /// The office by which `actor` runs meetings of `unit`, or a refusal saying `why` not.
-    async fn officer_running(
+    pub(crate) async fn officer_running(
         &self,
         actor: &Actor,
         unit: Option<UnitId>,
@@ -534,7 +549,7 @@ impl App {
         })
     }
 
-    async fn meeting_record(&self, id: i64) -> Result<MeetingRecord, AppError> {
+    pub(crate) async fn meeting_record(&self, id: i64) -> Result<MeetingRecord, AppError> {
         self.store
             .meeting(id)
             .await?
@@ -599,9 +614,11 @@ impl App {
                 polls.insert(mo.id, PollView { poll, mine });
             }
         }
+        let composites = self.store.composites(id).await?;
         Ok(MeetingView {
             motions,
             polls,
+            composites,
             meeting: m,
             unit_name,
             body_name,
@@ -999,6 +1016,9 @@ pub fn minutes_from_record(v: &MeetingView) -> String {
         }
         let outcome = match (mo.state.as_str(), mo.votes_for, mo.votes_against) {
             ("proposed", _, _) => match mo.set_aside_by.and_then(number) {
+                Some(n) if v.composited_into(mo).is_some() => {
+                    format!("composited into number {n} with its mover's consent")
+                }
                 Some(n) => format!("set aside by number {n}"),
                 None => "not decided".to_string(),
             },

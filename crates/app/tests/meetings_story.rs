@@ -1176,3 +1176,172 @@ async fn ten_branches_motions_open_and_reach_a_special_conference_requisition() 
         }
     }
 }
+
+/// Three branches' members move motions on the same subject; the secretary proposes one
+/// composite wording. A mover's refusal drops it and every motion stands; with every mover's
+/// consent the composite replaces them, moved and seconded by their movers, and is the one
+/// put to the meeting.
+#[tokio::test]
+async fn composites_replace_their_motions_only_with_every_movers_consent() {
+    let w = world().await;
+    amended(&w).await;
+    for n in 200..206 {
+        add(
+            &w.store,
+            n,
+            w.southwark,
+            MemberStatus::Active,
+            true,
+            Some(true),
+            Some(w.secretary),
+        )
+        .await;
+    }
+    let aug1 = app_at(&w, at(2017, 8, 1, 10));
+    let secretary = aug1.actor(w.secretary).await.unwrap();
+    let called = aug1
+        .call_meeting(
+            &secretary,
+            &general_meeting(w.southwark, "Southwark general meeting"),
+        )
+        .await
+        .unwrap();
+    deliver_all(&w, at(2017, 8, 1, 12)).await;
+    let voters = w.store.meeting_voters(called.id).await.unwrap();
+    let movers: Vec<MemberId> = voters
+        .iter()
+        .copied()
+        .filter(|v| *v != w.secretary)
+        .take(3)
+        .collect();
+    let mut parts = Vec::new();
+    for (k, m) in movers.iter().enumerate() {
+        let mover = aug1.actor(*m).await.unwrap();
+        parts.push(
+            aug1.propose_motion(
+                &mover,
+                called.id,
+                &NewMotion {
+                    meeting: called.id,
+                    text: format!("Wording {k}: oppose the constitution."),
+                    ..oppose(&format!("Oppose it, version {k}"))
+                },
+            )
+            .await
+            .unwrap(),
+        );
+    }
+    let mover = |k: usize| {
+        let app = aug1.clone();
+        let m = movers[k];
+        async move { app.actor(m).await.unwrap() }
+    };
+    let amendment = aug1
+        .amend_motion(&mover(1).await, parts[0], "Wording 0, amended.")
+        .await
+        .unwrap();
+    let wording = "This branch opposes the constitution imposed in June, calls for its repeal and for a special conference.";
+
+    // Bad proposals change nothing.
+    for (who, ids) in [
+        (&mover(0).await, vec![parts[0], parts[1]]),
+        (&secretary, vec![parts[0]]),
+        (&secretary, vec![parts[0], amendment]),
+        (&secretary, vec![parts[0], parts[1]]),
+        (&secretary, vec![parts[1], 999_999]),
+    ] {
+        let r = aug1
+            .propose_composite(who, called.id, "Composite", wording, &ids)
+            .await;
+        assert!(
+            matches!(r, Err(AppError::Forbidden(_) | AppError::Invalid(_))),
+            "{r:?}"
+        );
+    }
+    assert!(w.store.composites(called.id).await.unwrap().is_empty());
+    // Once the amendment is withdrawn, its motion may be composited.
+    aug1.withdraw_motion(&mover(1).await, amendment)
+        .await
+        .unwrap();
+
+    // A refusal drops it.
+    let first = aug1
+        .propose_composite(&secretary, called.id, "Composite A", wording, &parts[..2])
+        .await
+        .unwrap();
+    assert_eq!(
+        aug1.consent_to_composite(&mover(0).await, first)
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(matches!(
+        aug1.consent_to_composite(&mover(0).await, first).await,
+        Err(AppError::Conflict { .. })
+    ));
+    assert!(matches!(
+        aug1.consent_to_composite(&mover(2).await, first).await,
+        Err(AppError::Forbidden(_))
+    ));
+    aug1.decline_composite(&mover(1).await, first)
+        .await
+        .unwrap();
+    assert!(
+        w.store
+            .motions(called.id)
+            .await
+            .unwrap()
+            .iter()
+            .all(|m| m.set_aside_by.is_none()),
+        "every motion stands"
+    );
+
+    // Every mover consents: the composite is formed in their place.
+    let cid = aug1
+        .propose_composite(&secretary, called.id, "Composite B", wording, &parts)
+        .await
+        .unwrap();
+    let mut formed = None;
+    for k in 0..3 {
+        formed = aug1
+            .consent_to_composite(&mover(k).await, cid)
+            .await
+            .unwrap();
+        assert_eq!(formed.is_some(), k == 2, "formed at the last consent");
+    }
+    let formed = formed.unwrap();
+    let motion = w.store.motion(formed).await.unwrap().unwrap();
+    assert_eq!(
+        (motion.proposed_by, motion.seconded_by),
+        (Some(movers[0]), Some(movers[1]))
+    );
+    assert_eq!(motion.text, wording);
+    assert_eq!(motion.matter.as_deref(), Some("constitution-2017"));
+
+    // At the meeting the composite is put; its parts are not.
+    let day = app_at(&w, at(2017, 8, 20, 18));
+    let secretary = day.actor(w.secretary).await.unwrap();
+    for v in &voters {
+        day.check_in(&secretary, called.id, Some(*v), None)
+            .await
+            .unwrap();
+    }
+    assert!(matches!(
+        day.record_vote(&secretary, parts[1], 9, 0, 0, None).await,
+        Err(AppError::Conflict { .. })
+    ));
+    let n = u32::try_from(voters.len()).unwrap();
+    assert!(matches!(
+        day.record_vote(&secretary, formed, n, 0, 0, None)
+            .await
+            .unwrap(),
+        MotionResult::Adopted(_)
+    ));
+    let view = day.meeting_view(&secretary, called.id).await.unwrap();
+    let minutes = charter_app::meetings::minutes_from_record(&view);
+    let number = motion.number;
+    assert!(
+        minutes.contains(&format!("composited into number {number}")),
+        "{minutes}"
+    );
+}

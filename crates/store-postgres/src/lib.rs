@@ -1275,6 +1275,34 @@ impl Store for PgStore {
         meetings::replace_check_in_code(self, meeting, code, event).await
     }
 
+    async fn propose_composite(&self, c: &NewComposite, event: &NewEvent) -> StoreResult<i64> {
+        meetings::propose_composite(self, c, event).await
+    }
+
+    async fn composites(&self, meeting: i64) -> StoreResult<Vec<CompositeRecord>> {
+        meetings::composites(self, meeting).await
+    }
+
+    async fn composite(&self, id: i64) -> StoreResult<Option<CompositeRecord>> {
+        meetings::composite(self, id).await
+    }
+
+    async fn consent_to_composite(
+        &self,
+        id: i64,
+        part: i64,
+        by: MemberId,
+        formed: &NewMotion,
+        consent: &NewEvent,
+        forming: &NewEvent,
+    ) -> StoreResult<Option<i64>> {
+        meetings::consent_to_composite(self, id, part, by, formed, consent, forming).await
+    }
+
+    async fn decline_composite(&self, id: i64, event: &NewEvent) -> StoreResult<()> {
+        meetings::decline_composite(self, id, event).await
+    }
+
     async fn attendance(&self, meeting: i64) -> StoreResult<(i64, i64)> {
         meetings::attendance(self, meeting).await
     }

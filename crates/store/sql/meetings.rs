@@ -1515,3 +1515,240 @@ pub(crate) async fn replace_check_in_code(
     }
     commit(tx).await
 }
+
+pub(crate) async fn propose_composite(
+    s: &StoreImpl,
+    c: &NewComposite,
+    event: &NewEvent,
+) -> StoreResult<i64> {
+    let mut tx = s.write_tx().await?;
+    for part in &c.parts {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT state, set_aside_by FROM motions WHERE id = $1 AND meeting_id = $2{UPDATE_LOCK}"
+        )))
+        .bind(part)
+        .bind(c.meeting)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?
+        .ok_or(StoreError::NotFound("motion to composite"))?;
+        let state: String = row.try_get("state").map_err(db_err)?;
+        let aside: Option<i64> = row.try_get("set_aside_by").map_err(db_err)?;
+        if state != "proposed" || aside.is_some() {
+            return Err(StoreError::Stale(
+                "a motion to composite is no longer before the meeting".into(),
+            ));
+        }
+        let pending: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM composite_parts p JOIN composites c ON c.id = p.composite_id
+             WHERE p.motion_id = $1 AND c.state = 'pending'",
+        )
+        .bind(part)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        if pending > 0 {
+            return Err(StoreError::Stale(
+                "a motion to composite is already in a composite awaiting consent".into(),
+            ));
+        }
+    }
+    let seq = append_event(&mut tx, event).await?;
+    let id = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO composites (meeting_id, title, text, proposed_by, proposed_at, state, event_seq)
+         VALUES ($1, $2, $3, $4, $5, 'pending', $6) RETURNING id",
+    )
+    .bind(c.meeting)
+    .bind(&c.title)
+    .bind(&c.text)
+    .bind(c.proposed_by.map(|m| m.0))
+    .bind(event.at)
+    .bind(seq)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    for (position, part) in c.parts.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO composite_parts (composite_id, motion_id, position) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(part)
+        .bind(i32::try_from(position).unwrap_or(i32::MAX))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    }
+    commit(tx).await?;
+    Ok(id)
+}
+
+const COMPOSITE_SELECT: &str =
+    "SELECT id, meeting_id, title, text, proposed_by, proposed_at, state, motion_id FROM composites";
+
+async fn composites_where(
+    s: &StoreImpl,
+    filter: &str,
+    key: i64,
+) -> StoreResult<Vec<CompositeRecord>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{COMPOSITE_SELECT} WHERE {filter} = $1 ORDER BY id"
+    )))
+    .bind(key)
+    .fetch_all(&s.pool)
+    .await
+    .map_err(db_err)?;
+    let mut out = all(&rows, |r| {
+        Ok(CompositeRecord {
+            id: r.try_get("id")?,
+            meeting: r.try_get("meeting_id")?,
+            title: r.try_get("title")?,
+            text: r.try_get("text")?,
+            proposed_by: r.try_get::<Option<i64>, _>("proposed_by")?.map(MemberId),
+            proposed_at: r.try_get("proposed_at")?,
+            state: r.try_get("state")?,
+            motion: r.try_get("motion_id")?,
+            parts: Vec::new(),
+        })
+    })?;
+    for c in &mut out {
+        let rows = sqlx::query(
+            "SELECT motion_id, consented_by, consented_at FROM composite_parts
+             WHERE composite_id = $1 ORDER BY position",
+        )
+        .bind(c.id)
+        .fetch_all(&s.pool)
+        .await
+        .map_err(db_err)?;
+        c.parts = all(&rows, |r| {
+            Ok(CompositePart {
+                motion: r.try_get("motion_id")?,
+                consented_by: r.try_get::<Option<i64>, _>("consented_by")?.map(MemberId),
+                consented_at: r.try_get("consented_at")?,
+            })
+        })?;
+    }
+    Ok(out)
+}
+
+pub(crate) async fn composites(s: &StoreImpl, meeting: i64) -> StoreResult<Vec<CompositeRecord>> {
+    composites_where(s, "meeting_id", meeting).await
+}
+
+pub(crate) async fn composite(s: &StoreImpl, id: i64) -> StoreResult<Option<CompositeRecord>> {
+    Ok(composites_where(s, "id", id).await?.pop())
+}
+
+/// The composite's state, locked for the rest of the transaction.
+async fn pending_composite(
+    tx: &mut <Db as sqlx::Database>::Connection,
+    id: i64,
+) -> StoreResult<()> {
+    let state: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT state FROM composites WHERE id = $1{UPDATE_LOCK}"
+    )))
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    match state.as_deref() {
+        None => Err(StoreError::NotFound("composite")),
+        Some("pending") => Ok(()),
+        Some(other) => Err(StoreError::Stale(format!("this composite was already {other}"))),
+    }
+}
+
+pub(crate) async fn consent_to_composite(
+    s: &StoreImpl,
+    id: i64,
+    part: i64,
+    by: MemberId,
+    formed: &NewMotion,
+    consent: &NewEvent,
+    forming: &NewEvent,
+) -> StoreResult<Option<i64>> {
+    let mut tx = s.write_tx().await?;
+    pending_composite(&mut tx, id).await?;
+    append_event(&mut tx, consent).await?;
+    let done = sqlx::query(
+        "UPDATE composite_parts SET consented_by = $1, consented_at = $2
+         WHERE composite_id = $3 AND motion_id = $4 AND consented_at IS NULL",
+    )
+    .bind(by.0)
+    .bind(consent.at)
+    .bind(id)
+    .bind(part)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::Conflict {
+            field: "motion".into(),
+            message: "consent for this motion is already given, or it is not part of the composite"
+                .into(),
+        });
+    }
+    let waiting: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM composite_parts WHERE composite_id = $1 AND consented_at IS NULL",
+    )
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    if waiting > 0 {
+        commit(tx).await?;
+        return Ok(None);
+    }
+    let live: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM composite_parts p JOIN motions m ON m.id = p.motion_id
+         WHERE p.composite_id = $1 AND m.state = 'proposed' AND m.set_aside_by IS NULL",
+    )
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    let parts: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM composite_parts WHERE composite_id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err)?;
+    if live != parts {
+        return Err(StoreError::Stale(
+            "a motion in this composite was decided, withdrawn or set aside meanwhile".into(),
+        ));
+    }
+    let motion = insert_motion(&mut tx, formed, forming).await?;
+    sqlx::query(
+        "UPDATE motions SET set_aside_by = $1
+         WHERE id IN (SELECT motion_id FROM composite_parts WHERE composite_id = $2)",
+    )
+    .bind(motion)
+    .bind(id)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    sqlx::query("UPDATE composites SET state = 'formed', motion_id = $1 WHERE id = $2")
+        .bind(motion)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    commit(tx).await?;
+    Ok(Some(motion))
+}
+
+pub(crate) async fn decline_composite(
+    s: &StoreImpl,
+    id: i64,
+    event: &NewEvent,
+) -> StoreResult<()> {
+    let mut tx = s.write_tx().await?;
+    pending_composite(&mut tx, id).await?;
+    append_event(&mut tx, event).await?;
+    sqlx::query("UPDATE composites SET state = 'declined' WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    commit(tx).await
+}

@@ -3999,6 +3999,161 @@ pub async fn requisitions_collect_signatures_and_are_answered(store: &dyn Store)
     assert!(store.requisition(id + 99).await.unwrap().is_none());
 }
 
+/// A composite is formed only when every mover consents: the last consent adds it as a motion
+/// and sets its parts aside in one change; a mover's refusal leaves the parts as they were;
+/// a motion sits in one pending composite at a time; composites are kept.
+pub async fn composites_form_on_every_movers_consent(store: &dyn Store) {
+    let o = org(store).await;
+    let ann = add(
+        store,
+        &new_member("Ann", "Okafor", "ann@example.org", "SE1 7PB", o.brixton),
+    )
+    .await;
+    let ben = add(
+        store,
+        &new_member("Ben", "Adams", "ben@example.org", "SE1 7PB", o.brixton),
+    )
+    .await;
+    let id = brixton_meeting(store, o.brixton, ann, t(86_400 * 20), &[]).await;
+    let motion = |title: &str, by: MemberId| NewMotion {
+        meeting: id,
+        kind: "ordinary-motion".into(),
+        title: title.into(),
+        text: format!("{title}, in full."),
+        matter: Some("constitution-2017".into()),
+        position: Some("oppose".into()),
+        proposed_by: Some(by),
+        seconded_by: None,
+        parent: None,
+        target: None,
+        emergency: false,
+    };
+    let mut parts = Vec::new();
+    for (title, by) in [("Oppose it", ann), ("Repeal it", ben), ("Reject it", ben)] {
+        parts.push(
+            store
+                .propose_motion(&motion(title, by), &event("motion.proposed", "m"))
+                .await
+                .unwrap(),
+        );
+    }
+    let composite = |parts: Vec<i64>| NewComposite {
+        meeting: id,
+        title: "Composite A".into(),
+        text: "Oppose and repeal it.".into(),
+        parts,
+        proposed_by: Some(ann),
+    };
+    // Declined: the parts stand, and may be composited again.
+    let first = store
+        .propose_composite(
+            &composite(vec![parts[1], parts[2]]),
+            &event("composite.proposed", "c"),
+        )
+        .await
+        .unwrap();
+    let busy = store
+        .propose_composite(
+            &composite(vec![parts[0], parts[2]]),
+            &event("composite.proposed", "c"),
+        )
+        .await;
+    assert!(matches!(busy, Err(StoreError::Stale(_))), "{busy:?}");
+    store
+        .decline_composite(first, &event("composite.declined", "c"))
+        .await
+        .unwrap();
+    let again = store
+        .decline_composite(first, &event("composite.declined", "c"))
+        .await;
+    assert!(matches!(again, Err(StoreError::Stale(_))), "{again:?}");
+    assert_eq!(
+        store.composite(first).await.unwrap().unwrap().state,
+        "declined"
+    );
+
+    let cid = store
+        .propose_composite(&composite(parts.clone()), &event("composite.proposed", "c"))
+        .await
+        .unwrap();
+    let formed = NewMotion {
+        title: "Composite A".into(),
+        text: "Oppose and repeal it.".into(),
+        seconded_by: Some(ben),
+        ..motion("Composite A", ann)
+    };
+    let consent = |part: i64, by: MemberId| {
+        let formed = formed.clone();
+        async move {
+            store
+                .consent_to_composite(
+                    cid,
+                    part,
+                    by,
+                    &formed,
+                    &event("composite.consented", "c"),
+                    &event("motion.composited", "c"),
+                )
+                .await
+        }
+    };
+    assert_eq!(consent(parts[0], ann).await.unwrap(), None);
+    let twice = consent(parts[0], ann).await;
+    assert!(
+        matches!(twice, Err(StoreError::Conflict { .. })),
+        "{twice:?}"
+    );
+    assert_eq!(consent(parts[1], ben).await.unwrap(), None);
+    let before = store.motions(id).await.unwrap().len();
+    let events = event_count(store).await;
+    let made = consent(parts[2], ben).await.unwrap().expect("formed");
+    assert_eq!(
+        event_count(store).await,
+        events + 2,
+        "the consent and the forming"
+    );
+    let motions = store.motions(id).await.unwrap();
+    assert_eq!(motions.len(), before + 1);
+    let new = motions.iter().find(|m| m.id == made).unwrap();
+    assert_eq!(
+        (
+            new.state.as_str(),
+            new.proposed_by,
+            new.seconded_by,
+            new.number
+        ),
+        ("proposed", Some(ann), Some(ben), 4)
+    );
+    assert_eq!(new.text, "Oppose and repeal it.");
+    for p in &parts {
+        let m = motions.iter().find(|m| m.id == *p).unwrap();
+        assert_eq!((m.state.as_str(), m.set_aside_by), ("proposed", Some(made)));
+    }
+    let c = store.composite(cid).await.unwrap().unwrap();
+    assert_eq!((c.state.as_str(), c.motion), ("formed", Some(made)));
+    assert_eq!(
+        c.parts
+            .iter()
+            .map(|p| (p.motion, p.consented_by))
+            .collect::<Vec<_>>(),
+        vec![
+            (parts[0], Some(ann)),
+            (parts[1], Some(ben)),
+            (parts[2], Some(ben))
+        ]
+    );
+    assert_eq!(store.composites(id).await.unwrap().len(), 2);
+    assert!(store.composite(cid + 99).await.unwrap().is_none());
+    // Set-aside motions cannot be composited again.
+    let late = store
+        .propose_composite(
+            &composite(vec![parts[0], parts[1]]),
+            &event("composite.proposed", "c"),
+        )
+        .await;
+    assert!(matches!(late, Err(StoreError::Stale(_))), "{late:?}");
+}
+
 /// Every test above, by name: the backends' test files expand this list with
 /// [`conformance_tests!`](crate::conformance_tests).
 #[macro_export]
@@ -4036,7 +4191,8 @@ macro_rules! conformance_tests {
             minutes_are_final_once_approved,
             polls_count_each_present_voter_once,
             meetings_notices_attendance_and_motions,
-            requisitions_collect_signatures_and_are_answered
+            requisitions_collect_signatures_and_are_answered,
+            composites_form_on_every_movers_consent
         );
     };
     (@each $make:path; $($name:ident),* $(,)?) => {

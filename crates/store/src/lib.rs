@@ -369,6 +369,31 @@ pub trait Store: Send + Sync + 'static {
         event: &NewEvent,
     ) -> StoreResult<()>;
 
+    /// Proposes a composite of `parts` (each still proposed, of this meeting, in no other
+    /// pending composite: else `Stale`).
+    async fn propose_composite(&self, c: &NewComposite, event: &NewEvent) -> StoreResult<i64>;
+
+    /// A meeting's composites, oldest first, with their parts.
+    async fn composites(&self, meeting: i64) -> StoreResult<Vec<CompositeRecord>>;
+
+    async fn composite(&self, id: i64) -> StoreResult<Option<CompositeRecord>>;
+
+    /// Records the mover's consent for `part`. The last consent forms the composite in the
+    /// same transaction: `formed` is added as a motion, the parts are set aside by it, and its
+    /// id is returned. `Stale` if the composite is no longer pending or a part was decided.
+    async fn consent_to_composite(
+        &self,
+        id: i64,
+        part: i64,
+        by: MemberId,
+        formed: &NewMotion,
+        consent: &NewEvent,
+        forming: &NewEvent,
+    ) -> StoreResult<Option<i64>>;
+
+    /// A mover refuses: the composite is declined and its parts stand as they were.
+    async fn decline_composite(&self, id: i64, event: &NewEvent) -> StoreResult<()>;
+
     /// (present, of whom may vote).
     async fn attendance(&self, meeting: i64) -> StoreResult<(i64, i64)>;
 

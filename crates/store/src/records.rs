@@ -698,6 +698,40 @@ pub struct NewMotion {
     pub emergency: bool,
 }
 
+/// A composite motion as the officers running the meeting propose it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewComposite {
+    pub meeting: i64,
+    pub title: String,
+    pub text: String,
+    /// The motions it merges, in the order their movers are named.
+    pub parts: Vec<i64>,
+    pub proposed_by: Option<MemberId>,
+}
+
+/// One motion merged into a composite, with its mover's consent once given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompositePart {
+    pub motion: i64,
+    pub consented_by: Option<MemberId>,
+    pub consented_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompositeRecord {
+    pub id: i64,
+    pub meeting: i64,
+    pub title: String,
+    pub text: String,
+    pub proposed_by: Option<MemberId>,
+    pub proposed_at: DateTime<Utc>,
+    /// pending (awaiting consents), formed, or declined by a mover.
+    pub state: String,
+    /// The composite motion, once formed.
+    pub motion: Option<i64>,
+    pub parts: Vec<CompositePart>,
+}
+
 /// A meeting's minutes: a draft the officers keep, final once a later meeting approves them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MinutesRecord {

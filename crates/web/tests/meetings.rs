@@ -1057,3 +1057,108 @@ both_backends!(
         assert_eq!(anonymous.get("/calendar/made-up.ics").await.status, 404);
     }
 );
+
+both_backends!(composites_over_the_api_and_the_page, |app| async move {
+    let southwark = unit_id(&app, "southwark").await;
+    let secretary = app.sign_in(BRANCH_SECRETARY).await;
+    let called = secretary
+        .post_json(
+            "/api/v1/meetings",
+            &json!({
+                "body": "branch-meeting",
+                "unit_id": southwark.0,
+                "kind": "general-meeting",
+                "title": "General meeting",
+                "starts_at": in_days(20),
+                "mode": "physical",
+                "place": "Community hall",
+            }),
+        )
+        .await;
+    assert_eq!(called.status, 201, "{}", called.text());
+    let meeting = called.json()["id"].as_i64().unwrap();
+    let member = app.sign_in(MEMBER).await;
+    let mut ids = Vec::new();
+    for (who, title) in [(&member, "Delegates"), (&secretary, "Two delegates")] {
+        let res = who
+            .post_json(
+                &format!("/api/v1/meetings/{meeting}/motions"),
+                &json!({"kind": "ordinary-motion", "title": title, "text": format!("{title}, in full.")}),
+            )
+            .await;
+        assert_eq!(res.status, 201, "{}", res.text());
+        ids.push(res.json()["id"].as_i64().unwrap());
+    }
+    let url = format!("/api/v1/meetings/{meeting}/composites");
+    let good = json!({"title": "Delegates", "text": "Send two delegates.", "motion_ids": ids});
+    assert_eq!(member.post_json(&url, &good).await.status, 403);
+    for (body, status) in [
+        (
+            json!({"title": "", "text": "", "motion_ids": [ids[0]]}),
+            422,
+        ),
+        (
+            json!({"title": "T", "text": "W", "motion_ids": [ids[0], 999_999]}),
+            422,
+        ),
+        (
+            json!({"title": "T", "text": "W", "motion_ids": ids, "x": 1}),
+            400,
+        ),
+        (json!({"title": "T"}), 400),
+    ] {
+        let res = secretary.post_json(&url, &body).await;
+        assert_eq!(res.status, status, "{body}: {}", res.text());
+    }
+    assert_eq!(member.get(&url).await.json(), json!([]));
+    let res = secretary.post_json(&url, &good).await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let cid = res.json()["id"].as_i64().unwrap();
+    let busy = secretary.post_json(&url, &good).await;
+    assert_eq!(
+        busy.status,
+        409,
+        "already awaiting consent: {}",
+        busy.text()
+    );
+
+    // The member consents on the page; the secretary, the other mover, through the API.
+    let page = member.get(&format!("/meetings/{meeting}")).await;
+    assert!(page.text().contains("I agree to this composite"));
+    let csrf = member.csrf_token().unwrap();
+    let res = member
+        .post_form(&format!("/composites/{cid}/consent"), &[("csrf", &csrf)])
+        .await;
+    assert!(res.status.is_redirection(), "{}", res.text());
+    let list = member.get(&url).await.json();
+    assert_eq!(list[0]["state"], "pending");
+    assert_eq!(list[0]["parts"][0]["consented"], true);
+    assert_eq!(list[0]["parts"][1]["consented"], false);
+    let consent = format!("/api/v1/composites/{cid}/consent");
+    let res = secretary.post_json(&consent, &json!({})).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let formed = res.json()["formed_motion_id"].as_i64().expect("formed");
+    assert_eq!(member.post_json(&consent, &json!({})).await.status, 409);
+    assert_eq!(
+        member
+            .post_json(&format!("/api/v1/composites/{cid}/refusal"), &json!({}))
+            .await
+            .status,
+        409
+    );
+    let page = member.get(&format!("/meetings/{meeting}")).await.text();
+    assert!(page.contains("Composited into number 3"), "{page}");
+    let detail = member
+        .get(&format!("/api/v1/meetings/{meeting}"))
+        .await
+        .json();
+    let motions = detail["motions"].as_array().unwrap();
+    assert!(motions.iter().any(|m| m["id"] == json!(formed)));
+    assert_eq!(
+        member
+            .post_json("/api/v1/composites/999999/consent", &json!({}))
+            .await
+            .status,
+        404
+    );
+});

@@ -5,6 +5,7 @@
 //! error shape), call one use case of [`charter_app::App`], convert to a wire type in [`wire`].
 //! Authorisation lives in the app, never here.
 
+mod composites;
 mod constitution;
 mod events;
 mod meetings;
@@ -110,6 +111,9 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(meetings::minutes_approval))
         .routes(routes!(meetings::procedural))
         .routes(routes!(meetings::withdraw))
+        .routes(routes!(composites::list, composites::propose))
+        .routes(routes!(composites::consent))
+        .routes(routes!(composites::refuse))
         .routes(routes!(meetings::amend))
         .routes(routes!(meetings::versions))
         .routes(routes!(meetings::open_poll, meetings::get_poll))

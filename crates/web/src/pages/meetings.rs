@@ -382,6 +382,8 @@ fn poll_line(p: &PollView) -> PollLine {
 /// What the motion card needs beyond the motion: its meeting's motions and the reader.
 struct MotionContext<'a> {
     motions: &'a [charter_store::MotionRecord],
+    /// Motions formed as composites, which set their parts aside.
+    composite_motions: std::collections::BTreeSet<i64>,
     reader: MemberId,
     history: &'a BTreeMap<
         i64,
@@ -450,6 +452,9 @@ fn motion_view(
             }
             if let Some(by) = m.set_aside_by {
                 notes.push(match number_of(by) {
+                    Some(n) if cx.composite_motions.contains(&by) => {
+                        format!("Composited into number {n} with its mover's consent")
+                    }
                     Some(n) => format!("Set aside by number {n}"),
                     None => "Rescinded at a later meeting".to_string(),
                 });
@@ -530,6 +535,7 @@ struct MeetingPage {
     check_in_open: bool,
     /// For the officers running the meeting: its check-in code, when it has one.
     check_in_code: Option<String>,
+    composites: Vec<CompositeView>,
     /// The code to fill in the member's check-in form.
     code: String,
     started: bool,
@@ -643,6 +649,7 @@ async fn meeting_page(
         motions: {
             let cx = MotionContext {
                 motions: &v.motions,
+                composite_motions: v.composites.iter().filter_map(|c| c.motion).collect(),
                 reader: session.actor.member,
                 history: &history,
             };
@@ -675,6 +682,11 @@ async fn meeting_page(
         alert: input.alert,
         check_in_open: now >= m.starts_at - chrono::Duration::hours(1) && now <= m.ends_at,
         check_in_code,
+        composites: v
+            .composites
+            .iter()
+            .map(|c| composite_view(c, &v.motions, session.actor.member))
+            .collect(),
         code: input.code,
         started: now >= m.starts_at,
         notice: input.notice,
@@ -712,6 +724,18 @@ pub async fn meeting(
                 .to_string(),
         ),
         "checked-in" => Some("Checked in.".to_string()),
+        "composite" => Some(
+            "The composite is proposed; it replaces its motions once every mover consents."
+                .to_string(),
+        ),
+        "consented" => Some("Your consent is recorded.".to_string()),
+        "composited" => Some(
+            "Every mover has consented: the composite is now a motion before the meeting, in place of the motions it merges."
+                .to_string(),
+        ),
+        "composite-declined" => {
+            Some("The composite is declined; each motion stands as it was.".to_string())
+        }
         "code" => Some(
             "A new check-in code is made: the old code and its link no longer work.".to_string(),
         ),
@@ -740,6 +764,150 @@ pub async fn meeting(
         ..Input::plain(notice)
     };
     meeting_page(&state, &session, id, input).await
+}
+
+/// A composite as the meeting page shows it.
+struct CompositeView {
+    id: i64,
+    title: String,
+    text: String,
+    state: String,
+    pending: bool,
+    /// The composite motion's number, once formed.
+    formed_as: Option<i64>,
+    /// (number, title, consented) for each motion it merges.
+    parts: Vec<(i64, String, bool)>,
+    /// The reader moved a motion in it and has yet to consent.
+    awaiting_me: bool,
+}
+
+fn composite_view(
+    c: &charter_store::CompositeRecord,
+    motions: &[charter_store::MotionRecord],
+    reader: MemberId,
+) -> CompositeView {
+    let find = |id: i64| motions.iter().find(|m| m.id == id);
+    CompositeView {
+        id: c.id,
+        title: c.title.clone(),
+        text: c.text.clone(),
+        state: match c.state.as_str() {
+            "pending" => "awaiting the movers' consent".to_string(),
+            other => other.to_string(),
+        },
+        pending: c.state == "pending",
+        formed_as: c.motion.and_then(find).map(|m| m.number),
+        parts: c
+            .parts
+            .iter()
+            .filter_map(|p| {
+                find(p.motion).map(|m| (m.number, m.title.clone(), p.consented_at.is_some()))
+            })
+            .collect(),
+        awaiting_me: c.state == "pending"
+            && c.parts.iter().any(|p| {
+                p.consented_at.is_none()
+                    && find(p.motion).and_then(|m| m.proposed_by) == Some(reader)
+            }),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CompositeForm {
+    pub csrf: String,
+    pub title: String,
+    pub text: String,
+    /// The motions' numbers, e.g. "2, 5".
+    pub numbers: String,
+}
+
+/// The officers propose a composite of motions named by number.
+pub async fn propose_composite(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    headers: HeaderMap,
+    PagePath(raw): PagePath<String>,
+    PageForm(form): PageForm<CompositeForm>,
+) -> Response {
+    let Some(id) = parse_id(&raw) else {
+        return not_found(Some(&session), "meeting");
+    };
+    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
+        return error_page(Some(&session), e);
+    }
+    let result = async {
+        let motions = state.app.store.motions(id).await?;
+        let mut ids = Vec::new();
+        for raw in form
+            .numbers
+            .split([',', ' ', ';'])
+            .filter(|w| !w.trim().is_empty())
+        {
+            let n: Option<i64> = raw.trim().trim_start_matches('#').parse().ok();
+            match n.and_then(|n| motions.iter().find(|m| m.number == n)) {
+                Some(m) => ids.push(m.id),
+                None => {
+                    return Err(AppError::invalid(
+                        "motions",
+                        format!(
+                            "'{}' is not the number of a motion before this meeting",
+                            raw.trim()
+                        ),
+                    ));
+                }
+            }
+        }
+        state
+            .app
+            .propose_composite(&session.actor, id, &form.title, &form.text, &ids)
+            .await
+    }
+    .await
+    .map(|_| ("composite", "composites".to_string()));
+    after_meeting_form(&state, &session, id, result).await
+}
+
+/// A mover consents to a composite, or refuses it (`refusal`); officers may drop it.
+pub async fn answer_composite(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    headers: HeaderMap,
+    PagePath((raw, answer)): PagePath<(String, String)>,
+    PageForm(form): PageForm<CsrfOnly>,
+) -> Response {
+    let Some(id) = parse_id(&raw) else {
+        return not_found(Some(&session), "composite");
+    };
+    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
+        return error_page(Some(&session), e);
+    }
+    let meeting = match state.app.store.composite(id).await {
+        Ok(Some(c)) => c.meeting,
+        Ok(None) => return not_found(Some(&session), "composite"),
+        Err(e) => return app_error(&session, e.into()),
+    };
+    let result = match answer.as_str() {
+        "consent" => state
+            .app
+            .consent_to_composite(&session.actor, id)
+            .await
+            .map(|formed| {
+                if formed.is_some() {
+                    "composited"
+                } else {
+                    "consented"
+                }
+            }),
+        "refusal" => state
+            .app
+            .decline_composite(&session.actor, id)
+            .await
+            .map(|()| "composite-declined"),
+        _ => return not_found(Some(&session), "page"),
+    };
+    let anchored = result.map(|saved| (saved, "composites".to_string()));
+    after_meeting_form(&state, &session, meeting, anchored).await
 }
 
 /// `/meetings/{id}/check-in/{code}`: the link an officer shares; it opens the meeting with the

@@ -83,6 +83,14 @@ pub fn router() -> Router<AppState> {
             "/meetings/{id}/check-in-code",
             post(meetings::new_check_in_code),
         )
+        .route(
+            "/meetings/{id}/composites",
+            post(meetings::propose_composite),
+        )
+        .route(
+            "/composites/{id}/{answer}",
+            post(meetings::answer_composite),
+        )
         .route("/meetings/{id}/motions", post(meetings::propose))
         .route("/meetings/{id}/minutes", post(meetings::save_minutes))
         .route(
