@@ -33,6 +33,13 @@ mod meetings {
     const UPDATE_LOCK: &str = " FOR UPDATE";
     include!("../../store/sql/meetings.rs");
 }
+/// Ballots, their voters and their box: the shared SQL in `charter-store/sql/ballots.rs`.
+mod ballots {
+    type Db = sqlx::Postgres;
+    use crate::{PgStore as StoreImpl, append_event, commit, db_err};
+    const UPDATE_LOCK: &str = " FOR UPDATE";
+    include!("../../store/sql/ballots.rs");
+}
 mod rows;
 /// Rolls and challenges: the shared portable SQL in `charter-store/sql/rolls.rs`.
 mod rolls {
@@ -1260,6 +1267,72 @@ impl Store for PgStore {
         event: &NewEvent,
     ) -> StoreResult<()> {
         meetings::check_in(self, meeting, member, recorded_by, event).await
+    }
+
+    async fn create_ballot(&self, b: &NewBallot, event: &NewEvent) -> StoreResult<i64> {
+        ballots::create(self, b, event).await
+    }
+
+    async fn ballots(&self) -> StoreResult<Vec<BallotRecord>> {
+        ballots::list(self).await
+    }
+
+    async fn ballot(&self, id: i64) -> StoreResult<Option<BallotRecord>> {
+        ballots::get(self, id).await
+    }
+
+    async fn open_ballot(
+        &self,
+        id: i64,
+        voters: &[NewBallotVoter],
+        subject: &str,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        ballots::open(self, id, voters, subject, event).await
+    }
+
+    async fn ballot_voter(
+        &self,
+        id: i64,
+        member: MemberId,
+    ) -> StoreResult<Option<Option<DateTime<Utc>>>> {
+        ballots::voter(self, id, member).await
+    }
+
+    async fn voter_by_link(&self, id: i64, link_hash: &str) -> StoreResult<Option<MemberId>> {
+        ballots::voter_by_link(self, id, link_hash).await
+    }
+
+    async fn cast_ballot(
+        &self,
+        id: i64,
+        member: MemberId,
+        cast: &NewCast,
+        event: &NewEvent,
+    ) -> StoreResult<CastOutcome> {
+        ballots::cast(self, id, member, cast, event).await
+    }
+
+    async fn ballot_turnout(&self, id: i64) -> StoreResult<Vec<TurnoutRow>> {
+        ballots::turnout(self, id).await
+    }
+
+    async fn close_ballot(&self, id: i64, event: &NewEvent) -> StoreResult<()> {
+        ballots::close(self, id, event).await
+    }
+
+    async fn ballot_box(&self, id: i64) -> StoreResult<Vec<BoxedBallot>> {
+        ballots::boxed(self, id).await
+    }
+
+    async fn record_ballot_count(
+        &self,
+        id: i64,
+        result_json: &str,
+        outcome: &str,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        ballots::record_count(self, id, result_json, outcome, event).await
     }
 
     async fn check_in_code(&self, meeting: i64) -> StoreResult<Option<String>> {

@@ -4154,6 +4154,283 @@ pub async fn composites_form_on_every_movers_consent(store: &dyn Store) {
     assert!(matches!(late, Err(StoreError::Stale(_))), "{late:?}");
 }
 
+/// A ballot keeps who took part apart from what they chose: voters are issued links when it
+/// opens, each voter puts one ballot in the box (the same ballot again is answered with its
+/// tracker, a second is refused), the box stays sealed until close, and the count is recorded
+/// once.
+pub async fn ballots_keep_voters_apart_from_their_choices(store: &dyn Store) {
+    let o = org(store).await;
+    let ann = add(
+        store,
+        &new_member("Ann", "Okafor", "ann@example.org", "SE1 7PB", o.brixton),
+    )
+    .await;
+    let ben = add(
+        store,
+        &new_member("Ben", "Adams", "ben@example.org", "LS1 1AA", o.leeds),
+    )
+    .await;
+    let cat = add(
+        store,
+        &new_member("Cat", "Ng", "cat@example.org", "SE1 7PB", o.brixton),
+    )
+    .await;
+    let version_id = store
+        .found_constitution(
+            &version("founding", d(2016, 3, 12)),
+            &event("constitution.founded", "constitution"),
+        )
+        .await
+        .unwrap();
+    let roll = store
+        .freeze_roll(
+            &NewRoll {
+                title: "Ballot 2024".into(),
+                context: "member-ballot".into(),
+                unit: None,
+                right: "vote".into(),
+                cutoff: d(2024, 5, 1),
+                version_id,
+                challenge_closes_on: d(2024, 5, 15),
+                hash: "b".repeat(64),
+                frozen_by: Some(ann),
+            },
+            &[],
+            &[ann, ben]
+                .iter()
+                .zip([o.brixton, o.leeds])
+                .map(|(m, b)| NewRollEntry {
+                    member: *m,
+                    branch: b,
+                    eligible: true,
+                    reason: None,
+                })
+                .collect::<Vec<_>>(),
+            &event("roll.frozen", "roll"),
+        )
+        .await
+        .unwrap();
+    let id = store
+        .create_ballot(
+            &NewBallot {
+                title: "Affiliation".into(),
+                question: "Should the Network affiliate?".into(),
+                kind: "question".into(),
+                decision_kind: Some("ordinary-motion".into()),
+                method: "yes-no".into(),
+                seats: 1,
+                roll,
+                opens_at: t(100),
+                closes_at: t(86_400 * 7),
+                later_vote_replaces: true,
+                clause: Some("6.3".into()),
+                rule: "more than half of the votes cast".into(),
+                options: vec!["Yes".into(), "No".into(), "Abstain".into()],
+                created_by: Some(ann),
+            },
+            &event("ballot.created", "ballot"),
+        )
+        .await
+        .unwrap();
+    let b = store.ballot(id).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            b.state.as_str(),
+            b.options.len(),
+            b.seats,
+            b.later_vote_replaces,
+            b.roll
+        ),
+        ("scheduled", 3, 1, true, roll)
+    );
+    assert_eq!(store.ballots().await.unwrap()[0].options[1], "No");
+    let cast = |tracker: &str, submission: &str, replaces: Option<&str>| NewCast {
+        tracker: tracker.into(),
+        submission_hash: submission.into(),
+        sealed: format!("v1:{tracker}"),
+        replaces: replaces.map(str::to_string),
+    };
+    let early = store
+        .cast_ballot(id, ann, &cast("T1", "S1", None), &event("ballot.cast", "b"))
+        .await;
+    assert!(matches!(early, Err(StoreError::Stale(_))), "{early:?}");
+    assert!(matches!(
+        store.ballot_box(id).await,
+        Err(StoreError::Stale(_))
+    ));
+    let voter = |m: MemberId, branch: UnitId, link: &str| NewBallotVoter {
+        member: m,
+        branch,
+        link_hash: link.into(),
+        address: "x@example.org".into(),
+        letter: format!("Your link: {link}"),
+    };
+    let letters = store
+        .claim_outbox(t(86_400), t(86_400 + 60), 100)
+        .await
+        .unwrap()
+        .len();
+    store
+        .open_ballot(
+            id,
+            &[voter(ann, o.brixton, "H1"), voter(ben, o.leeds, "H2")],
+            "Your vote",
+            &event("ballot.opened", "b"),
+        )
+        .await
+        .unwrap();
+    let queued = store
+        .claim_outbox(t(86_400), t(86_400 + 60), 100)
+        .await
+        .unwrap();
+    assert_eq!(queued.len(), letters + 2, "one letter per voter");
+    assert!(
+        queued
+            .iter()
+            .any(|m| m.body == "Your link: H2" && m.meeting.is_none())
+    );
+    let again = store
+        .open_ballot(id, &[], "Your vote", &event("ballot.opened", "b"))
+        .await;
+    assert!(matches!(again, Err(StoreError::Stale(_))), "{again:?}");
+    let b = store.ballot(id).await.unwrap().unwrap();
+    assert_eq!((b.state.as_str(), b.electorate), ("open", Some(2)));
+    assert_eq!(store.voter_by_link(id, "H2").await.unwrap(), Some(ben));
+    assert_eq!(store.voter_by_link(id, "H9").await.unwrap(), None);
+
+    let events = event_count(store).await;
+    assert_eq!(
+        store
+            .cast_ballot(id, ann, &cast("T1", "S1", None), &event("ballot.cast", "b"))
+            .await
+            .unwrap(),
+        CastOutcome::Recorded {
+            tracker: "T1".into()
+        }
+    );
+    assert_eq!(
+        store
+            .cast_ballot(id, ann, &cast("T9", "S1", None), &event("ballot.cast", "b"))
+            .await
+            .unwrap(),
+        CastOutcome::AlreadyRecorded {
+            tracker: "T1".into()
+        }
+    );
+    assert_eq!(
+        event_count(store).await,
+        events + 1,
+        "one event per ballot cast"
+    );
+    let second = store
+        .cast_ballot(id, ann, &cast("T2", "S2", None), &event("ballot.cast", "b"))
+        .await;
+    assert!(
+        matches!(second, Err(StoreError::Conflict { .. })),
+        "{second:?}"
+    );
+    let stranger = store
+        .cast_ballot(id, cat, &cast("T3", "S3", None), &event("ballot.cast", "b"))
+        .await;
+    assert!(
+        matches!(stranger, Err(StoreError::NotFound(_))),
+        "{stranger:?}"
+    );
+    assert!(matches!(
+        store.ballot_voter(id, ann).await.unwrap(),
+        Some(Some(_))
+    ));
+    assert_eq!(store.ballot_voter(id, ben).await.unwrap(), Some(None));
+    assert_eq!(store.ballot_voter(id, cat).await.unwrap(), None);
+    // A later ballot replaces the earlier one only by naming it.
+    let wrong = store
+        .cast_ballot(
+            id,
+            ann,
+            &cast("T4", "S4", Some("S9")),
+            &event("ballot.cast", "b"),
+        )
+        .await;
+    assert!(
+        matches!(wrong, Err(StoreError::Conflict { .. })),
+        "{wrong:?}"
+    );
+    store
+        .cast_ballot(
+            id,
+            ann,
+            &cast("T5", "S5", Some("S1")),
+            &event("ballot.cast", "b"),
+        )
+        .await
+        .unwrap();
+    store
+        .cast_ballot(id, ben, &cast("T0", "S0", None), &event("ballot.cast", "b"))
+        .await
+        .unwrap();
+    let turnout = store.ballot_turnout(id).await.unwrap();
+    assert_eq!(turnout.len(), 2);
+    assert!(turnout.iter().all(|r| r.voters == 1 && r.voted == 1));
+    assert!(matches!(
+        store.ballot_box(id).await,
+        Err(StoreError::Stale(_))
+    ));
+
+    store
+        .close_ballot(id, &event("ballot.closed", "b"))
+        .await
+        .unwrap();
+    let late = store
+        .cast_ballot(id, ben, &cast("T6", "S6", None), &event("ballot.cast", "b"))
+        .await;
+    assert!(matches!(late, Err(StoreError::Stale(_))), "{late:?}");
+    // The acknowledged ballot is still answered after close.
+    assert_eq!(
+        store
+            .cast_ballot(id, ben, &cast("T7", "S0", None), &event("ballot.cast", "b"))
+            .await
+            .unwrap(),
+        CastOutcome::AlreadyRecorded {
+            tracker: "T0".into()
+        }
+    );
+    assert!(matches!(
+        store.close_ballot(id, &event("ballot.closed", "b")).await,
+        Err(StoreError::Stale(_))
+    ));
+    let boxed = store.ballot_box(id).await.unwrap();
+    assert_eq!(
+        boxed,
+        vec![
+            BoxedBallot {
+                tracker: "T0".into(),
+                sealed: "v1:T0".into()
+            },
+            BoxedBallot {
+                tracker: "T5".into(),
+                sealed: "v1:T5".into()
+            },
+        ],
+        "the replaced ballot does not count"
+    );
+    store
+        .record_ballot_count(id, "{}", "carried", &event("ballot.counted", "b"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .record_ballot_count(id, "{}", "carried", &event("ballot.counted", "b"))
+            .await,
+        Err(StoreError::Stale(_))
+    ));
+    let b = store.ballot(id).await.unwrap().unwrap();
+    assert_eq!(
+        (b.state.as_str(), b.outcome.as_deref()),
+        ("counted", Some("carried"))
+    );
+    assert!(store.ballot(id + 99).await.unwrap().is_none());
+}
+
 /// Every test above, by name: the backends' test files expand this list with
 /// [`conformance_tests!`](crate::conformance_tests).
 #[macro_export]
@@ -4192,7 +4469,8 @@ macro_rules! conformance_tests {
             polls_count_each_present_voter_once,
             meetings_notices_attendance_and_motions,
             requisitions_collect_signatures_and_are_answered,
-            composites_form_on_every_movers_consent
+            composites_form_on_every_movers_consent,
+            ballots_keep_voters_apart_from_their_choices
         );
     };
     (@each $make:path; $($name:ident),* $(,)?) => {

@@ -357,6 +357,64 @@ pub trait Store: Send + Sync + 'static {
         event: &NewEvent,
     ) -> StoreResult<()>;
 
+    async fn create_ballot(&self, b: &NewBallot, event: &NewEvent) -> StoreResult<i64>;
+
+    /// Every ballot, newest first.
+    async fn ballots(&self) -> StoreResult<Vec<BallotRecord>>;
+
+    async fn ballot(&self, id: i64) -> StoreResult<Option<BallotRecord>>;
+
+    /// Opens a scheduled ballot: its voters with their links' hashes, and one queued letter
+    /// each carrying the link. `Stale` unless it is scheduled.
+    async fn open_ballot(
+        &self,
+        id: i64,
+        voters: &[NewBallotVoter],
+        subject: &str,
+        event: &NewEvent,
+    ) -> StoreResult<()>;
+
+    /// Whether `member` may vote in the ballot, and when they did.
+    async fn ballot_voter(
+        &self,
+        id: i64,
+        member: MemberId,
+    ) -> StoreResult<Option<Option<DateTime<Utc>>>>;
+
+    /// The voter a personal link belongs to.
+    async fn voter_by_link(&self, id: i64, link_hash: &str) -> StoreResult<Option<MemberId>>;
+
+    /// Puts a ballot in the box and marks the voter as having voted, in one transaction (the
+    /// event records only that they took part). The same submission again is
+    /// `AlreadyRecorded`; a different one from someone who voted is `Conflict` unless it
+    /// replaces their earlier ballot; `NotFound` if they are not a voter; `Stale` if closed.
+    async fn cast_ballot(
+        &self,
+        id: i64,
+        member: MemberId,
+        cast: &NewCast,
+        event: &NewEvent,
+    ) -> StoreResult<CastOutcome>;
+
+    /// Voters and votes per branch: counts only.
+    async fn ballot_turnout(&self, id: i64) -> StoreResult<Vec<TurnoutRow>>;
+
+    /// Closes an open ballot: no more ballots go in. `Stale` unless it is open.
+    async fn close_ballot(&self, id: i64, event: &NewEvent) -> StoreResult<()>;
+
+    /// The ballots in the box that count (not replaced), by tracker. Sealed until the ballot
+    /// closes: `Stale` before.
+    async fn ballot_box(&self, id: i64) -> StoreResult<Vec<BoxedBallot>>;
+
+    /// Records the count of a closed ballot. `Stale` unless it is closed and uncounted.
+    async fn record_ballot_count(
+        &self,
+        id: i64,
+        result_json: &str,
+        outcome: &str,
+        event: &NewEvent,
+    ) -> StoreResult<()>;
+
     /// The code members give to check themselves in; `None` for a meeting called before codes
     /// were kept, until an officer makes one.
     async fn check_in_code(&self, meeting: i64) -> StoreResult<Option<String>>;

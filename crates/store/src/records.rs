@@ -875,3 +875,106 @@ pub struct RequisitionRecord {
     pub meeting: Option<i64>,
     pub signatures: i64,
 }
+
+/// A ballot as an officer sets it up: the electorate is a frozen roll, the rule comes from
+/// the constitution in force.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewBallot {
+    pub title: String,
+    pub question: String,
+    /// question or election.
+    pub kind: String,
+    /// For a question: the rules' decision kind that sets its threshold.
+    pub decision_kind: Option<String>,
+    /// The count method (`yes-no` for a question).
+    pub method: String,
+    pub seats: u32,
+    pub roll: i64,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub later_vote_replaces: bool,
+    /// The clause the method or threshold comes from.
+    pub clause: Option<String>,
+    /// The method or threshold in words.
+    pub rule: String,
+    /// The options in ballot order: Yes/No/Abstain, or the candidates.
+    pub options: Vec<String>,
+    pub created_by: Option<MemberId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BallotRecord {
+    pub id: i64,
+    pub title: String,
+    pub question: String,
+    pub kind: String,
+    pub decision_kind: Option<String>,
+    pub method: String,
+    pub seats: u32,
+    pub roll: i64,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub later_vote_replaces: bool,
+    pub clause: Option<String>,
+    pub rule: String,
+    /// scheduled, open, closed (counting) or counted.
+    pub state: String,
+    /// Voters issued a voting link when it opened.
+    pub electorate: Option<i64>,
+    pub opened_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub counted_at: Option<DateTime<Utc>>,
+    /// The count's report as JSON, once counted.
+    pub result_json: Option<String>,
+    pub outcome: Option<String>,
+    pub created_by: Option<MemberId>,
+    pub created_at: DateTime<Utc>,
+    pub options: Vec<String>,
+}
+
+/// One voter issued a personal voting link when a ballot opens, with the letter carrying it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewBallotVoter {
+    pub member: MemberId,
+    pub branch: UnitId,
+    pub link_hash: String,
+    pub address: String,
+    pub letter: String,
+}
+
+/// A ballot put in the box: sealed (opaque to the store), under a random tracker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCast {
+    pub tracker: String,
+    pub submission_hash: String,
+    pub sealed: String,
+    /// The submission hash of the voter's earlier ballot it replaces, where the constitution
+    /// lets a later vote replace an earlier one.
+    pub replaces: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CastOutcome {
+    Recorded {
+        tracker: String,
+    },
+    /// The same ballot (same submission) was already in the box: its tracker again.
+    AlreadyRecorded {
+        tracker: String,
+    },
+}
+
+/// Turnout in one branch: counts only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TurnoutRow {
+    pub branch: UnitId,
+    pub voters: i64,
+    pub voted: i64,
+}
+
+/// A ballot as it lies in the box, for counting and publication after close.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoxedBallot {
+    pub tracker: String,
+    pub sealed: String,
+}

@@ -1,0 +1,418 @@
+// Ballots, their voters and their box, written once for both SQL dialects: each store crate
+// includes this file in a module that first defines `Db`, `UPDATE_LOCK` (its row-lock clause)
+// and `StoreImpl`, and imports `append_event`, `commit` and `db_err`.
+//
+// Secrecy is kept here as much as in the schema: no statement in this file reads the box
+// together with the voters, and the box is read only once its ballot is closed.
+
+use charter_domain::{MemberId, UnitId};
+use charter_store::*;
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+type DbRow = <Db as sqlx::Database>::Row;
+
+/// Rows per multi-row INSERT: six values a row stays far under either dialect's limit.
+const CHUNK: usize = 4_000;
+
+const BALLOT_SELECT: &str = "SELECT id, title, question, kind, decision_kind, method, seats, roll_id,
+        opens_at, closes_at, later_vote_replaces, clause, rule, state, electorate, opened_at,
+        closed_at, counted_at, result_json, outcome, created_by, created_at
+     FROM ballots";
+
+fn ballot_from(r: &DbRow) -> Result<BallotRecord, sqlx::Error> {
+    Ok(BallotRecord {
+        id: r.try_get("id")?,
+        title: r.try_get("title")?,
+        question: r.try_get("question")?,
+        kind: r.try_get("kind")?,
+        decision_kind: r.try_get("decision_kind")?,
+        method: r.try_get("method")?,
+        seats: u32::try_from(r.try_get::<i32, _>("seats")?).unwrap_or(1),
+        roll: r.try_get("roll_id")?,
+        opens_at: r.try_get("opens_at")?,
+        closes_at: r.try_get("closes_at")?,
+        later_vote_replaces: r.try_get("later_vote_replaces")?,
+        clause: r.try_get("clause")?,
+        rule: r.try_get("rule")?,
+        state: r.try_get("state")?,
+        electorate: r.try_get("electorate")?,
+        opened_at: r.try_get("opened_at")?,
+        closed_at: r.try_get("closed_at")?,
+        counted_at: r.try_get("counted_at")?,
+        result_json: r.try_get("result_json")?,
+        outcome: r.try_get("outcome")?,
+        created_by: r.try_get::<Option<i64>, _>("created_by")?.map(MemberId),
+        created_at: r.try_get("created_at")?,
+        options: Vec::new(),
+    })
+}
+
+pub(crate) async fn create(s: &StoreImpl, b: &NewBallot, event: &NewEvent) -> StoreResult<i64> {
+    let mut tx = s.write_tx().await?;
+    let seq = append_event(&mut tx, event).await?;
+    let id = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO ballots (title, question, kind, decision_kind, method, seats, roll_id, opens_at,
+             closes_at, later_vote_replaces, clause, rule, state, created_by, created_at, event_seq)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'scheduled', $13, $14, $15)
+         RETURNING id",
+    )
+    .bind(&b.title)
+    .bind(&b.question)
+    .bind(&b.kind)
+    .bind(b.decision_kind.as_deref())
+    .bind(&b.method)
+    .bind(i32::try_from(b.seats).unwrap_or(i32::MAX))
+    .bind(b.roll)
+    .bind(b.opens_at)
+    .bind(b.closes_at)
+    .bind(b.later_vote_replaces)
+    .bind(b.clause.as_deref())
+    .bind(&b.rule)
+    .bind(b.created_by.map(|m| m.0))
+    .bind(event.at)
+    .bind(seq)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    for (position, name) in b.options.iter().enumerate() {
+        sqlx::query("INSERT INTO ballot_options (ballot_id, position, name) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(i32::try_from(position).unwrap_or(i32::MAX))
+            .bind(name)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+    }
+    commit(tx).await?;
+    Ok(id)
+}
+
+async fn with_options(s: &StoreImpl, mut list: Vec<BallotRecord>) -> StoreResult<Vec<BallotRecord>> {
+    for b in &mut list {
+        b.options = sqlx::query_scalar(
+            "SELECT name FROM ballot_options WHERE ballot_id = $1 ORDER BY position",
+        )
+        .bind(b.id)
+        .fetch_all(&s.pool)
+        .await
+        .map_err(db_err)?;
+    }
+    Ok(list)
+}
+
+pub(crate) async fn list(s: &StoreImpl) -> StoreResult<Vec<BallotRecord>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{BALLOT_SELECT} ORDER BY id DESC")))
+        .fetch_all(&s.pool)
+        .await
+        .map_err(db_err)?;
+    let list = rows
+        .iter()
+        .map(ballot_from)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(db_err)?;
+    with_options(s, list).await
+}
+
+pub(crate) async fn get(s: &StoreImpl, id: i64) -> StoreResult<Option<BallotRecord>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{BALLOT_SELECT} WHERE id = $1")))
+        .bind(id)
+        .fetch_optional(&s.pool)
+        .await
+        .map_err(db_err)?;
+    match row {
+        None => Ok(None),
+        Some(r) => Ok(with_options(s, vec![ballot_from(&r).map_err(db_err)?])
+            .await?
+            .pop()),
+    }
+}
+
+/// The ballot's state, locked for the rest of the transaction.
+async fn state_of(tx: &mut <Db as sqlx::Database>::Connection, id: i64) -> StoreResult<String> {
+    sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(format!(
+        "SELECT state FROM ballots WHERE id = $1{UPDATE_LOCK}"
+    )))
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_err)?
+    .ok_or(StoreError::NotFound("ballot"))
+}
+
+fn stale(state: &str, wanted: &str) -> StoreError {
+    StoreError::Stale(format!("the ballot is {state}, not {wanted}"))
+}
+
+pub(crate) async fn open(
+    s: &StoreImpl,
+    id: i64,
+    voters: &[NewBallotVoter],
+    subject: &str,
+    event: &NewEvent,
+) -> StoreResult<()> {
+    let mut tx = s.write_tx().await?;
+    let state = state_of(&mut tx, id).await?;
+    if state != "scheduled" {
+        return Err(stale(&state, "scheduled"));
+    }
+    append_event(&mut tx, event).await?;
+    sqlx::query(
+        "UPDATE ballots SET state = 'open', opened_at = $1, electorate = $2 WHERE id = $3",
+    )
+    .bind(event.at)
+    .bind(voters.len() as i64)
+    .bind(id)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    for chunk in voters.chunks(CHUNK) {
+        let mut qb = sqlx::QueryBuilder::<Db>::new(
+            "INSERT INTO ballot_voters (ballot_id, member_id, branch_id, link_hash) ",
+        );
+        qb.push_values(chunk, |mut b, v| {
+            b.push_bind(id)
+                .push_bind(v.member.0)
+                .push_bind(v.branch.0)
+                .push_bind(v.link_hash.clone());
+        });
+        qb.build().execute(&mut *tx).await.map_err(db_err)?;
+        let mut qb = sqlx::QueryBuilder::<Db>::new(
+            "INSERT INTO outbox (member_id, address, subject, body, state, next_attempt_at, created_at) ",
+        );
+        qb.push_values(chunk, |mut b, v| {
+            b.push_bind(v.member.0)
+                .push_bind(v.address.clone())
+                .push_bind(subject.to_string())
+                .push_bind(v.letter.clone())
+                .push_bind("queued")
+                .push_bind(event.at)
+                .push_bind(event.at);
+        });
+        qb.build().execute(&mut *tx).await.map_err(db_err)?;
+    }
+    commit(tx).await
+}
+
+pub(crate) async fn voter(
+    s: &StoreImpl,
+    id: i64,
+    member: MemberId,
+) -> StoreResult<Option<Option<DateTime<Utc>>>> {
+    sqlx::query_scalar::<_, Option<DateTime<Utc>>>(
+        "SELECT voted_at FROM ballot_voters WHERE ballot_id = $1 AND member_id = $2",
+    )
+    .bind(id)
+    .bind(member.0)
+    .fetch_optional(&s.pool)
+    .await
+    .map_err(db_err)
+}
+
+pub(crate) async fn voter_by_link(
+    s: &StoreImpl,
+    id: i64,
+    link_hash: &str,
+) -> StoreResult<Option<MemberId>> {
+    Ok(sqlx::query_scalar::<_, i64>(
+        "SELECT member_id FROM ballot_voters WHERE ballot_id = $1 AND link_hash = $2",
+    )
+    .bind(id)
+    .bind(link_hash)
+    .fetch_optional(&s.pool)
+    .await
+    .map_err(db_err)?
+    .map(MemberId))
+}
+
+async fn tracker_of(
+    tx: &mut <Db as sqlx::Database>::Connection,
+    id: i64,
+    submission_hash: &str,
+) -> StoreResult<Option<String>> {
+    sqlx::query_scalar::<_, String>(
+        "SELECT tracker FROM ballot_box WHERE ballot_id = $1 AND submission_hash = $2",
+    )
+    .bind(id)
+    .bind(submission_hash)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_err)
+}
+
+pub(crate) async fn cast(
+    s: &StoreImpl,
+    id: i64,
+    member: MemberId,
+    c: &NewCast,
+    event: &NewEvent,
+) -> StoreResult<CastOutcome> {
+    let mut tx = s.write_tx().await?;
+    let state = state_of(&mut tx, id).await?;
+    // A ballot already in the box is answered with its tracker whatever the state now: the
+    // voter's device is retrying a ballot that was acknowledged, or nearly so.
+    if let Some(tracker) = tracker_of(&mut tx, id, &c.submission_hash).await? {
+        return Ok(CastOutcome::AlreadyRecorded { tracker });
+    }
+    if state != "open" {
+        return Err(stale(&state, "open"));
+    }
+    let voted: Option<Option<DateTime<Utc>>> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT voted_at FROM ballot_voters WHERE ballot_id = $1 AND member_id = $2{UPDATE_LOCK}"
+    )))
+    .bind(id)
+    .bind(member.0)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    match (voted, &c.replaces) {
+        (None, _) => return Err(StoreError::NotFound("voter on this ballot's roll")),
+        (Some(None), _) => {
+            sqlx::query(
+                "UPDATE ballot_voters SET voted_at = $1 WHERE ballot_id = $2 AND member_id = $3",
+            )
+            .bind(event.at)
+            .bind(id)
+            .bind(member.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        (Some(Some(_)), None) => {
+            return Err(StoreError::Conflict {
+                field: "ballot".into(),
+                message: "you have already voted in this ballot".into(),
+            });
+        }
+        (Some(Some(_)), Some(earlier)) => {
+            let replaced = sqlx::query(
+                "UPDATE ballot_box SET superseded = $1
+                 WHERE ballot_id = $2 AND submission_hash = $3 AND superseded = $4",
+            )
+            .bind(true)
+            .bind(id)
+            .bind(earlier)
+            .bind(false)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            if replaced.rows_affected() == 0 {
+                return Err(StoreError::Conflict {
+                    field: "replaces".into(),
+                    message: "that is not a ballot of yours still in the box".into(),
+                });
+            }
+        }
+    }
+    append_event(&mut tx, event).await?;
+    sqlx::query(
+        "INSERT INTO ballot_box (ballot_id, tracker, submission_hash, sealed) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(id)
+    .bind(&c.tracker)
+    .bind(&c.submission_hash)
+    .bind(&c.sealed)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    commit(tx).await?;
+    Ok(CastOutcome::Recorded {
+        tracker: c.tracker.clone(),
+    })
+}
+
+pub(crate) async fn turnout(s: &StoreImpl, id: i64) -> StoreResult<Vec<TurnoutRow>> {
+    let rows = sqlx::query(
+        "SELECT branch_id, COUNT(*) AS voters, COUNT(voted_at) AS voted FROM ballot_voters
+         WHERE ballot_id = $1 GROUP BY branch_id ORDER BY branch_id",
+    )
+    .bind(id)
+    .fetch_all(&s.pool)
+    .await
+    .map_err(db_err)?;
+    rows.iter()
+        .map(|r| {
+            Ok(TurnoutRow {
+                branch: UnitId(r.try_get("branch_id")?),
+                voters: r.try_get("voters")?,
+                voted: r.try_get("voted")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(db_err)
+}
+
+pub(crate) async fn close(s: &StoreImpl, id: i64, event: &NewEvent) -> StoreResult<()> {
+    let mut tx = s.write_tx().await?;
+    let state = state_of(&mut tx, id).await?;
+    if state != "open" {
+        return Err(stale(&state, "open"));
+    }
+    append_event(&mut tx, event).await?;
+    sqlx::query("UPDATE ballots SET state = 'closed', closed_at = $1 WHERE id = $2")
+        .bind(event.at)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    commit(tx).await
+}
+
+pub(crate) async fn boxed(s: &StoreImpl, id: i64) -> StoreResult<Vec<BoxedBallot>> {
+    let state: String = sqlx::query_scalar("SELECT state FROM ballots WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&s.pool)
+        .await
+        .map_err(db_err)?
+        .ok_or(StoreError::NotFound("ballot"))?;
+    if state != "closed" && state != "counted" {
+        return Err(StoreError::Stale(
+            "the ballot box stays sealed until the ballot closes".into(),
+        ));
+    }
+    let rows = sqlx::query(
+        "SELECT tracker, sealed FROM ballot_box WHERE ballot_id = $1 AND superseded = $2
+         ORDER BY tracker",
+    )
+    .bind(id)
+    .bind(false)
+    .fetch_all(&s.pool)
+    .await
+    .map_err(db_err)?;
+    rows.iter()
+        .map(|r| {
+            Ok(BoxedBallot {
+                tracker: r.try_get("tracker")?,
+                sealed: r.try_get("sealed")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(db_err)
+}
+
+pub(crate) async fn record_count(
+    s: &StoreImpl,
+    id: i64,
+    result_json: &str,
+    outcome: &str,
+    event: &NewEvent,
+) -> StoreResult<()> {
+    let mut tx = s.write_tx().await?;
+    let state = state_of(&mut tx, id).await?;
+    if state != "closed" {
+        return Err(stale(&state, "closed"));
+    }
+    append_event(&mut tx, event).await?;
+    sqlx::query(
+        "UPDATE ballots SET state = 'counted', counted_at = $1, result_json = $2, outcome = $3
+         WHERE id = $4",
+    )
+    .bind(event.at)
+    .bind(result_json)
+    .bind(outcome)
+    .bind(id)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    commit(tx).await
+}
