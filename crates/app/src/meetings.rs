@@ -247,7 +247,7 @@ fn convening(m: &MeetingRecord) -> Convening {
 
 impl App {
     /// The office that lets `actor` run meetings of `unit` (national bodies: `None`).
-    async fn meeting_authority(
+    pub(crate) async fn meeting_authority(
         &self,
         actor: &Actor,
         unit: Option<UnitId>,
@@ -267,7 +267,7 @@ impl App {
     }
 
     /// The office by which `actor` runs meetings of `unit`, or a refusal saying `why` not.
-    async fn officer_running(
+    pub(crate) async fn officer_running(
         &self,
         actor: &Actor,
         unit: Option<UnitId>,
@@ -511,7 +511,7 @@ impl App {
         })
     }
 
-    async fn meeting_record(&self, id: i64) -> Result<MeetingRecord, AppError> {
+    pub(crate) async fn meeting_record(&self, id: i64) -> Result<MeetingRecord, AppError> {
         self.store
             .meeting(id)
             .await?

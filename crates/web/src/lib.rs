@@ -8,6 +8,7 @@ pub mod api;
 pub mod error;
 pub mod pages;
 pub mod session;
+pub mod upload;
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -15,7 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -81,11 +82,18 @@ pub fn app(state: AppState) -> Router {
         ("x-frame-options", "DENY"),
         ("referrer-policy", "same-origin"),
     ];
+    // Papers are the only bodies larger than MAX_BODY_BYTES: their routes alone read up to
+    // MAX_UPLOAD_BODY (the multipart extractor stops there), every other route keeps the limit.
+    let uploads = api::upload_router()
+        .merge(pages::upload_router())
+        .layer(DefaultBodyLimit::max(upload::MAX_UPLOAD_BODY));
     let mut router = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .merge(api::router())
         .merge(pages::router())
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .merge(uploads)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             session::resolve_session,
@@ -99,8 +107,7 @@ pub fn app(state: AppState) -> Router {
     }
     let request_id = HeaderName::from_static("x-request-id");
     router
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        // Outside the limit, so its bare 413 (and any other bare error) under /api/ is JSON.
+        // Outside the limits, so a bare 413 (and any other bare error) under /api/ is JSON.
         .layer(axum::middleware::from_fn(api::json_errors))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
