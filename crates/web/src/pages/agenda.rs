@@ -191,11 +191,6 @@ pub async fn add_item(
     }
 }
 
-/// The meeting a form on an item or paper returns to.
-fn meeting_of(session: &CurrentSession, raw: &str) -> Result<i64, Response> {
-    parse_id(raw).ok_or_else(|| not_found(Some(session), "meeting"))
-}
-
 pub async fn edit_item(
     State(state): State<AppState>,
     PageUser(session): PageUser,
@@ -209,9 +204,8 @@ pub async fn edit_item(
     if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
         return error_page(Some(&session), e);
     }
-    let meeting = match meeting_of(&session, &form.meeting) {
-        Ok(m) => m,
-        Err(r) => return r,
+    let Some(meeting) = parse_id(&form.meeting) else {
+        return not_found(Some(&session), "meeting");
     };
     let position = match form.position.trim() {
         "" => None,
@@ -250,9 +244,8 @@ pub async fn move_item(
     if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
         return error_page(Some(&session), e);
     }
-    let meeting = match meeting_of(&session, &form.meeting) {
-        Ok(m) => m,
-        Err(r) => return r,
+    let Some(meeting) = parse_id(&form.meeting) else {
+        return not_found(Some(&session), "meeting");
     };
     let result = match form.position.trim().parse::<i64>() {
         Ok(p) => state
@@ -281,9 +274,8 @@ pub async fn remove_item(
     if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
         return error_page(Some(&session), e);
     }
-    let meeting = match meeting_of(&session, &form.meeting) {
-        Ok(m) => m,
-        Err(r) => return r,
+    let Some(meeting) = parse_id(&form.meeting) else {
+        return not_found(Some(&session), "meeting");
     };
     let result = state
         .app
@@ -312,9 +304,8 @@ pub async fn circulate(
     if let Err(e) = check_csrf(&session, upload.field("csrf"), &headers) {
         return error_page(Some(&session), e);
     }
-    let meeting = match meeting_of(&session, upload.field("meeting")) {
-        Ok(m) => m,
-        Err(r) => return r,
+    let Some(meeting) = parse_id(upload.field("meeting")) else {
+        return not_found(Some(&session), "meeting");
     };
     match refused {
         Some(WebError::App(e)) => {
@@ -350,9 +341,8 @@ pub async fn withdraw_paper(
     if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
         return error_page(Some(&session), e);
     }
-    let meeting = match meeting_of(&session, &form.meeting) {
-        Ok(m) => m,
-        Err(r) => return r,
+    let Some(meeting) = parse_id(&form.meeting) else {
+        return not_found(Some(&session), "meeting");
     };
     let result = state
         .app
