@@ -127,5 +127,9 @@ async fn the_demo_tells_the_amendment_story() {
     assert_eq!(numbers, vec![Some(1), Some(2), Some(3), Some(4)]);
     let papers: Vec<_> = agenda.iter().flat_map(|i| i.papers.iter()).collect();
     assert_eq!(papers.len(), 2);
-    assert!(papers.iter().all(|p| p.circulated_at < m.starts_at && p.size > 0));
+    assert!(
+        papers
+            .iter()
+            .all(|p| p.circulated_at < m.starts_at && p.size > 0)
+    );
 }
