@@ -3,6 +3,7 @@
 //! Governance events and access-log rows are handed to the store with the change or read
 //! they describe, so they commit or fail together.
 
+pub mod agenda;
 pub mod auth;
 pub mod clock;
 pub mod composites;

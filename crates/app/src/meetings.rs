@@ -284,7 +284,7 @@ fn convening(m: &MeetingRecord) -> Convening {
 
 impl App {
     /// The office that lets `actor` run meetings of `unit` (national bodies: `None`).
-    async fn meeting_authority(
+    pub(crate) async fn meeting_authority(
         &self,
         actor: &Actor,
         unit: Option<UnitId>,

@@ -68,6 +68,55 @@ async fn delivered(app: &App, at: DateTime<Utc>) -> Result<(), MeetingsStoryErro
     }
 }
 
+/// An item for a demo agenda: title, description, and a paper (file name, media type, text).
+type DemoItem<'a> = (&'a str, &'a str, Option<(&'a str, &'a str, String)>);
+
+/// Puts `items` on a meeting's agenda with their papers, as `officer` before it starts.
+async fn agenda(
+    app: &App,
+    officer: &charter_domain::Actor,
+    meeting: i64,
+    items: Vec<DemoItem<'_>>,
+) -> Result<(), MeetingsStoryError> {
+    let err = |step| move |source| MeetingsStoryError::App { step, source };
+    for (title, description, paper) in items {
+        let item = app
+            .add_agenda_item(officer, meeting, title, Some(description))
+            .await
+            .map_err(err("adding an agenda item"))?;
+        if let Some((name, content_type, text)) = paper {
+            app.circulate_paper(officer, item, name, content_type, text.into_bytes())
+                .await
+                .map_err(err("circulating a paper"))?;
+        }
+    }
+    Ok(())
+}
+
+/// The branch secretary's report on how the new constitution was imposed, as plain text.
+fn timeline(branch: &str, today: NaiveDate) -> String {
+    let day = |n: u64| {
+        today
+            .checked_sub_days(Days::new(n))
+            .unwrap_or(today)
+            .format("%-d %B %Y")
+    };
+    format!(
+        "{branch} branch: how the new constitution was imposed\n\
+         =====================================================\n\n\
+         A paper for the branch general meeting, from the branch secretary.\n\n\
+         {}  The steering committee is called to meet on two days' notice.\n\
+         {}  It votes to dissolve the national and regional committees.\n\
+         \n\
+         The constitution requires seven clear days' notice of a committee meeting,\n\
+         so the vote does not bind: Charter records it as not binding, citing the\n\
+         clauses. The branch is asked to oppose the change and to call for a\n\
+         special conference to restore the elected committees.\n",
+        day(40),
+        day(37),
+    )
+}
+
 /// Loads the meetings story. Call after [`crate::load_constitution`].
 pub async fn load_meetings(app: &App, today: NaiveDate) -> Result<(), MeetingsStoryError> {
     let err = |step| move |source| MeetingsStoryError::App { step, source };
@@ -250,6 +299,29 @@ pub async fn load_meetings(app: &App, today: NaiveDate) -> Result<(), MeetingsSt
             .await
             .map_err(err("calling a branch meeting"))?;
         delivered(app, morning(day(35)) + Duration::minutes(5)).await?;
+        agenda(
+            &called_at,
+            &officer,
+            meeting.id,
+            vec![
+                (
+                    "Apologies for absence",
+                    "The secretary reads the apologies received.",
+                    None,
+                ),
+                (
+                    "The constitution imposed by the steering committee",
+                    "Introduced by the branch secretary. The meeting is asked to adopt the motion opposing the new constitution.",
+                    Some((
+                        "constitution-timeline.txt",
+                        "text/plain",
+                        timeline(&branch.name, today),
+                    )),
+                ),
+                ("Any other business", "", None),
+            ],
+        )
+        .await?;
         let motion = called_at
             .propose_motion(
                 &officer,
@@ -399,6 +471,47 @@ async fn meeting_under_way(
         .await
         .map_err(err("calling the meeting under way"))?;
     delivered(app, now - Duration::days(21) + Duration::minutes(5)).await?;
+    agenda(
+        &called_at,
+        &officer,
+        meeting.id,
+        vec![
+            (
+                "Apologies for absence",
+                "The secretary reads the apologies received.",
+                None,
+            ),
+            (
+                "Delegates to the special conference",
+                "Introduced by the branch secretary. The meeting is asked to send its full delegation (motion 1).",
+                Some((
+                    "delegation-report.txt",
+                    "text/plain",
+                    "Southwark branch: our delegation to the special conference\n\n\
+                     The branch is entitled to send its full delegation. The secretary\n\
+                     proposes that it does, mandated to vote to restore the elected\n\
+                     national and regional committees. Delegates' travel is paid from\n\
+                     branch funds.\n"
+                        .to_string(),
+                )),
+            ),
+            (
+                "A fund for expelled members' appeals",
+                "Introduced by the treasurer. The meeting is asked to set up the fund (motion 2).",
+                Some((
+                    "appeals-fund.md",
+                    "text/markdown",
+                    "# A fund for expelled members' appeals\n\n\
+                     - Open to every branch; each pays in what its meeting decides.\n\
+                     - Pays the costs of an expelled member's appeal.\n\
+                     - The treasurer reports on it to every general meeting.\n"
+                        .to_string(),
+                )),
+            ),
+            ("Any other business", "", None),
+        ],
+    )
+    .await?;
     let mut motions = Vec::new();
     for (title, text) in [
         (

@@ -121,4 +121,15 @@ async fn the_demo_tells_the_amendment_story() {
         "{poll:?}"
     );
     assert!(app.store.poll(motions[1].id).await.unwrap().is_none());
+    // Its agenda is numbered items, with papers circulated before it began.
+    let agenda = app.store.agenda(m.id).await.unwrap();
+    let numbers: Vec<Option<i64>> = agenda.iter().map(|i| i.number).collect();
+    assert_eq!(numbers, vec![Some(1), Some(2), Some(3), Some(4)]);
+    let papers: Vec<_> = agenda.iter().flat_map(|i| i.papers.iter()).collect();
+    assert_eq!(papers.len(), 2);
+    assert!(
+        papers
+            .iter()
+            .all(|p| p.circulated_at < m.starts_at && p.size > 0)
+    );
 }

@@ -22,6 +22,14 @@ mod constitution {
         || ' ' || m.joined_on || ' ' || CAST(m.branch_id AS TEXT)";
     include!("../../store/sql/constitution.rs");
 }
+/// Agenda items and their papers: the shared SQL in `charter-store/sql/agenda.rs`.
+mod agenda {
+    type Db = sqlx::Sqlite;
+    /// Locks a meeting's row while its agenda changes (BEGIN IMMEDIATE already holds SQLite's write lock).
+    const MEETING_LOCK: &str = "";
+    use crate::{SqliteStore as StoreImpl, append_event, commit, db_err};
+    include!("../../store/sql/agenda.rs");
+}
 /// Meetings, notices, attendance and motions: the shared SQL in `charter-store/sql/meetings.rs`.
 mod meetings {
     type Db = sqlx::Sqlite;
@@ -1482,6 +1490,52 @@ impl Store for SqliteStore {
         event: &NewEvent,
     ) -> StoreResult<i64> {
         meetings::put_minutes_for_approval(self, of_meeting, motion, event).await
+    }
+
+    async fn add_agenda_item(&self, item: &NewAgendaItem, event: &NewEvent) -> StoreResult<i64> {
+        agenda::add_item(self, item, event).await
+    }
+
+    async fn agenda(&self, meeting: i64) -> StoreResult<Vec<AgendaItemRecord>> {
+        agenda::agenda(self, meeting).await
+    }
+
+    async fn agenda_item(&self, id: i64) -> StoreResult<Option<AgendaItemRecord>> {
+        agenda::item(self, id).await
+    }
+
+    async fn change_agenda_item(
+        &self,
+        id: i64,
+        change: &AgendaItemChange,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        agenda::change_item(self, id, change, event).await
+    }
+
+    async fn remove_agenda_item(&self, id: i64, event: &NewEvent) -> StoreResult<()> {
+        agenda::remove_item(self, id, event).await
+    }
+
+    async fn circulate_paper(&self, paper: &NewPaper, event: &NewEvent) -> StoreResult<i64> {
+        agenda::circulate(self, paper, event).await
+    }
+
+    async fn paper(&self, id: i64) -> StoreResult<Option<PaperRecord>> {
+        agenda::paper(self, id).await
+    }
+
+    async fn paper_content(&self, id: i64) -> StoreResult<Option<(PaperRecord, Vec<u8>)>> {
+        agenda::paper_content(self, id).await
+    }
+
+    async fn withdraw_paper(
+        &self,
+        id: i64,
+        by: Option<MemberId>,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        agenda::withdraw_paper(self, id, by, event).await
     }
 
     async fn set_calendar_feed(

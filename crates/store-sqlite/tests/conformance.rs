@@ -230,3 +230,31 @@ async fn approved_minutes_cannot_be_changed_or_removed() {
         assert!(r.is_err(), "{sql} must be refused");
     }
 }
+
+/// Papers and agenda items are kept: a paper's content and record never change once
+/// circulated (only its withdrawal is written, once), and neither is ever deleted.
+#[tokio::test]
+async fn papers_and_agenda_items_cannot_be_rewritten_or_deleted() {
+    let (store, ()) = memory().await.unwrap();
+    charter_store::conformance::agenda_items_and_papers_are_kept_for_the_record(&store).await;
+    for sql in [
+        "UPDATE agenda_papers SET content = X'00', size = 1",
+        "UPDATE agenda_papers SET sha256 = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb'",
+        "UPDATE agenda_papers SET filename = 'other.pdf'",
+        "UPDATE agenda_papers SET withdrawn_at = NULL, withdrawn_by = NULL WHERE withdrawn_at IS NOT NULL",
+        "DELETE FROM agenda_papers",
+        "UPDATE agenda_items SET title = 'rewritten' WHERE removed_at IS NOT NULL",
+        "UPDATE agenda_items SET meeting_id = meeting_id + 1",
+        "DELETE FROM agenda_items",
+    ] {
+        let r = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(store.pool())
+            .await;
+        assert!(r.is_err(), "{sql} must be refused");
+    }
+    let papers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agenda_papers")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(papers, 2);
+}

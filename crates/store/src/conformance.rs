@@ -3297,6 +3297,353 @@ pub async fn minutes_are_final_once_approved(store: &dyn Store) {
     );
 }
 
+/// An event by the system at `at`.
+fn event_at(kind: &str, at: DateTime<Utc>) -> NewEvent {
+    NewEvent {
+        at,
+        ..event(kind, "agenda")
+    }
+}
+
+/// A meeting's agenda items are numbered in order, reworded and moved until the meeting
+/// starts, then fixed; papers are kept whole with their hash, withdrawn but never removed;
+/// an item with a paper in circulation stays on the agenda; every change is one event and
+/// every refusal none.
+pub async fn agenda_items_and_papers_are_kept_for_the_record(store: &dyn Store) {
+    let o = org(store).await;
+    let ann = add(
+        store,
+        &new_member("Ann", "Okafor", "ann@example.org", "SE1 7PB", o.brixton),
+    )
+    .await;
+    let starts = t(86_400 * 20);
+    let id = brixton_meeting(store, o.brixton, ann, starts, &[]).await;
+    let other = brixton_meeting(store, o.brixton, ann, t(86_400 * 40), &[]).await;
+    let before = event_count(store).await;
+    let item = |meeting: i64, title: &str| NewAgendaItem {
+        meeting,
+        title: title.into(),
+        description: Some(format!("{title}: introduced by the secretary")),
+        added_by: Some(ann),
+    };
+    let mut ids = Vec::new();
+    for title in ["Apologies", "Delegates", "Any other business"] {
+        ids.push(
+            store
+                .add_agenda_item(&item(id, title), &event("agenda.item_added", "m"))
+                .await
+                .unwrap(),
+        );
+    }
+    let (apologies, delegates, aob) = (ids[0], ids[1], ids[2]);
+    let elsewhere = store
+        .add_agenda_item(&item(other, "Elsewhere"), &event("agenda.item_added", "m"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .add_agenda_item(
+                &item(other + 99, "Nowhere"),
+                &event("agenda.item_added", "m")
+            )
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    let numbered = |items: &[AgendaItemRecord]| -> Vec<(Option<i64>, String)> {
+        items.iter().map(|i| (i.number, i.title.clone())).collect()
+    };
+    let agenda = store.agenda(id).await.unwrap();
+    assert_eq!(
+        numbered(&agenda),
+        vec![
+            (Some(1), "Apologies".to_string()),
+            (Some(2), "Delegates".to_string()),
+            (Some(3), "Any other business".to_string()),
+        ]
+    );
+    assert_eq!(agenda[1].meeting, id);
+    assert_eq!(
+        agenda[1].description.as_deref(),
+        Some("Delegates: introduced by the secretary")
+    );
+    assert_eq!((agenda[1].added_at, agenda[1].added_by), (t(0), Some(ann)));
+    assert_eq!(
+        numbered(&store.agenda(other).await.unwrap()),
+        vec![(Some(1), "Elsewhere".to_string())],
+        "each meeting numbers its own items"
+    );
+    assert_eq!(event_count(store).await, before + 4);
+
+    // Reworded and moved to the top; the others keep their order around it.
+    store
+        .change_agenda_item(
+            delegates,
+            &AgendaItemChange {
+                title: "Delegates to conference".into(),
+                description: None,
+                position: Some(1),
+            },
+            &event("agenda.item_changed", "m"),
+        )
+        .await
+        .unwrap();
+    store
+        .change_agenda_item(
+            aob,
+            &AgendaItemChange {
+                title: "Any other business".into(),
+                description: None,
+                position: Some(3),
+            },
+            &event("agenda.item_changed", "m"),
+        )
+        .await
+        .unwrap();
+    let agenda = store.agenda(id).await.unwrap();
+    assert_eq!(
+        numbered(&agenda),
+        vec![
+            (Some(1), "Delegates to conference".to_string()),
+            (Some(2), "Apologies".to_string()),
+            (Some(3), "Any other business".to_string()),
+        ]
+    );
+    assert_eq!(agenda[0].description, None);
+    let events = event_count(store).await;
+    for place in [0, 4, -1] {
+        let r = store
+            .change_agenda_item(
+                apologies,
+                &AgendaItemChange {
+                    title: "Moved nowhere".into(),
+                    description: None,
+                    position: Some(place),
+                },
+                &event("agenda.item_changed", "m"),
+            )
+            .await;
+        assert!(
+            matches!(&r, Err(StoreError::Conflict { field, .. }) if field == "position"),
+            "position {place}: {r:?}"
+        );
+    }
+    assert!(matches!(
+        store
+            .change_agenda_item(
+                aob + 99,
+                &AgendaItemChange {
+                    title: "x".into(),
+                    description: None,
+                    position: None,
+                },
+                &event("agenda.item_changed", "m"),
+            )
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(
+        numbered(&store.agenda(id).await.unwrap()),
+        numbered(&agenda),
+        "a refused move changes nothing"
+    );
+    assert_eq!(event_count(store).await, events);
+
+    // A paper, kept whole with its hash.
+    let content = b"%PDF-1.4\n% the delegates' report\n".to_vec();
+    let sha = "a".repeat(64);
+    let paper = |item: i64| NewPaper {
+        item,
+        filename: "delegates-report.pdf".into(),
+        content_type: "application/pdf".into(),
+        sha256: sha.clone(),
+        content: content.clone(),
+        circulated_by: Some(ann),
+    };
+    let p1 = store
+        .circulate_paper(&paper(delegates), &event("agenda.paper_circulated", "m"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .circulate_paper(&paper(aob + 99), &event("agenda.paper_circulated", "m"))
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    let record = store.paper(p1).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            record.item,
+            record.meeting,
+            record.filename.as_str(),
+            record.content_type.as_str(),
+            record.size,
+            record.sha256.as_str(),
+        ),
+        (
+            delegates,
+            id,
+            "delegates-report.pdf",
+            "application/pdf",
+            i64::try_from(content.len()).unwrap(),
+            sha.as_str(),
+        )
+    );
+    assert_eq!(
+        (
+            record.circulated_at,
+            record.circulated_by,
+            record.withdrawn_at
+        ),
+        (t(0), Some(ann), None)
+    );
+    let (again, bytes) = store.paper_content(p1).await.unwrap().unwrap();
+    assert_eq!((again, bytes), (record.clone(), content.clone()));
+    assert!(store.paper(p1 + 99).await.unwrap().is_none());
+    assert!(store.paper_content(p1 + 99).await.unwrap().is_none());
+    assert_eq!(
+        store.agenda(id).await.unwrap()[0].papers,
+        vec![record.clone()],
+        "the agenda lists the item's papers"
+    );
+
+    // An item with a paper in circulation stays; once withdrawn (kept), it may go.
+    let events = event_count(store).await;
+    let r = store
+        .remove_agenda_item(delegates, &event("agenda.item_removed", "m"))
+        .await;
+    assert!(
+        matches!(&r, Err(StoreError::Conflict { field, .. }) if field == "item"),
+        "{r:?}"
+    );
+    assert_eq!(event_count(store).await, events);
+    store
+        .withdraw_paper(p1, Some(ann), &event("agenda.paper_withdrawn", "m"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .withdraw_paper(p1, Some(ann), &event("agenda.paper_withdrawn", "m"))
+            .await,
+        Err(StoreError::Stale(_))
+    ));
+    assert!(matches!(
+        store
+            .withdraw_paper(p1 + 99, Some(ann), &event("agenda.paper_withdrawn", "m"))
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    let withdrawn = store.paper(p1).await.unwrap().unwrap();
+    assert_eq!(
+        (withdrawn.withdrawn_at, withdrawn.withdrawn_by),
+        (Some(t(0)), Some(ann))
+    );
+    store
+        .remove_agenda_item(delegates, &event("agenda.item_removed", "m"))
+        .await
+        .unwrap();
+    assert_eq!(event_count(store).await, events + 2);
+    assert_eq!(
+        numbered(&store.agenda(id).await.unwrap()),
+        vec![
+            (Some(1), "Apologies".to_string()),
+            (Some(2), "Any other business".to_string()),
+        ],
+        "the items after it move up"
+    );
+    let removed = store.agenda_item(delegates).await.unwrap().unwrap();
+    assert_eq!((removed.number, removed.removed_at), (None, Some(t(0))));
+    assert_eq!(
+        removed.papers,
+        vec![withdrawn.clone()],
+        "kept for the record"
+    );
+    assert_eq!(
+        store.paper_content(p1).await.unwrap().unwrap().1,
+        content,
+        "a withdrawn paper keeps its content"
+    );
+    for r in [
+        store
+            .remove_agenda_item(delegates, &event("agenda.item_removed", "m"))
+            .await,
+        store
+            .change_agenda_item(
+                delegates,
+                &AgendaItemChange {
+                    title: "Back again".into(),
+                    description: None,
+                    position: None,
+                },
+                &event("agenda.item_changed", "m"),
+            )
+            .await,
+        store
+            .circulate_paper(&paper(delegates), &event("agenda.paper_circulated", "m"))
+            .await
+            .map(|_| ()),
+    ] {
+        assert!(matches!(r, Err(StoreError::Stale(_))), "{r:?}");
+    }
+    assert!(store.agenda_item(aob + 99).await.unwrap().is_none());
+
+    // From the start the items are fixed; papers still circulate until the end.
+    let events = event_count(store).await;
+    let during = starts + Duration::minutes(30);
+    let after = starts + Duration::hours(3);
+    for r in [
+        store
+            .add_agenda_item(
+                &item(id, "Late item"),
+                &event_at("agenda.item_added", starts),
+            )
+            .await
+            .map(|_| ()),
+        store
+            .change_agenda_item(
+                apologies,
+                &AgendaItemChange {
+                    title: "Apologies".into(),
+                    description: None,
+                    position: Some(2),
+                },
+                &event_at("agenda.item_changed", during),
+            )
+            .await,
+        store
+            .remove_agenda_item(aob, &event_at("agenda.item_removed", during))
+            .await,
+    ] {
+        assert!(matches!(r, Err(StoreError::Stale(_))), "{r:?}");
+    }
+    assert_eq!(event_count(store).await, events);
+    let tabled = store
+        .circulate_paper(&paper(aob), &event_at("agenda.paper_circulated", during))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.paper(tabled).await.unwrap().unwrap().circulated_at,
+        during
+    );
+    assert!(matches!(
+        store
+            .circulate_paper(&paper(aob), &event_at("agenda.paper_circulated", after))
+            .await,
+        Err(StoreError::Stale(_))
+    ));
+    assert!(matches!(
+        store
+            .withdraw_paper(tabled, None, &event_at("agenda.paper_withdrawn", after))
+            .await,
+        Err(StoreError::Stale(_))
+    ));
+    assert_eq!(event_count(store).await, events + 1);
+    assert_eq!(
+        store.agenda(other).await.unwrap()[0].id,
+        elsewhere,
+        "the other meeting's agenda is untouched"
+    );
+}
+
 /// Electronic votes: only members checked in with a vote cast one, once; the same submission
 /// again changes nothing; a secret vote keeps no choice with its voter; a closed poll
 /// takes no more.
@@ -4466,6 +4813,7 @@ macro_rules! conformance_tests {
             motions_are_seconded_amended_and_withdrawn,
             procedural_motions_take_effect_when_adopted,
             minutes_are_final_once_approved,
+            agenda_items_and_papers_are_kept_for_the_record,
             polls_count_each_present_voter_once,
             meetings_notices_attendance_and_motions,
             requisitions_collect_signatures_and_are_answered,

@@ -746,6 +746,71 @@ pub struct MinutesRecord {
     pub approved_at: Option<DateTime<Utc>>,
 }
 
+/// An item put at the end of a meeting's agenda.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAgendaItem {
+    pub meeting: i64,
+    pub title: String,
+    /// Who introduces it, or what the meeting is asked to do.
+    pub description: Option<String>,
+    pub added_by: Option<MemberId>,
+}
+
+/// An item reworded and, when `position` is given, moved there (1-based); the other items
+/// keep their order around it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgendaItemChange {
+    pub title: String,
+    pub description: Option<String>,
+    pub position: Option<i64>,
+}
+
+/// One item of a meeting's agenda, with every paper circulated for it (withdrawn ones too).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgendaItemRecord {
+    pub id: i64,
+    pub meeting: i64,
+    /// Its number on the agenda (1, 2, 3…); `None` once taken off it.
+    pub number: Option<i64>,
+    pub title: String,
+    pub description: Option<String>,
+    pub added_at: DateTime<Utc>,
+    pub added_by: Option<MemberId>,
+    pub removed_at: Option<DateTime<Utc>>,
+    /// Oldest first.
+    pub papers: Vec<PaperRecord>,
+}
+
+/// A paper to circulate for an agenda item: checked by the app (type, size, name) first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPaper {
+    pub item: i64,
+    pub filename: String,
+    pub content_type: String,
+    /// Lowercase hex SHA-256 of `content`.
+    pub sha256: String,
+    pub content: Vec<u8>,
+    pub circulated_by: Option<MemberId>,
+}
+
+/// A paper as listed: everything but its content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaperRecord {
+    pub id: i64,
+    pub item: i64,
+    pub meeting: i64,
+    pub filename: String,
+    pub content_type: String,
+    /// Bytes.
+    pub size: i64,
+    pub sha256: String,
+    pub circulated_at: DateTime<Utc>,
+    pub circulated_by: Option<MemberId>,
+    /// Withdrawn papers are kept, and listed, for the record.
+    pub withdrawn_at: Option<DateTime<Utc>>,
+    pub withdrawn_by: Option<MemberId>,
+}
+
 /// One wording of a motion: as proposed (version 1), then after each amendment adopted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MotionVersion {

@@ -8,6 +8,7 @@ pub mod api;
 pub mod error;
 pub mod pages;
 pub mod session;
+pub mod upload;
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -15,7 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -30,6 +31,13 @@ use tower_http::trace::TraceLayer;
 
 /// Largest request body accepted: forms and JSON edits are small; anything bigger is refused.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// How long a request may take before it is answered 503.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long an upload may take: 5 MB over a slow phone connection (~400 kbit/s) is under two
+/// minutes.
+const UPLOAD_TIMEOUT: Duration = Duration::from_secs(120);
 
 #[derive(Debug, Clone)]
 pub struct WebConfig {
@@ -81,11 +89,22 @@ pub fn app(state: AppState) -> Router {
         ("x-frame-options", "DENY"),
         ("referrer-policy", "same-origin"),
     ];
+    let timeout = |after| TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, after);
+    // Papers are the only bodies larger than MAX_BODY_BYTES: their routes alone read up to
+    // MAX_UPLOAD_BODY (the multipart extractor stops there) and may take as long as a slow
+    // phone needs to send that; every other route keeps the limit and the usual timeout.
+    let uploads = api::upload_router()
+        .merge(pages::upload_router())
+        .layer(DefaultBodyLimit::max(upload::MAX_UPLOAD_BODY))
+        .layer(timeout(UPLOAD_TIMEOUT));
     let mut router = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .merge(api::router())
         .merge(pages::router())
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(timeout(REQUEST_TIMEOUT))
+        .merge(uploads)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             session::resolve_session,
@@ -99,13 +118,10 @@ pub fn app(state: AppState) -> Router {
     }
     let request_id = HeaderName::from_static("x-request-id");
     router
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        // Outside the limit, so its bare 413 (and any other bare error) under /api/ is JSON.
+        // Outside the limits, so a bare 413 (and any other bare error) under /api/ is JSON.
         .layer(axum::middleware::from_fn(api::json_errors))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            Duration::from_secs(30),
-        ))
+        // The outer bound, for what runs before the routes (the session lookup) too.
+        .layer(timeout(UPLOAD_TIMEOUT))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(TraceLayer::new_for_http())
         .layer(PropagateRequestIdLayer::new(request_id.clone()))

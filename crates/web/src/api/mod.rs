@@ -5,6 +5,7 @@
 //! error shape), call one use case of [`charter_app::App`], convert to a wire type in [`wire`].
 //! Authorisation lives in the app, never here.
 
+mod agenda;
 mod composites;
 mod constitution;
 mod events;
@@ -125,6 +126,10 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(meetings::requisitions, meetings::open_requisition))
         .routes(routes!(meetings::sign_requisition))
         .routes(routes!(meetings::answer_requisition))
+        .routes(routes!(agenda::list, agenda::add))
+        .routes(routes!(agenda::edit, agenda::remove))
+        .routes(routes!(agenda::download))
+        .routes(routes!(agenda::withdraw))
         .routes(routes!(rolls::list, rolls::freeze))
         .routes(routes!(rolls::get))
         .routes(routes!(rolls::entries))
@@ -133,10 +138,21 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(rolls::decide))
 }
 
+/// Routes that take a paper: they read bodies up to [`crate::upload::MAX_UPLOAD_BODY`]
+/// instead of the usual limit (see [`upload_router`]).
+fn upload_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(agenda::circulate))
+}
+
 /// The OpenAPI document, built once.
 pub fn openapi() -> &'static utoipa::openapi::OpenApi {
     static DOC: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
-    DOC.get_or_init(|| api_router().split_for_parts().1)
+    DOC.get_or_init(|| api_router().merge(upload_routes()).split_for_parts().1)
+}
+
+/// The API's upload routes, for [`crate::app`] to give their larger body limit.
+pub fn upload_router() -> Router<AppState> {
+    upload_routes().split_for_parts().0
 }
 
 pub fn router() -> Router<AppState> {

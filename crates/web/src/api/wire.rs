@@ -2,6 +2,10 @@
 //! are the explicit, documented shapes clients rely on, converted from the app's records.
 //! Request types refuse unknown fields so a misspelt field is an error, never silently ignored.
 
+mod agenda;
+
+pub use agenda::*;
+
 use charter_app::register::{MemberView, MyMembership};
 use charter_app::structure::{UnitPage, UnitSummary};
 use charter_store::{

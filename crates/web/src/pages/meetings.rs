@@ -16,6 +16,7 @@ use charter_store::{MeetingRecord, NewMotion};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Deserialize;
 
+use super::agenda::{AgendaSection, ITEM_FIELDS, ItemForm};
 use super::forms::{CsrfOnly, Errors, field_errors};
 use super::view::time;
 use super::{
@@ -544,21 +545,28 @@ struct MeetingPage {
     motion_errors: Errors,
     vote_errors: Errors,
     vote_for: i64,
+    /// The numbered agenda with its papers, and the officers' forms.
+    agenda: AgendaSection,
+    item_form: ItemForm,
+    item_errors: Errors,
 }
 
-struct Input {
-    notice: Option<String>,
-    alert: Option<String>,
+/// What a meeting page shows beyond the record: a notice or refusal, and forms as typed.
+pub(super) struct Input {
+    pub notice: Option<String>,
+    pub alert: Option<String>,
     /// The check-in code a check-in link filled in.
-    code: String,
-    motion_form: MotionForm,
-    motion_errors: Errors,
-    vote_errors: Errors,
-    vote_for: i64,
+    pub code: String,
+    pub motion_form: MotionForm,
+    pub motion_errors: Errors,
+    pub vote_errors: Errors,
+    pub vote_for: i64,
+    pub item_form: ItemForm,
+    pub item_errors: Errors,
 }
 
 impl Input {
-    fn plain(notice: Option<String>) -> Self {
+    pub fn plain(notice: Option<String>) -> Self {
         Input {
             notice,
             alert: None,
@@ -567,11 +575,13 @@ impl Input {
             motion_errors: Errors::none("mo-", MOTION_FIELDS),
             vote_errors: Errors::none("vo-", VOTE_FIELDS),
             vote_for: 0,
+            item_form: ItemForm::default(),
+            item_errors: Errors::none("ai-", ITEM_FIELDS),
         }
     }
 }
 
-async fn meeting_page(
+pub(super) async fn meeting_page(
     state: &AppState,
     session: &CurrentSession,
     id: i64,
@@ -596,6 +606,10 @@ async fn meeting_page(
     }
     let minutes = match state.app.minutes(id).await {
         Ok(m) => m,
+        Err(e) => return app_error(session, e),
+    };
+    let agenda = match super::agenda::section(state, session, id).await {
+        Ok(a) => a,
         Err(e) => return app_error(session, e),
     };
     let drafts_to_approve = if v.may_run {
@@ -695,8 +709,11 @@ async fn meeting_page(
         vote_for: input.vote_for,
         v,
         motion_errors: input.motion_errors,
+        agenda,
+        item_form: input.item_form,
+        item_errors: input.item_errors,
     };
-    let status = status_for(&[&page.motion_errors, &page.vote_errors]);
+    let status = status_for(&[&page.motion_errors, &page.vote_errors, &page.item_errors]);
     render(status, &page)
 }
 
@@ -752,7 +769,7 @@ pub async fn meeting(
             "The motion to approve those minutes is before this meeting.".to_string(),
         ),
         "published" => Some("The decision is published on the unit's public page.".to_string()),
-        _ => None,
+        other => super::agenda::notice(other).map(str::to_string),
     };
     let input = Input {
         code: q
@@ -1156,7 +1173,7 @@ async fn motion_form(
 
 /// The answer to a form on a meeting: on success, back to the meeting page at `anchor`; a
 /// refusal (conflict or invalid input) shown at the top of the page as it stands now.
-async fn after_meeting_form(
+pub(super) async fn after_meeting_form(
     state: &AppState,
     session: &CurrentSession,
     meeting: i64,

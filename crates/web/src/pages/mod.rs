@@ -4,6 +4,7 @@
 //! answer into a small view model of display strings and render a template. Every error is an
 //! HTML page with the app's own message; bad input never becomes a 500.
 
+mod agenda;
 mod assets;
 mod auth;
 mod constitution;
@@ -101,6 +102,12 @@ pub fn router() -> Router<AppState> {
             "/meetings/{id}/procedural-motions",
             post(meetings::procedural),
         )
+        .route("/meetings/{id}/agenda-items", post(agenda::add_item))
+        .route("/agenda-items/{id}", post(agenda::edit_item))
+        .route("/agenda-items/{id}/position", post(agenda::move_item))
+        .route("/agenda-items/{id}/removal", post(agenda::remove_item))
+        .route("/papers/{id}", get(agenda::download))
+        .route("/papers/{id}/withdrawal", post(agenda::withdraw_paper))
         .route("/motions/{id}/vote", post(meetings::vote))
         .route("/motions/{id}/poll", post(meetings::open_poll))
         .route("/motions/{id}/poll/close", post(meetings::close_poll))
@@ -128,6 +135,12 @@ pub fn router() -> Router<AppState> {
         .route("/units/{id}", get(units::unit))
         .route(CSS_PATH, get(assets::css))
         .fallback(no_such_page)
+}
+
+/// The page that takes a paper (`multipart/form-data`): [`crate::app`] gives it the larger
+/// upload body limit instead of the forms' limit.
+pub fn upload_router() -> Router<AppState> {
+    Router::new().route("/agenda-items/{id}/papers", post(agenda::circulate))
 }
 
 /// Any address no route answers: an HTML 404 (API addresses answer in JSON themselves).

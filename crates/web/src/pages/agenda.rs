@@ -1,0 +1,368 @@
+//! The agenda on a meeting's page: numbered items with their papers (name, kind, size,
+//! SHA-256, when circulated, a download link) for every member, and for the officers running
+//! the meeting the forms to add, reword, move and take off items, and to circulate and
+//! withdraw papers. Every form carries the session's CSRF token; the paper form is
+//! `multipart/form-data`, read by [`crate::upload`].
+
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use charter_app::AppError;
+use charter_app::agenda::{PaperKind, size_label};
+use serde::Deserialize;
+
+use super::forms::{Errors, field_errors};
+use super::meetings::{Input, after_meeting_form, meeting_page};
+use super::view::time;
+use super::{PageForm, PagePath, app_error, error_page, not_found, parse_id};
+use crate::AppState;
+use crate::error::WebError;
+use crate::session::{CurrentSession, PageUser, check_csrf};
+use crate::upload::{paper_response, read_upload};
+
+pub const ITEM_FIELDS: &[&str] = &["title", "description", "position"];
+
+/// The add and edit forms of an item.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct ItemForm {
+    pub csrf: String,
+    pub meeting: String,
+    pub title: String,
+    pub description: String,
+    pub position: String,
+}
+
+/// Forms that only name their meeting (take off an item, withdraw a paper, move an item).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ActionForm {
+    pub csrf: String,
+    pub meeting: String,
+    pub position: String,
+}
+
+pub struct PaperView {
+    pub id: i64,
+    pub filename: String,
+    pub kind: &'static str,
+    pub size: String,
+    pub sha256: String,
+    /// The first 12 hex digits, enough to compare by eye.
+    pub sha_short: String,
+    pub circulated: String,
+    /// When withdrawn, in words.
+    pub withdrawn: Option<String>,
+}
+
+pub struct ItemView {
+    pub id: i64,
+    pub number: i64,
+    pub title: String,
+    pub description: String,
+    pub papers: Vec<PaperView>,
+    /// Papers not withdrawn: while any, the item stays on the agenda.
+    pub circulating: usize,
+    pub first: bool,
+    pub last: bool,
+}
+
+/// The agenda section of the meeting page.
+pub struct AgendaSection {
+    pub items: Vec<ItemView>,
+    pub may_change_items: bool,
+    pub may_circulate: bool,
+    /// The places an item can move to: 1 to the number of items.
+    pub positions: Vec<i64>,
+    /// For the file input's `accept`: the types and endings a paper may have.
+    pub accept: String,
+}
+
+fn paper_view(p: &charter_store::PaperRecord) -> PaperView {
+    PaperView {
+        id: p.id,
+        filename: p.filename.clone(),
+        kind: PaperKind::from_content_type(&p.content_type)
+            .map(PaperKind::label)
+            .unwrap_or("file"),
+        size: size_label(u64::try_from(p.size).unwrap_or(0)),
+        sha256: p.sha256.clone(),
+        sha_short: p.sha256.chars().take(12).collect(),
+        circulated: time(p.circulated_at),
+        withdrawn: p.withdrawn_at.map(time),
+    }
+}
+
+/// The section as `session`'s member sees it.
+pub(super) async fn section(
+    state: &AppState,
+    session: &CurrentSession,
+    meeting: i64,
+) -> Result<AgendaSection, AppError> {
+    let v = state.app.agenda(&session.actor, meeting).await?;
+    let n = v.items.len();
+    let items = v
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| ItemView {
+            id: it.id,
+            number: it.number.unwrap_or(0),
+            title: it.title.clone(),
+            description: it.description.clone().unwrap_or_default(),
+            papers: it.papers.iter().map(paper_view).collect(),
+            circulating: it
+                .papers
+                .iter()
+                .filter(|p| p.withdrawn_at.is_none())
+                .count(),
+            first: i == 0,
+            last: i + 1 == n,
+        })
+        .collect();
+    Ok(AgendaSection {
+        items,
+        may_change_items: v.may_change_items,
+        may_circulate: v.may_circulate,
+        positions: (1..=i64::try_from(n).unwrap_or(0)).collect(),
+        accept: accept(),
+    })
+}
+
+fn accept() -> String {
+    let mut out: Vec<&str> = PaperKind::ALL.iter().map(|k| k.content_type()).collect();
+    out.extend([
+        ".pdf", ".txt", ".md", ".odt", ".docx", ".png", ".jpg", ".jpeg",
+    ]);
+    out.join(",")
+}
+
+/// What a `saved=` flag on the meeting page says after an agenda form.
+pub(super) fn notice(saved: &str) -> Option<&'static str> {
+    Some(match saved {
+        "item-added" => "The item is on the agenda.",
+        "item-changed" => "The item is changed.",
+        "item-moved" => "The item is moved.",
+        "item-removed" => "The item is taken off the agenda; it is kept for the record.",
+        "paper" => "The paper is circulated.",
+        "paper-withdrawn" => "The paper is withdrawn; it is kept for the record.",
+        _ => return None,
+    })
+}
+
+fn anchor(item: i64) -> String {
+    format!("item-{item}")
+}
+
+pub async fn add_item(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    headers: HeaderMap,
+    PagePath(raw): PagePath<String>,
+    PageForm(form): PageForm<ItemForm>,
+) -> Response {
+    let Some(id) = parse_id(&raw) else {
+        return not_found(Some(&session), "meeting");
+    };
+    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
+        return error_page(Some(&session), e);
+    }
+    let description = Some(form.description.as_str());
+    match state
+        .app
+        .add_agenda_item(&session.actor, id, &form.title, description)
+        .await
+    {
+        Ok(item) => Redirect::to(&format!("/meetings/{id}?saved=item-added#{}", anchor(item)))
+            .into_response(),
+        Err(AppError::Invalid(errs)) => match field_errors(AppError::Invalid(errs)) {
+            Ok(errs) => {
+                let input = Input {
+                    item_form: form,
+                    item_errors: Errors::new("ai-", ITEM_FIELDS, errs),
+                    ..Input::plain(None)
+                };
+                meeting_page(&state, &session, id, input).await
+            }
+            Err(e) => app_error(&session, e),
+        },
+        Err(e) => after_meeting_form(&state, &session, id, Err(e)).await,
+    }
+}
+
+pub async fn edit_item(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    headers: HeaderMap,
+    PagePath(raw): PagePath<String>,
+    PageForm(form): PageForm<ItemForm>,
+) -> Response {
+    let Some(item) = parse_id(&raw) else {
+        return not_found(Some(&session), "agenda item");
+    };
+    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
+        return error_page(Some(&session), e);
+    }
+    let Some(meeting) = parse_id(&form.meeting) else {
+        return not_found(Some(&session), "meeting");
+    };
+    let position = match form.position.trim() {
+        "" => None,
+        p => match p.parse::<i64>() {
+            Ok(p) => Some(p),
+            Err(_) => {
+                let e = AppError::invalid("position", "choose a place on the agenda");
+                return after_meeting_form(&state, &session, meeting, Err(e)).await;
+            }
+        },
+    };
+    let result = state
+        .app
+        .change_agenda_item(
+            &session.actor,
+            item,
+            &form.title,
+            Some(form.description.as_str()),
+            position,
+        )
+        .await
+        .map(|()| ("item-changed", anchor(item)));
+    after_meeting_form(&state, &session, meeting, result).await
+}
+
+pub async fn move_item(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    headers: HeaderMap,
+    PagePath(raw): PagePath<String>,
+    PageForm(form): PageForm<ActionForm>,
+) -> Response {
+    let Some(item) = parse_id(&raw) else {
+        return not_found(Some(&session), "agenda item");
+    };
+    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
+        return error_page(Some(&session), e);
+    }
+    let Some(meeting) = parse_id(&form.meeting) else {
+        return not_found(Some(&session), "meeting");
+    };
+    let result = match form.position.trim().parse::<i64>() {
+        Ok(p) => state
+            .app
+            .move_agenda_item(&session.actor, item, p)
+            .await
+            .map(|()| ("item-moved", anchor(item))),
+        Err(_) => Err(AppError::invalid(
+            "position",
+            "choose a place on the agenda",
+        )),
+    };
+    after_meeting_form(&state, &session, meeting, result).await
+}
+
+pub async fn remove_item(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    headers: HeaderMap,
+    PagePath(raw): PagePath<String>,
+    PageForm(form): PageForm<ActionForm>,
+) -> Response {
+    let Some(item) = parse_id(&raw) else {
+        return not_found(Some(&session), "agenda item");
+    };
+    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
+        return error_page(Some(&session), e);
+    }
+    let Some(meeting) = parse_id(&form.meeting) else {
+        return not_found(Some(&session), "meeting");
+    };
+    let result = state
+        .app
+        .remove_agenda_item(&session.actor, item)
+        .await
+        .map(|()| ("item-removed", "agenda".to_string()));
+    after_meeting_form(&state, &session, meeting, result).await
+}
+
+/// The paper form: `multipart/form-data` with `csrf`, `meeting` and the `file`.
+pub async fn circulate(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    headers: HeaderMap,
+    PagePath(raw): PagePath<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let Some(item) = parse_id(&raw) else {
+        return not_found(Some(&session), "agenda item");
+    };
+    let (upload, refused) = match read_upload(multipart, &["csrf", "meeting"]).await {
+        Ok(u) => (u, None),
+        Err(r) => (r.fields, Some(r.error)),
+    };
+    // The token is checked before anything else is said about the upload.
+    if let Err(e) = check_csrf(&session, upload.field("csrf"), &headers) {
+        return error_page(Some(&session), e);
+    }
+    let Some(meeting) = parse_id(upload.field("meeting")) else {
+        return not_found(Some(&session), "meeting");
+    };
+    match refused {
+        Some(WebError::App(e)) => {
+            return after_meeting_form(&state, &session, meeting, Err(e)).await;
+        }
+        Some(e) => return error_page(Some(&session), e),
+        None => {}
+    }
+    let result = state
+        .app
+        .circulate_paper(
+            &session.actor,
+            item,
+            &upload.filename,
+            &upload.content_type,
+            upload.content,
+        )
+        .await
+        .map(|_| ("paper", anchor(item)));
+    after_meeting_form(&state, &session, meeting, result).await
+}
+
+pub async fn withdraw_paper(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    headers: HeaderMap,
+    PagePath(raw): PagePath<String>,
+    PageForm(form): PageForm<ActionForm>,
+) -> Response {
+    let Some(paper) = parse_id(&raw) else {
+        return not_found(Some(&session), "paper");
+    };
+    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
+        return error_page(Some(&session), e);
+    }
+    let Some(meeting) = parse_id(&form.meeting) else {
+        return not_found(Some(&session), "meeting");
+    };
+    let result = state
+        .app
+        .withdraw_paper(&session.actor, paper)
+        .await
+        .map(|()| ("paper-withdrawn", "agenda".to_string()));
+    after_meeting_form(&state, &session, meeting, result).await
+}
+
+pub async fn download(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    PagePath(raw): PagePath<String>,
+) -> Response {
+    let Some(paper) = parse_id(&raw) else {
+        return not_found(Some(&session), "paper");
+    };
+    match state.app.paper(&session.actor, paper).await {
+        Ok(file) => paper_response(file),
+        Err(AppError::NotFound(w)) => not_found(Some(&session), w),
+        Err(e) => error_page(Some(&session), WebError::App(e)),
+    }
+}
