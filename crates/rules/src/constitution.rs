@@ -3,7 +3,7 @@
 //! (or the file reader), which checks the rules fit together, so the evaluator never meets a
 //! committee that does not exist or two clauses setting the same notice period.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use charter_domain::UnitKind;
 use chrono::NaiveDate;
@@ -621,17 +621,7 @@ fn validate(clauses: &[Clause]) -> Result<(), ConstitutionError> {
     let is_body = |k: &Key| bodies.iter().any(|b| &b.key == k);
     let is_decider = |k: &Key| k.as_str() == MEMBER_BALLOT || is_body(k);
 
-    let mut once: HashSet<String> = HashSet::new();
-    let mut only_once = |c: &Clause, what: String| {
-        if once.insert(what.clone()) {
-            Ok(())
-        } else {
-            Err(ConstitutionError::at(
-                Location::Clause(c.number().to_string()),
-                format!("{what} is already set by another clause"),
-            ))
-        }
-    };
+    let mut once = SetOnce::default();
     for c in clauses {
         let here = || Location::Clause(c.number().to_string());
         for (i, r) in c.rights.iter().enumerate() {
@@ -671,14 +661,14 @@ fn validate(clauses: &[Clause]) -> Result<(), ConstitutionError> {
             }
         }
         for n in &c.notices {
-            only_once(c, format!("the notice for a {}", n.meeting.words()))?;
+            once.set(c, here(), format!("the notice for a {}", n.meeting.words()))?;
         }
         for q in &c.quorums {
             let what = match &q.body {
                 Some(b) => format!("the quorum of a {} of the {}", q.meeting.words(), b.words()),
                 None => format!("the quorum of a {}", q.meeting.words()),
             };
-            only_once(c, what)?;
+            once.set(c, here(), what)?;
             if let Some(b) = &q.body
                 && !is_body(b)
             {
@@ -689,7 +679,11 @@ fn validate(clauses: &[Clause]) -> Result<(), ConstitutionError> {
             }
         }
         for t in &c.thresholds {
-            only_once(c, format!("the threshold for {}", t.decision.words()))?;
+            once.set(
+                c,
+                here(),
+                format!("the threshold for {}", t.decision.words()),
+            )?;
             if t.by.is_empty() {
                 return Err(ConstitutionError::at(
                     here(),
@@ -704,7 +698,7 @@ fn validate(clauses: &[Clause]) -> Result<(), ConstitutionError> {
             }
         }
         for b in &c.bodies {
-            only_once(c, format!("the body '{}'", b.key))?;
+            once.set(c, here(), format!("the body '{}'", b.key))?;
             let named = match &b.filled {
                 Filling::ElectedBy(k) => Some(k),
                 Filling::AppointedBy(k) => Some(k),
@@ -723,16 +717,20 @@ fn validate(clauses: &[Clause]) -> Result<(), ConstitutionError> {
             }
         }
         for t in &c.terms {
-            only_once(c, format!("the term of {}", t.of.words()))?;
+            once.set(c, here(), format!("the term of {}", t.of.words()))?;
         }
         if c.dues_grace_days.is_some() {
-            only_once(c, "the dues grace period".into())?;
+            once.set(c, here(), "the dues grace period".into())?;
         }
         for d in &c.deadlines {
-            only_once(c, format!("the deadline for {}", d.step.words()))?;
+            once.set(c, here(), format!("the deadline for {}", d.step.words()))?;
         }
         for r in &c.requisitions {
-            only_once(c, format!("the requisition of a {}", r.meeting.words()))?;
+            once.set(
+                c,
+                here(),
+                format!("the requisition of a {}", r.meeting.words()),
+            )?;
             if r.members.is_none() && r.branches.is_none() {
                 return Err(ConstitutionError::at(
                     here(),
@@ -741,10 +739,14 @@ fn validate(clauses: &[Clause]) -> Result<(), ConstitutionError> {
             }
         }
         for b in &c.business {
-            only_once(c, format!("the business of a {}", b.meeting.words()))?;
+            once.set(
+                c,
+                here(),
+                format!("the business of a {}", b.meeting.words()),
+            )?;
         }
         if let Some(a) = &c.amendment {
-            only_once(c, "the amendment procedure".into())?;
+            once.set(c, here(), "the amendment procedure".into())?;
             if let Some(k) = a.by.iter().find(|k| !is_decider(k)) {
                 return Err(ConstitutionError::at(
                     here(),
@@ -760,6 +762,29 @@ fn validate(clauses: &[Clause]) -> Result<(), ConstitutionError> {
         }
     }
     Ok(())
+}
+
+/// What the clauses have set so far, so a rule set a second time names the first clause.
+#[derive(Default)]
+struct SetOnce(HashMap<String, ClauseRef>);
+
+impl SetOnce {
+    fn set(&mut self, c: &Clause, at: Location, what: String) -> Result<(), ConstitutionError> {
+        match self.0.get(&what) {
+            None => {
+                self.0.insert(what, c.number().clone());
+                Ok(())
+            }
+            Some(first) if first == c.number() => Err(ConstitutionError::at(
+                at,
+                format!("{what} is already set earlier in this clause"),
+            )),
+            Some(first) => Err(ConstitutionError::at(
+                at,
+                format!("{what} is already set by clause {first}"),
+            )),
+        }
+    }
 }
 
 pub(crate) fn by_words(k: &Key) -> String {

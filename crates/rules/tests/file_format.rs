@@ -45,6 +45,9 @@ fn errors_in_the_file_say_where() {
         format!(
             "{HEAD}[[clause]]\nnumber = \"1\"\ntext = \"t\"\ndues_grace_days = 31\n[[clause]]\nnumber = \"2\"\ntext = \"t\"\ndues_grace_days = 30\n"
         ),
+        format!(
+            "{HEAD}[[clause]]\nnumber = \"1\"\ntext = \"t\"\n[[clause.notice]]\nmeeting = \"general-meeting\"\nclear_days = 14\n[[clause.notice]]\nmeeting = \"general-meeting\"\nclear_days = 7\n"
+        ),
         format!("{HEAD}[[clause]]\nnumber = \"1\"\ntext = \"t\"\ncolour = \"red\"\n"),
         format!(
             "{HEAD}[[clause]]\nnumber = \"1\"\ntext = \"t\"\n[[clause.body]]\nkey = \"council\"\nname = \"Council\"\nlevel = \"national\"\nfilled = \"elected\"\nby = \"nobody\"\n"
