@@ -3,7 +3,7 @@
 //! (or the file reader), which checks the rules fit together, so the evaluator never meets a
 //! committee that does not exist or two clauses setting the same notice period.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use charter_domain::UnitKind;
 use chrono::NaiveDate;
@@ -11,8 +11,8 @@ use chrono::NaiveDate;
 use crate::error::{ConstitutionError, Location};
 use crate::expr::{Atom, Expr};
 use crate::words::{
-    ClauseRef, Context, ContextPattern, DecisionKind, Duration, Fraction, Key, Quorum, Right,
-    Threshold,
+    ClauseRef, Context, ContextPattern, CountMethod, DecisionKind, Duration, Fraction, Key, Quorum,
+    Right, Threshold,
 };
 
 /// The decision that adopted a version: free text as the minutes put it, and, where known,
@@ -330,6 +330,153 @@ impl RequisitionRule {
     }
 }
 
+/// How ballots of all members and elections are run. A version sets this once at most;
+/// without it the defaults apply (see [`BallotRule::default`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct BallotRule {
+    /// The count for elections to two or more seats; never IRV, which fills one seat.
+    pub election_method: CountMethod,
+    /// The count for elections to one seat.
+    pub single_seat_method: CountMethod,
+    /// Whether a member's later vote in a ballot replaces their earlier one.
+    pub later_vote_replaces: bool,
+    /// The fewest days a ballot is open for voting; at least 1.
+    pub window_days: u32,
+    /// Days the ballot's frozen roll is published for challenges before voting opens.
+    pub roll_challenge_days: u32,
+    /// The office whose holder is the independent scrutineer.
+    pub scrutineer: Option<Key>,
+}
+
+/// What applies when no clause says how ballots are run: Scottish STV for several seats, IRV
+/// for one, a first vote that stands, voting open 7 days after 3 days for roll challenges,
+/// and no scrutineer named.
+impl Default for BallotRule {
+    fn default() -> Self {
+        BallotRule {
+            election_method: CountMethod::ScottishStv,
+            single_seat_method: CountMethod::Irv,
+            later_vote_replaces: false,
+            window_days: 7,
+            roll_challenge_days: 3,
+            scrutineer: None,
+        }
+    }
+}
+
+impl BallotRule {
+    /// The name, as `charter-count` knows it, of the method that counts an election to
+    /// `seats` seats: the single-seat method for one (or none), the election method otherwise.
+    pub fn method_for(&self, seats: u32) -> &'static str {
+        self.count_method_for(seats).as_str()
+    }
+
+    fn count_method_for(&self, seats: u32) -> CountMethod {
+        if seats <= 1 {
+            self.single_seat_method
+        } else {
+            self.election_method
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        let challenge = match self.roll_challenge_days {
+            0 => String::new(),
+            n => format!(
+                " after their roll has been open to challenge for {}",
+                days(n)
+            ),
+        };
+        let counted = if self.single_seat_method == self.election_method {
+            format!("elections are counted by {}", self.election_method.words())
+        } else {
+            format!(
+                "elections to one seat are counted by {} and to several by {}",
+                self.single_seat_method.words(),
+                self.election_method.words()
+            )
+        };
+        let later = if self.later_vote_replaces {
+            "a member's later vote replaces their earlier one"
+        } else {
+            "a later vote does not replace an earlier one"
+        };
+        let mut s = format!(
+            "ballots of all members are open for at least {}{challenge}; {counted}; {later}",
+            days(self.window_days)
+        );
+        if let Some(k) = &self.scrutineer {
+            s.push_str(&format!(
+                "; the scrutineer is the holder of the {} office",
+                k.words()
+            ));
+        }
+        s
+    }
+
+    /// The defaults in words, for a version with no ballot clause.
+    pub fn describe_default() -> String {
+        format!(
+            "no clause says how ballots are run, so the defaults apply: {}",
+            BallotRule::default().describe()
+        )
+    }
+}
+
+/// How candidates are nominated for election to a body's seats.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NominationRule {
+    /// An elected body of this version with seats.
+    pub body: Key,
+    /// Members entitled to nominate needed per candidate, not counting the candidate; at least 1.
+    pub nominators: u32,
+    /// How many days nominations are open; at least 1.
+    pub window_days: u32,
+    /// Candidates may withdraw until this many clear days before voting opens.
+    pub withdrawal_days: u32,
+}
+
+impl NominationRule {
+    /// The last day a candidate may withdraw from an election whose voting opens on
+    /// `voting_opens`: the given clear days lie wholly between that day and the opening.
+    pub fn withdrawal_due(&self, voting_opens: NaiveDate) -> NaiveDate {
+        last_day_before(voting_opens, self.withdrawal_days)
+    }
+
+    pub fn describe(&self) -> String {
+        let withdraw = match self.withdrawal_days {
+            0 => "until the day before voting opens".to_string(),
+            n => format!("until {} before voting opens", clear_days_words(n)),
+        };
+        format!(
+            "candidates for the {} need {} from members entitled to nominate, not counting themselves; nominations are open for {}, and a candidate may withdraw {withdraw}",
+            self.body.words(),
+            if self.nominators == 1 {
+                "a nomination".to_string()
+            } else {
+                format!("{} nominations", self.nominators)
+            },
+            days(self.window_days)
+        )
+    }
+}
+
+fn days(n: u32) -> String {
+    if n == 1 {
+        "1 day".into()
+    } else {
+        format!("{n} days")
+    }
+}
+
+fn clear_days_words(n: u32) -> String {
+    if n == 1 {
+        "1 clear day".into()
+    } else {
+        format!("{n} clear days")
+    }
+}
+
 /// How this version may be changed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct AmendmentRule {
@@ -364,6 +511,9 @@ pub struct Clause {
     pub deadlines: Vec<DeadlineRule>,
     pub requisitions: Vec<RequisitionRule>,
     pub business: Vec<BusinessRule>,
+    /// At most one in a version.
+    pub ballots: Vec<BallotRule>,
+    pub nominations: Vec<NominationRule>,
     pub amendment: Option<AmendmentRule>,
 }
 
@@ -384,6 +534,8 @@ impl Clause {
             deadlines: Vec::new(),
             requisitions: Vec::new(),
             business: Vec::new(),
+            ballots: Vec::new(),
+            nominations: Vec::new(),
             amendment: None,
         }
     }
@@ -409,6 +561,8 @@ impl Clause {
         v.extend(self.deadlines.iter().map(DeadlineRule::describe));
         v.extend(self.requisitions.iter().map(RequisitionRule::describe));
         v.extend(self.business.iter().map(BusinessRule::describe));
+        v.extend(self.ballots.iter().map(BallotRule::describe));
+        v.extend(self.nominations.iter().map(NominationRule::describe));
         v.extend(self.amendment.iter().map(AmendmentRule::describe));
         v
     }
@@ -564,6 +718,18 @@ impl Constitution {
             .find(|(_, b)| &b.meeting == meeting)
     }
 
+    /// How ballots and elections are run, and the clause that says so; `None` when no
+    /// clause does, and then [`BallotRule::default`] applies.
+    pub fn ballot_rule(&self) -> Option<(&ClauseRef, &BallotRule)> {
+        self.items(|c| &c.ballots).next()
+    }
+
+    /// How candidates are nominated for election to `body`, and the clause that says so.
+    pub fn nomination_for(&self, body: &Key) -> Option<(&ClauseRef, &NominationRule)> {
+        self.items(|c| &c.nominations)
+            .find(|(_, n)| &n.body == body)
+    }
+
     pub fn amendment_procedure(&self) -> Option<(&ClauseRef, &AmendmentRule)> {
         self.clauses
             .iter()
@@ -621,17 +787,7 @@ fn validate(clauses: &[Clause]) -> Result<(), ConstitutionError> {
     let is_body = |k: &Key| bodies.iter().any(|b| &b.key == k);
     let is_decider = |k: &Key| k.as_str() == MEMBER_BALLOT || is_body(k);
 
-    let mut once: HashSet<String> = HashSet::new();
-    let mut only_once = |c: &Clause, what: String| {
-        if once.insert(what.clone()) {
-            Ok(())
-        } else {
-            Err(ConstitutionError::at(
-                Location::Clause(c.number().to_string()),
-                format!("{what} is already set by another clause"),
-            ))
-        }
-    };
+    let mut once = SetOnce::default();
     for c in clauses {
         let here = || Location::Clause(c.number().to_string());
         for (i, r) in c.rights.iter().enumerate() {
@@ -671,14 +827,14 @@ fn validate(clauses: &[Clause]) -> Result<(), ConstitutionError> {
             }
         }
         for n in &c.notices {
-            only_once(c, format!("the notice for a {}", n.meeting.words()))?;
+            once.set(c, here(), format!("the notice for a {}", n.meeting.words()))?;
         }
         for q in &c.quorums {
             let what = match &q.body {
                 Some(b) => format!("the quorum of a {} of the {}", q.meeting.words(), b.words()),
                 None => format!("the quorum of a {}", q.meeting.words()),
             };
-            only_once(c, what)?;
+            once.set(c, here(), what)?;
             if let Some(b) = &q.body
                 && !is_body(b)
             {
@@ -689,7 +845,11 @@ fn validate(clauses: &[Clause]) -> Result<(), ConstitutionError> {
             }
         }
         for t in &c.thresholds {
-            only_once(c, format!("the threshold for {}", t.decision.words()))?;
+            once.set(
+                c,
+                here(),
+                format!("the threshold for {}", t.decision.words()),
+            )?;
             if t.by.is_empty() {
                 return Err(ConstitutionError::at(
                     here(),
@@ -704,7 +864,7 @@ fn validate(clauses: &[Clause]) -> Result<(), ConstitutionError> {
             }
         }
         for b in &c.bodies {
-            only_once(c, format!("the body '{}'", b.key))?;
+            once.set(c, here(), format!("the body '{}'", b.key))?;
             let named = match &b.filled {
                 Filling::ElectedBy(k) => Some(k),
                 Filling::AppointedBy(k) => Some(k),
@@ -723,16 +883,20 @@ fn validate(clauses: &[Clause]) -> Result<(), ConstitutionError> {
             }
         }
         for t in &c.terms {
-            only_once(c, format!("the term of {}", t.of.words()))?;
+            once.set(c, here(), format!("the term of {}", t.of.words()))?;
         }
         if c.dues_grace_days.is_some() {
-            only_once(c, "the dues grace period".into())?;
+            once.set(c, here(), "the dues grace period".into())?;
         }
         for d in &c.deadlines {
-            only_once(c, format!("the deadline for {}", d.step.words()))?;
+            once.set(c, here(), format!("the deadline for {}", d.step.words()))?;
         }
         for r in &c.requisitions {
-            only_once(c, format!("the requisition of a {}", r.meeting.words()))?;
+            once.set(
+                c,
+                here(),
+                format!("the requisition of a {}", r.meeting.words()),
+            )?;
             if r.members.is_none() && r.branches.is_none() {
                 return Err(ConstitutionError::at(
                     here(),
@@ -741,10 +905,89 @@ fn validate(clauses: &[Clause]) -> Result<(), ConstitutionError> {
             }
         }
         for b in &c.business {
-            only_once(c, format!("the business of a {}", b.meeting.words()))?;
+            once.set(
+                c,
+                here(),
+                format!("the business of a {}", b.meeting.words()),
+            )?;
+        }
+        for (i, b) in c.ballots.iter().enumerate() {
+            let at = || Location::ClauseItem {
+                clause: c.number().to_string(),
+                item: "ballot",
+                index: i + 1,
+            };
+            once.set(c, at(), "how ballots are run".into())?;
+            if b.election_method.single_seat_only() {
+                return Err(ConstitutionError::at(
+                    at(),
+                    format!(
+                        "election_method: {} fills one seat only; for elections to two or more seats use one of {}",
+                        b.election_method,
+                        CountMethod::ALL
+                            .into_iter()
+                            .filter(|m| !m.single_seat_only())
+                            .map(CountMethod::as_str)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+            if b.window_days == 0 {
+                return Err(ConstitutionError::at(
+                    at(),
+                    "window_days: a ballot is open for at least 1 day",
+                ));
+            }
+        }
+        for (i, n) in c.nominations.iter().enumerate() {
+            let at = || Location::ClauseItem {
+                clause: c.number().to_string(),
+                item: "nomination",
+                index: i + 1,
+            };
+            once.set(
+                c,
+                at(),
+                format!("the nomination of candidates for the {}", n.body.words()),
+            )?;
+            let Some(b) = bodies.iter().find(|b| b.key == n.body) else {
+                return Err(ConstitutionError::at(
+                    at(),
+                    format!("body: '{}' is no body of this constitution", n.body),
+                ));
+            };
+            if !matches!(b.filled, Filling::ElectedBy(_)) {
+                return Err(ConstitutionError::at(
+                    at(),
+                    format!(
+                        "body: the {} is {}, not elected, so takes no nominations",
+                        b.name,
+                        b.filled.words()
+                    ),
+                ));
+            }
+            if !b.is_committee() {
+                return Err(ConstitutionError::at(
+                    at(),
+                    format!("body: the {} has no seats to elect", b.name),
+                ));
+            }
+            if n.nominators == 0 {
+                return Err(ConstitutionError::at(
+                    at(),
+                    "nominators: a candidate needs at least 1 nominator",
+                ));
+            }
+            if n.window_days == 0 {
+                return Err(ConstitutionError::at(
+                    at(),
+                    "window_days: nominations are open for at least 1 day",
+                ));
+            }
         }
         if let Some(a) = &c.amendment {
-            only_once(c, "the amendment procedure".into())?;
+            once.set(c, here(), "the amendment procedure".into())?;
             if let Some(k) = a.by.iter().find(|k| !is_decider(k)) {
                 return Err(ConstitutionError::at(
                     here(),
@@ -760,6 +1003,29 @@ fn validate(clauses: &[Clause]) -> Result<(), ConstitutionError> {
         }
     }
     Ok(())
+}
+
+/// What the clauses have set so far, so a rule set a second time names the first clause.
+#[derive(Default)]
+struct SetOnce(HashMap<String, ClauseRef>);
+
+impl SetOnce {
+    fn set(&mut self, c: &Clause, at: Location, what: String) -> Result<(), ConstitutionError> {
+        match self.0.get(&what) {
+            None => {
+                self.0.insert(what, c.number().clone());
+                Ok(())
+            }
+            Some(first) if first == c.number() => Err(ConstitutionError::at(
+                at,
+                format!("{what} is already set earlier in this clause"),
+            )),
+            Some(first) => Err(ConstitutionError::at(
+                at,
+                format!("{what} is already set by clause {first}"),
+            )),
+        }
+    }
 }
 
 pub(crate) fn by_words(k: &Key) -> String {
@@ -784,5 +1050,275 @@ fn capitalise(s: &str) -> String {
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(s: &str) -> Key {
+        Key::parse(s).unwrap()
+    }
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn committee(k: &str, seats: Option<u32>, filled: Filling) -> Body {
+        Body {
+            key: key(k),
+            name: k.to_string(),
+            level: UnitKind::National,
+            seats,
+            filled,
+            term: None,
+        }
+    }
+
+    /// A version with a conference, an elected committee and an appointed council, plus the
+    /// given clauses.
+    fn version(extra: Vec<Clause>) -> Result<Constitution, ConstitutionError> {
+        let mut bodies = Clause::new(ClauseRef::parse("5").unwrap(), "Bodies", "…");
+        bodies.bodies = vec![
+            committee("conference", None, Filling::AllMembers),
+            committee("steering", Some(5), Filling::ElectedBy(key("conference"))),
+            committee("council", Some(9), Filling::AppointedBy(key("steering"))),
+            committee("assembly", None, Filling::ElectedBy(key(MEMBER_BALLOT))),
+        ];
+        let mut clauses = vec![bodies];
+        clauses.extend(extra);
+        Constitution::new(
+            "N",
+            "v",
+            d(2016, 1, 1),
+            AdoptedBy {
+                text: "founding".into(),
+                body: None,
+                on: None,
+            },
+            clauses,
+        )
+    }
+
+    fn with_ballots(number: &str, ballots: Vec<BallotRule>) -> Clause {
+        let mut c = Clause::new(ClauseRef::parse(number).unwrap(), "Ballots", "…");
+        c.ballots = ballots;
+        c
+    }
+
+    fn with_nominations(number: &str, nominations: Vec<NominationRule>) -> Clause {
+        let mut c = Clause::new(ClauseRef::parse(number).unwrap(), "Nominations", "…");
+        c.nominations = nominations;
+        c
+    }
+
+    fn nomination(body: &str) -> NominationRule {
+        NominationRule {
+            body: key(body),
+            nominators: 2,
+            window_days: 14,
+            withdrawal_days: 2,
+        }
+    }
+
+    fn error(r: Result<Constitution, ConstitutionError>) -> String {
+        r.unwrap_err().to_string()
+    }
+
+    #[test]
+    fn the_ballot_rule_reads_as_members_would_say_it() {
+        let b = BallotRule {
+            scrutineer: Some(key("scrutineer")),
+            ..BallotRule::default()
+        };
+        assert_eq!(
+            b.describe(),
+            "ballots of all members are open for at least 7 days after their roll has been open to challenge for 3 days; elections to one seat are counted by IRV and to several by Scottish STV; a later vote does not replace an earlier one; the scrutineer is the holder of the scrutineer office"
+        );
+        let other = BallotRule {
+            election_method: CountMethod::Meek,
+            single_seat_method: CountMethod::Meek,
+            later_vote_replaces: true,
+            window_days: 1,
+            roll_challenge_days: 0,
+            scrutineer: Some(key("returning-officer")),
+        };
+        assert_eq!(
+            other.describe(),
+            "ballots of all members are open for at least 1 day; elections are counted by Meek STV; a member's later vote replaces their earlier one; the scrutineer is the holder of the returning officer office"
+        );
+    }
+
+    #[test]
+    fn the_defaults_say_they_are_defaults() {
+        let d = BallotRule::default();
+        assert_eq!(d.election_method, CountMethod::ScottishStv);
+        assert_eq!(d.single_seat_method, CountMethod::Irv);
+        assert!(!d.later_vote_replaces);
+        assert_eq!((d.window_days, d.roll_challenge_days), (7, 3));
+        assert_eq!(d.scrutineer, None);
+        assert_eq!(
+            BallotRule::describe_default(),
+            "no clause says how ballots are run, so the defaults apply: ballots of all members are open for at least 7 days after their roll has been open to challenge for 3 days; elections to one seat are counted by IRV and to several by Scottish STV; a later vote does not replace an earlier one"
+        );
+    }
+
+    #[test]
+    fn one_seat_is_counted_by_the_single_seat_method_and_more_by_the_other() {
+        let b = BallotRule {
+            election_method: CountMethod::Schulze,
+            single_seat_method: CountMethod::Plurality,
+            ..BallotRule::default()
+        };
+        assert_eq!(b.method_for(0), "plurality");
+        assert_eq!(b.method_for(1), "plurality");
+        assert_eq!(b.method_for(2), "schulze");
+        assert_eq!(b.method_for(u32::MAX), "schulze");
+        assert_eq!(BallotRule::default().method_for(1), "irv");
+        assert_eq!(BallotRule::default().method_for(5), "scottish-stv");
+    }
+
+    #[test]
+    fn the_ballot_rule_is_found_with_its_clause_or_absent() {
+        let none = version(Vec::new()).unwrap();
+        assert_eq!(none.ballot_rule(), None);
+        let b = BallotRule {
+            later_vote_replaces: true,
+            ..BallotRule::default()
+        };
+        let c = version(vec![with_ballots("6.7", vec![b.clone()])]).unwrap();
+        let (clause, found) = c.ballot_rule().unwrap();
+        assert_eq!(clause.as_str(), "6.7");
+        assert_eq!(found, &b);
+        assert_eq!(c.clause(clause).unwrap().rules_in_words(), [b.describe()]);
+    }
+
+    #[test]
+    fn ballots_are_set_once_per_version() {
+        let b = BallotRule::default();
+        assert_eq!(
+            error(version(vec![
+                with_ballots("6.7", vec![b.clone()]),
+                with_ballots("6.8", vec![b.clone()]),
+            ])),
+            "clause 6.8, ballot 1: how ballots are run is already set by clause 6.7"
+        );
+        assert_eq!(
+            error(version(vec![with_ballots("6.7", vec![b.clone(), b])])),
+            "clause 6.7, ballot 2: how ballots are run is already set earlier in this clause"
+        );
+    }
+
+    #[test]
+    fn a_ballot_rule_that_could_not_run_is_refused() {
+        let irv = BallotRule {
+            election_method: CountMethod::Irv,
+            ..BallotRule::default()
+        };
+        assert_eq!(
+            error(version(vec![with_ballots("6.7", vec![irv])])),
+            "clause 6.7, ballot 1: election_method: irv fills one seat only; for elections to two or more seats use one of plurality, approval, scottish-stv, meek, wigm, ers97, schulze"
+        );
+        let shut = BallotRule {
+            window_days: 0,
+            ..BallotRule::default()
+        };
+        assert_eq!(
+            error(version(vec![with_ballots("6.7", vec![shut])])),
+            "clause 6.7, ballot 1: window_days: a ballot is open for at least 1 day"
+        );
+    }
+
+    #[test]
+    fn the_nomination_rule_reads_as_members_would_say_it() {
+        assert_eq!(
+            nomination("steering-committee").describe(),
+            "candidates for the steering committee need 2 nominations from members entitled to nominate, not counting themselves; nominations are open for 14 days, and a candidate may withdraw until 2 clear days before voting opens"
+        );
+        let one = NominationRule {
+            body: key("national-committee"),
+            nominators: 1,
+            window_days: 1,
+            withdrawal_days: 0,
+        };
+        assert_eq!(
+            one.describe(),
+            "candidates for the national committee need a nomination from members entitled to nominate, not counting themselves; nominations are open for 1 day, and a candidate may withdraw until the day before voting opens"
+        );
+    }
+
+    #[test]
+    fn withdrawal_closes_the_given_clear_days_before_voting() {
+        let n = nomination("steering");
+        // Voting opens on the 10th: the 8th and 9th are the two clear days.
+        assert_eq!(n.withdrawal_due(d(2017, 5, 10)), d(2017, 5, 7));
+        let none = NominationRule {
+            withdrawal_days: 0,
+            ..n
+        };
+        assert_eq!(none.withdrawal_due(d(2017, 5, 10)), d(2017, 5, 9));
+    }
+
+    #[test]
+    fn nominations_are_found_by_body() {
+        let c = version(vec![with_nominations("6.7", vec![nomination("steering")])]).unwrap();
+        let (clause, n) = c.nomination_for(&key("steering")).unwrap();
+        assert_eq!(clause.as_str(), "6.7");
+        assert_eq!(n, &nomination("steering"));
+        assert!(c.nomination_for(&key("council")).is_none());
+    }
+
+    #[test]
+    fn nominations_name_an_elected_body_with_seats_once() {
+        let cases = [
+            (
+                vec![nomination("steering"), nomination("ghosts")],
+                "clause 6.7, nomination 2: body: 'ghosts' is no body of this constitution",
+            ),
+            (
+                vec![nomination("council")],
+                "clause 6.7, nomination 1: body: the council is appointed by the steering, not elected, so takes no nominations",
+            ),
+            (
+                vec![nomination("conference")],
+                "clause 6.7, nomination 1: body: the conference is open to all members, not elected, so takes no nominations",
+            ),
+            (
+                vec![nomination("assembly")],
+                "clause 6.7, nomination 1: body: the assembly has no seats to elect",
+            ),
+            (
+                vec![nomination("steering"), nomination("steering")],
+                "clause 6.7, nomination 2: the nomination of candidates for the steering is already set earlier in this clause",
+            ),
+            (
+                vec![NominationRule {
+                    nominators: 0,
+                    ..nomination("steering")
+                }],
+                "clause 6.7, nomination 1: nominators: a candidate needs at least 1 nominator",
+            ),
+            (
+                vec![NominationRule {
+                    window_days: 0,
+                    ..nomination("steering")
+                }],
+                "clause 6.7, nomination 1: window_days: nominations are open for at least 1 day",
+            ),
+        ];
+        for (nominations, want) in cases {
+            assert_eq!(
+                error(version(vec![with_nominations("6.7", nominations)])),
+                want
+            );
+        }
+        assert_eq!(
+            error(version(vec![
+                with_nominations("6.7", vec![nomination("steering")]),
+                with_nominations("6.8", vec![nomination("steering")]),
+            ])),
+            "clause 6.8, nomination 1: the nomination of candidates for the steering is already set by clause 6.7"
+        );
     }
 }

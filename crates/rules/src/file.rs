@@ -29,14 +29,15 @@ use serde::{Deserialize, Serialize};
 use toml::value::{Date as TomlDate, Datetime};
 
 use crate::constitution::{
-    AdoptedBy, AmendmentRule, Body, BusinessRule, Clause, Constitution, DeadlineRule, Effect,
-    Filling, NoticeRule, QuorumRule, RequisitionRule, RightRule, TermRule, ThresholdRule,
+    AdoptedBy, AmendmentRule, BallotRule, Body, BusinessRule, Clause, Constitution, DeadlineRule,
+    Effect, Filling, NominationRule, NoticeRule, QuorumRule, RequisitionRule, RightRule, TermRule,
+    ThresholdRule,
 };
 use crate::error::{ConstitutionError, Location, ValueError};
 use crate::expr::Expr;
 use crate::words::{
-    Base, ClauseRef, Comparison, ContextPattern, DecisionKind, Duration, Fraction, Key, Quorum,
-    Right, Threshold,
+    Base, ClauseRef, Comparison, ContextPattern, CountMethod, DecisionKind, Duration, Fraction,
+    Key, Quorum, Right, Threshold,
 };
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -90,6 +91,10 @@ struct RawClause {
     requisitions: Vec<RawRequisition>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     business: Vec<RawBusiness>,
+    #[serde(default, rename = "ballot", skip_serializing_if = "Vec::is_empty")]
+    ballots: Vec<RawBallot>,
+    #[serde(default, rename = "nomination", skip_serializing_if = "Vec::is_empty")]
+    nominations: Vec<RawNomination>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     amendment: Option<RawAmendment>,
 }
@@ -198,6 +203,37 @@ struct RawBusiness {
     seconder: bool,
     #[serde(default)]
     amendment_depth: u32,
+}
+
+/// How ballots and elections are run. Every field may be left out for its default
+/// ([`BallotRule::default`]); the writer gives them all, so an exported file says them.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBallot {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    election_method: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    single_seat_method: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    later_vote_replaces: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    window_days: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    roll_challenge_days: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    scrutineer: Option<String>,
+}
+
+/// How candidates for an elected body are nominated.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNomination {
+    body: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    nominators: Option<u32>,
+    window_days: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    withdrawal_days: Option<u32>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -531,6 +567,43 @@ fn clause_from_raw(index: usize, raw: RawClause) -> Result<Clause, ConstitutionE
             amendment_depth: r.amendment_depth,
         });
     }
+    for (i, r) in raw.ballots.into_iter().enumerate() {
+        let e = wrap("ballot", i);
+        let method = |field: &str, raw: Option<String>, default: CountMethod| {
+            raw.map_or(Ok(default), |m| {
+                CountMethod::parse(&m).map_err(|v| ValueError(format!("{field}: {}", v.0)))
+            })
+        };
+        let d = BallotRule::default();
+        c.ballots.push(BallotRule {
+            election_method: method("election_method", r.election_method, d.election_method)
+                .map_err(&e)?,
+            single_seat_method: method(
+                "single_seat_method",
+                r.single_seat_method,
+                d.single_seat_method,
+            )
+            .map_err(&e)?,
+            later_vote_replaces: r.later_vote_replaces.unwrap_or(d.later_vote_replaces),
+            window_days: r.window_days.unwrap_or(d.window_days),
+            roll_challenge_days: r.roll_challenge_days.unwrap_or(d.roll_challenge_days),
+            scrutineer: r
+                .scrutineer
+                .as_deref()
+                .map(Key::parse)
+                .transpose()
+                .map_err(|v| e(ValueError(format!("scrutineer: {}", v.0))))?,
+        });
+    }
+    for (i, r) in raw.nominations.into_iter().enumerate() {
+        let e = wrap("nomination", i);
+        c.nominations.push(NominationRule {
+            body: Key::parse(&r.body).map_err(|v| e(ValueError(format!("body: {}", v.0))))?,
+            nominators: r.nominators.unwrap_or(1),
+            window_days: r.window_days,
+            withdrawal_days: r.withdrawal_days.unwrap_or(0),
+        });
+    }
     if let Some(a) = raw.amendment {
         let e = wrap("amendment", 0);
         c.amendment = Some(AmendmentRule {
@@ -664,6 +737,28 @@ fn clause_to_raw(c: &Clause) -> RawClause {
                 amendments_clear_days: b.amendments_clear_days,
                 seconder: b.seconder,
                 amendment_depth: b.amendment_depth,
+            })
+            .collect(),
+        ballots: c
+            .ballots
+            .iter()
+            .map(|b| RawBallot {
+                election_method: Some(b.election_method.as_str().to_string()),
+                single_seat_method: Some(b.single_seat_method.as_str().to_string()),
+                later_vote_replaces: Some(b.later_vote_replaces),
+                window_days: Some(b.window_days),
+                roll_challenge_days: Some(b.roll_challenge_days),
+                scrutineer: b.scrutineer.as_ref().map(Key::to_string),
+            })
+            .collect(),
+        nominations: c
+            .nominations
+            .iter()
+            .map(|n| RawNomination {
+                body: n.body.to_string(),
+                nominators: Some(n.nominators),
+                window_days: n.window_days,
+                withdrawal_days: Some(n.withdrawal_days),
             })
             .collect(),
         amendment: c.amendment.as_ref().map(|a| {

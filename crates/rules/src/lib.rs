@@ -2,10 +2,11 @@
 //!
 //! A constitution is versioned text of numbered clauses that carry machine rules: rights
 //! (who may attend, speak, vote, stand, nominate, propose, where), procedure (notice, quorum,
-//! thresholds, terms, grace, deadlines, requisitions) and structure (bodies and how their
-//! seats are filled). This crate reads and writes the authored file, answers "may this
-//! member do this, and why not?" with the clause that decided, checks whether a recorded
-//! decision or amendment binds, compares versions and previews an amendment's impact.
+//! thresholds, terms, grace, deadlines, requisitions, business, ballots and nominations) and
+//! structure (bodies and how their seats are filled). This crate reads and writes the
+//! authored file, answers "may this member do this, and why not?" with the clause that
+//! decided, checks whether a recorded decision or amendment binds, compares versions and
+//! previews an amendment's impact.
 //!
 //! Deliberately absent: I/O beyond parsing strings, async, SQL and HTTP. Time is an
 //! argument. The engine's types are not `Serialize`; serde appears only in the file format.
@@ -24,9 +25,9 @@ mod roll;
 mod words;
 
 pub use constitution::{
-    AdoptedBy, AmendmentRule, Body, BusinessRule, Clause, Constitution, DeadlineRule, Effect,
-    Filling, MEMBER_BALLOT, NoticeRule, QuorumRule, RequisitionRule, RightRule, TermRule,
-    ThresholdRule,
+    AdoptedBy, AmendmentRule, BallotRule, Body, BusinessRule, Clause, Constitution, DeadlineRule,
+    Effect, Filling, MEMBER_BALLOT, NominationRule, NoticeRule, QuorumRule, RequisitionRule,
+    RightRule, TermRule, ThresholdRule,
 };
 pub use diff::{ClauseChange, VersionDiff, WordDiff, Words, diff, word_diff};
 pub use error::{ConstitutionError, ExprError, HistoryError, Location, ValueError};
@@ -43,6 +44,6 @@ pub use roll::{
     Exclusion, Roll, RollLine, RollSpec, build_roll, chain_hash, roll_hash, roll_header,
 };
 pub use words::{
-    Base, ClauseRef, Comparison, Context, ContextPattern, DecisionKind, Duration, Forum, Fraction,
-    Key, Quorum, Right, Threshold, TimeUnit, clear_days,
+    Base, ClauseRef, Comparison, Context, ContextPattern, CountMethod, DecisionKind, Duration,
+    Forum, Fraction, Key, Quorum, Right, Threshold, TimeUnit, clear_days,
 };

@@ -445,6 +445,93 @@ impl fmt::Display for DecisionKind {
     }
 }
 
+/// How the votes of an election are counted: one of the methods `charter-count` runs, by
+/// the name its `count` command takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CountMethod {
+    /// Each voter marks as many candidates as there are seats; the most votes win.
+    Plurality,
+    /// Each voter marks every candidate they approve of; the most approvals win.
+    Approval,
+    /// Instant runoff: preferences, one seat only.
+    Irv,
+    /// Single transferable vote by the Scottish local government rules.
+    ScottishStv,
+    /// Single transferable vote by Meek's method.
+    Meek,
+    /// Single transferable vote by the weighted inclusive Gregory method.
+    Wigm,
+    /// Single transferable vote by the Electoral Reform Society's 1997 rules.
+    Ers97,
+    /// Preferences compared in pairs, by Schulze's method.
+    Schulze,
+}
+
+impl CountMethod {
+    pub const ALL: [CountMethod; 8] = [
+        CountMethod::Plurality,
+        CountMethod::Approval,
+        CountMethod::Irv,
+        CountMethod::ScottishStv,
+        CountMethod::Meek,
+        CountMethod::Wigm,
+        CountMethod::Ers97,
+        CountMethod::Schulze,
+    ];
+
+    /// The name in the constitution file and on `charter count --method`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CountMethod::Plurality => "plurality",
+            CountMethod::Approval => "approval",
+            CountMethod::Irv => "irv",
+            CountMethod::ScottishStv => "scottish-stv",
+            CountMethod::Meek => "meek",
+            CountMethod::Wigm => "wigm",
+            CountMethod::Ers97 => "ers97",
+            CountMethod::Schulze => "schulze",
+        }
+    }
+
+    /// The method as members know it: "counted by {words}".
+    pub fn words(self) -> &'static str {
+        match self {
+            CountMethod::Plurality => "plurality (most votes wins)",
+            CountMethod::Approval => "approval voting",
+            CountMethod::Irv => "IRV",
+            CountMethod::ScottishStv => "Scottish STV",
+            CountMethod::Meek => "Meek STV",
+            CountMethod::Wigm => "STV with the weighted inclusive Gregory method",
+            CountMethod::Ers97 => "ERS97 STV",
+            CountMethod::Schulze => "the Schulze method",
+        }
+    }
+
+    /// Whether the method can fill only one seat (IRV elects a single winner).
+    pub fn single_seat_only(self) -> bool {
+        self == CountMethod::Irv
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, ValueError> {
+        let s = raw.trim();
+        Self::ALL
+            .into_iter()
+            .find(|m| m.as_str() == s)
+            .ok_or_else(|| {
+                ValueError(format!(
+                    "'{s}' is not a counting method; use one of {}",
+                    Self::ALL.map(CountMethod::as_str).join(", ")
+                ))
+            })
+    }
+}
+
+impl fmt::Display for CountMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A share written as `2/3`, `50%` or `half`. Kept as integers so thresholds are exact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Fraction {
@@ -838,6 +925,40 @@ mod tests {
     fn clear_days_exclude_both_ends() {
         assert_eq!(clear_days(d(2017, 5, 1), d(2017, 5, 16)), 14);
         assert_eq!(clear_days(d(2017, 5, 1), d(2017, 5, 4)), 2);
+    }
+
+    #[test]
+    fn count_methods_parse_by_their_names_only() {
+        for m in CountMethod::ALL {
+            assert_eq!(CountMethod::parse(m.as_str()).unwrap(), m);
+            assert_eq!(CountMethod::parse(&format!(" {m} ")).unwrap(), m);
+        }
+        let err = CountMethod::parse("stv").unwrap_err().0;
+        assert_eq!(
+            err,
+            "'stv' is not a counting method; use one of plurality, approval, irv, scottish-stv, meek, wigm, ers97, schulze"
+        );
+        assert!(CountMethod::parse("Scottish-STV").is_err());
+        assert!(CountMethod::parse("").is_err());
+        assert!(CountMethod::Irv.single_seat_only());
+        assert!(!CountMethod::Schulze.single_seat_only());
+    }
+
+    #[test]
+    fn count_methods_are_named_as_the_counting_code_names_them() {
+        use charter_count::cli::Method;
+        let counted = [
+            Method::Plurality,
+            Method::Approval,
+            Method::Irv,
+            Method::ScottishStv,
+            Method::Meek,
+            Method::Wigm,
+            Method::Ers97,
+            Method::Schulze,
+        ]
+        .map(Method::name);
+        assert_eq!(CountMethod::ALL.map(CountMethod::as_str), counted);
     }
 
     #[test]

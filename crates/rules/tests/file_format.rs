@@ -2,7 +2,7 @@
 
 mod common;
 
-use charter_rules::Constitution;
+use charter_rules::{BallotRule, Constitution, CountMethod, Key, NominationRule};
 use common::*;
 
 fn error_of(src: &str) -> String {
@@ -45,6 +45,9 @@ fn errors_in_the_file_say_where() {
         format!(
             "{HEAD}[[clause]]\nnumber = \"1\"\ntext = \"t\"\ndues_grace_days = 31\n[[clause]]\nnumber = \"2\"\ntext = \"t\"\ndues_grace_days = 30\n"
         ),
+        format!(
+            "{HEAD}[[clause]]\nnumber = \"1\"\ntext = \"t\"\n[[clause.notice]]\nmeeting = \"general-meeting\"\nclear_days = 14\n[[clause.notice]]\nmeeting = \"general-meeting\"\nclear_days = 7\n"
+        ),
         format!("{HEAD}[[clause]]\nnumber = \"1\"\ntext = \"t\"\ncolour = \"red\"\n"),
         format!(
             "{HEAD}[[clause]]\nnumber = \"1\"\ntext = \"t\"\n[[clause.body]]\nkey = \"council\"\nname = \"Council\"\nlevel = \"national\"\nfilled = \"elected\"\nby = \"nobody\"\n"
@@ -66,4 +69,117 @@ fn the_fixtures_export_readably() {
     assert_eq!(Constitution::from_toml(&text).unwrap(), founding());
     // The amendment's effective date is what History keys on.
     assert_eq!(amendment().effective(), d(2017, 7, 1));
+}
+
+/// Bodies for the nomination rules below to name: an elected committee, an appointed
+/// council and the conference open to all.
+const BODIES: &str = "[[clause]]\nnumber = \"5\"\ntext = \"Bodies.\"\n[[clause.body]]\nkey = \"conference\"\nname = \"Conference\"\nlevel = \"national\"\nfilled = \"all-members\"\n[[clause.body]]\nkey = \"steering-committee\"\nname = \"Steering Committee\"\nlevel = \"national\"\nseats = 5\nfilled = \"elected\"\nby = \"conference\"\n[[clause.body]]\nkey = \"national-council\"\nname = \"National Council\"\nlevel = \"national\"\nseats = 9\nfilled = \"appointed\"\nby = \"steering-committee\"\n";
+
+fn with_bodies(rest: &str) -> String {
+    format!("{HEAD}{BODIES}{rest}")
+}
+
+#[test]
+fn ballot_and_nomination_rules_read_and_write_back() {
+    let src = with_bodies(
+        "[[clause]]\nnumber = \"6.7\"\ntitle = \"Ballots and elections\"\ntext = \"t\"\n[[clause.ballot]]\nelection_method = \"meek\"\nsingle_seat_method = \"schulze\"\nlater_vote_replaces = true\nwindow_days = 10\nroll_challenge_days = 5\nscrutineer = \"returning-officer\"\n[[clause.nomination]]\nbody = \"steering-committee\"\nnominators = 3\nwindow_days = 21\nwithdrawal_days = 4\n",
+    );
+    let c = Constitution::from_toml(&src).unwrap();
+    let (clause, b) = c.ballot_rule().unwrap();
+    assert_eq!(clause.as_str(), "6.7");
+    assert_eq!(
+        b,
+        &BallotRule {
+            election_method: CountMethod::Meek,
+            single_seat_method: CountMethod::Schulze,
+            later_vote_replaces: true,
+            window_days: 10,
+            roll_challenge_days: 5,
+            scrutineer: Some(Key::parse("returning-officer").unwrap()),
+        }
+    );
+    let steering = Key::parse("steering-committee").unwrap();
+    let (clause, n) = c.nomination_for(&steering).unwrap();
+    assert_eq!(clause.as_str(), "6.7");
+    assert_eq!(
+        n,
+        &NominationRule {
+            body: steering,
+            nominators: 3,
+            window_days: 21,
+            withdrawal_days: 4,
+        }
+    );
+    let text = c.to_toml();
+    assert!(text.contains("[[clause.ballot]]"), "{text}");
+    assert!(text.contains("[[clause.nomination]]"), "{text}");
+    assert_eq!(Constitution::from_toml(&text).unwrap(), c);
+}
+
+#[test]
+fn left_out_ballot_and_nomination_fields_take_their_defaults() {
+    let c = Constitution::from_toml(&with_bodies(
+        "[[clause]]\nnumber = \"6.7\"\ntext = \"t\"\n[[clause.ballot]]\n[[clause.nomination]]\nbody = \"steering-committee\"\nwindow_days = 14\n",
+    ))
+    .unwrap();
+    assert_eq!(c.ballot_rule().unwrap().1, &BallotRule::default());
+    let n = c
+        .nomination_for(&Key::parse("steering-committee").unwrap())
+        .unwrap()
+        .1;
+    assert_eq!((n.nominators, n.window_days, n.withdrawal_days), (1, 14, 0));
+    // The written file says every value, defaults included, so readers need not know them.
+    let text = c.to_toml();
+    for line in [
+        "election_method = \"scottish-stv\"",
+        "single_seat_method = \"irv\"",
+        "later_vote_replaces = false",
+        "window_days = 7",
+        "roll_challenge_days = 3",
+        "nominators = 1",
+        "withdrawal_days = 0",
+    ] {
+        assert!(text.contains(line), "{line} in {text}");
+    }
+    assert!(!text.contains("scrutineer"), "{text}");
+    assert_eq!(Constitution::from_toml(&text).unwrap(), c);
+
+    // With no ballot clause at all there is no rule, and the engine's defaults apply.
+    let none = Constitution::from_toml(&with_bodies("")).unwrap();
+    assert_eq!(none.ballot_rule(), None);
+    assert_eq!(BallotRule::default().method_for(5), "scottish-stv");
+    assert_eq!(BallotRule::default().method_for(1), "irv");
+}
+
+#[test]
+fn ballot_and_nomination_errors_say_where() {
+    let clause = "[[clause]]\nnumber = \"6.7\"\ntext = \"t\"\n";
+    let ballot = "[[clause.ballot]]\n";
+    let nomination = "[[clause.nomination]]\nbody = \"steering-committee\"\nwindow_days = 14\n";
+    let cases = [
+        // A method that does not exist, in each method field.
+        format!("{clause}{ballot}election_method = \"stv\"\n"),
+        format!("{clause}{ballot}single_seat_method = \"first-past-the-post\"\n"),
+        // IRV cannot fill several seats.
+        format!("{clause}{ballot}election_method = \"irv\"\n"),
+        format!("{clause}{ballot}window_days = 0\n"),
+        format!("{clause}{ballot}scrutineer = \"Returning Officer\"\n"),
+        format!("{clause}{ballot}colour = \"red\"\n"),
+        // Set twice: in one clause, then in two.
+        format!("{clause}{ballot}{ballot}"),
+        format!("{clause}{ballot}[[clause]]\nnumber = \"6.8\"\ntext = \"u\"\n{ballot}"),
+        // Nominations for bodies that are not there, not elected, or have no seats.
+        format!(
+            "{clause}{nomination}[[clause.nomination]]\nbody = \"ghost-committee\"\nwindow_days = 14\n"
+        ),
+        format!("{clause}[[clause.nomination]]\nbody = \"national-council\"\nwindow_days = 14\n"),
+        format!("{clause}[[clause.nomination]]\nbody = \"conference\"\nwindow_days = 14\n"),
+        format!("{clause}[[clause.nomination]]\nbody = \"Steering\"\nwindow_days = 14\n"),
+        format!("{clause}{nomination}{nomination}"),
+        format!("{clause}{nomination}[[clause]]\nnumber = \"6.8\"\ntext = \"u\"\n{nomination}"),
+        format!("{clause}{nomination}nominators = 0\n"),
+        format!("{clause}[[clause.nomination]]\nbody = \"steering-committee\"\n"),
+    ];
+    let out: Vec<String> = cases.iter().map(|c| error_of(&with_bodies(c))).collect();
+    insta::assert_snapshot!(out.join("\n"));
 }

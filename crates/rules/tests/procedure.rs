@@ -1,10 +1,11 @@
-//! Procedure beyond the story: requisitions, deadlines, terms, and records that cannot bind.
+//! Procedure beyond the story: requisitions, deadlines, terms, business, ballots and
+//! elections, and records that cannot bind.
 
 mod common;
 
 use charter_rules::{
-    DecisionKind, DecisionRecord, Key, MotionResult, check_decision, check_requisition,
-    motion_result,
+    BallotRule, CountMethod, DecisionKind, DecisionRecord, Key, MotionResult, check_decision,
+    check_requisition, motion_result,
 };
 use common::*;
 
@@ -191,6 +192,42 @@ fn business_for_a_meeting_is_set_once() {
         err.to_string().contains("business of a general meeting"),
         "{err}"
     );
+}
+
+#[test]
+fn both_versions_run_ballots_by_clause_6_7() {
+    for c in [founding(), amendment()] {
+        let (clause, b) = c.ballot_rule().unwrap();
+        assert_eq!(clause.as_str(), "6.7");
+        assert_eq!(
+            b,
+            &BallotRule {
+                scrutineer: Some(key("scrutineer")),
+                ..BallotRule::default()
+            }
+        );
+        assert_eq!(b.election_method, CountMethod::ScottishStv);
+        // The steering committee's five seats by STV; a single seat by IRV.
+        assert_eq!(b.method_for(5), "scottish-stv");
+        assert_eq!(b.method_for(1), "irv");
+        let (clause, n) = c.nomination_for(&key("steering-committee")).unwrap();
+        assert_eq!(clause.as_str(), "6.7");
+        assert_eq!((n.nominators, n.window_days, n.withdrawal_days), (2, 14, 2));
+        // Voting opens on 1 May: the 29th and 30th April are the two clear days.
+        assert_eq!(n.withdrawal_due(d(2017, 5, 1)), d(2017, 4, 28));
+        // The National Council is appointed, and conference is open to all: no nominations.
+        assert!(c.nomination_for(&key("national-council")).is_none());
+        assert!(c.nomination_for(&key("conference")).is_none());
+    }
+    // Every elected committee of 2016 takes nominations; 2017 dissolved two of them.
+    let founding = founding();
+    for body in ["national-committee", "regional-committee"] {
+        assert_eq!(
+            founding.nomination_for(&key(body)).unwrap().0.as_str(),
+            "6.7"
+        );
+        assert!(amendment().nomination_for(&key(body)).is_none());
+    }
 }
 
 #[test]

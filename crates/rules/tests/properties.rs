@@ -4,8 +4,9 @@ mod common;
 
 use charter_domain::{MemberId, MemberStatus, OfficeKind, UnitId};
 use charter_rules::{
-    Affiliation, Clause, ClauseRef, Constitution, Context, ContextPattern, Effect, Expr, Forum,
-    History, Key, MemberFacts, Right, RightRule, RollSpec, build_roll, impact_preview, roll_hash,
+    Affiliation, BallotRule, Clause, ClauseRef, Constitution, Context, ContextPattern, CountMethod,
+    Effect, Expr, Filling, Forum, History, Key, MemberFacts, NominationRule, Right, RightRule,
+    RollSpec, build_roll, impact_preview, roll_hash,
 };
 use common::*;
 use proptest::prelude::*;
@@ -130,6 +131,68 @@ fn with_restriction(
     .unwrap()
 }
 
+fn any_key() -> impl Strategy<Value = Key> {
+    "[a-z0-9]{1,12}(-[a-z0-9]{1,8}){0,3}".prop_map(|k| Key::parse(&k).unwrap())
+}
+
+/// Any ballot rule a version may hold: every method, except IRV for several seats.
+fn any_ballot_rule() -> impl Strategy<Value = BallotRule> {
+    let several: Vec<CountMethod> = CountMethod::ALL
+        .into_iter()
+        .filter(|m| !m.single_seat_only())
+        .collect();
+    (
+        proptest::sample::select(several),
+        proptest::sample::select(CountMethod::ALL.to_vec()),
+        prop::bool::ANY,
+        1u32..,
+        any::<u32>(),
+        proptest::option::of(any_key()),
+    )
+        .prop_map(
+            |(
+                election_method,
+                single_seat_method,
+                later_vote_replaces,
+                window_days,
+                roll_challenge_days,
+                scrutineer,
+            )| BallotRule {
+                election_method,
+                single_seat_method,
+                later_vote_replaces,
+                window_days,
+                roll_challenge_days,
+                scrutineer,
+            },
+        )
+}
+
+/// `base` with its own ballot and nomination rules taken out and these put in a clause of
+/// their own.
+fn with_ballot_rules(
+    base: &Constitution,
+    ballot: BallotRule,
+    nominations: Vec<NominationRule>,
+) -> Result<Constitution, charter_rules::ConstitutionError> {
+    let mut clauses = base.clauses().to_vec();
+    for c in &mut clauses {
+        c.ballots.clear();
+        c.nominations.clear();
+    }
+    let mut c = Clause::new(ClauseRef::parse("99.2").unwrap(), "Ballots", "Generated.");
+    c.ballots.push(ballot);
+    c.nominations = nominations;
+    clauses.push(c);
+    Constitution::new(
+        base.name(),
+        "with ballots",
+        base.effective(),
+        base.adopted_by().clone(),
+        clauses,
+    )
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
@@ -187,6 +250,44 @@ proptest! {
                 }
             }
         }
+    }
+
+    #[test]
+    fn any_valid_ballot_rule_round_trips_through_the_file(
+        ballot in any_ballot_rule(),
+        nominated in proptest::sample::subsequence(vec![0usize, 1, 2], 0..=3),
+        nominators in 1u32..,
+        window_days in 1u32..,
+        withdrawal_days in any::<u32>(),
+    ) {
+        for base in [founding(), amendment()] {
+            // One nomination rule for some of the version's elected bodies with seats.
+            let elected: Vec<Key> = base
+                .bodies()
+                .filter(|(_, b)| b.is_committee() && matches!(b.filled, Filling::ElectedBy(_)))
+                .map(|(_, b)| b.key.clone())
+                .collect();
+            let nominations: Vec<NominationRule> = nominated
+                .iter()
+                .filter_map(|&i| elected.get(i))
+                .map(|body| NominationRule { body: body.clone(), nominators, window_days, withdrawal_days })
+                .collect();
+            let c = with_ballot_rules(&base, ballot.clone(), nominations.clone()).unwrap();
+            let text = c.to_toml();
+            let again = Constitution::from_toml(&text).unwrap();
+            prop_assert_eq!(&again, &c, "{}", text);
+            prop_assert_eq!(again.ballot_rule().map(|(_, b)| b), Some(&ballot));
+            for n in &nominations {
+                prop_assert_eq!(again.nomination_for(&n.body).map(|(_, x)| x), Some(n));
+            }
+        }
+    }
+
+    #[test]
+    fn irv_for_several_seats_is_refused_whatever_else_the_rule_says(ballot in any_ballot_rule()) {
+        let irv = BallotRule { election_method: CountMethod::Irv, ..ballot };
+        let err = with_ballot_rules(&founding(), irv, Vec::new()).unwrap_err().to_string();
+        prop_assert!(err.starts_with("clause 99.2, ballot 1: election_method: irv fills one seat only"), "{}", err);
     }
 
     #[test]
