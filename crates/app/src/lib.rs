@@ -5,6 +5,7 @@
 
 pub mod agenda;
 pub mod auth;
+pub mod ballots;
 pub mod clock;
 pub mod composites;
 pub mod constitution;

@@ -50,6 +50,35 @@ impl Method {
     fn stv(self) -> Option<StvMethod> {
         StvMethod::from_name(self.name())
     }
+
+    /// The method a name given by a constitution or a command line stands for.
+    pub fn from_name(name: &str) -> Option<Method> {
+        use clap::ValueEnum;
+        Method::value_variants()
+            .iter()
+            .copied()
+            .find(|m| m.name() == name)
+    }
+}
+
+/// Counts `election` by a ranked or plurality-style `method` (every method but yes-no, whose
+/// threshold and base come from elsewhere). The count `charter count` runs on the same file.
+pub fn count_by(
+    election: &crate::Election,
+    method: Method,
+    options: &StvOptions,
+) -> Result<Report, stv::CountError> {
+    Ok(match method {
+        Method::Plurality => methods::plurality::count(election, options.seed),
+        Method::Approval => methods::approval::count(election, options.seed),
+        Method::Schulze => methods::schulze::count(election, options.seed),
+        Method::Condorcet => methods::condorcet::count(election),
+        m => {
+            // Every remaining method is in the STV family (yes-no is counted by threshold).
+            let method = m.stv().unwrap_or(StvMethod::Irv);
+            stv::count(election, method, options)?
+        }
+    })
 }
 
 /// Count an election from a ballot file.
@@ -214,16 +243,8 @@ pub fn run(args: &CountArgs, out: &mut dyn Write) -> Result<(), CountError> {
         return Ok(());
     }
     let report: Report = match args.method {
-        Method::Plurality => methods::plurality::count(&election, args.seed),
-        Method::Approval => methods::approval::count(&election, args.seed),
-        Method::Schulze => methods::schulze::count(&election, args.seed),
-        Method::Condorcet => methods::condorcet::count(&election),
         Method::YesNo => yes_no(&election, args)?,
-        m => {
-            // Every remaining method is in the STV family.
-            let method = m.stv().unwrap_or(StvMethod::Irv);
-            stv::count(&election, method, &options).map_err(stv_error)?
-        }
+        m => count_by(&election, m, &options).map_err(stv_error)?,
     };
     progress.say("writing the result".into());
     drop(progress);

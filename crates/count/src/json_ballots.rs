@@ -20,6 +20,8 @@
 //!   first to last; each rank is one candidate or an array of candidates ranked equally (an
 //!   empty array is a skipped rank).
 //! - A candidate on a ballot is its name, its nick, or its number counting from 1 (as in BLT).
+//! - A ballot may carry a `tracker` (Charter's published ballots do, so each voter can find
+//!   theirs); it plays no part in the count.
 //!
 //! Identical rankings are merged as they are read. Errors carry the line and column where
 //! the reader stopped; for a ballot naming an unknown candidate that is the end of the ballot.
@@ -202,6 +204,9 @@ struct InBallot {
     #[serde(default = "one")]
     weight: u64,
     ranks: Vec<InRank>,
+    /// A published ballot's tracker, so each voter can find theirs; not counted.
+    #[serde(default, rename = "tracker")]
+    _tracker: Option<IgnoredAny>,
 }
 
 fn one() -> u64 {
@@ -416,6 +421,21 @@ mod tests {
     fn round_trips() {
         let e = parse(DOC).unwrap();
         assert_eq!(parse(&to_json(&e)).unwrap(), e);
+    }
+
+    #[test]
+    fn published_ballots_carry_trackers_that_do_not_count() {
+        let e = parse(
+            r#"{"candidates": ["A", "B"], "ballots": [
+                {"tracker": "K7Q2-M9XD", "ranks": ["B", "A"]},
+                {"tracker": "P4RT-2ZZA", "ranks": ["B", "A"]}]}"#,
+        )
+        .unwrap();
+        assert_eq!(e.ballots.len(), 1, "identical rankings still merge");
+        assert_eq!(e.ballots[0].weight, 2);
+        assert!(
+            parse(r#"{"candidates": ["A"], "ballots": [{"ranks": ["A"], "colour": 1}]}"#).is_err()
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! Authorisation lives in the app, never here.
 
 mod agenda;
+mod ballots;
 mod composites;
 mod constitution;
 mod events;
@@ -55,6 +56,7 @@ use crate::error::{ErrorBody, ErrorDetail, WebError};
         (name = "units", description = "The organisation's structure"),
         (name = "events", description = "The governance record"),
         (name = "constitution", description = "The constitution, members' rights and amendments"),
+        (name = "ballots", description = "Ballots of members and elections: secret, checkable by every voter, counted by the rules in force"),
         (name = "meetings", description = "Meetings, notice, attendance, motions and their outcomes; published statements"),
         (name = "rolls", description = "Frozen rolls for meetings and ballots, and challenges to them"),
     )
@@ -115,6 +117,12 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(composites::list, composites::propose))
         .routes(routes!(composites::consent))
         .routes(routes!(composites::refuse))
+        .routes(routes!(ballots::list, ballots::create))
+        .routes(routes!(ballots::get))
+        .routes(routes!(ballots::turnout))
+        .routes(routes!(ballots::vote))
+        .routes(routes!(ballots::published))
+        .routes(routes!(ballots::published_blt))
         .routes(routes!(meetings::amend))
         .routes(routes!(meetings::versions))
         .routes(routes!(meetings::open_poll, meetings::get_poll))

@@ -1,0 +1,898 @@
+//! Ballots of all members (or of a unit's, or a body's): a question decided by the threshold
+//! the constitution sets for that kind of decision, or an election counted by its method.
+//!
+//! The electorate is a frozen roll whose challenge window has closed. When voting opens every
+//! voter gets a personal voting link by email. A ballot goes into the box sealed, under a
+//! random tracker the voter keeps as a receipt; the store records that the voter took part
+//! and, separately, the sealed choice, and nothing joins the two. At close the box is opened,
+//! counted by `charter-count` and published ballot by ballot, so every voter can find their
+//! tracker and anyone can recount.
+
+use charter_count::cli::{Method, count_by};
+use charter_count::methods::yes_no;
+use charter_count::stv::StvOptions;
+use charter_count::{Ballot, Candidate, CandidateId, Election};
+use charter_domain::{Actor, HeldOffice, MemberId, Power, UnitId, UnitKind};
+use charter_rules::{BallotRule, Constitution, DecisionKind};
+use charter_store::{
+    BallotRecord, BoxedBallot, CastOutcome, EventActor, NewBallot, NewBallotVoter, NewCast,
+    StoreError,
+};
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::auth::{random_token, token_hash};
+use crate::meetings::{MAX_MOTION, MAX_TITLE, too_long};
+use crate::{App, AppError, event_actor};
+
+/// The options of a question, in ballot order.
+pub const ANSWERS: [&str; 3] = ["Yes", "No", "Abstain"];
+const MAX_CANDIDATES: usize = 100;
+
+/// A ballot as an officer asks for it.
+#[derive(Debug, Clone, Default)]
+pub struct BallotRequest {
+    pub title: String,
+    /// The question put, or what the election is for.
+    pub question: String,
+    /// question or election.
+    pub kind: String,
+    /// For a question: the kind of decision, which sets its threshold (default ordinary-motion).
+    pub decision_kind: Option<String>,
+    /// For an election: the candidates.
+    pub candidates: Vec<String>,
+    pub seats: Option<u32>,
+    /// The frozen roll whose eligible members vote.
+    pub roll: Option<i64>,
+    pub opens_at: Option<DateTime<Utc>>,
+    pub closes_at: Option<DateTime<Utc>>,
+}
+
+/// What a voter chooses: for a question one answer, for an election candidates in order of
+/// preference (by their place on the ballot, counting from 0).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub ranks: Vec<u32>,
+}
+
+/// A ballot in the box as the store keeps it: opaque. Today the plaintext choice with a format
+/// tag; end-to-end encryption can replace the contents without changing the flow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sealed(pub String);
+
+const SEAL_V1: &str = "v1:";
+
+impl Sealed {
+    pub fn seal(choice: &Choice) -> Sealed {
+        Sealed(format!(
+            "{SEAL_V1}{}",
+            serde_json::to_string(choice).unwrap_or_default()
+        ))
+    }
+
+    pub fn open(&self) -> Result<Choice, AppError> {
+        self.0
+            .strip_prefix(SEAL_V1)
+            .and_then(|j| serde_json::from_str(j).ok())
+            .ok_or_else(|| AppError::Internal("a sealed ballot does not open".into()))
+    }
+}
+
+/// The voter's receipt: the tracker to look for in the published ballots.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    pub ballot: i64,
+    pub tracker: String,
+    /// false when the same ballot had been received before.
+    pub new: bool,
+}
+
+/// A ballot with where the reader stands in it.
+#[derive(Debug, Clone)]
+pub struct BallotView {
+    pub ballot: BallotRecord,
+    /// `None` when the reader is not a voter (or it has not opened); else whether they voted.
+    pub voted: Option<bool>,
+    pub may_run: bool,
+    pub voters: i64,
+    pub votes: i64,
+}
+
+/// Turnout in one branch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Turnout {
+    pub branch: UnitId,
+    pub name: String,
+    pub voters: i64,
+    pub voted: i64,
+}
+
+/// One published ballot: its tracker and the choices in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PublishedBallot {
+    pub tracker: String,
+    pub ranks: Vec<String>,
+}
+
+fn hash(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0]);
+    }
+    hex::encode(h.finalize())
+}
+
+/// A tracker: twelve characters that cannot be mistaken for one another, in groups of four.
+fn new_tracker() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    let chars: Vec<char> = (0..12)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// A submission id as a client chose it: 8 to 100 letters, digits, hyphens or underscores.
+fn check_submission(raw: &str) -> Result<&str, AppError> {
+    let s = raw.trim();
+    if (8..=100).contains(&s.len())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        Ok(s)
+    } else {
+        Err(AppError::invalid(
+            "submission",
+            "the ballot id must be 8 to 100 letters, digits, hyphens or underscores (a fresh UUID is ideal)",
+        ))
+    }
+}
+
+impl App {
+    /// The office by which `actor` may run ballots over the roll's unit: the power to call
+    /// meetings there (national offices for organisation-wide rolls).
+    async fn ballot_authority(
+        &self,
+        actor: &Actor,
+        unit: Option<UnitId>,
+    ) -> Result<Option<HeldOffice>, AppError> {
+        let tree = self.tree().await?;
+        Ok(match unit {
+            Some(u) => actor.authority(Power::CallMeetings, u, &tree).cloned(),
+            None => actor
+                .offices
+                .iter()
+                .find(|o| {
+                    o.kind.powers().contains(&Power::CallMeetings)
+                        && tree.kind(o.unit) == Some(UnitKind::National)
+                })
+                .cloned(),
+        })
+    }
+
+    /// Sets up a ballot over a frozen roll. It opens for voting at `opens_at`, after the
+    /// roll's challenge window has closed, for at least the constitution's window.
+    pub async fn create_ballot(&self, actor: &Actor, req: &BallotRequest) -> Result<i64, AppError> {
+        let now = self.clock.now();
+        let today = self.today();
+        let (_, c) = self.constitution_in_force(today).await?;
+        let (rule_clause, rule) = ballot_rule(&c);
+        let mut errs = charter_domain::FieldErrors::default();
+        let title = req.title.trim();
+        if title.is_empty() {
+            errs.add(
+                "title",
+                "give the ballot a title, e.g. 'Steering committee 2027'",
+            );
+        } else if too_long(title, MAX_TITLE) {
+            errs.add("title", "title is longer than 200 characters");
+        }
+        let question = req.question.trim();
+        if question.is_empty() {
+            errs.add("question", "say what is put to the vote");
+        } else if too_long(question, MAX_MOTION) {
+            errs.add("question", "the question is longer than 20,000 characters");
+        }
+        let roll = match req.roll {
+            None => {
+                errs.add("roll", "choose the frozen roll whose members vote");
+                None
+            }
+            Some(id) => match self.store.roll(id).await? {
+                None => {
+                    errs.add("roll", "no such roll");
+                    None
+                }
+                Some(r) if r.right != "vote" => {
+                    errs.add("roll", "that roll lists another right than voting");
+                    None
+                }
+                Some(r) => Some(r),
+            },
+        };
+        let opens = match req.opens_at {
+            None => {
+                errs.add("opens_at", "give the date and time voting opens");
+                None
+            }
+            Some(o) if o <= now => {
+                errs.add("opens_at", "voting must open in the future");
+                None
+            }
+            Some(o) => Some(o),
+        };
+        if let (Some(o), Some(r)) = (opens, &roll)
+            && o.date_naive() <= r.challenge_closes_on
+        {
+            errs.add(
+                "opens_at",
+                format!(
+                    "voting opens only after the roll's challenge window closes on {}",
+                    r.challenge_closes_on
+                ),
+            );
+        }
+        let window = Duration::days(i64::from(rule.window_days));
+        let closes = match (opens, req.closes_at) {
+            (_, None) => {
+                errs.add("closes_at", "give the date and time voting closes");
+                None
+            }
+            (Some(o), Some(cl)) if cl < o + window => {
+                errs.add(
+                    "closes_at",
+                    format!(
+                        "{}voting stays open for at least {} days",
+                        rule_clause
+                            .as_deref()
+                            .map(|c| format!("clause {c}: "))
+                            .unwrap_or_default(),
+                        rule.window_days
+                    ),
+                );
+                None
+            }
+            (_, Some(cl)) => Some(cl),
+        };
+        let (kind, method, seats, options, clause, rule_words, decision_kind) =
+            match req.kind.trim() {
+                "question" => {
+                    let raw = req
+                        .decision_kind
+                        .as_deref()
+                        .map(str::trim)
+                        .filter(|k| !k.is_empty())
+                        .unwrap_or("ordinary-motion");
+                    match DecisionKind::ALL.into_iter().find(|k| k.as_str() == raw) {
+                        None => {
+                            errs.add(
+                                "decision_kind",
+                                format!("'{raw}' is not a kind of decision"),
+                            );
+                            return Err(AppError::Invalid(errs));
+                        }
+                        Some(k) => match c.threshold_for(k) {
+                            Some((clause, t))
+                                if t.by
+                                    .iter()
+                                    .any(|b| b.as_str() == charter_rules::MEMBER_BALLOT) =>
+                            {
+                                (
+                                    "question",
+                                    "yes-no".to_string(),
+                                    1,
+                                    ANSWERS.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
+                                    Some(clause.as_str().to_string()),
+                                    t.threshold.words(),
+                                    Some(k.as_str().to_string()),
+                                )
+                            }
+                            _ => {
+                                errs.add(
+                                "decision_kind",
+                                format!(
+                                    "the constitution does not let a ballot of members decide {}",
+                                    k.words()
+                                ),
+                            );
+                                return Err(AppError::Invalid(errs));
+                            }
+                        },
+                    }
+                }
+                "election" => {
+                    let mut names: Vec<String> = Vec::new();
+                    for n in &req.candidates {
+                        let n = n.trim();
+                        if n.is_empty() {
+                            continue;
+                        }
+                        if too_long(n, 100) {
+                            errs.add(
+                                "candidates",
+                                "a candidate's name is longer than 100 characters",
+                            );
+                        } else if names.iter().any(|x| x.eq_ignore_ascii_case(n)) {
+                            errs.add("candidates", format!("{n} is listed twice"));
+                        } else {
+                            names.push(n.to_string());
+                        }
+                    }
+                    if names.is_empty() {
+                        errs.add("candidates", "list the candidates, one per line");
+                    } else if names.len() > MAX_CANDIDATES {
+                        errs.add("candidates", "at most 100 candidates");
+                    }
+                    let seats = req.seats.unwrap_or(1);
+                    if seats == 0 || (seats as usize) > names.len().max(1) {
+                        errs.add(
+                            "seats",
+                            "seats must be at least 1 and no more than the candidates",
+                        );
+                    }
+                    let method = rule.method_for(seats).to_string();
+                    (
+                        "election",
+                        method.clone(),
+                        seats,
+                        names,
+                        rule_clause.clone(),
+                        format!(
+                            "counted by {method} for {seats} seat{}",
+                            if seats == 1 { "" } else { "s" }
+                        ),
+                        None,
+                    )
+                }
+                _ => {
+                    errs.add("kind", "choose question or election");
+                    return Err(AppError::Invalid(errs));
+                }
+            };
+        let (Some(roll), Some(opens), Some(closes)) = (roll, opens, closes) else {
+            return Err(AppError::Invalid(errs));
+        };
+        if !errs.is_empty() {
+            return Err(AppError::Invalid(errs));
+        }
+        let office = self
+            .ballot_authority(actor, roll.unit)
+            .await?
+            .ok_or_else(|| {
+                AppError::Forbidden(
+                    "only officers who call meetings over the roll's unit run its ballots".into(),
+                )
+            })?;
+        let event = self.event(
+            event_actor(actor, Some(&office)),
+            "ballot.created",
+            "ballot".into(),
+            json!({
+                "title": title, "kind": kind, "method": method, "seats": seats,
+                "roll": roll.id, "opens_at": opens, "closes_at": closes, "options": options,
+            }),
+            title,
+        );
+        Ok(self
+            .store
+            .create_ballot(
+                &NewBallot {
+                    title: title.to_string(),
+                    question: question.to_string(),
+                    kind: kind.to_string(),
+                    decision_kind,
+                    method,
+                    seats,
+                    roll: roll.id,
+                    opens_at: opens,
+                    closes_at: closes,
+                    later_vote_replaces: rule.later_vote_replaces,
+                    clause,
+                    rule: rule_words,
+                    options,
+                    created_by: Some(actor.member),
+                },
+                &event,
+            )
+            .await?)
+    }
+
+    pub async fn ballots(&self) -> Result<Vec<BallotRecord>, AppError> {
+        Ok(self.store.ballots().await?)
+    }
+
+    async fn ballot_record(&self, id: i64) -> Result<BallotRecord, AppError> {
+        self.store
+            .ballot(id)
+            .await?
+            .ok_or(AppError::NotFound("ballot"))
+    }
+
+    /// A ballot as `actor` sees it: whether they may vote and have, and turnout (counts only).
+    pub async fn ballot_view(&self, actor: &Actor, id: i64) -> Result<BallotView, AppError> {
+        let ballot = self.ballot_record(id).await?;
+        let voted = self
+            .store
+            .ballot_voter(id, actor.member)
+            .await?
+            .map(|v| v.is_some());
+        let roll = self.store.roll(ballot.roll).await?;
+        let may_run = self
+            .ballot_authority(actor, roll.and_then(|r| r.unit))
+            .await?
+            .is_some();
+        let turnout = self.store.ballot_turnout(id).await?;
+        Ok(BallotView {
+            voters: turnout.iter().map(|t| t.voters).sum(),
+            votes: turnout.iter().map(|t| t.voted).sum(),
+            ballot,
+            voted,
+            may_run,
+        })
+    }
+
+    /// Turnout by branch, with names: counts only, visible while voting is open.
+    pub async fn ballot_turnout(&self, id: i64) -> Result<Vec<Turnout>, AppError> {
+        self.ballot_record(id).await?;
+        let units = self.store.units().await?;
+        let mut rows: Vec<Turnout> = self
+            .store
+            .ballot_turnout(id)
+            .await?
+            .into_iter()
+            .map(|t| Turnout {
+                branch: t.branch,
+                name: units
+                    .iter()
+                    .find(|u| u.id == t.branch)
+                    .map(|u| u.name.clone())
+                    .unwrap_or_default(),
+                voters: t.voters,
+                voted: t.voted,
+            })
+            .collect();
+        rows.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(rows)
+    }
+
+    /// Opens every scheduled ballot whose time has come and closes and counts every open one
+    /// whose time is up. Runs beside the server; safe to run twice at once (the store's state
+    /// checks let one win). Returns how many ballots it moved.
+    pub async fn run_ballot_clock(&self, public_url: &str) -> Result<usize, AppError> {
+        let now = self.clock.now();
+        let mut moved = 0;
+        for b in self.store.ballots().await? {
+            let step = match b.state.as_str() {
+                "scheduled" if b.opens_at <= now => self.open_ballot(&b, public_url).await,
+                "open" if b.closes_at <= now => self.close_ballot(&b).await,
+                "closed" => self.count_ballot(b.id).await.map(|_| ()),
+                _ => continue,
+            };
+            match step {
+                Ok(()) | Err(AppError::Conflict { .. }) => moved += 1,
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(moved)
+    }
+
+    /// Issues every voter on the roll (as it stands after challenges) a personal voting link
+    /// and queues the letter carrying it.
+    async fn open_ballot(&self, b: &BallotRecord, public_url: &str) -> Result<(), AppError> {
+        let lines = self.store.roll_frozen_lines(b.roll, None).await?;
+        let upheld: std::collections::BTreeSet<MemberId> = self
+            .store
+            .challenges(b.roll)
+            .await?
+            .into_iter()
+            .filter(|c| c.state == "upheld")
+            .map(|c| c.member)
+            .collect();
+        let eligible: Vec<(MemberId, UnitId)> = lines
+            .into_iter()
+            .filter(|(m, _, ok)| *ok || upheld.contains(m))
+            .map(|(m, b, _)| (m, b))
+            .collect();
+        let ids: Vec<MemberId> = eligible.iter().map(|(m, _)| *m).collect();
+        let contacts: std::collections::BTreeMap<MemberId, (String, String)> = self
+            .store
+            .member_contacts(&ids)
+            .await?
+            .into_iter()
+            .map(|(m, name, email)| (m, (name, email)))
+            .collect();
+        let base = public_url.trim_end_matches('/');
+        let voters: Vec<NewBallotVoter> = eligible
+            .iter()
+            .filter_map(|(m, branch)| {
+                let (name, email) = contacts.get(m)?;
+                let token = random_token();
+                Some(NewBallotVoter {
+                    member: *m,
+                    branch: *branch,
+                    link_hash: token_hash(&token),
+                    address: email.clone(),
+                    letter: letter(b, name, &format!("{base}/ballots/{}/vote/{token}", b.id)),
+                })
+            })
+            .collect();
+        let event = self.event(
+            EventActor {
+                member: None,
+                office: Some("the ballot's timetable".into()),
+            },
+            "ballot.opened",
+            format!("ballot:{}", b.id),
+            json!({ "ballot": b.id, "voters": voters.len() }),
+            &b.title,
+        );
+        self.store
+            .open_ballot(b.id, &voters, &format!("Your vote: {}", b.title), &event)
+            .await?;
+        Ok(())
+    }
+
+    async fn close_ballot(&self, b: &BallotRecord) -> Result<(), AppError> {
+        let event = self.event(
+            EventActor {
+                member: None,
+                office: Some("the ballot's timetable".into()),
+            },
+            "ballot.closed",
+            format!("ballot:{}", b.id),
+            json!({ "ballot": b.id }),
+            &b.title,
+        );
+        self.store.close_ballot(b.id, &event).await?;
+        self.count_ballot(b.id).await?;
+        Ok(())
+    }
+
+    /// The voter a personal voting link belongs to, for voting without signing in.
+    pub async fn voter_for_link(&self, id: i64, token: &str) -> Result<MemberId, AppError> {
+        self.store
+            .voter_by_link(id, &token_hash(token.trim()))
+            .await?
+            .ok_or_else(|| {
+                AppError::Forbidden(
+                    "this voting link is not valid for this ballot: use the link in your letter, or sign in"
+                        .into(),
+                )
+            })
+    }
+
+    /// Puts `voter`'s ballot in the box. `submission` is the ballot's own id, chosen by the
+    /// voter's device: sending it again returns the same receipt. `replaces` names the
+    /// voter's earlier ballot, where the constitution lets a later vote replace it.
+    pub async fn cast_ballot(
+        &self,
+        voter: MemberId,
+        id: i64,
+        submission: &str,
+        choice: &Choice,
+        replaces: Option<&str>,
+    ) -> Result<Receipt, AppError> {
+        let b = self.ballot_record(id).await?;
+        let submission = check_submission(submission)?;
+        let n = u32::try_from(b.options.len()).unwrap_or(u32::MAX);
+        let mut seen = std::collections::BTreeSet::new();
+        if choice.ranks.is_empty() {
+            return Err(AppError::invalid("ranks", "choose at least one option"));
+        }
+        for r in &choice.ranks {
+            if *r >= n {
+                return Err(AppError::invalid(
+                    "ranks",
+                    format!("option {r} is not on this ballot (it has {n})"),
+                ));
+            }
+            if !seen.insert(*r) {
+                return Err(AppError::invalid("ranks", "an option is ranked twice"));
+            }
+        }
+        if b.kind == "question" && choice.ranks.len() != 1 {
+            return Err(AppError::invalid("ranks", "choose one answer"));
+        }
+        let replaces = match replaces.map(str::trim).filter(|r| !r.is_empty()) {
+            None => None,
+            Some(_) if !b.later_vote_replaces => {
+                return Err(AppError::invalid(
+                    "replaces",
+                    "the constitution does not let a later vote replace an earlier one in this ballot",
+                ));
+            }
+            Some(r) => Some(hash(&[&id.to_string(), check_submission(r)?])),
+        };
+        let now = self.clock.now();
+        if now < b.opens_at {
+            return Err(AppError::Conflict {
+                field: "ballot".into(),
+                message: format!(
+                    "voting opens at {} UTC",
+                    b.opens_at.format("%-d %B %Y %H:%M")
+                ),
+            });
+        }
+        let cast = NewCast {
+            tracker: new_tracker(),
+            submission_hash: hash(&[&id.to_string(), submission]),
+            sealed: Sealed::seal(choice).0,
+            replaces,
+        };
+        // Only that a member took part: never the tracker or the choice.
+        let event = self.event(
+            EventActor {
+                member: Some(voter),
+                office: None,
+            },
+            "ballot.voted",
+            format!("ballot:{id}"),
+            json!({ "ballot": id }),
+            "took part",
+        );
+        let outcome = self
+            .store
+            .cast_ballot(id, voter, &cast, &event)
+            .await
+            .map_err(|e| match e {
+                StoreError::NotFound(_) => AppError::Forbidden(
+                    "you are not on this ballot's roll, so you may not vote in it".into(),
+                ),
+                StoreError::Stale(_) => AppError::Conflict {
+                    field: "ballot".into(),
+                    message: "voting in this ballot has closed".into(),
+                },
+                other => other.into(),
+            })?;
+        Ok(match outcome {
+            CastOutcome::Recorded { tracker } => Receipt {
+                ballot: id,
+                tracker,
+                new: true,
+            },
+            CastOutcome::AlreadyRecorded { tracker } => Receipt {
+                ballot: id,
+                tracker,
+                new: false,
+            },
+        })
+    }
+
+    /// The ballots as published after close, by tracker, each with its choices by name.
+    /// Before close: `Conflict` — nobody sees any choice while voting is open.
+    pub async fn published_ballots(&self, id: i64) -> Result<Vec<PublishedBallot>, AppError> {
+        let b = self.ballot_record(id).await?;
+        let boxed = self.sealed_box(id).await?;
+        boxed
+            .iter()
+            .map(|x| {
+                let choice = Sealed(x.sealed.clone()).open()?;
+                Ok(PublishedBallot {
+                    tracker: x.tracker.clone(),
+                    ranks: choice
+                        .ranks
+                        .iter()
+                        .filter_map(|r| b.options.get(*r as usize).cloned())
+                        .collect(),
+                })
+            })
+            .collect()
+    }
+
+    async fn sealed_box(&self, id: i64) -> Result<Vec<BoxedBallot>, AppError> {
+        self.store.ballot_box(id).await.map_err(|e| match e {
+            StoreError::Stale(m) => AppError::Conflict {
+                field: "ballot".into(),
+                message: m,
+            },
+            other => other.into(),
+        })
+    }
+
+    /// The closed ballot's box as a count input: the options as candidates, one ballot each.
+    pub async fn ballot_election(&self, id: i64) -> Result<Election, AppError> {
+        let b = self.ballot_record(id).await?;
+        let boxed = self.sealed_box(id).await?;
+        let mut ballots: std::collections::BTreeMap<Vec<u32>, u64> = Default::default();
+        for x in &boxed {
+            *ballots
+                .entry(Sealed(x.sealed.clone()).open()?.ranks)
+                .or_default() += 1;
+        }
+        Ok(Election {
+            title: b.title.clone(),
+            seats: b.seats,
+            candidates: b
+                .options
+                .iter()
+                .map(|name| Candidate {
+                    name: name.clone(),
+                    nick: None,
+                    withdrawn: false,
+                })
+                .collect(),
+            ballots: ballots
+                .into_iter()
+                .map(|(ranks, weight)| Ballot {
+                    weight,
+                    ranks: ranks.into_iter().map(|r| vec![CandidateId(r)]).collect(),
+                })
+                .collect(),
+        })
+    }
+
+    /// Counts a closed ballot by its method and records the result (once). Returns the
+    /// count's report.
+    pub async fn count_ballot(&self, id: i64) -> Result<charter_count::Report, AppError> {
+        let b = self.ballot_record(id).await?;
+        let election = self.ballot_election(id).await?;
+        let report = if b.kind == "question" {
+            self.count_question(&b, &election).await?
+        } else {
+            let method = Method::from_name(&b.method)
+                .ok_or_else(|| AppError::Internal(format!("unknown method {}", b.method)))?;
+            count_by(&election, method, &StvOptions::default())
+                .map_err(|e| AppError::Internal(format!("the count failed: {e}")))?
+        };
+        if b.state == "closed" {
+            let outcome = outcome_words(&b, &report);
+            let mut json = Vec::new();
+            charter_count::render::render(&report, charter_count::render::Format::Json, &mut json)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            let json = String::from_utf8(json).map_err(|e| AppError::Internal(e.to_string()))?;
+            let event = self.event(
+                EventActor {
+                    member: None,
+                    office: Some("the ballot's timetable".into()),
+                },
+                "ballot.counted",
+                format!("ballot:{id}"),
+                json!({ "ballot": id, "ballots": election.total_votes(), "outcome": outcome }),
+                &outcome,
+            );
+            match self
+                .store
+                .record_ballot_count(id, &json, &outcome, &event)
+                .await
+            {
+                Ok(()) | Err(StoreError::Stale(_)) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(report)
+    }
+
+    async fn count_question(
+        &self,
+        b: &BallotRecord,
+        election: &Election,
+    ) -> Result<charter_count::Report, AppError> {
+        let (_, c) = self.constitution_in_force(b.opens_at.date_naive()).await?;
+        let kind = DecisionKind::ALL
+            .into_iter()
+            .find(|k| Some(k.as_str()) == b.decision_kind.as_deref())
+            .ok_or_else(|| AppError::Internal("stored decision kind".into()))?;
+        let (_, rule) = c
+            .threshold_for(kind)
+            .ok_or_else(|| AppError::Internal("the threshold is gone".into()))?;
+        let t = &rule.threshold;
+        let count = |option: u32| -> u64 {
+            election
+                .ballots
+                .iter()
+                .filter(|x| x.ranks.first().map(|r| r[0].0) == Some(option))
+                .map(|x| x.weight)
+                .sum()
+        };
+        let (numerator, denominator) = (u64::from(t.fraction.num()), u64::from(t.fraction.den()));
+        let threshold = match t.comparison {
+            charter_rules::Comparison::AtLeast => yes_no::Threshold::AtLeast {
+                numerator,
+                denominator,
+            },
+            charter_rules::Comparison::MoreThan => yes_no::Threshold::MoreThan {
+                numerator,
+                denominator,
+            },
+        };
+        let base = match t.base {
+            charter_rules::Base::VotesCast => yes_no::Base::VotesCast,
+            charter_rules::Base::Present => yes_no::Base::Present,
+            charter_rules::Base::WholeMembership => yes_no::Base::Electorate,
+        };
+        let electorate = b.electorate.and_then(|e| u64::try_from(e).ok());
+        yes_no::report(
+            &b.title,
+            yes_no::Counts {
+                yes: count(0),
+                no: count(1),
+                abstain: count(2),
+                present: Some(election.total_votes()),
+                electorate: electorate.map(|e| e.max(election.total_votes())),
+            },
+            threshold,
+            base,
+        )
+        .map_err(|e| AppError::Internal(format!("the count failed: {e}")))
+    }
+}
+
+/// The constitution's ballot rule with its clause; its defaults when it has no ballot clause.
+fn ballot_rule(c: &Constitution) -> (Option<String>, BallotRule) {
+    match c.ballot_rule() {
+        Some((clause, r)) => (Some(clause.as_str().to_string()), r.clone()),
+        None => (None, BallotRule::default()),
+    }
+}
+
+fn outcome_words(b: &BallotRecord, report: &charter_count::Report) -> String {
+    let names: Vec<&str> = report
+        .elected
+        .iter()
+        .filter_map(|c| b.options.get(c.index()).map(String::as_str))
+        .collect();
+    if b.kind == "question" {
+        let carried = names.first() == Some(&"Yes");
+        format!(
+            "{}: {}",
+            if carried { "carried" } else { "not carried" },
+            report
+                .rounds
+                .last()
+                .map(|r| r.reason.clone())
+                .unwrap_or_default()
+        )
+    } else {
+        format!("elected: {}", names.join(", "))
+    }
+}
+
+/// The letter carrying a voter's personal link.
+fn letter(b: &BallotRecord, name: &str, link: &str) -> String {
+    format!(
+        "Dear {name},\n\nVoting is open in the ballot \"{}\" until {} UTC.\n\n{}\n\nYour personal voting link (do not share it; it works once you open it, without a password):\n{link}\n\nAfter voting you get a receipt with a tracker. When the ballot closes every ballot is published with its tracker, so you can check that yours was counted as you cast it.\n",
+        b.title,
+        b.closes_at.format("%A %-d %B %Y, %H:%M"),
+        b.question
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn a_sealed_choice_opens_to_itself(ranks in proptest::collection::vec(0u32..50, 1..10)) {
+            let c = Choice { ranks };
+            prop_assert_eq!(Sealed::seal(&c).open().unwrap(), c);
+        }
+    }
+
+    #[test]
+    fn trackers_are_grouped_and_unambiguous() {
+        let t = new_tracker();
+        assert_eq!(t.len(), 14);
+        assert!(
+            t.chars()
+                .all(|c| c == '-' || (c.is_ascii_alphanumeric() && !"IO01".contains(c)))
+        );
+        assert_ne!(new_tracker(), t);
+    }
+
+    #[test]
+    fn submissions_are_checked() {
+        assert!(check_submission("2f1c8a9e-77aa-4b1e-9d1c-1f0c2b3a4d5e").is_ok());
+        assert!(check_submission("short").is_err());
+        assert!(check_submission("has spaces in it").is_err());
+    }
+}

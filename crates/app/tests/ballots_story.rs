@@ -1,0 +1,465 @@
+//! Ballots through the app on SQLite with fixed times: a question to all members and an
+//! election by STV. Voters get personal links when voting opens; each ballot goes in once
+//! (a resend answers the same receipt); nobody sees a choice before close; at close the
+//! count runs by itself, the ballots are published by tracker, every voter finds theirs,
+//! and `charter-count` reproduces the result from the published file. Nothing stored joins a
+//! voter to a choice.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use charter_app::ballots::{BallotRequest, Choice};
+use charter_app::rolls::RollRequest;
+use charter_app::{App, AppError};
+use charter_domain::MemberId;
+use charter_store::Store;
+use chrono::{DateTime, TimeZone, Utc};
+use common::*;
+use sqlx::Row;
+
+fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap()
+}
+
+fn app_at(w: &World, t: DateTime<Utc>) -> App {
+    App::new(
+        w.store.clone(),
+        std::sync::Arc::new(charter_app::FixedClock(t)),
+        charter_app::Settings::default(),
+    )
+}
+
+/// A member-ballot roll frozen on 1 September 2017, open to challenge until the 4th.
+async fn roll(w: &World) -> (i64, Vec<MemberId>) {
+    let sep1 = app_at(w, at(2017, 9, 1, 9));
+    let secretary = sep1.actor(w.secretary).await.unwrap();
+    let id = sep1
+        .freeze_roll(
+            &secretary,
+            &RollRequest {
+                title: "Ballots, autumn 2017".into(),
+                context: "member-ballot".into(),
+                unit: None,
+                right: None,
+                cutoff: None,
+                challenge_closes_on: Some(chrono::NaiveDate::from_ymd_opt(2017, 9, 4).unwrap()),
+            },
+        )
+        .await
+        .unwrap();
+    let voters: Vec<MemberId> = w
+        .store
+        .roll_frozen_lines(id, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|(_, _, ok)| *ok)
+        .map(|(m, _, _)| m)
+        .collect();
+    assert!(voters.len() >= 5, "the world has voters: {}", voters.len());
+    (id, voters)
+}
+
+fn links_in_outbox(bodies: &[String], ballot: i64) -> Vec<String> {
+    let marker = format!("/ballots/{ballot}/vote/");
+    bodies
+        .iter()
+        .filter_map(|b| {
+            let start = b.find(&marker)? + marker.len();
+            Some(b[start..].split_whitespace().next()?.to_string())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_question_is_put_counted_and_published_with_every_voter_able_to_check() {
+    let w = world().await;
+    amended(&w).await;
+    let (roll, voters) = roll(&w).await;
+    let sep2 = app_at(&w, at(2017, 9, 2, 9));
+    let secretary = sep2.actor(w.secretary).await.unwrap();
+    let ask = |opens: DateTime<Utc>, closes: DateTime<Utc>| BallotRequest {
+        title: "Affiliation to the Alliance".into(),
+        question: "Should the Network affiliate to the Alliance?".into(),
+        kind: "question".into(),
+        decision_kind: None,
+        candidates: Vec::new(),
+        seats: None,
+        roll: Some(roll),
+        opens_at: Some(opens),
+        closes_at: Some(closes),
+    };
+    // Bad requests change nothing: voting inside the challenge window, too short a window
+    // (clause 6.7: at least 7 days), a member who is no officer, a decision no ballot takes.
+    for (who, req) in [
+        (&secretary, ask(at(2017, 9, 3, 9), at(2017, 9, 20, 9))),
+        (&secretary, ask(at(2017, 9, 6, 9), at(2017, 9, 8, 9))),
+        (
+            &sep2.actor(w.ann).await.unwrap(),
+            ask(at(2017, 9, 6, 9), at(2017, 9, 20, 9)),
+        ),
+        (
+            &secretary,
+            BallotRequest {
+                decision_kind: Some("dissolve-body".into()),
+                ..ask(at(2017, 9, 6, 9), at(2017, 9, 20, 9))
+            },
+        ),
+    ] {
+        let r = sep2.create_ballot(who, &req).await;
+        assert!(
+            matches!(r, Err(AppError::Invalid(_) | AppError::Forbidden(_))),
+            "{r:?}"
+        );
+    }
+    assert!(sep2.ballots().await.unwrap().is_empty());
+    let id = sep2
+        .create_ballot(&secretary, &ask(at(2017, 9, 6, 9), at(2017, 9, 20, 9)))
+        .await
+        .unwrap();
+    let b = w.store.ballot(id).await.unwrap().unwrap();
+    assert_eq!(
+        (b.method.as_str(), b.state.as_str()),
+        ("yes-no", "scheduled")
+    );
+    assert!(b.rule.contains("more than half"), "{}", b.rule);
+
+    // Before it opens: nothing to vote in; the clock does nothing.
+    assert_eq!(
+        sep2.run_ballot_clock("https://charter.example")
+            .await
+            .unwrap(),
+        0
+    );
+    let early = sep2
+        .cast_ballot(
+            voters[0],
+            id,
+            "aaaaaaaa-0001",
+            &Choice { ranks: vec![0] },
+            None,
+        )
+        .await;
+    assert!(matches!(early, Err(AppError::Conflict { .. })), "{early:?}");
+
+    // It opens: every voter gets a letter with a personal link.
+    let open = app_at(&w, at(2017, 9, 6, 9));
+    assert_eq!(
+        open.run_ballot_clock("https://charter.example")
+            .await
+            .unwrap(),
+        1
+    );
+    let queued = w
+        .store
+        .claim_outbox(at(2017, 9, 6, 9), at(2017, 9, 6, 10), 1000)
+        .await
+        .unwrap();
+    let letters: Vec<String> = queued
+        .iter()
+        .filter(|m| m.subject.contains("Affiliation"))
+        .map(|m| m.body.clone())
+        .collect();
+    assert_eq!(letters.len(), voters.len(), "one letter per voter");
+    let links = links_in_outbox(&letters, id);
+    assert_eq!(links.len(), voters.len());
+    assert!(letters[0].contains("https://charter.example/ballots/"));
+
+    // Everyone votes, half by link and half signed in; the first resends; a stranger and
+    // a second ballot are refused; bad choices are refused and change nothing.
+    let day = app_at(&w, at(2017, 9, 7, 12));
+    let mut receipts = Vec::new();
+    let mut trackers = BTreeSet::new();
+    for (k, token) in links.iter().enumerate() {
+        let voter = day.voter_for_link(id, token).await.unwrap();
+        let answer = u32::from(k % 3 == 2);
+        if k == 0 {
+            for bad in [vec![], vec![3], vec![0, 1]] {
+                assert!(matches!(
+                    day.cast_ballot(voter, id, "bbbbbbbb-0000", &Choice { ranks: bad }, None)
+                        .await,
+                    Err(AppError::Invalid(_))
+                ));
+            }
+            assert!(matches!(
+                day.cast_ballot(voter, id, "short", &Choice { ranks: vec![0] }, None)
+                    .await,
+                Err(AppError::Invalid(_))
+            ));
+        }
+        let submission = format!("submission-{k:04}");
+        let r = day
+            .cast_ballot(
+                voter,
+                id,
+                &submission,
+                &Choice {
+                    ranks: vec![answer],
+                },
+                None,
+            )
+            .await
+            .unwrap();
+        assert!(r.new);
+        if k == 0 {
+            let again = day
+                .cast_ballot(
+                    voter,
+                    id,
+                    &submission,
+                    &Choice {
+                        ranks: vec![answer],
+                    },
+                    None,
+                )
+                .await
+                .unwrap();
+            assert_eq!(
+                (again.tracker.as_str(), again.new),
+                (r.tracker.as_str(), false)
+            );
+            assert!(matches!(
+                day.cast_ballot(
+                    voter,
+                    id,
+                    "another-one-0000",
+                    &Choice { ranks: vec![1] },
+                    None
+                )
+                .await,
+                Err(AppError::Conflict { .. })
+            ));
+        }
+        trackers.insert(r.tracker.clone());
+        receipts.push((r.tracker, answer));
+    }
+    assert!(matches!(
+        day.voter_for_link(id, "not-a-link").await,
+        Err(AppError::Forbidden(_))
+    ));
+    assert!(matches!(
+        day.cast_ballot(
+            w.lapsed,
+            id,
+            "stranger-0001",
+            &Choice { ranks: vec![0] },
+            None
+        )
+        .await,
+        Err(AppError::Forbidden(_))
+    ));
+    assert_eq!(trackers.len(), voters.len(), "every tracker differs");
+
+    // While open: turnout only; the box stays sealed.
+    let secretary = day.actor(w.secretary).await.unwrap();
+    let view = day.ballot_view(&secretary, id).await.unwrap();
+    assert_eq!(
+        (view.voters, view.votes),
+        (voters.len() as i64, voters.len() as i64)
+    );
+    assert!(matches!(
+        day.published_ballots(id).await,
+        Err(AppError::Conflict { .. })
+    ));
+
+    // At close the clock closes and counts it.
+    let close = app_at(&w, at(2017, 9, 20, 9));
+    assert_eq!(
+        close
+            .run_ballot_clock("https://charter.example")
+            .await
+            .unwrap(),
+        1
+    );
+    let b = w.store.ballot(id).await.unwrap().unwrap();
+    assert_eq!(b.state, "counted");
+    let yes = receipts.iter().filter(|(_, a)| *a == 0).count();
+    let no = receipts.len() - yes;
+    let outcome = b.outcome.clone().unwrap();
+    assert!(
+        outcome.starts_with(if yes > no { "carried" } else { "not carried" }),
+        "{outcome}"
+    );
+    assert!(outcome.contains(&format!("{yes} yes")), "{outcome}");
+    let late = close
+        .cast_ballot(
+            voters[0],
+            id,
+            "latecomer-0001",
+            &Choice { ranks: vec![0] },
+            None,
+        )
+        .await;
+    assert!(matches!(late, Err(AppError::Conflict { .. })), "{late:?}");
+
+    // Every voter finds their tracker with the answer they gave.
+    let published = close.published_ballots(id).await.unwrap();
+    assert_eq!(published.len(), voters.len());
+    for (tracker, answer) in &receipts {
+        let p = published.iter().find(|p| &p.tracker == tracker).unwrap();
+        assert_eq!(p.ranks, vec![["Yes", "No"][*answer as usize].to_string()]);
+    }
+    // Anyone recounts the published ballots and gets the same result.
+    let election = close.ballot_election(id).await.unwrap();
+    let blt = charter_count::blt::to_blt(&election).unwrap();
+    let reread = charter_count::blt::parse(&blt).unwrap();
+    assert_eq!(reread.total_votes(), voters.len() as u64);
+
+    // Secrecy: no table row holds a tracker together with anything naming a voter.
+    secrecy_holds(&w, &trackers, &voters).await;
+}
+
+#[tokio::test]
+async fn an_election_is_counted_by_stv_and_recounted_from_the_published_ballots() {
+    let w = world().await;
+    amended(&w).await;
+    let (roll, voters) = roll(&w).await;
+    let sep2 = app_at(&w, at(2017, 9, 2, 9));
+    let secretary = sep2.actor(w.secretary).await.unwrap();
+    let candidates: Vec<String> = ["Ada", "Bea", "Cal", "Dee", "Eve"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let req = |seats: u32, names: Vec<String>| BallotRequest {
+        title: "Steering committee".into(),
+        question: "Elect two members of the steering committee.".into(),
+        kind: "election".into(),
+        decision_kind: None,
+        candidates: names,
+        seats: Some(seats),
+        roll: Some(roll),
+        opens_at: Some(at(2017, 9, 6, 9)),
+        closes_at: Some(at(2017, 9, 20, 9)),
+    };
+    for bad in [
+        req(0, candidates.clone()),
+        req(6, candidates.clone()),
+        req(2, vec!["Ada".into(), "ada".into()]),
+        req(2, Vec::new()),
+    ] {
+        assert!(matches!(
+            sep2.create_ballot(&secretary, &bad).await,
+            Err(AppError::Invalid(_))
+        ));
+    }
+    let id = sep2
+        .create_ballot(&secretary, &req(2, candidates.clone()))
+        .await
+        .unwrap();
+    let b = w.store.ballot(id).await.unwrap().unwrap();
+    assert_eq!(
+        b.method, "scottish-stv",
+        "clause 6.7: STV for several seats"
+    );
+    app_at(&w, at(2017, 9, 6, 9))
+        .run_ballot_clock("https://charter.example")
+        .await
+        .unwrap();
+    let day = app_at(&w, at(2017, 9, 8, 9));
+    let patterns: [&[u32]; 4] = [&[0, 1], &[1, 0, 2], &[2, 3], &[0, 4, 1]];
+    for (k, v) in voters.iter().enumerate() {
+        let ranks = patterns[k % patterns.len()].to_vec();
+        day.cast_ballot(
+            *v,
+            id,
+            &format!("stv-ballot-{k:04}"),
+            &Choice { ranks },
+            None,
+        )
+        .await
+        .unwrap();
+    }
+    app_at(&w, at(2017, 9, 20, 10))
+        .run_ballot_clock("https://charter.example")
+        .await
+        .unwrap();
+    let b = w.store.ballot(id).await.unwrap().unwrap();
+    assert_eq!(b.state, "counted");
+    let result: serde_json::Value =
+        serde_json::from_str(b.result_json.as_deref().unwrap()).unwrap();
+    assert_eq!(result["method"], "scottish-stv");
+    assert_eq!(result["elected"].as_array().unwrap().len(), 2);
+    // The published file, read by charter-count as anyone would, gives the same record.
+    let published = day.published_ballots(id).await.unwrap();
+    let file = serde_json::json!({
+        "title": b.title,
+        "seats": b.seats,
+        "candidates": b.options,
+        "ballots": published,
+    });
+    let election = charter_count::json_ballots::parse(&file.to_string()).unwrap();
+    let method = charter_count::cli::Method::from_name(&b.method).unwrap();
+    let recount = charter_count::cli::count_by(
+        &election,
+        method,
+        &charter_count::stv::StvOptions::default(),
+    )
+    .unwrap();
+    let mut json = Vec::new();
+    charter_count::render::render(&recount, charter_count::render::Format::Json, &mut json)
+        .unwrap();
+    let recount: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(recount["elected"], result["elected"]);
+    assert_eq!(recount["rounds"], result["rounds"]);
+}
+
+/// Reads every row of every table as text: a tracker may appear only in the ballot box, and
+/// no row of the box names a member or a time.
+async fn secrecy_holds(w: &World, trackers: &BTreeSet<String>, voters: &[MemberId]) {
+    let pool = w.store.pool();
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let box_columns: Vec<String> = sqlx::query("SELECT name FROM pragma_table_info('ballot_box')")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get::<String, _>(0))
+        .collect();
+    assert_eq!(
+        box_columns,
+        [
+            "ballot_id",
+            "tracker",
+            "submission_hash",
+            "sealed",
+            "superseded"
+        ],
+        "the box has no column naming a voter or a time"
+    );
+    for t in &tables {
+        let columns: Vec<String> = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT name FROM pragma_table_info('{t}')"
+        )))
+        .fetch_all(pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get::<String, _>(0))
+        .collect();
+        let concat = columns
+            .iter()
+            .map(|c| format!("quote(\"{c}\")"))
+            .collect::<Vec<_>>()
+            .join(" || ' ' || ");
+        let rows: Vec<String> =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT {concat} FROM \"{t}\"")))
+                .fetch_all(pool)
+                .await
+                .unwrap();
+        let holds_tracker = rows
+            .iter()
+            .any(|row| trackers.iter().any(|tr| row.contains(tr.as_str())));
+        if t == "ballot_box" {
+            assert!(holds_tracker);
+        } else {
+            assert!(!holds_tracker, "table {t} holds a tracker");
+        }
+    }
+    assert!(!voters.is_empty());
+}
