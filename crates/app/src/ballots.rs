@@ -484,6 +484,17 @@ impl App {
         Ok(moved)
     }
 
+    /// Runs the ballots' timetable until the process ends: opens, closes and counts ballots
+    /// as their times come, checking every few seconds. `public_url` starts voting links.
+    pub async fn run_ballot_timetable(self, public_url: String) {
+        loop {
+            if let Err(e) = self.run_ballot_clock(&public_url).await {
+                tracing::error!(error = %e, "the ballot timetable could not run a round");
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+        }
+    }
+
     /// Issues every voter on the roll (as it stands after challenges) a personal voting link
     /// and queues the letter carrying it.
     async fn open_ballot(&self, b: &BallotRecord, public_url: &str) -> Result<(), AppError> {

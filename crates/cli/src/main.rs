@@ -59,6 +59,10 @@ enum Command {
         /// or smtps://…; without it notices wait in the outbox
         #[arg(long, env = "CHARTER_SMTP_URL", hide_env_values = true)]
         smtp: Option<String>,
+        /// The address members reach this site at, to begin the voting links sent by email
+        /// (default: http:// and --addr)
+        #[arg(long, env = "CHARTER_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Serve a fresh embedded database holding the deterministic demo organisation
     Demo {
@@ -284,8 +288,11 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             addr,
             secure_cookies,
             smtp,
+            public_url,
         } => {
             let app = open_app(&db.database).await?;
+            let public_url = public_url.unwrap_or_else(|| format!("http://{addr}"));
+            tokio::spawn(app.clone().run_ballot_timetable(public_url));
             match smtp {
                 Some(url) => {
                     // The URL may hold a password: errors name the part, never echo the URL.
@@ -446,7 +453,9 @@ async fn demo(
         }
         return Ok(());
     };
-    println!("Charter demo: http://{}", listener.local_addr()?);
+    let url = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(app.clone().run_ballot_timetable(url.clone()));
+    println!("Charter demo: {url}");
     for s in sign_ins.iter() {
         println!("{s}");
     }
