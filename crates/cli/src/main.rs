@@ -441,6 +441,13 @@ async fn demo(
     charter_demo::load_meetings(&app, opts.today)
         .await
         .context("could not load the demo meetings")?;
+    let public_url = match &listener {
+        Some(l) => format!("http://{}", l.local_addr()?),
+        None => format!("http://{addr}"),
+    };
+    charter_demo::load_ballots(&app, &public_url)
+        .await
+        .context("could not load the demo ballots")?;
     bar.finish_and_clear();
     eprintln!(
         "demo organisation loaded: {members} members in {:.1} s, database {}",

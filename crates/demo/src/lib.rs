@@ -14,6 +14,7 @@
 //! generated on demand from its own ChaCha stream ([`DemoOrg::member`]), so a million members
 //! never have to be held in memory at once and any batch size gives the same people.
 
+mod ballots;
 mod constitution;
 mod load;
 mod meetings;
@@ -30,6 +31,7 @@ use charter_domain::{
 use charter_store::Term;
 use chrono::{Days, Months, NaiveDate};
 
+pub use ballots::{BallotsStoryError, ELECTION_TITLE, QUESTION_TITLE, load_ballots};
 pub use constitution::{ConstitutionStoryError, StoryDates, load_constitution};
 pub use load::{DemoError, DemoSignIn, DemoSignIns, load};
 pub use meetings::{MeetingsStoryError, load_meetings};

@@ -132,4 +132,42 @@ async fn the_demo_tells_the_amendment_story() {
             .iter()
             .all(|p| p.circulated_at < m.starts_at && p.size > 0)
     );
+
+    // The ballots: an election counted by STV with three elected, a question still open.
+    charter_demo::load_ballots(&app, "http://127.0.0.1:8080")
+        .await
+        .unwrap();
+    let ballots = app.ballots().await.unwrap();
+    let election = ballots
+        .iter()
+        .find(|b| b.title == charter_demo::ELECTION_TITLE)
+        .unwrap();
+    assert_eq!(
+        (election.state.as_str(), election.method.as_str()),
+        ("counted", "scottish-stv")
+    );
+    let result: serde_json::Value =
+        serde_json::from_str(election.result_json.as_deref().unwrap()).unwrap();
+    assert_eq!(result["elected"].as_array().unwrap().len(), 3, "{result}");
+    let published = app.published_ballots(election.id).await.unwrap();
+    assert_eq!(
+        published.len() as u64,
+        app.ballot_election(election.id)
+            .await
+            .unwrap()
+            .total_votes()
+    );
+    let question = ballots
+        .iter()
+        .find(|b| b.title == charter_demo::QUESTION_TITLE)
+        .unwrap();
+    assert_eq!(question.state, "open");
+    assert!(matches!(
+        app.published_ballots(question.id).await,
+        Err(charter_app::AppError::Conflict { .. })
+    ));
+    let turnout = app.ballot_turnout(question.id).await.unwrap();
+    let voted: i64 = turnout.iter().map(|t| t.voted).sum();
+    let voters: i64 = turnout.iter().map(|t| t.voters).sum();
+    assert!(voted > 0 && voted < voters, "{voted} of {voters}");
 }

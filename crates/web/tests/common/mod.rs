@@ -114,6 +114,9 @@ impl TestApp {
         charter_demo::load_meetings(&app, app.today())
             .await
             .expect("demo meetings load");
+        charter_demo::load_ballots(&app, "http://127.0.0.1")
+            .await
+            .expect("demo ballots load");
         let state = AppState::new(app, config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

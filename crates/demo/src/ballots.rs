@@ -1,0 +1,231 @@
+//! The demo's ballots of all members, dated relative to now, through the app's use cases: a
+//! campaigns committee elected by STV (voted and counted, its ballots published by tracker)
+//! and a question still open, with part of the electorate having voted. Letters carrying the
+//! voting links are recorded as delivered (the demo sends no mail).
+
+use std::sync::Arc;
+
+use charter_app::ballots::{BallotRequest, Choice};
+use charter_app::rolls::RollRequest;
+use charter_app::{App, AppError, FixedClock};
+use charter_domain::{MemberId, OfficeKind, UnitKind};
+use charter_store::Delivery;
+use chrono::{DateTime, Duration, Utc};
+
+#[derive(Debug, thiserror::Error)]
+pub enum BallotsStoryError {
+    #[error("loading the demo ballots failed while {step}: {source}")]
+    App {
+        step: &'static str,
+        #[source]
+        source: AppError,
+    },
+    #[error("the demo organisation lacks {0}")]
+    Missing(&'static str),
+}
+
+/// Titles the demo's ballots carry, for tests and tours.
+pub const ELECTION_TITLE: &str = "Campaigns committee 2017";
+pub const QUESTION_TITLE: &str = "Restore the elected National Committee";
+
+const CANDIDATES: [&str; 6] = [
+    "Amara Okafor",
+    "Bryn Hughes",
+    "Chen Wei",
+    "Dana Kowalski",
+    "Eilidh Ross",
+    "Farid Haddad",
+];
+
+fn app_at(app: &App, at: DateTime<Utc>) -> App {
+    App::new(
+        app.store.clone(),
+        Arc::new(FixedClock(at)),
+        app.settings.clone(),
+    )
+}
+
+fn err(step: &'static str) -> impl Fn(AppError) -> BallotsStoryError {
+    move |source| BallotsStoryError::App { step, source }
+}
+
+/// Every queued letter recorded as delivered at `at`.
+async fn delivered(app: &App, at: DateTime<Utc>) -> Result<(), BallotsStoryError> {
+    loop {
+        let batch = app
+            .store
+            .claim_outbox(at, at + Duration::minutes(5), 1_000)
+            .await
+            .map_err(|e| err("claiming the letters")(e.into()))?;
+        if batch.is_empty() {
+            return Ok(());
+        }
+        for m in batch {
+            app.store
+                .record_delivery(m.id, &Delivery::Sent, at)
+                .await
+                .map_err(|e| err("recording a letter's delivery")(e.into()))?;
+        }
+    }
+}
+
+/// Preferences the demo's voters cast, varied by voter so the count has transfers to show.
+fn preferences(k: usize) -> Vec<u32> {
+    const PATTERNS: [&[u32]; 7] = [
+        &[0, 2, 1],
+        &[1, 0],
+        &[2, 0, 4],
+        &[0, 1, 2, 3],
+        &[3, 2],
+        &[4, 1, 0],
+        &[5, 3, 2, 1],
+    ];
+    PATTERNS[k % PATTERNS.len()].to_vec()
+}
+
+pub async fn load_ballots(app: &App, public_url: &str) -> Result<(), BallotsStoryError> {
+    let now = app.clock.now();
+    let today = now.date_naive();
+    let units = app
+        .store
+        .units()
+        .await
+        .map_err(|e| err("reading the units")(e.into()))?;
+    let national = units
+        .iter()
+        .find(|u| u.kind == UnitKind::National)
+        .ok_or(BallotsStoryError::Missing("a national unit"))?;
+    let secretary = app
+        .store
+        .offices(Some(national.id), today)
+        .await
+        .map_err(|e| err("reading the offices")(e.into()))?
+        .into_iter()
+        .find(|o| o.kind == OfficeKind::Secretary)
+        .and_then(|o| o.holder)
+        .ok_or(BallotsStoryError::Missing("a national secretary"))?;
+
+    let set_up = app_at(app, now - Duration::days(20));
+    let officer = set_up
+        .actor(secretary)
+        .await
+        .map_err(err("reading the national secretary"))?;
+    let roll = set_up
+        .freeze_roll(
+            &officer,
+            &RollRequest {
+                title: "Ballots of all members, autumn".into(),
+                context: "member-ballot".into(),
+                unit: None,
+                right: None,
+                cutoff: None,
+                challenge_closes_on: Some((now - Duration::days(18)).date_naive()),
+            },
+        )
+        .await
+        .map_err(err("freezing the ballots' roll"))?;
+    let election = set_up
+        .create_ballot(
+            &officer,
+            &BallotRequest {
+                title: ELECTION_TITLE.into(),
+                question: "Elect three members to the campaigns committee for a year.".into(),
+                kind: "election".into(),
+                decision_kind: None,
+                candidates: CANDIDATES.iter().map(|c| c.to_string()).collect(),
+                seats: Some(3),
+                roll: Some(roll),
+                opens_at: Some(now - Duration::days(17)),
+                closes_at: Some(now - Duration::days(3)),
+            },
+        )
+        .await
+        .map_err(err("setting up the election"))?;
+    let question = set_up
+        .create_ballot(
+            &officer,
+            &BallotRequest {
+                title: QUESTION_TITLE.into(),
+                question: "Should the Network restore the National Committee that the steering committee claimed to dissolve?".into(),
+                kind: "question".into(),
+                decision_kind: None,
+                candidates: Vec::new(),
+                seats: None,
+                roll: Some(roll),
+                opens_at: Some(now - Duration::days(10)),
+                closes_at: Some(now + Duration::days(4)),
+            },
+        )
+        .await
+        .map_err(err("setting up the question"))?;
+
+    let voters: Vec<MemberId> = app
+        .store
+        .roll_frozen_lines(roll, None)
+        .await
+        .map_err(|e| err("reading the roll")(e.into()))?
+        .into_iter()
+        .filter(|(_, _, ok)| *ok)
+        .map(|(m, _, _)| m)
+        .collect();
+
+    // The election opens, two thirds of a sample vote, and it closes and is counted.
+    let opened = app_at(app, now - Duration::days(17));
+    opened
+        .run_ballot_clock(public_url)
+        .await
+        .map_err(err("opening the election"))?;
+    delivered(app, now - Duration::days(17) + Duration::minutes(5)).await?;
+    let voting = app_at(app, now - Duration::days(15));
+    for (k, v) in voters
+        .iter()
+        .take(450)
+        .enumerate()
+        .filter(|(k, _)| k % 3 != 2)
+    {
+        voting
+            .cast_ballot(
+                *v,
+                election,
+                &format!("demo-election-{k:06}"),
+                &Choice {
+                    ranks: preferences(k),
+                },
+                None,
+            )
+            .await
+            .map_err(err("casting a demo ballot"))?;
+    }
+    // The question opens a week later; some have voted so far.
+    app_at(app, now - Duration::days(10))
+        .run_ballot_clock(public_url)
+        .await
+        .map_err(err("opening the question"))?;
+    delivered(app, now - Duration::days(10) + Duration::minutes(5)).await?;
+    let asking = app_at(app, now - Duration::days(8));
+    for (k, v) in voters
+        .iter()
+        .take(300)
+        .enumerate()
+        .filter(|(k, _)| k % 2 == 0)
+    {
+        let answer = if k % 10 == 4 { 1 } else { 0 };
+        asking
+            .cast_ballot(
+                *v,
+                question,
+                &format!("demo-question-{k:06}"),
+                &Choice {
+                    ranks: vec![answer],
+                },
+                None,
+            )
+            .await
+            .map_err(err("casting a demo answer"))?;
+    }
+    app_at(app, now - Duration::days(3))
+        .run_ballot_clock(public_url)
+        .await
+        .map_err(err("closing and counting the election"))?;
+    Ok(())
+}
