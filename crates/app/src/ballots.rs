@@ -159,7 +159,7 @@ fn check_submission(raw: &str) -> Result<&str, AppError> {
 impl App {
     /// The office by which `actor` may run ballots over the roll's unit: the power to call
     /// meetings there (national offices for organisation-wide rolls).
-    async fn ballot_authority(
+    pub(crate) async fn ballot_authority(
         &self,
         actor: &Actor,
         unit: Option<UnitId>,
@@ -479,6 +479,24 @@ impl App {
             match step {
                 Ok(()) | Err(AppError::Conflict { .. }) => moved += 1,
                 Err(e) => return Err(e),
+            }
+        }
+        // Elections whose ballot is counted: the winners take their seats.
+        for e in self.store.elections().await? {
+            let Some(ballot) = e.ballot else { continue };
+            if e.seated_at.is_some() {
+                continue;
+            }
+            let counted = self
+                .store
+                .ballot(ballot)
+                .await?
+                .is_some_and(|b| b.state == "counted");
+            if counted {
+                match self.seat_election_winners(e.id).await {
+                    Ok(_) | Err(AppError::Conflict { .. }) => moved += 1,
+                    Err(err) => return Err(err),
+                }
             }
         }
         Ok(moved)

@@ -41,6 +41,13 @@ mod meetings {
     const UPDATE_LOCK: &str = " FOR UPDATE";
     include!("../../store/sql/meetings.rs");
 }
+/// Elections, nominations and seating: the shared SQL in `charter-store/sql/elections.rs`.
+mod elections {
+    type Db = sqlx::Postgres;
+    use crate::{PgStore as StoreImpl, append_event, commit, db_err};
+    const UPDATE_LOCK: &str = " FOR UPDATE";
+    include!("../../store/sql/elections.rs");
+}
 /// Ballots, their voters and their box: the shared SQL in `charter-store/sql/ballots.rs`.
 mod ballots {
     type Db = sqlx::Postgres;
@@ -1275,6 +1282,67 @@ impl Store for PgStore {
         event: &NewEvent,
     ) -> StoreResult<()> {
         meetings::check_in(self, meeting, member, recorded_by, event).await
+    }
+
+    async fn create_election(&self, e: &NewElection, event: &NewEvent) -> StoreResult<i64> {
+        elections::create(self, e, event).await
+    }
+
+    async fn elections(&self) -> StoreResult<Vec<ElectionRecord>> {
+        elections::list(self).await
+    }
+
+    async fn election(&self, id: i64) -> StoreResult<Option<ElectionRecord>> {
+        elections::get(self, id).await
+    }
+
+    async fn nominate(
+        &self,
+        election: i64,
+        candidate: MemberId,
+        name: &str,
+        nominator: MemberId,
+        needed: u32,
+        event: &NewEvent,
+    ) -> StoreResult<NominationRecord> {
+        elections::nominate(self, election, candidate, name, nominator, needed, event).await
+    }
+
+    async fn nominations(&self, election: i64) -> StoreResult<Vec<NominationRecord>> {
+        elections::nominations(self, election).await
+    }
+
+    async fn set_statement(
+        &self,
+        nomination: i64,
+        text: &str,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        elections::set_statement(self, nomination, text, event).await
+    }
+
+    async fn withdraw_nomination(&self, nomination: i64, event: &NewEvent) -> StoreResult<()> {
+        elections::withdraw(self, nomination, event).await
+    }
+
+    async fn attach_election_ballot(
+        &self,
+        election: i64,
+        ballot: i64,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        elections::attach_ballot(self, election, ballot, event).await
+    }
+
+    async fn seat_winners(
+        &self,
+        election: i64,
+        winners: &[MemberId],
+        term: Term,
+        how: &str,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        elections::seat_winners(self, election, winners, term, how, event).await
     }
 
     async fn create_ballot(&self, b: &NewBallot, event: &NewEvent) -> StoreResult<i64> {

@@ -1043,3 +1043,57 @@ pub struct BoxedBallot {
     pub tracker: String,
     pub sealed: String,
 }
+
+/// An election to a body's seats as an officer opens it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewElection {
+    /// The rules' key of the body.
+    pub body: String,
+    pub body_id: charter_domain::BodyId,
+    pub title: String,
+    pub seats: u32,
+    pub term_days: Option<u32>,
+    pub roll: i64,
+    pub nominators: u32,
+    pub clause: Option<String>,
+    pub nominations_close_at: DateTime<Utc>,
+    pub withdrawals_close_at: DateTime<Utc>,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub created_by: Option<MemberId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ElectionRecord {
+    pub id: i64,
+    pub body: String,
+    pub body_id: charter_domain::BodyId,
+    pub title: String,
+    pub seats: u32,
+    pub term_days: Option<u32>,
+    pub roll: i64,
+    pub nominators: u32,
+    pub clause: Option<String>,
+    pub nominations_close_at: DateTime<Utc>,
+    pub withdrawals_close_at: DateTime<Utc>,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    /// The ballot built from the valid nominations, once nominations have closed.
+    pub ballot: Option<i64>,
+    /// When the winners took their seats.
+    pub seated_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NominationRecord {
+    pub id: i64,
+    pub election: i64,
+    pub candidate: MemberId,
+    pub name: String,
+    pub statement: String,
+    /// seeking (more nominators needed), valid, or withdrawn.
+    pub state: String,
+    pub nominators: i64,
+    pub created_at: DateTime<Utc>,
+}
