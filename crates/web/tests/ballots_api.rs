@@ -275,3 +275,83 @@ both_backends!(setting_up_a_ballot, |app| async move {
     assert_eq!(res.status, 201, "{}", res.text());
     assert_eq!(app.store().ballots().await.unwrap().len(), before + 1);
 });
+
+both_backends!(elections_take_nominations, |app| async move {
+    let roll = app
+        .store()
+        .rolls()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.context == "conference")
+        .unwrap();
+    let now = common::now();
+    let day = |d: i64| (now + chrono::Duration::days(d)).to_rfc3339();
+    let body = |key: &str| {
+        json!({
+            "body": key,
+            "title": "Steering Committee",
+            "roll_id": roll.id,
+            "nominations_close_at": day(15),
+            "opens_at": day(20),
+            "closes_at": day(28),
+        })
+    };
+    let member = app.sign_in(MEMBER).await;
+    assert_eq!(
+        member
+            .post_json("/api/v1/elections", &body("steering-committee"))
+            .await
+            .status,
+        403
+    );
+    let national = app.sign_in(NATIONAL).await;
+    for (b, status) in [
+        (body("national-council"), 422),
+        (body("no-such-body"), 422),
+        (json!({"body": "steering-committee"}), 400),
+    ] {
+        let res = national.post_json("/api/v1/elections", &b).await;
+        assert_eq!(res.status, status, "{b}: {}", res.text());
+    }
+    let res = national
+        .post_json("/api/v1/elections", &body("steering-committee"))
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let id = res.json()["id"].as_i64().unwrap();
+    let lines = app.store().roll_frozen_lines(roll.id, None).await.unwrap();
+    let may_stand = lines.iter().find(|(_, _, ok)| *ok).unwrap().0;
+    let may_not = lines.iter().find(|(_, _, ok)| !*ok).unwrap().0;
+    let nominations = format!("/api/v1/elections/{id}/nominations");
+    let me = app.account(NATIONAL).member;
+    for (candidate, status) in [(me, 422), (may_not, 422)] {
+        let res = national
+            .post_json(&nominations, &json!({"candidate_id": candidate.0}))
+            .await;
+        assert_eq!(res.status, status, "{}", res.text());
+    }
+    let refused = national
+        .post_json(&nominations, &json!({"candidate_id": may_not.0}))
+        .await;
+    assert!(refused.text().contains("clause"), "{}", refused.text());
+    let res = national
+        .post_json(&nominations, &json!({"candidate_id": may_stand.0}))
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    assert_eq!(
+        res.json()["state"],
+        "seeking",
+        "clause 6.7 needs two nominators"
+    );
+    let again = national
+        .post_json(&nominations, &json!({"candidate_id": may_stand.0}))
+        .await;
+    assert_eq!(again.status, 409, "{}", again.text());
+    let seen = member.get(&format!("/api/v1/elections/{id}")).await.json();
+    assert_eq!(seen["nominations"].as_array().unwrap().len(), 1);
+    assert_eq!(seen["clause"], "6.7");
+    let early = national
+        .post_json(&format!("/api/v1/elections/{id}/ballot"), &json!({}))
+        .await;
+    assert_eq!(early.status, 409, "{}", early.text());
+});

@@ -9,6 +9,7 @@ mod agenda;
 mod ballots;
 mod composites;
 mod constitution;
+mod elections;
 mod events;
 mod meetings;
 mod members;
@@ -123,6 +124,12 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(ballots::vote))
         .routes(routes!(ballots::published))
         .routes(routes!(ballots::published_blt))
+        .routes(routes!(elections::list, elections::open))
+        .routes(routes!(elections::get))
+        .routes(routes!(elections::nominate))
+        .routes(routes!(elections::statement))
+        .routes(routes!(elections::withdraw))
+        .routes(routes!(elections::ballot))
         .routes(routes!(meetings::amend))
         .routes(routes!(meetings::versions))
         .routes(routes!(meetings::open_poll, meetings::get_poll))
