@@ -530,29 +530,7 @@ impl App {
             .filter(|(m, _, ok)| *ok || upheld.contains(m))
             .map(|(m, b, _)| (m, b))
             .collect();
-        let ids: Vec<MemberId> = eligible.iter().map(|(m, _)| *m).collect();
-        let contacts: std::collections::BTreeMap<MemberId, (String, String)> = self
-            .store
-            .member_contacts(&ids)
-            .await?
-            .into_iter()
-            .map(|(m, name, email)| (m, (name, email)))
-            .collect();
-        let base = public_url.trim_end_matches('/');
-        let voters: Vec<NewBallotVoter> = eligible
-            .iter()
-            .filter_map(|(m, branch)| {
-                let (name, email) = contacts.get(m)?;
-                let token = random_token();
-                Some(NewBallotVoter {
-                    member: *m,
-                    branch: *branch,
-                    link_hash: token_hash(&token),
-                    address: email.clone(),
-                    letter: letter(b, name, &format!("{base}/ballots/{}/vote/{token}", b.id)),
-                })
-            })
-            .collect();
+        let voters = self.letters(b, &eligible, public_url, false).await?;
         let event = self.event(
             EventActor {
                 member: None,
@@ -567,6 +545,91 @@ impl App {
             .open_ballot(b.id, &voters, &format!("Your vote: {}", b.title), &event)
             .await?;
         Ok(())
+    }
+
+    /// One letter per voter, each with a fresh personal link (only its hash is kept).
+    async fn letters(
+        &self,
+        b: &BallotRecord,
+        voters: &[(MemberId, UnitId)],
+        public_url: &str,
+        reminder: bool,
+    ) -> Result<Vec<NewBallotVoter>, AppError> {
+        let ids: Vec<MemberId> = voters.iter().map(|(m, _)| *m).collect();
+        let contacts: std::collections::BTreeMap<MemberId, (String, String)> = self
+            .store
+            .member_contacts(&ids)
+            .await?
+            .into_iter()
+            .map(|(m, name, email)| (m, (name, email)))
+            .collect();
+        let base = public_url.trim_end_matches('/');
+        Ok(voters
+            .iter()
+            .filter_map(|(m, branch)| {
+                let (name, email) = contacts.get(m)?;
+                let token = random_token();
+                let link = format!("{base}/ballots/{}/vote/{token}", b.id);
+                let mut text = letter(b, name, &link);
+                if reminder {
+                    text = format!(
+                        "A reminder: our records show you have not voted yet. This link replaces the one sent before.\n\n{text}"
+                    );
+                }
+                Some(NewBallotVoter {
+                    member: *m,
+                    branch: *branch,
+                    link_hash: token_hash(&token),
+                    address: email.clone(),
+                    letter: text,
+                })
+            })
+            .collect())
+    }
+
+    /// Reminds the voters who have not voted, and only them, each with a fresh link (the old
+    /// one stops working). Returns how many reminders were queued.
+    pub async fn remind_nonvoters(
+        &self,
+        actor: &Actor,
+        id: i64,
+        public_url: &str,
+    ) -> Result<u64, AppError> {
+        let b = self.ballot_record(id).await?;
+        let roll = self.store.roll(b.roll).await?;
+        let office = self
+            .ballot_authority(actor, roll.and_then(|r| r.unit))
+            .await?
+            .ok_or_else(|| {
+                AppError::Forbidden("only the officers running this ballot send reminders".into())
+            })?;
+        if b.state != "open" {
+            return Err(AppError::Conflict {
+                field: "ballot".into(),
+                message: format!(
+                    "the ballot is {}: reminders go out while it is open",
+                    b.state
+                ),
+            });
+        }
+        let waiting = self.store.ballot_nonvoters(id).await?;
+        let letters = self.letters(&b, &waiting, public_url, true).await?;
+        let event = self.event(
+            event_actor(actor, Some(&office)),
+            "ballot.reminded",
+            format!("ballot:{id}"),
+            json!({ "ballot": id, "reminded": letters.len() }),
+            &b.title,
+        );
+        Ok(self
+            .store
+            .remind_voters(
+                id,
+                &letters,
+                &format!("Reminder: your vote in {}", b.title),
+                &event,
+            )
+            .await?)
     }
 
     async fn close_ballot(&self, b: &BallotRecord) -> Result<(), AppError> {

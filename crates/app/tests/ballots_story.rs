@@ -358,12 +358,81 @@ async fn an_election_is_counted_by_stv_and_recounted_from_the_published_ballots(
         .unwrap();
     let day = app_at(&w, at(2017, 9, 8, 9));
     let patterns: [&[u32]; 4] = [&[0, 1], &[1, 0, 2], &[2, 3], &[0, 4, 1]];
-    for (k, v) in voters.iter().enumerate() {
+    // The first letters go out; half vote; the officers remind the rest, and only them.
+    let first_letters = w
+        .store
+        .claim_outbox(at(2017, 9, 6, 9), at(2017, 9, 6, 10), 1000)
+        .await
+        .unwrap();
+    let old_links = links_in_outbox(
+        &first_letters
+            .iter()
+            .map(|m| m.body.clone())
+            .collect::<Vec<_>>(),
+        id,
+    );
+    let half = voters.len() / 2;
+    for (k, v) in voters.iter().enumerate().take(half) {
         let ranks = patterns[k % patterns.len()].to_vec();
         day.cast_ballot(
             *v,
             id,
             &format!("stv-ballot-{k:04}"),
+            &Choice { ranks },
+            None,
+        )
+        .await
+        .unwrap();
+    }
+    let member = day.actor(w.ann).await.unwrap();
+    assert!(matches!(
+        day.remind_nonvoters(&member, id, "https://charter.example")
+            .await,
+        Err(AppError::Forbidden(_))
+    ));
+    let secretary = day.actor(w.secretary).await.unwrap();
+    let reminded = day
+        .remind_nonvoters(&secretary, id, "https://charter.example")
+        .await
+        .unwrap();
+    assert_eq!(reminded as usize, voters.len() - half);
+    // (The first letters were never marked sent here, so they come round again too.)
+    let reminders: Vec<_> = w
+        .store
+        .claim_outbox(at(2017, 9, 8, 9), at(2017, 9, 8, 10), 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.subject.starts_with("Reminder"))
+        .collect();
+    assert_eq!(reminders.len(), voters.len() - half);
+    assert!(
+        reminders
+            .iter()
+            .all(|m| !voters[..half].contains(&m.member.unwrap()))
+    );
+    // Old links of those reminded stop working; the new ones vote.
+    let new_links = links_in_outbox(
+        &reminders.iter().map(|m| m.body.clone()).collect::<Vec<_>>(),
+        id,
+    );
+    let mut still_valid = 0;
+    for t in &old_links {
+        if day.voter_for_link(id, t).await.is_ok() {
+            still_valid += 1;
+        }
+    }
+    assert_eq!(
+        still_valid, half,
+        "only the voters' old links still resolve"
+    );
+    for (k, t) in new_links.iter().enumerate() {
+        let v = day.voter_for_link(id, t).await.unwrap();
+        let ranks = patterns[(half + k) % patterns.len()].to_vec();
+        day.cast_ballot(
+            v,
+            id,
+            &format!("stv-ballot-{:04}", half + k),
             &Choice { ranks },
             None,
         )

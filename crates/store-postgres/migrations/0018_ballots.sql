@@ -86,8 +86,9 @@ BEGIN
     IF TG_OP = 'DELETE' THEN
         RAISE EXCEPTION 'the record of who took part cannot be removed';
     END IF;
+    -- A reminder may give a voter who has not voted a fresh link; nothing else changes.
     IF OLD.voted_at IS NOT NULL OR NEW.member_id <> OLD.member_id
-        OR NEW.link_hash <> OLD.link_hash THEN
+        OR NEW.branch_id <> OLD.branch_id THEN
         RAISE EXCEPTION 'a member takes part once';
     END IF;
     RETURN NEW;

@@ -79,9 +79,10 @@ END;
 CREATE TRIGGER ballot_voters_kept BEFORE DELETE ON ballot_voters BEGIN
     SELECT RAISE(ABORT, 'the record of who took part cannot be removed');
 END;
+-- A reminder may give a voter who has not voted a fresh link; nothing else changes.
 CREATE TRIGGER ballot_voters_once BEFORE UPDATE ON ballot_voters
 WHEN OLD.voted_at IS NOT NULL OR NEW.member_id <> OLD.member_id
-    OR NEW.link_hash <> OLD.link_hash BEGIN
+    OR NEW.branch_id <> OLD.branch_id BEGIN
     SELECT RAISE(ABORT, 'a member takes part once');
 END;
 CREATE TRIGGER ballots_counted BEFORE UPDATE ON ballots WHEN OLD.state = 'counted' BEGIN

@@ -1420,6 +1420,20 @@ impl Store for SqliteStore {
         ballots::cast(self, id, member, cast, event).await
     }
 
+    async fn ballot_nonvoters(&self, id: i64) -> StoreResult<Vec<(MemberId, UnitId)>> {
+        ballots::nonvoters(self, id).await
+    }
+
+    async fn remind_voters(
+        &self,
+        id: i64,
+        voters: &[NewBallotVoter],
+        subject: &str,
+        event: &NewEvent,
+    ) -> StoreResult<u64> {
+        ballots::remind(self, id, voters, subject, event).await
+    }
+
     async fn ballot_turnout(&self, id: i64) -> StoreResult<Vec<TurnoutRow>> {
         ballots::turnout(self, id).await
     }

@@ -416,3 +416,69 @@ pub(crate) async fn record_count(
     .map_err(db_err)?;
     commit(tx).await
 }
+
+pub(crate) async fn nonvoters(s: &StoreImpl, id: i64) -> StoreResult<Vec<(MemberId, UnitId)>> {
+    let rows = sqlx::query(
+        "SELECT member_id, branch_id FROM ballot_voters WHERE ballot_id = $1 AND voted_at IS NULL
+         ORDER BY member_id",
+    )
+    .bind(id)
+    .fetch_all(&s.pool)
+    .await
+    .map_err(db_err)?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                MemberId(r.try_get("member_id")?),
+                UnitId(r.try_get("branch_id")?),
+            ))
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(db_err)
+}
+
+pub(crate) async fn remind(
+    s: &StoreImpl,
+    id: i64,
+    voters: &[NewBallotVoter],
+    subject: &str,
+    event: &NewEvent,
+) -> StoreResult<u64> {
+    let mut tx = s.write_tx().await?;
+    let state = state_of(&mut tx, id).await?;
+    if state != "open" {
+        return Err(stale(&state, "open"));
+    }
+    append_event(&mut tx, event).await?;
+    let mut sent = 0;
+    for v in voters {
+        let done = sqlx::query(
+            "UPDATE ballot_voters SET link_hash = $1
+             WHERE ballot_id = $2 AND member_id = $3 AND voted_at IS NULL",
+        )
+        .bind(&v.link_hash)
+        .bind(id)
+        .bind(v.member.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        if done.rows_affected() == 0 {
+            continue;
+        }
+        sqlx::query(
+            "INSERT INTO outbox (member_id, address, subject, body, state, next_attempt_at, created_at)
+             VALUES ($1, $2, $3, $4, 'queued', $5, $5)",
+        )
+        .bind(v.member.0)
+        .bind(&v.address)
+        .bind(subject)
+        .bind(&v.letter)
+        .bind(event.at)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        sent += 1;
+    }
+    commit(tx).await?;
+    Ok(sent)
+}

@@ -444,6 +444,20 @@ pub trait Store: Send + Sync + 'static {
         event: &NewEvent,
     ) -> StoreResult<CastOutcome>;
 
+    /// Voters of an open ballot who have not voted yet, with their branch.
+    async fn ballot_nonvoters(&self, id: i64) -> StoreResult<Vec<(MemberId, UnitId)>>;
+
+    /// Gives each listed voter who has still not voted a fresh link (their old one stops
+    /// working) and queues the reminder carrying it; those who voted meanwhile are skipped.
+    /// Returns how many reminders were queued. `Stale` unless the ballot is open.
+    async fn remind_voters(
+        &self,
+        id: i64,
+        voters: &[NewBallotVoter],
+        subject: &str,
+        event: &NewEvent,
+    ) -> StoreResult<u64>;
+
     /// Voters and votes per branch: counts only.
     async fn ballot_turnout(&self, id: i64) -> StoreResult<Vec<TurnoutRow>>;
 

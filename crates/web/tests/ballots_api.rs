@@ -162,6 +162,14 @@ both_backends!(voting_in_the_open_question, |app| async move {
         assert_eq!(res.status, 409, "{suffix}: {}", res.text());
     }
     assert_eq!(member.get("/api/v1/ballots/999999").await.status, 404);
+    // Reminders go to those who have not voted, by the officers only.
+    let reminders = format!("/api/v1/ballots/{id}/reminders");
+    assert_eq!(member.post_json(&reminders, &json!({})).await.status, 403);
+    let national = app.sign_in(NATIONAL).await;
+    let res = national.post_json(&reminders, &json!({})).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let waiting = app.store().ballot_nonvoters(id).await.unwrap().len() as u64;
+    assert_eq!(res.json()["reminded"], json!(waiting));
 });
 
 both_backends!(

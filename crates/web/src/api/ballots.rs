@@ -432,3 +432,48 @@ pub async fn published_blt(
     )
         .into_response())
 }
+
+#[derive(Serialize, ToSchema)]
+pub struct Reminded {
+    /// Reminders queued: one per voter who has not voted, each with a fresh link.
+    pub reminded: u64,
+}
+
+/// Remind the voters who have not voted, and only them (officers running the ballot). Each
+/// gets a fresh voting link; the one sent before stops working.
+#[utoipa::path(
+    post,
+    path = "/api/v1/ballots/{id}/reminders",
+    operation_id = "remind_nonvoters",
+    tag = "ballots",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "Ballot id")),
+    responses(
+        (status = 200, body = Reminded),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an officer running the ballot", body = ErrorBody),
+        (status = 404, description = "No such ballot", body = ErrorBody),
+        (status = 409, description = "The ballot is not open", body = ErrorBody),
+    )
+)]
+pub async fn remind(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Reminded>> {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = if state.config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    let reminded = state
+        .app
+        .remind_nonvoters(&user.actor, id, &format!("{scheme}://{host}"))
+        .await?;
+    Ok(Json(Reminded { reminded }))
+}

@@ -124,6 +124,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(ballots::vote))
         .routes(routes!(ballots::published))
         .routes(routes!(ballots::published_blt))
+        .routes(routes!(ballots::remind))
         .routes(routes!(elections::list, elections::open))
         .routes(routes!(elections::get))
         .routes(routes!(elections::nominate))
