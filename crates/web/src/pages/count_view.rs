@@ -237,33 +237,6 @@ pub fn read(json: &str) -> Option<CountView> {
         .map(|round| exact(&round.exhausted).map(|e| e.text))
         .collect::<Option<Vec<_>>>()?;
 
-    // Each candidate's fate: elected (in order) or excluded in the round that did it.
-    let mut marks: Vec<Vec<&'static str>> = vec![vec![""; r.rounds.len()]; r.candidates.len()];
-    let mut fates = vec![String::new(); r.candidates.len()];
-    for (k, round) in r.rounds.iter().enumerate() {
-        let mark = match round.action.as_str() {
-            "elected" => "elected",
-            "excluded" => "excluded",
-            _ => continue,
-        };
-        for who in &round.candidates {
-            if let Some(i) = r.candidates.iter().position(|c| c == who) {
-                marks[i][k] = mark;
-                if mark == "excluded" {
-                    fates[i] = format!("excluded in round {}", round.number);
-                }
-            }
-        }
-    }
-    for (order, who) in r.elected.iter().enumerate() {
-        if let Some(i) = r.candidates.iter().position(|c| c == who) {
-            fates[i] = if r.elected.len() == 1 {
-                "elected".to_string()
-            } else {
-                format!("elected {}", ordinal(order + 1))
-            };
-        }
-    }
     let scale = totals
         .iter()
         .flatten()
@@ -272,6 +245,42 @@ pub fn read(json: &str) -> Option<CountView> {
         .map(|d| d.scale)
         .max()
         .unwrap_or(0);
+    // Each candidate's fate, marked in the round it happened: excluded by that round's
+    // action; elected by an "elected" round naming them or else — STV elects during other
+    // actions — the first round their total reached the quota, else the last round (filled
+    // as the last remaining). The count's own renderers read rounds the same way.
+    let mut marks: Vec<Vec<&'static str>> = vec![vec![""; r.rounds.len()]; r.candidates.len()];
+    let mut fates = vec![String::new(); r.candidates.len()];
+    let position = |who: &String| r.candidates.iter().position(|c| c == who);
+    for (k, round) in r.rounds.iter().enumerate() {
+        if round.action == "excluded" {
+            for i in round.candidates.iter().filter_map(position) {
+                marks[i][k] = "excluded";
+                fates[i] = format!("excluded in round {}", round.number);
+            }
+        }
+    }
+    for (order, who) in r.elected.iter().enumerate() {
+        let Some(i) = position(who) else { continue };
+        let reached_quota = |k: &usize| {
+            let q = round_quotas[*k].as_ref().or(quota.as_ref());
+            q.is_some_and(|q| totals[*k][i].at(scale) >= q.at(scale))
+        };
+        let round = r
+            .rounds
+            .iter()
+            .position(|round| round.action == "elected" && round.candidates.contains(who))
+            .or_else(|| (0..r.rounds.len()).find(reached_quota))
+            .or(r.rounds.len().checked_sub(1));
+        if let Some(k) = round {
+            marks[i][k] = "elected";
+        }
+        fates[i] = if r.elected.len() == 1 {
+            "elected".to_string()
+        } else {
+            format!("elected {}", ordinal(order + 1))
+        };
+    }
     let last = totals.last();
     let most = last
         .map(|t| t.iter().map(|d| d.at(scale)).max().unwrap_or(0))
@@ -491,6 +500,24 @@ mod tests {
                 .ends_with(&format!(",{}", chart.bottom))
         );
         assert!(chart.quota.is_some());
+    }
+
+    #[test]
+    fn a_candidate_elected_during_another_action_is_marked_where_they_reach_the_quota() {
+        // Ann reaches the quota in round 1 (first preferences), Cy when Bob is excluded.
+        let json = r#"{"method": "scottish-stv", "title": "C", "seats": 2, "quota": 4.00,
+          "candidates": ["Ann", "Bob", "Cy"], "elected": ["Ann", "Cy"],
+          "rounds": [
+            {"number": 1, "totals": {"Ann": 5.00, "Bob": 2.00, "Cy": 3.00}, "transfers": {"Ann": 5.00, "Bob": 2.00, "Cy": 3.00},
+             "exhausted": 0.00, "residual": null, "quota": 4.00, "action": "first-preferences", "candidates": [], "reason": "Ann elected"},
+            {"number": 2, "totals": {"Ann": 4.00, "Bob": 0.00, "Cy": 6.00}, "transfers": {"Ann": -1.00, "Bob": -2.00, "Cy": 3.00},
+             "exhausted": 0.00, "residual": null, "quota": 4.00, "action": "excluded", "candidates": ["Bob"], "reason": "Cy elected"}
+          ], "tie_breaks": [], "notes": []}"#;
+        let v = read(json).unwrap();
+        let marks = |i: usize| v.rows[i].cells.iter().map(|c| c.mark).collect::<Vec<_>>();
+        assert_eq!(marks(0), ["elected", ""]);
+        assert_eq!(marks(1), ["", "excluded"]);
+        assert_eq!(marks(2), ["", "elected"]);
     }
 
     #[test]
