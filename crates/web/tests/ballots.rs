@@ -7,106 +7,11 @@
 
 mod common;
 
-use std::sync::Arc;
-
-use charter_app::ballots::{BallotRequest, Choice};
+use charter_app::ballots::Choice;
 use charter_app::rolls::RollRequest;
-use charter_app::{App, FixedClock, Settings};
-use charter_domain::MemberId;
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
+use common::ballots::{close, open_ballot, ordinary_links};
 use common::{MEMBER, NATIONAL, TestApp, TestClient, TestResponse, now};
-
-const PUBLIC_URL: &str = "http://charter.test";
-
-/// The app over the test's database with its clock at `t`: to set up before "now" and to
-/// run the ballot clock after it.
-fn app_at(app: &TestApp, t: DateTime<Utc>) -> App {
-    App::new(
-        app.state.app.store.clone(),
-        Arc::new(FixedClock(t)),
-        Settings::default(),
-    )
-}
-
-/// A ballot of all members over a roll frozen ten days ago, set up then by the national
-/// officer through the app, opening an hour ago and closing in a week. The server's clock
-/// opens it; returns its id and each voter's personal link token (read from the letters).
-async fn open_ballot(
-    app: &TestApp,
-    title: &str,
-    candidates: &[&str],
-    seats: u32,
-) -> (i64, Vec<String>) {
-    let then = now() - Duration::days(10);
-    let past = app_at(app, then);
-    let national = past.actor(app.account(NATIONAL).member).await.unwrap();
-    let roll = past
-        .freeze_roll(
-            &national,
-            &RollRequest {
-                title: format!("Roll for {title}"),
-                context: "member-ballot".into(),
-                unit: None,
-                right: None,
-                cutoff: None,
-                challenge_closes_on: Some((then + Duration::days(3)).date_naive()),
-            },
-        )
-        .await
-        .unwrap();
-    let id = past
-        .create_ballot(
-            &national,
-            &BallotRequest {
-                title: title.into(),
-                question: format!("{title}: the question put"),
-                kind: if candidates.is_empty() {
-                    "question"
-                } else {
-                    "election"
-                }
-                .into(),
-                decision_kind: None,
-                candidates: candidates.iter().map(|c| c.to_string()).collect(),
-                seats: Some(seats),
-                roll: Some(roll),
-                opens_at: Some(now() - Duration::hours(1)),
-                closes_at: Some(now() + Duration::days(7)),
-            },
-        )
-        .await
-        .unwrap();
-    assert!(app.app().run_ballot_clock(PUBLIC_URL).await.unwrap() >= 1);
-    let ballot = app.store().ballot(id).await.unwrap().unwrap();
-    assert_eq!(ballot.state, "open");
-    let marker = format!("/ballots/{id}/vote/");
-    let links: Vec<String> = app
-        .store()
-        .claim_outbox(now(), now() + Duration::hours(1), 100_000)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|m| m.subject == format!("Your vote: {title}"))
-        .filter_map(|m| {
-            let start = m.body.find(&marker)? + marker.len();
-            Some(m.body[start..].split_whitespace().next()?.to_string())
-        })
-        .collect();
-    assert!(links.len() > 60, "a letter per voter: {}", links.len());
-    (id, links)
-}
-
-/// Closes and counts the ballot: the clock a week and a day on.
-async fn close(app: &TestApp, id: i64) {
-    app_at(app, now() + Duration::days(8))
-        .run_ballot_clock(PUBLIC_URL)
-        .await
-        .unwrap();
-    assert_eq!(
-        app.store().ballot(id).await.unwrap().unwrap().state,
-        "counted"
-    );
-}
 
 /// The text between `start` and the next `end`.
 fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
@@ -147,19 +52,6 @@ async fn votes(app: &TestApp, id: i64) -> i64 {
         .iter()
         .map(|t| t.voted)
         .sum()
-}
-
-/// A link token whose voter is none of the demo accounts.
-async fn ordinary_links(app: &TestApp, id: i64, links: &[String]) -> Vec<String> {
-    let accounts: Vec<MemberId> = app.accounts.iter().map(|a| a.member).collect();
-    let mut out = Vec::new();
-    for l in links {
-        let voter = app.app().voter_for_link(id, l).await.unwrap();
-        if !accounts.contains(&voter) {
-            out.push(l.clone());
-        }
-    }
-    out
 }
 
 both_backends!(officers_set_up_a_ballot_from_the_form, |app| async move {
@@ -443,7 +335,11 @@ both_backends!(
         let page = anonymous.get(&link).await;
         assert_eq!(page.status, 200, "{}", page.text());
         assert_eq!(page.header("cache-control"), Some("no-store"));
-        assert_eq!(page.header("referrer-policy"), Some("no-referrer"));
+        assert_eq!(
+            page.header("referrer-policy"),
+            Some("same-origin"),
+            "the link goes to no other site"
+        );
         let text = page.text();
         assert!(text.contains(&format!("action=\"{link}\"")), "{text}");
         assert!(!text.contains("name=\"csrf\" value=\"\""));
