@@ -125,12 +125,22 @@ fn hash(parts: &[&str]) -> String {
     hex::encode(h.finalize())
 }
 
+const TRACKER_CHARS: usize = 12;
+
+/// A tracker reduced to what identifies it: its letters and digits, in capitals.
+fn tracker_key(raw: &str) -> String {
+    raw.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
 /// A tracker: twelve characters that cannot be mistaken for one another, in groups of four.
 fn new_tracker() -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rng();
-    let chars: Vec<char> = (0..12)
+    let chars: Vec<char> = (0..TRACKER_CHARS)
         .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
         .collect();
     chars
@@ -779,6 +789,28 @@ impl App {
             .collect()
     }
 
+    /// The published ballot under `tracker`, as a voter checks their receipt: case, hyphens
+    /// and spaces do not matter. `Ok(None)` when no ballot has that tracker; `Conflict`
+    /// before close, like [`App::published_ballots`].
+    pub async fn published_ballot(
+        &self,
+        id: i64,
+        tracker: &str,
+    ) -> Result<Option<PublishedBallot>, AppError> {
+        let key = tracker_key(tracker);
+        if key.len() != TRACKER_CHARS {
+            return Err(AppError::invalid(
+                "tracker",
+                "a tracker is twelve letters and digits, like ABCD-EFGH-JKLM",
+            ));
+        }
+        Ok(self
+            .published_ballots(id)
+            .await?
+            .into_iter()
+            .find(|p| tracker_key(&p.tracker) == key))
+    }
+
     async fn sealed_box(&self, id: i64) -> Result<Vec<BoxedBallot>, AppError> {
         self.store.ballot_box(id).await.map_err(|e| match e {
             StoreError::Stale(m) => AppError::Conflict {
@@ -979,6 +1011,17 @@ mod tests {
                 .all(|c| c == '-' || (c.is_ascii_alphanumeric() && !"IO01".contains(c)))
         );
         assert_ne!(new_tracker(), t);
+    }
+
+    #[test]
+    fn trackers_match_whatever_the_case_and_separators() {
+        let t = new_tracker();
+        let key = tracker_key(&t);
+        assert_eq!(key.len(), TRACKER_CHARS);
+        assert_eq!(tracker_key(&t.to_lowercase()), key);
+        assert_eq!(tracker_key(&t.replace('-', "")), key);
+        assert_eq!(tracker_key(&format!(" {} ", t.replace('-', " "))), key);
+        assert_ne!(tracker_key("ABCD-EFGH-JKLN"), tracker_key("ABCD-EFGH-JKLM"));
     }
 
     #[test]

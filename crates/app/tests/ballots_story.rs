@@ -262,6 +262,10 @@ async fn a_question_is_put_counted_and_published_with_every_voter_able_to_check(
         day.published_ballots(id).await,
         Err(AppError::Conflict { .. })
     ));
+    assert!(matches!(
+        day.published_ballot(id, &receipts[0].0).await,
+        Err(AppError::Conflict { .. })
+    ));
 
     // At close the clock closes and counts it.
     let close = app_at(&w, at(2017, 9, 20, 9));
@@ -300,6 +304,24 @@ async fn a_question_is_put_counted_and_published_with_every_voter_able_to_check(
         let p = published.iter().find(|p| &p.tracker == tracker).unwrap();
         assert_eq!(p.ranks, vec![["Yes", "No"][*answer as usize].to_string()]);
     }
+    // A voter checks one tracker as they might type it: lower case, without hyphens.
+    let (tracker, answer) = &receipts[0];
+    let typed = tracker.to_lowercase().replace('-', "");
+    let found = close.published_ballot(id, &typed).await.unwrap().unwrap();
+    assert_eq!(&found.tracker, tracker);
+    assert_eq!(
+        found.ranks,
+        vec![["Yes", "No"][*answer as usize].to_string()]
+    );
+    // Trackers never contain 0 or 1, so this one cannot be in the box.
+    assert_eq!(
+        close.published_ballot(id, "ZZZZ-ZZZZ-0001").await.unwrap(),
+        None
+    );
+    assert!(matches!(
+        close.published_ballot(id, "ABCD").await,
+        Err(AppError::Invalid(_))
+    ));
     // Anyone recounts the published ballots and gets the same result.
     let election = close.ballot_election(id).await.unwrap();
     let blt = charter_count::blt::to_blt(&election).unwrap();

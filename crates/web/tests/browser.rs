@@ -544,3 +544,90 @@ async fn a_member_checks_in_and_votes_in_secret_then_the_secretary_closes_the_vo
         "{text}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_votes_by_their_link_then_finds_their_tracker_in_the_results() {
+    let Some((c, app)) = setup().await else {
+        return;
+    };
+    use common::ballots::{close, open_ballot, ordinary_links};
+    let (id, links) = open_ballot(&app, "Steering committee", &["Ada", "Bea", "Cal"], 2).await;
+    let links = ordinary_links(&app, id, &links).await;
+    let link = format!("{}/ballots/{id}/vote/{}", app.base_url, links[0]);
+
+    // The link from the letter opens the ballot with no sign-in; the member ranks with the
+    // selects, each labelled by its preference.
+    c.goto(&link).await.unwrap();
+    wait_for_text(&c, "h1", "Steering committee").await;
+    wait_for_text(&c, "label[for='vt-rank1']", "1st preference").await;
+    wait_for_text(&c, "label[for='vt-rank2']", "2nd preference").await;
+    let select = |id: &'static str, name: &'static str| {
+        let c = c.clone();
+        async move {
+            c.find(Locator::Id(id))
+                .await
+                .expect(id)
+                .select_by_label(name)
+                .await
+                .expect("select");
+        }
+    };
+    // A candidate twice is refused on the page, with the choices kept.
+    select("vt-rank1", "Bea").await;
+    select("vt-rank2", "Bea").await;
+    click(&c, "#vt-form button[type='submit']").await;
+    wait_for_text(
+        &c,
+        "#vt-ranks-error",
+        "Bea is both your 1st and your 2nd preference",
+    )
+    .await;
+    select("vt-rank2", "Ada").await;
+    click(&c, "#vt-form button[type='submit']").await;
+    let tracker = wait_for_text(&c, "#tracker", "-").await;
+    assert_eq!(tracker.len(), 14, "{tracker}");
+    wait_for_text(&c, "main", "shown only this once").await;
+
+    // Others vote; the ballot closes and is counted.
+    let patterns: [&[u32]; 3] = [&[0, 1], &[1, 0], &[2, 0]];
+    for (k, token) in links.iter().skip(1).take(20).enumerate() {
+        let voter = app.app().voter_for_link(id, token).await.unwrap();
+        app.app()
+            .cast_ballot(
+                voter,
+                id,
+                &format!("browser-ballot-{k:04}"),
+                &charter_app::ballots::Choice {
+                    ranks: patterns[k % patterns.len()].to_vec(),
+                },
+                None,
+            )
+            .await
+            .unwrap();
+    }
+    close(&app, id).await;
+    let result: serde_json::Value = serde_json::from_str(
+        app.store()
+            .ballot(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .result_json
+            .as_deref()
+            .unwrap(),
+    )
+    .unwrap();
+
+    // The same link now shows the result: who was elected, and the tracker check finds the
+    // member's ballot as they cast it, typed in lower case.
+    c.goto(&link).await.unwrap();
+    let elected = wait_for_text(&c, "ol.elected", "").await;
+    for name in result["elected"].as_array().unwrap() {
+        assert!(elected.contains(name.as_str().unwrap()), "{elected}");
+    }
+    fill(&c, "tc-tracker", &tracker.to_lowercase()).await;
+    click(&c, "#tc-form button[type='submit']").await;
+    let found = wait_for_text(&c, "#tc-result", &tracker).await;
+    let (bea, ada) = (found.find("Bea").unwrap(), found.find("Ada").unwrap());
+    assert!(bea < ada, "in the order ranked: {found}");
+}

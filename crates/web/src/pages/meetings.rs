@@ -50,7 +50,7 @@ fn status_for(errors: &[&Errors]) -> StatusCode {
 }
 
 /// A `datetime-local` value (taken as UTC, which the form says) or a message.
-fn parse_local(raw: &str) -> Result<Option<DateTime<Utc>>, String> {
+pub(super) fn parse_local(raw: &str) -> Result<Option<DateTime<Utc>>, String> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Ok(None);

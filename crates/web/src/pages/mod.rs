@@ -7,7 +7,9 @@
 mod agenda;
 mod assets;
 mod auth;
+mod ballots;
 mod constitution;
+mod count_view;
 mod forms;
 mod me;
 mod meetings;
@@ -131,6 +133,14 @@ pub fn router() -> Router<AppState> {
         .route("/rolls/{id}/names", get(rolls::names))
         .route("/rolls/{id}/challenges", post(rolls::lodge))
         .route("/challenges/{id}/decision", post(rolls::decide))
+        .route("/ballots", get(ballots::ballots).post(ballots::create))
+        .route("/ballots/{id}", get(ballots::ballot))
+        .route("/ballots/{id}/votes", post(ballots::vote))
+        .route(
+            "/ballots/{id}/vote/{token}",
+            get(ballots::ballot_by_link).post(ballots::vote_by_link),
+        )
+        .route("/ballots/{id}/published", get(ballots::published))
         .route("/units", get(units::national))
         .route("/units/{id}", get(units::unit))
         .route(CSS_PATH, get(assets::css))

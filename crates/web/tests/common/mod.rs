@@ -16,6 +16,8 @@
 
 #![allow(dead_code)]
 
+pub mod ballots;
+
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 

@@ -1,0 +1,1063 @@
+//! Ballot pages: every ballot with a form for officers to set one up; one ballot with its
+//! rule, turnout by branch, the voting form (signed in, or by the personal voting link with no
+//! sign-in), the receipt with its tracker, and once counted the result round by round with a
+//! chart; the published ballots, public like the API's files, where a voter finds their
+//! tracker.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use charter_app::AppError;
+use charter_app::ballots::{BallotRequest, BallotView, Choice as BallotChoice, PublishedBallot};
+use charter_domain::{Actor, Power};
+use charter_rules::{Context, DecisionKind, MEMBER_BALLOT};
+use charter_store::BallotRecord;
+use serde::Deserialize;
+
+use super::count_view::{self, CountView};
+use super::forms::{Errors, field_errors};
+use super::meetings::{Choice, parse_local};
+use super::rules_view::capitalise;
+use super::view::{Pager, date, time};
+use super::{Layout, PageForm, PagePath, PageQuery, error_page, not_found, parse_id, render};
+use crate::AppState;
+use crate::error::WebError;
+use crate::session::{CurrentSession, OptionalUser, PageUser, check_csrf, same_origin};
+
+const CREATE_FIELDS: &[&str] = &[
+    "title",
+    "question",
+    "kind",
+    "decision_kind",
+    "candidates",
+    "seats",
+    "roll",
+    "opens_at",
+    "closes_at",
+];
+/// The voting form's choices are one fieldset, whatever the app calls them.
+const VOTE_FIELDS: &[&str] = &["ranks"];
+const TRACKER_FIELDS: &[&str] = &["tracker"];
+const PUBLISHED_PER_PAGE: u32 = 50;
+
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+fn kind_words(b: &BallotRecord) -> String {
+    if b.kind == "question" {
+        "Question".to_string()
+    } else {
+        format!(
+            "Election, {} seat{}",
+            b.seats,
+            if b.seats == 1 { "" } else { "s" }
+        )
+    }
+}
+
+/// The state in words, and a class for its tag.
+fn state_words(state: &str) -> (&'static str, &'static str) {
+    match state {
+        "scheduled" => ("scheduled", ""),
+        "open" => ("open for voting", "yes"),
+        "closed" => ("closed: being counted", ""),
+        "counted" => ("counted", ""),
+        _ => ("unknown", ""),
+    }
+}
+
+/// The rule with its clause: "clause 6.7: counted by scottish-stv for 2 seats".
+fn rule_words(b: &BallotRecord) -> String {
+    let decision = b
+        .decision_kind
+        .as_deref()
+        .and_then(|k| DecisionKind::ALL.into_iter().find(|d| d.as_str() == k))
+        .map(|d| format!("{}: ", capitalise(d.words())))
+        .unwrap_or_default();
+    match &b.clause {
+        Some(c) => format!("clause {c}: {decision}{}", b.rule),
+        None => format!("{decision}{}", b.rule),
+    }
+}
+
+/// A share as a percentage with one decimal place, in integers.
+fn percent(part: i64, whole: i64) -> String {
+    if whole <= 0 {
+        return "0.0%".to_string();
+    }
+    let tenths = part.max(0) * 1000 / whole;
+    format!("{}.{}%", tenths / 10, tenths % 10)
+}
+
+pub struct BallotRow {
+    pub id: i64,
+    pub title: String,
+    pub kind: String,
+    pub state: &'static str,
+    pub state_class: &'static str,
+    pub opens: String,
+    pub closes: String,
+    pub outcome: String,
+}
+
+fn ballot_row(b: &BallotRecord) -> BallotRow {
+    let (state, state_class) = state_words(&b.state);
+    BallotRow {
+        id: b.id,
+        title: b.title.clone(),
+        kind: kind_words(b),
+        state,
+        state_class,
+        opens: time(b.opens_at),
+        closes: time(b.closes_at),
+        outcome: b.outcome.clone().unwrap_or_default(),
+    }
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct BallotForm {
+    pub csrf: String,
+    pub title: String,
+    pub question: String,
+    pub kind: String,
+    pub decision_kind: String,
+    /// One per line.
+    pub candidates: String,
+    pub seats: String,
+    pub roll: String,
+    pub opens_at: String,
+    pub closes_at: String,
+}
+
+#[derive(Template)]
+#[template(path = "ballots.html")]
+struct BallotsPage {
+    layout: Layout,
+    rows: Vec<BallotRow>,
+    may_create: bool,
+    rolls: Vec<Choice>,
+    decisions: Vec<Choice>,
+    /// "Voting stays open at least 7 days (clause 6.7)."
+    window: String,
+    form: BallotForm,
+    errors: Errors,
+}
+
+async fn ballots_page(
+    state: &AppState,
+    session: &CurrentSession,
+    form: BallotForm,
+    errors: Errors,
+    status: StatusCode,
+) -> Response {
+    let app = &state.app;
+    let list = match app.ballots().await {
+        Ok(l) => l,
+        Err(e) => return error_page(Some(session), e.into()),
+    };
+    let may_create = !session.actor.scope_roots(Power::CallMeetings).is_empty();
+    let mut rolls = Vec::new();
+    let mut decisions = Vec::new();
+    let mut window = String::new();
+    if may_create {
+        match app.rolls().await {
+            Ok(all) => {
+                rolls = all
+                    .iter()
+                    .filter(|r| r.right == "vote")
+                    .map(|r| Choice {
+                        value: r.id.to_string(),
+                        label: format!(
+                            "{} ({}, {} voters; challenges until {})",
+                            r.title,
+                            Context::parse(&r.context)
+                                .map_or_else(|_| r.context.clone(), |c| c.words()),
+                            r.eligible,
+                            date(r.challenge_closes_on)
+                        ),
+                        selected: form.roll == r.id.to_string(),
+                    })
+                    .collect();
+            }
+            Err(e) => return error_page(Some(session), e.into()),
+        }
+        if let Ok((_, c)) = app.constitution_in_force(app.today()).await {
+            let chosen = if form.decision_kind.is_empty() {
+                DecisionKind::OrdinaryMotion.as_str()
+            } else {
+                form.decision_kind.as_str()
+            };
+            for k in DecisionKind::ALL {
+                if let Some((clause, t)) = c.threshold_for(k)
+                    && t.by.iter().any(|b| b.as_str() == MEMBER_BALLOT)
+                {
+                    decisions.push(Choice {
+                        value: k.as_str().to_string(),
+                        label: format!(
+                            "{} (clause {clause}: {})",
+                            capitalise(k.words()),
+                            t.threshold.words()
+                        ),
+                        selected: chosen == k.as_str(),
+                    });
+                }
+            }
+            window = match c.ballot_rule() {
+                Some((clause, r)) => format!(
+                    "Voting stays open at least {} days (clause {clause}), and opens only after the roll's challenge window has closed.",
+                    r.window_days
+                ),
+                None => {
+                    "Voting opens only after the roll's challenge window has closed.".to_string()
+                }
+            };
+        }
+    }
+    render(
+        status,
+        &BallotsPage {
+            layout: Layout::new("Ballots", Some(session), "ballots"),
+            rows: list.iter().map(ballot_row).collect(),
+            may_create,
+            rolls,
+            decisions,
+            window,
+            form,
+            errors,
+        },
+    )
+}
+
+pub async fn ballots(State(state): State<AppState>, PageUser(session): PageUser) -> Response {
+    ballots_page(
+        &state,
+        &session,
+        BallotForm {
+            kind: "question".into(),
+            ..BallotForm::default()
+        },
+        Errors::none("nb-", CREATE_FIELDS),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// An officer sets up a ballot; every refusal is shown beside the form.
+pub async fn create(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    headers: HeaderMap,
+    PageForm(form): PageForm<BallotForm>,
+) -> Response {
+    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
+        return error_page(Some(&session), e);
+    }
+    let mut errs = BTreeMap::new();
+    let mut when = |field: &str, raw: &str| {
+        parse_local(raw).unwrap_or_else(|m| {
+            errs.insert(field.to_string(), m);
+            None
+        })
+    };
+    let opens = when("opens_at", &form.opens_at);
+    let closes = when("closes_at", &form.closes_at);
+    let seats = match form.seats.trim() {
+        "" => None,
+        raw => match raw.parse::<u32>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                errs.insert("seats".into(), format!("'{raw}' is not a number of seats"));
+                None
+            }
+        },
+    };
+    let roll = match form.roll.trim() {
+        "" => None,
+        raw => match parse_id(raw) {
+            Some(id) => Some(id),
+            None => {
+                errs.insert("roll".into(), "choose a roll from the list".into());
+                None
+            }
+        },
+    };
+    if !errs.is_empty() {
+        let errors = Errors::new("nb-", CREATE_FIELDS, errs);
+        return ballots_page(
+            &state,
+            &session,
+            form,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let blank = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+    let req = BallotRequest {
+        title: form.title.clone(),
+        question: form.question.clone(),
+        kind: form.kind.clone(),
+        decision_kind: blank(&form.decision_kind),
+        candidates: form.candidates.lines().map(str::to_string).collect(),
+        seats,
+        roll,
+        opens_at: opens,
+        closes_at: closes,
+    };
+    match state.app.create_ballot(&session.actor, &req).await {
+        Ok(id) => Redirect::to(&format!("/ballots/{id}?saved=created")).into_response(),
+        Err(AppError::Forbidden(why)) => {
+            let errors = Errors::new(
+                "nb-",
+                CREATE_FIELDS,
+                BTreeMap::from([("ballot".into(), why)]),
+            );
+            ballots_page(&state, &session, form, errors, StatusCode::FORBIDDEN).await
+        }
+        Err(e) => match field_errors(e) {
+            Ok(errs) => {
+                let errors = Errors::new("nb-", CREATE_FIELDS, errs);
+                ballots_page(
+                    &state,
+                    &session,
+                    form,
+                    errors,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await
+            }
+            Err(e) => error_page(Some(&session), e.into()),
+        },
+    }
+}
+
+pub struct TurnoutRow {
+    pub name: String,
+    pub voters: i64,
+    pub voted: i64,
+    pub percent: String,
+    /// Bar length: the share that voted, in percent.
+    pub width: i64,
+}
+
+pub struct TurnoutView {
+    pub voters: i64,
+    pub votes: i64,
+    pub percent: String,
+    pub rows: Vec<TurnoutRow>,
+}
+
+/// One preference's select on an election's voting form.
+pub struct Preference {
+    pub n: usize,
+    pub label: String,
+    pub options: Vec<Choice>,
+}
+
+/// The voting form as drawn: where it posts, its one-off submission id, and the choices (kept
+/// as the voter left them when the form comes back with a message).
+pub struct VoteForm {
+    pub action: String,
+    pub csrf: String,
+    pub submission: String,
+    pub question: bool,
+    pub answers: Vec<Choice>,
+    pub preferences: Vec<Preference>,
+}
+
+fn vote_form(
+    b: &BallotRecord,
+    action: String,
+    csrf: String,
+    kept: &BTreeMap<String, String>,
+) -> VoteForm {
+    let kept_value = |k: &str| {
+        kept.get(k)
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let choices = |chosen: String| -> Vec<Choice> {
+        b.options
+            .iter()
+            .enumerate()
+            .map(|(i, name)| Choice {
+                value: i.to_string(),
+                label: name.clone(),
+                selected: chosen == i.to_string(),
+            })
+            .collect()
+    };
+    let question = b.kind == "question";
+    let answers = if question {
+        choices(kept_value("choice"))
+    } else {
+        Vec::new()
+    };
+    let preferences = if question {
+        Vec::new()
+    } else {
+        (1..=b.options.len())
+            .map(|n| Preference {
+                n,
+                label: format!("{} preference", ordinal(n)),
+                options: choices(kept_value(&format!("rank{n}"))),
+            })
+            .collect()
+    };
+    VoteForm {
+        action,
+        csrf,
+        submission: charter_app::meetings::vote_key(),
+        question,
+        answers,
+        preferences,
+    }
+}
+
+/// The tracker check: what was asked and what was found.
+#[derive(Default)]
+pub struct TrackerCheck {
+    /// Where the GET form goes: the page it is on.
+    pub action: String,
+    pub asked: String,
+    /// Some(choices in order) when found; `None` with `searched` when not there.
+    pub found: Option<PublishedBallot>,
+    pub searched: bool,
+    pub errors: Errors,
+}
+
+async fn check_tracker(state: &AppState, id: i64, action: String, asked: &str) -> TrackerCheck {
+    let mut check = TrackerCheck {
+        action,
+        asked: asked.trim().to_string(),
+        errors: Errors::none("tc-", TRACKER_FIELDS),
+        ..TrackerCheck::default()
+    };
+    if check.asked.is_empty() {
+        return check;
+    }
+    match state.app.published_ballot(id, &check.asked).await {
+        Ok(found) => {
+            check.searched = true;
+            check.found = found;
+        }
+        Err(e) => {
+            let fields = field_errors(e).unwrap_or_else(|e| {
+                BTreeMap::from([("tracker".to_string(), WebError::App(e).public_message())])
+            });
+            check.errors = Errors::new("tc-", TRACKER_FIELDS, fields);
+        }
+    }
+    check
+}
+
+/// Who reads a ballot's page, and how: signed in, or holding the personal voting link.
+struct Reader<'a> {
+    session: Option<&'a CurrentSession>,
+    /// The ballot's address for this reader (its page, or the voting link).
+    page: String,
+    /// Where the voting form posts.
+    action: String,
+    /// The session's CSRF token; none for the link, whose token protects it.
+    csrf: String,
+    link: bool,
+}
+
+impl<'a> Reader<'a> {
+    fn signed_in(session: &'a CurrentSession, id: i64) -> Self {
+        Reader {
+            session: Some(session),
+            page: format!("/ballots/{id}"),
+            action: format!("/ballots/{id}/votes"),
+            csrf: session.record.csrf_token.clone(),
+            link: false,
+        }
+    }
+
+    fn by_link(session: Option<&'a CurrentSession>, id: i64, token: &str) -> Self {
+        let page = format!("/ballots/{id}/vote/{token}");
+        Reader {
+            session,
+            action: page.clone(),
+            page,
+            csrf: String::new(),
+            link: true,
+        }
+    }
+}
+
+/// What one rendering of the ballot page carries beyond the ballot.
+struct Extra {
+    notice: Option<&'static str>,
+    vote_errors: Errors,
+    kept: BTreeMap<String, String>,
+    tracker: String,
+    status: StatusCode,
+}
+
+impl Extra {
+    fn plain(notice: Option<&'static str>, tracker: String) -> Self {
+        Extra {
+            notice,
+            vote_errors: Errors::none("vt-", VOTE_FIELDS),
+            kept: BTreeMap::new(),
+            tracker,
+            status: StatusCode::OK,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "ballot.html")]
+struct BallotPage {
+    layout: Layout,
+    id: i64,
+    title: String,
+    question: String,
+    is_question: bool,
+    kind: String,
+    state: &'static str,
+    state_class: &'static str,
+    rule: String,
+    options: Vec<String>,
+    opens: String,
+    closes: String,
+    electorate: Option<i64>,
+    notice: Option<&'static str>,
+    link: bool,
+    roll: i64,
+    /// scheduled, form, voted, not-voter or closed.
+    vote_state: &'static str,
+    form: Option<VoteForm>,
+    vote_errors: Errors,
+    voted: bool,
+    turnout: Option<TurnoutView>,
+    outcome: Option<String>,
+    count: Option<CountView>,
+    published: bool,
+    check: TrackerCheck,
+    recount: String,
+}
+
+async fn ballot_page(
+    state: &AppState,
+    reader: Reader<'_>,
+    view: BallotView,
+    extra: Extra,
+) -> Response {
+    let b = &view.ballot;
+    let (state_text, state_class) = state_words(&b.state);
+    let vote_state = match (b.state.as_str(), view.voted) {
+        ("scheduled", _) => "scheduled",
+        ("open", Some(false)) => "form",
+        ("open", Some(true)) => "voted",
+        ("open", None) => "not-voter",
+        _ => "closed",
+    };
+    let form = (vote_state == "form")
+        .then(|| vote_form(b, reader.action.clone(), reader.csrf.clone(), &extra.kept));
+    let turnout = if b.state == "scheduled" {
+        None
+    } else {
+        match state.app.ballot_turnout(b.id).await {
+            Ok(rows) => Some(TurnoutView {
+                voters: view.voters,
+                votes: view.votes,
+                percent: percent(view.votes, view.voters),
+                rows: rows
+                    .into_iter()
+                    .map(|t| TurnoutRow {
+                        percent: percent(t.voted, t.voters),
+                        width: if t.voters > 0 {
+                            t.voted.clamp(0, t.voters) * 100 / t.voters
+                        } else {
+                            0
+                        },
+                        name: t.name,
+                        voters: t.voters,
+                        voted: t.voted,
+                    })
+                    .collect(),
+            }),
+            Err(e) => return error_page(reader.session, e.into()),
+        }
+    };
+    let count = b.result_json.as_deref().and_then(|json| {
+        let read = count_view::read(json);
+        if read.is_none() {
+            tracing::warn!(ballot = b.id, "a ballot's count record does not read");
+        }
+        read
+    });
+    let published = matches!(b.state.as_str(), "closed" | "counted");
+    let check = if published {
+        check_tracker(state, b.id, reader.page.clone(), &extra.tracker).await
+    } else {
+        TrackerCheck {
+            errors: Errors::none("tc-", TRACKER_FIELDS),
+            ..TrackerCheck::default()
+        }
+    };
+    let status = if check.errors.any() && extra.status == StatusCode::OK {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        extra.status
+    };
+    let page = BallotPage {
+        layout: Layout::new(b.title.clone(), reader.session, "ballots"),
+        id: b.id,
+        title: b.title.clone(),
+        question: b.question.clone(),
+        is_question: b.kind == "question",
+        kind: kind_words(b),
+        state: state_text,
+        state_class,
+        rule: rule_words(b),
+        options: b.options.clone(),
+        opens: time(b.opens_at),
+        closes: time(b.closes_at),
+        electorate: b.electorate,
+        notice: extra.notice,
+        link: reader.link,
+        roll: b.roll,
+        vote_state,
+        form,
+        vote_errors: extra.vote_errors,
+        voted: view.voted == Some(true),
+        turnout,
+        outcome: b.outcome.clone(),
+        count,
+        published,
+        check,
+        recount: recount_command(b),
+    };
+    let mut resp = render(status, &page);
+    if reader.link {
+        private(&mut resp);
+    }
+    resp
+}
+
+/// The command that recounts the published file.
+fn recount_command(b: &BallotRecord) -> String {
+    if b.kind == "question" {
+        "charter count ballots.json --method yes-no".to_string()
+    } else {
+        format!(
+            "charter count ballots.json --method {} --seats {}",
+            b.method, b.seats
+        )
+    }
+}
+
+/// A page carrying a voting link or a tracker is never cached. (Its address goes to no other
+/// site: the referrer policy is same-origin everywhere. `no-referrer` would be stricter but
+/// makes browsers send `Origin: null` with the voting form, which the origin check refuses.)
+fn private(resp: &mut Response) {
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct BallotQuery {
+    pub saved: String,
+    pub tracker: String,
+}
+
+pub async fn ballot(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    PagePath(raw): PagePath<String>,
+    PageQuery(q): PageQuery<BallotQuery>,
+) -> Response {
+    let Some(id) = parse_id(&raw) else {
+        return not_found(Some(&session), "ballot");
+    };
+    let view = match state.app.ballot_view(&session.actor, id).await {
+        Ok(v) => v,
+        Err(e) => return error_page(Some(&session), e.into()),
+    };
+    let notice = match q.saved.as_str() {
+        "created" => Some(
+            "The ballot is set up. Voting opens at the time given, when every voter is sent their personal voting link.",
+        ),
+        _ => None,
+    };
+    ballot_page(
+        &state,
+        Reader::signed_in(&session, id),
+        view,
+        Extra::plain(notice, q.tracker),
+    )
+    .await
+}
+
+/// The voter a voting link belongs to, and the ballot as they see it; a 403 page otherwise.
+async fn link_voter(
+    state: &AppState,
+    session: Option<&CurrentSession>,
+    id: i64,
+    token: &str,
+) -> Result<(Actor, BallotView), Response> {
+    let voter = state
+        .app
+        .voter_for_link(id, token)
+        .await
+        .map_err(|e| forbidden_link(session, e))?;
+    let actor = state
+        .app
+        .actor(voter)
+        .await
+        .map_err(|e| error_page(session, e.into()))?;
+    let view = state
+        .app
+        .ballot_view(&actor, id)
+        .await
+        .map_err(|e| error_page(session, e.into()))?;
+    Ok((actor, view))
+}
+
+fn forbidden_link(session: Option<&CurrentSession>, e: AppError) -> Response {
+    let mut resp = error_page(session, e.into());
+    private(&mut resp);
+    resp
+}
+
+/// `/ballots/{id}/vote/{token}`: the personal voting link from the letter. No sign-in: the
+/// link's unguessable token is the voter's credential for this one ballot.
+pub async fn ballot_by_link(
+    State(state): State<AppState>,
+    OptionalUser(session): OptionalUser,
+    PagePath((raw, token)): PagePath<(String, String)>,
+    PageQuery(q): PageQuery<BallotQuery>,
+) -> Response {
+    let Some(id) = parse_id(&raw) else {
+        return not_found(session.as_ref(), "ballot");
+    };
+    let (_, view) = match link_voter(&state, session.as_ref(), id, &token).await {
+        Ok(v) => v,
+        Err(resp) => return resp,
+    };
+    ballot_page(
+        &state,
+        Reader::by_link(session.as_ref(), id, &token),
+        view,
+        Extra::plain(None, q.tracker),
+    )
+    .await
+}
+
+/// The choices as the form sent them: a question's one answer, or an election's preferences
+/// in order. Duplicates and unknown options are the app's to refuse.
+fn ranks_from(b: &BallotRecord, form: &BTreeMap<String, String>) -> Result<Vec<u32>, AppError> {
+    let field = |k: &str| form.get(k).map(|v| v.trim()).unwrap_or("");
+    let not_listed = || AppError::invalid("ranks", "choose from the options listed on the ballot");
+    if b.kind == "question" {
+        return match field("choice") {
+            "" => Err(AppError::invalid(
+                "ranks",
+                format!("choose one answer: {}", b.options.join(", ")),
+            )),
+            raw => raw
+                .parse::<u32>()
+                .map(|c| vec![c])
+                .map_err(|_| not_listed()),
+        };
+    }
+    let mut ranks = Vec::new();
+    let mut blank = None;
+    for n in 1..=b.options.len() {
+        match field(&format!("rank{n}")) {
+            "" => {
+                blank.get_or_insert(n);
+            }
+            raw => {
+                if let Some(gap) = blank {
+                    return Err(AppError::invalid(
+                        "ranks",
+                        format!(
+                            "your {} preference follows a blank {} preference: fill the gap, or clear the preferences after it",
+                            ordinal(n),
+                            ordinal(gap)
+                        ),
+                    ));
+                }
+                ranks.push(raw.parse::<u32>().map_err(|_| not_listed())?);
+            }
+        }
+    }
+    if ranks.is_empty() {
+        return Err(AppError::invalid("ranks", "choose your 1st preference"));
+    }
+    Ok(ranks)
+}
+
+/// Names the candidate ranked twice, so the voter sees what to change.
+fn explain_twice(b: &BallotRecord, ranks: &[u32], message: String) -> String {
+    for (i, r) in ranks.iter().enumerate() {
+        if let Some(j) = ranks[i + 1..].iter().position(|x| x == r)
+            && let Some(name) = b.options.get(*r as usize)
+        {
+            return format!(
+                "{message}: {name} is both your {} and your {} preference",
+                ordinal(i + 1),
+                ordinal(i + j + 2)
+            );
+        }
+    }
+    message
+}
+
+#[derive(Template)]
+#[template(path = "ballot_receipt.html")]
+struct ReceiptPage {
+    layout: Layout,
+    title: String,
+    tracker: String,
+    new: bool,
+    page: String,
+    closes: String,
+}
+
+/// Puts the voter's ballot in the box and shows the receipt, or the ballot page again with
+/// what needs changing. The receipt is shown now and never again: nothing joins the voter to
+/// their tracker.
+async fn cast(
+    state: &AppState,
+    reader: Reader<'_>,
+    voter: &Actor,
+    view: BallotView,
+    form: BTreeMap<String, String>,
+) -> Response {
+    let b = &view.ballot;
+    let submission = form.get("submission").cloned().unwrap_or_default();
+    let result = match ranks_from(b, &form) {
+        Ok(ranks) => state
+            .app
+            .cast_ballot(
+                voter.member,
+                b.id,
+                &submission,
+                &BallotChoice {
+                    ranks: ranks.clone(),
+                },
+                None,
+            )
+            .await
+            .map_err(|e| match e {
+                AppError::Invalid(mut f) => {
+                    if let Some(m) = f.0.remove("ranks") {
+                        f.0.insert("ranks".into(), explain_twice(b, &ranks, m));
+                    }
+                    AppError::Invalid(f)
+                }
+                other => other,
+            }),
+        Err(e) => Err(e),
+    };
+    let e = match result {
+        Ok(receipt) => {
+            let page = ReceiptPage {
+                layout: Layout::new("Your receipt", reader.session, "ballots"),
+                title: b.title.clone(),
+                tracker: receipt.tracker,
+                new: receipt.new,
+                page: reader.page.clone(),
+                closes: time(b.closes_at),
+            };
+            let mut resp = render(StatusCode::OK, &page);
+            private(&mut resp);
+            return resp;
+        }
+        Err(e) => e,
+    };
+    let status = match &e {
+        AppError::Conflict { .. } => StatusCode::CONFLICT,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    match field_errors(e) {
+        Ok(fields) => {
+            // The ballot as it stands now: a conflict may mean a vote has just gone in.
+            let view = state.app.ballot_view(voter, b.id).await.unwrap_or(view);
+            let extra = Extra {
+                notice: None,
+                vote_errors: Errors::new("vt-", VOTE_FIELDS, fields),
+                kept: form,
+                tracker: String::new(),
+                status,
+            };
+            ballot_page(state, reader, view, extra).await
+        }
+        Err(e) => {
+            let mut resp = error_page(reader.session, e.into());
+            if reader.link {
+                private(&mut resp);
+            }
+            resp
+        }
+    }
+}
+
+/// A signed-in member votes from the ballot's page.
+pub async fn vote(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    headers: HeaderMap,
+    PagePath(raw): PagePath<String>,
+    PageForm(form): PageForm<BTreeMap<String, String>>,
+) -> Response {
+    let Some(id) = parse_id(&raw) else {
+        return not_found(Some(&session), "ballot");
+    };
+    let csrf = form.get("csrf").map(String::as_str).unwrap_or("");
+    if let Err(e) = check_csrf(&session, csrf, &headers) {
+        return error_page(Some(&session), e);
+    }
+    let view = match state.app.ballot_view(&session.actor, id).await {
+        Ok(v) => v,
+        Err(e) => return error_page(Some(&session), e.into()),
+    };
+    cast(
+        &state,
+        Reader::signed_in(&session, id),
+        &session.actor,
+        view,
+        form,
+    )
+    .await
+}
+
+/// A voter votes through their personal link. There is no session and so no CSRF token: the
+/// link's token in the address is what a forged form cannot know; the origin is checked too.
+pub async fn vote_by_link(
+    State(state): State<AppState>,
+    OptionalUser(session): OptionalUser,
+    headers: HeaderMap,
+    PagePath((raw, token)): PagePath<(String, String)>,
+    PageForm(form): PageForm<BTreeMap<String, String>>,
+) -> Response {
+    let Some(id) = parse_id(&raw) else {
+        return not_found(session.as_ref(), "ballot");
+    };
+    if !same_origin(&headers) {
+        return error_page(session.as_ref(), WebError::Csrf);
+    }
+    let (actor, view) = match link_voter(&state, session.as_ref(), id, &token).await {
+        Ok(v) => v,
+        Err(resp) => return resp,
+    };
+    cast(
+        &state,
+        Reader::by_link(session.as_ref(), id, &token),
+        &actor,
+        view,
+        form,
+    )
+    .await
+}
+
+pub struct PublishedRow {
+    pub tracker: String,
+    pub choices: String,
+}
+
+#[derive(Template)]
+#[template(path = "ballot_published.html")]
+struct PublishedPage {
+    layout: Layout,
+    id: i64,
+    title: String,
+    total: usize,
+    rows: Vec<PublishedRow>,
+    pager: Pager,
+    check: TrackerCheck,
+    recount: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PublishedQuery {
+    pub page: Option<u32>,
+    pub tracker: String,
+}
+
+/// `/ballots/{id}/published`: every ballot in the box by tracker, once voting has closed.
+/// Public, like the files the API publishes, so anyone can check and recount.
+pub async fn published(
+    State(state): State<AppState>,
+    OptionalUser(session): OptionalUser,
+    PagePath(raw): PagePath<String>,
+    PageQuery(q): PageQuery<PublishedQuery>,
+) -> Response {
+    let session = session.as_ref();
+    let Some(id) = parse_id(&raw) else {
+        return not_found(session, "ballot");
+    };
+    let b = match state.app.store.ballot(id).await {
+        Ok(Some(b)) => b,
+        Ok(None) => return not_found(session, "ballot"),
+        Err(e) => return error_page(session, AppError::from(e).into()),
+    };
+    let all = match state.app.published_ballots(id).await {
+        Ok(all) => all,
+        Err(e) => return error_page(session, e.into()),
+    };
+    let page = q.page.unwrap_or(1).max(1);
+    let start = usize::try_from(page.saturating_sub(1))
+        .unwrap_or(usize::MAX)
+        .saturating_mul(PUBLISHED_PER_PAGE as usize);
+    let rows = all
+        .iter()
+        .skip(start)
+        .take(PUBLISHED_PER_PAGE as usize)
+        .map(|p| PublishedRow {
+            tracker: p.tracker.clone(),
+            choices: p
+                .ranks
+                .iter()
+                .enumerate()
+                .map(|(i, name)| format!("{}. {name}", i + 1))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect();
+    let pager = Pager::new(page, PUBLISHED_PER_PAGE, all.len() as u64, |p| {
+        format!("/ballots/{id}/published?page={p}")
+    });
+    let check = check_tracker(&state, id, format!("/ballots/{id}/published"), &q.tracker).await;
+    let status = if check.errors.any() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render(
+        status,
+        &PublishedPage {
+            layout: Layout::new(
+                format!("Published ballots: {}", b.title),
+                session,
+                "ballots",
+            ),
+            id,
+            title: b.title.clone(),
+            total: all.len(),
+            rows,
+            pager,
+            check,
+            recount: recount_command(&b),
+        },
+    )
+}
