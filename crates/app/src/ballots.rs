@@ -723,6 +723,14 @@ impl App {
                 ),
             });
         }
+        // Past its closing time the ballot closes now, whether or not the timetable has run
+        // since; a resend of a ballot already in the box is still answered with its receipt.
+        if now >= b.closes_at && b.state == "open" {
+            match self.close_ballot(&b).await {
+                Ok(()) | Err(AppError::Conflict { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
         let cast = NewCast {
             tracker: new_tracker(),
             submission_hash: hash(&[&id.to_string(), submission]),
