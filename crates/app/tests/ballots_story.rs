@@ -271,16 +271,31 @@ async fn a_question_is_put_counted_and_published_with_every_voter_able_to_check(
     // closes and is counted there and then), while a resend is still answered.
     let close = app_at(&w, at(2017, 9, 20, 9));
     let late = close
-        .cast_ballot(voters[0], id, "latecomer-0000", &Choice { ranks: vec![0] }, None)
+        .cast_ballot(
+            voters[0],
+            id,
+            "latecomer-0000",
+            &Choice { ranks: vec![0] },
+            None,
+        )
         .await;
     assert!(matches!(late, Err(AppError::Conflict { .. })), "{late:?}");
     assert_eq!(w.store.ballot(id).await.unwrap().unwrap().state, "counted");
     let voter = close.voter_for_link(id, &links[0]).await.unwrap();
     let resent = close
-        .cast_ballot(voter, id, "submission-0000", &Choice { ranks: vec![0] }, None)
+        .cast_ballot(
+            voter,
+            id,
+            "submission-0000",
+            &Choice { ranks: vec![0] },
+            None,
+        )
         .await
         .unwrap();
-    assert_eq!((resent.tracker.as_str(), resent.new), (receipts[0].0.as_str(), false));
+    assert_eq!(
+        (resent.tracker.as_str(), resent.new),
+        (receipts[0].0.as_str(), false)
+    );
     assert_eq!(
         close
             .run_ballot_clock("https://charter.example")
