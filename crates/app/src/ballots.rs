@@ -12,7 +12,7 @@ use charter_count::cli::{Method, count_by};
 use charter_count::methods::yes_no;
 use charter_count::stv::StvOptions;
 use charter_count::{Ballot, Candidate, CandidateId, Election};
-use charter_domain::{Actor, HeldOffice, MemberId, Power, UnitId, UnitKind};
+use charter_domain::{Actor, HeldOffice, MemberId, UnitId};
 use charter_rules::{BallotRule, Constitution, DecisionKind};
 use charter_store::{
     BallotRecord, BoxedBallot, CastOutcome, EventActor, NewBallot, NewBallotVoter, NewCast,
@@ -174,18 +174,7 @@ impl App {
         actor: &Actor,
         unit: Option<UnitId>,
     ) -> Result<Option<HeldOffice>, AppError> {
-        let tree = self.tree().await?;
-        Ok(match unit {
-            Some(u) => actor.authority(Power::CallMeetings, u, &tree).cloned(),
-            None => actor
-                .offices
-                .iter()
-                .find(|o| {
-                    o.kind.powers().contains(&Power::CallMeetings)
-                        && tree.kind(o.unit) == Some(UnitKind::National)
-                })
-                .cloned(),
-        })
+        self.meeting_authority(actor, unit).await
     }
 
     /// Sets up a ballot over a frozen roll. It opens for voting at `opens_at`, after the

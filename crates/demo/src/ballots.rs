@@ -9,7 +9,6 @@ use charter_app::ballots::{BallotRequest, Choice};
 use charter_app::rolls::RollRequest;
 use charter_app::{App, AppError, FixedClock};
 use charter_domain::{MemberId, OfficeKind, UnitKind};
-use charter_store::Delivery;
 use chrono::{DateTime, Duration, Utc};
 
 #[derive(Debug, thiserror::Error)]
@@ -22,6 +21,8 @@ pub enum BallotsStoryError {
     },
     #[error("the demo organisation lacks {0}")]
     Missing(&'static str),
+    #[error("recording the demo's letters as delivered failed: {0}")]
+    Letters(String),
 }
 
 /// Titles the demo's ballots carry, for tests and tours.
@@ -49,24 +50,11 @@ fn err(step: &'static str) -> impl Fn(AppError) -> BallotsStoryError {
     move |source| BallotsStoryError::App { step, source }
 }
 
-/// Every queued letter recorded as delivered at `at`.
+/// Every queued letter recorded as delivered at `at`, as the meetings' notices are.
 async fn delivered(app: &App, at: DateTime<Utc>) -> Result<(), BallotsStoryError> {
-    loop {
-        let batch = app
-            .store
-            .claim_outbox(at, at + Duration::minutes(5), 1_000)
-            .await
-            .map_err(|e| err("claiming the letters")(e.into()))?;
-        if batch.is_empty() {
-            return Ok(());
-        }
-        for m in batch {
-            app.store
-                .record_delivery(m.id, &Delivery::Sent, at)
-                .await
-                .map_err(|e| err("recording a letter's delivery")(e.into()))?;
-        }
-    }
+    crate::meetings::delivered(app, at)
+        .await
+        .map_err(|e| BallotsStoryError::Letters(e.to_string()))
 }
 
 /// Preferences the demo's voters cast, varied by voter so the count has transfers to show.

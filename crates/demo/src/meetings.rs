@@ -45,7 +45,7 @@ fn morning(d: NaiveDate) -> DateTime<Utc> {
 }
 
 /// Records every queued notice as delivered at `at`.
-async fn delivered(app: &App, at: DateTime<Utc>) -> Result<(), MeetingsStoryError> {
+pub(crate) async fn delivered(app: &App, at: DateTime<Utc>) -> Result<(), MeetingsStoryError> {
     let err = |source: AppError| MeetingsStoryError::App {
         step: "recording the notices' delivery",
         source,
