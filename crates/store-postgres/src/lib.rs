@@ -45,7 +45,9 @@ mod meetings {
 mod ballots {
     type Db = sqlx::Postgres;
     use crate::{PgStore as StoreImpl, append_event, commit, db_err};
+    /// Opening, closing and counting take the ballot's row; casting shares it.
     const UPDATE_LOCK: &str = " FOR UPDATE";
+    const SHARE_LOCK: &str = " FOR SHARE";
     include!("../../store/sql/ballots.rs");
 }
 mod rows;
@@ -60,6 +62,7 @@ mod rolls {
 mod search;
 mod seed;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -67,6 +70,7 @@ use charter_domain::{
     BodyId, MemberChanges, MemberId, MemberStatus, NewMember, OfficeId, OfficeKind, Payment,
     UnitId, UnitKind,
 };
+use charter_store::batch::Batcher;
 use charter_store::text::{conflict_for, search_text, sort_key};
 use charter_store::*;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -79,6 +83,9 @@ use rows::*;
 #[derive(Debug, Clone)]
 pub struct PgStore {
     pool: PgPool,
+    /// Ballots cast at the same time go into the box in one transaction (group commit): one
+    /// WAL flush, and one wait for the events' lock, for many.
+    casts: Arc<Batcher<ballots::CastJob, CastOutcome>>,
 }
 
 pub(crate) type Tx = Transaction<'static, Postgres>;
@@ -127,7 +134,10 @@ impl PgStore {
             .connect(url)
             .await
             .map_err(|e| StoreError::Unavailable(format!("cannot connect to PostgreSQL: {e}")))?;
-        Ok(PgStore { pool })
+        Ok(PgStore {
+            pool,
+            casts: Arc::new(Batcher::new(ballots::CAST_BATCH)),
+        })
     }
 
     /// The underlying pool, for tests and benchmarks that inspect the database directly.
@@ -145,6 +155,11 @@ impl PgStore {
     }
 
     pub(crate) async fn write_tx(&self) -> StoreResult<Tx> {
+        self.pool.begin().await.map_err(db_err)
+    }
+
+    /// A transaction that only reads (the same as a writing one in PostgreSQL).
+    pub(crate) async fn read_tx(&self) -> StoreResult<Tx> {
         self.pool.begin().await.map_err(db_err)
     }
 }

@@ -7,6 +7,7 @@
 //! a member's personal data to someone else takes the access record and writes it in the
 //! same transaction as the read.
 
+pub mod batch;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 pub mod records;

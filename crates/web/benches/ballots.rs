@@ -251,6 +251,8 @@ struct Shot {
 struct Run {
     rate: usize,
     seconds: usize,
+    /// CPU seconds this process (server and client) used during the run.
+    cpu: f64,
     shots: Vec<Shot>,
     /// From the first request's due time to the last request sent.
     sending: Duration,
@@ -290,7 +292,8 @@ fn open_loop(
     jobs: Vec<(i64, String)>,
     connections: usize,
 ) -> Run {
-    std::thread::spawn(move || {
+    let cpu = cpu_seconds();
+    let mut run = std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -340,6 +343,7 @@ fn open_loop(
             Run {
                 rate,
                 seconds,
+                cpu: 0.0,
                 shots,
                 sending,
                 span: start.elapsed(),
@@ -347,7 +351,27 @@ fn open_loop(
         })
     })
     .join()
-    .unwrap()
+    .unwrap();
+    run.cpu = cpu_seconds() - cpu;
+    run
+}
+
+/// CPU time this process has used (user and system), from `/proc/self/stat` (Linux; 0 elsewhere).
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // After the command name in parentheses: fields 3 onwards; utime and stime are 14 and 15,
+    // in clock ticks of 1/100 s.
+    let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i - 3)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(14) + ticks(15)) / 100.0
 }
 
 /// The requests of one run: `rate × seconds` ballots over `ballots`, request `i` to ballot
@@ -412,13 +436,14 @@ fn report(backend: &str, what: &str, run: &Run) -> (usize, Duration) {
     let l = latencies(run);
     let p99 = pct(&l, 0.99);
     println!(
-        "  {backend}: {what}: offered {}/s for {} s = {} ballots; sent in {:.1} s, answered in {:.1} s; achieved {:.1} acknowledged/s",
+        "  {backend}: {what}: offered {}/s for {} s = {} ballots; sent in {:.1} s, answered in {:.1} s; achieved {:.1} acknowledged/s; {:.2} ms of CPU per ballot (server and client)",
         run.rate,
         run.seconds,
         run.shots.len(),
         run.sending.as_secs_f64(),
         run.span.as_secs_f64(),
         ok as f64 / run.span.as_secs_f64(),
+        run.cpu * 1e3 / run.shots.len().max(1) as f64,
     );
     println!(
         "  {backend}: {what}: latency from due time p50 {} p95 {} p99 {} max {} — {}; statuses {}; errors {errors}",
