@@ -44,7 +44,7 @@ mod meetings {
 /// Ballots, their voters and their box: the shared SQL in `charter-store/sql/ballots.rs`.
 mod ballots {
     type Db = sqlx::Postgres;
-    use crate::{PgStore as StoreImpl, append_event, commit, db_err};
+    use crate::{PgStore as StoreImpl, append_event, append_events, commit, db_err};
     /// Opening, closing and counting take the ballot's row; casting shares it.
     const UPDATE_LOCK: &str = " FOR UPDATE";
     const SHARE_LOCK: &str = " FOR SHARE";
@@ -191,6 +191,43 @@ pub(crate) async fn append_event(conn: &mut PgConnection, e: &NewEvent) -> Store
     .fetch_one(conn)
     .await
     .map_err(db_err)
+}
+
+/// Appends governance events in one statement under the events' lock, their `seq`s next in
+/// commit order and in the order given.
+pub(crate) async fn append_events(
+    conn: &mut PgConnection,
+    events: &[&NewEvent],
+) -> StoreResult<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(EVENT_LOCK)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    // 8 values a row keeps each statement below PostgreSQL's 65,535 bound values.
+    for chunk in events.chunks(1_000) {
+        let mut qb = sqlx::QueryBuilder::<Postgres>::new(
+            "INSERT INTO governance_events (seq, at, actor_member, actor_office, kind, subject, payload, reason)
+             SELECT last.seq + v.n, v.at, v.actor_member, v.actor_office, v.kind, v.subject, v.payload, v.reason
+             FROM (SELECT COALESCE(MAX(seq), 0) AS seq FROM governance_events) AS last, (",
+        );
+        qb.push_values(chunk.iter().enumerate(), |mut b, (n, e)| {
+            b.push_bind(n as i64 + 1)
+                .push_bind(e.at)
+                .push_bind(e.actor.member.map(|m| m.0))
+                .push_bind(e.actor.office.clone())
+                .push_bind(e.kind.clone())
+                .push_bind(e.subject.clone())
+                .push_bind(e.payload.clone())
+                .push_bind(e.reason.clone());
+        });
+        qb.push(") AS v (n, at, actor_member, actor_office, kind, subject, payload, reason)");
+        qb.build().execute(&mut *conn).await.map_err(db_err)?;
+    }
+    Ok(())
 }
 
 pub(crate) async fn log_access(

@@ -47,7 +47,7 @@ mod meetings {
 /// Ballots, their voters and their box: the shared SQL in `charter-store/sql/ballots.rs`.
 mod ballots {
     type Db = sqlx::Sqlite;
-    use crate::{SqliteStore as StoreImpl, append_event, commit, db_err};
+    use crate::{SqliteStore as StoreImpl, append_event, append_events, commit, db_err};
     /// Row locks (BEGIN IMMEDIATE already serialises SQLite's writers).
     const UPDATE_LOCK: &str = "";
     const SHARE_LOCK: &str = "";
@@ -244,6 +244,31 @@ pub(crate) async fn append_event(conn: &mut SqliteConnection, e: &NewEvent) -> S
     .fetch_one(conn)
     .await
     .map_err(db_err)
+}
+
+/// Appends governance events in one statement, their `seq`s next in commit order and in the
+/// order given.
+pub(crate) async fn append_events(
+    conn: &mut SqliteConnection,
+    events: &[&NewEvent],
+) -> StoreResult<()> {
+    // 7 values a row keeps each statement far below SQLite's limit on bound values.
+    for chunk in events.chunks(1_000) {
+        let mut qb = sqlx::QueryBuilder::<Sqlite>::new(
+            "INSERT INTO governance_events (at, actor_member, actor_office, kind, subject, payload, reason) ",
+        );
+        qb.push_values(chunk, |mut b, e| {
+            b.push_bind(e.at)
+                .push_bind(e.actor.member.map(|m| m.0))
+                .push_bind(e.actor.office.clone())
+                .push_bind(e.kind.clone())
+                .push_bind(e.subject.clone())
+                .push_bind(e.payload.clone())
+                .push_bind(e.reason.clone());
+        });
+        qb.build().execute(&mut *conn).await.map_err(db_err)?;
+    }
+    Ok(())
 }
 
 pub(crate) async fn log_access(

@@ -303,23 +303,94 @@ async fn cast_batch(s: &StoreImpl, jobs: Vec<CastJob>) -> Vec<StoreResult<CastOu
 
 /// Casts `jobs` in one transaction. A job refused (already voted, not a voter, closed) is
 /// refused before it writes anything, so the others go on; a database error is returned as
-/// the whole batch's, and the transaction rolls back. The events of the ballots that went in
-/// are appended after them all: the ballots' rows are locked before the events' lock, in the
-/// order a close takes them, and the events' lock is held only for the appends and commit.
+/// the whole batch's, and the transaction rolls back.
+///
+/// The usual ballot costs one statement: each ballot's row is locked (shared, in id order)
+/// and read once; each voter who has not voted is marked; then the ballots that went in are
+/// boxed in one statement. Anything else — a ballot not open, a voter not marked (already
+/// voted, not a voter, or this ballot already in the box), a replacement, the same ballot
+/// twice in the batch — is decided after that, one by one, by `cast_one`, which then sees
+/// the whole batch in the box. The events follow in one statement: the ballots' rows are
+/// locked before the events' lock, in the order a close takes them, and that lock is held
+/// only for the appends and the commit.
 async fn cast_together(
     s: &StoreImpl,
     jobs: &[CastJob],
 ) -> StoreResult<Vec<StoreResult<CastOutcome>>> {
     let mut tx = s.write_tx().await?;
-    let mut results = Vec::with_capacity(jobs.len());
-    for job in jobs {
-        results.push(cast_one(&mut tx, job).await?);
-    }
-    for (job, result) in jobs.iter().zip(&results) {
-        if let Ok(CastOutcome::Recorded { .. }) = result {
-            append_event(&mut tx, &job.event).await?;
+    let ballots: std::collections::BTreeSet<i64> = jobs.iter().map(|j| j.ballot).collect();
+    let mut open = std::collections::BTreeSet::new();
+    for id in ballots {
+        let state: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT state FROM ballots WHERE id = $1{SHARE_LOCK}"
+        )))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        if state.as_deref() == Some("open") {
+            open.insert(id);
         }
     }
+    let mut results: Vec<Option<StoreResult<CastOutcome>>> = jobs.iter().map(|_| None).collect();
+    let mut boxed = Vec::new();
+    let mut later = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, job) in jobs.iter().enumerate() {
+        let first = seen.insert((job.ballot, job.cast.submission_hash.as_str()));
+        if !first || job.cast.replaces.is_some() || !open.contains(&job.ballot) {
+            later.push(i);
+            continue;
+        }
+        let marked = sqlx::query(
+            "UPDATE ballot_voters SET voted_at = $1
+             WHERE ballot_id = $2 AND member_id = $3 AND voted_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM ballot_box WHERE ballot_id = $2 AND submission_hash = $4)",
+        )
+        .bind(job.event.at)
+        .bind(job.ballot)
+        .bind(job.member.0)
+        .bind(&job.cast.submission_hash)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?
+        .rows_affected();
+        if marked == 1 {
+            boxed.push(i);
+            results[i] = Some(Ok(CastOutcome::Recorded {
+                tracker: job.cast.tracker.clone(),
+            }));
+        } else {
+            later.push(i);
+        }
+    }
+    for chunk in boxed.chunks(CHUNK) {
+        let mut qb = sqlx::QueryBuilder::<Db>::new(
+            "INSERT INTO ballot_box (ballot_id, tracker, submission_hash, sealed) ",
+        );
+        qb.push_values(chunk, |mut b, i| {
+            let job = &jobs[*i];
+            b.push_bind(job.ballot)
+                .push_bind(job.cast.tracker.clone())
+                .push_bind(job.cast.submission_hash.clone())
+                .push_bind(job.cast.sealed.clone());
+        });
+        qb.build().execute(&mut *tx).await.map_err(db_err)?;
+    }
+    for i in later {
+        results[i] = Some(cast_one(&mut tx, &jobs[i]).await?);
+    }
+    let results: Vec<StoreResult<CastOutcome>> = results
+        .into_iter()
+        .map(|r| r.unwrap_or(Err(StoreError::Database("a ballot went unanswered".into()))))
+        .collect();
+    let events: Vec<&NewEvent> = jobs
+        .iter()
+        .zip(&results)
+        .filter(|(_, r)| matches!(r, Ok(CastOutcome::Recorded { .. })))
+        .map(|(j, _)| &j.event)
+        .collect();
+    append_events(&mut tx, &events).await?;
     commit(tx).await?;
     Ok(results)
 }
