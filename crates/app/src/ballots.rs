@@ -870,15 +870,18 @@ fn outcome_words(b: &BallotRecord, report: &charter_count::Report) -> String {
         .collect();
     if b.kind == "question" {
         let carried = names.first() == Some(&"Yes");
-        format!(
-            "{}: {}",
-            if carried { "carried" } else { "not carried" },
-            report
-                .rounds
-                .last()
-                .map(|r| r.reason.clone())
-                .unwrap_or_default()
-        )
+        let word = if carried { "carried" } else { "not carried" };
+        let reason = report
+            .rounds
+            .last()
+            .map(|r| r.reason.clone())
+            .unwrap_or_default();
+        // The yes/no count says "carried: …" itself; say it once.
+        if reason.starts_with(&format!("{word}:")) {
+            reason
+        } else {
+            format!("{word}: {reason}")
+        }
     } else {
         format!("elected: {}", names.join(", "))
     }
