@@ -31,7 +31,8 @@
 //! threads; the load client runs on its own thread and runtime. SQLite is a file in the temp
 //! directory with `synchronous=FULL`; PostgreSQL runs when `CHARTER_TEST_POSTGRES_URL` names
 //! a server where a scratch database may be created. `CHARTER_BENCH_ONLY=sqlite|postgres`
-//! runs one backend; `CHARTER_BENCH_COUNT_BALLOTS=0` skips part 4.
+//! runs one backend; `CHARTER_BENCH_SECONDS=0 CHARTER_BENCH_SPIKE_SECONDS=0` skips parts 1–3
+//! and `CHARTER_BENCH_COUNT_BALLOTS=0` part 4.
 //!
 //! A plain binary: the promises are rates, percentiles and counts under concurrency, not the
 //! mean of one repeated call.
@@ -430,6 +431,10 @@ fn latencies(run: &Run) -> Vec<Duration> {
 }
 
 fn report(backend: &str, what: &str, run: &Run) -> (usize, Duration) {
+    if run.shots.is_empty() {
+        println!("  {backend}: {what}: skipped");
+        return (0, Duration::ZERO);
+    }
     let by = statuses(run);
     let ok = by.get(&201).copied().unwrap_or(0) + by.get(&200).copied().unwrap_or(0);
     let errors = run.shots.len() - ok;
@@ -670,7 +675,8 @@ fn run_count(backend: &str, url: &str, n: usize) {
     let voters = Arc::new(voters);
     server.block_on(async {
         let mut tasks = Vec::new();
-        let lanes = 8;
+        // As many at once as a batch takes, so seeding goes at the store's batched rate.
+        let lanes = 64;
         for lane in 0..lanes {
             let (app, voters, ids) = (app.clone(), voters.clone(), ids.clone());
             tasks.push(tokio::spawn(async move {
@@ -777,10 +783,13 @@ fn main() {
         k.connections
     );
     let rt = Runtime::new().unwrap();
+    let load = k.seconds > 0 || k.spike_seconds > 0;
     if only.is_empty() || only == "sqlite" {
-        let path = sqlite_path("load");
-        run_load("sqlite", &format!("sqlite://{}", path.display()), &k);
-        remove_sqlite(&path);
+        if load {
+            let path = sqlite_path("load");
+            run_load("sqlite", &format!("sqlite://{}", path.display()), &k);
+            remove_sqlite(&path);
+        }
         if k.count_ballots > 0 {
             let path = sqlite_path("count");
             run_count(
@@ -794,7 +803,9 @@ fn main() {
     if only.is_empty() || only == "postgres" {
         match rt.block_on(charter_test_support::fresh_database()) {
             Some(db) => {
-                run_load("postgres", db.url(), &k);
+                if load {
+                    run_load("postgres", db.url(), &k);
+                }
                 drop(db);
                 if k.count_ballots > 0 {
                     let db = rt.block_on(charter_test_support::fresh_database()).unwrap();
