@@ -336,7 +336,13 @@ async fn cast_together(
     let mut boxed = Vec::new();
     let mut later = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
-    for (i, job) in jobs.iter().enumerate() {
+    // Voters' rows are marked in one order (by ballot, then member), so two batches (from two
+    // servers on one PostgreSQL) cannot deadlock on them; the sort is stable, so of the same
+    // ballot sent twice the first to arrive is the one that goes in.
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|i| (jobs[*i].ballot, jobs[*i].member.0));
+    for i in order {
+        let job = &jobs[i];
         let first = seen.insert((job.ballot, job.cast.submission_hash.as_str()));
         if !first || job.cast.replaces.is_some() || !open.contains(&job.ballot) {
             later.push(i);
@@ -377,6 +383,8 @@ async fn cast_together(
         });
         qb.build().execute(&mut *tx).await.map_err(db_err)?;
     }
+    // In the order they arrived.
+    later.sort_unstable();
     for i in later {
         results[i] = Some(cast_one(&mut tx, &jobs[i]).await?);
     }
