@@ -80,6 +80,14 @@ impl Sealed {
     }
 }
 
+/// Ballots by id as first read (see `App::ballot_terms`).
+#[derive(Clone, Default)]
+pub(crate) struct TermsCache(
+    std::sync::Arc<
+        tokio::sync::RwLock<std::collections::HashMap<i64, std::sync::Arc<BallotRecord>>>,
+    >,
+);
+
 /// The voter's receipt: the tracker to look for in the published ballots.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Receipt {
@@ -408,6 +416,16 @@ impl App {
         Ok(self.store.ballots().await?)
     }
 
+    /// What a ballot is, for checking a vote: its state, turnout and result may be out of date.
+    async fn ballot_terms(&self, id: i64) -> Result<std::sync::Arc<BallotRecord>, AppError> {
+        if let Some(b) = self.ballot_terms.0.read().await.get(&id) {
+            return Ok(b.clone());
+        }
+        let b = std::sync::Arc::new(self.ballot_record(id).await?);
+        self.ballot_terms.0.write().await.insert(id, b.clone());
+        Ok(b)
+    }
+
     async fn ballot_record(&self, id: i64) -> Result<BallotRecord, AppError> {
         self.store
             .ballot(id)
@@ -671,7 +689,7 @@ impl App {
         choice: &Choice,
         replaces: Option<&str>,
     ) -> Result<Receipt, AppError> {
-        let b = self.ballot_record(id).await?;
+        let b = self.ballot_terms(id).await?;
         let submission = check_submission(submission)?;
         let n = u32::try_from(b.options.len()).unwrap_or(u32::MAX);
         let mut seen = std::collections::BTreeSet::new();
@@ -962,15 +980,18 @@ fn outcome_words(b: &BallotRecord, report: &charter_count::Report) -> String {
         .collect();
     if b.kind == "question" {
         let carried = names.first() == Some(&"Yes");
-        format!(
-            "{}: {}",
-            if carried { "carried" } else { "not carried" },
-            report
-                .rounds
-                .last()
-                .map(|r| r.reason.clone())
-                .unwrap_or_default()
-        )
+        let word = if carried { "carried" } else { "not carried" };
+        let reason = report
+            .rounds
+            .last()
+            .map(|r| r.reason.clone())
+            .unwrap_or_default();
+        // The yes/no count says "carried: …" itself; say it once.
+        if reason.starts_with(&format!("{word}:")) {
+            reason
+        } else {
+            format!("{word}: {reason}")
+        }
     } else {
         format!("elected: {}", names.join(", "))
     }

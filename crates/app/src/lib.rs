@@ -55,6 +55,10 @@ pub struct App {
     tree: Arc<RwLock<Option<Arc<UnitTree>>>>,
     /// Adopted constitution versions, parsed; cleared when a version is recorded.
     versions: Arc<RwLock<Option<constitution::Versions>>>,
+    /// Ballots as first read, for checking votes against what never changes once a ballot is
+    /// set up (its kind, options, opening time, whether a later vote replaces): a vote then
+    /// costs no read of the ballot. Its state is read by the store, in the vote's transaction.
+    ballot_terms: ballots::TermsCache,
 }
 
 impl App {
@@ -65,6 +69,7 @@ impl App {
             settings,
             tree: Arc::new(RwLock::new(None)),
             versions: Arc::new(RwLock::new(None)),
+            ballot_terms: ballots::TermsCache::default(),
         }
     }
 

@@ -313,6 +313,11 @@ async fn a_question_is_put_counted_and_published_with_every_voter_able_to_check(
         "{outcome}"
     );
     assert!(outcome.contains(&format!("{yes} yes")), "{outcome}");
+    assert_eq!(
+        outcome.matches("carried").count(),
+        1,
+        "said once: {outcome}"
+    );
     let late = close
         .cast_ballot(
             voters[0],

@@ -51,8 +51,10 @@ mod elections {
 /// Ballots, their voters and their box: the shared SQL in `charter-store/sql/ballots.rs`.
 mod ballots {
     type Db = sqlx::Postgres;
-    use crate::{PgStore as StoreImpl, append_event, commit, db_err};
+    use crate::{PgStore as StoreImpl, append_event, append_events, commit, db_err};
+    /// Opening, closing and counting take the ballot's row; casting shares it.
     const UPDATE_LOCK: &str = " FOR UPDATE";
+    const SHARE_LOCK: &str = " FOR SHARE";
     include!("../../store/sql/ballots.rs");
 }
 mod rows;
@@ -67,6 +69,7 @@ mod rolls {
 mod search;
 mod seed;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -74,6 +77,7 @@ use charter_domain::{
     BodyId, MemberChanges, MemberId, MemberStatus, NewMember, OfficeId, OfficeKind, Payment,
     UnitId, UnitKind,
 };
+use charter_store::batch::Batcher;
 use charter_store::text::{conflict_for, search_text, sort_key};
 use charter_store::*;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -86,6 +90,9 @@ use rows::*;
 #[derive(Debug, Clone)]
 pub struct PgStore {
     pool: PgPool,
+    /// Ballots cast at the same time go into the box in one transaction (group commit): one
+    /// WAL flush, and one wait for the events' lock, for many.
+    casts: Arc<Batcher<ballots::CastJob, CastOutcome>>,
 }
 
 pub(crate) type Tx = Transaction<'static, Postgres>;
@@ -134,7 +141,10 @@ impl PgStore {
             .connect(url)
             .await
             .map_err(|e| StoreError::Unavailable(format!("cannot connect to PostgreSQL: {e}")))?;
-        Ok(PgStore { pool })
+        Ok(PgStore {
+            pool,
+            casts: Arc::new(Batcher::new(ballots::CAST_BATCH)),
+        })
     }
 
     /// The underlying pool, for tests and benchmarks that inspect the database directly.
@@ -152,6 +162,11 @@ impl PgStore {
     }
 
     pub(crate) async fn write_tx(&self) -> StoreResult<Tx> {
+        self.pool.begin().await.map_err(db_err)
+    }
+
+    /// A transaction that only reads (the same as a writing one in PostgreSQL).
+    pub(crate) async fn read_tx(&self) -> StoreResult<Tx> {
         self.pool.begin().await.map_err(db_err)
     }
 }
@@ -183,6 +198,43 @@ pub(crate) async fn append_event(conn: &mut PgConnection, e: &NewEvent) -> Store
     .fetch_one(conn)
     .await
     .map_err(db_err)
+}
+
+/// Appends governance events in one statement under the events' lock, their `seq`s next in
+/// commit order and in the order given.
+pub(crate) async fn append_events(
+    conn: &mut PgConnection,
+    events: &[&NewEvent],
+) -> StoreResult<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(EVENT_LOCK)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    // 8 values a row keeps each statement below PostgreSQL's 65,535 bound values.
+    for chunk in events.chunks(1_000) {
+        let mut qb = sqlx::QueryBuilder::<Postgres>::new(
+            "INSERT INTO governance_events (seq, at, actor_member, actor_office, kind, subject, payload, reason)
+             SELECT last.seq + v.n, v.at, v.actor_member, v.actor_office, v.kind, v.subject, v.payload, v.reason
+             FROM (SELECT COALESCE(MAX(seq), 0) AS seq FROM governance_events) AS last, (",
+        );
+        qb.push_values(chunk.iter().enumerate(), |mut b, (n, e)| {
+            b.push_bind(n as i64 + 1)
+                .push_bind(e.at)
+                .push_bind(e.actor.member.map(|m| m.0))
+                .push_bind(e.actor.office.clone())
+                .push_bind(e.kind.clone())
+                .push_bind(e.subject.clone())
+                .push_bind(e.payload.clone())
+                .push_bind(e.reason.clone());
+        });
+        qb.push(") AS v (n, at, actor_member, actor_office, kind, subject, payload, reason)");
+        qb.build().execute(&mut *conn).await.map_err(db_err)?;
+    }
+    Ok(())
 }
 
 pub(crate) async fn log_access(

@@ -4,7 +4,10 @@
 //! loss), foreign keys on and a busy timeout. Every write runs in a `BEGIN IMMEDIATE`
 //! transaction, so a read-then-write never fails half way on a lock upgrade and SQLite's single
 //! writer orders governance events exactly as they commit. Reads that log access write too, so
-//! they run the same way.
+//! they run the same way. Within the process writers take turns on an async mutex before
+//! taking a connection: SQLite's busy handler would have them sleep and poll (1, 2, 5 … 100 ms),
+//! leaving the lock idle while they sleep and holding pool connections readers need. The busy
+//! timeout still covers other processes (the `charter` commands) writing to the same file.
 //!
 //! Directory search uses an FTS5 trigram index over `members.search_text` (substring match for
 //! three characters or more) and a prefix range on the name for one or two characters.
@@ -51,8 +54,10 @@ mod elections {
 /// Ballots, their voters and their box: the shared SQL in `charter-store/sql/ballots.rs`.
 mod ballots {
     type Db = sqlx::Sqlite;
-    use crate::{SqliteStore as StoreImpl, append_event, commit, db_err};
+    use crate::{SqliteStore as StoreImpl, append_event, append_events, commit, db_err};
+    /// Row locks (BEGIN IMMEDIATE already serialises SQLite's writers).
     const UPDATE_LOCK: &str = "";
+    const SHARE_LOCK: &str = "";
     include!("../../store/sql/ballots.rs");
 }
 mod rows;
@@ -68,6 +73,7 @@ mod search;
 mod seed;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -75,6 +81,7 @@ use charter_domain::{
     BodyId, MemberChanges, MemberId, MemberStatus, NewMember, OfficeId, OfficeKind, Payment,
     UnitId, UnitKind,
 };
+use charter_store::batch::Batcher;
 use charter_store::text::{conflict_for, search_text, sort_key};
 use charter_store::*;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -87,9 +94,31 @@ use rows::*;
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// The writers' turn: held from before `BEGIN IMMEDIATE` to the end of the transaction.
+    writer: Arc<tokio::sync::Mutex<()>>,
+    /// Ballots cast at the same time go into the box in one transaction (group commit).
+    casts: Arc<Batcher<ballots::CastJob, CastOutcome>>,
 }
 
-pub(crate) type Tx = Transaction<'static, Sqlite>;
+/// A transaction; a writing one holds the store's writer turn until it ends.
+pub(crate) struct Tx {
+    // Declared first so it is dropped (rolled back) before the turn is released.
+    tx: Transaction<'static, Sqlite>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl std::ops::Deref for Tx {
+    type Target = SqliteConnection;
+    fn deref(&self) -> &SqliteConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        &mut self.tx
+    }
+}
 
 /// Maps a driver error to the store's vocabulary: uniqueness → `Conflict` naming the field,
 /// a missing referenced row → `NotFound`, no connection or a locked database → `Unavailable`.
@@ -160,7 +189,11 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(|e| StoreError::Unavailable(format!("cannot open {url}: {e}")))?;
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore {
+            pool,
+            writer: Arc::new(tokio::sync::Mutex::new(())),
+            casts: Arc::new(Batcher::new(ballots::CAST_BATCH)),
+        })
     }
 
     /// The underlying pool, for tests and benchmarks that inspect the database directly.
@@ -177,16 +210,29 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// A writing transaction, begun once this writer's turn has come.
     pub(crate) async fn write_tx(&self) -> StoreResult<Tx> {
-        self.pool
+        let turn = self.writer.clone().lock_owned().await;
+        let tx = self
+            .pool
             .begin_with("BEGIN IMMEDIATE")
             .await
-            .map_err(db_err)
+            .map_err(db_err)?;
+        Ok(Tx {
+            tx,
+            _turn: Some(turn),
+        })
+    }
+
+    /// A reading transaction (one snapshot of the database); it waits for no writer.
+    pub(crate) async fn read_tx(&self) -> StoreResult<Tx> {
+        let tx = self.pool.begin().await.map_err(db_err)?;
+        Ok(Tx { tx, _turn: None })
     }
 }
 
 pub(crate) async fn commit(tx: Tx) -> StoreResult<()> {
-    tx.commit().await.map_err(db_err)
+    tx.tx.commit().await.map_err(db_err)
 }
 
 /// Appends a governance event; its `seq` is the next in commit order.
@@ -205,6 +251,31 @@ pub(crate) async fn append_event(conn: &mut SqliteConnection, e: &NewEvent) -> S
     .fetch_one(conn)
     .await
     .map_err(db_err)
+}
+
+/// Appends governance events in one statement, their `seq`s next in commit order and in the
+/// order given.
+pub(crate) async fn append_events(
+    conn: &mut SqliteConnection,
+    events: &[&NewEvent],
+) -> StoreResult<()> {
+    // 7 values a row keeps each statement far below SQLite's limit on bound values.
+    for chunk in events.chunks(1_000) {
+        let mut qb = sqlx::QueryBuilder::<Sqlite>::new(
+            "INSERT INTO governance_events (at, actor_member, actor_office, kind, subject, payload, reason) ",
+        );
+        qb.push_values(chunk, |mut b, e| {
+            b.push_bind(e.at)
+                .push_bind(e.actor.member.map(|m| m.0))
+                .push_bind(e.actor.office.clone())
+                .push_bind(e.kind.clone())
+                .push_bind(e.subject.clone())
+                .push_bind(e.payload.clone())
+                .push_bind(e.reason.clone());
+        });
+        qb.build().execute(&mut *conn).await.map_err(db_err)?;
+    }
+    Ok(())
 }
 
 pub(crate) async fn log_access(
@@ -780,7 +851,7 @@ impl Store for SqliteStore {
         let mut tx = if access.is_some() {
             self.write_tx().await?
         } else {
-            self.pool.begin().await.map_err(db_err)?
+            self.read_tx().await?
         };
         let Some(row) = fetch_member_row(&mut tx, member).await? else {
             return Ok(None);
@@ -858,7 +929,7 @@ impl Store for SqliteStore {
         let mut tx = if access.is_some() {
             self.write_tx().await?
         } else {
-            self.pool.begin().await.map_err(db_err)?
+            self.read_tx().await?
         };
         let page = search::search(&mut tx, query).await?;
         if let Some(access) = access {
@@ -1812,7 +1883,7 @@ impl Store for SqliteStore {
     ) -> StoreResult<Page<AccessEntry>> {
         let per_page = per_page.clamp(1, 1000);
         let offset = i64::from(page.max(1) - 1) * i64::from(per_page);
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.read_tx().await?;
         let total: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM access_log WHERE subject_id = $1")
                 .bind(subject.0)

@@ -1,6 +1,6 @@
 // Ballots, their voters and their box, written once for both SQL dialects: each store crate
-// includes this file in a module that first defines `Db`, `UPDATE_LOCK` (its row-lock clause)
-// and `StoreImpl`, and imports `append_event`, `commit` and `db_err`.
+// includes this file in a module that first defines `Db`, `UPDATE_LOCK` and `SHARE_LOCK` (its
+// row-lock clauses) and `StoreImpl`, and imports `append_event`, `commit` and `db_err`.
 //
 // Secrecy is kept here as much as in the schema: no statement in this file reads the box
 // together with the voters, and the box is read only once its ballot is closed.
@@ -240,6 +240,20 @@ async fn tracker_of(
     .map_err(db_err)
 }
 
+/// A ballot waiting in the group commit (`charter_store::batch`).
+pub(crate) struct CastJob {
+    ballot: i64,
+    member: MemberId,
+    cast: NewCast,
+    event: NewEvent,
+}
+
+/// Most ballots put in the box in one transaction: enough to spread a commit over many, few
+/// enough that other writers wait at most a few milliseconds behind a batch.
+pub(crate) const CAST_BATCH: usize = 64;
+
+/// Puts a ballot in the box, together with the others arriving at the same time (one
+/// transaction, one commit); answered once they are committed.
 pub(crate) async fn cast(
     s: &StoreImpl,
     id: i64,
@@ -247,64 +261,247 @@ pub(crate) async fn cast(
     c: &NewCast,
     event: &NewEvent,
 ) -> StoreResult<CastOutcome> {
+    let job = CastJob {
+        ballot: id,
+        member,
+        cast: c.clone(),
+        event: event.clone(),
+    };
+    s.casts
+        .run(job, |jobs| {
+            let s = s.clone();
+            async move { cast_batch(&s, jobs).await }
+        })
+        .await
+}
+
+/// One result per job. A database error fails the whole transaction; then each job is tried
+/// again in a transaction of its own, so only a job that fails alone is answered with it.
+async fn cast_batch(s: &StoreImpl, jobs: Vec<CastJob>) -> Vec<StoreResult<CastOutcome>> {
+    match cast_together(s, &jobs).await {
+        Ok(results) => results,
+        Err(e) if jobs.len() == 1 => vec![Err(e)],
+        // No connection, or the database is locked: trying each again would only wait longer.
+        Err(StoreError::Unavailable(m)) => jobs
+            .iter()
+            .map(|_| Err(StoreError::Unavailable(m.clone())))
+            .collect(),
+        Err(_) => {
+            let mut results = Vec::with_capacity(jobs.len());
+            for job in &jobs {
+                results.push(match cast_together(s, std::slice::from_ref(job)).await {
+                    Ok(mut one) => one.pop().unwrap_or(Err(StoreError::Database(
+                        "a ballot went unanswered".into(),
+                    ))),
+                    Err(e) => Err(e),
+                });
+            }
+            results
+        }
+    }
+}
+
+/// Casts `jobs` in one transaction. A job refused (already voted, not a voter, closed) is
+/// refused before it writes anything, so the others go on; a database error is returned as
+/// the whole batch's, and the transaction rolls back.
+///
+/// The usual ballot costs one statement: each ballot's row is locked (shared, in id order)
+/// and read once; each voter who has not voted is marked; then the ballots that went in are
+/// boxed in one statement. Anything else — a ballot not open, a voter not marked (already
+/// voted, not a voter, or this ballot already in the box), a replacement, the same ballot
+/// twice in the batch — is decided after that, one by one, by `cast_one`, which then sees
+/// the whole batch in the box. The events follow in one statement: the ballots' rows are
+/// locked before the events' lock, in the order a close takes them, and that lock is held
+/// only for the appends and the commit.
+async fn cast_together(
+    s: &StoreImpl,
+    jobs: &[CastJob],
+) -> StoreResult<Vec<StoreResult<CastOutcome>>> {
     let mut tx = s.write_tx().await?;
-    let state = state_of(&mut tx, id).await?;
-    // A ballot already in the box is answered with its tracker whatever the state now: the
-    // voter's device is retrying a ballot that was acknowledged, or nearly so.
-    if let Some(tracker) = tracker_of(&mut tx, id, &c.submission_hash).await? {
-        return Ok(CastOutcome::AlreadyRecorded { tracker });
+    let ballots: std::collections::BTreeSet<i64> = jobs.iter().map(|j| j.ballot).collect();
+    let mut open = std::collections::BTreeSet::new();
+    for id in ballots {
+        let state: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT state FROM ballots WHERE id = $1{SHARE_LOCK}"
+        )))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        if state.as_deref() == Some("open") {
+            open.insert(id);
+        }
     }
-    if state != "open" {
-        return Err(stale(&state, "open"));
+    let mut results: Vec<Option<StoreResult<CastOutcome>>> = jobs.iter().map(|_| None).collect();
+    let mut boxed = Vec::new();
+    let mut later = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    // Voters' rows are marked in one order (by ballot, then member), so two batches (from two
+    // servers on one PostgreSQL) cannot deadlock on them; the sort is stable, so of the same
+    // ballot sent twice the first to arrive is the one that goes in.
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|i| (jobs[*i].ballot, jobs[*i].member.0));
+    for i in order {
+        let job = &jobs[i];
+        let first = seen.insert((job.ballot, job.cast.submission_hash.as_str()));
+        if !first || job.cast.replaces.is_some() || !open.contains(&job.ballot) {
+            later.push(i);
+            continue;
+        }
+        let marked = sqlx::query(
+            "UPDATE ballot_voters SET voted_at = $1
+             WHERE ballot_id = $2 AND member_id = $3 AND voted_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM ballot_box WHERE ballot_id = $2 AND submission_hash = $4)",
+        )
+        .bind(job.event.at)
+        .bind(job.ballot)
+        .bind(job.member.0)
+        .bind(&job.cast.submission_hash)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?
+        .rows_affected();
+        if marked == 1 {
+            boxed.push(i);
+            results[i] = Some(Ok(CastOutcome::Recorded {
+                tracker: job.cast.tracker.clone(),
+            }));
+        } else {
+            later.push(i);
+        }
     }
-    let voted: Option<Option<DateTime<Utc>>> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "SELECT voted_at FROM ballot_voters WHERE ballot_id = $1 AND member_id = $2{UPDATE_LOCK}"
+    for chunk in boxed.chunks(CHUNK) {
+        let mut qb = sqlx::QueryBuilder::<Db>::new(
+            "INSERT INTO ballot_box (ballot_id, tracker, submission_hash, sealed) ",
+        );
+        qb.push_values(chunk, |mut b, i| {
+            let job = &jobs[*i];
+            b.push_bind(job.ballot)
+                .push_bind(job.cast.tracker.clone())
+                .push_bind(job.cast.submission_hash.clone())
+                .push_bind(job.cast.sealed.clone());
+        });
+        qb.build().execute(&mut *tx).await.map_err(db_err)?;
+    }
+    // In the order they arrived.
+    later.sort_unstable();
+    for i in later {
+        results[i] = Some(cast_one(&mut tx, &jobs[i]).await?);
+    }
+    let results: Vec<StoreResult<CastOutcome>> = results
+        .into_iter()
+        .map(|r| r.unwrap_or(Err(StoreError::Database("a ballot went unanswered".into()))))
+        .collect();
+    let events: Vec<&NewEvent> = jobs
+        .iter()
+        .zip(&results)
+        .filter(|(_, r)| matches!(r, Ok(CastOutcome::Recorded { .. })))
+        .map(|(j, _)| &j.event)
+        .collect();
+    append_events(&mut tx, &events).await?;
+    commit(tx).await?;
+    Ok(results)
+}
+
+/// One ballot inside the batch's transaction, but for its event (appended by the caller when
+/// it is `Recorded`). The outer error is the database's (it fails the batch); the inner result
+/// is this ballot's answer.
+async fn cast_one(
+    tx: &mut <Db as sqlx::Database>::Connection,
+    job: &CastJob,
+) -> StoreResult<StoreResult<CastOutcome>> {
+    let CastJob {
+        ballot: id,
+        member,
+        cast: c,
+        event,
+    } = job;
+    // One read for the ballot's state and whether this ballot is already in the box. The row
+    // lock is shared: a close (which takes the row for update) waits for ballots in flight.
+    let Some(row) = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT b.state, (SELECT x.tracker FROM ballot_box x
+                          WHERE x.ballot_id = b.id AND x.submission_hash = $2) AS tracker
+         FROM ballots b WHERE b.id = $1{SHARE_LOCK}"
     )))
     .bind(id)
-    .bind(member.0)
+    .bind(&c.submission_hash)
     .fetch_optional(&mut *tx)
     .await
-    .map_err(db_err)?;
-    match (voted, &c.replaces) {
-        (None, _) => return Err(StoreError::NotFound("voter on this ballot's roll")),
-        (Some(None), _) => {
-            sqlx::query(
-                "UPDATE ballot_voters SET voted_at = $1 WHERE ballot_id = $2 AND member_id = $3",
-            )
-            .bind(event.at)
-            .bind(id)
-            .bind(member.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+    .map_err(db_err)?
+    else {
+        return Ok(Err(StoreError::NotFound("ballot")));
+    };
+    let state: String = row.try_get("state").map_err(db_err)?;
+    // A ballot already in the box is answered with its tracker whatever the state now: the
+    // voter's device is retrying a ballot that was acknowledged, or nearly so.
+    if let Some(tracker) = row.try_get::<Option<String>, _>("tracker").map_err(db_err)? {
+        return Ok(Ok(CastOutcome::AlreadyRecorded { tracker }));
+    }
+    if state != "open" {
+        return Ok(Err(stale(&state, "open")));
+    }
+    // The usual case in one statement: a voter who has not voted is marked.
+    let marked = sqlx::query(
+        "UPDATE ballot_voters SET voted_at = $1
+         WHERE ballot_id = $2 AND member_id = $3 AND voted_at IS NULL",
+    )
+    .bind(event.at)
+    .bind(id)
+    .bind(member.0)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?
+    .rows_affected();
+    if marked == 0 {
+        // Another transaction (another server's) may have put this very ballot in the box
+        // since the read above: its tracker is the answer.
+        if let Some(tracker) = tracker_of(tx, *id, &c.submission_hash).await? {
+            return Ok(Ok(CastOutcome::AlreadyRecorded { tracker }));
         }
-        (Some(Some(_)), None) => {
-            return Err(StoreError::Conflict {
-                field: "ballot".into(),
-                message: "you have already voted in this ballot".into(),
-            });
-        }
-        (Some(Some(_)), Some(earlier)) => {
-            let replaced = sqlx::query(
-                "UPDATE ballot_box SET superseded = $1
-                 WHERE ballot_id = $2 AND submission_hash = $3 AND superseded = $4",
-            )
-            .bind(true)
-            .bind(id)
-            .bind(earlier)
-            .bind(false)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-            if replaced.rows_affected() == 0 {
-                return Err(StoreError::Conflict {
-                    field: "replaces".into(),
-                    message: "that is not a ballot of yours still in the box".into(),
-                });
+        let voted: Option<Option<DateTime<Utc>>> = sqlx::query_scalar(sqlx::AssertSqlSafe(
+            format!(
+                "SELECT voted_at FROM ballot_voters WHERE ballot_id = $1 AND member_id = $2{UPDATE_LOCK}"
+            ),
+        ))
+        .bind(id)
+        .bind(member.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        match (voted, &c.replaces) {
+            (None, _) => return Ok(Err(StoreError::NotFound("voter on this ballot's roll"))),
+            (Some(None), _) => {
+                return Err(StoreError::Database(
+                    "a voter who had not voted was not marked".into(),
+                ));
+            }
+            (Some(Some(_)), None) => {
+                return Ok(Err(StoreError::Conflict {
+                    field: "ballot".into(),
+                    message: "you have already voted in this ballot".into(),
+                }));
+            }
+            (Some(Some(_)), Some(earlier)) => {
+                let replaced = sqlx::query(
+                    "UPDATE ballot_box SET superseded = $1
+                     WHERE ballot_id = $2 AND submission_hash = $3 AND superseded = $4",
+                )
+                .bind(true)
+                .bind(id)
+                .bind(earlier)
+                .bind(false)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+                if replaced.rows_affected() == 0 {
+                    return Ok(Err(StoreError::Conflict {
+                        field: "replaces".into(),
+                        message: "that is not a ballot of yours still in the box".into(),
+                    }));
+                }
             }
         }
     }
-    append_event(&mut tx, event).await?;
     sqlx::query(
         "INSERT INTO ballot_box (ballot_id, tracker, submission_hash, sealed) VALUES ($1, $2, $3, $4)",
     )
@@ -315,10 +512,9 @@ pub(crate) async fn cast(
     .execute(&mut *tx)
     .await
     .map_err(db_err)?;
-    commit(tx).await?;
-    Ok(CastOutcome::Recorded {
+    Ok(Ok(CastOutcome::Recorded {
         tracker: c.tracker.clone(),
-    })
+    }))
 }
 
 pub(crate) async fn turnout(s: &StoreImpl, id: i64) -> StoreResult<Vec<TurnoutRow>> {

@@ -459,7 +459,7 @@ pub(crate) async fn member_facts(
     s: &StoreImpl,
     on: NaiveDate,
 ) -> StoreResult<Vec<MemberFactsRecord>> {
-    let mut tx = s.pool.begin().await.map_err(db_err)?;
+    let mut tx = s.read_tx().await?;
     let out = facts(&mut tx, on, None).await?;
     commit(tx).await?;
     Ok(out)
@@ -474,7 +474,7 @@ pub(crate) async fn member_facts_of(
     let mut tx = if access.is_some() {
         s.write_tx().await?
     } else {
-        s.pool.begin().await.map_err(db_err)?
+        s.read_tx().await?
     };
     let found = facts(&mut tx, on, Some(member)).await?.into_iter().next();
     if let (Some(_), Some(a)) = (&found, access) {

@@ -451,7 +451,7 @@ pub(crate) async fn entry(
     let mut tx = if access.is_some() {
         s.write_tx().await?
     } else {
-        s.pool.begin().await.map_err(db_err)?
+        s.read_tx().await?
     };
     let found = entry_in(&mut tx, roll, member.0).await?;
     if let (Some(_), Some(a)) = (&found, access) {
@@ -645,7 +645,7 @@ pub(crate) async fn frozen_lines(
     let mut tx = if access.is_some() {
         s.write_tx().await?
     } else {
-        s.pool.begin().await.map_err(db_err)?
+        s.read_tx().await?
     };
     let bodies: Vec<String> = sqlx::query_scalar(
         "SELECT body FROM roll_member_index WHERE roll_id = $1 ORDER BY first_member",

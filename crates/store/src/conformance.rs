@@ -4778,6 +4778,181 @@ pub async fn ballots_keep_voters_apart_from_their_choices(store: &dyn Store) {
     assert!(store.ballot(id + 99).await.unwrap().is_none());
 }
 
+/// Ballots sent at the same moment go into the box together (group commit) and each is
+/// answered as if it had come alone: the same ballot twice gets one tracker, a voter's second
+/// ballot and a stranger's are refused without harming the others, a ballot for a ballot
+/// that does not exist is not found, and each ballot that went in has its one event.
+pub async fn ballots_cast_at_once_are_each_answered_as_alone(store: &dyn Store) {
+    let o = org(store).await;
+    let mut members = Vec::new();
+    for (first, email) in [
+        ("Ann", "ann@example.org"),
+        ("Ben", "ben@example.org"),
+        ("Cat", "cat@example.org"),
+        ("Dan", "dan@example.org"),
+    ] {
+        members.push(
+            add(
+                store,
+                &new_member(first, "Voter", email, "SE1 7PB", o.brixton),
+            )
+            .await,
+        );
+    }
+    let [ann, ben, cat, dan] = [members[0], members[1], members[2], members[3]];
+    let version_id = store
+        .found_constitution(
+            &version("founding", d(2016, 3, 12)),
+            &event("constitution.founded", "constitution"),
+        )
+        .await
+        .unwrap();
+    let roll = store
+        .freeze_roll(
+            &NewRoll {
+                title: "Ballot 2024".into(),
+                context: "member-ballot".into(),
+                unit: None,
+                right: "vote".into(),
+                cutoff: d(2024, 5, 1),
+                version_id,
+                challenge_closes_on: d(2024, 5, 15),
+                hash: "c".repeat(64),
+                frozen_by: Some(ann),
+            },
+            &[],
+            &[ann, ben, cat]
+                .iter()
+                .map(|m| NewRollEntry {
+                    member: *m,
+                    branch: o.brixton,
+                    eligible: true,
+                    reason: None,
+                })
+                .collect::<Vec<_>>(),
+            &event("roll.frozen", "roll"),
+        )
+        .await
+        .unwrap();
+    let id = store
+        .create_ballot(
+            &NewBallot {
+                title: "Affiliation".into(),
+                question: "Should the Network affiliate?".into(),
+                kind: "question".into(),
+                decision_kind: Some("ordinary-motion".into()),
+                method: "yes-no".into(),
+                seats: 1,
+                roll,
+                opens_at: t(100),
+                closes_at: t(86_400 * 7),
+                later_vote_replaces: false,
+                clause: Some("6.3".into()),
+                rule: "more than half of the votes cast".into(),
+                options: vec!["Yes".into(), "No".into(), "Abstain".into()],
+                created_by: Some(ann),
+            },
+            &event("ballot.created", "ballot"),
+        )
+        .await
+        .unwrap();
+    let voters: Vec<NewBallotVoter> = [ann, ben, cat]
+        .iter()
+        .map(|m| NewBallotVoter {
+            member: *m,
+            branch: o.brixton,
+            link_hash: format!("link-{}", m.0),
+            address: "x@example.org".into(),
+            letter: "Your link".into(),
+        })
+        .collect();
+    store
+        .open_ballot(id, &voters, "Your vote", &event("ballot.opened", "b"))
+        .await
+        .unwrap();
+    let cast = |tracker: &str, submission: &str| NewCast {
+        tracker: tracker.into(),
+        submission_hash: submission.into(),
+        sealed: format!("v1:{tracker}"),
+        replaces: None,
+    };
+    let voted = event("ballot.voted", "b");
+    let events = event_count(store).await;
+    // The first is alone (nobody else has queued yet) and holds the turn while the rest
+    // queue; they then go in one batch.
+    let c: Vec<NewCast> = [
+        ("T1", "S1"),
+        ("T2", "S1"),
+        ("T3", "S3"),
+        ("T4", "S4"),
+        ("T5", "S5"),
+        ("T6", "S6"),
+        ("T7", "S7"),
+        ("T8", "S4"),
+    ]
+    .iter()
+    .map(|(t, s)| cast(t, s))
+    .collect();
+    let (first, again, second, ben_in, stranger, nowhere, cat_in, ben_again) = tokio::join!(
+        store.cast_ballot(id, ann, &c[0], &voted),
+        store.cast_ballot(id, ann, &c[1], &voted),
+        store.cast_ballot(id, ann, &c[2], &voted),
+        store.cast_ballot(id, ben, &c[3], &voted),
+        store.cast_ballot(id, dan, &c[4], &voted),
+        store.cast_ballot(id + 99, cat, &c[5], &voted),
+        store.cast_ballot(id, cat, &c[6], &voted),
+        store.cast_ballot(id, ben, &c[7], &voted),
+    );
+    let recorded = |t: &str| CastOutcome::Recorded { tracker: t.into() };
+    assert_eq!(first.unwrap(), recorded("T1"));
+    assert_eq!(
+        again.unwrap(),
+        CastOutcome::AlreadyRecorded {
+            tracker: "T1".into()
+        }
+    );
+    assert!(
+        matches!(second, Err(StoreError::Conflict { .. })),
+        "{second:?}"
+    );
+    assert_eq!(ben_in.unwrap(), recorded("T4"));
+    assert!(
+        matches!(stranger, Err(StoreError::NotFound(_))),
+        "{stranger:?}"
+    );
+    assert!(
+        matches!(nowhere, Err(StoreError::NotFound(_))),
+        "{nowhere:?}"
+    );
+    assert_eq!(cat_in.unwrap(), recorded("T7"));
+    assert_eq!(
+        ben_again.unwrap(),
+        CastOutcome::AlreadyRecorded {
+            tracker: "T4".into()
+        },
+        "the same ballot twice in one batch is one ballot"
+    );
+    assert_eq!(
+        event_count(store).await,
+        events + 3,
+        "one event per ballot that went in"
+    );
+    let turnout = store.ballot_turnout(id).await.unwrap();
+    assert_eq!(turnout.iter().map(|r| r.voted).sum::<i64>(), 3);
+    store
+        .close_ballot(id, &event("ballot.closed", "b"))
+        .await
+        .unwrap();
+    let trackers: Vec<String> = store
+        .ballot_box(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|b| b.tracker)
+        .collect();
+    assert_eq!(trackers, ["T1", "T4", "T7"]);
+}
+
 /// Nominations become valid at the constitution's number of nominators, a nominator counts
 /// once, a withdrawn candidate takes no more nominations, the ballot is linked once, and the
 /// winners are seated in one change that ends the body's current terms the day before.
@@ -5065,6 +5240,7 @@ macro_rules! conformance_tests {
             requisitions_collect_signatures_and_are_answered,
             composites_form_on_every_movers_consent,
             ballots_keep_voters_apart_from_their_choices,
+            ballots_cast_at_once_are_each_answered_as_alone,
             elections_nominate_and_seat_their_winners
         );
     };

@@ -7,6 +7,7 @@
 //! a member's personal data to someone else takes the access record and writes it in the
 //! same transaction as the read.
 
+pub mod batch;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 pub mod records;
@@ -433,7 +434,8 @@ pub trait Store: Send + Sync + 'static {
     async fn voter_by_link(&self, id: i64, link_hash: &str) -> StoreResult<Option<MemberId>>;
 
     /// Puts a ballot in the box and marks the voter as having voted, in one transaction (the
-    /// event records only that they took part). The same submission again is
+    /// event records only that they took part) shared with the ballots cast at the same moment
+    /// (group commit, [`batch`]); answered once it has committed. The same submission again is
     /// `AlreadyRecorded`; a different one from someone who voted is `Conflict` unless it
     /// replaces their earlier ballot; `NotFound` if they are not a voter; `Stale` if closed.
     async fn cast_ballot(
