@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use charter_domain::UnitKind;
 use chrono::NaiveDate;
 
+use crate::delegates::DelegatesRule;
 use crate::error::{ConstitutionError, Location};
 use crate::expr::{Atom, Expr};
 use crate::words::{
@@ -299,7 +300,7 @@ impl BusinessRule {
     }
 }
 
-fn last_day_before(meeting_on: NaiveDate, clear_days: u32) -> NaiveDate {
+pub(crate) fn last_day_before(meeting_on: NaiveDate, clear_days: u32) -> NaiveDate {
     meeting_on
         .checked_sub_days(chrono::Days::new(u64::from(clear_days) + 1))
         .unwrap_or(NaiveDate::MIN)
@@ -514,6 +515,8 @@ pub struct Clause {
     /// At most one in a version.
     pub ballots: Vec<BallotRule>,
     pub nominations: Vec<NominationRule>,
+    /// At most one per kind of sitting in a version.
+    pub delegates: Vec<DelegatesRule>,
     pub amendment: Option<AmendmentRule>,
 }
 
@@ -536,6 +539,7 @@ impl Clause {
             business: Vec::new(),
             ballots: Vec::new(),
             nominations: Vec::new(),
+            delegates: Vec::new(),
             amendment: None,
         }
     }
@@ -563,6 +567,7 @@ impl Clause {
         v.extend(self.business.iter().map(BusinessRule::describe));
         v.extend(self.ballots.iter().map(BallotRule::describe));
         v.extend(self.nominations.iter().map(NominationRule::describe));
+        v.extend(self.delegates.iter().map(DelegatesRule::describe));
         v.extend(self.amendment.iter().map(AmendmentRule::describe));
         v
     }
@@ -728,6 +733,13 @@ impl Constitution {
     pub fn nomination_for(&self, body: &Key) -> Option<(&ClauseRef, &NominationRule)> {
         self.items(|c| &c.nominations)
             .find(|(_, n)| &n.body == body)
+    }
+
+    /// How the sittings of `meeting` (a kind such as `annual-conference`) are made up of
+    /// branch delegates, and the clause that says so; `None` when they are not.
+    pub fn delegates_for(&self, meeting: &Key) -> Option<(&ClauseRef, &DelegatesRule)> {
+        self.items(|c| &c.delegates)
+            .find(|(_, d)| &d.meeting == meeting)
     }
 
     pub fn amendment_procedure(&self) -> Option<(&ClauseRef, &AmendmentRule)> {
@@ -983,6 +995,62 @@ fn validate(clauses: &[Clause]) -> Result<(), ConstitutionError> {
                 return Err(ConstitutionError::at(
                     at(),
                     "window_days: nominations are open for at least 1 day",
+                ));
+            }
+        }
+        for (i, d) in c.delegates.iter().enumerate() {
+            let at = || Location::ClauseItem {
+                clause: c.number().to_string(),
+                item: "delegates",
+                index: i + 1,
+            };
+            once.set(
+                c,
+                at(),
+                format!("the delegates to the {}", d.meeting.words()),
+            )?;
+            if d.members_per_delegate == 0 {
+                return Err(ConstitutionError::at(
+                    at(),
+                    "members_per_delegate: a delegate stands for at least 1 member",
+                ));
+            }
+            if d.maximum == Some(0) {
+                return Err(ConstitutionError::at(
+                    at(),
+                    "maximum: a branch sends at least 1 delegate or the conference has none",
+                ));
+            }
+            if let Some(max) = d.maximum
+                && max < d.minimum
+            {
+                return Err(ConstitutionError::at(
+                    at(),
+                    format!(
+                        "maximum: at most {max} is fewer than the minimum of {}",
+                        d.minimum
+                    ),
+                ));
+            }
+            if d.challenge_days > d.credentials_due_days {
+                return Err(ConstitutionError::at(
+                    at(),
+                    format!(
+                        "challenge_days: challenges would close {} clear days before, ahead of the credentials due {} clear days before, leaving the last credentials unchallengeable",
+                        d.challenge_days, d.credentials_due_days
+                    ),
+                ));
+            }
+            if charter_domain::OfficeKind::parse(d.ruled_by.as_str()).is_none() {
+                return Err(ConstitutionError::at(
+                    at(),
+                    format!(
+                        "ruled_by: '{}' is no office; use one of {}",
+                        d.ruled_by,
+                        charter_domain::OfficeKind::ALL
+                            .map(charter_domain::OfficeKind::as_str)
+                            .join(", ")
+                    ),
                 ));
             }
         }

@@ -33,6 +33,7 @@ use crate::constitution::{
     Effect, Filling, NominationRule, NoticeRule, QuorumRule, RequisitionRule, RightRule, TermRule,
     ThresholdRule,
 };
+use crate::delegates::{CardVote, DelegatesRule};
 use crate::error::{ConstitutionError, Location, ValueError};
 use crate::expr::Expr;
 use crate::words::{
@@ -95,6 +96,8 @@ struct RawClause {
     ballots: Vec<RawBallot>,
     #[serde(default, rename = "nomination", skip_serializing_if = "Vec::is_empty")]
     nominations: Vec<RawNomination>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    delegates: Vec<RawDelegates>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     amendment: Option<RawAmendment>,
 }
@@ -234,6 +237,30 @@ struct RawNomination {
     window_days: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     withdrawal_days: Option<u32>,
+}
+
+/// How a kind of conference sitting is made up of branch delegates. Left-out fields take
+/// their defaults; the writer gives them all.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDelegates {
+    meeting: String,
+    members_per_delegate: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    minimum: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    maximum: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    counted_days_before: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    substitutes: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    card_vote: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    credentials_due_days: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    challenge_days: Option<u32>,
+    ruled_by: String,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -604,6 +631,30 @@ fn clause_from_raw(index: usize, raw: RawClause) -> Result<Clause, ConstitutionE
             withdrawal_days: r.withdrawal_days.unwrap_or(0),
         });
     }
+    for (i, r) in raw.delegates.into_iter().enumerate() {
+        let e = wrap("delegates", i);
+        let key = |field: &str, raw: &str| {
+            Key::parse(raw).map_err(|v| e(ValueError(format!("{field}: {}", v.0))))
+        };
+        c.delegates.push(DelegatesRule {
+            meeting: key("meeting", &r.meeting)?,
+            members_per_delegate: r.members_per_delegate,
+            minimum: r.minimum.unwrap_or(1),
+            maximum: r.maximum,
+            counted_days_before: r.counted_days_before.unwrap_or(0),
+            substitutes: r.substitutes.unwrap_or(0),
+            card_vote: r
+                .card_vote
+                .as_deref()
+                .map(CardVote::parse)
+                .transpose()
+                .map_err(|v| e(ValueError(format!("card_vote: {}", v.0))))?
+                .unwrap_or(CardVote::None),
+            credentials_due_days: r.credentials_due_days.unwrap_or(0),
+            challenge_days: r.challenge_days.unwrap_or(0),
+            ruled_by: key("ruled_by", &r.ruled_by)?,
+        });
+    }
     if let Some(a) = raw.amendment {
         let e = wrap("amendment", 0);
         c.amendment = Some(AmendmentRule {
@@ -759,6 +810,22 @@ fn clause_to_raw(c: &Clause) -> RawClause {
                 nominators: Some(n.nominators),
                 window_days: n.window_days,
                 withdrawal_days: Some(n.withdrawal_days),
+            })
+            .collect(),
+        delegates: c
+            .delegates
+            .iter()
+            .map(|d| RawDelegates {
+                meeting: d.meeting.to_string(),
+                members_per_delegate: d.members_per_delegate,
+                minimum: Some(d.minimum),
+                maximum: d.maximum,
+                counted_days_before: Some(d.counted_days_before),
+                substitutes: Some(d.substitutes),
+                card_vote: Some(d.card_vote.as_str().to_string()),
+                credentials_due_days: Some(d.credentials_due_days),
+                challenge_days: Some(d.challenge_days),
+                ruled_by: d.ruled_by.to_string(),
             })
             .collect(),
         amendment: c.amendment.as_ref().map(|a| {

@@ -2,7 +2,8 @@
 //!
 //! A constitution is versioned text of numbered clauses that carry machine rules: rights
 //! (who may attend, speak, vote, stand, nominate, propose, where), procedure (notice, quorum,
-//! thresholds, terms, grace, deadlines, requisitions, business, ballots and nominations) and
+//! thresholds, terms, grace, deadlines, requisitions, business, ballots, nominations and
+//! delegates to conference) and
 //! structure (bodies and how their seats are filled). This crate reads and writes the
 //! authored file, answers "may this member do this, and why not?" with the clause that
 //! decided, checks whether a recorded decision or amendment binds, compares versions and
@@ -12,6 +13,7 @@
 //! argument. The engine's types are not `Serialize`; serde appears only in the file format.
 
 mod constitution;
+mod delegates;
 mod diff;
 mod error;
 mod expr;
@@ -29,6 +31,7 @@ pub use constitution::{
     Effect, Filling, MEMBER_BALLOT, NominationRule, NoticeRule, QuorumRule, RequisitionRule,
     RightRule, TermRule, ThresholdRule,
 };
+pub use delegates::{CardVote, DelegatesRule};
 pub use diff::{ClauseChange, VersionDiff, WordDiff, Words, diff, word_diff};
 pub use error::{ConstitutionError, ExprError, HistoryError, Location, ValueError};
 pub use expr::{Atom, Cmp, Expr};

@@ -183,3 +183,52 @@ fn ballot_and_nomination_errors_say_where() {
     let out: Vec<String> = cases.iter().map(|c| error_of(&with_bodies(c))).collect();
     insta::assert_snapshot!(out.join("\n"));
 }
+
+#[test]
+fn delegates_errors_say_where() {
+    let clause = "[[clause]]\nnumber = \"6.8\"\ntext = \"t\"\n";
+    let rule = "[[clause.delegates]]\nmeeting = \"annual-conference\"\nmembers_per_delegate = 50\nruled_by = \"chair\"\n";
+    let cases = [
+        format!("{clause}{rule}card_vote = \"block\"\n"),
+        format!(
+            "{clause}[[clause.delegates]]\nmeeting = \"annual-conference\"\nmembers_per_delegate = 0\nruled_by = \"chair\"\n"
+        ),
+        format!("{clause}{rule}minimum = 3\nmaximum = 2\n"),
+        format!("{clause}{rule}maximum = 0\n"),
+        format!("{clause}{rule}challenge_days = 8\ncredentials_due_days = 7\n"),
+        format!(
+            "{clause}[[clause.delegates]]\nmeeting = \"annual-conference\"\nmembers_per_delegate = 50\nruled_by = \"standing-orders-committee\"\n"
+        ),
+        format!(
+            "{clause}[[clause.delegates]]\nmeeting = \"Annual Conference\"\nmembers_per_delegate = 50\nruled_by = \"chair\"\n"
+        ),
+        format!(
+            "{clause}[[clause.delegates]]\nmeeting = \"annual-conference\"\nruled_by = \"chair\"\n"
+        ),
+        format!("{clause}{rule}{rule}"),
+        format!("{clause}{rule}[[clause]]\nnumber = \"6.9\"\ntext = \"u\"\n{rule}"),
+    ];
+    let out: Vec<String> = cases.iter().map(|c| error_of(&with_bodies(c))).collect();
+    insta::assert_snapshot!(out.join("\n"));
+}
+
+#[test]
+fn a_delegates_rule_reads_and_writes_back_with_every_value() {
+    let text = with_bodies(
+        "[[clause]]\nnumber = \"6.8\"\ntext = \"t\"\n[[clause.delegates]]\nmeeting = \"annual-conference\"\nmembers_per_delegate = 50\nruled_by = \"chair\"\n",
+    );
+    let c = charter_rules::Constitution::from_toml(&text).unwrap();
+    let (clause, d) = c
+        .delegates_for(&charter_rules::Key::parse("annual-conference").unwrap())
+        .unwrap();
+    assert_eq!(clause.as_str(), "6.8");
+    // Defaults: at least one each, no maximum, counted on the day, no substitutes, no cards.
+    assert_eq!((d.minimum, d.maximum, d.counted_days_before), (1, None, 0));
+    assert_eq!(d.substitutes, 0);
+    assert_eq!(d.card_vote, charter_rules::CardVote::None);
+    let written = c.to_toml();
+    assert!(written.contains("card_vote = \"none\""), "{written}");
+    assert!(written.contains("substitutes = 0"), "{written}");
+    let again = charter_rules::Constitution::from_toml(&written).unwrap();
+    assert_eq!(again, c);
+}

@@ -386,3 +386,83 @@ proptest! {
         }
     }
 }
+
+fn any_delegates_rule() -> impl Strategy<Value = charter_rules::DelegatesRule> {
+    (
+        1u32..500,
+        0u32..5,
+        proptest::option::of(0u32..20),
+        proptest::sample::select(charter_rules::CardVote::ALL.to_vec()),
+    )
+        .prop_map(
+            |(per, minimum, extra, card_vote)| charter_rules::DelegatesRule {
+                meeting: Key::parse("annual-conference").unwrap(),
+                members_per_delegate: per,
+                minimum,
+                maximum: extra.map(|e| minimum.max(1) + e),
+                counted_days_before: 56,
+                substitutes: 2,
+                card_vote,
+                credentials_due_days: 14,
+                challenge_days: 7,
+                ruled_by: Key::parse("chair").unwrap(),
+            },
+        )
+}
+
+proptest! {
+    /// Apportionment: no branch sends more than the clause allows (its share, its minimum,
+    /// the maximum, its paid-up members), every branch with members gets its minimum as far
+    /// as its members go, and more paid-up members never give fewer delegates.
+    #[test]
+    fn apportionment_stays_within_the_clause(
+        rule in any_delegates_rule(),
+        branches in proptest::collection::vec(0u64..20_000, 1..40),
+        more in 0u64..5_000,
+    ) {
+        let mut total = 0u64;
+        let mut allowed = 0u64;
+        for &paid in &branches {
+            let n = u64::from(rule.delegates_for(paid));
+            let share = paid / u64::from(rule.members_per_delegate);
+            prop_assert!(n <= paid);
+            prop_assert!(n <= share.max(u64::from(rule.minimum)));
+            if let Some(max) = rule.maximum {
+                prop_assert!(n <= u64::from(max));
+            }
+            if paid > 0 {
+                prop_assert!(n >= u64::from(rule.minimum).min(paid));
+                prop_assert!(n >= 1 || rule.minimum == 0);
+            }
+            prop_assert!(rule.delegates_for(paid + more) >= rule.delegates_for(paid));
+            total += n;
+            allowed += share + u64::from(rule.minimum);
+        }
+        prop_assert!(total <= allowed);
+    }
+
+    /// Cards: a branch's cards never add up to more than its paid-up members; split among
+    /// those present they add up to exactly that, and no two differ by more than one.
+    #[test]
+    fn cards_never_make_members(
+        rule in any_delegates_rule(),
+        paid in 0u64..1_000_000,
+        allocated in 0u32..12,
+        present in 0usize..14,
+    ) {
+        let cards = rule.cards(paid, allocated, present);
+        prop_assert_eq!(cards.len(), present);
+        let sum: u64 = cards.iter().sum();
+        match rule.card_vote {
+            charter_rules::CardVote::None => prop_assert_eq!(sum, present as u64),
+            charter_rules::CardVote::SplitAmongPresent => {
+                prop_assert_eq!(sum, if present == 0 { 0 } else { paid });
+            }
+            charter_rules::CardVote::PerDelegate => prop_assert!(sum <= paid),
+        }
+        if rule.card_vote == charter_rules::CardVote::SplitAmongPresent && present > 0 {
+            let (lo, hi) = (cards.iter().min().copied(), cards.iter().max().copied());
+            prop_assert!(hi.unwrap_or(0) - lo.unwrap_or(0) <= 1);
+        }
+    }
+}
