@@ -48,6 +48,16 @@ mod elections {
     const UPDATE_LOCK: &str = " FOR UPDATE";
     include!("../../store/sql/elections.rs");
 }
+/// Delegate conferences, credentials, challenges and card votes: the shared SQL in
+/// `charter-store/sql/delegates.rs`.
+mod delegates {
+    type Db = sqlx::Postgres;
+    use crate::{PgStore as StoreImpl, append_event, commit, db_err};
+    /// Row locks for a conference's credentials and a card vote.
+    const UPDATE_LOCK: &str = " FOR UPDATE";
+    const SHARE_LOCK: &str = " FOR SHARE";
+    include!("../../store/sql/delegates.rs");
+}
 /// Ballots, their voters and their box: the shared SQL in `charter-store/sql/ballots.rs`.
 mod ballots {
     type Db = sqlx::Postgres;
@@ -1810,6 +1820,116 @@ impl Store for PgStore {
         event: &NewEvent,
     ) -> StoreResult<()> {
         rolls::decide(self, id, decision, event).await
+    }
+
+    async fn apportion_delegates(&self, a: &NewApportionment, event: &NewEvent) -> StoreResult<()> {
+        delegates::apportion(self, a, event).await
+    }
+
+    async fn delegate_conference(
+        &self,
+        meeting: i64,
+    ) -> StoreResult<Option<DelegateConferenceRecord>> {
+        delegates::conference(self, meeting).await
+    }
+
+    async fn delegate_allocations(&self, meeting: i64) -> StoreResult<Vec<AllocationRecord>> {
+        delegates::allocations(self, meeting).await
+    }
+
+    async fn add_credential(
+        &self,
+        c: &NewCredential,
+        limit: u32,
+        event: &NewEvent,
+    ) -> StoreResult<i64> {
+        delegates::add_credential(self, c, limit, event).await
+    }
+
+    async fn delegate_credentials(&self, meeting: i64) -> StoreResult<Vec<CredentialRecord>> {
+        delegates::credentials(self, meeting).await
+    }
+
+    async fn delegate_credential(&self, id: i64) -> StoreResult<Option<CredentialRecord>> {
+        delegates::credential(self, id).await
+    }
+
+    async fn lodge_credential_challenge(
+        &self,
+        credential: i64,
+        challenger: MemberId,
+        grounds: &str,
+        event: &NewEvent,
+    ) -> StoreResult<i64> {
+        delegates::lodge_challenge(self, credential, challenger, grounds, event).await
+    }
+
+    async fn credential_challenges(
+        &self,
+        meeting: i64,
+    ) -> StoreResult<Vec<CredentialChallengeRecord>> {
+        delegates::challenges(self, meeting).await
+    }
+
+    async fn credential_challenge(
+        &self,
+        id: i64,
+    ) -> StoreResult<Option<CredentialChallengeRecord>> {
+        delegates::challenge(self, id).await
+    }
+
+    async fn rule_on_credential_challenge(
+        &self,
+        id: i64,
+        upheld: bool,
+        reason: &str,
+        by: MemberId,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        delegates::rule_on_challenge(self, id, upheld, reason, by, event).await
+    }
+
+    async fn check_in_delegate(
+        &self,
+        meeting: i64,
+        credential: i64,
+        stands_for: Option<i64>,
+        by: Option<MemberId>,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        delegates::check_in(self, meeting, credential, stands_for, by, event).await
+    }
+
+    async fn open_card_vote(
+        &self,
+        motion: i64,
+        meeting: i64,
+        card_vote: &str,
+        cards: &[Card],
+        by: Option<MemberId>,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        delegates::open_card_vote(self, motion, meeting, card_vote, cards, by, event).await
+    }
+
+    async fn card_vote(&self, motion: i64) -> StoreResult<Option<CardVoteRecord>> {
+        delegates::card_vote(self, motion).await
+    }
+
+    async fn cast_card_vote(
+        &self,
+        b: &NewCardBallot,
+        event: &NewEvent,
+    ) -> StoreResult<VoteReceipt> {
+        delegates::cast_card(self, b, event).await
+    }
+
+    async fn card_ballots(&self, motion: i64) -> StoreResult<Vec<CardBallotRecord>> {
+        delegates::card_ballots(self, motion).await
+    }
+
+    async fn close_card_vote(&self, motion: i64, event: &NewEvent) -> StoreResult<CardVoteRecord> {
+        delegates::close_card_vote(self, motion, event).await
     }
 
     async fn events(&self, after: i64, limit: u32) -> StoreResult<Vec<EventRecord>> {
