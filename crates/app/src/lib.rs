@@ -9,6 +9,7 @@ pub mod ballots;
 pub mod clock;
 pub mod composites;
 pub mod constitution;
+pub mod delegates;
 pub mod elections;
 pub mod error;
 pub mod founding;

@@ -1549,7 +1549,7 @@ impl App {
 
     /// Whether a motion may now be put to the vote: seconded where the constitution wants it,
     /// and with every amendment to it decided first.
-    async fn ready_for_vote(
+    pub(crate) async fn ready_for_vote(
         &self,
         motion: &MotionRecord,
         m: &MeetingRecord,
@@ -1626,6 +1626,14 @@ impl App {
                 message: "this motion is being decided by electronic vote: close the vote to record its result".into(),
             });
         }
+        if self.store.card_vote(motion_id).await?.is_some() {
+            return Err(AppError::Conflict {
+                field: "motion".into(),
+                message:
+                    "this motion is being decided by card vote: close the vote to record its result"
+                        .into(),
+            });
+        }
         self.decide(
             actor,
             &office,
@@ -1638,7 +1646,7 @@ impl App {
     }
 
     /// The motion, its meeting and the actor's office running it, once the meeting has begun.
-    async fn motion_to_run(
+    pub(crate) async fn motion_to_run(
         &self,
         actor: &Actor,
         motion_id: i64,
@@ -1667,7 +1675,7 @@ impl App {
     }
 
     /// Decides a motion from its count under the version in force on the meeting's day.
-    async fn decide(
+    pub(crate) async fn decide(
         &self,
         actor: &Actor,
         office: &HeldOffice,
@@ -1783,6 +1791,15 @@ impl App {
             return Err(AppError::Conflict {
                 field: "meeting".into(),
                 message: "the meeting has ended: a vote cannot be opened after it".into(),
+            });
+        }
+        if let Some(conf) = self.store.delegate_conference(m.id).await? {
+            return Err(AppError::Conflict {
+                field: "motion".into(),
+                message: format!(
+                    "clause {}: at this delegate conference votes are taken by the delegates' cards; open a card vote",
+                    conf.clause
+                ),
             });
         }
         let event = self.event(

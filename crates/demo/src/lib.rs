@@ -16,6 +16,7 @@
 
 mod ballots;
 mod constitution;
+mod delegates;
 mod load;
 mod meetings;
 mod member;
@@ -33,6 +34,7 @@ use chrono::{Days, Months, NaiveDate};
 
 pub use ballots::{BallotsStoryError, ELECTION_TITLE, QUESTION_TITLE, load_ballots};
 pub use constitution::{ConstitutionStoryError, StoryDates, load_constitution};
+pub use delegates::CONFERENCE_TITLE;
 pub use load::{DemoError, DemoSignIn, DemoSignIns, load};
 pub use meetings::{MeetingsStoryError, load_meetings};
 

@@ -2,7 +2,8 @@
 //! steering committee, called on two days' notice where seven are required, "dissolves" the
 //! elected committees — recorded as not binding, citing the clauses — and Southwark and
 //! Havering, properly called, vote on motions opposing the new constitution, published when
-//! adopted so the national tally counts them. And Southwark's members' meeting is under way
+//! adopted so the national tally counts them. The annual conference ahead is a delegate
+//! conference (see `delegates`). And Southwark's members' meeting is under way
 //! as the demo loads, with a secret vote open on its first motion that half its voters have
 //! cast. Everything goes through the app's use cases;
 //! only the delivery of notices is simulated (the demo sends no mail): each is recorded as
@@ -28,7 +29,7 @@ pub enum MeetingsStoryError {
     Missing(&'static str),
 }
 
-fn app_at(app: &App, at: DateTime<Utc>) -> App {
+pub(crate) fn app_at(app: &App, at: DateTime<Utc>) -> App {
     App::new(
         app.store.clone(),
         Arc::new(FixedClock(at)),
@@ -36,11 +37,11 @@ fn app_at(app: &App, at: DateTime<Utc>) -> App {
     )
 }
 
-fn evening(d: NaiveDate) -> DateTime<Utc> {
+pub(crate) fn evening(d: NaiveDate) -> DateTime<Utc> {
     d.and_hms_opt(18, 30, 0).unwrap_or_default().and_utc()
 }
 
-fn morning(d: NaiveDate) -> DateTime<Utc> {
+pub(crate) fn morning(d: NaiveDate) -> DateTime<Utc> {
     d.and_hms_opt(10, 0, 0).unwrap_or_default().and_utc()
 }
 
@@ -380,6 +381,7 @@ pub async fn load_meetings(app: &App, today: NaiveDate) -> Result<(), MeetingsSt
     {
         meeting_under_way(app, branch.id, secretary).await?;
     }
+    crate::delegates::load_delegates(app, today, national_secretary, &secretary_of).await?;
     Ok(())
 }
 

@@ -296,7 +296,7 @@ pub async fn vote(
     Ok(Json(outcome_of(&result)))
 }
 
-fn outcome_of(result: &MotionResult) -> VoteOutcome {
+pub(super) fn outcome_of(result: &MotionResult) -> VoteOutcome {
     let reason = |f: &charter_rules::Failure| ClauseReason {
         clause: f.clause.as_ref().map(|c| c.as_str().to_string()),
         reason: f.reason.clone(),

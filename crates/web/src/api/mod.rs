@@ -9,6 +9,7 @@ mod agenda;
 mod ballots;
 mod composites;
 mod constitution;
+mod delegates;
 mod elections;
 mod events;
 mod meetings;
@@ -60,6 +61,7 @@ use crate::error::{ErrorBody, ErrorDetail, WebError};
         (name = "ballots", description = "Ballots of members and elections: secret, checkable by every voter, counted by the rules in force"),
         (name = "meetings", description = "Meetings, notice, attendance, motions and their outcomes; published statements"),
         (name = "rolls", description = "Frozen rolls for meetings and ballots, and challenges to them"),
+        (name = "delegates", description = "Delegate conferences: delegates apportioned among branches, credentials, challenges and rulings, card votes"),
     )
 )]
 struct ApiDoc;
@@ -152,6 +154,15 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(rolls::verify))
         .routes(routes!(rolls::challenge))
         .routes(routes!(rolls::decide))
+        .routes(routes!(delegates::get))
+        .routes(routes!(delegates::apportion))
+        .routes(routes!(delegates::credential))
+        .routes(routes!(delegates::challenge))
+        .routes(routes!(delegates::rule))
+        .routes(routes!(delegates::check_in))
+        .routes(routes!(delegates::open_card_vote, delegates::get_card_vote))
+        .routes(routes!(delegates::cast))
+        .routes(routes!(delegates::close_card_vote))
 }
 
 /// Routes that take a paper: they read bodies up to [`crate::upload::MAX_UPLOAD_BODY`]
