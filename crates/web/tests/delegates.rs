@@ -466,3 +466,78 @@ both_backends!(
         assert_eq!(res.status, 409, "closed: {}", res.text());
     }
 );
+
+fn assert_page(res: &common::TestResponse, status: u16, needle: &str) {
+    let body = res.text();
+    assert_eq!(res.status.as_u16(), status, "{body}");
+    assert!(body.contains(needle), "{needle:?} not in: {body}");
+}
+
+both_backends!(
+    the_delegates_page_lists_and_takes_challenges,
+    |app| async move {
+        let id = meeting_id(&app, charter_demo::CONFERENCE_TITLE).await;
+        let path = format!("/meetings/{id}/delegates");
+        let member = app.sign_in(MEMBER).await;
+        let csrf = member.csrf_token().unwrap();
+        let page = member.get(&path).await;
+        assert_page(&page, 200, "Clause 6.8");
+        for needle in [
+            "<caption>Each branch",
+            "Challenges and rulings",
+            "the meeting was quorate",
+            "<label for=\"dl-grounds-",
+        ] {
+            assert!(page.text().contains(needle), "{needle}");
+        }
+        assert!(
+            !page.text().contains("Apportion the delegates"),
+            "members see no officers' forms"
+        );
+        assert_page(
+            &member.get(&format!("/meetings/{id}")).await,
+            200,
+            &format!("/meetings/{id}/delegates"),
+        );
+        let target = app
+            .store()
+            .delegate_credentials(id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|c| c.member != app.account(MEMBER).member && c.state == "credentialed")
+            .unwrap()
+            .id;
+        let before = events(&app).await;
+        let res = member
+            .post_form(
+                &format!("/credentials/{target}/challenges"),
+                &[
+                    ("csrf", &csrf),
+                    ("meeting", &id.to_string()),
+                    ("grounds", " "),
+                ],
+            )
+            .await;
+        assert_page(&res, 422, "say why the credential should not stand");
+        assert_eq!(events(&app).await, before);
+        let res = member
+            .post_form(
+                &format!("/credentials/{target}/challenges"),
+                &[
+                    ("csrf", &csrf),
+                    ("meeting", &id.to_string()),
+                    ("grounds", "Elected at an inquorate meeting"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 303, "{}", res.text());
+        assert_page(
+            &member.get(&path).await,
+            200,
+            "Elected at an inquorate meeting",
+        );
+        let national = app.sign_in(NATIONAL).await;
+        assert_page(&national.get(&path).await, 200, "Record ruling");
+    }
+);

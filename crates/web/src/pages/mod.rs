@@ -10,6 +10,7 @@ mod auth;
 mod ballots;
 mod constitution;
 mod count_view;
+mod delegates;
 mod forms;
 mod me;
 mod meetings;
@@ -77,6 +78,27 @@ pub fn router() -> Router<AppState> {
         .route("/me/calendar-link", post(meetings::new_calendar_link))
         .route("/calendar/{token}", get(meetings::calendar_by_link))
         .route("/meetings/{id}", get(meetings::meeting))
+        .route("/meetings/{id}/delegates", get(delegates::page))
+        .route(
+            "/meetings/{id}/delegates/apportionment",
+            post(delegates::apportion),
+        )
+        .route(
+            "/meetings/{id}/delegates/credentials",
+            post(delegates::credential),
+        )
+        .route(
+            "/meetings/{id}/delegates/check-ins",
+            post(delegates::check_in),
+        )
+        .route(
+            "/meetings/{id}/delegates/card-votes",
+            post(delegates::open_card_vote),
+        )
+        .route("/credentials/{id}/challenges", post(delegates::challenge))
+        .route("/credential-challenges/{id}/ruling", post(delegates::rule))
+        .route("/motions/{id}/card-vote/cards", post(delegates::cast))
+        .route("/motions/{id}/card-vote/close", post(delegates::close))
         .route("/meetings/{id}/attendance", post(meetings::check_in))
         .route(
             "/meetings/{id}/check-in/{code}",
