@@ -108,6 +108,10 @@ pub(crate) async fn load_delegates(
             let Some(r) = role else {
                 break;
             };
+            // The national secretary rules on challenges, so carries no credential here.
+            if m == national_secretary {
+                continue;
+            }
             let recorded = app
                 .record_credential(
                     &recorder,

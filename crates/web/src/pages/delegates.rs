@@ -281,6 +281,9 @@ pub async fn page(
     .await
 }
 
+/// Which form on the page (its anchor), the fields it has, and the row it belongs to.
+type FormAt = (&'static str, &'static [&'static str], i64);
+
 /// Turns the outcome of one form into a redirect or the page again with its errors.
 async fn outcome<T>(
     state: &AppState,
@@ -288,9 +291,7 @@ async fn outcome<T>(
     meeting: i64,
     result: Result<T, AppError>,
     saved: &str,
-    form: &'static str,
-    known: &'static [&'static str],
-    row: i64,
+    (form, known, row): FormAt,
 ) -> Response {
     match result {
         Ok(_) => Redirect::to(&format!(
@@ -331,7 +332,15 @@ pub async fn apportion(
         return error_page(Some(&session), e);
     }
     let r = state.app.apportion_delegates(&session.actor, id).await;
-    outcome(&state, &session, id, r, "apportioned", "apportion", &[], 0).await
+    outcome(
+        &state,
+        &session,
+        id,
+        r,
+        "apportioned",
+        ("apportion", &[], 0),
+    )
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -370,9 +379,7 @@ pub async fn credential(
         id,
         r,
         "credential",
-        "credential",
-        CREDENTIAL_FIELDS,
-        0,
+        ("credential", CREDENTIAL_FIELDS, 0),
     )
     .await
 }
@@ -418,9 +425,7 @@ pub async fn challenge(
         meeting,
         r,
         "challenge",
-        "challenge",
-        CHALLENGE_FIELDS,
-        id,
+        ("challenge", CHALLENGE_FIELDS, id),
     )
     .await
 }
@@ -457,9 +462,7 @@ pub async fn rule(
         meeting,
         r,
         "ruling",
-        "ruling",
-        RULING_FIELDS,
-        id,
+        ("ruling", RULING_FIELDS, id),
     )
     .await
 }
@@ -500,9 +503,7 @@ pub async fn check_in(
         id,
         r,
         "check-in",
-        "check-in",
-        CHECK_IN_FIELDS,
-        0,
+        ("check-in", CHECK_IN_FIELDS, 0),
     )
     .await
 }
@@ -537,9 +538,7 @@ pub async fn open_card_vote(
         id,
         r,
         "card-vote",
-        "card-votes",
-        &["motion"],
-        0,
+        ("card-votes", &["motion"], 0),
     )
     .await
 }
@@ -576,9 +575,7 @@ pub async fn cast(
         meeting,
         r,
         "card",
-        "card-votes",
-        &["choice"],
-        motion,
+        ("card-votes", &["choice"], motion),
     )
     .await
 }
@@ -603,9 +600,7 @@ pub async fn close(
         meeting,
         r,
         "closed",
-        "card-votes",
-        &[],
-        motion,
+        ("card-votes", &[], motion),
     )
     .await
 }
