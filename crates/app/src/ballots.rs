@@ -124,6 +124,26 @@ pub struct PublishedBallot {
     pub ranks: Vec<String>,
 }
 
+/// A closed ballot's published box: what it asked, how it is counted, and every ballot under
+/// its tracker. Serialised, it is the file `charter count` reads to reproduce the result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PublishedBox {
+    pub title: String,
+    pub seats: u32,
+    pub method: String,
+    pub candidates: Vec<String>,
+    pub ballots: Vec<PublishedBallot>,
+}
+
+/// A recount from the box by the ballot's own rule, beside the result recorded at close.
+#[derive(Debug, Clone)]
+pub struct Recount {
+    pub ballot: BallotRecord,
+    pub report: charter_count::Report,
+    /// `None` while the result has not been recorded yet.
+    pub matches_recorded: Option<bool>,
+}
+
 fn hash(parts: &[&str]) -> String {
     let mut h = Sha256::new();
     for p in parts {
@@ -804,6 +824,37 @@ impl App {
             .collect()
     }
 
+    /// The published box of a closed ballot, as the public download and `charter ballot
+    /// export` give it.
+    pub async fn published_box(&self, id: i64) -> Result<PublishedBox, AppError> {
+        let ballots = self.published_ballots(id).await?;
+        let b = self.ballot_record(id).await?;
+        Ok(PublishedBox {
+            title: b.title,
+            seats: b.seats,
+            method: b.method,
+            candidates: b.options,
+            ballots,
+        })
+    }
+
+    /// Counts a closed ballot again from its box, by the rule it was counted by, and says
+    /// whether the count agrees with the result recorded at close. Records nothing.
+    pub async fn recount_ballot(&self, id: i64) -> Result<Recount, AppError> {
+        let ballot = self.ballot_record(id).await?;
+        let election = self.ballot_election(id).await?;
+        let report = self.tally(&ballot, &election).await?;
+        let matches_recorded = match &ballot.result_json {
+            Some(recorded) => Some(report_json(&report)? == *recorded),
+            None => None,
+        };
+        Ok(Recount {
+            ballot,
+            report,
+            matches_recorded,
+        })
+    }
+
     /// The published ballot under `tracker`, as a voter checks their receipt: case, hyphens
     /// and spaces do not matter. `Ok(None)` when no ballot has that tracker; `Conflict`
     /// before close, like [`App::published_ballots`].
@@ -873,20 +924,10 @@ impl App {
     pub async fn count_ballot(&self, id: i64) -> Result<charter_count::Report, AppError> {
         let b = self.ballot_record(id).await?;
         let election = self.ballot_election(id).await?;
-        let report = if b.kind == "question" {
-            self.count_question(&b, &election).await?
-        } else {
-            let method = Method::from_name(&b.method)
-                .ok_or_else(|| AppError::Internal(format!("unknown method {}", b.method)))?;
-            count_by(&election, method, &StvOptions::default())
-                .map_err(|e| AppError::Internal(format!("the count failed: {e}")))?
-        };
+        let report = self.tally(&b, &election).await?;
         if b.state == "closed" {
             let outcome = outcome_words(&b, &report);
-            let mut json = Vec::new();
-            charter_count::render::render(&report, charter_count::render::Format::Json, &mut json)
-                .map_err(|e| AppError::Internal(e.to_string()))?;
-            let json = String::from_utf8(json).map_err(|e| AppError::Internal(e.to_string()))?;
+            let json = report_json(&report)?;
             let event = self.event(
                 EventActor {
                     member: None,
@@ -907,6 +948,23 @@ impl App {
             }
         }
         Ok(report)
+    }
+
+    /// The count of a box by the ballot's rule: a question against the constitution's threshold
+    /// for its kind of decision, an election by its method.
+    async fn tally(
+        &self,
+        b: &BallotRecord,
+        election: &Election,
+    ) -> Result<charter_count::Report, AppError> {
+        if b.kind == "question" {
+            self.count_question(b, election).await
+        } else {
+            let method = Method::from_name(&b.method)
+                .ok_or_else(|| AppError::Internal(format!("unknown method {}", b.method)))?;
+            count_by(election, method, &StvOptions::default())
+                .map_err(|e| AppError::Internal(format!("the count failed: {e}")))
+        }
     }
 
     async fn count_question(
@@ -962,6 +1020,14 @@ impl App {
         )
         .map_err(|e| AppError::Internal(format!("the count failed: {e}")))
     }
+}
+
+/// The report as recorded at close: `charter count --format json`'s form.
+fn report_json(report: &charter_count::Report) -> Result<String, AppError> {
+    let mut json = Vec::new();
+    charter_count::render::render(report, charter_count::render::Format::Json, &mut json)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    String::from_utf8(json).map_err(|e| AppError::Internal(e.to_string()))
 }
 
 /// The constitution's ballot rule with its clause; its defaults when it has no ballot clause.

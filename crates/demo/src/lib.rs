@@ -31,7 +31,9 @@ use charter_domain::{
 use charter_store::Term;
 use chrono::{Days, Months, NaiveDate};
 
-pub use ballots::{BallotsStoryError, ELECTION_TITLE, QUESTION_TITLE, load_ballots};
+pub use ballots::{
+    BallotsStoryError, ELECTION_TITLE, QUESTION_TITLE, STEERING_ELECTION_TITLE, load_ballots,
+};
 pub use constitution::{ConstitutionStoryError, StoryDates, load_constitution};
 pub use load::{DemoError, DemoSignIn, DemoSignIns, load};
 pub use meetings::{MeetingsStoryError, load_meetings};

@@ -10,6 +10,7 @@ mod auth;
 mod ballots;
 mod constitution;
 mod count_view;
+mod elections;
 mod forms;
 mod me;
 mod meetings;
@@ -141,6 +142,15 @@ pub fn router() -> Router<AppState> {
             get(ballots::ballot_by_link).post(ballots::vote_by_link),
         )
         .route("/ballots/{id}/published", get(ballots::published))
+        .route(
+            "/elections",
+            get(elections::elections).post(elections::open),
+        )
+        .route("/elections/{id}", get(elections::election))
+        .route("/elections/{id}/nominations", post(elections::nominate))
+        .route("/elections/{id}/statement", post(elections::statement))
+        .route("/elections/{id}/withdrawal", post(elections::withdraw))
+        .route("/elections/{id}/ballot", post(elections::build_ballot))
         .route("/units", get(units::national))
         .route("/units/{id}", get(units::unit))
         .route(CSS_PATH, get(assets::css))
