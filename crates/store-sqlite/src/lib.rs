@@ -1386,8 +1386,14 @@ impl Store for SqliteStore {
         meetings::check_in(self, meeting, member, recorded_by, event).await
     }
 
-    async fn create_election(&self, e: &NewElection, event: &NewEvent) -> StoreResult<i64> {
-        elections::create(self, e, event).await
+    async fn create_election(
+        &self,
+        e: &NewElection,
+        notice: &NoticeText,
+        recipients: &[Recipient],
+        event: &NewEvent,
+    ) -> StoreResult<i64> {
+        elections::create(self, e, notice, recipients, event).await
     }
 
     async fn elections(&self) -> StoreResult<Vec<ElectionRecord>> {

@@ -5049,6 +5049,20 @@ pub async fn elections_nominate_and_seat_their_winners(store: &dyn Store) {
                 closes_at: t(400),
                 created_by: Some(ann),
             },
+            &NoticeText {
+                subject: "Nominations open: Steering Committee 2024".into(),
+                body: "Nominations close soon.".into(),
+            },
+            &[
+                Recipient {
+                    member: ben,
+                    address: "ben@example.org".into(),
+                },
+                Recipient {
+                    member: cat,
+                    address: "cat@example.org".into(),
+                },
+            ],
             &event("election.opened", "election"),
         )
         .await
@@ -5057,6 +5071,30 @@ pub async fn elections_nominate_and_seat_their_winners(store: &dyn Store) {
     assert_eq!(
         (e.seats, e.nominators, e.ballot, e.seated_at),
         (2, 2, None, None)
+    );
+    // The notice of nominations went to every recipient with the election.
+    let letters = store
+        .claim_outbox(t(1000), t(2000), 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.subject == "Nominations open: Steering Committee 2024")
+        .map(|m| (m.member, m.address, m.body))
+        .collect::<Vec<_>>();
+    assert_eq!(
+        letters,
+        [
+            (
+                Some(ben),
+                "ben@example.org".to_string(),
+                "Nominations close soon.".to_string()
+            ),
+            (
+                Some(cat),
+                "cat@example.org".to_string(),
+                "Nominations close soon.".to_string()
+            ),
+        ]
     );
     assert_eq!(store.elections().await.unwrap().len(), 1);
     let nominate = |candidate: MemberId, by: MemberId| async move {

@@ -358,7 +358,15 @@ pub trait Store: Send + Sync + 'static {
         event: &NewEvent,
     ) -> StoreResult<()>;
 
-    async fn create_election(&self, e: &NewElection, event: &NewEvent) -> StoreResult<i64>;
+    /// Opens an election and queues its notice of nominations to every recipient, in one
+    /// transaction with `event`.
+    async fn create_election(
+        &self,
+        e: &NewElection,
+        notice: &NoticeText,
+        recipients: &[Recipient],
+        event: &NewEvent,
+    ) -> StoreResult<i64>;
 
     /// Every election, newest first.
     async fn elections(&self) -> StoreResult<Vec<ElectionRecord>>;

@@ -608,6 +608,13 @@ pub struct NewInvitee {
     pub address: String,
 }
 
+/// A member a notice goes to, at their address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    pub member: MemberId,
+    pub address: String,
+}
+
 /// A notice's text, the same for every invitee of one meeting.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoticeText {
