@@ -260,6 +260,7 @@ async fn load_steering_election(
         )
         .await
         .map_err(err("opening the steering committee's election"))?;
+    delivered(app, now).await?;
     let needed = app
         .election(election)
         .await
