@@ -14,6 +14,7 @@ mod forms;
 mod me;
 mod meetings;
 mod members;
+mod paper;
 mod rolls;
 mod rules_view;
 mod units;
@@ -141,6 +142,14 @@ pub fn router() -> Router<AppState> {
             get(ballots::ballot_by_link).post(ballots::vote_by_link),
         )
         .route("/ballots/{id}/published", get(ballots::published))
+        .route("/ballots/{id}/audit", get(paper::audit))
+        .route("/ballots/{id}/paper", get(paper::desk))
+        .route("/ballots/{id}/paper/voters", post(paper::mark_voter))
+        .route("/ballots/{id}/paper/batches", post(paper::create_batch))
+        .route(
+            "/ballots/{id}/paper/batches/{batch}",
+            post(paper::enter_batch),
+        )
         .route("/units", get(units::national))
         .route("/units/{id}", get(units::unit))
         .route(CSS_PATH, get(assets::css))
