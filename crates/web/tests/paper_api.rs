@@ -292,3 +292,96 @@ both_backends!(only_the_named_scrutineer_audits, |app| async move {
     let ballot_page = scrutineer.get(&format!("/ballots/{id}")).await.text();
     assert!(ballot_page.contains(&format!("href=\"/ballots/{id}/audit\"")));
 });
+
+both_backends!(tellers_double_entry_on_the_page, |app| async move {
+    let id = ballot_id(&app, charter_demo::QUESTION_TITLE).await;
+    let (waiting, _) = voters(&app, id).await;
+    let national = app.sign_in(NATIONAL).await;
+    let chair_id = national_holder(&app, OfficeKind::Chair, waiting[3]).await;
+    let chair = app.sign_in_member(chair_id).await;
+    let desk = format!("/ballots/{id}/paper");
+    assert_eq!(app.sign_in(MEMBER).await.get(&desk).await.status, 403);
+    let ballot_page = national.get(&format!("/ballots/{id}")).await.text();
+    assert!(
+        ballot_page.contains(&format!("href=\"{desk}\"")),
+        "a link for the tellers"
+    );
+    let page = national.get(&desk).await;
+    assert_eq!(page.status, 200, "{}", page.text());
+    let text = page.text();
+    assert!(
+        text.contains("<label for=\"pb-member\">"),
+        "labelled fields"
+    );
+    let csrf = national.csrf_token().unwrap();
+    let chair_csrf = chair.csrf_token().unwrap();
+
+    // A bad member number is shown beside its field; nothing is marked.
+    let res = national
+        .post_form(
+            &format!("{desk}/voters"),
+            &[("csrf", &csrf), ("member", "nobody")],
+        )
+        .await;
+    assert_eq!(res.status, 422);
+    assert!(res.text().contains("id=\"pb-member-error\""));
+    for m in &waiting[..2] {
+        let res = national
+            .post_form(
+                &format!("{desk}/voters"),
+                &[("csrf", &csrf), ("member", &m.0.to_string())],
+            )
+            .await;
+        assert_eq!(res.status, 303, "{}", res.text());
+    }
+    let res = national
+        .post_form(
+            &format!("{desk}/batches"),
+            &[("csrf", &csrf), ("label", "postal box 1"), ("papers", "2")],
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.text());
+    let batch = app.store().paper_batches(id).await.unwrap()[0].id;
+    let entry = format!("{desk}/batches/{batch}");
+    let res = national
+        .post_form(
+            &entry,
+            &[("csrf", &csrf), ("paper1", "1"), ("paper2", "spoilt")],
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.text());
+    // The second teller's form starts blank: they do not see the first entry.
+    let text = chair.get(&desk).await.text();
+    assert!(text.contains(&format!(
+        "id=\"pb-{batch}-paper1\" name=\"paper1\" value=\"\""
+    )));
+    // Entering it again alone is refused.
+    let res = national
+        .post_form(
+            &entry,
+            &[("csrf", &csrf), ("paper1", "1"), ("paper2", "spoilt")],
+        )
+        .await;
+    assert_eq!(res.status, 409, "{}", res.text());
+    let res = chair
+        .post_form(
+            &entry,
+            &[("csrf", &chair_csrf), ("paper1", "2"), ("paper2", "spoilt")],
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.text());
+    let text = chair.get(&desk).await.text();
+    assert!(text.contains("The entries differ at paper 1."), "{text}");
+    assert!(text.contains("Paper 1 (differs)"));
+    let res = chair
+        .post_form(
+            &entry,
+            &[("csrf", &chair_csrf), ("paper1", "1"), ("paper2", "s")],
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.text());
+    let text = chair.get(&format!("{desk}?saved=committed")).await.text();
+    assert!(text.contains("in the box"), "{text}");
+    let b = &app.store().paper_batches(id).await.unwrap()[0];
+    assert_eq!((b.state.as_str(), b.spoilt), ("committed", Some(1)));
+});

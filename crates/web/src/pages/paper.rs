@@ -173,19 +173,14 @@ pub struct DeskQuery {
     pub saved: String,
 }
 
-fn parse_ballot(session: &CurrentSession, raw: &str) -> Result<i64, Response> {
-    parse_id(raw).ok_or_else(|| not_found(Some(session), "ballot"))
-}
-
 pub async fn desk(
     State(state): State<AppState>,
     PageUser(session): PageUser,
     PagePath(raw): PagePath<String>,
     PageQuery(q): PageQuery<DeskQuery>,
 ) -> Response {
-    let id = match parse_ballot(&session, &raw) {
-        Ok(id) => id,
-        Err(r) => return r,
+    let Some(id) = parse_id(&raw) else {
+        return not_found(Some(&session), "ballot");
     };
     let notice = match q.saved.as_str() {
         "voter" => Some("Marked as having voted on paper."),
@@ -248,9 +243,8 @@ pub async fn mark_voter(
     PagePath(raw): PagePath<String>,
     PageForm(form): PageForm<VoterForm>,
 ) -> Response {
-    let id = match parse_ballot(&session, &raw) {
-        Ok(id) => id,
-        Err(r) => return r,
+    let Some(id) = parse_id(&raw) else {
+        return not_found(Some(&session), "ballot");
     };
     if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
         return error_page(Some(&session), e);
@@ -291,9 +285,8 @@ pub async fn create_batch(
     PagePath(raw): PagePath<String>,
     PageForm(form): PageForm<BatchForm>,
 ) -> Response {
-    let id = match parse_ballot(&session, &raw) {
-        Ok(id) => id,
-        Err(r) => return r,
+    let Some(id) = parse_id(&raw) else {
+        return not_found(Some(&session), "ballot");
     };
     if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
         return error_page(Some(&session), e);
@@ -324,9 +317,8 @@ pub async fn enter_batch(
     PagePath((raw, raw_batch)): PagePath<(String, String)>,
     PageForm(form): PageForm<BTreeMap<String, String>>,
 ) -> Response {
-    let id = match parse_ballot(&session, &raw) {
-        Ok(id) => id,
-        Err(r) => return r,
+    let Some(id) = parse_id(&raw) else {
+        return not_found(Some(&session), "ballot");
     };
     let Some(batch) = parse_id(&raw_batch) else {
         return not_found(Some(&session), "batch");
@@ -540,9 +532,8 @@ pub async fn audit(
     PagePath(raw): PagePath<String>,
     PageQuery(q): PageQuery<AuditQuery>,
 ) -> Response {
-    let id = match parse_ballot(&session, &raw) {
-        Ok(id) => id,
-        Err(r) => return r,
+    let Some(id) = parse_id(&raw) else {
+        return not_found(Some(&session), "ballot");
     };
     let page = q
         .page
