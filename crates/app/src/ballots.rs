@@ -104,6 +104,8 @@ pub struct BallotView {
     /// `None` when the reader is not a voter (or it has not opened); else whether they voted.
     pub voted: Option<bool>,
     pub may_run: bool,
+    /// Whether the reader is the ballot's scrutineer (see `App::ballot_audit`).
+    pub may_audit: bool,
     pub voters: i64,
     pub votes: i64,
 }
@@ -144,7 +146,29 @@ pub struct Recount {
     pub matches_recorded: Option<bool>,
 }
 
-fn hash(parts: &[&str]) -> String {
+/// Whether `ranks` is a valid choice in ballot `b`: at least one option, each on the ballot
+/// and ranked once, exactly one for a question. The error says what is wrong.
+pub(crate) fn check_ranks(b: &BallotRecord, ranks: &[u32]) -> Result<(), String> {
+    let n = u32::try_from(b.options.len()).unwrap_or(u32::MAX);
+    let mut seen = std::collections::BTreeSet::new();
+    if ranks.is_empty() {
+        return Err("choose at least one option".into());
+    }
+    for r in ranks {
+        if *r >= n {
+            return Err(format!("option {r} is not on this ballot (it has {n})"));
+        }
+        if !seen.insert(*r) {
+            return Err("an option is ranked twice".into());
+        }
+    }
+    if b.kind == "question" && ranks.len() != 1 {
+        return Err("choose one answer".into());
+    }
+    Ok(())
+}
+
+pub(crate) fn hash(parts: &[&str]) -> String {
     let mut h = Sha256::new();
     for p in parts {
         h.update(p.as_bytes());
@@ -164,7 +188,7 @@ fn tracker_key(raw: &str) -> String {
 }
 
 /// A tracker: twelve characters that cannot be mistaken for one another, in groups of four.
-fn new_tracker() -> String {
+pub(crate) fn new_tracker() -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rng();
@@ -446,7 +470,7 @@ impl App {
         Ok(b)
     }
 
-    async fn ballot_record(&self, id: i64) -> Result<BallotRecord, AppError> {
+    pub(crate) async fn ballot_record(&self, id: i64) -> Result<BallotRecord, AppError> {
         self.store
             .ballot(id)
             .await?
@@ -466,8 +490,14 @@ impl App {
             .ballot_authority(actor, roll.and_then(|r| r.unit))
             .await?
             .is_some();
+        let may_audit = match self.scrutineer_office(actor, &ballot).await {
+            Ok(_) => true,
+            Err(AppError::Forbidden(_)) => false,
+            Err(e) => return Err(e),
+        };
         let turnout = self.store.ballot_turnout(id).await?;
         Ok(BallotView {
+            may_audit,
             voters: turnout.iter().map(|t| t.voters).sum(),
             votes: turnout.iter().map(|t| t.voted).sum(),
             ballot,
@@ -711,25 +741,7 @@ impl App {
     ) -> Result<Receipt, AppError> {
         let b = self.ballot_terms(id).await?;
         let submission = check_submission(submission)?;
-        let n = u32::try_from(b.options.len()).unwrap_or(u32::MAX);
-        let mut seen = std::collections::BTreeSet::new();
-        if choice.ranks.is_empty() {
-            return Err(AppError::invalid("ranks", "choose at least one option"));
-        }
-        for r in &choice.ranks {
-            if *r >= n {
-                return Err(AppError::invalid(
-                    "ranks",
-                    format!("option {r} is not on this ballot (it has {n})"),
-                ));
-            }
-            if !seen.insert(*r) {
-                return Err(AppError::invalid("ranks", "an option is ranked twice"));
-            }
-        }
-        if b.kind == "question" && choice.ranks.len() != 1 {
-            return Err(AppError::invalid("ranks", "choose one answer"));
-        }
+        check_ranks(&b, &choice.ranks).map_err(|m| AppError::invalid("ranks", m))?;
         let replaces = match replaces.map(str::trim).filter(|r| !r.is_empty()) {
             None => None,
             Some(_) if !b.later_vote_replaces => {
@@ -843,7 +855,7 @@ impl App {
     pub async fn recount_ballot(&self, id: i64) -> Result<Recount, AppError> {
         let ballot = self.ballot_record(id).await?;
         let election = self.ballot_election(id).await?;
-        let report = self.tally(&ballot, &election).await?;
+        let report = self.report_of(&ballot, &election).await?;
         let matches_recorded = match &ballot.result_json {
             Some(recorded) => Some(report_json(&report)? == *recorded),
             None => None,
@@ -877,7 +889,7 @@ impl App {
             .find(|p| tracker_key(&p.tracker) == key))
     }
 
-    async fn sealed_box(&self, id: i64) -> Result<Vec<BoxedBallot>, AppError> {
+    pub(crate) async fn sealed_box(&self, id: i64) -> Result<Vec<BoxedBallot>, AppError> {
         self.store.ballot_box(id).await.map_err(|e| match e {
             StoreError::Stale(m) => AppError::Conflict {
                 field: "ballot".into(),
@@ -924,7 +936,7 @@ impl App {
     pub async fn count_ballot(&self, id: i64) -> Result<charter_count::Report, AppError> {
         let b = self.ballot_record(id).await?;
         let election = self.ballot_election(id).await?;
-        let report = self.tally(&b, &election).await?;
+        let report = self.report_of(&b, &election).await?;
         if b.state == "closed" {
             let outcome = outcome_words(&b, &report);
             let json = report_json(&report)?;
@@ -950,9 +962,8 @@ impl App {
         Ok(report)
     }
 
-    /// The count of a box by the ballot's rule: a question against the constitution's threshold
-    /// for its kind of decision, an election by its method.
-    async fn tally(
+    /// The count of `election` (the ballot's box) by the ballot's method or threshold.
+    pub(crate) async fn report_of(
         &self,
         b: &BallotRecord,
         election: &Election,
@@ -1022,8 +1033,8 @@ impl App {
     }
 }
 
-/// The report as recorded at close: `charter count --format json`'s form.
-fn report_json(report: &charter_count::Report) -> Result<String, AppError> {
+/// A count's report as the JSON record kept with the ballot (`charter count --format json`).
+pub(crate) fn report_json(report: &charter_count::Report) -> Result<String, AppError> {
     let mut json = Vec::new();
     charter_count::render::render(report, charter_count::render::Format::Json, &mut json)
         .map_err(|e| AppError::Internal(e.to_string()))?;
@@ -1031,7 +1042,7 @@ fn report_json(report: &charter_count::Report) -> Result<String, AppError> {
 }
 
 /// The constitution's ballot rule with its clause; its defaults when it has no ballot clause.
-fn ballot_rule(c: &Constitution) -> (Option<String>, BallotRule) {
+pub(crate) fn ballot_rule(c: &Constitution) -> (Option<String>, BallotRule) {
     match c.ballot_rule() {
         Some((clause, r)) => (Some(clause.as_str().to_string()), r.clone()),
         None => (None, BallotRule::default()),

@@ -459,8 +459,12 @@ pub fn generate(opts: DemoOptions) -> DemoOrg {
     let mut secretaries: Vec<Option<(u32, NaiveDate)>> = vec![None; units.len()];
     let mut accounts = Vec::new();
 
-    // Founding officers first: they are loaded alone and verify the other officers.
-    for kind in OfficeKind::ALL {
+    // Founding officers first: they are loaded alone and verify the other officers. (The
+    // scrutineer's office is not among them: it holds no power over the register.)
+    for kind in OfficeKind::ALL
+        .into_iter()
+        .filter(|k| *k != OfficeKind::Scrutineer)
+    {
         let email = match kind {
             OfficeKind::Secretary => Some(SIGN_IN_NATIONAL.1),
             OfficeKind::DataProtectionOfficer => Some(SIGN_IN_DPO.1),

@@ -15,6 +15,7 @@ mod forms;
 mod me;
 mod meetings;
 mod members;
+mod paper;
 mod rolls;
 mod rules_view;
 mod units;
@@ -151,6 +152,14 @@ pub fn router() -> Router<AppState> {
         .route("/elections/{id}/statement", post(elections::statement))
         .route("/elections/{id}/withdrawal", post(elections::withdraw))
         .route("/elections/{id}/ballot", post(elections::build_ballot))
+        .route("/ballots/{id}/audit", get(paper::audit))
+        .route("/ballots/{id}/paper", get(paper::desk))
+        .route("/ballots/{id}/paper/voters", post(paper::mark_voter))
+        .route("/ballots/{id}/paper/batches", post(paper::create_batch))
+        .route(
+            "/ballots/{id}/paper/batches/{batch}",
+            post(paper::enter_batch),
+        )
         .route("/units", get(units::national))
         .route("/units/{id}", get(units::unit))
         .route(CSS_PATH, get(assets::css))
