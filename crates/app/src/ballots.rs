@@ -104,6 +104,8 @@ pub struct BallotView {
     /// `None` when the reader is not a voter (or it has not opened); else whether they voted.
     pub voted: Option<bool>,
     pub may_run: bool,
+    /// Whether the reader is the ballot's scrutineer (see `App::ballot_audit`).
+    pub may_audit: bool,
     pub voters: i64,
     pub votes: i64,
 }
@@ -124,7 +126,49 @@ pub struct PublishedBallot {
     pub ranks: Vec<String>,
 }
 
-fn hash(parts: &[&str]) -> String {
+/// A closed ballot's published box: what it asked, how it is counted, and every ballot under
+/// its tracker. Serialised, it is the file `charter count` reads to reproduce the result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PublishedBox {
+    pub title: String,
+    pub seats: u32,
+    pub method: String,
+    pub candidates: Vec<String>,
+    pub ballots: Vec<PublishedBallot>,
+}
+
+/// A recount from the box by the ballot's own rule, beside the result recorded at close.
+#[derive(Debug, Clone)]
+pub struct Recount {
+    pub ballot: BallotRecord,
+    pub report: charter_count::Report,
+    /// `None` while the result has not been recorded yet.
+    pub matches_recorded: Option<bool>,
+}
+
+/// Whether `ranks` is a valid choice in ballot `b`: at least one option, each on the ballot
+/// and ranked once, exactly one for a question. The error says what is wrong.
+pub(crate) fn check_ranks(b: &BallotRecord, ranks: &[u32]) -> Result<(), String> {
+    let n = u32::try_from(b.options.len()).unwrap_or(u32::MAX);
+    let mut seen = std::collections::BTreeSet::new();
+    if ranks.is_empty() {
+        return Err("choose at least one option".into());
+    }
+    for r in ranks {
+        if *r >= n {
+            return Err(format!("option {r} is not on this ballot (it has {n})"));
+        }
+        if !seen.insert(*r) {
+            return Err("an option is ranked twice".into());
+        }
+    }
+    if b.kind == "question" && ranks.len() != 1 {
+        return Err("choose one answer".into());
+    }
+    Ok(())
+}
+
+pub(crate) fn hash(parts: &[&str]) -> String {
     let mut h = Sha256::new();
     for p in parts {
         h.update(p.as_bytes());
@@ -144,7 +188,7 @@ fn tracker_key(raw: &str) -> String {
 }
 
 /// A tracker: twelve characters that cannot be mistaken for one another, in groups of four.
-fn new_tracker() -> String {
+pub(crate) fn new_tracker() -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rng();
@@ -426,7 +470,7 @@ impl App {
         Ok(b)
     }
 
-    async fn ballot_record(&self, id: i64) -> Result<BallotRecord, AppError> {
+    pub(crate) async fn ballot_record(&self, id: i64) -> Result<BallotRecord, AppError> {
         self.store
             .ballot(id)
             .await?
@@ -446,8 +490,14 @@ impl App {
             .ballot_authority(actor, roll.and_then(|r| r.unit))
             .await?
             .is_some();
+        let may_audit = match self.scrutineer_office(actor, &ballot).await {
+            Ok(_) => true,
+            Err(AppError::Forbidden(_)) => false,
+            Err(e) => return Err(e),
+        };
         let turnout = self.store.ballot_turnout(id).await?;
         Ok(BallotView {
+            may_audit,
             voters: turnout.iter().map(|t| t.voters).sum(),
             votes: turnout.iter().map(|t| t.voted).sum(),
             ballot,
@@ -691,25 +741,7 @@ impl App {
     ) -> Result<Receipt, AppError> {
         let b = self.ballot_terms(id).await?;
         let submission = check_submission(submission)?;
-        let n = u32::try_from(b.options.len()).unwrap_or(u32::MAX);
-        let mut seen = std::collections::BTreeSet::new();
-        if choice.ranks.is_empty() {
-            return Err(AppError::invalid("ranks", "choose at least one option"));
-        }
-        for r in &choice.ranks {
-            if *r >= n {
-                return Err(AppError::invalid(
-                    "ranks",
-                    format!("option {r} is not on this ballot (it has {n})"),
-                ));
-            }
-            if !seen.insert(*r) {
-                return Err(AppError::invalid("ranks", "an option is ranked twice"));
-            }
-        }
-        if b.kind == "question" && choice.ranks.len() != 1 {
-            return Err(AppError::invalid("ranks", "choose one answer"));
-        }
+        check_ranks(&b, &choice.ranks).map_err(|m| AppError::invalid("ranks", m))?;
         let replaces = match replaces.map(str::trim).filter(|r| !r.is_empty()) {
             None => None,
             Some(_) if !b.later_vote_replaces => {
@@ -804,6 +836,37 @@ impl App {
             .collect()
     }
 
+    /// The published box of a closed ballot, as the public download and `charter ballot
+    /// export` give it.
+    pub async fn published_box(&self, id: i64) -> Result<PublishedBox, AppError> {
+        let ballots = self.published_ballots(id).await?;
+        let b = self.ballot_record(id).await?;
+        Ok(PublishedBox {
+            title: b.title,
+            seats: b.seats,
+            method: b.method,
+            candidates: b.options,
+            ballots,
+        })
+    }
+
+    /// Counts a closed ballot again from its box, by the rule it was counted by, and says
+    /// whether the count agrees with the result recorded at close. Records nothing.
+    pub async fn recount_ballot(&self, id: i64) -> Result<Recount, AppError> {
+        let ballot = self.ballot_record(id).await?;
+        let election = self.ballot_election(id).await?;
+        let report = self.report_of(&ballot, &election).await?;
+        let matches_recorded = match &ballot.result_json {
+            Some(recorded) => Some(report_json(&report)? == *recorded),
+            None => None,
+        };
+        Ok(Recount {
+            ballot,
+            report,
+            matches_recorded,
+        })
+    }
+
     /// The published ballot under `tracker`, as a voter checks their receipt: case, hyphens
     /// and spaces do not matter. `Ok(None)` when no ballot has that tracker; `Conflict`
     /// before close, like [`App::published_ballots`].
@@ -826,7 +889,7 @@ impl App {
             .find(|p| tracker_key(&p.tracker) == key))
     }
 
-    async fn sealed_box(&self, id: i64) -> Result<Vec<BoxedBallot>, AppError> {
+    pub(crate) async fn sealed_box(&self, id: i64) -> Result<Vec<BoxedBallot>, AppError> {
         self.store.ballot_box(id).await.map_err(|e| match e {
             StoreError::Stale(m) => AppError::Conflict {
                 field: "ballot".into(),
@@ -873,20 +936,10 @@ impl App {
     pub async fn count_ballot(&self, id: i64) -> Result<charter_count::Report, AppError> {
         let b = self.ballot_record(id).await?;
         let election = self.ballot_election(id).await?;
-        let report = if b.kind == "question" {
-            self.count_question(&b, &election).await?
-        } else {
-            let method = Method::from_name(&b.method)
-                .ok_or_else(|| AppError::Internal(format!("unknown method {}", b.method)))?;
-            count_by(&election, method, &StvOptions::default())
-                .map_err(|e| AppError::Internal(format!("the count failed: {e}")))?
-        };
+        let report = self.report_of(&b, &election).await?;
         if b.state == "closed" {
             let outcome = outcome_words(&b, &report);
-            let mut json = Vec::new();
-            charter_count::render::render(&report, charter_count::render::Format::Json, &mut json)
-                .map_err(|e| AppError::Internal(e.to_string()))?;
-            let json = String::from_utf8(json).map_err(|e| AppError::Internal(e.to_string()))?;
+            let json = report_json(&report)?;
             let event = self.event(
                 EventActor {
                     member: None,
@@ -907,6 +960,22 @@ impl App {
             }
         }
         Ok(report)
+    }
+
+    /// The count of `election` (the ballot's box) by the ballot's method or threshold.
+    pub(crate) async fn report_of(
+        &self,
+        b: &BallotRecord,
+        election: &Election,
+    ) -> Result<charter_count::Report, AppError> {
+        if b.kind == "question" {
+            self.count_question(b, election).await
+        } else {
+            let method = Method::from_name(&b.method)
+                .ok_or_else(|| AppError::Internal(format!("unknown method {}", b.method)))?;
+            count_by(election, method, &StvOptions::default())
+                .map_err(|e| AppError::Internal(format!("the count failed: {e}")))
+        }
     }
 
     async fn count_question(
@@ -964,8 +1033,16 @@ impl App {
     }
 }
 
+/// A count's report as the JSON record kept with the ballot (`charter count --format json`).
+pub(crate) fn report_json(report: &charter_count::Report) -> Result<String, AppError> {
+    let mut json = Vec::new();
+    charter_count::render::render(report, charter_count::render::Format::Json, &mut json)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    String::from_utf8(json).map_err(|e| AppError::Internal(e.to_string()))
+}
+
 /// The constitution's ballot rule with its clause; its defaults when it has no ballot clause.
-fn ballot_rule(c: &Constitution) -> (Option<String>, BallotRule) {
+pub(crate) fn ballot_rule(c: &Constitution) -> (Option<String>, BallotRule) {
     match c.ballot_rule() {
         Some((clause, r)) => (Some(clause.as_str().to_string()), r.clone()),
         None => (None, BallotRule::default()),

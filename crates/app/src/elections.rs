@@ -6,7 +6,7 @@
 
 use charter_domain::{Actor, MemberId};
 use charter_rules::{Context, Filling, Forum, Key, Right};
-use charter_store::{ElectionRecord, NewElection, NominationRecord, Term};
+use charter_store::{ElectionRecord, NewElection, NominationRecord, NoticeText, Recipient, Term};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
@@ -163,6 +163,36 @@ impl App {
         let office = self.ballot_authority(actor, None).await?.ok_or_else(|| {
             AppError::Forbidden("only national officers who call meetings run elections".into())
         })?;
+        // The notice of nominations goes to everyone on the roll of those who elect.
+        let electors: Vec<MemberId> = self
+            .store
+            .roll_frozen_lines(roll.id, None)
+            .await?
+            .into_iter()
+            .filter(|(_, _, eligible)| *eligible)
+            .map(|(m, _, _)| m)
+            .collect();
+        let recipients: Vec<Recipient> = self
+            .store
+            .member_contacts(&electors)
+            .await?
+            .into_iter()
+            .map(|(member, _, address)| Recipient { member, address })
+            .collect();
+        let notice = NoticeText {
+            subject: format!("Nominations open: {title}"),
+            body: nominations_notice(&NominationsNotice {
+                title,
+                body: &body.name,
+                seats,
+                nominators: rule.nominators,
+                clause: clause.as_str(),
+                nominations_close,
+                withdrawals_close,
+                opens,
+                closes,
+            }),
+        };
         let term_days = body
             .term
             .and_then(|d| d.after(today))
@@ -195,6 +225,8 @@ impl App {
                     closes_at: closes,
                     created_by: Some(actor.member),
                 },
+                &notice,
+                &recipients,
                 &event,
             )
             .await?)
@@ -501,4 +533,42 @@ impl App {
             .await?;
         Ok(winners)
     }
+}
+
+/// What the notice of nominations says.
+struct NominationsNotice<'a> {
+    title: &'a str,
+    body: &'a str,
+    seats: u32,
+    nominators: u32,
+    clause: &'a str,
+    nominations_close: DateTime<Utc>,
+    withdrawals_close: DateTime<Utc>,
+    opens: DateTime<Utc>,
+    closes: DateTime<Utc>,
+}
+
+fn nominations_notice(n: &NominationsNotice<'_>) -> String {
+    let when = |t: DateTime<Utc>| t.format("%-d %B %Y %H:%M UTC").to_string();
+    format!(
+        "Nominations are open for {seats} seat{s} on the {body} ({title}).\n\n\
+         Nominations close: {close}\n\
+         Each candidate needs {nominators} nominator{ns} entitled to nominate (clause {clause}).\n\
+         Candidates may withdraw until: {withdraw}\n\
+         Voting: from {opens} to {closes}, with a personal voting link sent to each voter.\n\n\
+         To nominate a member, or to read the candidates' statements, sign in and open \
+         Elections. A nomination of someone the constitution does not let stand is refused \
+         with the clause that says why.\n",
+        seats = n.seats,
+        s = if n.seats == 1 { "" } else { "s" },
+        body = n.body,
+        title = n.title,
+        close = when(n.nominations_close),
+        nominators = n.nominators,
+        ns = if n.nominators == 1 { "" } else { "s" },
+        clause = n.clause,
+        withdraw = when(n.withdrawals_close),
+        opens = when(n.opens),
+        closes = when(n.closes),
+    )
 }

@@ -15,8 +15,10 @@ pub mod error;
 pub mod founding;
 pub mod meetings;
 pub mod notices;
+pub mod paper;
 pub mod register;
 pub mod rolls;
+pub mod scrutiny;
 pub mod structure;
 
 use std::sync::Arc;

@@ -527,6 +527,305 @@ async fn an_election_is_counted_by_stv_and_recounted_from_the_published_ballots(
     assert_eq!(recount["rounds"], result["rounds"]);
 }
 
+/// Appoints `member` to a national office of `kind` from 1 January 2017.
+async fn appoint(w: &World, kind: charter_domain::OfficeKind, member: MemberId) {
+    let office = w
+        .store
+        .create_office(w.national, kind, &event("office"))
+        .await
+        .unwrap();
+    w.store
+        .appoint(
+            office,
+            member,
+            charter_store::Term {
+                starts_on: d(2017, 1, 1),
+                ends_on: None,
+            },
+            &event("office"),
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn paper_and_online_ballots_are_counted_together_and_audited_by_the_scrutineer() {
+    use charter_app::paper::{BatchState, Paper};
+    use charter_domain::OfficeKind;
+
+    let w = world().await;
+    amended(&w).await;
+    let (roll, voters) = roll(&w).await;
+    // Two national officers act as tellers; the constitution's clause 6.7 names the
+    // scrutineer office, held by a member who runs nothing.
+    let chair = voters[1];
+    let scrutineer = *voters.last().unwrap();
+    appoint(&w, OfficeKind::Chair, chair).await;
+    appoint(&w, OfficeKind::Scrutineer, scrutineer).await;
+    let sep2 = app_at(&w, at(2017, 9, 2, 9));
+    let secretary = sep2.actor(w.secretary).await.unwrap();
+    let id = sep2
+        .create_ballot(
+            &secretary,
+            &BallotRequest {
+                title: "Affiliation by post".into(),
+                question: "Should the Network affiliate to the Alliance?".into(),
+                kind: "question".into(),
+                decision_kind: None,
+                candidates: Vec::new(),
+                seats: None,
+                roll: Some(roll),
+                opens_at: Some(at(2017, 9, 6, 9)),
+                closes_at: Some(at(2017, 9, 20, 9)),
+            },
+        )
+        .await
+        .unwrap();
+    // Before it opens no paper is taken.
+    assert!(matches!(
+        sep2.mark_paper_voter(&secretary, id, voters[0]).await,
+        Err(AppError::Conflict { .. })
+    ));
+    let open = app_at(&w, at(2017, 9, 6, 9));
+    assert_eq!(
+        open.run_ballot_clock("https://charter.example")
+            .await
+            .unwrap(),
+        1
+    );
+    let queued = w
+        .store
+        .claim_outbox(at(2017, 9, 6, 9), at(2017, 9, 6, 10), 1000)
+        .await
+        .unwrap();
+    let letters: Vec<String> = queued
+        .iter()
+        .filter(|m| m.subject.contains("Affiliation by post"))
+        .map(|m| m.body.clone())
+        .collect();
+    let links = links_in_outbox(&letters, id);
+
+    // The first half vote online (Yes), the rest return papers.
+    let day = app_at(&w, at(2017, 9, 8, 12));
+    let half = voters.len() / 2;
+    let mut online = Vec::new();
+    let mut trackers = BTreeSet::new();
+    for token in &links {
+        let voter = day.voter_for_link(id, token).await.unwrap();
+        if voters[..half].contains(&voter) {
+            let r = day
+                .cast_ballot(
+                    voter,
+                    id,
+                    &format!("online-{}", voter.0),
+                    &Choice { ranks: vec![0] },
+                    None,
+                )
+                .await
+                .unwrap();
+            trackers.insert(r.tracker);
+            online.push(voter);
+        }
+    }
+    assert_eq!(online.len(), half);
+    let secretary = day.actor(w.secretary).await.unwrap();
+    let chair_actor = day.actor(chair).await.unwrap();
+    let scrutineer_actor = day.actor(scrutineer).await.unwrap();
+    let plain = day.actor(voters[2]).await.unwrap();
+    let events = w.store.events(0, 100_000).await.unwrap().len();
+    // Refused, changing nothing: one who voted online, one off the roll, a member who is
+    // no officer, the scrutineer (who audits and does not handle papers).
+    for (who, member) in [
+        (&secretary, online[0]),
+        (&secretary, w.lapsed),
+        (&plain, voters[half]),
+        (&scrutineer_actor, voters[half]),
+    ] {
+        let r = day.mark_paper_voter(who, id, member).await;
+        assert!(
+            matches!(
+                r,
+                Err(AppError::Conflict { .. } | AppError::Invalid(_) | AppError::Forbidden(_))
+            ),
+            "{r:?}"
+        );
+    }
+    assert_eq!(w.store.events(0, 100_000).await.unwrap().len(), events);
+    let paper: Vec<MemberId> = voters[half..].to_vec();
+    for m in &paper {
+        day.mark_paper_voter(&secretary, id, *m).await.unwrap();
+    }
+    // Marked on paper: no online vote as well, and no second mark.
+    assert!(matches!(
+        day.cast_ballot(
+            paper[0],
+            id,
+            "online-after-post",
+            &Choice { ranks: vec![0] },
+            None
+        )
+        .await,
+        Err(AppError::Conflict { .. })
+    ));
+    assert!(matches!(
+        day.mark_paper_voter(&chair_actor, id, paper[0]).await,
+        Err(AppError::Conflict { .. })
+    ));
+
+    // One batch of every paper: the first No, the second spoilt, the rest Yes.
+    let n = paper.len();
+    assert!(n >= 3, "enough paper voters: {n}");
+    let papers: Vec<Paper> = (0..n)
+        .map(|i| match i {
+            0 => Paper::Marked(vec![1]),
+            1 => Paper::Spoilt,
+            _ => Paper::Marked(vec![0]),
+        })
+        .collect();
+    assert!(
+        matches!(
+            day.create_paper_batch(&secretary, id, "postal box 1", n as i64 + 1)
+                .await,
+            Err(AppError::Conflict { .. })
+        ),
+        "more papers than paper voters"
+    );
+    let batch = day
+        .create_paper_batch(&secretary, id, "postal box 1", n as i64)
+        .await
+        .unwrap();
+    let first = day
+        .enter_paper_batch(&secretary, id, batch, &papers)
+        .await
+        .unwrap();
+    assert_eq!(first.state, BatchState::Waiting);
+    // The same teller cannot enter it twice; a wrong count and a bad paper are refused.
+    assert!(matches!(
+        day.enter_paper_batch(&secretary, id, batch, &papers).await,
+        Err(AppError::Conflict { .. })
+    ));
+    assert!(matches!(
+        day.enter_paper_batch(&chair_actor, id, batch, &papers[1..])
+            .await,
+        Err(AppError::Invalid(_))
+    ));
+    let mut bad = papers.clone();
+    bad[0] = Paper::Marked(vec![7]);
+    assert!(matches!(
+        day.enter_paper_batch(&chair_actor, id, batch, &bad).await,
+        Err(AppError::Invalid(_))
+    ));
+    // The chair misreads the third paper: nothing goes in, and the difference is shown.
+    let mut misread = papers.clone();
+    misread[2] = Paper::Marked(vec![2]);
+    let second = day
+        .enter_paper_batch(&chair_actor, id, batch, &misread)
+        .await
+        .unwrap();
+    assert_eq!(second.state, BatchState::Differ(vec![3]));
+    let desk = day.paper_desk(&secretary, id).await.unwrap();
+    assert_eq!(desk.tally.committed, 0);
+    assert_eq!(
+        desk.batches[0].mine.as_ref(),
+        Some(&papers),
+        "a teller sees their own entry"
+    );
+    let chairs = day.paper_desk(&chair_actor, id).await.unwrap();
+    assert_eq!(
+        chairs.batches[0].mine.as_ref(),
+        Some(&misread),
+        "and not another's"
+    );
+    // The chair looks again and corrects their entry: the batch goes in.
+    let third = day
+        .enter_paper_batch(&chair_actor, id, batch, &papers)
+        .await
+        .unwrap();
+    assert_eq!(third.state, BatchState::Committed);
+    assert!(matches!(
+        day.enter_paper_batch(&secretary, id, batch, &papers).await,
+        Err(AppError::Conflict { .. })
+    ));
+    let tally = w.store.paper_tally(id).await.unwrap();
+    assert_eq!(
+        (tally.voters, tally.committed, tally.spoilt),
+        (n as i64, n as i64, 1)
+    );
+
+    // The scrutineer audits while it is open; nobody else may, the officers included.
+    for who in [&secretary, &chair_actor, &plain] {
+        assert!(matches!(
+            day.ballot_audit(who, id, 1).await,
+            Err(AppError::Forbidden(_))
+        ));
+    }
+    let audit = day.ballot_audit(&scrutineer_actor, id, 1).await.unwrap();
+    assert!(audit.check.box_matches, "{:?}", audit.check);
+    assert_eq!(audit.check.voted, voters.len() as i64);
+    assert_eq!(audit.check.boxed.counting, (voters.len() - 1) as i64);
+    assert_eq!(audit.check.recount_matches, None);
+    assert!(audit.roll_check.frozen_hash_matches && audit.roll_check.current_hash_matches);
+    assert_eq!(audit.voters.total, voters.len() as u64);
+    for v in &audit.voters.items {
+        assert_eq!(
+            v.on_paper,
+            paper.contains(&v.member),
+            "how {} voted",
+            v.member.0
+        );
+        assert!(v.voted_at.is_some());
+    }
+    let kinds: Vec<&str> = audit.trail.iter().map(|t| t.event.kind.as_str()).collect();
+    for k in [
+        "ballot.created",
+        "ballot.opened",
+        "ballot.paper_batch",
+        "ballot.paper_entered",
+        "ballot.paper_committed",
+    ] {
+        assert!(kinds.contains(&k), "{k} in {kinds:?}");
+    }
+    assert!(audit.trail.iter().all(|t| t.sha256.len() == 64));
+    // The scrutineer's reading of names is in each voter's access log.
+    for v in &audit.voters.items {
+        let log = w.store.access_log(v.member, 1, 50).await.unwrap();
+        assert!(log.items.iter().any(|e| e.reader == Some(scrutineer)));
+    }
+
+    // At close the count has both: online Yes, paper No and Yes; the spoilt paper in
+    // turnout only.
+    let close = app_at(&w, at(2017, 9, 20, 9));
+    close
+        .run_ballot_clock("https://charter.example")
+        .await
+        .unwrap();
+    let b = w.store.ballot(id).await.unwrap().unwrap();
+    assert_eq!(b.state, "counted");
+    let yes = half + (n - 2);
+    let outcome = b.outcome.clone().unwrap();
+    assert!(outcome.contains(&format!("{yes} yes")), "{outcome}");
+    let published = close.published_ballots(id).await.unwrap();
+    assert_eq!(published.len(), voters.len() - 1);
+    for p in &published {
+        trackers.insert(p.tracker.clone());
+    }
+    let scrutineer_actor = close.actor(scrutineer).await.unwrap();
+    let audit = close.ballot_audit(&scrutineer_actor, id, 1).await.unwrap();
+    assert!(audit.check.box_matches);
+    assert_eq!(audit.check.recount_matches, Some(true));
+    assert!(audit.check.box_sha256.is_some() && audit.check.result_sha256.is_some());
+    assert!(audit.trail.iter().any(|t| t.event.kind == "ballot.counted"));
+
+    // Secrecy: the scrutineer's view holds no tracker and no sealed choice, and no table
+    // but the box holds a tracker.
+    let seen = format!("{audit:?}");
+    assert!(!seen.contains("v1:"), "no sealed ballot in the audit");
+    for t in &trackers {
+        assert!(!seen.contains(t.as_str()), "no tracker in the audit");
+    }
+    secrecy_holds(&w, &trackers, &voters).await;
+}
+
 /// Reads every row of every table as text: a tracker may appear only in the ballot box, and
 /// no row of the box names a member or a time.
 async fn secrecy_holds(w: &World, trackers: &BTreeSet<String>, voters: &[MemberId]) {

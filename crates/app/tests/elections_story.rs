@@ -110,6 +110,32 @@ async fn conference_elects_the_steering_committee_by_stv_from_nominations() {
         .open_election(&secretary, &request(at(2017, 8, 20, 9)))
         .await
         .unwrap();
+    // Everyone on the roll of those who elect is sent the notice of nominations, which gives
+    // the timetable and the clause on nominators.
+    let notices: Vec<_> = w
+        .store
+        .claim_outbox(at(2017, 8, 1, 11), at(2017, 8, 1, 12), 10_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.subject == "Nominations open: Steering Committee 2017")
+        .collect();
+    let electors = w
+        .store
+        .roll_frozen_lines(roll, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|(_, _, ok)| *ok)
+        .count();
+    assert_eq!(notices.len(), electors);
+    assert!(
+        notices[0]
+            .body
+            .contains("Each candidate needs 2 nominators entitled to nominate (clause 6.7)"),
+        "{}",
+        notices[0].body
+    );
 
     // Nominations: two nominators each; Ann, unaffiliated, may not stand (clause 4.3).
     let aug5 = app_at(&w, at(2017, 8, 5, 12));

@@ -98,6 +98,12 @@ enum Command {
         #[command(subcommand)]
         what: RollCommand,
     },
+    /// Ballots: list them, export a counted ballot's published ballots (BLT or JSON, as
+    /// `charter count` reads them), recount one from its box
+    Ballot {
+        #[command(subcommand)]
+        what: BallotCommand,
+    },
     /// Import data from a file
     Import {
         #[command(subcommand)]
@@ -222,6 +228,42 @@ enum RollCommand {
 }
 
 #[derive(Subcommand)]
+enum BallotCommand {
+    /// Every ballot, newest first, with its state and outcome
+    List {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Write a closed ballot's published ballots ("-" for standard output); they carry
+    /// trackers and choices, never voters
+    Export {
+        #[arg(value_name = "BALLOT_ID")]
+        id: i64,
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = BallotFormat::Json)]
+        format: BallotFormat,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Count a closed ballot again from its box by its own rule and print the rounds; exits 1
+    /// if the recount differs from the result recorded at close
+    Recount {
+        #[arg(value_name = "BALLOT_ID")]
+        id: i64,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum BallotFormat {
+    /// The published JSON: each ballot with its tracker and its choices by name
+    Json,
+    /// The BLT format most counting programs read (no trackers)
+    Blt,
+}
+
+#[derive(Subcommand)]
 enum ImportWhat {
     /// Create or update members from CSV (matched by email); see README for the columns
     Members {
@@ -332,6 +374,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         Command::Init(args) => return init(args).await,
         Command::Constitution { what } => return constitution(what).await,
         Command::Roll { what } => return roll(what).await,
+        Command::Ballot { what } => return ballot(what).await,
         Command::Import {
             what:
                 ImportWhat::Members {
@@ -714,6 +757,108 @@ async fn constitution(what: ConstitutionCommand) -> Result<std::process::ExitCod
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(std::process::ExitCode::SUCCESS)
+}
+
+async fn ballot(what: BallotCommand) -> Result<std::process::ExitCode> {
+    let missing = |id: i64| {
+        move |e: AppError| match e {
+            AppError::NotFound("ballot") => anyhow::anyhow!("there is no ballot {id}"),
+            AppError::Conflict { message, .. } => anyhow::anyhow!("ballot {id}: {message}"),
+            other => other.into(),
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let ok = match what {
+        BallotCommand::List { db } => {
+            let app = open_app(&db.database).await?;
+            out.write_all(ballots_table(&app.ballots().await?).as_bytes())?;
+            true
+        }
+        BallotCommand::Export {
+            id,
+            file,
+            format,
+            db,
+        } => {
+            let app = open_app(&db.database).await?;
+            let text = match format {
+                BallotFormat::Json => {
+                    let published = app.published_box(id).await.map_err(missing(id))?;
+                    serde_json::to_string_pretty(&published)? + "\n"
+                }
+                BallotFormat::Blt => {
+                    let election = app.ballot_election(id).await.map_err(missing(id))?;
+                    charter_count::blt::to_blt(&election)
+                        .context("the ballots do not write as BLT")?
+                }
+            };
+            if file.as_os_str() == "-" {
+                out.write_all(text.as_bytes())?;
+            } else {
+                let tmp = file.with_extension("partial");
+                std::fs::write(&tmp, &text)
+                    .with_context(|| format!("could not write {}", tmp.display()))?;
+                std::fs::rename(&tmp, &file)
+                    .with_context(|| format!("could not write {}", file.display()))?;
+                eprintln!("exported ballot {id} to {}", file.display());
+            }
+            true
+        }
+        BallotCommand::Recount { id, db } => {
+            let app = open_app(&db.database).await?;
+            let recount = app.recount_ballot(id).await.map_err(missing(id))?;
+            charter_count::render::render(
+                &recount.report,
+                charter_count::render::Format::Text,
+                &mut out,
+            )?;
+            match recount.matches_recorded {
+                Some(true) => {
+                    writeln!(out, "the recount matches the result recorded at close")?;
+                    true
+                }
+                Some(false) => {
+                    writeln!(out, "the recount DIFFERS from the result recorded at close")?;
+                    false
+                }
+                None => {
+                    writeln!(out, "no result has been recorded yet to compare with")?;
+                    true
+                }
+            }
+        }
+    };
+    out.flush()?;
+    Ok(if ok {
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::FAILURE
+    })
+}
+
+/// One line per ballot: id, state, closing time, title and outcome.
+fn ballots_table(ballots: &[charter_store::BallotRecord]) -> String {
+    let mut text = format!(
+        "{:>4}  {:<9}  {:<16}  {}\n",
+        "ID", "STATE", "CLOSES (UTC)", "TITLE"
+    );
+    for b in ballots {
+        text.push_str(&format!(
+            "{:>4}  {:<9}  {:<16}  {}{}\n",
+            b.id,
+            b.state,
+            b.closes_at.format("%Y-%m-%d %H:%M"),
+            b.title,
+            b.outcome
+                .as_deref()
+                .map(|o| format!(" ({o})"))
+                .unwrap_or_default()
+        ));
+    }
+    if ballots.is_empty() {
+        text.push_str("no ballots yet\n");
+    }
+    text
 }
 
 async fn roll(what: RollCommand) -> Result<std::process::ExitCode> {

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use charter_app::ballots::{BallotRequest, Choice};
+use charter_app::elections::ElectionRequest;
 use charter_app::rolls::RollRequest;
 use charter_app::{App, AppError, FixedClock};
 use charter_domain::{MemberId, OfficeKind, UnitKind};
@@ -28,6 +29,10 @@ pub enum BallotsStoryError {
 /// Titles the demo's ballots carry, for tests and tours.
 pub const ELECTION_TITLE: &str = "Campaigns committee 2017";
 pub const QUESTION_TITLE: &str = "Restore the elected National Committee";
+/// The election the demo leaves with nominations open, for a newcomer to nominate in.
+pub const STEERING_ELECTION_TITLE: &str = "Steering Committee 2027";
+/// Candidates the demo nominates in it: three with enough nominators, one still seeking.
+const STEERING_NOMINEES: usize = 4;
 
 const CANDIDATES: [&str; 6] = [
     "Amara Okafor",
@@ -215,5 +220,112 @@ pub async fn load_ballots(app: &App, public_url: &str) -> Result<(), BallotsStor
         .run_ballot_clock(public_url)
         .await
         .map_err(err("closing and counting the election"))?;
+    load_steering_election(app, secretary, &voters).await
+}
+
+/// The steering committee's election, opened now by the national secretary over the annual
+/// conference's roll, with nominations open for the constitution's fortnight: candidates are
+/// tried in roll order and those the constitution lets stand are nominated by members it lets
+/// nominate, until three are valid and a fourth has one nominator of two. Two publish a
+/// statement.
+async fn load_steering_election(
+    app: &App,
+    secretary: MemberId,
+    voters: &[MemberId],
+) -> Result<(), BallotsStoryError> {
+    let now = app.clock.now();
+    let roll = app
+        .rolls()
+        .await
+        .map_err(err("reading the rolls"))?
+        .into_iter()
+        .filter(|r| r.context == "conference" && r.right == "vote")
+        .max_by_key(|r| r.cutoff)
+        .ok_or(BallotsStoryError::Missing("a conference roll"))?;
+    let officer = app
+        .actor(secretary)
+        .await
+        .map_err(err("reading the national secretary"))?;
+    let election = app
+        .open_election(
+            &officer,
+            &ElectionRequest {
+                body: "steering-committee".into(),
+                title: STEERING_ELECTION_TITLE.into(),
+                roll: Some(roll.id),
+                nominations_close_at: Some(now + Duration::days(14)),
+                opens_at: Some(now + Duration::days(18)),
+                closes_at: Some(now + Duration::days(32)),
+            },
+        )
+        .await
+        .map_err(err("opening the steering committee's election"))?;
+    delivered(app, now).await?;
+    let needed = app
+        .election(election)
+        .await
+        .map_err(err("reading the election"))?
+        .0
+        .nominators as usize;
+    // Members refused the right to nominate are passed over, once.
+    let mut nominators = voters.iter().rev().copied();
+    let mut current = nominators.next();
+    let mut nominees = 0;
+    for &candidate in voters.iter().take(200) {
+        if nominees == STEERING_NOMINEES {
+            break;
+        }
+        let wanted = if nominees + 1 == STEERING_NOMINEES {
+            needed.saturating_sub(1).max(1)
+        } else {
+            needed
+        };
+        let mut got = 0;
+        while got < wanted {
+            let Some(nominator) = current else {
+                return Err(BallotsStoryError::Missing("members entitled to nominate"));
+            };
+            if nominator == candidate {
+                current = nominators.next();
+                continue;
+            }
+            let actor = app
+                .actor(nominator)
+                .await
+                .map_err(err("reading a nominator"))?;
+            match app.nominate(&actor, election, candidate).await {
+                Ok(_) => {
+                    got += 1;
+                    current = nominators.next();
+                }
+                // Not entitled to nominate, or has used their nominations: the next member.
+                Err(AppError::Forbidden(_) | AppError::Conflict { .. }) => {
+                    current = nominators.next();
+                }
+                // This member may not stand (the constitution says why): try the next.
+                Err(AppError::Invalid(_)) => break,
+                Err(e) => return Err(err("nominating a candidate")(e)),
+            }
+        }
+        if got == 0 {
+            continue;
+        }
+        if nominees < 2 {
+            let actor = app
+                .actor(candidate)
+                .await
+                .map_err(err("reading a candidate"))?;
+            app.set_statement(
+                &actor,
+                election,
+                "I will stand for a steering committee that answers to conference: every \
+                 decision minuted and published, and no meeting called without the notice \
+                 the constitution requires.",
+            )
+            .await
+            .map_err(err("publishing a statement"))?;
+        }
+        nominees += 1;
+    }
     Ok(())
 }

@@ -32,7 +32,9 @@ use charter_domain::{
 use charter_store::Term;
 use chrono::{Days, Months, NaiveDate};
 
-pub use ballots::{BallotsStoryError, ELECTION_TITLE, QUESTION_TITLE, load_ballots};
+pub use ballots::{
+    BallotsStoryError, ELECTION_TITLE, QUESTION_TITLE, STEERING_ELECTION_TITLE, load_ballots,
+};
 pub use constitution::{ConstitutionStoryError, StoryDates, load_constitution};
 pub use delegates::CONFERENCE_TITLE;
 pub use load::{DemoError, DemoSignIn, DemoSignIns, load};
@@ -459,8 +461,12 @@ pub fn generate(opts: DemoOptions) -> DemoOrg {
     let mut secretaries: Vec<Option<(u32, NaiveDate)>> = vec![None; units.len()];
     let mut accounts = Vec::new();
 
-    // Founding officers first: they are loaded alone and verify the other officers.
-    for kind in OfficeKind::ALL {
+    // Founding officers first: they are loaded alone and verify the other officers. (The
+    // scrutineer's office is not among them: it holds no power over the register.)
+    for kind in OfficeKind::ALL
+        .into_iter()
+        .filter(|k| *k != OfficeKind::Scrutineer)
+    {
         let email = match kind {
             OfficeKind::Secretary => Some(SIGN_IN_NATIONAL.1),
             OfficeKind::DataProtectionOfficer => Some(SIGN_IN_DPO.1),

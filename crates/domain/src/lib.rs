@@ -6,6 +6,7 @@
 pub mod dues;
 pub mod ids;
 pub mod member;
+pub mod paper;
 pub mod powers;
 pub mod status;
 pub mod structure;

@@ -11,6 +11,10 @@ pub enum OfficeKind {
     Treasurer,
     MembershipOfficer,
     DataProtectionOfficer,
+    /// The independent scrutineer of ballots. The office carries no standing power: its
+    /// holder audits ballots only where the constitution's ballot clause names it (see
+    /// [`Actor::named_office`]), and so holds nothing over the register or meetings.
+    Scrutineer,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -36,12 +40,13 @@ pub enum Power {
 }
 
 impl OfficeKind {
-    pub const ALL: [OfficeKind; 5] = [
+    pub const ALL: [OfficeKind; 6] = [
         OfficeKind::Chair,
         OfficeKind::Secretary,
         OfficeKind::Treasurer,
         OfficeKind::MembershipOfficer,
         OfficeKind::DataProtectionOfficer,
+        OfficeKind::Scrutineer,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -51,6 +56,7 @@ impl OfficeKind {
             OfficeKind::Treasurer => "treasurer",
             OfficeKind::MembershipOfficer => "membership-officer",
             OfficeKind::DataProtectionOfficer => "data-protection-officer",
+            OfficeKind::Scrutineer => "scrutineer",
         }
     }
 
@@ -61,6 +67,7 @@ impl OfficeKind {
             OfficeKind::Treasurer => "Treasurer",
             OfficeKind::MembershipOfficer => "Membership officer",
             OfficeKind::DataProtectionOfficer => "Data protection officer",
+            OfficeKind::Scrutineer => "Scrutineer",
         }
     }
 
@@ -93,6 +100,7 @@ impl OfficeKind {
                 ManageRolls,
             ],
             OfficeKind::DataProtectionOfficer => &[ViewMembers, ViewAccessLog, ExportMembers],
+            OfficeKind::Scrutineer => &[],
         }
     }
 }
@@ -119,6 +127,19 @@ impl Actor {
         self.offices
             .iter()
             .find(|o| o.kind.powers().contains(&power) && tree.is_within(unit, o.unit))
+    }
+
+    /// The first office of `kind` this actor holds over `unit`: for what the constitution
+    /// grants an office by naming it (the scrutineer of ballots) rather than by its powers.
+    pub fn named_office(
+        &self,
+        kind: OfficeKind,
+        unit: UnitId,
+        tree: &UnitTree,
+    ) -> Option<&HeldOffice> {
+        self.offices
+            .iter()
+            .find(|o| o.kind == kind && tree.is_within(unit, o.unit))
     }
 
     pub fn may(&self, power: Power, unit: UnitId, tree: &UnitTree) -> bool {
@@ -194,5 +215,38 @@ mod tests {
         assert!(!regional.may(Power::ViewMembers, UnitId(1), &t));
         let chair = actor(&[(OfficeKind::Chair, 1)]);
         assert!(!chair.may(Power::ViewMembers, UnitId(3), &t));
+    }
+
+    #[test]
+    fn a_scrutineer_holds_no_standing_power() {
+        let t = tree();
+        let s = actor(&[(OfficeKind::Scrutineer, 1)]);
+        for p in [
+            Power::ViewMembers,
+            Power::CallMeetings,
+            Power::ManageRolls,
+            Power::ExportMembers,
+        ] {
+            assert!(!s.may(p, UnitId(3), &t));
+        }
+        assert!(
+            s.named_office(OfficeKind::Scrutineer, UnitId(3), &t)
+                .is_some()
+        );
+        let regional = actor(&[(OfficeKind::Scrutineer, 2)]);
+        assert!(
+            regional
+                .named_office(OfficeKind::Scrutineer, UnitId(1), &t)
+                .is_none()
+        );
+        assert!(
+            regional
+                .named_office(OfficeKind::Secretary, UnitId(3), &t)
+                .is_none()
+        );
+        assert_eq!(
+            OfficeKind::parse("scrutineer"),
+            Some(OfficeKind::Scrutineer)
+        );
     }
 }

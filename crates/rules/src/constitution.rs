@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use charter_domain::UnitKind;
+use charter_domain::{OfficeKind, UnitKind};
 use chrono::NaiveDate;
 
 use crate::delegates::DelegatesRule;
@@ -345,7 +345,9 @@ pub struct BallotRule {
     pub window_days: u32,
     /// Days the ballot's frozen roll is published for challenges before voting opens.
     pub roll_challenge_days: u32,
-    /// The office whose holder is the independent scrutineer.
+    /// The office whose holder is the independent scrutineer: one of the offices
+    /// ([`OfficeKind`]), checked when the version is read. Its holders over a ballot's unit
+    /// audit the ballot (roll, turnout, events, count) and no one else does.
     pub scrutineer: Option<Key>,
 }
 
@@ -366,6 +368,13 @@ impl Default for BallotRule {
 }
 
 impl BallotRule {
+    /// The office the constitution names as scrutineer, if it names one.
+    pub fn scrutineer_office(&self) -> Option<OfficeKind> {
+        self.scrutineer
+            .as_ref()
+            .and_then(|k| OfficeKind::parse(k.as_str()))
+    }
+
     /// The name, as `charter-count` knows it, of the method that counts an election to
     /// `seats` seats: the single-seat method for one (or none), the election method otherwise.
     pub fn method_for(&self, seats: u32) -> &'static str {
@@ -949,6 +958,21 @@ fn validate(clauses: &[Clause]) -> Result<(), ConstitutionError> {
                 return Err(ConstitutionError::at(
                     at(),
                     "window_days: a ballot is open for at least 1 day",
+                ));
+            }
+            if let Some(k) = &b.scrutineer
+                && OfficeKind::parse(k.as_str()).is_none()
+            {
+                return Err(ConstitutionError::at(
+                    at(),
+                    format!(
+                        "scrutineer: '{k}' is no office; name one of {}",
+                        OfficeKind::ALL
+                            .into_iter()
+                            .map(OfficeKind::as_str)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 ));
             }
         }

@@ -762,7 +762,7 @@ impl Parser {
                     };
                     let Some(office) = office else {
                         return Err(self.error(
-                            "expected an office: chair, secretary, treasurer, membership-officer or data-protection-officer",
+                            "expected an office: chair, secretary, treasurer, membership-officer, data-protection-officer or scrutineer",
                         ));
                     };
                     self.bump();

@@ -82,7 +82,7 @@ fn with_bodies(rest: &str) -> String {
 #[test]
 fn ballot_and_nomination_rules_read_and_write_back() {
     let src = with_bodies(
-        "[[clause]]\nnumber = \"6.7\"\ntitle = \"Ballots and elections\"\ntext = \"t\"\n[[clause.ballot]]\nelection_method = \"meek\"\nsingle_seat_method = \"schulze\"\nlater_vote_replaces = true\nwindow_days = 10\nroll_challenge_days = 5\nscrutineer = \"returning-officer\"\n[[clause.nomination]]\nbody = \"steering-committee\"\nnominators = 3\nwindow_days = 21\nwithdrawal_days = 4\n",
+        "[[clause]]\nnumber = \"6.7\"\ntitle = \"Ballots and elections\"\ntext = \"t\"\n[[clause.ballot]]\nelection_method = \"meek\"\nsingle_seat_method = \"schulze\"\nlater_vote_replaces = true\nwindow_days = 10\nroll_challenge_days = 5\nscrutineer = \"scrutineer\"\n[[clause.nomination]]\nbody = \"steering-committee\"\nnominators = 3\nwindow_days = 21\nwithdrawal_days = 4\n",
     );
     let c = Constitution::from_toml(&src).unwrap();
     let (clause, b) = c.ballot_rule().unwrap();
@@ -95,7 +95,7 @@ fn ballot_and_nomination_rules_read_and_write_back() {
             later_vote_replaces: true,
             window_days: 10,
             roll_challenge_days: 5,
-            scrutineer: Some(Key::parse("returning-officer").unwrap()),
+            scrutineer: Some(Key::parse("scrutineer").unwrap()),
         }
     );
     let steering = Key::parse("steering-committee").unwrap();
@@ -164,6 +164,8 @@ fn ballot_and_nomination_errors_say_where() {
         format!("{clause}{ballot}election_method = \"irv\"\n"),
         format!("{clause}{ballot}window_days = 0\n"),
         format!("{clause}{ballot}scrutineer = \"Returning Officer\"\n"),
+        // The scrutineer is an office's holder: a name that is no office is refused.
+        format!("{clause}{ballot}scrutineer = \"returning-officer\"\n"),
         format!("{clause}{ballot}colour = \"red\"\n"),
         // Set twice: in one clause, then in two.
         format!("{clause}{ballot}{ballot}"),

@@ -131,10 +131,6 @@ fn with_restriction(
     .unwrap()
 }
 
-fn any_key() -> impl Strategy<Value = Key> {
-    "[a-z0-9]{1,12}(-[a-z0-9]{1,8}){0,3}".prop_map(|k| Key::parse(&k).unwrap())
-}
-
 /// Any ballot rule a version may hold: every method, except IRV for several seats.
 fn any_ballot_rule() -> impl Strategy<Value = BallotRule> {
     let several: Vec<CountMethod> = CountMethod::ALL
@@ -147,7 +143,10 @@ fn any_ballot_rule() -> impl Strategy<Value = BallotRule> {
         prop::bool::ANY,
         1u32..,
         any::<u32>(),
-        proptest::option::of(any_key()),
+        proptest::option::of(
+            proptest::sample::select(OfficeKind::ALL.to_vec())
+                .prop_map(|o| Key::parse(o.as_str()).unwrap()),
+        ),
     )
         .prop_map(
             |(

@@ -67,6 +67,17 @@ mod ballots {
     const SHARE_LOCK: &str = " FOR SHARE";
     include!("../../store/sql/ballots.rs");
 }
+/// Paper ballots and the scrutineer's reads: the shared SQL in `charter-store/sql/paper.rs`.
+mod paper {
+    type Db = sqlx::Postgres;
+    use crate::{PgStore as StoreImpl, append_event, commit, db_err, log_access};
+    /// Entering and marking share the ballot's row, as casting does; a batch's row is taken.
+    const UPDATE_LOCK: &str = " FOR UPDATE";
+    const SHARE_LOCK: &str = " FOR SHARE";
+    /// Counts read together are read at one moment.
+    const SNAPSHOT: &str = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ";
+    include!("../../store/sql/paper.rs");
+}
 mod rows;
 /// Rolls and challenges: the shared portable SQL in `charter-store/sql/rolls.rs`.
 mod rolls {
@@ -1346,8 +1357,14 @@ impl Store for PgStore {
         meetings::check_in(self, meeting, member, recorded_by, event).await
     }
 
-    async fn create_election(&self, e: &NewElection, event: &NewEvent) -> StoreResult<i64> {
-        elections::create(self, e, event).await
+    async fn create_election(
+        &self,
+        e: &NewElection,
+        notice: &NoticeText,
+        recipients: &[Recipient],
+        event: &NewEvent,
+    ) -> StoreResult<i64> {
+        elections::create(self, e, notice, recipients, event).await
     }
 
     async fn elections(&self) -> StoreResult<Vec<ElectionRecord>> {
@@ -1475,6 +1492,61 @@ impl Store for PgStore {
 
     async fn ballot_box(&self, id: i64) -> StoreResult<Vec<BoxedBallot>> {
         ballots::boxed(self, id).await
+    }
+
+    async fn mark_paper_voter(
+        &self,
+        id: i64,
+        member: MemberId,
+        teller: MemberId,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        paper::mark_voter(self, id, member, teller, event).await
+    }
+
+    async fn paper_tally(&self, id: i64) -> StoreResult<PaperTally> {
+        paper::tally(self, id).await
+    }
+
+    async fn create_paper_batch(&self, b: &NewPaperBatch, event: &NewEvent) -> StoreResult<i64> {
+        paper::create_batch(self, b, event).await
+    }
+
+    async fn paper_batches(&self, id: i64) -> StoreResult<Vec<PaperBatchRecord>> {
+        paper::batches(self, id).await
+    }
+
+    async fn paper_batch(&self, batch: i64) -> StoreResult<Option<PaperBatchRecord>> {
+        paper::batch(self, batch).await
+    }
+
+    async fn enter_paper_batch(
+        &self,
+        batch: i64,
+        entry: &NewPaperEntry,
+        seen: usize,
+        commit: Option<&PaperCommit>,
+        event: &NewEvent,
+    ) -> StoreResult<i64> {
+        paper::enter(self, batch, entry, seen, commit, event).await
+    }
+
+    async fn ballot_roll_audit(
+        &self,
+        id: i64,
+        page: u32,
+        per_page: u32,
+        access: &AccessContext,
+    ) -> StoreResult<BallotRollAudit> {
+        paper::roll_audit(self, id, page, per_page, access).await
+    }
+
+    async fn ballot_trail(&self, id: i64) -> StoreResult<Vec<EventRecord>> {
+        paper::trail(self, id).await
+    }
+
+    async fn ballot_box_size(&self, id: i64) -> StoreResult<BoxSize> {
+        paper::box_size(self, id).await
     }
 
     async fn record_ballot_count(

@@ -55,7 +55,16 @@ fn nomination_from(r: &DbRow) -> Result<NominationRecord, sqlx::Error> {
     })
 }
 
-pub(crate) async fn create(s: &StoreImpl, e: &NewElection, event: &NewEvent) -> StoreResult<i64> {
+/// Letters queued per statement: eight parameters each, well under either database's limit.
+const LETTERS_PER_INSERT: usize = 1000;
+
+pub(crate) async fn create(
+    s: &StoreImpl,
+    e: &NewElection,
+    notice: &NoticeText,
+    recipients: &[Recipient],
+    event: &NewEvent,
+) -> StoreResult<i64> {
     let mut tx = s.write_tx().await?;
     let seq = append_event(&mut tx, event).await?;
     let id = sqlx::query_scalar::<_, i64>(
@@ -82,6 +91,21 @@ pub(crate) async fn create(s: &StoreImpl, e: &NewElection, event: &NewEvent) -> 
     .fetch_one(&mut *tx)
     .await
     .map_err(db_err)?;
+    for chunk in recipients.chunks(LETTERS_PER_INSERT) {
+        let mut qb = sqlx::QueryBuilder::<Db>::new(
+            "INSERT INTO outbox (member_id, address, subject, body, state, next_attempt_at, created_at) ",
+        );
+        qb.push_values(chunk, |mut b, r| {
+            b.push_bind(r.member.0)
+                .push_bind(r.address.clone())
+                .push_bind(notice.subject.clone())
+                .push_bind(notice.body.clone())
+                .push_bind("queued")
+                .push_bind(event.at)
+                .push_bind(event.at);
+        });
+        qb.build().execute(&mut *tx).await.map_err(db_err)?;
+    }
     commit(tx).await?;
     Ok(id)
 }

@@ -360,7 +360,15 @@ pub trait Store: Send + Sync + 'static {
         event: &NewEvent,
     ) -> StoreResult<()>;
 
-    async fn create_election(&self, e: &NewElection, event: &NewEvent) -> StoreResult<i64>;
+    /// Opens an election and queues its notice of nominations to every recipient, in one
+    /// transaction with `event`.
+    async fn create_election(
+        &self,
+        e: &NewElection,
+        notice: &NoticeText,
+        recipients: &[Recipient],
+        event: &NewEvent,
+    ) -> StoreResult<i64>;
 
     /// Every election, newest first.
     async fn elections(&self) -> StoreResult<Vec<ElectionRecord>>;
@@ -480,6 +488,64 @@ pub trait Store: Send + Sync + 'static {
         outcome: &str,
         event: &NewEvent,
     ) -> StoreResult<()>;
+
+    /// Marks a voter of an open ballot as having voted on paper (their returned envelope's
+    /// declaration checked by `teller`), in the same transaction as its event, which names
+    /// the voter and never a paper. `NotFound` if they are not a voter of it, `Conflict` if
+    /// they have voted (online or on paper), `Stale` unless the ballot is open.
+    async fn mark_paper_voter(
+        &self,
+        id: i64,
+        member: MemberId,
+        teller: MemberId,
+        event: &NewEvent,
+    ) -> StoreResult<()>;
+
+    /// A ballot's paper side in numbers.
+    async fn paper_tally(&self, id: i64) -> StoreResult<PaperTally>;
+
+    /// Starts a batch of papers. `Stale` unless the ballot is open; `Conflict` if its papers
+    /// and those committed would outnumber the members marked as voting on paper.
+    async fn create_paper_batch(&self, b: &NewPaperBatch, event: &NewEvent) -> StoreResult<i64>;
+
+    /// A ballot's batches, oldest first, each with its entries.
+    async fn paper_batches(&self, id: i64) -> StoreResult<Vec<PaperBatchRecord>>;
+
+    async fn paper_batch(&self, batch: i64) -> StoreResult<Option<PaperBatchRecord>>;
+
+    /// Adds a teller's entry to a batch that had `seen` entries when the caller resolved it
+    /// (compare-and-set: `Stale` if another entry came first, the batch is committed or the
+    /// ballot is not open). With `commit`, in the same transaction the batch's papers go into
+    /// the box and the batch is committed with this entry as the agreed one; `Conflict` (and
+    /// nothing written) if its papers and those committed before would outnumber the members
+    /// marked as voting on paper. Returns the entry's id.
+    async fn enter_paper_batch(
+        &self,
+        batch: i64,
+        entry: &NewPaperEntry,
+        seen: usize,
+        commit: Option<&PaperCommit>,
+        event: &NewEvent,
+    ) -> StoreResult<i64>;
+
+    /// A page of an opened ballot's voters with whether and how they voted, and every
+    /// challenge to its roll with the challenger's name, for its scrutineer. Every member
+    /// listed is logged as read under `access`, in the same transaction. No choice is read.
+    async fn ballot_roll_audit(
+        &self,
+        id: i64,
+        page: u32,
+        per_page: u32,
+        access: &AccessContext,
+    ) -> StoreResult<BallotRollAudit>;
+
+    /// The ballot's governance events, oldest first: its creation and every event about it
+    /// but the one per voter (who voted is on its roll).
+    async fn ballot_trail(&self, id: i64) -> StoreResult<Vec<EventRecord>>;
+
+    /// How many ballots lie in the box beside how many voters are marked, read in one
+    /// snapshot: counts only, in any state.
+    async fn ballot_box_size(&self, id: i64) -> StoreResult<BoxSize>;
 
     /// The code members give to check themselves in; `None` for a meeting called before codes
     /// were kept, until an officer makes one.

@@ -608,6 +608,13 @@ pub struct NewInvitee {
     pub address: String,
 }
 
+/// A member a notice goes to, at their address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    pub member: MemberId,
+    pub address: String,
+}
+
 /// A notice's text, the same for every invitee of one meeting.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoticeText {
@@ -1042,6 +1049,113 @@ pub struct TurnoutRow {
 pub struct BoxedBallot {
     pub tracker: String,
     pub sealed: String,
+}
+
+/// A bundle of paper ballot papers to be entered twice by tellers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPaperBatch {
+    pub ballot: i64,
+    /// How the tellers know the bundle, e.g. "box 3, bundle 2".
+    pub label: String,
+    /// How many papers the bundle holds, spoilt ones included.
+    pub papers: i64,
+    pub created_by: MemberId,
+}
+
+/// One teller's entry of a batch: the papers in order, as text the app writes and reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPaperEntry {
+    pub teller: MemberId,
+    pub papers: String,
+}
+
+/// A batch whose two entries agree, going into the box: one ballot per paper that is not
+/// spoilt (sealed like a ballot cast online, under a fresh tracker), and the spoilt count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaperCommit {
+    pub ballots: Vec<NewCast>,
+    pub spoilt: i64,
+    /// The governance event of the commit (the entry has its own).
+    pub event: NewEvent,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaperEntryRecord {
+    pub id: i64,
+    pub teller: MemberId,
+    pub papers: String,
+    pub entered_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaperBatchRecord {
+    pub id: i64,
+    pub ballot: i64,
+    pub label: String,
+    pub papers: i64,
+    /// entering or committed.
+    pub state: String,
+    pub created_by: Option<MemberId>,
+    pub created_at: DateTime<Utc>,
+    /// The entry that went into the box, once committed.
+    pub agreed_entry: Option<i64>,
+    pub spoilt: Option<i64>,
+    pub committed_at: Option<DateTime<Utc>>,
+    /// Every entry, oldest first.
+    pub entries: Vec<PaperEntryRecord>,
+}
+
+/// A ballot's paper side in numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PaperTally {
+    /// Members marked as having voted on paper (their envelope's declaration checked).
+    pub voters: i64,
+    /// Papers in committed batches, spoilt ones included.
+    pub committed: i64,
+    /// Spoilt papers in committed batches (in turnout, not in the count).
+    pub spoilt: i64,
+}
+
+/// One voter of an opened ballot for its scrutineer: who they are and whether (and how) they
+/// have voted — never what they chose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BallotRollLine {
+    pub member: MemberId,
+    pub first_name: String,
+    pub last_name: String,
+    pub branch: UnitId,
+    pub voted_at: Option<DateTime<Utc>>,
+    /// Marked as having voted on paper by a teller.
+    pub on_paper: bool,
+}
+
+/// A challenge to a ballot's roll with the challenger's name, for its scrutineer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedChallenge {
+    pub challenge: ChallengeRecord,
+    pub first_name: String,
+    pub last_name: String,
+}
+
+/// What a ballot's scrutineer reads of its roll: a page of its voters and every challenge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BallotRollAudit {
+    pub voters: Page<BallotRollLine>,
+    pub challenges: Vec<NamedChallenge>,
+}
+
+/// How many ballots lie in the box and how many voters are marked as having voted, read at
+/// one moment: counts only, readable while voting is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BoxSize {
+    /// Ballots that count.
+    pub counting: i64,
+    /// Ballots a later vote replaced.
+    pub superseded: i64,
+    /// Voters marked as having voted, online or on paper.
+    pub voted: i64,
+    /// The paper side at the same moment.
+    pub paper: PaperTally,
 }
 
 /// An election to a body's seats as an officer opens it.

@@ -380,20 +380,13 @@ pub async fn published(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<PublishedBallots>> {
-    let list = state.app.published_ballots(id).await?;
-    let b = state
-        .app
-        .ballots()
-        .await?
-        .into_iter()
-        .find(|b| b.id == id)
-        .ok_or(AppError::NotFound("ballot"))?;
+    let b = state.app.published_box(id).await?;
     Ok(Json(PublishedBallots {
         title: b.title,
         seats: b.seats,
         method: b.method,
-        candidates: b.options,
-        ballots: list.into_iter().map(Into::into).collect(),
+        candidates: b.candidates,
+        ballots: b.ballots.into_iter().map(Into::into).collect(),
     }))
 }
 

@@ -6,6 +6,7 @@
 //! Authorisation lives in the app, never here.
 
 mod agenda;
+mod audit;
 mod ballots;
 mod composites;
 mod constitution;
@@ -14,6 +15,7 @@ mod elections;
 mod events;
 mod meetings;
 mod members;
+mod paper;
 mod rolls;
 mod session;
 mod units;
@@ -127,6 +129,11 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(ballots::published))
         .routes(routes!(ballots::published_blt))
         .routes(routes!(ballots::remind))
+        .routes(routes!(audit::audit))
+        .routes(routes!(paper::mark_voter))
+        .routes(routes!(paper::list, paper::create))
+        .routes(routes!(paper::get))
+        .routes(routes!(paper::enter))
         .routes(routes!(elections::list, elections::open))
         .routes(routes!(elections::get))
         .routes(routes!(elections::nominate))

@@ -372,7 +372,7 @@ pub struct MeQuery {
 
 #[derive(Serialize, ToSchema)]
 pub struct Office {
-    /// chair, secretary, treasurer, membership-officer or data-protection-officer.
+    /// chair, secretary, treasurer, membership-officer, data-protection-officer or scrutineer.
     pub kind: String,
     pub title: String,
     pub unit_id: i64,

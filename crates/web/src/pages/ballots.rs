@@ -549,6 +549,10 @@ struct BallotPage {
     published: bool,
     check: TrackerCheck,
     recount: String,
+    /// The reader runs the ballot: a link to the tellers' page.
+    may_run: bool,
+    /// The reader is its scrutineer: a link to the audit.
+    may_audit: bool,
 }
 
 async fn ballot_page(
@@ -642,6 +646,8 @@ async fn ballot_page(
         published,
         check,
         recount: recount_command(b),
+        may_run: view.may_run && !reader.link,
+        may_audit: view.may_audit && !reader.link,
     };
     let mut resp = render(status, &page);
     if reader.link {

@@ -11,10 +11,12 @@ mod ballots;
 mod constitution;
 mod count_view;
 mod delegates;
+mod elections;
 mod forms;
 mod me;
 mod meetings;
 mod members;
+mod paper;
 mod rolls;
 mod rules_view;
 mod units;
@@ -163,6 +165,23 @@ pub fn router() -> Router<AppState> {
             get(ballots::ballot_by_link).post(ballots::vote_by_link),
         )
         .route("/ballots/{id}/published", get(ballots::published))
+        .route(
+            "/elections",
+            get(elections::elections).post(elections::open),
+        )
+        .route("/elections/{id}", get(elections::election))
+        .route("/elections/{id}/nominations", post(elections::nominate))
+        .route("/elections/{id}/statement", post(elections::statement))
+        .route("/elections/{id}/withdrawal", post(elections::withdraw))
+        .route("/elections/{id}/ballot", post(elections::build_ballot))
+        .route("/ballots/{id}/audit", get(paper::audit))
+        .route("/ballots/{id}/paper", get(paper::desk))
+        .route("/ballots/{id}/paper/voters", post(paper::mark_voter))
+        .route("/ballots/{id}/paper/batches", post(paper::create_batch))
+        .route(
+            "/ballots/{id}/paper/batches/{batch}",
+            post(paper::enter_batch),
+        )
         .route("/units", get(units::national))
         .route("/units/{id}", get(units::unit))
         .route(CSS_PATH, get(assets::css))
