@@ -6124,8 +6124,8 @@ macro_rules! conformance_tests {
             ballots_keep_voters_apart_from_their_choices,
             ballots_cast_at_once_are_each_answered_as_alone,
             elections_nominate_and_seat_their_winners,
-            delegates_are_apportioned_credentialed_and_vote_by_card,
-            paper_ballots_go_in_only_by_agreed_batches
+            paper_ballots_go_in_only_by_agreed_batches,
+            delegates_are_apportioned_credentialed_and_vote_by_card
         );
     };
     (@each $make:path; $($name:ident),* $(,)?) => {

@@ -631,3 +631,64 @@ async fn a_member_votes_by_their_link_then_finds_their_tracker_in_the_results() 
     let (bea, ada) = (found.find("Bea").unwrap(), found.find("Ada").unwrap());
     assert!(bea < ada, "in the order ranked: {found}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_nominates_and_is_told_with_the_clause_who_may_not_stand() {
+    let Some((c, app)) = setup().await else {
+        return;
+    };
+    // An active member with no affiliation: under the 2017 amendment they may not stand.
+    let today = common::today();
+    let mut unaffiliated = None;
+    for n in 1..400 {
+        let facts = app
+            .store()
+            .member_facts_of(MemberId(n), today, None)
+            .await
+            .expect("facts");
+        if let Some(f) = facts
+            && f.status == MemberStatus::Active
+            && f.affiliations.is_empty()
+            && f.offices.is_empty()
+        {
+            unaffiliated = Some(f.member);
+            break;
+        }
+    }
+    let unaffiliated = unaffiliated.expect("the demo has unaffiliated members");
+
+    sign_in(&c, &app, MEMBER).await;
+    c.goto(&format!("{}/ballots", app.base_url))
+        .await
+        .expect("open ballots");
+    click(&c, "main a[href='/elections']").await;
+    wait_for_path(&c, "/elections").await;
+    let title = charter_demo::STEERING_ELECTION_TITLE;
+    c.find(Locator::LinkText(title))
+        .await
+        .expect("the election is listed")
+        .click()
+        .await
+        .expect("open the election");
+    wait_for_text(&c, "main h1", title).await;
+    wait_for_text(&c, "#candidates", "seeking nominators (1 of 2)").await;
+    fill(&c, "el-candidate", &unaffiliated.0.to_string()).await;
+    click(&c, "form[action$='/nominations'] button[type=submit]").await;
+    let summary = wait_for_text(&c, ".error-summary", "may not stand").await;
+    assert!(summary.contains("clause"), "{summary}");
+    // The message is beside its field, which keeps what was typed and is marked invalid.
+    let field = c.find(Locator::Id("el-candidate")).await.expect("field");
+    assert_eq!(
+        field.attr("aria-invalid").await.unwrap().as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        field.prop("value").await.unwrap().as_deref(),
+        Some(unaffiliated.0.to_string().as_str())
+    );
+    // The summary's link takes the keyboard to the field.
+    click(&c, ".error-summary a").await;
+    let url = c.current_url().await.unwrap();
+    assert_eq!(url.fragment(), Some("el-candidate"));
+    c.close().await.unwrap();
+}
