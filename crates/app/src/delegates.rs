@@ -22,7 +22,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::json;
 
 use crate::constitution::member_facts;
-use crate::meetings::{CHOICES, too_long};
+use crate::meetings::too_long;
 use crate::{App, AppError, event_actor};
 
 const MAX_SOURCE: usize = 200;
@@ -812,26 +812,7 @@ impl App {
         choice: &str,
         submission: &str,
     ) -> Result<VoteReceipt, AppError> {
-        let mut errs = charter_domain::FieldErrors::default();
-        let choice = choice.trim();
-        if !CHOICES.contains(&choice) {
-            errs.add("choice", "vote for, against or abstain");
-        }
-        let submission = submission.trim();
-        if submission.len() < 8
-            || submission.len() > 64
-            || !submission
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        {
-            errs.add(
-                "submission",
-                "the vote's key must be 8 to 64 letters, digits, '-' or '_'; reload the page and vote again",
-            );
-        }
-        if !errs.is_empty() {
-            return Err(AppError::Invalid(errs));
-        }
+        let (choice, submission) = crate::meetings::checked_vote(choice, submission)?;
         let vote = self
             .store
             .card_vote(motion_id)

@@ -1830,26 +1830,7 @@ impl App {
         choice: &str,
         submission: &str,
     ) -> Result<VoteReceipt, AppError> {
-        let mut errs = charter_domain::FieldErrors::default();
-        let choice = choice.trim();
-        if !CHOICES.contains(&choice) {
-            errs.add("choice", "vote for, against or abstain");
-        }
-        let submission = submission.trim();
-        if submission.len() < 8
-            || submission.len() > 64
-            || !submission
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        {
-            errs.add(
-                "submission",
-                "the vote's key must be 8 to 64 letters, digits, '-' or '_'; reload the page and vote again",
-            );
-        }
-        if !errs.is_empty() {
-            return Err(AppError::Invalid(errs));
-        }
+        let (choice, submission) = checked_vote(choice, submission)?;
         let vote = NewVote {
             motion: motion_id,
             member: actor.member,
@@ -2449,5 +2430,35 @@ impl App {
             &r.title,
         );
         Ok(self.store.answer_requisition(id, meeting, &event).await?)
+    }
+}
+
+/// A vote's choice and the voting form's submission key, trimmed and checked; a refusal
+/// carries a message for each field that is wrong.
+pub(crate) fn checked_vote<'a>(
+    choice: &'a str,
+    submission: &'a str,
+) -> Result<(&'a str, &'a str), AppError> {
+    let mut errs = charter_domain::FieldErrors::default();
+    let choice = choice.trim();
+    if !CHOICES.contains(&choice) {
+        errs.add("choice", "vote for, against or abstain");
+    }
+    let submission = submission.trim();
+    if submission.len() < 8
+        || submission.len() > 64
+        || !submission
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        errs.add(
+            "submission",
+            "the vote's key must be 8 to 64 letters, digits, '-' or '_'; reload the page and vote again",
+        );
+    }
+    if errs.is_empty() {
+        Ok((choice, submission))
+    } else {
+        Err(AppError::Invalid(errs))
     }
 }

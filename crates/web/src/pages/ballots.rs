@@ -14,7 +14,7 @@ use charter_app::AppError;
 use charter_app::ballots::{BallotRequest, BallotView, Choice as BallotChoice, PublishedBallot};
 use charter_domain::{Actor, Power};
 use charter_rules::{Context, DecisionKind, MEMBER_BALLOT};
-use charter_store::BallotRecord;
+use charter_store::{BallotRecord, RollRecord};
 use serde::Deserialize;
 
 use super::count_view::{self, CountView};
@@ -100,6 +100,24 @@ fn percent(part: i64, whole: i64) -> String {
     format!("{}.{}%", tenths / 10, tenths % 10)
 }
 
+/// The frozen rolls that list the right to vote, as a form's choices.
+pub(super) fn vote_roll_choices(all: &[RollRecord], selected: &str) -> Vec<Choice> {
+    all.iter()
+        .filter(|r| r.right == "vote")
+        .map(|r| Choice {
+            value: r.id.to_string(),
+            label: format!(
+                "{} ({}, {} voters; challenges until {})",
+                r.title,
+                Context::parse(&r.context).map_or_else(|_| r.context.clone(), |c| c.words()),
+                r.eligible,
+                date(r.challenge_closes_on)
+            ),
+            selected: selected == r.id.to_string(),
+        })
+        .collect()
+}
+
 pub struct BallotRow {
     pub id: i64,
     pub title: String,
@@ -173,24 +191,7 @@ async fn ballots_page(
     let mut window = String::new();
     if may_create {
         match app.rolls().await {
-            Ok(all) => {
-                rolls = all
-                    .iter()
-                    .filter(|r| r.right == "vote")
-                    .map(|r| Choice {
-                        value: r.id.to_string(),
-                        label: format!(
-                            "{} ({}, {} voters; challenges until {})",
-                            r.title,
-                            Context::parse(&r.context)
-                                .map_or_else(|_| r.context.clone(), |c| c.words()),
-                            r.eligible,
-                            date(r.challenge_closes_on)
-                        ),
-                        selected: form.roll == r.id.to_string(),
-                    })
-                    .collect();
-            }
+            Ok(all) => rolls = vote_roll_choices(&all, &form.roll),
             Err(e) => return error_page(Some(session), e.into()),
         }
         if let Ok((_, c)) = app.constitution_in_force(app.today()).await {

@@ -12,15 +12,16 @@ use axum::response::{IntoResponse, Redirect, Response};
 use charter_app::AppError;
 use charter_app::elections::ElectionRequest;
 use charter_domain::{MemberId, Power};
-use charter_rules::{Context, Filling};
+use charter_rules::Filling;
 use charter_store::{ElectionRecord, NominationRecord};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
+use super::ballots::vote_roll_choices;
 use super::forms::{Errors, field_errors};
 use super::meetings::{Choice, parse_local};
 use super::rules_view::capitalise;
-use super::view::{date, time};
+use super::view::time;
 use super::{Layout, PageForm, PagePath, PageQuery, error_page, not_found, parse_id, render};
 use crate::AppState;
 use crate::session::{CurrentSession, PageUser, check_csrf};
@@ -150,24 +151,7 @@ async fn elections_page(
             }
         }
         match app.rolls().await {
-            Ok(all) => {
-                rolls = all
-                    .iter()
-                    .filter(|r| r.right == "vote")
-                    .map(|r| Choice {
-                        value: r.id.to_string(),
-                        label: format!(
-                            "{} ({}, {} voters; challenges until {})",
-                            r.title,
-                            Context::parse(&r.context)
-                                .map_or_else(|_| r.context.clone(), |c| c.words()),
-                            r.eligible,
-                            date(r.challenge_closes_on)
-                        ),
-                        selected: form.roll == r.id.to_string(),
-                    })
-                    .collect();
-            }
+            Ok(all) => rolls = vote_roll_choices(&all, &form.roll),
             Err(e) => return error_page(Some(session), e.into()),
         }
     }
