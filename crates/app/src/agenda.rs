@@ -15,6 +15,7 @@ use charter_store::{
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use crate::error::stale_is_conflict;
 use crate::{App, AppError, event_actor};
 
 /// The largest paper accepted, in bytes (5 MB).
@@ -298,17 +299,6 @@ fn cancelled(m: &MeetingRecord) -> Result<(), AppError> {
         });
     }
     Ok(())
-}
-
-/// A store's refusal of a change that lost a race, in the meeting's words.
-fn stale_is_conflict(field: &'static str) -> impl Fn(StoreError) -> AppError {
-    move |e| match e {
-        StoreError::Stale(message) => AppError::Conflict {
-            field: field.into(),
-            message,
-        },
-        other => other.into(),
-    }
 }
 
 impl App {

@@ -24,6 +24,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::auth::{random_token, token_hash};
+use crate::error::stale_is_conflict;
 use crate::meetings::{MAX_MOTION, MAX_TITLE, too_long};
 use crate::{App, AppError, event_actor};
 
@@ -890,13 +891,10 @@ impl App {
     }
 
     pub(crate) async fn sealed_box(&self, id: i64) -> Result<Vec<BoxedBallot>, AppError> {
-        self.store.ballot_box(id).await.map_err(|e| match e {
-            StoreError::Stale(m) => AppError::Conflict {
-                field: "ballot".into(),
-                message: m,
-            },
-            other => other.into(),
-        })
+        self.store
+            .ballot_box(id)
+            .await
+            .map_err(stale_is_conflict("ballot"))
     }
 
     /// The closed ballot's box as a count input: the options as candidates, one ballot each.

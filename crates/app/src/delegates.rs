@@ -22,6 +22,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::json;
 
 use crate::constitution::member_facts;
+use crate::error::stale_is_conflict;
 use crate::meetings::too_long;
 use crate::{App, AppError, event_actor};
 
@@ -565,13 +566,7 @@ impl App {
             .store
             .lodge_credential_challenge(credential, actor.member, grounds, &event)
             .await
-            .map_err(|e| match e {
-                StoreError::Stale(message) => AppError::Conflict {
-                    field: "credential".into(),
-                    message,
-                },
-                other => other.into(),
-            })?;
+            .map_err(stale_is_conflict("credential"))?;
         self.store
             .credential_challenge(id)
             .await?
@@ -648,13 +643,7 @@ impl App {
         self.store
             .rule_on_credential_challenge(challenge, upheld, reason, actor.member, &event)
             .await
-            .map_err(|e| match e {
-                StoreError::Stale(message) => AppError::Conflict {
-                    field: "challenge".into(),
-                    message,
-                },
-                other => other.into(),
-            })?;
+            .map_err(stale_is_conflict("challenge"))?;
         self.store
             .credential_challenge(challenge)
             .await?
@@ -790,13 +779,7 @@ impl App {
                 &event,
             )
             .await
-            .map_err(|e| match e {
-                StoreError::Stale(message) => AppError::Conflict {
-                    field: "motion".into(),
-                    message,
-                },
-                other => other.into(),
-            })?;
+            .map_err(stale_is_conflict("motion"))?;
         self.store
             .card_vote(motion_id)
             .await?

@@ -52,3 +52,15 @@ impl From<FieldErrors> for AppError {
         AppError::Invalid(e)
     }
 }
+
+/// A store's refusal of a change that lost a race (`Stale`) as a conflict on `field`, its
+/// message kept; any other store error as it is.
+pub(crate) fn stale_is_conflict(field: &'static str) -> impl Fn(StoreError) -> AppError {
+    move |e| match e {
+        StoreError::Stale(message) => AppError::Conflict {
+            field: field.into(),
+            message,
+        },
+        other => other.into(),
+    }
+}
