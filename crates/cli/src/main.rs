@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use charter_app::founding::{Founding, FoundingError};
-use charter_app::{App, AppError, Settings, SystemClock};
+use charter_app::{App, AppError, FixedClock, Settings, SystemClock};
 use charter_cli::backend::{DEFAULT_DATABASE_URL, open_store};
 use charter_cli::constitution_text::{
     check_summary, diff_text, parse_day, rights_text, show, versions_table,
@@ -467,28 +467,37 @@ async fn demo(
     ))
     .await?;
     store.migrate().await.context("migration failed")?;
-    let app = App::new(Arc::new(store), Arc::new(SystemClock), Settings::default());
-    let mut opts = charter_demo::DemoOptions::new(app.today());
+    let store: Arc<dyn Store> = Arc::new(store);
+    // The demo is loaded under one instant, taken once: its story is dated relative to "now",
+    // and a constitution's minimum periods (a fortnight's nominations, say) are measured from
+    // the moment each step is taken, so a clock that moves while loading makes a step dated
+    // "now + 14 days" fall short of the minimum by the seconds loading took.
+    let loading = App::new(
+        store.clone(),
+        Arc::new(FixedClock(chrono::Utc::now())),
+        Settings::default(),
+    );
+    let mut opts = charter_demo::DemoOptions::new(loading.today());
     opts.members = members;
     let org = charter_demo::generate(opts);
     let bar = progress_bar(0, "loading demo");
-    let sign_ins = charter_demo::load(app.store.as_ref(), &org, &|done, total| {
+    let sign_ins = charter_demo::load(loading.store.as_ref(), &org, &|done, total| {
         bar.set_length(total);
         bar.set_position(done);
     })
     .await
     .context("could not load the demo organisation")?;
-    charter_demo::load_constitution(&app, opts.today)
+    charter_demo::load_constitution(&loading, opts.today)
         .await
         .context("could not load the demo constitution")?;
-    charter_demo::load_meetings(&app, opts.today)
+    charter_demo::load_meetings(&loading, opts.today)
         .await
         .context("could not load the demo meetings")?;
     let public_url = match &listener {
         Some(l) => format!("http://{}", l.local_addr()?),
         None => format!("http://{addr}"),
     };
-    charter_demo::load_ballots(&app, &public_url)
+    charter_demo::load_ballots(&loading, &public_url)
         .await
         .context("could not load the demo ballots")?;
     bar.finish_and_clear();
@@ -504,6 +513,8 @@ async fn demo(
         return Ok(());
     };
     let url = format!("http://{}", listener.local_addr()?);
+    // Served under the real clock: ballots open and close on their timetable from here on.
+    let app = App::new(store, Arc::new(SystemClock), Settings::default());
     tokio::spawn(app.clone().run_ballot_timetable(url.clone()));
     println!("Charter demo: {url}");
     for s in sign_ins.iter() {
