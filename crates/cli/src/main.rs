@@ -424,6 +424,21 @@ fn progress_bar(total: u64, what: &str) -> ProgressBar {
     bar
 }
 
+/// Logs each phase of loading the demo with its own and the running time, so a slow start
+/// says where its time went (`cargo bench -p charter-cli --bench demo_start` prints these).
+fn phase_timer(started: Instant) -> impl Fn(&str) {
+    let last = std::cell::Cell::new(started);
+    move |what: &str| {
+        let now = Instant::now();
+        tracing::info!(
+            "demo phase {what}: {:.2} s (total {:.2} s)",
+            (now - last.get()).as_secs_f64(),
+            (now - started).as_secs_f64()
+        );
+        last.set(now);
+    }
+}
+
 async fn demo(
     addr: SocketAddr,
     members: u32,
@@ -487,12 +502,16 @@ async fn demo(
     })
     .await
     .context("could not load the demo organisation")?;
+    let phase = phase_timer(started);
+    phase("register");
     charter_demo::load_constitution(&loading, opts.today)
         .await
         .context("could not load the demo constitution")?;
+    phase("constitution and rolls");
     charter_demo::load_meetings(&loading, opts.today)
         .await
         .context("could not load the demo meetings")?;
+    phase("meetings");
     let public_url = match &listener {
         Some(l) => format!("http://{}", l.local_addr()?),
         None => format!("http://{addr}"),
@@ -500,6 +519,7 @@ async fn demo(
     charter_demo::load_ballots(&loading, &public_url)
         .await
         .context("could not load the demo ballots")?;
+    phase("ballots and elections");
     bar.finish_and_clear();
     eprintln!(
         "demo organisation loaded: {members} members in {:.1} s, database {}",

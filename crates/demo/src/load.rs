@@ -100,30 +100,46 @@ fn store_err(step: impl Into<String>) -> impl FnOnce(StoreError) -> DemoError {
     move |source| DemoError::Store { step, source }
 }
 
-/// Hashes each demo password once (argon2id, default OWASP-level parameters). The salt is
-/// drawn from the demo's seed: these passwords are printed for anyone to use, so a secret
-/// salt would protect nothing, and a fixed one keeps a loaded demo reproducible.
+/// Hashes each demo password once (argon2id, default OWASP-level parameters), each on its own
+/// thread: a hash is tens of milliseconds of one core, and they are most of what stands
+/// between `charter demo` and its first page. The salt is drawn from the demo's seed: these
+/// passwords are printed for anyone to use, so a secret salt would protect nothing, and a
+/// fixed one keeps a loaded demo reproducible.
 fn hash_passwords(org: &DemoOrg) -> Result<Vec<(u32, String)>, DemoError> {
-    let argon = Argon2::default();
-    org.accounts
-        .iter()
-        .enumerate()
-        .map(|(i, a)| {
-            let mut salt = [0u8; 16];
-            Rand::new(&org.seed, u64::MAX - i as u64).fill(&mut salt);
-            let salt = SaltString::encode_b64(&salt).map_err(|e| DemoError::Hash {
+    let hash_one = |i: usize, a: &crate::DemoAccount| {
+        let mut salt = [0u8; 16];
+        Rand::new(&org.seed, u64::MAX - i as u64).fill(&mut salt);
+        let salt = SaltString::encode_b64(&salt).map_err(|e| DemoError::Hash {
+            role: a.role,
+            message: e.to_string(),
+        })?;
+        let hash = Argon2::default()
+            .hash_password(a.password.as_bytes(), &salt)
+            .map_err(|e| DemoError::Hash {
                 role: a.role,
                 message: e.to_string(),
             })?;
-            let hash = argon
-                .hash_password(a.password.as_bytes(), &salt)
-                .map_err(|e| DemoError::Hash {
-                    role: a.role,
-                    message: e.to_string(),
-                })?;
-            Ok((a.member, hash.to_string()))
-        })
-        .collect()
+        Ok((a.member, hash.to_string()))
+    };
+    std::thread::scope(|scope| {
+        let hashing: Vec<_> = org
+            .accounts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| scope.spawn(move || hash_one(i, a)))
+            .collect();
+        hashing
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(DemoError::Hash {
+                        role: "demo account",
+                        message: "the hashing thread panicked".into(),
+                    })
+                })
+            })
+            .collect()
+    })
 }
 
 /// Loads `org` into `store`: units, offices and bodies, then members in batches of

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use charter_app::meetings::MeetingRequest;
 use charter_app::{App, AppError, FixedClock};
 use charter_domain::{MemberId, OfficeKind, UnitKind};
-use charter_store::{Delivery, NewMotion};
+use charter_store::NewMotion;
 use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
 
 #[derive(Debug, thiserror::Error)]
@@ -60,12 +60,11 @@ pub(crate) async fn delivered(app: &App, at: DateTime<Utc>) -> Result<(), Meetin
         if batch.is_empty() {
             return Ok(());
         }
-        for m in batch {
-            app.store
-                .record_delivery(m.id, &Delivery::Sent, at)
-                .await
-                .map_err(|e| err(e.into()))?;
-        }
+        let ids: Vec<i64> = batch.iter().map(|m| m.id).collect();
+        app.store
+            .record_sent(&ids, at)
+            .await
+            .map_err(|e| err(e.into()))?;
     }
 }
 

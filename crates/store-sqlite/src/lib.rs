@@ -1397,6 +1397,14 @@ impl Store for SqliteStore {
         meetings::record_delivery(self, message, delivery, at).await
     }
 
+    async fn record_sent(
+        &self,
+        messages: &[i64],
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<u64> {
+        meetings::record_sent(self, messages, at).await
+    }
+
     async fn check_in(
         &self,
         meeting: i64,

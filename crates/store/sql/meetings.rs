@@ -345,6 +345,56 @@ pub(crate) async fn record_delivery(
     Ok(())
 }
 
+/// Ids per statement when settling letters in bulk: one bind each, well under either
+/// database's limit.
+const SENT_PER_STATEMENT: usize = 1000;
+
+pub(crate) async fn record_sent(
+    s: &StoreImpl,
+    messages: &[i64],
+    at: DateTime<Utc>,
+) -> StoreResult<u64> {
+    let mut tx = s.write_tx().await?;
+    let mut recorded = 0u64;
+    let mut meetings = std::collections::BTreeSet::new();
+    for chunk in messages.chunks(SENT_PER_STATEMENT) {
+        let mut qb = sqlx::QueryBuilder::<Db>::new(
+            "UPDATE outbox SET state = 'sent', next_attempt_at = ",
+        );
+        qb.push_bind(at)
+            .push(", last_error = NULL, sent_at = ")
+            .push_bind(at)
+            .push(", attempts = attempts + 1 WHERE state = 'queued' AND id IN (");
+        let mut ids = qb.separated(", ");
+        for id in chunk {
+            ids.push_bind(*id);
+        }
+        qb.push(") RETURNING meeting_id");
+        let settled: Vec<Option<i64>> = qb
+            .build_query_scalar()
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        recorded += settled.len() as u64;
+        meetings.extend(settled.into_iter().flatten());
+    }
+    for m in meetings {
+        // As for one delivery: notice is complete when none of the meeting's is still waiting.
+        sqlx::query(
+            "UPDATE meetings SET notice_complete_at = $1
+             WHERE id = $2 AND notice_complete_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM outbox WHERE meeting_id = $2 AND state = 'queued')",
+        )
+        .bind(at)
+        .bind(m)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    }
+    commit(tx).await?;
+    Ok(recorded)
+}
+
 pub(crate) async fn check_in(
     s: &StoreImpl,
     meeting: i64,

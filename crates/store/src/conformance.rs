@@ -4214,6 +4214,86 @@ pub async fn meetings_notices_attendance_and_motions(store: &dyn Store) {
     assert!(store.motion(m1 + 100).await.unwrap().is_none());
 }
 
+pub async fn letters_settle_in_bulk(store: &dyn Store) {
+    let o = org(store).await;
+    let mut invitees = Vec::new();
+    for (i, first) in ["Ann", "Ben", "Cat"].iter().enumerate() {
+        let address = format!("{}@example.org", first.to_lowercase());
+        let member = add(
+            store,
+            &new_member(first, "Bulk", &address, "SE1 7PB", o.brixton),
+        )
+        .await;
+        invitees.push(NewInvitee {
+            member,
+            may_vote: i != 1,
+            address,
+        });
+    }
+    let meeting = NewMeeting {
+        body: "branch-meeting".into(),
+        unit: Some(o.brixton),
+        kind: "general-meeting".into(),
+        title: "Brixton general meeting".into(),
+        starts_at: t(86_400 * 20),
+        ends_at: t(86_400 * 20 + 7_200),
+        mode: "physical".into(),
+        place: Some("Library".into()),
+        online_url: None,
+        agenda: "1. Business".into(),
+        notice_clause: Some("8.1".into()),
+        notice_days: Some(14),
+        called_by: None,
+        check_in_code: "BLK234".into(),
+    };
+    let notice = NoticeText {
+        subject: "Notice".into(),
+        body: "Come".into(),
+    };
+    let id = store
+        .call_meeting(
+            &meeting,
+            &invitees,
+            &notice,
+            &event("meeting.called", "meeting"),
+        )
+        .await
+        .unwrap();
+    let claimed = store.claim_outbox(t(5), t(65), 10).await.unwrap();
+    assert_eq!(claimed.len(), 3);
+    let mut ids: Vec<i64> = claimed.iter().map(|m| m.id).collect();
+    // Settling two first leaves notice incomplete; an unknown id is passed over.
+    assert_eq!(store.record_sent(&ids[..2], t(7)).await.unwrap(), 2);
+    assert!(
+        store
+            .meeting(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .notice_complete_at
+            .is_none()
+    );
+    ids.push(ids.iter().max().unwrap() + 1_000);
+    assert_eq!(
+        store.record_sent(&ids, t(9)).await.unwrap(),
+        1,
+        "only the one still queued is recorded"
+    );
+    assert_eq!(
+        store.meeting(id).await.unwrap().unwrap().notice_complete_at,
+        Some(t(9))
+    );
+    assert_eq!(
+        store.notice_progress(id).await.unwrap(),
+        NoticeProgress {
+            queued: 0,
+            sent: 3,
+            failed: 0
+        }
+    );
+    assert_eq!(store.record_sent(&[], t(10)).await.unwrap(), 0);
+}
+
 pub async fn requisitions_collect_signatures_and_are_answered(store: &dyn Store) {
     let o = org(store).await;
     let ann = add(
@@ -6119,6 +6199,7 @@ macro_rules! conformance_tests {
             agenda_items_and_papers_are_kept_for_the_record,
             polls_count_each_present_voter_once,
             meetings_notices_attendance_and_motions,
+            letters_settle_in_bulk,
             requisitions_collect_signatures_and_are_answered,
             composites_form_on_every_movers_consent,
             ballots_keep_voters_apart_from_their_choices,

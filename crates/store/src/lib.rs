@@ -350,6 +350,11 @@ pub trait Store: Send + Sync + 'static {
         at: DateTime<Utc>,
     ) -> StoreResult<()>;
 
+    /// Records claimed messages as sent at `at`, all in one transaction (letters handed over
+    /// together); a message no longer queued is left as it is. Settles meetings' notice as
+    /// [`Store::record_delivery`] does. Returns how many were recorded.
+    async fn record_sent(&self, messages: &[i64], at: DateTime<Utc>) -> StoreResult<u64>;
+
     /// Records a member's attendance; `Conflict` if already recorded, `NotFound` if they are
     /// not invited.
     async fn check_in(
