@@ -171,8 +171,13 @@ fn the_real_demo_starts_under_the_system_clock_and_every_printed_sign_in_works()
                     .then(|| value.trim().split(';').next().unwrap_or("").to_string())
             })
             .expect("a session cookie is set");
-        let (status, _, page) = get(addr, "/", Some(&cookie)).expect("the home page is answered");
-        assert_eq!(status, 200, "{role}'s home page: {page}");
+        // Signed in, the home page sends a member to their own page.
+        let (status, head, _) = get(addr, "/", Some(&cookie)).expect("the home page is answered");
+        assert_eq!(status, 303, "{role}'s home page redirects");
+        assert!(
+            head.to_ascii_lowercase().contains("\r\nlocation: /me"),
+            "{role} is sent to their membership, not to sign in: {head}"
+        );
         let (status, _, me) = get(addr, "/me", Some(&cookie)).expect("/me is answered");
         assert_eq!(status, 200, "{role}'s membership page: {me}");
     }
