@@ -126,6 +126,16 @@ impl App {
         })
     }
 
+    /// Every unit, open and closed, in id order: public structure, as on the units pages.
+    pub async fn store_units(&self) -> Result<Vec<UnitRecord>, AppError> {
+        Ok(self.store.units().await?)
+    }
+
+    /// A unit's offices with their holders today.
+    pub async fn store_offices(&self, unit: UnitId) -> Result<Vec<OfficeRecord>, AppError> {
+        Ok(self.store.offices(Some(unit), self.today()).await?)
+    }
+
     /// The national unit (the root of the tree).
     pub async fn national_unit(&self) -> Result<UnitRecord, AppError> {
         self.store

@@ -184,6 +184,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/units", get(units::national))
         .route("/units/{id}", get(units::unit))
+        .route("/units/{id}/units", post(units::add))
+        .route("/units/{id}/rename", post(units::rename))
+        .route("/units/{id}/merge", post(units::merge))
+        .route("/units/{id}/close", post(units::close))
         .route(CSS_PATH, get(assets::css))
         .fallback(no_such_page)
 }
