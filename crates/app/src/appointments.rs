@@ -211,6 +211,57 @@ impl App {
             .await?)
     }
 
+    /// The offices a meeting may appoint to under the constitution in force: those of its
+    /// unit (and, for a national body, below it) that the constitution fills by appointment
+    /// of its body, with a label naming the office, unit and clause.
+    pub async fn appointable_offices(&self, id: i64) -> Result<Vec<(OfficeId, String)>, AppError> {
+        let m = self.meeting_record(id).await?;
+        let (_, c) = match self.constitution_in_force(self.today()).await {
+            Ok(v) => v,
+            Err(AppError::NotFound(_)) => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        let Ok(body) = Key::parse(&m.body) else {
+            return Ok(Vec::new());
+        };
+        let tree = self.tree().await?;
+        let unit = match m.unit {
+            Some(u) => u,
+            None => self.national_unit().await?.id,
+        };
+        let open: Vec<_> = self
+            .store
+            .units()
+            .await?
+            .into_iter()
+            .filter(|u| u.is_open())
+            .map(|u| u.id)
+            .collect();
+        Ok(self
+            .store
+            .offices(None, self.today())
+            .await?
+            .into_iter()
+            .filter(|o| open.contains(&o.unit) && tree.is_within(o.unit, unit))
+            .filter_map(|o| {
+                let (clause, rule) = c.office_rule(o.kind, o.unit_kind)?;
+                matches!(&rule.filled, OfficeFilling::AppointedBy(b) if *b == body).then(|| {
+                    (
+                        o.id,
+                        format!(
+                            "{} of {} (clause {clause}{})",
+                            o.kind.title(),
+                            o.unit_name,
+                            o.holder_name
+                                .map(|h| format!("; now {h}"))
+                                .unwrap_or_else(|| "; vacant".into())
+                        ),
+                    )
+                })
+            })
+            .collect())
+    }
+
     /// The appointment a motion proposes, if it is an appointment motion. Office holders are
     /// public to members, and so is whom a motion would appoint.
     pub async fn motion_appointment(

@@ -5,6 +5,7 @@
 //! HTML page with the app's own message; bad input never becomes a 500.
 
 mod agenda;
+mod appointments;
 mod assets;
 mod auth;
 mod ballots;
@@ -119,6 +120,7 @@ pub fn router() -> Router<AppState> {
             post(meetings::answer_composite),
         )
         .route("/meetings/{id}/motions", post(meetings::propose))
+        .route("/meetings/{id}/appointments", post(appointments::propose))
         .route("/meetings/{id}/minutes", post(meetings::save_minutes))
         .route(
             "/meetings/{id}/minutes-approvals",
