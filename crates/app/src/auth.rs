@@ -78,6 +78,39 @@ impl App {
         email: &str,
         password: SecretString,
     ) -> Result<(SessionToken, SessionRecord), AppError> {
+        let creds = self.check_credentials(email, &password).await?;
+        let token = random_token();
+        let now = self.clock.now();
+        let record = SessionRecord {
+            token_hash: token_hash(&token),
+            member: creds.member,
+            csrf_token: random_token(),
+            created_at: now,
+            expires_at: now + Duration::hours(self.settings.session_hours),
+        };
+        self.store.create_session(&record).await?;
+        Ok((SessionToken(SecretString::from(token)), record))
+    }
+
+    /// The actor for an officer's email and password, without opening a session: the
+    /// operator's commands that act as a named officer (`charter unit … --as EMAIL`) carry
+    /// only that officer's powers, checked as on the web.
+    pub async fn authenticate(
+        &self,
+        email: &str,
+        password: &SecretString,
+    ) -> Result<Actor, AppError> {
+        let creds = self.check_credentials(email, password).await?;
+        self.actor(creds.member).await
+    }
+
+    /// Checks email and password (a dummy hash for unknown emails, so timing tells nothing);
+    /// refuses expelled and resigned members.
+    async fn check_credentials(
+        &self,
+        email: &str,
+        password: &SecretString,
+    ) -> Result<charter_store::Credentials, AppError> {
         let email = Email::parse(email).map_err(|e| AppError::invalid("email", e))?;
         if password.expose_secret().is_empty() {
             return Err(AppError::invalid("password", "password is required"));
@@ -104,17 +137,7 @@ impl App {
                 creds.status
             )));
         }
-        let token = random_token();
-        let now = self.clock.now();
-        let record = SessionRecord {
-            token_hash: token_hash(&token),
-            member: creds.member,
-            csrf_token: random_token(),
-            created_at: now,
-            expires_at: now + Duration::hours(self.settings.session_hours),
-        };
-        self.store.create_session(&record).await?;
-        Ok((SessionToken(SecretString::from(token)), record))
+        Ok(creds)
     }
 
     /// The session and its actor for a cookie token, if valid and unexpired.

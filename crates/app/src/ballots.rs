@@ -314,101 +314,110 @@ impl App {
             }
             (_, Some(cl)) => Some(cl),
         };
-        let (kind, method, seats, options, clause, rule_words, decision_kind) =
-            match req.kind.trim() {
-                "question" => {
-                    let raw = req
-                        .decision_kind
-                        .as_deref()
-                        .map(str::trim)
-                        .filter(|k| !k.is_empty())
-                        .unwrap_or("ordinary-motion");
-                    match DecisionKind::ALL.into_iter().find(|k| k.as_str() == raw) {
-                        None => {
-                            errs.add(
+        let (kind, method, seats, options, clause, rule_words, decision_kind) = match req
+            .kind
+            .trim()
+        {
+            "question" => {
+                let raw = req
+                    .decision_kind
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|k| !k.is_empty())
+                    .unwrap_or("ordinary-motion");
+                match DecisionKind::ALL.into_iter().find(|k| k.as_str() == raw) {
+                    None => {
+                        errs.add(
+                            "decision_kind",
+                            format!("'{raw}' is not a kind of decision"),
+                        );
+                        return Err(AppError::Invalid(errs));
+                    }
+                    Some(DecisionKind::Appointment) => {
+                        errs.add(
                                 "decision_kind",
-                                format!("'{raw}' is not a kind of decision"),
+                                "an appointment is made by a meeting of the body the constitution names, on a motion naming the office and the member",
                             );
-                            return Err(AppError::Invalid(errs));
+                        return Err(AppError::Invalid(errs));
+                    }
+                    Some(k) => match c.threshold_for(k) {
+                        Some((clause, t))
+                            if t.by
+                                .iter()
+                                .any(|b| b.as_str() == charter_rules::MEMBER_BALLOT) =>
+                        {
+                            (
+                                "question",
+                                "yes-no".to_string(),
+                                1,
+                                ANSWERS.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
+                                Some(clause.as_str().to_string()),
+                                t.threshold.words(),
+                                Some(k.as_str().to_string()),
+                            )
                         }
-                        Some(k) => match c.threshold_for(k) {
-                            Some((clause, t))
-                                if t.by
-                                    .iter()
-                                    .any(|b| b.as_str() == charter_rules::MEMBER_BALLOT) =>
-                            {
-                                (
-                                    "question",
-                                    "yes-no".to_string(),
-                                    1,
-                                    ANSWERS.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
-                                    Some(clause.as_str().to_string()),
-                                    t.threshold.words(),
-                                    Some(k.as_str().to_string()),
-                                )
-                            }
-                            _ => {
-                                errs.add(
+                        _ => {
+                            errs.add(
                                 "decision_kind",
                                 format!(
                                     "the constitution does not let a ballot of members decide {}",
                                     k.words()
                                 ),
                             );
-                                return Err(AppError::Invalid(errs));
-                            }
-                        },
-                    }
+                            return Err(AppError::Invalid(errs));
+                        }
+                    },
                 }
-                "election" => {
-                    let mut names: Vec<String> = Vec::new();
-                    for n in &req.candidates {
-                        let n = n.trim();
-                        if n.is_empty() {
-                            continue;
-                        }
-                        if too_long(n, 100) {
-                            errs.add(
-                                "candidates",
-                                "a candidate's name is longer than 100 characters",
-                            );
-                        } else if names.iter().any(|x| x.eq_ignore_ascii_case(n)) {
-                            errs.add("candidates", format!("{n} is listed twice"));
-                        } else {
-                            names.push(n.to_string());
-                        }
+            }
+            "election" => {
+                let mut names: Vec<String> = Vec::new();
+                for n in &req.candidates {
+                    let n = n.trim();
+                    if n.is_empty() {
+                        continue;
                     }
-                    if names.is_empty() {
-                        errs.add("candidates", "list the candidates, one per line");
-                    } else if names.len() > MAX_CANDIDATES {
-                        errs.add("candidates", "at most 100 candidates");
-                    }
-                    let seats = req.seats.unwrap_or(1);
-                    if seats == 0 || (seats as usize) > names.len().max(1) {
+                    if too_long(n, 100) {
                         errs.add(
-                            "seats",
-                            "seats must be at least 1 and no more than the candidates",
+                            "candidates",
+                            "a candidate's name is longer than 100 characters",
                         );
+                    } else if names.iter().any(|x| x.eq_ignore_ascii_case(n)) {
+                        errs.add("candidates", format!("{n} is listed twice"));
+                    } else {
+                        names.push(n.to_string());
                     }
-                    let method = rule.method_for(seats).to_string();
-                    (
-                        "election",
-                        method.clone(),
-                        seats,
-                        names,
-                        rule_clause.clone(),
-                        format!(
-                            "counted by {method} for {seats} seat{}",
-                            if seats == 1 { "" } else { "s" }
-                        ),
-                        None,
-                    )
                 }
-                _ => {
-                    errs.add("kind", "choose question or election");
-                    return Err(AppError::Invalid(errs));
+                if names.is_empty() {
+                    errs.add("candidates", "list the candidates, one per line");
+                } else if names.len() > MAX_CANDIDATES {
+                    errs.add("candidates", "at most 100 candidates");
                 }
-            };
+                let seats = req.seats.unwrap_or(1);
+                if seats == 0 || (seats as usize) > names.len().max(1) {
+                    errs.add(
+                        "seats",
+                        "seats must be at least 1 and no more than the candidates",
+                    );
+                }
+                let method = rule.method_for(seats).to_string();
+                (
+                    "election",
+                    method.clone(),
+                    seats,
+                    names,
+                    rule_clause.clone(),
+                    format!(
+                        "counted by {method} for {seats} seat{}",
+                        if seats == 1 { "" } else { "s" }
+                    ),
+                    None,
+                )
+            }
+            _ => {
+                errs.add("kind", "choose question or election");
+                return Err(AppError::Invalid(errs));
+            }
+        };
         let (Some(roll), Some(opens), Some(closes)) = (roll, opens, closes) else {
             return Err(AppError::Invalid(errs));
         };

@@ -172,7 +172,7 @@ pub(crate) fn body_keys(name: &str) -> Vec<Key> {
 }
 
 /// "Steering Committee" → "steering-committee".
-fn slug(name: &str) -> String {
+pub(crate) fn slug(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for c in name.trim().chars() {
         if c.is_ascii_alphanumeric() {

@@ -12,12 +12,13 @@ use charter_domain::{
     PersonName, Postcode, UnitId, UnitKind,
 };
 use charter_rules::{Constitution, ConstitutionError};
-use charter_store::Term;
+use charter_store::{Mandate, NewBody, Term};
 use chrono::NaiveDate;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 
 use crate::auth::{hash_password, validate_new_password};
+use crate::units::unit_plan;
 use crate::{App, AppError, operator_actor};
 
 /// The slug of the national unit, as the demo names it too: addresses stay stable whatever
@@ -101,6 +102,12 @@ impl Founding {
     ) -> Result<Founding, FoundingError> {
         let constitution = Constitution::from_toml(constitution_toml)?;
         let mut errs = FieldErrors::default();
+        if constitution.office_rules().next().is_some() && constitution.founding_rule().is_none() {
+            errs.add(
+                "constitution",
+                "the constitution sets up offices but has no founding clause saying who takes office at the founding; add [clause.founding] with offices = [\"secretary\"]",
+            );
+        }
         let organisation = organisation
             .split_whitespace()
             .collect::<Vec<_>>()
@@ -229,9 +236,11 @@ impl App {
     /// as an active member of the national unit with `password`, and their appointment as
     /// national secretary from today, each written with its governance event.
     ///
-    /// The appointment has no end date whatever term the constitution sets: there is no other
-    /// officer yet who could appoint a successor, and the next appointment to the office ends
-    /// this one.
+    /// The national bodies and offices the constitution establishes are created with it. The
+    /// secretary holds office by the founding (under the constitution's founding clause, when
+    /// it has one) with no end date whatever term the constitution sets: there is no other
+    /// officer yet who could appoint a successor, and the first appointment to the office
+    /// ends this holding.
     pub async fn found_organisation(
         &self,
         founding: &Founding,
@@ -302,38 +311,97 @@ impl App {
             .map_err(incomplete("adding the secretary as a member", &written))?;
         written.push("the secretary's membership");
 
-        let event = self.event(
-            operator_actor(),
-            "office.created",
-            format!("unit:{NATIONAL_SLUG}"),
-            json!({ "unit": NATIONAL_SLUG, "office": OfficeKind::Secretary.as_str() }),
-            &format!("the office of national secretary of {org}, at its founding"),
-        );
-        let office = self
-            .store
-            .create_office(national, OfficeKind::Secretary, &event)
-            .await
-            .map_err(AppError::from)
-            .map_err(incomplete(
-                "creating the office of national secretary",
-                &written,
-            ))?;
-        written.push("the office of national secretary");
+        // The national bodies and offices the constitution establishes; the secretary's
+        // office always, since the founding fills it.
+        let plan = unit_plan(&founding.constitution, UnitKind::National);
+        for body in &plan.bodies {
+            let event = self.event(
+                operator_actor(),
+                "body.created",
+                format!("unit:{NATIONAL_SLUG}"),
+                json!({ "unit": NATIONAL_SLUG, "body": body.kind, "seats": body.seats }),
+                &format!("the {} of {org}, at its founding", body.name),
+            );
+            let new = NewBody {
+                unit: national,
+                name: body.name.clone(),
+                kind: body.kind.clone(),
+                seats: body.seats,
+                filled_by: body.filled_by.clone(),
+            };
+            self.store
+                .create_body(&new, &event)
+                .await
+                .map_err(AppError::from)
+                .map_err(incomplete("creating the national bodies", &written))?;
+        }
+        if !plan.bodies.is_empty() {
+            written.push("the national bodies");
+        }
+        let mut offices = plan.offices.clone();
+        if !offices.contains(&OfficeKind::Secretary) {
+            offices.push(OfficeKind::Secretary);
+        }
+        let mut office = None;
+        for kind in offices {
+            let event = self.event(
+                operator_actor(),
+                "office.created",
+                format!("unit:{NATIONAL_SLUG}"),
+                json!({ "unit": NATIONAL_SLUG, "office": kind.as_str() }),
+                &format!(
+                    "the office of national {} of {org}, at its founding",
+                    kind.title().to_lowercase()
+                ),
+            );
+            let id = self
+                .store
+                .create_office(national, kind, &event)
+                .await
+                .map_err(AppError::from)
+                .map_err(incomplete("creating the national offices", &written))?;
+            if kind == OfficeKind::Secretary {
+                office = Some(id);
+            }
+        }
+        let office = office.ok_or_else(|| {
+            incomplete("creating the national offices", &written)(AppError::Internal(
+                "no secretary's office".into(),
+            ))
+        })?;
+        written.push("the national offices");
 
         let term = Term {
             starts_on: today,
             ends_on: None,
         };
+        let clause = founding
+            .constitution
+            .founding_rule()
+            .map(|(c, _)| c.as_str().to_string());
         let event = self.event(
             operator_actor(),
             "office.appointed",
             format!("member:{secretary}"),
             json!({ "unit": NATIONAL_SLUG, "office": OfficeKind::Secretary.as_str(),
-                    "member": secretary.0, "starts_on": today.to_string(), "ends_on": null }),
-            &format!("appointed national secretary of {org} at its founding"),
+                    "member": secretary.0, "starts_on": today.to_string(), "ends_on": null,
+                    "mandate": Mandate::Founding.as_str(), "clause": clause }),
+            &match &clause {
+                Some(c) => format!(
+                    "national secretary of {org} from its founding, under clause {c}, until the first appointment to the office"
+                ),
+                None => format!("appointed national secretary of {org} at its founding"),
+            },
         );
         self.store
-            .appoint(office, secretary, term, &event)
+            .take_office(
+                office,
+                secretary,
+                term,
+                Mandate::Founding,
+                clause.as_deref(),
+                &event,
+            )
             .await
             .map_err(AppError::from)
             .map_err(incomplete("appointing the secretary", &written))?;

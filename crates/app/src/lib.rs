@@ -4,6 +4,7 @@
 //! they describe, so they commit or fail together.
 
 pub mod agenda;
+pub mod appointments;
 pub mod auth;
 pub mod ballots;
 pub mod clock;
@@ -20,6 +21,7 @@ pub mod register;
 pub mod rolls;
 pub mod scrutiny;
 pub mod structure;
+pub mod units;
 
 use std::sync::Arc;
 

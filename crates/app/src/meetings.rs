@@ -182,7 +182,7 @@ fn context_of(body: &Key, c: &Constitution) -> Result<Context, String> {
 }
 
 /// When business for meeting `m` is due under `c` (amendments or motions), with the clause.
-fn business_due(
+pub(crate) fn business_due(
     c: &Constitution,
     m: &MeetingRecord,
     amendment: bool,
@@ -206,7 +206,7 @@ pub fn is_procedure(m: &MotionRecord) -> bool {
 }
 
 /// The refusal for business after an adjournment.
-fn adjourned(by: &Option<MotionRecord>) -> AppError {
+pub(crate) fn adjourned(by: &Option<MotionRecord>) -> AppError {
     AppError::Conflict {
         field: "meeting".into(),
         message: format!(
@@ -232,7 +232,7 @@ pub(crate) fn too_long(s: &str, max: usize) -> bool {
     s.chars().count() > max
 }
 
-fn day(t: DateTime<Utc>) -> NaiveDate {
+pub(crate) fn day(t: DateTime<Utc>) -> NaiveDate {
     t.date_naive()
 }
 
@@ -792,6 +792,10 @@ impl App {
                 "kind",
                 "a procedural motion is moved at the meeting, by a member present",
             ),
+            Some(DecisionKind::Appointment) => errs.add(
+                "kind",
+                "an appointment names the office and the member: propose it as an appointment",
+            ),
             Some(DecisionKind::Rescind) if motion.target.is_none() => errs.add(
                 "target",
                 "say which decision the motion would rescind",
@@ -870,7 +874,7 @@ impl App {
 
     /// Whether `actor` may propose (or second, or amend) business at meeting `m`: on its
     /// roll, with the right to propose in its body by the version in force.
-    async fn may_propose(
+    pub(crate) async fn may_propose(
         &self,
         actor: &Actor,
         m: &MeetingRecord,
@@ -1733,6 +1737,18 @@ impl App {
             MotionResult::Rejected(f) => format!("'{}' rejected: {f}", motion.title),
             MotionResult::NotBinding(nb) => format!("'{}' not binding: {nb}", motion.title),
         };
+        // An appointment motion adopted appoints in the decision's own transaction (the
+        // store's `decide_motion`); the event says whom, so the log shows the consequence.
+        let appointed = match (kind, &result) {
+            (DecisionKind::Appointment, MotionResult::Adopted(_)) => {
+                self.store.motion_appointment(motion_id).await?.map(|a| {
+                    json!({ "office": a.office.0, "member": a.member.0,
+                            "starts_on": a.term.starts_on, "ends_on": a.term.ends_on,
+                            "clause": a.clause })
+                })
+            }
+            _ => None,
+        };
         let event = self.event(
             event_actor(actor, Some(office)),
             "motion.decided",
@@ -1745,6 +1761,7 @@ impl App {
                 "abstentions": abstentions,
                 "present": present,
                 "failures": failures,
+                "appointed": appointed,
             }),
             &reason,
         );

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use charter_domain::{Actor, UnitId, UnitKind};
+use charter_rules::Key;
 use charter_store::{BodyRecord, BranchStats, OfficeRecord, UnitRecord};
 
 use crate::{App, AppError};
@@ -96,9 +97,13 @@ impl App {
             Ok((info, c)) => bodies
                 .iter()
                 .map(|b| {
-                    let stands = crate::constitution::body_keys(&b.name)
-                        .iter()
-                        .any(|k| c.body(k).is_some());
+                    // A body established from the constitution carries its key as its kind;
+                    // older bodies are known by their name.
+                    let by_kind = Key::parse(&b.kind).is_ok_and(|k| c.body(&k).is_some());
+                    let stands = by_kind
+                        || crate::constitution::body_keys(&b.name)
+                            .iter()
+                            .any(|k| c.body(k).is_some());
                     (!stands).then(|| {
                         format!(
                             "dissolved: the constitution in force ('{}', since {}) does not establish it, so its seats carry no rights",
@@ -121,6 +126,16 @@ impl App {
         })
     }
 
+    /// Every unit, open and closed, in id order: public structure, as on the units pages.
+    pub async fn store_units(&self) -> Result<Vec<UnitRecord>, AppError> {
+        Ok(self.store.units().await?)
+    }
+
+    /// A unit's offices with their holders today.
+    pub async fn store_offices(&self, unit: UnitId) -> Result<Vec<OfficeRecord>, AppError> {
+        Ok(self.store.offices(Some(unit), self.today()).await?)
+    }
+
     /// The national unit (the root of the tree).
     pub async fn national_unit(&self) -> Result<UnitRecord, AppError> {
         self.store
@@ -131,14 +146,15 @@ impl App {
             .ok_or(AppError::NotFound("national unit"))
     }
 
-    /// Branches in name order, for pickers (filters, transfers, import).
+    /// Open branches in name order, for pickers (filters, transfers, import): a closed branch
+    /// stays on its page, marked, but takes no one new.
     pub async fn branches(&self) -> Result<Vec<UnitRecord>, AppError> {
         let mut b: Vec<UnitRecord> = self
             .store
             .units()
             .await?
             .into_iter()
-            .filter(|u| u.kind == UnitKind::Branch)
+            .filter(|u| u.kind == UnitKind::Branch && u.is_open())
             .collect();
         b.sort_by(|a, c| a.name.cmp(&c.name));
         Ok(b)

@@ -7,3 +7,4 @@ pub mod members_csv;
 pub mod password;
 pub mod roll_text;
 pub mod serve;
+pub mod units;

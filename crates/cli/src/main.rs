@@ -87,6 +87,12 @@ enum Command {
     /// constitution and national secretary. The secretary's password comes from
     /// CHARTER_INIT_PASSWORD or is asked for on the terminal
     Init(InitArgs),
+    /// Regions and branches: list them; create, rename, merge or close one acting as a
+    /// national officer (--as EMAIL, the password from CHARTER_PASSWORD or the terminal)
+    Unit {
+        #[command(subcommand)]
+        what: UnitCommand,
+    },
     /// Read the constitution: its versions, the text in force, a member's rights
     Constitution {
         #[command(subcommand)]
@@ -123,9 +129,11 @@ struct InitArgs {
     /// The organisation's name, given to its national unit
     #[arg(long)]
     name: String,
-    /// The founding constitution (`charter constitution check` tries a file without a database)
+    /// The founding constitution (`charter constitution check` tries a file without a
+    /// database); without it, the example that ships with Charter (`charter constitution
+    /// example`), made out with the organisation's name and today's date
     #[arg(long, value_name = "FILE.toml")]
-    constitution: PathBuf,
+    constitution: Option<PathBuf>,
     /// The national secretary's email, their sign-in name
     #[arg(long, value_name = "EMAIL")]
     secretary_email: String,
@@ -137,6 +145,73 @@ struct InitArgs {
     secretary_postcode: String,
     #[command(flatten)]
     db: DatabaseArg,
+}
+
+/// The national officer a structure change is made as.
+#[derive(clap::Args)]
+struct Officer {
+    /// The email the national officer signs in with; their password comes from
+    /// CHARTER_PASSWORD or is asked on the terminal
+    #[arg(long = "as", value_name = "EMAIL")]
+    email: String,
+}
+
+#[derive(Subcommand)]
+enum UnitCommand {
+    /// Every unit, open and closed: id, kind, slug, parent, members, state, name
+    List {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Establish a region or branch, with the bodies and offices the constitution in force
+    /// gives its level; its slug comes from its name
+    Create {
+        /// region or branch
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        name: String,
+        /// The parent unit's id or slug: the national unit for a region, a region for a
+        /// branch (the national unit while there are no regions); may be left out then
+        #[arg(long, value_name = "UNIT")]
+        parent: Option<String>,
+        #[command(flatten)]
+        officer: Officer,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Rename a region or branch; its slug stays
+    Rename {
+        #[arg(value_name = "UNIT")]
+        unit: String,
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        officer: Officer,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Merge a region or branch into another of its kind: its members move, each move kept
+    /// in their history, and it closes, marked as merged
+    Merge {
+        #[arg(value_name = "UNIT")]
+        unit: String,
+        #[arg(long, value_name = "UNIT")]
+        into: String,
+        #[command(flatten)]
+        officer: Officer,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Close a region or branch with no members and no open units under it
+    Close {
+        #[arg(value_name = "UNIT")]
+        unit: String,
+        #[command(flatten)]
+        officer: Officer,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
 }
 
 #[derive(Subcommand)]
@@ -163,6 +238,9 @@ enum ConstitutionCommand {
         #[command(flatten)]
         db: DatabaseArg,
     },
+    /// Print the example founding constitution that ships with Charter (what `charter init`
+    /// installs when given no --constitution): a starting point to change and check
+    Example,
     /// Check that a constitution file reads, without touching any database
     Check {
         #[arg(value_name = "FILE.toml")]
@@ -372,6 +450,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             println!("database is up to date ({})", store.backend());
         }
         Command::Init(args) => return init(args).await,
+        Command::Unit { what } => return unit(what).await,
         Command::Constitution { what } => return constitution(what).await,
         Command::Roll { what } => return roll(what).await,
         Command::Ballot { what } => return ballot(what).await,
@@ -599,15 +678,72 @@ async fn import_members(
 
 /// A refusal: the input was not acceptable and nothing was written. Exit status 2 tells
 /// scripts apart from failures to run at all (status 1).
+async fn unit(what: UnitCommand) -> Result<std::process::ExitCode> {
+    use charter_cli::units::{Change, OFFICER_PASSWORD_ENV, Refused, officer_password};
+    let (db, officer, change) = match what {
+        UnitCommand::List { db } => {
+            let app = open_app(&db.database).await?;
+            print!("{}", charter_cli::units::list(&app).await?);
+            return Ok(std::process::ExitCode::SUCCESS);
+        }
+        UnitCommand::Create {
+            kind,
+            name,
+            parent,
+            officer,
+            db,
+        } => (db, officer, Change::Create { kind, name, parent }),
+        UnitCommand::Rename {
+            unit,
+            name,
+            officer,
+            db,
+        } => (db, officer, Change::Rename { unit, name }),
+        UnitCommand::Merge {
+            unit,
+            into,
+            officer,
+            db,
+        } => (db, officer, Change::Merge { unit, into }),
+        UnitCommand::Close { unit, officer, db } => (db, officer, Change::Close { unit }),
+    };
+    let app = open_app(&db.database).await?;
+    let password = match officer_password(
+        std::env::var_os(OFFICER_PASSWORD_ENV),
+        &mut |prompt| rpassword::prompt_password(prompt),
+        &officer.email,
+    ) {
+        Ok(p) => p,
+        Err(why) => return Ok(refuse(why)),
+    };
+    match charter_cli::units::change(&app, &officer.email, &password, change).await {
+        Ok(done) => {
+            println!("{done}");
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        Err(Refused::Refusal(why)) => Ok(refuse(why)),
+        Err(Refused::Failure(e)) => Err(e.into()),
+    }
+}
+
 fn refuse(message: impl std::fmt::Display) -> std::process::ExitCode {
     eprintln!("error: {message}");
     std::process::ExitCode::from(2)
 }
 
 async fn init(args: InitArgs) -> Result<std::process::ExitCode> {
-    let file = args.constitution.display().to_string();
-    let toml = std::fs::read_to_string(&args.constitution)
-        .with_context(|| format!("could not read {file}"))?;
+    let (file, toml) = match &args.constitution {
+        Some(path) => {
+            let file = path.display().to_string();
+            let toml =
+                std::fs::read_to_string(path).with_context(|| format!("could not read {file}"))?;
+            (file, toml)
+        }
+        None => (
+            "the example constitution".to_string(),
+            charter_rules::example_constitution_for(&args.name, chrono::Utc::now().date_naive()),
+        ),
+    };
     // Everything given is checked before the database is opened, so a typo creates nothing.
     let founding = match Founding::parse(
         &args.name,
@@ -740,6 +876,7 @@ async fn constitution(what: ConstitutionCommand) -> Result<std::process::ExitCod
                 String::new()
             }
         }
+        ConstitutionCommand::Example => charter_rules::EXAMPLE_CONSTITUTION.to_string(),
         ConstitutionCommand::Check { file } => {
             let name = file.display().to_string();
             let toml =

@@ -338,6 +338,8 @@ mod tests {
             kind: UnitKind::Branch,
             name: "Southwark".into(),
             slug: "southwark".into(),
+            closed_on: None,
+            merged_into: None,
         }])
     }
 

@@ -37,6 +37,9 @@ pub enum Power {
     ManageRolls,
     /// Call meetings of the unit's bodies, record attendance and votes, publish decisions.
     CallMeetings,
+    /// Establish, rename, merge and close the units below. The app honours it only when held
+    /// over the national unit: regions and branches are set up by national officers.
+    ManageStructure,
 }
 
 impl OfficeKind {
@@ -81,7 +84,7 @@ impl OfficeKind {
     pub fn powers(self) -> &'static [Power] {
         use Power::*;
         match self {
-            OfficeKind::Chair => &[CallMeetings],
+            OfficeKind::Chair => &[CallMeetings, ManageStructure],
             OfficeKind::Secretary => &[
                 ViewMembers,
                 EditMembers,
@@ -89,6 +92,7 @@ impl OfficeKind {
                 VerifyAffiliations,
                 ManageRolls,
                 CallMeetings,
+                ManageStructure,
             ],
             OfficeKind::Treasurer => &[ViewMembers, RecordDues],
             OfficeKind::MembershipOfficer => &[

@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use crate::delegates::DelegatesRule;
 use crate::error::{ConstitutionError, Location};
 use crate::expr::{Atom, Expr};
+use crate::offices::{FoundingRule, OfficeRule};
 use crate::words::{
     ClauseRef, Context, ContextPattern, CountMethod, DecisionKind, Duration, Fraction, Key, Quorum,
     Right, Threshold,
@@ -526,6 +527,10 @@ pub struct Clause {
     pub nominations: Vec<NominationRule>,
     /// At most one per kind of sitting in a version.
     pub delegates: Vec<DelegatesRule>,
+    /// The offices each unit of a level has and how they are filled.
+    pub offices: Vec<OfficeRule>,
+    /// At most one in a version: who the founders may put in office at the founding.
+    pub founding: Option<FoundingRule>,
     pub amendment: Option<AmendmentRule>,
 }
 
@@ -549,6 +554,8 @@ impl Clause {
             ballots: Vec::new(),
             nominations: Vec::new(),
             delegates: Vec::new(),
+            offices: Vec::new(),
+            founding: None,
             amendment: None,
         }
     }
@@ -577,6 +584,8 @@ impl Clause {
         v.extend(self.ballots.iter().map(BallotRule::describe));
         v.extend(self.nominations.iter().map(NominationRule::describe));
         v.extend(self.delegates.iter().map(DelegatesRule::describe));
+        v.extend(self.offices.iter().map(OfficeRule::describe));
+        v.extend(self.founding.iter().map(FoundingRule::describe));
         v.extend(self.amendment.iter().map(AmendmentRule::describe));
         v
     }
@@ -620,6 +629,7 @@ impl Constitution {
             ));
         }
         validate(&clauses)?;
+        crate::offices::validate(&clauses)?;
         let grace_days = clauses.iter().find_map(|c| c.dues_grace_days).unwrap_or(0);
         Ok(Constitution {
             name,

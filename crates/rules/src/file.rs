@@ -36,6 +36,7 @@ use crate::constitution::{
 use crate::delegates::{CardVote, DelegatesRule};
 use crate::error::{ConstitutionError, Location, ValueError};
 use crate::expr::Expr;
+use crate::offices::{FoundingRule, OfficeFilling, OfficeRule, office_kind};
 use crate::words::{
     Base, ClauseRef, Comparison, ContextPattern, CountMethod, DecisionKind, Duration, Fraction,
     Key, Quorum, Right, Threshold,
@@ -98,8 +99,31 @@ struct RawClause {
     nominations: Vec<RawNomination>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     delegates: Vec<RawDelegates>,
+    #[serde(default, rename = "office", skip_serializing_if = "Vec::is_empty")]
+    offices: Vec<RawOffice>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    founding: Option<RawFounding>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     amendment: Option<RawAmendment>,
+}
+
+/// An office each unit of a level has: `filled` is `elected` or `appointed`, `by` the body.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOffice {
+    office: String,
+    level: String,
+    filled: String,
+    by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    term: Option<String>,
+}
+
+/// The offices the founders fill at the founding.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFounding {
+    offices: Vec<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -655,6 +679,48 @@ fn clause_from_raw(index: usize, raw: RawClause) -> Result<Clause, ConstitutionE
             ruled_by: key("ruled_by", &r.ruled_by)?,
         });
     }
+    for (i, r) in raw.offices.into_iter().enumerate() {
+        let e = wrap("office", i);
+        let office = office_kind(&r.office).map_err(|m| e(ValueError(format!("office: {m}"))))?;
+        let level = UnitKind::parse(r.level.trim()).ok_or_else(|| {
+            e(ValueError(format!(
+                "level: '{}' is not a level; use national, region or branch",
+                r.level
+            )))
+        })?;
+        let by = Key::parse(&r.by).map_err(|v| e(ValueError(format!("by: {}", v.0))))?;
+        let filled = match r.filled.trim() {
+            "elected" => OfficeFilling::ElectedBy(by),
+            "appointed" => OfficeFilling::AppointedBy(by),
+            other => {
+                return Err(e(ValueError(format!(
+                    "filled: '{other}' is not a way to fill an office; use elected or appointed"
+                ))));
+            }
+        };
+        c.offices.push(OfficeRule {
+            office,
+            level,
+            filled,
+            term: r
+                .term
+                .as_deref()
+                .map(Duration::parse)
+                .transpose()
+                .map_err(|v| e(ValueError(format!("term: {}", v.0))))?,
+        });
+    }
+    if let Some(f) = raw.founding {
+        let e = wrap("founding", 0);
+        let mut offices = Vec::new();
+        for o in &f.offices {
+            let k = office_kind(o).map_err(|m| e(ValueError(format!("offices: {m}"))))?;
+            if !offices.contains(&k) {
+                offices.push(k);
+            }
+        }
+        c.founding = Some(FoundingRule { offices });
+    }
     if let Some(a) = raw.amendment {
         let e = wrap("amendment", 0);
         c.amendment = Some(AmendmentRule {
@@ -828,6 +894,26 @@ fn clause_to_raw(c: &Clause) -> RawClause {
                 ruled_by: d.ruled_by.to_string(),
             })
             .collect(),
+        offices: c
+            .offices
+            .iter()
+            .map(|o| {
+                let (filled, by) = match &o.filled {
+                    OfficeFilling::ElectedBy(k) => ("elected", k),
+                    OfficeFilling::AppointedBy(k) => ("appointed", k),
+                };
+                RawOffice {
+                    office: o.office.as_str().to_string(),
+                    level: o.level.as_str().to_string(),
+                    filled: filled.to_string(),
+                    by: by.to_string(),
+                    term: o.term.map(|t| t.to_string()),
+                }
+            })
+            .collect(),
+        founding: c.founding.as_ref().map(|f| RawFounding {
+            offices: f.offices.iter().map(|o| o.as_str().to_string()).collect(),
+        }),
         amendment: c.amendment.as_ref().map(|a| {
             let (at_least, more_than, of) = threshold_to_raw(&a.threshold);
             RawAmendment {

@@ -16,11 +16,13 @@ mod constitution;
 mod delegates;
 mod diff;
 mod error;
+mod example;
 mod expr;
 mod facts;
 mod file;
 mod history;
 mod impact;
+mod offices;
 mod procedure;
 mod rights;
 mod roll;
@@ -34,10 +36,12 @@ pub use constitution::{
 pub use delegates::{CardVote, DelegatesRule};
 pub use diff::{ClauseChange, VersionDiff, WordDiff, Words, diff, word_diff};
 pub use error::{ConstitutionError, ExprError, HistoryError, Location, ValueError};
+pub use example::{EXAMPLE_CONSTITUTION, example_constitution_for};
 pub use expr::{Atom, Cmp, Expr};
 pub use facts::{Affiliation, Env, MemberFacts};
 pub use history::History;
 pub use impact::{Counts, Impact, RightImpact, impact_preview};
+pub use offices::{FoundingRule, OfficeFilling, OfficeRule};
 pub use procedure::{
     Adoption, Binding, Check, DecisionRecord, Failure, MotionResult, NotBinding,
     check_amendment_adoption, check_decision, check_requisition, motion_result,

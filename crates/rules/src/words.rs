@@ -349,10 +349,12 @@ pub enum DecisionKind {
     ReferBack,
     /// The meeting ends here.
     Adjourn,
+    /// Appointing a member to an office the constitution fills by appointment of this body.
+    Appointment,
 }
 
 impl DecisionKind {
-    pub const ALL: [DecisionKind; 11] = [
+    pub const ALL: [DecisionKind; 12] = [
         DecisionKind::OrdinaryMotion,
         DecisionKind::ConstitutionalAmendment,
         DecisionKind::DissolveBody,
@@ -364,6 +366,7 @@ impl DecisionKind {
         DecisionKind::NextBusiness,
         DecisionKind::ReferBack,
         DecisionKind::Adjourn,
+        DecisionKind::Appointment,
     ];
 
     /// Motions moved during a meeting about its own business, without notice.
@@ -389,6 +392,7 @@ impl DecisionKind {
             DecisionKind::NextBusiness => "next-business",
             DecisionKind::ReferBack => "refer-back",
             DecisionKind::Adjourn => "adjourn",
+            DecisionKind::Appointment => "appointment",
         }
     }
 
@@ -405,6 +409,7 @@ impl DecisionKind {
             DecisionKind::NextBusiness => "moving to next business",
             DecisionKind::ReferBack => "referring a motion back",
             DecisionKind::Adjourn => "adjourning the meeting",
+            DecisionKind::Appointment => "appointing an officer",
         }
     }
 

@@ -234,3 +234,54 @@ fn a_delegates_rule_reads_and_writes_back_with_every_value() {
     let again = charter_rules::Constitution::from_toml(&written).unwrap();
     assert_eq!(again, c);
 }
+
+/// Office and founding clauses: each mistake is refused with the clause and item at fault.
+#[test]
+fn bad_office_and_founding_clauses_cite_their_clause() {
+    let meeting = "[[clause]]\nnumber = \"5\"\ntext = \"Bodies.\"\n[[clause.body]]\nkey = \"branch-meeting\"\nname = \"Branch meeting\"\nlevel = \"branch\"\nfilled = \"all-members\"\n[[clause.body]]\nkey = \"conference\"\nname = \"Conference\"\nlevel = \"national\"\nfilled = \"all-members\"\n[[clause.threshold]]\ndecision = \"appointment\"\nby = [\"branch-meeting\"]\nmore_than = \"half\"\nof = \"votes-cast\"\n";
+    let office = |body: &str| {
+        format!("{HEAD}{meeting}[[clause]]\nnumber = \"6\"\ntext = \"Officers.\"\n{body}")
+    };
+    let cases = [
+        office(
+            "[[clause.office]]\noffice = \"king\"\nlevel = \"branch\"\nfilled = \"appointed\"\nby = \"branch-meeting\"\n",
+        ),
+        office(
+            "[[clause.office]]\noffice = \"secretary\"\nlevel = \"street\"\nfilled = \"appointed\"\nby = \"branch-meeting\"\n",
+        ),
+        office(
+            "[[clause.office]]\noffice = \"secretary\"\nlevel = \"branch\"\nfilled = \"inherited\"\nby = \"branch-meeting\"\n",
+        ),
+        office(
+            "[[clause.office]]\noffice = \"secretary\"\nlevel = \"branch\"\nfilled = \"appointed\"\nby = \"nobody\"\n",
+        ),
+        office(
+            "[[clause.office]]\noffice = \"secretary\"\nlevel = \"region\"\nfilled = \"appointed\"\nby = \"branch-meeting\"\n",
+        ),
+        office(
+            "[[clause.office]]\noffice = \"secretary\"\nlevel = \"national\"\nfilled = \"appointed\"\nby = \"conference\"\n",
+        ),
+        office(
+            "[[clause.office]]\noffice = \"secretary\"\nlevel = \"branch\"\nfilled = \"appointed\"\nby = \"branch-meeting\"\nterm = \"forever\"\n",
+        ),
+        office(
+            "[[clause.office]]\noffice = \"chair\"\nlevel = \"branch\"\nfilled = \"appointed\"\nby = \"branch-meeting\"\n[[clause.office]]\noffice = \"chair\"\nlevel = \"branch\"\nfilled = \"elected\"\nby = \"member-ballot\"\n",
+        ),
+        office("[clause.founding]\noffices = [\"chair\"]\n"),
+        office(
+            "[clause.founding]\noffices = [\"secretary\"]\n[[clause.office]]\noffice = \"chair\"\nlevel = \"national\"\nfilled = \"elected\"\nby = \"member-ballot\"\n",
+        ),
+        office("[clause.founding]\noffices = [\"secretary\", \"emperor\"]\n"),
+    ];
+    let out: Vec<String> = cases.iter().map(|c| error_of(c)).collect();
+    insta::assert_snapshot!(out.join("\n"));
+}
+
+#[test]
+fn office_and_founding_clauses_export_and_read_back() {
+    let c = Constitution::from_toml(charter_rules::EXAMPLE_CONSTITUTION).unwrap();
+    let text = c.to_toml();
+    assert!(text.contains("[[clause.office]]"), "{text}");
+    assert!(text.contains("[clause.founding]"), "{text}");
+    assert_eq!(Constitution::from_toml(&text).unwrap(), c);
+}

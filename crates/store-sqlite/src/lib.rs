@@ -81,6 +81,14 @@ mod paper {
     const SNAPSHOT: &str = "";
     include!("../../store/sql/paper.rs");
 }
+/// Units after the founding, office holdings with their mandate and appointment motions: the
+/// shared SQL in `charter-store/sql/structure.rs`.
+mod structure {
+    type Db = sqlx::Sqlite;
+    use crate::{SqliteStore as StoreImpl, append_event, commit, db_err};
+    const UPDATE_LOCK: &str = "";
+    include!("../../store/sql/structure.rs");
+}
 mod rows;
 /// Rolls and challenges: the shared portable SQL in `charter-store/sql/rolls.rs`.
 mod rolls {
@@ -426,7 +434,7 @@ fn terms_on_date<T>(rows: Vec<(i64, Option<T>, Option<NaiveDate>)>) -> Vec<(i64,
 
 const OFFICE_SELECT: &str = "SELECT o.id, o.unit_id, u.name AS unit_name, u.kind AS unit_kind, o.kind,
         t.member_id AS holder_id, CASE WHEN h.id IS NULL THEN NULL ELSE h.first_name || ' ' || h.last_name END AS holder_name,
-        t.starts_on, t.ends_on
+        t.starts_on, t.ends_on, t.mandate, t.election_id, t.motion_id, t.clause
     FROM offices o
     JOIN units u ON u.id = o.unit_id
     LEFT JOIN office_terms t ON t.office_id = o.id AND t.starts_on <= $1 AND (t.ends_on IS NULL OR t.ends_on >= $1)
@@ -500,12 +508,53 @@ impl Store for SqliteStore {
 
     async fn units(&self) -> StoreResult<Vec<UnitRecord>> {
         let rows = sqlx::query_as::<_, UnitRow>(
-            "SELECT id, parent_id, kind, name, slug FROM units ORDER BY id",
+            "SELECT id, parent_id, kind, name, slug, closed_on, merged_into FROM units ORDER BY id",
         )
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
         rows.into_iter().map(UnitRow::into_record).collect()
+    }
+
+    async fn establish_unit(&self, unit: &NewUnit, event: &NewEvent) -> StoreResult<UnitId> {
+        structure::establish(self, unit, event).await
+    }
+
+    async fn rename_unit(&self, unit: UnitId, name: &str, event: &NewEvent) -> StoreResult<()> {
+        structure::rename(self, unit, name, event).await
+    }
+
+    async fn merge_unit(&self, m: &UnitMerge, event: &NewEvent) -> StoreResult<Merged> {
+        structure::merge(self, m, event).await
+    }
+
+    async fn close_unit(&self, unit: UnitId, on: NaiveDate, event: &NewEvent) -> StoreResult<()> {
+        structure::close(self, unit, on, event).await
+    }
+
+    async fn take_office(
+        &self,
+        office: OfficeId,
+        member: MemberId,
+        term: Term,
+        mandate: Mandate,
+        clause: Option<&str>,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        structure::take_office(self, office, member, term, mandate, clause, event).await
+    }
+
+    async fn propose_appointment(
+        &self,
+        motion: &NewMotion,
+        appointment: &NewAppointment,
+        event: &NewEvent,
+    ) -> StoreResult<i64> {
+        structure::propose_appointment(self, motion, appointment, event).await
+    }
+
+    async fn motion_appointment(&self, motion: i64) -> StoreResult<Option<AppointmentRecord>> {
+        structure::motion_appointment(self, motion).await
     }
 
     async fn branch_stats(&self, paid_up_cutoff: NaiveDate) -> StoreResult<Vec<BranchStats>> {

@@ -15,6 +15,8 @@ pub(crate) struct UnitRow {
     pub kind: String,
     pub name: String,
     pub slug: String,
+    pub closed_on: Option<NaiveDate>,
+    pub merged_into: Option<i64>,
 }
 
 impl UnitRow {
@@ -25,6 +27,8 @@ impl UnitRow {
             kind: decode_unit_kind(&self.kind)?,
             name: self.name,
             slug: self.slug,
+            closed_on: self.closed_on,
+            merged_into: self.merged_into.map(UnitId),
         })
     }
 }
@@ -90,6 +94,10 @@ pub(crate) struct OfficeRow {
     pub holder_name: Option<String>,
     pub starts_on: Option<NaiveDate>,
     pub ends_on: Option<NaiveDate>,
+    pub mandate: Option<String>,
+    pub election_id: Option<i64>,
+    pub motion_id: Option<i64>,
+    pub clause: Option<String>,
 }
 
 impl OfficeRow {
@@ -106,6 +114,14 @@ impl OfficeRow {
                 starts_on,
                 ends_on: self.ends_on,
             }),
+            mandate: match self.mandate.as_deref() {
+                None => None,
+                Some(m) => Some(
+                    Mandate::decode(m, self.election_id, self.motion_id)
+                        .ok_or_else(|| charter_store::text::corrupt("office mandate", m))?,
+                ),
+            },
+            clause: self.clause,
         })
     }
 }

@@ -502,7 +502,7 @@ pub(crate) async fn propose(s: &StoreImpl, m: &NewMotion, event: &NewEvent) -> S
 }
 
 /// Adds a motion (checking the motion it amends is still proposed) with its first wording.
-async fn insert_motion(
+pub(crate) async fn insert_motion(
     tx: &mut <Db as sqlx::Database>::Connection,
     m: &NewMotion,
     event: &NewEvent,
@@ -760,6 +760,8 @@ pub(crate) async fn decide(
     .map_err(db_err)?;
     if o.state == "adopted" {
         apply_effect(&mut tx, id, event.at).await?;
+        // An adopted appointment motion appoints, here and nowhere else.
+        crate::structure::apply_appointment(&mut tx, id).await?;
         sqlx::query(
             "UPDATE minutes SET state = 'approved', approved_at = $1
              WHERE approval_motion = $2 AND state = 'draft'",

@@ -15,6 +15,9 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 
 use crate::*;
 
+mod structure;
+pub use structure::*;
+
 // ---------------------------------------------------------------- helpers
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -117,7 +120,7 @@ pub async fn org(store: &dyn Store) -> Org {
     }
 }
 
-async fn add(store: &dyn Store, m: &NewMember) -> MemberId {
+pub(crate) async fn add(store: &dyn Store, m: &NewMember) -> MemberId {
     store
         .add_member(m, None, &event("member.added", m.email.as_str()))
         .await
@@ -128,7 +131,7 @@ async fn all_events(store: &dyn Store) -> Vec<EventRecord> {
     store.events(0, 100_000).await.expect("events")
 }
 
-async fn event_count(store: &dyn Store) -> usize {
+pub(crate) async fn event_count(store: &dyn Store) -> usize {
     all_events(store).await.len()
 }
 
@@ -2891,7 +2894,7 @@ pub async fn rolls_freeze_count_and_take_challenges(store: &dyn Store) {
 }
 
 /// A two-hour general meeting of Brixton starting at `starts`, called by `ann`.
-async fn brixton_meeting(
+pub(crate) async fn brixton_meeting(
     store: &dyn Store,
     brixton: UnitId,
     ann: MemberId,
@@ -6206,7 +6209,9 @@ macro_rules! conformance_tests {
             ballots_cast_at_once_are_each_answered_as_alone,
             elections_nominate_and_seat_their_winners,
             paper_ballots_go_in_only_by_agreed_batches,
-            delegates_are_apportioned_credentialed_and_vote_by_card
+            delegates_are_apportioned_credentialed_and_vote_by_card,
+            units_are_established_renamed_merged_and_closed,
+            offices_name_the_decision_they_came_from
         );
     };
     (@each $make:path; $($name:ident),* $(,)?) => {
@@ -6229,6 +6234,7 @@ mod tests {
     fn macro_lists_every_suite_function() {
         let src = include_str!("conformance.rs");
         let (suite, rest) = src.split_once("#[macro_export]").unwrap();
+        let suite = format!("{suite}{}", include_str!("conformance/structure.rs"));
         let defined: Vec<&str> = suite
             .lines()
             .filter_map(|l| l.strip_prefix("pub async fn "))

@@ -6,6 +6,8 @@ use charter_domain::{
 };
 use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::Mandate;
+
 /// Who did something and under which authority; recorded with every event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventActor {
@@ -69,6 +71,17 @@ pub struct UnitRecord {
     pub kind: UnitKind,
     pub name: String,
     pub slug: String,
+    /// The day it closed: a closed unit stays in the register, marked, and is offered in no
+    /// picker.
+    pub closed_on: Option<NaiveDate>,
+    /// The unit it was merged into, when it closed by a merge.
+    pub merged_into: Option<UnitId>,
+}
+
+impl UnitRecord {
+    pub fn is_open(&self) -> bool {
+        self.closed_on.is_none()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -117,6 +130,10 @@ pub struct OfficeRecord {
     pub holder: Option<MemberId>,
     pub holder_name: Option<String>,
     pub term: Option<Term>,
+    /// The decision the current holding came from (`None` when vacant).
+    pub mandate: Option<Mandate>,
+    /// The clause of the constitution the holding was made under, when recorded.
+    pub clause: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -70,7 +70,7 @@ pub fn prefix_upper_bound(prefix: &str) -> String {
     format!("{prefix}\u{10FFFF}")
 }
 
-fn corrupt(what: &str, value: &str) -> StoreError {
+pub fn corrupt(what: &str, value: &str) -> StoreError {
     StoreError::Database(format!("stored {what} '{value}' is not recognised"))
 }
 

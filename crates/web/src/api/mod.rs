@@ -6,6 +6,7 @@
 //! Authorisation lives in the app, never here.
 
 mod agenda;
+mod appointments;
 mod audit;
 mod ballots;
 mod composites;
@@ -93,8 +94,13 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(members::add_affiliation))
         .routes(routes!(members::verify_affiliation))
         .routes(routes!(members::transfer))
-        .routes(routes!(units::list))
+        .routes(routes!(units::list, units::create))
         .routes(routes!(units::get))
+        .routes(routes!(units::rename))
+        .routes(routes!(units::merge))
+        .routes(routes!(units::close))
+        .routes(routes!(appointments::propose))
+        .routes(routes!(appointments::get))
         .routes(routes!(events::list))
         .routes(routes!(constitution::rights))
         .routes(routes!(constitution::in_force))

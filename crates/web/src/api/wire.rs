@@ -9,8 +9,8 @@ pub use agenda::*;
 use charter_app::register::{MemberView, MyMembership};
 use charter_app::structure::{UnitPage, UnitSummary};
 use charter_store::{
-    AccessEntry, AffiliationRecord, BodyRecord, BranchMoveRecord, MemberDetail, MemberSummary,
-    OfficeRecord, PaymentRecord, StatusChangeRecord, UnitRecord,
+    AccessEntry, AffiliationRecord, BodyRecord, BranchMoveRecord, Mandate, MemberDetail,
+    MemberSummary, OfficeRecord, PaymentRecord, StatusChangeRecord, UnitRecord,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -460,6 +460,10 @@ pub struct Unit {
     pub paid_up: u64,
     /// Paid-up members as a share of members, in whole per cent.
     pub paid_up_percent: u64,
+    /// The day it closed; a closed unit is kept, and offered in no picker.
+    pub closed_on: Option<NaiveDate>,
+    /// The unit it was merged into, when it closed by a merge.
+    pub merged_into_id: Option<i64>,
 }
 
 impl From<UnitSummary> for Unit {
@@ -481,6 +485,8 @@ impl From<UnitSummary> for Unit {
             resigned: stats.resigned,
             paid_up: stats.paid_up,
             paid_up_percent: percent,
+            closed_on: unit.closed_on,
+            merged_into_id: unit.merged_into.map(|u| u.0),
         }
     }
 }
@@ -512,7 +518,17 @@ pub struct Officer {
     pub holder_id: Option<i64>,
     pub holder_name: Option<String>,
     pub term_starts_on: Option<NaiveDate>,
+    /// The term's last day: the office confers nothing the day after.
     pub term_ends_on: Option<NaiveDate>,
+    /// The decision the holding came from: founding, election, motion (an appointment
+    /// adopted at a properly convened meeting) or record (brought in from before Charter).
+    pub mandate: Option<String>,
+    /// The election whose result it is, for `election`.
+    pub election_id: Option<i64>,
+    /// The appointment motion adopted, for `motion`.
+    pub motion_id: Option<i64>,
+    /// The constitution's clause the holding was made under.
+    pub clause: Option<String>,
 }
 
 impl From<OfficeRecord> for Officer {
@@ -525,6 +541,16 @@ impl From<OfficeRecord> for Officer {
             holder_name: o.holder_name,
             term_starts_on: o.term.map(|t| t.starts_on),
             term_ends_on: o.term.and_then(|t| t.ends_on),
+            mandate: o.mandate.map(|m| m.as_str().to_string()),
+            election_id: match o.mandate {
+                Some(Mandate::Election(e)) => Some(e),
+                _ => None,
+            },
+            motion_id: match o.mandate {
+                Some(Mandate::Motion(m)) => Some(m),
+                _ => None,
+            },
+            clause: o.clause,
         }
     }
 }

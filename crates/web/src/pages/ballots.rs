@@ -201,7 +201,8 @@ async fn ballots_page(
                 form.decision_kind.as_str()
             };
             for k in DecisionKind::ALL {
-                if let Some((clause, t)) = c.threshold_for(k)
+                if k != DecisionKind::Appointment
+                    && let Some((clause, t)) = c.threshold_for(k)
                     && t.by.iter().any(|b| b.as_str() == MEMBER_BALLOT)
                 {
                     decisions.push(Choice {

@@ -549,6 +549,10 @@ struct MeetingPage {
     agenda: AgendaSection,
     item_form: ItemForm,
     item_errors: Errors,
+    /// Offices this meeting may appoint to, and the appointment form as typed.
+    appoint_offices: Vec<(i64, String)>,
+    appoint_form: super::appointments::AppointForm,
+    appoint_errors: Errors,
 }
 
 /// What a meeting page shows beyond the record: a notice or refusal, and forms as typed.
@@ -563,6 +567,8 @@ pub(super) struct Input {
     pub vote_for: i64,
     pub item_form: ItemForm,
     pub item_errors: Errors,
+    pub appoint_form: super::appointments::AppointForm,
+    pub appoint_errors: Errors,
 }
 
 impl Input {
@@ -577,6 +583,8 @@ impl Input {
             vote_for: 0,
             item_form: ItemForm::default(),
             item_errors: Errors::none("ai-", ITEM_FIELDS),
+            appoint_form: super::appointments::AppointForm::default(),
+            appoint_errors: super::appointments::no_errors(),
         }
     }
 }
@@ -642,6 +650,18 @@ pub(super) async fn meeting_page(
     } else {
         Vec::new()
     };
+    let appoint_offices = if proposing && now < v.meeting.starts_at {
+        match state.app.appointable_offices(id).await {
+            Ok(list) => list.into_iter().map(|(o, label)| (o.0, label)).collect(),
+            Err(e) => return app_error(session, e),
+        }
+    } else {
+        Vec::new()
+    };
+    let appointments = match super::appointments::notes(state, &v.motions).await {
+        Ok(a) => a,
+        Err(e) => return app_error(session, e),
+    };
     let m = &v.meeting;
     let (convened_class, convened_word) = match v.convening.properly_convened {
         Some(true) => ("yes", "yes"),
@@ -669,7 +689,13 @@ pub(super) async fn meeting_page(
             };
             v.motions
                 .iter()
-                .map(|mo| motion_view(mo, v.polls.get(&mo.id), &cx))
+                .map(|mo| {
+                    let mut view = motion_view(mo, v.polls.get(&mo.id), &cx);
+                    if let Some(note) = appointments.get(&mo.id) {
+                        view.notes.insert(0, note.clone());
+                    }
+                    view
+                })
                 .collect()
         },
         may_vote_here: v.checked_in && v.mine == Some(true),
@@ -712,8 +738,16 @@ pub(super) async fn meeting_page(
         agenda,
         item_form: input.item_form,
         item_errors: input.item_errors,
+        appoint_offices,
+        appoint_form: input.appoint_form,
+        appoint_errors: input.appoint_errors,
     };
-    let status = status_for(&[&page.motion_errors, &page.vote_errors, &page.item_errors]);
+    let status = status_for(&[
+        &page.motion_errors,
+        &page.vote_errors,
+        &page.item_errors,
+        &page.appoint_errors,
+    ]);
     render(status, &page)
 }
 

@@ -5,6 +5,7 @@
 //! HTML page with the app's own message; bad input never becomes a 500.
 
 mod agenda;
+mod appointments;
 mod assets;
 mod auth;
 mod ballots;
@@ -119,6 +120,7 @@ pub fn router() -> Router<AppState> {
             post(meetings::answer_composite),
         )
         .route("/meetings/{id}/motions", post(meetings::propose))
+        .route("/meetings/{id}/appointments", post(appointments::propose))
         .route("/meetings/{id}/minutes", post(meetings::save_minutes))
         .route(
             "/meetings/{id}/minutes-approvals",
@@ -184,6 +186,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/units", get(units::national))
         .route("/units/{id}", get(units::unit))
+        .route("/units/{id}/units", post(units::add))
+        .route("/units/{id}/rename", post(units::rename))
+        .route("/units/{id}/merge", post(units::merge))
+        .route("/units/{id}/close", post(units::close))
         .route(CSS_PATH, get(assets::css))
         .fallback(no_such_page)
 }

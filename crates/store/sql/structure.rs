@@ -1,0 +1,428 @@
+// Units established, renamed, merged and closed after the founding, office holdings that
+// name their decision, and appointment motions — written once for both SQL dialects: each
+// store crate includes this file in a module that first defines `Db` and `UPDATE_LOCK`, and
+// imports `StoreImpl`, `append_event`, `commit` and `db_err`.
+
+use charter_domain::{MemberId, OfficeId, UnitId};
+use charter_store::text::decode_office_kind;
+use charter_store::*;
+use chrono::NaiveDate;
+use sqlx::Row;
+
+type DbConn = <Db as sqlx::Database>::Connection;
+
+/// A unit's kind and closing day, under a row lock; `None` when there is no such unit.
+async fn unit_for_update(
+    tx: &mut DbConn,
+    unit: UnitId,
+) -> StoreResult<Option<(String, Option<NaiveDate>)>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT kind, closed_on FROM units WHERE id = $1{UPDATE_LOCK}"
+    )))
+    .bind(unit.0)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    row.map(|r| -> StoreResult<_> {
+        Ok((
+            r.try_get("kind").map_err(db_err)?,
+            r.try_get("closed_on").map_err(db_err)?,
+        ))
+    })
+    .transpose()
+}
+
+/// The unit, which must exist and be open.
+async fn open_unit(tx: &mut DbConn, unit: UnitId, what: &'static str) -> StoreResult<String> {
+    match unit_for_update(tx, unit).await? {
+        None => Err(StoreError::NotFound(what)),
+        Some((_, Some(on))) => Err(StoreError::Stale(format!(
+            "the {what} closed on {on}; reload and try again"
+        ))),
+        Some((kind, None)) => Ok(kind),
+    }
+}
+
+pub(crate) async fn establish(s: &StoreImpl, u: &NewUnit, event: &NewEvent) -> StoreResult<UnitId> {
+    let mut tx = s.write_tx().await?;
+    open_unit(&mut tx, u.parent, "parent unit").await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO units (parent_id, kind, name, slug) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(u.parent.0)
+    .bind(u.kind.as_str())
+    .bind(&u.name)
+    .bind(&u.slug)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    for b in &u.bodies {
+        sqlx::query(
+            "INSERT INTO bodies (unit_id, name, kind, seats, filled_by) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(&b.name)
+        .bind(&b.kind)
+        .bind(i64::from(b.seats))
+        .bind(&b.filled_by)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    }
+    for o in &u.offices {
+        sqlx::query("INSERT INTO offices (unit_id, kind) VALUES ($1, $2)")
+            .bind(id)
+            .bind(o.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+    }
+    append_event(&mut tx, event).await?;
+    commit(tx).await?;
+    Ok(UnitId(id))
+}
+
+pub(crate) async fn rename(
+    s: &StoreImpl,
+    unit: UnitId,
+    name: &str,
+    event: &NewEvent,
+) -> StoreResult<()> {
+    let mut tx = s.write_tx().await?;
+    open_unit(&mut tx, unit, "unit").await?;
+    sqlx::query("UPDATE units SET name = $1 WHERE id = $2")
+        .bind(name)
+        .bind(unit.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    append_event(&mut tx, event).await?;
+    commit(tx).await
+}
+
+/// Ends the unit's office terms and seats that run past `day_before`.
+async fn end_holdings(tx: &mut DbConn, unit: UnitId, day_before: NaiveDate) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE office_terms SET ends_on = $1
+         WHERE office_id IN (SELECT id FROM offices WHERE unit_id = $2)
+           AND starts_on <= $1 AND (ends_on IS NULL OR ends_on > $1)",
+    )
+    .bind(day_before)
+    .bind(unit.0)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    sqlx::query(
+        "UPDATE seats SET ends_on = $1
+         WHERE body_id IN (SELECT id FROM bodies WHERE unit_id = $2)
+           AND starts_on <= $1 AND (ends_on IS NULL OR ends_on > $1)",
+    )
+    .bind(day_before)
+    .bind(unit.0)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+fn day_before(on: NaiveDate) -> NaiveDate {
+    on.pred_opt().unwrap_or(on)
+}
+
+pub(crate) async fn merge(s: &StoreImpl, m: &UnitMerge, event: &NewEvent) -> StoreResult<Merged> {
+    let mut tx = s.write_tx().await?;
+    // Lock in id order so two merges of the same pair cannot wait on each other.
+    let (first, second) = if m.from.0 < m.into.0 {
+        ((m.from, "unit to merge"), (m.into, "unit to merge into"))
+    } else {
+        ((m.into, "unit to merge into"), (m.from, "unit to merge"))
+    };
+    let k1 = open_unit(&mut tx, first.0, first.1).await?;
+    let k2 = open_unit(&mut tx, second.0, second.1).await?;
+    if m.from == m.into || k1 != k2 {
+        return Err(StoreError::Conflict {
+            field: "into".into(),
+            message: "a unit merges only into another unit of its own kind".into(),
+        });
+    }
+    let moved = sqlx::query(
+        "INSERT INTO branch_moves (member_id, from_unit, to_unit, effective_on, reason, moved_by, recorded_at)
+         SELECT id, $1, $2, $3, $4, $5, $6 FROM members WHERE branch_id = $1",
+    )
+    .bind(m.from.0)
+    .bind(m.into.0)
+    .bind(m.on)
+    .bind(&m.reason)
+    .bind(m.moved_by.map(|p| p.0))
+    .bind(event.at)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?
+    .rows_affected();
+    sqlx::query("UPDATE members SET branch_id = $1 WHERE branch_id = $2")
+        .bind(m.into.0)
+        .bind(m.from.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    let children = sqlx::query(
+        "UPDATE units SET parent_id = $1 WHERE parent_id = $2 AND closed_on IS NULL",
+    )
+    .bind(m.into.0)
+    .bind(m.from.0)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?
+    .rows_affected();
+    end_holdings(&mut tx, m.from, day_before(m.on)).await?;
+    sqlx::query("UPDATE units SET closed_on = $1, merged_into = $2 WHERE id = $3")
+        .bind(m.on)
+        .bind(m.into.0)
+        .bind(m.from.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    append_event(&mut tx, event).await?;
+    commit(tx).await?;
+    Ok(Merged {
+        members: moved,
+        children,
+    })
+}
+
+pub(crate) async fn close(
+    s: &StoreImpl,
+    unit: UnitId,
+    on: NaiveDate,
+    event: &NewEvent,
+) -> StoreResult<()> {
+    let mut tx = s.write_tx().await?;
+    open_unit(&mut tx, unit, "unit").await?;
+    let members: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM members
+         WHERE branch_id = $1 AND status IN ('applicant', 'active', 'lapsed', 'suspended')",
+    )
+    .bind(unit.0)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    if members > 0 {
+        return Err(StoreError::Conflict {
+            field: "unit".into(),
+            message: format!(
+                "{members} member{} still belong{} here: merge the unit into another to move them, or transfer them first",
+                if members == 1 { "" } else { "s" },
+                if members == 1 { "s" } else { "" }
+            ),
+        });
+    }
+    let children: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM units WHERE parent_id = $1 AND closed_on IS NULL",
+    )
+    .bind(unit.0)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    if children > 0 {
+        return Err(StoreError::Conflict {
+            field: "unit".into(),
+            message: format!(
+                "{children} open unit{} still lie{} under it: merge it into another unit of its kind to move them, or close them first",
+                if children == 1 { "" } else { "s" },
+                if children == 1 { "s" } else { "" }
+            ),
+        });
+    }
+    end_holdings(&mut tx, unit, day_before(on)).await?;
+    sqlx::query("UPDATE units SET closed_on = $1 WHERE id = $2")
+        .bind(on)
+        .bind(unit.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    append_event(&mut tx, event).await?;
+    commit(tx).await
+}
+
+/// Ends the office's terms running on or after `term.starts_on` the day before, and records
+/// the new holding with its mandate.
+async fn hold_office(
+    tx: &mut DbConn,
+    office: OfficeId,
+    member: MemberId,
+    term: Term,
+    mandate: Mandate,
+    clause: Option<&str>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE office_terms SET ends_on = $1
+         WHERE office_id = $2 AND starts_on < $3 AND (ends_on IS NULL OR ends_on >= $3)",
+    )
+    .bind(day_before(term.starts_on))
+    .bind(office.0)
+    .bind(term.starts_on)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    let (election, motion) = match mandate {
+        Mandate::Election(e) => (Some(e), None),
+        Mandate::Motion(m) => (None, Some(m)),
+        Mandate::Founding | Mandate::Record => (None, None),
+    };
+    sqlx::query(
+        "INSERT INTO office_terms (office_id, member_id, starts_on, ends_on, mandate, election_id, motion_id, clause)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(office.0)
+    .bind(member.0)
+    .bind(term.starts_on)
+    .bind(term.ends_on)
+    .bind(mandate.as_str())
+    .bind(election)
+    .bind(motion)
+    .bind(clause)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+async fn office_and_member(tx: &mut DbConn, office: OfficeId, member: MemberId) -> StoreResult<()> {
+    let office_unit: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT unit_id FROM offices WHERE id = $1{UPDATE_LOCK}"
+    )))
+    .bind(office.0)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    let Some(unit) = office_unit else {
+        return Err(StoreError::NotFound("office"));
+    };
+    open_unit(tx, UnitId(unit), "office's unit").await?;
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM members WHERE id = $1")
+        .bind(member.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    if found.is_none() {
+        return Err(StoreError::NotFound("member"));
+    }
+    Ok(())
+}
+
+pub(crate) async fn take_office(
+    s: &StoreImpl,
+    office: OfficeId,
+    member: MemberId,
+    term: Term,
+    mandate: Mandate,
+    clause: Option<&str>,
+    event: &NewEvent,
+) -> StoreResult<()> {
+    if let Mandate::Motion(_) = mandate {
+        return Err(StoreError::Conflict {
+            field: "mandate".into(),
+            message: "an appointment by motion takes effect only when the motion's decision binds"
+                .into(),
+        });
+    }
+    let mut tx = s.write_tx().await?;
+    office_and_member(&mut tx, office, member).await?;
+    if let Mandate::Election(e) = mandate {
+        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM elections WHERE id = $1")
+            .bind(e)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        if found.is_none() {
+            return Err(StoreError::NotFound("election"));
+        }
+    }
+    hold_office(&mut tx, office, member, term, mandate, clause).await?;
+    append_event(&mut tx, event).await?;
+    commit(tx).await
+}
+
+pub(crate) async fn propose_appointment(
+    s: &StoreImpl,
+    motion: &NewMotion,
+    a: &NewAppointment,
+    event: &NewEvent,
+) -> StoreResult<i64> {
+    let mut tx = s.write_tx().await?;
+    office_and_member(&mut tx, a.office, a.member).await?;
+    let id = crate::meetings::insert_motion(&mut tx, motion, event).await?;
+    sqlx::query(
+        "INSERT INTO appointment_motions (motion_id, office_id, member_id, starts_on, ends_on, clause)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id)
+    .bind(a.office.0)
+    .bind(a.member.0)
+    .bind(a.term.starts_on)
+    .bind(a.term.ends_on)
+    .bind(&a.clause)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    commit(tx).await?;
+    Ok(id)
+}
+
+/// Makes the appointment an adopted motion proposed, if it proposed one: called in the
+/// transaction that records the motion's binding decision, and nowhere else.
+pub(crate) async fn apply_appointment(tx: &mut DbConn, motion: i64) -> StoreResult<()> {
+    let row = sqlx::query(
+        "SELECT office_id, member_id, starts_on, ends_on, clause FROM appointment_motions WHERE motion_id = $1",
+    )
+    .bind(motion)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    let Some(r) = row else { return Ok(()) };
+    let office = OfficeId(r.try_get("office_id").map_err(db_err)?);
+    let member = MemberId(r.try_get("member_id").map_err(db_err)?);
+    let term = Term {
+        starts_on: r.try_get("starts_on").map_err(db_err)?,
+        ends_on: r.try_get("ends_on").map_err(db_err)?,
+    };
+    let clause: String = r.try_get("clause").map_err(db_err)?;
+    office_and_member(tx, office, member).await?;
+    hold_office(tx, office, member, term, Mandate::Motion(motion), Some(&clause)).await
+}
+
+pub(crate) async fn motion_appointment(
+    s: &StoreImpl,
+    motion: i64,
+) -> StoreResult<Option<AppointmentRecord>> {
+    let row = sqlx::query(
+        "SELECT a.motion_id, a.office_id, o.kind AS office_kind, o.unit_id, u.name AS unit_name,
+                a.member_id, m.first_name || ' ' || m.last_name AS member_name,
+                a.starts_on, a.ends_on, a.clause
+         FROM appointment_motions a
+         JOIN offices o ON o.id = a.office_id
+         JOIN units u ON u.id = o.unit_id
+         JOIN members m ON m.id = a.member_id
+         WHERE a.motion_id = $1",
+    )
+    .bind(motion)
+    .fetch_optional(&s.pool)
+    .await
+    .map_err(db_err)?;
+    let Some(r) = row else { return Ok(None) };
+    let kind: String = r.try_get("office_kind").map_err(db_err)?;
+    Ok(Some(AppointmentRecord {
+        motion: r.try_get("motion_id").map_err(db_err)?,
+        office: OfficeId(r.try_get("office_id").map_err(db_err)?),
+        office_kind: decode_office_kind(&kind)?,
+        unit: UnitId(r.try_get("unit_id").map_err(db_err)?),
+        unit_name: r.try_get("unit_name").map_err(db_err)?,
+        member: MemberId(r.try_get("member_id").map_err(db_err)?),
+        member_name: r.try_get("member_name").map_err(db_err)?,
+        term: Term {
+            starts_on: r.try_get("starts_on").map_err(db_err)?,
+            ends_on: r.try_get("ends_on").map_err(db_err)?,
+        },
+        clause: r.try_get("clause").map_err(db_err)?,
+    }))
+}
