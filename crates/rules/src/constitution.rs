@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use crate::delegates::DelegatesRule;
 use crate::error::{ConstitutionError, Location};
 use crate::expr::{Atom, Expr};
+use crate::joining::JoiningRule;
 use crate::words::{
     ClauseRef, Context, ContextPattern, CountMethod, DecisionKind, Duration, Fraction, Key, Quorum,
     Right, Threshold,
@@ -526,6 +527,8 @@ pub struct Clause {
     pub nominations: Vec<NominationRule>,
     /// At most one per kind of sitting in a version.
     pub delegates: Vec<DelegatesRule>,
+    /// What the join form asks and what applicants agree to; at most one in a version.
+    pub joining: Option<JoiningRule>,
     pub amendment: Option<AmendmentRule>,
 }
 
@@ -549,6 +552,7 @@ impl Clause {
             ballots: Vec::new(),
             nominations: Vec::new(),
             delegates: Vec::new(),
+            joining: None,
             amendment: None,
         }
     }
@@ -577,6 +581,7 @@ impl Clause {
         v.extend(self.ballots.iter().map(BallotRule::describe));
         v.extend(self.nominations.iter().map(NominationRule::describe));
         v.extend(self.delegates.iter().map(DelegatesRule::describe));
+        v.extend(self.joining.iter().map(JoiningRule::describe));
         v.extend(self.amendment.iter().map(AmendmentRule::describe));
         v
     }
@@ -734,6 +739,13 @@ impl Constitution {
 
     /// How ballots and elections are run, and the clause that says so; `None` when no
     /// clause does, and then [`BallotRule::default`] applies.
+    /// What the join form asks and what applicants agree to, and the clause that says so.
+    pub fn joining_rule(&self) -> Option<(&ClauseRef, &JoiningRule)> {
+        self.clauses
+            .iter()
+            .find_map(|c| c.joining.as_ref().map(|j| (c.number(), j)))
+    }
+
     pub fn ballot_rule(&self) -> Option<(&ClauseRef, &BallotRule)> {
         self.items(|c| &c.ballots).next()
     }
@@ -908,6 +920,9 @@ fn validate(clauses: &[Clause]) -> Result<(), ConstitutionError> {
         }
         if c.dues_grace_days.is_some() {
             once.set(c, here(), "the dues grace period".into())?;
+        }
+        if c.joining.is_some() {
+            once.set(c, here(), "the join form".into())?;
         }
         for d in &c.deadlines {
             once.set(c, here(), format!("the deadline for {}", d.step.words()))?;

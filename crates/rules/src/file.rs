@@ -36,6 +36,7 @@ use crate::constitution::{
 use crate::delegates::{CardVote, DelegatesRule};
 use crate::error::{ConstitutionError, Location, ValueError};
 use crate::expr::Expr;
+use crate::joining::{JoinField, JoiningRule};
 use crate::words::{
     Base, ClauseRef, Comparison, ContextPattern, CountMethod, DecisionKind, Duration, Fraction,
     Key, Quorum, Right, Threshold,
@@ -99,7 +100,21 @@ struct RawClause {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     delegates: Vec<RawDelegates>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    joining: Option<RawJoining>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     amendment: Option<RawAmendment>,
+}
+
+/// What the join form asks beyond names, email, postcode and branch, and what applicants
+/// agree to.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawJoining {
+    #[serde(default)]
+    ask: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    require: Vec<String>,
+    consent: String,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -655,6 +670,20 @@ fn clause_from_raw(index: usize, raw: RawClause) -> Result<Clause, ConstitutionE
             ruled_by: key("ruled_by", &r.ruled_by)?,
         });
     }
+    if let Some(j) = raw.joining {
+        let e = wrap("joining", 0);
+        let fields = |raw: &[String]| -> Result<Vec<JoinField>, ValueError> {
+            raw.iter().map(|f| JoinField::parse(f)).collect()
+        };
+        c.joining = Some(
+            JoiningRule::new(
+                fields(&j.ask).map_err(&e)?,
+                fields(&j.require).map_err(&e)?,
+                j.consent,
+            )
+            .map_err(&e)?,
+        );
+    }
     if let Some(a) = raw.amendment {
         let e = wrap("amendment", 0);
         c.amendment = Some(AmendmentRule {
@@ -828,6 +857,11 @@ fn clause_to_raw(c: &Clause) -> RawClause {
                 ruled_by: d.ruled_by.to_string(),
             })
             .collect(),
+        joining: c.joining.as_ref().map(|j| RawJoining {
+            ask: j.ask.iter().map(|f| f.as_str().to_string()).collect(),
+            require: j.require.iter().map(|f| f.as_str().to_string()).collect(),
+            consent: j.consent.clone(),
+        }),
         amendment: c.amendment.as_ref().map(|a| {
             let (at_least, more_than, of) = threshold_to_raw(&a.threshold);
             RawAmendment {
