@@ -178,8 +178,10 @@ mod tests {
     #[test]
     fn restricted_sign_in_is_for_those_who_may_need_to_appeal() {
         use MemberStatus::*;
-        let access: Vec<(MemberStatus, SignIn)> =
-            MemberStatus::ALL.into_iter().map(|s| (s, s.sign_in())).collect();
+        let access: Vec<(MemberStatus, SignIn)> = MemberStatus::ALL
+            .into_iter()
+            .map(|s| (s, s.sign_in()))
+            .collect();
         assert_eq!(
             access,
             [
