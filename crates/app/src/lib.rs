@@ -13,6 +13,8 @@ pub mod delegates;
 pub mod elections;
 pub mod error;
 pub mod founding;
+pub mod joining;
+pub mod leaving;
 pub mod meetings;
 pub mod notices;
 pub mod paper;
@@ -23,7 +25,7 @@ pub mod structure;
 
 use std::sync::Arc;
 
-use charter_domain::{Actor, HeldOffice, MemberId, UnitTree};
+use charter_domain::{Actor, HeldOffice, MemberId, SignIn, UnitTree};
 use charter_store::{EventActor, NewEvent, Store};
 use tokio::sync::RwLock;
 
@@ -39,6 +41,9 @@ pub struct Settings {
     pub grace_days: u32,
     /// How long a sign-in lasts.
     pub session_hours: i64,
+    /// The members' site's public address (`https://members.example.org`), for links in
+    /// letters; without it, letters name the page instead.
+    pub public_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -46,6 +51,7 @@ impl Default for Settings {
         Settings {
             grace_days: 31,
             session_hours: 12,
+            public_url: None,
         }
     }
 }
@@ -98,14 +104,20 @@ impl App {
         *self.tree.write().await = None;
     }
 
-    /// Builds the actor for a member from the offices they hold today.
+    /// Builds the actor for a member from the offices they hold today. Offices give power
+    /// only to a member in good standing: someone whose status restricts their sign-in
+    /// (applicant, suspended, expelled) or closes it (resigned) acts with no office at all.
     pub async fn actor(&self, member: MemberId) -> Result<Actor, AppError> {
-        let home_branch = self
+        let (home_branch, status) = self
             .store
-            .member_branch(member)
+            .member_standing(member)
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        let offices = self.store.offices_held(member, self.today()).await?;
+        let offices = if status.sign_in() == SignIn::Member {
+            self.store.offices_held(member, self.today()).await?
+        } else {
+            Vec::new()
+        };
         Ok(Actor {
             member,
             home_branch,
