@@ -112,10 +112,7 @@ async fn a_visitor_applies_and_the_branch_secretary_accepts() {
     wait_for_text(&c, "[role=alert]", "tick the box").await;
     wait_for_text(&c, "#consent-error", "tick the box").await;
     let first = c.find(Locator::Id("first_name")).await.unwrap();
-    assert_eq!(
-        first.prop("value").await.unwrap().as_deref(),
-        Some("Grace")
-    );
+    assert_eq!(first.prop("value").await.unwrap().as_deref(), Some("Grace"));
     let summary_link = c
         .find(Locator::Css(".error-summary a"))
         .await

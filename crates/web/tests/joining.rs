@@ -42,7 +42,11 @@ fn application(email: &str, branch: UnitId) -> Value {
 }
 
 async fn member_count(app: &TestApp) -> usize {
-    app.store().member_facts(common::today()).await.unwrap().len()
+    app.store()
+        .member_facts(common::today())
+        .await
+        .unwrap()
+        .len()
 }
 
 async fn queued_letters(app: &TestApp) -> Vec<(String, String)> {
@@ -96,7 +100,10 @@ both_backends!(
         let c = app.client();
         let before = member_count(&app).await;
         let new = c
-            .post_json("/api/v1/applications", &application("grace@example.net", branch))
+            .post_json(
+                "/api/v1/applications",
+                &application("grace@example.net", branch),
+            )
             .await;
         let new_body = assert_received(&new);
         assert_eq!(member_count(&app).await, before + 1);
@@ -117,7 +124,11 @@ both_backends!(
         assert_eq!(again.body, new.body);
         assert_eq!(member_count(&app).await, before + 1);
         let member = app.store().credentials(&known).await.unwrap().unwrap();
-        assert_eq!(member.status, MemberStatus::Active, "nothing about them changed");
+        assert_eq!(
+            member.status,
+            MemberStatus::Active,
+            "nothing about them changed"
+        );
 
         // The applicant hears they applied; the registered member hears it was their address.
         let letters = queued_letters(&app).await;
@@ -141,64 +152,77 @@ both_backends!(
     }
 );
 
-both_backends!(bad_applications_are_4xx_with_field_errors, |app| async move {
-    let c = app.client();
-    let before = member_count(&app).await;
-    let res = c.post_json("/api/v1/applications", &json!({})).await;
-    assert_eq!(res.status, 422, "{}", res.text());
-    assert_eq!(res.error_code(), "invalid");
-    let fields = res.json()["error"]["fields"].clone();
-    for f in [
-        "first_name",
-        "last_name",
-        "email",
-        "postcode",
-        "branch",
-        "consent",
-    ] {
-        assert!(fields.get(f).is_some(), "{f} is named: {fields}");
-    }
-    let branch = secretary_branch(&app).await;
-    let mut bad = application("not an address", branch);
-    bad["branch_id"] = json!(1);
-    bad["consent"] = json!(false);
-    let res = c.post_json("/api/v1/applications", &bad).await;
-    assert_eq!(res.status, 422);
-    let fields = res.json()["error"]["fields"].clone();
-    assert!(fields["email"].is_string() && fields["branch"].is_string() && fields["consent"].is_string(), "{fields}");
-    // A field the organisation does not ask for is refused, not silently stored.
-    let mut extra = application("extra@example.net", branch);
-    extra["dues_plan"] = json!("annual");
-    let res = c.post_json("/api/v1/applications", &extra).await;
-    assert_eq!(res.status, 422);
-    assert!(res.json()["error"]["fields"]["dues_plan"].is_string());
+both_backends!(
+    bad_applications_are_4xx_with_field_errors,
+    |app| async move {
+        let c = app.client();
+        let before = member_count(&app).await;
+        let res = c.post_json("/api/v1/applications", &json!({})).await;
+        assert_eq!(res.status, 422, "{}", res.text());
+        assert_eq!(res.error_code(), "invalid");
+        let fields = res.json()["error"]["fields"].clone();
+        for f in [
+            "first_name",
+            "last_name",
+            "email",
+            "postcode",
+            "branch",
+            "consent",
+        ] {
+            assert!(fields.get(f).is_some(), "{f} is named: {fields}");
+        }
+        let branch = secretary_branch(&app).await;
+        let mut bad = application("not an address", branch);
+        bad["branch_id"] = json!(1);
+        bad["consent"] = json!(false);
+        let res = c.post_json("/api/v1/applications", &bad).await;
+        assert_eq!(res.status, 422);
+        let fields = res.json()["error"]["fields"].clone();
+        assert!(
+            fields["email"].is_string()
+                && fields["branch"].is_string()
+                && fields["consent"].is_string(),
+            "{fields}"
+        );
+        // A field the organisation does not ask for is refused, not silently stored.
+        let mut extra = application("extra@example.net", branch);
+        extra["dues_plan"] = json!("annual");
+        let res = c.post_json("/api/v1/applications", &extra).await;
+        assert_eq!(res.status, 422);
+        assert!(res.json()["error"]["fields"]["dues_plan"].is_string());
 
-    for (body, status) in [
-        (&b"{"[..], 400),
-        (&b"{\"branch_id\": \"seven\"}"[..], 400),
-        (&b"{\"colour\": \"red\"}"[..], 400),
-    ] {
+        for (body, status) in [
+            (&b"{"[..], 400),
+            (&b"{\"branch_id\": \"seven\"}"[..], 400),
+            (&b"{\"colour\": \"red\"}"[..], 400),
+        ] {
+            let res = c
+                .send(
+                    Method::POST,
+                    "/api/v1/applications",
+                    &JSON,
+                    Bytes::from_static(body),
+                )
+                .await;
+            assert_eq!(res.status, status, "{}", res.text());
+            res.error_code();
+        }
         let res = c
-            .send(Method::POST, "/api/v1/applications", &JSON, Bytes::from_static(body))
+            .send(
+                Method::POST,
+                "/api/v1/applications",
+                &[("content-type", "text/plain")],
+                Bytes::from_static(b"{}"),
+            )
             .await;
-        assert_eq!(res.status, status, "{}", res.text());
-        res.error_code();
+        assert_eq!(res.status, 415);
+        let huge = json!({"first_name": "x".repeat(10 * 1024)});
+        let res = c.post_json("/api/v1/applications", &huge).await;
+        assert_eq!(res.status, 413);
+        assert_eq!(res.error_code(), "too_large");
+        assert_eq!(member_count(&app).await, before, "nothing bad was recorded");
     }
-    let res = c
-        .send(
-            Method::POST,
-            "/api/v1/applications",
-            &[("content-type", "text/plain")],
-            Bytes::from_static(b"{}"),
-        )
-        .await;
-    assert_eq!(res.status, 415);
-    let huge = json!({"first_name": "x".repeat(10 * 1024)});
-    let res = c.post_json("/api/v1/applications", &huge).await;
-    assert_eq!(res.status, 413);
-    assert_eq!(res.error_code(), "too_large");
-    assert_eq!(member_count(&app).await, before, "nothing bad was recorded");
-});
+);
 
 both_backends!(
     the_join_form_refuses_other_sites_and_drops_robots,
@@ -253,7 +277,13 @@ both_backends!(
         assert_eq!(res.status, 303);
         assert_eq!(res.header("location"), Some("/join/received"));
         assert_eq!(member_count(&app).await, before);
-        assert!(app.store().credentials("robot@example.net").await.unwrap().is_none());
+        assert!(
+            app.store()
+                .credentials("robot@example.net")
+                .await
+                .unwrap()
+                .is_none()
+        );
     }
 );
 
@@ -278,15 +308,28 @@ async fn applications_are_limited_per_address_and_only_that_address() {
         assert_received(&res);
     }
     let res = c
-        .post_json("/api/v1/applications", &application("n2@example.net", branch))
+        .post_json(
+            "/api/v1/applications",
+            &application("n2@example.net", branch),
+        )
         .await;
     assert_eq!(res.status, 429);
     assert_eq!(res.error_code(), "rate_limited");
     assert_eq!(res.header("retry-after"), Some("3600"));
-    assert!(app.store().credentials("n2@example.net").await.unwrap().is_none());
+    assert!(
+        app.store()
+            .credentials("n2@example.net")
+            .await
+            .unwrap()
+            .is_none()
+    );
     let page = c.post_form("/join", &[("first_name", "Late")]).await;
     assert_eq!(page.status, 429);
-    assert!(page.text().contains("too many applications"), "{}", page.text());
+    assert!(
+        page.text().contains("too many applications"),
+        "{}",
+        page.text()
+    );
     // The budget is the address's own: another address still has all of its own, and no
     // email or branch is a key, so nobody can spend someone else's.
     let other = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 7));
@@ -297,7 +340,10 @@ both_backends!(officers_decide_applications_by_api, |app| async move {
     let branch = secretary_branch(&app).await;
     assert_received(
         &app.client()
-            .post_json("/api/v1/applications", &application("grace@example.net", branch))
+            .post_json(
+                "/api/v1/applications",
+                &application("grace@example.net", branch),
+            )
             .await,
     );
     let grace = app
@@ -475,8 +521,14 @@ async fn assert_refused_but_own_record(app: &TestApp, c: &TestClient, me: Member
     let text = res.text();
     assert!(text.contains("Your membership is expelled"), "{text}");
     assert!(text.contains("Who has read my data"));
-    assert!(!text.contains("href=\"/members\""), "the nav offers only what it reaches");
-    assert!(!text.contains("/me/resign"), "an expelled member cannot resign");
+    assert!(
+        !text.contains("href=\"/members\""),
+        "the nav offers only what it reaches"
+    );
+    assert!(
+        !text.contains("/me/resign"),
+        "an expelled member cannot resign"
+    );
     let res = c.get("/api/v1/me").await;
     assert_eq!(res.status, 200, "{}", res.text());
 }
@@ -523,7 +575,10 @@ both_backends!(join_then_an_officer_accepts_by_page, |app| async move {
     let branch = secretary_branch(&app).await;
     let visitor = app.client();
     let sign_in = visitor.get("/sign-in").await;
-    assert!(sign_in.text().contains("href=\"/join\""), "linked from sign-in");
+    assert!(
+        sign_in.text().contains("href=\"/join\""),
+        "linked from sign-in"
+    );
     let res = visitor.get("/join").await;
     assert_eq!(res.status, 200);
     let form = res.text();
@@ -560,14 +615,20 @@ both_backends!(join_then_an_officer_accepts_by_page, |app| async move {
 
     let officer = app.sign_in(BRANCH_SECRETARY).await;
     let me = officer.get("/me").await.text();
-    assert!(me.contains("href=\"/applications\""), "officers find the list");
+    assert!(
+        me.contains("href=\"/applications\""),
+        "officers find the list"
+    );
     let res = officer.get("/applications").await;
     assert_eq!(res.status, 200);
     assert!(res.text().contains("Grace Hopper"));
     let id = app
         .app()
         .applications(
-            &app.app().actor(app.account(BRANCH_SECRETARY).member).await.unwrap(),
+            &app.app()
+                .actor(app.account(BRANCH_SECRETARY).member)
+                .await
+                .unwrap(),
             None,
         )
         .await
@@ -587,7 +648,10 @@ both_backends!(join_then_an_officer_accepts_by_page, |app| async move {
         )
         .await;
     assert_eq!(res.status, 303, "{}", res.text());
-    assert_eq!(res.header("location"), Some("/applications?decided=accepted"));
+    assert_eq!(
+        res.header("location"),
+        Some("/applications?decided=accepted")
+    );
     let res = officer.get("/applications?decided=accepted").await;
     assert!(res.text().contains("welcome letter"));
     let grace = app
@@ -607,7 +671,10 @@ both_backends!(an_officer_refuses_with_a_reason_by_page, |app| async move {
     let branch = secretary_branch(&app).await;
     assert_received(
         &app.client()
-            .post_json("/api/v1/applications", &application("ada@example.net", branch))
+            .post_json(
+                "/api/v1/applications",
+                &application("ada@example.net", branch),
+            )
             .await,
     );
     let officer = app.sign_in(BRANCH_SECRETARY).await;
@@ -620,7 +687,10 @@ both_backends!(an_officer_refuses_with_a_reason_by_page, |app| async move {
     let csrf = officer.csrf_token().unwrap();
     let path = format!("/applications/{id}/decision");
     let res = officer
-        .post_form(&path, &[("csrf", &csrf), ("decision", "refuse"), ("reason", " ")])
+        .post_form(
+            &path,
+            &[("csrf", &csrf), ("decision", "refuse"), ("reason", " ")],
+        )
         .await;
     assert_eq!(res.status, 422);
     let text = res.text();
@@ -643,7 +713,10 @@ both_backends!(an_officer_refuses_with_a_reason_by_page, |app| async move {
     assert_eq!(res.status, 303, "{}", res.text());
     let a = app.app().application(&actor, id).await.unwrap();
     assert_eq!(a.state, ApplicationState::Refused);
-    assert_eq!(a.reason.as_deref(), Some("we could not confirm the address"));
+    assert_eq!(
+        a.reason.as_deref(),
+        Some("we could not confirm the address")
+    );
     let res = officer.get(&format!("/applications/{id}")).await;
     assert!(res.text().contains("we could not confirm the address"));
     assert!(!res.text().contains("Record the decision"), "decided once");
@@ -662,19 +735,34 @@ both_backends!(a_member_resigns_after_confirming, |app| async move {
     assert!(text.contains("Resign my membership"));
     let csrf = c.csrf_token().unwrap();
     let res = c
-        .post_form("/me/resign", &[("csrf", &csrf), ("reason", "moving abroad")])
+        .post_form(
+            "/me/resign",
+            &[("csrf", &csrf), ("reason", "moving abroad")],
+        )
         .await;
     assert_eq!(res.status, 422);
     assert!(res.text().contains("tick the box"));
-    assert!(res.text().contains("moving abroad"), "the reason typed is kept");
+    assert!(
+        res.text().contains("moving abroad"),
+        "the reason typed is kept"
+    );
     assert_eq!(
-        app.store().member_standing(target).await.unwrap().unwrap().1,
+        app.store()
+            .member_standing(target)
+            .await
+            .unwrap()
+            .unwrap()
+            .1,
         MemberStatus::Active
     );
     let res = c
         .post_form(
             "/me/resign",
-            &[("csrf", &csrf), ("reason", "moving abroad"), ("confirm", "yes")],
+            &[
+                ("csrf", &csrf),
+                ("reason", "moving abroad"),
+                ("confirm", "yes"),
+            ],
         )
         .await;
     assert_eq!(res.status, 303, "{}", res.text());
