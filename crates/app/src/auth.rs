@@ -137,19 +137,16 @@ impl App {
             self.store.delete_session(&hash).await?;
             return Ok(None);
         }
-        let Some((_, status)) = self.store.member_standing(session.member).await? else {
-            return Ok(None);
+        let (actor, status) = match self.actor_and_status(session.member).await {
+            Ok(found) => found,
+            Err(AppError::Unauthenticated) => return Ok(None),
+            Err(e) => return Err(e),
         };
         let access = status.sign_in();
         if access == SignIn::Closed {
             self.store.delete_session(&hash).await?;
             return Ok(None);
         }
-        let actor = match self.actor(session.member).await {
-            Ok(a) => a,
-            Err(AppError::Unauthenticated) => return Ok(None),
-            Err(e) => return Err(e),
-        };
         Ok(Some(SignedIn {
             record: session,
             actor,

@@ -301,8 +301,9 @@ impl App {
         let org = &form.organisation;
         let what_now = match status {
             MemberStatus::Applicant => {
-                "You have already applied: your application is with your branch's officers, \
-                 who will write to you with their decision."
+                "You have already applied. While your application waits, your branch's officers \
+                 will write to you with their decision; if they have refused it, write to them \
+                 to ask again."
                     .to_string()
             }
             MemberStatus::Active | MemberStatus::Lapsed | MemberStatus::Suspended => format!(

@@ -25,7 +25,7 @@ pub mod structure;
 
 use std::sync::Arc;
 
-use charter_domain::{Actor, HeldOffice, MemberId, SignIn, UnitTree};
+use charter_domain::{Actor, HeldOffice, MemberId, MemberStatus, SignIn, UnitTree};
 use charter_store::{EventActor, NewEvent, Store};
 use tokio::sync::RwLock;
 
@@ -108,6 +108,14 @@ impl App {
     /// only to a member in good standing: someone whose status restricts their sign-in
     /// (applicant, suspended, expelled) or closes it (resigned) acts with no office at all.
     pub async fn actor(&self, member: MemberId) -> Result<Actor, AppError> {
+        Ok(self.actor_and_status(member).await?.0)
+    }
+
+    /// The actor for a member, with the status their powers were decided by.
+    pub(crate) async fn actor_and_status(
+        &self,
+        member: MemberId,
+    ) -> Result<(Actor, MemberStatus), AppError> {
         let (home_branch, status) = self
             .store
             .member_standing(member)
@@ -118,7 +126,7 @@ impl App {
         } else {
             Vec::new()
         };
-        Ok(Actor {
+        let actor = Actor {
             member,
             home_branch,
             offices: offices
@@ -129,7 +137,8 @@ impl App {
                     unit_name: o.unit_name,
                 })
                 .collect(),
-        })
+        };
+        Ok((actor, status))
     }
 
     pub(crate) fn event(

@@ -335,10 +335,8 @@ fn detail_page(
         submitted: time(a.submitted_at),
         decided: a.decided_at.map(time).unwrap_or_default(),
         pending: a.state == ApplicationState::Pending,
-        may_accept: a
-            .status
-            .transition(charter_domain::MemberStatus::Active)
-            .is_ok(),
+        // Only an applicant is accepted: anyone else's status moved on since they applied.
+        may_accept: a.status == charter_domain::MemberStatus::Applicant,
         decision: typed.decision,
         reason: typed.reason,
         errors,
