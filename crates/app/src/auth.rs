@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
-use charter_domain::{Actor, Email, MemberStatus};
+use charter_domain::{Actor, Email, SignIn};
 use charter_store::SessionRecord;
 use chrono::Duration;
 use rand::RngCore;
@@ -57,6 +57,16 @@ pub fn validate_new_password(password: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// A valid session: who it is, the offices they act with, and what it may reach. Pages and
+/// API routes refuse a session whose `access` is not [`SignIn::Member`] unless they are
+/// about the member's own record (see `charter_web::session`).
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub record: SessionRecord,
+    pub actor: Actor,
+    pub access: SignIn,
+}
+
 /// The cookie value handed to the browser; only its hash is stored.
 pub struct SessionToken(pub SecretString);
 
@@ -71,8 +81,9 @@ pub(crate) fn random_token() -> String {
 }
 
 impl App {
-    /// Checks email and password and opens a session. Members who are expelled or resigned
-    /// cannot sign in; their record remains for the history.
+    /// Checks email and password and opens a session. A resigned member cannot sign in (their
+    /// record remains for the history); a suspended or expelled member, or an applicant, gets
+    /// a session restricted to their own record ([`SignIn::OwnRecordOnly`]).
     pub async fn sign_in(
         &self,
         email: &str,
@@ -128,10 +139,7 @@ impl App {
             Some(c) if ok && c.password_hash.is_some() => c,
             _ => return Err(AppError::BadCredentials),
         };
-        if matches!(
-            creds.status,
-            MemberStatus::Expelled | MemberStatus::Resigned
-        ) {
+        if creds.status.sign_in() == SignIn::Closed {
             return Err(AppError::Forbidden(format!(
                 "this membership is {}; signing in is closed",
                 creds.status
@@ -140,8 +148,10 @@ impl App {
         Ok(creds)
     }
 
-    /// The session and its actor for a cookie token, if valid and unexpired.
-    pub async fn session(&self, token: &str) -> Result<Option<(SessionRecord, Actor)>, AppError> {
+    /// The session for a cookie token, if valid and unexpired, with its actor and what it
+    /// may reach. Decided afresh on every request from the member's status today, so a
+    /// suspension restricts a session already open and a resignation ends it.
+    pub async fn session(&self, token: &str) -> Result<Option<SignedIn>, AppError> {
         let hash = token_hash(token);
         let Some(session) = self.store.session(&hash).await? else {
             return Ok(None);
@@ -150,12 +160,21 @@ impl App {
             self.store.delete_session(&hash).await?;
             return Ok(None);
         }
-        let actor = match self.actor(session.member).await {
-            Ok(a) => a,
+        let (actor, status) = match self.actor_and_status(session.member).await {
+            Ok(found) => found,
             Err(AppError::Unauthenticated) => return Ok(None),
             Err(e) => return Err(e),
         };
-        Ok(Some((session, actor)))
+        let access = status.sign_in();
+        if access == SignIn::Closed {
+            self.store.delete_session(&hash).await?;
+            return Ok(None);
+        }
+        Ok(Some(SignedIn {
+            record: session,
+            actor,
+            access,
+        }))
     }
 
     pub async fn sign_out(&self, token: &str) -> Result<(), AppError> {

@@ -14,6 +14,8 @@ pub mod delegates;
 pub mod elections;
 pub mod error;
 pub mod founding;
+pub mod joining;
+pub mod leaving;
 pub mod meetings;
 pub mod notices;
 pub mod paper;
@@ -25,7 +27,7 @@ pub mod units;
 
 use std::sync::Arc;
 
-use charter_domain::{Actor, HeldOffice, MemberId, UnitTree};
+use charter_domain::{Actor, HeldOffice, MemberId, MemberStatus, SignIn, UnitTree};
 use charter_store::{EventActor, NewEvent, Store};
 use tokio::sync::RwLock;
 
@@ -41,6 +43,9 @@ pub struct Settings {
     pub grace_days: u32,
     /// How long a sign-in lasts.
     pub session_hours: i64,
+    /// The members' site's public address (`https://members.example.org`), for links in
+    /// letters; without it, letters name the page instead.
+    pub public_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -48,6 +53,7 @@ impl Default for Settings {
         Settings {
             grace_days: 31,
             session_hours: 12,
+            public_url: None,
         }
     }
 }
@@ -100,15 +106,29 @@ impl App {
         *self.tree.write().await = None;
     }
 
-    /// Builds the actor for a member from the offices they hold today.
+    /// Builds the actor for a member from the offices they hold today. Offices give power
+    /// only to a member in good standing: someone whose status restricts their sign-in
+    /// (applicant, suspended, expelled) or closes it (resigned) acts with no office at all.
     pub async fn actor(&self, member: MemberId) -> Result<Actor, AppError> {
-        let home_branch = self
+        Ok(self.actor_and_status(member).await?.0)
+    }
+
+    /// The actor for a member, with the status their powers were decided by.
+    pub(crate) async fn actor_and_status(
+        &self,
+        member: MemberId,
+    ) -> Result<(Actor, MemberStatus), AppError> {
+        let (home_branch, status) = self
             .store
-            .member_branch(member)
+            .member_standing(member)
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        let offices = self.store.offices_held(member, self.today()).await?;
-        Ok(Actor {
+        let offices = if status.sign_in() == SignIn::Member {
+            self.store.offices_held(member, self.today()).await?
+        } else {
+            Vec::new()
+        };
+        let actor = Actor {
             member,
             home_branch,
             offices: offices
@@ -119,7 +139,8 @@ impl App {
                     unit_name: o.unit_name,
                 })
                 .collect(),
-        })
+        };
+        Ok((actor, status))
     }
 
     pub(crate) fn event(

@@ -95,6 +95,11 @@ impl App {
         else {
             return Ok(None);
         };
+        // A subscription works only while its member may use the site as a member.
+        match self.store.member_standing(member).await? {
+            Some((_, status)) if status.sign_in() == charter_domain::SignIn::Member => {}
+            _ => return Ok(None),
+        }
         match self.actor(member).await {
             Ok(actor) => self.my_calendar(&actor).await.map(Some),
             Err(AppError::Unauthenticated) => Ok(None),

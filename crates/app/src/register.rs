@@ -2,7 +2,7 @@
 
 use charter_domain::{
     Actor, FieldErrors, HeldOffice, MemberChanges, MemberId, MemberStatus, Money, NewMember,
-    Payment, Power, RawMemberChanges, UnitId, UnitKind, is_paid_up, parse_date,
+    Payment, Power, RawMemberChanges, SignIn, UnitId, UnitKind, is_paid_up, parse_date,
 };
 use charter_store::{
     AccessContext, AccessEntry, BranchMoveInput, ImportOutcome, MemberDetail, MemberQuery,
@@ -61,6 +61,12 @@ pub struct MyMembership {
     pub view: MemberView,
     pub offices: Vec<HeldOffice>,
     pub access_log: Page<AccessEntry>,
+    /// What their sign-in reaches, from their status today.
+    pub access: SignIn,
+    /// Whether they may resign (everyone but the expelled).
+    pub may_resign: bool,
+    /// Whether an office of theirs lets them decide applications to join.
+    pub may_admit: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -304,6 +310,8 @@ impl App {
         let tree = self.tree().await?;
         let may = |p| actor.may(p, branch, &tree);
         let status = detail.record.status;
+        // Members edit their own details only while in good standing; otherwise officers do.
+        let self_service = is_self && status.sign_in() == SignIn::Member;
         Ok(MemberView {
             paid_up: is_paid_up(
                 detail.record.paid_up_until,
@@ -311,7 +319,7 @@ impl App {
                 self.grace_days().await?,
             ),
             is_self,
-            may_edit: is_self || may(Power::EditMembers),
+            may_edit: self_service || may(Power::EditMembers),
             may_change_status: may(Power::ChangeStatus),
             may_record_dues: may(Power::RecordDues),
             may_verify_affiliations: may(Power::VerifyAffiliations),
@@ -331,10 +339,14 @@ impl App {
             .store
             .access_log(actor.member, log_page.max(1), 50)
             .await?;
+        let status = view.detail.record.status;
         Ok(MyMembership {
-            view,
             offices: actor.offices.clone(),
             access_log,
+            access: status.sign_in(),
+            may_resign: status.transition(MemberStatus::Resigned).is_ok(),
+            may_admit: !actor.scope_roots(Power::ChangeStatus).is_empty(),
+            view,
         })
     }
 
@@ -346,7 +358,15 @@ impl App {
         raw: &RawMemberChanges,
     ) -> Result<(), AppError> {
         let office = if actor.member == member {
-            None
+            match self.store.member_standing(member).await? {
+                Some((_, status)) if status.sign_in() == SignIn::Member => None,
+                Some((_, status)) => {
+                    return Err(AppError::Forbidden(format!(
+                        "while your membership is {status}, your details are changed by your branch's officers"
+                    )));
+                }
+                None => return Err(AppError::NotFound("member")),
+            }
         } else {
             self.authority_over(actor, member, Power::EditMembers)
                 .await?

@@ -410,8 +410,10 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             smtp,
             public_url,
         } => {
-            let app = open_app(&db.database).await?;
+            let mut app = open_app(&db.database).await?;
             let public_url = public_url.unwrap_or_else(|| format!("http://{addr}"));
+            // Letters (welcome, applications to decide) link to the site at this address.
+            app.settings.public_url = Some(public_url.clone());
             tokio::spawn(app.clone().run_ballot_timetable(public_url));
             match smtp {
                 Some(url) => {

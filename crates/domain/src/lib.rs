@@ -3,6 +3,7 @@
 //! Deliberately absent: I/O, async, SQL, HTTP and serialisation. Values that cross the edge
 //! are built with `parse`, so an invalid email, postcode or amount cannot exist in here.
 
+pub mod application;
 pub mod dues;
 pub mod ids;
 pub mod member;
@@ -12,10 +13,11 @@ pub mod status;
 pub mod structure;
 pub mod values;
 
+pub use application::ApplicationState;
 pub use dues::{DuesPlan, Payment, is_paid_up, paid_up_until};
 pub use ids::{BodyId, EventId, MemberId, OfficeId, UnitId};
 pub use member::{FieldErrors, MemberChanges, NewMember, RawMemberChanges, RawNewMember};
 pub use powers::{Actor, HeldOffice, OfficeKind, Power};
-pub use status::{MemberStatus, StatusError};
+pub use status::{MemberStatus, SignIn, StatusError};
 pub use structure::{UnitKind, UnitTree};
 pub use values::{Email, Money, PersonName, Phone, Postcode, ValueError, parse_date};

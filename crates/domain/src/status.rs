@@ -10,6 +10,17 @@ pub enum MemberStatus {
     Resigned,
 }
 
+/// What a session may reach, decided by the member's status (see [`MemberStatus::sign_in`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SignIn {
+    /// Everything a member may reach, within the powers of the offices they hold.
+    Member,
+    /// Only their own record and who has read it; offices carry no power.
+    OwnRecordOnly,
+    /// No sign-in at all.
+    Closed,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StatusError {
     #[error(
@@ -94,6 +105,21 @@ impl MemberStatus {
         }
     }
 
+    /// What signing in gives someone with this status. Active and lapsed members use the
+    /// site as members. An applicant (not yet a member), and a suspended or expelled member,
+    /// keep a restricted sign-in: their own record and access log (and, once discipline
+    /// exists, their own case), so they can check what is held about them and appeal. A
+    /// member who resigned has left: signing in is closed, and their record stays as history.
+    pub fn sign_in(self) -> SignIn {
+        match self {
+            MemberStatus::Active | MemberStatus::Lapsed => SignIn::Member,
+            MemberStatus::Applicant | MemberStatus::Suspended | MemberStatus::Expelled => {
+                SignIn::OwnRecordOnly
+            }
+            MemberStatus::Resigned => SignIn::Closed,
+        }
+    }
+
     /// Statuses reachable from this one, for offering only valid choices in forms.
     pub fn next_statuses(self) -> Vec<MemberStatus> {
         Self::ALL
@@ -149,7 +175,36 @@ mod tests {
         assert!(MemberStatus::parse("boss").is_err());
     }
 
+    #[test]
+    fn restricted_sign_in_is_for_those_who_may_need_to_appeal() {
+        use MemberStatus::*;
+        let access: Vec<(MemberStatus, SignIn)> = MemberStatus::ALL
+            .into_iter()
+            .map(|s| (s, s.sign_in()))
+            .collect();
+        assert_eq!(
+            access,
+            [
+                (Applicant, SignIn::OwnRecordOnly),
+                (Active, SignIn::Member),
+                (Lapsed, SignIn::Member),
+                (Suspended, SignIn::OwnRecordOnly),
+                (Expelled, SignIn::OwnRecordOnly),
+                (Resigned, SignIn::Closed),
+            ]
+        );
+    }
+
     proptest! {
+        /// Only someone who counts as a member, and is not suspended, signs in as one.
+        #[test]
+        fn full_sign_in_needs_good_standing(s in any_status()) {
+            prop_assert_eq!(
+                s.sign_in() == SignIn::Member,
+                s.is_member() && s != MemberStatus::Suspended
+            );
+        }
+
         /// From any status, every other status is reachable by allowed steps:
         /// nobody is stuck, and every path leaves a trail of recorded changes.
         #[test]

@@ -12,6 +12,7 @@ use crate::delegates::DelegatesRule;
 use crate::error::{ConstitutionError, Location};
 use crate::expr::{Atom, Expr};
 use crate::offices::{FoundingRule, OfficeRule};
+use crate::joining::JoiningRule;
 use crate::words::{
     ClauseRef, Context, ContextPattern, CountMethod, DecisionKind, Duration, Fraction, Key, Quorum,
     Right, Threshold,
@@ -531,6 +532,8 @@ pub struct Clause {
     pub offices: Vec<OfficeRule>,
     /// At most one in a version: who the founders may put in office at the founding.
     pub founding: Option<FoundingRule>,
+    /// What the join form asks and what applicants agree to; at most one in a version.
+    pub joining: Option<JoiningRule>,
     pub amendment: Option<AmendmentRule>,
 }
 
@@ -556,6 +559,7 @@ impl Clause {
             delegates: Vec::new(),
             offices: Vec::new(),
             founding: None,
+            joining: None,
             amendment: None,
         }
     }
@@ -586,6 +590,7 @@ impl Clause {
         v.extend(self.delegates.iter().map(DelegatesRule::describe));
         v.extend(self.offices.iter().map(OfficeRule::describe));
         v.extend(self.founding.iter().map(FoundingRule::describe));
+        v.extend(self.joining.iter().map(JoiningRule::describe));
         v.extend(self.amendment.iter().map(AmendmentRule::describe));
         v
     }
@@ -744,6 +749,13 @@ impl Constitution {
 
     /// How ballots and elections are run, and the clause that says so; `None` when no
     /// clause does, and then [`BallotRule::default`] applies.
+    /// What the join form asks and what applicants agree to, and the clause that says so.
+    pub fn joining_rule(&self) -> Option<(&ClauseRef, &JoiningRule)> {
+        self.clauses
+            .iter()
+            .find_map(|c| c.joining.as_ref().map(|j| (c.number(), j)))
+    }
+
     pub fn ballot_rule(&self) -> Option<(&ClauseRef, &BallotRule)> {
         self.items(|c| &c.ballots).next()
     }
@@ -918,6 +930,9 @@ fn validate(clauses: &[Clause]) -> Result<(), ConstitutionError> {
         }
         if c.dues_grace_days.is_some() {
             once.set(c, here(), "the dues grace period".into())?;
+        }
+        if c.joining.is_some() {
+            once.set(c, here(), "the join form".into())?;
         }
         for d in &c.deadlines {
             once.set(c, here(), format!("the deadline for {}", d.step.words()))?;

@@ -37,6 +37,7 @@ use crate::delegates::{CardVote, DelegatesRule};
 use crate::error::{ConstitutionError, Location, ValueError};
 use crate::expr::Expr;
 use crate::offices::{FoundingRule, OfficeFilling, OfficeRule, office_kind};
+use crate::joining::{JoinField, JoiningRule};
 use crate::words::{
     Base, ClauseRef, Comparison, ContextPattern, CountMethod, DecisionKind, Duration, Fraction,
     Key, Quorum, Right, Threshold,
@@ -104,6 +105,8 @@ struct RawClause {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     founding: Option<RawFounding>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    joining: Option<RawJoining>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     amendment: Option<RawAmendment>,
 }
 
@@ -124,6 +127,18 @@ struct RawOffice {
 #[serde(deny_unknown_fields)]
 struct RawFounding {
     offices: Vec<String>,
+}
+
+/// What the join form asks beyond names, email, postcode and branch, and what applicants
+/// agree to.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawJoining {
+    #[serde(default)]
+    ask: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    require: Vec<String>,
+    consent: String,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -721,6 +736,20 @@ fn clause_from_raw(index: usize, raw: RawClause) -> Result<Clause, ConstitutionE
         }
         c.founding = Some(FoundingRule { offices });
     }
+    if let Some(j) = raw.joining {
+        let e = wrap("joining", 0);
+        let fields = |raw: &[String]| -> Result<Vec<JoinField>, ValueError> {
+            raw.iter().map(|f| JoinField::parse(f)).collect()
+        };
+        c.joining = Some(
+            JoiningRule::new(
+                fields(&j.ask).map_err(&e)?,
+                fields(&j.require).map_err(&e)?,
+                j.consent,
+            )
+            .map_err(&e)?,
+        );
+    }
     if let Some(a) = raw.amendment {
         let e = wrap("amendment", 0);
         c.amendment = Some(AmendmentRule {
@@ -913,6 +942,11 @@ fn clause_to_raw(c: &Clause) -> RawClause {
             .collect(),
         founding: c.founding.as_ref().map(|f| RawFounding {
             offices: f.offices.iter().map(|o| o.as_str().to_string()).collect(),
+        }),
+        joining: c.joining.as_ref().map(|j| RawJoining {
+            ask: j.ask.iter().map(|f| f.as_str().to_string()).collect(),
+            require: j.require.iter().map(|f| f.as_str().to_string()).collect(),
+            consent: j.consent.clone(),
         }),
         amendment: c.amendment.as_ref().map(|a| {
             let (at_least, more_than, of) = threshold_to_raw(&a.threshold);

@@ -2,8 +2,8 @@
 //!
 //! A constitution is versioned text of numbered clauses that carry machine rules: rights
 //! (who may attend, speak, vote, stand, nominate, propose, where), procedure (notice, quorum,
-//! thresholds, terms, grace, deadlines, requisitions, business, ballots, nominations and
-//! delegates to conference) and
+//! thresholds, terms, grace, deadlines, requisitions, business, ballots, nominations,
+//! delegates to conference and what the join form asks of applicants) and
 //! structure (bodies and how their seats are filled). This crate reads and writes the
 //! authored file, answers "may this member do this, and why not?" with the clause that
 //! decided, checks whether a recorded decision or amendment binds, compares versions and
@@ -23,6 +23,7 @@ mod file;
 mod history;
 mod impact;
 mod offices;
+mod joining;
 mod procedure;
 mod rights;
 mod roll;
@@ -42,6 +43,7 @@ pub use facts::{Affiliation, Env, MemberFacts};
 pub use history::History;
 pub use impact::{Counts, Impact, RightImpact, impact_preview};
 pub use offices::{FoundingRule, OfficeFilling, OfficeRule};
+pub use joining::{Ask, JoinField, JoiningRule};
 pub use procedure::{
     Adoption, Binding, Check, DecisionRecord, Failure, MotionResult, NotBinding,
     check_amendment_adoption, check_decision, check_requisition, motion_result,

@@ -285,3 +285,51 @@ fn office_and_founding_clauses_export_and_read_back() {
     assert!(text.contains("[clause.founding]"), "{text}");
     assert_eq!(Constitution::from_toml(&text).unwrap(), c);
 }
+
+#[test]
+fn a_joining_rule_reads_writes_back_and_says_where_it_is_wrong() {
+    let clause =
+        "[[clause]]\nnumber = \"3.1\"\ntitle = \"Membership\"\ntext = \"Anyone may join.\"\n";
+    let src = format!(
+        "{HEAD}{clause}[clause.joining]\nask = [\"phone\", \"dues_plan\"]\nrequire = [\"phone\"]\nconsent = \"I support the aims of the Network.\"\n"
+    );
+    let c = Constitution::from_toml(&src).unwrap();
+    let (at, rule) = c.joining_rule().unwrap();
+    assert_eq!(at.as_str(), "3.1");
+    assert_eq!(
+        rule.asks(charter_rules::JoinField::Phone),
+        charter_rules::Ask::Required
+    );
+    assert_eq!(
+        rule.asks(charter_rules::JoinField::DuesPlan),
+        charter_rules::Ask::Optional
+    );
+    let written = c.to_toml();
+    assert!(written.contains("[clause.joining]"), "{written}");
+    assert_eq!(Constitution::from_toml(&written).unwrap(), c);
+    assert!(
+        c.clauses()[0]
+            .rules_in_words()
+            .iter()
+            .any(|w| w.contains("applicants agree: \"I support the aims of the Network.\"")),
+    );
+
+    let cases = [
+        format!("{HEAD}{clause}[clause.joining]\nask = [\"birthday\"]\nconsent = \"x\"\n"),
+        format!("{HEAD}{clause}[clause.joining]\nrequire = [\"phone\"]\nconsent = \"x\"\n"),
+        format!("{HEAD}{clause}[clause.joining]\nask = []\nconsent = \" \"\n"),
+        format!(
+            "{HEAD}{clause}[clause.joining]\nconsent = \"x\"\n[[clause]]\nnumber = \"3.2\"\ntext = \"t\"\n[clause.joining]\nconsent = \"y\"\n"
+        ),
+    ];
+    let out: Vec<String> = cases.iter().map(|c| error_of(c)).collect();
+    assert_eq!(
+        out,
+        [
+            "clause 3.1, joining 1: 'birthday' is not a field the join form can ask for; use one of phone, dues_plan",
+            "clause 3.1, joining 1: 'phone' is required but not asked; add it to ask",
+            "clause 3.1, joining 1: consent is empty: say what an applicant agrees to",
+            "clause 3.2: the join form is already set by clause 3.1",
+        ]
+    );
+}

@@ -33,6 +33,17 @@ mod agenda {
     use crate::{SqliteStore as StoreImpl, append_event, commit, db_err};
     include!("../../store/sql/agenda.rs");
 }
+/// Applications to join, their decisions and resignations: the shared SQL in
+/// `charter-store/sql/applications.rs`.
+mod applications {
+    type Db = sqlx::Sqlite;
+    use crate::search::push_scope;
+    use crate::{
+        SqliteStore as StoreImpl, append_event, commit, db_err, insert_member,
+        insert_status_change, log_access,
+    };
+    include!("../../store/sql/applications.rs");
+}
 /// Meetings, notices, attendance and motions: the shared SQL in `charter-store/sql/meetings.rs`.
 mod meetings {
     type Db = sqlx::Sqlite;
@@ -1260,6 +1271,70 @@ impl Store for SqliteStore {
         log_access(&mut tx, &ids, access).await?;
         commit(tx).await?;
         rows.into_iter().map(MemberRow::into_record).collect()
+    }
+
+    async fn submit_application(
+        &self,
+        application: &NewApplication,
+        to_applicant: &NoticeText,
+        to_officers: &[Letter],
+        event: &NewEvent,
+    ) -> StoreResult<(i64, MemberId)> {
+        applications::submit(self, application, to_applicant, to_officers, event).await
+    }
+
+    async fn note_repeat_application(
+        &self,
+        member: MemberId,
+        letter: &Letter,
+        quiet_since: DateTime<Utc>,
+        event: &NewEvent,
+    ) -> StoreResult<bool> {
+        applications::note_repeat(self, member, letter, quiet_since, event).await
+    }
+
+    async fn applications(
+        &self,
+        query: &ApplicationQuery,
+        access: &AccessContext,
+    ) -> StoreResult<Vec<ApplicationRecord>> {
+        applications::list(self, query, access).await
+    }
+
+    async fn application(
+        &self,
+        id: i64,
+        access: Option<&AccessContext>,
+    ) -> StoreResult<Option<ApplicationRecord>> {
+        applications::get(self, id, access).await
+    }
+
+    async fn decide_application(
+        &self,
+        id: i64,
+        decision: &ApplicationDecision,
+        letters: &[Letter],
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        applications::decide(self, id, decision, letters, event).await
+    }
+
+    async fn resign(
+        &self,
+        member: MemberId,
+        expected: MemberStatus,
+        change: &StatusChangeInput,
+        letter: &Letter,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        applications::resign(self, member, expected, change, letter, event).await
+    }
+
+    async fn member_standing(
+        &self,
+        member: MemberId,
+    ) -> StoreResult<Option<(UnitId, MemberStatus)>> {
+        applications::standing(self, member).await
     }
 
     async fn credentials(&self, email: &str) -> StoreResult<Option<Credentials>> {

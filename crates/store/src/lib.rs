@@ -7,6 +7,7 @@
 //! a member's personal data to someone else takes the access record and writes it in the
 //! same transaction as the read.
 
+pub mod applications;
 pub mod batch;
 #[cfg(feature = "conformance")]
 pub mod conformance;
@@ -15,6 +16,7 @@ pub mod records;
 pub mod structure;
 pub mod text;
 
+pub use applications::*;
 pub use delegates::*;
 pub use records::*;
 pub use structure::*;
@@ -266,6 +268,81 @@ pub trait Store: Send + Sync + 'static {
         scope: &MemberScope,
         access: &AccessContext,
     ) -> StoreResult<Vec<MemberRecord>>;
+
+    // ---- joining and leaving ----
+
+    /// Records an application from the join form in one transaction: the applicant as a
+    /// member with status applicant (their first status change carries `event.reason`), the
+    /// application, `to_applicant` queued to the applicant's address, the letters to the
+    /// branch's officers, and `event`. Returns the application's and the applicant's ids.
+    /// `Conflict` on `email` when the address is already registered, writing nothing;
+    /// `NotFound` when the member's branch is not a branch.
+    async fn submit_application(
+        &self,
+        application: &NewApplication,
+        to_applicant: &NoticeText,
+        to_officers: &[Letter],
+        event: &NewEvent,
+    ) -> StoreResult<(i64, MemberId)>;
+
+    /// Someone applied with the address of `member`, who is already registered: queues
+    /// `letter` with `event`, unless a letter of the same subject was queued to them after
+    /// `quiet_since` (so the form cannot be used to flood anyone's inbox). Returns whether
+    /// it queued one; when it did not, nothing is written.
+    async fn note_repeat_application(
+        &self,
+        member: MemberId,
+        letter: &Letter,
+        quiet_since: DateTime<Utc>,
+        event: &NewEvent,
+    ) -> StoreResult<bool>;
+
+    /// Applications of applicants in `query.scope`; each applicant listed is logged as read
+    /// under `access` in the same transaction.
+    async fn applications(
+        &self,
+        query: &ApplicationQuery,
+        access: &AccessContext,
+    ) -> StoreResult<Vec<ApplicationRecord>>;
+
+    /// One application; `access` is written in the same transaction when given.
+    async fn application(
+        &self,
+        id: i64,
+        access: Option<&AccessContext>,
+    ) -> StoreResult<Option<ApplicationRecord>>;
+
+    /// Decides a pending application, once. Acceptance moves the applicant from applicant to
+    /// active (compare-and-set, with a status change naming the decider, the day and the
+    /// reason) and records `decision.on` as their join date. `letters` are queued and `event`
+    /// written in the same transaction. `Stale` if the application was already decided or the
+    /// applicant is no longer an applicant; `NotFound` without the application.
+    async fn decide_application(
+        &self,
+        id: i64,
+        decision: &ApplicationDecision,
+        letters: &[Letter],
+        event: &NewEvent,
+    ) -> StoreResult<()>;
+
+    /// A member resigns: their status moves from `expected` to resigned (compare-and-set,
+    /// with `change` as its history), the offices and seats they hold end the day before
+    /// `change.effective_on`, every session of theirs ends, and `letter` is queued, with
+    /// `event`, in one transaction. `Stale` if the status is no longer `expected`.
+    async fn resign(
+        &self,
+        member: MemberId,
+        expected: MemberStatus,
+        change: &StatusChangeInput,
+        letter: &Letter,
+        event: &NewEvent,
+    ) -> StoreResult<()>;
+
+    /// A member's home branch and status, to decide what their session may reach.
+    async fn member_standing(
+        &self,
+        member: MemberId,
+    ) -> StoreResult<Option<(UnitId, MemberStatus)>>;
 
     // ---- sign-in and sessions ----
 

@@ -19,6 +19,8 @@ pub enum WebError {
     App(#[from] AppError),
     #[error("too many sign-in attempts; wait a minute and try again")]
     RateLimited,
+    #[error("too many applications from this connection; try again in an hour")]
+    TooManyApplications,
     #[error("{0}")]
     BadRequest(String),
     #[error("the request body is larger than {} KiB", crate::MAX_BODY_BYTES / 1024)]
@@ -57,7 +59,9 @@ impl WebError {
                 AppError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
                 AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
             },
-            WebError::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            WebError::RateLimited | WebError::TooManyApplications => {
+                (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+            }
             WebError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             WebError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             WebError::UnsupportedMediaType(_) => {
@@ -98,6 +102,7 @@ impl WebError {
     fn retry_after(&self) -> Option<&'static str> {
         match self {
             WebError::RateLimited => Some("60"),
+            WebError::TooManyApplications => Some("3600"),
             WebError::App(AppError::Unavailable) => Some("5"),
             _ => None,
         }

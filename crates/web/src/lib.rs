@@ -32,6 +32,10 @@ use tower_http::trace::TraceLayer;
 /// Largest request body accepted: forms and JSON edits are small; anything bigger is refused.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
+/// Largest application to join: the public form's fields fit many times over, and nobody
+/// without a session can make the server read more.
+pub const MAX_JOIN_BODY_BYTES: usize = 8 * 1024;
+
 /// How long a request may take before it is answered 503.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -45,6 +49,10 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Sign-in attempts allowed per minute per client address and per email.
     pub sign_ins_per_minute: u32,
+    /// Applications to join (through the form or the API) allowed per hour per client
+    /// address. Kept per address only, so nobody can use it to stop someone else applying;
+    /// generous enough for a recruitment stall sharing one connection.
+    pub applications_per_hour: u32,
 }
 
 impl Default for WebConfig {
@@ -52,6 +60,7 @@ impl Default for WebConfig {
         WebConfig {
             secure_cookies: false,
             sign_ins_per_minute: 10,
+            applications_per_hour: 30,
         }
     }
 }
@@ -62,6 +71,7 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub sign_in_by_ip: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     pub sign_in_by_email: Arc<DefaultKeyedRateLimiter<String>>,
+    pub applications_by_ip: Arc<DefaultKeyedRateLimiter<IpAddr>>,
 }
 
 impl AppState {
@@ -69,11 +79,14 @@ impl AppState {
         let per_minute =
             NonZeroU32::new(config.sign_ins_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         let quota = Quota::per_minute(per_minute);
+        let per_hour =
+            NonZeroU32::new(config.applications_per_hour.max(1)).unwrap_or(NonZeroU32::MIN);
         AppState {
             app,
             config: Arc::new(config),
             sign_in_by_ip: Arc::new(RateLimiter::keyed(quota)),
             sign_in_by_email: Arc::new(RateLimiter::keyed(quota)),
+            applications_by_ip: Arc::new(RateLimiter::keyed(Quota::per_hour(per_hour))),
         }
     }
 }
@@ -97,9 +110,14 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::upload_router())
         .layer(DefaultBodyLimit::max(upload::MAX_UPLOAD_BODY))
         .layer(timeout(UPLOAD_TIMEOUT));
+    // The join form and its API take applications from anyone: their own, smaller limit.
+    let joining = api::join_router()
+        .merge(pages::join_router())
+        .layer(RequestBodyLimitLayer::new(MAX_JOIN_BODY_BYTES));
     let mut router = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .merge(joining)
         .merge(api::router())
         .merge(pages::router())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))

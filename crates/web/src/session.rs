@@ -1,6 +1,14 @@
 //! Sessions: an opaque random token in an HttpOnly, SameSite=Lax cookie; the database keeps
 //! only its hash. Forms carry the session's CSRF token; API writes must be JSON (which a
 //! cross-site form cannot send) and, when the browser says where it came from, same-origin.
+//!
+//! What a session reaches is a property of the session, decided by the app from the
+//! member's status on every request ([`SignIn`]). The ordinary extractors — [`PageUser`],
+//! [`ApiUser`] and [`OptionalUser`] — accept only a member's full session and refuse a
+//! restricted one (a suspended or expelled member, an applicant) with a 403, so every route
+//! refuses them by default. Only the routes about a person's own record opt in, by taking
+//! [`OwnRecordUser`] or [`ApiOwnRecordUser`]: "My membership" with its access log, signing
+//! out and resigning. A discipline case's page, once there is one, opts in the same way.
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -9,7 +17,8 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use charter_domain::Actor;
+use charter_app::AppError;
+use charter_domain::{Actor, SignIn};
 use charter_store::SessionRecord;
 use cookie::{Cookie, SameSite};
 
@@ -24,6 +33,39 @@ pub struct CurrentSession {
     pub token: String,
     pub record: SessionRecord,
     pub actor: Actor,
+    /// What this session may reach; anything but [`SignIn::Member`] is restricted to the
+    /// member's own record.
+    pub access: SignIn,
+}
+
+impl CurrentSession {
+    pub fn restricted(&self) -> bool {
+        self.access != SignIn::Member
+    }
+}
+
+/// Why a restricted session is refused, in the words the 403 carries.
+pub const RESTRICTED: &str = "your sign-in reaches only your own record and who has read it (My membership): \
+    your membership is suspended, has ended, or has not yet been accepted";
+
+fn restricted_refusal() -> AppError {
+    AppError::Forbidden(RESTRICTED.into())
+}
+
+/// The refusal of a restricted session: a page for pages, the API's error shape under /api/.
+fn refuse_restricted(parts: &Parts, session: &CurrentSession) -> Response {
+    if parts.uri.path().starts_with("/api/") {
+        WebError::App(restricted_refusal()).into_response()
+    } else {
+        crate::pages::error_page(Some(session), WebError::App(restricted_refusal()))
+    }
+}
+
+fn session_in(parts: &Parts) -> Option<CurrentSession> {
+    parts
+        .extensions
+        .get::<MaybeSession>()
+        .and_then(|m| m.0.clone())
 }
 
 #[derive(Clone, Default)]
@@ -49,11 +91,12 @@ pub async fn resolve_session(
     let mut found = MaybeSession::default();
     if let Some(token) = session_token(req.headers()) {
         match state.app.session(&token).await {
-            Ok(Some((record, actor))) => {
+            Ok(Some(signed)) => {
                 found = MaybeSession(Some(CurrentSession {
                     token,
-                    record,
-                    actor,
+                    record: signed.record,
+                    actor: signed.actor,
+                    access: signed.access,
                 }))
             }
             Ok(None) => {}
@@ -88,64 +131,106 @@ pub fn clear_cookie(secure: bool) -> String {
         .to_string()
 }
 
-/// A signed-in member for API routes; otherwise a 401 in the API's error shape.
+/// Any signed-in person for API routes, restricted or not, with writes same-origin.
+fn api_session(parts: &Parts) -> Result<CurrentSession, WebError> {
+    let session = session_in(parts).ok_or(WebError::App(AppError::Unauthenticated))?;
+    if is_write(&parts.method) && !same_origin(&parts.headers) {
+        return Err(WebError::Csrf);
+    }
+    Ok(session)
+}
+
+/// A member signed in with a full session, for API routes; otherwise a 401 (not signed in)
+/// or a 403 (a restricted session) in the API's error shape.
 pub struct ApiUser(pub CurrentSession);
 
 impl<S: Send + Sync> FromRequestParts<S> for ApiUser {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let session = parts
-            .extensions
-            .get::<MaybeSession>()
-            .and_then(|m| m.0.clone())
-            .ok_or(WebError::App(charter_app::AppError::Unauthenticated))?;
-        if is_write(&parts.method) && !same_origin(&parts.headers) {
-            return Err(WebError::Csrf);
+        let session = api_session(parts)?;
+        if session.restricted() {
+            return Err(WebError::App(restricted_refusal()));
         }
         Ok(ApiUser(session))
     }
 }
 
-/// A signed-in member for pages; otherwise a redirect to the sign-in page and back.
+/// Anyone signed in, restricted or not, for the API routes about their own record only.
+pub struct ApiOwnRecordUser(pub CurrentSession);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiOwnRecordUser {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        api_session(parts).map(ApiOwnRecordUser)
+    }
+}
+
+/// The way back to the sign-in page, and from there to the page asked for.
+fn to_sign_in(parts: &Parts) -> Response {
+    let next = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "/".into());
+    let target = format!("/sign-in?next={}", url_encode(&next));
+    Redirect::to(&target).into_response()
+}
+
+/// A member signed in with a full session, for pages; otherwise a redirect to the sign-in
+/// page and back, or a 403 page for a restricted session.
 pub struct PageUser(pub CurrentSession);
 
 impl<S: Send + Sync> FromRequestParts<S> for PageUser {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        match parts
-            .extensions
-            .get::<MaybeSession>()
-            .and_then(|m| m.0.clone())
-        {
+        match session_in(parts) {
+            Some(s) if s.restricted() => Err(refuse_restricted(parts, &s)),
             Some(s) => Ok(PageUser(s)),
-            None => {
-                let next = parts
-                    .uri
-                    .path_and_query()
-                    .map(|p| p.as_str().to_string())
-                    .unwrap_or_else(|| "/".into());
-                let target = format!("/sign-in?next={}", url_encode(&next));
-                Err(Redirect::to(&target).into_response())
-            }
+            None => Err(to_sign_in(parts)),
         }
     }
 }
 
-/// The optional session, for pages that look different when signed in.
+/// Anyone signed in, restricted or not, for the pages about their own record only.
+pub struct OwnRecordUser(pub CurrentSession);
+
+impl<S: Send + Sync> FromRequestParts<S> for OwnRecordUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        session_in(parts)
+            .map(OwnRecordUser)
+            .ok_or_else(|| to_sign_in(parts))
+    }
+}
+
+/// The optional session, for pages that anyone may see and that look different when signed
+/// in. A restricted session is refused here too: it reaches only its own record.
 pub struct OptionalUser(pub Option<CurrentSession>);
 
 impl<S: Send + Sync> FromRequestParts<S> for OptionalUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        match session_in(parts) {
+            Some(s) if s.restricted() => Err(refuse_restricted(parts, &s)),
+            found => Ok(OptionalUser(found)),
+        }
+    }
+}
+
+/// Whoever is signed in, restricted or not, for the start and sign-in pages (which only send
+/// a signed-in person on to "My membership") and the page for an unknown address.
+pub struct AnySession(pub Option<CurrentSession>);
+
+impl<S: Send + Sync> FromRequestParts<S> for AnySession {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(OptionalUser(
-            parts
-                .extensions
-                .get::<MaybeSession>()
-                .and_then(|m| m.0.clone()),
-        ))
+        Ok(AnySession(session_in(parts)))
     }
 }
 
@@ -204,6 +289,15 @@ pub fn sign_in_allowed(state: &AppState, ip: IpAddr, email: &str) -> Result<(), 
         return Err(WebError::RateLimited);
     }
     Ok(())
+}
+
+/// Allows an application to join within the client address's budget. Kept per address
+/// only: no email or branch is a key, so nobody can spend someone else's budget.
+pub fn joining_allowed(state: &AppState, ip: IpAddr) -> Result<(), WebError> {
+    state
+        .applications_by_ip
+        .check_key(&ip)
+        .map_err(|_| WebError::TooManyApplications)
 }
 
 /// Percent-encodes a path for a query parameter.

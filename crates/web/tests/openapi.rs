@@ -33,6 +33,11 @@ fn every_api_route_is_documented() {
         "/api/v1/amendments/{id}",
         "/api/v1/amendments/{id}/impact",
         "/api/v1/amendments/{id}/decisions",
+        "/api/v1/join-form",
+        "/api/v1/applications",
+        "/api/v1/applications/{id}",
+        "/api/v1/applications/{id}/decision",
+        "/api/v1/me/resignation",
     ] {
         assert!(paths.contains(&p), "{p} is not documented: {paths:?}");
     }

@@ -15,7 +15,7 @@ use super::wire::{
 };
 use crate::AppState;
 use crate::error::{ApiJson, ApiQuery, ApiResult, ErrorBody};
-use crate::session::ApiUser;
+use crate::session::{ApiOwnRecordUser, ApiUser};
 
 /// My membership: my record, the offices I hold and who has read my data.
 #[utoipa::path(
@@ -33,7 +33,7 @@ use crate::session::ApiUser;
 )]
 pub async fn me(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    ApiOwnRecordUser(user): ApiOwnRecordUser,
     ApiQuery(q): ApiQuery<MeQuery>,
 ) -> ApiResult<Json<Me>> {
     let page = q.log_page.unwrap_or(1).clamp(1, 1_000_000);

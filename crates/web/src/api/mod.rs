@@ -7,6 +7,7 @@
 
 mod agenda;
 mod appointments;
+mod applications;
 mod audit;
 mod ballots;
 mod composites;
@@ -58,6 +59,7 @@ use crate::error::{ErrorBody, ErrorDetail, WebError};
     tags(
         (name = "session", description = "Signing in and out"),
         (name = "members", description = "The membership register"),
+        (name = "joining", description = "Joining by the public join form, officers' decisions on applications, and resigning"),
         (name = "units", description = "The organisation's structure"),
         (name = "events", description = "The governance record"),
         (name = "constitution", description = "The constitution, members' rights and amendments"),
@@ -87,6 +89,7 @@ fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(session::sign_in, session::sign_out))
         .routes(routes!(members::me))
+        .routes(routes!(applications::resign))
         .routes(routes!(members::list))
         .routes(routes!(members::get, members::update))
         .routes(routes!(members::change_status))
@@ -178,6 +181,22 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(delegates::close_card_vote))
 }
 
+/// The join form's routes, which take applications from anyone: they read bodies up to
+/// [`crate::MAX_JOIN_BODY_BYTES`] (see [`join_router`]), with the officers' routes on the
+/// same addresses.
+fn join_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(applications::form))
+        .routes(routes!(applications::list, applications::submit))
+        .routes(routes!(applications::get))
+        .routes(routes!(applications::decide))
+}
+
+/// The join form's API routes, for [`crate::app`] to give their smaller body limit.
+pub fn join_router() -> Router<AppState> {
+    join_routes().split_for_parts().0
+}
+
 /// Routes that take a paper: they read bodies up to [`crate::upload::MAX_UPLOAD_BODY`]
 /// instead of the usual limit (see [`upload_router`]).
 fn upload_routes() -> OpenApiRouter<AppState> {
@@ -187,7 +206,13 @@ fn upload_routes() -> OpenApiRouter<AppState> {
 /// The OpenAPI document, built once.
 pub fn openapi() -> &'static utoipa::openapi::OpenApi {
     static DOC: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
-    DOC.get_or_init(|| api_router().merge(upload_routes()).split_for_parts().1)
+    DOC.get_or_init(|| {
+        api_router()
+            .merge(upload_routes())
+            .merge(join_routes())
+            .split_for_parts()
+            .1
+    })
 }
 
 /// The API's upload routes, for [`crate::app`] to give their larger body limit.

@@ -12,7 +12,7 @@ use super::ClientIp;
 use super::wire::{SessionInfo, SignInRequest};
 use crate::AppState;
 use crate::error::{ApiJson, ApiResult, ErrorBody};
-use crate::session::{ApiUser, clear_cookie, session_cookie, sign_in_allowed};
+use crate::session::{ApiOwnRecordUser, clear_cookie, session_cookie, sign_in_allowed};
 
 /// Sign in: sets the session cookie (HttpOnly, SameSite=Lax).
 #[utoipa::path(
@@ -26,7 +26,7 @@ use crate::session::{ApiUser, clear_cookie, session_cookie, sign_in_allowed};
             headers(("set-cookie" = String, description = "The session cookie"))),
         (status = 400, description = "Malformed JSON or unknown fields", body = ErrorBody),
         (status = 401, description = "Email or password is wrong", body = ErrorBody),
-        (status = 403, description = "The membership is closed (expelled or resigned)", body = ErrorBody),
+        (status = 403, description = "The membership is closed (resigned); a suspended or expelled member's session reaches only their own record", body = ErrorBody),
         (status = 422, description = "Email or password missing or malformed", body = ErrorBody),
         (status = 429, description = "Too many attempts; see Retry-After", body = ErrorBody,
             headers(("retry-after" = String, description = "Seconds to wait"))),
@@ -72,7 +72,7 @@ pub async fn sign_in(
 )]
 pub async fn sign_out(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    ApiOwnRecordUser(user): ApiOwnRecordUser,
 ) -> ApiResult<Response> {
     state.app.sign_out(&user.token).await?;
     Ok((

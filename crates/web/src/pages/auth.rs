@@ -13,7 +13,7 @@ use super::{Layout, PageForm, PageQuery, error_page, render};
 use crate::AppState;
 use crate::error::WebError;
 use crate::session::{
-    OptionalUser, PageUser, check_csrf, clear_cookie, client_ip, safe_next, same_origin,
+    AnySession, OwnRecordUser, check_csrf, clear_cookie, client_ip, safe_next, same_origin,
     session_cookie, sign_in_allowed,
 };
 
@@ -24,7 +24,7 @@ struct HomePage {
 }
 
 /// Signed-in members go straight to their membership; everyone else gets a short welcome.
-pub async fn home(OptionalUser(session): OptionalUser) -> Response {
+pub async fn home(AnySession(session): AnySession) -> Response {
     if session.is_some() {
         return Redirect::to("/me").into_response();
     }
@@ -63,7 +63,7 @@ pub struct NextQuery {
 }
 
 pub async fn sign_in_form(
-    OptionalUser(session): OptionalUser,
+    AnySession(session): AnySession,
     PageQuery(q): PageQuery<NextQuery>,
 ) -> Response {
     let next = safe_next(q.next.as_deref());
@@ -151,7 +151,7 @@ pub async fn sign_in(
 
 pub async fn sign_out(
     State(state): State<AppState>,
-    PageUser(session): PageUser,
+    OwnRecordUser(session): OwnRecordUser,
     headers: HeaderMap,
     PageForm(form): PageForm<CsrfOnly>,
 ) -> Response {

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::view::{AccessRow, MemberDisplay, Pager};
 use super::{Layout, PageQuery, app_error, render};
 use crate::AppState;
-use crate::session::PageUser;
+use crate::session::OwnRecordUser;
 
 /// Entries of the access log shown per page (the app's page size).
 const LOG_PER_PAGE: u32 = 50;
@@ -31,11 +31,15 @@ struct MePage {
     log: Vec<AccessRow>,
     pager: Pager,
     notice: Option<&'static str>,
+    /// The sign-in reaches only this page: say why, and what it shows.
+    restricted: bool,
+    may_resign: bool,
+    may_admit: bool,
 }
 
 pub async fn my_membership(
     State(state): State<AppState>,
-    PageUser(session): PageUser,
+    OwnRecordUser(session): OwnRecordUser,
     PageQuery(q): PageQuery<MeQuery>,
 ) -> Response {
     let log_page = q
@@ -59,6 +63,9 @@ pub async fn my_membership(
         log: mine.access_log.items.iter().map(AccessRow::from).collect(),
         pager,
         notice: super::members::notice(q.saved.as_deref()),
+        restricted: session.restricted(),
+        may_resign: mine.may_resign,
+        may_admit: mine.may_admit,
     };
     render(StatusCode::OK, &page)
 }

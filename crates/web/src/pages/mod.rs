@@ -14,6 +14,8 @@ mod count_view;
 mod delegates;
 mod elections;
 mod forms;
+mod joining;
+mod leaving;
 mod me;
 mod meetings;
 mod members;
@@ -47,6 +49,11 @@ pub fn router() -> Router<AppState> {
         .route("/sign-in", get(auth::sign_in_form).post(auth::sign_in))
         .route("/sign-out", post(auth::sign_out))
         .route("/me", get(me::my_membership))
+        .route("/me/resign", get(leaving::confirm).post(leaving::resign))
+        .route("/resigned", get(leaving::resigned))
+        .route("/applications", get(joining::list))
+        .route("/applications/{id}", get(joining::detail))
+        .route("/applications/{id}/decision", post(joining::decide))
         .route("/me/rights", get(constitution::my_rights))
         .route("/members", get(members::directory))
         .route("/members/{id}", get(members::member_page))
@@ -194,6 +201,14 @@ pub fn router() -> Router<AppState> {
         .fallback(no_such_page)
 }
 
+/// The join form, which takes applications from anyone: [`crate::app`] gives it the smaller
+/// body limit of applications.
+pub fn join_router() -> Router<AppState> {
+    Router::new()
+        .route("/join", get(joining::form).post(joining::apply))
+        .route("/join/received", get(joining::received))
+}
+
 /// The page that takes a paper (`multipart/form-data`): [`crate::app`] gives it the larger
 /// upload body limit instead of the forms' limit.
 pub fn upload_router() -> Router<AppState> {
@@ -201,9 +216,7 @@ pub fn upload_router() -> Router<AppState> {
 }
 
 /// Any address no route answers: an HTML 404 (API addresses answer in JSON themselves).
-async fn no_such_page(
-    crate::session::OptionalUser(session): crate::session::OptionalUser,
-) -> Response {
+async fn no_such_page(crate::session::AnySession(session): crate::session::AnySession) -> Response {
     not_found(session.as_ref(), "page")
 }
 
@@ -212,6 +225,8 @@ async fn no_such_page(
 pub struct Layout {
     pub title: String,
     pub signed_in: bool,
+    /// A restricted session: the navigation offers only what it may reach.
+    pub restricted: bool,
     pub csrf: String,
     pub section: &'static str,
     pub css: &'static str,
@@ -226,6 +241,7 @@ impl Layout {
         Layout {
             title: title.into(),
             signed_in: session.is_some(),
+            restricted: session.is_some_and(CurrentSession::restricted),
             csrf: session
                 .map(|s| s.record.csrf_token.clone())
                 .unwrap_or_default(),
