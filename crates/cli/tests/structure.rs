@@ -11,7 +11,7 @@ use charter_domain::{
     DuesPlan, Email, MemberStatus, NewMember, OfficeKind, PersonName, Postcode, UnitKind,
 };
 use charter_rules::Constitution;
-use charter_store::{EventActor, Mandate, NewEvent, Store};
+use charter_store::{EventActor, Mandate, NewEvent};
 
 const PASSWORD: &str = "founding secretary password";
 const EMAIL: &str = "nia.founder@example.org";
