@@ -616,6 +616,10 @@ impl App {
         };
         if to == Some(from) {
             errs.add("to_branch", "the member is already in that branch");
+        } else if let Some(t) = to
+            && !self.branches().await?.iter().any(|b| b.id == t)
+        {
+            errs.add("to_branch", "that branch is closed; choose an open one");
         }
         let effective_on = if req.effective_on.trim().is_empty() {
             Some(self.today())

@@ -572,3 +572,25 @@ async fn offices_are_filled_only_by_binding_appointment_motions() {
         other => panic!("expected a refusal, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn nobody_moves_into_a_closed_branch() {
+    let o = founded().await;
+    let t = at(2027, 1, 4, 13);
+    let app = o.at(t);
+    let sec = o.actor(t, o.secretary).await;
+    let open = app.create_unit(&sec, "branch", "Open", None).await.unwrap();
+    let shut = app.create_unit(&sec, "branch", "Shut", None).await.unwrap();
+    app.close_unit(&sec, shut).await.unwrap();
+    let m = o.member(0, open, d(2027, 1, 4)).await;
+    let req = charter_app::register::TransferRequest {
+        to_branch: shut.0.to_string(),
+        effective_on: String::new(),
+        reason: "moved house".into(),
+    };
+    match app.transfer(&sec, m, &req).await {
+        Err(AppError::Invalid(f)) => assert!(f.0["to_branch"].contains("closed"), "{f:?}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(o.store.member_branch(m).await.unwrap(), Some(open));
+}

@@ -317,3 +317,84 @@ both_backends!(
         assert_eq!(events(&app).await, before);
     }
 );
+
+both_backends!(
+    the_structure_forms_show_errors_beside_their_fields,
+    |app| async move {
+        let c = app.sign_in(NATIONAL).await;
+        let csrf = c.csrf_token().expect("token");
+        let list = units(&c).await;
+        let region = list.iter().find(|u| u["kind"] == "region").unwrap()["id"].clone();
+        let branch = list.iter().find(|u| u["slug"] == "southwark").unwrap()["id"].clone();
+
+        // An empty name: the form comes back with the summary and the message beside the field.
+        let res = c
+            .post_form(
+                &format!("/units/{region}/units"),
+                &[("csrf", &csrf), ("kind", "branch"), ("name", " ")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let page = res.text();
+        assert!(page.contains("Nothing was added"), "{page}");
+        assert!(page.contains("id=\"nu-name-error\""), "{page}");
+        assert!(page.contains("href=\"#nu-name\""), "{page}");
+
+        // A branch with members does not close: the message is on the close form.
+        let res = c
+            .post_form(&format!("/units/{branch}/close"), &[("csrf", &csrf)])
+            .await;
+        assert_eq!(res.status, StatusCode::CONFLICT);
+        let page = res.text();
+        assert!(
+            page.contains("It was not closed") && page.contains("merge"),
+            "{page}"
+        );
+
+        // A branch added from the region's page, then merged away from its own page.
+        let res = c
+            .post_form(
+                &format!("/units/{region}/units"),
+                &[("csrf", &csrf), ("kind", "branch"), ("name", "Form Branch")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+        let new = units(&c)
+            .await
+            .into_iter()
+            .find(|u| u["name"] == "Form Branch")
+            .unwrap()["id"]
+            .clone();
+        let res = c
+            .post_form(
+                &format!("/units/{new}/merge"),
+                &[("csrf", &csrf), ("into", "")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.text().contains("id=\"mg-into-error\""));
+        let into = branch.to_string();
+        let res = c
+            .post_form(
+                &format!("/units/{new}/merge"),
+                &[("csrf", &csrf), ("into", &into)],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+        let page = c.get(&format!("/units/{new}")).await.text();
+        assert!(
+            page.contains("closed</span>") && page.contains("when it merged into"),
+            "{page}"
+        );
+        assert!(
+            !page.contains("action=\"/units/"),
+            "a closed unit offers no forms"
+        );
+        // Without the CSRF token nothing happens.
+        let res = c
+            .post_form(&format!("/units/{branch}/rename"), &[("name", "Stolen")])
+            .await;
+        assert!(res.status.is_client_error());
+        assert!(by_id(&units(&c).await, branch.as_i64().unwrap())["name"] != "Stolen");
+    }
+);

@@ -191,7 +191,7 @@ async fn meetings_page_with(
         if let (Ok(tree), Ok(all)) = (app.tree().await, app.store.units().await) {
             let mut list: Vec<Choice> = all
                 .iter()
-                .filter(|u| matches!(u.kind, UnitKind::Branch | UnitKind::Region))
+                .filter(|u| matches!(u.kind, UnitKind::Branch | UnitKind::Region) && u.is_open())
                 .filter(|u| session.actor.may(Power::CallMeetings, u.id, &tree))
                 .map(|u| {
                     choice(
