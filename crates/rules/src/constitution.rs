@@ -11,8 +11,8 @@ use chrono::NaiveDate;
 use crate::delegates::DelegatesRule;
 use crate::error::{ConstitutionError, Location};
 use crate::expr::{Atom, Expr};
-use crate::offices::{FoundingRule, OfficeRule};
 use crate::joining::JoiningRule;
+use crate::offices::{FoundingRule, OfficeRule};
 use crate::words::{
     ClauseRef, Context, ContextPattern, CountMethod, DecisionKind, Duration, Fraction, Key, Quorum,
     Right, Threshold,

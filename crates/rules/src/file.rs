@@ -36,8 +36,8 @@ use crate::constitution::{
 use crate::delegates::{CardVote, DelegatesRule};
 use crate::error::{ConstitutionError, Location, ValueError};
 use crate::expr::Expr;
-use crate::offices::{FoundingRule, OfficeFilling, OfficeRule, office_kind};
 use crate::joining::{JoinField, JoiningRule};
+use crate::offices::{FoundingRule, OfficeFilling, OfficeRule, office_kind};
 use crate::words::{
     Base, ClauseRef, Comparison, ContextPattern, CountMethod, DecisionKind, Duration, Fraction,
     Key, Quorum, Right, Threshold,

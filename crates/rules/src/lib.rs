@@ -22,8 +22,8 @@ mod facts;
 mod file;
 mod history;
 mod impact;
-mod offices;
 mod joining;
+mod offices;
 mod procedure;
 mod rights;
 mod roll;
@@ -42,8 +42,8 @@ pub use expr::{Atom, Cmp, Expr};
 pub use facts::{Affiliation, Env, MemberFacts};
 pub use history::History;
 pub use impact::{Counts, Impact, RightImpact, impact_preview};
-pub use offices::{FoundingRule, OfficeFilling, OfficeRule};
 pub use joining::{Ask, JoinField, JoiningRule};
+pub use offices::{FoundingRule, OfficeFilling, OfficeRule};
 pub use procedure::{
     Adoption, Binding, Check, DecisionRecord, Failure, MotionResult, NotBinding,
     check_amendment_adoption, check_decision, check_requisition, motion_result,

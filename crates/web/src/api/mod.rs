@@ -6,8 +6,8 @@
 //! Authorisation lives in the app, never here.
 
 mod agenda;
-mod appointments;
 mod applications;
+mod appointments;
 mod audit;
 mod ballots;
 mod composites;
