@@ -6759,11 +6759,11 @@ macro_rules! conformance_tests {
             elections_nominate_and_seat_their_winners,
             paper_ballots_go_in_only_by_agreed_batches,
             delegates_are_apportioned_credentialed_and_vote_by_card,
-            units_are_established_renamed_merged_and_closed,
-            offices_name_the_decision_they_came_from,
             applications_are_submitted_and_decided_once,
             repeat_applications_write_at_most_one_letter_a_day,
-            resigning_ends_membership_offices_seats_and_sessions
+            resigning_ends_membership_offices_seats_and_sessions,
+            units_are_established_renamed_merged_and_closed,
+            offices_name_the_decision_they_came_from
         );
     };
     (@each $make:path; $($name:ident),* $(,)?) => {
