@@ -295,6 +295,25 @@ pub(crate) async fn claim(
     Ok(claimed)
 }
 
+/// A meeting's notice is complete, at `at`, once none of its notices is still waiting.
+async fn notice_settled(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    meeting: i64,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE meetings SET notice_complete_at = $1
+         WHERE id = $2 AND notice_complete_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM outbox WHERE meeting_id = $2 AND state = 'queued')",
+    )
+    .bind(at)
+    .bind(meeting)
+    .execute(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
 pub(crate) async fn record_delivery(
     s: &StoreImpl,
     message: i64,
@@ -329,17 +348,7 @@ pub(crate) async fn record_delivery(
     if let Some(m) = meeting
         && state != "queued"
     {
-        // Notice is complete when no notice of the meeting is still waiting.
-        sqlx::query(
-            "UPDATE meetings SET notice_complete_at = $1
-             WHERE id = $2 AND notice_complete_at IS NULL
-               AND NOT EXISTS (SELECT 1 FROM outbox WHERE meeting_id = $2 AND state = 'queued')",
-        )
-        .bind(at)
-        .bind(m)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
+        notice_settled(&mut tx, m, at).await?;
     }
     commit(tx).await?;
     Ok(())
@@ -379,17 +388,7 @@ pub(crate) async fn record_sent(
         meetings.extend(settled.into_iter().flatten());
     }
     for m in meetings {
-        // As for one delivery: notice is complete when none of the meeting's is still waiting.
-        sqlx::query(
-            "UPDATE meetings SET notice_complete_at = $1
-             WHERE id = $2 AND notice_complete_at IS NULL
-               AND NOT EXISTS (SELECT 1 FROM outbox WHERE meeting_id = $2 AND state = 'queued')",
-        )
-        .bind(at)
-        .bind(m)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
+        notice_settled(&mut tx, m, at).await?;
     }
     commit(tx).await?;
     Ok(recorded)
