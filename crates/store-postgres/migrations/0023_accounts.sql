@@ -16,6 +16,8 @@ CREATE TABLE account_links (
     requested_at TIMESTAMPTZ NOT NULL,
     -- the request that last (re)issued the link, to find its rows in bulk statements
     batch        BIGINT NOT NULL,
+    -- how long a token minted for it works, from when its letter is sent
+    valid_seconds BIGINT NOT NULL,
     token_hash   TEXT,
     expires_at   TIMESTAMPTZ,
     used_at      TIMESTAMPTZ,

@@ -16,6 +16,8 @@ CREATE TABLE account_links (
     requested_at TEXT NOT NULL,
     -- the request that last (re)issued the link, to find its rows in bulk statements
     batch        INTEGER NOT NULL,
+    -- how long a token minted for it works, from when its letter is sent
+    valid_seconds INTEGER NOT NULL,
     token_hash   TEXT,
     expires_at   TEXT,
     used_at      TEXT,

@@ -177,7 +177,8 @@ pub(crate) async fn invite(
     let mut invited = Vec::with_capacity(members.len());
     for chunk in members.chunks(CHUNK) {
         let mut qb = sqlx::QueryBuilder::<Db>::new(
-            "INSERT INTO account_links (member_id, purpose, requested_by, requested_at, batch)
+            "INSERT INTO account_links (member_id, purpose, requested_by, requested_at, batch,
+                                        valid_seconds)
              SELECT id, 'invitation', ",
         );
         qb.push_bind(request.requested_by.map(|m| m.0))
@@ -185,6 +186,8 @@ pub(crate) async fn invite(
             .push_bind(event.at)
             .push(", ")
             .push_bind(request.batch)
+            .push(", ")
+            .push_bind(request.valid_for.num_seconds())
             .push(format!(
                 " FROM members WHERE password_hash IS NULL AND status IN ({}) AND id IN (",
                 sign_in_statuses()
@@ -196,7 +199,8 @@ pub(crate) async fn invite(
         qb.push(
             ") ON CONFLICT (member_id, purpose) DO UPDATE SET
                  requested_by = excluded.requested_by, requested_at = excluded.requested_at,
-                 batch = excluded.batch, token_hash = NULL, expires_at = NULL, used_at = NULL
+                 batch = excluded.batch, valid_seconds = excluded.valid_seconds,
+                 token_hash = NULL, expires_at = NULL, used_at = NULL
              RETURNING member_id",
         );
         let ids: Vec<i64> = qb
@@ -223,12 +227,14 @@ pub(crate) async fn request_reset(
 ) -> StoreResult<()> {
     let mut tx = s.write_tx().await?;
     let ids: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "INSERT INTO account_links (member_id, purpose, requested_by, requested_at, batch)
-         SELECT id, 'password_reset', $1, $2, $3 FROM members
+        "INSERT INTO account_links (member_id, purpose, requested_by, requested_at, batch,
+                                    valid_seconds)
+         SELECT id, 'password_reset', $1, $2, $3, $6 FROM members
          WHERE email = $4 AND status IN ({})
          ON CONFLICT (member_id, purpose) DO UPDATE SET
              requested_by = excluded.requested_by, requested_at = excluded.requested_at,
-             batch = excluded.batch, token_hash = NULL, expires_at = NULL, used_at = NULL
+             batch = excluded.batch, valid_seconds = excluded.valid_seconds,
+             token_hash = NULL, expires_at = NULL, used_at = NULL
          WHERE account_links.requested_at <= $5 OR account_links.used_at IS NOT NULL
          RETURNING member_id",
         sign_in_statuses()
@@ -238,6 +244,7 @@ pub(crate) async fn request_reset(
     .bind(request.batch)
     .bind(email.trim().to_lowercase())
     .bind(not_since)
+    .bind(request.valid_for.num_seconds())
     .fetch_all(&mut *tx)
     .await
     .map_err(db_err)?;
@@ -276,11 +283,13 @@ pub(crate) async fn propose_email(
         return Err(text::conflict_for("members_email_key"));
     }
     sqlx::query(
-        "INSERT INTO account_links (member_id, purpose, new_email, requested_by, requested_at, batch)
-         VALUES ($1, 'email_change', $2, $3, $4, $5)
+        "INSERT INTO account_links (member_id, purpose, new_email, requested_by, requested_at,
+                                    batch, valid_seconds)
+         VALUES ($1, 'email_change', $2, $3, $4, $5, $6)
          ON CONFLICT (member_id, purpose) DO UPDATE SET
              new_email = excluded.new_email, requested_by = excluded.requested_by,
              requested_at = excluded.requested_at, batch = excluded.batch,
+             valid_seconds = excluded.valid_seconds,
              token_hash = NULL, expires_at = NULL, used_at = NULL",
     )
     .bind(member.0)
@@ -288,6 +297,7 @@ pub(crate) async fn propose_email(
     .bind(request.requested_by.map(|m| m.0))
     .bind(event.at)
     .bind(request.batch)
+    .bind(request.valid_for.num_seconds())
     .execute(&mut *tx)
     .await
     .map_err(db_err)?;
@@ -353,19 +363,24 @@ pub(crate) async fn mint(s: &StoreImpl, mints: &[LinkMint]) -> StoreResult<Vec<(
     let mut tx = s.write_tx().await?;
     let mut minted = Vec::with_capacity(mints.len());
     for m in mints {
-        let purpose: Option<String> = sqlx::query_scalar(
-            "UPDATE account_links SET token_hash = $1, expires_at = $2
-             WHERE id = $3 AND used_at IS NULL RETURNING purpose",
+        let row = sqlx::query(
+            "SELECT purpose, valid_seconds FROM account_links WHERE id = $1 AND used_at IS NULL",
         )
-        .bind(&m.token_hash)
-        .bind(m.expires_at)
         .bind(m.link)
         .fetch_optional(&mut *tx)
         .await
         .map_err(db_err)?;
-        if let Some(p) = purpose {
-            minted.push((m.link, purpose_from(&p)?));
-        }
+        let Some(row) = row else { continue };
+        let purpose: String = row.try_get("purpose").map_err(db_err)?;
+        let seconds: i64 = row.try_get("valid_seconds").map_err(db_err)?;
+        sqlx::query("UPDATE account_links SET token_hash = $1, expires_at = $2 WHERE id = $3")
+            .bind(&m.token_hash)
+            .bind(m.minted_at + chrono::Duration::seconds(seconds))
+            .bind(m.link)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        minted.push((m.link, purpose_from(&purpose)?));
     }
     commit(tx).await?;
     Ok(minted)

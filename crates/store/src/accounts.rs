@@ -24,6 +24,8 @@ pub struct LinkRequest {
     pub requested_by: Option<MemberId>,
     /// A number chosen at random for this request, naming its rows in bulk statements.
     pub batch: i64,
+    /// How long a token minted for the link works, counted from when its letter is sent.
+    pub valid_for: chrono::Duration,
     pub letter: LinkLetter,
 }
 
@@ -32,7 +34,8 @@ pub struct LinkRequest {
 pub struct LinkMint {
     pub link: i64,
     pub token_hash: String,
-    pub expires_at: DateTime<Utc>,
+    /// When the letter goes: the token works for the link's lifetime from then.
+    pub minted_at: DateTime<Utc>,
 }
 
 /// A link as stored: never its token.

@@ -10,6 +10,11 @@ fn request(purpose: LinkPurpose, by: Option<MemberId>, batch: i64) -> LinkReques
         purpose,
         requested_by: by,
         batch,
+        valid_for: match purpose {
+            LinkPurpose::Invitation => Duration::days(7),
+            LinkPurpose::PasswordReset => Duration::hours(1),
+            LinkPurpose::EmailChange => Duration::days(2),
+        },
         letter: LinkLetter {
             subject: format!("Your {purpose}"),
             greeting: "Dear ".into(),
@@ -25,11 +30,11 @@ fn at(secs: i64, kind: &str, subject: &str) -> NewEvent {
     }
 }
 
-fn mint(link: i64, hash: &str, expires_at: DateTime<Utc>) -> LinkMint {
+fn mint(link: i64, hash: &str, minted_at: DateTime<Utc>) -> LinkMint {
     LinkMint {
         link,
         token_hash: hash.into(),
-        expires_at,
+        minted_at,
     }
 }
 
@@ -116,7 +121,7 @@ pub async fn invitations_carry_minted_tokens_that_work_once(store: &dyn Store) {
     assert_eq!(store.account_link("hash-1").await.unwrap(), None);
 
     let minted = store
-        .mint_link_tokens(&[mint(link, "hash-1", t(10) + Duration::days(7))])
+        .mint_link_tokens(&[mint(link, "hash-1", t(10))])
         .await
         .unwrap();
     assert_eq!(minted, vec![(link, LinkPurpose::Invitation)]);
@@ -226,7 +231,7 @@ pub async fn a_new_letter_replaces_the_earlier_link(store: &dyn Store) {
     assert_eq!(letters.len(), 1, "only the newer letter is sent");
     let link = letters[0].account_link.unwrap();
     store
-        .mint_link_tokens(&[mint(link, "first", t(11) + Duration::days(7))])
+        .mint_link_tokens(&[mint(link, "first", t(11))])
         .await
         .unwrap();
     assert!(store.account_link("first").await.unwrap().is_some());
@@ -244,28 +249,30 @@ pub async fn a_new_letter_replaces_the_earlier_link(store: &dyn Store) {
         "one link per member and purpose"
     );
     store
-        .mint_link_tokens(&[mint(link, "second", t(12) + Duration::days(7))])
+        .mint_link_tokens(&[mint(link, "second", t(12))])
         .await
         .unwrap();
     assert!(store.account_link("second").await.unwrap().is_some());
     // Minting again (a retried letter) replaces the token too.
     store
-        .mint_link_tokens(&[mint(link, "third", t(13) + Duration::days(7))])
+        .mint_link_tokens(&[mint(link, "third", t(13))])
         .await
         .unwrap();
     assert_eq!(store.account_link("second").await.unwrap(), None);
-    // An expired link is refused.
+    // A link is refused once its lifetime, counted from its letter's sending, has passed.
     store
         .mint_link_tokens(&[mint(link, "stale", t(14))])
         .await
         .unwrap();
+    let minted = store.account_link("stale").await.unwrap().unwrap();
+    assert_eq!(minted.expires_at, Some(t(14) + Duration::days(7)));
     assert!(matches!(
         store
             .use_password_link(
                 link,
                 "stale",
                 "$argon2id$a",
-                &at(15, "account.password_set", "x")
+                &at(14 + 7 * 86_400, "account.password_set", "x")
             )
             .await,
         Err(StoreError::Stale(_))
@@ -307,7 +314,7 @@ pub async fn password_resets_are_silent_and_not_replaced_at_once(store: &dyn Sto
     assert_eq!(letters[0].member, Some(a));
     let link = letters[0].account_link.unwrap();
     store
-        .mint_link_tokens(&[mint(link, "reset-1", t(10) + Duration::hours(1))])
+        .mint_link_tokens(&[mint(link, "reset-1", t(10))])
         .await
         .unwrap();
     // Asked again soon after: the link just sent keeps working and nothing more is sent.
@@ -404,10 +411,7 @@ pub async fn email_changes_wait_for_confirmation(store: &dyn Store) {
         .unwrap();
     let reset = claim_all(store, 11).await[0].account_link.unwrap();
     store
-        .mint_link_tokens(&[
-            mint(link, "confirm", t(12) + Duration::days(2)),
-            mint(reset, "reset", t(12) + Duration::hours(1)),
-        ])
+        .mint_link_tokens(&[mint(link, "confirm", t(12)), mint(reset, "reset", t(12))])
         .await
         .unwrap();
     assert!(
