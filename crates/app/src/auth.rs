@@ -5,13 +5,14 @@ use std::sync::OnceLock;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
-use charter_domain::{Actor, Email, MemberStatus};
+use charter_domain::{Actor, Email, MemberId, MemberStatus};
 use charter_store::SessionRecord;
 use chrono::Duration;
 use rand::RngCore;
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 
+use crate::two_factor::NEEDS_ENROLMENT;
 use crate::{App, AppError};
 
 /// Hashes a password with argon2id at the library's defaults (OWASP's minimum parameters).
@@ -25,7 +26,7 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
         .map_err(|e| AppError::Internal(e.to_string()))
 }
 
-fn verify_password(password: &str, hash: &str) -> bool {
+pub(crate) fn verify_password(password: &str, hash: &str) -> bool {
     match PasswordHash::new(hash) {
         Ok(parsed) => Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
@@ -70,14 +71,37 @@ pub(crate) fn random_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// Verifies a password off the async threads (argon2id takes tens of milliseconds).
+pub(crate) async fn verify_password_blocking(
+    password: &SecretString,
+    hash: String,
+) -> Result<bool, AppError> {
+    let pw = password.clone();
+    tokio::task::spawn_blocking(move || verify_password(pw.expose_secret(), &hash))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// A session as a request sees it.
+#[derive(Debug, Clone)]
+pub struct OpenSession {
+    pub record: SessionRecord,
+    /// The member and their powers. An office holder who must enrol in two-factor sign-in
+    /// first has no powers until they do.
+    pub actor: Actor,
+    /// The organisation requires two-factor sign-in of office holders and this one has not
+    /// enrolled: they are sent to enrol before using their offices.
+    pub must_enrol_two_factor: bool,
+}
+
 impl App {
-    /// Checks email and password and opens a session. Members who are expelled or resigned
-    /// cannot sign in; their record remains for the history.
-    pub async fn sign_in(
+    /// Checks email and password. Members who are expelled or resigned cannot sign in;
+    /// their record remains for the history.
+    async fn check_credentials(
         &self,
         email: &str,
-        password: SecretString,
-    ) -> Result<(SessionToken, SessionRecord), AppError> {
+        password: &SecretString,
+    ) -> Result<MemberId, AppError> {
         let email = Email::parse(email).map_err(|e| AppError::invalid("email", e))?;
         if password.expose_secret().is_empty() {
             return Err(AppError::invalid("password", "password is required"));
@@ -87,10 +111,7 @@ impl App {
             .as_ref()
             .and_then(|c| c.password_hash.clone())
             .unwrap_or_else(|| dummy_hash().to_string());
-        let pw = password.expose_secret().to_string();
-        let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &hash))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let ok = verify_password_blocking(password, hash).await?;
         let creds = match creds {
             Some(c) if ok && c.password_hash.is_some() => c,
             _ => return Err(AppError::BadCredentials),
@@ -104,21 +125,90 @@ impl App {
                 creds.status
             )));
         }
+        Ok(creds.member)
+    }
+
+    /// Checks email and password and opens a session. A member who signs in with a second
+    /// factor gets a session that waits for their code (`second_factor_pending`): it
+    /// carries them only after [`App::verify_second_factor`].
+    pub async fn sign_in(
+        &self,
+        email: &str,
+        password: SecretString,
+    ) -> Result<(SessionToken, SessionRecord), AppError> {
+        let member = self.check_credentials(email, &password).await?;
+        let pending = self.two_factor_on(member).await?;
         let token = random_token();
         let now = self.clock.now();
         let record = SessionRecord {
             token_hash: token_hash(&token),
-            member: creds.member,
+            member,
             csrf_token: random_token(),
             created_at: now,
             expires_at: now + Duration::hours(self.settings.session_hours),
+            second_factor_pending: pending,
         };
         self.store.create_session(&record).await?;
         Ok((SessionToken(SecretString::from(token)), record))
     }
 
-    /// The session and its actor for a cookie token, if valid and unexpired.
-    pub async fn session(&self, token: &str) -> Result<Option<(SessionRecord, Actor)>, AppError> {
+    /// The actor for someone acting from the command line as a named member: their email,
+    /// password and (when they sign in with a second factor) a current code. Refused, as a
+    /// session would be, to an office holder who must enrol in two-factor sign-in first.
+    pub async fn authenticate(
+        &self,
+        email: &str,
+        password: &SecretString,
+        code: Option<&str>,
+    ) -> Result<Actor, AppError> {
+        let member = self.check_credentials(email, password).await?;
+        if self.two_factor_on(member).await? {
+            let code = code.ok_or_else(|| {
+                AppError::invalid(
+                    "code",
+                    "this member signs in with a second factor: give a current code",
+                )
+            })?;
+            self.check_second_factor(member, code).await?;
+        }
+        let (actor, must_enrol) = self.actor_under_policy(member).await?;
+        if must_enrol {
+            return Err(AppError::Forbidden(NEEDS_ENROLMENT.into()));
+        }
+        Ok(actor)
+    }
+
+    /// The session and its actor for a cookie token, if valid, unexpired and past its second
+    /// factor.
+    pub async fn session(&self, token: &str) -> Result<Option<OpenSession>, AppError> {
+        let Some(record) = self.live_session(token).await? else {
+            return Ok(None);
+        };
+        if record.second_factor_pending {
+            return Ok(None);
+        }
+        let (actor, must_enrol_two_factor) = match self.actor_under_policy(record.member).await
+        {
+            Ok(a) => a,
+            Err(AppError::Unauthenticated) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        Ok(Some(OpenSession {
+            record,
+            actor,
+            must_enrol_two_factor,
+        }))
+    }
+
+    /// A session waiting for its second factor, if the token opens one.
+    pub async fn pending_session(&self, token: &str) -> Result<Option<SessionRecord>, AppError> {
+        Ok(self
+            .live_session(token)
+            .await?
+            .filter(|r| r.second_factor_pending))
+    }
+
+    async fn live_session(&self, token: &str) -> Result<Option<SessionRecord>, AppError> {
         let hash = token_hash(token);
         let Some(session) = self.store.session(&hash).await? else {
             return Ok(None);
@@ -127,12 +217,7 @@ impl App {
             self.store.delete_session(&hash).await?;
             return Ok(None);
         }
-        let actor = match self.actor(session.member).await {
-            Ok(a) => a,
-            Err(AppError::Unauthenticated) => return Ok(None),
-            Err(e) => return Err(e),
-        };
-        Ok(Some((session, actor)))
+        Ok(Some(session))
     }
 
     pub async fn sign_out(&self, token: &str) -> Result<(), AppError> {
