@@ -157,6 +157,18 @@ impl App {
         Ok(MemberScope::Branches(branches))
     }
 
+    /// Whether `actor` may send invitations at all (an office that may edit members).
+    pub fn may_invite(&self, actor: &Actor) -> bool {
+        !actor.scope_roots(Power::EditMembers).is_empty()
+    }
+
+    /// How many members in the actor's scope have no password and may sign in: those
+    /// [`App::invite_all_without_password`] would invite.
+    pub async fn members_without_password(&self, actor: &Actor) -> Result<usize, AppError> {
+        let scope = self.account_scope(actor).await?;
+        Ok(self.store.members_without_password(&scope).await?.len())
+    }
+
     /// Invites one member to choose a password, by a letter with a single-use link. The
     /// actor needs an office that may edit members over the member's branch. Inviting again
     /// sends a new link and stops the earlier one working.
@@ -410,8 +422,9 @@ impl App {
         current: &SecretString,
         new: &SecretString,
     ) -> Result<(), AppError> {
-        validate_new_password(new.expose_secret())
-            .map_err(|_| AppError::invalid("new_password", "password must have 12 to 200 characters"))?;
+        validate_new_password(new.expose_secret()).map_err(|_| {
+            AppError::invalid("new_password", "password must have 12 to 200 characters")
+        })?;
         self.check_password(actor, current).await?;
         let hash = hash_blocking(new).await?;
         let event = self.event(

@@ -187,8 +187,7 @@ impl App {
         if record.second_factor_pending {
             return Ok(None);
         }
-        let (actor, must_enrol_two_factor) = match self.actor_under_policy(record.member).await
-        {
+        let (actor, must_enrol_two_factor) = match self.actor_under_policy(record.member).await {
             Ok(a) => a,
             Err(AppError::Unauthenticated) => return Ok(None),
             Err(e) => return Err(e),

@@ -6,8 +6,8 @@
 
 use std::time::Duration as StdDuration;
 
-use charter_mail::{Invite, Letter, Mailer, Method, SendError};
 use charter_domain::LinkPurpose;
+use charter_mail::{Invite, Letter, Mailer, Method, SendError};
 use charter_store::{Delivery, LinkMint, MeetingRecord, OutboxMessage};
 use chrono::Duration;
 use tokio::task::JoinSet;
@@ -310,7 +310,10 @@ mod tests {
     #[test]
     fn the_link_goes_in_the_last_place_held_for_it() {
         assert_eq!(put_link("a {link} b", "U"), "a U b");
-        assert_eq!(put_link("say {link}: go {link} now", "U"), "say {link}: go U now");
+        assert_eq!(
+            put_link("say {link}: go {link} now", "U"),
+            "say {link}: go U now"
+        );
         assert_eq!(put_link("no place", "U"), "no place\nU\n");
     }
 

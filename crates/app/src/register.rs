@@ -372,10 +372,7 @@ impl App {
             .next()
             .map(|(_, _, e)| e)
             .ok_or(AppError::NotFound("member"))?;
-        let new_email = changes
-            .email
-            .take()
-            .filter(|e| e.as_str() != current_email);
+        let new_email = changes.email.take().filter(|e| e.as_str() != current_email);
         if new_email.is_some() && office.is_none() {
             return Err(AppError::invalid(
                 "email",

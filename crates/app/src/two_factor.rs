@@ -241,7 +241,9 @@ impl App {
             .ok_or_else(|| {
                 AppError::invalid("code", "start setting up two-factor sign-in first")
             })?;
-        let step = self.code_step(&record.secret, code)?.ok_or_else(wrong_code)?;
+        let step = self
+            .code_step(&record.secret, code)?
+            .ok_or_else(wrong_code)?;
         let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| recovery_code()).collect();
         let hashes: Vec<String> = codes.iter().map(|c| recovery_hash(c)).collect();
         let event = self.event(
@@ -274,7 +276,9 @@ impl App {
         if holds_office && self.account_policy().await?.two_factor_required {
             return Err(AppError::Conflict {
                 field: "two_factor".into(),
-                message: "the organisation requires two-factor sign-in of office holders, so it stays on".into(),
+                message:
+                    "the organisation requires two-factor sign-in of office holders, so it stays on"
+                        .into(),
             });
         }
         let event = self.event(
@@ -337,6 +341,16 @@ impl App {
         Ok(record)
     }
 
+    /// Whether `actor` may set the account policy: an office that may edit members at the
+    /// national unit.
+    pub async fn may_set_account_policy(&self, actor: &Actor) -> Result<bool, AppError> {
+        let tree = self.tree().await?;
+        Ok(actor
+            .scope_roots(Power::EditMembers)
+            .iter()
+            .any(|u| tree.kind(*u) == Some(UnitKind::National)))
+    }
+
     /// A national officer (one who may edit members organisation-wide) requires office
     /// holders to sign in with a second factor, or stops requiring it. Recorded as a
     /// governance event.
@@ -390,10 +404,7 @@ mod tests {
         let code = recovery_code();
         assert_eq!(code.len(), 19, "{code}");
         assert_eq!(recovery_hash(&code), recovery_hash(&code.to_lowercase()));
-        assert_eq!(
-            recovery_hash(&code),
-            recovery_hash(&code.replace('-', " "))
-        );
+        assert_eq!(recovery_hash(&code), recovery_hash(&code.replace('-', " ")));
         assert_ne!(recovery_hash(&code), recovery_hash(&recovery_code()));
     }
 
@@ -411,6 +422,10 @@ mod tests {
         let t = totp(&secret, "Test", "a@example.org").unwrap();
         assert_eq!(t.generate(59).to_string(), "287082");
         assert_eq!(t.check("287082", 59), Some(1));
-        assert!(t.to_url().unwrap().starts_with("otpauth://totp/Test:a%40example.org?"));
+        assert!(
+            t.to_url()
+                .unwrap()
+                .starts_with("otpauth://totp/Test:a%40example.org?")
+        );
     }
 }

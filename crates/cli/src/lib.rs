@@ -3,6 +3,7 @@
 
 pub mod backend;
 pub mod constitution_text;
+pub mod invite;
 pub mod members_csv;
 pub mod password;
 pub mod roll_text;

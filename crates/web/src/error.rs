@@ -17,8 +17,9 @@ use serde::de::DeserializeOwned;
 pub enum WebError {
     #[error(transparent)]
     App(#[from] AppError),
-    #[error("too many sign-in attempts; wait a minute and try again")]
-    RateLimited,
+    /// Too many attempts: wait this many seconds.
+    #[error("too many attempts; wait {} and try again", wait_words(*.0))]
+    RateLimited(u64),
     #[error("{0}")]
     BadRequest(String),
     #[error("the request body is larger than {} KiB", crate::MAX_BODY_BYTES / 1024)]
@@ -57,7 +58,7 @@ impl WebError {
                 AppError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
                 AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
             },
-            WebError::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            WebError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             WebError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             WebError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             WebError::UnsupportedMediaType(_) => {
@@ -95,10 +96,11 @@ impl WebError {
         }
     }
 
-    fn retry_after(&self) -> Option<&'static str> {
+    /// Seconds to wait before trying again, for the `Retry-After` header.
+    pub fn retry_after(&self) -> Option<u64> {
         match self {
-            WebError::RateLimited => Some("60"),
-            WebError::App(AppError::Unavailable) => Some("5"),
+            WebError::RateLimited(secs) => Some((*secs).max(1)),
+            WebError::App(AppError::Unavailable) => Some(5),
             _ => None,
         }
     }
@@ -118,13 +120,23 @@ impl IntoResponse for WebError {
         let mut resp = (status, Json(body)).into_response();
         if let Some(secs) = self.retry_after() {
             resp.headers_mut()
-                .insert(header::RETRY_AFTER, header::HeaderValue::from_static(secs));
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
         }
         resp
     }
 }
 
 pub type ApiResult<T> = Result<T, WebError>;
+
+/// A wait in words: "a minute", "40 seconds".
+fn wait_words(secs: u64) -> String {
+    match secs {
+        0..=1 => "a second".into(),
+        2..=59 => format!("{secs} seconds"),
+        60..=119 => "a minute".into(),
+        _ => format!("{} minutes", secs.div_ceil(60)),
+    }
+}
 
 /// `Json<T>` whose rejections (malformed JSON, wrong types, unknown fields, wrong content
 /// type, oversized body) come back in the API's error shape instead of plain text.

@@ -121,6 +121,7 @@ pub async fn session_for(store: &Arc<dyn Store>, member: MemberId) -> String {
             csrf_token: format!("csrf-{}", member.0),
             created_at: now,
             expires_at: now + chrono::Duration::hours(3),
+            second_factor_pending: false,
         })
         .await
         .unwrap();
