@@ -738,3 +738,134 @@ both_backends!(
         assert_eq!(res.status, 409, "{}", res.text());
     }
 );
+
+both_backends!(account_pages_work_and_refuse_in_words, |app| async move {
+    let anon = app.client();
+    let page = anon.get("/sign-in").await;
+    assert!(page.text().contains(r#"href="/forgot-password""#));
+    let page = anon.get("/forgot-password").await;
+    assert_eq!(page.status, 200);
+    let res = anon
+        .post_form("/forgot-password", &[("email", "not an address")])
+        .await;
+    assert_eq!(res.status, 422);
+    assert!(res.text().contains("error-summary"));
+    let res = anon
+        .post_form("/forgot-password", &[("email", "anyone@example.org")])
+        .await;
+    assert_eq!(res.status, 200);
+    assert!(res.text().contains("on its way"));
+    for path in [
+        "/set-password/not-a-token-at-all-but-long-enough",
+        "/confirm-email/not-a-token-at-all-but-long-enough",
+        "/set-password/x",
+    ] {
+        let res = anon.get(path).await;
+        assert_eq!(res.status, 410, "{path}");
+        assert!(res.text().contains("cannot be used"), "{path}");
+    }
+
+    let member = app.sign_in(MEMBER).await;
+    let csrf = member.csrf_token().unwrap();
+    let page = member.get("/me/security").await;
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("Change my password"));
+    assert!(
+        !page.text().contains("Require two-factor"),
+        "not for a member"
+    );
+    let res = member
+        .post_form(
+            "/me/password",
+            &[
+                ("csrf", csrf.as_str()),
+                ("current_password", "not it at all"),
+                ("new_password", "a long new password"),
+                ("new_password_again", "a long new password"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 422);
+    assert!(res.text().contains("current password is not right"));
+    let res = member
+        .post_form(
+            "/me/email",
+            &[
+                ("csrf", csrf.as_str()),
+                ("email", "nope"),
+                ("email_current_password", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 422);
+    assert_eq!(member.get("/invitations").await.status, 403);
+
+    let res = member
+        .post_form("/me/two-factor", &[("csrf", csrf.as_str())])
+        .await;
+    assert_eq!(res.status, 303);
+    let page = member.get("/me/two-factor").await;
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("<svg"), "a QR code");
+    assert!(page.text().contains("otpauth://totp/"));
+    assert_eq!(page.header("cache-control"), Some("no-store"));
+
+    // An officer's correction of an address is a proposal, and the page says so.
+    let (_, target) = passwordless_in_branch(&app).await;
+    let secretary = app.sign_in(BRANCH_SECRETARY).await;
+    let scsrf = secretary.csrf_token().unwrap();
+    let page = secretary.get("/invitations").await;
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("Invite all"));
+    let before = email_of(&app, target).await;
+    let res = secretary
+        .post_form(
+            &format!("/members/{}/edit", target.0),
+            &[
+                ("csrf", scsrf.as_str()),
+                ("email", "corrected.address@example.org"),
+                ("orig_email", before.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.text());
+    let to = res.header("location").unwrap().to_string();
+    assert!(to.ends_with("saved=email-proposed"), "{to}");
+    let page = secretary.get(&to).await;
+    assert!(page.text().contains("only proposed"));
+    assert!(page.text().contains("corrected.address@example.org"));
+    assert_eq!(email_of(&app, target).await, before);
+    let res = secretary
+        .post_form(
+            &format!("/members/{}/invitation", target.0),
+            &[("csrf", scsrf.as_str())],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+    assert!(res.header("location").unwrap().ends_with("saved=invited"));
+
+    // A national officer sets the organisation's rule from the page.
+    let national = app.sign_in(NATIONAL).await;
+    let ncsrf = national.csrf_token().unwrap();
+    assert!(
+        national
+            .get("/me/security")
+            .await
+            .text()
+            .contains("Require two-factor")
+    );
+    let res = national
+        .post_form(
+            "/me/security/two-factor-policy",
+            &[("csrf", ncsrf.as_str()), ("required", "yes")],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+    assert!(
+        app.app()
+            .account_policy()
+            .await
+            .unwrap()
+            .two_factor_required
+    );
+});
