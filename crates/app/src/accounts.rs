@@ -22,7 +22,7 @@ pub const LINK_PLACE: &str = "{link}";
 
 /// Members invited per transaction by [`App::invite_all_without_password`]: each call is a
 /// few bulk statements, and the progress it reports moves at this step.
-pub const INVITATION_CHUNK: usize = 2_000;
+pub const INVITATION_CHUNK: usize = 5_000;
 
 /// A reset asked for again within this long of the last does not replace the link just
 /// sent, so requests by others cannot keep breaking the link a member is about to use.

@@ -83,7 +83,7 @@ mod paper {
 mod accounts {
     type Db = sqlx::Postgres;
     type DbConn = sqlx::PgConnection;
-    use crate::{PgStore as StoreImpl, append_event, append_events, commit, db_err};
+    use crate::{PgStore as StoreImpl, append_event, commit, db_err};
     include!("../../store/sql/accounts.rs");
 }
 mod rows;

@@ -86,7 +86,7 @@ mod paper {
 mod accounts {
     type Db = sqlx::Sqlite;
     type DbConn = sqlx::SqliteConnection;
-    use crate::{SqliteStore as StoreImpl, append_event, append_events, commit, db_err};
+    use crate::{SqliteStore as StoreImpl, append_event, commit, db_err};
     include!("../../store/sql/accounts.rs");
 }
 mod rows;

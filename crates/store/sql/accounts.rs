@@ -1,6 +1,6 @@
 // Accounts: links sent by email, passwords and two-factor sign-in, written once for both SQL
 // dialects: each store crate includes this file in a module that first defines `Db` and
-// `StoreImpl`, and imports `append_event`, `append_events`, `commit` and `db_err`.
+// `StoreImpl`, and imports `append_event`, `commit` and `db_err`.
 //
 // A link's token is never written here: letters are queued without it and the sender mints
 // one as it delivers (`mint`), so the database holds only hashes of tokens that were sent.
@@ -50,20 +50,31 @@ fn link_from(r: &DbRow) -> StoreResult<AccountLinkRecord> {
     })
 }
 
-/// One copy of `event` per member, naming them.
-fn events_for(members: &[MemberId], event: &NewEvent, purpose: LinkPurpose) -> Vec<NewEvent> {
-    members
-        .iter()
-        .map(|m| NewEvent {
-            subject: format!("member:{}", m.0),
+/// The event for links issued to `members`: naming the member when there is one, else
+/// listing them all in its payload. `None` when nobody was issued a link.
+fn event_for(members: &[MemberId], event: &NewEvent, purpose: LinkPurpose) -> Option<NewEvent> {
+    let ids: Vec<String> = members.iter().map(|m| m.0.to_string()).collect();
+    match members {
+        [] => None,
+        [one] => Some(NewEvent {
+            subject: format!("member:{}", one.0),
             payload: format!(
                 "{{\"member\":{},\"link\":\"{}\"}}",
-                m.0,
+                one.0,
                 purpose.as_str()
             ),
             ..event.clone()
-        })
-        .collect()
+        }),
+        _ => Some(NewEvent {
+            subject: "members".into(),
+            payload: format!(
+                "{{\"members\":[{}],\"link\":\"{}\"}}",
+                ids.join(","),
+                purpose.as_str()
+            ),
+            ..event.clone()
+        }),
+    }
 }
 
 /// Withdraws letters of the request's links that were queued and not yet sent (a newer
@@ -212,8 +223,9 @@ pub(crate) async fn invite(
     }
     invited.sort();
     queue_letters(&mut tx, request, event.at).await?;
-    let events = events_for(&invited, event, LinkPurpose::Invitation);
-    append_events(&mut tx, &events.iter().collect::<Vec<_>>()).await?;
+    if let Some(e) = event_for(&invited, event, LinkPurpose::Invitation) {
+        append_event(&mut tx, &e).await?;
+    }
     commit(tx).await?;
     Ok(invited)
 }
@@ -250,8 +262,9 @@ pub(crate) async fn request_reset(
     .map_err(db_err)?;
     queue_letters(&mut tx, request, event.at).await?;
     let members: Vec<MemberId> = ids.into_iter().map(MemberId).collect();
-    let events = events_for(&members, event, LinkPurpose::PasswordReset);
-    append_events(&mut tx, &events.iter().collect::<Vec<_>>()).await?;
+    if let Some(e) = event_for(&members, event, LinkPurpose::PasswordReset) {
+        append_event(&mut tx, &e).await?;
+    }
     commit(tx).await
 }
 

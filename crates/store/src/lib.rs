@@ -241,8 +241,9 @@ pub trait Store: Send + Sync + 'static {
     /// Issues an invitation to each of `members` who, as the transaction sees them, has no
     /// password and may sign in: their link (re)issued with no working token, an earlier
     /// letter for it not yet sent withdrawn, one letter queued (sent with a fresh token), and
-    /// one copy of `event` per member invited, its subject `member:<id>`. In bulk
-    /// statements, one transaction. Returns the members invited, in id order.
+    /// `event` written naming the members invited (subject `member:<id>` for one, else
+    /// `members` with their ids in the payload). In bulk statements, one transaction.
+    /// Returns the members invited, in id order.
     async fn invite_members(
         &self,
         members: &[MemberId],
