@@ -7,7 +7,7 @@ use std::process::{Command, Output, Stdio};
 
 use charter_cli::backend::open_store;
 use charter_domain::{DuesPlan, Email, MemberStatus, NewMember, PersonName, Postcode};
-use charter_store::{EventActor, NewEvent, Store};
+use charter_store::{EventActor, NewEvent};
 use chrono::{NaiveDate, Utc};
 
 const PASSWORD: &str = "founding secretary password";

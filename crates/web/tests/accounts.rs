@@ -335,9 +335,9 @@ both_backends!(
     }
 );
 
-/// The attack the issue shows, refused: an officer changes a non-voter's address, sends
-/// reminders and tries to vote with the link. The address is only proposed; the reminder
-/// goes to the confirmed address; the proposed address gets nothing it can use.
+// The attack the issue shows, refused: an officer changes a non-voter's address, sends
+// reminders and tries to vote with the link. The address is only proposed; the reminder
+// goes to the confirmed address; the proposed address gets nothing it can use.
 both_backends!(an_officer_cannot_redirect_a_voting_link, |app| async move {
     let ballot = app
         .store()
