@@ -12,6 +12,7 @@ use rand::RngCore;
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 
+use crate::two_factor::NEEDS_ENROLMENT;
 use crate::{App, AppError};
 
 /// Hashes a password with argon2id at the library's defaults (OWASP's minimum parameters).
@@ -25,7 +26,7 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
         .map_err(|e| AppError::Internal(e.to_string()))
 }
 
-fn verify_password(password: &str, hash: &str) -> bool {
+pub(crate) fn verify_password(password: &str, hash: &str) -> bool {
     match PasswordHash::new(hash) {
         Ok(parsed) => Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
@@ -63,8 +64,13 @@ pub fn validate_new_password(password: &str) -> Result<(), AppError> {
 #[derive(Debug, Clone)]
 pub struct SignedIn {
     pub record: SessionRecord,
+    /// The member and their powers. An office holder who must enrol in two-factor sign-in
+    /// first has no powers until they do.
     pub actor: Actor,
     pub access: SignIn,
+    /// The organisation requires two-factor sign-in of office holders and this one has not
+    /// enrolled: they are sent to enrol before using their offices.
+    pub must_enrol_two_factor: bool,
 }
 
 /// The cookie value handed to the browser; only its hash is stored.
@@ -80,43 +86,74 @@ pub(crate) fn random_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// Verifies a password off the async threads (argon2id takes tens of milliseconds).
+pub(crate) async fn verify_password_blocking(
+    password: &SecretString,
+    hash: String,
+) -> Result<bool, AppError> {
+    let pw = password.clone();
+    tokio::task::spawn_blocking(move || verify_password(pw.expose_secret(), &hash))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
 impl App {
     /// Checks email and password and opens a session. A resigned member cannot sign in (their
     /// record remains for the history); a suspended or expelled member, or an applicant, gets
-    /// a session restricted to their own record ([`SignIn::OwnRecordOnly`]).
+    /// a session restricted to their own record ([`SignIn::OwnRecordOnly`]). A member who
+    /// signs in with a second factor gets a session that waits for their code
+    /// (`second_factor_pending`): it carries them only after [`App::verify_second_factor`].
     pub async fn sign_in(
         &self,
         email: &str,
         password: SecretString,
     ) -> Result<(SessionToken, SessionRecord), AppError> {
-        let creds = self.check_credentials(email, &password).await?;
+        let member = self.check_credentials(email, &password).await?.member;
+        let pending = self.two_factor_on(member).await?;
         let token = random_token();
         let now = self.clock.now();
         let record = SessionRecord {
             token_hash: token_hash(&token),
-            member: creds.member,
+            member,
             csrf_token: random_token(),
             created_at: now,
             expires_at: now + Duration::hours(self.settings.session_hours),
+            second_factor_pending: pending,
         };
         self.store.create_session(&record).await?;
         Ok((SessionToken(SecretString::from(token)), record))
     }
 
-    /// The actor for an officer's email and password, without opening a session: the
-    /// operator's commands that act as a named officer (`charter unit … --as EMAIL`) carry
-    /// only that officer's powers, checked as on the web.
+    /// The actor for someone acting from the command line as a named member
+    /// (`charter unit … --as EMAIL`): their email, password and (when they sign in with a
+    /// second factor) a current code. It carries only that member's powers, checked as on
+    /// the web, and is refused, as a session would be, to an office holder who must enrol in
+    /// two-factor sign-in first.
     pub async fn authenticate(
         &self,
         email: &str,
         password: &SecretString,
+        code: Option<&str>,
     ) -> Result<Actor, AppError> {
-        let creds = self.check_credentials(email, password).await?;
-        self.actor(creds.member).await
+        let member = self.check_credentials(email, password).await?.member;
+        if self.two_factor_on(member).await? {
+            let code = code.ok_or_else(|| {
+                AppError::invalid(
+                    "code",
+                    "this member signs in with a second factor: give a current code",
+                )
+            })?;
+            self.check_second_factor(member, code).await?;
+        }
+        let (actor, _, must_enrol) = self.actor_under_policy(member).await?;
+        if must_enrol {
+            return Err(AppError::Forbidden(NEEDS_ENROLMENT.into()));
+        }
+        Ok(actor)
     }
 
     /// Checks email and password (a dummy hash for unknown emails, so timing tells nothing);
-    /// refuses expelled and resigned members.
+    /// refuses resigned members.
     async fn check_credentials(
         &self,
         email: &str,
@@ -131,10 +168,7 @@ impl App {
             .as_ref()
             .and_then(|c| c.password_hash.clone())
             .unwrap_or_else(|| dummy_hash().to_string());
-        let pw = password.expose_secret().to_string();
-        let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &hash))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let ok = verify_password_blocking(password, hash).await?;
         let creds = match creds {
             Some(c) if ok && c.password_hash.is_some() => c,
             _ => return Err(AppError::BadCredentials),
@@ -148,10 +182,45 @@ impl App {
         Ok(creds)
     }
 
-    /// The session for a cookie token, if valid and unexpired, with its actor and what it
-    /// may reach. Decided afresh on every request from the member's status today, so a
-    /// suspension restricts a session already open and a resignation ends it.
+    /// The session for a cookie token, if valid, unexpired and past its second factor, with
+    /// its actor and what it may reach. Decided afresh on every request from the member's
+    /// status today, so a suspension restricts a session already open and a resignation
+    /// ends it.
     pub async fn session(&self, token: &str) -> Result<Option<SignedIn>, AppError> {
+        let Some(record) = self.live_session(token).await? else {
+            return Ok(None);
+        };
+        if record.second_factor_pending {
+            return Ok(None);
+        }
+        let (actor, status, must_enrol_two_factor) =
+            match self.actor_under_policy(record.member).await {
+                Ok(a) => a,
+                Err(AppError::Unauthenticated) => return Ok(None),
+                Err(e) => return Err(e),
+            };
+        let access = status.sign_in();
+        if access == SignIn::Closed {
+            self.store.delete_session(&record.token_hash).await?;
+            return Ok(None);
+        }
+        Ok(Some(SignedIn {
+            record,
+            actor,
+            access,
+            must_enrol_two_factor,
+        }))
+    }
+
+    /// A session waiting for its second factor, if the token opens one.
+    pub async fn pending_session(&self, token: &str) -> Result<Option<SessionRecord>, AppError> {
+        Ok(self
+            .live_session(token)
+            .await?
+            .filter(|r| r.second_factor_pending))
+    }
+
+    async fn live_session(&self, token: &str) -> Result<Option<SessionRecord>, AppError> {
         let hash = token_hash(token);
         let Some(session) = self.store.session(&hash).await? else {
             return Ok(None);
@@ -160,21 +229,7 @@ impl App {
             self.store.delete_session(&hash).await?;
             return Ok(None);
         }
-        let (actor, status) = match self.actor_and_status(session.member).await {
-            Ok(found) => found,
-            Err(AppError::Unauthenticated) => return Ok(None),
-            Err(e) => return Err(e),
-        };
-        let access = status.sign_in();
-        if access == SignIn::Closed {
-            self.store.delete_session(&hash).await?;
-            return Ok(None);
-        }
-        Ok(Some(SignedIn {
-            record: session,
-            actor,
-            access,
-        }))
+        Ok(Some(session))
     }
 
     pub async fn sign_out(&self, token: &str) -> Result<(), AppError> {

@@ -22,6 +22,7 @@ use charter_store::{
 use chrono::Duration;
 use serde_json::json;
 
+use crate::accounts::Welcome;
 use crate::error::stale_is_conflict;
 use crate::{App, AppError, event_actor};
 
@@ -307,10 +308,8 @@ impl App {
                     .to_string()
             }
             MemberStatus::Active | MemberStatus::Lapsed | MemberStatus::Suspended => format!(
-                "You are already on the register. Sign in to see your membership{}.",
+                "You are already on the register. Sign in to see your membership at {}.",
                 self.link("/me")
-                    .map(|l| format!(" at {l}"))
-                    .unwrap_or_default()
             ),
             MemberStatus::Expelled | MemberStatus::Resigned => {
                 "Your membership has ended. To join again, write to your branch's officers: \
@@ -371,9 +370,7 @@ impl App {
                 }
             }
             if !holders.is_empty() {
-                let place = self
-                    .link("/applications")
-                    .unwrap_or_else(|| "Applications, on the members' site".into());
+                let place = self.link("/applications");
                 return Ok(self
                     .store
                     .member_contacts(&holders)
@@ -492,7 +489,8 @@ impl App {
 
     /// Accepts or refuses an application. Acceptance makes the applicant active from today
     /// through the status state machine, with the decider and reason in their history, and
-    /// queues the welcome letter ([`App::queue_welcome`]) in the same transaction; refusal
+    /// issues the new member an invitation to choose a password, in a letter that welcomes
+    /// them ([`App::welcome`]), in the same transaction; refusal
     /// needs a reason, which the applicant is told.
     pub async fn decide_application(
         &self,
@@ -555,15 +553,22 @@ impl App {
         } else {
             reason
         };
-        let letters = if accepted {
-            vec![self.queue_welcome(&current).await?]
+        let (letters, invitation) = if accepted {
+            let welcome = self.welcome(&current).await?;
+            let invitation = self
+                .invitation_request(actor.member, Some(&welcome))
+                .await?;
+            (
+                vec![self.welcome_letter(&current, &welcome)],
+                Some(invitation),
+            )
         } else {
-            vec![self.refusal_letter(&current, &reason).await?]
+            (vec![self.refusal_letter(&current, &reason).await?], None)
         };
         let (kind, payload) = if accepted {
             (
                 "member.application_accepted",
-                json!({"member": current.member.0, "from": "applicant", "to": "active", "effective_on": today.to_string()}),
+                json!({"member": current.member.0, "from": "applicant", "to": "active", "effective_on": today.to_string(), "invited": true}),
             )
         } else {
             (
@@ -585,34 +590,43 @@ impl App {
             on: today,
         };
         self.store
-            .decide_application(id, &decision, &letters, &event)
+            .decide_application(id, &decision, &letters, invitation.as_ref(), &event)
             .await
             .map_err(stale_is_conflict("decision"))?;
         Ok(state)
     }
 
-    /// The welcome letter for an accepted applicant, queued in the acceptance's transaction.
-    /// It tells them they are a member and how to sign in to the members' site.
-    pub async fn queue_welcome(&self, applicant: &ApplicationRecord) -> Result<Letter, AppError> {
+    /// The welcome for an accepted applicant. It is the opening of the letter that carries
+    /// their invitation to choose a password, queued in the acceptance's transaction.
+    pub async fn welcome(&self, applicant: &ApplicationRecord) -> Result<Welcome, AppError> {
         let org = self.join_form().await?.organisation;
-        let site = self
-            .link("/sign-in")
-            .map(|l| format!(" at {l}"))
-            .unwrap_or_default();
-        Ok(Letter {
-            member: Some(applicant.member),
-            address: applicant.email.clone(),
+        Ok(Welcome {
             subject: format!("Welcome to {org}"),
-            body: format!(
-                "Dear {first},\n\nYour application to join {org} has been accepted by {branch}. \
-                 You are a member from {today}.\n\nThe members' site{site} shows your membership, \
-                 your branch's meetings and the ballots you may vote in. To sign in you need a \
-                 password: ask your branch's officers for an invitation to set one.\n",
-                first = applicant.first_name,
+            opening: format!(
+                "Your application to join {org} has been accepted by {branch}. You are a member \
+                 from {today}.\n\nThe members' site shows your membership, your branch's \
+                 meetings and the ballots you may vote in.",
                 branch = applicant.branch_name,
                 today = self.today().format("%-d %B %Y"),
             ),
         })
+    }
+
+    /// The welcome as a letter of its own, for a new member who already has a password (one
+    /// readmitted), who needs no invitation.
+    fn welcome_letter(&self, applicant: &ApplicationRecord, welcome: &Welcome) -> Letter {
+        Letter {
+            member: Some(applicant.member),
+            address: applicant.email.clone(),
+            subject: welcome.subject.clone(),
+            body: format!(
+                "Dear {first},\n\n{opening}\n\nSign in at {site} with this email address and \
+                 your password.\n",
+                first = applicant.first_name,
+                opening = welcome.opening,
+                site = self.link("/sign-in"),
+            ),
+        }
     }
 
     async fn refusal_letter(
@@ -635,12 +649,9 @@ impl App {
         })
     }
 
-    /// An absolute link on the members' site, when its public address is configured.
-    pub(crate) fn link(&self, path: &str) -> Option<String> {
-        self.settings
-            .public_url
-            .as_deref()
-            .map(|base| format!("{}{path}", base.trim_end_matches('/')))
+    /// An absolute link on the members' site, at its public address.
+    pub(crate) fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.settings.public_url.trim_end_matches('/'))
     }
 }
 

@@ -98,10 +98,7 @@ impl App {
         } else {
             format!("resigned: {reason}")
         };
-        let rejoin = self
-            .link("/join")
-            .map(|l| format!(" at {l}"))
-            .unwrap_or_default();
+        let rejoin = format!(" at {}", self.link("/join"));
         let letter = Letter {
             member: Some(actor.member),
             address,

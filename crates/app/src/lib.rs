@@ -3,6 +3,7 @@
 //! Governance events and access-log rows are handed to the store with the change or read
 //! they describe, so they commit or fail together.
 
+pub mod accounts;
 pub mod agenda;
 pub mod appointments;
 pub mod auth;
@@ -23,6 +24,7 @@ pub mod register;
 pub mod rolls;
 pub mod scrutiny;
 pub mod structure;
+pub mod two_factor;
 pub mod units;
 
 use std::sync::Arc;
@@ -43,9 +45,28 @@ pub struct Settings {
     pub grace_days: u32,
     /// How long a sign-in lasts.
     pub session_hours: i64,
-    /// The members' site's public address (`https://members.example.org`), for links in
-    /// letters; without it, letters name the page instead.
-    pub public_url: Option<String>,
+    /// The address members reach the site at: links sent by email begin with it.
+    pub public_url: String,
+    /// How long links sent by email work, from when each letter is sent.
+    pub links: LinkLifetimes,
+}
+
+/// How long each kind of link sent by email works, counted from when its letter is sent.
+#[derive(Debug, Clone, Copy)]
+pub struct LinkLifetimes {
+    pub invitation: chrono::Duration,
+    pub password_reset: chrono::Duration,
+    pub email_change: chrono::Duration,
+}
+
+impl Default for LinkLifetimes {
+    fn default() -> Self {
+        LinkLifetimes {
+            invitation: chrono::Duration::days(7),
+            password_reset: chrono::Duration::hours(1),
+            email_change: chrono::Duration::days(2),
+        }
+    }
 }
 
 impl Default for Settings {
@@ -53,7 +74,8 @@ impl Default for Settings {
         Settings {
             grace_days: 31,
             session_hours: 12,
-            public_url: None,
+            public_url: "http://127.0.0.1:8080".to_string(),
+            links: LinkLifetimes::default(),
         }
     }
 }
@@ -70,6 +92,8 @@ pub struct App {
     /// set up (its kind, options, opening time, whether a later vote replaces): a vote then
     /// costs no read of the ballot. Its state is read by the store, in the vote's transaction.
     ballot_terms: ballots::TermsCache,
+    /// The account policy, read once and replaced when it changes.
+    policy: Arc<RwLock<Option<charter_store::AccountPolicy>>>,
 }
 
 impl App {
@@ -81,6 +105,7 @@ impl App {
             tree: Arc::new(RwLock::new(None)),
             versions: Arc::new(RwLock::new(None)),
             ballot_terms: ballots::TermsCache::default(),
+            policy: Arc::new(RwLock::new(None)),
         }
     }
 

@@ -6,8 +6,9 @@
 
 use std::time::Duration as StdDuration;
 
+use charter_domain::LinkPurpose;
 use charter_mail::{Invite, Letter, Mailer, Method, SendError};
-use charter_store::{Delivery, MeetingRecord, OutboxMessage};
+use charter_store::{Delivery, LinkMint, MeetingRecord, OutboxMessage};
 use chrono::Duration;
 use tokio::task::JoinSet;
 
@@ -141,9 +142,29 @@ impl App {
             .claim_outbox(now, now + Duration::seconds(LEASE_SECONDS), batch)
             .await?;
         let mut round = Round::default();
+        let links = self.mint_links(&claimed).await?;
         let mut invites = std::collections::HashMap::<i64, Option<Invite>>::new();
         let mut jobs: JoinSet<(OutboxMessage, Result<(), SendError>)> = JoinSet::new();
-        for msg in claimed {
+        for mut msg in claimed {
+            let mut message_id = format!("outbox-{}@charter", msg.id);
+            if let Some(link) = msg.account_link {
+                let Some(url) = links.get(&link) else {
+                    // Used (or its member's password set) since the letter was queued.
+                    let gone = Delivery::Failed {
+                        error: "the link was used before this letter went".into(),
+                    };
+                    round.failed += 1;
+                    match self.store.record_delivery(msg.id, &gone, now).await {
+                        Err(charter_store::StoreError::Stale(_)) => {}
+                        other => other?,
+                    }
+                    continue;
+                };
+                msg.body = put_link(&msg.body, url);
+                // Each sending carries a new link, so it is a new message: a client that
+                // kept the earlier one must not hide this one as a duplicate.
+                message_id = format!("outbox-{}-{}@charter", msg.id, msg.attempts);
+            }
             let invite = match msg.meeting {
                 Some(id) => match invites.get(&id) {
                     Some(i) => i.clone(),
@@ -170,8 +191,12 @@ impl App {
                 }
             }
             jobs.spawn(async move {
-                let id = format!("outbox-{}@charter", msg.id);
-                let r = mailer.send(&letter, &id).await;
+                let r = mailer.send(&letter, &message_id).await;
+                // The body held a live link: drop it with the letter.
+                let msg = OutboxMessage {
+                    body: String::new(),
+                    ..msg
+                };
                 (msg, r)
             });
         }
@@ -179,6 +204,44 @@ impl App {
             self.settle(done, &mut round).await?;
         }
         Ok(round)
+    }
+
+    /// Mints a fresh token for each link the claimed letters carry, keeping only its hash,
+    /// and returns the address each minted link opens. A link used meanwhile gets none.
+    async fn mint_links(
+        &self,
+        claimed: &[OutboxMessage],
+    ) -> Result<std::collections::HashMap<i64, String>, AppError> {
+        let now = self.clock.now();
+        let mut tokens = std::collections::HashMap::new();
+        let mut mints = Vec::new();
+        for link in claimed.iter().filter_map(|m| m.account_link) {
+            if tokens.contains_key(&link) {
+                continue;
+            }
+            let token = crate::auth::random_token();
+            mints.push(LinkMint {
+                link,
+                token_hash: crate::auth::token_hash(&token),
+                minted_at: now,
+            });
+            tokens.insert(link, token);
+        }
+        let base = self.settings.public_url.trim_end_matches('/');
+        Ok(self
+            .store
+            .mint_link_tokens(&mints)
+            .await?
+            .into_iter()
+            .filter_map(|(link, purpose)| {
+                let token = tokens.remove(&link)?;
+                let path = match purpose {
+                    LinkPurpose::EmailChange => "confirm-email",
+                    LinkPurpose::Invitation | LinkPurpose::PasswordReset => "set-password",
+                };
+                Some((link, format!("{base}/{path}/{token}")))
+            })
+            .collect())
     }
 
     async fn settle(
@@ -232,9 +295,32 @@ impl App {
     }
 }
 
+/// Puts the link in the last place held for it (an opening of the caller's own, which
+/// comes first, cannot move it).
+fn put_link(body: &str, url: &str) -> String {
+    match body.rfind(crate::accounts::LINK_PLACE) {
+        Some(at) => format!(
+            "{}{url}{}",
+            &body[..at],
+            &body[at + crate::accounts::LINK_PLACE.len()..]
+        ),
+        None => format!("{body}\n{url}\n"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_link_goes_in_the_last_place_held_for_it() {
+        assert_eq!(put_link("a {link} b", "U"), "a U b");
+        assert_eq!(
+            put_link("say {link}: go {link} now", "U"),
+            "say {link}: go U now"
+        );
+        assert_eq!(put_link("no place", "U"), "no place\nU\n");
+    }
 
     #[test]
     fn retries_back_off_to_an_hour() {

@@ -69,6 +69,13 @@ pub struct MyMembership {
     pub may_admit: bool,
 }
 
+/// What a change of contact details did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemberUpdate {
+    /// A new email address was proposed: it takes effect once the member confirms it.
+    pub email_proposed: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct StatusChangeRequest {
     pub to: String,
@@ -350,13 +357,17 @@ impl App {
         })
     }
 
-    /// Contact details: the member themselves, or an officer with the power to edit.
+    /// Contact details: the member themselves, or an officer with the power to edit. An
+    /// email address is never changed here: an officer's new address is only proposed (the
+    /// member confirms it from that address, with their password; see
+    /// [`App::propose_email_correction`]), and a member changes their own with their password
+    /// ([`App::request_email_change`]).
     pub async fn update_member(
         &self,
         actor: &Actor,
         member: MemberId,
         raw: &RawMemberChanges,
-    ) -> Result<(), AppError> {
+    ) -> Result<MemberUpdate, AppError> {
         let office = if actor.member == member {
             match self.store.member_standing(member).await? {
                 Some((_, status)) if status.sign_in() == SignIn::Member => None,
@@ -372,30 +383,52 @@ impl App {
                 .await?
                 .1
         };
-        let changes = MemberChanges::parse(raw)?;
-        if changes.is_empty() {
+        let mut changes = MemberChanges::parse(raw)?;
+        let current_email = self
+            .store
+            .member_contacts(&[member])
+            .await?
+            .into_iter()
+            .next()
+            .map(|(_, _, e)| e)
+            .ok_or(AppError::NotFound("member"))?;
+        let new_email = changes.email.take().filter(|e| e.as_str() != current_email);
+        if new_email.is_some() && office.is_none() {
+            return Err(AppError::invalid(
+                "email",
+                "change your own address from \"Change my email address\" on My membership, which asks for your password",
+            ));
+        }
+        if changes.is_empty() && new_email.is_none() {
             return Err(AppError::invalid(
                 "fields",
                 "nothing to change: give at least one field",
             ));
         }
-        let payload = json!({
-            "member": member.0,
-            "fields": changed_fields(&changes),
-        });
-        let event = self.event(
-            event_actor(actor, office.as_ref()),
-            "member.updated",
-            format!("member:{}", member.0),
-            payload,
-            if office.is_some() {
-                "details changed by an officer"
-            } else {
-                "details changed by the member"
-            },
-        );
-        self.store.update_member(member, &changes, &event).await?;
-        Ok(())
+        if !changes.is_empty() {
+            let payload = json!({
+                "member": member.0,
+                "fields": changed_fields(&changes),
+            });
+            let event = self.event(
+                event_actor(actor, office.as_ref()),
+                "member.updated",
+                format!("member:{}", member.0),
+                payload,
+                if office.is_some() {
+                    "details changed by an officer"
+                } else {
+                    "details changed by the member"
+                },
+            );
+            self.store.update_member(member, &changes, &event).await?;
+        }
+        if let Some(email) = &new_email {
+            self.propose_email_correction(actor, member, email).await?;
+        }
+        Ok(MemberUpdate {
+            email_proposed: new_email.is_some(),
+        })
     }
 
     pub async fn change_status(

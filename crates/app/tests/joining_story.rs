@@ -52,7 +52,7 @@ fn with_url(w: &World) -> App {
         w.store.clone(),
         std::sync::Arc::new(charter_app::FixedClock(at)),
         Settings {
-            public_url: Some("https://members.example.org/".into()),
+            public_url: "https://members.example.org/".into(),
             ..Settings::default()
         },
     )

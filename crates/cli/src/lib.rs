@@ -4,6 +4,7 @@
 pub mod backend;
 pub mod constitution_text;
 pub mod members_csv;
+pub mod officer;
 pub mod password;
 pub mod roll_text;
 pub mod serve;

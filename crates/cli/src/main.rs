@@ -63,6 +63,15 @@ enum Command {
         /// (default: http:// and --addr)
         #[arg(long, env = "CHARTER_PUBLIC_URL")]
         public_url: Option<String>,
+        /// Proxies whose X-Forwarded-For names the client (addresses or CIDR ranges,
+        /// comma-separated); from any other peer the header is ignored
+        #[arg(
+            long = "trusted-proxy",
+            env = "CHARTER_TRUSTED_PROXIES",
+            value_name = "CIDR",
+            value_delimiter = ','
+        )]
+        trusted_proxies: Vec<String>,
     },
     /// Serve a fresh embedded database holding the deterministic demo organisation
     Demo {
@@ -122,6 +131,29 @@ enum Command {
     },
     /// Count an election from a ballot file (BLT, JSON, PrefLib, Irish 2002 JSON)
     Count(charter_count::cli::CountArgs),
+    /// Invite members to choose a password, acting as an officer who may edit them: a letter
+    /// each with a single-use link, sent by `charter serve`'s sender. The officer's password
+    /// comes from CHARTER_PASSWORD or the terminal
+    Invite(InviteArgs),
+}
+
+#[derive(clap::Args)]
+#[group(id = "whom", required = true, multiple = false)]
+struct InviteArgs {
+    /// Every member the officer's offices cover who has no password and may sign in
+    #[arg(long, group = "whom")]
+    all_without_password: bool,
+    /// One member, by id
+    #[arg(long, value_name = "ID", group = "whom")]
+    member: Option<i64>,
+    /// The officer acting, by the email they sign in with
+    #[arg(long = "as", value_name = "EMAIL")]
+    officer: String,
+    /// The address members reach the site at, for the sign-in address in the letter
+    #[arg(long, env = "CHARTER_PUBLIC_URL")]
+    public_url: Option<String>,
+    #[command(flatten)]
+    db: DatabaseArg,
 }
 
 #[derive(clap::Args)]
@@ -409,11 +441,15 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             secure_cookies,
             smtp,
             public_url,
+            trusted_proxies,
         } => {
-            let mut app = open_app(&db.database).await?;
+            let trusted_proxies =
+                charter_web::session::parse_trusted_proxies(&trusted_proxies.join(","))
+                    .map_err(anyhow::Error::msg)
+                    .context("--trusted-proxy")?;
             let public_url = public_url.unwrap_or_else(|| format!("http://{addr}"));
-            // Letters (welcome, applications to decide) link to the site at this address.
-            app.settings.public_url = Some(public_url.clone());
+            // Letters (links, welcomes, applications to decide) point at this address.
+            let app = open_app_at(&db.database, &public_url).await?;
             tokio::spawn(app.clone().run_ballot_timetable(public_url));
             match smtp {
                 Some(url) => {
@@ -434,6 +470,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             eprintln!("Charter serving on http://{}", listener.local_addr()?);
             let config = WebConfig {
                 secure_cookies,
+                trusted_proxies,
                 ..WebConfig::default()
             };
             serve(AppState::new(app, config), listener).await?;
@@ -478,6 +515,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         } => {
             export_members(&file, &db.database, branch.as_deref(), &reason).await?;
         }
+        Command::Invite(args) => return invite(args).await,
         Command::Count(args) => {
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
@@ -492,6 +530,108 @@ async fn open_app(url: &str) -> Result<App> {
     let store = open_store(url).await?;
     store.migrate().await.context("migration failed")?;
     Ok(App::new(store, Arc::new(SystemClock), Settings::default()))
+}
+
+/// The app with links sent by email beginning with `public_url`.
+async fn open_app_at(url: &str, public_url: &str) -> Result<App> {
+    let store = open_store(url).await?;
+    store.migrate().await.context("migration failed")?;
+    let settings = Settings {
+        public_url: public_url.trim_end_matches('/').to_string(),
+        ..Settings::default()
+    };
+    Ok(App::new(store, Arc::new(SystemClock), settings))
+}
+
+/// The actor for an officer acting from the command line as themselves: their password
+/// from `CHARTER_PASSWORD` or the terminal, and a current code when they sign in with a
+/// second factor. `Ok(Err(why))` is a refusal to tell the operator.
+async fn act_as(app: &App, email: &str) -> Result<Result<charter_domain::Actor, String>> {
+    use charter_cli::officer::{CODE_ENV, PASSWORD_ENV, secret};
+    let ask = &mut |q: &str| rpassword::prompt_password(q);
+    let password = match secret(
+        PASSWORD_ENV,
+        std::env::var_os(PASSWORD_ENV),
+        ask,
+        &format!("Password for {email}: "),
+    ) {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(e.to_string())),
+    };
+    let mut actor = app.authenticate(email, &password, None).await;
+    if matches!(&actor, Err(AppError::Invalid(f)) if f.0.contains_key("code")) {
+        let code = match secret(
+            CODE_ENV,
+            std::env::var_os(CODE_ENV),
+            ask,
+            "Code from your authenticator app: ",
+        ) {
+            Ok(c) => c,
+            Err(e) => return Ok(Err(e.to_string())),
+        };
+        actor = app
+            .authenticate(
+                email,
+                &password,
+                Some(secrecy::ExposeSecret::expose_secret(&code)),
+            )
+            .await;
+    }
+    match actor {
+        Ok(a) => Ok(Ok(a)),
+        Err(e @ (AppError::BadCredentials | AppError::Forbidden(_) | AppError::Invalid(_))) => {
+            Ok(Err(format!("--as {email}: {e}")))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn invite(args: InviteArgs) -> Result<std::process::ExitCode> {
+    let public_url = args
+        .public_url
+        .unwrap_or_else(|| Settings::default().public_url);
+    let app = open_app_at(&args.db.database, &public_url).await?;
+    let actor = match act_as(&app, &args.officer).await? {
+        Ok(a) => a,
+        Err(why) => return Ok(refuse(why)),
+    };
+    if let Some(id) = args.member {
+        return match app.invite_member(&actor, MemberId(id)).await {
+            Ok(()) => {
+                println!(
+                    "invited member {id}: a letter with a link to choose a password is queued"
+                );
+                Ok(std::process::ExitCode::SUCCESS)
+            }
+            Err(AppError::NotFound(_)) => {
+                Ok(refuse(format!("--member {id}: there is no such member")))
+            }
+            Err(e @ (AppError::Forbidden(_) | AppError::Conflict { .. })) => {
+                Ok(refuse(format!("--member {id}: {e}")))
+            }
+            Err(e) => Err(e.into()),
+        };
+    }
+    let bar = progress_bar(0, "inviting");
+    let run = app
+        .invite_all_without_password(&actor, &mut |done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        })
+        .await;
+    bar.finish_and_clear();
+    let run = match run {
+        Ok(r) => r,
+        Err(e @ AppError::Forbidden(_)) => {
+            return Ok(refuse(format!("--as {}: {e}", args.officer)));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    println!(
+        "invited {} of {} members without a password; the letters go out from `charter serve --smtp …`",
+        run.invited, run.found
+    );
+    Ok(std::process::ExitCode::SUCCESS)
 }
 
 fn progress_bar(total: u64, what: &str) -> ProgressBar {
@@ -615,7 +755,11 @@ async fn demo(
     };
     let url = format!("http://{}", listener.local_addr()?);
     // Served under the real clock: ballots open and close on their timetable from here on.
-    let app = App::new(store, Arc::new(SystemClock), Settings::default());
+    let settings = Settings {
+        public_url: url.clone(),
+        ..Settings::default()
+    };
+    let app = App::new(store, Arc::new(SystemClock), settings);
     tokio::spawn(app.clone().run_ballot_timetable(url.clone()));
     println!("Charter demo: {url}");
     for s in sign_ins.iter() {
@@ -681,7 +825,7 @@ async fn import_members(
 /// A refusal: the input was not acceptable and nothing was written. Exit status 2 tells
 /// scripts apart from failures to run at all (status 1).
 async fn unit(what: UnitCommand) -> Result<std::process::ExitCode> {
-    use charter_cli::units::{Change, OFFICER_PASSWORD_ENV, Refused, officer_password};
+    use charter_cli::units::{Change, Refused};
     let (db, officer, change) = match what {
         UnitCommand::List { db } => {
             let app = open_app(&db.database).await?;
@@ -710,15 +854,11 @@ async fn unit(what: UnitCommand) -> Result<std::process::ExitCode> {
         UnitCommand::Close { unit, officer, db } => (db, officer, Change::Close { unit }),
     };
     let app = open_app(&db.database).await?;
-    let password = match officer_password(
-        std::env::var_os(OFFICER_PASSWORD_ENV),
-        &mut |prompt| rpassword::prompt_password(prompt),
-        &officer.email,
-    ) {
-        Ok(p) => p,
+    let actor = match act_as(&app, &officer.email).await? {
+        Ok(a) => a,
         Err(why) => return Ok(refuse(why)),
     };
-    match charter_cli::units::change(&app, &officer.email, &password, change).await {
+    match charter_cli::units::change(&app, &actor, change).await {
         Ok(done) => {
             println!("{done}");
             Ok(std::process::ExitCode::SUCCESS)

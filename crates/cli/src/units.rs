@@ -1,39 +1,11 @@
 //! `charter unit …`: the operator sets up regions and branches acting as a named national
 //! officer. The operator has no power of their own: the command signs in as the officer
-//! (`--as EMAIL`, the password from `CHARTER_PASSWORD` or asked once on the terminal) and the
-//! app checks that officer's powers exactly as on the web; every change is logged as theirs.
-
-use std::ffi::OsString;
+//! (`--as EMAIL`, see [`crate::officer`]) and the app checks that officer's powers exactly as
+//! on the web; every change is logged as theirs.
 
 use charter_app::{App, AppError};
-use charter_domain::UnitId;
+use charter_domain::{Actor, UnitId};
 use charter_store::UnitRecord;
-use secrecy::SecretString;
-
-/// Where the officer's password comes from when it is not typed.
-pub const OFFICER_PASSWORD_ENV: &str = "CHARTER_PASSWORD";
-
-/// The officer's password: from the environment when set, else asked once.
-pub fn officer_password(
-    from_env: Option<OsString>,
-    prompt: &mut dyn FnMut(&str) -> std::io::Result<String>,
-    email: &str,
-) -> Result<SecretString, String> {
-    let raw = match from_env {
-        Some(raw) => raw
-            .into_string()
-            .map_err(|_| format!("{OFFICER_PASSWORD_ENV}: the password is not valid Unicode"))?,
-        None => prompt(&format!("Password for {email}: ")).map_err(|e| {
-            format!(
-                "could not read the password from the terminal ({e}); set {OFFICER_PASSWORD_ENV} instead"
-            )
-        })?,
-    };
-    if raw.is_empty() {
-        return Err("the password is empty".into());
-    }
-    Ok(SecretString::from(raw))
-}
 
 /// A unit named on the command line by its id or its slug.
 pub fn find_unit<'a>(units: &'a [UnitRecord], raw: &str) -> Result<&'a UnitRecord, String> {
@@ -119,14 +91,8 @@ fn refusal(e: AppError) -> Refused {
     }
 }
 
-/// Makes `change` as the officer signed in with `email` and `password`; says what was done.
-pub async fn change(
-    app: &App,
-    email: &str,
-    password: &SecretString,
-    change: Change,
-) -> Result<String, Refused> {
-    let actor = app.authenticate(email, password).await.map_err(refusal)?;
+/// Makes `change` as the officer `actor`; says what was done.
+pub async fn change(app: &App, actor: &Actor, change: Change) -> Result<String, Refused> {
     let units = app.store_units().await.map_err(refusal)?;
     let unit = |raw: &str| find_unit(&units, raw).map_err(Refused::Refusal);
     match change {
@@ -136,7 +102,7 @@ pub async fn change(
                 None => None,
             };
             let id = app
-                .create_unit(&actor, &kind, &name, parent)
+                .create_unit(actor, &kind, &name, parent)
                 .await
                 .map_err(refusal)?;
             let after = app.store_units().await.map_err(refusal)?;
@@ -150,9 +116,7 @@ pub async fn change(
         }
         Change::Rename { unit: raw, name } => {
             let u = unit(&raw)?;
-            app.rename_unit(&actor, u.id, &name)
-                .await
-                .map_err(refusal)?;
+            app.rename_unit(actor, u.id, &name).await.map_err(refusal)?;
             Ok(format!(
                 "unit {}: renamed from {} to {}",
                 u.id,
@@ -163,7 +127,7 @@ pub async fn change(
         Change::Merge { unit: raw, into } => {
             let (u, into) = (unit(&raw)?, unit(&into)?);
             let m = app
-                .merge_unit(&actor, u.id, into.id)
+                .merge_unit(actor, u.id, into.id)
                 .await
                 .map_err(refusal)?;
             Ok(format!(
@@ -173,7 +137,7 @@ pub async fn change(
         }
         Change::Close { unit: raw } => {
             let u = unit(&raw)?;
-            app.close_unit(&actor, u.id).await.map_err(refusal)?;
+            app.close_unit(actor, u.id).await.map_err(refusal)?;
             Ok(format!("unit {}: {} closed", u.id, u.name))
         }
     }
@@ -202,21 +166,5 @@ mod tests {
                 .unwrap_err()
                 .contains("charter unit list")
         );
-    }
-
-    #[test]
-    fn the_password_comes_from_the_environment_or_is_asked_once() {
-        let mut never = |_: &str| -> std::io::Result<String> { panic!("must not prompt") };
-        assert!(officer_password(Some("pw".into()), &mut never, "a@example.org").is_ok());
-        let mut asked = 0;
-        let mut once = |p: &str| {
-            asked += 1;
-            assert!(p.contains("a@example.org"));
-            Ok("typed".to_string())
-        };
-        assert!(officer_password(None, &mut once, "a@example.org").is_ok());
-        assert_eq!(asked, 1);
-        let mut empty = |_: &str| Ok(String::new());
-        assert!(officer_password(None, &mut empty, "a@example.org").is_err());
     }
 }

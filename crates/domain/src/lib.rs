@@ -3,6 +3,7 @@
 //! Deliberately absent: I/O, async, SQL, HTTP and serialisation. Values that cross the edge
 //! are built with `parse`, so an invalid email, postcode or amount cannot exist in here.
 
+pub mod accounts;
 pub mod application;
 pub mod dues;
 pub mod ids;
@@ -13,6 +14,7 @@ pub mod status;
 pub mod structure;
 pub mod values;
 
+pub use accounts::{LinkPurpose, SIGN_IN_STATUSES, may_be_invited};
 pub use application::ApplicationState;
 pub use dues::{DuesPlan, Payment, is_paid_up, paid_up_until};
 pub use ids::{BodyId, EventId, MemberId, OfficeId, UnitId};

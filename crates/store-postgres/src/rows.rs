@@ -406,6 +406,7 @@ pub(crate) struct SessionRow {
     pub csrf_token: String,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    pub second_factor_pending: bool,
 }
 
 impl SessionRow {
@@ -416,6 +417,7 @@ impl SessionRow {
             csrf_token: self.csrf_token,
             created_at: self.created_at,
             expires_at: self.expires_at,
+            second_factor_pending: self.second_factor_pending,
         }
     }
 }

@@ -100,6 +100,15 @@ mod structure {
     const UPDATE_LOCK: &str = "";
     include!("../../store/sql/structure.rs");
 }
+
+/// Accounts: links by email, passwords and two-factor sign-in: the shared SQL in
+/// `charter-store/sql/accounts.rs`.
+mod accounts {
+    type Db = sqlx::Sqlite;
+    type DbConn = sqlx::SqliteConnection;
+    use crate::{SqliteStore as StoreImpl, append_event, commit, db_err};
+    include!("../../store/sql/accounts.rs");
+}
 mod rows;
 /// Rolls and challenges: the shared portable SQL in `charter-store/sql/rolls.rs`.
 mod rolls {
@@ -1314,9 +1323,10 @@ impl Store for SqliteStore {
         id: i64,
         decision: &ApplicationDecision,
         letters: &[Letter],
+        invitation: Option<&LinkRequest>,
         event: &NewEvent,
     ) -> StoreResult<()> {
-        applications::decide(self, id, decision, letters, event).await
+        applications::decide(self, id, decision, letters, invitation, event).await
     }
 
     async fn resign(
@@ -1363,14 +1373,16 @@ impl Store for SqliteStore {
 
     async fn create_session(&self, session: &SessionRecord) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO sessions (token_hash, member_id, csrf_token, created_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO sessions (token_hash, member_id, csrf_token, created_at, expires_at,
+                                   second_factor_pending)
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&session.token_hash)
         .bind(session.member.0)
         .bind(&session.csrf_token)
         .bind(session.created_at)
         .bind(session.expires_at)
+        .bind(session.second_factor_pending)
         .execute(&self.pool)
         .await
         .map_err(db_err)?;
@@ -1379,7 +1391,8 @@ impl Store for SqliteStore {
 
     async fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>> {
         let row = sqlx::query_as::<_, SessionRow>(
-            "SELECT token_hash, member_id, csrf_token, created_at, expires_at FROM sessions WHERE token_hash = $1",
+            "SELECT token_hash, member_id, csrf_token, created_at, expires_at, second_factor_pending
+             FROM sessions WHERE token_hash = $1",
         )
         .bind(token_hash)
         .fetch_optional(&self.pool)
@@ -1395,6 +1408,142 @@ impl Store for SqliteStore {
             .await
             .map_err(db_err)?;
         Ok(())
+    }
+
+    async fn complete_second_factor(&self, token_hash: &str) -> StoreResult<bool> {
+        accounts::complete_second_factor(self, token_hash).await
+    }
+
+    async fn members_without_password(&self, scope: &MemberScope) -> StoreResult<Vec<MemberId>> {
+        accounts::members_without_password(self, scope).await
+    }
+
+    async fn invite_members(
+        &self,
+        members: &[MemberId],
+        request: &LinkRequest,
+        event: &NewEvent,
+    ) -> StoreResult<Vec<MemberId>> {
+        accounts::invite(self, members, request, event).await
+    }
+
+    async fn request_password_reset(
+        &self,
+        email: &str,
+        request: &LinkRequest,
+        not_since: DateTime<Utc>,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        accounts::request_reset(self, email, request, not_since, event).await
+    }
+
+    async fn propose_email_change(
+        &self,
+        member: MemberId,
+        new_email: &str,
+        request: &LinkRequest,
+        notice: Option<&NoticeText>,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        accounts::propose_email(self, member, new_email, request, notice, event).await
+    }
+
+    async fn email_change(&self, member: MemberId) -> StoreResult<Option<AccountLinkRecord>> {
+        accounts::email_change(self, member).await
+    }
+
+    async fn account_link(&self, token_hash: &str) -> StoreResult<Option<AccountLinkRecord>> {
+        accounts::link(self, token_hash).await
+    }
+
+    async fn mint_link_tokens(
+        &self,
+        mints: &[LinkMint],
+    ) -> StoreResult<Vec<(i64, charter_domain::LinkPurpose)>> {
+        accounts::mint(self, mints).await
+    }
+
+    async fn use_password_link(
+        &self,
+        link: i64,
+        token_hash: &str,
+        password_hash: &str,
+        event: &NewEvent,
+    ) -> StoreResult<MemberId> {
+        accounts::use_password_link(self, link, token_hash, password_hash, event).await
+    }
+
+    async fn confirm_email_change(
+        &self,
+        link: i64,
+        token_hash: &str,
+        notice: &NoticeText,
+        event: &NewEvent,
+    ) -> StoreResult<MemberId> {
+        accounts::confirm_email(self, link, token_hash, notice, event).await
+    }
+
+    async fn change_password(
+        &self,
+        member: MemberId,
+        password_hash: &str,
+        keep: Option<&str>,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        accounts::change_password(self, member, password_hash, keep, event).await
+    }
+
+    async fn two_factor(&self, member: MemberId) -> StoreResult<Option<TwoFactorRecord>> {
+        accounts::two_factor(self, member).await
+    }
+
+    async fn begin_two_factor(
+        &self,
+        member: MemberId,
+        secret: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        accounts::begin_two_factor(self, member, secret, at).await
+    }
+
+    async fn confirm_two_factor(
+        &self,
+        member: MemberId,
+        secret: &str,
+        step: i64,
+        recovery_hashes: &[String],
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        accounts::confirm_two_factor(self, member, secret, step, recovery_hashes, event).await
+    }
+
+    async fn accept_totp_step(&self, member: MemberId, step: i64) -> StoreResult<bool> {
+        accounts::accept_step(self, member, step).await
+    }
+
+    async fn use_recovery_code(
+        &self,
+        member: MemberId,
+        code_hash: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        accounts::use_recovery_code(self, member, code_hash, at).await
+    }
+
+    async fn remove_two_factor(&self, member: MemberId, event: &NewEvent) -> StoreResult<()> {
+        accounts::remove_two_factor(self, member, event).await
+    }
+
+    async fn account_policy(&self) -> StoreResult<AccountPolicy> {
+        accounts::policy(self).await
+    }
+
+    async fn set_account_policy(
+        &self,
+        policy: &AccountPolicy,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        accounts::set_policy(self, policy, event).await
     }
 
     async fn found_constitution(

@@ -220,6 +220,7 @@ pub(crate) async fn decide(
     id: i64,
     d: &ApplicationDecision,
     letters: &[Letter],
+    invitation: Option<&LinkRequest>,
     event: &NewEvent,
 ) -> StoreResult<()> {
     if !d.state.is_decided() {
@@ -288,6 +289,15 @@ pub(crate) async fn decide(
             changed_by: Some(d.by),
         };
         insert_status_change(&mut tx, MemberId(member), &change, event.at).await?;
+        if let Some(request) = invitation {
+            let invited =
+                crate::accounts::invite_in(&mut tx, &[MemberId(member)], request, event.at)
+                    .await?;
+            if !invited.is_empty() {
+                // The invitation's letter is the welcome: `letters` were its stand-in.
+                return commit(tx).await;
+            }
+        }
     }
     queue_letters(&mut tx, letters, event.at).await?;
     commit(tx).await

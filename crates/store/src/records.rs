@@ -351,6 +351,9 @@ pub struct SessionRecord {
     pub csrf_token: String,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    /// Opened with the password of a member who signs in with a second factor: it carries
+    /// them only once their code is checked.
+    pub second_factor_pending: bool,
 }
 
 // ---- constitution ----
@@ -684,6 +687,9 @@ pub struct OutboxMessage {
     pub subject: String,
     pub body: String,
     pub attempts: i64,
+    /// The account link this letter carries, minted as it is sent: its body holds the
+    /// place for the link.
+    pub account_link: Option<i64>,
 }
 
 /// What happened to one delivery attempt.

@@ -17,8 +17,9 @@ use serde::de::DeserializeOwned;
 pub enum WebError {
     #[error(transparent)]
     App(#[from] AppError),
-    #[error("too many sign-in attempts; wait a minute and try again")]
-    RateLimited,
+    /// Too many attempts: wait this many seconds.
+    #[error("too many attempts; wait {} and try again", wait_words(*.0))]
+    RateLimited(u64),
     #[error("too many applications from this connection; try again in an hour")]
     TooManyApplications,
     #[error("{0}")]
@@ -59,7 +60,7 @@ impl WebError {
                 AppError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
                 AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
             },
-            WebError::RateLimited | WebError::TooManyApplications => {
+            WebError::RateLimited(_) | WebError::TooManyApplications => {
                 (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
             }
             WebError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
@@ -99,11 +100,12 @@ impl WebError {
         }
     }
 
-    fn retry_after(&self) -> Option<&'static str> {
+    /// Seconds to wait before trying again, for the `Retry-After` header.
+    pub fn retry_after(&self) -> Option<u64> {
         match self {
-            WebError::RateLimited => Some("60"),
-            WebError::TooManyApplications => Some("3600"),
-            WebError::App(AppError::Unavailable) => Some("5"),
+            WebError::RateLimited(secs) => Some((*secs).max(1)),
+            WebError::TooManyApplications => Some(3600),
+            WebError::App(AppError::Unavailable) => Some(5),
             _ => None,
         }
     }
@@ -123,13 +125,23 @@ impl IntoResponse for WebError {
         let mut resp = (status, Json(body)).into_response();
         if let Some(secs) = self.retry_after() {
             resp.headers_mut()
-                .insert(header::RETRY_AFTER, header::HeaderValue::from_static(secs));
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
         }
         resp
     }
 }
 
 pub type ApiResult<T> = Result<T, WebError>;
+
+/// A wait in words: "a minute", "40 seconds".
+fn wait_words(secs: u64) -> String {
+    match secs {
+        0..=1 => "a second".into(),
+        2..=59 => format!("{secs} seconds"),
+        60..=119 => "a minute".into(),
+        _ => format!("{} minutes", secs.div_ceil(60)),
+    }
+}
 
 /// `Json<T>` whose rejections (malformed JSON, wrong types, unknown fields, wrong content
 /// type, oversized body) come back in the API's error shape instead of plain text.

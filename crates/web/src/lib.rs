@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod error;
+pub mod limits;
 pub mod pages;
 pub mod session;
 pub mod upload;
@@ -47,20 +48,28 @@ const UPLOAD_TIMEOUT: Duration = Duration::from_secs(120);
 pub struct WebConfig {
     /// Mark cookies `Secure`: set when served over HTTPS (behind a TLS proxy).
     pub secure_cookies: bool,
-    /// Sign-in attempts allowed per minute per client address and per email.
+    /// Sign-in attempts allowed per minute from one client address, whatever accounts they
+    /// name (an account's own failures back off per address: see [`limits`]).
     pub sign_ins_per_minute: u32,
     /// Applications to join (through the form or the API) allowed per hour per client
     /// address. Kept per address only, so nobody can use it to stop someone else applying;
     /// generous enough for a recruitment stall sharing one connection.
     pub applications_per_hour: u32,
+    /// Password reset requests allowed per minute from one client address.
+    pub resets_per_minute: u32,
+    /// Proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`); from any other
+    /// peer the header is ignored.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
         WebConfig {
             secure_cookies: false,
-            sign_ins_per_minute: 10,
+            sign_ins_per_minute: 30,
             applications_per_hour: 30,
+            resets_per_minute: 10,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -69,23 +78,23 @@ impl Default for WebConfig {
 pub struct AppState {
     pub app: App,
     pub config: Arc<WebConfig>,
-    pub sign_in_by_ip: Arc<DefaultKeyedRateLimiter<IpAddr>>,
-    pub sign_in_by_email: Arc<DefaultKeyedRateLimiter<String>>,
+    /// Applications to join, per client address only.
     pub applications_by_ip: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    /// Sign-ins (and their second-factor codes): per account and address, and per address.
+    pub sign_in_limits: Arc<limits::AttemptLimits>,
+    /// Password reset letters: per address asked for and client address, and per address.
+    pub reset_limits: Arc<limits::AttemptLimits>,
 }
 
 impl AppState {
     pub fn new(app: App, config: WebConfig) -> Self {
-        let per_minute =
-            NonZeroU32::new(config.sign_ins_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
-        let quota = Quota::per_minute(per_minute);
         let per_hour =
             NonZeroU32::new(config.applications_per_hour.max(1)).unwrap_or(NonZeroU32::MIN);
         AppState {
             app,
+            sign_in_limits: Arc::new(limits::AttemptLimits::new(config.sign_ins_per_minute)),
+            reset_limits: Arc::new(limits::AttemptLimits::new(config.resets_per_minute)),
             config: Arc::new(config),
-            sign_in_by_ip: Arc::new(RateLimiter::keyed(quota)),
-            sign_in_by_email: Arc::new(RateLimiter::keyed(quota)),
             applications_by_ip: Arc::new(RateLimiter::keyed(Quota::per_hour(per_hour))),
         }
     }

@@ -36,6 +36,9 @@ pub struct CurrentSession {
     /// What this session may reach; anything but [`SignIn::Member`] is restricted to the
     /// member's own record.
     pub access: SignIn,
+    /// An office holder who must turn on two-factor sign-in before using their offices:
+    /// `actor` holds no powers, and pages send them to enrol.
+    pub must_enrol: bool,
 }
 
 impl CurrentSession {
@@ -68,6 +71,18 @@ fn session_in(parts: &Parts) -> Option<CurrentSession> {
         .and_then(|m| m.0.clone())
 }
 
+/// Where an office holder who must enrol in two-factor sign-in is sent.
+pub const ENROL_PATH: &str = "/me/two-factor";
+
+/// Addresses a member who must enrol may still use: enrolment itself and signing out.
+fn allowed_before_enrolment(path: &str) -> bool {
+    path == ENROL_PATH
+        || path.starts_with("/me/two-factor/")
+        || path == "/sign-out"
+        || path == "/api/v1/session"
+        || path.starts_with("/api/v1/me/two-factor")
+}
+
 #[derive(Clone, Default)]
 pub struct MaybeSession(pub Option<CurrentSession>);
 
@@ -97,6 +112,7 @@ pub async fn resolve_session(
                     record: signed.record,
                     actor: signed.actor,
                     access: signed.access,
+                    must_enrol: signed.must_enrol_two_factor,
                 }))
             }
             Ok(None) => {}
@@ -152,6 +168,11 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiUser {
         if session.restricted() {
             return Err(WebError::App(restricted_refusal()));
         }
+        if session.must_enrol && !allowed_before_enrolment(parts.uri.path()) {
+            return Err(WebError::App(charter_app::AppError::Forbidden(
+                charter_app::two_factor::NEEDS_ENROLMENT.into(),
+            )));
+        }
         Ok(ApiUser(session))
     }
 }
@@ -188,6 +209,9 @@ impl<S: Send + Sync> FromRequestParts<S> for PageUser {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         match session_in(parts) {
             Some(s) if s.restricted() => Err(refuse_restricted(parts, &s)),
+            Some(s) if s.must_enrol && !allowed_before_enrolment(parts.uri.path()) => {
+                Err(Redirect::to(ENROL_PATH).into_response())
+            }
             Some(s) => Ok(PageUser(s)),
             None => Err(to_sign_in(parts)),
         }
@@ -259,36 +283,114 @@ pub fn check_csrf(
     submitted: &str,
     headers: &HeaderMap,
 ) -> Result<(), WebError> {
-    let expected = session.record.csrf_token.as_bytes();
-    let given = submitted.as_bytes();
-    let mut diff = expected.len() ^ given.len();
-    for (a, b) in expected.iter().zip(given.iter()) {
-        diff |= usize::from(a ^ b);
-    }
-    if diff == 0 && same_origin(headers) {
+    if constant_time_eq(&session.record.csrf_token, submitted) && same_origin(headers) {
         Ok(())
     } else {
         Err(WebError::Csrf)
     }
 }
 
-/// The client's address for rate limiting; falls back to unspecified when unknown (tests).
-pub fn client_ip(parts_ext: &axum::http::Extensions) -> IpAddr {
-    parts_ext
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())
-        .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+/// Compares two secrets without stopping at the first difference.
+pub fn constant_time_eq(expected: &str, given: &str) -> bool {
+    let (expected, given) = (expected.as_bytes(), given.as_bytes());
+    let mut diff = expected.len() ^ given.len();
+    for (a, b) in expected.iter().zip(given.iter()) {
+        diff |= usize::from(a ^ b);
+    }
+    diff == 0
 }
 
-/// Allows a sign-in attempt only within both the per-address and per-email budgets.
-pub fn sign_in_allowed(state: &AppState, ip: IpAddr, email: &str) -> Result<(), WebError> {
-    let key = email.trim().to_lowercase();
-    if state.sign_in_by_ip.check_key(&ip).is_err()
-        || state.sign_in_by_email.check_key(&key).is_err()
-    {
-        return Err(WebError::RateLimited);
+/// The client's address, for limits: the peer's address, or, when the peer is a trusted
+/// proxy, the nearest address in `X-Forwarded-For` that is not one (each proxy appends the
+/// address it heard from, so addresses to the left of an untrusted one could be forged).
+/// Unspecified when unknown (a router called without a socket, in tests).
+pub fn client_ip(state: &AppState, ext: &axum::http::Extensions, headers: &HeaderMap) -> IpAddr {
+    let peer = ext
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+    forwarded_client(peer, headers, &state.config.trusted_proxies)
+}
+
+/// [`client_ip`] given the peer's address and the trusted proxies.
+pub fn forwarded_client(peer: IpAddr, headers: &HeaderMap, trusted: &[ipnet::IpNet]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(&canonical(*ip)));
+    if !is_trusted(&peer) {
+        return canonical(peer);
     }
-    Ok(())
+    let hops: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    let mut client = canonical(peer);
+    for hop in hops.iter().rev() {
+        match parse_hop(hop) {
+            Some(ip) if is_trusted(&ip) => client = ip,
+            Some(ip) => return ip,
+            // A hop that does not read stops the walk: nothing left of it can be believed.
+            None => return client,
+        }
+    }
+    client
+}
+
+fn canonical(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        v4 => v4,
+    }
+}
+
+/// One `X-Forwarded-For` entry: an address, perhaps with a port or in brackets.
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    if let Ok(ip) = hop.parse::<IpAddr>() {
+        return Some(canonical(ip));
+    }
+    if let Ok(sock) = hop.parse::<SocketAddr>() {
+        return Some(canonical(sock.ip()));
+    }
+    hop.strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .and_then(|h| h.parse::<IpAddr>().ok())
+        .map(canonical)
+}
+
+/// Parses `--trusted-proxy` values: addresses or CIDR ranges, separated by commas.
+pub fn parse_trusted_proxies(raw: &str) -> Result<Vec<ipnet::IpNet>, String> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<ipnet::IpNet>()
+                .or_else(|_| s.parse::<IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    format!("trusted proxy '{s}' is not an address or a range like 10.0.0.0/8")
+                })
+        })
+        .collect()
+}
+
+/// Allows a sign-in attempt unless this (account, address) pair is backing off after
+/// failures or the address has reached its ceiling. Another address's failures never count.
+pub fn sign_in_allowed(state: &AppState, ip: IpAddr, email: &str) -> Result<(), WebError> {
+    state
+        .sign_in_limits
+        .check(email, ip, std::time::Instant::now())
+        .map_err(WebError::RateLimited)
+}
+
+/// Records how a sign-in attempt went, for [`sign_in_allowed`].
+pub fn sign_in_outcome(state: &AppState, ip: IpAddr, email: &str, ok: bool) {
+    if ok {
+        state.sign_in_limits.succeeded(email, ip);
+    } else {
+        state
+            .sign_in_limits
+            .failed(email, ip, std::time::Instant::now());
+    }
 }
 
 /// Allows an application to join within the client address's budget. Kept per address
@@ -314,12 +416,36 @@ pub fn url_encode(s: &str) -> String {
     out
 }
 
-/// Only local paths are followed after sign-in, so `next` cannot send people elsewhere.
+/// The longest `next` followed after sign-in.
+const MAX_NEXT: usize = 2_048;
+
+/// Only a path on this site is followed after sign-in, so `next` cannot send people
+/// elsewhere: it must begin with one `/` and hold no control character (browsers drop tabs
+/// and newlines, so `/\t/evil` would become `//evil`, another site), no backslash (read as
+/// `/`), and no `//` at its start once anything a browser ignores is gone. Anything else
+/// outside visible ASCII is percent-encoded, so the answer is always a valid header value.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
+    let home = || "/".to_string();
+    let Some(n) = next else { return home() };
+    if n.len() > MAX_NEXT || !n.starts_with('/') || n.chars().any(|c| c.is_control() || c == '\\') {
+        return home();
     }
+    let stripped: String = n.chars().filter(|c| !c.is_whitespace()).collect();
+    if stripped.starts_with("//") {
+        return home();
+    }
+    let mut out = String::with_capacity(n.len());
+    for c in n.chars() {
+        if c.is_ascii_graphic() {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -333,6 +459,65 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+        // Browsers drop tabs and newlines: "/\t/evil" would be "//evil", another site.
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\n/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\r\n/evil.example")), "/");
+        assert_eq!(safe_next(Some("/meetings\nSet-Cookie: x=y")), "/");
+        assert_eq!(safe_next(Some("/ /evil.example")), "/");
+        assert_eq!(safe_next(Some("/\u{0}/evil")), "/");
+        // Non-ASCII is kept, encoded, so the answer is always a header value.
+        assert_eq!(safe_next(Some("/members?q=Zoë")), "/members?q=Zo%C3%AB");
+        assert_eq!(safe_next(Some("/a b")), "/a%20b");
+    }
+
+    proptest::proptest! {
+        /// Whatever `next` holds, the answer is a header value and, read by a browser's URL
+        /// parser against this site, stays on this site.
+        #[test]
+        fn next_never_leaves_the_site(next in "\\PC*|/[\\t\\n\\r /\\\\a-z.%:@?#]{0,12}") {
+            let out = safe_next(Some(&next));
+            proptest::prop_assert!(axum::http::HeaderValue::from_str(&out).is_ok(), "{out:?}");
+            let base = url::Url::parse("https://charter.example.org/sign-in").unwrap();
+            let went = base.join(&out).unwrap();
+            proptest::prop_assert_eq!(went.host_str(), Some("charter.example.org"), "{:?} -> {}", next, went);
+            proptest::prop_assert_eq!(went.scheme(), "https");
+        }
+    }
+
+    #[test]
+    fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
+        let proxy: IpAddr = "10.0.0.5".parse().unwrap();
+        let trusted = parse_trusted_proxies("10.0.0.0/8, 192.0.2.1").unwrap();
+        let mut h = HeaderMap::new();
+        h.insert(
+            "x-forwarded-for",
+            "198.51.100.1, 203.0.113.7".parse().unwrap(),
+        );
+        // From an untrusted peer the header is ignored: anyone can write it.
+        let stranger: IpAddr = "203.0.113.99".parse().unwrap();
+        assert_eq!(forwarded_client(stranger, &h, &trusted), stranger);
+        assert_eq!(forwarded_client(proxy, &h, &[]), proxy);
+        // Behind the proxy, the nearest untrusted hop is the client; a forged hop to its
+        // left is not believed.
+        assert_eq!(
+            forwarded_client(proxy, &h, &trusted),
+            "203.0.113.7".parse::<IpAddr>().unwrap()
+        );
+        h.insert("x-forwarded-for", "203.0.113.7, 10.1.2.3".parse().unwrap());
+        assert_eq!(
+            forwarded_client(proxy, &h, &trusted),
+            "203.0.113.7".parse::<IpAddr>().unwrap()
+        );
+        h.insert("x-forwarded-for", "garbage".parse().unwrap());
+        assert_eq!(forwarded_client(proxy, &h, &trusted), proxy);
+        h.insert("x-forwarded-for", "[2001:db8::1]:443".parse().unwrap());
+        assert_eq!(
+            forwarded_client(proxy, &h, &trusted),
+            "2001:db8::1".parse::<IpAddr>().unwrap()
+        );
+        assert!(parse_trusted_proxies("10.0.0.0/8,nonsense").is_err());
+        assert_eq!(parse_trusted_proxies("").unwrap(), vec![]);
     }
 
     #[test]

@@ -38,6 +38,18 @@ fn every_api_route_is_documented() {
         "/api/v1/applications/{id}",
         "/api/v1/applications/{id}/decision",
         "/api/v1/me/resignation",
+        "/api/v1/invitations",
+        "/api/v1/invitations/without-password",
+        "/api/v1/password-resets",
+        "/api/v1/passwords",
+        "/api/v1/me/password",
+        "/api/v1/me/email-changes",
+        "/api/v1/email-confirmations",
+        "/api/v1/session/two-factor",
+        "/api/v1/me/two-factor",
+        "/api/v1/me/two-factor/confirmation",
+        "/api/v1/me/two-factor/removal",
+        "/api/v1/account-policy",
     ] {
         assert!(paths.contains(&p), "{p} is not documented: {paths:?}");
     }

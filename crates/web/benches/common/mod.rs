@@ -121,17 +121,20 @@ pub async fn session_for(store: &Arc<dyn Store>, member: MemberId) -> String {
             csrf_token: format!("csrf-{}", member.0),
             created_at: now,
             expires_at: now + chrono::Duration::hours(3),
+            second_factor_pending: false,
         })
         .await
         .unwrap();
     token
 }
 
+#[allow(dead_code)] // Not every bench reports percentiles.
 pub fn pct(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i.min(sorted.len() - 1)]
 }
 
+#[allow(dead_code)] // Not every bench reports percentiles.
 pub fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1e3)
 }

@@ -108,7 +108,10 @@ pub async fn get(
     Ok(Json(view.into()))
 }
 
-/// Change contact details (the member themselves, or an officer who may edit members).
+/// Change contact details (the member themselves, or an officer who may edit members). An
+/// officer's new `email` is only proposed: the member confirms it from a link sent to that
+/// address, with their own password, and until then the record keeps the current address. A
+/// member changes their own address with `POST /api/v1/me/email-changes`.
 #[utoipa::path(
     patch,
     path = "/api/v1/members/{id}",
@@ -124,7 +127,7 @@ pub async fn get(
         (status = 403, description = "No office of the caller allows this", body = ErrorBody),
         (status = 404, description = "No such member", body = ErrorBody),
         (status = 409, description = "The email belongs to another member", body = ErrorBody),
-        (status = 422, description = "A field is invalid; `fields` names it", body = ErrorBody),
+        (status = 422, description = "A field is invalid (or a member's own new email, which needs their password); `fields` names it", body = ErrorBody),
     )
 )]
 pub async fn update(

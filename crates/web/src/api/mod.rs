@@ -5,6 +5,7 @@
 //! error shape), call one use case of [`charter_app::App`], convert to a wire type in [`wire`].
 //! Authorisation lives in the app, never here.
 
+mod accounts;
 mod agenda;
 mod applications;
 mod appointments;
@@ -58,6 +59,7 @@ use crate::error::{ErrorBody, ErrorDetail, WebError};
     components(schemas(ErrorBody)),
     tags(
         (name = "session", description = "Signing in and out"),
+        (name = "accounts", description = "Invitations, passwords, email addresses and two-factor sign-in"),
         (name = "members", description = "The membership register"),
         (name = "joining", description = "Joining by the public join form, officers' decisions on applications, and resigning"),
         (name = "units", description = "The organisation's structure"),
@@ -88,6 +90,18 @@ impl utoipa::Modify for SessionCookie {
 fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(session::sign_in, session::sign_out))
+        .routes(routes!(accounts::verify_code))
+        .routes(routes!(accounts::invite))
+        .routes(routes!(accounts::invite_all))
+        .routes(routes!(accounts::request_reset))
+        .routes(routes!(accounts::set_password))
+        .routes(routes!(accounts::change_password))
+        .routes(routes!(accounts::request_email_change))
+        .routes(routes!(accounts::confirm_email))
+        .routes(routes!(accounts::two_factor, accounts::begin_two_factor))
+        .routes(routes!(accounts::confirm_two_factor))
+        .routes(routes!(accounts::turn_off_two_factor))
+        .routes(routes!(accounts::policy, accounts::set_policy))
         .routes(routes!(members::me))
         .routes(routes!(applications::resign))
         .routes(routes!(members::list))
@@ -331,10 +345,17 @@ fn path_rejection(rej: &PathRejection) -> WebError {
 /// The client's address, for sign-in rate limits (unspecified when served without one).
 pub struct ClientIp(pub IpAddr);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(crate::session::client_ip(&parts.extensions)))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(crate::session::client_ip(
+            state,
+            &parts.extensions,
+            &parts.headers,
+        )))
     }
 }

@@ -1,6 +1,7 @@
-//! Signing in and out. Sign-in is rate-limited per client address and per email; an unknown
-//! email and a wrong password give the same answer after the same work (the app verifies a
-//! dummy hash), so the API does not reveal who is a member.
+//! Signing in and out. Failed sign-ins back off per (account, client address) pair, under a
+//! ceiling per address, so nobody can lock another person out; an unknown email and a wrong
+//! password give the same answer after the same work (the app verifies a dummy hash), so the
+//! API does not reveal who is a member.
 
 use axum::Json;
 use axum::extract::State;
@@ -12,7 +13,9 @@ use super::ClientIp;
 use super::wire::{SessionInfo, SignInRequest};
 use crate::AppState;
 use crate::error::{ApiJson, ApiResult, ErrorBody};
-use crate::session::{ApiOwnRecordUser, clear_cookie, session_cookie, sign_in_allowed};
+use crate::session::{
+    ApiOwnRecordUser, clear_cookie, session_cookie, sign_in_allowed, sign_in_outcome,
+};
 
 /// Sign in: sets the session cookie (HttpOnly, SameSite=Lax).
 #[utoipa::path(
@@ -22,7 +25,7 @@ use crate::session::{ApiOwnRecordUser, clear_cookie, session_cookie, sign_in_all
     tag = "session",
     request_body = SignInRequest,
     responses(
-        (status = 200, description = "Signed in; the session cookie is set", body = SessionInfo,
+        (status = 200, description = "Signed in; the session cookie is set (when `second_factor_pending`, it carries the member only after POST /api/v1/session/two-factor)", body = SessionInfo,
             headers(("set-cookie" = String, description = "The session cookie"))),
         (status = 400, description = "Malformed JSON or unknown fields", body = ErrorBody),
         (status = 401, description = "Email or password is wrong", body = ErrorBody),
@@ -38,10 +41,17 @@ pub async fn sign_in(
     ApiJson(req): ApiJson<SignInRequest>,
 ) -> ApiResult<Response> {
     sign_in_allowed(&state, ip, &req.email)?;
-    let (token, record) = state
+    let result = state
         .app
         .sign_in(&req.email, SecretString::from(req.password))
-        .await?;
+        .await;
+    sign_in_outcome(
+        &state,
+        ip,
+        &req.email,
+        !matches!(result, Err(charter_app::AppError::BadCredentials)),
+    );
+    let (token, record) = result?;
     let cookie = {
         use secrecy::ExposeSecret;
         session_cookie(
@@ -54,6 +64,7 @@ pub async fn sign_in(
         member_id: record.member.0,
         csrf_token: record.csrf_token,
         expires_at: record.expires_at,
+        second_factor_pending: record.second_factor_pending,
     };
     Ok(([(header::SET_COOKIE, cookie)], Json(body)).into_response())
 }

@@ -2,8 +2,10 @@
 //! are the explicit, documented shapes clients rely on, converted from the app's records.
 //! Request types refuse unknown fields so a misspelt field is an error, never silently ignored.
 
+mod accounts;
 mod agenda;
 
+pub use accounts::*;
 pub use agenda::*;
 
 use charter_app::register::{MemberView, MyMembership};
@@ -34,6 +36,9 @@ pub struct SessionInfo {
     /// Send back in forms (`csrf_token` field) when using the pages with this session.
     pub csrf_token: String,
     pub expires_at: DateTime<Utc>,
+    /// The member signs in with a second factor: the session carries them only after
+    /// `POST /api/v1/session/two-factor` with a current code.
+    pub second_factor_pending: bool,
 }
 
 // ---------------------------------------------------------------- members

@@ -14,7 +14,7 @@ use crate::AppState;
 use crate::error::WebError;
 use crate::session::{
     AnySession, OwnRecordUser, check_csrf, clear_cookie, client_ip, safe_next, same_origin,
-    session_cookie, sign_in_allowed,
+    session_cookie, sign_in_allowed, sign_in_outcome, url_encode,
 };
 
 #[derive(Template)]
@@ -43,6 +43,7 @@ struct SignInPage {
     email: String,
     next: String,
     error: Option<String>,
+    notice: Option<&'static str>,
 }
 
 fn sign_in_page(status: StatusCode, email: &str, next: &str, error: Option<String>) -> Response {
@@ -53,6 +54,7 @@ fn sign_in_page(status: StatusCode, email: &str, next: &str, error: Option<Strin
             email: email.to_string(),
             next: next.to_string(),
             error,
+            notice: None,
         },
     )
 }
@@ -60,6 +62,16 @@ fn sign_in_page(status: StatusCode, email: &str, next: &str, error: Option<Strin
 #[derive(Deserialize)]
 pub struct NextQuery {
     next: Option<String>,
+    done: Option<String>,
+}
+
+/// What the sign-in page says after a step done elsewhere.
+fn sign_in_notice(done: Option<&str>) -> Option<&'static str> {
+    match done? {
+        "password" => Some("Your password is set. Sign in with it."),
+        "email" => Some("Your new email address is confirmed. Sign in with it."),
+        _ => None,
+    }
 }
 
 pub async fn sign_in_form(
@@ -70,7 +82,16 @@ pub async fn sign_in_form(
     if session.is_some() {
         return Redirect::to(&landing(&next)).into_response();
     }
-    sign_in_page(StatusCode::OK, "", &next, None)
+    render(
+        StatusCode::OK,
+        &SignInPage {
+            layout: Layout::new("Sign in", None, "sign-in"),
+            email: String::new(),
+            next,
+            error: None,
+            notice: sign_in_notice(q.done.as_deref()),
+        },
+    )
 }
 
 #[derive(Deserialize)]
@@ -83,7 +104,7 @@ pub struct SignInForm {
 }
 
 /// Where to go after signing in: the page that sent the member here, else their membership.
-fn landing(next: &str) -> String {
+pub(super) fn landing(next: &str) -> String {
     if next == "/" {
         "/me".to_string()
     } else {
@@ -102,30 +123,41 @@ pub async fn sign_in(
     if !same_origin(&headers) {
         return error_page(None, WebError::Csrf);
     }
-    if let Err(e) = sign_in_allowed(&state, client_ip(&ext), &form.email) {
+    let ip = client_ip(&state, &ext, &headers);
+    if let Err(e) = sign_in_allowed(&state, ip, &form.email) {
         let mut resp = sign_in_page(
             StatusCode::TOO_MANY_REQUESTS,
             &form.email,
             &next,
             Some(e.to_string()),
         );
-        resp.headers_mut()
-            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("60"));
+        if let Some(secs) = e.retry_after() {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
+        }
         return resp;
     }
     let password = SecretString::from(form.password);
-    match state.app.sign_in(&form.email, password).await {
-        Ok((token, _record)) => {
+    let result = state.app.sign_in(&form.email, password).await;
+    sign_in_outcome(
+        &state,
+        ip,
+        &form.email,
+        !matches!(result, Err(AppError::BadCredentials)),
+    );
+    match result {
+        Ok((token, record)) => {
             let cookie = session_cookie(
                 token.0.expose_secret(),
                 state.config.secure_cookies,
                 state.app.settings.session_hours,
             );
-            (
-                [(header::SET_COOKIE, cookie)],
-                Redirect::to(&landing(&next)),
-            )
-                .into_response()
+            let to = if record.second_factor_pending {
+                format!("/sign-in/two-factor?next={}", url_encode(&next))
+            } else {
+                landing(&next)
+            };
+            ([(header::SET_COOKIE, cookie)], Redirect::to(&to)).into_response()
         }
         Err(AppError::BadCredentials) => sign_in_page(
             StatusCode::UNAUTHORIZED,

@@ -143,7 +143,7 @@ pub async fn apply(
         Ok(f) => f,
         Err(e) => return error_page(None, e.into()),
     };
-    if let Err(e) = joining_allowed(&state, client_ip(&ext)) {
+    if let Err(e) = joining_allowed(&state, client_ip(&state, &ext, &headers)) {
         let mut resp = join_page(
             StatusCode::TOO_MANY_REQUESTS,
             &form,

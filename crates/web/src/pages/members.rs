@@ -36,6 +36,12 @@ pub fn notice(saved: Option<&str>) -> Option<&'static str> {
         "affiliation" => Some("Affiliation added."),
         "verified" => Some("Affiliation verified."),
         "transfer" => Some("Member moved to the new branch."),
+        "email-proposed" => Some(
+            "Saved. The new email address is only proposed: it takes effect when the member confirms it from that address with their password, and their current address has been told.",
+        ),
+        "invited" => Some(
+            "Invitation sent: a letter with a link to choose a password. Any earlier link stops working.",
+        ),
         _ => None,
     }
 }
@@ -126,6 +132,7 @@ struct DirectoryPage {
     sort_label: &'static str,
     pager: Pager,
     scope_note: String,
+    may_invite: bool,
 }
 
 fn sort_label(sort: MemberSort) -> &'static str {
@@ -262,6 +269,7 @@ pub async fn directory(
         }
     };
     let page = DirectoryPage {
+        may_invite: state.app.may_invite(&session.actor),
         layout: Layout::new("Members", Some(&session), "members"),
         q: params.q.clone().unwrap_or_default(),
         branches,
@@ -321,6 +329,10 @@ struct MemberPage {
     transfer_branches: Vec<BranchOption>,
     today: String,
     notice: Option<&'static str>,
+    /// An officer may invite this member to choose a password.
+    may_invite: bool,
+    /// A new address waiting for the member's confirmation.
+    pending_email: Option<String>,
 }
 
 /// Which of the page's forms is being re-shown with errors, and what was typed.
@@ -362,7 +374,17 @@ async fn member_page_response(
     } else {
         Vec::new()
     };
+    let pending_email = if view.may_edit {
+        match app.pending_email(&session.actor, id).await {
+            Ok(p) => p.map(|p| p.new_email),
+            Err(e) => return app_error(session, e),
+        }
+    } else {
+        None
+    };
     let mut page = MemberPage {
+        may_invite: view.may_edit && !view.is_self,
+        pending_email,
         layout: Layout::new(
             format!(
                 "{} {}",
@@ -713,8 +735,9 @@ pub async fn edit(
         .update_member(&session.actor, id, &changes(&form))
         .await
     {
-        Ok(()) if session.actor.member == id => Redirect::to("/me?saved=details").into_response(),
-        Ok(()) => saved(id, "details"),
+        Ok(_) if session.actor.member == id => Redirect::to("/me?saved=details").into_response(),
+        Ok(u) if u.email_proposed => saved(id, "email-proposed"),
+        Ok(_) => saved(id, "details"),
         Err(e) => match field_errors(e) {
             Ok(errs) => {
                 let view = match editable_view(&state, &session, id).await {

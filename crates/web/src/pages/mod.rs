@@ -4,6 +4,7 @@
 //! answer into a small view model of display strings and render a template. Every error is an
 //! HTML page with the app's own message; bad input never becomes a 500.
 
+mod accounts;
 mod agenda;
 mod appointments;
 mod assets;
@@ -22,6 +23,7 @@ mod members;
 mod paper;
 mod rolls;
 mod rules_view;
+mod security;
 mod units;
 mod view;
 
@@ -40,6 +42,7 @@ use crate::AppState;
 use crate::error::{WebError, html_error};
 use crate::session::{CurrentSession, MaybeSession};
 
+pub(crate) use accounts::request_reset;
 pub use assets::CSS_PATH;
 pub use constitution::parse_day;
 
@@ -48,6 +51,37 @@ pub fn router() -> Router<AppState> {
         .route("/", get(auth::home))
         .route("/sign-in", get(auth::sign_in_form).post(auth::sign_in))
         .route("/sign-out", post(auth::sign_out))
+        .route(
+            "/sign-in/two-factor",
+            get(accounts::code_form).post(accounts::code),
+        )
+        .route(
+            "/forgot-password",
+            get(accounts::forgot_form).post(accounts::forgot),
+        )
+        .route(
+            "/set-password/{token}",
+            get(accounts::set_password_form).post(accounts::set_password),
+        )
+        .route(
+            "/confirm-email/{token}",
+            get(accounts::confirm_email_form).post(accounts::confirm_email),
+        )
+        .route("/me/security", get(security::page))
+        .route("/me/password", post(security::change_password))
+        .route("/me/email", post(security::change_email))
+        .route("/me/security/two-factor-policy", post(security::set_policy))
+        .route(
+            "/me/two-factor",
+            get(security::two_factor).post(security::begin_two_factor),
+        )
+        .route("/me/two-factor/confirm", post(security::confirm_two_factor))
+        .route("/me/two-factor/off", post(security::turn_off_two_factor))
+        .route(
+            "/invitations",
+            get(security::invitations).post(security::invite_all),
+        )
+        .route("/members/{id}/invitation", post(security::invite_member))
         .route("/me", get(me::my_membership))
         .route("/me/resign", get(leaving::confirm).post(leaving::resign))
         .route("/resigned", get(leaving::resigned))
@@ -290,6 +324,7 @@ fn heading_for(status: StatusCode) -> &'static str {
 pub fn error_page(session: Option<&CurrentSession>, err: WebError) -> Response {
     let (status, _) = err.status_and_code();
     let message = err.public_message();
+    let retry_after = err.retry_after();
     let heading = heading_for(status);
     let page = ErrorPage {
         layout: Layout::new(heading, session, ""),
@@ -298,9 +333,9 @@ pub fn error_page(session: Option<&CurrentSession>, err: WebError) -> Response {
         message,
     };
     let mut resp = render(status, &page);
-    if status == StatusCode::TOO_MANY_REQUESTS {
+    if let Some(secs) = retry_after {
         resp.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
     }
     resp
 }
