@@ -24,7 +24,9 @@ impl Drop for Demo {
 /// One HTTP/1.1 exchange over a fresh connection: status, headers and body.
 fn http(addr: SocketAddr, request: &str) -> Option<(u16, String, String)> {
     let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(60))).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .ok()?;
     stream.write_all(request.as_bytes()).ok()?;
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).ok()?;
@@ -128,8 +130,16 @@ fn the_real_demo_starts_under_the_system_clock_and_every_printed_sign_in_works()
     while let Ok(line) = lines.recv_timeout(Duration::from_secs(2)) {
         if let Some(rest) = line.strip_prefix("demo sign-in: ") {
             let parts: Vec<&str> = rest.split_whitespace().collect();
-            assert_eq!(parts.len(), 3, "a sign-in line is role, email, password: {line}");
-            sign_ins.push((parts[0].to_string(), parts[1].to_string(), parts[2].to_string()));
+            assert_eq!(
+                parts.len(),
+                3,
+                "a sign-in line is role, email, password: {line}"
+            );
+            sign_ins.push((
+                parts[0].to_string(),
+                parts[1].to_string(),
+                parts[2].to_string(),
+            ));
         }
     }
     assert!(
