@@ -13,6 +13,7 @@ pub mod delegates;
 pub mod elections;
 pub mod error;
 pub mod founding;
+pub mod import;
 pub mod meetings;
 pub mod notices;
 pub mod paper;

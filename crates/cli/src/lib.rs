@@ -3,6 +3,9 @@
 
 pub mod backend;
 pub mod constitution_text;
+pub mod csv_in;
+pub mod export_file;
+pub mod import;
 pub mod members_csv;
 pub mod password;
 pub mod roll_text;
