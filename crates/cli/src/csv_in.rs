@@ -41,9 +41,9 @@ impl ReadProblem {
     }
 }
 
-#[derive(Debug, Default)]
+/// One value as read: its text (or where it stops being UTF-8), and where it is.
 struct Field {
-    bytes: Vec<u8>,
+    text: Result<String, ReadProblem>,
     line: u64,
     /// The line its opening quote is on, when quoted.
     quoted_from: Option<u64>,
@@ -51,7 +51,6 @@ struct Field {
     end_line: u64,
 }
 
-#[derive(Debug)]
 struct Record {
     line: u64,
     fields: Vec<Field>,
@@ -61,122 +60,140 @@ impl Record {
     fn is_blank(&self) -> bool {
         self.fields.len() == 1
             && self.fields[0].quoted_from.is_none()
-            && self.fields[0].bytes.iter().all(u8::is_ascii_whitespace)
+            && self.fields[0]
+                .text
+                .as_ref()
+                .is_ok_and(|t| t.trim().is_empty())
     }
 }
 
-/// Splits the bytes into records and fields. A quote that never closes is the only error;
-/// the records before the one it opens in are returned with it.
-fn records(bytes: &[u8]) -> (Vec<Record>, Option<ReadProblem>) {
-    #[derive(PartialEq)]
-    enum State {
-        Start,
-        Unquoted,
-        Quoted,
-        AfterQuote,
-    }
-    let mut out = Vec::new();
-    let mut line = 1u64;
-    let mut record = Record {
-        line,
-        fields: Vec::new(),
-    };
-    let mut field = Field {
-        line,
-        end_line: line,
-        ..Field::default()
-    };
-    let mut state = State::Start;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match state {
-            State::Quoted => {
-                if b == b'"' {
-                    if bytes.get(i + 1) == Some(&b'"') {
-                        field.bytes.push(b'"');
-                        i += 1;
-                    } else {
-                        state = State::AfterQuote;
-                    }
-                } else {
-                    if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-                        line += 1;
-                    }
-                    field.bytes.push(b);
-                }
-            }
-            _ if b == b',' => {
-                field.end_line = line;
-                record.fields.push(std::mem::take(&mut field));
-                field.line = line;
-                state = State::Start;
-            }
-            _ if b == b'\n' || b == b'\r' => {
-                if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
-                    i += 1;
-                }
-                field.end_line = line;
-                record.fields.push(std::mem::take(&mut field));
-                out.push(std::mem::replace(
-                    &mut record,
-                    Record {
-                        line: line + 1,
-                        fields: Vec::new(),
-                    },
-                ));
-                line += 1;
-                field.line = line;
-                state = State::Start;
-            }
-            State::Start if b == b'"' => {
-                field.quoted_from = Some(line);
-                state = State::Quoted;
-            }
-            // Text after a closing quote, or a quote inside an unquoted value, is kept as
-            // written, as spreadsheets read it.
-            _ => {
-                field.bytes.push(b);
-                if state == State::Start {
-                    state = State::Unquoted;
-                }
-            }
-        }
-        i += 1;
-    }
-    if state == State::Quoted {
-        let problem = ReadProblem::at(
-            field.quoted_from.unwrap_or(line),
-            Some(record.fields.len()),
-            "a quoted value opens here and is never closed: add the closing quote (\")",
-        );
-        return (out, Some(problem));
-    }
-    if !(state == State::Start && record.fields.is_empty()) {
-        field.end_line = line;
-        record.fields.push(field);
-        out.push(record);
-    }
-    (out, None)
-}
-
-/// The value as text, or where it stops being UTF-8.
-fn decode(f: &Field, column: usize) -> Result<String, ReadProblem> {
-    match std::str::from_utf8(&f.bytes) {
-        Ok(s) => Ok(s.to_string()),
+/// The value as text, or where it stops being UTF-8 (`line` is where the value starts).
+fn decode(bytes: &[u8], line: u64, column: usize) -> Result<String, ReadProblem> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_owned()),
         Err(e) => {
             let at = e.valid_up_to();
-            let line = f.line + f.bytes[..at].iter().filter(|b| **b == b'\n').count() as u64;
+            let line = line + bytes[..at].iter().filter(|b| **b == b'\n').count() as u64;
             Err(ReadProblem::at(
                 line,
                 Some(column),
                 format!(
                     "not UTF-8 text (byte 0x{:02X}): save the file as UTF-8 (in Excel, \"CSV UTF-8\")",
-                    f.bytes[at]
+                    bytes[at]
                 ),
             ))
         }
     }
+}
+
+/// Reads records one after another, each value straight into its text.
+struct Records<'a> {
+    bytes: &'a [u8],
+    i: usize,
+    line: u64,
+}
+
+/// A line ends at `\n`, `\r\n` or a lone `\r`: how many bytes the end at `i` takes, if any.
+fn line_end(bytes: &[u8], i: usize) -> Option<usize> {
+    match bytes.get(i) {
+        Some(b'\n') => Some(1),
+        Some(b'\r') if bytes.get(i + 1) == Some(&b'\n') => Some(2),
+        Some(b'\r') => Some(1),
+        _ => None,
+    }
+}
+
+impl Records<'_> {
+    /// The next record, or a quote that never closes (with the record's values before it).
+    fn next_record(&mut self) -> Option<Result<Record, (Record, ReadProblem)>> {
+        if self.i >= self.bytes.len() {
+            return None;
+        }
+        let bytes = self.bytes;
+        let mut record = Record {
+            line: self.line,
+            fields: Vec::new(),
+        };
+        loop {
+            let column = record.fields.len();
+            let start_line = self.line;
+            let field = if bytes.get(self.i) == Some(&b'"') {
+                let opened = self.line;
+                self.i += 1;
+                let mut value: Vec<u8> = Vec::new();
+                loop {
+                    let rest = &bytes[self.i..];
+                    let Some(q) = rest.iter().position(|b| *b == b'"') else {
+                        let problem = ReadProblem::at(
+                            opened,
+                            Some(column),
+                            "a quoted value opens here and is never closed: add the closing quote (\")",
+                        );
+                        self.i = bytes.len();
+                        return Some(Err((record, problem)));
+                    };
+                    self.line += line_breaks(&rest[..q]);
+                    value.extend_from_slice(&rest[..q]);
+                    self.i += q + 1;
+                    if bytes.get(self.i) == Some(&b'"') {
+                        value.push(b'"');
+                        self.i += 1;
+                    } else {
+                        break;
+                    }
+                }
+                // Text after the closing quote is kept as written, as spreadsheets read it.
+                let end = self.value_end();
+                value.extend_from_slice(&bytes[self.i..end]);
+                self.i = end;
+                Field {
+                    text: decode(&value, start_line, column),
+                    line: start_line,
+                    quoted_from: Some(opened),
+                    end_line: self.line,
+                }
+            } else {
+                let end = self.value_end();
+                let text = decode(&bytes[self.i..end], start_line, column);
+                self.i = end;
+                Field {
+                    text,
+                    line: start_line,
+                    quoted_from: None,
+                    end_line: start_line,
+                }
+            };
+            record.fields.push(field);
+            match bytes.get(self.i) {
+                Some(b',') => self.i += 1,
+                None => return Some(Ok(record)),
+                Some(_) => {
+                    self.i += line_end(bytes, self.i).unwrap_or(1);
+                    self.line += 1;
+                    return Some(Ok(record));
+                }
+            }
+        }
+    }
+
+    /// Where the value starting at `self.i` ends: the next comma or line end.
+    fn value_end(&self) -> usize {
+        self.bytes[self.i..]
+            .iter()
+            .position(|b| matches!(b, b',' | b'\n' | b'\r'))
+            .map_or(self.bytes.len(), |p| self.i + p)
+    }
+}
+
+/// Line breaks inside a quoted value (`\r\n` counts once).
+fn line_breaks(bytes: &[u8]) -> u64 {
+    let mut n = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        if *b == b'\n' || (*b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+            n += 1;
+        }
+    }
+    n
 }
 
 /// Reads a whole CSV file: the header, then every record, or every problem that keeps it
@@ -198,82 +215,105 @@ pub fn read(bytes: &[u8]) -> Result<Table, Vec<ReadProblem>> {
             "the file holds binary data (a NUL byte), not CSV text",
         )]);
     }
-    let (mut records, unclosed) = records(bytes);
-    records.retain(|r| !r.is_blank());
-    let mut records = records.into_iter();
-    let Some(header) = records.next() else {
-        return Err(vec![unclosed.unwrap_or_else(|| {
-            ReadProblem::at(
-                1,
-                None,
-                "the file is empty: its first line names the columns",
-            )
-        })]);
+    let mut records = Records {
+        bytes,
+        i: 0,
+        line: 1,
     };
     let mut problems = Vec::new();
-    let header: Vec<String> = header
-        .fields
-        .iter()
-        .enumerate()
-        .map(|(i, f)| match decode(f, i) {
-            Ok(s) => s.trim().to_string(),
-            Err(p) => {
-                problems.push(p);
-                String::new()
+    let mut header: Option<Vec<String>> = None;
+    let mut rows = Vec::new();
+    while let Some(next) = records.next_record() {
+        let record = match next {
+            Ok(r) => r,
+            Err((_, unclosed)) => {
+                problems.push(unclosed);
+                break;
             }
-        })
-        .collect();
-    let width = header.len();
-    let mut rows = Vec::with_capacity(records.len());
-    for r in records {
+        };
+        if record.is_blank() {
+            continue;
+        }
+        let Some(width) = header.as_ref().map(Vec::len) else {
+            header = Some(
+                record
+                    .fields
+                    .into_iter()
+                    .map(|f| match f.text {
+                        Ok(s) => s.trim().to_string(),
+                        Err(p) => {
+                            problems.push(p);
+                            String::new()
+                        }
+                    })
+                    .collect(),
+            );
+            continue;
+        };
         // A quoted value that runs over several lines and leaves the row the wrong width is
         // most likely a closing quote missing where it opens.
-        let spans_lines = r
-            .fields
-            .iter()
-            .find(|f| f.quoted_from.is_some() && f.end_line > f.line);
-        let extra = r.fields.len() > width && r.fields[width..].iter().any(|f| !f.bytes.is_empty());
-        if let Some(f) = spans_lines
-            && r.fields.len() != width
+        if record.fields.len() != width
+            && let Some((column, f)) = record
+                .fields
+                .iter()
+                .enumerate()
+                .find(|(_, f)| f.quoted_from.is_some() && f.end_line > f.line)
         {
-            let column = r.fields.iter().position(|x| std::ptr::eq(x, f));
             problems.push(ReadProblem::at(
                 f.quoted_from.unwrap_or(f.line),
-                column,
+                Some(column),
                 format!(
                     "a quoted value opens here and runs to line {}, leaving the row with {} values where the header names {width} columns: is a closing quote (\") missing?",
                     f.end_line,
-                    r.fields.len()
+                    record.fields.len()
                 ),
             ));
             continue;
         }
-        if extra {
+        if record.fields.len() > width
+            && record.fields[width..]
+                .iter()
+                .any(|f| !f.text.as_ref().is_ok_and(String::is_empty))
+        {
             problems.push(ReadProblem::at(
-                r.line,
+                record.line,
                 None,
                 format!(
                     "the row has {} values but the header names {width} columns",
-                    r.fields.len()
+                    record.fields.len()
                 ),
             ));
             continue;
         }
         let mut cells = Vec::with_capacity(width);
-        for (i, f) in r.fields.iter().enumerate().take(width) {
-            match decode(f, i) {
+        let mut ok = true;
+        for f in record.fields.into_iter().take(width) {
+            match f.text {
                 Ok(s) => cells.push(s),
-                Err(p) => problems.push(p),
+                Err(p) => {
+                    problems.push(p);
+                    ok = false;
+                }
             }
         }
-        if cells.len() == r.fields.len().min(width) {
+        if ok {
             rows.push(Row {
-                line: r.line,
+                line: record.line,
                 cells,
             });
         }
     }
-    problems.extend(unclosed);
+    let Some(header) = header else {
+        return Err(if problems.is_empty() {
+            vec![ReadProblem::at(
+                1,
+                None,
+                "the file is empty: its first line names the columns",
+            )]
+        } else {
+            problems
+        });
+    };
     if problems.is_empty() {
         Ok(Table { header, rows })
     } else {

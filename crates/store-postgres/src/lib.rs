@@ -78,51 +78,22 @@ mod paper {
     const SNAPSHOT: &str = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ";
     include!("../../store/sql/paper.rs");
 }
-/// Bringing a register in (`charter import`): the shared SQL in `charter-store/sql/import.rs`.
+/// Bringing a register in (`charter import`): the shared SQL in `charter-store/sql/import.rs`,
+/// over PostgreSQL's own ways (`import_rows`).
 mod import {
     type Db = sqlx::Postgres;
     type DbConn = sqlx::PgConnection;
-    /// PostgreSQL binds at most 65,535 values in one statement.
-    const MAX_BINDS: usize = 65_000;
     /// Row lock for the members an import updates, until it commits.
     const ROW_LOCK: &str = " FOR UPDATE";
+    use crate::import_rows::{
+        MAX_BINDS, first_free_member_id, insert_member_rows, insert_payment_rows,
+        insert_status_rows, member_ids_used, pause_search_index, resume_search_index,
+    };
     use crate::rows::MemberRow;
     use crate::{PgStore as StoreImpl, append_events, commit, db_err};
-
-    /// The first member number free for members without one: above every member, every
-    /// number the sequence handed out, and `at_least`. New members are numbered under a lock
-    /// on the table (reads go on), so nobody adds a member until the import commits.
-    async fn first_free_member_id(
-        conn: &mut DbConn,
-        at_least: i64,
-    ) -> charter_store::StoreResult<i64> {
-        sqlx::query("LOCK TABLE members IN EXCLUSIVE MODE")
-            .execute(&mut *conn)
-            .await
-            .map_err(db_err)?;
-        sqlx::query_scalar(
-            "SELECT GREATEST(nextval(pg_get_serial_sequence('members', 'id')),
-                             COALESCE((SELECT MAX(id) FROM members), 0) + 1, $1)",
-        )
-        .bind(at_least)
-        .fetch_one(conn)
-        .await
-        .map_err(db_err)
-    }
-
-    /// Moves the member numbers' sequence past the numbers the import used (kept numbers
-    /// are written as given, so the sequence has not seen them).
-    async fn member_ids_used(conn: &mut DbConn, up_to: i64) -> charter_store::StoreResult<()> {
-        sqlx::query("SELECT setval(pg_get_serial_sequence('members', 'id'), $1)")
-            .bind(up_to)
-            .execute(conn)
-            .await
-            .map_err(db_err)?;
-        Ok(())
-    }
-
     include!("../../store/sql/import.rs");
 }
+mod import_rows;
 mod rows;
 /// Rolls and challenges: the shared portable SQL in `charter-store/sql/rolls.rs`.
 mod rolls {

@@ -81,37 +81,22 @@ mod paper {
     const SNAPSHOT: &str = "";
     include!("../../store/sql/paper.rs");
 }
-/// Bringing a register in (`charter import`): the shared SQL in `charter-store/sql/import.rs`.
+/// Bringing a register in (`charter import`): the shared SQL in `charter-store/sql/import.rs`,
+/// over SQLite's own ways (`import_rows`).
 mod import {
     type Db = sqlx::Sqlite;
     type DbConn = sqlx::SqliteConnection;
-    /// SQLite binds at most 32,766 values in one statement.
-    const MAX_BINDS: usize = 32_000;
     /// Row lock for the members an import updates (BEGIN IMMEDIATE already holds SQLite's write lock).
     const ROW_LOCK: &str = "";
+    use crate::import_rows::{
+        MAX_BINDS, first_free_member_id, insert_member_rows, insert_payment_rows,
+        insert_status_rows, member_ids_used, pause_search_index, resume_search_index,
+    };
     use crate::rows::MemberRow;
     use crate::{SqliteStore as StoreImpl, append_events, commit, db_err};
-
-    /// The first member number free for members without one: above every member and
-    /// `at_least`. The writer's lock is held, so nobody else adds a member meanwhile.
-    async fn first_free_member_id(
-        conn: &mut DbConn,
-        at_least: i64,
-    ) -> charter_store::StoreResult<i64> {
-        let max: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM members")
-            .fetch_one(conn)
-            .await
-            .map_err(db_err)?;
-        Ok(at_least.max(max.unwrap_or(0) + 1))
-    }
-
-    /// Nothing to move on: SQLite numbers a new row after the largest id in the table.
-    async fn member_ids_used(_conn: &mut DbConn, _up_to: i64) -> charter_store::StoreResult<()> {
-        Ok(())
-    }
-
     include!("../../store/sql/import.rs");
 }
+mod import_rows;
 mod rows;
 /// Rolls and challenges: the shared portable SQL in `charter-store/sql/rolls.rs`.
 mod rolls {

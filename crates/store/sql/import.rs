@@ -1,10 +1,10 @@
 // Bringing a register in (`charter import`), written once for both SQL dialects: each store
-// crate includes this file in a module that first defines `Db`, `DbConn`, `MAX_BINDS`,
-// `first_free_member_id` and `member_ids_used`, and imports `StoreImpl`, `append_events`,
-// `commit`, `db_err` and `MemberRow`.
+// crate includes this file in a module that first defines `Db`, `DbConn`, `MAX_BINDS` and
+// `ROW_LOCK`, and imports `StoreImpl`, `append_events`, `commit`, `db_err`, `MemberRow` and
+// what differs between the dialects (the backend's `import_rows`): numbering new members,
+// keeping the search index, and the bulk INSERTs of members, status changes and payments.
 //
-// Everything is written in the one transaction the caller opened, rows in multi-row INSERTs
-// (each statement of a full chunk has the same text, so it is prepared once).
+// Everything is written in the one transaction the caller opened, rows in multi-row INSERTs.
 
 use std::collections::HashMap;
 
@@ -15,9 +15,7 @@ use chrono::{DateTime, Utc};
 use sqlx::query_builder::Separated;
 use sqlx::{QueryBuilder, Row};
 
-/// Members written per slice: each slice is one statement of members and a few of their
-/// histories and payments, then a progress report.
-const MEMBERS_PER_SLICE: usize = 2_000;
+
 
 /// Inserts `rows` with as many rows a statement as the dialect's bound-value limit allows.
 async fn insert_rows<T>(
@@ -258,6 +256,9 @@ pub(crate) async fn write(
     })
 }
 
+/// Rows handed to the database between progress reports.
+const ROWS_PER_REPORT: usize = 20_000;
+
 async fn insert_members(
     conn: &mut DbConn,
     batch: &ImportBatch,
@@ -288,110 +289,47 @@ async fn insert_members(
             }
         });
     }
-    for (slice, slice_ids) in batch
+    let rows = batch
         .members
-        .chunks(MEMBERS_PER_SLICE)
-        .zip(ids.chunks(MEMBERS_PER_SLICE))
-    {
-        let rows = slice
-            .iter()
-            .zip(slice_ids)
-            .map(|(m, id)| Ok((*id, unit_id(units, m.branch)?, m)))
-            .collect::<StoreResult<Vec<_>>>()?;
-        insert_rows(
-            &mut *conn,
-            "INSERT INTO members (id, first_name, last_name, email, phone, postcode, branch_id, status,
-                                  joined_on, dues_plan, paid_up_until, password_hash, search_text, sort_key) ",
-            14,
-            &rows,
-            |b, (id, branch, im)| {
-                let m = &im.member;
-                b.push_bind(id.0)
-                    .push_bind(m.first_name.as_str().to_owned())
-                    .push_bind(m.last_name.as_str().to_owned())
-                    .push_bind(m.email.as_str().to_owned())
-                    .push_bind(m.phone.as_ref().map(|p| p.as_str().to_owned()))
-                    .push_bind(m.postcode.as_str().to_owned())
-                    .push_bind(branch.0)
-                    .push_bind(m.status.as_str())
-                    .push_bind(m.joined_on)
-                    .push_bind(m.dues_plan.as_str())
-                    .push_bind(charter_domain::paid_up_until(&im.payments))
-                    .push_bind(None::<String>)
-                    .push_bind(search_text(
-                        m.first_name.as_str(),
-                        m.last_name.as_str(),
-                        m.email.as_str(),
-                        m.postcode.as_str(),
-                    ))
-                    .push_bind(sort_key(m.first_name.as_str(), m.last_name.as_str()));
-            },
-        )
-        .await?;
-        let history: Vec<(MemberId, &StatusChangeInput)> = slice
-            .iter()
-            .zip(slice_ids)
-            .flat_map(|(m, id)| m.history.iter().map(move |h| (*id, h)))
-            .collect();
-        insert_status_changes(&mut *conn, &history, at).await?;
-        let payments: Vec<(MemberId, &Payment)> = slice
-            .iter()
-            .zip(slice_ids)
-            .flat_map(|(m, id)| m.payments.iter().map(move |p| (*id, p)))
-            .collect();
-        insert_payments(&mut *conn, &payments, at).await?;
-        *done += (slice.len() + history.len() + payments.len()) as u64;
+        .iter()
+        .zip(&ids)
+        .map(|(m, id)| Ok((*id, unit_id(units, m.branch)?, m)))
+        .collect::<StoreResult<Vec<_>>>()?;
+    // One table at a time, in member order: each index grows at its end.
+    let search = pause_search_index(&mut *conn, rows.len()).await?;
+    for part in rows.chunks(ROWS_PER_REPORT / 4) {
+        insert_member_rows(&mut *conn, part).await?;
+        *done += part.len() as u64;
+        progress(*done);
+    }
+    resume_search_index(&mut *conn, search, &ids).await?;
+
+    let history: Vec<(MemberId, &StatusChangeInput)> = batch
+        .members
+        .iter()
+        .zip(&ids)
+        .flat_map(|(m, id)| m.history.iter().map(move |h| (*id, h)))
+        .collect();
+    for part in history.chunks(ROWS_PER_REPORT) {
+        insert_status_rows(&mut *conn, part, at).await?;
+        *done += part.len() as u64;
+        progress(*done);
+    }
+    let payments: Vec<(MemberId, &Payment)> = batch
+        .members
+        .iter()
+        .zip(&ids)
+        .flat_map(|(m, id)| m.payments.iter().map(move |p| (*id, p)))
+        .collect();
+    for part in payments.chunks(ROWS_PER_REPORT) {
+        insert_payment_rows(&mut *conn, part, at).await?;
+        *done += part.len() as u64;
         progress(*done);
     }
     // Every number below `first_free` was free or handed out before the import took its own.
     let up_to = ids.iter().map(|i| i.0).max().unwrap_or(0).max(first_free - 1);
     member_ids_used(&mut *conn, up_to).await?;
     Ok(ids)
-}
-
-async fn insert_status_changes(
-    conn: &mut DbConn,
-    rows: &[(MemberId, &StatusChangeInput)],
-    at: DateTime<Utc>,
-) -> StoreResult<()> {
-    insert_rows(
-        conn,
-        "INSERT INTO status_changes (member_id, from_status, to_status, effective_on, reason, changed_by, recorded_at) ",
-        7,
-        rows,
-        |b, (id, h)| {
-            b.push_bind(id.0)
-                .push_bind(h.from.map(|s| s.as_str()))
-                .push_bind(h.to.as_str())
-                .push_bind(h.effective_on)
-                .push_bind(h.reason.clone())
-                .push_bind(h.changed_by.map(|m| m.0))
-                .push_bind(at);
-        },
-    )
-    .await
-}
-
-async fn insert_payments(
-    conn: &mut DbConn,
-    rows: &[(MemberId, &Payment)],
-    at: DateTime<Utc>,
-) -> StoreResult<()> {
-    insert_rows(
-        conn,
-        "INSERT INTO payments (member_id, paid_on, amount_pence, months, recorded_by, recorded_at) ",
-        6,
-        rows,
-        |b, (id, p)| {
-            b.push_bind(id.0)
-                .push_bind(p.paid_on)
-                .push_bind(p.amount.pence())
-                .push_bind(i64::from(p.months))
-                .push_bind(None::<i64>)
-                .push_bind(at);
-        },
-    )
-    .await
 }
 
 async fn update_member(
@@ -491,7 +429,7 @@ async fn update_member(
     if let Some(last) = u.history.last() {
         let rows: Vec<(MemberId, &StatusChangeInput)> =
             u.history.iter().map(|h| (u.member, h)).collect();
-        insert_status_changes(&mut *conn, &rows, at).await?;
+        insert_status_rows(&mut *conn, &rows, at).await?;
         sqlx::query("UPDATE members SET status = $1 WHERE id = $2")
             .bind(last.to.as_str())
             .bind(u.member.0)
@@ -501,7 +439,7 @@ async fn update_member(
     }
     if !u.payments.is_empty() {
         let rows: Vec<(MemberId, &Payment)> = u.payments.iter().map(|p| (u.member, p)).collect();
-        insert_payments(&mut *conn, &rows, at).await?;
+        insert_payment_rows(&mut *conn, &rows, at).await?;
         let mut all = Vec::new();
         for r in sqlx::query("SELECT paid_on, amount_pence, months FROM payments WHERE member_id = $1")
             .bind(u.member.0)

@@ -6033,7 +6033,8 @@ macro_rules! conformance_tests {
             delegates_are_apportioned_credentialed_and_vote_by_card,
             imports_write_a_whole_register_in_one_transaction,
             imports_write_nothing_when_any_part_fails,
-            import_matches_find_members_by_email_or_number
+            import_matches_find_members_by_email_or_number,
+            imports_of_many_members_are_searchable
         );
     };
     (@each $make:path; $($name:ident),* $(,)?) => {

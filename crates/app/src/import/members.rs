@@ -33,7 +33,6 @@ pub(super) fn parse(
     rows: &[RawMember],
     units: &UnitLookup,
     default_branch: Option<UnitRef>,
-    _today: NaiveDate,
     p: &mut Problems,
 ) -> Vec<Row> {
     let mut out = Vec::with_capacity(rows.len());
@@ -487,13 +486,13 @@ pub(super) fn resolve(
                 }
                 update_row(&mut reg, id, &row, units, today, p);
             }
-            None => new_row(&mut reg, row, p),
+            None => new_row(&mut reg, row, today, p),
         }
     }
     reg
 }
 
-fn new_row(reg: &mut Register, row: Row, p: &mut Problems) {
+fn new_row(reg: &mut Register, row: Row, today: NaiveDate, p: &mut Problems) {
     let r = &row.raw;
     let joined = text(&r.joined_on);
     let status = text(&r.status);
@@ -532,6 +531,15 @@ fn new_row(reg: &mut Register, row: Row, p: &mut Problems) {
         }
     };
     let member = match NewMember::parse(&raw, UnitId(0)) {
+        Ok(m) if !joined.is_empty() && m.joined_on > today => {
+            p.add(
+                FILE,
+                row.line,
+                Some("joined_on"),
+                format!("join date {} is in the future", m.joined_on),
+            );
+            None
+        }
         Ok(m) => Some(m),
         Err(errs) => {
             for (field, reason) in errs.0 {

@@ -293,7 +293,7 @@ impl App {
                     .map_err(|e| AppError::invalid("branch", e))?,
             ),
         };
-        let rows = members::parse(&raw.members, &units.lookup, default_branch, today, &mut p);
+        let rows = members::parse(&raw.members, &units.lookup, default_branch, &mut p);
 
         // What the register already holds for every member the files name.
         let mut emails: Vec<String> = Vec::new();

@@ -182,10 +182,14 @@ impl Mapped {
         }
     }
 
-    fn cell(&self, row: &Row, name: &str) -> Cell {
-        self.index
-            .get(name)
-            .map(|i| row.cells.get(*i).cloned().unwrap_or_default())
+    /// Takes the row's value for our column `name` (`None` when the file has no such column).
+    fn take(&self, row: &mut Row, name: &str) -> Cell {
+        self.index.get(name).map(|i| {
+            row.cells
+                .get_mut(*i)
+                .map(std::mem::take)
+                .unwrap_or_default()
+        })
     }
 
     pub fn has(&self, name: &str) -> bool {
@@ -257,14 +261,15 @@ pub fn map_header(
     }
 }
 
-/// Puts a mapped file's rows into the import.
-pub fn add_rows(raw: &mut RawImport, file: ImportFile, m: &Mapped, t: &Table) {
-    let c = |row: &Row, name: &str| m.cell(row, name);
+/// Puts a mapped file's rows into the import, moving each value (no copies: a register's
+/// payments run to millions of values).
+pub fn add_rows(raw: &mut RawImport, file: ImportFile, m: &Mapped, t: Table) {
+    let mut rows = t.rows;
+    let c = |row: &mut Row, name: &str| m.take(row, name);
     match file {
         ImportFile::Units => {
-            raw.units = t
-                .rows
-                .iter()
+            raw.units = rows
+                .iter_mut()
                 .map(|r| RawUnit {
                     line: r.line,
                     kind: c(r, "kind"),
@@ -275,9 +280,8 @@ pub fn add_rows(raw: &mut RawImport, file: ImportFile, m: &Mapped, t: &Table) {
                 .collect()
         }
         ImportFile::Members => {
-            raw.members = t
-                .rows
-                .iter()
+            raw.members = rows
+                .iter_mut()
                 .map(|r| RawMember {
                     line: r.line,
                     member_number: c(r, "member_number"),
@@ -294,9 +298,8 @@ pub fn add_rows(raw: &mut RawImport, file: ImportFile, m: &Mapped, t: &Table) {
                 .collect()
         }
         ImportFile::Statuses => {
-            raw.statuses = t
-                .rows
-                .iter()
+            raw.statuses = rows
+                .iter_mut()
                 .map(|r| RawStatus {
                     line: r.line,
                     member_number: c(r, "member_number"),
@@ -308,9 +311,8 @@ pub fn add_rows(raw: &mut RawImport, file: ImportFile, m: &Mapped, t: &Table) {
                 .collect()
         }
         ImportFile::Payments => {
-            raw.payments = t
-                .rows
-                .iter()
+            raw.payments = rows
+                .iter_mut()
                 .map(|r| RawPayment {
                     line: r.line,
                     member_number: c(r, "member_number"),
@@ -322,9 +324,8 @@ pub fn add_rows(raw: &mut RawImport, file: ImportFile, m: &Mapped, t: &Table) {
                 .collect()
         }
         ImportFile::Offices => {
-            raw.offices = t
-                .rows
-                .iter()
+            raw.offices = rows
+                .iter_mut()
                 .map(|r| RawOffice {
                     line: r.line,
                     unit: c(r, "unit"),

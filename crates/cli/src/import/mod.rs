@@ -3,6 +3,7 @@
 //! there is none (and it is not a dry run) has the whole import written in one transaction.
 
 pub mod columns;
+pub mod generated;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -118,12 +119,14 @@ pub async fn run(
                 continue;
             }
         };
-        let also: &[&'static str] = if *file == ImportFile::Members && opts.default_branch.is_none()
-        {
-            &["branch"]
-        } else {
-            &[]
-        };
+        // New members need a branch; with --update the rows may all be members already in
+        // the register, and a new one without a branch is reported on its own line.
+        let also: &[&'static str] =
+            if *file == ImportFile::Members && opts.default_branch.is_none() && !opts.update {
+                &["branch"]
+            } else {
+                &[]
+            };
         match map_header(spec(*file), &table.header, also) {
             Ok(m) => {
                 for (i, h) in &m.unread {
@@ -134,7 +137,7 @@ pub async fn run(
                         i + 1
                     )?;
                 }
-                add_rows(&mut raw, *file, &m, &table);
+                add_rows(&mut raw, *file, &m, table);
                 mapped.insert(*file, m);
             }
             Err(problems) => shown.extend(problems.into_iter().map(|p| Shown {
@@ -250,7 +253,8 @@ fn write_report(
 ) -> std::io::Result<()> {
     if files.contains_key(&ImportFile::Units) {
         write!(out, "units: {} created", r.units_created.len())?;
-        if !r.units_created.is_empty() {
+        // Named when they fit on a line: a whole organisation's are counted.
+        if !r.units_created.is_empty() && r.units_created.len() <= 12 {
             write!(out, " ({})", r.units_created.join(", "))?;
         }
         writeln!(out, ", {} already in the register", r.units_already_there)?;

@@ -475,3 +475,69 @@ pub async fn import_matches_find_members_by_email_or_number(store: &dyn Store) {
     );
     assert_eq!(found[1].payments, vec![payment(d(2024, 2, 1), 12)]);
 }
+
+pub async fn imports_of_many_members_are_searchable(store: &dyn Store) {
+    let o = org(store).await;
+    // Enough members that a backend may index them for search in bulk rather than one by one.
+    let members: Vec<ImportMember> = (0..1_200)
+        .map(|i| {
+            let mut m = imported(
+                "Bulk",
+                &format!("bulk.{i}@example.org"),
+                d(2023, 5, 1),
+                MemberStatus::Active,
+            );
+            m.last_name =
+                charter_domain::PersonName::parse("last name", &format!("Zebedee{i:04}")).unwrap();
+            ImportMember {
+                number: None,
+                member: m,
+                branch: UnitRef::Existing(o.york),
+                history: vec![change(
+                    None,
+                    MemberStatus::Active,
+                    d(2023, 5, 1),
+                    "imported",
+                )],
+                payments: vec![pay(d(2023, 5, 1), 300, 1)],
+            }
+        })
+        .collect();
+    let batch = ImportBatch {
+        members,
+        ..Default::default()
+    };
+    let written = store
+        .import_register(&batch, &import_events(), &|_| {})
+        .await
+        .unwrap();
+    assert_eq!(written.members.len(), 1_200);
+    let search = |text: &str| {
+        let q = MemberQuery {
+            text: Some(text.into()),
+            ..query(MemberScope::All)
+        };
+        async move { store.search_members(&q, None).await.unwrap() }
+    };
+    let found = search("zebedee0777").await;
+    assert_eq!(found.total, 1, "an imported member is found by name");
+    assert_eq!(found.items[0].id, written.members[777]);
+    assert_eq!(search("zebedee").await.total, 1_200);
+    // Members added afterwards are indexed as before.
+    let later = add(
+        store,
+        &new_member(
+            "Quentin",
+            "Zebedee-Later",
+            "later@example.org",
+            "LS1 1AA",
+            o.leeds,
+        ),
+    )
+    .await;
+    let found = search("zebedee-later").await;
+    assert_eq!(
+        found.items.iter().map(|m| m.id).collect::<Vec<_>>(),
+        vec![later]
+    );
+}
