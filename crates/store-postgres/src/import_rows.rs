@@ -66,6 +66,60 @@ pub(crate) async fn resume_search_index(
     Ok(())
 }
 
+/// Above this many rows a table's foreign keys are checked once, after the rows are in,
+/// rather than row by row: PostgreSQL checks each row with a query and a row lock, which for
+/// a register's payments is most of the import's time.
+const BULK_CHECKS: usize = 10_000;
+
+/// Drops `table`'s foreign keys for the import's transaction (a rollback puts them back) and
+/// returns the statements that add them again, made from the catalogue's own definitions so
+/// they come back exactly as the migrations made them. Dropping them locks the table from
+/// readers until the import commits; only a large import does it.
+pub(crate) async fn pause_foreign_keys(
+    conn: &mut PgConnection,
+    table: &'static str,
+    rows: usize,
+) -> StoreResult<Vec<String>> {
+    if rows < BULK_CHECKS {
+        return Ok(Vec::new());
+    }
+    let keys: Vec<(String, String)> = sqlx::query_as(
+        "SELECT format('ALTER TABLE %I DROP CONSTRAINT %I', $1::TEXT, conname),
+                format('ALTER TABLE %I ADD CONSTRAINT %I %s', $1::TEXT, conname,
+                       pg_get_constraintdef(oid))
+         FROM pg_constraint
+         WHERE conrelid = $1::TEXT::regclass AND contype = 'f'
+         ORDER BY conname",
+    )
+    .bind(table)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    for (drop, _) in &keys {
+        // Built by the catalogue from our own table's constraint names: no input in it.
+        sqlx::raw_sql(sqlx::AssertSqlSafe(drop.clone()))
+            .execute(&mut *conn)
+            .await
+            .map_err(db_err)?;
+    }
+    Ok(keys.into_iter().map(|(_, add)| add).collect())
+}
+
+/// Adds the foreign keys again, which checks every row of the table in one pass: a row
+/// naming nothing fails the import, whole.
+pub(crate) async fn restore_foreign_keys(
+    conn: &mut PgConnection,
+    adds: Vec<String>,
+) -> StoreResult<()> {
+    for add in adds {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(add))
+            .execute(&mut *conn)
+            .await
+            .map_err(db_err)?;
+    }
+    Ok(())
+}
+
 pub(crate) async fn insert_member_rows(
     conn: &mut PgConnection,
     rows: &[(MemberId, UnitId, &ImportMember)],

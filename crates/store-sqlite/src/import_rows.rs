@@ -91,6 +91,22 @@ pub(crate) async fn resume_search_index(
     Ok(())
 }
 
+/// SQLite checks a foreign key with one index lookup: nothing to gain by checking later.
+pub(crate) async fn pause_foreign_keys(
+    _conn: &mut SqliteConnection,
+    _table: &'static str,
+    _rows: usize,
+) -> StoreResult<Vec<String>> {
+    Ok(Vec::new())
+}
+
+pub(crate) async fn restore_foreign_keys(
+    _conn: &mut SqliteConnection,
+    _adds: Vec<String>,
+) -> StoreResult<()> {
+    Ok(())
+}
+
 /// Inserts rows with as many a statement as the bound-value limit allows; `shared` (the
 /// same for every row) is bound once a statement, each row's own `per_row` values come from
 /// a `VALUES` list. Each full statement has the same text, so it is prepared once.

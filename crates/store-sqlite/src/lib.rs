@@ -90,7 +90,8 @@ mod import {
     const ROW_LOCK: &str = "";
     use crate::import_rows::{
         MAX_BINDS, first_free_member_id, insert_member_rows, insert_payment_rows,
-        insert_status_rows, member_ids_used, pause_search_index, resume_search_index,
+        insert_status_rows, member_ids_used, pause_foreign_keys, pause_search_index,
+        restore_foreign_keys, resume_search_index,
     };
     use crate::rows::MemberRow;
     use crate::{SqliteStore as StoreImpl, append_events, commit, db_err};

@@ -2,7 +2,8 @@
 // crate includes this file in a module that first defines `Db`, `DbConn`, `MAX_BINDS` and
 // `ROW_LOCK`, and imports `StoreImpl`, `append_events`, `commit`, `db_err`, `MemberRow` and
 // what differs between the dialects (the backend's `import_rows`): numbering new members,
-// keeping the search index, and the bulk INSERTs of members, status changes and payments.
+// keeping the search index, checking foreign keys, and the bulk INSERTs of members, status
+// changes and payments.
 //
 // Everything is written in the one transaction the caller opened, rows in multi-row INSERTs.
 
@@ -310,22 +311,26 @@ async fn insert_members(
         .zip(&ids)
         .flat_map(|(m, id)| m.history.iter().map(move |h| (*id, h)))
         .collect();
+    let keys = pause_foreign_keys(&mut *conn, "status_changes", history.len()).await?;
     for part in history.chunks(ROWS_PER_REPORT) {
         insert_status_rows(&mut *conn, part, at).await?;
         *done += part.len() as u64;
         progress(*done);
     }
+    restore_foreign_keys(&mut *conn, keys).await?;
     let payments: Vec<(MemberId, &Payment)> = batch
         .members
         .iter()
         .zip(&ids)
         .flat_map(|(m, id)| m.payments.iter().map(move |p| (*id, p)))
         .collect();
+    let keys = pause_foreign_keys(&mut *conn, "payments", payments.len()).await?;
     for part in payments.chunks(ROWS_PER_REPORT) {
         insert_payment_rows(&mut *conn, part, at).await?;
         *done += part.len() as u64;
         progress(*done);
     }
+    restore_foreign_keys(&mut *conn, keys).await?;
     // Every number below `first_free` was free or handed out before the import took its own.
     let up_to = ids.iter().map(|i| i.0).max().unwrap_or(0).max(first_free - 1);
     member_ids_used(&mut *conn, up_to).await?;

@@ -499,7 +499,10 @@ pub async fn imports_of_many_members_are_searchable(store: &dyn Store) {
                     d(2023, 5, 1),
                     "imported",
                 )],
-                payments: vec![pay(d(2023, 5, 1), 300, 1)],
+                // Ten monthly payments each: enough for a backend to check keys in bulk.
+                payments: (0..10)
+                    .map(|k| pay(d(2023, 5, 1) + chrono::Months::new(k), 300, 1))
+                    .collect(),
             }
         })
         .collect();
@@ -512,6 +515,13 @@ pub async fn imports_of_many_members_are_searchable(store: &dyn Store) {
         .await
         .unwrap();
     assert_eq!(written.members.len(), 1_200);
+    let last = store
+        .member(written.members[1_199], None)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(last.payments.len(), 10);
+    assert_eq!(last.record.paid_up_until, Some(d(2024, 2, 29)));
     let search = |text: &str| {
         let q = MemberQuery {
             text: Some(text.into()),
