@@ -59,7 +59,7 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("members.csv");
-        write_private(&path, &mut |w: &mut dyn Write| w.write_all(b"a,b\n")).unwrap();
+        write_private(&path, |w: &mut dyn Write| w.write_all(b"a,b\n")).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"a,b\n");
         assert_eq!(mode(&path), 0o600);
 
@@ -68,7 +68,7 @@ mod tests {
         let partial = dir.path().join("members.csv.partial");
         std::fs::write(&partial, b"stale").unwrap();
         std::fs::set_permissions(&partial, std::fs::Permissions::from_mode(0o666)).unwrap();
-        write_private(&path, &mut |w: &mut dyn Write| w.write_all(b"c,d\n")).unwrap();
+        write_private(&path, |w: &mut dyn Write| w.write_all(b"c,d\n")).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"c,d\n");
         assert_eq!(mode(&path), 0o600);
         assert!(!partial.exists());
@@ -78,7 +78,7 @@ mod tests {
     fn a_failed_export_leaves_nothing_behind() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("members.csv");
-        let err = write_private(&path, &mut |w: &mut dyn Write| {
+        let err = write_private(&path, |w: &mut dyn Write| {
             w.write_all(b"half")?;
             Err(std::io::Error::other("database went away"))
         })

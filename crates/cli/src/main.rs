@@ -2,7 +2,7 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -960,12 +960,7 @@ async fn roll(what: RollCommand) -> Result<std::process::ExitCode> {
     })
 }
 
-async fn export_members(
-    file: &PathBuf,
-    url: &str,
-    branch: Option<&str>,
-    reason: &str,
-) -> Result<()> {
+async fn export_members(file: &Path, url: &str, branch: Option<&str>, reason: &str) -> Result<()> {
     let app = open_app(url).await?;
     let lookup = BranchLookup::new(&app.store.units().await?);
     let branch = find_branch(&lookup, branch)?;

@@ -197,10 +197,10 @@ pub(crate) async fn write(
 
     let members = insert_members(&mut tx, batch, &units, at, &mut done, progress).await?;
 
-    for u in &batch.updates {
+    for (i, u) in batch.updates.iter().enumerate() {
         update_member(&mut tx, u, &units, at).await?;
         done += 1 + (u.history.len() + u.payments.len()) as u64;
-        if done % 1_000 == 0 {
+        if (i + 1).is_multiple_of(500) {
             progress(done);
         }
     }

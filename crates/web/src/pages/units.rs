@@ -37,6 +37,14 @@ pub struct OfficerRow {
     pub term: String,
 }
 
+pub struct PastOfficerRow {
+    pub office: &'static str,
+    pub holder: String,
+    pub term: String,
+    /// Where the record came from.
+    pub source: String,
+}
+
 pub struct BodyView {
     pub name: String,
     pub kind: String,
@@ -70,6 +78,7 @@ struct UnitTemplate {
     counts: Vec<CountRow>,
     children: Vec<ChildRow>,
     officers: Vec<OfficerRow>,
+    past_officers: Vec<PastOfficerRow>,
     bodies: Vec<BodyView>,
     directory_href: Option<String>,
 }
@@ -162,6 +171,19 @@ fn unit_response(session: &CurrentSession, page: UnitPage) -> Response {
                 office: o.kind.title(),
                 holder: o.holder_name.clone().unwrap_or_else(|| "vacant".into()),
                 term: term_text(o.term),
+            })
+            .collect(),
+        past_officers: page
+            .past_holdings
+            .iter()
+            .map(|t| PastOfficerRow {
+                office: t.kind.title(),
+                holder: t.member_name.clone(),
+                term: term_text(Some(t.term)),
+                source: match &t.imported_from {
+                    Some(from) => format!("brought in from the old register: {from}"),
+                    None => "recorded in Charter".to_string(),
+                },
             })
             .collect(),
         bodies: page
