@@ -136,7 +136,7 @@ pub(super) struct ExistingSlot {
     pub changes: MemberChanges,
     pub changed: Vec<String>,
     pub moved: Option<ImportMove>,
-    /// The status members.csv gives, when it differs from theirs: (status, line).
+    /// The status members.csv gives, when it differs from theirs.
     pub wanted_status: Option<MemberStatus>,
     pub history: Vec<StatusChangeInput>,
     pub payments: Vec<Payment>,
@@ -434,7 +434,7 @@ pub(super) fn resolve(
                     row.line,
                     Some("member_number"),
                     format!(
-                        "member number {b} is another member in the register than {}",
+                        "{} is member {a} in the register, and member {b} is someone else: an import does not renumber members",
                         row.email.as_ref().map(Email::as_str).unwrap_or_default()
                     ),
                 );
