@@ -15,6 +15,7 @@ pub mod delegates;
 pub mod elections;
 pub mod error;
 pub mod founding;
+pub mod import;
 pub mod joining;
 pub mod leaving;
 pub mod meetings;

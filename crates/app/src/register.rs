@@ -1,17 +1,17 @@
 //! The membership register: who may see and change what, and the events that record it.
 
 use charter_domain::{
-    Actor, FieldErrors, HeldOffice, MemberChanges, MemberId, MemberStatus, Money, NewMember,
-    Payment, Power, RawMemberChanges, SignIn, UnitId, UnitKind, is_paid_up, parse_date,
+    Actor, FieldErrors, HeldOffice, MemberChanges, MemberId, MemberStatus, Money, Payment, Power,
+    RawMemberChanges, SignIn, UnitId, UnitKind, is_paid_up, parse_date,
 };
 use charter_store::{
-    AccessContext, AccessEntry, BranchMoveInput, ImportOutcome, MemberDetail, MemberQuery,
-    MemberRecord, MemberScope, MemberSort, MemberSummary, Page, StatusChangeInput,
+    AccessContext, AccessEntry, BranchMoveInput, MemberDetail, MemberQuery, MemberRecord,
+    MemberScope, MemberSort, MemberSummary, Page, StatusChangeInput,
 };
 use chrono::NaiveDate;
 use serde_json::json;
 
-use crate::{App, AppError, OPERATOR, event_actor, office_label, operator_actor};
+use crate::{App, AppError, OPERATOR, event_actor, office_label};
 
 pub const MAX_PER_PAGE: u32 = 200;
 pub const DEFAULT_PER_PAGE: u32 = 50;
@@ -734,18 +734,6 @@ impl App {
         };
         let access = self.operator_access(&format!("export: {reason}"));
         Ok(self.store.export_members(&scope, &access).await?)
-    }
-
-    /// Operator import from the command line; each row is created or updated by email.
-    pub async fn import_members(
-        &self,
-        rows: &[NewMember],
-        source: &str,
-    ) -> Result<Vec<ImportOutcome>, AppError> {
-        Ok(self
-            .store
-            .import_members(rows, &operator_actor(), source)
-            .await?)
     }
 }
 

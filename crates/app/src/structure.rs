@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use charter_domain::{Actor, UnitId, UnitKind};
 use charter_rules::Key;
-use charter_store::{BodyRecord, BranchStats, OfficeRecord, UnitRecord};
+use charter_store::{BodyRecord, BranchStats, OfficeRecord, OfficeTermRecord, UnitRecord};
 
 use crate::{App, AppError};
 
@@ -33,6 +33,9 @@ pub struct UnitPage {
     pub ancestors: Vec<UnitRecord>,
     pub children: Vec<UnitSummary>,
     pub offices: Vec<OfficeRecord>,
+    /// Holdings of the unit's offices that have ended, newest first, each with where its
+    /// record came from (an import names its file and day).
+    pub past_holdings: Vec<OfficeTermRecord>,
     pub bodies: Vec<BodyRecord>,
     /// For each body in `bodies` that the constitution in force does not establish, why it
     /// no longer stands (same order; `None` for a body that stands). Structure changes only
@@ -90,6 +93,14 @@ impl App {
         children.sort_by(|a, b| a.unit.name.cmp(&b.unit.name));
         let today = self.today();
         let offices = self.store.offices(Some(unit), today).await?;
+        let mut past_holdings: Vec<OfficeTermRecord> = self
+            .store
+            .office_terms(Some(unit))
+            .await?
+            .into_iter()
+            .filter(|t| t.term.ends_on.is_some_and(|e| e < today))
+            .collect();
+        past_holdings.sort_by_key(|t| std::cmp::Reverse(t.term.starts_on));
         let bodies = self.store.bodies(Some(unit), today).await?;
         let tree = self.tree().await?;
         let may_view_members = actor.may(charter_domain::Power::ViewMembers, unit, &tree);
@@ -120,6 +131,7 @@ impl App {
             ancestors,
             children,
             offices,
+            past_holdings,
             bodies,
             dissolved,
             may_view_members,

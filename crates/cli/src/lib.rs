@@ -3,9 +3,13 @@
 
 pub mod backend;
 pub mod constitution_text;
+pub mod csv_in;
+pub mod export_file;
+pub mod import;
 pub mod members_csv;
 pub mod officer;
 pub mod password;
+pub mod progress;
 pub mod roll_text;
 pub mod serve;
 pub mod units;

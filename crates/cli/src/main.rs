@@ -2,7 +2,7 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -13,16 +13,18 @@ use charter_cli::backend::{DEFAULT_DATABASE_URL, open_store};
 use charter_cli::constitution_text::{
     check_summary, diff_text, parse_day, rights_text, show, versions_table,
 };
-use charter_cli::members_csv::{BranchLookup, parse_members, write_members};
+use charter_cli::export_file::write_private;
+use charter_cli::import::{Files as ImportFiles, Options as ImportOptions};
+use charter_cli::members_csv::{BranchLookup, write_members};
 use charter_cli::password::{PASSWORD_ENV, founding_password};
+use charter_cli::progress::progress_bar;
 use charter_cli::roll_text::{check_text, roll_summary, rolls_table};
 use charter_cli::serve::serve;
 use charter_domain::MemberId;
-use charter_store::{ImportOutcome, Store};
+use charter_store::Store;
 use charter_web::{AppState, WebConfig};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressStyle};
 use tokio::net::TcpListener;
 
 #[derive(Parser)]
@@ -375,18 +377,58 @@ enum BallotFormat {
 
 #[derive(Subcommand)]
 enum ImportWhat {
-    /// Create or update members from CSV (matched by email); see README for the columns
+    /// Bring a whole organisation in: regions and branches, members with their status and
+    /// payment histories, and past office holders (see docs/import.md). All or nothing:
+    /// every problem is reported with its file, line and column, and nothing is written
+    /// unless there is none
+    Organisation {
+        /// A folder holding any of units.csv, members.csv, statuses.csv, payments.csv and
+        /// offices.csv (the options below name files one by one instead)
+        #[arg(value_name = "FOLDER")]
+        folder: Option<PathBuf>,
+        /// Regions and branches
+        #[arg(long, value_name = "FILE.csv")]
+        units: Option<PathBuf>,
+        /// Members
+        #[arg(long, value_name = "FILE.csv")]
+        members: Option<PathBuf>,
+        /// Members' status histories
+        #[arg(long, value_name = "FILE.csv")]
+        statuses: Option<PathBuf>,
+        /// Members' dues payments
+        #[arg(long, value_name = "FILE.csv")]
+        payments: Option<PathBuf>,
+        /// Past holders of offices
+        #[arg(long, value_name = "FILE.csv")]
+        offices: Option<PathBuf>,
+        #[command(flatten)]
+        opts: ImportOpts,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Members only, from one CSV file (see docs/import.md for the columns); all or nothing
     Members {
         file: PathBuf,
         #[command(flatten)]
+        opts: ImportOpts,
+        #[command(flatten)]
         db: DatabaseArg,
-        /// Check every row and report, writing nothing
-        #[arg(long)]
-        dry_run: bool,
-        /// Branch for rows without a branch column (name, slug or id)
-        #[arg(long)]
-        branch: Option<String>,
     },
+}
+
+#[derive(clap::Args)]
+struct ImportOpts {
+    /// Check every row and report what the import would do, writing nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// Let rows update members already in the register (matched by email or member number):
+    /// names, phone, postcode, dues plan, branch (a recorded move), status (by allowed steps,
+    /// with history), history and payments
+    #[arg(long)]
+    update: bool,
+    /// Branch of new members when members.csv has no branch column (name, slug or id)
+    #[arg(long)]
+    branch: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -493,17 +535,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         Command::Constitution { what } => return constitution(what).await,
         Command::Roll { what } => return roll(what).await,
         Command::Ballot { what } => return ballot(what).await,
-        Command::Import {
-            what:
-                ImportWhat::Members {
-                    file,
-                    db,
-                    dry_run,
-                    branch,
-                },
-        } => {
-            return import_members(&file, &db.database, dry_run, branch.as_deref()).await;
-        }
+        Command::Import { what } => return import(what).await,
         Command::Export {
             what:
                 ExportWhat::Members {
@@ -634,17 +666,6 @@ async fn invite(args: InviteArgs) -> Result<std::process::ExitCode> {
     Ok(std::process::ExitCode::SUCCESS)
 }
 
-fn progress_bar(total: u64, what: &str) -> ProgressBar {
-    let bar = ProgressBar::new(total);
-    bar.set_style(
-        ProgressStyle::with_template("{msg:>12} [{bar:40}] {pos}/{len} ({per_sec}, {eta} left)")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    bar.set_message(what.to_string());
-    bar
-}
-
 /// Logs each phase of loading the demo with its own and the running time, so a slow start
 /// says where its time went (`cargo bench -p charter-cli --bench demo_start` prints these).
 fn phase_timer(started: Instant) -> impl Fn(&str) {
@@ -770,56 +791,69 @@ async fn demo(
     Ok(())
 }
 
-async fn import_members(
-    file: &PathBuf,
-    url: &str,
-    dry_run: bool,
-    branch: Option<&str>,
-) -> Result<std::process::ExitCode> {
-    let app = open_app(url).await?;
-    let units = app.store.units().await?;
-    let lookup = BranchLookup::new(&units);
-    let default_branch = find_branch(&lookup, branch)?;
-    let name = file.display().to_string();
-    let reader = std::fs::File::open(file).with_context(|| format!("could not open {name}"))?;
-    let parsed = parse_members(&name, reader, &lookup, default_branch, app.today())?;
-    for bad in &parsed.bad {
-        eprintln!("{name}: {bad}");
-    }
-    let bad_lines: std::collections::BTreeSet<u64> = parsed.bad.iter().map(|b| b.line).collect();
-    if dry_run {
-        println!(
-            "dry run: {} rows read, {} would be imported, {} rows have problems; nothing was written",
-            parsed.rows,
-            parsed.good.len(),
-            bad_lines.len()
-        );
-        return Ok(exit_for(bad_lines.is_empty()));
-    }
-    let bar = progress_bar(parsed.good.len() as u64, "importing");
-    let mut summary = Summary::default();
-    for chunk in parsed.good.chunks(1_000) {
-        let rows: Vec<_> = chunk.iter().map(|(_, m)| m.clone()).collect();
-        let outcomes = app.import_members(&rows, &name).await?;
-        for o in outcomes {
-            match o {
-                ImportOutcome::Created(_) => summary.created += 1,
-                ImportOutcome::Updated(_) => summary.updated += 1,
-                ImportOutcome::Unchanged(_) => summary.unchanged += 1,
+async fn import(what: ImportWhat) -> Result<std::process::ExitCode> {
+    use charter_app::import::ImportFile;
+    let (files, opts, db) = match what {
+        ImportWhat::Organisation {
+            folder,
+            units,
+            members,
+            statuses,
+            payments,
+            offices,
+            opts,
+            db,
+        } => {
+            let files = match &folder {
+                Some(dir) if !dir.is_dir() => {
+                    return Ok(refuse(format!("{} is not a folder", dir.display())));
+                }
+                Some(dir) => ImportFiles::in_folder(dir),
+                None => ImportFiles::default(),
+            };
+            let files = files
+                .with(ImportFile::Units, units)
+                .with(ImportFile::Members, members)
+                .with(ImportFile::Statuses, statuses)
+                .with(ImportFile::Payments, payments)
+                .with(ImportFile::Offices, offices);
+            if files.is_empty() {
+                return Ok(refuse(match folder {
+                    Some(dir) => format!(
+                        "{} holds none of units.csv, members.csv, statuses.csv, payments.csv, offices.csv",
+                        dir.display()
+                    ),
+                    None => "give a folder, or at least one of --units, --members, --statuses, --payments, --offices".into(),
+                }));
             }
+            (files, opts, db)
         }
-        bar.inc(chunk.len() as u64);
-    }
-    bar.finish_and_clear();
-    println!(
-        "imported {name}: {} rows read, {} created, {} updated, {} unchanged, {} rows with problems (not imported)",
-        parsed.rows,
-        summary.created,
-        summary.updated,
-        summary.unchanged,
-        bad_lines.len()
-    );
-    Ok(exit_for(bad_lines.is_empty()))
+        ImportWhat::Members { file, opts, db } => (
+            ImportFiles::default().with(ImportFile::Members, Some(file)),
+            opts,
+            db,
+        ),
+    };
+    let app = open_app(&db.database).await?;
+    let options = ImportOptions {
+        dry_run: opts.dry_run,
+        update: opts.update,
+        default_branch: opts.branch,
+    };
+    let ok = charter_cli::import::run(
+        &app,
+        &files,
+        &options,
+        &mut std::io::stdout().lock(),
+        &mut std::io::stderr().lock(),
+    )
+    .await?;
+    // Status 2: the input was refused and nothing was written (1 is a failure to run).
+    Ok(if ok {
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::from(2)
+    })
 }
 
 /// A refusal: the input was not acceptable and nothing was written. Exit status 2 tells
@@ -1004,10 +1038,7 @@ async fn constitution(what: ConstitutionCommand) -> Result<std::process::ExitCod
             if file.as_os_str() == "-" {
                 toml
             } else {
-                let tmp = file.with_extension("toml.partial");
-                std::fs::write(&tmp, &toml)
-                    .with_context(|| format!("could not write {}", tmp.display()))?;
-                std::fs::rename(&tmp, &file)
+                write_private(&file, |w| w.write_all(toml.as_bytes()))
                     .with_context(|| format!("could not write {}", file.display()))?;
                 eprintln!(
                     "exported '{}' (version {}) to {}",
@@ -1105,10 +1136,7 @@ async fn ballot(what: BallotCommand) -> Result<std::process::ExitCode> {
             if file.as_os_str() == "-" {
                 out.write_all(text.as_bytes())?;
             } else {
-                let tmp = file.with_extension("partial");
-                std::fs::write(&tmp, &text)
-                    .with_context(|| format!("could not write {}", tmp.display()))?;
-                std::fs::rename(&tmp, &file)
+                write_private(&file, |w| w.write_all(text.as_bytes()))
                     .with_context(|| format!("could not write {}", file.display()))?;
                 eprintln!("exported ballot {id} to {}", file.display());
             }
@@ -1215,10 +1243,7 @@ async fn roll(what: RollCommand) -> Result<std::process::ExitCode> {
             if file.as_os_str() == "-" {
                 (text, true)
             } else {
-                let tmp = file.with_extension("partial");
-                std::fs::write(&tmp, &text)
-                    .with_context(|| format!("could not write {}", tmp.display()))?;
-                std::fs::rename(&tmp, &file)
+                write_private(&file, |w| w.write_all(text.as_bytes()))
                     .with_context(|| format!("could not write {}", file.display()))?;
                 eprintln!("exported roll {id} to {}", file.display());
                 (String::new(), true)
@@ -1235,21 +1260,7 @@ async fn roll(what: RollCommand) -> Result<std::process::ExitCode> {
     })
 }
 
-fn exit_for(clean: bool) -> std::process::ExitCode {
-    // Partial success still exits non-zero so scripts notice the rows that need fixing.
-    if clean {
-        std::process::ExitCode::SUCCESS
-    } else {
-        std::process::ExitCode::from(2)
-    }
-}
-
-async fn export_members(
-    file: &PathBuf,
-    url: &str,
-    branch: Option<&str>,
-    reason: &str,
-) -> Result<()> {
+async fn export_members(file: &Path, url: &str, branch: Option<&str>, reason: &str) -> Result<()> {
     let app = open_app(url).await?;
     let lookup = BranchLookup::new(&app.store.units().await?);
     let branch = find_branch(&lookup, branch)?;
@@ -1257,22 +1268,13 @@ async fn export_members(
     if file.as_os_str() == "-" {
         write_members(std::io::stdout().lock(), &members)?;
     } else {
-        let tmp = file.with_extension("csv.partial");
-        let f = std::fs::File::create(&tmp)
-            .with_context(|| format!("could not create {}", tmp.display()))?;
-        write_members(std::io::BufWriter::new(f), &members)?;
-        std::fs::rename(&tmp, file)
-            .with_context(|| format!("could not write {}", file.display()))?;
+        write_private(file, |w| {
+            write_members(w, &members).map_err(std::io::Error::other)
+        })
+        .with_context(|| format!("could not write {}", file.display()))?;
         eprintln!("exported {} members to {}", members.len(), file.display());
     }
     Ok(())
-}
-
-#[derive(Default)]
-struct Summary {
-    created: u64,
-    updated: u64,
-    unchanged: u64,
 }
 
 /// The branch named on the command line (name, slug or id), if one was.

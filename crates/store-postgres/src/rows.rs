@@ -1,7 +1,7 @@
 //! Rows as PostgreSQL returns them, and their conversion into the store's records. Stored enum
 //! text is decoded with an error (never a panic) if it is not one we wrote.
 
-use charter_domain::{BodyId, MemberId, Money, NewMember, OfficeId, Payment, UnitId};
+use charter_domain::{BodyId, MemberId, Money, OfficeId, Payment, UnitId};
 use charter_store::text::{
     decode_dues_plan, decode_office_kind, decode_status, decode_u32, decode_u64, decode_unit_kind,
 };
@@ -341,44 +341,6 @@ impl MoveRow {
             reason: self.reason,
             moved_by_name: self.moved_by_name,
         }
-    }
-}
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct ImportRow {
-    pub id: i64,
-    pub first_name: String,
-    pub last_name: String,
-    pub phone: Option<String>,
-    pub postcode: String,
-    pub branch_id: i64,
-    pub dues_plan: String,
-}
-
-impl ImportRow {
-    /// The fields an import row would change (status and join date are never changed by an
-    /// import: they have their own history).
-    pub fn changed_fields(&self, row: &NewMember) -> Vec<&'static str> {
-        let mut out = Vec::new();
-        if self.first_name != row.first_name.as_str() {
-            out.push("first_name");
-        }
-        if self.last_name != row.last_name.as_str() {
-            out.push("last_name");
-        }
-        if self.phone.as_deref() != row.phone.as_ref().map(|p| p.as_str()) {
-            out.push("phone");
-        }
-        if self.postcode != row.postcode.as_str() {
-            out.push("postcode");
-        }
-        if self.branch_id != row.branch.0 {
-            out.push("branch");
-        }
-        if self.dues_plan != row.dues_plan.as_str() {
-            out.push("dues_plan");
-        }
-        out
     }
 }
 

@@ -133,3 +133,34 @@ async fn papers_and_agenda_items_cannot_be_rewritten_or_deleted() {
         .unwrap();
     assert_eq!(papers, 2);
 }
+
+/// A large import checks payments' and status changes' foreign keys once, after the rows,
+/// by dropping and adding them inside its transaction: afterwards they are exactly as the
+/// migrations made them, and enforced.
+#[tokio::test]
+async fn a_large_import_leaves_its_foreign_keys_as_they_were() {
+    let Some((store, _db)) = fresh().await else {
+        return;
+    };
+    let keys = || async {
+        sqlx::query_as::<_, (String, String)>(
+            "SELECT conname::TEXT, pg_get_constraintdef(oid) FROM pg_constraint
+             WHERE contype = 'f' AND conrelid::regclass::TEXT IN ('payments', 'status_changes')
+             ORDER BY conname",
+        )
+        .fetch_all(store.pool())
+        .await
+        .unwrap()
+    };
+    let before = keys().await;
+    assert_eq!(before.len(), 4, "{before:?}");
+    charter_store::conformance::imports_of_many_members_are_searchable(&store).await;
+    assert_eq!(keys().await, before);
+    let orphan = sqlx::query(
+        "INSERT INTO payments (member_id, paid_on, amount_pence, months, recorded_at)
+         VALUES (987654, DATE '2024-01-01', 100, 1, now())",
+    )
+    .execute(store.pool())
+    .await;
+    assert!(orphan.is_err(), "the foreign key is enforced again");
+}

@@ -109,6 +109,23 @@ mod accounts {
     use crate::{SqliteStore as StoreImpl, append_event, commit, db_err};
     include!("../../store/sql/accounts.rs");
 }
+/// Bringing a register in (`charter import`): the shared SQL in `charter-store/sql/import.rs`,
+/// over SQLite's own ways (`import_rows`).
+mod import {
+    type Db = sqlx::Sqlite;
+    type DbConn = sqlx::SqliteConnection;
+    /// Row lock for the members an import updates (BEGIN IMMEDIATE already holds SQLite's write lock).
+    const ROW_LOCK: &str = "";
+    use crate::import_rows::{
+        MAX_BINDS, first_free_member_id, insert_member_rows, insert_payment_rows,
+        insert_status_rows, member_ids_used, pause_foreign_keys, pause_search_index,
+        restore_foreign_keys, resume_search_index,
+    };
+    use crate::rows::MemberRow;
+    use crate::{SqliteStore as StoreImpl, append_events, commit, db_err};
+    include!("../../store/sql/import.rs");
+}
+mod import_rows;
 mod rows;
 /// Rolls and challenges: the shared portable SQL in `charter-store/sql/rolls.rs`.
 mod rolls {
@@ -829,99 +846,40 @@ impl Store for SqliteStore {
         Ok(ids)
     }
 
-    async fn import_members(
+    async fn import_matches(
         &self,
-        rows: &[NewMember],
-        actor: &EventActor,
-        source: &str,
-    ) -> StoreResult<Vec<ImportOutcome>> {
-        let mut tx = self.write_tx().await?;
-        let mut out = Vec::with_capacity(rows.len());
-        let at = Utc::now();
-        for row in rows {
-            let existing: Option<ImportRow> = sqlx::query_as::<_, ImportRow>(
-                "SELECT id, first_name, last_name, phone, postcode, branch_id, dues_plan
-                 FROM members WHERE email = $1",
-            )
-            .bind(row.email.as_str())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db_err)?;
-            match existing {
-                None => {
-                    if unit_kind(&mut tx, row.branch).await?.is_none() {
-                        return Err(StoreError::NotFound("branch"));
-                    }
-                    let id = insert_member(&mut tx, row, None).await?;
-                    let first = StatusChangeInput {
-                        from: None,
-                        to: row.status,
-                        effective_on: row.joined_on,
-                        reason: format!("imported from {source}"),
-                        changed_by: actor.member,
-                    };
-                    insert_status_change(&mut tx, id, &first, at).await?;
-                    append_event(&mut tx, &import_event(actor, at, id, source, None)).await?;
-                    out.push(ImportOutcome::Created(id));
-                }
-                Some(cur) => {
-                    let id = MemberId(cur.id);
-                    let changed = cur.changed_fields(row);
-                    if changed.is_empty() {
-                        out.push(ImportOutcome::Unchanged(id));
-                        continue;
-                    }
-                    if cur.branch_id != row.branch.0 {
-                        if unit_kind(&mut tx, row.branch).await?.is_none() {
-                            return Err(StoreError::NotFound("branch"));
-                        }
-                        insert_move(
-                            &mut tx,
-                            id,
-                            &BranchMoveInput {
-                                from: UnitId(cur.branch_id),
-                                to: row.branch,
-                                effective_on: at.date_naive(),
-                                reason: format!("imported from {source}"),
-                                moved_by: actor.member,
-                            },
-                            at,
-                        )
-                        .await?;
-                    }
-                    sqlx::query(
-                        "UPDATE members SET first_name = $1, last_name = $2, phone = $3, postcode = $4,
-                                branch_id = $5, dues_plan = $6, search_text = $7, sort_key = $8
-                         WHERE id = $9",
-                    )
-                    .bind(row.first_name.as_str())
-                    .bind(row.last_name.as_str())
-                    .bind(row.phone.as_ref().map(|p| p.as_str()))
-                    .bind(row.postcode.as_str())
-                    .bind(row.branch.0)
-                    .bind(row.dues_plan.as_str())
-                    .bind(search_text(
-                        row.first_name.as_str(),
-                        row.last_name.as_str(),
-                        row.email.as_str(),
-                        row.postcode.as_str(),
-                    ))
-                    .bind(sort_key(row.first_name.as_str(), row.last_name.as_str()))
-                    .bind(id.0)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-                    append_event(
-                        &mut tx,
-                        &import_event(actor, at, id, source, Some(&changed)),
-                    )
-                    .await?;
-                    out.push(ImportOutcome::Updated(id));
-                }
-            }
+        emails: &[String],
+        numbers: &[MemberId],
+    ) -> StoreResult<Vec<ImportMatch>> {
+        import::matches(self, emails, numbers).await
+    }
+
+    async fn import_register(
+        &self,
+        batch: &ImportBatch,
+        events: &[NewEvent],
+        progress: ImportProgress<'_>,
+    ) -> StoreResult<ImportWritten> {
+        let written = import::write(self, batch, events, progress).await?;
+        let mut ids = written.members.clone();
+        ids.sort_unstable();
+        if crosses_power_of_two(&ids) {
+            // A bulk load changes the shape of the data: refresh the planner's statistics.
+            let mut conn = self.pool.acquire().await.map_err(db_err)?;
+            sqlx::query("PRAGMA analysis_limit = 1000")
+                .execute(&mut *conn)
+                .await
+                .map_err(db_err)?;
+            sqlx::query("ANALYZE")
+                .execute(&mut *conn)
+                .await
+                .map_err(db_err)?;
         }
-        commit(tx).await?;
-        Ok(out)
+        Ok(written)
+    }
+
+    async fn office_terms(&self, unit: Option<UnitId>) -> StoreResult<Vec<OfficeTermRecord>> {
+        import::office_terms(self, unit).await
     }
 
     async fn member_branch(&self, member: MemberId) -> StoreResult<Option<UnitId>> {
@@ -2406,35 +2364,6 @@ async fn insert_move(
     .await
     .map_err(db_err)?;
     Ok(())
-}
-
-fn import_event(
-    actor: &EventActor,
-    at: chrono::DateTime<Utc>,
-    id: MemberId,
-    source: &str,
-    changed: Option<&[&'static str]>,
-) -> NewEvent {
-    let (kind, payload, reason) = match changed {
-        None => (
-            "member.imported",
-            serde_json::json!({ "source": source }),
-            format!("imported from {source}"),
-        ),
-        Some(fields) => (
-            "member.import_updated",
-            serde_json::json!({ "source": source, "fields": fields }),
-            format!("updated by import from {source}"),
-        ),
-    };
-    NewEvent {
-        at,
-        actor: actor.clone(),
-        kind: kind.to_string(),
-        subject: format!("member:{id}"),
-        payload: payload.to_string(),
-        reason,
-    }
 }
 
 fn check_seat(holders: &[i64], seats: i64, member: MemberId) -> StoreResult<()> {

@@ -258,3 +258,31 @@ async fn papers_and_agenda_items_cannot_be_rewritten_or_deleted() {
         .unwrap();
     assert_eq!(papers, 2);
 }
+
+/// A large import indexes its members for search in one statement, the row-by-row trigger
+/// dropped inside its transaction: afterwards the trigger is exactly as the migrations made
+/// it, and foreign keys are still enforced.
+#[tokio::test]
+async fn a_large_import_leaves_the_search_trigger_as_it_was() {
+    let Some((store, ())) = memory().await else {
+        return;
+    };
+    let trigger = || async {
+        sqlx::query_scalar::<_, String>(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'members_search_insert'",
+        )
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+    };
+    let before = trigger().await;
+    charter_store::conformance::imports_of_many_members_are_searchable(&store).await;
+    assert_eq!(trigger().await, before);
+    let orphan = sqlx::query(
+        "INSERT INTO payments (member_id, paid_on, amount_pence, months, recorded_at)
+         VALUES (987654, '2024-01-01', 100, 1, '2024-01-01T00:00:00Z')",
+    )
+    .execute(store.pool())
+    .await;
+    assert!(orphan.is_err(), "foreign keys are enforced");
+}

@@ -13,6 +13,7 @@ pub mod batch;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 pub mod delegates;
+pub mod import;
 pub mod records;
 pub mod structure;
 pub mod text;
@@ -20,6 +21,7 @@ pub mod text;
 pub use accounts::*;
 pub use applications::*;
 pub use delegates::*;
+pub use import::*;
 pub use records::*;
 pub use structure::*;
 
@@ -184,18 +186,31 @@ pub trait Store: Send + Sync + 'static {
         event: &NewEvent,
     ) -> StoreResult<Vec<MemberId>>;
 
-    /// Inserts or updates (matched by email) each row; returns per-row outcomes in input order.
-    /// One transaction for the batch; one event per row that changed something.
-    ///
-    /// An update changes names, phone, postcode, dues plan and home branch (a branch change is
-    /// recorded as a transfer); status and join date are taken only when the member is created,
-    /// since status changes go through the state machine with their own history.
-    async fn import_members(
+    /// Members already in the register with any of these emails (lower-cased) or member
+    /// numbers, each with their status history and payments: what an import's rows are
+    /// checked against. The system comparing rows, not a person reading: nothing is logged.
+    async fn import_matches(
         &self,
-        rows: &[NewMember],
-        actor: &EventActor,
-        source: &str,
-    ) -> StoreResult<Vec<ImportOutcome>>;
+        emails: &[String],
+        numbers: &[MemberId],
+    ) -> StoreResult<Vec<ImportMatch>>;
+
+    /// Writes a whole import in one transaction with `events` (appended after its rows, in
+    /// order): units, then members with their histories and payments (paid-up-until computed
+    /// from them), then updates, offices and past holdings. Nothing is written if anything
+    /// fails: `Conflict` for a slug, email or member number already taken, `Stale` when an
+    /// updated member's status is no longer the one expected, `NotFound` for a reference to
+    /// nothing. `progress` hears how many of [`ImportBatch::rows`] are written.
+    async fn import_register(
+        &self,
+        batch: &ImportBatch,
+        events: &[NewEvent],
+        progress: ImportProgress<'_>,
+    ) -> StoreResult<ImportWritten>;
+
+    /// Every holding of the offices of `unit` (of every unit when `None`), past and present,
+    /// by office then newest first, with where imported holdings came from.
+    async fn office_terms(&self, unit: Option<UnitId>) -> StoreResult<Vec<OfficeTermRecord>>;
 
     /// The home branch of a member (to decide authority before reading anything personal).
     async fn member_branch(&self, member: MemberId) -> StoreResult<Option<UnitId>>;

@@ -205,13 +205,6 @@ pub struct BranchMoveInput {
     pub moved_by: Option<MemberId>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ImportOutcome {
-    Created(MemberId),
-    Updated(MemberId),
-    Unchanged(MemberId),
-}
-
 /// Which members a query may return. Built by the app from the actor's offices; the store
 /// applies it as a filter so an out-of-scope row can never be returned by mistake.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -133,7 +133,12 @@ pub fn decode_u64(what: &str, v: i64) -> StoreResult<u64> {
 /// Which input a uniqueness violation is about, from the constraint name or the message.
 pub fn conflict_for(constraint_or_message: &str) -> StoreError {
     let s = constraint_or_message.to_lowercase();
-    let (field, message) = if s.contains("email") {
+    let (field, message) = if s.contains("members.id") || s.contains("members_pkey") {
+        (
+            "member_number",
+            "a member with this member number already exists",
+        )
+    } else if s.contains("email") {
         ("email", "a member with this email address already exists")
     } else if s.contains("slug") {
         ("slug", "a unit with this short name already exists")

@@ -711,3 +711,62 @@ both_backends!(templates_escape_what_people_type, |app| async move {
         assert!(!body.contains("style=\""), "{page}");
     }
 });
+
+both_backends!(
+    a_units_past_officers_say_where_their_record_came_from,
+    |app| async move {
+        let branch = home_branch(&app, MEMBER).await;
+        let today = common::today();
+        let office = app
+            .store()
+            .offices(Some(branch), today)
+            .await
+            .expect("offices")
+            .first()
+            .expect("the demo branch has offices")
+            .clone();
+        let holder = app.account(MEMBER).member;
+        let name = app
+            .store()
+            .member(holder, None)
+            .await
+            .unwrap()
+            .unwrap()
+            .record;
+        let batch = charter_store::ImportBatch {
+            terms: vec![charter_store::ImportTerm {
+                office: charter_store::OfficeRef::Existing(office.id),
+                member: charter_store::MemberRef::Existing(holder),
+                starts_on: chrono::NaiveDate::from_ymd_opt(2001, 1, 1).unwrap(),
+                ends_on: chrono::NaiveDate::from_ymd_opt(2001, 12, 31).unwrap(),
+                imported_from: "offices.csv, imported 2026-12-01".into(),
+            }],
+            ..Default::default()
+        };
+        let event = charter_store::NewEvent {
+            at: common::now(),
+            actor: charter_app::operator_actor(),
+            kind: "import.offices".into(),
+            subject: "import".into(),
+            payload: "{}".into(),
+            reason: "imported from offices.csv".into(),
+        };
+        app.store()
+            .import_register(&batch, &[event], &|_| {})
+            .await
+            .expect("import");
+        let c = app.sign_in(MEMBER).await;
+        let res = c.get(&format!("/units/{}", branch.0)).await;
+        assert_page(&res, 200, "Past officers");
+        let body = res.text();
+        assert!(
+            body.contains("brought in from the old register: offices.csv, imported 2026-12-01"),
+            "{body}"
+        );
+        let escaped = format!("{} {}", name.first_name, name.last_name)
+            .replace('&', "&amp;")
+            .replace('\'', "&#39;");
+        assert!(body.contains(&escaped), "{escaped} not in: {body}");
+        assert!(body.contains(office.kind.title()), "{body}");
+    }
+);

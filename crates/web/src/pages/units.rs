@@ -87,6 +87,14 @@ struct Failed {
     errors: BTreeMap<String, String>,
 }
 
+pub struct PastOfficerRow {
+    pub office: &'static str,
+    pub holder: String,
+    pub term: String,
+    /// Where the record came from.
+    pub source: String,
+}
+
 pub struct BodyView {
     pub name: String,
     pub kind: String,
@@ -120,6 +128,7 @@ struct UnitTemplate {
     counts: Vec<CountRow>,
     children: Vec<ChildRow>,
     officers: Vec<OfficerRow>,
+    past_officers: Vec<PastOfficerRow>,
     bodies: Vec<BodyView>,
     directory_href: Option<String>,
     /// When and how it closed, in words, for a closed unit.
@@ -289,6 +298,19 @@ fn unit_response(
                 holder: o.holder_name.clone().unwrap_or_else(|| "vacant".into()),
                 term: term_text(o.term),
                 how: mandate_text(o.mandate, o.clause.as_deref()),
+            })
+            .collect(),
+        past_officers: page
+            .past_holdings
+            .iter()
+            .map(|t| PastOfficerRow {
+                office: t.kind.title(),
+                holder: t.member_name.clone(),
+                term: term_text(Some(t.term)),
+                source: match &t.imported_from {
+                    Some(from) => format!("brought in from the old register: {from}"),
+                    None => "recorded in Charter".to_string(),
+                },
             })
             .collect(),
         bodies: page
