@@ -285,9 +285,9 @@ pub async fn list(
             showing,
             rows: items.iter().map(ApplicationRow::from).collect(),
             notice: match q.decided.as_deref() {
-                Some("accepted") => {
-                    Some("Application accepted: the new member has been sent a welcome letter.")
-                }
+                Some("accepted") => Some(
+                    "Application accepted: the new member has been sent a welcome letter with a link to choose their password.",
+                ),
                 Some("refused") => {
                     Some("Application refused: the applicant has been told the reason.")
                 }
