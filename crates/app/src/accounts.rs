@@ -218,7 +218,7 @@ impl App {
         if invited.is_empty() {
             return Err(AppError::Conflict {
                 field: "member_id".into(),
-                message: "nothing was sent: this member already has a password (they can use \"Forgot your password?\"), or is not a member who may sign in (an applicant, expelled or resigned)".into(),
+                message: "nothing was sent: this member already has a password (they can use \"Forgot your password?\"), or may not be invited (an applicant, who is invited when accepted, or someone who resigned)".into(),
             });
         }
         Ok(())

@@ -49,13 +49,16 @@ impl std::fmt::Display for LinkPurpose {
     }
 }
 
-/// The statuses whose holders are invited to sign in, or may reset a password: members
-/// (active, lapsed or suspended). An applicant is not yet a member, and an expelled or
-/// resigned person's membership has ended.
-pub const SIGN_IN_STATUSES: [MemberStatus; 3] = [
+/// The statuses whose holders are invited to sign in, or may reset a password: everyone who
+/// may sign in ([`MemberStatus::sign_in`]) but an applicant, whose invitation comes with
+/// their acceptance. A suspended or expelled person's sign-in reaches only their own record,
+/// and they need it to see what is held about them and to appeal; a resigned person's
+/// sign-in is closed.
+pub const SIGN_IN_STATUSES: [MemberStatus; 4] = [
     MemberStatus::Active,
     MemberStatus::Lapsed,
     MemberStatus::Suspended,
+    MemberStatus::Expelled,
 ];
 
 /// Whether a member with `status` may be invited to choose a password.
@@ -78,11 +81,16 @@ mod tests {
     }
 
     #[test]
-    fn only_members_are_invited() {
-        assert!(may_be_invited(MemberStatus::Active));
-        assert!(may_be_invited(MemberStatus::Lapsed));
-        assert!(!may_be_invited(MemberStatus::Applicant));
-        assert!(!may_be_invited(MemberStatus::Expelled));
+    fn everyone_who_may_sign_in_but_applicants_is_invited() {
+        use crate::status::SignIn;
+        for status in MemberStatus::ALL {
+            assert_eq!(
+                may_be_invited(status),
+                status.sign_in() != SignIn::Closed && status != MemberStatus::Applicant,
+                "{status}"
+            );
+        }
+        assert!(may_be_invited(MemberStatus::Expelled), "so they can appeal");
         assert!(!may_be_invited(MemberStatus::Resigned));
     }
 }

@@ -7,8 +7,9 @@
 //! [`ApiUser`] and [`OptionalUser`] — accept only a member's full session and refuse a
 //! restricted one (a suspended or expelled member, an applicant) with a 403, so every route
 //! refuses them by default. Only the routes about a person's own record opt in, by taking
-//! [`OwnRecordUser`] or [`ApiOwnRecordUser`]: "My membership" with its access log, signing
-//! out and resigning. A discipline case's page, once there is one, opts in the same way.
+//! [`OwnRecordUser`] or [`ApiOwnRecordUser`]: "My membership" with its access log, their own
+//! password, email address and two-factor sign-in, signing out and resigning. A discipline
+//! case's page, once there is one, opts in the same way.
 
 use std::net::{IpAddr, SocketAddr};
 

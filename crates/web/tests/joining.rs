@@ -486,6 +486,7 @@ async fn assert_refused_but_own_record(app: &TestApp, c: &TestClient, me: Member
         "/me/rights".to_string(),
         "/me/calendar.ics".to_string(),
         "/applications".to_string(),
+        "/invitations".to_string(),
         format!("/ballots/{ballot}/published"),
     ] {
         let res = c.get(&page).await;
@@ -530,6 +531,11 @@ async fn assert_refused_but_own_record(app: &TestApp, c: &TestClient, me: Member
         "an expelled member cannot resign"
     );
     let res = c.get("/api/v1/me").await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    // Their own sign-in too: a password they can change, so it stays theirs.
+    let res = c.get("/me/security").await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let res = c.get("/api/v1/me/two-factor").await;
     assert_eq!(res.status, 200, "{}", res.text());
 }
 

@@ -69,15 +69,15 @@ pub async fn invitations_carry_minted_tokens_that_work_once(store: &dyn Store) {
     )
     .await;
     store.set_password(b, "$argon2id$v=19$b").await.unwrap();
-    let expel = StatusChangeInput {
+    let resign = StatusChangeInput {
         from: Some(MemberStatus::Active),
-        to: MemberStatus::Expelled,
+        to: MemberStatus::Resigned,
         effective_on: d(2024, 3, 1),
         reason: "test".into(),
         changed_by: None,
     };
     store
-        .change_status(c, MemberStatus::Active, &expel, &event("x", "x"))
+        .change_status(c, MemberStatus::Active, &resign, &event("x", "x"))
         .await
         .unwrap();
     assert_eq!(

@@ -17,7 +17,9 @@ use super::wire::{
 };
 use crate::AppState;
 use crate::error::{ApiJson, ApiResult, ErrorBody, WebError};
-use crate::session::{ApiUser, COOKIE_NAME, same_origin, sign_in_allowed, sign_in_outcome};
+use crate::session::{
+    ApiOwnRecordUser, ApiUser, COOKIE_NAME, same_origin, sign_in_allowed, sign_in_outcome,
+};
 
 /// Invite a member to choose a password: a letter with a single-use link that expires.
 /// Inviting again sends a new link and stops the earlier one working.
@@ -164,7 +166,7 @@ pub async fn set_password(
 )]
 pub async fn change_password(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    ApiOwnRecordUser(user): ApiOwnRecordUser,
     ApiJson(req): ApiJson<PasswordChange>,
 ) -> ApiResult<Response> {
     state
@@ -198,7 +200,7 @@ pub async fn change_password(
 )]
 pub async fn request_email_change(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    ApiOwnRecordUser(user): ApiOwnRecordUser,
     ApiJson(req): ApiJson<EmailChangeRequest>,
 ) -> ApiResult<Response> {
     state
@@ -308,7 +310,7 @@ pub async fn verify_code(
 )]
 pub async fn two_factor(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    ApiOwnRecordUser(user): ApiOwnRecordUser,
 ) -> ApiResult<Json<TwoFactorState>> {
     Ok(Json(state.app.two_factor_status(&user.actor).await?.into()))
 }
@@ -329,7 +331,7 @@ pub async fn two_factor(
 )]
 pub async fn begin_two_factor(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    ApiOwnRecordUser(user): ApiOwnRecordUser,
 ) -> ApiResult<Response> {
     let e = state.app.begin_two_factor(&user.actor).await?;
     let mut resp = (
@@ -366,7 +368,7 @@ pub async fn begin_two_factor(
 )]
 pub async fn confirm_two_factor(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    ApiOwnRecordUser(user): ApiOwnRecordUser,
     ApiJson(req): ApiJson<CodeRequest>,
 ) -> ApiResult<Response> {
     let codes = state.app.confirm_two_factor(&user.actor, &req.code).await?;
@@ -401,7 +403,7 @@ pub async fn confirm_two_factor(
 )]
 pub async fn turn_off_two_factor(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    ApiOwnRecordUser(user): ApiOwnRecordUser,
     ApiJson(req): ApiJson<PasswordOnly>,
 ) -> ApiResult<Response> {
     state

@@ -15,7 +15,7 @@ use super::forms::{CsrfOnly, Errors, field_errors};
 use super::{Layout, PageForm, PagePath, PageQuery, app_error, error_page, parse_id, render};
 use crate::AppState;
 use crate::error::WebError;
-use crate::session::{CurrentSession, PageUser, check_csrf};
+use crate::session::{CurrentSession, OwnRecordUser, PageUser, check_csrf};
 
 const PASSWORD_FIELDS: &[&str] = &["current_password", "new_password", "new_password_again"];
 const EMAIL_FIELDS: &[&str] = &["email", "email_current_password"];
@@ -91,7 +91,7 @@ async fn security_page(
 
 pub async fn page(
     State(state): State<AppState>,
-    PageUser(session): PageUser,
+    OwnRecordUser(session): OwnRecordUser,
     PageQuery(q): PageQuery<SavedQuery>,
 ) -> Response {
     security_page(
@@ -117,7 +117,7 @@ pub struct PasswordForm {
 
 pub async fn change_password(
     State(state): State<AppState>,
-    PageUser(session): PageUser,
+    OwnRecordUser(session): OwnRecordUser,
     headers: HeaderMap,
     PageForm(form): PageForm<PasswordForm>,
 ) -> Response {
@@ -170,7 +170,7 @@ pub struct EmailForm {
 
 pub async fn change_email(
     State(state): State<AppState>,
-    PageUser(session): PageUser,
+    OwnRecordUser(session): OwnRecordUser,
     headers: HeaderMap,
     PageForm(form): PageForm<EmailForm>,
 ) -> Response {
@@ -289,7 +289,10 @@ async fn two_factor_page(
     resp
 }
 
-pub async fn two_factor(State(state): State<AppState>, PageUser(session): PageUser) -> Response {
+pub async fn two_factor(
+    State(state): State<AppState>,
+    OwnRecordUser(session): OwnRecordUser,
+) -> Response {
     two_factor_page(
         &state,
         &session,
@@ -302,7 +305,7 @@ pub async fn two_factor(State(state): State<AppState>, PageUser(session): PageUs
 
 pub async fn begin_two_factor(
     State(state): State<AppState>,
-    PageUser(session): PageUser,
+    OwnRecordUser(session): OwnRecordUser,
     headers: HeaderMap,
     PageForm(form): PageForm<CsrfOnly>,
 ) -> Response {
@@ -336,7 +339,7 @@ pub struct CodeForm {
 
 pub async fn confirm_two_factor(
     State(state): State<AppState>,
-    PageUser(session): PageUser,
+    OwnRecordUser(session): OwnRecordUser,
     headers: HeaderMap,
     PageForm(form): PageForm<CodeForm>,
 ) -> Response {
@@ -383,7 +386,7 @@ pub struct OffForm {
 
 pub async fn turn_off_two_factor(
     State(state): State<AppState>,
-    PageUser(session): PageUser,
+    OwnRecordUser(session): OwnRecordUser,
     headers: HeaderMap,
     PageForm(form): PageForm<OffForm>,
 ) -> Response {
