@@ -25,13 +25,13 @@ use charter_cli::import::{Files, Options};
 use charter_domain::{MemberId, MemberStatus, OfficeKind, UnitId, UnitKind};
 use charter_mail::{Mailer, SmtpConfig};
 use charter_store::{MemberScope, Store};
+use charter_test_support::page::{self, WAIT};
 use charter_test_support::{SmtpSink, browser, fresh_database};
 use charter_web::{AppState, WebConfig};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use fantoccini::{Client, Locator};
 use secrecy::SecretString;
 
-const WAIT: StdDuration = StdDuration::from_secs(20);
 const ORGANISATION: &str = "Northern Tenants Network";
 const FOUNDER: &str = "founder@example.org";
 const FOUNDER_PASSWORD: &str = "founding secretary password";
@@ -115,52 +115,19 @@ impl Story {
     }
 
     async fn wait_for_path(&self, path: &str) {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let url = self.c.current_url().await.expect("current url");
-            if url.path() == path {
-                return;
-            }
-            if Instant::now() >= deadline {
-                let source = self.c.source().await.unwrap_or_default();
-                panic!("never reached {path}; at {url}: {source}");
-            }
-            tokio::time::sleep(StdDuration::from_millis(50)).await;
-        }
+        page::wait_for_path(&self.c, path).await;
     }
 
     async fn wait_for_text(&self, css: &str, needle: &str) {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            if let Ok(els) = self.c.find_all(Locator::Css(css)).await {
-                for el in els {
-                    if el.text().await.is_ok_and(|t| t.contains(needle)) {
-                        return;
-                    }
-                }
-            }
-            if Instant::now() >= deadline {
-                let source = self.c.source().await.unwrap_or_default();
-                panic!("{needle:?} never appeared in {css}: {source}");
-            }
-            tokio::time::sleep(StdDuration::from_millis(50)).await;
-        }
+        page::wait_for_text(&self.c, css, needle).await;
     }
 
     async fn fill(&self, id: &str, value: &str) {
-        let el = self.c.find(Locator::Id(id)).await.expect(id);
-        el.clear().await.expect("clear");
-        el.send_keys(value).await.expect("type");
+        page::fill(&self.c, id, value).await;
     }
 
     async fn click(&self, css: &str) {
-        self.c
-            .find(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("{css}: {e}"))
-            .click()
-            .await
-            .expect("click");
+        page::click(&self.c, css).await;
     }
 
     /// Chooses the kind of unit to add, when the page offers a choice (a radio button);

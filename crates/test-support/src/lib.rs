@@ -16,6 +16,7 @@
 //! ```
 
 pub mod browser;
+pub mod page;
 pub mod postgres;
 mod skip;
 pub mod smtp;

@@ -4,17 +4,14 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
 use charter_domain::{MemberId, MemberStatus, UnitId};
 use charter_store::{MemberQuery, MemberScope, MemberSort};
 use charter_test_support::browser;
+use charter_test_support::page::{click, fill, wait_for_path, wait_for_text};
 use common::{BRANCH_SECRETARY, Backend, MEMBER, NATIONAL, TREASURER, TestApp};
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
-
-const WAIT: Duration = Duration::from_secs(10);
 
 /// A browser and a fresh app, or `None` when the browser is unavailable (already reported).
 async fn setup() -> Option<(Client, TestApp)> {
@@ -23,51 +20,6 @@ async fn setup() -> Option<(Client, TestApp)> {
         .await
         .expect("SQLite always runs");
     Some((client, app))
-}
-
-async fn wait_for_path(c: &Client, path: &str) {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let url = c.current_url().await.expect("current url");
-        if url.path() == path {
-            return;
-        }
-        assert!(Instant::now() < deadline, "never reached {path}; at {url}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// The text of the first element matching `css`, once it contains `needle`.
-async fn wait_for_text(c: &Client, css: &str, needle: &str) -> String {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        if let Ok(el) = c.find(Locator::Css(css)).await
-            && let Ok(text) = el.text().await
-            && text.contains(needle)
-        {
-            return text;
-        }
-        if Instant::now() >= deadline {
-            let source = c.source().await.unwrap_or_default();
-            panic!("{needle:?} never appeared in {css}: {source}");
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-async fn fill(c: &Client, id: &str, value: &str) {
-    let el = c.find(Locator::Id(id)).await.expect(id);
-    el.clear().await.expect("clear");
-    el.send_keys(value).await.expect("type");
-}
-
-async fn click(c: &Client, css: &str) {
-    c.find(Locator::Css(css))
-        .await
-        .expect(css)
-        .click()
-        .await
-        .expect("click");
 }
 
 async fn sign_in(c: &Client, app: &TestApp, role: &str) {

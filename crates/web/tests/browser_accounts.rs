@@ -11,55 +11,10 @@ use std::time::{Duration, Instant};
 use charter_domain::MemberId;
 use charter_mail::{Mailer, SmtpConfig};
 use charter_store::MemberScope;
+use charter_test_support::page::{WAIT, click, fill, wait_for_path, wait_for_text};
 use charter_test_support::{ReceivedMail, SmtpSink, browser};
 use common::{BRANCH_SECRETARY, Backend, TestApp};
-use fantoccini::{Client, Locator};
-
-const WAIT: Duration = Duration::from_secs(10);
-
-async fn wait_for_path(c: &Client, path: &str) {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let url = c.current_url().await.expect("current url");
-        if url.path() == path {
-            return;
-        }
-        assert!(Instant::now() < deadline, "never reached {path}; at {url}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-async fn wait_for_text(c: &Client, css: &str, needle: &str) {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        if let Ok(el) = c.find(Locator::Css(css)).await
-            && let Ok(text) = el.text().await
-            && text.contains(needle)
-        {
-            return;
-        }
-        if Instant::now() >= deadline {
-            let source = c.source().await.unwrap_or_default();
-            panic!("{needle:?} never appeared in {css}: {source}");
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-async fn fill(c: &Client, id: &str, value: &str) {
-    let el = c.find(Locator::Id(id)).await.expect(id);
-    el.clear().await.expect("clear");
-    el.send_keys(value).await.expect("type");
-}
-
-async fn click(c: &Client, css: &str) {
-    c.find(Locator::Css(css))
-        .await
-        .expect(css)
-        .click()
-        .await
-        .expect("click");
-}
+use fantoccini::Client;
 
 async fn sign_in(c: &Client, app: &TestApp, email: &str, password: &str) {
     c.goto(&format!("{}/sign-in", app.base_url))
