@@ -717,6 +717,7 @@ async fn demo(
             })?)
         };
     let started = Instant::now();
+    let phase = phase_timer(started);
     // The demo database is recreated on every start, so it need not wait for the disk.
     let store = charter_store_sqlite::SqliteStore::connect_throwaway(&format!(
         "sqlite://{}",
@@ -724,6 +725,7 @@ async fn demo(
     ))
     .await?;
     store.migrate().await.context("migration failed")?;
+    phase("database");
     let store: Arc<dyn Store> = Arc::new(store);
     // The demo is loaded under one instant, taken once: its story is dated relative to "now",
     // and a constitution's minimum periods (a fortnight's nominations, say) are measured from
@@ -737,6 +739,7 @@ async fn demo(
     let mut opts = charter_demo::DemoOptions::new(loading.today());
     opts.members = members;
     let org = charter_demo::generate(opts);
+    phase("generate");
     let bar = progress_bar(0, "loading demo");
     let sign_ins = charter_demo::load(loading.store.as_ref(), &org, &|done, total| {
         bar.set_length(total);
@@ -744,7 +747,6 @@ async fn demo(
     })
     .await
     .context("could not load the demo organisation")?;
-    let phase = phase_timer(started);
     phase("register");
     charter_demo::load_constitution(&loading, opts.today)
         .await
