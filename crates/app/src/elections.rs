@@ -256,6 +256,25 @@ impl App {
         body: &str,
         right: Right,
     ) -> Result<(bool, String), AppError> {
+        let (allowed, reason, clauses) = self.body_decision(member, body, right).await?;
+        let why = if clauses.is_empty() {
+            reason
+        } else {
+            format!("{reason} (clause {})", clauses.join(", "))
+        };
+        Ok((allowed, why))
+    }
+
+    /// Whether `member` has `right` on `body` by the constitution in force today: the
+    /// answer, its reason in words (which may speak of the member's status, dues or
+    /// affiliations: only for the member themselves and officers entitled to read them) and
+    /// the clauses that decide it.
+    async fn body_decision(
+        &self,
+        member: MemberId,
+        body: &str,
+        right: Right,
+    ) -> Result<(bool, String, Vec<String>), AppError> {
         let today = self.today();
         let (_, c) = self.constitution_in_force(today).await?;
         let key = Key::parse(body).map_err(|e| AppError::Internal(e.to_string()))?;
@@ -270,13 +289,8 @@ impl App {
             &Forum::national(Context::Committee(key)),
             today,
         );
-        let clauses: Vec<&str> = d.clauses.iter().map(|c| c.as_str()).collect();
-        let why = if clauses.is_empty() {
-            d.reason.clone()
-        } else {
-            format!("{} (clause {})", d.reason, clauses.join(", "))
-        };
-        Ok((d.allowed, why))
+        let clauses = d.clauses.iter().map(|c| c.as_str().to_string()).collect();
+        Ok((d.allowed, d.reason.clone(), clauses))
     }
 
     /// The actor nominates `candidate`. Both rights are checked by the constitution in force:
@@ -309,18 +323,33 @@ impl App {
         if !may {
             return Err(AppError::Forbidden(format!("you may not nominate: {why}")));
         }
-        let (may, why) = self.body_right(candidate, &e.body, Right::Stand).await?;
-        if !may {
-            return Err(AppError::invalid(
+        // The refusal names the clause only: why a member may not stand (their status, dues
+        // or affiliations) is theirs, and an unknown number is refused in the same words,
+        // so nominating cannot be used to read the register or to find who is on it.
+        let may_not_stand = |clauses: &[String]| {
+            let under = if clauses.is_empty() {
+                String::new()
+            } else {
+                format!(" under clause {}", clauses.join(", "))
+            };
+            AppError::invalid(
                 "candidate",
-                format!("this member may not stand: {why}"),
-            ));
+                format!(
+                    "this member may not stand{under}; they can see why on their own rights page"
+                ),
+            )
+        };
+        match self.body_decision(candidate, &e.body, Right::Stand).await {
+            Ok((true, _, _)) => {}
+            Ok((false, _, clauses)) => return Err(may_not_stand(&clauses)),
+            Err(AppError::NotFound(_)) => return Err(may_not_stand(&[])),
+            Err(e) => return Err(e),
         }
         let m = self
             .store
             .member(candidate, None)
             .await?
-            .ok_or(AppError::NotFound("member"))?;
+            .ok_or_else(|| may_not_stand(&[]))?;
         let name = format!("{} {}", m.record.first_name, m.record.last_name);
         let event = self.event(
             event_actor(actor, None),

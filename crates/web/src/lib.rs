@@ -84,6 +84,8 @@ pub struct AppState {
     pub sign_in_limits: Arc<limits::AttemptLimits>,
     /// Password reset letters: per address asked for and client address, and per address.
     pub reset_limits: Arc<limits::AttemptLimits>,
+    /// Guesses at a meeting's check-in code: per member and meeting.
+    pub check_in_limits: Arc<limits::AttemptLimits>,
 }
 
 impl AppState {
@@ -94,6 +96,7 @@ impl AppState {
             app,
             sign_in_limits: Arc::new(limits::AttemptLimits::new(config.sign_ins_per_minute)),
             reset_limits: Arc::new(limits::AttemptLimits::new(config.resets_per_minute)),
+            check_in_limits: Arc::new(limits::AttemptLimits::per_account_only()),
             config: Arc::new(config),
             applications_by_ip: Arc::new(RateLimiter::keyed(Quota::per_hour(per_hour))),
         }
@@ -110,6 +113,9 @@ pub fn app(state: AppState) -> Router {
         ("x-content-type-options", "nosniff"),
         ("x-frame-options", "DENY"),
         ("referrer-policy", "same-origin"),
+        // Pages and API answers may hold members' personal data: no browser or proxy keeps a
+        // copy (a shared computer in a branch office, say). The stylesheet sets its own.
+        ("cache-control", "no-store"),
     ];
     let timeout = |after| TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, after);
     // Papers are the only bodies larger than MAX_BODY_BYTES: their routes alone read up to

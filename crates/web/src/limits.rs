@@ -55,10 +55,11 @@ pub fn backoff_after(failures: u32) -> Duration {
     Duration::from_secs(1u64 << doublings).min(MAX_BACKOFF)
 }
 
-/// Attempts against accounts, per pair and per address.
+/// Attempts against accounts, per pair and (unless [`AttemptLimits::per_account_only`]) per
+/// address.
 pub struct AttemptLimits {
     pairs: Mutex<HashMap<(String, IpAddr), Backoff>>,
-    per_address: DefaultKeyedRateLimiter<IpAddr>,
+    per_address: Option<DefaultKeyedRateLimiter<IpAddr>>,
 }
 
 impl AttemptLimits {
@@ -67,7 +68,17 @@ impl AttemptLimits {
         let n = NonZeroU32::new(per_address_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         AttemptLimits {
             pairs: Mutex::new(HashMap::new()),
-            per_address: RateLimiter::keyed(Quota::per_minute(n)),
+            per_address: Some(RateLimiter::keyed(Quota::per_minute(n))),
+        }
+    }
+
+    /// Back-off per key alone, with no ceiling per address: for guesses made by someone
+    /// signed in, about their own account, from a place many people share (a meeting's
+    /// check-in code, typed by everyone in the hall behind one connection).
+    pub fn per_account_only() -> Self {
+        AttemptLimits {
+            pairs: Mutex::new(HashMap::new()),
+            per_address: None,
         }
     }
 
@@ -82,9 +93,13 @@ impl AttemptLimits {
         if let Some(b) = self.lock().get(&key)
             && b.wait_until > now
         {
-            return Err((b.wait_until - now).as_secs().max(1));
+            // Rounded up, so a client that waits as told is let in.
+            let wait = b.wait_until - now;
+            return Err((wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1));
         }
-        if self.per_address.check_key(&key.1).is_err() {
+        if let Some(limiter) = &self.per_address
+            && limiter.check_key(&key.1).is_err()
+        {
             return Err(60);
         }
         Ok(())

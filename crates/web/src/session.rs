@@ -394,6 +394,39 @@ pub fn sign_in_outcome(state: &AppState, ip: IpAddr, email: &str, ok: bool) {
     }
 }
 
+/// Checks a member in to a meeting, with the code they typed when checking themselves in.
+/// Wrong codes back off per member and meeting (after a few, each wait doubles), so the
+/// code cannot be guessed from home; nobody's guesses slow anyone else, however many share
+/// the hall's connection.
+pub async fn check_in(
+    state: &AppState,
+    actor: &Actor,
+    meeting: i64,
+    member: Option<charter_domain::MemberId>,
+    code: Option<&str>,
+) -> Result<(), WebError> {
+    let key = format!("check-in:{}:{meeting}", actor.member.0);
+    // The key is the member's own: the address plays no part.
+    let nowhere = IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED);
+    state
+        .check_in_limits
+        .check(&key, nowhere, std::time::Instant::now())
+        .map_err(WebError::RateLimited)?;
+    match state.app.check_in(actor, meeting, member, code).await {
+        Err(AppError::Invalid(fields)) if fields.0.contains_key("code") => {
+            state
+                .check_in_limits
+                .failed(&key, nowhere, std::time::Instant::now());
+            Err(WebError::App(AppError::Invalid(fields)))
+        }
+        Err(e) => Err(e.into()),
+        Ok(()) => {
+            state.check_in_limits.succeeded(&key, nowhere);
+            Ok(())
+        }
+    }
+}
+
 /// Allows an application to join within the client address's budget. Kept per address
 /// only: no email or branch is a key, so nobody can spend someone else's budget.
 pub fn joining_allowed(state: &AppState, ip: IpAddr) -> Result<(), WebError> {

@@ -200,7 +200,8 @@ pub fn paper_response(paper: PaperFile) -> Response {
         HeaderValue::from_static("default-src 'none'; sandbox"),
     );
     h.insert(header::ETAG, value(format!("\"{}\"", r.sha256)));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private"));
+    // A paper may name members: like every page, it is not kept by the browser.
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
 }
 

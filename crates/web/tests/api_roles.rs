@@ -119,6 +119,31 @@ fn expect(allowed: bool, ok: StatusCode) -> StatusCode {
 
 // ---------------------------------------------------------------- anonymous
 
+both_backends!(
+    personal_data_is_never_kept_by_a_browser_or_proxy,
+    |app| async move {
+        let officer = app.sign_in(BRANCH_SECRETARY).await;
+        let member = app.account(MEMBER).member;
+        for path in [
+            format!("/api/v1/members/{}", member.0),
+            "/api/v1/me".to_string(),
+            format!("/members/{}", member.0),
+            "/me".to_string(),
+            "/sign-in".to_string(),
+        ] {
+            let res = officer.get(&path).await;
+            assert_eq!(res.header("cache-control"), Some("no-store"), "GET {path}");
+        }
+        // The stylesheet, the same for everyone, is cached for good.
+        let css = app.client().get("/static/charter.css").await;
+        assert_eq!(css.status, StatusCode::OK);
+        assert!(
+            css.header("cache-control")
+                .is_some_and(|v| v.contains("immutable"))
+        );
+    }
+);
+
 both_backends!(anonymous_gets_401_on_every_route, |app| async move {
     let c = app.client();
     let id = app.account(MEMBER).member.0;

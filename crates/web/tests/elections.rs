@@ -111,6 +111,17 @@ both_backends!(nominations_on_the_election_page, |app| async move {
                 let text = res.text();
                 assert!(text.contains("this member may not stand"), "{text}");
                 assert!(text.contains("clause"), "{text}");
+                // Attack: nominating must not read the register to the nominator. Why the
+                // candidate may not stand (status, dues, affiliations) is theirs alone.
+                let refusal = text
+                    .split("this member may not stand")
+                    .nth(1)
+                    .and_then(|t| t.split('<').next())
+                    .unwrap_or_default()
+                    .to_lowercase();
+                for private in ["paid", "lapsed", "suspended", "affiliat", "status", "since"] {
+                    assert!(!refusal.contains(private), "{private}: {refusal}");
+                }
                 refused = Some(m);
             }
             303 | 422 => {}
@@ -121,6 +132,9 @@ both_backends!(nominations_on_the_election_page, |app| async move {
         }
     }
     let (nominated, refused) = (nominated.unwrap(), refused.unwrap());
+    // An unknown member number is refused in the same words: nominating finds nobody out.
+    let nobody = nominate("999999".into()).await;
+    assert_page(&nobody, 422, "this member may not stand");
     let after = nominations(&app, id).await;
     assert!(
         after

@@ -448,6 +448,35 @@ both_backends!(members_present_vote_electronically, |app| async move {
         page.text().contains(&format!("value=\"{new_code}\"")),
         "the check-in form is filled in"
     );
+    // Attack: guessing the code from home. Wrong codes back off for the guesser (the three
+    // above counted), each wait doubling; someone else in the same hall is not slowed.
+    let mut waited = None;
+    for n in 0..12 {
+        let res = voter
+            .post_json(&attend, &json!({"code": format!("WRONG{n}")}))
+            .await;
+        if res.status == 429 {
+            waited = Some(res);
+            break;
+        }
+        assert_eq!(res.status, 422, "{}", res.text());
+    }
+    let waited = waited.expect("wrong codes are throttled");
+    let retry: u64 = waited
+        .header("retry-after")
+        .and_then(|v| v.parse().ok())
+        .expect("a 429 says when to try again");
+    let res = secretary
+        .post_json(&attend, &json!({"code": new_code}))
+        .await;
+    assert_ne!(
+        res.status,
+        429,
+        "another member is not slowed: {}",
+        res.text()
+    );
+    // Once the wait is over, the right code works.
+    tokio::time::sleep(std::time::Duration::from_secs(retry)).await;
     let typed = format!("{}-{}", &new_code[..3], new_code[3..].to_lowercase());
     let res = voter.post_json(&attend, &json!({"code": typed})).await;
     assert!(res.status.is_success(), "{}", res.text());

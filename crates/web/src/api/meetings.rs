@@ -143,6 +143,7 @@ pub async fn get(
         (status = 404, description = "No such meeting", body = ErrorBody),
         (status = 409, description = "Already checked in, or check-in is not open", body = ErrorBody),
         (status = 422, description = "No check-in code, or not this meeting's", body = ErrorBody),
+        (status = 429, description = "Too many wrong codes: wait (Retry-After) and try again", body = ErrorBody),
     )
 )]
 pub async fn check_in(
@@ -151,15 +152,14 @@ pub async fn check_in(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<CheckInRequest>,
 ) -> ApiResult<StatusCode> {
-    state
-        .app
-        .check_in(
-            &user.actor,
-            id,
-            req.member_id.map(MemberId),
-            req.code.as_deref(),
-        )
-        .await?;
+    crate::session::check_in(
+        &state,
+        &user.actor,
+        id,
+        req.member_id.map(MemberId),
+        req.code.as_deref(),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

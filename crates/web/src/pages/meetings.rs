@@ -1022,11 +1022,20 @@ pub async fn check_in(
         return error_page(Some(&session), e);
     }
     let member = parse_id(&form.member).map(MemberId);
-    let result = state
-        .app
-        .check_in(&session.actor, id, member, Some(&form.code))
-        .await
-        .map(|()| ("checked-in", "main".to_string()));
+    // Too many wrong codes is a page of its own (429, with when to try again).
+    let result = match crate::session::check_in(
+        &state,
+        &session.actor,
+        id,
+        member,
+        Some(&form.code),
+    )
+    .await
+    {
+        Ok(()) => Ok(("checked-in", "main".to_string())),
+        Err(WebError::App(e)) => Err(e),
+        Err(other) => return error_page(Some(&session), other),
+    };
     after_meeting_form(&state, &session, id, result).await
 }
 
