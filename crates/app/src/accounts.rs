@@ -7,7 +7,8 @@
 
 use charter_domain::{Actor, Email, LinkPurpose, MemberId, Power, UnitKind};
 use charter_store::{
-    AccountLinkRecord, EventActor, LinkLetter, LinkRequest, MemberScope, NoticeText,
+    AccountLinkRecord, EventActor, Letter, LinkLetter, LinkRequest, MemberScope, NoticeText,
+    StoreError,
 };
 use chrono::Duration;
 use rand::RngCore;
@@ -536,8 +537,54 @@ impl App {
                 "new address asked for by the member"
             },
         );
-        self.store
+        match self
+            .store
             .propose_email_change(member, email.as_str(), &request, notice.as_ref(), &event)
+            .await
+        {
+            Ok(()) => Ok(()),
+            // The address is another member's. Saying so would tell whoever asked who is on
+            // the register: the answer is the same as when the letter goes, and the address's
+            // owner is told instead (at most once a day).
+            Err(StoreError::Conflict { field, .. }) if field == "email" => {
+                self.tell_owner_of_taken_address(actor, email, office).await
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn tell_owner_of_taken_address(
+        &self,
+        actor: &Actor,
+        email: &Email,
+        office: Option<&charter_domain::HeldOffice>,
+    ) -> Result<(), AppError> {
+        let Some(owner) = self.store.credentials(email.as_str()).await? else {
+            return Ok(());
+        };
+        let org = self.organisation_name().await?;
+        let letter = Letter {
+            member: Some(owner.member),
+            address: email.as_str().to_string(),
+            subject: format!("Your address was given for another membership of {org}"),
+            body: format!(
+                "Someone asked to use this email address for another membership of {org}. It is \
+                 already yours, so nothing changed and nothing more will be sent about it.\n\n\
+                 If that was you, you can ignore this letter. If it was not, you may want to tell \
+                 your branch.\n\nSign in: {}\n",
+                self.sign_in_address()
+            ),
+        };
+        let event = self.event(
+            event_actor(actor, office),
+            "account.email_change_refused",
+            format!("member:{}", owner.member.0),
+            json!({ "member": owner.member.0 }),
+            "a new address asked for belongs to another membership; its owner was told",
+        );
+        let quiet_since = self.clock.now() - Duration::hours(24);
+        self.store
+            .queue_quiet_letter(owner.member, &letter, quiet_since, &event)
             .await?;
         Ok(())
     }

@@ -304,8 +304,14 @@ fn cancelled(m: &MeetingRecord) -> Result<(), AppError> {
 impl App {
     /// A meeting's agenda and papers; every member may read them.
     pub async fn agenda(&self, actor: &Actor, meeting: i64) -> Result<AgendaView, AppError> {
-        let m = self.meeting_record(meeting).await?;
-        let items = self.store.agenda(meeting).await?;
+        let mut m = self.meeting_record(meeting).await?;
+        let mut items = self.store.agenda(meeting).await?;
+        if !self.entitled_to_papers(actor, &m).await? {
+            m.online_url = None;
+            for item in &mut items {
+                item.papers.clear();
+            }
+        }
         let runs = self.meeting_authority(actor, m.unit).await?.is_some();
         let now = self.clock.now();
         let open = m.state != "cancelled";
@@ -575,12 +581,19 @@ impl App {
     }
 
     /// A paper with its content, for any member (withdrawn ones too: they are on record).
-    pub async fn paper(&self, _actor: &Actor, paper: i64) -> Result<PaperFile, AppError> {
+    pub async fn paper(&self, actor: &Actor, paper: i64) -> Result<PaperFile, AppError> {
         let (record, content) = self
             .store
             .paper_content(paper)
             .await?
             .ok_or(AppError::NotFound("paper"))?;
+        let m = self.meeting_record(record.meeting).await?;
+        if !self.entitled_to_papers(actor, &m).await? {
+            return Err(AppError::Forbidden(
+                "this meeting's papers go to those invited to it and the officers running it"
+                    .into(),
+            ));
+        }
         Ok(PaperFile { record, content })
     }
 

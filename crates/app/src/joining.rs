@@ -336,7 +336,7 @@ impl App {
         );
         let quiet_since = self.clock.now() - Duration::hours(QUIET_HOURS);
         self.store
-            .note_repeat_application(member, &letter, quiet_since, &event)
+            .queue_quiet_letter(member, &letter, quiet_since, &event)
             .await?;
         Ok(())
     }

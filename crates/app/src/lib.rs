@@ -21,6 +21,7 @@ pub mod leaving;
 pub mod meetings;
 pub mod notices;
 pub mod paper;
+pub mod record;
 pub mod register;
 pub mod rolls;
 pub mod scrutiny;

@@ -559,15 +559,45 @@ impl App {
     /// Meetings from `from` on (all when `None`), soonest first. Every member may see them.
     pub async fn meetings(
         &self,
+        actor: &Actor,
         unit: Option<UnitId>,
         from: Option<DateTime<Utc>>,
     ) -> Result<Vec<MeetingRecord>, AppError> {
-        Ok(self.store.meetings(unit, from).await?)
+        let mut all = self.store.meetings(unit, from).await?;
+        let invited: std::collections::HashSet<i64> = self
+            .store
+            .meetings_for(actor.member)
+            .await?
+            .into_iter()
+            .map(|m| m.id)
+            .collect();
+        for m in &mut all {
+            if !invited.contains(&m.id) && self.meeting_authority(actor, m.unit).await?.is_none() {
+                m.online_url = None;
+            }
+        }
+        Ok(all)
+    }
+
+    /// Whether `actor` may have meeting `m`'s papers and its link to join online: those
+    /// invited to it (the constitution says who attends) and the officers running it. Every
+    /// member sees that a meeting is called, where and when; what is said in its papers, and
+    /// the room online, are for those entitled to be there.
+    pub(crate) async fn entitled_to_papers(
+        &self,
+        actor: &Actor,
+        m: &MeetingRecord,
+    ) -> Result<bool, AppError> {
+        Ok(self.store.invitee(m.id, actor.member).await?.is_some()
+            || self.meeting_authority(actor, m.unit).await?.is_some())
     }
 
     /// A meeting as `actor` sees it: properly convened or not and why, quorum, motions.
     pub async fn meeting_view(&self, actor: &Actor, id: i64) -> Result<MeetingView, AppError> {
-        let m = self.meeting_record(id).await?;
+        let mut m = self.meeting_record(id).await?;
+        if !self.entitled_to_papers(actor, &m).await? {
+            m.online_url = None;
+        }
         let on = day(m.starts_at);
         let c = self.constitution_in_force(on).await.ok().map(|(_, c)| c);
         let convening = convening(&m);

@@ -122,7 +122,16 @@ impl App {
             .into_iter()
             .filter(|m| m.body == key.as_str() && (unit.is_none() || m.unit == unit))
             .collect();
-        let invites: Vec<Invite> = meetings.iter().map(invite_for).collect();
+        // A body's calendar is anyone's to follow: without the link to join online.
+        let invites: Vec<Invite> = meetings
+            .iter()
+            .map(|m| {
+                invite_for(&MeetingRecord {
+                    online_url: None,
+                    ..m.clone()
+                })
+            })
+            .collect();
         Ok(charter_mail::feed(
             &format!("Meetings: {}", key.words()),
             &invites,

@@ -274,18 +274,33 @@ impl App {
         member: MemberId,
         power: Power,
     ) -> Result<(UnitId, Option<HeldOffice>), AppError> {
-        let branch = self
-            .store
-            .member_branch(member)
-            .await?
-            .ok_or(AppError::NotFound("member"))?;
-        let tree = self.tree().await?;
-        match actor.authority(power, branch, &tree) {
-            Some(o) => Ok((branch, Some(o.clone()))),
-            None => Err(AppError::Forbidden(match power {
+        let refused = || {
+            AppError::Forbidden(match power {
                 Power::ViewMembers => "you may not see this member: no office of yours covers their branch".into(),
                 _ => "you may not do this: no office of yours gives that power over this member's branch".into(),
-            })),
+            })
+        };
+        let tree = self.tree().await?;
+        let Some(branch) = self.store.member_branch(member).await? else {
+            // Only someone whose power reaches every branch learns that a number is unused:
+            // to anyone else an unknown number is refused in the words an unreachable member
+            // is, so trying numbers tells them nothing about who is on the register.
+            let everywhere = self
+                .store
+                .units()
+                .await?
+                .into_iter()
+                .find(|u| u.kind == UnitKind::National)
+                .is_some_and(|n| actor.authority(power, n.id, &tree).is_some());
+            return Err(if everywhere {
+                AppError::NotFound("member")
+            } else {
+                refused()
+            });
+        };
+        match actor.authority(power, branch, &tree) {
+            Some(o) => Ok((branch, Some(o.clone()))),
+            None => Err(refused()),
         }
     }
 

@@ -80,7 +80,7 @@ async fn the_demo_tells_the_amendment_story() {
 
     // The meetings: the hasty steering committee could not dissolve anything.
     charter_demo::load_meetings(&app, opts.today).await.unwrap();
-    let meetings = app.meetings(None, None).await.unwrap();
+    let meetings = app.store.meetings(None, None).await.unwrap();
     let hasty = meetings
         .iter()
         .find(|m| m.body == "steering-committee")

@@ -315,7 +315,29 @@ impl AffiliationRow {
             verified_by: self.verified_by.map(MemberId),
             verified_by_name: self.verified_by_name,
             verified_on: self.verified_on,
+            earlier_verifications: Vec::new(),
         }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct EarlierVerificationRow {
+    pub affiliation_id: i64,
+    pub verified_by: Option<i64>,
+    pub verified_by_name: Option<String>,
+    pub verified_on: NaiveDate,
+}
+
+impl EarlierVerificationRow {
+    pub fn into_record(self) -> (i64, EarlierVerification) {
+        (
+            self.affiliation_id,
+            EarlierVerification {
+                verified_by: self.verified_by.map(MemberId),
+                verified_by_name: self.verified_by_name,
+                verified_on: self.verified_on,
+            },
+        )
     }
 }
 

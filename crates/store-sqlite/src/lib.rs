@@ -418,6 +418,17 @@ pub(crate) async fn insert_member(
     Ok(MemberId(id))
 }
 
+/// Ends every session of `member`: a change of status changes what they may reach and the
+/// powers of their offices, so sessions opened under the old status end with it.
+async fn end_sessions(conn: &mut SqliteConnection, member: MemberId) -> StoreResult<()> {
+    sqlx::query("DELETE FROM sessions WHERE member_id = $1")
+        .bind(member.0)
+        .execute(conn)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
 async fn insert_status_change(
     conn: &mut SqliteConnection,
     member: MemberId,
@@ -936,6 +947,30 @@ impl Store for SqliteStore {
         .fetch_all(&mut *tx)
         .await
         .map_err(db_err)?;
+        let mut affiliations: Vec<AffiliationRecord> = affiliations
+            .into_iter()
+            .map(AffiliationRow::into_record)
+            .collect();
+        let earlier = sqlx::query_as::<_, EarlierVerificationRow>(
+            "SELECT h.affiliation_id, h.verified_by,
+                    CASE WHEN v.id IS NULL THEN NULL ELSE v.first_name || ' ' || v.last_name END AS verified_by_name,
+                    h.verified_on
+             FROM affiliation_verifications h
+             JOIN affiliations a ON a.id = h.affiliation_id
+             LEFT JOIN members v ON v.id = h.verified_by
+             WHERE a.member_id = $1 ORDER BY h.id",
+        )
+        .bind(member.0)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        for (affiliation, verification) in
+            earlier.into_iter().map(EarlierVerificationRow::into_record)
+        {
+            if let Some(a) = affiliations.iter_mut().find(|a| a.id == affiliation) {
+                a.earlier_verifications.push(verification);
+            }
+        }
         let moves = sqlx::query_as::<_, MoveRow>(
             "SELECT b.from_unit, f.name AS from_name, b.to_unit, t.name AS to_name, b.effective_on, b.reason,
                     CASE WHEN w.id IS NULL THEN NULL ELSE w.first_name || ' ' || w.last_name END AS moved_by_name
@@ -961,10 +996,7 @@ impl Store for SqliteStore {
                 .into_iter()
                 .map(PaymentRow::into_record)
                 .collect::<StoreResult<_>>()?,
-            affiliations: affiliations
-                .into_iter()
-                .map(AffiliationRow::into_record)
-                .collect(),
+            affiliations,
             branch_history: moves.into_iter().map(MoveRow::into_record).collect(),
         }))
     }
@@ -1075,6 +1107,7 @@ impl Store for SqliteStore {
             ..change.clone()
         };
         insert_status_change(&mut tx, member, &recorded, event.at).await?;
+        end_sessions(&mut tx, member).await?;
         append_event(&mut tx, event).await?;
         commit(tx).await
     }
@@ -1163,6 +1196,18 @@ impl Store for SqliteStore {
         if !member_exists(&mut tx, verified_by).await? {
             return Err(StoreError::NotFound("verifying member"));
         }
+        // The verification this one replaces, if any, is kept.
+        sqlx::query(
+            "INSERT INTO affiliation_verifications (affiliation_id, verified_by, verified_on, replaced_at)
+             SELECT id, verified_by, verified_on, $1 FROM affiliations
+             WHERE id = $2 AND member_id = $3 AND verified_on IS NOT NULL",
+        )
+        .bind(event.at)
+        .bind(affiliation)
+        .bind(member.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
         let done = sqlx::query(
             "UPDATE affiliations SET verified_by = $1, verified_on = $2 WHERE id = $3 AND member_id = $4",
         )
@@ -1250,7 +1295,7 @@ impl Store for SqliteStore {
         applications::submit(self, application, to_applicant, to_officers, event).await
     }
 
-    async fn note_repeat_application(
+    async fn queue_quiet_letter(
         &self,
         member: MemberId,
         letter: &Letter,

@@ -441,6 +441,12 @@ async fn update_member(
             .execute(&mut *conn)
             .await
             .map_err(db_err)?;
+        // As any change of status does: sessions opened under the old one end.
+        sqlx::query("DELETE FROM sessions WHERE member_id = $1")
+            .bind(u.member.0)
+            .execute(&mut *conn)
+            .await
+            .map_err(db_err)?;
     }
     if !u.payments.is_empty() {
         let rows: Vec<(MemberId, &Payment)> = u.payments.iter().map(|p| (u.member, p)).collect();

@@ -419,6 +419,19 @@ pub async fn status_changes_follow_expected_and_go_stale(store: &dyn Store) {
         reason: "pending a hearing".into(),
         changed_by: Some(officer),
     };
+    for (member, token) in [(a, "ann-session"), (officer, "officer-session")] {
+        store
+            .create_session(&SessionRecord {
+                token_hash: token.into(),
+                member,
+                csrf_token: "c".into(),
+                created_at: t(0),
+                expires_at: t(3_600),
+                second_factor_pending: false,
+            })
+            .await
+            .unwrap();
+    }
     store
         .change_status(
             a,
@@ -428,6 +441,15 @@ pub async fn status_changes_follow_expected_and_go_stale(store: &dyn Store) {
         )
         .await
         .unwrap();
+    assert_eq!(
+        store.session("ann-session").await.unwrap(),
+        None,
+        "a change of status ends the member's sessions"
+    );
+    assert!(
+        store.session("officer-session").await.unwrap().is_some(),
+        "and no one else's"
+    );
     let before = event_count(store).await;
     let err = store
         .change_status(
@@ -644,6 +666,7 @@ pub async fn affiliations_are_added_and_verified(store: &dyn Store) {
     assert_eq!(r.verified_by, Some(sec));
     assert_eq!(r.verified_by_name.as_deref(), Some("Sec Retary"));
     assert_eq!(r.verified_on, Some(d(2024, 8, 1)));
+    assert!(r.earlier_verifications.is_empty());
     assert!(
         store
             .member(b, None)
@@ -652,6 +675,32 @@ pub async fn affiliations_are_added_and_verified(store: &dyn Store) {
             .unwrap()
             .affiliations
             .is_empty()
+    );
+
+    // Verified again by someone else: the earlier verification stays on the record.
+    store
+        .verify_affiliation(
+            a,
+            aff,
+            b,
+            d(2025, 2, 3),
+            &event("affiliation.verified", "a"),
+        )
+        .await
+        .unwrap();
+    let detail = store.member(a, None).await.unwrap().unwrap();
+    let r = &detail.affiliations[0];
+    assert_eq!(
+        (r.verified_by, r.verified_on),
+        (Some(b), Some(d(2025, 2, 3)))
+    );
+    assert_eq!(
+        r.earlier_verifications,
+        [EarlierVerification {
+            verified_by: Some(sec),
+            verified_by_name: Some("Sec Retary".into()),
+            verified_on: d(2024, 8, 1),
+        }]
     );
 }
 
@@ -6421,7 +6470,7 @@ pub async fn repeat_applications_write_at_most_one_letter_a_day(store: &dyn Stor
     let before = event_count(store).await;
     assert!(
         store
-            .note_repeat_application(
+            .queue_quiet_letter(
                 ann,
                 &already,
                 t(-86_400),
@@ -6435,7 +6484,7 @@ pub async fn repeat_applications_write_at_most_one_letter_a_day(store: &dyn Stor
     // Within the quiet period nothing is queued and nothing written.
     assert!(
         !store
-            .note_repeat_application(
+            .queue_quiet_letter(
                 ann,
                 &already,
                 t(-86_400),
@@ -6449,7 +6498,7 @@ pub async fn repeat_applications_write_at_most_one_letter_a_day(store: &dyn Stor
     // Once it has passed, one more.
     assert!(
         store
-            .note_repeat_application(
+            .queue_quiet_letter(
                 ann,
                 &already,
                 t(0),

@@ -236,8 +236,10 @@ pub trait Store: Send + Sync + 'static {
         event: &NewEvent,
     ) -> StoreResult<()>;
 
-    /// Moves a member from `expected` to `to`. Fails with `Stale` if the status is no longer
-    /// `expected`, so two officers acting at once cannot skip the state machine.
+    /// Moves a member from `expected` to `to`, and ends every session of theirs: what a
+    /// session reaches and the powers it carries come from the status, so none outlives a
+    /// change of it. Fails with `Stale` if the status is no longer `expected`, so two
+    /// officers acting at once cannot skip the state machine.
     async fn change_status(
         &self,
         member: MemberId,
@@ -302,11 +304,12 @@ pub trait Store: Send + Sync + 'static {
         event: &NewEvent,
     ) -> StoreResult<(i64, MemberId)>;
 
-    /// Someone applied with the address of `member`, who is already registered: queues
-    /// `letter` with `event`, unless a letter of the same subject was queued to them after
-    /// `quiet_since` (so the form cannot be used to flood anyone's inbox). Returns whether
-    /// it queued one; when it did not, nothing is written.
-    async fn note_repeat_application(
+    /// Someone used the address of `member`, who is already registered (to apply, or as the
+    /// new address of another membership): queues `letter` to them with `event`, unless a
+    /// letter of the same subject was queued to them after `quiet_since` (so nobody can use
+    /// it to flood anyone's inbox). Returns whether it queued one; when it did not, nothing
+    /// is written.
+    async fn queue_quiet_letter(
         &self,
         member: MemberId,
         letter: &Letter,

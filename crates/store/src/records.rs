@@ -307,6 +307,16 @@ pub struct AffiliationRecord {
     pub verified_by: Option<MemberId>,
     pub verified_by_name: Option<String>,
     pub verified_on: Option<NaiveDate>,
+    /// Verifications replaced by a later one, oldest first: kept for the record.
+    pub earlier_verifications: Vec<EarlierVerification>,
+}
+
+/// A verification of an affiliation that a later one replaced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EarlierVerification {
+    pub verified_by: Option<MemberId>,
+    pub verified_by_name: Option<String>,
+    pub verified_on: NaiveDate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

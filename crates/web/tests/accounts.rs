@@ -94,10 +94,12 @@ both_backends!(invitations_are_queued_as_contracted, |app| async move {
         .post_json("/api/v1/invitations", &json!({"member_id": target.0}))
         .await;
     assert_eq!(res.status, 403, "{}", res.text());
+    // An unused number is refused as a member out of reach is: the branch officer learns
+    // nothing of who is on the register beyond their branch.
     let res = officer
         .post_json("/api/v1/invitations", &json!({"member_id": 99_999_999}))
         .await;
-    assert_eq!(res.status, 404, "{}", res.text());
+    assert_eq!(res.status, 403, "{}", res.text());
     let res = officer
         .post_json("/api/v1/invitations", &json!({"member": 1}))
         .await;
@@ -332,6 +334,54 @@ both_backends!(
                 .any(|l| l.body().contains("me.elsewhere@example.org")),
             "the old address is told"
         );
+    }
+);
+
+// Attack: asking to move to an address to learn whether it is a member's. The answer is
+// the same either way; the address's owner hears of it, and nothing else changes.
+both_backends!(
+    an_address_change_does_not_tell_who_is_registered,
+    |app| async move {
+        let account = app.account(MEMBER).clone();
+        let other = app.account(BRANCH_SECRETARY).clone();
+        let me = app.sign_in(MEMBER).await;
+        let ask = |email: &str| {
+            let me = me.clone();
+            let body = json!({"email": email, "current_password": account.password});
+            async move { me.post_json("/api/v1/me/email-changes", &body).await }
+        };
+        let free = ask("nobody.yet@example.org").await;
+        let taken = ask(&other.email).await;
+        assert_eq!(free.status, 202, "{}", free.text());
+        assert_eq!(taken.status, free.status, "{}", taken.text());
+        assert_eq!(taken.text(), free.text());
+        assert_eq!(email_of(&app, account.member).await, account.email);
+        assert_eq!(email_of(&app, other.member).await, other.email);
+        let sink = SmtpSink::start().await;
+        let mail = deliver(&app, &sink).await;
+        let told = letters_to(&mail, &other.email);
+        assert_eq!(told.len(), 1, "the owner of the address is told, once");
+        assert!(
+            !told[0].body().contains("/confirm-email/"),
+            "with nothing that could move their address"
+        );
+        // Asking again the same day writes to them no more.
+        assert_eq!(ask(&other.email).await.status, 202);
+        let mail = deliver(&app, &sink).await;
+        assert_eq!(letters_to(&mail, &other.email).len(), 1);
+
+        // The same for an officer proposing a corrected address for a member they cover.
+        let officer = app.sign_in(BRANCH_SECRETARY).await;
+        let path = format!("/api/v1/members/{}", account.member.0);
+        let free = officer
+            .patch_json(&path, &json!({"email": "someone.new@example.org"}))
+            .await;
+        let taken = officer
+            .patch_json(&path, &json!({"email": app.account(NATIONAL).email}))
+            .await;
+        assert_eq!(free.status, 200, "{}", free.text());
+        assert_eq!(taken.status, free.status, "{}", taken.text());
+        assert_eq!(email_of(&app, account.member).await, account.email);
     }
 );
 

@@ -451,6 +451,24 @@ both_backends!(
             Some("text/markdown; charset=utf-8")
         );
         assert_eq!(member.get("/api/v1/papers/999999").await.status, 404);
+        // Attack: a member of another branch, not invited to this meeting, reads neither its
+        // papers nor their list.
+        let havering = unit_id(&app, "havering").await;
+        let outsider = app
+            .store()
+            .members_without_password(&charter_store::MemberScope::Branches(vec![havering]))
+            .await
+            .unwrap()[0];
+        let outsider = app.sign_in_member(outsider).await;
+        let refused = outsider.get(&format!("/api/v1/papers/{paper_id}")).await;
+        assert_eq!(refused.status, 403, "{}", refused.text());
+        let listed = outsider.get(&items_path).await.json();
+        for item in listed["items"].as_array().unwrap() {
+            assert!(
+                item["papers"].as_array().is_none_or(|p| p.is_empty()),
+                "{listed}"
+            );
+        }
         assert_eq!(
             app.client()
                 .get(&format!("/api/v1/papers/{paper_id}"))

@@ -419,7 +419,7 @@ both_backends!(
     |app| async move {
         let branch = secretary_branch(&app).await;
         let target = ordinary_member(&app, branch).await;
-        // Signed in while active, then expelled: the open session is restricted at once.
+        // Signed in while active, then expelled: the open session ends with the status.
         let c = app.sign_in_member(target).await;
         assert_eq!(c.get("/members").await.status, 200);
         let officer = app.sign_in(BRANCH_SECRETARY).await;
@@ -430,9 +430,10 @@ both_backends!(
             )
             .await;
         assert_eq!(res.status, 200, "{}", res.text());
-        assert_refused_but_own_record(&app, &c, target).await;
+        assert_eq!(c.get("/api/v1/members").await.status, 401);
+        assert_eq!(c.get("/api/v1/me").await.status, 401);
 
-        // Signing in afresh as an expelled member gives the same restricted session.
+        // Signing in afresh as an expelled member gives a session restricted to their record.
         let (email, password) = app.give_password(target).await;
         let fresh = app.client();
         let res = fresh
@@ -454,6 +455,11 @@ both_backends!(
             )
             .await;
         assert_eq!(res.status, 200, "{}", res.text());
+        // The suspended officer's session, which read members a moment ago, has ended.
+        let res = officer.get(&format!("/api/v1/members/{}", target.0)).await;
+        assert_eq!(res.status, 401);
+        // Signed in again, their office carries no power while the suspension lasts.
+        let officer = app.sign_in(BRANCH_SECRETARY).await;
         let res = officer.get(&format!("/api/v1/members/{}", target.0)).await;
         assert_eq!(res.status, 403);
         assert_eq!(officer.get("/api/v1/applications").await.status, 403);

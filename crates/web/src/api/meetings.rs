@@ -41,11 +41,14 @@ use crate::session::ApiUser;
 )]
 pub async fn list(
     State(state): State<AppState>,
-    _user: ApiUser,
+    ApiUser(user): ApiUser,
     ApiQuery(q): ApiQuery<MeetingsQuery>,
 ) -> ApiResult<Json<Vec<Meeting>>> {
     let from = q.upcoming.unwrap_or(false).then(|| state.app.clock.now());
-    let list = state.app.meetings(q.unit.map(UnitId), from).await?;
+    let list = state
+        .app
+        .meetings(&user.actor, q.unit.map(UnitId), from)
+        .await?;
     Ok(Json(list.iter().map(Meeting::from).collect()))
 }
 

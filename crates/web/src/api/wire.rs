@@ -160,6 +160,16 @@ pub struct Affiliation {
     pub verified_by_id: Option<i64>,
     pub verified_by_name: Option<String>,
     pub verified_on: Option<NaiveDate>,
+    /// Verifications a later one replaced, oldest first.
+    pub earlier_verifications: Vec<EarlierVerification>,
+}
+
+/// A verification of an affiliation that a later one replaced, kept for the record.
+#[derive(Serialize, ToSchema)]
+pub struct EarlierVerification {
+    pub verified_by_id: Option<i64>,
+    pub verified_by_name: Option<String>,
+    pub verified_on: NaiveDate,
 }
 
 impl From<AffiliationRecord> for Affiliation {
@@ -171,6 +181,15 @@ impl From<AffiliationRecord> for Affiliation {
             verified_by_id: a.verified_by.map(|m| m.0),
             verified_by_name: a.verified_by_name,
             verified_on: a.verified_on,
+            earlier_verifications: a
+                .earlier_verifications
+                .into_iter()
+                .map(|v| EarlierVerification {
+                    verified_by_id: v.verified_by.map(|m| m.0),
+                    verified_by_name: v.verified_by_name,
+                    verified_on: v.verified_on,
+                })
+                .collect(),
         }
     }
 }
@@ -644,12 +663,16 @@ pub struct EventsQuery {
 pub struct Event {
     pub seq: i64,
     pub at: DateTime<Utc>,
+    /// Who acted; null when a member acted for themselves (voted, checked in) and the
+    /// reader is neither them nor an officer covering them.
     pub actor_id: Option<i64>,
     /// The office acted under, e.g. "secretary, Southwark".
     pub actor_office: Option<String>,
     pub kind: String,
+    /// What it is about: "member" alone when the reader may not know which member.
     pub subject: String,
-    /// Details; for changes to a member only ids, statuses, dates and field names.
+    /// Details; for changes to a member only ids, statuses, dates and field names, and to
+    /// readers not entitled to know whose the change was, only the ballot, meeting or roll.
     #[schema(value_type = Object)]
     pub payload: serde_json::Value,
     /// Why; withheld (null) for changes to a member, which may name personal matters.

@@ -135,7 +135,7 @@ async fn meetings_page_with(
 ) -> Response {
     let app = &state.app;
     let now = app.clock.now();
-    let all = match app.meetings(None, None).await {
+    let all = match app.meetings(&session.actor, None, None).await {
         Ok(m) => m,
         Err(e) => return app_error(session, e),
     };

@@ -123,10 +123,25 @@ impl MemberDisplay {
                     organisation: a.organisation.clone(),
                     since: a.since.map(date).unwrap_or_else(|| "not given".into()),
                     verified: a.verified_on.is_some(),
-                    verified_text: match (&a.verified_by_name, a.verified_on) {
-                        (Some(n), Some(on)) => format!("verified by {n} on {}", date(on)),
-                        (None, Some(on)) => format!("verified on {}", date(on)),
-                        _ => "not verified".to_string(),
+                    verified_text: {
+                        let said = |by: &Option<String>, on| match by {
+                            Some(n) => format!("by {n} on {}", date(on)),
+                            None => format!("on {}", date(on)),
+                        };
+                        let now = match a.verified_on {
+                            Some(on) => format!("verified {}", said(&a.verified_by_name, on)),
+                            None => "not verified".to_string(),
+                        };
+                        let earlier: Vec<String> = a
+                            .earlier_verifications
+                            .iter()
+                            .map(|v| said(&v.verified_by_name, v.verified_on))
+                            .collect();
+                        if earlier.is_empty() {
+                            now
+                        } else {
+                            format!("{now}; earlier verified {}", earlier.join(", "))
+                        }
                     },
                 })
                 .collect(),
