@@ -16,7 +16,7 @@ use crate::db_err;
 pub(crate) const MAX_BINDS: usize = 65_000;
 
 /// Rows a statement: big enough to amortise the round trip, small enough to keep memory flat.
-const CHUNK: usize = 20_000;
+pub(crate) const CHUNK: usize = 20_000;
 
 /// The first member number free for members without one: above every member, every number
 /// the sequence handed out, and `at_least`. New members are numbered under a lock on the

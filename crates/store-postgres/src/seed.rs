@@ -8,9 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 
 use crate::db_err;
-
-/// Rows per statement: big enough to amortise the round trip, small enough to keep memory flat.
-const CHUNK: usize = 20_000;
+use crate::import_rows::{CHUNK, insert_payment_rows, insert_status_rows};
 
 pub(crate) async fn seed(
     conn: &mut PgConnection,
@@ -95,64 +93,17 @@ pub(crate) async fn seed(
         .map_err(db_err)?;
     }
 
-    let history: Vec<(i64, &charter_store::StatusChangeInput)> = rows
+    // Histories and payments are written as an import writes them.
+    let history: Vec<(MemberId, &charter_store::StatusChangeInput)> = rows
         .iter()
-        .flat_map(|(id, s)| s.history.iter().map(move |h| (*id, h)))
+        .flat_map(|(id, s)| s.history.iter().map(move |h| (MemberId(*id), h)))
         .collect();
-    for chunk in history.chunks(CHUNK) {
-        let member: Vec<i64> = chunk.iter().map(|(id, _)| *id).collect();
-        let from: Vec<Option<String>> = chunk
-            .iter()
-            .map(|(_, h)| h.from.map(|s| s.as_str().to_owned()))
-            .collect();
-        let to: Vec<String> = chunk
-            .iter()
-            .map(|(_, h)| h.to.as_str().to_owned())
-            .collect();
-        let on: Vec<NaiveDate> = chunk.iter().map(|(_, h)| h.effective_on).collect();
-        let reason: Vec<String> = chunk.iter().map(|(_, h)| h.reason.clone()).collect();
-        let by: Vec<Option<i64>> = chunk
-            .iter()
-            .map(|(_, h)| h.changed_by.map(|m| m.0))
-            .collect();
-        sqlx::query(
-            "INSERT INTO status_changes (member_id, from_status, to_status, effective_on, reason, changed_by, recorded_at)
-             SELECT u.*, $7 FROM UNNEST($1::BIGINT[], $2::TEXT[], $3::TEXT[], $4::DATE[], $5::TEXT[], $6::BIGINT[]) AS u",
-        )
-        .bind(member)
-        .bind(from)
-        .bind(to)
-        .bind(on)
-        .bind(reason)
-        .bind(by)
-        .bind(at)
-        .execute(&mut *conn)
-        .await
-        .map_err(db_err)?;
-    }
-
-    let payments: Vec<(i64, &charter_domain::Payment)> = rows
+    insert_status_rows(&mut *conn, &history, at).await?;
+    let payments: Vec<(MemberId, &charter_domain::Payment)> = rows
         .iter()
-        .flat_map(|(id, s)| s.payments.iter().map(move |p| (*id, p)))
+        .flat_map(|(id, s)| s.payments.iter().map(move |p| (MemberId(*id), p)))
         .collect();
-    for chunk in payments.chunks(CHUNK) {
-        let member: Vec<i64> = chunk.iter().map(|(id, _)| *id).collect();
-        let on: Vec<NaiveDate> = chunk.iter().map(|(_, p)| p.paid_on).collect();
-        let amount: Vec<i64> = chunk.iter().map(|(_, p)| p.amount.pence()).collect();
-        let months: Vec<i64> = chunk.iter().map(|(_, p)| i64::from(p.months)).collect();
-        sqlx::query(
-            "INSERT INTO payments (member_id, paid_on, amount_pence, months, recorded_by, recorded_at)
-             SELECT u.m, u.d, u.a, u.n, NULL, $5 FROM UNNEST($1::BIGINT[], $2::DATE[], $3::BIGINT[], $4::BIGINT[]) AS u(m, d, a, n)",
-        )
-        .bind(member)
-        .bind(on)
-        .bind(amount)
-        .bind(months)
-        .bind(at)
-        .execute(&mut *conn)
-        .await
-        .map_err(db_err)?;
-    }
+    insert_payment_rows(&mut *conn, &payments, at).await?;
 
     let affiliations: Vec<(i64, &charter_store::SeedAffiliation)> = rows
         .iter()

@@ -110,7 +110,7 @@ pub(crate) async fn restore_foreign_keys(
 /// Inserts rows with as many a statement as the bound-value limit allows; `shared` (the
 /// same for every row) is bound once a statement, each row's own `per_row` values come from
 /// a `VALUES` list. Each full statement has the same text, so it is prepared once.
-async fn insert_values<T>(
+pub(crate) async fn insert_values<T>(
     conn: &mut SqliteConnection,
     head: &'static str,
     shared: Option<DateTime<Utc>>,

@@ -5,29 +5,10 @@ use charter_domain::MemberId;
 use charter_store::text::{search_text, sort_key};
 use charter_store::{SeedMember, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
-use sqlx::query_builder::Separated;
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::SqliteConnection;
 
 use crate::db_err;
-
-/// SQLite binds at most 32,766 values in one statement.
-const MAX_BINDS: usize = 32_000;
-
-async fn insert_chunks<T>(
-    conn: &mut SqliteConnection,
-    head: &'static str,
-    columns: usize,
-    rows: &[T],
-    mut push: impl FnMut(&mut Separated<'_, Sqlite, &'static str>, &T),
-) -> StoreResult<()> {
-    let per_statement = (MAX_BINDS / columns).max(1);
-    for chunk in rows.chunks(per_statement) {
-        let mut qb = QueryBuilder::<Sqlite>::new(head);
-        qb.push_values(chunk, |mut b, row| push(&mut b, row));
-        qb.build().execute(&mut *conn).await.map_err(db_err)?;
-    }
-    Ok(())
-}
+use crate::import_rows::{insert_payment_rows, insert_status_rows, insert_values};
 
 pub(crate) async fn seed(
     conn: &mut SqliteConnection,
@@ -44,10 +25,11 @@ pub(crate) async fn seed(
     let ids: Vec<i64> = (first..first + count).collect();
     let rows: Vec<(i64, &SeedMember)> = ids.iter().copied().zip(members).collect();
 
-    insert_chunks(
+    insert_values(
         conn,
         "INSERT INTO members (id, first_name, last_name, email, phone, postcode, branch_id, status,
                               joined_on, dues_plan, paid_up_until, password_hash, search_text, sort_key) ",
+        None,
         14,
         &rows,
         |b, (id, s)| {
@@ -75,54 +57,26 @@ pub(crate) async fn seed(
     )
     .await?;
 
-    let history: Vec<(i64, &charter_store::StatusChangeInput)> = rows
+    // Histories and payments are written as an import writes them.
+    let history: Vec<(MemberId, &charter_store::StatusChangeInput)> = rows
         .iter()
-        .flat_map(|(id, s)| s.history.iter().map(move |h| (*id, h)))
+        .flat_map(|(id, s)| s.history.iter().map(move |h| (MemberId(*id), h)))
         .collect();
-    insert_chunks(
-        conn,
-        "INSERT INTO status_changes (member_id, from_status, to_status, effective_on, reason, changed_by, recorded_at) ",
-        7,
-        &history,
-        |b, (id, h)| {
-            b.push_bind(*id)
-                .push_bind(h.from.map(|s| s.as_str()))
-                .push_bind(h.to.as_str())
-                .push_bind(h.effective_on)
-                .push_bind(h.reason.clone())
-                .push_bind(h.changed_by.map(|m| m.0))
-                .push_bind(at);
-        },
-    )
-    .await?;
-
-    let payments: Vec<(i64, &charter_domain::Payment)> = rows
+    insert_status_rows(&mut *conn, &history, at).await?;
+    let payments: Vec<(MemberId, &charter_domain::Payment)> = rows
         .iter()
-        .flat_map(|(id, s)| s.payments.iter().map(move |p| (*id, p)))
+        .flat_map(|(id, s)| s.payments.iter().map(move |p| (MemberId(*id), p)))
         .collect();
-    insert_chunks(
-        conn,
-        "INSERT INTO payments (member_id, paid_on, amount_pence, months, recorded_by, recorded_at) ",
-        6,
-        &payments,
-        |b, (id, p)| {
-            b.push_bind(*id)
-                .push_bind(p.paid_on)
-                .push_bind(p.amount.pence())
-                .push_bind(i64::from(p.months))
-                .push_bind(None::<i64>)
-                .push_bind(at);
-        },
-    )
-    .await?;
+    insert_payment_rows(&mut *conn, &payments, at).await?;
 
     let affiliations: Vec<(i64, &charter_store::SeedAffiliation)> = rows
         .iter()
         .flat_map(|(id, s)| s.affiliations.iter().map(move |a| (*id, a)))
         .collect();
-    insert_chunks(
+    insert_values(
         conn,
         "INSERT INTO affiliations (member_id, organisation, since, verified_by, verified_on) ",
+        None,
         5,
         &affiliations,
         |b, (id, a)| {
@@ -139,9 +93,10 @@ pub(crate) async fn seed(
         .iter()
         .flat_map(|(id, s)| s.moves.iter().map(move |m| (*id, m)))
         .collect();
-    insert_chunks(
+    insert_values(
         conn,
         "INSERT INTO branch_moves (member_id, from_unit, to_unit, effective_on, reason, moved_by, recorded_at) ",
+        None,
         7,
         &moves,
         |b, (id, m)| {
