@@ -582,7 +582,7 @@ impl App {
             json!({ "member": owner.member.0 }),
             "a new address asked for belongs to another membership; its owner was told",
         );
-        let quiet_since = self.clock.now() - Duration::hours(24);
+        let quiet_since = self.clock.now() - Duration::hours(crate::joining::QUIET_HOURS);
         self.store
             .queue_quiet_letter(owner.member, &letter, quiet_since, &event)
             .await?;

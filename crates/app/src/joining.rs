@@ -29,8 +29,9 @@ use crate::{App, AppError, event_actor};
 /// How the join form is named in the governance record, as the actor of an application.
 pub const JOIN_FORM: &str = "join form";
 
-/// How long a registered address is left in peace after being told of an application.
-const QUIET_HOURS: i64 = 24;
+/// How long a registered address is left in peace after being told it was used (to apply,
+/// or as another membership's new address).
+pub(crate) const QUIET_HOURS: i64 = 24;
 
 /// Applications listed at most on one page.
 const LIST_LIMIT: u32 = 200;
