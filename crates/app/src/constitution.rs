@@ -8,14 +8,14 @@
 
 use std::collections::HashMap;
 
-use charter_domain::{Actor, HeldOffice, MemberId, OfficeKind, Power, UnitKind};
+use charter_domain::{Actor, MemberId, Power};
 use charter_rules::{
-    Affiliation, Constitution, DecisionRecord, Forum, History, Impact, Key, MemberFacts,
-    RightDecision, VersionDiff, check_amendment_adoption, diff, impact_preview,
+    Affiliation, Constitution, Forum, Impact, Key, MemberFacts, RightDecision, VersionDiff, diff,
+    impact_preview,
 };
 use charter_store::{
     AmendmentAttemptRecord, AmendmentRecord, ConstitutionVersionRecord, EventActor,
-    MemberFactsRecord, NewAmendment, NewAmendmentAttempt, NewConstitutionVersion,
+    MemberFactsRecord, NewAmendment, NewConstitutionVersion,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
@@ -77,6 +77,8 @@ pub struct AttemptInfo {
     /// (clause, reason) for each failing step; the clause is empty when none covers it.
     pub failures: Vec<(String, String)>,
     pub recorded_at: DateTime<Utc>,
+    /// The motion that decided it.
+    pub motion: Option<i64>,
 }
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> AppError {
@@ -107,6 +109,7 @@ fn attempt_info(r: &AmendmentAttemptRecord) -> Result<AttemptInfo, AppError> {
         adopted: r.adopted,
         failures,
         recorded_at: r.recorded_at,
+        motion: r.motion,
     })
 }
 
@@ -184,19 +187,6 @@ pub(crate) fn slug(name: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
-fn record_json(r: &DecisionRecord) -> serde_json::Value {
-    json!({
-        "body": r.body.as_str(),
-        "meeting_kind": r.meeting_kind.as_str(),
-        "notice_sent_on": r.notice_sent_on,
-        "meeting_on": r.meeting_on,
-        "members_entitled": r.members_entitled,
-        "present": r.present,
-        "votes_for": r.votes_for,
-        "votes_against": r.votes_against,
-        "abstentions": r.abstentions,
-    })
-}
 
 fn cite(d: &RightDecision) -> String {
     if d.clauses.is_empty() || d.reason.contains("clause") {
@@ -404,7 +394,7 @@ impl App {
         Ok((amendment_info(&r, &refs)?, c))
     }
 
-    async fn amendment_parsed(&self, id: i64) -> Result<(AmendmentRecord, Constitution), AppError> {
+    pub(crate) async fn amendment_parsed(&self, id: i64) -> Result<(AmendmentRecord, Constitution), AppError> {
         let r = self
             .store
             .amendment(id)
@@ -541,154 +531,6 @@ impl App {
             title,
         );
         Ok(self.store.propose_amendment(&a, &event).await?)
-    }
-
-    /// Records the outcome of a meeting or ballot that decided on an amendment. The national
-    /// secretary or chair records it; the version in force on the meeting's date judges it.
-    /// Refused attempts are recorded with every failing clause; an adoption adds the new
-    /// version in the same transaction. Returns the date it takes effect, or the failures.
-    pub async fn record_amendment_decision(
-        &self,
-        actor: &Actor,
-        id: i64,
-        record: &DecisionRecord,
-    ) -> Result<Result<NaiveDate, Vec<(String, String)>>, AppError> {
-        let office = self.decision_recorder(actor).await?.ok_or_else(|| {
-            AppError::Forbidden(
-                "only the national secretary or chair records the decisions of conference and ballots".into(),
-            )
-        })?;
-        self.record_amendment_decision_by(event_actor(actor, Some(&office)), id, record)
-            .await
-    }
-
-    /// The office under which `actor` may record conference and ballot decisions: national
-    /// secretary or chair. `None` when they hold neither.
-    pub async fn decision_recorder(&self, actor: &Actor) -> Result<Option<HeldOffice>, AppError> {
-        let tree = self.tree().await?;
-        Ok(actor
-            .offices
-            .iter()
-            .find(|o| {
-                matches!(o.kind, OfficeKind::Secretary | OfficeKind::Chair)
-                    && tree.kind(o.unit) == Some(UnitKind::National)
-            })
-            .cloned())
-    }
-
-    /// As [`App::record_amendment_decision`], for a caller already authorised (the demo
-    /// loader, the operator's command line).
-    pub async fn record_amendment_decision_by(
-        &self,
-        by: EventActor,
-        id: i64,
-        record: &DecisionRecord,
-    ) -> Result<Result<NaiveDate, Vec<(String, String)>>, AppError> {
-        let (r, amendment) = self.amendment_parsed(id).await?;
-        if r.state == "adopted" {
-            return Err(AppError::Conflict {
-                field: "amendment".into(),
-                message: "this amendment has already been adopted".into(),
-            });
-        }
-        let versions = self.versions_parsed().await?;
-        let history = History::new(versions.iter().map(|(_, c)| c.clone()).collect())
-            .map_err(|_| AppError::NotFound("constitution"))?;
-        let in_force = history
-            .in_force(record.meeting_on)
-            .ok_or(AppError::NotFound("constitution"))?;
-        let outcome = check_amendment_adoption(in_force, &amendment, record);
-        let mut failures: Vec<(String, String)> = match &outcome {
-            Ok(_) => Vec::new(),
-            Err(nb) => nb
-                .failures
-                .iter()
-                .map(|f| {
-                    (
-                        f.clause
-                            .as_ref()
-                            .map(|c| c.as_str().to_string())
-                            .unwrap_or_default(),
-                        f.reason.clone(),
-                    )
-                })
-                .collect(),
-        };
-        // A later version already adopted would make this one retroactive in effect.
-        if failures.is_empty() {
-            let mut h = history.clone();
-            if let Err(e) = h.push(amendment.clone()) {
-                failures.push((String::new(), e.to_string()));
-            }
-        }
-        let adopted = failures.is_empty();
-        let attempt = NewAmendmentAttempt {
-            decided_on: record.meeting_on,
-            body: record.body.as_str().to_string(),
-            record_json: record_json(record).to_string(),
-            adopted,
-            failures_json: json!(failures).to_string(),
-        };
-        let version = adopted.then(|| NewConstitutionVersion {
-            toml: r.toml.clone(),
-            version: amendment.version().to_string(),
-            name: amendment.name().to_string(),
-            effective: amendment.effective(),
-            adopted_by: amendment.adopted_by().text.clone(),
-        });
-        let (kind, reason) = if adopted {
-            (
-                "constitution.amended",
-                format!(
-                    "'{}' adopted on {}; takes effect on {}",
-                    r.title,
-                    record.meeting_on,
-                    amendment.effective()
-                ),
-            )
-        } else {
-            (
-                "constitution.amendment_refused",
-                format!(
-                    "'{}' not adopted on {}: {}",
-                    r.title,
-                    record.meeting_on,
-                    failures
-                        .iter()
-                        .map(|(c, why)| if c.is_empty() {
-                            why.clone()
-                        } else {
-                            format!("clause {c}: {why}")
-                        })
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                ),
-            )
-        };
-        let event = self.event(
-            by,
-            kind,
-            format!("amendment:{id}"),
-            json!({
-                "amendment": id,
-                "version": amendment.version(),
-                "decision": record_json(record),
-                "adopted": adopted,
-                "failures": failures,
-            }),
-            &reason,
-        );
-        let written = self
-            .store
-            .record_amendment_attempt(id, &attempt, version.as_ref(), &event)
-            .await;
-        self.constitution_changed().await;
-        written?;
-        Ok(if adopted {
-            Ok(amendment.effective())
-        } else {
-            Err(failures)
-        })
     }
 }
 

@@ -4,6 +4,7 @@
 //! they describe, so they commit or fail together.
 
 pub mod accounts;
+pub mod amending;
 pub mod agenda;
 pub mod appointments;
 pub mod auth;

@@ -1691,6 +1691,9 @@ impl App {
             .await?
             .ok_or(AppError::NotFound("motion"))?;
         let m = self.meeting_record(motion.meeting).await?;
+        if m.historical_entered_at.is_some() {
+            return Err(crate::amending::historical_closed());
+        }
         let office = self
             .officer_running(
                 actor,
@@ -1739,6 +1742,11 @@ impl App {
             votes_against,
             abstentions,
         };
+        if kind == DecisionKind::ConstitutionalAmendment {
+            return self
+                .decide_amendment_motion(office, actor, motion, m, record)
+                .await;
+        }
         let result = motion_result(&c, kind, &record);
         let pair = |f: &charter_rules::Failure| {
             (

@@ -1591,14 +1591,46 @@ impl Store for SqliteStore {
         constitution::attempts(self, amendment).await
     }
 
-    async fn record_amendment_attempt(
+    async fn propose_amendment_motion(
         &self,
+        motion: &NewMotion,
         amendment: i64,
-        attempt: &NewAmendmentAttempt,
-        adopted: Option<&NewConstitutionVersion>,
         event: &NewEvent,
     ) -> StoreResult<i64> {
-        constitution::record_attempt(self, amendment, attempt, adopted, event).await
+        constitution::propose_amendment_motion(self, motion, amendment, event).await
+    }
+
+    async fn motion_amendment(&self, motion: i64) -> StoreResult<Option<i64>> {
+        constitution::motion_amendment(self, motion).await
+    }
+
+    async fn decide_amendment_motion(
+        &self,
+        motion: i64,
+        outcome: &MotionOutcome,
+        event: &NewEvent,
+        decision: &AmendmentDecision,
+    ) -> StoreResult<()> {
+        constitution::decide_amendment_motion(self, motion, outcome, event, decision).await
+    }
+
+    async fn add_historical_entry(
+        &self,
+        entry: &NewHistoricalEntry,
+        event: &NewEvent,
+    ) -> StoreResult<i64> {
+        constitution::add_historical_entry(self, entry, event).await
+    }
+
+    async fn historical_entries(&self, amendment: i64) -> StoreResult<Vec<HistoricalEntryRecord>> {
+        constitution::historical_entries(self, amendment).await
+    }
+
+    async fn record_historical_meeting(
+        &self,
+        meeting: &NewHistoricalMeeting,
+    ) -> StoreResult<(i64, i64)> {
+        constitution::record_historical_meeting(self, meeting).await
     }
 
     async fn member_facts(&self, on: NaiveDate) -> StoreResult<Vec<MemberFactsRecord>> {

@@ -16,8 +16,12 @@ const VERSION_SELECT: &str =
      FROM constitution_versions";
 const AMENDMENT_SELECT: &str = "SELECT id, title, toml, proposed_version, effective, proposed_by, state, proposed_at, event_seq
      FROM amendments";
-const ATTEMPT_SELECT: &str = "SELECT id, amendment_id, decided_on, body, record_json, adopted, failures_json, recorded_at, event_seq
+const ATTEMPT_SELECT: &str = "SELECT id, amendment_id, decided_on, body, record_json, adopted, failures_json, recorded_at, event_seq,
+        motion_id
      FROM amendment_attempts";
+const ENTRY_SELECT: &str = "SELECT id, amendment_id, entered_by, entered_at, unit_id, body, kind, notice_on, held_on,
+        entitled, present, votes_for, votes_against, abstentions, meeting_id
+     FROM historical_entries";
 
 type DbRow = <Db as sqlx::Database>::Row;
 
@@ -60,6 +64,37 @@ fn attempt_from(r: &DbRow) -> Result<AmendmentAttemptRecord, sqlx::Error> {
         failures_json: r.try_get("failures_json")?,
         recorded_at: r.try_get::<DateTime<Utc>, _>("recorded_at")?,
         event_seq: r.try_get("event_seq")?,
+        motion: r.try_get("motion_id")?,
+    })
+}
+
+fn count(r: &DbRow, column: &str) -> Result<u32, sqlx::Error> {
+    let n: i64 = r.try_get(column)?;
+    u32::try_from(n).map_err(|e| sqlx::Error::ColumnDecode {
+        index: column.to_string(),
+        source: Box::new(e),
+    })
+}
+
+fn entry_from(r: &DbRow) -> Result<HistoricalEntryRecord, sqlx::Error> {
+    Ok(HistoricalEntryRecord {
+        id: r.try_get("id")?,
+        entry: NewHistoricalEntry {
+            amendment: r.try_get("amendment_id")?,
+            entered_by: MemberId(r.try_get("entered_by")?),
+            unit: r.try_get::<Option<i64>, _>("unit_id")?.map(UnitId),
+            body: r.try_get("body")?,
+            kind: r.try_get("kind")?,
+            notice_on: r.try_get("notice_on")?,
+            held_on: r.try_get("held_on")?,
+            entitled: count(r, "entitled")?,
+            present: count(r, "present")?,
+            votes_for: count(r, "votes_for")?,
+            votes_against: count(r, "votes_against")?,
+            abstentions: count(r, "abstentions")?,
+        },
+        entered_at: r.try_get::<DateTime<Utc>, _>("entered_at")?,
+        meeting: r.try_get("meeting_id")?,
     })
 }
 
@@ -208,62 +243,257 @@ pub(crate) async fn attempts(
         .map_err(db_err)
 }
 
-pub(crate) async fn record_attempt(
-    s: &StoreImpl,
-    amendment: i64,
-    attempt: &NewAmendmentAttempt,
-    adopted: Option<&NewConstitutionVersion>,
-    event: &NewEvent,
-) -> StoreResult<i64> {
-    let mut tx = s.write_tx().await?;
+/// Locks `amendment` and checks it may still be decided: not adopted already.
+async fn undecided_amendment(conn: &mut DbConn, amendment: i64) -> StoreResult<()> {
     let state: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "SELECT state FROM amendments WHERE id = $1{LOCK}"
     )))
     .bind(amendment)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut *conn)
     .await
     .map_err(db_err)?;
     match state.as_deref() {
-        None => return Err(StoreError::NotFound("amendment")),
-        Some("adopted") => {
-            return Err(StoreError::Stale(
-                "this amendment has already been adopted".into(),
-            ));
-        }
-        Some(_) => {}
+        None => Err(StoreError::NotFound("amendment")),
+        Some("adopted") => Err(StoreError::Stale(
+            "this amendment has already been adopted".into(),
+        )),
+        Some(_) => Ok(()),
     }
-    let seq = append_event(&mut tx, event).await?;
+}
+
+/// Records the decision on an amendment that `motion` made, inside the caller's transaction.
+async fn record_attempt_in(
+    conn: &mut DbConn,
+    motion: i64,
+    d: &AmendmentDecision,
+) -> StoreResult<i64> {
+    undecided_amendment(&mut *conn, d.amendment).await?;
+    let seq = append_event(&mut *conn, &d.event).await?;
     let id = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO amendment_attempts (amendment_id, decided_on, body, record_json, adopted, failures_json, recorded_at, event_seq)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        "INSERT INTO amendment_attempts (amendment_id, decided_on, body, record_json, adopted, failures_json, recorded_at, event_seq, motion_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
-    .bind(amendment)
-    .bind(attempt.decided_on)
-    .bind(&attempt.body)
-    .bind(&attempt.record_json)
-    .bind(adopted.is_some())
-    .bind(&attempt.failures_json)
-    .bind(event.at)
+    .bind(d.amendment)
+    .bind(d.attempt.decided_on)
+    .bind(&d.attempt.body)
+    .bind(&d.attempt.record_json)
+    .bind(d.version.is_some())
+    .bind(&d.attempt.failures_json)
+    .bind(d.event.at)
     .bind(seq)
-    .fetch_one(&mut *tx)
+    .bind(motion)
+    .fetch_one(&mut *conn)
     .await
     .map_err(db_err)?;
-    let new_state = if adopted.is_some() {
+    let new_state = if d.version.is_some() {
         "adopted"
     } else {
         "refused"
     };
     sqlx::query("UPDATE amendments SET state = $1 WHERE id = $2")
         .bind(new_state)
+        .bind(d.amendment)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    if let Some(v) = &d.version {
+        insert_version(&mut *conn, v, Some(d.amendment), d.event.at, seq).await?;
+    }
+    Ok(id)
+}
+
+pub(crate) async fn propose_amendment_motion(
+    s: &StoreImpl,
+    motion: &NewMotion,
+    amendment: i64,
+    event: &NewEvent,
+) -> StoreResult<i64> {
+    let mut tx = s.write_tx().await?;
+    undecided_amendment(&mut tx, amendment).await?;
+    let id = crate::meetings::insert_motion(&mut tx, motion, event).await?;
+    sqlx::query("INSERT INTO amendment_motions (motion_id, amendment_id) VALUES ($1, $2)")
+        .bind(id)
         .bind(amendment)
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
-    if let Some(v) = adopted {
-        insert_version(&mut tx, v, Some(amendment), event.at, seq).await?;
-    }
     commit(tx).await?;
     Ok(id)
+}
+
+pub(crate) async fn motion_amendment(s: &StoreImpl, motion: i64) -> StoreResult<Option<i64>> {
+    sqlx::query_scalar("SELECT amendment_id FROM amendment_motions WHERE motion_id = $1")
+        .bind(motion)
+        .fetch_optional(&s.pool)
+        .await
+        .map_err(db_err)
+}
+
+pub(crate) async fn decide_amendment_motion(
+    s: &StoreImpl,
+    motion: i64,
+    outcome: &MotionOutcome,
+    event: &NewEvent,
+    d: &AmendmentDecision,
+) -> StoreResult<()> {
+    let mut tx = s.write_tx().await?;
+    let putting: Option<i64> =
+        sqlx::query_scalar("SELECT amendment_id FROM amendment_motions WHERE motion_id = $1")
+            .bind(motion)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+    if putting != Some(d.amendment) {
+        return Err(StoreError::Conflict {
+            field: "motion".into(),
+            message: "this motion does not put that amendment".into(),
+        });
+    }
+    if (outcome.state == "adopted") != d.version.is_some() {
+        return Err(StoreError::Conflict {
+            field: "motion".into(),
+            message: "an amendment is adopted exactly when the motion putting it is".into(),
+        });
+    }
+    crate::meetings::decide_in(&mut tx, motion, outcome, event).await?;
+    record_attempt_in(&mut tx, motion, d).await?;
+    commit(tx).await
+}
+
+pub(crate) async fn add_historical_entry(
+    s: &StoreImpl,
+    e: &NewHistoricalEntry,
+    event: &NewEvent,
+) -> StoreResult<i64> {
+    let mut tx = s.write_tx().await?;
+    undecided_amendment(&mut tx, e.amendment).await?;
+    let seq = append_event(&mut tx, event).await?;
+    let id = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO historical_entries (amendment_id, entered_by, entered_at, unit_id, body, kind, notice_on,
+             held_on, entitled, present, votes_for, votes_against, abstentions, event_seq)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+    )
+    .bind(e.amendment)
+    .bind(e.entered_by.0)
+    .bind(event.at)
+    .bind(e.unit.map(|u| u.0))
+    .bind(&e.body)
+    .bind(&e.kind)
+    .bind(e.notice_on)
+    .bind(e.held_on)
+    .bind(i64::from(e.entitled))
+    .bind(i64::from(e.present))
+    .bind(i64::from(e.votes_for))
+    .bind(i64::from(e.votes_against))
+    .bind(i64::from(e.abstentions))
+    .bind(seq)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    commit(tx).await?;
+    Ok(id)
+}
+
+pub(crate) async fn historical_entries(
+    s: &StoreImpl,
+    amendment: i64,
+) -> StoreResult<Vec<HistoricalEntryRecord>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{ENTRY_SELECT} WHERE amendment_id = $1 ORDER BY id"
+    )))
+    .bind(amendment)
+    .fetch_all(&s.pool)
+    .await
+    .map_err(db_err)?;
+    rows.iter()
+        .map(|r| entry_from(r).map_err(db_err))
+        .collect()
+}
+
+pub(crate) async fn record_historical_meeting(
+    s: &StoreImpl,
+    h: &NewHistoricalMeeting,
+) -> StoreResult<(i64, i64)> {
+    let mut tx = s.write_tx().await?;
+    let amendment = h.decision.amendment;
+    undecided_amendment(&mut tx, amendment).await?;
+    for entry in h.entries {
+        let waiting: Option<Option<i64>> = sqlx::query_scalar(
+            "SELECT meeting_id FROM historical_entries WHERE id = $1 AND amendment_id = $2",
+        )
+        .bind(entry)
+        .bind(amendment)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        match waiting {
+            None => return Err(StoreError::NotFound("historical entry")),
+            Some(Some(_)) => {
+                return Err(StoreError::Stale(
+                    "these entries have already made a meeting".into(),
+                ));
+            }
+            Some(None) => {}
+        }
+    }
+    let m = &h.meeting;
+    let seq = append_event(&mut tx, &h.meeting_event).await?;
+    let notice_at = h
+        .notice_on
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc());
+    let meeting = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO meetings (body, unit_id, kind, title, starts_at, ends_at, mode, place, online_url, agenda,
+             notice_clause, notice_days, called_by, called_at, notice_complete_at, entitled, state, event_seq,
+             check_in_code, historical_entered_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 'called', $17, $18, $19)
+         RETURNING id",
+    )
+    .bind(&m.body)
+    .bind(m.unit.map(|u| u.0))
+    .bind(&m.kind)
+    .bind(&m.title)
+    .bind(m.starts_at)
+    .bind(m.ends_at)
+    .bind(&m.mode)
+    .bind(m.place.as_deref())
+    .bind(m.online_url.as_deref())
+    .bind(&m.agenda)
+    .bind(m.notice_clause.as_deref())
+    .bind(m.notice_days.map(i64::from))
+    .bind(m.called_by.map(|c| c.0))
+    .bind(notice_at.unwrap_or(m.starts_at))
+    .bind(notice_at)
+    .bind(i64::from(h.entitled))
+    .bind(seq)
+    .bind(&m.check_in_code)
+    .bind(h.meeting_event.at)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    let motion = NewMotion {
+        meeting,
+        ..h.motion.clone()
+    };
+    let motion_id = crate::meetings::insert_motion(&mut tx, &motion, &h.proposal_event).await?;
+    sqlx::query("INSERT INTO amendment_motions (motion_id, amendment_id) VALUES ($1, $2)")
+        .bind(motion_id)
+        .bind(amendment)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    crate::meetings::decide_in(&mut tx, motion_id, &h.outcome, &h.decision_event).await?;
+    record_attempt_in(&mut tx, motion_id, &h.decision).await?;
+    sqlx::query(
+        "UPDATE historical_entries SET meeting_id = $1 WHERE amendment_id = $2 AND meeting_id IS NULL",
+    )
+    .bind(meeting)
+    .bind(amendment)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    commit(tx).await?;
+    Ok((meeting, motion_id))
 }
 
 /// Where member `id` is in `facts`, which are in member id order.

@@ -16,7 +16,7 @@ const CHUNK: usize = 4_000;
 
 const MEETING_SELECT: &str = "SELECT id, body, unit_id, kind, title, starts_at, ends_at, mode, place, online_url,
         agenda, notice_clause, notice_days, called_by, called_at, notice_complete_at, entitled, state,
-        adjourned_by
+        adjourned_by, historical_entered_at
      FROM meetings";
 const MOTION_SELECT: &str = "SELECT id, meeting_id, parent_id, target_id, emergency, admitted_by, set_aside_by,
         proposed_at, number, kind, title, text, matter,
@@ -47,6 +47,7 @@ fn meeting_from(r: &DbRow) -> Result<MeetingRecord, sqlx::Error> {
         entitled: r.try_get("entitled")?,
         state: r.try_get("state")?,
         adjourned_by: r.try_get("adjourned_by")?,
+        historical_entered_at: r.try_get("historical_entered_at")?,
     })
 }
 
@@ -740,8 +741,32 @@ pub(crate) async fn decide(
     event: &NewEvent,
 ) -> StoreResult<()> {
     let mut tx = s.write_tx().await?;
-    still_proposed(&mut tx, id).await?;
-    append_event(&mut tx, event).await?;
+    let putting: Option<i64> =
+        sqlx::query_scalar("SELECT amendment_id FROM amendment_motions WHERE motion_id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+    if putting.is_some() {
+        return Err(StoreError::Conflict {
+            field: "motion".into(),
+            message: "a motion putting an amendment is decided with its amendment".into(),
+        });
+    }
+    decide_in(&mut tx, id, o, event).await?;
+    commit(tx).await
+}
+
+/// Records a motion's outcome and what an adopted motion does, inside the caller's
+/// transaction.
+pub(crate) async fn decide_in(
+    tx: &mut <Db as sqlx::Database>::Connection,
+    id: i64,
+    o: &MotionOutcome,
+    event: &NewEvent,
+) -> StoreResult<()> {
+    still_proposed(&mut *tx, id).await?;
+    append_event(&mut *tx, event).await?;
     sqlx::query(
         "UPDATE motions SET state = $1, votes_for = $2, votes_against = $3, abstentions = $4,
              present = $5, failures_json = $6, decided_at = $7
@@ -759,9 +784,9 @@ pub(crate) async fn decide(
     .await
     .map_err(db_err)?;
     if o.state == "adopted" {
-        apply_effect(&mut tx, id, event.at).await?;
+        apply_effect(&mut *tx, id, event.at).await?;
         // An adopted appointment motion appoints, here and nowhere else.
-        crate::structure::apply_appointment(&mut tx, id).await?;
+        crate::structure::apply_appointment(&mut *tx, id).await?;
         sqlx::query(
             "UPDATE minutes SET state = 'approved', approved_at = $1
              WHERE approval_motion = $2 AND state = 'draft'",
@@ -809,7 +834,6 @@ pub(crate) async fn decide(
             .map_err(db_err)?;
         }
     }
-    commit(tx).await?;
     Ok(())
 }
 

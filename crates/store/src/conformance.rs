@@ -1929,6 +1929,131 @@ fn attempt(on: NaiveDate, adopted: bool) -> NewAmendmentAttempt {
     }
 }
 
+/// A meeting of conference starting at `starts`, with nobody to give notice to.
+fn conference(title: &str, starts: DateTime<Utc>) -> NewMeeting {
+    NewMeeting {
+        body: "conference".into(),
+        unit: None,
+        kind: "special-conference".into(),
+        title: title.into(),
+        starts_at: starts,
+        ends_at: starts + chrono::Duration::hours(6),
+        mode: "physical".into(),
+        place: Some("Hall".into()),
+        online_url: None,
+        agenda: "1. The amendment".into(),
+        notice_clause: Some("7.1".into()),
+        notice_days: Some(14),
+        called_by: None,
+        check_in_code: "ABC234".into(),
+    }
+}
+
+fn amendment_motion(meeting: i64) -> NewMotion {
+    NewMotion {
+        meeting,
+        kind: "constitutional-amendment".into(),
+        title: "Amend the constitution".into(),
+        text: "That the constitution be amended.".into(),
+        matter: None,
+        position: None,
+        proposed_by: None,
+        seconded_by: None,
+        parent: None,
+        target: None,
+        emergency: false,
+    }
+}
+
+fn amendment_outcome(adopted: bool) -> MotionOutcome {
+    MotionOutcome {
+        state: if adopted { "adopted" } else { "not-binding" }.into(),
+        votes_for: 610,
+        votes_against: 250,
+        abstentions: 40,
+        present: 900,
+        failures_json: if adopted {
+            "[]".into()
+        } else {
+            "[[\"7.1\",\"too little notice\"]]".into()
+        },
+    }
+}
+
+fn amendment_decision(
+    amendment: i64,
+    on: NaiveDate,
+    version: Option<NewConstitutionVersion>,
+) -> AmendmentDecision {
+    let adopted = version.is_some();
+    AmendmentDecision {
+        amendment,
+        attempt: attempt(on, adopted),
+        version,
+        event: event(
+            if adopted {
+                "constitution.amended"
+            } else {
+                "constitution.amendment_refused"
+            },
+            "amendment",
+        ),
+    }
+}
+
+fn historical_entry(amendment: i64, officer: MemberId, held_on: NaiveDate) -> NewHistoricalEntry {
+    NewHistoricalEntry {
+        amendment,
+        entered_by: officer,
+        unit: None,
+        body: "conference".into(),
+        kind: "special-conference".into(),
+        notice_on: held_on.checked_sub_days(chrono::Days::new(2)),
+        held_on,
+        entitled: 21_000,
+        present: 900,
+        votes_for: 610,
+        votes_against: 250,
+        abstentions: 40,
+    }
+}
+
+/// Two officers' agreeing entries of a historical conference held on `held_on` that decided
+/// on `amendment`, and the meeting they make.
+async fn historical_meeting(
+    store: &dyn Store,
+    amendment: i64,
+    officers: [MemberId; 2],
+    held_on: NaiveDate,
+    version: Option<NewConstitutionVersion>,
+) -> StoreResult<(i64, i64)> {
+    let mut entries = [0; 2];
+    for (i, officer) in officers.into_iter().enumerate() {
+        entries[i] = store
+            .add_historical_entry(
+                &historical_entry(amendment, officer, held_on),
+                &by(officer, "meeting.historical_entry", "amendment"),
+            )
+            .await?;
+    }
+    let starts = held_on.and_hms_opt(10, 0, 0).unwrap().and_utc();
+    let adopted = version.is_some();
+    store
+        .record_historical_meeting(&NewHistoricalMeeting {
+            entries,
+            meeting: conference("Special conference (historical)", starts),
+            notice_on: held_on.checked_sub_days(chrono::Days::new(2)),
+            entitled: 21_000,
+            meeting_event: event("meeting.historical_recorded", "meeting"),
+            motion: amendment_motion(0),
+            proposal_event: event("motion.proposed", "meeting"),
+            outcome: amendment_outcome(adopted),
+            decision_event: event("motion.decided", "meeting"),
+            decision: amendment_decision(amendment, held_on, version),
+        })
+        .await
+}
+
 pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Store) {
     let o = org(store).await;
     let ann = add(
@@ -1997,29 +2122,102 @@ pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Stor
     assert!(store.amendment(id + 1000).await.unwrap().is_none());
     assert_eq!(store.amendments().await.unwrap(), vec![a.clone()]);
 
-    // A refused attempt is recorded; no version is added.
-    store
-        .record_amendment_attempt(
-            id,
-            &attempt(d(2017, 5, 29), false),
-            None,
-            &event("constitution.amendment_refused", "amendment"),
-        )
+    let ben = add(
+        store,
+        &new_member("Ben", "Ames", "ben@example.org", "SE1 7PB", o.leeds),
+    )
+    .await;
+    // A refused attempt at a historical meeting two officers entered; no version is added.
+    let (hasty, hasty_motion) = historical_meeting(store, id, [ann, ben], d(2017, 5, 29), None)
         .await
         .unwrap();
     assert_eq!(store.amendment(id).await.unwrap().unwrap().state, "refused");
     assert_eq!(store.constitution_versions().await.unwrap().len(), 1);
-    // Then adopted, with the new version in the same transaction.
-    let new = version("2017", d(2017, 7, 1));
-    store
-        .record_amendment_attempt(
-            id,
-            &attempt(d(2017, 6, 10), true),
-            Some(&new),
-            &event("constitution.amended", "amendment"),
+    let m = store.meeting(hasty).await.unwrap().unwrap();
+    assert_eq!(m.historical_entered_at, Some(t(0)));
+    assert_eq!(m.entitled, 21_000);
+    assert_eq!(
+        m.notice_complete_at.map(|n| n.date_naive()),
+        Some(d(2017, 5, 27))
+    );
+    let decided = store.motion(hasty_motion).await.unwrap().unwrap();
+    assert_eq!(decided.meeting, hasty);
+    assert_eq!(decided.state, "not-binding");
+    assert_eq!(store.motion_amendment(hasty_motion).await.unwrap(), Some(id));
+    let entries = store.historical_entries(id).await.unwrap();
+    assert_eq!(entries.len(), 2);
+    assert!(entries.iter().all(|e| e.meeting == Some(hasty)));
+    assert_eq!(entries[0].entry, historical_entry(id, ann, d(2017, 5, 29)));
+    // The entries have made their meeting: they make no second one.
+    let again = store
+        .record_historical_meeting(&NewHistoricalMeeting {
+            entries: [entries[0].id, entries[1].id],
+            meeting: conference("Again", t(-86_400 * 400)),
+            notice_on: None,
+            entitled: 1,
+            meeting_event: event("meeting.historical_recorded", "meeting"),
+            motion: amendment_motion(0),
+            proposal_event: event("motion.proposed", "meeting"),
+            outcome: amendment_outcome(false),
+            decision_event: event("motion.decided", "meeting"),
+            decision: amendment_decision(id, d(2017, 5, 30), None),
+        })
+        .await;
+    assert!(matches!(again, Err(StoreError::Stale(_))), "{again:?}");
+
+    // Then adopted at a meeting held in Charter, with the new version in the transaction
+    // that decides the motion putting it.
+    let meeting = store
+        .call_meeting(
+            &conference("Special conference", t(86_400 * 20)),
+            &[],
+            &NoticeText {
+                subject: "Notice".into(),
+                body: "Come".into(),
+            },
+            &event("meeting.called", "meeting"),
         )
         .await
         .unwrap();
+    let put = store
+        .propose_amendment_motion(
+            &amendment_motion(meeting),
+            id,
+            &by(ann, "motion.proposed", "meeting"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.motion_amendment(put).await.unwrap(), Some(id));
+    assert_eq!(store.motion_amendment(hasty_motion + 1000).await.unwrap(), None);
+    // Not decided as an ordinary motion, nor with an outcome its version contradicts.
+    let plain = store
+        .decide_motion(put, &amendment_outcome(true), &event("motion.decided", "meeting"))
+        .await;
+    assert!(matches!(plain, Err(StoreError::Conflict { .. })), "{plain:?}");
+    let new = version("2017", d(2017, 7, 1));
+    let contradicts = store
+        .decide_amendment_motion(
+            put,
+            &amendment_outcome(false),
+            &event("motion.decided", "meeting"),
+            &amendment_decision(id, d(2017, 6, 10), Some(new.clone())),
+        )
+        .await;
+    assert!(
+        matches!(contradicts, Err(StoreError::Conflict { .. })),
+        "{contradicts:?}"
+    );
+    assert_eq!(store.amendment(id).await.unwrap().unwrap().state, "refused");
+    store
+        .decide_amendment_motion(
+            put,
+            &amendment_outcome(true),
+            &event("motion.decided", "meeting"),
+            &amendment_decision(id, d(2017, 6, 10), Some(new.clone())),
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.motion(put).await.unwrap().unwrap().state, "adopted");
     assert_eq!(store.amendment(id).await.unwrap().unwrap().state, "adopted");
     let versions = store.constitution_versions().await.unwrap();
     assert_eq!(
@@ -2038,7 +2236,9 @@ pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Stor
         "[[\"7.1\",\"too little notice\"]]"
     );
     assert_eq!(attempts[0].decided_on, d(2017, 5, 29));
+    assert_eq!(attempts[0].motion, Some(hasty_motion));
     assert!(attempts[1].adopted);
+    assert_eq!(attempts[1].motion, Some(put));
     assert_eq!(attempts[1].event_seq, versions[1].event_seq);
     assert_eq!(store.amendment_attempts(None).await.unwrap(), attempts);
     assert!(
@@ -2066,21 +2266,19 @@ pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Stor
 
     // Adopted is final; an unknown amendment is not found; neither writes anything.
     let count = event_count(store).await;
-    let stale = store
-        .record_amendment_attempt(
-            id,
-            &attempt(d(2017, 6, 11), true),
-            Some(&version("twice", d(2018, 1, 1))),
-            &event("constitution.amended", "amendment"),
-        )
-        .await;
+    let stale = historical_meeting(
+        store,
+        id,
+        [ann, ben],
+        d(2017, 6, 11),
+        Some(version("twice", d(2018, 1, 1))),
+    )
+    .await;
     assert!(matches!(stale, Err(StoreError::Stale(_))), "{stale:?}");
     let missing = store
-        .record_amendment_attempt(
-            id + 1000,
-            &attempt(d(2017, 6, 11), false),
-            None,
-            &event("constitution.amendment_refused", "amendment"),
+        .add_historical_entry(
+            &historical_entry(id + 1000, ann, d(2017, 6, 11)),
+            &by(ann, "meeting.historical_entry", "amendment"),
         )
         .await;
     assert!(
@@ -2100,14 +2298,8 @@ pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Stor
         )
         .await
         .unwrap();
-    let clash = store
-        .record_amendment_attempt(
-            p2,
-            &attempt(d(2017, 6, 20), true),
-            Some(&new),
-            &event("constitution.amended", "amendment"),
-        )
-        .await;
+    let meetings_before = store.meetings(None, None).await.unwrap().len();
+    let clash = historical_meeting(store, p2, [ann, ben], d(2017, 6, 20), Some(new)).await;
     assert!(
         matches!(clash, Err(StoreError::Conflict { .. })),
         "{clash:?}"
@@ -2116,6 +2308,19 @@ pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Stor
     assert_eq!(
         store.amendment(p2).await.unwrap().unwrap().state,
         "proposed"
+    );
+    // Nothing of the clashing meeting was written; its entries still wait.
+    assert_eq!(
+        store.meetings(None, None).await.unwrap().len(),
+        meetings_before
+    );
+    assert!(
+        store
+            .historical_entries(p2)
+            .await
+            .unwrap()
+            .iter()
+            .all(|e| e.meeting.is_none())
     );
 }
 

@@ -436,6 +436,65 @@ pub struct AmendmentAttemptRecord {
     pub failures_json: String,
     pub recorded_at: DateTime<Utc>,
     pub event_seq: i64,
+    /// The motion that decided it (`None` only for attempts recorded before decisions had
+    /// to come from Charter's own record).
+    pub motion: Option<i64>,
+}
+
+/// A decision on an amendment, written in the transaction that decides the motion putting
+/// it: the attempt, the new version when it binds, and the amendment's own event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AmendmentDecision {
+    pub amendment: i64,
+    pub attempt: NewAmendmentAttempt,
+    pub version: Option<NewConstitutionVersion>,
+    pub event: NewEvent,
+}
+
+/// One officer's entry of a meeting held before the organisation used Charter that decided
+/// on an amendment: the notice, attendance and vote as its own records show them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewHistoricalEntry {
+    pub amendment: i64,
+    pub entered_by: MemberId,
+    pub unit: Option<UnitId>,
+    /// The rules' key of the body that met, and of its kind of sitting.
+    pub body: String,
+    pub kind: String,
+    pub notice_on: Option<NaiveDate>,
+    pub held_on: NaiveDate,
+    pub entitled: u32,
+    pub present: u32,
+    pub votes_for: u32,
+    pub votes_against: u32,
+    pub abstentions: u32,
+}
+
+/// An officer's entry as kept, with the meeting it made once a second officer's agreed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoricalEntryRecord {
+    pub id: i64,
+    pub entry: NewHistoricalEntry,
+    pub entered_at: DateTime<Utc>,
+    pub meeting: Option<i64>,
+}
+
+/// A historical meeting two officers' entries agree on, written in one transaction: the
+/// meeting (marked historical), the motion that put the amendment, decided, and the
+/// decision on the amendment. `entries` are the agreeing entries; every entry of the
+/// amendment still waiting then names the meeting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewHistoricalMeeting {
+    pub entries: [i64; 2],
+    pub meeting: NewMeeting,
+    pub notice_on: Option<NaiveDate>,
+    pub entitled: u32,
+    pub meeting_event: NewEvent,
+    pub motion: NewMotion,
+    pub proposal_event: NewEvent,
+    pub outcome: MotionOutcome,
+    pub decision_event: NewEvent,
+    pub decision: AmendmentDecision,
 }
 
 /// What the constitution engine needs to know about one member on a date, read from the
@@ -670,6 +729,9 @@ pub struct MeetingRecord {
     pub state: String,
     /// The adopted motion that adjourned it: no business after that.
     pub adjourned_by: Option<i64>,
+    /// For a meeting held before the organisation used Charter, when two officers' entries
+    /// of it agreed: it is marked historical wherever it shows.
+    pub historical_entered_at: Option<DateTime<Utc>>,
 }
 
 /// Delivery of a meeting's notices so far.

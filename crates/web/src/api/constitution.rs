@@ -2,24 +2,21 @@
 //! amendments with every attempt to adopt them and their impact. Readable by every signed-in
 //! member; who may see another member's rights, propose or record is decided by the app.
 
-use std::collections::BTreeMap;
-
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use charter_app::AppError;
+use charter_app::amending::HistoricalDecision;
 use charter_domain::MemberId;
-use charter_rules::{DecisionRecord, Key};
 
 use super::ApiPath;
 use super::wire::{
     Amendment, AmendmentDetail, AmendmentImpact, AmendmentProposed, AmendmentRequest,
-    ConstitutionText, ConstitutionVersion, DecisionAdopted, DecisionRequest, RightAnswer,
-    RightsQuery,
+    ConstitutionText, ConstitutionVersion, HistoricalEntryOutcome, HistoricalEntryRequest,
+    MotionProposed, PutAmendmentRequest, RightAnswer, RightsQuery,
 };
 use crate::AppState;
-use crate::error::{ApiJson, ApiQuery, ApiResult, ErrorBody, ErrorDetail};
+use crate::error::{ApiJson, ApiQuery, ApiResult, ErrorBody};
 use crate::pages::parse_day;
 use crate::session::ApiUser;
 
@@ -234,87 +231,84 @@ pub async fn impact(
     Ok(Json((&i).into()))
 }
 
-/// Record a meeting's or ballot's decision on an amendment. The procedure of the version in
-/// force decides whether it binds; a refused attempt is recorded too, and the 422 names every
-/// failing clause in `fields` (`clause 12`: reason) and in the message.
+/// Put an amendment to a meeting, as a motion. The meeting must be of a body the amendment
+/// procedure in force names (a refusal cites the clause), not yet started, and the usual rules
+/// for business apply. The meeting's own notice, attendance and count then decide it: there
+/// is no route that records an outcome.
 #[utoipa::path(
     post,
-    path = "/api/v1/amendments/{id}/decisions",
-    operation_id = "record_amendment_decision",
+    path = "/api/v1/meetings/{id}/amendments",
+    operation_id = "put_amendment",
     tag = "constitution",
     security(("session" = [])),
-    params(("id" = i64, Path, description = "Amendment id")),
-    request_body = DecisionRequest,
+    params(("id" = i64, Path, description = "Meeting id")),
+    request_body = PutAmendmentRequest,
     responses(
-        (status = 200, description = "The amendment is adopted", body = DecisionAdopted),
+        (status = 201, body = MotionProposed),
         (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
         (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "The caller may not record decisions", body = ErrorBody),
-        (status = 404, description = "No such amendment", body = ErrorBody),
-        (status = 409, description = "The amendment was already decided", body = ErrorBody),
-        (status = 422, description = "Refused (code `not_adopted`): `fields` maps each failing clause to its reason; or a field is invalid (code `invalid`)", body = ErrorBody),
+        (status = 403, description = "The caller may not propose here; the message cites the clause", body = ErrorBody),
+        (status = 404, description = "No such meeting or amendment", body = ErrorBody),
+        (status = 409, description = "The meeting has started, motions were due, or the amendment is adopted or already before it", body = ErrorBody),
+        (status = 422, description = "This meeting's body does not decide amendments; the message cites the clause", body = ErrorBody),
     )
 )]
-pub async fn record_decision(
+pub async fn put_amendment(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(req): ApiJson<DecisionRequest>,
-) -> ApiResult<Response> {
-    let key = |field: &str, raw: &str| Key::parse(raw).map_err(|e| AppError::invalid(field, e));
-    let record = DecisionRecord {
-        body: key("body", &req.body)?,
-        meeting_kind: key("meeting_kind", &req.meeting_kind)?,
-        notice_sent_on: req.notice_sent_on,
-        meeting_on: req.meeting_on,
-        members_entitled: req.members_entitled,
+    ApiJson(req): ApiJson<PutAmendmentRequest>,
+) -> ApiResult<(StatusCode, Json<MotionProposed>)> {
+    let motion = state
+        .app
+        .put_amendment(&user.actor, id, req.amendment_id)
+        .await?;
+    Ok((StatusCode::CREATED, Json(MotionProposed { id: motion })))
+}
+
+/// Enter, from its minutes, a meeting held before the organisation used Charter that decided
+/// on an amendment. Two officers who call national meetings each enter it on their own; when
+/// two entries agree the meeting is recorded, marked historical, and judged by the version
+/// in force on its day (`state` = `recorded`, with `adopted` and every failing clause).
+#[utoipa::path(
+    post,
+    path = "/api/v1/amendments/{id}/historical-entries",
+    operation_id = "enter_historical_meeting",
+    tag = "constitution",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "Amendment id")),
+    request_body = HistoricalEntryRequest,
+    responses(
+        (status = 200, description = "The entry is kept; where the meeting stands", body = HistoricalEntryOutcome),
+        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "The caller does not call national meetings", body = ErrorBody),
+        (status = 404, description = "No such amendment", body = ErrorBody),
+        (status = 409, description = "The amendment was already adopted", body = ErrorBody),
+        (status = 422, description = "A field is invalid: a date after today, notice after the meeting, more present than entitled", body = ErrorBody),
+    )
+)]
+pub async fn enter_historical(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<HistoricalEntryRequest>,
+) -> ApiResult<Json<HistoricalEntryOutcome>> {
+    let entry = HistoricalDecision {
+        body: req.body,
+        kind: req.kind,
+        notice_on: req.notice_on,
+        held_on: req.held_on,
+        entitled: req.entitled,
         present: req.present,
         votes_for: req.votes_for,
         votes_against: req.votes_against,
         abstentions: req.abstentions,
     };
-    match state
+    let outcome = state
         .app
-        .record_amendment_decision(&user.actor, id, &record)
-        .await?
-    {
-        Ok(takes_effect) => Ok(Json(DecisionAdopted {
-            adopted: true,
-            takes_effect,
-        })
-        .into_response()),
-        Err(failures) => Ok(refused(&failures)),
-    }
+        .enter_historical_decision(&user.actor, id, &entry)
+        .await?;
+    Ok(Json(HistoricalEntryOutcome::from(outcome)))
 }
 
-/// A refused adoption in the API's error shape: every failure in the message and in `fields`.
-fn refused(failures: &[(String, String)]) -> Response {
-    let mut fields: BTreeMap<String, String> = BTreeMap::new();
-    let mut said: Vec<String> = Vec::with_capacity(failures.len());
-    for (clause, reason) in failures {
-        let key = if clause.trim().is_empty() {
-            "procedure".to_string()
-        } else {
-            format!("clause {clause}")
-        };
-        said.push(format!("{key}: {reason}"));
-        fields
-            .entry(key)
-            .and_modify(|r| {
-                r.push_str("; ");
-                r.push_str(reason);
-            })
-            .or_insert_with(|| reason.clone());
-    }
-    let body = ErrorBody {
-        error: ErrorDetail {
-            code: "not_adopted".to_string(),
-            message: format!(
-                "the decision does not adopt the amendment; the attempt is recorded: {}",
-                said.join("; ")
-            ),
-            fields,
-        },
-    };
-    (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
-}

@@ -811,6 +811,8 @@ pub struct AmendmentAttempt {
     pub adopted: bool,
     pub failures: Vec<AttemptFailure>,
     pub recorded_at: DateTime<Utc>,
+    /// The motion that decided it, at a meeting held in Charter or a historical one.
+    pub motion_id: Option<i64>,
 }
 
 /// An amendment with every attempt to adopt it.
@@ -860,6 +862,7 @@ impl From<&charter_app::constitution::AmendmentInfo> for Amendment {
                         })
                         .collect(),
                     recorded_at: t.recorded_at,
+                    motion_id: t.motion,
                 })
                 .collect(),
         }
@@ -970,30 +973,89 @@ pub struct AmendmentProposed {
     pub id: i64,
 }
 
-/// What a meeting or ballot recorded about its decision on an amendment.
+/// The amendment to put to a meeting.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct DecisionRequest {
-    /// The body that decided, e.g. `conference`, or `member-ballot`.
+pub struct PutAmendmentRequest {
+    pub amendment_id: i64,
+}
+
+/// One officer's entry, from the minutes, of a meeting held before the organisation used
+/// Charter that decided on an amendment.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HistoricalEntryRequest {
+    /// The body that met, e.g. `conference`.
     #[schema(example = "conference")]
     pub body: String,
     /// The kind of sitting, which sets notice and quorum, e.g. `special-conference`.
     #[schema(example = "special-conference")]
-    pub meeting_kind: String,
-    pub notice_sent_on: Option<NaiveDate>,
-    pub meeting_on: NaiveDate,
-    pub members_entitled: u32,
+    pub kind: String,
+    /// When notice was given; absent when none was.
+    pub notice_on: Option<NaiveDate>,
+    /// When it was held: not after today.
+    pub held_on: NaiveDate,
+    pub entitled: u32,
     pub present: u32,
     pub votes_for: u32,
     pub votes_against: u32,
     pub abstentions: u32,
 }
 
-/// The amendment binds and takes effect on its date.
+/// Where a historical meeting stands after an entry.
 #[derive(Serialize, ToSchema)]
-pub struct DecisionAdopted {
-    pub adopted: bool,
-    pub takes_effect: NaiveDate,
+pub struct HistoricalEntryOutcome {
+    /// `awaiting-second-entry`, `differs` (another officer's entry differs in `differs`) or
+    /// `recorded` (two entries agree: the meeting and its decision are on the record).
+    #[schema(example = "recorded")]
+    pub state: String,
+    /// The fields in which another officer's entry differs, by name only.
+    pub differs: Vec<String>,
+    pub meeting_id: Option<i64>,
+    pub motion_id: Option<i64>,
+    /// Whether the recorded meeting adopted the amendment.
+    pub adopted: Option<bool>,
+    /// Why a recorded meeting's decision does not adopt it, each with its clause.
+    pub failures: Vec<AttemptFailure>,
+}
+
+impl From<charter_app::amending::HistoricalOutcome> for HistoricalEntryOutcome {
+    fn from(o: charter_app::amending::HistoricalOutcome) -> Self {
+        use charter_app::amending::HistoricalOutcome as H;
+        let blank = |state: &str| HistoricalEntryOutcome {
+            state: state.to_string(),
+            differs: Vec::new(),
+            meeting_id: None,
+            motion_id: None,
+            adopted: None,
+            failures: Vec::new(),
+        };
+        match o {
+            H::AwaitingSecondEntry => blank("awaiting-second-entry"),
+            H::Differs(fields) => HistoricalEntryOutcome {
+                differs: fields.iter().map(|f| f.to_string()).collect(),
+                ..blank("differs")
+            },
+            H::Recorded {
+                meeting,
+                motion,
+                adopted,
+                failures,
+            } => HistoricalEntryOutcome {
+                meeting_id: Some(meeting),
+                motion_id: Some(motion),
+                adopted: Some(adopted),
+                failures: failures
+                    .into_iter()
+                    .map(|(c, r)| AttemptFailure {
+                        clause: (!c.trim().is_empty()).then_some(c),
+                        reason: r,
+                    })
+                    .collect(),
+                ..blank("recorded")
+            },
+        }
+    }
 }
 
 // ---------------------------------------------------------------- rolls

@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use charter_app::AppError;
+use charter_app::amending::{HistoricalDecision, HistoricalOutcome};
 use charter_app::constitution::{AmendmentInfo, AmendmentState, AttemptInfo, VersionInfo};
 use charter_domain::{MemberId, UnitId};
 use charter_rules::{Constitution, DecisionRecord, Key};
@@ -331,6 +332,8 @@ pub struct AttemptView {
     pub adopted: bool,
     pub failures: Vec<FailureView>,
     pub recorded_at: String,
+    /// The meeting whose motion decided it: link, and words naming motion and meeting.
+    pub decided_by: Option<(String, String)>,
 }
 
 fn attempt_view(t: &AttemptInfo, version_href: &str) -> AttemptView {
@@ -347,6 +350,7 @@ fn attempt_view(t: &AttemptInfo, version_href: &str) -> AttemptView {
             })
             .collect(),
         recorded_at: time(t.recorded_at),
+        decided_by: None,
     }
 }
 
@@ -387,7 +391,12 @@ struct AmendmentPage {
     impact: Option<ImpactView>,
     impact_note: String,
     notice: Option<&'static str>,
-    may_record: bool,
+    /// Meetings the amendment may be put to, when it is still to be decided.
+    meetings: Vec<(i64, String)>,
+    put_error: String,
+    may_enter: bool,
+    /// The reader's own entries of a historical meeting on it (never another officer's).
+    my_entries: Vec<String>,
     form: DecisionForm,
     errors: Errors,
 }
@@ -412,11 +421,20 @@ pub async fn amendment(
         "proposed" => Some(
             "The amendment is proposed. Its diff and impact are below for every member to read.",
         ),
-        "adopted" => {
-            Some("The decision is recorded: the amendment is adopted and takes effect on its date.")
-        }
+        "put" => Some(
+            "The amendment is on the meeting's business as a motion. The meeting decides it from its own notice, attendance and count.",
+        ),
+        "entered" => Some(
+            "Your entry is kept. The meeting is recorded when another officer, entering on their own, agrees with it.",
+        ),
+        "differs" => Some(
+            "Your entry is kept, but it differs from another officer's: check the minutes together, and enter again.",
+        ),
+        "adopted" => Some(
+            "Two officers' entries agree: the historical meeting is recorded, and it adopted the amendment.",
+        ),
         "refused" => Some(
-            "The decision is recorded, but it does not adopt the amendment: see why under the attempts.",
+            "Two officers' entries agree: the historical meeting is recorded, but it did not adopt the amendment. See why under the attempts.",
         ),
         _ => None,
     };
@@ -427,6 +445,7 @@ pub async fn amendment(
         notice,
         DecisionForm::default(),
         Errors::none("dn-", DECISION_FIELDS),
+        String::new(),
     )
     .await
 }
@@ -438,6 +457,7 @@ async fn amendment_page(
     notice: Option<&'static str>,
     form: DecisionForm,
     errors: Errors,
+    put_error: String,
 ) -> Response {
     let app = &state.app;
     let (info, _) = match app.amendment(id).await {
@@ -451,7 +471,23 @@ async fn amendment_page(
             Ok((v, _)) => format!("/constitution/versions/{}", v.id),
             Err(_) => "/constitution".to_string(),
         };
-        attempts.push(attempt_view(t, &href));
+        let mut view = attempt_view(t, &href);
+        if let Some(motion) = t.motion
+            && let Ok(Some((meeting, title, number, historical))) = app.decided_where(motion).await
+        {
+            view.decided_by = Some((
+                format!("/meetings/{meeting}"),
+                format!(
+                    "motion {number} of {title}{}",
+                    if historical {
+                        ", a historical meeting entered by two officers"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+        }
+        attempts.push(view);
     }
     let (d, names) = match (app.amendment_diff(id).await, app.unit_summaries().await) {
         (Ok(d), Ok(u)) => (d, u),
@@ -467,8 +503,39 @@ async fn amendment_page(
         Err(AppError::Forbidden(why)) => (None, why),
         Err(e) => return app_error(session, e),
     };
-    let may_record = info.state != AmendmentState::Adopted
-        && matches!(app.decision_recorder(&session.actor).await, Ok(Some(_)));
+    let open = info.state != AmendmentState::Adopted;
+    let meetings = if open {
+        app.meetings_for_amendment().await.unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let may_enter = open && app.may_enter_historical(&session.actor).await;
+    let my_entries = if may_enter {
+        app.my_historical_entries(&session.actor, id)
+            .await
+            .unwrap_or_default()
+            .iter()
+            .map(|e| {
+                let x = &e.entry;
+                format!(
+                    "{}: {} ({}) held {}, notice {}; {} entitled, {} present; {} for, {} against, {} abstaining{}",
+                    time(e.entered_at),
+                    x.body.replace('-', " "),
+                    x.kind.replace('-', " "),
+                    date(x.held_on),
+                    x.notice_on.map(date).unwrap_or_else(|| "none".into()),
+                    x.entitled,
+                    x.present,
+                    x.votes_for,
+                    x.votes_against,
+                    x.abstentions,
+                    if e.meeting.is_some() { " — agreed and recorded" } else { "" }
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let status = if errors.any() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -482,7 +549,10 @@ async fn amendment_page(
         impact,
         impact_note,
         notice,
-        may_record,
+        meetings,
+        put_error,
+        may_enter,
+        my_entries,
         form,
         errors,
     };
@@ -564,7 +634,8 @@ fn decision_record(f: &DecisionForm) -> Result<DecisionRecord, BTreeMap<String, 
     }
 }
 
-pub async fn record_decision(
+/// `POST /amendments/{id}/historical`: an officer's own entry of a historical meeting.
+pub async fn enter_historical(
     State(state): State<AppState>,
     PageUser(session): PageUser,
     headers: HeaderMap,
@@ -581,27 +652,95 @@ pub async fn record_decision(
         Ok(r) => r,
         Err(errs) => {
             let errors = Errors::new("dn-", DECISION_FIELDS, errs);
-            return amendment_page(&state, &session, id, None, form, errors).await;
+            return amendment_page(&state, &session, id, None, form, errors, String::new()).await;
         }
     };
+    let entry = historical_decision(&record);
     match state
         .app
-        .record_amendment_decision(&session.actor, id, &record)
+        .enter_historical_decision(&session.actor, id, &entry)
         .await
     {
-        Ok(Ok(_)) => Redirect::to(&format!("/amendments/{id}?saved=adopted")).into_response(),
-        Ok(Err(_)) => {
-            Redirect::to(&format!("/amendments/{id}?saved=refused#attempts")).into_response()
+        Ok(outcome) => {
+            let saved = match outcome {
+                HistoricalOutcome::AwaitingSecondEntry => "entered",
+                HistoricalOutcome::Differs(_) => "differs",
+                HistoricalOutcome::Recorded { adopted: true, .. } => "adopted",
+                HistoricalOutcome::Recorded { .. } => "refused",
+            };
+            Redirect::to(&format!("/amendments/{id}?saved={saved}#attempts")).into_response()
         }
         // Someone without the office gets the refusal as a page: there is no form to show.
         Err(AppError::Forbidden(why)) => app_error(&session, AppError::Forbidden(why)),
         Err(e) => match form_errors(e, "body") {
-            Ok(errs) => {
+            Ok(mut errs) => {
+                // The app names the fields of the entry; the form names them as on the page.
+                for (from, to) in [("kind", "meeting_kind"), ("notice_on", "notice_sent_on"), ("held_on", "meeting_on"), ("entitled", "members_entitled")] {
+                    if let Some(m) = errs.remove(from) {
+                        errs.insert(to.to_string(), m);
+                    }
+                }
                 let errors = Errors::new("dn-", DECISION_FIELDS, errs);
-                amendment_page(&state, &session, id, None, form, errors).await
+                amendment_page(&state, &session, id, None, form, errors, String::new()).await
             }
             Err(e) => app_error(&session, e),
         },
+    }
+}
+
+/// The form's record as an officer's entry of a historical meeting.
+fn historical_decision(r: &DecisionRecord) -> HistoricalDecision {
+    HistoricalDecision {
+        body: r.body.as_str().to_string(),
+        kind: r.meeting_kind.as_str().to_string(),
+        notice_on: r.notice_sent_on,
+        held_on: r.meeting_on,
+        entitled: r.members_entitled,
+        present: r.present,
+        votes_for: r.votes_for,
+        votes_against: r.votes_against,
+        abstentions: r.abstentions,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PutForm {
+    pub csrf: String,
+    pub meeting_id: String,
+}
+
+/// `POST /amendments/{id}/put`: puts the amendment to a meeting as a motion.
+pub async fn put_to_meeting(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    headers: HeaderMap,
+    PagePath(raw): PagePath<String>,
+    PageForm(form): PageForm<PutForm>,
+) -> Response {
+    let Some(id) = parse_id(&raw) else {
+        return not_found(Some(&session), "amendment");
+    };
+    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
+        return error_page(Some(&session), e);
+    }
+    let blank = || (DecisionForm::default(), Errors::none("dn-", DECISION_FIELDS));
+    let Some(meeting) = parse_id(form.meeting_id.trim()) else {
+        let (f, e) = blank();
+        return amendment_page(&state, &session, id, None, f, e, "choose the meeting".into()).await;
+    };
+    match state.app.put_amendment(&session.actor, meeting, id).await {
+        Ok(_) => Redirect::to(&format!("/meetings/{meeting}?saved=amendment")).into_response(),
+        Err(AppError::Invalid(f)) => {
+            let (fm, e) = blank();
+            let why = f.0.values().cloned().collect::<Vec<_>>().join("; ");
+            amendment_page(&state, &session, id, None, fm, e, why).await
+        }
+        Err(AppError::Conflict { message, .. }) | Err(AppError::Forbidden(message)) => {
+            let (fm, e) = blank();
+            amendment_page(&state, &session, id, None, fm, e, message).await
+        }
+        Err(e) => app_error(&session, e),
     }
 }
 

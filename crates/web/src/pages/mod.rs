@@ -105,9 +105,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/amendments/{id}", get(constitution::amendment))
         .route(
-            "/amendments/{id}/decisions",
-            post(constitution::record_decision),
+            "/amendments/{id}/historical",
+            post(constitution::enter_historical),
         )
+        .route("/amendments/{id}/put", post(constitution::put_to_meeting))
         .route("/members/{id}/status", post(members::change_status))
         .route("/members/{id}/payments", post(members::record_payment))
         .route("/members/{id}/affiliations", post(members::add_affiliation))
