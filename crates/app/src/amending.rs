@@ -447,12 +447,6 @@ impl App {
             )
             .await?;
         let (r, proposed) = self.amendment_parsed(amendment).await?;
-        if r.state == "adopted" {
-            return Err(AppError::Conflict {
-                field: "amendment".into(),
-                message: "this amendment has already been adopted".into(),
-            });
-        }
         let today = self.today();
         let mut errs = charter_domain::FieldErrors::default();
         let body = Key::parse(d.body.trim());
@@ -484,6 +478,12 @@ impl App {
         };
         if !errs.is_empty() {
             return Err(AppError::Invalid(errs));
+        }
+        if r.state == "adopted" {
+            return Err(AppError::Conflict {
+                field: "amendment".into(),
+                message: "this amendment has already been adopted".into(),
+            });
         }
         let entry = NewHistoricalEntry {
             amendment,

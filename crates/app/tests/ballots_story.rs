@@ -529,11 +529,23 @@ async fn an_election_is_counted_by_stv_and_recounted_from_the_published_ballots(
 
 /// Appoints `member` to a national office of `kind` from 1 January 2017.
 async fn appoint(w: &World, kind: charter_domain::OfficeKind, member: MemberId) {
-    let office = w
+    // The chair's office exists already: its holder entered the amendment's conference.
+    let existing = w
         .store
-        .create_office(w.national, kind, &event("office"))
+        .offices(Some(w.national), d(2017, 1, 1))
         .await
-        .unwrap();
+        .unwrap()
+        .into_iter()
+        .find(|o| o.kind == kind)
+        .map(|o| o.id);
+    let office = match existing {
+        Some(o) => o,
+        None => w
+            .store
+            .create_office(w.national, kind, &event("office"))
+            .await
+            .unwrap(),
+    };
     w.store
         .appoint(
             office,

@@ -5,6 +5,7 @@ mod common;
 
 use charter_app::constitution::AmendmentState;
 use charter_app::rolls::RollRequest;
+use charter_app::amending::HistoricalOutcome;
 use charter_app::{AppError, operator_actor};
 use charter_rules::{Context, Right};
 use charter_store::Store;
@@ -49,20 +50,81 @@ async fn the_story_through_the_app() {
         .await
         .unwrap();
 
-    // A hasty special conference with 2 days' notice where 14 are required: refused, citing 7.1.
+    // A hasty special conference with 2 days' notice where 14 are required, held before the
+    // organisation used Charter: two officers enter it from the minutes, each on their own.
+    let chair = national_chair(&w).await;
     let june = app_on(&w.store, d(2017, 6, 12));
     let secretary = actor(&june, w.secretary).await;
+    let chair_actor = actor(&june, chair).await;
     let ann_actor = actor(&june, w.ann).await;
+    let hasty = conference(d(2017, 5, 26), d(2017, 5, 29));
+    // A member who calls no national meeting enters nothing.
     assert!(matches!(
-        june.record_amendment_decision(&ann_actor, id, &conference(d(2017, 5, 26), d(2017, 5, 29)))
-            .await,
+        june.enter_historical_decision(&ann_actor, id, &hasty).await,
         Err(AppError::Forbidden(_))
     ));
-    let refused = june
-        .record_amendment_decision(&secretary, id, &conference(d(2017, 5, 26), d(2017, 5, 29)))
+    // A meeting cannot be entered as held after the moment of its entry.
+    match june
+        .enter_historical_decision(
+            &secretary,
+            id,
+            &charter_app::amending::HistoricalDecision {
+                held_on: d(2017, 6, 13),
+                ..hasty.clone()
+            },
+        )
+        .await
+    {
+        Err(AppError::Invalid(e)) => assert!(format!("{e:?}").contains("held_on")),
+        other => panic!("expected a refusal of a future date, got {other:?}"),
+    }
+    // One officer alone records nothing; the same officer twice is still one.
+    assert_eq!(
+        june.enter_historical_decision(&secretary, id, &hasty)
+            .await
+            .unwrap(),
+        HistoricalOutcome::AwaitingSecondEntry
+    );
+    assert_eq!(
+        june.enter_historical_decision(&secretary, id, &hasty)
+            .await
+            .unwrap(),
+        HistoricalOutcome::AwaitingSecondEntry
+    );
+    // A second officer who reads the minutes differently is told which fields differ, not
+    // what the first entered; the first officer's latest entry is what counts.
+    assert_eq!(
+        june.enter_historical_decision(
+            &chair_actor,
+            id,
+            &charter_app::amending::HistoricalDecision {
+                present: 901,
+                ..hasty.clone()
+            },
+        )
+        .await
+        .unwrap(),
+        HistoricalOutcome::Differs(vec!["present"])
+    );
+    assert_eq!(june.amendment(id).await.unwrap().0.attempts.len(), 0);
+    let refused = match june
+        .enter_historical_decision(&chair_actor, id, &hasty)
         .await
         .unwrap()
-        .unwrap_err();
+    {
+        HistoricalOutcome::Recorded {
+            adopted: false,
+            failures,
+            meeting,
+            ..
+        } => {
+            let m = w.store.meeting(meeting).await.unwrap().unwrap();
+            assert!(m.historical_entered_at.is_some());
+            assert!(m.ends_at <= m.historical_entered_at.unwrap());
+            failures
+        }
+        other => panic!("expected the hasty conference recorded as refused, got {other:?}"),
+    };
     assert!(
         refused
             .iter()
@@ -74,14 +136,20 @@ async fn the_story_through_the_app() {
     assert_eq!(info.state, AmendmentState::Refused);
     assert_eq!(info.attempts.len(), 1);
     assert!(!info.attempts[0].adopted);
+    assert!(info.attempts[0].motion.is_some());
 
     // The full procedure: notice on 20 May for 10 June.
-    let takes_effect = june
-        .record_amendment_decision(&secretary, id, &conference(d(2017, 5, 20), d(2017, 6, 10)))
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(takes_effect, d(2017, 7, 1));
+    let adopted = enter_twice(
+        &june,
+        [chair, w.secretary],
+        id,
+        &conference(d(2017, 5, 20), d(2017, 6, 10)),
+    )
+    .await;
+    assert!(
+        matches!(adopted, HistoricalOutcome::Recorded { adopted: true, .. }),
+        "{adopted:?}"
+    );
     let versions = june.constitution_versions().await.unwrap();
     assert_eq!(
         versions
@@ -90,12 +158,20 @@ async fn the_story_through_the_app() {
             .collect::<Vec<_>>(),
         ["founding constitution 2016", "2017 amendment"]
     );
+    // What the version says adopted it is made from the record, not from its proposer.
+    assert!(
+        versions[1].adopted_by.contains("610 for, 250 against")
+            && versions[1].adopted_by.contains("historical meeting entered by two officers"),
+        "{}",
+        versions[1].adopted_by
+    );
+    chair_resigns(&w, chair).await;
     let (info, _) = june.amendment(id).await.unwrap();
     assert_eq!(info.state, AmendmentState::Adopted);
     assert_eq!(info.attempts.len(), 2);
     assert!(info.attempts[1].adopted);
     assert!(matches!(
-        june.record_amendment_decision(&secretary, id, &conference(d(2017, 5, 20), d(2017, 6, 10)))
+        june.enter_historical_decision(&secretary, id, &conference(d(2017, 5, 20), d(2017, 6, 10)))
             .await,
         Err(AppError::Conflict { .. })
     ));
@@ -171,7 +247,8 @@ async fn the_story_through_the_app() {
         .unwrap();
     assert_eq!(vdiff, diff);
     let impact = june.amendment_impact(id).await.unwrap();
-    assert_eq!(impact.members as usize, w.members.len());
+    // Every member on the register, the chair who has since resigned among them.
+    assert_eq!(impact.members as usize, w.members.len() + 1);
     let vote = impact
         .rights
         .iter()

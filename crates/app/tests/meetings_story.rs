@@ -1345,3 +1345,125 @@ async fn composites_replace_their_motions_only_with_every_movers_consent() {
         "{minutes}"
     );
 }
+
+/// An amendment goes before conference as a motion and is decided there, from the meeting's
+/// own notice, attendance and count: refused at a branch meeting (clause 7.1 names
+/// conference), refused again once decided, and the version's "adopted by" names the motion.
+#[tokio::test]
+async fn an_amendment_is_adopted_only_by_the_conference_that_decides_it() {
+    let w = world().await;
+    amended(&w).await;
+    // Enough verified, paid-up members for a quorate conference (100, clause 6.2).
+    let mut verified = Vec::new();
+    for n in 200..310 {
+        verified.push(add(
+            &w.store,
+            n,
+            if n % 2 == 0 { w.southwark } else { w.havering },
+            MemberStatus::Active,
+            true,
+            Some(true),
+            Some(w.secretary),
+        )
+        .await);
+    }
+    let aug = app_at(&w, at(2017, 8, 1, 9));
+    let secretary = aug.actor(w.secretary).await.unwrap();
+    let toml = AMENDMENT
+        .replace("version = \"2017 amendment\"", "version = \"2018 amendment\"")
+        .replace("effective = 2017-07-01", "effective = 2018-01-01");
+    let amendment = aug
+        .propose_amendment(&secretary, "Annual conference every spring", &toml)
+        .await
+        .unwrap();
+    let conference = aug
+        .call_meeting(
+            &secretary,
+            &MeetingRequest {
+                body: "conference".into(),
+                unit: None,
+                kind: "special-conference".into(),
+                title: "Special conference, September".into(),
+                starts_at: Some(at(2017, 9, 16, 10)),
+                ends_at: Some(at(2017, 9, 16, 17)),
+                mode: "physical".into(),
+                place: Some("Conway Hall".into()),
+                online_url: None,
+                agenda: "1. The amendment".into(),
+            },
+        )
+        .await
+        .unwrap();
+    deliver_all(&w, at(2017, 8, 1, 10)).await;
+    let branch = aug
+        .call_meeting(&secretary, &general_meeting(w.southwark, "Southwark GM"))
+        .await
+        .unwrap();
+    match aug.put_amendment(&secretary, branch.id, amendment).await {
+        Err(AppError::Invalid(e)) => {
+            let text = format!("{e:?}");
+            assert!(text.contains("clause 7.1") && text.contains("conference"), "{text}");
+        }
+        other => panic!("a branch meeting took an amendment: {other:?}"),
+    }
+    let lapsed = aug.actor(w.lapsed).await.unwrap();
+    assert!(matches!(
+        aug.put_amendment(&lapsed, conference.id, amendment).await,
+        Err(AppError::Forbidden(_))
+    ));
+    let motion = aug
+        .put_amendment(&secretary, conference.id, amendment)
+        .await
+        .unwrap();
+    assert!(matches!(
+        aug.put_amendment(&secretary, conference.id, amendment).await,
+        Err(AppError::Conflict { .. })
+    ));
+    assert_eq!(aug.motion_amendment(motion).await.unwrap(), Some(amendment));
+    let seconder = aug.actor(verified[0]).await.unwrap();
+    aug.second_motion(&seconder, motion).await.unwrap();
+
+    // The conference: 110 present, 80 for, 25 against; two thirds of votes cast carry it.
+    let day = app_at(&w, at(2017, 9, 16, 12));
+    let secretary = day.actor(w.secretary).await.unwrap();
+    match day
+        .record_vote(&secretary, motion, 80, 25, 5, Some(110))
+        .await
+        .unwrap()
+    {
+        MotionResult::Adopted(_) => {}
+        other => panic!("expected the amendment adopted, got {other:?}"),
+    }
+    let versions = day.constitution_versions().await.unwrap();
+    assert_eq!(versions.len(), 3);
+    assert_eq!(versions[2].version, "2018 amendment");
+    assert!(
+        versions[2].adopted_by.contains("motion 1 of \"Special conference, September\"")
+            && versions[2].adopted_by.contains("80 for, 25 against"),
+        "{}",
+        versions[2].adopted_by
+    );
+    let (info, _) = day.amendment(amendment).await.unwrap();
+    assert_eq!(info.attempts.len(), 1);
+    assert_eq!(info.attempts[0].motion, Some(motion));
+    // Decided once: the motion is not decided again, and the amendment takes no other motion.
+    assert!(matches!(
+        day.record_vote(&secretary, motion, 1, 100, 0, Some(110)).await,
+        Err(AppError::Conflict { .. })
+    ));
+    let events: Vec<String> = w
+        .store
+        .events(0, 100_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.kind == "constitution.amended")
+        .map(|e| e.payload)
+        .collect();
+    assert!(
+        events
+            .last()
+            .is_some_and(|p| p.contains(&format!("\"motion\":{motion}"))),
+        "{events:?}"
+    );
+}

@@ -9,9 +9,12 @@ use std::sync::Arc;
 
 use charter_app::{App, Settings, SystemClock, operator_actor};
 use charter_cli::backend::open_store;
-use charter_domain::{OfficeKind, UnitKind};
-use charter_rules::{Constitution, DecisionRecord, Key};
-use charter_store::{NewAmendment, Store};
+use charter_app::amending::{HistoricalDecision, HistoricalOutcome};
+use charter_domain::{
+    DuesPlan, Email, MemberStatus, NewMember, OfficeKind, PersonName, Postcode, UnitKind,
+};
+use charter_rules::Constitution;
+use charter_store::{NewAmendment, Store, Term};
 use chrono::NaiveDate;
 use secrecy::SecretString;
 
@@ -388,7 +391,9 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
 
-/// Adopts the 2017 amendment at the special conference of the story, judged by the engine.
+/// Adopts the 2017 amendment at the special conference of the story, held before the
+/// organisation used Charter: the founding secretary and a national chair each enter it from
+/// the minutes, and the engine judges it.
 async fn adopt_the_amendment(db: &Db) {
     let store = store(db).await;
     let app = App::new(store.clone(), Arc::new(SystemClock), Settings::default());
@@ -401,31 +406,99 @@ async fn adopt_the_amendment(db: &Db) {
         effective: c.effective(),
         proposed_by: None,
     };
-    let event = charter_store::NewEvent {
+    let event = |kind: &str| charter_store::NewEvent {
         at: app.clock.now(),
         actor: operator_actor(),
-        kind: "constitution.amendment_proposed".into(),
+        kind: kind.into(),
         subject: "constitution".into(),
         payload: "{}".into(),
         reason: "test: the story's amendment".into(),
     };
-    let id = store.propose_amendment(&proposal, &event).await.unwrap();
-    let record = DecisionRecord {
-        body: Key::parse("conference").unwrap(),
-        meeting_kind: Key::parse("special-conference").unwrap(),
-        notice_sent_on: Some(d(2017, 5, 20)),
-        meeting_on: d(2017, 6, 10),
-        members_entitled: 21_000,
+    let id = store
+        .propose_amendment(&proposal, &event("constitution.amendment_proposed"))
+        .await
+        .unwrap();
+    let today = app.today();
+    let offices = store.offices(None, today).await.unwrap();
+    let secretary = offices
+        .iter()
+        .find(|o| o.kind == OfficeKind::Secretary)
+        .and_then(|o| o.holder)
+        .unwrap();
+    let national = offices[0].unit;
+    let chair = store
+        .add_member(
+            &NewMember {
+                first_name: PersonName::parse("first_name", "Grace").unwrap(),
+                last_name: PersonName::parse("last_name", "Hopper").unwrap(),
+                email: Email::parse("grace.chair@example.org").unwrap(),
+                phone: None,
+                postcode: Postcode::parse("SE1 7PB").unwrap(),
+                branch: store
+                    .units()
+                    .await
+                    .unwrap()
+                    .iter()
+                    .find(|u| u.kind == UnitKind::Branch)
+                    .map_or(national, |u| u.id),
+                joined_on: today,
+                status: MemberStatus::Active,
+                dues_plan: DuesPlan::Annual,
+            },
+            None,
+            &event("member.added"),
+        )
+        .await
+        .unwrap();
+    let office = match offices
+        .iter()
+        .find(|o| o.kind == OfficeKind::Chair && o.unit == national)
+    {
+        Some(o) => o.id,
+        None => store
+            .create_office(national, OfficeKind::Chair, &event("office.created"))
+            .await
+            .unwrap(),
+    };
+    store
+        .appoint(
+            office,
+            chair,
+            Term {
+                starts_on: today,
+                ends_on: None,
+            },
+            &event("office.appointed"),
+        )
+        .await
+        .unwrap();
+    let minutes = HistoricalDecision {
+        body: "conference".into(),
+        kind: "special-conference".into(),
+        notice_on: Some(d(2017, 5, 20)),
+        held_on: d(2017, 6, 10),
+        entitled: 21_000,
         present: 900,
         votes_for: 610,
         votes_against: 250,
         abstentions: 40,
     };
-    let outcome = app
-        .record_amendment_decision_by(operator_actor(), id, &record)
-        .await
-        .unwrap();
-    assert_eq!(outcome, Ok(d(2017, 7, 1)));
+    let mut outcome = None;
+    for officer in [secretary, chair] {
+        let actor = app.actor(officer).await.unwrap();
+        outcome = Some(
+            app.enter_historical_decision(&actor, id, &minutes)
+                .await
+                .unwrap(),
+        );
+    }
+    assert!(
+        matches!(
+            outcome,
+            Some(HistoricalOutcome::Recorded { adopted: true, .. })
+        ),
+        "{outcome:?}"
+    );
 }
 
 #[tokio::test]

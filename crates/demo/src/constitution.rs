@@ -11,7 +11,7 @@ use std::sync::Arc;
 use charter_app::rolls::RollRequest;
 use charter_app::{App, AppError, FixedClock};
 use charter_domain::{MemberId, OfficeKind, UnitKind};
-use charter_rules::{DecisionRecord, Key};
+use charter_app::amending::{HistoricalDecision, HistoricalOutcome};
 use charter_store::EventActor;
 use chrono::{Datelike, Days, Months, NaiveDate, TimeZone, Utc};
 
@@ -28,7 +28,7 @@ pub enum ConstitutionStoryError {
         #[source]
         source: AppError,
     },
-    #[error("the demo organisation has no national secretary to record its decisions")]
+    #[error("the demo organisation has no national secretary and chair to enter its decisions")]
     NoSecretary,
     #[error("the demo amendment was not adopted: {0}")]
     NotAdopted(String),
@@ -105,28 +105,23 @@ fn app_at(app: &App, on: NaiveDate) -> App {
     )
 }
 
-fn conference(notice: NaiveDate, on: NaiveDate, entitled: u32) -> DecisionRecord {
+fn conference(notice: NaiveDate, on: NaiveDate, entitled: u32) -> HistoricalDecision {
     // A well-attended special conference: a tenth of the members (at least the 100 that
     // clause 6.2 asks for), about 70% for.
     let present = (entitled / 10).max(100).min(entitled);
     let votes_for = present * 7 / 10;
     let votes_against = present / 4;
-    DecisionRecord {
-        body: Key::parse("conference").unwrap_or_else(|_| unreachable_key()),
-        meeting_kind: Key::parse("special-conference").unwrap_or_else(|_| unreachable_key()),
-        notice_sent_on: Some(notice),
-        meeting_on: on,
-        members_entitled: entitled,
+    HistoricalDecision {
+        body: "conference".into(),
+        kind: "special-conference".into(),
+        notice_on: Some(notice),
+        held_on: on,
+        entitled,
         present,
         votes_for,
         votes_against,
         abstentions: present - votes_for - votes_against,
     }
-}
-
-#[allow(clippy::panic)]
-fn unreachable_key() -> Key {
-    panic!("a fixed key literal parses")
 }
 
 /// Adopts the founding constitution and records the amendment's story. Call once, after
@@ -190,10 +185,14 @@ pub async fn load_constitution(
         )
         .await
         .map_err(err("proposing the amendment"))?;
-    let by = EventActor {
-        member: Some(secretary),
-        office: Some("secretary, National".into()),
-    };
+    // Both conferences were held before the organisation used Charter: the national
+    // secretary and chair each enter them from the minutes, and only their agreeing entries
+    // make the record. The engine judges each; nobody types in an outcome.
+    let chair: MemberId = offices
+        .iter()
+        .find(|o| o.kind == OfficeKind::Chair && tree.kind(o.unit) == Some(UnitKind::National))
+        .and_then(|o| o.holder)
+        .ok_or(ConstitutionStoryError::NoSecretary)?;
     let entitled = app
         .store
         .member_facts(dates.meeting)
@@ -201,33 +200,46 @@ pub async fn load_constitution(
         .map_err(|e| err("counting the members")(e.into()))?
         .len();
     let entitled = u32::try_from(entitled).unwrap_or(u32::MAX);
-    // The hasty attempt: two clear days' notice where fourteen are required. Refused.
-    let hasty = app_at(app, dates.hasty_meeting)
-        .record_amendment_decision_by(
-            by.clone(),
-            id,
-            &conference(dates.hasty_notice, dates.hasty_meeting, entitled),
-        )
-        .await
-        .map_err(err("recording the hasty attempt"))?;
-    if hasty.is_ok() {
-        return Err(ConstitutionStoryError::NotAdopted(
-            "the hasty attempt was adopted, which the story does not expect".into(),
-        ));
+    let officers = [
+        app.actor(secretary)
+            .await
+            .map_err(err("reading the secretary"))?,
+        app.actor(chair).await.map_err(err("reading the chair"))?,
+    ];
+    let mut outcome = None;
+    for (notice, held) in [
+        // The hasty attempt: two clear days' notice where fourteen are required. Refused.
+        (dates.hasty_notice, dates.hasty_meeting),
+        // The full procedure.
+        (dates.notice, dates.meeting),
+    ] {
+        let entry = conference(notice, held, entitled);
+        for officer in &officers {
+            outcome = Some(
+                app.enter_historical_decision(officer, id, &entry)
+                    .await
+                    .map_err(err("entering a historical conference"))?,
+            );
+        }
+        match (&outcome, held == dates.meeting) {
+            (Some(HistoricalOutcome::Recorded { adopted: false, .. }), false) => {}
+            (Some(HistoricalOutcome::Recorded { adopted: true, .. }), true) => {}
+            (Some(HistoricalOutcome::Recorded { failures, .. }), true) => {
+                return Err(ConstitutionStoryError::NotAdopted(
+                    failures
+                        .iter()
+                        .map(|(c, r)| format!("clause {c}: {r}"))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ));
+            }
+            (other, _) => {
+                return Err(ConstitutionStoryError::NotAdopted(format!(
+                    "the conference of {held} came to {other:?}, which the story does not expect"
+                )));
+            }
+        }
     }
-    // The full procedure.
-    app_at(app, dates.meeting)
-        .record_amendment_decision_by(by, id, &conference(dates.notice, dates.meeting, entitled))
-        .await
-        .map_err(err("recording the adoption"))?
-        .map_err(|f| {
-            ConstitutionStoryError::NotAdopted(
-                f.iter()
-                    .map(|(c, r)| format!("clause {c}: {r}"))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )
-        })?;
     app.constitution_changed().await;
 
     // Two conference rolls frozen today by the national secretary: one with its cut-off on

@@ -1,7 +1,7 @@
 //! The constitution over HTTP on both backends: its pages (version in force, versions, the
 //! diff, amendments with refused attempts and the impact preview, "what may I do, and why
-//! not?") and its API (rights, versions, amendments, impact, proposing and recording a
-//! decision), with the role checks and bad input the rest of the API has.
+//! not?") and its API (rights, versions, amendments, impact, proposing, putting an
+//! amendment to a meeting and entering a historical one), with the role checks and bad input the rest of the API has.
 
 mod common;
 
@@ -9,6 +9,16 @@ use charter_domain::{MemberId, MemberStatus, UnitId, UnitKind};
 use charter_store::{MemberQuery, MemberScope, MemberSort};
 use common::{BRANCH_SECRETARY, MEMBER, NATIONAL, TestApp};
 use serde_json::{Value, json};
+
+/// Posts a form given as owned pairs.
+async fn post_pairs(
+    client: &common::TestClient,
+    path: &str,
+    fields: &[(&'static str, String)],
+) -> common::TestResponse {
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    client.post_form(path, &pairs).await
+}
 
 /// A branch in another region than the branch secretary's (Southwark), and an active member
 /// there who holds no demo account.
@@ -327,26 +337,122 @@ both_backends!(amendment_writes_are_checked, |app| async move {
         )
         .await;
     assert_eq!(unknown.status, 400);
-    let wrong = c
+    // Nobody types in an outcome: the route that took one is gone, and nothing changed.
+    let before = c.get("/api/v1/amendments").await.text();
+    let typed = c
         .post_json(
             "/api/v1/amendments/1/decisions",
             &json!({"body": "conference", "meeting_kind": "special-conference",
-                    "meeting_on": "banana", "members_entitled": 1, "present": 1,
-                    "votes_for": 1, "votes_against": 0, "abstentions": 0}),
+                    "notice_sent_on": "2000-01-01", "meeting_on": "2017-06-10",
+                    "members_entitled": 400, "present": 300, "votes_for": 250,
+                    "votes_against": 0, "abstentions": 0}),
+        )
+        .await;
+    assert!(
+        matches!(typed.status.as_u16(), 404 | 405),
+        "{}",
+        typed.text()
+    );
+    assert_eq!(c.get("/api/v1/amendments").await.text(), before);
+
+    let entry = |body: &str, held_on: &str| {
+        json!({"body": body, "kind": "special-conference", "notice_on": "2017-05-20",
+               "held_on": held_on, "entitled": 400, "present": 300, "votes_for": 250,
+               "votes_against": 40, "abstentions": 10})
+    };
+    let wrong = c
+        .post_json(
+            "/api/v1/amendments/1/historical-entries",
+            &entry("conference", "banana"),
         )
         .await;
     assert_eq!(wrong.status, 400);
     assert_eq!(wrong.error_code(), "bad_request");
     let bad_key = c
         .post_json(
-            "/api/v1/amendments/1/decisions",
-            &json!({"body": "Con Ference!", "meeting_kind": "special-conference",
-                    "meeting_on": "2017-06-10", "members_entitled": 1, "present": 1,
-                    "votes_for": 1, "votes_against": 0, "abstentions": 0}),
+            "/api/v1/amendments/1/historical-entries",
+            &entry("Con Ference!", "2017-06-10"),
         )
         .await;
     assert_eq!(bad_key.status, 422, "{}", bad_key.text());
     assert!(bad_key.json()["error"]["fields"]["body"].is_string());
+    // Not dated after the moment it is entered.
+    let tomorrow = (common::today() + chrono::Days::new(1)).to_string();
+    let future = c
+        .post_json(
+            "/api/v1/amendments/1/historical-entries",
+            &entry("conference", &tomorrow),
+        )
+        .await;
+    assert_eq!(future.status, 422, "{}", future.text());
+    assert!(future.json()["error"]["fields"]["held_on"].is_string());
+    // A member who calls no national meeting enters nothing.
+    let member = app.sign_in(MEMBER).await;
+    let refused = member
+        .post_json(
+            "/api/v1/amendments/1/historical-entries",
+            &entry("conference", "2017-06-10"),
+        )
+        .await;
+    assert_eq!(refused.status, 403, "{}", refused.text());
+
+    // An amendment goes only to a meeting of the body its procedure names.
+    let secretary = app
+        .app()
+        .actor(app.account(NATIONAL).member)
+        .await
+        .unwrap();
+    let southwark = app
+        .store()
+        .units()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.slug == "southwark")
+        .unwrap();
+    let branch = app
+        .app()
+        .call_meeting(
+            &secretary,
+            &charter_app::meetings::MeetingRequest {
+                body: "branch-meeting".into(),
+                unit: Some(southwark.id),
+                kind: "general-meeting".into(),
+                title: "Southwark GM".into(),
+                starts_at: Some(common::now() + chrono::Duration::days(40)),
+                ends_at: None,
+                mode: "physical".into(),
+                place: Some("Hall".into()),
+                online_url: None,
+                agenda: "1. Business".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let amendments = c.get("/api/v1/amendments").await.json();
+    let open = amendments
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["state"] != "adopted")
+        .map(|a| a["id"].as_i64().unwrap());
+    if let Some(open) = open {
+        let put = c
+            .post_json(
+                &format!("/api/v1/meetings/{}/amendments", branch.id),
+                &json!({ "amendment_id": open }),
+            )
+            .await;
+        assert_eq!(put.status, 422, "{}", put.text());
+        assert!(put.text().contains("clause"), "{}", put.text());
+    }
+    let unknown = c
+        .post_json(
+            &format!("/api/v1/meetings/{}/amendments", branch.id),
+            &json!({ "amendment_id": 99_999 }),
+        )
+        .await;
+    assert_eq!(unknown.status, 404, "{}", unknown.text());
 });
 
 both_backends!(
@@ -425,23 +531,24 @@ both_backends!(
         let path = location.split('?').next().unwrap().to_string();
         let page = national.get(&location).await.text();
         assert!(page.contains("The amendment is proposed"), "{page}");
-        assert!(page.contains("Record the decision"), "{page}");
+        assert!(page.contains("Enter a meeting held before Charter"), "{page}");
         let member = app.sign_in(MEMBER).await;
         assert!(
             !member
                 .get(&path)
                 .await
                 .text()
-                .contains("Record the decision")
+                .contains("Enter a meeting held before Charter")
         );
 
-        // Two days' notice where fourteen are required: recorded, refused, with the clause.
+        // Two days' notice where fourteen are required, held yesterday before the
+        // organisation used Charter: the secretary and the chair each enter it.
         let meeting = common::today() - chrono::Days::new(1);
         let notice = meeting - chrono::Days::new(2);
         let (meeting, notice) = (meeting.to_string(), notice.to_string());
-        let fields = |entitled: &'static str| {
+        let fields = |csrf: &str, entitled: &str| {
             vec![
-                ("csrf", csrf.clone()),
+                ("csrf", csrf.to_string()),
                 ("body", "conference".to_string()),
                 ("meeting_kind", "special-conference".to_string()),
                 ("notice_sent_on", notice.clone()),
@@ -453,31 +560,46 @@ both_backends!(
                 ("abstentions", "10".to_string()),
             ]
         };
-        let as_refs = |v: &Vec<(&'static str, String)>| {
-            v.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>()
-        };
-        let bad = as_refs(&fields("lots"));
-        let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let res = national.post_form(&format!("{path}/decisions"), &bad).await;
+        let historical = format!("{path}/historical");
+        let res = post_pairs(&national, &historical, &fields(&csrf, "lots")).await;
         assert_eq!(res.status, 422, "{}", res.text());
         assert!(res.text().contains("is not a whole number"));
-        let good = as_refs(&fields("400"));
-        let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let res = national
-            .post_form(&format!("{path}/decisions"), &good)
-            .await;
+        let res = post_pairs(&national, &historical, &fields(&csrf, "400")).await;
+        assert_eq!(res.status, 303, "{}", res.text());
+        assert!(res.header("location").unwrap().contains("saved=entered"));
+        let page = national.get(&path).await.text();
+        assert!(page.contains("Your entries"), "{page}");
+        assert!(page.contains("No decision on this amendment"), "{page}");
+        // A member may not enter one.
+        let mcsrf = member.csrf_token().unwrap();
+        let res = post_pairs(&member, &historical, &fields(&mcsrf, "400")).await;
+        assert_eq!(res.status, 403, "{}", res.text());
+        assert!(res.text().contains("only the officers who call"));
+        // The chair enters the same on her own: the meeting is recorded, and refused.
+        let today = common::today();
+        let chair = app
+            .store()
+            .offices(None, today)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|o| {
+                o.kind == charter_domain::OfficeKind::Chair && o.unit_kind == UnitKind::National
+            })
+            .and_then(|o| o.holder)
+            .unwrap();
+        let chair = app.sign_in_member(chair).await;
+        let ccsrf = chair.csrf_token().unwrap();
+        let chair_page = chair.get(&path).await.text();
+        assert!(!chair_page.contains("Your entries"), "entries are blind: {chair_page}");
+        let res = post_pairs(&chair, &historical, &fields(&ccsrf, "400")).await;
         assert_eq!(res.status, 303, "{}", res.text());
         assert!(res.header("location").unwrap().contains("saved=refused"));
         let page = national.get(&path).await.text();
         assert!(page.contains("clear days"), "{page}");
-        // A member may not record decisions.
-        let mcsrf = member.csrf_token().unwrap();
-        let mut as_member = good.clone();
-        as_member[0] = ("csrf", mcsrf.as_str());
-        let res = member
-            .post_form(&format!("{path}/decisions"), &as_member)
-            .await;
-        assert_eq!(res.status, 403, "{}", res.text());
-        assert!(res.text().contains("only the national secretary or chair"));
+        assert!(
+            page.contains("a historical meeting entered by two officers"),
+            "{page}"
+        );
     }
 );

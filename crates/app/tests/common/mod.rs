@@ -10,7 +10,7 @@ use charter_domain::{
     Actor, DuesPlan, Email, MemberId, MemberStatus, Money, NewMember, OfficeKind, Payment,
     PersonName, Postcode, UnitId, UnitKind,
 };
-use charter_rules::{DecisionRecord, Key};
+use charter_app::amending::{HistoricalDecision, HistoricalOutcome};
 use charter_store::{EventActor, NewEvent, Store, Term};
 use charter_store_sqlite::SqliteStore;
 use chrono::{NaiveDate, TimeZone, Utc};
@@ -257,18 +257,89 @@ pub async fn actor(app: &App, m: MemberId) -> Actor {
     app.actor(m).await.unwrap()
 }
 
-pub fn conference(notice: NaiveDate, on: NaiveDate) -> DecisionRecord {
-    DecisionRecord {
-        body: Key::parse("conference").unwrap(),
-        meeting_kind: Key::parse("special-conference").unwrap(),
-        notice_sent_on: Some(notice),
-        meeting_on: on,
-        members_entitled: 21_000,
+/// What the minutes of a special conference held before Charter say.
+pub fn conference(notice: NaiveDate, on: NaiveDate) -> HistoricalDecision {
+    HistoricalDecision {
+        body: "conference".into(),
+        kind: "special-conference".into(),
+        notice_on: Some(notice),
+        held_on: on,
+        entitled: 21_000,
         present: 900,
         votes_for: 610,
         votes_against: 250,
         abstentions: 40,
     }
+}
+
+/// A national chair for the amendment's season: with the secretary, the second officer who
+/// enters a historical meeting. Call `chair_resigns` once the entries are made, so that the
+/// world's counts are as before.
+pub async fn national_chair(w: &World) -> MemberId {
+    let chair = add(
+        &w.store,
+        9_999,
+        w.southwark,
+        MemberStatus::Active,
+        true,
+        None,
+        None,
+    )
+    .await;
+    let office = w
+        .store
+        .create_office(w.national, OfficeKind::Chair, &event("office"))
+        .await
+        .unwrap();
+    w.store
+        .appoint(
+            office,
+            chair,
+            Term {
+                starts_on: d(2016, 3, 12),
+                ends_on: Some(d(2017, 6, 13)),
+            },
+            &event("appoint"),
+        )
+        .await
+        .unwrap();
+    chair
+}
+
+/// The chair of `national_chair` resigns on 13 June 2017, leaving the rolls as they were.
+pub async fn chair_resigns(w: &World, chair: MemberId) {
+    w.store
+        .change_status(
+            chair,
+            MemberStatus::Active,
+            &charter_store::StatusChangeInput {
+                from: Some(MemberStatus::Active),
+                to: MemberStatus::Resigned,
+                effective_on: d(2017, 6, 13),
+                reason: "term served".into(),
+                changed_by: None,
+            },
+            &event("member.status_changed"),
+        )
+        .await
+        .unwrap();
+}
+
+/// Both national officers enter a historical conference; the second entry records it.
+pub async fn enter_twice(
+    app: &App,
+    officers: [MemberId; 2],
+    amendment: i64,
+    minutes: &HistoricalDecision,
+) -> HistoricalOutcome {
+    let first = app
+        .enter_historical_decision(&actor(app, officers[0]).await, amendment, minutes)
+        .await
+        .unwrap();
+    assert_eq!(first, HistoricalOutcome::AwaitingSecondEntry);
+    app.enter_historical_decision(&actor(app, officers[1]).await, amendment, minutes)
+        .await
+        .unwrap()
 }
 
 /// Founds the organisation and adopts the 2017 amendment by the full procedure.
@@ -282,10 +353,18 @@ pub async fn amended(w: &World) {
         .propose_amendment(&secretary, "Votes for party members", AMENDMENT)
         .await
         .unwrap();
+    let chair = national_chair(w).await;
     let june = app_on(&w.store, d(2017, 6, 12));
-    let secretary = actor(&june, w.secretary).await;
-    june.record_amendment_decision(&secretary, id, &conference(d(2017, 5, 20), d(2017, 6, 10)))
-        .await
-        .unwrap()
-        .unwrap();
+    let recorded = enter_twice(
+        &june,
+        [w.secretary, chair],
+        id,
+        &conference(d(2017, 5, 20), d(2017, 6, 10)),
+    )
+    .await;
+    assert!(
+        matches!(recorded, HistoricalOutcome::Recorded { adopted: true, .. }),
+        "{recorded:?}"
+    );
+    chair_resigns(w, chair).await;
 }
