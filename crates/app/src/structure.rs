@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use charter_domain::{Actor, UnitId, UnitKind};
+use charter_domain::{Actor, UnitId, UnitKind, UnitTree};
 use charter_rules::Key;
 use charter_store::{BodyRecord, BranchStats, OfficeRecord, OfficeTermRecord, UnitRecord};
 
@@ -41,8 +41,18 @@ pub struct UnitPage {
     /// no longer stands (same order; `None` for a body that stands). Structure changes only
     /// by the constitution, so a dissolved body stays in the register, marked, not deleted.
     pub dissolved: Vec<Option<String>>,
+    /// For each body, the decisions that tried to dissolve it and did not bind (same order),
+    /// each in words naming the meeting, the day and the clauses it broke.
+    pub failed_dissolutions: Vec<Vec<FailedDecision>>,
     /// Whether the viewer may open the member directory for this unit.
     pub may_view_members: bool,
+}
+
+/// A motion that tried to change a body and did not bind (or was rejected).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedDecision {
+    pub meeting: i64,
+    pub words: String,
 }
 
 impl App {
@@ -117,8 +127,8 @@ impl App {
                             .any(|k| c.body(k).is_some());
                     (!stands).then(|| {
                         format!(
-                            "dissolved: the constitution in force ('{}', since {}) does not establish it, so its seats carry no rights",
-                            info.version, info.effective
+                            "dissolved by the constitution: the version in force ('{}', since {}) does not establish it, so its seats carry no rights. {}",
+                            info.version, info.effective, info.adopted_by
                         )
                     })
                 })
@@ -126,6 +136,7 @@ impl App {
             Err(AppError::NotFound(_)) => vec![None; bodies.len()],
             Err(e) => return Err(e),
         };
+        let failed_dissolutions = self.failed_dissolutions(unit, &tree, &bodies).await?;
         Ok(UnitPage {
             summary,
             ancestors,
@@ -134,6 +145,7 @@ impl App {
             past_holdings,
             bodies,
             dissolved,
+            failed_dissolutions,
             may_view_members,
         })
     }
@@ -170,5 +182,70 @@ impl App {
             .collect();
         b.sort_by(|a, c| a.name.cmp(&c.name));
         Ok(b)
+    }
+}
+
+impl App {
+    /// Motions to dissolve a body, naming it, that the meetings of its unit (or, for the
+    /// national unit, the national bodies) decided without binding effect or rejected.
+    async fn failed_dissolutions(
+        &self,
+        unit: UnitId,
+        tree: &UnitTree,
+        bodies: &[BodyRecord],
+    ) -> Result<Vec<Vec<FailedDecision>>, AppError> {
+        let national = tree.kind(unit) == Some(UnitKind::National);
+        let mut tried: Vec<(charter_store::MeetingRecord, charter_store::MotionRecord)> =
+            Vec::new();
+        for m in self.store.meetings(None, None).await? {
+            let here = m.unit == Some(unit) || (national && m.unit.is_none());
+            if !here {
+                continue;
+            }
+            for mo in self.store.motions(m.id).await? {
+                if mo.kind == "dissolve-body" && matches!(mo.state.as_str(), "not-binding" | "rejected") {
+                    tried.push((m.clone(), mo));
+                }
+            }
+        }
+        Ok(bodies
+            .iter()
+            .map(|b| {
+                let name = b.name.to_lowercase();
+                tried
+                    .iter()
+                    .filter(|(_, mo)| {
+                        mo.title.to_lowercase().contains(&name)
+                            || mo.text.to_lowercase().contains(&name)
+                    })
+                    .map(|(m, mo)| {
+                        let clauses: Vec<String> = mo
+                            .failures_json
+                            .as_deref()
+                            .and_then(|j| serde_json::from_str::<Vec<(String, String)>>(j).ok())
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|(c, _)| c)
+                            .filter(|c| !c.is_empty())
+                            .collect();
+                        let day = m.starts_at.date_naive().format("%-d %b %Y");
+                        let outcome = if mo.state == "rejected" {
+                            "was rejected".to_string()
+                        } else if clauses.is_empty() {
+                            "did not bind".to_string()
+                        } else {
+                            format!("did not bind (clauses {})", clauses.join(", "))
+                        };
+                        FailedDecision {
+                            meeting: m.id,
+                            words: format!(
+                                "the dissolution at {} on {day} (\"{}\") {outcome}",
+                                m.title, mo.title
+                            ),
+                        }
+                    })
+                    .collect()
+            })
+            .collect())
     }
 }

@@ -472,6 +472,12 @@ both_backends!(
                 .starts_with("<span class=\"tag no\">dissolved</span>"),
             "{body}"
         );
+        // It names the decision that dissolved it, made from the record, and the one that
+        // tried before and did not bind, with its clauses.
+        let section = committee.split("</li>").next().unwrap();
+        assert!(section.contains("Adopted by the conference"), "{section}");
+        assert!(section.contains("did not bind (clauses"), "{section}");
+        assert!(section.contains("href=\"/meetings/"), "{section}");
         let steering = body.split("<h3>Steering Committee").nth(1).expect("listed");
         assert!(steering.trim_start().starts_with("</h3>"), "{body}");
     }
@@ -601,5 +607,17 @@ both_backends!(
             page.contains("a historical meeting entered by two officers"),
             "{page}"
         );
+        // The meeting is marked historical wherever it shows.
+        let href = page
+            .split("Decided by <a href=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .expect("the attempt links to its meeting")
+            .to_string();
+        let meeting_page = member.get(&href).await;
+        assert_eq!(meeting_page.status, 200);
+        assert!(meeting_page.text().contains("id=\"historical\""));
+        let list = member.get("/meetings").await.text();
+        assert!(list.contains("historical record"), "{list}");
     }
 );

@@ -67,6 +67,8 @@ pub struct MeetingRow {
     pub when: String,
     pub body: String,
     pub upcoming: bool,
+    /// Held before the organisation used Charter and entered by two officers.
+    pub historical: bool,
 }
 
 fn meeting_row(m: &MeetingRecord, now: DateTime<Utc>) -> MeetingRow {
@@ -76,6 +78,7 @@ fn meeting_row(m: &MeetingRecord, now: DateTime<Utc>) -> MeetingRow {
         when: time(m.starts_at),
         body: m.body.replace('-', " "),
         upcoming: m.starts_at > now,
+        historical: m.historical_entered_at.is_some(),
     }
 }
 
@@ -531,6 +534,8 @@ struct MeetingPage {
     /// Earlier meetings of the body whose draft minutes this one could approve.
     drafts_to_approve: Vec<(i64, String)>,
     adjourned_by: Option<i64>,
+    /// When two officers' entries of this historical meeting agreed.
+    historical: Option<String>,
     /// Why the last action was refused, shown at the top.
     alert: Option<String>,
     check_in_open: bool,
@@ -719,6 +724,7 @@ pub(super) async fn meeting_page(
             .adjourned_by
             .and_then(|by| v.motions.iter().find(|x| x.id == by))
             .map(|x| x.number),
+        historical: m.historical_entered_at.map(time),
         alert: input.alert,
         check_in_open: now >= m.starts_at - chrono::Duration::hours(1) && now <= m.ends_at,
         check_in_code,

@@ -104,6 +104,8 @@ pub struct BodyView {
     pub vacant: u32,
     /// Why the body no longer stands, when the constitution in force dissolved it.
     pub dissolved: Option<String>,
+    /// Decisions that tried to dissolve it and did not bind: (meeting link, words).
+    pub failed: Vec<(String, String)>,
 }
 
 pub struct SeatView {
@@ -317,8 +319,13 @@ fn unit_response(
             .bodies
             .iter()
             .zip(page.dissolved.iter())
-            .map(|(b, dissolved)| BodyView {
+            .zip(page.failed_dissolutions.iter())
+            .map(|((b, dissolved), failed)| BodyView {
                 dissolved: dissolved.clone(),
+                failed: failed
+                    .iter()
+                    .map(|f| (format!("/meetings/{}", f.meeting), f.words.clone()))
+                    .collect(),
                 name: b.name.clone(),
                 kind: b.kind.clone(),
                 seats: b.seats,
