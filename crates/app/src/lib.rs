@@ -13,6 +13,7 @@ pub mod clock;
 pub mod composites;
 pub mod constitution;
 pub mod delegates;
+pub mod discipline;
 pub mod elections;
 pub mod error;
 pub mod founding;

@@ -826,6 +826,10 @@ impl App {
                 "kind",
                 "an appointment names the office and the member: propose it as an appointment",
             ),
+            Some(DecisionKind::SuspendMember | DecisionKind::ExpelMember) => errs.add(
+                "kind",
+                "suspending or expelling names the member: propose it as a discipline motion",
+            ),
             Some(DecisionKind::Rescind) if motion.target.is_none() => errs.add(
                 "target",
                 "say which decision the motion would rescind",
@@ -1787,6 +1791,18 @@ impl App {
             }
             _ => None,
         };
+        // A discipline motion adopted suspends or expels in the same transaction.
+        let status_change = match (kind, &result) {
+            (
+                DecisionKind::SuspendMember | DecisionKind::ExpelMember,
+                MotionResult::Adopted(_),
+            ) => self
+                .store
+                .motion_status_change(motion_id)
+                .await?
+                .map(|c| json!({ "to": c.to.as_str(), "clause": c.clause })),
+            _ => None,
+        };
         let event = self.event(
             event_actor(actor, Some(office)),
             "motion.decided",
@@ -1800,6 +1816,7 @@ impl App {
                 "present": present,
                 "failures": failures,
                 "appointed": appointed,
+                "status_changed": status_change,
             }),
             &reason,
         );

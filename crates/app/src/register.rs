@@ -497,6 +497,11 @@ impl App {
         if !errs.is_empty() {
             return Err(AppError::Invalid(errs));
         }
+        // Nobody suspends or expels alone: only a decision of the body the constitution names.
+        if matches!(to, MemberStatus::Suspended | MemberStatus::Expelled) {
+            let (_, c) = self.constitution_in_force(self.today()).await?;
+            return Err(crate::discipline::only_by_decision(&c, to));
+        }
         let change = StatusChangeInput {
             from: Some(current.status),
             to,

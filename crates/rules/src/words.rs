@@ -351,10 +351,14 @@ pub enum DecisionKind {
     Adjourn,
     /// Appointing a member to an office the constitution fills by appointment of this body.
     Appointment,
+    /// Suspending a member: their rights and offices lapse until they are reinstated.
+    SuspendMember,
+    /// Expelling a member.
+    ExpelMember,
 }
 
 impl DecisionKind {
-    pub const ALL: [DecisionKind; 12] = [
+    pub const ALL: [DecisionKind; 14] = [
         DecisionKind::OrdinaryMotion,
         DecisionKind::ConstitutionalAmendment,
         DecisionKind::DissolveBody,
@@ -367,6 +371,8 @@ impl DecisionKind {
         DecisionKind::ReferBack,
         DecisionKind::Adjourn,
         DecisionKind::Appointment,
+        DecisionKind::SuspendMember,
+        DecisionKind::ExpelMember,
     ];
 
     /// Motions moved during a meeting about its own business, without notice.
@@ -393,6 +399,8 @@ impl DecisionKind {
             DecisionKind::ReferBack => "refer-back",
             DecisionKind::Adjourn => "adjourn",
             DecisionKind::Appointment => "appointment",
+            DecisionKind::SuspendMember => "suspend-member",
+            DecisionKind::ExpelMember => "expel-member",
         }
     }
 
@@ -410,6 +418,8 @@ impl DecisionKind {
             DecisionKind::ReferBack => "referring a motion back",
             DecisionKind::Adjourn => "adjourning the meeting",
             DecisionKind::Appointment => "appointing an officer",
+            DecisionKind::SuspendMember => "suspending a member",
+            DecisionKind::ExpelMember => "expelling a member",
         }
     }
 

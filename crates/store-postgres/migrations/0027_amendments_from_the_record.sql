@@ -72,3 +72,20 @@ END;
 $$;
 CREATE TRIGGER historical_entries_kept BEFORE UPDATE OR DELETE ON historical_entries
     FOR EACH ROW EXECUTE FUNCTION historical_entries_kept();
+
+-- A motion to suspend or expel a member names them; adopting it changes their status in the
+-- decision's own transaction, and nothing else suspends or expels.
+CREATE TABLE status_motions (
+    motion_id BIGINT PRIMARY KEY REFERENCES motions(id),
+    member_id BIGINT NOT NULL REFERENCES members(id),
+    to_status TEXT NOT NULL CHECK (to_status IN ('suspended', 'expelled')),
+    clause    TEXT NOT NULL
+);
+CREATE INDEX status_motions_member ON status_motions(member_id);
+CREATE FUNCTION status_motions_kept() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'what a discipline motion proposes is kept as it was';
+END;
+$$;
+CREATE TRIGGER status_motions_kept BEFORE UPDATE OR DELETE ON status_motions
+    FOR EACH ROW EXECUTE FUNCTION status_motions_kept();

@@ -381,7 +381,7 @@ pub(crate) async fn insert_member(
 
 /// Ends every session of `member`: a change of status changes what they may reach and the
 /// powers of their offices, so sessions opened under the old status end with it.
-async fn end_sessions(conn: &mut PgConnection, member: MemberId) -> StoreResult<()> {
+pub(crate) async fn end_sessions(conn: &mut PgConnection, member: MemberId) -> StoreResult<()> {
     sqlx::query("DELETE FROM sessions WHERE member_id = $1")
         .bind(member.0)
         .execute(conn)
@@ -390,7 +390,7 @@ async fn end_sessions(conn: &mut PgConnection, member: MemberId) -> StoreResult<
     Ok(())
 }
 
-async fn insert_status_change(
+pub(crate) async fn insert_status_change(
     conn: &mut PgConnection,
     member: MemberId,
     c: &StatusChangeInput,
@@ -564,6 +564,19 @@ impl Store for PgStore {
 
     async fn motion_appointment(&self, motion: i64) -> StoreResult<Option<AppointmentRecord>> {
         structure::motion_appointment(self, motion).await
+    }
+
+    async fn propose_status_motion(
+        &self,
+        motion: &NewMotion,
+        change: &NewStatusMotion,
+        event: &NewEvent,
+    ) -> StoreResult<i64> {
+        structure::propose_status_motion(self, motion, change, event).await
+    }
+
+    async fn motion_status_change(&self, motion: i64) -> StoreResult<Option<NewStatusMotion>> {
+        structure::motion_status_change(self, motion).await
     }
 
     async fn branch_stats(&self, paid_up_cutoff: NaiveDate) -> StoreResult<Vec<BranchStats>> {

@@ -62,3 +62,19 @@ END;
 CREATE TRIGGER historical_entries_no_delete BEFORE DELETE ON historical_entries BEGIN
     SELECT RAISE(ABORT, 'an officer''s entry is kept as it was entered');
 END;
+
+-- A motion to suspend or expel a member names them; adopting it changes their status in the
+-- decision's own transaction, and nothing else suspends or expels.
+CREATE TABLE status_motions (
+    motion_id INTEGER PRIMARY KEY REFERENCES motions(id),
+    member_id INTEGER NOT NULL REFERENCES members(id),
+    to_status TEXT NOT NULL CHECK (to_status IN ('suspended', 'expelled')),
+    clause    TEXT NOT NULL
+);
+CREATE INDEX status_motions_member ON status_motions(member_id);
+CREATE TRIGGER status_motions_no_update BEFORE UPDATE ON status_motions BEGIN
+    SELECT RAISE(ABORT, 'what a discipline motion proposes is kept as it was');
+END;
+CREATE TRIGGER status_motions_no_delete BEFORE DELETE ON status_motions BEGIN
+    SELECT RAISE(ABORT, 'what a discipline motion proposes is kept as it was');
+END;

@@ -787,6 +787,8 @@ pub(crate) async fn decide_in(
         apply_effect(&mut *tx, id, event.at).await?;
         // An adopted appointment motion appoints, here and nowhere else.
         crate::structure::apply_appointment(&mut *tx, id).await?;
+        // An adopted discipline motion suspends or expels, here and nowhere else.
+        crate::structure::apply_status_motion(&mut *tx, id, event.at).await?;
         sqlx::query(
             "UPDATE minutes SET state = 'approved', approved_at = $1
              WHERE approval_motion = $2 AND state = 'draft'",

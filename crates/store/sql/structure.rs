@@ -1,10 +1,10 @@
 // Units established, renamed, merged and closed after the founding, office holdings that
-// name their decision, and appointment motions — written once for both SQL dialects: each
+// name their decision, appointment motions and discipline motions — written once for both SQL dialects: each
 // store crate includes this file in a module that first defines `Db` and `UPDATE_LOCK`, and
 // imports `StoreImpl`, `append_event`, `commit` and `db_err`.
 
-use charter_domain::{MemberId, OfficeId, UnitId};
-use charter_store::text::decode_office_kind;
+use charter_domain::{MemberId, MemberStatus, OfficeId, UnitId};
+use charter_store::text::{decode_office_kind, decode_status};
 use charter_store::*;
 use chrono::NaiveDate;
 use sqlx::Row;
@@ -367,6 +367,112 @@ pub(crate) async fn propose_appointment(
     .map_err(db_err)?;
     commit(tx).await?;
     Ok(id)
+}
+
+pub(crate) async fn propose_status_motion(
+    s: &StoreImpl,
+    motion: &NewMotion,
+    c: &NewStatusMotion,
+    event: &NewEvent,
+) -> StoreResult<i64> {
+    if !matches!(c.to, MemberStatus::Suspended | MemberStatus::Expelled) {
+        return Err(StoreError::Conflict {
+            field: "status".into(),
+            message: "a discipline motion suspends or expels".into(),
+        });
+    }
+    let mut tx = s.write_tx().await?;
+    let known: Option<i64> = sqlx::query_scalar("SELECT id FROM members WHERE id = $1")
+        .bind(c.member.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    if known.is_none() {
+        return Err(StoreError::NotFound("member"));
+    }
+    let id = crate::meetings::insert_motion(&mut tx, motion, event).await?;
+    sqlx::query(
+        "INSERT INTO status_motions (motion_id, member_id, to_status, clause) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(id)
+    .bind(c.member.0)
+    .bind(c.to.as_str())
+    .bind(&c.clause)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    commit(tx).await?;
+    Ok(id)
+}
+
+pub(crate) async fn motion_status_change(
+    s: &StoreImpl,
+    motion: i64,
+) -> StoreResult<Option<NewStatusMotion>> {
+    let row = sqlx::query(
+        "SELECT member_id, to_status, clause FROM status_motions WHERE motion_id = $1",
+    )
+    .bind(motion)
+    .fetch_optional(&s.pool)
+    .await
+    .map_err(db_err)?;
+    let Some(r) = row else { return Ok(None) };
+    let to: String = r.try_get("to_status").map_err(db_err)?;
+    Ok(Some(NewStatusMotion {
+        member: MemberId(r.try_get("member_id").map_err(db_err)?),
+        to: decode_status(&to)?,
+        clause: r.try_get("clause").map_err(db_err)?,
+    }))
+}
+
+/// Suspends or expels the member an adopted discipline motion names, if it names one:
+/// called in the transaction that records the motion's binding decision, and nowhere else.
+pub(crate) async fn apply_status_motion(
+    tx: &mut DbConn,
+    motion: i64,
+    at: chrono::DateTime<chrono::Utc>,
+) -> StoreResult<()> {
+    let row = sqlx::query(
+        "SELECT s.member_id, s.to_status, s.clause, m.status
+         FROM status_motions s JOIN members m ON m.id = s.member_id
+         WHERE s.motion_id = $1",
+    )
+    .bind(motion)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    let Some(r) = row else { return Ok(()) };
+    let member = MemberId(r.try_get("member_id").map_err(db_err)?);
+    let to = decode_status(&r.try_get::<String, _>("to_status").map_err(db_err)?)?;
+    let clause: String = r.try_get("clause").map_err(db_err)?;
+    let from = decode_status(&r.try_get::<String, _>("status").map_err(db_err)?)?;
+    if let Err(e) = from.transition(to) {
+        return Err(StoreError::Conflict {
+            field: "motion".into(),
+            message: format!("the member's status has changed since the motion was proposed: {e}"),
+        });
+    }
+    sqlx::query("UPDATE members SET status = $1 WHERE id = $2 AND status = $3")
+        .bind(to.as_str())
+        .bind(member.0)
+        .bind(from.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    crate::insert_status_change(
+        &mut *tx,
+        member,
+        &StatusChangeInput {
+            from: Some(from),
+            to,
+            effective_on: at.date_naive(),
+            reason: format!("by decision of motion {motion}, under clause {clause}"),
+            changed_by: None,
+        },
+        at,
+    )
+    .await?;
+    crate::end_sessions(&mut *tx, member).await
 }
 
 /// Makes the appointment an adopted motion proposed, if it proposed one: called in the

@@ -121,6 +121,20 @@ pub trait Store: Send + Sync + 'static {
     /// The appointment an appointment motion proposes.
     async fn motion_appointment(&self, motion: i64) -> StoreResult<Option<AppointmentRecord>>;
 
+    /// Proposes a motion to suspend or expel a member: the motion and what it would do, in
+    /// one transaction. Adopting it (`decide_motion` with state `adopted`) changes the
+    /// member's status in that same transaction — through the state machine, with history,
+    /// ending their sessions — and any other outcome changes nothing.
+    async fn propose_status_motion(
+        &self,
+        motion: &NewMotion,
+        change: &NewStatusMotion,
+        event: &NewEvent,
+    ) -> StoreResult<i64>;
+
+    /// What a discipline motion proposes.
+    async fn motion_status_change(&self, motion: i64) -> StoreResult<Option<NewStatusMotion>>;
+
     /// Member counts per branch (status breakdown and paid-up count as of `paid_up_cutoff`:
     /// paid up means `paid_up_until >= paid_up_cutoff`).
     async fn branch_stats(&self, paid_up_cutoff: NaiveDate) -> StoreResult<Vec<BranchStats>>;

@@ -106,6 +106,16 @@ pub struct NewAppointment {
     pub clause: String,
 }
 
+/// What a discipline motion proposes: that `member` be suspended or expelled, under the
+/// clause that names the body deciding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewStatusMotion {
+    pub member: MemberId,
+    /// `Suspended` or `Expelled`: nothing else is decided this way.
+    pub to: charter_domain::MemberStatus,
+    pub clause: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppointmentRecord {
     pub motion: i64,

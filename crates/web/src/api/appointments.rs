@@ -1,12 +1,13 @@
-//! Appointment motions: proposed to a meeting of the body the constitution names for the
-//! office, they appoint only when the meeting's decision on them binds. There is no route
-//! that appoints directly.
+//! Appointment and discipline motions: proposed to a meeting of the body the constitution
+//! names, they appoint, suspend or expel only when the meeting's decision on them binds.
+//! There is no route that appoints, suspends or expels directly.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use charter_app::AppError;
 use charter_app::appointments::AppointmentRequest;
+use charter_app::discipline::DisciplineRequest;
 use charter_domain::{MemberId, OfficeId};
 use charter_store::AppointmentRecord;
 use chrono::NaiveDate;
@@ -129,4 +130,58 @@ pub async fn get(
         .await?
         .ok_or(AppError::NotFound("appointment"))?;
     Ok(Json(a.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DisciplineBody {
+    pub member_id: i64,
+    /// `suspended` or `expelled`.
+    #[schema(example = "suspended")]
+    pub status: String,
+    /// What the member is said to have done, and under which clause.
+    pub grounds: String,
+}
+
+/// Propose a motion to suspend or expel a member. The constitution in force must let this
+/// meeting's body take that decision (a refusal cites the clause: nobody suspends or expels
+/// alone); the usual rules for business apply. The member's status changes only if the
+/// meeting's decision binds, in the same transaction, ending their sessions.
+#[utoipa::path(
+    post,
+    path = "/api/v1/meetings/{id}/discipline",
+    operation_id = "propose_discipline",
+    tag = "meetings",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "Meeting id")),
+    request_body = DisciplineBody,
+    responses(
+        (status = 201, body = MotionProposed),
+        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "The caller may not propose here; the message cites the clause", body = ErrorBody),
+        (status = 404, description = "No such meeting", body = ErrorBody),
+        (status = 409, description = "The meeting has started or motions were due", body = ErrorBody),
+        (status = 422, description = "This meeting's body may not decide it, or the member does not fit; the message cites the clause", body = ErrorBody),
+    )
+)]
+pub async fn discipline(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<DisciplineBody>,
+) -> ApiResult<(StatusCode, Json<MotionProposed>)> {
+    let motion = state
+        .app
+        .propose_discipline(
+            &user.actor,
+            id,
+            &DisciplineRequest {
+                member: MemberId(req.member_id),
+                to: req.status,
+                grounds: req.grounds,
+            },
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(MotionProposed { id: motion })))
 }

@@ -117,6 +117,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(units::merge))
         .routes(routes!(units::close))
         .routes(routes!(appointments::propose))
+        .routes(routes!(appointments::discipline))
         .routes(routes!(appointments::get))
         .routes(routes!(events::list))
         .routes(routes!(constitution::rights))

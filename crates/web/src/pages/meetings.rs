@@ -558,6 +558,10 @@ struct MeetingPage {
     appoint_offices: Vec<(i64, String)>,
     appoint_form: super::appointments::AppointForm,
     appoint_errors: Errors,
+    /// What this meeting may decide about a member's standing: (status, clause).
+    discipline_choices: Vec<(String, String)>,
+    discipline_form: super::discipline::DisciplineForm,
+    discipline_errors: Errors,
 }
 
 /// What a meeting page shows beyond the record: a notice or refusal, and forms as typed.
@@ -574,6 +578,8 @@ pub(super) struct Input {
     pub item_errors: Errors,
     pub appoint_form: super::appointments::AppointForm,
     pub appoint_errors: Errors,
+    pub discipline_form: super::discipline::DisciplineForm,
+    pub discipline_errors: Errors,
 }
 
 impl Input {
@@ -590,6 +596,8 @@ impl Input {
             item_errors: Errors::none("ai-", ITEM_FIELDS),
             appoint_form: super::appointments::AppointForm::default(),
             appoint_errors: super::appointments::no_errors(),
+            discipline_form: super::discipline::DisciplineForm::default(),
+            discipline_errors: super::discipline::no_errors(),
         }
     }
 }
@@ -658,6 +666,14 @@ pub(super) async fn meeting_page(
     let appoint_offices = if proposing && now < v.meeting.starts_at {
         match state.app.appointable_offices(id).await {
             Ok(list) => list.into_iter().map(|(o, label)| (o.0, label)).collect(),
+            Err(e) => return app_error(session, e),
+        }
+    } else {
+        Vec::new()
+    };
+    let discipline_choices = if proposing && now < v.meeting.starts_at {
+        match state.app.discipline_choices(id).await {
+            Ok(list) => list,
             Err(e) => return app_error(session, e),
         }
     } else {
@@ -747,12 +763,16 @@ pub(super) async fn meeting_page(
         appoint_offices,
         appoint_form: input.appoint_form,
         appoint_errors: input.appoint_errors,
+        discipline_choices,
+        discipline_form: input.discipline_form,
+        discipline_errors: input.discipline_errors,
     };
     let status = status_for(&[
         &page.motion_errors,
         &page.vote_errors,
         &page.item_errors,
         &page.appoint_errors,
+        &page.discipline_errors,
     ]);
     render(status, &page)
 }

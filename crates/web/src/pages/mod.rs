@@ -13,6 +13,7 @@ mod ballots;
 mod constitution;
 mod count_view;
 mod delegates;
+mod discipline;
 mod elections;
 mod forms;
 mod joining;
@@ -163,6 +164,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/meetings/{id}/motions", post(meetings::propose))
         .route("/meetings/{id}/appointments", post(appointments::propose))
+        .route("/meetings/{id}/discipline", post(discipline::propose))
         .route("/meetings/{id}/minutes", post(meetings::save_minutes))
         .route(
             "/meetings/{id}/minutes-approvals",
