@@ -499,8 +499,13 @@ impl App {
         }
         // Nobody suspends or expels alone: only a decision of the body the constitution names.
         if matches!(to, MemberStatus::Suspended | MemberStatus::Expelled) {
-            let (_, c) = self.constitution_in_force(self.today()).await?;
-            return Err(crate::discipline::only_by_decision(&c, to));
+            return Err(match self.constitution_in_force(self.today()).await {
+                Ok((_, c)) => crate::discipline::only_by_decision(&c, to),
+                Err(AppError::NotFound(_)) => AppError::Forbidden(
+                    "no constitution is in force, so no body may suspend or expel a member".into(),
+                ),
+                Err(e) => e,
+            });
         }
         let change = StatusChangeInput {
             from: Some(current.status),

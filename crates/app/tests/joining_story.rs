@@ -505,17 +505,22 @@ async fn suspended_and_expelled_members_keep_a_sign_in_to_their_own_record_only(
         (w.secretary, MemberStatus::Suspended),
         (w.ann, MemberStatus::Expelled),
     ] {
-        app.change_status(
-            &secretary,
-            member,
-            &charter_app::register::StatusChangeRequest {
-                to: to.as_str().into(),
-                effective_on: String::new(),
-                reason: "by decision of the disciplinary panel".into(),
-            },
-        )
-        .await
-        .unwrap();
+        // No officer suspends or expels alone; a body's decision does (here, as the store
+        // records one).
+        assert!(matches!(
+            app.change_status(
+                &secretary,
+                member,
+                &charter_app::register::StatusChangeRequest {
+                    to: to.as_str().into(),
+                    effective_on: String::new(),
+                    reason: "by decision of the disciplinary panel".into(),
+                },
+            )
+            .await,
+            Err(AppError::Forbidden(_))
+        ));
+        set_status(&w, member, to).await;
         app.store
             .set_password(member, &charter_app::auth::hash_password(password).unwrap())
             .await

@@ -1467,3 +1467,96 @@ async fn an_amendment_is_adopted_only_by_the_conference_that_decides_it() {
         "{events:?}"
     );
 }
+
+/// Nobody suspends or expels alone: the secretary's status form refuses it, citing clause
+/// 8.1; a branch general meeting may suspend (not expel) one of its own members, and only
+/// its binding decision changes the status, naming the motion.
+#[tokio::test]
+async fn a_member_is_suspended_only_by_the_decision_of_the_body_the_constitution_names() {
+    let w = world().await;
+    amended(&w).await;
+    let july = app_at(&w, at(2017, 7, 20, 9));
+    let secretary = july.actor(w.secretary).await.unwrap();
+    match july
+        .change_status(
+            &secretary,
+            w.ann,
+            &charter_app::register::StatusChangeRequest {
+                to: "expelled".into(),
+                effective_on: String::new(),
+                reason: "she spoke against the leadership".into(),
+            },
+        )
+        .await
+    {
+        Err(AppError::Forbidden(why)) => assert!(why.contains("clause 8.1"), "{why}"),
+        other => panic!("an officer expelled a member alone: {other:?}"),
+    }
+    let called = july
+        .call_meeting(&secretary, &general_meeting(w.southwark, "Southwark GM"))
+        .await
+        .unwrap();
+    deliver_all(&w, at(2017, 7, 20, 10)).await;
+    let request = |to: &str, member: MemberId| charter_app::discipline::DisciplineRequest {
+        member,
+        to: to.into(),
+        grounds: "Repeated abuse of other members at branch meetings (clause 3.2).".into(),
+    };
+    // A branch meeting may suspend but not expel (clause 8.1 names conference for that).
+    match july
+        .propose_discipline(&secretary, called.id, &request("expelled", w.ann))
+        .await
+    {
+        Err(AppError::Invalid(e)) => {
+            let text = format!("{e:?}");
+            assert!(text.contains("clause 8.1"), "{text}");
+        }
+        other => panic!("a branch meeting took an expulsion: {other:?}"),
+    }
+    // Only its own members: the lapsed member belongs to Havering.
+    assert!(matches!(
+        july.propose_discipline(&secretary, called.id, &request("suspended", w.lapsed))
+            .await,
+        Err(AppError::Invalid(_))
+    ));
+    let motion = july
+        .propose_discipline(&secretary, called.id, &request("suspended", w.ann))
+        .await
+        .unwrap();
+    let seconder = w
+        .members
+        .iter()
+        .enumerate()
+        .skip(3)
+        .find(|(_, m)| m.branch == w.southwark && m.active && m.paid && m.verified)
+        .map(|(i, _)| MemberId(w.secretary.0 + i64::try_from(i).unwrap()))
+        .unwrap();
+    july.second_motion(&july.actor(seconder).await.unwrap(), motion)
+        .await
+        .unwrap();
+    assert_eq!(
+        w.store.member(w.ann, None).await.unwrap().unwrap().record.status,
+        MemberStatus::Active
+    );
+    let evening = app_at(&w, at(2017, 8, 20, 19));
+    let secretary = evening.actor(w.secretary).await.unwrap();
+    match evening
+        .record_vote(&secretary, motion, 5, 1, 0, Some(6))
+        .await
+        .unwrap()
+    {
+        MotionResult::Adopted(_) => {}
+        other => panic!("expected the suspension adopted, got {other:?}"),
+    }
+    let ann = w.store.member(w.ann, None).await.unwrap().unwrap();
+    assert_eq!(ann.record.status, MemberStatus::Suspended);
+    let history = ann.status_history;
+    assert!(
+        history
+            .iter()
+            .max_by_key(|h| h.recorded_at)
+            .is_some_and(|h| h.reason.contains(&format!("motion {motion}"))
+                && h.reason.contains("clause 8.1")),
+        "{history:?}"
+    );
+}

@@ -306,6 +306,34 @@ pub async fn national_chair(w: &World) -> MemberId {
     chair
 }
 
+/// Sets a member's status in the store, as a binding decision would (test setup for states
+/// the use cases reach only through a meeting).
+pub async fn set_status(w: &World, member: MemberId, to: MemberStatus) {
+    let current = w
+        .store
+        .member(member, None)
+        .await
+        .unwrap()
+        .unwrap()
+        .record
+        .status;
+    w.store
+        .change_status(
+            member,
+            current,
+            &charter_store::StatusChangeInput {
+                from: Some(current),
+                to,
+                effective_on: d(2017, 6, 1),
+                reason: "by decision of the national committee".into(),
+                changed_by: None,
+            },
+            &event("member.status_changed"),
+        )
+        .await
+        .unwrap();
+}
+
 /// The chair of `national_chair` resigns on 13 June 2017, leaving the rolls as they were.
 pub async fn chair_resigns(w: &World, chair: MemberId) {
     w.store
