@@ -346,7 +346,12 @@ impl App {
             may_record_dues: may(Power::RecordDues),
             may_verify_affiliations: may(Power::VerifyAffiliations),
             may_transfer: may(Power::EditMembers),
-            next_statuses: status.next_statuses(),
+            // Suspending and expelling are a meeting's decision, not this form's.
+            next_statuses: status
+                .next_statuses()
+                .into_iter()
+                .filter(|s| !matches!(s, MemberStatus::Suspended | MemberStatus::Expelled))
+                .collect(),
             detail,
         })
     }

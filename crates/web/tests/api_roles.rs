@@ -560,7 +560,7 @@ both_backends!(
                 let before_events = event_count(&app).await;
                 // Small branches lend the same member to several roles: toggle their status.
                 let target = match before.record.status {
-                    MemberStatus::Active => MemberStatus::Suspended,
+                    MemberStatus::Active => MemberStatus::Lapsed,
                     _ => MemberStatus::Active,
                 };
                 let res = c
@@ -889,7 +889,7 @@ both_backends!(
         let res = officer
             .post_json(
                 &format!("/api/v1/members/{}/status", id.0),
-                &json!({"status": "suspended", "reason": "a private matter about their health"}),
+                &json!({"status": "lapsed", "reason": "a private matter about their health"}),
             )
             .await;
         assert_eq!(res.status, 200, "{}", res.text());
@@ -955,7 +955,7 @@ both_backends!(
             .json();
         let seen = &officer_view["items"][0];
         assert_eq!(seen["subject"], format!("member:{}", id.0));
-        assert_eq!(seen["payload"]["to"], "suspended");
+        assert_eq!(seen["payload"]["to"], "lapsed");
         assert_eq!(
             seen["reason"],
             Value::Null,

@@ -423,13 +423,17 @@ both_backends!(
         let c = app.sign_in_member(target).await;
         assert_eq!(c.get("/members").await.status, 200);
         let officer = app.sign_in(BRANCH_SECRETARY).await;
+        // No officer expels alone: the refusal names the clause and the bodies it names.
         let res = officer
             .post_json(
                 &format!("/api/v1/members/{}/status", target.0),
                 &json!({"status": "expelled", "reason": "by decision of the disciplinary panel"}),
             )
             .await;
-        assert_eq!(res.status, 200, "{}", res.text());
+        assert_eq!(res.status, 403, "{}", res.text());
+        assert!(res.text().contains("clause 8.1"), "{}", res.text());
+        assert_eq!(c.get("/members").await.status, 200);
+        app.decided_status(target, MemberStatus::Expelled).await;
         assert_eq!(c.get("/api/v1/members").await.status, 401);
         assert_eq!(c.get("/api/v1/me").await.status, 401);
 
@@ -454,7 +458,8 @@ both_backends!(
                 &json!({"status": "suspended", "reason": "pending an inquiry"}),
             )
             .await;
-        assert_eq!(res.status, 200, "{}", res.text());
+        assert_eq!(res.status, 403, "{}", res.text());
+        app.decided_status(secretary, MemberStatus::Suspended).await;
         // The suspended officer's session, which read members a moment ago, has ended.
         let res = officer.get(&format!("/api/v1/members/{}", target.0)).await;
         assert_eq!(res.status, 401);

@@ -388,16 +388,9 @@ both_backends!(
             "{}",
             page.text()
         );
-        // A missing reason is shown next to its field, with the choice kept.
-        let res = c
-            .post_form(
-                &format!("{base}/status"),
-                &[("csrf", &csrf), ("status", "suspended"), ("reason", " ")],
-            )
-            .await;
-        assert_page(&res, 422, "reason is required");
-        assert!(res.text().contains("id=\"st-reason-error\""));
-        assert!(res.text().contains("<option value=\"suspended\" selected>"));
+        // Suspending and expelling are not offered: only a meeting's decision does them.
+        assert!(!page.text().contains("<option value=\"suspended\""));
+        assert!(!page.text().contains("<option value=\"expelled\""));
         let res = c
             .post_form(
                 &format!("{base}/status"),
@@ -408,8 +401,29 @@ both_backends!(
                 ],
             )
             .await;
+        assert_page(&res, 403, "clause 8.1");
+        // A missing reason is shown next to its field, with the choice kept.
+        let res = c
+            .post_form(
+                &format!("{base}/status"),
+                &[("csrf", &csrf), ("status", "lapsed"), ("reason", " ")],
+            )
+            .await;
+        assert_page(&res, 422, "reason is required");
+        assert!(res.text().contains("id=\"st-reason-error\""));
+        assert!(res.text().contains("<option value=\"lapsed\" selected>"));
+        let res = c
+            .post_form(
+                &format!("{base}/status"),
+                &[
+                    ("csrf", &csrf),
+                    ("status", "lapsed"),
+                    ("reason", "no dues since the spring"),
+                ],
+            )
+            .await;
         assert_eq!(res.status, 303, "{}", res.text());
-        assert_page(&c.get(&location(&res)).await, 200, "pending a hearing");
+        assert_page(&c.get(&location(&res)).await, 200, "no dues since the spring");
 
         // A secretary has no dues power; the treasurer's is for another branch.
         assert!(!page.text().contains("Record a payment"));

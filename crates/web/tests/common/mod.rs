@@ -205,6 +205,48 @@ impl TestApp {
     }
 
     /// A client signed in as any member, through the application as `sign_in` does.
+    /// Sets a member's status as a body's binding decision does (test setup: no officer can
+    /// suspend or expel through the API, so tests that need such a member record it here).
+    pub async fn decided_status(
+        &self,
+        member: charter_domain::MemberId,
+        to: charter_domain::MemberStatus,
+    ) {
+        let store = self.store();
+        let current = store
+            .member(member, None)
+            .await
+            .expect("member reads")
+            .expect("member exists")
+            .record
+            .status;
+        store
+            .change_status(
+                member,
+                current,
+                &charter_store::StatusChangeInput {
+                    from: Some(current),
+                    to,
+                    effective_on: today(),
+                    reason: "by decision of the national committee".into(),
+                    changed_by: None,
+                },
+                &charter_store::NewEvent {
+                    at: now(),
+                    actor: charter_store::EventActor {
+                        member: None,
+                        office: Some("test: a body's decision".into()),
+                    },
+                    kind: "member.status_changed".into(),
+                    subject: format!("member:{}", member.0),
+                    payload: "{}".into(),
+                    reason: "by decision of the national committee".into(),
+                },
+            )
+            .await
+            .expect("status changes");
+    }
+
     pub async fn sign_in_member(&self, member: charter_domain::MemberId) -> TestClient {
         let (email, password) = self.give_password(member).await;
         let (token, record) = self
