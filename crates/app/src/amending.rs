@@ -243,14 +243,16 @@ impl App {
 
     /// Judges the decision in `record` on amendment `r` under the version in force on its
     /// day, and makes what the store writes: the attempt, the version when it binds, and the
-    /// amendment's event (by the constitution: the meeting decided, nobody recorded it).
+    /// amendment's event (by the constitution: the meeting decided, nobody recorded it),
+    /// which names what decided — `{"motion": id}`, or for a historical meeting, whose motion
+    /// is written with it, `{"entries": [first, second]}`, the two entries that made it.
     async fn judge_amendment(
         &self,
         r: &AmendmentRecord,
         amendment: &Constitution,
         record: &DecisionRecord,
         adopted_text: String,
-        motion_id: Option<i64>,
+        decided_by: serde_json::Value,
     ) -> Result<Judged, AppError> {
         let versions = self.versions_parsed().await?;
         let history = History::new(versions.iter().map(|(_, c)| c.clone()).collect())
@@ -323,7 +325,8 @@ impl App {
             json!({
                 "amendment": r.id,
                 "version": amendment.version(),
-                "motion": motion_id,
+                "motion": decided_by["motion"],
+                "historical_entries": decided_by["entries"],
                 "decision": record_json(record),
                 "adopted": adopted,
                 "failures": failures,
@@ -374,7 +377,7 @@ impl App {
         record.notice_sent_on = record.notice_sent_on.map(|n| n.max(day(motion.proposed_at)));
         let text = adopted_by(&record, &m.title, motion.number, false);
         let judged = self
-            .judge_amendment(&r, &amendment, &record, text, Some(motion.id))
+            .judge_amendment(&r, &amendment, &record, text, json!({ "motion": motion.id }))
             .await?;
         let (outcome, event) = self.motion_outcome(actor, office, motion, m, &record, &judged);
         let written = self
@@ -594,7 +597,7 @@ impl App {
         };
         let text = adopted_by(&record, &title, 1, true);
         let judged = self
-            .judge_amendment(r, proposed, &record, text, None)
+            .judge_amendment(r, proposed, &record, text, json!({ "entries": entries }))
             .await?;
         let versions = self.versions_parsed().await?;
         let notice = versions

@@ -621,3 +621,107 @@ both_backends!(
         assert!(list.contains("historical record"), "{list}");
     }
 );
+
+// The invariant over the whole record: every change to structure, powers or rules names the
+// recorded decision that made it. Members change them only through a motion a meeting
+// adopted (or an election's count); whatever no member did is the founding or the
+// organisation's past brought in by the operator, and names that.
+both_backends!(
+    every_change_to_structure_powers_or_rules_names_its_decision,
+    |app| async move {
+        let store = app.store();
+        let events = store.events(0, u32::MAX).await.unwrap();
+        let payload = |e: &charter_store::EventRecord| -> Value {
+            serde_json::from_str(&e.payload).unwrap_or(Value::Null)
+        };
+        let mut checked = 0;
+        for e in &events {
+            let p = payload(e);
+            match e.kind.as_str() {
+                "constitution.amended" | "constitution.amendment_refused" => {
+                    // A meeting in Charter names its motion; a historical meeting names the
+                    // two officers' entries that made it, and through them its motion.
+                    let amendment = p["amendment"].as_i64().unwrap();
+                    let motion = match p["motion"].as_i64() {
+                        Some(m) => m,
+                        None => {
+                            let ids: Vec<i64> = p["historical_entries"]
+                                .as_array()
+                                .unwrap_or_else(|| panic!("{} names no decision: {e:?}", e.kind))
+                                .iter()
+                                .filter_map(Value::as_i64)
+                                .collect();
+                            assert_eq!(ids.len(), 2, "{e:?}");
+                            let entries = store.historical_entries(amendment).await.unwrap();
+                            let made: Vec<i64> = entries
+                                .iter()
+                                .filter(|x| ids.contains(&x.id))
+                                .filter_map(|x| x.meeting)
+                                .collect();
+                            assert_eq!(made.len(), 2, "{e:?}");
+                            assert_eq!(made[0], made[1]);
+                            assert_ne!(
+                                entries.iter().find(|x| x.id == ids[0]).unwrap().entry.entered_by,
+                                entries.iter().find(|x| x.id == ids[1]).unwrap().entry.entered_by,
+                                "two different officers"
+                            );
+                            let meeting = store.meeting(made[0]).await.unwrap().unwrap();
+                            assert!(meeting.historical_entered_at.is_some());
+                            let mut putting = None;
+                            for mo in store.motions(meeting.id).await.unwrap() {
+                                if store.motion_amendment(mo.id).await.unwrap() == Some(amendment) {
+                                    putting = Some(mo.id);
+                                }
+                            }
+                            putting.expect("the historical meeting's motion")
+                        }
+                    };
+                    let m = store.motion(motion).await.unwrap().expect("the motion");
+                    assert_eq!(
+                        store.motion_amendment(motion).await.unwrap(),
+                        p["amendment"].as_i64(),
+                        "{e:?}"
+                    );
+                    assert_eq!(
+                        m.state == "adopted",
+                        e.kind == "constitution.amended",
+                        "{e:?} / {m:?}"
+                    );
+                    assert_eq!(e.actor_member, None, "the meeting decided, not a member");
+                    checked += 1;
+                }
+                "motion.decided" => {
+                    let m = store
+                        .motion(p["motion"].as_i64().unwrap_or(-1))
+                        .await
+                        .unwrap();
+                    if !p["appointed"].is_null() {
+                        let m = m.clone().expect("the appointing motion");
+                        assert_eq!((m.kind.as_str(), m.state.as_str()), ("appointment", "adopted"));
+                        checked += 1;
+                    }
+                    if !p["status_changed"].is_null() {
+                        let m = m.expect("the discipline motion");
+                        assert!(m.kind == "suspend-member" || m.kind == "expel-member");
+                        assert_eq!(m.state, "adopted");
+                        checked += 1;
+                    }
+                }
+                "member.status_changed" => {
+                    let to = p["to"].as_str().unwrap_or("");
+                    assert!(
+                        !(matches!(to, "suspended" | "expelled") && e.actor_member.is_some()),
+                        "a member suspended or expelled alone: {e:?}"
+                    );
+                }
+                "office.appointed" | "body.created" | "office.created" | "seat.filled" => {
+                    // Only the founding or the past brought in: never a member acting alone.
+                    assert_eq!(e.actor_member, None, "{e:?}");
+                    checked += 1;
+                }
+                _ => {}
+            }
+        }
+        assert!(checked > 0, "the demo's record has changes to check");
+    }
+);
