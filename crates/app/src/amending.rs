@@ -372,12 +372,22 @@ impl App {
             .store
             .motion_amendment(motion.id)
             .await?
-            .ok_or_else(|| AppError::Internal("an amendment motion without its amendment".into()))?;
+            .ok_or_else(|| {
+                AppError::Internal("an amendment motion without its amendment".into())
+            })?;
         let (r, amendment) = self.amendment_parsed(amendment_id).await?;
-        record.notice_sent_on = record.notice_sent_on.map(|n| n.max(day(motion.proposed_at)));
+        record.notice_sent_on = record
+            .notice_sent_on
+            .map(|n| n.max(day(motion.proposed_at)));
         let text = adopted_by(&record, &m.title, motion.number, false);
         let judged = self
-            .judge_amendment(&r, &amendment, &record, text, json!({ "motion": motion.id }))
+            .judge_amendment(
+                &r,
+                &amendment,
+                &record,
+                text,
+                json!({ "motion": motion.id }),
+            )
             .await?;
         let (outcome, event) = self.motion_outcome(actor, office, motion, m, &record, &judged);
         let written = self
@@ -508,7 +518,10 @@ impl App {
             "meeting.historical_entry",
             format!("amendment:{amendment}"),
             json!({ "amendment": amendment }),
-            &format!("an officer entered a historical meeting that decided on '{}'", r.title),
+            &format!(
+                "an officer entered a historical meeting that decided on '{}'",
+                r.title
+            ),
         );
         let id = self
             .store
@@ -532,14 +545,19 @@ impl App {
         let mut others: Vec<&HistoricalEntryRecord> = Vec::new();
         for e in waiting.iter().rev() {
             if e.entry.entered_by != actor.member
-                && !others.iter().any(|o| o.entry.entered_by == e.entry.entered_by)
+                && !others
+                    .iter()
+                    .any(|o| o.entry.entered_by == e.entry.entered_by)
             {
                 others.push(e);
             }
         }
-        let Some(agreeing) = others.iter().find(|o| o.entry == NewHistoricalEntry {
-            entered_by: o.entry.entered_by,
-            ..entry.clone()
+        let Some(agreeing) = others.iter().find(|o| {
+            o.entry
+                == NewHistoricalEntry {
+                    entered_by: o.entry.entered_by,
+                    ..entry.clone()
+                }
         }) else {
             return Ok(match others.first() {
                 None => HistoricalOutcome::AwaitingSecondEntry,

@@ -187,7 +187,6 @@ pub(crate) fn slug(name: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
-
 fn cite(d: &RightDecision) -> String {
     if d.clauses.is_empty() || d.reason.contains("clause") {
         d.reason.clone()
@@ -394,7 +393,10 @@ impl App {
         Ok((amendment_info(&r, &refs)?, c))
     }
 
-    pub(crate) async fn amendment_parsed(&self, id: i64) -> Result<(AmendmentRecord, Constitution), AppError> {
+    pub(crate) async fn amendment_parsed(
+        &self,
+        id: i64,
+    ) -> Result<(AmendmentRecord, Constitution), AppError> {
         let r = self
             .store
             .amendment(id)

@@ -47,8 +47,7 @@ pub(crate) fn only_by_decision(c: &charter_rules::Constitution, to: MemberStatus
     AppError::Forbidden(match c.threshold_for(kind) {
         Some((clause, t)) => format!(
             "clause {clause}: a member is {words} only by a decision of {}; propose it as a motion to a meeting of that body",
-            t.by
-                .iter()
+            t.by.iter()
                 .map(|b| format!("the {}", b.words()))
                 .collect::<Vec<_>>()
                 .join(" or ")

@@ -4,8 +4,8 @@
 //! they describe, so they commit or fail together.
 
 pub mod accounts;
-pub mod amending;
 pub mod agenda;
+pub mod amending;
 pub mod appointments;
 pub mod auth;
 pub mod ballots;

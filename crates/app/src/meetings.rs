@@ -1793,14 +1793,12 @@ impl App {
         };
         // A discipline motion adopted suspends or expels in the same transaction.
         let status_change = match (kind, &result) {
-            (
-                DecisionKind::SuspendMember | DecisionKind::ExpelMember,
-                MotionResult::Adopted(_),
-            ) => self
-                .store
-                .motion_status_change(motion_id)
-                .await?
-                .map(|c| json!({ "to": c.to.as_str(), "clause": c.clause })),
+            (DecisionKind::SuspendMember | DecisionKind::ExpelMember, MotionResult::Adopted(_)) => {
+                self.store
+                    .motion_status_change(motion_id)
+                    .await?
+                    .map(|c| json!({ "to": c.to.as_str(), "clause": c.clause }))
+            }
             _ => None,
         };
         let event = self.event(

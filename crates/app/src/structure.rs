@@ -203,7 +203,9 @@ impl App {
                 continue;
             }
             for mo in self.store.motions(m.id).await? {
-                if mo.kind == "dissolve-body" && matches!(mo.state.as_str(), "not-binding" | "rejected") {
+                if mo.kind == "dissolve-body"
+                    && matches!(mo.state.as_str(), "not-binding" | "rejected")
+                {
                     tried.push((m.clone(), mo));
                 }
             }

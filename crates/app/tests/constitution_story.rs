@@ -3,9 +3,9 @@
 
 mod common;
 
+use charter_app::amending::HistoricalOutcome;
 use charter_app::constitution::AmendmentState;
 use charter_app::rolls::RollRequest;
-use charter_app::amending::HistoricalOutcome;
 use charter_app::{AppError, operator_actor};
 use charter_rules::{Context, Right};
 use charter_store::Store;
@@ -161,7 +161,9 @@ async fn the_story_through_the_app() {
     // What the version says adopted it is made from the record, not from its proposer.
     assert!(
         versions[1].adopted_by.contains("610 for, 250 against")
-            && versions[1].adopted_by.contains("historical meeting entered by two officers"),
+            && versions[1]
+                .adopted_by
+                .contains("historical meeting entered by two officers"),
         "{}",
         versions[1].adopted_by
     );

@@ -1356,21 +1356,26 @@ async fn an_amendment_is_adopted_only_by_the_conference_that_decides_it() {
     // Enough verified, paid-up members for a quorate conference (100, clause 6.2).
     let mut verified = Vec::new();
     for n in 200..310 {
-        verified.push(add(
-            &w.store,
-            n,
-            if n % 2 == 0 { w.southwark } else { w.havering },
-            MemberStatus::Active,
-            true,
-            Some(true),
-            Some(w.secretary),
-        )
-        .await);
+        verified.push(
+            add(
+                &w.store,
+                n,
+                if n % 2 == 0 { w.southwark } else { w.havering },
+                MemberStatus::Active,
+                true,
+                Some(true),
+                Some(w.secretary),
+            )
+            .await,
+        );
     }
     let aug = app_at(&w, at(2017, 8, 1, 9));
     let secretary = aug.actor(w.secretary).await.unwrap();
     let toml = AMENDMENT
-        .replace("version = \"2017 amendment\"", "version = \"2018 amendment\"")
+        .replace(
+            "version = \"2017 amendment\"",
+            "version = \"2018 amendment\"",
+        )
         .replace("effective = 2017-07-01", "effective = 2018-01-01");
     let amendment = aug
         .propose_amendment(&secretary, "Annual conference every spring", &toml)
@@ -1402,7 +1407,10 @@ async fn an_amendment_is_adopted_only_by_the_conference_that_decides_it() {
     match aug.put_amendment(&secretary, branch.id, amendment).await {
         Err(AppError::Invalid(e)) => {
             let text = format!("{e:?}");
-            assert!(text.contains("clause 7.1") && text.contains("conference"), "{text}");
+            assert!(
+                text.contains("clause 7.1") && text.contains("conference"),
+                "{text}"
+            );
         }
         other => panic!("a branch meeting took an amendment: {other:?}"),
     }
@@ -1416,7 +1424,8 @@ async fn an_amendment_is_adopted_only_by_the_conference_that_decides_it() {
         .await
         .unwrap();
     assert!(matches!(
-        aug.put_amendment(&secretary, conference.id, amendment).await,
+        aug.put_amendment(&secretary, conference.id, amendment)
+            .await,
         Err(AppError::Conflict { .. })
     ));
     assert_eq!(aug.motion_amendment(motion).await.unwrap(), Some(amendment));
@@ -1438,7 +1447,9 @@ async fn an_amendment_is_adopted_only_by_the_conference_that_decides_it() {
     assert_eq!(versions.len(), 3);
     assert_eq!(versions[2].version, "2018 amendment");
     assert!(
-        versions[2].adopted_by.contains("motion 1 of \"Special conference, September\"")
+        versions[2]
+            .adopted_by
+            .contains("motion 1 of \"Special conference, September\"")
             && versions[2].adopted_by.contains("80 for, 25 against"),
         "{}",
         versions[2].adopted_by
@@ -1448,7 +1459,8 @@ async fn an_amendment_is_adopted_only_by_the_conference_that_decides_it() {
     assert_eq!(info.attempts[0].motion, Some(motion));
     // Decided once: the motion is not decided again, and the amendment takes no other motion.
     assert!(matches!(
-        day.record_vote(&secretary, motion, 1, 100, 0, Some(110)).await,
+        day.record_vote(&secretary, motion, 1, 100, 0, Some(110))
+            .await,
         Err(AppError::Conflict { .. })
     ));
     let events: Vec<String> = w
@@ -1535,7 +1547,13 @@ async fn a_member_is_suspended_only_by_the_decision_of_the_body_the_constitution
         .await
         .unwrap();
     assert_eq!(
-        w.store.member(w.ann, None).await.unwrap().unwrap().record.status,
+        w.store
+            .member(w.ann, None)
+            .await
+            .unwrap()
+            .unwrap()
+            .record
+            .status,
         MemberStatus::Active
     );
     let evening = app_at(&w, at(2017, 8, 20, 19));

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 
+use charter_app::amending::{HistoricalDecision, HistoricalOutcome};
 use charter_app::{App, Settings, SystemClock, operator_actor};
 use charter_cli::backend::open_store;
-use charter_app::amending::{HistoricalDecision, HistoricalOutcome};
 use charter_domain::{
     DuesPlan, Email, MemberStatus, NewMember, OfficeKind, PersonName, Postcode, UnitKind,
 };

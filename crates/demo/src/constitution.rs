@@ -8,10 +8,10 @@
 
 use std::sync::Arc;
 
+use charter_app::amending::{HistoricalDecision, HistoricalOutcome};
 use charter_app::rolls::RollRequest;
 use charter_app::{App, AppError, FixedClock};
 use charter_domain::{MemberId, OfficeKind, UnitKind};
-use charter_app::amending::{HistoricalDecision, HistoricalOutcome};
 use charter_store::EventActor;
 use chrono::{Datelike, Days, Months, NaiveDate, TimeZone, Utc};
 

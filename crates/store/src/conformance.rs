@@ -2143,7 +2143,10 @@ pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Stor
     let decided = store.motion(hasty_motion).await.unwrap().unwrap();
     assert_eq!(decided.meeting, hasty);
     assert_eq!(decided.state, "not-binding");
-    assert_eq!(store.motion_amendment(hasty_motion).await.unwrap(), Some(id));
+    assert_eq!(
+        store.motion_amendment(hasty_motion).await.unwrap(),
+        Some(id)
+    );
     let entries = store.historical_entries(id).await.unwrap();
     assert_eq!(entries.len(), 2);
     assert!(entries.iter().all(|e| e.meeting == Some(hasty)));
@@ -2188,12 +2191,22 @@ pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Stor
         .await
         .unwrap();
     assert_eq!(store.motion_amendment(put).await.unwrap(), Some(id));
-    assert_eq!(store.motion_amendment(hasty_motion + 1000).await.unwrap(), None);
+    assert_eq!(
+        store.motion_amendment(hasty_motion + 1000).await.unwrap(),
+        None
+    );
     // Not decided as an ordinary motion, nor with an outcome its version contradicts.
     let plain = store
-        .decide_motion(put, &amendment_outcome(true), &event("motion.decided", "meeting"))
+        .decide_motion(
+            put,
+            &amendment_outcome(true),
+            &event("motion.decided", "meeting"),
+        )
         .await;
-    assert!(matches!(plain, Err(StoreError::Conflict { .. })), "{plain:?}");
+    assert!(
+        matches!(plain, Err(StoreError::Conflict { .. })),
+        "{plain:?}"
+    );
     let new = version("2017", d(2017, 7, 1));
     let contradicts = store
         .decide_amendment_motion(

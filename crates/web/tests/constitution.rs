@@ -397,11 +397,7 @@ both_backends!(amendment_writes_are_checked, |app| async move {
     assert_eq!(refused.status, 403, "{}", refused.text());
 
     // An amendment goes only to a meeting of the body its procedure names.
-    let secretary = app
-        .app()
-        .actor(app.account(NATIONAL).member)
-        .await
-        .unwrap();
+    let secretary = app.app().actor(app.account(NATIONAL).member).await.unwrap();
     let southwark = app
         .store()
         .units()
@@ -537,7 +533,10 @@ both_backends!(
         let path = location.split('?').next().unwrap().to_string();
         let page = national.get(&location).await.text();
         assert!(page.contains("The amendment is proposed"), "{page}");
-        assert!(page.contains("Enter a meeting held before Charter"), "{page}");
+        assert!(
+            page.contains("Enter a meeting held before Charter"),
+            "{page}"
+        );
         let member = app.sign_in(MEMBER).await;
         assert!(
             !member
@@ -597,7 +596,10 @@ both_backends!(
         let chair = app.sign_in_member(chair).await;
         let ccsrf = chair.csrf_token().unwrap();
         let chair_page = chair.get(&path).await.text();
-        assert!(!chair_page.contains("Your entries"), "entries are blind: {chair_page}");
+        assert!(
+            !chair_page.contains("Your entries"),
+            "entries are blind: {chair_page}"
+        );
         let res = post_pairs(&chair, &historical, &fields(&ccsrf, "400")).await;
         assert_eq!(res.status, 303, "{}", res.text());
         assert!(res.header("location").unwrap().contains("saved=refused"));
@@ -661,8 +663,18 @@ both_backends!(
                             assert_eq!(made.len(), 2, "{e:?}");
                             assert_eq!(made[0], made[1]);
                             assert_ne!(
-                                entries.iter().find(|x| x.id == ids[0]).unwrap().entry.entered_by,
-                                entries.iter().find(|x| x.id == ids[1]).unwrap().entry.entered_by,
+                                entries
+                                    .iter()
+                                    .find(|x| x.id == ids[0])
+                                    .unwrap()
+                                    .entry
+                                    .entered_by,
+                                entries
+                                    .iter()
+                                    .find(|x| x.id == ids[1])
+                                    .unwrap()
+                                    .entry
+                                    .entered_by,
                                 "two different officers"
                             );
                             let meeting = store.meeting(made[0]).await.unwrap().unwrap();
@@ -697,7 +709,10 @@ both_backends!(
                         .unwrap();
                     if !p["appointed"].is_null() {
                         let m = m.clone().expect("the appointing motion");
-                        assert_eq!((m.kind.as_str(), m.state.as_str()), ("appointment", "adopted"));
+                        assert_eq!(
+                            (m.kind.as_str(), m.state.as_str()),
+                            ("appointment", "adopted")
+                        );
                         checked += 1;
                     }
                     if !p["status_changed"].is_null() {

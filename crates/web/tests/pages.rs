@@ -423,7 +423,11 @@ both_backends!(
             )
             .await;
         assert_eq!(res.status, 303, "{}", res.text());
-        assert_page(&c.get(&location(&res)).await, 200, "no dues since the spring");
+        assert_page(
+            &c.get(&location(&res)).await,
+            200,
+            "no dues since the spring",
+        );
 
         // A secretary has no dues power; the treasurer's is for another branch.
         assert!(!page.text().contains("Record a payment"));

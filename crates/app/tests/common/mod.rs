@@ -5,12 +5,12 @@
 
 use std::sync::Arc;
 
+use charter_app::amending::{HistoricalDecision, HistoricalOutcome};
 use charter_app::{App, FixedClock, Settings, operator_actor};
 use charter_domain::{
     Actor, DuesPlan, Email, MemberId, MemberStatus, Money, NewMember, OfficeKind, Payment,
     PersonName, Postcode, UnitId, UnitKind,
 };
-use charter_app::amending::{HistoricalDecision, HistoricalOutcome};
 use charter_store::{EventActor, NewEvent, Store, Term};
 use charter_store_sqlite::SqliteStore;
 use chrono::{NaiveDate, TimeZone, Utc};

@@ -311,4 +311,3 @@ pub async fn enter_historical(
         .await?;
     Ok(Json(HistoricalEntryOutcome::from(outcome)))
 }
-

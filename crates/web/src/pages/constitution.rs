@@ -675,7 +675,12 @@ pub async fn enter_historical(
         Err(e) => match form_errors(e, "body") {
             Ok(mut errs) => {
                 // The app names the fields of the entry; the form names them as on the page.
-                for (from, to) in [("kind", "meeting_kind"), ("notice_on", "notice_sent_on"), ("held_on", "meeting_on"), ("entitled", "members_entitled")] {
+                for (from, to) in [
+                    ("kind", "meeting_kind"),
+                    ("notice_on", "notice_sent_on"),
+                    ("held_on", "meeting_on"),
+                    ("entitled", "members_entitled"),
+                ] {
                     if let Some(m) = errs.remove(from) {
                         errs.insert(to.to_string(), m);
                     }
@@ -724,10 +729,24 @@ pub async fn put_to_meeting(
     if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
         return error_page(Some(&session), e);
     }
-    let blank = || (DecisionForm::default(), Errors::none("dn-", DECISION_FIELDS));
+    let blank = || {
+        (
+            DecisionForm::default(),
+            Errors::none("dn-", DECISION_FIELDS),
+        )
+    };
     let Some(meeting) = parse_id(form.meeting_id.trim()) else {
         let (f, e) = blank();
-        return amendment_page(&state, &session, id, None, f, e, "choose the meeting".into()).await;
+        return amendment_page(
+            &state,
+            &session,
+            id,
+            None,
+            f,
+            e,
+            "choose the meeting".into(),
+        )
+        .await;
     };
     match state.app.put_amendment(&session.actor, meeting, id).await {
         Ok(_) => Redirect::to(&format!("/meetings/{meeting}?saved=amendment")).into_response(),
