@@ -328,11 +328,20 @@ both_backends!(
                 failures.push(format!("{}: {what}: got {got}, want {want}", role.name));
             }
         };
+        // Every branch over the API's reads and the structure; the pages and the writes on a
+        // branch of the roles' own, a sibling in their region and one in another region.
+        let elsewhere = branches
+            .iter()
+            .copied()
+            .find(|b| !tree.is_within(*b, region))
+            .unwrap();
+        let thorough_on = [home, others[0], elsewhere];
         for branch in &branches {
             let Some(target) = target_in(&app, *branch, &role_members).await else {
                 continue;
             };
             let t = target.0;
+            let thorough = thorough_on.contains(branch);
             for role in &roles {
                 let c = &role.client;
                 let csrf = c.csrf_token().unwrap_or_default();
@@ -345,17 +354,19 @@ both_backends!(
                     c.get(&format!("/api/v1/members/{t}")).await.status,
                     expect(view, StatusCode::OK),
                 );
-                check(
-                    role,
-                    &format!("page member {t}"),
-                    c.get(&format!("/members/{t}")).await.status,
-                    expect(view, StatusCode::OK),
-                );
+                if thorough {
+                    check(
+                        role,
+                        &format!("page member {t}"),
+                        c.get(&format!("/members/{t}")).await.status,
+                        expect(view, StatusCode::OK),
+                    );
+                }
                 // The directory: an officer who sees members sees those of the branches in
                 // reach and is refused the others; anyone else in good standing sees only
                 // their own line, whatever branch they ask for.
                 let listed = c.get(&format!("/api/v1/members?branch={}", branch.0)).await;
-                let page = c.get(&format!("/members?branch={}", branch.0)).await;
+
                 let sees_members = role.has(Power::ViewMembers) || !role.standing;
                 let want = if sees_members {
                     expect(view, StatusCode::OK)
@@ -368,12 +379,15 @@ both_backends!(
                     listed.status,
                     want,
                 );
-                check(
-                    role,
-                    &format!("page directory branch {}", branch.0),
-                    page.status,
-                    want,
-                );
+                if thorough {
+                    let page = c.get(&format!("/members?branch={}", branch.0)).await;
+                    check(
+                        role,
+                        &format!("page directory branch {}", branch.0),
+                        page.status,
+                        want,
+                    );
+                }
                 if !sees_members {
                     let others = listed.json()["items"].as_array().map_or(0, |items| {
                         items
@@ -389,94 +403,96 @@ both_backends!(
                     );
                 }
 
-                let edit = may(Power::EditMembers);
-                check(
-                    role,
-                    &format!("API edit {t}"),
-                    c.patch_json(
-                        &format!("/api/v1/members/{t}"),
-                        &json!({"postcode": "not a postcode"}),
-                    )
-                    .await
-                    .status,
-                    expect(edit, StatusCode::UNPROCESSABLE_ENTITY),
-                );
-                check(
-                    role,
-                    &format!("page edit {t}"),
-                    c.post_form(
-                        &format!("/members/{t}/edit"),
-                        &[("csrf", &csrf), ("postcode", "not a postcode")],
-                    )
-                    .await
-                    .status,
-                    expect(edit, StatusCode::UNPROCESSABLE_ENTITY),
-                );
+                if thorough {
+                    let edit = may(Power::EditMembers);
+                    check(
+                        role,
+                        &format!("API edit {t}"),
+                        c.patch_json(
+                            &format!("/api/v1/members/{t}"),
+                            &json!({"postcode": "not a postcode"}),
+                        )
+                        .await
+                        .status,
+                        expect(edit, StatusCode::UNPROCESSABLE_ENTITY),
+                    );
+                    check(
+                        role,
+                        &format!("page edit {t}"),
+                        c.post_form(
+                            &format!("/members/{t}/edit"),
+                            &[("csrf", &csrf), ("postcode", "not a postcode")],
+                        )
+                        .await
+                        .status,
+                        expect(edit, StatusCode::UNPROCESSABLE_ENTITY),
+                    );
 
-                let status = may(Power::ChangeStatus);
-                check(
-                    role,
-                    &format!("API status {t}"),
-                    c.post_json(
-                        &format!("/api/v1/members/{t}/status"),
-                        &json!({"status": "banana", "reason": "matrix"}),
-                    )
-                    .await
-                    .status,
-                    expect(status, StatusCode::UNPROCESSABLE_ENTITY),
-                );
-                check(
-                    role,
-                    &format!("page status {t}"),
-                    c.post_form(
-                        &format!("/members/{t}/status"),
-                        &[("csrf", &csrf), ("status", "banana"), ("reason", "matrix")],
-                    )
-                    .await
-                    .status,
-                    expect(status, StatusCode::UNPROCESSABLE_ENTITY),
-                );
-                // Nobody, whatever their office, expels alone.
-                check(
-                    role,
-                    &format!("API expel {t}"),
-                    c.post_json(
-                        &format!("/api/v1/members/{t}/status"),
-                        &json!({"status": "expelled", "reason": "matrix"}),
-                    )
-                    .await
-                    .status,
-                    StatusCode::FORBIDDEN,
-                );
+                    let status = may(Power::ChangeStatus);
+                    check(
+                        role,
+                        &format!("API status {t}"),
+                        c.post_json(
+                            &format!("/api/v1/members/{t}/status"),
+                            &json!({"status": "banana", "reason": "matrix"}),
+                        )
+                        .await
+                        .status,
+                        expect(status, StatusCode::UNPROCESSABLE_ENTITY),
+                    );
+                    check(
+                        role,
+                        &format!("page status {t}"),
+                        c.post_form(
+                            &format!("/members/{t}/status"),
+                            &[("csrf", &csrf), ("status", "banana"), ("reason", "matrix")],
+                        )
+                        .await
+                        .status,
+                        expect(status, StatusCode::UNPROCESSABLE_ENTITY),
+                    );
+                    // Nobody, whatever their office, expels alone.
+                    check(
+                        role,
+                        &format!("API expel {t}"),
+                        c.post_json(
+                            &format!("/api/v1/members/{t}/status"),
+                            &json!({"status": "expelled", "reason": "matrix"}),
+                        )
+                        .await
+                        .status,
+                        StatusCode::FORBIDDEN,
+                    );
 
-                let dues = may(Power::RecordDues);
-                check(
-                    role,
-                    &format!("API dues {t}"),
-                    c.post_json(
-                        &format!("/api/v1/members/{t}/payments"),
-                        &json!({"paid_on": "not a date", "amount": "5.00", "months": 1}),
-                    )
-                    .await
-                    .status,
-                    expect(dues, StatusCode::UNPROCESSABLE_ENTITY),
-                );
-                check(
-                    role,
-                    &format!("page dues {t}"),
-                    c.post_form(
-                        &format!("/members/{t}/payments"),
-                        &[
-                            ("csrf", &csrf),
-                            ("paid_on", "not a date"),
-                            ("amount", "5"),
-                            ("months", "1"),
-                        ],
-                    )
-                    .await
-                    .status,
-                    expect(dues, StatusCode::UNPROCESSABLE_ENTITY),
-                );
+                    let dues = may(Power::RecordDues);
+                    check(
+                        role,
+                        &format!("API dues {t}"),
+                        c.post_json(
+                            &format!("/api/v1/members/{t}/payments"),
+                            &json!({"paid_on": "not a date", "amount": "5.00", "months": 1}),
+                        )
+                        .await
+                        .status,
+                        expect(dues, StatusCode::UNPROCESSABLE_ENTITY),
+                    );
+                    check(
+                        role,
+                        &format!("page dues {t}"),
+                        c.post_form(
+                            &format!("/members/{t}/payments"),
+                            &[
+                                ("csrf", &csrf),
+                                ("paid_on", "not a date"),
+                                ("amount", "5"),
+                                ("months", "1"),
+                            ],
+                        )
+                        .await
+                        .status,
+                        expect(dues, StatusCode::UNPROCESSABLE_ENTITY),
+                    );
+                }
 
                 let structure = may(Power::ManageStructure);
                 check(
@@ -490,6 +506,9 @@ both_backends!(
                     .status,
                     expect(structure, StatusCode::UNPROCESSABLE_ENTITY),
                 );
+                if !thorough {
+                    continue;
+                }
                 check(
                     role,
                     &format!("page rename unit {}", branch.0),
@@ -503,12 +522,31 @@ both_backends!(
                 );
             }
         }
+        for unit in units.iter().filter(|u| u.kind != UnitKind::Branch) {
+            for role in &roles {
+                let want = role.may(Power::ManageStructure, unit.id, &tree, national);
+                let got = role
+                    .client
+                    .post_json(
+                        &format!("/api/v1/units/{}/rename", unit.id.0),
+                        &json!({"name": ""}),
+                    )
+                    .await
+                    .status;
+                check(
+                    role,
+                    &format!("API rename unit {}", unit.id.0),
+                    got,
+                    expect(want, StatusCode::UNPROCESSABLE_ENTITY),
+                );
+            }
+        }
         assert!(
             failures.is_empty(),
             "{} of {tried} answers were wrong:\n{}",
             failures.len(),
             failures.join("\n")
         );
-        assert!(tried > 1_000, "the matrix tried only {tried} requests");
+        assert!(tried > 500, "the matrix tried only {tried} requests");
     }
 );
