@@ -58,10 +58,10 @@ pub enum HistoricalOutcome {
 }
 
 /// A decision on an amendment as the engine judged it, ready to be written.
-struct Judged {
+pub(crate) struct Judged {
     result: MotionResult,
     failures: Vec<(String, String)>,
-    decision: AmendmentDecision,
+    pub(crate) decision: AmendmentDecision,
 }
 
 fn pair(f: &charter_rules::Failure) -> (String, String) {
@@ -89,7 +89,12 @@ fn record_json(r: &DecisionRecord) -> serde_json::Value {
 }
 
 /// The words a version keeps for how it was adopted, made from the decision's record.
-fn adopted_by(r: &DecisionRecord, meeting: &str, motion_number: i64, historical: bool) -> String {
+pub(crate) fn adopted_by(
+    r: &DecisionRecord,
+    meeting: &str,
+    motion_number: i64,
+    historical: bool,
+) -> String {
     let notice = r
         .notice_sent_on
         .map(|n| format!("notice given on {n}"))
@@ -246,7 +251,7 @@ impl App {
     /// amendment's event (by the constitution: the meeting decided, nobody recorded it),
     /// which names what decided — `{"motion": id}`, or for a historical meeting, whose motion
     /// is written with it, `{"entries": [first, second]}`, the two entries that made it.
-    async fn judge_amendment(
+    pub(crate) async fn judge_amendment(
         &self,
         r: &AmendmentRecord,
         amendment: &Constitution,
@@ -326,6 +331,7 @@ impl App {
                 "amendment": r.id,
                 "version": amendment.version(),
                 "motion": decided_by["motion"],
+                "ballot": decided_by["ballot"],
                 "historical_entries": decided_by["entries"],
                 "decision": record_json(record),
                 "adopted": adopted,

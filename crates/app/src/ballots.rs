@@ -13,7 +13,7 @@ use charter_count::methods::yes_no;
 use charter_count::stv::StvOptions;
 use charter_count::{Ballot, Candidate, CandidateId, Election};
 use charter_domain::{Actor, HeldOffice, MemberId, UnitId};
-use charter_rules::{BallotRule, Constitution, DecisionKind};
+use charter_rules::{BallotRule, Constitution, DecisionKind, Key};
 use charter_store::{
     BallotRecord, BoxedBallot, CastOutcome, EventActor, NewBallot, NewBallotVoter, NewCast,
     StoreError,
@@ -233,6 +233,56 @@ impl App {
     /// Sets up a ballot over a frozen roll. It opens for voting at `opens_at`, after the
     /// roll's challenge window has closed, for at least the constitution's window.
     pub async fn create_ballot(&self, actor: &Actor, req: &BallotRequest) -> Result<i64, AppError> {
+        self.create_ballot_for(actor, req, None).await
+    }
+
+    /// Puts amendment `amendment` to a ballot of the members, where the amendment procedure
+    /// in force names `member-ballot` (the refusal cites its clause otherwise). When the
+    /// ballot is counted, the decision on the amendment — and the new version, when it binds
+    /// — is recorded with the count. `req` gives the roll and the voting window.
+    pub async fn put_amendment_to_ballot(
+        &self,
+        actor: &Actor,
+        amendment: i64,
+        req: &BallotRequest,
+    ) -> Result<i64, AppError> {
+        let (r, proposed) = self.amendment_parsed(amendment).await?;
+        if r.state == "adopted" {
+            return Err(AppError::Conflict {
+                field: "amendment".into(),
+                message: "this amendment has already been adopted".into(),
+            });
+        }
+        let req = BallotRequest {
+            title: if req.title.trim().is_empty() {
+                format!("Amendment: {}", r.title)
+                    .chars()
+                    .take(200)
+                    .collect()
+            } else {
+                req.title.clone()
+            },
+            question: format!(
+                "Should the constitution be amended as set out in amendment {amendment}, \"{}\", making version {}, to take effect on {}?",
+                r.title,
+                proposed.version(),
+                proposed.effective()
+            ),
+            kind: "question".into(),
+            decision_kind: Some(DecisionKind::ConstitutionalAmendment.as_str().into()),
+            candidates: Vec::new(),
+            seats: None,
+            ..req.clone()
+        };
+        self.create_ballot_for(actor, &req, Some(amendment)).await
+    }
+
+    async fn create_ballot_for(
+        &self,
+        actor: &Actor,
+        req: &BallotRequest,
+        amendment: Option<i64>,
+    ) -> Result<i64, AppError> {
         let now = self.clock.now();
         let today = self.today();
         let (_, c) = self.constitution_in_force(today).await?;
@@ -340,9 +390,16 @@ impl App {
                             );
                         return Err(AppError::Invalid(errs));
                     }
-                    Some(k) => match c.threshold_for(k) {
-                        Some((clause, t))
-                            if t.by
+                    Some(DecisionKind::ConstitutionalAmendment) if amendment.is_none() => {
+                        errs.add(
+                            "decision_kind",
+                            "an amendment is put to a ballot of the members from its own page, where its procedure applies",
+                        );
+                        return Err(AppError::Invalid(errs));
+                    }
+                    Some(k) => match question_threshold(&c, k) {
+                        Some((clause, by, threshold))
+                            if by
                                 .iter()
                                 .any(|b| b.as_str() == charter_rules::MEMBER_BALLOT) =>
                         {
@@ -352,9 +409,18 @@ impl App {
                                 1,
                                 ANSWERS.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
                                 Some(clause.as_str().to_string()),
-                                t.threshold.words(),
+                                threshold.words(),
                                 Some(k.as_str().to_string()),
                             )
+                        }
+                        Some((clause, _, _)) if k == DecisionKind::ConstitutionalAmendment => {
+                            errs.add(
+                                "decision_kind",
+                                format!(
+                                    "clause {clause}: the constitution does not let a ballot of members decide an amendment"
+                                ),
+                            );
+                            return Err(AppError::Invalid(errs));
                         }
                         _ => {
                             errs.add(
@@ -460,6 +526,7 @@ impl App {
                     rule: rule_words,
                     options,
                     created_by: Some(actor.member),
+                    amendment,
                 },
                 &event,
             )
@@ -957,16 +1024,79 @@ impl App {
                 json!({ "ballot": id, "ballots": election.total_votes(), "outcome": outcome }),
                 &outcome,
             );
-            match self
+            let decision = match self.store.ballot_amendment(id).await? {
+                Some(amendment) => Some(self.ballot_decision(&b, amendment, &election).await?),
+                None => None,
+            };
+            let written = self
                 .store
-                .record_ballot_count(id, &json, &outcome, &event)
-                .await
-            {
+                .record_ballot_count(id, &json, &outcome, &event, decision.as_ref())
+                .await;
+            if decision.is_some() {
+                self.constitution_changed().await;
+            }
+            match written {
                 Ok(()) | Err(StoreError::Stale(_)) => {}
                 Err(e) => return Err(e.into()),
             }
         }
         Ok(report)
+    }
+
+    /// The decision a counted ballot of the members made on the amendment it put, judged by
+    /// the amendment procedure of the version in force on its closing day: notice runs from
+    /// its opening (when the letters with the voting links went out), the roll is who was
+    /// entitled, and the ballots returned are who took part.
+    async fn ballot_decision(
+        &self,
+        b: &BallotRecord,
+        amendment: i64,
+        election: &Election,
+    ) -> Result<charter_store::AmendmentDecision, AppError> {
+        let (r, proposed) = self.amendment_parsed(amendment).await?;
+        let count = |option: u32| -> u32 {
+            let n: u64 = election
+                .ballots
+                .iter()
+                .filter(|x| x.ranks.first().map(|r| r[0].0) == Some(option))
+                .map(|x| x.weight)
+                .sum();
+            u32::try_from(n).unwrap_or(u32::MAX)
+        };
+        let present = u32::try_from(election.total_votes()).unwrap_or(u32::MAX);
+        let member_ballot = Key::parse(charter_rules::MEMBER_BALLOT)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let record = charter_rules::DecisionRecord {
+            body: member_ballot.clone(),
+            meeting_kind: member_ballot,
+            notice_sent_on: Some(b.opens_at.date_naive()),
+            meeting_on: b.closes_at.date_naive(),
+            members_entitled: b
+                .electorate
+                .and_then(|e| u32::try_from(e).ok())
+                .unwrap_or(present)
+                .max(present),
+            present,
+            votes_for: count(0),
+            votes_against: count(1),
+            abstentions: count(2),
+        };
+        let text = format!(
+            "Adopted by a ballot of the members (\"{}\", ballot {}) closed on {}: {} for, {} against, {} abstaining; {} took part of {} entitled; voting opened on {}",
+            b.title,
+            b.id,
+            record.meeting_on,
+            record.votes_for,
+            record.votes_against,
+            record.abstentions,
+            record.present,
+            record.members_entitled,
+            b.opens_at.date_naive()
+        );
+        Ok(self
+            .judge_amendment(&r, &proposed, &record, text, json!({ "ballot": b.id }))
+            .await?
+            .decision)
     }
 
     /// The count of `election` (the ballot's box) by the ballot's method or threshold.
@@ -995,10 +1125,8 @@ impl App {
             .into_iter()
             .find(|k| Some(k.as_str()) == b.decision_kind.as_deref())
             .ok_or_else(|| AppError::Internal("stored decision kind".into()))?;
-        let (_, rule) = c
-            .threshold_for(kind)
+        let (_, _, t) = question_threshold(&c, kind)
             .ok_or_else(|| AppError::Internal("the threshold is gone".into()))?;
-        let t = &rule.threshold;
         let count = |option: u32| -> u64 {
             election
                 .ballots
@@ -1038,6 +1166,21 @@ impl App {
         )
         .map_err(|e| AppError::Internal(format!("the count failed: {e}")))
     }
+}
+
+/// The threshold a question of `kind` is decided by, with its clause and who may decide it:
+/// an amendment's comes from the amendment procedure, any other from its threshold clause.
+fn question_threshold(
+    c: &Constitution,
+    kind: DecisionKind,
+) -> Option<(&charter_rules::ClauseRef, &[Key], &charter_rules::Threshold)> {
+    if kind == DecisionKind::ConstitutionalAmendment {
+        return c
+            .amendment_procedure()
+            .map(|(clause, p)| (clause, p.by.as_slice(), &p.threshold));
+    }
+    c.threshold_for(kind)
+        .map(|(clause, t)| (clause, t.by.as_slice(), &t.threshold))
 }
 
 /// A count's report as the JSON record kept with the ballot (`charter count --format json`).

@@ -897,3 +897,142 @@ async fn secrecy_holds(w: &World, trackers: &BTreeSet<String>, voters: &[MemberI
     }
     assert!(!voters.is_empty());
 }
+
+/// Where the amendment procedure names a ballot of the members, an amendment is put to them
+/// from its own page and the count alone decides it: no one records an outcome. A question
+/// of one's own cannot carry an amendment, and where the procedure names only conference, no
+/// ballot can.
+#[tokio::test]
+async fn an_amendment_put_to_the_members_is_decided_by_the_count_alone() {
+    let w = world().await;
+    let founding = FOUNDING.replace(
+        "[clause.amendment]\nby = [\"conference\"]",
+        "[clause.amendment]\nby = [\"conference\", \"member-ballot\"]",
+    );
+    assert_ne!(founding, FOUNDING);
+    let may = app_on(
+        &w.store,
+        chrono::NaiveDate::from_ymd_opt(2017, 5, 19).unwrap(),
+    );
+    may.found_constitution(charter_app::operator_actor(), &founding)
+        .await
+        .unwrap();
+    let secretary = actor(&may, w.secretary).await;
+    let amendment = may
+        .propose_amendment(
+            &secretary,
+            "Votes for party members",
+            &AMENDMENT.replace("effective = 2017-07-01", "effective = 2017-12-01"),
+        )
+        .await
+        .unwrap();
+    let (roll, _) = roll(&w).await;
+    let sep2 = app_at(&w, at(2017, 9, 2, 9));
+    let secretary = sep2.actor(w.secretary).await.unwrap();
+    let window = BallotRequest {
+        roll: Some(roll),
+        opens_at: Some(at(2017, 9, 6, 9)),
+        closes_at: Some(at(2017, 9, 25, 9)),
+        ..BallotRequest::default()
+    };
+    let own = sep2
+        .create_ballot(
+            &secretary,
+            &BallotRequest {
+                title: "Amend it ourselves".into(),
+                question: "Adopt?".into(),
+                kind: "question".into(),
+                decision_kind: Some("constitutional-amendment".into()),
+                ..window.clone()
+            },
+        )
+        .await;
+    assert!(matches!(own, Err(AppError::Invalid(_))), "{own:?}");
+    let id = sep2
+        .put_amendment_to_ballot(&secretary, amendment, &window)
+        .await
+        .unwrap();
+    let b = w.store.ballot(id).await.unwrap().unwrap();
+    assert!(
+        b.question.contains("Votes for party members"),
+        "{}",
+        b.question
+    );
+    assert!(b.rule.contains("two thirds"), "{}", b.rule);
+
+    let open = app_at(&w, at(2017, 9, 6, 9));
+    open.run_ballot_clock("https://charter.example")
+        .await
+        .unwrap();
+    let letters: Vec<String> = w
+        .store
+        .claim_outbox(at(2017, 9, 6, 9), at(2017, 9, 6, 10), 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.body)
+        .collect();
+    let links = links_in_outbox(&letters, id);
+    assert!(links.len() >= 5);
+    let day = app_at(&w, at(2017, 9, 7, 12));
+    for (k, token) in links.iter().enumerate() {
+        let voter = day.voter_for_link(id, token).await.unwrap();
+        // All for but one against.
+        let answer = u32::from(k == 0);
+        day.cast_ballot(
+            voter,
+            id,
+            &format!("amendment-{k:04}"),
+            &Choice {
+                ranks: vec![answer],
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    }
+    assert_eq!(w.store.constitution_versions().await.unwrap().len(), 1);
+    let close = app_at(&w, at(2017, 9, 25, 10));
+    close
+        .run_ballot_clock("https://charter.example")
+        .await
+        .unwrap();
+    close
+        .run_ballot_clock("https://charter.example")
+        .await
+        .unwrap();
+    assert_eq!(w.store.ballot(id).await.unwrap().unwrap().state, "counted");
+    let versions = close.constitution_versions().await.unwrap();
+    assert_eq!(versions.len(), 2, "{versions:?}");
+    assert!(
+        versions[1].adopted_by.contains("ballot of the members")
+            && versions[1].adopted_by.contains(&format!("ballot {id}")),
+        "{}",
+        versions[1].adopted_by
+    );
+    let (info, _) = close.amendment(amendment).await.unwrap();
+    assert!(info.attempts[0].adopted);
+
+    // Under the 2017 version, only conference amends: no ballot can.
+    let later = app_at(&w, at(2018, 1, 2, 9));
+    let again = later
+        .propose_amendment(
+            &later.actor(w.secretary).await.unwrap(),
+            "Another",
+            &AMENDMENT
+                .replace("version = \"2017 amendment\"", "version = \"2018\"")
+                .replace("effective = 2017-07-01", "effective = 2018-06-01"),
+        )
+        .await
+        .unwrap();
+    let refused = later
+        .put_amendment_to_ballot(&later.actor(w.secretary).await.unwrap(), again, &window)
+        .await;
+    match refused {
+        Err(AppError::Invalid(e)) => {
+            let text = format!("{e:?}");
+            assert!(text.contains("clause 7.1"), "{text}");
+        }
+        other => panic!("a ballot took an amendment only conference may decide: {other:?}"),
+    }
+}

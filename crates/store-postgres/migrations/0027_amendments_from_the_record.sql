@@ -1,16 +1,31 @@
 -- An amendment is adopted only by a decision on Charter's own record: a motion at a meeting
 -- held in Charter, or at a historical meeting that two officers entered independently.
--- Attempts name the motion; a new attempt without one is refused.
+-- Attempts name the motion or the member ballot that decided; a new attempt naming neither
+-- is refused.
 ALTER TABLE amendment_attempts ADD COLUMN motion_id BIGINT REFERENCES motions(id);
+ALTER TABLE amendment_attempts ADD COLUMN ballot_id BIGINT REFERENCES ballots(id);
 
 CREATE FUNCTION amendment_attempts_from_the_record() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF NEW.motion_id IS NULL THEN
-        RAISE EXCEPTION 'an amendment is decided only by a motion on the record';
+    IF (NEW.motion_id IS NULL) = (NEW.ballot_id IS NULL) THEN
+        RAISE EXCEPTION 'an amendment is decided only by a motion or a member ballot on the record';
     END IF;
     RETURN NEW;
 END;
 $$;
+
+-- The member ballot that puts an amendment to the members.
+CREATE TABLE ballot_amendments (
+    ballot_id    BIGINT PRIMARY KEY REFERENCES ballots(id),
+    amendment_id BIGINT NOT NULL REFERENCES amendments(id)
+);
+CREATE FUNCTION ballot_amendments_kept() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'the amendment a ballot puts is kept as it was';
+END;
+$$;
+CREATE TRIGGER ballot_amendments_kept BEFORE UPDATE OR DELETE ON ballot_amendments
+    FOR EACH ROW EXECUTE FUNCTION ballot_amendments_kept();
 CREATE TRIGGER amendment_attempts_from_the_record BEFORE INSERT ON amendment_attempts
     FOR EACH ROW EXECUTE FUNCTION amendment_attempts_from_the_record();
 

@@ -1,11 +1,25 @@
 -- An amendment is adopted only by a decision on Charter's own record: a motion at a meeting
 -- held in Charter, or at a historical meeting that two officers entered independently.
--- Attempts name the motion; a new attempt without one is refused.
+-- Attempts name the motion or the member ballot that decided; a new attempt naming neither
+-- is refused.
 ALTER TABLE amendment_attempts ADD COLUMN motion_id INTEGER REFERENCES motions(id);
+ALTER TABLE amendment_attempts ADD COLUMN ballot_id INTEGER REFERENCES ballots(id);
 
 CREATE TRIGGER amendment_attempts_from_the_record BEFORE INSERT ON amendment_attempts
-WHEN NEW.motion_id IS NULL BEGIN
-    SELECT RAISE(ABORT, 'an amendment is decided only by a motion on the record');
+WHEN (NEW.motion_id IS NULL) = (NEW.ballot_id IS NULL) BEGIN
+    SELECT RAISE(ABORT, 'an amendment is decided only by a motion or a member ballot on the record');
+END;
+
+-- The member ballot that puts an amendment to the members.
+CREATE TABLE ballot_amendments (
+    ballot_id    INTEGER PRIMARY KEY REFERENCES ballots(id),
+    amendment_id INTEGER NOT NULL REFERENCES amendments(id)
+);
+CREATE TRIGGER ballot_amendments_no_update BEFORE UPDATE ON ballot_amendments BEGIN
+    SELECT RAISE(ABORT, 'the amendment a ballot puts is kept as it was');
+END;
+CREATE TRIGGER ballot_amendments_no_delete BEFORE DELETE ON ballot_amendments BEGIN
+    SELECT RAISE(ABORT, 'the amendment a ballot puts is kept as it was');
 END;
 
 -- The motion that puts an amendment to a meeting.

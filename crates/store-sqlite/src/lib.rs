@@ -1934,8 +1934,13 @@ impl Store for SqliteStore {
         result_json: &str,
         outcome: &str,
         event: &NewEvent,
+        decision: Option<&AmendmentDecision>,
     ) -> StoreResult<()> {
-        ballots::record_count(self, id, result_json, outcome, event).await
+        ballots::record_count(self, id, result_json, outcome, event, decision).await
+    }
+
+    async fn ballot_amendment(&self, ballot: i64) -> StoreResult<Option<i64>> {
+        ballots::ballot_amendment(self, ballot).await
     }
 
     async fn check_in_code(&self, meeting: i64) -> StoreResult<Option<String>> {

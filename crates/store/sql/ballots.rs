@@ -75,6 +75,15 @@ pub(crate) async fn create(s: &StoreImpl, b: &NewBallot, event: &NewEvent) -> St
     .fetch_one(&mut *tx)
     .await
     .map_err(db_err)?;
+    if let Some(amendment) = b.amendment {
+        crate::constitution::undecided_amendment(&mut tx, amendment).await?;
+        sqlx::query("INSERT INTO ballot_amendments (ballot_id, amendment_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(amendment)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+    }
     for (position, name) in b.options.iter().enumerate() {
         sqlx::query("INSERT INTO ballot_options (ballot_id, position, name) VALUES ($1, $2, $3)")
             .bind(id)
@@ -592,11 +601,33 @@ pub(crate) async fn record_count(
     result_json: &str,
     outcome: &str,
     event: &NewEvent,
+    decision: Option<&AmendmentDecision>,
 ) -> StoreResult<()> {
     let mut tx = s.write_tx().await?;
     let state = state_of(&mut tx, id).await?;
     if state != "closed" {
         return Err(stale(&state, "closed"));
+    }
+    let putting: Option<i64> =
+        sqlx::query_scalar("SELECT amendment_id FROM ballot_amendments WHERE ballot_id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+    if putting != decision.map(|d| d.amendment) {
+        return Err(StoreError::Conflict {
+            field: "ballot".into(),
+            message: "a ballot putting an amendment is counted with the decision on it, and only it"
+                .into(),
+        });
+    }
+    if let Some(d) = decision {
+        crate::constitution::record_attempt_in(
+            &mut tx,
+            crate::constitution::DecidedBy::Ballot(id),
+            d,
+        )
+        .await?;
     }
     append_event(&mut tx, event).await?;
     sqlx::query(
@@ -677,4 +708,12 @@ pub(crate) async fn remind(
     }
     commit(tx).await?;
     Ok(sent)
+}
+
+pub(crate) async fn ballot_amendment(s: &StoreImpl, ballot: i64) -> StoreResult<Option<i64>> {
+    sqlx::query_scalar("SELECT amendment_id FROM ballot_amendments WHERE ballot_id = $1")
+        .bind(ballot)
+        .fetch_optional(&s.pool)
+        .await
+        .map_err(db_err)
 }

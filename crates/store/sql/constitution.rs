@@ -17,7 +17,7 @@ const VERSION_SELECT: &str =
 const AMENDMENT_SELECT: &str = "SELECT id, title, toml, proposed_version, effective, proposed_by, state, proposed_at, event_seq
      FROM amendments";
 const ATTEMPT_SELECT: &str = "SELECT id, amendment_id, decided_on, body, record_json, adopted, failures_json, recorded_at, event_seq,
-        motion_id
+        motion_id, ballot_id
      FROM amendment_attempts";
 const ENTRY_SELECT: &str = "SELECT id, amendment_id, entered_by, entered_at, unit_id, body, kind, notice_on, held_on,
         entitled, present, votes_for, votes_against, abstentions, meeting_id
@@ -65,6 +65,7 @@ fn attempt_from(r: &DbRow) -> Result<AmendmentAttemptRecord, sqlx::Error> {
         recorded_at: r.try_get::<DateTime<Utc>, _>("recorded_at")?,
         event_seq: r.try_get("event_seq")?,
         motion: r.try_get("motion_id")?,
+        ballot: r.try_get("ballot_id")?,
     })
 }
 
@@ -244,7 +245,7 @@ pub(crate) async fn attempts(
 }
 
 /// Locks `amendment` and checks it may still be decided: not adopted already.
-async fn undecided_amendment(conn: &mut DbConn, amendment: i64) -> StoreResult<()> {
+pub(crate) async fn undecided_amendment(conn: &mut DbConn, amendment: i64) -> StoreResult<()> {
     let state: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "SELECT state FROM amendments WHERE id = $1{LOCK}"
     )))
@@ -261,17 +262,29 @@ async fn undecided_amendment(conn: &mut DbConn, amendment: i64) -> StoreResult<(
     }
 }
 
-/// Records the decision on an amendment that `motion` made, inside the caller's transaction.
-async fn record_attempt_in(
+/// What decided an amendment: a motion, or a ballot of the members.
+#[derive(Clone, Copy)]
+pub(crate) enum DecidedBy {
+    Motion(i64),
+    Ballot(i64),
+}
+
+/// Records the decision on an amendment that a motion or ballot made, inside the caller's
+/// transaction.
+pub(crate) async fn record_attempt_in(
     conn: &mut DbConn,
-    motion: i64,
+    by: DecidedBy,
     d: &AmendmentDecision,
 ) -> StoreResult<i64> {
+    let (motion, ballot) = match by {
+        DecidedBy::Motion(m) => (Some(m), None),
+        DecidedBy::Ballot(b) => (None, Some(b)),
+    };
     undecided_amendment(&mut *conn, d.amendment).await?;
     let seq = append_event(&mut *conn, &d.event).await?;
     let id = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO amendment_attempts (amendment_id, decided_on, body, record_json, adopted, failures_json, recorded_at, event_seq, motion_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        "INSERT INTO amendment_attempts (amendment_id, decided_on, body, record_json, adopted, failures_json, recorded_at, event_seq, motion_id, ballot_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(d.amendment)
     .bind(d.attempt.decided_on)
@@ -282,6 +295,7 @@ async fn record_attempt_in(
     .bind(d.event.at)
     .bind(seq)
     .bind(motion)
+    .bind(ballot)
     .fetch_one(&mut *conn)
     .await
     .map_err(db_err)?;
@@ -356,7 +370,7 @@ pub(crate) async fn decide_amendment_motion(
         });
     }
     crate::meetings::decide_in(&mut tx, motion, outcome, event).await?;
-    record_attempt_in(&mut tx, motion, d).await?;
+    record_attempt_in(&mut tx, DecidedBy::Motion(motion), d).await?;
     commit(tx).await
 }
 
@@ -483,7 +497,7 @@ pub(crate) async fn record_historical_meeting(
         .await
         .map_err(db_err)?;
     crate::meetings::decide_in(&mut tx, motion_id, &h.outcome, &h.decision_event).await?;
-    record_attempt_in(&mut tx, motion_id, &h.decision).await?;
+    record_attempt_in(&mut tx, DecidedBy::Motion(motion_id), &h.decision).await?;
     sqlx::query(
         "UPDATE historical_entries SET meeting_id = $1 WHERE amendment_id = $2 AND meeting_id IS NULL",
     )

@@ -4832,6 +4832,7 @@ pub async fn ballots_keep_voters_apart_from_their_choices(store: &dyn Store) {
                 rule: "more than half of the votes cast".into(),
                 options: vec!["Yes".into(), "No".into(), "Abstain".into()],
                 created_by: Some(ann),
+                amendment: None,
             },
             &event("ballot.created", "ballot"),
         )
@@ -5019,15 +5020,108 @@ pub async fn ballots_keep_voters_apart_from_their_choices(store: &dyn Store) {
         "the replaced ballot does not count"
     );
     store
-        .record_ballot_count(id, "{}", "carried", &event("ballot.counted", "b"))
+        .record_ballot_count(id, "{}", "carried", &event("ballot.counted", "b"), None)
         .await
         .unwrap();
     assert!(matches!(
         store
-            .record_ballot_count(id, "{}", "carried", &event("ballot.counted", "b"))
+            .record_ballot_count(id, "{}", "carried", &event("ballot.counted", "b"), None)
             .await,
         Err(StoreError::Stale(_))
     ));
+
+    // A ballot putting an amendment is counted only with the decision on it, in the same
+    // transaction, and the attempt names the ballot.
+    let amendment = store
+        .propose_amendment(
+            &NewAmendment {
+                title: "Ballots by post".into(),
+                toml: version("2025", d(2025, 1, 1)).toml,
+                proposed_version: "2025".into(),
+                effective: d(2025, 1, 1),
+                proposed_by: Some(ann),
+            },
+            &event("constitution.amendment_proposed", "constitution"),
+        )
+        .await
+        .unwrap();
+    let putting = store
+        .create_ballot(
+            &NewBallot {
+                title: "Ballots by post".into(),
+                question: "Adopt the amendment?".into(),
+                kind: "question".into(),
+                decision_kind: Some("constitutional-amendment".into()),
+                method: "yes-no".into(),
+                seats: 1,
+                roll,
+                opens_at: t(100),
+                closes_at: t(86_400 * 7),
+                later_vote_replaces: false,
+                clause: Some("7.1".into()),
+                rule: "at least two thirds of the votes cast".into(),
+                options: vec!["Yes".into(), "No".into(), "Abstain".into()],
+                created_by: Some(ann),
+                amendment: Some(amendment),
+            },
+            &event("ballot.created", "ballot"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.ballot_amendment(putting).await.unwrap(),
+        Some(amendment)
+    );
+    assert_eq!(store.ballot_amendment(id).await.unwrap(), None);
+    store
+        .open_ballot(putting, &[], "Your vote", &event("ballot.opened", "b"))
+        .await
+        .unwrap();
+    store
+        .close_ballot(putting, &event("ballot.closed", "b"))
+        .await
+        .unwrap();
+    let alone = store
+        .record_ballot_count(
+            putting,
+            "{}",
+            "carried",
+            &event("ballot.counted", "b"),
+            None,
+        )
+        .await;
+    assert!(
+        matches!(alone, Err(StoreError::Conflict { .. })),
+        "{alone:?}"
+    );
+    store
+        .record_ballot_count(
+            putting,
+            "{}",
+            "carried",
+            &event("ballot.counted", "b"),
+            Some(&AmendmentDecision {
+                amendment,
+                attempt: attempt(d(2024, 5, 22), true),
+                version: Some(version("2025", d(2025, 1, 1))),
+                event: event("constitution.amended", "amendment"),
+            }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.amendment(amendment).await.unwrap().unwrap().state,
+        "adopted"
+    );
+    let attempts = store.amendment_attempts(Some(amendment)).await.unwrap();
+    assert_eq!(
+        (attempts[0].ballot, attempts[0].motion),
+        (Some(putting), None)
+    );
+    assert_eq!(
+        store.ballot(putting).await.unwrap().unwrap().state,
+        "counted"
+    );
     let b = store.ballot(id).await.unwrap().unwrap();
     assert_eq!(
         (b.state.as_str(), b.outcome.as_deref()),
@@ -5109,6 +5203,7 @@ pub async fn ballots_cast_at_once_are_each_answered_as_alone(store: &dyn Store) 
                 rule: "more than half of the votes cast".into(),
                 options: vec!["Yes".into(), "No".into(), "Abstain".into()],
                 created_by: Some(ann),
+                amendment: None,
             },
             &event("ballot.created", "ballot"),
         )
@@ -5420,6 +5515,7 @@ pub async fn elections_nominate_and_seat_their_winners(store: &dyn Store) {
                 rule: "counted by scottish-stv for 2 seats".into(),
                 options: vec!["Ann".into(), "Ben".into()],
                 created_by: Some(ann),
+                amendment: None,
             },
             &event("ballot.created", "ballot"),
         )
@@ -5571,6 +5667,7 @@ pub async fn paper_ballots_go_in_only_by_agreed_batches(store: &dyn Store) {
                 rule: "more than half of the votes cast".into(),
                 options: vec!["Yes".into(), "No".into(), "Abstain".into()],
                 created_by: Some(ann),
+                amendment: None,
             },
             &event("ballot.created", "ballot"),
         )

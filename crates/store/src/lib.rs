@@ -819,14 +819,20 @@ pub trait Store: Send + Sync + 'static {
     /// closes: `Stale` before.
     async fn ballot_box(&self, id: i64) -> StoreResult<Vec<BoxedBallot>>;
 
-    /// Records the count of a closed ballot. `Stale` unless it is closed and uncounted.
+    /// Records the count of a closed ballot. `Stale` unless it is closed and uncounted. For
+    /// a ballot putting an amendment, `decision` is the decision on it, recorded in the same
+    /// transaction (the version too, when it binds); it must name that ballot's amendment.
     async fn record_ballot_count(
         &self,
         id: i64,
         result_json: &str,
         outcome: &str,
         event: &NewEvent,
+        decision: Option<&AmendmentDecision>,
     ) -> StoreResult<()>;
+
+    /// The amendment a ballot puts to the members, if it puts one.
+    async fn ballot_amendment(&self, ballot: i64) -> StoreResult<Option<i64>>;
 
     /// Marks a voter of an open ballot as having voted on paper (their returned envelope's
     /// declaration checked by `teller`), in the same transaction as its event, which names

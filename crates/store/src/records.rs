@@ -439,6 +439,8 @@ pub struct AmendmentAttemptRecord {
     /// The motion that decided it (`None` only for attempts recorded before decisions had
     /// to come from Charter's own record).
     pub motion: Option<i64>,
+    /// The member ballot that decided it.
+    pub ballot: Option<i64>,
 }
 
 /// A decision on an amendment, written in the transaction that decides the motion putting
@@ -1060,6 +1062,8 @@ pub struct NewBallot {
     /// The options in ballot order: Yes/No/Abstain, or the candidates.
     pub options: Vec<String>,
     pub created_by: Option<MemberId>,
+    /// For a question putting an amendment to the members: the amendment.
+    pub amendment: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -644,6 +644,16 @@ both_backends!(
                     // A meeting in Charter names its motion; a historical meeting names the
                     // two officers' entries that made it, and through them its motion.
                     let amendment = p["amendment"].as_i64().unwrap();
+                    // A ballot of the members names its ballot, which puts the amendment.
+                    if let Some(ballot) = p["ballot"].as_i64() {
+                        assert_eq!(
+                            store.ballot_amendment(ballot).await.unwrap(),
+                            Some(amendment),
+                            "{e:?}"
+                        );
+                        checked += 1;
+                        continue;
+                    }
                     let motion = match p["motion"].as_i64() {
                         Some(m) => m,
                         None => {

@@ -33,6 +33,7 @@ fn every_api_route_is_documented() {
         "/api/v1/amendments/{id}",
         "/api/v1/amendments/{id}/impact",
         "/api/v1/amendments/{id}/historical-entries",
+        "/api/v1/amendments/{id}/ballots",
         "/api/v1/meetings/{id}/amendments",
         "/api/v1/meetings/{id}/discipline",
         "/api/v1/join-form",

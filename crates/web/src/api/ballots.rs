@@ -246,6 +246,62 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(BallotCreated { id })))
 }
 
+/// A ballot of the members on an amendment: the frozen roll and the voting window.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AmendmentBallotCreate {
+    /// A title; the amendment's own when absent.
+    pub title: Option<String>,
+    pub roll_id: i64,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+}
+
+/// Put an amendment to a ballot of the members, where the amendment procedure in force names
+/// `member-ballot` (a refusal cites its clause). The question is the amendment's; the count
+/// decides it under the procedure, and the decision — with the new version when it binds —
+/// is recorded with the count. There is no other way for a ballot to adopt an amendment.
+#[utoipa::path(
+    post,
+    path = "/api/v1/amendments/{id}/ballots",
+    operation_id = "put_amendment_to_ballot",
+    tag = "ballots",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "Amendment id")),
+    request_body = AmendmentBallotCreate,
+    responses(
+        (status = 201, body = BallotCreated),
+        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an officer over the roll's unit", body = ErrorBody),
+        (status = 404, description = "No such amendment", body = ErrorBody),
+        (status = 409, description = "The amendment is adopted already", body = ErrorBody),
+        (status = 422, description = "Fields need attention, or the procedure does not let members decide it by ballot", body = ErrorBody),
+    )
+)]
+pub async fn put_amendment(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<AmendmentBallotCreate>,
+) -> ApiResult<(StatusCode, Json<BallotCreated>)> {
+    let ballot = state
+        .app
+        .put_amendment_to_ballot(
+            &user.actor,
+            id,
+            &BallotRequest {
+                title: req.title.unwrap_or_default(),
+                roll: Some(req.roll_id),
+                opens_at: Some(req.opens_at),
+                closes_at: Some(req.closes_at),
+                ..BallotRequest::default()
+            },
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(BallotCreated { id: ballot })))
+}
+
 /// One ballot with your part in it, turnout and (once counted) the result.
 #[utoipa::path(
     get,

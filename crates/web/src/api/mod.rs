@@ -129,6 +129,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(constitution::impact))
         .routes(routes!(constitution::put_amendment))
         .routes(routes!(constitution::enter_historical))
+        .routes(routes!(ballots::put_amendment))
         .routes(routes!(meetings::list, meetings::call))
         .routes(routes!(meetings::get))
         .routes(routes!(meetings::check_in))

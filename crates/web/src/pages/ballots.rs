@@ -37,6 +37,7 @@ const CREATE_FIELDS: &[&str] = &[
     "roll",
     "opens_at",
     "closes_at",
+    "amendment",
 ];
 /// The voting form's choices are one fieldset, whatever the app calls them.
 const VOTE_FIELDS: &[&str] = &["ranks"];
@@ -157,6 +158,8 @@ pub struct BallotForm {
     pub roll: String,
     pub opens_at: String,
     pub closes_at: String,
+    /// An amendment to put to the members, instead of a question of one's own.
+    pub amendment: String,
 }
 
 #[derive(Template)]
@@ -167,6 +170,8 @@ struct BallotsPage {
     may_create: bool,
     rolls: Vec<Choice>,
     decisions: Vec<Choice>,
+    /// Amendments the members may decide by ballot under the amendment procedure in force.
+    amendments: Vec<Choice>,
     /// "Voting stays open at least 7 days (clause 6.7)."
     window: String,
     form: BallotForm,
@@ -188,6 +193,7 @@ async fn ballots_page(
     let may_create = !session.actor.scope_roots(Power::CallMeetings).is_empty();
     let mut rolls = Vec::new();
     let mut decisions = Vec::new();
+    let mut amendments = Vec::new();
     let mut window = String::new();
     if may_create {
         match app.rolls().await {
@@ -216,6 +222,23 @@ async fn ballots_page(
                     });
                 }
             }
+            if let Some((clause, p)) = c.amendment_procedure()
+                && p.by.iter().any(|b| b.as_str() == MEMBER_BALLOT)
+            {
+                for a in app.amendments().await.unwrap_or_default() {
+                    if a.state != charter_app::constitution::AmendmentState::Adopted {
+                        amendments.push(Choice {
+                            value: a.id.to_string(),
+                            label: format!(
+                                "{} (clause {clause}: {})",
+                                a.title,
+                                p.threshold.words()
+                            ),
+                            selected: form.amendment.trim() == a.id.to_string(),
+                        });
+                    }
+                }
+            }
             window = match c.ballot_rule() {
                 Some((clause, r)) => format!(
                     "Voting stays open at least {} days (clause {clause}), and opens only after the roll's challenge window has closed.",
@@ -235,6 +258,7 @@ async fn ballots_page(
             may_create,
             rolls,
             decisions,
+            amendments,
             window,
             form,
             errors,
@@ -318,7 +342,22 @@ pub async fn create(
         opens_at: opens,
         closes_at: closes,
     };
-    match state.app.create_ballot(&session.actor, &req).await {
+    let created = match form.amendment.trim() {
+        "" => state.app.create_ballot(&session.actor, &req).await,
+        raw => match parse_id(raw) {
+            Some(amendment) => {
+                state
+                    .app
+                    .put_amendment_to_ballot(&session.actor, amendment, &req)
+                    .await
+            }
+            None => Err(AppError::invalid(
+                "amendment",
+                "choose an amendment from the list",
+            )),
+        },
+    };
+    match created {
         Ok(id) => Redirect::to(&format!("/ballots/{id}?saved=created")).into_response(),
         Err(AppError::Forbidden(why)) => {
             let errors = Errors::new(

@@ -394,6 +394,8 @@ struct AmendmentPage {
     /// Meetings the amendment may be put to, when it is still to be decided.
     meetings: Vec<(i64, String)>,
     put_error: String,
+    /// The amendment procedure in force lets the members decide it by ballot.
+    by_ballot: bool,
     may_enter: bool,
     /// The reader's own entries of a historical meeting on it (never another officer's).
     my_entries: Vec<String>,
@@ -510,6 +512,18 @@ async fn amendment_page(
         Vec::new()
     };
     let may_enter = open && app.may_enter_historical(&session.actor).await;
+    let by_ballot = open
+        && app
+            .constitution_in_force(app.today())
+            .await
+            .ok()
+            .and_then(|(_, c)| {
+                c.amendment_procedure().map(|(_, p)| {
+                    p.by.iter()
+                        .any(|b| b.as_str() == charter_rules::MEMBER_BALLOT)
+                })
+            })
+            .unwrap_or(false);
     let my_entries = if may_enter {
         app.my_historical_entries(&session.actor, id)
             .await
@@ -551,6 +565,7 @@ async fn amendment_page(
         notice,
         meetings,
         put_error,
+        by_ballot,
         may_enter,
         my_entries,
         form,
