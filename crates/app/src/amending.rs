@@ -602,12 +602,18 @@ impl App {
             .ok_or_else(|| AppError::Internal("a date without a midnight".into()))?
             .and_utc();
         let ends_at = (starts_at + Duration::days(1)).min(now);
-        let title = format!(
-            "{} {} of {} (historical)",
-            capitalise(&body.words()),
-            kind.words(),
-            e.held_on
-        );
+        // "Special conference of 10 November 2025", or "Branch meeting, general meeting of …"
+        // when the kind does not name the body.
+        let day = e.held_on.format("%-d %B %Y");
+        let title = if kind.words().contains(&body.words()) {
+            format!("{} of {day} (historical)", capitalise(&kind.words()))
+        } else {
+            format!(
+                "{}, {} of {day} (historical)",
+                capitalise(&body.words()),
+                kind.words()
+            )
+        };
         let record = DecisionRecord {
             body,
             meeting_kind: kind,

@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 use super::agenda::{AgendaSection, ITEM_FIELDS, ItemForm};
 use super::forms::{CsrfOnly, Errors, field_errors};
-use super::view::time;
+use super::view::{date, time};
 use super::{
     Layout, PageForm, PagePath, PageQuery, app_error, error_page, not_found, parse_id, render,
 };
@@ -75,7 +75,12 @@ fn meeting_row(m: &MeetingRecord, now: DateTime<Utc>) -> MeetingRow {
     MeetingRow {
         id: m.id,
         title: m.title.clone(),
-        when: time(m.starts_at),
+        // A historical meeting's day is known, not its hours.
+        when: if m.historical_entered_at.is_some() {
+            date(m.starts_at.date_naive())
+        } else {
+            time(m.starts_at)
+        },
         body: m.body.replace('-', " "),
         upcoming: m.starts_at > now,
         historical: m.historical_entered_at.is_some(),
@@ -695,8 +700,16 @@ pub(super) async fn meeting_page(
         .map(|q| v.present_voting >= i64::from(q.1));
     let page = MeetingPage {
         layout: Layout::new(m.title.clone(), Some(session), "meetings"),
-        when: time(m.starts_at),
-        ends: time(m.ends_at),
+        when: if m.historical_entered_at.is_some() {
+            date(m.starts_at.date_naive())
+        } else {
+            time(m.starts_at)
+        },
+        ends: if m.historical_entered_at.is_some() {
+            "the end of the day".to_string()
+        } else {
+            time(m.ends_at)
+        },
         convened_class,
         convened_word,
         quorate,
