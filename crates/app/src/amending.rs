@@ -22,7 +22,7 @@ use charter_store::{
 use chrono::{Duration, NaiveDate};
 use serde_json::json;
 
-use crate::meetings::{MAX_TITLE, adjourned, business_due, day, new_check_in_code};
+use crate::meetings::{MAX_TITLE, day, new_check_in_code};
 use crate::{App, AppError, event_actor};
 
 /// What one officer read from the minutes of a meeting held before Charter.
@@ -135,18 +135,6 @@ impl App {
         amendment: i64,
     ) -> Result<i64, AppError> {
         let m = self.meeting_record(id).await?;
-        if m.historical_entered_at.is_some() {
-            return Err(historical_closed());
-        }
-        if let Some(by) = m.adjourned_by {
-            return Err(adjourned(&self.store.motion(by).await?));
-        }
-        if self.clock.now() >= m.starts_at {
-            return Err(AppError::Conflict {
-                field: "meeting".into(),
-                message: "the meeting has started: an amendment is put before it".into(),
-            });
-        }
         let (r, proposed) = self.amendment_parsed(amendment).await?;
         if r.state == "adopted" {
             return Err(AppError::Conflict {
@@ -177,17 +165,7 @@ impl App {
                 ),
             ));
         }
-        if let Some((due_clause, due)) = business_due(&c, &m, false)
-            && self.today() > due
-        {
-            return Err(AppError::Conflict {
-                field: "meeting".into(),
-                message: format!(
-                    "motions for this meeting were due by {due} (clause {due_clause}); put the amendment to a later meeting"
-                ),
-            });
-        }
-        self.may_propose(actor, &m, &c).await?;
+        self.business_open(actor, &m, &c, "the amendment").await?;
         let putting = self.store.motions(id).await?;
         for existing in putting {
             if self.store.motion_amendment(existing.id).await? == Some(amendment)

@@ -11,7 +11,7 @@ use charter_rules::{DecisionKind, Key, OfficeFilling};
 use charter_store::{AccessContext, AppointmentRecord, NewAppointment, NewMotion, Term};
 use serde_json::json;
 
-use crate::meetings::{MAX_MOTION, adjourned, business_due, day, too_long};
+use crate::meetings::{MAX_MOTION, day, too_long};
 use crate::{App, AppError, event_actor};
 
 /// What a member proposes: appoint `member` to `office`, with optional wording of their own.
@@ -36,26 +36,7 @@ impl App {
         req: &AppointmentRequest,
     ) -> Result<i64, AppError> {
         let m = self.meeting_record(id).await?;
-        if let Some(by) = m.adjourned_by {
-            return Err(adjourned(&self.store.motion(by).await?));
-        }
-        if self.clock.now() >= m.starts_at {
-            return Err(AppError::Conflict {
-                field: "meeting".into(),
-                message: "the meeting has started: an appointment is proposed before it".into(),
-            });
-        }
         let (_, c) = self.constitution_in_force(self.today()).await?;
-        if let Some((clause, due)) = business_due(&c, &m, false)
-            && self.today() > due
-        {
-            return Err(AppError::Conflict {
-                field: "meeting".into(),
-                message: format!(
-                    "motions for this meeting were due by {due} (clause {clause}); propose the appointment to a later meeting"
-                ),
-            });
-        }
         if let Some(t) = &req.text
             && too_long(t, MAX_MOTION)
         {
@@ -64,7 +45,7 @@ impl App {
                 "the motion is longer than 20,000 characters",
             ));
         }
-        self.may_propose(actor, &m, &c).await?;
+        self.business_open(actor, &m, &c, "an appointment").await?;
 
         let on = day(m.starts_at);
         let office = self

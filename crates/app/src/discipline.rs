@@ -13,7 +13,7 @@ use charter_rules::{DecisionKind, Key};
 use charter_store::{AccessContext, NewMotion, NewStatusMotion};
 use serde_json::json;
 
-use crate::meetings::{MAX_MOTION, adjourned, business_due, too_long};
+use crate::meetings::{MAX_MOTION, too_long};
 use crate::{App, AppError, event_actor};
 
 /// What a member proposes: that `member` be suspended or expelled, on these grounds.
@@ -94,12 +94,6 @@ impl App {
         req: &DisciplineRequest,
     ) -> Result<i64, AppError> {
         let m = self.meeting_record(id).await?;
-        if m.historical_entered_at.is_some() {
-            return Err(crate::amending::historical_closed());
-        }
-        if let Some(by) = m.adjourned_by {
-            return Err(adjourned(&self.store.motion(by).await?));
-        }
         let to = match MemberStatus::parse(req.to.trim()) {
             Ok(s) if kind_for(s).is_some() => s,
             _ => {
@@ -122,13 +116,6 @@ impl App {
                 "the grounds are longer than 20,000 characters",
             ));
         }
-        if self.clock.now() >= m.starts_at {
-            return Err(AppError::Conflict {
-                field: "meeting".into(),
-                message: "the meeting has started: a discipline motion is proposed before it"
-                    .into(),
-            });
-        }
         let (_, c) = self.constitution_in_force(self.today()).await?;
         let kind = kind_for(to).ok_or_else(|| AppError::Internal("kind".into()))?;
         let body = Key::parse(&m.body).map_err(|e| AppError::Internal(e.to_string()))?;
@@ -144,17 +131,7 @@ impl App {
                 ));
             }
         };
-        if let Some((due_clause, due)) = business_due(&c, &m, false)
-            && self.today() > due
-        {
-            return Err(AppError::Conflict {
-                field: "meeting".into(),
-                message: format!(
-                    "motions for this meeting were due by {due} (clause {due_clause}); propose it to a later meeting"
-                ),
-            });
-        }
-        self.may_propose(actor, &m, &c).await?;
+        self.business_open(actor, &m, &c, "the motion").await?;
 
         // The member's name, status and branch: a read of their record, logged.
         let access = AccessContext {

@@ -908,6 +908,41 @@ impl App {
 
     /// Whether `actor` may propose (or second, or amend) business at meeting `m`: on its
     /// roll, with the right to propose in its body by the version in force.
+    /// Whether `actor` may still bring `what` before meeting `m` as business: not a
+    /// historical meeting, not adjourned or started, motions not yet due (the clause says
+    /// when), and the actor on its roll with the right to propose.
+    pub(crate) async fn business_open(
+        &self,
+        actor: &Actor,
+        m: &MeetingRecord,
+        c: &Constitution,
+        what: &str,
+    ) -> Result<(), AppError> {
+        if m.historical_entered_at.is_some() {
+            return Err(crate::amending::historical_closed());
+        }
+        if let Some(by) = m.adjourned_by {
+            return Err(adjourned(&self.store.motion(by).await?));
+        }
+        if self.clock.now() >= m.starts_at {
+            return Err(AppError::Conflict {
+                field: "meeting".into(),
+                message: format!("the meeting has started: {what} is proposed before it"),
+            });
+        }
+        if let Some((clause, due)) = business_due(c, m, false)
+            && self.today() > due
+        {
+            return Err(AppError::Conflict {
+                field: "meeting".into(),
+                message: format!(
+                    "motions for this meeting were due by {due} (clause {clause}); propose {what} to a later meeting"
+                ),
+            });
+        }
+        self.may_propose(actor, m, c).await
+    }
+
     pub(crate) async fn may_propose(
         &self,
         actor: &Actor,

@@ -456,35 +456,18 @@ pub(crate) async fn record_historical_meeting(
         .notice_on
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|t| t.and_utc());
-    let meeting = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO meetings (body, unit_id, kind, title, starts_at, ends_at, mode, place, online_url, agenda,
-             notice_clause, notice_days, called_by, called_at, notice_complete_at, entitled, state, event_seq,
-             check_in_code, historical_entered_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 'called', $17, $18, $19)
-         RETURNING id",
+    let meeting = crate::meetings::insert_meeting(
+        &mut tx,
+        m,
+        &crate::meetings::MeetingFacts {
+            entitled: i64::from(h.entitled),
+            called_at: notice_at.unwrap_or(m.starts_at),
+            notice_complete_at: notice_at,
+            historical_entered_at: Some(h.meeting_event.at),
+        },
+        seq,
     )
-    .bind(&m.body)
-    .bind(m.unit.map(|u| u.0))
-    .bind(&m.kind)
-    .bind(&m.title)
-    .bind(m.starts_at)
-    .bind(m.ends_at)
-    .bind(&m.mode)
-    .bind(m.place.as_deref())
-    .bind(m.online_url.as_deref())
-    .bind(&m.agenda)
-    .bind(m.notice_clause.as_deref())
-    .bind(m.notice_days.map(i64::from))
-    .bind(m.called_by.map(|c| c.0))
-    .bind(notice_at.unwrap_or(m.starts_at))
-    .bind(notice_at)
-    .bind(i64::from(h.entitled))
-    .bind(seq)
-    .bind(&m.check_in_code)
-    .bind(h.meeting_event.at)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(db_err)?;
+    .await?;
     let motion = NewMotion {
         meeting,
         ..h.motion.clone()

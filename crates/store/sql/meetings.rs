@@ -84,19 +84,27 @@ fn all<T>(rows: &[DbRow], f: impl Fn(&DbRow) -> Result<T, sqlx::Error>) -> Store
     rows.iter().map(f).collect::<Result<_, _>>().map_err(db_err)
 }
 
-pub(crate) async fn call(
-    s: &StoreImpl,
+/// What the record says of a meeting beyond what was asked for when calling it.
+pub(crate) struct MeetingFacts {
+    pub entitled: i64,
+    pub called_at: DateTime<Utc>,
+    pub notice_complete_at: Option<DateTime<Utc>>,
+    /// For a meeting held before Charter: when two officers' entries of it agreed.
+    pub historical_entered_at: Option<DateTime<Utc>>,
+}
+
+/// Writes a meeting's row (state `called`), inside the caller's transaction.
+pub(crate) async fn insert_meeting(
+    tx: &mut <Db as sqlx::Database>::Connection,
     m: &NewMeeting,
-    invitees: &[NewInvitee],
-    notice: &NoticeText,
-    event: &NewEvent,
+    f: &MeetingFacts,
+    event_seq: i64,
 ) -> StoreResult<i64> {
-    let mut tx = s.write_tx().await?;
-    let seq = append_event(&mut tx, event).await?;
-    let id = sqlx::query_scalar::<_, i64>(
+    sqlx::query_scalar::<_, i64>(
         "INSERT INTO meetings (body, unit_id, kind, title, starts_at, ends_at, mode, place, online_url, agenda,
-             notice_clause, notice_days, called_by, called_at, entitled, state, event_seq, check_in_code)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'called', $16, $17)
+             notice_clause, notice_days, called_by, called_at, notice_complete_at, entitled, state, event_seq,
+             check_in_code, historical_entered_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 'called', $17, $18, $19)
          RETURNING id",
     )
     .bind(&m.body)
@@ -112,13 +120,38 @@ pub(crate) async fn call(
     .bind(m.notice_clause.as_deref())
     .bind(m.notice_days.map(i64::from))
     .bind(m.called_by.map(|c| c.0))
-    .bind(event.at)
-    .bind(invitees.len() as i64)
-    .bind(seq)
+    .bind(f.called_at)
+    .bind(f.notice_complete_at)
+    .bind(f.entitled)
+    .bind(event_seq)
     .bind(&m.check_in_code)
+    .bind(f.historical_entered_at)
     .fetch_one(&mut *tx)
     .await
-    .map_err(db_err)?;
+    .map_err(db_err)
+}
+
+pub(crate) async fn call(
+    s: &StoreImpl,
+    m: &NewMeeting,
+    invitees: &[NewInvitee],
+    notice: &NoticeText,
+    event: &NewEvent,
+) -> StoreResult<i64> {
+    let mut tx = s.write_tx().await?;
+    let seq = append_event(&mut tx, event).await?;
+    let id = insert_meeting(
+        &mut tx,
+        m,
+        &MeetingFacts {
+            entitled: invitees.len() as i64,
+            called_at: event.at,
+            notice_complete_at: None,
+            historical_entered_at: None,
+        },
+        seq,
+    )
+    .await?;
     for chunk in invitees.chunks(CHUNK) {
         let mut qb = sqlx::QueryBuilder::<Db>::new(
             "INSERT INTO meeting_invitees (meeting_id, member_id, may_vote) ",
