@@ -55,6 +55,13 @@ mod meetings {
     const UPDATE_LOCK: &str = "";
     include!("../../store/sql/meetings.rs");
 }
+/// Requisitions, their signatures and reminders: the shared SQL in
+/// `charter-store/sql/requisitions.rs`.
+mod requisitions {
+    type Db = sqlx::Sqlite;
+    use crate::{SqliteStore as StoreImpl, append_event, commit, db_err};
+    include!("../../store/sql/requisitions.rs");
+}
 /// Elections, nominations and seating: the shared SQL in `charter-store/sql/elections.rs`.
 mod elections {
     type Db = sqlx::Sqlite;
@@ -2117,19 +2124,19 @@ impl Store for SqliteStore {
     }
 
     async fn open_requisition(&self, r: &NewRequisition, event: &NewEvent) -> StoreResult<i64> {
-        meetings::open_requisition(self, r, event).await
+        requisitions::open_requisition(self, r, event).await
     }
 
     async fn requisitions(&self) -> StoreResult<Vec<RequisitionRecord>> {
-        meetings::requisitions(self).await
+        requisitions::requisitions(self).await
     }
 
     async fn requisition(&self, id: i64) -> StoreResult<Option<RequisitionRecord>> {
-        meetings::requisition(self, id).await
+        requisitions::requisition(self, id).await
     }
 
     async fn has_signed(&self, id: i64, member: MemberId) -> StoreResult<bool> {
-        meetings::has_signed(self, id, member).await
+        requisitions::has_signed(self, id, member).await
     }
 
     async fn sign_requisition(
@@ -2138,7 +2145,7 @@ impl Store for SqliteStore {
         member: MemberId,
         event: &NewEvent,
     ) -> StoreResult<()> {
-        meetings::sign(self, id, member, event).await
+        requisitions::sign(self, id, member, event).await
     }
 
     async fn requisition_reached(
@@ -2148,11 +2155,11 @@ impl Store for SqliteStore {
         call_by: NaiveDate,
         event: &NewEvent,
     ) -> StoreResult<bool> {
-        meetings::reached(self, id, clause, call_by, event).await
+        requisitions::reached(self, id, clause, call_by, event).await
     }
 
     async fn answer_requisition(&self, id: i64, meeting: i64, event: &NewEvent) -> StoreResult<()> {
-        meetings::answer(self, id, meeting, event).await
+        requisitions::answer(self, id, meeting, event).await
     }
 
     async fn freeze_roll(
