@@ -60,6 +60,9 @@ mod meetings {
 mod requisitions {
     type Db = sqlx::Sqlite;
     use crate::{SqliteStore as StoreImpl, append_event, commit, db_err};
+    /// Row lock for the reminder's compare-and-set (BEGIN IMMEDIATE already holds SQLite's write lock).
+    const UPDATE_LOCK: &str = "";
+    use crate::applications::queue_letters;
     include!("../../store/sql/requisitions.rs");
 }
 /// Elections, nominations and seating: the shared SQL in `charter-store/sql/elections.rs`.
@@ -2123,6 +2126,10 @@ impl Store for SqliteStore {
         meetings::published(self, matter).await
     }
 
+    async fn published_motions_requiring(&self, kind: &str) -> StoreResult<Vec<PublishedMotion>> {
+        meetings::published_requiring(self, kind).await
+    }
+
     async fn open_requisition(&self, r: &NewRequisition, event: &NewEvent) -> StoreResult<i64> {
         requisitions::open_requisition(self, r, event).await
     }
@@ -2160,6 +2167,16 @@ impl Store for SqliteStore {
 
     async fn answer_requisition(&self, id: i64, meeting: i64, event: &NewEvent) -> StoreResult<()> {
         requisitions::answer(self, id, meeting, event).await
+    }
+
+    async fn remind_requisition(
+        &self,
+        id: i64,
+        last: Option<DateTime<Utc>>,
+        letters: &[Letter],
+        event: &NewEvent,
+    ) -> StoreResult<bool> {
+        requisitions::remind(self, id, last, letters, event).await
     }
 
     async fn freeze_roll(

@@ -20,7 +20,7 @@ const MEETING_SELECT: &str = "SELECT id, body, unit_id, kind, title, starts_at, 
      FROM meetings";
 const MOTION_SELECT: &str = "SELECT id, meeting_id, parent_id, target_id, emergency, admitted_by, set_aside_by,
         proposed_at, number, kind, title, text, matter,
-        position, proposed_by, seconded_by, state, votes_for, votes_against, abstentions, present, failures_json,
+        position, requires, proposed_by, seconded_by, state, votes_for, votes_against, abstentions, present, failures_json,
         decided_at, published
      FROM motions";
 
@@ -66,6 +66,7 @@ fn motion_from(r: &DbRow) -> Result<MotionRecord, sqlx::Error> {
         text: r.try_get("text")?,
         matter: r.try_get("matter")?,
         position: r.try_get("position")?,
+        requires: r.try_get("requires")?,
         proposed_by: r.try_get::<Option<i64>, _>("proposed_by")?.map(MemberId),
         seconded_by: r.try_get::<Option<i64>, _>("seconded_by")?.map(MemberId),
         state: r.try_get("state")?,
@@ -536,8 +537,8 @@ pub(crate) async fn insert_motion(
     .map_err(db_err)?;
     let id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO motions (meeting_id, parent_id, target_id, emergency, proposed_at, number, kind, title, text,
-             matter, position, proposed_by, seconded_by, state, published, event_seq)
-         VALUES ($1, $2, $14, $15, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'proposed', $12, $13) RETURNING id",
+             matter, position, requires, proposed_by, seconded_by, state, published, event_seq)
+         VALUES ($1, $2, $14, $15, $3, $4, $5, $6, $7, $8, $9, $16, $10, $11, 'proposed', $12, $13) RETURNING id",
     )
     .bind(m.meeting)
     .bind(m.parent)
@@ -554,6 +555,7 @@ pub(crate) async fn insert_motion(
     .bind(seq)
     .bind(m.target)
     .bind(m.emergency)
+    .bind(m.requires.as_deref())
     .fetch_one(&mut *tx)
     .await
     .map_err(db_err)?;
@@ -903,9 +905,29 @@ pub(crate) async fn published(
     s: &StoreImpl,
     matter: Option<&str>,
 ) -> StoreResult<Vec<PublishedMotion>> {
+    published_where(s, matter.map(Only::Matter)).await
+}
+
+pub(crate) async fn published_requiring(
+    s: &StoreImpl,
+    kind: &str,
+) -> StoreResult<Vec<PublishedMotion>> {
+    published_where(s, Some(Only::Requiring(kind))).await
+}
+
+/// Which published motions to read.
+enum Only<'a> {
+    /// On this national matter.
+    Matter(&'a str),
+    /// Requiring this kind of meeting.
+    Requiring(&'a str),
+}
+
+/// Published motions, newest first, all or `only` some.
+async fn published_where(s: &StoreImpl, only: Option<Only<'_>>) -> StoreResult<Vec<PublishedMotion>> {
     let mut qb = sqlx::QueryBuilder::<Db>::new(
         "SELECT m.id, m.meeting_id, m.parent_id, m.target_id, m.emergency, m.admitted_by, m.set_aside_by,
-                m.proposed_at, m.number, m.kind, m.title, m.text, m.matter, m.position,
+                m.proposed_at, m.number, m.kind, m.title, m.text, m.matter, m.position, m.requires,
                 m.proposed_by, m.seconded_by, m.state, m.votes_for, m.votes_against, m.abstentions,
                 m.present, m.failures_json, m.decided_at, m.published,
                 g.unit_id AS meeting_unit, g.title AS meeting_title, g.starts_at AS meeting_on
@@ -913,8 +935,14 @@ pub(crate) async fn published(
          WHERE m.published = ",
     );
     qb.push_bind(true);
-    if let Some(matter) = matter {
-        qb.push(" AND m.matter = ").push_bind(matter.to_string());
+    match only {
+        None => {}
+        Some(Only::Matter(m)) => {
+            qb.push(" AND m.matter = ").push_bind(m.to_string());
+        }
+        Some(Only::Requiring(k)) => {
+            qb.push(" AND m.requires = ").push_bind(k.to_string());
+        }
     }
     qb.push(" ORDER BY m.decided_at DESC, m.id DESC");
     let rows = qb.build().fetch_all(&s.pool).await.map_err(db_err)?;

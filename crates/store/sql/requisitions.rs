@@ -1,7 +1,7 @@
 // Requisitions, written once for both SQL dialects: members sign them, branches' published
 // motions count towards them, and once reached the officers must call the meeting. Each store
-// crate includes this file in a module that first defines `Db` and `StoreImpl`, and imports
-// `append_event`, `commit` and `db_err`.
+// crate includes this file in a module that first defines `Db`, `UPDATE_LOCK` (its row-lock
+// clause) and `StoreImpl`, and imports `append_event`, `commit`, `db_err` and `queue_letters`.
 
 use charter_domain::MemberId;
 use charter_store::*;
@@ -15,7 +15,7 @@ fn all<T>(rows: &[DbRow], f: impl Fn(&DbRow) -> Result<T, sqlx::Error>) -> Store
 }
 
 const REQUISITION_SELECT: &str = "SELECT r.id, r.kind, r.title, r.purpose, r.matter, r.opened_by, r.opened_at,
-        r.reached_at, r.reached_clause, r.call_by, r.meeting_id,
+        r.reached_at, r.reached_clause, r.call_by, r.meeting_id, r.reminded_at,
         (SELECT COUNT(*) FROM requisition_signatures s WHERE s.requisition_id = r.id) AS signatures
      FROM requisitions r";
 
@@ -33,6 +33,7 @@ fn requisition_from(r: &DbRow) -> Result<RequisitionRecord, sqlx::Error> {
         call_by: r.try_get("call_by")?,
         meeting: r.try_get("meeting_id")?,
         signatures: r.try_get("signatures")?,
+        reminded_at: r.try_get("reminded_at")?,
     })
 }
 
@@ -219,4 +220,39 @@ pub(crate) async fn answer(
         .map_err(db_err)?;
     commit(tx).await?;
     Ok(())
+}
+
+pub(crate) async fn remind(
+    s: &StoreImpl,
+    id: i64,
+    last: Option<DateTime<Utc>>,
+    letters: &[Letter],
+    event: &NewEvent,
+) -> StoreResult<bool> {
+    let mut tx = s.write_tx().await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT reached_at, meeting_id, reminded_at FROM requisitions WHERE id = $1{UPDATE_LOCK}"
+    )))
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_err)?
+    .ok_or(StoreError::NotFound("requisition"))?;
+    let reached: Option<DateTime<Utc>> = row.try_get("reached_at").map_err(db_err)?;
+    let answered: Option<i64> = row.try_get("meeting_id").map_err(db_err)?;
+    let reminded: Option<DateTime<Utc>> = row.try_get("reminded_at").map_err(db_err)?;
+    // Another reminder was written since the caller read it, or there is nothing to remind of.
+    if reached.is_none() || answered.is_some() || reminded != last {
+        return Ok(false);
+    }
+    append_event(&mut tx, event).await?;
+    queue_letters(&mut tx, letters, event.at).await?;
+    sqlx::query("UPDATE requisitions SET reminded_at = $1 WHERE id = $2")
+        .bind(event.at)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    commit(tx).await?;
+    Ok(true)
 }

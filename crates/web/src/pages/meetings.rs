@@ -1060,6 +1060,7 @@ pub async fn propose(
         text: form.text.clone(),
         matter: blank(&form.matter),
         position: blank(&form.position),
+        requires: None,
         proposed_by: None,
         seconded_by: None,
         parent: None,
