@@ -846,6 +846,24 @@ impl App {
                 "a motion on a national matter says whether it supports or opposes it",
             ),
         }
+        // A motion calling for a meeting branches may require counts towards its requisition.
+        let requires = match motion.requires.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(r) => {
+                let (_, c) = self.constitution_in_force(self.today()).await?;
+                let by_branch = match m.unit {
+                    Some(u) => self.tree().await?.kind(u) == Some(UnitKind::Branch),
+                    None => false,
+                };
+                match crate::requisitions::branches_may_require(&c, r, by_branch) {
+                    Ok(k) => Some(k.as_str().to_string()),
+                    Err(why) => {
+                        errs.add("requires", why);
+                        None
+                    }
+                }
+            }
+        };
         if !errs.is_empty() {
             return Err(AppError::Invalid(errs));
         }
@@ -892,13 +910,15 @@ impl App {
             seconded_by: None,
             parent: None,
             target: if rescinds { motion.target } else { None },
+            requires,
             ..motion.clone()
         };
         let event = self.event(
             event_actor(actor, None),
             "motion.proposed",
             format!("meeting:{id}"),
-            json!({ "meeting": id, "title": new.title, "kind": new.kind, "matter": new.matter }),
+            json!({ "meeting": id, "title": new.title, "kind": new.kind, "matter": new.matter,
+                    "requires": new.requires }),
             title,
         );
         Ok(self.store.propose_motion(&new, &event).await?)
@@ -1993,6 +2013,9 @@ impl App {
         self.store.publish_motion(motion_id, &event).await?;
         if let Some(matter) = &motion.matter {
             self.requisition_by_branches(&motion, &m, matter).await?;
+        }
+        if let Some(kind) = &motion.requires {
+            self.requisition_called_for(&motion, &m, kind).await?;
         }
         Ok(())
     }

@@ -1,13 +1,21 @@
 //! Requisitions: members (by signing) or branches (by their general meetings' published
-//! motions) require a meeting the constitution lets them require. Once the constitution's
-//! threshold is reached the officers must call it by the date its deadline sets, or it shows
-//! to every member as overdue.
+//! motions) require a meeting the constitution lets them require. A branch's motion counts
+//! when it calls for the meeting (`requires`), whatever its matter or position, or when it
+//! supports a requisition's matter; each branch once. Once the constitution's threshold is
+//! reached the officers must call the meeting by the date its deadline sets, or it shows to
+//! every member as overdue and those who must call it are written to each week (`overdue`).
 
-use charter_domain::{Actor, UnitKind};
+mod overdue;
+
+use std::collections::BTreeSet;
+
+use charter_domain::{Actor, MemberId, UnitId, UnitKind, UnitTree};
 use charter_rules::{Constitution, Context, Forum, Key, Right};
-use charter_store::{MeetingRecord, MotionRecord, StoreError};
-use chrono::NaiveDate;
+use charter_store::{EventActor, MeetingRecord, MotionRecord, RequisitionRecord, StoreError};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
+
+pub use overdue::REMIND_EVERY;
 
 use crate::constitution::member_facts;
 use crate::meetings::{MAX_AGENDA, MAX_TITLE, too_long};
@@ -46,6 +54,16 @@ pub enum RequisitionState {
 }
 
 impl RequisitionState {
+    /// Where `r` stands on `today`: overdue from the day after its call-by date.
+    pub fn of(r: &RequisitionRecord, today: NaiveDate) -> Self {
+        match (r.reached_at, r.meeting, r.call_by) {
+            (_, Some(_), _) => RequisitionState::Answered,
+            (Some(_), None, Some(by)) if today > by => RequisitionState::Overdue,
+            (Some(_), None, _) => RequisitionState::Reached,
+            (None, _, _) => RequisitionState::Collecting,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             RequisitionState::Collecting => "collecting",
@@ -220,23 +238,22 @@ impl App {
             .iter()
             .map(|b| b.active)
             .sum();
-        // Branches count by their general meetings' motions, not a region's or conference's.
-        let branches = match &r.matter {
-            Some(m) => {
-                let tree = self.tree().await?;
+        // Branches count by their meetings' motions, not a region's or conference's: those
+        // calling for the meeting, and those supporting the requisition's matter, once each.
+        let tree = self.tree().await?;
+        let mut branches = self.branches_calling_for(r, &tree).await?;
+        if let Some(m) = &r.matter {
+            branches.extend(
                 self.store
                     .published_motions(Some(m))
                     .await?
                     .iter()
                     .filter(|p| p.motion.position.as_deref() == Some("support"))
                     .filter_map(|p| p.unit)
-                    .filter(|u| tree.kind(*u) == Some(UnitKind::Branch))
-                    .collect::<std::collections::BTreeSet<_>>()
-                    .len()
-            }
-            None => 0,
-        };
-        let branches = u32::try_from(branches).unwrap_or(u32::MAX);
+                    .filter(|u| tree.kind(*u) == Some(UnitKind::Branch)),
+            );
+        }
+        let branches = u32::try_from(branches.len()).unwrap_or(u32::MAX);
         let signed = u32::try_from(r.signatures).unwrap_or(u32::MAX);
         let members = u32::try_from(members).unwrap_or(u32::MAX);
         Ok(
@@ -287,26 +304,83 @@ impl App {
         Ok(())
     }
 
+    /// One requisition with where it stands; `signed` says whether `reader` signed it.
+    async fn requisition_view(
+        &self,
+        r: RequisitionRecord,
+        reader: Option<MemberId>,
+    ) -> Result<RequisitionView, AppError> {
+        let (threshold, branches_supporting, _) = self.requisition_status(&r).await?;
+        let state = RequisitionState::of(&r, self.today());
+        let signed = match reader {
+            Some(m) => self.store.has_signed(r.id, m).await?,
+            None => false,
+        };
+        Ok(RequisitionView {
+            record: r,
+            state,
+            threshold,
+            branches_supporting,
+            signed,
+        })
+    }
+
     /// Every requisition with where it stands, for every member to see.
     pub async fn requisitions(&self, actor: &Actor) -> Result<Vec<RequisitionView>, AppError> {
-        let today = self.today();
         let mut out = Vec::new();
         for r in self.store.requisitions().await? {
-            let (threshold, branches_supporting, _) = self.requisition_status(&r).await?;
-            let state = match (r.reached_at, r.meeting, r.call_by) {
-                (_, Some(_), _) => RequisitionState::Answered,
-                (Some(_), None, Some(by)) if today > by => RequisitionState::Overdue,
-                (Some(_), None, _) => RequisitionState::Reached,
-                (None, _, _) => RequisitionState::Collecting,
-            };
-            let signed = self.store.has_signed(r.id, actor.member).await?;
-            out.push(RequisitionView {
-                record: r,
-                state,
-                threshold,
-                branches_supporting,
-                signed,
-            });
+            out.push(self.requisition_view(r, Some(actor.member)).await?);
+        }
+        Ok(out)
+    }
+
+    /// Requisitions whose meeting has not been called — collecting, reached or overdue —
+    /// for the national page.
+    pub async fn requisitions_standing(&self) -> Result<Vec<RequisitionView>, AppError> {
+        let mut out = Vec::new();
+        for r in self.store.requisitions().await? {
+            if r.meeting.is_none() {
+                out.push(self.requisition_view(r, None).await?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Requisitions a national matter's motions bear on: those opened on the matter, and
+    /// those its branches' published motions calling for a meeting count towards.
+    pub async fn requisitions_on_matter(
+        &self,
+        matter: &str,
+    ) -> Result<Vec<RequisitionView>, AppError> {
+        let key = Key::parse(matter).map_err(|e| AppError::invalid("matter", e))?;
+        let tree = self.tree().await?;
+        let all = self.store.requisitions().await?;
+        let mut ids: BTreeSet<i64> = all
+            .iter()
+            .filter(|r| r.matter.as_deref() == Some(key.as_str()))
+            .map(|r| r.id)
+            .collect();
+        let motions = self.store.published_motions(Some(key.as_str())).await?;
+        let mut kinds: Vec<&str> = motions
+            .iter()
+            .filter(|p| is_branch(&tree, p.unit))
+            .filter_map(|p| p.motion.requires.as_deref())
+            .collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        for kind in kinds {
+            let of_kind = self.of_kind(&all, kind).await?;
+            ids.extend(
+                motions
+                    .iter()
+                    .filter(|p| p.motion.requires.as_deref() == Some(kind))
+                    .filter(|p| is_branch(&tree, p.unit))
+                    .filter_map(|p| counted_by(&of_kind, adopted_at(&p.motion))),
+            );
+        }
+        let mut out = Vec::new();
+        for r in all.into_iter().filter(|r| ids.contains(&r.id)) {
+            out.push(self.requisition_view(r, None).await?);
         }
         Ok(out)
     }
@@ -411,4 +485,184 @@ impl App {
         }
         Ok(())
     }
+
+    /// A branch's published motion calling for a meeting counts towards the requisition for
+    /// that kind of meeting (see [`counted_by`]). When there is none for it to count towards,
+    /// it opens one in the constitution's name, whatever the motion's matter or position;
+    /// the requisition reaches its threshold by itself when enough branches have.
+    pub(crate) async fn requisition_called_for(
+        &self,
+        motion: &MotionRecord,
+        m: &MeetingRecord,
+        kind: &str,
+    ) -> Result<(), AppError> {
+        let tree = self.tree().await?;
+        if !is_branch(&tree, m.unit) {
+            return Ok(());
+        }
+        let (_, c) = self.constitution_in_force(self.today()).await?;
+        let Ok(key) = Key::parse(kind) else {
+            return Ok(());
+        };
+        let all = self.store.requisitions().await?;
+        let of_kind = self.of_kind(&all, kind).await?;
+        let by_branches = c
+            .requisition_for(&key)
+            .is_some_and(|(_, r)| r.branches.is_some());
+        if by_branches && counted_by(&of_kind, adopted_at(motion)).is_none() {
+            let title = format!("Branches require a {}: {}", key.words(), motion.title);
+            let title: String = title.chars().take(MAX_TITLE).collect();
+            let event = self.event(
+                EventActor {
+                    member: None,
+                    office: Some("the constitution".into()),
+                },
+                "requisition.opened",
+                "requisition".into(),
+                json!({ "kind": key.as_str(), "title": title, "motion": motion.id }),
+                &title,
+            );
+            let opened = self
+                .store
+                .open_requisition(
+                    &charter_store::NewRequisition {
+                        kind: key.as_str().to_string(),
+                        title: title.clone(),
+                        purpose: motion.text.clone(),
+                        matter: None,
+                        opened_by: None,
+                    },
+                    &event,
+                )
+                .await;
+            match opened {
+                // Another branch's motion opened it a moment ago: count towards that one.
+                Ok(_) | Err(StoreError::Conflict { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        for r in self.store.requisitions().await? {
+            if r.kind == kind && r.meeting.is_none() && r.reached_at.is_none() {
+                self.refresh_requisition(r.id).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Requisitions of `kind`, oldest first, each with when the meeting answering it was
+    /// called (`None` while unanswered).
+    async fn of_kind(
+        &self,
+        all: &[RequisitionRecord],
+        kind: &str,
+    ) -> Result<Vec<(i64, Option<DateTime<Utc>>)>, AppError> {
+        let mut out = Vec::new();
+        for r in all.iter().filter(|r| r.kind == kind) {
+            let answered = match r.meeting {
+                Some(id) => Some(self.meeting_record(id).await?.called_at),
+                None => None,
+            };
+            out.push((r.id, answered));
+        }
+        out.sort_by_key(|(id, _)| *id);
+        Ok(out)
+    }
+
+    /// Branches whose published motions calling for a meeting of `r`'s kind count towards
+    /// `r`.
+    async fn branches_calling_for(
+        &self,
+        r: &RequisitionRecord,
+        tree: &UnitTree,
+    ) -> Result<BTreeSet<UnitId>, AppError> {
+        let motions = self.store.published_motions_requiring(&r.kind).await?;
+        if motions.is_empty() {
+            return Ok(BTreeSet::new());
+        }
+        let of_kind = self
+            .of_kind(&self.store.requisitions().await?, &r.kind)
+            .await?;
+        Ok(motions
+            .iter()
+            .filter(|p| is_branch(tree, p.unit))
+            .filter(|p| counted_by(&of_kind, adopted_at(&p.motion)) == Some(r.id))
+            .filter_map(|p| p.unit)
+            .collect())
+    }
+}
+
+/// The requisition a branch motion calling for a meeting, adopted at `adopted`, counts
+/// towards: the first of its kind (`of_kind`, oldest first) not answered by a meeting called
+/// before the motion was adopted. So a motion counts once, and a meeting called spends the
+/// motions that led to it: a later requisition for another starts afresh.
+fn counted_by(of_kind: &[(i64, Option<DateTime<Utc>>)], adopted: DateTime<Utc>) -> Option<i64> {
+    of_kind
+        .iter()
+        .find(|(_, answered)| answered.is_none_or(|at| at > adopted))
+        .map(|(id, _)| *id)
+}
+
+fn adopted_at(m: &MotionRecord) -> DateTime<Utc> {
+    m.decided_at.unwrap_or(m.proposed_at)
+}
+
+fn is_branch(tree: &UnitTree, unit: Option<UnitId>) -> bool {
+    unit.is_some_and(|u| tree.kind(u) == Some(UnitKind::Branch))
+}
+
+/// The meeting `requires` names, when the constitution in force `c` lets branches require it
+/// by their motions and the motion is put to a branch's meeting (`by_branch`); else why not,
+/// naming the clause.
+pub(crate) fn branches_may_require(
+    c: &Constitution,
+    requires: &str,
+    by_branch: bool,
+) -> Result<Key, String> {
+    let key = Key::parse(requires).map_err(|_| {
+        "name the meeting in lower-case words joined by hyphens, e.g. special-conference"
+            .to_string()
+    })?;
+    match c.requisition_for(&key) {
+        None => {
+            let may: Vec<String> = c
+                .clauses()
+                .iter()
+                .flat_map(|cl| cl.requisitions.iter())
+                .filter(|r| r.branches.is_some())
+                .map(|r| format!("a {}", r.meeting))
+                .collect();
+            Err(if may.is_empty() {
+                format!(
+                    "no clause of the constitution in force lets branches require {}, or any meeting",
+                    a(&key)
+                )
+            } else {
+                format!(
+                    "no clause of the constitution in force lets branches require {}; a motion may call for {}",
+                    a(&key),
+                    may.join(" or ")
+                )
+            })
+        }
+        Some((clause, r)) if r.branches.is_none() => Err(format!(
+            "clause {clause} lets members require {} by signing, not branches by motions",
+            a(&key)
+        )),
+        Some((clause, _)) if !by_branch => Err(format!(
+            "clause {clause}: branches require {} by motions of their own meetings, and this is not a branch's meeting",
+            a(&key)
+        )),
+        Some(_) => Ok(key),
+    }
+}
+
+/// "a special conference", "an annual conference".
+fn a(kind: &Key) -> String {
+    let words = kind.words();
+    let article = if words.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {words}")
 }
