@@ -549,6 +549,31 @@ impl App {
         Ok(())
     }
 
+    /// The meetings a motion of meeting `id` may call for: those the constitution in force
+    /// lets branches require, when it is a branch's meeting; none otherwise. Each as its key
+    /// and in words.
+    pub async fn meetings_motions_may_require(
+        &self,
+        id: i64,
+    ) -> Result<Vec<(String, String)>, AppError> {
+        let m = self.meeting_record(id).await?;
+        let tree = self.tree().await?;
+        if !is_branch(&tree, m.unit) {
+            return Ok(Vec::new());
+        }
+        let (_, c) = match self.constitution_in_force(self.today()).await {
+            Ok(v) => v,
+            Err(AppError::NotFound(_)) => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        Ok(c.clauses()
+            .iter()
+            .flat_map(|cl| cl.requisitions.iter())
+            .filter(|r| r.branches.is_some())
+            .map(|r| (r.meeting.to_string(), r.meeting.words()))
+            .collect())
+    }
+
     /// Requisitions of `kind`, oldest first, each with when the meeting answering it was
     /// called (`None` while unanswered).
     async fn of_kind(

@@ -38,7 +38,9 @@ const CALL_FIELDS: &[&str] = &[
     "online_url",
     "agenda",
 ];
-const MOTION_FIELDS: &[&str] = &["kind", "title", "text", "matter", "position", "target"];
+const MOTION_FIELDS: &[&str] = &[
+    "kind", "title", "text", "matter", "position", "requires", "target",
+];
 const VOTE_FIELDS: &[&str] = &["votes_for", "votes_against", "abstentions", "present"];
 
 pub(super) fn status_for(errors: &[&Errors]) -> StatusCode {
@@ -318,6 +320,8 @@ pub struct MotionView {
     pub reasons: Vec<(String, String)>,
     pub published: bool,
     pub matter: String,
+    /// "Calls for a special conference", when it requires one.
+    pub requires: String,
     pub poll: Option<PollLine>,
     /// The key this page's ballot form carries (see `App::cast_vote`).
     pub submission: String,
@@ -429,6 +433,11 @@ fn motion_view(
             (Some(mt), Some(p)) => format!("{p}s {mt}"),
             _ => String::new(),
         },
+        requires: m
+            .requires
+            .as_deref()
+            .map(|k| format!("calls for a {}", k.replace('-', " ")))
+            .unwrap_or_default(),
         poll: poll.map(poll_line),
         submission: charter_app::meetings::vote_key(),
         proposed: m.state == "proposed",
@@ -486,6 +495,8 @@ pub struct MotionForm {
     pub text: String,
     pub matter: String,
     pub position: String,
+    /// The meeting it calls for (`special-conference`), or empty.
+    pub requires: String,
     /// "yes" for late business.
     pub emergency: String,
     /// For a rescission: the decision it would rescind.
@@ -523,6 +534,8 @@ struct MeetingPage {
     open_business: Vec<(i64, i64, String)>,
     /// Standing decisions of earlier meetings a rescission may name: (id, label).
     rescindable: Vec<(i64, String)>,
+    /// Meetings a motion here may call for: (key, words).
+    requirable: Vec<(String, String)>,
     minutes: Option<charter_store::MinutesRecord>,
     /// Approved: no more editing.
     minutes_final: bool,
@@ -650,6 +663,14 @@ pub(super) async fn meeting_page(
     } else {
         Vec::new()
     };
+    let requirable = if proposing {
+        match state.app.meetings_motions_may_require(id).await {
+            Ok(list) => list,
+            Err(e) => return app_error(session, e),
+        }
+    } else {
+        Vec::new()
+    };
     let appoint_offices = if proposing && now < v.meeting.starts_at {
         match state.app.appointable_offices(id).await {
             Ok(list) => list.into_iter().map(|(o, label)| (o.0, label)).collect(),
@@ -707,6 +728,7 @@ pub(super) async fn meeting_page(
             .map(|mo| (mo.id, mo.number, mo.title.clone()))
             .collect(),
         rescindable,
+        requirable,
         minutes_text: match (&minutes, v.may_run && now >= m.starts_at) {
             (Some(saved), _) => saved.text.clone(),
             (None, true) => charter_app::meetings::minutes_from_record(&v),
@@ -1060,7 +1082,7 @@ pub async fn propose(
         text: form.text.clone(),
         matter: blank(&form.matter),
         position: blank(&form.position),
-        requires: None,
+        requires: blank(&form.requires),
         proposed_by: None,
         seconded_by: None,
         parent: None,
@@ -1552,6 +1574,8 @@ struct MatterPage {
     support: usize,
     regions: Vec<RegionBar>,
     statements: Vec<StatementView>,
+    /// Requisitions opened on the matter or counting its branches' motions.
+    requisitions: Vec<super::requisitions::RequisitionRow>,
 }
 
 /// `/matters/{matter}`: how many branches oppose or support a national matter, by region.
@@ -1562,6 +1586,13 @@ pub async fn matter(
 ) -> Response {
     let t = match state.app.matter_tally(&raw).await {
         Ok(t) => t,
+        Err(e) => return error_page(session.as_ref(), e.into()),
+    };
+    let requisitions = match state.app.requisitions_on_matter(&t.matter).await {
+        Ok(list) => list
+            .iter()
+            .map(super::requisitions::requisition_row)
+            .collect(),
         Err(e) => return error_page(session.as_ref(), e.into()),
     };
     let most = t
@@ -1596,6 +1627,7 @@ pub async fn matter(
             support: t.support,
             regions,
             statements: t.motions.iter().map(statement_view).collect(),
+            requisitions,
         },
     )
 }

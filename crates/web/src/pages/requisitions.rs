@@ -5,12 +5,13 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
-
 use charter_app::AppError;
+use charter_app::meetings::{RequisitionState as S, RequisitionView};
+use serde::Deserialize;
 
 use super::forms::{Errors, field_errors};
 use super::meetings::status_for;
+use super::view::date;
 use super::{
     Layout, PageForm, PagePath, PageQuery, app_error, error_page, not_found, parse_id, render,
 };
@@ -28,6 +29,46 @@ pub struct RequisitionRow {
     pub call_by: String,
     pub meeting: Option<i64>,
     pub signed: bool,
+    /// For an overdue one: since when, the clause, and that letters go out.
+    pub overdue: String,
+}
+
+/// A requisition in words, for the requisitions, national and matter pages.
+pub(super) fn requisition_row(v: &RequisitionView) -> RequisitionRow {
+    RequisitionRow {
+        id: v.record.id,
+        title: v.record.title.clone(),
+        purpose: v.record.purpose.clone(),
+        state: match v.state {
+            S::Collecting => "collecting",
+            S::Reached => "reached: the meeting must be called",
+            S::Overdue => "overdue: the meeting was not called in time",
+            S::Answered => "answered: the meeting is called",
+        },
+        state_class: match v.state {
+            S::Answered => "yes",
+            S::Overdue => "no",
+            _ => "",
+        },
+        threshold: v.threshold.clone(),
+        signatures: v.record.signatures,
+        call_by: v.record.call_by.map(date).unwrap_or_default(),
+        meeting: v.record.meeting,
+        signed: v.signed,
+        overdue: match (v.state, v.record.call_by) {
+            (S::Overdue, Some(by)) => format!(
+                "Overdue: the {} had to be called by {}{}. Those who must call it are written to every week until they do.",
+                v.record.kind.replace('-', " "),
+                date(by),
+                v.record
+                    .reached_clause
+                    .as_deref()
+                    .map(|c| format!(" (clause {c})"))
+                    .unwrap_or_default(),
+            ),
+            _ => String::new(),
+        },
+    }
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -62,31 +103,7 @@ async fn requisitions_page(
         Ok(l) => l,
         Err(e) => return app_error(session, e),
     };
-    use charter_app::meetings::RequisitionState as S;
-    let rows = list
-        .iter()
-        .map(|v| RequisitionRow {
-            id: v.record.id,
-            title: v.record.title.clone(),
-            purpose: v.record.purpose.clone(),
-            state: match v.state {
-                S::Collecting => "collecting signatures",
-                S::Reached => "reached: the meeting must be called",
-                S::Overdue => "overdue: the meeting was not called in time",
-                S::Answered => "answered: the meeting is called",
-            },
-            state_class: match v.state {
-                S::Answered => "yes",
-                S::Overdue => "no",
-                _ => "",
-            },
-            threshold: v.threshold.clone(),
-            signatures: v.record.signatures,
-            call_by: v.record.call_by.map(super::view::date).unwrap_or_default(),
-            meeting: v.record.meeting,
-            signed: v.signed,
-        })
-        .collect();
+    let rows = list.iter().map(requisition_row).collect();
     render(
         status_for(&[&errors]),
         &RequisitionsPage {
