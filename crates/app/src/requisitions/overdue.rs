@@ -79,7 +79,7 @@ impl App {
                 Some(Letter {
                     member: Some(member),
                     address,
-                    subject: format!("Overdue: the {} required by {}", kind.words(), r.title),
+                    subject: format!("Overdue: the {} must be called — {}", kind.words(), r.title),
                     body: overdue_letter(&OverdueLetter {
                         name: &name,
                         role,
@@ -110,9 +110,12 @@ impl App {
             json!({ "requisition": r.id, "call_by": call_by, "clause": cited,
                     "letters": letters.len() }),
             &format!(
-                "the {} required by clause {cited} was to be called by {call_by}; written to {} who must call it",
+                "the {} required by clause {cited} was to be called by {call_by}; {} to those who must call it",
                 kind.words(),
-                letters.len()
+                match letters.len() {
+                    1 => "1 letter".to_string(),
+                    n => format!("{n} letters"),
+                }
             ),
         );
         Ok(self
@@ -195,14 +198,14 @@ fn overdue_letter(l: &OverdueLetter<'_>) -> String {
     );
     if let Some(at) = l.r.reached_at {
         s.push_str(&format!(
-            "The requisition reached the constitution's threshold on {}: {}.\n",
+            "The requisition reached the constitution's threshold on {}: {}.\n\n",
             at.format("%-d %B %Y"),
             l.threshold
         ));
     }
     s.push_str(&format!(
         "The {meeting} had to be called by {}. It has not been: it is {late} {} overdue, \
-         and every member can see so.\n\n",
+         as every member can see.\n\n",
         l.call_by.format("%-d %B %Y"),
         if late == 1 { "day" } else { "days" },
     ));
