@@ -445,36 +445,7 @@ impl App {
         if pending.is_empty() && by_branch && motion.position.as_deref() == Some("support") {
             let (_, c) = self.constitution_in_force(self.today()).await?;
             if let Some(kind) = meeting_branches_may_require(&c, matter) {
-                let title = format!("Branches require a {}: {}", kind.words(), motion.title);
-                let title: String = title.chars().take(MAX_TITLE).collect();
-                let event = self.event(
-                    charter_store::EventActor {
-                        member: None,
-                        office: Some("the constitution".into()),
-                    },
-                    "requisition.opened",
-                    "requisition".into(),
-                    json!({ "kind": kind.as_str(), "title": title, "matter": matter, "motion": motion.id }),
-                    &title,
-                );
-                let opened = self
-                    .store
-                    .open_requisition(
-                        &charter_store::NewRequisition {
-                            kind: kind.as_str().to_string(),
-                            title: title.clone(),
-                            purpose: motion.text.clone(),
-                            matter: Some(matter.to_string()),
-                            opened_by: None,
-                        },
-                        &event,
-                    )
-                    .await;
-                match opened {
-                    // Another branch's motion opened it a moment ago: count towards that one.
-                    Ok(_) | Err(StoreError::Conflict { .. }) => {}
-                    Err(e) => return Err(e.into()),
-                }
+                self.open_for_branches(&kind, motion, Some(matter)).await?;
                 pending = open(self.store.requisitions().await?);
             }
         }
@@ -510,36 +481,7 @@ impl App {
             .requisition_for(&key)
             .is_some_and(|(_, r)| r.branches.is_some());
         if by_branches && counted_by(&of_kind, adopted_at(motion)).is_none() {
-            let title = format!("Branches require a {}: {}", key.words(), motion.title);
-            let title: String = title.chars().take(MAX_TITLE).collect();
-            let event = self.event(
-                EventActor {
-                    member: None,
-                    office: Some("the constitution".into()),
-                },
-                "requisition.opened",
-                "requisition".into(),
-                json!({ "kind": key.as_str(), "title": title, "motion": motion.id }),
-                &title,
-            );
-            let opened = self
-                .store
-                .open_requisition(
-                    &charter_store::NewRequisition {
-                        kind: key.as_str().to_string(),
-                        title: title.clone(),
-                        purpose: motion.text.clone(),
-                        matter: None,
-                        opened_by: None,
-                    },
-                    &event,
-                )
-                .await;
-            match opened {
-                // Another branch's motion opened it a moment ago: count towards that one.
-                Ok(_) | Err(StoreError::Conflict { .. }) => {}
-                Err(e) => return Err(e.into()),
-            }
+            self.open_for_branches(&key, motion, None).await?;
         }
         for r in self.store.requisitions().await? {
             if r.kind == kind && r.meeting.is_none() && r.reached_at.is_none() {
@@ -547,6 +489,46 @@ impl App {
             }
         }
         Ok(())
+    }
+
+    /// Opens a requisition of `kind` in the constitution's name at a branch's `motion`, on
+    /// `matter` when it came by one. When another branch's motion opened it a moment ago (one
+    /// open per matter, and one per kind opened by motions), the motion counts towards that.
+    async fn open_for_branches(
+        &self,
+        kind: &Key,
+        motion: &MotionRecord,
+        matter: Option<&str>,
+    ) -> Result<(), AppError> {
+        let title = format!("Branches require a {}: {}", kind.words(), motion.title);
+        let title: String = title.chars().take(MAX_TITLE).collect();
+        let event = self.event(
+            EventActor {
+                member: None,
+                office: Some("the constitution".into()),
+            },
+            "requisition.opened",
+            "requisition".into(),
+            json!({ "kind": kind.as_str(), "title": title, "matter": matter, "motion": motion.id }),
+            &title,
+        );
+        let opened = self
+            .store
+            .open_requisition(
+                &charter_store::NewRequisition {
+                    kind: kind.as_str().to_string(),
+                    title,
+                    purpose: motion.text.clone(),
+                    matter: matter.map(str::to_string),
+                    opened_by: None,
+                },
+                &event,
+            )
+            .await;
+        match opened {
+            Ok(_) | Err(StoreError::Conflict { .. }) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// The meetings a motion of meeting `id` may call for: those the constitution in force
@@ -690,4 +672,36 @@ fn a(kind: &Key) -> String {
         "a"
     };
     format!("{article} {words}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(day: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2017, 9, day, 12, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn a_motion_counts_towards_the_first_requisition_not_answered_before_it() {
+        // Requisition 1 was answered by a meeting called on the 10th; 2 is open.
+        let of_kind = [(1, Some(at(10))), (2, None)];
+        assert_eq!(
+            counted_by(&of_kind, at(5)),
+            Some(1),
+            "adopted before the call"
+        );
+        assert_eq!(counted_by(&of_kind, at(10)), Some(2), "spent by the call");
+        assert_eq!(counted_by(&of_kind, at(20)), Some(2));
+        assert_eq!(counted_by(&[(1, Some(at(10)))], at(20)), None, "opens one");
+        assert_eq!(counted_by(&[], at(20)), None);
+    }
+
+    #[test]
+    fn meetings_take_their_article() {
+        let key = |k| Key::parse(k).unwrap();
+        assert_eq!(a(&key("special-conference")), "a special conference");
+        assert_eq!(a(&key("annual-conference")), "an annual conference");
+    }
 }
