@@ -163,6 +163,7 @@ impl App {
             text,
             matter: None,
             position: None,
+            requires: None,
             proposed_by: Some(actor.member),
             seconded_by: None,
             parent: None,

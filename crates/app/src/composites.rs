@@ -201,6 +201,7 @@ impl App {
             text: c.text.clone(),
             matter: shared(|mo| mo.matter.clone()),
             position: shared(|mo| mo.position.clone()),
+            requires: shared(|mo| mo.requires.clone()),
             proposed_by: movers.first().copied(),
             seconded_by: movers
                 .iter()

@@ -25,6 +25,7 @@ pub mod notices;
 pub mod paper;
 pub mod record;
 pub mod register;
+pub mod requisitions;
 pub mod rolls;
 pub mod scrutiny;
 pub mod structure;

@@ -72,6 +72,7 @@ fn oppose(title: &str) -> NewMotion {
             .into(),
         matter: Some("constitution-2017".into()),
         position: Some("oppose".into()),
+        requires: None,
         proposed_by: None,
         seconded_by: None,
         parent: None,

@@ -561,6 +561,7 @@ async fn offices_are_filled_only_by_binding_appointment_motions() {
         text: "That Sam be appointed.".into(),
         matter: None,
         position: None,
+        requires: None,
         proposed_by: None,
         seconded_by: None,
         parent: None,

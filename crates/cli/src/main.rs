@@ -493,6 +493,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             // Letters (links, welcomes, applications to decide) point at this address.
             let app = open_app_at(&db.database, &public_url).await?;
             tokio::spawn(app.clone().run_ballot_timetable(public_url));
+            tokio::spawn(app.clone().run_requisition_timetable());
             match smtp {
                 Some(url) => {
                     // The URL may hold a password: errors name the part, never echo the URL.
@@ -777,13 +778,15 @@ async fn demo(
         return Ok(());
     };
     let url = format!("http://{}", listener.local_addr()?);
-    // Served under the real clock: ballots open and close on their timetable from here on.
+    // Served under the real clock: ballots open and close on their timetable from here on,
+    // and overdue requisitions are written about on theirs.
     let settings = Settings {
         public_url: url.clone(),
         ..Settings::default()
     };
     let app = App::new(store, Arc::new(SystemClock), settings);
     tokio::spawn(app.clone().run_ballot_timetable(url.clone()));
+    tokio::spawn(app.clone().run_requisition_timetable());
     println!("Charter demo: {url}");
     for s in sign_ins.iter() {
         println!("{s}");

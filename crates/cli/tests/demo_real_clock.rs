@@ -181,4 +181,14 @@ fn the_real_demo_starts_under_the_system_clock_and_every_printed_sign_in_works()
         let (status, _, me) = get(addr, "/me", Some(&cookie)).expect("/me is answered");
         assert_eq!(status, 200, "{role}'s membership page: {me}");
     }
+
+    // Seven branches' published motions call for the special conference: the requisition
+    // stands at seven of the ten branches clause 6.4 needs, shown on the public matter page.
+    let (status, _, page) =
+        get(addr, "/matters/constitution-2017", None).expect("the matter page is answered");
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("10 branches needed, 7 supported") && page.contains("collecting"),
+        "{page}"
+    );
 }

@@ -314,6 +314,9 @@ pub struct RequisitionRule {
     pub meeting: Key,
     pub members: Option<Fraction>,
     pub branches: Option<u32>,
+    /// The bodies whose members must call the meeting once it is required, and are written
+    /// to when it is overdue; none named means the national officers.
+    pub called_by: Vec<Key>,
 }
 
 impl RequisitionRule {
@@ -325,11 +328,20 @@ impl RequisitionRule {
         if let Some(b) = self.branches {
             who.push(format!("{b} branches"));
         }
-        format!(
+        let mut s = format!(
             "{} can require a {}",
             join_words(&who, "or"),
             self.meeting.words()
-        )
+        );
+        if !self.called_by.is_empty() {
+            let bodies: Vec<String> = self
+                .called_by
+                .iter()
+                .map(|b| format!("the {}", b.words()))
+                .collect();
+            s.push_str(&format!(", which {} must call", join_words(&bodies, "and")));
+        }
+        s
     }
 }
 
@@ -947,6 +959,14 @@ fn validate(clauses: &[Clause]) -> Result<(), ConstitutionError> {
                 return Err(ConstitutionError::at(
                     here(),
                     "a requisition needs a share of members, a number of branches, or both",
+                ));
+            }
+            if let Some(b) = r.called_by.iter().find(|b| !is_body(b)) {
+                return Err(ConstitutionError::at(
+                    here(),
+                    format!(
+                        "the requisition names '{b}' to call it, which is no body of this constitution"
+                    ),
                 ));
             }
         }

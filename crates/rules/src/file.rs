@@ -232,6 +232,8 @@ struct RawRequisition {
     members: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     branches: Option<u32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    called_by: Vec<String>,
 }
 
 /// Standing orders for the business of a kind of meeting.
@@ -621,6 +623,12 @@ fn clause_from_raw(index: usize, raw: RawClause) -> Result<Clause, ConstitutionE
                 .transpose()
                 .map_err(&e)?,
             branches: r.branches,
+            called_by: r
+                .called_by
+                .iter()
+                .map(|b| Key::parse(b))
+                .collect::<Result<_, _>>()
+                .map_err(&e)?,
         });
     }
     for (i, r) in raw.business.into_iter().enumerate() {
@@ -872,6 +880,7 @@ fn clause_to_raw(c: &Clause) -> RawClause {
                 meeting: r.meeting.to_string(),
                 members: r.members.map(|f| f.to_string()),
                 branches: r.branches,
+                called_by: r.called_by.iter().map(ToString::to_string).collect(),
             })
             .collect(),
         business: c

@@ -45,6 +45,47 @@ fn ten_branches_or_five_percent_can_force_a_special_conference() {
     assert!(check_requisition(&c, &key("annual-conference"), 21_000, 21_000, 80).is_err());
 }
 
+/// A requisition clause may name the bodies that must call the meeting; each must be a body
+/// of the constitution, and a version written out reads back the same.
+#[test]
+fn a_requisition_names_the_bodies_that_must_call_it() {
+    let text = include_str!("../fixtures/founding-2016.toml");
+    let naming = |bodies: &str| {
+        text.replace(
+            "branches = 10\n",
+            &format!("branches = 10\ncalled_by = [{bodies}]\n"),
+        )
+    };
+    let c = charter_rules::Constitution::from_toml(&naming("\"national-committee\"")).unwrap();
+    let (clause, r) = c.requisition_for(&key("special-conference")).unwrap();
+    assert_eq!(clause.as_str(), "6.4");
+    assert_eq!(r.called_by, vec![key("national-committee")]);
+    assert_eq!(
+        r.describe(),
+        "5% of the members or 10 branches can require a special conference, which the national committee must call"
+    );
+    let again = charter_rules::Constitution::from_toml(&c.to_toml()).unwrap();
+    assert_eq!(
+        again.requisition_for(&key("special-conference")).unwrap().1,
+        r
+    );
+    assert!(
+        founding()
+            .requisition_for(&key("special-conference"))
+            .unwrap()
+            .1
+            .called_by
+            .is_empty()
+    );
+    let err = charter_rules::Constitution::from_toml(&naming("\"ghosts\"")).unwrap_err();
+    assert!(
+        err.to_string().contains(
+            "the requisition names 'ghosts' to call it, which is no body of this constitution"
+        ),
+        "{err}"
+    );
+}
+
 #[test]
 fn appeal_deadlines_and_terms_come_from_their_clauses() {
     let c = founding();

@@ -52,6 +52,16 @@ mod meetings {
     const UPDATE_LOCK: &str = " FOR UPDATE";
     include!("../../store/sql/meetings.rs");
 }
+/// Requisitions, their signatures and reminders: the shared SQL in
+/// `charter-store/sql/requisitions.rs`.
+mod requisitions {
+    type Db = sqlx::Postgres;
+    use crate::{PgStore as StoreImpl, append_event, commit, db_err};
+    /// Row lock for the reminder's compare-and-set.
+    const UPDATE_LOCK: &str = " FOR UPDATE";
+    use crate::applications::queue_letters;
+    include!("../../store/sql/requisitions.rs");
+}
 /// Elections, nominations and seating: the shared SQL in `charter-store/sql/elections.rs`.
 mod elections {
     type Db = sqlx::Postgres;
@@ -2111,20 +2121,24 @@ impl Store for PgStore {
         meetings::published(self, matter).await
     }
 
+    async fn published_motions_requiring(&self, kind: &str) -> StoreResult<Vec<PublishedMotion>> {
+        meetings::published_requiring(self, kind).await
+    }
+
     async fn open_requisition(&self, r: &NewRequisition, event: &NewEvent) -> StoreResult<i64> {
-        meetings::open_requisition(self, r, event).await
+        requisitions::open_requisition(self, r, event).await
     }
 
     async fn requisitions(&self) -> StoreResult<Vec<RequisitionRecord>> {
-        meetings::requisitions(self).await
+        requisitions::requisitions(self).await
     }
 
     async fn requisition(&self, id: i64) -> StoreResult<Option<RequisitionRecord>> {
-        meetings::requisition(self, id).await
+        requisitions::requisition(self, id).await
     }
 
     async fn has_signed(&self, id: i64, member: MemberId) -> StoreResult<bool> {
-        meetings::has_signed(self, id, member).await
+        requisitions::has_signed(self, id, member).await
     }
 
     async fn sign_requisition(
@@ -2133,7 +2147,7 @@ impl Store for PgStore {
         member: MemberId,
         event: &NewEvent,
     ) -> StoreResult<()> {
-        meetings::sign(self, id, member, event).await
+        requisitions::sign(self, id, member, event).await
     }
 
     async fn requisition_reached(
@@ -2143,11 +2157,21 @@ impl Store for PgStore {
         call_by: NaiveDate,
         event: &NewEvent,
     ) -> StoreResult<bool> {
-        meetings::reached(self, id, clause, call_by, event).await
+        requisitions::reached(self, id, clause, call_by, event).await
     }
 
     async fn answer_requisition(&self, id: i64, meeting: i64, event: &NewEvent) -> StoreResult<()> {
-        meetings::answer(self, id, meeting, event).await
+        requisitions::answer(self, id, meeting, event).await
+    }
+
+    async fn remind_requisition(
+        &self,
+        id: i64,
+        last: Option<DateTime<Utc>>,
+        letters: &[Letter],
+        event: &NewEvent,
+    ) -> StoreResult<bool> {
+        requisitions::remind(self, id, last, letters, event).await
     }
 
     async fn freeze_roll(

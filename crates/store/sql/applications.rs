@@ -56,7 +56,7 @@ fn application_from(r: &DbRow) -> StoreResult<ApplicationRecord> {
 }
 
 /// Queues letters, each with its own text, due at once.
-async fn queue_letters(
+pub(crate) async fn queue_letters(
     conn: &mut DbConnection,
     letters: &[Letter],
     at: DateTime<Utc>,

@@ -20,7 +20,7 @@ const MEETING_SELECT: &str = "SELECT id, body, unit_id, kind, title, starts_at, 
      FROM meetings";
 const MOTION_SELECT: &str = "SELECT id, meeting_id, parent_id, target_id, emergency, admitted_by, set_aside_by,
         proposed_at, number, kind, title, text, matter,
-        position, proposed_by, seconded_by, state, votes_for, votes_against, abstentions, present, failures_json,
+        position, requires, proposed_by, seconded_by, state, votes_for, votes_against, abstentions, present, failures_json,
         decided_at, published
      FROM motions";
 
@@ -67,6 +67,7 @@ fn motion_from(r: &DbRow) -> Result<MotionRecord, sqlx::Error> {
         text: r.try_get("text")?,
         matter: r.try_get("matter")?,
         position: r.try_get("position")?,
+        requires: r.try_get("requires")?,
         proposed_by: r.try_get::<Option<i64>, _>("proposed_by")?.map(MemberId),
         seconded_by: r.try_get::<Option<i64>, _>("seconded_by")?.map(MemberId),
         state: r.try_get("state")?,
@@ -570,8 +571,8 @@ pub(crate) async fn insert_motion(
     .map_err(db_err)?;
     let id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO motions (meeting_id, parent_id, target_id, emergency, proposed_at, number, kind, title, text,
-             matter, position, proposed_by, seconded_by, state, published, event_seq)
-         VALUES ($1, $2, $14, $15, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'proposed', $12, $13) RETURNING id",
+             matter, position, requires, proposed_by, seconded_by, state, published, event_seq)
+         VALUES ($1, $2, $14, $15, $3, $4, $5, $6, $7, $8, $9, $16, $10, $11, 'proposed', $12, $13) RETURNING id",
     )
     .bind(m.meeting)
     .bind(m.parent)
@@ -588,6 +589,7 @@ pub(crate) async fn insert_motion(
     .bind(seq)
     .bind(m.target)
     .bind(m.emergency)
+    .bind(m.requires.as_deref())
     .fetch_one(&mut *tx)
     .await
     .map_err(db_err)?;
@@ -962,9 +964,29 @@ pub(crate) async fn published(
     s: &StoreImpl,
     matter: Option<&str>,
 ) -> StoreResult<Vec<PublishedMotion>> {
+    published_where(s, matter.map(Only::Matter)).await
+}
+
+pub(crate) async fn published_requiring(
+    s: &StoreImpl,
+    kind: &str,
+) -> StoreResult<Vec<PublishedMotion>> {
+    published_where(s, Some(Only::Requiring(kind))).await
+}
+
+/// Which published motions to read.
+enum Only<'a> {
+    /// On this national matter.
+    Matter(&'a str),
+    /// Requiring this kind of meeting.
+    Requiring(&'a str),
+}
+
+/// Published motions, newest first, all or `only` some.
+async fn published_where(s: &StoreImpl, only: Option<Only<'_>>) -> StoreResult<Vec<PublishedMotion>> {
     let mut qb = sqlx::QueryBuilder::<Db>::new(
         "SELECT m.id, m.meeting_id, m.parent_id, m.target_id, m.emergency, m.admitted_by, m.set_aside_by,
-                m.proposed_at, m.number, m.kind, m.title, m.text, m.matter, m.position,
+                m.proposed_at, m.number, m.kind, m.title, m.text, m.matter, m.position, m.requires,
                 m.proposed_by, m.seconded_by, m.state, m.votes_for, m.votes_against, m.abstentions,
                 m.present, m.failures_json, m.decided_at, m.published,
                 g.unit_id AS meeting_unit, g.title AS meeting_title, g.starts_at AS meeting_on
@@ -972,8 +994,14 @@ pub(crate) async fn published(
          WHERE m.published = ",
     );
     qb.push_bind(true);
-    if let Some(matter) = matter {
-        qb.push(" AND m.matter = ").push_bind(matter.to_string());
+    match only {
+        None => {}
+        Some(Only::Matter(m)) => {
+            qb.push(" AND m.matter = ").push_bind(m.to_string());
+        }
+        Some(Only::Requiring(k)) => {
+            qb.push(" AND m.requires = ").push_bind(k.to_string());
+        }
     }
     qb.push(" ORDER BY m.decided_at DESC, m.id DESC");
     let rows = qb.build().fetch_all(&s.pool).await.map_err(db_err)?;
@@ -985,213 +1013,6 @@ pub(crate) async fn published(
             meeting_on: r.try_get("meeting_on")?,
         })
     })
-}
-
-const REQUISITION_SELECT: &str = "SELECT r.id, r.kind, r.title, r.purpose, r.matter, r.opened_by, r.opened_at,
-        r.reached_at, r.reached_clause, r.call_by, r.meeting_id,
-        (SELECT COUNT(*) FROM requisition_signatures s WHERE s.requisition_id = r.id) AS signatures
-     FROM requisitions r";
-
-fn requisition_from(r: &DbRow) -> Result<RequisitionRecord, sqlx::Error> {
-    Ok(RequisitionRecord {
-        id: r.try_get("id")?,
-        kind: r.try_get("kind")?,
-        title: r.try_get("title")?,
-        purpose: r.try_get("purpose")?,
-        matter: r.try_get("matter")?,
-        opened_by: r.try_get::<Option<i64>, _>("opened_by")?.map(MemberId),
-        opened_at: r.try_get("opened_at")?,
-        reached_at: r.try_get("reached_at")?,
-        reached_clause: r.try_get("reached_clause")?,
-        call_by: r.try_get("call_by")?,
-        meeting: r.try_get("meeting_id")?,
-        signatures: r.try_get("signatures")?,
-    })
-}
-
-pub(crate) async fn open_requisition(
-    s: &StoreImpl,
-    r: &NewRequisition,
-    event: &NewEvent,
-) -> StoreResult<i64> {
-    let mut tx = s.write_tx().await?;
-    let seq = append_event(&mut tx, event).await?;
-    let id = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO requisitions (kind, title, purpose, matter, opened_by, opened_at, event_seq)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-    )
-    .bind(&r.kind)
-    .bind(&r.title)
-    .bind(&r.purpose)
-    .bind(r.matter.as_deref())
-    .bind(r.opened_by.map(|m| m.0))
-    .bind(event.at)
-    .bind(seq)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    if let Some(m) = r.opened_by {
-        sqlx::query(
-            "INSERT INTO requisition_signatures (requisition_id, member_id, signed_at) VALUES ($1, $2, $3)",
-        )
-        .bind(id)
-        .bind(m.0)
-        .bind(event.at)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    }
-    commit(tx).await?;
-    Ok(id)
-}
-
-pub(crate) async fn requisitions(s: &StoreImpl) -> StoreResult<Vec<RequisitionRecord>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{REQUISITION_SELECT} ORDER BY r.id DESC")))
-        .fetch_all(&s.pool)
-        .await
-        .map_err(db_err)?;
-    all(&rows, requisition_from)
-}
-
-pub(crate) async fn requisition(s: &StoreImpl, id: i64) -> StoreResult<Option<RequisitionRecord>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{REQUISITION_SELECT} WHERE r.id = $1")))
-        .bind(id)
-        .fetch_optional(&s.pool)
-        .await
-        .map_err(db_err)?;
-    row.as_ref().map(requisition_from).transpose().map_err(db_err)
-}
-
-pub(crate) async fn has_signed(s: &StoreImpl, id: i64, member: MemberId) -> StoreResult<bool> {
-    let found: Option<i64> = sqlx::query_scalar(
-        "SELECT member_id FROM requisition_signatures WHERE requisition_id = $1 AND member_id = $2",
-    )
-    .bind(id)
-    .bind(member.0)
-    .fetch_optional(&s.pool)
-    .await
-    .map_err(db_err)?;
-    Ok(found.is_some())
-}
-
-pub(crate) async fn sign(
-    s: &StoreImpl,
-    id: i64,
-    member: MemberId,
-    event: &NewEvent,
-) -> StoreResult<()> {
-    let mut tx = s.write_tx().await?;
-    let answered: Option<Option<i64>> =
-        sqlx::query_scalar("SELECT meeting_id FROM requisitions WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db_err)?;
-    match answered {
-        None => return Err(StoreError::NotFound("requisition")),
-        Some(Some(_)) => {
-            return Err(StoreError::Stale(
-                "the meeting this requisition asked for has been called".into(),
-            ));
-        }
-        Some(None) => {}
-    }
-    let already: Option<i64> = sqlx::query_scalar(
-        "SELECT member_id FROM requisition_signatures WHERE requisition_id = $1 AND member_id = $2",
-    )
-    .bind(id)
-    .bind(member.0)
-    .fetch_optional(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    if already.is_some() {
-        return Err(StoreError::Conflict {
-            field: "member".into(),
-            message: "you have already signed this requisition".into(),
-        });
-    }
-    append_event(&mut tx, event).await?;
-    sqlx::query(
-        "INSERT INTO requisition_signatures (requisition_id, member_id, signed_at) VALUES ($1, $2, $3)",
-    )
-    .bind(id)
-    .bind(member.0)
-    .bind(event.at)
-    .execute(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    commit(tx).await?;
-    Ok(())
-}
-
-pub(crate) async fn reached(
-    s: &StoreImpl,
-    id: i64,
-    clause: &str,
-    call_by: chrono::NaiveDate,
-    event: &NewEvent,
-) -> StoreResult<bool> {
-    let mut tx = s.write_tx().await?;
-    let open: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM requisitions WHERE id = $1 AND reached_at IS NULL",
-    )
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    if open.is_none() {
-        return Ok(false);
-    }
-    append_event(&mut tx, event).await?;
-    sqlx::query(
-        "UPDATE requisitions SET reached_at = $1, reached_clause = $2, call_by = $3
-         WHERE id = $4 AND reached_at IS NULL",
-    )
-    .bind(event.at)
-    .bind(clause)
-    .bind(call_by)
-    .bind(id)
-    .execute(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    commit(tx).await?;
-    Ok(true)
-}
-
-pub(crate) async fn answer(
-    s: &StoreImpl,
-    id: i64,
-    meeting: i64,
-    event: &NewEvent,
-) -> StoreResult<()> {
-    let mut tx = s.write_tx().await?;
-    let row = sqlx::query("SELECT reached_at, meeting_id FROM requisitions WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db_err)?
-        .ok_or(StoreError::NotFound("requisition"))?;
-    let reached: Option<DateTime<Utc>> = row.try_get("reached_at").map_err(db_err)?;
-    let answered: Option<i64> = row.try_get("meeting_id").map_err(db_err)?;
-    if reached.is_none() {
-        return Err(StoreError::Stale(
-            "this requisition has not reached its threshold".into(),
-        ));
-    }
-    if answered.is_some() {
-        return Err(StoreError::Stale(
-            "a meeting has already been called for this requisition".into(),
-        ));
-    }
-    append_event(&mut tx, event).await?;
-    sqlx::query("UPDATE requisitions SET meeting_id = $1 WHERE id = $2")
-        .bind(meeting)
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    commit(tx).await?;
-    Ok(())
 }
 
 const POLL_SELECT: &str = "SELECT p.motion_id, p.mode, p.opened_at, p.opened_by, p.closed_at,

@@ -1085,6 +1085,10 @@ pub trait Store: Send + Sync + 'static {
     /// Published motions, on `matter` when given, newest first.
     async fn published_motions(&self, matter: Option<&str>) -> StoreResult<Vec<PublishedMotion>>;
 
+    /// Published motions that require a meeting of `kind` (`special-conference`), whatever
+    /// their matter, newest first.
+    async fn published_motions_requiring(&self, kind: &str) -> StoreResult<Vec<PublishedMotion>>;
+
     // ---- requisitions ----
 
     /// Opens a requisition, signed by its opener when given.
@@ -1116,6 +1120,20 @@ pub trait Store: Send + Sync + 'static {
 
     /// Links the meeting called in answer; `Stale` unless reached and not yet answered.
     async fn answer_requisition(&self, id: i64, meeting: i64, event: &NewEvent) -> StoreResult<()>;
+
+    /// Writes to those who must call a reached requisition's meeting that it is overdue:
+    /// queues `letters` and records `event.at` as the last time they were written to, with
+    /// `event`, in one transaction — only while that last time is still `last` (so two
+    /// timetables running at once write once), the threshold is reached and no meeting
+    /// answers it. Returns whether it wrote; when it did not, nothing is written. `NotFound`
+    /// without the requisition.
+    async fn remind_requisition(
+        &self,
+        id: i64,
+        last: Option<DateTime<Utc>>,
+        letters: &[Letter],
+        event: &NewEvent,
+    ) -> StoreResult<bool>;
 
     // ---- rolls ----
 

@@ -785,6 +785,10 @@ pub struct NewMotion {
     pub matter: Option<String>,
     /// support or oppose, on `matter`.
     pub position: Option<String>,
+    /// The meeting the motion requires, as the rules' key of its kind
+    /// (`special-conference`): adopted at a branch's meeting and published, it counts towards
+    /// the requisition of that kind, whatever its matter or position.
+    pub requires: Option<String>,
     pub proposed_by: Option<MemberId>,
     pub seconded_by: Option<MemberId>,
     /// The motion (or amendment) this amends: its text is the whole wording proposed instead.
@@ -987,6 +991,8 @@ pub struct MotionRecord {
     pub text: String,
     pub matter: Option<String>,
     pub position: Option<String>,
+    /// The meeting it requires (`special-conference`), when it calls for one.
+    pub requires: Option<String>,
     pub proposed_by: Option<MemberId>,
     pub seconded_by: Option<MemberId>,
     pub state: String,
@@ -1036,6 +1042,8 @@ pub struct RequisitionRecord {
     /// The meeting called in answer.
     pub meeting: Option<i64>,
     pub signatures: i64,
+    /// When those who must call the meeting were last written to that it is overdue.
+    pub reminded_at: Option<DateTime<Utc>>,
 }
 
 /// A ballot as an officer sets it up: the electorate is a frozen roll, the rule comes from

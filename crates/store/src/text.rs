@@ -154,6 +154,11 @@ pub fn conflict_for(constraint_or_message: &str) -> StoreError {
             "matter",
             "a requisition on this matter is still open: sign that one instead",
         )
+    } else if s.contains("requisitions_open_kind") || s.contains("requisitions.kind") {
+        (
+            "kind",
+            "a requisition for this meeting, opened by branches' motions, is still open: their motions count towards that one",
+        )
     } else if s.contains("token") || s.contains("session") {
         ("token_hash", "this session already exists")
     } else {

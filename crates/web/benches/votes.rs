@@ -94,6 +94,7 @@ async fn setup(store: &Arc<dyn Store>, attendees: usize) -> (i64, Vec<String>) {
                 text: "The branch sends its full delegation.".into(),
                 matter: None,
                 position: None,
+                requires: None,
                 proposed_by: Some(members[0]),
                 seconded_by: None,
                 parent: None,

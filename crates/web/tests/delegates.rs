@@ -284,6 +284,7 @@ both_backends!(
                         .into(),
                     matter: None,
                     position: None,
+                    requires: None,
                     proposed_by: None,
                     seconded_by: None,
                     parent: None,

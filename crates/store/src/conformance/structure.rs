@@ -443,6 +443,7 @@ pub async fn offices_name_the_decision_they_came_from(store: &dyn Store) {
                     text: "That Ben Adams be appointed branch secretary.".into(),
                     matter: None,
                     position: None,
+                    requires: None,
                     proposed_by: Some(ann),
                     seconded_by: None,
                     parent: None,

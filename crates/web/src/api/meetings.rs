@@ -250,6 +250,7 @@ pub async fn propose(
         text: req.text,
         matter: req.matter,
         position: req.position,
+        requires: req.requires,
         proposed_by: None,
         seconded_by: None,
         parent: None,

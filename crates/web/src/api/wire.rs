@@ -1392,6 +1392,9 @@ pub struct Motion {
     pub text: String,
     pub matter: Option<String>,
     pub position: Option<String>,
+    /// The meeting it calls for, e.g. `special-conference`: adopted at a branch's meeting
+    /// and published, it counts towards the requisition for that meeting.
+    pub requires: Option<String>,
     pub proposed_by_id: Option<i64>,
     /// Who seconded it, once someone has (`POST /api/v1/motions/{id}/seconder`).
     pub seconded_by_id: Option<i64>,
@@ -1439,6 +1442,7 @@ impl From<&charter_store::MotionRecord> for Motion {
             text: m.text.clone(),
             matter: m.matter.clone(),
             position: m.position.clone(),
+            requires: m.requires.clone(),
             proposed_by_id: m.proposed_by.map(|p| p.0),
             seconded_by_id: m.seconded_by.map(|p| p.0),
             amends_id: m.parent,
@@ -1569,6 +1573,10 @@ pub struct MotionRequest {
     pub matter: Option<String>,
     /// support or oppose (with `matter`).
     pub position: Option<String>,
+    /// A meeting the motion calls for, e.g. `special-conference`: one the constitution in
+    /// force lets branches require, at a branch's meeting. Adopted and published, the motion
+    /// counts towards that meeting's requisition, whatever its matter or position.
+    pub requires: Option<String>,
     /// Late business, after the deadline or at the meeting: taken only once admitted by a
     /// vote (`admit-emergency-motion`).
     #[serde(default)]
@@ -1793,7 +1801,7 @@ pub struct Requisition {
     pub matter: Option<String>,
     pub opened_at: DateTime<Utc>,
     pub signatures: i64,
-    /// Branches whose published motions on `matter` support it.
+    /// Branches whose published motions call for the meeting or support `matter`, each once.
     pub branches_supporting: u32,
     /// collecting, reached, overdue or answered.
     pub state: String,
@@ -1803,6 +1811,8 @@ pub struct Requisition {
     /// The last day the officers may call the meeting.
     pub call_by: Option<NaiveDate>,
     pub meeting_id: Option<i64>,
+    /// When those who must call an overdue meeting were last written to (weekly until it is).
+    pub reminded_at: Option<DateTime<Utc>>,
     /// Whether the caller has signed.
     pub signed: bool,
 }
@@ -1824,6 +1834,7 @@ impl From<&charter_app::meetings::RequisitionView> for Requisition {
             reached_at: r.reached_at,
             call_by: r.call_by,
             meeting_id: r.meeting,
+            reminded_at: r.reminded_at,
             signed: v.signed,
         }
     }

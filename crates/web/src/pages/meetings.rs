@@ -38,10 +38,12 @@ const CALL_FIELDS: &[&str] = &[
     "online_url",
     "agenda",
 ];
-const MOTION_FIELDS: &[&str] = &["kind", "title", "text", "matter", "position", "target"];
+const MOTION_FIELDS: &[&str] = &[
+    "kind", "title", "text", "matter", "position", "requires", "target",
+];
 const VOTE_FIELDS: &[&str] = &["votes_for", "votes_against", "abstentions", "present"];
 
-fn status_for(errors: &[&Errors]) -> StatusCode {
+pub(super) fn status_for(errors: &[&Errors]) -> StatusCode {
     if errors.iter().any(|e| e.any()) {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -326,6 +328,8 @@ pub struct MotionView {
     pub reasons: Vec<(String, String)>,
     pub published: bool,
     pub matter: String,
+    /// "Calls for a special conference", when it requires one.
+    pub requires: String,
     pub poll: Option<PollLine>,
     /// The key this page's ballot form carries (see `App::cast_vote`).
     pub submission: String,
@@ -437,6 +441,11 @@ fn motion_view(
             (Some(mt), Some(p)) => format!("{p}s {mt}"),
             _ => String::new(),
         },
+        requires: m
+            .requires
+            .as_deref()
+            .map(|k| format!("calls for a {}", k.replace('-', " ")))
+            .unwrap_or_default(),
         poll: poll.map(poll_line),
         submission: charter_app::meetings::vote_key(),
         proposed: m.state == "proposed",
@@ -494,6 +503,8 @@ pub struct MotionForm {
     pub text: String,
     pub matter: String,
     pub position: String,
+    /// The meeting it calls for (`special-conference`), or empty.
+    pub requires: String,
     /// "yes" for late business.
     pub emergency: String,
     /// For a rescission: the decision it would rescind.
@@ -531,6 +542,8 @@ struct MeetingPage {
     open_business: Vec<(i64, i64, String)>,
     /// Standing decisions of earlier meetings a rescission may name: (id, label).
     rescindable: Vec<(i64, String)>,
+    /// Meetings a motion here may call for: (key, words).
+    requirable: Vec<(String, String)>,
     minutes: Option<charter_store::MinutesRecord>,
     /// Approved: no more editing.
     minutes_final: bool,
@@ -668,6 +681,14 @@ pub(super) async fn meeting_page(
     } else {
         Vec::new()
     };
+    let requirable = if proposing {
+        match state.app.meetings_motions_may_require(id).await {
+            Ok(list) => list,
+            Err(e) => return app_error(session, e),
+        }
+    } else {
+        Vec::new()
+    };
     let appoint_offices = if proposing && now < v.meeting.starts_at {
         match state.app.appointable_offices(id).await {
             Ok(list) => list.into_iter().map(|(o, label)| (o.0, label)).collect(),
@@ -741,6 +762,7 @@ pub(super) async fn meeting_page(
             .map(|mo| (mo.id, mo.number, mo.title.clone()))
             .collect(),
         rescindable,
+        requirable,
         minutes_text: match (&minutes, v.may_run && now >= m.starts_at) {
             (Some(saved), _) => saved.text.clone(),
             (None, true) => charter_app::meetings::minutes_from_record(&v),
@@ -1099,6 +1121,7 @@ pub async fn propose(
         text: form.text.clone(),
         matter: blank(&form.matter),
         position: blank(&form.position),
+        requires: blank(&form.requires),
         proposed_by: None,
         seconded_by: None,
         parent: None,
@@ -1590,6 +1613,8 @@ struct MatterPage {
     support: usize,
     regions: Vec<RegionBar>,
     statements: Vec<StatementView>,
+    /// Requisitions opened on the matter or counting its branches' motions.
+    requisitions: Vec<super::requisitions::RequisitionRow>,
 }
 
 /// `/matters/{matter}`: how many branches oppose or support a national matter, by region.
@@ -1600,6 +1625,13 @@ pub async fn matter(
 ) -> Response {
     let t = match state.app.matter_tally(&raw).await {
         Ok(t) => t,
+        Err(e) => return error_page(session.as_ref(), e.into()),
+    };
+    let requisitions = match state.app.requisitions_on_matter(&t.matter).await {
+        Ok(list) => list
+            .iter()
+            .map(super::requisitions::requisition_row)
+            .collect(),
         Err(e) => return error_page(session.as_ref(), e.into()),
     };
     let most = t
@@ -1634,168 +1666,9 @@ pub async fn matter(
             support: t.support,
             regions,
             statements: t.motions.iter().map(statement_view).collect(),
+            requisitions,
         },
     )
-}
-
-pub struct RequisitionRow {
-    pub id: i64,
-    pub title: String,
-    pub purpose: String,
-    pub state: &'static str,
-    pub state_class: &'static str,
-    pub threshold: String,
-    pub signatures: i64,
-    pub call_by: String,
-    pub meeting: Option<i64>,
-    pub signed: bool,
-}
-
-#[derive(Deserialize, Default, Clone)]
-#[serde(default)]
-pub struct RequisitionForm {
-    pub csrf: String,
-    pub title: String,
-    pub purpose: String,
-    pub matter: String,
-}
-
-const REQUISITION_FIELDS: &[&str] = &["title", "purpose", "matter", "kind"];
-
-#[derive(Template)]
-#[template(path = "requisitions.html")]
-struct RequisitionsPage {
-    layout: Layout,
-    rows: Vec<RequisitionRow>,
-    form: RequisitionForm,
-    errors: Errors,
-    notice: Option<&'static str>,
-}
-
-async fn requisitions_page(
-    state: &AppState,
-    session: &CurrentSession,
-    form: RequisitionForm,
-    errors: Errors,
-    notice: Option<&'static str>,
-) -> Response {
-    let list = match state.app.requisitions(&session.actor).await {
-        Ok(l) => l,
-        Err(e) => return app_error(session, e),
-    };
-    use charter_app::meetings::RequisitionState as S;
-    let rows = list
-        .iter()
-        .map(|v| RequisitionRow {
-            id: v.record.id,
-            title: v.record.title.clone(),
-            purpose: v.record.purpose.clone(),
-            state: match v.state {
-                S::Collecting => "collecting signatures",
-                S::Reached => "reached: the meeting must be called",
-                S::Overdue => "overdue: the meeting was not called in time",
-                S::Answered => "answered: the meeting is called",
-            },
-            state_class: match v.state {
-                S::Answered => "yes",
-                S::Overdue => "no",
-                _ => "",
-            },
-            threshold: v.threshold.clone(),
-            signatures: v.record.signatures,
-            call_by: v.record.call_by.map(super::view::date).unwrap_or_default(),
-            meeting: v.record.meeting,
-            signed: v.signed,
-        })
-        .collect();
-    render(
-        status_for(&[&errors]),
-        &RequisitionsPage {
-            layout: Layout::new("Requisitions", Some(session), "meetings"),
-            rows,
-            form,
-            errors,
-            notice,
-        },
-    )
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct RequisitionsQuery {
-    pub saved: String,
-}
-
-pub async fn requisitions(
-    State(state): State<AppState>,
-    PageUser(session): PageUser,
-    PageQuery(q): PageQuery<RequisitionsQuery>,
-) -> Response {
-    let notice = match q.saved.as_str() {
-        "opened" => Some("The requisition is open, with your signature."),
-        "signed" => Some("Your signature is added."),
-        _ => None,
-    };
-    requisitions_page(
-        &state,
-        &session,
-        RequisitionForm::default(),
-        Errors::none("rq-", REQUISITION_FIELDS),
-        notice,
-    )
-    .await
-}
-
-pub async fn open_requisition(
-    State(state): State<AppState>,
-    PageUser(session): PageUser,
-    headers: HeaderMap,
-    PageForm(form): PageForm<RequisitionForm>,
-) -> Response {
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
-    let matter = (!form.matter.trim().is_empty()).then_some(form.matter.as_str());
-    match state
-        .app
-        .open_requisition(
-            &session.actor,
-            "special-conference",
-            &form.title,
-            &form.purpose,
-            matter,
-        )
-        .await
-    {
-        Ok(_) => Redirect::to("/requisitions?saved=opened").into_response(),
-        Err(AppError::Forbidden(why)) => app_error(&session, AppError::Forbidden(why)),
-        Err(e) => match field_errors(e) {
-            Ok(errs) => {
-                let errors = Errors::new("rq-", REQUISITION_FIELDS, errs);
-                requisitions_page(&state, &session, form, errors, None).await
-            }
-            Err(e) => app_error(&session, e),
-        },
-    }
-}
-
-pub async fn sign_requisition(
-    State(state): State<AppState>,
-    PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<crate::pages::forms::CsrfOnly>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "requisition");
-    };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
-    match state.app.sign_requisition(&session.actor, id).await {
-        Ok(()) => Redirect::to("/requisitions?saved=signed").into_response(),
-        Err(e) => app_error(&session, e),
-    }
 }
 
 fn calendar_response(text: String, file: &str) -> Response {

@@ -22,6 +22,7 @@ mod me;
 mod meetings;
 mod members;
 mod paper;
+mod requisitions;
 mod rolls;
 mod rules_view;
 mod security;
@@ -190,11 +191,11 @@ pub fn router() -> Router<AppState> {
         .route("/motions/{id}/publication", post(meetings::publish))
         .route(
             "/requisitions",
-            get(meetings::requisitions).post(meetings::open_requisition),
+            get(requisitions::requisitions).post(requisitions::open_requisition),
         )
         .route(
             "/requisitions/{id}/signatures",
-            post(meetings::sign_requisition),
+            post(requisitions::sign_requisition),
         )
         .route("/units/{id}/statements", get(meetings::statements))
         .route("/matters/{matter}", get(meetings::matter))

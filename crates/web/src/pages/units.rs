@@ -16,6 +16,7 @@ use charter_store::Mandate;
 use serde::Deserialize;
 
 use super::forms::{Errors, field_errors};
+use super::requisitions::{RequisitionRow, requisition_row};
 use super::view::date;
 use super::{Layout, PageForm, PagePath, app_error, error_page, not_found, parse_id, render};
 use crate::AppState;
@@ -137,6 +138,8 @@ struct UnitTemplate {
     closed: Option<String>,
     merged_into: Option<Crumb>,
     manage: Option<Manage>,
+    /// On the national page: meetings required and not yet called.
+    requisitions: Vec<RequisitionRow>,
 }
 
 fn term_text(term: Option<charter_store::Term>) -> String {
@@ -176,6 +179,7 @@ fn unit_response(
     page: UnitPage,
     all: &[UnitSummary],
     manage: bool,
+    requisitions: Vec<RequisitionRow>,
     failed: Failed,
     status: StatusCode,
 ) -> Response {
@@ -351,6 +355,7 @@ fn unit_response(
         closed: unit.closed_on.map(|on| format!("Closed on {}", date(on))),
         merged_into,
         manage,
+        requisitions,
     };
     render(status, &t)
 }
@@ -371,7 +376,15 @@ async fn show(
         Err(e) => return app_error(session, e),
     };
     let manage = state.app.may_manage_structure(&session.actor).await;
-    unit_response(session, page, &all, manage, failed, status)
+    let requisitions = if page.summary.unit.kind == UnitKind::National {
+        match state.app.requisitions_standing().await {
+            Ok(list) => list.iter().map(requisition_row).collect(),
+            Err(e) => return app_error(session, e),
+        }
+    } else {
+        Vec::new()
+    };
+    unit_response(session, page, &all, manage, requisitions, failed, status)
 }
 
 /// The national page: the whole organisation and its regions.
