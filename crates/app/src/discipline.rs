@@ -177,6 +177,7 @@ impl App {
             ),
             matter: None,
             position: None,
+            requires: None,
             proposed_by: Some(actor.member),
             seconded_by: None,
             parent: None,

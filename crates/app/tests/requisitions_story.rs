@@ -453,12 +453,24 @@ async fn the_bodies_the_clause_names_are_written_to() {
         .propose_amendment(&secretary, "Votes for party members", &naming)
         .await
         .unwrap();
+    // Held before Charter: the secretary and the chair enter the conference from its minutes.
+    let chair = national_chair(&w).await;
     let june = app_on(&w.store, d(2017, 6, 12));
-    let secretary = actor(&june, w.secretary).await;
-    june.record_amendment_decision(&secretary, id, &conference(d(2017, 5, 20), d(2017, 6, 10)))
-        .await
-        .unwrap()
-        .unwrap();
+    let recorded = enter_twice(
+        &june,
+        [w.secretary, chair],
+        id,
+        &conference(d(2017, 5, 20), d(2017, 6, 10)),
+    )
+    .await;
+    assert!(
+        matches!(
+            recorded,
+            charter_app::amending::HistoricalOutcome::Recorded { adopted: true, .. }
+        ),
+        "{recorded:?}"
+    );
+    chair_resigns(&w, chair).await;
     let steering = w
         .store
         .create_body(

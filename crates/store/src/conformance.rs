@@ -1957,6 +1957,7 @@ fn amendment_motion(meeting: i64) -> NewMotion {
         text: "That the constitution be amended.".into(),
         matter: None,
         position: None,
+        requires: None,
         proposed_by: None,
         seconded_by: None,
         parent: None,
