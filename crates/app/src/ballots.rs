@@ -204,6 +204,14 @@ pub(crate) fn new_tracker() -> String {
 }
 
 /// A submission id as a client chose it: 8 to 100 letters, digits, hyphens or underscores.
+/// What the box keeps to answer a resend: the hash of the ballot, the voter and the id their
+/// device chose. Scoped to the voter, another member sending the same id is answered as any
+/// new ballot of theirs, never with the first voter's receipt; and as the id is the device's
+/// random choice, the hash cannot be matched to a voter without it.
+fn submission_hash(ballot: i64, voter: MemberId, submission: &str) -> String {
+    hash(&[&ballot.to_string(), &voter.0.to_string(), submission])
+}
+
 fn check_submission(raw: &str) -> Result<&str, AppError> {
     let s = raw.trim();
     if (8..=100).contains(&s.len())
@@ -827,7 +835,7 @@ impl App {
                     "the constitution does not let a later vote replace an earlier one in this ballot",
                 ));
             }
-            Some(r) => Some(hash(&[&id.to_string(), check_submission(r)?])),
+            Some(r) => Some(submission_hash(id, voter, check_submission(r)?)),
         };
         let now = self.clock.now();
         if now < b.opens_at {
@@ -849,7 +857,7 @@ impl App {
         }
         let cast = NewCast {
             tracker: new_tracker(),
-            submission_hash: hash(&[&id.to_string(), submission]),
+            submission_hash: submission_hash(id, voter, submission),
             sealed: Sealed::seal(choice).0,
             replaces,
         };

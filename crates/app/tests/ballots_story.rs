@@ -250,6 +250,24 @@ async fn a_question_is_put_counted_and_published_with_every_voter_able_to_check(
         Err(AppError::Forbidden(_))
     ));
     assert_eq!(trackers.len(), voters.len(), "every tracker differs");
+    // Another voter who sends the first voter's submission id learns nothing of it: the id
+    // is the first voter's own, so to anyone else it is a new ballot (refused: they voted).
+    let other = day.voter_for_link(id, &links[1]).await.unwrap();
+    let stolen = day
+        .cast_ballot(
+            other,
+            id,
+            "submission-0000",
+            &Choice { ranks: vec![0] },
+            None,
+        )
+        .await;
+    match stolen {
+        Err(AppError::Conflict { message, .. }) => {
+            assert!(!message.contains(&receipts[0].0), "{message}")
+        }
+        other => panic!("another voter's submission id answered: {other:?}"),
+    }
 
     // While open: turnout only; the box stays sealed.
     let secretary = day.actor(w.secretary).await.unwrap();
