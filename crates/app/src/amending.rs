@@ -22,7 +22,7 @@ use charter_store::{
 use chrono::{Duration, NaiveDate};
 use serde_json::json;
 
-use crate::meetings::{MAX_TITLE, day, new_check_in_code};
+use crate::meetings::{MAX_TITLE, day, new_check_in_code, result_parts};
 use crate::{App, AppError, event_actor};
 
 /// What one officer read from the minutes of a meeting held before Charter.
@@ -60,18 +60,23 @@ pub enum HistoricalOutcome {
 /// A decision on an amendment as the engine judged it, ready to be written.
 pub(crate) struct Judged {
     result: MotionResult,
+    state: &'static str,
     failures: Vec<(String, String)>,
     pub(crate) decision: AmendmentDecision,
 }
 
-fn pair(f: &charter_rules::Failure) -> (String, String) {
-    (
-        f.clause
-            .as_ref()
-            .map(|c| c.as_str().to_string())
-            .unwrap_or_default(),
-        f.reason.clone(),
-    )
+impl Judged {
+    /// The outcome of the motion that put the amendment, with the record's count.
+    fn outcome(&self, record: &DecisionRecord) -> MotionOutcome {
+        MotionOutcome {
+            state: self.state.to_string(),
+            votes_for: record.votes_for,
+            votes_against: record.votes_against,
+            abstentions: record.abstentions,
+            present: record.present,
+            failures_json: json!(self.failures).to_string(),
+        }
+    }
 }
 
 fn record_json(r: &DecisionRecord) -> serde_json::Value {
@@ -267,11 +272,7 @@ impl App {
             }
             Err(nb) => MotionResult::NotBinding(nb),
         };
-        let failures: Vec<(String, String)> = match &result {
-            MotionResult::Adopted(_) => Vec::new(),
-            MotionResult::Rejected(f) => vec![pair(f)],
-            MotionResult::NotBinding(nb) => nb.failures.iter().map(pair).collect(),
-        };
+        let (state, failures) = result_parts(&result);
         let adopted = matches!(result, MotionResult::Adopted(_));
         let (kind, reason) = if adopted {
             (
@@ -319,6 +320,7 @@ impl App {
             &reason,
         );
         Ok(Judged {
+            state,
             failures: failures.clone(),
             decision: AmendmentDecision {
                 amendment: r.id,
@@ -394,19 +396,8 @@ impl App {
         record: &DecisionRecord,
         judged: &Judged,
     ) -> (MotionOutcome, NewEvent) {
-        let state = match judged.result {
-            MotionResult::Adopted(_) => "adopted",
-            MotionResult::Rejected(_) => "rejected",
-            MotionResult::NotBinding(_) => "not-binding",
-        };
-        let outcome = MotionOutcome {
-            state: state.to_string(),
-            votes_for: record.votes_for,
-            votes_against: record.votes_against,
-            abstentions: record.abstentions,
-            present: record.present,
-            failures_json: json!(judged.failures).to_string(),
-        };
+        let state = judged.state;
+        let outcome = judged.outcome(record);
         let event = self.event(
             event_actor(actor, Some(office)),
             "motion.decided",
@@ -670,19 +661,8 @@ impl App {
             json!({ "title": motion.title, "kind": motion.kind, "amendment": r.id, "historical": true }),
             &motion.title,
         );
-        let state = match judged.result {
-            MotionResult::Adopted(_) => "adopted",
-            MotionResult::Rejected(_) => "rejected",
-            MotionResult::NotBinding(_) => "not-binding",
-        };
-        let outcome = MotionOutcome {
-            state: state.to_string(),
-            votes_for: e.votes_for,
-            votes_against: e.votes_against,
-            abstentions: e.abstentions,
-            present: e.present,
-            failures_json: json!(judged.failures).to_string(),
-        };
+        let state = judged.state;
+        let outcome = judged.outcome(&record);
         let decision_event = self.event(
             who,
             "motion.decided",

@@ -1062,15 +1062,7 @@ impl App {
         election: &Election,
     ) -> Result<charter_store::AmendmentDecision, AppError> {
         let (r, proposed) = self.amendment_parsed(amendment).await?;
-        let count = |option: u32| -> u32 {
-            let n: u64 = election
-                .ballots
-                .iter()
-                .filter(|x| x.ranks.first().map(|r| r[0].0) == Some(option))
-                .map(|x| x.weight)
-                .sum();
-            u32::try_from(n).unwrap_or(u32::MAX)
-        };
+        let count = |option: u32| u32::try_from(answered(election, option)).unwrap_or(u32::MAX);
         let present = u32::try_from(election.total_votes()).unwrap_or(u32::MAX);
         let member_ballot = Key::parse(charter_rules::MEMBER_BALLOT)
             .map_err(|e| AppError::Internal(e.to_string()))?;
@@ -1135,14 +1127,7 @@ impl App {
             .ok_or_else(|| AppError::Internal("stored decision kind".into()))?;
         let (_, _, t) = question_threshold(&c, kind)
             .ok_or_else(|| AppError::Internal("the threshold is gone".into()))?;
-        let count = |option: u32| -> u64 {
-            election
-                .ballots
-                .iter()
-                .filter(|x| x.ranks.first().map(|r| r[0].0) == Some(option))
-                .map(|x| x.weight)
-                .sum()
-        };
+        let count = |option: u32| answered(election, option);
         let (numerator, denominator) = (u64::from(t.fraction.num()), u64::from(t.fraction.den()));
         let threshold = match t.comparison {
             charter_rules::Comparison::AtLeast => yes_no::Threshold::AtLeast {
@@ -1174,6 +1159,16 @@ impl App {
         )
         .map_err(|e| AppError::Internal(format!("the count failed: {e}")))
     }
+}
+
+/// How many ballots of a question gave answer `option` (Yes 0, No 1, Abstain 2).
+fn answered(election: &Election, option: u32) -> u64 {
+    election
+        .ballots
+        .iter()
+        .filter(|x| x.ranks.first().map(|r| r[0].0) == Some(option))
+        .map(|x| x.weight)
+        .sum()
 }
 
 /// The threshold a question of `kind` is decided by, with its clause and who may decide it:

@@ -35,16 +35,13 @@ fn kind_for(to: MemberStatus) -> Option<DecisionKind> {
     }
 }
 
-/// The refusal for suspending or expelling outside a decision, naming the clause.
-pub(crate) fn only_by_decision(c: &charter_rules::Constitution, to: MemberStatus) -> AppError {
-    let Some(kind) = kind_for(to) else {
-        return AppError::Internal("not a discipline status".into());
+/// Who alone may suspend or expel, in words naming the clause.
+fn decided_only_by(c: &charter_rules::Constitution, to: MemberStatus) -> String {
+    let (kind, words) = match to {
+        MemberStatus::Suspended => (DecisionKind::SuspendMember, "suspended"),
+        _ => (DecisionKind::ExpelMember, "expelled"),
     };
-    let words = match to {
-        MemberStatus::Suspended => "suspended",
-        _ => "expelled",
-    };
-    AppError::Forbidden(match c.threshold_for(kind) {
+    match c.threshold_for(kind) {
         Some((clause, t)) => format!(
             "clause {clause}: a member is {words} only by a decision of {}; propose it as a motion to a meeting of that body",
             t.by.iter()
@@ -56,7 +53,12 @@ pub(crate) fn only_by_decision(c: &charter_rules::Constitution, to: MemberStatus
             "the constitution in force names no body that may decide on {}, so no member can be {words}",
             kind.words()
         ),
-    })
+    }
+}
+
+/// The refusal for suspending or expelling outside a decision, naming the clause.
+pub(crate) fn only_by_decision(c: &charter_rules::Constitution, to: MemberStatus) -> AppError {
+    AppError::Forbidden(decided_only_by(c, to))
 }
 
 impl App {
@@ -122,12 +124,13 @@ impl App {
         let clause = match c.threshold_for(kind) {
             Some((clause, t)) if t.by.contains(&body) => clause.as_str().to_string(),
             _ => {
-                let AppError::Forbidden(why) = only_by_decision(&c, to) else {
-                    return Err(only_by_decision(&c, to));
-                };
                 return Err(AppError::invalid(
                     "meeting",
-                    format!("{why}; a {} cannot decide it", body.words()),
+                    format!(
+                        "{}; a {} cannot decide it",
+                        decided_only_by(&c, to),
+                        body.words()
+                    ),
                 ));
             }
         };

@@ -230,6 +230,25 @@ fn stale_is_conflict(e: StoreError) -> AppError {
     }
 }
 
+/// A motion's result as it is stored: its state and each failing step as (clause, reason),
+/// the clause empty when none covers it.
+pub(crate) fn result_parts(result: &MotionResult) -> (&'static str, Vec<(String, String)>) {
+    let pair = |f: &charter_rules::Failure| {
+        (
+            f.clause
+                .as_ref()
+                .map(|c| c.as_str().to_string())
+                .unwrap_or_default(),
+            f.reason.clone(),
+        )
+    };
+    match result {
+        MotionResult::Adopted(_) => ("adopted", Vec::new()),
+        MotionResult::Rejected(f) => ("rejected", vec![pair(f)]),
+        MotionResult::NotBinding(nb) => ("not-binding", nb.failures.iter().map(pair).collect()),
+    }
+}
+
 pub(crate) fn too_long(s: &str, max: usize) -> bool {
     s.chars().count() > max
 }
@@ -1812,20 +1831,7 @@ impl App {
                 .await;
         }
         let result = motion_result(&c, kind, &record);
-        let pair = |f: &charter_rules::Failure| {
-            (
-                f.clause
-                    .as_ref()
-                    .map(|c| c.as_str().to_string())
-                    .unwrap_or_default(),
-                f.reason.clone(),
-            )
-        };
-        let (state, failures): (&str, Vec<(String, String)>) = match &result {
-            MotionResult::Adopted(_) => ("adopted", Vec::new()),
-            MotionResult::Rejected(f) => ("rejected", vec![pair(f)]),
-            MotionResult::NotBinding(nb) => ("not-binding", nb.failures.iter().map(pair).collect()),
-        };
+        let (state, failures) = result_parts(&result);
         let outcome = MotionOutcome {
             state: state.to_string(),
             votes_for,

@@ -58,26 +58,7 @@ async fn two_officers_enter_a_conference_held_before_charter_and_it_adopts_the_a
         .expect("SQLite always runs");
     // An amendment to the version in force, proposed by the national secretary.
     let secretary = app.app().actor(app.account(NATIONAL).member).await.unwrap();
-    let (info, _) = app
-        .app()
-        .constitution_in_force(common::today())
-        .await
-        .unwrap();
-    let (_, toml) = app.app().constitution_text(info.id).await.unwrap();
-    let effective = common::today() + chrono::Days::new(60);
-    let proposed: String = toml
-        .lines()
-        .map(|l| {
-            if l.starts_with("version = ") {
-                "version = \"spring\"".to_string()
-            } else if l.starts_with("effective = ") {
-                format!("effective = {effective}")
-            } else {
-                l.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
+    let proposed = app.amendment_text("spring", 60).await;
     let id = app
         .app()
         .propose_amendment(&secretary, "Spring tidy-up", &proposed)

@@ -502,26 +502,7 @@ both_backends!(
         assert_eq!(bad.status, 422, "{}", bad.text());
         assert!(bad.text().contains("The amendment was not proposed"));
 
-        let (info, _) = app
-            .app()
-            .constitution_in_force(common::today())
-            .await
-            .unwrap();
-        let (_, toml) = app.app().constitution_text(info.id).await.unwrap();
-        let effective = common::today() + chrono::Days::new(90);
-        let proposed: String = toml
-            .lines()
-            .map(|l| {
-                if l.starts_with("version = ") {
-                    "version = \"tidy-up\"".to_string()
-                } else if l.starts_with("effective = ") {
-                    format!("effective = {effective}")
-                } else {
-                    l.to_string()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("\n");
+        let proposed = app.amendment_text("tidy-up", 90).await;
         let res = national
             .post_form(
                 "/amendments",

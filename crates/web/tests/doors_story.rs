@@ -77,23 +77,11 @@ both_backends!(every_door_of_the_story_is_shut, |app| async move {
 
     // 2. A historical conference: one officer's entry records nothing, and none is dated
     //    after the moment it is entered.
+    let toml = app.amendment_text("leadership", 60).await;
     let proposed = national
         .post_json(
             "/api/v1/amendments",
-            &json!({"title": "Leadership elected by the National Council", "toml":
-                app.app().constitution_text(
-                    app.app().constitution_in_force(common::today()).await.unwrap().0.id
-                ).await.unwrap().1
-                    .lines()
-                    .map(|l| if l.starts_with("version = ") {
-                        "version = \"leadership\"".to_string()
-                    } else if l.starts_with("effective = ") {
-                        format!("effective = {}", common::today() + chrono::Days::new(60))
-                    } else {
-                        l.to_string()
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n")}),
+            &json!({"title": "Leadership elected by the National Council", "toml": toml}),
         )
         .await;
     assert_eq!(proposed.status, StatusCode::CREATED, "{}", proposed.text());

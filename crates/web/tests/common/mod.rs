@@ -205,6 +205,30 @@ impl TestApp {
     }
 
     /// A client signed in as any member, through the application as `sign_in` does.
+    /// The text of the version in force, renamed `version` and taking effect `days` from
+    /// today: an amendment that changes nothing else, to propose.
+    pub async fn amendment_text(&self, version: &str, days: u64) -> String {
+        let app = self.app();
+        let (info, _) = app
+            .constitution_in_force(today())
+            .await
+            .expect("a version in force");
+        let (_, toml) = app.constitution_text(info.id).await.expect("its text");
+        let effective = today() + chrono::Days::new(days);
+        toml.lines()
+            .map(|l| {
+                if l.starts_with("version = ") {
+                    format!("version = \"{version}\"")
+                } else if l.starts_with("effective = ") {
+                    format!("effective = {effective}")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     /// Sets a member's status as a body's binding decision does (test setup: no officer can
     /// suspend or expel through the API, so tests that need such a member record it here).
     pub async fn decided_status(
