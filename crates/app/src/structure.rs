@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use charter_domain::{Actor, UnitId, UnitKind, UnitTree};
-use charter_rules::Key;
+use charter_rules::{DecisionKind, Key};
 use charter_store::{BodyRecord, BranchStats, OfficeRecord, OfficeTermRecord, UnitRecord};
 
 use crate::{App, AppError};
@@ -195,19 +195,23 @@ impl App {
         bodies: &[BodyRecord],
     ) -> Result<Vec<Vec<FailedDecision>>, AppError> {
         let national = tree.kind(unit) == Some(UnitKind::National);
+        // One read of the dissolutions that failed, then their meetings: a unit page must
+        // not read every meeting's motions.
         let mut tried: Vec<(charter_store::MeetingRecord, charter_store::MotionRecord)> =
             Vec::new();
-        for m in self.store.meetings(None, None).await? {
-            let here = m.unit == Some(unit) || (national && m.unit.is_none());
-            if !here {
+        for mo in self
+            .store
+            .motions_of_kind(DecisionKind::DissolveBody.as_str())
+            .await?
+        {
+            if !matches!(mo.state.as_str(), "not-binding" | "rejected") {
                 continue;
             }
-            for mo in self.store.motions(m.id).await? {
-                if mo.kind == "dissolve-body"
-                    && matches!(mo.state.as_str(), "not-binding" | "rejected")
-                {
-                    tried.push((m.clone(), mo));
-                }
+            let Some(m) = self.store.meeting(mo.meeting).await? else {
+                continue;
+            };
+            if m.unit == Some(unit) || (national && m.unit.is_none()) {
+                tried.push((m, mo));
             }
         }
         Ok(bodies

@@ -1963,6 +1963,10 @@ impl Store for PgStore {
         meetings::motions(self, meeting).await
     }
 
+    async fn motions_of_kind(&self, kind: &str) -> StoreResult<Vec<MotionRecord>> {
+        meetings::motions_of_kind(self, kind).await
+    }
+
     async fn motion(&self, id: i64) -> StoreResult<Option<MotionRecord>> {
         meetings::motion(self, id).await
     }

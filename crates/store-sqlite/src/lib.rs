@@ -2018,6 +2018,10 @@ impl Store for SqliteStore {
         meetings::motions(self, meeting).await
     }
 
+    async fn motions_of_kind(&self, kind: &str) -> StoreResult<Vec<MotionRecord>> {
+        meetings::motions_of_kind(self, kind).await
+    }
+
     async fn motion(&self, id: i64) -> StoreResult<Option<MotionRecord>> {
         meetings::motion(self, id).await
     }

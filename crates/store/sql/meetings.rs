@@ -743,6 +743,17 @@ pub(crate) async fn motions(s: &StoreImpl, meeting: i64) -> StoreResult<Vec<Moti
     all(&rows, motion_from)
 }
 
+pub(crate) async fn motions_of_kind(s: &StoreImpl, kind: &str) -> StoreResult<Vec<MotionRecord>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{MOTION_SELECT} WHERE kind = $1 ORDER BY id"
+    )))
+    .bind(kind)
+    .fetch_all(&s.pool)
+    .await
+    .map_err(db_err)?;
+    all(&rows, motion_from)
+}
+
 pub(crate) async fn motion(s: &StoreImpl, id: i64) -> StoreResult<Option<MotionRecord>> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!("{MOTION_SELECT} WHERE id = $1")))
         .bind(id)

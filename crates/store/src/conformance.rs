@@ -3326,6 +3326,22 @@ pub async fn procedural_motions_take_effect_when_adopted(store: &dyn Store) {
     let got = store.motion(late).await.unwrap().unwrap();
     assert!(got.emergency && got.admitted_by.is_none() && got.target.is_none());
     let admit = propose("admit-emergency-motion", Some(late), false).await;
+    // Motions of one kind, across meetings, are read in one go.
+    let of_kind: Vec<i64> = store
+        .motions_of_kind("admit-emergency-motion")
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(of_kind, [admit]);
+    assert!(
+        store
+            .motions_of_kind("dissolve-body")
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(
         store.motion(admit).await.unwrap().unwrap().target,
         Some(late)

@@ -944,6 +944,9 @@ pub trait Store: Send + Sync + 'static {
 
     async fn motions(&self, meeting: i64) -> StoreResult<Vec<MotionRecord>>;
 
+    /// Every motion of one kind (`dissolve-body`…), at any meeting, oldest first.
+    async fn motions_of_kind(&self, kind: &str) -> StoreResult<Vec<MotionRecord>>;
+
     async fn motion(&self, id: i64) -> StoreResult<Option<MotionRecord>>;
 
     /// Records the vote and outcome of a proposed motion; `Stale` if it was already decided.
