@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::auth::{random_token, token_hash};
+use crate::auth::token_hash;
 use crate::error::stale_is_conflict;
 use crate::meetings::{MAX_MOTION, MAX_TITLE, too_long};
 use crate::{App, AppError, event_actor};
@@ -535,6 +535,13 @@ impl App {
                     options,
                     created_by: Some(actor.member),
                     amendment,
+                    // Reminders of the constitution's timetable that fall inside this window.
+                    reminder_days: rule
+                        .reminder_days
+                        .iter()
+                        .copied()
+                        .filter(|d| i64::from(*d) < (closes - opens).num_days())
+                        .collect(),
                 },
                 &event,
             )
@@ -615,16 +622,24 @@ impl App {
         Ok(rows)
     }
 
-    /// Opens every scheduled ballot whose time has come and closes and counts every open one
-    /// whose time is up. Runs beside the server; safe to run twice at once (the store's state
-    /// checks let one win). Returns how many ballots it moved.
-    pub async fn run_ballot_clock(&self, public_url: &str) -> Result<usize, AppError> {
+    /// Opens every scheduled ballot whose time has come, sends the reminders its timetable
+    /// has due, and closes and counts every open one whose time is up. Runs beside the
+    /// server; safe to run twice at once (the store's state checks let one win). Returns how
+    /// many ballots it moved.
+    pub async fn run_ballot_clock(&self) -> Result<usize, AppError> {
         let now = self.clock.now();
         let mut moved = 0;
         for b in self.store.ballots().await? {
             let step = match b.state.as_str() {
-                "scheduled" if b.opens_at <= now => self.open_ballot(&b, public_url).await,
+                "scheduled" if b.opens_at <= now => self.open_ballot(&b).await,
                 "open" if b.closes_at <= now => self.close_ballot(&b).await,
+                // Sent already is the usual answer after the first tick: nothing moved.
+                "open" if due_reminder(&b, now).is_some() => {
+                    match self.send_due_reminder(&b, None).await {
+                        Err(AppError::Conflict { .. }) => continue,
+                        other => other.map(|_| ()),
+                    }
+                }
                 "closed" => self.count_ballot(b.id).await.map(|_| ()),
                 _ => continue,
             };
@@ -654,20 +669,20 @@ impl App {
         Ok(moved)
     }
 
-    /// Runs the ballots' timetable until the process ends: opens, closes and counts ballots
-    /// as their times come, checking every few seconds. `public_url` starts voting links.
-    pub async fn run_ballot_timetable(self, public_url: String) {
+    /// Runs the ballots' timetable until the process ends: opens, reminds, closes and counts
+    /// ballots as their times come, checking every few seconds.
+    pub async fn run_ballot_timetable(self) {
         loop {
-            if let Err(e) = self.run_ballot_clock(&public_url).await {
+            if let Err(e) = self.run_ballot_clock().await {
                 tracing::error!(error = %e, "the ballot timetable could not run a round");
             }
             tokio::time::sleep(std::time::Duration::from_secs(5)).await;
         }
     }
 
-    /// Issues every voter on the roll (as it stands after challenges) a personal voting link
-    /// and queues the letter carrying it.
-    async fn open_ballot(&self, b: &BallotRecord, public_url: &str) -> Result<(), AppError> {
+    /// Puts every voter on the roll (as it stands after challenges) on the ballot and queues
+    /// the letter that will carry their personal voting link.
+    async fn open_ballot(&self, b: &BallotRecord) -> Result<(), AppError> {
         let lines = self.store.roll_frozen_lines(b.roll, None).await?;
         let upheld: std::collections::BTreeSet<MemberId> = self
             .store
@@ -682,7 +697,7 @@ impl App {
             .filter(|(m, _, ok)| *ok || upheld.contains(m))
             .map(|(m, b, _)| (m, b))
             .collect();
-        let voters = self.letters(b, &eligible, public_url, false).await?;
+        let voters = self.letters(b, &eligible, false).await?;
         let event = self.event(
             EventActor {
                 member: None,
@@ -699,12 +714,11 @@ impl App {
         Ok(())
     }
 
-    /// One letter per voter, each with a fresh personal link (only its hash is kept).
+    /// One letter per voter, with the place for the personal link its sending mints.
     async fn letters(
         &self,
         b: &BallotRecord,
         voters: &[(MemberId, UnitId)],
-        public_url: &str,
         reminder: bool,
     ) -> Result<Vec<NewBallotVoter>, AppError> {
         let ids: Vec<MemberId> = voters.iter().map(|(m, _)| *m).collect();
@@ -715,14 +729,11 @@ impl App {
             .into_iter()
             .map(|(m, name, email)| (m, (name, email)))
             .collect();
-        let base = public_url.trim_end_matches('/');
         Ok(voters
             .iter()
             .filter_map(|(m, branch)| {
                 let (name, email) = contacts.get(m)?;
-                let token = random_token();
-                let link = format!("{base}/ballots/{}/vote/{token}", b.id);
-                let mut text = letter(b, name, &link);
+                let mut text = letter(b, name, crate::accounts::LINK_PLACE);
                 if reminder {
                     text = format!(
                         "A reminder: our records show you have not voted yet. This link replaces the one sent before.\n\n{text}"
@@ -731,7 +742,6 @@ impl App {
                 Some(NewBallotVoter {
                     member: *m,
                     branch: *branch,
-                    link_hash: token_hash(&token),
                     address: email.clone(),
                     letter: text,
                 })
@@ -739,22 +749,35 @@ impl App {
             .collect())
     }
 
-    /// Reminds the voters who have not voted, and only them, each with a fresh link (the old
-    /// one stops working). Returns how many reminders were queued.
-    pub async fn remind_nonvoters(
-        &self,
-        actor: &Actor,
-        id: i64,
-        public_url: &str,
-    ) -> Result<u64, AppError> {
+    /// Sends the reminder the ballot's timetable has due now, to the voters who have not
+    /// voted, and only them: `actor` is an officer running the ballot, or `None` for the
+    /// timetable itself. A reminder goes once; there are no others. Returns how many letters
+    /// were queued.
+    pub async fn remind_nonvoters(&self, actor: &Actor, id: i64) -> Result<u64, AppError> {
         let b = self.ballot_record(id).await?;
-        let roll = self.store.roll(b.roll).await?;
-        let office = self
-            .ballot_authority(actor, roll.and_then(|r| r.unit))
-            .await?
-            .ok_or_else(|| {
-                AppError::Forbidden("only the officers running this ballot send reminders".into())
-            })?;
+        self.send_due_reminder(&b, Some(actor)).await
+    }
+
+    async fn send_due_reminder(
+        &self,
+        b: &BallotRecord,
+        actor: Option<&Actor>,
+    ) -> Result<u64, AppError> {
+        let office = match actor {
+            None => None,
+            Some(actor) => {
+                let roll = self.store.roll(b.roll).await?;
+                Some(
+                    self.ballot_authority(actor, roll.and_then(|r| r.unit))
+                        .await?
+                        .ok_or_else(|| {
+                            AppError::Forbidden(
+                                "only the officers running this ballot send reminders".into(),
+                            )
+                        })?,
+                )
+            }
+        };
         if b.state != "open" {
             return Err(AppError::Conflict {
                 field: "ballot".into(),
@@ -764,19 +787,42 @@ impl App {
                 ),
             });
         }
-        let waiting = self.store.ballot_nonvoters(id).await?;
-        let letters = self.letters(&b, &waiting, public_url, true).await?;
+        let now = self.clock.now();
+        let sent: Vec<u32> = self
+            .store
+            .ballot_reminders(b.id)
+            .await?
+            .into_iter()
+            .map(|r| r.days_before)
+            .collect();
+        let Some(days) = due_reminder(b, now).filter(|d| !sent.contains(d)) else {
+            let (_, c) = self.constitution_in_force(self.today()).await?;
+            return Err(AppError::Conflict {
+                field: "ballot".into(),
+                message: reminder_refusal(b, ballot_rule(&c).0.as_deref(), now, &sent),
+            });
+        };
+        let waiting = self.store.ballot_nonvoters(b.id).await?;
+        let letters = self.letters(b, &waiting, true).await?;
+        let who = match (actor, &office) {
+            (Some(actor), office) => event_actor(actor, office.as_ref()),
+            (None, _) => EventActor {
+                member: None,
+                office: Some("the ballot's timetable".into()),
+            },
+        };
         let event = self.event(
-            event_actor(actor, Some(&office)),
+            who,
             "ballot.reminded",
-            format!("ballot:{id}"),
-            json!({ "ballot": id, "reminded": letters.len() }),
+            format!("ballot:{}", b.id),
+            json!({ "ballot": b.id, "days_before_close": days, "reminded": letters.len() }),
             &b.title,
         );
         Ok(self
             .store
             .remind_voters(
-                id,
+                b.id,
+                days,
                 &letters,
                 &format!("Reminder: your vote in {}", b.title),
                 &event,
@@ -1228,6 +1274,47 @@ fn outcome_words(b: &BallotRecord, report: &charter_count::Report) -> String {
 }
 
 /// The letter carrying a voter's personal link.
+/// The reminder of the ballot's timetable whose time has come, latest first: the one to
+/// send now if it has not gone.
+fn due_reminder(b: &BallotRecord, now: DateTime<Utc>) -> Option<u32> {
+    b.reminder_days
+        .iter()
+        .copied()
+        .filter(|d| now >= b.closes_at - chrono::Duration::days(i64::from(*d)))
+        .min()
+}
+
+/// Why no reminder goes now: the timetable, what went and when the next is due.
+fn reminder_refusal(
+    b: &BallotRecord,
+    clause: Option<&str>,
+    now: DateTime<Utc>,
+    sent: &[u32],
+) -> String {
+    let clause = clause.map(|c| format!(" (clause {c})")).unwrap_or_default();
+    if b.reminder_days.is_empty() {
+        return format!("this ballot's timetable{clause} sends no reminders");
+    }
+    let next = b
+        .reminder_days
+        .iter()
+        .map(|d| (d, b.closes_at - chrono::Duration::days(i64::from(*d))))
+        .filter(|(d, at)| *at > now && !sent.contains(d))
+        .min_by_key(|(_, at)| *at);
+    let days: Vec<String> = b.reminder_days.iter().map(u32::to_string).collect();
+    let timetable = format!(
+        "the timetable{clause} reminds those who have not voted {} days before close, once each",
+        days.join(" and ")
+    );
+    match next {
+        Some((_, at)) => format!(
+            "{timetable}: the next reminder is due at {} UTC",
+            at.format("%-d %B %Y %H:%M")
+        ),
+        None => format!("{timetable}: every reminder has gone"),
+    }
+}
+
 fn letter(b: &BallotRecord, name: &str, link: &str) -> String {
     format!(
         "Dear {name},\n\nVoting is open in the ballot \"{}\" until {} UTC.\n\n{}\n\nYour personal voting link (do not share it; it works once you open it, without a password):\n{link}\n\nAfter voting you get a receipt with a tracker. When the ballot closes every ballot is published with its tracker, so you can check that yours was counted as you cast it.\n",

@@ -6,9 +6,9 @@
 
 use std::time::Duration as StdDuration;
 
-use charter_domain::LinkPurpose;
+use charter_domain::{LinkPurpose, MemberId};
 use charter_mail::{Invite, Letter, Mailer, Method, SendError};
-use charter_store::{Delivery, LinkMint, MeetingRecord, OutboxMessage};
+use charter_store::{Delivery, LinkMint, MeetingRecord, OutboxMessage, VotingLinkMint};
 use chrono::Duration;
 use tokio::task::JoinSet;
 
@@ -152,6 +152,7 @@ impl App {
             .await?;
         let mut round = Round::default();
         let links = self.mint_links(&claimed).await?;
+        let voting_links = self.mint_voting_links(&claimed).await?;
         let mut invites = std::collections::HashMap::<i64, Option<Invite>>::new();
         let mut jobs: JoinSet<(OutboxMessage, Result<(), SendError>)> = JoinSet::new();
         for mut msg in claimed {
@@ -172,6 +173,22 @@ impl App {
                 msg.body = put_link(&msg.body, url);
                 // Each sending carries a new link, so it is a new message: a client that
                 // kept the earlier one must not hide this one as a duplicate.
+                message_id = format!("outbox-{}-{}@charter", msg.id, msg.attempts);
+            }
+            if msg.ballot.is_some() {
+                let Some(url) = voting_links.get(&msg.id) else {
+                    let gone = Delivery::Failed {
+                        error: "the member voted, or the ballot closed, before this letter went"
+                            .into(),
+                    };
+                    round.failed += 1;
+                    match self.store.record_delivery(msg.id, &gone, now).await {
+                        Err(charter_store::StoreError::Stale(_)) => {}
+                        other => other?,
+                    }
+                    continue;
+                };
+                msg.body = put_link(&msg.body, url);
                 message_id = format!("outbox-{}-{}@charter", msg.id, msg.attempts);
             }
             let invite = match msg.meeting {
@@ -249,6 +266,52 @@ impl App {
                     LinkPurpose::Invitation | LinkPurpose::PasswordReset => "set-password",
                 };
                 Some((link, format!("{base}/{path}/{token}")))
+            })
+            .collect())
+    }
+
+    /// Mints a fresh voting link for each claimed voting letter, keeping only its hash (the
+    /// link sent before stops working), and returns the address each letter's link opens, by
+    /// letter. A letter whose member has voted, or whose ballot has closed, gets none.
+    async fn mint_voting_links(
+        &self,
+        claimed: &[OutboxMessage],
+    ) -> Result<std::collections::HashMap<i64, String>, AppError> {
+        let mut tokens = std::collections::HashMap::new();
+        let mut mints = Vec::new();
+        for msg in claimed {
+            let (Some(ballot), Some(member)) = (msg.ballot, msg.member) else {
+                continue;
+            };
+            // Two letters to one voter in a round (the opening letter and a reminder) carry
+            // one link: a voter has one link that works.
+            if let std::collections::hash_map::Entry::Vacant(slot) = tokens.entry((ballot, member))
+            {
+                let token = crate::auth::random_token();
+                mints.push(VotingLinkMint {
+                    ballot,
+                    member,
+                    link_hash: crate::auth::token_hash(&token),
+                });
+                slot.insert(token);
+            }
+        }
+        let kept: std::collections::BTreeSet<(i64, MemberId)> = self
+            .store
+            .mint_voting_links(&mints)
+            .await?
+            .into_iter()
+            .collect();
+        let base = self.settings.public_url.trim_end_matches('/');
+        Ok(claimed
+            .iter()
+            .filter_map(|msg| {
+                let key = (msg.ballot?, msg.member?);
+                if !kept.contains(&key) {
+                    return None;
+                }
+                let token = tokens.get(&key)?;
+                Some((msg.id, format!("{base}/ballots/{}/vote/{token}", key.0)))
             })
             .collect())
     }

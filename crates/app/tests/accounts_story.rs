@@ -3,6 +3,8 @@
 //! could, and no usable token is found; a link works once, and a newer letter's link
 //! replaces the earlier one.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
@@ -15,77 +17,10 @@ use charter_mail::{Mailer, SmtpConfig};
 use charter_store::{EventActor, NewEvent, Store, Term};
 use charter_test_support::SmtpSink;
 use chrono::{NaiveDate, TimeZone, Utc};
+use common::Raw;
 use secrecy::SecretString;
-use sqlx::Row;
 
 const PUBLIC: &str = "https://charter.example.org";
-
-enum Raw {
-    Sqlite(sqlx::SqlitePool),
-    Postgres(sqlx::PgPool),
-}
-
-impl Raw {
-    /// Every row of every table, as text.
-    async fn every_row(&self) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        match self {
-            Raw::Sqlite(pool) => {
-                let tables: Vec<String> = sqlx::query_scalar(
-                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
-                )
-                .fetch_all(pool)
-                .await
-                .unwrap();
-                for t in tables {
-                    let cols: Vec<String> = sqlx::query(sqlx::AssertSqlSafe(format!(
-                        "SELECT name FROM pragma_table_info('{t}')"
-                    )))
-                    .fetch_all(pool)
-                    .await
-                    .unwrap()
-                    .iter()
-                    .map(|r| r.get::<String, _>(0))
-                    .collect();
-                    if cols.is_empty() {
-                        continue;
-                    }
-                    let concat = cols
-                        .iter()
-                        .map(|c| format!("quote(\"{c}\")"))
-                        .collect::<Vec<_>>()
-                        .join(" || ' ' || ");
-                    let rows: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-                        "SELECT {concat} FROM \"{t}\""
-                    )))
-                    .fetch_all(pool)
-                    .await
-                    .unwrap();
-                    out.extend(rows.into_iter().map(|r| (t.clone(), r)));
-                }
-            }
-            Raw::Postgres(pool) => {
-                let tables: Vec<String> = sqlx::query_scalar(
-                    "SELECT table_name::text FROM information_schema.tables
-                     WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
-                )
-                .fetch_all(pool)
-                .await
-                .unwrap();
-                for t in tables {
-                    let rows: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-                        "SELECT CAST(t AS TEXT) FROM \"{t}\" t"
-                    )))
-                    .fetch_all(pool)
-                    .await
-                    .unwrap();
-                    out.extend(rows.into_iter().map(|r| (t.clone(), r)));
-                }
-            }
-        }
-        out
-    }
-}
 
 struct World {
     store: Arc<dyn Store>,

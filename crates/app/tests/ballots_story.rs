@@ -26,7 +26,10 @@ fn app_at(w: &World, t: DateTime<Utc>) -> App {
     App::new(
         w.store.clone(),
         std::sync::Arc::new(charter_app::FixedClock(t)),
-        charter_app::Settings::default(),
+        charter_app::Settings {
+            public_url: "https://charter.example".into(),
+            ..charter_app::Settings::default()
+        },
     )
 }
 
@@ -59,17 +62,6 @@ async fn roll(w: &World) -> (i64, Vec<MemberId>) {
         .collect();
     assert!(voters.len() >= 5, "the world has voters: {}", voters.len());
     (id, voters)
-}
-
-fn links_in_outbox(bodies: &[String], ballot: i64) -> Vec<String> {
-    let marker = format!("/ballots/{ballot}/vote/");
-    bodies
-        .iter()
-        .filter_map(|b| {
-            let start = b.find(&marker)? + marker.len();
-            Some(b[start..].split_whitespace().next()?.to_string())
-        })
-        .collect()
 }
 
 #[tokio::test]
@@ -126,12 +118,7 @@ async fn a_question_is_put_counted_and_published_with_every_voter_able_to_check(
     assert!(b.rule.contains("more than half"), "{}", b.rule);
 
     // Before it opens: nothing to vote in; the clock does nothing.
-    assert_eq!(
-        sep2.run_ballot_clock("https://charter.example")
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(sep2.run_ballot_clock().await.unwrap(), 0);
     let early = sep2
         .cast_ballot(
             voters[0],
@@ -145,26 +132,30 @@ async fn a_question_is_put_counted_and_published_with_every_voter_able_to_check(
 
     // It opens: every voter gets a letter with a personal link.
     let open = app_at(&w, at(2017, 9, 6, 9));
-    assert_eq!(
-        open.run_ballot_clock("https://charter.example")
-            .await
-            .unwrap(),
-        1
-    );
-    let queued = w
-        .store
-        .claim_outbox(at(2017, 9, 6, 9), at(2017, 9, 6, 10), 1000)
-        .await
-        .unwrap();
-    let letters: Vec<String> = queued
-        .iter()
-        .filter(|m| m.subject.contains("Affiliation"))
-        .map(|m| m.body.clone())
-        .collect();
+    assert_eq!(open.run_ballot_clock().await.unwrap(), 1);
+    // Queued, a letter holds only the place for its link: nothing stored opens the ballot.
+    for (table, row) in Raw::Sqlite(w.store.pool().clone()).every_row().await {
+        assert!(
+            !row.contains("/vote/"),
+            "{table} holds a voting link: {row}"
+        );
+    }
+    let letters = send_letters(&open).await;
     assert_eq!(letters.len(), voters.len(), "one letter per voter");
-    let links = links_in_outbox(&letters, id);
+    let links = voting_links(&letters, id);
     assert_eq!(links.len(), voters.len());
-    assert!(letters[0].contains("https://charter.example/ballots/"));
+    assert!(
+        letters[0]
+            .body()
+            .contains("https://charter.example/ballots/")
+    );
+    // Only the links' hashes are kept: no row holds a token that was sent.
+    for (table, row) in Raw::Sqlite(w.store.pool().clone()).every_row().await {
+        assert!(
+            links.iter().all(|l| !row.contains(l.as_str())),
+            "{table} holds a voting link's token: {row}"
+        );
+    }
 
     // Everyone votes, half by link and half signed in; the first resends; a stranger and
     // a second ballot are refused; bad choices are refused and change nothing.
@@ -314,13 +305,7 @@ async fn a_question_is_put_counted_and_published_with_every_voter_able_to_check(
         (resent.tracker.as_str(), resent.new),
         (receipts[0].0.as_str(), false)
     );
-    assert_eq!(
-        close
-            .run_ballot_clock("https://charter.example")
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(close.run_ballot_clock().await.unwrap(), 0);
     let b = w.store.ballot(id).await.unwrap().unwrap();
     assert_eq!(b.state, "counted");
     let yes = receipts.iter().filter(|(_, a)| *a == 0).count();
@@ -424,25 +409,14 @@ async fn an_election_is_counted_by_stv_and_recounted_from_the_published_ballots(
         b.method, "scottish-stv",
         "clause 6.7: STV for several seats"
     );
-    app_at(&w, at(2017, 9, 6, 9))
-        .run_ballot_clock("https://charter.example")
-        .await
-        .unwrap();
+    let open = app_at(&w, at(2017, 9, 6, 9));
+    open.run_ballot_clock().await.unwrap();
     let day = app_at(&w, at(2017, 9, 8, 9));
     let patterns: [&[u32]; 4] = [&[0, 1], &[1, 0, 2], &[2, 3], &[0, 4, 1]];
-    // The first letters go out; half vote; the officers remind the rest, and only them.
-    let first_letters = w
-        .store
-        .claim_outbox(at(2017, 9, 6, 9), at(2017, 9, 6, 10), 1000)
-        .await
-        .unwrap();
-    let old_links = links_in_outbox(
-        &first_letters
-            .iter()
-            .map(|m| m.body.clone())
-            .collect::<Vec<_>>(),
-        id,
-    );
+    // The first letters go out; half vote; the rest are reminded, only them, and only when
+    // the constitution's timetable says (two days before close, by default).
+    let old_links = voting_links(&send_letters(&open).await, id);
+    assert_eq!(old_links.len(), voters.len());
     let half = voters.len() / 2;
     for (k, v) in voters.iter().enumerate().take(half) {
         let ranks = patterns[k % patterns.len()].to_vec();
@@ -458,36 +432,40 @@ async fn an_election_is_counted_by_stv_and_recounted_from_the_published_ballots(
     }
     let member = day.actor(w.ann).await.unwrap();
     assert!(matches!(
-        day.remind_nonvoters(&member, id, "https://charter.example")
-            .await,
+        day.remind_nonvoters(&member, id).await,
         Err(AppError::Forbidden(_))
     ));
     let secretary = day.actor(w.secretary).await.unwrap();
-    let reminded = day
-        .remind_nonvoters(&secretary, id, "https://charter.example")
+    let early = day.remind_nonvoters(&secretary, id).await;
+    assert!(
+        matches!(&early, Err(AppError::Conflict { message, .. })
+            if message.contains("2 days before close") && message.contains("clause 6.7") && message.contains("18 September 2017 09:00")),
+        "{early:?}"
+    );
+    assert_eq!(day.run_ballot_clock().await.unwrap(), 0, "nothing due yet");
+    let due = app_at(&w, at(2017, 9, 18, 10));
+    assert_eq!(
+        due.run_ballot_clock().await.unwrap(),
+        1,
+        "the reminder goes"
+    );
+    assert_eq!(due.run_ballot_clock().await.unwrap(), 0, "and only once");
+    let again = due.remind_nonvoters(&secretary, id).await;
+    assert!(
+        matches!(&again, Err(AppError::Conflict { message, .. }) if message.contains("every reminder has gone")),
+        "{again:?}"
+    );
+    let reminders: Vec<_> = send_letters(&due)
         .await
-        .unwrap();
-    assert_eq!(reminded as usize, voters.len() - half);
-    // (The first letters were never marked sent here, so they come round again too.)
-    let reminders: Vec<_> = w
-        .store
-        .claim_outbox(at(2017, 9, 8, 9), at(2017, 9, 8, 10), 1000)
-        .await
-        .unwrap()
         .into_iter()
-        .filter(|m| m.subject.starts_with("Reminder"))
+        .filter(|l| {
+            l.decoded_header("Subject")
+                .is_some_and(|s| s.starts_with("Reminder"))
+        })
         .collect();
     assert_eq!(reminders.len(), voters.len() - half);
-    assert!(
-        reminders
-            .iter()
-            .all(|m| !voters[..half].contains(&m.member.unwrap()))
-    );
     // Old links of those reminded stop working; the new ones vote.
-    let new_links = links_in_outbox(
-        &reminders.iter().map(|m| m.body.clone()).collect::<Vec<_>>(),
-        id,
-    );
+    let new_links = voting_links(&reminders, id);
     let mut still_valid = 0;
     for t in &old_links {
         if day.voter_for_link(id, t).await.is_ok() {
@@ -499,9 +477,13 @@ async fn an_election_is_counted_by_stv_and_recounted_from_the_published_ballots(
         "only the voters' old links still resolve"
     );
     for (k, t) in new_links.iter().enumerate() {
-        let v = day.voter_for_link(id, t).await.unwrap();
+        let v = due.voter_for_link(id, t).await.unwrap();
+        assert!(
+            !voters[..half].contains(&v),
+            "reminded only those who had not voted"
+        );
         let ranks = patterns[(half + k) % patterns.len()].to_vec();
-        day.cast_ballot(
+        due.cast_ballot(
             v,
             id,
             &format!("stv-ballot-{:04}", half + k),
@@ -512,7 +494,7 @@ async fn an_election_is_counted_by_stv_and_recounted_from_the_published_ballots(
         .unwrap();
     }
     app_at(&w, at(2017, 9, 20, 10))
-        .run_ballot_clock("https://charter.example")
+        .run_ballot_clock()
         .await
         .unwrap();
     let b = w.store.ballot(id).await.unwrap().unwrap();
@@ -617,23 +599,8 @@ async fn paper_and_online_ballots_are_counted_together_and_audited_by_the_scruti
         Err(AppError::Conflict { .. })
     ));
     let open = app_at(&w, at(2017, 9, 6, 9));
-    assert_eq!(
-        open.run_ballot_clock("https://charter.example")
-            .await
-            .unwrap(),
-        1
-    );
-    let queued = w
-        .store
-        .claim_outbox(at(2017, 9, 6, 9), at(2017, 9, 6, 10), 1000)
-        .await
-        .unwrap();
-    let letters: Vec<String> = queued
-        .iter()
-        .filter(|m| m.subject.contains("Affiliation by post"))
-        .map(|m| m.body.clone())
-        .collect();
-    let links = links_in_outbox(&letters, id);
+    assert_eq!(open.run_ballot_clock().await.unwrap(), 1);
+    let links = voting_links(&send_letters(&open).await, id);
 
     // The first half vote online (Yes), the rest return papers.
     let day = app_at(&w, at(2017, 9, 8, 12));
@@ -825,10 +792,7 @@ async fn paper_and_online_ballots_are_counted_together_and_audited_by_the_scruti
     // At close the count has both: online Yes, paper No and Yes; the spoilt paper in
     // turnout only.
     let close = app_at(&w, at(2017, 9, 20, 9));
-    close
-        .run_ballot_clock("https://charter.example")
-        .await
-        .unwrap();
+    close.run_ballot_clock().await.unwrap();
     let b = w.store.ballot(id).await.unwrap().unwrap();
     assert_eq!(b.state, "counted");
     let yes = half + (n - 2);
@@ -979,18 +943,8 @@ async fn an_amendment_put_to_the_members_is_decided_by_the_count_alone() {
     assert!(b.rule.contains("two thirds"), "{}", b.rule);
 
     let open = app_at(&w, at(2017, 9, 6, 9));
-    open.run_ballot_clock("https://charter.example")
-        .await
-        .unwrap();
-    let letters: Vec<String> = w
-        .store
-        .claim_outbox(at(2017, 9, 6, 9), at(2017, 9, 6, 10), 1000)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|m| m.body)
-        .collect();
-    let links = links_in_outbox(&letters, id);
+    open.run_ballot_clock().await.unwrap();
+    let links = voting_links(&send_letters(&open).await, id);
     assert!(links.len() >= 5);
     let day = app_at(&w, at(2017, 9, 7, 12));
     for (k, token) in links.iter().enumerate() {
@@ -1011,14 +965,8 @@ async fn an_amendment_put_to_the_members_is_decided_by_the_count_alone() {
     }
     assert_eq!(w.store.constitution_versions().await.unwrap().len(), 1);
     let close = app_at(&w, at(2017, 9, 25, 10));
-    close
-        .run_ballot_clock("https://charter.example")
-        .await
-        .unwrap();
-    close
-        .run_ballot_clock("https://charter.example")
-        .await
-        .unwrap();
+    close.run_ballot_clock().await.unwrap();
+    close.run_ballot_clock().await.unwrap();
     assert_eq!(w.store.ballot(id).await.unwrap().unwrap().state, "counted");
     let versions = close.constitution_versions().await.unwrap();
     assert_eq!(versions.len(), 2, "{versions:?}");

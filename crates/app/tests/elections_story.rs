@@ -211,7 +211,7 @@ async fn conference_elects_the_steering_committee_by_stv_from_nominations() {
     assert_eq!(b.method, "scottish-stv");
     assert_eq!(b.options.len(), 6);
     app_at(&w, at(2017, 9, 1, 9))
-        .run_ballot_clock("https://charter.example")
+        .run_ballot_clock()
         .await
         .unwrap();
     let voters: Vec<MemberId> = w
@@ -243,10 +243,7 @@ async fn conference_elects_the_steering_committee_by_stv_from_nominations() {
         receipts.push((r.tracker, ranks));
     }
     let after = app_at(&w, at(2017, 9, 10, 10));
-    after
-        .run_ballot_clock("https://charter.example")
-        .await
-        .unwrap();
+    after.run_ballot_clock().await.unwrap();
     let b = w.store.ballot(ballot).await.unwrap().unwrap();
     assert_eq!(b.state, "counted");
     let seated_at = w.store.election(id).await.unwrap().unwrap().seated_at;

@@ -492,7 +492,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             let public_url = public_url.unwrap_or_else(|| format!("http://{addr}"));
             // Letters (links, welcomes, applications to decide) point at this address.
             let app = open_app_at(&db.database, &public_url).await?;
-            tokio::spawn(app.clone().run_ballot_timetable(public_url));
+            tokio::spawn(app.clone().run_ballot_timetable());
             tokio::spawn(app.clone().run_requisition_timetable());
             match smtp {
                 Some(url) => {
@@ -757,11 +757,7 @@ async fn demo(
         .await
         .context("could not load the demo meetings")?;
     phase("meetings");
-    let public_url = match &listener {
-        Some(l) => format!("http://{}", l.local_addr()?),
-        None => format!("http://{addr}"),
-    };
-    charter_demo::load_ballots(&loading, &public_url)
+    charter_demo::load_ballots(&loading)
         .await
         .context("could not load the demo ballots")?;
     phase("ballots and elections");
@@ -785,7 +781,7 @@ async fn demo(
         ..Settings::default()
     };
     let app = App::new(store, Arc::new(SystemClock), settings);
-    tokio::spawn(app.clone().run_ballot_timetable(url.clone()));
+    tokio::spawn(app.clone().run_ballot_timetable());
     tokio::spawn(app.clone().run_requisition_timetable());
     println!("Charter demo: {url}");
     for s in sign_ins.iter() {

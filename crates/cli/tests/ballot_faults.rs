@@ -64,7 +64,7 @@ fn app_at(store: &Arc<dyn Store>, at: DateTime<Utc>) -> App {
 
 /// A small register under the rules' founding constitution, a member ballot open since ten
 /// days ago until tomorrow (opened by the timetable, as the server would), and each voter's
-/// link as the letter queued for them carries it. Returns the ballot and the links.
+/// link as the letter sent to them carries it. Returns the ballot and the links.
 async fn prepare(url: &str) -> (i64, Vec<String>) {
     let store = charter_cli::backend::open_store(url).await.unwrap();
     store.migrate().await.unwrap();
@@ -180,25 +180,34 @@ async fn prepare(url: &str) -> (i64, Vec<String>) {
         .await
         .unwrap();
     let opened = app_at(&store, now - chrono::Duration::days(10))
-        .run_ballot_clock("http://charter.test")
+        .run_ballot_clock()
         .await
         .unwrap();
     assert_eq!(opened, 1);
-    let marker = format!("/ballots/{ballot}/vote/");
-    let mut links = Vec::new();
+    // Links are minted only as their letters go: sent through a real SMTP sink, as the
+    // server's sender would, and read where the members would read them.
+    let sink = charter_test_support::SmtpSink::start().await;
+    let mailer = Arc::new(
+        charter_mail::Mailer::new(&charter_mail::SmtpConfig::from_url(&sink.relay_url()).unwrap())
+            .unwrap(),
+    );
+    let sender = app_at(&store, now);
+    let mut sent = 0;
     loop {
-        let letters = store
-            .claim_outbox(now, now + chrono::Duration::hours(1), 500)
-            .await
-            .unwrap();
-        if letters.is_empty() {
+        let round = sender.deliver_due(&mailer, 500, 8).await.unwrap();
+        sent += round.sent;
+        if round.settled() == 0 {
             break;
         }
-        for l in letters {
-            let at = l.body.find(&marker).expect("the letter carries the link") + marker.len();
-            links.push(l.body[at..].split_whitespace().next().unwrap().to_string());
-        }
     }
+    let path = format!("/ballots/{ballot}/vote/");
+    let links: Vec<String> = sink
+        .wait_for(sent, std::time::Duration::from_secs(30))
+        .await
+        .unwrap()
+        .iter()
+        .filter_map(|l| l.link_token(&path))
+        .collect();
     assert_eq!(links.len(), VOTERS, "a link for every voter");
     (ballot, links)
 }

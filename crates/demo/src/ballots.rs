@@ -76,7 +76,7 @@ fn preferences(k: usize) -> Vec<u32> {
     PATTERNS[k % PATTERNS.len()].to_vec()
 }
 
-pub async fn load_ballots(app: &App, public_url: &str) -> Result<(), BallotsStoryError> {
+pub async fn load_ballots(app: &App) -> Result<(), BallotsStoryError> {
     let now = app.clock.now();
     let today = now.date_naive();
     let units = app
@@ -165,7 +165,7 @@ pub async fn load_ballots(app: &App, public_url: &str) -> Result<(), BallotsStor
     // The election opens, two thirds of a sample vote, and it closes and is counted.
     let opened = app_at(app, now - Duration::days(17));
     opened
-        .run_ballot_clock(public_url)
+        .run_ballot_clock()
         .await
         .map_err(err("opening the election"))?;
     delivered(app, now - Duration::days(17) + Duration::minutes(5)).await?;
@@ -191,7 +191,7 @@ pub async fn load_ballots(app: &App, public_url: &str) -> Result<(), BallotsStor
     }
     // The question opens a week later; some have voted so far.
     app_at(app, now - Duration::days(10))
-        .run_ballot_clock(public_url)
+        .run_ballot_clock()
         .await
         .map_err(err("opening the question"))?;
     delivered(app, now - Duration::days(10) + Duration::minutes(5)).await?;
@@ -217,7 +217,7 @@ pub async fn load_ballots(app: &App, public_url: &str) -> Result<(), BallotsStor
             .map_err(err("casting a demo answer"))?;
     }
     app_at(app, now - Duration::days(3))
-        .run_ballot_clock(public_url)
+        .run_ballot_clock()
         .await
         .map_err(err("closing and counting the election"))?;
     load_steering_election(app, secretary, &voters).await

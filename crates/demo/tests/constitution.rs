@@ -154,9 +154,7 @@ async fn the_demo_tells_the_amendment_story() {
     );
 
     // The ballots: an election counted by STV with three elected, a question still open.
-    charter_demo::load_ballots(&app, "http://127.0.0.1:8080")
-        .await
-        .unwrap();
+    charter_demo::load_ballots(&app).await.unwrap();
     let ballots = app.ballots().await.unwrap();
     let election = ballots
         .iter()

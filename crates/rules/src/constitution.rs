@@ -363,11 +363,14 @@ pub struct BallotRule {
     /// ([`OfficeKind`]), checked when the version is read. Its holders over a ballot's unit
     /// audit the ballot (roll, turnout, events, count) and no one else does.
     pub scrutineer: Option<Key>,
+    /// Days before a ballot closes when the members who have not voted are reminded, each
+    /// once, latest first; each less than `window_days`. Nobody sends more.
+    pub reminder_days: Vec<u32>,
 }
 
 /// What applies when no clause says how ballots are run: Scottish STV for several seats, IRV
 /// for one, a first vote that stands, voting open 7 days after 3 days for roll challenges,
-/// and no scrutineer named.
+/// one reminder 2 days before close, and no scrutineer named.
 impl Default for BallotRule {
     fn default() -> Self {
         BallotRule {
@@ -377,6 +380,7 @@ impl Default for BallotRule {
             window_days: 7,
             roll_challenge_days: 3,
             scrutineer: None,
+            reminder_days: vec![2],
         }
     }
 }
@@ -429,6 +433,15 @@ impl BallotRule {
             "ballots of all members are open for at least {}{challenge}; {counted}; {later}",
             days(self.window_days)
         );
+        s.push_str(&if self.reminder_days.is_empty() {
+            "; nobody is reminded to vote".to_string()
+        } else {
+            let when: Vec<String> = self.reminder_days.iter().map(|d| days(*d)).collect();
+            format!(
+                "; members who have not voted are reminded {} before it closes",
+                join_words(&when, "and")
+            )
+        });
         if let Some(k) = &self.scrutineer {
             s.push_str(&format!(
                 "; the scrutineer is the holder of the {} office",
@@ -484,6 +497,9 @@ impl NominationRule {
         )
     }
 }
+
+/// Most reminders a ballot's timetable may send.
+pub const MAX_REMINDERS: usize = 3;
 
 fn days(n: u32) -> String {
     if n == 1 {
@@ -1005,6 +1021,21 @@ fn validate(clauses: &[Clause]) -> Result<(), ConstitutionError> {
                     "window_days: a ballot is open for at least 1 day",
                 ));
             }
+            let mut reminders = b.reminder_days.clone();
+            reminders.sort_unstable();
+            reminders.dedup();
+            if reminders.len() != b.reminder_days.len()
+                || reminders.len() > MAX_REMINDERS
+                || reminders.iter().any(|d| *d == 0 || *d >= b.window_days)
+            {
+                return Err(ConstitutionError::at(
+                    at(),
+                    format!(
+                        "reminder_days: at most {MAX_REMINDERS} different days before close, each at least 1 and less than window_days ({})",
+                        b.window_days
+                    ),
+                ));
+            }
             if let Some(k) = &b.scrutineer
                 && OfficeKind::parse(k.as_str()).is_none()
             {
@@ -1271,7 +1302,7 @@ mod tests {
         };
         assert_eq!(
             b.describe(),
-            "ballots of all members are open for at least 7 days after their roll has been open to challenge for 3 days; elections to one seat are counted by IRV and to several by Scottish STV; a later vote does not replace an earlier one; the scrutineer is the holder of the scrutineer office"
+            "ballots of all members are open for at least 7 days after their roll has been open to challenge for 3 days; elections to one seat are counted by IRV and to several by Scottish STV; a later vote does not replace an earlier one; members who have not voted are reminded 2 days before it closes; the scrutineer is the holder of the scrutineer office"
         );
         let other = BallotRule {
             election_method: CountMethod::Meek,
@@ -1280,10 +1311,11 @@ mod tests {
             window_days: 1,
             roll_challenge_days: 0,
             scrutineer: Some(key("returning-officer")),
+            reminder_days: Vec::new(),
         };
         assert_eq!(
             other.describe(),
-            "ballots of all members are open for at least 1 day; elections are counted by Meek STV; a member's later vote replaces their earlier one; the scrutineer is the holder of the returning officer office"
+            "ballots of all members are open for at least 1 day; elections are counted by Meek STV; a member's later vote replaces their earlier one; nobody is reminded to vote; the scrutineer is the holder of the returning officer office"
         );
     }
 
@@ -1297,7 +1329,7 @@ mod tests {
         assert_eq!(d.scrutineer, None);
         assert_eq!(
             BallotRule::describe_default(),
-            "no clause says how ballots are run, so the defaults apply: ballots of all members are open for at least 7 days after their roll has been open to challenge for 3 days; elections to one seat are counted by IRV and to several by Scottish STV; a later vote does not replace an earlier one"
+            "no clause says how ballots are run, so the defaults apply: ballots of all members are open for at least 7 days after their roll has been open to challenge for 3 days; elections to one seat are counted by IRV and to several by Scottish STV; a later vote does not replace an earlier one; members who have not voted are reminded 2 days before it closes"
         );
     }
 
@@ -1365,6 +1397,16 @@ mod tests {
             error(version(vec![with_ballots("6.7", vec![shut])])),
             "clause 6.7, ballot 1: window_days: a ballot is open for at least 1 day"
         );
+        for reminder_days in [vec![7], vec![0], vec![2, 2], vec![6, 5, 4, 3]] {
+            let noisy = BallotRule {
+                reminder_days,
+                ..BallotRule::default()
+            };
+            assert_eq!(
+                error(version(vec![with_ballots("6.7", vec![noisy])])),
+                "clause 6.7, ballot 1: reminder_days: at most 3 different days before close, each at least 1 and less than window_days (7)"
+            );
+        }
     }
 
     #[test]

@@ -266,6 +266,8 @@ struct RawBallot {
     roll_challenge_days: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     scrutineer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reminder_days: Option<Vec<u32>>,
 }
 
 /// How candidates for an elected body are nominated.
@@ -667,6 +669,14 @@ fn clause_from_raw(index: usize, raw: RawClause) -> Result<Clause, ConstitutionE
                 .map(Key::parse)
                 .transpose()
                 .map_err(|v| e(ValueError(format!("scrutineer: {}", v.0))))?,
+            // Left out, the default reminder where the window leaves room for it.
+            reminder_days: r.reminder_days.unwrap_or_else(|| {
+                let window = r.window_days.unwrap_or(d.window_days);
+                d.reminder_days
+                    .into_iter()
+                    .filter(|day| *day < window)
+                    .collect()
+            }),
         });
     }
     for (i, r) in raw.nominations.into_iter().enumerate() {
@@ -904,6 +914,7 @@ fn clause_to_raw(c: &Clause) -> RawClause {
                 window_days: Some(b.window_days),
                 roll_challenge_days: Some(b.roll_challenge_days),
                 scrutineer: b.scrutineer.as_ref().map(Key::to_string),
+                reminder_days: Some(b.reminder_days.clone()),
             })
             .collect(),
         nominations: c

@@ -163,6 +163,8 @@ fn any_ballot_rule() -> impl Strategy<Value = BallotRule> {
                 window_days,
                 roll_challenge_days,
                 scrutineer,
+                // Every day of the window but the first, latest first, at most three.
+                reminder_days: (1..window_days).rev().take(3).collect(),
             },
         )
 }

@@ -1864,11 +1864,23 @@ impl Store for SqliteStore {
     async fn remind_voters(
         &self,
         id: i64,
+        days_before: u32,
         voters: &[NewBallotVoter],
         subject: &str,
         event: &NewEvent,
     ) -> StoreResult<u64> {
-        ballots::remind(self, id, voters, subject, event).await
+        ballots::remind(self, id, days_before, voters, subject, event).await
+    }
+
+    async fn ballot_reminders(&self, id: i64) -> StoreResult<Vec<BallotReminder>> {
+        ballots::reminders(self, id).await
+    }
+
+    async fn mint_voting_links(
+        &self,
+        mints: &[VotingLinkMint],
+    ) -> StoreResult<Vec<(i64, MemberId)>> {
+        ballots::mint_links(self, mints).await
     }
 
     async fn ballot_turnout(&self, id: i64) -> StoreResult<Vec<TurnoutRow>> {

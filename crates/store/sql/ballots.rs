@@ -17,8 +17,22 @@ const CHUNK: usize = 4_000;
 
 const BALLOT_SELECT: &str = "SELECT id, title, question, kind, decision_kind, method, seats, roll_id,
         opens_at, closes_at, later_vote_replaces, clause, rule, state, electorate, opened_at,
-        closed_at, counted_at, result_json, outcome, created_by, created_at
+        closed_at, counted_at, result_json, outcome, created_by, created_at, reminder_days
      FROM ballots";
+
+/// The reminder timetable as the ballots table keeps it: days before close, comma-separated.
+fn reminder_days_text(days: &[u32]) -> String {
+    days.iter().map(u32::to_string).collect::<Vec<_>>().join(",")
+}
+
+fn reminder_days_from(text: &str) -> Vec<u32> {
+    text.split(',').filter_map(|d| d.trim().parse().ok()).collect()
+}
+
+/// A voter's link before their letter has gone: no token's hash (hex) can equal it.
+fn unsent_link(ballot: i64, member: MemberId) -> String {
+    format!("unsent:{ballot}:{}", member.0)
+}
 
 fn ballot_from(r: &DbRow) -> Result<BallotRecord, sqlx::Error> {
     Ok(BallotRecord {
@@ -45,6 +59,7 @@ fn ballot_from(r: &DbRow) -> Result<BallotRecord, sqlx::Error> {
         created_by: r.try_get::<Option<i64>, _>("created_by")?.map(MemberId),
         created_at: r.try_get("created_at")?,
         options: Vec::new(),
+        reminder_days: reminder_days_from(&r.try_get::<String, _>("reminder_days")?),
     })
 }
 
@@ -53,8 +68,9 @@ pub(crate) async fn create(s: &StoreImpl, b: &NewBallot, event: &NewEvent) -> St
     let seq = append_event(&mut tx, event).await?;
     let id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO ballots (title, question, kind, decision_kind, method, seats, roll_id, opens_at,
-             closes_at, later_vote_replaces, clause, rule, state, created_by, created_at, event_seq)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'scheduled', $13, $14, $15)
+             closes_at, later_vote_replaces, clause, rule, state, created_by, created_at, event_seq,
+             reminder_days)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'scheduled', $13, $14, $15, $16)
          RETURNING id",
     )
     .bind(&b.title)
@@ -72,6 +88,7 @@ pub(crate) async fn create(s: &StoreImpl, b: &NewBallot, event: &NewEvent) -> St
     .bind(b.created_by.map(|m| m.0))
     .bind(event.at)
     .bind(seq)
+    .bind(reminder_days_text(&b.reminder_days))
     .fetch_one(&mut *tx)
     .await
     .map_err(db_err)?;
@@ -183,11 +200,25 @@ pub(crate) async fn open(
             b.push_bind(id)
                 .push_bind(v.member.0)
                 .push_bind(v.branch.0)
-                .push_bind(v.link_hash.clone());
+                .push_bind(unsent_link(id, v.member));
         });
         qb.build().execute(&mut *tx).await.map_err(db_err)?;
+        queue_letters(&mut tx, id, chunk, subject, event.at).await?;
+    }
+    commit(tx).await
+}
+
+/// Queues a voting letter to each voter, carrying the place for their link.
+async fn queue_letters(
+    tx: &mut <Db as sqlx::Database>::Connection,
+    id: i64,
+    voters: &[NewBallotVoter],
+    subject: &str,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    for chunk in voters.chunks(CHUNK) {
         let mut qb = sqlx::QueryBuilder::<Db>::new(
-            "INSERT INTO outbox (member_id, address, subject, body, state, next_attempt_at, created_at) ",
+            "INSERT INTO outbox (member_id, address, subject, body, state, next_attempt_at, created_at, ballot_id) ",
         );
         qb.push_values(chunk, |mut b, v| {
             b.push_bind(v.member.0)
@@ -195,12 +226,13 @@ pub(crate) async fn open(
                 .push_bind(subject.to_string())
                 .push_bind(v.letter.clone())
                 .push_bind("queued")
-                .push_bind(event.at)
-                .push_bind(event.at);
+                .push_bind(at)
+                .push_bind(at)
+                .push_bind(id);
         });
         qb.build().execute(&mut *tx).await.map_err(db_err)?;
     }
-    commit(tx).await
+    Ok(())
 }
 
 pub(crate) async fn voter(
@@ -667,6 +699,7 @@ pub(crate) async fn nonvoters(s: &StoreImpl, id: i64) -> StoreResult<Vec<(Member
 pub(crate) async fn remind(
     s: &StoreImpl,
     id: i64,
+    days_before: u32,
     voters: &[NewBallotVoter],
     subject: &str,
     event: &NewEvent,
@@ -676,38 +709,114 @@ pub(crate) async fn remind(
     if state != "open" {
         return Err(stale(&state, "open"));
     }
-    append_event(&mut tx, event).await?;
-    let mut sent = 0;
-    for v in voters {
+    let sent: Option<DateTime<Utc>> = sqlx::query_scalar(
+        "SELECT sent_at FROM ballot_reminders WHERE ballot_id = $1 AND days_before = $2",
+    )
+    .bind(id)
+    .bind(i64::from(days_before))
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    if let Some(at) = sent {
+        return Err(StoreError::Conflict {
+            field: "ballot".into(),
+            message: format!(
+                "the reminder {days_before} days before close went at {} UTC",
+                at.format("%-d %B %Y %H:%M")
+            ),
+        });
+    }
+    // Only those who have still not voted, read in this transaction.
+    let mut waiting = Vec::with_capacity(voters.len());
+    for chunk in voters.chunks(CHUNK) {
+        let mut qb = sqlx::QueryBuilder::<Db>::new(
+            "SELECT member_id FROM ballot_voters WHERE voted_at IS NULL AND ballot_id = ",
+        );
+        qb.push_bind(id).push(" AND member_id IN (");
+        let mut ids = qb.separated(", ");
+        for v in chunk {
+            ids.push_bind(v.member.0);
+        }
+        qb.push(")");
+        let rows: Vec<i64> = qb
+            .build_query_scalar()
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        waiting.extend(rows);
+    }
+    let waiting: std::collections::BTreeSet<i64> = waiting.into_iter().collect();
+    let letters: Vec<NewBallotVoter> = voters
+        .iter()
+        .filter(|v| waiting.contains(&v.member.0))
+        .cloned()
+        .collect();
+    let seq = append_event(&mut tx, event).await?;
+    queue_letters(&mut tx, id, &letters, subject, event.at).await?;
+    sqlx::query(
+        "INSERT INTO ballot_reminders (ballot_id, days_before, sent_at, reminded, event_seq)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(i64::from(days_before))
+    .bind(event.at)
+    .bind(letters.len() as i64)
+    .bind(seq)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    commit(tx).await?;
+    Ok(letters.len() as u64)
+}
+
+pub(crate) async fn reminders(s: &StoreImpl, id: i64) -> StoreResult<Vec<BallotReminder>> {
+    let rows = sqlx::query(
+        "SELECT days_before, sent_at, reminded FROM ballot_reminders
+         WHERE ballot_id = $1 ORDER BY days_before DESC",
+    )
+    .bind(id)
+    .fetch_all(&s.pool)
+    .await
+    .map_err(db_err)?;
+    rows.iter()
+        .map(|r| {
+            Ok(BallotReminder {
+                days_before: u32::try_from(r.try_get::<i64, _>("days_before")?).unwrap_or(0),
+                sent_at: r.try_get("sent_at")?,
+                reminded: r.try_get("reminded")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(db_err)
+}
+
+pub(crate) async fn mint_links(
+    s: &StoreImpl,
+    mints: &[VotingLinkMint],
+) -> StoreResult<Vec<(i64, MemberId)>> {
+    if mints.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut tx = s.write_tx().await?;
+    let mut kept = Vec::with_capacity(mints.len());
+    for m in mints {
         let done = sqlx::query(
             "UPDATE ballot_voters SET link_hash = $1
-             WHERE ballot_id = $2 AND member_id = $3 AND voted_at IS NULL",
+             WHERE ballot_id = $2 AND member_id = $3 AND voted_at IS NULL
+               AND (SELECT state FROM ballots WHERE id = $2) = 'open'",
         )
-        .bind(&v.link_hash)
-        .bind(id)
-        .bind(v.member.0)
+        .bind(&m.link_hash)
+        .bind(m.ballot)
+        .bind(m.member.0)
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
-        if done.rows_affected() == 0 {
-            continue;
+        if done.rows_affected() == 1 {
+            kept.push((m.ballot, m.member));
         }
-        sqlx::query(
-            "INSERT INTO outbox (member_id, address, subject, body, state, next_attempt_at, created_at)
-             VALUES ($1, $2, $3, $4, 'queued', $5, $5)",
-        )
-        .bind(v.member.0)
-        .bind(&v.address)
-        .bind(subject)
-        .bind(&v.letter)
-        .bind(event.at)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        sent += 1;
     }
     commit(tx).await?;
-    Ok(sent)
+    Ok(kept)
 }
 
 pub(crate) async fn ballot_amendment(s: &StoreImpl, ballot: i64) -> StoreResult<Option<i64>> {

@@ -297,7 +297,8 @@ pub(crate) async fn claim(
 ) -> StoreResult<Vec<OutboxMessage>> {
     let mut tx = s.write_tx().await?;
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT id, meeting_id, member_id, address, subject, body, attempts, account_link_id FROM outbox
+        "SELECT id, meeting_id, member_id, address, subject, body, attempts, account_link_id, ballot_id
+         FROM outbox
          WHERE state = 'queued' AND next_attempt_at <= $1 ORDER BY id LIMIT $2{SKIP_LOCKED}"
     )))
     .bind(now)
@@ -315,6 +316,7 @@ pub(crate) async fn claim(
             body: r.try_get("body")?,
             attempts: r.try_get("attempts")?,
             account_link: r.try_get("account_link_id")?,
+            ballot: r.try_get("ballot_id")?,
         })
     })?;
     if !claimed.is_empty() {

@@ -5127,6 +5127,7 @@ pub async fn ballots_keep_voters_apart_from_their_choices(store: &dyn Store) {
                 options: vec!["Yes".into(), "No".into(), "Abstain".into()],
                 created_by: Some(ann),
                 amendment: None,
+                reminder_days: vec![3, 1],
             },
             &event("ballot.created", "ballot"),
         )
@@ -5143,6 +5144,7 @@ pub async fn ballots_keep_voters_apart_from_their_choices(store: &dyn Store) {
         ),
         ("scheduled", 3, 1, true, roll)
     );
+    assert_eq!(b.reminder_days, vec![3, 1]);
     assert_eq!(store.ballots().await.unwrap()[0].options[1], "No");
     let cast = |tracker: &str, submission: &str, replaces: Option<&str>| NewCast {
         tracker: tracker.into(),
@@ -5161,7 +5163,6 @@ pub async fn ballots_keep_voters_apart_from_their_choices(store: &dyn Store) {
     let voter = |m: MemberId, branch: UnitId, link: &str| NewBallotVoter {
         member: m,
         branch,
-        link_hash: link.into(),
         address: "x@example.org".into(),
         letter: format!("Your link: {link}"),
     };
@@ -5184,18 +5185,33 @@ pub async fn ballots_keep_voters_apart_from_their_choices(store: &dyn Store) {
         .await
         .unwrap();
     assert_eq!(queued.len(), letters + 2, "one letter per voter");
-    assert!(
-        queued
-            .iter()
-            .any(|m| m.body == "Your link: H2" && m.meeting.is_none())
-    );
+    assert!(queued.iter().any(|m| m.body == "Your link: H2"
+        && m.meeting.is_none()
+        && m.ballot == Some(id)
+        && m.member == Some(ben)));
     let again = store
         .open_ballot(id, &[], "Your vote", &event("ballot.opened", "b"))
         .await;
     assert!(matches!(again, Err(StoreError::Stale(_))), "{again:?}");
     let b = store.ballot(id).await.unwrap().unwrap();
     assert_eq!((b.state.as_str(), b.electorate), ("open", Some(2)));
+    // No link opens a ballot until its letter goes; then only the one minted.
+    assert_eq!(store.voter_by_link(id, "H2").await.unwrap(), None);
+    let mint = |m: MemberId, hash: &str| VotingLinkMint {
+        ballot: id,
+        member: m,
+        link_hash: hash.into(),
+    };
+    assert_eq!(
+        store
+            .mint_voting_links(&[mint(ann, "H1"), mint(ben, "H2"), mint(cat, "H3")])
+            .await
+            .unwrap(),
+        vec![(id, ann), (id, ben)],
+        "only voters get links"
+    );
     assert_eq!(store.voter_by_link(id, "H2").await.unwrap(), Some(ben));
+    assert_eq!(store.voter_by_link(id, "H3").await.unwrap(), None);
     assert_eq!(store.voter_by_link(id, "H9").await.unwrap(), None);
 
     let events = event_count(store).await;
@@ -5242,6 +5258,57 @@ pub async fn ballots_keep_voters_apart_from_their_choices(store: &dyn Store) {
     ));
     assert_eq!(store.ballot_voter(id, ben).await.unwrap(), Some(None));
     assert_eq!(store.ballot_voter(id, cat).await.unwrap(), None);
+    // Once voted, no new link; a reminder of the timetable goes once, to those not voted.
+    assert!(
+        store
+            .mint_voting_links(&[mint(ann, "H1-again")])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(store.ballot_reminders(id).await.unwrap().is_empty());
+    // Letters queued before are claimed (leased) here, so the next claim holds only new ones.
+    store
+        .claim_outbox(t(86_400 * 2), t(86_400 * 2 + 60), 100)
+        .await
+        .unwrap();
+    let reminded = store
+        .remind_voters(
+            id,
+            3,
+            &[voter(ann, o.brixton, "R1"), voter(ben, o.leeds, "R2")],
+            "Reminder",
+            &event("ballot.reminded", "b"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(reminded, 1, "only the voter who has not voted");
+    let after = store
+        .claim_outbox(t(86_400 * 2), t(86_400 * 2 + 60), 100)
+        .await
+        .unwrap();
+    assert_eq!(after.len(), 1);
+    assert!(after[0].body == "Your link: R2" && after[0].ballot == Some(id));
+    let twice = store
+        .remind_voters(
+            id,
+            3,
+            &[voter(ben, o.leeds, "R2")],
+            "Reminder",
+            &event("ballot.reminded", "b"),
+        )
+        .await;
+    assert!(
+        matches!(twice, Err(StoreError::Conflict { .. })),
+        "{twice:?}"
+    );
+    let sent = store.ballot_reminders(id).await.unwrap();
+    assert_eq!(
+        sent.iter()
+            .map(|r| (r.days_before, r.reminded))
+            .collect::<Vec<_>>(),
+        vec![(3, 1)]
+    );
     // A later ballot replaces the earlier one only by naming it.
     let wrong = store
         .cast_ballot(
@@ -5357,6 +5424,7 @@ pub async fn ballots_keep_voters_apart_from_their_choices(store: &dyn Store) {
                 options: vec!["Yes".into(), "No".into(), "Abstain".into()],
                 created_by: Some(ann),
                 amendment: Some(amendment),
+                reminder_days: Vec::new(),
             },
             &event("ballot.created", "ballot"),
         )
@@ -5498,6 +5566,7 @@ pub async fn ballots_cast_at_once_are_each_answered_as_alone(store: &dyn Store) 
                 options: vec!["Yes".into(), "No".into(), "Abstain".into()],
                 created_by: Some(ann),
                 amendment: None,
+                reminder_days: Vec::new(),
             },
             &event("ballot.created", "ballot"),
         )
@@ -5508,7 +5577,6 @@ pub async fn ballots_cast_at_once_are_each_answered_as_alone(store: &dyn Store) 
         .map(|m| NewBallotVoter {
             member: *m,
             branch: o.brixton,
-            link_hash: format!("link-{}", m.0),
             address: "x@example.org".into(),
             letter: "Your link".into(),
         })
@@ -5810,6 +5878,7 @@ pub async fn elections_nominate_and_seat_their_winners(store: &dyn Store) {
                 options: vec!["Ann".into(), "Ben".into()],
                 created_by: Some(ann),
                 amendment: None,
+                reminder_days: Vec::new(),
             },
             &event("ballot.created", "ballot"),
         )
@@ -5962,6 +6031,7 @@ pub async fn paper_ballots_go_in_only_by_agreed_batches(store: &dyn Store) {
                 options: vec!["Yes".into(), "No".into(), "Abstain".into()],
                 created_by: Some(ann),
                 amendment: None,
+                reminder_days: Vec::new(),
             },
             &event("ballot.created", "ballot"),
         )
@@ -5992,7 +6062,6 @@ pub async fn paper_ballots_go_in_only_by_agreed_batches(store: &dyn Store) {
         .map(|m| NewBallotVoter {
             member: *m,
             branch: o.brixton,
-            link_hash: format!("paper-link-{}", m.0),
             address: "x@example.org".into(),
             letter: "Your link".into(),
         })

@@ -762,8 +762,9 @@ pub trait Store: Send + Sync + 'static {
 
     async fn ballot(&self, id: i64) -> StoreResult<Option<BallotRecord>>;
 
-    /// Opens a scheduled ballot: its voters with their links' hashes, and one queued letter
-    /// each carrying the link. `Stale` unless it is scheduled.
+    /// Opens a scheduled ballot: its voters, and one queued letter each with the place for
+    /// their link (minted as it is sent, [`Store::mint_voting_links`]). `Stale` unless it is
+    /// scheduled.
     async fn open_ballot(
         &self,
         id: i64,
@@ -798,16 +799,29 @@ pub trait Store: Send + Sync + 'static {
     /// Voters of an open ballot who have not voted yet, with their branch.
     async fn ballot_nonvoters(&self, id: i64) -> StoreResult<Vec<(MemberId, UnitId)>>;
 
-    /// Gives each listed voter who has still not voted a fresh link (their old one stops
-    /// working) and queues the reminder carrying it; those who voted meanwhile are skipped.
-    /// Returns how many reminders were queued. `Stale` unless the ballot is open.
+    /// Sends the reminder of the ballot's timetable `days_before` close: queues a letter to
+    /// each listed voter who has still not voted (their link minted as it is sent), and
+    /// records the reminder once. Returns how many were queued. `Stale` unless the ballot is
+    /// open; `Conflict` when that reminder has gone already.
     async fn remind_voters(
         &self,
         id: i64,
+        days_before: u32,
         voters: &[NewBallotVoter],
         subject: &str,
         event: &NewEvent,
     ) -> StoreResult<u64>;
+
+    /// The reminders of the ballot's timetable sent so far.
+    async fn ballot_reminders(&self, id: i64) -> StoreResult<Vec<BallotReminder>>;
+
+    /// Keeps each minted link's hash as its voter's link, for voters who have not voted in
+    /// a ballot still open (the link sent before stops working). Returns the (ballot, member)
+    /// pairs whose link was kept; a letter for anyone else goes without one.
+    async fn mint_voting_links(
+        &self,
+        mints: &[VotingLinkMint],
+    ) -> StoreResult<Vec<(i64, MemberId)>>;
 
     /// Voters and votes per branch: counts only.
     async fn ballot_turnout(&self, id: i64) -> StoreResult<Vec<TurnoutRow>>;

@@ -757,6 +757,8 @@ pub struct OutboxMessage {
     /// The account link this letter carries, minted as it is sent: its body holds the
     /// place for the link.
     pub account_link: Option<i64>,
+    /// The ballot whose voting link this letter carries to its member, minted as it is sent.
+    pub ballot: Option<i64>,
 }
 
 /// What happened to one delivery attempt.
@@ -1072,6 +1074,9 @@ pub struct NewBallot {
     pub created_by: Option<MemberId>,
     /// For a question putting an amendment to the members: the amendment.
     pub amendment: Option<i64>,
+    /// Days before close when those who have not voted are reminded (the constitution's
+    /// timetable when the ballot was created).
+    pub reminder_days: Vec<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1102,14 +1107,32 @@ pub struct BallotRecord {
     pub created_by: Option<MemberId>,
     pub created_at: DateTime<Utc>,
     pub options: Vec<String>,
+    /// Days before close when those who have not voted are reminded, latest first.
+    pub reminder_days: Vec<u32>,
 }
 
-/// One voter issued a personal voting link when a ballot opens, with the letter carrying it.
+/// A reminder of a ballot's timetable, once sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BallotReminder {
+    pub days_before: u32,
+    pub sent_at: DateTime<Utc>,
+    pub reminded: i64,
+}
+
+/// A voting link minted as its letter is sent: only the token's hash is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VotingLinkMint {
+    pub ballot: i64,
+    pub member: MemberId,
+    pub link_hash: String,
+}
+
+/// One voter of a ballot, with the letter that will carry their personal voting link: its
+/// body holds the place for the link, minted only as the letter is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewBallotVoter {
     pub member: MemberId,
     pub branch: UnitId,
-    pub link_hash: String,
     pub address: String,
     pub letter: String,
 }

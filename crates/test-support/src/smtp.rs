@@ -50,6 +50,19 @@ impl ReceivedMail {
         self.header(name).map(|value| decode_encoded_words(&value))
     }
 
+    /// The token of the first link with `path` (`/set-password/`, `/ballots/7/vote/`) in the
+    /// body, as a member would copy it from the letter.
+    pub fn link_token(&self, path: &str) -> Option<String> {
+        let body = self.body();
+        let at = body.find(path)? + path.len();
+        Some(
+            body[at..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect(),
+        )
+    }
+
     /// The body of a single-part message, decoded from quoted-printable or base64 when the
     /// `Content-Transfer-Encoding` header says so. Multipart bodies are returned undecoded.
     pub fn body(&self) -> String {
@@ -368,6 +381,15 @@ impl SmtpSink {
     }
 
     /// Every message received so far, in delivery order.
+    /// The relay address Charter's mailer takes (`--smtp`) to send here.
+    pub fn relay_url(&self) -> String {
+        format!(
+            "smtp://{}:{}?from=charter%40example.org",
+            self.host(),
+            self.port()
+        )
+    }
+
     pub fn messages(&self) -> Vec<ReceivedMail> {
         self.mail.borrow().clone()
     }

@@ -5,8 +5,8 @@
 //! secretary, and the fixtures' founding constitution (member ballots; elections by Scottish
 //! STV). Over
 //! one member-ballot roll the bench sets up ballots, open since ten days ago until tomorrow,
-//! opened by the app's timetable; each voter's link is read back from the letter queued for
-//! them (`Store::claim_outbox`, what a mail sink would be given).
+//! opened by the app's timetable; each voter's link is minted as the sender would mint it
+//! for the letter queued for them (`Store::claim_outbox`, `Store::mint_voting_links`).
 //!
 //! One voter votes once in a ballot, so the runs use several ballots over the same voters,
 //! as members asked a question and an election at once would: request `i` goes to ballot
@@ -79,7 +79,6 @@ struct Knobs {
     count_ballots: usize,
 }
 
-const PUBLIC_URL: &str = "https://charter.example";
 const CANDIDATES: usize = 10;
 
 fn app_at(store: &Arc<dyn Store>, at: DateTime<Utc>) -> App {
@@ -185,15 +184,13 @@ async fn open_ballots(
             .unwrap();
         ids.push(id);
     }
-    let moved = app_at(store, opens)
-        .run_ballot_clock(PUBLIC_URL)
-        .await
-        .unwrap();
+    let moved = app_at(store, opens).run_ballot_clock().await.unwrap();
     assert_eq!(moved, kinds.len(), "every ballot opens");
     (ids, closes)
 }
 
-/// Every voting link in the queued letters, by ballot, read as a mail sink would be given them.
+/// A voting link for every queued letter, by ballot, minted as the sender mints it when the
+/// letter goes (only its hash is kept).
 async fn links_from_letters(store: &Arc<dyn Store>) -> BTreeMap<i64, Vec<String>> {
     let now = Utc::now();
     let mut links: BTreeMap<i64, Vec<String>> = BTreeMap::new();
@@ -205,16 +202,24 @@ async fn links_from_letters(store: &Arc<dyn Store>) -> BTreeMap<i64, Vec<String>
         if batch.is_empty() {
             return links;
         }
+        let mut tokens = Vec::new();
+        let mut mints = Vec::new();
         for m in batch {
-            let Some(at) = m.body.find("/ballots/") else {
+            let (Some(ballot), Some(member)) = (m.ballot, m.member) else {
                 continue;
             };
-            let rest = &m.body[at + "/ballots/".len()..];
-            let Some((id, rest)) = rest.split_once("/vote/") else {
-                continue;
-            };
-            let token = rest.split_whitespace().next().unwrap().to_string();
-            links.entry(id.parse().unwrap()).or_default().push(token);
+            let token = charter_app::auth::random_token();
+            mints.push(VotingLinkMint {
+                ballot,
+                member,
+                link_hash: charter_app::auth::token_hash(&token),
+            });
+            tokens.push((ballot, token));
+        }
+        let kept = store.mint_voting_links(&mints).await.unwrap();
+        assert_eq!(kept.len(), mints.len(), "every letter's link is kept");
+        for (ballot, token) in tokens {
+            links.entry(ballot).or_default().push(token);
         }
     }
 }
@@ -612,9 +617,7 @@ fn run_load(backend: &str, url: &str, k: &Knobs) {
     // Close, count and publish every ballot.
     let closing = Instant::now();
     let moved = server
-        .block_on(
-            app_at(&store, closes + chrono::Duration::minutes(1)).run_ballot_clock(PUBLIC_URL),
-        )
+        .block_on(app_at(&store, closes + chrono::Duration::minutes(1)).run_ballot_clock())
         .unwrap();
     let counted = closing.elapsed();
     let mut boxed = 0;

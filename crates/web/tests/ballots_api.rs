@@ -162,14 +162,28 @@ both_backends!(voting_in_the_open_question, |app| async move {
         assert_eq!(res.status, 409, "{suffix}: {}", res.text());
     }
     assert_eq!(member.get("/api/v1/ballots/999999").await.status, 404);
-    // Reminders go to those who have not voted, by the officers only.
+    // Reminders go by the constitution's timetable (by default, 2 days before close), not
+    // when an officer likes: before it is due the officers are told when it will be.
     let reminders = format!("/api/v1/ballots/{id}/reminders");
     assert_eq!(member.post_json(&reminders, &json!({})).await.status, 403);
     let national = app.sign_in(NATIONAL).await;
     let res = national.post_json(&reminders, &json!({})).await;
-    assert_eq!(res.status, 200, "{}", res.text());
-    let waiting = app.store().ballot_nonvoters(id).await.unwrap().len() as u64;
-    assert_eq!(res.json()["reminded"], json!(waiting));
+    assert_eq!(res.status, 409, "{}", res.text());
+    let refusal = res.text();
+    assert!(
+        refusal.contains("clause 6.7")
+            && refusal.contains("2 days before close")
+            && refusal.contains("next reminder is due"),
+        "{refusal}"
+    );
+    // When it is due the timetable sends it, to those who have not voted, once.
+    let due = common::ballots::app_at(&app, common::now() + chrono::Duration::days(2));
+    assert_eq!(due.run_ballot_clock().await.unwrap(), 1);
+    assert_eq!(due.run_ballot_clock().await.unwrap(), 0);
+    let waiting = app.store().ballot_nonvoters(id).await.unwrap().len() as i64;
+    let sent = app.store().ballot_reminders(id).await.unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!((sent[0].days_before, sent[0].reminded), (2, waiting));
 });
 
 both_backends!(

@@ -14,6 +14,7 @@ use charter_domain::{
 use charter_store::{EventActor, NewEvent, Store, Term};
 use charter_store_sqlite::SqliteStore;
 use chrono::{NaiveDate, TimeZone, Utc};
+use sqlx::Row;
 
 pub const FOUNDING: &str = include_str!("../../../rules/fixtures/founding-2016.toml");
 pub const AMENDMENT: &str = include_str!("../../../rules/fixtures/amendment-2017.toml");
@@ -395,4 +396,98 @@ pub async fn amended(w: &World) {
         "{recorded:?}"
     );
     chair_resigns(w, chair).await;
+}
+
+/// Sends every letter due by `app`'s clock through a real SMTP sink and returns them as the
+/// sink received them: voting and account links are minted only as their letters go, so a
+/// test reads them where a member would.
+pub async fn send_letters(app: &App) -> Vec<charter_test_support::ReceivedMail> {
+    let sink = charter_test_support::SmtpSink::start().await;
+    let config = charter_mail::SmtpConfig::from_url(&sink.relay_url()).unwrap();
+    let mailer = Arc::new(charter_mail::Mailer::new(&config).unwrap());
+    let mut sent = 0;
+    loop {
+        let round = app.deliver_due(&mailer, 1_000, 8).await.unwrap();
+        sent += round.sent;
+        if round.settled() == 0 {
+            break;
+        }
+    }
+    sink.wait_for(sent, std::time::Duration::from_secs(30))
+        .await
+        .unwrap()
+}
+
+/// The tokens of the voting links for `ballot` in these letters.
+pub fn voting_links(letters: &[charter_test_support::ReceivedMail], ballot: i64) -> Vec<String> {
+    let path = format!("/ballots/{ballot}/vote/");
+    letters.iter().filter_map(|l| l.link_token(&path)).collect()
+}
+
+/// A database as whoever holds it reads it: every table, row by row.
+pub enum Raw {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+impl Raw {
+    /// Every row of every table, as text.
+    pub async fn every_row(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        match self {
+            Raw::Sqlite(pool) => {
+                let tables: Vec<String> = sqlx::query_scalar(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+                )
+                .fetch_all(pool)
+                .await
+                .unwrap();
+                for t in tables {
+                    let cols: Vec<String> = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "SELECT name FROM pragma_table_info('{t}')"
+                    )))
+                    .fetch_all(pool)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.get::<String, _>(0))
+                    .collect();
+                    if cols.is_empty() {
+                        continue;
+                    }
+                    let concat = cols
+                        .iter()
+                        .map(|c| format!("quote(\"{c}\")"))
+                        .collect::<Vec<_>>()
+                        .join(" || ' ' || ");
+                    let rows: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                        "SELECT {concat} FROM \"{t}\""
+                    )))
+                    .fetch_all(pool)
+                    .await
+                    .unwrap();
+                    out.extend(rows.into_iter().map(|r| (t.clone(), r)));
+                }
+            }
+            Raw::Postgres(pool) => {
+                let tables: Vec<String> = sqlx::query_scalar(
+                    "SELECT table_name::text FROM information_schema.tables
+                     WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+                )
+                .fetch_all(pool)
+                .await
+                .unwrap();
+                for t in tables {
+                    let rows: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                        "SELECT CAST(t AS TEXT) FROM \"{t}\" t"
+                    )))
+                    .fetch_all(pool)
+                    .await
+                    .unwrap();
+                    out.extend(rows.into_iter().map(|r| (t.clone(), r)));
+                }
+            }
+        }
+        out
+    }
 }

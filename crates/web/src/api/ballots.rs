@@ -484,12 +484,15 @@ pub async fn published_blt(
 
 #[derive(Serialize, ToSchema)]
 pub struct Reminded {
-    /// Reminders queued: one per voter who has not voted, each with a fresh link.
+    /// Reminders queued: one per voter who has not voted.
     pub reminded: u64,
 }
 
-/// Remind the voters who have not voted, and only them (officers running the ballot). Each
-/// gets a fresh voting link; the one sent before stops working.
+/// Send now the reminder the ballot's timetable has due (officers running the ballot), to the
+/// voters who have not voted and only them; the timetable sends it anyway when its time
+/// comes. Each reminder of the constitution's timetable goes once: 409 names the timetable
+/// and when the next is due. Each letter's link is minted as it is sent; the one sent before
+/// stops working.
 #[utoipa::path(
     post,
     path = "/api/v1/ballots/{id}/reminders",
@@ -502,27 +505,14 @@ pub struct Reminded {
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not an officer running the ballot", body = ErrorBody),
         (status = 404, description = "No such ballot", body = ErrorBody),
-        (status = 409, description = "The ballot is not open", body = ErrorBody),
+        (status = 409, description = "The ballot is not open, or no reminder of its timetable is due", body = ErrorBody),
     )
 )]
 pub async fn remind(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    headers: HeaderMap,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Reminded>> {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = if state.config.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
-    let reminded = state
-        .app
-        .remind_nonvoters(&user.actor, id, &format!("{scheme}://{host}"))
-        .await?;
+    let reminded = state.app.remind_nonvoters(&user.actor, id).await?;
     Ok(Json(Reminded { reminded }))
 }

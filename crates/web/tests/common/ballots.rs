@@ -19,7 +19,10 @@ pub fn app_at(app: &TestApp, t: DateTime<Utc>) -> App {
     App::new(
         app.state.app.store.clone(),
         Arc::new(FixedClock(t)),
-        Settings::default(),
+        Settings {
+            public_url: PUBLIC_URL.into(),
+            ..Settings::default()
+        },
     )
 }
 
@@ -71,30 +74,42 @@ pub async fn open_ballot(
         )
         .await
         .unwrap();
-    assert!(app.app().run_ballot_clock(PUBLIC_URL).await.unwrap() >= 1);
+    assert!(app.app().run_ballot_clock().await.unwrap() >= 1);
     let ballot = app.store().ballot(id).await.unwrap().unwrap();
     assert_eq!(ballot.state, "open");
-    let marker = format!("/ballots/{id}/vote/");
-    let links: Vec<String> = app
-        .store()
-        .claim_outbox(now(), now() + Duration::hours(1), 100_000)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|m| m.subject == format!("Your vote: {title}"))
-        .filter_map(|m| {
-            let start = m.body.find(&marker)? + marker.len();
-            Some(m.body[start..].split_whitespace().next()?.to_string())
-        })
-        .collect();
+    let links = voting_links(&app_at(app, now()), id).await;
     assert!(links.len() > 60, "a letter per voter: {}", links.len());
     (id, links)
+}
+
+/// Sends the letters due by `app`'s clock through a real SMTP sink, as the server's sender
+/// would, and returns the tokens of the voting links for `ballot` they carry: links are
+/// minted only as their letters go.
+pub async fn voting_links(app: &App, ballot: i64) -> Vec<String> {
+    let sink = charter_test_support::SmtpSink::start().await;
+    let config = charter_mail::SmtpConfig::from_url(&sink.relay_url()).unwrap();
+    let mailer = Arc::new(charter_mail::Mailer::new(&config).unwrap());
+    let mut sent = 0;
+    loop {
+        let round = app.deliver_due(&mailer, 5_000, 8).await.unwrap();
+        sent += round.sent;
+        if round.settled() == 0 {
+            break;
+        }
+    }
+    let path = format!("/ballots/{ballot}/vote/");
+    sink.wait_for(sent, std::time::Duration::from_secs(30))
+        .await
+        .unwrap()
+        .iter()
+        .filter_map(|l| l.link_token(&path))
+        .collect()
 }
 
 /// Closes and counts the ballot: the clock a week and a day on.
 pub async fn close(app: &TestApp, id: i64) {
     app_at(app, now() + Duration::days(8))
-        .run_ballot_clock(PUBLIC_URL)
+        .run_ballot_clock()
         .await
         .unwrap();
     assert_eq!(
