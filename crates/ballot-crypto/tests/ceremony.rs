@@ -30,7 +30,10 @@ fn threshold_keys_decrypt_and_match_the_board() {
         .sum();
     assert_eq!(RistrettoPoint::mul_base(&secret), y);
     let ct = Ciphertext::encrypt(&y, 5, &Scalar::from(99u64));
-    assert_eq!(ct.decrypt_point(&secret), RistrettoPoint::mul_base(&Scalar::from(5u64)));
+    assert_eq!(
+        ct.decrypt_point(&secret),
+        RistrettoPoint::mul_base(&Scalar::from(5u64))
+    );
 }
 
 #[test]
@@ -38,11 +41,23 @@ fn cheating_dealer_is_caught_and_false_complaint_is_not() {
     let mut r = rng(11);
     let e = ceremony(question(3, 2), 0, &mut r);
     let params = &e.board.election;
-    let identities: Vec<_> = e.board.trustees.iter().map(|t| t.identity.clone()).collect();
+    let identities: Vec<_> = e
+        .board
+        .trustees
+        .iter()
+        .map(|t| t.identity.clone())
+        .collect();
     let mut bad = e.dealings[0].clone();
     bad.shares[2].ciphertext[0] ^= 1;
     let err = open_share(params, &e.secrets[2], &identities, &bad).unwrap_err();
-    assert!(matches!(err, Error::BadShare { dealer: 1, recipient: 3, .. }));
+    assert!(matches!(
+        err,
+        Error::BadShare {
+            dealer: 1,
+            recipient: 3,
+            ..
+        }
+    ));
     let complaint = complain(params, &e.secrets[2], &identities, 1, &mut r).unwrap();
     assert_eq!(
         judge_complaint(params, &identities, &bad, &complaint),

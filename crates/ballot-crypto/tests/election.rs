@@ -61,7 +61,8 @@ fn ranked_election_spoils_invalid_rankings() {
     let mut loose = real.params.clone();
     loose.min = 0;
     let ctx = ElectionContext::new(loose, real.fingerprint, real.public_key_bytes).unwrap();
-    let blank = encrypt_ballot(&ctx, &e.credentials[2], &Choice::Ranking(vec![]), &mut rng).unwrap();
+    let blank =
+        encrypt_ballot(&ctx, &e.credentials[2], &Choice::Ranking(vec![]), &mut rng).unwrap();
     e.board.cast(blank).unwrap();
     e.close(&[1, 2, 3], &mut rng);
     let done = verify_board(&e.board).expect("verifies");
@@ -80,13 +81,22 @@ fn board_refuses_bad_casts() {
     let mut rng = rng(4);
     let mut e = ceremony(question(1, 1), 2, &mut rng);
     let ctx = e.board.context().unwrap();
-    let ballot = encrypt_ballot(&ctx, &e.credentials[0], &Choice::Options(vec![1]), &mut rng).unwrap();
+    let ballot =
+        encrypt_ballot(&ctx, &e.credentials[0], &Choice::Options(vec![1]), &mut rng).unwrap();
     e.board.cast(ballot.clone()).unwrap();
     assert!(e.board.cast(ballot).is_err(), "replay");
     let stranger = charter_ballot_crypto::Credential::generate(&mut rng);
     let stuffed = encrypt_ballot(&ctx, &stranger, &Choice::Options(vec![1]), &mut rng).unwrap();
     assert!(e.board.cast(stuffed).is_err(), "unknown credential");
-    assert!(encrypt_ballot(&ctx, &e.credentials[1], &Choice::Options(vec![0, 1]), &mut rng).is_err());
+    assert!(
+        encrypt_ballot(
+            &ctx,
+            &e.credentials[1],
+            &Choice::Options(vec![0, 1]),
+            &mut rng
+        )
+        .is_err()
+    );
     assert!(encrypt_ballot(&ctx, &e.credentials[1], &Choice::Options(vec![3]), &mut rng).is_err());
     assert!(encrypt_ballot(&ctx, &e.credentials[1], &Choice::Ranking(vec![0]), &mut rng).is_err());
 }
@@ -107,5 +117,8 @@ fn too_few_shares_do_not_close() {
     if let Some(t) = other.board.tally.as_mut() {
         t.shares.truncate(1);
     }
-    assert_eq!(verify_board(&other.board).unwrap_err().step, Step::DecryptionShares);
+    assert_eq!(
+        verify_board(&other.board).unwrap_err().step,
+        Step::DecryptionShares
+    );
 }
