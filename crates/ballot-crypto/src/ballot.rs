@@ -413,22 +413,23 @@ fn decode_credential(p: &PointBytes) -> Result<RistrettoPoint> {
 /// Verifies one ballot's shape, proofs and signature (not whether its credential is on the
 /// list: that is the board's business). Returns its tracker.
 pub fn verify_ballot(ctx: &ElectionContext, ballot: &EncryptedBallot) -> Result<[u8; 32]> {
-    verify_ballots_with(ctx, std::slice::from_ref(ballot), &decode_credential)
+    verify_ballots_with(ctx, &[ballot], &decode_credential)
         .pop()
         .unwrap_or_else(|| Err(Error::Malformed("no ballot".into())))
 }
 
 /// Verifies many ballots, batching their checks in chunks; one result per ballot.
 pub fn verify_ballots(ctx: &ElectionContext, ballots: &[EncryptedBallot]) -> Vec<Result<[u8; 32]>> {
-    verify_ballots_with(ctx, ballots, &decode_credential)
+    let refs: Vec<&EncryptedBallot> = ballots.iter().collect();
+    verify_ballots_with(ctx, &refs, &decode_credential)
 }
 
 /// Ballots per batch: large enough for Pippenger's method to pay off.
-const CHUNK: usize = 32;
+const CHUNK: usize = 128;
 
 pub(crate) fn verify_ballots_with(
     ctx: &ElectionContext,
-    ballots: &[EncryptedBallot],
+    ballots: &[&EncryptedBallot],
     credential_point: &dyn Fn(&PointBytes) -> Result<RistrettoPoint>,
 ) -> Vec<Result<[u8; 32]>> {
     let mut out = Vec::with_capacity(ballots.len());

@@ -79,12 +79,33 @@ pub fn decrypt_share<R: rand::CryptoRng + ?Sized>(
     })
 }
 
+/// Decodes the `α` of every ciphertext, once for all trustees' shares.
+pub(crate) fn decode_alphas(rows: &[Vec<CiphertextBytes>]) -> Result<Vec<Vec<RistrettoPoint>>> {
+    rows.iter()
+        .map(|row| {
+            row.iter()
+                .map(|ct| ct.alpha.decode("ciphertext alpha"))
+                .collect()
+        })
+        .collect()
+}
+
 /// Checks one trustee's share against its verification key (batched); returns the decoded
 /// factors.
 pub fn verify_decryption_share(
     ctx: &ElectionContext,
     vk: &RistrettoPoint,
     rows: &[Vec<CiphertextBytes>],
+    share: &DecryptionShare,
+) -> Result<Vec<Vec<RistrettoPoint>>> {
+    verify_share_decoded(ctx, vk, rows, &decode_alphas(rows)?, share)
+}
+
+pub(crate) fn verify_share_decoded(
+    ctx: &ElectionContext,
+    vk: &RistrettoPoint,
+    rows: &[Vec<CiphertextBytes>],
+    alphas: &[Vec<RistrettoPoint>],
     share: &DecryptionShare,
 ) -> Result<Vec<Vec<RistrettoPoint>>> {
     if share.factors.len() != rows.len()
@@ -114,16 +135,15 @@ pub fn verify_decryption_share(
     let mut batch = Batch::new(seed);
     let vk_shared = batch.share(*vk);
     let mut out = Vec::with_capacity(rows.len());
-    for (row, items) in rows.iter().zip(&share.factors) {
+    for ((row, items), alpha_row) in rows.iter().zip(&share.factors).zip(alphas) {
         let mut decoded = Vec::with_capacity(row.len());
-        for (ct, item) in row.iter().zip(items) {
-            let alpha = ct.alpha.decode("ciphertext alpha")?;
+        for ((ct, item), alpha) in row.iter().zip(items).zip(alpha_row) {
             let d = item.factor.decode("decryption factor")?;
             let t = share_transcript(ctx, share.trustee, &vk_bytes, ct, &item.factor);
             item.proof.verify_into(
                 &mut batch,
                 Statement::Shared(vk_shared),
-                &alpha,
+                alpha,
                 &d,
                 t,
                 "decryption proof",

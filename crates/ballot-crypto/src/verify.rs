@@ -7,11 +7,11 @@ use crate::dkg::{election_key, verification_keys, verify_identity, verify_public
 use crate::encoding::{PointBytes, Transcript, tags};
 use crate::error::Error;
 use crate::tally::{
-    DlogTable, Outcome, combine, lagrange_at_zero, outcome, verify_decryption_share,
+    DlogTable, Outcome, combine, decode_alphas, lagrange_at_zero, outcome, verify_share_decoded,
 };
 use curve25519_dalek::ristretto::RistrettoPoint;
 use curve25519_dalek::scalar::Scalar;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// The verification steps, numbered as in the specification.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -217,7 +217,7 @@ fn step4_ballots(
             .copied()
             .ok_or_else(|| Error::Malformed("credential is not on the list".into()))
     };
-    let ballots: Vec<_> = board.ballots.iter().map(|b| b.ballot.clone()).collect();
+    let ballots: Vec<_> = board.ballots.iter().map(|b| &b.ballot).collect();
     for (i, (r, b)) in verify_ballots_with(ctx, &ballots, &lookup)
         .into_iter()
         .zip(&board.ballots)
@@ -257,6 +257,7 @@ fn verify_tally(board: &Board, ctx: &ElectionContext, counted: u64) -> Result<Ou
     }
     // 6. Decryption shares.
     let s = Step::DecryptionShares;
+    let alphas = at(s, decode_alphas(&rows))?;
     let mut indices = Vec::new();
     let mut factors = Vec::new();
     for share in &tally.shares {
@@ -271,7 +272,10 @@ fn verify_tally(board: &Board, ctx: &ElectionContext, counted: u64) -> Result<Ou
             return fail(s, format!("two shares from trustee {j}"));
         }
         let vk = at(s, t.verification_key.decode_key("verification key"))?;
-        factors.push(at(s, verify_decryption_share(ctx, &vk, &rows, share))?);
+        factors.push(at(
+            s,
+            verify_share_decoded(ctx, &vk, &rows, &alphas, share),
+        )?);
         indices.push(j);
     }
     if indices.len() < board.election.threshold as usize {
@@ -285,7 +289,6 @@ fn verify_tally(board: &Board, ctx: &ElectionContext, counted: u64) -> Result<Ou
         );
     }
     // 7. Plaintexts.
-    let s = Step::Plaintexts;
     verify_plaintexts(board, &rows, &indices, &factors, counted)?;
     // 8. Outcome.
     let expected = at(
@@ -295,7 +298,6 @@ fn verify_tally(board: &Board, ctx: &ElectionContext, counted: u64) -> Result<Ou
     if expected != tally.outcome {
         return fail(Step::Outcome, "outcome does not follow from the plaintexts");
     }
-    let _ = s;
     Ok(expected)
 }
 
@@ -376,6 +378,5 @@ fn verify_plaintexts(
             }
         }
     }
-    let _: &HashSet<u8> = &HashSet::new();
     Ok(())
 }
