@@ -335,10 +335,8 @@ fn decrypt_share(
         .iter()
         .find(|s| s.recipient == recipient)
         .ok_or_else(|| bad("missing"))?;
-    let (dealer_id, recipient_id) = match (
-        identities.get(dealing.dealer as usize - 1),
-        identities.get(recipient as usize - 1),
-    ) {
+    let by_index = |i: u32| i.checked_sub(1).and_then(|i| identities.get(i as usize));
+    let (dealer_id, recipient_id) = match (by_index(dealing.dealer), by_index(recipient)) {
         (Some(d), Some(r)) => (d, r),
         _ => return Err(bad("unknown trustee")),
     };

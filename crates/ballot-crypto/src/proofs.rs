@@ -281,3 +281,94 @@ impl RangeProof {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::elgamal::Ciphertext;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha20Rng;
+
+    fn statement_transcript(lo: u64, hi: u64) -> Transcript {
+        let mut t = Transcript::new(crate::encoding::tags::DISJUNCTIVE);
+        t.u64(lo).u64(hi);
+        t
+    }
+
+    fn check(proof: &RangeProof, y: &RistrettoPoint, ct: &Ciphertext, lo: u64, hi: u64) -> bool {
+        let mut batch = Batch::new([9; 32]);
+        let y_shared = batch.share(*y);
+        let st = RangeStatement {
+            y,
+            y_shared,
+            ct,
+            lo,
+            hi,
+        };
+        proof
+            .verify_into(&mut batch, &st, statement_transcript(lo, hi), "range")
+            .is_ok()
+            && batch.verify()
+    }
+
+    #[test]
+    fn range_proofs_accept_only_the_true_statement() {
+        let mut rng = ChaCha20Rng::seed_from_u64(5);
+        let y = RistrettoPoint::mul_base(&random_scalar(&mut rng));
+        let mut dummy = Batch::new([0; 32]);
+        let y_shared = dummy.share(y);
+        for (lo, hi, v) in [(0u64, 1u64, 0u64), (0, 1, 1), (1, 1, 1), (2, 5, 4)] {
+            let r = random_scalar(&mut rng);
+            let ct = Ciphertext::encrypt(&y, v, &r);
+            let st = RangeStatement {
+                y: &y,
+                y_shared,
+                ct: &ct,
+                lo,
+                hi,
+            };
+            let proof = RangeProof::prove(&st, v, &r, statement_transcript(lo, hi), &mut rng)
+                .expect("in range");
+            assert!(check(&proof, &y, &ct, lo, hi), "{lo} {hi} {v}");
+            // Another ciphertext, another range, or a changed response: refused.
+            let other = Ciphertext::encrypt(&y, v, &random_scalar(&mut rng));
+            assert!(!check(&proof, &y, &other, lo, hi));
+            assert!(!check(&proof, &y, &ct, lo + 1, hi + 1));
+            let mut bad = proof.clone();
+            bad.branches[0].response = ScalarBytes::from_scalar(&Scalar::ONE);
+            assert!(!check(&bad, &y, &ct, lo, hi));
+        }
+        let r = random_scalar(&mut rng);
+        let ct = Ciphertext::encrypt(&y, 2, &r);
+        let st = RangeStatement {
+            y: &y,
+            y_shared,
+            ct: &ct,
+            lo: 0,
+            hi: 1,
+        };
+        assert!(RangeProof::prove(&st, 2, &r, statement_transcript(0, 1), &mut rng).is_err());
+    }
+
+    #[test]
+    fn schnorr_and_equality_proofs() {
+        let mut rng = ChaCha20Rng::seed_from_u64(6);
+        let x = random_scalar(&mut rng);
+        let big_x = RistrettoPoint::mul_base(&x);
+        let t = Transcript::new("test");
+        let p = SchnorrProof::prove(&x, t.clone(), &mut rng);
+        assert!(p.verify(&big_x, t.clone(), "p").is_ok());
+        assert!(p.verify(&(big_x + big_x), t.clone(), "p").is_err());
+        assert!(p.verify(&big_x, Transcript::new("other"), "p").is_err());
+        let h = RistrettoPoint::mul_base(&random_scalar(&mut rng));
+        let e = EqualityProof::prove(&x, &h, t.clone(), &mut rng);
+        let ok = |z: &RistrettoPoint| {
+            let mut b = Batch::new([3; 32]);
+            e.verify_into(&mut b, Statement::Point(big_x), &h, z, t.clone(), "e")
+                .is_ok()
+                && b.verify()
+        };
+        assert!(ok(&(x * h)));
+        assert!(!ok(&(x * h + h)));
+    }
+}

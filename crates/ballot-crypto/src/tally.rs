@@ -123,7 +123,12 @@ pub(crate) fn verify_share_decoded(
     let vk_bytes = PointBytes::from_point(vk);
     let seed = {
         let mut t = Transcript::new(tags::DECRYPTION);
-        t.part(&ctx.fingerprint).u64(share.trustee.into());
+        t.part(&ctx.fingerprint)
+            .u64(share.trustee.into())
+            .point(&vk_bytes);
+        for ct in rows.iter().flatten() {
+            t.point(&ct.alpha).point(&ct.beta);
+        }
         for item in share.factors.iter().flatten() {
             t.point(&item.factor)
                 .point(&item.proof.a)
