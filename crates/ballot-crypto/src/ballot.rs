@@ -254,8 +254,6 @@ pub fn encrypt_ballot<R: rand::CryptoRng + ?Sized>(
     let y = &ctx.public_key;
     let mut choices = Vec::with_capacity(values.len());
     let mut total = (Ciphertext::zero(), Scalar::ZERO, 0u64);
-    let mut batch_dummy = Batch::new([0; 32]);
-    let y_shared = batch_dummy.share(*y);
     for (index, &v) in values.iter().enumerate() {
         let r = random_scalar(rng);
         let ct = Ciphertext::encrypt(y, v, &r);
@@ -263,7 +261,6 @@ pub fn encrypt_ballot<R: rand::CryptoRng + ?Sized>(
         let (range, knowledge) = if ctx.params.kind.is_homomorphic() {
             let st = RangeStatement {
                 y,
-                y_shared,
                 ct: &ct,
                 lo: 0,
                 hi: 1,
@@ -284,7 +281,6 @@ pub fn encrypt_ballot<R: rand::CryptoRng + ?Sized>(
     let overall = if ctx.params.kind.is_homomorphic() {
         let st = RangeStatement {
             y,
-            y_shared,
             ct: &total.0,
             lo: ctx.params.min.into(),
             hi: ctx.params.max.into(),
@@ -372,13 +368,12 @@ pub(crate) fn verify_into(
         if let Some(range) = &c.range {
             let st = RangeStatement {
                 y: &ctx.public_key,
-                y_shared,
                 ct: &ct,
                 lo: 0,
                 hi: 1,
             };
             let t = range_transcript(ctx, &cred, index, &c.ciphertext);
-            range.verify_into(batch, &st, t, "entry range proof")?;
+            range.verify_into(batch, y_shared, &st, t, "entry range proof")?;
         }
         if let Some(k) = &c.knowledge {
             let t = knowledge_transcript(ctx, &cred, index, &c.ciphertext);
@@ -388,13 +383,12 @@ pub(crate) fn verify_into(
     if let Some(overall) = &ballot.overall {
         let st = RangeStatement {
             y: &ctx.public_key,
-            y_shared,
             ct: &total,
             lo: ctx.params.min.into(),
             hi: ctx.params.max.into(),
         };
         let t = overall_transcript(ctx, &cred, &ballot.choices);
-        overall.verify_into(batch, &st, t, "overall range proof")?;
+        overall.verify_into(batch, y_shared, &st, t, "overall range proof")?;
     }
     let body = body(ctx, &cred, ballot);
     sig.verify_into(

@@ -8,6 +8,7 @@ use crate::encoding::{PointBytes, ScalarBytes, Transcript, random_scalar};
 use crate::error::{Error, Result};
 use curve25519_dalek::ristretto::RistrettoPoint;
 use curve25519_dalek::scalar::Scalar;
+use curve25519_dalek::traits::VartimeMultiscalarMul;
 use serde::{Deserialize, Serialize};
 
 /// Proof of knowledge of `x` with `X = x·G`: commitment `A = w·G`, response `s = w + c·x`;
@@ -170,7 +171,6 @@ impl EqualityProof {
 /// The plaintext, ciphertext and public key of a range proof.
 pub(crate) struct RangeStatement<'a> {
     pub y: &'a RistrettoPoint,
-    pub y_shared: Shared,
     pub ct: &'a crate::elgamal::Ciphertext,
     pub lo: u64,
     pub hi: u64,
@@ -206,7 +206,7 @@ impl RangeProof {
                 let s = random_scalar(rng);
                 let shifted = st.ct.beta - RistrettoPoint::mul_base(&Scalar::from(j));
                 let a = RistrettoPoint::vartime_double_scalar_mul_basepoint(&-c, &st.ct.alpha, &s);
-                let b = s * st.y - c * shifted;
+                let b = RistrettoPoint::vartime_multiscalar_mul([s, -c], [*st.y, shifted]);
                 commitments.push((PointBytes::from_point(&a), PointBytes::from_point(&b)));
                 sim.push((c, s));
             }
@@ -241,6 +241,7 @@ impl RangeProof {
     pub(crate) fn verify_into(
         &self,
         batch: &mut Batch,
+        y_shared: Shared,
         st: &RangeStatement<'_>,
         mut t: Transcript,
         what: &'static str,
@@ -267,7 +268,7 @@ impl RangeProof {
             let w1 = batch.weight();
             let w2 = batch.weight();
             batch.add_g(w1 * s + w2 * c * Scalar::from(j));
-            batch.add_shared(st.y_shared, w2 * s);
+            batch.add_shared(y_shared, w2 * s);
             batch.add(-w1, a);
             batch.add(-w2, b);
             alpha_coeff -= w1 * c;
@@ -298,15 +299,15 @@ mod tests {
     fn check(proof: &RangeProof, y: &RistrettoPoint, ct: &Ciphertext, lo: u64, hi: u64) -> bool {
         let mut batch = Batch::new([9; 32]);
         let y_shared = batch.share(*y);
-        let st = RangeStatement {
-            y,
-            y_shared,
-            ct,
-            lo,
-            hi,
-        };
+        let st = RangeStatement { y, ct, lo, hi };
         proof
-            .verify_into(&mut batch, &st, statement_transcript(lo, hi), "range")
+            .verify_into(
+                &mut batch,
+                y_shared,
+                &st,
+                statement_transcript(lo, hi),
+                "range",
+            )
             .is_ok()
             && batch.verify()
     }
@@ -315,14 +316,11 @@ mod tests {
     fn range_proofs_accept_only_the_true_statement() {
         let mut rng = ChaCha20Rng::seed_from_u64(5);
         let y = RistrettoPoint::mul_base(&random_scalar(&mut rng));
-        let mut dummy = Batch::new([0; 32]);
-        let y_shared = dummy.share(y);
         for (lo, hi, v) in [(0u64, 1u64, 0u64), (0, 1, 1), (1, 1, 1), (2, 5, 4)] {
             let r = random_scalar(&mut rng);
             let ct = Ciphertext::encrypt(&y, v, &r);
             let st = RangeStatement {
                 y: &y,
-                y_shared,
                 ct: &ct,
                 lo,
                 hi,
@@ -342,7 +340,6 @@ mod tests {
         let ct = Ciphertext::encrypt(&y, 2, &r);
         let st = RangeStatement {
             y: &y,
-            y_shared,
             ct: &ct,
             lo: 0,
             hi: 1,
