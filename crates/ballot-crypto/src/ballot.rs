@@ -54,6 +54,12 @@ impl std::fmt::Debug for Credential {
     }
 }
 
+impl Drop for Credential {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.secret);
+    }
+}
+
 impl Credential {
     /// A fresh random credential.
     pub fn generate<R: rand::CryptoRng + ?Sized>(rng: &mut R) -> Self {
@@ -250,6 +256,16 @@ pub fn encrypt_ballot<R: rand::CryptoRng + ?Sized>(
     rng: &mut R,
 ) -> Result<EncryptedBallot> {
     let values = plaintext_entries(&ctx.params, choice)?;
+    encrypt_values(ctx, credential, &values, rng)
+}
+
+/// Encrypts, proves and signs the given entries (checked only by the proofs' own ranges).
+pub(crate) fn encrypt_values<R: rand::CryptoRng + ?Sized>(
+    ctx: &ElectionContext,
+    credential: &Credential,
+    values: &[u64],
+    rng: &mut R,
+) -> Result<EncryptedBallot> {
     let cred = credential.public();
     let y = &ctx.public_key;
     let mut choices = Vec::with_capacity(values.len());

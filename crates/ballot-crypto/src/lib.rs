@@ -22,6 +22,8 @@ pub mod keyfile;
 pub mod params;
 pub mod proofs;
 pub mod tally;
+#[cfg(test)]
+mod testing;
 pub mod verify;
 
 pub use ballot::{

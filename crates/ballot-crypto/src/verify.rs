@@ -380,3 +380,91 @@ fn verify_plaintexts(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ballot::encrypt_values;
+    use crate::params::{ElectionParams, QuestionKind};
+    use crate::testing::setup;
+
+    fn ranked() -> ElectionParams {
+        ElectionParams {
+            id: "r".into(),
+            kind: QuestionKind::Ranked,
+            options: 4,
+            min: 1,
+            max: 4,
+            trustees: 2,
+            threshold: 2,
+        }
+    }
+
+    #[test]
+    fn ranked_entries_out_of_range_are_null_and_spoil_the_ballot() {
+        let mut s = setup(ranked(), 2, 1);
+        let ctx = s.board.context().unwrap();
+        let good = encrypt_values(&ctx, &s.credentials[0], &[2, 1, 0, 0], &mut s.rng).unwrap();
+        let bad = encrypt_values(&ctx, &s.credentials[1], &[9, 0, 0, 0], &mut s.rng).unwrap();
+        s.board.cast(good).unwrap();
+        s.board.cast(bad).unwrap();
+        s.close(&[0, 1]);
+        let tally = s.board.tally.clone().unwrap();
+        assert_eq!(tally.plaintexts[1], vec![None, Some(0), Some(0), Some(0)]);
+        let verified = verify_board(&s.board).unwrap();
+        assert_eq!(
+            verified.outcome,
+            Some(Outcome::Rankings {
+                ballots: 2,
+                rankings: vec![vec![1, 0]],
+                spoilt: 1
+            })
+        );
+        // A null where the value is in range, or a value where it is not: step 7.
+        let mut b = s.board.clone();
+        b.tally.as_mut().unwrap().plaintexts[0][3] = None;
+        assert_eq!(verify_board(&b).unwrap_err().step, Step::Plaintexts);
+        let mut b = s.board.clone();
+        b.tally.as_mut().unwrap().plaintexts[1][0] = Some(4);
+        assert_eq!(verify_board(&b).unwrap_err().step, Step::Plaintexts);
+    }
+
+    #[test]
+    fn ballot_added_after_the_tally_is_caught() {
+        let params = ElectionParams {
+            kind: QuestionKind::Question,
+            options: 3,
+            min: 1,
+            max: 1,
+            ..ranked()
+        };
+        let mut s = setup(params, 2, 2);
+        let ctx = s.board.context().unwrap();
+        let a = encrypt_values(&ctx, &s.credentials[0], &[1, 0, 0], &mut s.rng).unwrap();
+        s.board.cast(a).unwrap();
+        s.close(&[1, 0]);
+        assert!(verify_board(&s.board).is_ok());
+        let late = encrypt_values(&ctx, &s.credentials[1], &[0, 1, 0], &mut s.rng).unwrap();
+        assert!(s.board.cast(late.clone()).is_err(), "closed");
+        let tracker = crate::ballot::tracker(&ctx, &late).unwrap();
+        s.board.ballots.push(crate::board::BoardBallot {
+            tracker,
+            ballot: late,
+        });
+        assert_eq!(verify_board(&s.board).unwrap_err().step, Step::Tally);
+    }
+
+    #[test]
+    fn homomorphic_entries_out_of_range_are_refused() {
+        let params = ElectionParams {
+            kind: QuestionKind::Approval,
+            options: 3,
+            min: 0,
+            max: 3,
+            ..ranked()
+        };
+        let mut s = setup(params, 1, 3);
+        let ctx = s.board.context().unwrap();
+        assert!(encrypt_values(&ctx, &s.credentials[0], &[2, 0, 0], &mut s.rng).is_err());
+    }
+}

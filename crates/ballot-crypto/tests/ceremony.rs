@@ -92,3 +92,62 @@ fn trustee_key_file_round_trip() {
     assert_eq!(back.open(b"passphrase").unwrap(), secrets);
     assert_eq!(back.open(b"passphrase!"), Err(Error::Passphrase));
 }
+
+#[test]
+fn election_runs_without_a_disqualified_dealer() {
+    use charter_ballot_crypto::dkg::{TrusteeKey, combine_shares};
+    use charter_ballot_crypto::{
+        Board, Choice, Outcome, decrypt_share, encrypt_ballot, verify_board,
+    };
+    let mut r = rng(13);
+    let e = ceremony(question(3, 2), 2, &mut r);
+    let params = e.board.election.clone();
+    let identities: Vec<_> = e
+        .board
+        .trustees
+        .iter()
+        .map(|t| t.identity.clone())
+        .collect();
+    // Dealer 2 was found cheating: everyone adds only the shares from dealers 1 and 3.
+    let keys: Vec<TrusteeKey> = e
+        .secrets
+        .iter()
+        .map(|s| {
+            let shares: Vec<_> = [0, 2]
+                .iter()
+                .map(|&d| open_share(&params, s, &identities, &e.dealings[d]).unwrap())
+                .collect();
+            combine_shares(s.index, &shares)
+        })
+        .collect();
+    let mut board = Board::new(
+        params,
+        identities,
+        vec![
+            Some(e.dealings[0].public.clone()),
+            None,
+            Some(e.dealings[2].public.clone()),
+        ],
+        e.credentials.iter().map(|c| c.public()).collect(),
+    )
+    .unwrap();
+    let ctx = board.context().unwrap();
+    for (i, c) in e.credentials.iter().enumerate() {
+        let ballot = encrypt_ballot(&ctx, c, &Choice::Options(vec![i as u32]), &mut r).unwrap();
+        board.cast(ballot).unwrap();
+    }
+    let rows = board.tally_rows().unwrap();
+    // Trustee 2, though disqualified as a dealer, still holds a share and may decrypt.
+    let shares = [1usize, 2]
+        .iter()
+        .map(|&i| decrypt_share(&ctx, &keys[i], &rows, &mut r).unwrap())
+        .collect();
+    board.close(shares).unwrap();
+    assert_eq!(
+        verify_board(&board).unwrap().outcome,
+        Some(Outcome::Totals {
+            ballots: 2,
+            totals: vec![1, 1, 0]
+        })
+    );
+}
