@@ -497,6 +497,21 @@ pub fn combine_shares(index: u32, shares: &[Scalar]) -> TrusteeKey {
     }
 }
 
+/// Opens the shares of every qualified dealing and adds them: the trustee's final key share.
+/// Fails on the first bad share (which should have been complained about earlier).
+pub fn finish_key(
+    params: &ElectionParams,
+    secret: &IdentitySecret,
+    identities: &[TrusteeIdentity],
+    qualified: &[&Dealing],
+) -> Result<TrusteeKey> {
+    let shares = qualified
+        .iter()
+        .map(|d| open_share(params, secret, identities, d))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(combine_shares(secret.index, &shares))
+}
+
 /// `Y = Σ_i C_i0` over the qualified dealers' (already verified) commitments.
 pub fn election_key(dealings: &[Vec<RistrettoPoint>]) -> RistrettoPoint {
     dealings

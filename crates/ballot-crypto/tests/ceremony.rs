@@ -95,7 +95,7 @@ fn trustee_key_file_round_trip() {
 
 #[test]
 fn election_runs_without_a_disqualified_dealer() {
-    use charter_ballot_crypto::dkg::{TrusteeKey, combine_shares};
+    use charter_ballot_crypto::dkg::{TrusteeKey, finish_key};
     use charter_ballot_crypto::{
         Board, Choice, Outcome, decrypt_share, encrypt_ballot, verify_board,
     };
@@ -109,16 +109,11 @@ fn election_runs_without_a_disqualified_dealer() {
         .map(|t| t.identity.clone())
         .collect();
     // Dealer 2 was found cheating: everyone adds only the shares from dealers 1 and 3.
+    let qualified = [&e.dealings[0], &e.dealings[2]];
     let keys: Vec<TrusteeKey> = e
         .secrets
         .iter()
-        .map(|s| {
-            let shares: Vec<_> = [0, 2]
-                .iter()
-                .map(|&d| open_share(&params, s, &identities, &e.dealings[d]).unwrap())
-                .collect();
-            combine_shares(s.index, &shares)
-        })
+        .map(|s| finish_key(&params, s, &identities, &qualified).unwrap())
         .collect();
     let mut board = Board::new(
         params,
