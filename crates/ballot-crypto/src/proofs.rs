@@ -1,6 +1,6 @@
 //! Sigma proofs made non-interactive with Fiat–Shamir. Each proof is sent in commitment form
 //! (commitments and responses; the challenge is recomputed), so that verifiers can check
-//! many at once in a [`Batch`]. The caller builds the transcript with the proof's tag and its
+//! many at once in a batch. The caller builds the transcript with the proof's tag and its
 //! whole statement; the proof appends its commitments and derives the challenge.
 
 use crate::batch::{Batch, Shared};
