@@ -168,6 +168,7 @@ pub fn verify_identities(
     params: &ElectionParams,
     identities: &[TrusteeIdentity],
 ) -> Result<Vec<RistrettoPoint>> {
+    params.validate()?;
     if identities.len() != params.trustees as usize {
         return Err(Error::Malformed(format!(
             "{} identities for {} trustees",
@@ -297,6 +298,7 @@ pub fn verify_public_dealing(
     dealer: u32,
     public: &PublicDealing,
 ) -> Result<Vec<RistrettoPoint>> {
+    params.validate()?;
     check_index(params, dealer)?;
     if public.commitments.len() != params.threshold as usize {
         return Err(Error::Malformed(format!(
