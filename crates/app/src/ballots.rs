@@ -96,6 +96,9 @@ pub struct Receipt {
     pub tracker: String,
     /// false when the same ballot had been received before.
     pub new: bool,
+    /// A teller had marked the voter as having voted on paper: the ballot is kept aside for
+    /// the scrutineer, and goes into the box under this tracker only if that mark is reversed.
+    pub kept_aside: bool,
 }
 
 /// A ballot with where the reader stands in it.
@@ -937,11 +940,19 @@ impl App {
                 ballot: id,
                 tracker,
                 new: true,
+                kept_aside: false,
             },
             CastOutcome::AlreadyRecorded { tracker } => Receipt {
                 ballot: id,
                 tracker,
                 new: false,
+                kept_aside: false,
+            },
+            CastOutcome::SetAside { tracker } => Receipt {
+                ballot: id,
+                tracker,
+                new: true,
+                kept_aside: true,
             },
         })
     }

@@ -191,6 +191,64 @@ impl App {
         Ok(self.store.paper_tally(id).await?)
     }
 
+    /// Reverses a teller's mark that `member` voted on paper, while the ballot is open: by
+    /// its scrutineer or by a teller other than the one who made it, with `reason` kept on
+    /// the mark. Their online ballot kept aside, if any, goes into the box; otherwise they
+    /// may vote. Returns whether a ballot kept aside went in.
+    pub async fn reverse_paper_mark(
+        &self,
+        actor: &Actor,
+        id: i64,
+        member: MemberId,
+        reason: &str,
+    ) -> Result<bool, AppError> {
+        let b = self.ballot_record(id).await?;
+        let office = match self.scrutineer_office(actor, &b).await {
+            Ok(office) => office,
+            Err(AppError::Forbidden(_)) => self.teller_office(actor, &b).await.map_err(|_| {
+                AppError::Forbidden(
+                    "only the ballot's scrutineer or another of its tellers reverses a paper mark"
+                        .into(),
+                )
+            })?,
+            Err(e) => return Err(e),
+        };
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(AppError::invalid(
+                "reason",
+                "say why the mark is reversed, e.g. 'the declaration on the envelope was not signed by the member'",
+            ));
+        }
+        if reason.chars().count() > 2_000 {
+            return Err(AppError::invalid(
+                "reason",
+                "the reason is longer than 2,000 characters",
+            ));
+        }
+        if b.state != "open" {
+            return Err(not_open(&b));
+        }
+        let event = self.event(
+            event_actor(actor, Some(&office)),
+            "ballot.paper_mark_reversed",
+            format!("ballot:{id}"),
+            json!({ "ballot": id, "member": member.0 }),
+            reason,
+        );
+        self.store
+            .reverse_paper_mark(id, member, actor.member, reason, &event)
+            .await
+            .map_err(|e| match e {
+                StoreError::NotFound(_) => AppError::invalid(
+                    "member",
+                    "no teller has marked that member as voting on paper",
+                ),
+                StoreError::Stale(_) => not_open(&b),
+                other => other.into(),
+            })
+    }
+
     /// The tellers' desk: the paper side in numbers and every batch as `actor` may see it.
     pub async fn paper_desk(&self, actor: &Actor, id: i64) -> Result<PaperDesk, AppError> {
         let ballot = self.ballot_record(id).await?;

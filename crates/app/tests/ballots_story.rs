@@ -652,12 +652,24 @@ async fn paper_and_online_ballots_are_counted_together_and_audited_by_the_scruti
     for m in &paper {
         day.mark_paper_voter(&secretary, id, *m).await.unwrap();
     }
-    // Marked on paper: no online vote as well, and no second mark.
+    // Marked on paper: an online vote as well is kept aside for the scrutineer (not lost,
+    // not counted while the mark stands), once; and no second mark.
+    let kept = day
+        .cast_ballot(
+            paper[0],
+            id,
+            "online-after-post",
+            &Choice { ranks: vec![0] },
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(kept.kept_aside, "{kept:?}");
     assert!(matches!(
         day.cast_ballot(
             paper[0],
             id,
-            "online-after-post",
+            "online-after-post-again",
             &Choice { ranks: vec![0] },
             None
         )
@@ -817,6 +829,160 @@ async fn paper_and_online_ballots_are_counted_together_and_audited_by_the_scruti
     for t in &trackers {
         assert!(!seen.contains(t.as_str()), "no tracker in the audit");
     }
+    secrecy_holds(&w, &trackers, &voters).await;
+}
+
+// The attack: one teller marks members who never sent a paper, so their votes are lost. A
+// member so marked who votes online has the ballot kept aside; the scrutineer, or another
+// teller, reverses the mark with a reason kept, and the ballot kept aside goes into the box
+// (or, with none, the member votes by their link). The teller who marked cannot reverse it;
+// a member without office cannot; a mark is reversed once.
+#[tokio::test]
+async fn a_tellers_false_paper_mark_is_reversed_and_the_vote_counts() {
+    use charter_domain::OfficeKind;
+
+    let w = world().await;
+    amended(&w).await;
+    let (roll, voters) = roll(&w).await;
+    let chair = voters[1];
+    let scrutineer = *voters.last().unwrap();
+    appoint(&w, OfficeKind::Chair, chair).await;
+    appoint(&w, OfficeKind::Scrutineer, scrutineer).await;
+    let sep2 = app_at(&w, at(2017, 9, 2, 9));
+    let secretary = sep2.actor(w.secretary).await.unwrap();
+    let id = sep2
+        .create_ballot(
+            &secretary,
+            &BallotRequest {
+                title: "Affiliation".into(),
+                question: "Should the Network affiliate to the Alliance?".into(),
+                kind: "question".into(),
+                roll: Some(roll),
+                opens_at: Some(at(2017, 9, 6, 9)),
+                closes_at: Some(at(2017, 9, 20, 9)),
+                ..BallotRequest::default()
+            },
+        )
+        .await
+        .unwrap();
+    let open = app_at(&w, at(2017, 9, 6, 9));
+    open.run_ballot_clock().await.unwrap();
+    let links = voting_links(&send_letters(&open).await, id);
+    let day = app_at(&w, at(2017, 9, 8, 12));
+    let secretary = day.actor(w.secretary).await.unwrap();
+    let chair_actor = day.actor(chair).await.unwrap();
+    let scrutineer_actor = day.actor(scrutineer).await.unwrap();
+    let (ada, bo) = (voters[2], voters[3]);
+    // The secretary marks two members who sent no paper.
+    for m in [ada, bo] {
+        day.mark_paper_voter(&secretary, id, m).await.unwrap();
+    }
+    assert_eq!(w.store.paper_tally(id).await.unwrap().voters, 2);
+    // Ada votes online: kept aside, not lost.
+    let ada_link = {
+        let mut found = None;
+        for t in &links {
+            if day.voter_for_link(id, t).await.unwrap() == ada {
+                found = Some(t.clone());
+            }
+        }
+        found.unwrap()
+    };
+    let voter = day.voter_for_link(id, &ada_link).await.unwrap();
+    let receipt = day
+        .cast_ballot(voter, id, "ada-online", &Choice { ranks: vec![1] }, None)
+        .await
+        .unwrap();
+    assert!(receipt.kept_aside);
+    let audit = day.ballot_audit(&scrutineer_actor, id, 1).await.unwrap();
+    let line = audit.voters.items.iter().find(|v| v.member == ada).unwrap();
+    assert!(line.on_paper && line.kept_aside, "{line:?}");
+
+    // Refused, changing nothing: the teller who marked, a member without office, no reason.
+    let plain = day.actor(voters[4]).await.unwrap();
+    let events = w.store.events(0, 100_000).await.unwrap().len();
+    for (who, reason) in [
+        (&secretary, "I made a mistake"),
+        (&plain, "not their paper"),
+        (&scrutineer_actor, "  "),
+    ] {
+        let r = day.reverse_paper_mark(who, id, ada, reason).await;
+        assert!(
+            matches!(
+                r,
+                Err(AppError::Conflict { .. } | AppError::Invalid(_) | AppError::Forbidden(_))
+            ),
+            "{r:?}"
+        );
+    }
+    assert_eq!(w.store.events(0, 100_000).await.unwrap().len(), events);
+
+    // The scrutineer reverses Ada's mark: her ballot kept aside goes into the box.
+    let reason = "no envelope from this member was received; she voted online";
+    assert!(
+        day.reverse_paper_mark(&scrutineer_actor, id, ada, reason)
+            .await
+            .unwrap()
+    );
+    let mark = w.store.paper_mark(id, ada).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            mark.reversed_by,
+            mark.reversal_reason.as_deref(),
+            mark.kept_aside
+        ),
+        (Some(scrutineer), Some(reason), false)
+    );
+    assert!(matches!(
+        day.reverse_paper_mark(&chair_actor, id, ada, "again").await,
+        Err(AppError::Conflict { .. })
+    ));
+    // Another teller reverses Bo's: with nothing kept aside, Bo votes by his link.
+    assert!(
+        !day.reverse_paper_mark(&chair_actor, id, bo, "Bo says he sent no paper")
+            .await
+            .unwrap()
+    );
+    assert_eq!(w.store.paper_tally(id).await.unwrap().voters, 0);
+    assert_eq!(w.store.ballot_voter(id, bo).await.unwrap(), Some(None));
+    let bo_vote = day
+        .cast_ballot(bo, id, "bo-online", &Choice { ranks: vec![1] }, None)
+        .await
+        .unwrap();
+    assert!(!bo_vote.kept_aside && bo_vote.new);
+    // A reversed mark is not made again.
+    assert!(matches!(
+        day.mark_paper_voter(&secretary, id, bo).await,
+        Err(AppError::Conflict { .. })
+    ));
+    let kinds: Vec<String> = w
+        .store
+        .events(0, 100_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|k| k.as_str() == "ballot.paper_mark_reversed")
+            .count(),
+        2
+    );
+
+    // Counted: both No votes are in, and Ada's receipt finds her ballot.
+    let close = app_at(&w, at(2017, 9, 20, 9));
+    close.run_ballot_clock().await.unwrap();
+    let b = w.store.ballot(id).await.unwrap().unwrap();
+    assert!(
+        b.outcome.clone().unwrap().contains("0 yes of 2 votes cast"),
+        "{:?}",
+        b.outcome
+    );
+    let published = close.published_ballots(id).await.unwrap();
+    assert!(published.iter().any(|p| p.tracker == receipt.tracker));
+    let trackers: BTreeSet<String> = published.into_iter().map(|p| p.tracker).collect();
     secrecy_holds(&w, &trackers, &voters).await;
 }
 

@@ -1909,6 +1909,21 @@ impl Store for SqliteStore {
         paper::tally(self, id).await
     }
 
+    async fn paper_mark(&self, id: i64, member: MemberId) -> StoreResult<Option<PaperMark>> {
+        paper::mark(self, id, member).await
+    }
+
+    async fn reverse_paper_mark(
+        &self,
+        id: i64,
+        member: MemberId,
+        by: MemberId,
+        reason: &str,
+        event: &NewEvent,
+    ) -> StoreResult<bool> {
+        paper::reverse_mark(self, id, member, by, reason, event).await
+    }
+
     async fn create_paper_batch(&self, b: &NewPaperBatch, event: &NewEvent) -> StoreResult<i64> {
         paper::create_batch(self, b, event).await
     }

@@ -461,7 +461,9 @@ async fn cast_one(
     // lock is shared: a close (which takes the row for update) waits for ballots in flight.
     let Some(row) = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT b.state, (SELECT x.tracker FROM ballot_box x
-                          WHERE x.ballot_id = b.id AND x.submission_hash = $2) AS tracker
+                          WHERE x.ballot_id = b.id AND x.submission_hash = $2) AS tracker,
+                (SELECT a.tracker FROM ballot_set_aside a
+                 WHERE a.ballot_id = b.id AND a.submission_hash = $2) AS kept
          FROM ballots b WHERE b.id = $1{SHARE_LOCK}"
     )))
     .bind(id)
@@ -477,6 +479,9 @@ async fn cast_one(
     // voter's device is retrying a ballot that was acknowledged, or nearly so.
     if let Some(tracker) = row.try_get::<Option<String>, _>("tracker").map_err(db_err)? {
         return Ok(Ok(CastOutcome::AlreadyRecorded { tracker }));
+    }
+    if let Some(tracker) = row.try_get::<Option<String>, _>("kept").map_err(db_err)? {
+        return Ok(Ok(CastOutcome::SetAside { tracker }));
     }
     if state != "open" {
         return Ok(Err(stale(&state, "open")));
@@ -516,12 +521,7 @@ async fn cast_one(
                     "a voter who had not voted was not marked".into(),
                 ));
             }
-            (Some(Some(_)), None) => {
-                return Ok(Err(StoreError::Conflict {
-                    field: "ballot".into(),
-                    message: "you have already voted in this ballot".into(),
-                }));
-            }
+            (Some(Some(_)), None) => return set_aside(tx, job).await,
             (Some(Some(_)), Some(earlier)) => {
                 let replaced = sqlx::query(
                     "UPDATE ballot_box SET superseded = $1
@@ -558,6 +558,56 @@ async fn cast_one(
     }))
 }
 
+/// A second ballot from a voter who has voted: kept aside for the scrutineer when a teller's
+/// paper mark (not reversed) is what records them as having voted, once; refused otherwise.
+async fn set_aside(
+    tx: &mut <Db as sqlx::Database>::Connection,
+    job: &CastJob,
+) -> StoreResult<StoreResult<CastOutcome>> {
+    let refused = || {
+        Ok(Err(StoreError::Conflict {
+            field: "ballot".into(),
+            message: "you have already voted in this ballot".into(),
+        }))
+    };
+    let on_paper: Option<i64> = sqlx::query_scalar(
+        "SELECT member_id FROM ballot_paper_voters
+         WHERE ballot_id = $1 AND member_id = $2 AND reversed_at IS NULL",
+    )
+    .bind(job.ballot)
+    .bind(job.member.0)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    if on_paper.is_none() {
+        return refused();
+    }
+    let kept = sqlx::query(
+        "INSERT INTO ballot_set_aside (ballot_id, member_id, set_aside_at, state, tracker,
+             submission_hash, sealed)
+         VALUES ($1, $2, $3, 'waiting', $4, $5, $6)
+         ON CONFLICT (ballot_id, member_id) DO NOTHING",
+    )
+    .bind(job.ballot)
+    .bind(job.member.0)
+    .bind(job.event.at)
+    .bind(&job.cast.tracker)
+    .bind(&job.cast.submission_hash)
+    .bind(&job.cast.sealed)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    if kept.rows_affected() == 0 {
+        return Ok(Err(StoreError::Conflict {
+            field: "ballot".into(),
+            message: "a ballot of yours is already kept aside for the scrutineer".into(),
+        }));
+    }
+    Ok(Ok(CastOutcome::SetAside {
+        tracker: job.cast.tracker.clone(),
+    }))
+}
+
 pub(crate) async fn turnout(s: &StoreImpl, id: i64) -> StoreResult<Vec<TurnoutRow>> {
     let rows = sqlx::query(
         "SELECT branch_id, COUNT(*) AS voters, COUNT(voted_at) AS voted FROM ballot_voters
@@ -586,6 +636,16 @@ pub(crate) async fn close(s: &StoreImpl, id: i64, event: &NewEvent) -> StoreResu
         return Err(stale(&state, "open"));
     }
     append_event(&mut tx, event).await?;
+    // Ballots still kept aside at the close are void, and no longer held with their members.
+    sqlx::query(
+        "UPDATE ballot_set_aside SET state = 'void', tracker = NULL, submission_hash = NULL,
+             sealed = NULL
+         WHERE ballot_id = $1 AND state = 'waiting'",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
     sqlx::query("UPDATE ballots SET state = 'closed', closed_at = $1 WHERE id = $2")
         .bind(event.at)
         .bind(id)

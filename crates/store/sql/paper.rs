@@ -66,13 +66,36 @@ pub(crate) async fn mark_voter(
         .fetch_optional(&mut *tx)
         .await
         .map_err(db_err)?;
-        return Err(match voted {
-            None => StoreError::NotFound("voter on this ballot's roll"),
-            Some(_) => StoreError::Conflict {
+        let reversed: Option<Option<String>> = sqlx::query_scalar(
+            "SELECT reversal_reason FROM ballot_paper_voters
+             WHERE ballot_id = $1 AND member_id = $2 AND reversed_at IS NOT NULL",
+        )
+        .bind(id)
+        .bind(member.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        return Err(match (voted, reversed) {
+            (None, _) => StoreError::NotFound("voter on this ballot's roll"),
+            (Some(_), Some(reason)) => StoreError::Conflict {
+                field: "member".into(),
+                message: format!(
+                    "this member's paper mark was reversed ({}): they vote with their own link",
+                    reason.unwrap_or_default()
+                ),
+            },
+            (Some(_), None) => StoreError::Conflict {
                 field: "member".into(),
                 message: "this member has already voted in this ballot, online or on paper"
                     .into(),
             },
+        });
+    }
+    if mark_in(&mut tx, id, member).await?.is_some() {
+        return Err(StoreError::Conflict {
+            field: "member".into(),
+            message: "this member's paper mark was reversed: they vote with their own link"
+                .into(),
         });
     }
     sqlx::query(
@@ -90,9 +113,138 @@ pub(crate) async fn mark_voter(
     commit(tx).await
 }
 
+const MARK_SELECT: &str = "SELECT p.member_id, p.marked_by, p.marked_at, p.reversed_by, p.reversed_at,
+        p.reversal_reason,
+        EXISTS (SELECT 1 FROM ballot_set_aside x WHERE x.ballot_id = p.ballot_id
+                AND x.member_id = p.member_id AND x.state = 'waiting') AS kept_aside
+     FROM ballot_paper_voters p WHERE p.ballot_id = $1 AND p.member_id = $2";
+
+async fn mark_in(conn: &mut Conn, id: i64, member: MemberId) -> StoreResult<Option<PaperMark>> {
+    let row = sqlx::query(MARK_SELECT)
+        .bind(id)
+        .bind(member.0)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    row.map(|r| {
+        Ok(PaperMark {
+            member: MemberId(r.try_get("member_id")?),
+            marked_by: MemberId(r.try_get("marked_by")?),
+            marked_at: r.try_get("marked_at")?,
+            reversed_by: r.try_get::<Option<i64>, _>("reversed_by")?.map(MemberId),
+            reversed_at: r.try_get("reversed_at")?,
+            reversal_reason: r.try_get("reversal_reason")?,
+            kept_aside: r.try_get("kept_aside")?,
+        })
+    })
+    .transpose()
+    .map_err(|e: sqlx::Error| db_err(e))
+}
+
+pub(crate) async fn mark(s: &StoreImpl, id: i64, member: MemberId) -> StoreResult<Option<PaperMark>> {
+    let mut conn = s.pool.acquire().await.map_err(db_err)?;
+    mark_in(&mut conn, id, member).await
+}
+
+pub(crate) async fn reverse_mark(
+    s: &StoreImpl,
+    id: i64,
+    member: MemberId,
+    by: MemberId,
+    reason: &str,
+    event: &NewEvent,
+) -> StoreResult<bool> {
+    let mut tx = s.write_tx().await?;
+    open_ballot(&mut tx, id).await?;
+    let mark = mark_in(&mut tx, id, member)
+        .await?
+        .ok_or(StoreError::NotFound("paper mark on this member"))?;
+    let refuse = |message: String| StoreError::Conflict {
+        field: "member".into(),
+        message,
+    };
+    if mark.reversed_at.is_some() {
+        return Err(refuse("this paper mark has been reversed already".into()));
+    }
+    if mark.marked_by == by {
+        return Err(refuse(
+            "the teller who made a paper mark cannot reverse it: the scrutineer or another teller does"
+                .into(),
+        ));
+    }
+    let tally = tally_in(&mut tx, id).await?;
+    if tally.committed > tally.voters - 1 {
+        return Err(refuse(format!(
+            "{} papers are in the box for {} paper marks: with this mark reversed the papers would outnumber the marks, so its paper may be in the box already",
+            tally.committed, tally.voters
+        )));
+    }
+    sqlx::query(
+        "UPDATE ballot_paper_voters SET reversed_by = $1, reversed_at = $2, reversal_reason = $3
+         WHERE ballot_id = $4 AND member_id = $5",
+    )
+    .bind(by.0)
+    .bind(event.at)
+    .bind(reason)
+    .bind(id)
+    .bind(member.0)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    let kept = sqlx::query(
+        "SELECT set_aside_at, tracker, submission_hash, sealed FROM ballot_set_aside
+         WHERE ballot_id = $1 AND member_id = $2 AND state = 'waiting'",
+    )
+    .bind(id)
+    .bind(member.0)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    let boxed = match kept {
+        Some(r) => {
+            let at: DateTime<Utc> = r.try_get("set_aside_at").map_err(db_err)?;
+            sqlx::query(
+                "INSERT INTO ballot_box (ballot_id, tracker, submission_hash, sealed)
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(r.try_get::<String, _>("tracker").map_err(db_err)?)
+            .bind(r.try_get::<String, _>("submission_hash").map_err(db_err)?)
+            .bind(r.try_get::<String, _>("sealed").map_err(db_err)?)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            // In the box, it is no longer held with its member.
+            sqlx::query(
+                "UPDATE ballot_set_aside SET state = 'boxed', tracker = NULL,
+                     submission_hash = NULL, sealed = NULL
+                 WHERE ballot_id = $1 AND member_id = $2",
+            )
+            .bind(id)
+            .bind(member.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            Some(at)
+        }
+        None => None,
+    };
+    sqlx::query("UPDATE ballot_voters SET voted_at = $1 WHERE ballot_id = $2 AND member_id = $3")
+        .bind(boxed)
+        .bind(id)
+        .bind(member.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    append_event(&mut tx, event).await?;
+    commit(tx).await?;
+    Ok(boxed.is_some())
+}
+
 async fn tally_in(conn: &mut Conn, id: i64) -> StoreResult<PaperTally> {
     let row = sqlx::query(
-        "SELECT (SELECT COUNT(*) FROM ballot_paper_voters WHERE ballot_id = $1) AS voters,
+        "SELECT (SELECT COUNT(*) FROM ballot_paper_voters
+                 WHERE ballot_id = $1 AND reversed_at IS NULL) AS voters,
                 (SELECT CAST(COALESCE(SUM(papers), 0) AS BIGINT) FROM paper_batches
                  WHERE ballot_id = $1 AND state = 'committed') AS committed,
                 (SELECT CAST(COALESCE(SUM(spoilt), 0) AS BIGINT) FROM paper_batches
@@ -360,7 +512,9 @@ pub(crate) async fn roll_audit(
     // Who took part and how: the voters' rows and the paper marks, never the box.
     let rows = sqlx::query(
         "SELECT v.member_id, v.branch_id, v.voted_at, m.first_name, m.last_name,
-                (p.member_id IS NOT NULL) AS on_paper
+                (p.member_id IS NOT NULL AND p.reversed_at IS NULL) AS on_paper,
+                EXISTS (SELECT 1 FROM ballot_set_aside x WHERE x.ballot_id = v.ballot_id
+                        AND x.member_id = v.member_id AND x.state = 'waiting') AS kept_aside
          FROM ballot_voters v
          JOIN members m ON m.id = v.member_id
          LEFT JOIN ballot_paper_voters p ON p.ballot_id = v.ballot_id AND p.member_id = v.member_id
@@ -382,6 +536,7 @@ pub(crate) async fn roll_audit(
                 first_name: r.try_get("first_name")?,
                 last_name: r.try_get("last_name")?,
                 on_paper: r.try_get("on_paper")?,
+                kept_aside: r.try_get("kept_aside")?,
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()

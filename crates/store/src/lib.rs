@@ -863,6 +863,25 @@ pub trait Store: Send + Sync + 'static {
     /// A ballot's paper side in numbers.
     async fn paper_tally(&self, id: i64) -> StoreResult<PaperTally>;
 
+    /// The paper mark on `member` in a ballot, if a teller made one.
+    async fn paper_mark(&self, id: i64, member: MemberId) -> StoreResult<Option<PaperMark>>;
+
+    /// Reverses the paper mark on `member` while the ballot is open, with `by` and `reason`
+    /// kept on the mark, in one transaction with its event: their online ballot kept aside,
+    /// if any, goes into the box under its tracker (and they stay recorded as having voted,
+    /// online); otherwise they are recorded as not having voted. Returns whether a ballot
+    /// kept aside went in. `NotFound` without a mark; `Conflict` if it was reversed already,
+    /// `by` made it, or the papers in the box would outnumber the marks left; `Stale` unless
+    /// the ballot is open.
+    async fn reverse_paper_mark(
+        &self,
+        id: i64,
+        member: MemberId,
+        by: MemberId,
+        reason: &str,
+        event: &NewEvent,
+    ) -> StoreResult<bool>;
+
     /// Starts a batch of papers. `Stale` unless the ballot is open; `Conflict` if its papers
     /// and those committed would outnumber the members marked as voting on paper.
     async fn create_paper_batch(&self, b: &NewPaperBatch, event: &NewEvent) -> StoreResult<i64>;

@@ -1157,6 +1157,24 @@ pub enum CastOutcome {
     AlreadyRecorded {
         tracker: String,
     },
+    /// The voter was marked as having voted on paper: the ballot is kept aside for the
+    /// scrutineer, and goes into the box under this tracker only if the mark is reversed.
+    SetAside {
+        tracker: String,
+    },
+}
+
+/// A teller's mark that a member voted on paper, and its reversal if it was reversed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaperMark {
+    pub member: MemberId,
+    pub marked_by: MemberId,
+    pub marked_at: DateTime<Utc>,
+    pub reversed_by: Option<MemberId>,
+    pub reversed_at: Option<DateTime<Utc>>,
+    pub reversal_reason: Option<String>,
+    /// The member's online ballot kept aside while the mark stands.
+    pub kept_aside: bool,
 }
 
 /// Turnout in one branch: counts only.
@@ -1248,8 +1266,10 @@ pub struct BallotRollLine {
     pub last_name: String,
     pub branch: UnitId,
     pub voted_at: Option<DateTime<Utc>>,
-    /// Marked as having voted on paper by a teller.
+    /// Marked as having voted on paper by a teller (and not reversed).
     pub on_paper: bool,
+    /// Their online ballot is kept aside while that mark stands.
+    pub kept_aside: bool,
 }
 
 /// A challenge to a ballot's roll with the challenger's name, for its scrutineer.

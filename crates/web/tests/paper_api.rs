@@ -385,3 +385,104 @@ both_backends!(tellers_double_entry_on_the_page, |app| async move {
     let b = &app.store().paper_batches(id).await.unwrap()[0];
     assert_eq!((b.state.as_str(), b.spoilt), ("committed", Some(1)));
 });
+
+// The attack: one teller marks members who sent no paper, so their votes would be lost. The
+// member's online vote is kept aside; the teller who marked cannot reverse the mark; the
+// scrutineer reverses it, from the audit page or the API, with a reason kept; the vote kept
+// aside goes into the box, or the member may vote.
+both_backends!(a_false_paper_mark_is_reversed, |app| async move {
+    let id = ballot_id(&app, charter_demo::QUESTION_TITLE).await;
+    let (waiting, _) = voters(&app, id).await;
+    let (ada, bo) = (waiting[1], waiting[2]);
+    let national = app.sign_in(NATIONAL).await;
+    for m in [ada, bo] {
+        let res = national
+            .post_json(
+                &format!("/api/v1/ballots/{id}/paper-voters"),
+                &json!({"member_id": m.0}),
+            )
+            .await;
+        assert_eq!(res.status, 201, "{}", res.text());
+    }
+    let member = app.sign_in_member(ada).await;
+    let res = member
+        .post_json(
+            &format!("/api/v1/ballots/{id}/votes"),
+            &json!({"submission": "ada-after-a-false-mark", "ranks": [1]}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    assert_eq!(res.json()["kept_aside"], json!(true));
+    let tracker = res.json()["tracker"].as_str().unwrap().to_string();
+
+    let reversal = |m: MemberId| format!("/api/v1/ballots/{id}/paper-voters/{}/reversal", m.0);
+    let res = national
+        .post_json(&reversal(ada), &json!({"reason": "my mistake"}))
+        .await;
+    assert_eq!(res.status, 409, "the teller who marked: {}", res.text());
+    let res = member
+        .post_json(&reversal(ada), &json!({"reason": "not mine"}))
+        .await;
+    assert_eq!(res.status, 403, "{}", res.text());
+    let scrutineer_id = national_holder(&app, OfficeKind::Scrutineer, waiting[0]).await;
+    let scrutineer = app.sign_in_member(scrutineer_id).await;
+    let res = scrutineer
+        .post_json(&reversal(ada), &json!({"reason": " "}))
+        .await;
+    assert_eq!(res.status, 422, "{}", res.text());
+
+    // From the audit page: the mark is shown with its form, and reversed.
+    let page = scrutineer.get(&format!("/ballots/{id}/audit")).await.text();
+    let page_of_ada = format!("id=\"au-reverse-{}\"", ada.0);
+    let mut audit_page = 1;
+    let mut text = page;
+    while !text.contains(&page_of_ada) && audit_page < 200 {
+        audit_page += 1;
+        text = scrutineer
+            .get(&format!("/ballots/{id}/audit?page={audit_page}"))
+            .await
+            .text();
+    }
+    assert!(text.contains(&page_of_ada), "the mark's form on the audit");
+    assert!(text.contains("an online ballot kept aside"));
+    let csrf = scrutineer.csrf_token().unwrap();
+    let res = scrutineer
+        .post_form(
+            &format!("/ballots/{id}/paper/reversals"),
+            &[
+                ("csrf", &csrf),
+                ("member", &ada.0.to_string()),
+                ("reason", "no envelope from Ada was received"),
+                ("back", "audit"),
+            ],
+        )
+        .await;
+    assert!(res.status == 303 || res.status == 302, "{}", res.text());
+    let mark = app.store().paper_mark(id, ada).await.unwrap().unwrap();
+    assert_eq!(mark.reversed_by, Some(scrutineer_id));
+    assert_eq!(
+        mark.reversal_reason.as_deref(),
+        Some("no envelope from Ada was received")
+    );
+    assert!(
+        app.store()
+            .ballot_voter(id, ada)
+            .await
+            .unwrap()
+            .unwrap()
+            .is_some()
+    );
+    // Bo had not voted online: after the API reversal he may.
+    let res = scrutineer
+        .post_json(&reversal(bo), &json!({"reason": "Bo sent no paper"}))
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["kept_aside_ballot_boxed"], json!(false));
+    assert_eq!(app.store().ballot_voter(id, bo).await.unwrap(), Some(None));
+    let res = scrutineer
+        .post_json(&reversal(bo), &json!({"reason": "again"}))
+        .await;
+    assert_eq!(res.status, 409, "{}", res.text());
+    // The receipt's tracker will be found among the published ballots after close.
+    assert!(!tracker.is_empty());
+});

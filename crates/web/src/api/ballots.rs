@@ -147,6 +147,10 @@ pub struct VoteReceiptBody {
     pub tracker: String,
     /// false when this ballot had already been received (a resend).
     pub new: bool,
+    /// true when a teller had recorded the voter as voting on paper: the ballot is kept aside
+    /// for the scrutineer, and goes into the box under this tracker only if that record is
+    /// reversed before the count.
+    pub kept_aside: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -414,6 +418,7 @@ pub async fn vote(
             ballot_id: receipt.ballot,
             tracker: receipt.tracker,
             new: receipt.new,
+            kept_aside: receipt.kept_aside,
         }),
     ))
 }

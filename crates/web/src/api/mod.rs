@@ -157,6 +157,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(ballots::remind))
         .routes(routes!(audit::audit))
         .routes(routes!(paper::mark_voter))
+        .routes(routes!(paper::reverse_mark))
         .routes(routes!(paper::list, paper::create))
         .routes(routes!(paper::get))
         .routes(routes!(paper::enter))

@@ -219,6 +219,60 @@ pub async fn mark_voter(
     Ok((StatusCode::CREATED, Json(tally.into())))
 }
 
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaperMarkReversalRequest {
+    /// Why the mark is wrong, kept on the mark and in the record, e.g. "no envelope from
+    /// this member was received".
+    pub reason: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PaperMarkReversed {
+    /// true when the member's online ballot, kept aside while the mark stood, went into the
+    /// box; false when they had none and may now vote.
+    pub kept_aside_ballot_boxed: bool,
+}
+
+/// Reverse a teller's mark that a member voted on paper, before the count (the ballot's
+/// scrutineer, or a teller other than the one who made it), with the reason kept. Their
+/// online ballot kept aside, if any, goes into the box; otherwise they may vote.
+#[utoipa::path(
+    post,
+    path = "/api/v1/ballots/{id}/paper-voters/{member_id}/reversal",
+    operation_id = "reverse_paper_mark",
+    tag = "ballots",
+    security(("session" = [])),
+    params(
+        ("id" = i64, Path, description = "Ballot id"),
+        ("member_id" = i64, Path, description = "The member marked as voting on paper"),
+    ),
+    request_body = PaperMarkReversalRequest,
+    responses(
+        (status = 200, body = PaperMarkReversed),
+        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Neither the ballot's scrutineer nor one of its tellers", body = ErrorBody),
+        (status = 404, description = "No such ballot", body = ErrorBody),
+        (status = 409, description = "Reversed already, made by the reader, papers in the box would outnumber the marks, or the ballot is not open", body = ErrorBody),
+        (status = 422, description = "No reason, or no such mark", body = ErrorBody),
+    )
+)]
+pub async fn reverse_mark(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath((id, member)): ApiPath<(i64, i64)>,
+    ApiJson(req): ApiJson<PaperMarkReversalRequest>,
+) -> ApiResult<Json<PaperMarkReversed>> {
+    let boxed = state
+        .app
+        .reverse_paper_mark(&user.actor, id, MemberId(member), &req.reason)
+        .await?;
+    Ok(Json(PaperMarkReversed {
+        kept_aside_ballot_boxed: boxed,
+    }))
+}
+
 /// The tellers' desk: the paper side in numbers and every batch (the officers running the
 /// ballot). Each teller sees their own entries, never another's.
 #[utoipa::path(

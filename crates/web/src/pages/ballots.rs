@@ -875,6 +875,7 @@ struct ReceiptPage {
     title: String,
     tracker: String,
     new: bool,
+    kept_aside: bool,
     page: String,
     closes: String,
 }
@@ -922,6 +923,7 @@ async fn cast(
                 title: b.title.clone(),
                 tracker: receipt.tracker,
                 new: receipt.new,
+                kept_aside: receipt.kept_aside,
                 page: reader.page.clone(),
                 closes: time(b.closes_at),
             };

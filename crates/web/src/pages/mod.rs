@@ -224,6 +224,7 @@ pub fn router() -> Router<AppState> {
         .route("/ballots/{id}/audit", get(paper::audit))
         .route("/ballots/{id}/paper", get(paper::desk))
         .route("/ballots/{id}/paper/voters", post(paper::mark_voter))
+        .route("/ballots/{id}/paper/reversals", post(paper::reverse_mark))
         .route("/ballots/{id}/paper/batches", post(paper::create_batch))
         .route(
             "/ballots/{id}/paper/batches/{batch}",

@@ -372,6 +372,8 @@ pub struct AuditVoterRow {
     pub name: String,
     pub voted: String,
     pub how: &'static str,
+    /// Marked on paper while the ballot is open: the scrutineer may reverse the mark.
+    pub reversible: bool,
 }
 
 pub struct TrailRow {
@@ -434,6 +436,7 @@ struct AuditPage {
 
 fn audit_page(session: &CurrentSession, a: BallotAudit) -> Response {
     let per = u64::from(charter_app::scrutiny::AUDIT_PAGE);
+    let open = a.ballot.state == "open";
     let page = AuditPage {
         layout: Layout::new(
             format!("Audit: {}", a.ballot.title),
@@ -468,11 +471,13 @@ fn audit_page(session: &CurrentSession, a: BallotAudit) -> Response {
                 member: v.member.0,
                 name: format!("{} {}", v.first_name, v.last_name),
                 voted: v.voted_at.map(time).unwrap_or_default(),
-                how: match (v.voted_at.is_some(), v.on_paper) {
-                    (false, _) => "not yet",
-                    (true, true) => "on paper",
-                    (true, false) => "online",
+                how: match (v.voted_at.is_some(), v.on_paper, v.kept_aside) {
+                    (false, _, _) => "not yet",
+                    (true, true, true) => "on paper, and an online ballot kept aside",
+                    (true, true, false) => "on paper",
+                    (true, false, _) => "online",
                 },
+                reversible: v.on_paper && open,
             })
             .collect(),
         voters_total: a.voters.total,
@@ -518,6 +523,58 @@ fn audit_page(session: &CurrentSession, a: BallotAudit) -> Response {
         outcome: a.ballot.outcome.clone(),
     };
     render(StatusCode::OK, &page)
+}
+
+#[derive(Deserialize)]
+pub struct ReversalForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub member: String,
+    #[serde(default)]
+    pub reason: String,
+    /// `audit` when sent from the scrutineer's page, else the tellers' desk.
+    #[serde(default)]
+    pub back: String,
+}
+
+/// Reverses a paper mark, from the tellers' desk or the scrutineer's audit, and goes back.
+pub async fn reverse_mark(
+    State(state): State<AppState>,
+    PageUser(session): PageUser,
+    headers: HeaderMap,
+    PagePath(raw): PagePath<String>,
+    PageForm(form): PageForm<ReversalForm>,
+) -> Response {
+    let Some(id) = parse_id(&raw) else {
+        return not_found(Some(&session), "ballot");
+    };
+    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
+        return error_page(Some(&session), e);
+    }
+    let from_audit = form.back == "audit";
+    let result = match parse_id(&form.member) {
+        None => Err(AppError::invalid(
+            "member",
+            "give the number of the member whose mark is reversed",
+        )),
+        Some(member) => {
+            state
+                .app
+                .reverse_paper_mark(&session.actor, id, MemberId(member), &form.reason)
+                .await
+        }
+    };
+    match (result, from_audit) {
+        (Ok(_), true) => {
+            Redirect::to(&format!("/ballots/{id}/audit?saved=reversed")).into_response()
+        }
+        (Ok(_), false) => {
+            Redirect::to(&format!("/ballots/{id}/paper?saved=reversed")).into_response()
+        }
+        (Err(e), true) => error_page(Some(&session), e.into()),
+        (Err(e), false) => refused(&state, &session, id, e).await,
+    }
 }
 
 #[derive(Deserialize, Default)]
