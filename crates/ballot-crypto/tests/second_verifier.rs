@@ -33,7 +33,11 @@ fn on_ci() -> bool {
 
 /// Whether the Python verifier can run here; on CI it must.
 fn python_available() -> bool {
-    let why = match Command::new("python3").arg(script()).arg("--check").output() {
+    let why = match Command::new("python3")
+        .arg(script())
+        .arg("--check")
+        .output()
+    {
         Err(e) => format!("cannot run python3: {e}"),
         Ok(out) if out.status.success() => return true,
         Ok(out) => format!(
@@ -97,7 +101,11 @@ fn python_verifier_agrees_on_every_vector() {
         .filter(|p| !p.ends_with("manifest.json"))
         .collect();
     files.sort();
-    assert_eq!(files.len(), manifest.len(), "every vector is in the manifest");
+    assert_eq!(
+        files.len(),
+        manifest.len(),
+        "every vector is in the manifest"
+    );
     for path in files {
         let name = path.file_name().unwrap().to_str().unwrap();
         let entry = manifest
@@ -225,7 +233,10 @@ fn flip_hex_digit(r: &mut ChaCha20Rng, board: &Board) -> (Board, String) {
     };
     *s = Value::String(String::from_utf8(digits).expect("ascii"));
     let what = format!("{field} digit {at}");
-    (serde_json::from_value(v).expect("tampered board parses"), what)
+    (
+        serde_json::from_value(v).expect("tampered board parses"),
+        what,
+    )
 }
 
 fn temp_file(board: &Board) -> PathBuf {
