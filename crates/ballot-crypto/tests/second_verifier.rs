@@ -179,8 +179,26 @@ fn random_board(r: &mut ChaCha20Rng, kind: QuestionKind, open: bool) -> Board {
     e.board
 }
 
-/// The hex strings of ciphertexts and proofs: ballots, trustee proofs, tally and shares.
-fn hex_fields(v: &Value, path: &str, in_scope: bool, out: &mut Vec<String>) {
+/// JSON pointers to every 32-byte hex string of a board.
+fn hex_fields(v: &Value, path: &str, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                hex_fields(x, &format!("{path}/{k}"), out);
+            }
+        }
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                hex_fields(x, &format!("{path}/{i}"), out);
+            }
+        }
+        Value::String(s) if s.len() == 64 => out.push(path.to_string()),
+        _ => {}
+    }
+}
+
+/// Whether a field is part of a ciphertext or a proof (of a ballot, trustee or share).
+fn ciphertext_or_proof(path: &str) -> bool {
     const KEYS: [&str; 8] = [
         "alpha",
         "beta",
@@ -191,34 +209,16 @@ fn hex_fields(v: &Value, path: &str, in_scope: bool, out: &mut Vec<String>) {
         "commitment",
         "factor",
     ];
-    match v {
-        Value::Object(m) => {
-            for (k, x) in m {
-                let scope = in_scope || matches!(k.as_str(), "ballots" | "tally" | "trustees");
-                hex_fields(x, &format!("{path}/{k}"), scope, out);
-            }
-        }
-        Value::Array(a) => {
-            for (i, x) in a.iter().enumerate() {
-                hex_fields(x, &format!("{path}/{i}"), in_scope, out);
-            }
-        }
-        Value::String(s)
-            if in_scope
-                && s.len() == 64
-                && KEYS.iter().any(|k| path.ends_with(&format!("/{k}"))) =>
-        {
-            out.push(path.to_string());
-        }
-        _ => {}
-    }
+    KEYS.iter().any(|k| path.ends_with(&format!("/{k}")))
 }
 
-/// Replaces one random hex digit of one random ciphertext or proof field by another digit.
-fn flip_hex_digit(r: &mut ChaCha20Rng, board: &Board) -> (Board, String) {
+/// Replaces one random hex digit of one random field by another digit: a ciphertext or proof
+/// field, or with `anywhere` any hex field (keys, fingerprints, trackers, credentials too).
+fn flip_hex_digit(r: &mut ChaCha20Rng, board: &Board, anywhere: bool) -> (Board, String) {
     let mut v = serde_json::to_value(board).expect("json");
     let mut fields = Vec::new();
-    hex_fields(&v, "", false, &mut fields);
+    hex_fields(&v, "", &mut fields);
+    fields.retain(|f| anywhere || ciphertext_or_proof(f));
     let field = fields[r.random_range(0..fields.len())].clone();
     let s = v.pointer_mut(&field).expect("field");
     let mut digits: Vec<u8> = s.as_str().expect("hex").bytes().collect();
@@ -286,8 +286,8 @@ fn python_verifier_agrees_on_random_boards() {
         let board = random_board(&mut r, kind, open);
         let what = format!("seed {seed}, honest {kind:?} board");
         assert_eq!(agree(&board, &what), None, "{what} must verify");
-        for _ in 0..5 {
-            let (tampered, change) = flip_hex_digit(&mut r, &board);
+        for flip in 0..8 {
+            let (tampered, change) = flip_hex_digit(&mut r, &board, flip >= 5);
             let what = format!("seed {seed}, {kind:?} board with {change} changed");
             assert!(agree(&tampered, &what).is_some(), "{what} must fail");
         }
