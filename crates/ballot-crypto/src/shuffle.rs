@@ -590,3 +590,7 @@ pub fn verify_chain(
     }
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "shuffle_tests.rs"]
+mod tests;
