@@ -4,6 +4,11 @@
 //!
 //! `cargo bench -p charter-ballot-crypto --bench shuffle` prints divan's table for 100 and
 //! 1,000 ballots, then times one full run of 10,000 (set `SHUFFLE_BENCH_FULL=0` to skip it).
+//!
+//! Measured on the shared 2-core build machine (one core used, others building): 1,000
+//! ballots 1.42 s to shuffle with proof, 0.73 s to verify; 10,000 ballots 16.0 s to
+//! shuffle with proof, 4.7 s to verify (0.47 ms a ballot: verification gets cheaper per
+//! ballot as the multiscalar multiplication grows).
 
 use charter_ballot_crypto::dkg::IdentitySecret;
 use charter_ballot_crypto::shuffle::{Shuffle, shuffle, verify_shuffle};

@@ -275,10 +275,10 @@ impl Board {
     /// Checks every shuffle on the board (what a trustee does before shuffling in turn).
     pub fn verify_shuffles(&self) -> Result<()> {
         if self.election.kind.is_homomorphic() {
-            return match self.shuffles.is_empty() {
-                true => Ok(()),
-                false => Err(Error::Malformed("only ranked ballots are shuffled".into())),
-            };
+            if !self.shuffles.is_empty() {
+                return Err(Error::Malformed("only ranked ballots are shuffled".into()));
+            }
+            return Ok(());
         }
         let input = counted_rows(&self.election, &self.ballots)?;
         verify_chain(

@@ -164,6 +164,9 @@ fn randoms<R: rand::CryptoRng + ?Sized>(n: usize, rng: &mut R) -> Vec<Scalar> {
 
 /// Shuffles `input` (rows of `ctx.params.ciphertexts()` ciphertexts) as trustee
 /// `identity.index` at `position` in the chain (0-based), and proves it.
+///
+/// The group operations on secrets are constant-time; moving rows by the permutation is
+/// not (memory access follows it), so run this on a machine no one else shares.
 pub fn shuffle<R: rand::CryptoRng + ?Sized>(
     ctx: &ElectionContext,
     identity: &IdentitySecret,
@@ -203,6 +206,16 @@ pub fn shuffle<R: rand::CryptoRng + ?Sized>(
 pub(crate) struct Witness {
     pub permutation: Vec<usize>,
     pub randomness: Vec<Vec<Scalar>>,
+}
+
+impl Drop for Witness {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.permutation.zeroize();
+        for row in &mut self.randomness {
+            row.zeroize();
+        }
+    }
 }
 
 /// Proves that `output` is `input` shuffled with `witness` (a wrong witness gives a proof
