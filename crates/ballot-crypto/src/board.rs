@@ -2,11 +2,12 @@
 //! election, and the functions that build it step by step.
 
 use crate::ballot::{ElectionContext, EncryptedBallot, verify_ballot};
-use crate::dkg::{PublicDealing, TrusteeIdentity, election_key, verification_keys};
+use crate::dkg::{IdentitySecret, PublicDealing, TrusteeIdentity, election_key, verification_keys};
 use crate::elgamal::{Ciphertext, CiphertextBytes};
 use crate::encoding::{PointBytes, Transcript, hex32, tags};
 use crate::error::{Error, Result};
 use crate::params::ElectionParams;
+use crate::shuffle::{Shuffle, shuffle, verify_chain, verify_shuffle};
 use crate::tally::{
     DecryptionShare, Outcome, combine, outcome, read_plaintexts, verify_decryption_share,
 };
@@ -37,9 +38,10 @@ pub struct Board {
     pub credentials: Vec<PointBytes>,
     /// Every ballot accepted, in order of arrival.
     pub ballots: Vec<BoardBallot>,
-    /// Verifiable shuffles of ranked ballots (reserved: this version requires it empty).
+    /// Ranked elections: the chain of verifiable shuffles of the counted ballots, one per
+    /// shuffling trustee in increasing order; empty for the homomorphic kinds.
     #[serde(default)]
-    pub shuffles: Vec<serde_json::Value>,
+    pub shuffles: Vec<Shuffle>,
     /// After the close: the tally, decryption shares and result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tally: Option<BoardTally>,
@@ -69,8 +71,8 @@ pub struct BoardBallot {
 /// The tally section, written when the election closes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BoardTally {
-    /// Rows of ciphertexts to decrypt: one row of per-option sums (homomorphic kinds), or one
-    /// row per counted ballot in board order (ranked).
+    /// Rows of ciphertexts to decrypt: one row of per-option sums (homomorphic kinds), or the
+    /// last shuffle's output rows (ranked).
     pub ciphertexts: Vec<Vec<CiphertextBytes>>,
     /// At least `t` trustees' decryption shares.
     pub shares: Vec<DecryptionShare>,
@@ -118,8 +120,9 @@ pub fn counted_ballots(ballots: &[BoardBallot]) -> Vec<usize> {
     out
 }
 
-/// The rows to decrypt for the counted ballots (see [`BoardTally::ciphertexts`]).
-pub fn tally_rows(
+/// The rows made from the counted ballots: one row of per-option sums (homomorphic kinds),
+/// or each counted ballot's ciphertexts in board order (ranked: the first shuffle's input).
+pub fn counted_rows(
     params: &ElectionParams,
     ballots: &[BoardBallot],
 ) -> Result<Vec<Vec<CiphertextBytes>>> {
@@ -220,7 +223,7 @@ impl Board {
     /// Accepts a ballot: valid, from a listed credential, not a copy of one already on the
     /// board. A later ballot from the same credential replaces the earlier one in the count.
     pub fn cast(&mut self, ballot: EncryptedBallot) -> Result<[u8; 32]> {
-        if self.tally.is_some() {
+        if self.tally.is_some() || !self.shuffles.is_empty() {
             return Err(Error::Malformed("the election is closed".into()));
         }
         let tracker = verify_ballot(&self.context()?, &ballot)?;
@@ -237,9 +240,104 @@ impl Board {
         Ok(tracker)
     }
 
-    /// The rows the trustees must decrypt.
+    /// The rows the trustees must decrypt: the sums (homomorphic kinds), or the last
+    /// shuffle's output (ranked), which needs at least `t` shuffles.
     pub fn tally_rows(&self) -> Result<Vec<Vec<CiphertextBytes>>> {
-        tally_rows(&self.election, &self.ballots)
+        if self.election.kind.is_homomorphic() {
+            return counted_rows(&self.election, &self.ballots);
+        }
+        if self.shuffles.len() < self.election.threshold as usize {
+            return Err(Error::Malformed(format!(
+                "ranked ballots are decrypted after at least {} shuffles, there are {}",
+                self.election.threshold,
+                self.shuffles.len()
+            )));
+        }
+        self.shuffle_input()
+    }
+
+    /// The rows the next shuffle takes: the counted ballots' rows, or the last shuffle's
+    /// output.
+    pub fn shuffle_input(&self) -> Result<Vec<Vec<CiphertextBytes>>> {
+        if self.election.kind.is_homomorphic() {
+            return Err(Error::Malformed("only ranked ballots are shuffled".into()));
+        }
+        match self.shuffles.last() {
+            Some(s) => Ok(s.ciphertexts.clone()),
+            None => counted_rows(&self.election, &self.ballots),
+        }
+    }
+
+    fn identity_keys(&self) -> Vec<PointBytes> {
+        self.trustees.iter().map(|t| t.identity.key).collect()
+    }
+
+    /// Checks every shuffle on the board (what a trustee does before shuffling in turn).
+    pub fn verify_shuffles(&self) -> Result<()> {
+        if self.election.kind.is_homomorphic() {
+            if !self.shuffles.is_empty() {
+                return Err(Error::Malformed("only ranked ballots are shuffled".into()));
+            }
+            return Ok(());
+        }
+        let input = counted_rows(&self.election, &self.ballots)?;
+        verify_chain(
+            &self.context()?,
+            &self.identity_keys(),
+            &input,
+            &self.shuffles,
+        )
+    }
+
+    /// Trustee `identity.index` checks the shuffles so far, then shuffles the last output
+    /// (or the counted ballots) in turn. Voting must be over: the board takes no ballot
+    /// once a shuffle is on it. Publish the result with [`Board::add_shuffle`].
+    pub fn next_shuffle<R: rand::CryptoRng + ?Sized>(
+        &self,
+        identity: &IdentitySecret,
+        rng: &mut R,
+    ) -> Result<Shuffle> {
+        self.verify_shuffles()?;
+        let position = u32::try_from(self.shuffles.len())
+            .map_err(|_| Error::Malformed("too many shuffles".into()))?;
+        shuffle(
+            &self.context()?,
+            identity,
+            position,
+            &self.shuffle_input()?,
+            rng,
+        )
+    }
+
+    /// Appends a shuffle after checking it: from a trustee numbered above the last shuffler,
+    /// of the current last rows, with a valid proof. Ends voting.
+    pub fn add_shuffle(&mut self, shuffle: Shuffle) -> Result<()> {
+        if self.tally.is_some() {
+            return Err(Error::Malformed("the tally is already on the board".into()));
+        }
+        let previous = self.shuffles.last().map_or(0, |s| s.trustee);
+        if shuffle.trustee <= previous {
+            return Err(Error::Malformed(
+                "trustees shuffle once each, in increasing order".into(),
+            ));
+        }
+        let key = shuffle
+            .trustee
+            .checked_sub(1)
+            .and_then(|i| self.trustees.get(i as usize))
+            .map(|t| t.identity.key)
+            .ok_or_else(|| Error::Malformed(format!("no trustee {}", shuffle.trustee)))?;
+        let position = u32::try_from(self.shuffles.len())
+            .map_err(|_| Error::Malformed("too many shuffles".into()))?;
+        verify_shuffle(
+            &self.context()?,
+            &key,
+            position,
+            &self.shuffle_input()?,
+            &shuffle,
+        )?;
+        self.shuffles.push(shuffle);
+        Ok(())
     }
 
     /// Closes the election with at least `t` trustees' decryption shares: checks them,

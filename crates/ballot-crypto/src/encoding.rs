@@ -35,6 +35,18 @@ pub mod tags {
     pub const COMPLAINT: &str = "charter/v1/complaint";
     /// Associated data of a passphrase-encrypted key file.
     pub const KEY_FILE: &str = "charter/v1/key-file";
+    /// Fiat–Shamir challenge of a shuffle proof.
+    pub const SHUFFLE: &str = "charter/v1/shuffle";
+    /// Digest of a shuffle's statement: position, trustee, input and output rows.
+    pub const SHUFFLE_STATEMENT: &str = "charter/v1/shuffle/statement";
+    /// Digest binding a shuffle's statement to its permutation commitments.
+    pub const SHUFFLE_PERMUTATION: &str = "charter/v1/shuffle/permutation";
+    /// The per-row challenges `u_j` of a shuffle proof.
+    pub const SHUFFLE_CHALLENGES: &str = "charter/v1/shuffle/challenges";
+    /// Independent generators `H_i` of the permutation commitments.
+    pub const SHUFFLE_GENERATOR: &str = "charter/v1/shuffle/generator";
+    /// The base `Ĥ` of a shuffle proof's commitment chain.
+    pub const SHUFFLE_CHAIN: &str = "charter/v1/shuffle/chain";
     /// Random weights of batched verification (internal, not part of the board format).
     pub const BATCH: &str = "charter/v1/batch";
 }

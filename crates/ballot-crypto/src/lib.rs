@@ -5,6 +5,9 @@
 //!   trustees share ([`dkg`]); no one learns a vote, and any `t` trustees decrypt the tally.
 //! * Each ballot carries zero-knowledge proofs that it is well formed and a signature by the
 //!   voter's credential ([`ballot`]); its tracker lets the voter find it on the board.
+//! * Ranked ballots, which cannot be added up, are shuffled by a chain of trustees with a
+//!   verifiable re-encryption mixnet ([`mod@shuffle`]) before decryption, so that no decrypted
+//!   ranking is linked to a credential.
 //! * The bulletin board ([`board`]) is one JSON document; [`verify_board`] re-checks the whole
 //!   election in numbered steps that match `docs/verifiable-ballots.md`.
 //!
@@ -18,9 +21,11 @@ pub mod dkg;
 pub mod elgamal;
 pub mod encoding;
 pub mod error;
+pub mod generators;
 pub mod keyfile;
 pub mod params;
 pub mod proofs;
+pub mod shuffle;
 pub mod tally;
 #[cfg(test)]
 mod testing;
@@ -35,5 +40,6 @@ pub use elgamal::{Ciphertext, CiphertextBytes};
 pub use encoding::{PointBytes, ScalarBytes};
 pub use error::{Error, Result};
 pub use params::{ElectionParams, QuestionKind};
+pub use shuffle::{Shuffle, ShuffleProof, shuffle, verify_shuffle};
 pub use tally::{DecryptionShare, Outcome, decrypt_share};
 pub use verify::{Failure, Step, Verified, verify_board};

@@ -2,7 +2,7 @@
 
 use crate::ballot::Credential;
 use crate::board::Board;
-use crate::dkg::{TrusteeKey, combine_shares, deal, new_identity, open_share};
+use crate::dkg::{IdentitySecret, TrusteeKey, combine_shares, deal, new_identity, open_share};
 use crate::params::ElectionParams;
 use crate::tally::decrypt_share;
 use rand::SeedableRng;
@@ -10,6 +10,7 @@ use rand_chacha::ChaCha20Rng;
 
 pub(crate) struct Setup {
     pub board: Board,
+    pub secrets: Vec<IdentitySecret>,
     pub keys: Vec<TrusteeKey>,
     pub credentials: Vec<Credential>,
     pub rng: ChaCha20Rng,
@@ -46,6 +47,7 @@ pub(crate) fn setup(params: ElectionParams, voters: usize, seed: u64) -> Setup {
     .expect("board");
     Setup {
         board,
+        secrets,
         keys,
         credentials,
         rng,
@@ -53,7 +55,22 @@ pub(crate) fn setup(params: ElectionParams, voters: usize, seed: u64) -> Setup {
 }
 
 impl Setup {
+    /// Every trustee shuffles in turn (ranked boards).
+    pub fn shuffle_all(&mut self) {
+        for secret in &self.secrets {
+            let s = self
+                .board
+                .next_shuffle(secret, &mut self.rng)
+                .expect("shuffle");
+            self.board.add_shuffle(s).expect("add shuffle");
+        }
+    }
+
+    /// Closes with trustees `which` (0-based), shuffling first if the board is ranked.
     pub fn close(&mut self, which: &[usize]) {
+        if !self.board.election.kind.is_homomorphic() && self.board.shuffles.is_empty() {
+            self.shuffle_all();
+        }
         let ctx = self.board.context().expect("ctx");
         let rows = self.board.tally_rows().expect("rows");
         let shares = which

@@ -2,10 +2,11 @@
 
 use crate::ballot::{ElectionContext, verify_ballots_with};
 use crate::batch::Batch;
-use crate::board::{BOARD_VERSION, Board, counted_ballots, election_fingerprint, tally_rows};
+use crate::board::{BOARD_VERSION, Board, counted_ballots, counted_rows, election_fingerprint};
 use crate::dkg::{election_key, verification_keys, verify_identity, verify_public_dealing};
 use crate::encoding::{PointBytes, Transcript, tags};
 use crate::error::Error;
+use crate::shuffle::verify_chain;
 use crate::tally::{
     DlogTable, Outcome, combine, decode_alphas, lagrange_at_zero, outcome, verify_share_decoded,
 };
@@ -24,14 +25,16 @@ pub enum Step {
     Keys = 3,
     /// 4. Every ballot: credential listed, tracker, no copy, signature, proofs.
     Ballots = 4,
-    /// 5. Tally ciphertexts from the counted ballots.
-    Tally = 5,
-    /// 6. Decryption shares and their proofs.
-    DecryptionShares = 6,
-    /// 7. Plaintexts are the combined decryption of the tally.
-    Plaintexts = 7,
-    /// 8. The outcome read from the plaintexts.
-    Outcome = 8,
+    /// 5. Ranked: the chain of shuffles of the counted ballots; homomorphic: no shuffles.
+    Shuffles = 5,
+    /// 6. Tally ciphertexts from the counted ballots (or the last shuffle).
+    Tally = 6,
+    /// 7. Decryption shares and their proofs.
+    DecryptionShares = 7,
+    /// 8. Plaintexts are the combined decryption of the tally.
+    Plaintexts = 8,
+    /// 9. The outcome read from the plaintexts.
+    Outcome = 9,
 }
 
 impl Step {
@@ -82,6 +85,7 @@ pub fn verify_board(board: &Board) -> Result<Verified, Failure> {
     let dealings = step2_trustee_proofs(board)?;
     let ctx = step3_keys(board, &dealings)?;
     step4_ballots(board, &ctx, &credentials)?;
+    step5_shuffles(board, &ctx)?;
     let counted = counted_ballots(&board.ballots).len();
     let outcome = match &board.tally {
         None => None,
@@ -237,25 +241,49 @@ fn step4_ballots(
     Ok(())
 }
 
+fn step5_shuffles(board: &Board, ctx: &ElectionContext) -> Result<(), Failure> {
+    let s = Step::Shuffles;
+    if board.election.kind.is_homomorphic() {
+        if !board.shuffles.is_empty() {
+            return fail(s, "only ranked ballots are shuffled");
+        }
+        return Ok(());
+    }
+    let threshold = board.election.threshold as usize;
+    if board.tally.is_some() && board.shuffles.len() < threshold {
+        return fail(
+            s,
+            format!(
+                "{} shuffles before decryption, at least {threshold} needed",
+                board.shuffles.len()
+            ),
+        );
+    }
+    if board.shuffles.is_empty() {
+        return Ok(());
+    }
+    let input = at(s, counted_rows(&board.election, &board.ballots))?;
+    let keys: Vec<PointBytes> = board.trustees.iter().map(|t| t.identity.key).collect();
+    at(s, verify_chain(ctx, &keys, &input, &board.shuffles))
+}
+
 fn verify_tally(board: &Board, ctx: &ElectionContext, counted: u64) -> Result<Outcome, Failure> {
     let Some(tally) = &board.tally else {
         return fail(Step::Tally, "no tally");
     };
-    // 5. Tally ciphertexts.
-    if !board.shuffles.is_empty() {
-        return fail(
-            Step::Tally,
-            "shuffles are not supported by this board version",
-        );
-    }
-    let rows = at(Step::Tally, tally_rows(&board.election, &board.ballots))?;
+    // 6. Tally ciphertexts: the sums, or the last shuffle's output (step 5 checked that a
+    // ranked tally has at least t ≥ 1 shuffles).
+    let rows = match board.shuffles.last() {
+        Some(last) => last.ciphertexts.clone(),
+        None => at(Step::Tally, counted_rows(&board.election, &board.ballots))?,
+    };
     if rows != tally.ciphertexts {
         return fail(
             Step::Tally,
-            "tally ciphertexts are not the sum (or list) of the counted ballots",
+            "tally ciphertexts are not the sums of the counted ballots or the last shuffle",
         );
     }
-    // 6. Decryption shares.
+    // 7. Decryption shares.
     let s = Step::DecryptionShares;
     let alphas = at(s, decode_alphas(&rows))?;
     let mut indices = Vec::new();
@@ -288,9 +316,9 @@ fn verify_tally(board: &Board, ctx: &ElectionContext, counted: u64) -> Result<Ou
             ),
         );
     }
-    // 7. Plaintexts.
+    // 8. Plaintexts.
     verify_plaintexts(board, &rows, &indices, &factors, counted)?;
-    // 8. Outcome.
+    // 9. Outcome.
     let expected = at(
         Step::Outcome,
         outcome(&board.election, counted, &tally.plaintexts),
@@ -410,7 +438,17 @@ mod tests {
         s.board.cast(bad).unwrap();
         s.close(&[0, 1]);
         let tally = s.board.tally.clone().unwrap();
-        assert_eq!(tally.plaintexts[1], vec![None, Some(0), Some(0), Some(0)]);
+        let spoilt = vec![None, Some(0), Some(0), Some(0)];
+        let (bad_row, good_row) = if tally.plaintexts[0] == spoilt {
+            (0, 1)
+        } else {
+            (1, 0)
+        };
+        assert_eq!(tally.plaintexts[bad_row], spoilt);
+        assert_eq!(
+            tally.plaintexts[good_row],
+            vec![Some(2), Some(1), Some(0), Some(0)]
+        );
         let verified = verify_board(&s.board).unwrap();
         assert_eq!(
             verified.outcome,
@@ -422,10 +460,10 @@ mod tests {
         );
         // A null where the value is in range, or a value where it is not: step 7.
         let mut b = s.board.clone();
-        b.tally.as_mut().unwrap().plaintexts[0][3] = None;
+        b.tally.as_mut().unwrap().plaintexts[good_row][3] = None;
         assert_eq!(verify_board(&b).unwrap_err().step, Step::Plaintexts);
         let mut b = s.board.clone();
-        b.tally.as_mut().unwrap().plaintexts[1][0] = Some(4);
+        b.tally.as_mut().unwrap().plaintexts[bad_row][0] = Some(4);
         assert_eq!(verify_board(&b).unwrap_err().step, Step::Plaintexts);
     }
 

@@ -66,14 +66,21 @@ fn ranked_election_spoils_invalid_rankings() {
     e.board.cast(blank).unwrap();
     e.close(&[1, 2, 3], &mut rng);
     let done = verify_board(&e.board).expect("verifies");
+    // The shuffles put the rankings in an order unrelated to the ballots'.
+    let Some(Outcome::Rankings {
+        ballots,
+        mut rankings,
+        spoilt,
+    }) = done.outcome
+    else {
+        panic!("rankings expected, got {:?}", done.outcome);
+    };
+    rankings.sort();
     assert_eq!(
-        done.outcome,
-        Some(Outcome::Rankings {
-            ballots: 3,
-            rankings: vec![vec![2, 0], vec![3, 2, 1, 0]],
-            spoilt: 1
-        })
+        (ballots, rankings, spoilt),
+        (3, vec![vec![2, 0], vec![3, 2, 1, 0]], 1)
     );
+    assert_eq!(e.board.shuffles.len(), 3);
 }
 
 #[test]

@@ -96,12 +96,38 @@ fn hex_positions(text: &str) -> Vec<usize> {
     out
 }
 
-static HONEST: std::sync::LazyLock<(String, Vec<usize>)> = std::sync::LazyLock::new(|| {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/question.json");
+fn load(path: &str) -> (String, Vec<usize>) {
     let text = std::fs::read_to_string(path).expect("vector");
     let positions = hex_positions(&text);
     (text, positions)
+}
+
+static HONEST: std::sync::LazyLock<(String, Vec<usize>)> = std::sync::LazyLock::new(|| {
+    load(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/vectors/question.json"
+    ))
 });
+
+static RANKED: std::sync::LazyLock<(String, Vec<usize>)> = std::sync::LazyLock::new(|| {
+    load(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/vectors/ranked.json"
+    ))
+});
+
+fn changed_digit_is_caught(
+    (text, positions): &(String, Vec<usize>),
+    pick: prop::sample::Index,
+    delta: u8,
+) -> bool {
+    let at = positions[pick.index(positions.len())];
+    let mut bytes = text.clone().into_bytes();
+    let digit = (bytes[at] as char).to_digit(16).unwrap_or(0) as u8;
+    bytes[at] = b"0123456789abcdef"[((digit + delta) % 16) as usize];
+    let board: charter_ballot_crypto::Board = serde_json::from_slice(&bytes).expect("still parses");
+    charter_ballot_crypto::verify_board(&board).is_err()
+}
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
@@ -110,13 +136,15 @@ proptest! {
     /// verification fail, and never panics.
     #[test]
     fn any_changed_hex_digit_is_caught(pick in any::<prop::sample::Index>(), delta in 1u8..16) {
-        let (text, positions) = &*HONEST;
-        let at = positions[pick.index(positions.len())];
-        let mut bytes = text.clone().into_bytes();
-        let digit = (bytes[at] as char).to_digit(16).unwrap_or(0) as u8;
-        bytes[at] = b"0123456789abcdef"[((digit + delta) % 16) as usize];
-        let board: charter_ballot_crypto::Board =
-            serde_json::from_slice(&bytes).expect("still parses");
-        prop_assert!(charter_ballot_crypto::verify_board(&board).is_err());
+        prop_assert!(changed_digit_is_caught(&HONEST, pick, delta));
+    }
+
+    /// The same on the ranked board, whose shuffles hold most of its hex digits.
+    #[test]
+    fn any_changed_hex_digit_of_a_ranked_board_is_caught(
+        pick in any::<prop::sample::Index>(),
+        delta in 1u8..16,
+    ) {
+        prop_assert!(changed_digit_is_caught(&RANKED, pick, delta));
     }
 }

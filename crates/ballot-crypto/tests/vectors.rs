@@ -6,12 +6,13 @@ mod common;
 
 use charter_ballot_crypto::board::election_fingerprint;
 use charter_ballot_crypto::{
-    Board, Choice, Credential, ElectionContext, Outcome, PointBytes, ScalarBytes, encrypt_ballot,
-    tracker, verify_board,
+    Board, Choice, Ciphertext, Credential, ElectionContext, Outcome, PointBytes, ScalarBytes,
+    encrypt_ballot, tracker, verify_board,
 };
 use common::{ceremony, question, ranked, rng};
 use curve25519_dalek::ristretto::RistrettoPoint;
 use curve25519_dalek::scalar::Scalar;
+use rand::Rng;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -62,8 +63,39 @@ fn honest_ranked() -> Board {
     let blank =
         encrypt_ballot(&ctx, &e.credentials[3], &Choice::Ranking(vec![]), &mut r).expect("blank");
     e.board.cast(blank).expect("cast");
+    e.shuffle(&[1, 3], &mut r); // t = 2 of the 3 trustees shuffle
     e.close(&[2, 3], &mut r);
     e.board
+}
+
+/// Tampered copies of the ranked board.
+fn ranked_tampers() -> Vec<(&'static str, u8, &'static str, Tamper)> {
+    vec![
+        (
+            "shuffle-drops-ballot",
+            5,
+            "ranked: the first shuffle's last output row removed",
+            |b| {
+                b.shuffles[0].ciphertexts.pop();
+            },
+        ),
+        (
+            "shuffle-replaces-ballot",
+            5,
+            "ranked: the first shuffle's output row 0 replaced by a fresh encryption of \
+             the ranking 0, 1, 2, 3",
+            |b| {
+                let mut r = rng(98);
+                let ctx = b.context().expect("ctx");
+                b.shuffles[0].ciphertexts[0] = (1..=4)
+                    .map(|m| {
+                        let x = Scalar::from_bytes_mod_order_wide(&r.random());
+                        Ciphertext::encrypt(&ctx.public_key, m, &x).to_bytes()
+                    })
+                    .collect();
+            },
+        ),
+    ]
 }
 
 type Tamper = fn(&mut Board);
@@ -180,7 +212,7 @@ fn tampers() -> Vec<(&'static str, u8, &'static str, Tamper)> {
         ),
         (
             "tally-ciphertext",
-            5,
+            6,
             "two option sums of the tally swapped",
             |b| {
                 if let Some(t) = b.tally.as_mut() {
@@ -190,7 +222,7 @@ fn tampers() -> Vec<(&'static str, u8, &'static str, Tamper)> {
         ),
         (
             "wrong-decryption-share",
-            6,
+            7,
             "a decryption factor of the first share replaced",
             |b| {
                 if let Some(t) = b.tally.as_mut() {
@@ -200,7 +232,7 @@ fn tampers() -> Vec<(&'static str, u8, &'static str, Tamper)> {
         ),
         (
             "too-few-shares",
-            6,
+            7,
             "only one share for a threshold of two",
             |b| {
                 if let Some(t) = b.tally.as_mut() {
@@ -210,7 +242,7 @@ fn tampers() -> Vec<(&'static str, u8, &'static str, Tamper)> {
         ),
         (
             "wrong-plaintext",
-            7,
+            8,
             "one more vote for option 0, outcome to match",
             |b| {
                 if let Some(t) = b.tally.as_mut() {
@@ -225,7 +257,7 @@ fn tampers() -> Vec<(&'static str, u8, &'static str, Tamper)> {
         ),
         (
             "wrong-outcome",
-            8,
+            9,
             "outcome totals of options 0 and 1 swapped",
             |b| {
                 if let Some(Outcome::Totals { totals, .. }) =
@@ -241,6 +273,7 @@ fn tampers() -> Vec<(&'static str, u8, &'static str, Tamper)> {
 fn generate() -> Vec<(Entry, String)> {
     let json = |b: &Board| serde_json::to_string_pretty(b).expect("json") + "\n";
     let question = honest_question();
+    let ranked = honest_ranked();
     let mut out = vec![
         (
             Entry {
@@ -258,11 +291,15 @@ fn generate() -> Vec<(Entry, String)> {
                 what: "honest ranked election, 4 candidates, one spoilt (blank) ballot".into(),
                 reason: None,
             },
-            json(&honest_ranked()),
+            json(&ranked),
         ),
     ];
-    for (name, step, what, tamper) in tampers() {
-        let mut b = question.clone();
+    let all = tampers()
+        .into_iter()
+        .map(|t| (&question, t))
+        .chain(ranked_tampers().into_iter().map(|t| (&ranked, t)));
+    for (honest, (name, step, what, tamper)) in all {
+        let mut b = honest.clone();
         tamper(&mut b);
         out.push((
             Entry {

@@ -89,8 +89,25 @@ impl Election {
         self.board.cast(ballot).expect("cast")
     }
 
-    /// Closes with the trustees numbered in `which`.
+    /// Trustees numbered in `which` (increasing) shuffle in turn, each checking the previous
+    /// shuffles first.
+    pub fn shuffle(&mut self, which: &[u32], rng: &mut ChaCha20Rng) {
+        for &j in which {
+            let s = self
+                .board
+                .next_shuffle(&self.secrets[j as usize - 1], rng)
+                .expect("shuffle");
+            self.board.add_shuffle(s).expect("add shuffle");
+        }
+    }
+
+    /// Closes with the trustees numbered in `which`; a ranked board is first shuffled by
+    /// every trustee, unless shuffles are already on it.
     pub fn close(&mut self, which: &[u32], rng: &mut ChaCha20Rng) {
+        if !self.board.election.kind.is_homomorphic() && self.board.shuffles.is_empty() {
+            let all: Vec<u32> = (1..=self.board.election.trustees).collect();
+            self.shuffle(&all, rng);
+        }
         let ctx = self.board.context().expect("context");
         let rows = self.board.tally_rows().expect("rows");
         let shares = which
