@@ -13,3 +13,4 @@ pub mod progress;
 pub mod roll_text;
 pub mod serve;
 pub mod units;
+pub mod verify;

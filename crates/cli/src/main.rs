@@ -133,6 +133,13 @@ enum Command {
     },
     /// Count an election from a ballot file (BLT, JSON, PrefLib, Irish 2002 JSON)
     Count(charter_count::cli::CountArgs),
+    /// Verify a ballot's bulletin board, from a file or the address that serves it
+    /// (`/api/v1/ballots/{id}/board`), against every numbered step of
+    /// docs/verifiable-ballots.md: exit 0 when all pass, 1 naming the first that fails
+    Verify {
+        #[command(subcommand)]
+        what: VerifyWhat,
+    },
     /// Invite members to choose a password, acting as an officer who may edit them: a letter
     /// each with a single-use link, sent by `charter serve`'s sender. The officer's password
     /// comes from CHARTER_PASSWORD or the terminal
@@ -188,6 +195,16 @@ struct Officer {
     /// CHARTER_PASSWORD or is asked on the terminal
     #[arg(long = "as", value_name = "EMAIL")]
     email: String,
+}
+
+#[derive(Subcommand)]
+enum VerifyWhat {
+    /// A ballot's bulletin board: its FILE, or the URL that serves it
+    Ballot {
+        /// A board file (JSON) or an http(s):// address serving one
+        #[arg(value_name = "FILE|URL")]
+        source: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -549,6 +566,9 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             export_members(&file, &db.database, branch.as_deref(), &reason).await?;
         }
         Command::Invite(args) => return invite(args).await,
+        Command::Verify {
+            what: VerifyWhat::Ballot { source },
+        } => return Ok(verify_ballot(&source)),
         Command::Count(args) => {
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
@@ -616,6 +636,52 @@ async fn act_as(app: &App, email: &str) -> Result<Result<charter_domain::Actor, 
             Ok(Err(format!("--as {email}: {e}")))
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// `charter verify ballot`: 0 when every step passes, 1 naming the first that fails, 2 when
+/// the board cannot be read at all.
+fn verify_ballot(source: &str) -> std::process::ExitCode {
+    use charter_ballot_crypto::tally::Outcome;
+    use charter_cli::verify::{Verdict, read_board, verify_bytes};
+    let bytes = match read_board(source) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    match verify_bytes(&bytes) {
+        Verdict::Verified(v) => {
+            println!(
+                "ok: every step of docs/verifiable-ballots.md passes: {} ballots on the board, {} counted",
+                v.ballots, v.counted
+            );
+            match v.outcome {
+                None => println!("voting is open: no result on the board yet"),
+                Some(Outcome::Totals { ballots, totals }) => println!(
+                    "result: {ballots} ballots; totals by option: {}",
+                    totals
+                        .iter()
+                        .map(u64::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                Some(Outcome::Rankings {
+                    ballots,
+                    rankings,
+                    spoilt,
+                }) => println!(
+                    "result: {ballots} ballots decrypted after the shuffles: {} valid rankings, {spoilt} spoilt",
+                    rankings.len()
+                ),
+            }
+            std::process::ExitCode::SUCCESS
+        }
+        Verdict::Failed(f) => {
+            println!("{f}");
+            std::process::ExitCode::FAILURE
+        }
     }
 }
 
