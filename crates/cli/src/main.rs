@@ -823,7 +823,7 @@ async fn demo(
         .await
         .context("could not load the demo meetings")?;
     phase("meetings");
-    charter_demo::load_ballots(&loading)
+    charter_demo::load_ballots(&loading, &sign_ins)
         .await
         .context("could not load the demo ballots")?;
     phase("ballots and elections");

@@ -41,13 +41,13 @@ async fn ballots_export_and_recount_to_the_recorded_result() {
         members: 200,
         ..DemoOptions::default()
     };
-    load(store.as_ref(), &generate(opts), &|_, _| {})
+    let sign_ins = load(store.as_ref(), &generate(opts), &|_, _| {})
         .await
         .unwrap();
     let at = Utc.from_utc_datetime(&opts.today.and_hms_opt(10, 0, 0).unwrap());
     let app = App::new(store.clone(), Arc::new(FixedClock(at)), Settings::default());
     load_constitution(&app, opts.today).await.unwrap();
-    load_ballots(&app).await.unwrap();
+    load_ballots(&app, &sign_ins).await.unwrap();
     let ballots = app.ballots().await.unwrap();
     let election = ballots.iter().find(|b| b.title == ELECTION_TITLE).unwrap();
     let question = ballots.iter().find(|b| b.title == QUESTION_TITLE).unwrap();

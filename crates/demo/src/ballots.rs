@@ -76,7 +76,12 @@ fn preferences(k: usize) -> Vec<u32> {
     PATTERNS[k % PATTERNS.len()].to_vec()
 }
 
-pub async fn load_ballots(app: &App) -> Result<(), BallotsStoryError> {
+/// Loads the demo's ballots. The members who sign in to the demo (`sign_ins`) are left out of
+/// the voters sampled, so the demo member can vote in the open question.
+pub async fn load_ballots(
+    app: &App,
+    sign_ins: &crate::DemoSignIns,
+) -> Result<(), BallotsStoryError> {
     let now = app.clock.now();
     let today = now.date_naive();
     let units = app
@@ -161,6 +166,12 @@ pub async fn load_ballots(app: &App) -> Result<(), BallotsStoryError> {
         .filter(|(_, _, ok)| *ok)
         .map(|(m, _, _)| m)
         .collect();
+    // Those who vote in the demo: never a member who signs in to it.
+    let sample: Vec<MemberId> = voters
+        .iter()
+        .copied()
+        .filter(|m| !sign_ins.iter().any(|s| s.member == *m))
+        .collect();
 
     // The election opens, two thirds of a sample vote, and it closes and is counted.
     let opened = app_at(app, now - Duration::days(17));
@@ -170,7 +181,7 @@ pub async fn load_ballots(app: &App) -> Result<(), BallotsStoryError> {
         .map_err(err("opening the election"))?;
     delivered(app, now - Duration::days(17) + Duration::minutes(5)).await?;
     let voting = app_at(app, now - Duration::days(15));
-    for (k, v) in voters
+    for (k, v) in sample
         .iter()
         .take(450)
         .enumerate()
@@ -196,7 +207,7 @@ pub async fn load_ballots(app: &App) -> Result<(), BallotsStoryError> {
         .map_err(err("opening the question"))?;
     delivered(app, now - Duration::days(10) + Duration::minutes(5)).await?;
     let asking = app_at(app, now - Duration::days(8));
-    for (k, v) in voters
+    for (k, v) in sample
         .iter()
         .take(300)
         .enumerate()

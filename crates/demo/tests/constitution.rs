@@ -20,7 +20,7 @@ async fn the_demo_tells_the_amendment_story() {
         ..DemoOptions::default()
     };
     let org = generate(opts);
-    load(&store, &org, &|_, _| {}).await.unwrap();
+    let sign_ins = load(&store, &org, &|_, _| {}).await.unwrap();
     let now = Utc.from_utc_datetime(&opts.today.and_hms_opt(10, 0, 0).unwrap());
     let app = App::new(
         Arc::new(store),
@@ -154,7 +154,7 @@ async fn the_demo_tells_the_amendment_story() {
     );
 
     // The ballots: an election counted by STV with three elected, a question still open.
-    charter_demo::load_ballots(&app).await.unwrap();
+    charter_demo::load_ballots(&app, &sign_ins).await.unwrap();
     let ballots = app.ballots().await.unwrap();
     let election = ballots
         .iter()

@@ -116,7 +116,7 @@ impl TestApp {
         charter_demo::load_meetings(&app, app.today())
             .await
             .expect("demo meetings load");
-        charter_demo::load_ballots(&app)
+        charter_demo::load_ballots(&app, &accounts)
             .await
             .expect("demo ballots load");
         let state = AppState::new(app, config);
