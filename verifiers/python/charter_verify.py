@@ -2,14 +2,16 @@
 """Independent verifier of a Charter bulletin board (board format 1).
 
 Written from the specification in docs/verifiable-ballots.md, section 8, one function per
-numbered step (section 7 for the shuffles of ranked ballots). It shares no code with the Rust verifier: the group operations come from
-libsodium's ristretto255 (loaded with ctypes), everything else is the standard library.
+numbered step (section 7 for the shuffles of ranked ballots). It shares no code with the Rust
+verifier: the group operations come from libsodium's ristretto255 (loaded with ctypes),
+everything else is the standard library.
 
     python3 charter_verify.py BOARD.json
 
 prints "ok: N ballots verified" and exits 0, or prints "step K: reason" for the first step
 that fails and exits 1. Exit status 2 means the verifier could not run (no libsodium with
-ristretto255, unreadable file, not JSON).
+ristretto255 or with a from_hash that does not give the spec's generators, unreadable
+file, not JSON).
 """
 
 import ctypes
