@@ -611,18 +611,18 @@ def read_shuffle_proof(r, proof, n, w, what):
     return out
 
 
-def check_shuffle(board, r, position, j, rows, shuffle):
-    """Checks shuffle number `position` by trustee `j` of `rows` (section 7.3) and returns
+def check_shuffle(board, r, position, tau, rows, shuffle):
+    """Checks shuffle number `position` by trustee `tau` (τ) of `rows` (section 7.3) and returns
     its output rows."""
     what = f"shuffle {position}"
     n, w = len(rows), board.params["options"]
     out = read_rows(r, r.field(shuffle, "ciphertexts", what), [w] * n,
                     f"{what} ciphertexts", lambda v, x: read_ciphertext(r, v, x))
     pr = read_shuffle_proof(r, r.field(shuffle, "proof", what), n, w, what)
-    z = board.identities[j]
+    z = board.identities[tau]
     y = board.public_key
 
-    statement = [board.fp, y, u64be(position), u64be(j), z, u64be(n), u64be(w)]
+    statement = [board.fp, y, u64be(position), u64be(tau), z, u64be(n), u64be(w)]
     for row in rows + out:
         for alpha, beta in row:
             statement += [alpha, beta]
@@ -644,7 +644,7 @@ def check_shuffle(board, r, position, j, rows, shuffle):
     chain = pr["chain"]
     last = chain[-1] if chain else h_hat
     sp = pr["s_prime"]
-    bad = f"the proof of shuffle {position} by trustee {j} does not verify"
+    bad = f"the proof of shuffle {position} by trustee {tau} does not verify"
 
     def holds(left, right):
         if left != right:
