@@ -406,6 +406,15 @@ fn python_verifier_agrees_on_edited_shuffle_chains() {
     b.shuffles.truncate(1);
     assert_eq!(agree(&b, "open ranked board being shuffled"), None);
 
+    // No ballots: every shuffle has no rows (N = 0), and its proof still holds.
+    let mut e = ceremony(common::ranked(3, 2, 2), 1, &mut r);
+    e.shuffle(&[1, 2], &mut r);
+    e.close(&[2, 1], &mut r);
+    assert_eq!(agree(&e.board, "ranked board with no ballots"), None);
+    let mut b = e.board.clone();
+    b.shuffles[1].proof.s2 = b.shuffles[1].proof.s1;
+    assert_eq!(agree(&b, "empty shuffle with a wrong s_2"), Some(5));
+
     // Homomorphic boards, open or closed, carry no shuffles (step 5 runs on open boards too).
     for open in [true, false] {
         let mut e = ceremony(common::question(3, 2), 2, &mut r);
