@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """Independent verifier of a Charter bulletin board (board format 1).
 
-Written from the specification in docs/verifiable-ballots.md, section 7, one function per
-numbered step. It shares no code with the Rust verifier: the group operations come from
-libsodium's ristretto255 (loaded with ctypes), everything else is the standard library.
+Written from the specification in docs/verifiable-ballots.md, section 8, one function per
+numbered step (section 7 for the shuffles of ranked ballots). It shares no code with the Rust
+verifier: the group operations come from libsodium's ristretto255 (loaded with ctypes),
+everything else is the standard library.
 
     python3 charter_verify.py BOARD.json
 
 prints "ok: N ballots verified" and exits 0, or prints "step K: reason" for the first step
 that fails and exits 1. Exit status 2 means the verifier could not run (no libsodium with
-ristretto255, unreadable file, not JSON).
+ristretto255 or with a from_hash that does not give the spec's generators, unreadable
+file, not JSON).
 """
 
 import ctypes
@@ -46,6 +48,7 @@ def _load_sodium():
         if lib.sodium_init() < 0:
             continue
         arity = {"crypto_core_ristretto255_is_valid_point": 1,
+                 "crypto_core_ristretto255_from_hash": 2,
                  "crypto_core_ristretto255_add": 3, "crypto_core_ristretto255_sub": 3,
                  "crypto_scalarmult_ristretto255": 3, "crypto_scalarmult_ristretto255_base": 2}
         for fn, n in arity.items():
@@ -109,11 +112,24 @@ def mul_base(k):
     return out.raw
 
 
+def from_hash(h):
+    """The one-way map of RFC 9496 (section 4.3.4) from 64 bytes to a point."""
+    out = ctypes.create_string_buffer(32)
+    if len(h) != 64 or sodium().crypto_core_ristretto255_from_hash(out, h) != 0:
+        raise ValueError("from_hash needs 64 bytes")
+    return out.raw
+
+
 def point_sum(points):
     acc = IDENTITY
     for p in points:
         acc = add(acc, p)
     return acc
+
+
+def lincomb(terms):
+    """Σ k·P over (k, P) pairs."""
+    return point_sum(mul(k, p) for k, p in terms)
 
 
 # ------------------------------------------------------------------------------------------
@@ -137,6 +153,45 @@ def hash_scalar(tag, parts):
 
 def digest(tag, parts):
     return hashlib.sha256(enc(tag, parts)).digest()
+
+
+# ------------------------------------------------------------------------------------------
+# Independent generators of the shuffle proof (spec section 7.1).
+
+_generators = []
+
+
+def generator(i):
+    """H_i, hashed to a point; computed once and kept."""
+    while len(_generators) <= i:
+        n = len(_generators)
+        h = hashlib.sha512(enc("charter/v1/shuffle/generator", [u64be(n)])).digest()
+        _generators.append(from_hash(h))
+    return _generators[i]
+
+
+def chain_generator():
+    """Ĥ, the start of the commitment chain."""
+    return from_hash(hashlib.sha512(enc("charter/v1/shuffle/chain", [])).digest())
+
+
+# The check values that section 7.1 quotes.
+GENERATOR_CHECK_VALUES = [
+    ("H_0", lambda: generator(0),
+     "ba77a97fb5b33cc84684fcbfdbdf99b01c899f8ed5f582f7205a587af547d45b"),
+    ("H_1", lambda: generator(1),
+     "e83067113eddbfda76a6faf10ba581bb7e90c05f6e9b109bb9c101ea1d3ae017"),
+    ("Ĥ", chain_generator,
+     "802e6bc0196fd32e4845cb8cdf1426c333dd41c4170af0acfe6c3bc5b706ff0e"),
+]
+
+
+def check_generators():
+    """Raises Unavailable unless this libsodium derives the generators the spec quotes."""
+    for name, point, expected in GENERATOR_CHECK_VALUES:
+        if point().hex() != expected:
+            raise Unavailable(f"libsodium's from_hash gives {name} = {point().hex()}, "
+                              f"not the value of the specification ({expected})")
 
 
 # ------------------------------------------------------------------------------------------
@@ -224,6 +279,8 @@ class Board:
         self.vks = None             # trustee index -> verification key
         self.ballots = None         # decoded ballots in board order
         self.counted = None         # decoded ballots that count, in board order
+        self.identities = None      # trustee index -> identity key
+        self.shuffled = None        # ranked: the last shuffle's output rows, if any
         self.tally_rows = None
         self.shares = None          # trustee index -> rows of decryption factors
         self.plaintexts = None
@@ -504,7 +561,7 @@ def step4_ballots(board):
 
 
 # ------------------------------------------------------------------------------------------
-# Step 5: tally ciphertexts.
+# Shared readers of rows of ciphertexts.
 
 def read_rows(r, rows, shape, what, cell):
     """Reads `rows` (a list of lists) with the given shape (list of row lengths)."""
@@ -520,41 +577,161 @@ def read_rows(r, rows, shape, what, cell):
     return out
 
 
-def step5_tally_ciphertexts(board):
+def read_ciphertext(r, v, what):
+    return (r.point(r.field(v, "alpha", what), f"{what} alpha"),
+            r.point(r.field(v, "beta", what), f"{what} beta"))
+
+
+# ------------------------------------------------------------------------------------------
+# Step 5: shuffles (spec section 7).
+
+SHUFFLE_POINT_LISTS = ("permutation_commitments", "chain", "t_hat")
+SHUFFLE_SCALAR_LISTS = ("s_hat", "s_prime")
+
+
+def read_shuffle_proof(r, proof, n, w, what):
+    """Decodes a shuffle proof of N = n rows of width w (the shapes of section 7.3)."""
+    if not isinstance(proof, dict):
+        r.fail(f"{what}: the proof is not an object")
+    out = {}
+    for key in SHUFFLE_POINT_LISTS + SHUFFLE_SCALAR_LISTS + ("t4", "s4"):
+        values = r.list(r.field(proof, key, what), f"{what} {key}")
+        expected = w if key in ("t4", "s4") else n
+        if len(values) != expected:
+            r.fail(f"{what}: {len(values)} {key}, {expected} expected")
+    for key in SHUFFLE_POINT_LISTS:
+        out[key] = [r.point(v, f"{what} {key} {i}") for i, v in enumerate(proof[key])]
+    for key in SHUFFLE_SCALAR_LISTS + ("s4",):
+        out[key] = [r.scalar(v, f"{what} {key} {i}") for i, v in enumerate(proof[key])]
+    out["t4"] = [read_ciphertext(r, v, f"{what} t4 {k}") for k, v in enumerate(proof["t4"])]
+    for key in ("t1", "t2", "t3", "t_key"):
+        out[key] = r.point(r.field(proof, key, what), f"{what} {key}")
+    for key in ("s1", "s2", "s3", "s_key"):
+        out[key] = r.scalar(r.field(proof, key, what), f"{what} {key}")
+    return out
+
+
+def check_shuffle(board, r, position, tau, rows, shuffle):
+    """Checks shuffle number `position` by trustee `tau` (τ) of `rows` (section 7.3) and returns
+    its output rows."""
+    what = f"shuffle {position}"
+    n, w = len(rows), board.params["options"]
+    out = read_rows(r, r.field(shuffle, "ciphertexts", what), [w] * n,
+                    f"{what} ciphertexts", lambda v, x: read_ciphertext(r, v, x))
+    pr = read_shuffle_proof(r, r.field(shuffle, "proof", what), n, w, what)
+    z = board.identities[tau]
+    y = board.public_key
+
+    statement = [board.fp, y, u64be(position), u64be(tau), z, u64be(n), u64be(w)]
+    for row in rows + out:
+        for alpha, beta in row:
+            statement += [alpha, beta]
+    delta = digest("charter/v1/shuffle/statement", statement)
+    cs = pr["permutation_commitments"]
+    rho = digest("charter/v1/shuffle/permutation", [delta] + cs)
+    u = [hash_scalar("charter/v1/shuffle/challenges", [rho, u64be(i)]) for i in range(n)]
+    parts = [rho] + pr["chain"] + [pr["t1"], pr["t2"], pr["t3"]]
+    for ta, tb in pr["t4"]:
+        parts += [ta, tb]
+    parts += pr["t_hat"] + [pr["t_key"]]
+    c = hash_scalar("charter/v1/shuffle", parts)
+
+    hs = [generator(i) for i in range(n)]
+    h_hat = chain_generator()
+    big_u = 1
+    for uj in u:
+        big_u = big_u * uj % L
+    chain = pr["chain"]
+    last = chain[-1] if chain else h_hat
+    sp = pr["s_prime"]
+    bad = f"the proof of shuffle {position} by trustee {tau} does not verify"
+
+    def holds(left, right):
+        if left != right:
+            r.fail(bad)
+    # (1)
+    holds(mul_base(pr["s1"]),
+          add(pr["t1"], mul(c, sub(point_sum(cs), point_sum(hs)))))
+    # (2)
+    holds(mul_base(pr["s2"]), add(pr["t2"], mul(c, sub(last, mul(big_u, h_hat)))))
+    # (3)
+    holds(add(mul_base(pr["s3"]), lincomb(zip(sp, hs))),
+          add(pr["t3"], mul(c, lincomb(zip(u, cs)))))
+    # (4)
+    for k in range(w):
+        s4 = pr["s4"][k]
+        t4a, t4b = pr["t4"][k]
+        holds(sub(lincomb((s, row[k][0]) for s, row in zip(sp, out)), mul_base(s4)),
+              add(t4a, mul(c, lincomb((uj, row[k][0]) for uj, row in zip(u, rows)))))
+        holds(sub(lincomb((s, row[k][1]) for s, row in zip(sp, out)), mul(s4, y)),
+              add(t4b, mul(c, lincomb((uj, row[k][1]) for uj, row in zip(u, rows)))))
+    # (5)
+    previous = h_hat
+    for i in range(n):
+        holds(add(mul_base(pr["s_hat"][i]), mul(sp[i], previous)),
+              add(pr["t_hat"][i], mul(c, chain[i])))
+        previous = chain[i]
+    # (6)
+    holds(mul_base(pr["s_key"]), add(pr["t_key"], mul(c, z)))
+    return out
+
+
+def step5_shuffles(board):
     r = Reader(5)
     shuffles = board.data.get("shuffles")
-    if shuffles is None:
-        shuffles = []
-    if r.list(shuffles, "shuffles"):
-        r.fail("shuffles are not supported in board format 1")
+    shuffles = r.list([] if shuffles is None else shuffles, "shuffles")
+    if not board.ranked:
+        if shuffles:
+            r.fail("only ranked ballots are shuffled")
+        return
+    t = board.params["threshold"]
+    if board.closed and len(shuffles) < t:
+        r.fail(f"{len(shuffles)} shuffles before decryption, at least {t} needed")
+    rows = [list(cts) for cts in board.counted]
+    previous = 0
+    for position, shuffle in enumerate(shuffles):
+        j = r.int(r.field(shuffle, "trustee", f"shuffle {position}"),
+                  f"shuffle {position}'s trustee")
+        if j not in board.identities:
+            r.fail(f"shuffle {position} by trustee {j}, who is not on the board")
+        if j <= previous:
+            r.fail(f"shuffle {position}: trustees must shuffle once each, in increasing order")
+        rows = check_shuffle(board, r, position, j, rows, shuffle)
+        previous = j
+    board.shuffled = rows if shuffles else None
+
+
+# ------------------------------------------------------------------------------------------
+# Step 6: tally ciphertexts.
+
+def step6_tally_ciphertexts(board):
+    r = Reader(6)
     tally = board.data["tally"]
     if not isinstance(tally, dict):
         r.fail("tally is not an object")
     options = board.params["options"]
     if board.ranked:
-        expected = [list(cts) for cts in board.counted]
+        # Step 5 made sure that a closed ranked board has at least t >= 1 shuffles.
+        expected = board.shuffled
     else:
         expected = [[(point_sum(cts[k][0] for cts in board.counted),
                       point_sum(cts[k][1] for cts in board.counted)) for k in range(options)]]
-    bad = "tally ciphertexts are not the sum (or list) of the counted ballots"
+    bad = "tally ciphertexts are not the sums of the counted ballots or the last shuffle"
     rows = r.list(r.field(tally, "ciphertexts", "tally"), "tally ciphertexts")
     if len(rows) != len(expected):
         r.fail(bad)
-
-    def cell(v, w):
-        return (r.point(r.field(v, "alpha", w), f"{w} alpha"),
-                r.point(r.field(v, "beta", w), f"{w} beta"))
-    got = read_rows(r, rows, [options] * len(expected), "tally ciphertexts", cell)
+    got = read_rows(r, rows, [options] * len(expected), "tally ciphertexts",
+                    lambda v, w: read_ciphertext(r, v, w))
     if got != expected:
         r.fail(bad)
     board.tally_rows = got
 
 
 # ------------------------------------------------------------------------------------------
-# Step 6: decryption shares.
+# Step 7: decryption shares.
 
-def step6_decryption_shares(board):
-    r = Reader(6)
+def step7_decryption_shares(board):
+    r = Reader(7)
     fp = board.fp
     shares = r.list(r.field(board.data["tally"], "shares", "tally"), "shares")
     shape = [len(row) for row in board.tally_rows]
@@ -590,7 +767,7 @@ def step6_decryption_shares(board):
 
 
 # ------------------------------------------------------------------------------------------
-# Step 7: plaintexts.
+# Step 8: plaintexts.
 
 def lagrange(j, indices):
     num, den = 1, 1
@@ -601,8 +778,8 @@ def lagrange(j, indices):
     return num * pow(den, -1, L) % L
 
 
-def step7_plaintexts(board):
-    r = Reader(7)
+def step8_plaintexts(board):
+    r = Reader(8)
     ranked = board.ranked
     bound = board.params["options"] if ranked else len(board.counted)
     table = [IDENTITY]
@@ -632,7 +809,7 @@ def step7_plaintexts(board):
 
 
 # ------------------------------------------------------------------------------------------
-# Step 8: outcome.
+# Step 9: outcome.
 
 def rankings(board):
     p = board.params
@@ -651,8 +828,8 @@ def rankings(board):
     return valid, spoilt
 
 
-def step8_outcome(board):
-    r = Reader(8)
+def step9_outcome(board):
+    r = Reader(9)
     got = r.field(board.data["tally"], "outcome", "tally")
     if board.ranked:
         valid, spoilt = rankings(board)
@@ -677,9 +854,10 @@ def same_json(a, b):
 
 # ------------------------------------------------------------------------------------------
 
-OPEN_STEPS = [step1_parameters, step2_trustee_proofs, step3_keys, step4_ballots]
-CLOSED_STEPS = [step5_tally_ciphertexts, step6_decryption_shares, step7_plaintexts,
-                step8_outcome]
+OPEN_STEPS = [step1_parameters, step2_trustee_proofs, step3_keys, step4_ballots,
+              step5_shuffles]
+CLOSED_STEPS = [step6_tally_ciphertexts, step7_decryption_shares, step8_plaintexts,
+                step9_outcome]
 
 
 def verify(data):
@@ -702,16 +880,18 @@ def main(argv):
     if len(argv) == 2 and argv[1] == "--check":
         try:
             sodium()
+            check_generators()
         except Unavailable as e:
             print(f"error: {e}", file=sys.stderr)
             return 2
-        print("ok: libsodium with ristretto255 loaded")
+        print("ok: libsodium with ristretto255 loaded, shuffle generators match")
         return 0
     if len(argv) != 2:
         print(f"usage: {argv[0]} BOARD.json   (or --check)", file=sys.stderr)
         return 2
     try:
         sodium()
+        check_generators()
         with open(argv[1], "rb") as f:
             data = json.loads(f.read().decode("utf-8"))
     except (Unavailable, OSError, ValueError) as e:

@@ -190,6 +190,10 @@ impl Board {
         let public_key = PointBytes::from_point(&y);
         public_key.decode_key("election public key")?;
         let vks = verification_keys(params.trustees, &qualified);
+        for vk in &vks {
+            // verify_board refuses such a board at step 3.
+            PointBytes::from_point(vk).decode_key("verification key")?;
+        }
         let trustees: Vec<BoardTrustee> = identities
             .into_iter()
             .zip(dealings)

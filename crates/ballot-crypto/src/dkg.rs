@@ -117,7 +117,7 @@ fn identity_transcript(setup: &[u8; 32], index: u32, key: &PointBytes) -> Transc
     t
 }
 
-fn constant_transcript(setup: &[u8; 32], dealer: u32, c0: &PointBytes) -> Transcript {
+pub(crate) fn constant_transcript(setup: &[u8; 32], dealer: u32, c0: &PointBytes) -> Transcript {
     let mut t = Transcript::new(tags::SCHNORR);
     t.part(setup).part(b"constant").u64(dealer.into()).point(c0);
     t

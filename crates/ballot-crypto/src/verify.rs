@@ -186,6 +186,12 @@ fn step3_keys(board: &Board, dealings: &[Vec<RistrettoPoint>]) -> Result<Electio
                 ),
             );
         }
+        // A verification key is a key (section 1): the identity is refused here, not only
+        // when a decryption share is checked against it.
+        at(s, t.verification_key.decode_key("verification key")).map_err(|f| Failure {
+            reason: format!("trustee {}: {}", t.identity.index, f.reason),
+            ..f
+        })?;
     }
     at(
         s,
@@ -490,6 +496,51 @@ mod tests {
             ballot: late,
         });
         assert_eq!(verify_board(&s.board).unwrap_err().step, Step::Tally);
+    }
+
+    /// Dealer 1's polynomial `a − a·x` vanishes at 1, so trustee 1's verification key is the
+    /// identity (with dealer 2 disqualified): refused at step 3, as the spec says.
+    #[test]
+    fn identity_verification_key_is_refused_at_step_3() {
+        use crate::dkg::constant_transcript;
+        use crate::proofs::SchnorrProof;
+        use curve25519_dalek::traits::Identity;
+
+        let params = ElectionParams {
+            kind: QuestionKind::Question,
+            options: 3,
+            min: 1,
+            max: 1,
+            ..ranked()
+        };
+        let mut s = setup(params, 1, 4);
+        let a = crate::encoding::random_scalar(&mut s.rng);
+        let points = vec![RistrettoPoint::mul_base(&a), RistrettoPoint::mul_base(&-a)];
+        let commitments: Vec<PointBytes> = points.iter().map(PointBytes::from_point).collect();
+        let setup_fp = s.board.election.setup_fingerprint();
+        let b = &mut s.board;
+        let dealing = b.trustees[0].dealing.as_mut().unwrap();
+        dealing.constant_proof = SchnorrProof::prove(
+            &a,
+            constant_transcript(&setup_fp, 1, &commitments[0]),
+            &mut s.rng,
+        );
+        dealing.commitments = commitments;
+        b.trustees[1].dealing = None;
+        let qualified = vec![points];
+        b.public_key = PointBytes::from_point(&election_key(&qualified));
+        for (t, vk) in b.trustees.iter_mut().zip(verification_keys(2, &qualified)) {
+            t.verification_key = PointBytes::from_point(&vk);
+        }
+        assert_eq!(
+            b.trustees[0].verification_key,
+            PointBytes::from_point(&RistrettoPoint::identity())
+        );
+        b.fingerprint =
+            election_fingerprint(&b.election, &b.trustees, &b.public_key, &b.credentials);
+        let failure = verify_board(b).unwrap_err();
+        assert_eq!(failure.step, Step::Keys, "{failure}");
+        assert!(failure.reason.contains("trustee 1"), "{failure}");
     }
 
     #[test]

@@ -163,7 +163,18 @@ fn random_choice(r: &mut ChaCha20Rng, p: &ElectionParams) -> Choice {
     }
 }
 
-/// An honest board: a few voters, some voting twice, closed unless `open`.
+/// `count` distinct trustees of `1..=n` in increasing order (the order of a shuffle chain).
+fn random_trustees(r: &mut ChaCha20Rng, n: u32, count: u32) -> Vec<u32> {
+    let mut which: Vec<u32> = (1..=n).collect();
+    which.shuffle(r);
+    which.truncate(count as usize);
+    which.sort_unstable();
+    which
+}
+
+/// An honest board: a few voters, some voting twice, closed unless `open`. A ranked board is
+/// shuffled by at least `t` trustees before it is closed; an open one is being shuffled (by
+/// fewer than `t`, possibly none).
 fn random_board(r: &mut ChaCha20Rng, kind: QuestionKind, open: bool) -> Board {
     let params = random_params(r, kind);
     let voters = r.random_range(1..=4);
@@ -173,10 +184,20 @@ fn random_board(r: &mut ChaCha20Rng, kind: QuestionKind, open: bool) -> Board {
         let choice = random_choice(r, &params);
         e.vote(voter, choice, r);
     }
+    let (t, n) = (params.threshold, params.trustees);
+    if kind == QuestionKind::Ranked {
+        let count = if open {
+            r.random_range(0..t)
+        } else {
+            r.random_range(t..=n)
+        };
+        let shufflers = random_trustees(r, n, count);
+        e.shuffle(&shufflers, r);
+    }
     if !open {
-        let mut which: Vec<u32> = (1..=params.trustees).collect();
+        let mut which: Vec<u32> = (1..=n).collect();
         which.shuffle(r);
-        which.truncate(r.random_range(params.threshold..=params.trustees) as usize);
+        which.truncate(r.random_range(t..=n) as usize);
         e.close(&which, r);
     }
     e.board
@@ -200,8 +221,33 @@ fn hex_fields(v: &Value, path: &str, out: &mut Vec<String>) {
     }
 }
 
-/// Whether a field is part of a ciphertext or a proof (of a ballot, trustee or share).
+/// Which hex fields a tampering may change.
+#[derive(Clone, Copy)]
+enum Scope {
+    /// A ciphertext or a proof: of a ballot, trustee, shuffle or decryption share.
+    CiphertextOrProof,
+    /// A shuffle's ciphertexts or proof.
+    Shuffles,
+    /// Any hex field: keys, fingerprints, trackers and credentials too.
+    Anywhere,
+}
+
+impl Scope {
+    fn allows(self, path: &str) -> bool {
+        match self {
+            Scope::CiphertextOrProof => ciphertext_or_proof(path),
+            Scope::Shuffles => path.starts_with("/shuffles/"),
+            Scope::Anywhere => true,
+        }
+    }
+}
+
+/// Whether a field is part of a ciphertext or a proof (of a ballot, trustee, shuffle or
+/// share). Every hex field of a shuffle is one of its ciphertexts or part of its proof.
 fn ciphertext_or_proof(path: &str) -> bool {
+    if path.starts_with("/shuffles/") {
+        return true;
+    }
     const KEYS: [&str; 8] = [
         "alpha",
         "beta",
@@ -215,13 +261,13 @@ fn ciphertext_or_proof(path: &str) -> bool {
     KEYS.iter().any(|k| path.ends_with(&format!("/{k}")))
 }
 
-/// Replaces one random hex digit of one random field by another digit: a ciphertext or proof
-/// field, or with `anywhere` any hex field (keys, fingerprints, trackers, credentials too).
-fn flip_hex_digit(r: &mut ChaCha20Rng, board: &Board, anywhere: bool) -> (Board, String) {
+/// Replaces one random hex digit of one random field that `scope` allows by another digit.
+/// The board must have such a field.
+fn flip_hex_digit(r: &mut ChaCha20Rng, board: &Board, scope: Scope) -> (Board, String) {
     let mut v = serde_json::to_value(board).expect("json");
     let mut fields = Vec::new();
     hex_fields(&v, "", &mut fields);
-    fields.retain(|f| anywhere || ciphertext_or_proof(f));
+    fields.retain(|f| scope.allows(f));
     let field = fields[r.random_range(0..fields.len())].clone();
     let s = v.pointer_mut(&field).expect("field");
     let mut digits: Vec<u8> = s.as_str().expect("hex").bytes().collect();
@@ -278,21 +324,110 @@ fn python_verifier_agrees_on_random_boards() {
         .unwrap_or_else(rand::random::<u64>);
     eprintln!("second verifier: seed {seed} (set CHARTER_SEED to replay)");
     let mut r = rng(seed);
-    let kinds = [
-        QuestionKind::Question,
-        QuestionKind::Plurality,
-        QuestionKind::Approval,
-        QuestionKind::Ranked,
+    // (kind, open): an open approval board, and a ranked board still being shuffled.
+    let boards = [
+        (QuestionKind::Question, false),
+        (QuestionKind::Plurality, false),
+        (QuestionKind::Approval, true),
+        (QuestionKind::Ranked, false),
+        (QuestionKind::Ranked, true),
     ];
-    for (n, kind) in kinds.into_iter().enumerate() {
-        let open = n == 2;
+    for (kind, open) in boards {
         let board = random_board(&mut r, kind, open);
-        let what = format!("seed {seed}, honest {kind:?} board");
+        let state = if open { "open" } else { "closed" };
+        let what = format!(
+            "seed {seed}, honest {state} {kind:?} board with {} shuffles",
+            board.shuffles.len()
+        );
         assert_eq!(agree(&board, &what), None, "{what} must verify");
-        for flip in 0..8 {
-            let (tampered, change) = flip_hex_digit(&mut r, &board, flip >= 5);
-            let what = format!("seed {seed}, {kind:?} board with {change} changed");
+        // A shuffle with no rows has no hex field but its t's and s's, so it always has one.
+        let shuffled = !board.shuffles.is_empty();
+        for flip in 0..10 {
+            let scope = match flip {
+                0..4 if shuffled => Scope::Shuffles,
+                0..7 => Scope::CiphertextOrProof,
+                _ => Scope::Anywhere,
+            };
+            let (tampered, change) = flip_hex_digit(&mut r, &board, scope);
+            let what = format!("seed {seed}, {state} {kind:?} board with {change} changed");
             assert!(agree(&tampered, &what).is_some(), "{what} must fail");
         }
+    }
+}
+
+/// Edits of the chain of shuffles, and shuffles where there should be none: both verifiers
+/// must refuse them at step 5 (or at step 6, when the chain left is valid but the tally is
+/// not its output).
+#[test]
+fn python_verifier_agrees_on_edited_shuffle_chains() {
+    if !python_available() {
+        return;
+    }
+    let mut r = rng(7);
+    let mut e = ceremony(common::ranked(3, 3, 2), 3, &mut r);
+    for voter in 0..3 {
+        let choice = random_choice(&mut r, &e.board.election.clone());
+        e.vote(voter, choice, &mut r);
+    }
+    e.shuffle(&[1, 2, 3], &mut r);
+    e.close(&[1, 3], &mut r);
+    let ranked = e.board;
+    assert_eq!(agree(&ranked, "honest ranked board"), None);
+
+    let mut b = ranked.clone();
+    b.shuffles.truncate(1);
+    assert_eq!(agree(&b, "one shuffle for a threshold of 2"), Some(5));
+
+    let mut b = ranked.clone();
+    b.shuffles.pop();
+    assert_eq!(agree(&b, "the last shuffle removed"), Some(6));
+
+    let mut b = ranked.clone();
+    b.shuffles.swap(0, 1);
+    assert_eq!(agree(&b, "two shuffles swapped"), Some(5));
+
+    let mut b = ranked.clone();
+    b.shuffles[1].trustee = 1;
+    assert_eq!(agree(&b, "a trustee shuffling twice"), Some(5));
+
+    let mut b = ranked.clone();
+    b.shuffles[2].trustee = 4;
+    assert_eq!(agree(&b, "a shuffle by an unknown trustee"), Some(5));
+
+    // Trustees 1 and 3 in order, but shuffle 1 was made by trustee 2.
+    let mut b = ranked.clone();
+    b.tally = None;
+    b.shuffles.truncate(2);
+    b.shuffles[1].trustee = 3;
+    assert_eq!(agree(&b, "a shuffle claimed by another trustee"), Some(5));
+
+    let mut b = ranked.clone();
+    b.tally = None;
+    b.shuffles.truncate(1);
+    assert_eq!(agree(&b, "open ranked board being shuffled"), None);
+
+    // No ballots: every shuffle has no rows (N = 0), and its proof still holds.
+    let mut e = ceremony(common::ranked(3, 2, 2), 1, &mut r);
+    e.shuffle(&[1, 2], &mut r);
+    e.close(&[2, 1], &mut r);
+    assert_eq!(agree(&e.board, "ranked board with no ballots"), None);
+    let mut b = e.board.clone();
+    b.shuffles[1].proof.s2 = b.shuffles[1].proof.s1;
+    assert_eq!(agree(&b, "empty shuffle with a wrong s_2"), Some(5));
+
+    // Homomorphic boards, open or closed, carry no shuffles (step 5 runs on open boards too).
+    for open in [true, false] {
+        let mut e = ceremony(common::question(3, 2), 2, &mut r);
+        e.vote(0, Choice::Options(vec![1]), &mut r);
+        if !open {
+            e.close(&[1, 2], &mut r);
+        }
+        let mut b = e.board;
+        assert_eq!(agree(&b, "honest question board"), None);
+        b.shuffles.push(ranked.shuffles[0].clone());
+        assert_eq!(
+            agree(&b, &format!("question board (open: {open}) with a shuffle")),
+            Some(5)
+        );
     }
 }
