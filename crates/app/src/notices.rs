@@ -157,38 +157,38 @@ impl App {
         let mut jobs: JoinSet<(OutboxMessage, Result<(), SendError>)> = JoinSet::new();
         for mut msg in claimed {
             let mut message_id = format!("outbox-{}@charter", msg.id);
-            if let Some(link) = msg.account_link {
-                let Some(url) = links.get(&link) else {
-                    // Used (or its member's password set) since the letter was queued.
-                    let gone = Delivery::Failed {
-                        error: "the link was used before this letter went".into(),
-                    };
-                    round.failed += 1;
-                    match self.store.record_delivery(msg.id, &gone, now).await {
-                        Err(charter_store::StoreError::Stale(_)) => {}
-                        other => other?,
+            // A letter carrying a link (to an account, or to vote) gets it minted now; one
+            // whose link can no longer be used is not sent.
+            let minted = match (msg.account_link, msg.ballot) {
+                // Used (or its member's password set) since the letter was queued.
+                (Some(link), _) => Some(
+                    links
+                        .get(&link)
+                        .ok_or("the link was used before this letter went"),
+                ),
+                (None, Some(_)) => Some(
+                    voting_links
+                        .get(&msg.id)
+                        .ok_or("the member voted, or the ballot closed, before this letter went"),
+                ),
+                (None, None) => None,
+            };
+            if let Some(minted) = minted {
+                let url = match minted {
+                    Ok(url) => url,
+                    Err(why) => {
+                        round.failed += 1;
+                        let gone = Delivery::Failed { error: why.into() };
+                        match self.store.record_delivery(msg.id, &gone, now).await {
+                            Err(charter_store::StoreError::Stale(_)) => {}
+                            other => other?,
+                        }
+                        continue;
                     }
-                    continue;
                 };
                 msg.body = put_link(&msg.body, url);
                 // Each sending carries a new link, so it is a new message: a client that
                 // kept the earlier one must not hide this one as a duplicate.
-                message_id = format!("outbox-{}-{}@charter", msg.id, msg.attempts);
-            }
-            if msg.ballot.is_some() {
-                let Some(url) = voting_links.get(&msg.id) else {
-                    let gone = Delivery::Failed {
-                        error: "the member voted, or the ballot closed, before this letter went"
-                            .into(),
-                    };
-                    round.failed += 1;
-                    match self.store.record_delivery(msg.id, &gone, now).await {
-                        Err(charter_store::StoreError::Stale(_)) => {}
-                        other => other?,
-                    }
-                    continue;
-                };
-                msg.body = put_link(&msg.body, url);
                 message_id = format!("outbox-{}-{}@charter", msg.id, msg.attempts);
             }
             let invite = match msg.meeting {

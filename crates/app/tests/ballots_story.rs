@@ -560,16 +560,24 @@ async fn appoint(w: &World, kind: charter_domain::OfficeKind, member: MemberId) 
         .unwrap();
 }
 
-#[tokio::test]
-async fn paper_and_online_ballots_are_counted_together_and_audited_by_the_scrutineer() {
-    use charter_app::paper::{BatchState, Paper};
+/// A question to be voted online or by post, over the autumn roll from 6 to 20 September
+/// 2017, set up by the national secretary on the 2nd.
+struct PaperBallot {
+    w: World,
+    voters: Vec<MemberId>,
+    /// The national chair: with the secretary, the second teller.
+    chair: MemberId,
+    /// Holds the scrutineer office clause 6.7 names, and runs nothing.
+    scrutineer: MemberId,
+    id: i64,
+}
+
+async fn paper_ballot(title: &str) -> PaperBallot {
     use charter_domain::OfficeKind;
 
     let w = world().await;
     amended(&w).await;
     let (roll, voters) = roll(&w).await;
-    // Two national officers act as tellers; the constitution's clause 6.7 names the
-    // scrutineer office, held by a member who runs nothing.
     let chair = voters[1];
     let scrutineer = *voters.last().unwrap();
     appoint(&w, OfficeKind::Chair, chair).await;
@@ -580,19 +588,39 @@ async fn paper_and_online_ballots_are_counted_together_and_audited_by_the_scruti
         .create_ballot(
             &secretary,
             &BallotRequest {
-                title: "Affiliation by post".into(),
+                title: title.into(),
                 question: "Should the Network affiliate to the Alliance?".into(),
                 kind: "question".into(),
-                decision_kind: None,
-                candidates: Vec::new(),
-                seats: None,
                 roll: Some(roll),
                 opens_at: Some(at(2017, 9, 6, 9)),
                 closes_at: Some(at(2017, 9, 20, 9)),
+                ..BallotRequest::default()
             },
         )
         .await
         .unwrap();
+    PaperBallot {
+        w,
+        voters,
+        chair,
+        scrutineer,
+        id,
+    }
+}
+
+#[tokio::test]
+async fn paper_and_online_ballots_are_counted_together_and_audited_by_the_scrutineer() {
+    use charter_app::paper::{BatchState, Paper};
+
+    let PaperBallot {
+        w,
+        voters,
+        chair,
+        scrutineer,
+        id,
+    } = paper_ballot("Affiliation by post").await;
+    let sep2 = app_at(&w, at(2017, 9, 2, 9));
+    let secretary = sep2.actor(w.secretary).await.unwrap();
     // Before it opens no paper is taken.
     assert!(matches!(
         sep2.mark_paper_voter(&secretary, id, voters[0]).await,
@@ -839,32 +867,13 @@ async fn paper_and_online_ballots_are_counted_together_and_audited_by_the_scruti
 // a member without office cannot; a mark is reversed once.
 #[tokio::test]
 async fn a_tellers_false_paper_mark_is_reversed_and_the_vote_counts() {
-    use charter_domain::OfficeKind;
-
-    let w = world().await;
-    amended(&w).await;
-    let (roll, voters) = roll(&w).await;
-    let chair = voters[1];
-    let scrutineer = *voters.last().unwrap();
-    appoint(&w, OfficeKind::Chair, chair).await;
-    appoint(&w, OfficeKind::Scrutineer, scrutineer).await;
-    let sep2 = app_at(&w, at(2017, 9, 2, 9));
-    let secretary = sep2.actor(w.secretary).await.unwrap();
-    let id = sep2
-        .create_ballot(
-            &secretary,
-            &BallotRequest {
-                title: "Affiliation".into(),
-                question: "Should the Network affiliate to the Alliance?".into(),
-                kind: "question".into(),
-                roll: Some(roll),
-                opens_at: Some(at(2017, 9, 6, 9)),
-                closes_at: Some(at(2017, 9, 20, 9)),
-                ..BallotRequest::default()
-            },
-        )
-        .await
-        .unwrap();
+    let PaperBallot {
+        w,
+        voters,
+        chair,
+        scrutineer,
+        id,
+    } = paper_ballot("Affiliation").await;
     let open = app_at(&w, at(2017, 9, 6, 9));
     open.run_ballot_clock().await.unwrap();
     let links = voting_links(&send_letters(&open).await, id);
