@@ -6121,24 +6121,44 @@ pub async fn paper_ballots_go_in_only_by_agreed_batches(store: &dyn Store) {
             .unwrap()
             .is_some()
     );
-    // A marked paper voter cannot vote online as well.
-    let online = store
+    // A marked paper voter's online ballot does not go in: it is kept aside, once (the
+    // same one again gets the same answer), and shown on the mark.
+    let online = |tracker: &str, submission: &str| NewCast {
+        tracker: tracker.into(),
+        submission_hash: submission.into(),
+        sealed: "v1:ben".into(),
+        replaces: None,
+    };
+    for _ in 0..2 {
+        assert_eq!(
+            store
+                .cast_ballot(
+                    id,
+                    ben,
+                    &online("ONLINE-2", "S-ben"),
+                    &event("ballot.voted", &subject)
+                )
+                .await
+                .unwrap(),
+            CastOutcome::SetAside {
+                tracker: "ONLINE-2".into()
+            }
+        );
+    }
+    let again = store
         .cast_ballot(
             id,
             ben,
-            &NewCast {
-                tracker: "ONLINE-2".into(),
-                submission_hash: "S-ben".into(),
-                sealed: "v1:ben".into(),
-                replaces: None,
-            },
+            &online("ONLINE-3", "S-ben-2"),
             &event("ballot.voted", &subject),
         )
         .await;
     assert!(
-        matches!(online, Err(StoreError::Conflict { .. })),
-        "{online:?}"
+        matches!(again, Err(StoreError::Conflict { .. })),
+        "{again:?}"
     );
+    let marked = store.paper_mark(id, ben).await.unwrap().unwrap();
+    assert!(marked.kept_aside && marked.reversed_at.is_none());
     assert_eq!(
         store.paper_tally(id).await.unwrap(),
         PaperTally {
