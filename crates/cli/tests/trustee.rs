@@ -461,7 +461,7 @@ fn a_forged_identity_is_refused_naming_the_trustee() {
         threshold: 1,
     });
     let mut ids = c.identities.clone();
-    ids[1].proof = ids[0].proof.clone();
+    ids[1].proof = ids[0].proof;
     let forged = c.path("forged.json");
     write(&forged, &ids);
     let out = c.path("dealing.json");
