@@ -1394,8 +1394,10 @@ enum TrusteeCommand {
     /// Deal a share of a new random key to every trustee, after checking every trustee's
     /// identity proof; the dealing (encrypted shares and commitments) is written for upload
     Deal {
+        /// The election's setup as the server publishes it: its parameters and setup fingerprint
         #[arg(long, value_name = "SETUP.json")]
         setup: PathBuf,
+        /// This trustee's key file, opened with their passphrase
         #[arg(long, value_name = "KEY.json")]
         key_file: PathBuf,
         /// Every trustee's public identity (a JSON list)
@@ -1409,10 +1411,13 @@ enum TrusteeCommand {
     /// sealed into the key file and the keys computed are written for upload and comparison.
     /// A bad share: a complaint naming the dealer is written instead, and the exit status is 1
     Finish {
+        /// The election's setup as the server publishes it: its parameters and setup fingerprint
         #[arg(long, value_name = "SETUP.json")]
         setup: PathBuf,
+        /// This trustee's key file, opened with their passphrase
         #[arg(long, value_name = "KEY.json")]
         key_file: PathBuf,
+        /// Every trustee's public identity, as the server publishes them (a JSON list)
         #[arg(long, value_name = "IDENTITIES.json")]
         identities: PathBuf,
         /// The qualified dealings (a JSON list)
@@ -1425,11 +1430,13 @@ enum TrusteeCommand {
     /// Ranked elections, once voting is over: verify the board and the shuffles on it, then
     /// shuffle the ballots in turn and write the shuffle for upload
     Shuffle {
+        /// This trustee's key file, opened with their passphrase
         #[arg(long, value_name = "KEY.json")]
         key_file: PathBuf,
         /// The bulletin board as the server serves it
         #[arg(long, value_name = "BOARD.json")]
         board: PathBuf,
+        /// Where to write the shuffle to upload
         #[arg(long, value_name = "SHUFFLE.json")]
         out: PathBuf,
     },
@@ -1437,10 +1444,13 @@ enum TrusteeCommand {
     /// decryption of the tally, with proofs. Refuses a board that does not verify, and ranked
     /// ballots not yet shuffled by enough trustees
     Decrypt {
+        /// This trustee's key file, opened with their passphrase
         #[arg(long, value_name = "KEY.json")]
         key_file: PathBuf,
+        /// The ballot's bulletin board, as the server serves it
         #[arg(long, value_name = "BOARD.json")]
         board: PathBuf,
+        /// Where to write the decryption share to upload
         #[arg(long, value_name = "SHARE.json")]
         out: PathBuf,
     },
@@ -1453,8 +1463,10 @@ enum CredentialsCommand {
     /// letters.csv (member_id,name,email,credential) in a new private directory, for the
     /// authority to send each voter their own
     Generate {
+        /// The election's setup as the server publishes it: its parameters and setup fingerprint
         #[arg(long, value_name = "SETUP.json")]
         setup: PathBuf,
+        /// The roll: CSV with the header member_id,name,email, one voter a line
         #[arg(long, value_name = "ROLL.csv")]
         voters: PathBuf,
         /// Where to write the public list of credentials

@@ -260,8 +260,9 @@ pub fn new_trustee(
         identity: secret,
         key: None,
     };
-    seal_key(key_file, &secrets, passphrase, KdfParams::DEFAULT)?;
+    // The identity first: if the key file cannot be written, running again starts afresh.
     write_json(out, &identity)?;
+    seal_key(key_file, &secrets, passphrase, KdfParams::DEFAULT)?;
     Ok(identity)
 }
 
