@@ -465,6 +465,54 @@ mod tests {
         assert!(passphrase(Some("short".into()), &mut never, false).is_ok());
     }
 
+    fn setup(dir: &Path, id: &str) -> PathBuf {
+        let params = ElectionParams {
+            id: id.into(),
+            kind: charter_ballot_crypto::QuestionKind::Question,
+            options: 3,
+            min: 1,
+            max: 1,
+            trustees: 1,
+            threshold: 1,
+        };
+        let path = dir.join(format!("{id}.json"));
+        write_json(&path, &Setup::new(params).unwrap()).unwrap();
+        path
+    }
+
+    #[test]
+    fn a_key_file_is_used_only_for_its_election_and_only_when_finished() {
+        let dir = tempfile::tempdir().unwrap();
+        let pass = SecretString::from("a long passphrase");
+        let (ours, other) = (setup(dir.path(), "b1"), setup(dir.path(), "b2"));
+        let key = dir.path().join("key.json");
+        let id = dir.path().join("id.json");
+        new_trustee(&ours, 1, &key, &id, &pass).unwrap();
+        let ids = dir.path().join("ids.json");
+        write_json(&ids, &vec![read_json::<TrusteeIdentity>(&id, "").unwrap()]).unwrap();
+        let out = dir.path().join("dealing.json");
+        let err = deal_shares(&other, &key, &ids, &out, &pass).unwrap_err();
+        assert!(err.to_string().contains("another election"), "{err}");
+        assert!(!out.exists());
+        let err = new_trustee(&ours, 2, &dir.path().join("k2.json"), &id, &pass).unwrap_err();
+        assert!(err.to_string().contains("not in 1..=1"), "{err}");
+        // A board is never decrypted with a key file whose ceremony is not finished.
+        let err = decrypt(&key, &dir.path().join("board.json"), &out, &pass).unwrap_err();
+        assert!(err.to_string().contains("trustee finish"), "{err}");
+        let dealing = deal_shares(&ours, &key, &ids, &out, &pass).unwrap();
+        write_json(&dir.path().join("dealings.json"), &vec![dealing]).unwrap();
+        let report = finish(
+            &ours,
+            &key,
+            &ids,
+            &dir.path().join("dealings.json"),
+            &dir.path().join("report.json"),
+            &pass,
+        )
+        .unwrap();
+        assert!(matches!(report.document, Finished::Key(_)));
+    }
+
     #[test]
     fn a_new_passphrase_is_typed_twice() {
         let mut answers = vec!["another long one", "a long passphrase"];
