@@ -488,3 +488,76 @@ fn a_forged_identity_is_refused_naming_the_trustee() {
     );
     assert!(!out.exists());
 }
+
+#[test]
+fn a_question_is_decrypted_from_its_sums_without_shuffles() {
+    let c = Ceremony::dealt(ElectionParams {
+        id: "motion-11".into(),
+        kind: QuestionKind::Question,
+        options: 3,
+        min: 1,
+        max: 1,
+        trustees: 2,
+        threshold: 2,
+    });
+    for j in 1..=2 {
+        let (o, _) = c.finish(j, PASSPHRASE);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    // A roll with a member twice is refused, and nothing public is written.
+    std::fs::write(
+        c.path("roll.csv"),
+        "member_id,name,email\n1,A,a@example.org\n2,B,b@example.org\n1,C,c@example.org\n",
+    )
+    .unwrap();
+    let o = charter(
+        &[
+            "credentials",
+            "generate",
+            "--setup",
+            s(&c.path("setup.json")),
+            "--voters",
+            s(&c.path("roll.csv")),
+            "--out-public",
+            s(&c.path("credentials.json")),
+            "--out-private",
+            s(&c.path("private")),
+        ],
+        PASSPHRASE,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("listed twice"), "{}", stderr(&o));
+    assert!(!c.path("credentials.json").exists());
+
+    let mut rng = rand::rng();
+    let voters: Vec<Credential> = (0..3).map(|_| Credential::generate(&mut rng)).collect();
+    let mut board = Board::new(
+        c.params.clone(),
+        c.identities.clone(),
+        dealing_slots(&c.params, &c.dealings).unwrap(),
+        voters.iter().map(Credential::public).collect(),
+    )
+    .unwrap();
+    let ctx = board.context().unwrap();
+    for (v, option) in voters.iter().zip([0, 0, 2]) {
+        let ballot = encrypt_ballot(&ctx, v, &Choice::Options(vec![option]), &mut rng);
+        board.cast(ballot.unwrap()).unwrap();
+    }
+    let open = c.with_board(&board, "open.json");
+    let (o, out) = c.trustee_on_board("shuffle", 1, &open);
+    assert_eq!(o.status.code(), Some(1), "a question is not shuffled");
+    assert!(!out.exists());
+    let shares: Vec<DecryptionShare> = [1, 2]
+        .iter()
+        .map(|&j| {
+            let (o, out) = c.trustee_on_board("decrypt", j, &open);
+            assert!(o.status.success(), "{}", stderr(&o));
+            read(&out)
+        })
+        .collect();
+    board.close(shares).unwrap();
+    let closed = c.with_board(&board, "closed.json");
+    let v = ok(&["verify", "ballot", s(&closed)]);
+    let said = String::from_utf8_lossy(&v.stdout);
+    assert!(said.contains("totals by option: 2, 0, 1"), "{said}");
+}
