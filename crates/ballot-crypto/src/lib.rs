@@ -18,6 +18,7 @@ pub mod ballot;
 mod batch;
 pub mod board;
 pub mod dkg;
+pub mod documents;
 pub mod elgamal;
 pub mod encoding;
 pub mod error;
@@ -36,6 +37,7 @@ pub use ballot::{
     verify_ballot, verify_ballots,
 };
 pub use board::{Board, BoardBallot, BoardTally, BoardTrustee};
+pub use documents::{CredentialList, Finished, KeyReport, Setup};
 pub use elgamal::{Ciphertext, CiphertextBytes};
 pub use encoding::{PointBytes, ScalarBytes};
 pub use error::{Error, Result};

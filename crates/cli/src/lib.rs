@@ -3,6 +3,7 @@
 
 pub mod backend;
 pub mod constitution_text;
+pub mod credentials;
 pub mod csv_in;
 pub mod export_file;
 pub mod import;
@@ -12,5 +13,6 @@ pub mod password;
 pub mod progress;
 pub mod roll_text;
 pub mod serve;
+pub mod trustee;
 pub mod units;
 pub mod verify;

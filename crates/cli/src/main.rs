@@ -144,6 +144,19 @@ enum Command {
     /// each with a single-use link, sent by `charter serve`'s sender. The officer's password
     /// comes from CHARTER_PASSWORD or the terminal
     Invite(InviteArgs),
+    /// A trustee's part of an election, on their own machine and over files: make a key,
+    /// deal shares, finish the key, shuffle and decrypt. The key file's passphrase comes from
+    /// CHARTER_TRUSTEE_PASSPHRASE or the terminal, never the command line
+    Trustee {
+        #[command(subcommand)]
+        what: TrusteeCommand,
+    },
+    /// The credential authority's (the scrutineer's) tools: voters' signing credentials
+    /// are made here, never by the server
+    Credentials {
+        #[command(subcommand)]
+        what: CredentialsCommand,
+    },
 }
 
 #[derive(clap::Args)]
@@ -569,6 +582,8 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         Command::Verify {
             what: VerifyWhat::Ballot { source },
         } => return Ok(verify_ballot(&source)),
+        Command::Trustee { what } => return trustee(what),
+        Command::Credentials { what } => return credentials(what),
         Command::Count(args) => {
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
@@ -1355,4 +1370,234 @@ fn find_branch(
             .with_context(|| format!("there is no branch called '{b}'"))
     })
     .transpose()
+}
+
+#[derive(Subcommand)]
+enum TrusteeCommand {
+    /// Make this trustee's identity key for an election: the secret is sealed with a new
+    /// passphrase (at least 12 characters) into a new key file; the public identity, with a
+    /// proof, is written for upload
+    New {
+        /// The election's published setup (parameters and setup fingerprint)
+        #[arg(long, value_name = "SETUP.json")]
+        setup: PathBuf,
+        /// This trustee's number, from 1 to the number of trustees
+        #[arg(long, value_name = "J")]
+        index: u32,
+        /// The key file to create (never overwritten); keep it off the server
+        #[arg(long, value_name = "KEY.json")]
+        key_file: PathBuf,
+        /// Where to write the public identity to upload
+        #[arg(long, value_name = "IDENTITY.json")]
+        out: PathBuf,
+    },
+    /// Deal a share of a new random key to every trustee, after checking every trustee's
+    /// identity proof; the dealing (encrypted shares and commitments) is written for upload
+    Deal {
+        /// The election's setup as the server publishes it: its parameters and setup fingerprint
+        #[arg(long, value_name = "SETUP.json")]
+        setup: PathBuf,
+        /// This trustee's key file, opened with their passphrase
+        #[arg(long, value_name = "KEY.json")]
+        key_file: PathBuf,
+        /// Every trustee's public identity (a JSON list)
+        #[arg(long, value_name = "IDENTITIES.json")]
+        identities: PathBuf,
+        /// Where to write the dealing to upload
+        #[arg(long, value_name = "DEALING.json")]
+        out: PathBuf,
+    },
+    /// Open and check the shares dealt to this trustee. All good: the final key share is
+    /// sealed into the key file and the keys computed are written for upload and comparison.
+    /// A bad share: a complaint naming the dealer is written instead, and the exit status is 1
+    Finish {
+        /// The election's setup as the server publishes it: its parameters and setup fingerprint
+        #[arg(long, value_name = "SETUP.json")]
+        setup: PathBuf,
+        /// This trustee's key file, opened with their passphrase
+        #[arg(long, value_name = "KEY.json")]
+        key_file: PathBuf,
+        /// Every trustee's public identity, as the server publishes them (a JSON list)
+        #[arg(long, value_name = "IDENTITIES.json")]
+        identities: PathBuf,
+        /// The qualified dealings (a JSON list)
+        #[arg(long, value_name = "DEALINGS.json")]
+        dealings: PathBuf,
+        /// Where to write the key report, or the complaints
+        #[arg(long, value_name = "RESULT.json")]
+        out: PathBuf,
+    },
+    /// Ranked elections, once voting is over: verify the board and the shuffles on it, then
+    /// shuffle the ballots in turn and write the shuffle for upload
+    Shuffle {
+        /// This trustee's key file, opened with their passphrase
+        #[arg(long, value_name = "KEY.json")]
+        key_file: PathBuf,
+        /// The bulletin board as the server serves it
+        #[arg(long, value_name = "BOARD.json")]
+        board: PathBuf,
+        /// Where to write the shuffle to upload
+        #[arg(long, value_name = "SHUFFLE.json")]
+        out: PathBuf,
+    },
+    /// Verify the whole board (ballots and shuffles), then write this trustee's share of the
+    /// decryption of the tally, with proofs. Refuses a board that does not verify, and ranked
+    /// ballots not yet shuffled by enough trustees
+    Decrypt {
+        /// This trustee's key file, opened with their passphrase
+        #[arg(long, value_name = "KEY.json")]
+        key_file: PathBuf,
+        /// The ballot's bulletin board, as the server serves it
+        #[arg(long, value_name = "BOARD.json")]
+        board: PathBuf,
+        /// Where to write the decryption share to upload
+        #[arg(long, value_name = "SHARE.json")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum CredentialsCommand {
+    /// Make one signing credential per voter of a roll (CSV: member_id,name,email): the
+    /// public list, sorted, for the server to freeze; one private file per voter and
+    /// letters.csv (member_id,name,email,credential) in a new private directory, for the
+    /// authority to send each voter their own
+    Generate {
+        /// The election's setup as the server publishes it: its parameters and setup fingerprint
+        #[arg(long, value_name = "SETUP.json")]
+        setup: PathBuf,
+        /// The roll: CSV with the header member_id,name,email, one voter a line
+        #[arg(long, value_name = "ROLL.csv")]
+        voters: PathBuf,
+        /// Where to write the public list of credentials
+        #[arg(long, value_name = "CREDENTIALS.json")]
+        out_public: PathBuf,
+        /// A new (or empty) directory for the private credentials
+        #[arg(long, value_name = "DIR")]
+        out_private: PathBuf,
+    },
+}
+
+fn trustee_passphrase(creating: bool) -> Result<secrecy::SecretString> {
+    use charter_cli::trustee::{PASSPHRASE_ENV, passphrase};
+    Ok(passphrase(
+        std::env::var_os(PASSPHRASE_ENV),
+        &mut |q| rpassword::prompt_password(q),
+        creating,
+    )?)
+}
+
+fn trustee(what: TrusteeCommand) -> Result<std::process::ExitCode> {
+    use charter_ballot_crypto::documents::Finished;
+    use charter_cli::trustee as t;
+    match what {
+        TrusteeCommand::New {
+            setup,
+            index,
+            key_file,
+            out,
+        } => {
+            let pass = trustee_passphrase(true)?;
+            t::new_trustee(&setup, index, &key_file, &out, &pass)?;
+            println!(
+                "trustee {index}: key sealed in {}; identity written to {} for upload",
+                key_file.display(),
+                out.display()
+            );
+        }
+        TrusteeCommand::Deal {
+            setup,
+            key_file,
+            identities,
+            out,
+        } => {
+            let pass = trustee_passphrase(false)?;
+            let d = t::deal_shares(&setup, &key_file, &identities, &out, &pass)?;
+            println!(
+                "trustee {}: dealing written to {} for upload",
+                d.dealer,
+                out.display()
+            );
+        }
+        TrusteeCommand::Finish {
+            setup,
+            key_file,
+            identities,
+            dealings,
+            out,
+        } => {
+            let pass = trustee_passphrase(false)?;
+            let report = t::finish(&setup, &key_file, &identities, &dealings, &out, &pass)?;
+            if let Finished::Key(k) = &report.document {
+                println!(
+                    "trustee {}: key share sealed in {}; election key {}; report written to {}",
+                    k.trustee,
+                    key_file.display(),
+                    hex_point(&k.election_key),
+                    out.display()
+                );
+            } else {
+                for (dealer, why) in &report.problems {
+                    eprintln!("complaint against trustee {dealer}: {why}");
+                }
+                eprintln!(
+                    "the complaints are in {}: upload them; the key file is unchanged",
+                    out.display()
+                );
+                return Ok(std::process::ExitCode::FAILURE);
+            }
+        }
+        TrusteeCommand::Shuffle {
+            key_file,
+            board,
+            out,
+        } => {
+            let pass = trustee_passphrase(false)?;
+            let s = t::shuffle(&key_file, &board, &out, &pass)?;
+            println!(
+                "trustee {}: the board verifies; shuffle of {} ballots written to {}",
+                s.trustee,
+                s.ciphertexts.len(),
+                out.display()
+            );
+        }
+        TrusteeCommand::Decrypt {
+            key_file,
+            board,
+            out,
+        } => {
+            let pass = trustee_passphrase(false)?;
+            let s = t::decrypt(&key_file, &board, &out, &pass)?;
+            println!(
+                "trustee {}: the board verifies; decryption share written to {}",
+                s.trustee,
+                out.display()
+            );
+        }
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+fn hex_point(p: &charter_ballot_crypto::PointBytes) -> String {
+    hex::encode(p.0)
+}
+
+fn credentials(what: CredentialsCommand) -> Result<std::process::ExitCode> {
+    let CredentialsCommand::Generate {
+        setup,
+        voters,
+        out_public,
+        out_private,
+    } = what;
+    let made =
+        charter_cli::credentials::generate(&setup, &voters, &out_public, &out_private, true)?;
+    println!(
+        "{} credentials: public list in {}; private credentials and {} in {} (send each voter \
+         their own; never give them to the server)",
+        made.voters,
+        out_public.display(),
+        charter_cli::credentials::LETTERS_FILE,
+        out_private.display()
+    );
+    Ok(std::process::ExitCode::SUCCESS)
 }
