@@ -111,6 +111,14 @@ both_backends!(tellers_enter_paper_ballots_twice, |app| async move {
     assert_eq!(res.status, 403, "{}", res.text());
     assert_eq!(app.client().get(&batches_url).await.status, 401);
 
+    // The demo member votes online.
+    let res = member
+        .post_json(
+            &format!("/api/v1/ballots/{id}/votes"),
+            &json!({"submission": "member-online-0001", "ranks": [0]}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
     let before = tally(&app, id).await;
     for (body, status) in [
         // The demo member voted online.
