@@ -799,10 +799,18 @@ impl App {
             .map(|r| r.days_before)
             .collect();
         let Some(days) = due_reminder(b, now).filter(|d| !sent.contains(d)) else {
-            let (_, c) = self.constitution_in_force(self.today()).await?;
+            // The officer is told the timetable and its clause; the timetable itself, on its
+            // next tick, only that nothing is due.
+            let message = match actor {
+                None => "no reminder is due".to_string(),
+                Some(_) => {
+                    let (_, c) = self.constitution_in_force(self.today()).await?;
+                    reminder_refusal(b, ballot_rule(&c).0.as_deref(), now, &sent)
+                }
+            };
             return Err(AppError::Conflict {
                 field: "ballot".into(),
-                message: reminder_refusal(b, ballot_rule(&c).0.as_deref(), now, &sent),
+                message,
             });
         };
         let waiting = self.store.ballot_nonvoters(b.id).await?;
