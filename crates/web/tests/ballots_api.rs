@@ -184,6 +184,12 @@ both_backends!(voting_in_the_open_question, |app| async move {
             && refusal.contains("next reminder is due"),
         "{refusal}"
     );
+    // The ballot's page says when it will be.
+    let page = national.get(&format!("/ballots/{id}")).await.text();
+    assert!(
+        page.contains("2 days before close (") && page.contains("once each"),
+        "{page}"
+    );
     // When it is due the timetable sends it, to those who have not voted, once.
     let due = common::ballots::app_at(&app, common::now() + chrono::Duration::days(2));
     assert_eq!(due.run_ballot_clock().await.unwrap(), 1);

@@ -575,6 +575,8 @@ struct BallotPage {
     options: Vec<String>,
     opens: String,
     closes: String,
+    /// When those who have not voted are reminded, by the constitution's timetable.
+    reminders: String,
     electorate: Option<i64>,
     notice: Option<&'static str>,
     link: bool,
@@ -594,6 +596,25 @@ struct BallotPage {
     may_run: bool,
     /// The reader is its scrutineer: a link to the audit.
     may_audit: bool,
+}
+
+/// The ballot's reminder timetable in words: each reminder's day before close and its time.
+fn reminder_words(b: &BallotRecord) -> String {
+    if b.reminder_days.is_empty() {
+        return "none: the constitution sets no reminders for this ballot".into();
+    }
+    b.reminder_days
+        .iter()
+        .map(|d| {
+            format!(
+                "{d} day{} before close ({})",
+                if *d == 1 { "" } else { "s" },
+                time(b.closes_at - chrono::Duration::days(i64::from(*d)))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+        + ": to those who have not voted, once each"
 }
 
 async fn ballot_page(
@@ -673,6 +694,7 @@ async fn ballot_page(
         options: b.options.clone(),
         opens: time(b.opens_at),
         closes: time(b.closes_at),
+        reminders: reminder_words(b),
         electorate: b.electorate,
         notice: extra.notice,
         link: reader.link,
