@@ -545,6 +545,7 @@ impl App {
                         .copied()
                         .filter(|d| i64::from(*d) < (closes - opens).num_days())
                         .collect(),
+                    board: Vec::new(),
                 },
                 &event,
             )

@@ -366,7 +366,44 @@ pub struct BallotRule {
     /// Days before a ballot closes when the members who have not voted are reminded, each
     /// once, latest first; each less than `window_days`. Nobody sends more.
     pub reminder_days: Vec<u32>,
+    /// Who holds the key that opens the ballots: where set, every ballot is encrypted to a
+    /// key that `threshold` of `count` trustees, holders of the named offices, hold together.
+    pub trustees: Option<TrusteeRule>,
 }
+
+/// The trustees of a ballot's key, as the ballot clause names them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TrusteeRule {
+    /// The offices whose holders may be appointed trustees (checked to be offices).
+    pub offices: Vec<Key>,
+    /// How many trustees each ballot has: `n`, at least 2.
+    pub count: u32,
+    /// How many of them together decrypt: `t`, at least 2 and at most `count`.
+    pub threshold: u32,
+}
+
+impl TrusteeRule {
+    /// The offices, as offices; the version is refused when one is not an office.
+    pub fn office_kinds(&self) -> Vec<OfficeKind> {
+        self.offices
+            .iter()
+            .filter_map(|k| OfficeKind::parse(k.as_str()))
+            .collect()
+    }
+
+    pub fn describe(&self) -> String {
+        let offices: Vec<String> = self.offices.iter().map(|k| k.words()).collect();
+        format!(
+            "every ballot is encrypted to a key held by {} trustees, holders of the {} offices in different units, any {} of whom together open the result",
+            self.count,
+            join_words(&offices, "or"),
+            self.threshold
+        )
+    }
+}
+
+/// Most trustees a ballot clause may name.
+pub const MAX_TRUSTEES: u32 = 100;
 
 /// What applies when no clause says how ballots are run: Scottish STV for several seats, IRV
 /// for one, a first vote that stands, voting open 7 days after 3 days for roll challenges,
@@ -381,6 +418,7 @@ impl Default for BallotRule {
             roll_challenge_days: 3,
             scrutineer: None,
             reminder_days: vec![2],
+            trustees: None,
         }
     }
 }
@@ -447,6 +485,10 @@ impl BallotRule {
                 "; the scrutineer is the holder of the {} office",
                 k.words()
             ));
+        }
+        if let Some(t) = &self.trustees {
+            s.push_str("; ");
+            s.push_str(&t.describe());
         }
         s
     }
@@ -1051,6 +1093,39 @@ fn validate(clauses: &[Clause]) -> Result<(), ConstitutionError> {
                     ),
                 ));
             }
+            if let Some(t) = &b.trustees {
+                if let Some(k) = t
+                    .offices
+                    .iter()
+                    .find(|k| OfficeKind::parse(k.as_str()).is_none())
+                {
+                    return Err(ConstitutionError::at(
+                        at(),
+                        format!(
+                            "trustee_offices: '{k}' is no office; name one of {}",
+                            OfficeKind::ALL
+                                .into_iter()
+                                .map(OfficeKind::as_str)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    ));
+                }
+                if t.offices.is_empty() {
+                    return Err(ConstitutionError::at(
+                        at(),
+                        "trustee_offices: name at least one office whose holders may be trustees",
+                    ));
+                }
+                if t.threshold < 2 || t.threshold > t.count || t.count > MAX_TRUSTEES {
+                    return Err(ConstitutionError::at(
+                        at(),
+                        format!(
+                            "trustees: need 2 <= trustee_threshold <= trustees <= {MAX_TRUSTEES}, so that no one trustee opens a ballot alone"
+                        ),
+                    ));
+                }
+            }
         }
         for (i, n) in c.nominations.iter().enumerate() {
             let at = || Location::ClauseItem {
@@ -1312,11 +1387,52 @@ mod tests {
             roll_challenge_days: 0,
             scrutineer: Some(key("returning-officer")),
             reminder_days: Vec::new(),
+            trustees: Some(TrusteeRule {
+                offices: vec![key("scrutineer"), key("secretary")],
+                count: 3,
+                threshold: 2,
+            }),
         };
         assert_eq!(
             other.describe(),
-            "ballots of all members are open for at least 1 day; elections are counted by Meek STV; a member's later vote replaces their earlier one; nobody is reminded to vote; the scrutineer is the holder of the returning officer office"
+            "ballots of all members are open for at least 1 day; elections are counted by Meek STV; a member's later vote replaces their earlier one; nobody is reminded to vote; the scrutineer is the holder of the returning officer office; every ballot is encrypted to a key held by 3 trustees, holders of the scrutineer or secretary offices in different units, any 2 of whom together open the result"
         );
+    }
+
+    #[test]
+    fn trustees_are_offices_and_no_one_of_them_opens_a_ballot_alone() {
+        let with = |offices: Vec<&str>, count, threshold| BallotRule {
+            trustees: Some(TrusteeRule {
+                offices: offices.into_iter().map(key).collect(),
+                count,
+                threshold,
+            }),
+            ..BallotRule::default()
+        };
+        assert!(
+            version(vec![with_ballots(
+                "6.7",
+                vec![with(vec!["scrutineer", "secretary"], 3, 2)]
+            )])
+            .is_ok()
+        );
+        for (rule, why) in [
+            (
+                with(vec!["scrutineer"], 3, 1),
+                "no one trustee opens a ballot alone",
+            ),
+            (
+                with(vec!["scrutineer"], 2, 3),
+                "no one trustee opens a ballot alone",
+            ),
+            (with(vec![], 3, 2), "name at least one office"),
+            (with(vec!["pope"], 3, 2), "'pope' is no office"),
+        ] {
+            let err = version(vec![with_ballots("6.7", vec![rule])])
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(why), "{err}");
+        }
     }
 
     #[test]

@@ -31,7 +31,7 @@ use toml::value::{Date as TomlDate, Datetime};
 use crate::constitution::{
     AdoptedBy, AmendmentRule, BallotRule, Body, BusinessRule, Clause, Constitution, DeadlineRule,
     Effect, Filling, NominationRule, NoticeRule, QuorumRule, RequisitionRule, RightRule, TermRule,
-    ThresholdRule,
+    ThresholdRule, TrusteeRule,
 };
 use crate::delegates::{CardVote, DelegatesRule};
 use crate::error::{ConstitutionError, Location, ValueError};
@@ -268,6 +268,12 @@ struct RawBallot {
     scrutineer: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     reminder_days: Option<Vec<u32>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    trustee_offices: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    trustees: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    trustee_threshold: Option<u32>,
 }
 
 /// How candidates for an elected body are nominated.
@@ -677,6 +683,23 @@ fn clause_from_raw(index: usize, raw: RawClause) -> Result<Clause, ConstitutionE
                     .filter(|day| *day < window)
                     .collect()
             }),
+            trustees: match (r.trustee_offices, r.trustees, r.trustee_threshold) {
+                (None, None, None) => None,
+                (Some(offices), Some(count), Some(threshold)) => Some(TrusteeRule {
+                    offices: offices
+                        .iter()
+                        .map(|o| Key::parse(o))
+                        .collect::<Result<_, _>>()
+                        .map_err(|v| e(ValueError(format!("trustee_offices: {}", v.0))))?,
+                    count,
+                    threshold,
+                }),
+                _ => {
+                    return Err(e(ValueError(
+                        "trustee_offices, trustees and trustee_threshold go together: give all three or none".into(),
+                    )));
+                }
+            },
         });
     }
     for (i, r) in raw.nominations.into_iter().enumerate() {
@@ -915,6 +938,12 @@ fn clause_to_raw(c: &Clause) -> RawClause {
                 roll_challenge_days: Some(b.roll_challenge_days),
                 scrutineer: b.scrutineer.as_ref().map(Key::to_string),
                 reminder_days: Some(b.reminder_days.clone()),
+                trustee_offices: b
+                    .trustees
+                    .as_ref()
+                    .map(|t| t.offices.iter().map(Key::to_string).collect()),
+                trustees: b.trustees.as_ref().map(|t| t.count),
+                trustee_threshold: b.trustees.as_ref().map(|t| t.threshold),
             })
             .collect(),
         nominations: c

@@ -32,7 +32,7 @@ mod words;
 pub use constitution::{
     AdoptedBy, AmendmentRule, BallotRule, Body, BusinessRule, Clause, Constitution, DeadlineRule,
     Effect, Filling, MEMBER_BALLOT, NominationRule, NoticeRule, QuorumRule, RequisitionRule,
-    RightRule, TermRule, ThresholdRule,
+    RightRule, TermRule, ThresholdRule, TrusteeRule,
 };
 pub use delegates::{CardVote, DelegatesRule};
 pub use diff::{ClauseChange, VersionDiff, WordDiff, Words, diff, word_diff};

@@ -2,7 +2,7 @@
 
 mod common;
 
-use charter_rules::{BallotRule, Constitution, CountMethod, Key, NominationRule};
+use charter_rules::{BallotRule, Constitution, CountMethod, Key, NominationRule, TrusteeRule};
 use common::*;
 
 fn error_of(src: &str) -> String {
@@ -82,7 +82,7 @@ fn with_bodies(rest: &str) -> String {
 #[test]
 fn ballot_and_nomination_rules_read_and_write_back() {
     let src = with_bodies(
-        "[[clause]]\nnumber = \"6.7\"\ntitle = \"Ballots and elections\"\ntext = \"t\"\n[[clause.ballot]]\nelection_method = \"meek\"\nsingle_seat_method = \"schulze\"\nlater_vote_replaces = true\nwindow_days = 10\nroll_challenge_days = 5\nscrutineer = \"scrutineer\"\nreminder_days = [4, 2]\n[[clause.nomination]]\nbody = \"steering-committee\"\nnominators = 3\nwindow_days = 21\nwithdrawal_days = 4\n",
+        "[[clause]]\nnumber = \"6.7\"\ntitle = \"Ballots and elections\"\ntext = \"t\"\n[[clause.ballot]]\nelection_method = \"meek\"\nsingle_seat_method = \"schulze\"\nlater_vote_replaces = true\nwindow_days = 10\nroll_challenge_days = 5\nscrutineer = \"scrutineer\"\nreminder_days = [4, 2]\ntrustee_offices = [\"scrutineer\", \"secretary\"]\ntrustees = 3\ntrustee_threshold = 2\n[[clause.nomination]]\nbody = \"steering-committee\"\nnominators = 3\nwindow_days = 21\nwithdrawal_days = 4\n",
     );
     let c = Constitution::from_toml(&src).unwrap();
     let (clause, b) = c.ballot_rule().unwrap();
@@ -97,6 +97,14 @@ fn ballot_and_nomination_rules_read_and_write_back() {
             roll_challenge_days: 5,
             scrutineer: Some(Key::parse("scrutineer").unwrap()),
             reminder_days: vec![4, 2],
+            trustees: Some(TrusteeRule {
+                offices: vec![
+                    Key::parse("scrutineer").unwrap(),
+                    Key::parse("secretary").unwrap()
+                ],
+                count: 3,
+                threshold: 2,
+            }),
         }
     );
     let steering = Key::parse("steering-committee").unwrap();

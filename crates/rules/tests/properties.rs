@@ -165,6 +165,7 @@ fn any_ballot_rule() -> impl Strategy<Value = BallotRule> {
                 scrutineer,
                 // Every day of the window but the first, latest first, at most three.
                 reminder_days: (1..window_days).rev().take(3).collect(),
+                trustees: None,
             },
         )
 }

@@ -1840,6 +1840,24 @@ impl Store for PgStore {
         ballots::boxed(self, id).await
     }
 
+    async fn post_board_item(
+        &self,
+        ballot: i64,
+        states: &[&str],
+        item: &NewBoardItem,
+        event: &NewEvent,
+    ) -> StoreResult<i64> {
+        ballots::post_board_item(self, ballot, states, item, event).await
+    }
+
+    async fn board_items(&self, ballot: i64) -> StoreResult<Vec<BoardItem>> {
+        ballots::board_items(self, ballot).await
+    }
+
+    async fn encrypted_box(&self, ballot: i64) -> StoreResult<Vec<BoxedBallot>> {
+        ballots::encrypted_box(self, ballot).await
+    }
+
     async fn mark_paper_voter(
         &self,
         id: i64,

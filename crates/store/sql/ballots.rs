@@ -101,6 +101,9 @@ pub(crate) async fn create(s: &StoreImpl, b: &NewBallot, event: &NewEvent) -> St
             .await
             .map_err(db_err)?;
     }
+    for item in &b.board {
+        append_board_item(&mut tx, id, item, event.at).await?;
+    }
     for (position, name) in b.options.iter().enumerate() {
         sqlx::query("INSERT INTO ballot_options (ballot_id, position, name) VALUES ($1, $2, $3)")
             .bind(id)
@@ -884,5 +887,132 @@ pub(crate) async fn ballot_amendment(s: &StoreImpl, ballot: i64) -> StoreResult<
         .bind(ballot)
         .fetch_optional(&s.pool)
         .await
+        .map_err(db_err)
+}
+
+async fn append_board_item(
+    tx: &mut <Db as sqlx::Database>::Connection,
+    ballot: i64,
+    item: &NewBoardItem,
+    at: DateTime<Utc>,
+) -> StoreResult<i64> {
+    let taken: Option<i64> = sqlx::query_scalar(
+        "SELECT seq FROM ballot_board WHERE ballot_id = $1 AND kind = $2 AND trustee = $3",
+    )
+    .bind(ballot)
+    .bind(item.kind.as_str())
+    .bind(i32::try_from(item.trustee).unwrap_or(i32::MAX))
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    if taken.is_some() {
+        return Err(StoreError::Conflict {
+            field: "board".into(),
+            message: match item.trustee {
+                0 => format!("the ballot's {} is on its board already", item.kind.as_str()),
+                t => format!(
+                    "trustee {t}'s {} is on the board already, and is never replaced",
+                    item.kind.as_str()
+                ),
+            },
+        });
+    }
+    let seq: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(seq), 0) + 1 FROM ballot_board WHERE ballot_id = $1",
+    )
+    .bind(ballot)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    sqlx::query(
+        "INSERT INTO ballot_board (ballot_id, seq, kind, trustee, member_id, body, posted_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(ballot)
+    .bind(seq)
+    .bind(item.kind.as_str())
+    .bind(i32::try_from(item.trustee).unwrap_or(i32::MAX))
+    .bind(item.member.map(|m| m.0))
+    .bind(&item.body)
+    .bind(at)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    Ok(seq)
+}
+
+pub(crate) async fn post_board_item(
+    s: &StoreImpl,
+    ballot: i64,
+    states: &[&str],
+    item: &NewBoardItem,
+    event: &NewEvent,
+) -> StoreResult<i64> {
+    let mut tx = s.write_tx().await?;
+    // The ballot's row is locked, so the board and the ballot's state move in turn.
+    let state = state_of(&mut tx, ballot).await?;
+    if !states.contains(&state.as_str()) {
+        return Err(StoreError::Stale(format!(
+            "the ballot is {state}: a {} goes on its board while it is {}",
+            item.kind.as_str(),
+            states.join(" or ")
+        )));
+    }
+    let seq = append_board_item(&mut tx, ballot, item, event.at).await?;
+    append_event(&mut tx, event).await?;
+    commit(tx).await?;
+    Ok(seq)
+}
+
+pub(crate) async fn board_items(s: &StoreImpl, ballot: i64) -> StoreResult<Vec<BoardItem>> {
+    let rows = sqlx::query(
+        "SELECT seq, kind, trustee, member_id, body, posted_at FROM ballot_board
+         WHERE ballot_id = $1 ORDER BY seq",
+    )
+    .bind(ballot)
+    .fetch_all(&s.pool)
+    .await
+    .map_err(db_err)?;
+    rows.iter()
+        .map(|r| {
+            let kind: String = r.try_get("kind")?;
+            Ok(BoardItem {
+                seq: r.try_get("seq")?,
+                kind: BoardItemKind::parse(&kind).ok_or_else(|| {
+                    sqlx::Error::Decode(format!("unknown board item kind {kind}").into())
+                })?,
+                trustee: u32::try_from(r.try_get::<i32, _>("trustee")?).unwrap_or(0),
+                member: r.try_get::<Option<i64>, _>("member_id")?.map(MemberId),
+                body: r.try_get("body")?,
+                posted_at: r.try_get("posted_at")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(db_err)
+}
+
+pub(crate) async fn encrypted_box(s: &StoreImpl, ballot: i64) -> StoreResult<Vec<BoxedBallot>> {
+    // Only a ballot with a setup on its board has an encrypted box: the plaintext box of any
+    // other stays sealed until the close (see `boxed`).
+    let rows = sqlx::query(
+        "SELECT tracker, sealed FROM ballot_box
+         WHERE ballot_id = $1 AND superseded = $2 AND sealed LIKE 'v2:%'
+           AND EXISTS (SELECT 1 FROM ballot_board
+                       WHERE ballot_id = $1 AND kind = 'setup' AND trustee = 0)
+         ORDER BY tracker",
+    )
+    .bind(ballot)
+    .bind(false)
+    .fetch_all(&s.pool)
+    .await
+    .map_err(db_err)?;
+    rows.iter()
+        .map(|r| {
+            Ok(BoxedBallot {
+                tracker: r.try_get("tracker")?,
+                sealed: r.try_get("sealed")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
         .map_err(db_err)
 }

@@ -5128,6 +5128,7 @@ pub async fn ballots_keep_voters_apart_from_their_choices(store: &dyn Store) {
                 created_by: Some(ann),
                 amendment: None,
                 reminder_days: vec![3, 1],
+                board: Vec::new(),
             },
             &event("ballot.created", "ballot"),
         )
@@ -5425,6 +5426,7 @@ pub async fn ballots_keep_voters_apart_from_their_choices(store: &dyn Store) {
                 created_by: Some(ann),
                 amendment: Some(amendment),
                 reminder_days: Vec::new(),
+                board: Vec::new(),
             },
             &event("ballot.created", "ballot"),
         )
@@ -5567,6 +5569,7 @@ pub async fn ballots_cast_at_once_are_each_answered_as_alone(store: &dyn Store) 
                 created_by: Some(ann),
                 amendment: None,
                 reminder_days: Vec::new(),
+                board: Vec::new(),
             },
             &event("ballot.created", "ballot"),
         )
@@ -5879,6 +5882,7 @@ pub async fn elections_nominate_and_seat_their_winners(store: &dyn Store) {
                 created_by: Some(ann),
                 amendment: None,
                 reminder_days: Vec::new(),
+                board: Vec::new(),
             },
             &event("ballot.created", "ballot"),
         )
@@ -6032,6 +6036,7 @@ pub async fn paper_ballots_go_in_only_by_agreed_batches(store: &dyn Store) {
                 created_by: Some(ann),
                 amendment: None,
                 reminder_days: Vec::new(),
+                board: Vec::new(),
             },
             &event("ballot.created", "ballot"),
         )
@@ -7377,6 +7382,209 @@ pub async fn resigning_ends_membership_offices_seats_and_sessions(store: &dyn St
     assert!(new_letters(store).await.is_empty());
 }
 
+pub async fn ballot_boards_are_appended_once_per_author(store: &dyn Store) {
+    let o = org(store).await;
+    let ann = add(
+        store,
+        &new_member("Ann", "Okafor", "ann@example.org", "SE1 7PB", o.brixton),
+    )
+    .await;
+    let ben = add(
+        store,
+        &new_member("Ben", "Adams", "ben@example.org", "LS1 1AA", o.leeds),
+    )
+    .await;
+    let version_id = store
+        .found_constitution(
+            &version("founding", d(2016, 3, 12)),
+            &event("constitution.founded", "constitution"),
+        )
+        .await
+        .unwrap();
+    let roll = store
+        .freeze_roll(
+            &NewRoll {
+                title: "Board 2024".into(),
+                context: "member-ballot".into(),
+                unit: None,
+                right: "vote".into(),
+                cutoff: d(2024, 5, 1),
+                version_id,
+                challenge_closes_on: d(2024, 5, 15),
+                hash: "c".repeat(64),
+                frozen_by: Some(ann),
+            },
+            &[],
+            &[ann, ben]
+                .iter()
+                .zip([o.brixton, o.leeds])
+                .map(|(m, b)| NewRollEntry {
+                    member: *m,
+                    branch: b,
+                    eligible: true,
+                    reason: None,
+                })
+                .collect::<Vec<_>>(),
+            &event("roll.frozen", "roll"),
+        )
+        .await
+        .unwrap();
+    let item = |kind, trustee, member: Option<MemberId>, body: &str| NewBoardItem {
+        kind,
+        trustee,
+        member,
+        body: body.into(),
+    };
+    let ballot = |board: Vec<NewBoardItem>| NewBallot {
+        title: "Sealed".into(),
+        question: "Should the Network affiliate?".into(),
+        kind: "question".into(),
+        decision_kind: Some("ordinary-motion".into()),
+        method: "yes-no".into(),
+        seats: 1,
+        roll,
+        opens_at: t(100),
+        closes_at: t(86_400 * 7),
+        later_vote_replaces: false,
+        clause: Some("6.3".into()),
+        rule: "more than half of the votes cast".into(),
+        options: vec!["Yes".into(), "No".into(), "Abstain".into()],
+        created_by: Some(ann),
+        amendment: None,
+        reminder_days: Vec::new(),
+        board,
+    };
+    let id = store
+        .create_ballot(
+            &ballot(vec![
+                item(BoardItemKind::Setup, 0, None, r#"{"setup":1}"#),
+                item(BoardItemKind::Trustee, 1, Some(ann), r#"{"t":1}"#),
+                item(BoardItemKind::Trustee, 2, Some(ben), r#"{"t":2}"#),
+            ]),
+            &event("ballot.created", "ballot"),
+        )
+        .await
+        .unwrap();
+    let plain = store
+        .create_ballot(&ballot(Vec::new()), &event("ballot.created", "ballot"))
+        .await
+        .unwrap();
+    assert!(store.board_items(plain).await.unwrap().is_empty());
+
+    let before = event_count(store).await;
+    let seq = store
+        .post_board_item(
+            id,
+            &["scheduled"],
+            &item(BoardItemKind::Identity, 2, Some(ben), r#"{"id":2}"#),
+            &event("ballot.trustee_identity", "b"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(seq, 4);
+    assert_eq!(
+        event_count(store).await,
+        before + 1,
+        "posted with its event"
+    );
+    // The same author's same kind goes once; nothing is written by the attempt.
+    let again = store
+        .post_board_item(
+            id,
+            &["scheduled"],
+            &item(BoardItemKind::Identity, 2, Some(ben), r#"{"id":"other"}"#),
+            &event("ballot.trustee_identity", "b"),
+        )
+        .await;
+    assert!(
+        matches!(&again, Err(StoreError::Conflict { field, .. }) if field == "board"),
+        "{again:?}"
+    );
+    // Only while the ballot is in a state the caller names.
+    let late = store
+        .post_board_item(
+            id,
+            &["closed"],
+            &item(BoardItemKind::Share, 1, Some(ann), "{}"),
+            &event("ballot.share", "b"),
+        )
+        .await;
+    assert!(matches!(late, Err(StoreError::Stale(_))), "{late:?}");
+    let missing = store
+        .post_board_item(
+            9_999,
+            &["scheduled"],
+            &item(BoardItemKind::Identity, 1, None, "{}"),
+            &event("ballot.share", "b"),
+        )
+        .await;
+    assert!(
+        matches!(missing, Err(StoreError::NotFound(_))),
+        "{missing:?}"
+    );
+    assert_eq!(event_count(store).await, before + 1);
+
+    let board = store.board_items(id).await.unwrap();
+    assert_eq!(
+        board
+            .iter()
+            .map(|i| (i.seq, i.kind, i.trustee, i.member, i.body.as_str()))
+            .collect::<Vec<_>>(),
+        vec![
+            (1, BoardItemKind::Setup, 0, None, r#"{"setup":1}"#),
+            (2, BoardItemKind::Trustee, 1, Some(ann), r#"{"t":1}"#),
+            (3, BoardItemKind::Trustee, 2, Some(ben), r#"{"t":2}"#),
+            (4, BoardItemKind::Identity, 2, Some(ben), r#"{"id":2}"#),
+        ]
+    );
+
+    // Encrypted ballots are public as they arrive; a plaintext box stays sealed.
+    let voters = [(ann, o.brixton), (ben, o.leeds)].map(|(m, branch)| NewBallotVoter {
+        member: m,
+        branch,
+        address: "x@example.org".into(),
+        letter: "Your link: {link}".into(),
+    });
+    for b in [id, plain] {
+        store
+            .open_ballot(b, &voters, "Your vote", &event("ballot.opened", "b"))
+            .await
+            .unwrap();
+    }
+    assert!(store.encrypted_box(id).await.unwrap().is_empty());
+    let cast = |tracker: &str, sealed: &str| NewCast {
+        tracker: tracker.into(),
+        submission_hash: format!("S-{tracker}"),
+        sealed: sealed.into(),
+        replaces: None,
+    };
+    store
+        .cast_ballot(
+            id,
+            ann,
+            &cast("ab12", r#"v2:{"choices":[]}"#),
+            &event("ballot.cast", "b"),
+        )
+        .await
+        .unwrap();
+    store
+        .cast_ballot(plain, ann, &cast("T1", "v1:{}"), &event("ballot.cast", "b"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.encrypted_box(id).await.unwrap(),
+        vec![BoxedBallot {
+            tracker: "ab12".into(),
+            sealed: r#"v2:{"choices":[]}"#.into()
+        }]
+    );
+    assert!(store.encrypted_box(plain).await.unwrap().is_empty());
+    assert!(matches!(
+        store.ballot_box(plain).await,
+        Err(StoreError::Stale(_))
+    ));
+}
+
 #[macro_export]
 macro_rules! conformance_tests {
     ($make:path) => {
@@ -7420,6 +7628,7 @@ macro_rules! conformance_tests {
             ballots_cast_at_once_are_each_answered_as_alone,
             elections_nominate_and_seat_their_winners,
             paper_ballots_go_in_only_by_agreed_batches,
+            ballot_boards_are_appended_once_per_author,
             delegates_are_apportioned_credentialed_and_vote_by_card,
             applications_are_submitted_and_decided_once,
             repeat_applications_write_at_most_one_letter_a_day,

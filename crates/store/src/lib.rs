@@ -829,6 +829,26 @@ pub trait Store: Send + Sync + 'static {
     /// Closes an open ballot: no more ballots go in. `Stale` unless it is open.
     async fn close_ballot(&self, id: i64, event: &NewEvent) -> StoreResult<()>;
 
+    /// Appends a document to a verifiable ballot's board, in one transaction with its event,
+    /// while the ballot is in one of `states` (`Stale` otherwise). `Conflict` (field `board`)
+    /// when that kind of document from that trustee (or the ballot) is there already;
+    /// `NotFound` without the ballot. Returns its place on the board.
+    async fn post_board_item(
+        &self,
+        ballot: i64,
+        states: &[&str],
+        item: &NewBoardItem,
+        event: &NewEvent,
+    ) -> StoreResult<i64>;
+
+    /// A ballot's board, in the order posted (empty for a ballot that is not verifiable).
+    async fn board_items(&self, ballot: i64) -> StoreResult<Vec<BoardItem>>;
+
+    /// The encrypted ballots of a verifiable ballot that count (not replaced), by tracker:
+    /// public from the moment they are cast, as the board shows them. Empty for a ballot
+    /// without a setup on its board, whose box stays sealed until the close.
+    async fn encrypted_box(&self, ballot: i64) -> StoreResult<Vec<BoxedBallot>>;
+
     /// The ballots in the box that count (not replaced), by tracker. Sealed until the ballot
     /// closes: `Stale` before.
     async fn ballot_box(&self, id: i64) -> StoreResult<Vec<BoxedBallot>>;

@@ -1077,6 +1077,83 @@ pub struct NewBallot {
     /// Days before close when those who have not voted are reminded (the constitution's
     /// timetable when the ballot was created).
     pub reminder_days: Vec<u32>,
+    /// For a verifiable ballot: its setup and its trustees' appointments, put on its board
+    /// with it. Empty for a ballot whose constitution names no trustees.
+    pub board: Vec<NewBoardItem>,
+}
+
+/// The kinds of document on a verifiable ballot's bulletin board.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BoardItemKind {
+    /// The election's parameters and their fingerprint (the ballot's own).
+    Setup,
+    /// A trustee's appointment: who, by which office (one per trustee).
+    Trustee,
+    /// A trustee's public identity key and its proof.
+    Identity,
+    /// A trustee's dealing: commitments and encrypted shares.
+    Dealing,
+    /// A trustee's report at the end of the key ceremony, or its complaints.
+    Report,
+    /// The credential authority's frozen list of public credentials (the ballot's own).
+    Credentials,
+    /// A trustee's verifiable shuffle of the ranked ballots.
+    Shuffle,
+    /// A trustee's decryption share with its proofs.
+    Share,
+}
+
+impl BoardItemKind {
+    pub const ALL: [BoardItemKind; 8] = [
+        Self::Setup,
+        Self::Trustee,
+        Self::Identity,
+        Self::Dealing,
+        Self::Report,
+        Self::Credentials,
+        Self::Shuffle,
+        Self::Share,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Setup => "setup",
+            Self::Trustee => "trustee",
+            Self::Identity => "identity",
+            Self::Dealing => "dealing",
+            Self::Report => "report",
+            Self::Credentials => "credentials",
+            Self::Shuffle => "shuffle",
+            Self::Share => "share",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<BoardItemKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+/// A document to append to a ballot's board.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewBoardItem {
+    pub kind: BoardItemKind,
+    /// The trustee's number (1..=n) for a trustee's document; 0 for the ballot's own.
+    pub trustee: u32,
+    /// Who posts it; for an appointment, the member appointed.
+    pub member: Option<MemberId>,
+    /// The document as JSON, exactly as its author sent it.
+    pub body: String,
+}
+
+/// A document on a ballot's board, in the order posted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoardItem {
+    pub seq: i64,
+    pub kind: BoardItemKind,
+    pub trustee: u32,
+    pub member: Option<MemberId>,
+    pub body: String,
+    pub posted_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

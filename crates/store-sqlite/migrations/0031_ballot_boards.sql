@@ -1,0 +1,25 @@
+-- The bulletin board of a verifiable ballot: the public documents of its key ceremony, its
+-- frozen credentials, and after the close its shuffles and decryption shares, each as the
+-- JSON its author sent. The encrypted ballots themselves stay in `ballot_box`. Items are
+-- appended, never changed or removed; each author posts each kind of document once.
+CREATE TABLE ballot_board (
+    ballot_id INTEGER NOT NULL REFERENCES ballots(id),
+    seq       INTEGER NOT NULL,
+    kind      TEXT NOT NULL CHECK (kind IN ('setup', 'trustee', 'identity', 'dealing',
+                  'report', 'credentials', 'shuffle', 'share')),
+    -- The trustee's number (1..n) for a trustee's document; 0 for the ballot's own.
+    trustee   INTEGER NOT NULL CHECK (trustee >= 0),
+    -- Who posted it; for an appointment, the member appointed.
+    member_id INTEGER REFERENCES members(id),
+    body      TEXT NOT NULL,
+    posted_at TEXT NOT NULL,
+    PRIMARY KEY (ballot_id, seq),
+    UNIQUE (ballot_id, kind, trustee)
+);
+
+CREATE TRIGGER ballot_board_kept BEFORE DELETE ON ballot_board BEGIN
+    SELECT RAISE(ABORT, 'the board is never rewritten');
+END;
+CREATE TRIGGER ballot_board_fixed BEFORE UPDATE ON ballot_board BEGIN
+    SELECT RAISE(ABORT, 'the board is never rewritten');
+END;
