@@ -49,6 +49,8 @@ pub struct BallotRequest {
     pub roll: Option<i64>,
     pub opens_at: Option<DateTime<Utc>>,
     pub closes_at: Option<DateTime<Utc>>,
+    /// Where the ballot clause names trustees: the members appointed, trustee 1 first.
+    pub trustees: Vec<MemberId>,
 }
 
 /// What a voter chooses: for a question one answer, for an election candidates in order of
@@ -509,6 +511,15 @@ impl App {
                     "only officers who call meetings over the roll's unit run its ballots".into(),
                 )
             })?;
+        // Where the constitution names trustees, the ballot is encrypted to their key.
+        let board = match &rule.trustees {
+            None => Vec::new(),
+            Some(t) => {
+                let params = crate::verifiable::election_params(kind, &method, options.len(), t);
+                self.appoint_trustees(rule_clause.as_deref(), t, params, &req.trustees)
+                    .await?
+            }
+        };
         let event = self.event(
             event_actor(actor, Some(&office)),
             "ballot.created",
@@ -545,7 +556,7 @@ impl App {
                         .copied()
                         .filter(|d| i64::from(*d) < (closes - opens).num_days())
                         .collect(),
-                    board: Vec::new(),
+                    board,
                 },
                 &event,
             )
@@ -635,6 +646,9 @@ impl App {
         let mut moved = 0;
         for b in self.store.ballots().await? {
             let step = match b.state.as_str() {
+                "scheduled" if b.opens_at <= now && !self.ready_to_open(b.id).await? => {
+                    continue;
+                }
                 "scheduled" if b.opens_at <= now => self.open_ballot(&b).await,
                 "open" if b.closes_at <= now => self.close_ballot(&b).await,
                 // Sent already is the usual answer after the first tick: nothing moved.
@@ -644,6 +658,7 @@ impl App {
                         other => other.map(|_| ()),
                     }
                 }
+                "closed" if !self.ready_to_count(b.id).await? => continue,
                 "closed" => self.count_ballot(b.id).await.map(|_| ()),
                 _ => continue,
             };
@@ -687,20 +702,7 @@ impl App {
     /// Puts every voter on the roll (as it stands after challenges) on the ballot and queues
     /// the letter that will carry their personal voting link.
     async fn open_ballot(&self, b: &BallotRecord) -> Result<(), AppError> {
-        let lines = self.store.roll_frozen_lines(b.roll, None).await?;
-        let upheld: std::collections::BTreeSet<MemberId> = self
-            .store
-            .challenges(b.roll)
-            .await?
-            .into_iter()
-            .filter(|c| c.state == "upheld")
-            .map(|c| c.member)
-            .collect();
-        let eligible: Vec<(MemberId, UnitId)> = lines
-            .into_iter()
-            .filter(|(m, _, ok)| *ok || upheld.contains(m))
-            .map(|(m, b, _)| (m, b))
-            .collect();
+        let eligible = self.eligible_voters(b).await?;
         let voters = self.letters(b, &eligible, false).await?;
         let event = self.event(
             EventActor {
@@ -716,6 +718,47 @@ impl App {
             .open_ballot(b.id, &voters, &format!("Your vote: {}", b.title), &event)
             .await?;
         Ok(())
+    }
+
+    /// The voters of a ballot: the roll as it stands after challenges.
+    pub(crate) async fn eligible_voters(
+        &self,
+        b: &BallotRecord,
+    ) -> Result<Vec<(MemberId, UnitId)>, AppError> {
+        let lines = self.store.roll_frozen_lines(b.roll, None).await?;
+        let upheld: std::collections::BTreeSet<MemberId> = self
+            .store
+            .challenges(b.roll)
+            .await?
+            .into_iter()
+            .filter(|c| c.state == "upheld")
+            .map(|c| c.member)
+            .collect();
+        Ok(lines
+            .into_iter()
+            .filter(|(m, _, ok)| *ok || upheld.contains(m))
+            .map(|(m, b, _)| (m, b))
+            .collect())
+    }
+
+    /// Whether a ballot may open: a verifiable one once its key is made and its
+    /// credentials frozen; any other always.
+    async fn ready_to_open(&self, id: i64) -> Result<bool, AppError> {
+        match self.ceremony(id).await {
+            Ok(c) => Ok(c.stage == crate::verifiable::CeremonyStage::Ready),
+            Err(AppError::NotFound(_)) => Ok(true),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Whether a closed ballot can be counted: a verifiable one once its trustees have
+    /// decrypted the tally; any other always.
+    async fn ready_to_count(&self, id: i64) -> Result<bool, AppError> {
+        match self.ceremony(id).await {
+            Ok(c) => Ok(c.tally.is_some()),
+            Err(AppError::NotFound(_)) => Ok(true),
+            Err(e) => Err(e),
+        }
     }
 
     /// One letter per voter, with the place for the personal link its sending mints.
@@ -854,7 +897,9 @@ impl App {
             &b.title,
         );
         self.store.close_ballot(b.id, &event).await?;
-        self.count_ballot(b.id).await?;
+        if self.ready_to_count(b.id).await? {
+            self.count_ballot(b.id).await?;
+        }
         Ok(())
     }
 
@@ -882,9 +927,40 @@ impl App {
         choice: &Choice,
         replaces: Option<&str>,
     ) -> Result<Receipt, AppError> {
+        if self.open_board(id).await?.is_some() {
+            return Err(AppError::invalid(
+                "ranks",
+                "this ballot is encrypted: your device encrypts your choice with the credential the scrutineer sent you, or the server does if you give it the credential",
+            ));
+        }
+        let b = self.ballot_terms(id).await?;
+        self.put_in_box(
+            voter,
+            id,
+            submission,
+            new_tracker(),
+            {
+                check_ranks(&b, &choice.ranks).map_err(|m| AppError::invalid("ranks", m))?;
+                Sealed::seal(choice).0
+            },
+            replaces,
+        )
+        .await
+    }
+
+    /// Puts a sealed ballot in the box under its tracker: the checks and the store's answer
+    /// shared by plaintext and encrypted ballots.
+    pub(crate) async fn put_in_box(
+        &self,
+        voter: MemberId,
+        id: i64,
+        submission: &str,
+        tracker: String,
+        sealed: String,
+        replaces: Option<&str>,
+    ) -> Result<Receipt, AppError> {
         let b = self.ballot_terms(id).await?;
         let submission = check_submission(submission)?;
-        check_ranks(&b, &choice.ranks).map_err(|m| AppError::invalid("ranks", m))?;
         let replaces = match replaces.map(str::trim).filter(|r| !r.is_empty()) {
             None => None,
             Some(_) if !b.later_vote_replaces => {
@@ -914,9 +990,9 @@ impl App {
             }
         }
         let cast = NewCast {
-            tracker: new_tracker(),
+            tracker,
             submission_hash: submission_hash(id, voter, submission),
-            sealed: Sealed::seal(choice).0,
+            sealed,
             replaces,
         };
         // Only that a member took part: never the tracker or the choice.
@@ -1050,6 +1126,9 @@ impl App {
     /// The closed ballot's box as a count input: the options as candidates, one ballot each.
     pub async fn ballot_election(&self, id: i64) -> Result<Election, AppError> {
         let b = self.ballot_record(id).await?;
+        if let Some(election) = self.verifiable_election(&b).await? {
+            return Ok(election);
+        }
         let boxed = self.sealed_box(id).await?;
         let mut ballots: std::collections::BTreeMap<Vec<u32>, u64> = Default::default();
         for x in &boxed {

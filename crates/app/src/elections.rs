@@ -445,6 +445,7 @@ impl App {
         &self,
         actor: &Actor,
         election: i64,
+        trustees: &[MemberId],
     ) -> Result<i64, AppError> {
         let (e, list) = self.election(election).await?;
         if self.clock.now() < e.nominations_close_at {
@@ -487,6 +488,7 @@ impl App {
                     roll: Some(e.roll),
                     opens_at: Some(e.opens_at),
                     closes_at: Some(e.closes_at),
+                    trustees: trustees.to_vec(),
                 },
             )
             .await?;

@@ -31,6 +31,7 @@ pub mod scrutiny;
 pub mod structure;
 pub mod two_factor;
 pub mod units;
+pub mod verifiable;
 
 use std::sync::Arc;
 
@@ -97,6 +98,7 @@ pub struct App {
     /// set up (its kind, options, opening time, whether a later vote replaces): a vote then
     /// costs no read of the ballot. Its state is read by the store, in the vote's transaction.
     ballot_terms: ballots::TermsCache,
+    boards: verifiable::BoardCache,
     /// The account policy, read once and replaced when it changes.
     policy: Arc<RwLock<Option<charter_store::AccountPolicy>>>,
 }
@@ -110,6 +112,7 @@ impl App {
             tree: Arc::new(RwLock::new(None)),
             versions: Arc::new(RwLock::new(None)),
             ballot_terms: ballots::TermsCache::default(),
+            boards: verifiable::BoardCache::default(),
             policy: Arc::new(RwLock::new(None)),
         }
     }

@@ -81,6 +81,7 @@ async fn a_question_is_put_counted_and_published_with_every_voter_able_to_check(
         roll: Some(roll),
         opens_at: Some(opens),
         closes_at: Some(closes),
+        trustees: Vec::new(),
     };
     // Bad requests change nothing: voting inside the challenge window, too short a window
     // (clause 6.7: at least 7 days), a member who is no officer, a decision no ballot takes.
@@ -388,6 +389,7 @@ async fn an_election_is_counted_by_stv_and_recounted_from_the_published_ballots(
         roll: Some(roll),
         opens_at: Some(at(2017, 9, 6, 9)),
         closes_at: Some(at(2017, 9, 20, 9)),
+        trustees: Vec::new(),
     };
     for bad in [
         req(0, candidates.clone()),

@@ -202,9 +202,12 @@ async fn conference_elects_the_steering_committee_by_stv_from_nominations() {
 
     // The ballot: the six valid candidates, counted by STV (clause 6.7).
     let secretary = late.actor(w.secretary).await.unwrap();
-    let ballot = late.build_election_ballot(&secretary, id).await.unwrap();
+    let ballot = late
+        .build_election_ballot(&secretary, id, &[])
+        .await
+        .unwrap();
     assert!(matches!(
-        late.build_election_ballot(&secretary, id).await,
+        late.build_election_ballot(&secretary, id, &[]).await,
         Err(AppError::Conflict { .. })
     ));
     let b = w.store.ballot(ballot).await.unwrap().unwrap();

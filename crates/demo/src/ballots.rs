@@ -135,6 +135,7 @@ pub async fn load_ballots(
                 roll: Some(roll),
                 opens_at: Some(now - Duration::days(17)),
                 closes_at: Some(now - Duration::days(3)),
+                trustees: Vec::new(),
             },
         )
         .await
@@ -152,6 +153,7 @@ pub async fn load_ballots(
                 roll: Some(roll),
                 opens_at: Some(now - Duration::days(10)),
                 closes_at: Some(now + Duration::days(4)),
+                trustees: Vec::new(),
             },
         )
         .await

@@ -6,7 +6,7 @@ CREATE TABLE ballot_board (
     ballot_id BIGINT NOT NULL REFERENCES ballots(id),
     seq       BIGINT NOT NULL,
     kind      TEXT NOT NULL CHECK (kind IN ('setup', 'trustee', 'identity', 'dealing',
-                  'report', 'credentials', 'shuffle', 'share')),
+                  'report', 'credentials', 'shuffle', 'share', 'tally')),
     -- The trustee's number (1..n) for a trustee's document; 0 for the ballot's own.
     trustee   INTEGER NOT NULL CHECK (trustee >= 0),
     -- Who posted it; for an appointment, the member appointed.

@@ -1101,10 +1101,13 @@ pub enum BoardItemKind {
     Shuffle,
     /// A trustee's decryption share with its proofs.
     Share,
+    /// The tally: the rows decrypted, the shares used, the plaintexts and the outcome (the
+    /// ballot's own, written when enough shares are in).
+    Tally,
 }
 
 impl BoardItemKind {
-    pub const ALL: [BoardItemKind; 8] = [
+    pub const ALL: [BoardItemKind; 9] = [
         Self::Setup,
         Self::Trustee,
         Self::Identity,
@@ -1113,6 +1116,7 @@ impl BoardItemKind {
         Self::Credentials,
         Self::Shuffle,
         Self::Share,
+        Self::Tally,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -1125,6 +1129,7 @@ impl BoardItemKind {
             Self::Credentials => "credentials",
             Self::Shuffle => "shuffle",
             Self::Share => "share",
+            Self::Tally => "tally",
         }
     }
 

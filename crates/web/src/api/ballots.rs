@@ -244,6 +244,7 @@ pub async fn create(
                 roll: Some(req.roll_id),
                 opens_at: Some(req.opens_at),
                 closes_at: Some(req.closes_at),
+                trustees: Vec::new(),
             },
         )
         .await?;

@@ -280,6 +280,9 @@ pub async fn ballot(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<(StatusCode, Json<ElectionBallot>)> {
-    let ballot_id = state.app.build_election_ballot(&user.actor, id).await?;
+    let ballot_id = state
+        .app
+        .build_election_ballot(&user.actor, id, &[])
+        .await?;
     Ok((StatusCode::CREATED, Json(ElectionBallot { ballot_id })))
 }

@@ -341,6 +341,7 @@ pub async fn create(
         roll,
         opens_at: opens,
         closes_at: closes,
+        trustees: Vec::new(),
     };
     let created = match form.amendment.trim() {
         "" => state.app.create_ballot(&session.actor, &req).await,

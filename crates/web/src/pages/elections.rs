@@ -471,7 +471,10 @@ async fn act(
             .withdraw_candidacy(actor, id)
             .await
             .map(|()| "withdrawn"),
-        Act::BuildBallot => app.build_election_ballot(actor, id).await.map(|_| "ballot"),
+        Act::BuildBallot => app
+            .build_election_ballot(actor, id, &[])
+            .await
+            .map(|_| "ballot"),
     };
     match done {
         Ok(saved) => Redirect::to(&format!("/elections/{id}?saved={saved}")).into_response(),

@@ -70,6 +70,7 @@ pub async fn open_ballot(
                 roll: Some(roll),
                 opens_at: Some(now() - Duration::hours(1)),
                 closes_at: Some(now() + Duration::days(7)),
+                trustees: Vec::new(),
             },
         )
         .await
