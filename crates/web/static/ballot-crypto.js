@@ -20,6 +20,9 @@
 //       recomputes every ciphertext from the revealed randomness and the claimed choices.
 //   trackerOf(fingerprintHex, ballot) -> tracker hex
 //   publicCredential(credentialSecretHex) -> public credential hex (S = s·G)
+//   prepare(publicKeyHex) -> undefined
+//       builds the tables of G and of the election key now (some tens of milliseconds), so
+//       that the first encryption is as fast as the next ones; optional.
 //
 // Everything is synchronous. SHA-512 and SHA-256 are implemented here rather than taken from
 // crypto.subtle: the proofs need a dozen challenges one after another, each depending on the
@@ -28,6 +31,9 @@
 // scalar, as the Rust `random_scalar` does.
 //
 // Errors are thrown as `Error` with a message for the voter's page to show.
+//
+// BigInt arithmetic is not constant-time: like any JavaScript, this code assumes that no
+// other script on the page can time it (the page's CSP allows scripts from our origin only).
 
 (function (root) {
   "use strict";
@@ -910,6 +916,10 @@
     auditBallot,
     trackerOf,
     publicCredential: (secretHex) => pointHex(mulG(scalarFromHex(secretHex, "credential"))),
+    prepare(publicKeyHex) {
+      electionKey(publicKeyHex);
+      mulG(0n);
+    },
     testing: Object.freeze(testing),
   });
 })(globalThis);
