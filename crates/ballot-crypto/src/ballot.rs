@@ -259,6 +259,21 @@ pub fn encrypt_ballot<R: rand::CryptoRng + ?Sized>(
     encrypt_values(ctx, credential, &values, rng)
 }
 
+/// Like [`encrypt_ballot`], and also returns the randomness `r` of each ciphertext, in entry
+/// order. Revealing it (with the choice) lets anyone check the ballot with
+/// [`crate::audit::audit_ballot`] — after which the ballot must never be cast.
+pub fn encrypt_ballot_with_randomness<R: rand::CryptoRng + ?Sized>(
+    ctx: &ElectionContext,
+    credential: &Credential,
+    choice: &Choice,
+    rng: &mut R,
+) -> Result<(EncryptedBallot, Vec<ScalarBytes>)> {
+    let values = plaintext_entries(&ctx.params, choice)?;
+    let (ballot, randomness) = encrypt_values_revealing(ctx, credential, &values, rng)?;
+    let randomness = randomness.iter().map(ScalarBytes::from_scalar).collect();
+    Ok((ballot, randomness))
+}
+
 /// Encrypts, proves and signs the given entries (checked only by the proofs' own ranges).
 pub(crate) fn encrypt_values<R: rand::CryptoRng + ?Sized>(
     ctx: &ElectionContext,
@@ -266,7 +281,23 @@ pub(crate) fn encrypt_values<R: rand::CryptoRng + ?Sized>(
     values: &[u64],
     rng: &mut R,
 ) -> Result<EncryptedBallot> {
+    encrypt_values_revealing(ctx, credential, values, rng).map(|(ballot, _)| ballot)
+}
+
+/// [`encrypt_values`] with the randomness of each ciphertext. Randomness is drawn from `rng`
+/// in this order (each scalar from 64 bytes, see [`random_scalar`]): for each entry `r`, then
+/// its proof's (homomorphic: `w`, then `c` and `s` of the simulated branch; ranked: `w`);
+/// then the overall proof's (`w`, then `c` and `s` of each simulated branch in increasing
+/// value); then the signature's `w`. `static/ballot-crypto.js` of the web crate follows the
+/// same order, and its cross-test replays the same bytes through both.
+pub(crate) fn encrypt_values_revealing<R: rand::CryptoRng + ?Sized>(
+    ctx: &ElectionContext,
+    credential: &Credential,
+    values: &[u64],
+    rng: &mut R,
+) -> Result<(EncryptedBallot, Vec<Scalar>)> {
     let cred = credential.public();
+    let mut randomness = Vec::with_capacity(values.len());
     let y = &ctx.public_key;
     let mut choices = Vec::with_capacity(values.len());
     let mut total = (Ciphertext::zero(), Scalar::ZERO, 0u64);
@@ -288,6 +319,7 @@ pub(crate) fn encrypt_values<R: rand::CryptoRng + ?Sized>(
             (None, Some(SchnorrProof::prove(&r, t, rng)))
         };
         total = (total.0.add(&ct), total.1 + r, total.2 + v);
+        randomness.push(r);
         choices.push(EncryptedChoice {
             ciphertext: bytes,
             range,
@@ -318,7 +350,7 @@ pub(crate) fn encrypt_values<R: rand::CryptoRng + ?Sized>(
         signature_transcript(ctx, &cred, &body),
         rng,
     ));
-    Ok(ballot)
+    Ok((ballot, randomness))
 }
 
 /// The tracker: SHA-256 of the canonical encoding, which is the signed message followed by

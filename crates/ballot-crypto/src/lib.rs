@@ -4,7 +4,8 @@
 //! * Votes are encrypted with exponential ElGamal ([`elgamal`]) under a key that `t` of `n`
 //!   trustees share ([`dkg`]); no one learns a vote, and any `t` trustees decrypt the tally.
 //! * Each ballot carries zero-knowledge proofs that it is well formed and a signature by the
-//!   voter's credential ([`ballot`]); its tracker lets the voter find it on the board.
+//!   voter's credential ([`ballot`]); its tracker lets the voter find it on the board. A
+//!   voter may instead audit a ballot and not cast it ([`audit`], Benaloh's challenge).
 //! * Ranked ballots, which cannot be added up, are shuffled by a chain of trustees with a
 //!   verifiable re-encryption mixnet ([`mod@shuffle`]) before decryption, so that no decrypted
 //!   ranking is linked to a credential.
@@ -14,6 +15,7 @@
 //! Everything is pure: no I/O, randomness passed in. Bad input gives an [`Error`] (or a
 //! [`Failure`] naming the verification step), never a panic.
 
+pub mod audit;
 pub mod ballot;
 mod batch;
 pub mod board;
@@ -32,9 +34,10 @@ pub mod tally;
 mod testing;
 pub mod verify;
 
+pub use audit::{BallotReveal, audit_ballot};
 pub use ballot::{
-    Choice, Credential, ElectionContext, EncryptedBallot, EncryptedChoice, encrypt_ballot, tracker,
-    verify_ballot, verify_ballots,
+    Choice, Credential, ElectionContext, EncryptedBallot, EncryptedChoice, encrypt_ballot,
+    encrypt_ballot_with_randomness, tracker, verify_ballot, verify_ballots,
 };
 pub use board::{Board, BoardBallot, BoardTally, BoardTrustee};
 pub use documents::{CredentialList, Finished, KeyReport, Setup};

@@ -113,6 +113,19 @@ both_backends!(signed_out_visitors_are_sent_to_sign_in, |app| async move {
             .contains("max-age=31536000")
     );
     assert!(css.text().contains(":focus-visible"));
+    // The ballot encryption script, loaded by `<script src>` under `script-src 'self'`.
+    let js = c.get(charter_web::pages::js_href()).await;
+    assert_eq!(js.status, 200);
+    assert_eq!(
+        js.header("content-type"),
+        Some("text/javascript; charset=utf-8")
+    );
+    assert!(
+        js.header("cache-control")
+            .unwrap_or_default()
+            .contains("max-age=31536000")
+    );
+    assert!(js.text().contains("CharterBallot"));
 });
 
 both_backends!(sign_in_form_refuses_then_accepts, |app| async move {

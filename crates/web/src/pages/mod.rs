@@ -45,7 +45,7 @@ use crate::error::{WebError, html_error};
 use crate::session::{CurrentSession, MaybeSession};
 
 pub(crate) use accounts::request_reset;
-pub use assets::CSS_PATH;
+pub use assets::{CSS_PATH, JS_PATH, js_href};
 pub use constitution::parse_day;
 
 pub fn router() -> Router<AppState> {
@@ -237,6 +237,7 @@ pub fn router() -> Router<AppState> {
         .route("/units/{id}/merge", post(units::merge))
         .route("/units/{id}/close", post(units::close))
         .route(CSS_PATH, get(assets::css))
+        .route(JS_PATH, get(assets::js))
         .fallback(no_such_page)
 }
 
