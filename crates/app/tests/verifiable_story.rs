@@ -538,7 +538,10 @@ async fn a_sealed_question_is_decided_by_two_trustees_and_its_board_verifies() {
         .cast_encrypted(stranger, id, "replay-0001", &board.ballots[0].ballot, None)
         .await;
     assert!(
-        matches!(replay, Err(AppError::Conflict { .. } | AppError::Invalid(_))),
+        matches!(
+            replay,
+            Err(AppError::Conflict { .. } | AppError::Invalid(_))
+        ),
         "{replay:?}"
     );
     assert_eq!(w.store.encrypted_box(id).await.unwrap().len(), before);
@@ -646,4 +649,154 @@ async fn a_sealed_question_is_decided_by_two_trustees_and_its_board_verifies() {
     )
     .await;
     assert!(matches!(late, Err(AppError::Conflict { .. })), "{late:?}");
+}
+
+/// The scrutineer's credentials for every voter, frozen on the board.
+async fn freeze_credentials(
+    app: &App,
+    id: i64,
+    scrutineer: MemberId,
+    voters: &[MemberId],
+) -> BTreeMap<MemberId, Credential> {
+    let setup = app.ceremony(id).await.unwrap().setup;
+    let mut rng = rand::rng();
+    let credentials: BTreeMap<MemberId, Credential> = voters
+        .iter()
+        .map(|m| (*m, Credential::generate(&mut rng)))
+        .collect();
+    let list = CredentialList::new(
+        &setup,
+        credentials.values().map(Credential::public).collect(),
+    )
+    .unwrap();
+    let actor = app.actor(scrutineer).await.unwrap();
+    app.post_credentials(&actor, id, &list.json())
+        .await
+        .unwrap();
+    credentials
+}
+
+#[tokio::test]
+async fn a_sealed_election_is_shuffled_before_it_is_decrypted_and_counted_as_ever() {
+    let (w, cast) = sealed_world().await;
+    let (roll, voters) = roll(&w).await;
+    let sep2 = app_at(&w, at(2017, 9, 2, 9));
+    let secretary = sep2.actor(w.secretary).await.unwrap();
+    let members = [
+        w.secretary,
+        cast.southwark_secretary,
+        cast.havering_secretary,
+    ];
+    let id = sep2
+        .create_ballot(
+            &secretary,
+            &BallotRequest {
+                title: "Steering committee convenor".into(),
+                question: "Elect the convenor.".into(),
+                kind: "election".into(),
+                decision_kind: None,
+                candidates: vec!["Ada".into(), "Bea".into(), "Cy".into(), "Di".into()],
+                seats: Some(1),
+                roll: Some(roll),
+                opens_at: Some(at(2017, 9, 6, 9)),
+                closes_at: Some(at(2017, 9, 20, 9)),
+                trustees: members.to_vec(),
+            },
+        )
+        .await
+        .unwrap();
+    let trustees = ceremony(&sep2, id, members).await;
+    let credentials = freeze_credentials(&sep2, id, cast.scrutineer, &voters).await;
+    let sep6 = app_at(&w, at(2017, 9, 6, 10));
+    sep6.run_ballot_clock().await.unwrap();
+    let ctx = sep6.board(id).await.unwrap().context().unwrap();
+    let rankings: [&[u32]; 5] = [&[1, 0], &[1, 2, 3], &[0, 1], &[2, 1, 0, 3], &[1]];
+    let mut rng = rand::rng();
+    let sep7 = app_at(&w, at(2017, 9, 7, 9));
+    for (i, (voter, ranking)) in voters.iter().zip(rankings).enumerate() {
+        let ballot = encrypt_ballot(
+            &ctx,
+            &credentials[voter],
+            &CryptoChoice::Ranking(ranking.to_vec()),
+            &mut rng,
+        )
+        .unwrap();
+        sep7.cast_encrypted(*voter, id, &format!("rank-{i:08}"), &ballot, None)
+            .await
+            .unwrap();
+    }
+    let sep20 = app_at(&w, at(2017, 9, 20, 10));
+    sep20.run_ballot_clock().await.unwrap();
+    assert_eq!(w.store.ballot(id).await.unwrap().unwrap().state, "closed");
+
+    // No share is taken before the shuffles: nothing still linked to a credential is opened.
+    let early = sep20.board(id).await.unwrap();
+    assert!(early.tally_rows().is_err());
+    // A shuffle that drops a ballot is refused.
+    let mut dropping = early.next_shuffle(&trustees[0].secret, &mut rng).unwrap();
+    dropping.ciphertexts.pop();
+    let r = post(
+        &sep20,
+        trustees[0].member,
+        id,
+        1,
+        BoardItemKind::Shuffle,
+        dropping.json(),
+    )
+    .await;
+    assert!(matches!(r, Err(AppError::Invalid(_))), "{r:?}");
+    // Trustees 1 and 3 shuffle in turn, each over the board as it stands.
+    for t in [&trustees[0], &trustees[2]] {
+        let board = sep20.board(id).await.unwrap();
+        let shuffle = board.next_shuffle(&t.secret, &mut rng).unwrap();
+        post(
+            &sep20,
+            t.member,
+            id,
+            t.index,
+            BoardItemKind::Shuffle,
+            shuffle.json(),
+        )
+        .await
+        .unwrap();
+    }
+    let shuffled = sep20.board(id).await.unwrap();
+    let rows = shuffled.tally_rows().unwrap();
+    let ctx = shuffled.context().unwrap();
+    for t in [&trustees[1], &trustees[2]] {
+        let share = tally::decrypt_share(&ctx, t.key.as_ref().unwrap(), &rows, &mut rng).unwrap();
+        post(
+            &sep20,
+            t.member,
+            id,
+            t.index,
+            BoardItemKind::Share,
+            share.json(),
+        )
+        .await
+        .unwrap();
+    }
+    let b = w.store.ballot(id).await.unwrap().unwrap();
+    assert_eq!(b.state, "counted");
+    // The rankings decrypted are the ones cast, in another order; counted by IRV as ever.
+    let election = sep20.ballot_election(id).await.unwrap();
+    let mut got: Vec<Vec<u32>> = election
+        .ballots
+        .iter()
+        .flat_map(|x| {
+            std::iter::repeat_n(
+                x.ranks.iter().map(|r| r[0].0).collect::<Vec<_>>(),
+                x.weight as usize,
+            )
+        })
+        .collect();
+    let mut want: Vec<Vec<u32>> = rankings.iter().map(|r| r.to_vec()).collect();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+    assert!(
+        b.outcome.unwrap_or_default().contains("Bea"),
+        "Bea leads every count"
+    );
+    verify_board(&sep20.board(id).await.unwrap()).unwrap();
 }
