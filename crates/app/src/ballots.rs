@@ -1046,6 +1046,26 @@ impl App {
     /// Before close: `Conflict` — nobody sees any choice while voting is open.
     pub async fn published_ballots(&self, id: i64) -> Result<Vec<PublishedBallot>, AppError> {
         let b = self.ballot_record(id).await?;
+        // A sealed ballot publishes what its trustees decrypted: the rankings after the
+        // shuffles, or the totals as that many ballots; its trackers are on its board.
+        if let Some(election) = self.verifiable_election(&b).await? {
+            return Ok(election
+                .ballots
+                .iter()
+                .flat_map(|x| {
+                    let ranks: Vec<String> = x
+                        .ranks
+                        .iter()
+                        .filter_map(|r| b.options.get(r.first()?.0 as usize).cloned())
+                        .collect();
+                    std::iter::repeat_n(ranks, usize::try_from(x.weight).unwrap_or(0))
+                })
+                .map(|ranks| PublishedBallot {
+                    tracker: String::new(),
+                    ranks,
+                })
+                .collect());
+        }
         let boxed = self.sealed_box(id).await?;
         boxed
             .iter()
@@ -1102,6 +1122,21 @@ impl App {
         id: i64,
         tracker: &str,
     ) -> Result<Option<PublishedBallot>, AppError> {
+        // An encrypted ballot's tracker is on the board from the moment it is cast.
+        if let Some(key) = crate::verifiable::board_tracker_key(tracker)
+            && self.is_verifiable(id).await?
+        {
+            return Ok(self
+                .store
+                .encrypted_box(id)
+                .await?
+                .into_iter()
+                .find(|x| x.tracker == key)
+                .map(|x| PublishedBallot {
+                    tracker: x.tracker,
+                    ranks: Vec::new(),
+                }));
+        }
         let key = tracker_key(tracker);
         if key.len() != TRACKER_CHARS {
             return Err(AppError::invalid(

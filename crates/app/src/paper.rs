@@ -171,6 +171,7 @@ impl App {
         if b.state != "open" {
             return Err(not_open(&b));
         }
+        self.refuse_paper_if_sealed(id).await?;
         let event = self.event(
             event_actor(actor, Some(&office)),
             "ballot.paper_voted",
@@ -329,6 +330,7 @@ impl App {
     ) -> Result<i64, AppError> {
         let b = self.ballot_record(id).await?;
         let office = self.teller_office(actor, &b).await?;
+        self.refuse_paper_if_sealed(id).await?;
         let mut errs = charter_domain::FieldErrors::default();
         let label = label.trim();
         if label.is_empty() {

@@ -227,6 +227,26 @@ fn crypto_choice(kind: QuestionKind, choice: &Choice) -> CryptoChoice {
 /// The sealed form of an encrypted ballot in the box.
 const SEAL_V2: &str = "v2:";
 
+/// Whether a ballot in the box is encrypted (its board checks it), not a plaintext one.
+pub(crate) fn is_encrypted(sealed: &str) -> bool {
+    sealed.starts_with(SEAL_V2)
+}
+
+/// A tracker of an encrypted ballot as a voter may type it: 64 hex digits, whatever the
+/// case, spaces or hyphens.
+pub(crate) fn board_tracker_key(raw: &str) -> Option<String> {
+    let key: String = raw
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    (key.len() == 64
+        && raw
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() || c == ' ' || c == '-'))
+    .then_some(key)
+}
+
 /// The board as the voters' devices need it once voting opens: fixed from then on.
 pub(crate) struct OpenBoard {
     pub context: ElectionContext,
@@ -812,6 +832,17 @@ impl App {
                 })
                 .collect(),
         }))
+    }
+
+    /// Refuses paper ballots in a sealed ballot: papers would go into the box unencrypted and
+    /// outside the board, so they are not taken until the trustees can encrypt them.
+    pub(crate) async fn refuse_paper_if_sealed(&self, id: i64) -> Result<(), AppError> {
+        if self.is_verifiable(id).await? {
+            return Err(conflict(
+                "this ballot is sealed by trustees and takes votes online only: paper ballots are not yet taken in a sealed ballot",
+            ));
+        }
+        Ok(())
     }
 
     /// How many encrypted ballots count, for the board's summary.

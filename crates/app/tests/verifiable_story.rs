@@ -483,6 +483,17 @@ async fn a_sealed_question_is_decided_by_two_trustees_and_its_board_verifies() {
             receipt
         };
         assert!(receipt.new);
+        // The voter finds it on the board at once, however they type the tracker.
+        let typed = receipt
+            .tracker
+            .to_uppercase()
+            .as_bytes()
+            .chunks(8)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let found = sep7.published_ballot(id, &typed).await.unwrap();
+        assert_eq!(found.map(|p| p.tracker), Some(receipt.tracker.clone()));
         expected[choice as usize] += 1;
     }
     let cast_count = choices.len().min(voters.len());
@@ -635,9 +646,14 @@ async fn a_sealed_question_is_decided_by_two_trustees_and_its_board_verifies() {
     }
     assert_eq!(counted, expected);
 
+    let published = sep20.published_ballots(id).await.unwrap();
+    assert_eq!(
+        published.len(),
+        cast_count,
+        "the totals, as that many ballots"
+    );
     let board = sep20.board(id).await.unwrap();
-    let verified = verify_board(&board).unwrap();
-    let _ = verified;
+    verify_board(&board).unwrap();
     // A third share after the tally is on the board changes nothing.
     let late = post(
         &sep20,
