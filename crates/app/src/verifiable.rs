@@ -225,7 +225,7 @@ fn crypto_choice(kind: QuestionKind, choice: &Choice) -> CryptoChoice {
 }
 
 /// The sealed form of an encrypted ballot in the box.
-const SEAL_V2: &str = "v2:";
+pub(crate) const SEAL_V2: &str = "v2:";
 
 /// The board as the voters' devices need it once voting opens: fixed from then on.
 pub(crate) struct OpenBoard {
