@@ -31,6 +31,7 @@ struct Sealed {
     /// Each voter's private credential (64 hex digits).
     credentials: Vec<(MemberId, String)>,
     scrutineer: MemberId,
+    trustees: Vec<MemberId>,
 }
 
 impl Sealed {
@@ -256,12 +257,51 @@ async fn sealed_ballot(app: &TestApp) -> Sealed {
     let (secrets, ids): (Vec<_>, Vec<_>) = (1..=3)
         .map(|j| new_identity(&params, j, &mut rng).unwrap())
         .unzip();
-    for (j, (actor, identity)) in actors.iter().zip(&ids).enumerate() {
+    // Trustee 1 through the page: told what to run, refused a wrong file, then accepted.
+    let first = app.sign_in_member(trustees[0]).await;
+    let page = first.get(&format!("/ballots/{id}")).await.text();
+    assert!(
+        page.contains("waiting for the identities of trustees 1, 2 and 3"),
+        "{page}"
+    );
+    assert!(
+        page.contains("charter trustee new --setup setup.json --index 1"),
+        "{page}"
+    );
+    let doc = format!("/ballots/{id}/trustee-documents");
+    let res = upload(&first, &doc, &[("kind", "identity")], "{}").await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    assert!(res.text().contains("sd-document-error"), "{}", res.text());
+    let res = upload(
+        &first,
+        &doc,
+        &[("kind", "identity")],
+        &serde_json::to_string(&ids[0]).unwrap(),
+    )
+    .await;
+    assert_eq!(res.status, 303, "{}", res.text());
+    // Trustee 2 may not post trustee 1's identity as their own.
+    let second = app.sign_in_member(trustees[1]).await;
+    let res = upload(
+        &second,
+        &doc,
+        &[("kind", "identity")],
+        &serde_json::to_string(&ids[0]).unwrap(),
+    )
+    .await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    for (j, (actor, identity)) in actors.iter().zip(&ids).enumerate().skip(1) {
         let body = serde_json::to_string(identity).unwrap();
         a.post_trustee_document(actor, id, j as u32 + 1, BoardItemKind::Identity, &body)
             .await
             .unwrap();
     }
+    let page = first.get(&format!("/ballots/{id}")).await.text();
+    assert!(
+        page.contains("waiting for the dealings of trustees 1, 2 and 3"),
+        "{page}"
+    );
+    assert!(page.contains("charter trustee deal"), "{page}");
     let dealings: Vec<_> = secrets
         .iter()
         .map(|s| deal(&params, s, &ids, &mut rng).unwrap())
@@ -299,13 +339,21 @@ async fn sealed_ballot(app: &TestApp) -> Sealed {
         credentials.iter().map(|(_, c)| c.public()).collect(),
     )
     .unwrap();
-    a.post_credentials(
-        &scrutineer_actor,
-        id,
+    // The scrutineer freezes them through the page.
+    let by_page = app.sign_in_member(scrutineer).await;
+    let page = by_page.get(&format!("/ballots/{id}")).await.text();
+    assert!(page.contains("waiting for the scrutineer"), "{page}");
+    assert!(page.contains("charter credentials generate"), "{page}");
+    let res = upload(
+        &by_page,
+        &format!("/ballots/{id}/credentials"),
+        &[],
         &serde_json::to_string(&list).unwrap(),
     )
-    .await
-    .unwrap();
+    .await;
+    assert_eq!(res.status, 303, "{}", res.text());
+    let page = by_page.get(&format!("/ballots/{id}")).await.text();
+    assert!(page.contains("ready to open"), "{page}");
 
     assert!(a.run_ballot_clock().await.unwrap() >= 1);
     assert_eq!(app.store().ballot(id).await.unwrap().unwrap().state, "open");
@@ -316,7 +364,40 @@ async fn sealed_ballot(app: &TestApp) -> Sealed {
             .map(|(m, c)| (m, hex::encode(c.to_bytes().0)))
             .collect(),
         scrutineer,
+        trustees,
     }
+}
+
+/// Posts a file as the pages' upload forms do (`multipart/form-data`), with the session's
+/// CSRF token and `fields`; returns the response.
+async fn upload(
+    client: &common::TestClient,
+    path: &str,
+    fields: &[(&str, &str)],
+    file: &str,
+) -> common::TestResponse {
+    const B: &str = "charter-test-boundary";
+    let mut body = String::new();
+    let csrf = client.csrf_token().unwrap();
+    for (name, value) in [("csrf", csrf.as_str())].iter().chain(fields) {
+        body.push_str(&format!(
+            "--{B}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    body.push_str(&format!(
+        "--{B}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"document.json\"\r\nContent-Type: application/json\r\n\r\n{file}\r\n--{B}--\r\n"
+    ));
+    client
+        .send(
+            http::Method::POST,
+            path,
+            &[(
+                "content-type",
+                &format!("multipart/form-data; boundary={B}"),
+            )],
+            bytes::Bytes::from(body),
+        )
+        .await
 }
 
 async fn sign_in(c: &Client, app: &TestApp, role: &str) {
@@ -530,4 +611,20 @@ async fn without_javascript_the_server_encrypts_the_choice_and_the_scrutineer_re
             .any(|e| e.reader == Some(sealed.scrutineer)),
         "the scrutineer's reading is logged for each voter"
     );
+
+    // Closed: the trustees are asked for their shares, and the audit still reads.
+    app_at(&app, now() + Duration::days(8))
+        .run_ballot_clock()
+        .await
+        .unwrap();
+    assert_eq!(
+        app.store().ballot(id).await.unwrap().unwrap().state,
+        "closed"
+    );
+    let trustee = app.sign_in_member(sealed.trustees[1]).await;
+    let page = trustee.get(&format!("/ballots/{id}")).await.text();
+    assert!(page.contains("waiting for 2 trustees to decrypt"), "{page}");
+    assert!(page.contains("charter trustee decrypt"), "{page}");
+    let res = scrutineer.get(&format!("/ballots/{id}/audit")).await;
+    assert_eq!(res.status, 200, "{}", res.text());
 }
