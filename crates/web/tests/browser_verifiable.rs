@@ -518,6 +518,42 @@ async fn without_javascript_the_server_encrypts_the_choice_and_the_scrutineer_re
     let member = app.account(MEMBER).member;
     let client = app.sign_in(MEMBER).await;
 
+    // Setting up a ballot asks for the trustees the constitution now names.
+    // (The national secretary is trustee 1, whose password the setup changed.)
+    let national = app.sign_in_member(app.account(NATIONAL).member).await;
+    let form = national.get("/ballots").await.text();
+    assert!(form.contains("id=\"nb-trustees\""), "{form}");
+    assert!(form.contains("held by 3 trustees"), "{form}");
+    assert!(form.contains(&format!("<td class=\"num\">{}</td>", sealed.trustees[2].0)));
+    let roll = app
+        .store()
+        .ballot(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .roll
+        .to_string();
+    let local = |d: Duration| (now() + d).format("%Y-%m-%dT%H:%M").to_string();
+    let (opens, closes) = (local(Duration::days(1)), local(Duration::days(9)));
+    let res = national
+        .post_form(
+            "/ballots",
+            &[
+                ("csrf", &national.csrf_token().unwrap()),
+                ("title", "Another sealed question"),
+                ("question", "Again?"),
+                ("kind", "question"),
+                ("decision_kind", "ordinary-motion"),
+                ("roll", &roll),
+                ("opens_at", &opens),
+                ("closes_at", &closes),
+                ("trustees", &sealed.trustees[0].0.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 422);
+    assert!(res.text().contains("nb-trustees-error"), "{}", res.text());
+
     let page = client.get(&format!("/ballots/{id}")).await;
     assert_eq!(page.status, 200);
     let html = page.text();
