@@ -466,6 +466,26 @@ async fn a_member_checks_one_encryption_then_casts_another_from_the_letters_link
     click(&c, "#vt-choice-0").await;
     click(&c, "#vt-submit").await;
     wait_for_text(&c, "#vt-sealed-title", "Your encrypted ballot").await;
+    // Focus moves to the encrypted ballot, and at a phone's width nothing needs scrolling
+    // sideways.
+    let focused = c
+        .execute("return document.activeElement.id;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused, serde_json::json!("vt-sealed"));
+    c.set_window_size(375, 800).await.unwrap();
+    let fits = c
+        .execute(
+            "return document.documentElement.scrollWidth <= window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        fits,
+        serde_json::json!(true),
+        "the page scrolls sideways on a phone"
+    );
     let checked = attr(&c, "#vt-tracker", "data-tracker").await;
     assert_eq!(checked.len(), 64, "{checked}");
     click(&c, "#vt-check").await;
