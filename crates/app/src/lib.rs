@@ -28,6 +28,7 @@ pub mod register;
 pub mod requisitions;
 pub mod rolls;
 pub mod scrutiny;
+pub mod sealing;
 pub mod structure;
 pub mod two_factor;
 pub mod units;

@@ -225,7 +225,7 @@ fn crypto_choice(kind: QuestionKind, choice: &Choice) -> CryptoChoice {
 }
 
 /// The sealed form of an encrypted ballot in the box.
-const SEAL_V2: &str = "v2:";
+pub(crate) const SEAL_V2: &str = "v2:";
 
 /// Whether a ballot in the box is encrypted (its board checks it), not a plaintext one.
 pub(crate) fn is_encrypted(sealed: &str) -> bool {

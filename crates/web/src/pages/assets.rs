@@ -1,4 +1,4 @@
-//! The one stylesheet and the ballot encryption script, compiled into the binary and served
+//! The one stylesheet, the ballot encryption script and the voting page's script, compiled into the binary and served
 //! with a long cache lifetime. Pages link them with a version derived from their content, so
 //! a changed file is fetched anew.
 
@@ -17,6 +17,12 @@ pub const JS_PATH: &str = "/static/ballot-crypto.js";
 /// against `charter-ballot-crypto` in `tests/browser_ballot_crypto.rs`.
 const JS: &str = include_str!("../../static/ballot-crypto.js");
 
+pub const VOTE_JS_PATH: &str = "/static/vote.js";
+
+/// The voting page's behaviour for a verifiable ballot: reads the credential from the
+/// address's fragment, encrypts with `ballot-crypto.js`, and offers Benaloh's check.
+const VOTE_JS: &str = include_str!("../../static/vote.js");
+
 /// `/static/charter.css?v=<content hash>`.
 pub fn css_href() -> &'static str {
     static HREF: OnceLock<String> = OnceLock::new();
@@ -28,6 +34,12 @@ pub fn css_href() -> &'static str {
 pub fn js_href() -> &'static str {
     static HREF: OnceLock<String> = OnceLock::new();
     HREF.get_or_init(|| format!("{JS_PATH}?v={:08x}", fnv1a(JS.as_bytes())))
+}
+
+/// `/static/vote.js?v=<content hash>`.
+pub fn vote_js_href() -> &'static str {
+    static HREF: OnceLock<String> = OnceLock::new();
+    HREF.get_or_init(|| format!("{VOTE_JS_PATH}?v={:08x}", fnv1a(VOTE_JS.as_bytes())))
 }
 
 /// FNV-1a, 32 bits: enough to tell file versions apart, not a security measure.
@@ -54,5 +66,15 @@ pub async fn js() -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
         ],
         JS,
+    )
+}
+
+pub async fn vote_js() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        VOTE_JS,
     )
 }

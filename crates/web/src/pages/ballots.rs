@@ -12,6 +12,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use charter_app::AppError;
 use charter_app::ballots::{BallotRequest, BallotView, Choice as BallotChoice, PublishedBallot};
+use charter_ballot_crypto::EncryptedBallot;
 use charter_domain::{Actor, Power};
 use charter_rules::{Context, DecisionKind, MEMBER_BALLOT};
 use charter_store::{BallotRecord, RollRecord};
@@ -21,6 +22,7 @@ use super::count_view::{self, CountView};
 use super::forms::{Errors, field_errors};
 use super::meetings::{Choice, parse_local};
 use super::rules_view::capitalise;
+use super::sealed::{self, SealedView, SealedVote, TrusteeField};
 use super::view::{Pager, date, time};
 use super::{Layout, PageForm, PagePath, PageQuery, error_page, not_found, parse_id, render};
 use crate::AppState;
@@ -38,9 +40,10 @@ const CREATE_FIELDS: &[&str] = &[
     "opens_at",
     "closes_at",
     "amendment",
+    "trustees",
 ];
 /// The voting form's choices are one fieldset, whatever the app calls them.
-const VOTE_FIELDS: &[&str] = &["ranks"];
+const VOTE_FIELDS: &[&str] = &["credential", "ranks"];
 const TRACKER_FIELDS: &[&str] = &["tracker"];
 const PUBLISHED_PER_PAGE: u32 = 50;
 
@@ -160,6 +163,8 @@ pub struct BallotForm {
     pub closes_at: String,
     /// An amendment to put to the members, instead of a question of one's own.
     pub amendment: String,
+    /// Where the ballot clause names trustees: their member numbers, trustee 1 first.
+    pub trustees: String,
 }
 
 #[derive(Template)]
@@ -174,6 +179,8 @@ struct BallotsPage {
     amendments: Vec<Choice>,
     /// "Voting stays open at least 7 days (clause 6.7)."
     window: String,
+    /// Where the ballot clause names trustees: the field to appoint them.
+    trustees: Option<TrusteeField>,
     form: BallotForm,
     errors: Errors,
 }
@@ -195,7 +202,9 @@ async fn ballots_page(
     let mut decisions = Vec::new();
     let mut amendments = Vec::new();
     let mut window = String::new();
+    let mut trustees = None;
     if may_create {
+        trustees = sealed::trustee_field(state).await;
         match app.rolls().await {
             Ok(all) => rolls = vote_roll_choices(&all, &form.roll),
             Err(e) => return error_page(Some(session), e.into()),
@@ -260,6 +269,7 @@ async fn ballots_page(
             decisions,
             amendments,
             window,
+            trustees,
             form,
             errors,
         },
@@ -319,6 +329,10 @@ pub async fn create(
             }
         },
     };
+    let trustees = sealed::parse_trustees(&form.trustees).unwrap_or_else(|m| {
+        errs.insert("trustees".into(), m);
+        Vec::new()
+    });
     if !errs.is_empty() {
         let errors = Errors::new("nb-", CREATE_FIELDS, errs);
         return ballots_page(
@@ -341,7 +355,7 @@ pub async fn create(
         roll,
         opens_at: opens,
         closes_at: closes,
-        trustees: Vec::new(),
+        trustees,
     };
     let created = match form.amendment.trim() {
         "" => state.app.create_ballot(&session.actor, &req).await,
@@ -417,6 +431,8 @@ pub struct VoteForm {
     pub question: bool,
     pub answers: Vec<Choice>,
     pub preferences: Vec<Preference>,
+    /// A verifiable ballot: what the browser encrypts under, and the credential typed.
+    pub sealed: Option<SealedVote>,
 }
 
 fn vote_form(
@@ -465,6 +481,7 @@ fn vote_form(
         question,
         answers,
         preferences,
+        sealed: None,
     }
 }
 
@@ -543,6 +560,8 @@ impl<'a> Reader<'a> {
 /// What one rendering of the ballot page carries beyond the ballot.
 struct Extra {
     notice: Option<&'static str>,
+    /// The trustee's or scrutineer's upload, refused.
+    sealed_errors: Errors,
     vote_errors: Errors,
     kept: BTreeMap<String, String>,
     tracker: String,
@@ -553,6 +572,7 @@ impl Extra {
     fn plain(notice: Option<&'static str>, tracker: String) -> Self {
         Extra {
             notice,
+            sealed_errors: Errors::none("sd-", sealed::SEALED_FIELDS),
             vote_errors: Errors::none("vt-", VOTE_FIELDS),
             kept: BTreeMap::new(),
             tracker,
@@ -597,6 +617,8 @@ struct BallotPage {
     may_run: bool,
     /// The reader is its scrutineer: a link to the audit.
     may_audit: bool,
+    /// A verifiable ballot: its trustees and where its key ceremony stands.
+    sealed: Option<SealedView>,
 }
 
 /// The ballot's reminder timetable in words: each reminder's day before close and its time.
@@ -633,8 +655,26 @@ async fn ballot_page(
         ("open", None) => "not-voter",
         _ => "closed",
     };
-    let form = (vote_state == "form")
+    let mut form = (vote_state == "form")
         .then(|| vote_form(b, reader.action.clone(), reader.csrf.clone(), &extra.kept));
+    if let Some(f) = form.as_mut() {
+        match state.app.voting_context(b.id).await {
+            Ok(ctx) => {
+                let credential = extra
+                    .kept
+                    .get("credential")
+                    .map(|c| c.trim().to_string())
+                    .unwrap_or_default();
+                f.sealed = ctx.map(|ctx| sealed::sealed_vote(&ctx, credential));
+            }
+            Err(e) => return error_page(reader.session, e.into()),
+        }
+    }
+    let officer = reader.session.filter(|_| !reader.link).map(|s| &s.actor);
+    let sealed = match sealed::sealed_view(state, officer, b, extra.sealed_errors).await {
+        Ok(v) => v,
+        Err(e) => return error_page(reader.session, e.into()),
+    };
     let turnout = if b.state == "scheduled" {
         None
     } else {
@@ -707,11 +747,13 @@ async fn ballot_page(
         turnout,
         outcome: b.outcome.clone(),
         count,
-        published,
+        // A sealed ballot's ballots are on its board, encrypted: the section says so.
+        published: published && sealed.is_none(),
         check,
         recount: recount_command(b),
         may_run: view.may_run && !reader.link,
         may_audit: view.may_audit && !reader.link,
+        sealed,
     };
     let mut resp = render(status, &page);
     if reader.link {
@@ -763,6 +805,10 @@ pub async fn ballot(
     let notice = match q.saved.as_str() {
         "created" => Some(
             "The ballot is set up. Voting opens at the time given, when every voter is sent their personal voting link.",
+        ),
+        "document" => Some("Your document is checked and on the ballot's board."),
+        "credentials" => Some(
+            "The voters' public credentials are checked and frozen on the ballot's board. Send each voter their letter with their private credential.",
         ),
         _ => None,
     };
@@ -901,6 +947,11 @@ struct ReceiptPage {
     kept_aside: bool,
     page: String,
     closes: String,
+    /// A verifiable ballot: the tracker is the hash of the encrypted ballot on the board.
+    sealed: bool,
+    /// The tracker in groups of four.
+    grouped: String,
+    board: String,
 }
 
 /// Puts the voter's ballot in the box and shows the receipt, or the ballot page again with
@@ -915,7 +966,53 @@ async fn cast(
 ) -> Response {
     let b = &view.ballot;
     let submission = form.get("submission").cloned().unwrap_or_default();
+    let verifiable = match state.app.is_verifiable(b.id).await {
+        Ok(v) => v,
+        Err(e) => return error_page(reader.session, e.into()),
+    };
+    let encrypted = form
+        .get("encrypted")
+        .map(|e| e.trim())
+        .filter(|e| !e.is_empty());
+    let credential = form.get("credential").map(String::as_str).unwrap_or("");
     let result = match ranks_from(b, &form) {
+        // The browser encrypted the choice: the server never sees it.
+        _ if verifiable && encrypted.is_some() => {
+            match serde_json::from_str::<EncryptedBallot>(encrypted.unwrap_or_default()) {
+                Ok(ballot) => {
+                    state
+                        .app
+                        .cast_encrypted(voter.member, b.id, &submission, &ballot, None)
+                        .await
+                }
+                Err(e) => Err(AppError::invalid(
+                    "ballot",
+                    format!("the encrypted ballot does not read: {e}"),
+                )),
+            }
+        }
+        Ok(ranks) if verifiable => state
+            .app
+            .cast_encrypting_here(
+                voter.member,
+                b.id,
+                &submission,
+                &BallotChoice {
+                    ranks: ranks.clone(),
+                },
+                credential,
+                None,
+            )
+            .await
+            .map_err(|e| match e {
+                AppError::Invalid(mut f) => {
+                    if let Some(m) = f.0.remove("ranks") {
+                        f.0.insert("ranks".into(), explain_twice(b, &ranks, m));
+                    }
+                    AppError::Invalid(f)
+                }
+                other => other,
+            }),
         Ok(ranks) => state
             .app
             .cast_ballot(
@@ -944,7 +1041,10 @@ async fn cast(
             let page = ReceiptPage {
                 layout: Layout::new("Your receipt", reader.session, "ballots"),
                 title: b.title.clone(),
+                grouped: sealed::grouped(&receipt.tracker),
                 tracker: receipt.tracker,
+                sealed: verifiable,
+                board: format!("/api/v1/ballots/{}/board", b.id),
                 new: receipt.new,
                 kept_aside: receipt.kept_aside,
                 page: reader.page.clone(),
@@ -966,6 +1066,7 @@ async fn cast(
             let view = state.app.ballot_view(voter, b.id).await.unwrap_or(view);
             let extra = Extra {
                 notice: None,
+                sealed_errors: Errors::none("sd-", sealed::SEALED_FIELDS),
                 vote_errors: Errors::new("vt-", VOTE_FIELDS, fields),
                 kept: form,
                 tracker: String::new(),
@@ -1132,4 +1233,22 @@ pub async fn published(
             recount: recount_command(&b),
         },
     )
+}
+
+/// The ballot's page for its signed-in trustee or scrutineer, with their upload refused.
+pub(super) async fn page_with_sealed_errors(
+    state: &AppState,
+    session: &CurrentSession,
+    id: i64,
+    errors: Errors,
+    status: StatusCode,
+) -> Response {
+    let view = match state.app.ballot_view(&session.actor, id).await {
+        Ok(v) => v,
+        Err(e) => return error_page(Some(session), e.into()),
+    };
+    let mut extra = Extra::plain(None, String::new());
+    extra.sealed_errors = errors;
+    extra.status = status;
+    ballot_page(state, Reader::signed_in(session, id), view, extra).await
 }

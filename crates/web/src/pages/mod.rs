@@ -25,6 +25,7 @@ mod paper;
 mod requisitions;
 mod rolls;
 mod rules_view;
+mod sealed;
 mod security;
 mod units;
 mod view;
@@ -212,6 +213,11 @@ pub fn router() -> Router<AppState> {
             get(ballots::ballot_by_link).post(ballots::vote_by_link),
         )
         .route("/ballots/{id}/published", get(ballots::published))
+        .route("/ballots/{id}/sealed/{file}", get(sealed::document))
+        .route(
+            "/ballots/{id}/credentials-roll.csv",
+            get(sealed::credentials_roll),
+        )
         .route(
             "/elections",
             get(elections::elections).post(elections::open),
@@ -238,6 +244,7 @@ pub fn router() -> Router<AppState> {
         .route("/units/{id}/close", post(units::close))
         .route(CSS_PATH, get(assets::css))
         .route(JS_PATH, get(assets::js))
+        .route(assets::VOTE_JS_PATH, get(assets::vote_js))
         .fallback(no_such_page)
 }
 
@@ -252,7 +259,13 @@ pub fn join_router() -> Router<AppState> {
 /// The page that takes a paper (`multipart/form-data`): [`crate::app`] gives it the larger
 /// upload body limit instead of the forms' limit.
 pub fn upload_router() -> Router<AppState> {
-    Router::new().route("/agenda-items/{id}/papers", post(agenda::circulate))
+    Router::new()
+        .route("/agenda-items/{id}/papers", post(agenda::circulate))
+        .route(
+            "/ballots/{id}/trustee-documents",
+            post(sealed::post_document),
+        )
+        .route("/ballots/{id}/credentials", post(sealed::post_credentials))
 }
 
 /// Any address no route answers: an HTML 404 (API addresses answer in JSON themselves).
