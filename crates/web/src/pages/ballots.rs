@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use charter_app::AppError;
 use charter_app::ballots::{BallotRequest, BallotView, Choice as BallotChoice, PublishedBallot};
-use charter_domain::{Actor, Power};
+use charter_domain::{Actor, MemberId, Power};
 use charter_rules::{Context, DecisionKind, MEMBER_BALLOT};
 use charter_store::{BallotRecord, RollRecord};
 use serde::Deserialize;
@@ -160,6 +160,9 @@ pub struct BallotForm {
     pub closes_at: String,
     /// An amendment to put to the members, instead of a question of one's own.
     pub amendment: String,
+    /// Where the ballot clause names trustees: their member ids, trustee 1 first, separated
+    /// by commas.
+    pub trustees: String,
 }
 
 #[derive(Template)]
@@ -319,6 +322,22 @@ pub async fn create(
             }
         },
     };
+    let mut trustees = Vec::new();
+    for raw in form
+        .trustees
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+    {
+        match parse_id(raw) {
+            Some(id) => trustees.push(MemberId(id)),
+            None => {
+                errs.insert(
+                    "trustees".into(),
+                    format!("'{raw}' is not a member id; give the trustees' member ids, separated by commas"),
+                );
+            }
+        }
+    }
     if !errs.is_empty() {
         let errors = Errors::new("nb-", CREATE_FIELDS, errs);
         return ballots_page(
@@ -341,7 +360,7 @@ pub async fn create(
         roll,
         opens_at: opens,
         closes_at: closes,
-        trustees: Vec::new(),
+        trustees,
     };
     let created = match form.amendment.trim() {
         "" => state.app.create_ballot(&session.actor, &req).await,
