@@ -724,3 +724,78 @@ both_backends!(a_verifiable_question_end_to_end, |app| async move {
     let res = put(&p.trustees[0].1, &doc(id, 1, "identity"), &again).await;
     assert_eq!(res.status, 409, "{}", res.text());
 });
+
+both_backends!(
+    a_verifiable_election_is_shuffled_then_decrypted,
+    |app| async move {
+        trustees_in_force(&app).await;
+        let p = people(&app).await;
+        let id = verifiable_ballot(&app, &p, "Encrypted election", &["Ann", "Bob", "Cy"]).await;
+        let secrets = key_ceremony(&app, &p, id).await;
+        let creds = credentials(&app, &p, id).await;
+        app.app().run_ballot_clock().await.unwrap();
+        let b = board(&app, id).await;
+        for (i, ranking) in [vec![0, 1], vec![1, 0, 2], vec![0]].into_iter().enumerate() {
+            let voter = app.sign_in_member(p.voters[i]).await;
+            let ballot = encrypted(&b, &creds[i], Choice::Ranking(ranking));
+            let res = cast(&voter, id, &format!("ranked-ballot-000{i}"), &ballot).await;
+            assert_eq!(res.status, 201, "{}", res.text());
+        }
+        app_at(&app, now() + Duration::days(8))
+            .run_ballot_clock()
+            .await
+            .unwrap();
+
+        // Trustees shuffle in turn; a shuffle that drops a ballot is refused.
+        let before = board_len(&app, id).await;
+        let closed = board(&app, id).await;
+        let mut dropping = closed
+            .next_shuffle(&secrets[0].0, &mut rand::rng())
+            .unwrap();
+        dropping.ciphertexts.pop();
+        let res = put(&p.trustees[0].1, &doc(id, 1, "shuffle"), &dropping).await;
+        assert_eq!(res.status, 422, "{}", res.text());
+        assert_eq!(board_len(&app, id).await, before);
+        // No decryption before t shuffles: a ballot would still be linked to its credential.
+        let ctx = closed.context().unwrap();
+        let res = put(
+            &p.trustees[0].1,
+            &doc(id, 1, "share"),
+            &json!({"trustee": 1, "factors": []}),
+        )
+        .await;
+        assert_eq!(res.status, 409, "{}", res.text());
+        for (i, (identity, _)) in secrets.iter().enumerate().take(2) {
+            let shuffle = board(&app, id)
+                .await
+                .next_shuffle(identity, &mut rand::rng())
+                .unwrap();
+            let res = put(&p.trustees[i].1, &doc(id, i + 1, "shuffle"), &shuffle).await;
+            assert_eq!(res.status, 204, "shuffle {}: {}", i + 1, res.text());
+        }
+        let shuffled = board(&app, id).await;
+        let rows = shuffled.tally_rows().unwrap();
+        for i in [1, 2] {
+            let share = decrypt_share(&ctx, &secrets[i].1, &rows, &mut rand::rng()).unwrap();
+            let res = put(&p.trustees[i].1, &doc(id, i + 1, "share"), &share).await;
+            assert_eq!(res.status, 204, "share {}: {}", i + 1, res.text());
+        }
+        assert_eq!(
+            app.store().ballot(id).await.unwrap().unwrap().state,
+            "counted"
+        );
+        let done = board(&app, id).await;
+        verify_board(&done).unwrap_or_else(|f| panic!("the board does not verify: {f:?}"));
+        match &done.tally.as_ref().unwrap().outcome {
+            Outcome::Rankings {
+                ballots, rankings, ..
+            } => {
+                assert_eq!(*ballots, 3);
+                let mut got = rankings.clone();
+                got.sort();
+                assert_eq!(got, vec![vec![0], vec![0, 1], vec![1, 0, 2]]);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+);
