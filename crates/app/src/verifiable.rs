@@ -686,6 +686,14 @@ impl App {
             replaces,
         )
         .await
+        .map_err(|e| match e {
+            // The box is keyed by tracker, the hash of the ballot: the very same ballot is
+            // in it already, sent by another voter or under another submission id.
+            AppError::Conflict { field, .. } if field == "record" => conflict(
+                "this very encrypted ballot is in the box already: a ballot goes in once; encrypt your choice afresh",
+            ),
+            other => other,
+        })
     }
 
     /// For a voter without JavaScript: the server encrypts their choice on arrival with

@@ -26,6 +26,9 @@ pub enum WebError {
     BadRequest(String),
     #[error("the request body is larger than {} KiB", crate::MAX_BODY_BYTES / 1024)]
     TooLarge,
+    /// A body over a route's own limit, in bytes (routes that take more than the usual).
+    #[error("the request body is larger than {}", size_words(*.0))]
+    BodyTooLarge(usize),
     #[error("{0}")]
     UnsupportedMediaType(String),
     #[error("the form has expired or did not come from this site; reload the page and try again")]
@@ -64,7 +67,9 @@ impl WebError {
                 (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
             }
             WebError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
-            WebError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+            WebError::TooLarge | WebError::BodyTooLarge(_) => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "too_large")
+            }
             WebError::UnsupportedMediaType(_) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
@@ -132,6 +137,15 @@ impl IntoResponse for WebError {
 }
 
 pub type ApiResult<T> = Result<T, WebError>;
+
+/// A size in words: "128 MiB", "64 KiB".
+fn size_words(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 && bytes.is_multiple_of(1024 * 1024) {
+        format!("{} MiB", bytes / (1024 * 1024))
+    } else {
+        format!("{} KiB", bytes.div_ceil(1024))
+    }
+}
 
 /// A wait in words: "a minute", "40 seconds".
 fn wait_words(secs: u64) -> String {

@@ -125,6 +125,9 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::upload_router())
         .layer(DefaultBodyLimit::max(upload::MAX_UPLOAD_BODY))
         .layer(timeout(UPLOAD_TIMEOUT));
+    // A verifiable ballot's trustees' documents grow with its ballots: their routes read
+    // their bodies themselves, each with its own limit, and may take as long as an upload.
+    let board = api::board_router().layer(timeout(UPLOAD_TIMEOUT));
     // The join form and its API take applications from anyone: their own, smaller limit.
     let joining = api::join_router()
         .merge(pages::join_router())
@@ -138,6 +141,7 @@ pub fn app(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(timeout(REQUEST_TIMEOUT))
         .merge(uploads)
+        .merge(board)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             session::resolve_session,

@@ -6,7 +6,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use charter_app::AppError;
-use charter_app::ballots::{BallotRequest, BallotView, Choice, PublishedBallot};
+use charter_app::ballots::{BallotRequest, BallotView, Choice, PublishedBallot, Receipt};
+use charter_domain::MemberId;
 use charter_store::BallotRecord;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -118,6 +119,11 @@ pub struct BallotCreate {
     pub roll_id: i64,
     pub opens_at: DateTime<Utc>,
     pub closes_at: DateTime<Utc>,
+    /// Where the constitution's ballot clause names trustees: the members appointed, by
+    /// member id, trustee 1 first; as many as the clause asks for, each holding one of its
+    /// offices now, in different units. Leave out otherwise.
+    #[serde(default)]
+    pub trustees: Vec<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -138,6 +144,10 @@ pub struct VoteCast {
     pub replaces: Option<String>,
     /// The token from your personal voting link, when not signed in.
     pub link: Option<String>,
+    /// For an encrypted (verifiable) ballot sent without encrypting it yourself: the
+    /// credential from the scrutineer's letter, 64 hex digits. The server encrypts your
+    /// choice with it on arrival and keeps neither.
+    pub credential: Option<String>,
 }
 
 /// The receipt: find this tracker among the published ballots after close.
@@ -244,7 +254,7 @@ pub async fn create(
                 roll: Some(req.roll_id),
                 opens_at: Some(req.opens_at),
                 closes_at: Some(req.closes_at),
-                trustees: Vec::new(),
+                trustees: req.trustees.into_iter().map(MemberId).collect(),
             },
         )
         .await?;
@@ -388,32 +398,61 @@ pub async fn vote(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<VoteCast>,
 ) -> ApiResult<(StatusCode, Json<VoteReceiptBody>)> {
-    let voter = match (&req.link, user) {
-        (Some(token), _) => state.app.voter_for_link(id, token).await?,
+    let voter = voter(&state, user, &headers, id, req.link.as_deref()).await?;
+    let choice = Choice { ranks: req.ranks };
+    let receipt = match req.credential.as_deref() {
+        Some(credential) => {
+            state
+                .app
+                .cast_encrypting_here(
+                    voter,
+                    id,
+                    &req.submission,
+                    &choice,
+                    credential,
+                    req.replaces.as_deref(),
+                )
+                .await?
+        }
+        None => {
+            state
+                .app
+                .cast_ballot(voter, id, &req.submission, &choice, req.replaces.as_deref())
+                .await?
+        }
+    };
+    Ok(receipt_response(receipt))
+}
+
+/// Who votes: the holder of the voting link when one is given, else the member signed in
+/// (from this site only).
+pub(super) async fn voter(
+    state: &AppState,
+    user: Option<crate::session::CurrentSession>,
+    headers: &HeaderMap,
+    id: i64,
+    link: Option<&str>,
+) -> ApiResult<MemberId> {
+    match (link, user) {
+        (Some(token), _) => Ok(state.app.voter_for_link(id, token).await?),
         (None, Some(session)) => {
-            if !same_origin(&headers) {
+            if !same_origin(headers) {
                 return Err(WebError::Csrf);
             }
-            session.actor.member
+            Ok(session.actor.member)
         }
-        (None, None) => return Err(AppError::Unauthenticated.into()),
-    };
-    let receipt = state
-        .app
-        .cast_ballot(
-            voter,
-            id,
-            &req.submission,
-            &Choice { ranks: req.ranks },
-            req.replaces.as_deref(),
-        )
-        .await?;
+        (None, None) => Err(AppError::Unauthenticated.into()),
+    }
+}
+
+/// A receipt: 201 for a ballot new in the box, 200 for one sent again.
+pub(super) fn receipt_response(receipt: Receipt) -> (StatusCode, Json<VoteReceiptBody>) {
     let status = if receipt.new {
         StatusCode::CREATED
     } else {
         StatusCode::OK
     };
-    Ok((
+    (
         status,
         Json(VoteReceiptBody {
             ballot_id: receipt.ballot,
@@ -421,7 +460,7 @@ pub async fn vote(
             new: receipt.new,
             kept_aside: receipt.kept_aside,
         }),
-    ))
+    )
 }
 
 /// The published ballots with their trackers, after close (409 before: no choice is seen

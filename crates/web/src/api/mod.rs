@@ -22,6 +22,7 @@ mod paper;
 mod rolls;
 mod session;
 mod units;
+mod verifiable;
 pub mod wire;
 
 use std::net::IpAddr;
@@ -155,6 +156,11 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(ballots::published))
         .routes(routes!(ballots::published_blt))
         .routes(routes!(ballots::remind))
+        .routes(routes!(verifiable::board))
+        .routes(routes!(verifiable::setup))
+        .routes(routes!(verifiable::ceremony))
+        .routes(routes!(verifiable::identities))
+        .routes(routes!(verifiable::dealings))
         .routes(routes!(audit::audit))
         .routes(routes!(paper::mark_voter))
         .routes(routes!(paper::reverse_mark))
@@ -221,12 +227,29 @@ fn upload_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(agenda::circulate))
 }
 
+/// Verifiable ballots' routes that take large bodies (trustees' documents, the frozen
+/// credentials, encrypted ballots): each reads its body with its own limit (see
+/// [`board_router`]).
+fn board_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(verifiable::put_trustee_document))
+        .routes(routes!(verifiable::put_credentials))
+        .routes(routes!(verifiable::vote))
+}
+
+/// The API's routes for verifiable ballots' large documents, for [`crate::app`] to serve
+/// outside the usual body limit.
+pub fn board_router() -> Router<AppState> {
+    board_routes().split_for_parts().0
+}
+
 /// The OpenAPI document, built once.
 pub fn openapi() -> &'static utoipa::openapi::OpenApi {
     static DOC: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
     DOC.get_or_init(|| {
         api_router()
             .merge(upload_routes())
+            .merge(board_routes())
             .merge(join_routes())
             .split_for_parts()
             .1
