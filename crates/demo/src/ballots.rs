@@ -37,10 +37,11 @@ pub enum BallotsStoryError {
 }
 
 /// What the demo's ballots leave for `charter demo` to print and write: the sealed ballot
-/// still open with its simulated secrets, and the sealed ballots counted.
-#[derive(Clone)]
+/// still open with its simulated secrets, and the sealed ballots counted (none without the
+/// sealed-ballots amendment).
+#[derive(Clone, Default)]
 pub struct DemoBallots {
-    pub open: SealedBallot,
+    pub open: Option<SealedBallot>,
     /// The sealed question and election, counted (ids).
     pub counted: Vec<i64>,
 }
@@ -205,8 +206,19 @@ pub async fn load_ballots(
 
     // Two days later ballots are sealed by trustees: the national scrutineer and two
     // secretaries set up the sealed ballots' keys, and the scrutineer their credentials.
+    // (Only where the constitution's history has that amendment: see
+    // `load_constitution_sealed`.)
     let sealing = app_at(app, now - Duration::days(18));
-    let sealed = set_up_sealed(&sealing, roll, secretary, &voters, &sample).await?;
+    let (_, c) = sealing
+        .constitution_in_force(sealing.today())
+        .await
+        .map_err(err("reading the constitution"))?;
+    let sealed = if c.ballot_rule().is_some_and(|(_, r)| r.trustees.is_some()) {
+        set_up_sealed(&sealing, roll, secretary, &voters, &sample).await?
+    } else {
+        Vec::new()
+    };
+    let (counted, open) = (sealed.get(..2).unwrap_or_default(), sealed.get(2));
 
     // The election opens, two thirds of a sample vote, and it closes and is counted.
     let opened = app_at(app, now - Duration::days(17));
@@ -216,11 +228,13 @@ pub async fn load_ballots(
         .map_err(err("opening the election"))?;
     delivered(app, now - Duration::days(17) + Duration::minutes(5)).await?;
     // The sealed question and election open the next day.
-    app_at(app, now - Duration::days(16))
-        .run_ballot_clock()
-        .await
-        .map_err(err("opening the sealed ballots"))?;
-    delivered(app, now - Duration::days(16) + Duration::minutes(5)).await?;
+    if !counted.is_empty() {
+        app_at(app, now - Duration::days(16))
+            .run_ballot_clock()
+            .await
+            .map_err(err("opening the sealed ballots"))?;
+        delivered(app, now - Duration::days(16) + Duration::minutes(5)).await?;
+    }
     let voting = app_at(app, now - Duration::days(15));
     for (k, v) in sample
         .iter()
@@ -242,7 +256,7 @@ pub async fn load_ballots(
             .map_err(err("casting a demo ballot"))?;
     }
     let voting = app_at(app, now - Duration::days(14));
-    for (ballot, &votes) in sealed[..2].iter().zip(&SEALED_VOTES) {
+    for (ballot, &votes) in counted.iter().zip(&SEALED_VOTES) {
         cast_sealed(&voting, ballot, &sample, votes, 0).await?;
     }
     // The question opens a week later; some have voted so far.
@@ -251,11 +265,13 @@ pub async fn load_ballots(
         .await
         .map_err(err("opening the question"))?;
     delivered(app, now - Duration::days(10) + Duration::minutes(5)).await?;
-    app_at(app, now - Duration::days(9))
-        .run_ballot_clock()
-        .await
-        .map_err(err("opening the open sealed question"))?;
-    delivered(app, now - Duration::days(9) + Duration::minutes(5)).await?;
+    if open.is_some() {
+        app_at(app, now - Duration::days(9))
+            .run_ballot_clock()
+            .await
+            .map_err(err("opening the open sealed question"))?;
+        delivered(app, now - Duration::days(9) + Duration::minutes(5)).await?;
+    }
     let asking = app_at(app, now - Duration::days(8));
     for (k, v) in sample
         .iter()
@@ -277,35 +293,31 @@ pub async fn load_ballots(
             .await
             .map_err(err("casting a demo answer"))?;
     }
-    cast_sealed(
-        &app_at(app, now - Duration::days(7)),
-        &sealed[2],
-        &sample,
-        SEALED_VOTES[2],
-        1,
-    )
-    .await?;
+    if let Some(open) = open {
+        let voting = app_at(app, now - Duration::days(7));
+        cast_sealed(&voting, open, &sample, SEALED_VOTES[2], 1).await?;
+    }
     // The sealed question and election close; two trustees of three shuffle the election's
     // ballots, then decrypt both results, and the app counts them.
-    app_at(app, now - Duration::days(6))
-        .run_ballot_clock()
-        .await
-        .map_err(err("closing the sealed ballots"))?;
-    let opening = app_at(app, now - Duration::days(5));
-    for ballot in &sealed[..2] {
-        sealed::open_result(&opening, ballot).await?;
+    if !counted.is_empty() {
+        app_at(app, now - Duration::days(6))
+            .run_ballot_clock()
+            .await
+            .map_err(err("closing the sealed ballots"))?;
+        let opening = app_at(app, now - Duration::days(5));
+        for ballot in counted {
+            sealed::open_result(&opening, ballot).await?;
+        }
     }
     app_at(app, now - Duration::days(3))
         .run_ballot_clock()
         .await
         .map_err(err("closing and counting the election"))?;
     load_steering_election(app, secretary, &voters).await?;
-    let counted = sealed[..2].iter().map(|b| b.id).collect();
-    let open = sealed
-        .into_iter()
-        .nth(2)
-        .ok_or(BallotsStoryError::Missing("the open sealed ballot"))?;
-    Ok(DemoBallots { open, counted })
+    Ok(DemoBallots {
+        counted: counted.iter().map(|b| b.id).collect(),
+        open: open.cloned(),
+    })
 }
 
 /// Encrypted votes in a sealed ballot from `votes` of the sampled voters (every other one

@@ -4,9 +4,10 @@
 //! Party, proposed, refused once at a special conference called with two days' notice, and
 //! adopted by the full procedure to take effect about a year ago. Everything goes through
 //! the app's use cases, so the engine judges each attempt exactly as it would a real one.
-//! A second amendment follows, adopted by the same procedure to take effect nineteen days
-//! ago: ballots sealed by trustees (clause 6.7 names their offices, number and threshold), so
-//! the demo's newer ballots are verifiable. Two conference rolls follow: one frozen when the
+//! With [`load_constitution_sealed`] (as `charter demo` loads it) a second amendment
+//! follows, adopted by the same procedure to take effect nineteen days ago: ballots sealed by
+//! trustees (clause 6.7 names their offices, number and threshold), so the demo's newer
+//! ballots are verifiable. Two conference rolls follow: one frozen when the
 //! first amendment took effect, one current.
 
 use std::sync::Arc;
@@ -191,10 +192,30 @@ fn conference(notice: NaiveDate, on: NaiveDate, entitled: u32) -> HistoricalDeci
 }
 
 /// Adopts the founding constitution and records the amendment's story. Call once, after
-/// [`crate::load`], with the demo's `today`.
+/// [`crate::load`], with the demo's `today`. Ballots stay plaintext: see
+/// [`load_constitution_sealed`] for the whole history `charter demo` loads.
 pub async fn load_constitution(
     app: &App,
     today: NaiveDate,
+) -> Result<StoryDates, ConstitutionStoryError> {
+    load_story(app, today, false).await
+}
+
+/// [`load_constitution`], then the second amendment, sealing ballots by trustees from
+/// [`SEALED_DAYS_AGO`] days before `today`, adopted by the same procedure: the history
+/// `charter demo` loads, after which [`crate::load_ballots`] runs sealed ballots too. (The
+/// tests that build their world on the demo without it keep setting up plaintext ballots.)
+pub async fn load_constitution_sealed(
+    app: &App,
+    today: NaiveDate,
+) -> Result<StoryDates, ConstitutionStoryError> {
+    load_story(app, today, true).await
+}
+
+async fn load_story(
+    app: &App,
+    today: NaiveDate,
+    sealed_ballots_too: bool,
 ) -> Result<StoryDates, ConstitutionStoryError> {
     let err = |step| move |source| ConstitutionStoryError::App { step, source };
     let dates = StoryDates::before(today);
@@ -308,10 +329,54 @@ pub async fn load_constitution(
     }
     app.constitution_changed().await;
 
-    // The second amendment, sealed ballots: proposed by the national secretary, adopted by a
-    // special conference on three weeks' notice that both officers enter from its minutes.
+    if sealed_ballots_too {
+        load_sealed_amendment(app, &dates, &amendment, secretary, &officers).await?;
+    }
+
+    // Two conference rolls frozen today by the national secretary: one with its cut-off on
+    // the day the amendment took effect, and the annual conference's, a week ago. A newcomer
+    // sees who lost the vote, why, and can challenge an exclusion.
+    let minus = |d: NaiveDate, n: u64| d.checked_sub_days(Days::new(n)).unwrap_or(d);
+    let officer = app
+        .actor(secretary)
+        .await
+        .map_err(err("reading the secretary"))?;
+    for (title, cutoff) in [
+        (
+            "Special conference roll (cut-off: the day the amendment took effect)",
+            dates.effective,
+        ),
+        ("Annual conference roll", minus(today, 7)),
+    ] {
+        app_at(app, today)
+            .freeze_roll(
+                &officer,
+                &RollRequest {
+                    title: title.into(),
+                    context: "conference".into(),
+                    cutoff: Some(cutoff),
+                    challenge_closes_on: today.checked_add_days(Days::new(14)),
+                    ..RollRequest::default()
+                },
+            )
+            .await
+            .map_err(err("freezing a conference roll"))?;
+    }
+    Ok(dates)
+}
+
+/// The second amendment, sealed ballots: proposed by the national secretary, adopted by a
+/// special conference on three weeks' notice that both officers enter from its minutes.
+async fn load_sealed_amendment(
+    app: &App,
+    dates: &StoryDates,
+    amendment: &str,
+    secretary: MemberId,
+    officers: &[charter_domain::Actor],
+) -> Result<(), ConstitutionStoryError> {
+    let err = |step| move |source| ConstitutionStoryError::App { step, source };
     let sealed = sealed_ballots(
-        &amendment,
+        amendment,
         dates.sealed_effective,
         &format!(
             "special conference, {}, on notice sent {}",
@@ -345,7 +410,7 @@ pub async fn load_constitution(
         u32::try_from(entitled).unwrap_or(u32::MAX),
     );
     let mut outcome = None;
-    for officer in &officers {
+    for officer in officers {
         outcome = Some(
             app.enter_historical_decision(officer, id, &entry)
                 .await
@@ -370,35 +435,5 @@ pub async fn load_constitution(
         }
     }
     app.constitution_changed().await;
-
-    // Two conference rolls frozen today by the national secretary: one with its cut-off on
-    // the day the amendment took effect, and the annual conference's, a week ago. A newcomer
-    // sees who lost the vote, why, and can challenge an exclusion.
-    let minus = |d: NaiveDate, n: u64| d.checked_sub_days(Days::new(n)).unwrap_or(d);
-    let officer = app
-        .actor(secretary)
-        .await
-        .map_err(err("reading the secretary"))?;
-    for (title, cutoff) in [
-        (
-            "Special conference roll (cut-off: the day the amendment took effect)",
-            dates.effective,
-        ),
-        ("Annual conference roll", minus(today, 7)),
-    ] {
-        app_at(app, today)
-            .freeze_roll(
-                &officer,
-                &RollRequest {
-                    title: title.into(),
-                    context: "conference".into(),
-                    cutoff: Some(cutoff),
-                    challenge_closes_on: today.checked_add_days(Days::new(14)),
-                    ..RollRequest::default()
-                },
-            )
-            .await
-            .map_err(err("freezing a conference roll"))?;
-    }
-    Ok(dates)
+    Ok(())
 }

@@ -37,7 +37,10 @@ pub use ballots::{
     BallotsStoryError, DemoBallots, ELECTION_TITLE, OPEN_SEALED_TITLE, QUESTION_TITLE,
     SEALED_ELECTION_TITLE, SEALED_QUESTION_TITLE, STEERING_ELECTION_TITLE, load_ballots,
 };
-pub use constitution::{ConstitutionStoryError, SEALED_DAYS_AGO, StoryDates, load_constitution};
+pub use constitution::{
+    ConstitutionStoryError, SEALED_DAYS_AGO, StoryDates, load_constitution,
+    load_constitution_sealed,
+};
 pub use delegates::CONFERENCE_TITLE;
 pub use load::{DemoError, DemoSignIn, DemoSignIns, load};
 pub use meetings::{MeetingsStoryError, load_meetings};

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use charter_app::constitution::AmendmentState;
 use charter_app::{App, FixedClock, Settings};
-use charter_demo::{DemoOptions, StoryDates, generate, load, load_constitution};
+use charter_demo::{DemoOptions, StoryDates, generate, load, load_constitution_sealed};
 use charter_rules::{Context, Right};
 use charter_store::Store;
 use charter_store_sqlite::SqliteStore;
@@ -27,7 +27,7 @@ async fn the_demo_tells_the_amendment_story() {
         Arc::new(FixedClock(now)),
         Settings::default(),
     );
-    let dates = load_constitution(&app, opts.today).await.unwrap();
+    let dates = load_constitution_sealed(&app, opts.today).await.unwrap();
     assert_eq!(dates, StoryDates::before(opts.today));
     assert!(dates.founded < dates.proposed && dates.meeting < dates.effective);
     assert!(dates.effective < opts.today);
