@@ -830,7 +830,7 @@ async fn demo(
     .await
     .context("could not load the demo organisation")?;
     phase("register");
-    charter_demo::load_constitution(&loading, opts.today)
+    charter_demo::load_constitution_sealed(&loading, opts.today)
         .await
         .context("could not load the demo constitution")?;
     phase("constitution and rolls");
@@ -838,19 +838,50 @@ async fn demo(
         .await
         .context("could not load the demo meetings")?;
     phase("meetings");
-    charter_demo::load_ballots(&loading, &sign_ins)
+    let ballots = charter_demo::load_ballots(&loading, &sign_ins)
         .await
         .context("could not load the demo ballots")?;
     phase("ballots and elections");
+    // The open sealed ballot's simulated secrets, beside the database: every voter's private
+    // credential and the trustees' sealed key files, for a newcomer to vote and decrypt with.
+    let secrets = dir.join(charter_demo::SECRETS_DIR);
+    let readme = match &ballots.open {
+        Some(open) => Some(
+            open.write_secrets(&secrets)
+                .with_context(|| format!("could not write {}", secrets.display()))?,
+        ),
+        None => None,
+    };
+    phase("sealed ballot's secrets");
     bar.finish_and_clear();
     eprintln!(
         "demo organisation loaded: {members} members in {:.1} s, database {}",
         started.elapsed().as_secs_f64(),
         db_path.display()
     );
+    let mut banner: Vec<String> = sign_ins.iter().map(|s| s.to_string()).collect();
+    if let (Some(open), Some(readme)) = (&ballots.open, &readme) {
+        if let Some(c) = sign_ins
+            .by_role("member")
+            .and_then(|m| open.credential_of(m.member))
+        {
+            banner.push(format!(
+                "Your voting credential for \"{}\" (sign in as the member): {}",
+                open.title,
+                c.hex()
+            ));
+        }
+        banner.push(format!(
+            "Trustee key files for \"{}\" (passphrase {}): {} (see {})",
+            open.title,
+            charter_demo::TRUSTEE_PASSPHRASE,
+            secrets.join("trustees").display(),
+            readme.display()
+        ));
+    }
     let Some(listener) = listener else {
-        for s in sign_ins.iter() {
-            println!("{s}");
+        for line in &banner {
+            println!("{line}");
         }
         return Ok(());
     };
@@ -865,8 +896,13 @@ async fn demo(
     tokio::spawn(app.clone().run_ballot_timetable());
     tokio::spawn(app.clone().run_requisition_timetable());
     println!("Charter demo: {url}");
-    for s in sign_ins.iter() {
-        println!("{s}");
+    for line in &banner {
+        println!("{line}");
+    }
+    for id in &ballots.counted {
+        println!(
+            "Verify a counted sealed ballot: charter verify ballot {url}/api/v1/ballots/{id}/board"
+        );
     }
     std::io::stdout().flush()?;
     serve(AppState::new(app, WebConfig::default()), listener).await?;

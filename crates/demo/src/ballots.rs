@@ -1,7 +1,11 @@
 //! The demo's ballots of all members, dated relative to now, through the app's use cases: a
 //! campaigns committee elected by STV (voted and counted, its ballots published by tracker)
-//! and a question still open, with part of the electorate having voted. Letters carrying the
-//! voting links are recorded as delivered (the demo sends no mail).
+//! and a question still open, with part of the electorate having voted, both set up the day
+//! before ballots became sealed by trustees and so plaintext; then three sealed (verifiable)
+//! ballots set up under the amended clause 6.7 (see [`crate::sealed`]): a question and a
+//! ranked election voted, shuffled, decrypted and counted, and a question still open in which
+//! the demo member has not voted. Letters carrying the voting links are recorded as delivered
+//! (the demo sends no mail).
 
 use std::sync::Arc;
 
@@ -10,7 +14,11 @@ use charter_app::elections::ElectionRequest;
 use charter_app::rolls::RollRequest;
 use charter_app::{App, AppError, FixedClock};
 use charter_domain::{MemberId, OfficeKind, UnitKind};
-use chrono::{DateTime, Duration, Utc};
+use charter_store::{EventActor, NewEvent, Term};
+use chrono::{DateTime, Days, Duration, Utc};
+use serde_json::json;
+
+use crate::sealed::{self, SealedBallot};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BallotsStoryError {
@@ -24,11 +32,30 @@ pub enum BallotsStoryError {
     Missing(&'static str),
     #[error("recording the demo's letters as delivered failed: {0}")]
     Letters(String),
+    #[error("the demo's sealed ballots failed while {step}: {message}")]
+    Crypto { step: &'static str, message: String },
+}
+
+/// What the demo's ballots leave for `charter demo` to print and write: the sealed ballot
+/// still open with its simulated secrets, and the sealed ballots counted (none without the
+/// sealed-ballots amendment).
+#[derive(Clone, Default)]
+pub struct DemoBallots {
+    pub open: Option<SealedBallot>,
+    /// The sealed question and election, counted (ids).
+    pub counted: Vec<i64>,
 }
 
 /// Titles the demo's ballots carry, for tests and tours.
 pub const ELECTION_TITLE: &str = "Campaigns committee 2017";
 pub const QUESTION_TITLE: &str = "Restore the elected National Committee";
+/// The sealed ballots: a question and an election counted, and a question still open.
+pub const SEALED_QUESTION_TITLE: &str = "Join the Renters' Alliance";
+pub const SEALED_ELECTION_TITLE: &str = "Policy forum 2027";
+pub const OPEN_SEALED_TITLE: &str = "Hold the annual conference in Leeds";
+/// Encrypted votes the demo casts in each sealed ballot: enough to show a count, few
+/// enough that encrypting them keeps the demo's start quick.
+const SEALED_VOTES: [usize; 3] = [120, 80, 60];
 /// The election the demo leaves with nominations open, for a newcomer to nominate in.
 pub const STEERING_ELECTION_TITLE: &str = "Steering Committee 2027";
 /// Candidates the demo nominates in it: three with enough nominators, one still seeking.
@@ -51,7 +78,7 @@ fn app_at(app: &App, at: DateTime<Utc>) -> App {
     )
 }
 
-fn err(step: &'static str) -> impl Fn(AppError) -> BallotsStoryError {
+pub(crate) fn err(step: &'static str) -> impl Fn(AppError) -> BallotsStoryError {
     move |source| BallotsStoryError::App { step, source }
 }
 
@@ -77,11 +104,13 @@ fn preferences(k: usize) -> Vec<u32> {
 }
 
 /// Loads the demo's ballots. The members who sign in to the demo (`sign_ins`) are left out of
-/// the voters sampled, so the demo member can vote in the open question.
+/// the voters sampled, so the demo member can vote in the open questions, plaintext and
+/// sealed. Call after [`crate::load_constitution`]: the sealed ballots need its second
+/// amendment in force.
 pub async fn load_ballots(
     app: &App,
     sign_ins: &crate::DemoSignIns,
-) -> Result<(), BallotsStoryError> {
+) -> Result<DemoBallots, BallotsStoryError> {
     let now = app.clock.now();
     let today = now.date_naive();
     let units = app
@@ -175,6 +204,22 @@ pub async fn load_ballots(
         .filter(|m| !sign_ins.iter().any(|s| s.member == *m))
         .collect();
 
+    // Two days later ballots are sealed by trustees: the national scrutineer and two
+    // secretaries set up the sealed ballots' keys, and the scrutineer their credentials.
+    // (Only where the constitution's history has that amendment: see
+    // `load_constitution_sealed`.)
+    let sealing = app_at(app, now - Duration::days(18));
+    let (_, c) = sealing
+        .constitution_in_force(sealing.today())
+        .await
+        .map_err(err("reading the constitution"))?;
+    let sealed = if c.ballot_rule().is_some_and(|(_, r)| r.trustees.is_some()) {
+        set_up_sealed(&sealing, roll, secretary, &voters, &sample).await?
+    } else {
+        Vec::new()
+    };
+    let (counted, open) = (sealed.get(..2).unwrap_or_default(), sealed.get(2));
+
     // The election opens, two thirds of a sample vote, and it closes and is counted.
     let opened = app_at(app, now - Duration::days(17));
     opened
@@ -182,6 +227,14 @@ pub async fn load_ballots(
         .await
         .map_err(err("opening the election"))?;
     delivered(app, now - Duration::days(17) + Duration::minutes(5)).await?;
+    // The sealed question and election open the next day.
+    if !counted.is_empty() {
+        app_at(app, now - Duration::days(16))
+            .run_ballot_clock()
+            .await
+            .map_err(err("opening the sealed ballots"))?;
+        delivered(app, now - Duration::days(16) + Duration::minutes(5)).await?;
+    }
     let voting = app_at(app, now - Duration::days(15));
     for (k, v) in sample
         .iter()
@@ -202,12 +255,23 @@ pub async fn load_ballots(
             .await
             .map_err(err("casting a demo ballot"))?;
     }
+    let voting = app_at(app, now - Duration::days(14));
+    for (ballot, &votes) in counted.iter().zip(&SEALED_VOTES) {
+        cast_sealed(&voting, ballot, &sample, votes, 0).await?;
+    }
     // The question opens a week later; some have voted so far.
     app_at(app, now - Duration::days(10))
         .run_ballot_clock()
         .await
         .map_err(err("opening the question"))?;
     delivered(app, now - Duration::days(10) + Duration::minutes(5)).await?;
+    if open.is_some() {
+        app_at(app, now - Duration::days(9))
+            .run_ballot_clock()
+            .await
+            .map_err(err("opening the open sealed question"))?;
+        delivered(app, now - Duration::days(9) + Duration::minutes(5)).await?;
+    }
     let asking = app_at(app, now - Duration::days(8));
     for (k, v) in sample
         .iter()
@@ -229,11 +293,244 @@ pub async fn load_ballots(
             .await
             .map_err(err("casting a demo answer"))?;
     }
+    if let Some(open) = open {
+        let voting = app_at(app, now - Duration::days(7));
+        cast_sealed(&voting, open, &sample, SEALED_VOTES[2], 1).await?;
+    }
+    // The sealed question and election close; two trustees of three shuffle the election's
+    // ballots, then decrypt both results, and the app counts them.
+    if !counted.is_empty() {
+        app_at(app, now - Duration::days(6))
+            .run_ballot_clock()
+            .await
+            .map_err(err("closing the sealed ballots"))?;
+        let opening = app_at(app, now - Duration::days(5));
+        for ballot in counted {
+            sealed::open_result(&opening, ballot).await?;
+        }
+    }
     app_at(app, now - Duration::days(3))
         .run_ballot_clock()
         .await
         .map_err(err("closing and counting the election"))?;
-    load_steering_election(app, secretary, &voters).await
+    load_steering_election(app, secretary, &voters).await?;
+    Ok(DemoBallots {
+        counted: counted.iter().map(|b| b.id).collect(),
+        open: open.cloned(),
+    })
+}
+
+/// Encrypted votes in a sealed ballot from `votes` of the sampled voters (every other one
+/// from `offset`), each with their own credential.
+async fn cast_sealed(
+    app: &App,
+    ballot: &SealedBallot,
+    sample: &[MemberId],
+    votes: usize,
+    offset: usize,
+) -> Result<(), BallotsStoryError> {
+    let ctx = sealed::voting_context(app, ballot).await?;
+    let ranked = !ballot.setup.election.kind.is_homomorphic();
+    for (k, v) in sample
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .step_by(2)
+        .take(votes)
+    {
+        let ranks = if ranked {
+            preferences(k)
+                .into_iter()
+                .filter(|&c| c < ballot.setup.election.options)
+                .collect()
+        } else {
+            vec![if k % 7 == 3 { 1 } else { 0 }]
+        };
+        sealed::vote(
+            app,
+            ballot,
+            &ctx,
+            *v,
+            &format!("demo-sealed-{}-{k:06}", ballot.id),
+            ranks,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The national scrutineer's office, filled by the National Committee a month before ballots
+/// became sealed (the demo's register has no scrutineer before), from members who hold no
+/// office and do not sign in to the demo.
+async fn appoint_scrutineer(
+    app: &App,
+    national: charter_domain::UnitId,
+    candidates: &[MemberId],
+) -> Result<MemberId, BallotsStoryError> {
+    let today = app.today();
+    let offices = app
+        .store
+        .offices(None, today)
+        .await
+        .map_err(|e| err("reading the offices")(e.into()))?;
+    if let Some(held) = offices
+        .iter()
+        .find(|o| o.kind == OfficeKind::Scrutineer && o.unit == national)
+        .and_then(|o| o.holder)
+    {
+        return Ok(held);
+    }
+    let holders: Vec<MemberId> = offices.iter().filter_map(|o| o.holder).collect();
+    let member = candidates
+        .iter()
+        .rev()
+        .copied()
+        .find(|m| !holders.contains(m))
+        .ok_or(BallotsStoryError::Missing("a member to be scrutineer"))?;
+    let starts_on = today - Days::new(30);
+    let at = app.clock.now();
+    let event = |kind: &str, payload: serde_json::Value| NewEvent {
+        at,
+        actor: EventActor {
+            member: None,
+            office: Some("National Committee".into()),
+        },
+        kind: kind.into(),
+        subject: format!("member:{}", member.0),
+        payload: payload.to_string(),
+        reason: format!(
+            "demo organisation: appointed scrutineer of National by the National Committee from {starts_on}"
+        ),
+    };
+    let office = app
+        .store
+        .create_office(
+            national,
+            OfficeKind::Scrutineer,
+            &event(
+                "office.created",
+                json!({ "unit": "national", "office": "scrutineer" }),
+            ),
+        )
+        .await
+        .map_err(|e| err("creating the scrutineer's office")(e.into()))?;
+    app.store
+        .appoint(
+            office,
+            member,
+            Term {
+                starts_on,
+                ends_on: None,
+            },
+            &event(
+                "office.appointed",
+                json!({ "unit": "national", "office": "scrutineer", "member": member.0,
+                        "starts_on": starts_on.to_string() }),
+            ),
+        )
+        .await
+        .map_err(|e| err("appointing the scrutineer")(e.into()))?;
+    Ok(member)
+}
+
+/// The sealed ballots, set up by the national secretary over the ballots' roll with their
+/// trustees: the national scrutineer, Southwark's branch secretary (who signs in to the demo)
+/// and London's regional secretary. Each key ceremony is done and the credentials frozen.
+async fn set_up_sealed(
+    app: &App,
+    roll: i64,
+    secretary: MemberId,
+    voters: &[MemberId],
+    sample: &[MemberId],
+) -> Result<Vec<SealedBallot>, BallotsStoryError> {
+    let now = app.clock.now();
+    let all = app
+        .store
+        .units()
+        .await
+        .map_err(|e| err("reading the units")(e.into()))?;
+    let unit = |name: &'static str| {
+        all.iter()
+            .find(|u| u.name == name)
+            .map(|u| u.id)
+            .ok_or(BallotsStoryError::Missing(name))
+    };
+    let national = all
+        .iter()
+        .find(|u| u.kind == UnitKind::National)
+        .map(|u| u.id)
+        .ok_or(BallotsStoryError::Missing("a national unit"))?;
+    let scrutineer = appoint_scrutineer(app, national, sample).await?;
+    let offices = app
+        .store
+        .offices(None, app.today())
+        .await
+        .map_err(|e| err("reading the offices")(e.into()))?;
+    let secretary_of = |u: charter_domain::UnitId, what: &'static str| {
+        offices
+            .iter()
+            .find(|o| o.unit == u && o.kind == OfficeKind::Secretary)
+            .and_then(|o| o.holder)
+            .ok_or(BallotsStoryError::Missing(what))
+    };
+    let trustees = vec![
+        scrutineer,
+        secretary_of(unit("Southwark")?, "a Southwark secretary")?,
+        secretary_of(unit("London")?, "a London secretary")?,
+    ];
+    let officer = app
+        .actor(secretary)
+        .await
+        .map_err(err("reading the national secretary"))?;
+    let requests = [
+        BallotRequest {
+            title: SEALED_QUESTION_TITLE.into(),
+            question: "Should the Campaign affiliate to the Renters' Alliance, paying its \
+                       affiliation fee from national funds?"
+                .into(),
+            kind: "question".into(),
+            decision_kind: None,
+            candidates: Vec::new(),
+            seats: None,
+            roll: Some(roll),
+            opens_at: Some(now + Duration::days(2)),
+            closes_at: Some(now + Duration::days(12)),
+            trustees: trustees.clone(),
+        },
+        BallotRequest {
+            title: SEALED_ELECTION_TITLE.into(),
+            question: "Elect three members to the policy forum for a year.".into(),
+            kind: "election".into(),
+            decision_kind: None,
+            candidates: CANDIDATES[..5].iter().map(|c| c.to_string()).collect(),
+            seats: Some(3),
+            roll: Some(roll),
+            opens_at: Some(now + Duration::days(2)),
+            closes_at: Some(now + Duration::days(12)),
+            trustees: trustees.clone(),
+        },
+        BallotRequest {
+            title: OPEN_SEALED_TITLE.into(),
+            question: "Should next year's annual conference be held in Leeds?".into(),
+            kind: "question".into(),
+            decision_kind: None,
+            candidates: Vec::new(),
+            seats: None,
+            roll: Some(roll),
+            opens_at: Some(now + Duration::days(9)),
+            closes_at: Some(now + Duration::days(23)),
+            trustees: trustees.clone(),
+        },
+    ];
+    let mut out = Vec::new();
+    for req in &requests {
+        let id = app
+            .create_ballot(&officer, req)
+            .await
+            .map_err(err("setting up a sealed ballot"))?;
+        out.push(sealed::ceremony(app, id, &trustees, scrutineer, voters).await?);
+    }
+    Ok(out)
 }
 
 /// The steering committee's election, opened now by the national secretary over the annual

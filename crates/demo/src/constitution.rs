@@ -4,7 +4,11 @@
 //! Party, proposed, refused once at a special conference called with two days' notice, and
 //! adopted by the full procedure to take effect about a year ago. Everything goes through
 //! the app's use cases, so the engine judges each attempt exactly as it would a real one.
-//! Two conference rolls follow: one frozen when the amendment took effect, one current.
+//! With [`load_constitution_sealed`] (as `charter demo` loads it) a second amendment
+//! follows, adopted by the same procedure to take effect nineteen days ago: ballots sealed by
+//! trustees (clause 6.7 names their offices, number and threshold), so the demo's newer
+//! ballots are verifiable. Two conference rolls follow: one frozen when the
+//! first amendment took effect, one current.
 
 use std::sync::Arc;
 
@@ -44,6 +48,11 @@ pub struct StoryDates {
     pub notice: NaiveDate,
     pub meeting: NaiveDate,
     pub effective: NaiveDate,
+    /// The second amendment's (sealed ballots): proposed, notice, conference, in force.
+    pub sealed_proposed: NaiveDate,
+    pub sealed_notice: NaiveDate,
+    pub sealed_meeting: NaiveDate,
+    pub sealed_effective: NaiveDate,
 }
 
 impl StoryDates {
@@ -58,6 +67,10 @@ impl StoryDates {
         let year_ago = back(12, 0);
         let effective = year_ago.with_day(1).unwrap_or(year_ago);
         let minus = |d: NaiveDate, n: u64| d.checked_sub_days(Days::new(n)).unwrap_or(d);
+        // Sealed ballots take effect nineteen days ago: after the ballots of all members set
+        // up twenty days ago (which stay plaintext, as the rules of their day made them), and
+        // before those the demo seals.
+        let sealed_effective = minus(today, SEALED_DAYS_AGO);
         StoryDates {
             founded: back(38, 0),
             proposed: minus(effective, 60),
@@ -66,8 +79,62 @@ impl StoryDates {
             notice: minus(effective, 42),
             meeting: minus(effective, 21),
             effective,
+            sealed_proposed: minus(sealed_effective, 63),
+            sealed_notice: minus(sealed_effective, 45),
+            sealed_meeting: minus(sealed_effective, 21),
+            sealed_effective,
         }
     }
+}
+
+/// How many days before the demo's today ballots became sealed by trustees.
+pub const SEALED_DAYS_AGO: u64 = 19;
+
+/// The sentence the sealed-ballots amendment adds to clause 6.7, and the keys it adds to its
+/// ballot rule.
+const SEALED_SENTENCE: &str = "Every ballot is sealed by a key held by three trustees, chosen \
+from the scrutineer and the secretaries of different branches and regions, any two of whom \
+together open the result and no one of whom can open it alone.";
+const SEALED_KEYS: [&str; 3] = [
+    "trustee_offices = [\"scrutineer\", \"secretary\"]",
+    "trustees = 3",
+    "trustee_threshold = 2",
+];
+
+/// The constitution as the sealed-ballots amendment makes it: `amended` (the first
+/// amendment's text, as the demo adopted it) with its version, dates, the trustees' sentence
+/// in clause 6.7 and the trustee keys in its `[[clause.ballot]]` table.
+fn sealed_ballots(amended: &str, effective: NaiveDate, adopted_by: &str, on: NaiveDate) -> String {
+    let mut out = Vec::new();
+    let mut in_ballot = false;
+    for l in amended.lines() {
+        if l.starts_with("version = ") {
+            out.push(format!("version = \"sealed ballots {}\"", effective.year()));
+        } else if l.starts_with("effective = ") {
+            out.push(format!("effective = {effective}"));
+        } else if l.starts_with("adopted_by = ") {
+            out.push(format!(
+                "adopted_by = {{ text = \"{adopted_by}\", body = \"conference\", on = {on} }}"
+            ));
+        } else if l.contains("independently of the candidates.") {
+            out.push(l.replace(
+                "independently of the candidates.",
+                &format!("independently of the candidates. {SEALED_SENTENCE}"),
+            ));
+        } else {
+            out.push(l.to_string());
+        }
+        if l == "[[clause.ballot]]" {
+            in_ballot = true;
+        } else if in_ballot && l.trim().is_empty() {
+            // The end of the ballot table: the trustees go at its foot.
+            let blank = out.pop().unwrap_or_default();
+            out.extend(SEALED_KEYS.iter().map(|k| k.to_string()));
+            out.push(blank);
+            in_ballot = false;
+        }
+    }
+    out.join("\n")
 }
 
 fn words(d: NaiveDate) -> String {
@@ -125,10 +192,30 @@ fn conference(notice: NaiveDate, on: NaiveDate, entitled: u32) -> HistoricalDeci
 }
 
 /// Adopts the founding constitution and records the amendment's story. Call once, after
-/// [`crate::load`], with the demo's `today`.
+/// [`crate::load`], with the demo's `today`. Ballots stay plaintext: see
+/// [`load_constitution_sealed`] for the whole history `charter demo` loads.
 pub async fn load_constitution(
     app: &App,
     today: NaiveDate,
+) -> Result<StoryDates, ConstitutionStoryError> {
+    load_story(app, today, false).await
+}
+
+/// [`load_constitution`], then the second amendment, sealing ballots by trustees from
+/// [`SEALED_DAYS_AGO`] days before `today`, adopted by the same procedure: the history
+/// `charter demo` loads, after which [`crate::load_ballots`] runs sealed ballots too. (The
+/// tests that build their world on the demo without it keep setting up plaintext ballots.)
+pub async fn load_constitution_sealed(
+    app: &App,
+    today: NaiveDate,
+) -> Result<StoryDates, ConstitutionStoryError> {
+    load_story(app, today, true).await
+}
+
+async fn load_story(
+    app: &App,
+    today: NaiveDate,
+    sealed_ballots_too: bool,
 ) -> Result<StoryDates, ConstitutionStoryError> {
     let err = |step| move |source| ConstitutionStoryError::App { step, source };
     let dates = StoryDates::before(today);
@@ -242,6 +329,10 @@ pub async fn load_constitution(
     }
     app.constitution_changed().await;
 
+    if sealed_ballots_too {
+        load_sealed_amendment(app, &dates, &amendment, secretary, &officers).await?;
+    }
+
     // Two conference rolls frozen today by the national secretary: one with its cut-off on
     // the day the amendment took effect, and the annual conference's, a week ago. A newcomer
     // sees who lost the vote, why, and can challenge an exclusion.
@@ -272,4 +363,77 @@ pub async fn load_constitution(
             .map_err(err("freezing a conference roll"))?;
     }
     Ok(dates)
+}
+
+/// The second amendment, sealed ballots: proposed by the national secretary, adopted by a
+/// special conference on three weeks' notice that both officers enter from its minutes.
+async fn load_sealed_amendment(
+    app: &App,
+    dates: &StoryDates,
+    amendment: &str,
+    secretary: MemberId,
+    officers: &[charter_domain::Actor],
+) -> Result<(), ConstitutionStoryError> {
+    let err = |step| move |source| ConstitutionStoryError::App { step, source };
+    let sealed = sealed_ballots(
+        amendment,
+        dates.sealed_effective,
+        &format!(
+            "special conference, {}, on notice sent {}",
+            words(dates.sealed_meeting),
+            words(dates.sealed_notice)
+        ),
+        dates.sealed_meeting,
+    );
+    let at_proposal = app_at(app, dates.sealed_proposed);
+    let proposer = at_proposal
+        .actor(secretary)
+        .await
+        .map_err(err("reading the secretary"))?;
+    let id = at_proposal
+        .propose_amendment(
+            &proposer,
+            "Ballots sealed by trustees, so that every member can verify the count",
+            &sealed,
+        )
+        .await
+        .map_err(err("proposing the sealed-ballots amendment"))?;
+    let entitled = app
+        .store
+        .member_facts(dates.sealed_meeting)
+        .await
+        .map_err(|e| err("counting the members")(e.into()))?
+        .len();
+    let entry = conference(
+        dates.sealed_notice,
+        dates.sealed_meeting,
+        u32::try_from(entitled).unwrap_or(u32::MAX),
+    );
+    let mut outcome = None;
+    for officer in officers {
+        outcome = Some(
+            app.enter_historical_decision(officer, id, &entry)
+                .await
+                .map_err(err("entering the sealed-ballots conference"))?,
+        );
+    }
+    match outcome {
+        Some(HistoricalOutcome::Recorded { adopted: true, .. }) => {}
+        Some(HistoricalOutcome::Recorded { failures, .. }) => {
+            return Err(ConstitutionStoryError::NotAdopted(
+                failures
+                    .iter()
+                    .map(|(c, r)| format!("clause {c}: {r}"))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ));
+        }
+        other => {
+            return Err(ConstitutionStoryError::NotAdopted(format!(
+                "the sealed-ballots conference came to {other:?}, which the story does not expect"
+            )));
+        }
+    }
+    app.constitution_changed().await;
+    Ok(())
 }

@@ -23,6 +23,7 @@ mod member;
 mod names;
 mod places;
 mod rng;
+mod sealed;
 
 use std::ops::Range;
 
@@ -33,12 +34,17 @@ use charter_store::Term;
 use chrono::{Days, Months, NaiveDate};
 
 pub use ballots::{
-    BallotsStoryError, ELECTION_TITLE, QUESTION_TITLE, STEERING_ELECTION_TITLE, load_ballots,
+    BallotsStoryError, DemoBallots, ELECTION_TITLE, OPEN_SEALED_TITLE, QUESTION_TITLE,
+    SEALED_ELECTION_TITLE, SEALED_QUESTION_TITLE, STEERING_ELECTION_TITLE, load_ballots,
 };
-pub use constitution::{ConstitutionStoryError, StoryDates, load_constitution};
+pub use constitution::{
+    ConstitutionStoryError, SEALED_DAYS_AGO, StoryDates, load_constitution,
+    load_constitution_sealed,
+};
 pub use delegates::CONFERENCE_TITLE;
 pub use load::{DemoError, DemoSignIn, DemoSignIns, load};
 pub use meetings::{MeetingsStoryError, load_meetings};
+pub use sealed::{DemoCredential, DemoTrustee, SECRETS_DIR, SealedBallot, TRUSTEE_PASSPHRASE};
 
 use places::REGIONS;
 use rng::Rand;

@@ -1,11 +1,11 @@
-//! The demo's constitutional story: both versions, the refused hasty attempt with its
+//! The demo's constitutional story: all three versions, the refused hasty attempt with its
 //! clause, the adoption, and members who lost the vote.
 
 use std::sync::Arc;
 
 use charter_app::constitution::AmendmentState;
 use charter_app::{App, FixedClock, Settings};
-use charter_demo::{DemoOptions, StoryDates, generate, load, load_constitution};
+use charter_demo::{DemoOptions, StoryDates, generate, load, load_constitution_sealed};
 use charter_rules::{Context, Right};
 use charter_store::Store;
 use charter_store_sqlite::SqliteStore;
@@ -27,22 +27,45 @@ async fn the_demo_tells_the_amendment_story() {
         Arc::new(FixedClock(now)),
         Settings::default(),
     );
-    let dates = load_constitution(&app, opts.today).await.unwrap();
+    let dates = load_constitution_sealed(&app, opts.today).await.unwrap();
     assert_eq!(dates, StoryDates::before(opts.today));
     assert!(dates.founded < dates.proposed && dates.meeting < dates.effective);
     assert!(dates.effective < opts.today);
 
     let versions = app.constitution_versions().await.unwrap();
-    assert_eq!(versions.len(), 2);
+    assert_eq!(versions.len(), 3);
     assert_eq!(versions[0].effective, dates.founded);
     assert_eq!(versions[1].effective, dates.effective);
+    assert_eq!(versions[2].effective, dates.sealed_effective);
+    assert!(dates.effective < dates.sealed_proposed && dates.sealed_effective < opts.today);
     let (v, c) = app.constitution_in_force(opts.today).await.unwrap();
-    assert_eq!(v.id, versions[1].id);
+    assert_eq!(v.id, versions[2].id);
     assert!(c.name().contains("Common Ground"));
-
+    // The sealed-ballots amendment names the trustees in clause 6.7, rule and text alike.
+    let (_, before) = app
+        .constitution_in_force(dates.sealed_effective.pred_opt().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(before.version(), versions[1].version);
+    let clause = c
+        .clause(&charter_rules::ClauseRef::parse("6.7").unwrap())
+        .unwrap();
+    assert!(clause.text.contains("three trustees"), "{}", clause.text);
+    let trustees = c.ballot_rule().unwrap().1.trustees.clone().unwrap();
+    assert_eq!((trustees.count, trustees.threshold), (3, 2));
+    assert!(before.ballot_rule().unwrap().1.trustees.is_none());
     let amendments = app.amendments().await.unwrap();
-    assert_eq!(amendments.len(), 1);
-    let a = &amendments[0];
+    assert_eq!(amendments.len(), 2);
+    let sealed = amendments
+        .iter()
+        .find(|a| a.title.starts_with("Ballots sealed"))
+        .unwrap();
+    assert_eq!(sealed.state, AmendmentState::Adopted);
+    assert_eq!(sealed.attempts.len(), 1);
+    let a = amendments
+        .iter()
+        .find(|a| !a.title.starts_with("Ballots sealed"))
+        .unwrap();
     assert_eq!(a.state, AmendmentState::Adopted);
     assert_eq!(a.attempts.len(), 2);
     assert!(!a.attempts[0].adopted);
@@ -65,11 +88,17 @@ async fn the_demo_tells_the_amendment_story() {
     // Most verifications come later, so on the day few if any keep the vote.
     assert!(vote.total.after < vote.total.before, "{:?}", vote.total);
 
-    // Two conference rolls, both by the amended constitution, both checkable.
+    // Two conference rolls, both by an amended constitution (the one in force on their
+    // cut-off), both checkable.
     let rolls = app.rolls().await.unwrap();
     assert_eq!(rolls.len(), 2);
     for r in &rolls {
-        assert_eq!(r.version_id, versions[1].id);
+        let by = if r.cutoff < dates.sealed_effective {
+            1
+        } else {
+            2
+        };
+        assert_eq!(r.version_id, versions[by].id, "{r:?}");
         assert!(r.excluded > 0, "{r:?}");
         let check = app.check_roll(r.id).await.unwrap();
         assert!(check.frozen_hash_matches && check.current_hash_matches);
