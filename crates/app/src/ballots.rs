@@ -1171,26 +1171,7 @@ impl App {
                 .entry(Sealed(x.sealed.clone()).open()?.ranks)
                 .or_default() += 1;
         }
-        Ok(Election {
-            title: b.title.clone(),
-            seats: b.seats,
-            candidates: b
-                .options
-                .iter()
-                .map(|name| Candidate {
-                    name: name.clone(),
-                    nick: None,
-                    withdrawn: false,
-                })
-                .collect(),
-            ballots: ballots
-                .into_iter()
-                .map(|(ranks, weight)| Ballot {
-                    weight,
-                    ranks: ranks.into_iter().map(|r| vec![CandidateId(r)]).collect(),
-                })
-                .collect(),
-        })
+        Ok(election_of(&b, ballots))
     }
 
     /// Counts a closed ballot by its method and records the result (once). Returns the
@@ -1367,6 +1348,34 @@ fn question_threshold(
 }
 
 /// A count's report as the JSON record kept with the ballot (`charter count --format json`).
+/// A ballot's count input: its options as candidates, and each distinct ranking (options by
+/// place on the ballot, most preferred first) with how many ballots gave it.
+pub(crate) fn election_of(
+    b: &BallotRecord,
+    ballots: std::collections::BTreeMap<Vec<u32>, u64>,
+) -> Election {
+    Election {
+        title: b.title.clone(),
+        seats: b.seats,
+        candidates: b
+            .options
+            .iter()
+            .map(|name| Candidate {
+                name: name.clone(),
+                nick: None,
+                withdrawn: false,
+            })
+            .collect(),
+        ballots: ballots
+            .into_iter()
+            .map(|(ranks, weight)| Ballot {
+                weight,
+                ranks: ranks.into_iter().map(|r| vec![CandidateId(r)]).collect(),
+            })
+            .collect(),
+    }
+}
+
 pub(crate) fn report_json(report: &charter_count::Report) -> Result<String, AppError> {
     let mut json = Vec::new();
     charter_count::render::render(report, charter_count::render::Format::Json, &mut json)

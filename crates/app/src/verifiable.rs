@@ -24,7 +24,7 @@ use charter_ballot_crypto::{
     DecryptionShare, ElectionContext, ElectionParams, EncryptedBallot, Outcome, PointBytes,
     QuestionKind, ScalarBytes, Setup, Shuffle, encrypt_ballot, verify_ballot,
 };
-use charter_count::{Ballot, Candidate, CandidateId, Election};
+use charter_count::Election;
 use charter_domain::{Actor, MemberId};
 use charter_rules::TrusteeRule;
 use charter_store::{BallotRecord, BoardItem, BoardItemKind, EventActor, NewBoardItem};
@@ -820,26 +820,7 @@ impl App {
                 }
             }
         }
-        Ok(Some(Election {
-            title: b.title.clone(),
-            seats: b.seats,
-            candidates: b
-                .options
-                .iter()
-                .map(|name| Candidate {
-                    name: name.clone(),
-                    nick: None,
-                    withdrawn: false,
-                })
-                .collect(),
-            ballots: ballots
-                .into_iter()
-                .map(|(ranks, weight)| Ballot {
-                    weight,
-                    ranks: ranks.into_iter().map(|r| vec![CandidateId(r)]).collect(),
-                })
-                .collect(),
-        }))
+        Ok(Some(crate::ballots::election_of(b, ballots)))
     }
 
     /// Refuses paper ballots in a sealed ballot: papers would go into the box unencrypted and

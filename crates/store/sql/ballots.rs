@@ -658,6 +658,19 @@ pub(crate) async fn close(s: &StoreImpl, id: i64, event: &NewEvent) -> StoreResu
     commit(tx).await
 }
 
+/// Box rows (`tracker`, `sealed`) as the store hands them out.
+fn boxed_from(rows: &[DbRow]) -> StoreResult<Vec<BoxedBallot>> {
+    rows.iter()
+        .map(|r| {
+            Ok(BoxedBallot {
+                tracker: r.try_get("tracker")?,
+                sealed: r.try_get("sealed")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(db_err)
+}
+
 pub(crate) async fn boxed(s: &StoreImpl, id: i64) -> StoreResult<Vec<BoxedBallot>> {
     let state: String = sqlx::query_scalar("SELECT state FROM ballots WHERE id = $1")
         .bind(id)
@@ -679,15 +692,7 @@ pub(crate) async fn boxed(s: &StoreImpl, id: i64) -> StoreResult<Vec<BoxedBallot
     .fetch_all(&s.pool)
     .await
     .map_err(db_err)?;
-    rows.iter()
-        .map(|r| {
-            Ok(BoxedBallot {
-                tracker: r.try_get("tracker")?,
-                sealed: r.try_get("sealed")?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(db_err)
+    boxed_from(&rows)
 }
 
 pub(crate) async fn record_count(
@@ -1006,13 +1011,5 @@ pub(crate) async fn encrypted_box(s: &StoreImpl, ballot: i64) -> StoreResult<Vec
     .fetch_all(&s.pool)
     .await
     .map_err(db_err)?;
-    rows.iter()
-        .map(|r| {
-            Ok(BoxedBallot {
-                tracker: r.try_get("tracker")?,
-                sealed: r.try_get("sealed")?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(db_err)
+    boxed_from(&rows)
 }
