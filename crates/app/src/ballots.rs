@@ -568,7 +568,10 @@ impl App {
     }
 
     /// What a ballot is, for checking a vote: its state, turnout and result may be out of date.
-    async fn ballot_terms(&self, id: i64) -> Result<std::sync::Arc<BallotRecord>, AppError> {
+    pub(crate) async fn ballot_terms(
+        &self,
+        id: i64,
+    ) -> Result<std::sync::Arc<BallotRecord>, AppError> {
         if let Some(b) = self.ballot_terms.0.read().await.get(&id) {
             return Ok(b.clone());
         }
@@ -646,7 +649,7 @@ impl App {
         let mut moved = 0;
         for b in self.store.ballots().await? {
             let step = match b.state.as_str() {
-                "scheduled" if b.opens_at <= now && !self.ready_to_open(b.id).await? => {
+                "scheduled" if b.opens_at <= now && !self.ready_to_open(&b).await? => {
                     continue;
                 }
                 "scheduled" if b.opens_at <= now => self.open_ballot(&b).await,
@@ -658,7 +661,7 @@ impl App {
                         other => other.map(|_| ()),
                     }
                 }
-                "closed" if !self.ready_to_count(b.id).await? => continue,
+                "closed" if !self.ready_to_count(&b).await? => continue,
                 "closed" => self.count_ballot(b.id).await.map(|_| ()),
                 _ => continue,
             };
@@ -743,22 +746,17 @@ impl App {
 
     /// Whether a ballot may open: a verifiable one once its key is made and its
     /// credentials frozen; any other always.
-    async fn ready_to_open(&self, id: i64) -> Result<bool, AppError> {
-        match self.ceremony(id).await {
-            Ok(c) => Ok(c.stage == crate::verifiable::CeremonyStage::Ready),
-            Err(AppError::NotFound(_)) => Ok(true),
-            Err(e) => Err(e),
-        }
+    async fn ready_to_open(&self, b: &BallotRecord) -> Result<bool, AppError> {
+        Ok(
+            !b.sealed
+                || self.ceremony(b.id).await?.stage == crate::verifiable::CeremonyStage::Ready,
+        )
     }
 
     /// Whether a closed ballot can be counted: a verifiable one once its trustees have
     /// decrypted the tally; any other always.
-    async fn ready_to_count(&self, id: i64) -> Result<bool, AppError> {
-        match self.ceremony(id).await {
-            Ok(c) => Ok(c.tally.is_some()),
-            Err(AppError::NotFound(_)) => Ok(true),
-            Err(e) => Err(e),
-        }
+    async fn ready_to_count(&self, b: &BallotRecord) -> Result<bool, AppError> {
+        Ok(!b.sealed || self.ceremony(b.id).await?.tally.is_some())
     }
 
     /// One letter per voter, with the place for the personal link its sending mints.
@@ -897,7 +895,7 @@ impl App {
             &b.title,
         );
         self.store.close_ballot(b.id, &event).await?;
-        if self.ready_to_count(b.id).await? {
+        if self.ready_to_count(b).await? {
             self.count_ballot(b.id).await?;
         }
         Ok(())

@@ -13,7 +13,6 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
-use charter_ballot_crypto::board::{BOARD_VERSION, counted_ballots};
 use charter_ballot_crypto::dkg::{
     Dealing, TrusteeIdentity, verify_identity, verify_public_dealing,
 };
@@ -355,20 +354,16 @@ impl App {
 
     /// Whether a ballot is verifiable (its board has a setup).
     pub async fn is_verifiable(&self, id: i64) -> Result<bool, AppError> {
-        Ok(self
-            .store
-            .board_items(id)
-            .await?
-            .iter()
-            .any(|i| i.kind == BoardItemKind::Setup))
+        Ok(self.ballot_terms(id).await?.sealed)
     }
 
     /// A verifiable ballot's ceremony: its setup, trustees and documents. `NotFound` for a
     /// ballot that is not verifiable.
     pub async fn ceremony(&self, id: i64) -> Result<Ceremony, AppError> {
-        self.ballot_record(id).await?;
-        let items = self.store.board_items(id).await?;
-        ceremony_of(&items)
+        if !self.is_verifiable(id).await? {
+            return Err(AppError::NotFound("verifiable ballot"));
+        }
+        ceremony_of(&self.store.board_items(id).await?)
     }
 
     /// Puts a trustee's document on the board after checking it: `actor` must be trustee
@@ -614,7 +609,6 @@ impl App {
         shuffles.sort_by_key(|t| t.index);
         board.shuffles = shuffles.iter().filter_map(|t| t.shuffle.clone()).collect();
         board.tally = ceremony.tally.clone();
-        debug_assert_eq!(board.version, BOARD_VERSION);
         Ok(board)
     }
 
@@ -625,11 +619,11 @@ impl App {
         if let Some(b) = self.boards.0.read().await.get(&id) {
             return Ok(Some(b.clone()));
         }
-        let items = self.store.board_items(id).await?;
-        if !items.iter().any(|i| i.kind == BoardItemKind::Setup) {
+        // A plaintext ballot, the usual case, costs no read of the board.
+        if !self.is_verifiable(id).await? {
             return Ok(None);
         }
-        let board = ceremony_of(&items)?.empty_board()?;
+        let board = ceremony_of(&self.store.board_items(id).await?)?.empty_board()?;
         let open = Arc::new(OpenBoard {
             context: board.context().map_err(internal)?,
             credentials: board.credentials.iter().copied().collect(),
@@ -721,7 +715,7 @@ impl App {
                     "a credential is the 64 letters and digits in the scrutineer's letter",
                 )
             })?;
-        let b = self.ballot_record(id).await?;
+        let b = self.ballot_terms(id).await?;
         crate::ballots::check_ranks(&b, &choice.ranks)
             .map_err(|m| AppError::invalid("ranks", m))?;
         let ballot = encrypt_ballot(
@@ -792,11 +786,10 @@ impl App {
         &self,
         b: &BallotRecord,
     ) -> Result<Option<Election>, AppError> {
-        let items = self.store.board_items(b.id).await?;
-        if !items.iter().any(|i| i.kind == BoardItemKind::Setup) {
+        if !b.sealed {
             return Ok(None);
         }
-        let ceremony = ceremony_of(&items)?;
+        let ceremony = ceremony_of(&self.store.board_items(b.id).await?)?;
         let tally = ceremony.tally.ok_or_else(|| {
             conflict(&format!(
                 "the ballot waits for {} of its trustees to decrypt the result",
@@ -832,11 +825,6 @@ impl App {
             ));
         }
         Ok(())
-    }
-
-    /// How many encrypted ballots count, for the board's summary.
-    pub async fn counted_on_board(&self, id: i64) -> Result<usize, AppError> {
-        Ok(counted_ballots(&self.board(id).await?.ballots).len())
     }
 }
 

@@ -17,7 +17,9 @@ const CHUNK: usize = 4_000;
 
 const BALLOT_SELECT: &str = "SELECT id, title, question, kind, decision_kind, method, seats, roll_id,
         opens_at, closes_at, later_vote_replaces, clause, rule, state, electorate, opened_at,
-        closed_at, counted_at, result_json, outcome, created_by, created_at, reminder_days
+        closed_at, counted_at, result_json, outcome, created_by, created_at, reminder_days,
+        (SELECT COUNT(*) FROM ballot_board b
+         WHERE b.ballot_id = ballots.id AND b.kind = 'setup') AS sealed
      FROM ballots";
 
 /// The reminder timetable as the ballots table keeps it: days before close, comma-separated.
@@ -60,6 +62,7 @@ fn ballot_from(r: &DbRow) -> Result<BallotRecord, sqlx::Error> {
         created_at: r.try_get("created_at")?,
         options: Vec::new(),
         reminder_days: reminder_days_from(&r.try_get::<String, _>("reminder_days")?),
+        sealed: r.try_get::<i64, _>("sealed")? > 0,
     })
 }
 

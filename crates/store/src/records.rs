@@ -1191,6 +1191,9 @@ pub struct BallotRecord {
     pub options: Vec<String>,
     /// Days before close when those who have not voted are reminded, latest first.
     pub reminder_days: Vec<u32>,
+    /// Whether the ballot is sealed by trustees: its board has a setup (written with it,
+    /// so fixed from its creation).
+    pub sealed: bool,
 }
 
 /// A reminder of a ballot's timetable, once sent.
