@@ -8,18 +8,18 @@
 
 mod common;
 
-use charter_app::amending::{HistoricalDecision, HistoricalOutcome};
 use charter_app::ballots::BallotRequest;
 use charter_app::rolls::RollRequest;
 use charter_ballot_crypto::dkg::{combine_shares, deal, new_identity, open_share};
 use charter_ballot_crypto::documents::{CredentialList, Finished, key_report};
 use charter_ballot_crypto::{Credential, verify_board};
 use charter_domain::{MemberId, OfficeKind, UnitKind};
-use charter_store::{BoardItemKind, EventActor, NewEvent, Term};
+use charter_store::BoardItemKind;
 use charter_test_support::browser;
 use charter_test_support::page::{click, wait_for_text};
-use chrono::{Days, Duration};
+use chrono::Duration;
 use common::ballots::app_at;
+use common::sealed::{holder, trustees_in_force};
 use common::{Backend, MEMBER, NATIONAL, TestApp, now, today};
 use fantoccini::{Client, Locator};
 use rand::SeedableRng;
@@ -45,143 +45,9 @@ impl Sealed {
     }
 }
 
-fn setup_event(kind: &str) -> NewEvent {
-    NewEvent {
-        at: now(),
-        actor: EventActor {
-            member: None,
-            office: Some("test setup".into()),
-        },
-        kind: kind.into(),
-        subject: "office".into(),
-        payload: "{}".into(),
-        reason: "test setup".into(),
-    }
-}
-
-/// The holder of `kind` over a unit of `unit_kind` other than those in `not`, appointing
-/// `fallback` to a new national office when there is none.
-async fn holder(
-    app: &TestApp,
-    kind: OfficeKind,
-    unit_kind: UnitKind,
-    fallback: Option<MemberId>,
-) -> MemberId {
-    let offices = app.store().offices(None, today()).await.unwrap();
-    if let Some(h) = offices
-        .iter()
-        .find(|o| o.kind == kind && o.unit_kind == unit_kind)
-        .and_then(|o| o.holder)
-    {
-        return h;
-    }
-    let fallback = fallback.expect("someone to appoint");
-    let unit = offices
-        .iter()
-        .find(|o| o.unit_kind == unit_kind)
-        .unwrap()
-        .unit;
-    let office = app
-        .store()
-        .create_office(unit, kind, &setup_event("office.created"))
-        .await
-        .unwrap();
-    app.store()
-        .appoint(
-            office,
-            fallback,
-            Term {
-                starts_on: today() - Days::new(60),
-                ends_on: None,
-            },
-            &setup_event("office.appointed"),
-        )
-        .await
-        .unwrap();
-    fallback
-}
-
-/// Amends the constitution in force so that its ballot clause names three trustees, two
-/// of whom open a ballot, adopted at a conference held before Charter (two officers'
-/// agreeing entries) and in force for a month.
-async fn amend_with_trustees(app: &TestApp) {
-    let a = app.app();
-    let (info, _) = a.constitution_in_force(today()).await.unwrap();
-    let (_, toml) = a.constitution_text(info.id).await.unwrap();
-    let effective = today() - Days::new(30);
-    let mut text = String::new();
-    let mut added = false;
-    for l in toml.lines() {
-        if l.starts_with("version = ") {
-            text.push_str("version = \"2017-trustees\"\n");
-        } else if l.starts_with("effective = ") {
-            text.push_str(&format!("effective = {effective}\n"));
-        } else {
-            text.push_str(l);
-            text.push('\n');
-            if !added && l.trim() == "scrutineer = \"scrutineer\"" {
-                text.push_str("trustee_offices = [\"scrutineer\", \"secretary\"]\ntrustees = 3\ntrustee_threshold = 2\n");
-                added = true;
-            }
-        }
-    }
-    assert!(added, "the ballot clause names its scrutineer");
-    let offices = app.store().offices(None, today()).await.unwrap();
-    let national = |k: OfficeKind| {
-        offices
-            .iter()
-            .find(|o| o.kind == k && o.unit_kind == UnitKind::National)
-            .and_then(|o| o.holder)
-            .unwrap()
-    };
-    let (secretary, chair) = (national(OfficeKind::Secretary), national(OfficeKind::Chair));
-    let proposed = app_at(app, now() - Duration::days(70));
-    let id = proposed
-        .propose_amendment(
-            &proposed.actor(secretary).await.unwrap(),
-            "Ballots sealed by trustees",
-            &text,
-        )
-        .await
-        .unwrap();
-    let held = today() - Days::new(42);
-    let entitled = u32::try_from(app.store().member_facts(held).await.unwrap().len()).unwrap();
-    let present = (entitled / 10).max(100).min(entitled);
-    let entry = HistoricalDecision {
-        body: "conference".into(),
-        kind: "special-conference".into(),
-        notice_on: Some(held - Days::new(21)),
-        held_on: held,
-        entitled,
-        present,
-        votes_for: present * 7 / 10,
-        votes_against: present / 4,
-        abstentions: present - present * 7 / 10 - present / 4,
-    };
-    let mut outcome = None;
-    for officer in [secretary, chair] {
-        let actor = a.actor(officer).await.unwrap();
-        outcome = Some(
-            a.enter_historical_decision(&actor, id, &entry)
-                .await
-                .unwrap(),
-        );
-    }
-    assert!(
-        matches!(
-            outcome,
-            Some(HistoricalOutcome::Recorded { adopted: true, .. })
-        ),
-        "{outcome:?}"
-    );
-    a.constitution_changed().await;
-    let (_, c) = a.constitution_in_force(today()).await.unwrap();
-    assert!(c.ballot_rule().unwrap().1.trustees.is_some());
-}
-
 /// The whole ceremony: trustees from three units, the key made, credentials frozen, open.
 async fn sealed_ballot(app: &TestApp) -> Sealed {
-    amend_with_trustees(app).await;
+    trustees_in_force(app).await;
     let a = app.app();
     let national_secretary = holder(app, OfficeKind::Secretary, UnitKind::National, None).await;
     let regional_secretary = holder(app, OfficeKind::Secretary, UnitKind::Region, None).await;

@@ -17,6 +17,7 @@
 #![allow(dead_code)]
 
 pub mod ballots;
+pub mod sealed;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
