@@ -9,60 +9,13 @@ mod common;
 
 use std::collections::BTreeSet;
 
+use charter_app::AppError;
 use charter_app::ballots::{BallotRequest, Choice};
-use charter_app::rolls::RollRequest;
-use charter_app::{App, AppError};
 use charter_domain::MemberId;
 use charter_store::Store;
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use common::*;
 use sqlx::Row;
-
-fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap()
-}
-
-fn app_at(w: &World, t: DateTime<Utc>) -> App {
-    App::new(
-        w.store.clone(),
-        std::sync::Arc::new(charter_app::FixedClock(t)),
-        charter_app::Settings {
-            public_url: "https://charter.example".into(),
-            ..charter_app::Settings::default()
-        },
-    )
-}
-
-/// A member-ballot roll frozen on 1 September 2017, open to challenge until the 4th.
-async fn roll(w: &World) -> (i64, Vec<MemberId>) {
-    let sep1 = app_at(w, at(2017, 9, 1, 9));
-    let secretary = sep1.actor(w.secretary).await.unwrap();
-    let id = sep1
-        .freeze_roll(
-            &secretary,
-            &RollRequest {
-                title: "Ballots, autumn 2017".into(),
-                context: "member-ballot".into(),
-                unit: None,
-                right: None,
-                cutoff: None,
-                challenge_closes_on: Some(chrono::NaiveDate::from_ymd_opt(2017, 9, 4).unwrap()),
-            },
-        )
-        .await
-        .unwrap();
-    let voters: Vec<MemberId> = w
-        .store
-        .roll_frozen_lines(id, None)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|(_, _, ok)| *ok)
-        .map(|(m, _, _)| m)
-        .collect();
-    assert!(voters.len() >= 5, "the world has voters: {}", voters.len());
-    (id, voters)
-}
 
 #[tokio::test]
 async fn a_question_is_put_counted_and_published_with_every_voter_able_to_check() {

@@ -13,7 +13,7 @@ use charter_domain::{
 };
 use charter_store::{EventActor, NewEvent, Store, Term};
 use charter_store_sqlite::SqliteStore;
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use sqlx::Row;
 
 pub const FOUNDING: &str = include_str!("../../../rules/fixtures/founding-2016.toml");
@@ -490,4 +490,51 @@ impl Raw {
         }
         out
     }
+}
+
+/// A moment of the stories' calendar, on the hour (UTC).
+pub fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap()
+}
+
+pub fn app_at(w: &World, t: DateTime<Utc>) -> App {
+    App::new(
+        w.store.clone(),
+        std::sync::Arc::new(charter_app::FixedClock(t)),
+        charter_app::Settings {
+            public_url: "https://charter.example".into(),
+            ..charter_app::Settings::default()
+        },
+    )
+}
+
+/// A member-ballot roll frozen on 1 September 2017, open to challenge until the 4th.
+pub async fn roll(w: &World) -> (i64, Vec<MemberId>) {
+    let sep1 = app_at(w, at(2017, 9, 1, 9));
+    let secretary = sep1.actor(w.secretary).await.unwrap();
+    let id = sep1
+        .freeze_roll(
+            &secretary,
+            &charter_app::rolls::RollRequest {
+                title: "Ballots, autumn 2017".into(),
+                context: "member-ballot".into(),
+                unit: None,
+                right: None,
+                cutoff: None,
+                challenge_closes_on: Some(chrono::NaiveDate::from_ymd_opt(2017, 9, 4).unwrap()),
+            },
+        )
+        .await
+        .unwrap();
+    let voters: Vec<MemberId> = w
+        .store
+        .roll_frozen_lines(id, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|(_, _, ok)| *ok)
+        .map(|(m, _, _)| m)
+        .collect();
+    assert!(voters.len() >= 5, "the world has voters: {}", voters.len());
+    (id, voters)
 }
