@@ -22,7 +22,7 @@ use super::{PagePath, error_page, not_found, parse_id};
 use crate::AppState;
 use crate::error::WebError;
 use crate::session::{CurrentSession, PageUser, check_csrf};
-use crate::upload::read_upload;
+use crate::upload::{Upload, read_upload};
 
 /// The fields of the trustee's and the scrutineer's upload forms.
 pub const SEALED_FIELDS: &[&str] = &["document", "file"];
@@ -511,6 +511,30 @@ fn document_text(content: Vec<u8>) -> Result<String, AppError> {
     })
 }
 
+/// An uploaded JSON document with the form's text fields, its CSRF token checked before
+/// anything else is said about it: `Err` is the page answering a bad token; otherwise the
+/// fields, and the document's text or why the upload was refused.
+async fn uploaded_document(
+    session: &CurrentSession,
+    headers: &HeaderMap,
+    multipart: Result<Multipart, MultipartRejection>,
+    fields: &[&str],
+) -> Result<(Upload, Result<String, AppError>), Response> {
+    let (mut upload, refused) = match read_upload(multipart, fields).await {
+        Ok(u) => (u, None),
+        Err(r) => (r.fields, Some(r.error)),
+    };
+    if let Err(e) = check_csrf(session, upload.field("csrf"), headers) {
+        return Err(error_page(Some(session), e));
+    }
+    let document = match refused {
+        Some(WebError::App(e)) => Err(e),
+        Some(other) => Err(AppError::invalid("file", other.public_message())),
+        None => document_text(std::mem::take(&mut upload.content)),
+    };
+    Ok((upload, document))
+}
+
 /// `POST /ballots/{id}/trustee-documents`: the signed-in trustee's next document
 /// (`multipart/form-data` with `csrf`, `kind` and the `file`).
 pub async fn post_document(
@@ -523,23 +547,14 @@ pub async fn post_document(
     let Some(id) = parse_id(&raw) else {
         return not_found(Some(&session), "ballot");
     };
-    let (upload, refused) = match read_upload(multipart, &["csrf", "kind"]).await {
-        Ok(u) => (u, None),
-        Err(r) => (r.fields, Some(r.error)),
-    };
-    if let Err(e) = check_csrf(&session, upload.field("csrf"), &headers) {
-        return error_page(Some(&session), e);
-    }
+    let (upload, document) =
+        match uploaded_document(&session, &headers, multipart, &["csrf", "kind"]).await {
+            Ok(u) => u,
+            Err(page) => return page,
+        };
     let result = async {
-        if let Some(e) = refused {
-            return Err(match e {
-                WebError::App(e) => e,
-                other => AppError::invalid("file", other.public_message()),
-            });
-        }
-        let kind = BoardItemKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == upload.field("kind"))
+        let body = document?;
+        let kind = BoardItemKind::parse(upload.field("kind"))
             .ok_or_else(|| AppError::invalid("document", "no such kind of document"))?;
         let ceremony = state.app.ceremony(id).await?;
         let index = ceremony
@@ -550,7 +565,6 @@ pub async fn post_document(
             .ok_or_else(|| {
                 AppError::Forbidden("you are not one of this ballot's trustees".into())
             })?;
-        let body = document_text(upload.content)?;
         state
             .app
             .post_trustee_document(&session.actor, id, index, kind, &body)
@@ -572,21 +586,12 @@ pub async fn post_credentials(
     let Some(id) = parse_id(&raw) else {
         return not_found(Some(&session), "ballot");
     };
-    let (upload, refused) = match read_upload(multipart, &["csrf"]).await {
-        Ok(u) => (u, None),
-        Err(r) => (r.fields, Some(r.error)),
+    let document = match uploaded_document(&session, &headers, multipart, &["csrf"]).await {
+        Ok((_, document)) => document,
+        Err(page) => return page,
     };
-    if let Err(e) = check_csrf(&session, upload.field("csrf"), &headers) {
-        return error_page(Some(&session), e);
-    }
     let result = async {
-        if let Some(e) = refused {
-            return Err(match e {
-                WebError::App(e) => e,
-                other => AppError::invalid("file", other.public_message()),
-            });
-        }
-        let body = document_text(upload.content)?;
+        let body = document?;
         state.app.post_credentials(&session.actor, id, &body).await
     }
     .await;
