@@ -23,7 +23,7 @@ mod member;
 mod names;
 mod places;
 mod rng;
-mod sealed;
+pub mod sealed;
 
 use std::ops::Range;
 

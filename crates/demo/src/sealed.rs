@@ -225,7 +225,7 @@ async fn post(
 
 /// The key ceremony of ballot `id`, each trustee posting their own documents in turn
 /// (identity, dealing, report), then the scrutineer's credentials for `voters`, frozen.
-pub(crate) async fn ceremony(
+pub async fn ceremony(
     app: &App,
     id: i64,
     trustees: &[MemberId],
@@ -392,7 +392,7 @@ pub(crate) async fn vote(
 
 /// After close: the first `t` trustees shuffle (ranked ballots), then decrypt; the last
 /// share needed makes the app tally and count the ballot.
-pub(crate) async fn open_result(app: &App, ballot: &SealedBallot) -> Result<(), BallotsStoryError> {
+pub async fn open_result(app: &App, ballot: &SealedBallot) -> Result<(), BallotsStoryError> {
     let t = ballot.setup.election.threshold as usize;
     let rng = &mut rand::rng();
     let mut actors = Vec::new();
