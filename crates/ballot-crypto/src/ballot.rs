@@ -9,6 +9,7 @@ use crate::params::ElectionParams;
 use crate::proofs::{RangeProof, RangeStatement, SchnorrProof, Statement};
 use curve25519_dalek::ristretto::RistrettoPoint;
 use curve25519_dalek::scalar::Scalar;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// What a voter needs to encrypt and a verifier to check a ballot.
@@ -398,7 +399,7 @@ pub(crate) fn verify_into(
     batch: &mut Batch,
     y_shared: Shared,
     ballot: &EncryptedBallot,
-    credential_point: &dyn Fn(&PointBytes) -> Result<RistrettoPoint>,
+    credential_point: &(dyn Fn(&PointBytes) -> Result<RistrettoPoint> + Sync),
 ) -> Result<[u8; 32]> {
     let tracker = tracker(ctx, ballot)?;
     check_shape(ctx, ballot)?;
@@ -472,33 +473,39 @@ const CHUNK: usize = 128;
 pub(crate) fn verify_ballots_with(
     ctx: &ElectionContext,
     ballots: &[&EncryptedBallot],
-    credential_point: &dyn Fn(&PointBytes) -> Result<RistrettoPoint>,
+    credential_point: &(dyn Fn(&PointBytes) -> Result<RistrettoPoint> + Sync),
 ) -> Vec<Result<[u8; 32]>> {
-    let mut out = Vec::with_capacity(ballots.len());
-    for chunk in ballots.chunks(CHUNK) {
-        let mut batch = Batch::new([0; 32]);
-        let y = batch.share(ctx.public_key);
-        let results: Vec<_> = chunk
-            .iter()
-            .map(|b| verify_into(ctx, &mut batch, y, b, credential_point))
-            .collect();
-        if batch.verify() {
-            out.extend(results);
-            continue;
-        }
-        // Find the culprits one by one.
-        for (b, r) in chunk.iter().zip(results) {
-            out.push(r.and_then(|tracker| {
-                let mut single = Batch::new([0; 32]);
-                let y = single.share(ctx.public_key);
-                verify_into(ctx, &mut single, y, b, credential_point)?;
-                if single.verify() {
-                    Ok(tracker)
-                } else {
-                    Err(Error::Proof("ballot proof or signature".into()))
-                }
-            }));
-        }
-    }
-    out
+    // Chunks are independent batches, checked in parallel.
+    let chunks: Vec<Vec<Result<[u8; 32]>>> = ballots
+        .par_chunks(CHUNK)
+        .map(|chunk| {
+            let mut batch = Batch::new([0; 32]);
+            let y = batch.share(ctx.public_key);
+            let results: Vec<_> = chunk
+                .iter()
+                .map(|b| verify_into(ctx, &mut batch, y, b, credential_point))
+                .collect();
+            if batch.verify() {
+                return results;
+            }
+            // Find the culprits one by one.
+            chunk
+                .iter()
+                .zip(results)
+                .map(|(b, r)| {
+                    r.and_then(|tracker| {
+                        let mut single = Batch::new([0; 32]);
+                        let y = single.share(ctx.public_key);
+                        verify_into(ctx, &mut single, y, b, credential_point)?;
+                        if single.verify() {
+                            Ok(tracker)
+                        } else {
+                            Err(Error::Proof("ballot proof or signature".into()))
+                        }
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    chunks.into_iter().flatten().collect()
 }

@@ -10,12 +10,17 @@ use curve25519_dalek::constants::RISTRETTO_BASEPOINT_POINT;
 use curve25519_dalek::ristretto::RistrettoPoint;
 use curve25519_dalek::scalar::Scalar;
 use curve25519_dalek::traits::{IsIdentity, VartimeMultiscalarMul};
+use rayon::prelude::*;
 use sha2::{Digest, Sha512};
 
 /// Identifies a point shared by many equations (the election key, a verification key): its
 /// coefficients are summed so that it costs one term in the multiplication.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Shared(usize);
+
+/// Terms from which a batch's multiplication is split over the cores: below it, one
+/// Pippenger multiplication beats several smaller ones.
+const PARALLEL_TERMS: usize = 1 << 16;
 
 pub(crate) struct Batch {
     seed: [u8; 32],
@@ -124,7 +129,18 @@ impl Batch {
             scalars.push(c);
             points.push(p);
         }
-        RistrettoPoint::vartime_multiscalar_mul(scalars, points).is_identity()
+        // A large batch (a shuffle's, a long share's) is summed in parallel parts.
+        let threads = rayon::current_num_threads();
+        if threads < 2 || points.len() < PARALLEL_TERMS {
+            return RistrettoPoint::vartime_multiscalar_mul(scalars, points).is_identity();
+        }
+        let part = points.len().div_ceil(threads);
+        let sum: RistrettoPoint = scalars
+            .par_chunks(part)
+            .zip(points.par_chunks(part))
+            .map(|(s, p)| RistrettoPoint::vartime_multiscalar_mul(s, p))
+            .sum();
+        sum.is_identity()
     }
 }
 

@@ -129,10 +129,20 @@ impl EqualityProof {
     pub(crate) fn prove<R: rand::CryptoRng + ?Sized>(
         x: &Scalar,
         h: &RistrettoPoint,
-        mut t: Transcript,
+        t: Transcript,
         rng: &mut R,
     ) -> Self {
-        let w = random_scalar(rng);
+        Self::prove_with_nonce(x, h, t, random_scalar(rng))
+    }
+
+    /// [`Self::prove`] with its nonce `w` drawn already (by a caller that draws every
+    /// nonce in order, then proves in parallel).
+    pub(crate) fn prove_with_nonce(
+        x: &Scalar,
+        h: &RistrettoPoint,
+        mut t: Transcript,
+        w: Scalar,
+    ) -> Self {
         let a = PointBytes::from_point(&RistrettoPoint::mul_base(&w));
         let b = PointBytes::from_point(&(w * h));
         t.point(&a).point(&b);

@@ -17,6 +17,7 @@ use curve25519_dalek::ristretto::{RistrettoBasepointTable, RistrettoPoint};
 use curve25519_dalek::scalar::Scalar;
 use curve25519_dalek::traits::MultiscalarMul;
 use rand::seq::SliceRandom;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// One shuffle of the chain, as stored on the board.
@@ -136,7 +137,7 @@ fn challenge(rho: &[u8; 32], p: &ShuffleProof) -> Scalar {
 }
 
 fn decode_rows(rows: &[Vec<CiphertextBytes>], width: usize) -> Result<Vec<Vec<Ciphertext>>> {
-    rows.iter()
+    rows.par_iter()
         .enumerate()
         .map(|(i, row)| {
             if row.len() != width {
@@ -151,7 +152,7 @@ fn decode_rows(rows: &[Vec<CiphertextBytes>], width: usize) -> Result<Vec<Vec<Ci
 }
 
 fn points(p: &[RistrettoPoint]) -> Vec<PointBytes> {
-    p.iter().map(PointBytes::from_point).collect()
+    p.par_iter().map(PointBytes::from_point).collect()
 }
 
 fn scalars(s: &[Scalar]) -> Vec<ScalarBytes> {
@@ -179,21 +180,25 @@ pub fn shuffle<R: rand::CryptoRng + ?Sized>(
     let mut permutation: Vec<usize> = (0..input.len()).collect();
     permutation.shuffle(rng);
     let y_table = RistrettoBasepointTable::create(&ctx.public_key);
-    let mut randomness = Vec::with_capacity(input.len());
-    let mut output = Vec::with_capacity(input.len());
-    for row in permutation.iter().filter_map(|&j| decoded.get(j)) {
-        let r = randoms(width, rng);
-        output.push(
-            row.iter()
-                .zip(&r)
+    // The randomness is drawn in order, then rows are re-encrypted in parallel.
+    let randomness: Vec<Vec<Scalar>> = permutation.iter().map(|_| randoms(width, rng)).collect();
+    let output: Vec<Vec<Ciphertext>> = permutation
+        .par_iter()
+        .zip(&randomness)
+        .map(|(&j, r)| {
+            let row = decoded
+                .get(j)
+                .ok_or_else(|| Error::Malformed("shuffle permutation out of range".into()))?;
+            Ok(row
+                .iter()
+                .zip(r)
                 .map(|(ct, r)| Ciphertext {
                     alpha: ct.alpha + RistrettoPoint::mul_base(r),
                     beta: ct.beta + &y_table * r,
                 })
-                .collect::<Vec<_>>(),
-        );
-        randomness.push(r);
-    }
+                .collect())
+        })
+        .collect::<Result<_>>()?;
     let witness = Witness {
         permutation,
         randomness,
@@ -239,7 +244,7 @@ pub(crate) fn prove<R: rand::CryptoRng + ?Sized>(
     let z = identity.secret.decode("identity secret")?;
     let key = PointBytes::from_point(&RistrettoPoint::mul_base(&z));
     let output_bytes: Vec<Vec<CiphertextBytes>> = output
-        .iter()
+        .par_iter()
         .map(|row| row.iter().map(Ciphertext::to_bytes).collect())
         .collect();
     let h = generators(n);
@@ -283,7 +288,7 @@ pub(crate) fn prove<R: rand::CryptoRng + ?Sized>(
     let omega4 = randoms(width, rng);
     let t3 = RistrettoPoint::mul_base(&omega3) + RistrettoPoint::multiscalar_mul(&omega_prime, &h);
     let t4 = omega4
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(k, o4)| {
             // The multiplication wants exact lengths: the rows' widths were checked (decoded
@@ -396,7 +401,7 @@ fn check_len<T>(what: &str, v: &[T], expected: usize) -> Result<()> {
 }
 
 fn decode_points(v: &[PointBytes], what: &'static str) -> Result<Vec<RistrettoPoint>> {
-    v.iter().map(|p| p.decode(what)).collect()
+    v.par_iter().map(|p| p.decode(what)).collect()
 }
 
 fn decode_scalars(v: &[ScalarBytes], what: &'static str) -> Result<Vec<Scalar>> {

@@ -5,13 +5,14 @@ use crate::ballot::ElectionContext;
 use crate::batch::Batch;
 use crate::dkg::TrusteeKey;
 use crate::elgamal::CiphertextBytes;
-use crate::encoding::{PointBytes, Transcript, tags};
+use crate::encoding::{PointBytes, Transcript, random_scalar, tags};
 use crate::error::{Error, Result};
 use crate::params::{ElectionParams, QuestionKind};
 use crate::proofs::{EqualityProof, Statement, seed_of};
 use curve25519_dalek::ristretto::RistrettoPoint;
 use curve25519_dalek::scalar::Scalar;
 use curve25519_dalek::traits::{Identity, VartimeMultiscalarMul};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -50,7 +51,9 @@ fn share_transcript(
     t
 }
 
-/// Computes trustee `key.index`'s decryption share of every ciphertext.
+/// Computes trustee `key.index`'s decryption share of every ciphertext, rows in parallel
+/// (the proofs' nonces are drawn from `rng` first, in order, so the share does not depend on
+/// how the work was split).
 pub fn decrypt_share<R: rand::CryptoRng + ?Sized>(
     ctx: &ElectionContext,
     key: &TrusteeKey,
@@ -59,15 +62,21 @@ pub fn decrypt_share<R: rand::CryptoRng + ?Sized>(
 ) -> Result<DecryptionShare> {
     let x = key.share.decode("key share")?;
     let vk = PointBytes::from_point(&RistrettoPoint::mul_base(&x));
-    let factors = rows
+    let nonces: Vec<Vec<Scalar>> = rows
         .iter()
-        .map(|row| {
+        .map(|row| row.iter().map(|_| random_scalar(rng)).collect())
+        .collect();
+    let factors = rows
+        .par_iter()
+        .zip(nonces)
+        .map(|(row, nonces)| {
             row.iter()
-                .map(|ct| {
+                .zip(nonces)
+                .map(|(ct, w)| {
                     let alpha = ct.alpha.decode("ciphertext alpha")?;
                     let factor = PointBytes::from_point(&(x * alpha));
                     let t = share_transcript(ctx, key.index, &vk, ct, &factor);
-                    let proof = EqualityProof::prove(&x, &alpha, t, rng);
+                    let proof = EqualityProof::prove_with_nonce(&x, &alpha, t, w);
                     Ok(ShareItem { factor, proof })
                 })
                 .collect::<Result<Vec<_>>>()
@@ -137,33 +146,59 @@ pub(crate) fn verify_share_decoded(
         }
         seed_of(&t, &[])
     };
-    let mut batch = Batch::new(seed);
-    let vk_shared = batch.share(*vk);
+    // Rows in chunks, each chunk a batch of its own whose weights come from the seed (which
+    // commits to every proof) and the chunk's number, checked in parallel.
+    let chunks: Vec<Result<Vec<Vec<RistrettoPoint>>>> = rows
+        .par_chunks(SHARE_ROWS_PER_BATCH)
+        .zip(share.factors.par_chunks(SHARE_ROWS_PER_BATCH))
+        .zip(alphas.par_chunks(SHARE_ROWS_PER_BATCH))
+        .enumerate()
+        .map(|(k, ((rows, items), alphas))| {
+            let mut batch = Batch::new(chunk_seed(&seed, k));
+            let vk_shared = batch.share(*vk);
+            let mut out = Vec::with_capacity(rows.len());
+            for ((row, items), alpha_row) in rows.iter().zip(items).zip(alphas) {
+                let mut decoded = Vec::with_capacity(row.len());
+                for ((ct, item), alpha) in row.iter().zip(items).zip(alpha_row) {
+                    let d = item.factor.decode("decryption factor")?;
+                    let t = share_transcript(ctx, share.trustee, &vk_bytes, ct, &item.factor);
+                    item.proof.verify_into(
+                        &mut batch,
+                        Statement::Shared(vk_shared),
+                        alpha,
+                        &d,
+                        t,
+                        "decryption proof",
+                    )?;
+                    decoded.push(d);
+                }
+                out.push(decoded);
+            }
+            if !batch.verify() {
+                return Err(Error::Proof(format!(
+                    "trustee {}'s decryption proof",
+                    share.trustee
+                )));
+            }
+            Ok(out)
+        })
+        .collect();
     let mut out = Vec::with_capacity(rows.len());
-    for ((row, items), alpha_row) in rows.iter().zip(&share.factors).zip(alphas) {
-        let mut decoded = Vec::with_capacity(row.len());
-        for ((ct, item), alpha) in row.iter().zip(items).zip(alpha_row) {
-            let d = item.factor.decode("decryption factor")?;
-            let t = share_transcript(ctx, share.trustee, &vk_bytes, ct, &item.factor);
-            item.proof.verify_into(
-                &mut batch,
-                Statement::Shared(vk_shared),
-                alpha,
-                &d,
-                t,
-                "decryption proof",
-            )?;
-            decoded.push(d);
-        }
-        out.push(decoded);
-    }
-    if !batch.verify() {
-        return Err(Error::Proof(format!(
-            "trustee {}'s decryption proof",
-            share.trustee
-        )));
+    for chunk in chunks {
+        out.extend(chunk?);
     }
     Ok(out)
+}
+
+/// Rows of a share checked in one batch: enough ciphertexts for Pippenger's method to pay
+/// off, few enough that every core gets chunks.
+const SHARE_ROWS_PER_BATCH: usize = 256;
+
+/// The seed of chunk `k`'s weights, from the seed that commits to the whole document.
+pub(crate) fn chunk_seed(seed: &[u8; 32], k: usize) -> [u8; 32] {
+    let mut t = Transcript::new(tags::BATCH);
+    t.part(seed).u64(k as u64);
+    t.sha256()
 }
 
 /// Lagrange coefficients at 0 for the distinct, non-zero trustee numbers given.
@@ -199,7 +234,7 @@ pub fn combine(
     let lambdas = lagrange_at_zero(indices)?;
     let mut coeffs = vec![Scalar::ONE];
     coeffs.extend(lambdas.iter().map(|l| -l));
-    rows.iter()
+    rows.par_iter()
         .enumerate()
         .map(|(r, row)| {
             row.iter()
@@ -318,7 +353,7 @@ pub fn read_plaintexts(
     };
     let table = DlogTable::new(max);
     points
-        .iter()
+        .par_iter()
         .map(|row| {
             row.iter()
                 .map(|p| match (table.find(p), params.kind) {

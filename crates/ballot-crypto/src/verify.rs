@@ -8,10 +8,12 @@ use crate::encoding::{PointBytes, Transcript, tags};
 use crate::error::Error;
 use crate::shuffle::verify_chain;
 use crate::tally::{
-    DlogTable, Outcome, combine, decode_alphas, lagrange_at_zero, outcome, verify_share_decoded,
+    DlogTable, Outcome, chunk_seed, combine, decode_alphas, lagrange_at_zero, outcome,
+    verify_share_decoded,
 };
 use curve25519_dalek::ristretto::RistrettoPoint;
 use curve25519_dalek::scalar::Scalar;
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// The verification steps, numbered as in the specification.
@@ -366,35 +368,51 @@ fn verify_plaintexts(
         t.part(&serde_json::to_vec(tally).unwrap_or_default());
         t.sha256()
     };
-    let mut batch = Batch::new(seed);
-    let mut nulls = Vec::new();
-    for (r, (row, values)) in rows.iter().zip(plaintexts).enumerate() {
-        for (c, (ct, value)) in row.iter().zip(values).enumerate() {
-            let Some(m) = value else {
-                if !ranked {
-                    return fail(s, "a total is missing");
+    // Rows in chunks, each a batch of its own weighted from the seed and its number, checked
+    // in parallel; each returns its entries marked invalid.
+    const ROWS: usize = 256;
+    let checked: Vec<Result<Vec<(usize, usize)>, Failure>> = rows
+        .par_chunks(ROWS)
+        .zip(plaintexts.par_chunks(ROWS))
+        .enumerate()
+        .map(|(k, (rows, values))| {
+            let mut batch = Batch::new(chunk_seed(&seed, k));
+            let mut nulls = Vec::new();
+            for (i, (row, values)) in rows.iter().zip(values).enumerate() {
+                let r = k * ROWS + i;
+                for (c, (ct, value)) in row.iter().zip(values).enumerate() {
+                    let Some(m) = value else {
+                        if !ranked {
+                            return fail(s, "a total is missing");
+                        }
+                        nulls.push((r, c));
+                        continue;
+                    };
+                    if *m > bound {
+                        return fail(s, format!("value {m} is above the bound {bound}"));
+                    }
+                    let beta = at(s, ct.beta.decode("ciphertext beta"))?;
+                    let w = batch.weight();
+                    batch.add_g(-w * Scalar::from(*m));
+                    batch.add(w, beta);
+                    for (l, f) in lambdas.iter().zip(factors) {
+                        let d = f.get(r).and_then(|row| row.get(c));
+                        let Some(d) = d else {
+                            return fail(s, "decryption factors do not match the tally");
+                        };
+                        batch.add(-w * l, *d);
+                    }
                 }
-                nulls.push((r, c));
-                continue;
-            };
-            if *m > bound {
-                return fail(s, format!("value {m} is above the bound {bound}"));
             }
-            let beta = at(s, ct.beta.decode("ciphertext beta"))?;
-            let w = batch.weight();
-            batch.add_g(-w * Scalar::from(*m));
-            batch.add(w, beta);
-            for (l, f) in lambdas.iter().zip(factors) {
-                let d = f.get(r).and_then(|row| row.get(c));
-                let Some(d) = d else {
-                    return fail(s, "decryption factors do not match the tally");
-                };
-                batch.add(-w * l, *d);
+            if !batch.verify() {
+                return fail(s, "plaintexts are not the decryption of the tally");
             }
-        }
-    }
-    if !batch.verify() {
-        return fail(s, "plaintexts are not the decryption of the tally");
+            Ok(nulls)
+        })
+        .collect();
+    let mut nulls = Vec::new();
+    for chunk in checked {
+        nulls.extend(chunk?);
     }
     if !nulls.is_empty() {
         let table = DlogTable::new(bound);
