@@ -469,8 +469,8 @@ impl App {
                     ));
                 }
                 let mut board = self.full_board(id, &ceremony).await?;
-                board
-                    .add_shuffle(shuffle)
+                off_the_workers(move || board.add_shuffle(shuffle))
+                    .await?
                     .map_err(|e| refused("shuffle", e))?;
                 AFTER_CLOSING
             }
@@ -491,7 +491,9 @@ impl App {
                     .verification_key
                     .decode_key("verification key")
                     .map_err(internal)?;
-                verify_decryption_share(&board.context().map_err(internal)?, &vk, &rows, &share)
+                let ctx = board.context().map_err(internal)?;
+                off_the_workers(move || verify_decryption_share(&ctx, &vk, &rows, &share))
+                    .await?
                     .map_err(|e| refused("share", e))?;
                 AFTER_CLOSING
             }
@@ -745,8 +747,13 @@ impl App {
             return Ok(());
         }
         let mut board = self.full_board(id, &ceremony).await?;
-        board.close(shares).map_err(internal)?;
-        let tally = board.tally.ok_or_else(|| internal("no tally"))?;
+        let tally = off_the_workers(move || {
+            board.close(shares)?;
+            Ok::<_, charter_ballot_crypto::Error>(board.tally)
+        })
+        .await?
+        .map_err(internal)?
+        .ok_or_else(|| internal("no tally"))?;
         let b = self.ballot_record(id).await?;
         let event = self.event(
             EventActor {
@@ -905,4 +912,12 @@ fn ceremony_of(items: &[BoardItem]) -> Result<Ceremony, AppError> {
         }
     };
     Ok(c)
+}
+
+/// Runs a check of a whole board's proofs (seconds of every core for a large ballot) on
+/// the blocking pool, so that the site's workers go on answering meanwhile.
+async fn off_the_workers<T: Send + 'static>(
+    check: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(check).await.map_err(internal)
 }
