@@ -254,7 +254,12 @@ pub(crate) struct OpenBoard {
 
 /// Open boards by ballot id (see `App::open_board`).
 #[derive(Clone, Default)]
-pub(crate) struct BoardCache(Arc<tokio::sync::RwLock<HashMap<i64, Arc<OpenBoard>>>>);
+pub(crate) struct BoardCache {
+    open: Arc<tokio::sync::RwLock<HashMap<i64, Arc<OpenBoard>>>>,
+    /// Held while a board is read into the cache: the first votes of a ballot arrive
+    /// together, and one of them reads the board while the others wait for it.
+    loading: Arc<tokio::sync::Mutex<()>>,
+}
 
 /// The states in which the key ceremony's documents go on the board.
 const BEFORE_OPENING: &[&str] = &["scheduled"];
@@ -618,19 +623,27 @@ impl App {
     /// checking ballots and the frozen credentials. `None` for a ballot that is not
     /// verifiable.
     pub(crate) async fn open_board(&self, id: i64) -> Result<Option<Arc<OpenBoard>>, AppError> {
-        if let Some(b) = self.boards.0.read().await.get(&id) {
+        if let Some(b) = self.boards.open.read().await.get(&id) {
             return Ok(Some(b.clone()));
         }
         // A plaintext ballot, the usual case, costs no read of the board.
         if !self.is_verifiable(id).await? {
             return Ok(None);
         }
-        let board = ceremony_of(&self.store.board_items(id).await?)?.empty_board()?;
-        let open = Arc::new(OpenBoard {
-            context: board.context().map_err(internal)?,
-            credentials: board.credentials.iter().copied().collect(),
-        });
-        self.boards.0.write().await.insert(id, open.clone());
+        let _loading = self.boards.loading.lock().await;
+        if let Some(b) = self.boards.open.read().await.get(&id) {
+            return Ok(Some(b.clone()));
+        }
+        let items = self.store.board_items(id).await?;
+        let open = off_the_workers(move || {
+            let board = ceremony_of(&items)?.empty_board()?;
+            Ok::<_, AppError>(Arc::new(OpenBoard {
+                context: board.context().map_err(internal)?,
+                credentials: board.credentials.iter().copied().collect(),
+            }))
+        })
+        .await??;
+        self.boards.open.write().await.insert(id, open.clone());
         Ok(Some(open))
     }
 
