@@ -932,8 +932,8 @@ fn ceremony_of(items: &[BoardItem]) -> Result<Ceremony, AppError> {
     Ok(c)
 }
 
-/// Runs a check of a whole board's proofs (seconds of every core for a large ballot) on
-/// the blocking pool, so that the site's workers go on answering meanwhile.
+/// Runs proof work on the blocking pool, so that the site's async workers go on answering
+/// meanwhile: half a millisecond for one ballot, seconds of every core for a large board.
 async fn off_the_workers<T: Send + 'static>(
     check: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, AppError> {
