@@ -217,15 +217,7 @@ async fn conference_elects_the_steering_committee_by_stv_from_nominations() {
         .run_ballot_clock()
         .await
         .unwrap();
-    let voters: Vec<MemberId> = w
-        .store
-        .roll_frozen_lines(roll, None)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|(_, _, ok)| *ok)
-        .map(|(m, _, _)| m)
-        .collect();
+    let voters = common::voters_of(&w, roll).await;
     let day = app_at(&w, at(2017, 9, 3, 12));
     let patterns: [&[u32]; 5] = [&[0, 1, 2], &[1, 0], &[2, 3, 4], &[3, 2], &[4, 5, 0]];
     let mut receipts = Vec::new();

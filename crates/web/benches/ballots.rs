@@ -186,6 +186,18 @@ enum Kind {
     Election,
 }
 
+/// The members entitled to vote on frozen roll `roll`.
+async fn eligible_voters(store: &Arc<dyn Store>, roll: i64) -> Vec<MemberId> {
+    store
+        .roll_frozen_lines(roll, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|(_, _, ok)| *ok)
+        .map(|(m, _, _)| m)
+        .collect()
+}
+
 /// Ballots over a member-ballot roll frozen twenty days ago, opened by the timetable ten days
 /// ago and closing tomorrow; sealed by the organisation's trustees when it has them, their
 /// ceremonies and credentials done before opening. Returns their ids, their closing time and
@@ -250,14 +262,7 @@ async fn open_ballots(
     }
     let mut sealed = Vec::new();
     if !org.trustees.is_empty() {
-        let voters: Vec<MemberId> = store
-            .roll_frozen_lines(roll, None)
-            .await
-            .unwrap()
-            .into_iter()
-            .filter(|(_, _, ok)| *ok)
-            .map(|(m, _, _)| m)
-            .collect();
+        let voters = eligible_voters(store, roll).await;
         for id in &ids {
             sealed.push(
                 charter_demo::sealed::ceremony(
@@ -902,16 +907,8 @@ fn run_count(backend: &str, url: &str, n: usize) {
     let org = server.block_on(organisation(&seed, n, false));
     let kinds = [Kind::Question, Kind::Election];
     let (ids, _, _) = server.block_on(open_ballots(&seed, &org, &kinds));
-    let voters: Vec<MemberId> = server
-        .block_on(seed.roll_frozen_lines(
-            server.block_on(seed.ballot(ids[0])).unwrap().unwrap().roll,
-            None,
-        ))
-        .unwrap()
-        .into_iter()
-        .filter(|(_, _, ok)| *ok)
-        .map(|(m, _, _)| m)
-        .collect();
+    let roll = server.block_on(seed.ballot(ids[0])).unwrap().unwrap().roll;
+    let voters = server.block_on(eligible_voters(&seed, roll));
     assert_eq!(voters.len(), n);
     let app = App::new(seed.clone(), Arc::new(SystemClock), Settings::default());
     let voters = Arc::new(voters);

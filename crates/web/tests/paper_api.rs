@@ -6,8 +6,8 @@
 mod common;
 
 use charter_domain::{MemberId, OfficeKind, UnitKind};
-use charter_store::{EventActor, NewEvent, Term};
-use common::{MEMBER, NATIONAL, TestApp, today};
+use common::sealed::holder;
+use common::{MEMBER, NATIONAL, TestApp};
 use serde_json::json;
 
 async fn ballot_id(app: &TestApp, title: &str) -> i64 {
@@ -40,53 +40,6 @@ async fn voters(app: &TestApp, ballot: i64) -> (Vec<MemberId>, MemberId) {
     (waiting, excluded.expect("the roll excludes someone"))
 }
 
-/// The holder of the national office of `kind`, creating the office for `fallback` if the
-/// demo has none.
-async fn national_holder(app: &TestApp, kind: OfficeKind, fallback: MemberId) -> MemberId {
-    let offices = app.store().offices(None, today()).await.unwrap();
-    if let Some(h) = offices
-        .iter()
-        .find(|o| o.kind == kind && o.unit_kind == UnitKind::National)
-        .and_then(|o| o.holder)
-    {
-        return h;
-    }
-    let national = offices
-        .iter()
-        .find(|o| o.unit_kind == UnitKind::National)
-        .unwrap()
-        .unit;
-    let ev = |kind: &str| NewEvent {
-        at: common::now(),
-        actor: EventActor {
-            member: None,
-            office: Some("test setup".into()),
-        },
-        kind: kind.into(),
-        subject: "office".into(),
-        payload: "{}".into(),
-        reason: "test setup".into(),
-    };
-    let office = app
-        .store()
-        .create_office(national, kind, &ev("office.created"))
-        .await
-        .unwrap();
-    app.store()
-        .appoint(
-            office,
-            fallback,
-            Term {
-                starts_on: today() - chrono::Days::new(30),
-                ends_on: None,
-            },
-            &ev("office.appointed"),
-        )
-        .await
-        .unwrap();
-    fallback
-}
-
 async fn tally(app: &TestApp, ballot: i64) -> (i64, i64, i64) {
     let t = app.store().ballot_box_size(ballot).await.unwrap();
     (t.counting, t.voted, t.paper.voters)
@@ -97,7 +50,13 @@ both_backends!(tellers_enter_paper_ballots_twice, |app| async move {
     let (waiting, excluded) = voters(&app, id).await;
     assert!(waiting.len() >= 4);
     let national = app.sign_in(NATIONAL).await;
-    let chair_id = national_holder(&app, OfficeKind::Chair, waiting[3]).await;
+    let chair_id = holder(
+        &app,
+        OfficeKind::Chair,
+        UnitKind::National,
+        Some(waiting[3]),
+    )
+    .await;
     let chair = app.sign_in_member(chair_id).await;
     let member = app.sign_in(MEMBER).await;
     let voters_url = format!("/api/v1/ballots/{id}/paper-voters");
@@ -240,7 +199,13 @@ both_backends!(only_the_named_scrutineer_audits, |app| async move {
         assert_eq!(res.error_code(), "forbidden");
     }
     assert_eq!(app.client().get(&audit).await.status, 401);
-    let scrutineer_id = national_holder(&app, OfficeKind::Scrutineer, waiting[0]).await;
+    let scrutineer_id = holder(
+        &app,
+        OfficeKind::Scrutineer,
+        UnitKind::National,
+        Some(waiting[0]),
+    )
+    .await;
     let scrutineer = app.sign_in_member(scrutineer_id).await;
     assert_eq!(
         scrutineer.get("/api/v1/ballots/999999/audit").await.status,
@@ -305,7 +270,13 @@ both_backends!(tellers_double_entry_on_the_page, |app| async move {
     let id = ballot_id(&app, charter_demo::QUESTION_TITLE).await;
     let (waiting, _) = voters(&app, id).await;
     let national = app.sign_in(NATIONAL).await;
-    let chair_id = national_holder(&app, OfficeKind::Chair, waiting[3]).await;
+    let chair_id = holder(
+        &app,
+        OfficeKind::Chair,
+        UnitKind::National,
+        Some(waiting[3]),
+    )
+    .await;
     let chair = app.sign_in_member(chair_id).await;
     let desk = format!("/ballots/{id}/paper");
     assert_eq!(app.sign_in(MEMBER).await.get(&desk).await.status, 403);
@@ -432,7 +403,13 @@ both_backends!(a_false_paper_mark_is_reversed, |app| async move {
         .post_json(&reversal(ada), &json!({"reason": "not mine"}))
         .await;
     assert_eq!(res.status, 403, "{}", res.text());
-    let scrutineer_id = national_holder(&app, OfficeKind::Scrutineer, waiting[0]).await;
+    let scrutineer_id = holder(
+        &app,
+        OfficeKind::Scrutineer,
+        UnitKind::National,
+        Some(waiting[0]),
+    )
+    .await;
     let scrutineer = app.sign_in_member(scrutineer_id).await;
     let res = scrutineer
         .post_json(&reversal(ada), &json!({"reason": " "}))

@@ -508,6 +508,18 @@ pub fn app_at(w: &World, t: DateTime<Utc>) -> App {
     )
 }
 
+/// The members entitled to vote on frozen roll `roll`.
+pub async fn voters_of(w: &World, roll: i64) -> Vec<MemberId> {
+    w.store
+        .roll_frozen_lines(roll, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|(_, _, ok)| *ok)
+        .map(|(m, _, _)| m)
+        .collect()
+}
+
 /// A member-ballot roll frozen on 1 September 2017, open to challenge until the 4th.
 pub async fn roll(w: &World) -> (i64, Vec<MemberId>) {
     let sep1 = app_at(w, at(2017, 9, 1, 9));
@@ -526,15 +538,7 @@ pub async fn roll(w: &World) -> (i64, Vec<MemberId>) {
         )
         .await
         .unwrap();
-    let voters: Vec<MemberId> = w
-        .store
-        .roll_frozen_lines(id, None)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|(_, _, ok)| *ok)
-        .map(|(m, _, _)| m)
-        .collect();
+    let voters = voters_of(w, id).await;
     assert!(voters.len() >= 5, "the world has voters: {}", voters.len());
     (id, voters)
 }
