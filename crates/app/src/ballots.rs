@@ -698,6 +698,9 @@ impl App {
             if let Err(e) = self.run_ballot_clock().await {
                 tracing::error!(error = %e, "the ballot timetable could not run a round");
             }
+            if let Err(e) = self.warm_open_boards().await {
+                tracing::error!(error = %e, "the boards of open sealed ballots could not be read");
+            }
             tokio::time::sleep(std::time::Duration::from_secs(5)).await;
         }
     }

@@ -647,6 +647,21 @@ impl App {
         Ok(Some(open))
     }
 
+    /// Reads the board of every open sealed ballot into the cache, so that its first voters
+    /// do not wait while 21,000 credentials are parsed for them. The timetable calls it on
+    /// every round: within seconds of a ballot opening, or of the server starting.
+    pub async fn warm_open_boards(&self) -> Result<usize, AppError> {
+        let now = self.clock.now();
+        let mut warmed = 0;
+        for b in self.store.ballots().await? {
+            if b.sealed && b.state == "open" && b.closes_at > now {
+                self.open_board(b.id).await?;
+                warmed += 1;
+            }
+        }
+        Ok(warmed)
+    }
+
     /// Puts `voter`'s encrypted ballot in the box after checking its proofs and signature
     /// and that its credential is on the frozen list. The tracker is the hash of the
     /// ballot, which the voter's device computes too.

@@ -390,8 +390,15 @@ async fn a_sealed_question_is_decided_by_two_trustees_and_its_board_verifies() {
     assert!(matches!(twice, Err(AppError::Conflict { .. })), "{twice:?}");
     assert_eq!(sep2.ceremony(id).await.unwrap().stage, CeremonyStage::Ready);
 
+    assert_eq!(
+        sep6.warm_open_boards().await.unwrap(),
+        0,
+        "nothing open yet"
+    );
     sep6.run_ballot_clock().await.unwrap();
     assert_eq!(w.store.ballot(id).await.unwrap().unwrap().state, "open");
+    // The timetable reads an open sealed ballot's board before its first voter comes.
+    assert_eq!(sep6.warm_open_boards().await.unwrap(), 1);
     let board = sep6.board(id).await.unwrap();
     let ctx = board.context().unwrap();
 
@@ -544,6 +551,11 @@ async fn a_sealed_question_is_decided_by_two_trustees_and_its_board_verifies() {
     let sep20 = app_at(&w, at(2017, 9, 20, 10));
     sep20.run_ballot_clock().await.unwrap();
     assert_eq!(w.store.ballot(id).await.unwrap().unwrap().state, "closed");
+    assert_eq!(
+        sep20.warm_open_boards().await.unwrap(),
+        0,
+        "closed: no voter comes"
+    );
     let closed = sep20.board(id).await.unwrap();
     let rows = closed.tally_rows().unwrap();
     let ctx = closed.context().unwrap();

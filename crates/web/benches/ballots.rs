@@ -319,10 +319,10 @@ async fn links_from_letters(store: &Arc<dyn Store>) -> BTreeMap<i64, Vec<String>
 
 /// The router `charter serve` runs, on a loopback port of `server`.
 fn serve(server: &Runtime, store: &Arc<dyn Store>) -> SocketAddr {
-    let state = AppState::new(
-        App::new(store.clone(), Arc::new(SystemClock), Settings::default()),
-        WebConfig::default(),
-    );
+    let app = App::new(store.clone(), Arc::new(SystemClock), Settings::default());
+    // As the timetable of `charter serve` does on its first round.
+    server.block_on(app.warm_open_boards()).unwrap();
+    let state = AppState::new(app, WebConfig::default());
     let listener = server
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .unwrap();
@@ -392,6 +392,7 @@ fn open_loop(
     jobs: Vec<(i64, String)>,
     connections: usize,
 ) -> Run {
+    settle_disk();
     let cpu = cpu_seconds();
     let mut run = std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread()
@@ -455,6 +456,13 @@ fn open_loop(
     .unwrap();
     run.cpu = cpu_seconds() - cpu;
     run
+}
+
+/// Writes out what other programs left for the kernel to write (a build just finished leaves
+/// hundreds of megabytes), so that it is not written during the run, in front of the
+/// ballots' commits: each waits for the disk. Best effort: `sync` where there is one.
+fn settle_disk() {
+    let _ = std::process::Command::new("sync").status();
 }
 
 /// CPU time this process has used (user and system), from `/proc/self/stat` (Linux; 0 elsewhere).
@@ -614,7 +622,38 @@ fn report(backend: &str, what: &str, run: &Run, goal: Duration) -> (usize, Durat
         },
         status_words(&by),
     );
+    slow_seconds(backend, what, run, goal);
     (errors, p99)
+}
+
+/// Which seconds of a run had requests over `goal`: a tail spread evenly is queueing, one
+/// bunched in a few seconds is a stall (a checkpoint, a lock, a pause).
+fn slow_seconds(backend: &str, what: &str, run: &Run, goal: Duration) {
+    let mut seconds: BTreeMap<usize, (usize, Duration)> = BTreeMap::new();
+    for (i, s) in run.shots.iter().enumerate() {
+        if s.latency >= goal {
+            let e = seconds.entry(i / run.rate.max(1)).or_default();
+            e.0 += 1;
+            e.1 = e.1.max(s.latency);
+        }
+    }
+    if seconds.is_empty() {
+        return;
+    }
+    let mut worst: Vec<_> = seconds.iter().collect();
+    worst.sort_by_key(|(_, (n, _))| std::cmp::Reverse(*n));
+    println!(
+        "  {backend}: {what}: requests over {} ms fell in {} of {} seconds; the worst: {}",
+        goal.as_millis(),
+        seconds.len(),
+        run.shots.len().div_ceil(run.rate.max(1)),
+        worst
+            .iter()
+            .take(8)
+            .map(|(s, (n, max))| format!("second {s}: {n} (max {})", ms(*max)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
 }
 
 /// GET `path`; the status, the body and how long it took.
