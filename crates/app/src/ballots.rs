@@ -8,10 +8,10 @@
 //! counted by `charter-count` and published ballot by ballot, so every voter can find their
 //! tracker and anyone can recount.
 
-use charter_count::cli::{Method, count_by};
 use charter_count::methods::yes_no;
 use charter_count::stv::StvOptions;
 use charter_count::{Ballot, Candidate, CandidateId, Election};
+use charter_count::{Method, count_by};
 use charter_domain::{Actor, HeldOffice, MemberId, UnitId};
 use charter_rules::{BallotRule, Constitution, DecisionKind, Key};
 use charter_store::{

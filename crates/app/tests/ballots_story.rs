@@ -467,8 +467,8 @@ async fn an_election_is_counted_by_stv_and_recounted_from_the_published_ballots(
         "ballots": published,
     });
     let election = charter_count::json_ballots::parse(&file.to_string()).unwrap();
-    let method = charter_count::cli::Method::from_name(&b.method).unwrap();
-    let recount = charter_count::cli::count_by(
+    let method = charter_count::Method::from_name(&b.method).unwrap();
+    let recount = charter_count::count_by(
         &election,
         method,
         &charter_count::stv::StvOptions::default(),

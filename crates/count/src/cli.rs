@@ -12,74 +12,9 @@ use crate::input::{self, InputFormat, LoadError};
 use crate::methods;
 use crate::render::{self, Format};
 use crate::report::Report;
-use crate::stv::{self, MeekArithmetic, StvMethod, StvOptions};
+use crate::stv::{self, MeekArithmetic, StvOptions};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Method {
-    Plurality,
-    Approval,
-    Irv,
-    ScottishStv,
-    Meek,
-    Wigm,
-    Ers97,
-    Schulze,
-    /// The Condorcet winner and loser, with every pairwise contest.
-    Condorcet,
-    /// A yes/no question: options named Yes, No and (optionally) Abstain, decided by
-    /// `--threshold` over `--base`.
-    YesNo,
-}
-
-impl Method {
-    pub fn name(self) -> &'static str {
-        match self {
-            Method::Plurality => "plurality",
-            Method::Approval => "approval",
-            Method::Irv => "irv",
-            Method::ScottishStv => "scottish-stv",
-            Method::Meek => "meek",
-            Method::Wigm => "wigm",
-            Method::Ers97 => "ers97",
-            Method::Schulze => "schulze",
-            Method::Condorcet => "condorcet",
-            Method::YesNo => "yes-no",
-        }
-    }
-
-    fn stv(self) -> Option<StvMethod> {
-        StvMethod::from_name(self.name())
-    }
-
-    /// The method a name given by a constitution or a command line stands for.
-    pub fn from_name(name: &str) -> Option<Method> {
-        use clap::ValueEnum;
-        Method::value_variants()
-            .iter()
-            .copied()
-            .find(|m| m.name() == name)
-    }
-}
-
-/// Counts `election` by a ranked or plurality-style `method` (every method but yes-no, whose
-/// threshold and base come from elsewhere). The count `charter count` runs on the same file.
-pub fn count_by(
-    election: &crate::Election,
-    method: Method,
-    options: &StvOptions,
-) -> Result<Report, stv::CountError> {
-    Ok(match method {
-        Method::Plurality => methods::plurality::count(election, options.seed),
-        Method::Approval => methods::approval::count(election, options.seed),
-        Method::Schulze => methods::schulze::count(election, options.seed),
-        Method::Condorcet => methods::condorcet::count(election),
-        m => {
-            // Every remaining method is in the STV family (yes-no is counted by threshold).
-            let method = m.stv().unwrap_or(StvMethod::Irv);
-            stv::count(election, method, options)?
-        }
-    })
-}
+pub use crate::method::{Method, count_by};
 
 /// Count an election from a ballot file.
 #[derive(Debug, Clone, clap::Args)]
@@ -324,6 +259,7 @@ mod tests {
             );
             assert_eq!(m.stv().is_some(), is_stv, "{}", m.name());
         }
+        assert_eq!(Method::value_variants(), Method::ALL);
     }
 
     fn yes_no_args(file: PathBuf, threshold: ThresholdArg, base: BaseArg) -> CountArgs {

@@ -7,7 +7,8 @@ use crate::error::ParseError;
 use crate::model::Election;
 use crate::{blt, irish, json_ballots, preflib};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum InputFormat {
     Blt,
     /// Charter's JSON ballot format (see `json_ballots`).

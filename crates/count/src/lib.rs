@@ -4,6 +4,7 @@
 //! (candidates, seats, grouped ballots) and produces a [`Report`] with every round.
 
 pub mod blt;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod error;
 pub mod input;
@@ -11,6 +12,7 @@ pub mod irish;
 pub mod json_ballots;
 pub mod lot;
 pub mod merge;
+pub mod method;
 pub mod methods;
 pub mod model;
 pub mod preflib;
@@ -19,5 +21,6 @@ pub mod report;
 pub mod stv;
 
 pub use error::ParseError;
+pub use method::{Method, count_by};
 pub use model::{Ballot, Candidate, CandidateId, Election};
 pub use report::{Action, Decimal, Report, Round, TieBreak};

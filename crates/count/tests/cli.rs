@@ -8,16 +8,7 @@ use charter_count::input::InputFormat;
 use charter_count::render::Format;
 
 fn data_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/elections");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "SKIPPED: {} is absent; real-election CLI tests not run",
-            dir.display()
-        );
-        None
-    }
+    charter_test_support::election_data()
 }
 
 fn args(file: &Path, method: Method, format: Format) -> CountArgs {

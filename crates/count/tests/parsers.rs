@@ -5,13 +5,7 @@ use std::path::PathBuf;
 use charter_count::{blt, irish};
 
 fn data_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/elections");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("SKIPPED: {} is absent", dir.display());
-        None
-    }
+    charter_test_support::election_data()
 }
 
 fn read(path: PathBuf) -> String {

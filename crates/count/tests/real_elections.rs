@@ -1,7 +1,7 @@
 //! Real elections with published results (see `../shared/data/elections/README.md`): every
 //! STV count here must reproduce them exactly. The data lives outside the repository; when it
 //! is absent these tests say so loudly and pass, so a machine without it can still run the
-//! suite.
+//! suite, but on CI they fail (`charter_test_support::election_data`).
 
 use std::path::{Path, PathBuf};
 
@@ -10,17 +10,7 @@ use charter_count::{Election, Report, blt, irish};
 use serde_json::Value;
 
 fn data_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/elections");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
-    eprintln!(
-        "SKIPPED: real-election data not found at {} ({}); these conformance checks did not run",
-        dir.display(),
-        if ci { "CI" } else { "local run" }
-    );
-    None
+    charter_test_support::election_data()
 }
 
 fn read(path: &Path) -> String {

@@ -5,6 +5,8 @@ use std::fmt;
 pub enum Requirement {
     Postgres,
     Browser,
+    /// The real elections with official results in `../shared/data/elections`.
+    ElectionData,
 }
 
 impl Requirement {
@@ -13,6 +15,7 @@ impl Requirement {
         match self {
             Requirement::Postgres => "CHARTER_REQUIRE_POSTGRES",
             Requirement::Browser => "CHARTER_REQUIRE_BROWSER",
+            Requirement::ElectionData => "CHARTER_REQUIRE_ELECTION_DATA",
         }
     }
 }
@@ -22,6 +25,7 @@ impl fmt::Display for Requirement {
         f.write_str(match self {
             Requirement::Postgres => "PostgreSQL",
             Requirement::Browser => "browser",
+            Requirement::ElectionData => "real-election data",
         })
     }
 }

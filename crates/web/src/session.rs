@@ -291,14 +291,11 @@ pub fn check_csrf(
     }
 }
 
-/// Compares two secrets without stopping at the first difference.
+/// Compares two secrets without stopping at the first difference (`subtle`: the comparison
+/// the ballot cryptography's curve library uses too).
 pub fn constant_time_eq(expected: &str, given: &str) -> bool {
-    let (expected, given) = (expected.as_bytes(), given.as_bytes());
-    let mut diff = expected.len() ^ given.len();
-    for (a, b) in expected.iter().zip(given.iter()) {
-        diff |= usize::from(a ^ b);
-    }
-    diff == 0
+    use subtle::ConstantTimeEq;
+    expected.as_bytes().ct_eq(given.as_bytes()).into()
 }
 
 /// The client's address, for limits: the peer's address, or, when the peer is a trusted
@@ -436,18 +433,17 @@ pub fn joining_allowed(state: &AppState, ip: IpAddr) -> Result<(), WebError> {
         .map_err(|_| WebError::TooManyApplications)
 }
 
+/// Everything but letters, digits and `-_.~/` is percent-encoded in a query parameter.
+const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b'/');
+
 /// Percent-encodes a path for a query parameter.
 pub fn url_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(s, QUERY_VALUE).to_string()
 }
 
 /// The longest `next` followed after sign-in.
@@ -485,6 +481,22 @@ pub fn safe_next(next: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secrets_compare_equal_only_when_equal() {
+        assert!(constant_time_eq("abc123", "abc123"));
+        assert!(!constant_time_eq("abc123", "abc124"));
+        assert!(!constant_time_eq("abc123", "abc12"));
+        assert!(!constant_time_eq("", "a"));
+        assert!(constant_time_eq("", ""));
+    }
+
+    #[test]
+    fn a_path_is_encoded_for_a_query_parameter() {
+        assert_eq!(url_encode("/ballots/3?x=1&y"), "/ballots/3%3Fx%3D1%26y");
+        assert_eq!(url_encode("/members/Zoë a"), "/members/Zo%C3%AB%20a");
+        assert_eq!(url_encode("a-b_c.d~e"), "a-b_c.d~e");
+    }
 
     #[test]
     fn next_is_local_only() {

@@ -227,9 +227,9 @@ both_backends!(
                 .all(|b| b["tracker"].as_str().unwrap().len() == 14)
         );
         let election = charter_count::json_ballots::parse(&published.text()).unwrap();
-        let recount = charter_count::cli::count_by(
+        let recount = charter_count::count_by(
             &election,
-            charter_count::cli::Method::ScottishStv,
+            charter_count::Method::ScottishStv,
             &charter_count::stv::StvOptions::default(),
         )
         .unwrap();

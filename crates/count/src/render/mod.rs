@@ -9,7 +9,8 @@ pub mod text;
 use crate::model::CandidateId;
 use crate::report::{Action, Decimal, Report};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
     #[default]
     Text,

@@ -18,6 +18,7 @@ pub mod arith;
 pub mod ers97;
 pub mod gregory;
 pub mod meek;
+#[cfg(feature = "xlsx")]
 pub mod minneapolis;
 pub mod prepare;
 pub mod ties;
