@@ -589,6 +589,19 @@ impl App {
         Ok(())
     }
 
+    /// The email address the signed-in member signs in and is written to with: their own, so
+    /// no access is logged.
+    pub async fn own_email(&self, actor: &Actor) -> Result<String, AppError> {
+        Ok(self
+            .store
+            .member_contacts(&[actor.member])
+            .await?
+            .into_iter()
+            .next()
+            .map(|(_, _, email)| email)
+            .unwrap_or_default())
+    }
+
     /// The email change waiting for the member's confirmation, if any (the member, or an
     /// officer who may edit them).
     pub async fn pending_email(

@@ -580,6 +580,11 @@ impl App {
         Ok(b)
     }
 
+    /// A ballot's public facts (title, state, timetable, outcome once counted), or `None`.
+    pub async fn find_ballot(&self, id: i64) -> Result<Option<BallotRecord>, AppError> {
+        Ok(self.store.ballot(id).await?)
+    }
+
     pub(crate) async fn ballot_record(&self, id: i64) -> Result<BallotRecord, AppError> {
         self.store
             .ballot(id)

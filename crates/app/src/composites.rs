@@ -10,6 +10,11 @@ use crate::meetings::{MAX_MOTION, MAX_TITLE, is_procedure, too_long};
 use crate::{App, AppError, event_actor};
 
 impl App {
+    /// A composite motion's record, or `None`.
+    pub async fn composite(&self, id: i64) -> Result<Option<CompositeRecord>, AppError> {
+        Ok(self.store.composite(id).await?)
+    }
+
     /// The officers running a meeting propose merging `parts` (motions before it, not
     /// amendments or procedure, each with a mover) into one motion worded `text`.
     pub async fn propose_composite(

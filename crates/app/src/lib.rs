@@ -122,6 +122,12 @@ impl App {
         self.clock.now().date_naive()
     }
 
+    /// Whether the database answers, and which it is: for the readiness probe.
+    pub async fn readiness(&self) -> Result<&'static str, AppError> {
+        self.store.ping().await?;
+        Ok(self.store.backend())
+    }
+
     /// The unit tree, cached: units change rarely and every scope check needs it.
     pub async fn tree(&self) -> Result<Arc<UnitTree>, AppError> {
         if let Some(t) = self.tree.read().await.as_ref() {

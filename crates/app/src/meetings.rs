@@ -304,6 +304,12 @@ fn convening(m: &MeetingRecord) -> Convening {
 }
 
 impl App {
+    /// The motions before a meeting, in the order they were put down: the business its
+    /// pages list.
+    pub async fn meeting_motions(&self, meeting: i64) -> Result<Vec<MotionRecord>, AppError> {
+        Ok(self.store.motions(meeting).await?)
+    }
+
     /// The office that lets `actor` run meetings of `unit` (national bodies: `None`).
     pub(crate) async fn meeting_authority(
         &self,

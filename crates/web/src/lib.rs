@@ -170,11 +170,8 @@ async fn healthz() -> impl IntoResponse {
 }
 
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.app.store.ping().await {
-        Ok(()) => (
-            StatusCode::OK,
-            format!("ready ({})\n", state.app.store.backend()),
-        ),
+    match state.app.readiness().await {
+        Ok(backend) => (StatusCode::OK, format!("ready ({backend})\n")),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");
             (

@@ -1179,10 +1179,10 @@ pub async fn published(
     let Some(id) = parse_id(&raw) else {
         return not_found(session, "ballot");
     };
-    let b = match state.app.store.ballot(id).await {
+    let b = match state.app.find_ballot(id).await {
         Ok(Some(b)) => b,
         Ok(None) => return not_found(session, "ballot"),
-        Err(e) => return error_page(session, AppError::from(e).into()),
+        Err(e) => return error_page(session, e.into()),
     };
     let all = match state.app.published_ballots(id).await {
         Ok(all) => all,

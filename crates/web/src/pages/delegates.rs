@@ -122,9 +122,9 @@ async fn delegates_page(
         Err(AppError::NotFound(_)) => return not_found(Some(session), "meeting"),
         Err(e) => return app_error(session, e),
     };
-    let motions = match state.app.store.motions(id).await {
+    let motions = match state.app.meeting_motions(id).await {
         Ok(m) => m,
-        Err(e) => return app_error(session, e.into()),
+        Err(e) => return app_error(session, e),
     };
     let name_of = |cid: i64| {
         v.credential(cid)

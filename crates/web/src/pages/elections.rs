@@ -322,14 +322,14 @@ async fn election_page(
     };
     let now = app.clock.now();
     let (outcome, seated) = match e.ballot {
-        Some(b) => match app.store.ballot(b).await {
+        Some(b) => match app.find_ballot(b).await {
             Ok(Some(b)) => (
                 b.outcome,
                 e.seated_at
                     .map(|t| format!("The winners took their seats on {}.", time(t))),
             ),
             Ok(None) => (None, None),
-            Err(err) => return error_page(Some(session), AppError::from(err).into()),
+            Err(err) => return error_page(Some(session), err.into()),
         },
         None => (None, None),
     };

@@ -198,7 +198,7 @@ async fn meetings_page_with(
                 }
             }
         }
-        if let (Ok(tree), Ok(all)) = (app.tree().await, app.store.units().await) {
+        if let (Ok(tree), Ok(all)) = (app.tree().await, app.store_units().await) {
             let mut list: Vec<Choice> = all
                 .iter()
                 .filter(|u| matches!(u.kind, UnitKind::Branch | UnitKind::Region) && u.is_open())
@@ -949,7 +949,7 @@ pub async fn propose_composite(
         return error_page(Some(&session), e);
     }
     let result = async {
-        let motions = state.app.store.motions(id).await?;
+        let motions = state.app.meeting_motions(id).await?;
         let mut ids = Vec::new();
         for raw in form
             .numbers
@@ -994,10 +994,10 @@ pub async fn answer_composite(
     if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
         return error_page(Some(&session), e);
     }
-    let meeting = match state.app.store.composite(id).await {
+    let meeting = match state.app.composite(id).await {
         Ok(Some(c)) => c.meeting,
         Ok(None) => return not_found(Some(&session), "composite"),
-        Err(e) => return app_error(&session, e.into()),
+        Err(e) => return app_error(&session, e),
     };
     let result = match answer.as_str() {
         "consent" => state
@@ -1571,9 +1571,9 @@ pub async fn statements(
     let Some(id) = parse_id(&raw).map(UnitId) else {
         return not_found(session.as_ref(), "unit");
     };
-    let unit = match state.app.store.units().await {
+    let unit = match state.app.store_units().await {
         Ok(units) => units.into_iter().find(|u| u.id == id),
-        Err(e) => return error_page(session.as_ref(), AppError::from(e).into()),
+        Err(e) => return error_page(session.as_ref(), e.into()),
     };
     let Some(unit) = unit else {
         return not_found(session.as_ref(), "unit");

@@ -110,10 +110,9 @@ async fn rolls_page(
     let may_freeze = !actor.scope_roots(Power::ManageRolls).is_empty();
     let mut units = Vec::new();
     if may_freeze {
-        let (tree, all) = match (state.app.tree().await, state.app.store.units().await) {
+        let (tree, all) = match (state.app.tree().await, state.app.store_units().await) {
             (Ok(t), Ok(u)) => (t, u),
-            (Err(e), _) => return app_error(session, e),
-            (_, Err(e)) => return app_error(session, e.into()),
+            (Err(e), _) | (_, Err(e)) => return app_error(session, e),
         };
         units = all
             .iter()

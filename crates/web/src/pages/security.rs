@@ -64,21 +64,21 @@ async fn security_page(
     let app = &state.app;
     let actor = &session.actor;
     let loaded = async {
-        let contacts = app.store.member_contacts(&[actor.member]).await?;
+        let email = app.own_email(actor).await?;
         let pending = app.pending_email(actor, actor.member).await?;
         let two_factor = app.two_factor_status(actor).await?;
         let may_set_policy = app.may_set_account_policy(actor).await?;
-        Ok::<_, charter_app::AppError>((contacts, pending, two_factor, may_set_policy))
+        Ok::<_, charter_app::AppError>((email, pending, two_factor, may_set_policy))
     }
     .await;
-    let (contacts, pending, two_factor, may_set_policy) = match loaded {
+    let (email, pending, two_factor, may_set_policy) = match loaded {
         Ok(l) => l,
         Err(e) => return app_error(session, e),
     };
     let page = SecurityPage {
         layout: Layout::new("Sign-in and security", Some(session), "me"),
         notice,
-        email: contacts.first().map(|c| c.2.clone()).unwrap_or_default(),
+        email,
         pending_email: pending.map(|p| p.new_email),
         two_factor,
         may_set_policy,

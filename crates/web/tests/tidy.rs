@@ -1,0 +1,67 @@
+//! Tidy check of a layering invariant (ARCHITECTURE.md): the web layer reaches the database
+//! only through `app`'s use cases, never through the store. A handler that read the store
+//! would skip the checks and the access log that `app` keeps for personal data.
+
+use std::path::{Path, PathBuf};
+
+/// The Rust files under `dir`, recursively.
+fn sources(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.expect("directory entry").path();
+        if path.is_dir() {
+            out.extend(sources(&path));
+        } else if path.extension().is_some_and(|x| x == "rs") {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// Where a line of code (comments aside) touches the store: the `store` field of `App`, or
+/// the `Store` trait itself.
+fn touches_store(line: &str) -> bool {
+    let code = line.split("//").next().unwrap_or("");
+    let field = code.match_indices(".store").any(|(i, m)| {
+        !code[i + m.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+    });
+    field || code.contains("dyn Store") || code.contains("charter_store::Store")
+}
+
+#[test]
+fn the_web_layer_never_calls_the_store() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let files = sources(&src);
+    assert!(files.len() > 10, "read the sources under {}", src.display());
+    let mut found = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("source");
+        for (n, line) in text.lines().enumerate() {
+            if touches_store(line) {
+                found.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "web calls the store instead of a use case in app:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_check_finds_a_store_call() {
+    assert!(touches_store(
+        "    let b = state.app.store.ballot(id).await?;"
+    ));
+    assert!(touches_store("let s: Arc<dyn Store> = x;"));
+    assert!(!touches_store(
+        "    let u = state.app.store_units().await?;"
+    ));
+    assert!(!touches_store(
+        "    // state.app.store.ballot(id) is not called here"
+    ));
+}
