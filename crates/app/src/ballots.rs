@@ -12,7 +12,7 @@ use charter_count::methods::yes_no;
 use charter_count::stv::StvOptions;
 use charter_count::{Ballot, Candidate, CandidateId, Election};
 use charter_count::{Method, count_by};
-use charter_domain::{Actor, HeldOffice, MemberId, UnitId};
+use charter_domain::{Actor, BallotKind, BallotState, HeldOffice, MemberId, UnitId};
 use charter_rules::{BallotRule, Constitution, DecisionKind, Key};
 use charter_store::{
     BallotRecord, BoxedBallot, CastOutcome, EventActor, NewBallot, NewBallotVoter, NewCast,
@@ -168,7 +168,7 @@ pub(crate) fn check_ranks(b: &BallotRecord, ranks: &[u32]) -> Result<(), String>
             return Err("an option is ranked twice".into());
         }
     }
-    if b.kind == "question" && ranks.len() != 1 {
+    if b.kind == BallotKind::Question && ranks.len() != 1 {
         return Err("choose one answer".into());
     }
     Ok(())
@@ -377,126 +377,124 @@ impl App {
             }
             (_, Some(cl)) => Some(cl),
         };
-        let (kind, method, seats, options, clause, rule_words, decision_kind) = match req
-            .kind
-            .trim()
-        {
-            "question" => {
-                let raw = req
-                    .decision_kind
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|k| !k.is_empty())
-                    .unwrap_or("ordinary-motion");
-                match DecisionKind::ALL.into_iter().find(|k| k.as_str() == raw) {
-                    None => {
-                        errs.add(
-                            "decision_kind",
-                            format!("'{raw}' is not a kind of decision"),
-                        );
-                        return Err(AppError::Invalid(errs));
-                    }
-                    Some(DecisionKind::Appointment) => {
-                        errs.add(
+        let (kind, method, seats, options, clause, rule_words, decision_kind) =
+            match BallotKind::parse(&req.kind) {
+                Some(BallotKind::Question) => {
+                    let raw = req
+                        .decision_kind
+                        .as_deref()
+                        .map(str::trim)
+                        .filter(|k| !k.is_empty())
+                        .unwrap_or("ordinary-motion");
+                    match DecisionKind::ALL.into_iter().find(|k| k.as_str() == raw) {
+                        None => {
+                            errs.add(
+                                "decision_kind",
+                                format!("'{raw}' is not a kind of decision"),
+                            );
+                            return Err(AppError::Invalid(errs));
+                        }
+                        Some(DecisionKind::Appointment) => {
+                            errs.add(
                                 "decision_kind",
                                 "an appointment is made by a meeting of the body the constitution names, on a motion naming the office and the member",
                             );
-                        return Err(AppError::Invalid(errs));
-                    }
-                    Some(DecisionKind::ConstitutionalAmendment) if amendment.is_none() => {
-                        errs.add(
+                            return Err(AppError::Invalid(errs));
+                        }
+                        Some(DecisionKind::ConstitutionalAmendment) if amendment.is_none() => {
+                            errs.add(
                             "decision_kind",
                             "an amendment is put to a ballot of the members from its own page, where its procedure applies",
                         );
-                        return Err(AppError::Invalid(errs));
-                    }
-                    Some(k) => match question_threshold(&c, k) {
-                        Some((clause, by, threshold))
-                            if by
-                                .iter()
-                                .any(|b| b.as_str() == charter_rules::MEMBER_BALLOT) =>
-                        {
-                            (
-                                "question",
-                                "yes-no".to_string(),
-                                1,
-                                ANSWERS.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
-                                Some(clause.as_str().to_string()),
-                                threshold.words(),
-                                Some(k.as_str().to_string()),
-                            )
+                            return Err(AppError::Invalid(errs));
                         }
-                        Some((clause, _, _)) if k == DecisionKind::ConstitutionalAmendment => {
-                            errs.add(
+                        Some(k) => match question_threshold(&c, k) {
+                            Some((clause, by, threshold))
+                                if by
+                                    .iter()
+                                    .any(|b| b.as_str() == charter_rules::MEMBER_BALLOT) =>
+                            {
+                                (
+                                    BallotKind::Question,
+                                    "yes-no".to_string(),
+                                    1,
+                                    ANSWERS.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
+                                    Some(clause.as_str().to_string()),
+                                    threshold.words(),
+                                    Some(k.as_str().to_string()),
+                                )
+                            }
+                            Some((clause, _, _)) if k == DecisionKind::ConstitutionalAmendment => {
+                                errs.add(
                                 "decision_kind",
                                 format!(
                                     "clause {clause}: the constitution does not let a ballot of members decide an amendment"
                                 ),
                             );
-                            return Err(AppError::Invalid(errs));
-                        }
-                        _ => {
-                            errs.add(
+                                return Err(AppError::Invalid(errs));
+                            }
+                            _ => {
+                                errs.add(
                                 "decision_kind",
                                 format!(
                                     "the constitution does not let a ballot of members decide {}",
                                     k.words()
                                 ),
                             );
-                            return Err(AppError::Invalid(errs));
+                                return Err(AppError::Invalid(errs));
+                            }
+                        },
+                    }
+                }
+                Some(BallotKind::Election) => {
+                    let mut names: Vec<String> = Vec::new();
+                    for n in &req.candidates {
+                        let n = n.trim();
+                        if n.is_empty() {
+                            continue;
                         }
-                    },
-                }
-            }
-            "election" => {
-                let mut names: Vec<String> = Vec::new();
-                for n in &req.candidates {
-                    let n = n.trim();
-                    if n.is_empty() {
-                        continue;
+                        if too_long(n, 100) {
+                            errs.add(
+                                "candidates",
+                                "a candidate's name is longer than 100 characters",
+                            );
+                        } else if names.iter().any(|x| x.eq_ignore_ascii_case(n)) {
+                            errs.add("candidates", format!("{n} is listed twice"));
+                        } else {
+                            names.push(n.to_string());
+                        }
                     }
-                    if too_long(n, 100) {
+                    if names.is_empty() {
+                        errs.add("candidates", "list the candidates, one per line");
+                    } else if names.len() > MAX_CANDIDATES {
+                        errs.add("candidates", "at most 100 candidates");
+                    }
+                    let seats = req.seats.unwrap_or(1);
+                    if seats == 0 || (seats as usize) > names.len().max(1) {
                         errs.add(
-                            "candidates",
-                            "a candidate's name is longer than 100 characters",
+                            "seats",
+                            "seats must be at least 1 and no more than the candidates",
                         );
-                    } else if names.iter().any(|x| x.eq_ignore_ascii_case(n)) {
-                        errs.add("candidates", format!("{n} is listed twice"));
-                    } else {
-                        names.push(n.to_string());
                     }
+                    let method = rule.method_for(seats).to_string();
+                    (
+                        BallotKind::Election,
+                        method.clone(),
+                        seats,
+                        names,
+                        rule_clause.clone(),
+                        format!(
+                            "counted by {method} for {seats} seat{}",
+                            if seats == 1 { "" } else { "s" }
+                        ),
+                        None,
+                    )
                 }
-                if names.is_empty() {
-                    errs.add("candidates", "list the candidates, one per line");
-                } else if names.len() > MAX_CANDIDATES {
-                    errs.add("candidates", "at most 100 candidates");
+                None => {
+                    errs.add("kind", "choose question or election");
+                    return Err(AppError::Invalid(errs));
                 }
-                let seats = req.seats.unwrap_or(1);
-                if seats == 0 || (seats as usize) > names.len().max(1) {
-                    errs.add(
-                        "seats",
-                        "seats must be at least 1 and no more than the candidates",
-                    );
-                }
-                let method = rule.method_for(seats).to_string();
-                (
-                    "election",
-                    method.clone(),
-                    seats,
-                    names,
-                    rule_clause.clone(),
-                    format!(
-                        "counted by {method} for {seats} seat{}",
-                        if seats == 1 { "" } else { "s" }
-                    ),
-                    None,
-                )
-            }
-            _ => {
-                errs.add("kind", "choose question or election");
-                return Err(AppError::Invalid(errs));
-            }
-        };
+            };
         let (Some(roll), Some(opens), Some(closes)) = (roll, opens, closes) else {
             return Err(AppError::Invalid(errs));
         };
@@ -525,7 +523,7 @@ impl App {
             "ballot.created",
             "ballot".into(),
             json!({
-                "title": title, "kind": kind, "method": method, "seats": seats,
+                "title": title, "kind": kind.as_str(), "method": method, "seats": seats,
                 "roll": roll.id, "opens_at": opens, "closes_at": closes, "options": options,
             }),
             title,
@@ -536,7 +534,7 @@ impl App {
                 &NewBallot {
                     title: title.to_string(),
                     question: question.to_string(),
-                    kind: kind.to_string(),
+                    kind,
                     decision_kind,
                     method,
                     seats,
@@ -653,22 +651,22 @@ impl App {
         let now = self.clock.now();
         let mut moved = 0;
         for b in self.store.ballots().await? {
-            let step = match b.state.as_str() {
-                "scheduled" if b.opens_at <= now && !self.ready_to_open(&b).await? => {
+            let step = match b.state {
+                BallotState::Scheduled if b.opens_at <= now && !self.ready_to_open(&b).await? => {
                     continue;
                 }
-                "scheduled" if b.opens_at <= now => self.open_ballot(&b).await,
-                "open" if b.closes_at <= now => self.close_ballot(&b).await,
+                BallotState::Scheduled if b.opens_at <= now => self.open_ballot(&b).await,
+                BallotState::Open if b.closes_at <= now => self.close_ballot(&b).await,
                 // Sent already is the usual answer after the first tick: nothing moved.
-                "open" if due_reminder(&b, now).is_some() => {
+                BallotState::Open if due_reminder(&b, now).is_some() => {
                     match self.send_due_reminder(&b, None).await {
                         Err(AppError::Conflict { .. }) => continue,
                         other => other.map(|_| ()),
                     }
                 }
-                "closed" if !self.ready_to_count(&b).await? => continue,
-                "closed" => self.count_ballot(b.id).await.map(|_| ()),
-                _ => continue,
+                BallotState::Closed if !self.ready_to_count(&b).await? => continue,
+                BallotState::Closed => self.count_ballot(b.id).await.map(|_| ()),
+                BallotState::Scheduled | BallotState::Open | BallotState::Counted => continue,
             };
             match step {
                 Ok(()) | Err(AppError::Conflict { .. }) => moved += 1,
@@ -685,7 +683,7 @@ impl App {
                 .store
                 .ballot(ballot)
                 .await?
-                .is_some_and(|b| b.state == "counted");
+                .is_some_and(|b| b.state == BallotState::Counted);
             if counted {
                 match self.seat_election_winners(e.id).await {
                     Ok(_) | Err(AppError::Conflict { .. }) => moved += 1,
@@ -831,7 +829,7 @@ impl App {
                 )
             }
         };
-        if b.state != "open" {
+        if b.state != BallotState::Open {
             return Err(AppError::Conflict {
                 field: "ballot".into(),
                 message: format!(
@@ -989,7 +987,7 @@ impl App {
         }
         // Past its closing time the ballot closes now, whether or not the timetable has run
         // since; a resend of a ballot already in the box is still answered with its receipt.
-        if now >= b.closes_at && b.state == "open" {
+        if now >= b.closes_at && b.state == BallotState::Open {
             match self.close_ballot(&b).await {
                 Ok(()) | Err(AppError::Conflict { .. }) => {}
                 Err(e) => return Err(e),
@@ -1186,7 +1184,7 @@ impl App {
         let b = self.ballot_record(id).await?;
         let election = self.ballot_election(id).await?;
         let report = self.report_of(&b, &election).await?;
-        if b.state == "closed" {
+        if b.state == BallotState::Closed {
             let outcome = outcome_words(&b, &report);
             let json = report_json(&report)?;
             let event = self.event(
@@ -1272,7 +1270,7 @@ impl App {
         b: &BallotRecord,
         election: &Election,
     ) -> Result<charter_count::Report, AppError> {
-        if b.kind == "question" {
+        if b.kind == BallotKind::Question {
             self.count_question(b, election).await
         } else {
             let method = Method::from_name(&b.method)
@@ -1403,7 +1401,7 @@ fn outcome_words(b: &BallotRecord, report: &charter_count::Report) -> String {
         .iter()
         .filter_map(|c| b.options.get(c.index()).map(String::as_str))
         .collect();
-    if b.kind == "question" {
+    if b.kind == BallotKind::Question {
         let carried = names.first() == Some(&"Yes");
         let word = if carried { "carried" } else { "not carried" };
         let reason = report

@@ -19,7 +19,7 @@
 //! ballot is open; once it closes it is counted, so papers arriving later are refused.
 
 use charter_domain::paper::{Entry, EntryRefusal, Resolution, may_enter, resolve};
-use charter_domain::{Actor, HeldOffice, MemberId};
+use charter_domain::{Actor, BallotState, HeldOffice, MemberId};
 use charter_store::{
     BallotRecord, NewCast, NewPaperBatch, NewPaperEntry, PaperBatchRecord, PaperCommit, PaperTally,
     StoreError,
@@ -133,8 +133,8 @@ fn state_of(batch: &PaperBatchRecord, entries: &[Entry<Paper>]) -> BatchState {
 fn not_open(b: &BallotRecord) -> AppError {
     AppError::Conflict {
         field: "ballot".into(),
-        message: match b.state.as_str() {
-            "scheduled" => {
+        message: match b.state {
+            BallotState::Scheduled => {
                 "voting has not opened: paper ballots are entered while it is open".into()
             }
             _ => format!(
@@ -168,7 +168,7 @@ impl App {
     ) -> Result<PaperTally, AppError> {
         let b = self.ballot_record(id).await?;
         let office = self.teller_office(actor, &b).await?;
-        if b.state != "open" {
+        if b.state != BallotState::Open {
             return Err(not_open(&b));
         }
         self.refuse_paper_if_sealed(id).await?;
@@ -227,7 +227,7 @@ impl App {
                 "the reason is longer than 2,000 characters",
             ));
         }
-        if b.state != "open" {
+        if b.state != BallotState::Open {
             return Err(not_open(&b));
         }
         let event = self.event(
@@ -291,7 +291,7 @@ impl App {
             .map(|e| e.papers.clone());
         let expected = usize::try_from(batch.papers).unwrap_or(0);
         let may = batch.state == "entering"
-            && ballot.state == "open"
+            && ballot.state == BallotState::Open
             && may_enter(&entries, actor.member, expected, expected).is_ok();
         Ok(BatchView {
             batch,
@@ -347,7 +347,7 @@ impl App {
         if !errs.is_empty() {
             return Err(AppError::Invalid(errs));
         }
-        if b.state != "open" {
+        if b.state != BallotState::Open {
             return Err(not_open(&b));
         }
         let event = self.event(
@@ -408,7 +408,7 @@ impl App {
                 message: "this batch is already in the box".into(),
             });
         }
-        if b.state != "open" {
+        if b.state != BallotState::Open {
             return Err(not_open(&b));
         }
         let mut entries = entries_of(&record)?;

@@ -12,7 +12,7 @@
 //! the box's contents are read only once the ballot is closed, as for publication. Reading
 //! the voters' names is logged in each member's access log, like every read of personal data.
 
-use charter_domain::{Actor, HeldOffice, UnitKind};
+use charter_domain::{Actor, BallotState, HeldOffice, UnitKind};
 use charter_store::{
     BallotRecord, BallotRollLine, BoxSize, EventRecord, NamedChallenge, Page, PaperTally,
     RollRecord,
@@ -186,30 +186,29 @@ impl App {
         let (voted, paper) = (boxed.voted, boxed.paper);
         let online = voted - paper.voters;
         let paper_in_box = paper.committed - paper.spoilt;
-        let (box_sha256, recount_matches, result_sha256) =
-            if matches!(b.state.as_str(), "closed" | "counted") {
-                let sealed = self.sealed_box(b.id).await?;
-                let mut h = Sha256::new();
-                for x in &sealed {
-                    // Every sealed ballot must open: one that does not is a finding too. An
-                    // encrypted one is checked on its board instead (`charter verify ballot`).
-                    if !crate::verifiable::is_encrypted(&x.sealed) {
-                        Sealed(x.sealed.clone()).open()?;
-                    }
-                    h.update(format!("{} {}\n", x.tracker, x.sealed).as_bytes());
+        let (box_sha256, recount_matches, result_sha256) = if b.state.is_closed() {
+            let sealed = self.sealed_box(b.id).await?;
+            let mut h = Sha256::new();
+            for x in &sealed {
+                // Every sealed ballot must open: one that does not is a finding too. An
+                // encrypted one is checked on its board instead (`charter verify ballot`).
+                if !crate::verifiable::is_encrypted(&x.sealed) {
+                    Sealed(x.sealed.clone()).open()?;
                 }
-                let box_sha256 = Some(hex::encode(h.finalize()));
-                match &b.result_json {
-                    Some(published) if b.state == "counted" => (
-                        box_sha256,
-                        self.recount_ballot(b.id).await?.matches_recorded,
-                        Some(hex::encode(Sha256::digest(published.as_bytes()))),
-                    ),
-                    _ => (box_sha256, None, None),
-                }
-            } else {
-                (None, None, None)
-            };
+                h.update(format!("{} {}\n", x.tracker, x.sealed).as_bytes());
+            }
+            let box_sha256 = Some(hex::encode(h.finalize()));
+            match &b.result_json {
+                Some(published) if b.state == BallotState::Counted => (
+                    box_sha256,
+                    self.recount_ballot(b.id).await?.matches_recorded,
+                    Some(hex::encode(Sha256::digest(published.as_bytes()))),
+                ),
+                _ => (box_sha256, None, None),
+            }
+        } else {
+            (None, None, None)
+        };
         Ok(BoxCheck {
             voted,
             paper_voters: paper.voters,

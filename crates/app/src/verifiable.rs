@@ -24,7 +24,7 @@ use charter_ballot_crypto::{
     QuestionKind, ScalarBytes, Setup, Shuffle, encrypt_ballot, verify_ballot,
 };
 use charter_count::Election;
-use charter_domain::{Actor, MemberId};
+use charter_domain::{Actor, BallotKind, BallotState, MemberId};
 use charter_rules::TrusteeRule;
 use charter_store::{BallotRecord, BoardItem, BoardItemKind, EventActor, NewBoardItem};
 use serde::{Deserialize, Serialize};
@@ -190,14 +190,14 @@ fn to_json<T: Serialize>(value: &T) -> Result<String, AppError> {
 /// Questions and plurality elections are tallied without decrypting any one ballot; every
 /// other election is ranked, shuffled and then decrypted, so it is counted exactly as today.
 pub(crate) fn election_params(
-    kind: &str,
+    kind: BallotKind,
     method: &str,
     options: usize,
     rule: &TrusteeRule,
 ) -> ElectionParams {
     let options = u32::try_from(options).unwrap_or(u32::MAX);
     let (kind, min, max) = match (kind, method) {
-        ("question", _) => (QuestionKind::Question, 1, 1),
+        (BallotKind::Question, _) => (QuestionKind::Question, 1, 1),
         (_, "plurality") => (QuestionKind::Plurality, 1, 1),
         _ => (QuestionKind::Ranked, 1, options),
     };
@@ -654,7 +654,7 @@ impl App {
         let now = self.clock.now();
         let mut warmed = 0;
         for b in self.store.ballots().await? {
-            if b.sealed && b.state == "open" && b.closes_at > now {
+            if b.sealed && b.state == BallotState::Open && b.closes_at > now {
                 self.open_board(b.id).await?;
                 warmed += 1;
             }

@@ -243,7 +243,10 @@ async fn a_question_is_put_counted_and_published_with_every_voter_able_to_check(
         )
         .await;
     assert!(matches!(late, Err(AppError::Conflict { .. })), "{late:?}");
-    assert_eq!(w.store.ballot(id).await.unwrap().unwrap().state, "counted");
+    assert_eq!(
+        w.store.ballot(id).await.unwrap().unwrap().state,
+        charter_domain::BallotState::Counted
+    );
     let voter = close.voter_for_link(id, &links[0]).await.unwrap();
     let resent = close
         .cast_ballot(
@@ -261,7 +264,7 @@ async fn a_question_is_put_counted_and_published_with_every_voter_able_to_check(
     );
     assert_eq!(close.run_ballot_clock().await.unwrap(), 0);
     let b = w.store.ballot(id).await.unwrap().unwrap();
-    assert_eq!(b.state, "counted");
+    assert_eq!(b.state, charter_domain::BallotState::Counted);
     let yes = receipts.iter().filter(|(_, a)| *a == 0).count();
     let no = receipts.len() - yes;
     let outcome = b.outcome.clone().unwrap();
@@ -453,7 +456,7 @@ async fn an_election_is_counted_by_stv_and_recounted_from_the_published_ballots(
         .await
         .unwrap();
     let b = w.store.ballot(id).await.unwrap().unwrap();
-    assert_eq!(b.state, "counted");
+    assert_eq!(b.state, charter_domain::BallotState::Counted);
     let result: serde_json::Value =
         serde_json::from_str(b.result_json.as_deref().unwrap()).unwrap();
     assert_eq!(result["method"], "scottish-stv");
@@ -789,7 +792,7 @@ async fn paper_and_online_ballots_are_counted_together_and_audited_by_the_scruti
     let close = app_at(&w, at(2017, 9, 20, 9));
     close.run_ballot_clock().await.unwrap();
     let b = w.store.ballot(id).await.unwrap().unwrap();
-    assert_eq!(b.state, "counted");
+    assert_eq!(b.state, charter_domain::BallotState::Counted);
     let yes = half + (n - 2);
     let outcome = b.outcome.clone().unwrap();
     assert!(outcome.contains(&format!("{yes} yes")), "{outcome}");
@@ -1097,7 +1100,10 @@ async fn an_amendment_put_to_the_members_is_decided_by_the_count_alone() {
     let close = app_at(&w, at(2017, 9, 25, 10));
     close.run_ballot_clock().await.unwrap();
     close.run_ballot_clock().await.unwrap();
-    assert_eq!(w.store.ballot(id).await.unwrap().unwrap().state, "counted");
+    assert_eq!(
+        w.store.ballot(id).await.unwrap().unwrap().state,
+        charter_domain::BallotState::Counted
+    );
     let versions = close.constitution_versions().await.unwrap();
     assert_eq!(versions.len(), 2, "{versions:?}");
     assert!(

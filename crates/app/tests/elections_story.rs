@@ -240,7 +240,7 @@ async fn conference_elects_the_steering_committee_by_stv_from_nominations() {
     let after = app_at(&w, at(2017, 9, 10, 10));
     after.run_ballot_clock().await.unwrap();
     let b = w.store.ballot(ballot).await.unwrap().unwrap();
-    assert_eq!(b.state, "counted");
+    assert_eq!(b.state, charter_domain::BallotState::Counted);
     let seated_at = w.store.election(id).await.unwrap().unwrap().seated_at;
     assert!(
         seated_at.is_some(),

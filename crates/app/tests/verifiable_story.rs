@@ -347,7 +347,7 @@ async fn a_sealed_question_is_decided_by_two_trustees_and_its_board_verifies() {
     sep6.run_ballot_clock().await.unwrap();
     assert_eq!(
         w.store.ballot(id).await.unwrap().unwrap().state,
-        "scheduled"
+        charter_domain::BallotState::Scheduled
     );
 
     // The credential authority: one credential per voter, the list frozen by the scrutineer.
@@ -396,7 +396,10 @@ async fn a_sealed_question_is_decided_by_two_trustees_and_its_board_verifies() {
         "nothing open yet"
     );
     sep6.run_ballot_clock().await.unwrap();
-    assert_eq!(w.store.ballot(id).await.unwrap().unwrap().state, "open");
+    assert_eq!(
+        w.store.ballot(id).await.unwrap().unwrap().state,
+        charter_domain::BallotState::Open
+    );
     // The timetable reads an open sealed ballot's board before its first voter comes.
     assert_eq!(sep6.warm_open_boards().await.unwrap(), 1);
     let board = sep6.board(id).await.unwrap();
@@ -550,7 +553,10 @@ async fn a_sealed_question_is_decided_by_two_trustees_and_its_board_verifies() {
     // The close: nothing is counted until the trustees decrypt.
     let sep20 = app_at(&w, at(2017, 9, 20, 10));
     sep20.run_ballot_clock().await.unwrap();
-    assert_eq!(w.store.ballot(id).await.unwrap().unwrap().state, "closed");
+    assert_eq!(
+        w.store.ballot(id).await.unwrap().unwrap().state,
+        charter_domain::BallotState::Closed
+    );
     assert_eq!(
         sep20.warm_open_boards().await.unwrap(),
         0,
@@ -587,9 +593,15 @@ async fn a_sealed_question_is_decided_by_two_trustees_and_its_board_verifies() {
     )
     .await
     .unwrap();
-    assert_eq!(w.store.ballot(id).await.unwrap().unwrap().state, "closed");
+    assert_eq!(
+        w.store.ballot(id).await.unwrap().unwrap().state,
+        charter_domain::BallotState::Closed
+    );
     sep20.run_ballot_clock().await.unwrap();
-    assert_eq!(w.store.ballot(id).await.unwrap().unwrap().state, "closed");
+    assert_eq!(
+        w.store.ballot(id).await.unwrap().unwrap().state,
+        charter_domain::BallotState::Closed
+    );
     // The second makes the tally, and the count follows.
     post(
         &sep20,
@@ -602,7 +614,7 @@ async fn a_sealed_question_is_decided_by_two_trustees_and_its_board_verifies() {
     .await
     .unwrap();
     let b = w.store.ballot(id).await.unwrap().unwrap();
-    assert_eq!(b.state, "counted");
+    assert_eq!(b.state, charter_domain::BallotState::Counted);
     let election = sep20.ballot_election(id).await.unwrap();
     let mut counted = [0u64; 3];
     for ballot in &election.ballots {
@@ -707,7 +719,10 @@ async fn a_sealed_election_is_shuffled_before_it_is_decrypted_and_counted_as_eve
     }
     let sep20 = app_at(&w, at(2017, 9, 20, 10));
     sep20.run_ballot_clock().await.unwrap();
-    assert_eq!(w.store.ballot(id).await.unwrap().unwrap().state, "closed");
+    assert_eq!(
+        w.store.ballot(id).await.unwrap().unwrap().state,
+        charter_domain::BallotState::Closed
+    );
 
     // No share is taken before the shuffles: nothing still linked to a credential is opened.
     let early = sep20.board(id).await.unwrap();
@@ -757,7 +772,7 @@ async fn a_sealed_election_is_shuffled_before_it_is_decrypted_and_counted_as_eve
         .unwrap();
     }
     let b = w.store.ballot(id).await.unwrap().unwrap();
-    assert_eq!(b.state, "counted");
+    assert_eq!(b.state, charter_domain::BallotState::Counted);
     // The rankings decrypted are the ones cast, in another order; counted by IRV as ever.
     let election = sep20.ballot_election(id).await.unwrap();
     let mut got: Vec<Vec<u32>> = election

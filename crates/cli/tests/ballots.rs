@@ -51,7 +51,7 @@ async fn ballots_export_and_recount_to_the_recorded_result() {
     let ballots = app.ballots().await.unwrap();
     let election = ballots.iter().find(|b| b.title == ELECTION_TITLE).unwrap();
     let question = ballots.iter().find(|b| b.title == QUESTION_TITLE).unwrap();
-    assert_eq!(election.state, "counted");
+    assert_eq!(election.state, charter_domain::BallotState::Counted);
     let winners = election.outcome.clone().unwrap();
     store.pool().close().await;
 

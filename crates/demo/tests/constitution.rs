@@ -208,7 +208,7 @@ async fn the_demo_tells_the_amendment_story() {
         .iter()
         .find(|b| b.title == charter_demo::QUESTION_TITLE)
         .unwrap();
-    assert_eq!(question.state, "open");
+    assert_eq!(question.state, charter_domain::BallotState::Open);
     assert!(matches!(
         app.published_ballots(question.id).await,
         Err(charter_app::AppError::Conflict { .. })

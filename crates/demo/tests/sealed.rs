@@ -42,7 +42,7 @@ async fn the_demo_runs_sealed_ballots_the_whole_way() {
     for title in [SEALED_QUESTION_TITLE, SEALED_ELECTION_TITLE] {
         let b = ballots.iter().find(|b| b.title == title).unwrap();
         assert!(demo.counted.contains(&b.id));
-        assert_eq!(b.state, "counted", "{title}");
+        assert_eq!(b.state, charter_domain::BallotState::Counted, "{title}");
         assert!(b.outcome.is_some(), "{title}");
         let board = app.board(b.id).await.unwrap();
         assert!(board.tally.is_some());
@@ -57,7 +57,7 @@ async fn the_demo_runs_sealed_ballots_the_whole_way() {
     let open = demo.open.as_ref().unwrap();
     assert_eq!(open.title, OPEN_SEALED_TITLE);
     let b = ballots.iter().find(|b| b.id == open.id).unwrap();
-    assert_eq!(b.state, "open");
+    assert_eq!(b.state, charter_domain::BallotState::Open);
     assert!(app.is_verifiable(open.id).await.unwrap());
     let member = sign_ins.by_role("member").unwrap().member;
     let waiting = app.store.ballot_nonvoters(open.id).await.unwrap();

@@ -5,17 +5,20 @@
 
 pub mod accounts;
 pub mod application;
+pub mod ballot;
 pub mod dues;
 pub mod ids;
 pub mod member;
 pub mod paper;
 pub mod powers;
 pub mod status;
+mod stored;
 pub mod structure;
 pub mod values;
 
 pub use accounts::{LinkPurpose, SIGN_IN_STATUSES, may_be_invited};
 pub use application::ApplicationState;
+pub use ballot::{BallotKind, BallotState};
 pub use dues::{DuesPlan, Payment, is_paid_up, paid_up_until};
 pub use ids::{BodyId, EventId, MemberId, OfficeId, UnitId};
 pub use member::{FieldErrors, MemberChanges, NewMember, RawMemberChanges, RawNewMember};

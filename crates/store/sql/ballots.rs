@@ -5,7 +5,8 @@
 // Secrecy is kept here as much as in the schema: no statement in this file reads the box
 // together with the voters, and the box is read only once its ballot is closed.
 
-use charter_domain::{MemberId, UnitId};
+use charter_domain::{BallotKind, BallotState, MemberId, UnitId};
+use charter_store::text::corrupt;
 use charter_store::*;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
@@ -36,12 +37,22 @@ fn unsent_link(ballot: i64, member: MemberId) -> String {
     format!("unsent:{ballot}:{}", member.0)
 }
 
+/// A column holding one of a closed set of words, read into its type; another word is a
+/// decoding error naming the column.
+fn stored<T>(r: &DbRow, column: &str, parse: fn(&str) -> Option<T>) -> Result<T, sqlx::Error> {
+    let word: String = r.try_get(column)?;
+    parse(&word).ok_or_else(|| sqlx::Error::ColumnDecode {
+        index: column.to_string(),
+        source: Box::new(corrupt(column, &word)),
+    })
+}
+
 fn ballot_from(r: &DbRow) -> Result<BallotRecord, sqlx::Error> {
     Ok(BallotRecord {
         id: r.try_get("id")?,
         title: r.try_get("title")?,
         question: r.try_get("question")?,
-        kind: r.try_get("kind")?,
+        kind: stored(r, "kind", BallotKind::parse)?,
         decision_kind: r.try_get("decision_kind")?,
         method: r.try_get("method")?,
         seats: u32::try_from(r.try_get::<i32, _>("seats")?).unwrap_or(1),
@@ -51,7 +62,7 @@ fn ballot_from(r: &DbRow) -> Result<BallotRecord, sqlx::Error> {
         later_vote_replaces: r.try_get("later_vote_replaces")?,
         clause: r.try_get("clause")?,
         rule: r.try_get("rule")?,
-        state: r.try_get("state")?,
+        state: stored(r, "state", BallotState::parse)?,
         electorate: r.try_get("electorate")?,
         opened_at: r.try_get("opened_at")?,
         closed_at: r.try_get("closed_at")?,
@@ -78,7 +89,7 @@ pub(crate) async fn create(s: &StoreImpl, b: &NewBallot, event: &NewEvent) -> St
     )
     .bind(&b.title)
     .bind(&b.question)
-    .bind(&b.kind)
+    .bind(b.kind.as_str())
     .bind(b.decision_kind.as_deref())
     .bind(&b.method)
     .bind(i32::try_from(b.seats).unwrap_or(i32::MAX))

@@ -5114,7 +5114,7 @@ pub async fn ballots_keep_voters_apart_from_their_choices(store: &dyn Store) {
             &NewBallot {
                 title: "Affiliation".into(),
                 question: "Should the Network affiliate?".into(),
-                kind: "question".into(),
+                kind: charter_domain::BallotKind::Question,
                 decision_kind: Some("ordinary-motion".into()),
                 method: "yes-no".into(),
                 seats: 1,
@@ -5412,7 +5412,7 @@ pub async fn ballots_keep_voters_apart_from_their_choices(store: &dyn Store) {
             &NewBallot {
                 title: "Ballots by post".into(),
                 question: "Adopt the amendment?".into(),
-                kind: "question".into(),
+                kind: charter_domain::BallotKind::Question,
                 decision_kind: Some("constitutional-amendment".into()),
                 method: "yes-no".into(),
                 seats: 1,
@@ -5484,7 +5484,7 @@ pub async fn ballots_keep_voters_apart_from_their_choices(store: &dyn Store) {
     );
     assert_eq!(
         store.ballot(putting).await.unwrap().unwrap().state,
-        "counted"
+        charter_domain::BallotState::Counted
     );
     let b = store.ballot(id).await.unwrap().unwrap();
     assert_eq!(
@@ -5555,7 +5555,7 @@ pub async fn ballots_cast_at_once_are_each_answered_as_alone(store: &dyn Store) 
             &NewBallot {
                 title: "Affiliation".into(),
                 question: "Should the Network affiliate?".into(),
-                kind: "question".into(),
+                kind: charter_domain::BallotKind::Question,
                 decision_kind: Some("ordinary-motion".into()),
                 method: "yes-no".into(),
                 seats: 1,
@@ -5868,7 +5868,7 @@ pub async fn elections_nominate_and_seat_their_winners(store: &dyn Store) {
             &NewBallot {
                 title: "Steering Committee 2024".into(),
                 question: "Elect two".into(),
-                kind: "election".into(),
+                kind: charter_domain::BallotKind::Election,
                 decision_kind: None,
                 method: "scottish-stv".into(),
                 seats: 2,
@@ -6022,7 +6022,7 @@ pub async fn paper_ballots_go_in_only_by_agreed_batches(store: &dyn Store) {
             &NewBallot {
                 title: "Affiliation".into(),
                 question: "Should the Network affiliate?".into(),
-                kind: "question".into(),
+                kind: charter_domain::BallotKind::Question,
                 decision_kind: Some("ordinary-motion".into()),
                 method: "yes-no".into(),
                 seats: 1,
@@ -7438,7 +7438,7 @@ pub async fn ballot_boards_are_appended_once_per_author(store: &dyn Store) {
     let ballot = |board: Vec<NewBoardItem>| NewBallot {
         title: "Sealed".into(),
         question: "Should the Network affiliate?".into(),
-        kind: "question".into(),
+        kind: charter_domain::BallotKind::Question,
         decision_kind: Some("ordinary-motion".into()),
         method: "yes-no".into(),
         seats: 1,

@@ -1,8 +1,10 @@
 //! Plain records crossing the store boundary. Values were validated before they were
-//! written, so reads come back as plain strings and numbers rather than re-parsed newtypes.
+//! written, so reads come back as plain strings and numbers rather than re-parsed newtypes;
+//! states and kinds, closed sets of words, come back as their types.
 
 use charter_domain::{
-    BodyId, DuesPlan, MemberId, MemberStatus, OfficeId, OfficeKind, Payment, UnitId, UnitKind,
+    BallotKind, BallotState, BodyId, DuesPlan, MemberId, MemberStatus, OfficeId, OfficeKind,
+    Payment, UnitId, UnitKind,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -1054,8 +1056,7 @@ pub struct RequisitionRecord {
 pub struct NewBallot {
     pub title: String,
     pub question: String,
-    /// question or election.
-    pub kind: String,
+    pub kind: BallotKind,
     /// For a question: the rules' decision kind that sets its threshold.
     pub decision_kind: Option<String>,
     /// The count method (`yes-no` for a question).
@@ -1166,7 +1167,7 @@ pub struct BallotRecord {
     pub id: i64,
     pub title: String,
     pub question: String,
-    pub kind: String,
+    pub kind: BallotKind,
     pub decision_kind: Option<String>,
     pub method: String,
     pub seats: u32,
@@ -1176,8 +1177,7 @@ pub struct BallotRecord {
     pub later_vote_replaces: bool,
     pub clause: Option<String>,
     pub rule: String,
-    /// scheduled, open, closed (counting) or counted.
-    pub state: String,
+    pub state: BallotState,
     /// Voters issued a voting link when it opened.
     pub electorate: Option<i64>,
     pub opened_at: Option<DateTime<Utc>>,

@@ -222,7 +222,10 @@ async fn sealed_ballot(app: &TestApp) -> Sealed {
     assert!(page.contains("ready to open"), "{page}");
 
     assert!(a.run_ballot_clock().await.unwrap() >= 1);
-    assert_eq!(app.store().ballot(id).await.unwrap().unwrap().state, "open");
+    assert_eq!(
+        app.store().ballot(id).await.unwrap().unwrap().state,
+        charter_domain::BallotState::Open
+    );
     Sealed {
         id,
         credentials: credentials
@@ -541,7 +544,7 @@ async fn without_javascript_the_server_encrypts_the_choice_and_the_scrutineer_re
         .unwrap();
     assert_eq!(
         app.store().ballot(id).await.unwrap().unwrap().state,
-        "closed"
+        charter_domain::BallotState::Closed
     );
     let trustee = app.sign_in_member(sealed.trustees[1]).await;
     let page = trustee.get(&format!("/ballots/{id}")).await.text();

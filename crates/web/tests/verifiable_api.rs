@@ -376,7 +376,7 @@ both_backends!(a_verifiable_question_end_to_end, |app| async move {
     app.app().run_ballot_clock().await.unwrap();
     assert_eq!(
         app.store().ballot(id).await.unwrap().unwrap().state,
-        "scheduled"
+        charter_domain::BallotState::Scheduled
     );
     let creds = credentials(&app, &p, id).await;
     let c: Value = get_json(&app, &format!("/api/v1/ballots/{id}/ceremony")).await;
@@ -388,7 +388,10 @@ both_backends!(a_verifiable_question_end_to_end, |app| async move {
 
     // The key ceremony's documents go before voting opens only.
     app.app().run_ballot_clock().await.unwrap();
-    assert_eq!(app.store().ballot(id).await.unwrap().unwrap().state, "open");
+    assert_eq!(
+        app.store().ballot(id).await.unwrap().unwrap().state,
+        charter_domain::BallotState::Open
+    );
     let b = board(&app, id).await;
     assert!(b.ballots.is_empty());
     assert_eq!(b.credentials.len(), creds.len());
@@ -655,7 +658,7 @@ both_backends!(
         }
         assert_eq!(
             app.store().ballot(id).await.unwrap().unwrap().state,
-            "counted"
+            charter_domain::BallotState::Counted
         );
         let done = board(&app, id).await;
         verify_board(&done).unwrap_or_else(|f| panic!("the board does not verify: {f:?}"));

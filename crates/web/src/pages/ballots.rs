@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use charter_app::AppError;
 use charter_app::ballots::{BallotRequest, BallotView, Choice as BallotChoice, PublishedBallot};
 use charter_ballot_crypto::EncryptedBallot;
-use charter_domain::{Actor, Power};
+use charter_domain::{Actor, BallotKind, BallotState, Power};
 use charter_rules::{Context, DecisionKind, MEMBER_BALLOT};
 use charter_store::{BallotRecord, RollRecord};
 use serde::Deserialize;
@@ -59,7 +59,7 @@ fn ordinal(n: usize) -> String {
 }
 
 fn kind_words(b: &BallotRecord) -> String {
-    if b.kind == "question" {
+    if b.kind == BallotKind::Question {
         "Question".to_string()
     } else {
         format!(
@@ -71,13 +71,12 @@ fn kind_words(b: &BallotRecord) -> String {
 }
 
 /// The state in words, and a class for its tag.
-fn state_words(state: &str) -> (&'static str, &'static str) {
+fn state_words(state: BallotState) -> (&'static str, &'static str) {
     match state {
-        "scheduled" => ("scheduled", ""),
-        "open" => ("open for voting", "yes"),
-        "closed" => ("closed: being counted", ""),
-        "counted" => ("counted", ""),
-        _ => ("unknown", ""),
+        BallotState::Scheduled => ("scheduled", ""),
+        BallotState::Open => ("open for voting", "yes"),
+        BallotState::Closed => ("closed: being counted", ""),
+        BallotState::Counted => ("counted", ""),
     }
 }
 
@@ -134,7 +133,7 @@ pub struct BallotRow {
 }
 
 fn ballot_row(b: &BallotRecord) -> BallotRow {
-    let (state, state_class) = state_words(&b.state);
+    let (state, state_class) = state_words(b.state);
     BallotRow {
         id: b.id,
         title: b.title.clone(),
@@ -457,7 +456,7 @@ fn vote_form(
             })
             .collect()
     };
-    let question = b.kind == "question";
+    let question = b.kind == BallotKind::Question;
     let answers = if question {
         choices(kept_value("choice"))
     } else {
@@ -647,13 +646,13 @@ async fn ballot_page(
     extra: Extra,
 ) -> Response {
     let b = &view.ballot;
-    let (state_text, state_class) = state_words(&b.state);
-    let vote_state = match (b.state.as_str(), view.voted) {
-        ("scheduled", _) => "scheduled",
-        ("open", Some(false)) => "form",
-        ("open", Some(true)) => "voted",
-        ("open", None) => "not-voter",
-        _ => "closed",
+    let (state_text, state_class) = state_words(b.state);
+    let vote_state = match (b.state, view.voted) {
+        (BallotState::Scheduled, _) => "scheduled",
+        (BallotState::Open, Some(false)) => "form",
+        (BallotState::Open, Some(true)) => "voted",
+        (BallotState::Open, None) => "not-voter",
+        (BallotState::Closed | BallotState::Counted, _) => "closed",
     };
     let mut form = (vote_state == "form")
         .then(|| vote_form(b, reader.action.clone(), reader.csrf.clone(), &extra.kept));
@@ -675,7 +674,7 @@ async fn ballot_page(
         Ok(v) => v,
         Err(e) => return error_page(reader.session, e.into()),
     };
-    let turnout = if b.state == "scheduled" {
+    let turnout = if b.state == BallotState::Scheduled {
         None
     } else {
         match state.app.ballot_turnout(b.id).await {
@@ -708,7 +707,7 @@ async fn ballot_page(
         }
         read
     });
-    let published = matches!(b.state.as_str(), "closed" | "counted");
+    let published = b.state.is_closed();
     let check = if published {
         check_tracker(state, b.id, reader.page.clone(), &extra.tracker).await
     } else {
@@ -727,7 +726,7 @@ async fn ballot_page(
         id: b.id,
         title: b.title.clone(),
         question: b.question.clone(),
-        is_question: b.kind == "question",
+        is_question: b.kind == BallotKind::Question,
         kind: kind_words(b),
         state: state_text,
         state_class,
@@ -764,7 +763,7 @@ async fn ballot_page(
 
 /// The command that recounts the published file.
 fn recount_command(b: &BallotRecord) -> String {
-    if b.kind == "question" {
+    if b.kind == BallotKind::Question {
         "charter count ballots.json --method yes-no".to_string()
     } else {
         format!(
@@ -881,7 +880,7 @@ pub async fn ballot_by_link(
 fn ranks_from(b: &BallotRecord, form: &BTreeMap<String, String>) -> Result<Vec<u32>, AppError> {
     let field = |k: &str| form.get(k).map(|v| v.trim()).unwrap_or("");
     let not_listed = || AppError::invalid("ranks", "choose from the options listed on the ballot");
-    if b.kind == "question" {
+    if b.kind == BallotKind::Question {
         return match field("choice") {
             "" => Err(AppError::invalid(
                 "ranks",

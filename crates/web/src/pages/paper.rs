@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use charter_app::AppError;
 use charter_app::paper::{BatchState, BatchView, Paper, PaperDesk};
 use charter_app::scrutiny::BallotAudit;
-use charter_domain::MemberId;
+use charter_domain::{BallotKind, BallotState, MemberId};
 use serde::Deserialize;
 
 use super::forms::{Errors, field_errors};
@@ -145,8 +145,8 @@ fn desk_page(
         ),
         id: b.id,
         title: b.title.clone(),
-        open: b.state == "open",
-        is_question: b.kind == "question",
+        open: b.state == BallotState::Open,
+        is_question: b.kind == BallotKind::Question,
         options: b
             .options
             .iter()
@@ -436,7 +436,7 @@ struct AuditPage {
 
 fn audit_page(session: &CurrentSession, a: BallotAudit) -> Response {
     let per = u64::from(charter_app::scrutiny::AUDIT_PAGE);
-    let open = a.ballot.state == "open";
+    let open = a.ballot.state == BallotState::Open;
     let page = AuditPage {
         layout: Layout::new(
             format!("Audit: {}", a.ballot.title),
@@ -445,7 +445,7 @@ fn audit_page(session: &CurrentSession, a: BallotAudit) -> Response {
         ),
         id: a.ballot.id,
         title: a.ballot.title.clone(),
-        state: a.ballot.state.clone(),
+        state: a.ballot.state.to_string(),
         office: charter_app::office_label(&a.office),
         roll_id: a.roll.id,
         roll_title: a.roll.title.clone(),

@@ -14,7 +14,7 @@ use charter_app::AppError;
 use charter_app::sealing::TrusteeCandidate;
 use charter_app::verifiable::{Ceremony, CeremonyStage, TrusteeView};
 use charter_ballot_crypto::{ElectionContext, QuestionKind};
-use charter_domain::{Actor, MemberId};
+use charter_domain::{Actor, BallotState, MemberId};
 use charter_store::{BallotRecord, BoardItemKind};
 
 use super::forms::{Errors, field_errors};
@@ -175,9 +175,9 @@ fn stage_words(c: &Ceremony, b: &BallotRecord) -> String {
         CeremonyStage::Credentials => {
             "the key is made; waiting for the scrutineer to freeze the voters' credentials".into()
         }
-        CeremonyStage::Ready => match b.state.as_str() {
-            "scheduled" => "ready to open".into(),
-            "open" => {
+        CeremonyStage::Ready => match b.state {
+            BallotState::Scheduled => "ready to open".into(),
+            BallotState::Open => {
                 "open: each ballot is encrypted to the trustees' key before it is kept".into()
             }
             _ if c.tally.is_some() => {
@@ -246,7 +246,7 @@ fn next_task(c: &Ceremony, b: &BallotRecord, me: &TrusteeView, id: i64) -> Optio
             .map(|(n, u)| (n.to_string(), u.clone()))
             .collect(),
     };
-    if b.state == "scheduled" {
+    if b.state == BallotState::Scheduled {
         if me.identity.is_none() {
             return Some(task(
                 "identity",
@@ -283,7 +283,7 @@ fn next_task(c: &Ceremony, b: &BallotRecord, me: &TrusteeView, id: i64) -> Optio
         }
         return None;
     }
-    if b.state != "closed" || c.tally.is_some() || c.stage != CeremonyStage::Ready {
+    if b.state != BallotState::Closed || c.tally.is_some() || c.stage != CeremonyStage::Ready {
         return None;
     }
     if c.setup.election.kind == QuestionKind::Ranked && me.shuffle.is_none() {
@@ -339,7 +339,7 @@ pub async fn sealed_view(
     let scrutineer = match actor {
         Some(a) if state.app.scrutineer_office(a, b).await.is_ok() => Some(ScrutineerTask {
             frozen: c.credentials.as_ref().map(|l| l.credentials.len()),
-            may_upload: b.state == "scheduled"
+            may_upload: b.state == BallotState::Scheduled
                 && c.credentials.is_none()
                 && c.stage != CeremonyStage::Failed,
             command: "charter credentials generate --setup setup.json --voters roll.csv --out-public credentials.json --out-private private-credentials".into(),

@@ -77,7 +77,7 @@ pub async fn open_ballot(
         .unwrap();
     assert!(app.app().run_ballot_clock().await.unwrap() >= 1);
     let ballot = app.store().ballot(id).await.unwrap().unwrap();
-    assert_eq!(ballot.state, "open");
+    assert_eq!(ballot.state, charter_domain::BallotState::Open);
     let links = voting_links(&app_at(app, now()), id).await;
     assert!(links.len() > 60, "a letter per voter: {}", links.len());
     (id, links)
@@ -115,7 +115,7 @@ pub async fn close(app: &TestApp, id: i64) {
         .unwrap();
     assert_eq!(
         app.store().ballot(id).await.unwrap().unwrap().state,
-        "counted"
+        charter_domain::BallotState::Counted
     );
 }
 
