@@ -7,7 +7,7 @@
 //! may read the agenda and download its papers; reading a paper is not personal data, so no
 //! access is logged, but every change is a governance event.
 
-use charter_domain::{Actor, FieldErrors, HeldOffice};
+use charter_domain::{Actor, FieldErrors, HeldOffice, MeetingState};
 use charter_store::{
     AgendaItemChange, AgendaItemRecord, MeetingRecord, NewAgendaItem, NewPaper, PaperRecord,
     StoreError,
@@ -292,7 +292,7 @@ fn vet_item(
 }
 
 fn cancelled(m: &MeetingRecord) -> Result<(), AppError> {
-    if m.state == "cancelled" {
+    if m.state == MeetingState::Cancelled {
         return Err(AppError::Conflict {
             field: "meeting".into(),
             message: "this meeting was cancelled".into(),
@@ -315,7 +315,7 @@ impl App {
             }
         }
         let now = self.clock.now();
-        let open = m.state != "cancelled";
+        let open = m.state != MeetingState::Cancelled;
         Ok(AgendaView {
             may_change_items: runs && open && now < m.starts_at,
             may_circulate: runs && open && now <= m.ends_at,

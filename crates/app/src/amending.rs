@@ -9,7 +9,7 @@
 //! agree is the meeting written, marked historical and dated no later than its entry.
 //! Nobody types in an outcome: the "adopted by" text is made from the record.
 
-use charter_domain::{Actor, HeldOffice, MemberId};
+use charter_domain::{Actor, AmendmentState, HeldOffice, MeetingState, MemberId, MotionState};
 use charter_rules::{
     Constitution, DecisionKind, DecisionRecord, History, Key, MotionResult, NotBinding,
     check_amendment_adoption,
@@ -141,7 +141,7 @@ impl App {
     ) -> Result<i64, AppError> {
         let m = self.meeting_record(id).await?;
         let (r, proposed) = self.amendment_parsed(amendment).await?;
-        if r.state == "adopted" {
+        if r.state == AmendmentState::Adopted {
             return Err(AppError::Conflict {
                 field: "amendment_id".into(),
                 message: "this amendment has already been adopted".into(),
@@ -174,7 +174,7 @@ impl App {
         let putting = self.store.motions(id).await?;
         for existing in putting {
             if self.store.motion_amendment(existing.id).await? == Some(amendment)
-                && existing.state == "proposed"
+                && existing.state == MotionState::Proposed
             {
                 return Err(AppError::Conflict {
                     field: "amendment_id".into(),
@@ -468,7 +468,7 @@ impl App {
         if !errs.is_empty() {
             return Err(AppError::Invalid(errs));
         }
-        if r.state == "adopted" {
+        if r.state == AmendmentState::Adopted {
             return Err(AppError::Conflict {
                 field: "amendment".into(),
                 message: "this amendment has already been adopted".into(),
@@ -760,7 +760,7 @@ impl App {
             .await?
             .into_iter()
             .filter(|m| {
-                m.state == "called"
+                m.state == MeetingState::Called
                     && m.starts_at > now
                     && m.historical_entered_at.is_none()
                     && Key::parse(&m.body).is_ok_and(|b| procedure.by.contains(&b))

@@ -12,7 +12,9 @@ use charter_count::methods::yes_no;
 use charter_count::stv::StvOptions;
 use charter_count::{Ballot, Candidate, CandidateId, Election};
 use charter_count::{Method, count_by};
-use charter_domain::{Actor, BallotKind, BallotState, HeldOffice, MemberId, UnitId};
+use charter_domain::{
+    Actor, AmendmentState, BallotKind, BallotState, ChallengeState, HeldOffice, MemberId, UnitId,
+};
 use charter_rules::{BallotRule, Constitution, DecisionKind, Key};
 use charter_store::{
     BallotRecord, BoxedBallot, CastOutcome, EventActor, NewBallot, NewBallotVoter, NewCast,
@@ -260,7 +262,7 @@ impl App {
         req: &BallotRequest,
     ) -> Result<i64, AppError> {
         let (r, proposed) = self.amendment_parsed(amendment).await?;
-        if r.state == "adopted" {
+        if r.state == AmendmentState::Adopted {
             return Err(AppError::Conflict {
                 field: "amendment".into(),
                 message: "this amendment has already been adopted".into(),
@@ -740,7 +742,7 @@ impl App {
             .challenges(b.roll)
             .await?
             .into_iter()
-            .filter(|c| c.state == "upheld")
+            .filter(|c| c.state == ChallengeState::Upheld)
             .map(|c| c.member)
             .collect();
         Ok(lines

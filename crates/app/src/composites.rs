@@ -2,7 +2,7 @@
 //! running it propose one wording that merges them, and it replaces them only if every mover
 //! agrees. Until then each motion stands as its mover wrote it.
 
-use charter_domain::{Actor, MemberId};
+use charter_domain::{Actor, MeetingState, MemberId, MotionState};
 use charter_store::{CompositeRecord, MotionRecord, NewComposite, NewMotion};
 use serde_json::json;
 
@@ -33,7 +33,10 @@ impl App {
                 "only the officers running this meeting propose composites",
             )
             .await?;
-        if m.state != "called" || m.adjourned_by.is_some() || self.clock.now() > m.ends_at {
+        if m.state != MeetingState::Called
+            || m.adjourned_by.is_some()
+            || self.clock.now() > m.ends_at
+        {
             return Err(AppError::Conflict {
                 field: "meeting".into(),
                 message: "this meeting is over: nothing more can be composited".into(),
@@ -67,7 +70,7 @@ impl App {
             errs.add("motions", "choose at least two motions to composite");
         }
         for mo in &chosen {
-            let why = if mo.state != "proposed" || mo.set_aside_by.is_some() {
+            let why = if mo.state != MotionState::Proposed || mo.set_aside_by.is_some() {
                 Some("is no longer before the meeting")
             } else if mo.parent.is_some() {
                 Some("is an amendment; composite the motions it amends")
@@ -84,7 +87,9 @@ impl App {
         }
         for mo in &chosen {
             let amended = motions.iter().any(|a| {
-                a.parent == Some(mo.id) && a.state == "proposed" && a.set_aside_by.is_none()
+                a.parent == Some(mo.id)
+                    && a.state == MotionState::Proposed
+                    && a.set_aside_by.is_none()
             });
             if amended {
                 errs.add(

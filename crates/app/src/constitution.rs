@@ -36,24 +36,7 @@ pub struct VersionInfo {
     pub recorded_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AmendmentState {
-    /// Proposed and not yet decided.
-    Proposed,
-    /// Its latest attempt at adoption was refused; it may be tried again.
-    Refused,
-    Adopted,
-}
-
-impl AmendmentState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AmendmentState::Proposed => "proposed",
-            AmendmentState::Refused => "refused",
-            AmendmentState::Adopted => "adopted",
-        }
-    }
-}
+pub use charter_domain::AmendmentState;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AmendmentInfo {
@@ -117,12 +100,7 @@ fn amendment_info(
     r: &AmendmentRecord,
     attempts: &[&AmendmentAttemptRecord],
 ) -> Result<AmendmentInfo, AppError> {
-    let state = match r.state.as_str() {
-        "proposed" => AmendmentState::Proposed,
-        "refused" => AmendmentState::Refused,
-        "adopted" => AmendmentState::Adopted,
-        other => return Err(corrupt("amendment state", other)),
-    };
+    let state = r.state;
     Ok(AmendmentInfo {
         id: r.id,
         title: r.title.clone(),
@@ -419,7 +397,7 @@ impl App {
             .into_iter()
             .filter(|(r, _)| r.amendment != Some(id))
             .collect();
-        let on = if amendment.state == "adopted" {
+        let on = if amendment.state == AmendmentState::Adopted {
             amendment
                 .effective
                 .pred_opt()

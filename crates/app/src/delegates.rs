@@ -11,7 +11,10 @@
 
 use std::collections::BTreeMap;
 
-use charter_domain::{Actor, MemberId, MemberStatus, OfficeKind, Power, UnitId, UnitKind};
+use charter_domain::{
+    Actor, DelegateCredentialState, MeetingState, MemberId, MemberStatus, MotionState, OfficeKind,
+    Power, UnitId, UnitKind,
+};
 use charter_rules::{CardVote, Context, DelegatesRule, Forum, Key, MotionResult, Right};
 use charter_store::{
     Allocation, AllocationRecord, Card, CardBallotRecord, CardVoteRecord,
@@ -186,7 +189,7 @@ impl App {
                 "only the officers running this conference apportion its delegates",
             )
             .await?;
-        if m.state != "called" {
+        if m.state != MeetingState::Called {
             return Err(AppError::Conflict {
                 field: "meeting".into(),
                 message: "this meeting was cancelled".into(),
@@ -730,7 +733,7 @@ impl App {
         let credentials = self.store.delegate_credentials(m.id).await?;
         for c in credentials
             .iter()
-            .filter(|c| c.present && c.state == "credentialed")
+            .filter(|c| c.present && c.state == DelegateCredentialState::Credentialed)
         {
             present.entry(c.branch).or_default().push(c);
         }
@@ -864,7 +867,7 @@ impl App {
                 field: "motion".into(),
                 message: "no card vote has been opened on this motion".into(),
             })?;
-        if motion.state != "proposed" {
+        if motion.state != MotionState::Proposed {
             return Err(AppError::Conflict {
                 field: "motion".into(),
                 message: format!("this motion was already {}", motion.state),

@@ -4,7 +4,7 @@
 //! constitution's deadline, then a ballot of the valid candidates counted by the method in
 //! force. When the ballot is counted the winners take their seats for the body's term.
 
-use charter_domain::{Actor, MemberId};
+use charter_domain::{Actor, MemberId, NominationState};
 use charter_rules::{Context, Filling, Forum, Key, Right};
 use charter_store::{ElectionRecord, NewElection, NominationRecord, NoticeText, Recipient, Term};
 use chrono::{DateTime, Duration, Utc};
@@ -462,7 +462,7 @@ impl App {
         }
         let candidates: Vec<String> = list
             .iter()
-            .filter(|n| n.state == "valid")
+            .filter(|n| n.state == NominationState::Valid)
             .map(|n| n.name.clone())
             .collect();
         if candidates.len() < e.seats as usize {
@@ -532,7 +532,9 @@ impl App {
             .flatten()
             .filter_map(|name| {
                 list.iter()
-                    .find(|n| n.state == "valid" && Some(n.name.as_str()) == name.as_str())
+                    .find(|n| {
+                        n.state == NominationState::Valid && Some(n.name.as_str()) == name.as_str()
+                    })
                     .map(|n| n.candidate)
             })
             .collect();

@@ -8,7 +8,9 @@
 
 use std::collections::BTreeMap;
 
-use charter_domain::{Actor, HeldOffice, MemberId, Power, UnitId, UnitKind};
+use charter_domain::{
+    Actor, HeldOffice, MeetingState, MemberId, MinutesState, MotionState, Power, UnitId, UnitKind,
+};
 use charter_rules::{
     Constitution, Context, DecisionKind, DecisionRecord, Forum, Key, MotionResult, Right, RollSpec,
     WordDiff, clear_days, motion_result, word_diff,
@@ -740,7 +742,7 @@ impl App {
     ) -> Result<(), AppError> {
         let m = self.meeting_record(id).await?;
         let now = self.clock.now();
-        if m.state != "called" {
+        if m.state != MeetingState::Called {
             return Err(AppError::Conflict {
                 field: "meeting".into(),
                 message: "this meeting was cancelled".into(),
@@ -1044,7 +1046,7 @@ impl App {
                 "only a decision of an earlier meeting of the same body can be rescinded",
             ));
         }
-        if decision.state != "adopted" || decision.set_aside_by.is_some() {
+        if decision.state != MotionState::Adopted || decision.set_aside_by.is_some() {
             return Err(bad(
                 "only a decision adopted and still standing can be rescinded",
             ));
@@ -1134,8 +1136,8 @@ pub fn minutes_from_record(v: &MeetingView) -> String {
         if mo.emergency {
             about.push("emergency business".to_string());
         }
-        let outcome = match (mo.state.as_str(), mo.votes_for, mo.votes_against) {
-            ("proposed", _, _) => match mo.set_aside_by.and_then(number) {
+        let outcome = match (mo.state, mo.votes_for, mo.votes_against) {
+            (MotionState::Proposed, _, _) => match mo.set_aside_by.and_then(number) {
                 Some(n) if v.composited_into(mo).is_some() => {
                     format!("composited into number {n} with its mover's consent")
                 }
@@ -1144,10 +1146,10 @@ pub fn minutes_from_record(v: &MeetingView) -> String {
             },
             (state, Some(f), Some(a)) => format!(
                 "{}: {f} for, {a} against, {} abstaining",
-                state.replace('-', " "),
+                state.as_str().replace('-', " "),
                 mo.abstentions.unwrap_or(0)
             ),
-            (state, _, _) => state.replace('-', " "),
+            (state, _, _) => state.as_str().replace('-', " "),
         };
         line(
             &mut out,
@@ -1246,7 +1248,7 @@ impl App {
                 && held.unit == m.unit
                 && held.starts_at < m.starts_at
                 && let Some(min) = self.store.minutes(held.id).await?
-                && min.state == "draft"
+                && min.state == MinutesState::Draft
             {
                 out.push((held.id, held.title));
             }
@@ -1330,7 +1332,10 @@ impl App {
                 continue;
             }
             for mo in self.store.motions(held.id).await? {
-                if mo.state == "adopted" && mo.set_aside_by.is_none() && !is_procedure(&mo) {
+                if mo.state == MotionState::Adopted
+                    && mo.set_aside_by.is_none()
+                    && !is_procedure(&mo)
+                {
                     out.push((mo, held.title.clone()));
                 }
             }
@@ -1373,7 +1378,7 @@ impl App {
                         "that is no motion of this meeting",
                     ));
                 };
-                if tm.state != "proposed" || tm.set_aside_by.is_some() {
+                if tm.state != MotionState::Proposed || tm.set_aside_by.is_some() {
                     return Err(AppError::Conflict {
                         field: "target".into(),
                         message: format!("number {} is no longer before the meeting", tm.number),
@@ -1497,7 +1502,7 @@ impl App {
                 "the amendment changes nothing: edit the wording you want instead",
             ));
         }
-        if parent.state != "proposed" {
+        if parent.state != MotionState::Proposed {
             return Err(AppError::Conflict {
                 field: "motion".into(),
                 message: format!("this motion was already {}", parent.state),
@@ -1717,7 +1722,9 @@ impl App {
             });
         }
         if let Some(a) = self.store.motions(m.id).await?.into_iter().find(|a| {
-            a.parent == Some(motion.id) && a.state == "proposed" && a.set_aside_by.is_none()
+            a.parent == Some(motion.id)
+                && a.state == MotionState::Proposed
+                && a.set_aside_by.is_none()
         }) {
             return Err(AppError::Conflict {
                 field: "motion".into(),
@@ -2011,7 +2018,7 @@ impl App {
                 field: "motion".into(),
                 message: "voting on this motion has not been opened".into(),
             })?;
-        if motion.state != "proposed" {
+        if motion.state != MotionState::Proposed {
             return Err(AppError::Conflict {
                 field: "motion".into(),
                 message: format!("this motion was already {}", motion.state),
@@ -2024,7 +2031,7 @@ impl App {
                 format!("meeting:{}", m.id),
                 json!({
                     "motion": motion_id,
-                    "mode": poll.mode,
+                    "mode": poll.mode.as_str(),
                     "voted": poll.voted,
                 }),
                 &format!("vote closed on '{}'", motion.title),

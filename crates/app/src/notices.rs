@@ -6,7 +6,7 @@
 
 use std::time::Duration as StdDuration;
 
-use charter_domain::{LinkPurpose, MemberId};
+use charter_domain::{LinkPurpose, MeetingState, MemberId};
 use charter_mail::{Invite, Letter, Mailer, Method, SendError};
 use charter_store::{Delivery, LinkMint, MeetingRecord, OutboxMessage, VotingLinkMint};
 use chrono::Duration;
@@ -41,7 +41,7 @@ fn backoff(attempts: i64) -> Duration {
 
 /// The calendar invitation for a meeting's notice: the same UID and stamp on every retry.
 pub fn invite_for(m: &MeetingRecord) -> Invite {
-    let cancelled = m.state == "cancelled";
+    let cancelled = m.state == MeetingState::Cancelled;
     Invite {
         uid: format!("meeting-{}@charter", m.id),
         sequence: u32::from(cancelled),

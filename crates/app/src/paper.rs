@@ -19,7 +19,7 @@
 //! ballot is open; once it closes it is counted, so papers arriving later are refused.
 
 use charter_domain::paper::{Entry, EntryRefusal, Resolution, may_enter, resolve};
-use charter_domain::{Actor, BallotState, HeldOffice, MemberId};
+use charter_domain::{Actor, BallotState, HeldOffice, MemberId, PaperBatchState};
 use charter_store::{
     BallotRecord, NewCast, NewPaperBatch, NewPaperEntry, PaperBatchRecord, PaperCommit, PaperTally,
     StoreError,
@@ -118,7 +118,7 @@ fn entries_of(batch: &PaperBatchRecord) -> Result<Vec<Entry<Paper>>, AppError> {
 }
 
 fn state_of(batch: &PaperBatchRecord, entries: &[Entry<Paper>]) -> BatchState {
-    if batch.state == "committed" {
+    if batch.state == PaperBatchState::Committed {
         return BatchState::Committed;
     }
     match resolve(entries) {
@@ -290,7 +290,7 @@ impl App {
             .find(|e| e.teller == actor.member)
             .map(|e| e.papers.clone());
         let expected = usize::try_from(batch.papers).unwrap_or(0);
-        let may = batch.state == "entering"
+        let may = batch.state == PaperBatchState::Entering
             && ballot.state == BallotState::Open
             && may_enter(&entries, actor.member, expected, expected).is_ok();
         Ok(BatchView {
@@ -402,7 +402,7 @@ impl App {
         if !errs.is_empty() {
             return Err(AppError::Invalid(errs));
         }
-        if record.state == "committed" {
+        if record.state == PaperBatchState::Committed {
             return Err(AppError::Conflict {
                 field: "batch".into(),
                 message: "this batch is already in the box".into(),

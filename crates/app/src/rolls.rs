@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use charter_domain::{Actor, HeldOffice, MemberId, Power, UnitId, UnitKind};
+use charter_domain::{Actor, ChallengeState, HeldOffice, MemberId, Power, UnitId, UnitKind};
 use charter_rules::{Context, Forum, Key, Right, RollSpec, build_roll, chain_hash, roll_hash};
 use charter_store::{
     ChallengeDecision, ChallengeRecord, MemberScope, NewChallenge, NewRoll, NewRollEntry, Page,
@@ -467,7 +467,7 @@ impl App {
         let (_, office) = self
             .authority_over(actor, c.member, Power::ManageRolls)
             .await?;
-        if c.state != "open" {
+        if c.state != ChallengeState::Open {
             return Err(AppError::Conflict {
                 field: "challenge".into(),
                 message: format!("this challenge was already {}", c.state),
@@ -541,7 +541,7 @@ impl App {
             .collect();
         decided.sort_by_key(|c| c.decided_seq);
         let current = decided.iter().fold(frozen.clone(), |h, c| {
-            chain_hash(&h, c.id, c.member, c.state == "upheld")
+            chain_hash(&h, c.id, c.member, c.state == ChallengeState::Upheld)
         });
         Ok(RollCheck {
             frozen_hash_matches: frozen == roll.frozen_hash,

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use charter_domain::{Actor, UnitId, UnitKind, UnitTree};
+use charter_domain::{Actor, MotionState, UnitId, UnitKind, UnitTree};
 use charter_rules::{DecisionKind, Key};
 use charter_store::{BodyRecord, BranchStats, OfficeRecord, OfficeTermRecord, UnitRecord};
 
@@ -204,7 +204,7 @@ impl App {
             .motions_of_kind(DecisionKind::DissolveBody.as_str())
             .await?
         {
-            if !matches!(mo.state.as_str(), "not-binding" | "rejected") {
+            if !matches!(mo.state, MotionState::NotBinding | MotionState::Rejected) {
                 continue;
             }
             let Some(m) = self.store.meeting(mo.meeting).await? else {
@@ -235,7 +235,7 @@ impl App {
                             .filter(|c| !c.is_empty())
                             .collect();
                         let day = m.starts_at.date_naive().format("%-d %b %Y");
-                        let outcome = if mo.state == "rejected" {
+                        let outcome = if mo.state == MotionState::Rejected {
                             "was rejected".to_string()
                         } else if clauses.is_empty() {
                             "did not bind".to_string()

@@ -419,7 +419,10 @@ async fn a_roll_frozen_on_the_cut_off_follows_the_version_in_force_and_takes_cha
     assert_eq!(view.roll.eligible as usize, keep + 1);
     assert!(view.mine.as_ref().unwrap().eligible);
     assert_eq!(view.challenges.len(), 1);
-    assert_eq!(view.challenges[0].state, "upheld");
+    assert_eq!(
+        view.challenges[0].state,
+        charter_domain::ChallengeState::Upheld
+    );
     assert_ne!(view.roll.current_hash, view.roll.frozen_hash);
     let check = july.check_roll(id).await.unwrap();
     assert!(

@@ -216,7 +216,10 @@ async fn branches_send_delegates_by_paid_up_members_and_credentials_are_ruled_on
     );
     let view = nov.conference_view(&secretary, id).await.unwrap();
     let struck = view.credential(credentials[0].id).unwrap();
-    assert_eq!(struck.state, "struck");
+    assert_eq!(
+        struck.state,
+        charter_domain::DelegateCredentialState::Struck
+    );
     assert!(view.may_rule && view.may_run);
 
     let kinds: Vec<String> = w

@@ -322,7 +322,7 @@ async fn short_notice_cannot_bind_and_branch_motions_add_up() {
         other => panic!("expected not binding, got {other:?}"),
     }
     let recorded = w.store.motion(motion).await.unwrap().unwrap();
-    assert_eq!(recorded.state, "not-binding");
+    assert_eq!(recorded.state, charter_domain::MotionState::NotBinding);
     assert!(recorded.failures_json.unwrap().contains("6.1"));
     let still: Vec<String> = w
         .store
@@ -1001,7 +1001,7 @@ async fn motions_come_in_time_are_amended_in_order_and_may_be_withdrawn() {
         .unwrap();
     assert!(matches!(r, MotionResult::Adopted(_)), "{r:?}");
     let minutes = september.minutes(called.id).await.unwrap().unwrap();
-    assert_eq!(minutes.state, "approved");
+    assert_eq!(minutes.state, charter_domain::MinutesState::Approved);
     assert!(matches!(
         september
             .save_minutes(&secretary, called.id, "Rewritten.")

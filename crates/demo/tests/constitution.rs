@@ -116,7 +116,7 @@ async fn the_demo_tells_the_amendment_story() {
         .expect("the steering committee met");
     let motions = app.store.motions(hasty.id).await.unwrap();
     assert_eq!(motions.len(), 1);
-    assert_eq!(motions[0].state, "not-binding");
+    assert_eq!(motions[0].state, charter_domain::MotionState::NotBinding);
     let why = motions[0].failures_json.as_deref().unwrap();
     assert!(why.contains("6.1") && why.contains("6.3"), "{why}");
     assert!(
@@ -133,7 +133,11 @@ async fn the_demo_tells_the_amendment_story() {
     for m in &held {
         let decided = app.store.motions(m.id).await.unwrap();
         assert_eq!(decided.len(), 1);
-        assert_ne!(decided[0].state, "proposed", "every vote was recorded");
+        assert_ne!(
+            decided[0].state,
+            charter_domain::MotionState::Proposed,
+            "every vote was recorded"
+        );
         assert_eq!(decided[0].requires.as_deref(), Some("special-conference"));
         if decided[0].published {
             calling.insert(m.unit);
@@ -160,7 +164,11 @@ async fn the_demo_tells_the_amendment_story() {
     assert!(m.starts_at < app.clock.now());
     let motions = app.store.motions(m.id).await.unwrap();
     assert_eq!(motions.len(), 2);
-    assert!(motions.iter().all(|mo| mo.state == "proposed"));
+    assert!(
+        motions
+            .iter()
+            .all(|mo| mo.state == charter_domain::MotionState::Proposed)
+    );
     let poll = app.store.poll(motions[0].id).await.unwrap().unwrap();
     assert_eq!((poll.mode.as_str(), poll.closed_at), ("secret", None));
     let (_, present_voting) = app.store.attendance(m.id).await.unwrap();

@@ -11,6 +11,7 @@ pub mod ids;
 pub mod member;
 pub mod paper;
 pub mod powers;
+pub mod states;
 pub mod status;
 mod stored;
 pub mod structure;
@@ -23,6 +24,10 @@ pub use dues::{DuesPlan, Payment, is_paid_up, paid_up_until};
 pub use ids::{BodyId, EventId, MemberId, OfficeId, UnitId};
 pub use member::{FieldErrors, MemberChanges, NewMember, RawMemberChanges, RawNewMember};
 pub use powers::{Actor, HeldOffice, OfficeKind, Power};
+pub use states::{
+    AmendmentState, ChallengeState, CompositeState, DelegateCredentialState, MeetingMode,
+    MeetingState, MinutesState, MotionState, NominationState, PaperBatchState, PollMode,
+};
 pub use status::{MemberStatus, SignIn, StatusError};
 pub use structure::{UnitKind, UnitTree};
 pub use values::{Email, Money, PersonName, Phone, Postcode, ValueError, parse_date};

@@ -39,7 +39,7 @@ fn unsent_link(ballot: i64, member: MemberId) -> String {
 
 /// A column holding one of a closed set of words, read into its type; another word is a
 /// decoding error naming the column.
-fn stored<T>(r: &DbRow, column: &str, parse: fn(&str) -> Option<T>) -> Result<T, sqlx::Error> {
+pub(crate) fn stored<T>(r: &DbRow, column: &str, parse: fn(&str) -> Option<T>) -> Result<T, sqlx::Error> {
     let word: String = r.try_get(column)?;
     parse(&word).ok_or_else(|| sqlx::Error::ColumnDecode {
         index: column.to_string(),

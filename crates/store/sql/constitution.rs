@@ -2,6 +2,8 @@
 // amendments and their attempts, and the member facts the engine decides rights from. Each
 // store crate includes this file in a module that first defines `Db`, `DbConn`, `LOCK` and
 // `StoreImpl` and imports `append_event`, `commit`, `db_err` and `log_access`.
+use crate::ballots::stored;
+use charter_domain::{AmendmentState};
 
 use std::collections::HashMap;
 
@@ -47,7 +49,7 @@ fn amendment_from(r: &DbRow) -> Result<AmendmentRecord, sqlx::Error> {
         proposed_version: r.try_get("proposed_version")?,
         effective: r.try_get("effective")?,
         proposed_by: r.try_get::<Option<i64>, _>("proposed_by")?.map(MemberId),
-        state: r.try_get("state")?,
+        state: stored(r, "state", AmendmentState::parse)?,
         proposed_at: r.try_get::<DateTime<Utc>, _>("proposed_at")?,
         event_seq: r.try_get("event_seq")?,
     })

@@ -6,6 +6,8 @@
 // Writes to a conference's credentials and attendance take its `delegate_conferences` row
 // for update, so two officers at once cannot give a branch more delegates than its share or
 // seat two substitutes for one delegate. Card votes share the vote's row; closing takes it.
+use crate::ballots::stored;
+use charter_domain::{DelegateCredentialState};
 
 use charter_domain::{MemberId, UnitId};
 use charter_store::*;
@@ -71,7 +73,7 @@ fn credential_from(r: &DbRow) -> Result<CredentialRecord, sqlx::Error> {
         name: r.try_get("name")?,
         role: r.try_get("role")?,
         source: r.try_get("source")?,
-        state: r.try_get("state")?,
+        state: stored(r, "state", DelegateCredentialState::parse)?,
         recorded_at: r.try_get("recorded_at")?,
         present: r.try_get::<i64, _>("present")? > 0,
         stands_for: r.try_get("stands_for")?,

@@ -1,6 +1,8 @@
 // Elections, nominations and the seating of winners, written once for both SQL dialects: each
 // store crate includes this file in a module that first defines `Db`, `UPDATE_LOCK` and
 // `StoreImpl`, and imports `append_event`, `commit` and `db_err`.
+use crate::ballots::stored;
+use charter_domain::{NominationState};
 
 use charter_domain::{BodyId, MemberId};
 use charter_store::*;
@@ -49,7 +51,7 @@ fn nomination_from(r: &DbRow) -> Result<NominationRecord, sqlx::Error> {
         candidate: MemberId(r.try_get("candidate_id")?),
         name: r.try_get("name")?,
         statement: r.try_get("statement")?,
-        state: r.try_get("state")?,
+        state: stored(r, "state", NominationState::parse)?,
         nominators: r.try_get("nominators")?,
         created_at: r.try_get("created_at")?,
     })

@@ -3,6 +3,8 @@
 // first defines `Db`, `SKIP_LOCKED` (its clause for claiming rows no other sender holds),
 // `SHARE_LOCK` and `UPDATE_LOCK` (its row-lock clauses) and `StoreImpl`, and imports
 // `append_event`, `commit`, `db_err` and `log_access`.
+use crate::ballots::stored;
+use charter_domain::{CompositeState, MeetingMode, MeetingState, MinutesState, MotionState, PollMode};
 
 use charter_domain::{MemberId, UnitId};
 use charter_store::*;
@@ -33,7 +35,7 @@ fn meeting_from(r: &DbRow) -> Result<MeetingRecord, sqlx::Error> {
         title: r.try_get("title")?,
         starts_at: r.try_get("starts_at")?,
         ends_at: r.try_get("ends_at")?,
-        mode: r.try_get("mode")?,
+        mode: stored(r, "mode", MeetingMode::parse)?,
         place: r.try_get("place")?,
         online_url: r.try_get("online_url")?,
         agenda: r.try_get("agenda")?,
@@ -45,7 +47,7 @@ fn meeting_from(r: &DbRow) -> Result<MeetingRecord, sqlx::Error> {
         called_at: r.try_get("called_at")?,
         notice_complete_at: r.try_get("notice_complete_at")?,
         entitled: r.try_get("entitled")?,
-        state: r.try_get("state")?,
+        state: stored(r, "state", MeetingState::parse)?,
         adjourned_by: r.try_get("adjourned_by")?,
         historical_entered_at: r.try_get("historical_entered_at")?,
     })
@@ -70,7 +72,7 @@ fn motion_from(r: &DbRow) -> Result<MotionRecord, sqlx::Error> {
         requires: r.try_get("requires")?,
         proposed_by: r.try_get::<Option<i64>, _>("proposed_by")?.map(MemberId),
         seconded_by: r.try_get::<Option<i64>, _>("seconded_by")?.map(MemberId),
-        state: r.try_get("state")?,
+        state: stored(r, "state", MotionState::parse)?,
         votes_for: r.try_get("votes_for")?,
         votes_against: r.try_get("votes_against")?,
         abstentions: r.try_get("abstentions")?,
@@ -1038,7 +1040,7 @@ const POLL_SELECT: &str = "SELECT p.motion_id, p.mode, p.opened_at, p.opened_by,
 fn poll_from(r: &DbRow) -> Result<PollRecord, sqlx::Error> {
     Ok(PollRecord {
         motion: r.try_get("motion_id")?,
-        mode: r.try_get("mode")?,
+        mode: stored(r, "mode", PollMode::parse)?,
         opened_at: r.try_get("opened_at")?,
         opened_by: r.try_get::<Option<i64>, _>("opened_by")?.map(MemberId),
         closed_at: r.try_get("closed_at")?,
@@ -1280,7 +1282,7 @@ fn minutes_from(r: &DbRow) -> Result<MinutesRecord, sqlx::Error> {
     Ok(MinutesRecord {
         meeting: r.try_get("meeting_id")?,
         text: r.try_get("text")?,
-        state: r.try_get("state")?,
+        state: stored(r, "state", MinutesState::parse)?,
         drafted_at: r.try_get("drafted_at")?,
         drafted_by: r.try_get::<Option<i64>, _>("drafted_by")?.map(MemberId),
         approval_motion: r.try_get("approval_motion")?,
@@ -1311,7 +1313,7 @@ pub(crate) async fn save_minutes(
 ) -> StoreResult<()> {
     let mut tx = s.write_tx().await?;
     match minutes_in(&mut tx, meeting).await? {
-        Some(m) if m.state == "approved" => {
+        Some(m) if m.state == MinutesState::Approved => {
             return Err(StoreError::Stale(
                 "these minutes are approved and can no longer change".into(),
             ));
@@ -1370,7 +1372,7 @@ pub(crate) async fn put_minutes_for_approval(
     let Some(draft) = minutes_in(&mut tx, of_meeting).await? else {
         return Err(StoreError::NotFound("draft minutes"));
     };
-    if draft.state == "approved" {
+    if draft.state == MinutesState::Approved {
         return Err(StoreError::Stale("these minutes are already approved".into()));
     }
     if let Some(pending) = draft.approval_motion {
@@ -1550,7 +1552,7 @@ async fn composites_where(
             text: r.try_get("text")?,
             proposed_by: r.try_get::<Option<i64>, _>("proposed_by")?.map(MemberId),
             proposed_at: r.try_get("proposed_at")?,
-            state: r.try_get("state")?,
+            state: stored(r, "state", CompositeState::parse)?,
             motion: r.try_get("motion_id")?,
             parts: Vec::new(),
         })

@@ -7,6 +7,8 @@
 // Secrecy is kept here as in `ballots.rs`: no statement reads the box together with the
 // voters (or the paper voters), and the box is read here only for its number of ballots.
 // A batch of papers names its tellers, never a voter.
+use crate::ballots::stored;
+use charter_domain::{PaperBatchState, ChallengeState};
 
 use charter_domain::{MemberId, UnitId};
 use charter_store::*;
@@ -317,7 +319,7 @@ fn batch_from(r: &DbRow) -> Result<PaperBatchRecord, sqlx::Error> {
         ballot: r.try_get("ballot_id")?,
         label: r.try_get("label")?,
         papers: r.try_get("papers")?,
-        state: r.try_get("state")?,
+        state: stored(r, "state", PaperBatchState::parse)?,
         created_by: r.try_get::<Option<i64>, _>("created_by")?.map(MemberId),
         created_at: r.try_get("created_at")?,
         agreed_entry: r.try_get("agreed_entry")?,
@@ -564,7 +566,7 @@ pub(crate) async fn roll_audit(
                     grounds: r.try_get("grounds")?,
                     lodged_at: r.try_get("lodged_at")?,
                     lodged_by: r.try_get::<Option<i64>, _>("lodged_by")?.map(MemberId),
-                    state: r.try_get("state")?,
+                    state: stored(r, "state", ChallengeState::parse)?,
                     decision_reason: r.try_get("decision_reason")?,
                     decided_at: r.try_get("decided_at")?,
                     decided_by: r.try_get::<Option<i64>, _>("decided_by")?.map(MemberId),

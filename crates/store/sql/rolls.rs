@@ -10,6 +10,8 @@
 // few lines an upheld challenge changes are in `roll_overrides`. Every line reads
 // "member branch flag", flag `Y` (on the roll) or `N` with the index of its reason, if any;
 // lines are separated by ','.
+use crate::ballots::stored;
+use charter_domain::{ChallengeState};
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -65,7 +67,7 @@ fn challenge_from(r: &DbRow) -> Result<ChallengeRecord, sqlx::Error> {
         grounds: r.try_get("grounds")?,
         lodged_at: r.try_get::<DateTime<Utc>, _>("lodged_at")?,
         lodged_by: r.try_get::<Option<i64>, _>("lodged_by")?.map(MemberId),
-        state: r.try_get("state")?,
+        state: stored(r, "state", ChallengeState::parse)?,
         decision_reason: r.try_get("decision_reason")?,
         decided_at: r.try_get::<Option<DateTime<Utc>>, _>("decided_at")?,
         decided_by: r.try_get::<Option<i64>, _>("decided_by")?.map(MemberId),

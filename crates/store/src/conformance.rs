@@ -8,8 +8,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use charter_domain::{
-    ApplicationState, DuesPlan, MemberChanges, MemberId, MemberStatus, Money, NewMember,
-    OfficeKind, Payment, RawMemberChanges, RawNewMember, UnitId, UnitKind,
+    AmendmentState, ApplicationState, BallotKind, BallotState, ChallengeState, CompositeState,
+    DelegateCredentialState, DuesPlan, MemberChanges, MemberId, MemberStatus, MinutesState, Money,
+    MotionState, NewMember, OfficeKind, Payment, RawMemberChanges, RawNewMember, UnitId, UnitKind,
 };
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 
@@ -2116,7 +2117,7 @@ pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Stor
         .await
         .unwrap();
     let a = store.amendment(id).await.unwrap().unwrap();
-    assert_eq!(a.state, "proposed");
+    assert_eq!(a.state, AmendmentState::Proposed);
     assert_eq!(a.proposed_by, Some(ann));
     assert_eq!(a.title, proposal.title);
     assert_eq!(a.effective, d(2017, 7, 1));
@@ -2132,7 +2133,10 @@ pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Stor
     let (hasty, hasty_motion) = historical_meeting(store, id, [ann, ben], d(2017, 5, 29), None)
         .await
         .unwrap();
-    assert_eq!(store.amendment(id).await.unwrap().unwrap().state, "refused");
+    assert_eq!(
+        store.amendment(id).await.unwrap().unwrap().state,
+        AmendmentState::Refused
+    );
     assert_eq!(store.constitution_versions().await.unwrap().len(), 1);
     let m = store.meeting(hasty).await.unwrap().unwrap();
     assert_eq!(m.historical_entered_at, Some(t(0)));
@@ -2143,7 +2147,7 @@ pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Stor
     );
     let decided = store.motion(hasty_motion).await.unwrap().unwrap();
     assert_eq!(decided.meeting, hasty);
-    assert_eq!(decided.state, "not-binding");
+    assert_eq!(decided.state, MotionState::NotBinding);
     assert_eq!(
         store.motion_amendment(hasty_motion).await.unwrap(),
         Some(id)
@@ -2221,7 +2225,10 @@ pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Stor
         matches!(contradicts, Err(StoreError::Conflict { .. })),
         "{contradicts:?}"
     );
-    assert_eq!(store.amendment(id).await.unwrap().unwrap().state, "refused");
+    assert_eq!(
+        store.amendment(id).await.unwrap().unwrap().state,
+        AmendmentState::Refused
+    );
     store
         .decide_amendment_motion(
             put,
@@ -2231,8 +2238,14 @@ pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Stor
         )
         .await
         .unwrap();
-    assert_eq!(store.motion(put).await.unwrap().unwrap().state, "adopted");
-    assert_eq!(store.amendment(id).await.unwrap().unwrap().state, "adopted");
+    assert_eq!(
+        store.motion(put).await.unwrap().unwrap().state,
+        MotionState::Adopted
+    );
+    assert_eq!(
+        store.amendment(id).await.unwrap().unwrap().state,
+        AmendmentState::Adopted
+    );
     let versions = store.constitution_versions().await.unwrap();
     assert_eq!(
         versions
@@ -2321,7 +2334,7 @@ pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Stor
     assert_eq!(store.constitution_versions().await.unwrap().len(), 2);
     assert_eq!(
         store.amendment(p2).await.unwrap().unwrap().state,
-        "proposed"
+        AmendmentState::Proposed
     );
     // Nothing of the clashing meeting was written; its entries still wait.
     assert_eq!(
@@ -2965,7 +2978,7 @@ pub async fn rolls_freeze_count_and_take_challenges(store: &dyn Store) {
     assert_eq!(open.iter().map(|c| c.id).collect::<Vec<_>>(), [c1, c2]);
     assert!(
         open.iter()
-            .all(|c| c.state == "open" && c.decided_at.is_none())
+            .all(|c| c.state == ChallengeState::Open && c.decided_at.is_none())
     );
 
     let events = event_count(store).await;
@@ -3055,7 +3068,7 @@ pub async fn rolls_freeze_count_and_take_challenges(store: &dyn Store) {
         ]
     );
     let decided = store.challenge(c2).await.unwrap().unwrap();
-    assert_eq!(decided.state, "rejected");
+    assert_eq!(decided.state, ChallengeState::Rejected);
     assert_eq!(
         decided.decision_reason.as_deref(),
         Some("no affiliation recorded")
@@ -3244,7 +3257,10 @@ pub async fn motions_are_seconded_amended_and_withdrawn(store: &dyn Store) {
         .unwrap();
     fallen.sort_unstable();
     assert_eq!(fallen, [m2, a3]);
-    assert_eq!(store.motion(a3).await.unwrap().unwrap().state, "withdrawn");
+    assert_eq!(
+        store.motion(a3).await.unwrap().unwrap().state,
+        MotionState::Withdrawn
+    );
     assert!(matches!(
         store
             .withdraw_motion(m2, &event("motion.withdrawn", "m"))
@@ -3366,7 +3382,7 @@ pub async fn procedural_motions_take_effect_when_adopted(store: &dyn Store) {
     ));
     assert_eq!(
         store.motion(again).await.unwrap().unwrap().state,
-        "proposed"
+        MotionState::Proposed
     );
     // A rejected procedural motion has no effect.
     let decided = propose("ordinary-motion", None, false).await;
@@ -3476,7 +3492,7 @@ pub async fn minutes_are_final_once_approved(store: &dyn Store) {
         .await
         .unwrap();
     let approved = store.minutes(march).await.unwrap().unwrap();
-    assert_eq!(approved.state, "approved");
+    assert_eq!(approved.state, MinutesState::Approved);
     assert_eq!(approved.approved_at, Some(t(0)));
     assert!(matches!(
         store
@@ -4968,7 +4984,7 @@ pub async fn composites_form_on_every_movers_consent(store: &dyn Store) {
     assert!(matches!(again, Err(StoreError::Stale(_))), "{again:?}");
     assert_eq!(
         store.composite(first).await.unwrap().unwrap().state,
-        "declined"
+        CompositeState::Declined
     );
 
     let cid = store
@@ -5114,7 +5130,7 @@ pub async fn ballots_keep_voters_apart_from_their_choices(store: &dyn Store) {
             &NewBallot {
                 title: "Affiliation".into(),
                 question: "Should the Network affiliate?".into(),
-                kind: charter_domain::BallotKind::Question,
+                kind: BallotKind::Question,
                 decision_kind: Some("ordinary-motion".into()),
                 method: "yes-no".into(),
                 seats: 1,
@@ -5412,7 +5428,7 @@ pub async fn ballots_keep_voters_apart_from_their_choices(store: &dyn Store) {
             &NewBallot {
                 title: "Ballots by post".into(),
                 question: "Adopt the amendment?".into(),
-                kind: charter_domain::BallotKind::Question,
+                kind: BallotKind::Question,
                 decision_kind: Some("constitutional-amendment".into()),
                 method: "yes-no".into(),
                 seats: 1,
@@ -5475,7 +5491,7 @@ pub async fn ballots_keep_voters_apart_from_their_choices(store: &dyn Store) {
         .unwrap();
     assert_eq!(
         store.amendment(amendment).await.unwrap().unwrap().state,
-        "adopted"
+        AmendmentState::Adopted
     );
     let attempts = store.amendment_attempts(Some(amendment)).await.unwrap();
     assert_eq!(
@@ -5484,7 +5500,7 @@ pub async fn ballots_keep_voters_apart_from_their_choices(store: &dyn Store) {
     );
     assert_eq!(
         store.ballot(putting).await.unwrap().unwrap().state,
-        charter_domain::BallotState::Counted
+        BallotState::Counted
     );
     let b = store.ballot(id).await.unwrap().unwrap();
     assert_eq!(
@@ -5555,7 +5571,7 @@ pub async fn ballots_cast_at_once_are_each_answered_as_alone(store: &dyn Store) 
             &NewBallot {
                 title: "Affiliation".into(),
                 question: "Should the Network affiliate?".into(),
-                kind: charter_domain::BallotKind::Question,
+                kind: BallotKind::Question,
                 decision_kind: Some("ordinary-motion".into()),
                 method: "yes-no".into(),
                 seats: 1,
@@ -5868,7 +5884,7 @@ pub async fn elections_nominate_and_seat_their_winners(store: &dyn Store) {
             &NewBallot {
                 title: "Steering Committee 2024".into(),
                 question: "Elect two".into(),
-                kind: charter_domain::BallotKind::Election,
+                kind: BallotKind::Election,
                 decision_kind: None,
                 method: "scottish-stv".into(),
                 seats: 2,
@@ -6022,7 +6038,7 @@ pub async fn paper_ballots_go_in_only_by_agreed_batches(store: &dyn Store) {
             &NewBallot {
                 title: "Affiliation".into(),
                 question: "Should the Network affiliate?".into(),
-                kind: charter_domain::BallotKind::Question,
+                kind: BallotKind::Question,
                 decision_kind: Some("ordinary-motion".into()),
                 method: "yes-no".into(),
                 seats: 1,
@@ -6642,7 +6658,7 @@ pub async fn delegates_are_apportioned_credentialed_and_vote_by_card(store: &dyn
             .unwrap()
             .unwrap()
             .state,
-        "struck"
+        DelegateCredentialState::Struck
     );
     assert!(matches!(
         store
@@ -7438,7 +7454,7 @@ pub async fn ballot_boards_are_appended_once_per_author(store: &dyn Store) {
     let ballot = |board: Vec<NewBoardItem>| NewBallot {
         title: "Sealed".into(),
         question: "Should the Network affiliate?".into(),
-        kind: charter_domain::BallotKind::Question,
+        kind: BallotKind::Question,
         decision_kind: Some("ordinary-motion".into()),
         method: "yes-no".into(),
         seats: 1,

@@ -1,7 +1,7 @@
 //! Records of delegate conferences: the apportionment of delegates among branches, the
 //! credentials branches record, challenges and rulings, delegates checked in, and card votes.
 
-use charter_domain::{MemberId, UnitId};
+use charter_domain::{DelegateCredentialState, MemberId, UnitId};
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// A conference's delegates apportioned among the branches under the clause in force.
@@ -86,7 +86,7 @@ pub struct CredentialRecord {
     pub role: String,
     pub source: String,
     /// `credentialed` or `struck` (on an upheld challenge).
-    pub state: String,
+    pub state: DelegateCredentialState,
     pub recorded_at: DateTime<Utc>,
     /// Checked in at the conference.
     pub present: bool,

@@ -3,8 +3,9 @@
 //! states and kinds, closed sets of words, come back as their types.
 
 use charter_domain::{
-    BallotKind, BallotState, BodyId, DuesPlan, MemberId, MemberStatus, OfficeId, OfficeKind,
-    Payment, UnitId, UnitKind,
+    AmendmentState, BallotKind, BallotState, BodyId, ChallengeState, CompositeState, DuesPlan,
+    MeetingMode, MeetingState, MemberId, MemberStatus, MinutesState, MotionState, NominationState,
+    OfficeId, OfficeKind, PaperBatchState, Payment, PollMode, UnitId, UnitKind,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -409,7 +410,7 @@ pub struct AmendmentRecord {
     pub proposed_version: String,
     pub effective: NaiveDate,
     pub proposed_by: Option<MemberId>,
-    pub state: String,
+    pub state: AmendmentState,
     pub proposed_at: DateTime<Utc>,
     pub event_seq: i64,
 }
@@ -639,7 +640,7 @@ pub struct ChallengeRecord {
     pub lodged_at: DateTime<Utc>,
     pub lodged_by: Option<MemberId>,
     /// "open", "upheld" or "rejected".
-    pub state: String,
+    pub state: ChallengeState,
     pub decision_reason: Option<String>,
     pub decided_at: Option<DateTime<Utc>>,
     pub decided_by: Option<MemberId>,
@@ -717,7 +718,7 @@ pub struct MeetingRecord {
     pub title: String,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
-    pub mode: String,
+    pub mode: MeetingMode,
     pub place: Option<String>,
     pub online_url: Option<String>,
     pub agenda: String,
@@ -730,7 +731,7 @@ pub struct MeetingRecord {
     /// Members entitled to attend.
     pub entitled: i64,
     /// called or cancelled.
-    pub state: String,
+    pub state: MeetingState,
     /// The adopted motion that adjourned it: no business after that.
     pub adjourned_by: Option<i64>,
     /// For a meeting held before the organisation used Charter, when two officers' entries
@@ -831,7 +832,7 @@ pub struct CompositeRecord {
     pub proposed_by: Option<MemberId>,
     pub proposed_at: DateTime<Utc>,
     /// pending (awaiting consents), formed, or declined by a mover.
-    pub state: String,
+    pub state: CompositeState,
     /// The composite motion, once formed.
     pub motion: Option<i64>,
     pub parts: Vec<CompositePart>,
@@ -843,7 +844,7 @@ pub struct MinutesRecord {
     pub meeting: i64,
     pub text: String,
     /// draft or approved.
-    pub state: String,
+    pub state: MinutesState,
     pub drafted_at: DateTime<Utc>,
     pub drafted_by: Option<MemberId>,
     /// The motion, at a later meeting, that would approve them.
@@ -946,7 +947,7 @@ pub struct MotionOutcome {
 pub struct PollRecord {
     pub motion: i64,
     /// named or secret.
-    pub mode: String,
+    pub mode: PollMode,
     pub opened_at: DateTime<Utc>,
     pub opened_by: Option<MemberId>,
     pub closed_at: Option<DateTime<Utc>>,
@@ -999,7 +1000,7 @@ pub struct MotionRecord {
     pub requires: Option<String>,
     pub proposed_by: Option<MemberId>,
     pub seconded_by: Option<MemberId>,
-    pub state: String,
+    pub state: MotionState,
     pub votes_for: Option<i64>,
     pub votes_against: Option<i64>,
     pub abstentions: Option<i64>,
@@ -1320,7 +1321,7 @@ pub struct PaperBatchRecord {
     pub label: String,
     pub papers: i64,
     /// entering or committed.
-    pub state: String,
+    pub state: PaperBatchState,
     pub created_by: Option<MemberId>,
     pub created_at: DateTime<Utc>,
     /// The entry that went into the box, once committed.
@@ -1435,7 +1436,7 @@ pub struct NominationRecord {
     pub name: String,
     pub statement: String,
     /// seeking (more nominators needed), valid, or withdrawn.
-    pub state: String,
+    pub state: NominationState,
     pub nominators: i64,
     pub created_at: DateTime<Utc>,
 }

@@ -489,8 +489,11 @@ async fn a_member_checks_in_and_votes_in_secret_then_the_secretary_closes_the_vo
     wait_for_text(&c, ".notice[role='status']", "recorded with its outcome").await;
     let text = wait_for_text(&c, &card, "Secret vote closed").await;
     let decided = store.motion(motion).await.unwrap().unwrap();
-    assert_ne!(decided.state, "proposed");
-    assert!(text.contains(&decided.state.replace('-', " ")), "{text}");
+    assert_ne!(decided.state, charter_domain::MotionState::Proposed);
+    assert!(
+        text.contains(&decided.state.as_str().replace('-', " ")),
+        "{text}"
+    );
     assert!(
         text.contains(&format!("{} against", decided.votes_against.unwrap())),
         "{text}"

@@ -686,7 +686,7 @@ both_backends!(
                         "{e:?}"
                     );
                     assert_eq!(
-                        m.state == "adopted",
+                        m.state == charter_domain::MotionState::Adopted,
                         e.kind == "constitution.amended",
                         "{e:?} / {m:?}"
                     );
@@ -709,7 +709,7 @@ both_backends!(
                     if !p["status_changed"].is_null() {
                         let m = m.expect("the discipline motion");
                         assert!(m.kind == "suspend-member" || m.kind == "expel-member");
-                        assert_eq!(m.state, "adopted");
+                        assert_eq!(m.state, charter_domain::MotionState::Adopted);
                         checked += 1;
                     }
                 }

@@ -506,7 +506,10 @@ both_backends!(
             .await
             .unwrap()
             .into_iter()
-            .find(|c| c.member != app.account(MEMBER).member && c.state == "credentialed")
+            .find(|c| {
+                c.member != app.account(MEMBER).member
+                    && c.state == charter_domain::DelegateCredentialState::Credentialed
+            })
             .unwrap()
             .id;
         let before = events(&app).await;

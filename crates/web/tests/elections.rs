@@ -27,7 +27,7 @@ async fn nominations(app: &TestApp, id: i64) -> Vec<(MemberId, String, i64)> {
         .await
         .unwrap()
         .into_iter()
-        .map(|n| (n.candidate, n.state, n.nominators))
+        .map(|n| (n.candidate, n.state.to_string(), n.nominators))
         .collect()
 }
 

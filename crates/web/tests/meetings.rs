@@ -577,7 +577,7 @@ both_backends!(members_present_vote_electronically, |app| async move {
         + count["abstain"].as_i64().unwrap();
     assert_eq!(total, before + 1);
     let decided = store.motion(first).await.unwrap().unwrap();
-    assert_eq!(decided.state, outcome);
+    assert_eq!(decided.state.as_str(), outcome);
     assert_eq!(decided.votes_for, Some(count["for"].as_i64().unwrap()));
     let late = voter
         .post_json(

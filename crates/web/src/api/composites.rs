@@ -42,7 +42,7 @@ impl From<CompositeRecord> for Composite {
             meeting_id: c.meeting,
             title: c.title,
             text: c.text,
-            state: c.state,
+            state: c.state.to_string(),
             motion_id: c.motion,
             proposed_at: c.proposed_at,
             parts: c

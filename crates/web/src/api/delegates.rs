@@ -76,7 +76,7 @@ impl From<&CredentialRecord> for Credential {
             name: c.name.clone(),
             role: c.role.clone(),
             source: c.source.clone(),
-            state: c.state.clone(),
+            state: c.state.to_string(),
             present: c.present,
             stands_for: c.stands_for,
         }

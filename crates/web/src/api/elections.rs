@@ -76,7 +76,7 @@ impl From<&NominationRecord> for Nomination {
             candidate_id: n.candidate.0,
             name: n.name.clone(),
             statement: n.statement.clone(),
-            state: n.state.clone(),
+            state: n.state.to_string(),
             nominators: n.nominators,
         }
     }

@@ -324,7 +324,7 @@ pub(super) fn outcome_of(result: &MotionResult) -> VoteOutcome {
 fn poll_body(p: &PollView) -> PollBody {
     PollBody {
         motion_id: p.poll.motion,
-        mode: p.poll.mode.clone(),
+        mode: p.poll.mode.to_string(),
         open: p.open(),
         opened_at: p.poll.opened_at,
         closed_at: p.poll.closed_at,
@@ -529,7 +529,7 @@ pub async fn get_minutes(
         .ok_or(charter_app::AppError::NotFound("minutes"))?;
     Ok(Json(MinutesBody {
         meeting_id: m.meeting,
-        state: m.state,
+        state: m.state.to_string(),
         text: m.text,
         drafted_at: m.drafted_at,
         approval_motion_id: m.approval_motion,

@@ -1196,7 +1196,7 @@ impl From<&charter_store::ChallengeRecord> for Challenge {
             branch_id: c.branch.0,
             grounds: c.grounds.clone(),
             lodged_at: c.lodged_at,
-            state: c.state.clone(),
+            state: c.state.to_string(),
             decision_reason: c.decision_reason.clone(),
             decided_at: c.decided_at,
         }
@@ -1368,7 +1368,7 @@ impl From<&charter_store::MeetingRecord> for Meeting {
             title: m.title.clone(),
             starts_at: m.starts_at,
             ends_at: m.ends_at,
-            mode: m.mode.clone(),
+            mode: m.mode.to_string(),
             place: m.place.clone(),
             online_url: m.online_url.clone(),
             agenda: m.agenda.clone(),
@@ -1376,7 +1376,7 @@ impl From<&charter_store::MeetingRecord> for Meeting {
             notice_days: m.notice_days,
             notice_complete_at: m.notice_complete_at,
             entitled: m.entitled,
-            state: m.state.clone(),
+            state: m.state.to_string(),
             adjourned_by_id: m.adjourned_by,
         }
     }
@@ -1451,7 +1451,7 @@ impl From<&charter_store::MotionRecord> for Motion {
             admitted_by_id: m.admitted_by,
             set_aside_by_id: m.set_aside_by,
             proposed_at: m.proposed_at,
-            state: m.state.clone(),
+            state: m.state.to_string(),
             votes_for: m.votes_for,
             votes_against: m.votes_against,
             abstentions: m.abstentions,

@@ -8,7 +8,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use charter_app::AppError;
 use charter_app::appointments::AppointmentRequest;
-use charter_domain::{MemberId, OfficeId};
+use charter_domain::{MemberId, MotionState, OfficeId};
 use charter_store::MotionRecord;
 use serde::Deserialize;
 
@@ -45,7 +45,7 @@ pub async fn notes(
                 Some(end) => format!("until {}", date(end)),
                 None => "until the next appointment".to_string(),
             };
-            let done = if m.state == "adopted" {
+            let done = if m.state == MotionState::Adopted {
                 "appointed"
             } else {
                 "appoints, if the decision binds,"

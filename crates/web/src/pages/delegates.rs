@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use charter_app::AppError;
 use charter_app::delegates::{ConferenceView, CredentialRequest};
-use charter_domain::{MemberId, UnitId};
+use charter_domain::{DelegateCredentialState, MemberId, MotionState, UnitId};
 use serde::Deserialize;
 
 use super::forms::{Errors, field_errors};
@@ -181,7 +181,7 @@ async fn delegates_page(
                     branch: c.branch_name.clone(),
                     role: c.role.clone(),
                     source: c.source.clone(),
-                    struck: c.state == "struck",
+                    struck: c.state == DelegateCredentialState::Struck,
                     present: c.present,
                     stands_for: c.stands_for.map(name_of).unwrap_or_default(),
                     mine: c.member == session.actor.member,
@@ -219,7 +219,7 @@ async fn delegates_page(
                 .collect(),
             open_motions: motions
                 .iter()
-                .filter(|m| m.state == "proposed" && !v.card_votes.contains_key(&m.id))
+                .filter(|m| m.state == MotionState::Proposed && !v.card_votes.contains_key(&m.id))
                 .map(|m| MotionChoice {
                     id: m.id,
                     title: format!("{}. {}", m.number, m.title),

@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use charter_app::AppError;
 use charter_app::elections::ElectionRequest;
-use charter_domain::{MemberId, Power};
+use charter_domain::{MemberId, NominationState, Power};
 use charter_rules::Filling;
 use charter_store::{ElectionRecord, NominationRecord};
 use chrono::{DateTime, Utc};
@@ -59,10 +59,10 @@ fn phase(e: &ElectionRecord, now: DateTime<Utc>) -> &'static str {
 }
 
 fn nomination_state(n: &NominationRecord, needed: u32) -> String {
-    match n.state.as_str() {
-        "valid" => "valid".to_string(),
-        "withdrawn" => "withdrawn".to_string(),
-        _ => format!(
+    match n.state {
+        NominationState::Valid => "valid".to_string(),
+        NominationState::Withdrawn => "withdrawn".to_string(),
+        NominationState::Seeking => format!(
             "seeking nominators ({} of {needed})",
             n.nominators.clamp(0, i64::from(needed))
         ),
@@ -335,7 +335,7 @@ async fn election_page(
     };
     let mine = nominations
         .iter()
-        .find(|n| n.candidate == session.actor.member && n.state != "withdrawn");
+        .find(|n| n.candidate == session.actor.member && n.state != NominationState::Withdrawn);
     let my_statement = mine.filter(|_| now < e.opens_at).map(|n| {
         shown
             .statement
@@ -360,7 +360,7 @@ async fn election_page(
             .map(|n| CandidateRow {
                 name: n.name.clone(),
                 state: nomination_state(n, e.nominators),
-                valid: n.state == "valid",
+                valid: n.state == NominationState::Valid,
                 statement: n.statement.clone(),
             })
             .collect(),

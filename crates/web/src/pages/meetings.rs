@@ -11,7 +11,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use charter_app::AppError;
 use charter_app::meetings::{MeetingRequest, MeetingView, PollView};
-use charter_domain::{MemberId, Power, UnitId, UnitKind};
+use charter_domain::{
+    CompositeState, MemberId, MinutesState, MotionState, PollMode, Power, UnitId, UnitKind,
+};
 use charter_store::{MeetingRecord, NewMotion};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Deserialize;
@@ -366,7 +368,7 @@ pub struct PollLine {
 }
 
 fn poll_line(p: &PollView) -> PollLine {
-    let kind = if p.poll.mode == "secret" {
+    let kind = if p.poll.mode == PollMode::Secret {
         "Secret vote"
     } else {
         "Named vote"
@@ -425,11 +427,11 @@ fn motion_view(
         title: m.title.clone(),
         text: m.text.clone(),
         kind: m.kind.replace('-', " "),
-        state: m.state.replace('-', " "),
-        state_class: match m.state.as_str() {
-            "adopted" => "yes",
-            "rejected" | "not-binding" => "no",
-            _ => "",
+        state: m.state.as_str().replace('-', " "),
+        state_class: match m.state {
+            MotionState::Adopted => "yes",
+            MotionState::Rejected | MotionState::NotBinding => "no",
+            MotionState::Proposed | MotionState::Withdrawn => "",
         },
         votes: match (m.votes_for, m.votes_against, m.abstentions) {
             (Some(f), Some(a), Some(ab)) => format!("{f} for, {a} against, {ab} abstaining"),
@@ -448,12 +450,14 @@ fn motion_view(
             .unwrap_or_default(),
         poll: poll.map(poll_line),
         submission: charter_app::meetings::vote_key(),
-        proposed: m.state == "proposed",
+        proposed: m.state == MotionState::Proposed,
         seconded: m.seconded_by.is_some(),
         mine: m.proposed_by == Some(cx.reader),
         amends: parent.map(|p| p.number),
         change: match parent {
-            Some(p) if m.state == "proposed" => runs(&charter_rules::word_diff(&p.text, &m.text)),
+            Some(p) if m.state == MotionState::Proposed => {
+                runs(&charter_rules::word_diff(&p.text, &m.text))
+            }
             _ => Vec::new(),
         },
         notes: {
@@ -758,7 +762,7 @@ pub(super) async fn meeting_page(
         open_business: v
             .motions
             .iter()
-            .filter(|mo| mo.state == "proposed" && mo.set_aside_by.is_none())
+            .filter(|mo| mo.state == MotionState::Proposed && mo.set_aside_by.is_none())
             .map(|mo| (mo.id, mo.number, mo.title.clone()))
             .collect(),
         rescindable,
@@ -768,7 +772,9 @@ pub(super) async fn meeting_page(
             (None, true) => charter_app::meetings::minutes_from_record(&v),
             (None, false) => String::new(),
         },
-        minutes_final: minutes.as_ref().is_some_and(|mn| mn.state == "approved"),
+        minutes_final: minutes
+            .as_ref()
+            .is_some_and(|mn| mn.state == MinutesState::Approved),
         minutes,
         drafts_to_approve,
         adjourned_by: m
@@ -903,11 +909,11 @@ fn composite_view(
         id: c.id,
         title: c.title.clone(),
         text: c.text.clone(),
-        state: match c.state.as_str() {
-            "pending" => "awaiting the movers' consent".to_string(),
+        state: match c.state {
+            CompositeState::Pending => "awaiting the movers' consent".to_string(),
             other => other.to_string(),
         },
-        pending: c.state == "pending",
+        pending: c.state == CompositeState::Pending,
         formed_as: c.motion.and_then(find).map(|m| m.number),
         parts: c
             .parts
@@ -916,7 +922,7 @@ fn composite_view(
                 find(p.motion).map(|m| (m.number, m.title.clone(), p.consented_at.is_some()))
             })
             .collect(),
-        awaiting_me: c.state == "pending"
+        awaiting_me: c.state == CompositeState::Pending
             && c.parts.iter().any(|p| {
                 p.consented_at.is_none()
                     && find(p.motion).and_then(|m| m.proposed_by) == Some(reader)

@@ -458,7 +458,7 @@ fn audit_page(session: &CurrentSession, a: BallotAudit) -> Response {
             .iter()
             .map(|c| ChallengeRow {
                 name: format!("{} {}", c.first_name, c.last_name),
-                state: c.challenge.state.clone(),
+                state: c.challenge.state.to_string(),
                 grounds: c.challenge.grounds.clone(),
                 ruling: c.challenge.decision_reason.clone().unwrap_or_default(),
             })

@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use charter_app::AppError;
 use charter_app::rolls::{RollRequest, RollView};
-use charter_domain::{Power, UnitId, UnitKind};
+use charter_domain::{ChallengeState, Power, UnitId, UnitKind};
 use charter_rules::Context;
 use charter_store::{ChallengeRecord, RollRecord};
 use serde::Deserialize;
@@ -294,15 +294,15 @@ fn challenge_row(
         mine: c.member == actor.member,
         grounds: c.grounds.clone(),
         lodged: time(c.lodged_at),
-        state: c.state.clone(),
-        state_class: match c.state.as_str() {
-            "upheld" => "yes",
-            "rejected" => "no",
-            _ => "",
+        state: c.state.to_string(),
+        state_class: match c.state {
+            ChallengeState::Upheld => "yes",
+            ChallengeState::Rejected => "no",
+            ChallengeState::Open => "",
         },
         decision: c.decision_reason.clone().unwrap_or_default(),
         decided: c.decided_at.map(time).unwrap_or_default(),
-        may_decide: c.state == "open"
+        may_decide: c.state == ChallengeState::Open
             && c.member != actor.member
             && actor.may(Power::ManageRolls, c.branch, tree),
     }
@@ -353,7 +353,7 @@ async fn roll_page(
     let has_open_challenge = view
         .challenges
         .iter()
-        .any(|c| c.member == session.actor.member && c.state == "open");
+        .any(|c| c.member == session.actor.member && c.state == ChallengeState::Open);
     let may_challenge =
         view.challenge_open && !has_open_challenge && mine.as_ref().is_some_and(|m| !m.eligible);
     let status = if input.challenge_errors.any() || input.decide_errors.any() {
