@@ -12,8 +12,8 @@
 use std::collections::BTreeMap;
 
 use charter_domain::{
-    Actor, DelegateCredentialState, MeetingState, MemberId, MemberStatus, MotionState, OfficeKind,
-    Power, UnitId, UnitKind,
+    Actor, CheckInWindow, DelegateCredentialState, MeetingState, MemberId, MemberStatus,
+    MotionState, OfficeKind, Power, UnitId, UnitKind,
 };
 use charter_rules::{CardVote, Context, DelegatesRule, Forum, Key, MotionResult, Right};
 use charter_store::{
@@ -21,7 +21,7 @@ use charter_store::{
     CredentialChallengeRecord, CredentialRecord, DelegateConferenceRecord, MeetingRecord,
     NewApportionment, NewCardBallot, NewCredential, StoreError, VoteReceipt,
 };
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 
 use crate::constitution::member_facts;
@@ -672,13 +672,14 @@ impl App {
             .await?;
         let conf = self.delegate_conference_of(meeting).await?;
         let now = self.clock.now();
-        if now < m.starts_at - Duration::hours(1) || now > m.ends_at {
+        let window = CheckInWindow::of(m.starts_at, m.ends_at);
+        if !window.is_open(now) {
             return Err(AppError::Conflict {
                 field: "meeting".into(),
                 message: format!(
                     "delegates are checked in from an hour before the conference until it ends ({} to {})",
-                    when(m.starts_at - Duration::hours(1)),
-                    when(m.ends_at)
+                    when(window.opens),
+                    when(window.closes)
                 ),
             });
         }

@@ -9,7 +9,8 @@
 use std::collections::BTreeMap;
 
 use charter_domain::{
-    Actor, HeldOffice, MeetingState, MemberId, MinutesState, MotionState, Power, UnitId, UnitKind,
+    Actor, CheckInWindow, HeldOffice, MeetingState, MemberId, MinutesState, MotionState, Power,
+    UnitId, UnitKind,
 };
 use charter_rules::{
     Constitution, Context, DecisionKind, DecisionRecord, Forum, Key, MotionResult, Right, RollSpec,
@@ -748,13 +749,13 @@ impl App {
                 message: "this meeting was cancelled".into(),
             });
         }
-        if now < m.starts_at - Duration::hours(1) || now > m.ends_at {
+        let window = CheckInWindow::of(m.starts_at, m.ends_at);
+        if !window.is_open(now) {
             return Err(AppError::Conflict {
                 field: "meeting".into(),
                 message: format!(
                     "check-in is open from an hour before the meeting until it ends ({} to {})",
-                    m.starts_at - Duration::hours(1),
-                    m.ends_at
+                    window.opens, window.closes
                 ),
             });
         }

@@ -8,6 +8,7 @@ pub mod application;
 pub mod ballot;
 pub mod dues;
 pub mod ids;
+pub mod meeting;
 pub mod member;
 pub mod paper;
 pub mod powers;
@@ -22,6 +23,7 @@ pub use application::ApplicationState;
 pub use ballot::{BallotKind, BallotState};
 pub use dues::{DuesPlan, Payment, is_paid_up, paid_up_until};
 pub use ids::{BodyId, EventId, MemberId, OfficeId, UnitId};
+pub use meeting::CheckInWindow;
 pub use member::{FieldErrors, MemberChanges, NewMember, RawMemberChanges, RawNewMember};
 pub use powers::{Actor, HeldOffice, OfficeKind, Power};
 pub use states::{

@@ -12,7 +12,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use charter_app::AppError;
 use charter_app::meetings::{MeetingRequest, MeetingView, PollView};
 use charter_domain::{
-    CompositeState, MemberId, MinutesState, MotionState, PollMode, Power, UnitId, UnitKind,
+    CheckInWindow, CompositeState, MemberId, MinutesState, MotionState, PollMode, Power, UnitId,
+    UnitKind,
 };
 use charter_store::{MeetingRecord, NewMotion};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -783,7 +784,7 @@ pub(super) async fn meeting_page(
             .map(|x| x.number),
         historical: m.historical_entered_at.map(time),
         alert: input.alert,
-        check_in_open: now >= m.starts_at - chrono::Duration::hours(1) && now <= m.ends_at,
+        check_in_open: CheckInWindow::of(m.starts_at, m.ends_at).is_open(now),
         check_in_code,
         composites: v
             .composites
