@@ -985,6 +985,10 @@ both_backends!(
         // The page shows them and lets the secretary edit them.
         let page = secretary.get(&format!("/meetings/{meeting}")).await.text();
         assert!(page.contains("Save the draft minutes"), "{page}");
+        assert!(
+            page.contains("A draft, final only when a later meeting approves it"),
+            "{page}"
+        );
         let csrf = secretary.csrf_token().unwrap();
         let res = secretary
             .post_form(
