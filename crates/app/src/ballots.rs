@@ -653,6 +653,11 @@ impl App {
         let now = self.clock.now();
         let mut moved = 0;
         for b in self.store.ballots().await? {
+            // A board that cannot be read now is read again by the first vote; the timetable
+            // goes on.
+            if let Err(e) = self.warm_board(&b, now).await {
+                tracing::error!(ballot = b.id, error = %e, "the board of an open sealed ballot could not be read");
+            }
             let step = match b.state {
                 BallotState::Scheduled if b.opens_at <= now && !self.ready_to_open(&b).await? => {
                     continue;
@@ -702,9 +707,6 @@ impl App {
         loop {
             if let Err(e) = self.run_ballot_clock().await {
                 tracing::error!(error = %e, "the ballot timetable could not run a round");
-            }
-            if let Err(e) = self.warm_open_boards().await {
-                tracing::error!(error = %e, "the boards of open sealed ballots could not be read");
             }
             tokio::time::sleep(std::time::Duration::from_secs(5)).await;
         }

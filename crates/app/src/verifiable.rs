@@ -27,6 +27,7 @@ use charter_count::Election;
 use charter_domain::{Actor, BallotKind, BallotState, MemberId};
 use charter_rules::TrusteeRule;
 use charter_store::{BallotRecord, BoardItem, BoardItemKind, EventActor, NewBoardItem};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -647,19 +648,33 @@ impl App {
         Ok(Some(open))
     }
 
-    /// Reads the board of every open sealed ballot into the cache, so that its first voters
-    /// do not wait while 21,000 credentials are parsed for them. The timetable calls it on
-    /// every round: within seconds of a ballot opening, or of the server starting.
+    /// Reads the board of every open sealed ballot into the cache (see [`App::warm_board`]).
+    /// Returns how many boards are warm.
     pub async fn warm_open_boards(&self) -> Result<usize, AppError> {
         let now = self.clock.now();
         let mut warmed = 0;
         for b in self.store.ballots().await? {
-            if b.sealed && b.state == BallotState::Open && b.closes_at > now {
-                self.open_board(b.id).await?;
+            if self.warm_board(&b, now).await? {
                 warmed += 1;
             }
         }
         Ok(warmed)
+    }
+
+    /// Reads `b`'s board into the cache when it is sealed and takes votes, so that its first
+    /// voters do not wait while 21,000 credentials are parsed for them. The timetable does it
+    /// on every round, within seconds of a ballot opening or of the server starting; a board
+    /// already cached costs a look-up. Whether the board is warm.
+    pub(crate) async fn warm_board(
+        &self,
+        b: &BallotRecord,
+        now: DateTime<Utc>,
+    ) -> Result<bool, AppError> {
+        if b.sealed && b.state == BallotState::Open && b.closes_at > now {
+            self.open_board(b.id).await?;
+            return Ok(true);
+        }
+        Ok(false)
     }
 
     /// Puts `voter`'s encrypted ballot in the box after checking its proofs and signature

@@ -10,6 +10,16 @@ use common::sealed::holder;
 use common::{MEMBER, NATIONAL, TestApp};
 use serde_json::json;
 
+/// The national office of `kind`'s holder (`fallback` appointed when it is vacant), signed in.
+async fn national_officer(
+    app: &TestApp,
+    kind: OfficeKind,
+    fallback: MemberId,
+) -> (MemberId, common::TestClient) {
+    let id = holder(app, kind, UnitKind::National, Some(fallback)).await;
+    (id, app.sign_in_member(id).await)
+}
+
 async fn ballot_id(app: &TestApp, title: &str) -> i64 {
     app.store()
         .ballots()
@@ -50,14 +60,7 @@ both_backends!(tellers_enter_paper_ballots_twice, |app| async move {
     let (waiting, excluded) = voters(&app, id).await;
     assert!(waiting.len() >= 4);
     let national = app.sign_in(NATIONAL).await;
-    let chair_id = holder(
-        &app,
-        OfficeKind::Chair,
-        UnitKind::National,
-        Some(waiting[3]),
-    )
-    .await;
-    let chair = app.sign_in_member(chair_id).await;
+    let (_, chair) = national_officer(&app, OfficeKind::Chair, waiting[3]).await;
     let member = app.sign_in(MEMBER).await;
     let voters_url = format!("/api/v1/ballots/{id}/paper-voters");
     let batches_url = format!("/api/v1/ballots/{id}/paper-batches");
@@ -199,14 +202,8 @@ both_backends!(only_the_named_scrutineer_audits, |app| async move {
         assert_eq!(res.error_code(), "forbidden");
     }
     assert_eq!(app.client().get(&audit).await.status, 401);
-    let scrutineer_id = holder(
-        &app,
-        OfficeKind::Scrutineer,
-        UnitKind::National,
-        Some(waiting[0]),
-    )
-    .await;
-    let scrutineer = app.sign_in_member(scrutineer_id).await;
+    let (scrutineer_id, scrutineer) =
+        national_officer(&app, OfficeKind::Scrutineer, waiting[0]).await;
     assert_eq!(
         scrutineer.get("/api/v1/ballots/999999/audit").await.status,
         404
@@ -270,14 +267,7 @@ both_backends!(tellers_double_entry_on_the_page, |app| async move {
     let id = ballot_id(&app, charter_demo::QUESTION_TITLE).await;
     let (waiting, _) = voters(&app, id).await;
     let national = app.sign_in(NATIONAL).await;
-    let chair_id = holder(
-        &app,
-        OfficeKind::Chair,
-        UnitKind::National,
-        Some(waiting[3]),
-    )
-    .await;
-    let chair = app.sign_in_member(chair_id).await;
+    let (_, chair) = national_officer(&app, OfficeKind::Chair, waiting[3]).await;
     let desk = format!("/ballots/{id}/paper");
     assert_eq!(app.sign_in(MEMBER).await.get(&desk).await.status, 403);
     let ballot_page = national.get(&format!("/ballots/{id}")).await.text();
@@ -403,14 +393,8 @@ both_backends!(a_false_paper_mark_is_reversed, |app| async move {
         .post_json(&reversal(ada), &json!({"reason": "not mine"}))
         .await;
     assert_eq!(res.status, 403, "{}", res.text());
-    let scrutineer_id = holder(
-        &app,
-        OfficeKind::Scrutineer,
-        UnitKind::National,
-        Some(waiting[0]),
-    )
-    .await;
-    let scrutineer = app.sign_in_member(scrutineer_id).await;
+    let (scrutineer_id, scrutineer) =
+        national_officer(&app, OfficeKind::Scrutineer, waiting[0]).await;
     let res = scrutineer
         .post_json(&reversal(ada), &json!({"reason": " "}))
         .await;
