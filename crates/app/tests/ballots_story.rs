@@ -7,12 +7,13 @@
 
 mod common;
 
+use charter_store::prelude::*;
 use std::collections::BTreeSet;
 
 use charter_app::AppError;
 use charter_app::ballots::{BallotRequest, Choice};
 use charter_domain::MemberId;
-use charter_store::Store;
+
 use chrono::{DateTime, Utc};
 use common::*;
 use sqlx::Row;

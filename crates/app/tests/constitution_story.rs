@@ -8,7 +8,8 @@ use charter_app::constitution::AmendmentState;
 use charter_app::rolls::RollRequest;
 use charter_app::{AppError, operator_actor};
 use charter_rules::{Context, Right};
-use charter_store::Store;
+
+use charter_store::prelude::*;
 use chrono::NaiveDate;
 use common::*;
 

@@ -12,7 +12,8 @@ use charter_app::meetings::MeetingRequest;
 use charter_app::{App, AppError};
 use charter_domain::{MemberId, MemberStatus};
 use charter_rules::Key;
-use charter_store::Store;
+
+use charter_store::prelude::*;
 use chrono::{DateTime, TimeZone, Utc};
 use common::*;
 

@@ -12,7 +12,8 @@ use charter_app::elections::ElectionRequest;
 use charter_app::rolls::RollRequest;
 use charter_app::{App, AppError};
 use charter_domain::{MemberId, MemberStatus};
-use charter_store::{NewBody, Store};
+use charter_store::NewBody;
+use charter_store::prelude::*;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use common::*;
 

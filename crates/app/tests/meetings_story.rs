@@ -10,7 +10,8 @@ use charter_app::meetings::MeetingRequest;
 use charter_app::{App, AppError};
 use charter_domain::{MemberId, MemberStatus, UnitId};
 use charter_rules::MotionResult;
-use charter_store::{Delivery, NewBody, NewMotion, Store, Term, VoteReceipt};
+use charter_store::prelude::*;
+use charter_store::{Delivery, NewBody, NewMotion, Term, VoteReceipt};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use common::*;
 

@@ -11,7 +11,8 @@ use charter_app::meetings::{MeetingRequest, RequisitionState};
 use charter_app::{App, AppError, operator_actor};
 use charter_domain::{MemberId, MemberStatus, UnitId, UnitKind};
 use charter_rules::MotionResult;
-use charter_store::{Delivery, NewBody, NewMotion, Store, Term};
+use charter_store::prelude::*;
+use charter_store::{Delivery, NewBody, NewMotion, Term};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use common::*;
 

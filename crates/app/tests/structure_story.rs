@@ -5,6 +5,7 @@
 //! comes in only by an appointment motion whose decision binds — never directly, never from
 //! an improperly convened meeting — and holds office until the term's last day.
 
+use charter_store::prelude::*;
 use std::sync::Arc;
 
 use charter_app::appointments::AppointmentRequest;

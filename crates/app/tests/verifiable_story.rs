@@ -6,6 +6,7 @@
 
 mod common;
 
+use charter_store::prelude::*;
 use std::collections::BTreeMap;
 
 use charter_app::amending::HistoricalOutcome;
@@ -18,7 +19,7 @@ use charter_ballot_crypto::{
     Choice as CryptoChoice, Credential, CredentialList, Setup, encrypt_ballot, tally, verify_board,
 };
 use charter_domain::{MemberId, MemberStatus, OfficeKind, UnitId};
-use charter_store::{BoardItemKind, Store, Term};
+use charter_store::{BoardItemKind, Term};
 use common::*;
 
 /// The 2017 constitution with trustees named in its ballot clause.

@@ -2,6 +2,7 @@
 //! column (as the file's header names it, and its number), and nothing written. The import
 //! runs as the command runs it (`charter_cli::import::run`) over an in-memory register.
 
+use charter_store::prelude::*;
 use std::sync::Arc;
 
 use charter_app::import::ImportFile;

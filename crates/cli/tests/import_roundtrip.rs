@@ -3,6 +3,7 @@
 //! whose export is the same file, byte for byte — names with commas, quotes and accents,
 //! member numbers, phones, statuses, plans and join dates included.
 
+use charter_store::prelude::*;
 use std::sync::Arc;
 
 use charter_app::import::ImportFile;

@@ -2,6 +2,7 @@
 //! rolls are listed, shown, verified, and exported as canonical text whose SHA-256 is the
 //! published hash — so anyone given the file can check it with any SHA-256 tool.
 
+use charter_store::prelude::*;
 use std::process::{Command, Output};
 use std::sync::Arc;
 

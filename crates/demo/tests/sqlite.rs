@@ -1,5 +1,6 @@
 //! The demo loaded through a real store: an in-memory SQLite database.
 
+use charter_store::prelude::*;
 use std::cell::Cell;
 
 use argon2::{Argon2, PasswordHash, PasswordVerifier};

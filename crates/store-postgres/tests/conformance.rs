@@ -2,6 +2,7 @@
 //! `charter_test_support` (skipped loudly without a server; a failure when PostgreSQL is required).
 
 use charter_store::Store;
+use charter_store::prelude::*;
 use charter_store_postgres::PgStore;
 use charter_test_support::postgres::{PgTestDb, fresh_database};
 

@@ -2,6 +2,7 @@
 //! the SQLite-only promises: WAL and synchronous=FULL on a file, append-only events.
 
 use charter_store::Store;
+use charter_store::prelude::*;
 use charter_store_sqlite::SqliteStore;
 
 async fn memory() -> Option<(SqliteStore, ())> {

@@ -113,7 +113,10 @@ async fn item_meeting(tx: &mut Conn, item: i64) -> StoreResult<(i64, bool)> {
         .map_err(db_err)?
         .ok_or(StoreError::NotFound("agenda item"))?;
     let removed: Option<DateTime<Utc>> = row.try_get("removed_at").map_err(db_err)?;
-    Ok((row.try_get("meeting_id").map_err(db_err)?, removed.is_some()))
+    Ok((
+        row.try_get("meeting_id").map_err(db_err)?,
+        removed.is_some(),
+    ))
 }
 
 /// The ids of the items on a meeting's agenda, in order.
@@ -149,39 +152,6 @@ async fn renumber(tx: &mut Conn, meeting: i64, ids: &[i64]) -> StoreResult<()> {
     Ok(())
 }
 
-pub(crate) async fn add_item(
-    s: &StoreImpl,
-    item: &NewAgendaItem,
-    event: &NewEvent,
-) -> StoreResult<i64> {
-    let mut tx = s.write_tx().await?;
-    sitting(&mut tx, item.meeting).await?.items_open(event.at)?;
-    let next: i64 = sqlx::query_scalar(
-        "SELECT COALESCE(MAX(position), 0) + 1 FROM agenda_items WHERE meeting_id = $1",
-    )
-    .bind(item.meeting)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    let seq = append_event(&mut tx, event).await?;
-    let id = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO agenda_items (meeting_id, position, title, description, added_at, added_by, event_seq)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-    )
-    .bind(item.meeting)
-    .bind(next)
-    .bind(&item.title)
-    .bind(item.description.as_deref())
-    .bind(event.at)
-    .bind(item.added_by.map(|m| m.0))
-    .bind(seq)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    commit(tx).await?;
-    Ok(id)
-}
-
 /// Fills in each item's papers, oldest first, from one query over `where_` (bound to `id`).
 async fn with_papers(
     s: &StoreImpl,
@@ -208,236 +178,266 @@ async fn with_papers(
     Ok(items)
 }
 
-pub(crate) async fn agenda(s: &StoreImpl, meeting: i64) -> StoreResult<Vec<AgendaItemRecord>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{ITEM_SELECT} WHERE meeting_id = $1 AND position IS NOT NULL ORDER BY position"
-    )))
-    .bind(meeting)
-    .fetch_all(&s.pool)
-    .await
-    .map_err(db_err)?;
-    let items = rows
-        .iter()
-        .map(item_from)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(db_err)?;
-    with_papers(
-        s,
-        items,
-        "i.meeting_id = $1 AND i.position IS NOT NULL",
-        meeting,
-    )
-    .await
-}
-
-pub(crate) async fn item(s: &StoreImpl, id: i64) -> StoreResult<Option<AgendaItemRecord>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{ITEM_SELECT} WHERE id = $1")))
-        .bind(id)
-        .fetch_optional(&s.pool)
+#[async_trait::async_trait]
+impl AgendaStore for StoreImpl {
+    async fn add_agenda_item(&self, item: &NewAgendaItem, event: &NewEvent) -> StoreResult<i64> {
+        let mut tx = self.write_tx().await?;
+        sitting(&mut tx, item.meeting).await?.items_open(event.at)?;
+        let next: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(position), 0) + 1 FROM agenda_items WHERE meeting_id = $1",
+        )
+        .bind(item.meeting)
+        .fetch_one(&mut *tx)
         .await
         .map_err(db_err)?;
-    let Some(item) = row.as_ref().map(item_from).transpose().map_err(db_err)? else {
-        return Ok(None);
-    };
-    Ok(with_papers(s, vec![item], "p.item_id = $1", id)
-        .await?
-        .pop())
-}
-
-pub(crate) async fn change_item(
-    s: &StoreImpl,
-    id: i64,
-    change: &AgendaItemChange,
-    event: &NewEvent,
-) -> StoreResult<()> {
-    let mut tx = s.write_tx().await?;
-    let (meeting, _) = item_meeting(&mut tx, id).await?;
-    sitting(&mut tx, meeting).await?.items_open(event.at)?;
-    // Read again under the meeting's lock: another officer may have taken it off meanwhile.
-    if item_meeting(&mut tx, id).await?.1 {
-        return Err(StoreError::Stale(
-            "this item was taken off the agenda".into(),
-        ));
-    }
-    let mut ids = order(&mut tx, meeting).await?;
-    let moved = match change.position {
-        Some(place) => {
-            let len = i64::try_from(ids.len()).unwrap_or(i64::MAX);
-            if place < 1 || place > len {
-                return Err(StoreError::Conflict {
-                    field: "position".into(),
-                    message: format!(
-                        "the agenda has {len} item{}: choose a position from 1 to {len}",
-                        if len == 1 { "" } else { "s" }
-                    ),
-                });
-            }
-            let from = ids.iter().position(|i| *i == id);
-            let to = usize::try_from(place - 1).unwrap_or(0);
-            match from {
-                Some(from) if from != to => {
-                    ids.remove(from);
-                    ids.insert(to, id);
-                    true
-                }
-                _ => false,
-            }
-        }
-        None => false,
-    };
-    append_event(&mut tx, event).await?;
-    sqlx::query("UPDATE agenda_items SET title = $1, description = $2 WHERE id = $3")
-        .bind(&change.title)
-        .bind(change.description.as_deref())
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    if moved {
-        renumber(&mut tx, meeting, &ids).await?;
-    }
-    commit(tx).await?;
-    Ok(())
-}
-
-pub(crate) async fn remove_item(s: &StoreImpl, id: i64, event: &NewEvent) -> StoreResult<()> {
-    let mut tx = s.write_tx().await?;
-    let (meeting, _) = item_meeting(&mut tx, id).await?;
-    sitting(&mut tx, meeting).await?.items_open(event.at)?;
-    if item_meeting(&mut tx, id).await?.1 {
-        return Err(StoreError::Stale(
-            "this item was already taken off the agenda".into(),
-        ));
-    }
-    let circulated: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM agenda_papers WHERE item_id = $1 AND withdrawn_at IS NULL",
-    )
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    if circulated > 0 {
-        return Err(StoreError::Conflict {
-            field: "item".into(),
-            message: format!(
-                "this item has {circulated} paper{} in circulation: withdraw {} before taking the item off the agenda",
-                if circulated == 1 { "" } else { "s" },
-                if circulated == 1 { "it" } else { "them" }
-            ),
-        });
-    }
-    append_event(&mut tx, event).await?;
-    sqlx::query("UPDATE agenda_items SET position = NULL, removed_at = $1 WHERE id = $2")
+        let seq = append_event(&mut tx, event).await?;
+        let id = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO agenda_items (meeting_id, position, title, description, added_at, added_by, event_seq)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(item.meeting)
+        .bind(next)
+        .bind(&item.title)
+        .bind(item.description.as_deref())
         .bind(event.at)
-        .bind(id)
-        .execute(&mut *tx)
+        .bind(item.added_by.map(|m| m.0))
+        .bind(seq)
+        .fetch_one(&mut *tx)
         .await
         .map_err(db_err)?;
-    let ids = order(&mut tx, meeting).await?;
-    renumber(&mut tx, meeting, &ids).await?;
-    commit(tx).await?;
-    Ok(())
-}
-
-pub(crate) async fn circulate(s: &StoreImpl, p: &NewPaper, event: &NewEvent) -> StoreResult<i64> {
-    let mut tx = s.write_tx().await?;
-    let (meeting, _) = item_meeting(&mut tx, p.item).await?;
-    sitting(&mut tx, meeting).await?.papers_open(event.at)?;
-    if item_meeting(&mut tx, p.item).await?.1 {
-        return Err(StoreError::Stale(
-            "this item was taken off the agenda".into(),
-        ));
+        commit(tx).await?;
+        Ok(id)
     }
-    let seq = append_event(&mut tx, event).await?;
-    let size = i64::try_from(p.content.len())
-        .map_err(|_| StoreError::Database("a paper larger than the database can hold".into()))?;
-    let id = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO agenda_papers (item_id, filename, content_type, size, sha256, content,
-             circulated_at, circulated_by, event_seq)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-    )
-    .bind(p.item)
-    .bind(&p.filename)
-    .bind(&p.content_type)
-    .bind(size)
-    .bind(&p.sha256)
-    .bind(p.content.as_slice())
-    .bind(event.at)
-    .bind(p.circulated_by.map(|m| m.0))
-    .bind(seq)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    commit(tx).await?;
-    Ok(id)
-}
 
-pub(crate) async fn paper(s: &StoreImpl, id: i64) -> StoreResult<Option<PaperRecord>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {PAPER_COLUMNS} {PAPER_FROM} WHERE p.id = $1"
-    )))
-        .bind(id)
-        .fetch_optional(&s.pool)
+    async fn agenda(&self, meeting: i64) -> StoreResult<Vec<AgendaItemRecord>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{ITEM_SELECT} WHERE meeting_id = $1 AND position IS NOT NULL ORDER BY position"
+        )))
+        .bind(meeting)
+        .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
-    row.as_ref().map(paper_from).transpose().map_err(db_err)
-}
-
-pub(crate) async fn paper_content(
-    s: &StoreImpl,
-    id: i64,
-) -> StoreResult<Option<(PaperRecord, Vec<u8>)>> {
-    // One statement, so the record and the content are of the same row version.
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {PAPER_COLUMNS}, p.content {PAPER_FROM} WHERE p.id = $1"
-    )))
-        .bind(id)
-        .fetch_optional(&s.pool)
+        let items = rows
+            .iter()
+            .map(item_from)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(db_err)?;
+        with_papers(
+            self,
+            items,
+            "i.meeting_id = $1 AND i.position IS NOT NULL",
+            meeting,
+        )
         .await
-        .map_err(db_err)?;
-    let Some(row) = row else { return Ok(None) };
-    let record = paper_from(&row).map_err(db_err)?;
-    let content: Vec<u8> = row.try_get("content").map_err(db_err)?;
-    Ok(Some((record, content)))
-}
+    }
 
-pub(crate) async fn withdraw_paper(
-    s: &StoreImpl,
-    id: i64,
-    by: Option<MemberId>,
-    event: &NewEvent,
-) -> StoreResult<()> {
-    let mut tx = s.write_tx().await?;
-    let meeting: i64 = sqlx::query_scalar(
-        "SELECT i.meeting_id FROM agenda_papers p JOIN agenda_items i ON i.id = p.item_id
-         WHERE p.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await
-    .map_err(db_err)?
-    .ok_or(StoreError::NotFound("paper"))?;
-    sitting(&mut tx, meeting).await?.papers_open(event.at)?;
-    let withdrawn: Option<DateTime<Utc>> =
-        sqlx::query_scalar("SELECT withdrawn_at FROM agenda_papers WHERE id = $1")
+    async fn agenda_item(&self, id: i64) -> StoreResult<Option<AgendaItemRecord>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("{ITEM_SELECT} WHERE id = $1")))
             .bind(id)
-            .fetch_one(&mut *tx)
+            .fetch_optional(&self.pool)
             .await
             .map_err(db_err)?;
-    if let Some(at) = withdrawn {
-        return Err(StoreError::Stale(format!(
-            "this paper was already withdrawn on {}",
-            at.date_naive()
-        )));
+        let Some(item) = row.as_ref().map(item_from).transpose().map_err(db_err)? else {
+            return Ok(None);
+        };
+        Ok(with_papers(self, vec![item], "p.item_id = $1", id)
+            .await?
+            .pop())
     }
-    append_event(&mut tx, event).await?;
-    sqlx::query("UPDATE agenda_papers SET withdrawn_at = $1, withdrawn_by = $2 WHERE id = $3")
-        .bind(event.at)
-        .bind(by.map(|m| m.0))
+
+    async fn change_agenda_item(
+        &self,
+        id: i64,
+        change: &AgendaItemChange,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        let mut tx = self.write_tx().await?;
+        let (meeting, _) = item_meeting(&mut tx, id).await?;
+        sitting(&mut tx, meeting).await?.items_open(event.at)?;
+        // Read again under the meeting's lock: another officer may have taken it off meanwhile.
+        if item_meeting(&mut tx, id).await?.1 {
+            return Err(StoreError::Stale(
+                "this item was taken off the agenda".into(),
+            ));
+        }
+        let mut ids = order(&mut tx, meeting).await?;
+        let moved = match change.position {
+            Some(place) => {
+                let len = i64::try_from(ids.len()).unwrap_or(i64::MAX);
+                if place < 1 || place > len {
+                    return Err(StoreError::Conflict {
+                        field: "position".into(),
+                        message: format!(
+                            "the agenda has {len} item{}: choose a position from 1 to {len}",
+                            if len == 1 { "" } else { "s" }
+                        ),
+                    });
+                }
+                let from = ids.iter().position(|i| *i == id);
+                let to = usize::try_from(place - 1).unwrap_or(0);
+                match from {
+                    Some(from) if from != to => {
+                        ids.remove(from);
+                        ids.insert(to, id);
+                        true
+                    }
+                    _ => false,
+                }
+            }
+            None => false,
+        };
+        append_event(&mut tx, event).await?;
+        sqlx::query("UPDATE agenda_items SET title = $1, description = $2 WHERE id = $3")
+            .bind(&change.title)
+            .bind(change.description.as_deref())
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        if moved {
+            renumber(&mut tx, meeting, &ids).await?;
+        }
+        commit(tx).await?;
+        Ok(())
+    }
+
+    async fn remove_agenda_item(&self, id: i64, event: &NewEvent) -> StoreResult<()> {
+        let mut tx = self.write_tx().await?;
+        let (meeting, _) = item_meeting(&mut tx, id).await?;
+        sitting(&mut tx, meeting).await?.items_open(event.at)?;
+        if item_meeting(&mut tx, id).await?.1 {
+            return Err(StoreError::Stale(
+                "this item was already taken off the agenda".into(),
+            ));
+        }
+        let circulated: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM agenda_papers WHERE item_id = $1 AND withdrawn_at IS NULL",
+        )
         .bind(id)
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await
         .map_err(db_err)?;
-    commit(tx).await?;
-    Ok(())
+        if circulated > 0 {
+            return Err(StoreError::Conflict {
+                field: "item".into(),
+                message: format!(
+                    "this item has {circulated} paper{} in circulation: withdraw {} before taking the item off the agenda",
+                    if circulated == 1 { "" } else { "s" },
+                    if circulated == 1 { "it" } else { "them" }
+                ),
+            });
+        }
+        append_event(&mut tx, event).await?;
+        sqlx::query("UPDATE agenda_items SET position = NULL, removed_at = $1 WHERE id = $2")
+            .bind(event.at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        let ids = order(&mut tx, meeting).await?;
+        renumber(&mut tx, meeting, &ids).await?;
+        commit(tx).await?;
+        Ok(())
+    }
+
+    async fn circulate_paper(&self, p: &NewPaper, event: &NewEvent) -> StoreResult<i64> {
+        let mut tx = self.write_tx().await?;
+        let (meeting, _) = item_meeting(&mut tx, p.item).await?;
+        sitting(&mut tx, meeting).await?.papers_open(event.at)?;
+        if item_meeting(&mut tx, p.item).await?.1 {
+            return Err(StoreError::Stale(
+                "this item was taken off the agenda".into(),
+            ));
+        }
+        let seq = append_event(&mut tx, event).await?;
+        let size = i64::try_from(p.content.len()).map_err(|_| {
+            StoreError::Database("a paper larger than the database can hold".into())
+        })?;
+        let id = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO agenda_papers (item_id, filename, content_type, size, sha256, content,
+                 circulated_at, circulated_by, event_seq)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(p.item)
+        .bind(&p.filename)
+        .bind(&p.content_type)
+        .bind(size)
+        .bind(&p.sha256)
+        .bind(p.content.as_slice())
+        .bind(event.at)
+        .bind(p.circulated_by.map(|m| m.0))
+        .bind(seq)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        commit(tx).await?;
+        Ok(id)
+    }
+
+    async fn paper(&self, id: i64) -> StoreResult<Option<PaperRecord>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {PAPER_COLUMNS} {PAPER_FROM} WHERE p.id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        row.as_ref().map(paper_from).transpose().map_err(db_err)
+    }
+
+    async fn paper_content(&self, id: i64) -> StoreResult<Option<(PaperRecord, Vec<u8>)>> {
+        // One statement, so the record and the content are of the same row version.
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {PAPER_COLUMNS}, p.content {PAPER_FROM} WHERE p.id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        let Some(row) = row else { return Ok(None) };
+        let record = paper_from(&row).map_err(db_err)?;
+        let content: Vec<u8> = row.try_get("content").map_err(db_err)?;
+        Ok(Some((record, content)))
+    }
+
+    async fn withdraw_paper(
+        &self,
+        id: i64,
+        by: Option<MemberId>,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        let mut tx = self.write_tx().await?;
+        let meeting: i64 = sqlx::query_scalar(
+            "SELECT i.meeting_id FROM agenda_papers p JOIN agenda_items i ON i.id = p.item_id
+             WHERE p.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?
+        .ok_or(StoreError::NotFound("paper"))?;
+        sitting(&mut tx, meeting).await?.papers_open(event.at)?;
+        let withdrawn: Option<DateTime<Utc>> =
+            sqlx::query_scalar("SELECT withdrawn_at FROM agenda_papers WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        if let Some(at) = withdrawn {
+            return Err(StoreError::Stale(format!(
+                "this paper was already withdrawn on {}",
+                at.date_naive()
+            )));
+        }
+        append_event(&mut tx, event).await?;
+        sqlx::query("UPDATE agenda_papers SET withdrawn_at = $1, withdrawn_by = $2 WHERE id = $3")
+            .bind(event.at)
+            .bind(by.map(|m| m.0))
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        commit(tx).await?;
+        Ok(())
+    }
 }

@@ -80,303 +80,306 @@ pub(crate) async fn queue_letters(
     Ok(())
 }
 
-pub(crate) async fn submit(
-    s: &StoreImpl,
-    a: &NewApplication,
-    to_applicant: &NoticeText,
-    to_officers: &[Letter],
-    event: &NewEvent,
-) -> StoreResult<(i64, MemberId)> {
-    let mut tx = s.write_tx().await?;
-    let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM units WHERE id = $1")
-        .bind(a.member.branch.0)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    if kind.as_deref() != Some("branch") {
-        return Err(StoreError::NotFound("branch"));
-    }
-    let member = insert_member(&mut tx, &a.member, None).await?;
-    let first = StatusChangeInput {
-        from: None,
-        to: a.member.status,
-        effective_on: a.member.joined_on,
-        reason: event.reason.clone(),
-        changed_by: None,
-    };
-    insert_status_change(&mut tx, member, &first, event.at).await?;
-    let seq = append_event(&mut tx, event).await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO applications (member_id, state, consent, clause, submitted_at, event_seq)
-         VALUES ($1, 'pending', $2, $3, $4, $5) RETURNING id",
-    )
-    .bind(member.0)
-    .bind(&a.consent)
-    .bind(a.clause.as_deref())
-    .bind(event.at)
-    .bind(seq)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    let mut letters = Vec::with_capacity(to_officers.len() + 1);
-    letters.push(Letter {
-        member: Some(member),
-        address: a.member.email.as_str().to_string(),
-        subject: to_applicant.subject.clone(),
-        body: to_applicant.body.clone(),
-    });
-    letters.extend_from_slice(to_officers);
-    queue_letters(&mut tx, &letters, event.at).await?;
-    commit(tx).await?;
-    Ok((id, member))
-}
-
-pub(crate) async fn note_repeat(
-    s: &StoreImpl,
-    member: MemberId,
-    letter: &Letter,
-    quiet_since: DateTime<Utc>,
-    event: &NewEvent,
-) -> StoreResult<bool> {
-    let mut tx = s.write_tx().await?;
-    let recent: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM outbox WHERE member_id = $1 AND subject = $2 AND created_at > $3",
-    )
-    .bind(member.0)
-    .bind(&letter.subject)
-    .bind(quiet_since)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    if recent > 0 {
-        return Ok(false);
-    }
-    queue_letters(&mut tx, std::slice::from_ref(letter), event.at).await?;
-    append_event(&mut tx, event).await?;
-    commit(tx).await?;
-    Ok(true)
-}
-
-pub(crate) async fn list(
-    s: &StoreImpl,
-    q: &ApplicationQuery,
-    access: &AccessContext,
-) -> StoreResult<Vec<ApplicationRecord>> {
-    let mut tx = s.write_tx().await?;
-    let mut qb = sqlx::QueryBuilder::<Db>::new(APPLICATION_SELECT);
-    qb.push(" WHERE 1 = 1");
-    push_scope(&mut qb, &q.scope);
-    if let Some(state) = q.state {
-        qb.push(" AND a.state = ").push_bind(state.as_str());
-    }
-    // Pending first, oldest first (first come, first decided); then the decided, newest first.
-    qb.push(
-        " ORDER BY CASE WHEN a.state = 'pending' THEN 0 ELSE 1 END,
-                   CASE WHEN a.state = 'pending' THEN a.id ELSE -a.id END LIMIT ",
-    )
-    .push_bind(i64::from(q.limit));
-    let rows = qb.build().fetch_all(&mut *tx).await.map_err(db_err)?;
-    let records = rows
-        .iter()
-        .map(application_from)
-        .collect::<StoreResult<Vec<_>>>()?;
-    let mut ids: Vec<i64> = records.iter().map(|r| r.member.0).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    log_access(&mut tx, &ids, access).await?;
-    commit(tx).await?;
-    Ok(records)
-}
-
-pub(crate) async fn get(
-    s: &StoreImpl,
-    id: i64,
-    access: Option<&AccessContext>,
-) -> StoreResult<Option<ApplicationRecord>> {
-    let mut tx = if access.is_some() {
-        s.write_tx().await?
-    } else {
-        s.read_tx().await?
-    };
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{APPLICATION_SELECT} WHERE a.id = $1"
-    )))
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    let Some(record) = row.as_ref().map(application_from).transpose()? else {
-        return Ok(None);
-    };
-    if let Some(access) = access {
-        log_access(&mut tx, &[record.member.0], access).await?;
-    }
-    commit(tx).await?;
-    Ok(Some(record))
-}
-
-pub(crate) async fn decide(
-    s: &StoreImpl,
-    id: i64,
-    d: &ApplicationDecision,
-    letters: &[Letter],
-    invitation: Option<&LinkRequest>,
-    event: &NewEvent,
-) -> StoreResult<()> {
-    if !d.state.is_decided() {
-        return Err(StoreError::Database(
-            "a decision accepts or refuses an application".into(),
-        ));
-    }
-    let mut tx = s.write_tx().await?;
-    let seq = append_event(&mut tx, event).await?;
-    let done = sqlx::query(
-        "UPDATE applications SET state = $1, decided_at = $2, decided_by = $3, reason = $4,
-                decided_event_seq = $5
-         WHERE id = $6 AND state = 'pending'",
-    )
-    .bind(d.state.as_str())
-    .bind(event.at)
-    .bind(d.by.0)
-    .bind(&d.reason)
-    .bind(seq)
-    .bind(id)
-    .execute(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    let member: Option<(i64, String)> = sqlx::query(
-        "SELECT a.member_id, a.state FROM applications a WHERE a.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await
-    .map_err(db_err)?
-    .map(|r| Ok::<_, sqlx::Error>((r.try_get("member_id")?, r.try_get("state")?)))
-    .transpose()
-    .map_err(db_err)?;
-    let Some((member, state)) = member else {
-        return Err(StoreError::NotFound("application"));
-    };
-    if done.rows_affected() == 0 {
-        return Err(StoreError::Stale(format!(
-            "this application was already {state}; reload to see the decision"
-        )));
-    }
-    if d.state == ApplicationState::Accepted {
-        let moved = sqlx::query(
-            "UPDATE members SET status = 'active', joined_on = $1 WHERE id = $2 AND status = 'applicant'",
-        )
-        .bind(d.on)
-        .bind(member)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        if moved.rows_affected() == 0 {
-            let now: String = sqlx::query_scalar("SELECT status FROM members WHERE id = $1")
-                .bind(member)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            return Err(StoreError::Stale(format!(
-                "the applicant is now {now}, not an applicant; reload and try again"
-            )));
-        }
-        let change = StatusChangeInput {
-            from: Some(MemberStatus::Applicant),
-            to: MemberStatus::Active,
-            effective_on: d.on,
-            reason: d.reason.clone(),
-            changed_by: Some(d.by),
-        };
-        insert_status_change(&mut tx, MemberId(member), &change, event.at).await?;
-        if let Some(request) = invitation {
-            let invited =
-                crate::accounts::invite_in(&mut tx, &[MemberId(member)], request, event.at)
-                    .await?;
-            if !invited.is_empty() {
-                // The invitation's letter is the welcome: `letters` were its stand-in.
-                return commit(tx).await;
-            }
-        }
-    }
-    queue_letters(&mut tx, letters, event.at).await?;
-    commit(tx).await
-}
-
-pub(crate) async fn resign(
-    s: &StoreImpl,
-    member: MemberId,
-    expected: MemberStatus,
-    change: &StatusChangeInput,
-    letter: &Letter,
-    event: &NewEvent,
-) -> StoreResult<()> {
-    let mut tx = s.write_tx().await?;
-    let done = sqlx::query("UPDATE members SET status = $1 WHERE id = $2 AND status = $3")
-        .bind(MemberStatus::Resigned.as_str())
-        .bind(member.0)
-        .bind(expected.as_str())
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    if done.rows_affected() == 0 {
-        let current: Option<String> = sqlx::query_scalar("SELECT status FROM members WHERE id = $1")
-            .bind(member.0)
+#[async_trait::async_trait]
+impl ApplicationStore for StoreImpl {
+    async fn submit_application(
+        &self,
+        a: &NewApplication,
+        to_applicant: &NoticeText,
+        to_officers: &[Letter],
+        event: &NewEvent,
+    ) -> StoreResult<(i64, MemberId)> {
+        let mut tx = self.write_tx().await?;
+        let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM units WHERE id = $1")
+            .bind(a.member.branch.0)
             .fetch_optional(&mut *tx)
             .await
             .map_err(db_err)?;
-        return Err(match current {
-            None => StoreError::NotFound("member"),
-            Some(now) => StoreError::Stale(format!(
-                "the membership is now {now}, not {expected}; reload and try again"
-            )),
+        if kind.as_deref() != Some("branch") {
+            return Err(StoreError::NotFound("branch"));
+        }
+        let member = insert_member(&mut tx, &a.member, None).await?;
+        let first = StatusChangeInput {
+            from: None,
+            to: a.member.status,
+            effective_on: a.member.joined_on,
+            reason: event.reason.clone(),
+            changed_by: None,
+        };
+        insert_status_change(&mut tx, member, &first, event.at).await?;
+        let seq = append_event(&mut tx, event).await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO applications (member_id, state, consent, clause, submitted_at, event_seq)
+             VALUES ($1, 'pending', $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(member.0)
+        .bind(&a.consent)
+        .bind(a.clause.as_deref())
+        .bind(event.at)
+        .bind(seq)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let mut letters = Vec::with_capacity(to_officers.len() + 1);
+        letters.push(Letter {
+            member: Some(member),
+            address: a.member.email.as_str().to_string(),
+            subject: to_applicant.subject.clone(),
+            body: to_applicant.body.clone(),
         });
+        letters.extend_from_slice(to_officers);
+        queue_letters(&mut tx, &letters, event.at).await?;
+        commit(tx).await?;
+        Ok((id, member))
     }
-    let recorded = StatusChangeInput {
-        from: Some(expected),
-        to: MemberStatus::Resigned,
-        ..change.clone()
-    };
-    insert_status_change(&mut tx, member, &recorded, event.at).await?;
-    // A former member holds nothing: their offices and seats end the day before they left.
-    let last_day = change
-        .effective_on
-        .pred_opt()
-        .unwrap_or(change.effective_on);
-    for table in ["office_terms", "seats"] {
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "UPDATE {table} SET ends_on = $1
-             WHERE member_id = $2 AND (ends_on IS NULL OR ends_on > $1)"
-        )))
-        .bind(last_day)
-        .bind(member.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    }
-    sqlx::query("DELETE FROM sessions WHERE member_id = $1")
-        .bind(member.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    queue_letters(&mut tx, std::slice::from_ref(letter), event.at).await?;
-    append_event(&mut tx, event).await?;
-    commit(tx).await
-}
 
-pub(crate) async fn standing(
-    s: &StoreImpl,
-    member: MemberId,
-) -> StoreResult<Option<(UnitId, MemberStatus)>> {
-    let row = sqlx::query("SELECT branch_id, status FROM members WHERE id = $1")
+    async fn queue_quiet_letter(
+        &self,
+        member: MemberId,
+        letter: &Letter,
+        quiet_since: DateTime<Utc>,
+        event: &NewEvent,
+    ) -> StoreResult<bool> {
+        let mut tx = self.write_tx().await?;
+        let recent: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM outbox WHERE member_id = $1 AND subject = $2 AND created_at > $3",
+        )
         .bind(member.0)
-        .fetch_optional(&s.pool)
+        .bind(&letter.subject)
+        .bind(quiet_since)
+        .fetch_one(&mut *tx)
         .await
         .map_err(db_err)?;
-    row.map(|r| {
-        let branch: i64 = r.try_get("branch_id").map_err(db_err)?;
-        let status: String = r.try_get("status").map_err(db_err)?;
-        Ok((UnitId(branch), decode_status(&status)?))
-    })
-    .transpose()
+        if recent > 0 {
+            return Ok(false);
+        }
+        queue_letters(&mut tx, std::slice::from_ref(letter), event.at).await?;
+        append_event(&mut tx, event).await?;
+        commit(tx).await?;
+        Ok(true)
+    }
+
+    async fn applications(
+        &self,
+        q: &ApplicationQuery,
+        access: &AccessContext,
+    ) -> StoreResult<Vec<ApplicationRecord>> {
+        let mut tx = self.write_tx().await?;
+        let mut qb = sqlx::QueryBuilder::<Db>::new(APPLICATION_SELECT);
+        qb.push(" WHERE 1 = 1");
+        push_scope(&mut qb, &q.scope);
+        if let Some(state) = q.state {
+            qb.push(" AND a.state = ").push_bind(state.as_str());
+        }
+        // Pending first, oldest first (first come, first decided); then the decided, newest first.
+        qb.push(
+            " ORDER BY CASE WHEN a.state = 'pending' THEN 0 ELSE 1 END,
+                       CASE WHEN a.state = 'pending' THEN a.id ELSE -a.id END LIMIT ",
+        )
+        .push_bind(i64::from(q.limit));
+        let rows = qb.build().fetch_all(&mut *tx).await.map_err(db_err)?;
+        let records = rows
+            .iter()
+            .map(application_from)
+            .collect::<StoreResult<Vec<_>>>()?;
+        let mut ids: Vec<i64> = records.iter().map(|r| r.member.0).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        log_access(&mut tx, &ids, access).await?;
+        commit(tx).await?;
+        Ok(records)
+    }
+
+    async fn application(
+        &self,
+        id: i64,
+        access: Option<&AccessContext>,
+    ) -> StoreResult<Option<ApplicationRecord>> {
+        let mut tx = if access.is_some() {
+            self.write_tx().await?
+        } else {
+            self.read_tx().await?
+        };
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{APPLICATION_SELECT} WHERE a.id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let Some(record) = row.as_ref().map(application_from).transpose()? else {
+            return Ok(None);
+        };
+        if let Some(access) = access {
+            log_access(&mut tx, &[record.member.0], access).await?;
+        }
+        commit(tx).await?;
+        Ok(Some(record))
+    }
+
+    async fn decide_application(
+        &self,
+        id: i64,
+        d: &ApplicationDecision,
+        letters: &[Letter],
+        invitation: Option<&LinkRequest>,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        if !d.state.is_decided() {
+            return Err(StoreError::Database(
+                "a decision accepts or refuses an application".into(),
+            ));
+        }
+        let mut tx = self.write_tx().await?;
+        let seq = append_event(&mut tx, event).await?;
+        let done = sqlx::query(
+            "UPDATE applications SET state = $1, decided_at = $2, decided_by = $3, reason = $4,
+                    decided_event_seq = $5
+             WHERE id = $6 AND state = 'pending'",
+        )
+        .bind(d.state.as_str())
+        .bind(event.at)
+        .bind(d.by.0)
+        .bind(&d.reason)
+        .bind(seq)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let member: Option<(i64, String)> =
+            sqlx::query("SELECT a.member_id, a.state FROM applications a WHERE a.id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_err)?
+                .map(|r| Ok::<_, sqlx::Error>((r.try_get("member_id")?, r.try_get("state")?)))
+                .transpose()
+                .map_err(db_err)?;
+        let Some((member, state)) = member else {
+            return Err(StoreError::NotFound("application"));
+        };
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Stale(format!(
+                "this application was already {state}; reload to see the decision"
+            )));
+        }
+        if d.state == ApplicationState::Accepted {
+            let moved = sqlx::query(
+                "UPDATE members SET status = 'active', joined_on = $1 WHERE id = $2 AND status = 'applicant'",
+            )
+            .bind(d.on)
+            .bind(member)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            if moved.rows_affected() == 0 {
+                let now: String = sqlx::query_scalar("SELECT status FROM members WHERE id = $1")
+                    .bind(member)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                return Err(StoreError::Stale(format!(
+                    "the applicant is now {now}, not an applicant; reload and try again"
+                )));
+            }
+            let change = StatusChangeInput {
+                from: Some(MemberStatus::Applicant),
+                to: MemberStatus::Active,
+                effective_on: d.on,
+                reason: d.reason.clone(),
+                changed_by: Some(d.by),
+            };
+            insert_status_change(&mut tx, MemberId(member), &change, event.at).await?;
+            if let Some(request) = invitation {
+                let invited =
+                    crate::accounts::invite_in(&mut tx, &[MemberId(member)], request, event.at)
+                        .await?;
+                if !invited.is_empty() {
+                    // The invitation's letter is the welcome: `letters` were its stand-in.
+                    return commit(tx).await;
+                }
+            }
+        }
+        queue_letters(&mut tx, letters, event.at).await?;
+        commit(tx).await
+    }
+
+    async fn resign(
+        &self,
+        member: MemberId,
+        expected: MemberStatus,
+        change: &StatusChangeInput,
+        letter: &Letter,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        let mut tx = self.write_tx().await?;
+        let done = sqlx::query("UPDATE members SET status = $1 WHERE id = $2 AND status = $3")
+            .bind(MemberStatus::Resigned.as_str())
+            .bind(member.0)
+            .bind(expected.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        if done.rows_affected() == 0 {
+            let current: Option<String> =
+                sqlx::query_scalar("SELECT status FROM members WHERE id = $1")
+                    .bind(member.0)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+            return Err(match current {
+                None => StoreError::NotFound("member"),
+                Some(now) => StoreError::Stale(format!(
+                    "the membership is now {now}, not {expected}; reload and try again"
+                )),
+            });
+        }
+        let recorded = StatusChangeInput {
+            from: Some(expected),
+            to: MemberStatus::Resigned,
+            ..change.clone()
+        };
+        insert_status_change(&mut tx, member, &recorded, event.at).await?;
+        // A former member holds nothing: their offices and seats end the day before they left.
+        let last_day = change
+            .effective_on
+            .pred_opt()
+            .unwrap_or(change.effective_on);
+        for table in ["office_terms", "seats"] {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "UPDATE {table} SET ends_on = $1
+                 WHERE member_id = $2 AND (ends_on IS NULL OR ends_on > $1)"
+            )))
+            .bind(last_day)
+            .bind(member.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        sqlx::query("DELETE FROM sessions WHERE member_id = $1")
+            .bind(member.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        queue_letters(&mut tx, std::slice::from_ref(letter), event.at).await?;
+        append_event(&mut tx, event).await?;
+        commit(tx).await
+    }
+
+    async fn member_standing(
+        &self,
+        member: MemberId,
+    ) -> StoreResult<Option<(UnitId, MemberStatus)>> {
+        let row = sqlx::query("SELECT branch_id, status FROM members WHERE id = $1")
+            .bind(member.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        row.map(|r| {
+            let branch: i64 = r.try_get("branch_id").map_err(db_err)?;
+            let status: String = r.try_get("status").map_err(db_err)?;
+            Ok((UnitId(branch), decode_status(&status)?))
+        })
+        .transpose()
+    }
 }

@@ -16,7 +16,8 @@ type DbRow = <Db as sqlx::Database>::Row;
 /// Rows per multi-row INSERT: six values a row stays far under either dialect's limit.
 const CHUNK: usize = 4_000;
 
-const BALLOT_SELECT: &str = "SELECT id, title, question, kind, decision_kind, method, seats, roll_id,
+const BALLOT_SELECT: &str =
+    "SELECT id, title, question, kind, decision_kind, method, seats, roll_id,
         opens_at, closes_at, later_vote_replaces, clause, rule, state, electorate, opened_at,
         closed_at, counted_at, result_json, outcome, created_by, created_at, reminder_days,
         (SELECT COUNT(*) FROM ballot_board b
@@ -25,11 +26,16 @@ const BALLOT_SELECT: &str = "SELECT id, title, question, kind, decision_kind, me
 
 /// The reminder timetable as the ballots table keeps it: days before close, comma-separated.
 fn reminder_days_text(days: &[u32]) -> String {
-    days.iter().map(u32::to_string).collect::<Vec<_>>().join(",")
+    days.iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 fn reminder_days_from(text: &str) -> Vec<u32> {
-    text.split(',').filter_map(|d| d.trim().parse().ok()).collect()
+    text.split(',')
+        .filter_map(|d| d.trim().parse().ok())
+        .collect()
 }
 
 /// A voter's link before their letter has gone: no token's hash (hex) can equal it.
@@ -39,7 +45,11 @@ fn unsent_link(ballot: i64, member: MemberId) -> String {
 
 /// A column holding one of a closed set of words, read into its type; another word is a
 /// decoding error naming the column.
-pub(crate) fn stored<T>(r: &DbRow, column: &str, parse: fn(&str) -> Option<T>) -> Result<T, sqlx::Error> {
+pub(crate) fn stored<T>(
+    r: &DbRow,
+    column: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<T, sqlx::Error> {
     let word: String = r.try_get(column)?;
     parse(&word).ok_or_else(|| sqlx::Error::ColumnDecode {
         index: column.to_string(),
@@ -77,61 +87,10 @@ fn ballot_from(r: &DbRow) -> Result<BallotRecord, sqlx::Error> {
     })
 }
 
-pub(crate) async fn create(s: &StoreImpl, b: &NewBallot, event: &NewEvent) -> StoreResult<i64> {
-    let mut tx = s.write_tx().await?;
-    let seq = append_event(&mut tx, event).await?;
-    let id = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO ballots (title, question, kind, decision_kind, method, seats, roll_id, opens_at,
-             closes_at, later_vote_replaces, clause, rule, state, created_by, created_at, event_seq,
-             reminder_days)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'scheduled', $13, $14, $15, $16)
-         RETURNING id",
-    )
-    .bind(&b.title)
-    .bind(&b.question)
-    .bind(b.kind.as_str())
-    .bind(b.decision_kind.as_deref())
-    .bind(&b.method)
-    .bind(i32::try_from(b.seats).unwrap_or(i32::MAX))
-    .bind(b.roll)
-    .bind(b.opens_at)
-    .bind(b.closes_at)
-    .bind(b.later_vote_replaces)
-    .bind(b.clause.as_deref())
-    .bind(&b.rule)
-    .bind(b.created_by.map(|m| m.0))
-    .bind(event.at)
-    .bind(seq)
-    .bind(reminder_days_text(&b.reminder_days))
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    if let Some(amendment) = b.amendment {
-        crate::constitution::undecided_amendment(&mut tx, amendment).await?;
-        sqlx::query("INSERT INTO ballot_amendments (ballot_id, amendment_id) VALUES ($1, $2)")
-            .bind(id)
-            .bind(amendment)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-    }
-    for item in &b.board {
-        append_board_item(&mut tx, id, item, event.at).await?;
-    }
-    for (position, name) in b.options.iter().enumerate() {
-        sqlx::query("INSERT INTO ballot_options (ballot_id, position, name) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(i32::try_from(position).unwrap_or(i32::MAX))
-            .bind(name)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-    }
-    commit(tx).await?;
-    Ok(id)
-}
-
-async fn with_options(s: &StoreImpl, mut list: Vec<BallotRecord>) -> StoreResult<Vec<BallotRecord>> {
+async fn with_options(
+    s: &StoreImpl,
+    mut list: Vec<BallotRecord>,
+) -> StoreResult<Vec<BallotRecord>> {
     for b in &mut list {
         b.options = sqlx::query_scalar(
             "SELECT name FROM ballot_options WHERE ballot_id = $1 ORDER BY position",
@@ -142,33 +101,6 @@ async fn with_options(s: &StoreImpl, mut list: Vec<BallotRecord>) -> StoreResult
         .map_err(db_err)?;
     }
     Ok(list)
-}
-
-pub(crate) async fn list(s: &StoreImpl) -> StoreResult<Vec<BallotRecord>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{BALLOT_SELECT} ORDER BY id DESC")))
-        .fetch_all(&s.pool)
-        .await
-        .map_err(db_err)?;
-    let list = rows
-        .iter()
-        .map(ballot_from)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(db_err)?;
-    with_options(s, list).await
-}
-
-pub(crate) async fn get(s: &StoreImpl, id: i64) -> StoreResult<Option<BallotRecord>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{BALLOT_SELECT} WHERE id = $1")))
-        .bind(id)
-        .fetch_optional(&s.pool)
-        .await
-        .map_err(db_err)?;
-    match row {
-        None => Ok(None),
-        Some(r) => Ok(with_options(s, vec![ballot_from(&r).map_err(db_err)?])
-            .await?
-            .pop()),
-    }
 }
 
 /// The ballot's state, locked for the rest of the transaction.
@@ -185,44 +117,6 @@ async fn state_of(tx: &mut <Db as sqlx::Database>::Connection, id: i64) -> Store
 
 fn stale(state: &str, wanted: &str) -> StoreError {
     StoreError::Stale(format!("the ballot is {state}, not {wanted}"))
-}
-
-pub(crate) async fn open(
-    s: &StoreImpl,
-    id: i64,
-    voters: &[NewBallotVoter],
-    subject: &str,
-    event: &NewEvent,
-) -> StoreResult<()> {
-    let mut tx = s.write_tx().await?;
-    let state = state_of(&mut tx, id).await?;
-    if state != "scheduled" {
-        return Err(stale(&state, "scheduled"));
-    }
-    append_event(&mut tx, event).await?;
-    sqlx::query(
-        "UPDATE ballots SET state = 'open', opened_at = $1, electorate = $2 WHERE id = $3",
-    )
-    .bind(event.at)
-    .bind(voters.len() as i64)
-    .bind(id)
-    .execute(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    for chunk in voters.chunks(CHUNK) {
-        let mut qb = sqlx::QueryBuilder::<Db>::new(
-            "INSERT INTO ballot_voters (ballot_id, member_id, branch_id, link_hash) ",
-        );
-        qb.push_values(chunk, |mut b, v| {
-            b.push_bind(id)
-                .push_bind(v.member.0)
-                .push_bind(v.branch.0)
-                .push_bind(unsent_link(id, v.member));
-        });
-        qb.build().execute(&mut *tx).await.map_err(db_err)?;
-        queue_letters(&mut tx, id, chunk, subject, event.at).await?;
-    }
-    commit(tx).await
 }
 
 /// Queues a voting letter to each voter, carrying the place for their link.
@@ -252,37 +146,6 @@ async fn queue_letters(
     Ok(())
 }
 
-pub(crate) async fn voter(
-    s: &StoreImpl,
-    id: i64,
-    member: MemberId,
-) -> StoreResult<Option<Option<DateTime<Utc>>>> {
-    sqlx::query_scalar::<_, Option<DateTime<Utc>>>(
-        "SELECT voted_at FROM ballot_voters WHERE ballot_id = $1 AND member_id = $2",
-    )
-    .bind(id)
-    .bind(member.0)
-    .fetch_optional(&s.pool)
-    .await
-    .map_err(db_err)
-}
-
-pub(crate) async fn voter_by_link(
-    s: &StoreImpl,
-    id: i64,
-    link_hash: &str,
-) -> StoreResult<Option<MemberId>> {
-    Ok(sqlx::query_scalar::<_, i64>(
-        "SELECT member_id FROM ballot_voters WHERE ballot_id = $1 AND link_hash = $2",
-    )
-    .bind(id)
-    .bind(link_hash)
-    .fetch_optional(&s.pool)
-    .await
-    .map_err(db_err)?
-    .map(MemberId))
-}
-
 async fn tracker_of(
     tx: &mut <Db as sqlx::Database>::Connection,
     id: i64,
@@ -310,29 +173,6 @@ pub(crate) struct CastJob {
 /// enough that other writers wait at most a few milliseconds behind a batch.
 pub(crate) const CAST_BATCH: usize = 64;
 
-/// Puts a ballot in the box, together with the others arriving at the same time (one
-/// transaction, one commit); answered once they are committed.
-pub(crate) async fn cast(
-    s: &StoreImpl,
-    id: i64,
-    member: MemberId,
-    c: &NewCast,
-    event: &NewEvent,
-) -> StoreResult<CastOutcome> {
-    let job = CastJob {
-        ballot: id,
-        member,
-        cast: c.clone(),
-        event: event.clone(),
-    };
-    s.casts
-        .run(job, |jobs| {
-            let s = s.clone();
-            async move { cast_batch(&s, jobs).await }
-        })
-        .await
-}
-
 /// One result per job. A database error fails the whole transaction; then each job is tried
 /// again in a transaction of its own, so only a job that fails alone is answered with it.
 async fn cast_batch(s: &StoreImpl, jobs: Vec<CastJob>) -> Vec<StoreResult<CastOutcome>> {
@@ -348,9 +188,9 @@ async fn cast_batch(s: &StoreImpl, jobs: Vec<CastJob>) -> Vec<StoreResult<CastOu
             let mut results = Vec::with_capacity(jobs.len());
             for job in &jobs {
                 results.push(match cast_together(s, std::slice::from_ref(job)).await {
-                    Ok(mut one) => one.pop().unwrap_or(Err(StoreError::Database(
-                        "a ballot went unanswered".into(),
-                    ))),
+                    Ok(mut one) => one
+                        .pop()
+                        .unwrap_or(Err(StoreError::Database("a ballot went unanswered".into()))),
                     Err(e) => Err(e),
                 });
             }
@@ -494,7 +334,10 @@ async fn cast_one(
     let state: String = row.try_get("state").map_err(db_err)?;
     // A ballot already in the box is answered with its tracker whatever the state now: the
     // voter's device is retrying a ballot that was acknowledged, or nearly so.
-    if let Some(tracker) = row.try_get::<Option<String>, _>("tracker").map_err(db_err)? {
+    if let Some(tracker) = row
+        .try_get::<Option<String>, _>("tracker")
+        .map_err(db_err)?
+    {
         return Ok(Ok(CastOutcome::AlreadyRecorded { tracker }));
     }
     if let Some(tracker) = row.try_get::<Option<String>, _>("kept").map_err(db_err)? {
@@ -625,53 +468,6 @@ async fn set_aside(
     }))
 }
 
-pub(crate) async fn turnout(s: &StoreImpl, id: i64) -> StoreResult<Vec<TurnoutRow>> {
-    let rows = sqlx::query(
-        "SELECT branch_id, COUNT(*) AS voters, COUNT(voted_at) AS voted FROM ballot_voters
-         WHERE ballot_id = $1 GROUP BY branch_id ORDER BY branch_id",
-    )
-    .bind(id)
-    .fetch_all(&s.pool)
-    .await
-    .map_err(db_err)?;
-    rows.iter()
-        .map(|r| {
-            Ok(TurnoutRow {
-                branch: UnitId(r.try_get("branch_id")?),
-                voters: r.try_get("voters")?,
-                voted: r.try_get("voted")?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(db_err)
-}
-
-pub(crate) async fn close(s: &StoreImpl, id: i64, event: &NewEvent) -> StoreResult<()> {
-    let mut tx = s.write_tx().await?;
-    let state = state_of(&mut tx, id).await?;
-    if state != "open" {
-        return Err(stale(&state, "open"));
-    }
-    append_event(&mut tx, event).await?;
-    // Ballots still kept aside at the close are void, and no longer held with their members.
-    sqlx::query(
-        "UPDATE ballot_set_aside SET state = 'void', tracker = NULL, submission_hash = NULL,
-             sealed = NULL
-         WHERE ballot_id = $1 AND state = 'waiting'",
-    )
-    .bind(id)
-    .execute(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    sqlx::query("UPDATE ballots SET state = 'closed', closed_at = $1 WHERE id = $2")
-        .bind(event.at)
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    commit(tx).await
-}
-
 /// Box rows (`tracker`, `sealed`) as the store hands them out.
 fn boxed_from(rows: &[DbRow]) -> StoreResult<Vec<BoxedBallot>> {
     rows.iter()
@@ -682,230 +478,6 @@ fn boxed_from(rows: &[DbRow]) -> StoreResult<Vec<BoxedBallot>> {
             })
         })
         .collect::<Result<_, sqlx::Error>>()
-        .map_err(db_err)
-}
-
-pub(crate) async fn boxed(s: &StoreImpl, id: i64) -> StoreResult<Vec<BoxedBallot>> {
-    let state: String = sqlx::query_scalar("SELECT state FROM ballots WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&s.pool)
-        .await
-        .map_err(db_err)?
-        .ok_or(StoreError::NotFound("ballot"))?;
-    if state != "closed" && state != "counted" {
-        return Err(StoreError::Stale(
-            "the ballot box stays sealed until the ballot closes".into(),
-        ));
-    }
-    let rows = sqlx::query(
-        "SELECT tracker, sealed FROM ballot_box WHERE ballot_id = $1 AND superseded = $2
-         ORDER BY tracker",
-    )
-    .bind(id)
-    .bind(false)
-    .fetch_all(&s.pool)
-    .await
-    .map_err(db_err)?;
-    boxed_from(&rows)
-}
-
-pub(crate) async fn record_count(
-    s: &StoreImpl,
-    id: i64,
-    result_json: &str,
-    outcome: &str,
-    event: &NewEvent,
-    decision: Option<&AmendmentDecision>,
-) -> StoreResult<()> {
-    let mut tx = s.write_tx().await?;
-    let state = state_of(&mut tx, id).await?;
-    if state != "closed" {
-        return Err(stale(&state, "closed"));
-    }
-    let putting: Option<i64> =
-        sqlx::query_scalar("SELECT amendment_id FROM ballot_amendments WHERE ballot_id = $1")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db_err)?;
-    if putting != decision.map(|d| d.amendment) {
-        return Err(StoreError::Conflict {
-            field: "ballot".into(),
-            message: "a ballot putting an amendment is counted with the decision on it, and only it"
-                .into(),
-        });
-    }
-    if let Some(d) = decision {
-        crate::constitution::record_attempt_in(
-            &mut tx,
-            crate::constitution::DecidedBy::Ballot(id),
-            d,
-        )
-        .await?;
-    }
-    append_event(&mut tx, event).await?;
-    sqlx::query(
-        "UPDATE ballots SET state = 'counted', counted_at = $1, result_json = $2, outcome = $3
-         WHERE id = $4",
-    )
-    .bind(event.at)
-    .bind(result_json)
-    .bind(outcome)
-    .bind(id)
-    .execute(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    commit(tx).await
-}
-
-pub(crate) async fn nonvoters(s: &StoreImpl, id: i64) -> StoreResult<Vec<(MemberId, UnitId)>> {
-    let rows = sqlx::query(
-        "SELECT member_id, branch_id FROM ballot_voters WHERE ballot_id = $1 AND voted_at IS NULL
-         ORDER BY member_id",
-    )
-    .bind(id)
-    .fetch_all(&s.pool)
-    .await
-    .map_err(db_err)?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                MemberId(r.try_get("member_id")?),
-                UnitId(r.try_get("branch_id")?),
-            ))
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(db_err)
-}
-
-pub(crate) async fn remind(
-    s: &StoreImpl,
-    id: i64,
-    days_before: u32,
-    voters: &[NewBallotVoter],
-    subject: &str,
-    event: &NewEvent,
-) -> StoreResult<u64> {
-    let mut tx = s.write_tx().await?;
-    let state = state_of(&mut tx, id).await?;
-    if state != "open" {
-        return Err(stale(&state, "open"));
-    }
-    let sent: Option<DateTime<Utc>> = sqlx::query_scalar(
-        "SELECT sent_at FROM ballot_reminders WHERE ballot_id = $1 AND days_before = $2",
-    )
-    .bind(id)
-    .bind(i64::from(days_before))
-    .fetch_optional(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    if let Some(at) = sent {
-        return Err(StoreError::Conflict {
-            field: "ballot".into(),
-            message: format!(
-                "the reminder {days_before} days before close went at {} UTC",
-                at.format("%-d %B %Y %H:%M")
-            ),
-        });
-    }
-    // Only those who have still not voted, read in this transaction.
-    let mut waiting = Vec::with_capacity(voters.len());
-    for chunk in voters.chunks(CHUNK) {
-        let mut qb = sqlx::QueryBuilder::<Db>::new(
-            "SELECT member_id FROM ballot_voters WHERE voted_at IS NULL AND ballot_id = ",
-        );
-        qb.push_bind(id).push(" AND member_id IN (");
-        let mut ids = qb.separated(", ");
-        for v in chunk {
-            ids.push_bind(v.member.0);
-        }
-        qb.push(")");
-        let rows: Vec<i64> = qb
-            .build_query_scalar()
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db_err)?;
-        waiting.extend(rows);
-    }
-    let waiting: std::collections::BTreeSet<i64> = waiting.into_iter().collect();
-    let letters: Vec<NewBallotVoter> = voters
-        .iter()
-        .filter(|v| waiting.contains(&v.member.0))
-        .cloned()
-        .collect();
-    let seq = append_event(&mut tx, event).await?;
-    queue_letters(&mut tx, id, &letters, subject, event.at).await?;
-    sqlx::query(
-        "INSERT INTO ballot_reminders (ballot_id, days_before, sent_at, reminded, event_seq)
-         VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(id)
-    .bind(i64::from(days_before))
-    .bind(event.at)
-    .bind(letters.len() as i64)
-    .bind(seq)
-    .execute(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    commit(tx).await?;
-    Ok(letters.len() as u64)
-}
-
-pub(crate) async fn reminders(s: &StoreImpl, id: i64) -> StoreResult<Vec<BallotReminder>> {
-    let rows = sqlx::query(
-        "SELECT days_before, sent_at, reminded FROM ballot_reminders
-         WHERE ballot_id = $1 ORDER BY days_before DESC",
-    )
-    .bind(id)
-    .fetch_all(&s.pool)
-    .await
-    .map_err(db_err)?;
-    rows.iter()
-        .map(|r| {
-            Ok(BallotReminder {
-                days_before: u32::try_from(r.try_get::<i64, _>("days_before")?).unwrap_or(0),
-                sent_at: r.try_get("sent_at")?,
-                reminded: r.try_get("reminded")?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(db_err)
-}
-
-pub(crate) async fn mint_links(
-    s: &StoreImpl,
-    mints: &[VotingLinkMint],
-) -> StoreResult<Vec<(i64, MemberId)>> {
-    if mints.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut tx = s.write_tx().await?;
-    let mut kept = Vec::with_capacity(mints.len());
-    for m in mints {
-        let done = sqlx::query(
-            "UPDATE ballot_voters SET link_hash = $1
-             WHERE ballot_id = $2 AND member_id = $3 AND voted_at IS NULL
-               AND (SELECT state FROM ballots WHERE id = $2) = 'open'",
-        )
-        .bind(&m.link_hash)
-        .bind(m.ballot)
-        .bind(m.member.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        if done.rows_affected() == 1 {
-            kept.push((m.ballot, m.member));
-        }
-    }
-    commit(tx).await?;
-    Ok(kept)
-}
-
-pub(crate) async fn ballot_amendment(s: &StoreImpl, ballot: i64) -> StoreResult<Option<i64>> {
-    sqlx::query_scalar("SELECT amendment_id FROM ballot_amendments WHERE ballot_id = $1")
-        .bind(ballot)
-        .fetch_optional(&s.pool)
-        .await
         .map_err(db_err)
 }
 
@@ -928,7 +500,10 @@ async fn append_board_item(
         return Err(StoreError::Conflict {
             field: "board".into(),
             message: match item.trustee {
-                0 => format!("the ballot's {} is on its board already", item.kind.as_str()),
+                0 => format!(
+                    "the ballot's {} is on its board already",
+                    item.kind.as_str()
+                ),
                 t => format!(
                     "trustee {t}'s {} is on the board already, and is never replaced",
                     item.kind.as_str()
@@ -960,70 +535,520 @@ async fn append_board_item(
     Ok(seq)
 }
 
-pub(crate) async fn post_board_item(
-    s: &StoreImpl,
-    ballot: i64,
-    states: &[&str],
-    item: &NewBoardItem,
-    event: &NewEvent,
-) -> StoreResult<i64> {
-    let mut tx = s.write_tx().await?;
-    // The ballot's row is locked, so the board and the ballot's state move in turn.
-    let state = state_of(&mut tx, ballot).await?;
-    if !states.contains(&state.as_str()) {
-        return Err(StoreError::Stale(format!(
-            "the ballot is {state}: a {} goes on its board while it is {}",
-            item.kind.as_str(),
-            states.join(" or ")
-        )));
+#[async_trait::async_trait]
+impl BallotStore for StoreImpl {
+    async fn create_ballot(&self, b: &NewBallot, event: &NewEvent) -> StoreResult<i64> {
+        let mut tx = self.write_tx().await?;
+        let seq = append_event(&mut tx, event).await?;
+        let id = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO ballots (title, question, kind, decision_kind, method, seats, roll_id, opens_at,
+                 closes_at, later_vote_replaces, clause, rule, state, created_by, created_at, event_seq,
+                 reminder_days)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'scheduled', $13, $14, $15, $16)
+             RETURNING id",
+        )
+        .bind(&b.title)
+        .bind(&b.question)
+        .bind(b.kind.as_str())
+        .bind(b.decision_kind.as_deref())
+        .bind(&b.method)
+        .bind(i32::try_from(b.seats).unwrap_or(i32::MAX))
+        .bind(b.roll)
+        .bind(b.opens_at)
+        .bind(b.closes_at)
+        .bind(b.later_vote_replaces)
+        .bind(b.clause.as_deref())
+        .bind(&b.rule)
+        .bind(b.created_by.map(|m| m.0))
+        .bind(event.at)
+        .bind(seq)
+        .bind(reminder_days_text(&b.reminder_days))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        if let Some(amendment) = b.amendment {
+            crate::constitution::undecided_amendment(&mut tx, amendment).await?;
+            sqlx::query("INSERT INTO ballot_amendments (ballot_id, amendment_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(amendment)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        }
+        for item in &b.board {
+            append_board_item(&mut tx, id, item, event.at).await?;
+        }
+        for (position, name) in b.options.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO ballot_options (ballot_id, position, name) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(i32::try_from(position).unwrap_or(i32::MAX))
+            .bind(name)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        commit(tx).await?;
+        Ok(id)
     }
-    let seq = append_board_item(&mut tx, ballot, item, event.at).await?;
-    append_event(&mut tx, event).await?;
-    commit(tx).await?;
-    Ok(seq)
-}
 
-pub(crate) async fn board_items(s: &StoreImpl, ballot: i64) -> StoreResult<Vec<BoardItem>> {
-    let rows = sqlx::query(
-        "SELECT seq, kind, trustee, member_id, body, posted_at FROM ballot_board
-         WHERE ballot_id = $1 ORDER BY seq",
-    )
-    .bind(ballot)
-    .fetch_all(&s.pool)
-    .await
-    .map_err(db_err)?;
-    rows.iter()
-        .map(|r| {
-            let kind: String = r.try_get("kind")?;
-            Ok(BoardItem {
-                seq: r.try_get("seq")?,
-                kind: BoardItemKind::parse(&kind).ok_or_else(|| {
-                    sqlx::Error::Decode(format!("unknown board item kind {kind}").into())
-                })?,
-                trustee: u32::try_from(r.try_get::<i32, _>("trustee")?).unwrap_or(0),
-                member: r.try_get::<Option<i64>, _>("member_id")?.map(MemberId),
-                body: r.try_get("body")?,
-                posted_at: r.try_get("posted_at")?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
+    async fn ballots(&self) -> StoreResult<Vec<BallotRecord>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{BALLOT_SELECT} ORDER BY id DESC"
+        )))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        let list = rows
+            .iter()
+            .map(ballot_from)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(db_err)?;
+        with_options(self, list).await
+    }
+
+    async fn ballot(&self, id: i64) -> StoreResult<Option<BallotRecord>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{BALLOT_SELECT} WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        match row {
+            None => Ok(None),
+            Some(r) => Ok(with_options(self, vec![ballot_from(&r).map_err(db_err)?])
+                .await?
+                .pop()),
+        }
+    }
+
+    async fn open_ballot(
+        &self,
+        id: i64,
+        voters: &[NewBallotVoter],
+        subject: &str,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        let mut tx = self.write_tx().await?;
+        let state = state_of(&mut tx, id).await?;
+        if state != "scheduled" {
+            return Err(stale(&state, "scheduled"));
+        }
+        append_event(&mut tx, event).await?;
+        sqlx::query(
+            "UPDATE ballots SET state = 'open', opened_at = $1, electorate = $2 WHERE id = $3",
+        )
+        .bind(event.at)
+        .bind(voters.len() as i64)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        for chunk in voters.chunks(CHUNK) {
+            let mut qb = sqlx::QueryBuilder::<Db>::new(
+                "INSERT INTO ballot_voters (ballot_id, member_id, branch_id, link_hash) ",
+            );
+            qb.push_values(chunk, |mut b, v| {
+                b.push_bind(id)
+                    .push_bind(v.member.0)
+                    .push_bind(v.branch.0)
+                    .push_bind(unsent_link(id, v.member));
+            });
+            qb.build().execute(&mut *tx).await.map_err(db_err)?;
+            queue_letters(&mut tx, id, chunk, subject, event.at).await?;
+        }
+        commit(tx).await
+    }
+
+    async fn ballot_voter(
+        &self,
+        id: i64,
+        member: MemberId,
+    ) -> StoreResult<Option<Option<DateTime<Utc>>>> {
+        sqlx::query_scalar::<_, Option<DateTime<Utc>>>(
+            "SELECT voted_at FROM ballot_voters WHERE ballot_id = $1 AND member_id = $2",
+        )
+        .bind(id)
+        .bind(member.0)
+        .fetch_optional(&self.pool)
+        .await
         .map_err(db_err)
-}
+    }
 
-pub(crate) async fn encrypted_box(s: &StoreImpl, ballot: i64) -> StoreResult<Vec<BoxedBallot>> {
-    // Only a ballot with a setup on its board has an encrypted box: the plaintext box of any
-    // other stays sealed until the close (see `boxed`).
-    let rows = sqlx::query(
-        "SELECT tracker, sealed FROM ballot_box
-         WHERE ballot_id = $1 AND superseded = $2 AND sealed LIKE 'v2:%'
-           AND EXISTS (SELECT 1 FROM ballot_board
-                       WHERE ballot_id = $1 AND kind = 'setup' AND trustee = 0)
-         ORDER BY tracker",
-    )
-    .bind(ballot)
-    .bind(false)
-    .fetch_all(&s.pool)
-    .await
-    .map_err(db_err)?;
-    boxed_from(&rows)
+    async fn voter_by_link(&self, id: i64, link_hash: &str) -> StoreResult<Option<MemberId>> {
+        Ok(sqlx::query_scalar::<_, i64>(
+            "SELECT member_id FROM ballot_voters WHERE ballot_id = $1 AND link_hash = $2",
+        )
+        .bind(id)
+        .bind(link_hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?
+        .map(MemberId))
+    }
+
+    /// Puts a ballot in the box, together with the others arriving at the same time (one
+    /// transaction, one commit); answered once they are committed.
+    async fn cast_ballot(
+        &self,
+        id: i64,
+        member: MemberId,
+        c: &NewCast,
+        event: &NewEvent,
+    ) -> StoreResult<CastOutcome> {
+        let job = CastJob {
+            ballot: id,
+            member,
+            cast: c.clone(),
+            event: event.clone(),
+        };
+        self.casts
+            .run(job, |jobs| {
+                let self = self.clone();
+                async move { cast_batch(&self, jobs).await }
+            })
+            .await
+    }
+
+    async fn ballot_nonvoters(&self, id: i64) -> StoreResult<Vec<(MemberId, UnitId)>> {
+        let rows = sqlx::query(
+            "SELECT member_id, branch_id FROM ballot_voters WHERE ballot_id = $1 AND voted_at IS NULL
+             ORDER BY member_id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    MemberId(r.try_get("member_id")?),
+                    UnitId(r.try_get("branch_id")?),
+                ))
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(db_err)
+    }
+
+    async fn remind_voters(
+        &self,
+        id: i64,
+        days_before: u32,
+        voters: &[NewBallotVoter],
+        subject: &str,
+        event: &NewEvent,
+    ) -> StoreResult<u64> {
+        let mut tx = self.write_tx().await?;
+        let state = state_of(&mut tx, id).await?;
+        if state != "open" {
+            return Err(stale(&state, "open"));
+        }
+        let sent: Option<DateTime<Utc>> = sqlx::query_scalar(
+            "SELECT sent_at FROM ballot_reminders WHERE ballot_id = $1 AND days_before = $2",
+        )
+        .bind(id)
+        .bind(i64::from(days_before))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        if let Some(at) = sent {
+            return Err(StoreError::Conflict {
+                field: "ballot".into(),
+                message: format!(
+                    "the reminder {days_before} days before close went at {} UTC",
+                    at.format("%-d %B %Y %H:%M")
+                ),
+            });
+        }
+        // Only those who have still not voted, read in this transaction.
+        let mut waiting = Vec::with_capacity(voters.len());
+        for chunk in voters.chunks(CHUNK) {
+            let mut qb = sqlx::QueryBuilder::<Db>::new(
+                "SELECT member_id FROM ballot_voters WHERE voted_at IS NULL AND ballot_id = ",
+            );
+            qb.push_bind(id).push(" AND member_id IN (");
+            let mut ids = qb.separated(", ");
+            for v in chunk {
+                ids.push_bind(v.member.0);
+            }
+            qb.push(")");
+            let rows: Vec<i64> = qb
+                .build_query_scalar()
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            waiting.extend(rows);
+        }
+        let waiting: std::collections::BTreeSet<i64> = waiting.into_iter().collect();
+        let letters: Vec<NewBallotVoter> = voters
+            .iter()
+            .filter(|v| waiting.contains(&v.member.0))
+            .cloned()
+            .collect();
+        let seq = append_event(&mut tx, event).await?;
+        queue_letters(&mut tx, id, &letters, subject, event.at).await?;
+        sqlx::query(
+            "INSERT INTO ballot_reminders (ballot_id, days_before, sent_at, reminded, event_seq)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(i64::from(days_before))
+        .bind(event.at)
+        .bind(letters.len() as i64)
+        .bind(seq)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        commit(tx).await?;
+        Ok(letters.len() as u64)
+    }
+
+    async fn ballot_reminders(&self, id: i64) -> StoreResult<Vec<BallotReminder>> {
+        let rows = sqlx::query(
+            "SELECT days_before, sent_at, reminded FROM ballot_reminders
+             WHERE ballot_id = $1 ORDER BY days_before DESC",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(BallotReminder {
+                    days_before: u32::try_from(r.try_get::<i64, _>("days_before")?).unwrap_or(0),
+                    sent_at: r.try_get("sent_at")?,
+                    reminded: r.try_get("reminded")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(db_err)
+    }
+
+    async fn mint_voting_links(
+        &self,
+        mints: &[VotingLinkMint],
+    ) -> StoreResult<Vec<(i64, MemberId)>> {
+        if mints.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut tx = self.write_tx().await?;
+        let mut kept = Vec::with_capacity(mints.len());
+        for m in mints {
+            let done = sqlx::query(
+                "UPDATE ballot_voters SET link_hash = $1
+                 WHERE ballot_id = $2 AND member_id = $3 AND voted_at IS NULL
+                   AND (SELECT state FROM ballots WHERE id = $2) = 'open'",
+            )
+            .bind(&m.link_hash)
+            .bind(m.ballot)
+            .bind(m.member.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            if done.rows_affected() == 1 {
+                kept.push((m.ballot, m.member));
+            }
+        }
+        commit(tx).await?;
+        Ok(kept)
+    }
+
+    async fn ballot_turnout(&self, id: i64) -> StoreResult<Vec<TurnoutRow>> {
+        let rows = sqlx::query(
+            "SELECT branch_id, COUNT(*) AS voters, COUNT(voted_at) AS voted FROM ballot_voters
+             WHERE ballot_id = $1 GROUP BY branch_id ORDER BY branch_id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(TurnoutRow {
+                    branch: UnitId(r.try_get("branch_id")?),
+                    voters: r.try_get("voters")?,
+                    voted: r.try_get("voted")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(db_err)
+    }
+
+    async fn close_ballot(&self, id: i64, event: &NewEvent) -> StoreResult<()> {
+        let mut tx = self.write_tx().await?;
+        let state = state_of(&mut tx, id).await?;
+        if state != "open" {
+            return Err(stale(&state, "open"));
+        }
+        append_event(&mut tx, event).await?;
+        // Ballots still kept aside at the close are void, and no longer held with their members.
+        sqlx::query(
+            "UPDATE ballot_set_aside SET state = 'void', tracker = NULL, submission_hash = NULL,
+                 sealed = NULL
+             WHERE ballot_id = $1 AND state = 'waiting'",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        sqlx::query("UPDATE ballots SET state = 'closed', closed_at = $1 WHERE id = $2")
+            .bind(event.at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        commit(tx).await
+    }
+
+    async fn post_board_item(
+        &self,
+        ballot: i64,
+        states: &[&str],
+        item: &NewBoardItem,
+        event: &NewEvent,
+    ) -> StoreResult<i64> {
+        let mut tx = self.write_tx().await?;
+        // The ballot's row is locked, so the board and the ballot's state move in turn.
+        let state = state_of(&mut tx, ballot).await?;
+        if !states.contains(&state.as_str()) {
+            return Err(StoreError::Stale(format!(
+                "the ballot is {state}: a {} goes on its board while it is {}",
+                item.kind.as_str(),
+                states.join(" or ")
+            )));
+        }
+        let seq = append_board_item(&mut tx, ballot, item, event.at).await?;
+        append_event(&mut tx, event).await?;
+        commit(tx).await?;
+        Ok(seq)
+    }
+
+    async fn board_items(&self, ballot: i64) -> StoreResult<Vec<BoardItem>> {
+        let rows = sqlx::query(
+            "SELECT seq, kind, trustee, member_id, body, posted_at FROM ballot_board
+             WHERE ballot_id = $1 ORDER BY seq",
+        )
+        .bind(ballot)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                let kind: String = r.try_get("kind")?;
+                Ok(BoardItem {
+                    seq: r.try_get("seq")?,
+                    kind: BoardItemKind::parse(&kind).ok_or_else(|| {
+                        sqlx::Error::Decode(format!("unknown board item kind {kind}").into())
+                    })?,
+                    trustee: u32::try_from(r.try_get::<i32, _>("trustee")?).unwrap_or(0),
+                    member: r.try_get::<Option<i64>, _>("member_id")?.map(MemberId),
+                    body: r.try_get("body")?,
+                    posted_at: r.try_get("posted_at")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(db_err)
+    }
+
+    async fn encrypted_box(&self, ballot: i64) -> StoreResult<Vec<BoxedBallot>> {
+        // Only a ballot with a setup on its board has an encrypted box: the plaintext box of any
+        // other stays sealed until the close (see `boxed`).
+        let rows = sqlx::query(
+            "SELECT tracker, sealed FROM ballot_box
+             WHERE ballot_id = $1 AND superseded = $2 AND sealed LIKE 'v2:%'
+               AND EXISTS (SELECT 1 FROM ballot_board
+                           WHERE ballot_id = $1 AND kind = 'setup' AND trustee = 0)
+             ORDER BY tracker",
+        )
+        .bind(ballot)
+        .bind(false)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        boxed_from(&rows)
+    }
+
+    async fn ballot_box(&self, id: i64) -> StoreResult<Vec<BoxedBallot>> {
+        let state: String = sqlx::query_scalar("SELECT state FROM ballots WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?
+            .ok_or(StoreError::NotFound("ballot"))?;
+        if state != "closed" && state != "counted" {
+            return Err(StoreError::Stale(
+                "the ballot box stays sealed until the ballot closes".into(),
+            ));
+        }
+        let rows = sqlx::query(
+            "SELECT tracker, sealed FROM ballot_box WHERE ballot_id = $1 AND superseded = $2
+             ORDER BY tracker",
+        )
+        .bind(id)
+        .bind(false)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        boxed_from(&rows)
+    }
+
+    async fn record_ballot_count(
+        &self,
+        id: i64,
+        result_json: &str,
+        outcome: &str,
+        event: &NewEvent,
+        decision: Option<&AmendmentDecision>,
+    ) -> StoreResult<()> {
+        let mut tx = self.write_tx().await?;
+        let state = state_of(&mut tx, id).await?;
+        if state != "closed" {
+            return Err(stale(&state, "closed"));
+        }
+        let putting: Option<i64> =
+            sqlx::query_scalar("SELECT amendment_id FROM ballot_amendments WHERE ballot_id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        if putting != decision.map(|d| d.amendment) {
+            return Err(StoreError::Conflict {
+                field: "ballot".into(),
+                message:
+                    "a ballot putting an amendment is counted with the decision on it, and only it"
+                        .into(),
+            });
+        }
+        if let Some(d) = decision {
+            crate::constitution::record_attempt_in(
+                &mut tx,
+                crate::constitution::DecidedBy::Ballot(id),
+                d,
+            )
+            .await?;
+        }
+        append_event(&mut tx, event).await?;
+        sqlx::query(
+            "UPDATE ballots SET state = 'counted', counted_at = $1, result_json = $2, outcome = $3
+             WHERE id = $4",
+        )
+        .bind(event.at)
+        .bind(result_json)
+        .bind(outcome)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        commit(tx).await
+    }
+
+    async fn ballot_amendment(&self, ballot: i64) -> StoreResult<Option<i64>> {
+        sqlx::query_scalar("SELECT amendment_id FROM ballot_amendments WHERE ballot_id = $1")
+            .bind(ballot)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)
+    }
 }

@@ -3,7 +3,7 @@
 // store crate includes this file in a module that first defines `Db`, `DbConn`, `LOCK` and
 // `StoreImpl` and imports `append_event`, `commit`, `db_err` and `log_access`.
 use crate::ballots::stored;
-use charter_domain::{AmendmentState};
+use charter_domain::AmendmentState;
 
 use std::collections::HashMap;
 
@@ -21,7 +21,8 @@ const AMENDMENT_SELECT: &str = "SELECT id, title, toml, proposed_version, effect
 const ATTEMPT_SELECT: &str = "SELECT id, amendment_id, decided_on, body, record_json, adopted, failures_json, recorded_at, event_seq,
         motion_id, ballot_id
      FROM amendment_attempts";
-const ENTRY_SELECT: &str = "SELECT id, amendment_id, entered_by, entered_at, unit_id, body, kind, notice_on, held_on,
+const ENTRY_SELECT: &str =
+    "SELECT id, amendment_id, entered_by, entered_at, unit_id, body, kind, notice_on, held_on,
         entitled, present, votes_for, votes_against, abstentions, meeting_id
      FROM historical_entries";
 
@@ -125,127 +126,6 @@ async fn insert_version(
     .map_err(db_err)
 }
 
-pub(crate) async fn found(
-    s: &StoreImpl,
-    v: &NewConstitutionVersion,
-    event: &NewEvent,
-) -> StoreResult<i64> {
-    let mut tx = s.write_tx().await?;
-    // The event first: its lock orders concurrent founders, so only one finds no version.
-    let seq = append_event(&mut tx, event).await?;
-    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM constitution_versions")
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    if existing > 0 {
-        return Err(StoreError::Conflict {
-            field: "constitution".into(),
-            message: "the organisation already has a constitution; change it by amendment".into(),
-        });
-    }
-    let id = insert_version(&mut tx, v, None, event.at, seq).await?;
-    commit(tx).await?;
-    Ok(id)
-}
-
-pub(crate) async fn versions(s: &StoreImpl) -> StoreResult<Vec<ConstitutionVersionRecord>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{VERSION_SELECT} ORDER BY effective, id"
-    )))
-    .fetch_all(&s.pool)
-    .await
-    .map_err(db_err)?;
-    rows.iter()
-        .map(version_from)
-        .collect::<Result<_, _>>()
-        .map_err(db_err)
-}
-
-pub(crate) async fn version(
-    s: &StoreImpl,
-    id: i64,
-) -> StoreResult<Option<ConstitutionVersionRecord>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{VERSION_SELECT} WHERE id = $1"
-    )))
-    .bind(id)
-    .fetch_optional(&s.pool)
-    .await
-    .map_err(db_err)?;
-    row.as_ref().map(version_from).transpose().map_err(db_err)
-}
-
-pub(crate) async fn propose(s: &StoreImpl, a: &NewAmendment, event: &NewEvent) -> StoreResult<i64> {
-    let mut tx = s.write_tx().await?;
-    let seq = append_event(&mut tx, event).await?;
-    let id = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO amendments (title, toml, proposed_version, effective, proposed_by, state, proposed_at, event_seq)
-         VALUES ($1, $2, $3, $4, $5, 'proposed', $6, $7) RETURNING id",
-    )
-    .bind(&a.title)
-    .bind(&a.toml)
-    .bind(&a.proposed_version)
-    .bind(a.effective)
-    .bind(a.proposed_by.map(|m| m.0))
-    .bind(event.at)
-    .bind(seq)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    commit(tx).await?;
-    Ok(id)
-}
-
-pub(crate) async fn amendments(s: &StoreImpl) -> StoreResult<Vec<AmendmentRecord>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{AMENDMENT_SELECT} ORDER BY id"
-    )))
-    .fetch_all(&s.pool)
-    .await
-    .map_err(db_err)?;
-    rows.iter()
-        .map(amendment_from)
-        .collect::<Result<_, _>>()
-        .map_err(db_err)
-}
-
-pub(crate) async fn amendment(s: &StoreImpl, id: i64) -> StoreResult<Option<AmendmentRecord>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{AMENDMENT_SELECT} WHERE id = $1"
-    )))
-    .bind(id)
-    .fetch_optional(&s.pool)
-    .await
-    .map_err(db_err)?;
-    row.as_ref().map(amendment_from).transpose().map_err(db_err)
-}
-
-pub(crate) async fn attempts(
-    s: &StoreImpl,
-    amendment: Option<i64>,
-) -> StoreResult<Vec<AmendmentAttemptRecord>> {
-    let rows = match amendment {
-        Some(a) => {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "{ATTEMPT_SELECT} WHERE amendment_id = $1 ORDER BY id"
-            )))
-            .bind(a)
-            .fetch_all(&s.pool)
-            .await
-        }
-        None => {
-            sqlx::query(sqlx::AssertSqlSafe(format!("{ATTEMPT_SELECT} ORDER BY id")))
-                .fetch_all(&s.pool)
-                .await
-        }
-    }
-    .map_err(db_err)?;
-    rows.iter()
-        .map(attempt_from)
-        .collect::<Result<_, _>>()
-        .map_err(db_err)
-}
-
 /// Locks `amendment` and checks it may still be decided: not adopted already.
 pub(crate) async fn undecided_amendment(conn: &mut DbConn, amendment: i64) -> StoreResult<()> {
     let state: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
@@ -318,183 +198,6 @@ pub(crate) async fn record_attempt_in(
     Ok(id)
 }
 
-pub(crate) async fn propose_amendment_motion(
-    s: &StoreImpl,
-    motion: &NewMotion,
-    amendment: i64,
-    event: &NewEvent,
-) -> StoreResult<i64> {
-    let mut tx = s.write_tx().await?;
-    undecided_amendment(&mut tx, amendment).await?;
-    let id = crate::meetings::insert_motion(&mut tx, motion, event).await?;
-    sqlx::query("INSERT INTO amendment_motions (motion_id, amendment_id) VALUES ($1, $2)")
-        .bind(id)
-        .bind(amendment)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    commit(tx).await?;
-    Ok(id)
-}
-
-pub(crate) async fn motion_amendment(s: &StoreImpl, motion: i64) -> StoreResult<Option<i64>> {
-    sqlx::query_scalar("SELECT amendment_id FROM amendment_motions WHERE motion_id = $1")
-        .bind(motion)
-        .fetch_optional(&s.pool)
-        .await
-        .map_err(db_err)
-}
-
-pub(crate) async fn decide_amendment_motion(
-    s: &StoreImpl,
-    motion: i64,
-    outcome: &MotionOutcome,
-    event: &NewEvent,
-    d: &AmendmentDecision,
-) -> StoreResult<()> {
-    let mut tx = s.write_tx().await?;
-    let putting: Option<i64> =
-        sqlx::query_scalar("SELECT amendment_id FROM amendment_motions WHERE motion_id = $1")
-            .bind(motion)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db_err)?;
-    if putting != Some(d.amendment) {
-        return Err(StoreError::Conflict {
-            field: "motion".into(),
-            message: "this motion does not put that amendment".into(),
-        });
-    }
-    if (outcome.state == "adopted") != d.version.is_some() {
-        return Err(StoreError::Conflict {
-            field: "motion".into(),
-            message: "an amendment is adopted exactly when the motion putting it is".into(),
-        });
-    }
-    crate::meetings::decide_in(&mut tx, motion, outcome, event).await?;
-    record_attempt_in(&mut tx, DecidedBy::Motion(motion), d).await?;
-    commit(tx).await
-}
-
-pub(crate) async fn add_historical_entry(
-    s: &StoreImpl,
-    e: &NewHistoricalEntry,
-    event: &NewEvent,
-) -> StoreResult<i64> {
-    let mut tx = s.write_tx().await?;
-    undecided_amendment(&mut tx, e.amendment).await?;
-    let seq = append_event(&mut tx, event).await?;
-    let id = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO historical_entries (amendment_id, entered_by, entered_at, unit_id, body, kind, notice_on,
-             held_on, entitled, present, votes_for, votes_against, abstentions, event_seq)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
-    )
-    .bind(e.amendment)
-    .bind(e.entered_by.0)
-    .bind(event.at)
-    .bind(e.unit.map(|u| u.0))
-    .bind(&e.body)
-    .bind(&e.kind)
-    .bind(e.notice_on)
-    .bind(e.held_on)
-    .bind(i64::from(e.entitled))
-    .bind(i64::from(e.present))
-    .bind(i64::from(e.votes_for))
-    .bind(i64::from(e.votes_against))
-    .bind(i64::from(e.abstentions))
-    .bind(seq)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    commit(tx).await?;
-    Ok(id)
-}
-
-pub(crate) async fn historical_entries(
-    s: &StoreImpl,
-    amendment: i64,
-) -> StoreResult<Vec<HistoricalEntryRecord>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{ENTRY_SELECT} WHERE amendment_id = $1 ORDER BY id"
-    )))
-    .bind(amendment)
-    .fetch_all(&s.pool)
-    .await
-    .map_err(db_err)?;
-    rows.iter()
-        .map(|r| entry_from(r).map_err(db_err))
-        .collect()
-}
-
-pub(crate) async fn record_historical_meeting(
-    s: &StoreImpl,
-    h: &NewHistoricalMeeting,
-) -> StoreResult<(i64, i64)> {
-    let mut tx = s.write_tx().await?;
-    let amendment = h.decision.amendment;
-    undecided_amendment(&mut tx, amendment).await?;
-    for entry in h.entries {
-        let waiting: Option<Option<i64>> = sqlx::query_scalar(
-            "SELECT meeting_id FROM historical_entries WHERE id = $1 AND amendment_id = $2",
-        )
-        .bind(entry)
-        .bind(amendment)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        match waiting {
-            None => return Err(StoreError::NotFound("historical entry")),
-            Some(Some(_)) => {
-                return Err(StoreError::Stale(
-                    "these entries have already made a meeting".into(),
-                ));
-            }
-            Some(None) => {}
-        }
-    }
-    let m = &h.meeting;
-    let seq = append_event(&mut tx, &h.meeting_event).await?;
-    let notice_at = h
-        .notice_on
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t.and_utc());
-    let meeting = crate::meetings::insert_meeting(
-        &mut tx,
-        m,
-        &crate::meetings::MeetingFacts {
-            entitled: i64::from(h.entitled),
-            called_at: notice_at.unwrap_or(m.starts_at),
-            notice_complete_at: notice_at,
-            historical_entered_at: Some(h.meeting_event.at),
-        },
-        seq,
-    )
-    .await?;
-    let motion = NewMotion {
-        meeting,
-        ..h.motion.clone()
-    };
-    let motion_id = crate::meetings::insert_motion(&mut tx, &motion, &h.proposal_event).await?;
-    sqlx::query("INSERT INTO amendment_motions (motion_id, amendment_id) VALUES ($1, $2)")
-        .bind(motion_id)
-        .bind(amendment)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    crate::meetings::decide_in(&mut tx, motion_id, &h.outcome, &h.decision_event).await?;
-    record_attempt_in(&mut tx, DecidedBy::Motion(motion_id), &h.decision).await?;
-    sqlx::query(
-        "UPDATE historical_entries SET meeting_id = $1 WHERE amendment_id = $2 AND meeting_id IS NULL",
-    )
-    .bind(meeting)
-    .bind(amendment)
-    .execute(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    commit(tx).await?;
-    Ok((meeting, motion_id))
-}
-
 /// Where member `id` is in `facts`, which are in member id order.
 fn position(facts: &[MemberFactsRecord], id: i64) -> Option<usize> {
     facts.binary_search_by_key(&id, |f| f.member.0).ok()
@@ -547,7 +250,11 @@ async fn facts(
     if let Some(m) = member {
         q = q.bind(m.0);
     }
-    let text = q.fetch_one(&mut *conn).await.map_err(db_err)?.unwrap_or_default();
+    let text = q
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db_err)?
+        .unwrap_or_default();
     let mut out = Vec::with_capacity(text.bytes().filter(|b| *b == b';').count() + 1);
     for line in text.split(';').filter(|l| !l.is_empty()) {
         let bad = || StoreError::Database(format!("a member's facts do not read: {line:?}"));
@@ -595,7 +302,10 @@ async fn facts(
         }
         last = Some(id);
         if let Some(i) = position(&out, id) {
-            match r.try_get::<Option<&str>, _>("from_status").map_err(db_err)? {
+            match r
+                .try_get::<Option<&str>, _>("from_status")
+                .map_err(db_err)?
+            {
                 Some(st) => out[i].status = decode_status(st)?,
                 None => not_yet[i] = true,
             }
@@ -684,31 +394,322 @@ async fn facts(
     Ok(out)
 }
 
-pub(crate) async fn member_facts(
-    s: &StoreImpl,
-    on: NaiveDate,
-) -> StoreResult<Vec<MemberFactsRecord>> {
-    let mut tx = s.read_tx().await?;
-    let out = facts(&mut tx, on, None).await?;
-    commit(tx).await?;
-    Ok(out)
-}
-
-pub(crate) async fn member_facts_of(
-    s: &StoreImpl,
-    member: MemberId,
-    on: NaiveDate,
-    access: Option<&AccessContext>,
-) -> StoreResult<Option<MemberFactsRecord>> {
-    let mut tx = if access.is_some() {
-        s.write_tx().await?
-    } else {
-        s.read_tx().await?
-    };
-    let found = facts(&mut tx, on, Some(member)).await?.into_iter().next();
-    if let (Some(_), Some(a)) = (&found, access) {
-        log_access(&mut tx, &[member.0], a).await?;
+#[async_trait::async_trait]
+impl ConstitutionStore for StoreImpl {
+    async fn found_constitution(
+        &self,
+        v: &NewConstitutionVersion,
+        event: &NewEvent,
+    ) -> StoreResult<i64> {
+        let mut tx = self.write_tx().await?;
+        // The event first: its lock orders concurrent founders, so only one finds no version.
+        let seq = append_event(&mut tx, event).await?;
+        let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM constitution_versions")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        if existing > 0 {
+            return Err(StoreError::Conflict {
+                field: "constitution".into(),
+                message: "the organisation already has a constitution; change it by amendment"
+                    .into(),
+            });
+        }
+        let id = insert_version(&mut tx, v, None, event.at, seq).await?;
+        commit(tx).await?;
+        Ok(id)
     }
-    commit(tx).await?;
-    Ok(found)
+
+    async fn constitution_versions(&self) -> StoreResult<Vec<ConstitutionVersionRecord>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{VERSION_SELECT} ORDER BY effective, id"
+        )))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(version_from)
+            .collect::<Result<_, _>>()
+            .map_err(db_err)
+    }
+
+    async fn constitution_version(
+        &self,
+        id: i64,
+    ) -> StoreResult<Option<ConstitutionVersionRecord>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{VERSION_SELECT} WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        row.as_ref().map(version_from).transpose().map_err(db_err)
+    }
+
+    async fn propose_amendment(&self, a: &NewAmendment, event: &NewEvent) -> StoreResult<i64> {
+        let mut tx = self.write_tx().await?;
+        let seq = append_event(&mut tx, event).await?;
+        let id = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO amendments (title, toml, proposed_version, effective, proposed_by, state, proposed_at, event_seq)
+             VALUES ($1, $2, $3, $4, $5, 'proposed', $6, $7) RETURNING id",
+        )
+        .bind(&a.title)
+        .bind(&a.toml)
+        .bind(&a.proposed_version)
+        .bind(a.effective)
+        .bind(a.proposed_by.map(|m| m.0))
+        .bind(event.at)
+        .bind(seq)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        commit(tx).await?;
+        Ok(id)
+    }
+
+    async fn amendments(&self) -> StoreResult<Vec<AmendmentRecord>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{AMENDMENT_SELECT} ORDER BY id"
+        )))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(amendment_from)
+            .collect::<Result<_, _>>()
+            .map_err(db_err)
+    }
+
+    async fn amendment(&self, id: i64) -> StoreResult<Option<AmendmentRecord>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{AMENDMENT_SELECT} WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        row.as_ref().map(amendment_from).transpose().map_err(db_err)
+    }
+
+    async fn amendment_attempts(
+        &self,
+        amendment: Option<i64>,
+    ) -> StoreResult<Vec<AmendmentAttemptRecord>> {
+        let rows = match amendment {
+            Some(a) => {
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "{ATTEMPT_SELECT} WHERE amendment_id = $1 ORDER BY id"
+                )))
+                .bind(a)
+                .fetch_all(&self.pool)
+                .await
+            }
+            None => {
+                sqlx::query(sqlx::AssertSqlSafe(format!("{ATTEMPT_SELECT} ORDER BY id")))
+                    .fetch_all(&self.pool)
+                    .await
+            }
+        }
+        .map_err(db_err)?;
+        rows.iter()
+            .map(attempt_from)
+            .collect::<Result<_, _>>()
+            .map_err(db_err)
+    }
+
+    async fn propose_amendment_motion(
+        &self,
+        motion: &NewMotion,
+        amendment: i64,
+        event: &NewEvent,
+    ) -> StoreResult<i64> {
+        let mut tx = self.write_tx().await?;
+        undecided_amendment(&mut tx, amendment).await?;
+        let id = crate::meetings::insert_motion(&mut tx, motion, event).await?;
+        sqlx::query("INSERT INTO amendment_motions (motion_id, amendment_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(amendment)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        commit(tx).await?;
+        Ok(id)
+    }
+
+    async fn motion_amendment(&self, motion: i64) -> StoreResult<Option<i64>> {
+        sqlx::query_scalar("SELECT amendment_id FROM amendment_motions WHERE motion_id = $1")
+            .bind(motion)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)
+    }
+
+    async fn decide_amendment_motion(
+        &self,
+        motion: i64,
+        outcome: &MotionOutcome,
+        event: &NewEvent,
+        d: &AmendmentDecision,
+    ) -> StoreResult<()> {
+        let mut tx = self.write_tx().await?;
+        let putting: Option<i64> =
+            sqlx::query_scalar("SELECT amendment_id FROM amendment_motions WHERE motion_id = $1")
+                .bind(motion)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        if putting != Some(d.amendment) {
+            return Err(StoreError::Conflict {
+                field: "motion".into(),
+                message: "this motion does not put that amendment".into(),
+            });
+        }
+        if (outcome.state == "adopted") != d.version.is_some() {
+            return Err(StoreError::Conflict {
+                field: "motion".into(),
+                message: "an amendment is adopted exactly when the motion putting it is".into(),
+            });
+        }
+        crate::meetings::decide_in(&mut tx, motion, outcome, event).await?;
+        record_attempt_in(&mut tx, DecidedBy::Motion(motion), d).await?;
+        commit(tx).await
+    }
+
+    async fn add_historical_entry(
+        &self,
+        e: &NewHistoricalEntry,
+        event: &NewEvent,
+    ) -> StoreResult<i64> {
+        let mut tx = self.write_tx().await?;
+        undecided_amendment(&mut tx, e.amendment).await?;
+        let seq = append_event(&mut tx, event).await?;
+        let id = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO historical_entries (amendment_id, entered_by, entered_at, unit_id, body, kind, notice_on,
+                 held_on, entitled, present, votes_for, votes_against, abstentions, event_seq)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+        )
+        .bind(e.amendment)
+        .bind(e.entered_by.0)
+        .bind(event.at)
+        .bind(e.unit.map(|u| u.0))
+        .bind(&e.body)
+        .bind(&e.kind)
+        .bind(e.notice_on)
+        .bind(e.held_on)
+        .bind(i64::from(e.entitled))
+        .bind(i64::from(e.present))
+        .bind(i64::from(e.votes_for))
+        .bind(i64::from(e.votes_against))
+        .bind(i64::from(e.abstentions))
+        .bind(seq)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        commit(tx).await?;
+        Ok(id)
+    }
+
+    async fn historical_entries(&self, amendment: i64) -> StoreResult<Vec<HistoricalEntryRecord>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{ENTRY_SELECT} WHERE amendment_id = $1 ORDER BY id"
+        )))
+        .bind(amendment)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(|r| entry_from(r).map_err(db_err)).collect()
+    }
+
+    async fn record_historical_meeting(&self, h: &NewHistoricalMeeting) -> StoreResult<(i64, i64)> {
+        let mut tx = self.write_tx().await?;
+        let amendment = h.decision.amendment;
+        undecided_amendment(&mut tx, amendment).await?;
+        for entry in h.entries {
+            let waiting: Option<Option<i64>> = sqlx::query_scalar(
+                "SELECT meeting_id FROM historical_entries WHERE id = $1 AND amendment_id = $2",
+            )
+            .bind(entry)
+            .bind(amendment)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            match waiting {
+                None => return Err(StoreError::NotFound("historical entry")),
+                Some(Some(_)) => {
+                    return Err(StoreError::Stale(
+                        "these entries have already made a meeting".into(),
+                    ));
+                }
+                Some(None) => {}
+            }
+        }
+        let m = &h.meeting;
+        let seq = append_event(&mut tx, &h.meeting_event).await?;
+        let notice_at = h
+            .notice_on
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| t.and_utc());
+        let meeting = crate::meetings::insert_meeting(
+            &mut tx,
+            m,
+            &crate::meetings::MeetingFacts {
+                entitled: i64::from(h.entitled),
+                called_at: notice_at.unwrap_or(m.starts_at),
+                notice_complete_at: notice_at,
+                historical_entered_at: Some(h.meeting_event.at),
+            },
+            seq,
+        )
+        .await?;
+        let motion = NewMotion {
+            meeting,
+            ..h.motion.clone()
+        };
+        let motion_id = crate::meetings::insert_motion(&mut tx, &motion, &h.proposal_event).await?;
+        sqlx::query("INSERT INTO amendment_motions (motion_id, amendment_id) VALUES ($1, $2)")
+            .bind(motion_id)
+            .bind(amendment)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        crate::meetings::decide_in(&mut tx, motion_id, &h.outcome, &h.decision_event).await?;
+        record_attempt_in(&mut tx, DecidedBy::Motion(motion_id), &h.decision).await?;
+        sqlx::query(
+            "UPDATE historical_entries SET meeting_id = $1 WHERE amendment_id = $2 AND meeting_id IS NULL",
+        )
+        .bind(meeting)
+        .bind(amendment)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        commit(tx).await?;
+        Ok((meeting, motion_id))
+    }
+
+    async fn member_facts(&self, on: NaiveDate) -> StoreResult<Vec<MemberFactsRecord>> {
+        let mut tx = self.read_tx().await?;
+        let out = facts(&mut tx, on, None).await?;
+        commit(tx).await?;
+        Ok(out)
+    }
+
+    async fn member_facts_of(
+        &self,
+        member: MemberId,
+        on: NaiveDate,
+        access: Option<&AccessContext>,
+    ) -> StoreResult<Option<MemberFactsRecord>> {
+        let mut tx = if access.is_some() {
+            self.write_tx().await?
+        } else {
+            self.read_tx().await?
+        };
+        let found = facts(&mut tx, on, Some(member)).await?.into_iter().next();
+        if let (Some(_), Some(a)) = (&found, access) {
+            log_access(&mut tx, &[member.0], a).await?;
+        }
+        commit(tx).await?;
+        Ok(found)
+    }
 }

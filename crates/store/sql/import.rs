@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use sqlx::query_builder::Separated;
 use sqlx::{QueryBuilder, Row};
 
-
+use crate::register::crosses_power_of_two;
 
 /// Inserts `rows` with as many rows a statement as the dialect's bound-value limit allows.
 async fn insert_rows<T>(
@@ -63,104 +63,6 @@ fn office_id(offices: &[OfficeId], r: OfficeRef) -> StoreResult<OfficeId> {
             .copied()
             .ok_or(StoreError::NotFound("office of the import")),
     }
-}
-
-pub(crate) async fn matches(
-    s: &StoreImpl,
-    emails: &[String],
-    numbers: &[MemberId],
-) -> StoreResult<Vec<ImportMatch>> {
-    let mut tx = s.read_tx().await?;
-    let mut found: HashMap<i64, MemberRecord> = HashMap::new();
-    const SELECT: &str = "SELECT m.id, m.first_name, m.last_name, m.email, m.phone, m.postcode,
-            m.branch_id, u.name AS branch_name, m.status, m.joined_on, m.dues_plan, m.paid_up_until
-         FROM members m JOIN units u ON u.id = m.branch_id WHERE ";
-    for chunk in emails.chunks(MAX_BINDS) {
-        let mut qb = QueryBuilder::<Db>::new(SELECT);
-        qb.push("m.email IN (");
-        let mut list = qb.separated(", ");
-        for e in chunk {
-            list.push_bind(e.clone());
-        }
-        qb.push(")");
-        for row in qb
-            .build_query_as::<MemberRow>()
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db_err)?
-        {
-            found.insert(row.id, row.into_record()?);
-        }
-    }
-    for chunk in numbers.chunks(MAX_BINDS) {
-        let mut qb = QueryBuilder::<Db>::new(SELECT);
-        qb.push("m.id IN (");
-        let mut list = qb.separated(", ");
-        for n in chunk {
-            list.push_bind(n.0);
-        }
-        qb.push(")");
-        for row in qb
-            .build_query_as::<MemberRow>()
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db_err)?
-        {
-            found.insert(row.id, row.into_record()?);
-        }
-    }
-    let mut ids: Vec<i64> = found.keys().copied().collect();
-    ids.sort_unstable();
-    let mut history: HashMap<i64, Vec<(charter_domain::MemberStatus, chrono::NaiveDate)>> =
-        HashMap::new();
-    let mut payments: HashMap<i64, Vec<Payment>> = HashMap::new();
-    for chunk in ids.chunks(MAX_BINDS) {
-        let mut qb = QueryBuilder::<Db>::new(
-            "SELECT member_id, to_status, effective_on FROM status_changes WHERE member_id IN (",
-        );
-        let mut list = qb.separated(", ");
-        for id in chunk {
-            list.push_bind(*id);
-        }
-        qb.push(") ORDER BY member_id, effective_on, id");
-        for r in qb.build().fetch_all(&mut *tx).await.map_err(db_err)? {
-            let member: i64 = r.try_get("member_id").map_err(db_err)?;
-            let to: String = r.try_get("to_status").map_err(db_err)?;
-            let on: chrono::NaiveDate = r.try_get("effective_on").map_err(db_err)?;
-            history
-                .entry(member)
-                .or_default()
-                .push((decode_status(&to)?, on));
-        }
-        let mut qb = QueryBuilder::<Db>::new(
-            "SELECT member_id, paid_on, amount_pence, months FROM payments WHERE member_id IN (",
-        );
-        let mut list = qb.separated(", ");
-        for id in chunk {
-            list.push_bind(*id);
-        }
-        qb.push(") ORDER BY member_id, paid_on, id");
-        for r in qb.build().fetch_all(&mut *tx).await.map_err(db_err)? {
-            let member: i64 = r.try_get("member_id").map_err(db_err)?;
-            let months: i64 = r.try_get("months").map_err(db_err)?;
-            payments.entry(member).or_default().push(Payment {
-                paid_on: r.try_get("paid_on").map_err(db_err)?,
-                amount: charter_domain::Money(r.try_get("amount_pence").map_err(db_err)?),
-                months: charter_store::text::decode_u32("months", months)?,
-            });
-        }
-    }
-    commit(tx).await?;
-    Ok(ids
-        .into_iter()
-        .filter_map(|id| {
-            found.remove(&id).map(|record| ImportMatch {
-                record,
-                history: history.remove(&id).unwrap_or_default(),
-                payments: payments.remove(&id).unwrap_or_default(),
-            })
-        })
-        .collect())
 }
 
 pub(crate) async fn write(
@@ -332,7 +234,12 @@ async fn insert_members(
     }
     restore_foreign_keys(&mut *conn, keys).await?;
     // Every number below `first_free` was free or handed out before the import took its own.
-    let up_to = ids.iter().map(|i| i.0).max().unwrap_or(0).max(first_free - 1);
+    let up_to = ids
+        .iter()
+        .map(|i| i.0)
+        .max()
+        .unwrap_or(0)
+        .max(first_free - 1);
     member_ids_used(&mut *conn, up_to).await?;
     Ok(ids)
 }
@@ -452,11 +359,12 @@ async fn update_member(
         let rows: Vec<(MemberId, &Payment)> = u.payments.iter().map(|p| (u.member, p)).collect();
         insert_payment_rows(&mut *conn, &rows, at).await?;
         let mut all = Vec::new();
-        for r in sqlx::query("SELECT paid_on, amount_pence, months FROM payments WHERE member_id = $1")
-            .bind(u.member.0)
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(db_err)?
+        for r in
+            sqlx::query("SELECT paid_on, amount_pence, months FROM payments WHERE member_id = $1")
+                .bind(u.member.0)
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(db_err)?
         {
             let months: i64 = r.try_get("months").map_err(db_err)?;
             all.push(Payment {
@@ -475,38 +383,152 @@ async fn update_member(
     Ok(())
 }
 
-pub(crate) async fn office_terms(
-    s: &StoreImpl,
-    unit: Option<UnitId>,
-) -> StoreResult<Vec<OfficeTermRecord>> {
-    let mut qb = QueryBuilder::<Db>::new(
-        "SELECT t.office_id, o.unit_id, o.kind, t.member_id,
-                m.first_name || ' ' || m.last_name AS member_name,
-                t.starts_on, t.ends_on, t.imported_from
-         FROM office_terms t JOIN offices o ON o.id = t.office_id JOIN members m ON m.id = t.member_id",
-    );
-    if let Some(u) = unit {
-        qb.push(" WHERE o.unit_id = ").push_bind(u.0);
-    }
-    qb.push(" ORDER BY o.unit_id, o.id, t.starts_on DESC, t.id DESC");
-    let mut tx = s.read_tx().await?;
-    let rows = qb.build().fetch_all(&mut *tx).await.map_err(db_err)?;
-    commit(tx).await?;
-    rows.iter()
-        .map(|r| {
-            let kind: String = r.try_get("kind").map_err(db_err)?;
-            Ok(OfficeTermRecord {
-                office: OfficeId(r.try_get("office_id").map_err(db_err)?),
-                unit: UnitId(r.try_get("unit_id").map_err(db_err)?),
-                kind: decode_office_kind(&kind)?,
-                member: MemberId(r.try_get("member_id").map_err(db_err)?),
-                member_name: r.try_get("member_name").map_err(db_err)?,
-                term: Term {
-                    starts_on: r.try_get("starts_on").map_err(db_err)?,
-                    ends_on: r.try_get("ends_on").map_err(db_err)?,
-                },
-                imported_from: r.try_get("imported_from").map_err(db_err)?,
+#[async_trait::async_trait]
+impl ImportStore for StoreImpl {
+    async fn import_matches(
+        &self,
+        emails: &[String],
+        numbers: &[MemberId],
+    ) -> StoreResult<Vec<ImportMatch>> {
+        let mut tx = self.read_tx().await?;
+        let mut found: HashMap<i64, MemberRecord> = HashMap::new();
+        const SELECT: &str = "SELECT m.id, m.first_name, m.last_name, m.email, m.phone, m.postcode,
+                m.branch_id, u.name AS branch_name, m.status, m.joined_on, m.dues_plan, m.paid_up_until
+             FROM members m JOIN units u ON u.id = m.branch_id WHERE ";
+        for chunk in emails.chunks(MAX_BINDS) {
+            let mut qb = QueryBuilder::<Db>::new(SELECT);
+            qb.push("m.email IN (");
+            let mut list = qb.separated(", ");
+            for e in chunk {
+                list.push_bind(e.clone());
+            }
+            qb.push(")");
+            for row in qb
+                .build_query_as::<MemberRow>()
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(db_err)?
+            {
+                found.insert(row.id, row.into_record()?);
+            }
+        }
+        for chunk in numbers.chunks(MAX_BINDS) {
+            let mut qb = QueryBuilder::<Db>::new(SELECT);
+            qb.push("m.id IN (");
+            let mut list = qb.separated(", ");
+            for n in chunk {
+                list.push_bind(n.0);
+            }
+            qb.push(")");
+            for row in qb
+                .build_query_as::<MemberRow>()
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(db_err)?
+            {
+                found.insert(row.id, row.into_record()?);
+            }
+        }
+        let mut ids: Vec<i64> = found.keys().copied().collect();
+        ids.sort_unstable();
+        let mut history: HashMap<i64, Vec<(charter_domain::MemberStatus, chrono::NaiveDate)>> =
+            HashMap::new();
+        let mut payments: HashMap<i64, Vec<Payment>> = HashMap::new();
+        for chunk in ids.chunks(MAX_BINDS) {
+            let mut qb = QueryBuilder::<Db>::new(
+                "SELECT member_id, to_status, effective_on FROM status_changes WHERE member_id IN (",
+            );
+            let mut list = qb.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            qb.push(") ORDER BY member_id, effective_on, id");
+            for r in qb.build().fetch_all(&mut *tx).await.map_err(db_err)? {
+                let member: i64 = r.try_get("member_id").map_err(db_err)?;
+                let to: String = r.try_get("to_status").map_err(db_err)?;
+                let on: chrono::NaiveDate = r.try_get("effective_on").map_err(db_err)?;
+                history
+                    .entry(member)
+                    .or_default()
+                    .push((decode_status(&to)?, on));
+            }
+            let mut qb = QueryBuilder::<Db>::new(
+                "SELECT member_id, paid_on, amount_pence, months FROM payments WHERE member_id IN (",
+            );
+            let mut list = qb.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            qb.push(") ORDER BY member_id, paid_on, id");
+            for r in qb.build().fetch_all(&mut *tx).await.map_err(db_err)? {
+                let member: i64 = r.try_get("member_id").map_err(db_err)?;
+                let months: i64 = r.try_get("months").map_err(db_err)?;
+                payments.entry(member).or_default().push(Payment {
+                    paid_on: r.try_get("paid_on").map_err(db_err)?,
+                    amount: charter_domain::Money(r.try_get("amount_pence").map_err(db_err)?),
+                    months: charter_store::text::decode_u32("months", months)?,
+                });
+            }
+        }
+        commit(tx).await?;
+        Ok(ids
+            .into_iter()
+            .filter_map(|id| {
+                found.remove(&id).map(|record| ImportMatch {
+                    record,
+                    history: history.remove(&id).unwrap_or_default(),
+                    payments: payments.remove(&id).unwrap_or_default(),
+                })
             })
-        })
-        .collect()
+            .collect())
+    }
+
+    async fn import_register(
+        &self,
+        batch: &ImportBatch,
+        events: &[NewEvent],
+        progress: ImportProgress<'_>,
+    ) -> StoreResult<ImportWritten> {
+        let written = write(self, batch, events, progress).await?;
+        let mut ids = written.members.clone();
+        ids.sort_unstable();
+        if crosses_power_of_two(&ids) {
+            // A bulk load changes the shape of the data: refresh the planner's statistics.
+            self.refresh_statistics().await?;
+        }
+        Ok(written)
+    }
+
+    async fn office_terms(&self, unit: Option<UnitId>) -> StoreResult<Vec<OfficeTermRecord>> {
+        let mut qb = QueryBuilder::<Db>::new(
+            "SELECT t.office_id, o.unit_id, o.kind, t.member_id,
+                    m.first_name || ' ' || m.last_name AS member_name,
+                    t.starts_on, t.ends_on, t.imported_from
+             FROM office_terms t JOIN offices o ON o.id = t.office_id JOIN members m ON m.id = t.member_id",
+        );
+        if let Some(u) = unit {
+            qb.push(" WHERE o.unit_id = ").push_bind(u.0);
+        }
+        qb.push(" ORDER BY o.unit_id, o.id, t.starts_on DESC, t.id DESC");
+        let mut tx = self.read_tx().await?;
+        let rows = qb.build().fetch_all(&mut *tx).await.map_err(db_err)?;
+        commit(tx).await?;
+        rows.iter()
+            .map(|r| {
+                let kind: String = r.try_get("kind").map_err(db_err)?;
+                Ok(OfficeTermRecord {
+                    office: OfficeId(r.try_get("office_id").map_err(db_err)?),
+                    unit: UnitId(r.try_get("unit_id").map_err(db_err)?),
+                    kind: decode_office_kind(&kind)?,
+                    member: MemberId(r.try_get("member_id").map_err(db_err)?),
+                    member_name: r.try_get("member_name").map_err(db_err)?,
+                    term: Term {
+                        starts_on: r.try_get("starts_on").map_err(db_err)?,
+                        ends_on: r.try_get("ends_on").map_err(db_err)?,
+                    },
+                    imported_from: r.try_get("imported_from").map_err(db_err)?,
+                })
+            })
+            .collect()
+    }
 }

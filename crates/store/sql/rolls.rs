@@ -11,7 +11,7 @@
 // "member branch flag", flag `Y` (on the roll) or `N` with the index of its reason, if any;
 // lines are separated by ','.
 use crate::ballots::stored;
-use charter_domain::{ChallengeState};
+use charter_domain::ChallengeState;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -31,10 +31,12 @@ const LINES_PER_BLOCK: usize = 1024;
 /// Block rows per INSERT statement (7 bound values each, under both dialects' limits).
 const BLOCK_ROWS_PER_INSERT: usize = 1000;
 
-const ROLL_SELECT: &str = "SELECT id, title, context, unit_id, right_kind, cutoff, version_id, challenge_closes_on,
+const ROLL_SELECT: &str =
+    "SELECT id, title, context, unit_id, right_kind, cutoff, version_id, challenge_closes_on,
         frozen_hash, current_hash, eligible, excluded, frozen_at, frozen_by, event_seq
      FROM rolls";
-const CHALLENGE_SELECT: &str = "SELECT c.id, c.roll_id, c.member_id, c.branch_id, c.grounds, c.lodged_at, c.lodged_by,
+const CHALLENGE_SELECT: &str =
+    "SELECT c.id, c.roll_id, c.member_id, c.branch_id, c.grounds, c.lodged_at, c.lodged_by,
         c.state, c.decision_reason, c.decided_at, c.decided_by, c.decided_event_seq
      FROM roll_challenges c";
 
@@ -75,10 +77,7 @@ fn challenge_from(r: &DbRow) -> Result<ChallengeRecord, sqlx::Error> {
     })
 }
 
-fn all<T>(
-    rows: &[DbRow],
-    f: impl Fn(&DbRow) -> Result<T, sqlx::Error>,
-) -> StoreResult<Vec<T>> {
+fn all<T>(rows: &[DbRow], f: impl Fn(&DbRow) -> Result<T, sqlx::Error>) -> StoreResult<Vec<T>> {
     rows.iter().map(f).collect::<Result<_, _>>().map_err(db_err)
 }
 
@@ -164,167 +163,6 @@ fn blocks(lines: &[&Line], digits: &mut itoa::Buffer) -> Vec<Block> {
             }
         })
         .collect()
-}
-
-pub(crate) async fn freeze(
-    s: &StoreImpl,
-    roll: &NewRoll,
-    reasons: &[RollReason],
-    entries: &[NewRollEntry],
-    event: &NewEvent,
-) -> StoreResult<i64> {
-    let eligible = entries.iter().filter(|e| e.eligible).count() as i64;
-    let excluded = entries.len() as i64 - eligible;
-    let mut per_branch: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
-    for e in entries {
-        let c = per_branch.entry(e.branch.0).or_default();
-        if e.eligible {
-            c.0 += 1;
-        } else {
-            c.1 += 1;
-        }
-    }
-    let lines: Vec<Line> = entries
-        .iter()
-        .map(|e| Line {
-            member: e.member.0,
-            branch: e.branch.0,
-            eligible: e.eligible,
-            reason: if e.eligible { None } else { e.reason },
-        })
-        .collect();
-    let mut by_member: Vec<&Line> = lines.iter().collect();
-    by_member.sort_unstable_by_key(|l| l.member);
-    if by_member.windows(2).any(|w| w[0].member == w[1].member) {
-        return Err(StoreError::Conflict {
-            field: "member".into(),
-            message: "a member appears twice on the roll".into(),
-        });
-    }
-    let mut digits = itoa::Buffer::new();
-    let index = blocks(&by_member, &mut digits);
-    // Per branch in member order: one pass over the member-ordered lines.
-    let mut of_branch: BTreeMap<i64, Vec<&Line>> = BTreeMap::new();
-    for l in &by_member {
-        of_branch.entry(l.branch).or_default().push(l);
-    }
-    drop(by_member);
-    let branch_blocks: Vec<(i64, Block)> = of_branch
-        .iter()
-        .flat_map(|(branch, lines)| {
-            blocks(lines, &mut digits)
-                .into_iter()
-                .map(move |b| (*branch, b))
-        })
-        .collect();
-    drop(of_branch);
-
-    let mut tx = s.write_tx().await?;
-    let seq = append_event(&mut tx, event).await?;
-    let id = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO rolls (title, context, unit_id, right_kind, cutoff, version_id, challenge_closes_on,
-             frozen_hash, current_hash, eligible, excluded, frozen_at, frozen_by, event_seq)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13) RETURNING id",
-    )
-    .bind(&roll.title)
-    .bind(&roll.context)
-    .bind(roll.unit.map(|u| u.0))
-    .bind(&roll.right)
-    .bind(roll.cutoff)
-    .bind(roll.version_id)
-    .bind(roll.challenge_closes_on)
-    .bind(&roll.hash)
-    .bind(eligible)
-    .bind(excluded)
-    .bind(event.at)
-    .bind(roll.frozen_by.map(|m| m.0))
-    .bind(seq)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    if !reasons.is_empty() {
-        let mut qb =
-            sqlx::QueryBuilder::<Db>::new("INSERT INTO roll_reasons (roll_id, idx, clauses, reason) ");
-        qb.push_values(reasons.iter().enumerate(), |mut b, (i, r)| {
-            b.push_bind(id)
-                .push_bind(i as i64)
-                .push_bind(r.clauses.clone())
-                .push_bind(r.reason.clone());
-        });
-        qb.build().execute(&mut *tx).await.map_err(db_err)?;
-    }
-    for chunk in index.chunks(BLOCK_ROWS_PER_INSERT) {
-        let mut qb = sqlx::QueryBuilder::<Db>::new(
-            "INSERT INTO roll_member_index (roll_id, first_member, last_member, body) ",
-        );
-        qb.push_values(chunk, |mut b, block| {
-            b.push_bind(id)
-                .push_bind(block.first)
-                .push_bind(block.last)
-                .push_bind(block.body.as_str());
-        });
-        qb.build().execute(&mut *tx).await.map_err(db_err)?;
-    }
-    for chunk in branch_blocks.chunks(BLOCK_ROWS_PER_INSERT) {
-        let mut qb = sqlx::QueryBuilder::<Db>::new(
-            "INSERT INTO roll_blocks (roll_id, branch_id, first_member, last_member, lines, eligible, body) ",
-        );
-        qb.push_values(chunk, |mut b, (branch, block)| {
-            b.push_bind(id)
-                .push_bind(*branch)
-                .push_bind(block.first)
-                .push_bind(block.last)
-                .push_bind(block.lines)
-                .push_bind(block.eligible)
-                .push_bind(block.body.as_str());
-        });
-        qb.build().execute(&mut *tx).await.map_err(db_err)?;
-    }
-    if !per_branch.is_empty() {
-        let mut qb = sqlx::QueryBuilder::<Db>::new(
-            "INSERT INTO roll_branch_counts (roll_id, branch_id, eligible, excluded) ",
-        );
-        qb.push_values(per_branch, |mut b, (branch, (yes, no))| {
-            b.push_bind(id).push_bind(branch).push_bind(yes).push_bind(no);
-        });
-        qb.build().execute(&mut *tx).await.map_err(db_err)?;
-    }
-    commit(tx).await?;
-    Ok(id)
-}
-
-pub(crate) async fn rolls(s: &StoreImpl) -> StoreResult<Vec<RollRecord>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{ROLL_SELECT} ORDER BY id DESC")))
-        .fetch_all(&s.pool)
-        .await
-        .map_err(db_err)?;
-    all(&rows, roll_from)
-}
-
-pub(crate) async fn roll(s: &StoreImpl, id: i64) -> StoreResult<Option<RollRecord>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{ROLL_SELECT} WHERE id = $1")))
-        .bind(id)
-        .fetch_optional(&s.pool)
-        .await
-        .map_err(db_err)?;
-    row.as_ref().map(roll_from).transpose().map_err(db_err)
-}
-
-pub(crate) async fn counts(s: &StoreImpl, roll: i64) -> StoreResult<Vec<RollBranchCount>> {
-    let rows = sqlx::query(
-        "SELECT branch_id, eligible, excluded FROM roll_branch_counts WHERE roll_id = $1 ORDER BY branch_id",
-    )
-    .bind(roll)
-    .fetch_all(&s.pool)
-    .await
-    .map_err(db_err)?;
-    all(&rows, |r| {
-        Ok(RollBranchCount {
-            branch: UnitId(r.try_get("branch_id")?),
-            eligible: r.try_get("eligible")?,
-            excluded: r.try_get("excluded")?,
-        })
-    })
 }
 
 /// What an upheld challenge changed: the member is on the roll by that challenge.
@@ -444,25 +282,6 @@ async fn entry_in(
     Ok(Some(record(&line, &overrides, &reasons)))
 }
 
-pub(crate) async fn entry(
-    s: &StoreImpl,
-    roll: i64,
-    member: MemberId,
-    access: Option<&AccessContext>,
-) -> StoreResult<Option<RollEntryRecord>> {
-    let mut tx = if access.is_some() {
-        s.write_tx().await?
-    } else {
-        s.read_tx().await?
-    };
-    let found = entry_in(&mut tx, roll, member.0).await?;
-    if let (Some(_), Some(a)) = (&found, access) {
-        log_access(&mut tx, &[member.0], a).await?;
-    }
-    commit(tx).await?;
-    Ok(found)
-}
-
 /// A branch block's place and counts, without its lines.
 struct BlockMeta {
     branch: i64,
@@ -525,11 +344,12 @@ async fn page_of_lines(
     // Upheld challenges move lines from off to on the roll; count them into their blocks.
     let mut moved_on: HashMap<(i64, i64), i64> = HashMap::new();
     if !overrides.is_empty() {
-        let rows = sqlx::query("SELECT member_id, branch_id FROM roll_overrides WHERE roll_id = $1")
-            .bind(roll)
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(db_err)?;
+        let rows =
+            sqlx::query("SELECT member_id, branch_id FROM roll_overrides WHERE roll_id = $1")
+                .bind(roll)
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(db_err)?;
         for r in &rows {
             let member: i64 = r.try_get("member_id").map_err(db_err)?;
             let branch: i64 = r.try_get("branch_id").map_err(db_err)?;
@@ -586,227 +406,417 @@ async fn page_of_lines(
     Ok((page, total))
 }
 
-pub(crate) async fn names(
-    s: &StoreImpl,
-    roll: i64,
-    q: &RollQuery,
-    access: &AccessContext,
-) -> StoreResult<Page<RollNameRecord>> {
-    let per_page = q.per_page.clamp(1, MAX_ROLL_PAGE);
-    let offset = u64::from(q.page.max(1) - 1) * u64::from(per_page);
-    let mut tx = s.write_tx().await?;
-    let overrides = overrides_of(&mut tx, roll, None).await?;
-    let (lines, total) =
-        page_of_lines(&mut tx, roll, q, &overrides, offset, per_page as usize).await?;
-    let reasons = reasons_of(&mut tx, roll).await?;
-    let mut names: HashMap<i64, (String, String)> = HashMap::with_capacity(lines.len());
-    if !lines.is_empty() {
-        let mut qb =
-            sqlx::QueryBuilder::<Db>::new("SELECT id, first_name, last_name FROM members WHERE id IN (");
-        let mut list = qb.separated(", ");
-        for l in &lines {
-            list.push_bind(l.member);
-        }
-        qb.push(")");
-        for r in qb.build().fetch_all(&mut *tx).await.map_err(db_err)? {
-            names.insert(
-                r.try_get("id").map_err(db_err)?,
-                (
-                    r.try_get("first_name").map_err(db_err)?,
-                    r.try_get("last_name").map_err(db_err)?,
-                ),
-            );
-        }
-    }
-    let items: Vec<RollNameRecord> = lines
-        .iter()
-        .map(|l| {
-            let (first_name, last_name) = names.get(&l.member).cloned().unwrap_or_default();
-            RollNameRecord {
-                entry: record(l, &overrides, &reasons),
-                first_name,
-                last_name,
+#[async_trait::async_trait]
+impl RollStore for StoreImpl {
+    async fn freeze_roll(
+        &self,
+        roll: &NewRoll,
+        reasons: &[RollReason],
+        entries: &[NewRollEntry],
+        event: &NewEvent,
+    ) -> StoreResult<i64> {
+        let eligible = entries.iter().filter(|e| e.eligible).count() as i64;
+        let excluded = entries.len() as i64 - eligible;
+        let mut per_branch: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
+        for e in entries {
+            let c = per_branch.entry(e.branch.0).or_default();
+            if e.eligible {
+                c.0 += 1;
+            } else {
+                c.1 += 1;
             }
+        }
+        let lines: Vec<Line> = entries
+            .iter()
+            .map(|e| Line {
+                member: e.member.0,
+                branch: e.branch.0,
+                eligible: e.eligible,
+                reason: if e.eligible { None } else { e.reason },
+            })
+            .collect();
+        let mut by_member: Vec<&Line> = lines.iter().collect();
+        by_member.sort_unstable_by_key(|l| l.member);
+        if by_member.windows(2).any(|w| w[0].member == w[1].member) {
+            return Err(StoreError::Conflict {
+                field: "member".into(),
+                message: "a member appears twice on the roll".into(),
+            });
+        }
+        let mut digits = itoa::Buffer::new();
+        let index = blocks(&by_member, &mut digits);
+        // Per branch in member order: one pass over the member-ordered lines.
+        let mut of_branch: BTreeMap<i64, Vec<&Line>> = BTreeMap::new();
+        for l in &by_member {
+            of_branch.entry(l.branch).or_default().push(l);
+        }
+        drop(by_member);
+        let branch_blocks: Vec<(i64, Block)> = of_branch
+            .iter()
+            .flat_map(|(branch, lines)| {
+                blocks(lines, &mut digits)
+                    .into_iter()
+                    .map(move |b| (*branch, b))
+            })
+            .collect();
+        drop(of_branch);
+
+        let mut tx = self.write_tx().await?;
+        let seq = append_event(&mut tx, event).await?;
+        let id = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO rolls (title, context, unit_id, right_kind, cutoff, version_id, challenge_closes_on,
+                 frozen_hash, current_hash, eligible, excluded, frozen_at, frozen_by, event_seq)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13) RETURNING id",
+        )
+        .bind(&roll.title)
+        .bind(&roll.context)
+        .bind(roll.unit.map(|u| u.0))
+        .bind(&roll.right)
+        .bind(roll.cutoff)
+        .bind(roll.version_id)
+        .bind(roll.challenge_closes_on)
+        .bind(&roll.hash)
+        .bind(eligible)
+        .bind(excluded)
+        .bind(event.at)
+        .bind(roll.frozen_by.map(|m| m.0))
+        .bind(seq)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        if !reasons.is_empty() {
+            let mut qb = sqlx::QueryBuilder::<Db>::new(
+                "INSERT INTO roll_reasons (roll_id, idx, clauses, reason) ",
+            );
+            qb.push_values(reasons.iter().enumerate(), |mut b, (i, r)| {
+                b.push_bind(id)
+                    .push_bind(i as i64)
+                    .push_bind(r.clauses.clone())
+                    .push_bind(r.reason.clone());
+            });
+            qb.build().execute(&mut *tx).await.map_err(db_err)?;
+        }
+        for chunk in index.chunks(BLOCK_ROWS_PER_INSERT) {
+            let mut qb = sqlx::QueryBuilder::<Db>::new(
+                "INSERT INTO roll_member_index (roll_id, first_member, last_member, body) ",
+            );
+            qb.push_values(chunk, |mut b, block| {
+                b.push_bind(id)
+                    .push_bind(block.first)
+                    .push_bind(block.last)
+                    .push_bind(block.body.as_str());
+            });
+            qb.build().execute(&mut *tx).await.map_err(db_err)?;
+        }
+        for chunk in branch_blocks.chunks(BLOCK_ROWS_PER_INSERT) {
+            let mut qb = sqlx::QueryBuilder::<Db>::new(
+                "INSERT INTO roll_blocks (roll_id, branch_id, first_member, last_member, lines, eligible, body) ",
+            );
+            qb.push_values(chunk, |mut b, (branch, block)| {
+                b.push_bind(id)
+                    .push_bind(*branch)
+                    .push_bind(block.first)
+                    .push_bind(block.last)
+                    .push_bind(block.lines)
+                    .push_bind(block.eligible)
+                    .push_bind(block.body.as_str());
+            });
+            qb.build().execute(&mut *tx).await.map_err(db_err)?;
+        }
+        if !per_branch.is_empty() {
+            let mut qb = sqlx::QueryBuilder::<Db>::new(
+                "INSERT INTO roll_branch_counts (roll_id, branch_id, eligible, excluded) ",
+            );
+            qb.push_values(per_branch, |mut b, (branch, (yes, no))| {
+                b.push_bind(id)
+                    .push_bind(branch)
+                    .push_bind(yes)
+                    .push_bind(no);
+            });
+            qb.build().execute(&mut *tx).await.map_err(db_err)?;
+        }
+        commit(tx).await?;
+        Ok(id)
+    }
+
+    async fn rolls(&self) -> StoreResult<Vec<RollRecord>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{ROLL_SELECT} ORDER BY id DESC"
+        )))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        all(&rows, roll_from)
+    }
+
+    async fn roll(&self, id: i64) -> StoreResult<Option<RollRecord>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("{ROLL_SELECT} WHERE id = $1")))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        row.as_ref().map(roll_from).transpose().map_err(db_err)
+    }
+
+    async fn roll_counts(&self, roll: i64) -> StoreResult<Vec<RollBranchCount>> {
+        let rows = sqlx::query(
+            "SELECT branch_id, eligible, excluded FROM roll_branch_counts WHERE roll_id = $1 ORDER BY branch_id",
+        )
+        .bind(roll)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        all(&rows, |r| {
+            Ok(RollBranchCount {
+                branch: UnitId(r.try_get("branch_id")?),
+                eligible: r.try_get("eligible")?,
+                excluded: r.try_get("excluded")?,
+            })
         })
-        .collect();
-    let ids: Vec<i64> = items.iter().map(|n| n.entry.member.0).collect();
-    log_access(&mut tx, &ids, access).await?;
-    commit(tx).await?;
-    Ok(Page {
-        items,
-        total,
-        total_capped: false,
-    })
-}
-
-pub(crate) async fn frozen_lines(
-    s: &StoreImpl,
-    roll: i64,
-    access: Option<&AccessContext>,
-) -> StoreResult<Vec<(MemberId, UnitId, bool)>> {
-    let mut tx = if access.is_some() {
-        s.write_tx().await?
-    } else {
-        s.read_tx().await?
-    };
-    let bodies: Vec<String> = sqlx::query_scalar(
-        "SELECT body FROM roll_member_index WHERE roll_id = $1 ORDER BY first_member",
-    )
-    .bind(roll)
-    .fetch_all(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    let mut lines = Vec::with_capacity(bodies.len() * LINES_PER_BLOCK);
-    for body in &bodies {
-        read_lines(body, &mut lines)?;
     }
-    drop(bodies);
-    let lines: Vec<(MemberId, UnitId, bool)> = lines
-        .iter()
-        .map(|l| (MemberId(l.member), UnitId(l.branch), l.eligible))
-        .collect();
-    if let Some(a) = access {
-        let ids: Vec<i64> = lines.iter().map(|l| l.0.0).collect();
-        log_access(&mut tx, &ids, a).await?;
+
+    async fn roll_entry(
+        &self,
+        roll: i64,
+        member: MemberId,
+        access: Option<&AccessContext>,
+    ) -> StoreResult<Option<RollEntryRecord>> {
+        let mut tx = if access.is_some() {
+            self.write_tx().await?
+        } else {
+            self.read_tx().await?
+        };
+        let found = entry_in(&mut tx, roll, member.0).await?;
+        if let (Some(_), Some(a)) = (&found, access) {
+            log_access(&mut tx, &[member.0], a).await?;
+        }
+        commit(tx).await?;
+        Ok(found)
     }
-    commit(tx).await?;
-    Ok(lines)
-}
 
-pub(crate) async fn lodge(
-    s: &StoreImpl,
-    c: &NewChallenge,
-    event: &NewEvent,
-) -> StoreResult<i64> {
-    let mut tx = s.write_tx().await?;
-    let Some(line) = entry_in(&mut tx, c.roll, c.member.0).await? else {
-        return Err(StoreError::NotFound("roll line"));
-    };
-    if line.eligible {
-        return Err(StoreError::Conflict {
-            field: "member".into(),
-            message: "this member is on the roll; only an exclusion can be challenged".into(),
-        });
+    async fn roll_names(
+        &self,
+        roll: i64,
+        q: &RollQuery,
+        access: &AccessContext,
+    ) -> StoreResult<Page<RollNameRecord>> {
+        let per_page = q.per_page.clamp(1, MAX_ROLL_PAGE);
+        let offset = u64::from(q.page.max(1) - 1) * u64::from(per_page);
+        let mut tx = self.write_tx().await?;
+        let overrides = overrides_of(&mut tx, roll, None).await?;
+        let (lines, total) =
+            page_of_lines(&mut tx, roll, q, &overrides, offset, per_page as usize).await?;
+        let reasons = reasons_of(&mut tx, roll).await?;
+        let mut names: HashMap<i64, (String, String)> = HashMap::with_capacity(lines.len());
+        if !lines.is_empty() {
+            let mut qb = sqlx::QueryBuilder::<Db>::new(
+                "SELECT id, first_name, last_name FROM members WHERE id IN (",
+            );
+            let mut list = qb.separated(", ");
+            for l in &lines {
+                list.push_bind(l.member);
+            }
+            qb.push(")");
+            for r in qb.build().fetch_all(&mut *tx).await.map_err(db_err)? {
+                names.insert(
+                    r.try_get("id").map_err(db_err)?,
+                    (
+                        r.try_get("first_name").map_err(db_err)?,
+                        r.try_get("last_name").map_err(db_err)?,
+                    ),
+                );
+            }
+        }
+        let items: Vec<RollNameRecord> = lines
+            .iter()
+            .map(|l| {
+                let (first_name, last_name) = names.get(&l.member).cloned().unwrap_or_default();
+                RollNameRecord {
+                    entry: record(l, &overrides, &reasons),
+                    first_name,
+                    last_name,
+                }
+            })
+            .collect();
+        let ids: Vec<i64> = items.iter().map(|n| n.entry.member.0).collect();
+        log_access(&mut tx, &ids, access).await?;
+        commit(tx).await?;
+        Ok(Page {
+            items,
+            total,
+            total_capped: false,
+        })
     }
-    let seq = append_event(&mut tx, event).await?;
-    let id = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO roll_challenges (roll_id, member_id, branch_id, grounds, lodged_at, lodged_by, state, event_seq)
-         VALUES ($1, $2, $3, $4, $5, $6, 'open', $7) RETURNING id",
-    )
-    .bind(c.roll)
-    .bind(c.member.0)
-    .bind(line.branch.0)
-    .bind(&c.grounds)
-    .bind(event.at)
-    .bind(c.lodged_by.map(|m| m.0))
-    .bind(seq)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    commit(tx).await?;
-    Ok(id)
-}
 
-pub(crate) async fn challenges(s: &StoreImpl, roll: i64) -> StoreResult<Vec<ChallengeRecord>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{CHALLENGE_SELECT} WHERE c.roll_id = $1 ORDER BY c.id"
-    )))
-    .bind(roll)
-    .fetch_all(&s.pool)
-    .await
-    .map_err(db_err)?;
-    all(&rows, challenge_from)
-}
+    async fn roll_frozen_lines(
+        &self,
+        roll: i64,
+        access: Option<&AccessContext>,
+    ) -> StoreResult<Vec<(MemberId, UnitId, bool)>> {
+        let mut tx = if access.is_some() {
+            self.write_tx().await?
+        } else {
+            self.read_tx().await?
+        };
+        let bodies: Vec<String> = sqlx::query_scalar(
+            "SELECT body FROM roll_member_index WHERE roll_id = $1 ORDER BY first_member",
+        )
+        .bind(roll)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let mut lines = Vec::with_capacity(bodies.len() * LINES_PER_BLOCK);
+        for body in &bodies {
+            read_lines(body, &mut lines)?;
+        }
+        drop(bodies);
+        let lines: Vec<(MemberId, UnitId, bool)> = lines
+            .iter()
+            .map(|l| (MemberId(l.member), UnitId(l.branch), l.eligible))
+            .collect();
+        if let Some(a) = access {
+            let ids: Vec<i64> = lines.iter().map(|l| l.0.0).collect();
+            log_access(&mut tx, &ids, a).await?;
+        }
+        commit(tx).await?;
+        Ok(lines)
+    }
 
-pub(crate) async fn challenge(s: &StoreImpl, id: i64) -> StoreResult<Option<ChallengeRecord>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{CHALLENGE_SELECT} WHERE c.id = $1")))
+    async fn lodge_challenge(&self, c: &NewChallenge, event: &NewEvent) -> StoreResult<i64> {
+        let mut tx = self.write_tx().await?;
+        let Some(line) = entry_in(&mut tx, c.roll, c.member.0).await? else {
+            return Err(StoreError::NotFound("roll line"));
+        };
+        if line.eligible {
+            return Err(StoreError::Conflict {
+                field: "member".into(),
+                message: "this member is on the roll; only an exclusion can be challenged".into(),
+            });
+        }
+        let seq = append_event(&mut tx, event).await?;
+        let id = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO roll_challenges (roll_id, member_id, branch_id, grounds, lodged_at, lodged_by, state, event_seq)
+             VALUES ($1, $2, $3, $4, $5, $6, 'open', $7) RETURNING id",
+        )
+        .bind(c.roll)
+        .bind(c.member.0)
+        .bind(line.branch.0)
+        .bind(&c.grounds)
+        .bind(event.at)
+        .bind(c.lodged_by.map(|m| m.0))
+        .bind(seq)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        commit(tx).await?;
+        Ok(id)
+    }
+
+    async fn challenges(&self, roll: i64) -> StoreResult<Vec<ChallengeRecord>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{CHALLENGE_SELECT} WHERE c.roll_id = $1 ORDER BY c.id"
+        )))
+        .bind(roll)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        all(&rows, challenge_from)
+    }
+
+    async fn challenge(&self, id: i64) -> StoreResult<Option<ChallengeRecord>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{CHALLENGE_SELECT} WHERE c.id = $1"
+        )))
         .bind(id)
-        .fetch_optional(&s.pool)
+        .fetch_optional(&self.pool)
         .await
         .map_err(db_err)?;
-    row.as_ref().map(challenge_from).transpose().map_err(db_err)
-}
+        row.as_ref().map(challenge_from).transpose().map_err(db_err)
+    }
 
-pub(crate) async fn decide(
-    s: &StoreImpl,
-    id: i64,
-    d: &ChallengeDecision,
-    event: &NewEvent,
-) -> StoreResult<()> {
-    let mut tx = s.write_tx().await?;
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT c.roll_id, c.member_id, c.branch_id, c.state, r.current_hash
-         FROM roll_challenges c JOIN rolls r ON r.id = c.roll_id WHERE c.id = $1{LOCK}"
-    )))
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await
-    .map_err(db_err)?
-    .ok_or(StoreError::NotFound("challenge"))?;
-    let roll: i64 = row.try_get("roll_id").map_err(db_err)?;
-    let member: i64 = row.try_get("member_id").map_err(db_err)?;
-    let branch: i64 = row.try_get("branch_id").map_err(db_err)?;
-    let state: String = row.try_get("state").map_err(db_err)?;
-    let hash: String = row.try_get("current_hash").map_err(db_err)?;
-    if state != "open" {
-        return Err(StoreError::Stale(format!("this challenge was already {state}")));
-    }
-    if hash != d.expected_hash {
-        return Err(StoreError::Stale(
-            "the roll changed since it was read; look again".into(),
-        ));
-    }
-    let seq = append_event(&mut tx, event).await?;
-    sqlx::query(
-        "UPDATE roll_challenges SET state = $1, decision_reason = $2, decided_at = $3, decided_by = $4,
-             decided_event_seq = $5
-         WHERE id = $6",
-    )
-    .bind(if d.upheld { "upheld" } else { "rejected" })
-    .bind(&d.reason)
-    .bind(event.at)
-    .bind(d.decided_by.map(|m| m.0))
-    .bind(seq)
-    .bind(id)
-    .execute(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    if d.upheld {
+    async fn decide_challenge(
+        &self,
+        id: i64,
+        d: &ChallengeDecision,
+        event: &NewEvent,
+    ) -> StoreResult<()> {
+        let mut tx = self.write_tx().await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT c.roll_id, c.member_id, c.branch_id, c.state, r.current_hash
+             FROM roll_challenges c JOIN rolls r ON r.id = c.roll_id WHERE c.id = $1{LOCK}"
+        )))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?
+        .ok_or(StoreError::NotFound("challenge"))?;
+        let roll: i64 = row.try_get("roll_id").map_err(db_err)?;
+        let member: i64 = row.try_get("member_id").map_err(db_err)?;
+        let branch: i64 = row.try_get("branch_id").map_err(db_err)?;
+        let state: String = row.try_get("state").map_err(db_err)?;
+        let hash: String = row.try_get("current_hash").map_err(db_err)?;
+        if state != "open" {
+            return Err(StoreError::Stale(format!(
+                "this challenge was already {state}"
+            )));
+        }
+        if hash != d.expected_hash {
+            return Err(StoreError::Stale(
+                "the roll changed since it was read; look again".into(),
+            ));
+        }
+        let seq = append_event(&mut tx, event).await?;
         sqlx::query(
-            "INSERT INTO roll_overrides (roll_id, member_id, branch_id, eligible, challenge_id)
-             VALUES ($1, $2, $3, $4, $5)",
+            "UPDATE roll_challenges SET state = $1, decision_reason = $2, decided_at = $3, decided_by = $4,
+                 decided_event_seq = $5
+             WHERE id = $6",
         )
-        .bind(roll)
-        .bind(member)
-        .bind(branch)
-        .bind(true)
+        .bind(if d.upheld { "upheld" } else { "rejected" })
+        .bind(&d.reason)
+        .bind(event.at)
+        .bind(d.decided_by.map(|m| m.0))
+        .bind(seq)
         .bind(id)
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
-        sqlx::query(
-            "UPDATE roll_branch_counts SET eligible = eligible + 1, excluded = excluded - 1
-             WHERE roll_id = $1 AND branch_id = $2",
-        )
-        .bind(roll)
-        .bind(branch)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        sqlx::query(
-            "UPDATE rolls SET eligible = eligible + 1, excluded = excluded - 1 WHERE id = $1",
-        )
-        .bind(roll)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
+        if d.upheld {
+            sqlx::query(
+                "INSERT INTO roll_overrides (roll_id, member_id, branch_id, eligible, challenge_id)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(roll)
+            .bind(member)
+            .bind(branch)
+            .bind(true)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            sqlx::query(
+                "UPDATE roll_branch_counts SET eligible = eligible + 1, excluded = excluded - 1
+                 WHERE roll_id = $1 AND branch_id = $2",
+            )
+            .bind(roll)
+            .bind(branch)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            sqlx::query(
+                "UPDATE rolls SET eligible = eligible + 1, excluded = excluded - 1 WHERE id = $1",
+            )
+            .bind(roll)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        sqlx::query("UPDATE rolls SET current_hash = $1 WHERE id = $2")
+            .bind(&d.new_hash)
+            .bind(roll)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        commit(tx).await?;
+        Ok(())
     }
-    sqlx::query("UPDATE rolls SET current_hash = $1 WHERE id = $2")
-        .bind(&d.new_hash)
-        .bind(roll)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    commit(tx).await?;
-    Ok(())
 }

@@ -3,6 +3,7 @@
 //! of status, dues and affiliation), the story's fixtures and the full amendment procedure.
 #![allow(dead_code)]
 
+use charter_store::prelude::*;
 use std::sync::Arc;
 
 use charter_app::amending::{HistoricalDecision, HistoricalOutcome};

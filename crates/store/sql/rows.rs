@@ -1,5 +1,5 @@
-//! Rows as SQLite returns them, and their conversion into the store's records. Stored enum
-//! text is decoded with an error (never a panic) if it is not one we wrote.
+// Rows as the database returns them, and their conversion into the store's records. Stored enum
+// text is decoded with an error (never a panic) if it is not one we wrote.
 
 use charter_domain::{BodyId, MemberId, Money, OfficeId, Payment, UnitId};
 use charter_store::text::{
