@@ -89,7 +89,7 @@ impl Default for Settings {
 
 #[derive(Clone)]
 pub struct App {
-    pub store: Arc<dyn Store>,
+    store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub settings: Settings,
     tree: Arc<RwLock<Option<Arc<UnitTree>>>>,
@@ -116,6 +116,15 @@ impl App {
             boards: verifiable::BoardCache::default(),
             policy: Arc::new(RwLock::new(None)),
         }
+    }
+
+    /// The store itself, behind the `direct-store` feature: for the demo's seeding of a past
+    /// the organisation lived before Charter, and for tests. Everything else goes through the
+    /// use cases, which authorise and log every read of personal data; `web` never turns the
+    /// feature on (its tidy test checks).
+    #[cfg(feature = "direct-store")]
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
     }
 
     pub fn today(&self) -> chrono::NaiveDate {

@@ -31,7 +31,7 @@ fn application(email: &str, branch: charter_domain::UnitId) -> RawApplication {
 /// Letters queued since the last call (claimed, so the next call sees only new ones).
 async fn outbox(app: &App) -> Vec<charter_store::OutboxMessage> {
     let now = app.clock.now() + Duration::days(400);
-    app.store
+    app.store()
         .claim_outbox(now, now + Duration::hours(1), 1_000)
         .await
         .unwrap()
@@ -143,26 +143,31 @@ async fn the_membership_clause_chooses_the_fields_and_the_statement() {
 async fn an_application_makes_an_applicant_and_tells_the_nearest_officers() {
     let w = world().await;
     let app = with_url(&w);
-    let before = app.store.events(0, 10_000).await.unwrap().len();
+    let before = app.store().events(0, 10_000).await.unwrap().len();
     app.apply_to_join(&application("grace@example.org", w.havering))
         .await
         .unwrap();
     let creds = app
-        .store
+        .store()
         .credentials("grace@example.org")
         .await
         .unwrap()
         .unwrap();
     assert_eq!(creds.status, MemberStatus::Applicant);
     assert_eq!(creds.password_hash, None);
-    let detail = app.store.member(creds.member, None).await.unwrap().unwrap();
+    let detail = app
+        .store()
+        .member(creds.member, None)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(detail.record.branch, w.havering);
     assert_eq!(detail.record.joined_on, d(2024, 11, 27));
     assert_eq!(
         detail.status_history[0].reason,
         "applied to join through the join form"
     );
-    let events = app.store.events(0, 10_000).await.unwrap();
+    let events = app.store().events(0, 10_000).await.unwrap();
     assert_eq!(events.len(), before + 1);
     let e = events.last().unwrap();
     assert_eq!(
@@ -178,7 +183,7 @@ async fn an_application_makes_an_applicant_and_tells_the_nearest_officers() {
     );
 
     // Havering and London have no officer who admits members: the national secretary hears.
-    let secretary = email_of(app.store.as_ref(), w.secretary).await;
+    let secretary = email_of(app.store().as_ref(), w.secretary).await;
     let mut got = letters(&app).await;
     got.sort();
     assert_eq!(
@@ -197,11 +202,11 @@ async fn an_application_makes_an_applicant_and_tells_the_nearest_officers() {
 
     // A branch officer, once there is one, is told instead; the letter names no applicant.
     let office = app
-        .store
+        .store()
         .create_office(w.havering, OfficeKind::MembershipOfficer, &event("office"))
         .await
         .unwrap();
-    app.store
+    app.store()
         .appoint(
             office,
             w.lapsed,
@@ -216,7 +221,7 @@ async fn an_application_makes_an_applicant_and_tells_the_nearest_officers() {
     app.apply_to_join(&application("ada@example.org", w.havering))
         .await
         .unwrap();
-    let officer = email_of(app.store.as_ref(), w.lapsed).await;
+    let officer = email_of(app.store().as_ref(), w.lapsed).await;
     let outbox = outbox(&app).await;
     let to_officer: Vec<_> = outbox.iter().filter(|m| m.address == officer).collect();
     assert_eq!(to_officer.len(), 1);
@@ -235,8 +240,13 @@ async fn an_application_makes_an_applicant_and_tells_the_nearest_officers() {
 async fn a_registered_address_gets_a_letter_and_no_duplicate() {
     let w = world().await;
     let app = with_url(&w);
-    let ann = email_of(app.store.as_ref(), w.ann).await;
-    let members_before = app.store.member_facts(d(2024, 11, 27)).await.unwrap().len();
+    let ann = email_of(app.store().as_ref(), w.ann).await;
+    let members_before = app
+        .store()
+        .member_facts(d(2024, 11, 27))
+        .await
+        .unwrap()
+        .len();
     // The same answer as for a new address, twice.
     app.apply_to_join(&application(&ann.to_uppercase(), w.havering))
         .await
@@ -245,10 +255,14 @@ async fn a_registered_address_gets_a_letter_and_no_duplicate() {
         .await
         .unwrap();
     assert_eq!(
-        app.store.member_facts(d(2024, 11, 27)).await.unwrap().len(),
+        app.store()
+            .member_facts(d(2024, 11, 27))
+            .await
+            .unwrap()
+            .len(),
         members_before
     );
-    let ann_record = app.store.member(w.ann, None).await.unwrap().unwrap();
+    let ann_record = app.store().member(w.ann, None).await.unwrap().unwrap();
     assert_eq!(
         ann_record.record.branch, w.southwark,
         "nothing about Ann changed"
@@ -260,7 +274,7 @@ async fn a_registered_address_gets_a_letter_and_no_duplicate() {
         got,
         [(ann.clone(), "Your application to join National".to_string())]
     );
-    let body = app.store.events(0, 10_000).await.unwrap();
+    let body = app.store().events(0, 10_000).await.unwrap();
     assert_eq!(
         body.iter()
             .filter(|e| e.kind == "member.application_repeated")
@@ -293,7 +307,7 @@ async fn officers_accept_and_refuse_with_reasons_and_others_cannot() {
     assert_eq!(grace.email, "grace@example.org");
     // The listing is logged in each applicant's access log.
     assert_eq!(
-        app.store
+        app.store()
             .access_log(grace.member, 1, 10)
             .await
             .unwrap()
@@ -354,7 +368,12 @@ async fn officers_accept_and_refuse_with_reasons_and_others_cannot() {
         .await
         .unwrap();
     assert_eq!(state, ApplicationState::Accepted);
-    let detail = app.store.member(grace.member, None).await.unwrap().unwrap();
+    let detail = app
+        .store()
+        .member(grace.member, None)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(detail.record.status, MemberStatus::Active);
     let last = detail.status_history.last().unwrap();
     assert_eq!(last.from, Some(MemberStatus::Applicant));
@@ -398,7 +417,7 @@ async fn officers_accept_and_refuse_with_reasons_and_others_cannot() {
     let told = letters(&app).await;
     assert_eq!(told.len(), 1);
     assert_eq!(told[0].0, "ada@example.org");
-    let events = app.store.events(0, 10_000).await.unwrap();
+    let events = app.store().events(0, 10_000).await.unwrap();
     let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
     assert!(kinds.contains(&"member.application_accepted"));
     assert!(kinds.contains(&"member.application_refused"));
@@ -417,11 +436,11 @@ async fn resigning_ends_offices_and_sessions_and_closes_sign_in() {
     let w = world().await;
     let app = with_url(&w);
     let branch_secretary = app
-        .store
+        .store()
         .create_office(w.southwark, OfficeKind::Secretary, &event("office"))
         .await
         .unwrap();
-    app.store
+    app.store()
         .appoint(
             branch_secretary,
             w.ann,
@@ -434,11 +453,11 @@ async fn resigning_ends_offices_and_sessions_and_closes_sign_in() {
         .await
         .unwrap();
     let password = "a long enough password";
-    app.store
+    app.store()
         .set_password(w.ann, &charter_app::auth::hash_password(password).unwrap())
         .await
         .unwrap();
-    let ann_email = email_of(app.store.as_ref(), w.ann).await;
+    let ann_email = email_of(app.store().as_ref(), w.ann).await;
     let (token, _) = app
         .sign_in(&ann_email, SecretString::from(password))
         .await
@@ -465,7 +484,7 @@ async fn resigning_ends_offices_and_sessions_and_closes_sign_in() {
     )
     .await
     .unwrap();
-    let detail = app.store.member(w.ann, None).await.unwrap().unwrap();
+    let detail = app.store().member(w.ann, None).await.unwrap().unwrap();
     assert_eq!(detail.record.status, MemberStatus::Resigned);
     let last = detail.status_history.last().unwrap();
     assert_eq!(
@@ -474,7 +493,7 @@ async fn resigning_ends_offices_and_sessions_and_closes_sign_in() {
     );
     assert!(app.session(&token).await.unwrap().is_none(), "signed out");
     assert!(
-        app.store
+        app.store()
             .offices_held(w.ann, app.today())
             .await
             .unwrap()
@@ -489,7 +508,7 @@ async fn resigning_ends_offices_and_sessions_and_closes_sign_in() {
         got,
         [(ann_email, "You have resigned from National".to_string())]
     );
-    let e = app.store.events(0, 10_000).await.unwrap().pop().unwrap();
+    let e = app.store().events(0, 10_000).await.unwrap().pop().unwrap();
     assert_eq!(e.kind, "member.resigned");
     assert_eq!(e.actor_member, Some(w.ann));
 }
@@ -521,11 +540,11 @@ async fn suspended_and_expelled_members_keep_a_sign_in_to_their_own_record_only(
             Err(AppError::Forbidden(_))
         ));
         set_status(&w, member, to).await;
-        app.store
+        app.store()
             .set_password(member, &charter_app::auth::hash_password(password).unwrap())
             .await
             .unwrap();
-        let email = email_of(app.store.as_ref(), member).await;
+        let email = email_of(app.store().as_ref(), member).await;
         let (token, _) = app
             .sign_in(&email, SecretString::from(password))
             .await

@@ -823,7 +823,7 @@ async fn demo(
     let org = charter_demo::generate(opts);
     phase("generate");
     let bar = progress_bar(0, "loading demo");
-    let sign_ins = charter_demo::load(loading.store.as_ref(), &org, &|done, total| {
+    let sign_ins = charter_demo::load(store.as_ref(), &org, &|done, total| {
         bar.set_length(total);
         bar.set_position(done);
     })
@@ -1380,7 +1380,7 @@ async fn roll(what: RollCommand) -> Result<std::process::ExitCode> {
 
 async fn export_members(file: &Path, url: &str, branch: Option<&str>, reason: &str) -> Result<()> {
     let app = open_app(url).await?;
-    let lookup = BranchLookup::new(&app.store.units().await?);
+    let lookup = BranchLookup::new(&app.store_units().await?);
     let branch = find_branch(&lookup, branch)?;
     let members = app.operator_export(branch, reason).await?;
     if file.as_os_str() == "-" {

@@ -103,7 +103,7 @@ async fn import(app: &App, files: &[(ImportFile, &[u8])], update: bool) -> Outco
         std::fs::write(&path, bytes).unwrap();
         given = given.with(*f, Some(path));
     }
-    let before = app.store.events(0, 100_000).await.unwrap().len();
+    let before = app.store().events(0, 100_000).await.unwrap().len();
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let ok = run(
         app,
@@ -122,7 +122,7 @@ async fn import(app: &App, files: &[(ImportFile, &[u8])], update: bool) -> Outco
         .replace(&format!("{}/", dir.path().display()), "");
     if !ok {
         assert_eq!(
-            app.store.events(0, 100_000).await.unwrap().len(),
+            app.store().events(0, 100_000).await.unwrap().len(),
             before,
             "a refused import writes nothing: {err}"
         );
@@ -564,6 +564,6 @@ async fn a_clean_file_goes_in_and_reports_what_it_did() {
         "{}",
         o.out
     );
-    let bo = app.store.credentials("bo@example.org").await.unwrap();
+    let bo = app.store().credentials("bo@example.org").await.unwrap();
     assert_eq!(bo.map(|c| c.member.0), Some(2));
 }

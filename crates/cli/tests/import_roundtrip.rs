@@ -136,7 +136,7 @@ async fn round_trip(people: Vec<Person>) -> Result<(), TestCaseError> {
         );
         // Names the register refuses (all punctuation, say) are not part of the property.
         let Ok(m) = m else { continue };
-        a.store.add_member(&m, None, &event()).await.unwrap();
+        a.store().add_member(&m, None, &event()).await.unwrap();
     }
     let first = export(&a).await;
 

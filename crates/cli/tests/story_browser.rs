@@ -71,7 +71,7 @@ impl Drop for Story {
 
 impl Story {
     fn store(&self) -> &dyn Store {
-        self.app.store.as_ref()
+        self.app.store().as_ref()
     }
 
     /// Sends every letter due now through the SMTP sink, as `charter serve --smtp` does.

@@ -72,7 +72,7 @@ const CANDIDATES: [&str; 6] = [
 
 fn app_at(app: &App, at: DateTime<Utc>) -> App {
     App::new(
-        app.store.clone(),
+        app.store().clone(),
         Arc::new(FixedClock(at)),
         app.settings.clone(),
     )
@@ -114,7 +114,7 @@ pub async fn load_ballots(
     let now = app.clock.now();
     let today = now.date_naive();
     let units = app
-        .store
+        .store()
         .units()
         .await
         .map_err(|e| err("reading the units")(e.into()))?;
@@ -123,7 +123,7 @@ pub async fn load_ballots(
         .find(|u| u.kind == UnitKind::National)
         .ok_or(BallotsStoryError::Missing("a national unit"))?;
     let secretary = app
-        .store
+        .store()
         .offices(Some(national.id), today)
         .await
         .map_err(|e| err("reading the offices")(e.into()))?
@@ -189,7 +189,7 @@ pub async fn load_ballots(
         .map_err(err("setting up the question"))?;
 
     let voters: Vec<MemberId> = app
-        .store
+        .store()
         .roll_frozen_lines(roll, None)
         .await
         .map_err(|e| err("reading the roll")(e.into()))?
@@ -369,7 +369,7 @@ async fn appoint_scrutineer(
 ) -> Result<MemberId, BallotsStoryError> {
     let today = app.today();
     let offices = app
-        .store
+        .store()
         .offices(None, today)
         .await
         .map_err(|e| err("reading the offices")(e.into()))?;
@@ -403,7 +403,7 @@ async fn appoint_scrutineer(
         ),
     };
     let office = app
-        .store
+        .store()
         .create_office(
             national,
             OfficeKind::Scrutineer,
@@ -414,7 +414,7 @@ async fn appoint_scrutineer(
         )
         .await
         .map_err(|e| err("creating the scrutineer's office")(e.into()))?;
-    app.store
+    app.store()
         .appoint(
             office,
             member,
@@ -445,7 +445,7 @@ async fn set_up_sealed(
 ) -> Result<Vec<SealedBallot>, BallotsStoryError> {
     let now = app.clock.now();
     let all = app
-        .store
+        .store()
         .units()
         .await
         .map_err(|e| err("reading the units")(e.into()))?;
@@ -462,7 +462,7 @@ async fn set_up_sealed(
         .ok_or(BallotsStoryError::Missing("a national unit"))?;
     let scrutineer = appoint_scrutineer(app, national, sample).await?;
     let offices = app
-        .store
+        .store()
         .offices(None, app.today())
         .await
         .map_err(|e| err("reading the offices")(e.into()))?;

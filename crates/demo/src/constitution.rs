@@ -166,7 +166,7 @@ fn app_at(app: &App, on: NaiveDate) -> App {
         .map(|t| Utc.from_utc_datetime(&t))
         .unwrap_or_else(|| app.clock.now());
     App::new(
-        app.store.clone(),
+        app.store().clone(),
         Arc::new(FixedClock(at)),
         app.settings.clone(),
     )
@@ -249,7 +249,7 @@ async fn load_story(
 
     // The national secretary proposes the amendment and records the conference decisions.
     let offices = app
-        .store
+        .store()
         .offices(None, today)
         .await
         .map_err(|e| err("finding the national secretary")(e.into()))?;
@@ -281,7 +281,7 @@ async fn load_story(
         .and_then(|o| o.holder)
         .ok_or(ConstitutionStoryError::NoSecretary)?;
     let entitled = app
-        .store
+        .store()
         .member_facts(dates.meeting)
         .await
         .map_err(|e| err("counting the members")(e.into()))?
@@ -399,7 +399,7 @@ async fn load_sealed_amendment(
         .await
         .map_err(err("proposing the sealed-ballots amendment"))?;
     let entitled = app
-        .store
+        .store()
         .member_facts(dates.sealed_meeting)
         .await
         .map_err(|e| err("counting the members")(e.into()))?

@@ -65,7 +65,7 @@ pub(crate) async fn load_delegates(
 
     // Members entitled to vote at conference, by branch, from the annual conference roll.
     let rolls = app
-        .store
+        .store()
         .rolls()
         .await
         .map_err(|e| err("reading the rolls")(e.into()))?;
@@ -74,7 +74,7 @@ pub(crate) async fn load_delegates(
     };
     let mut eligible: BTreeMap<UnitId, Vec<MemberId>> = BTreeMap::new();
     for (m, branch, ok) in app
-        .store
+        .store()
         .roll_frozen_lines(roll.id, None)
         .await
         .map_err(|e| err("reading the conference roll")(e.into()))?
@@ -84,7 +84,7 @@ pub(crate) async fn load_delegates(
         }
     }
     let units = app
-        .store
+        .store()
         .units()
         .await
         .map_err(|e| err("reading the units")(e.into()))?;

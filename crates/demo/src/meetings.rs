@@ -35,7 +35,7 @@ pub enum MeetingsStoryError {
 
 pub(crate) fn app_at(app: &App, at: DateTime<Utc>) -> App {
     App::new(
-        app.store.clone(),
+        app.store().clone(),
         Arc::new(FixedClock(at)),
         app.settings.clone(),
     )
@@ -57,7 +57,7 @@ pub(crate) async fn delivered(app: &App, at: DateTime<Utc>) -> Result<(), Meetin
     };
     loop {
         let batch = app
-            .store
+            .store()
             .claim_outbox(at, at + Duration::minutes(5), 1_000)
             .await
             .map_err(|e| err(e.into()))?;
@@ -65,7 +65,7 @@ pub(crate) async fn delivered(app: &App, at: DateTime<Utc>) -> Result<(), Meetin
             return Ok(());
         }
         let ids: Vec<i64> = batch.iter().map(|m| m.id).collect();
-        app.store
+        app.store()
             .record_sent(&ids, at)
             .await
             .map_err(|e| err(e.into()))?;
@@ -126,12 +126,12 @@ pub async fn load_meetings(app: &App, today: NaiveDate) -> Result<(), MeetingsSt
     let err = |step| move |source| MeetingsStoryError::App { step, source };
     let day = |n: u64| today.checked_sub_days(Days::new(n)).unwrap_or(today);
     let units = app
-        .store
+        .store()
         .units()
         .await
         .map_err(|e| err("reading the units")(e.into()))?;
     let offices = app
-        .store
+        .store()
         .offices(None, today)
         .await
         .map_err(|e| err("reading the offices")(e.into()))?;
@@ -148,7 +148,7 @@ pub async fn load_meetings(app: &App, today: NaiveDate) -> Result<(), MeetingsSt
     let national_secretary =
         secretary_of(national.id).ok_or(MeetingsStoryError::Missing("a national secretary"))?;
     let steering: Vec<MemberId> = app
-        .store
+        .store()
         .bodies(Some(national.id), day(40))
         .await
         .map_err(|e| err("reading the bodies")(e.into()))?
@@ -175,7 +175,7 @@ pub async fn load_meetings(app: &App, today: NaiveDate) -> Result<(), MeetingsSt
     };
     for &m in &steering {
         let id = app
-            .store
+            .store()
             .add_affiliation(
                 m,
                 crate::names::PARTIES[0].0,
@@ -184,7 +184,7 @@ pub async fn load_meetings(app: &App, today: NaiveDate) -> Result<(), MeetingsSt
             )
             .await
             .map_err(|e| err("recording a committee member's party")(e.into()))?;
-        app.store
+        app.store()
             .verify_affiliation(
                 m,
                 id,
@@ -357,7 +357,7 @@ pub async fn load_meetings(app: &App, today: NaiveDate) -> Result<(), MeetingsSt
             .await
             .map_err(err("reading a branch secretary"))?;
         let voters = app
-            .store
+            .store()
             .meeting_voters(meeting.id)
             .await
             .map_err(|e| err("reading the roll")(e.into()))?;
@@ -420,7 +420,7 @@ async fn calling_branches(
     let mut voters: std::collections::BTreeMap<charter_domain::UnitId, usize> =
         std::collections::BTreeMap::new();
     for f in app
-        .store
+        .store()
         .member_facts(called_on)
         .await
         .map_err(|e| err("reading the register")(e.into()))?
@@ -507,7 +507,7 @@ async fn calling_branches(
             .await
             .map_err(err("reading a branch secretary"))?;
         let voters = app
-            .store
+            .store()
             .meeting_voters(meeting.id)
             .await
             .map_err(|e| err("reading the roll")(e.into()))?;
@@ -544,9 +544,9 @@ async fn second_by_a_voter(
 ) -> Result<(), MeetingsStoryError> {
     let err = |step| move |source| MeetingsStoryError::App { step, source };
     let mut candidates: Vec<MemberId> = voters.to_vec();
-    let unit = match app.store.motion(motion).await {
+    let unit = match app.store().motion(motion).await {
         Ok(Some(mo)) => app
-            .store
+            .store()
             .meeting(mo.meeting)
             .await
             .ok()
@@ -556,7 +556,7 @@ async fn second_by_a_voter(
     };
     if let Some(unit) = unit {
         let page = app
-            .store
+            .store()
             .search_members(
                 &charter_store::MemberQuery {
                     scope: charter_store::MemberScope::Branches(vec![unit]),
@@ -703,7 +703,7 @@ async fn meeting_under_way(
         .await
         .map_err(err("reading the Southwark secretary"))?;
     let voters = app
-        .store
+        .store()
         .meeting_voters(meeting.id)
         .await
         .map_err(|e| err("reading the roll")(e.into()))?;

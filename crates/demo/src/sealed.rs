@@ -234,7 +234,7 @@ pub async fn ceremony(
 ) -> Result<SealedBallot, BallotsStoryError> {
     let c = app.ceremony(id).await.map_err(err("reading a ceremony"))?;
     let title = app
-        .store
+        .store()
         .ballot(id)
         .await
         .map_err(|e| err("reading a sealed ballot")(e.into()))?
@@ -307,7 +307,7 @@ pub async fn ceremony(
         });
     }
     let names = app
-        .store
+        .store()
         .member_contacts(trustees)
         .await
         .map_err(|e| err("reading the trustees")(e.into()))?;
@@ -319,7 +319,7 @@ pub async fn ceremony(
 
     // The scrutineer makes one credential per voter and freezes their public halves.
     let contacts = app
-        .store
+        .store()
         .member_contacts(voters)
         .await
         .map_err(|e| err("reading the voters")(e.into()))?;

@@ -109,12 +109,12 @@ async fn the_demo_tells_the_amendment_story() {
 
     // The meetings: the hasty steering committee could not dissolve anything.
     charter_demo::load_meetings(&app, opts.today).await.unwrap();
-    let meetings = app.store.meetings(None, None).await.unwrap();
+    let meetings = app.store().meetings(None, None).await.unwrap();
     let hasty = meetings
         .iter()
         .find(|m| m.body == "steering-committee")
         .expect("the steering committee met");
-    let motions = app.store.motions(hasty.id).await.unwrap();
+    let motions = app.store().motions(hasty.id).await.unwrap();
     assert_eq!(motions.len(), 1);
     assert_eq!(motions[0].state, charter_domain::MotionState::NotBinding);
     let why = motions[0].failures_json.as_deref().unwrap();
@@ -131,7 +131,7 @@ async fn the_demo_tells_the_amendment_story() {
     assert!((2..=7).contains(&held.len()), "{}", held.len());
     let mut calling = std::collections::BTreeSet::new();
     for m in &held {
-        let decided = app.store.motions(m.id).await.unwrap();
+        let decided = app.store().motions(m.id).await.unwrap();
         assert_eq!(decided.len(), 1);
         assert_ne!(
             decided[0].state,
@@ -162,24 +162,24 @@ async fn the_demo_tells_the_amendment_story() {
     assert_eq!(under_way.len(), 1);
     let m = under_way[0];
     assert!(m.starts_at < app.clock.now());
-    let motions = app.store.motions(m.id).await.unwrap();
+    let motions = app.store().motions(m.id).await.unwrap();
     assert_eq!(motions.len(), 2);
     assert!(
         motions
             .iter()
             .all(|mo| mo.state == charter_domain::MotionState::Proposed)
     );
-    let poll = app.store.poll(motions[0].id).await.unwrap().unwrap();
+    let poll = app.store().poll(motions[0].id).await.unwrap().unwrap();
     assert_eq!((poll.mode.as_str(), poll.closed_at), ("secret", None));
-    let (_, present_voting) = app.store.attendance(m.id).await.unwrap();
+    let (_, present_voting) = app.store().attendance(m.id).await.unwrap();
     assert!(poll.voted > 0 && poll.voted <= present_voting, "{poll:?}");
     assert!(
         poll.voted < present_voting || present_voting == 1,
         "{poll:?}"
     );
-    assert!(app.store.poll(motions[1].id).await.unwrap().is_none());
+    assert!(app.store().poll(motions[1].id).await.unwrap().is_none());
     // Its agenda is numbered items, with papers circulated before it began.
-    let agenda = app.store.agenda(m.id).await.unwrap();
+    let agenda = app.store().agenda(m.id).await.unwrap();
     let numbers: Vec<Option<i64>> = agenda.iter().map(|i| i.number).collect();
     assert_eq!(numbers, vec![Some(1), Some(2), Some(3), Some(4)]);
     let papers: Vec<_> = agenda.iter().flat_map(|i| i.papers.iter()).collect();

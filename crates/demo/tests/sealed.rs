@@ -60,7 +60,7 @@ async fn the_demo_runs_sealed_ballots_the_whole_way() {
     assert_eq!(b.state, charter_domain::BallotState::Open);
     assert!(app.is_verifiable(open.id).await.unwrap());
     let member = sign_ins.by_role("member").unwrap().member;
-    let waiting = app.store.ballot_nonvoters(open.id).await.unwrap();
+    let waiting = app.store().ballot_nonvoters(open.id).await.unwrap();
     assert!(waiting.iter().any(|(m, _)| *m == member), "not voted yet");
     let board = app.board(open.id).await.unwrap();
     assert!(!board.ballots.is_empty(), "others have voted");
@@ -123,6 +123,6 @@ async fn the_demo_runs_sealed_ballots_the_whole_way() {
     let _ = receipt;
     let board = app.board(open.id).await.unwrap();
     verify_board(&board).unwrap();
-    let waiting = app.store.ballot_nonvoters(open.id).await.unwrap();
+    let waiting = app.store().ballot_nonvoters(open.id).await.unwrap();
     assert!(!waiting.iter().any(|(m, _)| *m == member), "voted now");
 }

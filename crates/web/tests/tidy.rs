@@ -28,7 +28,10 @@ fn touches_store(line: &str) -> bool {
             .next()
             .is_some_and(|c| c.is_alphanumeric() || c == '_')
     });
-    field || code.contains("dyn Store") || code.contains("charter_store::Store")
+    field
+        || code.contains("dyn Store")
+        || code.contains("charter_store::Store")
+        || code.contains("charter_store::prelude")
 }
 
 #[test]
@@ -58,10 +61,34 @@ fn the_check_finds_a_store_call() {
         "    let b = state.app.store.ballot(id).await?;"
     ));
     assert!(touches_store("let s: Arc<dyn Store> = x;"));
+    assert!(touches_store("    state.app.store().ballot(id).await?;"));
+    assert!(touches_store("use charter_store::prelude::*;"));
     assert!(!touches_store(
         "    let u = state.app.store_units().await?;"
     ));
     assert!(!touches_store(
         "    // state.app.store.ballot(id) is not called here"
     ));
+}
+
+/// `App::store` exists only behind app's `direct-store` feature, for the demo and tests: web's
+/// own dependencies never turn it on (its tests may, through dev-dependencies).
+#[test]
+fn the_web_crate_never_asks_for_the_store() {
+    let manifest =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
+            .expect("Cargo.toml");
+    let dependencies = manifest
+        .split("[dependencies]")
+        .nth(1)
+        .and_then(|rest| rest.split("\n[").next())
+        .expect("a [dependencies] table");
+    assert!(
+        dependencies.contains("charter-app"),
+        "read web's dependencies"
+    );
+    assert!(
+        !dependencies.contains("direct-store"),
+        "web's dependencies turn on app's direct-store feature"
+    );
 }

@@ -17,7 +17,7 @@ pub const PUBLIC_URL: &str = "http://charter.test";
 /// run the ballot clock after it.
 pub fn app_at(app: &TestApp, t: DateTime<Utc>) -> App {
     App::new(
-        app.state.app.store.clone(),
+        app.state.app.store().clone(),
         Arc::new(FixedClock(t)),
         Settings {
             public_url: PUBLIC_URL.into(),

@@ -151,7 +151,7 @@ impl TestApp {
     }
 
     pub fn store(&self) -> &dyn Store {
-        self.state.app.store.as_ref()
+        self.state.app.store().as_ref()
     }
 
     /// The demo account for `role` (see [`ROLES`]).
