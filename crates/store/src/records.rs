@@ -682,7 +682,7 @@ pub struct NewMeeting {
     pub notice_clause: Option<String>,
     pub notice_days: Option<u32>,
     pub called_by: Option<MemberId>,
-    /// The code members give to check themselves in (see `Store::check_in_code`).
+    /// The code members give to check themselves in (see `MeetingStore::check_in_code`).
     pub check_in_code: String,
 }
 

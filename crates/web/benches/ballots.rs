@@ -6,7 +6,7 @@
 //! STV). Over
 //! one member-ballot roll the bench sets up ballots, open since ten days ago until tomorrow,
 //! opened by the app's timetable; each voter's link is minted as the sender would mint it
-//! for the letter queued for them (`Store::claim_outbox`, `Store::mint_voting_links`).
+//! for the letter queued for them (`MeetingStore::claim_outbox`, `BallotStore::mint_voting_links`).
 //!
 //! One voter votes once in a ballot, so the runs use several ballots over the same voters,
 //! as members asked a question and an election at once would: request `i` goes to ballot

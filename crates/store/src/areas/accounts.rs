@@ -88,7 +88,7 @@ pub trait AccountStore: Send + Sync {
         event: &NewEvent,
     ) -> StoreResult<MemberId>;
 
-    /// Confirms an email change as [`Store::use_password_link`] uses a link: the member's
+    /// Confirms an email change as [`AccountStore::use_password_link`] uses a link: the member's
     /// address becomes the new one (`Conflict` on `email` if another member has it by now)
     /// and `notice` goes to the old address. Password links sent to the old address stop
     /// working.

@@ -55,7 +55,7 @@ pub trait ApplicationStore: Send + Sync {
     /// active (compare-and-set, with a status change naming the decider, the day and the
     /// reason) and records `decision.on` as their join date; with `invitation`, it also
     /// issues the new member an invitation link whose letter welcomes them (as
-    /// [`Store::invite_members`] does). `letters` are queued, unless that invitation was
+    /// [`AccountStore::invite_members`] does). `letters` are queued, unless that invitation was
     /// issued, and `event` is written, all in the same transaction. `Stale` if the application
     /// was already decided or the applicant is no longer an applicant; `NotFound` without the
     /// application.

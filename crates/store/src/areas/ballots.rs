@@ -17,7 +17,7 @@ pub trait BallotStore: Send + Sync {
     async fn ballot(&self, id: i64) -> StoreResult<Option<BallotRecord>>;
 
     /// Opens a scheduled ballot: its voters, and one queued letter each with the place for
-    /// their link (minted as it is sent, [`Store::mint_voting_links`]). `Stale` unless it is
+    /// their link (minted as it is sent, [`BallotStore::mint_voting_links`]). `Stale` unless it is
     /// scheduled.
     async fn open_ballot(
         &self,

@@ -63,7 +63,7 @@ pub trait MeetingStore: Send + Sync {
 
     /// Records claimed messages as sent at `at`, all in one transaction (letters handed over
     /// together); a message no longer queued is left as it is. Settles meetings' notice as
-    /// [`Store::record_delivery`] does. Returns how many were recorded.
+    /// [`MeetingStore::record_delivery`] does. Returns how many were recorded.
     async fn record_sent(&self, messages: &[i64], at: DateTime<Utc>) -> StoreResult<u64>;
 
     /// Records a member's attendance; `Conflict` if already recorded, `NotFound` if they are

@@ -1,4 +1,4 @@
-//! Conformance of [`Store::import_register`] and its reads: a whole register written in one
+//! Conformance of [`ImportStore::import_register`] and its reads: a whole register written in one
 //! transaction, or nothing.
 
 use std::sync::Mutex;
