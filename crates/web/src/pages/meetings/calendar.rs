@@ -10,10 +10,9 @@ use serde::Deserialize;
 
 use super::call::{CALL_FIELDS, CallForm, meetings_page_with};
 use crate::AppState;
-use crate::error::WebError;
-use crate::pages::forms::Errors;
-use crate::pages::{PageForm, PagePath, PageQuery, app_error, error_page, parse_id};
-use crate::session::{PageUser, check_csrf};
+use crate::pages::forms::{CsrfOnly, Errors};
+use crate::pages::{CsrfForm, PageError, PagePath, PageQuery, PageResult, parse_id};
+use crate::session::PageUser;
 
 fn calendar_response(text: String, file: &str) -> Response {
     (
@@ -33,11 +32,9 @@ fn calendar_response(text: String, file: &str) -> Response {
 }
 
 /// `/me/calendar.ics`: every meeting the member is on the roll of.
-pub async fn my_calendar(State(state): State<AppState>, PageUser(session): PageUser) -> Response {
-    match state.app.my_calendar(&session.actor).await {
-        Ok(text) => calendar_response(text, "my-meetings.ics"),
-        Err(e) => app_error(&session, e),
-    }
+pub async fn my_calendar(State(state): State<AppState>, PageUser(session): PageUser) -> PageResult {
+    let text = state.app.my_calendar(&session.actor).await?;
+    Ok(calendar_response(text, "my-meetings.ics"))
 }
 
 #[derive(Deserialize, Default)]
@@ -47,26 +44,14 @@ pub struct CalendarQuery {
     pub unit: String,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct CalendarLinkForm {
-    pub csrf: String,
-}
-
 /// Makes the member a new calendar subscription link and shows it once.
 pub async fn new_calendar_link(
     State(state): State<AppState>,
     PageUser(session): PageUser,
     headers: HeaderMap,
-    PageForm(form): PageForm<CalendarLinkForm>,
-) -> Response {
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
-    let token = match state.app.new_calendar_link(&session.actor).await {
-        Ok(t) => t,
-        Err(e) => return app_error(&session, e),
-    };
+    _: CsrfForm<CsrfOnly>,
+) -> PageResult {
+    let token = state.app.new_calendar_link(&session.actor).await?;
     let host = headers
         .get(axum::http::header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -91,24 +76,22 @@ pub async fn new_calendar_link(
 pub async fn calendar_by_link(
     State(state): State<AppState>,
     PagePath(raw): PagePath<String>,
-) -> Response {
+) -> PageResult {
     let token = raw.strip_suffix(".ics").unwrap_or(&raw);
     match state.app.calendar_for_link(token).await {
-        Ok(Some(text)) => calendar_response(text, "my-meetings.ics"),
-        Ok(None) => error_page(None, WebError::App(AppError::NotFound("calendar"))),
-        Err(e) => error_page(None, WebError::App(e)),
+        Ok(Some(text)) => Ok(calendar_response(text, "my-meetings.ics")),
+        Ok(None) => Err(PageError::signed_out(AppError::NotFound("calendar"))),
+        Err(e) => Err(PageError::signed_out(e)),
     }
 }
 
 /// `/meetings/calendar.ics?body=…&unit=…`: one body's meetings.
 pub async fn body_calendar(
     State(state): State<AppState>,
-    PageUser(session): PageUser,
+    _: PageUser,
     PageQuery(q): PageQuery<CalendarQuery>,
-) -> Response {
+) -> PageResult {
     let unit = parse_id(&q.unit).map(UnitId);
-    match state.app.body_calendar(&q.body, unit).await {
-        Ok(text) => calendar_response(text, &format!("{}.ics", q.body.trim())),
-        Err(e) => app_error(&session, e),
-    }
+    let text = state.app.body_calendar(&q.body, unit).await?;
+    Ok(calendar_response(text, &format!("{}.ics", q.body.trim())))
 }

@@ -4,8 +4,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use charter_app::meetings::MeetingRequest;
 use charter_domain::{Power, UnitId, UnitKind};
 use charter_store::MeetingRecord;
@@ -16,8 +15,8 @@ use super::{parse_local, status_for};
 use crate::AppState;
 use crate::pages::forms::{Errors, field_errors};
 use crate::pages::view::{date, time};
-use crate::pages::{Layout, PageForm, app_error, error_page, render};
-use crate::session::{CurrentSession, PageUser, check_csrf};
+use crate::pages::{CsrfForm, Layout, PageResult, render};
+use crate::session::{CurrentSession, PageUser};
 
 pub(super) const CALL_FIELDS: &[&str] = &[
     "body",
@@ -67,7 +66,6 @@ pub struct Choice {
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct CallForm {
-    pub csrf: String,
     pub body: String,
     pub unit: String,
     pub kind: String,
@@ -101,7 +99,7 @@ async fn meetings_page(
     session: &CurrentSession,
     form: CallForm,
     errors: Errors,
-) -> Response {
+) -> PageResult {
     meetings_page_with(state, session, form, errors, None).await
 }
 
@@ -111,13 +109,10 @@ pub(super) async fn meetings_page_with(
     form: CallForm,
     errors: Errors,
     feed_url: Option<String>,
-) -> Response {
+) -> PageResult {
     let app = &state.app;
     let now = app.clock.now();
-    let all = match app.meetings(&session.actor, None, None).await {
-        Ok(m) => m,
-        Err(e) => return app_error(session, e),
-    };
+    let all = app.meetings(&session.actor, None, None).await?;
     let (mut upcoming, mut past): (Vec<MeetingRow>, Vec<MeetingRow>) = all
         .iter()
         .map(|m| meeting_row(m, now))
@@ -184,7 +179,7 @@ pub(super) async fn meetings_page_with(
             units = list;
         }
     }
-    render(
+    Ok(render(
         status_for(&[&errors]),
         &MeetingsPage {
             layout: Layout::new("Meetings", Some(session), "meetings"),
@@ -198,10 +193,10 @@ pub(super) async fn meetings_page_with(
             errors,
             feed_url,
         },
-    )
+    ))
 }
 
-pub async fn meetings(State(state): State<AppState>, PageUser(session): PageUser) -> Response {
+pub async fn meetings(State(state): State<AppState>, PageUser(session): PageUser) -> PageResult {
     meetings_page(
         &state,
         &session,
@@ -214,12 +209,8 @@ pub async fn meetings(State(state): State<AppState>, PageUser(session): PageUser
 pub async fn call(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PageForm(form): PageForm<CallForm>,
-) -> Response {
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    CsrfForm(form): CsrfForm<CallForm>,
+) -> PageResult {
     let mut errs = BTreeMap::new();
     let starts = parse_local(&form.starts_at).unwrap_or_else(|m| {
         errs.insert("starts_at".to_string(), m);
@@ -268,19 +259,11 @@ pub async fn call(
             } else {
                 "called"
             };
-            Redirect::to(&format!("/meetings/{}?saved={flag}", c.id)).into_response()
+            Ok(Redirect::to(&format!("/meetings/{}?saved={flag}", c.id)).into_response())
         }
-        Err(e) => match field_errors(e) {
-            Ok(errs) => {
-                meetings_page(
-                    &state,
-                    &session,
-                    form,
-                    Errors::new("cm-", CALL_FIELDS, errs),
-                )
-                .await
-            }
-            Err(e) => app_error(&session, e),
-        },
+        Err(e) => {
+            let errors = Errors::new("cm-", CALL_FIELDS, field_errors(e)?);
+            meetings_page(&state, &session, form, errors).await
+        }
     }
 }

@@ -2,8 +2,6 @@
 //! consents; how each is shown, proposing one, and a mover's answer.
 
 use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::response::Response;
 use charter_app::AppError;
 use charter_domain::{CompositeState, MemberId};
 use serde::Deserialize;
@@ -11,8 +9,8 @@ use serde::Deserialize;
 use super::page::after_meeting_form;
 use crate::AppState;
 use crate::pages::forms::CsrfOnly;
-use crate::pages::{PageForm, PagePath, app_error, error_page, not_found, parse_id};
-use crate::session::{PageUser, check_csrf};
+use crate::pages::{CsrfForm, PageError, PagePath, PageResult, PathId, ids};
+use crate::session::PageUser;
 
 /// A composite as the meeting page shows it.
 pub(super) struct CompositeView {
@@ -63,7 +61,6 @@ pub(super) fn composite_view(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct CompositeForm {
-    pub csrf: String,
     pub title: String,
     pub text: String,
     /// The motions' numbers, e.g. "2, 5".
@@ -74,16 +71,9 @@ pub struct CompositeForm {
 pub async fn propose_composite(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<CompositeForm>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "meeting");
-    };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    PathId(id): PathId<ids::Meeting>,
+    CsrfForm(form): CsrfForm<CompositeForm>,
+) -> PageResult {
     let result = async {
         let motions = state.app.meeting_motions(id).await?;
         let mut ids = Vec::new();
@@ -120,21 +110,14 @@ pub async fn propose_composite(
 pub async fn answer_composite(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath((raw, answer)): PagePath<(String, String)>,
-    PageForm(form): PageForm<CsrfOnly>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "composite");
+    PathId(id): PathId<ids::Composite>,
+    PagePath((_, answer)): PagePath<(String, String)>,
+    _: CsrfForm<CsrfOnly>,
+) -> PageResult {
+    let Some(composite) = state.app.composite(id).await? else {
+        return Err(PageError::not_found("composite"));
     };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
-    let meeting = match state.app.composite(id).await {
-        Ok(Some(c)) => c.meeting,
-        Ok(None) => return not_found(Some(&session), "composite"),
-        Err(e) => return app_error(&session, e),
-    };
+    let meeting = composite.meeting;
     let result = match answer.as_str() {
         "consent" => state
             .app
@@ -152,7 +135,7 @@ pub async fn answer_composite(
             .decline_composite(&session.actor, id)
             .await
             .map(|()| "composite-declined"),
-        _ => return not_found(Some(&session), "page"),
+        _ => return Err(PageError::not_found("page")),
     };
     let anchored = result.map(|saved| (saved, "composites".to_string()));
     after_meeting_form(&state, &session, meeting, anchored).await

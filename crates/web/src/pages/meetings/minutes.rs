@@ -1,20 +1,17 @@
 //! Minutes: saving the draft, and putting an earlier meeting's minutes for approval.
 
 use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::response::Response;
 use charter_app::AppError;
 use serde::Deserialize;
 
 use super::page::after_meeting_form;
 use crate::AppState;
-use crate::pages::{PageForm, PagePath, error_page, not_found, parse_id};
-use crate::session::{CurrentSession, PageUser, check_csrf};
+use crate::pages::{CsrfForm, PageResult, PathId, ids, parse_id};
+use crate::session::{CurrentSession, PageUser};
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct MinutesForm {
-    pub csrf: String,
     pub text: String,
     pub of_meeting: String,
 }
@@ -24,17 +21,10 @@ pub struct MinutesForm {
 async fn minutes_form(
     state: &AppState,
     session: &CurrentSession,
-    headers: &HeaderMap,
-    raw: &str,
+    id: i64,
     form: &MinutesForm,
     approve: bool,
-) -> Response {
-    let Some(id) = parse_id(raw) else {
-        return not_found(Some(session), "meeting");
-    };
-    if let Err(e) = check_csrf(session, &form.csrf, headers) {
-        return error_page(Some(session), e);
-    }
+) -> PageResult {
     let result = if approve {
         match parse_id(&form.of_meeting) {
             Some(of) => state
@@ -61,19 +51,17 @@ async fn minutes_form(
 pub async fn save_minutes(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<MinutesForm>,
-) -> Response {
-    minutes_form(&state, &session, &headers, &raw, &form, false).await
+    PathId(id): PathId<ids::Meeting>,
+    CsrfForm(form): CsrfForm<MinutesForm>,
+) -> PageResult {
+    minutes_form(&state, &session, id, &form, false).await
 }
 
 pub async fn approve_minutes(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<MinutesForm>,
-) -> Response {
-    minutes_form(&state, &session, &headers, &raw, &form, true).await
+    PathId(id): PathId<ids::Meeting>,
+    CsrfForm(form): CsrfForm<MinutesForm>,
+) -> PageResult {
+    minutes_form(&state, &session, id, &form, true).await
 }

@@ -5,9 +5,7 @@
 use std::collections::BTreeMap;
 
 use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
-use charter_app::AppError;
+use axum::response::{IntoResponse, Redirect};
 use charter_app::meetings::PollView;
 use charter_domain::{MemberId, MotionState};
 use charter_store::NewMotion;
@@ -17,8 +15,8 @@ use super::page::{Input, after_meeting_form, meeting_page};
 use super::polls::{PollLine, poll_line};
 use crate::AppState;
 use crate::pages::forms::{Errors, field_errors};
-use crate::pages::{PageForm, PagePath, app_error, error_page, not_found, parse_id};
-use crate::session::{CurrentSession, PageUser, check_csrf};
+use crate::pages::{CsrfForm, PageError, PageResult, PathId, ids, parse_id};
+use crate::session::{CurrentSession, PageUser};
 
 pub(super) const MOTION_FIELDS: &[&str] = &[
     "kind", "title", "text", "matter", "position", "requires", "target",
@@ -172,7 +170,6 @@ pub(super) fn motion_view(
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct MotionForm {
-    pub csrf: String,
     pub kind: String,
     pub title: String,
     pub text: String,
@@ -189,16 +186,9 @@ pub struct MotionForm {
 pub async fn propose(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<MotionForm>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "meeting");
-    };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    PathId(id): PathId<ids::Meeting>,
+    CsrfForm(form): CsrfForm<MotionForm>,
+) -> PageResult {
     let blank = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
     let motion = NewMotion {
         meeting: id,
@@ -215,27 +205,21 @@ pub async fn propose(
         emergency: form.emergency == "yes",
     };
     match state.app.propose_motion(&session.actor, id, &motion).await {
-        Ok(_) => Redirect::to(&format!("/meetings/{id}?saved=proposed")).into_response(),
-        Err(AppError::NotFound(w)) => not_found(Some(&session), w),
-        Err(AppError::Forbidden(why)) => app_error(&session, AppError::Forbidden(why)),
-        Err(e) => match field_errors(e) {
-            Ok(errs) => {
-                let input = Input {
-                    motion_form: form,
-                    motion_errors: Errors::new("mo-", MOTION_FIELDS, errs),
-                    ..Input::plain(None)
-                };
-                meeting_page(&state, &session, id, input).await
-            }
-            Err(e) => app_error(&session, e),
-        },
+        Ok(_) => Ok(Redirect::to(&format!("/meetings/{id}?saved=proposed")).into_response()),
+        Err(e) => {
+            let input = Input {
+                motion_errors: Errors::new("mo-", MOTION_FIELDS, field_errors(e)?),
+                motion_form: form,
+                ..Input::plain(None)
+            };
+            meeting_page(&state, &session, id, input).await
+        }
     }
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct MotionActionForm {
-    pub csrf: String,
     pub meeting: String,
     pub mode: String,
     pub choice: String,
@@ -259,19 +243,12 @@ pub(super) enum MotionAction {
 pub(super) async fn motion_form(
     state: &AppState,
     session: &CurrentSession,
-    headers: &HeaderMap,
-    raw: &str,
+    motion: i64,
     form: &MotionActionForm,
     action: MotionAction,
-) -> Response {
-    let Some(motion) = parse_id(raw) else {
-        return not_found(Some(session), "motion");
-    };
-    if let Err(e) = check_csrf(session, &form.csrf, headers) {
-        return error_page(Some(session), e);
-    }
+) -> PageResult {
     let Some(meeting) = parse_id(&form.meeting) else {
-        return not_found(Some(session), "meeting");
+        return Err(PageError::not_found("meeting"));
     };
     let actor = &session.actor;
     let app = &state.app;
@@ -302,7 +279,6 @@ pub(super) async fn motion_form(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct ProceduralForm {
-    pub csrf: String,
     pub kind: String,
     pub target: String,
 }
@@ -310,16 +286,9 @@ pub struct ProceduralForm {
 pub async fn procedural(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<ProceduralForm>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "meeting");
-    };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    PathId(id): PathId<ids::Meeting>,
+    CsrfForm(form): CsrfForm<ProceduralForm>,
+) -> PageResult {
     let result = state
         .app
         .move_procedural(&session.actor, id, &form.kind, parse_id(&form.target))
@@ -331,74 +300,45 @@ pub async fn procedural(
 pub async fn second(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<MotionActionForm>,
-) -> Response {
-    motion_form(
-        &state,
-        &session,
-        &headers,
-        &raw,
-        &form,
-        MotionAction::Second,
-    )
-    .await
+    PathId(motion): PathId<ids::Motion>,
+    CsrfForm(form): CsrfForm<MotionActionForm>,
+) -> PageResult {
+    motion_form(&state, &session, motion, &form, MotionAction::Second).await
 }
 
 pub async fn withdraw(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<MotionActionForm>,
-) -> Response {
-    motion_form(
-        &state,
-        &session,
-        &headers,
-        &raw,
-        &form,
-        MotionAction::Withdraw,
-    )
-    .await
+    PathId(motion): PathId<ids::Motion>,
+    CsrfForm(form): CsrfForm<MotionActionForm>,
+) -> PageResult {
+    motion_form(&state, &session, motion, &form, MotionAction::Withdraw).await
 }
 
 pub async fn amend(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<MotionActionForm>,
-) -> Response {
-    motion_form(&state, &session, &headers, &raw, &form, MotionAction::Amend).await
+    PathId(motion): PathId<ids::Motion>,
+    CsrfForm(form): CsrfForm<MotionActionForm>,
+) -> PageResult {
+    motion_form(&state, &session, motion, &form, MotionAction::Amend).await
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct PublishForm {
-    pub csrf: String,
     pub meeting: String,
 }
 
 pub async fn publish(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<PublishForm>,
-) -> Response {
-    let Some(motion) = parse_id(&raw) else {
-        return not_found(Some(&session), "motion");
-    };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
-    match state.app.publish_motion(&session.actor, motion).await {
-        Ok(()) => match parse_id(&form.meeting) {
-            Some(m) => Redirect::to(&format!("/meetings/{m}?saved=published")).into_response(),
-            None => Redirect::to("/meetings").into_response(),
-        },
-        Err(e) => app_error(&session, e),
-    }
+    PathId(motion): PathId<ids::Motion>,
+    CsrfForm(form): CsrfForm<PublishForm>,
+) -> PageResult {
+    state.app.publish_motion(&session.actor, motion).await?;
+    Ok(match parse_id(&form.meeting) {
+        Some(m) => Redirect::to(&format!("/meetings/{m}?saved=published")).into_response(),
+        None => Redirect::to("/meetings").into_response(),
+    })
 }

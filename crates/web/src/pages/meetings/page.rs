@@ -21,7 +21,7 @@ use crate::AppState;
 use crate::pages::agenda::{AgendaSection, ITEM_FIELDS, ItemForm};
 use crate::pages::forms::Errors;
 use crate::pages::view::{date, time};
-use crate::pages::{Layout, PagePath, PageQuery, app_error, not_found, parse_id, render};
+use crate::pages::{Layout, PageError, PageQuery, PageResult, PathId, ids, render};
 use crate::session::{CurrentSession, PageUser};
 
 #[derive(Template)]
@@ -127,45 +127,29 @@ pub(in crate::pages) async fn meeting_page(
     session: &CurrentSession,
     id: i64,
     input: Input,
-) -> Response {
+) -> PageResult {
     let v = match state.app.meeting_view(&session.actor, id).await {
-        Ok(v) => v,
-        Err(AppError::NotFound(_)) => return not_found(Some(session), "meeting"),
-        Err(e) => return app_error(session, e),
+        Err(AppError::NotFound(_)) => return Err(PageError::not_found("meeting")),
+        found => found?,
     };
     let now = state.app.clock.now();
     // The wordings of motions an amendment has changed (every motion has its first).
     let mut history = BTreeMap::new();
     for mo in v.motions.iter().filter(|mo| mo.parent.is_none()) {
-        match state.app.motion_history(mo.id).await {
-            Ok(h) if h.len() > 1 => {
-                history.insert(mo.id, h);
-            }
-            Ok(_) => {}
-            Err(e) => return app_error(session, e),
+        let h = state.app.motion_history(mo.id).await?;
+        if h.len() > 1 {
+            history.insert(mo.id, h);
         }
     }
-    let minutes = match state.app.minutes(id).await {
-        Ok(m) => m,
-        Err(e) => return app_error(session, e),
-    };
-    let agenda = match crate::pages::agenda::section(state, session, id).await {
-        Ok(a) => a,
-        Err(e) => return app_error(session, e),
-    };
+    let minutes = state.app.minutes(id).await?;
+    let agenda = crate::pages::agenda::section(state, session, id).await?;
     let drafts_to_approve = if v.may_run {
-        match state.app.drafts_to_approve(id).await {
-            Ok(list) => list,
-            Err(e) => return app_error(session, e),
-        }
+        state.app.drafts_to_approve(id).await?
     } else {
         Vec::new()
     };
     let check_in_code = if v.may_run {
-        match state.app.check_in_code(&session.actor, id).await {
-            Ok(c) => c,
-            Err(e) => return app_error(session, e),
-        }
+        state.app.check_in_code(&session.actor, id).await?
     } else {
         None
     };
@@ -173,44 +157,38 @@ pub(in crate::pages) async fn meeting_page(
     let proposing =
         v.mine.is_some() && now <= v.meeting.ends_at && v.meeting.adjourned_by.is_none();
     let rescindable = if proposing {
-        match state.app.rescindable(id).await {
-            Ok(list) => list
-                .into_iter()
-                .map(|(mo, held)| (mo.id, format!("{} ({held})", mo.title)))
-                .collect(),
-            Err(e) => return app_error(session, e),
-        }
+        state
+            .app
+            .rescindable(id)
+            .await?
+            .into_iter()
+            .map(|(mo, held)| (mo.id, format!("{} ({held})", mo.title)))
+            .collect()
     } else {
         Vec::new()
     };
     let requirable = if proposing {
-        match state.app.meetings_motions_may_require(id).await {
-            Ok(list) => list,
-            Err(e) => return app_error(session, e),
-        }
+        state.app.meetings_motions_may_require(id).await?
     } else {
         Vec::new()
     };
     let appoint_offices = if proposing && now < v.meeting.starts_at {
-        match state.app.appointable_offices(id).await {
-            Ok(list) => list.into_iter().map(|(o, label)| (o.0, label)).collect(),
-            Err(e) => return app_error(session, e),
-        }
+        state
+            .app
+            .appointable_offices(id)
+            .await?
+            .into_iter()
+            .map(|(o, label)| (o.0, label))
+            .collect()
     } else {
         Vec::new()
     };
     let discipline_choices = if proposing && now < v.meeting.starts_at {
-        match state.app.discipline_choices(id).await {
-            Ok(list) => list,
-            Err(e) => return app_error(session, e),
-        }
+        state.app.discipline_choices(id).await?
     } else {
         Vec::new()
     };
-    let appointments = match crate::pages::appointments::notes(state, &v.motions).await {
-        Ok(a) => a,
-        Err(e) => return app_error(session, e),
-    };
+    let appointments = crate::pages::appointments::notes(state, &v.motions).await?;
     let m = &v.meeting;
     let (convened_class, convened_word) = match v.convening.properly_convened {
         Some(true) => ("yes", "yes"),
@@ -313,7 +291,7 @@ pub(in crate::pages) async fn meeting_page(
         &page.appoint_errors,
         &page.discipline_errors,
     ]);
-    render(status, &page)
+    Ok(render(status, &page))
 }
 
 #[derive(Deserialize, Default)]
@@ -327,12 +305,9 @@ pub struct SavedQuery {
 pub async fn meeting(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    PagePath(raw): PagePath<String>,
+    PathId(id): PathId<ids::Meeting>,
     PageQuery(q): PageQuery<SavedQuery>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "meeting");
-    };
+) -> PageResult {
     let notice = match q.saved.as_str() {
         "called" => Some("The meeting is called and its notices are being sent.".to_string()),
         "short" => Some(
@@ -389,28 +364,28 @@ pub(in crate::pages) async fn after_meeting_form(
     session: &CurrentSession,
     meeting: i64,
     result: Result<(&str, String), AppError>,
-) -> Response {
+) -> PageResult {
     let refused = |why: String| Input {
         alert: Some(why),
         ..Input::plain(None)
     };
     match result {
-        Ok((saved, anchor)) => {
-            Redirect::to(&format!("/meetings/{meeting}?saved={saved}#{anchor}")).into_response()
-        }
-        Err(AppError::NotFound(w)) => not_found(Some(session), w),
-        Err(AppError::Conflict { message, .. }) => with_status(
+        Ok((saved, anchor)) => Ok(Redirect::to(&format!(
+            "/meetings/{meeting}?saved={saved}#{anchor}"
+        ))
+        .into_response()),
+        Err(AppError::Conflict { message, .. }) => Ok(with_status(
             StatusCode::CONFLICT,
-            meeting_page(state, session, meeting, refused(message)).await,
-        ),
+            meeting_page(state, session, meeting, refused(message)).await?,
+        )),
         Err(AppError::Invalid(errs)) => {
             let why = errs.0.into_values().collect::<Vec<_>>().join("; ");
-            with_status(
+            Ok(with_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                meeting_page(state, session, meeting, refused(why)).await,
-            )
+                meeting_page(state, session, meeting, refused(why)).await?,
+            ))
         }
-        Err(e) => app_error(session, e),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -4,8 +4,7 @@
 use std::collections::BTreeMap;
 
 use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use charter_app::AppError;
 use charter_app::meetings::PollView;
 use charter_domain::PollMode;
@@ -15,8 +14,8 @@ use super::motions::{MotionAction, MotionActionForm, motion_form};
 use super::page::{Input, meeting_page};
 use crate::AppState;
 use crate::pages::forms::{Errors, field_errors};
-use crate::pages::{PageForm, PagePath, app_error, error_page, not_found, parse_id};
-use crate::session::{PageUser, check_csrf};
+use crate::pages::{CsrfForm, PageError, PageResult, PathId, ids, parse_id};
+use crate::session::PageUser;
 
 pub(super) const VOTE_FIELDS: &[&str] = &["votes_for", "votes_against", "abstentions", "present"];
 
@@ -58,7 +57,6 @@ pub(super) fn poll_line(p: &PollView) -> PollLine {
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct VoteForm {
-    pub csrf: String,
     pub meeting: String,
     pub votes_for: String,
     pub votes_against: String,
@@ -69,18 +67,11 @@ pub struct VoteForm {
 pub async fn vote(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<VoteForm>,
-) -> Response {
-    let Some(motion) = parse_id(&raw) else {
-        return not_found(Some(&session), "motion");
-    };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    PathId(motion): PathId<ids::Motion>,
+    CsrfForm(form): CsrfForm<VoteForm>,
+) -> PageResult {
     let Some(meeting) = parse_id(&form.meeting) else {
-        return not_found(Some(&session), "meeting");
+        return Err(PageError::not_found("meeting"));
     };
     let mut errs = BTreeMap::new();
     let mut count = |field: &str, raw: &str, required: bool| -> Option<u32> {
@@ -112,65 +103,41 @@ pub async fn vote(
         _ => Err(AppError::Invalid(charter_domain::FieldErrors(errs))),
     };
     match result {
-        Ok(()) => Redirect::to(&format!("/meetings/{meeting}?saved=voted")).into_response(),
-        Err(AppError::Forbidden(why)) => app_error(&session, AppError::Forbidden(why)),
-        Err(AppError::NotFound(w)) => not_found(Some(&session), w),
-        Err(e) => match field_errors(e) {
-            Ok(errs) => {
-                let input = Input {
-                    vote_errors: Errors::new("vo-", VOTE_FIELDS, errs),
-                    vote_for: motion,
-                    ..Input::plain(None)
-                };
-                meeting_page(&state, &session, meeting, input).await
-            }
-            Err(e) => app_error(&session, e),
-        },
+        Ok(()) => Ok(Redirect::to(&format!("/meetings/{meeting}?saved=voted")).into_response()),
+        Err(e) => {
+            let input = Input {
+                vote_errors: Errors::new("vo-", VOTE_FIELDS, field_errors(e)?),
+                vote_for: motion,
+                ..Input::plain(None)
+            };
+            meeting_page(&state, &session, meeting, input).await
+        }
     }
 }
 
 pub async fn open_poll(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<MotionActionForm>,
-) -> Response {
-    motion_form(
-        &state,
-        &session,
-        &headers,
-        &raw,
-        &form,
-        MotionAction::OpenVote,
-    )
-    .await
+    PathId(motion): PathId<ids::Motion>,
+    CsrfForm(form): CsrfForm<MotionActionForm>,
+) -> PageResult {
+    motion_form(&state, &session, motion, &form, MotionAction::OpenVote).await
 }
 
 pub async fn cast(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<MotionActionForm>,
-) -> Response {
-    motion_form(&state, &session, &headers, &raw, &form, MotionAction::Cast).await
+    PathId(motion): PathId<ids::Motion>,
+    CsrfForm(form): CsrfForm<MotionActionForm>,
+) -> PageResult {
+    motion_form(&state, &session, motion, &form, MotionAction::Cast).await
 }
 
 pub async fn close_poll(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<MotionActionForm>,
-) -> Response {
-    motion_form(
-        &state,
-        &session,
-        &headers,
-        &raw,
-        &form,
-        MotionAction::CloseVote,
-    )
-    .await
+    PathId(motion): PathId<ids::Motion>,
+    CsrfForm(form): CsrfForm<MotionActionForm>,
+) -> PageResult {
+    motion_form(&state, &session, motion, &form, MotionAction::CloseVote).await
 }

@@ -4,12 +4,10 @@
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
-use charter_domain::UnitId;
 
 use crate::AppState;
 use crate::pages::view::time;
-use crate::pages::{Layout, PagePath, error_page, not_found, parse_id, render};
+use crate::pages::{Layout, PageError, PagePath, PageResult, PathId, ids, render};
 use crate::session::OptionalUser;
 
 pub struct StatementView {
@@ -45,33 +43,25 @@ fn statement_view(p: &charter_store::PublishedMotion) -> StatementView {
 pub async fn statements(
     State(state): State<AppState>,
     OptionalUser(session): OptionalUser,
-    PagePath(raw): PagePath<String>,
-) -> Response {
-    let Some(id) = parse_id(&raw).map(UnitId) else {
-        return not_found(session.as_ref(), "unit");
+    PathId(id): PathId<ids::Unit>,
+) -> PageResult {
+    let units = state.app.store_units().await?;
+    let Some(unit) = units.into_iter().find(|u| u.id == id) else {
+        return Err(PageError::not_found("unit"));
     };
-    let unit = match state.app.store_units().await {
-        Ok(units) => units.into_iter().find(|u| u.id == id),
-        Err(e) => return error_page(session.as_ref(), e.into()),
-    };
-    let Some(unit) = unit else {
-        return not_found(session.as_ref(), "unit");
-    };
-    match state.app.statements_of(id).await {
-        Ok(list) => render(
-            StatusCode::OK,
-            &StatementsPage {
-                layout: Layout::new(
-                    format!("Statements of {}", unit.name),
-                    session.as_ref(),
-                    "statements",
-                ),
-                unit: unit.name,
-                statements: list.iter().map(statement_view).collect(),
-            },
-        ),
-        Err(e) => error_page(session.as_ref(), e.into()),
-    }
+    let list = state.app.statements_of(id).await?;
+    Ok(render(
+        StatusCode::OK,
+        &StatementsPage {
+            layout: Layout::new(
+                format!("Statements of {}", unit.name),
+                session.as_ref(),
+                "statements",
+            ),
+            unit: unit.name,
+            statements: list.iter().map(statement_view).collect(),
+        },
+    ))
 }
 
 pub struct RegionBar {
@@ -101,18 +91,15 @@ pub async fn matter(
     State(state): State<AppState>,
     OptionalUser(session): OptionalUser,
     PagePath(raw): PagePath<String>,
-) -> Response {
-    let t = match state.app.matter_tally(&raw).await {
-        Ok(t) => t,
-        Err(e) => return error_page(session.as_ref(), e.into()),
-    };
-    let requisitions = match state.app.requisitions_on_matter(&t.matter).await {
-        Ok(list) => list
-            .iter()
-            .map(crate::pages::requisitions::requisition_row)
-            .collect(),
-        Err(e) => return error_page(session.as_ref(), e.into()),
-    };
+) -> PageResult {
+    let t = state.app.matter_tally(&raw).await?;
+    let requisitions = state
+        .app
+        .requisitions_on_matter(&t.matter)
+        .await?
+        .iter()
+        .map(crate::pages::requisitions::requisition_row)
+        .collect();
     let most = t
         .by_region
         .iter()
@@ -131,7 +118,7 @@ pub async fn matter(
             support_width: s * 100 / most,
         })
         .collect();
-    render(
+    Ok(render(
         StatusCode::OK,
         &MatterPage {
             layout: Layout::new(
@@ -147,5 +134,5 @@ pub async fn matter(
             statements: t.motions.iter().map(statement_view).collect(),
             requisitions,
         },
-    )
+    ))
 }
