@@ -81,11 +81,6 @@ pub fn error_page(session: Option<&CurrentSession>, err: WebError) -> Response {
     Shown::of(&err).page(session)
 }
 
-/// An error page for an app error, seen by a signed-in member.
-pub fn app_error(session: &CurrentSession, err: AppError) -> Response {
-    error_page(Some(session), WebError::App(err))
-}
-
 /// A 404 page for a member, unit or anything else that does not exist.
 pub fn not_found(session: Option<&CurrentSession>, what: &'static str) -> Response {
     error_page(session, WebError::App(AppError::NotFound(what)))
@@ -153,5 +148,107 @@ pub async fn error_pages(req: Request, next: Next) -> Response {
     match (session, resp.extensions().get::<Shown>()) {
         (Some(session), Some(shown)) => shown.page(Some(&session)),
         _ => resp,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::Router;
+    use axum::body::Body;
+    use axum::http::Request;
+    use axum::middleware::from_fn;
+    use axum::routing::get;
+    use charter_domain::{Actor, MemberId, SignIn, UnitId};
+    use charter_store::SessionRecord;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    const TOKEN: &str = "the-sessions-csrf-token";
+
+    fn session() -> CurrentSession {
+        let now = chrono::Utc::now();
+        CurrentSession {
+            token: "cookie".into(),
+            record: SessionRecord {
+                token_hash: "hash".into(),
+                member: MemberId(7),
+                csrf_token: TOKEN.into(),
+                created_at: now,
+                expires_at: now,
+                second_factor_pending: false,
+            },
+            actor: Actor {
+                member: MemberId(7),
+                home_branch: UnitId(3),
+                offices: Vec::new(),
+            },
+            access: SignIn::Member,
+            must_enrol: false,
+        }
+    }
+
+    async fn missing() -> PageResult {
+        Err(PageError::not_found("meeting"))
+    }
+
+    async fn missing_for_everyone() -> PageResult {
+        Err(PageError::signed_out(AppError::NotFound("calendar")))
+    }
+
+    async fn too_many() -> PageResult {
+        Err(WebError::RateLimited(40).into())
+    }
+
+    /// What `path` answers behind the error pages' layer, for `session`.
+    async fn answer(session: Option<CurrentSession>, path: &str) -> (Response, String) {
+        let router = Router::new()
+            .route("/missing", get(missing))
+            .route("/missing-for-everyone", get(missing_for_everyone))
+            .route("/too-many", get(too_many))
+            .layer(from_fn(error_pages))
+            .layer(axum::Extension(MaybeSession(session)));
+        let request = Request::get(path).body(Body::empty()).expect("a request");
+        let resp = router.oneshot(request).await.expect("an answer");
+        let (parts, body) = resp.into_parts();
+        let bytes = body.collect().await.expect("the body").to_bytes();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        (Response::from_parts(parts, Body::empty()), text)
+    }
+
+    #[tokio::test]
+    async fn a_handlers_error_page_is_drawn_for_whoever_is_signed_in() {
+        let (resp, page) = answer(Some(session()), "/missing").await;
+        assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+        assert!(page.contains("meeting"), "{page}");
+        assert!(page.contains(TOKEN), "the sign-out form's token: {page}");
+        assert!(page.contains("Go to my membership"), "{page}");
+
+        let (resp, page) = answer(None, "/missing").await;
+        assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+        assert!(!page.contains(TOKEN), "{page}");
+        assert!(page.contains("/sign-in"), "{page}");
+    }
+
+    #[tokio::test]
+    async fn a_page_the_same_for_everyone_stays_signed_out() {
+        let (resp, page) = answer(Some(session()), "/missing-for-everyone").await;
+        assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+        assert!(page.contains("calendar"), "{page}");
+        assert!(!page.contains(TOKEN), "{page}");
+    }
+
+    #[tokio::test]
+    async fn drawn_again_the_page_keeps_when_to_try_again() {
+        let (resp, page) = answer(Some(session()), "/too-many").await;
+        assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(
+            resp.headers()
+                .get(header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok()),
+            Some("40")
+        );
+        assert!(page.contains(TOKEN), "{page}");
     }
 }

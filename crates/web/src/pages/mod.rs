@@ -3,6 +3,11 @@
 //! Handlers stay thin: parse the request, call one use case of [`charter_app::App`], turn the
 //! answer into a small view model of display strings and render a template. Every error is an
 //! HTML page with the app's own message; bad input never becomes a 500.
+//!
+//! What a handler takes is checked before it runs (`extract.rs`): a posted form comes as
+//! [`CsrfForm`] (or [`CsrfUpload`]) with its token already checked against the session, an
+//! id in the address as [`PathId`]. What it returns is a [`PageResult`], whose [`PageError`]
+//! is the error page (`errors.rs`), so an app error needs only `?`.
 
 mod accounts;
 mod agenda;
@@ -48,7 +53,7 @@ use crate::session::CurrentSession;
 pub(crate) use accounts::request_reset;
 pub use assets::{CSS_PATH, JS_PATH, js_href};
 pub use constitution::parse_day;
-pub use errors::{PageError, PageResult, app_error, error_page, not_found};
+pub use errors::{PageError, PageResult, error_page, not_found};
 pub use extract::{CsrfForm, CsrfUpload, PageForm, PagePath, PageQuery, PathId};
 
 pub fn router() -> Router<AppState> {
