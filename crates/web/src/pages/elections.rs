@@ -305,14 +305,13 @@ async fn election_page(
     let (e, nominations) = app.election(id).await?;
     let now = app.clock.now();
     let (outcome, seated) = match e.ballot {
-        Some(b) => match app.find_ballot(b).await {
-            Ok(Some(b)) => (
+        Some(b) => match app.find_ballot(b).await? {
+            Some(b) => (
                 b.outcome,
                 e.seated_at
                     .map(|t| format!("The winners took their seats on {}.", time(t))),
             ),
-            Ok(None) => (None, None),
-            Err(err) => return Err(err.into()),
+            None => (None, None),
         },
         None => (None, None),
     };
