@@ -1,6 +1,8 @@
-//! Tidy check of a layering invariant (ARCHITECTURE.md): the web layer reaches the database
-//! only through `app`'s use cases, never through the store. A handler that read the store
-//! would skip the checks and the access log that `app` keeps for personal data.
+//! Tidy checks of the web layer's invariants (ARCHITECTURE.md): it reaches the database only
+//! through `app`'s use cases, never through the store (a handler that read the store would
+//! skip the checks and the access log that `app` keeps for personal data); and page handlers
+//! take their forms through the CSRF-checked extractors, never checking a token by hand (a
+//! handler that had to remember the check could forget it).
 
 use std::path::{Path, PathBuf};
 
@@ -91,4 +93,59 @@ fn the_web_crate_never_asks_for_the_store() {
         !dependencies.contains("direct-store"),
         "web's dependencies turn on app's direct-store feature"
     );
+}
+
+/// Where a line of code (comments aside) names the CSRF check: a call, or an import to call
+/// it by hand.
+fn names_csrf_check(line: &str) -> bool {
+    let code = line.split("//").next().unwrap_or("");
+    code.contains("check_csrf")
+}
+
+#[test]
+fn page_handlers_never_check_csrf_by_hand() {
+    let pages = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/pages");
+    let extractor = pages.join("extract.rs");
+    let text = std::fs::read_to_string(&extractor).expect("the extractors' source");
+    assert!(
+        text.lines().any(names_csrf_check),
+        "{} no longer checks the CSRF token: where is it checked now?",
+        extractor.display()
+    );
+    let files = sources(&pages);
+    assert!(
+        files.len() > 10,
+        "read the sources under {}",
+        pages.display()
+    );
+    let mut found = Vec::new();
+    for file in files.into_iter().filter(|f| *f != extractor) {
+        let text = std::fs::read_to_string(&file).expect("source");
+        for (n, line) in text.lines().enumerate() {
+            if names_csrf_check(line) {
+                found.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "a page handler checks the CSRF token by hand; take the form as CsrfForm or CsrfUpload:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_check_finds_a_csrf_check_by_hand() {
+    assert!(names_csrf_check(
+        "    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {"
+    ));
+    assert!(names_csrf_check(
+        "use crate::session::{PageUser, check_csrf};"
+    ));
+    assert!(!names_csrf_check(
+        "    // check_csrf is called by the extractor, not here"
+    ));
+    assert!(!names_csrf_check(
+        "//!   call [`check_csrf`], so no handler can forget it"
+    ));
 }

@@ -15,7 +15,7 @@ use secrecy::SecretString;
 use serde::Deserialize;
 
 use super::forms::{Errors, field_errors};
-use super::{Layout, PageForm, PagePath, PageQuery, error_page, render};
+use super::{Layout, PageError, PageForm, PagePath, PageQuery, PageResult, error_page, render};
 use crate::AppState;
 use crate::error::WebError;
 use crate::session::{COOKIE_NAME, client_ip, safe_next, same_origin, sign_in_outcome, url_encode};
@@ -155,7 +155,7 @@ async fn set_password_page(
     token: &str,
     status: StatusCode,
     errors: Errors,
-) -> Response {
+) -> PageResult {
     let page = match state.app.password_link(token).await {
         Ok(link) => SetPasswordPage {
             layout: Layout::new("Choose your password", None, "sign-in"),
@@ -176,22 +176,22 @@ async fn set_password_page(
             errors: Errors::none("", PASSWORD_FIELDS),
         },
         Err(AppError::NotFound(_)) => {
-            return error_page(None, WebError::App(AppError::NotFound("link")));
+            return Err(PageError::signed_out(AppError::NotFound("link")));
         }
-        Err(e) => return error_page(None, WebError::App(e)),
+        Err(e) => return Err(PageError::signed_out(e)),
     };
     let status = if page.gone.is_some() {
         StatusCode::GONE
     } else {
         status
     };
-    no_store(render(status, &page))
+    Ok(no_store(render(status, &page)))
 }
 
 pub async fn set_password_form(
     State(state): State<AppState>,
     PagePath(token): PagePath<String>,
-) -> Response {
+) -> PageResult {
     set_password_page(
         &state,
         &token,
@@ -213,9 +213,9 @@ pub async fn set_password(
     headers: HeaderMap,
     PagePath(token): PagePath<String>,
     PageForm(form): PageForm<SetPasswordForm>,
-) -> Response {
+) -> PageResult {
     if !same_origin(&headers) {
-        return error_page(None, WebError::Csrf);
+        return Err(PageError::signed_out(WebError::Csrf));
     }
     if form.password != form.password_again {
         let mut e = std::collections::BTreeMap::new();
@@ -236,13 +236,13 @@ pub async fn set_password(
         Ok(_) => {
             // Any session in this browser belonged to the sessions just ended.
             let clear = crate::session::clear_cookie(state.config.secure_cookies);
-            no_store(
+            Ok(no_store(
                 (
                     [(header::SET_COOKIE, clear)],
                     Redirect::to("/sign-in?done=password"),
                 )
                     .into_response(),
-            )
+            ))
         }
         Err(e) => match field_errors(e) {
             Ok(errs) if errs.contains_key("token") => {
@@ -263,7 +263,7 @@ pub async fn set_password(
                 )
                 .await
             }
-            Err(e) => error_page(None, WebError::App(e)),
+            Err(e) => Err(PageError::signed_out(e)),
         },
     }
 }
@@ -288,7 +288,7 @@ async fn confirm_page(
     token: &str,
     status: StatusCode,
     errors: Errors,
-) -> Response {
+) -> PageResult {
     let page = match state.app.email_link(token).await {
         Ok(link) => ConfirmEmailPage {
             layout: Layout::new("Confirm your new email address", None, "sign-in"),
@@ -307,22 +307,22 @@ async fn confirm_page(
             errors: Errors::none("", CONFIRM_FIELDS),
         },
         Err(AppError::NotFound(_)) => {
-            return error_page(None, WebError::App(AppError::NotFound("link")));
+            return Err(PageError::signed_out(AppError::NotFound("link")));
         }
-        Err(e) => return error_page(None, WebError::App(e)),
+        Err(e) => return Err(PageError::signed_out(e)),
     };
     let status = if page.gone.is_some() {
         StatusCode::GONE
     } else {
         status
     };
-    no_store(render(status, &page))
+    Ok(no_store(render(status, &page)))
 }
 
 pub async fn confirm_email_form(
     State(state): State<AppState>,
     PagePath(token): PagePath<String>,
-) -> Response {
+) -> PageResult {
     confirm_page(
         &state,
         &token,
@@ -343,9 +343,9 @@ pub async fn confirm_email(
     headers: HeaderMap,
     PagePath(token): PagePath<String>,
     PageForm(form): PageForm<ConfirmEmailForm>,
-) -> Response {
+) -> PageResult {
     if !same_origin(&headers) {
-        return error_page(None, WebError::Csrf);
+        return Err(PageError::signed_out(WebError::Csrf));
     }
     let password = SecretString::from(form.current_password);
     match state
@@ -353,7 +353,9 @@ pub async fn confirm_email(
         .confirm_email_change(&token, Some(&password))
         .await
     {
-        Ok(_) => no_store(Redirect::to("/sign-in?done=email").into_response()),
+        Ok(_) => Ok(no_store(
+            Redirect::to("/sign-in?done=email").into_response(),
+        )),
         Err(e) => match field_errors(e) {
             Ok(errs) if errs.contains_key("token") => {
                 confirm_page(
@@ -373,7 +375,7 @@ pub async fn confirm_email(
                 )
                 .await
             }
-            Err(e) => error_page(None, WebError::App(e)),
+            Err(e) => Err(PageError::signed_out(e)),
         },
     }
 }
@@ -444,30 +446,32 @@ pub async fn code(
     ext: Extensions,
     headers: HeaderMap,
     PageForm(form): PageForm<CodeForm>,
-) -> Response {
+) -> PageResult {
     let next = safe_next(Some(&form.next));
     let Some(token) = cookie_token(&headers) else {
-        return Redirect::to("/sign-in").into_response();
+        return Ok(Redirect::to("/sign-in").into_response());
     };
-    let record = match state.app.pending_session(&token).await {
-        Ok(Some(r)) => r,
-        Ok(None) => return Redirect::to("/sign-in").into_response(),
-        Err(e) => return error_page(None, WebError::App(e)),
+    let pending = state
+        .app
+        .pending_session(&token)
+        .await
+        .map_err(PageError::signed_out)?;
+    let Some(record) = pending else {
+        return Ok(Redirect::to("/sign-in").into_response());
     };
+    // The pending session's own token: the member has no full session yet.
     if !same_origin(&headers) || !crate::session::constant_time_eq(&record.csrf_token, &form.csrf) {
-        return error_page(None, WebError::Csrf);
+        return Err(PageError::signed_out(WebError::Csrf));
     }
     let ip = client_ip(&state, &ext, &headers);
     let key = format!("code:{}", record.member.0);
-    if let Err(e) = crate::session::sign_in_allowed(&state, ip, &key) {
-        return error_page(None, e);
-    }
+    crate::session::sign_in_allowed(&state, ip, &key).map_err(PageError::signed_out)?;
     let result = state.app.verify_second_factor(&token, &form.code).await;
     sign_in_outcome(&state, ip, &key, result.is_ok());
     match result {
-        Ok(_) => Redirect::to(&super::auth::landing(&next)).into_response(),
+        Ok(_) => Ok(Redirect::to(&super::auth::landing(&next)).into_response()),
         Err(e) => match field_errors(e) {
-            Ok(errs) => render(
+            Ok(errs) => Ok(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &CodePage {
                     layout: Layout::new("Enter your code", None, "sign-in"),
@@ -475,9 +479,9 @@ pub async fn code(
                     csrf: record.csrf_token,
                     errors: Errors::new("", CODE_FIELDS, errs),
                 },
-            ),
-            Err(AppError::Unauthenticated) => Redirect::to("/sign-in").into_response(),
-            Err(e) => error_page(None, WebError::App(e)),
+            )),
+            Err(AppError::Unauthenticated) => Ok(Redirect::to("/sign-in").into_response()),
+            Err(e) => Err(PageError::signed_out(e)),
         },
     }
 }

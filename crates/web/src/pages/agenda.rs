@@ -4,22 +4,21 @@
 //! withdraw papers. Every form carries the session's CSRF token; the paper form is
 //! `multipart/form-data`, read by [`crate::upload`].
 
-use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, State};
-use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect};
 use charter_app::AppError;
 use charter_app::agenda::{PaperKind, size_label};
 use serde::Deserialize;
 
-use super::forms::{Errors, field_errors};
+use super::extract::UploadFields;
+use super::forms::Errors;
 use super::meetings::{Input, after_meeting_form, meeting_page};
 use super::view::time;
-use super::{PageForm, PagePath, app_error, error_page, not_found, parse_id};
+use super::{CsrfForm, CsrfUpload, PageError, PageResult, PathId, ids, parse_id};
 use crate::AppState;
 use crate::error::WebError;
-use crate::session::{CurrentSession, PageUser, check_csrf};
-use crate::upload::{paper_response, read_upload};
+use crate::session::{CurrentSession, PageUser};
+use crate::upload::paper_response;
 
 pub const ITEM_FIELDS: &[&str] = &["title", "description", "position"];
 
@@ -27,7 +26,6 @@ pub const ITEM_FIELDS: &[&str] = &["title", "description", "position"];
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct ItemForm {
-    pub csrf: String,
     pub meeting: String,
     pub title: String,
     pub description: String,
@@ -38,7 +36,6 @@ pub struct ItemForm {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct ActionForm {
-    pub csrf: String,
     pub meeting: String,
     pub position: String,
 }
@@ -158,35 +155,27 @@ fn anchor(item: i64) -> String {
 pub async fn add_item(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<ItemForm>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "meeting");
-    };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    PathId(id): PathId<ids::Meeting>,
+    CsrfForm(form): CsrfForm<ItemForm>,
+) -> PageResult {
     let description = Some(form.description.as_str());
     match state
         .app
         .add_agenda_item(&session.actor, id, &form.title, description)
         .await
     {
-        Ok(item) => Redirect::to(&format!("/meetings/{id}?saved=item-added#{}", anchor(item)))
-            .into_response(),
-        Err(AppError::Invalid(errs)) => match field_errors(AppError::Invalid(errs)) {
-            Ok(errs) => {
-                let input = Input {
-                    item_form: form,
-                    item_errors: Errors::new("ai-", ITEM_FIELDS, errs),
-                    ..Input::plain(None)
-                };
-                meeting_page(&state, &session, id, input).await
-            }
-            Err(e) => app_error(&session, e),
-        },
+        Ok(item) => Ok(
+            Redirect::to(&format!("/meetings/{id}?saved=item-added#{}", anchor(item)))
+                .into_response(),
+        ),
+        Err(AppError::Invalid(errs)) => {
+            let input = Input {
+                item_form: form,
+                item_errors: Errors::new("ai-", ITEM_FIELDS, errs.0),
+                ..Input::plain(None)
+            };
+            meeting_page(&state, &session, id, input).await
+        }
         Err(e) => after_meeting_form(&state, &session, id, Err(e)).await,
     }
 }
@@ -194,18 +183,11 @@ pub async fn add_item(
 pub async fn edit_item(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<ItemForm>,
-) -> Response {
-    let Some(item) = parse_id(&raw) else {
-        return not_found(Some(&session), "agenda item");
-    };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    PathId(item): PathId<ids::AgendaItem>,
+    CsrfForm(form): CsrfForm<ItemForm>,
+) -> PageResult {
     let Some(meeting) = parse_id(&form.meeting) else {
-        return not_found(Some(&session), "meeting");
+        return Err(PageError::not_found("meeting"));
     };
     let position = match form.position.trim() {
         "" => None,
@@ -234,18 +216,11 @@ pub async fn edit_item(
 pub async fn move_item(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<ActionForm>,
-) -> Response {
-    let Some(item) = parse_id(&raw) else {
-        return not_found(Some(&session), "agenda item");
-    };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    PathId(item): PathId<ids::AgendaItem>,
+    CsrfForm(form): CsrfForm<ActionForm>,
+) -> PageResult {
     let Some(meeting) = parse_id(&form.meeting) else {
-        return not_found(Some(&session), "meeting");
+        return Err(PageError::not_found("meeting"));
     };
     let result = match form.position.trim().parse::<i64>() {
         Ok(p) => state
@@ -264,18 +239,11 @@ pub async fn move_item(
 pub async fn remove_item(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<ActionForm>,
-) -> Response {
-    let Some(item) = parse_id(&raw) else {
-        return not_found(Some(&session), "agenda item");
-    };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    PathId(item): PathId<ids::AgendaItem>,
+    CsrfForm(form): CsrfForm<ActionForm>,
+) -> PageResult {
     let Some(meeting) = parse_id(&form.meeting) else {
-        return not_found(Some(&session), "meeting");
+        return Err(PageError::not_found("meeting"));
     };
     let result = state
         .app
@@ -285,33 +253,30 @@ pub async fn remove_item(
     after_meeting_form(&state, &session, meeting, result).await
 }
 
+/// The paper form's text fields beside the `file`.
+pub enum PaperFields {}
+
+impl UploadFields for PaperFields {
+    const TEXT: &'static [&'static str] = &["csrf", "meeting"];
+}
+
 /// The paper form: `multipart/form-data` with `csrf`, `meeting` and the `file`.
 pub async fn circulate(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    multipart: Result<Multipart, MultipartRejection>,
-) -> Response {
-    let Some(item) = parse_id(&raw) else {
-        return not_found(Some(&session), "agenda item");
-    };
-    let (upload, refused) = match read_upload(multipart, &["csrf", "meeting"]).await {
-        Ok(u) => (u, None),
-        Err(r) => (r.fields, Some(r.error)),
-    };
-    // The token is checked before anything else is said about the upload.
-    if let Err(e) = check_csrf(&session, upload.field("csrf"), &headers) {
-        return error_page(Some(&session), e);
-    }
+    PathId(item): PathId<ids::AgendaItem>,
+    CsrfUpload {
+        upload, refused, ..
+    }: CsrfUpload<PaperFields>,
+) -> PageResult {
     let Some(meeting) = parse_id(upload.field("meeting")) else {
-        return not_found(Some(&session), "meeting");
+        return Err(PageError::not_found("meeting"));
     };
     match refused {
         Some(WebError::App(e)) => {
             return after_meeting_form(&state, &session, meeting, Err(e)).await;
         }
-        Some(e) => return error_page(Some(&session), e),
+        Some(e) => return Err(e.into()),
         None => {}
     }
     let result = state
@@ -331,18 +296,11 @@ pub async fn circulate(
 pub async fn withdraw_paper(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<ActionForm>,
-) -> Response {
-    let Some(paper) = parse_id(&raw) else {
-        return not_found(Some(&session), "paper");
-    };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    PathId(paper): PathId<ids::Paper>,
+    CsrfForm(form): CsrfForm<ActionForm>,
+) -> PageResult {
     let Some(meeting) = parse_id(&form.meeting) else {
-        return not_found(Some(&session), "meeting");
+        return Err(PageError::not_found("meeting"));
     };
     let result = state
         .app
@@ -355,14 +313,9 @@ pub async fn withdraw_paper(
 pub async fn download(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    PagePath(raw): PagePath<String>,
-) -> Response {
-    let Some(paper) = parse_id(&raw) else {
-        return not_found(Some(&session), "paper");
-    };
-    match state.app.paper(&session.actor, paper).await {
-        Ok(file) => paper_response(file),
-        Err(AppError::NotFound(w)) => not_found(Some(&session), w),
-        Err(e) => error_page(Some(&session), WebError::App(e)),
-    }
+    PathId(paper): PathId<ids::Paper>,
+) -> PageResult {
+    Ok(paper_response(
+        state.app.paper(&session.actor, paper).await?,
+    ))
 }

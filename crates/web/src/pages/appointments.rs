@@ -4,8 +4,7 @@
 use std::collections::BTreeMap;
 
 use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use charter_app::AppError;
 use charter_app::appointments::AppointmentRequest;
 use charter_domain::{MemberId, MotionState, OfficeId};
@@ -15,16 +14,15 @@ use serde::Deserialize;
 use super::forms::{Errors, field_errors};
 use super::meetings::{Input, meeting_page};
 use super::view::date;
-use super::{PageForm, PagePath, app_error, error_page, not_found, parse_id};
+use super::{CsrfForm, PageResult, PathId, ids, parse_id};
 use crate::AppState;
-use crate::session::{PageUser, check_csrf};
+use crate::session::PageUser;
 
 const FIELDS: &[&str] = &["office_id", "member_id"];
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct AppointForm {
-    pub csrf: String,
     pub office: String,
     pub member: String,
 }
@@ -69,16 +67,9 @@ pub async fn notes(
 pub async fn propose(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<AppointForm>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "meeting");
-    };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    PathId(id): PathId<ids::Meeting>,
+    CsrfForm(form): CsrfForm<AppointForm>,
+) -> PageResult {
     let mut errs = BTreeMap::new();
     let office = parse_id(&form.office);
     if office.is_none() {
@@ -109,19 +100,14 @@ pub async fn propose(
         _ => Err(AppError::Invalid(charter_domain::FieldErrors(errs))),
     };
     match result {
-        Ok(_) => Redirect::to(&format!("/meetings/{id}?saved=proposed")).into_response(),
-        Err(AppError::NotFound(w)) => not_found(Some(&session), w),
-        Err(AppError::Forbidden(why)) => app_error(&session, AppError::Forbidden(why)),
-        Err(e) => match field_errors(e) {
-            Ok(errs) => {
-                let input = Input {
-                    appoint_errors: Errors::new("ap-", FIELDS, errs),
-                    appoint_form: form,
-                    ..Input::plain(None)
-                };
-                meeting_page(&state, &session, id, input).await
-            }
-            Err(e) => app_error(&session, e),
-        },
+        Ok(_) => Ok(Redirect::to(&format!("/meetings/{id}?saved=proposed")).into_response()),
+        Err(e) => {
+            let input = Input {
+                appoint_errors: Errors::new("ap-", FIELDS, field_errors(e)?),
+                appoint_form: form,
+                ..Input::plain(None)
+            };
+            meeting_page(&state, &session, id, input).await
+        }
     }
 }

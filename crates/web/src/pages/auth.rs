@@ -9,12 +9,12 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use super::forms::CsrfOnly;
-use super::{Layout, PageForm, PageQuery, error_page, render};
+use super::{CsrfForm, Layout, PageForm, PageQuery, PageResult, error_page, render};
 use crate::AppState;
 use crate::error::WebError;
 use crate::session::{
-    AnySession, OwnRecordUser, check_csrf, clear_cookie, client_ip, safe_next, same_origin,
-    session_cookie, sign_in_allowed, sign_in_outcome, url_encode,
+    AnySession, OwnRecordUser, clear_cookie, client_ip, safe_next, same_origin, session_cookie,
+    sign_in_allowed, sign_in_outcome, url_encode,
 };
 
 #[derive(Template)]
@@ -184,21 +184,15 @@ pub async fn sign_in(
 pub async fn sign_out(
     State(state): State<AppState>,
     OwnRecordUser(session): OwnRecordUser,
-    headers: HeaderMap,
-    PageForm(form): PageForm<CsrfOnly>,
-) -> Response {
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
-    if let Err(e) = state.app.sign_out(&session.token).await {
-        return error_page(Some(&session), WebError::App(e));
-    }
-    (
+    _: CsrfForm<CsrfOnly>,
+) -> PageResult {
+    state.app.sign_out(&session.token).await?;
+    Ok((
         [(
             header::SET_COOKIE,
             clear_cookie(state.config.secure_cookies),
         )],
         Redirect::to("/"),
     )
-        .into_response()
+        .into_response())
 }

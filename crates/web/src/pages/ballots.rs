@@ -24,10 +24,13 @@ use super::meetings::{Choice, parse_local};
 use super::rules_view::capitalise;
 use super::sealed::{self, SealedView, SealedVote, TrusteeField};
 use super::view::{Pager, date, time};
-use super::{Layout, PageForm, PagePath, PageQuery, error_page, not_found, parse_id, render};
+use super::{
+    CsrfForm, Layout, PageError, PageForm, PagePath, PageQuery, PageResult, PathId, error_page,
+    ids, parse_id, render,
+};
 use crate::AppState;
 use crate::error::WebError;
-use crate::session::{CurrentSession, OptionalUser, PageUser, check_csrf, same_origin};
+use crate::session::{CurrentSession, OptionalUser, PageUser, same_origin};
 
 const CREATE_FIELDS: &[&str] = &[
     "title",
@@ -149,7 +152,6 @@ fn ballot_row(b: &BallotRecord) -> BallotRow {
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct BallotForm {
-    pub csrf: String,
     pub title: String,
     pub question: String,
     pub kind: String,
@@ -190,12 +192,9 @@ async fn ballots_page(
     form: BallotForm,
     errors: Errors,
     status: StatusCode,
-) -> Response {
+) -> PageResult {
     let app = &state.app;
-    let list = match app.ballots().await {
-        Ok(l) => l,
-        Err(e) => return error_page(Some(session), e.into()),
-    };
+    let list = app.ballots().await?;
     let may_create = !session.actor.scope_roots(Power::CallMeetings).is_empty();
     let mut rolls = Vec::new();
     let mut decisions = Vec::new();
@@ -204,10 +203,7 @@ async fn ballots_page(
     let mut trustees = None;
     if may_create {
         trustees = sealed::trustee_field(state).await;
-        match app.rolls().await {
-            Ok(all) => rolls = vote_roll_choices(&all, &form.roll),
-            Err(e) => return error_page(Some(session), e.into()),
-        }
+        rolls = vote_roll_choices(&app.rolls().await?, &form.roll);
         if let Ok((_, c)) = app.constitution_in_force(app.today()).await {
             let chosen = if form.decision_kind.is_empty() {
                 DecisionKind::OrdinaryMotion.as_str()
@@ -258,7 +254,7 @@ async fn ballots_page(
             };
         }
     }
-    render(
+    Ok(render(
         status,
         &BallotsPage {
             layout: Layout::new("Ballots", Some(session), "ballots"),
@@ -272,10 +268,10 @@ async fn ballots_page(
             form,
             errors,
         },
-    )
+    ))
 }
 
-pub async fn ballots(State(state): State<AppState>, PageUser(session): PageUser) -> Response {
+pub async fn ballots(State(state): State<AppState>, PageUser(session): PageUser) -> PageResult {
     ballots_page(
         &state,
         &session,
@@ -293,12 +289,8 @@ pub async fn ballots(State(state): State<AppState>, PageUser(session): PageUser)
 pub async fn create(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PageForm(form): PageForm<BallotForm>,
-) -> Response {
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    CsrfForm(form): CsrfForm<BallotForm>,
+) -> PageResult {
     let mut errs = BTreeMap::new();
     let mut when = |field: &str, raw: &str| {
         parse_local(raw).unwrap_or_else(|m| {
@@ -372,7 +364,7 @@ pub async fn create(
         },
     };
     match created {
-        Ok(id) => Redirect::to(&format!("/ballots/{id}?saved=created")).into_response(),
+        Ok(id) => Ok(Redirect::to(&format!("/ballots/{id}?saved=created")).into_response()),
         Err(AppError::Forbidden(why)) => {
             let errors = Errors::new(
                 "nb-",
@@ -381,20 +373,18 @@ pub async fn create(
             );
             ballots_page(&state, &session, form, errors, StatusCode::FORBIDDEN).await
         }
-        Err(e) => match field_errors(e) {
-            Ok(errs) => {
-                let errors = Errors::new("nb-", CREATE_FIELDS, errs);
-                ballots_page(
-                    &state,
-                    &session,
-                    form,
-                    errors,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await
-            }
-            Err(e) => error_page(Some(&session), e.into()),
-        },
+        Err(e) => {
+            let errs = field_errors(e)?;
+            let errors = Errors::new("nb-", CREATE_FIELDS, errs);
+            ballots_page(
+                &state,
+                &session,
+                form,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
     }
 }
 
@@ -644,7 +634,7 @@ async fn ballot_page(
     reader: Reader<'_>,
     view: BallotView,
     extra: Extra,
-) -> Response {
+) -> PageResult {
     let b = &view.ballot;
     let (state_text, state_class) = state_words(b.state);
     let vote_state = match (b.state, view.voted) {
@@ -657,48 +647,39 @@ async fn ballot_page(
     let mut form = (vote_state == "form")
         .then(|| vote_form(b, reader.action.clone(), reader.csrf.clone(), &extra.kept));
     if let Some(f) = form.as_mut() {
-        match state.app.voting_context(b.id).await {
-            Ok(ctx) => {
-                let credential = extra
-                    .kept
-                    .get("credential")
-                    .map(|c| c.trim().to_string())
-                    .unwrap_or_default();
-                f.sealed = ctx.map(|ctx| sealed::sealed_vote(&ctx, credential));
-            }
-            Err(e) => return error_page(reader.session, e.into()),
-        }
+        let ctx = state.app.voting_context(b.id).await?;
+        let credential = extra
+            .kept
+            .get("credential")
+            .map(|c| c.trim().to_string())
+            .unwrap_or_default();
+        f.sealed = ctx.map(|ctx| sealed::sealed_vote(&ctx, credential));
     }
     let officer = reader.session.filter(|_| !reader.link).map(|s| &s.actor);
-    let sealed = match sealed::sealed_view(state, officer, b, extra.sealed_errors).await {
-        Ok(v) => v,
-        Err(e) => return error_page(reader.session, e.into()),
-    };
+    let sealed = sealed::sealed_view(state, officer, b, extra.sealed_errors).await?;
     let turnout = if b.state == BallotState::Scheduled {
         None
     } else {
-        match state.app.ballot_turnout(b.id).await {
-            Ok(rows) => Some(TurnoutView {
-                voters: view.voters,
-                votes: view.votes,
-                percent: percent(view.votes, view.voters),
-                rows: rows
-                    .into_iter()
-                    .map(|t| TurnoutRow {
-                        percent: percent(t.voted, t.voters),
-                        width: if t.voters > 0 {
-                            t.voted.clamp(0, t.voters) * 100 / t.voters
-                        } else {
-                            0
-                        },
-                        name: t.name,
-                        voters: t.voters,
-                        voted: t.voted,
-                    })
-                    .collect(),
-            }),
-            Err(e) => return error_page(reader.session, e.into()),
-        }
+        let rows = state.app.ballot_turnout(b.id).await?;
+        Some(TurnoutView {
+            voters: view.voters,
+            votes: view.votes,
+            percent: percent(view.votes, view.voters),
+            rows: rows
+                .into_iter()
+                .map(|t| TurnoutRow {
+                    percent: percent(t.voted, t.voters),
+                    width: if t.voters > 0 {
+                        t.voted.clamp(0, t.voters) * 100 / t.voters
+                    } else {
+                        0
+                    },
+                    name: t.name,
+                    voters: t.voters,
+                    voted: t.voted,
+                })
+                .collect(),
+        })
     };
     let count = b.result_json.as_deref().and_then(|json| {
         let read = count_view::read(json);
@@ -758,7 +739,7 @@ async fn ballot_page(
     if reader.link {
         private(&mut resp);
     }
-    resp
+    Ok(resp)
 }
 
 /// The command that recounts the published file.
@@ -791,16 +772,10 @@ pub struct BallotQuery {
 pub async fn ballot(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    PagePath(raw): PagePath<String>,
+    PathId(id): PathId<ids::Ballot>,
     PageQuery(q): PageQuery<BallotQuery>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "ballot");
-    };
-    let view = match state.app.ballot_view(&session.actor, id).await {
-        Ok(v) => v,
-        Err(e) => return error_page(Some(&session), e.into()),
-    };
+) -> PageResult {
+    let view = state.app.ballot_view(&session.actor, id).await?;
     let notice = match q.saved.as_str() {
         "created" => Some(
             "The ballot is set up. Voting opens at the time given, when every voter is sent their personal voting link.",
@@ -856,12 +831,10 @@ fn forbidden_link(session: Option<&CurrentSession>, e: AppError) -> Response {
 pub async fn ballot_by_link(
     State(state): State<AppState>,
     OptionalUser(session): OptionalUser,
-    PagePath((raw, token)): PagePath<(String, String)>,
+    PathId(id): PathId<ids::Ballot>,
+    PagePath((_, token)): PagePath<(String, String)>,
     PageQuery(q): PageQuery<BallotQuery>,
 ) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(session.as_ref(), "ballot");
-    };
     let (_, view) = match link_voter(&state, session.as_ref(), id, &token).await {
         Ok(v) => v,
         Err(resp) => return resp,
@@ -873,6 +846,7 @@ pub async fn ballot_by_link(
         Extra::plain(None, q.tracker),
     )
     .await
+    .into_response()
 }
 
 /// The choices as the form sent them: a question's one answer, or an election's preferences
@@ -962,13 +936,10 @@ async fn cast(
     voter: &Actor,
     view: BallotView,
     form: BTreeMap<String, String>,
-) -> Response {
+) -> PageResult {
     let b = &view.ballot;
     let submission = form.get("submission").cloned().unwrap_or_default();
-    let verifiable = match state.app.is_verifiable(b.id).await {
-        Ok(v) => v,
-        Err(e) => return error_page(reader.session, e.into()),
-    };
+    let verifiable = state.app.is_verifiable(b.id).await?;
     let encrypted = form
         .get("encrypted")
         .map(|e| e.trim())
@@ -1051,7 +1022,7 @@ async fn cast(
             };
             let mut resp = render(StatusCode::OK, &page);
             private(&mut resp);
-            return resp;
+            return Ok(resp);
         }
         Err(e) => e,
     };
@@ -1073,12 +1044,13 @@ async fn cast(
             };
             ballot_page(state, reader, view, extra).await
         }
+        // Drawn here rather than returned as a `PageError`, so the link's page stays private.
         Err(e) => {
             let mut resp = error_page(reader.session, e.into());
             if reader.link {
                 private(&mut resp);
             }
-            resp
+            Ok(resp)
         }
     }
 }
@@ -1087,21 +1059,10 @@ async fn cast(
 pub async fn vote(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<BTreeMap<String, String>>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "ballot");
-    };
-    let csrf = form.get("csrf").map(String::as_str).unwrap_or("");
-    if let Err(e) = check_csrf(&session, csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
-    let view = match state.app.ballot_view(&session.actor, id).await {
-        Ok(v) => v,
-        Err(e) => return error_page(Some(&session), e.into()),
-    };
+    PathId(id): PathId<ids::Ballot>,
+    CsrfForm(form): CsrfForm<BTreeMap<String, String>>,
+) -> PageResult {
+    let view = state.app.ballot_view(&session.actor, id).await?;
     cast(
         &state,
         Reader::signed_in(&session, id),
@@ -1118,12 +1079,10 @@ pub async fn vote_by_link(
     State(state): State<AppState>,
     OptionalUser(session): OptionalUser,
     headers: HeaderMap,
-    PagePath((raw, token)): PagePath<(String, String)>,
+    PathId(id): PathId<ids::Ballot>,
+    PagePath((_, token)): PagePath<(String, String)>,
     PageForm(form): PageForm<BTreeMap<String, String>>,
 ) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(session.as_ref(), "ballot");
-    };
     if !same_origin(&headers) {
         return error_page(session.as_ref(), WebError::Csrf);
     }
@@ -1139,6 +1098,7 @@ pub async fn vote_by_link(
         form,
     )
     .await
+    .into_response()
 }
 
 pub struct PublishedRow {
@@ -1171,22 +1131,14 @@ pub struct PublishedQuery {
 pub async fn published(
     State(state): State<AppState>,
     OptionalUser(session): OptionalUser,
-    PagePath(raw): PagePath<String>,
+    PathId(id): PathId<ids::Ballot>,
     PageQuery(q): PageQuery<PublishedQuery>,
-) -> Response {
+) -> PageResult {
     let session = session.as_ref();
-    let Some(id) = parse_id(&raw) else {
-        return not_found(session, "ballot");
+    let Some(b) = state.app.find_ballot(id).await? else {
+        return Err(PageError::not_found("ballot"));
     };
-    let b = match state.app.find_ballot(id).await {
-        Ok(Some(b)) => b,
-        Ok(None) => return not_found(session, "ballot"),
-        Err(e) => return error_page(session, e.into()),
-    };
-    let all = match state.app.published_ballots(id).await {
-        Ok(all) => all,
-        Err(e) => return error_page(session, e.into()),
-    };
+    let all = state.app.published_ballots(id).await?;
     let page = q.page.unwrap_or(1).max(1);
     let start = usize::try_from(page.saturating_sub(1))
         .unwrap_or(usize::MAX)
@@ -1215,7 +1167,7 @@ pub async fn published(
     } else {
         StatusCode::OK
     };
-    render(
+    Ok(render(
         status,
         &PublishedPage {
             layout: Layout::new(
@@ -1231,7 +1183,7 @@ pub async fn published(
             check,
             recount: recount_command(&b),
         },
-    )
+    ))
 }
 
 /// The ballot's page for its signed-in trustee or scrutineer, with their upload refused.
@@ -1241,11 +1193,8 @@ pub(super) async fn page_with_sealed_errors(
     id: i64,
     errors: Errors,
     status: StatusCode,
-) -> Response {
-    let view = match state.app.ballot_view(&session.actor, id).await {
-        Ok(v) => v,
-        Err(e) => return error_page(Some(session), e.into()),
-    };
+) -> PageResult {
+    let view = state.app.ballot_view(&session.actor, id).await?;
     let mut extra = Extra::plain(None, String::new());
     extra.sealed_errors = errors;
     extra.status = status;

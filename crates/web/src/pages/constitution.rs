@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
 use charter_app::AppError;
 use charter_app::amending::{HistoricalDecision, HistoricalOutcome};
 use charter_app::constitution::{AmendmentInfo, AmendmentState, AttemptInfo, VersionInfo};
@@ -22,12 +22,10 @@ use super::rules_view::{
     impact_view, right_rows,
 };
 use super::view::{date, time};
-use super::{
-    Layout, PageForm, PagePath, PageQuery, app_error, error_page, not_found, parse_id, render,
-};
+use super::{CsrfForm, Layout, PageQuery, PageResult, PathId, ids, parse_id, render};
 use crate::AppState;
 use crate::error::WebError;
-use crate::session::{CurrentSession, PageUser, check_csrf};
+use crate::session::{CurrentSession, PageUser};
 
 /// A date from the address (`on=2017-07-01`), or a message saying how to write one.
 pub fn parse_day(raw: &str) -> Result<NaiveDate, String> {
@@ -81,18 +79,15 @@ async fn version_page(
     session: &CurrentSession,
     shown: Result<(VersionInfo, Constitution), AppError>,
     in_force_heading: bool,
-) -> Response {
+) -> PageResult {
     let app = &state.app;
-    let (info, c) = match shown {
-        Ok(v) => v,
-        Err(e) => return app_error(session, e),
-    };
+    let (info, c) = shown?;
     let (today, versions) = match (
         app.constitution_in_force(app.today()).await,
         app.constitution_versions().await,
     ) {
         (Ok((today, _)), Ok(vs)) => (today, vs),
-        (Err(e), _) | (_, Err(e)) => return app_error(session, e),
+        (Err(e), _) | (_, Err(e)) => return Err(e.into()),
     };
     let in_force = info.id == today.id;
     let heading = if in_force_heading {
@@ -111,11 +106,11 @@ async fn version_page(
         clauses: clauses(&c),
         versions: version_rows(&versions, today.id),
     };
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }
 
 /// `/constitution`: the version in force today.
-pub async fn in_force(State(state): State<AppState>, PageUser(session): PageUser) -> Response {
+pub async fn in_force(State(state): State<AppState>, PageUser(session): PageUser) -> PageResult {
     let shown = state.app.constitution_in_force(state.app.today()).await;
     version_page(&state, &session, shown, true).await
 }
@@ -124,11 +119,8 @@ pub async fn in_force(State(state): State<AppState>, PageUser(session): PageUser
 pub async fn version(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    PagePath(raw): PagePath<String>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "constitution version");
-    };
+    PathId(id): PathId<ids::ConstitutionVersion>,
+) -> PageResult {
     let shown = state.app.constitution_version(id).await;
     version_page(&state, &session, shown, false).await
 }
@@ -154,22 +146,17 @@ pub async fn diff(
     State(state): State<AppState>,
     PageUser(session): PageUser,
     PageQuery(q): PageQuery<DiffQuery>,
-) -> Response {
+) -> PageResult {
     let (Some(from), Some(to)) = (
         q.from.as_deref().and_then(parse_id),
         q.to.as_deref().and_then(parse_id),
     ) else {
-        return error_page(
-            Some(&session),
-            WebError::BadRequest(
-                "choose two versions to compare: from=<id>&to=<id>, e.g. from=1&to=2".into(),
-            ),
-        );
+        return Err(WebError::BadRequest(
+            "choose two versions to compare: from=<id>&to=<id>, e.g. from=1&to=2".into(),
+        )
+        .into());
     };
-    let d = match state.app.constitution_diff(from, to).await {
-        Ok(d) => d,
-        Err(e) => return app_error(&session, e),
-    };
+    let d = state.app.constitution_diff(from, to).await?;
     let diff = diff_view(&d);
     let page = DiffPage {
         layout: Layout::new(
@@ -182,7 +169,7 @@ pub async fn diff(
         to_id: to,
         self_href: format!("/constitution/diff?from={from}&to={to}"),
     };
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }
 
 // ---------------------------------------------------------------- amendments
@@ -223,7 +210,6 @@ fn amendment_row(a: &AmendmentInfo) -> AmendmentRow {
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct ProposeForm {
-    pub csrf: String,
     pub title: String,
     pub toml: String,
 }
@@ -244,11 +230,8 @@ async fn amendments_page(
     session: &CurrentSession,
     mut form: ProposeForm,
     errors: Errors,
-) -> Response {
-    let list = match state.app.amendments().await {
-        Ok(l) => l,
-        Err(e) => return app_error(session, e),
-    };
+) -> PageResult {
+    let list = state.app.amendments().await?;
     let mut rows: Vec<AmendmentRow> = list.iter().map(amendment_row).collect();
     rows.sort_by_key(|a| std::cmp::Reverse(a.id));
     // An amendment is the whole text of the new version: start from the one in force.
@@ -269,11 +252,11 @@ async fn amendments_page(
         form,
         errors,
     };
-    render(status, &page)
+    Ok(render(status, &page))
 }
 
 /// `/amendments`: every amendment with its state, and the form to propose one.
-pub async fn amendments(State(state): State<AppState>, PageUser(session): PageUser) -> Response {
+pub async fn amendments(State(state): State<AppState>, PageUser(session): PageUser) -> PageResult {
     amendments_page(
         &state,
         &session,
@@ -294,30 +277,24 @@ fn form_errors(err: AppError, forbidden_field: &str) -> Result<BTreeMap<String, 
 pub async fn propose(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PageForm(form): PageForm<ProposeForm>,
-) -> Response {
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    CsrfForm(form): CsrfForm<ProposeForm>,
+) -> PageResult {
     match state
         .app
         .propose_amendment(&session.actor, &form.title, &form.toml)
         .await
     {
-        Ok(id) => Redirect::to(&format!("/amendments/{id}?saved=proposed")).into_response(),
-        Err(e) => match form_errors(e, "title") {
-            Ok(errs) => {
-                amendments_page(
-                    &state,
-                    &session,
-                    form,
-                    Errors::new("pr-", PROPOSE_FIELDS, errs),
-                )
-                .await
-            }
-            Err(e) => app_error(&session, e),
-        },
+        Ok(id) => Ok(Redirect::to(&format!("/amendments/{id}?saved=proposed")).into_response()),
+        Err(e) => {
+            let errs = form_errors(e, "title")?;
+            amendments_page(
+                &state,
+                &session,
+                form,
+                Errors::new("pr-", PROPOSE_FIELDS, errs),
+            )
+            .await
+        }
     }
 }
 
@@ -357,7 +334,6 @@ fn attempt_view(t: &AttemptInfo, version_href: &str) -> AttemptView {
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct DecisionForm {
-    pub csrf: String,
     pub body: String,
     pub meeting_kind: String,
     pub notice_sent_on: String,
@@ -413,12 +389,9 @@ pub struct SavedQuery {
 pub async fn amendment(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    PagePath(raw): PagePath<String>,
+    PathId(id): PathId<ids::Amendment>,
     PageQuery(q): PageQuery<SavedQuery>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "amendment");
-    };
+) -> PageResult {
     let notice = match q.saved.as_str() {
         "proposed" => Some(
             "The amendment is proposed. Its diff and impact are below for every member to read.",
@@ -460,12 +433,9 @@ async fn amendment_page(
     form: DecisionForm,
     errors: Errors,
     put_error: String,
-) -> Response {
+) -> PageResult {
     let app = &state.app;
-    let (info, _) = match app.amendment(id).await {
-        Ok(a) => a,
-        Err(e) => return app_error(session, e),
-    };
+    let (info, _) = app.amendment(id).await?;
     // The clauses an attempt failed are those of the version in force when it was decided.
     let mut attempts = Vec::with_capacity(info.attempts.len());
     for t in &info.attempts {
@@ -493,7 +463,7 @@ async fn amendment_page(
     }
     let (d, names) = match (app.amendment_diff(id).await, app.unit_summaries().await) {
         (Ok(d), Ok(u)) => (d, u),
-        (Err(e), _) | (_, Err(e)) => return app_error(session, e),
+        (Err(e), _) | (_, Err(e)) => return Err(e.into()),
     };
     let names: HashMap<UnitId, String> = names
         .into_iter()
@@ -501,9 +471,8 @@ async fn amendment_page(
         .collect();
     // A preview the caller may not see (or that cannot be computed) leaves the rest readable.
     let (impact, impact_note) = match app.amendment_impact(id).await {
-        Ok(i) => (Some(impact_view(&i, &names)), String::new()),
         Err(AppError::Forbidden(why)) => (None, why),
-        Err(e) => return app_error(session, e),
+        found => (Some(impact_view(&found?, &names)), String::new()),
     };
     let open = info.state != AmendmentState::Adopted;
     let meetings = if open {
@@ -571,7 +540,7 @@ async fn amendment_page(
         form,
         errors,
     };
-    render(status, &page)
+    Ok(render(status, &page))
 }
 
 /// Parses the decision form into a record, naming each field that does not read.
@@ -653,16 +622,9 @@ fn decision_record(f: &DecisionForm) -> Result<DecisionRecord, BTreeMap<String, 
 pub async fn enter_historical(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<DecisionForm>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "amendment");
-    };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    PathId(id): PathId<ids::Amendment>,
+    CsrfForm(form): CsrfForm<DecisionForm>,
+) -> PageResult {
     let record = match decision_record(&form) {
         Ok(r) => r,
         Err(errs) => {
@@ -683,28 +645,26 @@ pub async fn enter_historical(
                 HistoricalOutcome::Recorded { adopted: true, .. } => "adopted",
                 HistoricalOutcome::Recorded { .. } => "refused",
             };
-            Redirect::to(&format!("/amendments/{id}?saved={saved}#attempts")).into_response()
+            Ok(Redirect::to(&format!("/amendments/{id}?saved={saved}#attempts")).into_response())
         }
         // Someone without the office gets the refusal as a page: there is no form to show.
-        Err(AppError::Forbidden(why)) => app_error(&session, AppError::Forbidden(why)),
-        Err(e) => match form_errors(e, "body") {
-            Ok(mut errs) => {
-                // The app names the fields of the entry; the form names them as on the page.
-                for (from, to) in [
-                    ("kind", "meeting_kind"),
-                    ("notice_on", "notice_sent_on"),
-                    ("held_on", "meeting_on"),
-                    ("entitled", "members_entitled"),
-                ] {
-                    if let Some(m) = errs.remove(from) {
-                        errs.insert(to.to_string(), m);
-                    }
+        Err(AppError::Forbidden(why)) => Err(AppError::Forbidden(why).into()),
+        Err(e) => {
+            let mut errs = form_errors(e, "body")?;
+            // The app names the fields of the entry; the form names them as on the page.
+            for (from, to) in [
+                ("kind", "meeting_kind"),
+                ("notice_on", "notice_sent_on"),
+                ("held_on", "meeting_on"),
+                ("entitled", "members_entitled"),
+            ] {
+                if let Some(m) = errs.remove(from) {
+                    errs.insert(to.to_string(), m);
                 }
-                let errors = Errors::new("dn-", DECISION_FIELDS, errs);
-                amendment_page(&state, &session, id, None, form, errors, String::new()).await
             }
-            Err(e) => app_error(&session, e),
-        },
+            let errors = Errors::new("dn-", DECISION_FIELDS, errs);
+            amendment_page(&state, &session, id, None, form, errors, String::new()).await
+        }
     }
 }
 
@@ -726,7 +686,6 @@ fn historical_decision(r: &DecisionRecord) -> HistoricalDecision {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct PutForm {
-    pub csrf: String,
     pub meeting_id: String,
 }
 
@@ -734,16 +693,9 @@ pub struct PutForm {
 pub async fn put_to_meeting(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<PutForm>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "amendment");
-    };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    PathId(id): PathId<ids::Amendment>,
+    CsrfForm(form): CsrfForm<PutForm>,
+) -> PageResult {
     let blank = || {
         (
             DecisionForm::default(),
@@ -764,7 +716,7 @@ pub async fn put_to_meeting(
         .await;
     };
     match state.app.put_amendment(&session.actor, meeting, id).await {
-        Ok(_) => Redirect::to(&format!("/meetings/{meeting}?saved=amendment")).into_response(),
+        Ok(_) => Ok(Redirect::to(&format!("/meetings/{meeting}?saved=amendment")).into_response()),
         Err(AppError::Invalid(f)) => {
             let (fm, e) = blank();
             let why = f.0.values().cloned().collect::<Vec<_>>().join("; ");
@@ -774,7 +726,7 @@ pub async fn put_to_meeting(
             let (fm, e) = blank();
             amendment_page(&state, &session, id, None, fm, e, message).await
         }
-        Err(e) => app_error(&session, e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -805,7 +757,7 @@ pub async fn my_rights(
     State(state): State<AppState>,
     PageUser(session): PageUser,
     PageQuery(q): PageQuery<RightsQuery>,
-) -> Response {
+) -> PageResult {
     let me = session.actor.member;
     rights_page(&state, &session, me, q.on.as_deref(), None).await
 }
@@ -814,23 +766,17 @@ pub async fn my_rights(
 pub async fn member_rights(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    PagePath(raw): PagePath<String>,
+    PathId(member): PathId<ids::Member>,
     PageQuery(q): PageQuery<RightsQuery>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "member");
-    };
-    let member = MemberId(id);
+) -> PageResult {
     if member == session.actor.member {
         return rights_page(&state, &session, member, q.on.as_deref(), None).await;
     }
-    let name = match state.app.member_view(&session.actor, member).await {
-        Ok(v) => format!(
-            "{} {}",
-            v.detail.record.first_name, v.detail.record.last_name
-        ),
-        Err(e) => return app_error(&session, e),
-    };
+    let v = state.app.member_view(&session.actor, member).await?;
+    let name = format!(
+        "{} {}",
+        v.detail.record.first_name, v.detail.record.last_name
+    );
     rights_page(&state, &session, member, q.on.as_deref(), Some(name)).await
 }
 
@@ -840,21 +786,16 @@ async fn rights_page(
     member: MemberId,
     on: Option<&str>,
     other: Option<String>,
-) -> Response {
+) -> PageResult {
     let app = &state.app;
     let on = match on.filter(|s| !s.trim().is_empty()).map(parse_day) {
         None => app.today(),
         Some(Ok(d)) => d,
-        Some(Err(msg)) => return error_page(Some(session), WebError::BadRequest(msg)),
+        Some(Err(msg)) => return Err(WebError::BadRequest(msg).into()),
     };
-    let decisions = match app.member_rights(&session.actor, member, on).await {
-        Ok(d) => d,
-        Err(e) => return app_error(session, e),
-    };
-    let (version, href) = match app.constitution_in_force(on).await {
-        Ok((v, _)) => (v.version, format!("/constitution/versions/{}", v.id)),
-        Err(e) => return app_error(session, e),
-    };
+    let decisions = app.member_rights(&session.actor, member, on).await?;
+    let (v, _) = app.constitution_in_force(on).await?;
+    let (version, href) = (v.version, format!("/constitution/versions/{}", v.id));
     let rows = right_rows(&decisions, &href);
     let (heading, intro, who, action) = match other {
         None => (
@@ -885,7 +826,7 @@ async fn rights_page(
         allowed: rows.iter().filter(|r| r.allowed).count(),
         rows,
     };
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }
 
 #[cfg(test)]

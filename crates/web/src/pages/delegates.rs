@@ -5,20 +5,18 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
 use charter_app::AppError;
 use charter_app::delegates::{ConferenceView, CredentialRequest};
 use charter_domain::{DelegateCredentialState, MemberId, MotionState, UnitId};
 use serde::Deserialize;
 
-use super::forms::{Errors, field_errors};
+use super::forms::{CsrfOnly, Errors, field_errors};
 use super::view::{date, time};
-use super::{
-    Layout, PageForm, PagePath, PageQuery, app_error, error_page, not_found, parse_id, render,
-};
+use super::{CsrfForm, Layout, PageError, PageQuery, PageResult, PathId, ids, parse_id, render};
 use crate::AppState;
-use crate::session::{CurrentSession, PageUser, check_csrf};
+use crate::session::{CurrentSession, PageUser};
 
 const CREDENTIAL_FIELDS: &[&str] = &["branch", "member", "role", "source"];
 const CHALLENGE_FIELDS: &[&str] = &["grounds"];
@@ -116,16 +114,12 @@ async fn delegates_page(
     session: &CurrentSession,
     id: i64,
     input: PageInput,
-) -> Response {
+) -> PageResult {
     let v: ConferenceView = match state.app.conference_view(&session.actor, id).await {
-        Ok(v) => v,
-        Err(AppError::NotFound(_)) => return not_found(Some(session), "meeting"),
-        Err(e) => return app_error(session, e),
+        Err(AppError::NotFound(_)) => return Err(PageError::not_found("meeting")),
+        found => found?,
     };
-    let motions = match state.app.meeting_motions(id).await {
-        Ok(m) => m,
-        Err(e) => return app_error(session, e),
-    };
+    let motions = state.app.meeting_motions(id).await?;
     let name_of = |cid: i64| {
         v.credential(cid)
             .map(|c| format!("{} ({})", c.name, c.branch_name))
@@ -146,7 +140,7 @@ async fn delegates_page(
         StatusCode::OK
     };
     let conf = v.conference.as_ref();
-    render(
+    Ok(render(
         status,
         &DelegatesPage {
             layout: Layout::new(
@@ -240,7 +234,7 @@ async fn delegates_page(
             error_for,
             submission: charter_app::meetings::vote_key(),
         },
-    )
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -252,12 +246,9 @@ pub struct SavedQuery {
 pub async fn page(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    PagePath(raw): PagePath<String>,
+    PathId(id): PathId<ids::Meeting>,
     PageQuery(q): PageQuery<SavedQuery>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "meeting");
-    };
+) -> PageResult {
     let notice = match q.saved.as_str() {
         "apportioned" => Some("The delegates are apportioned among the branches."),
         "credential" => Some("The credential is recorded."),
@@ -292,45 +283,29 @@ async fn outcome<T>(
     result: Result<T, AppError>,
     saved: &str,
     (form, known, row): FormAt,
-) -> Response {
+) -> PageResult {
     match result {
-        Ok(_) => Redirect::to(&format!(
+        Ok(_) => Ok(Redirect::to(&format!(
             "/meetings/{meeting}/delegates?saved={saved}#{form}"
         ))
-        .into_response(),
-        Err(AppError::NotFound(w)) => not_found(Some(session), w),
-        Err(e) => match field_errors(e) {
-            Ok(errs) => {
-                let input = PageInput {
-                    notice: None,
-                    errors: Some((Errors::new("dl-", known, errs), form, row)),
-                };
-                delegates_page(state, session, meeting, input).await
-            }
-            Err(e) => app_error(session, e),
-        },
+        .into_response()),
+        Err(e) => {
+            let errs = field_errors(e)?;
+            let input = PageInput {
+                notice: None,
+                errors: Some((Errors::new("dl-", known, errs), form, row)),
+            };
+            delegates_page(state, session, meeting, input).await
+        }
     }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct CsrfForm {
-    pub csrf: String,
 }
 
 pub async fn apportion(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<CsrfForm>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "meeting");
-    };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    PathId(id): PathId<ids::Meeting>,
+    _: CsrfForm<CsrfOnly>,
+) -> PageResult {
     let r = state.app.apportion_delegates(&session.actor, id).await;
     outcome(
         &state,
@@ -346,7 +321,6 @@ pub async fn apportion(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct CredentialForm {
-    pub csrf: String,
     pub branch: String,
     pub member: String,
     pub role: String,
@@ -356,16 +330,9 @@ pub struct CredentialForm {
 pub async fn credential(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<CredentialForm>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "meeting");
-    };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    PathId(id): PathId<ids::Meeting>,
+    CsrfForm(form): CsrfForm<CredentialForm>,
+) -> PageResult {
     let req = CredentialRequest {
         branch: parse_id(&form.branch).map(UnitId),
         member: parse_id(&form.member).map(MemberId),
@@ -387,7 +354,6 @@ pub async fn credential(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct ChallengeForm {
-    pub csrf: String,
     pub meeting: String,
     pub grounds: String,
 }
@@ -395,16 +361,12 @@ pub struct ChallengeForm {
 pub async fn challenge(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<ChallengeForm>,
-) -> Response {
-    let (Some(id), Some(meeting)) = (parse_id(&raw), parse_id(&form.meeting)) else {
-        return not_found(Some(&session), "credential");
+    PathId(id): PathId<ids::Credential>,
+    CsrfForm(form): CsrfForm<ChallengeForm>,
+) -> PageResult {
+    let Some(meeting) = parse_id(&form.meeting) else {
+        return Err(PageError::not_found("credential"));
     };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
     let r = state
         .app
         .challenge_credential(&session.actor, id, &form.grounds)
@@ -433,7 +395,6 @@ pub async fn challenge(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct RulingForm {
-    pub csrf: String,
     pub meeting: String,
     pub ruling: String,
     pub reason: String,
@@ -442,16 +403,12 @@ pub struct RulingForm {
 pub async fn rule(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<RulingForm>,
-) -> Response {
-    let (Some(id), Some(meeting)) = (parse_id(&raw), parse_id(&form.meeting)) else {
-        return not_found(Some(&session), "challenge");
+    PathId(id): PathId<ids::CredentialChallenge>,
+    CsrfForm(form): CsrfForm<RulingForm>,
+) -> PageResult {
+    let Some(meeting) = parse_id(&form.meeting) else {
+        return Err(PageError::not_found("challenge"));
     };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
     let r = state
         .app
         .rule_on_challenge(&session.actor, id, &form.ruling, &form.reason)
@@ -470,7 +427,6 @@ pub async fn rule(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct CheckInForm {
-    pub csrf: String,
     pub credential: String,
     pub stands_for: String,
 }
@@ -478,16 +434,9 @@ pub struct CheckInForm {
 pub async fn check_in(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<CheckInForm>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "meeting");
-    };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    PathId(id): PathId<ids::Meeting>,
+    CsrfForm(form): CsrfForm<CheckInForm>,
+) -> PageResult {
     let r = match parse_id(&form.credential) {
         Some(c) => {
             state
@@ -511,23 +460,15 @@ pub async fn check_in(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct CardVoteForm {
-    pub csrf: String,
     pub motion: String,
 }
 
 pub async fn open_card_vote(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<CardVoteForm>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "meeting");
-    };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    PathId(id): PathId<ids::Meeting>,
+    CsrfForm(form): CsrfForm<CardVoteForm>,
+) -> PageResult {
     let r = match parse_id(&form.motion) {
         Some(m) => state.app.open_card_vote(&session.actor, m).await,
         None => Err(AppError::invalid("motion", "choose the motion to put")),
@@ -546,7 +487,6 @@ pub async fn open_card_vote(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct CardForm {
-    pub csrf: String,
     pub meeting: String,
     pub choice: String,
     pub submission: String,
@@ -555,16 +495,12 @@ pub struct CardForm {
 pub async fn cast(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<CardForm>,
-) -> Response {
-    let (Some(motion), Some(meeting)) = (parse_id(&raw), parse_id(&form.meeting)) else {
-        return not_found(Some(&session), "motion");
+    PathId(motion): PathId<ids::Motion>,
+    CsrfForm(form): CsrfForm<CardForm>,
+) -> PageResult {
+    let Some(meeting) = parse_id(&form.meeting) else {
+        return Err(PageError::not_found("motion"));
     };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
     let r = state
         .app
         .cast_card(&session.actor, motion, &form.choice, &form.submission)
@@ -583,16 +519,12 @@ pub async fn cast(
 pub async fn close(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<CardForm>,
-) -> Response {
-    let (Some(motion), Some(meeting)) = (parse_id(&raw), parse_id(&form.meeting)) else {
-        return not_found(Some(&session), "motion");
+    PathId(motion): PathId<ids::Motion>,
+    CsrfForm(form): CsrfForm<CardForm>,
+) -> PageResult {
+    let Some(meeting) = parse_id(&form.meeting) else {
+        return Err(PageError::not_found("motion"));
     };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
     let r = state.app.close_card_vote(&session.actor, motion).await;
     outcome(
         &state,

@@ -4,8 +4,7 @@
 use std::collections::BTreeMap;
 
 use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use charter_app::AppError;
 use charter_app::discipline::DisciplineRequest;
 use charter_domain::MemberId;
@@ -13,16 +12,15 @@ use serde::Deserialize;
 
 use super::forms::{Errors, field_errors};
 use super::meetings::{Input, meeting_page};
-use super::{PageForm, PagePath, app_error, error_page, not_found, parse_id};
+use super::{CsrfForm, PageResult, PathId, ids, parse_id};
 use crate::AppState;
-use crate::session::{PageUser, check_csrf};
+use crate::session::PageUser;
 
 const FIELDS: &[&str] = &["status", "member_id", "grounds"];
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct DisciplineForm {
-    pub csrf: String,
     pub status: String,
     pub member: String,
     pub grounds: String,
@@ -36,16 +34,9 @@ pub fn no_errors() -> Errors {
 pub async fn propose(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<DisciplineForm>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "meeting");
-    };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    PathId(id): PathId<ids::Meeting>,
+    CsrfForm(form): CsrfForm<DisciplineForm>,
+) -> PageResult {
     let result = match parse_id(&form.member) {
         Some(member) => {
             state
@@ -71,19 +62,14 @@ pub async fn propose(
         }
     };
     match result {
-        Ok(_) => Redirect::to(&format!("/meetings/{id}?saved=proposed")).into_response(),
-        Err(AppError::NotFound(w)) => not_found(Some(&session), w),
-        Err(AppError::Forbidden(why)) => app_error(&session, AppError::Forbidden(why)),
-        Err(e) => match field_errors(e) {
-            Ok(errs) => {
-                let input = Input {
-                    discipline_errors: Errors::new("dc-", FIELDS, errs),
-                    discipline_form: form,
-                    ..Input::plain(None)
-                };
-                meeting_page(&state, &session, id, input).await
-            }
-            Err(e) => app_error(&session, e),
-        },
+        Ok(_) => Ok(Redirect::to(&format!("/meetings/{id}?saved=proposed")).into_response()),
+        Err(e) => {
+            let input = Input {
+                discipline_errors: Errors::new("dc-", FIELDS, field_errors(e)?),
+                discipline_form: form,
+                ..Input::plain(None)
+            };
+            meeting_page(&state, &session, id, input).await
+        }
     }
 }

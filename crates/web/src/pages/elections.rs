@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
 use charter_app::AppError;
 use charter_app::elections::ElectionRequest;
 use charter_domain::{MemberId, NominationState, Power};
@@ -22,9 +22,9 @@ use super::forms::{Errors, field_errors};
 use super::meetings::{Choice, parse_local};
 use super::rules_view::capitalise;
 use super::view::time;
-use super::{Layout, PageForm, PagePath, PageQuery, error_page, not_found, parse_id, render};
+use super::{CsrfForm, Layout, PageQuery, PageResult, PathId, ids, parse_id, render};
 use crate::AppState;
-use crate::session::{CurrentSession, PageUser, check_csrf};
+use crate::session::{CurrentSession, PageUser};
 
 const OPEN_FIELDS: &[&str] = &[
     "body",
@@ -94,7 +94,6 @@ fn election_row(e: &ElectionRecord, now: DateTime<Utc>) -> ElectionRow {
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct OpenForm {
-    pub csrf: String,
     pub body: String,
     pub title: String,
     pub roll: String,
@@ -121,12 +120,9 @@ async fn elections_page(
     form: OpenForm,
     errors: Errors,
     status: StatusCode,
-) -> Response {
+) -> PageResult {
     let app = &state.app;
-    let list = match app.elections().await {
-        Ok(l) => l,
-        Err(e) => return error_page(Some(session), e.into()),
-    };
+    let list = app.elections().await?;
     let now = app.clock.now();
     let may_open = !session.actor.scope_roots(Power::CallMeetings).is_empty();
     let mut bodies = Vec::new();
@@ -150,12 +146,9 @@ async fn elections_page(
                 }
             }
         }
-        match app.rolls().await {
-            Ok(all) => rolls = vote_roll_choices(&all, &form.roll),
-            Err(e) => return error_page(Some(session), e.into()),
-        }
+        rolls = vote_roll_choices(&app.rolls().await?, &form.roll);
     }
-    render(
+    Ok(render(
         status,
         &ElectionsPage {
             layout: Layout::new("Elections", Some(session), "ballots"),
@@ -166,10 +159,10 @@ async fn elections_page(
             form,
             errors,
         },
-    )
+    ))
 }
 
-pub async fn elections(State(state): State<AppState>, PageUser(session): PageUser) -> Response {
+pub async fn elections(State(state): State<AppState>, PageUser(session): PageUser) -> PageResult {
     elections_page(
         &state,
         &session,
@@ -184,12 +177,8 @@ pub async fn elections(State(state): State<AppState>, PageUser(session): PageUse
 pub async fn open(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PageForm(form): PageForm<OpenForm>,
-) -> Response {
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    CsrfForm(form): CsrfForm<OpenForm>,
+) -> PageResult {
     let mut errs = BTreeMap::new();
     let mut when = |field: &str, raw: &str| {
         parse_local(raw).unwrap_or_else(|m| {
@@ -227,12 +216,9 @@ pub async fn open(
         closes_at: closes,
     };
     match state.app.open_election(&session.actor, &req).await {
-        Ok(id) => Redirect::to(&format!("/elections/{id}?saved=opened")).into_response(),
+        Ok(id) => Ok(Redirect::to(&format!("/elections/{id}?saved=opened")).into_response()),
         Err(e) => {
-            let (status, fields) = match refusal(e) {
-                Ok(r) => r,
-                Err(e) => return error_page(Some(&session), e.into()),
-            };
+            let (status, fields) = refusal(e)?;
             let errors = Errors::new("ne-", OPEN_FIELDS, fields);
             elections_page(&state, &session, form, errors, status).await
         }
@@ -314,22 +300,18 @@ async fn election_page(
     session: &CurrentSession,
     id: i64,
     shown: Shown,
-) -> Response {
+) -> PageResult {
     let app = &state.app;
-    let (e, nominations) = match app.election(id).await {
-        Ok(x) => x,
-        Err(err) => return error_page(Some(session), err.into()),
-    };
+    let (e, nominations) = app.election(id).await?;
     let now = app.clock.now();
     let (outcome, seated) = match e.ballot {
-        Some(b) => match app.find_ballot(b).await {
-            Ok(Some(b)) => (
+        Some(b) => match app.find_ballot(b).await? {
+            Some(b) => (
                 b.outcome,
                 e.seated_at
                     .map(|t| format!("The winners took their seats on {}.", time(t))),
             ),
-            Ok(None) => (None, None),
-            Err(err) => return error_page(Some(session), err.into()),
+            None => (None, None),
         },
         None => (None, None),
     };
@@ -377,7 +359,7 @@ async fn election_page(
         seated,
         candidate_value: shown.candidate,
     };
-    render(shown.status, &page)
+    Ok(render(shown.status, &page))
 }
 
 #[derive(Deserialize, Default)]
@@ -389,12 +371,9 @@ pub struct ElectionQuery {
 pub async fn election(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    PagePath(raw): PagePath<String>,
+    PathId(id): PathId<ids::Election>,
     PageQuery(q): PageQuery<ElectionQuery>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "election");
-    };
+) -> PageResult {
     let notice = match q.saved.as_str() {
         "opened" => Some(
             "Nominations are open. Members entitled to nominate can nominate candidates here until the time given.",
@@ -413,7 +392,6 @@ pub async fn election(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct ElectionForm {
-    pub csrf: String,
     /// The member number of the person nominated.
     pub candidate: String,
     pub statement: String,
@@ -432,17 +410,10 @@ enum Act {
 async fn act(
     state: &AppState,
     session: &CurrentSession,
-    headers: &HeaderMap,
-    raw: &str,
+    id: i64,
     form: ElectionForm,
     make: impl FnOnce(&ElectionForm) -> Result<Act, String>,
-) -> Response {
-    let Some(id) = parse_id(raw) else {
-        return not_found(Some(session), "election");
-    };
-    if let Err(e) = check_csrf(session, &form.csrf, headers) {
-        return error_page(Some(session), e);
-    }
+) -> PageResult {
     let kept = |errors: Errors, status: StatusCode| Shown {
         notice: None,
         errors,
@@ -477,25 +448,22 @@ async fn act(
             .map(|_| "ballot"),
     };
     match done {
-        Ok(saved) => Redirect::to(&format!("/elections/{id}?saved={saved}")).into_response(),
-        Err(e) => match refusal(e) {
-            Ok((status, fields)) => {
-                let errors = Errors::new("el-", ELECTION_FIELDS, fields);
-                election_page(state, session, id, kept(errors, status)).await
-            }
-            Err(e) => error_page(Some(session), e.into()),
-        },
+        Ok(saved) => Ok(Redirect::to(&format!("/elections/{id}?saved={saved}")).into_response()),
+        Err(e) => {
+            let (status, fields) = refusal(e)?;
+            let errors = Errors::new("el-", ELECTION_FIELDS, fields);
+            election_page(state, session, id, kept(errors, status)).await
+        }
     }
 }
 
 pub async fn nominate(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<ElectionForm>,
-) -> Response {
-    act(&state, &session, &headers, &raw, form, |f| {
+    PathId(id): PathId<ids::Election>,
+    CsrfForm(form): CsrfForm<ElectionForm>,
+) -> PageResult {
+    act(&state, &session, id, form, |f| {
         match parse_id(f.candidate.trim().trim_start_matches('#')) {
             Some(n) => Ok(Act::Nominate(MemberId(n))),
             None if f.candidate.trim().is_empty() => {
@@ -513,11 +481,10 @@ pub async fn nominate(
 pub async fn statement(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<ElectionForm>,
-) -> Response {
-    act(&state, &session, &headers, &raw, form, |f| {
+    PathId(id): PathId<ids::Election>,
+    CsrfForm(form): CsrfForm<ElectionForm>,
+) -> PageResult {
+    act(&state, &session, id, form, |f| {
         Ok(Act::Statement(f.statement.clone()))
     })
     .await
@@ -526,25 +493,17 @@ pub async fn statement(
 pub async fn withdraw(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<ElectionForm>,
-) -> Response {
-    act(&state, &session, &headers, &raw, form, |_| {
-        Ok(Act::Withdraw)
-    })
-    .await
+    PathId(id): PathId<ids::Election>,
+    CsrfForm(form): CsrfForm<ElectionForm>,
+) -> PageResult {
+    act(&state, &session, id, form, |_| Ok(Act::Withdraw)).await
 }
 
 pub async fn build_ballot(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<ElectionForm>,
-) -> Response {
-    act(&state, &session, &headers, &raw, form, |_| {
-        Ok(Act::BuildBallot)
-    })
-    .await
+    PathId(id): PathId<ids::Election>,
+    CsrfForm(form): CsrfForm<ElectionForm>,
+) -> PageResult {
+    act(&state, &session, id, form, |_| Ok(Act::BuildBallot)).await
 }

@@ -7,6 +7,7 @@ use charter_app::AppError;
 
 use serde::Deserialize;
 
+/// A form that carries only its CSRF token (see [`super::CsrfForm`]).
 #[derive(Deserialize)]
 pub struct CsrfOnly {
     #[serde(default)]
@@ -18,7 +19,6 @@ pub struct CsrfOnly {
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct EditForm {
-    pub csrf: String,
     pub first_name: String,
     pub last_name: String,
     pub email: String,
@@ -36,7 +36,6 @@ pub struct EditForm {
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct StatusForm {
-    pub csrf: String,
     pub status: String,
     pub effective_on: String,
     pub reason: String,
@@ -45,7 +44,6 @@ pub struct StatusForm {
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct PaymentForm {
-    pub csrf: String,
     pub paid_on: String,
     pub amount: String,
     pub months: String,
@@ -54,7 +52,6 @@ pub struct PaymentForm {
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct AffiliationForm {
-    pub csrf: String,
     pub organisation: String,
     pub since: String,
 }
@@ -62,7 +59,6 @@ pub struct AffiliationForm {
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct TransferForm {
-    pub csrf: String,
     pub to_branch: String,
     pub effective_on: String,
     pub reason: String,

@@ -15,10 +15,10 @@ use serde::Deserialize;
 
 use super::forms::{Errors, field_errors};
 use super::view::time;
-use super::{Layout, PageForm, PagePath, PageQuery, error_page, not_found, parse_id, render};
+use super::{CsrfForm, Layout, PageError, PageForm, PageQuery, PageResult, PathId, ids, render};
 use crate::AppState;
 use crate::error::WebError;
-use crate::session::{PageUser, check_csrf, client_ip, joining_allowed, same_origin};
+use crate::session::{PageUser, client_ip, joining_allowed, same_origin};
 
 const JOIN_FIELDS: &[&str] = &[
     "first_name",
@@ -111,20 +111,18 @@ fn join_page(
 }
 
 /// `/join`: the form, for anyone. A session is not looked at: the page is the same for all.
-pub async fn form(State(state): State<AppState>) -> Response {
-    match state.app.join_form().await {
-        Ok(form) => join_page(
-            StatusCode::OK,
-            &form,
-            JoinFormBody {
-                dues_plan: "monthly".into(),
-                ..JoinFormBody::default()
-            },
-            Errors::none("", JOIN_FIELDS),
-            None,
-        ),
-        Err(e) => error_page(None, e.into()),
-    }
+pub async fn form(State(state): State<AppState>) -> PageResult {
+    let form = state.app.join_form().await.map_err(PageError::signed_out)?;
+    Ok(join_page(
+        StatusCode::OK,
+        &form,
+        JoinFormBody {
+            dues_plan: "monthly".into(),
+            ..JoinFormBody::default()
+        },
+        Errors::none("", JOIN_FIELDS),
+        None,
+    ))
 }
 
 /// An application from the form. Refused from another site and beyond the client address's
@@ -135,14 +133,11 @@ pub async fn apply(
     ext: Extensions,
     headers: HeaderMap,
     PageForm(typed): PageForm<JoinFormBody>,
-) -> Response {
+) -> PageResult {
     if !same_origin(&headers) {
-        return error_page(None, WebError::Csrf);
+        return Err(PageError::signed_out(WebError::Csrf));
     }
-    let form = match state.app.join_form().await {
-        Ok(f) => f,
-        Err(e) => return error_page(None, e.into()),
-    };
+    let form = state.app.join_form().await.map_err(PageError::signed_out)?;
     if let Err(e) = joining_allowed(&state, client_ip(&state, &ext, &headers)) {
         let mut resp = join_page(
             StatusCode::TOO_MANY_REQUESTS,
@@ -155,11 +150,11 @@ pub async fn apply(
             header::RETRY_AFTER,
             header::HeaderValue::from_static("3600"),
         );
-        return resp;
+        return Ok(resp);
     }
     if !typed.website.trim().is_empty() {
         tracing::info!("an application filled in the field people never see; nothing recorded");
-        return Redirect::to("/join/received").into_response();
+        return Ok(Redirect::to("/join/received").into_response());
     }
     let raw = RawApplication {
         first_name: typed.first_name.clone(),
@@ -172,17 +167,17 @@ pub async fn apply(
         consent: !typed.consent.is_empty(),
     };
     match state.app.apply_to_join(&raw).await {
-        Ok(()) => Redirect::to("/join/received").into_response(),
-        Err(e) => match field_errors(e) {
-            Ok(fields) => join_page(
+        Ok(()) => Ok(Redirect::to("/join/received").into_response()),
+        Err(e) => {
+            let fields = field_errors(e).map_err(PageError::signed_out)?;
+            Ok(join_page(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &form,
                 typed,
                 Errors::new("", JOIN_FIELDS, fields),
                 None,
-            ),
-            Err(e) => error_page(None, e.into()),
-        },
+            ))
+        }
     }
 }
 
@@ -252,12 +247,9 @@ pub async fn list(
     State(state): State<AppState>,
     PageUser(session): PageUser,
     PageQuery(q): PageQuery<ListQuery>,
-) -> Response {
+) -> PageResult {
     let chosen = q.state.as_deref().unwrap_or("pending");
-    let items = match state.app.applications(&session.actor, Some(chosen)).await {
-        Ok(items) => items,
-        Err(e) => return error_page(Some(&session), e.into()),
-    };
+    let items = state.app.applications(&session.actor, Some(chosen)).await?;
     let tabs = [
         ("pending", "Waiting for a decision"),
         ("accepted", "Accepted"),
@@ -277,7 +269,7 @@ pub async fn list(
         .find(|t| t.current)
         .map(|t| t.label)
         .unwrap_or("All");
-    render(
+    Ok(render(
         StatusCode::OK,
         &ListPage {
             layout: Layout::new("Applications to join", Some(&session), "me"),
@@ -294,7 +286,7 @@ pub async fn list(
                 _ => None,
             },
         },
-    )
+    ))
 }
 
 #[derive(Template)]
@@ -314,7 +306,6 @@ struct DetailPage {
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct DecisionForm {
-    pub csrf: String,
     pub decision: String,
     pub reason: String,
 }
@@ -349,63 +340,47 @@ fn detail_page(
 pub async fn detail(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    PagePath(raw): PagePath<String>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "application");
-    };
-    match state.app.application(&session.actor, id).await {
-        Ok(a) => detail_page(
-            StatusCode::OK,
-            &session,
-            a,
-            DecisionForm::default(),
-            Errors::none("", DECISION_FIELDS),
-        ),
-        Err(e) => error_page(Some(&session), e.into()),
-    }
+    PathId(id): PathId<ids::Application>,
+) -> PageResult {
+    let a = state.app.application(&session.actor, id).await?;
+    Ok(detail_page(
+        StatusCode::OK,
+        &session,
+        a,
+        DecisionForm::default(),
+        Errors::none("", DECISION_FIELDS),
+    ))
 }
 
 /// Accepts or refuses; on success back to the list, which says what happened.
 pub async fn decide(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(typed): PageForm<DecisionForm>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "application");
-    };
-    if let Err(e) = check_csrf(&session, &typed.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    PathId(id): PathId<ids::Application>,
+    CsrfForm(typed): CsrfForm<DecisionForm>,
+) -> PageResult {
     let req = DecisionRequest {
         decision: typed.decision.clone(),
         reason: typed.reason.clone(),
     };
     match state.app.decide_application(&session.actor, id, &req).await {
-        Ok(decided) => {
-            Redirect::to(&format!("/applications?decided={}", decided.as_str())).into_response()
-        }
+        Ok(decided) => Ok(
+            Redirect::to(&format!("/applications?decided={}", decided.as_str())).into_response(),
+        ),
         Err(e) => {
             let status = match &e {
                 AppError::Conflict { .. } => StatusCode::CONFLICT,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
-            match field_errors(e) {
-                Ok(fields) => match state.app.application(&session.actor, id).await {
-                    Ok(a) => detail_page(
-                        status,
-                        &session,
-                        a,
-                        typed,
-                        Errors::new("", DECISION_FIELDS, fields),
-                    ),
-                    Err(e) => error_page(Some(&session), e.into()),
-                },
-                Err(e) => error_page(Some(&session), e.into()),
-            }
+            let fields = field_errors(e)?;
+            let a = state.app.application(&session.actor, id).await?;
+            Ok(detail_page(
+                status,
+                &session,
+                a,
+                typed,
+                Errors::new("", DECISION_FIELDS, fields),
+            ))
         }
     }
 }

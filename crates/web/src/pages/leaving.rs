@@ -3,16 +3,16 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use charter_app::AppError;
 use charter_app::leaving::{ResignationRequest, ResignationTerms};
 use serde::Deserialize;
 
 use super::forms::{Errors, field_errors};
-use super::{Layout, PageForm, error_page, render};
+use super::{CsrfForm, Layout, PageResult, render};
 use crate::AppState;
-use crate::session::{CurrentSession, OwnRecordUser, check_csrf, clear_cookie};
+use crate::session::{CurrentSession, OwnRecordUser, clear_cookie};
 
 const RESIGN_FIELDS: &[&str] = &["confirm", "reason"];
 
@@ -28,7 +28,6 @@ struct ResignPage {
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct ResignForm {
-    pub csrf: String,
     pub confirm: String,
     pub reason: String,
 }
@@ -39,19 +38,17 @@ async fn resign_page(
     status: StatusCode,
     reason: String,
     errors: Errors,
-) -> Response {
-    match state.app.resignation_terms(&session.actor).await {
-        Ok(terms) => render(
-            status,
-            &ResignPage {
-                layout: Layout::new("Resign my membership", Some(session), "me"),
-                terms,
-                reason,
-                errors,
-            },
-        ),
-        Err(e) => error_page(Some(session), e.into()),
-    }
+) -> PageResult {
+    let terms = state.app.resignation_terms(&session.actor).await?;
+    Ok(render(
+        status,
+        &ResignPage {
+            layout: Layout::new("Resign my membership", Some(session), "me"),
+            terms,
+            reason,
+            errors,
+        },
+    ))
 }
 
 /// `/me/resign`: what resigning means, and the button. A restricted session may resign too
@@ -59,7 +56,7 @@ async fn resign_page(
 pub async fn confirm(
     State(state): State<AppState>,
     OwnRecordUser(session): OwnRecordUser,
-) -> Response {
+) -> PageResult {
     resign_page(
         &state,
         &session,
@@ -74,43 +71,35 @@ pub async fn confirm(
 pub async fn resign(
     State(state): State<AppState>,
     OwnRecordUser(session): OwnRecordUser,
-    headers: HeaderMap,
-    PageForm(form): PageForm<ResignForm>,
-) -> Response {
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    CsrfForm(form): CsrfForm<ResignForm>,
+) -> PageResult {
     let req = ResignationRequest {
         confirm: !form.confirm.is_empty(),
         reason: form.reason.clone(),
     };
     match state.app.resign(&session.actor, &req).await {
-        Ok(()) => (
+        Ok(()) => Ok((
             [(
                 header::SET_COOKIE,
                 clear_cookie(state.config.secure_cookies),
             )],
             Redirect::to("/resigned"),
         )
-            .into_response(),
+            .into_response()),
         Err(e) => {
             let status = match &e {
                 AppError::Conflict { .. } => StatusCode::CONFLICT,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
-            match field_errors(e) {
-                Ok(fields) => {
-                    resign_page(
-                        &state,
-                        &session,
-                        status,
-                        form.reason,
-                        Errors::new("", RESIGN_FIELDS, fields),
-                    )
-                    .await
-                }
-                Err(e) => error_page(Some(&session), e.into()),
-            }
+            let fields = field_errors(e)?;
+            resign_page(
+                &state,
+                &session,
+                status,
+                form.reason,
+                Errors::new("", RESIGN_FIELDS, fields),
+            )
+            .await
         }
     }
 }

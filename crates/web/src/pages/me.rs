@@ -3,12 +3,11 @@
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
 use charter_app::office_label;
 use serde::Deserialize;
 
 use super::view::{AccessRow, MemberDisplay, Pager};
-use super::{Layout, PageQuery, app_error, render};
+use super::{Layout, PageQuery, PageResult, render};
 use crate::AppState;
 use crate::session::OwnRecordUser;
 
@@ -41,17 +40,14 @@ pub async fn my_membership(
     State(state): State<AppState>,
     OwnRecordUser(session): OwnRecordUser,
     PageQuery(q): PageQuery<MeQuery>,
-) -> Response {
+) -> PageResult {
     let log_page = q
         .log_page
         .as_deref()
         .and_then(|p| p.trim().parse::<u32>().ok())
         .unwrap_or(1)
         .clamp(1, 1_000_000);
-    let mine = match state.app.my_membership(&session.actor, log_page).await {
-        Ok(m) => m,
-        Err(e) => return app_error(&session, e),
-    };
+    let mine = state.app.my_membership(&session.actor, log_page).await?;
     let pager = Pager::new(log_page, LOG_PER_PAGE, mine.access_log.total, |p| {
         format!("/me?log_page={p}#access-log")
     });
@@ -67,5 +63,5 @@ pub async fn my_membership(
         may_resign: mine.may_resign,
         may_admit: mine.may_admit,
     };
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use charter_app::AppError;
 use charter_app::register::{
@@ -20,12 +20,9 @@ use super::forms::{
     field_errors,
 };
 use super::view::{DirectoryRow, MemberDisplay, Pager};
-use super::{
-    Layout, PageForm, PagePath, PageQuery, app_error, error_page, not_found, parse_id, render,
-};
+use super::{CsrfForm, Layout, PageQuery, PageResult, PathId, ids, render};
 use crate::AppState;
-use crate::error::WebError;
-use crate::session::{CurrentSession, PageUser, check_csrf, url_encode};
+use crate::session::{CurrentSession, PageUser, url_encode};
 
 /// The flash notice for `?saved=…` after a successful form.
 pub fn notice(saved: Option<&str>) -> Option<&'static str> {
@@ -44,10 +41,6 @@ pub fn notice(saved: Option<&str>) -> Option<&'static str> {
         ),
         _ => None,
     }
-}
-
-fn member_id(raw: &str) -> Option<MemberId> {
-    parse_id(raw).map(MemberId)
 }
 
 // ---------------------------------------------------------------- directory
@@ -150,28 +143,21 @@ pub async fn directory(
     State(state): State<AppState>,
     PageUser(session): PageUser,
     PageQuery(params): PageQuery<DirectoryParams>,
-) -> Response {
+) -> PageResult {
     let app = &state.app;
-    let scope = match app.member_scope(&session.actor).await {
-        Ok(s) => s,
-        Err(e) => return app_error(&session, e),
-    };
-    let all_branches = match app.branches().await {
-        Ok(b) => b,
-        Err(e) => return app_error(&session, e),
-    };
+    let scope = app.member_scope(&session.actor).await?;
+    let all_branches = app.branches().await?;
     let (result, errors, status) = match app.directory(&session.actor, &params.raw()).await {
-        Ok((query, page)) => (
-            Some((query, page)),
-            Errors::none("f-", DIRECTORY_FIELDS),
-            StatusCode::OK,
-        ),
         Err(AppError::Invalid(fields)) => (
             None,
             Errors::new("f-", DIRECTORY_FIELDS, fields.0),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
-        Err(e) => return app_error(&session, e),
+        found => (
+            Some(found?),
+            Errors::none("f-", DIRECTORY_FIELDS),
+            StatusCode::OK,
+        ),
     };
 
     let chosen = |v: &Option<String>| v.as_deref().map(str::trim).unwrap_or("").to_string();
@@ -284,7 +270,7 @@ pub async fn directory(
         pager,
         scope_note,
     };
-    render(status, &page)
+    Ok(render(status, &page))
 }
 
 // ---------------------------------------------------------------- member page
@@ -350,16 +336,13 @@ async fn member_page_response(
     id: MemberId,
     retry: Retry,
     notice: Option<&'static str>,
-) -> Response {
+) -> PageResult {
     let app = &state.app;
-    let view: MemberView = match app.member_view(&session.actor, id).await {
-        Ok(v) => v,
-        Err(e) => return app_error(session, e),
-    };
+    let view: MemberView = app.member_view(&session.actor, id).await?;
     let transfer_branches = if view.may_transfer {
         let (tree, branches) = match (app.tree().await, app.branches().await) {
             (Ok(t), Ok(b)) => (t, b),
-            (Err(e), _) | (_, Err(e)) => return app_error(session, e),
+            (Err(e), _) | (_, Err(e)) => return Err(e.into()),
         };
         let current = view.detail.record.branch;
         branches
@@ -375,10 +358,9 @@ async fn member_page_response(
         Vec::new()
     };
     let pending_email = if view.may_edit {
-        match app.pending_email(&session.actor, id).await {
-            Ok(p) => p.map(|p| p.new_email),
-            Err(e) => return app_error(session, e),
-        }
+        app.pending_email(&session.actor, id)
+            .await?
+            .map(|p| p.new_email)
     } else {
         None
     };
@@ -452,18 +434,15 @@ async fn member_page_response(
     for b in &mut page.transfer_branches {
         b.selected = b.id == page.transfer_form.to_branch.trim();
     }
-    render(status, &page)
+    Ok(render(status, &page))
 }
 
 pub async fn member_page(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    PagePath(raw): PagePath<String>,
+    PathId(id): PathId<ids::Member>,
     PageQuery(q): PageQuery<SavedQuery>,
-) -> Response {
-    let Some(id) = member_id(&raw) else {
-        return not_found(Some(&session), "member");
-    };
+) -> PageResult {
     member_page_response(
         &state,
         &session,
@@ -478,135 +457,104 @@ fn saved(id: MemberId, what: &str) -> Response {
     Redirect::to(&format!("/members/{}?saved={what}", id.0)).into_response()
 }
 
-/// The common shape of the member page's POST handlers: check the id and CSRF, run the use
-/// case, then redirect with a notice or re-show the page with the form's errors.
-macro_rules! member_post {
-    ($state:ident, $session:ident, $headers:ident, $raw:ident, $form:ident, $saved:literal, $retry:ident, $call:expr) => {{
-        let Some(id) = member_id(&$raw) else {
-            return not_found(Some(&$session), "member");
-        };
-        if let Err(e) = check_csrf(&$session, &$form.csrf, &$headers) {
-            return error_page(Some(&$session), e);
-        }
-        let result = $call(id).await;
-        match result {
-            Ok(_) => saved(id, $saved),
-            Err(e) => match field_errors(e) {
-                Ok(errs) => {
-                    member_page_response(&$state, &$session, id, Retry::$retry($form, errs), None)
-                        .await
-                }
-                Err(e) => app_error(&$session, e),
-            },
-        }
-    }};
+/// The answer to one of the member page's forms: back to the page with a notice, or the
+/// page again with the form as typed and its errors.
+async fn after_form<T>(
+    state: &AppState,
+    session: &CurrentSession,
+    id: MemberId,
+    result: Result<T, AppError>,
+    what: &str,
+    retry: impl FnOnce(BTreeMap<String, String>) -> Retry,
+) -> PageResult {
+    match result {
+        Ok(_) => Ok(saved(id, what)),
+        Err(e) => member_page_response(state, session, id, retry(field_errors(e)?), None).await,
+    }
 }
 
 pub async fn change_status(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<StatusForm>,
-) -> Response {
+    PathId(id): PathId<ids::Member>,
+    CsrfForm(form): CsrfForm<StatusForm>,
+) -> PageResult {
     let req = StatusChangeRequest {
         to: form.status.clone(),
         effective_on: form.effective_on.clone(),
         reason: form.reason.clone(),
     };
-    member_post!(state, session, headers, raw, form, "status", Status, |id| {
-        state.app.change_status(&session.actor, id, &req)
+    let result = state.app.change_status(&session.actor, id, &req).await;
+    after_form(&state, &session, id, result, "status", |errs| {
+        Retry::Status(form, errs)
     })
+    .await
 }
 
 pub async fn record_payment(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<PaymentForm>,
-) -> Response {
+    PathId(id): PathId<ids::Member>,
+    CsrfForm(form): CsrfForm<PaymentForm>,
+) -> PageResult {
     let req = PaymentRequest {
         paid_on: form.paid_on.clone(),
         amount: form.amount.clone(),
         months: form.months.clone(),
     };
-    member_post!(
-        state,
-        session,
-        headers,
-        raw,
-        form,
-        "payment",
-        Payment,
-        |id| { state.app.record_payment(&session.actor, id, &req) }
-    )
+    let result = state.app.record_payment(&session.actor, id, &req).await;
+    after_form(&state, &session, id, result, "payment", |errs| {
+        Retry::Payment(form, errs)
+    })
+    .await
 }
 
 pub async fn add_affiliation(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<AffiliationForm>,
-) -> Response {
-    let (org, since) = (form.organisation.clone(), form.since.clone());
-    member_post!(
-        state,
-        session,
-        headers,
-        raw,
-        form,
-        "affiliation",
-        Affiliation,
-        |id| state.app.add_affiliation(&session.actor, id, &org, &since)
-    )
+    PathId(id): PathId<ids::Member>,
+    CsrfForm(form): CsrfForm<AffiliationForm>,
+) -> PageResult {
+    let result = state
+        .app
+        .add_affiliation(&session.actor, id, &form.organisation, &form.since)
+        .await;
+    after_form(&state, &session, id, result, "affiliation", |errs| {
+        Retry::Affiliation(form, errs)
+    })
+    .await
 }
 
 pub async fn transfer(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<TransferForm>,
-) -> Response {
+    PathId(id): PathId<ids::Member>,
+    CsrfForm(form): CsrfForm<TransferForm>,
+) -> PageResult {
     let req = TransferRequest {
         to_branch: form.to_branch.clone(),
         effective_on: form.effective_on.clone(),
         reason: form.reason.clone(),
     };
-    member_post!(
-        state,
-        session,
-        headers,
-        raw,
-        form,
-        "transfer",
-        Transfer,
-        |id| { state.app.transfer(&session.actor, id, &req) }
-    )
+    let result = state.app.transfer(&session.actor, id, &req).await;
+    after_form(&state, &session, id, result, "transfer", |errs| {
+        Retry::Transfer(form, errs)
+    })
+    .await
 }
 
 pub async fn verify_affiliation(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath((raw, raw_aff)): PagePath<(String, String)>,
-    PageForm(form): PageForm<CsrfOnly>,
-) -> Response {
-    let Some(id) = member_id(&raw) else {
-        return not_found(Some(&session), "member");
-    };
-    let Some(aff) = parse_id(&raw_aff) else {
-        return not_found(Some(&session), "affiliation");
-    };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
-    match state.app.verify_affiliation(&session.actor, id, aff).await {
-        Ok(()) => saved(id, "verified"),
-        Err(e) => app_error(&session, e),
-    }
+    PathId(id): PathId<ids::Member>,
+    PathId(aff): PathId<ids::Affiliation>,
+    _: CsrfForm<CsrfOnly>,
+) -> PageResult {
+    state
+        .app
+        .verify_affiliation(&session.actor, id, aff)
+        .await?;
+    Ok(saved(id, "verified"))
 }
 
 // ---------------------------------------------------------------- editing contact details
@@ -676,18 +624,11 @@ async fn editable_view(
 pub async fn edit_form(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    PagePath(raw): PagePath<String>,
-) -> Response {
-    let Some(id) = member_id(&raw) else {
-        return not_found(Some(&session), "member");
-    };
-    let view = match editable_view(&state, &session, id).await {
-        Ok(v) => v,
-        Err(e) => return app_error(&session, e),
-    };
+    PathId(id): PathId<ids::Member>,
+) -> PageResult {
+    let view = editable_view(&state, &session, id).await?;
     let r = &view.detail.record;
     let form = EditForm {
-        csrf: String::new(),
         first_name: r.first_name.clone(),
         last_name: r.last_name.clone(),
         email: r.email.clone(),
@@ -701,7 +642,12 @@ pub async fn edit_form(
         orig_postcode: r.postcode.clone(),
         orig_dues_plan: r.dues_plan.as_str().to_string(),
     };
-    edit_page(&session, &view, form, Errors::none("", EDIT_FIELDS))
+    Ok(edit_page(
+        &session,
+        &view,
+        form,
+        Errors::none("", EDIT_FIELDS),
+    ))
 }
 
 /// Only what the person changed is sent, so the event names exactly the changed fields.
@@ -720,33 +666,28 @@ fn changes(form: &EditForm) -> RawMemberChanges {
 pub async fn edit(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<EditForm>,
-) -> Response {
-    let Some(id) = member_id(&raw) else {
-        return not_found(Some(&session), "member");
-    };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    PathId(id): PathId<ids::Member>,
+    CsrfForm(form): CsrfForm<EditForm>,
+) -> PageResult {
     match state
         .app
         .update_member(&session.actor, id, &changes(&form))
         .await
     {
-        Ok(_) if session.actor.member == id => Redirect::to("/me?saved=details").into_response(),
-        Ok(u) if u.email_proposed => saved(id, "email-proposed"),
-        Ok(_) => saved(id, "details"),
-        Err(e) => match field_errors(e) {
-            Ok(errs) => {
-                let view = match editable_view(&state, &session, id).await {
-                    Ok(v) => v,
-                    Err(e) => return app_error(&session, e),
-                };
-                edit_page(&session, &view, form, Errors::new("", EDIT_FIELDS, errs))
-            }
-            Err(e) => error_page(Some(&session), WebError::App(e)),
-        },
+        Ok(_) if session.actor.member == id => {
+            Ok(Redirect::to("/me?saved=details").into_response())
+        }
+        Ok(u) if u.email_proposed => Ok(saved(id, "email-proposed")),
+        Ok(_) => Ok(saved(id, "details")),
+        Err(e) => {
+            let errs = field_errors(e)?;
+            let view = editable_view(&state, &session, id).await?;
+            Ok(edit_page(
+                &session,
+                &view,
+                form,
+                Errors::new("", EDIT_FIELDS, errs),
+            ))
+        }
     }
 }

@@ -3,6 +3,11 @@
 //! Handlers stay thin: parse the request, call one use case of [`charter_app::App`], turn the
 //! answer into a small view model of display strings and render a template. Every error is an
 //! HTML page with the app's own message; bad input never becomes a 500.
+//!
+//! What a handler takes is checked before it runs (`extract.rs`): a posted form comes as
+//! [`CsrfForm`] (or [`CsrfUpload`]) with its token already checked against the session, an
+//! id in the address as [`PathId`]. What it returns is a [`PageResult`], whose [`PageError`]
+//! is the error page (`errors.rs`), so an app error needs only `?`.
 
 mod accounts;
 mod agenda;
@@ -15,7 +20,10 @@ mod count_view;
 mod delegates;
 mod discipline;
 mod elections;
+mod errors;
+mod extract;
 mod forms;
+mod ids;
 mod joining;
 mod leaving;
 mod me;
@@ -32,22 +40,21 @@ mod view;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
+use axum::middleware::from_fn;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use charter_app::AppError;
-use serde::de::DeserializeOwned;
 
 use crate::AppState;
 use crate::error::{WebError, html_error};
-use crate::session::{CurrentSession, MaybeSession};
+use crate::session::CurrentSession;
 
 pub(crate) use accounts::request_reset;
 pub use assets::{CSS_PATH, JS_PATH, js_href};
 pub use constitution::parse_day;
+pub use errors::{PageError, PageResult, error_page, not_found};
+pub use extract::{CsrfForm, CsrfUpload, PageForm, PagePath, PageQuery, PathId};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -246,6 +253,7 @@ pub fn router() -> Router<AppState> {
         .route(JS_PATH, get(assets::js))
         .route(assets::VOTE_JS_PATH, get(assets::vote_js))
         .fallback(no_such_page)
+        .layer(from_fn(errors::error_pages))
 }
 
 /// The join form, which takes applications from anyone: [`crate::app`] gives it the smaller
@@ -254,6 +262,7 @@ pub fn join_router() -> Router<AppState> {
     Router::new()
         .route("/join", get(joining::form).post(joining::apply))
         .route("/join/received", get(joining::received))
+        .layer(from_fn(errors::error_pages))
 }
 
 /// The page that takes a paper (`multipart/form-data`): [`crate::app`] gives it the larger
@@ -266,6 +275,7 @@ pub fn upload_router() -> Router<AppState> {
             post(sealed::post_document),
         )
         .route("/ballots/{id}/credentials", post(sealed::post_credentials))
+        .layer(from_fn(errors::error_pages))
 }
 
 /// Any address no route answers: an HTML 404 (API addresses answer in JSON themselves).
@@ -311,132 +321,6 @@ pub fn render<T: Template>(status: StatusCode, page: &T) -> Response {
         Err(e) => html_error(&WebError::App(AppError::Internal(format!(
             "template failed to render: {e}"
         )))),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
-    layout: Layout,
-    status: u16,
-    heading: &'static str,
-    message: String,
-}
-
-fn heading_for(status: StatusCode) -> &'static str {
-    match status.as_u16() {
-        400 => "The request could not be understood",
-        401 => "Please sign in",
-        403 => "You may not do this",
-        404 => "Not found",
-        409 => "That clashes with the register",
-        413 => "Too much was sent",
-        415 => "Unsupported form",
-        422 => "Please check what you entered",
-        429 => "Too many attempts",
-        503 => "Please try again shortly",
-        _ => "Something went wrong",
-    }
-}
-
-/// An HTML error page with the app's message in words, and the status it deserves.
-pub fn error_page(session: Option<&CurrentSession>, err: WebError) -> Response {
-    let (status, _) = err.status_and_code();
-    let message = err.public_message();
-    let retry_after = err.retry_after();
-    let heading = heading_for(status);
-    let page = ErrorPage {
-        layout: Layout::new(heading, session, ""),
-        status: status.as_u16(),
-        heading,
-        message,
-    };
-    let mut resp = render(status, &page);
-    if let Some(secs) = retry_after {
-        resp.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
-    }
-    resp
-}
-
-/// An error page for an app error, seen by a signed-in member.
-pub fn app_error(session: &CurrentSession, err: AppError) -> Response {
-    error_page(Some(session), WebError::App(err))
-}
-
-/// A 404 page for a member, unit or anything else that does not exist.
-pub fn not_found(session: Option<&CurrentSession>, what: &'static str) -> Response {
-    error_page(session, WebError::App(AppError::NotFound(what)))
-}
-
-fn session_of(ext: &axum::http::Extensions) -> Option<CurrentSession> {
-    ext.get::<MaybeSession>().and_then(|m| m.0.clone())
-}
-
-/// `Query<T>` whose rejection is an HTML 400 page instead of plain text.
-pub struct PageQuery<T>(pub T);
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for PageQuery<T> {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Query(v)) => Ok(PageQuery(v)),
-            Err(rej) => Err(error_page(
-                session_of(&parts.extensions).as_ref(),
-                WebError::BadRequest(query_message(&rej)),
-            )),
-        }
-    }
-}
-
-fn query_message(rej: &QueryRejection) -> String {
-    format!("the address does not fit this page: {}", rej.body_text())
-}
-
-/// Path segments as text: handlers parse ids themselves so a non-number is a 404, not a 400.
-pub struct PagePath<T>(pub T);
-
-impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PagePath<T> {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Path(v)) => Ok(PagePath(v)),
-            Err(rej) => Err(error_page(
-                session_of(&parts.extensions).as_ref(),
-                WebError::BadRequest(path_message(&rej)),
-            )),
-        }
-    }
-}
-
-fn path_message(rej: &PathRejection) -> String {
-    format!("the address does not fit this page: {}", rej.body_text())
-}
-
-/// `Form<T>` whose rejection (wrong content type, too large, malformed) is an HTML page.
-pub struct PageForm<T>(pub T);
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PageForm<T> {
-    type Rejection = Response;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let session = session_of(req.extensions());
-        match axum::extract::Form::<T>::from_request(req, state).await {
-            Ok(axum::extract::Form(v)) => Ok(PageForm(v)),
-            Err(rej) => Err(error_page(session.as_ref(), form_error(rej))),
-        }
-    }
-}
-
-fn form_error(rej: FormRejection) -> WebError {
-    match rej {
-        FormRejection::InvalidFormContentType(_) => WebError::UnsupportedMediaType(
-            "send the form as application/x-www-form-urlencoded".into(),
-        ),
-        FormRejection::BytesRejection(_) => WebError::TooLarge,
-        other => WebError::BadRequest(format!("the form does not fit: {}", other.body_text())),
     }
 }
 

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use charter_app::AppError;
 use charter_app::paper::{BatchState, BatchView, Paper, PaperDesk};
@@ -18,9 +18,9 @@ use serde::Deserialize;
 
 use super::forms::{Errors, field_errors};
 use super::view::time;
-use super::{Layout, PageForm, PagePath, PageQuery, error_page, not_found, parse_id, render};
+use super::{CsrfForm, Layout, PageQuery, PageResult, PathId, ids, parse_id, render};
 use crate::AppState;
-use crate::session::{CurrentSession, PageUser, check_csrf};
+use crate::session::{CurrentSession, PageUser};
 
 const DESK_FIELDS: &[&str] = &["member", "label", "papers", "teller", "batch", "ballot"];
 
@@ -176,12 +176,9 @@ pub struct DeskQuery {
 pub async fn desk(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    PagePath(raw): PagePath<String>,
+    PathId(id): PathId<ids::Ballot>,
     PageQuery(q): PageQuery<DeskQuery>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "ballot");
-    };
+) -> PageResult {
     let notice = match q.saved.as_str() {
         "voter" => Some("Marked as having voted on paper."),
         "batch" => Some("The batch is started: two tellers now enter it, each on their own."),
@@ -194,44 +191,35 @@ pub async fn desk(
         "committed" => Some("The entries agree: the batch's papers are in the ballot box."),
         _ => None,
     };
-    match state.app.paper_desk(&session.actor, id).await {
-        Ok(d) => desk_page(
-            &session,
-            &d,
-            notice,
-            Errors::none("pb-", DESK_FIELDS),
-            StatusCode::OK,
-        ),
-        Err(e) => error_page(Some(&session), e.into()),
-    }
+    let d = state.app.paper_desk(&session.actor, id).await?;
+    Ok(desk_page(
+        &session,
+        &d,
+        notice,
+        Errors::none("pb-", DESK_FIELDS),
+        StatusCode::OK,
+    ))
 }
 
 /// Shows the desk again with `err` beside the form that caused it.
-async fn refused(state: &AppState, session: &CurrentSession, id: i64, err: AppError) -> Response {
+async fn refused(state: &AppState, session: &CurrentSession, id: i64, err: AppError) -> PageResult {
     let status = match &err {
         AppError::Conflict { .. } => StatusCode::CONFLICT,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
-    let errs = match field_errors(err) {
-        Ok(errs) => errs,
-        Err(other) => return error_page(Some(session), other.into()),
-    };
-    match state.app.paper_desk(&session.actor, id).await {
-        Ok(d) => desk_page(
-            session,
-            &d,
-            None,
-            Errors::new("pb-", DESK_FIELDS, errs),
-            status,
-        ),
-        Err(e) => error_page(Some(session), e.into()),
-    }
+    let errs = field_errors(err)?;
+    let d = state.app.paper_desk(&session.actor, id).await?;
+    Ok(desk_page(
+        session,
+        &d,
+        None,
+        Errors::new("pb-", DESK_FIELDS, errs),
+        status,
+    ))
 }
 
 #[derive(Deserialize)]
 pub struct VoterForm {
-    #[serde(default)]
-    pub csrf: String,
     #[serde(default)]
     pub member: String,
 }
@@ -239,16 +227,9 @@ pub struct VoterForm {
 pub async fn mark_voter(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<VoterForm>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "ballot");
-    };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    PathId(id): PathId<ids::Ballot>,
+    CsrfForm(form): CsrfForm<VoterForm>,
+) -> PageResult {
     let Some(member) = parse_id(&form.member) else {
         return refused(
             &state,
@@ -263,15 +244,13 @@ pub async fn mark_voter(
         .mark_paper_voter(&session.actor, id, MemberId(member))
         .await
     {
-        Ok(_) => Redirect::to(&format!("/ballots/{id}/paper?saved=voter")).into_response(),
+        Ok(_) => Ok(Redirect::to(&format!("/ballots/{id}/paper?saved=voter")).into_response()),
         Err(e) => refused(&state, &session, id, e).await,
     }
 }
 
 #[derive(Deserialize)]
 pub struct BatchForm {
-    #[serde(default)]
-    pub csrf: String,
     #[serde(default)]
     pub label: String,
     #[serde(default)]
@@ -281,16 +260,9 @@ pub struct BatchForm {
 pub async fn create_batch(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<BatchForm>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "ballot");
-    };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    PathId(id): PathId<ids::Ballot>,
+    CsrfForm(form): CsrfForm<BatchForm>,
+) -> PageResult {
     let Ok(papers) = form.papers.trim().parse::<i64>() else {
         return refused(
             &state,
@@ -305,7 +277,7 @@ pub async fn create_batch(
         .create_paper_batch(&session.actor, id, &form.label, papers)
         .await
     {
-        Ok(_) => Redirect::to(&format!("/ballots/{id}/paper?saved=batch")).into_response(),
+        Ok(_) => Ok(Redirect::to(&format!("/ballots/{id}/paper?saved=batch")).into_response()),
         Err(e) => refused(&state, &session, id, e).await,
     }
 }
@@ -313,20 +285,10 @@ pub async fn create_batch(
 pub async fn enter_batch(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath((raw, raw_batch)): PagePath<(String, String)>,
-    PageForm(form): PageForm<BTreeMap<String, String>>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "ballot");
-    };
-    let Some(batch) = parse_id(&raw_batch) else {
-        return not_found(Some(&session), "batch");
-    };
-    let csrf = form.get("csrf").cloned().unwrap_or_default();
-    if let Err(e) = check_csrf(&session, &csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    PathId(id): PathId<ids::Ballot>,
+    PathId(batch): PathId<ids::Batch>,
+    CsrfForm(form): CsrfForm<BTreeMap<String, String>>,
+) -> PageResult {
     let mut papers = Vec::new();
     let mut errs = charter_domain::FieldErrors::default();
     for n in 1.. {
@@ -358,8 +320,10 @@ pub async fn enter_batch(
                 BatchState::Differ(_) => "differ",
                 BatchState::Committed => "committed",
             };
-            Redirect::to(&format!("/ballots/{id}/paper?saved={saved}#batch-{batch}"))
-                .into_response()
+            Ok(
+                Redirect::to(&format!("/ballots/{id}/paper?saved={saved}#batch-{batch}"))
+                    .into_response(),
+            )
         }
         Err(e) => refused(&state, &session, id, e).await,
     }
@@ -528,8 +492,6 @@ fn audit_page(session: &CurrentSession, a: BallotAudit) -> Response {
 #[derive(Deserialize)]
 pub struct ReversalForm {
     #[serde(default)]
-    pub csrf: String,
-    #[serde(default)]
     pub member: String,
     #[serde(default)]
     pub reason: String,
@@ -542,16 +504,9 @@ pub struct ReversalForm {
 pub async fn reverse_mark(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<ReversalForm>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "ballot");
-    };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    PathId(id): PathId<ids::Ballot>,
+    CsrfForm(form): CsrfForm<ReversalForm>,
+) -> PageResult {
     let from_audit = form.back == "audit";
     let result = match parse_id(&form.member) {
         None => Err(AppError::invalid(
@@ -567,12 +522,12 @@ pub async fn reverse_mark(
     };
     match (result, from_audit) {
         (Ok(_), true) => {
-            Redirect::to(&format!("/ballots/{id}/audit?saved=reversed")).into_response()
+            Ok(Redirect::to(&format!("/ballots/{id}/audit?saved=reversed")).into_response())
         }
         (Ok(_), false) => {
-            Redirect::to(&format!("/ballots/{id}/paper?saved=reversed")).into_response()
+            Ok(Redirect::to(&format!("/ballots/{id}/paper?saved=reversed")).into_response())
         }
-        (Err(e), true) => error_page(Some(&session), e.into()),
+        (Err(e), true) => Err(e.into()),
         (Err(e), false) => refused(&state, &session, id, e).await,
     }
 }
@@ -586,22 +541,17 @@ pub struct AuditQuery {
 pub async fn audit(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    PagePath(raw): PagePath<String>,
+    PathId(id): PathId<ids::Ballot>,
     PageQuery(q): PageQuery<AuditQuery>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "ballot");
-    };
+) -> PageResult {
     let page = q
         .page
         .trim()
         .parse::<u32>()
         .unwrap_or(1)
         .clamp(1, 1_000_000);
-    match state.app.ballot_audit(&session.actor, id, page).await {
-        Ok(a) => audit_page(&session, a),
-        Err(e) => error_page(Some(&session), e.into()),
-    }
+    let a = state.app.ballot_audit(&session.actor, id, page).await?;
+    Ok(audit_page(&session, a))
 }
 
 #[cfg(test)]

@@ -3,20 +3,16 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
-use charter_app::AppError;
+use axum::response::{IntoResponse, Redirect};
 use charter_app::meetings::{RequisitionState as S, RequisitionView};
 use serde::Deserialize;
 
-use super::forms::{Errors, field_errors};
+use super::forms::{CsrfOnly, Errors, field_errors};
 use super::meetings::status_for;
 use super::view::date;
-use super::{
-    Layout, PageForm, PagePath, PageQuery, app_error, error_page, not_found, parse_id, render,
-};
+use super::{CsrfForm, Layout, PageQuery, PageResult, PathId, ids, render};
 use crate::AppState;
-use crate::session::{CurrentSession, PageUser, check_csrf};
+use crate::session::{CurrentSession, PageUser};
 
 pub struct RequisitionRow {
     pub id: i64,
@@ -74,7 +70,6 @@ pub(super) fn requisition_row(v: &RequisitionView) -> RequisitionRow {
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct RequisitionForm {
-    pub csrf: String,
     pub title: String,
     pub purpose: String,
     pub matter: String,
@@ -98,13 +93,10 @@ async fn requisitions_page(
     form: RequisitionForm,
     errors: Errors,
     notice: Option<&'static str>,
-) -> Response {
-    let list = match state.app.requisitions(&session.actor).await {
-        Ok(l) => l,
-        Err(e) => return app_error(session, e),
-    };
+) -> PageResult {
+    let list = state.app.requisitions(&session.actor).await?;
     let rows = list.iter().map(requisition_row).collect();
-    render(
+    Ok(render(
         status_for(&[&errors]),
         &RequisitionsPage {
             layout: Layout::new("Requisitions", Some(session), "meetings"),
@@ -113,7 +105,7 @@ async fn requisitions_page(
             errors,
             notice,
         },
-    )
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -126,7 +118,7 @@ pub async fn requisitions(
     State(state): State<AppState>,
     PageUser(session): PageUser,
     PageQuery(q): PageQuery<RequisitionsQuery>,
-) -> Response {
+) -> PageResult {
     let notice = match q.saved.as_str() {
         "opened" => Some("The requisition is open, with your signature."),
         "signed" => Some("Your signature is added."),
@@ -145,12 +137,8 @@ pub async fn requisitions(
 pub async fn open_requisition(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PageForm(form): PageForm<RequisitionForm>,
-) -> Response {
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    CsrfForm(form): CsrfForm<RequisitionForm>,
+) -> PageResult {
     let matter = (!form.matter.trim().is_empty()).then_some(form.matter.as_str());
     match state
         .app
@@ -163,33 +151,21 @@ pub async fn open_requisition(
         )
         .await
     {
-        Ok(_) => Redirect::to("/requisitions?saved=opened").into_response(),
-        Err(AppError::Forbidden(why)) => app_error(&session, AppError::Forbidden(why)),
-        Err(e) => match field_errors(e) {
-            Ok(errs) => {
-                let errors = Errors::new("rq-", REQUISITION_FIELDS, errs);
-                requisitions_page(&state, &session, form, errors, None).await
-            }
-            Err(e) => app_error(&session, e),
-        },
+        Ok(_) => Ok(Redirect::to("/requisitions?saved=opened").into_response()),
+        Err(e) => {
+            let errs = field_errors(e)?;
+            let errors = Errors::new("rq-", REQUISITION_FIELDS, errs);
+            requisitions_page(&state, &session, form, errors, None).await
+        }
     }
 }
 
 pub async fn sign_requisition(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<crate::pages::forms::CsrfOnly>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "requisition");
-    };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
-    match state.app.sign_requisition(&session.actor, id).await {
-        Ok(()) => Redirect::to("/requisitions?saved=signed").into_response(),
-        Err(e) => app_error(&session, e),
-    }
+    PathId(id): PathId<ids::Requisition>,
+    _: CsrfForm<CsrfOnly>,
+) -> PageResult {
+    state.app.sign_requisition(&session.actor, id).await?;
+    Ok(Redirect::to("/requisitions?saved=signed").into_response())
 }

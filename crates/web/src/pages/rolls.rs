@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
 use charter_app::AppError;
 use charter_app::rolls::{RollRequest, RollView};
 use charter_domain::{ChallengeState, Power, UnitId, UnitKind};
@@ -17,12 +17,10 @@ use serde::Deserialize;
 
 use super::forms::{Errors, field_errors};
 use super::view::{Pager, date, time};
-use super::{
-    Layout, PageForm, PagePath, PageQuery, app_error, error_page, not_found, parse_id, render,
-};
+use super::{CsrfForm, Layout, PageQuery, PageResult, PathId, ids, parse_id, render};
 use crate::AppState;
 use crate::pages::parse_day;
-use crate::session::{CurrentSession, PageUser, check_csrf};
+use crate::session::{CurrentSession, PageUser};
 
 const FREEZE_FIELDS: &[&str] = &[
     "title",
@@ -75,7 +73,6 @@ pub struct UnitChoice {
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct FreezeForm {
-    pub csrf: String,
     pub title: String,
     pub context: String,
     pub unit: String,
@@ -101,18 +98,15 @@ async fn rolls_page(
     session: &CurrentSession,
     form: FreezeForm,
     errors: Errors,
-) -> Response {
-    let rolls = match state.app.rolls().await {
-        Ok(r) => r,
-        Err(e) => return app_error(session, e),
-    };
+) -> PageResult {
+    let rolls = state.app.rolls().await?;
     let actor = &session.actor;
     let may_freeze = !actor.scope_roots(Power::ManageRolls).is_empty();
     let mut units = Vec::new();
     if may_freeze {
         let (tree, all) = match (state.app.tree().await, state.app.store_units().await) {
             (Ok(t), Ok(u)) => (t, u),
-            (Err(e), _) | (_, Err(e)) => return app_error(session, e),
+            (Err(e), _) | (_, Err(e)) => return Err(e.into()),
         };
         units = all
             .iter()
@@ -131,7 +125,7 @@ async fn rolls_page(
     } else {
         StatusCode::OK
     };
-    render(
+    Ok(render(
         status,
         &RollsPage {
             layout: Layout::new("Rolls", Some(session), "rolls"),
@@ -142,10 +136,10 @@ async fn rolls_page(
             errors,
             today: state.app.today().to_string(),
         },
-    )
+    ))
 }
 
-pub async fn rolls(State(state): State<AppState>, PageUser(session): PageUser) -> Response {
+pub async fn rolls(State(state): State<AppState>, PageUser(session): PageUser) -> PageResult {
     rolls_page(
         &state,
         &session,
@@ -158,12 +152,8 @@ pub async fn rolls(State(state): State<AppState>, PageUser(session): PageUser) -
 pub async fn freeze(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PageForm(form): PageForm<FreezeForm>,
-) -> Response {
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    CsrfForm(form): CsrfForm<FreezeForm>,
+) -> PageResult {
     let mut errs = BTreeMap::new();
     let mut day = |field: &str, raw: &str| {
         let raw = raw.trim();
@@ -204,19 +194,17 @@ pub async fn freeze(
         challenge_closes_on: closes,
     };
     match state.app.freeze_roll(&session.actor, &req).await {
-        Ok(id) => Redirect::to(&format!("/rolls/{id}?saved=frozen")).into_response(),
-        Err(e) => match field_errors(e) {
-            Ok(errs) => {
-                rolls_page(
-                    &state,
-                    &session,
-                    form,
-                    Errors::new("fr-", FREEZE_FIELDS, errs),
-                )
-                .await
-            }
-            Err(e) => app_error(&session, e),
-        },
+        Ok(id) => Ok(Redirect::to(&format!("/rolls/{id}?saved=frozen")).into_response()),
+        Err(e) => {
+            let errs = field_errors(e)?;
+            rolls_page(
+                &state,
+                &session,
+                form,
+                Errors::new("fr-", FREEZE_FIELDS, errs),
+            )
+            .await
+        }
     }
 }
 
@@ -333,15 +321,15 @@ async fn roll_page(
     session: &CurrentSession,
     id: i64,
     input: RollPageInput,
-) -> Response {
-    let view: RollView = match state.app.roll_view(&session.actor, id).await {
-        Ok(v) => v,
-        Err(AppError::NotFound(_)) => return not_found(Some(session), "roll"),
-        Err(e) => return app_error(session, e),
-    };
+) -> PageResult {
+    let view: RollView = state
+        .app
+        .roll_view(&session.actor, id)
+        .await
+        .map_err(as_roll)?;
     let (tree, check) = match (state.app.tree().await, state.app.check_roll(id).await) {
         (Ok(t), Ok(c)) => (t, c),
-        (Err(e), _) | (_, Err(e)) => return app_error(session, e),
+        (Err(e), _) | (_, Err(e)) => return Err(e.into()),
     };
     let r = &view.roll;
     let mine = view.mine.as_ref().map(|m| MyLine {
@@ -361,7 +349,7 @@ async fn roll_page(
     } else {
         StatusCode::OK
     };
-    render(
+    Ok(render(
         status,
         &RollPage {
             layout: Layout::new(r.title.clone(), Some(session), "rolls"),
@@ -408,7 +396,15 @@ async fn roll_page(
             decide_errors: input.decide_errors,
             decide_for: input.decide_for,
         },
-    )
+    ))
+}
+
+/// Whatever a roll's page does not find, it says so of the roll.
+fn as_roll(e: AppError) -> AppError {
+    match e {
+        AppError::NotFound(_) => AppError::NotFound("roll"),
+        other => other,
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -420,12 +416,9 @@ pub struct SavedQuery {
 pub async fn roll(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    PagePath(raw): PagePath<String>,
+    PathId(id): PathId<ids::Roll>,
     PageQuery(q): PageQuery<SavedQuery>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "roll");
-    };
+) -> PageResult {
     let notice = match q.saved.as_str() {
         "frozen" => Some("The roll is frozen and published."),
         "challenge" => Some("Your challenge is lodged. You will see its outcome here."),
@@ -438,52 +431,40 @@ pub async fn roll(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct ChallengeForm {
-    pub csrf: String,
     pub grounds: String,
 }
 
 pub async fn lodge(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<ChallengeForm>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "roll");
-    };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    PathId(id): PathId<ids::Roll>,
+    CsrfForm(form): CsrfForm<ChallengeForm>,
+) -> PageResult {
     match state
         .app
         .lodge_challenge(&session.actor, id, &form.grounds)
         .await
     {
-        Ok(_) => Redirect::to(&format!("/rolls/{id}?saved=challenge")).into_response(),
-        Err(AppError::NotFound(_)) => not_found(Some(&session), "roll"),
-        Err(e) => match field_errors(e) {
-            Ok(mut errs) => {
-                // A conflict names the roll or member; show it against the form's one field.
-                if let Some(msg) = errs.remove("roll").or_else(|| errs.remove("member")) {
-                    errs.insert("grounds".into(), msg);
-                }
-                let input = RollPageInput {
-                    challenge_form: form.grounds,
-                    challenge_errors: Errors::new("ch-", CHALLENGE_FIELDS, errs),
-                    ..RollPageInput::plain(None)
-                };
-                roll_page(&state, &session, id, input).await
+        Ok(_) => Ok(Redirect::to(&format!("/rolls/{id}?saved=challenge")).into_response()),
+        Err(e) => {
+            let mut errs = field_errors(as_roll(e))?;
+            // A conflict names the roll or member; show it against the form's one field.
+            if let Some(msg) = errs.remove("roll").or_else(|| errs.remove("member")) {
+                errs.insert("grounds".into(), msg);
             }
-            Err(e) => app_error(&session, e),
-        },
+            let input = RollPageInput {
+                challenge_form: form.grounds,
+                challenge_errors: Errors::new("ch-", CHALLENGE_FIELDS, errs),
+                ..RollPageInput::plain(None)
+            };
+            roll_page(&state, &session, id, input).await
+        }
     }
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct DecideForm {
-    pub csrf: String,
     pub roll: String,
     pub outcome: String,
     pub reason: String,
@@ -492,16 +473,9 @@ pub struct DecideForm {
 pub async fn decide(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<DecideForm>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "challenge");
-    };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    PathId(id): PathId<ids::RollChallenge>,
+    CsrfForm(form): CsrfForm<DecideForm>,
+) -> PageResult {
     let upheld = match form.outcome.as_str() {
         "upheld" => Some(true),
         "rejected" => Some(false),
@@ -520,23 +494,19 @@ pub async fn decide(
         )),
     };
     match result {
-        Ok(roll) => Redirect::to(&format!("/rolls/{roll}?saved=decision")).into_response(),
-        Err(AppError::NotFound(w)) => not_found(Some(&session), w),
-        Err(e) => match (field_errors(e), parse_id(&form.roll)) {
-            (Ok(errs), Some(roll)) => {
-                let input = RollPageInput {
-                    decide_errors: Errors::new("dc-", DECIDE_FIELDS, errs),
-                    decide_for: id,
-                    ..RollPageInput::plain(None)
-                };
-                roll_page(&state, &session, roll, input).await
-            }
-            (Ok(errs), None) => app_error(
-                &session,
-                AppError::Invalid(charter_domain::FieldErrors(errs)),
-            ),
-            (Err(e), _) => app_error(&session, e),
-        },
+        Ok(roll) => Ok(Redirect::to(&format!("/rolls/{roll}?saved=decision")).into_response()),
+        Err(e) => {
+            let errs = field_errors(e)?;
+            let Some(roll) = parse_id(&form.roll) else {
+                return Err(AppError::Invalid(charter_domain::FieldErrors(errs)).into());
+            };
+            let input = RollPageInput {
+                decide_errors: Errors::new("dc-", DECIDE_FIELDS, errs),
+                decide_for: id,
+                ..RollPageInput::plain(None)
+            };
+            roll_page(&state, &session, roll, input).await
+        }
     }
 }
 
@@ -572,12 +542,9 @@ struct NamesPage {
 pub async fn names(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    PagePath(raw): PagePath<String>,
+    PathId(id): PathId<ids::Roll>,
     PageQuery(q): PageQuery<NamesQuery>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "roll");
-    };
+) -> PageResult {
     let branch = parse_id(&q.branch).map(UnitId);
     let eligible = match q.eligible.as_str() {
         "yes" => Some(true),
@@ -590,19 +557,16 @@ pub async fn names(
         .parse::<u32>()
         .unwrap_or(1)
         .clamp(1, 1_000_000);
-    let roll = match state.app.roll_view(&session.actor, id).await {
-        Ok(v) => v.roll,
-        Err(AppError::NotFound(_)) => return not_found(Some(&session), "roll"),
-        Err(e) => return app_error(&session, e),
-    };
-    let found = match state
+    let roll = state
+        .app
+        .roll_view(&session.actor, id)
+        .await
+        .map_err(as_roll)?
+        .roll;
+    let found = state
         .app
         .roll_names(&session.actor, id, branch, eligible, page, NAMES_PER_PAGE)
-        .await
-    {
-        Ok(p) => p,
-        Err(e) => return app_error(&session, e),
-    };
+        .await?;
     let filter = format!(
         "{}{}",
         branch.map_or(String::new(), |b| format!("&branch={}", b.0)),
@@ -612,7 +576,7 @@ pub async fn names(
             format!("&eligible={}", q.eligible)
         }
     );
-    render(
+    Ok(render(
         StatusCode::OK,
         &NamesPage {
             layout: Layout::new(format!("Names on {}", roll.title), Some(&session), "rolls"),
@@ -636,5 +600,5 @@ pub async fn names(
             pager_label: "Pages of names",
             eligible: q.eligible,
         },
-    )
+    ))
 }

@@ -6,9 +6,8 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use charter_app::AppError;
 use charter_app::sealing::TrusteeCandidate;
@@ -17,12 +16,13 @@ use charter_ballot_crypto::{ElectionContext, QuestionKind};
 use charter_domain::{Actor, BallotState, MemberId};
 use charter_store::{BallotRecord, BoardItemKind};
 
+use super::extract::UploadFields;
 use super::forms::{Errors, field_errors};
-use super::{PagePath, error_page, not_found, parse_id};
+use super::{CsrfUpload, PageError, PagePath, PageResult, PathId, ids, parse_id};
 use crate::AppState;
 use crate::error::WebError;
-use crate::session::{CurrentSession, PageUser, check_csrf};
-use crate::upload::{Upload, read_upload};
+use crate::session::{CurrentSession, PageUser};
+use crate::upload::Upload;
 
 /// The fields of the trustee's and the scrutineer's upload forms.
 pub const SEALED_FIELDS: &[&str] = &["document", "file"];
@@ -321,9 +321,8 @@ pub async fn sealed_view(
     errors: Errors,
 ) -> Result<Option<SealedView>, AppError> {
     let c = match state.app.ceremony(b.id).await {
-        Ok(c) => c,
         Err(AppError::NotFound(_)) => return Ok(None),
-        Err(e) => return Err(e),
+        found => found?,
     };
     let id = b.id;
     let board_url = format!(
@@ -424,14 +423,16 @@ fn public_json(body: String) -> Response {
 pub async fn document(
     State(state): State<AppState>,
     PagePath((raw, file)): PagePath<(String, String)>,
-) -> Response {
+) -> PageResult {
+    // Read here rather than by `PathId`: the same page for everyone, signed in or not.
     let Some(id) = parse_id(&raw) else {
-        return not_found(None, "ballot");
+        return Err(PageError::signed_out(AppError::NotFound("ballot")));
     };
-    let c = match state.app.ceremony(id).await {
-        Ok(c) => c,
-        Err(e) => return error_page(None, e.into()),
-    };
+    let c = state
+        .app
+        .ceremony(id)
+        .await
+        .map_err(PageError::signed_out)?;
     let body = match file.as_str() {
         "setup.json" => serde_json::to_string_pretty(&c.setup),
         "identities.json" => serde_json::to_string_pretty(
@@ -446,12 +447,10 @@ pub async fn document(
                 .filter_map(|t| t.dealing.clone())
                 .collect::<Vec<_>>(),
         ),
-        _ => return not_found(None, "document"),
+        _ => return Err(PageError::signed_out(AppError::NotFound("document"))),
     };
-    match body {
-        Ok(b) => public_json(b),
-        Err(e) => error_page(None, WebError::App(AppError::Internal(e.to_string()))),
-    }
+    let body = body.map_err(|e| PageError::signed_out(AppError::Internal(e.to_string())))?;
+    Ok(public_json(body))
 }
 
 /// The ballot page again with the upload refused, or back to it with a notice.
@@ -461,10 +460,10 @@ async fn after_upload(
     id: i64,
     result: Result<(), AppError>,
     saved: &str,
-) -> Response {
+) -> PageResult {
     let e = match result {
         Ok(()) => {
-            return Redirect::to(&format!("/ballots/{id}?saved={saved}#sealed")).into_response();
+            return Ok(Redirect::to(&format!("/ballots/{id}?saved={saved}#sealed")).into_response());
         }
         Err(e) => e,
     };
@@ -476,14 +475,14 @@ async fn after_upload(
     let fields = match e {
         AppError::Forbidden(why) => BTreeMap::from([("document".to_string(), why)]),
         AppError::Conflict { message, .. } => BTreeMap::from([("document".to_string(), message)]),
-        e => match field_errors(e) {
-            // Whatever the app names (identity, dealing, credentials …) is the document.
-            Ok(f) => BTreeMap::from([(
-                "document".to_string(),
-                f.into_values().collect::<Vec<_>>().join("; "),
-            )]),
-            Err(e) => return error_page(Some(session), e.into()),
-        },
+        // Whatever the app names (identity, dealing, credentials …) is the document.
+        e => BTreeMap::from([(
+            "document".to_string(),
+            field_errors(e)?
+                .into_values()
+                .collect::<Vec<_>>()
+                .join("; "),
+        )]),
     };
     super::ballots::page_with_sealed_errors(
         state,
@@ -511,28 +510,27 @@ fn document_text(content: Vec<u8>) -> Result<String, AppError> {
     })
 }
 
-/// An uploaded JSON document with the form's text fields, its CSRF token checked before
-/// anything else is said about it: `Err` is the page answering a bad token; otherwise the
-/// fields, and the document's text or why the upload was refused.
-async fn uploaded_document(
-    session: &CurrentSession,
-    headers: &HeaderMap,
-    multipart: Result<Multipart, MultipartRejection>,
-    fields: &[&str],
-) -> Result<(Upload, Result<String, AppError>), Response> {
-    let (mut upload, refused) = match read_upload(multipart, fields).await {
-        Ok(u) => (u, None),
-        Err(r) => (r.fields, Some(r.error)),
-    };
-    if let Err(e) = check_csrf(session, upload.field("csrf"), headers) {
-        return Err(error_page(Some(session), e));
-    }
-    let document = match refused {
+/// An uploaded JSON document's text, or why the upload was refused.
+fn uploaded_document(upload: &mut Upload, refused: Option<WebError>) -> Result<String, AppError> {
+    match refused {
         Some(WebError::App(e)) => Err(e),
         Some(other) => Err(AppError::invalid("file", other.public_message())),
         None => document_text(std::mem::take(&mut upload.content)),
-    };
-    Ok((upload, document))
+    }
+}
+
+/// The trustee's upload form's text fields beside the `file`.
+pub enum DocumentFields {}
+
+impl UploadFields for DocumentFields {
+    const TEXT: &'static [&'static str] = &["csrf", "kind"];
+}
+
+/// The scrutineer's upload form's text field beside the `file`.
+pub enum CredentialsFields {}
+
+impl UploadFields for CredentialsFields {
+    const TEXT: &'static [&'static str] = &["csrf"];
 }
 
 /// `POST /ballots/{id}/trustee-documents`: the signed-in trustee's next document
@@ -540,18 +538,14 @@ async fn uploaded_document(
 pub async fn post_document(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    multipart: Result<Multipart, MultipartRejection>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "ballot");
-    };
-    let (upload, document) =
-        match uploaded_document(&session, &headers, multipart, &["csrf", "kind"]).await {
-            Ok(u) => u,
-            Err(page) => return page,
-        };
+    PathId(id): PathId<ids::Ballot>,
+    CsrfUpload {
+        mut upload,
+        refused,
+        ..
+    }: CsrfUpload<DocumentFields>,
+) -> PageResult {
+    let document = uploaded_document(&mut upload, refused);
     let result = async {
         let body = document?;
         let kind = BoardItemKind::parse(upload.field("kind"))
@@ -579,17 +573,14 @@ pub async fn post_document(
 pub async fn post_credentials(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    multipart: Result<Multipart, MultipartRejection>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "ballot");
-    };
-    let document = match uploaded_document(&session, &headers, multipart, &["csrf"]).await {
-        Ok((_, document)) => document,
-        Err(page) => return page,
-    };
+    PathId(id): PathId<ids::Ballot>,
+    CsrfUpload {
+        mut upload,
+        refused,
+        ..
+    }: CsrfUpload<CredentialsFields>,
+) -> PageResult {
+    let document = uploaded_document(&mut upload, refused);
     let result = async {
         let body = document?;
         state.app.post_credentials(&session.actor, id, &body).await
@@ -613,15 +604,9 @@ fn csv_field(s: &str) -> String {
 pub async fn credentials_roll(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    PagePath(raw): PagePath<String>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "ballot");
-    };
-    let voters = match state.app.credentials_roll(&session.actor, id).await {
-        Ok(v) => v,
-        Err(e) => return error_page(Some(&session), e.into()),
-    };
+    PathId(id): PathId<ids::Ballot>,
+) -> PageResult {
+    let voters = state.app.credentials_roll(&session.actor, id).await?;
     let mut csv = String::from("member_id,name,email\n");
     for v in voters {
         csv.push_str(&format!(
@@ -638,7 +623,7 @@ pub async fn credentials_roll(
     {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    resp
+    Ok(resp)
 }
 
 #[cfg(test)]

@@ -4,18 +4,16 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
 use charter_app::two_factor::{Enrolment, TwoFactorStatus};
-use charter_domain::MemberId;
 use secrecy::SecretString;
 use serde::Deserialize;
 
 use super::forms::{CsrfOnly, Errors, field_errors};
-use super::{Layout, PageForm, PagePath, PageQuery, app_error, error_page, parse_id, render};
+use super::{CsrfForm, Layout, PageQuery, PageResult, PathId, ids, render};
 use crate::AppState;
-use crate::error::WebError;
-use crate::session::{CurrentSession, OwnRecordUser, PageUser, check_csrf};
+use crate::session::{CurrentSession, OwnRecordUser, PageUser};
 
 const PASSWORD_FIELDS: &[&str] = &["current_password", "new_password", "new_password_again"];
 const EMAIL_FIELDS: &[&str] = &["email", "email_current_password"];
@@ -60,7 +58,7 @@ async fn security_page(
     password_errors: Errors,
     email_errors: Errors,
     email_value: String,
-) -> Response {
+) -> PageResult {
     let app = &state.app;
     let actor = &session.actor;
     let loaded = async {
@@ -71,10 +69,7 @@ async fn security_page(
         Ok::<_, charter_app::AppError>((email, pending, two_factor, may_set_policy))
     }
     .await;
-    let (email, pending, two_factor, may_set_policy) = match loaded {
-        Ok(l) => l,
-        Err(e) => return app_error(session, e),
-    };
+    let (email, pending, two_factor, may_set_policy) = loaded?;
     let page = SecurityPage {
         layout: Layout::new("Sign-in and security", Some(session), "me"),
         notice,
@@ -86,14 +81,14 @@ async fn security_page(
         email_errors,
         email_value,
     };
-    render(status, &page)
+    Ok(render(status, &page))
 }
 
 pub async fn page(
     State(state): State<AppState>,
     OwnRecordUser(session): OwnRecordUser,
     PageQuery(q): PageQuery<SavedQuery>,
-) -> Response {
+) -> PageResult {
     security_page(
         &state,
         &session,
@@ -109,7 +104,6 @@ pub async fn page(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct PasswordForm {
-    csrf: String,
     current_password: String,
     new_password: String,
     new_password_again: String,
@@ -118,12 +112,8 @@ pub struct PasswordForm {
 pub async fn change_password(
     State(state): State<AppState>,
     OwnRecordUser(session): OwnRecordUser,
-    headers: HeaderMap,
-    PageForm(form): PageForm<PasswordForm>,
-) -> Response {
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    CsrfForm(form): CsrfForm<PasswordForm>,
+) -> PageResult {
     let result = if form.new_password != form.new_password_again {
         Err(charter_app::AppError::invalid(
             "new_password_again",
@@ -141,29 +131,26 @@ pub async fn change_password(
             .await
     };
     match result {
-        Ok(()) => Redirect::to("/me/security?saved=password").into_response(),
-        Err(e) => match field_errors(e) {
-            Ok(errs) => {
-                security_page(
-                    &state,
-                    &session,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    None,
-                    Errors::new("pw-", PASSWORD_FIELDS, errs),
-                    Errors::none("em-", EMAIL_FIELDS),
-                    String::new(),
-                )
-                .await
-            }
-            Err(e) => app_error(&session, e),
-        },
+        Ok(()) => Ok(Redirect::to("/me/security?saved=password").into_response()),
+        Err(e) => {
+            let errs = field_errors(e)?;
+            security_page(
+                &state,
+                &session,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Errors::new("pw-", PASSWORD_FIELDS, errs),
+                Errors::none("em-", EMAIL_FIELDS),
+                String::new(),
+            )
+            .await
+        }
     }
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct EmailForm {
-    csrf: String,
     email: String,
     email_current_password: String,
 }
@@ -171,12 +158,8 @@ pub struct EmailForm {
 pub async fn change_email(
     State(state): State<AppState>,
     OwnRecordUser(session): OwnRecordUser,
-    headers: HeaderMap,
-    PageForm(form): PageForm<EmailForm>,
-) -> Response {
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    CsrfForm(form): CsrfForm<EmailForm>,
+) -> PageResult {
     let result = state
         .app
         .request_email_change(
@@ -186,58 +169,48 @@ pub async fn change_email(
         )
         .await;
     match result {
-        Ok(()) => Redirect::to("/me/security?saved=email").into_response(),
-        Err(e) => match field_errors(e) {
-            Ok(mut errs) => {
-                if let Some(m) = errs.remove("current_password") {
-                    errs.insert("email_current_password".into(), m);
-                }
-                security_page(
-                    &state,
-                    &session,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    None,
-                    Errors::none("pw-", PASSWORD_FIELDS),
-                    Errors::new("em-", EMAIL_FIELDS, errs),
-                    form.email,
-                )
-                .await
+        Ok(()) => Ok(Redirect::to("/me/security?saved=email").into_response()),
+        Err(e) => {
+            let mut errs = field_errors(e)?;
+            if let Some(m) = errs.remove("current_password") {
+                errs.insert("email_current_password".into(), m);
             }
-            Err(e) => app_error(&session, e),
-        },
+            security_page(
+                &state,
+                &session,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Errors::none("pw-", PASSWORD_FIELDS),
+                Errors::new("em-", EMAIL_FIELDS, errs),
+                form.email,
+            )
+            .await
+        }
     }
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct PolicyForm {
-    csrf: String,
     required: String,
 }
 
 pub async fn set_policy(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PageForm(form): PageForm<PolicyForm>,
-) -> Response {
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    CsrfForm(form): CsrfForm<PolicyForm>,
+) -> PageResult {
     let required = form.required == "yes";
-    match state
+    state
         .app
         .set_two_factor_required(&session.actor, required)
-        .await
-    {
-        Ok(()) => Redirect::to(if required {
-            "/me/security?saved=policy-on"
-        } else {
-            "/me/security?saved=policy-off"
-        })
-        .into_response(),
-        Err(e) => app_error(&session, e),
-    }
+        .await?;
+    Ok(Redirect::to(if required {
+        "/me/security?saved=policy-on"
+    } else {
+        "/me/security?saved=policy-off"
+    })
+    .into_response())
 }
 
 // ---------------------------------------------------------------- two-factor enrolment
@@ -260,17 +233,14 @@ async fn two_factor_page(
     status_code: StatusCode,
     recovery_codes: Vec<String>,
     errors: Errors,
-) -> Response {
+) -> PageResult {
     let loaded = async {
         let status = state.app.two_factor_status(&session.actor).await?;
         let enrolment = state.app.pending_two_factor(&session.actor).await?;
         Ok::<_, charter_app::AppError>((status, enrolment))
     }
     .await;
-    let (status, enrolment) = match loaded {
-        Ok(l) => l,
-        Err(e) => return app_error(session, e),
-    };
+    let (status, enrolment) = loaded?;
     let mut resp = render(
         status_code,
         &TwoFactorPage {
@@ -286,13 +256,13 @@ async fn two_factor_page(
         axum::http::header::CACHE_CONTROL,
         axum::http::HeaderValue::from_static("no-store"),
     );
-    resp
+    Ok(resp)
 }
 
 pub async fn two_factor(
     State(state): State<AppState>,
     OwnRecordUser(session): OwnRecordUser,
-) -> Response {
+) -> PageResult {
     two_factor_page(
         &state,
         &session,
@@ -306,46 +276,35 @@ pub async fn two_factor(
 pub async fn begin_two_factor(
     State(state): State<AppState>,
     OwnRecordUser(session): OwnRecordUser,
-    headers: HeaderMap,
-    PageForm(form): PageForm<CsrfOnly>,
-) -> Response {
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    _: CsrfForm<CsrfOnly>,
+) -> PageResult {
     match state.app.begin_two_factor(&session.actor).await {
-        Ok(_) => Redirect::to("/me/two-factor").into_response(),
-        Err(e) => match field_errors(e) {
-            Ok(errs) => {
-                two_factor_page(
-                    &state,
-                    &session,
-                    StatusCode::CONFLICT,
-                    Vec::new(),
-                    Errors::new("", CODE_FIELDS, errs),
-                )
-                .await
-            }
-            Err(e) => app_error(&session, e),
-        },
+        Ok(_) => Ok(Redirect::to("/me/two-factor").into_response()),
+        Err(e) => {
+            let errs = field_errors(e)?;
+            two_factor_page(
+                &state,
+                &session,
+                StatusCode::CONFLICT,
+                Vec::new(),
+                Errors::new("", CODE_FIELDS, errs),
+            )
+            .await
+        }
     }
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct CodeForm {
-    csrf: String,
     code: String,
 }
 
 pub async fn confirm_two_factor(
     State(state): State<AppState>,
     OwnRecordUser(session): OwnRecordUser,
-    headers: HeaderMap,
-    PageForm(form): PageForm<CodeForm>,
-) -> Response {
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    CsrfForm(form): CsrfForm<CodeForm>,
+) -> PageResult {
     match state
         .app
         .confirm_two_factor(&session.actor, &form.code)
@@ -361,60 +320,51 @@ pub async fn confirm_two_factor(
             )
             .await
         }
-        Err(e) => match field_errors(e) {
-            Ok(errs) => {
-                two_factor_page(
-                    &state,
-                    &session,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    Vec::new(),
-                    Errors::new("", CODE_FIELDS, errs),
-                )
-                .await
-            }
-            Err(e) => app_error(&session, e),
-        },
+        Err(e) => {
+            let errs = field_errors(e)?;
+            two_factor_page(
+                &state,
+                &session,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Vec::new(),
+                Errors::new("", CODE_FIELDS, errs),
+            )
+            .await
+        }
     }
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct OffForm {
-    csrf: String,
     password: String,
 }
 
 pub async fn turn_off_two_factor(
     State(state): State<AppState>,
     OwnRecordUser(session): OwnRecordUser,
-    headers: HeaderMap,
-    PageForm(form): PageForm<OffForm>,
-) -> Response {
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
+    CsrfForm(form): CsrfForm<OffForm>,
+) -> PageResult {
     match state
         .app
         .turn_off_two_factor(&session.actor, &SecretString::from(form.password))
         .await
     {
-        Ok(()) => Redirect::to("/me/security?saved=two-factor-off").into_response(),
-        Err(e) => match field_errors(e) {
-            Ok(mut errs) => {
-                if let Some(m) = errs.remove("current_password") {
-                    errs.insert("password".into(), m);
-                }
-                two_factor_page(
-                    &state,
-                    &session,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    Vec::new(),
-                    Errors::new("", CODE_FIELDS, errs),
-                )
-                .await
+        Ok(()) => Ok(Redirect::to("/me/security?saved=two-factor-off").into_response()),
+        Err(e) => {
+            let mut errs = field_errors(e)?;
+            if let Some(m) = errs.remove("current_password") {
+                errs.insert("password".into(), m);
             }
-            Err(e) => app_error(&session, e),
-        },
+            two_factor_page(
+                &state,
+                &session,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Vec::new(),
+                Errors::new("", CODE_FIELDS, errs),
+            )
+            .await
+        }
     }
 }
 
@@ -433,59 +383,41 @@ async fn invitations_page(
     state: &AppState,
     session: &CurrentSession,
     invited: Option<usize>,
-) -> Response {
-    match state.app.members_without_password(&session.actor).await {
-        Ok(waiting) => render(
-            StatusCode::OK,
-            &InvitationsPage {
-                layout: Layout::new("Invite members to sign in", Some(session), "members"),
-                waiting,
-                invited,
-                days: state.app.settings.links.invitation.num_days(),
-            },
-        ),
-        Err(e) => app_error(session, e),
-    }
+) -> PageResult {
+    let waiting = state.app.members_without_password(&session.actor).await?;
+    Ok(render(
+        StatusCode::OK,
+        &InvitationsPage {
+            layout: Layout::new("Invite members to sign in", Some(session), "members"),
+            waiting,
+            invited,
+            days: state.app.settings.links.invitation.num_days(),
+        },
+    ))
 }
 
-pub async fn invitations(State(state): State<AppState>, PageUser(session): PageUser) -> Response {
+pub async fn invitations(State(state): State<AppState>, PageUser(session): PageUser) -> PageResult {
     invitations_page(&state, &session, None).await
 }
 
 pub async fn invite_all(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PageForm(form): PageForm<CsrfOnly>,
-) -> Response {
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
-    match state
+    _: CsrfForm<CsrfOnly>,
+) -> PageResult {
+    let run = state
         .app
         .invite_all_without_password(&session.actor, &mut |_, _| {})
-        .await
-    {
-        Ok(run) => invitations_page(&state, &session, Some(run.invited)).await,
-        Err(e) => app_error(&session, e),
-    }
+        .await?;
+    invitations_page(&state, &session, Some(run.invited)).await
 }
 
 pub async fn invite_member(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    headers: HeaderMap,
-    PagePath(raw): PagePath<String>,
-    PageForm(form): PageForm<CsrfOnly>,
-) -> Response {
-    let Some(id) = parse_id(&raw).map(MemberId) else {
-        return super::not_found(Some(&session), "member");
-    };
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
-    match state.app.invite_member(&session.actor, id).await {
-        Ok(()) => Redirect::to(&format!("/members/{}?saved=invited", id.0)).into_response(),
-        Err(e) => error_page(Some(&session), WebError::App(e)),
-    }
+    PathId(id): PathId<ids::Member>,
+    _: CsrfForm<CsrfOnly>,
+) -> PageResult {
+    state.app.invite_member(&session.actor, id).await?;
+    Ok(Redirect::to(&format!("/members/{}?saved=invited", id.0)).into_response())
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use charter_app::AppError;
 use charter_app::structure::{UnitPage, UnitSummary};
@@ -18,9 +18,9 @@ use serde::Deserialize;
 use super::forms::{Errors, field_errors};
 use super::requisitions::{RequisitionRow, requisition_row};
 use super::view::date;
-use super::{Layout, PageForm, PagePath, app_error, error_page, not_found, parse_id, render};
+use super::{CsrfForm, Layout, PageResult, PathId, ids, parse_id, render};
 use crate::AppState;
-use crate::session::{CurrentSession, PageUser, check_csrf};
+use crate::session::{CurrentSession, PageUser};
 
 pub struct Crumb {
     pub id: i64,
@@ -366,33 +366,35 @@ async fn show(
     id: UnitId,
     failed: Failed,
     status: StatusCode,
-) -> Response {
-    let page = match state.app.unit_page(&session.actor, id).await {
-        Ok(p) => p,
-        Err(e) => return app_error(session, e),
-    };
-    let all = match state.app.unit_summaries().await {
-        Ok(a) => a,
-        Err(e) => return app_error(session, e),
-    };
+) -> PageResult {
+    let page = state.app.unit_page(&session.actor, id).await?;
+    let all = state.app.unit_summaries().await?;
     let manage = state.app.may_manage_structure(&session.actor).await;
     let requisitions = if page.summary.unit.kind == UnitKind::National {
-        match state.app.requisitions_standing().await {
-            Ok(list) => list.iter().map(requisition_row).collect(),
-            Err(e) => return app_error(session, e),
-        }
+        state
+            .app
+            .requisitions_standing()
+            .await?
+            .iter()
+            .map(requisition_row)
+            .collect()
     } else {
         Vec::new()
     };
-    unit_response(session, page, &all, manage, requisitions, failed, status)
+    Ok(unit_response(
+        session,
+        page,
+        &all,
+        manage,
+        requisitions,
+        failed,
+        status,
+    ))
 }
 
 /// The national page: the whole organisation and its regions.
-pub async fn national(State(state): State<AppState>, PageUser(session): PageUser) -> Response {
-    let national = match state.app.national_unit().await {
-        Ok(u) => u,
-        Err(e) => return app_error(&session, e),
-    };
+pub async fn national(State(state): State<AppState>, PageUser(session): PageUser) -> PageResult {
+    let national = state.app.national_unit().await?;
     show(
         &state,
         &session,
@@ -406,25 +408,14 @@ pub async fn national(State(state): State<AppState>, PageUser(session): PageUser
 pub async fn unit(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    PagePath(raw): PagePath<String>,
-) -> Response {
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "unit");
-    };
-    show(
-        &state,
-        &session,
-        UnitId(id),
-        Failed::default(),
-        StatusCode::OK,
-    )
-    .await
+    PathId(id): PathId<ids::Unit>,
+) -> PageResult {
+    show(&state, &session, id, Failed::default(), StatusCode::OK).await
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct StructureForm {
-    pub csrf: String,
     pub kind: String,
     pub name: String,
     pub into: String,
@@ -455,18 +446,11 @@ fn refusal(e: AppError, field: &str) -> Result<(StatusCode, BTreeMap<String, Str
 async fn change(
     state: AppState,
     session: CurrentSession,
-    headers: HeaderMap,
-    raw: String,
+    unit: UnitId,
     form: StructureForm,
     what: Change,
-) -> Response {
-    if let Err(e) = check_csrf(&session, &form.csrf, &headers) {
-        return error_page(Some(&session), e);
-    }
-    let Some(id) = parse_id(&raw) else {
-        return not_found(Some(&session), "unit");
-    };
-    let unit = UnitId(id);
+) -> PageResult {
+    let id = unit.0;
     let app = &state.app;
     let (name, field, value, result) = match what {
         Change::Add => (
@@ -505,27 +489,25 @@ async fn change(
         ),
     };
     match result {
-        Ok(to) => Redirect::to(&to).into_response(),
-        Err(e) => match refusal(e, field) {
-            Ok((status, mut errors)) => {
-                // The add form's kind and parent are fixed by the page: show them on its name.
-                if name == "add" {
-                    for f in ["kind", "parent_id"] {
-                        if let Some(m) = errors.remove(f) {
-                            errors.entry("name".into()).or_insert(m);
-                        }
+        Ok(to) => Ok(Redirect::to(&to).into_response()),
+        Err(e) => {
+            let (status, mut errors) = refusal(e, field)?;
+            // The add form's kind and parent are fixed by the page: show them on its name.
+            if name == "add" {
+                for f in ["kind", "parent_id"] {
+                    if let Some(m) = errors.remove(f) {
+                        errors.entry("name".into()).or_insert(m);
                     }
                 }
-                let failed = Failed {
-                    form: name,
-                    value,
-                    kind: form.kind.clone(),
-                    errors,
-                };
-                show(&state, &session, unit, failed, status).await
             }
-            Err(e) => app_error(&session, e),
-        },
+            let failed = Failed {
+                form: name,
+                value,
+                kind: form.kind.clone(),
+                errors,
+            };
+            show(&state, &session, unit, failed, status).await
+        }
     }
 }
 
@@ -533,39 +515,35 @@ async fn change(
 pub async fn add(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    PagePath(raw): PagePath<String>,
-    headers: HeaderMap,
-    PageForm(form): PageForm<StructureForm>,
-) -> Response {
-    change(state, session, headers, raw, form, Change::Add).await
+    PathId(unit): PathId<ids::Unit>,
+    CsrfForm(form): CsrfForm<StructureForm>,
+) -> PageResult {
+    change(state, session, unit, form, Change::Add).await
 }
 
 pub async fn rename(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    PagePath(raw): PagePath<String>,
-    headers: HeaderMap,
-    PageForm(form): PageForm<StructureForm>,
-) -> Response {
-    change(state, session, headers, raw, form, Change::Rename).await
+    PathId(unit): PathId<ids::Unit>,
+    CsrfForm(form): CsrfForm<StructureForm>,
+) -> PageResult {
+    change(state, session, unit, form, Change::Rename).await
 }
 
 pub async fn merge(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    PagePath(raw): PagePath<String>,
-    headers: HeaderMap,
-    PageForm(form): PageForm<StructureForm>,
-) -> Response {
-    change(state, session, headers, raw, form, Change::Merge).await
+    PathId(unit): PathId<ids::Unit>,
+    CsrfForm(form): CsrfForm<StructureForm>,
+) -> PageResult {
+    change(state, session, unit, form, Change::Merge).await
 }
 
 pub async fn close(
     State(state): State<AppState>,
     PageUser(session): PageUser,
-    PagePath(raw): PagePath<String>,
-    headers: HeaderMap,
-    PageForm(form): PageForm<StructureForm>,
-) -> Response {
-    change(state, session, headers, raw, form, Change::Close).await
+    PathId(unit): PathId<ids::Unit>,
+    CsrfForm(form): CsrfForm<StructureForm>,
+) -> PageResult {
+    change(state, session, unit, form, Change::Close).await
 }

@@ -1,0 +1,216 @@
+//! What page handlers take from a request, checked before the handler runs, each refused with
+//! the error page a handler would otherwise draw itself:
+//!
+//! - [`CsrfForm`] and [`CsrfUpload`]: a form from the signed-in member, its CSRF token checked
+//!   against their session and its origin (when the browser names one) — the only place pages
+//!   call [`check_csrf`], so no handler can forget it (`tests/tidy.rs` holds this);
+//! - [`PathId`]: an id in the address, typed by what it names (`PathId<ids::Meeting>`), so a
+//!   handler never parses one; anything but a positive whole number is that thing's 404;
+//! - [`PageForm`], [`PageQuery`] and [`PagePath`]: axum's own, refused with a page.
+
+use std::marker::PhantomData;
+
+use axum::body::{Body, Bytes};
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection, RawFormRejection};
+use axum::extract::{FromRequest, FromRequestParts, Multipart, RawForm, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use serde::de::DeserializeOwned;
+
+use super::errors::PageError;
+use super::forms::CsrfOnly;
+use super::parse_id;
+use crate::error::WebError;
+use crate::session::{CurrentSession, MaybeSession, check_csrf};
+use crate::upload::{Upload, read_upload};
+
+pub(super) fn session_of(ext: &axum::http::Extensions) -> Option<CurrentSession> {
+    ext.get::<MaybeSession>().and_then(|m| m.0.clone())
+}
+
+/// The CSRF check every page form passes: the session's token, in constant time, and the
+/// origin. Without a session there is no token a form could carry.
+fn checked(
+    session: Option<CurrentSession>,
+    token: &str,
+    headers: &HeaderMap,
+) -> Result<(), WebError> {
+    match session {
+        Some(session) => check_csrf(&session, token, headers),
+        None => Err(WebError::Csrf),
+    }
+}
+
+/// A form (`application/x-www-form-urlencoded`) posted by the signed-in member, whose `csrf`
+/// field matches their session's token: otherwise the 403 page. A form that does not read
+/// is refused first, as [`PageForm`] refuses it. `T` need not have a `csrf` field.
+pub struct CsrfForm<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequest<S> for CsrfForm<T> {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let session = session_of(req.extensions());
+        let headers = req.headers().clone();
+        let RawForm(body) = RawForm::from_request(req, state)
+            .await
+            .map_err(raw_form_error)?;
+        let form = read_form::<T>(&body).await?;
+        let token = read_form::<CsrfOnly>(&body).await?.csrf;
+        checked(session, &token, &headers)?;
+        Ok(CsrfForm(form))
+    }
+}
+
+/// Reads a body already taken through axum's own `Form`, so a form that does not fit is
+/// described in the same words as [`PageForm`] describes it.
+async fn read_form<T: DeserializeOwned>(body: &Bytes) -> Result<T, WebError> {
+    let mut req = Request::new(Body::from(body.clone()));
+    *req.method_mut() = Method::POST;
+    req.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/x-www-form-urlencoded"),
+    );
+    axum::extract::Form::<T>::from_request(req, &())
+        .await
+        .map(|axum::extract::Form(v)| v)
+        .map_err(form_error)
+}
+
+fn raw_form_error(rej: RawFormRejection) -> WebError {
+    match rej {
+        RawFormRejection::InvalidFormContentType(_) => form_type_error(),
+        RawFormRejection::BytesRejection(_) => WebError::TooLarge,
+        other => WebError::BadRequest(format!("the form does not fit: {}", other.body_text())),
+    }
+}
+
+fn form_type_error() -> WebError {
+    WebError::UnsupportedMediaType("send the form as application/x-www-form-urlencoded".into())
+}
+
+/// The text fields an upload form has beside its file, `csrf` among them.
+pub trait UploadFields {
+    const TEXT: &'static [&'static str];
+}
+
+/// A `multipart/form-data` upload from the signed-in member ([`crate::upload`] reads it), its
+/// `csrf` field checked against their session before anything else is said about it. What
+/// was wrong with the upload itself (too large, no file) is left in `refused` for the
+/// handler, which answers it on its own page with the text fields read before it.
+pub struct CsrfUpload<F> {
+    pub upload: Upload,
+    pub refused: Option<WebError>,
+    fields: PhantomData<F>,
+}
+
+impl<S: Send + Sync, F: UploadFields> FromRequest<S> for CsrfUpload<F> {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let session = session_of(req.extensions());
+        let headers = req.headers().clone();
+        let multipart: Result<Multipart, MultipartRejection> =
+            Multipart::from_request(req, state).await;
+        let (upload, refused) = match read_upload(multipart, F::TEXT).await {
+            Ok(u) => (u, None),
+            Err(r) => (r.fields, Some(r.error)),
+        };
+        checked(session, upload.field("csrf"), &headers)?;
+        Ok(CsrfUpload {
+            upload,
+            refused,
+            fields: PhantomData,
+        })
+    }
+}
+
+/// What an id in a page's address names: the word its 404 page uses, the path parameter it
+/// is read from, and the id type handlers get (the domain's, where it has one).
+pub trait Kind {
+    const WHAT: &'static str;
+    const PARAM: &'static str;
+    type Id;
+    fn id(raw: i64) -> Self::Id;
+}
+
+/// An id in the address, as the id of a `K`: anything but a positive whole number names
+/// nothing, and is answered with the 404 page an unknown `K` gets.
+pub struct PathId<K: Kind>(pub K::Id);
+
+impl<S: Send + Sync, K: Kind> FromRequestParts<S> for PathId<K> {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(params) =
+            axum::extract::Path::<Vec<(String, String)>>::from_request_parts(parts, state)
+                .await
+                .map_err(|rej| WebError::BadRequest(path_message(&rej)))?;
+        params
+            .iter()
+            .find(|(name, _)| name == K::PARAM)
+            .and_then(|(_, raw)| parse_id(raw))
+            .map(|n| PathId(K::id(n)))
+            .ok_or(PageError::not_found(K::WHAT))
+    }
+}
+
+/// `Query<T>` whose rejection is an HTML 400 page instead of plain text.
+pub struct PageQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for PageQuery<T> {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(PageQuery(v)),
+            Err(rej) => Err(WebError::BadRequest(query_message(&rej)).into()),
+        }
+    }
+}
+
+fn query_message(rej: &QueryRejection) -> String {
+    format!("the address does not fit this page: {}", rej.body_text())
+}
+
+/// Path segments that are not ids (a link's token, a file's name), as text.
+pub struct PagePath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PagePath<T> {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(PagePath(v)),
+            Err(rej) => Err(WebError::BadRequest(path_message(&rej)).into()),
+        }
+    }
+}
+
+fn path_message(rej: &PathRejection) -> String {
+    format!("the address does not fit this page: {}", rej.body_text())
+}
+
+/// `Form<T>` whose rejection (wrong content type, too large, malformed) is an HTML page, for
+/// the forms sent without a session (signing in, joining, a link from a letter).
+pub struct PageForm<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PageForm<T> {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Form::<T>::from_request(req, state).await {
+            Ok(axum::extract::Form(v)) => Ok(PageForm(v)),
+            Err(rej) => Err(form_error(rej).into()),
+        }
+    }
+}
+
+fn form_error(rej: FormRejection) -> WebError {
+    match rej {
+        FormRejection::InvalidFormContentType(_) => form_type_error(),
+        FormRejection::BytesRejection(_) => WebError::TooLarge,
+        other => WebError::BadRequest(format!("the form does not fit: {}", other.body_text())),
+    }
+}
