@@ -53,14 +53,17 @@ pub struct MemberListQuery {
     /// Branch (unit) id.
     pub branch: Option<String>,
     /// applicant, active, lapsed, suspended, expelled or resigned.
+    #[param(schema_with = crate::api::words::member_status)]
     pub status: Option<String>,
     /// true or false.
+    #[param(schema_with = crate::api::words::paid_up)]
     pub paid_up: Option<String>,
     /// 1-based page number.
     pub page: Option<String>,
     /// 1 to 200, default 50.
     pub per_page: Option<String>,
     /// name, -name, joined, -joined, paid_up_until or -paid_up_until.
+    #[param(schema_with = crate::api::words::member_sort)]
     pub sort: Option<String>,
 }
 
@@ -303,8 +306,11 @@ impl From<MemberView> for Member {
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct MemberPatch {
+    #[schema(max_length = 100)]
     pub first_name: Option<String>,
+    #[schema(max_length = 100)]
     pub last_name: Option<String>,
+    #[schema(max_length = 254)]
     pub email: Option<String>,
     pub phone: Option<String>,
     pub postcode: Option<String>,
@@ -316,10 +322,12 @@ pub struct MemberPatch {
 #[serde(deny_unknown_fields)]
 pub struct StatusChangeRequest {
     /// The new status.
+    #[schema(schema_with = crate::api::words::member_status)]
     pub status: String,
     /// YYYY-MM-DD; today when absent.
     pub effective_on: Option<String>,
     /// Why: it goes in the member's history.
+    #[schema(max_length = 500)]
     pub reason: String,
 }
 
@@ -350,6 +358,7 @@ pub struct PaymentRecorded {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AffiliationRequest {
+    #[schema(max_length = 200)]
     pub organisation: String,
     /// YYYY-MM-DD, optional.
     pub since: Option<String>,
@@ -375,6 +384,7 @@ pub struct TransferRequest {
     pub to_branch: i64,
     /// YYYY-MM-DD; today when absent.
     pub effective_on: Option<String>,
+    #[schema(max_length = 500)]
     pub reason: String,
 }
 
@@ -964,6 +974,7 @@ impl From<&charter_rules::Impact> for AmendmentImpact {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AmendmentRequest {
+    #[schema(max_length = 200)]
     pub title: String,
     pub toml: String,
 }
@@ -1066,6 +1077,7 @@ impl From<charter_app::amending::HistoricalOutcome> for HistoricalEntryOutcome {
 #[serde(deny_unknown_fields)]
 pub struct RollRequestBody {
     #[schema(example = "Special conference, March")]
+    #[schema(max_length = 200)]
     pub title: String,
     /// conference, member-ballot, branch-meeting, regional-meeting or committee:<body>.
     #[schema(example = "conference")]
@@ -1276,6 +1288,7 @@ pub struct RollEntries {
 pub struct ChallengeRequest {
     /// Why the member should be on the roll.
     #[schema(example = "I paid my dues on 2 March; the receipt number is 4411")]
+    #[schema(max_length = 2000)]
     pub grounds: String,
 }
 
@@ -1288,6 +1301,7 @@ pub struct ChallengeLodged {
 #[serde(deny_unknown_fields)]
 pub struct ChallengeDecisionRequest {
     pub upheld: bool,
+    #[schema(max_length = 2000)]
     pub reason: String,
 }
 
@@ -1314,14 +1328,17 @@ pub struct MeetingRequestBody {
     /// The kind of sitting, which sets notice and quorum: `general-meeting`, `committee-meeting`…
     #[schema(example = "general-meeting")]
     pub kind: String,
+    #[schema(max_length = 200)]
     pub title: String,
     pub starts_at: DateTime<Utc>,
     pub ends_at: Option<DateTime<Utc>>,
     /// physical, online or hybrid.
+    #[schema(schema_with = crate::api::words::meeting_mode)]
     pub mode: String,
     pub place: Option<String>,
     pub online_url: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 20000)]
     pub agenda: String,
 }
 
@@ -1566,8 +1583,11 @@ impl CheckInCode {
 pub struct MotionRequest {
     /// ordinary-motion, dissolve-body, create-body, suspend-standing-orders or rescind.
     #[schema(example = "ordinary-motion")]
+    #[schema(schema_with = crate::api::words::motion_kind)]
     pub kind: String,
+    #[schema(max_length = 200)]
     pub title: String,
+    #[schema(max_length = 20000)]
     pub text: String,
     /// A national matter this speaks to, e.g. `constitution-2017`, so branches' motions add up.
     pub matter: Option<String>,
@@ -1592,6 +1612,7 @@ pub struct ProceduralRequest {
     /// closure, next-business, refer-back, adjourn, admit-emergency-motion or
     /// suspend-standing-orders.
     #[schema(example = "closure")]
+    #[schema(schema_with = crate::api::words::procedural_kind)]
     pub kind: String,
     /// The motion of this meeting it is about (all but adjourn and suspend-standing-orders).
     pub target_id: Option<i64>,
@@ -1625,6 +1646,7 @@ pub struct VoteOutcome {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MotionAmendmentRequest {
+    #[schema(max_length = 20000)]
     pub text: String,
 }
 
@@ -1668,6 +1690,7 @@ pub struct MinutesDraft {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MinutesRequest {
+    #[schema(max_length = 100000)]
     pub text: String,
 }
 
@@ -1684,6 +1707,7 @@ pub struct MinutesApprovalRequest {
 pub struct PollRequest {
     /// named (each member's choice recorded) or secret (only who voted is kept).
     #[schema(example = "secret")]
+    #[schema(schema_with = crate::api::words::poll_mode)]
     pub mode: String,
 }
 
@@ -1726,10 +1750,12 @@ pub struct PollBody {
 pub struct BallotRequest {
     /// for, against or abstain.
     #[schema(example = "for")]
+    #[schema(schema_with = crate::api::words::choice)]
     pub choice: String,
     /// A key the client makes once per vote (8 to 64 letters, digits, '-' or '_'): sending
     /// the same vote again with it changes nothing.
     #[schema(example = "b3f1c2d4e5f60718")]
+    #[schema(min_length = 8, max_length = 64)]
     pub submission: String,
 }
 
@@ -1845,8 +1871,10 @@ impl From<&charter_app::meetings::RequisitionView> for Requisition {
 pub struct RequisitionRequest {
     #[schema(example = "special-conference")]
     pub kind: String,
+    #[schema(max_length = 200)]
     pub title: String,
     #[serde(default)]
+    #[schema(max_length = 20000)]
     pub purpose: String,
     /// A matter key: branches' published motions supporting it count towards the threshold.
     pub matter: Option<String>,
