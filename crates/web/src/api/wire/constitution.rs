@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 #[serde(deny_unknown_fields)]
 pub struct RightsQuery {
     /// A date, YYYY-MM-DD; rights follow the version of the constitution in force that day.
-    #[param(example = "2017-07-01")]
+    #[param(example = "2017-07-01", format = Date)]
     pub on: Option<String>,
 }
 

@@ -291,6 +291,7 @@ pub struct StatusChangeRequest {
     #[schema(schema_with = crate::api::words::member_status)]
     pub status: String,
     /// YYYY-MM-DD; today when absent.
+    #[schema(format = Date)]
     pub effective_on: Option<String>,
     /// Why: it goes in the member's history.
     #[schema(max_length = 500)]
@@ -307,11 +308,14 @@ pub struct StatusChanged {
 #[serde(deny_unknown_fields)]
 pub struct PaymentRequest {
     /// YYYY-MM-DD, not in the future.
+    #[schema(format = Date)]
     pub paid_on: String,
     /// Pounds as text, e.g. "12.50": never a float.
     #[schema(example = "12.50")]
+    #[schema(pattern = r"^£?[0-9]{1,9}(\.[0-9]{1,2})?$")]
     pub amount: String,
     /// Months of membership bought, 1 to 24.
+    #[schema(minimum = 1, maximum = 24)]
     pub months: u32,
 }
 
@@ -327,6 +331,7 @@ pub struct AffiliationRequest {
     #[schema(max_length = 200)]
     pub organisation: String,
     /// YYYY-MM-DD, optional.
+    #[schema(format = Date)]
     pub since: Option<String>,
 }
 
@@ -349,6 +354,7 @@ pub struct TransferRequest {
     /// The branch (unit id) to move the member to.
     pub to_branch: i64,
     /// YYYY-MM-DD; today when absent.
+    #[schema(format = Date)]
     pub effective_on: Option<String>,
     #[schema(max_length = 500)]
     pub reason: String,
