@@ -149,3 +149,98 @@ fn the_check_finds_a_csrf_check_by_hand() {
         "//!   call [`check_csrf`], so no handler can forget it"
     ));
 }
+
+/// The API's handlers: each documented operation id with its handler's signature.
+fn handlers() -> Vec<(String, String)> {
+    let api = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/api");
+    let mut out = Vec::new();
+    for file in sources(&api) {
+        let text = std::fs::read_to_string(&file).expect("source");
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find("operation_id = \"") {
+            rest = &rest[at + "operation_id = \"".len()..];
+            let id = &rest[..rest.find('"').expect("closing quote")];
+            let start = rest
+                .find("pub async fn ")
+                .expect("a handler after its path");
+            let signature = &rest[start..start + rest[start..].find('{').expect("a body")];
+            out.push((id.to_string(), signature.to_string()));
+        }
+    }
+    assert!(out.len() > 100, "read the handlers under {}", api.display());
+    out
+}
+
+/// The document gives a 403 to every signed-in operation except where any session, restricted
+/// or not, may read: those are listed, and the list must be the handlers that take
+/// `ApiOwnRecordUser`.
+#[test]
+fn own_record_operations_are_the_handlers_that_take_any_session() {
+    let mut taking: Vec<String> = handlers()
+        .into_iter()
+        .filter(|(_, signature)| signature.contains("ApiOwnRecordUser("))
+        .map(|(id, _)| id)
+        .collect();
+    taking.sort();
+    let mut listed: Vec<String> = charter_web::api::responses::OWN_RECORD_OPERATIONS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    listed.sort();
+    assert_eq!(
+        taking, listed,
+        "api::responses::OWN_RECORD_OPERATIONS must name exactly the handlers taking ApiOwnRecordUser"
+    );
+}
+
+/// utoipa names a schema after its type: two types of one name would share one schema, and
+/// one of them would be documented wrongly (`#[schema(as = …)]` gives one another name).
+#[test]
+fn every_schema_has_a_name_of_its_own() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut names: Vec<(String, String)> = Vec::new();
+    for file in sources(&src) {
+        let text = std::fs::read_to_string(&file).expect("source");
+        let lines: Vec<&str> = text.lines().collect();
+        for (n, line) in lines.iter().enumerate() {
+            if !(line.trim_start().starts_with("#[derive(") && line.contains("ToSchema")) {
+                continue;
+            }
+            let mut renamed = None;
+            for next in &lines[n + 1..] {
+                let next = next.trim_start();
+                if let Some(rest) = next.strip_prefix("#[schema(as = ") {
+                    renamed = rest.split(')').next().map(str::to_string);
+                }
+                let item = next
+                    .strip_prefix("pub struct ")
+                    .or_else(|| next.strip_prefix("pub enum "));
+                if let Some(item) = item {
+                    let name = item
+                        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                        .next()
+                        .unwrap_or_default();
+                    let at = format!("{}:{}", file.display(), n + 1);
+                    names.push((renamed.unwrap_or_else(|| name.to_string()), at));
+                    break;
+                }
+            }
+        }
+    }
+    assert!(
+        names.len() > 100,
+        "read the schemas under {}",
+        src.display()
+    );
+    names.sort();
+    let twice: Vec<String> = names
+        .windows(2)
+        .filter(|w| w[0].0 == w[1].0)
+        .map(|w| format!("{} at {} and {}", w[0].0, w[0].1, w[1].1))
+        .collect();
+    assert!(
+        twice.is_empty(),
+        "schemas sharing a name:\n{}",
+        twice.join("\n")
+    );
+}

@@ -32,8 +32,6 @@ use crate::session::{
     request_body = InvitationRequest,
     responses(
         (status = 202, description = "The invitation is queued", body = InvitationQueued),
-        (status = 400, description = "Malformed JSON or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "No office of the caller may edit this member", body = ErrorBody),
         (status = 404, description = "No such member", body = ErrorBody),
         (status = 409, description = "The member has a password, or may not sign in", body = ErrorBody),
@@ -67,7 +65,6 @@ pub async fn invite(
     security(("session" = [])),
     responses(
         (status = 202, description = "The invitations are queued", body = InvitationsQueued),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "No office of the caller may edit members", body = ErrorBody),
     )
 )]
@@ -99,7 +96,6 @@ pub async fn invite_all(
     request_body = PasswordResetRequest,
     responses(
         (status = 202, description = "If the address is a member's, a link is on its way"),
-        (status = 400, description = "Malformed JSON or unknown fields", body = ErrorBody),
         (status = 403, description = "Sent from another site", body = ErrorBody),
         (status = 422, description = "Not an email address", body = ErrorBody),
         (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody,
@@ -129,7 +125,6 @@ pub async fn request_reset(
     request_body = PasswordWithLink,
     responses(
         (status = 204, description = "The password is set; sign in with it"),
-        (status = 400, description = "Malformed JSON or unknown fields", body = ErrorBody),
         (status = 409, description = "The link was used meanwhile", body = ErrorBody),
         (status = 422, description = "The link cannot be used, or the password is too short or long", body = ErrorBody),
     )
@@ -159,8 +154,6 @@ pub async fn set_password(
     request_body = PasswordChange,
     responses(
         (status = 204, description = "Changed; every other session of mine has ended"),
-        (status = 400, description = "Malformed JSON or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 422, description = "The current password is wrong, or the new one too short or long", body = ErrorBody),
     )
 )]
@@ -192,8 +185,6 @@ pub async fn change_password(
     request_body = EmailChangeRequest,
     responses(
         (status = 202, description = "A confirmation link is on its way to the new address"),
-        (status = 400, description = "Malformed JSON or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 409, description = "Another member uses that address", body = ErrorBody),
         (status = 422, description = "Not an address, or the current password is wrong", body = ErrorBody),
     )
@@ -224,7 +215,6 @@ pub async fn request_email_change(
     request_body = EmailConfirmation,
     responses(
         (status = 204, description = "The address is changed; the old one is told"),
-        (status = 400, description = "Malformed JSON or unknown fields", body = ErrorBody),
         (status = 409, description = "Another member uses that address, or the link was used meanwhile", body = ErrorBody),
         (status = 422, description = "The link cannot be used, or the password is missing or wrong", body = ErrorBody),
     )
@@ -255,7 +245,6 @@ pub async fn confirm_email(
     request_body = CodeRequest,
     responses(
         (status = 200, description = "Signed in", body = SessionInfo),
-        (status = 400, description = "Malformed JSON or unknown fields", body = ErrorBody),
         (status = 401, description = "No sign-in waits for a code", body = ErrorBody),
         (status = 422, description = "The code is wrong or was used already", body = ErrorBody),
         (status = 429, description = "Too many attempts; see Retry-After", body = ErrorBody),
@@ -305,7 +294,6 @@ pub async fn verify_code(
     security(("session" = [])),
     responses(
         (status = 200, body = TwoFactorState),
-        (status = 401, description = "Not signed in", body = ErrorBody),
     )
 )]
 pub async fn two_factor(
@@ -325,7 +313,6 @@ pub async fn two_factor(
     security(("session" = [])),
     responses(
         (status = 201, description = "Add the secret to an authenticator app, then confirm with a code", body = TwoFactorEnrolment),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 409, description = "Two-factor sign-in is already on", body = ErrorBody),
     )
 )]
@@ -360,8 +347,6 @@ pub async fn begin_two_factor(
     request_body = CodeRequest,
     responses(
         (status = 200, body = RecoveryCodes),
-        (status = 400, description = "Malformed JSON or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 409, description = "The enrolment was replaced meanwhile", body = ErrorBody),
         (status = 422, description = "The code is wrong, or no enrolment was started", body = ErrorBody),
     )
@@ -394,8 +379,6 @@ pub async fn confirm_two_factor(
     request_body = PasswordOnly,
     responses(
         (status = 204, description = "Off"),
-        (status = 400, description = "Malformed JSON or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "It was not on", body = ErrorBody),
         (status = 409, description = "Required of an office the caller holds", body = ErrorBody),
         (status = 422, description = "The password is wrong", body = ErrorBody),
@@ -422,7 +405,6 @@ pub async fn turn_off_two_factor(
     security(("session" = [])),
     responses(
         (status = 200, body = AccountPolicyBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
     )
 )]
 pub async fn policy(
@@ -446,8 +428,6 @@ pub async fn policy(
     request_body = AccountPolicyBody,
     responses(
         (status = 200, body = AccountPolicyBody),
-        (status = 400, description = "Malformed JSON or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not a national officer who may edit members", body = ErrorBody),
     )
 )]

@@ -33,8 +33,6 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
     params(("id" = i64, Path, description = "Meeting id")),
     responses(
         (status = 200, body = AgendaBody),
-        (status = 400, description = "The id is not a number", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "No such meeting", body = ErrorBody),
     )
 )]
@@ -58,8 +56,6 @@ pub async fn list(
     request_body = AgendaItemRequest,
     responses(
         (status = 201, body = AgendaItemAdded),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not an officer running the meeting", body = ErrorBody),
         (status = 404, description = "No such meeting", body = ErrorBody),
         (status = 409, description = "The meeting has started (its agenda is fixed) or was cancelled", body = ErrorBody),
@@ -90,8 +86,6 @@ pub async fn add(
     request_body = AgendaItemEdit,
     responses(
         (status = 204, description = "Changed"),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not an officer running the meeting", body = ErrorBody),
         (status = 404, description = "No such agenda item", body = ErrorBody),
         (status = 409, description = "The meeting has started, or the item was taken off the agenda", body = ErrorBody),
@@ -128,8 +122,6 @@ pub async fn edit(
     params(("item" = i64, Path, description = "Agenda item id")),
     responses(
         (status = 204, description = "Taken off the agenda"),
-        (status = 400, description = "The id is not a number", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not an officer running the meeting", body = ErrorBody),
         (status = 404, description = "No such agenda item", body = ErrorBody),
         (status = 409, description = "The meeting has started, the item was already taken off, or it has papers in circulation", body = ErrorBody),
@@ -162,8 +154,7 @@ pub async fn remove(
     request_body(content = PaperUpload, content_type = "multipart/form-data"),
     responses(
         (status = 201, body = PaperBody),
-        (status = 400, description = "The multipart body is malformed, has parts other than one `file`", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 400, description = "The multipart body is malformed or has parts other than one `file`, or the id in the path is not a whole number", body = ErrorBody),
         (status = 403, description = "Not an officer running the meeting, or the CSRF token is missing or wrong", body = ErrorBody),
         (status = 404, description = "No such agenda item", body = ErrorBody),
         (status = 409, description = "The meeting has ended or was cancelled, or the item was taken off the agenda", body = ErrorBody),
@@ -207,15 +198,21 @@ pub async fn circulate(
     security(("session" = [])),
     params(("paper" = i64, Path, description = "Paper id")),
     responses(
-        (status = 200, description = "The paper's content, in its own media type",
-            content_type = "application/octet-stream",
+        (status = 200, description = "The paper's content, in its own media type (text with `; charset=utf-8`)",
+            content(
+                ("application/pdf"),
+                ("text/plain"),
+                ("text/markdown"),
+                ("application/vnd.oasis.opendocument.text"),
+                ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+                ("image/png"),
+                ("image/jpeg"),
+            ),
             headers(
                 ("content-disposition" = String, description = "attachment, with the paper's file name"),
                 ("x-content-type-options" = String, description = "nosniff"),
                 ("etag" = String, description = "The quoted hex SHA-256 of the content"),
             )),
-        (status = 400, description = "The id is not a number", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "No such paper", body = ErrorBody),
     )
 )]
@@ -239,8 +236,6 @@ pub async fn download(
     params(("paper" = i64, Path, description = "Paper id")),
     responses(
         (status = 204, description = "Withdrawn"),
-        (status = 400, description = "The id is not a number", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not an officer running the meeting", body = ErrorBody),
         (status = 404, description = "No such paper", body = ErrorBody),
         (status = 409, description = "Already withdrawn, or the meeting has ended or was cancelled", body = ErrorBody),

@@ -76,10 +76,13 @@ impl From<JoinForm> for JoinFormBody {
 #[serde(deny_unknown_fields, default)]
 pub struct ApplicationRequest {
     #[schema(example = "Grace")]
+    #[schema(max_length = 100)]
     pub first_name: String,
     #[schema(example = "Hopper")]
+    #[schema(max_length = 100)]
     pub last_name: String,
     #[schema(example = "grace@example.org")]
+    #[schema(max_length = 254)]
     pub email: String,
     #[schema(example = "SE1 7PB")]
     pub postcode: String,
@@ -117,7 +120,6 @@ const RECEIVED: &str = "Thank you. A letter is on its way to the address given; 
     request_body = ApplicationRequest,
     responses(
         (status = 201, description = "Received", body = ApplicationReceived),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
         (status = 403, description = "Sent from another site", body = ErrorBody),
         (status = 413, description = "The body is larger than 8 KiB", body = ErrorBody),
         (status = 415, description = "Not JSON", body = ErrorBody),
@@ -231,6 +233,7 @@ impl From<ApplicationRecord> for Application {
 #[serde(deny_unknown_fields)]
 pub struct ApplicationsQuery {
     /// pending (the default), accepted, refused or all.
+    #[param(schema_with = crate::api::words::application_state)]
     pub state: Option<String>,
 }
 
@@ -251,7 +254,6 @@ pub struct ApplicationList {
     params(ApplicationsQuery),
     responses(
         (status = 200, body = ApplicationList),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "No office of the caller's admits members", body = ErrorBody),
         (status = 422, description = "`state` is not one of the four", body = ErrorBody),
     )
@@ -280,7 +282,6 @@ pub async fn list(
     params(("id" = i64, Path, description = "Application id")),
     responses(
         (status = 200, body = Application),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "No office of the caller's admits members in its branch", body = ErrorBody),
         (status = 404, description = "No such application", body = ErrorBody),
     )
@@ -298,9 +299,11 @@ pub async fn get(
 pub struct DecisionBody {
     /// accept or refuse.
     #[schema(example = "accept")]
+    #[schema(schema_with = crate::api::words::application_decision)]
     pub decision: String,
     /// Why: required to refuse (the applicant is told it), optional to accept.
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub reason: String,
 }
 
@@ -324,8 +327,6 @@ pub struct Decided {
     request_body = DecisionBody,
     responses(
         (status = 200, body = Decided),
-        (status = 400, description = "Malformed JSON or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "No office of the caller's admits members in its branch", body = ErrorBody),
         (status = 404, description = "No such application", body = ErrorBody),
         (status = 409, description = "Already decided", body = ErrorBody),
@@ -362,6 +363,7 @@ pub struct ResignationBody {
     pub confirm: bool,
     /// Why, if they wish to say; kept in their history.
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub reason: String,
 }
 
@@ -382,8 +384,6 @@ pub struct Resigned {
     request_body = ResignationBody,
     responses(
         (status = 200, description = "Resigned; signed out", body = Resigned),
-        (status = 400, description = "Malformed JSON or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 409, description = "The membership cannot be resigned (expelled)", body = ErrorBody),
         (status = 422, description = "Not confirmed, or the reason is too long", body = ErrorBody),
     )

@@ -26,6 +26,7 @@ pub struct AppointmentBody {
     pub office_id: i64,
     pub member_id: i64,
     /// The motion's wording; a plain one naming member, office, term and clause if absent.
+    #[schema(max_length = 20000)]
     pub text: Option<String>,
 }
 
@@ -76,8 +77,6 @@ impl From<AppointmentRecord> for Appointment {
     request_body = AppointmentBody,
     responses(
         (status = 201, body = MotionProposed),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "The caller may not propose here; the message cites the clause", body = ErrorBody),
         (status = 404, description = "No such meeting", body = ErrorBody),
         (status = 409, description = "The meeting has started or motions were due", body = ErrorBody),
@@ -115,7 +114,6 @@ pub async fn propose(
     params(("id" = i64, Path, description = "Motion id")),
     responses(
         (status = 200, body = Appointment),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "No such motion, or it appoints nobody", body = ErrorBody),
     )
 )]
@@ -138,8 +136,10 @@ pub struct DisciplineBody {
     pub member_id: i64,
     /// `suspended` or `expelled`.
     #[schema(example = "suspended")]
+    #[schema(schema_with = crate::api::words::discipline_status)]
     pub status: String,
     /// What the member is said to have done, and under which clause.
+    #[schema(max_length = 20000)]
     pub grounds: String,
 }
 
@@ -157,8 +157,6 @@ pub struct DisciplineBody {
     request_body = DisciplineBody,
     responses(
         (status = 201, body = MotionProposed),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "The caller may not propose here; the message cites the clause", body = ErrorBody),
         (status = 404, description = "No such meeting", body = ErrorBody),
         (status = 409, description = "The meeting has started or motions were due", body = ErrorBody),

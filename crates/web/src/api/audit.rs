@@ -116,8 +116,6 @@ pub struct BallotAuditBody {
     params(("id" = i64, Path, description = "Ballot id"), AuditQuery),
     responses(
         (status = 200, body = BallotAuditBody),
-        (status = 400, description = "The id or page is not a number", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not the ballot's scrutineer", body = ErrorBody),
         (status = 404, description = "No such ballot", body = ErrorBody),
     )

@@ -106,14 +106,18 @@ impl From<BallotView> for BallotDetail {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BallotCreate {
+    #[schema(max_length = 200)]
     pub title: String,
+    #[schema(max_length = 20000)]
     pub question: String,
     /// question or election.
+    #[schema(schema_with = crate::api::words::ballot_kind)]
     pub kind: String,
     /// For a question: the kind of decision whose threshold applies (default ordinary-motion).
     pub decision_kind: Option<String>,
     /// For an election: the candidates.
     #[serde(default)]
+    #[schema(max_items = 100)]
     pub candidates: Vec<String>,
     pub seats: Option<u32>,
     pub roll_id: i64,
@@ -206,7 +210,6 @@ impl From<PublishedBallot> for PublishedBallotBody {
     security(("session" = [])),
     responses(
         (status = 200, body = [Ballot]),
-        (status = 401, description = "Not signed in", body = ErrorBody),
     )
 )]
 pub async fn list(
@@ -229,8 +232,6 @@ pub async fn list(
     request_body = BallotCreate,
     responses(
         (status = 201, body = BallotCreated),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not an officer over the roll's unit", body = ErrorBody),
         (status = 422, description = "Fields need attention", body = ErrorBody),
     )
@@ -286,8 +287,6 @@ pub struct AmendmentBallotCreate {
     request_body = AmendmentBallotCreate,
     responses(
         (status = 201, body = BallotCreated),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not an officer over the roll's unit", body = ErrorBody),
         (status = 404, description = "No such amendment", body = ErrorBody),
         (status = 409, description = "The amendment is adopted already", body = ErrorBody),
@@ -327,7 +326,6 @@ pub async fn put_amendment(
     params(("id" = i64, Path, description = "Ballot id")),
     responses(
         (status = 200, body = BallotDetail),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "No such ballot", body = ErrorBody),
     )
 )]
@@ -349,7 +347,6 @@ pub async fn get(
     params(("id" = i64, Path, description = "Ballot id")),
     responses(
         (status = 200, body = [TurnoutBody]),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "No such ballot", body = ErrorBody),
     )
 )]
@@ -383,7 +380,6 @@ pub async fn turnout(
     responses(
         (status = 201, description = "Your ballot is in the box", body = VoteReceiptBody),
         (status = 200, description = "This ballot was already in the box", body = VoteReceiptBody),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
         (status = 401, description = "Neither signed in nor a voting link", body = ErrorBody),
         (status = 403, description = "Not on the ballot's roll, or the link is not valid", body = ErrorBody),
         (status = 404, description = "No such ballot", body = ErrorBody),
@@ -547,7 +543,6 @@ pub struct Reminded {
     params(("id" = i64, Path, description = "Ballot id")),
     responses(
         (status = 200, body = Reminded),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not an officer running the ballot", body = ErrorBody),
         (status = 404, description = "No such ballot", body = ErrorBody),
         (status = 409, description = "The ballot is not open, or no reminder of its timetable is due", body = ErrorBody),

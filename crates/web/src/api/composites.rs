@@ -61,8 +61,10 @@ impl From<CompositeRecord> for Composite {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CompositeRequest {
+    #[schema(max_length = 200)]
     pub title: String,
     /// The composite's whole wording.
+    #[schema(max_length = 20000)]
     pub text: String,
     /// The motions it merges (two or more), the first mover's first.
     pub motion_ids: Vec<i64>,
@@ -89,7 +91,6 @@ pub struct CompositeConsent {
     params(("id" = i64, Path, description = "Meeting id")),
     responses(
         (status = 200, body = [Composite]),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "No such meeting", body = ErrorBody),
     )
 )]
@@ -114,8 +115,6 @@ pub async fn list(
     request_body = CompositeRequest,
     responses(
         (status = 201, body = CompositeProposed),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not an officer running the meeting", body = ErrorBody),
         (status = 404, description = "No such meeting", body = ErrorBody),
         (status = 409, description = "The meeting is over, or a motion is already in a composite awaiting consent", body = ErrorBody),
@@ -145,7 +144,6 @@ pub async fn propose(
     params(("id" = i64, Path, description = "Composite id")),
     responses(
         (status = 200, body = CompositeConsent),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not a mover of a motion in it", body = ErrorBody),
         (status = 404, description = "No such composite", body = ErrorBody),
         (status = 409, description = "Already consented, or it was formed or declined, or a motion in it was decided", body = ErrorBody),
@@ -173,7 +171,6 @@ pub async fn consent(
     params(("id" = i64, Path, description = "Composite id")),
     responses(
         (status = 204, description = "Declined"),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Neither a mover nor an officer running the meeting", body = ErrorBody),
         (status = 404, description = "No such composite", body = ErrorBody),
         (status = 409, description = "Already formed or declined", body = ErrorBody),

@@ -30,8 +30,6 @@ use crate::session::ApiUser;
     params(("id" = i64, Path, description = "Member id"), RightsQuery),
     responses(
         (status = 200, body = Vec<RightAnswer>),
-        (status = 400, description = "The id is not a number or the query does not fit", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not the caller, and no office of the caller covers this member", body = ErrorBody),
         (status = 404, description = "No such member, or no version in force that day", body = ErrorBody),
         (status = 422, description = "`on` is not a date (YYYY-MM-DD)", body = ErrorBody),
@@ -63,7 +61,6 @@ pub async fn rights(
     security(("session" = [])),
     responses(
         (status = 200, body = ConstitutionText),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "No version is in force yet", body = ErrorBody),
     )
 )]
@@ -84,7 +81,6 @@ pub async fn in_force(
     security(("session" = [])),
     responses(
         (status = 200, body = Vec<ConstitutionVersion>),
-        (status = 401, description = "Not signed in", body = ErrorBody),
     )
 )]
 pub async fn versions(
@@ -105,8 +101,6 @@ pub async fn versions(
     params(("id" = i64, Path, description = "Version id")),
     responses(
         (status = 200, body = ConstitutionText),
-        (status = 400, description = "The id is not a number", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "No such version", body = ErrorBody),
     )
 )]
@@ -128,7 +122,6 @@ pub async fn version(
     security(("session" = [])),
     responses(
         (status = 200, body = Vec<Amendment>),
-        (status = 401, description = "Not signed in", body = ErrorBody),
     )
 )]
 pub async fn amendments(
@@ -150,8 +143,6 @@ pub async fn amendments(
     request_body = AmendmentRequest,
     responses(
         (status = 201, body = AmendmentProposed),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "The caller may not propose amendments", body = ErrorBody),
         (status = 422, description = "The title or the file is invalid; `fields` names it", body = ErrorBody),
     )
@@ -178,8 +169,6 @@ pub async fn propose(
     params(("id" = i64, Path, description = "Amendment id")),
     responses(
         (status = 200, body = AmendmentDetail),
-        (status = 400, description = "The id is not a number", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "No such amendment", body = ErrorBody),
     )
 )]
@@ -216,8 +205,6 @@ pub async fn amendment(
     params(("id" = i64, Path, description = "Amendment id")),
     responses(
         (status = 200, body = AmendmentImpact),
-        (status = 400, description = "The id is not a number", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "The caller may not see this preview", body = ErrorBody),
         (status = 404, description = "No such amendment", body = ErrorBody),
     )
@@ -245,8 +232,6 @@ pub async fn impact(
     request_body = PutAmendmentRequest,
     responses(
         (status = 201, body = MotionProposed),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "The caller may not propose here; the message cites the clause", body = ErrorBody),
         (status = 404, description = "No such meeting or amendment", body = ErrorBody),
         (status = 409, description = "The meeting has started, motions were due, or the amendment is adopted or already before it", body = ErrorBody),
@@ -280,8 +265,6 @@ pub async fn put_amendment(
     request_body = HistoricalEntryRequest,
     responses(
         (status = 200, description = "The entry is kept; where the meeting stands", body = HistoricalEntryOutcome),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "The caller does not call national meetings", body = ErrorBody),
         (status = 404, description = "No such amendment", body = ErrorBody),
         (status = 409, description = "The amendment was already adopted", body = ErrorBody),

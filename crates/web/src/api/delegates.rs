@@ -179,10 +179,12 @@ pub struct CredentialCreate {
     pub member_id: i64,
     /// delegate or substitute.
     #[schema(example = "delegate")]
+    #[schema(schema_with = crate::api::words::credential_role)]
     pub role: String,
     /// How the branch chose them (up to 200 characters).
     #[serde(default)]
     #[schema(example = "elected at the branch general meeting, 12 September")]
+    #[schema(max_length = 200)]
     pub source: String,
 }
 
@@ -190,6 +192,7 @@ pub struct CredentialCreate {
 #[serde(deny_unknown_fields)]
 pub struct ChallengeCreate {
     /// Why the credential should not stand.
+    #[schema(max_length = 4000)]
     pub grounds: String,
 }
 
@@ -198,8 +201,10 @@ pub struct ChallengeCreate {
 pub struct RulingRequest {
     /// upheld (strikes the credential) or rejected.
     #[schema(example = "rejected")]
+    #[schema(schema_with = crate::api::words::ruling)]
     pub ruling: String,
     /// The reasons, recorded with the ruling.
+    #[schema(max_length = 4000)]
     pub reason: String,
 }
 
@@ -287,7 +292,6 @@ pub struct CardVoteOutcome {
     params(("id" = i64, Path, description = "The conference's meeting id")),
     responses(
         (status = 200, body = DelegateConference),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "No such meeting", body = ErrorBody),
     ))]
 pub async fn get(
@@ -306,7 +310,6 @@ pub async fn get(
     params(("id" = i64, Path, description = "The conference's meeting id")),
     responses(
         (status = 201, body = [BranchAllocation]),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not an officer running the conference", body = ErrorBody),
         (status = 404, description = "No such meeting", body = ErrorBody),
         (status = 409, description = "Not a delegate conference, before the counting day, after the credentials were due, or already apportioned (the clause is cited)", body = ErrorBody),
@@ -331,8 +334,6 @@ pub async fn apportion(
     request_body = CredentialCreate,
     responses(
         (status = 201, body = Credential),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not an officer of the branch", body = ErrorBody),
         (status = 404, description = "No such meeting or member", body = ErrorBody),
         (status = 409, description = "Not apportioned, credentials due, the branch's share taken, or the member already credentialed", body = ErrorBody),
@@ -367,8 +368,6 @@ pub async fn credential(
     request_body = ChallengeCreate,
     responses(
         (status = 201, body = CredentialChallenge),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "No such credential", body = ErrorBody),
         (status = 409, description = "Challenges closed (the clause is cited), already challenged by you, or the credential was struck", body = ErrorBody),
         (status = 422, description = "No grounds, too long, or your own credential", body = ErrorBody),
@@ -394,8 +393,6 @@ pub async fn challenge(
     request_body = RulingRequest,
     responses(
         (status = 200, body = CredentialChallenge),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not the office the constitution names, or your own credential", body = ErrorBody),
         (status = 404, description = "No such challenge", body = ErrorBody),
         (status = 409, description = "Already ruled on", body = ErrorBody),
@@ -422,8 +419,6 @@ pub async fn rule(
     request_body = DelegateCheckIn,
     responses(
         (status = 201, body = Credential),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not an officer running the conference", body = ErrorBody),
         (status = 404, description = "No such meeting or credential", body = ErrorBody),
         (status = 409, description = "Not on, already present, struck, or nobody absent to stand in for", body = ErrorBody),
@@ -448,7 +443,6 @@ pub async fn check_in(
     params(("id" = i64, Path, description = "Motion id")),
     responses(
         (status = 201, body = CardVote),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not an officer running the conference", body = ErrorBody),
         (status = 404, description = "No such motion", body = ErrorBody),
         (status = 409, description = "Not a delegate conference, not on, no delegates present, or voting already opened", body = ErrorBody),
@@ -468,7 +462,6 @@ pub async fn open_card_vote(
     params(("id" = i64, Path, description = "Motion id")),
     responses(
         (status = 200, body = CardVote),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "No card vote on this motion", body = ErrorBody),
     ))]
 pub async fn get_card_vote(
@@ -488,8 +481,6 @@ pub async fn get_card_vote(
     responses(
         (status = 201, description = "Recorded", body = BallotReceipt),
         (status = 200, description = "The same submission again: already recorded", body = BallotReceipt),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 409, description = "No card vote, closed, no card held, or already cast", body = ErrorBody),
         (status = 422, description = "Not for, against or abstain, or a bad submission key", body = ErrorBody),
     ))]
@@ -526,7 +517,6 @@ pub async fn cast(
     params(("id" = i64, Path, description = "Motion id")),
     responses(
         (status = 200, body = CardVoteOutcome),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not an officer running the conference", body = ErrorBody),
         (status = 404, description = "No such motion", body = ErrorBody),
         (status = 409, description = "No card vote, or the motion was already decided", body = ErrorBody),

@@ -94,6 +94,7 @@ pub struct ElectionDetail {
 pub struct ElectionCreate {
     /// The body's key in the constitution, e.g. steering-committee.
     pub body: String,
+    #[schema(max_length = 200)]
     pub title: String,
     pub roll_id: i64,
     pub nominations_close_at: DateTime<Utc>,
@@ -115,6 +116,7 @@ pub struct NominationRequest {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatementRequest {
+    #[schema(max_length = 20000)]
     pub statement: String,
 }
 
@@ -126,7 +128,7 @@ pub struct ElectionBallot {
 /// Every election, newest first.
 #[utoipa::path(get, path = "/api/v1/elections", operation_id = "list_elections", tag = "ballots",
     security(("session" = [])),
-    responses((status = 200, body = [Election]), (status = 401, description = "Not signed in", body = ErrorBody)))]
+    responses((status = 200, body = [Election])))]
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(_user): ApiUser,
@@ -148,8 +150,6 @@ pub async fn list(
     security(("session" = [])), request_body = ElectionCreate,
     responses(
         (status = 201, body = Created),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not a national officer", body = ErrorBody),
         (status = 422, description = "Fields need attention", body = ErrorBody),
     ))]
@@ -180,7 +180,6 @@ pub async fn open(
     security(("session" = [])), params(("id" = i64, Path, description = "Election id")),
     responses(
         (status = 200, body = ElectionDetail),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "No such election", body = ErrorBody),
     ))]
 pub async fn get(
@@ -202,8 +201,6 @@ pub async fn get(
     params(("id" = i64, Path, description = "Election id")), request_body = NominationRequest,
     responses(
         (status = 201, body = Nomination),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "You may not nominate (the clause is cited)", body = ErrorBody),
         (status = 404, description = "No such election or member", body = ErrorBody),
         (status = 409, description = "Nominations closed, already nominated, or the candidate withdrew", body = ErrorBody),
@@ -228,8 +225,8 @@ pub async fn nominate(
     params(("id" = i64, Path, description = "Election id")), request_body = StatementRequest,
     responses(
         (status = 204, description = "Published"),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "You are not a candidate", body = ErrorBody),
+        (status = 404, description = "No such election", body = ErrorBody),
         (status = 409, description = "Voting has opened, or you withdrew", body = ErrorBody),
         (status = 422, description = "Too long", body = ErrorBody),
     ))]
@@ -252,8 +249,8 @@ pub async fn statement(
     params(("id" = i64, Path, description = "Election id")),
     responses(
         (status = 204, description = "Withdrawn"),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "You are not a candidate", body = ErrorBody),
+        (status = 404, description = "No such election", body = ErrorBody),
         (status = 409, description = "The deadline has passed, or already withdrawn", body = ErrorBody),
     ))]
 pub async fn withdraw(
@@ -271,8 +268,8 @@ pub async fn withdraw(
     params(("id" = i64, Path, description = "Election id")),
     responses(
         (status = 201, body = ElectionBallot),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not a national officer", body = ErrorBody),
+        (status = 404, description = "No such election", body = ErrorBody),
         (status = 409, description = "Nominations still open, too few candidates, or already built", body = ErrorBody),
     ))]
 pub async fn ballot(

@@ -25,8 +25,6 @@ pub const MAX_LIMIT: u32 = 500;
     params(EventsQuery),
     responses(
         (status = 200, body = EventList),
-        (status = 400, description = "Bad query string", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 422, description = "`limit` or `after` out of range", body = ErrorBody),
     )
 )]

@@ -35,8 +35,6 @@ use crate::session::ApiUser;
     params(MeetingsQuery),
     responses(
         (status = 200, body = Vec<Meeting>),
-        (status = 400, description = "A query parameter does not fit", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
     )
 )]
 pub async fn list(
@@ -64,8 +62,6 @@ pub async fn list(
     request_body = MeetingRequestBody,
     responses(
         (status = 201, body = MeetingCalled),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "No office of the caller may call this body's meetings", body = ErrorBody),
         (status = 422, description = "A field is invalid; `fields` names each", body = ErrorBody),
     )
@@ -114,8 +110,6 @@ pub async fn call(
     params(("id" = i64, Path, description = "Meeting id")),
     responses(
         (status = 200, body = MeetingDetail),
-        (status = 400, description = "The id is not a number", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "No such meeting", body = ErrorBody),
     )
 )]
@@ -140,8 +134,6 @@ pub async fn get(
     request_body = CheckInRequest,
     responses(
         (status = 204, description = "Checked in"),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not on the roll, or not an officer of the meeting", body = ErrorBody),
         (status = 404, description = "No such meeting", body = ErrorBody),
         (status = 409, description = "Already checked in, or check-in is not open", body = ErrorBody),
@@ -176,7 +168,6 @@ pub async fn check_in(
     params(("id" = i64, Path, description = "Meeting id")),
     responses(
         (status = 200, body = CheckInCode),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not an officer running the meeting", body = ErrorBody),
         (status = 404, description = "No such meeting, or it has no code yet (POST makes one)", body = ErrorBody),
     )
@@ -204,7 +195,6 @@ pub async fn check_in_code(
     params(("id" = i64, Path, description = "Meeting id")),
     responses(
         (status = 201, body = CheckInCode),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not an officer running the meeting", body = ErrorBody),
         (status = 404, description = "No such meeting", body = ErrorBody),
     )
@@ -229,8 +219,6 @@ pub async fn new_check_in_code(
     request_body = MotionRequest,
     responses(
         (status = 201, body = MotionProposed),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "The caller may not propose here; the message cites the clause", body = ErrorBody),
         (status = 404, description = "No such meeting", body = ErrorBody),
         (status = 409, description = "The meeting has started", body = ErrorBody),
@@ -273,8 +261,6 @@ pub async fn propose(
     request_body = VoteRequest,
     responses(
         (status = 200, body = VoteOutcome),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not an officer running the meeting", body = ErrorBody),
         (status = 404, description = "No such motion", body = ErrorBody),
         (status = 409, description = "Already decided, or the meeting has not started", body = ErrorBody),
@@ -353,8 +339,6 @@ fn poll_body(p: &PollView) -> PollBody {
     request_body = PollRequest,
     responses(
         (status = 201, body = PollBody),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not an officer running the meeting", body = ErrorBody),
         (status = 404, description = "No such motion", body = ErrorBody),
         (status = 409, description = "Already opened or decided, or the meeting is not on", body = ErrorBody),
@@ -382,8 +366,6 @@ pub async fn open_poll(
     params(("id" = i64, Path, description = "Motion id")),
     responses(
         (status = 200, body = PollBody),
-        (status = 400, description = "The id is not a number", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "No such motion, or no vote opened on it", body = ErrorBody),
     )
 )]
@@ -409,8 +391,6 @@ pub async fn get_poll(
     responses(
         (status = 201, body = BallotReceipt, description = "Recorded"),
         (status = 200, body = BallotReceipt, description = "This submission was already recorded"),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 409, description = "Not checked in with a vote, already voted, or voting not open", body = ErrorBody),
         (status = 422, description = "The choice or submission key is invalid", body = ErrorBody),
     )
@@ -452,8 +432,6 @@ pub async fn cast(
     params(("id" = i64, Path, description = "Motion id")),
     responses(
         (status = 200, body = VoteOutcome),
-        (status = 400, description = "The id is not a number", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not an officer running the meeting", body = ErrorBody),
         (status = 404, description = "No such motion", body = ErrorBody),
         (status = 409, description = "No vote opened, or the motion was already decided", body = ErrorBody),
@@ -481,8 +459,6 @@ pub async fn close_poll(
     request_body = ProceduralRequest,
     responses(
         (status = 201, body = MotionProposed),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not entitled to propose at this meeting", body = ErrorBody),
         (status = 404, description = "No such meeting", body = ErrorBody),
         (status = 409, description = "The meeting is not on or was adjourned, the caller is not present, or the motion is no longer before it", body = ErrorBody),
@@ -512,8 +488,6 @@ pub async fn procedural(
     params(("id" = i64, Path, description = "Meeting id")),
     responses(
         (status = 200, body = MinutesBody),
-        (status = 400, description = "The id is not a number", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "No such meeting, or no minutes yet", body = ErrorBody),
     )
 )]
@@ -549,8 +523,6 @@ pub async fn get_minutes(
     request_body = MinutesRequest,
     responses(
         (status = 204, description = "Saved"),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not an officer running the meeting", body = ErrorBody),
         (status = 404, description = "No such meeting", body = ErrorBody),
         (status = 409, description = "The meeting has not begun, or the minutes are approved", body = ErrorBody),
@@ -578,8 +550,6 @@ pub async fn save_minutes(
     params(("id" = i64, Path, description = "Meeting id")),
     responses(
         (status = 200, body = MinutesDraft),
-        (status = 400, description = "The id is not a number", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "No such meeting", body = ErrorBody),
     )
 )]
@@ -604,8 +574,6 @@ pub async fn draft_minutes(
     request_body = MinutesApprovalRequest,
     responses(
         (status = 201, body = MotionProposed),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not an officer running the meeting", body = ErrorBody),
         (status = 404, description = "No such meeting", body = ErrorBody),
         (status = 409, description = "No draft, already approved or before a meeting, or this meeting has ended", body = ErrorBody),
@@ -636,8 +604,6 @@ pub async fn minutes_approval(
     params(("id" = i64, Path, description = "Motion id")),
     responses(
         (status = 204, description = "Seconded"),
-        (status = 400, description = "The id is not a number", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not entitled to propose at this meeting", body = ErrorBody),
         (status = 404, description = "No such motion", body = ErrorBody),
         (status = 409, description = "Already seconded or decided, or the caller proposed it", body = ErrorBody),
@@ -663,8 +629,6 @@ pub async fn second(
     params(("id" = i64, Path, description = "Motion id")),
     responses(
         (status = 200, body = Withdrawn),
-        (status = 400, description = "The id is not a number", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Neither its proposer nor an officer running the meeting", body = ErrorBody),
         (status = 404, description = "No such motion", body = ErrorBody),
         (status = 409, description = "Already decided, or voting on it has opened", body = ErrorBody),
@@ -691,8 +655,6 @@ pub async fn withdraw(
     request_body = MotionAmendmentRequest,
     responses(
         (status = 201, body = MotionProposed),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not entitled to propose at this meeting", body = ErrorBody),
         (status = 404, description = "No such motion", body = ErrorBody),
         (status = 409, description = "Past the deadline, too deep, or the motion was decided", body = ErrorBody),
@@ -719,8 +681,6 @@ pub async fn amend(
     params(("id" = i64, Path, description = "Motion id")),
     responses(
         (status = 200, body = Vec<MotionVersionBody>),
-        (status = 400, description = "The id is not a number", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "No such motion", body = ErrorBody),
     )
 )]
@@ -757,8 +717,6 @@ pub async fn versions(
     params(("id" = i64, Path, description = "Motion id")),
     responses(
         (status = 204, description = "Published"),
-        (status = 400, description = "The id is not a number", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not an officer of the meeting's unit", body = ErrorBody),
         (status = 404, description = "No such motion", body = ErrorBody),
         (status = 409, description = "Not adopted, or already published", body = ErrorBody),
@@ -782,7 +740,6 @@ pub async fn publish(
     params(("id" = i64, Path, description = "Unit id")),
     responses(
         (status = 200, body = Vec<Statement>),
-        (status = 400, description = "The id is not a number", body = ErrorBody),
     )
 )]
 pub async fn statements(
@@ -839,7 +796,6 @@ pub async fn matter(
     security(("session" = [])),
     responses(
         (status = 200, body = Vec<Requisition>),
-        (status = 401, description = "Not signed in", body = ErrorBody),
     )
 )]
 pub async fn requisitions(
@@ -860,8 +816,6 @@ pub async fn requisitions(
     request_body = RequisitionRequest,
     responses(
         (status = 201, body = RequisitionOpened),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "The caller may not require it; the message cites the clause", body = ErrorBody),
         (status = 422, description = "A field is invalid", body = ErrorBody),
     )
@@ -894,8 +848,6 @@ pub async fn open_requisition(
     params(("id" = i64, Path, description = "Requisition id")),
     responses(
         (status = 204, description = "Signed"),
-        (status = 400, description = "The id is not a number", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "The caller may not sign it", body = ErrorBody),
         (status = 404, description = "No such requisition", body = ErrorBody),
         (status = 409, description = "Already signed, or already answered", body = ErrorBody),
@@ -921,8 +873,6 @@ pub async fn sign_requisition(
     request_body = AnswerRequest,
     responses(
         (status = 204, description = "Answered"),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not an officer who calls that meeting", body = ErrorBody),
         (status = 404, description = "No such requisition or meeting", body = ErrorBody),
         (status = 409, description = "Not reached yet, or already answered", body = ErrorBody),

@@ -27,8 +27,6 @@ use crate::session::{ApiOwnRecordUser, ApiUser};
     params(MeQuery),
     responses(
         (status = 200, body = Me),
-        (status = 400, description = "Bad query string", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
     )
 )]
 pub async fn me(
@@ -52,8 +50,6 @@ pub async fn me(
     params(MemberListQuery),
     responses(
         (status = 200, body = MemberList),
-        (status = 400, description = "Bad query string", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "The branch is outside the caller's offices", body = ErrorBody),
         (status = 422, description = "A filter is invalid; `fields` names it", body = ErrorBody),
     )
@@ -93,8 +89,6 @@ pub async fn list(
     params(("id" = i64, Path, description = "Member id")),
     responses(
         (status = 200, body = Member),
-        (status = 400, description = "The id is not a number", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "No office of the caller covers this member", body = ErrorBody),
         (status = 404, description = "No such member", body = ErrorBody),
     )
@@ -122,8 +116,6 @@ pub async fn get(
     request_body = MemberPatch,
     responses(
         (status = 200, description = "Changed; the member as now recorded", body = Member),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "No office of the caller allows this", body = ErrorBody),
         (status = 404, description = "No such member", body = ErrorBody),
         (status = 409, description = "The email belongs to another member", body = ErrorBody),
@@ -161,8 +153,6 @@ pub async fn update(
     request_body = StatusChangeRequest,
     responses(
         (status = 200, body = StatusChanged),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "No office of the caller allows this", body = ErrorBody),
         (status = 404, description = "No such member", body = ErrorBody),
         (status = 409, description = "The status changed meanwhile", body = ErrorBody),
@@ -201,8 +191,6 @@ pub async fn change_status(
     request_body = PaymentRequest,
     responses(
         (status = 201, body = PaymentRecorded),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "No office of the caller allows this", body = ErrorBody),
         (status = 404, description = "No such member", body = ErrorBody),
         (status = 422, description = "A field is invalid; `fields` names it", body = ErrorBody),
@@ -243,8 +231,6 @@ pub async fn record_payment(
     request_body = AffiliationRequest,
     responses(
         (status = 201, body = AffiliationAdded),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "No office of the caller allows this", body = ErrorBody),
         (status = 404, description = "No such member", body = ErrorBody),
         (status = 422, description = "A field is invalid; `fields` names it", body = ErrorBody),
@@ -287,8 +273,6 @@ pub async fn add_affiliation(
     ),
     responses(
         (status = 200, body = AffiliationVerified),
-        (status = 400, description = "An id is not a number", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "No office of the caller allows this", body = ErrorBody),
         (status = 404, description = "No such member or affiliation", body = ErrorBody),
         (status = 409, description = "Already verified", body = ErrorBody),
@@ -321,8 +305,6 @@ pub async fn verify_affiliation(
     request_body = TransferRequest,
     responses(
         (status = 200, body = Transferred),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "No office of the caller covers both branches", body = ErrorBody),
         (status = 404, description = "No such member", body = ErrorBody),
         (status = 422, description = "A field is invalid; `fields` names it", body = ErrorBody),

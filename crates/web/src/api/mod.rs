@@ -19,11 +19,13 @@ mod events;
 mod meetings;
 mod members;
 mod paper;
+pub mod responses;
 mod rolls;
 mod session;
 mod units;
 mod verifiable;
 pub mod wire;
+mod words;
 
 use std::net::IpAddr;
 use std::sync::OnceLock;
@@ -247,12 +249,14 @@ pub fn board_router() -> Router<AppState> {
 pub fn openapi() -> &'static utoipa::openapi::OpenApi {
     static DOC: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
     DOC.get_or_init(|| {
-        api_router()
+        let mut doc = api_router()
             .merge(upload_routes())
             .merge(board_routes())
             .merge(join_routes())
             .split_for_parts()
-            .1
+            .1;
+        responses::add_common_responses(&mut doc);
+        doc
     })
 }
 

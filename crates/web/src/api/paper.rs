@@ -48,8 +48,10 @@ impl From<charter_store::PaperTally> for PaperTallyBody {
 #[serde(deny_unknown_fields)]
 pub struct PaperBatchRequest {
     /// How the tellers know the bundle, e.g. "postal box 1, bundle 3".
+    #[schema(max_length = 100)]
     pub label: String,
     /// Papers in the bundle, spoilt ones included (1 to 500).
+    #[schema(minimum = 1, maximum = 500)]
     pub papers: i64,
 }
 
@@ -61,6 +63,7 @@ pub struct PaperBatchCreated {
 /// One ballot paper as a teller reads it: its choices, or spoilt.
 #[derive(Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = BallotPaper)]
 pub struct PaperBody {
     /// Options by index in order of preference; a question's paper takes exactly one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -198,8 +201,6 @@ pub fn papers_from(body: &[PaperBody]) -> Result<Vec<Paper>, AppError> {
     request_body = PaperVoterRequest,
     responses(
         (status = 201, description = "Marked", body = PaperTallyBody),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not an officer running the ballot", body = ErrorBody),
         (status = 404, description = "No such ballot", body = ErrorBody),
         (status = 409, description = "The member has voted already, online or on paper, or the ballot is not open", body = ErrorBody),
@@ -224,6 +225,7 @@ pub async fn mark_voter(
 pub struct PaperMarkReversalRequest {
     /// Why the mark is wrong, kept on the mark and in the record, e.g. "no envelope from
     /// this member was received".
+    #[schema(max_length = 2000)]
     pub reason: String,
 }
 
@@ -250,8 +252,6 @@ pub struct PaperMarkReversed {
     request_body = PaperMarkReversalRequest,
     responses(
         (status = 200, body = PaperMarkReversed),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Neither the ballot's scrutineer nor one of its tellers", body = ErrorBody),
         (status = 404, description = "No such ballot", body = ErrorBody),
         (status = 409, description = "Reversed already, made by the reader, papers in the box would outnumber the marks, or the ballot is not open", body = ErrorBody),
@@ -284,7 +284,6 @@ pub async fn reverse_mark(
     params(("id" = i64, Path, description = "Ballot id")),
     responses(
         (status = 200, body = PaperDeskBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not an officer running the ballot", body = ErrorBody),
         (status = 404, description = "No such ballot", body = ErrorBody),
     )
@@ -310,8 +309,6 @@ pub async fn list(
     request_body = PaperBatchRequest,
     responses(
         (status = 201, body = PaperBatchCreated),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not an officer running the ballot", body = ErrorBody),
         (status = 404, description = "No such ballot", body = ErrorBody),
         (status = 409, description = "More papers than paper voters marked, or the ballot is not open", body = ErrorBody),
@@ -344,7 +341,6 @@ pub async fn create(
     ),
     responses(
         (status = 200, body = PaperBatchBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not an officer running the ballot", body = ErrorBody),
         (status = 404, description = "No such ballot or batch", body = ErrorBody),
     )
@@ -375,8 +371,6 @@ pub async fn get(
     request_body = PaperEntryRequest,
     responses(
         (status = 201, body = PaperEntered),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not an officer running the ballot", body = ErrorBody),
         (status = 404, description = "No such ballot or batch", body = ErrorBody),
         (status = 409, description = "You entered it already and no second teller has, it is in the box, another entry came first, more papers than paper voters, or the ballot is not open", body = ErrorBody),

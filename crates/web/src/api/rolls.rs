@@ -26,7 +26,6 @@ use crate::session::ApiUser;
     security(("session" = [])),
     responses(
         (status = 200, body = Vec<Roll>),
-        (status = 401, description = "Not signed in", body = ErrorBody),
     )
 )]
 pub async fn list(State(state): State<AppState>, _user: ApiUser) -> ApiResult<Json<Vec<Roll>>> {
@@ -44,8 +43,6 @@ pub async fn list(State(state): State<AppState>, _user: ApiUser) -> ApiResult<Js
     request_body = RollRequestBody,
     responses(
         (status = 201, body = RollFrozen),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "No office of the caller may freeze rolls for that unit", body = ErrorBody),
         (status = 422, description = "A field is invalid; `fields` names each", body = ErrorBody),
     )
@@ -92,8 +89,6 @@ pub async fn freeze(
     params(("id" = i64, Path, description = "Roll id")),
     responses(
         (status = 200, body = RollDetail),
-        (status = 400, description = "The id is not a number", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "No such roll", body = ErrorBody),
     )
 )]
@@ -116,8 +111,6 @@ pub async fn get(
     params(("id" = i64, Path, description = "Roll id"), RollEntriesQuery),
     responses(
         (status = 200, body = RollEntries),
-        (status = 400, description = "The id or a query parameter does not fit", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "The caller may not see members' names", body = ErrorBody),
         (status = 404, description = "No such roll", body = ErrorBody),
         (status = 422, description = "`branch` is not a branch", body = ErrorBody),
@@ -169,8 +162,6 @@ pub async fn entries(
     params(("id" = i64, Path, description = "Roll id")),
     responses(
         (status = 200, body = RollVerification),
-        (status = 400, description = "The id is not a number", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "No such roll", body = ErrorBody),
     )
 )]
@@ -198,8 +189,6 @@ pub async fn verify(
     request_body = ChallengeRequest,
     responses(
         (status = 201, body = ChallengeLodged),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "No such roll", body = ErrorBody),
         (status = 409, description = "The caller is on the roll, not listed, already has an open challenge, or the window has closed", body = ErrorBody),
         (status = 422, description = "The grounds are empty or too long", body = ErrorBody),
@@ -230,8 +219,6 @@ pub async fn challenge(
     request_body = ChallengeDecisionRequest,
     responses(
         (status = 204, description = "Decided; an upheld challenge puts the member on the roll"),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "The caller may not decide this challenge", body = ErrorBody),
         (status = 404, description = "No such challenge", body = ErrorBody),
         (status = 409, description = "Already decided, or the roll changed meanwhile", body = ErrorBody),

@@ -27,7 +27,6 @@ use crate::session::{
     responses(
         (status = 200, description = "Signed in; the session cookie is set (when `second_factor_pending`, it carries the member only after POST /api/v1/session/two-factor)", body = SessionInfo,
             headers(("set-cookie" = String, description = "The session cookie"))),
-        (status = 400, description = "Malformed JSON or unknown fields", body = ErrorBody),
         (status = 401, description = "Email or password is wrong", body = ErrorBody),
         (status = 403, description = "The membership is closed (resigned); a suspended or expelled member's session reaches only their own record", body = ErrorBody),
         (status = 422, description = "Email or password missing or malformed", body = ErrorBody),
@@ -78,7 +77,6 @@ pub async fn sign_in(
     security(("session" = [])),
     responses(
         (status = 204, description = "Signed out; the cookie is cleared"),
-        (status = 401, description = "Not signed in", body = ErrorBody),
     )
 )]
 pub async fn sign_out(

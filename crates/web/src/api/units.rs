@@ -24,7 +24,6 @@ use crate::session::ApiUser;
     security(("session" = [])),
     responses(
         (status = 200, body = Vec<Unit>),
-        (status = 401, description = "Not signed in", body = ErrorBody),
     )
 )]
 pub async fn list(State(state): State<AppState>, _user: ApiUser) -> ApiResult<Json<Vec<Unit>>> {
@@ -42,8 +41,6 @@ pub async fn list(State(state): State<AppState>, _user: ApiUser) -> ApiResult<Js
     params(("id" = i64, Path, description = "Unit id")),
     responses(
         (status = 200, body = UnitDetail),
-        (status = 400, description = "The id is not a number", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "No such unit", body = ErrorBody),
     )
 )]
@@ -61,7 +58,9 @@ pub async fn get(
 #[serde(deny_unknown_fields)]
 pub struct UnitCreate {
     /// region or branch.
+    #[schema(schema_with = crate::api::words::unit_kind)]
     pub kind: String,
+    #[schema(max_length = 100)]
     pub name: String,
     /// A region's parent is the national unit; a branch's is a region (or the national unit
     /// while there are no regions). Optional where there is only one choice.
@@ -77,6 +76,7 @@ pub struct UnitCreated {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnitRename {
+    #[schema(max_length = 100)]
     pub name: String,
 }
 
@@ -107,8 +107,6 @@ pub struct UnitMerged {
     request_body = UnitCreate,
     responses(
         (status = 201, body = UnitCreated),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not the national secretary or chair", body = ErrorBody),
         (status = 409, description = "The parent closed meanwhile", body = ErrorBody),
         (status = 422, description = "A field needs attention", body = ErrorBody),
@@ -137,8 +135,6 @@ pub async fn create(
     request_body = UnitRename,
     responses(
         (status = 204, description = "Renamed"),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not the national secretary or chair", body = ErrorBody),
         (status = 409, description = "The unit is closed", body = ErrorBody),
         (status = 422, description = "A field needs attention", body = ErrorBody),
@@ -170,8 +166,6 @@ pub async fn rename(
     request_body = UnitMergeRequest,
     responses(
         (status = 200, body = UnitMerged),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not the national secretary or chair", body = ErrorBody),
         (status = 409, description = "Either unit is closed", body = ErrorBody),
         (status = 422, description = "Not two units of one kind", body = ErrorBody),
@@ -204,7 +198,6 @@ pub async fn merge(
     params(("id" = i64, Path, description = "Unit id")),
     responses(
         (status = 204, description = "Closed"),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not the national secretary or chair", body = ErrorBody),
         (status = 409, description = "It still has members or open units, or is closed", body = ErrorBody),
         (status = 422, description = "The national unit cannot be closed", body = ErrorBody),

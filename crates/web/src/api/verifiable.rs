@@ -283,8 +283,7 @@ fn text(bytes: &Bytes) -> Result<&str, WebError> {
     request_body(content = serde_json::Value, description = "The document as the command wrote it", content_type = "application/json"),
     responses(
         (status = 204, description = "The document is on the board"),
-        (status = 400, description = "The body is not text", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 400, description = "The body is not text, or an id in the path is not a whole number", body = ErrorBody),
         (status = 403, description = "You are not that trustee, or no longer hold an office that makes you one", body = ErrorBody),
         (status = 404, description = "No such ballot, trustee or kind of document, or the ballot is not verifiable", body = ErrorBody),
         (status = 409, description = "Out of order (a document the others must post first, or voting not closed), or posted already", body = ErrorBody),
@@ -338,8 +337,7 @@ pub async fn put_trustee_document(
     request_body(content = serde_json::Value, description = "The `CredentialList` document", content_type = "application/json"),
     responses(
         (status = 204, description = "The credentials are frozen on the board"),
-        (status = 400, description = "The body is not text", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 400, description = "The body is not text, or an id in the path is not a whole number", body = ErrorBody),
         (status = 403, description = "Not the ballot's scrutineer", body = ErrorBody),
         (status = 404, description = "No such ballot, or the ballot is not verifiable", body = ErrorBody),
         (status = 409, description = "Voting has opened, or the credentials are frozen already", body = ErrorBody),
@@ -419,7 +417,6 @@ async fn read_json<T: DeserializeOwned>(
     responses(
         (status = 201, description = "Your ballot is in the box", body = VoteReceiptBody),
         (status = 200, description = "This ballot was already in the box", body = VoteReceiptBody),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = ErrorBody),
         (status = 401, description = "Neither signed in nor a voting link", body = ErrorBody),
         (status = 403, description = "Not on the ballot's roll, or the link is not valid", body = ErrorBody),
         (status = 404, description = "No such ballot", body = ErrorBody),
