@@ -19,6 +19,10 @@ pub enum AppError {
     Unavailable,
     #[error("internal error")]
     Internal(String),
+    /// The database failed in a way nobody but the operator can act on; the store's error,
+    /// with the driver's beneath it, is kept as the source for the log.
+    #[error("internal error")]
+    Database(#[source] StoreError),
 }
 
 impl AppError {
@@ -43,6 +47,7 @@ impl From<StoreError> for AppError {
                 AppError::Unavailable
             }
             StoreError::Database(msg) => AppError::Internal(msg),
+            e @ StoreError::Query(_) => AppError::Database(e),
         }
     }
 }

@@ -210,10 +210,10 @@ pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
                 // resolves (serialization failure, deadlock).
                 StoreError::Unavailable(d.message().to_string())
             } else {
-                StoreError::Database(d.message().to_string())
+                StoreError::Query(Box::new(e))
             }
         }
-        _ => StoreError::Database(e.to_string()),
+        _ => StoreError::Query(Box::new(e)),
     }
 }
 
@@ -365,7 +365,7 @@ impl Store for PgStore {
             .await
             .map_err(|e| match e {
                 sqlx::migrate::MigrateError::Execute(e) => db_err(e),
-                other => StoreError::Database(other.to_string()),
+                other => StoreError::Query(Box::new(other)),
             })
     }
 

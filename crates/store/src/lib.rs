@@ -41,8 +41,14 @@ pub enum StoreError {
     Stale(String),
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// What the store found wrong with what it read (a stored word it does not know, a row
+    /// that does not read).
     #[error("database error: {0}")]
     Database(String),
+    /// A statement the database refused for a reason the store has no word for; the driver's
+    /// error is kept as the source, so the log shows the whole chain.
+    #[error("the database refused a statement")]
+    Query(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

@@ -61,7 +61,9 @@ impl WebError {
                 AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
                 AppError::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
                 AppError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
-                AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+                AppError::Internal(_) | AppError::Database(_) => {
+                    (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+                }
             },
             WebError::RateLimited(_) | WebError::TooManyApplications => {
                 (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
@@ -93,6 +95,10 @@ impl WebError {
         match self {
             WebError::App(AppError::Internal(detail)) => {
                 tracing::error!(error = %detail, "internal error");
+                "something went wrong on our side; it has been logged".to_string()
+            }
+            WebError::App(e @ AppError::Database(_)) => {
+                tracing::error!(error = %error_chain(e), "database error");
                 "something went wrong on our side; it has been logged".to_string()
             }
             // Said in full, so a page without the form (a link with a bad date) still tells
@@ -238,4 +244,34 @@ pub fn html_error(err: &WebError) -> Response {
         msg = escape_html(&err.public_message()),
     );
     (status, Html(body)).into_response()
+}
+
+/// An error and every source beneath it, outermost first, for the log.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut said = e.to_string();
+    let mut next = e.source();
+    while let Some(cause) = next {
+        said.push_str(": ");
+        said.push_str(&cause.to_string());
+        next = cause.source();
+    }
+    said
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use charter_store::StoreError;
+
+    #[test]
+    fn the_log_keeps_the_database_error_beneath_an_internal_one() {
+        let driver = std::io::Error::other("disk I/O error: no space left on device");
+        let e: AppError = StoreError::Query(Box::new(driver)).into();
+        assert!(matches!(e, AppError::Database(_)), "{e:?}");
+        assert_eq!(e.to_string(), "internal error");
+        assert_eq!(
+            error_chain(&e),
+            "internal error: the database refused a statement: disk I/O error: no space left on device"
+        );
+    }
 }

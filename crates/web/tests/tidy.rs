@@ -24,15 +24,18 @@ fn sources(dir: &Path) -> Vec<PathBuf> {
 /// the `Store` trait itself.
 fn touches_store(line: &str) -> bool {
     let code = line.split("//").next().unwrap_or("");
-    let field = code.match_indices(".store").any(|(i, m)| {
-        !code[i + m.len()..]
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_alphanumeric() || c == '_')
-    });
-    field
-        || code.contains("dyn Store")
-        || code.contains("charter_store::Store")
+    // `name` as a whole word: `charter_store::StoreError` is a record type, not the store.
+    let names = |name: &str| {
+        code.match_indices(name).any(|(i, m)| {
+            !code[i + m.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_')
+        })
+    };
+    names(".store")
+        || names("dyn Store")
+        || names("charter_store::Store")
         || code.contains("charter_store::prelude")
 }
 
@@ -65,6 +68,8 @@ fn the_check_finds_a_store_call() {
     assert!(touches_store("let s: Arc<dyn Store> = x;"));
     assert!(touches_store("    state.app.store().ballot(id).await?;"));
     assert!(touches_store("use charter_store::prelude::*;"));
+    assert!(touches_store("use charter_store::Store;"));
+    assert!(!touches_store("use charter_store::StoreError;"));
     assert!(!touches_store(
         "    let u = state.app.store_units().await?;"
     ));
