@@ -23,7 +23,7 @@ pub use application::ApplicationState;
 pub use ballot::{BallotKind, BallotState};
 pub use dues::{DuesPlan, Payment, is_paid_up, paid_up_until};
 pub use ids::{BodyId, EventId, MemberId, OfficeId, UnitId};
-pub use meeting::CheckInWindow;
+pub use meeting::{CheckInWindow, Sitting};
 pub use member::{FieldErrors, MemberChanges, NewMember, RawMemberChanges, RawNewMember};
 pub use powers::{Actor, HeldOffice, OfficeKind, Power};
 pub use states::{

@@ -26,6 +26,36 @@ impl CheckInWindow {
     }
 }
 
+/// Where a meeting stands at a moment: before its start, in progress (from its start until its
+/// end, both included), or over (past its end, or adjourned, whenever that was).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sitting {
+    NotStarted,
+    InProgress,
+    Over,
+}
+
+impl Sitting {
+    pub fn of(
+        starts_at: DateTime<Utc>,
+        ends_at: DateTime<Utc>,
+        adjourned: bool,
+        now: DateTime<Utc>,
+    ) -> Self {
+        if adjourned || now > ends_at {
+            Sitting::Over
+        } else if now < starts_at {
+            Sitting::NotStarted
+        } else {
+            Sitting::InProgress
+        }
+    }
+
+    pub fn is_over(self) -> bool {
+        self == Sitting::Over
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,6 +82,15 @@ mod tests {
         fn open_exactly_inside_the_window(start in -10_000i64..10_000, length in 0i64..600, now in -20_000i64..20_000) {
             let w = CheckInWindow::of(at(start), at(start + length));
             prop_assert_eq!(w.is_open(at(now)), start - 60 <= now && now <= start + length);
+        }
+
+        /// In progress exactly from the start to the end while not adjourned; over exactly
+        /// past the end or once adjourned.
+        #[test]
+        fn in_progress_exactly_between_start_and_end(start in -10_000i64..10_000, length in 0i64..600, now in -20_000i64..20_000, adjourned: bool) {
+            let s = Sitting::of(at(start), at(start + length), adjourned, at(now));
+            prop_assert_eq!(s == Sitting::InProgress, !adjourned && start <= now && now <= start + length);
+            prop_assert_eq!(s.is_over(), adjourned || now > start + length);
         }
     }
 }

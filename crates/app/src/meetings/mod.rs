@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use charter_domain::{
     Actor, CheckInWindow, HeldOffice, MeetingState, MemberId, MinutesState, MotionState, Power,
-    UnitId, UnitKind,
+    Sitting, UnitId, UnitKind,
 };
 use charter_rules::{
     Constitution, Context, DecisionKind, DecisionRecord, Forum, Key, MotionResult, Right, RollSpec,
@@ -111,6 +111,20 @@ pub struct MeetingView {
 }
 
 impl MeetingView {
+    /// Whether those present and entitled to vote make the quorum, when the constitution
+    /// sets one for the meeting.
+    pub fn quorate(&self) -> Option<bool> {
+        self.quorum
+            .as_ref()
+            .map(|(_, needed)| self.present_voting >= i64::from(*needed))
+    }
+
+    /// Where the meeting stands at `now`.
+    pub fn sitting(&self, now: DateTime<Utc>) -> Sitting {
+        let m = &self.meeting;
+        Sitting::of(m.starts_at, m.ends_at, m.adjourned_by.is_some(), now)
+    }
+
     /// The composite a motion was merged into, when it was.
     pub fn composited_into(
         &self,

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use charter_app::AppError;
 use charter_app::meetings::MeetingView;
-use charter_domain::{CheckInWindow, MinutesState, MotionState};
+use charter_domain::{CheckInWindow, MinutesState, MotionState, Sitting};
 use serde::Deserialize;
 
 use super::composites::{CompositeView, composite_view};
@@ -154,8 +154,7 @@ pub(in crate::pages) async fn meeting_page(
         None
     };
     // Only when the motion form shows: it reads every earlier meeting of the body.
-    let proposing =
-        v.mine.is_some() && now <= v.meeting.ends_at && v.meeting.adjourned_by.is_none();
+    let proposing = v.mine.is_some() && !v.sitting(now).is_over();
     let rescindable = if proposing {
         state
             .app
@@ -195,10 +194,7 @@ pub(in crate::pages) async fn meeting_page(
         Some(false) => ("no", "no"),
         None => ("", "not yet known"),
     };
-    let quorate = v
-        .quorum
-        .as_ref()
-        .map(|q| v.present_voting >= i64::from(q.1));
+    let quorate = v.quorate();
     let page = MeetingPage {
         layout: Layout::new(m.title.clone(), Some(session), "meetings"),
         when: if m.historical_entered_at.is_some() {
@@ -234,7 +230,7 @@ pub(in crate::pages) async fn meeting_page(
                 .collect()
         },
         may_vote_here: v.checked_in && v.mine == Some(true),
-        in_progress: now >= m.starts_at && now <= m.ends_at && m.adjourned_by.is_none(),
+        in_progress: v.sitting(now) == Sitting::InProgress,
         open_business: v
             .motions
             .iter()
