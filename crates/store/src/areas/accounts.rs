@@ -1,7 +1,7 @@
 //! Accounts: passwords, sessions, links by email and two-factor sign-in.
 
 use async_trait::async_trait;
-use charter_domain::*;
+use charter_domain::MemberId;
 use chrono::{DateTime, Utc};
 
 use crate::*;

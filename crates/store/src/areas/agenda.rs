@@ -1,7 +1,7 @@
 //! Meetings' agenda items and the papers circulated with them.
 
 use async_trait::async_trait;
-use charter_domain::*;
+use charter_domain::MemberId;
 
 use crate::*;
 

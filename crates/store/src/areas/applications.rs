@@ -1,7 +1,7 @@
 //! Applications to join, officers' decisions on them, and resignations.
 
 use async_trait::async_trait;
-use charter_domain::*;
+use charter_domain::{MemberId, MemberStatus, UnitId};
 use chrono::{DateTime, Utc};
 
 use crate::*;

@@ -1,7 +1,7 @@
 //! Ballots of the members: voters, the box, the sealed board and the count.
 
 use async_trait::async_trait;
-use charter_domain::*;
+use charter_domain::{MemberId, UnitId};
 use chrono::{DateTime, Utc};
 
 use crate::*;

@@ -1,7 +1,7 @@
 //! Constitution versions, amendments and the register facts its rules read.
 
 use async_trait::async_trait;
-use charter_domain::*;
+use charter_domain::MemberId;
 use chrono::NaiveDate;
 
 use crate::*;

@@ -1,7 +1,7 @@
 //! Delegate conferences: apportionment, credentials and their challenges, card votes.
 
 use async_trait::async_trait;
-use charter_domain::*;
+use charter_domain::MemberId;
 
 use crate::*;
 

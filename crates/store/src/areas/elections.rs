@@ -1,7 +1,7 @@
 //! Elections to bodies: nominations, statements and seating the winners.
 
 use async_trait::async_trait;
-use charter_domain::*;
+use charter_domain::MemberId;
 
 use crate::*;
 

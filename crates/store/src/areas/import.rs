@@ -1,7 +1,7 @@
 //! Bringing a whole register in from another system.
 
 use async_trait::async_trait;
-use charter_domain::*;
+use charter_domain::{MemberId, UnitId};
 
 use crate::*;
 

@@ -1,7 +1,7 @@
 //! Meetings: calling and notice, attendance, motions, polls, minutes and publication.
 
 use async_trait::async_trait;
-use charter_domain::*;
+use charter_domain::{MemberId, UnitId};
 use chrono::{DateTime, Utc};
 
 use crate::*;

@@ -1,7 +1,7 @@
 //! Paper ballots: marked voters, double-entered batches and the scrutineer's reads.
 
 use async_trait::async_trait;
-use charter_domain::*;
+use charter_domain::MemberId;
 
 use crate::*;
 

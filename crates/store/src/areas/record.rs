@@ -1,7 +1,7 @@
 //! The governance record and the log of reads of personal data.
 
 use async_trait::async_trait;
-use charter_domain::*;
+use charter_domain::MemberId;
 
 use crate::*;
 

@@ -1,7 +1,7 @@
 //! The membership register: members, their status, dues, affiliations and transfers.
 
 use async_trait::async_trait;
-use charter_domain::*;
+use charter_domain::{MemberChanges, MemberId, MemberStatus, NewMember, Payment, UnitId};
 use chrono::NaiveDate;
 
 use crate::*;

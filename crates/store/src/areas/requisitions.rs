@@ -1,7 +1,7 @@
 //! Requisitions for meetings: signatures, thresholds and reminders.
 
 use async_trait::async_trait;
-use charter_domain::*;
+use charter_domain::MemberId;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::*;

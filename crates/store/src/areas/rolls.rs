@@ -1,7 +1,7 @@
 //! Frozen rolls for meetings and ballots, and challenges to them.
 
 use async_trait::async_trait;
-use charter_domain::*;
+use charter_domain::{MemberId, UnitId};
 
 use crate::*;
 

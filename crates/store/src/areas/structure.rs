@@ -1,7 +1,7 @@
 //! The organisation's structure: units, offices and their holders, bodies and their seats.
 
 use async_trait::async_trait;
-use charter_domain::*;
+use charter_domain::{MemberId, OfficeId, OfficeKind, UnitId, UnitKind};
 use chrono::NaiveDate;
 
 use crate::*;
