@@ -4,21 +4,9 @@
 //! take their forms through the CSRF-checked extractors, never checking a token by hand (a
 //! handler that had to remember the check could forget it).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-/// The Rust files under `dir`, recursively.
-fn sources(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
-        let path = entry.expect("directory entry").path();
-        if path.is_dir() {
-            out.extend(sources(&path));
-        } else if path.extension().is_some_and(|x| x == "rs") {
-            out.push(path);
-        }
-    }
-    out
-}
+use charter_tidy::{manifest_table, sources};
 
 /// Where a line of code (comments aside) touches the store: the `store` field of `App`, or
 /// the `Store` trait itself.
@@ -46,10 +34,14 @@ fn the_web_layer_never_calls_the_store() {
     assert!(files.len() > 10, "read the sources under {}", src.display());
     let mut found = Vec::new();
     for file in files {
-        let text = std::fs::read_to_string(&file).expect("source");
-        for (n, line) in text.lines().enumerate() {
+        for (n, line) in file.text.lines().enumerate() {
             if touches_store(line) {
-                found.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+                found.push(format!(
+                    "{}:{}: {}",
+                    file.path.display(),
+                    n + 1,
+                    line.trim()
+                ));
             }
         }
     }
@@ -82,14 +74,7 @@ fn the_check_finds_a_store_call() {
 /// own dependencies never turn it on (its tests may, through dev-dependencies).
 #[test]
 fn the_web_crate_never_asks_for_the_store() {
-    let manifest =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
-            .expect("Cargo.toml");
-    let dependencies = manifest
-        .split("[dependencies]")
-        .nth(1)
-        .and_then(|rest| rest.split("\n[").next())
-        .expect("a [dependencies] table");
+    let dependencies = manifest_table("web", "dependencies").join("\n");
     assert!(
         dependencies.contains("charter-app"),
         "read web's dependencies"
@@ -124,11 +109,15 @@ fn page_handlers_never_check_csrf_by_hand() {
         pages.display()
     );
     let mut found = Vec::new();
-    for file in files.into_iter().filter(|f| *f != extractor) {
-        let text = std::fs::read_to_string(&file).expect("source");
-        for (n, line) in text.lines().enumerate() {
+    for file in files.into_iter().filter(|f| f.path != extractor) {
+        for (n, line) in file.text.lines().enumerate() {
             if names_csrf_check(line) {
-                found.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+                found.push(format!(
+                    "{}:{}: {}",
+                    file.path.display(),
+                    n + 1,
+                    line.trim()
+                ));
             }
         }
     }
@@ -160,7 +149,7 @@ fn handlers() -> Vec<(String, String)> {
     let api = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/api");
     let mut out = Vec::new();
     for file in sources(&api) {
-        let text = std::fs::read_to_string(&file).expect("source");
+        let text = file.text;
         let mut rest = text.as_str();
         while let Some(at) = rest.find("operation_id = \"") {
             rest = &rest[at + "operation_id = \"".len()..];
@@ -205,7 +194,7 @@ fn every_schema_has_a_name_of_its_own() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut names: Vec<(String, String)> = Vec::new();
     for file in sources(&src) {
-        let text = std::fs::read_to_string(&file).expect("source");
+        let text = file.text;
         let lines: Vec<&str> = text.lines().collect();
         for (n, line) in lines.iter().enumerate() {
             if !(line.trim_start().starts_with("#[derive(") && line.contains("ToSchema")) {
@@ -225,7 +214,7 @@ fn every_schema_has_a_name_of_its_own() {
                         .split(|c: char| !(c.is_alphanumeric() || c == '_'))
                         .next()
                         .unwrap_or_default();
-                    let at = format!("{}:{}", file.display(), n + 1);
+                    let at = format!("{}:{}", file.path.display(), n + 1);
                     names.push((renamed.unwrap_or_else(|| name.to_string()), at));
                     break;
                 }
