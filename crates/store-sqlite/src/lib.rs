@@ -151,6 +151,7 @@ mod record {
 }
 /// Rows as the database returns them: the shared code in `charter-store/sql/rows.rs`.
 mod rows {
+    type Db = sqlx::Sqlite;
     include!("../../store/sql/rows.rs");
 }
 /// Rolls and challenges: the shared portable SQL in `charter-store/sql/rolls.rs`.

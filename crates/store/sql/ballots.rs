@@ -6,10 +6,11 @@
 // together with the voters, and the box is read only once its ballot is closed.
 
 use charter_domain::{BallotKind, BallotState, MemberId, UnitId};
-use charter_store::text::corrupt;
 use charter_store::*;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
+
+use crate::rows::stored;
 
 type DbRow = <Db as sqlx::Database>::Row;
 
@@ -41,20 +42,6 @@ fn reminder_days_from(text: &str) -> Vec<u32> {
 /// A voter's link before their letter has gone: no token's hash (hex) can equal it.
 fn unsent_link(ballot: i64, member: MemberId) -> String {
     format!("unsent:{ballot}:{}", member.0)
-}
-
-/// A column holding one of a closed set of words, read into its type; another word is a
-/// decoding error naming the column.
-pub(crate) fn stored<T>(
-    r: &DbRow,
-    column: &str,
-    parse: fn(&str) -> Option<T>,
-) -> Result<T, sqlx::Error> {
-    let word: String = r.try_get(column)?;
-    parse(&word).ok_or_else(|| sqlx::Error::ColumnDecode {
-        index: column.to_string(),
-        source: Box::new(corrupt(column, &word)),
-    })
 }
 
 fn ballot_from(r: &DbRow) -> Result<BallotRecord, sqlx::Error> {

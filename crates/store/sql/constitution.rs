@@ -2,7 +2,7 @@
 // amendments and their attempts, and the member facts the engine decides rights from. Each
 // store crate includes this file in a module that first defines `Db`, `DbConn`, `LOCK` and
 // `StoreImpl` and imports `append_event`, `commit`, `db_err` and `log_access`.
-use crate::ballots::stored;
+use crate::rows::stored;
 use charter_domain::AmendmentState;
 
 use std::collections::HashMap;

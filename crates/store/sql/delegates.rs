@@ -6,7 +6,7 @@
 // Writes to a conference's credentials and attendance take its `delegate_conferences` row
 // for update, so two officers at once cannot give a branch more delegates than its share or
 // seat two substitutes for one delegate. Card votes share the vote's row; closing takes it.
-use crate::ballots::stored;
+use crate::rows::stored;
 use charter_domain::DelegateCredentialState;
 
 use charter_domain::{MemberId, UnitId};

@@ -1,7 +1,7 @@
 // Elections, nominations and the seating of winners, written once for both SQL dialects: each
 // store crate includes this file in a module that first defines `Db`, `UPDATE_LOCK` and
 // `StoreImpl`, and imports `append_event`, `commit` and `db_err`.
-use crate::ballots::stored;
+use crate::rows::stored;
 use charter_domain::NominationState;
 
 use charter_domain::{BodyId, MemberId};

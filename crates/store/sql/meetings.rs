@@ -3,7 +3,7 @@
 // first defines `Db`, `SKIP_LOCKED` (its clause for claiming rows no other sender holds),
 // `SHARE_LOCK` and `UPDATE_LOCK` (its row-lock clauses) and `StoreImpl`, and imports
 // `append_event`, `commit`, `db_err` and `log_access`.
-use crate::ballots::stored;
+use crate::rows::stored;
 use charter_domain::{
     CompositeState, MeetingMode, MeetingState, MinutesState, MotionState, PollMode,
 };

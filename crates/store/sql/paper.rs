@@ -7,7 +7,7 @@
 // Secrecy is kept here as in `ballots.rs`: no statement reads the box together with the
 // voters (or the paper voters), and the box is read here only for its number of ballots.
 // A batch of papers names its tellers, never a voter.
-use crate::ballots::stored;
+use crate::rows::stored;
 use charter_domain::{ChallengeState, PaperBatchState};
 
 use charter_domain::{MemberId, UnitId};

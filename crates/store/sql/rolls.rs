@@ -10,7 +10,7 @@
 // few lines an upheld challenge changes are in `roll_overrides`. Every line reads
 // "member branch flag", flag `Y` (on the roll) or `N` with the index of its reason, if any;
 // lines are separated by ','.
-use crate::ballots::stored;
+use crate::rows::stored;
 use charter_domain::ChallengeState;
 
 use std::collections::{BTreeMap, HashMap};

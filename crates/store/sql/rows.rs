@@ -3,7 +3,8 @@
 
 use charter_domain::{BodyId, MemberId, Money, OfficeId, Payment, UnitId};
 use charter_store::text::{
-    decode_dues_plan, decode_office_kind, decode_status, decode_u32, decode_u64, decode_unit_kind,
+    corrupt, decode_dues_plan, decode_office_kind, decode_status, decode_u32, decode_u64,
+    decode_unit_kind,
 };
 use charter_store::*;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -118,7 +119,7 @@ impl OfficeRow {
                 None => None,
                 Some(m) => Some(
                     Mandate::decode(m, self.election_id, self.motion_id)
-                        .ok_or_else(|| charter_store::text::corrupt("office mandate", m))?,
+                        .ok_or_else(|| corrupt("office mandate", m))?,
                 ),
             },
             clause: self.clause,
@@ -452,4 +453,18 @@ impl AccessRow {
             purpose: self.purpose,
         }
     }
+}
+
+/// A column holding one of a closed set of words, read into its type; another word is a
+/// decoding error naming the column.
+pub(crate) fn stored<T>(
+    r: &<Db as sqlx::Database>::Row,
+    column: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<T, sqlx::Error> {
+    let word: String = sqlx::Row::try_get(r, column)?;
+    parse(&word).ok_or_else(|| sqlx::Error::ColumnDecode {
+        index: column.to_string(),
+        source: Box::new(corrupt(column, &word)),
+    })
 }
