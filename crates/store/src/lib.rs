@@ -7,25 +7,15 @@
 //! a member's personal data to someone else takes the access record and writes it in the
 //! same transaction as the read.
 
-pub mod accounts;
-pub mod applications;
 pub mod areas;
 pub mod batch;
 #[cfg(feature = "conformance")]
 pub mod conformance;
-pub mod delegates;
-pub mod import;
-pub mod records;
-pub mod structure;
 pub mod text;
 
-pub use accounts::*;
-pub use applications::*;
 pub use areas::*;
-pub use delegates::*;
-pub use import::*;
-pub use records::*;
-pub use structure::*;
+/// The records the store keeps, re-exported: the traits speak in them.
+pub use charter_model::*;
 
 use async_trait::async_trait;
 

@@ -20,7 +20,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use charter_app::AppError;
 use charter_domain::{Actor, SignIn};
-use charter_store::SessionRecord;
+use charter_model::SessionRecord;
 use cookie::{Cookie, SameSite};
 
 use crate::AppState;

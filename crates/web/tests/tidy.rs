@@ -70,14 +70,20 @@ fn the_check_finds_a_store_call() {
     ));
 }
 
-/// `App::store` exists only behind app's `direct-store` feature, for the demo and tests: web's
-/// own dependencies never turn it on (its tests may, through dev-dependencies).
+/// The web crate cannot reach the store: it depends on the records (`charter-model`) that the
+/// use cases return, not on the store crate; and `App::store` exists only behind app's
+/// `direct-store` feature, for the demo and tests, which web's own dependencies never turn on
+/// (its tests may, through dev-dependencies).
 #[test]
 fn the_web_crate_never_asks_for_the_store() {
     let dependencies = manifest_table("web", "dependencies").join("\n");
     assert!(
         dependencies.contains("charter-app"),
         "read web's dependencies"
+    );
+    assert!(
+        !dependencies.contains("charter-store"),
+        "web depends on the store crate; it should take records from charter-model"
     );
     assert!(
         !dependencies.contains("direct-store"),

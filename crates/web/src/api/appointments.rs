@@ -9,7 +9,7 @@ use charter_app::AppError;
 use charter_app::appointments::AppointmentRequest;
 use charter_app::discipline::DisciplineRequest;
 use charter_domain::{MemberId, OfficeId};
-use charter_store::AppointmentRecord;
+use charter_model::AppointmentRecord;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

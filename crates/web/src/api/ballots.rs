@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use charter_app::AppError;
 use charter_app::ballots::{BallotRequest, BallotView, Choice, PublishedBallot, Receipt};
 use charter_domain::MemberId;
-use charter_store::BallotRecord;
+use charter_model::BallotRecord;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

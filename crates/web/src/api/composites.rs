@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use charter_store::CompositeRecord;
+use charter_model::CompositeRecord;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

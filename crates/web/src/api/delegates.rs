@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use charter_app::delegates::{ConferenceView, CredentialRequest};
 use charter_domain::{MemberId, UnitId};
-use charter_store::{
+use charter_model::{
     AllocationRecord, CardBallotRecord, CardVoteRecord, CredentialChallengeRecord,
     CredentialRecord, VoteReceipt,
 };

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use charter_app::elections::ElectionRequest;
 use charter_domain::MemberId;
-use charter_store::{ElectionRecord, NominationRecord};
+use charter_model::{ElectionRecord, NominationRecord};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -9,8 +9,8 @@ use axum::http::StatusCode;
 use charter_app::AppError;
 use charter_app::meetings::{MeetingRequest, PollView};
 use charter_domain::{MemberId, UnitId};
+use charter_model::{NewMotion, VoteReceipt};
 use charter_rules::MotionResult;
-use charter_store::{NewMotion, VoteReceipt};
 
 use super::ApiPath;
 use super::wire::{

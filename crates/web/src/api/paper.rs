@@ -34,8 +34,8 @@ pub struct PaperTallyBody {
     pub papers_spoilt: i64,
 }
 
-impl From<charter_store::PaperTally> for PaperTallyBody {
-    fn from(t: charter_store::PaperTally) -> Self {
+impl From<charter_model::PaperTally> for PaperTallyBody {
+    fn from(t: charter_model::PaperTally) -> Self {
         PaperTallyBody {
             paper_voters: t.voters,
             papers_entered: t.committed,

@@ -18,7 +18,7 @@ use charter_ballot_crypto::dkg::{Dealing, TrusteeIdentity};
 use charter_ballot_crypto::{
     Board, CredentialList, DecryptionShare, EncryptedBallot, Finished, Setup, Shuffle,
 };
-use charter_store::BoardItemKind;
+use charter_model::BoardItemKind;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -76,7 +76,7 @@ pub struct AgendaSection {
     pub accept: String,
 }
 
-fn paper_view(p: &charter_store::PaperRecord) -> PaperView {
+fn paper_view(p: &charter_model::PaperRecord) -> PaperView {
     PaperView {
         id: p.id,
         filename: p.filename.clone(),

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect};
 use charter_app::AppError;
 use charter_app::appointments::AppointmentRequest;
 use charter_domain::{MemberId, MotionState, OfficeId};
-use charter_store::MotionRecord;
+use charter_model::MotionRecord;
 use serde::Deserialize;
 
 use super::forms::{Errors, field_errors};

@@ -14,8 +14,8 @@ use charter_app::AppError;
 use charter_app::ballots::{BallotRequest, BallotView, Choice as BallotChoice, PublishedBallot};
 use charter_ballot_crypto::EncryptedBallot;
 use charter_domain::{Actor, BallotKind, BallotState, Power};
+use charter_model::{BallotRecord, RollRecord};
 use charter_rules::{Context, DecisionKind, MEMBER_BALLOT};
-use charter_store::{BallotRecord, RollRecord};
 use serde::Deserialize;
 
 use super::count_view::{self, CountView};

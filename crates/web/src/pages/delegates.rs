@@ -125,7 +125,7 @@ async fn delegates_page(
             .map(|c| format!("{} ({})", c.name, c.branch_name))
             .unwrap_or_else(|| format!("credential {cid}"))
     };
-    let branch_row = |a: &charter_store::AllocationRecord| BranchRow {
+    let branch_row = |a: &charter_model::AllocationRecord| BranchRow {
         id: a.branch.0,
         name: a.branch_name.clone(),
         paid_up: a.paid_up,

@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Redirect};
 use charter_app::AppError;
 use charter_app::elections::ElectionRequest;
 use charter_domain::{MemberId, NominationState, Power};
+use charter_model::{ElectionRecord, NominationRecord};
 use charter_rules::Filling;
-use charter_store::{ElectionRecord, NominationRecord};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 

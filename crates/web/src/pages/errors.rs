@@ -159,7 +159,7 @@ mod tests {
     use axum::middleware::from_fn;
     use axum::routing::get;
     use charter_domain::{Actor, MemberId, SignIn, UnitId};
-    use charter_store::SessionRecord;
+    use charter_model::SessionRecord;
     use http_body_util::BodyExt;
     use tower::ServiceExt;
 

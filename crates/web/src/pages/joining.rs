@@ -9,8 +9,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use charter_app::AppError;
 use charter_app::joining::{DecisionRequest, JoinForm, RawApplication};
 use charter_domain::ApplicationState;
+use charter_model::ApplicationRecord;
 use charter_rules::Ask;
-use charter_store::ApplicationRecord;
 use serde::Deserialize;
 
 use super::forms::{Errors, field_errors};

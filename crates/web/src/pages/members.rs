@@ -12,7 +12,7 @@ use charter_app::register::{
     DirectoryQuery, MemberView, PaymentRequest, SORTS, StatusChangeRequest, TransferRequest,
 };
 use charter_domain::{MemberId, MemberStatus, Power, RawMemberChanges};
-use charter_store::{MemberScope, MemberSort};
+use charter_model::{MemberScope, MemberSort};
 use serde::Deserialize;
 
 use super::forms::{

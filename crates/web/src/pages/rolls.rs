@@ -11,8 +11,8 @@ use axum::response::{IntoResponse, Redirect};
 use charter_app::AppError;
 use charter_app::rolls::{RollRequest, RollView};
 use charter_domain::{ChallengeState, Power, UnitId, UnitKind};
+use charter_model::{ChallengeRecord, RollRecord};
 use charter_rules::Context;
-use charter_store::{ChallengeRecord, RollRecord};
 use serde::Deserialize;
 
 use super::forms::{Errors, field_errors};

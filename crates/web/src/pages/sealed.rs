@@ -14,7 +14,7 @@ use charter_app::sealing::TrusteeCandidate;
 use charter_app::verifiable::{Ceremony, CeremonyStage, TrusteeView};
 use charter_ballot_crypto::{ElectionContext, QuestionKind};
 use charter_domain::{Actor, BallotState, MemberId};
-use charter_store::{BallotRecord, BoardItemKind};
+use charter_model::{BallotRecord, BoardItemKind};
 
 use super::extract::UploadFields;
 use super::forms::{Errors, field_errors};

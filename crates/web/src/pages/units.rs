@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use charter_app::AppError;
 use charter_app::structure::{UnitPage, UnitSummary};
 use charter_domain::{UnitId, UnitKind};
-use charter_store::Mandate;
+use charter_model::Mandate;
 use serde::Deserialize;
 
 use super::forms::{Errors, field_errors};
@@ -142,7 +142,7 @@ struct UnitTemplate {
     requisitions: Vec<RequisitionRow>,
 }
 
-fn term_text(term: Option<charter_store::Term>) -> String {
+fn term_text(term: Option<charter_model::Term>) -> String {
     match term {
         Some(t) => match t.ends_on {
             Some(end) => format!("{} to {}", date(t.starts_on), date(end)),

@@ -2,7 +2,7 @@
 
 use charter_app::register::MemberView;
 use charter_domain::Money;
-use charter_store::{AccessEntry, MemberSummary};
+use charter_model::{AccessEntry, MemberSummary};
 use chrono::{DateTime, NaiveDate, Utc};
 
 pub fn date(d: NaiveDate) -> String {

@@ -1,7 +1,7 @@
 //! Wire formats for a meeting's agenda items and their papers.
 
 use charter_app::agenda::{AgendaView, size_label};
-use charter_store::{AgendaItemRecord, PaperRecord};
+use charter_model::{AgendaItemRecord, PaperRecord};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

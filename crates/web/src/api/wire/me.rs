@@ -1,7 +1,7 @@
 //! Wire formats for a member's own record (My membership).
 
 use charter_app::register::MyMembership;
-use charter_store::AccessEntry;
+use charter_model::AccessEntry;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

@@ -64,8 +64,8 @@ pub struct Meeting {
     pub adjourned_by_id: Option<i64>,
 }
 
-impl From<&charter_store::MeetingRecord> for Meeting {
-    fn from(m: &charter_store::MeetingRecord) -> Self {
+impl From<&charter_model::MeetingRecord> for Meeting {
+    fn from(m: &charter_model::MeetingRecord) -> Self {
         Meeting {
             id: m.id,
             body: m.body.clone(),
@@ -133,8 +133,8 @@ pub struct ClauseReason {
     pub reason: String,
 }
 
-impl From<&charter_store::MotionRecord> for Motion {
-    fn from(m: &charter_store::MotionRecord) -> Self {
+impl From<&charter_model::MotionRecord> for Motion {
+    fn from(m: &charter_model::MotionRecord) -> Self {
         let reasons: Vec<(String, String)> = m
             .failures_json
             .as_deref()
@@ -488,8 +488,8 @@ pub struct Statement {
     pub votes_against: Option<i64>,
 }
 
-impl From<&charter_store::PublishedMotion> for Statement {
-    fn from(p: &charter_store::PublishedMotion) -> Self {
+impl From<&charter_model::PublishedMotion> for Statement {
+    fn from(p: &charter_model::PublishedMotion) -> Self {
         Statement {
             motion_id: p.motion.id,
             unit_id: p.unit.map(|u| u.0),

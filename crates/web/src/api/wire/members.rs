@@ -1,7 +1,7 @@
 //! Wire formats for the membership register.
 
 use charter_app::register::MemberView;
-use charter_store::{
+use charter_model::{
     AffiliationRecord, BranchMoveRecord, MemberDetail, MemberSummary, PaymentRecord,
     StatusChangeRecord,
 };

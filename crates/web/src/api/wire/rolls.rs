@@ -54,8 +54,8 @@ pub struct Roll {
     pub frozen_at: DateTime<Utc>,
 }
 
-impl From<&charter_store::RollRecord> for Roll {
-    fn from(r: &charter_store::RollRecord) -> Self {
+impl From<&charter_model::RollRecord> for Roll {
+    fn from(r: &charter_model::RollRecord) -> Self {
         Roll {
             id: r.id,
             title: r.title.clone(),
@@ -98,8 +98,8 @@ pub struct RollLine {
     pub challenge_id: Option<i64>,
 }
 
-impl From<&charter_store::RollEntryRecord> for RollLine {
-    fn from(e: &charter_store::RollEntryRecord) -> Self {
+impl From<&charter_model::RollEntryRecord> for RollLine {
+    fn from(e: &charter_model::RollEntryRecord) -> Self {
         RollLine {
             member_id: e.member.0,
             branch_id: e.branch.0,
@@ -132,8 +132,8 @@ pub struct Challenge {
     pub decided_at: Option<DateTime<Utc>>,
 }
 
-impl From<&charter_store::ChallengeRecord> for Challenge {
-    fn from(c: &charter_store::ChallengeRecord) -> Self {
+impl From<&charter_model::ChallengeRecord> for Challenge {
+    fn from(c: &charter_model::ChallengeRecord) -> Self {
         Challenge {
             id: c.id,
             roll_id: c.roll,

@@ -1,7 +1,7 @@
 //! Wire formats for the organisation's structure.
 
 use charter_app::structure::{UnitPage, UnitSummary};
-use charter_store::{BodyRecord, Mandate, OfficeRecord, UnitRecord};
+use charter_model::{BodyRecord, Mandate, OfficeRecord, UnitRecord};
 use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use charter_app::meetings::MeetingRequest;
 use charter_domain::{Power, UnitId, UnitKind};
-use charter_store::MeetingRecord;
+use charter_model::MeetingRecord;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 

@@ -28,8 +28,8 @@ pub(super) struct CompositeView {
 }
 
 pub(super) fn composite_view(
-    c: &charter_store::CompositeRecord,
-    motions: &[charter_store::MotionRecord],
+    c: &charter_model::CompositeRecord,
+    motions: &[charter_model::MotionRecord],
     reader: MemberId,
 ) -> CompositeView {
     let find = |id: i64| motions.iter().find(|m| m.id == id);

@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use charter_app::meetings::PollView;
 use charter_domain::{MemberId, MotionState};
-use charter_store::NewMotion;
+use charter_model::NewMotion;
 use serde::Deserialize;
 
 use super::page::{Input, after_meeting_form, meeting_page};
@@ -65,21 +65,21 @@ fn runs(d: &charter_rules::WordDiff) -> Vec<(&'static str, String)> {
 
 /// What the motion card needs beyond the motion: its meeting's motions and the reader.
 pub(super) struct MotionContext<'a> {
-    pub(super) motions: &'a [charter_store::MotionRecord],
+    pub(super) motions: &'a [charter_model::MotionRecord],
     /// Motions formed as composites, which set their parts aside.
     pub(super) composite_motions: std::collections::BTreeSet<i64>,
     pub(super) reader: MemberId,
     pub(super) history: &'a BTreeMap<
         i64,
         Vec<(
-            charter_store::MotionVersion,
+            charter_model::MotionVersion,
             Option<charter_rules::WordDiff>,
         )>,
     >,
 }
 
 pub(super) fn motion_view(
-    m: &charter_store::MotionRecord,
+    m: &charter_model::MotionRecord,
     poll: Option<&PollView>,
     cx: &MotionContext<'_>,
 ) -> MotionView {

@@ -46,7 +46,7 @@ struct MeetingPage {
     rescindable: Vec<(i64, String)>,
     /// Meetings a motion here may call for: (key, words).
     requirable: Vec<(String, String)>,
-    minutes: Option<charter_store::MinutesRecord>,
+    minutes: Option<charter_model::MinutesRecord>,
     /// Approved: no more editing.
     minutes_final: bool,
     /// What the officers' minutes form starts from: the saved draft, or one from the record.

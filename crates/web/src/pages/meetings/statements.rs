@@ -26,7 +26,7 @@ struct StatementsPage {
     statements: Vec<StatementView>,
 }
 
-fn statement_view(p: &charter_store::PublishedMotion) -> StatementView {
+fn statement_view(p: &charter_model::PublishedMotion) -> StatementView {
     StatementView {
         title: p.motion.title.clone(),
         text: p.motion.text.clone(),

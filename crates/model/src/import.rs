@@ -1,6 +1,6 @@
 //! Bringing a register in (`charter import`): a whole batch — units, members with their status
 //! and payment histories, updates to members already in the register, offices and past office
-//! holdings — checked by the app and written by [`ImportStore::import_register`](crate::Store) in one
+//! holdings — checked by the app and written by the store's `ImportStore::import_register` in one
 //! transaction, so an import is either all there or not there at all.
 //!
 //! Rows of the batch refer to each other by position (a branch created in the same batch has

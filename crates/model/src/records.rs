@@ -1,6 +1,6 @@
 //! Plain records crossing the store boundary. Values were validated before they were
 //! written, so reads come back as plain strings and numbers rather than re-parsed newtypes;
-//! states and kinds, closed sets of words, come back as their types.
+//! ids, states and kinds come back as their types.
 
 use charter_domain::{
     AmendmentState, BallotKind, BallotState, BodyId, ChallengeState, CompositeState, DuesPlan,

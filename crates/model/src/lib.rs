@@ -1,0 +1,18 @@
+//! The records Charter keeps: plain data with no behaviour of its own beyond reading itself,
+//! their ids and states typed by the domain. The store writes and reads them, the use cases
+//! return them, the web draws them; so the web can show a record without being able to reach
+//! the store that holds it.
+
+pub mod accounts;
+pub mod applications;
+pub mod delegates;
+pub mod import;
+pub mod records;
+pub mod structure;
+
+pub use accounts::*;
+pub use applications::*;
+pub use delegates::*;
+pub use import::*;
+pub use records::*;
+pub use structure::*;
