@@ -8,6 +8,7 @@
 //! access is logged, but every change is a governance event.
 
 use charter_domain::{Actor, FieldErrors, HeldOffice, MeetingState};
+use charter_model::{AgendaItemId, MeetingId, PaperId};
 use charter_store::{
     AgendaItemChange, AgendaItemRecord, MeetingRecord, NewAgendaItem, NewPaper, PaperRecord,
     StoreError,
@@ -303,7 +304,7 @@ fn cancelled(m: &MeetingRecord) -> Result<(), AppError> {
 
 impl App {
     /// A meeting's agenda and papers; every member may read them.
-    pub async fn agenda(&self, actor: &Actor, meeting: i64) -> Result<AgendaView, AppError> {
+    pub async fn agenda(&self, actor: &Actor, meeting: MeetingId) -> Result<AgendaView, AppError> {
         let mut m = self.meeting_record(meeting).await?;
         let mut items = self.store.agenda(meeting).await?;
         let runs = self.meeting_authority(actor, m.unit).await?.is_some();
@@ -376,7 +377,10 @@ impl App {
     }
 
     /// An item on the agenda (taken-off items are refused as no longer there) and its meeting.
-    async fn live_item(&self, item: i64) -> Result<(AgendaItemRecord, MeetingRecord), AppError> {
+    async fn live_item(
+        &self,
+        item: AgendaItemId,
+    ) -> Result<(AgendaItemRecord, MeetingRecord), AppError> {
         let it = self
             .store
             .agenda_item(item)
@@ -400,10 +404,10 @@ impl App {
     pub async fn add_agenda_item(
         &self,
         actor: &Actor,
-        meeting: i64,
+        meeting: MeetingId,
         title: &str,
         description: Option<&str>,
-    ) -> Result<i64, AppError> {
+    ) -> Result<AgendaItemId, AppError> {
         let m = self.meeting_record(meeting).await?;
         let office = self.agenda_officer(actor, &m).await?;
         let mut errs = FieldErrors::default();
@@ -436,7 +440,7 @@ impl App {
     pub async fn change_agenda_item(
         &self,
         actor: &Actor,
-        item: i64,
+        item: AgendaItemId,
         title: &str,
         description: Option<&str>,
         position: Option<i64>,
@@ -498,7 +502,7 @@ impl App {
     pub async fn move_agenda_item(
         &self,
         actor: &Actor,
-        item: i64,
+        item: AgendaItemId,
         position: i64,
     ) -> Result<(), AppError> {
         let (it, _) = self.live_item(item).await?;
@@ -514,7 +518,11 @@ impl App {
 
     /// Takes an item off the agenda before the meeting starts; it is kept for the record.
     /// Its papers must be withdrawn first, so nothing circulated silently disappears.
-    pub async fn remove_agenda_item(&self, actor: &Actor, item: i64) -> Result<(), AppError> {
+    pub async fn remove_agenda_item(
+        &self,
+        actor: &Actor,
+        item: AgendaItemId,
+    ) -> Result<(), AppError> {
         let (it, m) = self.live_item(item).await?;
         let office = self.agenda_officer(actor, &m).await?;
         Self::refuse_removed(&it)?;
@@ -536,7 +544,7 @@ impl App {
     pub async fn circulate_paper(
         &self,
         actor: &Actor,
-        item: i64,
+        item: AgendaItemId,
         filename: &str,
         content_type: &str,
         content: Vec<u8>,
@@ -582,7 +590,7 @@ impl App {
     }
 
     /// A paper with its content, for any member (withdrawn ones too: they are on record).
-    pub async fn paper(&self, actor: &Actor, paper: i64) -> Result<PaperFile, AppError> {
+    pub async fn paper(&self, actor: &Actor, paper: PaperId) -> Result<PaperFile, AppError> {
         let (record, content) = self
             .store
             .paper_content(paper)
@@ -599,7 +607,7 @@ impl App {
     }
 
     /// Withdraws a paper, until the meeting ends. It is kept, marked withdrawn.
-    pub async fn withdraw_paper(&self, actor: &Actor, paper: i64) -> Result<(), AppError> {
+    pub async fn withdraw_paper(&self, actor: &Actor, paper: PaperId) -> Result<(), AppError> {
         let p = self
             .store
             .paper(paper)

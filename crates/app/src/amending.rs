@@ -10,6 +10,8 @@
 //! Nobody types in an outcome: the "adopted by" text is made from the record.
 
 use charter_domain::{Actor, AmendmentState, HeldOffice, MeetingState, MemberId, MotionState};
+use charter_model::HistoricalEntryId;
+use charter_model::{AmendmentId, MeetingId, MotionId};
 use charter_rules::{
     Constitution, DecisionKind, DecisionRecord, History, Key, MotionResult, NotBinding,
     check_amendment_adoption,
@@ -50,8 +52,8 @@ pub enum HistoricalOutcome {
     Differs(Vec<&'static str>),
     /// The entries agree: the meeting is recorded, and with it the decision.
     Recorded {
-        meeting: i64,
-        motion: i64,
+        meeting: MeetingId,
+        motion: MotionId,
         adopted: bool,
         failures: Vec<(String, String)>,
     },
@@ -136,9 +138,9 @@ impl App {
     pub async fn put_amendment(
         &self,
         actor: &Actor,
-        id: i64,
-        amendment: i64,
-    ) -> Result<i64, AppError> {
+        id: MeetingId,
+        amendment: AmendmentId,
+    ) -> Result<MotionId, AppError> {
         let m = self.meeting_record(id).await?;
         let (r, proposed) = self.amendment_parsed(amendment).await?;
         if r.state == AmendmentState::Adopted {
@@ -226,8 +228,11 @@ impl App {
     }
 
     /// The amendment a motion puts, if it puts one.
-    pub async fn motion_amendment(&self, motion: i64) -> Result<Option<i64>, AppError> {
-        Ok(self.store.motion_amendment(motion).await?)
+    pub async fn motion_amendment(
+        &self,
+        motion: MotionId,
+    ) -> Result<Option<AmendmentId>, AppError> {
+        Ok((self.store.motion_amendment(motion).await?.map(|id| id.0)).map(AmendmentId))
     }
 
     /// Judges the decision in `record` on amendment `r` under the version in force on its
@@ -425,7 +430,7 @@ impl App {
     pub async fn enter_historical_decision(
         &self,
         actor: &Actor,
-        amendment: i64,
+        amendment: AmendmentId,
         d: &HistoricalDecision,
     ) -> Result<HistoricalOutcome, AppError> {
         let office = self
@@ -557,7 +562,7 @@ impl App {
         &self,
         actor: &Actor,
         office: &HeldOffice,
-        entries: [i64; 2],
+        entries: [HistoricalEntryId; 2],
         r: &AmendmentRecord,
         proposed: &Constitution,
         e: &NewHistoricalEntry,
@@ -632,7 +637,7 @@ impl App {
             &format!("{title}: two officers' entries agree"),
         );
         let motion = NewMotion {
-            meeting: 0,
+            meeting: MeetingId(0),
             kind: DecisionKind::ConstitutionalAmendment.as_str().to_string(),
             title: format!("Amend the constitution: {}", r.title)
                 .chars()
@@ -697,8 +702,8 @@ impl App {
             other => other.into(),
         })?;
         Ok(HistoricalOutcome::Recorded {
-            meeting,
-            motion,
+            meeting: meeting,
+            motion: motion,
             adopted,
             failures: judged.failures,
         })
@@ -709,7 +714,7 @@ impl App {
     pub async fn my_historical_entries(
         &self,
         actor: &Actor,
-        amendment: i64,
+        amendment: AmendmentId,
     ) -> Result<Vec<HistoricalEntryRecord>, AppError> {
         let mut mine: Vec<_> = self
             .store
@@ -726,7 +731,7 @@ impl App {
     /// title, the motion's number, and whether the meeting is historical.
     pub async fn decided_where(
         &self,
-        motion: i64,
+        motion: MotionId,
     ) -> Result<Option<(i64, String, i64, bool)>, AppError> {
         let Some(mo) = self.store.motion(motion).await? else {
             return Ok(None);
@@ -735,7 +740,7 @@ impl App {
             return Ok(None);
         };
         Ok(Some((
-            m.id,
+            m.id.0,
             m.title,
             mo.number,
             m.historical_entered_at.is_some(),
@@ -744,7 +749,7 @@ impl App {
 
     /// Meetings an amendment may be put to: not yet started, of a body the amendment
     /// procedure in force names.
-    pub async fn meetings_for_amendment(&self) -> Result<Vec<(i64, String)>, AppError> {
+    pub async fn meetings_for_amendment(&self) -> Result<Vec<(MeetingId, String)>, AppError> {
         let (_, c) = match self.constitution_in_force(self.today()).await {
             Ok(v) => v,
             Err(AppError::NotFound(_)) => return Ok(Vec::new()),

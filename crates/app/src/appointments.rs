@@ -7,6 +7,7 @@
 //! holding except this, an election's result and the founding.
 
 use charter_domain::{Actor, MemberId, MemberStatus, OfficeId};
+use charter_model::{MeetingId, MotionId};
 use charter_rules::{DecisionKind, Key, OfficeFilling};
 use charter_store::{AccessContext, AppointmentRecord, NewAppointment, NewMotion, Term};
 use serde_json::json;
@@ -32,9 +33,9 @@ impl App {
     pub async fn propose_appointment(
         &self,
         actor: &Actor,
-        id: i64,
+        id: MeetingId,
         req: &AppointmentRequest,
-    ) -> Result<i64, AppError> {
+    ) -> Result<MotionId, AppError> {
         let m = self.meeting_record(id).await?;
         let (_, c) = self.constitution_in_force(self.today()).await?;
         if let Some(t) = &req.text
@@ -196,7 +197,10 @@ impl App {
     /// The offices a meeting may appoint to under the constitution in force: those of its
     /// unit (and, for a national body, below it) that the constitution fills by appointment
     /// of its body, with a label naming the office, unit and clause.
-    pub async fn appointable_offices(&self, id: i64) -> Result<Vec<(OfficeId, String)>, AppError> {
+    pub async fn appointable_offices(
+        &self,
+        id: MeetingId,
+    ) -> Result<Vec<(OfficeId, String)>, AppError> {
         let m = self.meeting_record(id).await?;
         let (_, c) = match self.constitution_in_force(self.today()).await {
             Ok(v) => v,
@@ -248,7 +252,7 @@ impl App {
     /// public to members, and so is whom a motion would appoint.
     pub async fn motion_appointment(
         &self,
-        motion: i64,
+        motion: MotionId,
     ) -> Result<Option<AppointmentRecord>, AppError> {
         Ok(self.store.motion_appointment(motion).await?)
     }

@@ -15,6 +15,7 @@ use charter_count::{Method, count_by};
 use charter_domain::{
     Actor, AmendmentState, BallotKind, BallotState, ChallengeState, HeldOffice, MemberId, UnitId,
 };
+use charter_model::{AmendmentId, BallotId, RollId};
 use charter_rules::{BallotRule, Constitution, DecisionKind, Key};
 use charter_store::{
     BallotRecord, BoxedBallot, CastOutcome, EventActor, NewBallot, NewBallotVoter, NewCast,
@@ -48,7 +49,7 @@ pub struct BallotRequest {
     pub candidates: Vec<String>,
     pub seats: Option<u32>,
     /// The frozen roll whose eligible members vote.
-    pub roll: Option<i64>,
+    pub roll: Option<RollId>,
     pub opens_at: Option<DateTime<Utc>>,
     pub closes_at: Option<DateTime<Utc>>,
     /// Where the ballot clause names trustees: the members appointed, trustee 1 first.
@@ -96,7 +97,7 @@ pub(crate) struct TermsCache(
 /// The voter's receipt: the tracker to look for in the published ballots.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Receipt {
-    pub ballot: i64,
+    pub ballot: BallotId,
     pub tracker: String,
     /// false when the same ballot had been received before.
     pub new: bool,
@@ -215,7 +216,7 @@ pub(crate) fn new_tracker() -> String {
 /// device chose. Scoped to the voter, another member sending the same id is answered as any
 /// new ballot of theirs, never with the first voter's receipt; and as the id is the device's
 /// random choice, the hash cannot be matched to a voter without it.
-fn submission_hash(ballot: i64, voter: MemberId, submission: &str) -> String {
+fn submission_hash(ballot: BallotId, voter: MemberId, submission: &str) -> String {
     hash(&[&ballot.to_string(), &voter.0.to_string(), submission])
 }
 
@@ -247,7 +248,11 @@ impl App {
 
     /// Sets up a ballot over a frozen roll. It opens for voting at `opens_at`, after the
     /// roll's challenge window has closed, for at least the constitution's window.
-    pub async fn create_ballot(&self, actor: &Actor, req: &BallotRequest) -> Result<i64, AppError> {
+    pub async fn create_ballot(
+        &self,
+        actor: &Actor,
+        req: &BallotRequest,
+    ) -> Result<BallotId, AppError> {
         self.create_ballot_for(actor, req, None).await
     }
 
@@ -258,9 +263,9 @@ impl App {
     pub async fn put_amendment_to_ballot(
         &self,
         actor: &Actor,
-        amendment: i64,
+        amendment: AmendmentId,
         req: &BallotRequest,
-    ) -> Result<i64, AppError> {
+    ) -> Result<BallotId, AppError> {
         let (r, proposed) = self.amendment_parsed(amendment).await?;
         if r.state == AmendmentState::Adopted {
             return Err(AppError::Conflict {
@@ -289,15 +294,16 @@ impl App {
             seats: None,
             ..req.clone()
         };
-        self.create_ballot_for(actor, &req, Some(amendment)).await
+        self.create_ballot_for(actor, &req, Some(amendment))
+            .await
     }
 
     async fn create_ballot_for(
         &self,
         actor: &Actor,
         req: &BallotRequest,
-        amendment: Option<i64>,
-    ) -> Result<i64, AppError> {
+        amendment: Option<AmendmentId>,
+    ) -> Result<BallotId, AppError> {
         let now = self.clock.now();
         let today = self.today();
         let (_, c) = self.constitution_in_force(today).await?;
@@ -570,22 +576,22 @@ impl App {
     /// What a ballot is, for checking a vote: its state, turnout and result may be out of date.
     pub(crate) async fn ballot_terms(
         &self,
-        id: i64,
+        id: BallotId,
     ) -> Result<std::sync::Arc<BallotRecord>, AppError> {
-        if let Some(b) = self.ballot_terms.0.read().await.get(&id) {
+        if let Some(b) = self.ballot_terms.0.read().await.get(&id.0) {
             return Ok(b.clone());
         }
         let b = std::sync::Arc::new(self.ballot_record(id).await?);
-        self.ballot_terms.0.write().await.insert(id, b.clone());
+        self.ballot_terms.0.write().await.insert(id.0, b.clone());
         Ok(b)
     }
 
     /// A ballot's public facts (title, state, timetable, outcome once counted), or `None`.
-    pub async fn find_ballot(&self, id: i64) -> Result<Option<BallotRecord>, AppError> {
+    pub async fn find_ballot(&self, id: BallotId) -> Result<Option<BallotRecord>, AppError> {
         Ok(self.store.ballot(id).await?)
     }
 
-    pub(crate) async fn ballot_record(&self, id: i64) -> Result<BallotRecord, AppError> {
+    pub(crate) async fn ballot_record(&self, id: BallotId) -> Result<BallotRecord, AppError> {
         self.store
             .ballot(id)
             .await?
@@ -593,7 +599,7 @@ impl App {
     }
 
     /// A ballot as `actor` sees it: whether they may vote and have, and turnout (counts only).
-    pub async fn ballot_view(&self, actor: &Actor, id: i64) -> Result<BallotView, AppError> {
+    pub async fn ballot_view(&self, actor: &Actor, id: BallotId) -> Result<BallotView, AppError> {
         let ballot = self.ballot_record(id).await?;
         let voted = self
             .store
@@ -622,7 +628,7 @@ impl App {
     }
 
     /// Turnout by branch, with names: counts only, visible while voting is open.
-    pub async fn ballot_turnout(&self, id: i64) -> Result<Vec<Turnout>, AppError> {
+    pub async fn ballot_turnout(&self, id: BallotId) -> Result<Vec<Turnout>, AppError> {
         self.ballot_record(id).await?;
         let units = self.store.units().await?;
         let mut rows: Vec<Turnout> = self
@@ -656,7 +662,7 @@ impl App {
             // A board that cannot be read now is read again by the first vote; the timetable
             // goes on.
             if let Err(e) = self.warm_board(&b, now).await {
-                tracing::error!(ballot = b.id, error = %e, "the board of an open sealed ballot could not be read");
+                tracing::error!(ballot = b.id.0, error = %e, "the board of an open sealed ballot could not be read");
             }
             let step = match b.state {
                 BallotState::Scheduled if b.opens_at <= now && !self.ready_to_open(&b).await? => {
@@ -808,7 +814,7 @@ impl App {
     /// voted, and only them: `actor` is an officer running the ballot, or `None` for the
     /// timetable itself. A reminder goes once; there are no others. Returns how many letters
     /// were queued.
-    pub async fn remind_nonvoters(&self, actor: &Actor, id: i64) -> Result<u64, AppError> {
+    pub async fn remind_nonvoters(&self, actor: &Actor, id: BallotId) -> Result<u64, AppError> {
         let b = self.ballot_record(id).await?;
         self.send_due_reminder(&b, Some(actor)).await
     }
@@ -912,7 +918,7 @@ impl App {
     }
 
     /// The voter a personal voting link belongs to, for voting without signing in.
-    pub async fn voter_for_link(&self, id: i64, token: &str) -> Result<MemberId, AppError> {
+    pub async fn voter_for_link(&self, id: BallotId, token: &str) -> Result<MemberId, AppError> {
         self.store
             .voter_by_link(id, &token_hash(token.trim()))
             .await?
@@ -930,7 +936,7 @@ impl App {
     pub async fn cast_ballot(
         &self,
         voter: MemberId,
-        id: i64,
+        id: BallotId,
         submission: &str,
         choice: &Choice,
         replaces: Option<&str>,
@@ -961,7 +967,7 @@ impl App {
     pub(crate) async fn put_in_box(
         &self,
         voter: MemberId,
-        id: i64,
+        id: BallotId,
         submission: &str,
         tracker: String,
         sealed: String,
@@ -1052,7 +1058,7 @@ impl App {
 
     /// The ballots as published after close, by tracker, each with its choices by name.
     /// Before close: `Conflict` — nobody sees any choice while voting is open.
-    pub async fn published_ballots(&self, id: i64) -> Result<Vec<PublishedBallot>, AppError> {
+    pub async fn published_ballots(&self, id: BallotId) -> Result<Vec<PublishedBallot>, AppError> {
         let b = self.ballot_record(id).await?;
         // A sealed ballot publishes what its trustees decrypted: the rankings after the
         // shuffles, or the totals as that many ballots; its trackers are on its board.
@@ -1093,7 +1099,7 @@ impl App {
 
     /// The published box of a closed ballot, as the public download and `charter ballot
     /// export` give it.
-    pub async fn published_box(&self, id: i64) -> Result<PublishedBox, AppError> {
+    pub async fn published_box(&self, id: BallotId) -> Result<PublishedBox, AppError> {
         let ballots = self.published_ballots(id).await?;
         let b = self.ballot_record(id).await?;
         Ok(PublishedBox {
@@ -1107,7 +1113,7 @@ impl App {
 
     /// Counts a closed ballot again from its box, by the rule it was counted by, and says
     /// whether the count agrees with the result recorded at close. Records nothing.
-    pub async fn recount_ballot(&self, id: i64) -> Result<Recount, AppError> {
+    pub async fn recount_ballot(&self, id: BallotId) -> Result<Recount, AppError> {
         let ballot = self.ballot_record(id).await?;
         let election = self.ballot_election(id).await?;
         let report = self.report_of(&ballot, &election).await?;
@@ -1127,7 +1133,7 @@ impl App {
     /// before close, like [`App::published_ballots`].
     pub async fn published_ballot(
         &self,
-        id: i64,
+        id: BallotId,
         tracker: &str,
     ) -> Result<Option<PublishedBallot>, AppError> {
         // An encrypted ballot's tracker is on the board from the moment it is cast.
@@ -1159,7 +1165,7 @@ impl App {
             .find(|p| tracker_key(&p.tracker) == key))
     }
 
-    pub(crate) async fn sealed_box(&self, id: i64) -> Result<Vec<BoxedBallot>, AppError> {
+    pub(crate) async fn sealed_box(&self, id: BallotId) -> Result<Vec<BoxedBallot>, AppError> {
         self.store
             .ballot_box(id)
             .await
@@ -1167,7 +1173,7 @@ impl App {
     }
 
     /// The closed ballot's box as a count input: the options as candidates, one ballot each.
-    pub async fn ballot_election(&self, id: i64) -> Result<Election, AppError> {
+    pub async fn ballot_election(&self, id: BallotId) -> Result<Election, AppError> {
         let b = self.ballot_record(id).await?;
         if let Some(election) = self.verifiable_election(&b).await? {
             return Ok(election);
@@ -1184,7 +1190,7 @@ impl App {
 
     /// Counts a closed ballot by its method and records the result (once). Returns the
     /// count's report.
-    pub async fn count_ballot(&self, id: i64) -> Result<charter_count::Report, AppError> {
+    pub async fn count_ballot(&self, id: BallotId) -> Result<charter_count::Report, AppError> {
         let b = self.ballot_record(id).await?;
         let election = self.ballot_election(id).await?;
         let report = self.report_of(&b, &election).await?;
@@ -1227,7 +1233,7 @@ impl App {
     async fn ballot_decision(
         &self,
         b: &BallotRecord,
-        amendment: i64,
+        amendment: AmendmentId,
         election: &Election,
     ) -> Result<charter_store::AmendmentDecision, AppError> {
         let (r, proposed) = self.amendment_parsed(amendment).await?;

@@ -3,6 +3,7 @@
 //! agrees. Until then each motion stands as its mover wrote it.
 
 use charter_domain::{Actor, MeetingState, MemberId, MotionState};
+use charter_model::{CompositeId, MeetingId, MotionId};
 use charter_store::{CompositeRecord, MotionRecord, NewComposite, NewMotion};
 use serde_json::json;
 
@@ -11,7 +12,7 @@ use crate::{App, AppError, event_actor};
 
 impl App {
     /// A composite motion's record, or `None`.
-    pub async fn composite(&self, id: i64) -> Result<Option<CompositeRecord>, AppError> {
+    pub async fn composite(&self, id: CompositeId) -> Result<Option<CompositeRecord>, AppError> {
         Ok(self.store.composite(id).await?)
     }
 
@@ -20,11 +21,11 @@ impl App {
     pub async fn propose_composite(
         &self,
         actor: &Actor,
-        meeting: i64,
+        meeting: MeetingId,
         title: &str,
         text: &str,
         parts: &[i64],
-    ) -> Result<i64, AppError> {
+    ) -> Result<CompositeId, AppError> {
         let m = self.meeting_record(meeting).await?;
         let office = self
             .officer_running(
@@ -58,10 +59,10 @@ impl App {
         let motions = self.store.motions(meeting).await?;
         let mut chosen: Vec<&MotionRecord> = Vec::new();
         for id in parts {
-            if chosen.iter().any(|c| c.id == *id) {
+            if chosen.iter().any(|c| c.id == MotionId(*id)) {
                 continue;
             }
-            match motions.iter().find(|mo| mo.id == *id) {
+            match motions.iter().find(|mo| mo.id == MotionId(*id)) {
                 None => errs.add("motions", format!("motion {id} is not before this meeting")),
                 Some(mo) => chosen.push(mo),
             }
@@ -113,7 +114,7 @@ impl App {
         if !errs.is_empty() {
             return Err(AppError::Invalid(errs));
         }
-        let ids: Vec<i64> = chosen.iter().map(|mo| mo.id).collect();
+        let ids: Vec<MotionId> = chosen.iter().map(|mo| mo.id).collect();
         let numbers: Vec<i64> = chosen.iter().map(|mo| mo.number).collect();
         let event = self.event(
             event_actor(actor, Some(&office)),
@@ -138,12 +139,12 @@ impl App {
     }
 
     /// A meeting's composites with their parts and consents, for anyone who may see it.
-    pub async fn composites(&self, meeting: i64) -> Result<Vec<CompositeRecord>, AppError> {
+    pub async fn composites(&self, meeting: MeetingId) -> Result<Vec<CompositeRecord>, AppError> {
         self.meeting_record(meeting).await?;
         Ok(self.store.composites(meeting).await?)
     }
 
-    async fn composite_record(&self, id: i64) -> Result<CompositeRecord, AppError> {
+    async fn composite_record(&self, id: CompositeId) -> Result<CompositeRecord, AppError> {
         self.store
             .composite(id)
             .await?
@@ -157,17 +158,17 @@ impl App {
     pub async fn consent_to_composite(
         &self,
         actor: &Actor,
-        id: i64,
-    ) -> Result<Option<i64>, AppError> {
+        id: CompositeId,
+    ) -> Result<Option<MotionId>, AppError> {
         let c = self.composite_record(id).await?;
         let motions = self.store.motions(c.meeting).await?;
-        let mover = |part: i64| {
+        let mover = |part: MotionId| {
             motions
                 .iter()
                 .find(|mo| mo.id == part)
                 .and_then(|mo| mo.proposed_by)
         };
-        let mine: Vec<i64> = c
+        let mine: Vec<MotionId> = c
             .parts
             .iter()
             .filter(|p| p.consented_at.is_none() && mover(p.motion) == Some(actor.member))
@@ -239,15 +240,22 @@ impl App {
             );
             made = self
                 .store
-                .consent_to_composite(id, part, actor.member, &formed, &consent, &forming)
+                .consent_to_composite(
+                    id,
+                    part,
+                    actor.member,
+                    &formed,
+                    &consent,
+                    &forming,
+                )
                 .await?;
         }
-        Ok(made)
+        Ok((made.map(|id| id.0)).map(MotionId))
     }
 
     /// A mover refuses the composite (or the officers running the meeting drop it): it is
     /// declined, and every motion stands as its mover wrote it.
-    pub async fn decline_composite(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
+    pub async fn decline_composite(&self, actor: &Actor, id: CompositeId) -> Result<(), AppError> {
         let c = self.composite_record(id).await?;
         let motions = self.store.motions(c.meeting).await?;
         let moves_one = c.parts.iter().any(|p| {

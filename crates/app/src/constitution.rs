@@ -6,6 +6,7 @@
 //! After the founding there is no path to a new version except an amendment whose adoption
 //! passes the amendment procedure of the version in force; refused attempts are kept too.
 
+use charter_model::{AmendmentId, ConstitutionVersionId, MotionId};
 use std::collections::HashMap;
 
 use charter_domain::{Actor, MemberId, Power};
@@ -28,7 +29,7 @@ pub(crate) type Versions = std::sync::Arc<Vec<(ConstitutionVersionRecord, Consti
 /// One adopted version, as listed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionInfo {
-    pub id: i64,
+    pub id: ConstitutionVersionId,
     pub version: String,
     pub name: String,
     pub effective: NaiveDate,
@@ -40,7 +41,7 @@ pub use charter_domain::AmendmentState;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AmendmentInfo {
-    pub id: i64,
+    pub id: AmendmentId,
     pub title: String,
     pub proposed_version: String,
     pub effective: NaiveDate,
@@ -61,7 +62,7 @@ pub struct AttemptInfo {
     pub failures: Vec<(String, String)>,
     pub recorded_at: DateTime<Utc>,
     /// The motion that decided it.
-    pub motion: Option<i64>,
+    pub motion: Option<MotionId>,
 }
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> AppError {
@@ -221,7 +222,11 @@ impl App {
 
     /// Records the founding version (`charter init`, the demo). Refused once any version
     /// exists: after the founding, only an adopted amendment makes a new version.
-    pub async fn found_constitution(&self, by: EventActor, toml: &str) -> Result<i64, AppError> {
+    pub async fn found_constitution(
+        &self,
+        by: EventActor,
+        toml: &str,
+    ) -> Result<ConstitutionVersionId, AppError> {
         let c = Constitution::from_toml(toml).map_err(|e| AppError::invalid("toml", e))?;
         let v = NewConstitutionVersion {
             toml: toml.to_string(),
@@ -239,7 +244,7 @@ impl App {
         );
         let id = self.store.found_constitution(&v, &event).await;
         self.constitution_changed().await;
-        Ok(id?)
+        Ok(ConstitutionVersionId(id?.0))
     }
 
     pub async fn constitution_versions(&self) -> Result<Vec<VersionInfo>, AppError> {
@@ -254,7 +259,7 @@ impl App {
 
     pub async fn constitution_version(
         &self,
-        id: i64,
+        id: ConstitutionVersionId,
     ) -> Result<(VersionInfo, Constitution), AppError> {
         let r = self
             .store
@@ -267,7 +272,10 @@ impl App {
 
     /// A version's text exactly as it was adopted, for export: the file as its authors wrote
     /// it, comments and layout included, not a rendering of the parsed rules.
-    pub async fn constitution_text(&self, id: i64) -> Result<(VersionInfo, String), AppError> {
+    pub async fn constitution_text(
+        &self,
+        id: ConstitutionVersionId,
+    ) -> Result<(VersionInfo, String), AppError> {
         let r = self
             .store
             .constitution_version(id)
@@ -342,8 +350,8 @@ impl App {
 
     pub async fn constitution_diff(
         &self,
-        from_version_id: i64,
-        to_version_id: i64,
+        from_version_id: ConstitutionVersionId,
+        to_version_id: ConstitutionVersionId,
     ) -> Result<VersionDiff, AppError> {
         let (_, from) = self.constitution_version(from_version_id).await?;
         let (_, to) = self.constitution_version(to_version_id).await?;
@@ -355,16 +363,19 @@ impl App {
         let attempts = self.store.amendment_attempts(None).await?;
         let mut by: HashMap<i64, Vec<&AmendmentAttemptRecord>> = HashMap::new();
         for a in &attempts {
-            by.entry(a.amendment).or_default().push(a);
+            by.entry(a.amendment.0).or_default().push(a);
         }
         amendments
             .iter()
-            .map(|a| amendment_info(a, by.get(&a.id).map_or(&[][..], |v| v.as_slice())))
+            .map(|a| amendment_info(a, by.get(&a.id.0).map_or(&[][..], |v| v.as_slice())))
             .collect()
     }
 
     /// One amendment with its attempts and the text of the version it would make.
-    pub async fn amendment(&self, id: i64) -> Result<(AmendmentInfo, Constitution), AppError> {
+    pub async fn amendment(
+        &self,
+        id: AmendmentId,
+    ) -> Result<(AmendmentInfo, Constitution), AppError> {
         let (r, c) = self.amendment_parsed(id).await?;
         let attempts = self.store.amendment_attempts(Some(id)).await?;
         let refs: Vec<&AmendmentAttemptRecord> = attempts.iter().collect();
@@ -373,7 +384,7 @@ impl App {
 
     pub(crate) async fn amendment_parsed(
         &self,
-        id: i64,
+        id: AmendmentId,
     ) -> Result<(AmendmentRecord, Constitution), AppError> {
         let r = self
             .store
@@ -388,7 +399,7 @@ impl App {
     /// today; for an adopted one, the version it replaced (today it may be in force itself).
     async fn amendment_base(
         &self,
-        id: i64,
+        id: AmendmentId,
         amendment: &AmendmentRecord,
     ) -> Result<Constitution, AppError> {
         let versions: Vec<_> = self
@@ -412,7 +423,7 @@ impl App {
 
     /// What the amendment changes, clause by clause, against the version in force today
     /// (for an adopted amendment, against the version it replaced).
-    pub async fn amendment_diff(&self, id: i64) -> Result<VersionDiff, AppError> {
+    pub async fn amendment_diff(&self, id: AmendmentId) -> Result<VersionDiff, AppError> {
         let (r, c) = self.amendment_parsed(id).await?;
         let base = self.amendment_base(id, &r).await?;
         Ok(diff(&base, &c))
@@ -420,7 +431,7 @@ impl App {
 
     /// Who would gain or lose which right, over the whole register as it stands on the
     /// amendment's effective date, and which bodies it dissolves, creates or changes.
-    pub async fn amendment_impact(&self, id: i64) -> Result<Impact, AppError> {
+    pub async fn amendment_impact(&self, id: AmendmentId) -> Result<Impact, AppError> {
         let (r, c) = self.amendment_parsed(id).await?;
         let base = self.amendment_base(id, &r).await?;
         let on = c.effective();
@@ -441,7 +452,7 @@ impl App {
         actor: &Actor,
         title: &str,
         toml: &str,
-    ) -> Result<i64, AppError> {
+    ) -> Result<AmendmentId, AppError> {
         let title = title.trim();
         if title.is_empty() {
             return Err(AppError::invalid("title", "give the amendment a title"));
@@ -510,7 +521,9 @@ impl App {
             json!({ "title": a.title, "version": a.proposed_version, "effective": a.effective }),
             title,
         );
-        Ok(self.store.propose_amendment(&a, &event).await?)
+        Ok(AmendmentId(
+            (self.store.propose_amendment(&a, &event).await?).0,
+        ))
     }
 }
 

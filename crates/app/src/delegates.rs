@@ -9,6 +9,7 @@
 //! vote opens, and the motion is decided by the cards while the show of hands is kept beside
 //! them. Every refusal cites the clause.
 
+use charter_model::{CredentialChallengeId, CredentialId, MeetingId, MotionId};
 use std::collections::BTreeMap;
 
 use charter_domain::{
@@ -46,7 +47,7 @@ pub struct ConferenceView {
     pub credentials: Vec<CredentialRecord>,
     pub challenges: Vec<CredentialChallengeRecord>,
     /// Card votes on the conference's motions, by motion id.
-    pub card_votes: BTreeMap<i64, CardVoteRecord>,
+    pub card_votes: BTreeMap<MotionId, CardVoteRecord>,
     /// The reader runs the conference: apportions, checks delegates in, takes card votes.
     pub may_run: bool,
     /// The reader holds the office the clause names to rule on challenges.
@@ -68,7 +69,7 @@ impl ConferenceView {
         self.allocations.iter().map(|a| a.paid_up).sum()
     }
 
-    pub fn credential(&self, id: i64) -> Option<&CredentialRecord> {
+    pub fn credential(&self, id: CredentialId) -> Option<&CredentialRecord> {
         self.credentials.iter().find(|c| c.id == id)
     }
 
@@ -164,7 +165,7 @@ impl App {
 
     async fn delegate_conference_of(
         &self,
-        meeting: i64,
+        meeting: MeetingId,
     ) -> Result<DelegateConferenceRecord, AppError> {
         self.store
             .delegate_conference(meeting)
@@ -179,7 +180,7 @@ impl App {
     pub async fn apportion_delegates(
         &self,
         actor: &Actor,
-        meeting: i64,
+        meeting: MeetingId,
     ) -> Result<Vec<AllocationRecord>, AppError> {
         let m = self.meeting_record(meeting).await?;
         let office = self
@@ -289,7 +290,7 @@ impl App {
     pub async fn conference_view(
         &self,
         actor: &Actor,
-        meeting: i64,
+        meeting: MeetingId,
     ) -> Result<ConferenceView, AppError> {
         let m = self.meeting_record(meeting).await?;
         let rule = self.delegates_rule(&m).await.ok();
@@ -357,7 +358,7 @@ impl App {
     pub async fn record_credential(
         &self,
         actor: &Actor,
-        meeting: i64,
+        meeting: MeetingId,
         req: &CredentialRequest,
     ) -> Result<CredentialRecord, AppError> {
         let mut errs = charter_domain::FieldErrors::default();
@@ -520,7 +521,7 @@ impl App {
     pub async fn challenge_credential(
         &self,
         actor: &Actor,
-        credential: i64,
+        credential: CredentialId,
         grounds: &str,
     ) -> Result<CredentialChallengeRecord, AppError> {
         let grounds = grounds.trim();
@@ -581,7 +582,7 @@ impl App {
     pub async fn rule_on_challenge(
         &self,
         actor: &Actor,
-        challenge: i64,
+        challenge: CredentialChallengeId,
         ruling: &str,
         reason: &str,
     ) -> Result<CredentialChallengeRecord, AppError> {
@@ -658,8 +659,8 @@ impl App {
     pub async fn check_in_delegate(
         &self,
         actor: &Actor,
-        meeting: i64,
-        credential: i64,
+        meeting: MeetingId,
+        credential: CredentialId,
         stands_for: Option<i64>,
     ) -> Result<CredentialRecord, AppError> {
         let m = self.meeting_record(meeting).await?;
@@ -703,7 +704,13 @@ impl App {
             },
         );
         self.store
-            .check_in_delegate(meeting, credential, stands_for, Some(actor.member), &event)
+            .check_in_delegate(
+                meeting,
+                credential,
+                stands_for.map(CredentialId),
+                Some(actor.member),
+                &event,
+            )
             .await?;
         self.store
             .delegate_credential(credential)
@@ -717,7 +724,7 @@ impl App {
     pub async fn open_card_vote(
         &self,
         actor: &Actor,
-        motion_id: i64,
+        motion_id: MotionId,
     ) -> Result<CardVoteRecord, AppError> {
         let (motion, m, office) = self.motion_to_run(actor, motion_id).await?;
         self.ready_for_vote(&motion, &m).await?;
@@ -795,7 +802,7 @@ impl App {
     pub async fn cast_card(
         &self,
         actor: &Actor,
-        motion_id: i64,
+        motion_id: MotionId,
         choice: &str,
         submission: &str,
     ) -> Result<VoteReceipt, AppError> {
@@ -840,7 +847,7 @@ impl App {
     }
 
     /// A card vote with how each delegate cast their card.
-    pub async fn card_vote_view(&self, motion_id: i64) -> Result<CardVoteView, AppError> {
+    pub async fn card_vote_view(&self, motion_id: MotionId) -> Result<CardVoteView, AppError> {
         let vote = self
             .store
             .card_vote(motion_id)
@@ -857,7 +864,7 @@ impl App {
     pub async fn close_card_vote(
         &self,
         actor: &Actor,
-        motion_id: i64,
+        motion_id: MotionId,
     ) -> Result<(MotionResult, CardVoteRecord), AppError> {
         let (motion, m, office) = self.motion_to_run(actor, motion_id).await?;
         let vote = self

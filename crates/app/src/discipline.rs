@@ -9,6 +9,8 @@
 //! (charges, responses, appeals on enforced deadlines) is a later part.
 
 use charter_domain::{Actor, MemberId, MemberStatus};
+use charter_model::MeetingId;
+use charter_model::MotionId;
 use charter_rules::{DecisionKind, Key};
 use charter_store::{AccessContext, NewMotion, NewStatusMotion};
 use serde_json::json;
@@ -64,7 +66,10 @@ pub(crate) fn only_by_decision(c: &charter_rules::Constitution, to: MemberStatus
 impl App {
     /// What a meeting's body may decide about a member's standing under the constitution in
     /// force: (`suspended` or `expelled`, the clause), for its page's form.
-    pub async fn discipline_choices(&self, id: i64) -> Result<Vec<(String, String)>, AppError> {
+    pub async fn discipline_choices(
+        &self,
+        id: MeetingId,
+    ) -> Result<Vec<(String, String)>, AppError> {
         let m = self.meeting_record(id).await?;
         let (_, c) = match self.constitution_in_force(self.today()).await {
             Ok(v) => v,
@@ -92,9 +97,9 @@ impl App {
     pub async fn propose_discipline(
         &self,
         actor: &Actor,
-        id: i64,
+        id: MeetingId,
         req: &DisciplineRequest,
-    ) -> Result<i64, AppError> {
+    ) -> Result<MotionId, AppError> {
         let m = self.meeting_record(id).await?;
         let to = match MemberStatus::parse(req.to.trim()) {
             Ok(s) if kind_for(s).is_some() => s,

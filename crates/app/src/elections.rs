@@ -5,6 +5,8 @@
 //! force. When the ballot is counted the winners take their seats for the body's term.
 
 use charter_domain::{Actor, MemberId, NominationState};
+use charter_model::BallotId;
+use charter_model::{ElectionId, RollId};
 use charter_rules::{Context, Filling, Forum, Key, Right};
 use charter_store::{ElectionRecord, NewElection, NominationRecord, NoticeText, Recipient, Term};
 use chrono::{DateTime, Duration, Utc};
@@ -22,7 +24,7 @@ pub struct ElectionRequest {
     pub body: String,
     pub title: String,
     /// The frozen roll of those who elect (the electing body's, or all members').
-    pub roll: Option<i64>,
+    pub roll: Option<RollId>,
     pub nominations_close_at: Option<DateTime<Utc>>,
     pub opens_at: Option<DateTime<Utc>>,
     pub closes_at: Option<DateTime<Utc>>,
@@ -34,7 +36,7 @@ impl App {
         &self,
         actor: &Actor,
         req: &ElectionRequest,
-    ) -> Result<i64, AppError> {
+    ) -> Result<ElectionId, AppError> {
         let now = self.clock.now();
         let today = self.today();
         let (_, c) = self.constitution_in_force(today).await?;
@@ -238,7 +240,7 @@ impl App {
 
     pub async fn election(
         &self,
-        id: i64,
+        id: ElectionId,
     ) -> Result<(ElectionRecord, Vec<NominationRecord>), AppError> {
         let e = self
             .store
@@ -298,7 +300,7 @@ impl App {
     pub async fn nominate(
         &self,
         actor: &Actor,
-        election: i64,
+        election: ElectionId,
         candidate: MemberId,
     ) -> Result<NominationRecord, AppError> {
         let (e, _) = self.election(election).await?;
@@ -374,7 +376,7 @@ impl App {
     async fn own_nomination(
         &self,
         actor: &Actor,
-        election: i64,
+        election: ElectionId,
     ) -> Result<(ElectionRecord, NominationRecord), AppError> {
         let (e, list) = self.election(election).await?;
         let mine = list
@@ -390,7 +392,7 @@ impl App {
     pub async fn set_statement(
         &self,
         actor: &Actor,
-        election: i64,
+        election: ElectionId,
         text: &str,
     ) -> Result<(), AppError> {
         let (e, n) = self.own_nomination(actor, election).await?;
@@ -417,7 +419,11 @@ impl App {
     }
 
     /// The candidate withdraws, until the constitution's withdrawal deadline.
-    pub async fn withdraw_candidacy(&self, actor: &Actor, election: i64) -> Result<(), AppError> {
+    pub async fn withdraw_candidacy(
+        &self,
+        actor: &Actor,
+        election: ElectionId,
+    ) -> Result<(), AppError> {
         let (e, n) = self.own_nomination(actor, election).await?;
         if self.clock.now() > e.withdrawals_close_at {
             return Err(AppError::Conflict {
@@ -444,9 +450,9 @@ impl App {
     pub async fn build_election_ballot(
         &self,
         actor: &Actor,
-        election: i64,
+        election: ElectionId,
         trustees: &[MemberId],
-    ) -> Result<i64, AppError> {
+    ) -> Result<BallotId, AppError> {
         let (e, list) = self.election(election).await?;
         if self.clock.now() < e.nominations_close_at {
             return Err(AppError::Conflict {
@@ -507,7 +513,10 @@ impl App {
 
     /// Once the election's ballot is counted, seats its winners for the body's term from the
     /// day after the count (their seats carry the body's rights from then). Returns them.
-    pub async fn seat_election_winners(&self, election: i64) -> Result<Vec<MemberId>, AppError> {
+    pub async fn seat_election_winners(
+        &self,
+        election: ElectionId,
+    ) -> Result<Vec<MemberId>, AppError> {
         let (e, list) = self.election(election).await?;
         let ballot = e.ballot.ok_or_else(|| AppError::Conflict {
             field: "election".into(),

@@ -11,6 +11,7 @@ use charter_domain::{
     DuesPlan, Email, FieldErrors, MemberId, MemberStatus, NewMember, OfficeId, OfficeKind,
     PersonName, Postcode, UnitId, UnitKind,
 };
+use charter_model::ConstitutionVersionId;
 use charter_rules::{Constitution, ConstitutionError};
 use charter_store::{Mandate, NewBody, Term};
 use chrono::NaiveDate;
@@ -184,7 +185,7 @@ impl Founding {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Founded {
     pub national: UnitId,
-    pub constitution_version: i64,
+    pub constitution_version: ConstitutionVersionId,
     pub secretary: MemberId,
     pub office: OfficeId,
     /// The day the secretary joined and took office.

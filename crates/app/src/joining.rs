@@ -14,6 +14,7 @@ use charter_domain::{
     Actor, ApplicationState, DuesPlan, Email, FieldErrors, MemberId, MemberStatus, NewMember,
     PersonName, Phone, Postcode, Power, SignIn, UnitId, UnitKind,
 };
+use charter_model::ApplicationId;
 use charter_rules::{Ask, JoinField};
 use charter_store::{
     ApplicationDecision, ApplicationQuery, ApplicationRecord, EventActor, Letter, MemberScope,
@@ -456,7 +457,11 @@ impl App {
     }
 
     /// One application, for an officer who may decide it; the read is logged.
-    pub async fn application(&self, actor: &Actor, id: i64) -> Result<ApplicationRecord, AppError> {
+    pub async fn application(
+        &self,
+        actor: &Actor,
+        id: ApplicationId,
+    ) -> Result<ApplicationRecord, AppError> {
         let found = self
             .store
             .application(id, None)
@@ -496,7 +501,7 @@ impl App {
     pub async fn decide_application(
         &self,
         actor: &Actor,
-        id: i64,
+        id: ApplicationId,
         req: &DecisionRequest,
     ) -> Result<ApplicationState, AppError> {
         let current = self

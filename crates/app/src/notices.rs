@@ -4,6 +4,7 @@
 //! A meeting's notice is complete once its last message is settled. Mass notices never slow
 //! the site: calling a meeting only queues them, and this runs beside the server.
 
+use charter_model::{AccountLinkId, BallotId, LetterId};
 use std::time::Duration as StdDuration;
 
 use charter_domain::{LinkPurpose, MeetingState, MemberId};
@@ -192,11 +193,11 @@ impl App {
                 message_id = format!("outbox-{}-{}@charter", msg.id, msg.attempts);
             }
             let invite = match msg.meeting {
-                Some(id) => match invites.get(&id) {
+                Some(id) => match invites.get(&id.0) {
                     Some(i) => i.clone(),
                     None => {
                         let i = self.store.meeting(id).await?.map(|m| invite_for(&m));
-                        invites.insert(id, i.clone());
+                        invites.insert(id.0, i.clone());
                         i
                     }
                 },
@@ -237,7 +238,7 @@ impl App {
     async fn mint_links(
         &self,
         claimed: &[OutboxMessage],
-    ) -> Result<std::collections::HashMap<i64, String>, AppError> {
+    ) -> Result<std::collections::HashMap<AccountLinkId, String>, AppError> {
         let now = self.clock.now();
         let mut tokens = std::collections::HashMap::new();
         let mut mints = Vec::new();
@@ -276,7 +277,7 @@ impl App {
     async fn mint_voting_links(
         &self,
         claimed: &[OutboxMessage],
-    ) -> Result<std::collections::HashMap<i64, String>, AppError> {
+    ) -> Result<std::collections::HashMap<LetterId, String>, AppError> {
         let mut tokens = std::collections::HashMap::new();
         let mut mints = Vec::new();
         for msg in claimed {
@@ -296,7 +297,7 @@ impl App {
                 slot.insert(token);
             }
         }
-        let kept: std::collections::BTreeSet<(i64, MemberId)> = self
+        let kept: std::collections::BTreeSet<(BallotId, MemberId)> = self
             .store
             .mint_voting_links(&mints)
             .await?
@@ -333,7 +334,7 @@ impl App {
             }
             Err(e) if e.is_permanent() || msg.attempts + 1 >= MAX_ATTEMPTS => {
                 round.failed += 1;
-                tracing::warn!(message = msg.id, error = %e, "notice not delivered");
+                tracing::warn!(message = msg.id.0, error = %e, "notice not delivered");
                 Delivery::Failed {
                     error: e.to_string(),
                 }

@@ -20,6 +20,8 @@
 
 use charter_domain::paper::{Entry, EntryRefusal, Resolution, may_enter, resolve};
 use charter_domain::{Actor, BallotState, HeldOffice, MemberId, PaperBatchState};
+use charter_model::PaperEntryId;
+use charter_model::{BallotId, PaperBatchId};
 use charter_store::{
     BallotRecord, NewCast, NewPaperBatch, NewPaperEntry, PaperBatchRecord, PaperCommit, PaperTally,
     StoreError,
@@ -100,7 +102,7 @@ pub struct PaperDesk {
 /// The answer to an entry: where its batch stands now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entered {
-    pub entry: i64,
+    pub entry: PaperEntryId,
     pub state: BatchState,
 }
 
@@ -163,7 +165,7 @@ impl App {
     pub async fn mark_paper_voter(
         &self,
         actor: &Actor,
-        id: i64,
+        id: BallotId,
         member: MemberId,
     ) -> Result<PaperTally, AppError> {
         let b = self.ballot_record(id).await?;
@@ -199,7 +201,7 @@ impl App {
     pub async fn reverse_paper_mark(
         &self,
         actor: &Actor,
-        id: i64,
+        id: BallotId,
         member: MemberId,
         reason: &str,
     ) -> Result<bool, AppError> {
@@ -251,7 +253,7 @@ impl App {
     }
 
     /// The tellers' desk: the paper side in numbers and every batch as `actor` may see it.
-    pub async fn paper_desk(&self, actor: &Actor, id: i64) -> Result<PaperDesk, AppError> {
+    pub async fn paper_desk(&self, actor: &Actor, id: BallotId) -> Result<PaperDesk, AppError> {
         let ballot = self.ballot_record(id).await?;
         let office = self.teller_office(actor, &ballot).await?;
         let tally = self.store.paper_tally(id).await?;
@@ -306,8 +308,8 @@ impl App {
     pub async fn paper_batch(
         &self,
         actor: &Actor,
-        id: i64,
-        batch: i64,
+        id: BallotId,
+        batch: PaperBatchId,
     ) -> Result<BatchView, AppError> {
         let ballot = self.ballot_record(id).await?;
         self.teller_office(actor, &ballot).await?;
@@ -324,10 +326,10 @@ impl App {
     pub async fn create_paper_batch(
         &self,
         actor: &Actor,
-        id: i64,
+        id: BallotId,
         label: &str,
         papers: i64,
-    ) -> Result<i64, AppError> {
+    ) -> Result<PaperBatchId, AppError> {
         let b = self.ballot_record(id).await?;
         let office = self.teller_office(actor, &b).await?;
         self.refuse_paper_if_sealed(id).await?;
@@ -379,8 +381,8 @@ impl App {
     pub async fn enter_paper_batch(
         &self,
         actor: &Actor,
-        id: i64,
-        batch: i64,
+        id: BallotId,
+        batch: PaperBatchId,
         papers: &[Paper],
     ) -> Result<Entered, AppError> {
         let b = self.ballot_record(id).await?;
@@ -498,7 +500,10 @@ impl App {
                 BatchState::Differ(positions.into_iter().map(|p| p + 1).collect())
             }
         };
-        Ok(Entered { entry, state })
+        Ok(Entered {
+            entry: entry,
+            state,
+        })
     }
 }
 

@@ -4,6 +4,7 @@ use charter_domain::{
     Actor, FieldErrors, HeldOffice, MemberChanges, MemberId, MemberStatus, Money, Payment, Power,
     RawMemberChanges, SignIn, UnitId, UnitKind, is_paid_up, parse_date,
 };
+use charter_model::AffiliationId;
 use charter_store::{
     AccessContext, AccessEntry, BranchMoveInput, MemberDetail, MemberQuery, MemberRecord,
     MemberScope, MemberSort, MemberSummary, Page, StatusChangeInput,
@@ -593,7 +594,7 @@ impl App {
         member: MemberId,
         organisation: &str,
         since: &str,
-    ) -> Result<i64, AppError> {
+    ) -> Result<AffiliationId, AppError> {
         let office = if actor.member == member {
             None
         } else {
@@ -638,7 +639,7 @@ impl App {
         &self,
         actor: &Actor,
         member: MemberId,
-        affiliation: i64,
+        affiliation: AffiliationId,
     ) -> Result<(), AppError> {
         let (_, office) = self
             .authority_over(actor, member, Power::VerifyAffiliations)

@@ -7,6 +7,8 @@
 
 mod overdue;
 
+use charter_model::MeetingId;
+use charter_model::RequisitionId;
 use std::collections::BTreeSet;
 
 use charter_domain::{Actor, MemberId, UnitId, UnitKind, UnitTree};
@@ -133,7 +135,7 @@ impl App {
         title: &str,
         purpose: &str,
         matter: Option<&str>,
-    ) -> Result<i64, AppError> {
+    ) -> Result<RequisitionId, AppError> {
         let mut errs = charter_domain::FieldErrors::default();
         let title = title.trim();
         if title.is_empty() {
@@ -199,7 +201,7 @@ impl App {
         Ok(id)
     }
 
-    pub async fn sign_requisition(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
+    pub async fn sign_requisition(&self, actor: &Actor, id: RequisitionId) -> Result<(), AppError> {
         let r = self
             .store
             .requisition(id)
@@ -279,7 +281,7 @@ impl App {
         )
     }
 
-    async fn refresh_requisition(&self, id: i64) -> Result<(), AppError> {
+    async fn refresh_requisition(&self, id: RequisitionId) -> Result<(), AppError> {
         let Some(r) = self.store.requisition(id).await? else {
             return Ok(());
         };
@@ -355,7 +357,7 @@ impl App {
         let key = Key::parse(matter).map_err(|e| AppError::invalid("matter", e))?;
         let tree = self.tree().await?;
         let all = self.store.requisitions().await?;
-        let mut ids: BTreeSet<i64> = all
+        let mut ids: BTreeSet<RequisitionId> = all
             .iter()
             .filter(|r| r.matter.as_deref() == Some(key.as_str()))
             .map(|r| r.id)
@@ -389,8 +391,8 @@ impl App {
     pub async fn answer_requisition(
         &self,
         actor: &Actor,
-        id: i64,
-        meeting: i64,
+        id: RequisitionId,
+        meeting: MeetingId,
     ) -> Result<(), AppError> {
         let m = self.meeting_record(meeting).await?;
         let r = self
@@ -536,7 +538,7 @@ impl App {
     /// and in words.
     pub async fn meetings_motions_may_require(
         &self,
-        id: i64,
+        id: MeetingId,
     ) -> Result<Vec<(String, String)>, AppError> {
         let m = self.meeting_record(id).await?;
         let tree = self.tree().await?;
@@ -562,7 +564,7 @@ impl App {
         &self,
         all: &[RequisitionRecord],
         kind: &str,
-    ) -> Result<Vec<(i64, Option<DateTime<Utc>>)>, AppError> {
+    ) -> Result<Vec<(RequisitionId, Option<DateTime<Utc>>)>, AppError> {
         let mut out = Vec::new();
         for r in all.iter().filter(|r| r.kind == kind) {
             let answered = match r.meeting {
@@ -602,7 +604,10 @@ impl App {
 /// towards: the first of its kind (`of_kind`, oldest first) not answered by a meeting called
 /// before the motion was adopted. So a motion counts once, and a meeting called spends the
 /// motions that led to it: a later requisition for another starts afresh.
-fn counted_by(of_kind: &[(i64, Option<DateTime<Utc>>)], adopted: DateTime<Utc>) -> Option<i64> {
+fn counted_by(
+    of_kind: &[(RequisitionId, Option<DateTime<Utc>>)],
+    adopted: DateTime<Utc>,
+) -> Option<RequisitionId> {
     of_kind
         .iter()
         .find(|(_, answered)| answered.is_none_or(|at| at > adopted))

@@ -5,6 +5,7 @@
 //! left off may challenge it until the window closes; an officer over their branch decides,
 //! with reasons, and each decision extends the roll's hash chain.
 
+use charter_model::{ConstitutionVersionId, RollChallengeId, RollId};
 use std::collections::HashMap;
 
 use charter_domain::{Actor, ChallengeState, HeldOffice, MemberId, Power, UnitId, UnitKind};
@@ -91,7 +92,7 @@ impl App {
     }
 
     /// Freezes a roll by the version in force on its cut-off date. Returns the roll's id.
-    pub async fn freeze_roll(&self, actor: &Actor, req: &RollRequest) -> Result<i64, AppError> {
+    pub async fn freeze_roll(&self, actor: &Actor, req: &RollRequest) -> Result<RollId, AppError> {
         let tree = self.tree().await?;
         let today = self.today();
         let mut errs = charter_domain::FieldErrors::default();
@@ -229,7 +230,7 @@ impl App {
             unit: req.unit,
             right: right.as_str().to_string(),
             cutoff,
-            version_id: *version_id,
+            version_id: ConstitutionVersionId((*version_id).0),
             challenge_closes_on: closes,
             hash: roll.hash.clone(),
             frozen_by: Some(actor.member),
@@ -259,7 +260,9 @@ impl App {
     }
 
     /// Adopted versions with their store ids, oldest effective date first.
-    async fn versions_with_ids(&self) -> Result<Vec<(i64, charter_rules::Constitution)>, AppError> {
+    async fn versions_with_ids(
+        &self,
+    ) -> Result<Vec<(ConstitutionVersionId, charter_rules::Constitution)>, AppError> {
         Ok(self
             .versions_parsed()
             .await?
@@ -273,12 +276,12 @@ impl App {
         Ok(self.store.rolls().await?)
     }
 
-    async fn roll_record(&self, id: i64) -> Result<RollRecord, AppError> {
+    async fn roll_record(&self, id: RollId) -> Result<RollRecord, AppError> {
         self.store.roll(id).await?.ok_or(AppError::NotFound("roll"))
     }
 
     /// One roll as `actor` may see it.
-    pub async fn roll_view(&self, actor: &Actor, id: i64) -> Result<RollView, AppError> {
+    pub async fn roll_view(&self, actor: &Actor, id: RollId) -> Result<RollView, AppError> {
         let roll = self.roll_record(id).await?;
         let tree = self.tree().await?;
         let names: HashMap<UnitId, String> = self
@@ -331,7 +334,7 @@ impl App {
     pub async fn roll_names(
         &self,
         actor: &Actor,
-        id: i64,
+        id: RollId,
         branch: Option<UnitId>,
         eligible: Option<bool>,
         page: u32,
@@ -377,9 +380,9 @@ impl App {
     pub async fn lodge_challenge(
         &self,
         actor: &Actor,
-        roll_id: i64,
+        roll_id: RollId,
         grounds: &str,
-    ) -> Result<i64, AppError> {
+    ) -> Result<RollChallengeId, AppError> {
         let roll = self.roll_record(roll_id).await?;
         let grounds = grounds.trim();
         if grounds.is_empty() {
@@ -437,7 +440,7 @@ impl App {
     pub async fn decide_challenge(
         &self,
         actor: &Actor,
-        challenge_id: i64,
+        challenge_id: RollChallengeId,
         upheld: bool,
         reason: &str,
     ) -> Result<i64, AppError> {
@@ -474,7 +477,7 @@ impl App {
             });
         }
         let roll = self.roll_record(c.roll).await?;
-        let new_hash = chain_hash(&roll.current_hash, c.id, c.member, upheld);
+        let new_hash = chain_hash(&roll.current_hash, c.id.0, c.member, upheld);
         let event = self.event(
             event_actor(actor, office.as_ref()),
             "roll.challenge_decided",
@@ -501,11 +504,11 @@ impl App {
                 &event,
             )
             .await?;
-        Ok(c.roll)
+        Ok(c.roll.0)
     }
 
     /// A stored roll with the label of the version that decided it and what it is of.
-    async fn roll_spec(&self, id: i64) -> Result<(RollRecord, String, RollSpec), AppError> {
+    async fn roll_spec(&self, id: RollId) -> Result<(RollRecord, String, RollSpec), AppError> {
         let roll = self.roll_record(id).await?;
         let version = self
             .store
@@ -528,7 +531,7 @@ impl App {
 
     /// Recomputes the frozen hash from the stored lines and the chain from the decided
     /// challenges, and says whether both match what was published.
-    pub async fn check_roll(&self, id: i64) -> Result<RollCheck, AppError> {
+    pub async fn check_roll(&self, id: RollId) -> Result<RollCheck, AppError> {
         let (roll, version, spec) = self.roll_spec(id).await?;
         let lines = self.store.roll_frozen_lines(id, None).await?;
         let frozen = roll_hash(&version, &spec, lines.iter().copied());
@@ -541,7 +544,7 @@ impl App {
             .collect();
         decided.sort_by_key(|c| c.decided_seq);
         let current = decided.iter().fold(frozen.clone(), |h, c| {
-            chain_hash(&h, c.id, c.member, c.state == ChallengeState::Upheld)
+            chain_hash(&h, c.id.0, c.member, c.state == ChallengeState::Upheld)
         });
         Ok(RollCheck {
             frozen_hash_matches: frozen == roll.frozen_hash,
@@ -554,7 +557,7 @@ impl App {
     pub async fn my_roll_line(
         &self,
         actor: &Actor,
-        id: i64,
+        id: RollId,
     ) -> Result<Option<RollEntryRecord>, AppError> {
         self.roll_record(id).await?;
         Ok(self.store.roll_entry(id, actor.member, None).await?)
@@ -564,7 +567,7 @@ impl App {
     pub async fn roll_line_of(
         &self,
         actor: &Actor,
-        id: i64,
+        id: RollId,
         member: MemberId,
     ) -> Result<Option<RollEntryRecord>, AppError> {
         if member == actor.member {
@@ -581,7 +584,7 @@ impl App {
     /// The roll's canonical text as frozen (see `charter_rules::roll`), whose SHA-256 is the
     /// published frozen hash: for the operator's command line, so anyone given the file can
     /// check it with any SHA-256 tool. Every member listed is logged as read.
-    pub async fn operator_roll_text(&self, id: i64, reason: &str) -> Result<String, AppError> {
+    pub async fn operator_roll_text(&self, id: RollId, reason: &str) -> Result<String, AppError> {
         let (roll, version, spec) = self.roll_spec(id).await?;
         let access = self.operator_access(&format!("roll export: {reason}"));
         let lines = self.store.roll_frozen_lines(roll.id, Some(&access)).await?;

@@ -13,6 +13,7 @@
 //! the voters' names is logged in each member's access log, like every read of personal data.
 
 use charter_domain::{Actor, BallotState, HeldOffice, UnitKind};
+use charter_model::BallotId;
 use charter_store::{
     BallotRecord, BallotRollLine, BoxSize, EventRecord, NamedChallenge, Page, PaperTally,
     RollRecord,
@@ -137,7 +138,7 @@ impl App {
     pub async fn ballot_audit(
         &self,
         actor: &Actor,
-        id: i64,
+        id: BallotId,
         page: u32,
     ) -> Result<BallotAudit, AppError> {
         let ballot = self.ballot_record(id).await?;

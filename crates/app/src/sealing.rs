@@ -4,6 +4,7 @@
 
 use charter_ballot_crypto::ElectionContext;
 use charter_domain::{Actor, MemberId};
+use charter_model::BallotId;
 use charter_rules::TrusteeRule;
 
 use crate::ballots::ballot_rule;
@@ -65,7 +66,7 @@ impl App {
     /// What a voter's device encrypts under: the election parameters, fingerprint and key
     /// of an open verifiable ballot, fixed from its opening. `None` for a ballot that is not
     /// verifiable; `Conflict` while its key or credentials are not made.
-    pub async fn voting_context(&self, id: i64) -> Result<Option<ElectionContext>, AppError> {
+    pub async fn voting_context(&self, id: BallotId) -> Result<Option<ElectionContext>, AppError> {
         Ok(self.open_board(id).await?.map(|b| b.context.clone()))
     }
 
@@ -75,7 +76,7 @@ impl App {
     pub async fn credentials_roll(
         &self,
         actor: &Actor,
-        id: i64,
+        id: BallotId,
     ) -> Result<Vec<CredentialVoter>, AppError> {
         let b = self.ballot_record(id).await?;
         let office = self.scrutineer_office(actor, &b).await?;

@@ -2,6 +2,7 @@
 //! Counts and office holders are visible to every signed-in member, so members can see who
 //! holds power over them and how the organisation is made up.
 
+use charter_model::MeetingId;
 use std::collections::HashMap;
 
 use charter_domain::{Actor, MotionState, UnitId, UnitKind, UnitTree};
@@ -51,7 +52,7 @@ pub struct UnitPage {
 /// A motion that tried to change a body and did not bind (or was rejected).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FailedDecision {
-    pub meeting: i64,
+    pub meeting: MeetingId,
     pub words: String,
 }
 

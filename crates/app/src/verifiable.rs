@@ -10,6 +10,7 @@
 //! checks its proofs, that its credential is on the frozen list, and keeps it under its
 //! tracker, the hash of its ciphertext. No secret that opens a vote is ever on the server.
 
+use charter_model::BallotId;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -359,13 +360,13 @@ impl App {
     }
 
     /// Whether a ballot is verifiable (its board has a setup).
-    pub async fn is_verifiable(&self, id: i64) -> Result<bool, AppError> {
+    pub async fn is_verifiable(&self, id: BallotId) -> Result<bool, AppError> {
         Ok(self.ballot_terms(id).await?.sealed)
     }
 
     /// A verifiable ballot's ceremony: its setup, trustees and documents. `NotFound` for a
     /// ballot that is not verifiable.
-    pub async fn ceremony(&self, id: i64) -> Result<Ceremony, AppError> {
+    pub async fn ceremony(&self, id: BallotId) -> Result<Ceremony, AppError> {
         if !self.is_verifiable(id).await? {
             return Err(AppError::NotFound("verifiable ballot"));
         }
@@ -379,7 +380,7 @@ impl App {
     pub async fn post_trustee_document(
         &self,
         actor: &Actor,
-        id: i64,
+        id: BallotId,
         index: u32,
         kind: BoardItemKind,
         body: &str,
@@ -536,7 +537,7 @@ impl App {
     pub async fn post_credentials(
         &self,
         actor: &Actor,
-        id: i64,
+        id: BallotId,
         body: &str,
     ) -> Result<(), AppError> {
         let b = self.ballot_record(id).await?;
@@ -588,12 +589,12 @@ impl App {
 
     /// The whole board as `charter verify ballot` reads it. Public, as the published
     /// ballots are. `Conflict` while the key ceremony is not finished.
-    pub async fn board(&self, id: i64) -> Result<Board, AppError> {
+    pub async fn board(&self, id: BallotId) -> Result<Board, AppError> {
         let ceremony = self.ceremony(id).await?;
         self.full_board(id, &ceremony).await
     }
 
-    async fn full_board(&self, id: i64, ceremony: &Ceremony) -> Result<Board, AppError> {
+    async fn full_board(&self, id: BallotId, ceremony: &Ceremony) -> Result<Board, AppError> {
         let mut board = ceremony.empty_board()?;
         board.ballots = self
             .store
@@ -623,8 +624,11 @@ impl App {
     /// The board of an open verifiable ballot, fixed from its opening: its context for
     /// checking ballots and the frozen credentials. `None` for a ballot that is not
     /// verifiable.
-    pub(crate) async fn open_board(&self, id: i64) -> Result<Option<Arc<OpenBoard>>, AppError> {
-        if let Some(b) = self.boards.open.read().await.get(&id) {
+    pub(crate) async fn open_board(
+        &self,
+        id: BallotId,
+    ) -> Result<Option<Arc<OpenBoard>>, AppError> {
+        if let Some(b) = self.boards.open.read().await.get(&id.0) {
             return Ok(Some(b.clone()));
         }
         // A plaintext ballot, the usual case, costs no read of the board.
@@ -632,7 +636,7 @@ impl App {
             return Ok(None);
         }
         let _loading = self.boards.loading.lock().await;
-        if let Some(b) = self.boards.open.read().await.get(&id) {
+        if let Some(b) = self.boards.open.read().await.get(&id.0) {
             return Ok(Some(b.clone()));
         }
         let items = self.store.board_items(id).await?;
@@ -644,7 +648,7 @@ impl App {
             }))
         })
         .await??;
-        self.boards.open.write().await.insert(id, open.clone());
+        self.boards.open.write().await.insert(id.0, open.clone());
         Ok(Some(open))
     }
 
@@ -683,7 +687,7 @@ impl App {
     pub async fn cast_encrypted(
         &self,
         voter: MemberId,
-        id: i64,
+        id: BallotId,
         submission: &str,
         ballot: &EncryptedBallot,
         replaces: Option<&str>,
@@ -745,7 +749,7 @@ impl App {
     pub async fn cast_encrypting_here(
         &self,
         voter: MemberId,
-        id: i64,
+        id: BallotId,
         submission: &str,
         choice: &Choice,
         credential: &str,
@@ -781,7 +785,7 @@ impl App {
 
     /// When `t` checked shares are on the board: decrypts, puts the tally on the board and
     /// counts the ballot by its rule.
-    async fn tally_if_ready(&self, id: i64) -> Result<(), AppError> {
+    async fn tally_if_ready(&self, id: BallotId) -> Result<(), AppError> {
         let ceremony = self.ceremony(id).await?;
         if ceremony.tally.is_some() {
             return Ok(());
@@ -873,7 +877,7 @@ impl App {
 
     /// Refuses paper ballots in a sealed ballot: papers would go into the box unencrypted and
     /// outside the board, so they are not taken until the trustees can encrypt them.
-    pub(crate) async fn refuse_paper_if_sealed(&self, id: i64) -> Result<(), AppError> {
+    pub(crate) async fn refuse_paper_if_sealed(&self, id: BallotId) -> Result<(), AppError> {
         if self.is_verifiable(id).await? {
             return Err(conflict(
                 "this ballot is sealed by trustees and takes votes online only: paper ballots are not yet taken in a sealed ballot",

@@ -6,6 +6,12 @@ macro_rules! id_type {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct $name(pub i64);
 
+        impl From<i64> for $name {
+            fn from(raw: i64) -> Self {
+                $name(raw)
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 write!(f, "{}", self.0)

@@ -4,6 +4,7 @@
 //! A link's token is never stored: a letter carrying a link is queued without it, and the
 //! sender mints a token when it delivers the letter ([`LinkMint`]), keeping only its hash.
 
+use crate::AccountLinkId;
 use charter_domain::{LinkPurpose, MemberId};
 use chrono::{DateTime, Utc};
 
@@ -32,7 +33,7 @@ pub struct LinkRequest {
 /// A token minted for a link as its letter is sent: only its hash is kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkMint {
-    pub link: i64,
+    pub link: AccountLinkId,
     pub token_hash: String,
     /// When the letter goes: the token works for the link's lifetime from then.
     pub minted_at: DateTime<Utc>,
@@ -41,7 +42,7 @@ pub struct LinkMint {
 /// A link as stored: never its token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountLinkRecord {
-    pub id: i64,
+    pub id: AccountLinkId,
     pub member: MemberId,
     pub purpose: LinkPurpose,
     /// The address an email change confirms.

@@ -1,6 +1,7 @@
 //! Records of joining and leaving: applications from the public join form and the officers'
 //! decisions on them, and the letters queued with them in the same transaction.
 
+use crate::ApplicationId;
 use charter_domain::{ApplicationState, DuesPlan, MemberId, MemberStatus, NewMember, UnitId};
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -29,7 +30,7 @@ pub struct NewApplication {
 /// An application with its applicant's details as the register holds them now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApplicationRecord {
-    pub id: i64,
+    pub id: ApplicationId,
     pub member: MemberId,
     pub branch: UnitId,
     pub branch_name: String,

@@ -1,13 +1,14 @@
 //! Records of delegate conferences: the apportionment of delegates among branches, the
 //! credentials branches record, challenges and rulings, delegates checked in, and card votes.
 
+use crate::{CredentialChallengeId, CredentialId, MeetingId, MotionId};
 use charter_domain::{DelegateCredentialState, MemberId, UnitId};
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// A conference's delegates apportioned among the branches under the clause in force.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewApportionment {
-    pub meeting: i64,
+    pub meeting: MeetingId,
     pub clause: String,
     pub counted_on: NaiveDate,
     pub members_per_delegate: u32,
@@ -34,7 +35,7 @@ pub struct Allocation {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DelegateConferenceRecord {
-    pub meeting: i64,
+    pub meeting: MeetingId,
     pub clause: String,
     pub counted_on: NaiveDate,
     pub members_per_delegate: u32,
@@ -63,7 +64,7 @@ pub struct AllocationRecord {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewCredential {
-    pub meeting: i64,
+    pub meeting: MeetingId,
     pub branch: UnitId,
     pub member: MemberId,
     /// The name as members know it, published with the credential.
@@ -77,8 +78,8 @@ pub struct NewCredential {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CredentialRecord {
-    pub id: i64,
-    pub meeting: i64,
+    pub id: CredentialId,
+    pub meeting: MeetingId,
     pub branch: UnitId,
     pub branch_name: String,
     pub member: MemberId,
@@ -91,14 +92,14 @@ pub struct CredentialRecord {
     /// Checked in at the conference.
     pub present: bool,
     /// For a substitute checked in: the delegate's credential they stand in for.
-    pub stands_for: Option<i64>,
+    pub stands_for: Option<CredentialId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CredentialChallengeRecord {
-    pub id: i64,
-    pub credential: i64,
-    pub meeting: i64,
+    pub id: CredentialChallengeId,
+    pub credential: CredentialId,
+    pub meeting: MeetingId,
     pub challenger: MemberId,
     pub grounds: String,
     pub lodged_at: DateTime<Utc>,
@@ -113,16 +114,16 @@ pub struct CredentialChallengeRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Card {
     pub member: MemberId,
-    pub credential: i64,
+    pub credential: CredentialId,
     pub branch: UnitId,
     pub card: u64,
 }
 
 /// A vote of a delegate conference: the show of hands (one a delegate) and the cards.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CardVoteRecord {
-    pub motion: i64,
-    pub meeting: i64,
+    pub motion: MotionId,
+    pub meeting: MeetingId,
     pub card_vote: String,
     pub opened_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
@@ -139,7 +140,7 @@ pub struct CardVoteRecord {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewCardBallot {
-    pub motion: i64,
+    pub motion: MotionId,
     pub member: MemberId,
     pub choice: String,
     pub submission: String,

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod applications;
 pub mod delegates;
+pub mod ids;
 pub mod import;
 pub mod records;
 pub mod structure;
@@ -13,6 +14,7 @@ pub mod structure;
 pub use accounts::*;
 pub use applications::*;
 pub use delegates::*;
+pub use ids::*;
 pub use import::*;
 pub use records::*;
 pub use structure::*;

@@ -2,6 +2,12 @@
 //! written, so reads come back as plain strings and numbers rather than re-parsed newtypes;
 //! ids, states and kinds come back as their types.
 
+use crate::{
+    AccountLinkId, AffiliationId, AgendaItemId, AmendmentAttemptId, AmendmentId, BallotId,
+    CompositeId, ConstitutionVersionId, ElectionId, HistoricalEntryId, LetterId, MeetingId,
+    MotionId, NominationId, PaperBatchId, PaperEntryId, PaperId, RequisitionId, RollChallengeId,
+    RollId,
+};
 use charter_domain::{
     AmendmentState, BallotKind, BallotState, BodyId, ChallengeState, CompositeState, DuesPlan,
     MeetingMode, MeetingState, MemberId, MemberStatus, MinutesState, MotionState, NominationState,
@@ -304,7 +310,7 @@ pub struct PaymentRecord {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AffiliationRecord {
-    pub id: i64,
+    pub id: AffiliationId,
     pub organisation: String,
     pub since: Option<NaiveDate>,
     pub verified_by: Option<MemberId>,
@@ -377,14 +383,14 @@ pub struct NewConstitutionVersion {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConstitutionVersionRecord {
-    pub id: i64,
+    pub id: ConstitutionVersionId,
     pub toml: String,
     pub version: String,
     pub name: String,
     pub effective: NaiveDate,
     pub adopted_by: String,
     /// The amendment that adopted it; `None` for the founding version.
-    pub amendment: Option<i64>,
+    pub amendment: Option<AmendmentId>,
     pub recorded_at: DateTime<Utc>,
     /// The governance event that recorded it.
     pub event_seq: i64,
@@ -404,7 +410,7 @@ pub struct NewAmendment {
 /// tried again) or "adopted".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AmendmentRecord {
-    pub id: i64,
+    pub id: AmendmentId,
     pub title: String,
     pub toml: String,
     pub proposed_version: String,
@@ -430,8 +436,8 @@ pub struct NewAmendmentAttempt {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AmendmentAttemptRecord {
-    pub id: i64,
-    pub amendment: i64,
+    pub id: AmendmentAttemptId,
+    pub amendment: AmendmentId,
     pub decided_on: NaiveDate,
     pub body: String,
     pub record_json: String,
@@ -441,16 +447,16 @@ pub struct AmendmentAttemptRecord {
     pub event_seq: i64,
     /// The motion that decided it (`None` only for attempts recorded before decisions had
     /// to come from Charter's own record).
-    pub motion: Option<i64>,
+    pub motion: Option<MotionId>,
     /// The member ballot that decided it.
-    pub ballot: Option<i64>,
+    pub ballot: Option<BallotId>,
 }
 
 /// A decision on an amendment, written in the transaction that decides the motion putting
 /// it: the attempt, the new version when it binds, and the amendment's own event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AmendmentDecision {
-    pub amendment: i64,
+    pub amendment: AmendmentId,
     pub attempt: NewAmendmentAttempt,
     pub version: Option<NewConstitutionVersion>,
     pub event: NewEvent,
@@ -460,7 +466,7 @@ pub struct AmendmentDecision {
 /// on an amendment: the notice, attendance and vote as its own records show them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewHistoricalEntry {
-    pub amendment: i64,
+    pub amendment: AmendmentId,
     pub entered_by: MemberId,
     pub unit: Option<UnitId>,
     /// The rules' key of the body that met, and of its kind of sitting.
@@ -478,10 +484,10 @@ pub struct NewHistoricalEntry {
 /// An officer's entry as kept, with the meeting it made once a second officer's agreed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoricalEntryRecord {
-    pub id: i64,
+    pub id: HistoricalEntryId,
     pub entry: NewHistoricalEntry,
     pub entered_at: DateTime<Utc>,
-    pub meeting: Option<i64>,
+    pub meeting: Option<MeetingId>,
 }
 
 /// A historical meeting two officers' entries agree on, written in one transaction: the
@@ -490,7 +496,7 @@ pub struct HistoricalEntryRecord {
 /// amendment still waiting then names the meeting.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewHistoricalMeeting {
-    pub entries: [i64; 2],
+    pub entries: [HistoricalEntryId; 2],
     pub meeting: NewMeeting,
     pub notice_on: Option<NaiveDate>,
     pub entitled: u32,
@@ -534,7 +540,7 @@ pub struct NewRoll {
     pub right: String,
     pub cutoff: NaiveDate,
     /// The constitution version that decided it.
-    pub version_id: i64,
+    pub version_id: ConstitutionVersionId,
     pub challenge_closes_on: NaiveDate,
     pub hash: String,
     pub frozen_by: Option<MemberId>,
@@ -559,13 +565,13 @@ pub struct RollReason {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RollRecord {
-    pub id: i64,
+    pub id: RollId,
     pub title: String,
     pub context: String,
     pub unit: Option<UnitId>,
     pub right: String,
     pub cutoff: NaiveDate,
-    pub version_id: i64,
+    pub version_id: ConstitutionVersionId,
     pub challenge_closes_on: NaiveDate,
     /// The hash of the list as frozen.
     pub frozen_hash: String,
@@ -590,7 +596,7 @@ pub struct RollEntryRecord {
     pub clauses: String,
     pub reason: String,
     /// The upheld challenge that put the member on the roll.
-    pub challenge: Option<i64>,
+    pub challenge: Option<RollChallengeId>,
 }
 
 /// A line on a roll with the member's name, for officers who may see it.
@@ -622,7 +628,7 @@ pub struct RollQuery {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewChallenge {
-    pub roll: i64,
+    pub roll: RollId,
     pub member: MemberId,
     pub grounds: String,
     /// Who lodged it (the member, or an officer for them); `None` for the operator.
@@ -631,8 +637,8 @@ pub struct NewChallenge {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChallengeRecord {
-    pub id: i64,
-    pub roll: i64,
+    pub id: RollChallengeId,
+    pub roll: RollId,
     pub member: MemberId,
     /// The challenger's branch as listed on the roll.
     pub branch: UnitId,
@@ -711,7 +717,7 @@ pub struct NoticeText {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MeetingRecord {
-    pub id: i64,
+    pub id: MeetingId,
     pub body: String,
     pub unit: Option<UnitId>,
     pub kind: String,
@@ -733,7 +739,7 @@ pub struct MeetingRecord {
     /// called or cancelled.
     pub state: MeetingState,
     /// The adopted motion that adjourned it: no business after that.
-    pub adjourned_by: Option<i64>,
+    pub adjourned_by: Option<MotionId>,
     /// For a meeting held before the organisation used Charter, when two officers' entries
     /// of it agreed: it is marked historical wherever it shows.
     pub historical_entered_at: Option<DateTime<Utc>>,
@@ -750,8 +756,8 @@ pub struct NoticeProgress {
 /// A message waiting in the outbox, claimed for delivery.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxMessage {
-    pub id: i64,
-    pub meeting: Option<i64>,
+    pub id: LetterId,
+    pub meeting: Option<MeetingId>,
     pub member: Option<MemberId>,
     pub address: String,
     pub subject: String,
@@ -759,9 +765,9 @@ pub struct OutboxMessage {
     pub attempts: i64,
     /// The account link this letter carries, minted as it is sent: its body holds the
     /// place for the link.
-    pub account_link: Option<i64>,
+    pub account_link: Option<AccountLinkId>,
     /// The ballot whose voting link this letter carries to its member, minted as it is sent.
-    pub ballot: Option<i64>,
+    pub ballot: Option<BallotId>,
 }
 
 /// What happened to one delivery attempt.
@@ -781,7 +787,7 @@ pub enum Delivery {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewMotion {
-    pub meeting: i64,
+    pub meeting: MeetingId,
     /// The rules' decision kind: `ordinary-motion`, `dissolve-body`…
     pub kind: String,
     pub title: String,
@@ -797,9 +803,9 @@ pub struct NewMotion {
     pub proposed_by: Option<MemberId>,
     pub seconded_by: Option<MemberId>,
     /// The motion (or amendment) this amends: its text is the whole wording proposed instead.
-    pub parent: Option<i64>,
+    pub parent: Option<MotionId>,
     /// The motion a procedural motion or a rescission acts on.
-    pub target: Option<i64>,
+    pub target: Option<MotionId>,
     /// Late business, taken only once the meeting admits it.
     pub emergency: bool,
 }
@@ -807,26 +813,26 @@ pub struct NewMotion {
 /// A composite motion as the officers running the meeting propose it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewComposite {
-    pub meeting: i64,
+    pub meeting: MeetingId,
     pub title: String,
     pub text: String,
     /// The motions it merges, in the order their movers are named.
-    pub parts: Vec<i64>,
+    pub parts: Vec<MotionId>,
     pub proposed_by: Option<MemberId>,
 }
 
 /// One motion merged into a composite, with its mover's consent once given.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompositePart {
-    pub motion: i64,
+    pub motion: MotionId,
     pub consented_by: Option<MemberId>,
     pub consented_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompositeRecord {
-    pub id: i64,
-    pub meeting: i64,
+    pub id: CompositeId,
+    pub meeting: MeetingId,
     pub title: String,
     pub text: String,
     pub proposed_by: Option<MemberId>,
@@ -834,28 +840,28 @@ pub struct CompositeRecord {
     /// pending (awaiting consents), formed, or declined by a mover.
     pub state: CompositeState,
     /// The composite motion, once formed.
-    pub motion: Option<i64>,
+    pub motion: Option<MotionId>,
     pub parts: Vec<CompositePart>,
 }
 
 /// A meeting's minutes: a draft the officers keep, final once a later meeting approves them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MinutesRecord {
-    pub meeting: i64,
+    pub meeting: MeetingId,
     pub text: String,
     /// draft or approved.
     pub state: MinutesState,
     pub drafted_at: DateTime<Utc>,
     pub drafted_by: Option<MemberId>,
     /// The motion, at a later meeting, that would approve them.
-    pub approval_motion: Option<i64>,
+    pub approval_motion: Option<MotionId>,
     pub approved_at: Option<DateTime<Utc>>,
 }
 
 /// An item put at the end of a meeting's agenda.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewAgendaItem {
-    pub meeting: i64,
+    pub meeting: MeetingId,
     pub title: String,
     /// Who introduces it, or what the meeting is asked to do.
     pub description: Option<String>,
@@ -874,8 +880,8 @@ pub struct AgendaItemChange {
 /// One item of a meeting's agenda, with every paper circulated for it (withdrawn ones too).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgendaItemRecord {
-    pub id: i64,
-    pub meeting: i64,
+    pub id: AgendaItemId,
+    pub meeting: MeetingId,
     /// Its number on the agenda (1, 2, 3…); `None` once taken off it.
     pub number: Option<i64>,
     pub title: String,
@@ -890,7 +896,7 @@ pub struct AgendaItemRecord {
 /// A paper to circulate for an agenda item: checked by the app (type, size, name) first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewPaper {
-    pub item: i64,
+    pub item: AgendaItemId,
     pub filename: String,
     pub content_type: String,
     /// Lowercase hex SHA-256 of `content`.
@@ -902,9 +908,9 @@ pub struct NewPaper {
 /// A paper as listed: everything but its content.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaperRecord {
-    pub id: i64,
-    pub item: i64,
-    pub meeting: i64,
+    pub id: PaperId,
+    pub item: AgendaItemId,
+    pub meeting: MeetingId,
     pub filename: String,
     pub content_type: String,
     /// Bytes.
@@ -920,11 +926,11 @@ pub struct PaperRecord {
 /// One wording of a motion: as proposed (version 1), then after each amendment adopted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MotionVersion {
-    pub motion: i64,
+    pub motion: MotionId,
     pub version: i64,
     pub text: String,
     /// The adopted amendment that gave this wording; `None` for the wording proposed.
-    pub amendment: Option<i64>,
+    pub amendment: Option<MotionId>,
     pub at: DateTime<Utc>,
 }
 
@@ -945,7 +951,7 @@ pub struct MotionOutcome {
 /// or secret (who voted kept, the choice only counted).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PollRecord {
-    pub motion: i64,
+    pub motion: MotionId,
     /// named or secret.
     pub mode: PollMode,
     pub opened_at: DateTime<Utc>,
@@ -961,7 +967,7 @@ pub struct PollRecord {
 /// One member's electronic vote. `submission` is the voter's idempotency key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewVote {
-    pub motion: i64,
+    pub motion: MotionId,
     pub member: MemberId,
     /// for, against or abstain.
     pub choice: String,
@@ -978,17 +984,17 @@ pub enum VoteReceipt {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MotionRecord {
-    pub id: i64,
-    pub meeting: i64,
+    pub id: MotionId,
+    pub meeting: MeetingId,
     /// For an amendment, the motion (or amendment) it amends.
-    pub parent: Option<i64>,
+    pub parent: Option<MotionId>,
     /// For a procedural motion or a rescission, the motion it acts on.
-    pub target: Option<i64>,
+    pub target: Option<MotionId>,
     pub emergency: bool,
     /// The adopted motion that admitted this emergency motion.
-    pub admitted_by: Option<i64>,
+    pub admitted_by: Option<MotionId>,
     /// The adopted motion that set this aside: next business, referred back, or rescinded.
-    pub set_aside_by: Option<i64>,
+    pub set_aside_by: Option<MotionId>,
     pub proposed_at: DateTime<Utc>,
     pub number: i64,
     pub kind: String,
@@ -1032,7 +1038,7 @@ pub struct NewRequisition {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequisitionRecord {
-    pub id: i64,
+    pub id: RequisitionId,
     pub kind: String,
     pub title: String,
     pub purpose: String,
@@ -1045,7 +1051,7 @@ pub struct RequisitionRecord {
     /// The last day the officers may call the meeting.
     pub call_by: Option<NaiveDate>,
     /// The meeting called in answer.
-    pub meeting: Option<i64>,
+    pub meeting: Option<MeetingId>,
     pub signatures: i64,
     /// When those who must call the meeting were last written to that it is overdue.
     pub reminded_at: Option<DateTime<Utc>>,
@@ -1063,7 +1069,7 @@ pub struct NewBallot {
     /// The count method (`yes-no` for a question).
     pub method: String,
     pub seats: u32,
-    pub roll: i64,
+    pub roll: RollId,
     pub opens_at: DateTime<Utc>,
     pub closes_at: DateTime<Utc>,
     pub later_vote_replaces: bool,
@@ -1075,7 +1081,7 @@ pub struct NewBallot {
     pub options: Vec<String>,
     pub created_by: Option<MemberId>,
     /// For a question putting an amendment to the members: the amendment.
-    pub amendment: Option<i64>,
+    pub amendment: Option<AmendmentId>,
     /// Days before close when those who have not voted are reminded (the constitution's
     /// timetable when the ballot was created).
     pub reminder_days: Vec<u32>,
@@ -1165,14 +1171,14 @@ pub struct BoardItem {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BallotRecord {
-    pub id: i64,
+    pub id: BallotId,
     pub title: String,
     pub question: String,
     pub kind: BallotKind,
     pub decision_kind: Option<String>,
     pub method: String,
     pub seats: u32,
-    pub roll: i64,
+    pub roll: RollId,
     pub opens_at: DateTime<Utc>,
     pub closes_at: DateTime<Utc>,
     pub later_vote_replaces: bool,
@@ -1208,7 +1214,7 @@ pub struct BallotReminder {
 /// A voting link minted as its letter is sent: only the token's hash is kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VotingLinkMint {
-    pub ballot: i64,
+    pub ballot: BallotId,
     pub member: MemberId,
     pub link_hash: String,
 }
@@ -1281,7 +1287,7 @@ pub struct BoxedBallot {
 /// A bundle of paper ballot papers to be entered twice by tellers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewPaperBatch {
-    pub ballot: i64,
+    pub ballot: BallotId,
     /// How the tellers know the bundle, e.g. "box 3, bundle 2".
     pub label: String,
     /// How many papers the bundle holds, spoilt ones included.
@@ -1308,7 +1314,7 @@ pub struct PaperCommit {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaperEntryRecord {
-    pub id: i64,
+    pub id: PaperEntryId,
     pub teller: MemberId,
     pub papers: String,
     pub entered_at: DateTime<Utc>,
@@ -1316,8 +1322,8 @@ pub struct PaperEntryRecord {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaperBatchRecord {
-    pub id: i64,
-    pub ballot: i64,
+    pub id: PaperBatchId,
+    pub ballot: BallotId,
     pub label: String,
     pub papers: i64,
     /// entering or committed.
@@ -1325,7 +1331,7 @@ pub struct PaperBatchRecord {
     pub created_by: Option<MemberId>,
     pub created_at: DateTime<Utc>,
     /// The entry that went into the box, once committed.
-    pub agreed_entry: Option<i64>,
+    pub agreed_entry: Option<PaperEntryId>,
     pub spoilt: Option<i64>,
     pub committed_at: Option<DateTime<Utc>>,
     /// Every entry, oldest first.
@@ -1396,7 +1402,7 @@ pub struct NewElection {
     pub title: String,
     pub seats: u32,
     pub term_days: Option<u32>,
-    pub roll: i64,
+    pub roll: RollId,
     pub nominators: u32,
     pub clause: Option<String>,
     pub nominations_close_at: DateTime<Utc>,
@@ -1408,13 +1414,13 @@ pub struct NewElection {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ElectionRecord {
-    pub id: i64,
+    pub id: ElectionId,
     pub body: String,
     pub body_id: charter_domain::BodyId,
     pub title: String,
     pub seats: u32,
     pub term_days: Option<u32>,
-    pub roll: i64,
+    pub roll: RollId,
     pub nominators: u32,
     pub clause: Option<String>,
     pub nominations_close_at: DateTime<Utc>,
@@ -1422,7 +1428,7 @@ pub struct ElectionRecord {
     pub opens_at: DateTime<Utc>,
     pub closes_at: DateTime<Utc>,
     /// The ballot built from the valid nominations, once nominations have closed.
-    pub ballot: Option<i64>,
+    pub ballot: Option<BallotId>,
     /// When the winners took their seats.
     pub seated_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -1430,8 +1436,8 @@ pub struct ElectionRecord {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NominationRecord {
-    pub id: i64,
-    pub election: i64,
+    pub id: NominationId,
+    pub election: ElectionId,
     pub candidate: MemberId,
     pub name: String,
     pub statement: String,

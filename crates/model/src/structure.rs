@@ -2,6 +2,7 @@
 //! with the bodies and offices the constitution gives their level, renamed, merged and closed;
 //! and where each office holding came from.
 
+use crate::MotionId;
 use charter_domain::{MemberId, OfficeId, OfficeKind, UnitId, UnitKind};
 use chrono::NaiveDate;
 
@@ -118,7 +119,7 @@ pub struct NewStatusMotion {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppointmentRecord {
-    pub motion: i64,
+    pub motion: MotionId,
     pub office: OfficeId,
     pub office_kind: OfficeKind,
     pub unit: UnitId,

@@ -5,6 +5,8 @@
 // A link's token is never written here: letters are queued without it and the sender mints
 // one as it delivers (`mint`), so the database holds only hashes of tokens that were sent.
 
+use crate::rows::{IdColumn, RawId};
+use charter_model::{AccountLinkId};
 use charter_domain::{LinkPurpose, MemberId, SIGN_IN_STATUSES};
 use charter_store::*;
 use chrono::{DateTime, Utc};
@@ -38,7 +40,7 @@ fn purpose_from(raw: &str) -> StoreResult<LinkPurpose> {
 fn link_from(r: &DbRow) -> StoreResult<AccountLinkRecord> {
     let purpose: String = r.try_get("purpose").map_err(db_err)?;
     Ok(AccountLinkRecord {
-        id: r.try_get("id").map_err(db_err)?,
+        id: r.id("id").map_err(db_err)?,
         member: MemberId(r.try_get("member_id").map_err(db_err)?),
         purpose: purpose_from(&purpose)?,
         new_email: r.try_get("new_email").map_err(db_err)?,
@@ -503,7 +505,7 @@ impl AccountStore for StoreImpl {
         row.as_ref().map(link_from).transpose()
     }
 
-    async fn mint_link_tokens(&self, mints: &[LinkMint]) -> StoreResult<Vec<(i64, LinkPurpose)>> {
+    async fn mint_link_tokens(&self, mints: &[LinkMint]) -> StoreResult<Vec<(AccountLinkId, LinkPurpose)>> {
         if mints.is_empty() {
             return Ok(Vec::new());
         }
@@ -513,7 +515,7 @@ impl AccountStore for StoreImpl {
             let row = sqlx::query(
                 "SELECT purpose, valid_seconds FROM account_links WHERE id = $1 AND used_at IS NULL",
             )
-            .bind(m.link)
+            .bind(m.link.raw())
             .fetch_optional(&mut *tx)
             .await
             .map_err(db_err)?;
@@ -523,7 +525,7 @@ impl AccountStore for StoreImpl {
             sqlx::query("UPDATE account_links SET token_hash = $1, expires_at = $2 WHERE id = $3")
                 .bind(&m.token_hash)
                 .bind(m.minted_at + chrono::Duration::seconds(seconds))
-                .bind(m.link)
+                .bind(m.link.raw())
                 .execute(&mut *tx)
                 .await
                 .map_err(db_err)?;
@@ -535,7 +537,7 @@ impl AccountStore for StoreImpl {
 
     async fn use_password_link(
         &self,
-        link: i64,
+        link: AccountLinkId,
         token_hash: &str,
         password_hash: &str,
         event: &NewEvent,
@@ -543,7 +545,7 @@ impl AccountStore for StoreImpl {
         let mut tx = self.write_tx().await?;
         let (member, _) = use_link(
             &mut tx,
-            link,
+            link.raw(),
             token_hash,
             "'invitation', 'password_reset'",
             event.at,
@@ -560,7 +562,7 @@ impl AccountStore for StoreImpl {
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
-        clear_password_links(&mut tx, member, Some(link)).await?;
+        clear_password_links(&mut tx, member, Some(link.raw())).await?;
         append_event(
             &mut tx,
             &NewEvent {
@@ -576,14 +578,14 @@ impl AccountStore for StoreImpl {
 
     async fn confirm_email_change(
         &self,
-        link: i64,
+        link: AccountLinkId,
         token_hash: &str,
         notice: &NoticeText,
         event: &NewEvent,
     ) -> StoreResult<MemberId> {
         let mut tx = self.write_tx().await?;
         let (member, new_email) =
-            use_link(&mut tx, link, token_hash, "'email_change'", event.at).await?;
+            use_link(&mut tx, link.raw(), token_hash, "'email_change'", event.at).await?;
         let new_email = new_email.ok_or_else(|| {
             StoreError::Database("an email change link without its address".into())
         })?;

@@ -7,6 +7,8 @@
 // the meeting's start (items) or end (papers), so a change racing the start is refused in
 // the same transaction it would have been written in.
 
+use crate::rows::{IdColumn, RawId};
+use charter_model::{AgendaItemId, MeetingId, PaperId};
 use charter_domain::MemberId;
 use charter_store::*;
 use chrono::{DateTime, Utc};
@@ -24,8 +26,8 @@ const PAPER_FROM: &str = "FROM agenda_papers p JOIN agenda_items i ON i.id = p.i
 
 fn item_from(r: &DbRow) -> Result<AgendaItemRecord, sqlx::Error> {
     Ok(AgendaItemRecord {
-        id: r.try_get("id")?,
-        meeting: r.try_get("meeting_id")?,
+        id: r.id("id")?,
+        meeting: r.id("meeting_id")?,
         number: r.try_get("position")?,
         title: r.try_get("title")?,
         description: r.try_get("description")?,
@@ -38,9 +40,9 @@ fn item_from(r: &DbRow) -> Result<AgendaItemRecord, sqlx::Error> {
 
 fn paper_from(r: &DbRow) -> Result<PaperRecord, sqlx::Error> {
     Ok(PaperRecord {
-        id: r.try_get("id")?,
-        item: r.try_get("item_id")?,
-        meeting: r.try_get("meeting_id")?,
+        id: r.id("id")?,
+        item: r.id("item_id")?,
+        meeting: r.id("meeting_id")?,
         filename: r.try_get("filename")?,
         content_type: r.try_get("content_type")?,
         size: r.try_get("size")?,
@@ -180,13 +182,13 @@ async fn with_papers(
 
 #[async_trait::async_trait]
 impl AgendaStore for StoreImpl {
-    async fn add_agenda_item(&self, item: &NewAgendaItem, event: &NewEvent) -> StoreResult<i64> {
+    async fn add_agenda_item(&self, item: &NewAgendaItem, event: &NewEvent) -> StoreResult<AgendaItemId> {
         let mut tx = self.write_tx().await?;
-        sitting(&mut tx, item.meeting).await?.items_open(event.at)?;
+        sitting(&mut tx, item.meeting.raw()).await?.items_open(event.at)?;
         let next: i64 = sqlx::query_scalar(
             "SELECT COALESCE(MAX(position), 0) + 1 FROM agenda_items WHERE meeting_id = $1",
         )
-        .bind(item.meeting)
+        .bind(item.meeting.raw())
         .fetch_one(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -195,7 +197,7 @@ impl AgendaStore for StoreImpl {
             "INSERT INTO agenda_items (meeting_id, position, title, description, added_at, added_by, event_seq)
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
-        .bind(item.meeting)
+        .bind(item.meeting.raw())
         .bind(next)
         .bind(&item.title)
         .bind(item.description.as_deref())
@@ -206,14 +208,14 @@ impl AgendaStore for StoreImpl {
         .await
         .map_err(db_err)?;
         commit(tx).await?;
-        Ok(id)
+        Ok(AgendaItemId(id))
     }
 
-    async fn agenda(&self, meeting: i64) -> StoreResult<Vec<AgendaItemRecord>> {
+    async fn agenda(&self, meeting: MeetingId) -> StoreResult<Vec<AgendaItemRecord>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{ITEM_SELECT} WHERE meeting_id = $1 AND position IS NOT NULL ORDER BY position"
         )))
-        .bind(meeting)
+        .bind(meeting.raw())
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
@@ -226,36 +228,36 @@ impl AgendaStore for StoreImpl {
             self,
             items,
             "i.meeting_id = $1 AND i.position IS NOT NULL",
-            meeting,
+            meeting.raw(),
         )
         .await
     }
 
-    async fn agenda_item(&self, id: i64) -> StoreResult<Option<AgendaItemRecord>> {
+    async fn agenda_item(&self, id: AgendaItemId) -> StoreResult<Option<AgendaItemRecord>> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!("{ITEM_SELECT} WHERE id = $1")))
-            .bind(id)
+            .bind(id.raw())
             .fetch_optional(&self.pool)
             .await
             .map_err(db_err)?;
         let Some(item) = row.as_ref().map(item_from).transpose().map_err(db_err)? else {
             return Ok(None);
         };
-        Ok(with_papers(self, vec![item], "p.item_id = $1", id)
+        Ok(with_papers(self, vec![item], "p.item_id = $1", id.raw())
             .await?
             .pop())
     }
 
     async fn change_agenda_item(
         &self,
-        id: i64,
+        id: AgendaItemId,
         change: &AgendaItemChange,
         event: &NewEvent,
     ) -> StoreResult<()> {
         let mut tx = self.write_tx().await?;
-        let (meeting, _) = item_meeting(&mut tx, id).await?;
+        let (meeting, _) = item_meeting(&mut tx, id.raw()).await?;
         sitting(&mut tx, meeting).await?.items_open(event.at)?;
         // Read again under the meeting's lock: another officer may have taken it off meanwhile.
-        if item_meeting(&mut tx, id).await?.1 {
+        if item_meeting(&mut tx, id.raw()).await?.1 {
             return Err(StoreError::Stale(
                 "this item was taken off the agenda".into(),
             ));
@@ -273,12 +275,12 @@ impl AgendaStore for StoreImpl {
                         ),
                     });
                 }
-                let from = ids.iter().position(|i| *i == id);
+                let from = ids.iter().position(|i| *i == id.raw());
                 let to = usize::try_from(place - 1).unwrap_or(0);
                 match from {
                     Some(from) if from != to => {
                         ids.remove(from);
-                        ids.insert(to, id);
+                        ids.insert(to, id.raw());
                         true
                     }
                     _ => false,
@@ -290,7 +292,7 @@ impl AgendaStore for StoreImpl {
         sqlx::query("UPDATE agenda_items SET title = $1, description = $2 WHERE id = $3")
             .bind(&change.title)
             .bind(change.description.as_deref())
-            .bind(id)
+            .bind(id.raw())
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
@@ -301,11 +303,11 @@ impl AgendaStore for StoreImpl {
         Ok(())
     }
 
-    async fn remove_agenda_item(&self, id: i64, event: &NewEvent) -> StoreResult<()> {
+    async fn remove_agenda_item(&self, id: AgendaItemId, event: &NewEvent) -> StoreResult<()> {
         let mut tx = self.write_tx().await?;
-        let (meeting, _) = item_meeting(&mut tx, id).await?;
+        let (meeting, _) = item_meeting(&mut tx, id.raw()).await?;
         sitting(&mut tx, meeting).await?.items_open(event.at)?;
-        if item_meeting(&mut tx, id).await?.1 {
+        if item_meeting(&mut tx, id.raw()).await?.1 {
             return Err(StoreError::Stale(
                 "this item was already taken off the agenda".into(),
             ));
@@ -313,7 +315,7 @@ impl AgendaStore for StoreImpl {
         let circulated: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM agenda_papers WHERE item_id = $1 AND withdrawn_at IS NULL",
         )
-        .bind(id)
+        .bind(id.raw())
         .fetch_one(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -330,7 +332,7 @@ impl AgendaStore for StoreImpl {
         append_event(&mut tx, event).await?;
         sqlx::query("UPDATE agenda_items SET position = NULL, removed_at = $1 WHERE id = $2")
             .bind(event.at)
-            .bind(id)
+            .bind(id.raw())
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
@@ -340,11 +342,11 @@ impl AgendaStore for StoreImpl {
         Ok(())
     }
 
-    async fn circulate_paper(&self, p: &NewPaper, event: &NewEvent) -> StoreResult<i64> {
+    async fn circulate_paper(&self, p: &NewPaper, event: &NewEvent) -> StoreResult<PaperId> {
         let mut tx = self.write_tx().await?;
-        let (meeting, _) = item_meeting(&mut tx, p.item).await?;
+        let (meeting, _) = item_meeting(&mut tx, p.item.raw()).await?;
         sitting(&mut tx, meeting).await?.papers_open(event.at)?;
-        if item_meeting(&mut tx, p.item).await?.1 {
+        if item_meeting(&mut tx, p.item.raw()).await?.1 {
             return Err(StoreError::Stale(
                 "this item was taken off the agenda".into(),
             ));
@@ -358,7 +360,7 @@ impl AgendaStore for StoreImpl {
                  circulated_at, circulated_by, event_seq)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
-        .bind(p.item)
+        .bind(p.item.raw())
         .bind(&p.filename)
         .bind(&p.content_type)
         .bind(size)
@@ -371,26 +373,26 @@ impl AgendaStore for StoreImpl {
         .await
         .map_err(db_err)?;
         commit(tx).await?;
-        Ok(id)
+        Ok(PaperId(id))
     }
 
-    async fn paper(&self, id: i64) -> StoreResult<Option<PaperRecord>> {
+    async fn paper(&self, id: PaperId) -> StoreResult<Option<PaperRecord>> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {PAPER_COLUMNS} {PAPER_FROM} WHERE p.id = $1"
         )))
-        .bind(id)
+        .bind(id.raw())
         .fetch_optional(&self.pool)
         .await
         .map_err(db_err)?;
         row.as_ref().map(paper_from).transpose().map_err(db_err)
     }
 
-    async fn paper_content(&self, id: i64) -> StoreResult<Option<(PaperRecord, Vec<u8>)>> {
+    async fn paper_content(&self, id: PaperId) -> StoreResult<Option<(PaperRecord, Vec<u8>)>> {
         // One statement, so the record and the content are of the same row version.
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {PAPER_COLUMNS}, p.content {PAPER_FROM} WHERE p.id = $1"
         )))
-        .bind(id)
+        .bind(id.raw())
         .fetch_optional(&self.pool)
         .await
         .map_err(db_err)?;
@@ -402,7 +404,7 @@ impl AgendaStore for StoreImpl {
 
     async fn withdraw_paper(
         &self,
-        id: i64,
+        id: PaperId,
         by: Option<MemberId>,
         event: &NewEvent,
     ) -> StoreResult<()> {
@@ -411,7 +413,7 @@ impl AgendaStore for StoreImpl {
             "SELECT i.meeting_id FROM agenda_papers p JOIN agenda_items i ON i.id = p.item_id
              WHERE p.id = $1",
         )
-        .bind(id)
+        .bind(id.raw())
         .fetch_optional(&mut *tx)
         .await
         .map_err(db_err)?
@@ -419,7 +421,7 @@ impl AgendaStore for StoreImpl {
         sitting(&mut tx, meeting).await?.papers_open(event.at)?;
         let withdrawn: Option<DateTime<Utc>> =
             sqlx::query_scalar("SELECT withdrawn_at FROM agenda_papers WHERE id = $1")
-                .bind(id)
+                .bind(id.raw())
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(db_err)?;
@@ -433,7 +435,7 @@ impl AgendaStore for StoreImpl {
         sqlx::query("UPDATE agenda_papers SET withdrawn_at = $1, withdrawn_by = $2 WHERE id = $3")
             .bind(event.at)
             .bind(by.map(|m| m.0))
-            .bind(id)
+            .bind(id.raw())
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;

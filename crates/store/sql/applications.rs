@@ -4,6 +4,8 @@
 // imports `append_event`, `commit`, `db_err`, `log_access`, `insert_member`,
 // `insert_status_change` and `push_scope`.
 
+use crate::rows::{IdColumn, RawId};
+use charter_model::{ApplicationId};
 use charter_domain::{ApplicationState, DuesPlan, MemberId, MemberStatus, UnitId};
 use charter_store::text::decode_status;
 use charter_store::*;
@@ -28,7 +30,7 @@ fn application_from(r: &DbRow) -> StoreResult<ApplicationRecord> {
     let state = text("state")?;
     let plan = text("dues_plan")?;
     Ok(ApplicationRecord {
-        id: r.try_get("id").map_err(db_err)?,
+        id: r.id("id").map_err(db_err)?,
         member: MemberId(r.try_get("member_id").map_err(db_err)?),
         branch: UnitId(r.try_get("branch_id").map_err(db_err)?),
         branch_name: text("branch_name")?,
@@ -88,7 +90,7 @@ impl ApplicationStore for StoreImpl {
         to_applicant: &NoticeText,
         to_officers: &[Letter],
         event: &NewEvent,
-    ) -> StoreResult<(i64, MemberId)> {
+    ) -> StoreResult<(ApplicationId, MemberId)> {
         let mut tx = self.write_tx().await?;
         let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM units WHERE id = $1")
             .bind(a.member.branch.0)
@@ -130,7 +132,7 @@ impl ApplicationStore for StoreImpl {
         letters.extend_from_slice(to_officers);
         queue_letters(&mut tx, &letters, event.at).await?;
         commit(tx).await?;
-        Ok((id, member))
+        Ok((ApplicationId(id), member))
     }
 
     async fn queue_quiet_letter(
@@ -192,7 +194,7 @@ impl ApplicationStore for StoreImpl {
 
     async fn application(
         &self,
-        id: i64,
+        id: ApplicationId,
         access: Option<&AccessContext>,
     ) -> StoreResult<Option<ApplicationRecord>> {
         let mut tx = if access.is_some() {
@@ -203,7 +205,7 @@ impl ApplicationStore for StoreImpl {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{APPLICATION_SELECT} WHERE a.id = $1"
         )))
-        .bind(id)
+        .bind(id.raw())
         .fetch_optional(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -219,7 +221,7 @@ impl ApplicationStore for StoreImpl {
 
     async fn decide_application(
         &self,
-        id: i64,
+        id: ApplicationId,
         d: &ApplicationDecision,
         letters: &[Letter],
         invitation: Option<&LinkRequest>,
@@ -242,13 +244,13 @@ impl ApplicationStore for StoreImpl {
         .bind(d.by.0)
         .bind(&d.reason)
         .bind(seq)
-        .bind(id)
+        .bind(id.raw())
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
         let member: Option<(i64, String)> =
             sqlx::query("SELECT a.member_id, a.state FROM applications a WHERE a.id = $1")
-                .bind(id)
+                .bind(id.raw())
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(db_err)?

@@ -5,6 +5,8 @@
 // Secrecy is kept here as much as in the schema: no statement in this file reads the box
 // together with the voters, and the box is read only once its ballot is closed.
 
+use crate::rows::{IdColumn, RawId};
+use charter_model::{AmendmentId, BallotId};
 use charter_domain::{BallotKind, BallotState, MemberId, UnitId};
 use charter_store::*;
 use chrono::{DateTime, Utc};
@@ -46,14 +48,14 @@ fn unsent_link(ballot: i64, member: MemberId) -> String {
 
 fn ballot_from(r: &DbRow) -> Result<BallotRecord, sqlx::Error> {
     Ok(BallotRecord {
-        id: r.try_get("id")?,
+        id: r.id("id")?,
         title: r.try_get("title")?,
         question: r.try_get("question")?,
         kind: stored(r, "kind", BallotKind::parse)?,
         decision_kind: r.try_get("decision_kind")?,
         method: r.try_get("method")?,
         seats: u32::try_from(r.try_get::<i32, _>("seats")?).unwrap_or(1),
-        roll: r.try_get("roll_id")?,
+        roll: r.id("roll_id")?,
         opens_at: r.try_get("opens_at")?,
         closes_at: r.try_get("closes_at")?,
         later_vote_replaces: r.try_get("later_vote_replaces")?,
@@ -82,7 +84,7 @@ async fn with_options(
         b.options = sqlx::query_scalar(
             "SELECT name FROM ballot_options WHERE ballot_id = $1 ORDER BY position",
         )
-        .bind(b.id)
+        .bind(b.id.raw())
         .fetch_all(&s.pool)
         .await
         .map_err(db_err)?;
@@ -524,7 +526,7 @@ async fn append_board_item(
 
 #[async_trait::async_trait]
 impl BallotStore for StoreImpl {
-    async fn create_ballot(&self, b: &NewBallot, event: &NewEvent) -> StoreResult<i64> {
+    async fn create_ballot(&self, b: &NewBallot, event: &NewEvent) -> StoreResult<BallotId> {
         let mut tx = self.write_tx().await?;
         let seq = append_event(&mut tx, event).await?;
         let id = sqlx::query_scalar::<_, i64>(
@@ -540,7 +542,7 @@ impl BallotStore for StoreImpl {
         .bind(b.decision_kind.as_deref())
         .bind(&b.method)
         .bind(i32::try_from(b.seats).unwrap_or(i32::MAX))
-        .bind(b.roll)
+        .bind(b.roll.raw())
         .bind(b.opens_at)
         .bind(b.closes_at)
         .bind(b.later_vote_replaces)
@@ -554,10 +556,10 @@ impl BallotStore for StoreImpl {
         .await
         .map_err(db_err)?;
         if let Some(amendment) = b.amendment {
-            crate::constitution::undecided_amendment(&mut tx, amendment).await?;
+            crate::constitution::undecided_amendment(&mut tx, amendment.raw()).await?;
             sqlx::query("INSERT INTO ballot_amendments (ballot_id, amendment_id) VALUES ($1, $2)")
                 .bind(id)
-                .bind(amendment)
+                .bind(amendment.raw())
                 .execute(&mut *tx)
                 .await
                 .map_err(db_err)?;
@@ -577,7 +579,7 @@ impl BallotStore for StoreImpl {
             .map_err(db_err)?;
         }
         commit(tx).await?;
-        Ok(id)
+        Ok(BallotId(id))
     }
 
     async fn ballots(&self) -> StoreResult<Vec<BallotRecord>> {
@@ -595,11 +597,11 @@ impl BallotStore for StoreImpl {
         with_options(self, list).await
     }
 
-    async fn ballot(&self, id: i64) -> StoreResult<Option<BallotRecord>> {
+    async fn ballot(&self, id: BallotId) -> StoreResult<Option<BallotRecord>> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{BALLOT_SELECT} WHERE id = $1"
         )))
-        .bind(id)
+        .bind(id.raw())
         .fetch_optional(&self.pool)
         .await
         .map_err(db_err)?;
@@ -613,13 +615,13 @@ impl BallotStore for StoreImpl {
 
     async fn open_ballot(
         &self,
-        id: i64,
+        id: BallotId,
         voters: &[NewBallotVoter],
         subject: &str,
         event: &NewEvent,
     ) -> StoreResult<()> {
         let mut tx = self.write_tx().await?;
-        let state = state_of(&mut tx, id).await?;
+        let state = state_of(&mut tx, id.raw()).await?;
         if state != "scheduled" {
             return Err(stale(&state, "scheduled"));
         }
@@ -629,7 +631,7 @@ impl BallotStore for StoreImpl {
         )
         .bind(event.at)
         .bind(voters.len() as i64)
-        .bind(id)
+        .bind(id.raw())
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -638,37 +640,37 @@ impl BallotStore for StoreImpl {
                 "INSERT INTO ballot_voters (ballot_id, member_id, branch_id, link_hash) ",
             );
             qb.push_values(chunk, |mut b, v| {
-                b.push_bind(id)
+                b.push_bind(id.raw())
                     .push_bind(v.member.0)
                     .push_bind(v.branch.0)
-                    .push_bind(unsent_link(id, v.member));
+                    .push_bind(unsent_link(id.raw(), v.member));
             });
             qb.build().execute(&mut *tx).await.map_err(db_err)?;
-            queue_letters(&mut tx, id, chunk, subject, event.at).await?;
+            queue_letters(&mut tx, id.raw(), chunk, subject, event.at).await?;
         }
         commit(tx).await
     }
 
     async fn ballot_voter(
         &self,
-        id: i64,
+        id: BallotId,
         member: MemberId,
     ) -> StoreResult<Option<Option<DateTime<Utc>>>> {
         sqlx::query_scalar::<_, Option<DateTime<Utc>>>(
             "SELECT voted_at FROM ballot_voters WHERE ballot_id = $1 AND member_id = $2",
         )
-        .bind(id)
+        .bind(id.raw())
         .bind(member.0)
         .fetch_optional(&self.pool)
         .await
         .map_err(db_err)
     }
 
-    async fn voter_by_link(&self, id: i64, link_hash: &str) -> StoreResult<Option<MemberId>> {
+    async fn voter_by_link(&self, id: BallotId, link_hash: &str) -> StoreResult<Option<MemberId>> {
         Ok(sqlx::query_scalar::<_, i64>(
             "SELECT member_id FROM ballot_voters WHERE ballot_id = $1 AND link_hash = $2",
         )
-        .bind(id)
+        .bind(id.raw())
         .bind(link_hash)
         .fetch_optional(&self.pool)
         .await
@@ -680,13 +682,13 @@ impl BallotStore for StoreImpl {
     /// transaction, one commit); answered once they are committed.
     async fn cast_ballot(
         &self,
-        id: i64,
+        id: BallotId,
         member: MemberId,
         c: &NewCast,
         event: &NewEvent,
     ) -> StoreResult<CastOutcome> {
         let job = CastJob {
-            ballot: id,
+            ballot: id.raw(),
             member,
             cast: c.clone(),
             event: event.clone(),
@@ -699,12 +701,12 @@ impl BallotStore for StoreImpl {
             .await
     }
 
-    async fn ballot_nonvoters(&self, id: i64) -> StoreResult<Vec<(MemberId, UnitId)>> {
+    async fn ballot_nonvoters(&self, id: BallotId) -> StoreResult<Vec<(MemberId, UnitId)>> {
         let rows = sqlx::query(
             "SELECT member_id, branch_id FROM ballot_voters WHERE ballot_id = $1 AND voted_at IS NULL
              ORDER BY member_id",
         )
-        .bind(id)
+        .bind(id.raw())
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
@@ -721,21 +723,21 @@ impl BallotStore for StoreImpl {
 
     async fn remind_voters(
         &self,
-        id: i64,
+        id: BallotId,
         days_before: u32,
         voters: &[NewBallotVoter],
         subject: &str,
         event: &NewEvent,
     ) -> StoreResult<u64> {
         let mut tx = self.write_tx().await?;
-        let state = state_of(&mut tx, id).await?;
+        let state = state_of(&mut tx, id.raw()).await?;
         if state != "open" {
             return Err(stale(&state, "open"));
         }
         let sent: Option<DateTime<Utc>> = sqlx::query_scalar(
             "SELECT sent_at FROM ballot_reminders WHERE ballot_id = $1 AND days_before = $2",
         )
-        .bind(id)
+        .bind(id.raw())
         .bind(i64::from(days_before))
         .fetch_optional(&mut *tx)
         .await
@@ -755,7 +757,7 @@ impl BallotStore for StoreImpl {
             let mut qb = sqlx::QueryBuilder::<Db>::new(
                 "SELECT member_id FROM ballot_voters WHERE voted_at IS NULL AND ballot_id = ",
             );
-            qb.push_bind(id).push(" AND member_id IN (");
+            qb.push_bind(id.raw()).push(" AND member_id IN (");
             let mut ids = qb.separated(", ");
             for v in chunk {
                 ids.push_bind(v.member.0);
@@ -775,12 +777,12 @@ impl BallotStore for StoreImpl {
             .cloned()
             .collect();
         let seq = append_event(&mut tx, event).await?;
-        queue_letters(&mut tx, id, &letters, subject, event.at).await?;
+        queue_letters(&mut tx, id.raw(), &letters, subject, event.at).await?;
         sqlx::query(
             "INSERT INTO ballot_reminders (ballot_id, days_before, sent_at, reminded, event_seq)
              VALUES ($1, $2, $3, $4, $5)",
         )
-        .bind(id)
+        .bind(id.raw())
         .bind(i64::from(days_before))
         .bind(event.at)
         .bind(letters.len() as i64)
@@ -792,12 +794,12 @@ impl BallotStore for StoreImpl {
         Ok(letters.len() as u64)
     }
 
-    async fn ballot_reminders(&self, id: i64) -> StoreResult<Vec<BallotReminder>> {
+    async fn ballot_reminders(&self, id: BallotId) -> StoreResult<Vec<BallotReminder>> {
         let rows = sqlx::query(
             "SELECT days_before, sent_at, reminded FROM ballot_reminders
              WHERE ballot_id = $1 ORDER BY days_before DESC",
         )
-        .bind(id)
+        .bind(id.raw())
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
@@ -816,7 +818,7 @@ impl BallotStore for StoreImpl {
     async fn mint_voting_links(
         &self,
         mints: &[VotingLinkMint],
-    ) -> StoreResult<Vec<(i64, MemberId)>> {
+    ) -> StoreResult<Vec<(BallotId, MemberId)>> {
         if mints.is_empty() {
             return Ok(Vec::new());
         }
@@ -829,7 +831,7 @@ impl BallotStore for StoreImpl {
                    AND (SELECT state FROM ballots WHERE id = $2) = 'open'",
             )
             .bind(&m.link_hash)
-            .bind(m.ballot)
+            .bind(m.ballot.raw())
             .bind(m.member.0)
             .execute(&mut *tx)
             .await
@@ -842,12 +844,12 @@ impl BallotStore for StoreImpl {
         Ok(kept)
     }
 
-    async fn ballot_turnout(&self, id: i64) -> StoreResult<Vec<TurnoutRow>> {
+    async fn ballot_turnout(&self, id: BallotId) -> StoreResult<Vec<TurnoutRow>> {
         let rows = sqlx::query(
             "SELECT branch_id, COUNT(*) AS voters, COUNT(voted_at) AS voted FROM ballot_voters
              WHERE ballot_id = $1 GROUP BY branch_id ORDER BY branch_id",
         )
-        .bind(id)
+        .bind(id.raw())
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
@@ -863,9 +865,9 @@ impl BallotStore for StoreImpl {
             .map_err(db_err)
     }
 
-    async fn close_ballot(&self, id: i64, event: &NewEvent) -> StoreResult<()> {
+    async fn close_ballot(&self, id: BallotId, event: &NewEvent) -> StoreResult<()> {
         let mut tx = self.write_tx().await?;
-        let state = state_of(&mut tx, id).await?;
+        let state = state_of(&mut tx, id.raw()).await?;
         if state != "open" {
             return Err(stale(&state, "open"));
         }
@@ -876,13 +878,13 @@ impl BallotStore for StoreImpl {
                  sealed = NULL
              WHERE ballot_id = $1 AND state = 'waiting'",
         )
-        .bind(id)
+        .bind(id.raw())
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
         sqlx::query("UPDATE ballots SET state = 'closed', closed_at = $1 WHERE id = $2")
             .bind(event.at)
-            .bind(id)
+            .bind(id.raw())
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
@@ -891,14 +893,14 @@ impl BallotStore for StoreImpl {
 
     async fn post_board_item(
         &self,
-        ballot: i64,
+        ballot: BallotId,
         states: &[&str],
         item: &NewBoardItem,
         event: &NewEvent,
     ) -> StoreResult<i64> {
         let mut tx = self.write_tx().await?;
         // The ballot's row is locked, so the board and the ballot's state move in turn.
-        let state = state_of(&mut tx, ballot).await?;
+        let state = state_of(&mut tx, ballot.raw()).await?;
         if !states.contains(&state.as_str()) {
             return Err(StoreError::Stale(format!(
                 "the ballot is {state}: a {} goes on its board while it is {}",
@@ -906,18 +908,18 @@ impl BallotStore for StoreImpl {
                 states.join(" or ")
             )));
         }
-        let seq = append_board_item(&mut tx, ballot, item, event.at).await?;
+        let seq = append_board_item(&mut tx, ballot.raw(), item, event.at).await?;
         append_event(&mut tx, event).await?;
         commit(tx).await?;
         Ok(seq)
     }
 
-    async fn board_items(&self, ballot: i64) -> StoreResult<Vec<BoardItem>> {
+    async fn board_items(&self, ballot: BallotId) -> StoreResult<Vec<BoardItem>> {
         let rows = sqlx::query(
             "SELECT seq, kind, trustee, member_id, body, posted_at FROM ballot_board
              WHERE ballot_id = $1 ORDER BY seq",
         )
-        .bind(ballot)
+        .bind(ballot.raw())
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
@@ -939,7 +941,7 @@ impl BallotStore for StoreImpl {
             .map_err(db_err)
     }
 
-    async fn encrypted_box(&self, ballot: i64) -> StoreResult<Vec<BoxedBallot>> {
+    async fn encrypted_box(&self, ballot: BallotId) -> StoreResult<Vec<BoxedBallot>> {
         // Only a ballot with a setup on its board has an encrypted box: the plaintext box of any
         // other stays sealed until the close (see `boxed`).
         let rows = sqlx::query(
@@ -949,7 +951,7 @@ impl BallotStore for StoreImpl {
                            WHERE ballot_id = $1 AND kind = 'setup' AND trustee = 0)
              ORDER BY tracker",
         )
-        .bind(ballot)
+        .bind(ballot.raw())
         .bind(false)
         .fetch_all(&self.pool)
         .await
@@ -957,9 +959,9 @@ impl BallotStore for StoreImpl {
         boxed_from(&rows)
     }
 
-    async fn ballot_box(&self, id: i64) -> StoreResult<Vec<BoxedBallot>> {
+    async fn ballot_box(&self, id: BallotId) -> StoreResult<Vec<BoxedBallot>> {
         let state: String = sqlx::query_scalar("SELECT state FROM ballots WHERE id = $1")
-            .bind(id)
+            .bind(id.raw())
             .fetch_optional(&self.pool)
             .await
             .map_err(db_err)?
@@ -973,7 +975,7 @@ impl BallotStore for StoreImpl {
             "SELECT tracker, sealed FROM ballot_box WHERE ballot_id = $1 AND superseded = $2
              ORDER BY tracker",
         )
-        .bind(id)
+        .bind(id.raw())
         .bind(false)
         .fetch_all(&self.pool)
         .await
@@ -983,24 +985,24 @@ impl BallotStore for StoreImpl {
 
     async fn record_ballot_count(
         &self,
-        id: i64,
+        id: BallotId,
         result_json: &str,
         outcome: &str,
         event: &NewEvent,
         decision: Option<&AmendmentDecision>,
     ) -> StoreResult<()> {
         let mut tx = self.write_tx().await?;
-        let state = state_of(&mut tx, id).await?;
+        let state = state_of(&mut tx, id.raw()).await?;
         if state != "closed" {
             return Err(stale(&state, "closed"));
         }
         let putting: Option<i64> =
             sqlx::query_scalar("SELECT amendment_id FROM ballot_amendments WHERE ballot_id = $1")
-                .bind(id)
+                .bind(id.raw())
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(db_err)?;
-        if putting != decision.map(|d| d.amendment) {
+        if putting != decision.map(|d| d.amendment).raw() {
             return Err(StoreError::Conflict {
                 field: "ballot".into(),
                 message:
@@ -1011,7 +1013,7 @@ impl BallotStore for StoreImpl {
         if let Some(d) = decision {
             crate::constitution::record_attempt_in(
                 &mut tx,
-                crate::constitution::DecidedBy::Ballot(id),
+                crate::constitution::DecidedBy::Ballot(id.raw()),
                 d,
             )
             .await?;
@@ -1024,18 +1026,21 @@ impl BallotStore for StoreImpl {
         .bind(event.at)
         .bind(result_json)
         .bind(outcome)
-        .bind(id)
+        .bind(id.raw())
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
         commit(tx).await
     }
 
-    async fn ballot_amendment(&self, ballot: i64) -> StoreResult<Option<i64>> {
-        sqlx::query_scalar("SELECT amendment_id FROM ballot_amendments WHERE ballot_id = $1")
-            .bind(ballot)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)
+    async fn ballot_amendment(&self, ballot: BallotId) -> StoreResult<Option<AmendmentId>> {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT amendment_id FROM ballot_amendments WHERE ballot_id = $1",
+        )
+        .bind(ballot.raw())
+        .fetch_optional(&self.pool)
+        .await
+        .map(|a| a.map(AmendmentId))
+        .map_err(db_err)
     }
 }

@@ -2,6 +2,8 @@
 // amendments and their attempts, and the member facts the engine decides rights from. Each
 // store crate includes this file in a module that first defines `Db`, `DbConn`, `LOCK` and
 // `StoreImpl` and imports `append_event`, `commit`, `db_err` and `log_access`.
+use crate::rows::{IdColumn, RawId};
+use charter_model::{AmendmentId, MeetingId, ConstitutionVersionId, HistoricalEntryId, MotionId};
 use crate::rows::stored;
 use charter_domain::AmendmentState;
 
@@ -30,13 +32,13 @@ type DbRow = <Db as sqlx::Database>::Row;
 
 fn version_from(r: &DbRow) -> Result<ConstitutionVersionRecord, sqlx::Error> {
     Ok(ConstitutionVersionRecord {
-        id: r.try_get("id")?,
+        id: r.id("id")?,
         toml: r.try_get("toml")?,
         version: r.try_get("version")?,
         name: r.try_get("name")?,
         effective: r.try_get("effective")?,
         adopted_by: r.try_get("adopted_by")?,
-        amendment: r.try_get("amendment_id")?,
+        amendment: r.id("amendment_id")?,
         recorded_at: r.try_get::<DateTime<Utc>, _>("recorded_at")?,
         event_seq: r.try_get("event_seq")?,
     })
@@ -44,7 +46,7 @@ fn version_from(r: &DbRow) -> Result<ConstitutionVersionRecord, sqlx::Error> {
 
 fn amendment_from(r: &DbRow) -> Result<AmendmentRecord, sqlx::Error> {
     Ok(AmendmentRecord {
-        id: r.try_get("id")?,
+        id: r.id("id")?,
         title: r.try_get("title")?,
         toml: r.try_get("toml")?,
         proposed_version: r.try_get("proposed_version")?,
@@ -58,8 +60,8 @@ fn amendment_from(r: &DbRow) -> Result<AmendmentRecord, sqlx::Error> {
 
 fn attempt_from(r: &DbRow) -> Result<AmendmentAttemptRecord, sqlx::Error> {
     Ok(AmendmentAttemptRecord {
-        id: r.try_get("id")?,
-        amendment: r.try_get("amendment_id")?,
+        id: r.id("id")?,
+        amendment: r.id("amendment_id")?,
         decided_on: r.try_get("decided_on")?,
         body: r.try_get("body")?,
         record_json: r.try_get("record_json")?,
@@ -67,8 +69,8 @@ fn attempt_from(r: &DbRow) -> Result<AmendmentAttemptRecord, sqlx::Error> {
         failures_json: r.try_get("failures_json")?,
         recorded_at: r.try_get::<DateTime<Utc>, _>("recorded_at")?,
         event_seq: r.try_get("event_seq")?,
-        motion: r.try_get("motion_id")?,
-        ballot: r.try_get("ballot_id")?,
+        motion: r.id("motion_id")?,
+        ballot: r.id("ballot_id")?,
     })
 }
 
@@ -82,9 +84,9 @@ fn count(r: &DbRow, column: &str) -> Result<u32, sqlx::Error> {
 
 fn entry_from(r: &DbRow) -> Result<HistoricalEntryRecord, sqlx::Error> {
     Ok(HistoricalEntryRecord {
-        id: r.try_get("id")?,
+        id: r.id("id")?,
         entry: NewHistoricalEntry {
-            amendment: r.try_get("amendment_id")?,
+            amendment: r.id("amendment_id")?,
             entered_by: MemberId(r.try_get("entered_by")?),
             unit: r.try_get::<Option<i64>, _>("unit_id")?.map(UnitId),
             body: r.try_get("body")?,
@@ -98,7 +100,7 @@ fn entry_from(r: &DbRow) -> Result<HistoricalEntryRecord, sqlx::Error> {
             abstentions: count(r, "abstentions")?,
         },
         entered_at: r.try_get::<DateTime<Utc>, _>("entered_at")?,
-        meeting: r.try_get("meeting_id")?,
+        meeting: r.id("meeting_id")?,
     })
 }
 
@@ -162,13 +164,13 @@ pub(crate) async fn record_attempt_in(
         DecidedBy::Motion(m) => (Some(m), None),
         DecidedBy::Ballot(b) => (None, Some(b)),
     };
-    undecided_amendment(&mut *conn, d.amendment).await?;
+    undecided_amendment(&mut *conn, d.amendment.raw()).await?;
     let seq = append_event(&mut *conn, &d.event).await?;
     let id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO amendment_attempts (amendment_id, decided_on, body, record_json, adopted, failures_json, recorded_at, event_seq, motion_id, ballot_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
-    .bind(d.amendment)
+    .bind(d.amendment.raw())
     .bind(d.attempt.decided_on)
     .bind(&d.attempt.body)
     .bind(&d.attempt.record_json)
@@ -188,12 +190,12 @@ pub(crate) async fn record_attempt_in(
     };
     sqlx::query("UPDATE amendments SET state = $1 WHERE id = $2")
         .bind(new_state)
-        .bind(d.amendment)
+        .bind(d.amendment.raw())
         .execute(&mut *conn)
         .await
         .map_err(db_err)?;
     if let Some(v) = &d.version {
-        insert_version(&mut *conn, v, Some(d.amendment), d.event.at, seq).await?;
+        insert_version(&mut *conn, v, Some(d.amendment.raw()), d.event.at, seq).await?;
     }
     Ok(id)
 }
@@ -400,7 +402,7 @@ impl ConstitutionStore for StoreImpl {
         &self,
         v: &NewConstitutionVersion,
         event: &NewEvent,
-    ) -> StoreResult<i64> {
+    ) -> StoreResult<ConstitutionVersionId> {
         let mut tx = self.write_tx().await?;
         // The event first: its lock orders concurrent founders, so only one finds no version.
         let seq = append_event(&mut tx, event).await?;
@@ -417,7 +419,7 @@ impl ConstitutionStore for StoreImpl {
         }
         let id = insert_version(&mut tx, v, None, event.at, seq).await?;
         commit(tx).await?;
-        Ok(id)
+        Ok(ConstitutionVersionId(id))
     }
 
     async fn constitution_versions(&self) -> StoreResult<Vec<ConstitutionVersionRecord>> {
@@ -435,19 +437,19 @@ impl ConstitutionStore for StoreImpl {
 
     async fn constitution_version(
         &self,
-        id: i64,
+        id: ConstitutionVersionId,
     ) -> StoreResult<Option<ConstitutionVersionRecord>> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{VERSION_SELECT} WHERE id = $1"
         )))
-        .bind(id)
+        .bind(id.raw())
         .fetch_optional(&self.pool)
         .await
         .map_err(db_err)?;
         row.as_ref().map(version_from).transpose().map_err(db_err)
     }
 
-    async fn propose_amendment(&self, a: &NewAmendment, event: &NewEvent) -> StoreResult<i64> {
+    async fn propose_amendment(&self, a: &NewAmendment, event: &NewEvent) -> StoreResult<AmendmentId> {
         let mut tx = self.write_tx().await?;
         let seq = append_event(&mut tx, event).await?;
         let id = sqlx::query_scalar::<_, i64>(
@@ -465,7 +467,7 @@ impl ConstitutionStore for StoreImpl {
         .await
         .map_err(db_err)?;
         commit(tx).await?;
-        Ok(id)
+        Ok(AmendmentId(id))
     }
 
     async fn amendments(&self) -> StoreResult<Vec<AmendmentRecord>> {
@@ -481,11 +483,11 @@ impl ConstitutionStore for StoreImpl {
             .map_err(db_err)
     }
 
-    async fn amendment(&self, id: i64) -> StoreResult<Option<AmendmentRecord>> {
+    async fn amendment(&self, id: AmendmentId) -> StoreResult<Option<AmendmentRecord>> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{AMENDMENT_SELECT} WHERE id = $1"
         )))
-        .bind(id)
+        .bind(id.raw())
         .fetch_optional(&self.pool)
         .await
         .map_err(db_err)?;
@@ -494,14 +496,14 @@ impl ConstitutionStore for StoreImpl {
 
     async fn amendment_attempts(
         &self,
-        amendment: Option<i64>,
+        amendment: Option<AmendmentId>,
     ) -> StoreResult<Vec<AmendmentAttemptRecord>> {
         let rows = match amendment {
             Some(a) => {
                 sqlx::query(sqlx::AssertSqlSafe(format!(
                     "{ATTEMPT_SELECT} WHERE amendment_id = $1 ORDER BY id"
                 )))
-                .bind(a)
+                .bind(a.raw())
                 .fetch_all(&self.pool)
                 .await
             }
@@ -521,33 +523,34 @@ impl ConstitutionStore for StoreImpl {
     async fn propose_amendment_motion(
         &self,
         motion: &NewMotion,
-        amendment: i64,
+        amendment: AmendmentId,
         event: &NewEvent,
-    ) -> StoreResult<i64> {
+    ) -> StoreResult<MotionId> {
         let mut tx = self.write_tx().await?;
-        undecided_amendment(&mut tx, amendment).await?;
+        undecided_amendment(&mut tx, amendment.raw()).await?;
         let id = crate::meetings::insert_motion(&mut tx, motion, event).await?;
         sqlx::query("INSERT INTO amendment_motions (motion_id, amendment_id) VALUES ($1, $2)")
-            .bind(id)
-            .bind(amendment)
+            .bind(id.raw())
+            .bind(amendment.raw())
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
         commit(tx).await?;
-        Ok(id)
+        Ok(MotionId(id.raw()))
     }
 
-    async fn motion_amendment(&self, motion: i64) -> StoreResult<Option<i64>> {
-        sqlx::query_scalar("SELECT amendment_id FROM amendment_motions WHERE motion_id = $1")
-            .bind(motion)
+    async fn motion_amendment(&self, motion: MotionId) -> StoreResult<Option<AmendmentId>> {
+        sqlx::query_scalar::<_, i64>("SELECT amendment_id FROM amendment_motions WHERE motion_id = $1")
+            .bind(motion.raw())
             .fetch_optional(&self.pool)
             .await
+            .map(|a| a.map(AmendmentId))
             .map_err(db_err)
     }
 
     async fn decide_amendment_motion(
         &self,
-        motion: i64,
+        motion: MotionId,
         outcome: &MotionOutcome,
         event: &NewEvent,
         d: &AmendmentDecision,
@@ -555,11 +558,11 @@ impl ConstitutionStore for StoreImpl {
         let mut tx = self.write_tx().await?;
         let putting: Option<i64> =
             sqlx::query_scalar("SELECT amendment_id FROM amendment_motions WHERE motion_id = $1")
-                .bind(motion)
+                .bind(motion.raw())
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(db_err)?;
-        if putting != Some(d.amendment) {
+        if putting != Some(d.amendment.raw()) {
             return Err(StoreError::Conflict {
                 field: "motion".into(),
                 message: "this motion does not put that amendment".into(),
@@ -571,8 +574,8 @@ impl ConstitutionStore for StoreImpl {
                 message: "an amendment is adopted exactly when the motion putting it is".into(),
             });
         }
-        crate::meetings::decide_in(&mut tx, motion, outcome, event).await?;
-        record_attempt_in(&mut tx, DecidedBy::Motion(motion), d).await?;
+        crate::meetings::decide_in(&mut tx, motion.raw(), outcome, event).await?;
+        record_attempt_in(&mut tx, DecidedBy::Motion(motion.raw()), d).await?;
         commit(tx).await
     }
 
@@ -580,16 +583,16 @@ impl ConstitutionStore for StoreImpl {
         &self,
         e: &NewHistoricalEntry,
         event: &NewEvent,
-    ) -> StoreResult<i64> {
+    ) -> StoreResult<HistoricalEntryId> {
         let mut tx = self.write_tx().await?;
-        undecided_amendment(&mut tx, e.amendment).await?;
+        undecided_amendment(&mut tx, e.amendment.raw()).await?;
         let seq = append_event(&mut tx, event).await?;
         let id = sqlx::query_scalar::<_, i64>(
             "INSERT INTO historical_entries (amendment_id, entered_by, entered_at, unit_id, body, kind, notice_on,
                  held_on, entitled, present, votes_for, votes_against, abstentions, event_seq)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
         )
-        .bind(e.amendment)
+        .bind(e.amendment.raw())
         .bind(e.entered_by.0)
         .bind(event.at)
         .bind(e.unit.map(|u| u.0))
@@ -607,30 +610,30 @@ impl ConstitutionStore for StoreImpl {
         .await
         .map_err(db_err)?;
         commit(tx).await?;
-        Ok(id)
+        Ok(HistoricalEntryId(id))
     }
 
-    async fn historical_entries(&self, amendment: i64) -> StoreResult<Vec<HistoricalEntryRecord>> {
+    async fn historical_entries(&self, amendment: AmendmentId) -> StoreResult<Vec<HistoricalEntryRecord>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{ENTRY_SELECT} WHERE amendment_id = $1 ORDER BY id"
         )))
-        .bind(amendment)
+        .bind(amendment.raw())
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
         rows.iter().map(|r| entry_from(r).map_err(db_err)).collect()
     }
 
-    async fn record_historical_meeting(&self, h: &NewHistoricalMeeting) -> StoreResult<(i64, i64)> {
+    async fn record_historical_meeting(&self, h: &NewHistoricalMeeting) -> StoreResult<(MeetingId, MotionId)> {
         let mut tx = self.write_tx().await?;
         let amendment = h.decision.amendment;
-        undecided_amendment(&mut tx, amendment).await?;
+        undecided_amendment(&mut tx, amendment.raw()).await?;
         for entry in h.entries {
             let waiting: Option<Option<i64>> = sqlx::query_scalar(
                 "SELECT meeting_id FROM historical_entries WHERE id = $1 AND amendment_id = $2",
             )
-            .bind(entry)
-            .bind(amendment)
+            .bind(entry.raw())
+            .bind(amendment.raw())
             .fetch_optional(&mut *tx)
             .await
             .map_err(db_err)?;
@@ -663,28 +666,28 @@ impl ConstitutionStore for StoreImpl {
         )
         .await?;
         let motion = NewMotion {
-            meeting,
+            meeting: MeetingId(meeting),
             ..h.motion.clone()
         };
         let motion_id = crate::meetings::insert_motion(&mut tx, &motion, &h.proposal_event).await?;
         sqlx::query("INSERT INTO amendment_motions (motion_id, amendment_id) VALUES ($1, $2)")
-            .bind(motion_id)
-            .bind(amendment)
+            .bind(motion_id.raw())
+            .bind(amendment.raw())
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
-        crate::meetings::decide_in(&mut tx, motion_id, &h.outcome, &h.decision_event).await?;
-        record_attempt_in(&mut tx, DecidedBy::Motion(motion_id), &h.decision).await?;
+        crate::meetings::decide_in(&mut tx, motion_id.raw(), &h.outcome, &h.decision_event).await?;
+        record_attempt_in(&mut tx, DecidedBy::Motion(motion_id.raw()), &h.decision).await?;
         sqlx::query(
             "UPDATE historical_entries SET meeting_id = $1 WHERE amendment_id = $2 AND meeting_id IS NULL",
         )
         .bind(meeting)
-        .bind(amendment)
+        .bind(amendment.raw())
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
         commit(tx).await?;
-        Ok((meeting, motion_id))
+        Ok((MeetingId(meeting), motion_id))
     }
 
     async fn member_facts(&self, on: NaiveDate) -> StoreResult<Vec<MemberFactsRecord>> {

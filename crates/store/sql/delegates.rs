@@ -6,6 +6,8 @@
 // Writes to a conference's credentials and attendance take its `delegate_conferences` row
 // for update, so two officers at once cannot give a branch more delegates than its share or
 // seat two substitutes for one delegate. Card votes share the vote's row; closing takes it.
+use crate::rows::{IdColumn, RawId};
+use charter_model::{CredentialChallengeId, CredentialId, MeetingId, MotionId};
 use crate::rows::stored;
 use charter_domain::DelegateCredentialState;
 
@@ -40,7 +42,7 @@ const CONFERENCE_SELECT: &str =
 
 fn conference_from(r: &DbRow) -> Result<DelegateConferenceRecord, sqlx::Error> {
     Ok(DelegateConferenceRecord {
-        meeting: r.try_get("meeting_id")?,
+        meeting: r.id("meeting_id")?,
         clause: r.try_get("clause")?,
         counted_on: r.try_get("counted_on")?,
         members_per_delegate: count(r, "members_per_delegate")?,
@@ -66,8 +68,8 @@ const CREDENTIAL_SELECT: &str = "SELECT c.id, c.meeting_id, c.branch_id, u.name 
 
 fn credential_from(r: &DbRow) -> Result<CredentialRecord, sqlx::Error> {
     Ok(CredentialRecord {
-        id: r.try_get("id")?,
-        meeting: r.try_get("meeting_id")?,
+        id: r.id("id")?,
+        meeting: r.id("meeting_id")?,
         branch: UnitId(r.try_get("branch_id")?),
         branch_name: r.try_get("branch_name")?,
         member: MemberId(r.try_get("member_id")?),
@@ -77,7 +79,7 @@ fn credential_from(r: &DbRow) -> Result<CredentialRecord, sqlx::Error> {
         state: stored(r, "state", DelegateCredentialState::parse)?,
         recorded_at: r.try_get("recorded_at")?,
         present: r.try_get::<i64, _>("present")? > 0,
-        stands_for: r.try_get("stands_for")?,
+        stands_for: r.id("stands_for")?,
     })
 }
 
@@ -88,9 +90,9 @@ const CHALLENGE_SELECT: &str =
 
 fn challenge_from(r: &DbRow) -> Result<CredentialChallengeRecord, sqlx::Error> {
     Ok(CredentialChallengeRecord {
-        id: r.try_get("id")?,
-        credential: r.try_get("credential_id")?,
-        meeting: r.try_get("meeting_id")?,
+        id: r.id("id")?,
+        credential: r.id("credential_id")?,
+        meeting: r.id("meeting_id")?,
         challenger: MemberId(r.try_get("challenger_id")?),
         grounds: r.try_get("grounds")?,
         lodged_at: r.try_get("lodged_at")?,
@@ -114,8 +116,8 @@ const CARD_VOTE_SELECT: &str = "SELECT v.motion_id, v.meeting_id, v.card_vote, v
 
 fn card_vote_from(r: &DbRow) -> Result<CardVoteRecord, sqlx::Error> {
     Ok(CardVoteRecord {
-        motion: r.try_get("motion_id")?,
-        meeting: r.try_get("meeting_id")?,
+        motion: r.id("motion_id")?,
+        meeting: r.id("meeting_id")?,
         card_vote: r.try_get("card_vote")?,
         opened_at: r.try_get("opened_at")?,
         closed_at: r.try_get("closed_at")?,
@@ -164,14 +166,14 @@ impl DelegateStore for StoreImpl {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT id FROM meetings WHERE id = $1{UPDATE_LOCK}"
         )))
-        .bind(a.meeting)
+        .bind(a.meeting.raw())
         .fetch_optional(&mut *tx)
         .await
         .map_err(db_err)?
         .ok_or(StoreError::NotFound("meeting"))?;
         let done: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM delegate_conferences WHERE meeting_id = $1")
-                .bind(a.meeting)
+                .bind(a.meeting.raw())
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(db_err)?;
@@ -188,7 +190,7 @@ impl DelegateStore for StoreImpl {
                  ruled_by, apportioned_by, apportioned_at, event_seq)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
         )
-        .bind(a.meeting)
+        .bind(a.meeting.raw())
         .bind(&a.clause)
         .bind(a.counted_on)
         .bind(small(a.members_per_delegate))
@@ -210,7 +212,7 @@ impl DelegateStore for StoreImpl {
                 "INSERT INTO delegate_allocations (meeting_id, branch_id, paid_up, delegates)
                  VALUES ($1, $2, $3, $4)",
             )
-            .bind(a.meeting)
+            .bind(a.meeting.raw())
             .bind(al.branch.0)
             .bind(big(al.paid_up))
             .bind(small(al.delegates))
@@ -223,12 +225,12 @@ impl DelegateStore for StoreImpl {
 
     async fn delegate_conference(
         &self,
-        meeting: i64,
+        meeting: MeetingId,
     ) -> StoreResult<Option<DelegateConferenceRecord>> {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "{CONFERENCE_SELECT} WHERE meeting_id = $1"
         )))
-        .bind(meeting)
+        .bind(meeting.raw())
         .fetch_optional(&self.pool)
         .await
         .map_err(db_err)?
@@ -238,7 +240,7 @@ impl DelegateStore for StoreImpl {
         .map_err(db_err)
     }
 
-    async fn delegate_allocations(&self, meeting: i64) -> StoreResult<Vec<AllocationRecord>> {
+    async fn delegate_allocations(&self, meeting: MeetingId) -> StoreResult<Vec<AllocationRecord>> {
         let rows = sqlx::query(
             "SELECT a.branch_id, u.name, a.paid_up, a.delegates,
                 (SELECT COUNT(*) FROM credentials c WHERE c.meeting_id = a.meeting_id
@@ -248,7 +250,7 @@ impl DelegateStore for StoreImpl {
              FROM delegate_allocations a JOIN units u ON u.id = a.branch_id
              WHERE a.meeting_id = $1 ORDER BY u.name, a.branch_id",
         )
-        .bind(meeting)
+        .bind(meeting.raw())
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
@@ -274,13 +276,13 @@ impl DelegateStore for StoreImpl {
         c: &NewCredential,
         limit: u32,
         event: &NewEvent,
-    ) -> StoreResult<i64> {
+    ) -> StoreResult<CredentialId> {
         let mut tx = self.write_tx().await?;
-        lock_conference(&mut tx, c.meeting).await?;
+        lock_conference(&mut tx, c.meeting.raw()).await?;
         let held: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM credentials WHERE meeting_id = $1 AND member_id = $2",
         )
-        .bind(c.meeting)
+        .bind(c.meeting.raw())
         .bind(c.member.0)
         .fetch_one(&mut *tx)
         .await
@@ -295,7 +297,7 @@ impl DelegateStore for StoreImpl {
             "SELECT COUNT(*) FROM credentials
              WHERE meeting_id = $1 AND branch_id = $2 AND role = $3 AND state = 'credentialed'",
         )
-        .bind(c.meeting)
+        .bind(c.meeting.raw())
         .bind(c.branch.0)
         .bind(&c.role)
         .fetch_one(&mut *tx)
@@ -317,7 +319,7 @@ impl DelegateStore for StoreImpl {
                  recorded_by, recorded_at, event_seq)
              VALUES ($1, $2, $3, $4, $5, $6, 'credentialed', $7, $8, $9) RETURNING id",
         )
-        .bind(c.meeting)
+        .bind(c.meeting.raw())
         .bind(c.branch.0)
         .bind(c.member.0)
         .bind(&c.name)
@@ -330,14 +332,14 @@ impl DelegateStore for StoreImpl {
         .await
         .map_err(db_err)?;
         commit(tx).await?;
-        Ok(id)
+        Ok(CredentialId(id))
     }
 
-    async fn delegate_credentials(&self, meeting: i64) -> StoreResult<Vec<CredentialRecord>> {
+    async fn delegate_credentials(&self, meeting: MeetingId) -> StoreResult<Vec<CredentialRecord>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{CREDENTIAL_SELECT} WHERE c.meeting_id = $1 ORDER BY u.name, c.branch_id, c.role, c.id"
         )))
-        .bind(meeting)
+        .bind(meeting.raw())
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
@@ -347,11 +349,11 @@ impl DelegateStore for StoreImpl {
             .map_err(db_err)
     }
 
-    async fn delegate_credential(&self, id: i64) -> StoreResult<Option<CredentialRecord>> {
+    async fn delegate_credential(&self, id: CredentialId) -> StoreResult<Option<CredentialRecord>> {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "{CREDENTIAL_SELECT} WHERE c.id = $1"
         )))
-        .bind(id)
+        .bind(id.raw())
         .fetch_optional(&self.pool)
         .await
         .map_err(db_err)?
@@ -363,16 +365,16 @@ impl DelegateStore for StoreImpl {
 
     async fn lodge_credential_challenge(
         &self,
-        credential: i64,
+        credential: CredentialId,
         challenger: MemberId,
         grounds: &str,
         event: &NewEvent,
-    ) -> StoreResult<i64> {
+    ) -> StoreResult<CredentialChallengeId> {
         let mut tx = self.write_tx().await?;
         let state: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
             "SELECT state FROM credentials WHERE id = $1{SHARE_LOCK}"
         )))
-        .bind(credential)
+        .bind(credential.raw())
         .fetch_optional(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -388,7 +390,7 @@ impl DelegateStore for StoreImpl {
         let already: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM credential_challenges WHERE credential_id = $1 AND challenger_id = $2",
         )
-        .bind(credential)
+        .bind(credential.raw())
         .bind(challenger.0)
         .fetch_one(&mut *tx)
         .await
@@ -404,7 +406,7 @@ impl DelegateStore for StoreImpl {
             "INSERT INTO credential_challenges (credential_id, challenger_id, grounds, lodged_at, lodge_seq)
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
-        .bind(credential)
+        .bind(credential.raw())
         .bind(challenger.0)
         .bind(grounds)
         .bind(event.at)
@@ -413,17 +415,17 @@ impl DelegateStore for StoreImpl {
         .await
         .map_err(db_err)?;
         commit(tx).await?;
-        Ok(id)
+        Ok(CredentialChallengeId(id))
     }
 
     async fn credential_challenges(
         &self,
-        meeting: i64,
+        meeting: MeetingId,
     ) -> StoreResult<Vec<CredentialChallengeRecord>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{CHALLENGE_SELECT} WHERE c.meeting_id = $1 ORDER BY x.id"
         )))
-        .bind(meeting)
+        .bind(meeting.raw())
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
@@ -435,12 +437,12 @@ impl DelegateStore for StoreImpl {
 
     async fn credential_challenge(
         &self,
-        id: i64,
+        id: CredentialChallengeId,
     ) -> StoreResult<Option<CredentialChallengeRecord>> {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "{CHALLENGE_SELECT} WHERE x.id = $1"
         )))
-        .bind(id)
+        .bind(id.raw())
         .fetch_optional(&self.pool)
         .await
         .map_err(db_err)?
@@ -452,7 +454,7 @@ impl DelegateStore for StoreImpl {
 
     async fn rule_on_credential_challenge(
         &self,
-        id: i64,
+        id: CredentialChallengeId,
         upheld: bool,
         reason: &str,
         by: MemberId,
@@ -462,7 +464,7 @@ impl DelegateStore for StoreImpl {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT credential_id, ruling FROM credential_challenges WHERE id = $1{UPDATE_LOCK}"
         )))
-        .bind(id)
+        .bind(id.raw())
         .fetch_optional(&mut *tx)
         .await
         .map_err(db_err)?
@@ -485,7 +487,7 @@ impl DelegateStore for StoreImpl {
         .bind(by.0)
         .bind(event.at)
         .bind(seq)
-        .bind(id)
+        .bind(id.raw())
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -503,14 +505,14 @@ impl DelegateStore for StoreImpl {
 
     async fn check_in_delegate(
         &self,
-        meeting: i64,
-        credential: i64,
-        stands_for: Option<i64>,
+        meeting: MeetingId,
+        credential: CredentialId,
+        stands_for: Option<CredentialId>,
         by: Option<MemberId>,
         event: &NewEvent,
     ) -> StoreResult<()> {
         let mut tx = self.write_tx().await?;
-        lock_conference(&mut tx, meeting).await?;
+        lock_conference(&mut tx, meeting.raw()).await?;
         let cred = |field: &'static str, message: &str| StoreError::Conflict {
             field: field.into(),
             message: message.into(),
@@ -518,8 +520,8 @@ impl DelegateStore for StoreImpl {
         let row = sqlx::query(
             "SELECT branch_id, role, state FROM credentials WHERE id = $1 AND meeting_id = $2",
         )
-        .bind(credential)
-        .bind(meeting)
+        .bind(credential.raw())
+        .bind(meeting.raw())
         .fetch_optional(&mut *tx)
         .await
         .map_err(db_err)?
@@ -538,10 +540,10 @@ impl DelegateStore for StoreImpl {
                 "SELECT COUNT(*) FROM delegate_attendance
                  WHERE meeting_id = $1 AND (credential_id = $2 OR stands_for = $2)",
             )
-            .bind(meeting)
+            .bind(meeting.raw())
             .bind(id)
         };
-        if present(credential)
+        if present(credential.raw())
             .fetch_one(&mut *tx)
             .await
             .map_err(db_err)?
@@ -571,8 +573,8 @@ impl DelegateStore for StoreImpl {
                     "SELECT COUNT(*) FROM credentials WHERE id = $1 AND meeting_id = $2
                      AND branch_id = $3 AND role = 'delegate' AND state = 'credentialed'",
                 )
-                .bind(d)
-                .bind(meeting)
+                .bind(d.raw())
+                .bind(meeting.raw())
                 .bind(branch)
                 .fetch_one(&mut *tx)
                 .await
@@ -583,7 +585,7 @@ impl DelegateStore for StoreImpl {
                         "a substitute stands in only for a credentialed delegate of their own branch",
                     ));
                 }
-                if present(d).fetch_one(&mut *tx).await.map_err(db_err)? > 0 {
+                if present(d.raw()).fetch_one(&mut *tx).await.map_err(db_err)? > 0 {
                     return Err(cred(
                         "stands_for",
                         "that delegate is present, or someone already stands in for them",
@@ -596,9 +598,9 @@ impl DelegateStore for StoreImpl {
             "INSERT INTO delegate_attendance (meeting_id, credential_id, stands_for, checked_in_by, checked_in_at)
              VALUES ($1, $2, $3, $4, $5)",
         )
-        .bind(meeting)
-        .bind(credential)
-        .bind(stands_for)
+        .bind(meeting.raw())
+        .bind(credential.raw())
+        .bind(stands_for.raw())
         .bind(by.map(|m| m.0))
         .bind(event.at)
         .execute(&mut *tx)
@@ -609,20 +611,20 @@ impl DelegateStore for StoreImpl {
 
     async fn open_card_vote(
         &self,
-        motion: i64,
-        meeting: i64,
+        motion: MotionId,
+        meeting: MeetingId,
         card_vote: &str,
         cards: &[Card],
         by: Option<MemberId>,
         event: &NewEvent,
     ) -> StoreResult<()> {
         let mut tx = self.write_tx().await?;
-        lock_conference(&mut tx, meeting).await?;
+        lock_conference(&mut tx, meeting.raw()).await?;
         let state: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
             "SELECT state FROM motions WHERE id = $1 AND meeting_id = $2{UPDATE_LOCK}"
         )))
-        .bind(motion)
-        .bind(meeting)
+        .bind(motion.raw())
+        .bind(meeting.raw())
         .fetch_optional(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -639,7 +641,7 @@ impl DelegateStore for StoreImpl {
             "SELECT (SELECT COUNT(*) FROM card_votes WHERE motion_id = $1)
                   + (SELECT COUNT(*) FROM motion_polls WHERE motion_id = $1)",
         )
-        .bind(motion)
+        .bind(motion.raw())
         .fetch_one(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -654,8 +656,8 @@ impl DelegateStore for StoreImpl {
             "INSERT INTO card_votes (motion_id, meeting_id, card_vote, opened_at, opened_by, event_seq)
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
-        .bind(motion)
-        .bind(meeting)
+        .bind(motion.raw())
+        .bind(meeting.raw())
         .bind(card_vote)
         .bind(event.at)
         .bind(by.map(|m| m.0))
@@ -668,9 +670,9 @@ impl DelegateStore for StoreImpl {
                 "INSERT INTO card_holders (motion_id, member_id, credential_id, branch_id, card)
                  VALUES ($1, $2, $3, $4, $5)",
             )
-            .bind(motion)
+            .bind(motion.raw())
             .bind(c.member.0)
-            .bind(c.credential)
+            .bind(c.credential.raw())
             .bind(c.branch.0)
             .bind(big(c.card))
             .execute(&mut *tx)
@@ -680,9 +682,9 @@ impl DelegateStore for StoreImpl {
         commit(tx).await
     }
 
-    async fn card_vote(&self, motion: i64) -> StoreResult<Option<CardVoteRecord>> {
+    async fn card_vote(&self, motion: MotionId) -> StoreResult<Option<CardVoteRecord>> {
         let mut conn = self.pool.acquire().await.map_err(db_err)?;
-        card_vote_in(&mut conn, motion).await
+        card_vote_in(&mut conn, motion.raw()).await
     }
 
     async fn cast_card_vote(
@@ -696,7 +698,7 @@ impl DelegateStore for StoreImpl {
             sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
                 "SELECT closed_at FROM card_votes WHERE motion_id = $1{SHARE_LOCK}"
             )))
-            .bind(b.motion)
+            .bind(b.motion.raw())
             .fetch_optional(&mut *tx)
             .await
             .map_err(db_err)?;
@@ -708,7 +710,7 @@ impl DelegateStore for StoreImpl {
         let card: Option<i64> = sqlx::query_scalar(
             "SELECT card FROM card_holders WHERE motion_id = $1 AND member_id = $2",
         )
-        .bind(b.motion)
+        .bind(b.motion.raw())
         .bind(b.member.0)
         .fetch_optional(&mut *tx)
         .await
@@ -722,7 +724,7 @@ impl DelegateStore for StoreImpl {
         let earlier: Option<String> = sqlx::query_scalar(
             "SELECT submission FROM card_ballots WHERE motion_id = $1 AND member_id = $2",
         )
-        .bind(b.motion)
+        .bind(b.motion.raw())
         .bind(b.member.0)
         .fetch_optional(&mut *tx)
         .await
@@ -745,7 +747,7 @@ impl DelegateStore for StoreImpl {
             "INSERT INTO card_ballots (motion_id, member_id, submission, choice, card, cast_at)
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
-        .bind(b.motion)
+        .bind(b.motion.raw())
         .bind(b.member.0)
         .bind(&b.submission)
         .bind(&b.choice)
@@ -758,7 +760,7 @@ impl DelegateStore for StoreImpl {
         Ok(VoteReceipt::Recorded)
     }
 
-    async fn card_ballots(&self, motion: i64) -> StoreResult<Vec<CardBallotRecord>> {
+    async fn card_ballots(&self, motion: MotionId) -> StoreResult<Vec<CardBallotRecord>> {
         let rows = sqlx::query(
             "SELECT b.member_id, c.name, u.name AS branch_name, b.choice, b.card
              FROM card_ballots b
@@ -767,7 +769,7 @@ impl DelegateStore for StoreImpl {
              JOIN units u ON u.id = h.branch_id
              WHERE b.motion_id = $1 ORDER BY u.name, c.name, b.member_id",
         )
-        .bind(motion)
+        .bind(motion.raw())
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
@@ -785,13 +787,13 @@ impl DelegateStore for StoreImpl {
             .map_err(db_err)
     }
 
-    async fn close_card_vote(&self, motion: i64, event: &NewEvent) -> StoreResult<CardVoteRecord> {
+    async fn close_card_vote(&self, motion: MotionId, event: &NewEvent) -> StoreResult<CardVoteRecord> {
         let mut tx = self.write_tx().await?;
         let closed: Option<Option<chrono::DateTime<chrono::Utc>>> =
             sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
                 "SELECT closed_at FROM card_votes WHERE motion_id = $1{UPDATE_LOCK}"
             )))
-            .bind(motion)
+            .bind(motion.raw())
             .fetch_optional(&mut *tx)
             .await
             .map_err(db_err)?;
@@ -805,11 +807,11 @@ impl DelegateStore for StoreImpl {
             "UPDATE card_votes SET closed_at = $1 WHERE motion_id = $2 AND closed_at IS NULL",
         )
         .bind(event.at)
-        .bind(motion)
+        .bind(motion.raw())
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
-        let v = card_vote_in(&mut tx, motion)
+        let v = card_vote_in(&mut tx, motion.raw())
             .await?
             .ok_or(StoreError::NotFound("card vote on this motion"))?;
         commit(tx).await?;

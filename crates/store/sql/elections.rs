@@ -1,6 +1,8 @@
 // Elections, nominations and the seating of winners, written once for both SQL dialects: each
 // store crate includes this file in a module that first defines `Db`, `UPDATE_LOCK` and
 // `StoreImpl`, and imports `append_event`, `commit` and `db_err`.
+use crate::rows::{IdColumn, RawId};
+use charter_model::{BallotId, ElectionId, NominationId};
 use crate::rows::stored;
 use charter_domain::NominationState;
 
@@ -19,7 +21,7 @@ const ELECTION_SELECT: &str =
 
 fn election_from(r: &DbRow) -> Result<ElectionRecord, sqlx::Error> {
     Ok(ElectionRecord {
-        id: r.try_get("id")?,
+        id: r.id("id")?,
         body: r.try_get("body")?,
         body_id: BodyId(r.try_get("body_id")?),
         title: r.try_get("title")?,
@@ -27,14 +29,14 @@ fn election_from(r: &DbRow) -> Result<ElectionRecord, sqlx::Error> {
         term_days: r
             .try_get::<Option<i32>, _>("term_days")?
             .and_then(|d| u32::try_from(d).ok()),
-        roll: r.try_get("roll_id")?,
+        roll: r.id("roll_id")?,
         nominators: u32::try_from(r.try_get::<i32, _>("nominators")?).unwrap_or(1),
         clause: r.try_get("clause")?,
         nominations_close_at: r.try_get("nominations_close_at")?,
         withdrawals_close_at: r.try_get("withdrawals_close_at")?,
         opens_at: r.try_get("opens_at")?,
         closes_at: r.try_get("closes_at")?,
-        ballot: r.try_get("ballot_id")?,
+        ballot: r.id("ballot_id")?,
         seated_at: r.try_get("seated_at")?,
         created_at: r.try_get("created_at")?,
     })
@@ -47,8 +49,8 @@ const NOMINATION_SELECT: &str = "SELECT n.id, n.election_id, n.candidate_id, n.n
 
 fn nomination_from(r: &DbRow) -> Result<NominationRecord, sqlx::Error> {
     Ok(NominationRecord {
-        id: r.try_get("id")?,
-        election: r.try_get("election_id")?,
+        id: r.id("id")?,
+        election: r.id("election_id")?,
         candidate: MemberId(r.try_get("candidate_id")?),
         name: r.try_get("name")?,
         statement: r.try_get("statement")?,
@@ -87,7 +89,7 @@ impl ElectionStore for StoreImpl {
         notice: &NoticeText,
         recipients: &[Recipient],
         event: &NewEvent,
-    ) -> StoreResult<i64> {
+    ) -> StoreResult<ElectionId> {
         let mut tx = self.write_tx().await?;
         let seq = append_event(&mut tx, event).await?;
         let id = sqlx::query_scalar::<_, i64>(
@@ -101,7 +103,7 @@ impl ElectionStore for StoreImpl {
         .bind(&e.title)
         .bind(i32::try_from(e.seats).unwrap_or(i32::MAX))
         .bind(e.term_days.map(|d| i32::try_from(d).unwrap_or(i32::MAX)))
-        .bind(e.roll)
+        .bind(e.roll.raw())
         .bind(i32::try_from(e.nominators).unwrap_or(i32::MAX))
         .bind(e.clause.as_deref())
         .bind(e.nominations_close_at)
@@ -130,7 +132,7 @@ impl ElectionStore for StoreImpl {
             qb.build().execute(&mut *tx).await.map_err(db_err)?;
         }
         commit(tx).await?;
-        Ok(id)
+        Ok(ElectionId(id))
     }
 
     async fn elections(&self) -> StoreResult<Vec<ElectionRecord>> {
@@ -146,11 +148,11 @@ impl ElectionStore for StoreImpl {
             .map_err(db_err)
     }
 
-    async fn election(&self, id: i64) -> StoreResult<Option<ElectionRecord>> {
+    async fn election(&self, id: ElectionId) -> StoreResult<Option<ElectionRecord>> {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "{ELECTION_SELECT} WHERE id = $1"
         )))
-        .bind(id)
+        .bind(id.raw())
         .fetch_optional(&self.pool)
         .await
         .map_err(db_err)?
@@ -162,7 +164,7 @@ impl ElectionStore for StoreImpl {
 
     async fn nominate(
         &self,
-        election: i64,
+        election: ElectionId,
         candidate: MemberId,
         name: &str,
         nominator: MemberId,
@@ -173,7 +175,7 @@ impl ElectionStore for StoreImpl {
         let found: Option<(i64, String)> = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT id, state FROM nominations WHERE election_id = $1 AND candidate_id = $2{UPDATE_LOCK}"
         )))
-        .bind(election)
+        .bind(election.raw())
         .bind(candidate.0)
         .fetch_optional(&mut *tx)
         .await
@@ -192,7 +194,7 @@ impl ElectionStore for StoreImpl {
                 "INSERT INTO nominations (election_id, candidate_id, name, state, created_at)
                  VALUES ($1, $2, $3, 'seeking', $4) RETURNING id",
             )
-            .bind(election)
+            .bind(election.raw())
             .bind(candidate.0)
             .bind(name)
             .bind(event.at)
@@ -231,11 +233,11 @@ impl ElectionStore for StoreImpl {
         Ok(record)
     }
 
-    async fn nominations(&self, election: i64) -> StoreResult<Vec<NominationRecord>> {
+    async fn nominations(&self, election: ElectionId) -> StoreResult<Vec<NominationRecord>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{NOMINATION_SELECT} WHERE n.election_id = $1 ORDER BY n.id"
         )))
-        .bind(election)
+        .bind(election.raw())
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
@@ -247,7 +249,7 @@ impl ElectionStore for StoreImpl {
 
     async fn set_statement(
         &self,
-        nomination: i64,
+        nomination: NominationId,
         text: &str,
         event: &NewEvent,
     ) -> StoreResult<()> {
@@ -257,7 +259,7 @@ impl ElectionStore for StoreImpl {
             "UPDATE nominations SET statement = $1 WHERE id = $2 AND state <> 'withdrawn'",
         )
         .bind(text)
-        .bind(nomination)
+        .bind(nomination.raw())
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -269,7 +271,7 @@ impl ElectionStore for StoreImpl {
         commit(tx).await
     }
 
-    async fn withdraw_nomination(&self, nomination: i64, event: &NewEvent) -> StoreResult<()> {
+    async fn withdraw_nomination(&self, nomination: NominationId, event: &NewEvent) -> StoreResult<()> {
         let mut tx = self.write_tx().await?;
         append_event(&mut tx, event).await?;
         let done = sqlx::query(
@@ -277,7 +279,7 @@ impl ElectionStore for StoreImpl {
              WHERE id = $2 AND state <> 'withdrawn'",
         )
         .bind(event.at)
-        .bind(nomination)
+        .bind(nomination.raw())
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -291,16 +293,16 @@ impl ElectionStore for StoreImpl {
 
     async fn attach_election_ballot(
         &self,
-        election: i64,
-        ballot: i64,
+        election: ElectionId,
+        ballot: BallotId,
         event: &NewEvent,
     ) -> StoreResult<()> {
         let mut tx = self.write_tx().await?;
         append_event(&mut tx, event).await?;
         let done =
             sqlx::query("UPDATE elections SET ballot_id = $1 WHERE id = $2 AND ballot_id IS NULL")
-                .bind(ballot)
-                .bind(election)
+                .bind(ballot.raw())
+                .bind(election.raw())
                 .execute(&mut *tx)
                 .await
                 .map_err(db_err)?;
@@ -314,7 +316,7 @@ impl ElectionStore for StoreImpl {
 
     async fn seat_winners(
         &self,
-        election: i64,
+        election: ElectionId,
         winners: &[MemberId],
         term: Term,
         how: &str,
@@ -324,7 +326,7 @@ impl ElectionStore for StoreImpl {
         let body: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
             "SELECT body_id FROM elections WHERE id = $1 AND seated_at IS NULL{UPDATE_LOCK}"
         )))
-        .bind(election)
+        .bind(election.raw())
         .fetch_optional(&mut *tx)
         .await
         .map_err(db_err)?
@@ -359,7 +361,7 @@ impl ElectionStore for StoreImpl {
         }
         sqlx::query("UPDATE elections SET seated_at = $1 WHERE id = $2")
             .bind(event.at)
-            .bind(election)
+            .bind(election.raw())
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;

@@ -3,6 +3,8 @@
 // first defines `Db`, `SKIP_LOCKED` (its clause for claiming rows no other sender holds),
 // `SHARE_LOCK` and `UPDATE_LOCK` (its row-lock clauses) and `StoreImpl`, and imports
 // `append_event`, `commit`, `db_err` and `log_access`.
+use crate::rows::{IdColumn, RawId};
+use charter_model::{CompositeId, LetterId, MeetingId, MotionId};
 use crate::rows::stored;
 use charter_domain::{
     CompositeState, MeetingMode, MeetingState, MinutesState, MotionState, PollMode,
@@ -30,7 +32,7 @@ const MOTION_SELECT: &str = "SELECT id, meeting_id, parent_id, target_id, emerge
 
 fn meeting_from(r: &DbRow) -> Result<MeetingRecord, sqlx::Error> {
     Ok(MeetingRecord {
-        id: r.try_get("id")?,
+        id: r.id("id")?,
         body: r.try_get("body")?,
         unit: r.try_get::<Option<i64>, _>("unit_id")?.map(UnitId),
         kind: r.try_get("kind")?,
@@ -50,20 +52,20 @@ fn meeting_from(r: &DbRow) -> Result<MeetingRecord, sqlx::Error> {
         notice_complete_at: r.try_get("notice_complete_at")?,
         entitled: r.try_get("entitled")?,
         state: stored(r, "state", MeetingState::parse)?,
-        adjourned_by: r.try_get("adjourned_by")?,
+        adjourned_by: r.id("adjourned_by")?,
         historical_entered_at: r.try_get("historical_entered_at")?,
     })
 }
 
 fn motion_from(r: &DbRow) -> Result<MotionRecord, sqlx::Error> {
     Ok(MotionRecord {
-        id: r.try_get("id")?,
-        meeting: r.try_get("meeting_id")?,
-        parent: r.try_get("parent_id")?,
-        target: r.try_get("target_id")?,
+        id: r.id("id")?,
+        meeting: r.id("meeting_id")?,
+        parent: r.id("parent_id")?,
+        target: r.id("target_id")?,
         emergency: r.try_get("emergency")?,
-        admitted_by: r.try_get("admitted_by")?,
-        set_aside_by: r.try_get("set_aside_by")?,
+        admitted_by: r.id("admitted_by")?,
+        set_aside_by: r.id("set_aside_by")?,
         proposed_at: r.try_get("proposed_at")?,
         number: r.try_get("number")?,
         kind: r.try_get("kind")?,
@@ -164,13 +166,13 @@ pub(crate) async fn insert_motion(
     tx: &mut <Db as sqlx::Database>::Connection,
     m: &NewMotion,
     event: &NewEvent,
-) -> StoreResult<i64> {
+) -> StoreResult<MotionId> {
     if let Some(parent) = m.parent {
         let state: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
             "SELECT state FROM motions WHERE id = $1 AND meeting_id = $2{UPDATE_LOCK}"
         )))
-        .bind(parent)
-        .bind(m.meeting)
+        .bind(parent.raw())
+        .bind(m.meeting.raw())
         .fetch_optional(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -188,7 +190,7 @@ pub(crate) async fn insert_motion(
     let number: i64 = sqlx::query_scalar(
         "SELECT COALESCE(MAX(number), 0) + 1 FROM motions WHERE meeting_id = $1",
     )
-    .bind(m.meeting)
+    .bind(m.meeting.raw())
     .fetch_one(&mut *tx)
     .await
     .map_err(db_err)?;
@@ -197,8 +199,8 @@ pub(crate) async fn insert_motion(
              matter, position, requires, proposed_by, seconded_by, state, published, event_seq)
          VALUES ($1, $2, $14, $15, $3, $4, $5, $6, $7, $8, $9, $16, $10, $11, 'proposed', $12, $13) RETURNING id",
     )
-    .bind(m.meeting)
-    .bind(m.parent)
+    .bind(m.meeting.raw())
+    .bind(m.parent.raw())
     .bind(event.at)
     .bind(number)
     .bind(&m.kind)
@@ -210,7 +212,7 @@ pub(crate) async fn insert_motion(
     .bind(m.seconded_by.map(|p| p.0))
     .bind(false)
     .bind(seq)
-    .bind(m.target)
+    .bind(m.target.raw())
     .bind(m.emergency)
     .bind(m.requires.as_deref())
     .fetch_one(&mut *tx)
@@ -225,7 +227,7 @@ pub(crate) async fn insert_motion(
     .execute(&mut *tx)
     .await
     .map_err(db_err)?;
-    Ok(id)
+    Ok(MotionId(id))
 }
 
 /// `NotFound` for no such motion, `Stale` once it is no longer proposed.
@@ -431,7 +433,7 @@ const POLL_SELECT: &str = "SELECT p.motion_id, p.mode, p.opened_at, p.opened_by,
 
 fn poll_from(r: &DbRow) -> Result<PollRecord, sqlx::Error> {
     Ok(PollRecord {
-        motion: r.try_get("motion_id")?,
+        motion: r.id("motion_id")?,
         mode: stored(r, "mode", PollMode::parse)?,
         opened_at: r.try_get("opened_at")?,
         opened_by: r.try_get::<Option<i64>, _>("opened_by")?.map(MemberId),
@@ -463,12 +465,12 @@ const MINUTES_SELECT: &str =
 
 fn minutes_from(r: &DbRow) -> Result<MinutesRecord, sqlx::Error> {
     Ok(MinutesRecord {
-        meeting: r.try_get("meeting_id")?,
+        meeting: r.id("meeting_id")?,
         text: r.try_get("text")?,
         state: stored(r, "state", MinutesState::parse)?,
         drafted_at: r.try_get("drafted_at")?,
         drafted_by: r.try_get::<Option<i64>, _>("drafted_by")?.map(MemberId),
-        approval_motion: r.try_get("approval_motion")?,
+        approval_motion: r.id("approval_motion")?,
         approved_at: r.try_get("approved_at")?,
     })
 }
@@ -503,14 +505,14 @@ async fn composites_where(
     .map_err(db_err)?;
     let mut out = all(&rows, |r| {
         Ok(CompositeRecord {
-            id: r.try_get("id")?,
-            meeting: r.try_get("meeting_id")?,
+            id: r.id("id")?,
+            meeting: r.id("meeting_id")?,
             title: r.try_get("title")?,
             text: r.try_get("text")?,
             proposed_by: r.try_get::<Option<i64>, _>("proposed_by")?.map(MemberId),
             proposed_at: r.try_get("proposed_at")?,
             state: stored(r, "state", CompositeState::parse)?,
-            motion: r.try_get("motion_id")?,
+            motion: r.id("motion_id")?,
             parts: Vec::new(),
         })
     })?;
@@ -519,13 +521,13 @@ async fn composites_where(
             "SELECT motion_id, consented_by, consented_at FROM composite_parts
              WHERE composite_id = $1 ORDER BY position",
         )
-        .bind(c.id)
+        .bind(c.id.raw())
         .fetch_all(&s.pool)
         .await
         .map_err(db_err)?;
         c.parts = all(&rows, |r| {
             Ok(CompositePart {
-                motion: r.try_get("motion_id")?,
+                motion: r.id("motion_id")?,
                 consented_by: r.try_get::<Option<i64>, _>("consented_by")?.map(MemberId),
                 consented_at: r.try_get("consented_at")?,
             })
@@ -563,7 +565,7 @@ impl MeetingStore for StoreImpl {
         invitees: &[NewInvitee],
         notice: &NoticeText,
         event: &NewEvent,
-    ) -> StoreResult<i64> {
+    ) -> StoreResult<MeetingId> {
         let mut tx = self.write_tx().await?;
         let seq = append_event(&mut tx, event).await?;
         let id = insert_meeting(
@@ -611,14 +613,14 @@ impl MeetingStore for StoreImpl {
                 .map_err(db_err)?;
         }
         commit(tx).await?;
-        Ok(id)
+        Ok(MeetingId(id))
     }
 
-    async fn meeting(&self, id: i64) -> StoreResult<Option<MeetingRecord>> {
+    async fn meeting(&self, id: MeetingId) -> StoreResult<Option<MeetingRecord>> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{MEETING_SELECT} WHERE id = $1"
         )))
-        .bind(id)
+        .bind(id.raw())
         .fetch_optional(&self.pool)
         .await
         .map_err(db_err)?;
@@ -680,22 +682,22 @@ impl MeetingStore for StoreImpl {
         all(&rows, meeting_from)
     }
 
-    async fn invitee(&self, meeting: i64, member: MemberId) -> StoreResult<Option<bool>> {
+    async fn invitee(&self, meeting: MeetingId, member: MemberId) -> StoreResult<Option<bool>> {
         sqlx::query_scalar::<_, bool>(
             "SELECT may_vote FROM meeting_invitees WHERE meeting_id = $1 AND member_id = $2",
         )
-        .bind(meeting)
+        .bind(meeting.raw())
         .bind(member.0)
         .fetch_optional(&self.pool)
         .await
         .map_err(db_err)
     }
 
-    async fn notice_progress(&self, meeting: i64) -> StoreResult<NoticeProgress> {
+    async fn notice_progress(&self, meeting: MeetingId) -> StoreResult<NoticeProgress> {
         let rows = sqlx::query(
             "SELECT state, COUNT(*) AS n FROM outbox WHERE meeting_id = $1 GROUP BY state",
         )
-        .bind(meeting)
+        .bind(meeting.raw())
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
@@ -731,15 +733,15 @@ impl MeetingStore for StoreImpl {
         .map_err(db_err)?;
         let claimed = all(&rows, |r| {
             Ok(OutboxMessage {
-                id: r.try_get("id")?,
-                meeting: r.try_get("meeting_id")?,
+                id: r.id("id")?,
+                meeting: r.id("meeting_id")?,
                 member: r.try_get::<Option<i64>, _>("member_id")?.map(MemberId),
                 address: r.try_get("address")?,
                 subject: r.try_get("subject")?,
                 body: r.try_get("body")?,
                 attempts: r.try_get("attempts")?,
-                account_link: r.try_get("account_link_id")?,
-                ballot: r.try_get("ballot_id")?,
+                account_link: r.id("account_link_id")?,
+                ballot: r.id("ballot_id")?,
             })
         })?;
         if !claimed.is_empty() {
@@ -747,7 +749,7 @@ impl MeetingStore for StoreImpl {
             qb.push_bind(lease_until).push(" WHERE id IN (");
             let mut ids = qb.separated(", ");
             for m in &claimed {
-                ids.push_bind(m.id);
+                ids.push_bind(m.id.raw());
             }
             qb.push(")");
             qb.build().execute(&mut *tx).await.map_err(db_err)?;
@@ -758,7 +760,7 @@ impl MeetingStore for StoreImpl {
 
     async fn record_delivery(
         &self,
-        message: i64,
+        message: LetterId,
         d: &Delivery,
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
@@ -780,7 +782,7 @@ impl MeetingStore for StoreImpl {
         .bind(next)
         .bind(error)
         .bind(sent)
-        .bind(message)
+        .bind(message.raw())
         .fetch_optional(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -798,7 +800,7 @@ impl MeetingStore for StoreImpl {
         Ok(())
     }
 
-    async fn record_sent(&self, messages: &[i64], at: DateTime<Utc>) -> StoreResult<u64> {
+    async fn record_sent(&self, messages: &[LetterId], at: DateTime<Utc>) -> StoreResult<u64> {
         let mut tx = self.write_tx().await?;
         let mut recorded = 0u64;
         let mut meetings = std::collections::BTreeSet::new();
@@ -812,7 +814,7 @@ impl MeetingStore for StoreImpl {
                 .push(", attempts = attempts + 1 WHERE state = 'queued' AND id IN (");
             let mut ids = qb.separated(", ");
             for id in chunk {
-                ids.push_bind(*id);
+                ids.push_bind(id.raw());
             }
             qb.push(") RETURNING meeting_id");
             let settled: Vec<Option<i64>> = qb
@@ -832,7 +834,7 @@ impl MeetingStore for StoreImpl {
 
     async fn check_in(
         &self,
-        meeting: i64,
+        meeting: MeetingId,
         member: MemberId,
         recorded_by: Option<MemberId>,
         event: &NewEvent,
@@ -841,7 +843,7 @@ impl MeetingStore for StoreImpl {
         let invited: Option<bool> = sqlx::query_scalar(
             "SELECT may_vote FROM meeting_invitees WHERE meeting_id = $1 AND member_id = $2",
         )
-        .bind(meeting)
+        .bind(meeting.raw())
         .bind(member.0)
         .fetch_optional(&mut *tx)
         .await
@@ -852,7 +854,7 @@ impl MeetingStore for StoreImpl {
         let already: Option<i64> = sqlx::query_scalar(
             "SELECT member_id FROM attendance WHERE meeting_id = $1 AND member_id = $2",
         )
-        .bind(meeting)
+        .bind(meeting.raw())
         .bind(member.0)
         .fetch_optional(&mut *tx)
         .await
@@ -867,7 +869,7 @@ impl MeetingStore for StoreImpl {
         sqlx::query(
             "INSERT INTO attendance (meeting_id, member_id, checked_in_at, recorded_by) VALUES ($1, $2, $3, $4)",
         )
-        .bind(meeting)
+        .bind(meeting.raw())
         .bind(member.0)
         .bind(event.at)
         .bind(recorded_by.map(|m| m.0))
@@ -878,10 +880,10 @@ impl MeetingStore for StoreImpl {
         Ok(())
     }
 
-    async fn check_in_code(&self, meeting: i64) -> StoreResult<Option<String>> {
+    async fn check_in_code(&self, meeting: MeetingId) -> StoreResult<Option<String>> {
         let row: Option<Option<String>> =
             sqlx::query_scalar("SELECT check_in_code FROM meetings WHERE id = $1")
-                .bind(meeting)
+                .bind(meeting.raw())
                 .fetch_optional(&self.pool)
                 .await
                 .map_err(db_err)?;
@@ -893,7 +895,7 @@ impl MeetingStore for StoreImpl {
 
     async fn replace_check_in_code(
         &self,
-        meeting: i64,
+        meeting: MeetingId,
         code: &str,
         event: &NewEvent,
     ) -> StoreResult<()> {
@@ -901,7 +903,7 @@ impl MeetingStore for StoreImpl {
         append_event(&mut tx, event).await?;
         let done = sqlx::query("UPDATE meetings SET check_in_code = $1 WHERE id = $2")
             .bind(code)
-            .bind(meeting)
+            .bind(meeting.raw())
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
@@ -911,14 +913,14 @@ impl MeetingStore for StoreImpl {
         commit(tx).await
     }
 
-    async fn propose_composite(&self, c: &NewComposite, event: &NewEvent) -> StoreResult<i64> {
+    async fn propose_composite(&self, c: &NewComposite, event: &NewEvent) -> StoreResult<CompositeId> {
         let mut tx = self.write_tx().await?;
         for part in &c.parts {
             let row = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "SELECT state, set_aside_by FROM motions WHERE id = $1 AND meeting_id = $2{UPDATE_LOCK}"
             )))
-            .bind(part)
-            .bind(c.meeting)
+            .bind(part.raw())
+            .bind(c.meeting.raw())
             .fetch_optional(&mut *tx)
             .await
             .map_err(db_err)?
@@ -934,7 +936,7 @@ impl MeetingStore for StoreImpl {
                 "SELECT COUNT(*) FROM composite_parts p JOIN composites c ON c.id = p.composite_id
                  WHERE p.motion_id = $1 AND c.state = 'pending'",
             )
-            .bind(part)
+            .bind(part.raw())
             .fetch_one(&mut *tx)
             .await
             .map_err(db_err)?;
@@ -949,7 +951,7 @@ impl MeetingStore for StoreImpl {
             "INSERT INTO composites (meeting_id, title, text, proposed_by, proposed_at, state, event_seq)
              VALUES ($1, $2, $3, $4, $5, 'pending', $6) RETURNING id",
         )
-        .bind(c.meeting)
+        .bind(c.meeting.raw())
         .bind(&c.title)
         .bind(&c.text)
         .bind(c.proposed_by.map(|m| m.0))
@@ -963,35 +965,35 @@ impl MeetingStore for StoreImpl {
                 "INSERT INTO composite_parts (composite_id, motion_id, position) VALUES ($1, $2, $3)",
             )
             .bind(id)
-            .bind(part)
+            .bind(part.raw())
             .bind(i32::try_from(position).unwrap_or(i32::MAX))
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
         }
         commit(tx).await?;
-        Ok(id)
+        Ok(CompositeId(id))
     }
 
-    async fn composites(&self, meeting: i64) -> StoreResult<Vec<CompositeRecord>> {
-        composites_where(self, "meeting_id", meeting).await
+    async fn composites(&self, meeting: MeetingId) -> StoreResult<Vec<CompositeRecord>> {
+        composites_where(self, "meeting_id", meeting.raw()).await
     }
 
-    async fn composite(&self, id: i64) -> StoreResult<Option<CompositeRecord>> {
-        Ok(composites_where(self, "id", id).await?.pop())
+    async fn composite(&self, id: CompositeId) -> StoreResult<Option<CompositeRecord>> {
+        Ok(composites_where(self, "id", id.raw()).await?.pop())
     }
 
     async fn consent_to_composite(
         &self,
-        id: i64,
-        part: i64,
+        id: CompositeId,
+        part: MotionId,
         by: MemberId,
         formed: &NewMotion,
         consent: &NewEvent,
         forming: &NewEvent,
-    ) -> StoreResult<Option<i64>> {
+    ) -> StoreResult<Option<MotionId>> {
         let mut tx = self.write_tx().await?;
-        pending_composite(&mut tx, id).await?;
+        pending_composite(&mut tx, id.raw()).await?;
         append_event(&mut tx, consent).await?;
         let done = sqlx::query(
             "UPDATE composite_parts SET consented_by = $1, consented_at = $2
@@ -999,8 +1001,8 @@ impl MeetingStore for StoreImpl {
         )
         .bind(by.0)
         .bind(consent.at)
-        .bind(id)
-        .bind(part)
+        .bind(id.raw())
+        .bind(part.raw())
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -1015,7 +1017,7 @@ impl MeetingStore for StoreImpl {
         let waiting: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM composite_parts WHERE composite_id = $1 AND consented_at IS NULL",
         )
-        .bind(id)
+        .bind(id.raw())
         .fetch_one(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -1027,13 +1029,13 @@ impl MeetingStore for StoreImpl {
             "SELECT COUNT(*) FROM composite_parts p JOIN motions m ON m.id = p.motion_id
              WHERE p.composite_id = $1 AND m.state = 'proposed' AND m.set_aside_by IS NULL",
         )
-        .bind(id)
+        .bind(id.raw())
         .fetch_one(&mut *tx)
         .await
         .map_err(db_err)?;
         let parts: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM composite_parts WHERE composite_id = $1")
-                .bind(id)
+                .bind(id.raw())
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(db_err)?;
@@ -1047,34 +1049,34 @@ impl MeetingStore for StoreImpl {
             "UPDATE motions SET set_aside_by = $1
              WHERE id IN (SELECT motion_id FROM composite_parts WHERE composite_id = $2)",
         )
-        .bind(motion)
-        .bind(id)
+        .bind(motion.raw())
+        .bind(id.raw())
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
         sqlx::query("UPDATE composites SET state = 'formed', motion_id = $1 WHERE id = $2")
-            .bind(motion)
-            .bind(id)
+            .bind(motion.raw())
+            .bind(id.raw())
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
         commit(tx).await?;
-        Ok(Some(motion))
+        Ok(Some(MotionId(motion.raw())))
     }
 
-    async fn decline_composite(&self, id: i64, event: &NewEvent) -> StoreResult<()> {
+    async fn decline_composite(&self, id: CompositeId, event: &NewEvent) -> StoreResult<()> {
         let mut tx = self.write_tx().await?;
-        pending_composite(&mut tx, id).await?;
+        pending_composite(&mut tx, id.raw()).await?;
         append_event(&mut tx, event).await?;
         sqlx::query("UPDATE composites SET state = 'declined' WHERE id = $1")
-            .bind(id)
+            .bind(id.raw())
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
         commit(tx).await
     }
 
-    async fn attendance(&self, meeting: i64) -> StoreResult<(i64, i64)> {
+    async fn attendance(&self, meeting: MeetingId) -> StoreResult<(i64, i64)> {
         let row = sqlx::query(
             "SELECT COUNT(*) AS present,
                     COALESCE(SUM(CASE WHEN i.may_vote THEN 1 ELSE 0 END), 0) AS voting
@@ -1082,7 +1084,7 @@ impl MeetingStore for StoreImpl {
                ON i.meeting_id = a.meeting_id AND i.member_id = a.member_id
              WHERE a.meeting_id = $1",
         )
-        .bind(meeting)
+        .bind(meeting.raw())
         .fetch_one(&self.pool)
         .await
         .map_err(db_err)?;
@@ -1092,11 +1094,11 @@ impl MeetingStore for StoreImpl {
         ))
     }
 
-    async fn attended(&self, meeting: i64, member: MemberId) -> StoreResult<bool> {
+    async fn attended(&self, meeting: MeetingId, member: MemberId) -> StoreResult<bool> {
         let found: Option<i64> = sqlx::query_scalar(
             "SELECT member_id FROM attendance WHERE meeting_id = $1 AND member_id = $2",
         )
-        .bind(meeting)
+        .bind(meeting.raw())
         .bind(member.0)
         .fetch_optional(&self.pool)
         .await
@@ -1104,22 +1106,22 @@ impl MeetingStore for StoreImpl {
         Ok(found.is_some())
     }
 
-    async fn voters(&self, meeting: i64) -> StoreResult<i64> {
+    async fn voters(&self, meeting: MeetingId) -> StoreResult<i64> {
         sqlx::query_scalar(
             "SELECT COUNT(*) FROM meeting_invitees WHERE meeting_id = $1 AND may_vote = $2",
         )
-        .bind(meeting)
+        .bind(meeting.raw())
         .bind(true)
         .fetch_one(&self.pool)
         .await
         .map_err(db_err)
     }
 
-    async fn meeting_voters(&self, meeting: i64) -> StoreResult<Vec<MemberId>> {
+    async fn meeting_voters(&self, meeting: MeetingId) -> StoreResult<Vec<MemberId>> {
         let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT member_id FROM meeting_invitees WHERE meeting_id = $1 AND may_vote = $2 ORDER BY member_id",
         )
-        .bind(meeting)
+        .bind(meeting.raw())
         .bind(true)
         .fetch_all(&self.pool)
         .await
@@ -1127,18 +1129,18 @@ impl MeetingStore for StoreImpl {
         Ok(ids.into_iter().map(MemberId).collect())
     }
 
-    async fn propose_motion(&self, m: &NewMotion, event: &NewEvent) -> StoreResult<i64> {
+    async fn propose_motion(&self, m: &NewMotion, event: &NewEvent) -> StoreResult<MotionId> {
         let mut tx = self.write_tx().await?;
         let id = insert_motion(&mut tx, m, event).await?;
         commit(tx).await?;
-        Ok(id)
+        Ok(MotionId(id.raw()))
     }
 
-    async fn motions(&self, meeting: i64) -> StoreResult<Vec<MotionRecord>> {
+    async fn motions(&self, meeting: MeetingId) -> StoreResult<Vec<MotionRecord>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{MOTION_SELECT} WHERE meeting_id = $1 ORDER BY number"
         )))
-        .bind(meeting)
+        .bind(meeting.raw())
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
@@ -1156,22 +1158,22 @@ impl MeetingStore for StoreImpl {
         all(&rows, motion_from)
     }
 
-    async fn motion(&self, id: i64) -> StoreResult<Option<MotionRecord>> {
+    async fn motion(&self, id: MotionId) -> StoreResult<Option<MotionRecord>> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{MOTION_SELECT} WHERE id = $1"
         )))
-        .bind(id)
+        .bind(id.raw())
         .fetch_optional(&self.pool)
         .await
         .map_err(db_err)?;
         row.as_ref().map(motion_from).transpose().map_err(db_err)
     }
 
-    async fn decide_motion(&self, id: i64, o: &MotionOutcome, event: &NewEvent) -> StoreResult<()> {
+    async fn decide_motion(&self, id: MotionId, o: &MotionOutcome, event: &NewEvent) -> StoreResult<()> {
         let mut tx = self.write_tx().await?;
         let putting: Option<i64> =
             sqlx::query_scalar("SELECT amendment_id FROM amendment_motions WHERE motion_id = $1")
-                .bind(id)
+                .bind(id.raw())
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(db_err)?;
@@ -1181,13 +1183,13 @@ impl MeetingStore for StoreImpl {
                 message: "a motion putting an amendment is decided with its amendment".into(),
             });
         }
-        decide_in(&mut tx, id, o, event).await?;
+        decide_in(&mut tx, id.raw(), o, event).await?;
         commit(tx).await
     }
 
     async fn second_motion(
         &self,
-        id: i64,
+        id: MotionId,
         seconder: MemberId,
         event: &NewEvent,
     ) -> StoreResult<()> {
@@ -1195,7 +1197,7 @@ impl MeetingStore for StoreImpl {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT state, proposed_by, seconded_by FROM motions WHERE id = $1{UPDATE_LOCK}"
         )))
-        .bind(id)
+        .bind(id.raw())
         .fetch_optional(&mut *tx)
         .await
         .map_err(db_err)?
@@ -1221,7 +1223,7 @@ impl MeetingStore for StoreImpl {
         sqlx::query("UPDATE motions SET seconded_by = $1, seconded_at = $2 WHERE id = $3")
             .bind(seconder.0)
             .bind(event.at)
-            .bind(id)
+            .bind(id.raw())
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
@@ -1231,14 +1233,14 @@ impl MeetingStore for StoreImpl {
 
     /// Withdraws a proposed motion not yet put to a vote, and with it every undecided amendment
     /// to it (they fall with it).
-    async fn withdraw_motion(&self, id: i64, event: &NewEvent) -> StoreResult<Vec<i64>> {
+    async fn withdraw_motion(&self, id: MotionId, event: &NewEvent) -> StoreResult<Vec<MotionId>> {
         let mut tx = self.write_tx().await?;
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT m.state, m.meeting_id,
                     (SELECT COUNT(*) FROM motion_polls p WHERE p.motion_id = m.id) AS polls
              FROM motions m WHERE m.id = $1{UPDATE_LOCK}"
         )))
-        .bind(id)
+        .bind(id.raw())
         .fetch_optional(&mut *tx)
         .await
         .map_err(db_err)?
@@ -1275,8 +1277,8 @@ impl MeetingStore for StoreImpl {
         while i < fallen.len() {
             let at = fallen[i];
             for (child, parent, state) in &tree {
-                if *parent == Some(at) && state == "proposed" && !fallen.contains(child) {
-                    fallen.push(*child);
+                if *parent == Some(at.raw()) && state == "proposed" && !fallen.contains(&MotionId(*child)) {
+                    fallen.push(MotionId(*child));
                 }
             }
             i += 1;
@@ -1287,7 +1289,7 @@ impl MeetingStore for StoreImpl {
                 "UPDATE motions SET state = 'withdrawn', decided_at = $1 WHERE id = $2 AND state = 'proposed'",
             )
             .bind(event.at)
-            .bind(*m)
+            .bind(m.raw())
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
@@ -1296,21 +1298,21 @@ impl MeetingStore for StoreImpl {
         Ok(fallen)
     }
 
-    async fn motion_versions(&self, motion: i64) -> StoreResult<Vec<MotionVersion>> {
+    async fn motion_versions(&self, motion: MotionId) -> StoreResult<Vec<MotionVersion>> {
         let rows = sqlx::query(
             "SELECT motion_id, version, text, amendment_id, at FROM motion_versions
              WHERE motion_id = $1 ORDER BY version",
         )
-        .bind(motion)
+        .bind(motion.raw())
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
         all(&rows, |r| {
             Ok(MotionVersion {
-                motion: r.try_get("motion_id")?,
+                motion: r.id("motion_id")?,
                 version: r.try_get("version")?,
                 text: r.try_get("text")?,
-                amendment: r.try_get("amendment_id")?,
+                amendment: r.id("amendment_id")?,
                 at: r.try_get("at")?,
             })
         })
@@ -1318,13 +1320,13 @@ impl MeetingStore for StoreImpl {
 
     async fn save_minutes(
         &self,
-        meeting: i64,
+        meeting: MeetingId,
         text: &str,
         by: Option<MemberId>,
         event: &NewEvent,
     ) -> StoreResult<()> {
         let mut tx = self.write_tx().await?;
-        match minutes_in(&mut tx, meeting).await? {
+        match minutes_in(&mut tx, meeting.raw()).await? {
             Some(m) if m.state == MinutesState::Approved => {
                 return Err(StoreError::Stale(
                     "these minutes are approved and can no longer change".into(),
@@ -1338,7 +1340,7 @@ impl MeetingStore for StoreImpl {
                 .bind(text)
                 .bind(event.at)
                 .bind(by.map(|m| m.0))
-                .bind(meeting)
+                .bind(meeting.raw())
                 .execute(&mut *tx)
                 .await
                 .map_err(db_err)?;
@@ -1349,7 +1351,7 @@ impl MeetingStore for StoreImpl {
                     "INSERT INTO minutes (meeting_id, text, state, drafted_at, drafted_by)
                      VALUES ($1, $2, 'draft', $3, $4)",
                 )
-                .bind(meeting)
+                .bind(meeting.raw())
                 .bind(text)
                 .bind(event.at)
                 .bind(by.map(|m| m.0))
@@ -1362,12 +1364,12 @@ impl MeetingStore for StoreImpl {
         Ok(())
     }
 
-    async fn minutes(&self, meeting: i64) -> StoreResult<Option<MinutesRecord>> {
+    async fn minutes(&self, meeting: MeetingId) -> StoreResult<Option<MinutesRecord>> {
         let mut conn = self.pool.acquire().await.map_err(db_err)?;
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{MINUTES_SELECT} WHERE meeting_id = $1"
         )))
-        .bind(meeting)
+        .bind(meeting.raw())
         .fetch_optional(&mut *conn)
         .await
         .map_err(db_err)?;
@@ -1376,12 +1378,12 @@ impl MeetingStore for StoreImpl {
 
     async fn put_minutes_for_approval(
         &self,
-        of_meeting: i64,
+        of_meeting: MeetingId,
         motion: &NewMotion,
         event: &NewEvent,
-    ) -> StoreResult<i64> {
+    ) -> StoreResult<MotionId> {
         let mut tx = self.write_tx().await?;
-        let Some(draft) = minutes_in(&mut tx, of_meeting).await? else {
+        let Some(draft) = minutes_in(&mut tx, of_meeting.raw()).await? else {
             return Err(StoreError::NotFound("draft minutes"));
         };
         if draft.state == MinutesState::Approved {
@@ -1392,7 +1394,7 @@ impl MeetingStore for StoreImpl {
         if let Some(pending) = draft.approval_motion {
             let state: Option<String> =
                 sqlx::query_scalar("SELECT state FROM motions WHERE id = $1")
-                    .bind(pending)
+                    .bind(pending.raw())
                     .fetch_optional(&mut *tx)
                     .await
                     .map_err(db_err)?;
@@ -1404,13 +1406,13 @@ impl MeetingStore for StoreImpl {
         }
         let id = insert_motion(&mut tx, motion, event).await?;
         sqlx::query("UPDATE minutes SET approval_motion = $1 WHERE meeting_id = $2")
-            .bind(id)
-            .bind(of_meeting)
+            .bind(id.raw())
+            .bind(of_meeting.raw())
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
         commit(tx).await?;
-        Ok(id)
+        Ok(MotionId(id.raw()))
     }
 
     async fn set_calendar_feed(
@@ -1444,14 +1446,14 @@ impl MeetingStore for StoreImpl {
 
     async fn open_poll(
         &self,
-        motion: i64,
+        motion: MotionId,
         mode: &str,
         opened_by: Option<MemberId>,
         event: &NewEvent,
     ) -> StoreResult<()> {
         let mut tx = self.write_tx().await?;
-        still_proposed(&mut tx, motion).await?;
-        if poll_in(&mut tx, motion).await?.is_some() {
+        still_proposed(&mut tx, motion.raw()).await?;
+        if poll_in(&mut tx, motion.raw()).await?.is_some() {
             return Err(StoreError::Conflict {
                 field: "motion".into(),
                 message: "voting on this motion was already opened".into(),
@@ -1462,7 +1464,7 @@ impl MeetingStore for StoreImpl {
             "INSERT INTO motion_polls (motion_id, mode, opened_at, opened_by, event_seq)
              VALUES ($1, $2, $3, $4, $5)",
         )
-        .bind(motion)
+        .bind(motion.raw())
         .bind(mode)
         .bind(event.at)
         .bind(opened_by.map(|m| m.0))
@@ -1474,9 +1476,9 @@ impl MeetingStore for StoreImpl {
         Ok(())
     }
 
-    async fn poll(&self, motion: i64) -> StoreResult<Option<PollRecord>> {
+    async fn poll(&self, motion: MotionId) -> StoreResult<Option<PollRecord>> {
         let mut conn = self.pool.acquire().await.map_err(db_err)?;
-        poll_in(&mut conn, motion).await
+        poll_in(&mut conn, motion.raw()).await
     }
 
     async fn cast_vote(&self, v: &NewVote, at: DateTime<Utc>) -> StoreResult<VoteReceipt> {
@@ -1485,7 +1487,7 @@ impl MeetingStore for StoreImpl {
         let poll = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT mode, closed_at FROM motion_polls WHERE motion_id = $1{SHARE_LOCK}"
         )))
-        .bind(v.motion)
+        .bind(v.motion.raw())
         .fetch_optional(&mut *tx)
         .await
         .map_err(db_err)?
@@ -1501,7 +1503,7 @@ impl MeetingStore for StoreImpl {
              JOIN meeting_invitees i ON i.meeting_id = a.meeting_id AND i.member_id = a.member_id
              WHERE mo.id = $1 AND a.member_id = $2",
         )
-        .bind(v.motion)
+        .bind(v.motion.raw())
         .bind(v.member.0)
         .fetch_optional(&mut *tx)
         .await
@@ -1526,7 +1528,7 @@ impl MeetingStore for StoreImpl {
             "INSERT INTO poll_voters (motion_id, member_id, submission, choice, cast_at)
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (motion_id, member_id) DO NOTHING",
         )
-        .bind(v.motion)
+        .bind(v.motion.raw())
         .bind(v.member.0)
         .bind(&v.submission)
         .bind(named.then_some(v.choice.as_str()))
@@ -1539,7 +1541,7 @@ impl MeetingStore for StoreImpl {
             let earlier: String = sqlx::query_scalar(
                 "SELECT submission FROM poll_voters WHERE motion_id = $1 AND member_id = $2",
             )
-            .bind(v.motion)
+            .bind(v.motion.raw())
             .bind(v.member.0)
             .fetch_one(&mut *tx)
             .await
@@ -1559,7 +1561,7 @@ impl MeetingStore for StoreImpl {
             "INSERT INTO poll_tallies (motion_id, choice, votes) VALUES ($1, $2, 1)
              ON CONFLICT (motion_id, choice) DO UPDATE SET votes = poll_tallies.votes + 1",
         )
-        .bind(v.motion)
+        .bind(v.motion.raw())
         .bind(&v.choice)
         .execute(&mut *tx)
         .await
@@ -1570,13 +1572,13 @@ impl MeetingStore for StoreImpl {
 
     async fn my_vote(
         &self,
-        motion: i64,
+        motion: MotionId,
         member: MemberId,
     ) -> StoreResult<Option<(String, Option<String>)>> {
         let row = sqlx::query(
             "SELECT submission, choice FROM poll_voters WHERE motion_id = $1 AND member_id = $2",
         )
-        .bind(motion)
+        .bind(motion.raw())
         .bind(member.0)
         .fetch_optional(&self.pool)
         .await
@@ -1590,7 +1592,7 @@ impl MeetingStore for StoreImpl {
 
     async fn named_votes(
         &self,
-        motion: i64,
+        motion: MotionId,
         access: &AccessContext,
     ) -> StoreResult<Vec<(MemberId, String, String, String)>> {
         let mut tx = self.write_tx().await?;
@@ -1600,7 +1602,7 @@ impl MeetingStore for StoreImpl {
              WHERE v.motion_id = $1 AND v.choice IS NOT NULL
              ORDER BY m.last_name, m.first_name, v.member_id",
         )
-        .bind(motion)
+        .bind(motion.raw())
         .fetch_all(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -1619,12 +1621,12 @@ impl MeetingStore for StoreImpl {
         Ok(out)
     }
 
-    async fn close_poll(&self, motion: i64, event: &NewEvent) -> StoreResult<PollRecord> {
+    async fn close_poll(&self, motion: MotionId, event: &NewEvent) -> StoreResult<PollRecord> {
         let mut tx = self.write_tx().await?;
         let closed: Option<Option<DateTime<Utc>>> = sqlx::query_scalar(sqlx::AssertSqlSafe(
             format!("SELECT closed_at FROM motion_polls WHERE motion_id = $1{UPDATE_LOCK}"),
         ))
-        .bind(motion)
+        .bind(motion.raw())
         .fetch_optional(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -1640,21 +1642,21 @@ impl MeetingStore for StoreImpl {
             "UPDATE motion_polls SET closed_at = $1 WHERE motion_id = $2 AND closed_at IS NULL",
         )
         .bind(event.at)
-        .bind(motion)
+        .bind(motion.raw())
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
-        let poll = poll_in(&mut tx, motion)
+        let poll = poll_in(&mut tx, motion.raw())
             .await?
             .ok_or(StoreError::NotFound("vote on this motion"))?;
         commit(tx).await?;
         Ok(poll)
     }
 
-    async fn publish_motion(&self, id: i64, event: &NewEvent) -> StoreResult<()> {
+    async fn publish_motion(&self, id: MotionId, event: &NewEvent) -> StoreResult<()> {
         let mut tx = self.write_tx().await?;
         let row = sqlx::query("SELECT state, published FROM motions WHERE id = $1")
-            .bind(id)
+            .bind(id.raw())
             .fetch_optional(&mut *tx)
             .await
             .map_err(db_err)?
@@ -1672,7 +1674,7 @@ impl MeetingStore for StoreImpl {
         append_event(&mut tx, event).await?;
         sqlx::query("UPDATE motions SET published = $1 WHERE id = $2")
             .bind(true)
-            .bind(id)
+            .bind(id.raw())
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;

@@ -7,6 +7,8 @@
 // Secrecy is kept here as in `ballots.rs`: no statement reads the box together with the
 // voters (or the paper voters), and the box is read here only for its number of ballots.
 // A batch of papers names its tellers, never a voter.
+use crate::rows::{IdColumn, RawId};
+use charter_model::{BallotId, PaperBatchId, PaperEntryId};
 use crate::rows::stored;
 use charter_domain::{ChallengeState, PaperBatchState};
 
@@ -23,11 +25,11 @@ const CHUNK: usize = 4_000;
 
 /// The ballot's state under a shared lock: a close (which takes the row) waits for papers in
 /// flight, as it waits for ballots cast online. Locked before any other row of the ballot's.
-async fn open_ballot(tx: &mut Conn, id: i64) -> StoreResult<()> {
+async fn open_ballot(tx: &mut Conn, id: BallotId) -> StoreResult<()> {
     let state: String = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "SELECT state FROM ballots WHERE id = $1{SHARE_LOCK}"
     )))
-    .bind(id)
+    .bind(id.raw())
     .fetch_optional(&mut *tx)
     .await
     .map_err(db_err)?
@@ -109,14 +111,14 @@ const BATCH_SELECT: &str = "SELECT id, ballot_id, label, papers, state, created_
 
 fn batch_from(r: &DbRow) -> Result<PaperBatchRecord, sqlx::Error> {
     Ok(PaperBatchRecord {
-        id: r.try_get("id")?,
-        ballot: r.try_get("ballot_id")?,
+        id: r.id("id")?,
+        ballot: r.id("ballot_id")?,
         label: r.try_get("label")?,
         papers: r.try_get("papers")?,
         state: stored(r, "state", PaperBatchState::parse)?,
         created_by: r.try_get::<Option<i64>, _>("created_by")?.map(MemberId),
         created_at: r.try_get("created_at")?,
-        agreed_entry: r.try_get("agreed_entry")?,
+        agreed_entry: r.id("agreed_entry")?,
         spoilt: r.try_get("spoilt")?,
         committed_at: r.try_get("committed_at")?,
         entries: Vec::new(),
@@ -127,7 +129,7 @@ fn entry_from(r: &DbRow) -> Result<(i64, PaperEntryRecord), sqlx::Error> {
     Ok((
         r.try_get("batch_id")?,
         PaperEntryRecord {
-            id: r.try_get("id")?,
+            id: r.id("id")?,
             teller: MemberId(r.try_get("teller_id")?),
             papers: r.try_get("papers")?,
             entered_at: r.try_get("entered_at")?,
@@ -153,7 +155,7 @@ async fn with_entries(
         .map_err(db_err)?;
     for r in &entries {
         let (batch, e) = entry_from(r).map_err(db_err)?;
-        if let Some(b) = batches.iter_mut().find(|b| b.id == batch) {
+        if let Some(b) = batches.iter_mut().find(|b| b.id == PaperBatchId(batch)) {
             b.entries.push(e);
         }
     }
@@ -167,7 +169,7 @@ const MAX_AUDIT_PAGE: u32 = 500;
 impl PaperStore for StoreImpl {
     async fn mark_paper_voter(
         &self,
-        id: i64,
+        id: BallotId,
         member: MemberId,
         teller: MemberId,
         event: &NewEvent,
@@ -179,7 +181,7 @@ impl PaperStore for StoreImpl {
              WHERE ballot_id = $2 AND member_id = $3 AND voted_at IS NULL",
         )
         .bind(event.at)
-        .bind(id)
+        .bind(id.raw())
         .bind(member.0)
         .execute(&mut *tx)
         .await
@@ -189,7 +191,7 @@ impl PaperStore for StoreImpl {
             let voted: Option<Option<DateTime<Utc>>> = sqlx::query_scalar(
                 "SELECT voted_at FROM ballot_voters WHERE ballot_id = $1 AND member_id = $2",
             )
-            .bind(id)
+            .bind(id.raw())
             .bind(member.0)
             .fetch_optional(&mut *tx)
             .await
@@ -198,7 +200,7 @@ impl PaperStore for StoreImpl {
                 "SELECT reversal_reason FROM ballot_paper_voters
                  WHERE ballot_id = $1 AND member_id = $2 AND reversed_at IS NOT NULL",
             )
-            .bind(id)
+            .bind(id.raw())
             .bind(member.0)
             .fetch_optional(&mut *tx)
             .await
@@ -219,7 +221,7 @@ impl PaperStore for StoreImpl {
                 },
             });
         }
-        if mark_in(&mut tx, id, member).await?.is_some() {
+        if mark_in(&mut tx, id.raw(), member).await?.is_some() {
             return Err(StoreError::Conflict {
                 field: "member".into(),
                 message: "this member's paper mark was reversed: they vote with their own link"
@@ -230,7 +232,7 @@ impl PaperStore for StoreImpl {
             "INSERT INTO ballot_paper_voters (ballot_id, member_id, marked_by, marked_at)
              VALUES ($1, $2, $3, $4)",
         )
-        .bind(id)
+        .bind(id.raw())
         .bind(member.0)
         .bind(teller.0)
         .bind(event.at)
@@ -241,21 +243,21 @@ impl PaperStore for StoreImpl {
         commit(tx).await
     }
 
-    async fn paper_tally(&self, id: i64) -> StoreResult<PaperTally> {
+    async fn paper_tally(&self, id: BallotId) -> StoreResult<PaperTally> {
         let mut tx = self.read_tx().await?;
-        let t = tally_in(&mut tx, id).await?;
+        let t = tally_in(&mut tx, id.raw()).await?;
         commit(tx).await?;
         Ok(t)
     }
 
-    async fn paper_mark(&self, id: i64, member: MemberId) -> StoreResult<Option<PaperMark>> {
+    async fn paper_mark(&self, id: BallotId, member: MemberId) -> StoreResult<Option<PaperMark>> {
         let mut conn = self.pool.acquire().await.map_err(db_err)?;
-        mark_in(&mut conn, id, member).await
+        mark_in(&mut conn, id.raw(), member).await
     }
 
     async fn reverse_paper_mark(
         &self,
-        id: i64,
+        id: BallotId,
         member: MemberId,
         by: MemberId,
         reason: &str,
@@ -263,7 +265,7 @@ impl PaperStore for StoreImpl {
     ) -> StoreResult<bool> {
         let mut tx = self.write_tx().await?;
         open_ballot(&mut tx, id).await?;
-        let mark = mark_in(&mut tx, id, member)
+        let mark = mark_in(&mut tx, id.raw(), member)
             .await?
             .ok_or(StoreError::NotFound("paper mark on this member"))?;
         let refuse = |message: String| StoreError::Conflict {
@@ -279,7 +281,7 @@ impl PaperStore for StoreImpl {
                     .into(),
             ));
         }
-        let tally = tally_in(&mut tx, id).await?;
+        let tally = tally_in(&mut tx, id.raw()).await?;
         if tally.committed > tally.voters - 1 {
             return Err(refuse(format!(
                 "{} papers are in the box for {} paper marks: with this mark reversed the papers would outnumber the marks, so its paper may be in the box already",
@@ -293,7 +295,7 @@ impl PaperStore for StoreImpl {
         .bind(by.0)
         .bind(event.at)
         .bind(reason)
-        .bind(id)
+        .bind(id.raw())
         .bind(member.0)
         .execute(&mut *tx)
         .await
@@ -302,7 +304,7 @@ impl PaperStore for StoreImpl {
             "SELECT set_aside_at, tracker, submission_hash, sealed FROM ballot_set_aside
              WHERE ballot_id = $1 AND member_id = $2 AND state = 'waiting'",
         )
-        .bind(id)
+        .bind(id.raw())
         .bind(member.0)
         .fetch_optional(&mut *tx)
         .await
@@ -314,7 +316,7 @@ impl PaperStore for StoreImpl {
                     "INSERT INTO ballot_box (ballot_id, tracker, submission_hash, sealed)
                      VALUES ($1, $2, $3, $4)",
                 )
-                .bind(id)
+                .bind(id.raw())
                 .bind(r.try_get::<String, _>("tracker").map_err(db_err)?)
                 .bind(r.try_get::<String, _>("submission_hash").map_err(db_err)?)
                 .bind(r.try_get::<String, _>("sealed").map_err(db_err)?)
@@ -327,7 +329,7 @@ impl PaperStore for StoreImpl {
                          submission_hash = NULL, sealed = NULL
                      WHERE ballot_id = $1 AND member_id = $2",
                 )
-                .bind(id)
+                .bind(id.raw())
                 .bind(member.0)
                 .execute(&mut *tx)
                 .await
@@ -340,7 +342,7 @@ impl PaperStore for StoreImpl {
             "UPDATE ballot_voters SET voted_at = $1 WHERE ballot_id = $2 AND member_id = $3",
         )
         .bind(boxed)
-        .bind(id)
+        .bind(id.raw())
         .bind(member.0)
         .execute(&mut *tx)
         .await
@@ -350,16 +352,16 @@ impl PaperStore for StoreImpl {
         Ok(boxed.is_some())
     }
 
-    async fn create_paper_batch(&self, b: &NewPaperBatch, event: &NewEvent) -> StoreResult<i64> {
+    async fn create_paper_batch(&self, b: &NewPaperBatch, event: &NewEvent) -> StoreResult<PaperBatchId> {
         let mut tx = self.write_tx().await?;
         open_ballot(&mut tx, b.ballot).await?;
-        within(&tally_in(&mut tx, b.ballot).await?, b.papers)?;
+        within(&tally_in(&mut tx, b.ballot.raw()).await?, b.papers)?;
         let seq = append_event(&mut tx, event).await?;
         let id = sqlx::query_scalar::<_, i64>(
             "INSERT INTO paper_batches (ballot_id, label, papers, state, created_by, created_at, event_seq)
              VALUES ($1, $2, $3, 'entering', $4, $5, $6) RETURNING id",
         )
-        .bind(b.ballot)
+        .bind(b.ballot.raw())
         .bind(&b.label)
         .bind(b.papers)
         .bind(b.created_by.0)
@@ -369,14 +371,14 @@ impl PaperStore for StoreImpl {
         .await
         .map_err(db_err)?;
         commit(tx).await?;
-        Ok(id)
+        Ok(PaperBatchId(id))
     }
 
-    async fn paper_batches(&self, id: i64) -> StoreResult<Vec<PaperBatchRecord>> {
+    async fn paper_batches(&self, id: BallotId) -> StoreResult<Vec<PaperBatchRecord>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{BATCH_SELECT} WHERE ballot_id = $1 ORDER BY id"
         )))
-        .bind(id)
+        .bind(id.raw())
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
@@ -385,14 +387,14 @@ impl PaperStore for StoreImpl {
             rows,
             "SELECT e.id, e.batch_id, e.teller_id, e.papers, e.entered_at FROM paper_entries e
              JOIN paper_batches b ON b.id = e.batch_id WHERE b.ballot_id = $1 ORDER BY e.id",
-            id,
+            id.raw(),
         )
         .await
     }
 
-    async fn paper_batch(&self, batch: i64) -> StoreResult<Option<PaperBatchRecord>> {
+    async fn paper_batch(&self, batch: PaperBatchId) -> StoreResult<Option<PaperBatchRecord>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{BATCH_SELECT} WHERE id = $1")))
-            .bind(batch)
+            .bind(batch.raw())
             .fetch_all(&self.pool)
             .await
             .map_err(db_err)?;
@@ -401,7 +403,7 @@ impl PaperStore for StoreImpl {
             rows,
             "SELECT id, batch_id, teller_id, papers, entered_at FROM paper_entries
              WHERE batch_id = $1 ORDER BY id",
-            batch,
+            batch.raw(),
         )
         .await?
         .pop())
@@ -409,24 +411,24 @@ impl PaperStore for StoreImpl {
 
     async fn enter_paper_batch(
         &self,
-        batch: i64,
+        batch: PaperBatchId,
         entry: &NewPaperEntry,
         seen: usize,
         commit_with: Option<&PaperCommit>,
         event: &NewEvent,
-    ) -> StoreResult<i64> {
+    ) -> StoreResult<PaperEntryId> {
         let mut tx = self.write_tx().await?;
         let ballot: i64 = sqlx::query_scalar("SELECT ballot_id FROM paper_batches WHERE id = $1")
-            .bind(batch)
+            .bind(batch.raw())
             .fetch_optional(&mut *tx)
             .await
             .map_err(db_err)?
             .ok_or(StoreError::NotFound("batch"))?;
-        open_ballot(&mut tx, ballot).await?;
+        open_ballot(&mut tx, BallotId(ballot)).await?;
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT state, papers FROM paper_batches WHERE id = $1{UPDATE_LOCK}"
         )))
-        .bind(batch)
+        .bind(batch.raw())
         .fetch_one(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -437,7 +439,7 @@ impl PaperStore for StoreImpl {
         }
         let entries: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM paper_entries WHERE batch_id = $1")
-                .bind(batch)
+                .bind(batch.raw())
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(db_err)?;
@@ -450,7 +452,7 @@ impl PaperStore for StoreImpl {
             "INSERT INTO paper_entries (batch_id, teller_id, papers, entered_at)
              VALUES ($1, $2, $3, $4) RETURNING id",
         )
-        .bind(batch)
+        .bind(batch.raw())
         .bind(entry.teller.0)
         .bind(&entry.papers)
         .bind(event.at)
@@ -484,19 +486,19 @@ impl PaperStore for StoreImpl {
             .bind(id)
             .bind(c.spoilt)
             .bind(c.event.at)
-            .bind(batch)
+            .bind(batch.raw())
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
             append_event(&mut tx, &c.event).await?;
         }
         commit(tx).await?;
-        Ok(id)
+        Ok(PaperEntryId(id))
     }
 
     async fn ballot_roll_audit(
         &self,
-        id: i64,
+        id: BallotId,
         page: u32,
         per_page: u32,
         access: &AccessContext,
@@ -505,14 +507,14 @@ impl PaperStore for StoreImpl {
         let offset = i64::from(page.max(1) - 1) * i64::from(per_page);
         let mut tx = self.write_tx().await?;
         let roll: i64 = sqlx::query_scalar("SELECT roll_id FROM ballots WHERE id = $1")
-            .bind(id)
+            .bind(id.raw())
             .fetch_optional(&mut *tx)
             .await
             .map_err(db_err)?
             .ok_or(StoreError::NotFound("ballot"))?;
         let total: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM ballot_voters WHERE ballot_id = $1")
-                .bind(id)
+                .bind(id.raw())
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(db_err)?;
@@ -527,7 +529,7 @@ impl PaperStore for StoreImpl {
              LEFT JOIN ballot_paper_voters p ON p.ballot_id = v.ballot_id AND p.member_id = v.member_id
              WHERE v.ballot_id = $1 ORDER BY v.member_id LIMIT $2 OFFSET $3",
         )
-        .bind(id)
+        .bind(id.raw())
         .bind(i64::from(per_page))
         .bind(offset)
         .fetch_all(&mut *tx)
@@ -564,8 +566,8 @@ impl PaperStore for StoreImpl {
             .map(|r| {
                 Ok(NamedChallenge {
                     challenge: ChallengeRecord {
-                        id: r.try_get("id")?,
-                        roll: r.try_get("roll_id")?,
+                        id: r.id("id")?,
+                        roll: r.id("roll_id")?,
                         member: MemberId(r.try_get("member_id")?),
                         branch: UnitId(r.try_get("branch_id")?),
                         grounds: r.try_get("grounds")?,
@@ -602,7 +604,7 @@ impl PaperStore for StoreImpl {
         })
     }
 
-    async fn ballot_trail(&self, id: i64) -> StoreResult<Vec<EventRecord>> {
+    async fn ballot_trail(&self, id: BallotId) -> StoreResult<Vec<EventRecord>> {
         let rows = sqlx::query(
             "SELECT seq, at, actor_member, actor_office, kind, subject, payload, reason
              FROM governance_events WHERE seq = (SELECT event_seq FROM ballots WHERE id = $1)
@@ -612,7 +614,7 @@ impl PaperStore for StoreImpl {
              WHERE subject = $2 AND kind NOT IN ('ballot.voted', 'ballot.paper_voted')
              ORDER BY seq",
         )
-        .bind(id)
+        .bind(id.raw())
         .bind(format!("ballot:{id}"))
         .fetch_all(&self.pool)
         .await
@@ -634,7 +636,7 @@ impl PaperStore for StoreImpl {
             .map_err(db_err)
     }
 
-    async fn ballot_box_size(&self, id: i64) -> StoreResult<BoxSize> {
+    async fn ballot_box_size(&self, id: BallotId) -> StoreResult<BoxSize> {
         let mut tx = self.read_tx().await?;
         // One snapshot for every count below, so ballots arriving meanwhile cannot make the box
         // and the marks disagree.
@@ -648,7 +650,7 @@ impl PaperStore for StoreImpl {
         let rows = sqlx::query(
             "SELECT superseded, COUNT(*) AS n FROM ballot_box WHERE ballot_id = $1 GROUP BY superseded",
         )
-        .bind(id)
+        .bind(id.raw())
         .fetch_all(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -663,11 +665,11 @@ impl PaperStore for StoreImpl {
         }
         size.voted =
             sqlx::query_scalar("SELECT COUNT(voted_at) FROM ballot_voters WHERE ballot_id = $1")
-                .bind(id)
+                .bind(id.raw())
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(db_err)?;
-        size.paper = tally_in(&mut tx, id).await?;
+        size.paper = tally_in(&mut tx, id.raw()).await?;
         commit(tx).await?;
         Ok(size)
     }

@@ -2,6 +2,8 @@
 // once for both SQL dialects: each store crate includes this file in a module that first
 // defines `Db`, `DbConn`, `ROW_LOCK` (its row-lock clause for the member a write checks) and
 // `StoreImpl`, and imports `append_event`, `commit`, `db_err`, `log_access` and `search`.
+use crate::rows::RawId;
+use charter_model::{AffiliationId};
 use charter_domain::{MemberChanges, MemberId, MemberStatus, NewMember, Payment, UnitId, UnitKind};
 use charter_store::text::{search_text, sort_key};
 use charter_store::*;
@@ -263,7 +265,7 @@ impl RegisterStore for StoreImpl {
         for (affiliation, verification) in
             earlier.into_iter().map(EarlierVerificationRow::into_record)
         {
-            if let Some(a) = affiliations.iter_mut().find(|a| a.id == affiliation) {
+            if let Some(a) = affiliations.iter_mut().find(|a| a.id == AffiliationId(affiliation)) {
                 a.earlier_verifications.push(verification);
             }
         }
@@ -461,7 +463,7 @@ impl RegisterStore for StoreImpl {
         organisation: &str,
         since: Option<NaiveDate>,
         event: &NewEvent,
-    ) -> StoreResult<i64> {
+    ) -> StoreResult<AffiliationId> {
         let mut tx = self.write_tx().await?;
         if !member_exists(&mut tx, member).await? {
             return Err(StoreError::NotFound("member"));
@@ -477,13 +479,13 @@ impl RegisterStore for StoreImpl {
         .map_err(db_err)?;
         append_event(&mut tx, event).await?;
         commit(tx).await?;
-        Ok(id)
+        Ok(AffiliationId(id))
     }
 
     async fn verify_affiliation(
         &self,
         member: MemberId,
-        affiliation: i64,
+        affiliation: AffiliationId,
         verified_by: MemberId,
         on: NaiveDate,
         event: &NewEvent,
@@ -499,7 +501,7 @@ impl RegisterStore for StoreImpl {
              WHERE id = $2 AND member_id = $3 AND verified_on IS NOT NULL",
         )
         .bind(event.at)
-        .bind(affiliation)
+        .bind(affiliation.raw())
         .bind(member.0)
         .execute(&mut *tx)
         .await
@@ -509,7 +511,7 @@ impl RegisterStore for StoreImpl {
         )
         .bind(verified_by.0)
         .bind(on)
-        .bind(affiliation)
+        .bind(affiliation.raw())
         .bind(member.0)
         .execute(&mut *tx)
         .await

@@ -3,6 +3,8 @@
 // crate includes this file in a module that first defines `Db`, `UPDATE_LOCK` (its row-lock
 // clause) and `StoreImpl`, and imports `append_event`, `commit`, `db_err` and `queue_letters`.
 
+use crate::rows::{IdColumn, RawId};
+use charter_model::{MeetingId, RequisitionId};
 use charter_domain::MemberId;
 use charter_store::*;
 use chrono::{DateTime, Utc};
@@ -22,7 +24,7 @@ const REQUISITION_SELECT: &str =
 
 fn requisition_from(r: &DbRow) -> Result<RequisitionRecord, sqlx::Error> {
     Ok(RequisitionRecord {
-        id: r.try_get("id")?,
+        id: r.id("id")?,
         kind: r.try_get("kind")?,
         title: r.try_get("title")?,
         purpose: r.try_get("purpose")?,
@@ -32,7 +34,7 @@ fn requisition_from(r: &DbRow) -> Result<RequisitionRecord, sqlx::Error> {
         reached_at: r.try_get("reached_at")?,
         reached_clause: r.try_get("reached_clause")?,
         call_by: r.try_get("call_by")?,
-        meeting: r.try_get("meeting_id")?,
+        meeting: r.id("meeting_id")?,
         signatures: r.try_get("signatures")?,
         reminded_at: r.try_get("reminded_at")?,
     })
@@ -40,7 +42,7 @@ fn requisition_from(r: &DbRow) -> Result<RequisitionRecord, sqlx::Error> {
 
 #[async_trait::async_trait]
 impl RequisitionStore for StoreImpl {
-    async fn open_requisition(&self, r: &NewRequisition, event: &NewEvent) -> StoreResult<i64> {
+    async fn open_requisition(&self, r: &NewRequisition, event: &NewEvent) -> StoreResult<RequisitionId> {
         let mut tx = self.write_tx().await?;
         let seq = append_event(&mut tx, event).await?;
         let id = sqlx::query_scalar::<_, i64>(
@@ -69,7 +71,7 @@ impl RequisitionStore for StoreImpl {
             .map_err(db_err)?;
         }
         commit(tx).await?;
-        Ok(id)
+        Ok(RequisitionId(id))
     }
 
     async fn requisitions(&self) -> StoreResult<Vec<RequisitionRecord>> {
@@ -82,11 +84,11 @@ impl RequisitionStore for StoreImpl {
         all(&rows, requisition_from)
     }
 
-    async fn requisition(&self, id: i64) -> StoreResult<Option<RequisitionRecord>> {
+    async fn requisition(&self, id: RequisitionId) -> StoreResult<Option<RequisitionRecord>> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{REQUISITION_SELECT} WHERE r.id = $1"
         )))
-        .bind(id)
+        .bind(id.raw())
         .fetch_optional(&self.pool)
         .await
         .map_err(db_err)?;
@@ -96,11 +98,11 @@ impl RequisitionStore for StoreImpl {
             .map_err(db_err)
     }
 
-    async fn has_signed(&self, id: i64, member: MemberId) -> StoreResult<bool> {
+    async fn has_signed(&self, id: RequisitionId, member: MemberId) -> StoreResult<bool> {
         let found: Option<i64> = sqlx::query_scalar(
             "SELECT member_id FROM requisition_signatures WHERE requisition_id = $1 AND member_id = $2",
         )
-        .bind(id)
+        .bind(id.raw())
         .bind(member.0)
         .fetch_optional(&self.pool)
         .await
@@ -110,14 +112,14 @@ impl RequisitionStore for StoreImpl {
 
     async fn sign_requisition(
         &self,
-        id: i64,
+        id: RequisitionId,
         member: MemberId,
         event: &NewEvent,
     ) -> StoreResult<()> {
         let mut tx = self.write_tx().await?;
         let answered: Option<Option<i64>> =
             sqlx::query_scalar("SELECT meeting_id FROM requisitions WHERE id = $1")
-                .bind(id)
+                .bind(id.raw())
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(db_err)?;
@@ -133,7 +135,7 @@ impl RequisitionStore for StoreImpl {
         let already: Option<i64> = sqlx::query_scalar(
             "SELECT member_id FROM requisition_signatures WHERE requisition_id = $1 AND member_id = $2",
         )
-        .bind(id)
+        .bind(id.raw())
         .bind(member.0)
         .fetch_optional(&mut *tx)
         .await
@@ -148,7 +150,7 @@ impl RequisitionStore for StoreImpl {
         sqlx::query(
             "INSERT INTO requisition_signatures (requisition_id, member_id, signed_at) VALUES ($1, $2, $3)",
         )
-        .bind(id)
+        .bind(id.raw())
         .bind(member.0)
         .bind(event.at)
         .execute(&mut *tx)
@@ -160,7 +162,7 @@ impl RequisitionStore for StoreImpl {
 
     async fn requisition_reached(
         &self,
-        id: i64,
+        id: RequisitionId,
         clause: &str,
         call_by: chrono::NaiveDate,
         event: &NewEvent,
@@ -168,7 +170,7 @@ impl RequisitionStore for StoreImpl {
         let mut tx = self.write_tx().await?;
         let open: Option<i64> =
             sqlx::query_scalar("SELECT id FROM requisitions WHERE id = $1 AND reached_at IS NULL")
-                .bind(id)
+                .bind(id.raw())
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(db_err)?;
@@ -183,7 +185,7 @@ impl RequisitionStore for StoreImpl {
         .bind(event.at)
         .bind(clause)
         .bind(call_by)
-        .bind(id)
+        .bind(id.raw())
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -191,10 +193,10 @@ impl RequisitionStore for StoreImpl {
         Ok(true)
     }
 
-    async fn answer_requisition(&self, id: i64, meeting: i64, event: &NewEvent) -> StoreResult<()> {
+    async fn answer_requisition(&self, id: RequisitionId, meeting: MeetingId, event: &NewEvent) -> StoreResult<()> {
         let mut tx = self.write_tx().await?;
         let row = sqlx::query("SELECT reached_at, meeting_id FROM requisitions WHERE id = $1")
-            .bind(id)
+            .bind(id.raw())
             .fetch_optional(&mut *tx)
             .await
             .map_err(db_err)?
@@ -213,8 +215,8 @@ impl RequisitionStore for StoreImpl {
         }
         append_event(&mut tx, event).await?;
         sqlx::query("UPDATE requisitions SET meeting_id = $1 WHERE id = $2")
-            .bind(meeting)
-            .bind(id)
+            .bind(meeting.raw())
+            .bind(id.raw())
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
@@ -224,7 +226,7 @@ impl RequisitionStore for StoreImpl {
 
     async fn remind_requisition(
         &self,
-        id: i64,
+        id: RequisitionId,
         last: Option<DateTime<Utc>>,
         letters: &[Letter],
         event: &NewEvent,
@@ -233,7 +235,7 @@ impl RequisitionStore for StoreImpl {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT reached_at, meeting_id, reminded_at FROM requisitions WHERE id = $1{UPDATE_LOCK}"
         )))
-        .bind(id)
+        .bind(id.raw())
         .fetch_optional(&mut *tx)
         .await
         .map_err(db_err)?
@@ -249,7 +251,7 @@ impl RequisitionStore for StoreImpl {
         queue_letters(&mut tx, letters, event.at).await?;
         sqlx::query("UPDATE requisitions SET reminded_at = $1 WHERE id = $2")
             .bind(event.at)
-            .bind(id)
+            .bind(id.raw())
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;

@@ -10,6 +10,8 @@
 // few lines an upheld challenge changes are in `roll_overrides`. Every line reads
 // "member branch flag", flag `Y` (on the roll) or `N` with the index of its reason, if any;
 // lines are separated by ','.
+use crate::rows::{IdColumn, RawId};
+use charter_model::{RollChallengeId, RollId};
 use crate::rows::stored;
 use charter_domain::ChallengeState;
 
@@ -42,13 +44,13 @@ const CHALLENGE_SELECT: &str =
 
 fn roll_from(r: &DbRow) -> Result<RollRecord, sqlx::Error> {
     Ok(RollRecord {
-        id: r.try_get("id")?,
+        id: r.id("id")?,
         title: r.try_get("title")?,
         context: r.try_get("context")?,
         unit: r.try_get::<Option<i64>, _>("unit_id")?.map(UnitId),
         right: r.try_get("right_kind")?,
         cutoff: r.try_get("cutoff")?,
-        version_id: r.try_get("version_id")?,
+        version_id: r.id("version_id")?,
         challenge_closes_on: r.try_get("challenge_closes_on")?,
         frozen_hash: r.try_get("frozen_hash")?,
         current_hash: r.try_get("current_hash")?,
@@ -62,8 +64,8 @@ fn roll_from(r: &DbRow) -> Result<RollRecord, sqlx::Error> {
 
 fn challenge_from(r: &DbRow) -> Result<ChallengeRecord, sqlx::Error> {
     Ok(ChallengeRecord {
-        id: r.try_get("id")?,
-        roll: r.try_get("roll_id")?,
+        id: r.id("id")?,
+        roll: r.id("roll_id")?,
         member: MemberId(r.try_get("member_id")?),
         branch: UnitId(r.try_get("branch_id")?),
         grounds: r.try_get("grounds")?,
@@ -265,7 +267,7 @@ fn record(
         eligible: o.map_or(l.eligible, |o| o.eligible),
         clauses,
         reason,
-        challenge: o.map(|o| o.challenge),
+        challenge: (o.map(|o| o.challenge)).map(RollChallengeId),
     }
 }
 
@@ -414,7 +416,7 @@ impl RollStore for StoreImpl {
         reasons: &[RollReason],
         entries: &[NewRollEntry],
         event: &NewEvent,
-    ) -> StoreResult<i64> {
+    ) -> StoreResult<RollId> {
         let eligible = entries.iter().filter(|e| e.eligible).count() as i64;
         let excluded = entries.len() as i64 - eligible;
         let mut per_branch: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
@@ -473,7 +475,7 @@ impl RollStore for StoreImpl {
         .bind(roll.unit.map(|u| u.0))
         .bind(&roll.right)
         .bind(roll.cutoff)
-        .bind(roll.version_id)
+        .bind(roll.version_id.raw())
         .bind(roll.challenge_closes_on)
         .bind(&roll.hash)
         .bind(eligible)
@@ -536,7 +538,7 @@ impl RollStore for StoreImpl {
             qb.build().execute(&mut *tx).await.map_err(db_err)?;
         }
         commit(tx).await?;
-        Ok(id)
+        Ok(RollId(id))
     }
 
     async fn rolls(&self) -> StoreResult<Vec<RollRecord>> {
@@ -549,20 +551,20 @@ impl RollStore for StoreImpl {
         all(&rows, roll_from)
     }
 
-    async fn roll(&self, id: i64) -> StoreResult<Option<RollRecord>> {
+    async fn roll(&self, id: RollId) -> StoreResult<Option<RollRecord>> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!("{ROLL_SELECT} WHERE id = $1")))
-            .bind(id)
+            .bind(id.raw())
             .fetch_optional(&self.pool)
             .await
             .map_err(db_err)?;
         row.as_ref().map(roll_from).transpose().map_err(db_err)
     }
 
-    async fn roll_counts(&self, roll: i64) -> StoreResult<Vec<RollBranchCount>> {
+    async fn roll_counts(&self, roll: RollId) -> StoreResult<Vec<RollBranchCount>> {
         let rows = sqlx::query(
             "SELECT branch_id, eligible, excluded FROM roll_branch_counts WHERE roll_id = $1 ORDER BY branch_id",
         )
-        .bind(roll)
+        .bind(roll.raw())
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
@@ -577,7 +579,7 @@ impl RollStore for StoreImpl {
 
     async fn roll_entry(
         &self,
-        roll: i64,
+        roll: RollId,
         member: MemberId,
         access: Option<&AccessContext>,
     ) -> StoreResult<Option<RollEntryRecord>> {
@@ -586,7 +588,7 @@ impl RollStore for StoreImpl {
         } else {
             self.read_tx().await?
         };
-        let found = entry_in(&mut tx, roll, member.0).await?;
+        let found = entry_in(&mut tx, roll.raw(), member.0).await?;
         if let (Some(_), Some(a)) = (&found, access) {
             log_access(&mut tx, &[member.0], a).await?;
         }
@@ -596,17 +598,17 @@ impl RollStore for StoreImpl {
 
     async fn roll_names(
         &self,
-        roll: i64,
+        roll: RollId,
         q: &RollQuery,
         access: &AccessContext,
     ) -> StoreResult<Page<RollNameRecord>> {
         let per_page = q.per_page.clamp(1, MAX_ROLL_PAGE);
         let offset = u64::from(q.page.max(1) - 1) * u64::from(per_page);
         let mut tx = self.write_tx().await?;
-        let overrides = overrides_of(&mut tx, roll, None).await?;
+        let overrides = overrides_of(&mut tx, roll.raw(), None).await?;
         let (lines, total) =
-            page_of_lines(&mut tx, roll, q, &overrides, offset, per_page as usize).await?;
-        let reasons = reasons_of(&mut tx, roll).await?;
+            page_of_lines(&mut tx, roll.raw(), q, &overrides, offset, per_page as usize).await?;
+        let reasons = reasons_of(&mut tx, roll.raw()).await?;
         let mut names: HashMap<i64, (String, String)> = HashMap::with_capacity(lines.len());
         if !lines.is_empty() {
             let mut qb = sqlx::QueryBuilder::<Db>::new(
@@ -650,7 +652,7 @@ impl RollStore for StoreImpl {
 
     async fn roll_frozen_lines(
         &self,
-        roll: i64,
+        roll: RollId,
         access: Option<&AccessContext>,
     ) -> StoreResult<Vec<(MemberId, UnitId, bool)>> {
         let mut tx = if access.is_some() {
@@ -661,7 +663,7 @@ impl RollStore for StoreImpl {
         let bodies: Vec<String> = sqlx::query_scalar(
             "SELECT body FROM roll_member_index WHERE roll_id = $1 ORDER BY first_member",
         )
-        .bind(roll)
+        .bind(roll.raw())
         .fetch_all(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -682,9 +684,9 @@ impl RollStore for StoreImpl {
         Ok(lines)
     }
 
-    async fn lodge_challenge(&self, c: &NewChallenge, event: &NewEvent) -> StoreResult<i64> {
+    async fn lodge_challenge(&self, c: &NewChallenge, event: &NewEvent) -> StoreResult<RollChallengeId> {
         let mut tx = self.write_tx().await?;
-        let Some(line) = entry_in(&mut tx, c.roll, c.member.0).await? else {
+        let Some(line) = entry_in(&mut tx, c.roll.raw(), c.member.0).await? else {
             return Err(StoreError::NotFound("roll line"));
         };
         if line.eligible {
@@ -698,7 +700,7 @@ impl RollStore for StoreImpl {
             "INSERT INTO roll_challenges (roll_id, member_id, branch_id, grounds, lodged_at, lodged_by, state, event_seq)
              VALUES ($1, $2, $3, $4, $5, $6, 'open', $7) RETURNING id",
         )
-        .bind(c.roll)
+        .bind(c.roll.raw())
         .bind(c.member.0)
         .bind(line.branch.0)
         .bind(&c.grounds)
@@ -709,25 +711,25 @@ impl RollStore for StoreImpl {
         .await
         .map_err(db_err)?;
         commit(tx).await?;
-        Ok(id)
+        Ok(RollChallengeId(id))
     }
 
-    async fn challenges(&self, roll: i64) -> StoreResult<Vec<ChallengeRecord>> {
+    async fn challenges(&self, roll: RollId) -> StoreResult<Vec<ChallengeRecord>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{CHALLENGE_SELECT} WHERE c.roll_id = $1 ORDER BY c.id"
         )))
-        .bind(roll)
+        .bind(roll.raw())
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
         all(&rows, challenge_from)
     }
 
-    async fn challenge(&self, id: i64) -> StoreResult<Option<ChallengeRecord>> {
+    async fn challenge(&self, id: RollChallengeId) -> StoreResult<Option<ChallengeRecord>> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{CHALLENGE_SELECT} WHERE c.id = $1"
         )))
-        .bind(id)
+        .bind(id.raw())
         .fetch_optional(&self.pool)
         .await
         .map_err(db_err)?;
@@ -736,7 +738,7 @@ impl RollStore for StoreImpl {
 
     async fn decide_challenge(
         &self,
-        id: i64,
+        id: RollChallengeId,
         d: &ChallengeDecision,
         event: &NewEvent,
     ) -> StoreResult<()> {
@@ -745,7 +747,7 @@ impl RollStore for StoreImpl {
             "SELECT c.roll_id, c.member_id, c.branch_id, c.state, r.current_hash
              FROM roll_challenges c JOIN rolls r ON r.id = c.roll_id WHERE c.id = $1{LOCK}"
         )))
-        .bind(id)
+        .bind(id.raw())
         .fetch_optional(&mut *tx)
         .await
         .map_err(db_err)?
@@ -776,7 +778,7 @@ impl RollStore for StoreImpl {
         .bind(event.at)
         .bind(d.decided_by.map(|m| m.0))
         .bind(seq)
-        .bind(id)
+        .bind(id.raw())
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -789,7 +791,7 @@ impl RollStore for StoreImpl {
             .bind(member)
             .bind(branch)
             .bind(true)
-            .bind(id)
+            .bind(id.raw())
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;

@@ -2,6 +2,7 @@
 // text is decoded with an error (never a panic) if it is not one we wrote.
 
 use charter_domain::{BodyId, MemberId, Money, OfficeId, Payment, UnitId};
+use charter_model::{AffiliationId};
 use charter_store::text::{
     corrupt, decode_dues_plan, decode_office_kind, decode_status, decode_u32, decode_u64,
     decode_unit_kind,
@@ -310,7 +311,7 @@ pub(crate) struct AffiliationRow {
 impl AffiliationRow {
     pub fn into_record(self) -> AffiliationRecord {
         AffiliationRecord {
-            id: self.id,
+            id: AffiliationId(self.id),
             organisation: self.organisation,
             since: self.since,
             verified_by: self.verified_by.map(MemberId),
@@ -467,4 +468,84 @@ pub(crate) fn stored<T>(
         index: column.to_string(),
         source: Box::new(corrupt(column, &word)),
     })
+}
+
+/// Ids cross into SQL as the numbers they wrap: the domain's id types know nothing of a
+/// database, so a statement binds `id.raw()` and a row reads an id column with `r.id(…)`,
+/// which gives whichever id type (or `Option` of one) the record's field has.
+pub(crate) trait RawId {
+    type Raw;
+    fn raw(&self) -> Self::Raw;
+}
+
+/// An id, or an optional one, read from its column.
+pub(crate) trait FromRawId: Sized {
+    type Raw: for<'r> sqlx::Decode<'r, Db> + sqlx::Type<Db>;
+    fn from_raw(raw: Self::Raw) -> Self;
+}
+
+macro_rules! raw_ids {
+    ($($id:ty),* $(,)?) => {$(
+        impl RawId for $id {
+            type Raw = i64;
+            fn raw(&self) -> i64 {
+                self.0
+            }
+        }
+        impl RawId for Option<$id> {
+            type Raw = Option<i64>;
+            fn raw(&self) -> Option<i64> {
+                self.map(|id| id.0)
+            }
+        }
+        impl FromRawId for $id {
+            type Raw = i64;
+            fn from_raw(raw: i64) -> Self {
+                Self(raw)
+            }
+        }
+        impl FromRawId for Option<$id> {
+            type Raw = Option<i64>;
+            fn from_raw(raw: Option<i64>) -> Self {
+                raw.map(<$id>::from)
+            }
+        }
+    )*};
+}
+
+raw_ids!(
+    charter_model::AccountLinkId,
+    charter_model::AffiliationId,
+    charter_model::AgendaItemId,
+    charter_model::AmendmentAttemptId,
+    charter_model::AmendmentId,
+    charter_model::ApplicationId,
+    charter_model::BallotId,
+    charter_model::CompositeId,
+    charter_model::ConstitutionVersionId,
+    charter_model::CredentialChallengeId,
+    charter_model::CredentialId,
+    charter_model::ElectionId,
+    charter_model::HistoricalEntryId,
+    charter_model::LetterId,
+    charter_model::MeetingId,
+    charter_model::MotionId,
+    charter_model::NominationId,
+    charter_model::PaperBatchId,
+    charter_model::PaperEntryId,
+    charter_model::PaperId,
+    charter_model::RequisitionId,
+    charter_model::RollChallengeId,
+    charter_model::RollId,
+);
+
+/// Reads an id column as its type: `r.id("meeting_id")?`.
+pub(crate) trait IdColumn {
+    fn id<T: FromRawId>(&self, column: &str) -> Result<T, sqlx::Error>;
+}
+
+impl IdColumn for <Db as sqlx::Database>::Row {
+    fn id<T: FromRawId>(&self, column: &str) -> Result<T, sqlx::Error> {
+        sqlx::Row::try_get::<T::Raw, _>(self, column).map(T::from_raw)
+    }
 }

@@ -3,6 +3,8 @@
 // store crate includes this file in a module that first defines `Db` and `UPDATE_LOCK`, and
 // imports `StoreImpl`, `append_event`, `commit` and `db_err`.
 
+use crate::rows::{IdColumn, RawId};
+use charter_model::{MotionId};
 use charter_domain::{BodyId, MemberId, MemberStatus, OfficeId, OfficeKind, UnitId, UnitKind};
 use charter_store::text::{decode_office_kind, decode_status};
 use charter_store::*;
@@ -515,7 +517,7 @@ impl StructureStore for StoreImpl {
         motion: &NewMotion,
         a: &NewAppointment,
         event: &NewEvent,
-    ) -> StoreResult<i64> {
+    ) -> StoreResult<MotionId> {
         let mut tx = self.write_tx().await?;
         office_and_member(&mut tx, a.office, a.member).await?;
         let id = crate::meetings::insert_motion(&mut tx, motion, event).await?;
@@ -523,7 +525,7 @@ impl StructureStore for StoreImpl {
             "INSERT INTO appointment_motions (motion_id, office_id, member_id, starts_on, ends_on, clause)
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
-        .bind(id)
+        .bind(id.raw())
         .bind(a.office.0)
         .bind(a.member.0)
         .bind(a.term.starts_on)
@@ -533,10 +535,10 @@ impl StructureStore for StoreImpl {
         .await
         .map_err(db_err)?;
         commit(tx).await?;
-        Ok(id)
+        Ok(MotionId(id.raw()))
     }
 
-    async fn motion_appointment(&self, motion: i64) -> StoreResult<Option<AppointmentRecord>> {
+    async fn motion_appointment(&self, motion: MotionId) -> StoreResult<Option<AppointmentRecord>> {
         let row = sqlx::query(
             "SELECT a.motion_id, a.office_id, o.kind AS office_kind, o.unit_id, u.name AS unit_name,
                     a.member_id, m.first_name || ' ' || m.last_name AS member_name,
@@ -547,14 +549,14 @@ impl StructureStore for StoreImpl {
              JOIN members m ON m.id = a.member_id
              WHERE a.motion_id = $1",
         )
-        .bind(motion)
+        .bind(motion.raw())
         .fetch_optional(&self.pool)
         .await
         .map_err(db_err)?;
         let Some(r) = row else { return Ok(None) };
         let kind: String = r.try_get("office_kind").map_err(db_err)?;
         Ok(Some(AppointmentRecord {
-            motion: r.try_get("motion_id").map_err(db_err)?,
+            motion: r.id("motion_id").map_err(db_err)?,
             office: OfficeId(r.try_get("office_id").map_err(db_err)?),
             office_kind: decode_office_kind(&kind)?,
             unit: UnitId(r.try_get("unit_id").map_err(db_err)?),
@@ -574,7 +576,7 @@ impl StructureStore for StoreImpl {
         motion: &NewMotion,
         c: &NewStatusMotion,
         event: &NewEvent,
-    ) -> StoreResult<i64> {
+    ) -> StoreResult<MotionId> {
         if !matches!(c.to, MemberStatus::Suspended | MemberStatus::Expelled) {
             return Err(StoreError::Conflict {
                 field: "status".into(),
@@ -594,7 +596,7 @@ impl StructureStore for StoreImpl {
         sqlx::query(
             "INSERT INTO status_motions (motion_id, member_id, to_status, clause) VALUES ($1, $2, $3, $4)",
         )
-        .bind(id)
+        .bind(id.raw())
         .bind(c.member.0)
         .bind(c.to.as_str())
         .bind(&c.clause)
@@ -602,14 +604,14 @@ impl StructureStore for StoreImpl {
         .await
         .map_err(db_err)?;
         commit(tx).await?;
-        Ok(id)
+        Ok(MotionId(id.raw()))
     }
 
-    async fn motion_status_change(&self, motion: i64) -> StoreResult<Option<NewStatusMotion>> {
+    async fn motion_status_change(&self, motion: MotionId) -> StoreResult<Option<NewStatusMotion>> {
         let row = sqlx::query(
             "SELECT member_id, to_status, clause FROM status_motions WHERE motion_id = $1",
         )
-        .bind(motion)
+        .bind(motion.raw())
         .fetch_optional(&self.pool)
         .await
         .map_err(db_err)?;

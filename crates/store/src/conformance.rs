@@ -12,6 +12,8 @@ use charter_domain::{
     DelegateCredentialState, DuesPlan, MemberChanges, MemberId, MemberStatus, MinutesState, Money,
     MotionState, NewMember, OfficeKind, Payment, RawMemberChanges, RawNewMember, UnitId, UnitKind,
 };
+use charter_model::{AmendmentId, MeetingId};
+use charter_model::{HistoricalEntryId, MotionId};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 
 use crate::*;
@@ -297,7 +299,7 @@ fn conference(title: &str, starts: DateTime<Utc>) -> NewMeeting {
 
 fn amendment_motion(meeting: i64) -> NewMotion {
     NewMotion {
-        meeting,
+        meeting: MeetingId(meeting),
         kind: "constitutional-amendment".into(),
         title: "Amend the constitution".into(),
         text: "That the constitution be amended.".into(),
@@ -334,7 +336,7 @@ fn amendment_decision(
 ) -> AmendmentDecision {
     let adopted = version.is_some();
     AmendmentDecision {
-        amendment,
+        amendment: AmendmentId(amendment),
         attempt: attempt(on, adopted),
         version,
         event: event(
@@ -350,7 +352,7 @@ fn amendment_decision(
 
 fn historical_entry(amendment: i64, officer: MemberId, held_on: NaiveDate) -> NewHistoricalEntry {
     NewHistoricalEntry {
-        amendment,
+        amendment: AmendmentId(amendment),
         entered_by: officer,
         unit: None,
         body: "conference".into(),
@@ -369,16 +371,16 @@ fn historical_entry(amendment: i64, officer: MemberId, held_on: NaiveDate) -> Ne
 /// on `amendment`, and the meeting they make.
 async fn historical_meeting(
     store: &dyn Store,
-    amendment: i64,
+    amendment: AmendmentId,
     officers: [MemberId; 2],
     held_on: NaiveDate,
     version: Option<NewConstitutionVersion>,
-) -> StoreResult<(i64, i64)> {
-    let mut entries = [0; 2];
+) -> StoreResult<(MeetingId, MotionId)> {
+    let mut entries = [HistoricalEntryId(0); 2];
     for (i, officer) in officers.into_iter().enumerate() {
         entries[i] = store
             .add_historical_entry(
-                &historical_entry(amendment, officer, held_on),
+                &historical_entry(amendment.0, officer, held_on),
                 &by(officer, "meeting.historical_entry", "amendment"),
             )
             .await?;
@@ -396,7 +398,7 @@ async fn historical_meeting(
             proposal_event: event("motion.proposed", "meeting"),
             outcome: amendment_outcome(adopted),
             decision_event: event("motion.decided", "meeting"),
-            decision: amendment_decision(amendment, held_on, version),
+            decision: amendment_decision(amendment.0, held_on, version),
         })
         .await
 }
@@ -408,7 +410,7 @@ pub(crate) async fn brixton_meeting(
     ann: MemberId,
     starts: DateTime<Utc>,
     invitees: &[NewInvitee],
-) -> i64 {
+) -> MeetingId {
     store
         .call_meeting(
             &NewMeeting {

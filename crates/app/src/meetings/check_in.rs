@@ -1,11 +1,16 @@
 //! Checking in: the meeting's code and the window for checking in.
 
 use super::*;
+use charter_model::MeetingId;
 
 impl App {
     /// The meeting's check-in code, for the officers running it to read out or show; `None`
     /// for a meeting called before codes were kept, until they make one.
-    pub async fn check_in_code(&self, actor: &Actor, id: i64) -> Result<Option<String>, AppError> {
+    pub async fn check_in_code(
+        &self,
+        actor: &Actor,
+        id: MeetingId,
+    ) -> Result<Option<String>, AppError> {
         let m = self.meeting_record(id).await?;
         self.officer_running(
             actor,
@@ -18,7 +23,11 @@ impl App {
 
     /// Replaces the meeting's check-in code, say when it has been shared beyond the room; the
     /// old code and its link stop working.
-    pub async fn new_check_in_code(&self, actor: &Actor, id: i64) -> Result<String, AppError> {
+    pub async fn new_check_in_code(
+        &self,
+        actor: &Actor,
+        id: MeetingId,
+    ) -> Result<String, AppError> {
         let m = self.meeting_record(id).await?;
         let office = self
             .officer_running(
@@ -46,7 +55,7 @@ impl App {
     pub async fn check_in(
         &self,
         actor: &Actor,
-        id: i64,
+        id: MeetingId,
         member: Option<MemberId>,
         code: Option<&str>,
     ) -> Result<(), AppError> {
@@ -103,7 +112,11 @@ impl App {
             })
     }
 
-    pub(super) async fn check_code(&self, id: i64, code: Option<&str>) -> Result<(), AppError> {
+    pub(super) async fn check_code(
+        &self,
+        id: MeetingId,
+        code: Option<&str>,
+    ) -> Result<(), AppError> {
         let given = normalise_code(code.unwrap_or(""));
         if given.is_empty() {
             return Err(AppError::invalid(

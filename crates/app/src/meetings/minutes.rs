@@ -1,16 +1,22 @@
 //! Minutes: drafted from the record, saved, and final once a later meeting approves them.
 
 use super::*;
+use charter_model::{MeetingId, MotionId};
 
 impl App {
     /// A draft of the minutes written from what was recorded: whether the meeting was
     /// properly convened, attendance and quorum, and each motion with its outcome.
-    pub async fn draft_minutes(&self, actor: &Actor, id: i64) -> Result<String, AppError> {
+    pub async fn draft_minutes(&self, actor: &Actor, id: MeetingId) -> Result<String, AppError> {
         Ok(minutes_from_record(&self.meeting_view(actor, id).await?))
     }
 
     /// Saves a meeting's draft minutes: the officers running it, once it has begun.
-    pub async fn save_minutes(&self, actor: &Actor, id: i64, text: &str) -> Result<(), AppError> {
+    pub async fn save_minutes(
+        &self,
+        actor: &Actor,
+        id: MeetingId,
+        text: &str,
+    ) -> Result<(), AppError> {
         let m = self.meeting_record(id).await?;
         let office = self
             .officer_running(
@@ -48,13 +54,16 @@ impl App {
             .map_err(stale_is_conflict)
     }
 
-    pub async fn minutes(&self, id: i64) -> Result<Option<MinutesRecord>, AppError> {
+    pub async fn minutes(&self, id: MeetingId) -> Result<Option<MinutesRecord>, AppError> {
         self.meeting_record(id).await?;
         Ok(self.store.minutes(id).await?)
     }
 
     /// Earlier meetings of the same body whose minutes are still a draft: (id, title).
-    pub async fn drafts_to_approve(&self, id: i64) -> Result<Vec<(i64, String)>, AppError> {
+    pub async fn drafts_to_approve(
+        &self,
+        id: MeetingId,
+    ) -> Result<Vec<(MeetingId, String)>, AppError> {
         let m = self.meeting_record(id).await?;
         let mut out = Vec::new();
         for held in self.store.meetings(m.unit, None).await? {
@@ -75,9 +84,9 @@ impl App {
     pub async fn put_minutes_for_approval(
         &self,
         actor: &Actor,
-        id: i64,
-        of_meeting: i64,
-    ) -> Result<i64, AppError> {
+        id: MeetingId,
+        of_meeting: MeetingId,
+    ) -> Result<MotionId, AppError> {
         let m = self.meeting_record(id).await?;
         let earlier = self.meeting_record(of_meeting).await?;
         let office = self
@@ -200,7 +209,7 @@ pub fn minutes_from_record(v: &MeetingView) -> String {
     if v.motions.is_empty() {
         line(&mut out, "No motions were before the meeting.".to_string());
     }
-    let number = |id: i64| v.motions.iter().find(|x| x.id == id).map(|x| x.number);
+    let number = |id: MotionId| v.motions.iter().find(|x| x.id == id).map(|x| x.number);
     for mo in &v.motions {
         let mut about = Vec::new();
         if let Some(n) = mo.parent.and_then(number) {

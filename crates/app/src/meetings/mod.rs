@@ -6,6 +6,7 @@
 //! version in force on the meeting's day: adopted, rejected, or not binding with every
 //! failing clause — so a meeting called on short notice cannot take a binding decision.
 
+use charter_model::{MeetingId, MotionId};
 use std::collections::BTreeMap;
 
 use charter_domain::{
@@ -69,7 +70,7 @@ pub struct MeetingRequest {
 /// A meeting just called, with a warning when its notice falls short of the constitution.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Called {
-    pub id: i64,
+    pub id: MeetingId,
     pub invited: usize,
     pub short_notice: Option<String>,
 }
@@ -105,7 +106,7 @@ pub struct MeetingView {
     /// Whether the reader may record attendance and votes here.
     pub may_run: bool,
     /// Electronic votes by motion id, with the reader's own vote in each.
-    pub polls: BTreeMap<i64, PollView>,
+    pub polls: BTreeMap<MotionId, PollView>,
     /// Composites proposed at this meeting, with their movers' consents.
     pub composites: Vec<charter_store::CompositeRecord>,
 }
@@ -298,7 +299,7 @@ fn convening(m: &MeetingRecord) -> Convening {
 impl App {
     /// The motions before a meeting, in the order they were put down: the business its
     /// pages list.
-    pub async fn meeting_motions(&self, meeting: i64) -> Result<Vec<MotionRecord>, AppError> {
+    pub async fn meeting_motions(&self, meeting: MeetingId) -> Result<Vec<MotionRecord>, AppError> {
         Ok(self.store.motions(meeting).await?)
     }
 
@@ -334,7 +335,7 @@ impl App {
             .ok_or_else(|| AppError::Forbidden(why.into()))
     }
 
-    pub(crate) async fn meeting_record(&self, id: i64) -> Result<MeetingRecord, AppError> {
+    pub(crate) async fn meeting_record(&self, id: MeetingId) -> Result<MeetingRecord, AppError> {
         self.store
             .meeting(id)
             .await?
@@ -349,7 +350,7 @@ impl App {
         from: Option<DateTime<Utc>>,
     ) -> Result<Vec<MeetingRecord>, AppError> {
         let mut all = self.store.meetings(unit, from).await?;
-        let invited: std::collections::HashSet<i64> = self
+        let invited: std::collections::HashSet<MeetingId> = self
             .store
             .meetings_for(actor.member)
             .await?
@@ -378,7 +379,11 @@ impl App {
     }
 
     /// A meeting as `actor` sees it: properly convened or not and why, quorum, motions.
-    pub async fn meeting_view(&self, actor: &Actor, id: i64) -> Result<MeetingView, AppError> {
+    pub async fn meeting_view(
+        &self,
+        actor: &Actor,
+        id: MeetingId,
+    ) -> Result<MeetingView, AppError> {
         let mut m = self.meeting_record(id).await?;
         if !self.entitled_to_papers(actor, &m).await? {
             m.online_url = None;
@@ -588,7 +593,7 @@ impl App {
     pub(crate) async fn motion_to_run(
         &self,
         actor: &Actor,
-        motion_id: i64,
+        motion_id: MotionId,
     ) -> Result<(MotionRecord, MeetingRecord, HeldOffice), AppError> {
         let motion = self
             .store

@@ -1,6 +1,7 @@
 //! Motions: proposing, amending, seconding, withdrawing and rescinding, and their history.
 
 use super::*;
+use charter_model::{MeetingId, MotionId};
 
 impl App {
     /// A member entitled to propose motions at this body puts one before a meeting that has
@@ -8,9 +9,9 @@ impl App {
     pub async fn propose_motion(
         &self,
         actor: &Actor,
-        id: i64,
+        id: MeetingId,
         motion: &NewMotion,
-    ) -> Result<i64, AppError> {
+    ) -> Result<MotionId, AppError> {
         let m = self.meeting_record(id).await?;
         let now = self.clock.now();
         let mut errs = charter_domain::FieldErrors::default();
@@ -153,7 +154,7 @@ impl App {
     pub(super) async fn check_rescindable(
         &self,
         m: &MeetingRecord,
-        target: Option<i64>,
+        target: Option<MotionId>,
     ) -> Result<(), AppError> {
         let bad = |why: &str| AppError::invalid("target", why);
         let Some(t) = target else {
@@ -178,7 +179,10 @@ impl App {
 
     /// Decisions a rescission at meeting `id` could name: adopted and still standing, taken
     /// at earlier meetings of the same body and unit; (motion, its meeting's title).
-    pub async fn rescindable(&self, id: i64) -> Result<Vec<(MotionRecord, String)>, AppError> {
+    pub async fn rescindable(
+        &self,
+        id: MeetingId,
+    ) -> Result<Vec<(MotionRecord, String)>, AppError> {
         let m = self.meeting_record(id).await?;
         let mut out = Vec::new();
         for held in self.store.meetings(m.unit, None).await? {
@@ -202,9 +206,9 @@ impl App {
     pub async fn amend_motion(
         &self,
         actor: &Actor,
-        motion_id: i64,
+        motion_id: MotionId,
         text: &str,
-    ) -> Result<i64, AppError> {
+    ) -> Result<MotionId, AppError> {
         let parent = self
             .store
             .motion(motion_id)
@@ -326,7 +330,7 @@ impl App {
     }
 
     /// A member entitled to propose seconds another's motion or amendment before it is put.
-    pub async fn second_motion(&self, actor: &Actor, motion_id: i64) -> Result<(), AppError> {
+    pub async fn second_motion(&self, actor: &Actor, motion_id: MotionId) -> Result<(), AppError> {
         let motion = self
             .store
             .motion(motion_id)
@@ -359,8 +363,8 @@ impl App {
     pub async fn withdraw_motion(
         &self,
         actor: &Actor,
-        motion_id: i64,
-    ) -> Result<Vec<i64>, AppError> {
+        motion_id: MotionId,
+    ) -> Result<Vec<MotionId>, AppError> {
         let motion = self
             .store
             .motion(motion_id)
@@ -390,7 +394,7 @@ impl App {
     /// Every wording of a motion, oldest first, each with its word diff from the one before.
     pub async fn motion_history(
         &self,
-        motion_id: i64,
+        motion_id: MotionId,
     ) -> Result<Vec<(MotionVersion, Option<WordDiff>)>, AppError> {
         let versions = self.store.motion_versions(motion_id).await?;
         let mut out = Vec::with_capacity(versions.len());

@@ -1,6 +1,7 @@
 //! Votes on motions: the tellers' count, and polls of the members checked in.
 
 use super::*;
+use charter_model::MotionId;
 
 impl App {
     /// Records the tellers' count on a motion and decides what it came to under the version
@@ -8,7 +9,7 @@ impl App {
     pub async fn record_vote(
         &self,
         actor: &Actor,
-        motion_id: i64,
+        motion_id: MotionId,
         votes_for: u32,
         votes_against: u32,
         abstentions: u32,
@@ -43,7 +44,11 @@ impl App {
 
     /// An electronic vote on a motion, with the reader's own vote. Any signed-in member may
     /// see it; the count is the caller's to withhold until it closes.
-    pub async fn poll_view(&self, actor: &Actor, motion_id: i64) -> Result<PollView, AppError> {
+    pub async fn poll_view(
+        &self,
+        actor: &Actor,
+        motion_id: MotionId,
+    ) -> Result<PollView, AppError> {
         self.store
             .motion(motion_id)
             .await?
@@ -62,7 +67,7 @@ impl App {
     pub async fn open_voting(
         &self,
         actor: &Actor,
-        motion_id: i64,
+        motion_id: MotionId,
         mode: &str,
     ) -> Result<(), AppError> {
         let mode = mode.trim();
@@ -113,7 +118,7 @@ impl App {
     pub async fn cast_vote(
         &self,
         actor: &Actor,
-        motion_id: i64,
+        motion_id: MotionId,
         choice: &str,
         submission: &str,
     ) -> Result<VoteReceipt, AppError> {
@@ -145,7 +150,7 @@ impl App {
     pub async fn close_voting(
         &self,
         actor: &Actor,
-        motion_id: i64,
+        motion_id: MotionId,
     ) -> Result<MotionResult, AppError> {
         let (motion, m, office) = self.motion_to_run(actor, motion_id).await?;
         let poll = self

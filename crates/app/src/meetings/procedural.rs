@@ -1,6 +1,7 @@
 //! Procedural motions, which take effect in the transaction that decides them.
 
 use super::*;
+use charter_model::MotionId;
 
 impl App {
     /// A member present moves a procedural motion during the meeting: that the question be
@@ -9,10 +10,10 @@ impl App {
     pub async fn move_procedural(
         &self,
         actor: &Actor,
-        meeting_id: i64,
+        meeting_id: MeetingId,
         kind: &str,
         target: Option<i64>,
-    ) -> Result<i64, AppError> {
+    ) -> Result<MotionId, AppError> {
         let m = self.meeting_record(meeting_id).await?;
         let Some(kind) = DecisionKind::PROCEDURAL
             .into_iter()
@@ -32,7 +33,12 @@ impl App {
                 ));
             }
             (true, Some(t)) => {
-                let Some(tm) = self.store.motion(t).await?.filter(|x| x.meeting == m.id) else {
+                let Some(tm) = self
+                    .store
+                    .motion(MotionId(t))
+                    .await?
+                    .filter(|x| x.meeting == m.id)
+                else {
                     return Err(AppError::invalid(
                         "target",
                         "that is no motion of this meeting",

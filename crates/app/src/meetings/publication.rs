@@ -1,10 +1,11 @@
 //! Publishing adopted motions, and the national tally of branches' statements on a matter.
 
 use super::*;
+use charter_model::MotionId;
 
 impl App {
     /// Publishes an adopted motion as the body's public statement.
-    pub async fn publish_motion(&self, actor: &Actor, motion_id: i64) -> Result<(), AppError> {
+    pub async fn publish_motion(&self, actor: &Actor, motion_id: MotionId) -> Result<(), AppError> {
         let motion = self
             .store
             .motion(motion_id)

@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use charter_domain::MemberId;
+use charter_model::AccountLinkId;
 use chrono::{DateTime, Utc};
 
 use crate::*;
@@ -75,14 +76,14 @@ pub trait AccountStore: Send + Sync {
     async fn mint_link_tokens(
         &self,
         mints: &[LinkMint],
-    ) -> StoreResult<Vec<(i64, charter_domain::LinkPurpose)>>;
+    ) -> StoreResult<Vec<(AccountLinkId, charter_domain::LinkPurpose)>>;
 
     /// Uses a password link: `Stale` unless it still has `token_hash`, is unused and
     /// unexpired at `event.at`. Sets the password, ends every session of the member, and
     /// clears every other password link of theirs. Returns the member.
     async fn use_password_link(
         &self,
-        link: i64,
+        link: AccountLinkId,
         token_hash: &str,
         password_hash: &str,
         event: &NewEvent,
@@ -94,7 +95,7 @@ pub trait AccountStore: Send + Sync {
     /// working.
     async fn confirm_email_change(
         &self,
-        link: i64,
+        link: AccountLinkId,
         token_hash: &str,
         notice: &NoticeText,
         event: &NewEvent,

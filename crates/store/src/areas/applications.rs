@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use charter_domain::{MemberId, MemberStatus, UnitId};
+use charter_model::ApplicationId;
 use chrono::{DateTime, Utc};
 
 use crate::*;
@@ -21,7 +22,7 @@ pub trait ApplicationStore: Send + Sync {
         to_applicant: &NoticeText,
         to_officers: &[Letter],
         event: &NewEvent,
-    ) -> StoreResult<(i64, MemberId)>;
+    ) -> StoreResult<(ApplicationId, MemberId)>;
 
     /// Someone used the address of `member`, who is already registered (to apply, or as the
     /// new address of another membership): queues `letter` to them with `event`, unless a
@@ -47,7 +48,7 @@ pub trait ApplicationStore: Send + Sync {
     /// One application; `access` is written in the same transaction when given.
     async fn application(
         &self,
-        id: i64,
+        id: ApplicationId,
         access: Option<&AccessContext>,
     ) -> StoreResult<Option<ApplicationRecord>>;
 
@@ -61,7 +62,7 @@ pub trait ApplicationStore: Send + Sync {
     /// application.
     async fn decide_application(
         &self,
-        id: i64,
+        id: ApplicationId,
         decision: &ApplicationDecision,
         letters: &[Letter],
         invitation: Option<&LinkRequest>,

@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use charter_domain::MemberId;
+use charter_model::{AmendmentId, ConstitutionVersionId, HistoricalEntryId, MeetingId, MotionId};
 use chrono::NaiveDate;
 
 use crate::*;
@@ -15,29 +16,31 @@ pub trait ConstitutionStore: Send + Sync {
         &self,
         version: &NewConstitutionVersion,
         event: &NewEvent,
-    ) -> StoreResult<i64>;
+    ) -> StoreResult<ConstitutionVersionId>;
 
     /// Every adopted version, oldest effective date first.
     async fn constitution_versions(&self) -> StoreResult<Vec<ConstitutionVersionRecord>>;
 
-    async fn constitution_version(&self, id: i64)
-    -> StoreResult<Option<ConstitutionVersionRecord>>;
+    async fn constitution_version(
+        &self,
+        id: ConstitutionVersionId,
+    ) -> StoreResult<Option<ConstitutionVersionRecord>>;
 
     async fn propose_amendment(
         &self,
         amendment: &NewAmendment,
         event: &NewEvent,
-    ) -> StoreResult<i64>;
+    ) -> StoreResult<AmendmentId>;
 
     /// Every amendment, oldest first.
     async fn amendments(&self) -> StoreResult<Vec<AmendmentRecord>>;
 
-    async fn amendment(&self, id: i64) -> StoreResult<Option<AmendmentRecord>>;
+    async fn amendment(&self, id: AmendmentId) -> StoreResult<Option<AmendmentRecord>>;
 
     /// Attempts to adopt amendments, oldest first; only those of `amendment` when given.
     async fn amendment_attempts(
         &self,
-        amendment: Option<i64>,
+        amendment: Option<AmendmentId>,
     ) -> StoreResult<Vec<AmendmentAttemptRecord>>;
 
     /// Proposes a motion putting `amendment` to a meeting, in one transaction with its link.
@@ -45,12 +48,12 @@ pub trait ConstitutionStore: Send + Sync {
     async fn propose_amendment_motion(
         &self,
         motion: &NewMotion,
-        amendment: i64,
+        amendment: AmendmentId,
         event: &NewEvent,
-    ) -> StoreResult<i64>;
+    ) -> StoreResult<MotionId>;
 
     /// The amendment a motion puts, if it puts one.
-    async fn motion_amendment(&self, motion: i64) -> StoreResult<Option<i64>>;
+    async fn motion_amendment(&self, motion: MotionId) -> StoreResult<Option<AmendmentId>>;
 
     /// Decides a motion putting an amendment (as `decide_motion`) and records the attempt in
     /// the same transaction: when `decision.version` is given the attempt bound, the
@@ -58,7 +61,7 @@ pub trait ConstitutionStore: Send + Sync {
     /// "refused". `Stale` if the motion was decided or the amendment adopted already.
     async fn decide_amendment_motion(
         &self,
-        motion: i64,
+        motion: MotionId,
         outcome: &MotionOutcome,
         event: &NewEvent,
         decision: &AmendmentDecision,
@@ -69,10 +72,13 @@ pub trait ConstitutionStore: Send + Sync {
         &self,
         entry: &NewHistoricalEntry,
         event: &NewEvent,
-    ) -> StoreResult<i64>;
+    ) -> StoreResult<HistoricalEntryId>;
 
     /// Every entry of historical meetings on `amendment`, oldest first.
-    async fn historical_entries(&self, amendment: i64) -> StoreResult<Vec<HistoricalEntryRecord>>;
+    async fn historical_entries(
+        &self,
+        amendment: AmendmentId,
+    ) -> StoreResult<Vec<HistoricalEntryRecord>>;
 
     /// Writes a historical meeting two officers' entries agree on, with its motion decided
     /// and the decision on the amendment, in one transaction; every waiting entry of the
@@ -81,7 +87,7 @@ pub trait ConstitutionStore: Send + Sync {
     async fn record_historical_meeting(
         &self,
         meeting: &NewHistoricalMeeting,
-    ) -> StoreResult<(i64, i64)>;
+    ) -> StoreResult<(MeetingId, MotionId)>;
 
     /// The facts the constitution engine needs about every member on `on`, in member order.
     async fn member_facts(&self, on: NaiveDate) -> StoreResult<Vec<MemberFactsRecord>>;

@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use charter_domain::MemberId;
+use charter_model::{CredentialChallengeId, CredentialId, MeetingId, MotionId};
 
 use crate::*;
 
@@ -14,11 +15,11 @@ pub trait DelegateStore: Send + Sync {
 
     async fn delegate_conference(
         &self,
-        meeting: i64,
+        meeting: MeetingId,
     ) -> StoreResult<Option<DelegateConferenceRecord>>;
 
     /// The branches' allocations, by branch name.
-    async fn delegate_allocations(&self, meeting: i64) -> StoreResult<Vec<AllocationRecord>>;
+    async fn delegate_allocations(&self, meeting: MeetingId) -> StoreResult<Vec<AllocationRecord>>;
 
     /// Records a credential unless the branch already has `limit` credentialed in that role
     /// (`Conflict`, field `role`) or the member already holds one here (`Conflict`, `member`).
@@ -27,37 +28,39 @@ pub trait DelegateStore: Send + Sync {
         c: &NewCredential,
         limit: u32,
         event: &NewEvent,
-    ) -> StoreResult<i64>;
+    ) -> StoreResult<CredentialId>;
 
     /// The conference's credentials by branch name, delegates before substitutes.
-    async fn delegate_credentials(&self, meeting: i64) -> StoreResult<Vec<CredentialRecord>>;
+    async fn delegate_credentials(&self, meeting: MeetingId) -> StoreResult<Vec<CredentialRecord>>;
 
-    async fn delegate_credential(&self, id: i64) -> StoreResult<Option<CredentialRecord>>;
+    async fn delegate_credential(&self, id: CredentialId) -> StoreResult<Option<CredentialRecord>>;
 
     /// A member's challenge to a credential; `Conflict` if they already challenged it,
     /// `Stale` if it was struck meanwhile.
     async fn lodge_credential_challenge(
         &self,
-        credential: i64,
+        credential: CredentialId,
         challenger: MemberId,
         grounds: &str,
         event: &NewEvent,
-    ) -> StoreResult<i64>;
+    ) -> StoreResult<CredentialChallengeId>;
 
     /// The conference's challenges, oldest first.
     async fn credential_challenges(
         &self,
-        meeting: i64,
+        meeting: MeetingId,
     ) -> StoreResult<Vec<CredentialChallengeRecord>>;
 
-    async fn credential_challenge(&self, id: i64)
-    -> StoreResult<Option<CredentialChallengeRecord>>;
+    async fn credential_challenge(
+        &self,
+        id: CredentialChallengeId,
+    ) -> StoreResult<Option<CredentialChallengeRecord>>;
 
     /// Records the ruling on a challenge, once (`Stale` if already ruled); an upheld
     /// challenge strikes the credential in the same transaction.
     async fn rule_on_credential_challenge(
         &self,
-        id: i64,
+        id: CredentialChallengeId,
         upheld: bool,
         reason: &str,
         by: MemberId,
@@ -69,9 +72,9 @@ pub trait DelegateStore: Send + Sync {
     /// `Conflict` when any of that does not hold.
     async fn check_in_delegate(
         &self,
-        meeting: i64,
-        credential: i64,
-        stands_for: Option<i64>,
+        meeting: MeetingId,
+        credential: CredentialId,
+        stands_for: Option<CredentialId>,
         by: Option<MemberId>,
         event: &NewEvent,
     ) -> StoreResult<()>;
@@ -80,15 +83,15 @@ pub trait DelegateStore: Send + Sync {
     /// motion already has one or an electronic vote.
     async fn open_card_vote(
         &self,
-        motion: i64,
-        meeting: i64,
+        motion: MotionId,
+        meeting: MeetingId,
         card_vote: &str,
         cards: &[Card],
         by: Option<MemberId>,
         event: &NewEvent,
     ) -> StoreResult<()>;
 
-    async fn card_vote(&self, motion: i64) -> StoreResult<Option<CardVoteRecord>>;
+    async fn card_vote(&self, motion: MotionId) -> StoreResult<Option<CardVoteRecord>>;
 
     /// Casts a delegate's card: `NotFound` with no card vote, `Stale` once closed,
     /// `Conflict` (field `member`) for someone holding no card or voting a second time with
@@ -97,8 +100,12 @@ pub trait DelegateStore: Send + Sync {
     -> StoreResult<VoteReceipt>;
 
     /// The cards cast, on the record, by branch then name.
-    async fn card_ballots(&self, motion: i64) -> StoreResult<Vec<CardBallotRecord>>;
+    async fn card_ballots(&self, motion: MotionId) -> StoreResult<Vec<CardBallotRecord>>;
 
     /// Closes a card vote and returns its final count; `Stale` if already closed.
-    async fn close_card_vote(&self, motion: i64, event: &NewEvent) -> StoreResult<CardVoteRecord>;
+    async fn close_card_vote(
+        &self,
+        motion: MotionId,
+        event: &NewEvent,
+    ) -> StoreResult<CardVoteRecord>;
 }

@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use charter_domain::MemberId;
+use charter_model::{BallotId, ElectionId, NominationId};
 
 use crate::*;
 
@@ -16,19 +17,19 @@ pub trait ElectionStore: Send + Sync {
         notice: &NoticeText,
         recipients: &[Recipient],
         event: &NewEvent,
-    ) -> StoreResult<i64>;
+    ) -> StoreResult<ElectionId>;
 
     /// Every election, newest first.
     async fn elections(&self) -> StoreResult<Vec<ElectionRecord>>;
 
-    async fn election(&self, id: i64) -> StoreResult<Option<ElectionRecord>>;
+    async fn election(&self, id: ElectionId) -> StoreResult<Option<ElectionRecord>>;
 
     /// Adds `nominator`'s nomination of `candidate` (creating the nomination at the first),
     /// valid once `needed` members have nominated. `Conflict` if they already nominated this
     /// candidate; `Stale` if the candidate withdrew.
     async fn nominate(
         &self,
-        election: i64,
+        election: ElectionId,
         candidate: MemberId,
         name: &str,
         nominator: MemberId,
@@ -37,19 +38,27 @@ pub trait ElectionStore: Send + Sync {
     ) -> StoreResult<NominationRecord>;
 
     /// The election's nominations, oldest first.
-    async fn nominations(&self, election: i64) -> StoreResult<Vec<NominationRecord>>;
+    async fn nominations(&self, election: ElectionId) -> StoreResult<Vec<NominationRecord>>;
 
-    async fn set_statement(&self, nomination: i64, text: &str, event: &NewEvent)
-    -> StoreResult<()>;
+    async fn set_statement(
+        &self,
+        nomination: NominationId,
+        text: &str,
+        event: &NewEvent,
+    ) -> StoreResult<()>;
 
     /// The candidate withdraws: `Stale` if already withdrawn.
-    async fn withdraw_nomination(&self, nomination: i64, event: &NewEvent) -> StoreResult<()>;
+    async fn withdraw_nomination(
+        &self,
+        nomination: NominationId,
+        event: &NewEvent,
+    ) -> StoreResult<()>;
 
     /// Links the ballot built from the valid nominations; `Stale` if one is linked already.
     async fn attach_election_ballot(
         &self,
-        election: i64,
-        ballot: i64,
+        election: ElectionId,
+        ballot: BallotId,
         event: &NewEvent,
     ) -> StoreResult<()>;
 
@@ -57,7 +66,7 @@ pub trait ElectionStore: Send + Sync {
     /// `term.starts_on`, each winner is seated for `term`. `Stale` if already seated.
     async fn seat_winners(
         &self,
-        election: i64,
+        election: ElectionId,
         winners: &[MemberId],
         term: Term,
         how: &str,

@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use charter_domain::MemberId;
+use charter_model::{BallotId, PaperBatchId, PaperEntryId};
 
 use crate::*;
 
@@ -14,17 +15,17 @@ pub trait PaperStore: Send + Sync {
     /// they have voted (online or on paper), `Stale` unless the ballot is open.
     async fn mark_paper_voter(
         &self,
-        id: i64,
+        id: BallotId,
         member: MemberId,
         teller: MemberId,
         event: &NewEvent,
     ) -> StoreResult<()>;
 
     /// A ballot's paper side in numbers.
-    async fn paper_tally(&self, id: i64) -> StoreResult<PaperTally>;
+    async fn paper_tally(&self, id: BallotId) -> StoreResult<PaperTally>;
 
     /// The paper mark on `member` in a ballot, if a teller made one.
-    async fn paper_mark(&self, id: i64, member: MemberId) -> StoreResult<Option<PaperMark>>;
+    async fn paper_mark(&self, id: BallotId, member: MemberId) -> StoreResult<Option<PaperMark>>;
 
     /// Reverses the paper mark on `member` while the ballot is open, with `by` and `reason`
     /// kept on the mark, in one transaction with its event: their online ballot kept aside,
@@ -35,7 +36,7 @@ pub trait PaperStore: Send + Sync {
     /// the ballot is open.
     async fn reverse_paper_mark(
         &self,
-        id: i64,
+        id: BallotId,
         member: MemberId,
         by: MemberId,
         reason: &str,
@@ -44,12 +45,16 @@ pub trait PaperStore: Send + Sync {
 
     /// Starts a batch of papers. `Stale` unless the ballot is open; `Conflict` if its papers
     /// and those committed would outnumber the members marked as voting on paper.
-    async fn create_paper_batch(&self, b: &NewPaperBatch, event: &NewEvent) -> StoreResult<i64>;
+    async fn create_paper_batch(
+        &self,
+        b: &NewPaperBatch,
+        event: &NewEvent,
+    ) -> StoreResult<PaperBatchId>;
 
     /// A ballot's batches, oldest first, each with its entries.
-    async fn paper_batches(&self, id: i64) -> StoreResult<Vec<PaperBatchRecord>>;
+    async fn paper_batches(&self, id: BallotId) -> StoreResult<Vec<PaperBatchRecord>>;
 
-    async fn paper_batch(&self, batch: i64) -> StoreResult<Option<PaperBatchRecord>>;
+    async fn paper_batch(&self, batch: PaperBatchId) -> StoreResult<Option<PaperBatchRecord>>;
 
     /// Adds a teller's entry to a batch that had `seen` entries when the caller resolved it
     /// (compare-and-set: `Stale` if another entry came first, the batch is committed or the
@@ -59,19 +64,19 @@ pub trait PaperStore: Send + Sync {
     /// marked as voting on paper. Returns the entry's id.
     async fn enter_paper_batch(
         &self,
-        batch: i64,
+        batch: PaperBatchId,
         entry: &NewPaperEntry,
         seen: usize,
         commit: Option<&PaperCommit>,
         event: &NewEvent,
-    ) -> StoreResult<i64>;
+    ) -> StoreResult<PaperEntryId>;
 
     /// A page of an opened ballot's voters with whether and how they voted, and every
     /// challenge to its roll with the challenger's name, for its scrutineer. Every member
     /// listed is logged as read under `access`, in the same transaction. No choice is read.
     async fn ballot_roll_audit(
         &self,
-        id: i64,
+        id: BallotId,
         page: u32,
         per_page: u32,
         access: &AccessContext,
@@ -79,9 +84,9 @@ pub trait PaperStore: Send + Sync {
 
     /// The ballot's governance events, oldest first: its creation and every event about it
     /// but the one per voter (who voted is on its roll).
-    async fn ballot_trail(&self, id: i64) -> StoreResult<Vec<EventRecord>>;
+    async fn ballot_trail(&self, id: BallotId) -> StoreResult<Vec<EventRecord>>;
 
     /// How many ballots lie in the box beside how many voters are marked, read in one
     /// snapshot: counts only, in any state.
-    async fn ballot_box_size(&self, id: i64) -> StoreResult<BoxSize>;
+    async fn ballot_box_size(&self, id: BallotId) -> StoreResult<BoxSize>;
 }

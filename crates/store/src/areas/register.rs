@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use charter_domain::{MemberChanges, MemberId, MemberStatus, NewMember, Payment, UnitId};
+use charter_model::AffiliationId;
 use chrono::NaiveDate;
 
 use crate::*;
@@ -75,12 +76,12 @@ pub trait RegisterStore: Send + Sync {
         organisation: &str,
         since: Option<NaiveDate>,
         event: &NewEvent,
-    ) -> StoreResult<i64>;
+    ) -> StoreResult<AffiliationId>;
 
     async fn verify_affiliation(
         &self,
         member: MemberId,
-        affiliation: i64,
+        affiliation: AffiliationId,
         verified_by: MemberId,
         on: NaiveDate,
         event: &NewEvent,

@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use charter_domain::{MemberId, UnitId};
+use charter_model::{RollChallengeId, RollId};
 
 use crate::*;
 
@@ -16,21 +17,21 @@ pub trait RollStore: Send + Sync {
         reasons: &[RollReason],
         entries: &[NewRollEntry],
         event: &NewEvent,
-    ) -> StoreResult<i64>;
+    ) -> StoreResult<RollId>;
 
     /// Every roll, newest first.
     async fn rolls(&self) -> StoreResult<Vec<RollRecord>>;
 
-    async fn roll(&self, id: i64) -> StoreResult<Option<RollRecord>>;
+    async fn roll(&self, id: RollId) -> StoreResult<Option<RollRecord>>;
 
     /// Eligible and excluded counts per branch as the roll stands.
-    async fn roll_counts(&self, roll: i64) -> StoreResult<Vec<RollBranchCount>>;
+    async fn roll_counts(&self, roll: RollId) -> StoreResult<Vec<RollBranchCount>>;
 
     /// One member's line; `access` is written in the same transaction when the line is
     /// read by someone else.
     async fn roll_entry(
         &self,
-        roll: i64,
+        roll: RollId,
         member: MemberId,
         access: Option<&AccessContext>,
     ) -> StoreResult<Option<RollEntryRecord>>;
@@ -39,7 +40,7 @@ pub trait RollStore: Send + Sync {
     /// on the page is logged under `access`.
     async fn roll_names(
         &self,
-        roll: i64,
+        roll: RollId,
         query: &RollQuery,
         access: &AccessContext,
     ) -> StoreResult<Page<RollNameRecord>>;
@@ -49,26 +50,29 @@ pub trait RollStore: Send + Sync {
     /// member listed is logged in the same transaction.
     async fn roll_frozen_lines(
         &self,
-        roll: i64,
+        roll: RollId,
         access: Option<&AccessContext>,
     ) -> StoreResult<Vec<(MemberId, UnitId, bool)>>;
 
     /// Lodges a challenge to a member's exclusion. `Conflict` if the member is on the roll
     /// or already has an open challenge on it; `NotFound` if they are not listed at all.
-    async fn lodge_challenge(&self, challenge: &NewChallenge, event: &NewEvent)
-    -> StoreResult<i64>;
+    async fn lodge_challenge(
+        &self,
+        challenge: &NewChallenge,
+        event: &NewEvent,
+    ) -> StoreResult<RollChallengeId>;
 
     /// A roll's challenges, oldest first.
-    async fn challenges(&self, roll: i64) -> StoreResult<Vec<ChallengeRecord>>;
+    async fn challenges(&self, roll: RollId) -> StoreResult<Vec<ChallengeRecord>>;
 
-    async fn challenge(&self, id: i64) -> StoreResult<Option<ChallengeRecord>>;
+    async fn challenge(&self, id: RollChallengeId) -> StoreResult<Option<ChallengeRecord>>;
 
     /// Decides an open challenge: upheld puts the member on the roll (their frozen line is
     /// kept), and the roll's hash moves on to `decision.new_hash`. `Stale` if the challenge
     /// is no longer open or the roll's hash is not `decision.expected_hash`.
     async fn decide_challenge(
         &self,
-        id: i64,
+        id: RollChallengeId,
         decision: &ChallengeDecision,
         event: &NewEvent,
     ) -> StoreResult<()>;

@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use charter_domain::{MemberId, OfficeId, OfficeKind, UnitId, UnitKind};
+use charter_model::MotionId;
 use chrono::NaiveDate;
 
 use crate::*;
@@ -62,10 +63,10 @@ pub trait StructureStore: Send + Sync {
         motion: &NewMotion,
         appointment: &NewAppointment,
         event: &NewEvent,
-    ) -> StoreResult<i64>;
+    ) -> StoreResult<MotionId>;
 
     /// The appointment an appointment motion proposes.
-    async fn motion_appointment(&self, motion: i64) -> StoreResult<Option<AppointmentRecord>>;
+    async fn motion_appointment(&self, motion: MotionId) -> StoreResult<Option<AppointmentRecord>>;
 
     /// Proposes a motion to suspend or expel a member: the motion and what it would do, in
     /// one transaction. Adopting it (`decide_motion` with state `adopted`) changes the
@@ -76,10 +77,10 @@ pub trait StructureStore: Send + Sync {
         motion: &NewMotion,
         change: &NewStatusMotion,
         event: &NewEvent,
-    ) -> StoreResult<i64>;
+    ) -> StoreResult<MotionId>;
 
     /// What a discipline motion proposes.
-    async fn motion_status_change(&self, motion: i64) -> StoreResult<Option<NewStatusMotion>>;
+    async fn motion_status_change(&self, motion: MotionId) -> StoreResult<Option<NewStatusMotion>>;
 
     /// Member counts per branch (status breakdown and paid-up count as of `paid_up_cutoff`:
     /// paid up means `paid_up_until >= paid_up_cutoff`).

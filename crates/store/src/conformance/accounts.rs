@@ -4,6 +4,7 @@
 
 use super::*;
 use charter_domain::LinkPurpose;
+use charter_model::AccountLinkId;
 
 fn request(purpose: LinkPurpose, by: Option<MemberId>, batch: i64) -> LinkRequest {
     LinkRequest {
@@ -30,7 +31,7 @@ fn at(secs: i64, kind: &str, subject: &str) -> NewEvent {
     }
 }
 
-fn mint(link: i64, hash: &str, minted_at: DateTime<Utc>) -> LinkMint {
+fn mint(link: AccountLinkId, hash: &str, minted_at: DateTime<Utc>) -> LinkMint {
     LinkMint {
         link,
         token_hash: hash.into(),
@@ -411,7 +412,10 @@ pub async fn email_changes_wait_for_confirmation(store: &dyn Store) {
         .unwrap();
     let reset = claim_all(store, 11).await[0].account_link.unwrap();
     store
-        .mint_link_tokens(&[mint(link, "confirm", t(12)), mint(reset, "reset", t(12))])
+        .mint_link_tokens(&[
+            mint(link, "confirm", t(12)),
+            mint(reset, "reset", t(12)),
+        ])
         .await
         .unwrap();
     assert!(

@@ -1,6 +1,7 @@
 //! Conformance: ballots: secrecy, group commit and the sealed board.
 
 use super::*;
+use charter_model::BallotId;
 
 /// A ballot keeps who took part apart from what they chose: voters are issued links when it
 /// opens, each voter puts one ballot in the box (the same ballot again is answered with its
@@ -440,7 +441,7 @@ pub async fn ballots_keep_voters_apart_from_their_choices(store: &dyn Store) {
         (b.state.as_str(), b.outcome.as_deref()),
         ("counted", Some("carried"))
     );
-    assert!(store.ballot(id + 99).await.unwrap().is_none());
+    assert!(store.ballot(BallotId(id.0 + 99)).await.unwrap().is_none());
 }
 
 /// Ballots sent at the same moment go into the box together (group commit) and each is
@@ -566,7 +567,7 @@ pub async fn ballots_cast_at_once_are_each_answered_as_alone(store: &dyn Store) 
         store.cast_ballot(id, ann, &c[2], &voted),
         store.cast_ballot(id, ben, &c[3], &voted),
         store.cast_ballot(id, dan, &c[4], &voted),
-        store.cast_ballot(id + 99, cat, &c[5], &voted),
+        store.cast_ballot(BallotId(id.0 + 99), cat, &c[5], &voted),
         store.cast_ballot(id, cat, &c[6], &voted),
         store.cast_ballot(id, ben, &c[7], &voted),
     );
@@ -750,7 +751,7 @@ pub async fn ballot_boards_are_appended_once_per_author(store: &dyn Store) {
     assert!(matches!(late, Err(StoreError::Stale(_))), "{late:?}");
     let missing = store
         .post_board_item(
-            9_999,
+            BallotId(9_999),
             &["scheduled"],
             &item(BoardItemKind::Identity, 1, None, "{}"),
             &event("ballot.share", "b"),

@@ -1,6 +1,7 @@
 //! Conformance: the constitution and the register facts its rules read.
 
 use super::*;
+use charter_model::{AmendmentId, ConstitutionVersionId, MotionId};
 
 pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Store) {
     let o = org(store).await;
@@ -42,7 +43,7 @@ pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Stor
     assert_eq!(founded_event.kind, "constitution.founded");
     assert!(
         store
-            .constitution_version(founded + 1000)
+            .constitution_version(ConstitutionVersionId(founded.0 + 1000))
             .await
             .unwrap()
             .is_none()
@@ -67,7 +68,13 @@ pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Stor
     assert_eq!(a.proposed_by, Some(ann));
     assert_eq!(a.title, proposal.title);
     assert_eq!(a.effective, d(2017, 7, 1));
-    assert!(store.amendment(id + 1000).await.unwrap().is_none());
+    assert!(
+        store
+            .amendment(AmendmentId(id.0 + 1000))
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert_eq!(store.amendments().await.unwrap(), vec![a.clone()]);
 
     let ben = add(
@@ -76,9 +83,10 @@ pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Stor
     )
     .await;
     // A refused attempt at a historical meeting two officers entered; no version is added.
-    let (hasty, hasty_motion) = historical_meeting(store, id, [ann, ben], d(2017, 5, 29), None)
-        .await
-        .unwrap();
+    let (hasty, hasty_motion) =
+        historical_meeting(store, id, [ann, ben], d(2017, 5, 29), None)
+            .await
+            .unwrap();
     assert_eq!(
         store.amendment(id).await.unwrap().unwrap().state,
         AmendmentState::Refused
@@ -91,17 +99,31 @@ pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Stor
         m.notice_complete_at.map(|n| n.date_naive()),
         Some(d(2017, 5, 27))
     );
-    let decided = store.motion(hasty_motion).await.unwrap().unwrap();
+    let decided = store
+        .motion(hasty_motion)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(decided.meeting, hasty);
     assert_eq!(decided.state, MotionState::NotBinding);
     assert_eq!(
-        store.motion_amendment(hasty_motion).await.unwrap(),
+        store
+            .motion_amendment(hasty_motion)
+            .await
+            .unwrap(),
         Some(id)
     );
     let entries = store.historical_entries(id).await.unwrap();
     assert_eq!(entries.len(), 2);
-    assert!(entries.iter().all(|e| e.meeting == Some(hasty)));
-    assert_eq!(entries[0].entry, historical_entry(id, ann, d(2017, 5, 29)));
+    assert!(
+        entries
+            .iter()
+            .all(|e| e.meeting == Some(hasty))
+    );
+    assert_eq!(
+        entries[0].entry,
+        historical_entry(id.0, ann, d(2017, 5, 29))
+    );
     // The entries have made their meeting: they make no second one.
     let again = store
         .record_historical_meeting(&NewHistoricalMeeting {
@@ -114,7 +136,7 @@ pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Stor
             proposal_event: event("motion.proposed", "meeting"),
             outcome: amendment_outcome(false),
             decision_event: event("motion.decided", "meeting"),
-            decision: amendment_decision(id, d(2017, 5, 30), None),
+            decision: amendment_decision(id.0, d(2017, 5, 30), None),
         })
         .await;
     assert!(matches!(again, Err(StoreError::Stale(_))), "{again:?}");
@@ -135,7 +157,7 @@ pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Stor
         .unwrap();
     let put = store
         .propose_amendment_motion(
-            &amendment_motion(meeting),
+            &amendment_motion(meeting.0),
             id,
             &by(ann, "motion.proposed", "meeting"),
         )
@@ -143,7 +165,10 @@ pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Stor
         .unwrap();
     assert_eq!(store.motion_amendment(put).await.unwrap(), Some(id));
     assert_eq!(
-        store.motion_amendment(hasty_motion + 1000).await.unwrap(),
+        store
+            .motion_amendment(MotionId((MotionId(hasty_motion.0 + 1000)).0))
+            .await
+            .unwrap(),
         None
     );
     // Not decided as an ordinary motion, nor with an outcome its version contradicts.
@@ -164,7 +189,7 @@ pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Stor
             put,
             &amendment_outcome(false),
             &event("motion.decided", "meeting"),
-            &amendment_decision(id, d(2017, 6, 10), Some(new.clone())),
+            &amendment_decision(id.0, d(2017, 6, 10), Some(new.clone())),
         )
         .await;
     assert!(
@@ -180,7 +205,7 @@ pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Stor
             put,
             &amendment_outcome(true),
             &event("motion.decided", "meeting"),
-            &amendment_decision(id, d(2017, 6, 10), Some(new.clone())),
+            &amendment_decision(id.0, d(2017, 6, 10), Some(new.clone())),
         )
         .await
         .unwrap();
@@ -216,7 +241,7 @@ pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Stor
     assert_eq!(store.amendment_attempts(None).await.unwrap(), attempts);
     assert!(
         store
-            .amendment_attempts(Some(id + 1000))
+            .amendment_attempts(Some(AmendmentId(id.0 + 1000)))
             .await
             .unwrap()
             .is_empty()
@@ -250,7 +275,7 @@ pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Stor
     assert!(matches!(stale, Err(StoreError::Stale(_))), "{stale:?}");
     let missing = store
         .add_historical_entry(
-            &historical_entry(id + 1000, ann, d(2017, 6, 11)),
+            &historical_entry((AmendmentId(id.0 + 1000)).0, ann, d(2017, 6, 11)),
             &by(ann, "meeting.historical_entry", "amendment"),
         )
         .await;
@@ -272,7 +297,14 @@ pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Stor
         .await
         .unwrap();
     let meetings_before = store.meetings(None, None).await.unwrap().len();
-    let clash = historical_meeting(store, p2, [ann, ben], d(2017, 6, 20), Some(new)).await;
+    let clash = historical_meeting(
+        store,
+        p2,
+        [ann, ben],
+        d(2017, 6, 20),
+        Some(new),
+    )
+    .await;
     assert!(
         matches!(clash, Err(StoreError::Conflict { .. })),
         "{clash:?}"

@@ -1,6 +1,7 @@
 //! Conformance: joining and leaving.
 
 use super::*;
+use charter_model::ApplicationId;
 
 pub async fn applications_are_submitted_and_decided_once(store: &dyn Store) {
     let o = org(store).await;
@@ -213,7 +214,7 @@ pub async fn applications_are_submitted_and_decided_once(store: &dyn Store) {
     assert!(matches!(err, StoreError::Stale(_)), "{err:?}");
     let err = store
         .decide_application(
-            9_999,
+            ApplicationId(9_999),
             &refuse,
             &[],
             None,

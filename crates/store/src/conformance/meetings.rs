@@ -1,6 +1,8 @@
 //! Conformance: meetings: notice, attendance, motions, procedure, minutes, agenda, polls, composites.
 
 use super::*;
+use charter_model::LetterId;
+use charter_model::{AgendaItemId, CompositeId, MeetingId, MotionId, PaperId};
 
 /// Motions are seconded once and not by their proposer; an amendment names its motion and,
 /// adopted, gives it a new wording kept beside the old; withdrawing a motion takes its
@@ -28,7 +30,7 @@ pub async fn motions_are_seconded_amended_and_withdrawn(store: &dyn Store) {
         requires: None,
         proposed_by: Some(ann),
         seconded_by: None,
-        parent,
+        parent: parent.map(MotionId),
         target: None,
         emergency: false,
     };
@@ -64,7 +66,11 @@ pub async fn motions_are_seconded_amended_and_withdrawn(store: &dyn Store) {
     assert!(matches!(
         store
             .propose_motion(
-                &motion("Stray", "Amends nothing here.", Some(m1 + 1_000)),
+                &motion(
+                    "Stray",
+                    "Amends nothing here.",
+                    Some((MotionId(m1.0 + 1_000)).0)
+                ),
                 &event("motion.proposed", "m"),
             )
             .await,
@@ -72,14 +78,14 @@ pub async fn motions_are_seconded_amended_and_withdrawn(store: &dyn Store) {
     ));
     let a1 = store
         .propose_motion(
-            &motion("Three delegates", "Send three delegates.", Some(m1)),
+            &motion("Three delegates", "Send three delegates.", Some(m1.0)),
             &event("motion.proposed", "m"),
         )
         .await
         .unwrap();
     let a2 = store
         .propose_motion(
-            &motion("Four delegates", "Send four delegates.", Some(a1)),
+            &motion("Four delegates", "Send four delegates.", Some(a1.0)),
             &event("motion.proposed", "m"),
         )
         .await
@@ -129,7 +135,7 @@ pub async fn motions_are_seconded_amended_and_withdrawn(store: &dyn Store) {
         .unwrap();
     let a3 = store
         .propose_motion(
-            &motion("Bigger fund", "Set up a bigger fund.", Some(m2)),
+            &motion("Bigger fund", "Set up a bigger fund.", Some(m2.0)),
             &event("motion.proposed", "m"),
         )
         .await
@@ -153,7 +159,7 @@ pub async fn motions_are_seconded_amended_and_withdrawn(store: &dyn Store) {
     assert!(matches!(
         store
             .propose_motion(
-                &motion("Late", "Amend the withdrawn.", Some(m2)),
+                &motion("Late", "Amend the withdrawn.", Some(m2.0)),
                 &event("motion.proposed", "m"),
             )
             .await,
@@ -195,7 +201,7 @@ pub async fn procedural_motions_take_effect_when_adopted(store: &dyn Store) {
             proposed_by: Some(ann),
             seconded_by: None,
             parent: None,
-            target,
+            target: target.map(MotionId),
             emergency,
         };
         async move {
@@ -208,7 +214,7 @@ pub async fn procedural_motions_take_effect_when_adopted(store: &dyn Store) {
     let decide = |motion: i64, state: &'static str| async move {
         store
             .decide_motion(
-                motion,
+                MotionId(motion),
                 &MotionOutcome {
                     state: state.into(),
                     votes_for: 5,
@@ -224,9 +230,9 @@ pub async fn procedural_motions_take_effect_when_adopted(store: &dyn Store) {
     let late = propose("ordinary-motion", None, true).await;
     let got = store.motion(late).await.unwrap().unwrap();
     assert!(got.emergency && got.admitted_by.is_none() && got.target.is_none());
-    let admit = propose("admit-emergency-motion", Some(late), false).await;
+    let admit = propose("admit-emergency-motion", Some(late.0), false).await;
     // Motions of one kind, across meetings, are read in one go.
-    let of_kind: Vec<i64> = store
+    let of_kind: Vec<MotionId> = store
         .motions_of_kind("admit-emergency-motion")
         .await
         .unwrap()
@@ -245,22 +251,22 @@ pub async fn procedural_motions_take_effect_when_adopted(store: &dyn Store) {
         store.motion(admit).await.unwrap().unwrap().target,
         Some(late)
     );
-    decide(admit, "adopted").await.unwrap();
+    decide(admit.0, "adopted").await.unwrap();
     assert_eq!(
         store.motion(late).await.unwrap().unwrap().admitted_by,
         Some(admit)
     );
-    let skip = propose("next-business", Some(late), false).await;
-    decide(skip, "adopted").await.unwrap();
+    let skip = propose("next-business", Some(late.0), false).await;
+    decide(skip.0, "adopted").await.unwrap();
     let set_aside = store.motion(late).await.unwrap().unwrap();
     assert_eq!(
         (set_aside.set_aside_by, set_aside.state.as_str()),
         (Some(skip), "proposed")
     );
     // Referring back what is already set aside takes no effect: nothing changes.
-    let again = propose("refer-back", Some(late), false).await;
+    let again = propose("refer-back", Some(late.0), false).await;
     assert!(matches!(
-        decide(again, "adopted").await,
+        decide(again.0, "adopted").await,
         Err(StoreError::Stale(_))
     ));
     assert_eq!(
@@ -269,20 +275,33 @@ pub async fn procedural_motions_take_effect_when_adopted(store: &dyn Store) {
     );
     // A rejected procedural motion has no effect.
     let decided = propose("ordinary-motion", None, false).await;
-    decide(decided, "adopted").await.unwrap();
-    let undo = propose("rescind", Some(decided), false).await;
-    decide(undo, "adopted").await.unwrap();
+    decide(decided.0, "adopted").await.unwrap();
+    let undo = propose("rescind", Some(decided.0), false).await;
+    decide(undo.0, "adopted").await.unwrap();
     assert_eq!(
         store.motion(decided).await.unwrap().unwrap().set_aside_by,
         Some(undo)
     );
     let stop = propose("adjourn", None, false).await;
-    decide(stop, "rejected").await.unwrap();
-    assert_eq!(store.meeting(id).await.unwrap().unwrap().adjourned_by, None);
-    let stop = propose("adjourn", None, false).await;
-    decide(stop, "adopted").await.unwrap();
+    decide(stop.0, "rejected").await.unwrap();
     assert_eq!(
-        store.meeting(id).await.unwrap().unwrap().adjourned_by,
+        store
+            .meeting(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .adjourned_by,
+        None
+    );
+    let stop = propose("adjourn", None, false).await;
+    decide(stop.0, "adopted").await.unwrap();
+    assert_eq!(
+        store
+            .meeting(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .adjourned_by,
         Some(stop)
     );
 }
@@ -350,7 +369,12 @@ pub async fn minutes_are_final_once_approved(store: &dyn Store) {
         .await
         .unwrap();
     assert_eq!(
-        store.minutes(march).await.unwrap().unwrap().approval_motion,
+        store
+            .minutes(march)
+            .await
+            .unwrap()
+            .unwrap()
+            .approval_motion,
         Some(motion)
     );
     assert!(matches!(
@@ -389,7 +413,12 @@ pub async fn minutes_are_final_once_approved(store: &dyn Store) {
         Err(StoreError::Stale(_))
     ));
     assert_eq!(
-        store.minutes(march).await.unwrap().unwrap().text,
+        store
+            .minutes(march)
+            .await
+            .unwrap()
+            .unwrap()
+            .text,
         "Draft two."
     );
 }
@@ -409,7 +438,7 @@ pub async fn agenda_items_and_papers_are_kept_for_the_record(store: &dyn Store) 
     let id = brixton_meeting(store, o.brixton, ann, starts, &[]).await;
     let other = brixton_meeting(store, o.brixton, ann, t(86_400 * 40), &[]).await;
     let before = event_count(store).await;
-    let item = |meeting: i64, title: &str| NewAgendaItem {
+    let item = |meeting: MeetingId, title: &str| NewAgendaItem {
         meeting,
         title: title.into(),
         description: Some(format!("{title}: introduced by the secretary")),
@@ -419,20 +448,26 @@ pub async fn agenda_items_and_papers_are_kept_for_the_record(store: &dyn Store) 
     for title in ["Apologies", "Delegates", "Any other business"] {
         ids.push(
             store
-                .add_agenda_item(&item(id, title), &event("agenda.item_added", "m"))
+                .add_agenda_item(
+                    &item(id, title),
+                    &event("agenda.item_added", "m"),
+                )
                 .await
                 .unwrap(),
         );
     }
     let (apologies, delegates, aob) = (ids[0], ids[1], ids[2]);
     let elsewhere = store
-        .add_agenda_item(&item(other, "Elsewhere"), &event("agenda.item_added", "m"))
+        .add_agenda_item(
+            &item(other, "Elsewhere"),
+            &event("agenda.item_added", "m"),
+        )
         .await
         .unwrap();
     assert!(matches!(
         store
             .add_agenda_item(
-                &item(other + 99, "Nowhere"),
+                &item(MeetingId((MeetingId(other.0 + 99)).0), "Nowhere"),
                 &event("agenda.item_added", "m")
             )
             .await,
@@ -519,7 +554,7 @@ pub async fn agenda_items_and_papers_are_kept_for_the_record(store: &dyn Store) 
     assert!(matches!(
         store
             .change_agenda_item(
-                aob + 99,
+                AgendaItemId(aob.0 + 99),
                 &AgendaItemChange {
                     title: "x".into(),
                     description: None,
@@ -540,7 +575,7 @@ pub async fn agenda_items_and_papers_are_kept_for_the_record(store: &dyn Store) 
     // A paper, kept whole with its hash.
     let content = b"%PDF-1.4\n% the delegates' report\n".to_vec();
     let sha = "a".repeat(64);
-    let paper = |item: i64| NewPaper {
+    let paper = |item: AgendaItemId| NewPaper {
         item,
         filename: "delegates-report.pdf".into(),
         content_type: "application/pdf".into(),
@@ -549,12 +584,18 @@ pub async fn agenda_items_and_papers_are_kept_for_the_record(store: &dyn Store) 
         circulated_by: Some(ann),
     };
     let p1 = store
-        .circulate_paper(&paper(delegates), &event("agenda.paper_circulated", "m"))
+        .circulate_paper(
+            &paper(delegates),
+            &event("agenda.paper_circulated", "m"),
+        )
         .await
         .unwrap();
     assert!(matches!(
         store
-            .circulate_paper(&paper(aob + 99), &event("agenda.paper_circulated", "m"))
+            .circulate_paper(
+                &paper(AgendaItemId(aob.0 + 99)),
+                &event("agenda.paper_circulated", "m")
+            )
             .await,
         Err(StoreError::NotFound(_))
     ));
@@ -587,8 +628,14 @@ pub async fn agenda_items_and_papers_are_kept_for_the_record(store: &dyn Store) 
     );
     let (again, bytes) = store.paper_content(p1).await.unwrap().unwrap();
     assert_eq!((again, bytes), (record.clone(), content.clone()));
-    assert!(store.paper(p1 + 99).await.unwrap().is_none());
-    assert!(store.paper_content(p1 + 99).await.unwrap().is_none());
+    assert!(store.paper(PaperId(p1.0 + 99)).await.unwrap().is_none());
+    assert!(
+        store
+            .paper_content(PaperId(p1.0 + 99))
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert_eq!(
         store.agenda(id).await.unwrap()[0].papers,
         vec![record.clone()],
@@ -617,7 +664,11 @@ pub async fn agenda_items_and_papers_are_kept_for_the_record(store: &dyn Store) 
     ));
     assert!(matches!(
         store
-            .withdraw_paper(p1 + 99, Some(ann), &event("agenda.paper_withdrawn", "m"))
+            .withdraw_paper(
+                PaperId(p1.0 + 99),
+                Some(ann),
+                &event("agenda.paper_withdrawn", "m")
+            )
             .await,
         Err(StoreError::NotFound(_))
     ));
@@ -667,13 +718,22 @@ pub async fn agenda_items_and_papers_are_kept_for_the_record(store: &dyn Store) 
             )
             .await,
         store
-            .circulate_paper(&paper(delegates), &event("agenda.paper_circulated", "m"))
+            .circulate_paper(
+                &paper(delegates),
+                &event("agenda.paper_circulated", "m"),
+            )
             .await
             .map(|_| ()),
     ] {
         assert!(matches!(r, Err(StoreError::Stale(_))), "{r:?}");
     }
-    assert!(store.agenda_item(aob + 99).await.unwrap().is_none());
+    assert!(
+        store
+            .agenda_item(AgendaItemId(aob.0 + 99))
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     // From the start the items are fixed; papers still circulate until the end.
     let events = event_count(store).await;
@@ -706,7 +766,10 @@ pub async fn agenda_items_and_papers_are_kept_for_the_record(store: &dyn Store) 
     }
     assert_eq!(event_count(store).await, events);
     let tabled = store
-        .circulate_paper(&paper(aob), &event_at("agenda.paper_circulated", during))
+        .circulate_paper(
+            &paper(aob),
+            &event_at("agenda.paper_circulated", during),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -715,7 +778,10 @@ pub async fn agenda_items_and_papers_are_kept_for_the_record(store: &dyn Store) 
     );
     assert!(matches!(
         store
-            .circulate_paper(&paper(aob), &event_at("agenda.paper_circulated", after))
+            .circulate_paper(
+                &paper(aob),
+                &event_at("agenda.paper_circulated", after)
+            )
             .await,
         Err(StoreError::Stale(_))
     ));
@@ -794,14 +860,16 @@ pub async fn polls_count_each_present_voter_once(store: &dyn Store) {
         .propose_motion(&motion("Secret"), &event("motion.proposed", "m"))
         .await
         .unwrap();
-    let vote = |motion: i64, member: MemberId, choice: &str, submission: &str| NewVote {
+    let vote = |motion: MotionId, member: MemberId, choice: &str, submission: &str| NewVote {
         motion,
         member,
         choice: choice.into(),
         submission: submission.into(),
     };
     assert!(matches!(
-        store.cast_vote(&vote(named, ann, "for", "a1"), t(60)).await,
+        store
+            .cast_vote(&vote(named, ann, "for", "a1"), t(60))
+            .await,
         Err(StoreError::NotFound(_))
     ));
     let events = event_count(store).await;
@@ -853,7 +921,9 @@ pub async fn polls_count_each_present_voter_once(store: &dyn Store) {
         "{changed_mind:?}"
     );
     for (who, why) in [(cat, "not a voter"), (dan, "not checked in")] {
-        let r = store.cast_vote(&vote(named, who, "for", "x"), t(62)).await;
+        let r = store
+            .cast_vote(&vote(named, who, "for", "x"), t(62))
+            .await;
         assert!(
             matches!(r, Err(StoreError::Conflict { .. })),
             "{why}: {r:?}"
@@ -902,7 +972,9 @@ pub async fn polls_count_each_present_voter_once(store: &dyn Store) {
     );
     assert!(closed.closed_at.is_some());
     assert!(matches!(
-        store.cast_vote(&vote(named, eve, "for", "e1"), t(65)).await,
+        store
+            .cast_vote(&vote(named, eve, "for", "e1"), t(65))
+            .await,
         Err(StoreError::Stale(_))
     ));
     assert!(matches!(
@@ -1075,12 +1147,16 @@ pub async fn meetings_notices_attendance_and_motions(store: &dyn Store) {
         Some("XYZ789")
     );
     assert!(matches!(
-        store.check_in_code(id + 99).await,
+        store.check_in_code(MeetingId(id.0 + 99)).await,
         Err(StoreError::NotFound(_))
     ));
     assert!(matches!(
         store
-            .replace_check_in_code(id + 99, "XYZ789", &event("meeting.check_in_code", "m"))
+            .replace_check_in_code(
+                MeetingId(id.0 + 99),
+                "XYZ789",
+                &event("meeting.check_in_code", "m")
+            )
             .await,
         Err(StoreError::NotFound(_))
     ));
@@ -1302,7 +1378,7 @@ pub async fn meetings_notices_attendance_and_motions(store: &dyn Store) {
             .unwrap()
             .is_empty()
     );
-    assert!(store.motion(m1 + 100).await.unwrap().is_none());
+    assert!(store.motion(MotionId(m1.0 + 100)).await.unwrap().is_none());
 }
 
 pub async fn letters_settle_in_bulk(store: &dyn Store) {
@@ -1352,7 +1428,7 @@ pub async fn letters_settle_in_bulk(store: &dyn Store) {
         .unwrap();
     let claimed = store.claim_outbox(t(5), t(65), 10).await.unwrap();
     assert_eq!(claimed.len(), 3);
-    let mut ids: Vec<i64> = claimed.iter().map(|m| m.id).collect();
+    let mut ids: Vec<LetterId> = claimed.iter().map(|m| m.id).collect();
     // Settling two first leaves notice incomplete; an unknown id is passed over.
     assert_eq!(store.record_sent(&ids[..2], t(7)).await.unwrap(), 2);
     assert!(
@@ -1364,7 +1440,7 @@ pub async fn letters_settle_in_bulk(store: &dyn Store) {
             .notice_complete_at
             .is_none()
     );
-    ids.push(ids.iter().max().unwrap() + 1_000);
+    ids.push(LetterId(ids.iter().max().unwrap().0 + 1_000));
     assert_eq!(
         store.record_sent(&ids, t(9)).await.unwrap(),
         1,
@@ -1428,20 +1504,20 @@ pub async fn composites_form_on_every_movers_consent(store: &dyn Store) {
         meeting: id,
         title: "Composite A".into(),
         text: "Oppose and repeal it.".into(),
-        parts,
+        parts: parts.into_iter().map(MotionId).collect::<Vec<_>>(),
         proposed_by: Some(ann),
     };
     // Declined: the parts stand, and may be composited again.
     let first = store
         .propose_composite(
-            &composite(vec![parts[1], parts[2]]),
+            &composite(vec![parts[1].0, parts[2].0]),
             &event("composite.proposed", "c"),
         )
         .await
         .unwrap();
     let busy = store
         .propose_composite(
-            &composite(vec![parts[0], parts[2]]),
+            &composite(vec![parts[0].0, parts[2].0]),
             &event("composite.proposed", "c"),
         )
         .await;
@@ -1460,7 +1536,10 @@ pub async fn composites_form_on_every_movers_consent(store: &dyn Store) {
     );
 
     let cid = store
-        .propose_composite(&composite(parts.clone()), &event("composite.proposed", "c"))
+        .propose_composite(
+            &composite(parts.clone().iter().map(|id| id.0).collect::<Vec<_>>()),
+            &event("composite.proposed", "c"),
+        )
         .await
         .unwrap();
     let formed = NewMotion {
@@ -1475,7 +1554,7 @@ pub async fn composites_form_on_every_movers_consent(store: &dyn Store) {
             store
                 .consent_to_composite(
                     cid,
-                    part,
+                    MotionId(part),
                     by,
                     &formed,
                     &event("composite.consented", "c"),
@@ -1484,16 +1563,16 @@ pub async fn composites_form_on_every_movers_consent(store: &dyn Store) {
                 .await
         }
     };
-    assert_eq!(consent(parts[0], ann).await.unwrap(), None);
-    let twice = consent(parts[0], ann).await;
+    assert_eq!(consent(parts[0].0, ann).await.unwrap(), None);
+    let twice = consent(parts[0].0, ann).await;
     assert!(
         matches!(twice, Err(StoreError::Conflict { .. })),
         "{twice:?}"
     );
-    assert_eq!(consent(parts[1], ben).await.unwrap(), None);
+    assert_eq!(consent(parts[1].0, ben).await.unwrap(), None);
     let before = store.motions(id).await.unwrap().len();
     let events = event_count(store).await;
-    let made = consent(parts[2], ben).await.unwrap().expect("formed");
+    let made = consent(parts[2].0, ben).await.unwrap().expect("formed");
     assert_eq!(
         event_count(store).await,
         events + 2,
@@ -1530,11 +1609,17 @@ pub async fn composites_form_on_every_movers_consent(store: &dyn Store) {
         ]
     );
     assert_eq!(store.composites(id).await.unwrap().len(), 2);
-    assert!(store.composite(cid + 99).await.unwrap().is_none());
+    assert!(
+        store
+            .composite(CompositeId(cid.0 + 99))
+            .await
+            .unwrap()
+            .is_none()
+    );
     // Set-aside motions cannot be composited again.
     let late = store
         .propose_composite(
-            &composite(vec![parts[0], parts[1]]),
+            &composite(vec![parts[0].0, parts[1].0]),
             &event("composite.proposed", "c"),
         )
         .await;

@@ -1,6 +1,7 @@
 //! Conformance: requisitions and their reminders.
 
 use super::*;
+use charter_model::{MeetingId, RequisitionId};
 
 pub async fn requisitions_collect_signatures_and_are_answered(store: &dyn Store) {
     let o = org(store).await;
@@ -61,7 +62,7 @@ pub async fn requisitions_collect_signatures_and_are_answered(store: &dyn Store)
         .unwrap();
     assert_eq!(store.requisitions().await.unwrap()[0].signatures, 2);
     let early = store
-        .answer_requisition(id, 1, &event("requisition.answered", "r"))
+        .answer_requisition(id, MeetingId(1), &event("requisition.answered", "r"))
         .await;
     assert!(matches!(early, Err(StoreError::Stale(_))), "{early:?}");
     let events = event_count(store).await;
@@ -131,7 +132,13 @@ pub async fn requisitions_collect_signatures_and_are_answered(store: &dyn Store)
         .sign_requisition(id, ben, &event("requisition.signed", "r"))
         .await;
     assert!(matches!(late, Err(StoreError::Stale(_))), "{late:?}");
-    assert!(store.requisition(id + 99).await.unwrap().is_none());
+    assert!(
+        store
+            .requisition(RequisitionId(id.0 + 99))
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 /// Motions that require a meeting read back with it, and are found by it; a reached
@@ -389,7 +396,12 @@ pub async fn motions_require_meetings_and_overdue_requisitions_remind(store: &dy
     assert_eq!(event_count(store).await, events);
     assert!(new_letters(store).await.is_empty());
     let missing = store
-        .remind_requisition(id + 99, None, &letters, &event("requisition.overdue", "r"))
+        .remind_requisition(
+            RequisitionId(id.0 + 99),
+            None,
+            &letters,
+            &event("requisition.overdue", "r"),
+        )
         .await;
     assert!(
         matches!(missing, Err(StoreError::NotFound(_))),

@@ -1,6 +1,7 @@
 //! Conformance: frozen rolls and challenges to them.
 
 use super::*;
+use charter_model::RollId;
 
 /// A roll of thousands: its lines span several stored blocks per branch, and one member's
 /// line, the frozen lines, counts and every page of names (filtered, with a challenge
@@ -300,7 +301,7 @@ pub async fn rolls_freeze_count_and_take_challenges(store: &dyn Store) {
     assert_eq!(r.unit, None);
     assert_eq!(r.frozen_by, Some(ann));
     assert_eq!(store.rolls().await.unwrap(), std::slice::from_ref(&r));
-    assert!(store.roll(id + 100).await.unwrap().is_none());
+    assert!(store.roll(RollId(id.0 + 100)).await.unwrap().is_none());
     let counts = store.roll_counts(id).await.unwrap();
     let of = |b: UnitId| {
         counts

@@ -2,6 +2,7 @@
 //! closed (never deleted), and office holdings that name the decision they came from.
 
 use charter_domain::{MemberId, MemberStatus, OfficeKind, UnitId, UnitKind};
+use charter_model::MotionId;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 
 use super::{add, event, event_count, new_member, org};
@@ -437,7 +438,7 @@ pub async fn offices_name_the_decision_they_came_from(store: &dyn Store) {
         store
             .propose_appointment(
                 &NewMotion {
-                    meeting,
+                    meeting: meeting,
                     kind: "appointment".into(),
                     title: title.into(),
                     text: "That Ben Adams be appointed branch secretary.".into(),
@@ -483,7 +484,13 @@ pub async fn offices_name_the_decision_they_came_from(store: &dyn Store) {
         (sec, OfficeKind::Secretary, o.brixton, ben, "5.2")
     );
     assert_eq!(a.member_name, "Ben Adams");
-    assert!(store.motion_appointment(9_999).await.unwrap().is_none());
+    assert!(
+        store
+            .motion_appointment(MotionId(9_999))
+            .await
+            .unwrap()
+            .is_none()
+    );
     for (motion, state) in [
         (not_binding, "not-binding"),
         (propose("Appoint Ben again", ben).await, "rejected"),
@@ -513,7 +520,7 @@ pub async fn offices_name_the_decision_they_came_from(store: &dyn Store) {
             .collect::<Vec<_>>(),
         [(
             sec,
-            Some(Mandate::Motion(adopted)),
+            Some(Mandate::Motion(adopted.0)),
             Some("5.2"),
             Some(Term {
                 starts_on: d(2025, 2, 10),
