@@ -294,8 +294,7 @@ impl App {
             seats: None,
             ..req.clone()
         };
-        self.create_ballot_for(actor, &req, Some(amendment))
-            .await
+        self.create_ballot_for(actor, &req, Some(amendment)).await
     }
 
     async fn create_ballot_for(

@@ -24,7 +24,7 @@ impl App {
         meeting: MeetingId,
         title: &str,
         text: &str,
-        parts: &[i64],
+        parts: &[MotionId],
     ) -> Result<CompositeId, AppError> {
         let m = self.meeting_record(meeting).await?;
         let office = self
@@ -59,10 +59,10 @@ impl App {
         let motions = self.store.motions(meeting).await?;
         let mut chosen: Vec<&MotionRecord> = Vec::new();
         for id in parts {
-            if chosen.iter().any(|c| c.id == MotionId(*id)) {
+            if chosen.iter().any(|c| c.id == MotionId((*id).0)) {
                 continue;
             }
-            match motions.iter().find(|mo| mo.id == MotionId(*id)) {
+            match motions.iter().find(|mo| mo.id == MotionId((*id).0)) {
                 None => errs.add("motions", format!("motion {id} is not before this meeting")),
                 Some(mo) => chosen.push(mo),
             }
@@ -240,14 +240,7 @@ impl App {
             );
             made = self
                 .store
-                .consent_to_composite(
-                    id,
-                    part,
-                    actor.member,
-                    &formed,
-                    &consent,
-                    &forming,
-                )
+                .consent_to_composite(id, part, actor.member, &formed, &consent, &forming)
                 .await?;
         }
         Ok((made.map(|id| id.0)).map(MotionId))

@@ -11,6 +11,7 @@
 //! password, email address and two-factor sign-in, signing out and resigning. A discipline
 //! case's page, once there is one, opts in the same way.
 
+use charter_model::MeetingId;
 use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
@@ -398,7 +399,7 @@ pub fn sign_in_outcome(state: &AppState, ip: IpAddr, email: &str, ok: bool) {
 pub async fn check_in(
     state: &AppState,
     actor: &Actor,
-    meeting: i64,
+    meeting: MeetingId,
     member: Option<charter_domain::MemberId>,
     code: Option<&str>,
 ) -> Result<(), WebError> {

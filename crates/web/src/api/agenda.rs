@@ -9,6 +9,7 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use charter_model::{AgendaItemId, MeetingId, PaperId};
 
 use super::ApiPath;
 use super::wire::{
@@ -41,7 +42,7 @@ pub async fn list(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<AgendaBody>> {
-    let v = state.app.agenda(&user.actor, id).await?;
+    let v = state.app.agenda(&user.actor, MeetingId(id)).await?;
     Ok(Json((&v).into()))
 }
 
@@ -70,9 +71,14 @@ pub async fn add(
 ) -> ApiResult<(StatusCode, Json<AgendaItemAdded>)> {
     let item = state
         .app
-        .add_agenda_item(&user.actor, id, &req.title, req.description.as_deref())
+        .add_agenda_item(
+            &user.actor,
+            MeetingId(id),
+            &req.title,
+            req.description.as_deref(),
+        )
         .await?;
-    Ok((StatusCode::CREATED, Json(AgendaItemAdded { id: item })))
+    Ok((StatusCode::CREATED, Json(AgendaItemAdded { id: item.0 })))
 }
 
 /// Reword an item, and move it with `position` (officers running the meeting, before it starts).
@@ -102,7 +108,7 @@ pub async fn edit(
         .app
         .change_agenda_item(
             &user.actor,
-            item,
+            AgendaItemId(item),
             &req.title,
             req.description.as_deref(),
             req.position,
@@ -132,7 +138,10 @@ pub async fn remove(
     ApiUser(user): ApiUser,
     ApiPath(item): ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
-    state.app.remove_agenda_item(&user.actor, item).await?;
+    state
+        .app
+        .remove_agenda_item(&user.actor, AgendaItemId(item))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -179,7 +188,7 @@ pub async fn circulate(
         .app
         .circulate_paper(
             &user.actor,
-            item,
+            AgendaItemId(item),
             &upload.filename,
             &upload.content_type,
             upload.content,
@@ -221,7 +230,7 @@ pub async fn download(
     ApiUser(user): ApiUser,
     ApiPath(paper): ApiPath<i64>,
 ) -> ApiResult<Response> {
-    let file = state.app.paper(&user.actor, paper).await?;
+    let file = state.app.paper(&user.actor, PaperId(paper)).await?;
     Ok(paper_response(file))
 }
 
@@ -246,6 +255,9 @@ pub async fn withdraw(
     ApiUser(user): ApiUser,
     ApiPath(paper): ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
-    state.app.withdraw_paper(&user.actor, paper).await?;
+    state
+        .app
+        .withdraw_paper(&user.actor, PaperId(paper))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -7,6 +7,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use charter_app::joining::{DecisionRequest, JoinForm, RawApplication};
 use charter_app::leaving::ResignationRequest;
+use charter_model::ApplicationId;
 use charter_model::ApplicationRecord;
 use charter_rules::Ask;
 use chrono::{DateTime, Utc};
@@ -205,7 +206,7 @@ pub struct Application {
 impl From<ApplicationRecord> for Application {
     fn from(a: ApplicationRecord) -> Self {
         Application {
-            id: a.id,
+            id: a.id.0,
             member_id: a.member.0,
             branch_id: a.branch.0,
             branch_name: a.branch_name,
@@ -291,7 +292,13 @@ pub async fn get(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Application>> {
-    Ok(Json(state.app.application(&user.actor, id).await?.into()))
+    Ok(Json(
+        state
+            .app
+            .application(&user.actor, ApplicationId(id))
+            .await?
+            .into(),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -343,7 +350,7 @@ pub async fn decide(
         .app
         .decide_application(
             &user.actor,
-            id,
+            ApplicationId(id),
             &DecisionRequest {
                 decision: body.decision,
                 reason: body.reason,

@@ -10,6 +10,7 @@ use charter_app::appointments::AppointmentRequest;
 use charter_app::discipline::DisciplineRequest;
 use charter_domain::{MemberId, OfficeId};
 use charter_model::AppointmentRecord;
+use charter_model::{MeetingId, MotionId};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -50,7 +51,7 @@ pub struct Appointment {
 impl From<AppointmentRecord> for Appointment {
     fn from(a: AppointmentRecord) -> Self {
         Appointment {
-            motion_id: a.motion,
+            motion_id: a.motion.0,
             office_id: a.office.0,
             office: a.office_kind.as_str().to_string(),
             unit_id: a.unit.0,
@@ -93,7 +94,7 @@ pub async fn propose(
         .app
         .propose_appointment(
             &user.actor,
-            id,
+            MeetingId(id),
             &AppointmentRequest {
                 office: OfficeId(req.office_id),
                 member: MemberId(req.member_id),
@@ -101,7 +102,7 @@ pub async fn propose(
             },
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(MotionProposed { id: motion })))
+    Ok((StatusCode::CREATED, Json(MotionProposed { id: motion.0 })))
 }
 
 /// The appointment a motion proposes.
@@ -124,7 +125,7 @@ pub async fn get(
 ) -> ApiResult<Json<Appointment>> {
     let a = state
         .app
-        .motion_appointment(id)
+        .motion_appointment(MotionId(id))
         .await?
         .ok_or(AppError::NotFound("appointment"))?;
     Ok(Json(a.into()))
@@ -173,7 +174,7 @@ pub async fn discipline(
         .app
         .propose_discipline(
             &user.actor,
-            id,
+            MeetingId(id),
             &DisciplineRequest {
                 member: MemberId(req.member_id),
                 to: req.status,
@@ -181,5 +182,5 @@ pub async fn discipline(
             },
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(MotionProposed { id: motion })))
+    Ok((StatusCode::CREATED, Json(MotionProposed { id: motion.0 })))
 }

@@ -4,6 +4,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use charter_model::BallotId;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -127,7 +128,10 @@ pub async fn audit(
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> ApiResult<Json<BallotAuditBody>> {
     let page = q.page.unwrap_or(1).clamp(1, 1_000_000);
-    let a = state.app.ballot_audit(&user.actor, id, page).await?;
+    let a = state
+        .app
+        .ballot_audit(&user.actor, BallotId(id), page)
+        .await?;
     Ok(Json(BallotAuditBody {
         ballot: (&a.ballot).into(),
         scrutineer_office: charter_app::office_label(&a.office),

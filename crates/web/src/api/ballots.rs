@@ -9,6 +9,7 @@ use charter_app::AppError;
 use charter_app::ballots::{BallotRequest, BallotView, Choice, PublishedBallot, Receipt};
 use charter_domain::MemberId;
 use charter_model::BallotRecord;
+use charter_model::{AmendmentId, BallotId, RollId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -51,14 +52,14 @@ pub struct Ballot {
 impl From<&BallotRecord> for Ballot {
     fn from(b: &BallotRecord) -> Self {
         Ballot {
-            id: b.id,
+            id: b.id.0,
             title: b.title.clone(),
             question: b.question.clone(),
             kind: b.kind.to_string(),
             decision_kind: b.decision_kind.clone(),
             method: b.method.clone(),
             seats: b.seats,
-            roll_id: b.roll,
+            roll_id: b.roll.0,
             opens_at: b.opens_at,
             closes_at: b.closes_at,
             later_vote_replaces: b.later_vote_replaces,
@@ -252,14 +253,14 @@ pub async fn create(
                 decision_kind: req.decision_kind,
                 candidates: req.candidates,
                 seats: req.seats,
-                roll: Some(req.roll_id),
+                roll: Some(RollId(req.roll_id)),
                 opens_at: Some(req.opens_at),
                 closes_at: Some(req.closes_at),
                 trustees: req.trustees.into_iter().map(MemberId).collect(),
             },
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(BallotCreated { id })))
+    Ok((StatusCode::CREATED, Json(BallotCreated { id: id.0 })))
 }
 
 /// A ballot of the members on an amendment: the frozen roll and the voting window.
@@ -303,17 +304,17 @@ pub async fn put_amendment(
         .app
         .put_amendment_to_ballot(
             &user.actor,
-            id,
+            AmendmentId(id),
             &BallotRequest {
                 title: req.title.unwrap_or_default(),
-                roll: Some(req.roll_id),
+                roll: Some(RollId(req.roll_id)),
                 opens_at: Some(req.opens_at),
                 closes_at: Some(req.closes_at),
                 ..BallotRequest::default()
             },
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(BallotCreated { id: ballot })))
+    Ok((StatusCode::CREATED, Json(BallotCreated { id: ballot.0 })))
 }
 
 /// One ballot with your part in it, turnout and (once counted) the result.
@@ -334,7 +335,13 @@ pub async fn get(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<BallotDetail>> {
-    Ok(Json(state.app.ballot_view(&user.actor, id).await?.into()))
+    Ok(Json(
+        state
+            .app
+            .ballot_view(&user.actor, BallotId(id))
+            .await?
+            .into(),
+    ))
 }
 
 /// Turnout by branch: counts only, while voting is open and after.
@@ -355,7 +362,7 @@ pub async fn turnout(
     ApiUser(_user): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<TurnoutBody>>> {
-    let rows = state.app.ballot_turnout(id).await?;
+    let rows = state.app.ballot_turnout(BallotId(id)).await?;
     Ok(Json(
         rows.into_iter()
             .map(|t| TurnoutBody {
@@ -394,7 +401,7 @@ pub async fn vote(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<VoteCast>,
 ) -> ApiResult<(StatusCode, Json<VoteReceiptBody>)> {
-    let voter = voter(&state, user, &headers, id, req.link.as_deref()).await?;
+    let voter = voter(&state, user, &headers, BallotId(id), req.link.as_deref()).await?;
     let choice = Choice { ranks: req.ranks };
     let receipt = match req.credential.as_deref() {
         Some(credential) => {
@@ -402,7 +409,7 @@ pub async fn vote(
                 .app
                 .cast_encrypting_here(
                     voter,
-                    id,
+                    BallotId(id),
                     &req.submission,
                     &choice,
                     credential,
@@ -413,7 +420,13 @@ pub async fn vote(
         None => {
             state
                 .app
-                .cast_ballot(voter, id, &req.submission, &choice, req.replaces.as_deref())
+                .cast_ballot(
+                    voter,
+                    BallotId(id),
+                    &req.submission,
+                    &choice,
+                    req.replaces.as_deref(),
+                )
                 .await?
         }
     };
@@ -426,7 +439,7 @@ pub(super) async fn voter(
     state: &AppState,
     user: Option<crate::session::CurrentSession>,
     headers: &HeaderMap,
-    id: i64,
+    id: BallotId,
     link: Option<&str>,
 ) -> ApiResult<MemberId> {
     match (link, user) {
@@ -451,7 +464,7 @@ pub(super) fn receipt_response(receipt: Receipt) -> (StatusCode, Json<VoteReceip
     (
         status,
         Json(VoteReceiptBody {
-            ballot_id: receipt.ballot,
+            ballot_id: receipt.ballot.0,
             tracker: receipt.tracker,
             new: receipt.new,
             kept_aside: receipt.kept_aside,
@@ -477,7 +490,7 @@ pub async fn published(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<PublishedBallots>> {
-    let b = state.app.published_box(id).await?;
+    let b = state.app.published_box(BallotId(id)).await?;
     Ok(Json(PublishedBallots {
         title: b.title,
         seats: b.seats,
@@ -504,7 +517,7 @@ pub async fn published_blt(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Response> {
-    let election = state.app.ballot_election(id).await?;
+    let election = state.app.ballot_election(BallotId(id)).await?;
     let text = charter_count::blt::to_blt(&election)
         .map_err(|e| AppError::Internal(format!("the ballots do not write as BLT: {e}")))?;
     Ok((
@@ -553,6 +566,9 @@ pub async fn remind(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Reminded>> {
-    let reminded = state.app.remind_nonvoters(&user.actor, id).await?;
+    let reminded = state
+        .app
+        .remind_nonvoters(&user.actor, BallotId(id))
+        .await?;
     Ok(Json(Reminded { reminded }))
 }

@@ -5,6 +5,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use charter_model::CompositeRecord;
+use charter_model::MotionId;
+use charter_model::{CompositeId, MeetingId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -38,18 +40,18 @@ pub struct CompositePartBody {
 impl From<CompositeRecord> for Composite {
     fn from(c: CompositeRecord) -> Self {
         Composite {
-            id: c.id,
-            meeting_id: c.meeting,
+            id: c.id.0,
+            meeting_id: c.meeting.0,
             title: c.title,
             text: c.text,
             state: c.state.to_string(),
-            motion_id: c.motion,
+            motion_id: c.motion.map(|id| id.0),
             proposed_at: c.proposed_at,
             parts: c
                 .parts
                 .into_iter()
                 .map(|p| CompositePartBody {
-                    motion_id: p.motion,
+                    motion_id: p.motion.0,
                     consented: p.consented_at.is_some(),
                     consented_at: p.consented_at,
                 })
@@ -99,7 +101,7 @@ pub async fn list(
     ApiUser(_user): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<Composite>>> {
-    let list = state.app.composites(id).await?;
+    let list = state.app.composites(MeetingId(id)).await?;
     Ok(Json(list.into_iter().map(Composite::from).collect()))
 }
 
@@ -129,9 +131,19 @@ pub async fn propose(
 ) -> ApiResult<(StatusCode, Json<CompositeProposed>)> {
     let cid = state
         .app
-        .propose_composite(&user.actor, id, &req.title, &req.text, &req.motion_ids)
+        .propose_composite(
+            &user.actor,
+            MeetingId(id),
+            &req.title,
+            &req.text,
+            &req.motion_ids
+                .iter()
+                .copied()
+                .map(MotionId)
+                .collect::<Vec<_>>(),
+        )
         .await?;
-    Ok((StatusCode::CREATED, Json(CompositeProposed { id: cid })))
+    Ok((StatusCode::CREATED, Json(CompositeProposed { id: cid.0 })))
 }
 
 /// Consent, as mover, to a composite of your motion(s); the last consent forms it.
@@ -154,9 +166,12 @@ pub async fn consent(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<CompositeConsent>> {
-    let formed = state.app.consent_to_composite(&user.actor, id).await?;
+    let formed = state
+        .app
+        .consent_to_composite(&user.actor, CompositeId(id))
+        .await?;
     Ok(Json(CompositeConsent {
-        formed_motion_id: formed,
+        formed_motion_id: formed.map(|id| id.0),
     }))
 }
 
@@ -181,6 +196,9 @@ pub async fn refuse(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
-    state.app.decline_composite(&user.actor, id).await?;
+    state
+        .app
+        .decline_composite(&user.actor, CompositeId(id))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -8,6 +8,8 @@ use axum::http::StatusCode;
 use charter_app::AppError;
 use charter_app::amending::HistoricalDecision;
 use charter_domain::MemberId;
+use charter_model::MeetingId;
+use charter_model::{AmendmentId, ConstitutionVersionId};
 
 use super::ApiPath;
 use super::wire::{
@@ -109,7 +111,10 @@ pub async fn version(
     _user: ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<ConstitutionText>> {
-    let (info, c) = state.app.constitution_version(id).await?;
+    let (info, c) = state
+        .app
+        .constitution_version(ConstitutionVersionId(id))
+        .await?;
     Ok(Json(ConstitutionText::new(&info, &c)))
 }
 
@@ -156,7 +161,7 @@ pub async fn propose(
         .app
         .propose_amendment(&user.actor, &req.title, &req.toml)
         .await?;
-    Ok((StatusCode::CREATED, Json(AmendmentProposed { id })))
+    Ok((StatusCode::CREATED, Json(AmendmentProposed { id: id.0 })))
 }
 
 /// One amendment with its attempts and proposed text.
@@ -177,10 +182,10 @@ pub async fn amendment(
     _user: ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<AmendmentDetail>> {
-    let (info, c) = state.app.amendment(id).await?;
+    let (info, c) = state.app.amendment(AmendmentId(id)).await?;
     let proposed = ConstitutionText::new(
         &charter_app::constitution::VersionInfo {
-            id: 0,
+            id: ConstitutionVersionId(0),
             version: c.version().to_string(),
             name: c.name().to_string(),
             effective: c.effective(),
@@ -214,7 +219,7 @@ pub async fn impact(
     _user: ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<AmendmentImpact>> {
-    let i = state.app.amendment_impact(id).await?;
+    let i = state.app.amendment_impact(AmendmentId(id)).await?;
     Ok(Json((&i).into()))
 }
 
@@ -246,9 +251,9 @@ pub async fn put_amendment(
 ) -> ApiResult<(StatusCode, Json<MotionProposed>)> {
     let motion = state
         .app
-        .put_amendment(&user.actor, id, req.amendment_id)
+        .put_amendment(&user.actor, MeetingId(id), AmendmentId(req.amendment_id))
         .await?;
-    Ok((StatusCode::CREATED, Json(MotionProposed { id: motion })))
+    Ok((StatusCode::CREATED, Json(MotionProposed { id: motion.0 })))
 }
 
 /// Enter, from its minutes, a meeting held before the organisation used Charter that decided
@@ -290,7 +295,7 @@ pub async fn enter_historical(
     };
     let outcome = state
         .app
-        .enter_historical_decision(&user.actor, id, &entry)
+        .enter_historical_decision(&user.actor, AmendmentId(id), &entry)
         .await?;
     Ok(Json(HistoricalEntryOutcome::from(outcome)))
 }

@@ -10,6 +10,7 @@ use charter_model::{
     AllocationRecord, CardBallotRecord, CardVoteRecord, CredentialChallengeRecord,
     CredentialRecord, VoteReceipt,
 };
+use charter_model::{CredentialChallengeId, CredentialId, MeetingId, MotionId};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -69,7 +70,7 @@ pub struct Credential {
 impl From<&CredentialRecord> for Credential {
     fn from(c: &CredentialRecord) -> Self {
         Credential {
-            id: c.id,
+            id: c.id.0,
             branch_id: c.branch.0,
             branch: c.branch_name.clone(),
             member_id: c.member.0,
@@ -78,7 +79,7 @@ impl From<&CredentialRecord> for Credential {
             source: c.source.clone(),
             state: c.state.to_string(),
             present: c.present,
-            stands_for: c.stands_for,
+            stands_for: c.stands_for.map(|id| id.0),
         }
     }
 }
@@ -99,8 +100,8 @@ pub struct CredentialChallenge {
 impl From<&CredentialChallengeRecord> for CredentialChallenge {
     fn from(x: &CredentialChallengeRecord) -> Self {
         CredentialChallenge {
-            id: x.id,
-            credential_id: x.credential,
+            id: x.id.0,
+            credential_id: x.credential.0,
             grounds: x.grounds.clone(),
             lodged_at: x.lodged_at,
             ruling: x.ruling.clone(),
@@ -148,7 +149,7 @@ pub struct DelegateConference {
 impl From<&ConferenceView> for DelegateConference {
     fn from(v: &ConferenceView) -> Self {
         DelegateConference {
-            meeting_id: v.meeting.id,
+            meeting_id: v.meeting.id.0,
             clause: v.clause.clone(),
             rule: v.rule_words.clone(),
             apportionment: v.conference.as_ref().map(|c| Apportionment {
@@ -261,7 +262,7 @@ impl From<&CardBallotRecord> for CardCast {
 
 fn card_vote_of(v: &CardVoteRecord, cast: &[CardBallotRecord]) -> CardVote {
     CardVote {
-        motion_id: v.motion,
+        motion_id: v.motion.0,
         card_vote: v.card_vote.clone(),
         opened_at: v.opened_at,
         closed_at: v.closed_at,
@@ -299,7 +300,10 @@ pub async fn get(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<DelegateConference>> {
-    let v = state.app.conference_view(&user.actor, id).await?;
+    let v = state
+        .app
+        .conference_view(&user.actor, MeetingId(id))
+        .await?;
     Ok(Json((&v).into()))
 }
 
@@ -319,7 +323,10 @@ pub async fn apportion(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<(StatusCode, Json<Vec<BranchAllocation>>)> {
-    let a = state.app.apportion_delegates(&user.actor, id).await?;
+    let a = state
+        .app
+        .apportion_delegates(&user.actor, MeetingId(id))
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(a.iter().map(BranchAllocation::from).collect()),
@@ -349,7 +356,7 @@ pub async fn credential(
         .app
         .record_credential(
             &user.actor,
-            id,
+            MeetingId(id),
             &CredentialRequest {
                 branch: Some(UnitId(req.branch_id)),
                 member: Some(MemberId(req.member_id)),
@@ -380,7 +387,7 @@ pub async fn challenge(
 ) -> ApiResult<(StatusCode, Json<CredentialChallenge>)> {
     let x = state
         .app
-        .challenge_credential(&user.actor, id, &req.grounds)
+        .challenge_credential(&user.actor, CredentialId(id), &req.grounds)
         .await?;
     Ok((StatusCode::CREATED, Json((&x).into())))
 }
@@ -406,7 +413,12 @@ pub async fn rule(
 ) -> ApiResult<Json<CredentialChallenge>> {
     let x = state
         .app
-        .rule_on_challenge(&user.actor, id, &req.ruling, &req.reason)
+        .rule_on_challenge(
+            &user.actor,
+            CredentialChallengeId(id),
+            &req.ruling,
+            &req.reason,
+        )
         .await?;
     Ok(Json((&x).into()))
 }
@@ -431,7 +443,12 @@ pub async fn check_in(
 ) -> ApiResult<(StatusCode, Json<Credential>)> {
     let c = state
         .app
-        .check_in_delegate(&user.actor, id, req.credential_id, req.stands_for)
+        .check_in_delegate(
+            &user.actor,
+            MeetingId(id),
+            CredentialId(req.credential_id),
+            req.stands_for.map(CredentialId).map(|id| id.0),
+        )
         .await?;
     Ok((StatusCode::CREATED, Json((&c).into())))
 }
@@ -452,7 +469,7 @@ pub async fn open_card_vote(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<(StatusCode, Json<CardVote>)> {
-    let v = state.app.open_card_vote(&user.actor, id).await?;
+    let v = state.app.open_card_vote(&user.actor, MotionId(id)).await?;
     Ok((StatusCode::CREATED, Json(card_vote_of(&v, &[]))))
 }
 
@@ -469,7 +486,7 @@ pub async fn get_card_vote(
     ApiUser(_user): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<CardVote>> {
-    let v = state.app.card_vote_view(id).await?;
+    let v = state.app.card_vote_view(MotionId(id)).await?;
     Ok(Json(card_vote_of(&v.vote, &v.ballots)))
 }
 
@@ -492,7 +509,7 @@ pub async fn cast(
 ) -> ApiResult<(StatusCode, Json<BallotReceipt>)> {
     let receipt = state
         .app
-        .cast_card(&user.actor, id, &req.choice, &req.submission)
+        .cast_card(&user.actor, MotionId(id), &req.choice, &req.submission)
         .await?;
     Ok(match receipt {
         VoteReceipt::Recorded => (
@@ -526,8 +543,8 @@ pub async fn close_card_vote(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<CardVoteOutcome>> {
-    let (result, vote) = state.app.close_card_vote(&user.actor, id).await?;
-    let cast = state.app.card_vote_view(id).await?.ballots;
+    let (result, vote) = state.app.close_card_vote(&user.actor, MotionId(id)).await?;
+    let cast = state.app.card_vote_view(MotionId(id)).await?.ballots;
     Ok(Json(CardVoteOutcome {
         outcome: outcome_of(&result),
         count: card_vote_of(&vote, &cast),

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use charter_app::elections::ElectionRequest;
 use charter_domain::MemberId;
+use charter_model::{ElectionId, RollId};
 use charter_model::{ElectionRecord, NominationRecord};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -40,18 +41,18 @@ pub struct Election {
 impl From<&ElectionRecord> for Election {
     fn from(e: &ElectionRecord) -> Self {
         Election {
-            id: e.id,
+            id: e.id.0,
             body: e.body.clone(),
             title: e.title.clone(),
             seats: e.seats,
-            roll_id: e.roll,
+            roll_id: e.roll.0,
             nominators: e.nominators,
             clause: e.clause.clone(),
             nominations_close_at: e.nominations_close_at,
             withdrawals_close_at: e.withdrawals_close_at,
             opens_at: e.opens_at,
             closes_at: e.closes_at,
-            ballot_id: e.ballot,
+            ballot_id: e.ballot.map(|id| id.0),
             seated_at: e.seated_at,
         }
     }
@@ -72,7 +73,7 @@ pub struct Nomination {
 impl From<&NominationRecord> for Nomination {
     fn from(n: &NominationRecord) -> Self {
         Nomination {
-            id: n.id,
+            id: n.id.0,
             candidate_id: n.candidate.0,
             name: n.name.clone(),
             statement: n.statement.clone(),
@@ -165,14 +166,14 @@ pub async fn open(
             &ElectionRequest {
                 body: req.body,
                 title: req.title,
-                roll: Some(req.roll_id),
+                roll: Some(RollId(req.roll_id)),
                 nominations_close_at: Some(req.nominations_close_at),
                 opens_at: Some(req.opens_at),
                 closes_at: Some(req.closes_at),
             },
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(Created { id })))
+    Ok((StatusCode::CREATED, Json(Created { id: id.0 })))
 }
 
 /// One election with its nominations and candidates' statements.
@@ -187,7 +188,7 @@ pub async fn get(
     ApiUser(_user): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<ElectionDetail>> {
-    let (e, n) = state.app.election(id).await?;
+    let (e, n) = state.app.election(ElectionId(id)).await?;
     Ok(Json(ElectionDetail {
         election: (&e).into(),
         nominations: n.iter().map(Nomination::from).collect(),
@@ -214,7 +215,7 @@ pub async fn nominate(
 ) -> ApiResult<(StatusCode, Json<Nomination>)> {
     let n = state
         .app
-        .nominate(&user.actor, id, MemberId(req.candidate_id))
+        .nominate(&user.actor, ElectionId(id), MemberId(req.candidate_id))
         .await?;
     Ok((StatusCode::CREATED, Json((&n).into())))
 }
@@ -238,7 +239,7 @@ pub async fn statement(
 ) -> ApiResult<StatusCode> {
     state
         .app
-        .set_statement(&user.actor, id, &req.statement)
+        .set_statement(&user.actor, ElectionId(id), &req.statement)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -258,7 +259,10 @@ pub async fn withdraw(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
-    state.app.withdraw_candidacy(&user.actor, id).await?;
+    state
+        .app
+        .withdraw_candidacy(&user.actor, ElectionId(id))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -279,7 +283,12 @@ pub async fn ballot(
 ) -> ApiResult<(StatusCode, Json<ElectionBallot>)> {
     let ballot_id = state
         .app
-        .build_election_ballot(&user.actor, id, &[])
+        .build_election_ballot(&user.actor, ElectionId(id), &[])
         .await?;
-    Ok((StatusCode::CREATED, Json(ElectionBallot { ballot_id })))
+    Ok((
+        StatusCode::CREATED,
+        Json(ElectionBallot {
+            ballot_id: ballot_id.0,
+        }),
+    ))
 }

@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use charter_app::AppError;
 use charter_app::meetings::{MeetingRequest, PollView};
 use charter_domain::{MemberId, UnitId};
+use charter_model::{MeetingId, MotionId, RequisitionId};
 use charter_model::{NewMotion, VoteReceipt};
 use charter_rules::MotionResult;
 
@@ -92,7 +93,7 @@ pub async fn call(
     Ok((
         StatusCode::CREATED,
         Json(MeetingCalled {
-            id: called.id,
+            id: called.id.0,
             invited: called.invited,
             short_notice: called.short_notice,
         }),
@@ -118,7 +119,7 @@ pub async fn get(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<MeetingDetail>> {
-    let v = state.app.meeting_view(&user.actor, id).await?;
+    let v = state.app.meeting_view(&user.actor, MeetingId(id)).await?;
     Ok(Json((&v).into()))
 }
 
@@ -150,7 +151,7 @@ pub async fn check_in(
     crate::session::check_in(
         &state,
         &user.actor,
-        id,
+        MeetingId(id),
         req.member_id.map(MemberId),
         req.code.as_deref(),
     )
@@ -179,7 +180,7 @@ pub async fn check_in_code(
 ) -> ApiResult<Json<CheckInCode>> {
     let code = state
         .app
-        .check_in_code(&user.actor, id)
+        .check_in_code(&user.actor, MeetingId(id))
         .await?
         .ok_or(AppError::NotFound("check-in code"))?;
     Ok(Json(CheckInCode::new(id, code)))
@@ -204,7 +205,10 @@ pub async fn new_check_in_code(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<(StatusCode, Json<CheckInCode>)> {
-    let code = state.app.new_check_in_code(&user.actor, id).await?;
+    let code = state
+        .app
+        .new_check_in_code(&user.actor, MeetingId(id))
+        .await?;
     Ok((StatusCode::CREATED, Json(CheckInCode::new(id, code))))
 }
 
@@ -232,7 +236,7 @@ pub async fn propose(
     ApiJson(req): ApiJson<MotionRequest>,
 ) -> ApiResult<(StatusCode, Json<MotionProposed>)> {
     let motion = NewMotion {
-        meeting: id,
+        meeting: MeetingId(id),
         kind: req.kind,
         title: req.title,
         text: req.text,
@@ -242,11 +246,14 @@ pub async fn propose(
         proposed_by: None,
         seconded_by: None,
         parent: None,
-        target: req.rescinds_id,
+        target: req.rescinds_id.map(MotionId),
         emergency: req.emergency,
     };
-    let id = state.app.propose_motion(&user.actor, id, &motion).await?;
-    Ok((StatusCode::CREATED, Json(MotionProposed { id })))
+    let id = state
+        .app
+        .propose_motion(&user.actor, MeetingId(id), &motion)
+        .await?;
+    Ok((StatusCode::CREATED, Json(MotionProposed { id: id.0 })))
 }
 
 /// Record the tellers' count on a motion. The constitution in force on the meeting's day
@@ -276,7 +283,7 @@ pub async fn vote(
         .app
         .record_vote(
             &user.actor,
-            id,
+            MotionId(id),
             req.votes_for,
             req.votes_against,
             req.abstentions,
@@ -309,7 +316,7 @@ pub(super) fn outcome_of(result: &MotionResult) -> VoteOutcome {
 
 fn poll_body(p: &PollView) -> PollBody {
     PollBody {
-        motion_id: p.poll.motion,
+        motion_id: p.poll.motion.0,
         mode: p.poll.mode.to_string(),
         open: p.open(),
         opened_at: p.poll.opened_at,
@@ -351,8 +358,11 @@ pub async fn open_poll(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<PollRequest>,
 ) -> ApiResult<(StatusCode, Json<PollBody>)> {
-    state.app.open_voting(&user.actor, id, &req.mode).await?;
-    let p = state.app.poll_view(&user.actor, id).await?;
+    state
+        .app
+        .open_voting(&user.actor, MotionId(id), &req.mode)
+        .await?;
+    let p = state.app.poll_view(&user.actor, MotionId(id)).await?;
     Ok((StatusCode::CREATED, Json(poll_body(&p))))
 }
 
@@ -374,7 +384,7 @@ pub async fn get_poll(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<PollBody>> {
-    let p = state.app.poll_view(&user.actor, id).await?;
+    let p = state.app.poll_view(&user.actor, MotionId(id)).await?;
     Ok(Json(poll_body(&p)))
 }
 
@@ -403,7 +413,7 @@ pub async fn cast(
 ) -> ApiResult<(StatusCode, Json<BallotReceipt>)> {
     let receipt = state
         .app
-        .cast_vote(&user.actor, id, &req.choice, &req.submission)
+        .cast_vote(&user.actor, MotionId(id), &req.choice, &req.submission)
         .await?;
     Ok(match receipt {
         VoteReceipt::Recorded => (
@@ -442,7 +452,7 @@ pub async fn close_poll(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<VoteOutcome>> {
-    let result = state.app.close_voting(&user.actor, id).await?;
+    let result = state.app.close_voting(&user.actor, MotionId(id)).await?;
     Ok(Json(outcome_of(&result)))
 }
 
@@ -473,9 +483,9 @@ pub async fn procedural(
 ) -> ApiResult<(StatusCode, Json<MotionProposed>)> {
     let id = state
         .app
-        .move_procedural(&user.actor, id, &req.kind, req.target_id)
+        .move_procedural(&user.actor, MeetingId(id), &req.kind, req.target_id)
         .await?;
-    Ok((StatusCode::CREATED, Json(MotionProposed { id })))
+    Ok((StatusCode::CREATED, Json(MotionProposed { id: id.0 })))
 }
 
 /// A meeting's minutes: a draft kept by its officers, or approved by a later meeting.
@@ -498,15 +508,15 @@ pub async fn get_minutes(
 ) -> ApiResult<Json<MinutesBody>> {
     let m = state
         .app
-        .minutes(id)
+        .minutes(MeetingId(id))
         .await?
         .ok_or(charter_app::AppError::NotFound("minutes"))?;
     Ok(Json(MinutesBody {
-        meeting_id: m.meeting,
+        meeting_id: m.meeting.0,
         state: m.state.to_string(),
         text: m.text,
         drafted_at: m.drafted_at,
-        approval_motion_id: m.approval_motion,
+        approval_motion_id: m.approval_motion.map(|id| id.0),
         approved_at: m.approved_at,
     }))
 }
@@ -535,7 +545,10 @@ pub async fn save_minutes(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<MinutesRequest>,
 ) -> ApiResult<StatusCode> {
-    state.app.save_minutes(&user.actor, id, &req.text).await?;
+    state
+        .app
+        .save_minutes(&user.actor, MeetingId(id), &req.text)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -558,7 +571,7 @@ pub async fn draft_minutes(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<MinutesDraft>> {
-    let text = state.app.draft_minutes(&user.actor, id).await?;
+    let text = state.app.draft_minutes(&user.actor, MeetingId(id)).await?;
     Ok(Json(MinutesDraft { text }))
 }
 
@@ -588,9 +601,9 @@ pub async fn minutes_approval(
 ) -> ApiResult<(StatusCode, Json<MotionProposed>)> {
     let id = state
         .app
-        .put_minutes_for_approval(&user.actor, id, req.of_meeting_id)
+        .put_minutes_for_approval(&user.actor, MeetingId(id), MeetingId(req.of_meeting_id))
         .await?;
-    Ok((StatusCode::CREATED, Json(MotionProposed { id })))
+    Ok((StatusCode::CREATED, Json(MotionProposed { id: id.0 })))
 }
 
 /// Second a motion or amendment: someone other than its proposer, entitled to propose at
@@ -614,7 +627,7 @@ pub async fn second(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
-    state.app.second_motion(&user.actor, id).await?;
+    state.app.second_motion(&user.actor, MotionId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -639,8 +652,10 @@ pub async fn withdraw(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Withdrawn>> {
-    let withdrawn = state.app.withdraw_motion(&user.actor, id).await?;
-    Ok(Json(Withdrawn { withdrawn }))
+    let withdrawn = state.app.withdraw_motion(&user.actor, MotionId(id)).await?;
+    Ok(Json(Withdrawn {
+        withdrawn: withdrawn.iter().map(|id| id.0).collect::<Vec<_>>(),
+    }))
 }
 
 /// Propose an amendment: the motion's whole wording as it would read once amended. Due by
@@ -667,8 +682,11 @@ pub async fn amend(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<MotionAmendmentRequest>,
 ) -> ApiResult<(StatusCode, Json<MotionProposed>)> {
-    let id = state.app.amend_motion(&user.actor, id, &req.text).await?;
-    Ok((StatusCode::CREATED, Json(MotionProposed { id })))
+    let id = state
+        .app
+        .amend_motion(&user.actor, MotionId(id), &req.text)
+        .await?;
+    Ok((StatusCode::CREATED, Json(MotionProposed { id: id.0 })))
 }
 
 /// Every wording a motion has had, oldest first, each with what changed from the one before.
@@ -689,7 +707,7 @@ pub async fn versions(
     _user: ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<MotionVersionBody>>> {
-    let history = state.app.motion_history(id).await?;
+    let history = state.app.motion_history(MotionId(id)).await?;
     if history.is_empty() {
         return Err(charter_app::AppError::NotFound("motion").into());
     }
@@ -699,7 +717,7 @@ pub async fn versions(
             .map(|(v, diff)| MotionVersionBody {
                 version: v.version,
                 text: v.text,
-                amendment_id: v.amendment,
+                amendment_id: v.amendment.map(|id| id.0),
                 at: v.at,
                 diff: diff.map(|d| d.to_string()),
             })
@@ -727,7 +745,7 @@ pub async fn publish(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
-    state.app.publish_motion(&user.actor, id).await?;
+    state.app.publish_motion(&user.actor, MotionId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -835,7 +853,7 @@ pub async fn open_requisition(
             req.matter.as_deref(),
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(RequisitionOpened { id })))
+    Ok((StatusCode::CREATED, Json(RequisitionOpened { id: id.0 })))
 }
 
 /// Sign a requisition.
@@ -858,7 +876,10 @@ pub async fn sign_requisition(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
-    state.app.sign_requisition(&user.actor, id).await?;
+    state
+        .app
+        .sign_requisition(&user.actor, RequisitionId(id))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -887,7 +908,7 @@ pub async fn answer_requisition(
 ) -> ApiResult<StatusCode> {
     state
         .app
-        .answer_requisition(&user.actor, id, req.meeting_id)
+        .answer_requisition(&user.actor, RequisitionId(id), MeetingId(req.meeting_id))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use charter_app::register::{self, DirectoryQuery};
 use charter_domain::{MemberId, RawMemberChanges};
+use charter_model::AffiliationId;
 
 use super::ApiPath;
 use super::wire::{
@@ -255,7 +256,7 @@ pub async fn add_affiliation(
         StatusCode::CREATED,
         Json(AffiliationAdded {
             member_id: id,
-            affiliation_id: affiliation,
+            affiliation_id: affiliation.0,
         }),
     ))
 }
@@ -285,7 +286,7 @@ pub async fn verify_affiliation(
 ) -> ApiResult<Json<AffiliationVerified>> {
     state
         .app
-        .verify_affiliation(&user.actor, MemberId(id), aff)
+        .verify_affiliation(&user.actor, MemberId(id), AffiliationId(aff))
         .await?;
     Ok(Json(AffiliationVerified {
         member_id: id,

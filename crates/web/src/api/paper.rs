@@ -8,6 +8,8 @@ use axum::http::StatusCode;
 use charter_app::AppError;
 use charter_app::paper::{BatchState, BatchView, Paper, PaperDesk};
 use charter_domain::MemberId;
+use charter_model::BallotId;
+use charter_model::PaperBatchId;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -129,7 +131,7 @@ impl From<&BatchView> for PaperBatchBody {
     fn from(v: &BatchView) -> Self {
         let (state, differ_at) = state_words(&v.state);
         PaperBatchBody {
-            id: v.batch.id,
+            id: v.batch.id.0,
             label: v.batch.label.clone(),
             papers: v.batch.papers,
             state,
@@ -215,7 +217,7 @@ pub async fn mark_voter(
 ) -> ApiResult<(StatusCode, Json<PaperTallyBody>)> {
     let tally = state
         .app
-        .mark_paper_voter(&user.actor, id, MemberId(req.member_id))
+        .mark_paper_voter(&user.actor, BallotId(id), MemberId(req.member_id))
         .await?;
     Ok((StatusCode::CREATED, Json(tally.into())))
 }
@@ -266,7 +268,7 @@ pub async fn reverse_mark(
 ) -> ApiResult<Json<PaperMarkReversed>> {
     let boxed = state
         .app
-        .reverse_paper_mark(&user.actor, id, MemberId(member), &req.reason)
+        .reverse_paper_mark(&user.actor, BallotId(id), MemberId(member), &req.reason)
         .await?;
     Ok(Json(PaperMarkReversed {
         kept_aside_ballot_boxed: boxed,
@@ -293,7 +295,7 @@ pub async fn list(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<PaperDeskBody>> {
-    let desk = state.app.paper_desk(&user.actor, id).await?;
+    let desk = state.app.paper_desk(&user.actor, BallotId(id)).await?;
     Ok(Json((&desk).into()))
 }
 
@@ -323,9 +325,9 @@ pub async fn create(
 ) -> ApiResult<(StatusCode, Json<PaperBatchCreated>)> {
     let batch = state
         .app
-        .create_paper_batch(&user.actor, id, &req.label, req.papers)
+        .create_paper_batch(&user.actor, BallotId(id), &req.label, req.papers)
         .await?;
-    Ok((StatusCode::CREATED, Json(PaperBatchCreated { id: batch })))
+    Ok((StatusCode::CREATED, Json(PaperBatchCreated { id: batch.0 })))
 }
 
 /// One batch as you, a teller, see it.
@@ -350,7 +352,10 @@ pub async fn get(
     ApiUser(user): ApiUser,
     ApiPath((id, batch)): ApiPath<(i64, i64)>,
 ) -> ApiResult<Json<PaperBatchBody>> {
-    let v = state.app.paper_batch(&user.actor, id, batch).await?;
+    let v = state
+        .app
+        .paper_batch(&user.actor, BallotId(id), PaperBatchId(batch))
+        .await?;
     Ok(Json((&v).into()))
 }
 
@@ -386,13 +391,13 @@ pub async fn enter(
     let papers = papers_from(&req.papers)?;
     let e = state
         .app
-        .enter_paper_batch(&user.actor, id, batch, &papers)
+        .enter_paper_batch(&user.actor, BallotId(id), PaperBatchId(batch), &papers)
         .await?;
     let (state, differ_at) = state_words(&e.state);
     Ok((
         StatusCode::CREATED,
         Json(PaperEntered {
-            entry_id: e.entry,
+            entry_id: e.entry.0,
             state,
             differ_at,
         }),

@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use charter_app::rolls::RollRequest;
 use charter_domain::UnitId;
+use charter_model::{RollChallengeId, RollId};
 
 use super::ApiPath;
 use super::wire::{
@@ -70,7 +71,7 @@ pub async fn freeze(
     Ok((
         StatusCode::CREATED,
         Json(RollFrozen {
-            id,
+            id: id.0,
             hash: v.roll.frozen_hash,
             eligible: v.roll.eligible,
             excluded: v.roll.excluded,
@@ -97,7 +98,7 @@ pub async fn get(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<RollDetail>> {
-    let v = state.app.roll_view(&user.actor, id).await?;
+    let v = state.app.roll_view(&user.actor, RollId(id)).await?;
     Ok(Json((&v).into()))
 }
 
@@ -128,7 +129,7 @@ pub async fn entries(
         .app
         .roll_names(
             &user.actor,
-            id,
+            RollId(id),
             q.branch.map(UnitId),
             q.eligible,
             page,
@@ -170,7 +171,7 @@ pub async fn verify(
     _user: ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<RollVerification>> {
-    let c = state.app.check_roll(id).await?;
+    let c = state.app.check_roll(RollId(id)).await?;
     Ok(Json(RollVerification {
         frozen_hash_matches: c.frozen_hash_matches,
         current_hash_matches: c.current_hash_matches,
@@ -202,9 +203,9 @@ pub async fn challenge(
 ) -> ApiResult<(StatusCode, Json<ChallengeLodged>)> {
     let id = state
         .app
-        .lodge_challenge(&user.actor, id, &req.grounds)
+        .lodge_challenge(&user.actor, RollId(id), &req.grounds)
         .await?;
-    Ok((StatusCode::CREATED, Json(ChallengeLodged { id })))
+    Ok((StatusCode::CREATED, Json(ChallengeLodged { id: id.0 })))
 }
 
 /// Uphold or reject a challenge, with reasons (an officer with the power over the
@@ -233,7 +234,7 @@ pub async fn decide(
 ) -> ApiResult<StatusCode> {
     state
         .app
-        .decide_challenge(&user.actor, id, req.upheld, &req.reason)
+        .decide_challenge(&user.actor, RollChallengeId(id), req.upheld, &req.reason)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

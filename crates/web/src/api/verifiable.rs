@@ -18,6 +18,7 @@ use charter_ballot_crypto::dkg::{Dealing, TrusteeIdentity};
 use charter_ballot_crypto::{
     Board, CredentialList, DecryptionShare, EncryptedBallot, Finished, Setup, Shuffle,
 };
+use charter_model::BallotId;
 use charter_model::BoardItemKind;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -67,7 +68,7 @@ pub async fn board(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Board>> {
-    Ok(Json(state.app.board(id).await?))
+    Ok(Json(state.app.board(BallotId(id)).await?))
 }
 
 /// The election's setup: the document every trustee's `charter trustee new` and the
@@ -87,7 +88,7 @@ pub async fn setup(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Setup>> {
-    Ok(Json(state.app.ceremony(id).await?.setup))
+    Ok(Json(state.app.ceremony(BallotId(id)).await?.setup))
 }
 
 /// A verifiable ballot's key ceremony: where it stands, and every document posted so far.
@@ -174,7 +175,7 @@ pub async fn ceremony(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<CeremonyBody>> {
-    Ok(Json(state.app.ceremony(id).await?.into()))
+    Ok(Json(state.app.ceremony(BallotId(id)).await?.into()))
 }
 
 /// Every trustee's posted document of one kind, trustee 1 first; `Conflict` naming the first
@@ -216,7 +217,7 @@ pub async fn identities(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<TrusteeIdentity>>> {
-    let c = state.app.ceremony(id).await?;
+    let c = state.app.ceremony(BallotId(id)).await?;
     Ok(Json(all_posted(&c, "identity", |t| t.identity.as_ref())?))
 }
 
@@ -238,7 +239,7 @@ pub async fn dealings(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<Dealing>>> {
-    let c = state.app.ceremony(id).await?;
+    let c = state.app.ceremony(BallotId(id)).await?;
     Ok(Json(all_posted(&c, "dealing", |t| t.dealing.as_ref())?))
 }
 
@@ -303,7 +304,7 @@ pub async fn put_trustee_document(
             "kind of trustee's document (identity, dealing, report, shuffle or share)",
         ))?;
     // Who may post is known before the body is read: nobody else sends a large one.
-    let ceremony = state.app.ceremony(id).await?;
+    let ceremony = state.app.ceremony(BallotId(id)).await?;
     let trustee = ceremony
         .trustees
         .iter()
@@ -319,7 +320,7 @@ pub async fn put_trustee_document(
     let bytes = read_body(body, MAX_BOARD_DOCUMENT).await?;
     state
         .app
-        .post_trustee_document(&user.actor, id, index, kind, text(&bytes)?)
+        .post_trustee_document(&user.actor, BallotId(id), index, kind, text(&bytes)?)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -354,7 +355,7 @@ pub async fn put_credentials(
     let bytes = read_body(body, MAX_BOARD_DOCUMENT).await?;
     state
         .app
-        .post_credentials(&user.actor, id, text(&bytes)?)
+        .post_credentials(&user.actor, BallotId(id), text(&bytes)?)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -434,12 +435,12 @@ pub async fn vote(
     body: Body,
 ) -> ApiResult<(StatusCode, Json<VoteReceiptBody>)> {
     let req: EncryptedVoteCast = read_json(&headers, body, MAX_ENCRYPTED_BALLOT).await?;
-    let voter = voter(&state, user, &headers, id, req.link.as_deref()).await?;
+    let voter = voter(&state, user, &headers, BallotId(id), req.link.as_deref()).await?;
     let receipt = state
         .app
         .cast_encrypted(
             voter,
-            id,
+            BallotId(id),
             &req.submission,
             &req.ballot,
             req.replaces.as_deref(),

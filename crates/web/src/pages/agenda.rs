@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use charter_app::AppError;
 use charter_app::agenda::{PaperKind, size_label};
+use charter_model::{AgendaItemId, MeetingId, PaperId};
 use serde::Deserialize;
 
 use super::extract::UploadFields;
@@ -41,7 +42,7 @@ pub struct ActionForm {
 }
 
 pub struct PaperView {
-    pub id: i64,
+    pub id: PaperId,
     pub filename: String,
     pub kind: &'static str,
     pub size: String,
@@ -54,7 +55,7 @@ pub struct PaperView {
 }
 
 pub struct ItemView {
-    pub id: i64,
+    pub id: AgendaItemId,
     pub number: i64,
     pub title: String,
     pub description: String,
@@ -95,7 +96,7 @@ fn paper_view(p: &charter_model::PaperRecord) -> PaperView {
 pub(super) async fn section(
     state: &AppState,
     session: &CurrentSession,
-    meeting: i64,
+    meeting: MeetingId,
 ) -> Result<AgendaSection, AppError> {
     let v = state.app.agenda(&session.actor, meeting).await?;
     let n = v.items.len();
@@ -148,7 +149,7 @@ pub(super) fn notice(saved: &str) -> Option<&'static str> {
     })
 }
 
-fn anchor(item: i64) -> String {
+fn anchor(item: AgendaItemId) -> String {
     format!("item-{item}")
 }
 
@@ -195,7 +196,7 @@ pub async fn edit_item(
             Ok(p) => Some(p),
             Err(_) => {
                 let e = AppError::invalid("position", "choose a place on the agenda");
-                return after_meeting_form(&state, &session, meeting, Err(e)).await;
+                return after_meeting_form(&state, &session, MeetingId(meeting), Err(e)).await;
             }
         },
     };
@@ -210,7 +211,7 @@ pub async fn edit_item(
         )
         .await
         .map(|()| ("item-changed", anchor(item)));
-    after_meeting_form(&state, &session, meeting, result).await
+    after_meeting_form(&state, &session, MeetingId(meeting), result).await
 }
 
 pub async fn move_item(
@@ -233,7 +234,7 @@ pub async fn move_item(
             "choose a place on the agenda",
         )),
     };
-    after_meeting_form(&state, &session, meeting, result).await
+    after_meeting_form(&state, &session, MeetingId(meeting), result).await
 }
 
 pub async fn remove_item(
@@ -250,7 +251,7 @@ pub async fn remove_item(
         .remove_agenda_item(&session.actor, item)
         .await
         .map(|()| ("item-removed", "agenda".to_string()));
-    after_meeting_form(&state, &session, meeting, result).await
+    after_meeting_form(&state, &session, MeetingId(meeting), result).await
 }
 
 /// The paper form's text fields beside the `file`.
@@ -274,7 +275,7 @@ pub async fn circulate(
     };
     match refused {
         Some(WebError::App(e)) => {
-            return after_meeting_form(&state, &session, meeting, Err(e)).await;
+            return after_meeting_form(&state, &session, MeetingId(meeting), Err(e)).await;
         }
         Some(e) => return Err(e.into()),
         None => {}
@@ -290,7 +291,7 @@ pub async fn circulate(
         )
         .await
         .map(|_| ("paper", anchor(item)));
-    after_meeting_form(&state, &session, meeting, result).await
+    after_meeting_form(&state, &session, MeetingId(meeting), result).await
 }
 
 pub async fn withdraw_paper(
@@ -307,7 +308,7 @@ pub async fn withdraw_paper(
         .withdraw_paper(&session.actor, paper)
         .await
         .map(|()| ("paper-withdrawn", "agenda".to_string()));
-    after_meeting_form(&state, &session, meeting, result).await
+    after_meeting_form(&state, &session, MeetingId(meeting), result).await
 }
 
 pub async fn download(

@@ -1,6 +1,7 @@
 //! Appointment motions on a meeting's page: the form to propose one, and a note on each
 //! saying whom it would appoint (only if the meeting's decision binds).
 
+use charter_model::MotionId;
 use std::collections::BTreeMap;
 
 use axum::extract::State;
@@ -35,7 +36,7 @@ pub fn no_errors() -> Errors {
 pub async fn notes(
     state: &AppState,
     motions: &[MotionRecord],
-) -> Result<BTreeMap<i64, String>, AppError> {
+) -> Result<BTreeMap<MotionId, String>, AppError> {
     let mut out = BTreeMap::new();
     for m in motions.iter().filter(|m| m.kind == "appointment") {
         if let Some(a) = state.app.motion_appointment(m.id).await? {

@@ -4,6 +4,7 @@
 //! chart; the published ballots, public like the API's files, where a voter finds their
 //! tracker.
 
+use charter_model::{AmendmentId, BallotId};
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -125,7 +126,7 @@ pub(super) fn vote_roll_choices(all: &[RollRecord], selected: &str) -> Vec<Choic
 }
 
 pub struct BallotRow {
-    pub id: i64,
+    pub id: BallotId,
     pub title: String,
     pub kind: String,
     pub state: &'static str,
@@ -343,7 +344,7 @@ pub async fn create(
         decision_kind: blank(&form.decision_kind),
         candidates: form.candidates.lines().map(str::to_string).collect(),
         seats,
-        roll,
+        roll: roll.map(charter_model::RollId),
         opens_at: opens,
         closes_at: closes,
         trustees,
@@ -354,7 +355,7 @@ pub async fn create(
             Some(amendment) => {
                 state
                     .app
-                    .put_amendment_to_ballot(&session.actor, amendment, &req)
+                    .put_amendment_to_ballot(&session.actor, AmendmentId(amendment), &req)
                     .await
             }
             None => Err(AppError::invalid(
@@ -486,7 +487,12 @@ pub struct TrackerCheck {
     pub errors: Errors,
 }
 
-async fn check_tracker(state: &AppState, id: i64, action: String, asked: &str) -> TrackerCheck {
+async fn check_tracker(
+    state: &AppState,
+    id: BallotId,
+    action: String,
+    asked: &str,
+) -> TrackerCheck {
     let mut check = TrackerCheck {
         action,
         asked: asked.trim().to_string(),
@@ -524,7 +530,7 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    fn signed_in(session: &'a CurrentSession, id: i64) -> Self {
+    fn signed_in(session: &'a CurrentSession, id: BallotId) -> Self {
         Reader {
             session: Some(session),
             page: format!("/ballots/{id}"),
@@ -534,7 +540,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn by_link(session: Option<&'a CurrentSession>, id: i64, token: &str) -> Self {
+    fn by_link(session: Option<&'a CurrentSession>, id: BallotId, token: &str) -> Self {
         let page = format!("/ballots/{id}/vote/{token}");
         Reader {
             session,
@@ -684,7 +690,7 @@ async fn ballot_page(
     let count = b.result_json.as_deref().and_then(|json| {
         let read = count_view::read(json);
         if read.is_none() {
-            tracing::warn!(ballot = b.id, "a ballot's count record does not read");
+            tracing::warn!(ballot = b.id.0, "a ballot's count record does not read");
         }
         read
     });
@@ -704,7 +710,7 @@ async fn ballot_page(
     };
     let page = BallotPage {
         layout: Layout::new(b.title.clone(), reader.session, "ballots"),
-        id: b.id,
+        id: b.id.0,
         title: b.title.clone(),
         question: b.question.clone(),
         is_question: b.kind == BallotKind::Question,
@@ -719,7 +725,7 @@ async fn ballot_page(
         electorate: b.electorate,
         notice: extra.notice,
         link: reader.link,
-        roll: b.roll,
+        roll: b.roll.0,
         vote_state,
         form,
         vote_errors: extra.vote_errors,
@@ -799,7 +805,7 @@ pub async fn ballot(
 async fn link_voter(
     state: &AppState,
     session: Option<&CurrentSession>,
-    id: i64,
+    id: BallotId,
     token: &str,
 ) -> Result<(Actor, BallotView), Response> {
     let voter = state
@@ -1175,7 +1181,7 @@ pub async fn published(
                 session,
                 "ballots",
             ),
-            id,
+            id: id.0,
             title: b.title.clone(),
             total: all.len(),
             rows,
@@ -1190,7 +1196,7 @@ pub async fn published(
 pub(super) async fn page_with_sealed_errors(
     state: &AppState,
     session: &CurrentSession,
-    id: i64,
+    id: BallotId,
     errors: Errors,
     status: StatusCode,
 ) -> PageResult {

@@ -2,6 +2,7 @@
 //! every version and the differences between any two, the amendments with every attempt to
 //! adopt them (refused ones too) and their impact preview, and "what may I do, and why not?".
 
+use charter_model::{AmendmentId, ConstitutionVersionId, MeetingId};
 use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
@@ -34,7 +35,7 @@ pub fn parse_day(raw: &str) -> Result<NaiveDate, String> {
 }
 
 pub struct VersionRow {
-    pub id: i64,
+    pub id: ConstitutionVersionId,
     pub version: String,
     pub effective: String,
     pub adopted_by: String,
@@ -42,7 +43,7 @@ pub struct VersionRow {
     pub diff_href: Option<String>,
 }
 
-fn version_rows(versions: &[VersionInfo], in_force: i64) -> Vec<VersionRow> {
+fn version_rows(versions: &[VersionInfo], in_force: ConstitutionVersionId) -> Vec<VersionRow> {
     versions
         .iter()
         .enumerate()
@@ -156,7 +157,10 @@ pub async fn diff(
         )
         .into());
     };
-    let d = state.app.constitution_diff(from, to).await?;
+    let d = state
+        .app
+        .constitution_diff(ConstitutionVersionId(from), ConstitutionVersionId(to))
+        .await?;
     let diff = diff_view(&d);
     let page = DiffPage {
         layout: Layout::new(
@@ -196,7 +200,7 @@ fn state_words(s: &AmendmentState) -> (&'static str, &'static str) {
 fn amendment_row(a: &AmendmentInfo) -> AmendmentRow {
     let (state, state_class) = state_words(&a.state);
     AmendmentRow {
-        id: a.id,
+        id: a.id.0,
         title: a.title.clone(),
         version: a.proposed_version.clone(),
         state,
@@ -368,7 +372,7 @@ struct AmendmentPage {
     impact_note: String,
     notice: Option<&'static str>,
     /// Meetings the amendment may be put to, when it is still to be decided.
-    meetings: Vec<(i64, String)>,
+    meetings: Vec<(MeetingId, String)>,
     put_error: String,
     /// The amendment procedure in force lets the members decide it by ballot.
     by_ballot: bool,
@@ -428,7 +432,7 @@ pub async fn amendment(
 async fn amendment_page(
     state: &AppState,
     session: &CurrentSession,
-    id: i64,
+    id: AmendmentId,
     notice: Option<&'static str>,
     form: DecisionForm,
     errors: Errors,
@@ -715,7 +719,11 @@ pub async fn put_to_meeting(
         )
         .await;
     };
-    match state.app.put_amendment(&session.actor, meeting, id).await {
+    match state
+        .app
+        .put_amendment(&session.actor, MeetingId(meeting), id)
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/meetings/{meeting}?saved=amendment")).into_response()),
         Err(AppError::Invalid(f)) => {
             let (fm, e) = blank();

@@ -10,6 +10,8 @@ use axum::response::{IntoResponse, Redirect};
 use charter_app::AppError;
 use charter_app::delegates::{ConferenceView, CredentialRequest};
 use charter_domain::{DelegateCredentialState, MemberId, MotionState, UnitId};
+use charter_model::CredentialChallengeId;
+use charter_model::{CredentialId, MeetingId, MotionId};
 use serde::Deserialize;
 
 use super::forms::{CsrfOnly, Errors, field_errors};
@@ -33,7 +35,7 @@ pub struct BranchRow {
 }
 
 pub struct CredentialRow {
-    pub id: i64,
+    pub id: CredentialId,
     pub name: String,
     pub branch: String,
     pub role: String,
@@ -45,7 +47,7 @@ pub struct CredentialRow {
 }
 
 pub struct ChallengeRow {
-    pub id: i64,
+    pub id: CredentialChallengeId,
     pub credential: String,
     pub grounds: String,
     pub lodged: String,
@@ -55,7 +57,7 @@ pub struct ChallengeRow {
 }
 
 pub struct CardVoteRow {
-    pub motion: i64,
+    pub motion: MotionId,
     pub title: String,
     pub open: bool,
     pub holders: i64,
@@ -65,7 +67,7 @@ pub struct CardVoteRow {
 }
 
 pub struct MotionChoice {
-    pub id: i64,
+    pub id: MotionId,
     pub title: String,
 }
 
@@ -112,7 +114,7 @@ struct PageInput {
 async fn delegates_page(
     state: &AppState,
     session: &CurrentSession,
-    id: i64,
+    id: MeetingId,
     input: PageInput,
 ) -> PageResult {
     let v: ConferenceView = match state.app.conference_view(&session.actor, id).await {
@@ -120,8 +122,8 @@ async fn delegates_page(
         found => found?,
     };
     let motions = state.app.meeting_motions(id).await?;
-    let name_of = |cid: i64| {
-        v.credential(cid)
+    let name_of = |cid: CredentialId| {
+        v.credential(CredentialId(cid.0))
             .map(|c| format!("{} ({})", c.name, c.branch_name))
             .unwrap_or_else(|| format!("credential {cid}"))
     };
@@ -148,7 +150,7 @@ async fn delegates_page(
                 Some(session),
                 "meetings",
             ),
-            id,
+            id: id.0,
             title: v.meeting.title.clone(),
             starts: time(v.meeting.starts_at),
             notice: input.notice,
@@ -279,7 +281,7 @@ type FormAt = (&'static str, &'static [&'static str], i64);
 async fn outcome<T>(
     state: &AppState,
     session: &CurrentSession,
-    meeting: i64,
+    meeting: MeetingId,
     result: Result<T, AppError>,
     saved: &str,
     (form, known, row): FormAt,
@@ -384,10 +386,10 @@ pub async fn challenge(
     outcome(
         &state,
         &session,
-        meeting,
+        MeetingId(meeting),
         r,
         "challenge",
-        ("challenge", CHALLENGE_FIELDS, id),
+        ("challenge", CHALLENGE_FIELDS, id.0),
     )
     .await
 }
@@ -416,10 +418,10 @@ pub async fn rule(
     outcome(
         &state,
         &session,
-        meeting,
+        MeetingId(meeting),
         r,
         "ruling",
-        ("ruling", RULING_FIELDS, id),
+        ("ruling", RULING_FIELDS, id.0),
     )
     .await
 }
@@ -441,7 +443,12 @@ pub async fn check_in(
         Some(c) => {
             state
                 .app
-                .check_in_delegate(&session.actor, id, c, parse_id(&form.stands_for))
+                .check_in_delegate(
+                    &session.actor,
+                    id,
+                    CredentialId(c),
+                    parse_id(&form.stands_for),
+                )
                 .await
         }
         None => Err(AppError::invalid("credential", "choose whom to check in")),
@@ -470,7 +477,7 @@ pub async fn open_card_vote(
     CsrfForm(form): CsrfForm<CardVoteForm>,
 ) -> PageResult {
     let r = match parse_id(&form.motion) {
-        Some(m) => state.app.open_card_vote(&session.actor, m).await,
+        Some(m) => state.app.open_card_vote(&session.actor, MotionId(m)).await,
         None => Err(AppError::invalid("motion", "choose the motion to put")),
     };
     outcome(
@@ -508,10 +515,10 @@ pub async fn cast(
     outcome(
         &state,
         &session,
-        meeting,
+        MeetingId(meeting),
         r,
         "card",
-        ("card-votes", &["choice"], motion),
+        ("card-votes", &["choice"], motion.0),
     )
     .await
 }
@@ -529,10 +536,10 @@ pub async fn close(
     outcome(
         &state,
         &session,
-        meeting,
+        MeetingId(meeting),
         r,
         "closed",
-        ("card-votes", &[], motion),
+        ("card-votes", &[], motion.0),
     )
     .await
 }

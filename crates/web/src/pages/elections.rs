@@ -3,6 +3,7 @@
 //! forms to nominate, to publish a statement and to withdraw, the officers' button that builds
 //! the ballot once nominations close, and the result once the ballot is counted.
 
+use charter_model::ElectionId;
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -70,7 +71,7 @@ fn nomination_state(n: &NominationRecord, needed: u32) -> String {
 }
 
 pub struct ElectionRow {
-    pub id: i64,
+    pub id: ElectionId,
     pub title: String,
     pub body: String,
     pub seats: u32,
@@ -210,7 +211,7 @@ pub async fn open(
     let req = ElectionRequest {
         body: form.body.clone(),
         title: form.title.clone(),
-        roll,
+        roll: roll.map(charter_model::RollId),
         nominations_close_at: nominations_close,
         opens_at: opens,
         closes_at: closes,
@@ -298,7 +299,7 @@ impl Shown {
 async fn election_page(
     state: &AppState,
     session: &CurrentSession,
-    id: i64,
+    id: ElectionId,
     shown: Shown,
 ) -> PageResult {
     let app = &state.app;
@@ -326,7 +327,7 @@ async fn election_page(
     });
     let page = ElectionPage {
         layout: Layout::new(e.title.clone(), Some(session), "ballots"),
-        id: e.id,
+        id: e.id.0,
         title: e.title.clone(),
         body: body_words(&e.body),
         seats: e.seats,
@@ -354,7 +355,7 @@ async fn election_page(
         may_build: e.ballot.is_none()
             && now >= e.nominations_close_at
             && !session.actor.scope_roots(Power::CallMeetings).is_empty(),
-        ballot: e.ballot,
+        ballot: e.ballot.map(|id| id.0),
         outcome,
         seated,
         candidate_value: shown.candidate,
@@ -410,7 +411,7 @@ enum Act {
 async fn act(
     state: &AppState,
     session: &CurrentSession,
-    id: i64,
+    id: ElectionId,
     form: ElectionForm,
     make: impl FnOnce(&ElectionForm) -> Result<Act, String>,
 ) -> PageResult {

@@ -2,9 +2,12 @@
 //! with no values, carrying the word its 404 page says, the path parameter it is read from
 //! (`{id}` unless said), and the id type a handler gets.
 
-use std::convert::identity;
-
 use charter_domain::{MemberId, UnitId};
+use charter_model::{
+    AffiliationId, AgendaItemId, AmendmentId, ApplicationId, BallotId, CompositeId,
+    ConstitutionVersionId, CredentialChallengeId, CredentialId, ElectionId, MeetingId, MotionId,
+    PaperBatchId, PaperId, RequisitionId, RollChallengeId, RollId,
+};
 
 use super::extract::Kind;
 
@@ -26,27 +29,27 @@ macro_rules! kinds {
 
 kinds! {
     /// `/members/{id}/affiliations/{affiliation}/verify`.
-    Affiliation("affiliation") = "affiliation" => i64, identity;
-    AgendaItem("id") = "agenda item" => i64, identity;
-    Amendment("id") = "amendment" => i64, identity;
-    Application("id") = "application" => i64, identity;
-    Ballot("id") = "ballot" => i64, identity;
+    Affiliation("affiliation") = "affiliation" => AffiliationId, AffiliationId;
+    AgendaItem("id") = "agenda item" => AgendaItemId, AgendaItemId;
+    Amendment("id") = "amendment" => AmendmentId, AmendmentId;
+    Application("id") = "application" => ApplicationId, ApplicationId;
+    Ballot("id") = "ballot" => BallotId, BallotId;
     /// `/ballots/{id}/paper/batches/{batch}`.
-    Batch("batch") = "batch" => i64, identity;
-    Composite("id") = "composite" => i64, identity;
-    ConstitutionVersion("id") = "constitution version" => i64, identity;
+    Batch("batch") = "batch" => PaperBatchId, PaperBatchId;
+    Composite("id") = "composite" => CompositeId, CompositeId;
+    ConstitutionVersion("id") = "constitution version" => ConstitutionVersionId, ConstitutionVersionId;
     /// A delegate's credential.
-    Credential("id") = "credential" => i64, identity;
+    Credential("id") = "credential" => CredentialId, CredentialId;
     /// A challenge to a delegate's credential.
-    CredentialChallenge("id") = "challenge" => i64, identity;
-    Election("id") = "election" => i64, identity;
-    Meeting("id") = "meeting" => i64, identity;
+    CredentialChallenge("id") = "challenge" => CredentialChallengeId, CredentialChallengeId;
+    Election("id") = "election" => ElectionId, ElectionId;
+    Meeting("id") = "meeting" => MeetingId, MeetingId;
     Member("id") = "member" => MemberId, MemberId;
-    Motion("id") = "motion" => i64, identity;
-    Paper("id") = "paper" => i64, identity;
-    Requisition("id") = "requisition" => i64, identity;
-    Roll("id") = "roll" => i64, identity;
+    Motion("id") = "motion" => MotionId, MotionId;
+    Paper("id") = "paper" => PaperId, PaperId;
+    Requisition("id") = "requisition" => RequisitionId, RequisitionId;
+    Roll("id") = "roll" => RollId, RollId;
     /// A challenge to a line of a roll.
-    RollChallenge("id") = "challenge" => i64, identity;
+    RollChallenge("id") = "challenge" => RollChallengeId, RollChallengeId;
     Unit("id") = "unit" => UnitId, UnitId;
 }

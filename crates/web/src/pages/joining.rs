@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use charter_app::AppError;
 use charter_app::joining::{DecisionRequest, JoinForm, RawApplication};
 use charter_domain::ApplicationState;
+use charter_model::ApplicationId;
 use charter_model::ApplicationRecord;
 use charter_rules::Ask;
 use serde::Deserialize;
@@ -200,7 +201,7 @@ pub async fn received() -> Response {
 // ---------------------------------------------------------------- officers
 
 pub struct ApplicationRow {
-    pub id: i64,
+    pub id: ApplicationId,
     pub name: String,
     pub branch: String,
     pub submitted: String,

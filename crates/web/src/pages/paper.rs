@@ -4,6 +4,7 @@
 //! scrutineer's page (`/ballots/{id}/audit`): the roll, who has voted and how, turnout, the
 //! trail of events and the box checked against the roll and the count.
 
+use charter_model::{BallotId, PaperBatchId};
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -32,7 +33,7 @@ pub struct PaperField {
 }
 
 pub struct BatchRow {
-    pub id: i64,
+    pub id: PaperBatchId,
     pub label: String,
     pub papers: i64,
     /// Waiting, Entries differ, In the box.
@@ -143,7 +144,7 @@ fn desk_page(
             Some(session),
             "ballots",
         ),
-        id: b.id,
+        id: b.id.0,
         title: b.title.clone(),
         open: b.state == BallotState::Open,
         is_question: b.kind == BallotKind::Question,
@@ -202,7 +203,12 @@ pub async fn desk(
 }
 
 /// Shows the desk again with `err` beside the form that caused it.
-async fn refused(state: &AppState, session: &CurrentSession, id: i64, err: AppError) -> PageResult {
+async fn refused(
+    state: &AppState,
+    session: &CurrentSession,
+    id: BallotId,
+    err: AppError,
+) -> PageResult {
     let status = match &err {
         AppError::Conflict { .. } => StatusCode::CONFLICT,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
@@ -407,11 +413,11 @@ fn audit_page(session: &CurrentSession, a: BallotAudit) -> Response {
             Some(session),
             "ballots",
         ),
-        id: a.ballot.id,
+        id: a.ballot.id.0,
         title: a.ballot.title.clone(),
         state: a.ballot.state.to_string(),
         office: charter_app::office_label(&a.office),
-        roll_id: a.roll.id,
+        roll_id: a.roll.id.0,
         roll_title: a.roll.title.clone(),
         frozen_hash: a.roll.frozen_hash.clone(),
         current_hash: a.roll.current_hash.clone(),

@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use charter_app::meetings::{RequisitionState as S, RequisitionView};
+use charter_model::{MeetingId, RequisitionId};
 use serde::Deserialize;
 
 use super::forms::{CsrfOnly, Errors, field_errors};
@@ -15,7 +16,7 @@ use crate::AppState;
 use crate::session::{CurrentSession, PageUser};
 
 pub struct RequisitionRow {
-    pub id: i64,
+    pub id: RequisitionId,
     pub title: String,
     pub purpose: String,
     pub state: &'static str,
@@ -23,7 +24,7 @@ pub struct RequisitionRow {
     pub threshold: String,
     pub signatures: i64,
     pub call_by: String,
-    pub meeting: Option<i64>,
+    pub meeting: Option<MeetingId>,
     pub signed: bool,
     /// For an overdue one: since when, the clause, and that letters go out.
     pub overdue: String,

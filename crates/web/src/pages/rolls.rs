@@ -2,6 +2,7 @@
 //! branch, the challenges with their outcomes and forms to lodge and decide them, and the
 //! names for officers who may see them.
 
+use charter_model::{RollChallengeId, RollId};
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -43,7 +44,7 @@ fn percent(part: i64, whole: i64) -> i64 {
 }
 
 pub struct RollRow {
-    pub id: i64,
+    pub id: RollId,
     pub title: String,
     pub context: String,
     pub cutoff: String,
@@ -217,7 +218,7 @@ pub struct BranchRow {
 }
 
 pub struct ChallengeRow {
-    pub id: i64,
+    pub id: RollChallengeId,
     pub member_id: i64,
     pub mine: bool,
     pub grounds: String,
@@ -319,7 +320,7 @@ impl RollPageInput {
 async fn roll_page(
     state: &AppState,
     session: &CurrentSession,
-    id: i64,
+    id: RollId,
     input: RollPageInput,
 ) -> PageResult {
     let view: RollView = state
@@ -353,14 +354,14 @@ async fn roll_page(
         status,
         &RollPage {
             layout: Layout::new(r.title.clone(), Some(session), "rolls"),
-            id: r.id,
+            id: r.id.0,
             title: r.title.clone(),
             context: context_words(&r.context),
             unit_name: view.unit_name.clone().unwrap_or_default(),
             right: r.right.clone(),
             cutoff: date(r.cutoff),
             version: view.version.clone(),
-            version_id: r.version_id,
+            version_id: r.version_id.0,
             frozen_at: time(r.frozen_at),
             frozen_hash: r.frozen_hash.clone(),
             current_hash: r.current_hash.clone(),
@@ -502,10 +503,10 @@ pub async fn decide(
             };
             let input = RollPageInput {
                 decide_errors: Errors::new("dc-", DECIDE_FIELDS, errs),
-                decide_for: id,
+                decide_for: id.0,
                 ..RollPageInput::plain(None)
             };
-            roll_page(&state, &session, roll, input).await
+            roll_page(&state, &session, RollId(roll), input).await
         }
     }
 }
@@ -580,7 +581,7 @@ pub async fn names(
         StatusCode::OK,
         &NamesPage {
             layout: Layout::new(format!("Names on {}", roll.title), Some(&session), "rolls"),
-            id,
+            id: id.0,
             title: roll.title,
             rows: found
                 .items

@@ -4,6 +4,7 @@
 //! scrutineer makes the credentials from; and what the voting form needs to encrypt in the
 //! browser (`static/vote.js`).
 
+use charter_model::BallotId;
 use std::collections::BTreeMap;
 
 use axum::extract::State;
@@ -228,7 +229,12 @@ fn posted_words(t: &TrusteeView) -> String {
 }
 
 /// The document trustee `me` posts next, if any now.
-fn next_task(c: &Ceremony, b: &BallotRecord, me: &TrusteeView, id: i64) -> Option<TrusteeTask> {
+fn next_task(
+    c: &Ceremony,
+    b: &BallotRecord,
+    me: &TrusteeView,
+    id: BallotId,
+) -> Option<TrusteeTask> {
     let j = me.index;
     let key = format!("--key-file trustee-{j}-key.json");
     let setup = format!("/ballots/{id}/sealed/setup.json");
@@ -430,7 +436,7 @@ pub async fn document(
     };
     let c = state
         .app
-        .ceremony(id)
+        .ceremony(BallotId(id))
         .await
         .map_err(PageError::signed_out)?;
     let body = match file.as_str() {
@@ -457,7 +463,7 @@ pub async fn document(
 async fn after_upload(
     state: &AppState,
     session: &CurrentSession,
-    id: i64,
+    id: BallotId,
     result: Result<(), AppError>,
     saved: &str,
 ) -> PageResult {

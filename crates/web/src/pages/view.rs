@@ -119,7 +119,7 @@ impl MemberDisplay {
                 .affiliations
                 .iter()
                 .map(|a| AffiliationRow {
-                    id: a.id,
+                    id: a.id.0,
                     organisation: a.organisation.clone(),
                     since: a.since.map(date).unwrap_or_else(|| "not given".into()),
                     verified: a.verified_on.is_some(),

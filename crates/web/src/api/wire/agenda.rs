@@ -102,9 +102,9 @@ pub struct PaperUpload {
 impl From<&PaperRecord> for PaperBody {
     fn from(p: &PaperRecord) -> Self {
         PaperBody {
-            id: p.id,
-            agenda_item_id: p.item,
-            meeting_id: p.meeting,
+            id: p.id.0,
+            agenda_item_id: p.item.0,
+            meeting_id: p.meeting.0,
             filename: p.filename.clone(),
             content_type: p.content_type.clone(),
             size: p.size,
@@ -122,7 +122,7 @@ impl From<&PaperRecord> for PaperBody {
 impl From<&AgendaItemRecord> for AgendaItemBody {
     fn from(i: &AgendaItemRecord) -> Self {
         AgendaItemBody {
-            id: i.id,
+            id: i.id.0,
             number: i.number.unwrap_or(0),
             title: i.title.clone(),
             description: i.description.clone(),
@@ -135,7 +135,7 @@ impl From<&AgendaItemRecord> for AgendaItemBody {
 impl From<&AgendaView> for AgendaBody {
     fn from(v: &AgendaView) -> Self {
         AgendaBody {
-            meeting_id: v.meeting.id,
+            meeting_id: v.meeting.id.0,
             agenda_as_called: v.meeting.agenda.clone(),
             items: v.items.iter().map(AgendaItemBody::from).collect(),
             may_change_items: v.may_change_items,

@@ -69,7 +69,7 @@ pub struct ConstitutionVersion {
 impl From<&charter_app::constitution::VersionInfo> for ConstitutionVersion {
     fn from(v: &charter_app::constitution::VersionInfo) -> Self {
         ConstitutionVersion {
-            id: v.id,
+            id: v.id.0,
             version: v.version.clone(),
             name: v.name.clone(),
             effective: v.effective,
@@ -150,7 +150,7 @@ impl From<&charter_app::constitution::AmendmentInfo> for Amendment {
     fn from(a: &charter_app::constitution::AmendmentInfo) -> Self {
         use charter_app::constitution::AmendmentState;
         Amendment {
-            id: a.id,
+            id: a.id.0,
             title: a.title.clone(),
             proposed_version: a.proposed_version.clone(),
             effective: a.effective,
@@ -178,7 +178,7 @@ impl From<&charter_app::constitution::AmendmentInfo> for Amendment {
                         })
                         .collect(),
                     recorded_at: t.recorded_at,
-                    motion_id: t.motion,
+                    motion_id: t.motion.map(|id| id.0),
                 })
                 .collect(),
         }
@@ -359,8 +359,8 @@ impl From<charter_app::amending::HistoricalOutcome> for HistoricalEntryOutcome {
                 adopted,
                 failures,
             } => HistoricalEntryOutcome {
-                meeting_id: Some(meeting),
-                motion_id: Some(motion),
+                meeting_id: Some(meeting.0),
+                motion_id: Some(motion.0),
                 adopted: Some(adopted),
                 failures: failures
                     .into_iter()

@@ -67,7 +67,7 @@ pub struct Meeting {
 impl From<&charter_model::MeetingRecord> for Meeting {
     fn from(m: &charter_model::MeetingRecord) -> Self {
         Meeting {
-            id: m.id,
+            id: m.id.0,
             body: m.body.clone(),
             unit_id: m.unit.map(|u| u.0),
             kind: m.kind.clone(),
@@ -83,7 +83,7 @@ impl From<&charter_model::MeetingRecord> for Meeting {
             notice_complete_at: m.notice_complete_at,
             entitled: m.entitled,
             state: m.state.to_string(),
-            adjourned_by_id: m.adjourned_by,
+            adjourned_by_id: m.adjourned_by.map(|id| id.0),
         }
     }
 }
@@ -141,7 +141,7 @@ impl From<&charter_model::MotionRecord> for Motion {
             .and_then(|j| serde_json::from_str(j).ok())
             .unwrap_or_default();
         Motion {
-            id: m.id,
+            id: m.id.0,
             number: m.number,
             kind: m.kind.clone(),
             title: m.title.clone(),
@@ -151,11 +151,11 @@ impl From<&charter_model::MotionRecord> for Motion {
             requires: m.requires.clone(),
             proposed_by_id: m.proposed_by.map(|p| p.0),
             seconded_by_id: m.seconded_by.map(|p| p.0),
-            amends_id: m.parent,
-            target_id: m.target,
+            amends_id: m.parent.map(|id| id.0),
+            target_id: m.target.map(|id| id.0),
             emergency: m.emergency,
-            admitted_by_id: m.admitted_by,
-            set_aside_by_id: m.set_aside_by,
+            admitted_by_id: m.admitted_by.map(|id| id.0),
+            set_aside_by_id: m.set_aside_by.map(|id| id.0),
             proposed_at: m.proposed_at,
             state: m.state.to_string(),
             votes_for: m.votes_for,
@@ -491,7 +491,7 @@ pub struct Statement {
 impl From<&charter_model::PublishedMotion> for Statement {
     fn from(p: &charter_model::PublishedMotion) -> Self {
         Statement {
-            motion_id: p.motion.id,
+            motion_id: p.motion.id.0,
             unit_id: p.unit.map(|u| u.0),
             title: p.motion.title.clone(),
             text: p.motion.text.clone(),

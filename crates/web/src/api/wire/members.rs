@@ -144,7 +144,7 @@ pub struct EarlierVerification {
 impl From<AffiliationRecord> for Affiliation {
     fn from(a: AffiliationRecord) -> Self {
         Affiliation {
-            id: a.id,
+            id: a.id.0,
             organisation: a.organisation,
             since: a.since,
             verified_by_id: a.verified_by.map(|m| m.0),

@@ -34,7 +34,7 @@ impl From<&charter_app::meetings::RequisitionView> for Requisition {
     fn from(v: &charter_app::meetings::RequisitionView) -> Self {
         let r = &v.record;
         Requisition {
-            id: r.id,
+            id: r.id.0,
             kind: r.kind.clone(),
             title: r.title.clone(),
             purpose: r.purpose.clone(),
@@ -46,7 +46,7 @@ impl From<&charter_app::meetings::RequisitionView> for Requisition {
             threshold: v.threshold.clone(),
             reached_at: r.reached_at,
             call_by: r.call_by,
-            meeting_id: r.meeting,
+            meeting_id: r.meeting.map(|id| id.0),
             reminded_at: r.reminded_at,
             signed: v.signed,
         }

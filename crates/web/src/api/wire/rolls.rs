@@ -57,13 +57,13 @@ pub struct Roll {
 impl From<&charter_model::RollRecord> for Roll {
     fn from(r: &charter_model::RollRecord) -> Self {
         Roll {
-            id: r.id,
+            id: r.id.0,
             title: r.title.clone(),
             context: r.context.clone(),
             unit_id: r.unit.map(|u| u.0),
             right: r.right.clone(),
             cutoff: r.cutoff,
-            constitution_version_id: r.version_id,
+            constitution_version_id: r.version_id.0,
             challenge_closes_on: r.challenge_closes_on,
             frozen_hash: r.frozen_hash.clone(),
             current_hash: r.current_hash.clone(),
@@ -113,7 +113,7 @@ impl From<&charter_model::RollEntryRecord> for RollLine {
                 .map(str::to_string)
                 .collect(),
             reason: (!e.reason.is_empty()).then(|| e.reason.clone()),
-            challenge_id: e.challenge,
+            challenge_id: e.challenge.map(|id| id.0),
         }
     }
 }
@@ -135,8 +135,8 @@ pub struct Challenge {
 impl From<&charter_model::ChallengeRecord> for Challenge {
     fn from(c: &charter_model::ChallengeRecord) -> Self {
         Challenge {
-            id: c.id,
-            roll_id: c.roll,
+            id: c.id.0,
+            roll_id: c.roll.0,
             member_id: c.member.0,
             branch_id: c.branch.0,
             grounds: c.grounds.clone(),

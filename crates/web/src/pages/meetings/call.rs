@@ -1,5 +1,6 @@
 //! The meetings list, with the form an officer calls a meeting by.
 
+use charter_model::MeetingId;
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -32,7 +33,7 @@ pub(super) const CALL_FIELDS: &[&str] = &[
 ];
 
 pub struct MeetingRow {
-    pub id: i64,
+    pub id: MeetingId,
     pub title: String,
     pub when: String,
     pub body: String,

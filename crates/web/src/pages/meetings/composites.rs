@@ -4,6 +4,7 @@
 use axum::extract::State;
 use charter_app::AppError;
 use charter_domain::{CompositeState, MemberId};
+use charter_model::MotionId;
 use serde::Deserialize;
 
 use super::page::after_meeting_form;
@@ -32,9 +33,9 @@ pub(super) fn composite_view(
     motions: &[charter_model::MotionRecord],
     reader: MemberId,
 ) -> CompositeView {
-    let find = |id: i64| motions.iter().find(|m| m.id == id);
+    let find = |id: MotionId| motions.iter().find(|m| m.id == MotionId(id.0));
     CompositeView {
-        id: c.id,
+        id: c.id.0,
         title: c.title.clone(),
         text: c.text.clone(),
         state: match c.state {

@@ -2,6 +2,7 @@
 
 use axum::extract::State;
 use charter_app::AppError;
+use charter_model::MeetingId;
 use serde::Deserialize;
 
 use super::page::after_meeting_form;
@@ -21,7 +22,7 @@ pub struct MinutesForm {
 async fn minutes_form(
     state: &AppState,
     session: &CurrentSession,
-    id: i64,
+    id: MeetingId,
     form: &MinutesForm,
     approve: bool,
 ) -> PageResult {
@@ -29,7 +30,7 @@ async fn minutes_form(
         match parse_id(&form.of_meeting) {
             Some(of) => state
                 .app
-                .put_minutes_for_approval(&session.actor, id, of)
+                .put_minutes_for_approval(&session.actor, id, MeetingId(of))
                 .await
                 .map(|_| "minutes-put"),
             None => Err(AppError::invalid(

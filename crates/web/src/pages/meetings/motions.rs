@@ -2,6 +2,8 @@
 //! (seconding, withdrawing, amending, and the electronic vote's, which [`super::polls`]
 //! routes here), procedural motions and publishing a decision.
 
+use charter_model::MeetingId;
+use charter_model::MotionId;
 use std::collections::BTreeMap;
 
 use axum::extract::State;
@@ -23,7 +25,7 @@ pub(super) const MOTION_FIELDS: &[&str] = &[
 ];
 
 pub struct MotionView {
-    pub id: i64,
+    pub id: MotionId,
     pub number: i64,
     pub title: String,
     pub text: String,
@@ -67,10 +69,10 @@ fn runs(d: &charter_rules::WordDiff) -> Vec<(&'static str, String)> {
 pub(super) struct MotionContext<'a> {
     pub(super) motions: &'a [charter_model::MotionRecord],
     /// Motions formed as composites, which set their parts aside.
-    pub(super) composite_motions: std::collections::BTreeSet<i64>,
+    pub(super) composite_motions: std::collections::BTreeSet<MotionId>,
     pub(super) reader: MemberId,
     pub(super) history: &'a BTreeMap<
-        i64,
+        MotionId,
         Vec<(
             charter_model::MotionVersion,
             Option<charter_rules::WordDiff>,
@@ -84,7 +86,12 @@ pub(super) fn motion_view(
     cx: &MotionContext<'_>,
 ) -> MotionView {
     let parent = m.parent.and_then(|p| cx.motions.iter().find(|x| x.id == p));
-    let number_of = |id: i64| cx.motions.iter().find(|x| x.id == id).map(|x| x.number);
+    let number_of = |id: MotionId| {
+        cx.motions
+            .iter()
+            .find(|x| x.id == MotionId(id.0))
+            .map(|x| x.number)
+    };
     let reasons: Vec<(String, String)> = m
         .failures_json
         .as_deref()
@@ -201,7 +208,7 @@ pub async fn propose(
         proposed_by: None,
         seconded_by: None,
         parent: None,
-        target: parse_id(&form.rescinds),
+        target: (parse_id(&form.rescinds)).map(MotionId),
         emergency: form.emergency == "yes",
     };
     match state.app.propose_motion(&session.actor, id, &motion).await {
@@ -243,7 +250,7 @@ pub(super) enum MotionAction {
 pub(super) async fn motion_form(
     state: &AppState,
     session: &CurrentSession,
-    motion: i64,
+    motion: MotionId,
     form: &MotionActionForm,
     action: MotionAction,
 ) -> PageResult {
@@ -273,7 +280,7 @@ pub(super) async fn motion_form(
             .map(|_| "amended"),
     };
     let anchored = result.map(|saved| (saved, format!("motion-{motion}")));
-    after_meeting_form(state, session, meeting, anchored).await
+    after_meeting_form(state, session, MeetingId(meeting), anchored).await
 }
 
 #[derive(Deserialize, Default)]

@@ -2,6 +2,8 @@
 //! the agenda, motions with their outcomes and the officers' forms; and the answer every
 //! form on it gives.
 
+use charter_model::MeetingId;
+use charter_model::MotionId;
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -41,9 +43,9 @@ struct MeetingPage {
     /// The meeting is on (started, not ended, not adjourned).
     in_progress: bool,
     /// Motions before the meeting a procedural motion may name: (id, number, title).
-    open_business: Vec<(i64, i64, String)>,
+    open_business: Vec<(MotionId, i64, String)>,
     /// Standing decisions of earlier meetings a rescission may name: (id, label).
-    rescindable: Vec<(i64, String)>,
+    rescindable: Vec<(MotionId, String)>,
     /// Meetings a motion here may call for: (key, words).
     requirable: Vec<(String, String)>,
     minutes: Option<charter_model::MinutesRecord>,
@@ -52,7 +54,7 @@ struct MeetingPage {
     /// What the officers' minutes form starts from: the saved draft, or one from the record.
     minutes_text: String,
     /// Earlier meetings of the body whose draft minutes this one could approve.
-    drafts_to_approve: Vec<(i64, String)>,
+    drafts_to_approve: Vec<(MeetingId, String)>,
     adjourned_by: Option<i64>,
     /// When two officers' entries of this historical meeting agreed.
     historical: Option<String>,
@@ -125,7 +127,7 @@ impl Input {
 pub(in crate::pages) async fn meeting_page(
     state: &AppState,
     session: &CurrentSession,
-    id: i64,
+    id: MeetingId,
     input: Input,
 ) -> PageResult {
     let v = match state.app.meeting_view(&session.actor, id).await {
@@ -358,7 +360,7 @@ pub async fn meeting(
 pub(in crate::pages) async fn after_meeting_form(
     state: &AppState,
     session: &CurrentSession,
-    meeting: i64,
+    meeting: MeetingId,
     result: Result<(&str, String), AppError>,
 ) -> PageResult {
     let refused = |why: String| Input {

@@ -1,6 +1,7 @@
 //! Votes on a motion: the tellers' count, and the electronic vote of the members checked in
 //! (open, cast, close), with the line that says where it stands.
 
+use charter_model::MeetingId;
 use std::collections::BTreeMap;
 
 use axum::extract::State;
@@ -107,10 +108,10 @@ pub async fn vote(
         Err(e) => {
             let input = Input {
                 vote_errors: Errors::new("vo-", VOTE_FIELDS, field_errors(e)?),
-                vote_for: motion,
+                vote_for: motion.0,
                 ..Input::plain(None)
             };
-            meeting_page(&state, &session, meeting, input).await
+            meeting_page(&state, &session, MeetingId(meeting), input).await
         }
     }
 }
