@@ -691,15 +691,24 @@ mod tests {
     #[test]
     fn a_motion_counts_towards_the_first_requisition_not_answered_before_it() {
         // Requisition 1 was answered by a meeting called on the 10th; 2 is open.
-        let of_kind = [(1, Some(at(10))), (2, None)];
+        let (first, second) = (RequisitionId(1), RequisitionId(2));
+        let of_kind = [(first, Some(at(10))), (second, None)];
         assert_eq!(
             counted_by(&of_kind, at(5)),
-            Some(1),
+            Some(first),
             "adopted before the call"
         );
-        assert_eq!(counted_by(&of_kind, at(10)), Some(2), "spent by the call");
-        assert_eq!(counted_by(&of_kind, at(20)), Some(2));
-        assert_eq!(counted_by(&[(1, Some(at(10)))], at(20)), None, "opens one");
+        assert_eq!(
+            counted_by(&of_kind, at(10)),
+            Some(second),
+            "spent by the call"
+        );
+        assert_eq!(counted_by(&of_kind, at(20)), Some(second));
+        assert_eq!(
+            counted_by(&[(RequisitionId(1), Some(at(10)))], at(20)),
+            None,
+            "opens one"
+        );
         assert_eq!(counted_by(&[], at(20)), None);
     }
 

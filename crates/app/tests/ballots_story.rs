@@ -7,6 +7,7 @@
 
 mod common;
 
+use charter_model::{BallotId, RollId};
 use charter_store::prelude::*;
 use std::collections::BTreeSet;
 
@@ -32,7 +33,7 @@ async fn a_question_is_put_counted_and_published_with_every_voter_able_to_check(
         decision_kind: None,
         candidates: Vec::new(),
         seats: None,
-        roll: Some(roll),
+        roll: Some(RollId(roll)),
         opens_at: Some(opens),
         closes_at: Some(closes),
         trustees: Vec::new(),
@@ -343,7 +344,7 @@ async fn an_election_is_counted_by_stv_and_recounted_from_the_published_ballots(
         decision_kind: None,
         candidates: names,
         seats: Some(seats),
-        roll: Some(roll),
+        roll: Some(RollId(roll)),
         opens_at: Some(at(2017, 9, 6, 9)),
         closes_at: Some(at(2017, 9, 20, 9)),
         trustees: Vec::new(),
@@ -550,7 +551,7 @@ async fn paper_ballot(title: &str) -> PaperBallot {
                 title: title.into(),
                 question: "Should the Network affiliate to the Alliance?".into(),
                 kind: "question".into(),
-                roll: Some(roll),
+                roll: Some(RollId(roll)),
                 opens_at: Some(at(2017, 9, 6, 9)),
                 closes_at: Some(at(2017, 9, 20, 9)),
                 ..BallotRequest::default()
@@ -563,7 +564,7 @@ async fn paper_ballot(title: &str) -> PaperBallot {
         voters,
         chair,
         scrutineer,
-        id,
+        id: id.0,
     }
 }
 
@@ -582,12 +583,13 @@ async fn paper_and_online_ballots_are_counted_together_and_audited_by_the_scruti
     let secretary = sep2.actor(w.secretary).await.unwrap();
     // Before it opens no paper is taken.
     assert!(matches!(
-        sep2.mark_paper_voter(&secretary, id, voters[0]).await,
+        sep2.mark_paper_voter(&secretary, BallotId(id), voters[0])
+            .await,
         Err(AppError::Conflict { .. })
     ));
     let open = app_at(&w, at(2017, 9, 6, 9));
     assert_eq!(open.run_ballot_clock().await.unwrap(), 1);
-    let links = voting_links(&send_letters(&open).await, id);
+    let links = voting_links(&send_letters(&open).await, BallotId(id));
 
     // The first half vote online (Yes), the rest return papers.
     let day = app_at(&w, at(2017, 9, 8, 12));
@@ -595,12 +597,12 @@ async fn paper_and_online_ballots_are_counted_together_and_audited_by_the_scruti
     let mut online = Vec::new();
     let mut trackers = BTreeSet::new();
     for token in &links {
-        let voter = day.voter_for_link(id, token).await.unwrap();
+        let voter = day.voter_for_link(BallotId(id), token).await.unwrap();
         if voters[..half].contains(&voter) {
             let r = day
                 .cast_ballot(
                     voter,
-                    id,
+                    BallotId(id),
                     &format!("online-{}", voter.0),
                     &Choice { ranks: vec![0] },
                     None,
@@ -625,7 +627,7 @@ async fn paper_and_online_ballots_are_counted_together_and_audited_by_the_scruti
         (&plain, voters[half]),
         (&scrutineer_actor, voters[half]),
     ] {
-        let r = day.mark_paper_voter(who, id, member).await;
+        let r = day.mark_paper_voter(who, BallotId(id), member).await;
         assert!(
             matches!(
                 r,
@@ -637,14 +639,16 @@ async fn paper_and_online_ballots_are_counted_together_and_audited_by_the_scruti
     assert_eq!(w.store.events(0, 100_000).await.unwrap().len(), events);
     let paper: Vec<MemberId> = voters[half..].to_vec();
     for m in &paper {
-        day.mark_paper_voter(&secretary, id, *m).await.unwrap();
+        day.mark_paper_voter(&secretary, BallotId(id), *m)
+            .await
+            .unwrap();
     }
     // Marked on paper: an online vote as well is kept aside for the scrutineer (not lost,
     // not counted while the mark stands), once; and no second mark.
     let kept = day
         .cast_ballot(
             paper[0],
-            id,
+            BallotId(id),
             "online-after-post",
             &Choice { ranks: vec![0] },
             None,
@@ -655,7 +659,7 @@ async fn paper_and_online_ballots_are_counted_together_and_audited_by_the_scruti
     assert!(matches!(
         day.cast_ballot(
             paper[0],
-            id,
+            BallotId(id),
             "online-after-post-again",
             &Choice { ranks: vec![0] },
             None
@@ -664,7 +668,8 @@ async fn paper_and_online_ballots_are_counted_together_and_audited_by_the_scruti
         Err(AppError::Conflict { .. })
     ));
     assert!(matches!(
-        day.mark_paper_voter(&chair_actor, id, paper[0]).await,
+        day.mark_paper_voter(&chair_actor, BallotId(id), paper[0])
+            .await,
         Err(AppError::Conflict { .. })
     ));
 
@@ -680,53 +685,55 @@ async fn paper_and_online_ballots_are_counted_together_and_audited_by_the_scruti
         .collect();
     assert!(
         matches!(
-            day.create_paper_batch(&secretary, id, "postal box 1", n as i64 + 1)
+            day.create_paper_batch(&secretary, BallotId(id), "postal box 1", n as i64 + 1)
                 .await,
             Err(AppError::Conflict { .. })
         ),
         "more papers than paper voters"
     );
     let batch = day
-        .create_paper_batch(&secretary, id, "postal box 1", n as i64)
+        .create_paper_batch(&secretary, BallotId(id), "postal box 1", n as i64)
         .await
         .unwrap();
     let first = day
-        .enter_paper_batch(&secretary, id, batch, &papers)
+        .enter_paper_batch(&secretary, BallotId(id), batch, &papers)
         .await
         .unwrap();
     assert_eq!(first.state, BatchState::Waiting);
     // The same teller cannot enter it twice; a wrong count and a bad paper are refused.
     assert!(matches!(
-        day.enter_paper_batch(&secretary, id, batch, &papers).await,
+        day.enter_paper_batch(&secretary, BallotId(id), batch, &papers)
+            .await,
         Err(AppError::Conflict { .. })
     ));
     assert!(matches!(
-        day.enter_paper_batch(&chair_actor, id, batch, &papers[1..])
+        day.enter_paper_batch(&chair_actor, BallotId(id), batch, &papers[1..])
             .await,
         Err(AppError::Invalid(_))
     ));
     let mut bad = papers.clone();
     bad[0] = Paper::Marked(vec![7]);
     assert!(matches!(
-        day.enter_paper_batch(&chair_actor, id, batch, &bad).await,
+        day.enter_paper_batch(&chair_actor, BallotId(id), batch, &bad)
+            .await,
         Err(AppError::Invalid(_))
     ));
     // The chair misreads the third paper: nothing goes in, and the difference is shown.
     let mut misread = papers.clone();
     misread[2] = Paper::Marked(vec![2]);
     let second = day
-        .enter_paper_batch(&chair_actor, id, batch, &misread)
+        .enter_paper_batch(&chair_actor, BallotId(id), batch, &misread)
         .await
         .unwrap();
     assert_eq!(second.state, BatchState::Differ(vec![3]));
-    let desk = day.paper_desk(&secretary, id).await.unwrap();
+    let desk = day.paper_desk(&secretary, BallotId(id)).await.unwrap();
     assert_eq!(desk.tally.committed, 0);
     assert_eq!(
         desk.batches[0].mine.as_ref(),
         Some(&papers),
         "a teller sees their own entry"
     );
-    let chairs = day.paper_desk(&chair_actor, id).await.unwrap();
+    let chairs = day.paper_desk(&chair_actor, BallotId(id)).await.unwrap();
     assert_eq!(
         chairs.batches[0].mine.as_ref(),
         Some(&misread),
@@ -734,15 +741,16 @@ async fn paper_and_online_ballots_are_counted_together_and_audited_by_the_scruti
     );
     // The chair looks again and corrects their entry: the batch goes in.
     let third = day
-        .enter_paper_batch(&chair_actor, id, batch, &papers)
+        .enter_paper_batch(&chair_actor, BallotId(id), batch, &papers)
         .await
         .unwrap();
     assert_eq!(third.state, BatchState::Committed);
     assert!(matches!(
-        day.enter_paper_batch(&secretary, id, batch, &papers).await,
+        day.enter_paper_batch(&secretary, BallotId(id), batch, &papers)
+            .await,
         Err(AppError::Conflict { .. })
     ));
-    let tally = w.store.paper_tally(id).await.unwrap();
+    let tally = w.store.paper_tally(BallotId(id)).await.unwrap();
     assert_eq!(
         (tally.voters, tally.committed, tally.spoilt),
         (n as i64, n as i64, 1)
@@ -751,11 +759,14 @@ async fn paper_and_online_ballots_are_counted_together_and_audited_by_the_scruti
     // The scrutineer audits while it is open; nobody else may, the officers included.
     for who in [&secretary, &chair_actor, &plain] {
         assert!(matches!(
-            day.ballot_audit(who, id, 1).await,
+            day.ballot_audit(who, BallotId(id), 1).await,
             Err(AppError::Forbidden(_))
         ));
     }
-    let audit = day.ballot_audit(&scrutineer_actor, id, 1).await.unwrap();
+    let audit = day
+        .ballot_audit(&scrutineer_actor, BallotId(id), 1)
+        .await
+        .unwrap();
     assert!(audit.check.box_matches, "{:?}", audit.check);
     assert_eq!(audit.check.voted, voters.len() as i64);
     assert_eq!(audit.check.boxed.counting, (voters.len() - 1) as i64);
@@ -792,18 +803,21 @@ async fn paper_and_online_ballots_are_counted_together_and_audited_by_the_scruti
     // turnout only.
     let close = app_at(&w, at(2017, 9, 20, 9));
     close.run_ballot_clock().await.unwrap();
-    let b = w.store.ballot(id).await.unwrap().unwrap();
+    let b = w.store.ballot(BallotId(id)).await.unwrap().unwrap();
     assert_eq!(b.state, charter_domain::BallotState::Counted);
     let yes = half + (n - 2);
     let outcome = b.outcome.clone().unwrap();
     assert!(outcome.contains(&format!("{yes} yes")), "{outcome}");
-    let published = close.published_ballots(id).await.unwrap();
+    let published = close.published_ballots(BallotId(id)).await.unwrap();
     assert_eq!(published.len(), voters.len() - 1);
     for p in &published {
         trackers.insert(p.tracker.clone());
     }
     let scrutineer_actor = close.actor(scrutineer).await.unwrap();
-    let audit = close.ballot_audit(&scrutineer_actor, id, 1).await.unwrap();
+    let audit = close
+        .ballot_audit(&scrutineer_actor, BallotId(id), 1)
+        .await
+        .unwrap();
     assert!(audit.check.box_matches);
     assert_eq!(audit.check.recount_matches, Some(true));
     assert!(audit.check.box_sha256.is_some() && audit.check.result_sha256.is_some());
@@ -835,7 +849,7 @@ async fn a_tellers_false_paper_mark_is_reversed_and_the_vote_counts() {
     } = paper_ballot("Affiliation").await;
     let open = app_at(&w, at(2017, 9, 6, 9));
     open.run_ballot_clock().await.unwrap();
-    let links = voting_links(&send_letters(&open).await, id);
+    let links = voting_links(&send_letters(&open).await, BallotId(id));
     let day = app_at(&w, at(2017, 9, 8, 12));
     let secretary = day.actor(w.secretary).await.unwrap();
     let chair_actor = day.actor(chair).await.unwrap();
@@ -843,26 +857,37 @@ async fn a_tellers_false_paper_mark_is_reversed_and_the_vote_counts() {
     let (ada, bo) = (voters[2], voters[3]);
     // The secretary marks two members who sent no paper.
     for m in [ada, bo] {
-        day.mark_paper_voter(&secretary, id, m).await.unwrap();
+        day.mark_paper_voter(&secretary, BallotId(id), m)
+            .await
+            .unwrap();
     }
-    assert_eq!(w.store.paper_tally(id).await.unwrap().voters, 2);
+    assert_eq!(w.store.paper_tally(BallotId(id)).await.unwrap().voters, 2);
     // Ada votes online: kept aside, not lost.
     let ada_link = {
         let mut found = None;
         for t in &links {
-            if day.voter_for_link(id, t).await.unwrap() == ada {
+            if day.voter_for_link(BallotId(id), t).await.unwrap() == ada {
                 found = Some(t.clone());
             }
         }
         found.unwrap()
     };
-    let voter = day.voter_for_link(id, &ada_link).await.unwrap();
+    let voter = day.voter_for_link(BallotId(id), &ada_link).await.unwrap();
     let receipt = day
-        .cast_ballot(voter, id, "ada-online", &Choice { ranks: vec![1] }, None)
+        .cast_ballot(
+            voter,
+            BallotId(id),
+            "ada-online",
+            &Choice { ranks: vec![1] },
+            None,
+        )
         .await
         .unwrap();
     assert!(receipt.kept_aside);
-    let audit = day.ballot_audit(&scrutineer_actor, id, 1).await.unwrap();
+    let audit = day
+        .ballot_audit(&scrutineer_actor, BallotId(id), 1)
+        .await
+        .unwrap();
     let line = audit.voters.items.iter().find(|v| v.member == ada).unwrap();
     assert!(line.on_paper && line.kept_aside, "{line:?}");
 
@@ -874,7 +899,7 @@ async fn a_tellers_false_paper_mark_is_reversed_and_the_vote_counts() {
         (&plain, "not their paper"),
         (&scrutineer_actor, "  "),
     ] {
-        let r = day.reverse_paper_mark(who, id, ada, reason).await;
+        let r = day.reverse_paper_mark(who, BallotId(id), ada, reason).await;
         assert!(
             matches!(
                 r,
@@ -888,11 +913,16 @@ async fn a_tellers_false_paper_mark_is_reversed_and_the_vote_counts() {
     // The scrutineer reverses Ada's mark: her ballot kept aside goes into the box.
     let reason = "no envelope from this member was received; she voted online";
     assert!(
-        day.reverse_paper_mark(&scrutineer_actor, id, ada, reason)
+        day.reverse_paper_mark(&scrutineer_actor, BallotId(id), ada, reason)
             .await
             .unwrap()
     );
-    let mark = w.store.paper_mark(id, ada).await.unwrap().unwrap();
+    let mark = w
+        .store
+        .paper_mark(BallotId(id), ada)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         (
             mark.reversed_by,
@@ -902,25 +932,35 @@ async fn a_tellers_false_paper_mark_is_reversed_and_the_vote_counts() {
         (Some(scrutineer), Some(reason), false)
     );
     assert!(matches!(
-        day.reverse_paper_mark(&chair_actor, id, ada, "again").await,
+        day.reverse_paper_mark(&chair_actor, BallotId(id), ada, "again")
+            .await,
         Err(AppError::Conflict { .. })
     ));
     // Another teller reverses Bo's: with nothing kept aside, Bo votes by his link.
     assert!(
-        !day.reverse_paper_mark(&chair_actor, id, bo, "Bo says he sent no paper")
+        !day.reverse_paper_mark(&chair_actor, BallotId(id), bo, "Bo says he sent no paper")
             .await
             .unwrap()
     );
-    assert_eq!(w.store.paper_tally(id).await.unwrap().voters, 0);
-    assert_eq!(w.store.ballot_voter(id, bo).await.unwrap(), Some(None));
+    assert_eq!(w.store.paper_tally(BallotId(id)).await.unwrap().voters, 0);
+    assert_eq!(
+        w.store.ballot_voter(BallotId(id), bo).await.unwrap(),
+        Some(None)
+    );
     let bo_vote = day
-        .cast_ballot(bo, id, "bo-online", &Choice { ranks: vec![1] }, None)
+        .cast_ballot(
+            bo,
+            BallotId(id),
+            "bo-online",
+            &Choice { ranks: vec![1] },
+            None,
+        )
         .await
         .unwrap();
     assert!(!bo_vote.kept_aside && bo_vote.new);
     // A reversed mark is not made again.
     assert!(matches!(
-        day.mark_paper_voter(&secretary, id, bo).await,
+        day.mark_paper_voter(&secretary, BallotId(id), bo).await,
         Err(AppError::Conflict { .. })
     ));
     let kinds: Vec<String> = w
@@ -942,13 +982,13 @@ async fn a_tellers_false_paper_mark_is_reversed_and_the_vote_counts() {
     // Counted: both No votes are in, and Ada's receipt finds her ballot.
     let close = app_at(&w, at(2017, 9, 20, 9));
     close.run_ballot_clock().await.unwrap();
-    let b = w.store.ballot(id).await.unwrap().unwrap();
+    let b = w.store.ballot(BallotId(id)).await.unwrap().unwrap();
     assert!(
         b.outcome.clone().unwrap().contains("0 yes of 2 votes cast"),
         "{:?}",
         b.outcome
     );
-    let published = close.published_ballots(id).await.unwrap();
+    let published = close.published_ballots(BallotId(id)).await.unwrap();
     assert!(published.iter().any(|p| p.tracker == receipt.tracker));
     let trackers: BTreeSet<String> = published.into_iter().map(|p| p.tracker).collect();
     secrecy_holds(&w, &trackers, &voters).await;
@@ -1046,7 +1086,7 @@ async fn an_amendment_put_to_the_members_is_decided_by_the_count_alone() {
     let sep2 = app_at(&w, at(2017, 9, 2, 9));
     let secretary = sep2.actor(w.secretary).await.unwrap();
     let window = BallotRequest {
-        roll: Some(roll),
+        roll: Some(RollId(roll)),
         opens_at: Some(at(2017, 9, 6, 9)),
         closes_at: Some(at(2017, 9, 25, 9)),
         ..BallotRequest::default()

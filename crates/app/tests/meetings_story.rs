@@ -9,6 +9,7 @@ mod common;
 use charter_app::meetings::MeetingRequest;
 use charter_app::{App, AppError};
 use charter_domain::{MemberId, MemberStatus, UnitId};
+use charter_model::{MeetingId, MotionId};
 use charter_rules::MotionResult;
 use charter_store::prelude::*;
 use charter_store::{Delivery, NewBody, NewMotion, Term, VoteReceipt};
@@ -66,7 +67,7 @@ fn general_meeting(branch: UnitId, title: &str) -> MeetingRequest {
 
 fn oppose(title: &str) -> NewMotion {
     NewMotion {
-        meeting: 0,
+        meeting: MeetingId(0),
         kind: "ordinary-motion".into(),
         title: title.into(),
         text: "This branch opposes the constitution imposed in June and calls for its repeal."
@@ -88,7 +89,7 @@ fn oppose(title: &str) -> NewMotion {
 async fn secret_vote(
     app: &App,
     secretary: &charter_domain::Actor,
-    motion: i64,
+    motion: MotionId,
     voters: &[MemberId],
 ) -> MotionResult {
     assert!(matches!(
@@ -873,7 +874,7 @@ async fn motions_come_in_time_are_amended_in_order_and_may_be_withdrawn() {
         Err(AppError::Invalid(_))
     ));
     let admit = day
-        .move_procedural(&c, called.id, "admit-emergency-motion", Some(emergency))
+        .move_procedural(&c, called.id, "admit-emergency-motion", Some(emergency.0))
         .await
         .unwrap();
     day.second_motion(&secretary, admit).await.unwrap();
@@ -890,7 +891,7 @@ async fn motions_come_in_time_are_amended_in_order_and_may_be_withdrawn() {
 
     // Next business sets a motion aside undecided; adjourning ends the business.
     let skip = day
-        .move_procedural(&c, called.id, "next-business", Some(parked))
+        .move_procedural(&c, called.id, "next-business", Some(parked.0))
         .await
         .unwrap();
     day.second_motion(&secretary, skip).await.unwrap();
@@ -932,10 +933,10 @@ async fn motions_come_in_time_are_amended_in_order_and_may_be_withdrawn() {
         )
         .await
         .unwrap();
-    let rescind = |target: i64| NewMotion {
+    let rescind = |target: MotionId| NewMotion {
         meeting: next.id,
         kind: "rescind".into(),
-        target: Some(target),
+        target: Some(MotionId(target.0)),
         ..motion("Rescind", "That the decision be rescinded.")
     };
     assert!(matches!(
@@ -1250,7 +1251,7 @@ async fn composites_replace_their_motions_only_with_every_movers_consent() {
         (&secretary, vec![parts[0]]),
         (&secretary, vec![parts[0], amendment]),
         (&secretary, vec![parts[0], parts[1]]),
-        (&secretary, vec![parts[1], 999_999]),
+        (&secretary, vec![parts[1], MotionId(999_999)]),
     ] {
         let r = aug1
             .propose_composite(who, called.id, "Composite", wording, &ids)

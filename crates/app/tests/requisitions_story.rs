@@ -10,6 +10,7 @@ mod common;
 use charter_app::meetings::{MeetingRequest, RequisitionState};
 use charter_app::{App, AppError, operator_actor};
 use charter_domain::{MemberId, MemberStatus, UnitId, UnitKind};
+use charter_model::{MeetingId, MotionId};
 use charter_rules::MotionResult;
 use charter_store::prelude::*;
 use charter_store::{Delivery, NewBody, NewMotion, Term};
@@ -83,7 +84,7 @@ fn meeting(unit: UnitId, body: &str, title: &str) -> MeetingRequest {
 }
 
 /// A motion of `meeting` calling for a special conference, on `matter` when given.
-fn calling(meeting: i64, title: &str, matter: Option<(&str, &str)>) -> NewMotion {
+fn calling(meeting: MeetingId, title: &str, matter: Option<(&str, &str)>) -> NewMotion {
     NewMotion {
         meeting,
         kind: "ordinary-motion".into(),
@@ -212,11 +213,15 @@ async fn branch_motions_calling_for_a_conference_reach_it_and_overdue_letters_fo
                 .unwrap(),
             );
         }
-        motions.push((called.id, ids, voters));
+        motions.push((
+            called.id.0,
+            ids.iter().map(|id| id.0).collect::<Vec<_>>(),
+            voters,
+        ));
     }
     assert_eq!(
         w.store
-            .motion(motions[0].1[0])
+            .motion(MotionId(motions[0].1[0]))
             .await
             .unwrap()
             .unwrap()
@@ -242,10 +247,10 @@ async fn branch_motions_calling_for_a_conference_reach_it_and_overdue_letters_fo
         let refused = aug1
             .propose_motion(
                 &proposer,
-                *first,
+                MeetingId(*first),
                 &NewMotion {
                     requires: Some(requires.into()),
-                    ..calling(*first, "Another", None)
+                    ..calling(MeetingId(*first), "Another", None)
                 },
             )
             .await;
@@ -291,20 +296,24 @@ async fn branch_motions_calling_for_a_conference_reach_it_and_overdue_letters_fo
     assert!(day.requisitions(&member).await.unwrap().is_empty());
     for (k, (meeting, ids, voters)) in motions.iter().enumerate() {
         for v in voters {
-            day.check_in(&secretary, *meeting, Some(*v), None)
+            day.check_in(&secretary, MeetingId(*meeting), Some(*v), None)
                 .await
                 .unwrap();
         }
         let seconder = day.actor(voters[1]).await.unwrap();
         for motion in ids {
-            day.second_motion(&seconder, *motion).await.unwrap();
+            day.second_motion(&seconder, MotionId(*motion))
+                .await
+                .unwrap();
             let n = u32::try_from(voters.len()).unwrap();
             let result = day
-                .record_vote(&secretary, *motion, n, 0, 0, None)
+                .record_vote(&secretary, MotionId(*motion), n, 0, 0, None)
                 .await
                 .unwrap();
             assert!(matches!(result, MotionResult::Adopted(_)), "{result:?}");
-            day.publish_motion(&secretary, *motion).await.unwrap();
+            day.publish_motion(&secretary, MotionId(*motion))
+                .await
+                .unwrap();
         }
         let views = day.requisitions(&member).await.unwrap();
         assert_eq!(views.len(), 1, "one requisition, however many branches");

@@ -6,6 +6,7 @@
 
 mod common;
 
+use charter_model::{BallotId, RollId};
 use charter_store::prelude::*;
 use std::collections::BTreeMap;
 
@@ -148,7 +149,7 @@ struct Trustee {
 async fn post(
     app: &App,
     who: MemberId,
-    id: i64,
+    id: BallotId,
     index: u32,
     kind: BoardItemKind,
     body: String,
@@ -159,7 +160,7 @@ async fn post(
 }
 
 /// Runs the key ceremony for a ballot, checking each refusal on the way.
-async fn ceremony(app: &App, id: i64, members: [MemberId; 3]) -> Vec<Trustee> {
+async fn ceremony(app: &App, id: BallotId, members: [MemberId; 3]) -> Vec<Trustee> {
     let setup: Setup = app.ceremony(id).await.unwrap().setup;
     let params = setup.check().unwrap().clone();
     let mut rng = rand::rng();
@@ -299,7 +300,7 @@ async fn a_sealed_question_is_decided_by_two_trustees_and_its_board_verifies() {
         decision_kind: None,
         candidates: Vec::new(),
         seats: None,
-        roll: Some(roll),
+        roll: Some(RollId(roll)),
         opens_at: Some(at(2017, 9, 6, 9)),
         closes_at: Some(at(2017, 9, 20, 9)),
         trustees,
@@ -647,7 +648,7 @@ async fn a_sealed_question_is_decided_by_two_trustees_and_its_board_verifies() {
 /// The scrutineer's credentials for every voter, frozen on the board.
 async fn freeze_credentials(
     app: &App,
-    id: i64,
+    id: BallotId,
     scrutineer: MemberId,
     voters: &[MemberId],
 ) -> BTreeMap<MemberId, Credential> {
@@ -690,7 +691,7 @@ async fn a_sealed_election_is_shuffled_before_it_is_decrypted_and_counted_as_eve
                 decision_kind: None,
                 candidates: vec!["Ada".into(), "Bea".into(), "Cy".into(), "Di".into()],
                 seats: Some(1),
-                roll: Some(roll),
+                roll: Some(RollId(roll)),
                 opens_at: Some(at(2017, 9, 6, 9)),
                 closes_at: Some(at(2017, 9, 20, 9)),
                 trustees: members.to_vec(),

@@ -163,6 +163,7 @@ pub fn rights_text(
 mod tests {
     use super::*;
     use charter_domain::{MemberStatus, UnitId};
+    use charter_model::ConstitutionVersionId;
     use charter_rules::{MemberFacts, diff};
     use chrono::{TimeZone, Utc};
 
@@ -175,7 +176,7 @@ mod tests {
 
     fn info(c: &Constitution) -> VersionInfo {
         VersionInfo {
-            id: 1,
+            id: ConstitutionVersionId(1),
             version: c.version().to_string(),
             name: c.name().to_string(),
             effective: c.effective(),

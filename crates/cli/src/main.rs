@@ -1,5 +1,7 @@
 //! The `charter` command.
 
+use charter_model::ConstitutionVersionId;
+use charter_model::{BallotId, RollId};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -1147,9 +1149,9 @@ async fn constitution(what: ConstitutionCommand) -> Result<std::process::ExitCod
             let app = open_app(&db.database).await?;
             let id = match version_id {
                 Some(id) => id,
-                None => in_force(&app, app.today()).await?.0.id,
+                None => (in_force(&app, app.today()).await?.0.id).0,
             };
-            let (info, toml) = match app.constitution_text(id).await {
+            let (info, toml) = match app.constitution_text(ConstitutionVersionId(id)).await {
                 Err(AppError::NotFound(_)) => bail!("there is no constitution version {id}"),
                 other => other?,
             };
@@ -1182,7 +1184,8 @@ async fn constitution(what: ConstitutionCommand) -> Result<std::process::ExitCod
         }
         ConstitutionCommand::Diff { from, to, db } => {
             let app = open_app(&db.database).await?;
-            let known: Vec<i64> = app
+            let (from, to) = (ConstitutionVersionId(from), ConstitutionVersionId(to));
+            let known: Vec<ConstitutionVersionId> = app
                 .constitution_versions()
                 .await?
                 .iter()
@@ -1242,11 +1245,14 @@ async fn ballot(what: BallotCommand) -> Result<std::process::ExitCode> {
             let app = open_app(&db.database).await?;
             let text = match format {
                 BallotFormat::Json => {
-                    let published = app.published_box(id).await.map_err(missing(id))?;
+                    let published = app.published_box(BallotId(id)).await.map_err(missing(id))?;
                     serde_json::to_string_pretty(&published)? + "\n"
                 }
                 BallotFormat::Blt => {
-                    let election = app.ballot_election(id).await.map_err(missing(id))?;
+                    let election = app
+                        .ballot_election(BallotId(id))
+                        .await
+                        .map_err(missing(id))?;
                     charter_count::blt::to_blt(&election)
                         .context("the ballots do not write as BLT")?
                 }
@@ -1262,7 +1268,10 @@ async fn ballot(what: BallotCommand) -> Result<std::process::ExitCode> {
         }
         BallotCommand::Recount { id, db } => {
             let app = open_app(&db.database).await?;
-            let recount = app.recount_ballot(id).await.map_err(missing(id))?;
+            let recount = app
+                .recount_ballot(BallotId(id))
+                .await
+                .map_err(missing(id))?;
             charter_count::render::render(
                 &recount.report,
                 charter_count::render::Format::Text,
@@ -1338,12 +1347,15 @@ async fn roll(what: RollCommand) -> Result<std::process::ExitCode> {
                 home_branch: charter_domain::UnitId(0),
                 offices: Vec::new(),
             };
-            let view = app.roll_view(&nobody, id).await.map_err(missing(id))?;
+            let view = app
+                .roll_view(&nobody, RollId(id))
+                .await
+                .map_err(missing(id))?;
             (roll_summary(&view), true)
         }
         RollCommand::Verify { id, db } => {
             let app = open_app(&db.database).await?;
-            let check = app.check_roll(id).await.map_err(missing(id))?;
+            let check = app.check_roll(RollId(id)).await.map_err(missing(id))?;
             let ok = check.frozen_hash_matches && check.current_hash_matches;
             (check_text(id, &check), ok)
         }
@@ -1355,7 +1367,7 @@ async fn roll(what: RollCommand) -> Result<std::process::ExitCode> {
         } => {
             let app = open_app(&db.database).await?;
             let text = app
-                .operator_roll_text(id, &reason)
+                .operator_roll_text(RollId(id), &reason)
                 .await
                 .map_err(missing(id))?;
             if file.as_os_str() == "-" {

@@ -13,6 +13,7 @@
 //! set (required on CI). `CHARTER_FAULT_SEED` replays a run's kill points (the seed is
 //! printed).
 
+use charter_model::BallotId;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::net::SocketAddr;
@@ -209,7 +210,7 @@ async fn prepare(url: &str) -> (i64, Vec<String>) {
         .filter_map(|l| l.link_token(&path))
         .collect();
     assert_eq!(links.len(), VOTERS, "a link for every voter");
-    (ballot, links)
+    (ballot.0, links)
 }
 
 /// The `charter serve` process, restarted on the same port and database.
@@ -485,18 +486,18 @@ async fn ballots_survive_kills(backend: &str, url: &str, dir: &Path) {
 
     let store = charter_cli::backend::open_store(url).await.unwrap();
     let voted: i64 = store
-        .ballot_turnout(ballot_id)
+        .ballot_turnout(BallotId(ballot_id))
         .await
         .unwrap()
         .iter()
         .map(|t| t.voted)
         .sum();
     store
-        .close_ballot(ballot_id, &ev("ballot.closed"))
+        .close_ballot(BallotId(ballot_id), &ev("ballot.closed"))
         .await
         .unwrap();
     let published = App::new(store.clone(), Arc::new(SystemClock), Settings::default())
-        .published_ballots(ballot_id)
+        .published_ballots(BallotId(ballot_id))
         .await
         .unwrap();
     let in_box: BTreeMap<&str, &[String]> = published

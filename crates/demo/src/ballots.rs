@@ -7,6 +7,8 @@
 //! the demo member has not voted. Letters carrying the voting links are recorded as delivered
 //! (the demo sends no mail).
 
+use charter_model::BallotId;
+use charter_model::RollId;
 use std::sync::Arc;
 
 use charter_app::ballots::{BallotRequest, Choice};
@@ -43,7 +45,7 @@ pub enum BallotsStoryError {
 pub struct DemoBallots {
     pub open: Option<SealedBallot>,
     /// The sealed question and election, counted (ids).
-    pub counted: Vec<i64>,
+    pub counted: Vec<BallotId>,
 }
 
 /// Titles the demo's ballots carry, for tests and tours.
@@ -438,7 +440,7 @@ async fn appoint_scrutineer(
 /// and London's regional secretary. Each key ceremony is done and the credentials frozen.
 async fn set_up_sealed(
     app: &App,
-    roll: i64,
+    roll: RollId,
     secretary: MemberId,
     voters: &[MemberId],
     sample: &[MemberId],

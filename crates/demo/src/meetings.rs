@@ -12,6 +12,8 @@
 //! only the delivery of notices is simulated (the demo sends no mail): each is recorded as
 //! delivered a few minutes after the meeting was called.
 
+use charter_model::LetterId;
+use charter_model::{MeetingId, MotionId};
 use std::sync::Arc;
 
 use charter_app::meetings::MeetingRequest;
@@ -64,7 +66,7 @@ pub(crate) async fn delivered(app: &App, at: DateTime<Utc>) -> Result<(), Meetin
         if batch.is_empty() {
             return Ok(());
         }
-        let ids: Vec<i64> = batch.iter().map(|m| m.id).collect();
+        let ids: Vec<LetterId> = batch.iter().map(|m| m.id).collect();
         app.store()
             .record_sent(&ids, at)
             .await
@@ -79,7 +81,7 @@ type DemoItem<'a> = (&'a str, &'a str, Option<(&'a str, &'a str, String)>);
 async fn agenda(
     app: &App,
     officer: &charter_domain::Actor,
-    meeting: i64,
+    meeting: MeetingId,
     items: Vec<DemoItem<'_>>,
 ) -> Result<(), MeetingsStoryError> {
     let err = |step| move |source| MeetingsStoryError::App { step, source };
@@ -538,7 +540,7 @@ async fn calling_branches(
 /// the proposer).
 async fn second_by_a_voter(
     app: &App,
-    motion: i64,
+    motion: MotionId,
     proposer: MemberId,
     voters: &[MemberId],
 ) -> Result<(), MeetingsStoryError> {

@@ -7,6 +7,7 @@
 //! credential and the trustees' key files) are kept so that `charter demo` can write them
 //! beside its database for a newcomer to vote, and to play trustee, with.
 
+use charter_model::BallotId;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -73,7 +74,7 @@ impl DemoCredential {
 /// A sealed ballot whose ceremony is over, with the secrets the demo simulated for it.
 #[derive(Clone)]
 pub struct SealedBallot {
-    pub id: i64,
+    pub id: BallotId,
     pub title: String,
     pub setup: Setup,
     pub trustees: Vec<DemoTrustee>,
@@ -213,7 +214,7 @@ impl SealedBallot {
 async fn post(
     app: &App,
     actor: &Actor,
-    id: i64,
+    id: BallotId,
     index: u32,
     kind: BoardItemKind,
     body: String,
@@ -227,7 +228,7 @@ async fn post(
 /// (identity, dealing, report), then the scrutineer's credentials for `voters`, frozen.
 pub async fn ceremony(
     app: &App,
-    id: i64,
+    id: BallotId,
     trustees: &[MemberId],
     scrutineer: MemberId,
     voters: &[MemberId],
@@ -345,7 +346,7 @@ pub async fn ceremony(
         .await
         .map_err(err("freezing the credentials"))?;
     Ok(SealedBallot {
-        id,
+        id: BallotId(id.0),
         title,
         setup,
         trustees: out,
@@ -358,7 +359,7 @@ pub(crate) async fn voting_context(
     app: &App,
     ballot: &SealedBallot,
 ) -> Result<ElectionContext, BallotsStoryError> {
-    app.board(ballot.id)
+    app.board(BallotId(ballot.id.0))
         .await
         .map_err(err("reading a board"))?
         .context()
@@ -384,7 +385,7 @@ pub(crate) async fn vote(
     };
     let encrypted = encrypt_ballot(ctx, &c.credential, &choice, &mut rand::rng())
         .map_err(crypto("encrypting a ballot"))?;
-    app.cast_encrypted(voter, ballot.id, submission, &encrypted, None)
+    app.cast_encrypted(voter, BallotId(ballot.id.0), submission, &encrypted, None)
         .await
         .map_err(err("casting an encrypted ballot"))?;
     Ok(())
@@ -405,14 +406,17 @@ pub async fn open_result(app: &App, ballot: &SealedBallot) -> Result<(), Ballots
     }
     if !ballot.setup.election.kind.is_homomorphic() {
         for (trustee, actor) in ballot.trustees.iter().zip(&actors) {
-            let board = app.board(ballot.id).await.map_err(err("reading a board"))?;
+            let board = app
+                .board(BallotId(ballot.id.0))
+                .await
+                .map_err(err("reading a board"))?;
             let shuffle = board
                 .next_shuffle(&trustee.secrets.identity, rng)
                 .map_err(crypto("shuffling"))?;
             post(
                 app,
                 actor,
-                ballot.id,
+                BallotId(ballot.id.0),
                 trustee.index,
                 BoardItemKind::Shuffle,
                 to_json(&shuffle)?,
@@ -420,7 +424,10 @@ pub async fn open_result(app: &App, ballot: &SealedBallot) -> Result<(), Ballots
             .await?;
         }
     }
-    let board = app.board(ballot.id).await.map_err(err("reading a board"))?;
+    let board = app
+        .board(BallotId(ballot.id.0))
+        .await
+        .map_err(err("reading a board"))?;
     let ctx = board.context().map_err(crypto("reading a board"))?;
     let rows = board.tally_rows().map_err(crypto("reading a board"))?;
     for (trustee, actor) in ballot.trustees.iter().zip(&actors) {
@@ -431,7 +438,7 @@ pub async fn open_result(app: &App, ballot: &SealedBallot) -> Result<(), Ballots
         post(
             app,
             actor,
-            ballot.id,
+            BallotId(ballot.id.0),
             trustee.index,
             BoardItemKind::Share,
             to_json(&share)?,

@@ -12,6 +12,7 @@
 //! over varied queries, not the mean of one repeated query.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use charter_model::RollId;
 use std::time::{Duration, Instant};
 
 use std::sync::Arc;
@@ -446,7 +447,7 @@ async fn rolls(backend: &str, store: Arc<dyn Store>, members: usize) {
         built.lines.len() - built.eligible()
     );
     let mut times = Vec::new();
-    let mut last = 0;
+    let mut last = RollId(0);
     for k in 0..3 {
         let started = Instant::now();
         last = app

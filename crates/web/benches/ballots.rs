@@ -187,7 +187,7 @@ enum Kind {
 }
 
 /// The members entitled to vote on frozen roll `roll`.
-async fn eligible_voters(store: &Arc<dyn Store>, roll: i64) -> Vec<MemberId> {
+async fn eligible_voters(store: &Arc<dyn Store>, roll: RollId) -> Vec<MemberId> {
     store
         .roll_frozen_lines(roll, None)
         .await
@@ -279,7 +279,11 @@ async fn open_ballots(
     }
     let moved = app_at(store, opens).run_ballot_clock().await.unwrap();
     assert_eq!(moved, kinds.len(), "every ballot opens");
-    (ids, closes, sealed)
+    (
+        ids.iter().map(|id| id.0).collect::<Vec<_>>(),
+        closes,
+        sealed,
+    )
 }
 
 /// A voting link for every queued letter, by ballot, minted as the sender mints it when the
@@ -312,7 +316,7 @@ async fn links_from_letters(store: &Arc<dyn Store>) -> BTreeMap<i64, Vec<String>
         let kept = store.mint_voting_links(&mints).await.unwrap();
         assert_eq!(kept.len(), mints.len(), "every letter's link is kept");
         for (ballot, token) in tokens {
-            links.entry(ballot).or_default().push(token);
+            links.entry(ballot.0).or_default().push(token);
         }
     }
 }
@@ -534,8 +538,10 @@ fn sealed_jobs(
                         .map(|i| {
                             let (ballot, kind) = ballots[i % ballots.len()];
                             let k = i / ballots.len();
-                            let (secrets, ctx) =
-                                sealed.iter().find(|(b, _)| b.id == ballot).unwrap();
+                            let (secrets, ctx) = sealed
+                                .iter()
+                                .find(|(b, _)| b.id == BallotId(ballot))
+                                .unwrap();
                             let encrypted = encrypt_ballot(
                                 ctx,
                                 &secrets.credentials[k].credential,
@@ -675,7 +681,7 @@ fn fetch(server: &Runtime, addr: SocketAddr, path: &str) -> (u16, Bytes, Duratio
     })
 }
 
-fn voted(server: &Runtime, store: &Arc<dyn Store>, ballot: i64) -> i64 {
+fn voted(server: &Runtime, store: &Arc<dyn Store>, ballot: BallotId) -> i64 {
     server
         .block_on(store.ballot_turnout(ballot))
         .unwrap()
@@ -756,7 +762,11 @@ fn run_load(backend: &str, url: &str, k: &Knobs) {
         let contexts: Vec<_> = sealed
             .into_iter()
             .map(|b| {
-                let ctx = server.block_on(app.board(b.id)).unwrap().context().unwrap();
+                let ctx = server
+                    .block_on(app.board(BallotId(b.id.0)))
+                    .unwrap()
+                    .context()
+                    .unwrap();
                 (b, ctx)
             })
             .collect();
@@ -822,7 +832,7 @@ fn run_load(backend: &str, url: &str, k: &Knobs) {
             .filter(|s| s.ballot == *id && s.status == 201)
             .count();
         acknowledged_total += acknowledged;
-        if voted(&server, &store, *id) != acknowledged as i64 {
+        if voted(&server, &store, BallotId(*id)) != acknowledged as i64 {
             mismatches += 1;
         }
     }
@@ -856,7 +866,7 @@ fn run_load(backend: &str, url: &str, k: &Knobs) {
                 Some(Outcome::Totals { ballots, .. }) => *ballots as usize,
                 other => panic!("a question's totals: {other:?}"),
             };
-            if n as i64 != voted(&server, &store, b.id) || tallied != n {
+            if n as i64 != voted(&server, &store, BallotId(b.id.0)) || tallied != n {
                 mismatches += 1;
             }
         }
@@ -890,7 +900,7 @@ fn run_load(backend: &str, url: &str, k: &Knobs) {
         let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
         let n = json["ballots"].as_array().unwrap().len();
         boxed += n;
-        if n as i64 != voted(&server, &store, *id) {
+        if n as i64 != voted(&server, &store, BallotId(*id)) {
             mismatches += 1;
         }
     }
@@ -946,7 +956,11 @@ fn run_count(backend: &str, url: &str, n: usize) {
     let org = server.block_on(organisation(&seed, n, false));
     let kinds = [Kind::Question, Kind::Election];
     let (ids, _, _) = server.block_on(open_ballots(&seed, &org, &kinds));
-    let roll = server.block_on(seed.ballot(ids[0])).unwrap().unwrap().roll;
+    let roll = server
+        .block_on(seed.ballot(BallotId(ids[0])))
+        .unwrap()
+        .unwrap()
+        .roll;
     let voters = server.block_on(eligible_voters(&seed, roll));
     assert_eq!(voters.len(), n);
     let app = App::new(seed.clone(), Arc::new(SystemClock), Settings::default());
@@ -962,7 +976,7 @@ fn run_count(backend: &str, url: &str, n: usize) {
                     for (id, kind) in ids.iter().zip(kinds) {
                         app.cast_ballot(
                             voters[k],
-                            *id,
+                            BallotId(*id),
                             &format!("seed-{id}-{k:07}"),
                             &Choice {
                                 ranks: ranks(kind, k),
@@ -981,7 +995,7 @@ fn run_count(backend: &str, url: &str, n: usize) {
     });
     for id in &ids {
         server
-            .block_on(seed.close_ballot(*id, &ev("ballot.closed")))
+            .block_on(seed.close_ballot(BallotId(*id), &ev("ballot.closed")))
             .unwrap();
     }
     println!(
@@ -996,7 +1010,7 @@ fn run_count(backend: &str, url: &str, n: usize) {
     let app = App::new(store.clone(), Arc::new(SystemClock), Settings::default());
     for (id, kind) in ids.iter().zip(kinds) {
         let t = Instant::now();
-        let report = server.block_on(app.count_ballot(*id)).unwrap();
+        let report = server.block_on(app.count_ballot(BallotId(*id))).unwrap();
         let counted = t.elapsed();
         let (s1, json, json_took) =
             fetch(&server, addr, &format!("/api/v1/ballots/{id}/ballots.json"));
@@ -1008,7 +1022,10 @@ fn run_count(backend: &str, url: &str, n: usize) {
             .unwrap()
             .len();
         assert_eq!(listed, n);
-        let b = server.block_on(store.ballot(*id)).unwrap().unwrap();
+        let b = server
+            .block_on(store.ballot(BallotId(*id)))
+            .unwrap()
+            .unwrap();
         let total = counted + json_took + blt_took;
         println!(
             "  {backend}: {} of {n} ballots ({}): counted and recorded in {:.2} s ({} rounds; {}), published as JSON ({:.1} MB) in {:.2} s and BLT ({:.1} MB) in {:.2} s — {:.2} s in all, {}",

@@ -109,7 +109,7 @@ async fn setup(store: &Arc<dyn Store>, attendees: usize) -> (i64, Vec<String>) {
         .open_poll(motion, "secret", None, &ev("motion.poll_opened"))
         .await
         .unwrap();
-    (motion, tokens)
+    (motion.0, tokens)
 }
 
 struct Run {
@@ -211,7 +211,10 @@ fn run(backend: &str, store: Arc<dyn Store>, attendees: usize, connections: usiz
     let again = std::thread::spawn(move || load(addr, motion, resend, connections))
         .join()
         .unwrap();
-    let poll = server.block_on(store.poll(motion)).unwrap().unwrap();
+    let poll = server
+        .block_on(store.poll(MotionId(motion)))
+        .unwrap()
+        .unwrap();
     let recorded = first.statuses.iter().filter(|s| **s == 201).count();
     let repeated = again.statuses.iter().filter(|s| **s == 200).count();
     let counted = poll.votes_for + poll.votes_against + poll.abstentions;

@@ -7,6 +7,7 @@ mod common;
 
 use bytes::Bytes;
 use charter_domain::UnitId;
+use charter_model::MeetingId;
 use charter_store::MeetingRecord;
 use common::{BRANCH_SECRETARY, MEMBER, TestApp, TestClient, TestResponse};
 use http::Method;
@@ -99,7 +100,7 @@ async fn future_meeting(app: &TestApp, secretary: &TestClient) -> i64 {
 }
 
 /// What a refused request must leave alone: every event and every paper.
-async fn record(app: &TestApp, meeting: i64) -> (usize, Vec<Value>) {
+async fn record(app: &TestApp, meeting: MeetingId) -> (usize, Vec<Value>) {
     let events = app.store().events(0, 1_000_000).await.unwrap().len();
     let items = app.store().agenda(meeting).await.unwrap();
     let papers = items
@@ -132,7 +133,7 @@ both_backends!(
         let id = future_meeting(&app, &secretary).await;
         let items_path = format!("/api/v1/meetings/{id}/agenda-items");
 
-        let before = record(&app, id).await;
+        let before = record(&app, MeetingId(id)).await;
         let refused = member
             .post_json(&items_path, &json!({"title": "Apologies"}))
             .await;
@@ -164,7 +165,11 @@ both_backends!(
                 .status,
             404
         );
-        assert_eq!(record(&app, id).await, before, "refusals write nothing");
+        assert_eq!(
+            record(&app, MeetingId(id)).await,
+            before,
+            "refusals write nothing"
+        );
 
         let mut ids = Vec::new();
         for (title, description) in [
@@ -226,7 +231,7 @@ both_backends!(
 
         // Moved to the top and reworded; a place off the agenda is refused.
         let edit = |position: Value| json!({"title": "Delegates to the special conference", "description": null, "position": position});
-        let before = record(&app, id).await;
+        let before = record(&app, MeetingId(id)).await;
         for bad in [json!(0), json!(4)] {
             let res = secretary
                 .json(
@@ -258,7 +263,7 @@ both_backends!(
                 .status,
             404
         );
-        assert_eq!(record(&app, id).await, before);
+        assert_eq!(record(&app, MeetingId(id)).await, before);
         let res = secretary
             .json(
                 Method::PUT,
@@ -279,7 +284,7 @@ both_backends!(
         assert!(now["items"][0]["description"].is_null());
 
         // A paper: its hash is the content's, and members download exactly what was sent.
-        let before = record(&app, id).await;
+        let before = record(&app, MeetingId(id)).await;
         let token = secretary.csrf_token().unwrap();
         let paper_path = format!("/api/v1/agenda-items/{delegates}/papers");
         let no_token = upload(
@@ -379,7 +384,7 @@ both_backends!(
             404
         );
         assert_eq!(
-            record(&app, id).await,
+            record(&app, MeetingId(id)).await,
             before,
             "refused uploads write nothing"
         );
@@ -478,7 +483,7 @@ both_backends!(
         );
 
         // An item with a paper in circulation stays; withdrawn, the paper is kept on record.
-        let before = record(&app, id).await;
+        let before = record(&app, MeetingId(id)).await;
         let res = secretary
             .delete(&format!("/api/v1/agenda-items/{delegates}"))
             .await;
@@ -488,7 +493,7 @@ both_backends!(
             .post_json(&format!("/api/v1/papers/{paper_id}/withdrawal"), &json!({}))
             .await;
         assert_eq!(res.status, 403);
-        assert_eq!(record(&app, id).await, before);
+        assert_eq!(record(&app, MeetingId(id)).await, before);
         let res = secretary
             .post_json(&format!("/api/v1/papers/{paper_id}/withdrawal"), &json!({}))
             .await;
@@ -700,7 +705,7 @@ both_backends!(
             assert_eq!(res.status, 303, "{}", res.text());
             assert!(res.header("location").unwrap().contains("saved=item-added"));
         }
-        let items = app.store().agenda(id).await.unwrap();
+        let items = app.store().agenda(MeetingId(id)).await.unwrap();
         let (apologies, report) = (items[0].id, items[1].id);
 
         // Move the report up, through the page's form.
@@ -711,7 +716,7 @@ both_backends!(
             )
             .await;
         assert_eq!(res.status, 303, "{}", res.text());
-        let items = app.store().agenda(id).await.unwrap();
+        let items = app.store().agenda(MeetingId(id)).await.unwrap();
         assert_eq!((items[0].id, items[1].id), (report, apologies));
 
         // A paper through the page's multipart form, with the form's CSRF token.
@@ -762,7 +767,7 @@ both_backends!(
         assert!(res.text().contains("at most 5 MB"), "{}", res.text());
         assert!(
             app.store()
-                .agenda(id)
+                .agenda(MeetingId(id))
                 .await
                 .unwrap()
                 .iter()
@@ -781,7 +786,7 @@ both_backends!(
         .await;
         assert_eq!(res.status, 303, "{}", res.text());
         assert!(res.header("location").unwrap().contains("saved=paper"));
-        let paper = app.store().agenda(id).await.unwrap()[0].papers[0].clone();
+        let paper = app.store().agenda(MeetingId(id)).await.unwrap()[0].papers[0].clone();
 
         // Members see the agenda and the paper with its hash, and download it; no officer forms.
         let page = member.get(&page_path).await.text();
@@ -869,7 +874,7 @@ both_backends!(
             )
             .await;
         assert_eq!(res.status, 303, "{}", res.text());
-        let items = app.store().agenda(id).await.unwrap();
+        let items = app.store().agenda(MeetingId(id)).await.unwrap();
         assert_eq!(items.len(), 1);
         assert_eq!(
             (items[0].title.as_str(), items[0].description.as_deref()),

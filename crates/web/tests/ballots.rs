@@ -9,6 +9,7 @@ mod common;
 
 use charter_app::ballots::Choice;
 use charter_app::rolls::RollRequest;
+use charter_model::BallotId;
 use chrono::Duration;
 use common::ballots::{close, open_ballot, ordinary_links};
 use common::{MEMBER, NATIONAL, TestApp, TestClient, TestResponse, now};
@@ -44,7 +45,7 @@ fn tracker_of(receipt: &TestResponse) -> String {
     t
 }
 
-async fn votes(app: &TestApp, id: i64) -> i64 {
+async fn votes(app: &TestApp, id: BallotId) -> i64 {
     app.store()
         .ballot_turnout(id)
         .await
@@ -290,7 +291,7 @@ both_backends!(
         )
         .await;
         assert_eq!(forged.status, 403);
-        assert_eq!(votes(&app, id).await, 0, "nothing went in");
+        assert_eq!(votes(&app, BallotId(id)).await, 0, "nothing went in");
 
         // The vote goes in; the receipt shows the tracker, once, uncached.
         let good = form(
@@ -310,7 +311,7 @@ both_backends!(
         assert_eq!(again.status, 200);
         assert_eq!(tracker_of(&again), tracker);
         assert!(again.text().contains("already in the ballot box"));
-        assert_eq!(votes(&app, id).await, 1);
+        assert_eq!(votes(&app, BallotId(id)).await, 1);
         // A second vote from a fresh form is refused with the reason.
         let fresh = vote_key();
         let second = send(&member, &votes_url, form(&[("rank1", "2")], &csrf, &fresh)).await;
@@ -322,14 +323,14 @@ both_backends!(
         );
         assert!(text.contains("You have voted in this ballot"));
         assert!(!text.contains("id=\"vt-form\""));
-        assert_eq!(votes(&app, id).await, 1);
+        assert_eq!(votes(&app, BallotId(id)).await, 1);
         let page = member.get(&page_url).await.text();
         assert!(page.contains("It is not kept with your name, so it cannot be shown again"));
         assert!(!page.contains(&tracker), "the tracker is never shown again");
         assert!(page.contains("1 of "), "turnout counts the vote: {page}");
 
         // By the personal link, with no session: the same form, posting to the link.
-        let links = ordinary_links(&app, id, &links).await;
+        let links = ordinary_links(&app, BallotId(id), &links).await;
         let anonymous = app.client();
         let link = format!("/ballots/{id}/vote/{}", links[0]);
         let page = anonymous.get(&link).await;
@@ -371,7 +372,7 @@ both_backends!(
         .await;
         assert_eq!(bad.status, 422);
         assert!(bad.text().contains("ranked twice"));
-        assert_eq!(votes(&app, id).await, 1);
+        assert_eq!(votes(&app, BallotId(id)).await, 1);
         let receipt = send(
             &anonymous,
             &link,
@@ -381,7 +382,7 @@ both_backends!(
         assert_eq!(receipt.status, 200, "{}", receipt.text());
         let link_tracker = tracker_of(&receipt);
         assert_ne!(link_tracker, tracker);
-        assert_eq!(votes(&app, id).await, 2);
+        assert_eq!(votes(&app, BallotId(id)).await, 2);
         let page = anonymous.get(&link).await.text();
         assert!(page.contains("You have voted in this ballot"), "{page}");
 
@@ -396,7 +397,7 @@ both_backends!(
         );
         let res = send(&anonymous, &wrong, by_link(&[("rank1", "0")])).await;
         assert_eq!(res.status, 403);
-        assert_eq!(votes(&app, id).await, 2);
+        assert_eq!(votes(&app, BallotId(id)).await, 2);
         // Nothing is published while voting is open.
         assert_eq!(
             anonymous
@@ -416,7 +417,7 @@ both_backends!(
     a_question_is_counted_and_each_voter_finds_their_tracker,
     |app| async move {
         let (id, links) = open_ballot(&app, "Affiliation", &[], 1).await;
-        let links = ordinary_links(&app, id, &links).await;
+        let links = ordinary_links(&app, BallotId(id), &links).await;
         let anonymous = app.client();
         let answers = ["0", "0", "0", "1", "2"];
         let mut receipts = Vec::new();
@@ -438,7 +439,7 @@ both_backends!(
                     .post_form(&link, &[("submission", &key), ("choice", "5")])
                     .await;
                 assert_eq!(wrong.status, 422);
-                assert_eq!(votes(&app, id).await, 0);
+                assert_eq!(votes(&app, BallotId(id)).await, 0);
             }
             let receipt = anonymous
                 .post_form(&link, &[("submission", &key), ("choice", answer)])
@@ -452,7 +453,7 @@ both_backends!(
         assert!(!open.contains("Check your tracker"), "not before the close");
         assert!(open.contains("5 of "), "{open}");
 
-        close(&app, id).await;
+        close(&app, BallotId(id)).await;
         let page = anonymous.get(&link0).await;
         assert_eq!(page.status, 200);
         let text = page.text();
@@ -522,17 +523,17 @@ both_backends!(an_election_is_shown_round_by_round, |app| async move {
         2,
     )
     .await;
-    let links = ordinary_links(&app, id, &links).await;
+    let links = ordinary_links(&app, BallotId(id), &links).await;
     // 60 ballots by link through the app, so the count runs several rounds.
     let patterns: [&[u32]; 5] = [&[0, 1], &[1, 0, 2], &[2, 3], &[0, 3, 1], &[3, 2]];
     let mut trackers = Vec::new();
     for (k, token) in links.iter().take(60).enumerate() {
-        let voter = app.app().voter_for_link(id, token).await.unwrap();
+        let voter = app.app().voter_for_link(BallotId(id), token).await.unwrap();
         let r = app
             .app()
             .cast_ballot(
                 voter,
-                id,
+                BallotId(id),
                 &format!("election-ballot-{k:04}"),
                 &Choice {
                     ranks: patterns[k % patterns.len()].to_vec(),
@@ -543,8 +544,8 @@ both_backends!(an_election_is_shown_round_by_round, |app| async move {
             .unwrap();
         trackers.push(r.tracker);
     }
-    close(&app, id).await;
-    let b = app.store().ballot(id).await.unwrap().unwrap();
+    close(&app, BallotId(id)).await;
+    let b = app.store().ballot(BallotId(id)).await.unwrap().unwrap();
     let result: serde_json::Value =
         serde_json::from_str(b.result_json.as_deref().unwrap()).unwrap();
     let rounds = result["rounds"].as_array().unwrap();

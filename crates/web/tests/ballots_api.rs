@@ -7,10 +7,11 @@ mod common;
 use axum::http::Method;
 use bytes::Bytes;
 use charter_domain::MemberId;
+use charter_model::BallotId;
 use common::{MEMBER, NATIONAL, TestApp};
 use serde_json::json;
 
-async fn ballot_id(app: &TestApp, title: &str) -> i64 {
+async fn ballot_id(app: &TestApp, title: &str) -> BallotId {
     app.store()
         .ballots()
         .await
@@ -22,7 +23,7 @@ async fn ballot_id(app: &TestApp, title: &str) -> i64 {
 }
 
 /// A voter in the ballot who has not voted yet.
-async fn waiting_voter(app: &TestApp, ballot: i64) -> MemberId {
+async fn waiting_voter(app: &TestApp, ballot: BallotId) -> MemberId {
     let store = app.store();
     let b = store.ballot(ballot).await.unwrap().unwrap();
     for (m, _, eligible) in store.roll_frozen_lines(b.roll, None).await.unwrap() {
@@ -34,7 +35,7 @@ async fn waiting_voter(app: &TestApp, ballot: i64) -> MemberId {
 }
 
 /// A member the ballot's roll lists as not entitled to vote.
-async fn excluded(app: &TestApp, ballot: i64) -> MemberId {
+async fn excluded(app: &TestApp, ballot: BallotId) -> MemberId {
     let store = app.store();
     let b = store.ballot(ballot).await.unwrap().unwrap();
     store
@@ -73,7 +74,9 @@ both_backends!(voting_in_the_open_question, |app| async move {
         .post_json(&votes, &ballot("member-ballot-0002", json!([0])))
         .await;
     assert_eq!(res.status, 409, "a second ballot: {}", res.text());
-    let outsider = app.sign_in_member(excluded(&app, id).await).await;
+    let outsider = app
+        .sign_in_member(excluded(&app, BallotId(id.0)).await)
+        .await;
     let seen = outsider.get(&format!("/api/v1/ballots/{id}")).await.json();
     assert!(seen["voted"].is_null(), "not on its roll: {seen}");
     let res = outsider
@@ -99,7 +102,9 @@ both_backends!(voting_in_the_open_question, |app| async move {
     let before = member.get(&format!("/api/v1/ballots/{id}")).await.json()["votes"]
         .as_i64()
         .unwrap();
-    let voter = app.sign_in_member(waiting_voter(&app, id).await).await;
+    let voter = app
+        .sign_in_member(waiting_voter(&app, BallotId(id.0)).await)
+        .await;
     for (body, status) in [
         (ballot("voter-ballot-0001", json!([])), 422),
         (ballot("voter-ballot-0001", json!([7])), 422),
@@ -194,8 +199,13 @@ both_backends!(voting_in_the_open_question, |app| async move {
     let due = common::ballots::app_at(&app, common::now() + chrono::Duration::days(2));
     assert_eq!(due.run_ballot_clock().await.unwrap(), 1);
     assert_eq!(due.run_ballot_clock().await.unwrap(), 0);
-    let waiting = app.store().ballot_nonvoters(id).await.unwrap().len() as i64;
-    let sent = app.store().ballot_reminders(id).await.unwrap();
+    let waiting = app
+        .store()
+        .ballot_nonvoters(BallotId(id.0))
+        .await
+        .unwrap()
+        .len() as i64;
+    let sent = app.store().ballot_reminders(BallotId(id.0)).await.unwrap();
     assert_eq!(sent.len(), 1);
     assert_eq!((sent[0].days_before, sent[0].reminded), (2, waiting));
 });
@@ -252,7 +262,9 @@ both_backends!(
             ballots.len() as u64
         );
         // Voting after the count is refused.
-        let voter = app.sign_in_member(waiting_voter(&app, id).await).await;
+        let voter = app
+            .sign_in_member(waiting_voter(&app, BallotId(id.0)).await)
+            .await;
         let res = voter
             .post_json(
                 &format!("/api/v1/ballots/{id}/votes"),

@@ -5,6 +5,7 @@
 mod common;
 
 use charter_domain::{MemberId, MemberStatus, UnitId};
+use charter_model::BallotId;
 use charter_store::{MemberQuery, MemberScope, MemberSort};
 use charter_test_support::browser;
 use charter_test_support::page::{click, fill, wait_for_path, wait_for_text};
@@ -507,7 +508,7 @@ async fn a_member_votes_by_their_link_then_finds_their_tracker_in_the_results() 
     };
     use common::ballots::{close, open_ballot, ordinary_links};
     let (id, links) = open_ballot(&app, "Steering committee", &["Ada", "Bea", "Cal"], 2).await;
-    let links = ordinary_links(&app, id, &links).await;
+    let links = ordinary_links(&app, BallotId(id), &links).await;
     let link = format!("{}/ballots/{id}/vote/{}", app.base_url, links[0]);
 
     // The link from the letter opens the ballot with no sign-in; the member ranks with the
@@ -546,11 +547,11 @@ async fn a_member_votes_by_their_link_then_finds_their_tracker_in_the_results() 
     // Others vote; the ballot closes and is counted.
     let patterns: [&[u32]; 3] = [&[0, 1], &[1, 0], &[2, 0]];
     for (k, token) in links.iter().skip(1).take(20).enumerate() {
-        let voter = app.app().voter_for_link(id, token).await.unwrap();
+        let voter = app.app().voter_for_link(BallotId(id), token).await.unwrap();
         app.app()
             .cast_ballot(
                 voter,
-                id,
+                BallotId(id),
                 &format!("browser-ballot-{k:04}"),
                 &charter_app::ballots::Choice {
                     ranks: patterns[k % patterns.len()].to_vec(),
@@ -560,10 +561,10 @@ async fn a_member_votes_by_their_link_then_finds_their_tracker_in_the_results() 
             .await
             .unwrap();
     }
-    close(&app, id).await;
+    close(&app, BallotId(id)).await;
     let result: serde_json::Value = serde_json::from_str(
         app.store()
-            .ballot(id)
+            .ballot(BallotId(id))
             .await
             .unwrap()
             .unwrap()

@@ -14,6 +14,7 @@ use charter_ballot_crypto::dkg::{combine_shares, deal, new_identity, open_share}
 use charter_ballot_crypto::documents::{CredentialList, Finished, key_report};
 use charter_ballot_crypto::{Credential, verify_board};
 use charter_domain::{MemberId, OfficeKind, UnitKind};
+use charter_model::BallotId;
 use charter_store::BoardItemKind;
 use charter_test_support::browser;
 use charter_test_support::page::{click, wait_for_text};
@@ -227,7 +228,7 @@ async fn sealed_ballot(app: &TestApp) -> Sealed {
         charter_domain::BallotState::Open
     );
     Sealed {
-        id,
+        id: id.0,
         credentials: credentials
             .into_iter()
             .map(|(m, c)| (m, hex::encode(c.to_bytes().0)))
@@ -387,7 +388,7 @@ async fn a_member_checks_one_encryption_then_casts_another_from_the_letters_link
     assert_eq!(receipt, cast);
 
     // On the board, the one cast and not the one checked; and the board verifies.
-    let board = app.app().board(id).await.unwrap();
+    let board = app.app().board(BallotId(id)).await.unwrap();
     let trackers: Vec<String> = board
         .ballots
         .iter()
@@ -416,7 +417,7 @@ async fn without_javascript_the_server_encrypts_the_choice_and_the_scrutineer_re
     assert!(form.contains(&format!("<td class=\"num\">{}</td>", sealed.trustees[2].0)));
     let roll = app
         .store()
-        .ballot(id)
+        .ballot(BallotId(id))
         .await
         .unwrap()
         .unwrap()
@@ -493,7 +494,7 @@ async fn without_javascript_the_server_encrypts_the_choice_and_the_scrutineer_re
         .unwrap()
         .to_string();
     assert!(text.contains("receipt-sealed"));
-    let board = app.app().board(id).await.unwrap();
+    let board = app.app().board(BallotId(id)).await.unwrap();
     assert!(
         board
             .ballots
@@ -543,7 +544,12 @@ async fn without_javascript_the_server_encrypts_the_choice_and_the_scrutineer_re
         .await
         .unwrap();
     assert_eq!(
-        app.store().ballot(id).await.unwrap().unwrap().state,
+        app.store()
+            .ballot(BallotId(id))
+            .await
+            .unwrap()
+            .unwrap()
+            .state,
         charter_domain::BallotState::Closed
     );
     let trustee = app.sign_in_member(sealed.trustees[1]).await;

@@ -6,6 +6,7 @@
 mod common;
 
 use charter_domain::{MemberId, MemberStatus, UnitId, UnitKind};
+use charter_model::{AmendmentId, BallotId, HistoricalEntryId, MeetingId, MotionId};
 use charter_store::{MemberQuery, MemberScope, MemberSort};
 use common::{BRANCH_SECRETARY, MEMBER, NATIONAL, TestApp};
 use serde_json::{Value, json};
@@ -628,8 +629,8 @@ both_backends!(
                     // A ballot of the members names its ballot, which puts the amendment.
                     if let Some(ballot) = p["ballot"].as_i64() {
                         assert_eq!(
-                            store.ballot_amendment(ballot).await.unwrap(),
-                            Some(amendment),
+                            store.ballot_amendment(BallotId(ballot)).await.unwrap(),
+                            Some(amendment).map(AmendmentId),
                             "{e:?}"
                         );
                         checked += 1;
@@ -645,10 +646,13 @@ both_backends!(
                                 .filter_map(Value::as_i64)
                                 .collect();
                             assert_eq!(ids.len(), 2, "{e:?}");
-                            let entries = store.historical_entries(amendment).await.unwrap();
-                            let made: Vec<i64> = entries
+                            let entries = store
+                                .historical_entries(AmendmentId(amendment))
+                                .await
+                                .unwrap();
+                            let made: Vec<MeetingId> = entries
                                 .iter()
-                                .filter(|x| ids.contains(&x.id))
+                                .filter(|x| ids.contains(&x.id.0))
                                 .filter_map(|x| x.meeting)
                                 .collect();
                             assert_eq!(made.len(), 2, "{e:?}");
@@ -656,33 +660,40 @@ both_backends!(
                             assert_ne!(
                                 entries
                                     .iter()
-                                    .find(|x| x.id == ids[0])
+                                    .find(|x| x.id == HistoricalEntryId(ids[0]))
                                     .unwrap()
                                     .entry
                                     .entered_by,
                                 entries
                                     .iter()
-                                    .find(|x| x.id == ids[1])
+                                    .find(|x| x.id == HistoricalEntryId(ids[1]))
                                     .unwrap()
                                     .entry
                                     .entered_by,
                                 "two different officers"
                             );
-                            let meeting = store.meeting(made[0]).await.unwrap().unwrap();
+                            let meeting =
+                                store.meeting(MeetingId(made[0].0)).await.unwrap().unwrap();
                             assert!(meeting.historical_entered_at.is_some());
                             let mut putting = None;
                             for mo in store.motions(meeting.id).await.unwrap() {
-                                if store.motion_amendment(mo.id).await.unwrap() == Some(amendment) {
+                                if store.motion_amendment(mo.id).await.unwrap()
+                                    == Some(AmendmentId(amendment))
+                                {
                                     putting = Some(mo.id);
                                 }
                             }
-                            putting.expect("the historical meeting's motion")
+                            (putting.expect("the historical meeting's motion")).0
                         }
                     };
-                    let m = store.motion(motion).await.unwrap().expect("the motion");
+                    let m = store
+                        .motion(MotionId(motion))
+                        .await
+                        .unwrap()
+                        .expect("the motion");
                     assert_eq!(
-                        store.motion_amendment(motion).await.unwrap(),
-                        p["amendment"].as_i64(),
+                        store.motion_amendment(MotionId(motion)).await.unwrap(),
+                        p["amendment"].as_i64().map(AmendmentId),
                         "{e:?}"
                     );
                     assert_eq!(
@@ -695,7 +706,7 @@ both_backends!(
                 }
                 "motion.decided" => {
                     let m = store
-                        .motion(p["motion"].as_i64().unwrap_or(-1))
+                        .motion(MotionId(p["motion"].as_i64().unwrap_or(-1)))
                         .await
                         .unwrap();
                     if !p["appointed"].is_null() {

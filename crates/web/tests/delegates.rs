@@ -5,6 +5,7 @@
 
 mod common;
 
+use charter_model::MeetingId;
 use std::collections::BTreeMap;
 
 use charter_app::delegates::CredentialRequest;
@@ -16,7 +17,7 @@ use common::ballots::app_at;
 use common::{MEMBER, NATIONAL, TestApp, now};
 use serde_json::json;
 
-async fn meeting_id(app: &TestApp, title: &str) -> i64 {
+async fn meeting_id(app: &TestApp, title: &str) -> MeetingId {
     app.store()
         .meetings(None, None)
         .await
@@ -502,7 +503,7 @@ both_backends!(
         );
         let target = app
             .store()
-            .delegate_credentials(id)
+            .delegate_credentials(MeetingId(id.0))
             .await
             .unwrap()
             .into_iter()

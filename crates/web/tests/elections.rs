@@ -8,9 +8,10 @@
 mod common;
 
 use charter_domain::MemberId;
+use charter_model::ElectionId;
 use common::{MEMBER, NATIONAL, TestApp, TestResponse};
 
-async fn election_id(app: &TestApp) -> i64 {
+async fn election_id(app: &TestApp) -> ElectionId {
     app.store()
         .elections()
         .await
@@ -21,7 +22,7 @@ async fn election_id(app: &TestApp) -> i64 {
         .id
 }
 
-async fn nominations(app: &TestApp, id: i64) -> Vec<(MemberId, String, i64)> {
+async fn nominations(app: &TestApp, id: ElectionId) -> Vec<(MemberId, String, i64)> {
     app.store()
         .nominations(id)
         .await
@@ -61,7 +62,7 @@ both_backends!(nominations_on_the_election_page, |app| async move {
     assert_page(&early, 409, "nominations are still open");
     assert!(
         app.store()
-            .election(id)
+            .election(ElectionId(id.0))
             .await
             .unwrap()
             .unwrap()
@@ -97,7 +98,13 @@ both_backends!(nominations_on_the_election_page, |app| async move {
 
     // Down the conference roll: the first member who may stand is nominated; the first who
     // may not is refused with the reason and clause, and nothing is recorded for them.
-    let roll = app.store().election(id).await.unwrap().unwrap().roll;
+    let roll = app
+        .store()
+        .election(ElectionId(id.0))
+        .await
+        .unwrap()
+        .unwrap()
+        .roll;
     let listed = app.store().roll_frozen_lines(roll, None).await.unwrap();
     let (mut nominated, mut refused) = (None, None);
     for (m, _, _) in listed {

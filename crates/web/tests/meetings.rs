@@ -6,6 +6,7 @@
 mod common;
 
 use charter_domain::UnitId;
+use charter_model::{MeetingId, MotionId};
 use common::{BRANCH_SECRETARY, MEMBER, NATIONAL, TREASURER, TestApp};
 use serde_json::json;
 
@@ -366,7 +367,7 @@ async fn meeting_under_way(app: &TestApp) -> (i64, i64, i64) {
         .find(|m| m.title.starts_with("Southwark members' meeting"))
         .expect("the demo has a meeting under way");
     let motions = app.store().motions(m.id).await.unwrap();
-    (m.id, motions[0].id, motions[1].id)
+    (m.id.0, motions[0].id.0, motions[1].id.0)
 }
 
 both_backends!(members_present_vote_electronically, |app| async move {
@@ -396,9 +397,9 @@ both_backends!(members_present_vote_electronically, |app| async move {
 
     // A voter not yet checked in: refused until they check in; then one vote, kept once.
     let mut absent = Vec::new();
-    for v in store.meeting_voters(meeting).await.unwrap() {
+    for v in store.meeting_voters(MeetingId(meeting)).await.unwrap() {
         let holds_office = !app.state.app.actor(v).await.unwrap().offices.is_empty();
-        if !holds_office && !store.attended(meeting, v).await.unwrap() {
+        if !holds_office && !store.attended(MeetingId(meeting), v).await.unwrap() {
             absent.push(v);
         }
     }
@@ -576,7 +577,7 @@ both_backends!(members_present_vote_electronically, |app| async move {
         + count["against"].as_i64().unwrap()
         + count["abstain"].as_i64().unwrap();
     assert_eq!(total, before + 1);
-    let decided = store.motion(first).await.unwrap().unwrap();
+    let decided = store.motion(MotionId(first)).await.unwrap().unwrap();
     assert_eq!(decided.state.as_str(), outcome);
     assert_eq!(decided.votes_for, Some(count["for"].as_i64().unwrap()));
     let late = voter
@@ -650,7 +651,15 @@ both_backends!(vote_forms_open_refuse_and_close, |app| async move {
         .await;
     assert_eq!(res.status, 409, "{}", res.text());
     assert!(res.text().contains("check in first"), "{}", res.text());
-    assert_eq!(app.store().poll(second).await.unwrap().unwrap().voted, 0);
+    assert_eq!(
+        app.store()
+            .poll(MotionId(second))
+            .await
+            .unwrap()
+            .unwrap()
+            .voted,
+        0
+    );
     let forged = member
         .post_form(
             &format!("/motions/{second}/ballots"),
@@ -843,7 +852,12 @@ both_backends!(
         let res = moved(json!({"kind": "adjourn"})).await;
         assert_eq!(res.status, 409, "not present yet: {}", res.text());
         assert!(res.text().contains("check in"), "{}", res.text());
-        let code = app.store().check_in_code(meeting).await.unwrap().unwrap();
+        let code = app
+            .store()
+            .check_in_code(MeetingId(meeting))
+            .await
+            .unwrap()
+            .unwrap();
         let res = member
             .post_json(
                 &format!("/api/v1/meetings/{meeting}/attendance"),

@@ -6,6 +6,7 @@
 mod common;
 
 use charter_domain::{MemberId, OfficeKind, UnitKind};
+use charter_model::BallotId;
 use common::sealed::holder;
 use common::{MEMBER, NATIONAL, TestApp};
 use serde_json::json;
@@ -20,7 +21,7 @@ async fn national_officer(
     (id, app.sign_in_member(id).await)
 }
 
-async fn ballot_id(app: &TestApp, title: &str) -> i64 {
+async fn ballot_id(app: &TestApp, title: &str) -> BallotId {
     app.store()
         .ballots()
         .await
@@ -32,7 +33,7 @@ async fn ballot_id(app: &TestApp, title: &str) -> i64 {
 }
 
 /// Voters in the ballot who have not voted yet, and one the roll excludes.
-async fn voters(app: &TestApp, ballot: i64) -> (Vec<MemberId>, MemberId) {
+async fn voters(app: &TestApp, ballot: BallotId) -> (Vec<MemberId>, MemberId) {
     let store = app.store();
     let b = store.ballot(ballot).await.unwrap().unwrap();
     let accounts: Vec<MemberId> = app.accounts.iter().map(|a| a.member).collect();
@@ -50,14 +51,14 @@ async fn voters(app: &TestApp, ballot: i64) -> (Vec<MemberId>, MemberId) {
     (waiting, excluded.expect("the roll excludes someone"))
 }
 
-async fn tally(app: &TestApp, ballot: i64) -> (i64, i64, i64) {
+async fn tally(app: &TestApp, ballot: BallotId) -> (i64, i64, i64) {
     let t = app.store().ballot_box_size(ballot).await.unwrap();
     (t.counting, t.voted, t.paper.voters)
 }
 
 both_backends!(tellers_enter_paper_ballots_twice, |app| async move {
     let id = ballot_id(&app, charter_demo::QUESTION_TITLE).await;
-    let (waiting, excluded) = voters(&app, id).await;
+    let (waiting, excluded) = voters(&app, BallotId(id.0)).await;
     assert!(waiting.len() >= 4);
     let national = app.sign_in(NATIONAL).await;
     let (_, chair) = national_officer(&app, OfficeKind::Chair, waiting[3]).await;
@@ -81,7 +82,7 @@ both_backends!(tellers_enter_paper_ballots_twice, |app| async move {
         )
         .await;
     assert_eq!(res.status, 201, "{}", res.text());
-    let before = tally(&app, id).await;
+    let before = tally(&app, BallotId(id.0)).await;
     for (body, status) in [
         // The demo member voted online.
         (json!({"member_id": app.account(MEMBER).member.0}), 409),
@@ -93,7 +94,7 @@ both_backends!(tellers_enter_paper_ballots_twice, |app| async move {
         let res = national.post_json(&voters_url, &body).await;
         assert_eq!(res.status, status, "{body}: {}", res.text());
     }
-    assert_eq!(tally(&app, id).await, before, "nothing changed");
+    assert_eq!(tally(&app, BallotId(id.0)).await, before, "nothing changed");
     for (k, m) in waiting[..2].iter().enumerate() {
         let res = national
             .post_json(&voters_url, &json!({"member_id": m.0}))
@@ -105,7 +106,7 @@ both_backends!(tellers_enter_paper_ballots_twice, |app| async move {
         .post_json(&voters_url, &json!({"member_id": waiting[0].0}))
         .await;
     assert_eq!(res.status, 409, "marked once: {}", res.text());
-    let marked = tally(&app, id).await;
+    let marked = tally(&app, BallotId(id.0)).await;
     assert_eq!(marked, (before.0, before.1 + 2, before.2 + 2));
 
     // Batches: no more papers than paper voters; bad input is refused.
@@ -157,7 +158,11 @@ both_backends!(tellers_enter_paper_ballots_twice, |app| async move {
     assert_eq!(res.status, 201, "{}", res.text());
     assert_eq!(res.json()["state"], "differ");
     assert_eq!(res.json()["differ_at"], json!([1]));
-    assert_eq!(tally(&app, id).await, marked, "nothing in the box");
+    assert_eq!(
+        tally(&app, BallotId(id.0)).await,
+        marked,
+        "nothing in the box"
+    );
     // Each teller sees their own entry and never the other's.
     let mine = national.get(&format!("{batches_url}/{batch}")).await.json();
     assert_eq!(mine["your_entry"], read["papers"]);
@@ -172,7 +177,10 @@ both_backends!(tellers_enter_paper_ballots_twice, |app| async move {
     let res = chair.post_json(&entries, &read).await;
     assert_eq!(res.status, 201, "{}", res.text());
     assert_eq!(res.json()["state"], "committed");
-    assert_eq!(tally(&app, id).await, (marked.0 + 1, marked.1, marked.2));
+    assert_eq!(
+        tally(&app, BallotId(id.0)).await,
+        (marked.0 + 1, marked.1, marked.2)
+    );
     let res = national.post_json(&entries, &read).await;
     assert_eq!(res.status, 409, "in the box already: {}", res.text());
     let desk = national.get(&batches_url).await.json();
@@ -193,7 +201,7 @@ both_backends!(tellers_enter_paper_ballots_twice, |app| async move {
 
 both_backends!(only_the_named_scrutineer_audits, |app| async move {
     let id = ballot_id(&app, charter_demo::QUESTION_TITLE).await;
-    let (waiting, _) = voters(&app, id).await;
+    let (waiting, _) = voters(&app, BallotId(id.0)).await;
     let audit = format!("/api/v1/ballots/{id}/audit");
     // The officers who run the ballot, the data protection officer and members: 403.
     for role in [NATIONAL, common::DPO, MEMBER] {
@@ -265,7 +273,7 @@ both_backends!(only_the_named_scrutineer_audits, |app| async move {
 
 both_backends!(tellers_double_entry_on_the_page, |app| async move {
     let id = ballot_id(&app, charter_demo::QUESTION_TITLE).await;
-    let (waiting, _) = voters(&app, id).await;
+    let (waiting, _) = voters(&app, BallotId(id.0)).await;
     let national = app.sign_in(NATIONAL).await;
     let (_, chair) = national_officer(&app, OfficeKind::Chair, waiting[3]).await;
     let desk = format!("/ballots/{id}/paper");
@@ -310,7 +318,7 @@ both_backends!(tellers_double_entry_on_the_page, |app| async move {
         )
         .await;
     assert_eq!(res.status, 303, "{}", res.text());
-    let batch = app.store().paper_batches(id).await.unwrap()[0].id;
+    let batch = app.store().paper_batches(BallotId(id.0)).await.unwrap()[0].id;
     let entry = format!("{desk}/batches/{batch}");
     let res = national
         .post_form(
@@ -351,7 +359,7 @@ both_backends!(tellers_double_entry_on_the_page, |app| async move {
     assert_eq!(res.status, 303, "{}", res.text());
     let text = chair.get(&format!("{desk}?saved=committed")).await.text();
     assert!(text.contains("in the box"), "{text}");
-    let b = &app.store().paper_batches(id).await.unwrap()[0];
+    let b = &app.store().paper_batches(BallotId(id.0)).await.unwrap()[0];
     assert_eq!((b.state.as_str(), b.spoilt), ("committed", Some(1)));
 });
 
@@ -361,7 +369,7 @@ both_backends!(tellers_double_entry_on_the_page, |app| async move {
 // aside goes into the box, or the member may vote.
 both_backends!(a_false_paper_mark_is_reversed, |app| async move {
     let id = ballot_id(&app, charter_demo::QUESTION_TITLE).await;
-    let (waiting, _) = voters(&app, id).await;
+    let (waiting, _) = voters(&app, BallotId(id.0)).await;
     let (ada, bo) = (waiting[1], waiting[2]);
     let national = app.sign_in(NATIONAL).await;
     for m in [ada, bo] {
@@ -427,7 +435,12 @@ both_backends!(a_false_paper_mark_is_reversed, |app| async move {
         )
         .await;
     assert!(res.status == 303 || res.status == 302, "{}", res.text());
-    let mark = app.store().paper_mark(id, ada).await.unwrap().unwrap();
+    let mark = app
+        .store()
+        .paper_mark(BallotId(id.0), ada)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(mark.reversed_by, Some(scrutineer_id));
     assert_eq!(
         mark.reversal_reason.as_deref(),
@@ -435,7 +448,7 @@ both_backends!(a_false_paper_mark_is_reversed, |app| async move {
     );
     assert!(
         app.store()
-            .ballot_voter(id, ada)
+            .ballot_voter(BallotId(id.0), ada)
             .await
             .unwrap()
             .unwrap()
@@ -447,7 +460,10 @@ both_backends!(a_false_paper_mark_is_reversed, |app| async move {
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.json()["kept_aside_ballot_boxed"], json!(false));
-    assert_eq!(app.store().ballot_voter(id, bo).await.unwrap(), Some(None));
+    assert_eq!(
+        app.store().ballot_voter(BallotId(id.0), bo).await.unwrap(),
+        Some(None)
+    );
     let res = scrutineer
         .post_json(&reversal(bo), &json!({"reason": "again"}))
         .await;

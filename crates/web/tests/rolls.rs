@@ -5,6 +5,7 @@
 mod common;
 
 use charter_domain::UnitId;
+use charter_model::RollId;
 use common::{BRANCH_SECRETARY, MEMBER, NATIONAL, REGIONAL, TREASURER, TestApp};
 use serde_json::{Value, json};
 
@@ -318,7 +319,7 @@ both_backends!(
         assert_eq!(res.status.as_u16(), 303, "{}", res.text());
         assert_page(&member.get(&path).await, 200, "waiting for a decision");
         let roll_id: i64 = path.trim_start_matches("/rolls/").parse().unwrap();
-        let challenge = app.store().challenges(roll_id).await.unwrap()[0].id;
+        let challenge = app.store().challenges(RollId(roll_id)).await.unwrap()[0].id;
 
         // The branch secretary over the member's branch decides it, with a reason.
         let secretary = app.sign_in(BRANCH_SECRETARY).await;
@@ -365,6 +366,9 @@ both_backends!(
             .post_form(&format!("{path}/challenges"), &[("grounds", "again")])
             .await;
         assert_eq!(res.status.as_u16(), 403);
-        assert_eq!(app.store().challenges(roll_id).await.unwrap().len(), 1);
+        assert_eq!(
+            app.store().challenges(RollId(roll_id)).await.unwrap().len(),
+            1
+        );
     }
 );

@@ -3,6 +3,8 @@
 //! of status, dues and affiliation), the story's fixtures and the full amendment procedure.
 #![allow(dead_code)]
 
+use charter_model::BallotId;
+use charter_model::{AmendmentId, RollId};
 use charter_store::prelude::*;
 use std::sync::Arc;
 
@@ -359,7 +361,7 @@ pub async fn chair_resigns(w: &World, chair: MemberId) {
 pub async fn enter_twice(
     app: &App,
     officers: [MemberId; 2],
-    amendment: i64,
+    amendment: AmendmentId,
     minutes: &HistoricalDecision,
 ) -> HistoricalOutcome {
     let first = app
@@ -420,7 +422,10 @@ pub async fn send_letters(app: &App) -> Vec<charter_test_support::ReceivedMail> 
 }
 
 /// The tokens of the voting links for `ballot` in these letters.
-pub fn voting_links(letters: &[charter_test_support::ReceivedMail], ballot: i64) -> Vec<String> {
+pub fn voting_links(
+    letters: &[charter_test_support::ReceivedMail],
+    ballot: BallotId,
+) -> Vec<String> {
     let path = format!("/ballots/{ballot}/vote/");
     letters.iter().filter_map(|l| l.link_token(&path)).collect()
 }
@@ -510,7 +515,7 @@ pub fn app_at(w: &World, t: DateTime<Utc>) -> App {
 }
 
 /// The members entitled to vote on frozen roll `roll`.
-pub async fn voters_of(w: &World, roll: i64) -> Vec<MemberId> {
+pub async fn voters_of(w: &World, roll: RollId) -> Vec<MemberId> {
     w.store
         .roll_frozen_lines(roll, None)
         .await
@@ -541,5 +546,5 @@ pub async fn roll(w: &World) -> (i64, Vec<MemberId>) {
         .unwrap();
     let voters = voters_of(w, id).await;
     assert!(voters.len() >= 5, "the world has voters: {}", voters.len());
-    (id, voters)
+    (id.0, voters)
 }

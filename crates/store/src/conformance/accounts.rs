@@ -412,10 +412,7 @@ pub async fn email_changes_wait_for_confirmation(store: &dyn Store) {
         .unwrap();
     let reset = claim_all(store, 11).await[0].account_link.unwrap();
     store
-        .mint_link_tokens(&[
-            mint(link, "confirm", t(12)),
-            mint(reset, "reset", t(12)),
-        ])
+        .mint_link_tokens(&[mint(link, "confirm", t(12)), mint(reset, "reset", t(12))])
         .await
         .unwrap();
     assert!(

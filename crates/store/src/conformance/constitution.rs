@@ -83,10 +83,9 @@ pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Stor
     )
     .await;
     // A refused attempt at a historical meeting two officers entered; no version is added.
-    let (hasty, hasty_motion) =
-        historical_meeting(store, id, [ann, ben], d(2017, 5, 29), None)
-            .await
-            .unwrap();
+    let (hasty, hasty_motion) = historical_meeting(store, id, [ann, ben], d(2017, 5, 29), None)
+        .await
+        .unwrap();
     assert_eq!(
         store.amendment(id).await.unwrap().unwrap().state,
         AmendmentState::Refused
@@ -99,27 +98,16 @@ pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Stor
         m.notice_complete_at.map(|n| n.date_naive()),
         Some(d(2017, 5, 27))
     );
-    let decided = store
-        .motion(hasty_motion)
-        .await
-        .unwrap()
-        .unwrap();
+    let decided = store.motion(hasty_motion).await.unwrap().unwrap();
     assert_eq!(decided.meeting, hasty);
     assert_eq!(decided.state, MotionState::NotBinding);
     assert_eq!(
-        store
-            .motion_amendment(hasty_motion)
-            .await
-            .unwrap(),
+        store.motion_amendment(hasty_motion).await.unwrap(),
         Some(id)
     );
     let entries = store.historical_entries(id).await.unwrap();
     assert_eq!(entries.len(), 2);
-    assert!(
-        entries
-            .iter()
-            .all(|e| e.meeting == Some(hasty))
-    );
+    assert!(entries.iter().all(|e| e.meeting == Some(hasty)));
     assert_eq!(
         entries[0].entry,
         historical_entry(id.0, ann, d(2017, 5, 29))
@@ -297,14 +285,7 @@ pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Stor
         .await
         .unwrap();
     let meetings_before = store.meetings(None, None).await.unwrap().len();
-    let clash = historical_meeting(
-        store,
-        p2,
-        [ann, ben],
-        d(2017, 6, 20),
-        Some(new),
-    )
-    .await;
+    let clash = historical_meeting(store, p2, [ann, ben], d(2017, 6, 20), Some(new)).await;
     assert!(
         matches!(clash, Err(StoreError::Conflict { .. })),
         "{clash:?}"

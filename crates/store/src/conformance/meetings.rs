@@ -284,24 +284,11 @@ pub async fn procedural_motions_take_effect_when_adopted(store: &dyn Store) {
     );
     let stop = propose("adjourn", None, false).await;
     decide(stop.0, "rejected").await.unwrap();
-    assert_eq!(
-        store
-            .meeting(id)
-            .await
-            .unwrap()
-            .unwrap()
-            .adjourned_by,
-        None
-    );
+    assert_eq!(store.meeting(id).await.unwrap().unwrap().adjourned_by, None);
     let stop = propose("adjourn", None, false).await;
     decide(stop.0, "adopted").await.unwrap();
     assert_eq!(
-        store
-            .meeting(id)
-            .await
-            .unwrap()
-            .unwrap()
-            .adjourned_by,
+        store.meeting(id).await.unwrap().unwrap().adjourned_by,
         Some(stop)
     );
 }
@@ -369,12 +356,7 @@ pub async fn minutes_are_final_once_approved(store: &dyn Store) {
         .await
         .unwrap();
     assert_eq!(
-        store
-            .minutes(march)
-            .await
-            .unwrap()
-            .unwrap()
-            .approval_motion,
+        store.minutes(march).await.unwrap().unwrap().approval_motion,
         Some(motion)
     );
     assert!(matches!(
@@ -413,12 +395,7 @@ pub async fn minutes_are_final_once_approved(store: &dyn Store) {
         Err(StoreError::Stale(_))
     ));
     assert_eq!(
-        store
-            .minutes(march)
-            .await
-            .unwrap()
-            .unwrap()
-            .text,
+        store.minutes(march).await.unwrap().unwrap().text,
         "Draft two."
     );
 }
@@ -448,20 +425,14 @@ pub async fn agenda_items_and_papers_are_kept_for_the_record(store: &dyn Store) 
     for title in ["Apologies", "Delegates", "Any other business"] {
         ids.push(
             store
-                .add_agenda_item(
-                    &item(id, title),
-                    &event("agenda.item_added", "m"),
-                )
+                .add_agenda_item(&item(id, title), &event("agenda.item_added", "m"))
                 .await
                 .unwrap(),
         );
     }
     let (apologies, delegates, aob) = (ids[0], ids[1], ids[2]);
     let elsewhere = store
-        .add_agenda_item(
-            &item(other, "Elsewhere"),
-            &event("agenda.item_added", "m"),
-        )
+        .add_agenda_item(&item(other, "Elsewhere"), &event("agenda.item_added", "m"))
         .await
         .unwrap();
     assert!(matches!(
@@ -584,10 +555,7 @@ pub async fn agenda_items_and_papers_are_kept_for_the_record(store: &dyn Store) 
         circulated_by: Some(ann),
     };
     let p1 = store
-        .circulate_paper(
-            &paper(delegates),
-            &event("agenda.paper_circulated", "m"),
-        )
+        .circulate_paper(&paper(delegates), &event("agenda.paper_circulated", "m"))
         .await
         .unwrap();
     assert!(matches!(
@@ -718,10 +686,7 @@ pub async fn agenda_items_and_papers_are_kept_for_the_record(store: &dyn Store) 
             )
             .await,
         store
-            .circulate_paper(
-                &paper(delegates),
-                &event("agenda.paper_circulated", "m"),
-            )
+            .circulate_paper(&paper(delegates), &event("agenda.paper_circulated", "m"))
             .await
             .map(|_| ()),
     ] {
@@ -766,10 +731,7 @@ pub async fn agenda_items_and_papers_are_kept_for_the_record(store: &dyn Store) 
     }
     assert_eq!(event_count(store).await, events);
     let tabled = store
-        .circulate_paper(
-            &paper(aob),
-            &event_at("agenda.paper_circulated", during),
-        )
+        .circulate_paper(&paper(aob), &event_at("agenda.paper_circulated", during))
         .await
         .unwrap();
     assert_eq!(
@@ -778,10 +740,7 @@ pub async fn agenda_items_and_papers_are_kept_for_the_record(store: &dyn Store) 
     );
     assert!(matches!(
         store
-            .circulate_paper(
-                &paper(aob),
-                &event_at("agenda.paper_circulated", after)
-            )
+            .circulate_paper(&paper(aob), &event_at("agenda.paper_circulated", after))
             .await,
         Err(StoreError::Stale(_))
     ));
@@ -867,9 +826,7 @@ pub async fn polls_count_each_present_voter_once(store: &dyn Store) {
         submission: submission.into(),
     };
     assert!(matches!(
-        store
-            .cast_vote(&vote(named, ann, "for", "a1"), t(60))
-            .await,
+        store.cast_vote(&vote(named, ann, "for", "a1"), t(60)).await,
         Err(StoreError::NotFound(_))
     ));
     let events = event_count(store).await;
@@ -921,9 +878,7 @@ pub async fn polls_count_each_present_voter_once(store: &dyn Store) {
         "{changed_mind:?}"
     );
     for (who, why) in [(cat, "not a voter"), (dan, "not checked in")] {
-        let r = store
-            .cast_vote(&vote(named, who, "for", "x"), t(62))
-            .await;
+        let r = store.cast_vote(&vote(named, who, "for", "x"), t(62)).await;
         assert!(
             matches!(r, Err(StoreError::Conflict { .. })),
             "{why}: {r:?}"
@@ -972,9 +927,7 @@ pub async fn polls_count_each_present_voter_once(store: &dyn Store) {
     );
     assert!(closed.closed_at.is_some());
     assert!(matches!(
-        store
-            .cast_vote(&vote(named, eve, "for", "e1"), t(65))
-            .await,
+        store.cast_vote(&vote(named, eve, "for", "e1"), t(65)).await,
         Err(StoreError::Stale(_))
     ));
     assert!(matches!(

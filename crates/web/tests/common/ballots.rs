@@ -1,6 +1,7 @@
 //! Ballots for page and browser tests: set up through the app with its clock in the past, so
 //! the rules' checks run as for a real ballot, then opened and closed by the ballot clock.
 
+use charter_model::BallotId;
 use std::sync::Arc;
 
 use charter_app::ballots::BallotRequest;
@@ -80,13 +81,13 @@ pub async fn open_ballot(
     assert_eq!(ballot.state, charter_domain::BallotState::Open);
     let links = voting_links(&app_at(app, now()), id).await;
     assert!(links.len() > 60, "a letter per voter: {}", links.len());
-    (id, links)
+    (id.0, links)
 }
 
 /// Sends the letters due by `app`'s clock through a real SMTP sink, as the server's sender
 /// would, and returns the tokens of the voting links for `ballot` they carry: links are
 /// minted only as their letters go.
-pub async fn voting_links(app: &App, ballot: i64) -> Vec<String> {
+pub async fn voting_links(app: &App, ballot: BallotId) -> Vec<String> {
     let sink = charter_test_support::SmtpSink::start().await;
     let config = charter_mail::SmtpConfig::from_url(&sink.relay_url()).unwrap();
     let mailer = Arc::new(charter_mail::Mailer::new(&config).unwrap());
@@ -108,7 +109,7 @@ pub async fn voting_links(app: &App, ballot: i64) -> Vec<String> {
 }
 
 /// Closes and counts the ballot: the clock a week and a day on.
-pub async fn close(app: &TestApp, id: i64) {
+pub async fn close(app: &TestApp, id: BallotId) {
     app_at(app, now() + Duration::days(8))
         .run_ballot_clock()
         .await
@@ -120,7 +121,7 @@ pub async fn close(app: &TestApp, id: i64) {
 }
 
 /// The link tokens whose voters are none of the demo accounts.
-pub async fn ordinary_links(app: &TestApp, id: i64, links: &[String]) -> Vec<String> {
+pub async fn ordinary_links(app: &TestApp, id: BallotId, links: &[String]) -> Vec<String> {
     let accounts: Vec<MemberId> = app.accounts.iter().map(|a| a.member).collect();
     let mut out = Vec::new();
     for l in links {
