@@ -10,8 +10,7 @@
 //! Nobody types in an outcome: the "adopted by" text is made from the record.
 
 use charter_domain::{Actor, AmendmentState, HeldOffice, MeetingState, MemberId, MotionState};
-use charter_model::HistoricalEntryId;
-use charter_model::{AmendmentId, MeetingId, MotionId};
+use charter_model::{AmendmentId, HistoricalEntryId, MeetingId, MotionId};
 use charter_rules::{
     Constitution, DecisionKind, DecisionRecord, History, Key, MotionResult, NotBinding,
     check_amendment_adoption,

@@ -6,10 +6,10 @@
 //! After the founding there is no path to a new version except an amendment whose adoption
 //! passes the amendment procedure of the version in force; refused attempts are kept too.
 
-use charter_model::{AmendmentId, ConstitutionVersionId, MotionId};
 use std::collections::HashMap;
 
 use charter_domain::{Actor, MemberId, Power};
+use charter_model::{AmendmentId, ConstitutionVersionId, MotionId};
 use charter_rules::{
     Affiliation, Constitution, Forum, Impact, Key, MemberFacts, RightDecision, VersionDiff, diff,
     impact_preview,

@@ -9,13 +9,13 @@
 //! vote opens, and the motion is decided by the cards while the show of hands is kept beside
 //! them. Every refusal cites the clause.
 
-use charter_model::{CredentialChallengeId, CredentialId, MeetingId, MotionId};
 use std::collections::BTreeMap;
 
 use charter_domain::{
     Actor, CheckInWindow, DelegateCredentialState, MeetingState, MemberId, MemberStatus,
     MotionState, OfficeKind, Power, UnitId, UnitKind,
 };
+use charter_model::{CredentialChallengeId, CredentialId, MeetingId, MotionId};
 use charter_rules::{CardVote, Context, DelegatesRule, Forum, Key, MotionResult, Right};
 use charter_store::{
     Allocation, AllocationRecord, Card, CardBallotRecord, CardVoteRecord,

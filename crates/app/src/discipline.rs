@@ -9,8 +9,7 @@
 //! (charges, responses, appeals on enforced deadlines) is a later part.
 
 use charter_domain::{Actor, MemberId, MemberStatus};
-use charter_model::MeetingId;
-use charter_model::MotionId;
+use charter_model::{MeetingId, MotionId};
 use charter_rules::{DecisionKind, Key};
 use charter_store::{AccessContext, NewMotion, NewStatusMotion};
 use serde_json::json;

@@ -5,8 +5,7 @@
 //! force. When the ballot is counted the winners take their seats for the body's term.
 
 use charter_domain::{Actor, MemberId, NominationState};
-use charter_model::BallotId;
-use charter_model::{ElectionId, RollId};
+use charter_model::{BallotId, ElectionId, RollId};
 use charter_rules::{Context, Filling, Forum, Key, Right};
 use charter_store::{ElectionRecord, NewElection, NominationRecord, NoticeText, Recipient, Term};
 use chrono::{DateTime, Duration, Utc};

@@ -4,11 +4,11 @@
 //! A meeting's notice is complete once its last message is settled. Mass notices never slow
 //! the site: calling a meeting only queues them, and this runs beside the server.
 
-use charter_model::{AccountLinkId, BallotId, LetterId};
 use std::time::Duration as StdDuration;
 
 use charter_domain::{LinkPurpose, MeetingState, MemberId};
 use charter_mail::{Invite, Letter, Mailer, Method, SendError};
+use charter_model::{AccountLinkId, BallotId, LetterId};
 use charter_store::{Delivery, LinkMint, MeetingRecord, OutboxMessage, VotingLinkMint};
 use chrono::Duration;
 use tokio::task::JoinSet;

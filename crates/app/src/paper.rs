@@ -20,8 +20,7 @@
 
 use charter_domain::paper::{Entry, EntryRefusal, Resolution, may_enter, resolve};
 use charter_domain::{Actor, BallotState, HeldOffice, MemberId, PaperBatchState};
-use charter_model::PaperEntryId;
-use charter_model::{BallotId, PaperBatchId};
+use charter_model::{BallotId, PaperBatchId, PaperEntryId};
 use charter_store::{
     BallotRecord, NewCast, NewPaperBatch, NewPaperEntry, PaperBatchRecord, PaperCommit, PaperTally,
     StoreError,

@@ -7,11 +7,10 @@
 
 mod overdue;
 
-use charter_model::MeetingId;
-use charter_model::RequisitionId;
 use std::collections::BTreeSet;
 
 use charter_domain::{Actor, MemberId, UnitId, UnitKind, UnitTree};
+use charter_model::{MeetingId, RequisitionId};
 use charter_rules::{Constitution, Context, Forum, Key, Right};
 use charter_store::{EventActor, MeetingRecord, MotionRecord, RequisitionRecord, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};

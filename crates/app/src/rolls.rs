@@ -5,10 +5,10 @@
 //! left off may challenge it until the window closes; an officer over their branch decides,
 //! with reasons, and each decision extends the roll's hash chain.
 
-use charter_model::{ConstitutionVersionId, RollChallengeId, RollId};
 use std::collections::HashMap;
 
 use charter_domain::{Actor, ChallengeState, HeldOffice, MemberId, Power, UnitId, UnitKind};
+use charter_model::{ConstitutionVersionId, RollChallengeId, RollId};
 use charter_rules::{Context, Forum, Key, Right, RollSpec, build_roll, chain_hash, roll_hash};
 use charter_store::{
     ChallengeDecision, ChallengeRecord, MemberScope, NewChallenge, NewRoll, NewRollEntry, Page,

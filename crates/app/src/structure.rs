@@ -2,10 +2,10 @@
 //! Counts and office holders are visible to every signed-in member, so members can see who
 //! holds power over them and how the organisation is made up.
 
-use charter_model::MeetingId;
 use std::collections::HashMap;
 
 use charter_domain::{Actor, MotionState, UnitId, UnitKind, UnitTree};
+use charter_model::MeetingId;
 use charter_rules::{DecisionKind, Key};
 use charter_store::{BodyRecord, BranchStats, OfficeRecord, OfficeTermRecord, UnitRecord};
 

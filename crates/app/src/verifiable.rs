@@ -10,7 +10,6 @@
 //! checks its proofs, that its credential is on the frozen list, and keeps it under its
 //! tracker, the hash of its ciphertext. No secret that opens a vote is ever on the server.
 
-use charter_model::BallotId;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -26,6 +25,7 @@ use charter_ballot_crypto::{
 };
 use charter_count::Election;
 use charter_domain::{Actor, BallotKind, BallotState, MemberId};
+use charter_model::BallotId;
 use charter_rules::TrusteeRule;
 use charter_store::{BallotRecord, BoardItem, BoardItemKind, EventActor, NewBoardItem};
 use chrono::{DateTime, Utc};

@@ -7,13 +7,13 @@
 
 mod common;
 
-use charter_model::{BallotId, RollId};
 use charter_store::prelude::*;
 use std::collections::BTreeSet;
 
 use charter_app::AppError;
 use charter_app::ballots::{BallotRequest, Choice};
 use charter_domain::MemberId;
+use charter_model::{BallotId, RollId};
 
 use chrono::{DateTime, Utc};
 use common::*;

@@ -6,7 +6,6 @@
 
 mod common;
 
-use charter_model::{BallotId, RollId};
 use charter_store::prelude::*;
 use std::collections::BTreeMap;
 
@@ -20,6 +19,7 @@ use charter_ballot_crypto::{
     Choice as CryptoChoice, Credential, CredentialList, Setup, encrypt_ballot, tally, verify_board,
 };
 use charter_domain::{MemberId, MemberStatus, OfficeKind, UnitId};
+use charter_model::{BallotId, RollId};
 use charter_store::{BoardItemKind, Term};
 use common::*;
 

@@ -1,7 +1,5 @@
 //! The `charter` command.
 
-use charter_model::ConstitutionVersionId;
-use charter_model::{BallotId, RollId};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -23,6 +21,7 @@ use charter_cli::progress::progress_bar;
 use charter_cli::roll_text::{check_text, roll_summary, rolls_table};
 use charter_cli::serve::serve;
 use charter_domain::MemberId;
+use charter_model::{BallotId, ConstitutionVersionId, RollId};
 use charter_store::Store;
 use charter_web::{AppState, WebConfig};
 use chrono::NaiveDate;

@@ -13,7 +13,6 @@
 //! set (required on CI). `CHARTER_FAULT_SEED` replays a run's kill points (the seed is
 //! printed).
 
-use charter_model::BallotId;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::net::SocketAddr;
@@ -31,6 +30,7 @@ use charter_domain::{
     DuesPlan, Email, MemberId, MemberStatus, Money, NewMember, OfficeKind, Payment, PersonName,
     Postcode, UnitKind,
 };
+use charter_model::BallotId;
 use charter_store::{EventActor, NewEvent, SeedMember, StatusChangeInput, Store, Term};
 use chrono::{DateTime, Days, Utc};
 use http_body_util::{BodyExt, Full};

@@ -7,8 +7,6 @@
 //! the demo member has not voted. Letters carrying the voting links are recorded as delivered
 //! (the demo sends no mail).
 
-use charter_model::BallotId;
-use charter_model::RollId;
 use std::sync::Arc;
 
 use charter_app::ballots::{BallotRequest, Choice};
@@ -16,6 +14,7 @@ use charter_app::elections::ElectionRequest;
 use charter_app::rolls::RollRequest;
 use charter_app::{App, AppError, FixedClock};
 use charter_domain::{MemberId, OfficeKind, UnitKind};
+use charter_model::{BallotId, RollId};
 use charter_store::{EventActor, NewEvent, Term};
 use chrono::{DateTime, Days, Duration, Utc};
 use serde_json::json;

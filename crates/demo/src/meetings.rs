@@ -12,13 +12,12 @@
 //! only the delivery of notices is simulated (the demo sends no mail): each is recorded as
 //! delivered a few minutes after the meeting was called.
 
-use charter_model::LetterId;
-use charter_model::{MeetingId, MotionId};
 use std::sync::Arc;
 
 use charter_app::meetings::MeetingRequest;
 use charter_app::{App, AppError, FixedClock};
 use charter_domain::{MemberId, OfficeKind, UnitKind};
+use charter_model::{LetterId, MeetingId, MotionId};
 use charter_rules::{Context, Forum, Right};
 use charter_store::NewMotion;
 use chrono::{DateTime, Days, Duration, NaiveDate, Utc};

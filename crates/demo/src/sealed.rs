@@ -7,7 +7,6 @@
 //! credential and the trustees' key files) are kept so that `charter demo` can write them
 //! beside its database for a newcomer to vote, and to play trustee, with.
 
-use charter_model::BallotId;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -20,6 +19,7 @@ use charter_ballot_crypto::{
     encrypt_ballot,
 };
 use charter_domain::{Actor, MemberId};
+use charter_model::BallotId;
 use charter_store::BoardItemKind;
 use serde::Serialize;
 

@@ -3,7 +3,6 @@
 //! voted, and the credential the demo writes (and prints) for them makes a ballot the app
 //! takes; the trustees' key files open with the printed passphrase.
 
-use charter_model::BallotId;
 use std::sync::Arc;
 
 use charter_app::{App, FixedClock, Settings};
@@ -13,6 +12,7 @@ use charter_demo::{
     DemoOptions, OPEN_SEALED_TITLE, SEALED_ELECTION_TITLE, SEALED_QUESTION_TITLE,
     TRUSTEE_PASSPHRASE, generate, load, load_ballots, load_constitution_sealed,
 };
+use charter_model::BallotId;
 use charter_store::Store;
 use charter_store_sqlite::SqliteStore;
 use chrono::{TimeZone, Utc};

@@ -12,7 +12,6 @@
 //! over varied queries, not the mean of one repeated query.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use charter_model::RollId;
 use std::time::{Duration, Instant};
 
 use std::sync::Arc;
@@ -23,6 +22,7 @@ use charter_domain::{
     Actor, DuesPlan, Email, HeldOffice, MemberId, MemberStatus, Money, NewMember, OfficeKind,
     Payment, PersonName, Postcode, UnitId, UnitKind,
 };
+use charter_model::RollId;
 use charter_rules::{Context, Forum, Right, RollSpec, build_roll};
 use charter_store::*;
 use charter_store_postgres::PgStore;

@@ -6,9 +6,9 @@
 // one as it delivers (`mint`), so the database holds only hashes of tokens that were sent.
 
 use crate::rows::{IdColumn, RawId};
-use charter_model::{AccountLinkId};
 use charter_domain::{LinkPurpose, MemberId, SIGN_IN_STATUSES};
 use charter_store::*;
+use charter_model::AccountLinkId;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 

@@ -8,9 +8,9 @@
 // the same transaction it would have been written in.
 
 use crate::rows::{IdColumn, RawId};
-use charter_model::{AgendaItemId, MeetingId, PaperId};
 use charter_domain::MemberId;
 use charter_store::*;
+use charter_model::{AgendaItemId, MeetingId, PaperId};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 

@@ -5,10 +5,10 @@
 // `insert_status_change` and `push_scope`.
 
 use crate::rows::{IdColumn, RawId};
-use charter_model::{ApplicationId};
 use charter_domain::{ApplicationState, DuesPlan, MemberId, MemberStatus, UnitId};
 use charter_store::text::decode_status;
 use charter_store::*;
+use charter_model::ApplicationId;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 

@@ -6,9 +6,9 @@
 // together with the voters, and the box is read only once its ballot is closed.
 
 use crate::rows::{IdColumn, RawId};
-use charter_model::{AmendmentId, BallotId};
 use charter_domain::{BallotKind, BallotState, MemberId, UnitId};
 use charter_store::*;
+use charter_model::{AmendmentId, BallotId};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 

@@ -3,7 +3,6 @@
 // store crate includes this file in a module that first defines `Db`, `DbConn`, `LOCK` and
 // `StoreImpl` and imports `append_event`, `commit`, `db_err` and `log_access`.
 use crate::rows::{IdColumn, RawId};
-use charter_model::{AmendmentId, MeetingId, ConstitutionVersionId, HistoricalEntryId, MotionId};
 use crate::rows::stored;
 use charter_domain::AmendmentState;
 
@@ -12,6 +11,7 @@ use std::collections::HashMap;
 use charter_domain::{MemberId, UnitId};
 use charter_store::text::{decode_fact_date, decode_office_kind, decode_status};
 use charter_store::*;
+use charter_model::{AmendmentId, ConstitutionVersionId, HistoricalEntryId, MeetingId, MotionId};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 

@@ -7,12 +7,12 @@
 // for update, so two officers at once cannot give a branch more delegates than its share or
 // seat two substitutes for one delegate. Card votes share the vote's row; closing takes it.
 use crate::rows::{IdColumn, RawId};
-use charter_model::{CredentialChallengeId, CredentialId, MeetingId, MotionId};
 use crate::rows::stored;
 use charter_domain::DelegateCredentialState;
 
 use charter_domain::{MemberId, UnitId};
 use charter_store::*;
+use charter_model::{CredentialChallengeId, CredentialId, MeetingId, MotionId};
 use sqlx::Row;
 
 type DbRow = <Db as sqlx::Database>::Row;

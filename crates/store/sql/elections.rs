@@ -2,12 +2,12 @@
 // store crate includes this file in a module that first defines `Db`, `UPDATE_LOCK` and
 // `StoreImpl`, and imports `append_event`, `commit` and `db_err`.
 use crate::rows::{IdColumn, RawId};
-use charter_model::{BallotId, ElectionId, NominationId};
 use crate::rows::stored;
 use charter_domain::NominationState;
 
 use charter_domain::{BodyId, MemberId};
 use charter_store::*;
+use charter_model::{BallotId, ElectionId, NominationId};
 use chrono::Days;
 use sqlx::Row;
 

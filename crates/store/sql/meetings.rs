@@ -4,7 +4,6 @@
 // `SHARE_LOCK` and `UPDATE_LOCK` (its row-lock clauses) and `StoreImpl`, and imports
 // `append_event`, `commit`, `db_err` and `log_access`.
 use crate::rows::{IdColumn, RawId};
-use charter_model::{CompositeId, LetterId, MeetingId, MotionId};
 use crate::rows::stored;
 use charter_domain::{
     CompositeState, MeetingMode, MeetingState, MinutesState, MotionState, PollMode,
@@ -12,6 +11,7 @@ use charter_domain::{
 
 use charter_domain::{MemberId, UnitId};
 use charter_store::*;
+use charter_model::{CompositeId, LetterId, MeetingId, MotionId};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 

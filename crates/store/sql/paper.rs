@@ -8,12 +8,12 @@
 // voters (or the paper voters), and the box is read here only for its number of ballots.
 // A batch of papers names its tellers, never a voter.
 use crate::rows::{IdColumn, RawId};
-use charter_model::{BallotId, PaperBatchId, PaperEntryId};
 use crate::rows::stored;
 use charter_domain::{ChallengeState, PaperBatchState};
 
 use charter_domain::{MemberId, UnitId};
 use charter_store::*;
+use charter_model::{BallotId, PaperBatchId, PaperEntryId};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 

@@ -3,10 +3,10 @@
 // defines `Db`, `DbConn`, `ROW_LOCK` (its row-lock clause for the member a write checks) and
 // `StoreImpl`, and imports `append_event`, `commit`, `db_err`, `log_access` and `search`.
 use crate::rows::RawId;
-use charter_model::{AffiliationId};
 use charter_domain::{MemberChanges, MemberId, MemberStatus, NewMember, Payment, UnitId, UnitKind};
 use charter_store::text::{search_text, sort_key};
 use charter_store::*;
+use charter_model::AffiliationId;
 use chrono::{NaiveDate, Utc};
 
 use crate::rows::*;

@@ -4,9 +4,9 @@
 // clause) and `StoreImpl`, and imports `append_event`, `commit`, `db_err` and `queue_letters`.
 
 use crate::rows::{IdColumn, RawId};
-use charter_model::{MeetingId, RequisitionId};
 use charter_domain::MemberId;
 use charter_store::*;
+use charter_model::{MeetingId, RequisitionId};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 

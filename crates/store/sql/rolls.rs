@@ -11,7 +11,6 @@
 // "member branch flag", flag `Y` (on the roll) or `N` with the index of its reason, if any;
 // lines are separated by ','.
 use crate::rows::{IdColumn, RawId};
-use charter_model::{RollChallengeId, RollId};
 use crate::rows::stored;
 use charter_domain::ChallengeState;
 
@@ -19,6 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use charter_domain::{MemberId, UnitId};
 use charter_store::*;
+use charter_model::{RollChallengeId, RollId};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 

@@ -2,12 +2,12 @@
 // text is decoded with an error (never a panic) if it is not one we wrote.
 
 use charter_domain::{BodyId, MemberId, Money, OfficeId, Payment, UnitId};
-use charter_model::{AffiliationId};
 use charter_store::text::{
     corrupt, decode_dues_plan, decode_office_kind, decode_status, decode_u32, decode_u64,
     decode_unit_kind,
 };
 use charter_store::*;
+use charter_model::AffiliationId;
 use chrono::{DateTime, NaiveDate, Utc};
 
 #[derive(sqlx::FromRow)]

@@ -4,10 +4,10 @@
 // imports `StoreImpl`, `append_event`, `commit` and `db_err`.
 
 use crate::rows::{IdColumn, RawId};
-use charter_model::{MotionId};
 use charter_domain::{BodyId, MemberId, MemberStatus, OfficeId, OfficeKind, UnitId, UnitKind};
 use charter_store::text::{decode_office_kind, decode_status};
 use charter_store::*;
+use charter_model::MotionId;
 use chrono::NaiveDate;
 use sqlx::Row;
 

@@ -12,8 +12,7 @@ use charter_domain::{
     DelegateCredentialState, DuesPlan, MemberChanges, MemberId, MemberStatus, MinutesState, Money,
     MotionState, NewMember, OfficeKind, Payment, RawMemberChanges, RawNewMember, UnitId, UnitKind,
 };
-use charter_model::{AmendmentId, MeetingId};
-use charter_model::{HistoricalEntryId, MotionId};
+use charter_model::{AmendmentId, HistoricalEntryId, MeetingId, MotionId};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 
 use crate::*;

@@ -11,7 +11,6 @@
 //! password, email address and two-factor sign-in, signing out and resigning. A discipline
 //! case's page, once there is one, opts in the same way.
 
-use charter_model::MeetingId;
 use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
@@ -21,7 +20,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use charter_app::AppError;
 use charter_domain::{Actor, SignIn};
-use charter_model::SessionRecord;
+use charter_model::{MeetingId, SessionRecord};
 use cookie::{Cookie, SameSite};
 
 use crate::AppState;

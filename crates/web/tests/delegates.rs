@@ -5,12 +5,12 @@
 
 mod common;
 
-use charter_model::MeetingId;
 use std::collections::BTreeMap;
 
 use charter_app::delegates::CredentialRequest;
 use charter_app::meetings::MeetingRequest;
 use charter_domain::{MemberId, UnitId};
+use charter_model::MeetingId;
 use charter_store::NewMotion;
 use chrono::Duration;
 use common::ballots::app_at;

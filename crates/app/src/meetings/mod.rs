@@ -6,13 +6,13 @@
 //! version in force on the meeting's day: adopted, rejected, or not binding with every
 //! failing clause — so a meeting called on short notice cannot take a binding decision.
 
-use charter_model::{MeetingId, MotionId};
 use std::collections::BTreeMap;
 
 use charter_domain::{
     Actor, CheckInWindow, HeldOffice, MeetingState, MemberId, MinutesState, MotionState, Power,
     Sitting, UnitId, UnitKind,
 };
+use charter_model::{MeetingId, MotionId};
 use charter_rules::{
     Constitution, Context, DecisionKind, DecisionRecord, Forum, Key, MotionResult, Right, RollSpec,
     WordDiff, clear_days, motion_result, word_diff,

@@ -3,8 +3,6 @@
 //! of status, dues and affiliation), the story's fixtures and the full amendment procedure.
 #![allow(dead_code)]
 
-use charter_model::BallotId;
-use charter_model::{AmendmentId, RollId};
 use charter_store::prelude::*;
 use std::sync::Arc;
 
@@ -14,6 +12,7 @@ use charter_domain::{
     Actor, DuesPlan, Email, MemberId, MemberStatus, Money, NewMember, OfficeKind, Payment,
     PersonName, Postcode, UnitId, UnitKind,
 };
+use charter_model::{AmendmentId, BallotId, RollId};
 use charter_store::{EventActor, NewEvent, Store, Term};
 use charter_store_sqlite::SqliteStore;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};

@@ -1,8 +1,7 @@
 //! Conformance: meetings: notice, attendance, motions, procedure, minutes, agenda, polls, composites.
 
 use super::*;
-use charter_model::LetterId;
-use charter_model::{AgendaItemId, CompositeId, MeetingId, MotionId, PaperId};
+use charter_model::{AgendaItemId, CompositeId, LetterId, MeetingId, MotionId, PaperId};
 
 /// Motions are seconded once and not by their proposer; an amendment names its motion and,
 /// adopted, gives it a new wording kept beside the old; withdrawing a motion takes its

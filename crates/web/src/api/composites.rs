@@ -4,9 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use charter_model::CompositeRecord;
-use charter_model::MotionId;
-use charter_model::{CompositeId, MeetingId};
+use charter_model::{CompositeId, CompositeRecord, MeetingId, MotionId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

@@ -8,8 +8,7 @@ use axum::http::StatusCode;
 use charter_app::AppError;
 use charter_app::amending::HistoricalDecision;
 use charter_domain::MemberId;
-use charter_model::MeetingId;
-use charter_model::{AmendmentId, ConstitutionVersionId};
+use charter_model::{AmendmentId, ConstitutionVersionId, MeetingId};
 
 use super::ApiPath;
 use super::wire::{

@@ -9,8 +9,7 @@ use axum::http::StatusCode;
 use charter_app::AppError;
 use charter_app::meetings::{MeetingRequest, PollView};
 use charter_domain::{MemberId, UnitId};
-use charter_model::{MeetingId, MotionId, RequisitionId};
-use charter_model::{NewMotion, VoteReceipt};
+use charter_model::{MeetingId, MotionId, NewMotion, RequisitionId, VoteReceipt};
 use charter_rules::MotionResult;
 
 use super::ApiPath;

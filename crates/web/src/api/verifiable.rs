@@ -18,8 +18,7 @@ use charter_ballot_crypto::dkg::{Dealing, TrusteeIdentity};
 use charter_ballot_crypto::{
     Board, CredentialList, DecryptionShare, EncryptedBallot, Finished, Setup, Shuffle,
 };
-use charter_model::BallotId;
-use charter_model::BoardItemKind;
+use charter_model::{BallotId, BoardItemKind};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -1,7 +1,6 @@
 //! Appointment motions on a meeting's page: the form to propose one, and a note on each
 //! saying whom it would appoint (only if the meeting's decision binds).
 
-use charter_model::MotionId;
 use std::collections::BTreeMap;
 
 use axum::extract::State;
@@ -9,7 +8,7 @@ use axum::response::{IntoResponse, Redirect};
 use charter_app::AppError;
 use charter_app::appointments::AppointmentRequest;
 use charter_domain::{MemberId, MotionState, OfficeId};
-use charter_model::MotionRecord;
+use charter_model::{MotionId, MotionRecord};
 use serde::Deserialize;
 
 use super::forms::{Errors, field_errors};

@@ -4,7 +4,6 @@
 //! chart; the published ballots, public like the API's files, where a voter finds their
 //! tracker.
 
-use charter_model::{AmendmentId, BallotId};
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -15,7 +14,7 @@ use charter_app::AppError;
 use charter_app::ballots::{BallotRequest, BallotView, Choice as BallotChoice, PublishedBallot};
 use charter_ballot_crypto::EncryptedBallot;
 use charter_domain::{Actor, BallotKind, BallotState, Power};
-use charter_model::{BallotRecord, RollRecord};
+use charter_model::{AmendmentId, BallotId, BallotRecord, RollRecord};
 use charter_rules::{Context, DecisionKind, MEMBER_BALLOT};
 use serde::Deserialize;
 

@@ -2,7 +2,6 @@
 //! every version and the differences between any two, the amendments with every attempt to
 //! adopt them (refused ones too) and their impact preview, and "what may I do, and why not?".
 
-use charter_model::{AmendmentId, ConstitutionVersionId, MeetingId};
 use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
@@ -13,6 +12,7 @@ use charter_app::AppError;
 use charter_app::amending::{HistoricalDecision, HistoricalOutcome};
 use charter_app::constitution::{AmendmentInfo, AmendmentState, AttemptInfo, VersionInfo};
 use charter_domain::{MemberId, UnitId};
+use charter_model::{AmendmentId, ConstitutionVersionId, MeetingId};
 use charter_rules::{Constitution, DecisionRecord, Key};
 use chrono::NaiveDate;
 use serde::Deserialize;

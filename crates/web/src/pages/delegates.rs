@@ -10,8 +10,7 @@ use axum::response::{IntoResponse, Redirect};
 use charter_app::AppError;
 use charter_app::delegates::{ConferenceView, CredentialRequest};
 use charter_domain::{DelegateCredentialState, MemberId, MotionState, UnitId};
-use charter_model::CredentialChallengeId;
-use charter_model::{CredentialId, MeetingId, MotionId};
+use charter_model::{CredentialChallengeId, CredentialId, MeetingId, MotionId};
 use serde::Deserialize;
 
 use super::forms::{CsrfOnly, Errors, field_errors};

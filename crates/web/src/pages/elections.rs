@@ -3,7 +3,6 @@
 //! forms to nominate, to publish a statement and to withdraw, the officers' button that builds
 //! the ballot once nominations close, and the result once the ballot is counted.
 
-use charter_model::ElectionId;
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -13,7 +12,7 @@ use axum::response::{IntoResponse, Redirect};
 use charter_app::AppError;
 use charter_app::elections::ElectionRequest;
 use charter_domain::{MemberId, NominationState, Power};
-use charter_model::{ElectionRecord, NominationRecord};
+use charter_model::{ElectionId, ElectionRecord, NominationRecord};
 use charter_rules::Filling;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;

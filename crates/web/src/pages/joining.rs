@@ -9,8 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use charter_app::AppError;
 use charter_app::joining::{DecisionRequest, JoinForm, RawApplication};
 use charter_domain::ApplicationState;
-use charter_model::ApplicationId;
-use charter_model::ApplicationRecord;
+use charter_model::{ApplicationId, ApplicationRecord};
 use charter_rules::Ask;
 use serde::Deserialize;
 

@@ -4,7 +4,6 @@
 //! scrutineer's page (`/ballots/{id}/audit`): the roll, who has voted and how, turnout, the
 //! trail of events and the box checked against the roll and the count.
 
-use charter_model::{BallotId, PaperBatchId};
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -15,6 +14,7 @@ use charter_app::AppError;
 use charter_app::paper::{BatchState, BatchView, Paper, PaperDesk};
 use charter_app::scrutiny::BallotAudit;
 use charter_domain::{BallotKind, BallotState, MemberId};
+use charter_model::{BallotId, PaperBatchId};
 use serde::Deserialize;
 
 use super::forms::{Errors, field_errors};

@@ -2,7 +2,6 @@
 //! branch, the challenges with their outcomes and forms to lodge and decide them, and the
 //! names for officers who may see them.
 
-use charter_model::{RollChallengeId, RollId};
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -12,7 +11,7 @@ use axum::response::{IntoResponse, Redirect};
 use charter_app::AppError;
 use charter_app::rolls::{RollRequest, RollView};
 use charter_domain::{ChallengeState, Power, UnitId, UnitKind};
-use charter_model::{ChallengeRecord, RollRecord};
+use charter_model::{ChallengeRecord, RollChallengeId, RollId, RollRecord};
 use charter_rules::Context;
 use serde::Deserialize;
 

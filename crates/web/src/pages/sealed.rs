@@ -4,7 +4,6 @@
 //! scrutineer makes the credentials from; and what the voting form needs to encrypt in the
 //! browser (`static/vote.js`).
 
-use charter_model::BallotId;
 use std::collections::BTreeMap;
 
 use axum::extract::State;
@@ -15,7 +14,7 @@ use charter_app::sealing::TrusteeCandidate;
 use charter_app::verifiable::{Ceremony, CeremonyStage, TrusteeView};
 use charter_ballot_crypto::{ElectionContext, QuestionKind};
 use charter_domain::{Actor, BallotState, MemberId};
-use charter_model::{BallotRecord, BoardItemKind};
+use charter_model::{BallotId, BallotRecord, BoardItemKind};
 
 use super::extract::UploadFields;
 use super::forms::{Errors, field_errors};

@@ -1,13 +1,13 @@
 //! Ballots for page and browser tests: set up through the app with its clock in the past, so
 //! the rules' checks run as for a real ballot, then opened and closed by the ballot clock.
 
-use charter_model::BallotId;
 use std::sync::Arc;
 
 use charter_app::ballots::BallotRequest;
 use charter_app::rolls::RollRequest;
 use charter_app::{App, FixedClock, Settings};
 use charter_domain::MemberId;
+use charter_model::BallotId;
 use chrono::{DateTime, Duration, Utc};
 
 use super::{NATIONAL, TestApp, now};

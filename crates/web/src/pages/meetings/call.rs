@@ -1,6 +1,5 @@
 //! The meetings list, with the form an officer calls a meeting by.
 
-use charter_model::MeetingId;
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -8,7 +7,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use charter_app::meetings::MeetingRequest;
 use charter_domain::{Power, UnitId, UnitKind};
-use charter_model::MeetingRecord;
+use charter_model::{MeetingId, MeetingRecord};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 

@@ -2,15 +2,13 @@
 //! (seconding, withdrawing, amending, and the electronic vote's, which [`super::polls`]
 //! routes here), procedural motions and publishing a decision.
 
-use charter_model::MeetingId;
-use charter_model::MotionId;
 use std::collections::BTreeMap;
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use charter_app::meetings::PollView;
 use charter_domain::{MemberId, MotionState};
-use charter_model::NewMotion;
+use charter_model::{MeetingId, MotionId, NewMotion};
 use serde::Deserialize;
 
 use super::page::{Input, after_meeting_form, meeting_page};

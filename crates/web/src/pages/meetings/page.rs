@@ -2,8 +2,6 @@
 //! the agenda, motions with their outcomes and the officers' forms; and the answer every
 //! form on it gives.
 
-use charter_model::MeetingId;
-use charter_model::MotionId;
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -13,6 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use charter_app::AppError;
 use charter_app::meetings::MeetingView;
 use charter_domain::{CheckInWindow, MinutesState, MotionState, Sitting};
+use charter_model::{MeetingId, MotionId};
 use serde::Deserialize;
 
 use super::composites::{CompositeView, composite_view};

@@ -1,7 +1,6 @@
 //! Votes on a motion: the tellers' count, and the electronic vote of the members checked in
 //! (open, cast, close), with the line that says where it stands.
 
-use charter_model::MeetingId;
 use std::collections::BTreeMap;
 
 use axum::extract::State;
@@ -9,6 +8,7 @@ use axum::response::{IntoResponse, Redirect};
 use charter_app::AppError;
 use charter_app::meetings::PollView;
 use charter_domain::PollMode;
+use charter_model::MeetingId;
 use serde::Deserialize;
 
 use super::motions::{MotionAction, MotionActionForm, motion_form};
