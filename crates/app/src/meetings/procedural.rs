@@ -12,7 +12,7 @@ impl App {
         actor: &Actor,
         meeting_id: MeetingId,
         kind: &str,
-        target: Option<i64>,
+        target: Option<MotionId>,
     ) -> Result<MotionId, AppError> {
         let m = self.meeting_record(meeting_id).await?;
         let Some(kind) = DecisionKind::PROCEDURAL
@@ -33,12 +33,7 @@ impl App {
                 ));
             }
             (true, Some(t)) => {
-                let Some(tm) = self
-                    .store
-                    .motion(MotionId(t))
-                    .await?
-                    .filter(|x| x.meeting == m.id)
-                else {
+                let Some(tm) = self.store.motion(t).await?.filter(|x| x.meeting == m.id) else {
                     return Err(AppError::invalid(
                         "target",
                         "that is no motion of this meeting",

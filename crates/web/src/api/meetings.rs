@@ -482,7 +482,12 @@ pub async fn procedural(
 ) -> ApiResult<(StatusCode, Json<MotionProposed>)> {
     let id = state
         .app
-        .move_procedural(&user.actor, MeetingId(id), &req.kind, req.target_id)
+        .move_procedural(
+            &user.actor,
+            MeetingId(id),
+            &req.kind,
+            req.target_id.map(MotionId),
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(MotionProposed { id: id.0 })))
 }

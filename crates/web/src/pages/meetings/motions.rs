@@ -296,7 +296,12 @@ pub async fn procedural(
 ) -> PageResult {
     let result = state
         .app
-        .move_procedural(&session.actor, id, &form.kind, parse_id(&form.target))
+        .move_procedural(
+            &session.actor,
+            id,
+            &form.kind,
+            (parse_id(&form.target)).map(MotionId),
+        )
         .await
         .map(|motion| ("procedural", format!("motion-{motion}")));
     after_meeting_form(&state, &session, id, result).await
