@@ -14,6 +14,21 @@ impl Decimal {
     pub const fn whole(n: i128) -> Self {
         Decimal { units: n, scale: 0 }
     }
+
+    /// `units` re-expressed at `scale` decimal places (truncated), saturating: only to draw
+    /// and compare for display, never to count.
+    pub fn at_scale(self, scale: u32) -> i128 {
+        if scale >= self.scale {
+            10i128
+                .checked_pow(scale - self.scale)
+                .and_then(|p| self.units.checked_mul(p))
+                .unwrap_or(if self.units < 0 { i128::MIN } else { i128::MAX })
+        } else {
+            10i128
+                .checked_pow(self.scale - scale)
+                .map_or(0, |p| self.units / p)
+        }
+    }
 }
 
 impl std::fmt::Display for Decimal {
