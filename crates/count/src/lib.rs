@@ -25,4 +25,4 @@ pub use error::ParseError;
 pub use fate::Fate;
 pub use method::{Method, count_by};
 pub use model::{Ballot, Candidate, CandidateId, Election};
-pub use report::{Action, Decimal, Report, Round, TieBreak};
+pub use report::{Action, Decimal, DecimalError, Report, Round, TieBreak};
