@@ -7,6 +7,7 @@ pub mod blt;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod error;
+pub mod fate;
 pub mod input;
 pub mod irish;
 pub mod json_ballots;
@@ -21,6 +22,7 @@ pub mod report;
 pub mod stv;
 
 pub use error::ParseError;
+pub use fate::Fate;
 pub use method::{Method, count_by};
 pub use model::{Ballot, Candidate, CandidateId, Election};
-pub use report::{Action, Decimal, Report, Round, TieBreak};
+pub use report::{Action, Decimal, DecimalError, Report, Round, TieBreak};

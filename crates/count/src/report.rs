@@ -14,6 +14,51 @@ impl Decimal {
     pub const fn whole(n: i128) -> Self {
         Decimal { units: n, scale: 0 }
     }
+
+    /// `units` re-expressed at `scale` decimal places (truncated), saturating: only to draw
+    /// and compare for display, never to count.
+    pub fn at_scale(self, scale: u32) -> i128 {
+        if scale >= self.scale {
+            10i128
+                .checked_pow(scale - self.scale)
+                .and_then(|p| self.units.checked_mul(p))
+                .unwrap_or(if self.units < 0 { i128::MIN } else { i128::MAX })
+        } else {
+            10i128
+                .checked_pow(self.scale - scale)
+                .map_or(0, |p| self.units / p)
+        }
+    }
+}
+
+/// A number that is not a decimal written with plain digits.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a decimal written with plain digits")]
+pub struct DecimalError(pub String);
+
+/// Reads a decimal as [`Display`](std::fmt::Display) writes it (`12`, `-0.99`,
+/// `1300.00000`), keeping its scale. At most 18 places, so that any value read can be shown
+/// again.
+impl std::str::FromStr for Decimal {
+    type Err = DecimalError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let bad = || DecimalError(text.to_string());
+        let (negative, digits) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
+        let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty() || !all_digits(whole) || !all_digits(frac) || frac.len() > 18 {
+            return Err(bad());
+        }
+        let units: i128 = format!("{whole}{frac}").parse().map_err(|_| bad())?;
+        Ok(Decimal {
+            units: if negative { -units } else { units },
+            scale: u32::try_from(frac.len()).map_err(|_| bad())?,
+        })
+    }
 }
 
 impl std::fmt::Display for Decimal {
@@ -90,4 +135,33 @@ pub struct Report {
     pub tie_breaks: Vec<TieBreak>,
     /// Any further notes (e.g. the Condorcet winner, thresholds met), one per line.
     pub notes: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Decimal;
+
+    #[test]
+    fn numbers_keep_their_digits() {
+        let d: Decimal = "1300.00000".parse().unwrap();
+        assert_eq!(
+            (d.to_string().as_str(), d.units, d.scale),
+            ("1300.00000", 130_000_000, 5)
+        );
+        let parse = |s: &str| s.parse::<Decimal>();
+        assert_eq!(parse("-0.99").unwrap().units, -99);
+        assert_eq!(parse("12").unwrap().at_scale(2), 1200);
+        assert_eq!(parse("4.019").unwrap().at_scale(2), 401);
+        for bad in [
+            "",
+            "1e5",
+            "abc",
+            ".5",
+            "1.2.3",
+            "--1",
+            "1.0000000000000000000",
+        ] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use super::{action_text, at_scale, fate_text, fates, name, names, signed};
+use super::{action_text, name, names, signed};
 use crate::model::CandidateId;
 use crate::report::Report;
 
@@ -137,7 +137,7 @@ dl.facts dd{margin:0}
 
 fn table(report: &Report, o: &mut String) {
     let e = escape;
-    let fates = fates(report);
+    let fates = report.fates();
     o.push_str("<div class=\"table-wrap\">\n<table>\n<caption>Each candidate's total at the end of each round</caption>\n<thead><tr><th scope=\"col\">Candidate</th><th scope=\"col\">Status</th>");
     for r in &report.rounds {
         let _ = write!(o, "<th scope=\"col\">Round {}</th>", r.number);
@@ -148,7 +148,7 @@ fn table(report: &Report, o: &mut String) {
             o,
             "<tr><th scope=\"row\">{}</th><td class=\"status\">{}</td>",
             e(n),
-            e(&fate_text(fates[i]))
+            e(&fates[i].to_string())
         );
         for r in &report.rounds {
             let v = r.totals.get(i).map_or(String::new(), ToString::to_string);
@@ -188,7 +188,7 @@ fn chart(report: &Report, o: &mut String) {
         .iter()
         .flat_map(|r| r.totals.iter().chain(r.quota.iter()))
         .chain(report.quota.iter())
-        .map(|&d| at_scale(d, scale))
+        .map(|&d| d.at_scale(scale))
         .max()
         .unwrap_or(0)
         .max(1);
@@ -260,7 +260,7 @@ fn chart(report: &Report, o: &mut String) {
         TOP + plot_h + 34
     );
     if let Some(q) = report.quota {
-        let qy = y(at_scale(q, scale));
+        let qy = y(q.at_scale(scale));
         let _ = writeln!(
             o,
             "<line x1=\"{LEFT}\" y1=\"{qy}\" x2=\"{}\" y2=\"{qy}\" stroke=\"#555\" stroke-dasharray=\"4 4\"/><text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"end\">quota</text>",
@@ -284,7 +284,7 @@ fn chart(report: &Report, o: &mut String) {
             .filter_map(|(i, r)| {
                 r.totals
                     .get(c)
-                    .map(|&d| format!("{},{}", x(i as i128), y(at_scale(d, scale))))
+                    .map(|&d| format!("{},{}", x(i as i128), y(d.at_scale(scale))))
             })
             .collect();
         let _ = writeln!(

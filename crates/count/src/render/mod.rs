@@ -31,84 +31,16 @@ pub fn render(
     out.write_all(s.as_bytes())
 }
 
-/// What became of a candidate, read back from the rounds, for status columns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Fate {
-    Elected { round: u32, order: usize },
-    Excluded { round: u32 },
-    Continuing,
-}
-
-pub(crate) fn fates(report: &Report) -> Vec<Fate> {
-    let n = report.candidate_names.len();
-    let mut fates = vec![Fate::Continuing; n];
-    for round in &report.rounds {
-        if let Action::Excluded(ids) = &round.action {
-            for id in ids {
-                if let Some(f) = fates.get_mut(id.index()) {
-                    *f = Fate::Excluded {
-                        round: round.number,
-                    };
-                }
-            }
-        }
-    }
-    // Election order comes from `elected`. The round is the one whose action announced it;
-    // methods that elect during another action (an STV stage that excludes someone and so
-    // lifts another over the quota) are read by the first round at or over the quota, and
-    // anyone else (elected as the last remaining) by the last round.
-    for (order, id) in report.elected.iter().enumerate() {
-        let reached_quota = |r: &&crate::report::Round| {
-            let quota = r.quota.or(report.quota);
-            match (quota, r.totals.get(id.index())) {
-                (Some(q), Some(&t)) => {
-                    let scale = q.scale.max(t.scale);
-                    at_scale(t, scale) >= at_scale(q, scale)
-                }
-                _ => false,
-            }
-        };
-        let round = report
-            .rounds
-            .iter()
-            .find(|r| matches!(&r.action, Action::Elected(ids) if ids.contains(id)))
-            .or_else(|| report.rounds.iter().find(reached_quota))
-            .or(report.rounds.last())
-            .map_or(0, |r| r.number);
-        if let Some(f) = fates.get_mut(id.index()) {
-            *f = Fate::Elected { round, order };
-        }
-    }
-    fates
-}
-
-pub(crate) fn fate_text(f: Fate) -> String {
-    match f {
-        Fate::Elected { round, order } => format!("elected {} (round {round})", ordinal(order + 1)),
-        Fate::Excluded { round } => format!("excluded (round {round})"),
-        Fate::Continuing => String::new(),
-    }
-}
-
-fn ordinal(n: usize) -> String {
-    let suffix = match (n % 10, n % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
-}
-
-pub(crate) fn name(report: &Report, id: CandidateId) -> &str {
+/// A candidate's name, as every renderer writes it.
+pub fn name(report: &Report, id: CandidateId) -> &str {
     report
         .candidate_names
         .get(id.index())
         .map_or("(unknown candidate)", String::as_str)
 }
 
-pub(crate) fn names(report: &Report, ids: &[CandidateId]) -> String {
+/// Names in a list read aloud: "Ann", "Ann and Bob", "Ann, Bob and Cy".
+pub fn names(report: &Report, ids: &[CandidateId]) -> String {
     let names: Vec<&str> = ids.iter().map(|&id| name(report, id)).collect();
     match names.as_slice() {
         [] => String::new(),
@@ -118,7 +50,7 @@ pub(crate) fn names(report: &Report, ids: &[CandidateId]) -> String {
 }
 
 /// A heading for the action, in words.
-pub(crate) fn action_text(report: &Report, action: &Action) -> String {
+pub fn action_text(report: &Report, action: &Action) -> String {
     match action {
         Action::FirstPreferences => "First preferences".into(),
         Action::Elected(ids) => format!("Elected {}", names(report, ids)),
@@ -126,21 +58,6 @@ pub(crate) fn action_text(report: &Report, action: &Action) -> String {
         Action::Excluded(ids) => format!("Excluded {}", names(report, ids)),
         Action::Finished => "Count finished".into(),
         Action::Decided => "Decided".into(),
-    }
-}
-
-/// `units` re-expressed at `scale` decimal places, saturating: only used to draw and compare
-/// for display, never to count.
-pub(crate) fn at_scale(d: Decimal, scale: u32) -> i128 {
-    if scale >= d.scale {
-        10i128
-            .checked_pow(scale - d.scale)
-            .and_then(|p| d.units.checked_mul(p))
-            .unwrap_or(if d.units < 0 { i128::MIN } else { i128::MAX })
-    } else {
-        10i128
-            .checked_pow(d.scale - scale)
-            .map_or(0, |p| d.units / p)
     }
 }
 

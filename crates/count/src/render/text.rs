@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::{action_text, fate_text, fates, name, names, signed};
+use super::{action_text, name, names, signed};
 use crate::report::Report;
 
 const ROUNDS_PER_BLOCK: usize = 8;
@@ -97,8 +97,7 @@ fn table(report: &Report, out: &mut String) {
     if report.rounds.is_empty() {
         return;
     }
-    let fates = fates(report);
-    let status: Vec<String> = fates.iter().map(|&f| fate_text(f)).collect();
+    let status: Vec<String> = report.fates().iter().map(ToString::to_string).collect();
     let show_residual = report
         .rounds
         .iter()

@@ -2,90 +2,12 @@
 //! writes (kept with the ballot): a round-by-round table with each candidate's fate, and a
 //! chart of totals by round drawn as inline SVG.
 //!
-//! Numbers stay exact: they are read as the text the count wrote (`1300.00000`), shown as
-//! that text, and drawn with integer arithmetic — never through floating point.
+//! Numbers stay exact: the count's reader keeps them as the decimals it wrote (`1300.00000`),
+//! they are shown as that text and drawn with integer arithmetic — never through floating
+//! point. Fates and the words for each round are the count library's, as in its transcripts.
 
-use std::collections::HashMap;
-
-use serde::Deserialize;
-use serde_json::value::RawValue;
-
-#[derive(Deserialize)]
-struct ReportJson {
-    method: String,
-    seats: u32,
-    quota: Option<Box<RawValue>>,
-    candidates: Vec<String>,
-    elected: Vec<String>,
-    rounds: Vec<RoundJson>,
-    #[serde(default)]
-    tie_breaks: Vec<TieJson>,
-    #[serde(default)]
-    notes: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct RoundJson {
-    number: u32,
-    totals: HashMap<String, Box<RawValue>>,
-    exhausted: Box<RawValue>,
-    quota: Option<Box<RawValue>>,
-    action: String,
-    candidates: Vec<String>,
-    reason: String,
-}
-
-#[derive(Deserialize)]
-struct TieJson {
-    round: u32,
-    tied: Vec<String>,
-    chosen: String,
-    rule: String,
-}
-
-/// An exact decimal as the count wrote it: `units / 10^scale`, and its text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Exact {
-    pub text: String,
-    units: i128,
-    scale: u32,
-}
-
-impl Exact {
-    /// Reads a JSON number written with plain digits (`12`, `-0.99`, `1300.00000`).
-    fn parse(raw: &str) -> Option<Exact> {
-        let text = raw.trim();
-        let (negative, digits) = match text.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, text),
-        };
-        let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
-        let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-        if whole.is_empty() || !all_digits(whole) || !all_digits(frac) || frac.len() > 18 {
-            return None;
-        }
-        let units: i128 = format!("{whole}{frac}").parse().ok()?;
-        Some(Exact {
-            text: text.to_string(),
-            units: if negative { -units } else { units },
-            scale: u32::try_from(frac.len()).ok()?,
-        })
-    }
-
-    /// The value at `scale` decimal places (truncated), saturating: for drawing only.
-    fn at(&self, scale: u32) -> i128 {
-        if scale >= self.scale {
-            10i128
-                .checked_pow(scale - self.scale)
-                .and_then(|p| self.units.checked_mul(p))
-                .unwrap_or(if self.units < 0 { i128::MIN } else { i128::MAX })
-        } else {
-            10i128
-                .checked_pow(self.scale - scale)
-                .map_or(0, |p| self.units / p)
-        }
-    }
-}
+use charter_count::render::{action_text, json, name, names};
+use charter_count::{Decimal, Fate, Report};
 
 /// One cell of the round table: the total, and what happened to the candidate that round.
 pub struct Cell {
@@ -177,159 +99,78 @@ const COLOURS: [&str; 8] = [
 ];
 const DASHES: [&str; 4] = ["", "8 4", "2 3", "10 3 2 3"];
 
-fn ordinal(n: usize) -> String {
-    let suffix = match (n % 10, n % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
-}
-
-fn names(list: &[String]) -> String {
-    match list {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
-fn action_words(action: &str, who: &[String]) -> String {
-    match action {
-        "first-preferences" => "First preferences".into(),
-        "elected" => format!("Elected {}", names(who)),
-        "surplus-transferred" => format!("Surplus of {} transferred", names(who)),
-        "excluded" => format!("Excluded {}", names(who)),
-        "finished" => "Count finished".into(),
-        "decided" => "Decided".into(),
-        other => other.replace('-', " "),
+/// Marks the round a candidate's fate was decided in.
+fn mark(fate: Fate, round: u32) -> &'static str {
+    match fate {
+        Fate::Elected { round: r, .. } if r == round => "elected",
+        Fate::Excluded { round: r } if r == round => "excluded",
+        _ => "",
     }
 }
 
 /// Reads a count's JSON record; `None` when it is not one (logged by the caller).
 pub fn read(json: &str) -> Option<CountView> {
-    let r: ReportJson = serde_json::from_str(json).ok()?;
-    let exact = |raw: &RawValue| Exact::parse(raw.get());
-    let totals: Vec<Vec<Exact>> = r
+    let r = json::read(json).ok()?;
+    let fates = r.fates();
+    let quota = r.quota.or(r.rounds.iter().find_map(|round| round.quota));
+    let scale = r
         .rounds
         .iter()
-        .map(|round| {
-            r.candidates
-                .iter()
-                .map(|c| round.totals.get(c).and_then(|v| exact(v)))
-                .collect::<Option<Vec<_>>>()
-        })
-        .collect::<Option<Vec<_>>>()?;
-    let quota = match &r.quota {
-        Some(q) => Some(exact(q)?),
-        None => None,
-    };
-    let round_quotas: Vec<Option<Exact>> = r
-        .rounds
-        .iter()
-        .map(|round| round.quota.as_deref().and_then(exact))
-        .collect();
-    let exhausted = r
-        .rounds
-        .iter()
-        .map(|round| exact(&round.exhausted).map(|e| e.text))
-        .collect::<Option<Vec<_>>>()?;
-
-    let scale = totals
-        .iter()
-        .flatten()
-        .chain(quota.iter())
-        .chain(round_quotas.iter().flatten())
+        .flat_map(|round| round.totals.iter().chain(&round.quota))
+        .chain(&r.quota)
         .map(|d| d.scale)
         .max()
         .unwrap_or(0);
-    // Each candidate's fate, marked in the round it happened: excluded by that round's
-    // action; elected by an "elected" round naming them or else — STV elects during other
-    // actions — the first round their total reached the quota, else the last round (filled
-    // as the last remaining). The count's own renderers read rounds the same way.
-    let mut marks: Vec<Vec<&'static str>> = vec![vec![""; r.rounds.len()]; r.candidates.len()];
-    let mut fates = vec![String::new(); r.candidates.len()];
-    let position = |who: &String| r.candidates.iter().position(|c| c == who);
-    for (k, round) in r.rounds.iter().enumerate() {
-        if round.action == "excluded" {
-            for i in round.candidates.iter().filter_map(position) {
-                marks[i][k] = "excluded";
-                fates[i] = format!("excluded in round {}", round.number);
-            }
-        }
-    }
-    for (order, who) in r.elected.iter().enumerate() {
-        let Some(i) = position(who) else { continue };
-        let reached_quota = |k: &usize| {
-            let q = round_quotas[*k].as_ref().or(quota.as_ref());
-            q.is_some_and(|q| totals[*k][i].at(scale) >= q.at(scale))
-        };
-        let round = r
-            .rounds
-            .iter()
-            .position(|round| round.action == "elected" && round.candidates.contains(who))
-            .or_else(|| (0..r.rounds.len()).find(reached_quota))
-            .or(r.rounds.len().checked_sub(1));
-        if let Some(k) = round {
-            marks[i][k] = "elected";
-        }
-        fates[i] = if r.elected.len() == 1 {
-            "elected".to_string()
-        } else {
-            format!("elected {}", ordinal(order + 1))
-        };
-    }
-    let last = totals.last();
+    let last = r.rounds.last().map(|round| &round.totals);
     let most = last
-        .map(|t| t.iter().map(|d| d.at(scale)).max().unwrap_or(0))
+        .map(|t| t.iter().map(|d| d.at_scale(scale)).max().unwrap_or(0))
         .unwrap_or(0)
         .max(1);
     let rows = r
-        .candidates
+        .candidate_names
         .iter()
+        .zip(&fates)
         .enumerate()
-        .map(|(i, name)| CandidateRow {
+        .map(|(i, (name, &fate))| CandidateRow {
             name: name.clone(),
-            cells: totals
+            cells: r
+                .rounds
                 .iter()
-                .zip(&marks[i])
-                .map(|(t, mark)| Cell {
-                    total: t[i].text.clone(),
-                    mark,
+                .map(|round| Cell {
+                    total: round.totals[i].to_string(),
+                    mark: mark(fate, round.number),
                 })
                 .collect(),
-            fate: fates[i].clone(),
-            elected: r.elected.contains(name),
-            last: last.map_or_else(String::new, |t| t[i].text.clone()),
-            width: last.map_or(0, |t| t[i].at(scale).clamp(0, most) * 100 / most),
+            fate: fate.brief(r.elected.len()),
+            elected: fate.is_elected(),
+            last: last.map_or_else(String::new, |t| t[i].to_string()),
+            width: last.map_or(0, |t| t[i].at_scale(scale).clamp(0, most) * 100 / most),
         })
         .collect();
-    let chart = (r.rounds.len() > 1).then(|| {
-        chart(
-            &r.candidates,
-            &totals,
-            quota.as_ref().or(round_quotas.iter().flatten().next()),
-            scale,
-        )
-    });
+    let chart = (r.rounds.len() > 1).then(|| chart(&r, quota, scale));
     Some(CountView {
-        method: r.method,
         seats: r.seats,
-        quota: quota.map(|q| q.text),
-        elected: r.elected.clone(),
+        quota: r.quota.map(|q| q.to_string()),
+        elected: r
+            .elected
+            .iter()
+            .map(|&id| name(&r, id).to_string())
+            .collect(),
         rounds: r
             .rounds
             .iter()
             .map(|round| RoundHead {
                 number: round.number,
-                action: action_words(&round.action, &round.candidates),
+                action: action_text(&r, &round.action),
                 reason: round.reason.clone(),
             })
             .collect(),
         rows,
-        exhausted,
+        exhausted: r
+            .rounds
+            .iter()
+            .map(|round| round.exhausted.to_string())
+            .collect(),
         chart,
         tie_breaks: r
             .tie_breaks
@@ -338,30 +179,32 @@ pub fn read(json: &str) -> Option<CountView> {
                 format!(
                     "Round {}: {} were tied; {} was chosen by {}",
                     t.round,
-                    names(&t.tied),
-                    t.chosen,
+                    names(&r, &t.tied),
+                    name(&r, t.chosen),
                     t.rule
                 )
             })
             .collect(),
         notes: r.notes,
+        method: r.method,
     })
 }
 
-fn chart(candidates: &[String], totals: &[Vec<Exact>], quota: Option<&Exact>, scale: u32) -> Chart {
+fn chart(r: &Report, quota: Option<Decimal>, scale: u32) -> Chart {
     const W: i128 = 720;
     const H: i128 = 320;
     const LEFT: i128 = 70;
     const RIGHT: i128 = 20;
     const TOP: i128 = 20;
     const BOTTOM: i128 = 40;
+    let totals: Vec<&[Decimal]> = r.rounds.iter().map(|round| &round.totals[..]).collect();
     let plot_w = W - LEFT - RIGHT;
     let plot_h = H - TOP - BOTTOM;
     let max = totals
         .iter()
-        .flatten()
-        .chain(quota)
-        .map(|d| d.at(scale))
+        .flat_map(|t| t.iter())
+        .chain(&quota)
+        .map(|d| d.at_scale(scale))
         .max()
         .unwrap_or(0)
         .max(1);
@@ -385,7 +228,7 @@ fn chart(candidates: &[String], totals: &[Vec<Exact>], quota: Option<&Exact>, sc
             let label = if max >= 4 * one {
                 (v / one).to_string()
             } else {
-                charter_count::Decimal { units: v, scale }.to_string()
+                Decimal { units: v, scale }.to_string()
             };
             GridLine {
                 y: y(v),
@@ -400,7 +243,8 @@ fn chart(candidates: &[String], totals: &[Vec<Exact>], quota: Option<&Exact>, sc
             round: u32::try_from(i + 1).unwrap_or(u32::MAX),
         })
         .collect();
-    let series = candidates
+    let series = r
+        .candidate_names
         .iter()
         .enumerate()
         .map(|(c, name)| Series {
@@ -410,7 +254,7 @@ fn chart(candidates: &[String], totals: &[Vec<Exact>], quota: Option<&Exact>, sc
             points: totals
                 .iter()
                 .enumerate()
-                .map(|(i, t)| format!("{},{}", x(i), y(t[c].at(scale))))
+                .map(|(i, t)| format!("{},{}", x(i), y(t[c].at_scale(scale))))
                 .collect::<Vec<_>>()
                 .join(" "),
         })
@@ -428,7 +272,7 @@ fn chart(candidates: &[String], totals: &[Vec<Exact>], quota: Option<&Exact>, sc
         title_y: TOP + plot_h + 34,
         grid,
         ticks,
-        quota: quota.map(|q| (y(q.at(scale)), y(q.at(scale)) - 4)),
+        quota: quota.map(|q| (y(q.at_scale(scale)), y(q.at_scale(scale)) - 4)),
         series,
     }
 }
@@ -455,21 +299,6 @@ mod tests {
       "tie_breaks": [{"round": 3, "tied": ["Cy", "Ann"], "chosen": "Cy", "rule": "earlier round 1 totals"}],
       "notes": ["10 ballots"]
     }"#;
-
-    #[test]
-    fn numbers_keep_their_digits() {
-        let d = Exact::parse("1300.00000").unwrap();
-        assert_eq!(
-            (d.text.as_str(), d.units, d.scale),
-            ("1300.00000", 130_000_000, 5)
-        );
-        assert_eq!(Exact::parse("-0.99").unwrap().units, -99);
-        assert_eq!(Exact::parse("12").unwrap().at(2), 1200);
-        assert_eq!(Exact::parse("4.019").unwrap().at(2), 401);
-        for bad in ["", "1e5", "abc", ".5", "1.2.3", "--1"] {
-            assert_eq!(Exact::parse(bad), None, "{bad}");
-        }
-    }
 
     #[test]
     fn an_stv_record_reads_as_rounds_fates_and_a_chart() {
