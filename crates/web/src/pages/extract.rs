@@ -9,6 +9,7 @@
 //! - [`PageForm`], [`PageQuery`] and [`PagePath`]: axum's own, refused with a page.
 
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
 use axum::extract::multipart::MultipartRejection;
@@ -25,19 +26,20 @@ use crate::error::WebError;
 use crate::session::{CurrentSession, MaybeSession, check_csrf};
 use crate::upload::{Upload, read_upload};
 
-pub(super) fn session_of(ext: &axum::http::Extensions) -> Option<CurrentSession> {
+/// The request's session, shared (not copied) so it outlives the request the body is read from.
+fn session_of(ext: &axum::http::Extensions) -> Option<Arc<CurrentSession>> {
     ext.get::<MaybeSession>().and_then(|m| m.0.clone())
 }
 
 /// The CSRF check every page form passes: the session's token, in constant time, and the
 /// origin. Without a session there is no token a form could carry.
 fn checked(
-    session: Option<CurrentSession>,
+    session: Option<&CurrentSession>,
     token: &str,
     headers: &HeaderMap,
 ) -> Result<(), WebError> {
     match session {
-        Some(session) => check_csrf(&session, token, headers),
+        Some(session) => check_csrf(session, token, headers),
         None => Err(WebError::Csrf),
     }
 }
@@ -58,7 +60,7 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequest<S> for CsrfForm<T> 
             .map_err(raw_form_error)?;
         let form = read_form::<T>(&body).await?;
         let token = read_form::<CsrfOnly>(&body).await?.csrf;
-        checked(session, &token, &headers)?;
+        checked(session.as_deref(), &token, &headers)?;
         Ok(CsrfForm(form))
     }
 }
@@ -117,7 +119,7 @@ impl<S: Send + Sync, F: UploadFields> FromRequest<S> for CsrfUpload<F> {
             Ok(u) => (u, None),
             Err(r) => (r.fields, Some(r.error)),
         };
-        checked(session, upload.field("csrf"), &headers)?;
+        checked(session.as_deref(), upload.field("csrf"), &headers)?;
         Ok(CsrfUpload {
             upload,
             refused,
