@@ -153,7 +153,7 @@ pub async fn error_pages(req: Request, next: Next) -> Response {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use std::sync::Arc;
 
     use axum::Router;
@@ -168,9 +168,10 @@ mod tests {
 
     use super::*;
 
-    const TOKEN: &str = "the-sessions-csrf-token";
+    pub(in crate::pages) const TOKEN: &str = "the-sessions-csrf-token";
 
-    fn session() -> CurrentSession {
+    /// A member's session whose CSRF token is [`TOKEN`].
+    pub(in crate::pages) fn session() -> CurrentSession {
         let now = chrono::Utc::now();
         CurrentSession {
             token: "cookie".into(),
