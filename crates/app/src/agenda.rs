@@ -21,8 +21,10 @@ use crate::{App, AppError, event_actor};
 
 /// The largest paper accepted, in bytes (5 MB).
 pub const MAX_PAPER_BYTES: usize = 5 * 1024 * 1024;
-const MAX_ITEM_TITLE: usize = 200;
-const MAX_ITEM_DESCRIPTION: usize = 2_000;
+/// The longest title of an agenda item, in characters.
+pub const MAX_ITEM_TITLE: usize = 200;
+/// The longest description of an agenda item, in characters.
+pub const MAX_ITEM_DESCRIPTION: usize = 2_000;
 /// Longest file name kept, in characters.
 const MAX_FILENAME: usize = 120;
 

@@ -41,18 +41,23 @@ fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_password("not-a-real-password").unwrap_or_default())
 }
 
+/// The shortest new password, in characters.
+pub const MIN_PASSWORD: usize = 12;
+/// The longest new password, in characters.
+pub const MAX_PASSWORD: usize = 200;
+
 pub fn validate_new_password(password: &str) -> Result<(), AppError> {
     let n = password.chars().count();
-    if n < 12 {
+    if n < MIN_PASSWORD {
         return Err(AppError::invalid(
             "password",
-            "password must have at least 12 characters",
+            format!("password must have at least {MIN_PASSWORD} characters"),
         ));
     }
-    if n > 200 {
+    if n > MAX_PASSWORD {
         return Err(AppError::invalid(
             "password",
-            "password must have at most 200 characters",
+            format!("password must have at most {MAX_PASSWORD} characters"),
         ));
     }
     Ok(())

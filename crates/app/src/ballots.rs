@@ -33,7 +33,8 @@ use crate::{App, AppError, event_actor};
 
 /// The options of a question, in ballot order.
 pub const ANSWERS: [&str; 3] = ["Yes", "No", "Abstain"];
-const MAX_CANDIDATES: usize = 100;
+/// The most candidates an election ballot lists.
+pub const MAX_CANDIDATES: usize = 100;
 
 /// A ballot as an officer asks for it.
 #[derive(Debug, Clone, Default)]
@@ -474,7 +475,7 @@ impl App {
                     if names.is_empty() {
                         errs.add("candidates", "list the candidates, one per line");
                     } else if names.len() > MAX_CANDIDATES {
-                        errs.add("candidates", "at most 100 candidates");
+                        errs.add("candidates", format!("at most {MAX_CANDIDATES} candidates"));
                     }
                     let seats = req.seats.unwrap_or(1);
                     if seats == 0 || (seats as usize) > names.len().max(1) {

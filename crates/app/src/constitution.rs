@@ -23,6 +23,9 @@ use serde_json::json;
 
 use crate::{App, AppError, event_actor};
 
+/// The longest title of a proposed amendment, in characters.
+pub const MAX_AMENDMENT_TITLE: usize = 200;
+
 /// Adopted versions with their parsed text, oldest effective date first.
 pub(crate) type Versions = std::sync::Arc<Vec<(ConstitutionVersionRecord, Constitution)>>;
 
@@ -457,10 +460,10 @@ impl App {
         if title.is_empty() {
             return Err(AppError::invalid("title", "give the amendment a title"));
         }
-        if title.chars().count() > 200 {
+        if title.chars().count() > MAX_AMENDMENT_TITLE {
             return Err(AppError::invalid(
                 "title",
-                "title is longer than 200 characters",
+                format!("title is longer than {MAX_AMENDMENT_TITLE} characters"),
             ));
         }
         let proposed = Constitution::from_toml(toml).map_err(|e| AppError::invalid("toml", e))?;

@@ -30,8 +30,10 @@ use crate::error::stale_is_conflict;
 use crate::meetings::too_long;
 use crate::{App, AppError, event_actor};
 
-const MAX_SOURCE: usize = 200;
-const MAX_GROUNDS: usize = 4_000;
+/// The longest note of how a branch chose its delegates, in characters.
+pub const MAX_SOURCE: usize = 200;
+/// The longest grounds of a challenge to a credential, or reason for a ruling, in characters.
+pub const MAX_GROUNDS: usize = 4_000;
 
 /// A delegate conference as one member sees it.
 #[derive(Debug, Clone)]

@@ -532,8 +532,14 @@ impl App {
             }
         };
         let reason = req.reason.split_whitespace().collect::<Vec<_>>().join(" ");
-        if reason.chars().count() > 500 {
-            errs.add("reason", "reason is longer than 500 characters");
+        if reason.chars().count() > crate::register::MAX_REASON {
+            errs.add(
+                "reason",
+                format!(
+                    "reason is longer than {} characters",
+                    crate::register::MAX_REASON
+                ),
+            );
         }
         if state == Some(ApplicationState::Refused) && reason.is_empty() {
             errs.add(

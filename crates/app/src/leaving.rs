@@ -63,10 +63,13 @@ impl App {
     /// member (whose membership has already ended).
     pub async fn resign(&self, actor: &Actor, req: &ResignationRequest) -> Result<(), AppError> {
         let reason = req.reason.split_whitespace().collect::<Vec<_>>().join(" ");
-        if reason.chars().count() > 500 {
+        if reason.chars().count() > crate::register::MAX_REASON {
             return Err(AppError::invalid(
                 "reason",
-                "reason is longer than 500 characters",
+                format!(
+                    "reason is longer than {} characters",
+                    crate::register::MAX_REASON
+                ),
             ));
         }
         if !req.confirm {

@@ -33,6 +33,10 @@ use crate::{App, AppError, event_actor};
 
 /// Most papers in one batch: a bundle a teller can enter at one sitting.
 pub const MAX_BATCH: i64 = 500;
+/// The longest label of a batch, in characters.
+pub const MAX_LABEL: usize = 100;
+/// The longest reason for reversing a paper's mark, in characters.
+pub const MAX_REVERSAL_REASON: usize = 2_000;
 
 /// What one ballot paper says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -222,7 +226,7 @@ impl App {
                 "say why the mark is reversed, e.g. 'the declaration on the envelope was not signed by the member'",
             ));
         }
-        if reason.chars().count() > 2_000 {
+        if reason.chars().count() > MAX_REVERSAL_REASON {
             return Err(AppError::invalid(
                 "reason",
                 "the reason is longer than 2,000 characters",
@@ -336,8 +340,11 @@ impl App {
         let label = label.trim();
         if label.is_empty() {
             errs.add("label", "name the bundle, e.g. 'postal box 1, bundle 3'");
-        } else if label.chars().count() > 100 {
-            errs.add("label", "the label is longer than 100 characters");
+        } else if label.chars().count() > MAX_LABEL {
+            errs.add(
+                "label",
+                format!("the label is longer than {MAX_LABEL} characters"),
+            );
         }
         if !(1..=MAX_BATCH).contains(&papers) {
             errs.add(

@@ -16,6 +16,13 @@ use crate::{App, AppError, OPERATOR, event_actor, office_label};
 
 pub const MAX_PER_PAGE: u32 = 200;
 pub const DEFAULT_PER_PAGE: u32 = 50;
+/// The longest reason recorded in a member's history (a change of status, a transfer, a
+/// resignation, the decision on an application), in characters.
+pub const MAX_REASON: usize = 500;
+/// The most months of membership one payment buys.
+pub const MAX_MONTHS: u32 = 24;
+/// The longest name of an affiliated organisation, in characters.
+pub const MAX_ORGANISATION: usize = 200;
 
 /// Directory filters as they arrive from a form or query string, before validation.
 #[derive(Debug, Clone, Default)]
@@ -105,8 +112,11 @@ fn reason_required(errs: &mut FieldErrors, reason: &str) -> String {
             "reason",
             "reason is required: it goes in the member's history",
         );
-    } else if r.chars().count() > 500 {
-        errs.add("reason", "reason is longer than 500 characters");
+    } else if r.chars().count() > MAX_REASON {
+        errs.add(
+            "reason",
+            format!("reason is longer than {MAX_REASON} characters"),
+        );
     }
     r.to_string()
 }
@@ -552,12 +562,12 @@ impl App {
             errs.add("amount", "amount must be more than zero");
         }
         let months = match req.months.trim().parse::<u32>() {
-            Ok(m) if (1..=24).contains(&m) => Some(m),
+            Ok(m) if (1..=MAX_MONTHS).contains(&m) => Some(m),
             _ => {
                 errs.add(
                     "months",
                     format!(
-                        "months '{}' must be a whole number from 1 to 24",
+                        "months '{}' must be a whole number from 1 to {MAX_MONTHS}",
                         req.months.trim()
                     ),
                 );
@@ -609,8 +619,11 @@ impl App {
             .join(" ");
         if org.is_empty() {
             errs.add("organisation", "organisation is required");
-        } else if org.chars().count() > 200 {
-            errs.add("organisation", "organisation is longer than 200 characters");
+        } else if org.chars().count() > MAX_ORGANISATION {
+            errs.add(
+                "organisation",
+                format!("organisation is longer than {MAX_ORGANISATION} characters"),
+            );
         }
         let since = if since.trim().is_empty() {
             None

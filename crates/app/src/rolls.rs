@@ -22,8 +22,10 @@ use crate::{App, AppError, event_actor};
 
 /// Days a challenge window stays open when the constitution sets no `roll-challenge` deadline.
 pub const DEFAULT_CHALLENGE_DAYS: u64 = 7;
-const MAX_TITLE: usize = 200;
-const MAX_TEXT: usize = 2000;
+/// The longest title of a roll, in characters.
+pub const MAX_TITLE: usize = 200;
+/// The longest grounds of a challenge to a roll, or reason for its decision, in characters.
+pub const MAX_TEXT: usize = 2000;
 
 /// What an officer asks to freeze.
 #[derive(Debug, Clone, Default)]

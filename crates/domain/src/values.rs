@@ -17,13 +17,19 @@ fn invalid(msg: impl Into<String>) -> ValueError {
 pub struct Email(String);
 
 impl Email {
+    /// The longest address (RFC 5321's limit on a path, less its angle brackets).
+    pub const MAX_LEN: usize = 254;
+
     pub fn parse(raw: &str) -> Result<Self, ValueError> {
         let s = raw.trim().to_lowercase();
         if s.is_empty() {
             return Err(invalid("email is required"));
         }
-        if s.len() > 254 {
-            return Err(invalid("email is longer than 254 characters"));
+        if s.len() > Self::MAX_LEN {
+            return Err(invalid(format!(
+                "email is longer than {} characters",
+                Self::MAX_LEN
+            )));
         }
         let Some((local, domain)) = s.split_once('@') else {
             return Err(invalid(format!("email '{}' has no @", raw.trim())));
@@ -124,13 +130,19 @@ impl std::fmt::Display for Postcode {
 pub struct PersonName(String);
 
 impl PersonName {
+    /// The most characters a name may have.
+    pub const MAX_CHARS: usize = 100;
+
     pub fn parse(field: &str, raw: &str) -> Result<Self, ValueError> {
         let s = raw.split_whitespace().collect::<Vec<_>>().join(" ");
         if s.is_empty() {
             return Err(invalid(format!("{field} is required")));
         }
-        if s.chars().count() > 100 {
-            return Err(invalid(format!("{field} is longer than 100 characters")));
+        if s.chars().count() > Self::MAX_CHARS {
+            return Err(invalid(format!(
+                "{field} is longer than {} characters",
+                Self::MAX_CHARS
+            )));
         }
         if s.chars()
             .any(|c| c.is_control() || "<>{}[]|\\^`\"".contains(c))

@@ -12,6 +12,7 @@
 //! case's page, once there is one, opts in the same way.
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -69,7 +70,7 @@ fn session_in(parts: &Parts) -> Option<CurrentSession> {
     parts
         .extensions
         .get::<MaybeSession>()
-        .and_then(|m| m.0.clone())
+        .and_then(|m| m.0.as_deref().cloned())
 }
 
 /// Where an office holder who must enrol in two-factor sign-in is sent.
@@ -84,8 +85,10 @@ fn allowed_before_enrolment(path: &str) -> bool {
         || path.starts_with("/api/v1/me/two-factor")
 }
 
+/// The request's session, if any, as [`resolve_session`] found it: shared, so the layers that
+/// look at it on every request (the error pages) take it without copying it.
 #[derive(Clone, Default)]
-pub struct MaybeSession(pub Option<CurrentSession>);
+pub struct MaybeSession(pub Option<Arc<CurrentSession>>);
 
 fn session_token(headers: &HeaderMap) -> Option<String> {
     headers
@@ -108,13 +111,13 @@ pub async fn resolve_session(
     if let Some(token) = session_token(req.headers()) {
         match state.app.session(&token).await {
             Ok(Some(signed)) => {
-                found = MaybeSession(Some(CurrentSession {
+                found = MaybeSession(Some(Arc::new(CurrentSession {
                     token,
                     record: signed.record,
                     actor: signed.actor,
                     access: signed.access,
                     must_enrol: signed.must_enrol_two_factor,
-                }))
+                })))
             }
             Ok(None) => {}
             Err(e) => return WebError::App(e).into_response(),

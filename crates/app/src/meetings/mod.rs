@@ -41,11 +41,17 @@ use call::context_of;
 pub use check_in::new_check_in_code;
 pub use minutes::minutes_from_record;
 pub(crate) use polls::checked_vote;
+pub use polls::{MAX_SUBMISSION, MIN_SUBMISSION};
 
-pub(crate) const MAX_TITLE: usize = 200;
-pub(crate) const MAX_AGENDA: usize = 20_000;
-pub(crate) const MAX_MOTION: usize = 20_000;
-const MAX_MINUTES: usize = 100_000;
+/// The longest title of a meeting, motion, ballot, election or requisition, in characters.
+pub const MAX_TITLE: usize = 200;
+/// The longest agenda, or purpose of a requisition, in characters.
+pub const MAX_AGENDA: usize = 20_000;
+/// The longest wording of a motion, amendment, ballot question, statement or grounds, in
+/// characters.
+pub const MAX_MOTION: usize = 20_000;
+/// The longest minutes, in characters.
+pub const MAX_MINUTES: usize = 100_000;
 
 /// What an officer asks for when calling a meeting.
 #[derive(Debug, Clone, Default)]

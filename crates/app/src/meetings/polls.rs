@@ -209,6 +209,11 @@ impl App {
     }
 }
 
+/// The shortest submission key of a vote, in characters.
+pub const MIN_SUBMISSION: usize = 8;
+/// The longest submission key of a vote, in characters.
+pub const MAX_SUBMISSION: usize = 64;
+
 /// A vote's choice and the voting form's submission key, trimmed and checked; a refusal
 /// carries a message for each field that is wrong.
 pub(crate) fn checked_vote<'a>(
@@ -221,15 +226,17 @@ pub(crate) fn checked_vote<'a>(
         errs.add("choice", "vote for, against or abstain");
     }
     let submission = submission.trim();
-    if submission.len() < 8
-        || submission.len() > 64
+    if submission.len() < MIN_SUBMISSION
+        || submission.len() > MAX_SUBMISSION
         || !submission
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     {
         errs.add(
             "submission",
-            "the vote's key must be 8 to 64 letters, digits, '-' or '_'; reload the page and vote again",
+            format!(
+                "the vote's key must be {MIN_SUBMISSION} to {MAX_SUBMISSION} letters, digits, '-' or '_'; reload the page and vote again"
+            ),
         );
     }
     if errs.is_empty() {

@@ -76,13 +76,10 @@ impl From<JoinForm> for JoinFormBody {
 #[serde(deny_unknown_fields, default)]
 pub struct ApplicationRequest {
     #[schema(example = "Grace")]
-    #[schema(max_length = 100)]
     pub first_name: String,
     #[schema(example = "Hopper")]
-    #[schema(max_length = 100)]
     pub last_name: String,
     #[schema(example = "grace@example.org")]
-    #[schema(max_length = 254)]
     pub email: String,
     #[schema(example = "SE1 7PB")]
     pub postcode: String,
@@ -309,7 +306,6 @@ pub struct DecisionBody {
     pub decision: String,
     /// Why: required to refuse (the applicant is told it), optional to accept.
     #[serde(default)]
-    #[schema(max_length = 500)]
     pub reason: String,
 }
 
@@ -369,7 +365,6 @@ pub struct ResignationBody {
     pub confirm: bool,
     /// Why, if they wish to say; kept in their history.
     #[serde(default)]
-    #[schema(max_length = 500)]
     pub reason: String,
 }
 

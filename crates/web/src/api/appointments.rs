@@ -26,7 +26,6 @@ pub struct AppointmentBody {
     pub office_id: i64,
     pub member_id: i64,
     /// The motion's wording; a plain one naming member, office, term and clause if absent.
-    #[schema(max_length = 20000)]
     pub text: Option<String>,
 }
 
@@ -139,7 +138,6 @@ pub struct DisciplineBody {
     #[schema(schema_with = crate::api::words::discipline_status)]
     pub status: String,
     /// What the member is said to have done, and under which clause.
-    #[schema(max_length = 20000)]
     pub grounds: String,
 }
 

@@ -106,9 +106,7 @@ impl From<BallotView> for BallotDetail {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BallotCreate {
-    #[schema(max_length = 200)]
     pub title: String,
-    #[schema(max_length = 20000)]
     pub question: String,
     /// question or election.
     #[schema(schema_with = crate::api::words::ballot_kind)]
@@ -117,7 +115,6 @@ pub struct BallotCreate {
     pub decision_kind: Option<String>,
     /// For an election: the candidates.
     #[serde(default)]
-    #[schema(max_items = 100)]
     pub candidates: Vec<String>,
     pub seats: Option<u32>,
     pub roll_id: i64,

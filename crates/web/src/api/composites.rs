@@ -61,10 +61,8 @@ impl From<CompositeRecord> for Composite {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CompositeRequest {
-    #[schema(max_length = 200)]
     pub title: String,
     /// The composite's whole wording.
-    #[schema(max_length = 20000)]
     pub text: String,
     /// The motions it merges (two or more), the first mover's first.
     pub motion_ids: Vec<i64>,

@@ -185,7 +185,6 @@ pub struct CredentialCreate {
     /// How the branch chose them (up to 200 characters).
     #[serde(default)]
     #[schema(example = "elected at the branch general meeting, 12 September")]
-    #[schema(max_length = 200)]
     pub source: String,
 }
 
@@ -193,7 +192,6 @@ pub struct CredentialCreate {
 #[serde(deny_unknown_fields)]
 pub struct ChallengeCreate {
     /// Why the credential should not stand.
-    #[schema(max_length = 4000)]
     pub grounds: String,
 }
 
@@ -205,7 +203,6 @@ pub struct RulingRequest {
     #[schema(schema_with = crate::api::words::ruling)]
     pub ruling: String,
     /// The reasons, recorded with the ruling.
-    #[schema(max_length = 4000)]
     pub reason: String,
 }
 

@@ -94,7 +94,6 @@ pub struct ElectionDetail {
 pub struct ElectionCreate {
     /// The body's key in the constitution, e.g. steering-committee.
     pub body: String,
-    #[schema(max_length = 200)]
     pub title: String,
     pub roll_id: i64,
     pub nominations_close_at: DateTime<Utc>,
@@ -116,7 +115,6 @@ pub struct NominationRequest {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatementRequest {
-    #[schema(max_length = 20000)]
     pub statement: String,
 }
 

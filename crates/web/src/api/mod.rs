@@ -21,6 +21,7 @@ mod members;
 mod paper;
 pub mod responses;
 mod rolls;
+mod schema_limits;
 mod session;
 mod units;
 mod verifiable;
@@ -256,6 +257,7 @@ pub fn openapi() -> &'static utoipa::openapi::OpenApi {
             .split_for_parts()
             .1;
         responses::add_common_responses(&mut doc);
+        schema_limits::add_limits(&mut doc);
         doc
     })
 }

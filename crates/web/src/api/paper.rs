@@ -49,10 +49,8 @@ impl From<charter_model::PaperTally> for PaperTallyBody {
 #[serde(deny_unknown_fields)]
 pub struct PaperBatchRequest {
     /// How the tellers know the bundle, e.g. "postal box 1, bundle 3".
-    #[schema(max_length = 100)]
     pub label: String,
     /// Papers in the bundle, spoilt ones included (1 to 500).
-    #[schema(minimum = 1, maximum = 500)]
     pub papers: i64,
 }
 
@@ -226,7 +224,6 @@ pub async fn mark_voter(
 pub struct PaperMarkReversalRequest {
     /// Why the mark is wrong, kept on the mark and in the record, e.g. "no envelope from
     /// this member was received".
-    #[schema(max_length = 2000)]
     pub reason: String,
 }
 

@@ -60,7 +60,6 @@ pub struct UnitCreate {
     /// region or branch.
     #[schema(schema_with = crate::api::words::unit_kind)]
     pub kind: String,
-    #[schema(max_length = 100)]
     pub name: String,
     /// A region's parent is the national unit; a branch's is a region (or the national unit
     /// while there are no regions). Optional where there is only one choice.
@@ -76,7 +75,6 @@ pub struct UnitCreated {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnitRename {
-    #[schema(max_length = 100)]
     pub name: String,
 }
 

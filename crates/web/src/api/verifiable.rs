@@ -368,7 +368,7 @@ pub struct EncryptedVoteCast {
     pub submission: String,
     /// The `EncryptedBallot` your device made with the ballot's key and signed with your
     /// credential (docs/verifiable-ballots.md, section 5).
-    #[schema(value_type = Object)]
+    #[schema(value_type = super::wire::EncryptedBallotSchema)]
     pub ballot: EncryptedBallot,
     /// Your earlier ballot's submission id, where a later vote may replace an earlier one.
     pub replaces: Option<String>,

@@ -5,6 +5,7 @@
 mod accounts;
 mod agenda;
 mod constitution;
+mod encrypted_ballot;
 mod events;
 mod me;
 mod meetings;
@@ -17,6 +18,7 @@ mod units;
 pub use accounts::*;
 pub use agenda::*;
 pub use constitution::*;
+pub use encrypted_ballot::*;
 pub use events::*;
 pub use me::*;
 pub use meetings::*;

@@ -138,7 +138,8 @@ impl IntoResponse for PageError {
     }
 }
 
-/// Draws a [`PageError`]'s page again for the request's session, when there is one.
+/// Draws a [`PageError`]'s page again for the request's session, when there is one. The
+/// session is shared, not copied: most responses are not error pages.
 pub async fn error_pages(req: Request, next: Next) -> Response {
     let session = req
         .extensions()
@@ -146,13 +147,15 @@ pub async fn error_pages(req: Request, next: Next) -> Response {
         .and_then(|m| m.0.clone());
     let resp = next.run(req).await;
     match (session, resp.extensions().get::<Shown>()) {
-        (Some(session), Some(shown)) => shown.page(Some(&session)),
+        (Some(session), Some(shown)) => shown.page(Some(session.as_ref())),
         _ => resp,
     }
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
+    use std::sync::Arc;
+
     use axum::Router;
     use axum::body::Body;
     use axum::http::Request;
@@ -165,9 +168,10 @@ mod tests {
 
     use super::*;
 
-    const TOKEN: &str = "the-sessions-csrf-token";
+    pub(in crate::pages) const TOKEN: &str = "the-sessions-csrf-token";
 
-    fn session() -> CurrentSession {
+    /// A member's session whose CSRF token is [`TOKEN`].
+    pub(in crate::pages) fn session() -> CurrentSession {
         let now = chrono::Utc::now();
         CurrentSession {
             token: "cookie".into(),
@@ -208,7 +212,7 @@ mod tests {
             .route("/missing-for-everyone", get(missing_for_everyone))
             .route("/too-many", get(too_many))
             .layer(from_fn(error_pages))
-            .layer(axum::Extension(MaybeSession(session)));
+            .layer(axum::Extension(MaybeSession(session.map(Arc::new))));
         let request = Request::get(path).body(Body::empty()).expect("a request");
         let resp = router.oneshot(request).await.expect("an answer");
         let (parts, body) = resp.into_parts();

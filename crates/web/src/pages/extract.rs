@@ -9,13 +9,13 @@
 //! - [`PageForm`], [`PageQuery`] and [`PagePath`]: axum's own, refused with a page.
 
 use std::marker::PhantomData;
+use std::sync::Arc;
 
-use axum::body::{Body, Bytes};
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection, RawFormRejection};
 use axum::extract::{FromRequest, FromRequestParts, Multipart, RawForm, Request};
+use axum::http::HeaderMap;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method, header};
 use serde::de::DeserializeOwned;
 
 use super::errors::PageError;
@@ -25,19 +25,20 @@ use crate::error::WebError;
 use crate::session::{CurrentSession, MaybeSession, check_csrf};
 use crate::upload::{Upload, read_upload};
 
-pub(super) fn session_of(ext: &axum::http::Extensions) -> Option<CurrentSession> {
+/// The request's session, shared (not copied) so it outlives the request the body is read from.
+fn session_of(ext: &axum::http::Extensions) -> Option<Arc<CurrentSession>> {
     ext.get::<MaybeSession>().and_then(|m| m.0.clone())
 }
 
 /// The CSRF check every page form passes: the session's token, in constant time, and the
 /// origin. Without a session there is no token a form could carry.
 fn checked(
-    session: Option<CurrentSession>,
+    session: Option<&CurrentSession>,
     token: &str,
     headers: &HeaderMap,
 ) -> Result<(), WebError> {
     match session {
-        Some(session) => check_csrf(&session, token, headers),
+        Some(session) => check_csrf(session, token, headers),
         None => Err(WebError::Csrf),
     }
 }
@@ -56,26 +57,23 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequest<S> for CsrfForm<T> 
         let RawForm(body) = RawForm::from_request(req, state)
             .await
             .map_err(raw_form_error)?;
-        let form = read_form::<T>(&body).await?;
-        let token = read_form::<CsrfOnly>(&body).await?.csrf;
-        checked(session, &token, &headers)?;
+        let form = read_form::<T>(&body)?;
+        let token = read_form::<CsrfOnly>(&body)?.csrf;
+        checked(session.as_deref(), &token, &headers)?;
         Ok(CsrfForm(form))
     }
 }
 
-/// Reads a body already taken through axum's own `Form`, so a form that does not fit is
-/// described in the same words as [`PageForm`] describes it.
-async fn read_form<T: DeserializeOwned>(body: &Bytes) -> Result<T, WebError> {
-    let mut req = Request::new(Body::from(body.clone()));
-    *req.method_mut() = Method::POST;
-    req.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/x-www-form-urlencoded"),
-    );
-    axum::extract::Form::<T>::from_request(req, &())
-        .await
-        .map(|axum::extract::Form(v)| v)
-        .map_err(form_error)
+/// Reads a form's fields from its body as axum's `Form` reads a posted body (the same
+/// parser, and the same path to the field that does not fit), so a form that does not fit is
+/// described in the same words as [`PageForm`] describes it (a test holds the two together).
+fn read_form<T: DeserializeOwned>(body: &[u8]) -> Result<T, WebError> {
+    let fields = serde_urlencoded::Deserializer::new(form_urlencoded::parse(body));
+    serde_path_to_error::deserialize(fields).map_err(|e| {
+        WebError::BadRequest(format!(
+            "the form does not fit: Failed to deserialize form body: {e}"
+        ))
+    })
 }
 
 fn raw_form_error(rej: RawFormRejection) -> WebError {
@@ -117,7 +115,7 @@ impl<S: Send + Sync, F: UploadFields> FromRequest<S> for CsrfUpload<F> {
             Ok(u) => (u, None),
             Err(r) => (r.fields, Some(r.error)),
         };
-        checked(session, upload.field("csrf"), &headers)?;
+        checked(session.as_deref(), upload.field("csrf"), &headers)?;
         Ok(CsrfUpload {
             upload,
             refused,
@@ -212,5 +210,124 @@ fn form_error(rej: FormRejection) -> WebError {
         FormRejection::InvalidFormContentType(_) => form_type_error(),
         FormRejection::BytesRejection(_) => WebError::TooLarge,
         other => WebError::BadRequest(format!("the form does not fit: {}", other.body_text())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::{StatusCode, header};
+    use axum::response::{IntoResponse, Response};
+    use http_body_util::BodyExt;
+    use serde::Deserialize;
+
+    use super::*;
+    use crate::pages::errors::tests::{TOKEN, session};
+
+    #[derive(Deserialize)]
+    struct Count {
+        n: u32,
+    }
+
+    /// `body` posted as a form by the member whose session [`session`] is.
+    fn posted(body: &str) -> Request {
+        let mut req = Request::post("/")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body.to_string()))
+            .expect("a request");
+        req.extensions_mut()
+            .insert(MaybeSession(Some(Arc::new(session()))));
+        req
+    }
+
+    /// The status and page a refusal is answered with.
+    async fn page(err: PageError) -> (StatusCode, String) {
+        let resp: Response = err.into_response();
+        let status = resp.status();
+        let bytes = resp.into_body().collect().await.expect("the body");
+        (
+            status,
+            String::from_utf8_lossy(&bytes.to_bytes()).into_owned(),
+        )
+    }
+
+    async fn read_once(body: &str) -> Result<u32, (StatusCode, String)> {
+        match CsrfForm::<Count>::from_request(posted(body), &()).await {
+            Ok(CsrfForm(form)) => Ok(form.n),
+            Err(err) => Err(page(err).await),
+        }
+    }
+
+    /// How the form was answered when it was read twice through axum's `Form`, as
+    /// [`PageForm`] reads it: once for its fields, then again for its token.
+    async fn read_twice(body: &str) -> Result<u32, (StatusCode, String)> {
+        let form = match PageForm::<Count>::from_request(posted(body), &()).await {
+            Ok(PageForm(form)) => form,
+            Err(err) => return Err(page(err).await),
+        };
+        let token = match PageForm::<CsrfOnly>::from_request(posted(body), &()).await {
+            Ok(PageForm(only)) => only.csrf,
+            Err(err) => return Err(page(err).await),
+        };
+        match checked(Some(&session()), &token, &HeaderMap::new()) {
+            Ok(()) => Ok(form.n),
+            Err(err) => Err(page(err.into()).await),
+        }
+    }
+
+    /// Read once, a form is answered in the very words it was answered with when it was read
+    /// twice: a malformed form as [`PageForm`] describes it, then a wrong token.
+    #[tokio::test]
+    async fn a_form_read_once_is_answered_as_before() {
+        let bodies = [
+            format!("n=1&csrf={TOKEN}"),
+            format!("csrf={TOKEN}&n=7&other=x"),
+            format!("n=abc&csrf={TOKEN}"),
+            format!("n=-1&csrf={TOKEN}"),
+            format!("csrf={TOKEN}"),
+            format!("n=1&n=2&csrf={TOKEN}"),
+            format!("n=1&csrf={TOKEN}&csrf={TOKEN}"),
+            "n=1&csrf=forged".to_string(),
+            "n=1".to_string(),
+            "n=abc".to_string(),
+            "n=%FF%FE&csrf=x".to_string(),
+            String::new(),
+        ];
+        for body in &bodies {
+            let once = read_once(body).await;
+            assert_eq!(once, read_twice(body).await, "{body}");
+            if let Err((status, page)) = &once {
+                assert!(
+                    *status == StatusCode::FORBIDDEN
+                        || page.contains("the form does not fit: Failed to deserialize form body"),
+                    "{body}: {status} {page}"
+                );
+            }
+        }
+        assert_eq!(read_once(&format!("n=7&csrf={TOKEN}")).await, Ok(7));
+        let (status, page) = read_once("n=abc&csrf=x").await.expect_err("refused");
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(page.contains("n: invalid digit found in string"), "{page}");
+    }
+
+    /// A form that does not read is refused as such even without a session: what was sent
+    /// is judged before who sent it.
+    #[tokio::test]
+    async fn a_form_that_does_not_fit_is_refused_before_its_token_is_checked() {
+        let mut req = posted("n=abc");
+        req.extensions_mut().remove::<MaybeSession>();
+        let err = CsrfForm::<Count>::from_request(req, &())
+            .await
+            .err()
+            .expect("refused");
+        assert_eq!(page(err).await.0, StatusCode::BAD_REQUEST);
+
+        let mut req = posted("n=1");
+        req.extensions_mut().remove::<MaybeSession>();
+        let err = CsrfForm::<Count>::from_request(req, &())
+            .await
+            .err()
+            .expect("refused");
+        assert_eq!(page(err).await.0, StatusCode::FORBIDDEN);
     }
 }

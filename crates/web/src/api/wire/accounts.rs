@@ -37,7 +37,6 @@ pub struct PasswordWithLink {
     /// The token from the link in the letter (the last part of `/set-password/{token}`).
     pub token: String,
     #[schema(format = Password)]
-    #[schema(min_length = 12, max_length = 200)]
     pub password: String,
 }
 
@@ -47,14 +46,12 @@ pub struct PasswordChange {
     #[schema(format = Password)]
     pub current_password: String,
     #[schema(format = Password)]
-    #[schema(min_length = 12, max_length = 200)]
     pub new_password: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EmailChangeRequest {
-    #[schema(max_length = 254)]
     pub email: String,
     #[schema(format = Password)]
     pub current_password: String,

@@ -11,11 +11,9 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 pub struct AgendaItemRequest {
     #[schema(example = "Delegates to the special conference")]
-    #[schema(max_length = 200)]
     pub title: String,
     /// Who introduces it, or what the meeting is asked to do.
     #[schema(example = "Introduced by the secretary; the meeting is asked to elect two delegates")]
-    #[schema(max_length = 2000)]
     pub description: Option<String>,
 }
 
@@ -24,10 +22,8 @@ pub struct AgendaItemRequest {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgendaItemEdit {
-    #[schema(max_length = 200)]
     pub title: String,
     /// Absent or null: no description.
-    #[schema(max_length = 2000)]
     pub description: Option<String>,
     /// 1 is first; absent: it stays where it is.
     #[schema(example = 1)]

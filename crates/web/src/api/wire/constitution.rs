@@ -280,7 +280,6 @@ impl From<&charter_rules::Impact> for AmendmentImpact {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AmendmentRequest {
-    #[schema(max_length = 200)]
     pub title: String,
     pub toml: String,
 }

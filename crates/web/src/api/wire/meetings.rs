@@ -17,7 +17,6 @@ pub struct MeetingRequestBody {
     /// The kind of sitting, which sets notice and quorum: `general-meeting`, `committee-meeting`…
     #[schema(example = "general-meeting")]
     pub kind: String,
-    #[schema(max_length = 200)]
     pub title: String,
     pub starts_at: DateTime<Utc>,
     pub ends_at: Option<DateTime<Utc>>,
@@ -27,7 +26,6 @@ pub struct MeetingRequestBody {
     pub place: Option<String>,
     pub online_url: Option<String>,
     #[serde(default)]
-    #[schema(max_length = 20000)]
     pub agenda: String,
 }
 
@@ -274,9 +272,7 @@ pub struct MotionRequest {
     #[schema(example = "ordinary-motion")]
     #[schema(schema_with = crate::api::words::motion_kind)]
     pub kind: String,
-    #[schema(max_length = 200)]
     pub title: String,
-    #[schema(max_length = 20000)]
     pub text: String,
     /// A national matter this speaks to, e.g. `constitution-2017`, so branches' motions add up.
     pub matter: Option<String>,
@@ -335,7 +331,6 @@ pub struct VoteOutcome {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MotionAmendmentRequest {
-    #[schema(max_length = 20000)]
     pub text: String,
 }
 
@@ -379,7 +374,6 @@ pub struct MinutesDraft {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MinutesRequest {
-    #[schema(max_length = 100000)]
     pub text: String,
 }
 
@@ -444,7 +438,6 @@ pub struct BallotRequest {
     /// A key the client makes once per vote (8 to 64 letters, digits, '-' or '_'): sending
     /// the same vote again with it changes nothing.
     #[schema(example = "b3f1c2d4e5f60718")]
-    #[schema(min_length = 8, max_length = 64)]
     pub submission: String,
 }
 

@@ -272,11 +272,8 @@ impl From<MemberView> for Member {
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct MemberPatch {
-    #[schema(max_length = 100)]
     pub first_name: Option<String>,
-    #[schema(max_length = 100)]
     pub last_name: Option<String>,
-    #[schema(max_length = 254)]
     pub email: Option<String>,
     pub phone: Option<String>,
     pub postcode: Option<String>,
@@ -294,7 +291,6 @@ pub struct StatusChangeRequest {
     #[schema(format = Date)]
     pub effective_on: Option<String>,
     /// Why: it goes in the member's history.
-    #[schema(max_length = 500)]
     pub reason: String,
 }
 
@@ -315,7 +311,6 @@ pub struct PaymentRequest {
     #[schema(pattern = r"^£?[0-9]{1,9}(\.[0-9]{1,2})?$")]
     pub amount: String,
     /// Months of membership bought, 1 to 24.
-    #[schema(minimum = 1, maximum = 24)]
     pub months: u32,
 }
 
@@ -328,7 +323,6 @@ pub struct PaymentRecorded {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AffiliationRequest {
-    #[schema(max_length = 200)]
     pub organisation: String,
     /// YYYY-MM-DD, optional.
     #[schema(format = Date)]
@@ -356,7 +350,6 @@ pub struct TransferRequest {
     /// YYYY-MM-DD; today when absent.
     #[schema(format = Date)]
     pub effective_on: Option<String>,
-    #[schema(max_length = 500)]
     pub reason: String,
 }
 

@@ -58,10 +58,8 @@ impl From<&charter_app::meetings::RequisitionView> for Requisition {
 pub struct RequisitionRequest {
     #[schema(example = "special-conference")]
     pub kind: String,
-    #[schema(max_length = 200)]
     pub title: String,
     #[serde(default)]
-    #[schema(max_length = 20000)]
     pub purpose: String,
     /// A matter key: branches' published motions supporting it count towards the threshold.
     pub matter: Option<String>,

@@ -10,7 +10,6 @@ use utoipa::{IntoParams, ToSchema};
 #[serde(deny_unknown_fields)]
 pub struct RollRequestBody {
     #[schema(example = "Special conference, March")]
-    #[schema(max_length = 200)]
     pub title: String,
     /// conference, member-ballot, branch-meeting, regional-meeting or committee:<body>.
     #[schema(example = "conference")]
@@ -221,7 +220,6 @@ pub struct RollEntries {
 pub struct ChallengeRequest {
     /// Why the member should be on the roll.
     #[schema(example = "I paid my dues on 2 March; the receipt number is 4411")]
-    #[schema(max_length = 2000)]
     pub grounds: String,
 }
 
@@ -234,7 +232,6 @@ pub struct ChallengeLodged {
 #[serde(deny_unknown_fields)]
 pub struct ChallengeDecisionRequest {
     pub upheld: bool,
-    #[schema(max_length = 2000)]
     pub reason: String,
 }
 
