@@ -61,7 +61,7 @@ pub enum HistoricalOutcome {
 /// A decision on an amendment as the engine judged it, ready to be written.
 pub(crate) struct Judged {
     result: MotionResult,
-    state: &'static str,
+    state: MotionState,
     failures: Vec<(String, String)>,
     pub(crate) decision: AmendmentDecision,
 }
@@ -70,7 +70,7 @@ impl Judged {
     /// The outcome of the motion that put the amendment, with the record's count.
     fn outcome(&self, record: &DecisionRecord) -> MotionOutcome {
         MotionOutcome {
-            state: self.state.to_string(),
+            state: self.state,
             votes_for: record.votes_for,
             votes_against: record.votes_against,
             abstentions: record.abstentions,
@@ -408,7 +408,7 @@ impl App {
             format!("meeting:{}", m.id),
             json!({
                 "motion": motion.id,
-                "state": state,
+                "state": state.as_str(),
                 "votes_for": record.votes_for,
                 "votes_against": record.votes_against,
                 "abstentions": record.abstentions,
@@ -416,7 +416,7 @@ impl App {
                 "failures": judged.failures,
                 "amendment": judged.decision.amendment,
             }),
-            &format!("'{}' {}", motion.title, state.replace('-', " ")),
+            &format!("'{}' {}", motion.title, state.as_str().replace('-', " ")),
         );
         (outcome, event)
     }
@@ -617,7 +617,7 @@ impl App {
             title: title.clone(),
             starts_at,
             ends_at,
-            mode: "physical".into(),
+            mode: charter_domain::MeetingMode::Physical,
             place: None,
             online_url: None,
             agenda: format!("1. Amendment {}: {}", r.id, r.title),
@@ -671,10 +671,10 @@ impl App {
             who,
             "motion.decided",
             "meeting".into(),
-            json!({ "state": state, "votes_for": e.votes_for, "votes_against": e.votes_against,
+            json!({ "state": state.as_str(), "votes_for": e.votes_for, "votes_against": e.votes_against,
                     "abstentions": e.abstentions, "present": e.present,
                     "failures": judged.failures, "amendment": r.id, "historical": true }),
-            &format!("'{}' {}", motion.title, state.replace('-', " ")),
+            &format!("'{}' {}", motion.title, state.as_str().replace('-', " ")),
         );
         let adopted = judged.decision.version.is_some();
         let written = self

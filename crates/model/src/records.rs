@@ -680,7 +680,7 @@ pub struct NewMeeting {
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     /// physical, online or hybrid.
-    pub mode: String,
+    pub mode: MeetingMode,
     pub place: Option<String>,
     pub online_url: Option<String>,
     pub agenda: String,
@@ -937,8 +937,8 @@ pub struct MotionVersion {
 /// The votes on a motion and the outcome the constitution in force gave them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MotionOutcome {
-    /// adopted, rejected or not-binding.
-    pub state: String,
+    /// Adopted, rejected or not binding: never proposed or withdrawn.
+    pub state: MotionState,
     pub votes_for: u32,
     pub votes_against: u32,
     pub abstentions: u32,

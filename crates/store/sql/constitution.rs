@@ -4,7 +4,7 @@
 // `StoreImpl` and imports `append_event`, `commit`, `db_err` and `log_access`.
 use crate::rows::{IdColumn, RawId};
 use crate::rows::stored;
-use charter_domain::AmendmentState;
+use charter_domain::{AmendmentState, MotionState};
 
 use std::collections::HashMap;
 
@@ -568,7 +568,7 @@ impl ConstitutionStore for StoreImpl {
                 message: "this motion does not put that amendment".into(),
             });
         }
-        if (outcome.state == "adopted") != d.version.is_some() {
+        if (outcome.state == MotionState::Adopted) != d.version.is_some() {
             return Err(StoreError::Conflict {
                 field: "motion".into(),
                 message: "an amendment is adopted exactly when the motion putting it is".into(),

@@ -120,7 +120,7 @@ pub(crate) async fn insert_meeting(
     .bind(&m.title)
     .bind(m.starts_at)
     .bind(m.ends_at)
-    .bind(&m.mode)
+    .bind(m.mode.as_str())
     .bind(m.place.as_deref())
     .bind(m.online_url.as_deref())
     .bind(&m.agenda)
@@ -261,7 +261,7 @@ pub(crate) async fn decide_in(
              present = $5, failures_json = $6, decided_at = $7
          WHERE id = $8 AND state = 'proposed'",
     )
-    .bind(&o.state)
+    .bind(o.state.as_str())
     .bind(i64::from(o.votes_for))
     .bind(i64::from(o.votes_against))
     .bind(i64::from(o.abstentions))
@@ -272,7 +272,7 @@ pub(crate) async fn decide_in(
     .execute(&mut *tx)
     .await
     .map_err(db_err)?;
-    if o.state == "adopted" {
+    if o.state == MotionState::Adopted {
         apply_effect(&mut *tx, id, event.at).await?;
         // An adopted appointment motion appoints, here and nowhere else.
         crate::structure::apply_appointment(&mut *tx, id).await?;
@@ -288,7 +288,7 @@ pub(crate) async fn decide_in(
         .await
         .map_err(db_err)?;
     }
-    if o.state == "adopted" {
+    if o.state == MotionState::Adopted {
         // An amendment adopted: the motion it amends takes its wording, as a new version.
         let row = sqlx::query("SELECT parent_id, text FROM motions WHERE id = $1")
             .bind(id)

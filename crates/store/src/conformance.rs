@@ -285,7 +285,7 @@ fn conference(title: &str, starts: DateTime<Utc>) -> NewMeeting {
         title: title.into(),
         starts_at: starts,
         ends_at: starts + chrono::Duration::hours(6),
-        mode: "physical".into(),
+        mode: charter_domain::MeetingMode::Physical,
         place: Some("Hall".into()),
         online_url: None,
         agenda: "1. The amendment".into(),
@@ -315,7 +315,11 @@ fn amendment_motion(meeting: i64) -> NewMotion {
 
 fn amendment_outcome(adopted: bool) -> MotionOutcome {
     MotionOutcome {
-        state: if adopted { "adopted" } else { "not-binding" }.into(),
+        state: if adopted {
+            MotionState::Adopted
+        } else {
+            MotionState::NotBinding
+        },
         votes_for: 610,
         votes_against: 250,
         abstentions: 40,
@@ -419,7 +423,7 @@ pub(crate) async fn brixton_meeting(
                 title: "Brixton general meeting".into(),
                 starts_at: starts,
                 ends_at: starts + chrono::Duration::hours(2),
-                mode: "physical".into(),
+                mode: charter_domain::MeetingMode::Physical,
                 place: Some("Library".into()),
                 online_url: None,
                 agenda: "1. Motions".into(),

@@ -52,7 +52,7 @@ async fn setup(store: &Arc<dyn Store>, attendees: usize) -> (i64, Vec<String>) {
                 title: "Southwark general meeting".into(),
                 starts_at: now - chrono::Duration::minutes(10),
                 ends_at: now + chrono::Duration::hours(3),
-                mode: "hybrid".into(),
+                mode: charter_domain::MeetingMode::Hybrid,
                 place: Some("Community hall".into()),
                 online_url: None,
                 agenda: "1. Motions".into(),

@@ -1,6 +1,7 @@
 //! Calling a meeting: its roll, its notice to each invitee and the constitution it is called under.
 
 use super::*;
+use charter_domain::MeetingMode;
 
 impl App {
     /// Calls a meeting and queues its notices. Calling on short notice is allowed — the
@@ -109,14 +110,14 @@ impl App {
             .as_deref()
             .map(str::trim)
             .filter(|p| !p.is_empty());
-        match mode {
-            "physical" | "online" | "hybrid" => {}
-            _ => errs.add("mode", "choose physical, online or hybrid"),
+        let mode = MeetingMode::parse(mode);
+        if mode.is_none() {
+            errs.add("mode", "choose physical, online or hybrid");
         }
-        if matches!(mode, "physical" | "hybrid") && place.is_none() {
+        if matches!(mode, Some(MeetingMode::Physical | MeetingMode::Hybrid)) && place.is_none() {
             errs.add("place", "say where the meeting is held");
         }
-        if matches!(mode, "online" | "hybrid") {
+        if matches!(mode, Some(MeetingMode::Online | MeetingMode::Hybrid)) {
             match url {
                 None => errs.add("online_url", "give the link to join online"),
                 Some(u)
@@ -136,9 +137,10 @@ impl App {
         else {
             return Err(AppError::Invalid(errs));
         };
-        if !errs.is_empty() {
+        // A mode that does not read was added to `errs` above.
+        let (true, Some(mode)) = (errs.is_empty(), mode) else {
             return Err(AppError::Invalid(errs));
-        }
+        };
         let office = self
             .meeting_authority(actor, req.unit)
             .await?
@@ -196,7 +198,7 @@ impl App {
             title: title.to_string(),
             starts_at: starts,
             ends_at: ends,
-            mode: mode.to_string(),
+            mode,
             place: place.map(str::to_string),
             online_url: url.map(str::to_string),
             agenda: req.agenda.trim().to_string(),

@@ -231,7 +231,7 @@ fn stale_is_conflict(e: StoreError) -> AppError {
 
 /// A motion's result as it is stored: its state and each failing step as (clause, reason),
 /// the clause empty when none covers it.
-pub(crate) fn result_parts(result: &MotionResult) -> (&'static str, Vec<(String, String)>) {
+pub(crate) fn result_parts(result: &MotionResult) -> (MotionState, Vec<(String, String)>) {
     let pair = |f: &charter_rules::Failure| {
         (
             f.clause
@@ -242,9 +242,12 @@ pub(crate) fn result_parts(result: &MotionResult) -> (&'static str, Vec<(String,
         )
     };
     match result {
-        MotionResult::Adopted(_) => ("adopted", Vec::new()),
-        MotionResult::Rejected(f) => ("rejected", vec![pair(f)]),
-        MotionResult::NotBinding(nb) => ("not-binding", nb.failures.iter().map(pair).collect()),
+        MotionResult::Adopted(_) => (MotionState::Adopted, Vec::new()),
+        MotionResult::Rejected(f) => (MotionState::Rejected, vec![pair(f)]),
+        MotionResult::NotBinding(nb) => (
+            MotionState::NotBinding,
+            nb.failures.iter().map(pair).collect(),
+        ),
     }
 }
 
@@ -666,7 +669,7 @@ impl App {
         let result = motion_result(&c, kind, &record);
         let (state, failures) = result_parts(&result);
         let outcome = MotionOutcome {
-            state: state.to_string(),
+            state,
             votes_for,
             votes_against,
             abstentions,
@@ -706,7 +709,7 @@ impl App {
             format!("meeting:{}", m.id),
             json!({
                 "motion": motion_id,
-                "state": state,
+                "state": state.as_str(),
                 "votes_for": votes_for,
                 "votes_against": votes_against,
                 "abstentions": abstentions,

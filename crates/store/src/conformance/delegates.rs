@@ -49,7 +49,7 @@ pub async fn delegates_are_apportioned_credentialed_and_vote_by_card(store: &dyn
                 title: "Annual conference".into(),
                 starts_at: t(0),
                 ends_at: t(0) + Duration::hours(8),
-                mode: "physical".into(),
+                mode: charter_domain::MeetingMode::Physical,
                 place: Some("Hall".into()),
                 online_url: None,
                 agenda: "1. Motions".into(),

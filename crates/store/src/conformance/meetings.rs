@@ -1,6 +1,7 @@
 //! Conformance: meetings: notice, attendance, motions, procedure, minutes, agenda, polls, composites.
 
 use super::*;
+use charter_domain::MotionState;
 use charter_model::{AgendaItemId, CompositeId, LetterId, MeetingId, MotionId, PaperId};
 
 /// Motions are seconded once and not by their proposer; an amendment names its motion and,
@@ -90,8 +91,8 @@ pub async fn motions_are_seconded_amended_and_withdrawn(store: &dyn Store) {
         .await
         .unwrap();
     assert_eq!(store.motion(a2).await.unwrap().unwrap().parent, Some(a1));
-    let outcome = |state: &str| MotionOutcome {
-        state: state.into(),
+    let outcome = |state: MotionState| MotionOutcome {
+        state,
         votes_for: 5,
         votes_against: 1,
         abstentions: 0,
@@ -99,11 +100,19 @@ pub async fn motions_are_seconded_amended_and_withdrawn(store: &dyn Store) {
         failures_json: "[]".into(),
     };
     store
-        .decide_motion(a2, &outcome("rejected"), &event("motion.decided", "m"))
+        .decide_motion(
+            a2,
+            &outcome(MotionState::Rejected),
+            &event("motion.decided", "m"),
+        )
         .await
         .unwrap();
     store
-        .decide_motion(a1, &outcome("adopted"), &event("motion.decided", "m"))
+        .decide_motion(
+            a1,
+            &outcome(MotionState::Adopted),
+            &event("motion.decided", "m"),
+        )
         .await
         .unwrap();
     let amended = store.motion(m1).await.unwrap().unwrap();
@@ -210,12 +219,12 @@ pub async fn procedural_motions_take_effect_when_adopted(store: &dyn Store) {
                 .unwrap()
         }
     };
-    let decide = |motion: i64, state: &'static str| async move {
+    let decide = |motion: MotionId, state: MotionState| async move {
         store
             .decide_motion(
-                MotionId(motion),
+                motion,
                 &MotionOutcome {
-                    state: state.into(),
+                    state,
                     votes_for: 5,
                     votes_against: 1,
                     abstentions: 0,
@@ -250,13 +259,13 @@ pub async fn procedural_motions_take_effect_when_adopted(store: &dyn Store) {
         store.motion(admit).await.unwrap().unwrap().target,
         Some(late)
     );
-    decide(admit.0, "adopted").await.unwrap();
+    decide(admit, MotionState::Adopted).await.unwrap();
     assert_eq!(
         store.motion(late).await.unwrap().unwrap().admitted_by,
         Some(admit)
     );
     let skip = propose("next-business", Some(late.0), false).await;
-    decide(skip.0, "adopted").await.unwrap();
+    decide(skip, MotionState::Adopted).await.unwrap();
     let set_aside = store.motion(late).await.unwrap().unwrap();
     assert_eq!(
         (set_aside.set_aside_by, set_aside.state.as_str()),
@@ -265,7 +274,7 @@ pub async fn procedural_motions_take_effect_when_adopted(store: &dyn Store) {
     // Referring back what is already set aside takes no effect: nothing changes.
     let again = propose("refer-back", Some(late.0), false).await;
     assert!(matches!(
-        decide(again.0, "adopted").await,
+        decide(again, MotionState::Adopted).await,
         Err(StoreError::Stale(_))
     ));
     assert_eq!(
@@ -274,18 +283,18 @@ pub async fn procedural_motions_take_effect_when_adopted(store: &dyn Store) {
     );
     // A rejected procedural motion has no effect.
     let decided = propose("ordinary-motion", None, false).await;
-    decide(decided.0, "adopted").await.unwrap();
+    decide(decided, MotionState::Adopted).await.unwrap();
     let undo = propose("rescind", Some(decided.0), false).await;
-    decide(undo.0, "adopted").await.unwrap();
+    decide(undo, MotionState::Adopted).await.unwrap();
     assert_eq!(
         store.motion(decided).await.unwrap().unwrap().set_aside_by,
         Some(undo)
     );
     let stop = propose("adjourn", None, false).await;
-    decide(stop.0, "rejected").await.unwrap();
+    decide(stop, MotionState::Rejected).await.unwrap();
     assert_eq!(store.meeting(id).await.unwrap().unwrap().adjourned_by, None);
     let stop = propose("adjourn", None, false).await;
-    decide(stop.0, "adopted").await.unwrap();
+    decide(stop, MotionState::Adopted).await.unwrap();
     assert_eq!(
         store.meeting(id).await.unwrap().unwrap().adjourned_by,
         Some(stop)
@@ -368,7 +377,7 @@ pub async fn minutes_are_final_once_approved(store: &dyn Store) {
         .decide_motion(
             motion,
             &MotionOutcome {
-                state: "adopted".into(),
+                state: MotionState::Adopted,
                 votes_for: 5,
                 votes_against: 0,
                 abstentions: 0,
@@ -977,7 +986,7 @@ pub async fn polls_count_each_present_voter_once(store: &dyn Store) {
         .decide_motion(
             secret,
             &MotionOutcome {
-                state: "adopted".into(),
+                state: MotionState::Adopted,
                 votes_for: 2,
                 votes_against: 0,
                 abstentions: 1,
@@ -1025,7 +1034,7 @@ pub async fn meetings_notices_attendance_and_motions(store: &dyn Store) {
         title: "Brixton general meeting".into(),
         starts_at: t(86_400 * 20),
         ends_at: t(86_400 * 20 + 7_200),
-        mode: "hybrid".into(),
+        mode: charter_domain::MeetingMode::Hybrid,
         place: Some("Library".into()),
         online_url: Some("https://meet.example.org/brixton".into()),
         agenda: "1. The new constitution".into(),
@@ -1271,7 +1280,7 @@ pub async fn meetings_notices_attendance_and_motions(store: &dyn Store) {
         .await;
     assert!(matches!(early, Err(StoreError::Stale(_))), "{early:?}");
     let adopted = MotionOutcome {
-        state: "adopted".into(),
+        state: MotionState::Adopted,
         votes_for: 1,
         votes_against: 0,
         abstentions: 0,
@@ -1290,7 +1299,7 @@ pub async fn meetings_notices_attendance_and_motions(store: &dyn Store) {
         .decide_motion(
             m2,
             &MotionOutcome {
-                state: "not-binding".into(),
+                state: MotionState::NotBinding,
                 failures_json: "[[\"8.1\",\"too little notice\"]]".into(),
                 ..adopted.clone()
             },
@@ -1356,7 +1365,7 @@ pub async fn letters_settle_in_bulk(store: &dyn Store) {
         title: "Brixton general meeting".into(),
         starts_at: t(86_400 * 20),
         ends_at: t(86_400 * 20 + 7_200),
-        mode: "physical".into(),
+        mode: charter_domain::MeetingMode::Physical,
         place: Some("Library".into()),
         online_url: None,
         agenda: "1. Business".into(),

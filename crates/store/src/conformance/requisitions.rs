@@ -1,6 +1,7 @@
 //! Conformance: requisitions and their reminders.
 
 use super::*;
+use charter_domain::MotionState;
 use charter_model::{MeetingId, RequisitionId};
 
 pub async fn requisitions_collect_signatures_and_are_answered(store: &dyn Store) {
@@ -93,7 +94,7 @@ pub async fn requisitions_collect_signatures_and_are_answered(store: &dyn Store)
                 title: "Special conference".into(),
                 starts_at: t(86_400 * 30),
                 ends_at: t(86_400 * 30 + 3_600),
-                mode: "physical".into(),
+                mode: charter_domain::MeetingMode::Physical,
                 place: Some("Hall".into()),
                 online_url: None,
                 agenda: String::new(),
@@ -165,7 +166,7 @@ pub async fn motions_require_meetings_and_overdue_requisitions_remind(store: &dy
                 title: "Leeds general meeting".into(),
                 starts_at: t(86_400),
                 ends_at: t(86_400 + 3_600),
-                mode: "physical".into(),
+                mode: charter_domain::MeetingMode::Physical,
                 place: Some("Hall".into()),
                 online_url: None,
                 agenda: String::new(),
@@ -198,7 +199,7 @@ pub async fn motions_require_meetings_and_overdue_requisitions_remind(store: &dy
         emergency: false,
     };
     let adopted = MotionOutcome {
-        state: "adopted".into(),
+        state: MotionState::Adopted,
         votes_for: 2,
         votes_against: 0,
         abstentions: 0,

@@ -1,6 +1,7 @@
 //! Conformance for the structure after the founding: units established, renamed, merged and
 //! closed (never deleted), and office holdings that name the decision they came from.
 
+use charter_domain::MotionState;
 use charter_domain::{MemberId, MemberStatus, OfficeKind, UnitId, UnitKind};
 use charter_model::MotionId;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
@@ -465,8 +466,8 @@ pub async fn offices_name_the_decision_they_came_from(store: &dyn Store) {
             .await
             .unwrap()
     };
-    let outcome = |state: &str| MotionOutcome {
-        state: state.into(),
+    let outcome = |state: MotionState| MotionOutcome {
+        state,
         votes_for: 5,
         votes_against: 1,
         abstentions: 0,
@@ -492,8 +493,11 @@ pub async fn offices_name_the_decision_they_came_from(store: &dyn Store) {
             .is_none()
     );
     for (motion, state) in [
-        (not_binding, "not-binding"),
-        (propose("Appoint Ben again", ben).await, "rejected"),
+        (not_binding, MotionState::NotBinding),
+        (
+            propose("Appoint Ben again", ben).await,
+            MotionState::Rejected,
+        ),
     ] {
         store
             .decide_motion(motion, &outcome(state), &event("motion.decided", "m"))
@@ -510,7 +514,11 @@ pub async fn offices_name_the_decision_they_came_from(store: &dyn Store) {
     );
     let adopted = propose("Appoint Ben at last", ben).await;
     store
-        .decide_motion(adopted, &outcome("adopted"), &event("motion.decided", "m"))
+        .decide_motion(
+            adopted,
+            &outcome(MotionState::Adopted),
+            &event("motion.decided", "m"),
+        )
         .await
         .unwrap();
     let held = store.offices_held(ben, d(2025, 2, 10)).await.unwrap();
