@@ -71,6 +71,29 @@ fn domain_is_pure() {
     assert!(lines_with(&made_up("// no tokio here"), &needles).is_empty());
 }
 
+/// `model` is plain data: the records and their ids, which every layer shares, do no I/O and
+/// know no layer but `domain`; serialisation is allowed, so an id is written as its number.
+#[test]
+fn model_is_plain_data() {
+    let mut needles = IO.to_vec();
+    needles.extend(["charter_store", "charter_app", "charter_web"]);
+    let found = breaches("model", &needles);
+    assert!(
+        found.is_empty(),
+        "model does I/O or names a layer:\n{}",
+        found.join("\n")
+    );
+    let deps = dependencies("model");
+    assert!(!deps.is_empty(), "read model's dependencies");
+    for dep in deps {
+        assert!(
+            ["charter-domain", "chrono", "serde"].contains(&dep.as_str()),
+            "model depends on {dep}"
+        );
+    }
+    assert!(!lines_with(&made_up("use charter_store::Store;"), &needles).is_empty());
+}
+
 /// `ballot-crypto` is pure too: no I/O, and no other Charter crate, so anyone can verify a
 /// board with it alone.
 #[test]
