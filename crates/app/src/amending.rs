@@ -231,7 +231,7 @@ impl App {
         &self,
         motion: MotionId,
     ) -> Result<Option<AmendmentId>, AppError> {
-        Ok((self.store.motion_amendment(motion).await?.map(|id| id.0)).map(AmendmentId))
+        Ok(self.store.motion_amendment(motion).await?)
     }
 
     /// Judges the decision in `record` on amendment `r` under the version in force on its
@@ -701,8 +701,8 @@ impl App {
             other => other.into(),
         })?;
         Ok(HistoricalOutcome::Recorded {
-            meeting: meeting,
-            motion: motion,
+            meeting,
+            motion,
             adopted,
             failures: judged.failures,
         })
@@ -731,7 +731,7 @@ impl App {
     pub async fn decided_where(
         &self,
         motion: MotionId,
-    ) -> Result<Option<(i64, String, i64, bool)>, AppError> {
+    ) -> Result<Option<(MeetingId, String, i64, bool)>, AppError> {
         let Some(mo) = self.store.motion(motion).await? else {
             return Ok(None);
         };
@@ -739,7 +739,7 @@ impl App {
             return Ok(None);
         };
         Ok(Some((
-            m.id.0,
+            m.id,
             m.title,
             mo.number,
             m.historical_entered_at.is_some(),

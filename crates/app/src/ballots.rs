@@ -91,7 +91,7 @@ impl Sealed {
 #[derive(Clone, Default)]
 pub(crate) struct TermsCache(
     std::sync::Arc<
-        tokio::sync::RwLock<std::collections::HashMap<i64, std::sync::Arc<BallotRecord>>>,
+        tokio::sync::RwLock<std::collections::HashMap<BallotId, std::sync::Arc<BallotRecord>>>,
     >,
 );
 
@@ -578,11 +578,11 @@ impl App {
         &self,
         id: BallotId,
     ) -> Result<std::sync::Arc<BallotRecord>, AppError> {
-        if let Some(b) = self.ballot_terms.0.read().await.get(&id.0) {
+        if let Some(b) = self.ballot_terms.0.read().await.get(&id) {
             return Ok(b.clone());
         }
         let b = std::sync::Arc::new(self.ballot_record(id).await?);
-        self.ballot_terms.0.write().await.insert(id.0, b.clone());
+        self.ballot_terms.0.write().await.insert(id, b.clone());
         Ok(b)
     }
 

@@ -59,10 +59,10 @@ impl App {
         let motions = self.store.motions(meeting).await?;
         let mut chosen: Vec<&MotionRecord> = Vec::new();
         for id in parts {
-            if chosen.iter().any(|c| c.id == MotionId((*id).0)) {
+            if chosen.iter().any(|c| c.id == *id) {
                 continue;
             }
-            match motions.iter().find(|mo| mo.id == MotionId((*id).0)) {
+            match motions.iter().find(|mo| mo.id == *id) {
                 None => errs.add("motions", format!("motion {id} is not before this meeting")),
                 Some(mo) => chosen.push(mo),
             }
@@ -243,7 +243,7 @@ impl App {
                 .consent_to_composite(id, part, actor.member, &formed, &consent, &forming)
                 .await?;
         }
-        Ok((made.map(|id| id.0)).map(MotionId))
+        Ok(made)
     }
 
     /// A mover refuses the composite (or the officers running the meeting drop it): it is

@@ -247,7 +247,7 @@ impl App {
         );
         let id = self.store.found_constitution(&v, &event).await;
         self.constitution_changed().await;
-        Ok(ConstitutionVersionId(id?.0))
+        id.map_err(AppError::from)
     }
 
     pub async fn constitution_versions(&self) -> Result<Vec<VersionInfo>, AppError> {
@@ -364,13 +364,13 @@ impl App {
     pub async fn amendments(&self) -> Result<Vec<AmendmentInfo>, AppError> {
         let amendments = self.store.amendments().await?;
         let attempts = self.store.amendment_attempts(None).await?;
-        let mut by: HashMap<i64, Vec<&AmendmentAttemptRecord>> = HashMap::new();
+        let mut by: HashMap<AmendmentId, Vec<&AmendmentAttemptRecord>> = HashMap::new();
         for a in &attempts {
-            by.entry(a.amendment.0).or_default().push(a);
+            by.entry(a.amendment).or_default().push(a);
         }
         amendments
             .iter()
-            .map(|a| amendment_info(a, by.get(&a.id.0).map_or(&[][..], |v| v.as_slice())))
+            .map(|a| amendment_info(a, by.get(&a.id).map_or(&[][..], |v| v.as_slice())))
             .collect()
     }
 
@@ -524,9 +524,7 @@ impl App {
             json!({ "title": a.title, "version": a.proposed_version, "effective": a.effective }),
             title,
         );
-        Ok(AmendmentId(
-            (self.store.propose_amendment(&a, &event).await?).0,
-        ))
+        Ok(self.store.propose_amendment(&a, &event).await?)
     }
 }
 

@@ -663,7 +663,7 @@ impl App {
         actor: &Actor,
         meeting: MeetingId,
         credential: CredentialId,
-        stands_for: Option<i64>,
+        stands_for: Option<CredentialId>,
     ) -> Result<CredentialRecord, AppError> {
         let m = self.meeting_record(meeting).await?;
         let office = self
@@ -706,13 +706,7 @@ impl App {
             },
         );
         self.store
-            .check_in_delegate(
-                meeting,
-                credential,
-                stands_for.map(CredentialId),
-                Some(actor.member),
-                &event,
-            )
+            .check_in_delegate(meeting, credential, stands_for, Some(actor.member), &event)
             .await?;
         self.store
             .delegate_credential(credential)

@@ -8,7 +8,7 @@ use std::time::Duration as StdDuration;
 
 use charter_domain::{LinkPurpose, MeetingState, MemberId};
 use charter_mail::{Invite, Letter, Mailer, Method, SendError};
-use charter_model::{AccountLinkId, BallotId, LetterId};
+use charter_model::{AccountLinkId, BallotId, LetterId, MeetingId};
 use charter_store::{Delivery, LinkMint, MeetingRecord, OutboxMessage, VotingLinkMint};
 use chrono::Duration;
 use tokio::task::JoinSet;
@@ -154,7 +154,7 @@ impl App {
         let mut round = Round::default();
         let links = self.mint_links(&claimed).await?;
         let voting_links = self.mint_voting_links(&claimed).await?;
-        let mut invites = std::collections::HashMap::<i64, Option<Invite>>::new();
+        let mut invites = std::collections::HashMap::<MeetingId, Option<Invite>>::new();
         let mut jobs: JoinSet<(OutboxMessage, Result<(), SendError>)> = JoinSet::new();
         for mut msg in claimed {
             let mut message_id = format!("outbox-{}@charter", msg.id);
@@ -193,11 +193,11 @@ impl App {
                 message_id = format!("outbox-{}-{}@charter", msg.id, msg.attempts);
             }
             let invite = match msg.meeting {
-                Some(id) => match invites.get(&id.0) {
+                Some(id) => match invites.get(&id) {
                     Some(i) => i.clone(),
                     None => {
                         let i = self.store.meeting(id).await?.map(|m| invite_for(&m));
-                        invites.insert(id.0, i.clone());
+                        invites.insert(id, i.clone());
                         i
                     }
                 },

@@ -506,10 +506,7 @@ impl App {
                 BatchState::Differ(positions.into_iter().map(|p| p + 1).collect())
             }
         };
-        Ok(Entered {
-            entry: entry,
-            state,
-        })
+        Ok(Entered { entry, state })
     }
 }
 

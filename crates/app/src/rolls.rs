@@ -232,7 +232,7 @@ impl App {
             unit: req.unit,
             right: right.as_str().to_string(),
             cutoff,
-            version_id: ConstitutionVersionId((*version_id).0),
+            version_id: *version_id,
             challenge_closes_on: closes,
             hash: roll.hash.clone(),
             frozen_by: Some(actor.member),
@@ -445,7 +445,7 @@ impl App {
         challenge_id: RollChallengeId,
         upheld: bool,
         reason: &str,
-    ) -> Result<i64, AppError> {
+    ) -> Result<RollId, AppError> {
         let c = self
             .store
             .challenge(challenge_id)
@@ -506,7 +506,7 @@ impl App {
                 &event,
             )
             .await?;
-        Ok(c.roll.0)
+        Ok(c.roll)
     }
 
     /// A stored roll with the label of the version that decided it and what it is of.

@@ -257,7 +257,7 @@ pub(crate) struct OpenBoard {
 /// Open boards by ballot id (see `App::open_board`).
 #[derive(Clone, Default)]
 pub(crate) struct BoardCache {
-    open: Arc<tokio::sync::RwLock<HashMap<i64, Arc<OpenBoard>>>>,
+    open: Arc<tokio::sync::RwLock<HashMap<BallotId, Arc<OpenBoard>>>>,
     /// Held while a board is read into the cache: the first votes of a ballot arrive
     /// together, and one of them reads the board while the others wait for it.
     loading: Arc<tokio::sync::Mutex<()>>,
@@ -628,7 +628,7 @@ impl App {
         &self,
         id: BallotId,
     ) -> Result<Option<Arc<OpenBoard>>, AppError> {
-        if let Some(b) = self.boards.open.read().await.get(&id.0) {
+        if let Some(b) = self.boards.open.read().await.get(&id) {
             return Ok(Some(b.clone()));
         }
         // A plaintext ballot, the usual case, costs no read of the board.
@@ -636,7 +636,7 @@ impl App {
             return Ok(None);
         }
         let _loading = self.boards.loading.lock().await;
-        if let Some(b) = self.boards.open.read().await.get(&id.0) {
+        if let Some(b) = self.boards.open.read().await.get(&id) {
             return Ok(Some(b.clone()));
         }
         let items = self.store.board_items(id).await?;
@@ -648,7 +648,7 @@ impl App {
             }))
         })
         .await??;
-        self.boards.open.write().await.insert(id.0, open.clone());
+        self.boards.open.write().await.insert(id, open.clone());
         Ok(Some(open))
     }
 

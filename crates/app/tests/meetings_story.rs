@@ -874,12 +874,7 @@ async fn motions_come_in_time_are_amended_in_order_and_may_be_withdrawn() {
         Err(AppError::Invalid(_))
     ));
     let admit = day
-        .move_procedural(
-            &c,
-            called.id,
-            "admit-emergency-motion",
-            Some(MotionId(emergency.0)),
-        )
+        .move_procedural(&c, called.id, "admit-emergency-motion", Some(emergency))
         .await
         .unwrap();
     day.second_motion(&secretary, admit).await.unwrap();
@@ -896,7 +891,7 @@ async fn motions_come_in_time_are_amended_in_order_and_may_be_withdrawn() {
 
     // Next business sets a motion aside undecided; adjourning ends the business.
     let skip = day
-        .move_procedural(&c, called.id, "next-business", Some(MotionId(parked.0)))
+        .move_procedural(&c, called.id, "next-business", Some(parked))
         .await
         .unwrap();
     day.second_motion(&secretary, skip).await.unwrap();
@@ -941,7 +936,7 @@ async fn motions_come_in_time_are_amended_in_order_and_may_be_withdrawn() {
     let rescind = |target: MotionId| NewMotion {
         meeting: next.id,
         kind: "rescind".into(),
-        target: Some(MotionId(target.0)),
+        target: Some(target),
         ..motion("Rescind", "That the decision be rescinded.")
     };
     assert!(matches!(

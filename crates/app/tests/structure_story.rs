@@ -528,7 +528,7 @@ async fn offices_are_filled_only_by_binding_appointment_motions() {
         .unwrap();
     assert_eq!(
         (held.holder, held.mandate),
-        (Some(members[2]), Some(Mandate::Motion(good.0)))
+        (Some(members[2]), Some(Mandate::Motion(good)))
     );
     let decided = o.store.events(0, 10_000).await.unwrap();
     let last_decision = decided

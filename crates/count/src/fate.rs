@@ -103,7 +103,8 @@ impl Report {
     }
 }
 
-fn ordinal(n: usize) -> String {
+/// `n` as an English ordinal: 1st, 2nd, 3rd, 11th, 21st.
+pub fn ordinal(n: usize) -> String {
     let suffix = match (n % 10, n % 100) {
         (_, 11..=13) => "th",
         (1, _) => "st",

@@ -22,7 +22,7 @@ pub mod report;
 pub mod stv;
 
 pub use error::ParseError;
-pub use fate::Fate;
+pub use fate::{Fate, ordinal};
 pub use method::{Method, count_by};
 pub use model::{Ballot, Candidate, CandidateId, Election};
 pub use report::{Action, Decimal, DecimalError, Report, Round, TieBreak};

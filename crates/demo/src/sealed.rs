@@ -346,7 +346,7 @@ pub async fn ceremony(
         .await
         .map_err(err("freezing the credentials"))?;
     Ok(SealedBallot {
-        id: BallotId(id.0),
+        id,
         title,
         setup,
         trustees: out,
@@ -359,7 +359,7 @@ pub(crate) async fn voting_context(
     app: &App,
     ballot: &SealedBallot,
 ) -> Result<ElectionContext, BallotsStoryError> {
-    app.board(BallotId(ballot.id.0))
+    app.board(ballot.id)
         .await
         .map_err(err("reading a board"))?
         .context()
@@ -385,7 +385,7 @@ pub(crate) async fn vote(
     };
     let encrypted = encrypt_ballot(ctx, &c.credential, &choice, &mut rand::rng())
         .map_err(crypto("encrypting a ballot"))?;
-    app.cast_encrypted(voter, BallotId(ballot.id.0), submission, &encrypted, None)
+    app.cast_encrypted(voter, ballot.id, submission, &encrypted, None)
         .await
         .map_err(err("casting an encrypted ballot"))?;
     Ok(())
@@ -406,17 +406,14 @@ pub async fn open_result(app: &App, ballot: &SealedBallot) -> Result<(), Ballots
     }
     if !ballot.setup.election.kind.is_homomorphic() {
         for (trustee, actor) in ballot.trustees.iter().zip(&actors) {
-            let board = app
-                .board(BallotId(ballot.id.0))
-                .await
-                .map_err(err("reading a board"))?;
+            let board = app.board(ballot.id).await.map_err(err("reading a board"))?;
             let shuffle = board
                 .next_shuffle(&trustee.secrets.identity, rng)
                 .map_err(crypto("shuffling"))?;
             post(
                 app,
                 actor,
-                BallotId(ballot.id.0),
+                ballot.id,
                 trustee.index,
                 BoardItemKind::Shuffle,
                 to_json(&shuffle)?,
@@ -424,10 +421,7 @@ pub async fn open_result(app: &App, ballot: &SealedBallot) -> Result<(), Ballots
             .await?;
         }
     }
-    let board = app
-        .board(BallotId(ballot.id.0))
-        .await
-        .map_err(err("reading a board"))?;
+    let board = app.board(ballot.id).await.map_err(err("reading a board"))?;
     let ctx = board.context().map_err(crypto("reading a board"))?;
     let rows = board.tally_rows().map_err(crypto("reading a board"))?;
     for (trustee, actor) in ballot.trustees.iter().zip(&actors) {
@@ -438,7 +432,7 @@ pub async fn open_result(app: &App, ballot: &SealedBallot) -> Result<(), Ballots
         post(
             app,
             actor,
-            BallotId(ballot.id.0),
+            ballot.id,
             trustee.index,
             BoardItemKind::Share,
             to_json(&share)?,

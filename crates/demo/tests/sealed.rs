@@ -12,7 +12,6 @@ use charter_demo::{
     DemoOptions, OPEN_SEALED_TITLE, SEALED_ELECTION_TITLE, SEALED_QUESTION_TITLE,
     TRUSTEE_PASSPHRASE, generate, load, load_ballots, load_constitution_sealed,
 };
-use charter_model::BallotId;
 use charter_store::Store;
 use charter_store_sqlite::SqliteStore;
 use chrono::{TimeZone, Utc};
@@ -57,20 +56,13 @@ async fn the_demo_runs_sealed_ballots_the_whole_way() {
     // The open sealed question: the demo member is on its roll and has not voted.
     let open = demo.open.as_ref().unwrap();
     assert_eq!(open.title, OPEN_SEALED_TITLE);
-    let b = ballots
-        .iter()
-        .find(|b| b.id == BallotId(open.id.0))
-        .unwrap();
+    let b = ballots.iter().find(|b| b.id == open.id).unwrap();
     assert_eq!(b.state, charter_domain::BallotState::Open);
-    assert!(app.is_verifiable(BallotId(open.id.0)).await.unwrap());
+    assert!(app.is_verifiable(open.id).await.unwrap());
     let member = sign_ins.by_role("member").unwrap().member;
-    let waiting = app
-        .store()
-        .ballot_nonvoters(BallotId(open.id.0))
-        .await
-        .unwrap();
+    let waiting = app.store().ballot_nonvoters(open.id).await.unwrap();
     assert!(waiting.iter().any(|(m, _)| *m == member), "not voted yet");
-    let board = app.board(BallotId(open.id.0)).await.unwrap();
+    let board = app.board(open.id).await.unwrap();
     assert!(!board.ballots.is_empty(), "others have voted");
     verify_board(&board).unwrap();
 
@@ -125,22 +117,12 @@ async fn the_demo_runs_sealed_ballots_the_whole_way() {
     )
     .unwrap();
     let receipt = app
-        .cast_encrypted(
-            member,
-            BallotId(open.id.0),
-            "demo-member-sealed-01",
-            &ballot,
-            None,
-        )
+        .cast_encrypted(member, open.id, "demo-member-sealed-01", &ballot, None)
         .await
         .unwrap();
     let _ = receipt;
-    let board = app.board(BallotId(open.id.0)).await.unwrap();
+    let board = app.board(open.id).await.unwrap();
     verify_board(&board).unwrap();
-    let waiting = app
-        .store()
-        .ballot_nonvoters(BallotId(open.id.0))
-        .await
-        .unwrap();
+    let waiting = app.store().ballot_nonvoters(open.id).await.unwrap();
     assert!(!waiting.iter().any(|(m, _)| *m == member), "voted now");
 }

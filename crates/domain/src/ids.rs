@@ -1,5 +1,9 @@
 //! Identifiers. Distinct types so a member id can never be passed where a unit id belongs.
 
+/// Declares an id type: a copyable newtype over the database's `i64`, shown as its number.
+/// Attributes before the name (docs, extra derives) are put on the type, so `charter-model`
+/// declares its record ids with this too, adding serialisation.
+#[macro_export]
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*

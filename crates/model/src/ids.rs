@@ -5,24 +5,15 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A record id: the domain's id type, written in events and JSON as the number it wraps.
 macro_rules! record_id {
     ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(pub i64);
-
-        impl From<i64> for $name {
-            fn from(raw: i64) -> Self {
-                $name(raw)
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, "{}", self.0)
-            }
-        }
+        charter_domain::id_type!(
+            $(#[$doc])*
+            #[derive(Serialize, Deserialize)]
+            #[serde(transparent)]
+            $name
+        );
     };
 }
 

@@ -2,7 +2,7 @@
 //! with the bodies and offices the constitution gives their level, renamed, merged and closed;
 //! and where each office holding came from.
 
-use crate::MotionId;
+use crate::{ElectionId, MotionId};
 use charter_domain::{MemberId, OfficeId, OfficeKind, UnitId, UnitKind};
 use chrono::NaiveDate;
 
@@ -16,9 +16,9 @@ pub enum Mandate {
     /// clause.
     Founding,
     /// The result of this election.
-    Election(i64),
+    Election(ElectionId),
     /// This appointment motion, adopted by a binding decision of a properly convened meeting.
-    Motion(i64),
+    Motion(MotionId),
     /// A holding recorded from before Charter kept the register (the demo, an import).
     Record,
 }
@@ -36,7 +36,7 @@ impl Mandate {
     /// The id of the election or motion it names.
     pub fn decision(self) -> Option<i64> {
         match self {
-            Mandate::Election(id) | Mandate::Motion(id) => Some(id),
+            Mandate::Election(ElectionId(id)) | Mandate::Motion(MotionId(id)) => Some(id),
             Mandate::Founding | Mandate::Record => None,
         }
     }
@@ -46,8 +46,8 @@ impl Mandate {
     pub fn decode(kind: &str, election: Option<i64>, motion: Option<i64>) -> Option<Mandate> {
         match (kind, election, motion) {
             ("founding", _, _) => Some(Mandate::Founding),
-            ("election", Some(e), _) => Some(Mandate::Election(e)),
-            ("motion", _, Some(m)) => Some(Mandate::Motion(m)),
+            ("election", Some(e), _) => Some(Mandate::Election(ElectionId(e))),
+            ("motion", _, Some(m)) => Some(Mandate::Motion(MotionId(m))),
             ("record", _, _) => Some(Mandate::Record),
             _ => None,
         }

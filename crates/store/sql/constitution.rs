@@ -574,7 +574,7 @@ impl ConstitutionStore for StoreImpl {
                 message: "an amendment is adopted exactly when the motion putting it is".into(),
             });
         }
-        crate::meetings::decide_in(&mut tx, motion.raw(), outcome, event).await?;
+        crate::meetings::decide_in(&mut tx, MotionId(motion.raw()), outcome, event).await?;
         record_attempt_in(&mut tx, DecidedBy::Motion(motion.raw()), d).await?;
         commit(tx).await
     }
@@ -676,7 +676,7 @@ impl ConstitutionStore for StoreImpl {
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
-        crate::meetings::decide_in(&mut tx, motion_id.raw(), &h.outcome, &h.decision_event).await?;
+        crate::meetings::decide_in(&mut tx, MotionId(motion_id.raw()), &h.outcome, &h.decision_event).await?;
         record_attempt_in(&mut tx, DecidedBy::Motion(motion_id.raw()), &h.decision).await?;
         sqlx::query(
             "UPDATE historical_entries SET meeting_id = $1 WHERE amendment_id = $2 AND meeting_id IS NULL",

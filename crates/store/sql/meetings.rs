@@ -231,9 +231,9 @@ pub(crate) async fn insert_motion(
 }
 
 /// `NotFound` for no such motion, `Stale` once it is no longer proposed.
-async fn still_proposed(tx: &mut <Db as sqlx::Database>::Connection, id: i64) -> StoreResult<()> {
+async fn still_proposed(tx: &mut <Db as sqlx::Database>::Connection, id: MotionId) -> StoreResult<()> {
     let state: Option<String> = sqlx::query_scalar("SELECT state FROM motions WHERE id = $1")
-        .bind(id)
+        .bind(id.raw())
         .fetch_optional(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -250,7 +250,7 @@ async fn still_proposed(tx: &mut <Db as sqlx::Database>::Connection, id: i64) ->
 /// transaction.
 pub(crate) async fn decide_in(
     tx: &mut <Db as sqlx::Database>::Connection,
-    id: i64,
+    id: MotionId,
     o: &MotionOutcome,
     event: &NewEvent,
 ) -> StoreResult<()> {
@@ -268,7 +268,7 @@ pub(crate) async fn decide_in(
     .bind(i64::from(o.present))
     .bind(&o.failures_json)
     .bind(event.at)
-    .bind(id)
+    .bind(id.raw())
     .execute(&mut *tx)
     .await
     .map_err(db_err)?;
@@ -283,7 +283,7 @@ pub(crate) async fn decide_in(
              WHERE approval_motion = $2 AND state = 'draft'",
         )
         .bind(event.at)
-        .bind(id)
+        .bind(id.raw())
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -291,7 +291,7 @@ pub(crate) async fn decide_in(
     if o.state == MotionState::Adopted {
         // An amendment adopted: the motion it amends takes its wording, as a new version.
         let row = sqlx::query("SELECT parent_id, text FROM motions WHERE id = $1")
-            .bind(id)
+            .bind(id.raw())
             .fetch_one(&mut *tx)
             .await
             .map_err(db_err)?;
@@ -317,7 +317,7 @@ pub(crate) async fn decide_in(
             )
             .bind(parent)
             .bind(&text)
-            .bind(id)
+            .bind(id.raw())
             .bind(event.at)
             .execute(&mut *tx)
             .await
@@ -331,11 +331,11 @@ pub(crate) async fn decide_in(
 /// or adjourns the meeting. `Stale` if the target can no longer take that effect.
 async fn apply_effect(
     tx: &mut <Db as sqlx::Database>::Connection,
-    id: i64,
+    id: MotionId,
     at: DateTime<Utc>,
 ) -> StoreResult<()> {
     let row = sqlx::query("SELECT kind, target_id, meeting_id FROM motions WHERE id = $1")
-        .bind(id)
+        .bind(id.raw())
         .fetch_one(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -347,26 +347,26 @@ async fn apply_effect(
             "UPDATE motions SET set_aside_by = $1, decided_at = $2
              WHERE id = $3 AND state = 'proposed' AND set_aside_by IS NULL",
         )
-        .bind(id)
+        .bind(id.raw())
         .bind(at)
         .bind(t),
         ("rescind", Some(t)) => sqlx::query(
             "UPDATE motions SET set_aside_by = $1
              WHERE id = $2 AND state = 'adopted' AND set_aside_by IS NULL",
         )
-        .bind(id)
+        .bind(id.raw())
         .bind(t),
         ("admit-emergency-motion", Some(t)) => sqlx::query(
             "UPDATE motions SET admitted_by = $1
              WHERE id = $2 AND state = 'proposed' AND emergency = $3 AND admitted_by IS NULL",
         )
-        .bind(id)
+        .bind(id.raw())
         .bind(t)
         .bind(true),
         ("adjourn", _) => sqlx::query(
             "UPDATE meetings SET adjourned_by = $1 WHERE id = $2 AND adjourned_by IS NULL",
         )
-        .bind(id)
+        .bind(id.raw())
         .bind(meeting),
         _ => return Ok(()),
     };
@@ -1183,7 +1183,7 @@ impl MeetingStore for StoreImpl {
                 message: "a motion putting an amendment is decided with its amendment".into(),
             });
         }
-        decide_in(&mut tx, id.raw(), o, event).await?;
+        decide_in(&mut tx, MotionId(id.raw()), o, event).await?;
         commit(tx).await
     }
 
@@ -1452,7 +1452,7 @@ impl MeetingStore for StoreImpl {
         event: &NewEvent,
     ) -> StoreResult<()> {
         let mut tx = self.write_tx().await?;
-        still_proposed(&mut tx, motion.raw()).await?;
+        still_proposed(&mut tx, MotionId(motion.raw())).await?;
         if poll_in(&mut tx, motion.raw()).await?.is_some() {
             return Err(StoreError::Conflict {
                 field: "motion".into(),

@@ -111,8 +111,8 @@ async fn hold_office(
     .bind(term.starts_on)
     .bind(term.ends_on)
     .bind(mandate.as_str())
-    .bind(election)
-    .bind(motion)
+    .bind(election.raw())
+    .bind(motion.raw())
     .bind(clause)
     .execute(&mut *tx)
     .await
@@ -147,7 +147,7 @@ async fn office_and_member(tx: &mut DbConn, office: OfficeId, member: MemberId) 
 /// called in the transaction that records the motion's binding decision, and nowhere else.
 pub(crate) async fn apply_status_motion(
     tx: &mut DbConn,
-    motion: i64,
+    motion: MotionId,
     at: chrono::DateTime<chrono::Utc>,
 ) -> StoreResult<()> {
     let row = sqlx::query(
@@ -155,7 +155,7 @@ pub(crate) async fn apply_status_motion(
          FROM status_motions s JOIN members m ON m.id = s.member_id
          WHERE s.motion_id = $1",
     )
-    .bind(motion)
+    .bind(motion.raw())
     .fetch_optional(&mut *tx)
     .await
     .map_err(db_err)?;
@@ -195,11 +195,11 @@ pub(crate) async fn apply_status_motion(
 
 /// Makes the appointment an adopted motion proposed, if it proposed one: called in the
 /// transaction that records the motion's binding decision, and nowhere else.
-pub(crate) async fn apply_appointment(tx: &mut DbConn, motion: i64) -> StoreResult<()> {
+pub(crate) async fn apply_appointment(tx: &mut DbConn, motion: MotionId) -> StoreResult<()> {
     let row = sqlx::query(
         "SELECT office_id, member_id, starts_on, ends_on, clause FROM appointment_motions WHERE motion_id = $1",
     )
-    .bind(motion)
+    .bind(motion.raw())
     .fetch_optional(&mut *tx)
     .await
     .map_err(db_err)?;
@@ -499,7 +499,7 @@ impl StructureStore for StoreImpl {
         office_and_member(&mut tx, office, member).await?;
         if let Mandate::Election(e) = mandate {
             let found: Option<i64> = sqlx::query_scalar("SELECT id FROM elections WHERE id = $1")
-                .bind(e)
+                .bind(e.raw())
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(db_err)?;

@@ -762,11 +762,7 @@ fn run_load(backend: &str, url: &str, k: &Knobs) {
         let contexts: Vec<_> = sealed
             .into_iter()
             .map(|b| {
-                let ctx = server
-                    .block_on(app.board(BallotId(b.id.0)))
-                    .unwrap()
-                    .context()
-                    .unwrap();
+                let ctx = server.block_on(app.board(b.id)).unwrap().context().unwrap();
                 (b, ctx)
             })
             .collect();
@@ -866,7 +862,7 @@ fn run_load(backend: &str, url: &str, k: &Knobs) {
                 Some(Outcome::Totals { ballots, .. }) => *ballots as usize,
                 other => panic!("a question's totals: {other:?}"),
             };
-            if n as i64 != voted(&server, &store, BallotId(b.id.0)) || tallied != n {
+            if n as i64 != voted(&server, &store, b.id) || tallied != n {
                 mismatches += 1;
             }
         }

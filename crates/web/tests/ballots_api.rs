@@ -74,9 +74,7 @@ both_backends!(voting_in_the_open_question, |app| async move {
         .post_json(&votes, &ballot("member-ballot-0002", json!([0])))
         .await;
     assert_eq!(res.status, 409, "a second ballot: {}", res.text());
-    let outsider = app
-        .sign_in_member(excluded(&app, BallotId(id.0)).await)
-        .await;
+    let outsider = app.sign_in_member(excluded(&app, id).await).await;
     let seen = outsider.get(&format!("/api/v1/ballots/{id}")).await.json();
     assert!(seen["voted"].is_null(), "not on its roll: {seen}");
     let res = outsider
@@ -102,9 +100,7 @@ both_backends!(voting_in_the_open_question, |app| async move {
     let before = member.get(&format!("/api/v1/ballots/{id}")).await.json()["votes"]
         .as_i64()
         .unwrap();
-    let voter = app
-        .sign_in_member(waiting_voter(&app, BallotId(id.0)).await)
-        .await;
+    let voter = app.sign_in_member(waiting_voter(&app, id).await).await;
     for (body, status) in [
         (ballot("voter-ballot-0001", json!([])), 422),
         (ballot("voter-ballot-0001", json!([7])), 422),
@@ -199,13 +195,8 @@ both_backends!(voting_in_the_open_question, |app| async move {
     let due = common::ballots::app_at(&app, common::now() + chrono::Duration::days(2));
     assert_eq!(due.run_ballot_clock().await.unwrap(), 1);
     assert_eq!(due.run_ballot_clock().await.unwrap(), 0);
-    let waiting = app
-        .store()
-        .ballot_nonvoters(BallotId(id.0))
-        .await
-        .unwrap()
-        .len() as i64;
-    let sent = app.store().ballot_reminders(BallotId(id.0)).await.unwrap();
+    let waiting = app.store().ballot_nonvoters(id).await.unwrap().len() as i64;
+    let sent = app.store().ballot_reminders(id).await.unwrap();
     assert_eq!(sent.len(), 1);
     assert_eq!((sent[0].days_before, sent[0].reminded), (2, waiting));
 });
@@ -262,9 +253,7 @@ both_backends!(
             ballots.len() as u64
         );
         // Voting after the count is refused.
-        let voter = app
-            .sign_in_member(waiting_voter(&app, BallotId(id.0)).await)
-            .await;
+        let voter = app.sign_in_member(waiting_voter(&app, id).await).await;
         let res = voter
             .post_json(
                 &format!("/api/v1/ballots/{id}/votes"),

@@ -630,7 +630,7 @@ both_backends!(
                     if let Some(ballot) = p["ballot"].as_i64() {
                         assert_eq!(
                             store.ballot_amendment(BallotId(ballot)).await.unwrap(),
-                            Some(amendment).map(AmendmentId),
+                            Some(AmendmentId(amendment)),
                             "{e:?}"
                         );
                         checked += 1;

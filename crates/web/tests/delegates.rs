@@ -503,7 +503,7 @@ both_backends!(
         );
         let target = app
             .store()
-            .delegate_credentials(MeetingId(id.0))
+            .delegate_credentials(id)
             .await
             .unwrap()
             .into_iter()

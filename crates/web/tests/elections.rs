@@ -62,7 +62,7 @@ both_backends!(nominations_on_the_election_page, |app| async move {
     assert_page(&early, 409, "nominations are still open");
     assert!(
         app.store()
-            .election(ElectionId(id.0))
+            .election(id)
             .await
             .unwrap()
             .unwrap()
@@ -98,13 +98,7 @@ both_backends!(nominations_on_the_election_page, |app| async move {
 
     // Down the conference roll: the first member who may stand is nominated; the first who
     // may not is refused with the reason and clause, and nothing is recorded for them.
-    let roll = app
-        .store()
-        .election(ElectionId(id.0))
-        .await
-        .unwrap()
-        .unwrap()
-        .roll;
+    let roll = app.store().election(id).await.unwrap().unwrap().roll;
     let listed = app.store().roll_frozen_lines(roll, None).await.unwrap();
     let (mut nominated, mut refused) = (None, None);
     for (m, _, _) in listed {

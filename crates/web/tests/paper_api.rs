@@ -58,7 +58,7 @@ async fn tally(app: &TestApp, ballot: BallotId) -> (i64, i64, i64) {
 
 both_backends!(tellers_enter_paper_ballots_twice, |app| async move {
     let id = ballot_id(&app, charter_demo::QUESTION_TITLE).await;
-    let (waiting, excluded) = voters(&app, BallotId(id.0)).await;
+    let (waiting, excluded) = voters(&app, id).await;
     assert!(waiting.len() >= 4);
     let national = app.sign_in(NATIONAL).await;
     let (_, chair) = national_officer(&app, OfficeKind::Chair, waiting[3]).await;
@@ -82,7 +82,7 @@ both_backends!(tellers_enter_paper_ballots_twice, |app| async move {
         )
         .await;
     assert_eq!(res.status, 201, "{}", res.text());
-    let before = tally(&app, BallotId(id.0)).await;
+    let before = tally(&app, id).await;
     for (body, status) in [
         // The demo member voted online.
         (json!({"member_id": app.account(MEMBER).member.0}), 409),
@@ -94,7 +94,7 @@ both_backends!(tellers_enter_paper_ballots_twice, |app| async move {
         let res = national.post_json(&voters_url, &body).await;
         assert_eq!(res.status, status, "{body}: {}", res.text());
     }
-    assert_eq!(tally(&app, BallotId(id.0)).await, before, "nothing changed");
+    assert_eq!(tally(&app, id).await, before, "nothing changed");
     for (k, m) in waiting[..2].iter().enumerate() {
         let res = national
             .post_json(&voters_url, &json!({"member_id": m.0}))
@@ -106,7 +106,7 @@ both_backends!(tellers_enter_paper_ballots_twice, |app| async move {
         .post_json(&voters_url, &json!({"member_id": waiting[0].0}))
         .await;
     assert_eq!(res.status, 409, "marked once: {}", res.text());
-    let marked = tally(&app, BallotId(id.0)).await;
+    let marked = tally(&app, id).await;
     assert_eq!(marked, (before.0, before.1 + 2, before.2 + 2));
 
     // Batches: no more papers than paper voters; bad input is refused.
@@ -158,11 +158,7 @@ both_backends!(tellers_enter_paper_ballots_twice, |app| async move {
     assert_eq!(res.status, 201, "{}", res.text());
     assert_eq!(res.json()["state"], "differ");
     assert_eq!(res.json()["differ_at"], json!([1]));
-    assert_eq!(
-        tally(&app, BallotId(id.0)).await,
-        marked,
-        "nothing in the box"
-    );
+    assert_eq!(tally(&app, id).await, marked, "nothing in the box");
     // Each teller sees their own entry and never the other's.
     let mine = national.get(&format!("{batches_url}/{batch}")).await.json();
     assert_eq!(mine["your_entry"], read["papers"]);
@@ -177,10 +173,7 @@ both_backends!(tellers_enter_paper_ballots_twice, |app| async move {
     let res = chair.post_json(&entries, &read).await;
     assert_eq!(res.status, 201, "{}", res.text());
     assert_eq!(res.json()["state"], "committed");
-    assert_eq!(
-        tally(&app, BallotId(id.0)).await,
-        (marked.0 + 1, marked.1, marked.2)
-    );
+    assert_eq!(tally(&app, id).await, (marked.0 + 1, marked.1, marked.2));
     let res = national.post_json(&entries, &read).await;
     assert_eq!(res.status, 409, "in the box already: {}", res.text());
     let desk = national.get(&batches_url).await.json();
@@ -201,7 +194,7 @@ both_backends!(tellers_enter_paper_ballots_twice, |app| async move {
 
 both_backends!(only_the_named_scrutineer_audits, |app| async move {
     let id = ballot_id(&app, charter_demo::QUESTION_TITLE).await;
-    let (waiting, _) = voters(&app, BallotId(id.0)).await;
+    let (waiting, _) = voters(&app, id).await;
     let audit = format!("/api/v1/ballots/{id}/audit");
     // The officers who run the ballot, the data protection officer and members: 403.
     for role in [NATIONAL, common::DPO, MEMBER] {
@@ -273,7 +266,7 @@ both_backends!(only_the_named_scrutineer_audits, |app| async move {
 
 both_backends!(tellers_double_entry_on_the_page, |app| async move {
     let id = ballot_id(&app, charter_demo::QUESTION_TITLE).await;
-    let (waiting, _) = voters(&app, BallotId(id.0)).await;
+    let (waiting, _) = voters(&app, id).await;
     let national = app.sign_in(NATIONAL).await;
     let (_, chair) = national_officer(&app, OfficeKind::Chair, waiting[3]).await;
     let desk = format!("/ballots/{id}/paper");
@@ -318,7 +311,7 @@ both_backends!(tellers_double_entry_on_the_page, |app| async move {
         )
         .await;
     assert_eq!(res.status, 303, "{}", res.text());
-    let batch = app.store().paper_batches(BallotId(id.0)).await.unwrap()[0].id;
+    let batch = app.store().paper_batches(id).await.unwrap()[0].id;
     let entry = format!("{desk}/batches/{batch}");
     let res = national
         .post_form(
@@ -359,7 +352,7 @@ both_backends!(tellers_double_entry_on_the_page, |app| async move {
     assert_eq!(res.status, 303, "{}", res.text());
     let text = chair.get(&format!("{desk}?saved=committed")).await.text();
     assert!(text.contains("in the box"), "{text}");
-    let b = &app.store().paper_batches(BallotId(id.0)).await.unwrap()[0];
+    let b = &app.store().paper_batches(id).await.unwrap()[0];
     assert_eq!((b.state.as_str(), b.spoilt), ("committed", Some(1)));
 });
 
@@ -369,7 +362,7 @@ both_backends!(tellers_double_entry_on_the_page, |app| async move {
 // aside goes into the box, or the member may vote.
 both_backends!(a_false_paper_mark_is_reversed, |app| async move {
     let id = ballot_id(&app, charter_demo::QUESTION_TITLE).await;
-    let (waiting, _) = voters(&app, BallotId(id.0)).await;
+    let (waiting, _) = voters(&app, id).await;
     let (ada, bo) = (waiting[1], waiting[2]);
     let national = app.sign_in(NATIONAL).await;
     for m in [ada, bo] {
@@ -435,12 +428,7 @@ both_backends!(a_false_paper_mark_is_reversed, |app| async move {
         )
         .await;
     assert!(res.status == 303 || res.status == 302, "{}", res.text());
-    let mark = app
-        .store()
-        .paper_mark(BallotId(id.0), ada)
-        .await
-        .unwrap()
-        .unwrap();
+    let mark = app.store().paper_mark(id, ada).await.unwrap().unwrap();
     assert_eq!(mark.reversed_by, Some(scrutineer_id));
     assert_eq!(
         mark.reversal_reason.as_deref(),
@@ -448,7 +436,7 @@ both_backends!(a_false_paper_mark_is_reversed, |app| async move {
     );
     assert!(
         app.store()
-            .ballot_voter(BallotId(id.0), ada)
+            .ballot_voter(id, ada)
             .await
             .unwrap()
             .unwrap()
@@ -460,10 +448,7 @@ both_backends!(a_false_paper_mark_is_reversed, |app| async move {
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.json()["kept_aside_ballot_boxed"], json!(false));
-    assert_eq!(
-        app.store().ballot_voter(BallotId(id.0), bo).await.unwrap(),
-        Some(None)
-    );
+    assert_eq!(app.store().ballot_voter(id, bo).await.unwrap(), Some(None));
     let res = scrutineer
         .post_json(&reversal(bo), &json!({"reason": "again"}))
         .await;

@@ -347,25 +347,15 @@ both_backends!(a_verifiable_question_end_to_end, |app| async move {
     // A trustee posts only their own documents.
     let setup: Setup = get_json(&app, &format!("/api/v1/ballots/{id}/setup")).await;
     let (_, forged) = new_identity(&setup.election, 2, &mut rand::rng()).unwrap();
-    let res = put(
-        &p.trustees[0].1,
-        &doc(BallotId(id.0), 2, "identity"),
-        &forged,
-    )
-    .await;
+    let res = put(&p.trustees[0].1, &doc(id, 2, "identity"), &forged).await;
     assert_eq!(res.status, 403, "{}", res.text());
     // Trustee 1's own place, with trustee 2's identity document.
-    let res = put(
-        &p.trustees[0].1,
-        &doc(BallotId(id.0), 1, "identity"),
-        &forged,
-    )
-    .await;
+    let res = put(&p.trustees[0].1, &doc(id, 1, "identity"), &forged).await;
     assert_eq!(res.status, 422, "{}", res.text());
     for (path, status) in [
-        (doc(BallotId(id.0), 4, "identity"), 404),
-        (doc(BallotId(id.0), 1, "tally"), 404),
-        (doc(BallotId(id.0), 1, "setup"), 404),
+        (doc(id, 4, "identity"), 404),
+        (doc(id, 1, "tally"), 404),
+        (doc(id, 1, "setup"), 404),
     ] {
         let res = put(&p.trustees[0].1, &path, &forged).await;
         assert_eq!(res.status, status, "{path}: {}", res.text());
@@ -374,7 +364,7 @@ both_backends!(a_verifiable_question_end_to_end, |app| async move {
         .1
         .send(
             Method::PUT,
-            &doc(BallotId(id.0), 1, "identity"),
+            &doc(id, 1, "identity"),
             &[("content-type", "application/json")],
             Bytes::from_static(b"{not json"),
         )
@@ -382,32 +372,27 @@ both_backends!(a_verifiable_question_end_to_end, |app| async move {
     assert_eq!(res.status, 422, "{}", res.text());
     assert_eq!(
         app.client()
-            .json(Method::PUT, &doc(BallotId(id.0), 1, "identity"), &json!({}))
+            .json(Method::PUT, &doc(id, 1, "identity"), &json!({}))
             .await
             .status,
         401
     );
     assert_eq!(
-        board_len(&app, BallotId(id.0)).await,
+        board_len(&app, id).await,
         4,
         "the setup and three appointments only"
     );
 
-    let secrets = key_ceremony(&app, &p, BallotId(id.0)).await;
+    let secrets = key_ceremony(&app, &p, id).await;
     let c: Value = get_json(&app, &format!("/api/v1/ballots/{id}/ceremony")).await;
     assert_eq!(c["stage"], "credentials");
     // Still waiting for credentials: the ballot does not open.
     app.app().run_ballot_clock().await.unwrap();
     assert_eq!(
-        app.store()
-            .ballot(BallotId(id.0))
-            .await
-            .unwrap()
-            .unwrap()
-            .state,
+        app.store().ballot(id).await.unwrap().unwrap().state,
         charter_domain::BallotState::Scheduled
     );
-    let creds = credentials(&app, &p, BallotId(id.0)).await;
+    let creds = credentials(&app, &p, id).await;
     let c: Value = get_json(&app, &format!("/api/v1/ballots/{id}/ceremony")).await;
     assert_eq!(c["stage"], "ready");
     assert!(
@@ -418,12 +403,7 @@ both_backends!(a_verifiable_question_end_to_end, |app| async move {
     // The key ceremony's documents go before voting opens only.
     app.app().run_ballot_clock().await.unwrap();
     assert_eq!(
-        app.store()
-            .ballot(BallotId(id.0))
-            .await
-            .unwrap()
-            .unwrap()
-            .state,
+        app.store().ballot(id).await.unwrap().unwrap().state,
         charter_domain::BallotState::Open
     );
     let b = board(&app, id).await;
@@ -449,10 +429,10 @@ both_backends!(a_verifiable_question_end_to_end, |app| async move {
     assert_eq!(again.status, 200, "{}", again.text());
     assert_eq!(again.json()["tracker"], json!(tracker));
 
-    let links = common::ballots::voting_links(&app_at(&app, now()), BallotId(id.0)).await;
+    let links = common::ballots::voting_links(&app_at(&app, now()), id).await;
     let mut link = None;
     for l in &links {
-        let m = app.app().voter_for_link(BallotId(id.0), l).await.unwrap();
+        let m = app.app().voter_for_link(id, l).await.unwrap();
         if p.voters[4..].contains(&m) {
             link = Some((m, l.clone()));
             break;
@@ -546,19 +526,13 @@ both_backends!(a_verifiable_question_end_to_end, |app| async move {
     assert_eq!(res.status, 400, "{}", res.text());
     assert_eq!(board(&app, id).await.ballots.len(), in_box);
     assert_eq!(
-        app.store()
-            .ballot_voter(BallotId(id.0), p.voters[2])
-            .await
-            .unwrap(),
+        app.store().ballot_voter(id, p.voters[2]).await.unwrap(),
         Some(None),
         "the attacker has not voted"
     );
     assert!(
         matches!(
-            app.store()
-                .ballot_voter(BallotId(id.0), linked)
-                .await
-                .unwrap(),
+            app.store().ballot_voter(id, linked).await.unwrap(),
             Some(Some(_))
         ),
         "the link's holder voted"
@@ -568,10 +542,10 @@ both_backends!(a_verifiable_question_end_to_end, |app| async move {
     let rows = board(&app, id).await.tally_rows().unwrap();
     let ctx = b.context().unwrap();
     let early = decrypt_share(&ctx, &secrets[0].1, &rows, &mut rand::rng()).unwrap();
-    let before = board_len(&app, BallotId(id.0)).await;
-    let res = put(&p.trustees[0].1, &doc(BallotId(id.0), 1, "share"), &early).await;
+    let before = board_len(&app, id).await;
+    let res = put(&p.trustees[0].1, &doc(id, 1, "share"), &early).await;
     assert_eq!(res.status, 409, "{}", res.text());
-    assert_eq!(board_len(&app, BallotId(id.0)).await, before);
+    assert_eq!(board_len(&app, id).await, before);
 
     // The close; the trustees decrypt the sums.
     app_at(&app, now() + Duration::days(8))
@@ -593,23 +567,18 @@ both_backends!(a_verifiable_question_end_to_end, |app| async move {
     // A share made with another trustee's key does not check against trustee 2's key.
     let mut wrong = decrypt_share(&ctx, &secrets[0].1, &rows, &mut rand::rng()).unwrap();
     wrong.trustee = 2;
-    let res = put(&p.trustees[1].1, &doc(BallotId(id.0), 2, "share"), &wrong).await;
+    let res = put(&p.trustees[1].1, &doc(id, 2, "share"), &wrong).await;
     assert_eq!(res.status, 422, "{}", res.text());
-    assert_eq!(board_len(&app, BallotId(id.0)).await, before);
+    assert_eq!(board_len(&app, id).await, before);
     for (i, (_, key)) in secrets.iter().enumerate().take(2) {
         let share = decrypt_share(&ctx, key, &rows, &mut rand::rng()).unwrap();
-        let res = put(
-            &p.trustees[i].1,
-            &doc(BallotId(id.0), i + 1, "share"),
-            &share,
-        )
-        .await;
+        let res = put(&p.trustees[i].1, &doc(id, i + 1, "share"), &share).await;
         assert_eq!(res.status, 204, "share {}: {}", i + 1, res.text());
     }
     let seen = national.get(&format!("/api/v1/ballots/{id}")).await.json();
     assert_eq!(state_of(&seen), "counted", "{seen}");
     let late = decrypt_share(&ctx, &secrets[2].1, &rows, &mut rand::rng()).unwrap();
-    let res = put(&p.trustees[2].1, &doc(BallotId(id.0), 3, "share"), &late).await;
+    let res = put(&p.trustees[2].1, &doc(id, 3, "share"), &late).await;
     assert_eq!(res.status, 409, "after the count: {}", res.text());
 
     // The board verifies, and holds the result the count published.
@@ -642,12 +611,7 @@ both_backends!(a_verifiable_question_end_to_end, |app| async move {
     let again = new_identity(&setup.election, 1, &mut rand::rng())
         .unwrap()
         .1;
-    let res = put(
-        &p.trustees[0].1,
-        &doc(BallotId(id.0), 1, "identity"),
-        &again,
-    )
-    .await;
+    let res = put(&p.trustees[0].1, &doc(id, 1, "identity"), &again).await;
     assert_eq!(res.status, 409, "{}", res.text());
 });
 
@@ -657,8 +621,8 @@ both_backends!(
         trustees_in_force(&app).await;
         let p = people(&app).await;
         let id = verifiable_ballot(&app, &p, "Encrypted election", &["Ann", "Bob", "Cy"]).await;
-        let secrets = key_ceremony(&app, &p, BallotId(id.0)).await;
-        let creds = credentials(&app, &p, BallotId(id.0)).await;
+        let secrets = key_ceremony(&app, &p, id).await;
+        let creds = credentials(&app, &p, id).await;
         app.app().run_ballot_clock().await.unwrap();
         let b = board(&app, id).await;
         for (i, ranking) in [vec![0, 1], vec![1, 0, 2], vec![0]].into_iter().enumerate() {
@@ -673,25 +637,20 @@ both_backends!(
             .unwrap();
 
         // Trustees shuffle in turn; a shuffle that drops a ballot is refused.
-        let before = board_len(&app, BallotId(id.0)).await;
+        let before = board_len(&app, id).await;
         let closed = board(&app, id).await;
         let mut dropping = closed
             .next_shuffle(&secrets[0].0, &mut rand::rng())
             .unwrap();
         dropping.ciphertexts.pop();
-        let res = put(
-            &p.trustees[0].1,
-            &doc(BallotId(id.0), 1, "shuffle"),
-            &dropping,
-        )
-        .await;
+        let res = put(&p.trustees[0].1, &doc(id, 1, "shuffle"), &dropping).await;
         assert_eq!(res.status, 422, "{}", res.text());
-        assert_eq!(board_len(&app, BallotId(id.0)).await, before);
+        assert_eq!(board_len(&app, id).await, before);
         // No decryption before t shuffles: a ballot would still be linked to its credential.
         let ctx = closed.context().unwrap();
         let res = put(
             &p.trustees[0].1,
-            &doc(BallotId(id.0), 1, "share"),
+            &doc(id, 1, "share"),
             &json!({"trustee": 1, "factors": []}),
         )
         .await;
@@ -701,33 +660,18 @@ both_backends!(
                 .await
                 .next_shuffle(identity, &mut rand::rng())
                 .unwrap();
-            let res = put(
-                &p.trustees[i].1,
-                &doc(BallotId(id.0), i + 1, "shuffle"),
-                &shuffle,
-            )
-            .await;
+            let res = put(&p.trustees[i].1, &doc(id, i + 1, "shuffle"), &shuffle).await;
             assert_eq!(res.status, 204, "shuffle {}: {}", i + 1, res.text());
         }
         let shuffled = board(&app, id).await;
         let rows = shuffled.tally_rows().unwrap();
         for i in [1, 2] {
             let share = decrypt_share(&ctx, &secrets[i].1, &rows, &mut rand::rng()).unwrap();
-            let res = put(
-                &p.trustees[i].1,
-                &doc(BallotId(id.0), i + 1, "share"),
-                &share,
-            )
-            .await;
+            let res = put(&p.trustees[i].1, &doc(id, i + 1, "share"), &share).await;
             assert_eq!(res.status, 204, "share {}: {}", i + 1, res.text());
         }
         assert_eq!(
-            app.store()
-                .ballot(BallotId(id.0))
-                .await
-                .unwrap()
-                .unwrap()
-                .state,
+            app.store().ballot(id).await.unwrap().unwrap().state,
             charter_domain::BallotState::Counted
         );
         let done = board(&app, id).await;

@@ -233,7 +233,7 @@ impl App {
             .call_meeting(&meeting, &invitees, &text, &event)
             .await?;
         Ok(Called {
-            id: id,
+            id,
             invited,
             short_notice,
         })

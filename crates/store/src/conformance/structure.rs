@@ -412,7 +412,14 @@ pub async fn offices_name_the_decision_they_came_from(store: &dyn Store) {
         ends_on: None,
     };
     let err = store
-        .take_office(sec, ben, term, Mandate::Motion(1), None, &event("x", "x"))
+        .take_office(
+            sec,
+            ben,
+            term,
+            Mandate::Motion(MotionId(1)),
+            None,
+            &event("x", "x"),
+        )
         .await
         .unwrap_err();
     assert!(
@@ -424,7 +431,7 @@ pub async fn offices_name_the_decision_they_came_from(store: &dyn Store) {
             sec,
             ben,
             term,
-            Mandate::Election(9_999),
+            Mandate::Election(ElectionId(9_999)),
             None,
             &event("x", "x"),
         )
@@ -439,7 +446,7 @@ pub async fn offices_name_the_decision_they_came_from(store: &dyn Store) {
         store
             .propose_appointment(
                 &NewMotion {
-                    meeting: meeting,
+                    meeting,
                     kind: "appointment".into(),
                     title: title.into(),
                     text: "That Ben Adams be appointed branch secretary.".into(),
@@ -528,7 +535,7 @@ pub async fn offices_name_the_decision_they_came_from(store: &dyn Store) {
             .collect::<Vec<_>>(),
         [(
             sec,
-            Some(Mandate::Motion(adopted.0)),
+            Some(Mandate::Motion(adopted)),
             Some("5.2"),
             Some(Term {
                 starts_on: d(2025, 2, 10),

@@ -444,7 +444,7 @@ pub async fn check_in(
             &user.actor,
             MeetingId(id),
             CredentialId(req.credential_id),
-            req.stands_for.map(CredentialId).map(|id| id.0),
+            req.stands_for.map(CredentialId),
         )
         .await?;
     Ok((StatusCode::CREATED, Json((&c).into())))

@@ -4,6 +4,7 @@
 //! chart; the published ballots, public like the API's files, where a voter finds their
 //! tracker.
 
+use charter_count::ordinal;
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -49,17 +50,6 @@ const CREATE_FIELDS: &[&str] = &[
 const VOTE_FIELDS: &[&str] = &["credential", "ranks"];
 const TRACKER_FIELDS: &[&str] = &["tracker"];
 const PUBLISHED_PER_PAGE: u32 = 50;
-
-fn ordinal(n: usize) -> String {
-    let suffix = match (n % 10, n % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
-}
 
 fn kind_words(b: &BallotRecord) -> String {
     if b.kind == BallotKind::Question {

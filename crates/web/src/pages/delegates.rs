@@ -122,7 +122,7 @@ async fn delegates_page(
     };
     let motions = state.app.meeting_motions(id).await?;
     let name_of = |cid: CredentialId| {
-        v.credential(CredentialId(cid.0))
+        v.credential(cid)
             .map(|c| format!("{} ({})", c.name, c.branch_name))
             .unwrap_or_else(|| format!("credential {cid}"))
     };
@@ -446,7 +446,7 @@ pub async fn check_in(
                     &session.actor,
                     id,
                     CredentialId(c),
-                    parse_id(&form.stands_for),
+                    (parse_id(&form.stands_for)).map(CredentialId),
                 )
                 .await
         }

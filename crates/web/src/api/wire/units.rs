@@ -108,11 +108,11 @@ impl From<OfficeRecord> for Officer {
             term_ends_on: o.term.and_then(|t| t.ends_on),
             mandate: o.mandate.map(|m| m.as_str().to_string()),
             election_id: match o.mandate {
-                Some(Mandate::Election(e)) => Some(e),
+                Some(Mandate::Election(e)) => Some(e.0),
                 _ => None,
             },
             motion_id: match o.mandate {
-                Some(Mandate::Motion(m)) => Some(m),
+                Some(Mandate::Motion(m)) => Some(m.0),
                 _ => None,
             },
             clause: o.clause,

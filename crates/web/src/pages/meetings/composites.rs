@@ -33,7 +33,7 @@ pub(super) fn composite_view(
     motions: &[charter_model::MotionRecord],
     reader: MemberId,
 ) -> CompositeView {
-    let find = |id: MotionId| motions.iter().find(|m| m.id == MotionId(id.0));
+    let find = |id: MotionId| motions.iter().find(|m| m.id == id);
     CompositeView {
         id: c.id.0,
         title: c.title.clone(),

@@ -84,12 +84,7 @@ pub(super) fn motion_view(
     cx: &MotionContext<'_>,
 ) -> MotionView {
     let parent = m.parent.and_then(|p| cx.motions.iter().find(|x| x.id == p));
-    let number_of = |id: MotionId| {
-        cx.motions
-            .iter()
-            .find(|x| x.id == MotionId(id.0))
-            .map(|x| x.number)
-    };
+    let number_of = |id: MotionId| cx.motions.iter().find(|x| x.id == id).map(|x| x.number);
     let reasons: Vec<(String, String)> = m
         .failures_json
         .as_deref()
