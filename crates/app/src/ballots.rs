@@ -544,7 +544,9 @@ impl App {
                     question: question.to_string(),
                     kind,
                     decision_kind,
-                    method,
+                    method: Method::from_name(&method).ok_or_else(|| {
+                        AppError::Internal(format!("the constitution names no method {method}"))
+                    })?,
                     seats,
                     roll: roll.id,
                     opens_at: opens,
@@ -1105,7 +1107,7 @@ impl App {
         Ok(PublishedBox {
             title: b.title,
             seats: b.seats,
-            method: b.method,
+            method: b.method.name().to_string(),
             candidates: b.options,
             ballots,
         })
@@ -1283,9 +1285,7 @@ impl App {
         if b.kind == BallotKind::Question {
             self.count_question(b, election).await
         } else {
-            let method = Method::from_name(&b.method)
-                .ok_or_else(|| AppError::Internal(format!("unknown method {}", b.method)))?;
-            count_by(election, method, &StvOptions::default())
+            count_by(election, b.method, &StvOptions::default())
                 .map_err(|e| AppError::Internal(format!("the count failed: {e}")))
         }
     }

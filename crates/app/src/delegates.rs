@@ -9,6 +9,7 @@
 //! vote opens, and the motion is decided by the cards while the show of hands is kept beside
 //! them. Every refusal cites the clause.
 
+use charter_domain::DelegateRole;
 use std::collections::BTreeMap;
 
 use charter_domain::{
@@ -16,7 +17,7 @@ use charter_domain::{
     MotionState, OfficeKind, Power, UnitId, UnitKind,
 };
 use charter_model::{CredentialChallengeId, CredentialId, MeetingId, MotionId};
-use charter_rules::{CardVote, Context, DelegatesRule, Forum, Key, MotionResult, Right};
+use charter_rules::{Context, DelegatesRule, Forum, Key, MotionResult, Right};
 use charter_store::{
     Allocation, AllocationRecord, Card, CardBallotRecord, CardVoteRecord,
     CredentialChallengeRecord, CredentialRecord, DelegateConferenceRecord, MeetingRecord,
@@ -131,7 +132,7 @@ fn recorded_rule(
         maximum: c.maximum,
         counted_days_before: 0,
         substitutes: c.substitutes,
-        card_vote: CardVote::parse(&c.card_vote).map_err(internal)?,
+        card_vote: c.card_vote,
         credentials_due_days: 0,
         challenge_days: 0,
         ruled_by: Key::parse(&c.ruled_by).map_err(internal)?,
@@ -274,7 +275,7 @@ impl App {
                     minimum: rule.minimum,
                     maximum: rule.maximum,
                     substitutes: rule.substitutes,
-                    card_vote: rule.card_vote.as_str().to_string(),
+                    card_vote: rule.card_vote,
                     credentials_due_at,
                     challenges_close_at: end_of(rule.challenges_close(on)),
                     ruled_by: rule.ruled_by.to_string(),
@@ -364,8 +365,8 @@ impl App {
         req: &CredentialRequest,
     ) -> Result<CredentialRecord, AppError> {
         let mut errs = charter_domain::FieldErrors::default();
-        let role = req.role.trim();
-        if role != "delegate" && role != "substitute" {
+        let role = DelegateRole::parse(req.role.trim());
+        if role.is_none() {
             errs.add("role", "choose delegate or substitute");
         }
         let source = req.source.trim();
@@ -384,9 +385,10 @@ impl App {
         let (Some(branch), Some(member)) = (req.branch, req.member) else {
             return Err(AppError::Invalid(errs));
         };
-        if !errs.is_empty() {
+        // A role that does not read was added to `errs` above.
+        let (true, Some(role)) = (errs.is_empty(), role) else {
             return Err(AppError::Invalid(errs));
-        }
+        };
         let conf = self.delegate_conference_of(meeting).await?;
         let tree = self.tree().await?;
         let office = actor
@@ -414,7 +416,7 @@ impl App {
                 "no such branch among those apportioned delegates",
             ));
         };
-        let limit = if role == "delegate" {
+        let limit = if role == DelegateRole::Delegate {
             share.delegates
         } else {
             conf.substitutes
@@ -422,7 +424,7 @@ impl App {
         if limit == 0 {
             return Err(AppError::Conflict {
                 field: "role".into(),
-                message: if role == "delegate" {
+                message: if role == DelegateRole::Delegate {
                     format!(
                         "clause {}: {} has no delegates to send, with {} paid-up members on {}",
                         conf.clause, share.branch_name, share.paid_up, conf.counted_on
@@ -485,7 +487,7 @@ impl App {
             "delegates.credentialed",
             format!("meeting:{meeting}"),
             json!({
-                "meeting": meeting, "branch": branch.0, "member": member.0, "role": role,
+                "meeting": meeting, "branch": branch.0, "member": member.0, "role": role.as_str(),
                 "source": source,
             }),
             &format!("{name}, {role} for {}", share.branch_name),
@@ -498,7 +500,7 @@ impl App {
                     branch,
                     member,
                     name,
-                    role: role.to_string(),
+                    role,
                     source,
                     recorded_by: Some(actor.member),
                 },
@@ -771,7 +773,7 @@ impl App {
             "delegates.card_vote_opened",
             format!("meeting:{}", m.id),
             json!({
-                "motion": motion_id, "card_vote": conf.card_vote, "clause": conf.clause,
+                "motion": motion_id, "card_vote": conf.card_vote.as_str(), "clause": conf.clause,
                 "delegates": cards.len(), "cards": held,
             }),
             &format!("card vote opened on '{}'", motion.title),
@@ -780,7 +782,7 @@ impl App {
             .open_card_vote(
                 motion_id,
                 m.id,
-                &conf.card_vote,
+                conf.card_vote,
                 &cards,
                 Some(actor.member),
                 &event,
@@ -815,7 +817,7 @@ impl App {
             event_actor(actor, None),
             "delegates.card_cast",
             format!("meeting:{}", vote.meeting),
-            json!({ "motion": motion_id, "member": actor.member.0, "choice": choice }),
+            json!({ "motion": motion_id, "member": actor.member.0, "choice": choice.as_str() }),
             "card cast",
         );
         self.store
@@ -823,7 +825,7 @@ impl App {
                 &NewCardBallot {
                     motion: motion_id,
                     member: actor.member,
-                    choice: choice.to_string(),
+                    choice,
                     submission: submission.to_string(),
                 },
                 &event,

@@ -7,6 +7,7 @@
 
 mod common;
 
+use charter_model::Method;
 use charter_store::prelude::*;
 use std::collections::BTreeSet;
 
@@ -67,10 +68,7 @@ async fn a_question_is_put_counted_and_published_with_every_voter_able_to_check(
         .await
         .unwrap();
     let b = w.store.ballot(id).await.unwrap().unwrap();
-    assert_eq!(
-        (b.method.as_str(), b.state.as_str()),
-        ("yes-no", "scheduled")
-    );
+    assert_eq!((b.method.name(), b.state.as_str()), ("yes-no", "scheduled"));
     assert!(b.rule.contains("more than half"), "{}", b.rule);
 
     // Before it opens: nothing to vote in; the clock does nothing.
@@ -366,7 +364,8 @@ async fn an_election_is_counted_by_stv_and_recounted_from_the_published_ballots(
         .unwrap();
     let b = w.store.ballot(id).await.unwrap().unwrap();
     assert_eq!(
-        b.method, "scottish-stv",
+        b.method,
+        Method::ScottishStv,
         "clause 6.7: STV for several seats"
     );
     let open = app_at(&w, at(2017, 9, 6, 9));
@@ -472,7 +471,7 @@ async fn an_election_is_counted_by_stv_and_recounted_from_the_published_ballots(
         "ballots": published,
     });
     let election = charter_count::json_ballots::parse(&file.to_string()).unwrap();
-    let method = charter_count::Method::from_name(&b.method).unwrap();
+    let method = b.method;
     let recount = charter_count::count_by(
         &election,
         method,

@@ -10,6 +10,7 @@ mod common;
 use charter_app::delegates::CredentialRequest;
 use charter_app::meetings::MeetingRequest;
 use charter_app::{App, AppError};
+use charter_domain::DelegateRole;
 use charter_domain::{MemberId, MemberStatus};
 use charter_rules::Key;
 
@@ -156,7 +157,7 @@ async fn branches_send_delegates_by_paid_up_members_and_credentials_are_ruled_on
         .record_credential(&secretary, id, &request(party[5], "substitute"))
         .await
         .unwrap();
-    assert_eq!(sub.role, "substitute");
+    assert_eq!(sub.role, DelegateRole::Substitute);
     let late = app_at(&w, at(2017, 11, 4, 9));
     let due = conflict(
         late.record_credential(

@@ -12,6 +12,7 @@ use charter_app::elections::ElectionRequest;
 use charter_app::rolls::RollRequest;
 use charter_app::{App, AppError};
 use charter_domain::{MemberId, MemberStatus};
+use charter_model::Method;
 use charter_store::NewBody;
 use charter_store::prelude::*;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
@@ -212,7 +213,7 @@ async fn conference_elects_the_steering_committee_by_stv_from_nominations() {
         Err(AppError::Conflict { .. })
     ));
     let b = w.store.ballot(ballot).await.unwrap().unwrap();
-    assert_eq!(b.method, "scottish-stv");
+    assert_eq!(b.method, Method::ScottishStv);
     assert_eq!(b.options.len(), 6);
     app_at(&w, at(2017, 9, 1, 9))
         .run_ballot_clock()

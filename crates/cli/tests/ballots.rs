@@ -95,7 +95,7 @@ async fn ballots_export_and_recount_to_the_recorded_result() {
             "count",
             file.to_str().unwrap(),
             "--method",
-            &election.method,
+            election.method.name(),
         ]);
         assert!(count.status.success(), "{count:?}");
         for name in elected.split(", ") {

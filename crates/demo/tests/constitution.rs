@@ -198,7 +198,7 @@ async fn the_demo_tells_the_amendment_story() {
         .find(|b| b.title == charter_demo::ELECTION_TITLE)
         .unwrap();
     assert_eq!(
-        (election.state.as_str(), election.method.as_str()),
+        (election.state.as_str(), election.method.name()),
         ("counted", "scottish-stv")
     );
     let result: serde_json::Value =

@@ -27,8 +27,9 @@ pub use meeting::{CheckInWindow, Sitting};
 pub use member::{FieldErrors, MemberChanges, NewMember, RawMemberChanges, RawNewMember};
 pub use powers::{Actor, HeldOffice, OfficeKind, Power};
 pub use states::{
-    AmendmentState, ChallengeState, CompositeState, DelegateCredentialState, MeetingMode,
-    MeetingState, MinutesState, MotionState, NominationState, PaperBatchState, PollMode,
+    AmendmentState, CardVote, ChallengeState, CompositeState, DelegateCredentialState,
+    DelegateRole, MeetingMode, MeetingState, MinutesState, MotionState, NominationState,
+    PaperBatchState, PollMode, VoteChoice,
 };
 pub use status::{MemberStatus, SignIn, StatusError};
 pub use structure::{UnitKind, UnitTree};

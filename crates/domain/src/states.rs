@@ -101,6 +101,40 @@ stored_words! {
     }
 }
 
+stored_words! {
+    /// How a conference's votes are weighed: one delegate one vote, or by card, each branch's
+    /// paid-up members split among its delegates present, or carried by each delegate seat.
+    pub enum CardVote {
+        None => "none",
+        SplitAmongPresent => "split-among-present",
+        PerDelegate => "per-delegate",
+    }
+}
+
+impl CardVote {
+    /// Whether votes are weighed by card at all.
+    pub fn weighted(self) -> bool {
+        self != CardVote::None
+    }
+}
+
+stored_words! {
+    /// A branch's credential is for a delegate, or a substitute who stands in for one.
+    pub enum DelegateRole {
+        Delegate => "delegate",
+        Substitute => "substitute",
+    }
+}
+
+stored_words! {
+    /// A member's vote on a motion, in a poll of the meeting or on a delegate's card.
+    pub enum VoteChoice {
+        For => "for",
+        Against => "against",
+        Abstain => "abstain",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,6 +162,9 @@ mod tests {
         );
         round_trips(MinutesState::ALL, MinutesState::as_str, MinutesState::parse);
         round_trips(PollMode::ALL, PollMode::as_str, PollMode::parse);
+        round_trips(CardVote::ALL, CardVote::as_str, CardVote::parse);
+        round_trips(DelegateRole::ALL, DelegateRole::as_str, DelegateRole::parse);
+        round_trips(VoteChoice::ALL, VoteChoice::as_str, VoteChoice::parse);
         round_trips(
             ChallengeState::ALL,
             ChallengeState::as_str,

@@ -2,7 +2,9 @@
 //! credentials branches record, challenges and rulings, delegates checked in, and card votes.
 
 use crate::{CredentialChallengeId, CredentialId, MeetingId, MotionId};
-use charter_domain::{DelegateCredentialState, MemberId, UnitId};
+use charter_domain::{
+    CardVote, DelegateCredentialState, DelegateRole, MemberId, UnitId, VoteChoice,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// A conference's delegates apportioned among the branches under the clause in force.
@@ -15,8 +17,7 @@ pub struct NewApportionment {
     pub minimum: u32,
     pub maximum: Option<u32>,
     pub substitutes: u32,
-    /// `none`, `split-among-present` or `per-delegate`.
-    pub card_vote: String,
+    pub card_vote: CardVote,
     pub credentials_due_at: DateTime<Utc>,
     pub challenges_close_at: DateTime<Utc>,
     /// The office whose national holder rules on challenges.
@@ -42,7 +43,7 @@ pub struct DelegateConferenceRecord {
     pub minimum: u32,
     pub maximum: Option<u32>,
     pub substitutes: u32,
-    pub card_vote: String,
+    pub card_vote: CardVote,
     pub credentials_due_at: DateTime<Utc>,
     pub challenges_close_at: DateTime<Utc>,
     pub ruled_by: String,
@@ -69,8 +70,7 @@ pub struct NewCredential {
     pub member: MemberId,
     /// The name as members know it, published with the credential.
     pub name: String,
-    /// `delegate` or `substitute`.
-    pub role: String,
+    pub role: DelegateRole,
     /// How the branch chose them, in words.
     pub source: String,
     pub recorded_by: Option<MemberId>,
@@ -84,7 +84,7 @@ pub struct CredentialRecord {
     pub branch_name: String,
     pub member: MemberId,
     pub name: String,
-    pub role: String,
+    pub role: DelegateRole,
     pub source: String,
     /// `credentialed` or `struck` (on an upheld challenge).
     pub state: DelegateCredentialState,
@@ -124,7 +124,7 @@ pub struct Card {
 pub struct CardVoteRecord {
     pub motion: MotionId,
     pub meeting: MeetingId,
-    pub card_vote: String,
+    pub card_vote: CardVote,
     pub opened_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
     /// Delegates holding a card, and the cards they hold between them.
@@ -142,7 +142,7 @@ pub struct CardVoteRecord {
 pub struct NewCardBallot {
     pub motion: MotionId,
     pub member: MemberId,
-    pub choice: String,
+    pub choice: VoteChoice,
     pub submission: String,
 }
 
@@ -152,6 +152,6 @@ pub struct CardBallotRecord {
     pub member: MemberId,
     pub name: String,
     pub branch_name: String,
-    pub choice: String,
+    pub choice: VoteChoice,
     pub card: u64,
 }

@@ -13,6 +13,8 @@ pub mod structure;
 
 pub use accounts::*;
 pub use applications::*;
+/// The counting method a ballot names: the count's own type.
+pub use charter_count::Method;
 pub use delegates::*;
 pub use ids::*;
 pub use import::*;

@@ -8,10 +8,11 @@ use crate::{
     MotionId, NominationId, PaperBatchId, PaperEntryId, PaperId, RequisitionId, RollChallengeId,
     RollId,
 };
+use charter_count::Method;
 use charter_domain::{
     AmendmentState, BallotKind, BallotState, BodyId, ChallengeState, CompositeState, DuesPlan,
     MeetingMode, MeetingState, MemberId, MemberStatus, MinutesState, MotionState, NominationState,
-    OfficeId, OfficeKind, PaperBatchState, Payment, PollMode, UnitId, UnitKind,
+    OfficeId, OfficeKind, PaperBatchState, Payment, PollMode, UnitId, UnitKind, VoteChoice,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -970,7 +971,7 @@ pub struct NewVote {
     pub motion: MotionId,
     pub member: MemberId,
     /// for, against or abstain.
-    pub choice: String,
+    pub choice: VoteChoice,
     pub submission: String,
 }
 
@@ -1067,7 +1068,7 @@ pub struct NewBallot {
     /// For a question: the rules' decision kind that sets its threshold.
     pub decision_kind: Option<String>,
     /// The count method (`yes-no` for a question).
-    pub method: String,
+    pub method: Method,
     pub seats: u32,
     pub roll: RollId,
     pub opens_at: DateTime<Utc>,
@@ -1176,7 +1177,7 @@ pub struct BallotRecord {
     pub question: String,
     pub kind: BallotKind,
     pub decision_kind: Option<String>,
-    pub method: String,
+    pub method: Method,
     pub seats: u32,
     pub roll: RollId,
     pub opens_at: DateTime<Utc>,

@@ -9,51 +9,21 @@ use crate::constitution::last_day_before;
 use crate::error::ValueError;
 use crate::words::Key;
 
-/// How a conference's votes are weighed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CardVote {
-    /// One delegate, one vote: a show of hands decides.
-    None,
-    /// Each branch's paid-up members (as counted for the apportionment) are split evenly among
-    /// its delegates present, so a branch's whole card counts however many of them attend.
-    SplitAmongPresent,
-    /// Each delegate seat carries an even share of its branch's paid-up members; a seat left
-    /// empty carries nothing.
-    PerDelegate,
-}
+pub use charter_domain::CardVote;
 
-impl CardVote {
-    pub const ALL: [CardVote; 3] = [
-        CardVote::None,
-        CardVote::SplitAmongPresent,
-        CardVote::PerDelegate,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CardVote::None => "none",
-            CardVote::SplitAmongPresent => "split-among-present",
-            CardVote::PerDelegate => "per-delegate",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Result<Self, ValueError> {
-        let s = raw.trim();
-        Self::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s)
-            .ok_or_else(|| {
-                ValueError(format!(
-                    "'{s}' is no card vote; use one of {}",
-                    Self::ALL.map(CardVote::as_str).join(", ")
-                ))
-            })
-    }
-
-    /// Whether votes are weighed by card at all.
-    pub fn weighted(self) -> bool {
-        self != CardVote::None
-    }
+/// Reads a card vote as a constitution writes it, with a message naming the words it may use.
+pub fn parse_card_vote(raw: &str) -> Result<CardVote, ValueError> {
+    let s = raw.trim();
+    CardVote::parse(s).ok_or_else(|| {
+        ValueError(format!(
+            "'{s}' is no card vote; use one of {}",
+            CardVote::ALL
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    })
 }
 
 /// How a kind of conference sitting is made up of branch delegates.
@@ -272,10 +242,10 @@ mod tests {
     #[test]
     fn card_votes_are_named_as_the_file_names_them() {
         for c in CardVote::ALL {
-            assert_eq!(CardVote::parse(c.as_str()).unwrap(), c);
+            assert_eq!(parse_card_vote(c.as_str()).unwrap(), *c);
         }
         assert_eq!(
-            CardVote::parse("by-weight").unwrap_err().0,
+            parse_card_vote("by-weight").unwrap_err().0,
             "'by-weight' is no card vote; use one of none, split-among-present, per-delegate"
         );
     }

@@ -33,7 +33,7 @@ use crate::constitution::{
     Effect, Filling, NominationRule, NoticeRule, QuorumRule, RequisitionRule, RightRule, TermRule,
     ThresholdRule, TrusteeRule,
 };
-use crate::delegates::{CardVote, DelegatesRule};
+use crate::delegates::{CardVote, DelegatesRule, parse_card_vote};
 use crate::error::{ConstitutionError, Location, ValueError};
 use crate::expr::Expr;
 use crate::joining::{JoinField, JoiningRule};
@@ -726,7 +726,7 @@ fn clause_from_raw(index: usize, raw: RawClause) -> Result<Clause, ConstitutionE
             card_vote: r
                 .card_vote
                 .as_deref()
-                .map(CardVote::parse)
+                .map(parse_card_vote)
                 .transpose()
                 .map_err(|v| e(ValueError(format!("card_vote: {}", v.0))))?
                 .unwrap_or(CardVote::None),

@@ -5,6 +5,7 @@
 // Secrecy is kept here as much as in the schema: no statement in this file reads the box
 // together with the voters, and the box is read only once its ballot is closed.
 
+use charter_model::Method;
 use crate::rows::{IdColumn, RawId};
 use charter_domain::{BallotKind, BallotState, MemberId, UnitId};
 use charter_store::*;
@@ -53,7 +54,7 @@ fn ballot_from(r: &DbRow) -> Result<BallotRecord, sqlx::Error> {
         question: r.try_get("question")?,
         kind: stored(r, "kind", BallotKind::parse)?,
         decision_kind: r.try_get("decision_kind")?,
-        method: r.try_get("method")?,
+        method: stored(r, "method", Method::from_name)?,
         seats: u32::try_from(r.try_get::<i32, _>("seats")?).unwrap_or(1),
         roll: r.id("roll_id")?,
         opens_at: r.try_get("opens_at")?,
@@ -540,7 +541,7 @@ impl BallotStore for StoreImpl {
         .bind(&b.question)
         .bind(b.kind.as_str())
         .bind(b.decision_kind.as_deref())
-        .bind(&b.method)
+        .bind(b.method.name())
         .bind(i32::try_from(b.seats).unwrap_or(i32::MAX))
         .bind(b.roll.raw())
         .bind(b.opens_at)

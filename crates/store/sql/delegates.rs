@@ -6,6 +6,7 @@
 // Writes to a conference's credentials and attendance take its `delegate_conferences` row
 // for update, so two officers at once cannot give a branch more delegates than its share or
 // seat two substitutes for one delegate. Card votes share the vote's row; closing takes it.
+use charter_domain::{CardVote, DelegateRole, VoteChoice};
 use crate::rows::{IdColumn, RawId};
 use crate::rows::stored;
 use charter_domain::DelegateCredentialState;
@@ -51,7 +52,7 @@ fn conference_from(r: &DbRow) -> Result<DelegateConferenceRecord, sqlx::Error> {
             .try_get::<Option<i32>, _>("maximum")?
             .and_then(|m| u32::try_from(m).ok()),
         substitutes: count(r, "substitutes")?,
-        card_vote: r.try_get("card_vote")?,
+        card_vote: stored(r, "card_vote", CardVote::parse)?,
         credentials_due_at: r.try_get("credentials_due_at")?,
         challenges_close_at: r.try_get("challenges_close_at")?,
         ruled_by: r.try_get("ruled_by")?,
@@ -74,7 +75,7 @@ fn credential_from(r: &DbRow) -> Result<CredentialRecord, sqlx::Error> {
         branch_name: r.try_get("branch_name")?,
         member: MemberId(r.try_get("member_id")?),
         name: r.try_get("name")?,
-        role: r.try_get("role")?,
+        role: stored(r, "role", DelegateRole::parse)?,
         source: r.try_get("source")?,
         state: stored(r, "state", DelegateCredentialState::parse)?,
         recorded_at: r.try_get("recorded_at")?,
@@ -118,7 +119,7 @@ fn card_vote_from(r: &DbRow) -> Result<CardVoteRecord, sqlx::Error> {
     Ok(CardVoteRecord {
         motion: r.id("motion_id")?,
         meeting: r.id("meeting_id")?,
-        card_vote: r.try_get("card_vote")?,
+        card_vote: stored(r, "card_vote", CardVote::parse)?,
         opened_at: r.try_get("opened_at")?,
         closed_at: r.try_get("closed_at")?,
         holders: r.try_get("holders")?,
@@ -197,7 +198,7 @@ impl DelegateStore for StoreImpl {
         .bind(small(a.minimum))
         .bind(a.maximum.map(small))
         .bind(small(a.substitutes))
-        .bind(&a.card_vote)
+        .bind(a.card_vote.as_str())
         .bind(a.credentials_due_at)
         .bind(a.challenges_close_at)
         .bind(&a.ruled_by)
@@ -299,7 +300,7 @@ impl DelegateStore for StoreImpl {
         )
         .bind(c.meeting.raw())
         .bind(c.branch.0)
-        .bind(&c.role)
+        .bind(c.role.as_str())
         .fetch_one(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -323,7 +324,7 @@ impl DelegateStore for StoreImpl {
         .bind(c.branch.0)
         .bind(c.member.0)
         .bind(&c.name)
-        .bind(&c.role)
+        .bind(c.role.as_str())
         .bind(&c.source)
         .bind(c.recorded_by.map(|m| m.0))
         .bind(event.at)
@@ -613,7 +614,7 @@ impl DelegateStore for StoreImpl {
         &self,
         motion: MotionId,
         meeting: MeetingId,
-        card_vote: &str,
+        card_vote: CardVote,
         cards: &[Card],
         by: Option<MemberId>,
         event: &NewEvent,
@@ -658,7 +659,7 @@ impl DelegateStore for StoreImpl {
         )
         .bind(motion.raw())
         .bind(meeting.raw())
-        .bind(card_vote)
+        .bind(card_vote.as_str())
         .bind(event.at)
         .bind(by.map(|m| m.0))
         .bind(seq)
@@ -750,7 +751,7 @@ impl DelegateStore for StoreImpl {
         .bind(b.motion.raw())
         .bind(b.member.0)
         .bind(&b.submission)
-        .bind(&b.choice)
+        .bind(b.choice.as_str())
         .bind(card)
         .bind(event.at)
         .execute(&mut *tx)
@@ -779,7 +780,7 @@ impl DelegateStore for StoreImpl {
                     member: MemberId(r.try_get("member_id")?),
                     name: r.try_get("name")?,
                     branch_name: r.try_get("branch_name")?,
-                    choice: r.try_get("choice")?,
+                    choice: stored(r, "choice", VoteChoice::parse)?,
                     card: unsigned(r.try_get("card")?),
                 })
             })

@@ -1562,7 +1562,7 @@ impl MeetingStore for StoreImpl {
              ON CONFLICT (motion_id, choice) DO UPDATE SET votes = poll_tallies.votes + 1",
         )
         .bind(v.motion.raw())
-        .bind(&v.choice)
+        .bind(v.choice.as_str())
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;

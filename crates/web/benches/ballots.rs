@@ -1029,7 +1029,7 @@ fn run_count(backend: &str, url: &str, n: usize) {
                 Kind::Question => "question",
                 Kind::Election => "STV election, 10 candidates, 3 seats",
             },
-            b.method,
+            b.method.name(),
             counted.as_secs_f64(),
             report.rounds.len(),
             b.outcome.unwrap_or_default(),

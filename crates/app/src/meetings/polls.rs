@@ -1,6 +1,7 @@
 //! Votes on motions: the tellers' count, and polls of the members checked in.
 
 use super::*;
+use charter_domain::VoteChoice;
 use charter_model::MotionId;
 
 impl App {
@@ -126,7 +127,7 @@ impl App {
         let vote = NewVote {
             motion: motion_id,
             member: actor.member,
-            choice: choice.to_string(),
+            choice,
             submission: submission.to_string(),
         };
         self.store
@@ -219,10 +220,10 @@ pub const MAX_SUBMISSION: usize = 64;
 pub(crate) fn checked_vote<'a>(
     choice: &'a str,
     submission: &'a str,
-) -> Result<(&'a str, &'a str), AppError> {
+) -> Result<(VoteChoice, &'a str), AppError> {
     let mut errs = charter_domain::FieldErrors::default();
-    let choice = choice.trim();
-    if !CHOICES.contains(&choice) {
+    let choice = VoteChoice::parse(choice.trim());
+    if choice.is_none() {
         errs.add("choice", "vote for, against or abstain");
     }
     let submission = submission.trim();
@@ -239,9 +240,8 @@ pub(crate) fn checked_vote<'a>(
             ),
         );
     }
-    if errs.is_empty() {
-        Ok((choice, submission))
-    } else {
-        Err(AppError::Invalid(errs))
+    match (errs.is_empty(), choice) {
+        (true, Some(choice)) => Ok((choice, submission)),
+        _ => Err(AppError::Invalid(errs)),
     }
 }

@@ -1,7 +1,7 @@
 //! Delegate conferences: apportionment, credentials and their challenges, card votes.
 
 use async_trait::async_trait;
-use charter_domain::MemberId;
+use charter_domain::{CardVote, MemberId};
 use charter_model::{CredentialChallengeId, CredentialId, MeetingId, MotionId};
 
 use crate::*;
@@ -85,7 +85,7 @@ pub trait DelegateStore: Send + Sync {
         &self,
         motion: MotionId,
         meeting: MeetingId,
-        card_vote: &str,
+        card_vote: CardVote,
         cards: &[Card],
         by: Option<MemberId>,
         event: &NewEvent,

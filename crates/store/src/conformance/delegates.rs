@@ -1,6 +1,9 @@
 //! Conformance: delegate conferences.
 
 use super::*;
+use charter_domain::CardVote;
+use charter_domain::DelegateRole;
+use charter_domain::VoteChoice;
 
 /// Delegate conferences: the apportionment is recorded once with every branch; a branch's
 /// credentials stop at its share and a member holds one; a challenge is lodged once per
@@ -76,7 +79,7 @@ pub async fn delegates_are_apportioned_credentialed_and_vote_by_card(store: &dyn
         minimum: 1,
         maximum: Some(10),
         substitutes: 1,
-        card_vote: "split-among-present".into(),
+        card_vote: CardVote::SplitAmongPresent,
         credentials_due_at: t(-7 * 86_400),
         challenges_close_at: t(-3 * 86_400),
         ruled_by: "chair".into(),
@@ -126,7 +129,7 @@ pub async fn delegates_are_apportioned_credentialed_and_vote_by_card(store: &dyn
         ),
         ("6.8", d(2024, 9, 1), Some(10), 1)
     );
-    assert_eq!(conf.card_vote, "split-among-present");
+    assert_eq!(conf.card_vote, CardVote::SplitAmongPresent);
     let shares = store.delegate_allocations(meeting).await.unwrap();
     assert_eq!(
         shares
@@ -141,7 +144,7 @@ pub async fn delegates_are_apportioned_credentialed_and_vote_by_card(store: &dyn
         branch,
         member,
         name: format!("member {}", member.0),
-        role: role.into(),
+        role: DelegateRole::parse(role).unwrap(),
         source: "elected at the branch meeting".into(),
         recorded_by: Some(ann),
     };
@@ -333,7 +336,7 @@ pub async fn delegates_are_apportioned_credentialed_and_vote_by_card(store: &dyn
     let ballot = |member: MemberId, choice: &str, submission: &str| NewCardBallot {
         motion,
         member,
-        choice: choice.into(),
+        choice: VoteChoice::parse(choice).unwrap(),
         submission: submission.into(),
     };
     assert!(matches!(
@@ -346,7 +349,7 @@ pub async fn delegates_are_apportioned_credentialed_and_vote_by_card(store: &dyn
         .open_card_vote(
             motion,
             meeting,
-            "split-among-present",
+            CardVote::SplitAmongPresent,
             &cards,
             Some(ann),
             &event("o", "m"),
@@ -358,7 +361,7 @@ pub async fn delegates_are_apportioned_credentialed_and_vote_by_card(store: &dyn
             .open_card_vote(
                 motion,
                 meeting,
-                "split-among-present",
+                CardVote::SplitAmongPresent,
                 &cards,
                 Some(ann),
                 &event("o", "m")

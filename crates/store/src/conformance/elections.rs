@@ -201,7 +201,7 @@ pub async fn elections_nominate_and_seat_their_winners(store: &dyn Store) {
                 question: "Elect two".into(),
                 kind: BallotKind::Election,
                 decision_kind: None,
-                method: "scottish-stv".into(),
+                method: Method::ScottishStv,
                 seats: 2,
                 roll,
                 opens_at: t(300),

@@ -2,6 +2,7 @@
 
 use super::*;
 use charter_domain::MotionState;
+use charter_domain::VoteChoice;
 use charter_model::{AgendaItemId, CompositeId, LetterId, MeetingId, MotionId, PaperId};
 
 /// Motions are seconded once and not by their proposer; an amendment names its motion and,
@@ -830,7 +831,7 @@ pub async fn polls_count_each_present_voter_once(store: &dyn Store) {
     let vote = |motion: MotionId, member: MemberId, choice: &str, submission: &str| NewVote {
         motion,
         member,
-        choice: choice.into(),
+        choice: VoteChoice::parse(choice).unwrap(),
         submission: submission.into(),
     };
     assert!(matches!(

@@ -68,7 +68,7 @@ pub async fn paper_ballots_go_in_only_by_agreed_batches(store: &dyn Store) {
                 question: "Should the Network affiliate?".into(),
                 kind: BallotKind::Question,
                 decision_kind: Some("ordinary-motion".into()),
-                method: "yes-no".into(),
+                method: Method::YesNo,
                 seats: 1,
                 roll,
                 opens_at: t(100),

@@ -56,7 +56,7 @@ impl From<&BallotRecord> for Ballot {
             question: b.question.clone(),
             kind: b.kind.to_string(),
             decision_kind: b.decision_kind.clone(),
-            method: b.method.clone(),
+            method: b.method.name().to_string(),
             seats: b.seats,
             roll_id: b.roll.0,
             opens_at: b.opens_at,

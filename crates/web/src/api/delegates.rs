@@ -75,7 +75,7 @@ impl From<&CredentialRecord> for Credential {
             branch: c.branch_name.clone(),
             member_id: c.member.0,
             name: c.name.clone(),
-            role: c.role.clone(),
+            role: c.role.as_str().to_string(),
             source: c.source.clone(),
             state: c.state.to_string(),
             present: c.present,
@@ -159,7 +159,7 @@ impl From<&ConferenceView> for DelegateConference {
                 minimum: c.minimum,
                 maximum: c.maximum,
                 substitutes: c.substitutes,
-                card_vote: c.card_vote.clone(),
+                card_vote: c.card_vote.as_str().to_string(),
                 credentials_due_at: c.credentials_due_at,
                 challenges_close_at: c.challenges_close_at,
                 ruled_by: c.ruled_by.clone(),
@@ -251,7 +251,7 @@ impl From<&CardBallotRecord> for CardCast {
             member_id: b.member.0,
             name: b.name.clone(),
             branch: b.branch_name.clone(),
-            choice: b.choice.clone(),
+            choice: b.choice.as_str().to_string(),
             card: b.card,
         }
     }
@@ -260,7 +260,7 @@ impl From<&CardBallotRecord> for CardCast {
 fn card_vote_of(v: &CardVoteRecord, cast: &[CardBallotRecord]) -> CardVote {
     CardVote {
         motion_id: v.motion.0,
-        card_vote: v.card_vote.clone(),
+        card_vote: v.card_vote.as_str().to_string(),
         opened_at: v.opened_at,
         closed_at: v.closed_at,
         holders: v.holders,

@@ -744,7 +744,8 @@ fn recount_command(b: &BallotRecord) -> String {
     } else {
         format!(
             "charter count ballots.json --method {} --seats {}",
-            b.method, b.seats
+            b.method.name(),
+            b.seats
         )
     }
 }

@@ -174,7 +174,7 @@ async fn delegates_page(
                     id: c.id,
                     name: c.name.clone(),
                     branch: c.branch_name.clone(),
-                    role: c.role.clone(),
+                    role: c.role.as_str().to_string(),
                     source: c.source.clone(),
                     struck: c.state == DelegateCredentialState::Struck,
                     present: c.present,
