@@ -353,9 +353,13 @@ fn amendment_decision(
     }
 }
 
-fn historical_entry(amendment: i64, officer: MemberId, held_on: NaiveDate) -> NewHistoricalEntry {
+fn historical_entry(
+    amendment: AmendmentId,
+    officer: MemberId,
+    held_on: NaiveDate,
+) -> NewHistoricalEntry {
     NewHistoricalEntry {
-        amendment: AmendmentId(amendment),
+        amendment,
         entered_by: officer,
         unit: None,
         body: "conference".into(),
@@ -383,7 +387,7 @@ async fn historical_meeting(
     for (i, officer) in officers.into_iter().enumerate() {
         entries[i] = store
             .add_historical_entry(
-                &historical_entry(amendment.0, officer, held_on),
+                &historical_entry(amendment, officer, held_on),
                 &by(officer, "meeting.historical_entry", "amendment"),
             )
             .await?;

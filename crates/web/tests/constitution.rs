@@ -683,7 +683,7 @@ both_backends!(
                                     putting = Some(mo.id);
                                 }
                             }
-                            (putting.expect("the historical meeting's motion")).0
+                            putting.expect("the historical meeting's motion").0
                         }
                     };
                     let m = store

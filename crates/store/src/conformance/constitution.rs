@@ -108,10 +108,7 @@ pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Stor
     let entries = store.historical_entries(id).await.unwrap();
     assert_eq!(entries.len(), 2);
     assert!(entries.iter().all(|e| e.meeting == Some(hasty)));
-    assert_eq!(
-        entries[0].entry,
-        historical_entry(id.0, ann, d(2017, 5, 29))
-    );
+    assert_eq!(entries[0].entry, historical_entry(id, ann, d(2017, 5, 29)));
     // The entries have made their meeting: they make no second one.
     let again = store
         .record_historical_meeting(&NewHistoricalMeeting {
@@ -154,7 +151,7 @@ pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Stor
     assert_eq!(store.motion_amendment(put).await.unwrap(), Some(id));
     assert_eq!(
         store
-            .motion_amendment(MotionId((MotionId(hasty_motion.0 + 1000)).0))
+            .motion_amendment(MotionId(hasty_motion.0 + 1000))
             .await
             .unwrap(),
         None
@@ -263,7 +260,7 @@ pub async fn constitution_changes_only_by_amendment_with_events(store: &dyn Stor
     assert!(matches!(stale, Err(StoreError::Stale(_))), "{stale:?}");
     let missing = store
         .add_historical_entry(
-            &historical_entry((AmendmentId(id.0 + 1000)).0, ann, d(2017, 6, 11)),
+            &historical_entry(AmendmentId(id.0 + 1000), ann, d(2017, 6, 11)),
             &by(ann, "meeting.historical_entry", "amendment"),
         )
         .await;

@@ -21,7 +21,7 @@ pub async fn motions_are_seconded_amended_and_withdrawn(store: &dyn Store) {
     )
     .await;
     let id = brixton_meeting(store, o.brixton, ann, t(86_400 * 20), &[]).await;
-    let motion = |title: &str, text: &str, parent: Option<i64>| NewMotion {
+    let motion = |title: &str, text: &str, parent: Option<MotionId>| NewMotion {
         meeting: id,
         kind: "ordinary-motion".into(),
         title: title.into(),
@@ -31,7 +31,7 @@ pub async fn motions_are_seconded_amended_and_withdrawn(store: &dyn Store) {
         requires: None,
         proposed_by: Some(ann),
         seconded_by: None,
-        parent: parent.map(MotionId),
+        parent,
         target: None,
         emergency: false,
     };
@@ -70,7 +70,7 @@ pub async fn motions_are_seconded_amended_and_withdrawn(store: &dyn Store) {
                 &motion(
                     "Stray",
                     "Amends nothing here.",
-                    Some((MotionId(m1.0 + 1_000)).0)
+                    Some(MotionId(m1.0 + 1_000))
                 ),
                 &event("motion.proposed", "m"),
             )
@@ -79,14 +79,14 @@ pub async fn motions_are_seconded_amended_and_withdrawn(store: &dyn Store) {
     ));
     let a1 = store
         .propose_motion(
-            &motion("Three delegates", "Send three delegates.", Some(m1.0)),
+            &motion("Three delegates", "Send three delegates.", Some(m1)),
             &event("motion.proposed", "m"),
         )
         .await
         .unwrap();
     let a2 = store
         .propose_motion(
-            &motion("Four delegates", "Send four delegates.", Some(a1.0)),
+            &motion("Four delegates", "Send four delegates.", Some(a1)),
             &event("motion.proposed", "m"),
         )
         .await
@@ -144,7 +144,7 @@ pub async fn motions_are_seconded_amended_and_withdrawn(store: &dyn Store) {
         .unwrap();
     let a3 = store
         .propose_motion(
-            &motion("Bigger fund", "Set up a bigger fund.", Some(m2.0)),
+            &motion("Bigger fund", "Set up a bigger fund.", Some(m2)),
             &event("motion.proposed", "m"),
         )
         .await
@@ -168,7 +168,7 @@ pub async fn motions_are_seconded_amended_and_withdrawn(store: &dyn Store) {
     assert!(matches!(
         store
             .propose_motion(
-                &motion("Late", "Amend the withdrawn.", Some(m2.0)),
+                &motion("Late", "Amend the withdrawn.", Some(m2)),
                 &event("motion.proposed", "m"),
             )
             .await,
@@ -447,7 +447,7 @@ pub async fn agenda_items_and_papers_are_kept_for_the_record(store: &dyn Store) 
     assert!(matches!(
         store
             .add_agenda_item(
-                &item(MeetingId((MeetingId(other.0 + 99)).0), "Nowhere"),
+                &item(MeetingId(other.0 + 99), "Nowhere"),
                 &event("agenda.item_added", "m")
             )
             .await,
@@ -1462,24 +1462,24 @@ pub async fn composites_form_on_every_movers_consent(store: &dyn Store) {
                 .unwrap(),
         );
     }
-    let composite = |parts: Vec<i64>| NewComposite {
+    let composite = |parts: Vec<MotionId>| NewComposite {
         meeting: id,
         title: "Composite A".into(),
         text: "Oppose and repeal it.".into(),
-        parts: parts.into_iter().map(MotionId).collect::<Vec<_>>(),
+        parts,
         proposed_by: Some(ann),
     };
     // Declined: the parts stand, and may be composited again.
     let first = store
         .propose_composite(
-            &composite(vec![parts[1].0, parts[2].0]),
+            &composite(vec![parts[1], parts[2]]),
             &event("composite.proposed", "c"),
         )
         .await
         .unwrap();
     let busy = store
         .propose_composite(
-            &composite(vec![parts[0].0, parts[2].0]),
+            &composite(vec![parts[0], parts[2]]),
             &event("composite.proposed", "c"),
         )
         .await;
@@ -1498,10 +1498,7 @@ pub async fn composites_form_on_every_movers_consent(store: &dyn Store) {
     );
 
     let cid = store
-        .propose_composite(
-            &composite(parts.clone().iter().map(|id| id.0).collect::<Vec<_>>()),
-            &event("composite.proposed", "c"),
-        )
+        .propose_composite(&composite(parts.clone()), &event("composite.proposed", "c"))
         .await
         .unwrap();
     let formed = NewMotion {
@@ -1581,7 +1578,7 @@ pub async fn composites_form_on_every_movers_consent(store: &dyn Store) {
     // Set-aside motions cannot be composited again.
     let late = store
         .propose_composite(
-            &composite(vec![parts[0].0, parts[1].0]),
+            &composite(vec![parts[0], parts[1]]),
             &event("composite.proposed", "c"),
         )
         .await;
