@@ -424,7 +424,7 @@ impl App {
                             {
                                 (
                                     BallotKind::Question,
-                                    "yes-no".to_string(),
+                                    Method::YesNo,
                                     1,
                                     ANSWERS.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
                                     Some(clause.as_str().to_string()),
@@ -484,15 +484,16 @@ impl App {
                             "seats must be at least 1 and no more than the candidates",
                         );
                     }
-                    let method = rule.method_for(seats).to_string();
+                    let method = rule.counting_method(seats);
                     (
                         BallotKind::Election,
-                        method.clone(),
+                        method,
                         seats,
                         names,
                         rule_clause.clone(),
                         format!(
-                            "counted by {method} for {seats} seat{}",
+                            "counted by {} for {seats} seat{}",
+                            method.name(),
                             if seats == 1 { "" } else { "s" }
                         ),
                         None,
@@ -521,7 +522,8 @@ impl App {
         let board = match &rule.trustees {
             None => Vec::new(),
             Some(t) => {
-                let params = crate::verifiable::election_params(kind, &method, options.len(), t);
+                let params =
+                    crate::verifiable::election_params(kind, method.name(), options.len(), t);
                 self.appoint_trustees(rule_clause.as_deref(), t, params, &req.trustees)
                     .await?
             }
@@ -531,7 +533,7 @@ impl App {
             "ballot.created",
             "ballot".into(),
             json!({
-                "title": title, "kind": kind.as_str(), "method": method, "seats": seats,
+                "title": title, "kind": kind.as_str(), "method": method.name(), "seats": seats,
                 "roll": roll.id, "opens_at": opens, "closes_at": closes, "options": options,
             }),
             title,
@@ -544,9 +546,7 @@ impl App {
                     question: question.to_string(),
                     kind,
                     decision_kind,
-                    method: Method::from_name(&method).ok_or_else(|| {
-                        AppError::Internal(format!("the constitution names no method {method}"))
-                    })?,
+                    method,
                     seats,
                     roll: roll.id,
                     opens_at: opens,

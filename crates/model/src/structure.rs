@@ -33,14 +33,6 @@ impl Mandate {
         }
     }
 
-    /// The id of the election or motion it names.
-    pub fn decision(self) -> Option<i64> {
-        match self {
-            Mandate::Election(ElectionId(id)) | Mandate::Motion(MotionId(id)) => Some(id),
-            Mandate::Founding | Mandate::Record => None,
-        }
-    }
-
     /// Decodes the stored kind with its election and motion ids; `None` for text not written
     /// by the store or a kind missing its id.
     pub fn decode(kind: &str, election: Option<i64>, motion: Option<i64>) -> Option<Mandate> {

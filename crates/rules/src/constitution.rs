@@ -437,6 +437,11 @@ impl BallotRule {
         self.count_method_for(seats).as_str()
     }
 
+    /// The method that counts an election to `seats` seats, as the count's own type.
+    pub fn counting_method(&self, seats: u32) -> charter_count::Method {
+        self.count_method_for(seats).counted_by()
+    }
+
     fn count_method_for(&self, seats: u32) -> CountMethod {
         if seats <= 1 {
             self.single_seat_method

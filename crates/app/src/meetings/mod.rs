@@ -167,9 +167,6 @@ pub fn vote_key() -> String {
 /// screen: no I, O, 0 or 1.
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
-/// The choices in an electronic vote.
-pub const CHOICES: [&str; 3] = ["for", "against", "abstain"];
-
 /// How many units' published motions support or oppose a matter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MatterTally {

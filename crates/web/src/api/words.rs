@@ -23,7 +23,7 @@ pub fn unit_kind() -> Object {
 pub fn meeting_mode() -> Object {
     one_of(
         "physical, online or hybrid.",
-        ["physical", "online", "hybrid"],
+        charter_domain::MeetingMode::ALL.iter().map(|m| m.as_str()),
     )
 }
 
@@ -31,7 +31,7 @@ pub fn meeting_mode() -> Object {
 pub fn poll_mode() -> Object {
     one_of(
         "named (each member's choice recorded) or secret (only who voted is kept).",
-        ["named", "secret"],
+        charter_domain::PollMode::ALL.iter().map(|m| m.as_str()),
     )
 }
 
@@ -50,7 +50,10 @@ pub fn discipline_status() -> Object {
 
 /// A credential's role at a delegate conference.
 pub fn credential_role() -> Object {
-    one_of("delegate or substitute.", ["delegate", "substitute"])
+    one_of(
+        "delegate or substitute.",
+        charter_domain::DelegateRole::ALL.iter().map(|r| r.as_str()),
+    )
 }
 
 /// A ruling on a challenge to a credential.
@@ -76,7 +79,10 @@ pub fn application_state() -> Object {
 
 /// A vote on a motion.
 pub fn choice() -> Object {
-    one_of("for, against or abstain.", charter_app::meetings::CHOICES)
+    one_of(
+        "for, against or abstain.",
+        charter_domain::VoteChoice::ALL.iter().map(|c| c.as_str()),
+    )
 }
 
 /// A substantive motion's kind.
